@@ -1,0 +1,20 @@
+package io.vigil.events;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/** How an action ended on the executor that ran it; {@code output} is capped by the executor. */
+public record ActionResult(String actionId, ActionOutcome outcome, Optional<Integer> exitCode,
+                           String output, double durationSeconds) implements Body {
+    public ActionResult {
+        Name.check("actionId", actionId);
+        Objects.requireNonNull(outcome, "outcome");
+        exitCode = Objects.requireNonNullElse(exitCode, Optional.empty());
+        Objects.requireNonNull(output, "output");
+    }
+
+    @Override
+    public EventKind kind() {
+        return EventKind.ACTION_RESULT;
+    }
+}

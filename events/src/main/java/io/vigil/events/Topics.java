@@ -1,0 +1,38 @@
+package io.vigil.events;
+
+import java.util.List;
+import java.util.Map;
+
+/** Topic names, record keys and producer settings: the one place they are written down. */
+public final class Topics {
+    /** Key: cluster id, so that one engine instance sees every node of a pair in order. */
+    public static final String TELEMETRY = "vigil.telemetry";
+    /** Key: alert fingerprint. */
+    public static final String ALERTS = "vigil.alerts";
+    /** Key: target node. */
+    public static final String ACTIONS = "vigil.actions";
+    /** Key: target node. */
+    public static final String ACTION_RESULTS = "vigil.action-results";
+    /** Records that could not be read, with the reason in a header. Key: as on the source topic. */
+    public static final String DEADLETTER = "vigil.deadletter";
+
+    public static final List<String> ALL = List.of(TELEMETRY, ALERTS, ACTIONS, ACTION_RESULTS, DEADLETTER);
+
+    private Topics() {
+    }
+
+    public static String telemetryKey(Envelope envelope) {
+        return envelope.cluster();
+    }
+
+    /**
+     * Settings every Vigil producer uses whatever the user passes through: idempotence and
+     * acks=all, so a retried send neither duplicates nor loses a record.
+     */
+    public static Map<String, String> producerGuarantees() {
+        return Map.of(
+                "enable.idempotence", "true",
+                "acks", "all",
+                "max.in.flight.requests.per.connection", "5");
+    }
+}

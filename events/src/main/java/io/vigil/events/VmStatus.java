@@ -1,0 +1,27 @@
+package io.vigil.events;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One VM on one host. {@code drbdResource} comes from the agent's config (which resource the VM's
+ * disks live on); memory is what the VM has now and the most it may have, in bytes.
+ */
+public record VmStatus(String name, Optional<String> uuid, Hypervisor hypervisor, VmState state,
+                       long memoryBytes, long maxMemoryBytes, int vcpus,
+                       Optional<String> drbdResource, Liveness liveness) implements Body {
+    public VmStatus {
+        Name.check("vm", name);
+        uuid = Objects.requireNonNullElse(uuid, Optional.empty());
+        Objects.requireNonNull(hypervisor, "hypervisor");
+        Objects.requireNonNull(state, "state");
+        drbdResource = Objects.requireNonNullElse(drbdResource, Optional.empty());
+        drbdResource.ifPresent(r -> Name.check("drbdResource", r));
+        Objects.requireNonNull(liveness, "liveness");
+    }
+
+    @Override
+    public EventKind kind() {
+        return EventKind.VM;
+    }
+}
