@@ -1,0 +1,119 @@
+package io.vigil.lab.view;
+
+import io.vigil.events.DiskHealth;
+import io.vigil.events.DrbdResource;
+import io.vigil.events.DrbdResource.DrbdConnection;
+import io.vigil.events.DrbdResource.DrbdDevice;
+import io.vigil.events.DrbdResource.DrbdPeerDevice;
+import io.vigil.events.LvmReport.VolumeGroup;
+import io.vigil.events.ProbeHealth;
+import io.vigil.events.VmStatus;
+import io.vigil.lab.view.ClusterPicture.HostPicture;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * Renders a {@link ClusterPicture} as the lab's screen: one block per host, one line per
+ * resource, disk, VG and VM, in the words operators use (drbdadm status, smartctl, vgs, virsh).
+ */
+public final class ClusterScreen {
+    private ClusterScreen() {
+    }
+
+    public static String render(ClusterPicture picture, Instant now) {
+        StringBuilder out = new StringBuilder();
+        List<HostPicture> hosts = picture.hosts();
+        if (hosts.isEmpty()) {
+            return "waiting for the first telemetry from the agents...\n";
+        }
+        for (HostPicture host : hosts) {
+            renderHost(out, host, now);
+        }
+        out.append(String.format(Locale.ROOT, "%d events read back from Kafka%n", picture.events()));
+        return out.toString();
+    }
+
+    private static void renderHost(StringBuilder out, HostPicture host, Instant now) {
+        long age = Math.max(0, Duration.between(host.lastSeen(), now).toSeconds());
+        String health = host.heartbeat().map(h -> {
+            List<String> failing = h.probes().stream().filter(p -> !p.healthy()).map(ProbeHealth::probe).toList();
+            return failing.isEmpty() ? "probes ok" : "FAILING probes: " + String.join(", ", failing);
+        }).orElse("no heartbeat yet");
+        out.append(String.format(Locale.ROOT, "== %s/%s  last event %ds ago, seq %d, %s%s%n", host.cluster(), host.node(),
+                age, host.lastSeq(), health, age > 15 ? "  ** SILENT **" : ""));
+        host.heartbeat().ifPresent(h -> out.append(String.format(Locale.ROOT, "   memory %s free of %s, agent %s up %ds%n",
+                bytes(h.memoryAvailableBytes()), bytes(h.memoryTotalBytes()), h.agentVersion(), h.uptimeSeconds())));
+        for (DrbdResource r : host.resources().values()) {
+            out.append("   ").append(resourceLine(r)).append('\n');
+        }
+        for (DiskHealth d : host.disks().values()) {
+            out.append("   ").append(diskLine(d)).append('\n');
+        }
+        host.lvm().ifPresent(l -> {
+            for (VolumeGroup vg : l.volumeGroups()) {
+                double used = vg.sizeBytes() == 0 ? 0 : 100.0 * (vg.sizeBytes() - vg.freeBytes()) / vg.sizeBytes();
+                out.append(String.format(Locale.ROOT, "   vg %-10s %s of %s used (%.0f%%), %d LVs%n", vg.name(),
+                        bytes(vg.sizeBytes() - vg.freeBytes()), bytes(vg.sizeBytes()), used, vg.logicalVolumes()));
+            }
+        });
+        for (VmStatus vm : host.vms().values()) {
+            out.append(String.format(Locale.ROOT, "   vm %-10s %-9s %s, %d vCPU%s%s%n", vm.name(), vm.state().wire(),
+                    bytes(vm.memoryBytes()), vm.vcpus(), vm.drbdResource().map(r -> ", on " + r).orElse(""),
+                    vm.liveness() == io.vigil.events.Liveness.NOT_CHECKED ? "" : ", guest " + vm.liveness().wire()));
+        }
+    }
+
+    static String resourceLine(DrbdResource r) {
+        String disks = r.devices().stream().map(ClusterScreen::deviceText).collect(Collectors.joining(" "));
+        String peers = r.connections().stream().map(ClusterScreen::connectionText).collect(Collectors.joining("; "));
+        return String.format(Locale.ROOT, "drbd %-6s %-9s %s%s%s%s", r.resource(), r.role().wire(), disks,
+                peers.isEmpty() ? "" : " | " + peers, r.suspended() ? " SUSPENDED" : "", r.splitBrain() ? " SPLIT-BRAIN" : "");
+    }
+
+    private static String deviceText(DrbdDevice d) {
+        return "vol" + d.volume() + ":" + d.disk().wire() + d.quorum().map(q -> q ? "" : "(no quorum)").orElse("");
+    }
+
+    private static String connectionText(DrbdConnection c) {
+        StringBuilder s = new StringBuilder(c.peer()).append(' ').append(c.connection().wire())
+                .append(' ').append(c.peerRole().wire());
+        for (DrbdPeerDevice p : c.peerDevices()) {
+            s.append(" vol").append(p.volume()).append(':').append(p.replication().wire()).append('/').append(p.peerDisk().wire());
+            p.donePercent().ifPresent(done -> s.append(String.format(Locale.ROOT, " %.1f%%", done)));
+            p.etaSeconds().ifPresent(eta -> s.append(String.format(Locale.ROOT, " eta %.0fs", eta)));
+            if (p.outOfSyncBytes() > 0) {
+                s.append(" oos ").append(bytes(p.outOfSyncBytes()));
+            }
+        }
+        c.latency().roundTripSeconds().ifPresent(rtt -> s.append(String.format(Locale.ROOT, " rtt %.2fms", rtt * 1000)));
+        return s.toString();
+    }
+
+    static String diskLine(DiskHealth d) {
+        String verdict = d.smartPassed().map(p -> p ? "PASSED" : "FAILED").orElse("no SMART");
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "disk %-12s %-7s %s", d.device(),
+                d.protocol().wire(), verdict));
+        d.reallocatedSectors().filter(n -> n > 0).ifPresent(n -> s.append(", ").append(n).append(" reallocated"));
+        d.pendingSectors().filter(n -> n > 0).ifPresent(n -> s.append(", ").append(n).append(" pending"));
+        d.mediaErrors().filter(n -> n > 0).ifPresent(n -> s.append(", ").append(n).append(" media errors"));
+        d.temperatureCelsius().ifPresent(t -> s.append(String.format(Locale.ROOT, ", %.0f°C", t)));
+        if (!d.flags().isEmpty()) {
+            s.append(", ").append(d.flags().stream().map(f -> f.wire()).sorted().collect(Collectors.joining(",")));
+        }
+        return s.toString();
+    }
+
+    static String bytes(long bytes) {
+        String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+        double value = bytes;
+        int unit = 0;
+        while (Math.abs(value) >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return unit == 0 ? bytes + " B" : String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+    }
+}

@@ -1,0 +1,51 @@
+package io.vigil.lab.view;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.events.EnvelopeCodec;
+import io.vigil.events.EventKind;
+import io.vigil.events.LvmReport.VolumeGroup;
+import io.vigil.lab.view.ClusterPicture.HostPicture;
+import java.time.Duration;
+
+/**
+ * The one JSON object {@code vigil lab --json} prints at the end: per host, the events seen per
+ * kind and the last state of each resource, disk, VG and VM, as read back from Kafka.
+ */
+public final class LabSummary {
+    private LabSummary() {
+    }
+
+    public static ObjectNode of(ClusterPicture picture, Duration ran) {
+        ObjectMapper json = EnvelopeCodec.json();
+        ObjectNode root = json.createObjectNode();
+        root.put("durationSeconds", ran.toMillis() / 1000.0);
+        root.put("events", picture.events());
+        ObjectNode hosts = root.putObject("hosts");
+        for (HostPicture host : picture.hosts()) {
+            ObjectNode h = hosts.putObject(host.node());
+            h.put("cluster", host.cluster());
+            h.put("lastSeq", host.lastSeq());
+            h.put("lastSeen", host.lastSeen().toString());
+            ObjectNode counts = h.putObject("eventsByKind");
+            for (EventKind kind : EventKind.values()) {
+                counts.put(kind.wire(), host.eventsByKind().getOrDefault(kind, 0L));
+            }
+            ObjectNode resources = h.putObject("resources");
+            host.resources().forEach((name, r) -> resources.set(name, json.valueToTree(r)));
+            ObjectNode disks = h.putObject("disks");
+            host.disks().forEach((name, d) -> disks.set(name, json.valueToTree(d)));
+            ObjectNode vgs = h.putObject("volumeGroups");
+            host.lvm().ifPresent(l -> {
+                for (VolumeGroup vg : l.volumeGroups()) {
+                    vgs.set(vg.name(), json.valueToTree(vg));
+                }
+                h.set("logicalVolumes", json.valueToTree(l.logicalVolumes()));
+            });
+            ObjectNode vms = h.putObject("vms");
+            host.vms().forEach((name, v) -> vms.set(name, json.valueToTree(v)));
+            host.heartbeat().ifPresent(b -> h.set("heartbeat", json.valueToTree(b)));
+        }
+        return root;
+    }
+}

@@ -1,0 +1,80 @@
+package io.vigil.lab.view;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vigil.events.ConnectionState;
+import io.vigil.events.DiskProtocol;
+import io.vigil.events.DiskHealth;
+import io.vigil.events.DiskState;
+import io.vigil.events.DrbdResource;
+import io.vigil.events.DrbdResource.DrbdConnection;
+import io.vigil.events.DrbdResource.DrbdDevice;
+import io.vigil.events.DrbdResource.DrbdPeerDevice;
+import io.vigil.events.DrbdResource.ReplicationLatency;
+import io.vigil.events.DrbdRole;
+import io.vigil.events.Envelope;
+import io.vigil.events.Hypervisor;
+import io.vigil.events.Liveness;
+import io.vigil.events.ReplicationState;
+import io.vigil.events.SmartctlFlag;
+import io.vigil.events.VmState;
+import io.vigil.events.VmStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ClusterPictureTest {
+    private static final Instant T0 = Instant.parse("2026-11-25T07:00:00Z");
+
+    private static DrbdResource r0(DiskState disk, ReplicationState replication, Optional<Double> done) {
+        return new DrbdResource("r0", DrbdRole.PRIMARY, false, Optional.of(false), Optional.empty(), false,
+                List.of(new DrbdDevice(0, 1000, disk, false, Optional.of(true), Optional.empty())),
+                List.of(new DrbdConnection("node-b", 1, ConnectionState.CONNECTED, DrbdRole.SECONDARY, false, 0, 0, List.of(),
+                        List.of(new DrbdPeerDevice(0, replication, DiskState.UP_TO_DATE, false, false, 4096, 0, 0, 0, 0,
+                                done, Optional.empty(), Optional.empty())),
+                        ReplicationLatency.UNMEASURED)));
+    }
+
+    @Test
+    void keepsTheLastStateOfEachThingAndCountsEventsPerKind() {
+        ClusterPicture picture = new ClusterPicture();
+        picture.accept(Envelope.of("pair-1", "node-a", 1, T0, r0(DiskState.UP_TO_DATE, ReplicationState.ESTABLISHED, Optional.empty())));
+        picture.accept(Envelope.of("pair-1", "node-a", 2, T0.plusSeconds(1), r0(DiskState.INCONSISTENT, ReplicationState.SYNC_TARGET, Optional.of(37.5))));
+        picture.accept(Envelope.of("pair-1", "node-a", 3, T0.plusSeconds(2), new VmStatus("web", Optional.empty(), Hypervisor.LIBVIRT,
+                VmState.RUNNING, 1L << 30, 2L << 30, 2, Optional.of("r0"), Liveness.ALIVE)));
+        picture.accept(Envelope.of("pair-1", "node-b", 9, T0.plusSeconds(2), new DiskHealth("/dev/sda", Optional.empty(),
+                Optional.of("WDC"), Optional.empty(), DiskProtocol.ATA, Optional.of(false), 8, Set.of(SmartctlFlag.DISK_FAILING),
+                Optional.of(12L), Optional.of(0L), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of(38.0), Optional.empty(), List.of())));
+
+        assertEquals(4, picture.events());
+        ClusterPicture.HostPicture a = picture.host("node-a").orElseThrow();
+        assertEquals(2L, a.eventsByKind().get(io.vigil.events.EventKind.DRBD));
+        assertEquals(DiskState.INCONSISTENT, a.resources().get("r0").devices().get(0).disk());
+        assertEquals(3, a.lastSeq());
+
+        String screen = ClusterScreen.render(picture, T0.plusSeconds(3));
+        assertTrue(screen.contains("drbd r0     Primary   vol0:Inconsistent | node-b Connected Secondary vol0:SyncTarget/UpToDate 37.5%"), screen);
+        assertTrue(screen.contains("vm web        running   1.0 GiB, 2 vCPU, on r0, guest alive"), screen);
+        assertTrue(screen.contains("disk /dev/sda     ATA     FAILED, 12 reallocated, 38°C, disk-failing"), screen);
+
+        JsonNode summary = LabSummary.of(picture, Duration.ofSeconds(30));
+        assertEquals(2, summary.get("hosts").get("node-a").get("eventsByKind").get("drbd").asInt());
+        assertEquals("SyncTarget", summary.get("hosts").get("node-a").get("resources").get("r0")
+                .get("connections").get(0).get("peerDevices").get(0).get("replication").asText());
+        assertEquals(false, summary.get("hosts").get("node-b").get("disks").get("/dev/sda").get("smartPassed").asBoolean());
+    }
+
+    @Test
+    void marksAHostSilentWhenItsLastEventIsOld() {
+        ClusterPicture picture = new ClusterPicture();
+        picture.accept(Envelope.of("pair-1", "node-b", 1, T0, r0(DiskState.UP_TO_DATE, ReplicationState.ESTABLISHED, Optional.empty())));
+        assertTrue(ClusterScreen.render(picture, T0.plusSeconds(60)).contains("SILENT"));
+        assertTrue(!ClusterScreen.render(picture, T0.plusSeconds(2)).contains("SILENT"));
+    }
+}
