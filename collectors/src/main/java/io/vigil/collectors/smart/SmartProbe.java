@@ -11,6 +11,7 @@ import io.vigil.collectors.probe.ProbeException;
 import io.vigil.events.Body;
 import io.vigil.events.DiskHealth;
 import io.vigil.events.DiskProtocol;
+import io.vigil.events.SmartctlFlag;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -144,7 +145,7 @@ public final class SmartProbe implements PolledProbe {
     }
 
     private static DiskHealth unread(SmartDevice device, int exitStatus, String why) {
-        Set<io.vigil.events.SmartctlFlag> flags = SmartctlExitStatus.decode(exitStatus);
+        Set<SmartctlFlag> flags = SmartctlExitStatus.decode(exitStatus);
         return new DiskHealth(device.device(), device.type(), Optional.empty(), Optional.empty(), DiskProtocol.UNKNOWN,
                 Optional.empty(), exitStatus, flags, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of("vigil: " + why));
