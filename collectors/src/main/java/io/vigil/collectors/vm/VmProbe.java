@@ -1,0 +1,230 @@
+package io.vigil.collectors.vm;
+
+import io.vigil.collectors.command.Command;
+import io.vigil.collectors.command.CommandException;
+import io.vigil.collectors.command.CommandResult;
+import io.vigil.collectors.command.CommandRunner;
+import io.vigil.collectors.parse.ParseProblem;
+import io.vigil.collectors.parse.ParseResult;
+import io.vigil.collectors.probe.PolledProbe;
+import io.vigil.collectors.probe.ProbeException;
+import io.vigil.events.Body;
+import io.vigil.events.Hypervisor;
+import io.vigil.events.Liveness;
+import io.vigil.events.Name;
+import io.vigil.events.VmState;
+import io.vigil.events.VmStatus;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the host's VMs, one {@link VmStatus} per VM. libvirt: {@code virsh -c URI list --all},
+ * then {@code dominfo} for each VM, and for running VMs the config names in {@code guestAgent}
+ * a guest-agent ping (answered: alive; not: not-responding). Xen: {@code xl list}. A VM that the
+ * config maps to a DRBD resource but the hypervisor does not list is reported as missing, so
+ * a VM that vanished is a fact the engine sees rather than a silence.
+ *
+ * <p>The poll fails when the VM list cannot be read; a VM whose dominfo fails is still reported,
+ * from the list, with zero memory and vCPUs.
+ */
+public final class VmProbe implements PolledProbe {
+    static final String GUEST_PING = "{\"execute\":\"guest-ping\"}";
+
+    private static final Logger log = LoggerFactory.getLogger(VmProbe.class);
+
+    /**
+     * The probe's config. {@code libvirtUri} is passed to virsh -c and must be a plain URI
+     * ("qemu:///system", "qemu+ssh://root@node-b/system", "test:///default"); it is not used for Xen.
+     */
+    public record Settings(Hypervisor hypervisor, String libvirtUri, Map<String, String> vmToResource,
+                           Set<String> guestAgent, Duration interval, Duration timeout) {
+        // scheme "://" then printable non-space characters; never a leading '-', never a shell character
+        private static final Pattern URI = Pattern.compile("[a-z][a-z0-9+.-]*://[A-Za-z0-9._~:/?#\\[\\]@!$&'()*+,;=%-]*");
+
+        public Settings {
+            Objects.requireNonNull(hypervisor, "vm hypervisor");
+            libvirtUri = Objects.requireNonNullElse(libvirtUri, "");
+            if (hypervisor == Hypervisor.LIBVIRT || !libvirtUri.isEmpty()) {
+                checkUri(libvirtUri);
+            }
+            vmToResource = Map.copyOf(vmToResource);
+            vmToResource.forEach((vm, resource) -> {
+                Name.check("vm", vm);
+                Name.check("drbd resource of vm " + vm, resource);
+            });
+            guestAgent = Set.copyOf(guestAgent);
+            guestAgent.forEach(vm -> Name.check("guest_agent vm", vm));
+            positive("interval", interval);
+            positive("timeout", timeout);
+        }
+
+        private static void checkUri(String uri) {
+            if (uri.isEmpty() || uri.startsWith("-") || !URI.matcher(uri).matches() || uri.length() > 512) {
+                throw new IllegalArgumentException("libvirt_uri: '" + Name.printable(uri)
+                        + "' is not a libvirt URI (scheme://path, no spaces, not starting with '-'), e.g. qemu:///system");
+            }
+        }
+
+        private static void positive(String what, Duration d) {
+            Objects.requireNonNull(d, "vm " + what);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("vm " + what + ": must be positive, was " + d);
+            }
+        }
+    }
+
+    private final CommandRunner runner;
+    private final Settings settings;
+
+    public VmProbe(CommandRunner runner, Settings settings) {
+        this.runner = Objects.requireNonNull(runner, "runner");
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    @Override
+    public String name() {
+        return "vm";
+    }
+
+    @Override
+    public Duration interval() {
+        return settings.interval();
+    }
+
+    @Override
+    public Duration timeout() {
+        return settings.timeout();
+    }
+
+    @Override
+    public List<Body> poll() throws ProbeException, InterruptedException {
+        List<VmStatus> listed = switch (settings.hypervisor()) {
+            case LIBVIRT -> libvirt();
+            case XEN -> xen();
+        };
+        List<Body> vms = new ArrayList<>();
+        Set<String> seen = new LinkedHashSet<>();
+        for (VmStatus vm : listed) {
+            seen.add(vm.name());
+            vms.add(vm);
+        }
+        for (String configured : settings.vmToResource().keySet().stream().sorted().toList()) {
+            if (!seen.contains(configured)) {
+                log.warn("vm: vm={} resource={} is configured but {} does not list it", configured,
+                        settings.vmToResource().get(configured), settings.hypervisor().wire());
+                vms.add(new VmStatus(configured, Optional.empty(), settings.hypervisor(), VmState.MISSING, 0, 0, 0,
+                        resourceOf(configured), Liveness.NOT_CHECKED));
+            }
+        }
+        return vms;
+    }
+
+    private List<VmStatus> libvirt() throws ProbeException, InterruptedException {
+        String uri = settings.libvirtUri();
+        CommandResult list = run(Command.of("virsh", "-c", uri, "list", "--all"));
+        ParseResult<VirshListParser.Domain> domains = VirshListParser.parse("virsh list", list.stdout());
+        domains.problems().forEach(p -> log.warn("vm: {}", p));
+        if (list.exitCode() != 0 || (domains.values().isEmpty() && !domains.problems().isEmpty())) {
+            throw new ProbeException("virsh -c " + uri + " list --all exited " + list.exitCode() + ": " + why(list, domains.problems()));
+        }
+        List<VmStatus> vms = new ArrayList<>();
+        for (VirshListParser.Domain domain : domains.values()) {
+            vms.add(status(uri, domain));
+        }
+        return vms;
+    }
+
+    private VmStatus status(String uri, VirshListParser.Domain domain) throws InterruptedException {
+        Optional<VirshDominfoParser.DomainInfo> info = dominfo(uri, domain.name());
+        VmState state = info.map(VirshDominfoParser.DomainInfo::state).orElse(domain.state());
+        Liveness liveness = settings.guestAgent().contains(domain.name()) && state == VmState.RUNNING
+                ? ping(uri, domain.name())
+                : Liveness.NOT_CHECKED;
+        return new VmStatus(domain.name(), info.flatMap(VirshDominfoParser.DomainInfo::uuid), Hypervisor.LIBVIRT, state,
+                info.map(VirshDominfoParser.DomainInfo::usedMemoryBytes).orElse(0L),
+                info.map(VirshDominfoParser.DomainInfo::maxMemoryBytes).orElse(0L),
+                info.map(VirshDominfoParser.DomainInfo::vcpus).orElse(0),
+                resourceOf(domain.name()), liveness);
+    }
+
+    private Optional<VirshDominfoParser.DomainInfo> dominfo(String uri, String vm) throws InterruptedException {
+        try {
+            CommandResult result = run(Command.of("virsh", "-c", uri, "dominfo", vm));
+            ParseResult<VirshDominfoParser.DomainInfo> info = VirshDominfoParser.parse("virsh dominfo " + vm, result.stdout());
+            if (result.exitCode() != 0 || info.values().isEmpty()) {
+                log.warn("vm: vm={} dominfo exited {}: {}", vm, result.exitCode(), why(result, info.problems()));
+                return Optional.empty();
+            }
+            info.problems().forEach(p -> log.warn("vm: vm={} {}", vm, p));
+            if (!info.values().get(0).name().equals(vm)) {
+                log.warn("vm: vm={} dominfo answered for {}", vm, info.values().get(0).name());
+                return Optional.empty();
+            }
+            return Optional.of(info.values().get(0));
+        } catch (ProbeException e) {
+            log.warn("vm: vm={} {}", vm, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private Liveness ping(String uri, String vm) throws InterruptedException {
+        try {
+            CommandResult result = run(Command.of("virsh", "-c", uri, "qemu-agent-command", vm, GUEST_PING));
+            if (result.exitCode() == 0) {
+                return Liveness.ALIVE;
+            }
+            log.info("vm: vm={} guest agent did not answer: {}", vm, lastLine(result.stderr()));
+        } catch (ProbeException e) {
+            log.info("vm: vm={} guest agent did not answer: {}", vm, e.getMessage());
+        }
+        return Liveness.NOT_RESPONDING;
+    }
+
+    private List<VmStatus> xen() throws ProbeException, InterruptedException {
+        CommandResult list = run(Command.of("xl", "list"));
+        ParseResult<VmStatus> vms = XlListParser.parse("xl list", list.stdout());
+        vms.problems().forEach(p -> log.warn("vm: {}", p));
+        if (list.exitCode() != 0 || (vms.values().isEmpty() && !vms.problems().isEmpty())) {
+            throw new ProbeException("xl list exited " + list.exitCode() + ": " + why(list, vms.problems()));
+        }
+        return vms.values().stream().map(vm -> new VmStatus(vm.name(), vm.uuid(), vm.hypervisor(), vm.state(),
+                vm.memoryBytes(), vm.maxMemoryBytes(), vm.vcpus(), resourceOf(vm.name()), vm.liveness())).toList();
+    }
+
+    private Optional<String> resourceOf(String vm) {
+        return Optional.ofNullable(settings.vmToResource().get(vm));
+    }
+
+    private CommandResult run(Command command) throws ProbeException, InterruptedException {
+        try {
+            return runner.run(command, settings.timeout());
+        } catch (CommandException e) {
+            if (e.getCause() instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
+                Thread.interrupted();
+                throw new InterruptedException(e.getMessage());
+            }
+            throw new ProbeException(e.getMessage(), e);
+        }
+    }
+
+    private static String why(CommandResult result, List<ParseProblem> problems) {
+        String err = lastLine(result.stderr());
+        if (!err.isEmpty()) {
+            return err;
+        }
+        return problems.isEmpty() ? "no output" : problems.get(0).toString();
+    }
+
+    private static String lastLine(String text) {
+        return Name.printable(text.strip().lines().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse(""));
+    }
+}

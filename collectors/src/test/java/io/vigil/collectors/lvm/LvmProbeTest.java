@@ -1,0 +1,77 @@
+package io.vigil.collectors.lvm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vigil.collectors.command.Command;
+import io.vigil.collectors.command.CommandException;
+import io.vigil.collectors.command.CommandResult;
+import io.vigil.collectors.command.CommandRunner;
+import io.vigil.collectors.command.RunningCommand;
+import io.vigil.collectors.probe.ProbeException;
+import io.vigil.events.LvmReport;
+import io.vigil.events.LvmReport.LogicalVolume;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/** The probe's own logic against a host that answers vgs and lvs from fixtures, as the lab's does. */
+class LvmProbeTest {
+    private static final Duration SECOND = Duration.ofSeconds(1);
+
+    private static CommandRunner host(String vgs, String lvs) {
+        return new CommandRunner() {
+            @Override
+            public CommandResult run(Command command, Duration timeout) throws CommandException {
+                if (command.equals(LvmProbe.VGS) && vgs != null) {
+                    return new CommandResult(command, 0, vgs, "", Duration.ZERO);
+                }
+                if (command.equals(LvmProbe.LVS) && lvs != null) {
+                    return new CommandResult(command, 0, lvs, "", Duration.ZERO);
+                }
+                throw new CommandException(command, "killed after running longer than 1000 ms", true, null);
+            }
+
+            @Override
+            public RunningCommand start(Command command, Consumer<String> lines) throws CommandException {
+                throw new CommandException(command, "not used", false, null);
+            }
+        };
+    }
+
+    @Test
+    void marksEachConfiguredLvWithItsResource() throws Exception {
+        LvmProbe probe = new LvmProbe(host(LvmReportParserTest.fixture("vgs-two.json"), LvmReportParserTest.fixture("lvs-thin-snapshots.json")),
+                Map.of("vg0/r0-disk", "r0", "vg0/r1-disk", "r1", "vg0/gone", "r2"), SECOND, SECOND);
+        LvmReport report = (LvmReport) probe.poll().get(0);
+        assertEquals(2, report.volumeGroups().size());
+        Map<String, Optional<String>> resources = report.logicalVolumes().stream()
+                .collect(java.util.stream.Collectors.toMap(LogicalVolume::name, LogicalVolume::drbdResource));
+        assertEquals(Optional.of("r0"), resources.get("r0-disk"));
+        assertEquals(Optional.of("r1"), resources.get("r1-disk"));
+        assertEquals(Optional.empty(), resources.get("pool0"));
+        assertEquals(Optional.empty(), resources.get("r1-snap"));
+    }
+
+    @Test
+    void failsRatherThanPublishHalfAReport() {
+        LvmProbe probe = new LvmProbe(host(LvmReportParserTest.fixture("vgs-two.json"), null), Map.of(), SECOND, SECOND);
+        ProbeException e = assertThrows(ProbeException.class, probe::poll);
+        assertTrue(e.getMessage().startsWith("lvs did not finish"), e.getMessage());
+
+        LvmProbe garbled = new LvmProbe(host("  {\"report\": [ {\"vg\": [ {\"vg_name\"", "{}"), Map.of(), SECOND, SECOND);
+        ProbeException g = assertThrows(ProbeException.class, garbled::poll);
+        assertTrue(g.getMessage().contains("not valid JSON at line 1"), g.getMessage());
+    }
+
+    @Test
+    void refusesABadMapInTheConfig() {
+        CommandRunner host = host("", "");
+        assertThrows(IllegalArgumentException.class, () -> new LvmProbe(host, Map.of("r0-disk", "r0"), SECOND, SECOND));
+        assertThrows(IllegalArgumentException.class, () -> new LvmProbe(host, Map.of("vg0/r0 disk", "r0"), SECOND, SECOND));
+        assertThrows(IllegalArgumentException.class, () -> new LvmProbe(host, Map.of("vg0/r0-disk", "-r0"), SECOND, SECOND));
+    }
+}

@@ -1,0 +1,153 @@
+package io.vigil.collectors.vm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.vigil.collectors.command.Command;
+import io.vigil.collectors.command.CommandException;
+import io.vigil.collectors.command.CommandResult;
+import io.vigil.collectors.command.ProcessCommandRunner;
+import io.vigil.collectors.parse.ParseResult;
+import io.vigil.collectors.probe.ProbeException;
+import io.vigil.collectors.vm.VirshListParser.Domain;
+import io.vigil.events.Hypervisor;
+import io.vigil.events.Liveness;
+import io.vigil.events.VmState;
+import io.vigil.events.VmStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real virsh against libvirt's built-in test driver (no daemon): the default node, and a node
+ * file this test writes with domains of its choosing, one of them shut off and one paused.
+ */
+class VmProbeRealVirshTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final ProcessCommandRunner RUNNER = new ProcessCommandRunner();
+    private static final String WEB_UUID = "11111111-2222-3333-4444-555555555555";
+    private static String uri;
+
+    @BeforeAll
+    static void virshIsInstalledAndANodeFileIsWritten() throws Exception {
+        try {
+            RUNNER.run(Command.of("virsh", "--version"), TIMEOUT);
+        } catch (CommandException e) {
+            fail("virsh is not installed (" + e.getMessage() + "): run apt-get install -y libvirt-clients");
+        }
+        Path dir = Files.createDirectories(Path.of("target", "vm-test", UUID.randomUUID().toString()));
+        Path node = dir.resolve("node.xml").toAbsolutePath();
+        Files.writeString(node, """
+                <node>
+                  <domain type='test'>
+                    <name>web</name>
+                    <uuid>%s</uuid>
+                    <memory>2097152</memory>
+                    <currentMemory>1048576</currentMemory>
+                    <vcpu>2</vcpu>
+                    <os><type>hvm</type></os>
+                  </domain>
+                  <domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>
+                    <name>mail</name>
+                    <memory>524288</memory>
+                    <vcpu>1</vcpu>
+                    <os><type>hvm</type></os>
+                    <test:runstate>3</test:runstate>
+                  </domain>
+                  <domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>
+                    <name>backup</name>
+                    <memory>1048576</memory>
+                    <vcpu>1</vcpu>
+                    <os><type>hvm</type></os>
+                    <test:runstate>5</test:runstate>
+                  </domain>
+                </node>
+                """.formatted(WEB_UUID));
+        uri = "test://" + node;
+    }
+
+    private static VmProbe.Settings settings(String uri, Map<String, String> vmToResource, Set<String> guestAgent) {
+        return new VmProbe.Settings(Hypervisor.LIBVIRT, uri, vmToResource, guestAgent, Duration.ofSeconds(10), TIMEOUT);
+    }
+
+    @Test
+    void readsTheDefaultTestNode() throws Exception {
+        CommandResult result = RUNNER.run(Command.of("virsh", "-c", "test:///default", "list", "--all"), TIMEOUT);
+        assertEquals(0, result.exitCode(), result.stderr());
+        ParseResult<Domain> parsed = VirshListParser.parse("virsh list", result.stdout());
+        assertTrue(parsed.clean(), parsed.problems().toString());
+        assertEquals(List.of(new Domain(Optional.of(1), "test", VmState.RUNNING)), parsed.values());
+    }
+
+    @Test
+    void probeReportsEachDomainWithDominfoResourcesLivenessAndTheMissingOne() throws Exception {
+        VmProbe probe = new VmProbe(RUNNER, settings(uri,
+                Map.of("web", "r0", "backup", "r0", "mail", "r1", "ghost", "r1"), Set.of("web", "backup")));
+
+        Map<String, VmStatus> vms = probe.poll().stream().map(VmStatus.class::cast)
+                .collect(Collectors.toMap(VmStatus::name, Function.identity()));
+
+        assertEquals(Set.of("web", "mail", "backup", "ghost"), vms.keySet());
+        VmStatus web = vms.get("web");
+        assertEquals(VmState.RUNNING, web.state());
+        assertEquals(Optional.of(WEB_UUID), web.uuid());
+        assertEquals(1048576L * 1024, web.memoryBytes());
+        assertEquals(2097152L * 1024, web.maxMemoryBytes());
+        assertEquals(2, web.vcpus());
+        assertEquals(Optional.of("r0"), web.drbdResource());
+        // the test driver has no guest agent, so the real qemu-agent-command fails: not responding
+        assertEquals(Liveness.NOT_RESPONDING, web.liveness());
+
+        VmStatus backup = vms.get("backup");
+        assertEquals(VmState.SHUT_OFF, backup.state());
+        assertEquals(Liveness.NOT_CHECKED, backup.liveness(), "a shut-off VM is not pinged");
+        assertEquals(1048576L * 1024, backup.maxMemoryBytes());
+
+        assertEquals(VmState.PAUSED, vms.get("mail").state());
+        assertEquals(Liveness.NOT_CHECKED, vms.get("mail").liveness());
+
+        VmStatus ghost = vms.get("ghost");
+        assertEquals(VmState.MISSING, ghost.state());
+        assertEquals(Optional.of("r1"), ghost.drbdResource());
+    }
+
+    @Test
+    void aRealStateChangeIsReadAndTheLineAroundItDoesNotSpoilTheList() throws Exception {
+        // the test driver keeps state for one virsh process, so destroy and list run in one call
+        CommandResult result = RUNNER.run(Command.of("virsh", "-c", uri, "destroy web; list --all"), TIMEOUT);
+        ParseResult<Domain> parsed = VirshListParser.parse("virsh", result.stdout());
+        Map<String, VmState> states = parsed.values().stream().collect(Collectors.toMap(Domain::name, Domain::state));
+        assertEquals(Map.of("web", VmState.SHUT_OFF, "mail", VmState.PAUSED, "backup", VmState.SHUT_OFF), states);
+        assertEquals(1, parsed.problems().size(), "the 'Domain destroyed' line is not a row");
+        assertTrue(parsed.problems().get(0).text().contains("destroyed"), parsed.problems().toString());
+    }
+
+    @Test
+    void aHypervisorThatCannotBeReachedFailsThePollWithVirshsReason() {
+        VmProbe probe = new VmProbe(RUNNER, settings("test:///nonexistent/vigil/node.xml", Map.of(), Set.of()));
+        ProbeException e = assertThrows(ProbeException.class, probe::poll);
+        assertTrue(e.getMessage().contains("list --all exited 1") && e.getMessage().contains("error"), e.getMessage());
+    }
+
+    @Test
+    void refusesUnsafeUrisAndNames() {
+        for (String bad : List.of("", "-c qemu:///system", "qemu:///system --readonly", "qemu:///sys\ntem", "--help", "qemu")) {
+            assertThrows(IllegalArgumentException.class, () -> settings(bad, Map.of(), Set.of()), bad);
+        }
+        assertThrows(IllegalArgumentException.class, () -> settings("qemu:///system", Map.of("-web", "r0"), Set.of()));
+        assertThrows(IllegalArgumentException.class, () -> settings("qemu:///system", Map.of(), Set.of("web mail")));
+        settings("qemu+ssh://root@node-b/system?keyfile=/etc/vigil/id", Map.of(), Set.of());
+        new VmProbe.Settings(Hypervisor.XEN, "", Map.of(), Set.of(), Duration.ofSeconds(1), TIMEOUT);
+    }
+}
