@@ -203,14 +203,15 @@ public final class DrbdStateModel {
             apply(resource, d);
         } else if (update instanceof ConnectionUpdate c) {
             apply(name, resource, c);
+            settleSplitBrain(name, resource);
         } else if (update instanceof PeerDeviceUpdate p) {
             apply(resource, p);
+            settleSplitBrain(name, resource);
         } else if (update instanceof PathUpdate p) {
             apply(resource, p);
         } else if (update instanceof HelperUpdate h) {
             apply(name, resource, h);
         }
-        settleSplitBrain(name, resource);
         return Optional.of(name);
     }
 
@@ -332,6 +333,7 @@ public final class DrbdStateModel {
         }
     }
 
+    /** Only a connection or peer-device line can heal a split-brain: the helper call itself never does. */
     private void settleSplitBrain(String name, Resource resource) {
         Set<String> peers = splitBrains.get(name);
         if (peers == null) {
