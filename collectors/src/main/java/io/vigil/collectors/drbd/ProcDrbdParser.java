@@ -1,0 +1,301 @@
+package io.vigil.collectors.drbd;
+
+import io.vigil.collectors.parse.ParseProblem;
+import io.vigil.collectors.parse.ParseResult;
+import io.vigil.events.Body;
+import io.vigil.events.ConnectionState;
+import io.vigil.events.DiskState;
+import io.vigil.events.DrbdResource;
+import io.vigil.events.DrbdResource.DeviceStatistics;
+import io.vigil.events.DrbdResource.DrbdConnection;
+import io.vigil.events.DrbdResource.DrbdDevice;
+import io.vigil.events.DrbdResource.DrbdPeerDevice;
+import io.vigil.events.DrbdResource.ReplicationLatency;
+import io.vigil.events.DrbdRole;
+import io.vigil.events.Name;
+import io.vigil.events.ReplicationState;
+import io.vigil.events.WireEnum;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads {@code /proc/drbd} of DRBD 8.0, 8.3 and 8.4 (DRBD 9 prints only its version there).
+ * One minor per block: {@code cs:} (folded into a DRBD 9 connection state plus a replication
+ * state), {@code st:}/{@code ro:} roles, {@code ds:} disks, the I/O flags, the counters line
+ * (ns/nr/dw/dr/oos in KiB, lo/pe/ua/ap as request counts) and, while syncing, the progress and
+ * {@code finish:}/{@code speed:} lines. {@code cs:Unconfigured} minors carry no resource and are
+ * skipped. A block that cannot be read is reported with its line number and dropped; the other
+ * minors are kept. NUL bytes (seen in real 8.3 output) count as blanks.
+ *
+ * <p>/proc/drbd has minors, not resource names: the probe maps them with {@link MinorNames}
+ * ({@code drbdadm sh-resources} and {@code sh-minor}); where no mapping is known a minor is
+ * published as resource {@code minor-N}. DRBD 8 has one peer without a name or node id: its
+ * connection is published as peer {@code "peer"} with node id -1, without paths. There is no
+ * split-brain helper in this file; {@code splitBrain} is always false here.
+ */
+public final class ProcDrbdParser {
+    /** The name DRBD 8's single, unnamed peer is published under. */
+    public static final String PEER = "peer";
+    private static final Pattern MINOR = Pattern.compile("\\s*(\\d+):\\s+cs:(\\S+)(.*)");
+    private static final Pattern DONE = Pattern.compile("(?:sync'ed|verified):\\s*([0-9.]+)%");
+    private static final Pattern FINISH = Pattern.compile("finish:\\s*(\\d+):(\\d\\d):(\\d\\d)");
+    private static final Pattern SPEED = Pattern.compile("speed:\\s*([0-9,]+)");
+
+    private ProcDrbdParser() {
+    }
+
+    /** One configured minor as /proc/drbd shows it; sizes in bytes, rate in bytes per second. */
+    public record Minor(int minor, ConnectionState connection, ReplicationState replication,
+                        DrbdRole role, DrbdRole peerRole, DiskState disk, DiskState peerDisk,
+                        boolean suspended, boolean resyncSuspended, boolean congested,
+                        long sentBytes, long receivedBytes, long writtenBytes, long readBytes,
+                        long lowerPending, long pending, long unacked, long upperPending, long outOfSyncBytes,
+                        Optional<Double> donePercent, Optional<Double> etaSeconds, Optional<Double> rateBytesPerSecond) {
+    }
+
+    /** Which resource and volume a minor belongs to. */
+    public record MinorName(String resource, int volume) {
+        public MinorName {
+            Name.check("resource", resource);
+        }
+
+        static MinorName fallback(int minor) {
+            return new MinorName("minor-" + minor, 0);
+        }
+    }
+
+    public static ParseResult<Minor> parse(String source, String text) {
+        List<Minor> minors = new ArrayList<>();
+        List<ParseProblem> problems = new ArrayList<>();
+        Block block = null;
+        String[] lines = text.replace('\0', ' ').split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            int lineNumber = i + 1;
+            String line = lines[i];
+            String trimmed = line.trim();
+            if (trimmed.isEmpty() || trimmed.startsWith("version:") || trimmed.startsWith("GIT-hash:")
+                    || trimmed.startsWith("srcversion:")) {
+                continue;
+            }
+            Matcher m = MINOR.matcher(line);
+            try {
+                if (m.matches()) {
+                    finish(block, minors);
+                    block = m.group(2).equals("Unconfigured") ? null : Block.start(Integer.parseInt(m.group(1)), m.group(2), m.group(3));
+                } else if (Character.isWhitespace(line.charAt(0)) && block != null) {
+                    block.continuation(trimmed);
+                } else if (Character.isWhitespace(line.charAt(0)) && block == null) {
+                    continue; // detail of an unconfigured or already rejected minor
+                } else {
+                    throw new BlockProblem("not a /proc/drbd line (expected ' N: cs:...' or an indented detail line)");
+                }
+            } catch (BlockProblem | NumberFormatException e) {
+                String message = e instanceof BlockProblem ? e.getMessage() : "a counter is not a number (" + e.getMessage() + ")";
+                String prefix = block != null && !m.matches() ? "minor " + block.minor + " dropped: " : "";
+                problems.add(new ParseProblem(source, lineNumber, line, prefix + message));
+                block = null;
+            }
+        }
+        finish(block, minors);
+        if (minors.isEmpty() && problems.isEmpty() && !text.contains("version:")) {
+            problems.add(new ParseProblem(source, 0, "", "no /proc/drbd content found"));
+        }
+        return new ParseResult<>(minors, problems);
+    }
+
+    /** The DrbdResource events for one read of /proc/drbd, minors named by {@code names} (else {@code minor-N}). */
+    public static List<DrbdResource> toResources(List<Minor> minors, Map<Integer, MinorName> names) {
+        Map<String, List<Minor>> byResource = new LinkedHashMap<>();
+        Map<Integer, Integer> volumes = new HashMap<>();
+        for (Minor minor : minors) {
+            MinorName name = names.getOrDefault(minor.minor(), MinorName.fallback(minor.minor()));
+            volumes.put(minor.minor(), name.volume());
+            byResource.computeIfAbsent(name.resource(), r -> new ArrayList<>()).add(minor);
+        }
+        List<DrbdResource> resources = new ArrayList<>();
+        byResource.forEach((resource, group) -> {
+            Minor first = group.get(0);
+            List<DrbdDevice> devices = group.stream().map(m -> new DrbdDevice(volumes.get(m.minor()), m.minor(), m.disk(), false,
+                    Optional.empty(), Optional.of(new DeviceStatistics(0, m.readBytes(), m.writtenBytes(), m.upperPending(), m.lowerPending()))))
+                    .toList();
+            List<DrbdPeerDevice> peerDevices = group.stream().map(m -> new DrbdPeerDevice(volumes.get(m.minor()), m.replication(),
+                    m.peerDisk(), false, m.resyncSuspended(), m.outOfSyncBytes(), m.pending(), m.unacked(), m.sentBytes(),
+                    m.receivedBytes(), m.donePercent(), m.etaSeconds(), m.rateBytesPerSecond())).toList();
+            DrbdConnection connection = new DrbdConnection(PEER, -1, first.connection(), first.peerRole(),
+                    group.stream().anyMatch(Minor::congested), 0, 0, List.of(), peerDevices, ReplicationLatency.UNMEASURED);
+            resources.add(new DrbdResource(resource, first.role(), group.stream().anyMatch(Minor::suspended),
+                    Optional.empty(), Optional.empty(), false, devices, List.of(connection)));
+        });
+        return resources;
+    }
+
+    /** What the agent would publish for this captured /proc/drbd, minors named {@code minor-N}. */
+    public static ParseResult<Body> toEvents(String source, String text) {
+        ParseResult<Minor> parsed = parse(source, text);
+        return new ParseResult<>(List.copyOf(toResources(parsed.values(), Map.of())), parsed.problems());
+    }
+
+    private static void finish(Block block, List<Minor> minors) {
+        if (block != null) {
+            minors.add(block.toMinor());
+        }
+    }
+
+    /** The lines of one minor, read so far. */
+    private static final class Block {
+        final int minor;
+        ConnectionState connection;
+        ReplicationState replication;
+        DrbdRole role = DrbdRole.UNKNOWN;
+        DrbdRole peerRole = DrbdRole.UNKNOWN;
+        DiskState disk = DiskState.DUNKNOWN;
+        DiskState peerDisk = DiskState.DUNKNOWN;
+        boolean suspended;
+        boolean resyncSuspended;
+        boolean congested;
+        final Map<String, Long> counters = new HashMap<>();
+        Optional<Double> done = Optional.empty();
+        Optional<Double> eta = Optional.empty();
+        Optional<Double> rate = Optional.empty();
+
+        Block(int minor) {
+            this.minor = minor;
+        }
+
+        static Block start(int minor, String cs, String rest) throws BlockProblem {
+            Block b = new Block(minor);
+            b.connectionState(cs);
+            boolean sawRoles = false;
+            boolean sawDisks = false;
+            for (String token : rest.trim().split("\\s+")) {
+                if (token.isEmpty()) {
+                    continue;
+                }
+                if (token.startsWith("ro:") || token.startsWith("st:")) {
+                    String[] pair = pair(token);
+                    b.role = word("role", DrbdRole.class, pair[0]);
+                    b.peerRole = word("peer role", DrbdRole.class, pair[1]);
+                    sawRoles = true;
+                } else if (token.startsWith("ds:")) {
+                    String[] pair = pair(token);
+                    b.disk = word("disk", DiskState.class, pair[0]);
+                    b.peerDisk = word("peer disk", DiskState.class, pair[1]);
+                    sawDisks = true;
+                } else if (token.matches("[A-C]")) {
+                    continue; // the replication protocol
+                } else if (token.matches("[rs][-a-z]{3,7}")) {
+                    // s/r: I/O suspended; a, p, u: resync paused (dependency, peer, user); n: network congested
+                    b.suspended = token.charAt(0) == 's';
+                    b.resyncSuspended = token.substring(1, 4).chars().anyMatch(c -> c != '-');
+                    b.congested = token.length() > 4 && token.charAt(4) == 'n';
+                } else {
+                    throw new BlockProblem("'" + Name.printable(token) + "' is not a role, disk or flag field");
+                }
+            }
+            if (!sawRoles || !sawDisks) {
+                throw new BlockProblem("minor " + minor + ": truncated line, missing " + (sawRoles ? "ds:" : "ro:/st:"));
+            }
+            return b;
+        }
+
+        private void connectionState(String cs) throws BlockProblem {
+            switch (cs) {
+                case "Connected", "SkippedSyncS", "SkippedSyncT" -> {
+                    connection = ConnectionState.CONNECTED;
+                    replication = ReplicationState.ESTABLISHED;
+                }
+                case "WFConnection", "WFReportParams" -> {
+                    connection = ConnectionState.CONNECTING;
+                    replication = ReplicationState.OFF;
+                }
+                default -> {
+                    Optional<ConnectionState> c = WireEnum.lookup(ConnectionState.class, cs);
+                    Optional<ReplicationState> r = WireEnum.lookup(ReplicationState.class, cs);
+                    if (c.isPresent()) {
+                        connection = c.get();
+                        replication = ReplicationState.OFF;
+                    } else if (r.isPresent()) {
+                        connection = ConnectionState.CONNECTED;
+                        replication = r.get();
+                    } else {
+                        throw new BlockProblem("cs: '" + Name.printable(cs) + "' is not a DRBD 8 connection state");
+                    }
+                }
+            }
+        }
+
+        void continuation(String line) throws BlockProblem {
+            if (line.startsWith("resync:") || line.startsWith("act_log:")) {
+                return; // activity-log and resync-LRU statistics: not part of the event
+            }
+            Matcher done = DONE.matcher(line);
+            if (done.find()) {
+                this.done = Optional.of(Double.parseDouble(done.group(1)));
+            }
+            Matcher finish = FINISH.matcher(line);
+            if (finish.find()) {
+                eta = Optional.of(Integer.parseInt(finish.group(1)) * 3600.0
+                        + Integer.parseInt(finish.group(2)) * 60.0 + Integer.parseInt(finish.group(3)));
+            }
+            Matcher speed = SPEED.matcher(line);
+            if (speed.find()) {
+                // the first figure is the current rate, the one in brackets the average since the start
+                rate = Optional.of(Long.parseLong(speed.group(1).replace(",", "")) * 1024.0);
+            }
+            if (done.find(0) || finish.find(0) || speed.find(0)) {
+                return;
+            }
+            for (String token : line.split("\\s+")) {
+                int colon = token.indexOf(':');
+                if (colon <= 0) {
+                    throw new BlockProblem("'" + Name.printable(token) + "' is not a key:value counter");
+                }
+                String key = token.substring(0, colon);
+                String value = token.substring(colon + 1);
+                if (key.equals("wo")) {
+                    continue; // write ordering method, a letter
+                }
+                counters.put(key, Math.max(0, Long.parseLong(value)));
+            }
+        }
+
+        Minor toMinor() {
+            long kib = 1024;
+            return new Minor(minor, connection, replication, role, peerRole, disk, peerDisk, suspended, resyncSuspended, congested,
+                    counter("ns") * kib, counter("nr") * kib, counter("dw") * kib, counter("dr") * kib,
+                    counter("lo"), counter("pe"), counter("ua"), counter("ap"), counter("oos") * kib, done, eta, rate);
+        }
+
+        private long counter(String key) {
+            return counters.getOrDefault(key, 0L);
+        }
+
+        private static String[] pair(String token) throws BlockProblem {
+            String[] pair = token.substring(3).split("/", -1);
+            if (pair.length != 2) {
+                throw new BlockProblem("'" + Name.printable(token) + "' is not a local/peer pair");
+            }
+            return pair;
+        }
+
+        private static <E extends Enum<E> & WireEnum> E word(String what, Class<E> type, String word) throws BlockProblem {
+            try {
+                return WireEnum.parse(type, word);
+            } catch (IllegalArgumentException e) {
+                throw new BlockProblem(what + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private static final class BlockProblem extends Exception {
+        BlockProblem(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

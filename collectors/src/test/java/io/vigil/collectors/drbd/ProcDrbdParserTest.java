@@ -1,0 +1,160 @@
+package io.vigil.collectors.drbd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vigil.collectors.drbd.ProcDrbdParser.Minor;
+import io.vigil.collectors.drbd.ProcDrbdParser.MinorName;
+import io.vigil.collectors.parse.ParseProblem;
+import io.vigil.collectors.parse.ParseResult;
+import io.vigil.events.Body;
+import io.vigil.events.ConnectionState;
+import io.vigil.events.DiskState;
+import io.vigil.events.DrbdResource;
+import io.vigil.events.DrbdRole;
+import io.vigil.events.ReplicationState;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ProcDrbdParserTest {
+
+    private static ParseResult<Minor> parse(String sample) {
+        return ProcDrbdParser.parse(sample, Clitest.resource(sample));
+    }
+
+    @Test
+    void readsDrbd80WithItsStField() {
+        ParseResult<Minor> result = parse("ganeti_proc_drbd8.txt");
+
+        assertTrue(result.clean(), result.problems()::toString);
+        assertEquals(List.of(0, 1, 4, 5, 6, 7, 8), result.values().stream().map(Minor::minor).toList(), "minor 2 is Unconfigured");
+        Minor zero = result.values().get(0);
+        assertEquals(ConnectionState.CONNECTED, zero.connection());
+        assertEquals(ReplicationState.ESTABLISHED, zero.replication());
+        assertEquals(DrbdRole.PRIMARY, zero.role());
+        assertEquals(DrbdRole.SECONDARY, zero.peerRole());
+        assertEquals(4375577L * 1024, zero.sentBytes());
+        assertEquals(4446279L * 1024, zero.writtenBytes());
+        assertEquals(674L * 1024, zero.readBytes());
+        Minor waiting = result.values().get(2);
+        assertEquals(ConnectionState.CONNECTING, waiting.connection(), "WFConnection reads as Connecting");
+        assertEquals(ReplicationState.OFF, waiting.replication());
+        assertEquals(DiskState.DUNKNOWN, waiting.peerDisk());
+        assertEquals(DiskState.DISKLESS, result.values().get(3).peerDisk());
+        assertEquals(DiskState.DISKLESS, result.values().get(4).disk());
+        Minor alone = result.values().get(6);
+        assertEquals(ConnectionState.STANDALONE, alone.connection());
+        assertEquals(DrbdRole.UNKNOWN, alone.peerRole());
+    }
+
+    @Test
+    void readsDrbd83SyncProgressAcrossTheNulByte() {
+        ParseResult<Minor> result = parse("ganeti_proc_drbd83_sync.txt");
+
+        assertTrue(result.clean(), result.problems()::toString);
+        assertEquals(List.of(0, 1, 3, 4), result.values().stream().map(Minor::minor).toList());
+        assertEquals(140980L * 1024, result.values().get(1).receivedBytes(), "the line after the NUL byte is read");
+        Minor target = result.values().get(2);
+        assertEquals(ConnectionState.CONNECTED, target.connection());
+        assertEquals(ReplicationState.SYNC_TARGET, target.replication());
+        assertEquals(DiskState.INCONSISTENT, target.disk());
+        assertEquals(DiskState.UP_TO_DATE, target.peerDisk());
+        assertEquals(346112L * 1024, target.outOfSyncBytes());
+        assertEquals(Optional.of(34.9), target.donePercent());
+        assertEquals(Optional.of(5.0), target.etaSeconds());
+        assertEquals(Optional.of(59392.0 * 1024), target.rateBytesPerSecond());
+        assertEquals(Optional.empty(), result.values().get(0).donePercent());
+    }
+
+    @Test
+    void readsDrbd84WithBlankLinesAndFlags() {
+        ParseResult<Minor> result = parse("ganeti_proc_drbd84_sync.txt");
+
+        assertTrue(result.clean(), result.problems()::toString);
+        assertEquals(List.of(0, 5), result.values().stream().map(Minor::minor).toList());
+        Minor standAlone = result.values().get(0);
+        assertEquals(ConnectionState.STANDALONE, standAlone.connection());
+        assertEquals(DrbdRole.PRIMARY, standAlone.role());
+        assertEquals(1048320L * 1024, standAlone.outOfSyncBytes());
+        Minor source = result.values().get(1);
+        assertEquals(ReplicationState.SYNC_SOURCE, source.replication());
+        assertEquals(DiskState.INCONSISTENT, source.peerDisk());
+        assertEquals(33, source.pending());
+        assertEquals(18, source.unacked());
+        assertTrue(source.congested(), "flag r---n- says the network is congested");
+        assertFalse(source.suspended());
+        assertEquals(Optional.of(68.5), source.donePercent());
+        assertEquals(Optional.of(64800.0 * 1024), source.rateBytesPerSecond());
+    }
+
+    @Test
+    void namesMinorsFromTheConfigurationElseMinorN() {
+        List<Minor> minors = parse("ganeti_proc_drbd84_sync.txt").values();
+
+        List<DrbdResource> named = ProcDrbdParser.toResources(minors, Map.of(5, new MinorName("r5", 0)));
+
+        assertEquals(List.of("minor-0", "r5"), named.stream().map(DrbdResource::resource).toList());
+        DrbdResource r5 = named.get(1);
+        assertEquals(DrbdRole.SECONDARY, r5.role());
+        assertEquals(ProcDrbdParser.PEER, r5.connections().get(0).peer());
+        assertEquals(ReplicationState.SYNC_SOURCE, r5.connections().get(0).peerDevices().get(0).replication());
+        assertEquals(5, r5.devices().get(0).minor());
+    }
+
+    @Test
+    void groupsTheVolumesOfOneResource() {
+        List<Minor> minors = parse("ganeti_proc_drbd8.txt").values();
+
+        List<DrbdResource> resources = ProcDrbdParser.toResources(minors,
+                Map.of(0, new MinorName("r0", 0), 1, new MinorName("r0", 1)));
+
+        DrbdResource r0 = resources.get(0);
+        assertEquals("r0", r0.resource());
+        assertEquals(List.of(0, 1), r0.devices().stream().map(DrbdResource.DrbdDevice::volume).toList());
+        assertEquals(2, r0.connections().get(0).peerDevices().size());
+    }
+
+    @Test
+    void reportsBadBlocksWithLineNumbersAndKeepsTheOthers() {
+        String text = String.join("\n",
+                "version: 8.4.2 (api:1/proto:86-101)",
+                " 0: cs:Connected ro:Primary/Secondary ds:UpToDate/UpToDate C r-----",
+                "    ns:1 nr:0 dw:1 dr:0 al:0 bm:0 lo:0 pe:0 ua:0 ap:0 ep:1 wo:f oos:0",
+                " 1: cs:Dancing ro:Primary/Secondary ds:UpToDate/UpToDate C r-----",
+                "    ns:1 nr:0 dw:1 dr:0 al:0 bm:0 lo:0 pe:0 ua:0 ap:0 ep:1 wo:f oos:0",
+                " 2: cs:Connected ro:Primary/Secondary ds:UpToDate/UpTo C r-----",
+                " 3: cs:Connected ro:Primary/Secondary ds:UpToDate/UpToDate C r-----",
+                "    ns:1 nr:zero dw:1",
+                " 4: cs:Connected ro:Primary/Secondary",
+                "garbage",
+                " 5: cs:Connected ro:Secondary/Primary ds:UpToDate/UpToDate C r-----",
+                "    ns:0 nr:7 dw:7 dr:0 al:0 bm:0 lo:0 pe:0 ua:0 ap:0 ep:1 wo:f oos:0",
+                "");
+
+        ParseResult<Minor> result = ProcDrbdParser.parse("proc", text);
+
+        assertEquals(List.of(0, 5), result.values().stream().map(Minor::minor).toList());
+        assertEquals(List.of(4, 6, 8, 9, 10), result.problems().stream().map(ParseProblem::line).toList(), result.problems()::toString);
+        assertTrue(result.problems().get(0).message().contains("'Dancing' is not a DRBD 8 connection state"));
+        assertTrue(result.problems().get(1).message().contains("'UpTo' is not a DiskState"));
+        assertTrue(result.problems().get(2).message().startsWith("minor 3 dropped"));
+        assertTrue(result.problems().get(3).message().contains("truncated"));
+    }
+
+    @Test
+    void toEventsPublishesOneResourcePerConfiguredMinor() {
+        ParseResult<Body> events = ProcDrbdParser.toEvents("proc", Clitest.resource("ganeti_proc_drbd83_sync.txt"));
+
+        assertTrue(events.clean());
+        assertEquals(4, events.values().size());
+        assertEquals("minor-3", ((DrbdResource) events.values().get(2)).resource());
+    }
+
+    @Test
+    void minorNamesReadsOneMinorPerVolume() {
+        assertEquals(Map.of(3, new MinorName("r0", 0), 4, new MinorName("r0", 1)), MinorNames.minorsOf("r0", "3\n4\n"));
+    }
+}
