@@ -46,7 +46,7 @@ final class Events2View {
                     .build());
             add(view, Events2Object.of("device")
                     .key("name", r.name).key("volume", 0).key("minor", r.minor)
-                    .state("backing_dev", r.hasDisk() ? r.backingDevice() : "none")
+                    .state("backing_dev", r.disk != DiskState.DISKLESS ? r.backingDevice() : "none")
                     .state("disk", r.disk.wire())
                     .state("client", "no")
                     .state("open", yesNo(me.resourceOpen(r.name)))
