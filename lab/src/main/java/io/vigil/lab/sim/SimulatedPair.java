@@ -1,0 +1,577 @@
+package io.vigil.lab.sim;
+
+import io.vigil.events.ConnectionState;
+import io.vigil.events.DiskProtocol;
+import io.vigil.events.DiskState;
+import io.vigil.events.DrbdRole;
+import io.vigil.events.VmState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The lab's pair of hosts, node-a and node-b, as ARCHITECTURE.md sets them up: node-a Primary for
+ * r0 (VMs web and mail), node-b Primary for r1 (VMs db and backup), both resources' LVs in vg0 on
+ * each host's big ATA disk /dev/sda (the NVMe /dev/nvme0 holds the OS), 16 GiB of RAM each, one
+ * crossover cable between them.
+ * <p>
+ * The pair owns what the two hosts share: one lock (so a change and the events2 lines it causes
+ * on both hosts happen as one step), the simulated clock, the cable and each resource's
+ * replication (out-of-sync, resync). Time moves only through {@link #tick}, so tests and the
+ * lab's scheduler decide how fast resyncs run. Faults go in through {@link #apply} or, typed by a
+ * user, {@link #inject}.
+ */
+public final class SimulatedPair {
+    private static final Logger log = LoggerFactory.getLogger(SimulatedPair.class);
+    /** simulated resync speed: a full 20 GiB resync takes about 40 s of simulated time */
+    public static final long RESYNC_RATE_KIB_PER_SECOND = 500L * 1024;
+    /** what one running VM writes to its DRBD device */
+    static final long WRITE_RATE_KIB_PER_VM = 2048;
+    static final Instant SEED_TIME = Instant.parse("2026-11-25T07:00:00.123456Z");
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSxxx").withZone(ZoneOffset.UTC);
+    private static final long LV_BYTES = 20L << 30;
+    private static final long HOST_RAM_KIB = 16_303_940;
+
+    final Object lock = new Object();
+    private final SimulatedHost nodeA;
+    private final SimulatedHost nodeB;
+    final Map<String, ReplicationLink> links = new LinkedHashMap<>();
+    private boolean cableConnected = true;
+    private final Instant startedAt;
+    private Instant now;
+    private Instant lastStamp = Instant.EPOCH;
+
+    private SimulatedPair(Instant start) {
+        this.startedAt = start;
+        this.now = start;
+        nodeA = new SimulatedHost(this, "node-a", 0, "10.99.0.1", HOST_RAM_KIB);
+        nodeB = new SimulatedHost(this, "node-b", 1, "10.99.0.2", HOST_RAM_KIB);
+    }
+
+    /** The seed setting, its clock at 2026-11-25T07:00:00.123456Z. */
+    public static SimulatedPair seed() {
+        return seed(SEED_TIME);
+    }
+
+    public static SimulatedPair seed(Instant start) {
+        SimulatedPair pair = new SimulatedPair(start);
+        synchronized (pair.lock) {
+            pair.build();
+        }
+        return pair;
+    }
+
+    private void build() {
+        for (SimulatedHost host : hosts()) {
+            String suffix = host == nodeA ? "A" : "B";
+            host.disks.put("/dev/sda", new SimDisk("/dev/sda", DiskProtocol.ATA, Optional.of("vg0"), "Western Digital Red",
+                    "WDC WD40EFRX-68N32N0", "WD-WCC7K4NLX9P" + suffix, "82.00A82", 4_000_787_030_016L, 34, 23_871));
+            host.disks.put("/dev/nvme0", new SimDisk("/dev/nvme0", DiskProtocol.NVME, Optional.empty(), "",
+                    "Samsung SSD 970 EVO Plus 500GB", "S4EVNX0R60981" + suffix, "2B2QEXM7", 500_107_862_016L, 38, 11_402));
+            host.resources.put("r0", new SimResource("r0", 0, 7789, "vg0", "r0-disk", LV_BYTES / 1024 - 1024));
+            host.resources.put("r1", new SimResource("r1", 1, 7790, "vg0", "r1-disk", LV_BYTES / 1024 - 1024));
+        }
+        links.put("r0", new ReplicationLink("r0"));
+        links.put("r1", new ReplicationLink("r1"));
+        nodeA.resources.get("r0").role = DrbdRole.PRIMARY;
+        nodeB.resources.get("r1").role = DrbdRole.PRIMARY;
+        nodeA.defineVm("web", "5f1c3a52-8d44-4c1e-9a7b-0a11c0de0001", "r0", 6_291_456, 6_291_456, 2);
+        nodeA.defineVm("mail", "5f1c3a52-8d44-4c1e-9a7b-0a11c0de0002", "r0", 4_194_304, 4_194_304, 2);
+        nodeB.defineVm("db", "5f1c3a52-8d44-4c1e-9a7b-0a11c0de0003", "r1", 6_291_456, 6_291_456, 4);
+        nodeB.defineVm("backup", "5f1c3a52-8d44-4c1e-9a7b-0a11c0de0004", "r1", 4_194_304, 4_194_304, 1);
+        for (SimulatedHost host : hosts()) {
+            for (SimVm vm : host.vms.values()) {
+                vm.state = VmState.RUNNING;
+                vm.id = host.assignDomainId();
+                vm.cpuSeconds = 5_000 + vm.id * 1_234.5;
+            }
+            host.shown = view(host);
+        }
+    }
+
+    public SimulatedHost nodeA() {
+        return nodeA;
+    }
+
+    public SimulatedHost nodeB() {
+        return nodeB;
+    }
+
+    public List<SimulatedHost> hosts() {
+        return List.of(nodeA, nodeB);
+    }
+
+    /** The host by node name; empty for any other name. */
+    public Optional<SimulatedHost> host(String node) {
+        return hosts().stream().filter(h -> h.name().equals(node)).findFirst();
+    }
+
+    public Instant now() {
+        synchronized (lock) {
+            return now;
+        }
+    }
+
+    public boolean linkConnected() {
+        synchronized (lock) {
+            return cableConnected;
+        }
+    }
+
+    long uptimeSeconds() {
+        return 86_400 * 12 + Duration.between(startedAt, now).toSeconds();
+    }
+
+    SimulatedHost peerOf(SimulatedHost host) {
+        return host == nodeA ? nodeB : nodeA;
+    }
+
+    // ---- time -------------------------------------------------------------------------------
+
+    /**
+     * Advances simulated time: running VMs write (replicated, or counted out-of-sync while the
+     * copies are apart), resyncs progress and finish, counters grow.
+     */
+    public void tick(Duration elapsed) {
+        if (elapsed.isNegative()) {
+            throw new IllegalArgumentException("time runs forward only: " + elapsed);
+        }
+        synchronized (lock) {
+            now = now.plus(elapsed);
+            double seconds = elapsed.toNanos() / 1e9;
+            for (SimulatedHost host : hosts()) {
+                if (!host.up) {
+                    continue;
+                }
+                for (SimVm vm : host.vms.values()) {
+                    if (vm.running()) {
+                        vm.cpuSeconds += seconds * 0.3 * vm.vcpus;
+                    }
+                }
+                for (SimResource r : host.resources.values()) {
+                    long vmsWriting = host.vms.values().stream().filter(vm -> vm.running() && vm.resource.equals(r.name)).count();
+                    if (r.role == DrbdRole.PRIMARY && vmsWriting > 0) {
+                        write(host, r, Math.round(vmsWriting * WRITE_RATE_KIB_PER_VM * seconds));
+                    }
+                }
+            }
+            for (ReplicationLink link : links.values()) {
+                if (link.syncing()) {
+                    progressResync(link, Math.round(RESYNC_RATE_KIB_PER_SECOND * seconds));
+                }
+            }
+            publish();
+        }
+    }
+
+    private void write(SimulatedHost writer, SimResource r, long kib) {
+        SimulatedHost peer = peerOf(writer);
+        SimResource theirs = peer.resources.get(r.name);
+        ReplicationLink link = links.get(r.name);
+        if (r.hasDisk()) {
+            r.writtenKiB += kib;
+            r.readKiB += kib / 3;
+        }
+        boolean replicated = r.connection == ConnectionState.CONNECTED && peer.up && theirs.hasDisk();
+        if (r.connection == ConnectionState.CONNECTED && peer.up) {
+            r.sentKiB += kib;
+            theirs.receivedKiB += kib;
+        }
+        if (replicated) {
+            theirs.writtenKiB += kib;
+        } else {
+            link.outOfSyncKiB = Math.min(r.sizeKiB, link.outOfSyncKiB + kib);
+            if (r.connection != ConnectionState.CONNECTED) {
+                link.wroteWhileApart.add(writer.name());
+            }
+        }
+    }
+
+    private void progressResync(ReplicationLink link, long kib) {
+        SimulatedHost source = host(link.syncSource.orElseThrow()).orElseThrow();
+        SimulatedHost target = peerOf(source);
+        long copied = Math.min(kib, link.outOfSyncKiB);
+        link.outOfSyncKiB -= copied;
+        source.resources.get(link.resource).sentKiB += copied;
+        source.resources.get(link.resource).readKiB += copied;
+        target.resources.get(link.resource).receivedKiB += copied;
+        target.resources.get(link.resource).writtenKiB += copied;
+        if (link.outOfSyncKiB == 0) {
+            link.syncSource = Optional.empty();
+            link.resyncTotalKiB = 0;
+            link.wroteWhileApart.clear();
+            target.resources.get(link.resource).disk = DiskState.UP_TO_DATE;
+            publish();
+            helper(target, link.resource, "after-resync-target");
+            log.info("resync of {} onto {} finished", link.resource, target.name());
+        }
+    }
+
+    // ---- faults -----------------------------------------------------------------------------
+
+    /** Applies a fault; a fault that makes no sense in the current state is refused, not thrown. */
+    public FaultOutcome apply(Fault fault) {
+        synchronized (lock) {
+            try {
+                String done = fault.applyTo(this);
+                log.info("fault applied: {} ({})", fault.command(), done);
+                return new FaultOutcome(true, done);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                return new FaultOutcome(false, e.getMessage());
+            }
+        }
+    }
+
+    /** Parses and applies one line a user typed ({@link Fault#HELP}); never throws. */
+    public FaultOutcome inject(String line) {
+        try {
+            return apply(Fault.parse(line));
+        } catch (IllegalArgumentException e) {
+            return new FaultOutcome(false, e.getMessage());
+        }
+    }
+
+    SimulatedHost node(String name) {
+        return host(name).orElseThrow(() -> new IllegalArgumentException("no host '" + io.vigil.events.Name.printable(name)
+                + "' in the lab (node-a, node-b)"));
+    }
+
+    String failDisk(SimulatedHost host, String device) {
+        SimDisk disk = host.physicalDisk(device);
+        if (disk.failed) {
+            throw new IllegalStateException(disk.device + " on " + host.name() + " has already failed");
+        }
+        disk.fail();
+        List<String> lost = new ArrayList<>();
+        for (SimResource r : host.resources.values()) {
+            if (disk.volumeGroup.isPresent() && disk.volumeGroup.get().equals(r.volumeGroup) && r.hasDisk()) {
+                lost.add(r.name);
+                links.get(r.name).syncSource = Optional.empty();
+                // on-io-error detach: the disk goes Failed, then DRBD detaches it and carries on diskless
+                r.disk = DiskState.FAILED;
+                publish();
+                r.disk = DiskState.DISKLESS;
+                publish();
+            }
+        }
+        return disk.device + " on " + host.name() + " failed" + (lost.isEmpty() ? "" : "; DRBD detached " + String.join(", ", lost));
+    }
+
+    String replaceDisk(SimulatedHost host, String device) {
+        SimDisk disk = host.physicalDisk(device);
+        if (!disk.failed) {
+            throw new IllegalStateException(disk.device + " on " + host.name() + " has not failed; nothing to replace");
+        }
+        disk.replace(host.nextDiskGeneration());
+        List<String> attached = new ArrayList<>();
+        if (host.up) {
+            for (SimResource r : host.resources.values()) {
+                if (disk.volumeGroup.isPresent() && disk.volumeGroup.get().equals(r.volumeGroup)) {
+                    attached.add(r.name);
+                    attachFresh(host, r);
+                }
+            }
+        }
+        return disk.device + " on " + host.name() + " replaced (serial " + disk.serial + ")"
+                + (attached.isEmpty() ? "" : "; " + String.join(", ", attached) + " attached, Inconsistent until resynced");
+    }
+
+    /** A new, empty backing disk: metadata created, attached, everything to be copied from the peer. */
+    private void attachFresh(SimulatedHost host, SimResource r) {
+        ReplicationLink link = links.get(r.name);
+        link.syncSource = Optional.empty();
+        r.disk = DiskState.ATTACHING;
+        publish();
+        r.disk = DiskState.INCONSISTENT;
+        link.outOfSyncKiB = r.sizeKiB;
+        link.wroteWhileApart.clear();
+        publish();
+        startResyncIfNeeded(r.name);
+    }
+
+    String takeDown(SimulatedHost host) {
+        if (!host.up) {
+            throw new IllegalStateException(host.name() + " is already down");
+        }
+        host.up = false;
+        for (ReplicationLink link : links.values()) {
+            link.syncSource = Optional.empty();
+        }
+        loseConnection(peerOf(host), ConnectionState.TIMEOUT);
+        return host.name() + " is down: its commands hang, its events2 stream is silent";
+    }
+
+    String bringUp(SimulatedHost host) {
+        if (host.up) {
+            throw new IllegalStateException(host.name() + " is already up");
+        }
+        // the host rebooted: the old events2 processes died with it, DRBD comes up Secondary, VMs are off
+        host.streams.forEach(s -> s.end(Events2Stream.KILLED));
+        host.streams.clear();
+        host.up = true;
+        for (SimResource r : host.resources.values()) {
+            r.role = DrbdRole.SECONDARY;
+            r.connection = ConnectionState.CONNECTING;
+            if (!r.hasDisk() && !host.disks.get("/dev/sda").failed) {
+                r.disk = DiskState.UP_TO_DATE;
+            }
+        }
+        for (SimVm vm : host.vms.values()) {
+            vm.state = VmState.SHUT_OFF;
+            vm.id = -1;
+        }
+        host.shown = view(host);
+        connectWherePossible();
+        return host.name() + " is up again (rebooted: DRBD Secondary, VMs shut off)";
+    }
+
+    String cutLink() {
+        if (!cableConnected) {
+            throw new IllegalStateException("the replication link is already cut");
+        }
+        cableConnected = false;
+        for (ReplicationLink link : links.values()) {
+            link.syncSource = Optional.empty();
+        }
+        for (SimulatedHost host : hosts()) {
+            if (host.up) {
+                loseConnection(host, ConnectionState.NETWORK_FAILURE);
+            }
+        }
+        return "replication link cut: both hosts lost the connection; writes now count as out-of-sync";
+    }
+
+    String restoreLink() {
+        if (cableConnected) {
+            throw new IllegalStateException("the replication link is not cut");
+        }
+        cableConnected = true;
+        connectWherePossible();
+        return "replication link restored";
+    }
+
+    String guestAgent(SimulatedHost host, String vm, boolean answering) {
+        host.setGuestAgentAnswering(vm, answering);
+        return "guest agent of " + vm + " on " + host.name() + (answering ? " answers again" : " stopped answering");
+    }
+
+    /** DRBD's way down when the peer vanishes: the failure, then Unconnected, then Connecting again. */
+    private void loseConnection(SimulatedHost host, ConnectionState failure) {
+        if (!host.up) {
+            return;
+        }
+        for (ConnectionState step : List.of(failure, ConnectionState.UNCONNECTED, ConnectionState.CONNECTING)) {
+            for (SimResource r : host.resources.values()) {
+                if (r.connection != ConnectionState.STANDALONE) {
+                    r.connection = step;
+                }
+            }
+            publish();
+        }
+    }
+
+    private void connectWherePossible() {
+        if (!cableConnected || !nodeA.up || !nodeB.up) {
+            return;
+        }
+        for (String resource : links.keySet()) {
+            SimResource a = nodeA.resources.get(resource);
+            SimResource b = nodeB.resources.get(resource);
+            if (a.connection == ConnectionState.STANDALONE || b.connection == ConnectionState.STANDALONE) {
+                continue; // after a split brain DRBD stays apart until a human decides
+            }
+            a.connection = ConnectionState.CONNECTED;
+            b.connection = ConnectionState.CONNECTED;
+            publish();
+            startResyncIfNeeded(resource);
+        }
+    }
+
+    private void startResyncIfNeeded(String resource) {
+        SimResource a = nodeA.resources.get(resource);
+        SimResource b = nodeB.resources.get(resource);
+        ReplicationLink link = links.get(resource);
+        if (!nodeA.up || !nodeB.up || a.connection != ConnectionState.CONNECTED || b.connection != ConnectionState.CONNECTED
+                || link.syncing() || !a.hasDisk() || !b.hasDisk()) {
+            return;
+        }
+        SimulatedHost source;
+        if (a.disk == DiskState.UP_TO_DATE && b.disk != DiskState.UP_TO_DATE) {
+            source = nodeA;
+        } else if (b.disk == DiskState.UP_TO_DATE && a.disk != DiskState.UP_TO_DATE) {
+            source = nodeB;
+        } else if (link.outOfSyncKiB == 0) {
+            return;
+        } else if (link.wroteWhileApart.size() == 2) {
+            splitBrain(resource);
+            return;
+        } else if (link.wroteWhileApart.size() == 1) {
+            source = node(link.wroteWhileApart.iterator().next());
+        } else {
+            source = a.role == DrbdRole.PRIMARY || b.role != DrbdRole.PRIMARY ? nodeA : nodeB;
+        }
+        SimulatedHost target = peerOf(source);
+        helper(target, resource, "before-resync-target");
+        link.syncSource = Optional.of(source.name());
+        link.resyncTotalKiB = link.outOfSyncKiB;
+        target.resources.get(resource).disk = DiskState.INCONSISTENT;
+        publish();
+        log.info("resync of {} from {} to {} started: {} KiB", resource, source.name(), target.name(), link.outOfSyncKiB);
+    }
+
+    private void splitBrain(String resource) {
+        for (SimulatedHost host : hosts()) {
+            helper(host, resource, "split-brain");
+            host.resources.get(resource).connection = ConnectionState.STANDALONE;
+        }
+        links.get(resource).splitBrain = true;
+        publish();
+        log.warn("split brain on {}: both hosts wrote while apart; DRBD stays StandAlone", resource);
+    }
+
+    // ---- what the hosts print ---------------------------------------------------------------
+
+    private Map<String, Events2Object> view(SimulatedHost host) {
+        return Events2View.of(host, peerOf(host), links, RESYNC_RATE_KIB_PER_SECOND);
+    }
+
+    /** Pushes the change lines the last state change caused to every live host's events2 streams. */
+    void publish() {
+        for (SimulatedHost host : hosts()) {
+            if (!host.up) {
+                continue;
+            }
+            Map<String, Events2Object> before = host.shown;
+            Map<String, Events2Object> after = view(host);
+            host.shown = after;
+            host.streams.removeIf(Events2Stream::ended);
+            for (Events2Stream stream : host.streams) {
+                for (String line : diff(before, after, stream.statistics)) {
+                    stream.push(stream.timestamps ? stamp() + " " + line : line);
+                }
+            }
+        }
+    }
+
+    private static List<String> diff(Map<String, Events2Object> before, Map<String, Events2Object> after, boolean statistics) {
+        List<String> lines = new ArrayList<>();
+        for (Map.Entry<String, Events2Object> e : after.entrySet()) {
+            Events2Object old = before.get(e.getKey());
+            if (old == null) {
+                lines.add(e.getValue().full("create", statistics));
+            } else {
+                e.getValue().changeFrom(old, statistics).ifPresent(lines::add);
+            }
+        }
+        before.forEach((id, old) -> {
+            if (!after.containsKey(id)) {
+                lines.add(old.destroy());
+            }
+        });
+        return lines;
+    }
+
+    /** A DRBD helper run as events2 shows it: the call, then its answer (exit status 0). */
+    private void helper(SimulatedHost host, String resource, String helper) {
+        if (!host.up) {
+            return;
+        }
+        SimulatedHost peer = peerOf(host);
+        String what = "helper name:" + resource + " peer-node-id:" + peer.nodeId + " conn-name:" + peer.name()
+                + " volume:0 helper:" + helper;
+        for (Events2Stream stream : host.streams) {
+            stream.push((stream.timestamps ? stamp() + " " : "") + "call " + what);
+            stream.push((stream.timestamps ? stamp() + " " : "") + "response " + what + " status:0");
+        }
+    }
+
+    Events2Stream openStream(SimulatedHost host, Consumer<String> consumer, boolean timestamps, boolean statistics) {
+        Events2Stream stream = new Events2Stream(host.name(), consumer, timestamps, statistics);
+        if (host.up) {
+            for (String line : dumpLines(host, statistics)) {
+                stream.push(timestamps ? stamp() + " " + line : line);
+            }
+            host.streams.add(stream);
+        }
+        // on a host that is down the process exists but prints nothing, like a hung drbdsetup
+        stream.begin();
+        return stream;
+    }
+
+    String dump(SimulatedHost host, boolean timestamps, boolean statistics) {
+        StringBuilder out = new StringBuilder();
+        for (String line : dumpLines(host, statistics)) {
+            out.append(timestamps ? stamp() + " " : "").append(line).append('\n');
+        }
+        return out.toString();
+    }
+
+    private List<String> dumpLines(SimulatedHost host, boolean statistics) {
+        List<String> lines = new ArrayList<>();
+        view(host).values().forEach(o -> lines.add(o.full("exists", statistics)));
+        lines.add("exists -");
+        return lines;
+    }
+
+    /** drbdsetup's timestamp: the simulated clock, microseconds, never repeating. */
+    private String stamp() {
+        Instant t = now.isAfter(lastStamp) ? now : lastStamp.plusNanos(1_000);
+        lastStamp = t;
+        return STAMP.format(t);
+    }
+
+    List<LvmText.Vg> volumeGroups(SimulatedHost host) {
+        List<LvmText.Vg> vgs = new ArrayList<>();
+        for (SimDisk disk : host.disks.values()) {
+            disk.volumeGroup.ifPresent(vg -> {
+                long extent = 4L << 20;
+                long size = (disk.capacityBytes - (1L << 20)) / extent * extent;
+                List<SimResource> lvs = host.resources.values().stream().filter(r -> r.volumeGroup.equals(vg)).toList();
+                vgs.add(new LvmText.Vg(vg, size, size - lvs.size() * LV_BYTES, 1, lvs.size(),
+                        disk.failed ? Optional.of(disk.device) : Optional.empty()));
+            });
+        }
+        return vgs;
+    }
+
+    List<LvmText.Lv> logicalVolumes(SimulatedHost host) {
+        List<LvmText.Lv> lvs = new ArrayList<>();
+        for (SimDisk disk : host.disks.values()) {
+            disk.volumeGroup.ifPresent(vg -> host.resources.values().stream().filter(r -> r.volumeGroup.equals(vg)).forEach(r -> {
+                // -wi-a: linear, writable, inherited allocation, active; o while DRBD holds it; p when its PV is missing
+                String attr = "-wi-a" + (r.hasDisk() ? "o" : "-") + "--" + (disk.failed ? "p" : "-") + "-";
+                lvs.add(new LvmText.Lv(vg, r.logicalVolume, LV_BYTES, attr));
+            }));
+        }
+        return lvs;
+    }
+
+    /** Round-trip times of a ping from {@code host}, or empty when no answer comes back. */
+    Optional<double[]> pingRoundTrips(SimulatedHost host, String address, int count) {
+        SimulatedHost peer = peerOf(host);
+        double base;
+        if (address.equals(host.replicationAddress()) || address.equals("127.0.0.1")) {
+            base = 0.020;
+        } else if (address.equals(peer.replicationAddress()) && cableConnected && peer.up) {
+            base = 0.045;
+        } else {
+            return Optional.empty();
+        }
+        double[] rtts = new double[count];
+        long seed = now.getEpochSecond();
+        for (int i = 0; i < count; i++) {
+            rtts[i] = base + ((seed * 31 + i * 17) % 23) / 1000.0;
+        }
+        return Optional.of(rtts);
+    }
+}
