@@ -45,7 +45,10 @@ public final class HostStateMetrics implements EventSink {
     private record SeriesKey(String name, Tags tags) {
     }
 
-    /** The value a registered meter reads; the meter holds it weakly, the subject strongly. */
+    /**
+     * The value a registered meter reads. Micrometer's function counters hold it weakly: the
+     * subjects map holds it strongly, so this view must stay reachable (the agent's sink is).
+     */
     private static final class Reading {
         volatile double value;
 
@@ -149,7 +152,7 @@ public final class HostStateMetrics implements EventSink {
         Reading reading = new Reading();
         HostMetric metric = sample.metric();
         Meter meter = switch (metric.type()) {
-            case GAUGE -> Gauge.builder(metric.name(), reading, Reading::value)
+            case GAUGE -> Gauge.builder(metric.name(), reading, Reading::value).strongReference(true)
                     .description(metric.description()).baseUnit(metric.baseUnit()).tags(sample.tags()).register(registry);
             case COUNTER -> FunctionCounter.builder(metric.name(), reading, Reading::value)
                     .description(metric.description()).baseUnit(metric.baseUnit()).tags(sample.tags()).register(registry);
