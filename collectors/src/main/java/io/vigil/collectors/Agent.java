@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
  *             registry --> MetricsEndpoint (/metrics)
  * </pre>
  */
+// the simpleclient Prometheus registry is deprecated upstream; the project chose it (text format 0.0.4)
+@SuppressWarnings("deprecation")
 public final class Agent implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
 

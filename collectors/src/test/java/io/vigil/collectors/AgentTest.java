@@ -31,6 +31,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.Test;
 
+@SuppressWarnings("deprecation")
 class AgentTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
 

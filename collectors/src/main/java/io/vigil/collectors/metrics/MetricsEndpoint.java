@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
  * HTTP server (no web framework for one path). Everything else is 404. One daemon thread answers:
  * a scrape is cheap and Prometheus scrapes one at a time.
  */
+// the simpleclient Prometheus registry is deprecated upstream; the project chose it (text format 0.0.4)
+@SuppressWarnings("deprecation")
 public final class MetricsEndpoint implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MetricsEndpoint.class);
 

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+@SuppressWarnings("deprecation")
 class MetricsEndpointTest {
     private static final String PROMTOOL_INSTALL = "apt-get install -y prometheus";
 
