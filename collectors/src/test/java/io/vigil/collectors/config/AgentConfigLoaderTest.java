@@ -1,0 +1,173 @@
+package io.vigil.collectors.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vigil.collectors.config.AgentConfig.SmartDeviceEntry;
+import io.vigil.events.Hypervisor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class AgentConfigLoaderTest {
+    private static Path resource(String name) throws Exception {
+        return Path.of(AgentConfigLoaderTest.class.getResource("/config/" + name).toURI());
+    }
+
+    private static List<String> problems(String text) {
+        ConfigException e = assertThrows(ConfigException.class, () -> AgentConfigLoader.parse("agent.yaml", text));
+        return e.problems().stream().map(p -> p.describe("agent.yaml")).toList();
+    }
+
+    @Test
+    void theExampleFileSpellsOutExactlyTheDefaults() throws Exception {
+        AgentConfig example = AgentConfigLoader.load(resource("agent-example.yaml"));
+        assertEquals(AgentConfig.withDefaults("pair-1", "node-a", Map.of("bootstrap.servers", "127.0.0.1:9092")), example);
+    }
+
+    @Test
+    void fillsEveryOptionalKeyWithItsDefault() throws Exception {
+        AgentConfig config = AgentConfigLoader.parse("agent.yaml",
+                "cluster: pair-9\nnode: node-b\nkafka: {bootstrap.servers: \"k:9092\"}\n");
+        assertEquals(Path.of("/var/lib/vigil/spool"), config.spool().dir());
+        assertEquals(64L << 20, config.spool().maxBytes());
+        assertEquals("127.0.0.1", config.metrics().host());
+        assertEquals(9464, config.metrics().port());
+        assertEquals(Duration.ofSeconds(5), config.heartbeat().interval());
+        assertEquals(9, config.probes().drbd().version());
+        assertTrue(config.probes().drbd().enabled());
+        assertEquals(Duration.ofSeconds(10), config.probes().drbd().statisticsInterval());
+        assertEquals(List.of(), config.probes().smart().devices());
+        assertEquals(Duration.ofSeconds(60), config.probes().smart().interval());
+        assertEquals(Duration.ofSeconds(30), config.probes().lvm().interval());
+        assertEquals(Hypervisor.LIBVIRT, config.probes().vm().hypervisor());
+        assertEquals("qemu:///system", config.probes().vm().libvirtUri());
+        assertEquals(Map.of(), config.resources().lvToResource());
+    }
+
+    @Test
+    void readsEveryKeyAndHandsOutWhatTheProbesTake() throws Exception {
+        AgentConfig config = AgentConfigLoader.load(resource("agent-full.yaml"));
+        assertEquals(Map.of("bootstrap.servers", "10.0.0.5:9092", "linger.ms", "5"), config.kafka());
+        assertEquals(Path.of("/srv/vigil/spool"), config.spool().dir());
+        assertEquals(1L << 30, config.spool().maxBytes());
+        assertEquals(0, config.metrics().port());
+        assertEquals("0.0.0.0", config.metrics().host());
+        assertEquals(Duration.ofSeconds(2), config.heartbeat().interval());
+        assertEquals(8, config.probes().drbd().version());
+        assertEquals(Duration.ofSeconds(90), config.probes().drbd().statisticsInterval());
+        assertEquals(Duration.ofSeconds(20), config.probes().drbd().latencyInterval());
+        assertEquals(false, config.probes().smart().enabled());
+        assertEquals(List.of(new SmartDeviceEntry("/dev/sda", Optional.empty()),
+                new SmartDeviceEntry("/dev/bus/0", Optional.of("megaraid,0"))), config.probes().smart().devices());
+        assertEquals(Duration.ofMillis(500), config.probes().lvm().timeout());
+        assertEquals("qemu+ssh://root@node-b/system", config.probes().vm().libvirtUri());
+        assertEquals(Set.of("web"), config.probes().vm().guestAgent());
+        assertEquals(Map.of("vg0/r0-disk", "r0", "vg0/r1-disk", "r1", "vg1/r1-log", "r1"), config.resources().lvToResource());
+        assertEquals(Map.of("web", "r0", "mail", "r0", "db", "r1"), config.resources().vmToResource());
+    }
+
+    @Test
+    void reportsEveryProblemOfABrokenFileAtOnceWithLineAndKey() throws Exception {
+        List<String> problems = problems(Files.readString(resource("agent-broken.yaml")));
+        assertEquals(List.of(
+                "agent.yaml:3: spool.dir: 'var/spool' is not an absolute path (e.g. /var/lib/vigil/spool)",
+                "agent.yaml:3: spool.max_bytes: '64MB8' is not a size (use 64MiB, 1GiB or plain bytes)",
+                "agent.yaml:4: metrics.listen: port 99999 is out of range (0-65535; 0 picks a free one)",
+                "agent.yaml:5: heartbeat.interval: must be longer than 0 (use 500ms, 10s, 1m)",
+                "agent.yaml:7: probes.smart.interval: '10x' is not a duration (use 500ms, 10s, 1m)",
+                "agent.yaml:7: probes.smart.devices[0].device: '/etc/passwd' is not a device path (/dev/..., letters, digits and _ . / : , + -)",
+                "agent.yaml:7: probes.smart.devices[1].typ: unknown key (did you mean 'type'?)",
+                "agent.yaml:8: probes.lvm.timeout: 1m is longer than interval 30s (a poll must end before the next one is due)",
+                "agent.yaml:8: probes.lvm.intervall: unknown key (did you mean 'interval'?)",
+                "agent.yaml:9: probes.vm.hypervisor: 'vmware' is not a hypervisor (one of [libvirt, xen])",
+                "agent.yaml:9: probes.vm.guest_agent[0]: '-rf' is not a valid name (letters, digits and _ . + : -, not starting with '-' or '.', at most 128)",
+                "agent.yaml:10: probes.drbd.enabled: 'yes' is not true or false",
+                "agent.yaml:10: probes.drbd.version: '7' is not a DRBD version this agent reads (8: /proc/drbd, 9: drbdsetup events2)",
+                "agent.yaml:13: resources.r1.lvs[1]: 'justlv' is not vg/lv (e.g. vg0/r0-disk)",
+                "agent.yaml:13: resources.r1.lvs: LV 'vg0/r0-disk' is already listed under resources.r0 (each LV lives on one resource)",
+                "agent.yaml:13: resources.r1.vms: VM 'web' is already listed under resources.r0 (each VM lives on one resource)",
+                "agent.yaml:14: resources.bad name: 'bad name' is not a valid name (letters, digits and _ . + : -, not starting with '-' or '.', at most 128)",
+                "agent.yaml:15: colour: unknown key (known here: cluster, node, kafka, spool, metrics, heartbeat, probes, resources)",
+                "agent.yaml: cluster: missing (the cluster this host belongs to, e.g. pair-1)"), problems);
+    }
+
+    @Test
+    void theExceptionMessageListsOneProblemPerLine() {
+        ConfigException e = assertThrows(ConfigException.class, () -> AgentConfigLoader.parse("/etc/vigil/agent.yaml", "node: a\n"));
+        assertEquals("/etc/vigil/agent.yaml: cluster: missing (the cluster this host belongs to, e.g. pair-1)\n"
+                + "/etc/vigil/agent.yaml: kafka.bootstrap.servers: missing (the Kafka brokers, e.g. \"10.0.0.5:9092,10.0.0.6:9092\")",
+                e.getMessage());
+    }
+
+    @Test
+    void anEmptyFileNamesEveryRequiredKey() {
+        assertEquals(List.of(
+                "agent.yaml: cluster: missing (the cluster this host belongs to, e.g. pair-1)",
+                "agent.yaml: node: missing (this host's name in the cluster, e.g. node-a)",
+                "agent.yaml: kafka.bootstrap.servers: missing (the Kafka brokers, e.g. \"10.0.0.5:9092,10.0.0.6:9092\")"),
+                problems(""));
+    }
+
+    @Test
+    void reportsTextThatIsNotYamlWithItsLine() {
+        List<String> problems = problems("cluster: pair-1\nnode: [a, b\nkafka: {}\n");
+        assertEquals(1, problems.size());
+        assertTrue(problems.get(0).matches("agent\\.yaml:[34]: not valid YAML: .+"), problems.get(0));
+    }
+
+    @Test
+    void refusesAKeyGivenTwice() {
+        assertEquals(List.of("agent.yaml:3: node: given twice (first on line 2)"),
+                problems("cluster: pair-1\nnode: a\nnode: b\nkafka: {bootstrap.servers: k:9092}\n"));
+    }
+
+    @Test
+    void refusesAFileThatIsNotAMap() {
+        assertEquals(List.of("agent.yaml:1: expected a map of settings (cluster:, node:, kafka:, ...), not a list"),
+                problems("- cluster\n- node\n"));
+    }
+
+    @Test
+    void refusesWrongShapesWithWhatWasExpected() {
+        assertEquals(List.of(
+                "agent.yaml:2: node: expected a single value, not a list",
+                "agent.yaml:4: probes: expected a map (key: value), not 'all'",
+                "agent.yaml:5: resources.r0: expected {lvs: [vg0/r0-disk], vms: [web]}, not a list"),
+                problems("cluster: pair-1\nnode: [a]\nkafka: {bootstrap.servers: k:9092}\nprobes: all\nresources: {r0: [x]}\n"));
+    }
+
+    @Test
+    void refusesADrbdTimeoutLongerThanItsStatisticsInterval() {
+        assertEquals(List.of("agent.yaml:4: probes.drbd.timeout: 20s is longer than statistics_interval 10s (a poll must end before the next one is due)"),
+                problems("cluster: p\nnode: n\nkafka: {bootstrap.servers: k:9092}\nprobes: {drbd: {timeout: 20s}}\n"));
+    }
+
+    @Test
+    void refusesGuestAgentPingsUnderXen() {
+        assertEquals(List.of("agent.yaml: probes.vm.guest_agent: guest-agent pings need hypervisor libvirt (xl has no guest agent command)"),
+                problems("cluster: p\nnode: n\nkafka: {bootstrap.servers: k:9092}\nprobes: {vm: {hypervisor: xen, guest_agent: [web]}}\n"));
+    }
+
+    @Test
+    void refusesHostileNamesForClusterAndNode() {
+        List<String> problems = problems("cluster: \"../etc\"\nnode: \"a b\"\nkafka: {bootstrap.servers: k:9092}\n");
+        assertEquals(2, problems.size());
+        assertTrue(problems.get(0).startsWith("agent.yaml:1: cluster: '../etc' is not a valid name"), problems.get(0));
+        assertTrue(problems.get(1).startsWith("agent.yaml:2: node: 'a b' is not a valid name"), problems.get(1));
+    }
+
+    @Test
+    void acceptsIpv6ListenAddresses() throws Exception {
+        AgentConfig config = AgentConfigLoader.parse("agent.yaml",
+                "cluster: p\nnode: n\nkafka: {bootstrap.servers: k:9092}\nmetrics: {listen: \"[::1]:9100\"}\n");
+        assertEquals("::1", config.metrics().host());
+        assertEquals(9100, config.metrics().port());
+    }
+}
