@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -158,6 +159,19 @@ public record AgentConfig(String cluster, String node, Map<String, Object> kafka
             return Collections.unmodifiableMap(map);
         }
 
+        /**
+         * The VMs the hypervisor on {@code node} must know: those of the resources this node is
+         * home to, and of the resources that name no home. Any other VM of the pair is not missing
+         * here just because it runs on the peer.
+         */
+        public Set<String> vmsExpectedOn(String node) {
+            Set<String> expected = new LinkedHashSet<>();
+            byResource.values().stream()
+                    .filter(contents -> contents.home().map(node::equals).orElse(true))
+                    .forEach(contents -> expected.addAll(contents.vms()));
+            return Collections.unmodifiableSet(expected);
+        }
+
         /** "web" -> "r0", as VmProbe.Settings takes it. */
         public Map<String, String> vmToResource() {
             Map<String, String> map = new LinkedHashMap<>();
@@ -166,8 +180,13 @@ public record AgentConfig(String cluster, String node, Map<String, Object> kafka
         }
     }
 
-    public record ResourceContents(List<String> lvs, List<String> vms) {
+    /**
+     * {@code home}: the node the resource is Primary on and its VMs run on when all is well; where
+     * it is empty, the VMs are defined on every node of the pair and expected on each.
+     */
+    public record ResourceContents(Optional<String> home, List<String> lvs, List<String> vms) {
         public ResourceContents {
+            home = Objects.requireNonNullElse(home, Optional.empty());
             lvs = List.copyOf(lvs);
             vms = List.copyOf(vms);
         }

@@ -282,16 +282,17 @@ public final class AgentConfigLoader {
             }
             if (!(entry.value() instanceof Mapping m)) {
                 resources.problem(entry.value().line(), resourcePath,
-                        "expected {lvs: [vg0/" + entry.key() + "-disk], vms: [web]}, not " + entry.value().describe());
+                        "expected {home: node-a, lvs: [vg0/" + entry.key() + "-disk], vms: [web]}, not " + entry.value().describe());
                 continue;
             }
             ConfigSection resource = new ConfigSection(resourcePath, m, resources.problemsView());
+            Optional<String> home = resource.read("home", ConfigSection.NAME);
             List<String> lvs = names(resource, "lvs", AgentConfigLoader::vgSlashLv);
             List<String> vms = names(resource, "vms", ConfigSection.NAME);
             resource.rejectUnknownKeys();
             claimOnce(resource, "lvs", lvs, lvOwner, entry.key(), "LV");
             claimOnce(resource, "vms", vms, vmOwner, entry.key(), "VM");
-            byResource.put(entry.key(), new ResourceContents(lvs, vms));
+            byResource.put(entry.key(), new ResourceContents(home, lvs, vms));
         }
         return new Resources(byResource);
     }

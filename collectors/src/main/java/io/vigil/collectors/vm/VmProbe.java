@@ -46,7 +46,7 @@ public final class VmProbe implements PolledProbe {
      * ("qemu:///system", "qemu+ssh://root@node-b/system", "test:///default"); it is not used for Xen.
      */
     public record Settings(Hypervisor hypervisor, String libvirtUri, Map<String, String> vmToResource,
-                           Set<String> guestAgent, Duration interval, Duration timeout) {
+                           Set<String> expectedHere, Set<String> guestAgent, Duration interval, Duration timeout) {
         // scheme "://" then printable non-space characters; never a leading '-', never a shell character
         private static final Pattern URI = Pattern.compile("[a-z][a-z0-9+.-]*://[A-Za-z0-9._~:/?#\\[\\]@!$&'()*+,;=%-]*");
 
@@ -61,6 +61,8 @@ public final class VmProbe implements PolledProbe {
                 Name.check("vm", vm);
                 Name.check("drbd resource of vm " + vm, resource);
             });
+            expectedHere = Set.copyOf(expectedHere);
+            expectedHere.forEach(vm -> Name.check("expected vm", vm));
             guestAgent = Set.copyOf(guestAgent);
             guestAgent.forEach(vm -> Name.check("guest_agent vm", vm));
             positive("interval", interval);
@@ -117,7 +119,8 @@ public final class VmProbe implements PolledProbe {
             seen.add(vm.name());
             vms.add(vm);
         }
-        for (String configured : settings.vmToResource().keySet().stream().sorted().toList()) {
+        // only a VM expected on this host is missing when absent; the peer's VMs run on the peer
+        for (String configured : settings.expectedHere().stream().sorted().toList()) {
             if (!seen.contains(configured)) {
                 log.warn("vm: vm={} resource={} is configured but {} does not list it", configured,
                         settings.vmToResource().get(configured), settings.hypervisor().wire());

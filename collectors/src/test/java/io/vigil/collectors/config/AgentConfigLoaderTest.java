@@ -71,6 +71,9 @@ class AgentConfigLoaderTest {
         assertEquals(Set.of("web"), config.probes().vm().guestAgent());
         assertEquals(Map.of("vg0/r0-disk", "r0", "vg0/r1-disk", "r1", "vg1/r1-log", "r1"), config.resources().lvToResource());
         assertEquals(Map.of("web", "r0", "mail", "r0", "db", "r1"), config.resources().vmToResource());
+        // r0 names its home, r1 does not: r1's VMs are expected everywhere, r0's only at home
+        assertEquals(Set.of("web", "mail", "db"), config.resources().vmsExpectedOn("node-a"));
+        assertEquals(Set.of("db"), config.resources().vmsExpectedOn("node-b"));
     }
 
     @Test
@@ -139,7 +142,7 @@ class AgentConfigLoaderTest {
         assertEquals(List.of(
                 "agent.yaml:2: node: expected a single value, not a list",
                 "agent.yaml:4: probes: expected a map (key: value), not 'all'",
-                "agent.yaml:5: resources.r0: expected {lvs: [vg0/r0-disk], vms: [web]}, not a list"),
+                "agent.yaml:5: resources.r0: expected {home: node-a, lvs: [vg0/r0-disk], vms: [web]}, not a list"),
                 problems("cluster: pair-1\nnode: [a]\nkafka: {bootstrap.servers: k:9092}\nprobes: all\nresources: {r0: [x]}\n"));
     }
 

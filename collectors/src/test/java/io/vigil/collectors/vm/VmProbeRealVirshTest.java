@@ -78,7 +78,7 @@ class VmProbeRealVirshTest {
     }
 
     private static VmProbe.Settings settings(String uri, Map<String, String> vmToResource, Set<String> guestAgent) {
-        return new VmProbe.Settings(Hypervisor.LIBVIRT, uri, vmToResource, guestAgent, Duration.ofSeconds(10), TIMEOUT);
+        return new VmProbe.Settings(Hypervisor.LIBVIRT, uri, vmToResource, vmToResource.keySet(), guestAgent, Duration.ofSeconds(10), TIMEOUT);
     }
 
     @Test
@@ -123,6 +123,17 @@ class VmProbeRealVirshTest {
     }
 
     @Test
+    void aVmAtHomeOnThePeerIsNotMissingHere() throws Exception {
+        // "ghost" belongs to a resource whose home is the peer: absent here is the normal case
+        VmProbe probe = new VmProbe(RUNNER, new VmProbe.Settings(Hypervisor.LIBVIRT, uri,
+                Map.of("web", "r0", "ghost", "r1"), Set.of("web"), Set.of(), Duration.ofSeconds(10), TIMEOUT));
+
+        Set<String> names = probe.poll().stream().map(VmStatus.class::cast).map(VmStatus::name).collect(Collectors.toSet());
+
+        assertEquals(Set.of("web", "mail", "backup"), names);
+    }
+
+    @Test
     void aRealStateChangeIsReadAndTheLineAroundItDoesNotSpoilTheList() throws Exception {
         // the test driver keeps state for one virsh process, so destroy and list run in one call
         CommandResult result = RUNNER.run(Command.of("virsh", "-c", uri, "destroy web; list --all"), TIMEOUT);
@@ -148,6 +159,6 @@ class VmProbeRealVirshTest {
         assertThrows(IllegalArgumentException.class, () -> settings("qemu:///system", Map.of("-web", "r0"), Set.of()));
         assertThrows(IllegalArgumentException.class, () -> settings("qemu:///system", Map.of(), Set.of("web mail")));
         settings("qemu+ssh://root@node-b/system?keyfile=/etc/vigil/id", Map.of(), Set.of());
-        new VmProbe.Settings(Hypervisor.XEN, "", Map.of(), Set.of(), Duration.ofSeconds(1), TIMEOUT);
+        new VmProbe.Settings(Hypervisor.XEN, "", Map.of(), Set.of(), Set.of(), Duration.ofSeconds(1), TIMEOUT);
     }
 }

@@ -43,7 +43,7 @@ class VmProbeXenTest {
     }
 
     private static VmProbe.Settings xen(Map<String, String> vmToResource) {
-        return new VmProbe.Settings(Hypervisor.XEN, "", vmToResource, Set.of(), SECOND, SECOND);
+        return new VmProbe.Settings(Hypervisor.XEN, "", vmToResource, vmToResource.keySet(), Set.of(), SECOND, SECOND);
     }
 
     @Test
