@@ -1,5 +1,6 @@
 package io.vigil.collectors.config;
 
+import io.vigil.collectors.smart.SmartDevice;
 import io.vigil.events.Hypervisor;
 import io.vigil.events.Name;
 import java.net.InetSocketAddress;
@@ -119,7 +120,7 @@ public record AgentConfig(String cluster, String node, Map<String, Object> kafka
     }
 
     /** {@code devices} empty: ask smartctl --scan-open. */
-    public record SmartSettings(boolean enabled, Duration interval, Duration timeout, List<SmartDeviceEntry> devices) {
+    public record SmartSettings(boolean enabled, Duration interval, Duration timeout, List<SmartDevice> devices) {
         public SmartSettings {
             devices = List.copyOf(devices);
         }

@@ -8,7 +8,7 @@ import io.vigil.collectors.config.AgentConfig.MetricsSettings;
 import io.vigil.collectors.config.AgentConfig.ProbeSettings;
 import io.vigil.collectors.config.AgentConfig.ResourceContents;
 import io.vigil.collectors.config.AgentConfig.Resources;
-import io.vigil.collectors.config.AgentConfig.SmartDeviceEntry;
+import io.vigil.collectors.smart.SmartDevice;
 import io.vigil.collectors.config.AgentConfig.SmartSettings;
 import io.vigil.collectors.config.AgentConfig.SpoolSettings;
 import io.vigil.collectors.config.AgentConfig.VmSettings;
@@ -180,7 +180,7 @@ public final class AgentConfigLoader {
         Duration interval = smart.positiveDuration("interval", Defaults.SMART_INTERVAL);
         Duration timeout = smart.positiveDuration("timeout", Defaults.SMART_TIMEOUT);
         timeoutWithinInterval(smart, timeout, interval, "interval");
-        List<SmartDeviceEntry> devices = new ArrayList<>();
+        List<SmartDevice> devices = new ArrayList<>();
         Map<String, Integer> seen = new HashMap<>();
         List<Node> items = smart.list("devices");
         for (int i = 0; i < items.size(); i++) {
@@ -198,12 +198,7 @@ public final class AgentConfigLoader {
                     throw new IllegalArgumentException(e.getMessage().substring("device: ".length()));
                 }
             });
-            Optional<String> type = entry.read("type", text -> {
-                if (!Name.isValid(text.replace(',', '_'))) {
-                    throw new IllegalArgumentException("'" + Name.printable(text) + "' is not a smartctl -d type (e.g. sat, nvme, megaraid,0)");
-                }
-                return text;
-            });
+            Optional<String> type = entry.read("type", SmartDevice::checkType);
             entry.rejectUnknownKeys();
             if (device.isPresent()) {
                 String key = device.get() + type.map(t -> " -d " + t).orElse("");
@@ -211,7 +206,7 @@ public final class AgentConfigLoader {
                 if (first != null) {
                     smart.problem(m.line(), itemPath, key + " is listed twice (first on line " + first + ")");
                 }
-                devices.add(new SmartDeviceEntry(device.get(), type));
+                devices.add(new SmartDevice(device.get(), type));
             }
         }
         smart.rejectUnknownKeys();

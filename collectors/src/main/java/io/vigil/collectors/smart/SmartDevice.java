@@ -18,12 +18,16 @@ public record SmartDevice(String device, Optional<String> type) {
     public SmartDevice {
         Name.checkDevice("smart device", device);
         type = Objects.requireNonNullElse(type, Optional.empty());
-        type.ifPresent(t -> {
-            if (!TYPE.matcher(t).matches()) {
-                throw new IllegalArgumentException("smart device type: '" + Name.printable(t)
-                        + "' is not a smartctl -d type (lower-case letters, digits and _ + , . : -, e.g. megaraid,0)");
-            }
-        });
+        type.ifPresent(SmartDevice::checkType);
+    }
+
+    /** Returns {@code type} when it is a smartctl -d word, otherwise throws saying what one looks like. */
+    public static String checkType(String type) {
+        if (!TYPE.matcher(type).matches()) {
+            throw new IllegalArgumentException("smart device type: '" + Name.printable(type)
+                    + "' is not a smartctl -d type (lower-case letters, digits and _ + , . : -, e.g. megaraid,0)");
+        }
+        return type;
     }
 
     public static SmartDevice of(String device) {

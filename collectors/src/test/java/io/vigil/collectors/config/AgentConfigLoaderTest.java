@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vigil.collectors.config.AgentConfig.SmartDeviceEntry;
+import io.vigil.collectors.smart.SmartDevice;
 import io.vigil.events.Hypervisor;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,8 +64,8 @@ class AgentConfigLoaderTest {
         assertEquals(Duration.ofSeconds(90), config.probes().drbd().statisticsInterval());
         assertEquals(Duration.ofSeconds(20), config.probes().drbd().latencyInterval());
         assertEquals(false, config.probes().smart().enabled());
-        assertEquals(List.of(new SmartDeviceEntry("/dev/sda", Optional.empty()),
-                new SmartDeviceEntry("/dev/bus/0", Optional.of("megaraid,0"))), config.probes().smart().devices());
+        assertEquals(List.of(new SmartDevice("/dev/sda", Optional.empty()),
+                new SmartDevice("/dev/bus/0", Optional.of("megaraid,0"))), config.probes().smart().devices());
         assertEquals(Duration.ofMillis(500), config.probes().lvm().timeout());
         assertEquals("qemu+ssh://root@node-b/system", config.probes().vm().libvirtUri());
         assertEquals(Set.of("web"), config.probes().vm().guestAgent());
