@@ -1,0 +1,180 @@
+package io.vigil.app;
+
+import io.vigil.collectors.config.DurationText;
+import io.vigil.lab.Lab;
+import io.vigil.lab.control.LabControl;
+import io.vigil.lab.sim.Fault;
+import io.vigil.lab.sim.FaultOutcome;
+import io.vigil.lab.view.ClusterScreen;
+import io.vigil.lab.view.LabSummary;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code vigil lab}: broker, two simulated hosts and their agents in this JVM, and a live view of the pair. */
+@Command(name = "lab", mixinStandardHelpOptions = true, subcommands = LabInjectCommand.class,
+        description = {"Runs the lab: a Kafka broker in process, two simulated DRBD hosts (node-a, node-b) with one",
+                "agent each, and a live view of the pair as read back from Kafka. Type a fault at the prompt",
+                "(or run 'vigil lab inject FAULT' in another terminal); 'help' lists them, 'quit' stops."},
+        footer = {"", "Examples:", "  vigil lab", "  vigil lab --duration 30s --json",
+                "  vigil lab --duration 40s --fault '10s=disk-fail node-a /dev/sda' --fault '25s=disk-replace node-a /dev/sda'"})
+final class LabCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--duration", paramLabel = "DURATION", description = "stop after this long (e.g. 30s, 2m); default: until 'quit' or Ctrl-C")
+    String duration;
+
+    @Option(names = "--json", description = "print no live view; at the end print one JSON object summing up what was seen per host")
+    boolean json;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "keep the broker's data and the agents' spools here (default: a temporary directory, removed at exit)")
+    Path dataDir;
+
+    @Option(names = "--fault", paramLabel = "AT=FAULT", description = "inject FAULT at AT after the start, e.g. '10s=disk-fail node-a /dev/sda'; repeatable")
+    List<String> faults = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Optional<Duration> runFor;
+        List<ScheduledFault> schedule;
+        try {
+            runFor = Optional.ofNullable(duration).map(DurationText::parse);
+            schedule = faults.stream().map(ScheduledFault::parse).toList();
+        } catch (IllegalArgumentException e) {
+            err.println("vigil lab: " + e.getMessage());
+            return 2;
+        }
+        boolean temporary = dataDir == null;
+        Path dir = temporary ? Files.createTempDirectory("vigil-lab-") : Files.createDirectories(dataDir);
+        boolean live = !json && System.console() != null;
+        if (live) {
+            // the screen is redrawn in place; log lines would tear it, so they go to a file
+            LabLog.toFile(dir.resolve("lab.log"));
+        }
+        err.println("vigil lab: starting a Kafka broker and two simulated hosts (data in " + dir + ")...");
+        err.flush();
+        CountDownLatch stop = new CountDownLatch(1);
+        AtomicReference<String> lastOutcome = new AtomicReference<>("type 'help' for the faults you can inject");
+        ScheduledExecutorService timers = Executors.newScheduledThreadPool(1, r -> {
+            Thread t = new Thread(r, "lab-timers");
+            t.setDaemon(true);
+            return t;
+        });
+        try (Lab lab = Lab.start(dir); LabControl control = new LabControl(lab::inject)) {
+            Thread hook = new Thread(stop::countDown, "lab-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            for (ScheduledFault f : schedule) {
+                timers.schedule(() -> {
+                    FaultOutcome outcome = lab.inject(f.fault());
+                    lastOutcome.set(f.fault() + ": " + outcome.message());
+                    if (!live && !json) {
+                        err.println("vigil lab: " + f.fault() + ": " + outcome.message());
+                    }
+                }, f.at().toMillis(), TimeUnit.MILLISECONDS);
+            }
+            runFor.ifPresent(d -> timers.schedule(stop::countDown, d.toMillis(), TimeUnit.MILLISECONDS));
+            String urls = String.join("\n", lab.agents().stream().map(a -> "  " + a.node() + " /metrics: " + a.metricsUrl()).toList());
+            if (!json) {
+                out.println("metrics:\n" + urls);
+                out.println("inject faults at the prompt, or from another terminal: ./vigil lab inject disk-fail node-a /dev/sda");
+                out.flush();
+                readFaultsFromStdin(lab, lastOutcome, stop);
+            }
+            if (live) {
+                timers.scheduleAtFixedRate(() -> {
+                    out.print("\033[H\033[2J");
+                    out.print(ClusterScreen.render(lab.picture(), Instant.now()));
+                    out.println();
+                    out.println(urls);
+                    out.println("control: " + control.url() + "   log: " + dir.resolve("lab.log"));
+                    out.println("last: " + lastOutcome.get());
+                    out.print("fault> ");
+                    out.flush();
+                }, 0, 1, TimeUnit.SECONDS);
+            } else if (!json) {
+                timers.scheduleAtFixedRate(() -> {
+                    out.println("---- " + Instant.now() + "\n" + ClusterScreen.render(lab.picture(), Instant.now()));
+                    out.flush();
+                }, 10, 10, TimeUnit.SECONDS);
+            }
+            stop.await();
+            timers.shutdownNow();
+            if (json) {
+                out.println(io.vigil.events.EnvelopeCodec.json().writeValueAsString(LabSummary.of(lab.picture(), lab.uptime())));
+            } else {
+                out.println((live ? "\n" : "") + ClusterScreen.render(lab.picture(), Instant.now()));
+            }
+            out.flush();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down (Ctrl-C): the hook has done its job
+            }
+        } finally {
+            timers.shutdownNow();
+            if (temporary) {
+                LabLog.deleteTree(dir);
+            }
+        }
+        return 0;
+    }
+
+    private static void readFaultsFromStdin(Lab lab, AtomicReference<String> lastOutcome, CountDownLatch stop) {
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    String command = line.strip();
+                    if (command.isEmpty()) {
+                        continue;
+                    }
+                    if (command.equals("quit") || command.equals("exit")) {
+                        stop.countDown();
+                        return;
+                    }
+                    if (command.equals("help")) {
+                        lastOutcome.set("\n" + Fault.HELP);
+                        continue;
+                    }
+                    lastOutcome.set(command + ": " + lab.inject(command).message());
+                }
+            } catch (IOException e) {
+                // standard input closed: the lab runs on until its duration or Ctrl-C
+            }
+        }, "lab-prompt");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** A fault to inject {@code at} after the start: "10s=disk-fail node-a /dev/sda". */
+    record ScheduledFault(Duration at, String fault) {
+        static ScheduledFault parse(String text) {
+            int eq = text.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("--fault '" + text + "': expected AT=FAULT, e.g. '10s=disk-fail node-a /dev/sda'");
+            }
+            return new ScheduledFault(DurationText.parse(text.substring(0, eq).strip()), text.substring(eq + 1).strip());
+        }
+    }
+}

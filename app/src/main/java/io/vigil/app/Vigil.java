@@ -1,0 +1,35 @@
+package io.vigil.app;
+
+import io.vigil.collectors.heartbeat.HeartbeatProbe;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code vigil} command line. */
+@Command(name = "vigil", mixinStandardHelpOptions = true, versionProvider = Vigil.Version.class,
+        description = "Monitoring and failover for DRBD-mirrored Linux hosts.",
+        subcommands = {LabCommand.class, AgentCommand.class, ParseCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Vigil implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        return new CommandLine(new Vigil()).setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"vigil " + HeartbeatProbe.agentVersion()};
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package io.vigil.lab;
+
+import io.micrometer.prometheus.PrometheusConfig;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
+import io.vigil.collectors.Agent;
+import io.vigil.collectors.ConfiguredProbes;
+import io.vigil.collectors.config.AgentConfig;
+import io.vigil.collectors.config.AgentConfigLoader;
+import io.vigil.collectors.config.ConfigException;
+import io.vigil.collectors.publish.Spool;
+import io.vigil.collectors.publish.TelemetryPublisher;
+import io.vigil.lab.broker.EmbeddedKafka;
+import io.vigil.lab.sim.FaultOutcome;
+import io.vigil.lab.sim.SimulatedHost;
+import io.vigil.lab.sim.SimulatedPair;
+import io.vigil.lab.view.ClusterPicture;
+import io.vigil.lab.view.TelemetryFollower;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The lab, running: a real Kafka broker in process, the seed pair of simulated hosts, one
+ * production agent per host (its probes answered by the simulated host, its events published
+ * to the broker), and a view that reads the cluster back from Kafka.
+ */
+@SuppressWarnings("deprecation") // the simpleclient Prometheus registry, as the agent uses it
+public final class Lab implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Lab.class);
+    private static final Duration TICK = Duration.ofMillis(250);
+
+    private final EmbeddedKafka broker;
+    private final SimulatedPair pair;
+    private final List<RunningAgent> agents = new ArrayList<>();
+    private final ClusterPicture picture = new ClusterPicture();
+    private final TelemetryFollower follower;
+    private final ScheduledExecutorService clock;
+    private final Instant started = Instant.now();
+
+    /** One simulated host's agent and what it publishes through. */
+    public record RunningAgent(String node, Agent agent, TelemetryPublisher publisher) {
+        public String metricsUrl() {
+            return "http://127.0.0.1:" + agent.metricsPort() + "/metrics";
+        }
+    }
+
+    private Lab(Path dataDir) {
+        broker = EmbeddedKafka.start(dataDir.resolve("kafka"));
+        broker.createVigilTopics();
+        pair = SimulatedPair.seed(Instant.now());
+        clock = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "lab-clock");
+            t.setDaemon(true);
+            return t;
+        });
+        // the simulated hosts' time follows the wall clock, so resyncs take as long as they say
+        clock.scheduleAtFixedRate(() -> pair.tick(TICK), TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+        for (SimulatedHost host : pair.hosts()) {
+            agents.add(startAgent(host, dataDir));
+        }
+        follower = new TelemetryFollower(broker.bootstrapServers(), picture).start();
+        log.info("lab started: broker {}, hosts {}", broker.bootstrapServers(),
+                pair.hosts().stream().map(SimulatedHost::name).toList());
+    }
+
+    /** Starts the lab with its broker's data under {@code dataDir}. */
+    public static Lab start(Path dataDir) {
+        return new Lab(dataDir);
+    }
+
+    private RunningAgent startAgent(SimulatedHost host, Path dataDir) {
+        AgentConfig config = agentConfig(host.name(), broker.bootstrapServers(), dataDir.resolve("spool-" + host.name()));
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        TelemetryPublisher publisher = new TelemetryPublisher(config.cluster(), config.node(), config.kafka(),
+                new Spool.Settings(config.spool().dir(), config.spool().maxBytes()), registry);
+        Agent agent = new Agent(config, ConfiguredProbes.of(config, host, host), publisher, registry, host, Clock.systemUTC());
+        return new RunningAgent(host.name(), agent, publisher);
+    }
+
+    /** The lab's agent config for one host: lab-agent.yaml, read by the same loader as on a real host. */
+    static AgentConfig agentConfig(String node, String bootstrap, Path spool) {
+        try (InputStream in = Lab.class.getResourceAsStream("lab-agent.yaml")) {
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .replace("${node}", node).replace("${bootstrap}", bootstrap).replace("${spool}", spool.toAbsolutePath().toString());
+            return AgentConfigLoader.parse("lab-agent.yaml", text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (ConfigException e) {
+            throw new IllegalStateException("the lab's own agent config is broken: " + e.getMessage(), e);
+        }
+    }
+
+    /** Applies one fault line ("disk-fail node-a /dev/sda"); never throws, the outcome says what happened. */
+    public FaultOutcome inject(String line) {
+        FaultOutcome outcome = pair.inject(line);
+        if (outcome.applied()) {
+            log.info("fault injected: {} ({})", line.strip(), outcome.message());
+        }
+        return outcome;
+    }
+
+    public ClusterPicture picture() {
+        return picture;
+    }
+
+    public List<RunningAgent> agents() {
+        return List.copyOf(agents);
+    }
+
+    public SimulatedPair pair() {
+        return pair;
+    }
+
+    public EmbeddedKafka broker() {
+        return broker;
+    }
+
+    public Duration uptime() {
+        return Duration.between(started, Instant.now());
+    }
+
+    @Override
+    public void close() {
+        clock.shutdownNow();
+        for (RunningAgent a : agents) {
+            a.agent().close();
+            a.publisher().close();
+        }
+        follower.close();
+        broker.close();
+        log.info("lab stopped after {}s", uptime().toSeconds());
+    }
+}
