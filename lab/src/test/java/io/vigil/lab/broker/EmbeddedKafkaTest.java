@@ -2,6 +2,7 @@ package io.vigil.lab.broker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.events.Topics;
@@ -22,6 +23,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Exit;
 import org.junit.jupiter.api.Test;
 
 class EmbeddedKafkaTest {
@@ -62,6 +64,16 @@ class EmbeddedKafkaTest {
                 topics.forEach((name, description) -> assertEquals(
                         (int) EmbeddedKafka.VIGIL_TOPIC_PARTITIONS.get(name), description.partitions().size(), name));
             }
+        }
+    }
+
+    @Test
+    void aBrokerFaultCannotEndTheJvm() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(freshDir("kafka-halt"))) {
+            // what a fatal broker error calls; were it not refused, this test run would end here
+            assertThrows(EmbeddedKafka.BrokerExitRefused.class, () -> Exit.halt(1, "simulated fatal error"));
+            assertThrows(EmbeddedKafka.BrokerExitRefused.class, () -> Exit.exit(1, "simulated fatal error"));
+            assertTrue(kafka.isRunning());
         }
     }
 
