@@ -77,6 +77,7 @@ final class Delivery implements Runnable {
     private final long stallNanos;
     private final long backoffNanos;
     private final long closeGraceMillis;
+    private final long maxBlockMillis;
     private final ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
     private final ArrayDeque<InFlight> window = new ArrayDeque<>();
     private final Set<Long> deliveredAhead = new HashSet<>();
@@ -101,6 +102,7 @@ final class Delivery implements Runnable {
         long reconnect = ProducerSettings.millis(producerConfig, "reconnect.backoff.max.ms", 1000);
         this.backoffNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(50, Math.min(10_000, reconnect)));
         this.closeGraceMillis = Math.min(5000, requestTimeout);
+        this.maxBlockMillis = ProducerSettings.millis(producerConfig, "max.block.ms", 60_000);
         this.producer = producers.get();
     }
 
@@ -126,8 +128,8 @@ final class Delivery implements Runnable {
         Thread t = thread;
         if (t != null) {
             LockSupport.unpark(t);
-            long maxBlock = TimeUnit.NANOSECONDS.toMillis(stallNanos);
-            t.join(closeGraceMillis + maxBlock + 5000);
+            // it may be inside a send waiting for metadata, then closes the producer with a grace period
+            t.join(maxBlockMillis + closeGraceMillis + 2000);
             if (t.isAlive()) {
                 log.warn("node {}: the publishing thread did not stop in time", node);
             }
@@ -168,10 +170,7 @@ final class Delivery implements Runnable {
             return;
         }
         watchForStall();
-        if (System.nanoTime() - lastSyncNanos > SYNC_EVERY_NANOS) {
-            spool.sync();
-            lastSyncNanos = System.nanoTime();
-        }
+        syncNowAndThen();
         if (outcomes.isEmpty()) {
             LockSupport.parkNanos(this, PARK_NANOS);
         }
@@ -262,6 +261,7 @@ final class Delivery implements Runnable {
         while (!stopping && !window.stream().allMatch(InFlight::done)) {
             LockSupport.parkNanos(this, PARK_NANOS);
             collectOutcomes();
+            syncNowAndThen();
         }
         collectOutcomes();
         if (stopping) {
@@ -297,6 +297,14 @@ final class Delivery implements Runnable {
         sentThrough = first.seq - 1;
         if (reachability.state() == Reachability.State.DOWN) {
             pause(backoffNanos); // no sign of Kafka since the failure: do not hammer it
+        }
+    }
+
+    /** fsync the spool about once a second rather than per event: a host crash loses at most that second. */
+    private void syncNowAndThen() throws IOException {
+        if (System.nanoTime() - lastSyncNanos > SYNC_EVERY_NANOS) {
+            spool.sync();
+            lastSyncNanos = System.nanoTime();
         }
     }
 

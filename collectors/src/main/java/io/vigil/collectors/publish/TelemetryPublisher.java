@@ -60,6 +60,7 @@ public final class TelemetryPublisher implements EventSink, AutoCloseable {
     private final String cluster;
     private final String node;
     private final Clock clock;
+    private final long maxBytes;
     private final Spool spool;
     private final SeqReservation seqs;
     private final Delivery delivery;
@@ -85,6 +86,7 @@ public final class TelemetryPublisher implements EventSink, AutoCloseable {
         this.node = Name.check("node", node);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.registry = Objects.requireNonNull(registry, "registry");
+        this.maxBytes = spool.maxBytes();
         Map<String, Object> producerConfig = ProducerSettings.merge(node, kafkaProperties);
         try {
             this.spool = Spool.open(spool);
@@ -129,6 +131,12 @@ public final class TelemetryPublisher implements EventSink, AutoCloseable {
             try {
                 seq = seqs.next();
                 byte[] encoded = EnvelopeCodec.encode(Envelope.of(cluster, node, seq, clock.instant(), body));
+                if (Spool.HEADER_BYTES + (long) encoded.length > maxBytes) {
+                    drop(DropReason.TOO_LARGE, 1);
+                    log.warn("node {}: {} event with seq {} dropped: {} bytes do not fit the spool ({} bytes)",
+                            node, body.kind().wire(), seq, encoded.length, maxBytes);
+                    return;
+                }
                 droppedForRoom = spool.append(seq, encoded);
                 spoolErrorReported.set(false);
             } catch (IOException e) {
@@ -139,8 +147,8 @@ public final class TelemetryPublisher implements EventSink, AutoCloseable {
                 }
                 return;
             } catch (IllegalArgumentException e) {
-                drop(DropReason.TOO_LARGE, 1);
-                log.warn("node {}: {} event dropped: {}", node, body.kind().wire(), e.getMessage());
+                drop(DropReason.SPOOL_ERROR, 1);
+                log.error("node {}: {} event dropped: {}", node, body.kind().wire(), e.getMessage());
                 return;
             }
         }

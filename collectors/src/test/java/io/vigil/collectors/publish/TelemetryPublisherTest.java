@@ -147,6 +147,17 @@ class TelemetryPublisherTest {
     }
 
     @Test
+    void anEventLargerThanTheWholeSpoolIsDroppedAndTheOthersAreKept() throws Exception {
+        try (TelemetryPublisher publisher = publisher(Spool.Settings.MIN_BYTES)) {
+            publisher.emit(heartbeat(1));
+            publisher.emit(new Heartbeat("v".repeat((int) Spool.Settings.MIN_BYTES), 2, List.of(), 0, 0));
+            publisher.emit(heartbeat(3));
+        }
+        assertEquals(1.0, counter("vigil.agent.events.dropped", "reason", "too-large"));
+        assertEquals(List.of(1L, 3L), spooled().stream().map(e -> ((Heartbeat) e.body()).uptimeSeconds()).toList());
+    }
+
+    @Test
     void anEventAfterCloseIsCountedAsDropped() throws Exception {
         TelemetryPublisher publisher = publisher(1024 * 1024);
         publisher.close();
