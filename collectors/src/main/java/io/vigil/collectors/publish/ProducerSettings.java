@@ -52,6 +52,12 @@ final class ProducerSettings {
                 log.warn("kafka.{} is ignored: telemetry keys are strings and values are Vigil's JSON envelopes", ours);
             }
         }
+        Object deliveryTimeout = passedThrough.get("delivery.timeout.ms");
+        if (deliveryTimeout != null && !String.valueOf(Integer.MAX_VALUE).equals(String.valueOf(deliveryTimeout).strip())) {
+            log.warn("kafka.delivery.timeout.ms={}: a batch that times out while its request is in flight may have been"
+                    + " written and is sent again, so an outage can deliver a few events twice (consumers drop repeated"
+                    + " (node, seq)); leave it unset to have the producer retry until Kafka is back", deliveryTimeout);
+        }
         Topics.producerGuarantees().forEach((key, value) -> {
             Object theirs = passedThrough.get(key);
             if (theirs != null && !Objects.equals(String.valueOf(theirs), value)) {
