@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every record goes through the spool and leaves it only once Kafka has acknowledged it and
  * every earlier one; the producer is idempotent and the spool replays in seq order, so when
- * Kafka returns each (node, seq) arrives once, in order. Key: the cluster id.
+ * Kafka returns each (node, seq) arrives once, in order. Key: the cluster id. Where a repeat is
+ * still possible: records in flight when the agent stops or crashes during an outage, and any
+ * outage with a user-set finite {@code delivery.timeout.ms}; consumers drop a repeated (node, seq).
  *
  * <p>Metrics (tags cluster and node): {@code vigil.agent.spool.events}, {@code vigil.agent.spool.bytes},
  * {@code vigil.agent.publish.latency} (emit to acknowledgement), {@code vigil.agent.events.published}
