@@ -1,0 +1,102 @@
+package io.vigil.app;
+
+import io.micrometer.prometheus.PrometheusConfig;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
+import io.vigil.collectors.Agent;
+import io.vigil.collectors.ConfiguredProbes;
+import io.vigil.collectors.command.CommandRunner;
+import io.vigil.collectors.command.HostFiles;
+import io.vigil.collectors.command.LocalHostFiles;
+import io.vigil.collectors.command.ProcessCommandRunner;
+import io.vigil.collectors.config.AgentConfig;
+import io.vigil.collectors.config.AgentConfigLoader;
+import io.vigil.collectors.config.ConfigException;
+import io.vigil.collectors.publish.Spool;
+import io.vigil.collectors.publish.TelemetryPublisher;
+import io.vigil.lab.sim.SimulatedHost;
+import io.vigil.lab.sim.SimulatedPair;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code vigil agent}: the per-host collector, until stopped. */
+@Command(name = "agent", mixinStandardHelpOptions = true,
+        description = {"Runs the agent of this host: probes DRBD, disks, LVM and VMs, publishes to Kafka",
+                "(spooling to disk while Kafka is away) and serves /metrics. Stops on SIGTERM or Ctrl-C."},
+        footer = {"", "Example: vigil agent --config /etc/vigil/agent.yaml (see deploy/agent.yaml)"})
+@SuppressWarnings("deprecation") // the simpleclient Prometheus registry (text format 0.0.4) is the one the project uses
+final class AgentCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "the agent's YAML config")
+    Path config;
+
+    @Option(names = "--simulated-host", paramLabel = "NODE", description = {
+            "answer the tools from a simulated host of the lab's seed pair (node-a or node-b) instead of this",
+            "machine's: for demos and for 'vigil bench agent', never for a real host"})
+    String simulatedHost;
+
+    @Override
+    public Integer call() throws Exception {
+        AgentConfig agentConfig;
+        try {
+            agentConfig = AgentConfigLoader.load(config);
+        } catch (ConfigException e) {
+            spec.commandLine().getErr().println(e.getMessage());
+            spec.commandLine().getErr().println("vigil agent: " + config + " has " + e.problems().size()
+                    + " problem(s); fix them and start again (deploy/agent.yaml is a commented example)");
+            return 2;
+        } catch (NoSuchFileException e) {
+            spec.commandLine().getErr().println("vigil agent: " + config + ": no such file (deploy/agent.yaml is an example to start from)");
+            return 2;
+        }
+        CommandRunner runner = new ProcessCommandRunner();
+        HostFiles files = new LocalHostFiles();
+        Optional<SimulatedPair> pair = Optional.empty();
+        if (simulatedHost != null) {
+            pair = Optional.of(SimulatedPair.seed(Instant.now()));
+            Optional<SimulatedHost> host = pair.get().host(simulatedHost);
+            if (host.isEmpty()) {
+                spec.commandLine().getErr().println("vigil agent: --simulated-host must be node-a or node-b, not '" + simulatedHost + "'");
+                return 2;
+            }
+            runner = host.get();
+            files = host.get();
+        }
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "agent-shutdown"));
+        try (TelemetryPublisher publisher = new TelemetryPublisher(agentConfig.cluster(), agentConfig.node(), agentConfig.kafka(),
+                new Spool.Settings(agentConfig.spool().dir(), agentConfig.spool().maxBytes()), registry);
+             Agent agent = new Agent(agentConfig, ConfiguredProbes.of(agentConfig, runner, files), publisher, registry, files,
+                     Clock.systemUTC())) {
+            if (pair.isPresent()) {
+                SimulatedPair simulated = pair.get();
+                Thread ticker = new Thread(() -> {
+                    try {
+                        while (true) {
+                            Thread.sleep(250);
+                            simulated.tick(Duration.ofMillis(250));
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "simulated-clock");
+                ticker.setDaemon(true);
+                ticker.start();
+            }
+            stop.await();
+        }
+        return 0;
+    }
+}
