@@ -82,7 +82,11 @@ final class LabCommand implements Callable<Integer> {
             t.setDaemon(true);
             return t;
         });
-        try (Lab lab = Lab.start(dir); LabControl control = new LabControl(lab::inject)) {
+        try (Lab lab = Lab.start(dir); LabControl control = new LabControl(line -> {
+            FaultOutcome outcome = lab.inject(line);
+            lastOutcome.set(line + ": " + outcome.message());
+            return outcome;
+        })) {
             Thread hook = new Thread(stop::countDown, "lab-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             for (ScheduledFault f : schedule) {

@@ -36,6 +36,7 @@ final class LabInjectCommand implements Callable<Integer> {
             url = Files.readString(LabControl.ADDRESS_FILE).strip();
         } catch (NoSuchFileException e) {
             spec.commandLine().getErr().println("vigil lab inject: no lab is running on this machine (start one with ./vigil lab)");
+            spec.commandLine().getErr().flush();
             return 2;
         }
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -45,9 +46,12 @@ final class LabInjectCommand implements Callable<Integer> {
                     .POST(HttpRequest.BodyPublishers.ofString(String.join(" ", words))).build(), HttpResponse.BodyHandlers.ofString());
         } catch (java.net.ConnectException e) {
             spec.commandLine().getErr().println("vigil lab inject: the lab at " + url + " does not answer; is it still running?");
+            spec.commandLine().getErr().flush();
             return 2;
         }
-        (response.statusCode() == 200 ? spec.commandLine().getOut() : spec.commandLine().getErr()).print(response.body());
+        java.io.PrintWriter answer = response.statusCode() == 200 ? spec.commandLine().getOut() : spec.commandLine().getErr();
+        answer.print(response.body());
+        answer.flush();
         return response.statusCode() == 200 ? 0 : 1;
     }
 }

@@ -1,0 +1,50 @@
+package io.vigil.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vigil.events.EnvelopeCodec;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole lab, unattended: a real broker, the simulated pair, two agents, a fault, the summary. */
+class LabCommandTest {
+    @Test
+    void anUnattendedRunSumsUpWhatKafkaSawIncludingAnInjectedDiskFailure(@TempDir Path dir) throws Exception {
+        CommandOutput run = CommandOutput.run("lab", "--duration", "16s", "--json", "--data-dir", dir.toString(),
+                "--fault", "4s=disk-fail node-a /dev/sda");
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode summary = EnvelopeCodec.json().readTree(run.out());
+        JsonNode a = summary.get("hosts").get("node-a");
+        JsonNode b = summary.get("hosts").get("node-b");
+        for (JsonNode host : new JsonNode[] {a, b}) {
+            for (String kind : new String[] {"heartbeat", "drbd", "disk", "lvm", "vm"}) {
+                assertTrue(host.get("eventsByKind").get(kind).asLong() > 0, kind + " events in " + host);
+            }
+            assertEquals("vg0", host.get("volumeGroups").fieldNames().next());
+        }
+        // node-a's disk under r0 died: DRBD detached it, and its peer sees the peer disk gone
+        JsonNode r0OnA = a.get("resources").get("r0");
+        assertEquals("Primary", r0OnA.get("role").asText());
+        assertEquals("Diskless", r0OnA.get("devices").get(0).get("disk").asText());
+        JsonNode r0OnB = b.get("resources").get("r0");
+        assertEquals("UpToDate", r0OnB.get("devices").get(0).get("disk").asText());
+        assertEquals("Diskless", r0OnB.get("connections").get(0).get("peerDevices").get(0).get("peerDisk").asText());
+        // and the VMs stayed where they were: nothing acts on this yet, it is only seen
+        assertEquals("running", a.get("vms").get("web").get("state").asText());
+        assertFalse(a.get("vms").has("db"), "node-b's VMs are not reported missing on node-a");
+    }
+
+    @Test
+    void refusesAMalformedFaultScheduleBeforeStartingAnything() {
+        CommandOutput run = CommandOutput.run("lab", "--duration", "5s", "--fault", "disk-fail node-a /dev/sda");
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().contains("expected AT=FAULT"), run.err());
+        CommandOutput badDuration = CommandOutput.run("lab", "--duration", "soon");
+        assertEquals(2, badDuration.exitCode());
+        assertTrue(badDuration.err().contains("soon"), badDuration.err());
+    }
+}
