@@ -24,10 +24,6 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "agent", mixinStandardHelpOptions = true,
         description = "CPU share and RSS of a running agent at a given probe interval, against an idle JVM")
 final class AgentBench implements Callable<Integer> {
-    /** The agent's JVM flags; ./vigil passes the ones it runs 'vigil agent' with (VIGIL_AGENT_JVM). */
-    private static final String DEFAULT_AGENT_JVM = "-Xmx48m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
-            + " -XX:ReservedCodeCacheSize=24m -XX:MaxMetaspaceSize=64m";
-
     @Spec
     CommandSpec spec;
 
@@ -43,8 +39,14 @@ final class AgentBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        // the flags 'vigil agent' runs with are defined once, in the ./vigil script, which passes them here
+        String flags = System.getenv("VIGIL_AGENT_JVM");
+        if (flags == null || flags.isBlank()) {
+            spec.commandLine().getErr().println("vigil bench agent: run it as './vigil bench agent', which passes the agent's JVM flags (VIGIL_AGENT_JVM)");
+            return 2;
+        }
+        List<String> jvm = Arrays.asList(flags.trim().split("\\s+"));
         Path dir = Files.createTempDirectory("vigil-bench-agent-");
-        List<String> jvm = Arrays.asList(System.getenv().getOrDefault("VIGIL_AGENT_JVM", DEFAULT_AGENT_JVM).trim().split("\\s+"));
         Process agent = null;
         Process idle = null;
         try (EmbeddedKafka broker = EmbeddedKafka.start(dir.resolve("kafka"))) {
@@ -110,7 +112,9 @@ final class AgentBench implements Callable<Integer> {
         argv.add(System.getProperty("java.class.path"));
         argv.add(Vigil.class.getName());
         argv.addAll(args);
-        return new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("MALLOC_ARENA_MAX", "2"); // as ./vigil runs the agent
+        return builder.start();
     }
 
     static String agentConfig(String bootstrap, Path spool, String interval) {

@@ -63,7 +63,7 @@ public final class ProcessCommandRunner implements CommandRunner {
                 // the process was closed under us; its exit is reported through awaitExit
             }
         });
-        daemon("cmd-err-" + command.program(), () -> {
+        Thread errors = daemon("cmd-err-" + command.program(), () -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
                     synchronized (stderrTail) {
@@ -88,7 +88,9 @@ public final class ProcessCommandRunner implements CommandRunner {
                 if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                     return OptionalInt.empty();
                 }
+                // drain both streams first, so the caller's error message has the tool's last words
                 reader.join(Math.max(1, timeout.toMillis()));
+                errors.join(Math.max(1, timeout.toMillis()));
                 return OptionalInt.of(process.exitValue());
             }
 

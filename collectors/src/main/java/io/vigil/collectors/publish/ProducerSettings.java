@@ -25,6 +25,8 @@ final class ProducerSettings {
      * wait keeps it responsive to acknowledgements and to close.</li>
      * <li>{@code buffer.memory} 4 MiB: the window handed to the producer is 1 MiB at most; the
      * 32 MiB default would only be a footprint risk on a small host.</li>
+     * <li>{@code metric.reporters} empty: the agent serves its own /metrics; Kafka's JMX reporter
+     * would load the JMX machinery into a process that must stay small (README, Performance).</li>
      * </ul>
      */
     static Map<String, Object> defaults(String node) {
@@ -32,6 +34,7 @@ final class ProducerSettings {
                 "delivery.timeout.ms", String.valueOf(Integer.MAX_VALUE),
                 "max.block.ms", "5000",
                 "buffer.memory", String.valueOf(4 * 1024 * 1024),
+                "metric.reporters", "",
                 "client.id", "vigil-agent-" + node);
     }
 

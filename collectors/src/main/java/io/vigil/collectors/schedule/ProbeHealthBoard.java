@@ -122,7 +122,9 @@ public final class ProbeHealthBoard implements ProbeHealthReporter {
         Instant failingSince;
 
         Entry(MeterRegistry registry, String probe) {
-            Gauge.builder("vigil.agent.probe.up", up, AtomicInteger::get)
+            // a strong reference: the gauge must read the probe's state for as long as it is registered,
+            // whoever else still holds this board
+            Gauge.builder("vigil.agent.probe.up", up, AtomicInteger::get).strongReference(true)
                     .description("1 when the probe's last run succeeded, 0 after a failure or before its first run")
                     .tag("probe", probe).register(registry);
             failures = Counter.builder("vigil.agent.probe.failures")

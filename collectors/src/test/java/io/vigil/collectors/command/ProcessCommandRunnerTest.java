@@ -57,6 +57,18 @@ class ProcessCommandRunnerTest {
     }
 
     @Test
+    void hasTheWholeStderrOnceTheExitIsSeen() throws Exception {
+        // the reason a tool gives for exiting must be in the error the probe reports; 20 runs
+        // because the race it guards against (exit seen before stderr drained) is a timing one
+        for (int i = 0; i < 20; i++) {
+            try (RunningCommand running = runner.start(Command.of("sh", "-c", "echo 'no such module' >&2; exit 20"), line -> { })) {
+                assertEquals(20, running.awaitExit(Duration.ofSeconds(5)).orElseThrow());
+                assertEquals("no such module", running.stderrTail());
+            }
+        }
+    }
+
+    @Test
     void refusesNulInArguments() {
         assertThrows(IllegalArgumentException.class, () -> Command.of("echo", "a\0b"));
         assertThrows(IllegalArgumentException.class, () -> new Command(List.of()));

@@ -43,6 +43,18 @@ class ProbeHealthBoardTest {
     }
 
     @Test
+    void theUpGaugeKeepsReadingWhenNobodyElseHoldsTheBoard() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        failSmartOn(registry);
+        System.gc();
+        assertEquals(0.0, registry.get("vigil.agent.probe.up").tag("probe", "smart").gauge().value());
+    }
+
+    private static void failSmartOn(SimpleMeterRegistry registry) {
+        new ProbeHealthBoard(registry, Clock.systemUTC()).failed("smart", "smartctl exited 2");
+    }
+
+    @Test
     void logsOnceWhenAProbeStartsFailingAndOnceWhenItRecovers() {
         board.succeeded("smart");
         board.failed("smart", "smartctl timed out after 30s");
