@@ -1,11 +1,11 @@
 package io.vigil.collectors.lvm;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.collectors.parse.JsonSyntaxProblem;
 import io.vigil.collectors.parse.ParseProblem;
 import io.vigil.collectors.parse.ParseResult;
 import io.vigil.events.Body;
@@ -204,20 +204,11 @@ public final class LvmReportParser {
                 }
             }
         } catch (JsonProcessingException e) {
-            problems.add(syntaxProblem(source, text, e));
+            problems.add(JsonSyntaxProblem.of(source, text, e));
         } catch (IOException e) {
             problems.add(new ParseProblem(source, 0, "", "cannot read: " + e.getMessage()));
         }
         return new Sections(rows, problems);
     }
 
-    private static ParseProblem syntaxProblem(String source, String text, JsonProcessingException e) {
-        JsonLocation where = e.getLocation();
-        int line = where == null ? 0 : Math.max(0, where.getLineNr());
-        int column = where == null ? 0 : where.getColumnNr();
-        String[] lines = text.split("\n", -1);
-        String offending = line >= 1 && line <= lines.length ? lines[line - 1].strip() : "";
-        return new ParseProblem(source, line, offending,
-                "not valid JSON at line " + line + ", column " + column + ": " + e.getOriginalMessage());
-    }
 }

@@ -1,11 +1,11 @@
 package io.vigil.collectors.smart;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.collectors.parse.JsonSyntaxProblem;
 import io.vigil.collectors.parse.ParseProblem;
 import io.vigil.collectors.parse.ParseResult;
 import java.io.IOException;
@@ -56,16 +56,12 @@ final class JsonDocuments {
     }
 
     private static ParseProblem syntaxProblem(String source, String text, JsonProcessingException e) {
-        JsonLocation where = e.getLocation();
-        int line = where == null ? 0 : Math.max(0, where.getLineNr());
-        int column = where == null ? 0 : where.getColumnNr();
-        String[] lines = text.split("\n", -1);
-        String offending = line >= 1 && line <= lines.length ? lines[line - 1].strip() : "";
-        String message = "not valid JSON at line " + line + ", column " + column + ": " + e.getOriginalMessage();
-        if (text.indexOf('{') < 0) {
-            // smartctl 6.x has no --json and prints its text report (or an option error) instead
-            message += " (this is not smartctl JSON output; smartctl before 7.0 has no --json: install smartmontools 7 or newer)";
+        ParseProblem problem = JsonSyntaxProblem.of(source, text, e);
+        if (text.indexOf('{') >= 0) {
+            return problem;
         }
-        return new ParseProblem(source, line, offending, message);
+        // smartctl 6.x has no --json and prints its text report (or an option error) instead
+        return new ParseProblem(problem.source(), problem.line(), problem.text(), problem.message()
+                + " (this is not smartctl JSON output; smartctl before 7.0 has no --json: install smartmontools 7 or newer)");
     }
 }
