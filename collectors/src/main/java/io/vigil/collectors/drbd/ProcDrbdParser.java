@@ -25,7 +25,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads {@code /proc/drbd} of DRBD 8.0, 8.3 and 8.4 (DRBD 9 prints only its version there).
+ * Reads {@code /proc/drbd} of DRBD 8.0, 8.3 and 8.4 (DRBD 9 prints only its version and transports there).
  * One minor per block: {@code cs:} (folded into a DRBD 9 connection state plus a replication
  * state), {@code st:}/{@code ro:} roles, {@code ds:} disks, the I/O flags, the counters line
  * (ns/nr/dw/dr/oos in KiB, lo/pe/ua/ap as request counts) and, while syncing, the progress and
@@ -79,8 +79,9 @@ public final class ProcDrbdParser {
             int lineNumber = i + 1;
             String line = lines[i];
             String trimmed = line.trim();
+            // headers; DRBD 9 adds the loaded transports ("Transports (api:21): tcp (9.2.12)") and nothing else
             if (trimmed.isEmpty() || trimmed.startsWith("version:") || trimmed.startsWith("GIT-hash:")
-                    || trimmed.startsWith("srcversion:")) {
+                    || trimmed.startsWith("srcversion:") || trimmed.startsWith("Transports (")) {
                 continue;
             }
             Matcher m = MINOR.matcher(line);

@@ -249,6 +249,25 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
         }
     }
 
+    /**
+     * A further ATA disk goes in and becomes the only PV of a new volume group without LVs
+     * ({@code pvcreate}, {@code vgcreate}), so vgs reports a VG of that disk's size, all of it free.
+     */
+    public void addDisk(String device, long capacityBytes, String volumeGroup) {
+        synchronized (pair.lock) {
+            Name.checkDevice("device", device);
+            Name.check("vg", volumeGroup);
+            if (capacityBytes < (8L << 20)) {
+                throw new IllegalArgumentException(device + ": " + capacityBytes + " bytes is too small for a PV with one 4 MiB extent");
+            }
+            if (disks.values().stream().anyMatch(d -> d.answersTo(device) || d.volumeGroup.equals(Optional.of(volumeGroup)))) {
+                throw new IllegalStateException(name + " already has disk " + device + " or VG " + volumeGroup);
+            }
+            disks.put(device, new SimDisk(device, io.vigil.events.DiskProtocol.ATA, Optional.of(volumeGroup), "Western Digital Red",
+                    "WDC WD40EFRX-68N32N0", "WD-WCC7K4NLX9X" + disks.size(), "82.00A82", capacityBytes, 31, 0));
+        }
+    }
+
     public boolean diskFailed(String device) {
         synchronized (pair.lock) {
             return physicalDisk(device).failed;

@@ -115,8 +115,13 @@ final class SmartctlText {
         boolean nvme = disk.protocol == DiskProtocol.NVME;
         node.put("name", name);
         node.put("info_name", nvme ? name : name + " [SAT]");
-        node.put("type", nvme ? "nvme" : "sat");
+        node.put("type", scanType(disk));
         node.put("protocol", disk.protocol.wire());
+    }
+
+    /** The -d type smartctl's scan names for the disk. */
+    static String scanType(SimDisk disk) {
+        return disk.protocol == DiskProtocol.NVME ? "nvme" : "sat";
     }
 
     private static void ata(ObjectNode root, SimDisk disk) {

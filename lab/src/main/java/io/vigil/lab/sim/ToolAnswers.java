@@ -101,7 +101,9 @@ final class ToolAnswers {
             if (rest.size() == 1) {
                 String device = rest.get(0);
                 Optional<SimDisk> disk = host.disks.values().stream().filter(d -> d.answersTo(device)).findFirst();
-                if (disk.isEmpty() || type.isPresent()) { // the lab's disks sit on plain ports, not behind a RAID card
+                // the lab's disks sit on plain ports, not behind a RAID card: smartctl reaches them with the
+                // type its scan reports for them (what the probe passes back in scan mode), or auto, and no other
+                if (disk.isEmpty() || type.filter(t -> !t.equals("auto") && !t.equals(SmartctlText.scanType(disk.get()))).isPresent()) {
                     return answer(SmartctlText.noSuchDevice(type.map(t -> device + " [" + t + "]").orElse(device), argv, host.pair.now()));
                 }
                 return answer(SmartctlText.all(disk.get(), device, argv, host.pair.now()));
