@@ -26,6 +26,18 @@ class ProcDrbdParserTest {
     }
 
     @Test
+    void readsTheHeaderOfDrbd9WhichListsOnlyTheTransports() {
+        // DRBD 9's /proc/drbd is a header and nothing else: its state is in events2
+        ParseResult<Minor> parsed = ProcDrbdParser.parse("proc", """
+                version: 9.2.12 (api:2/proto:86-122)
+                GIT-hash: 1d8cbba8a9a8b1a1b1b1b1b1b1b1b1b1b1b1b1b1 build by root@node-a, 2024-11-04 10:00:00
+                Transports (api:21): tcp (9.2.12)
+                """);
+        assertTrue(parsed.clean(), parsed.problems().toString());
+        assertTrue(parsed.values().isEmpty());
+    }
+
+    @Test
     void readsDrbd80WithItsStField() {
         ParseResult<Minor> result = parse("ganeti_proc_drbd8.txt");
 
