@@ -85,7 +85,10 @@ final class Events2View {
             }
             peerDevice.statistic("received", r.receivedKiB)
                     .statistic("sent", r.sentKiB)
-                    .statistic("out-of-sync", established ? 0 : link.outOfSyncKiB)
+                    // DRBD counts out-of-sync in the bitmap of the node that wrote: while apart, a node
+                    // that wrote nothing has nothing out of sync towards its peer
+                    .statistic("out-of-sync", established || (!connected && !link.wroteWhileApart.contains(me.name()))
+                            ? 0 : link.outOfSyncKiB)
                     .statistic("pending", 0)
                     .statistic("unacked", 0);
             if (syncing) {

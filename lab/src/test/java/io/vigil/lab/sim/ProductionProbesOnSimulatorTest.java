@@ -198,7 +198,7 @@ class ProductionProbesOnSimulatorTest {
 
     private static VmProbe vm(SimulatedHost host) {
         return new VmProbe(host, new VmProbe.Settings(Hypervisor.LIBVIRT, "qemu:///system", VMS.get(host.name()),
-                VMS.get(host.name()).keySet(), Duration.ofSeconds(10), PROBE_TIMEOUT));
+                VMS.get(host.name()).keySet(), VMS.get(host.name()).keySet(), Duration.ofSeconds(10), PROBE_TIMEOUT));
     }
 
     private static HeartbeatProbe heartbeat(SimulatedHost host, ProbeHealthBoard board) {
@@ -463,7 +463,8 @@ class ProductionProbesOnSimulatorTest {
                 new DrbdEventsProbe(host, host, every, PROBE_TIMEOUT, every),
                 new SmartProbe(host, List.of(), every, PROBE_TIMEOUT),
                 new LvmProbe(host, LVS, every, PROBE_TIMEOUT),
-                new VmProbe(host, new VmProbe.Settings(Hypervisor.LIBVIRT, "qemu:///system", VMS.get(host.name()), Set.of(), every, PROBE_TIMEOUT)),
+                new VmProbe(host, new VmProbe.Settings(Hypervisor.LIBVIRT, "qemu:///system", VMS.get(host.name()),
+                        VMS.get(host.name()).keySet(), Set.of(), every, PROBE_TIMEOUT)),
                 heartbeat(host, board));
         ProbeScheduler scheduler = new ProbeScheduler(probes, published::add, board,
                 new ProbeScheduler.Timing(Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(3)));

@@ -157,8 +157,8 @@ class SimulatorMatchesRealToolsTest {
     }
 
     private static VmProbe vmProbe(CommandRunner runner, String uri) {
-        return new VmProbe(runner, new VmProbe.Settings(Hypervisor.LIBVIRT, uri, Map.of("web", "r0", "mail", "r0"), Set.of(),
-                Duration.ofSeconds(10), T));
+        return new VmProbe(runner, new VmProbe.Settings(Hypervisor.LIBVIRT, uri, Map.of("web", "r0", "mail", "r0"),
+                Set.of("web", "mail"), Set.of(), Duration.ofSeconds(10), T));
     }
 
     /** The real virsh and the simulator, for node-a as it is now: list and dominfo parsed alike, and VmProbe's events equal. */
