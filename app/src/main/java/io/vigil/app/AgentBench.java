@@ -1,6 +1,6 @@
 package io.vigil.app;
 
-import io.vigil.lab.broker.EmbeddedKafka;
+import io.vigil.broker.EmbeddedKafka;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -10,7 +10,7 @@ import io.vigil.collectors.command.LocalHostFiles;
 import io.vigil.collectors.command.ProcessCommandRunner;
 import io.vigil.collectors.config.AgentConfig;
 import io.vigil.collectors.config.AgentConfigLoader;
-import io.vigil.collectors.config.ConfigException;
+import io.vigil.service.config.ConfigException;
 import io.vigil.collectors.publish.Spool;
 import io.vigil.collectors.publish.TelemetryPublisher;
 import io.vigil.lab.sim.SimulatedHost;

@@ -1,6 +1,6 @@
 package io.vigil.app;
 
-import io.vigil.collectors.config.DurationText;
+import io.vigil.service.config.DurationText;
 import io.vigil.lab.Lab;
 import io.vigil.lab.control.LabControl;
 import io.vigil.lab.sim.Fault;

@@ -6,12 +6,12 @@ import io.vigil.collectors.command.LocalHostFiles;
 import io.vigil.collectors.config.AgentConfig;
 import io.vigil.collectors.heartbeat.HeartbeatProbe;
 import io.vigil.collectors.metrics.HostStateMetrics;
-import io.vigil.collectors.metrics.MetricsEndpoint;
 import io.vigil.collectors.probe.EventSink;
 import io.vigil.collectors.probe.Probe;
 import io.vigil.collectors.schedule.ProbeHealthBoard;
 import io.vigil.collectors.schedule.ProbeScheduler;
 import io.vigil.events.EventKind;
+import io.vigil.service.http.HttpEndpoint;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * probes --> HostStateMetrics --> publisher (TelemetryPublisher: Kafka, spool)
  *                  |
- *             registry --> MetricsEndpoint (/metrics)
+ *             registry --> HttpEndpoint (/metrics)
  * </pre>
  */
 // the simpleclient Prometheus registry is deprecated upstream; the project chose it (text format 0.0.4)
@@ -40,7 +40,7 @@ public final class Agent implements AutoCloseable {
 
     private final ProbeHealthBoard board;
     private final HostStateMetrics hostState;
-    private final MetricsEndpoint endpoint;
+    private final HttpEndpoint endpoint;
     private final ProbeScheduler scheduler;
 
     /** On the real host: /proc from the local filesystem, the system clock. */
@@ -64,7 +64,7 @@ public final class Agent implements AutoCloseable {
         List<Probe> all = new ArrayList<>(probes);
         all.add(new HeartbeatProbe(files, board::snapshot, config.heartbeat().interval(), clock));
         ProbeScheduler probeScheduler = new ProbeScheduler(all, hostState, board);
-        endpoint = new MetricsEndpoint(registry, config.metrics().socketAddress());
+        endpoint = HttpEndpoint.metrics(registry, config.metrics().socketAddress());
         scheduler = probeScheduler;
         scheduler.start();
         log.info("agent {} of cluster {} started (version {}), /metrics on port {}",

@@ -12,13 +12,22 @@ import io.vigil.collectors.smart.SmartDevice;
 import io.vigil.collectors.config.AgentConfig.SmartSettings;
 import io.vigil.collectors.config.AgentConfig.SpoolSettings;
 import io.vigil.collectors.config.AgentConfig.VmSettings;
-import io.vigil.collectors.config.YamlTree.Entry;
-import io.vigil.collectors.config.YamlTree.Mapping;
-import io.vigil.collectors.config.YamlTree.Node;
-import io.vigil.collectors.config.YamlTree.Scalar;
+import io.vigil.service.config.YamlTree.Entry;
+import io.vigil.service.config.YamlTree.Mapping;
+import io.vigil.service.config.YamlTree.Node;
+import io.vigil.service.config.YamlTree.Scalar;
 import io.vigil.events.Hypervisor;
 import io.vigil.events.Name;
 import io.vigil.events.WireEnum;
+import io.vigil.service.config.ByteSize;
+import io.vigil.service.config.ConfigDocument;
+import io.vigil.service.config.ConfigException;
+import io.vigil.service.config.ConfigSection;
+import io.vigil.service.config.DurationText;
+import io.vigil.service.config.YamlTree.Entry;
+import io.vigil.service.config.YamlTree.Mapping;
+import io.vigil.service.config.YamlTree.Node;
+import io.vigil.service.config.YamlTree.Scalar;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,7 +35,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -51,21 +59,11 @@ public final class AgentConfigLoader {
 
     /** Reads config text; {@code source} is how problems name it ("agent.yaml"). */
     public static AgentConfig parse(String source, String text) throws ConfigException {
-        List<ConfigProblem> problems = new ArrayList<>();
-        Node root;
-        try {
-            root = YamlTree.read(text, problems);
-        } catch (YamlTree.SyntaxError e) {
-            throw new ConfigException(source, List.of(new ConfigProblem(e.line, "", e.getMessage())));
-        }
-        if (!(root instanceof Mapping mapping)) {
-            throw new ConfigException(source, List.of(new ConfigProblem(root.line(), "",
-                    "expected a map of settings (cluster:, node:, kafka:, ...), not " + root.describe())));
-        }
-        ConfigSection top = new ConfigSection("", mapping, problems);
+        ConfigDocument document = ConfigDocument.parse(source, text, "cluster:, node:, kafka:, ...");
+        ConfigSection top = document.top();
         Optional<String> cluster = top.required("cluster", "the cluster this host belongs to, e.g. pair-1", ConfigSection.NAME);
         Optional<String> node = top.required("node", "this host's name in the cluster, e.g. node-a", ConfigSection.NAME);
-        Map<String, Object> kafka = kafka(top);
+        Map<String, Object> kafka = top.clientProperties("kafka");
         SpoolSettings spool = spool(top.section("spool"));
         MetricsSettings metrics = metrics(top.section("metrics"));
         HeartbeatSettings heartbeat = heartbeat(top.section("heartbeat"));
@@ -74,30 +72,8 @@ public final class AgentConfigLoader {
         if (probes.vm().hypervisor() == Hypervisor.XEN && !probes.vm().guestAgent().isEmpty()) {
             top.problem(0, "probes.vm.guest_agent", "guest-agent pings need hypervisor libvirt (xl has no guest agent command)");
         }
-        top.rejectUnknownKeys();
-        if (!problems.isEmpty()) {
-            // by line, so the list reads like the file; missing keys (no line) come last
-            problems.sort(Comparator.comparingInt(p -> p.line() == 0 ? Integer.MAX_VALUE : p.line()));
-            throw new ConfigException(source, problems);
-        }
+        document.finish();
         return new AgentConfig(cluster.orElseThrow(), node.orElseThrow(), kafka, spool, metrics, heartbeat, probes, resources);
-    }
-
-    private static Map<String, Object> kafka(ConfigSection top) {
-        ConfigSection kafka = top.section("kafka");
-        Map<String, Object> properties = new LinkedHashMap<>();
-        for (Entry entry : kafka.mapping().entries().values()) {
-            if (entry.value() instanceof Scalar s && !s.isNull()) {
-                properties.put(entry.key(), s.text());
-            } else {
-                kafka.problem(entry.value().line(), kafka.path(entry.key()),
-                        "expected a single value (Kafka producer properties are key: value), not " + entry.value().describe());
-            }
-        }
-        if (!kafka.mapping().entries().containsKey("bootstrap.servers")) {
-            kafka.problem(0, "kafka.bootstrap.servers", "missing (the Kafka brokers, e.g. \"10.0.0.5:9092,10.0.0.6:9092\")");
-        }
-        return properties;
     }
 
     private static SpoolSettings spool(ConfigSection spool) {

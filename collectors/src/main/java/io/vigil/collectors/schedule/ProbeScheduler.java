@@ -1,6 +1,6 @@
 package io.vigil.collectors.schedule;
 
-import io.vigil.collectors.config.DurationText;
+import io.vigil.service.config.DurationText;
 import io.vigil.collectors.probe.EventSink;
 import io.vigil.collectors.probe.PolledProbe;
 import io.vigil.collectors.probe.Probe;

@@ -13,7 +13,7 @@ import io.vigil.events.Envelope;
 import io.vigil.events.EnvelopeCodec;
 import io.vigil.events.Heartbeat;
 import io.vigil.events.Topics;
-import io.vigil.lab.broker.EmbeddedKafka;
+import io.vigil.broker.EmbeddedKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,16 +1,18 @@
-package io.vigil.collectors.config;
+package io.vigil.service.config;
 
-import io.vigil.collectors.config.YamlTree.Entry;
-import io.vigil.collectors.config.YamlTree.Mapping;
-import io.vigil.collectors.config.YamlTree.Node;
-import io.vigil.collectors.config.YamlTree.Scalar;
-import io.vigil.collectors.config.YamlTree.Sequence;
+import io.vigil.service.config.YamlTree.Entry;
+import io.vigil.service.config.YamlTree.Mapping;
+import io.vigil.service.config.YamlTree.Node;
+import io.vigil.service.config.YamlTree.Scalar;
+import io.vigil.service.config.YamlTree.Sequence;
 import io.vigil.events.Name;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -20,9 +22,9 @@ import java.util.function.Function;
  * that {@link #rejectUnknownKeys} can point at typos; a bad value becomes a problem at its line
  * and the default stands in, so reading goes on and every problem is reported at once.
  */
-final class ConfigSection {
+public final class ConfigSection {
     /** Reads a safe identifier (io.vigil.events.Name) with Name's own explanation. */
-    static final Function<String, String> NAME = text -> {
+    public static final Function<String, String> NAME = text -> {
         try {
             return Name.check("name", text);
         } catch (IllegalArgumentException e) {
@@ -35,31 +37,31 @@ final class ConfigSection {
     private final List<ConfigProblem> problems;
     private final Set<String> known = new LinkedHashSet<>();
 
-    ConfigSection(String path, Mapping mapping, List<ConfigProblem> problems) {
+    public ConfigSection(String path, Mapping mapping, List<ConfigProblem> problems) {
         this.path = path;
         this.mapping = mapping;
         this.problems = problems;
     }
 
-    String path(String key) {
+    public String path(String key) {
         return path.isEmpty() ? key : path + "." + key;
     }
 
-    Mapping mapping() {
+    public Mapping mapping() {
         return mapping;
     }
 
     /** The shared problem list, for sections nested in lists and free-keyed maps. */
-    List<ConfigProblem> problemsView() {
+    public List<ConfigProblem> problemsView() {
         return problems;
     }
 
-    void problem(int line, String keyPath, String message) {
+    public void problem(int line, String keyPath, String message) {
         problems.add(new ConfigProblem(line, keyPath, message));
     }
 
     /** The key's entry; a YAML null ("key:" and nothing) counts as absent. */
-    Optional<Entry> entry(String key) {
+    public Optional<Entry> entry(String key) {
         known.add(key);
         Entry entry = mapping.entries().get(key);
         if (entry == null || entry.value() instanceof Scalar s && s.isNull()) {
@@ -69,7 +71,7 @@ final class ConfigSection {
     }
 
     /** The key's single value, or empty when absent or (reported) not a single value. */
-    Optional<Scalar> scalar(String key) {
+    public Optional<Scalar> scalar(String key) {
         Optional<Entry> entry = entry(key);
         if (entry.isEmpty()) {
             return Optional.empty();
@@ -83,11 +85,11 @@ final class ConfigSection {
     }
 
     /** The key's value read by {@code reader}; on a bad value the problem is recorded and empty returned. */
-    <T> Optional<T> read(String key, Function<String, T> reader) {
+    public <T> Optional<T> read(String key, Function<String, T> reader) {
         return scalar(key).flatMap(s -> convert(s, path(key), reader));
     }
 
-    <T> Optional<T> convert(Scalar scalar, String keyPath, Function<String, T> reader) {
+    public <T> Optional<T> convert(Scalar scalar, String keyPath, Function<String, T> reader) {
         try {
             return Optional.of(reader.apply(scalar.text()));
         } catch (IllegalArgumentException e) {
@@ -97,7 +99,7 @@ final class ConfigSection {
     }
 
     /** A key that must be there; {@code hint} says what it is, with an example. */
-    <T> Optional<T> required(String key, String hint, Function<String, T> reader) {
+    public <T> Optional<T> required(String key, String hint, Function<String, T> reader) {
         if (entry(key).isEmpty()) {
             problem(0, path(key), "missing (" + hint + ")");
             return Optional.empty();
@@ -105,16 +107,16 @@ final class ConfigSection {
         return read(key, reader);
     }
 
-    <T> T optional(String key, T fallback, Function<String, T> reader) {
+    public <T> T optional(String key, T fallback, Function<String, T> reader) {
         return read(key, reader).orElse(fallback);
     }
 
-    Duration duration(String key, Duration fallback) {
+    public Duration duration(String key, Duration fallback) {
         return optional(key, fallback, DurationText::parse);
     }
 
     /** A positive duration: intervals and timeouts of zero would spin or never finish. */
-    Duration positiveDuration(String key, Duration fallback) {
+    public Duration positiveDuration(String key, Duration fallback) {
         Optional<Scalar> scalar = scalar(key);
         if (scalar.isEmpty()) {
             return fallback;
@@ -128,12 +130,12 @@ final class ConfigSection {
     }
 
     /** The line a value was given on, for problems found when comparing values. */
-    int lineOf(String key) {
+    public int lineOf(String key) {
         Entry entry = mapping.entries().get(key);
         return entry == null ? mapping.line() : entry.value().line();
     }
 
-    boolean bool(String key, boolean fallback) {
+    public boolean bool(String key, boolean fallback) {
         return optional(key, fallback, text -> switch (text.toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
@@ -142,7 +144,7 @@ final class ConfigSection {
     }
 
     /** The map under {@code key}, or an empty one (all defaults) when absent or (reported) not a map. */
-    ConfigSection section(String key) {
+    public ConfigSection section(String key) {
         Optional<Entry> entry = entry(key);
         if (entry.isPresent() && entry.get().value() instanceof Mapping m) {
             return new ConfigSection(path(key), m, problems);
@@ -153,7 +155,7 @@ final class ConfigSection {
     }
 
     /** The list under {@code key}; empty when absent or (reported) not a list. */
-    List<Node> list(String key) {
+    public List<Node> list(String key) {
         Optional<Entry> entry = entry(key);
         if (entry.isEmpty()) {
             return List.of();
@@ -165,8 +167,29 @@ final class ConfigSection {
         return List.of();
     }
 
+    /**
+     * Kafka client properties under {@code key}, passed through as given (key: value); each must be
+     * a single value, and {@code bootstrap.servers} must be there.
+     */
+    public Map<String, Object> clientProperties(String key) {
+        ConfigSection kafka = section(key);
+        Map<String, Object> properties = new LinkedHashMap<>();
+        for (Entry entry : kafka.mapping().entries().values()) {
+            if (entry.value() instanceof Scalar s && !s.isNull()) {
+                properties.put(entry.key(), s.text());
+            } else {
+                kafka.problem(entry.value().line(), kafka.path(entry.key()),
+                        "expected a single value (Kafka client properties are key: value), not " + entry.value().describe());
+            }
+        }
+        if (!kafka.mapping().entries().containsKey("bootstrap.servers")) {
+            kafka.problem(0, kafka.path("bootstrap.servers"), "missing (the Kafka brokers, e.g. \"10.0.0.5:9092,10.0.0.6:9092\")");
+        }
+        return properties;
+    }
+
     /** Every key of this map that no read asked for is a problem, with the nearest known key offered. */
-    void rejectUnknownKeys() {
+    public void rejectUnknownKeys() {
         for (Entry entry : mapping.entries().values()) {
             if (!known.contains(entry.key())) {
                 String suggestion = nearest(entry.key())

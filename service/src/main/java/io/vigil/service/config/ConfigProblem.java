@@ -1,4 +1,4 @@
-package io.vigil.collectors.config;
+package io.vigil.service.config;
 
 /**
  * One thing wrong in a config file: the line (1-based; 0 when the problem is something missing,

@@ -1,4 +1,4 @@
-package io.vigil.collectors.config;
+package io.vigil.service.config;
 
 import java.util.List;
 import java.util.stream.Collectors;

@@ -1,4 +1,4 @@
-package io.vigil.collectors.config;
+package io.vigil.service.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package io.vigil.lab.broker;
+package io.vigil.broker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.vigil.collectors.config;
+package io.vigil.service.config;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -15,10 +15,10 @@ import java.util.Map;
  * A YAML document read into a small tree that remembers the line of every key and value, so a
  * config error can point at the line to fix. (Jackson's JsonNode forgets locations.)
  */
-final class YamlTree {
+public final class YamlTree {
     private static final YAMLFactory YAML = new YAMLFactory();
 
-    sealed interface Node permits Scalar, Mapping, Sequence {
+    public sealed interface Node permits Scalar, Mapping, Sequence {
         int line();
 
         /** How the node reads in an error message ("a list", "a map", or the value itself). */
@@ -26,18 +26,18 @@ final class YamlTree {
     }
 
     /** A leaf; {@code text} is empty for YAML's null ("key:" with nothing after it). */
-    record Scalar(String text, boolean isNull, int line) implements Node {
+    public record Scalar(String text, boolean isNull, int line) implements Node {
         @Override
         public String describe() {
             return isNull ? "nothing" : "'" + io.vigil.events.Name.printable(text) + "'";
         }
     }
 
-    record Entry(String key, int keyLine, Node value) {
+    public record Entry(String key, int keyLine, Node value) {
     }
 
-    record Mapping(Map<String, Entry> entries, int line) implements Node {
-        static Mapping empty() {
+    public record Mapping(Map<String, Entry> entries, int line) implements Node {
+        public static Mapping empty() {
             return new Mapping(Map.of(), 0);
         }
 
@@ -47,7 +47,7 @@ final class YamlTree {
         }
     }
 
-    record Sequence(List<Node> items, int line) implements Node {
+    public record Sequence(List<Node> items, int line) implements Node {
         @Override
         public String describe() {
             return "a list";
@@ -55,12 +55,16 @@ final class YamlTree {
     }
 
     /** Thrown for text that is not YAML at all, with the line the parser stopped at. */
-    static final class SyntaxError extends Exception {
-        final int line;
+    public static final class SyntaxError extends Exception {
+        private final int line;
 
         SyntaxError(int line, String message) {
             super(message);
             this.line = line;
+        }
+
+        public int line() {
+            return line;
         }
     }
 
@@ -68,7 +72,7 @@ final class YamlTree {
     }
 
     /** Reads the first document; duplicate keys are reported through {@code duplicates} (key path, line). */
-    static Node read(String text, List<ConfigProblem> duplicates) throws SyntaxError {
+    public static Node read(String text, List<ConfigProblem> duplicates) throws SyntaxError {
         try (JsonParser parser = YAML.createParser(text)) {
             JsonToken first = parser.nextToken();
             if (first == null) {

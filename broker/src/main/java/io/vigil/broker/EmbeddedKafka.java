@@ -1,4 +1,4 @@
-package io.vigil.lab.broker;
+package io.vigil.broker;
 
 import io.vigil.events.Topics;
 import java.io.ByteArrayOutputStream;

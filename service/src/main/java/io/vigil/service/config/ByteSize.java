@@ -1,4 +1,4 @@
-package io.vigil.collectors.config;
+package io.vigil.service.config;
 
 import io.vigil.events.Name;
 import java.util.Map;
