@@ -46,7 +46,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * how many engine instances share the work: six divides evenly among 1, 2, 3 or 6 instances.
      * Alerts, actions and action results get the same count so the engine can join them with
      * telemetry-derived state without a repartition topic. The dead-letter topic is read by
-     * people, in order: one partition.
+     * people, in order, and every engine instance reads all silences: one partition each.
      */
     public static final Map<String, Integer> VIGIL_TOPIC_PARTITIONS = vigilTopicPartitions();
 
@@ -142,7 +142,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Creates each topic with the given partition count (replication 1); a topic that exists is left as it is. */
     public void createTopics(Map<String, Integer> partitionsByTopic) {
         List<NewTopic> topics = new ArrayList<>();
-        partitionsByTopic.forEach((name, partitions) -> topics.add(new NewTopic(name, partitions, (short) 1)));
+        partitionsByTopic.forEach((name, partitions) -> topics.add(new NewTopic(name, partitions, (short) 1)
+                .configs(Topics.COMPACTED.contains(name) ? Map.of("cleanup.policy", "compact") : Map.of())));
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
             var futures = admin.createTopics(topics).values();
             for (var entry : futures.entrySet()) {
@@ -223,7 +224,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static Map<String, Integer> vigilTopicPartitions() {
         Map<String, Integer> partitions = new LinkedHashMap<>();
         for (String topic : Topics.ALL) {
-            partitions.put(topic, topic.equals(Topics.DEADLETTER) ? 1 : 6);
+            partitions.put(topic, topic.equals(Topics.DEADLETTER) || topic.equals(Topics.SILENCES) ? 1 : 6);
         }
         return Collections.unmodifiableMap(partitions);
     }

@@ -16,7 +16,13 @@ public final class Topics {
     /** Records that could not be read, with the reason in a header. Key: as on the source topic. */
     public static final String DEADLETTER = "vigil.deadletter";
 
-    public static final List<String> ALL = List.of(TELEMETRY, ALERTS, ACTIONS, ACTION_RESULTS, DEADLETTER);
+    /** Silences and maintenance windows. Key: silence id. Compacted: the newest record of each id is the silence. */
+    public static final String SILENCES = "vigil.silences";
+
+    public static final List<String> ALL = List.of(TELEMETRY, ALERTS, ACTIONS, ACTION_RESULTS, DEADLETTER, SILENCES);
+
+    /** Topics whose newest record per key is what counts; they are created compacted. */
+    public static final List<String> COMPACTED = List.of(ALERTS, SILENCES);
 
     private Topics() {
     }
