@@ -43,6 +43,11 @@ public final class ConfigSection {
         this.problems = problems;
     }
 
+    /** This map's own path ("probes.smart"; empty at the top). */
+    public String path() {
+        return path;
+    }
+
     public String path(String key) {
         return path.isEmpty() ? key : path + "." + key;
     }

@@ -1,0 +1,46 @@
+package io.vigil.rules.cel;
+
+import dev.cel.runtime.CelVariableResolver;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The variables one evaluation sees. For an event: {@code body} (the event's body), {@code prev}
+ * (the previous body of the same thing from the same node, or this body when there is none, so
+ * "grew since last time" reads false at first sight), {@code node}, {@code cluster}, {@code kind},
+ * {@code labels} (the cluster's labels from the engine config) and, in rules with {@code each},
+ * {@code it}. For a silence: {@code absent_for} (seconds) and {@code ever_seen}.
+ */
+public record Bindings(Object body, Object prev, String node, String cluster, String kind,
+                       Map<String, String> labels, Object it, double absentFor, boolean everSeen)
+        implements CelVariableResolver {
+
+    public static Bindings event(Object body, Object prev, String node, String cluster, String kind, Map<String, String> labels) {
+        return new Bindings(body, prev, node, cluster, kind, labels, null, 0, true);
+    }
+
+    public static Bindings absence(String node, String cluster, String kind, Map<String, String> labels,
+                                   double absentFor, boolean everSeen) {
+        return new Bindings(null, null, node, cluster, kind, labels, null, absentFor, everSeen);
+    }
+
+    public Bindings withItem(Object item) {
+        return new Bindings(body, prev, node, cluster, kind, labels, item, absentFor, everSeen);
+    }
+
+    @Override
+    public Optional<Object> find(String name) {
+        return Optional.ofNullable(switch (name) {
+            case "body" -> body;
+            case "prev" -> prev;
+            case "node" -> node;
+            case "cluster" -> cluster;
+            case "kind" -> kind;
+            case "labels" -> labels;
+            case "it" -> it;
+            case "absent_for" -> absentFor;
+            case "ever_seen" -> everSeen;
+            default -> null;
+        });
+    }
+}
