@@ -1,0 +1,487 @@
+package io.vigil.rules.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cel.runtime.CelEvaluationException;
+import io.vigil.events.Alert;
+import io.vigil.events.AlertChange;
+import io.vigil.events.AlertState;
+import io.vigil.events.Body;
+import io.vigil.events.DecodeException;
+import io.vigil.events.Envelope;
+import io.vigil.events.EnvelopeCodec;
+import io.vigil.events.EventKind;
+import io.vigil.events.EventRef;
+import io.vigil.rules.alert.AlertLifecycle;
+import io.vigil.rules.alert.AlertLifecycle.Step;
+import io.vigil.rules.alert.AlertTiming;
+import io.vigil.rules.alert.Candidate;
+import io.vigil.rules.alert.TrackedAlert;
+import io.vigil.rules.cel.Bindings;
+import io.vigil.rules.cel.CelValues;
+import io.vigil.rules.cel.Template;
+import io.vigil.rules.engine.ScopeUpdate.Published;
+import io.vigil.rules.rule.AbsenceRule;
+import io.vigil.rules.rule.EventRule;
+import io.vigil.rules.rule.Rule;
+import io.vigil.rules.rule.RuleSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns telemetry into alerts: evaluates the rules on each event, and as time passes moves
+ * alerts along their lifecycle, notices silent nodes, refreshes silences and inhibitions, and
+ * forgets what went away for good. It holds no state of its own beyond a cache of node presence:
+ * everything lives in {@link EngineTables}, so the instance that owns a cluster after a restart
+ * or a rebalance carries on where the last one stopped.
+ *
+ * <p>Time is given to it ({@code now}), never read: the engine passes its wall clock, rule tests
+ * their own.
+ */
+public final class RuleEvaluator {
+    private static final Logger log = LoggerFactory.getLogger(RuleEvaluator.class);
+    /** Presence is written at most this often per node and kind: absence rules count in seconds. */
+    static final Duration PRESENCE_RESOLUTION = Duration.ofSeconds(1);
+    private static final Duration ERROR_LOG_INTERVAL = Duration.ofMinutes(5);
+
+    private final RuleSet rules;
+    private final Roster roster;
+    private final EngineTiming timing;
+    private final EngineTables tables;
+    private final Suppression suppression;
+    private final EvaluationListener listener;
+    private final Instant tookOverAt;
+    private final Map<String, NodePresence> presence = new HashMap<>();
+    private final Map<String, Instant> errorLoggedAt = new HashMap<>();
+    private Instant lastSweep;
+
+    /**
+     * {@code tookOverAt}: when this instance began to own the clusters whose state is in
+     * {@code tables}; silence is counted from then plus the grace. {@code owns}: which of the
+     * roster's clusters are this instance's to watch (the partition they hash to).
+     */
+    public RuleEvaluator(RuleSet rules, Roster roster, EngineTiming timing, EngineTables tables, Suppression suppression,
+                         EvaluationListener listener, Instant tookOverAt, Predicate<String> owns) {
+        this.rules = rules;
+        this.roster = roster;
+        this.timing = timing;
+        this.tables = tables;
+        this.suppression = suppression;
+        this.listener = listener;
+        this.tookOverAt = tookOverAt;
+        this.lastSweep = tookOverAt;
+        tables.presence().all().forEach(e -> presence.put(e.getKey(), e.getValue()));
+        reconcileRoster(owns);
+    }
+
+    private void reconcileRoster(Predicate<String> owns) {
+        for (Map.Entry<String, NodePresence> e : new ArrayList<>(presence.entrySet())) {
+            String cluster = ScopeKey.cluster(e.getKey());
+            String node = e.getKey().substring(cluster.length() + 1);
+            boolean expected = roster.expects(cluster, node);
+            if (e.getValue().expected() != expected) {
+                writePresence(e.getKey(), e.getValue().withExpected(expected));
+            }
+        }
+        roster.clusters().forEach((cluster, spec) -> {
+            if (owns.test(cluster)) {
+                for (String node : spec.nodes()) {
+                    presence.computeIfAbsent(ScopeKey.node(cluster, node), key -> {
+                        tables.presence().put(key, NodePresence.expectedButUnheard());
+                        return NodePresence.expectedButUnheard();
+                    });
+                }
+            }
+        });
+    }
+
+    /** Evaluates the rules on {@code kind}'s events against one event; returns the alerts to publish. */
+    public List<Alert> onEvent(Envelope event, Instant now) {
+        EventKind kind = event.kind();
+        notePresence(event.cluster(), event.node(), kind.wire(), now);
+        List<EventRule> onKind = rules.on(kind);
+        if (onKind.isEmpty()) {
+            return List.of();
+        }
+        Map<String, String> scopeLabels = ScopeLabels.of(event.body());
+        String key = ScopeKey.ofEvent(event.cluster(), event.node(), kind.wire(), scopeLabels);
+        Object body = CelValues.of(event.body());
+        Object prev = rules.keepsPrevious(kind) ? previous(key, kind, event.body(), now).orElse(body) : body;
+        Map<String, String> clusterLabels = roster.labels(event.cluster());
+        Bindings bindings = Bindings.event(body, prev, event.node(), event.cluster(), kind.wire(), clusterLabels);
+        ScopeUpdate scope = ScopeUpdate.open(tables.scopes(), key, now);
+        Optional<EventRef> cause = Optional.of(EventRef.of(event));
+        Map<String, String> base = baseLabels(event.cluster(), event.node(), clusterLabels, scopeLabels);
+        for (EventRule rule : onKind) {
+            evaluate(rule, bindings, base, scope, now, cause);
+        }
+        scope.observed(now);
+        return announce(scope.save(), now);
+    }
+
+    private static Map<String, String> baseLabels(String cluster, String node, Map<String, String> clusterLabels,
+                                                  Map<String, String> scopeLabels) {
+        Map<String, String> labels = new TreeMap<>(clusterLabels);
+        labels.put("cluster", cluster);
+        labels.put("node", node);
+        labels.putAll(scopeLabels);
+        return labels;
+    }
+
+    private record Observation(Candidate candidate, boolean holds) {
+    }
+
+    private void evaluate(EventRule rule, Bindings bindings, Map<String, String> base, ScopeUpdate scope, Instant now,
+                          Optional<EventRef> cause) {
+        listener.evaluated(rule);
+        boolean tracked = scope.hasRule(rule.name());
+        List<Observation> observations = new ArrayList<>();
+        try {
+            List<Bindings> items = new ArrayList<>();
+            if (rule.each().isPresent()) {
+                Object list = rule.each().get().eval(bindings);
+                for (Object item : (List<?>) list) {
+                    items.add(bindings.withItem(item));
+                }
+            } else {
+                items.add(bindings);
+            }
+            for (Bindings item : items) {
+                Object result = rule.when().eval(item);
+                if (!(result instanceof Boolean holds)) {
+                    throw new CelEvaluationException("'when' gave " + result + ", not true or false");
+                }
+                if (holds || tracked) {
+                    Map<String, String> labels = labels(rule, rule.labels(), item, base);
+                    Map<String, String> annotations = holds ? annotations(rule, item) : Map.of();
+                    observations.add(new Observation(new Candidate(rule.name(), labels, annotations, rule.failover()), holds));
+                }
+            }
+        } catch (CelEvaluationException | RuntimeException e) {
+            failed(rule, bindings, e);
+            return;
+        }
+        AlertTiming alertTiming = AlertTiming.of(rule);
+        Set<String> seen = new HashSet<>();
+        for (Observation o : observations) {
+            String fp = o.candidate().fingerprint();
+            if (!seen.add(fp)) {
+                continue;
+            }
+            scope.apply(fp, AlertLifecycle.observe(scope.get(fp), o.candidate(), o.holds(), now, alertTiming, cause));
+        }
+        for (TrackedAlert gone : scope.ofRule(rule.name())) {
+            if (!seen.contains(gone.fingerprint())) {
+                Candidate c = new Candidate(gone.rule(), gone.labels(), gone.annotations(), gone.failover());
+                scope.apply(gone.fingerprint(), AlertLifecycle.observe(Optional.of(gone), c, false, now, alertTiming, cause));
+            }
+        }
+    }
+
+    private static Map<String, String> labels(Rule rule, Map<String, Template> templates, Bindings bindings,
+                                              Map<String, String> base) throws CelEvaluationException {
+        Map<String, String> labels = new TreeMap<>(base);
+        for (Map.Entry<String, Template> t : templates.entrySet()) {
+            labels.put(t.getKey(), t.getValue().render(bindings));
+        }
+        labels.put("alertname", rule.name());
+        labels.put("severity", rule.severity().wire());
+        return labels;
+    }
+
+    /** Annotations that cannot be rendered say so in their text, as Prometheus does: the page matters more than its prose. */
+    private static Map<String, String> annotations(Rule rule, Bindings bindings) {
+        Map<String, String> annotations = new LinkedHashMap<>();
+        for (Map.Entry<String, Template> t : rule.annotations().entrySet()) {
+            try {
+                annotations.put(t.getKey(), t.getValue().render(bindings));
+            } catch (CelEvaluationException | RuntimeException e) {
+                annotations.put(t.getKey(), "<error rendering " + t.getKey() + ": " + e.getMessage() + ">");
+            }
+        }
+        return annotations;
+    }
+
+    private void failed(Rule rule, Bindings bindings, Exception e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        listener.failed(rule, message);
+        Instant last = errorLoggedAt.get(rule.name());
+        Instant now = Instant.now();
+        if (last == null || Duration.between(last, now).compareTo(ERROR_LOG_INTERVAL) >= 0) {
+            errorLoggedAt.put(rule.name(), now);
+            log.warn("rule {} ({}) could not be evaluated on {}/{}: {}; its alerts there keep their state"
+                    + " (guard optional fields with has(); this is logged once per {} per rule)",
+                    rule.name(), rule.source(), bindings.cluster(), bindings.node(), message, ERROR_LOG_INTERVAL.toMinutes() + " min");
+        }
+    }
+
+    private void notePresence(String cluster, String node, String kind, Instant now) {
+        String key = ScopeKey.node(cluster, node);
+        NodePresence known = presence.get(key);
+        if (known == null) {
+            known = new NodePresence(Map.of(), roster.expects(cluster, node), false);
+        }
+        Optional<Instant> last = known.lastSeen(kind);
+        if (last.isEmpty() || Duration.between(last.get(), now).compareTo(PRESENCE_RESOLUTION) >= 0 || !known.everSeen()) {
+            writePresence(key, known.heard(kind, now));
+        }
+    }
+
+    private void writePresence(String key, NodePresence value) {
+        presence.put(key, value);
+        tables.presence().put(key, value);
+    }
+
+    private Optional<Object> previous(String key, EventKind kind, Body body, Instant now) {
+        Optional<Object> prev = tables.previous().get(key).flatMap(p -> {
+            try {
+                return Optional.of(CelValues.of(EnvelopeCodec.decodeBody(kind, p.body())));
+            } catch (DecodeException e) {
+                log.warn("the previous {} body of {} cannot be read ({}); comparing with the current one instead", kind, key, e.getMessage());
+                return Optional.empty();
+            }
+        });
+        JsonNode tree = EnvelopeCodec.json().valueToTree(body);
+        tables.previous().put(key, new PreviousBody(now, tree));
+        return prev;
+    }
+
+    /** Time passed: pending alerts fire, silences are noticed, leases renewed, mutes refreshed, the gone forgotten. */
+    public List<Alert> onTick(Instant now) {
+        List<Published> published = new ArrayList<>(watchSilences(now));
+        Map<String, List<TrackedAlert>> firingByCluster = new HashMap<>();
+        for (Map.Entry<String, ScopeAlerts> entry : tables.scopes().all()) {
+            ScopeUpdate scope = ScopeUpdate.of(tables.scopes(), entry.getKey(), entry.getValue());
+            for (TrackedAlert a : scope.alerts()) {
+                Optional<Rule> rule = rules.rule(a.rule());
+                Step step = rule.isEmpty()
+                        ? AlertLifecycle.forget(a, now)
+                        : AlertLifecycle.tick(a, now, timing(rule.get()), timing.resendInterval(), timing.resolvedRetention());
+                scope.apply(a.fingerprint(), step);
+            }
+            published.addAll(scope.save());
+            for (TrackedAlert a : scope.alerts()) {
+                if (a.state() == AlertState.FIRING) {
+                    firingByCluster.computeIfAbsent(ScopeKey.cluster(entry.getKey()), c -> new ArrayList<>()).add(a);
+                }
+            }
+        }
+        published.addAll(refreshSuppression(firingByCluster, now));
+        if (Duration.between(lastSweep, now).compareTo(sweepInterval()) >= 0) {
+            lastSweep = now;
+            published.addAll(forgetTheGone(now));
+        }
+        return announce(published, now);
+    }
+
+    private AlertTiming timing(Rule rule) {
+        if (rule instanceof AbsenceRule) {
+            // the silence itself is the 'for': once long enough, the alert fires
+            return new AlertTiming(Duration.ZERO, rule.keepFiringFor(), Optional.empty());
+        }
+        return AlertTiming.of(rule);
+    }
+
+    private Duration sweepInterval() {
+        Duration minute = Duration.ofMinutes(1);
+        return timing.forgetAfter().compareTo(minute) < 0 ? timing.forgetAfter() : minute;
+    }
+
+    private List<Published> watchSilences(Instant now) {
+        List<Published> published = new ArrayList<>();
+        if (rules.absence().isEmpty()) {
+            return published;
+        }
+        Instant countFrom = tookOverAt.plus(timing.absenceGrace());
+        for (Map.Entry<String, NodePresence> entry : presence.entrySet()) {
+            String cluster = ScopeKey.cluster(entry.getKey());
+            String node = entry.getKey().substring(cluster.length() + 1);
+            NodePresence p = entry.getValue();
+            Map<String, String> clusterLabels = roster.labels(cluster);
+            for (AbsenceRule rule : rules.absence()) {
+                String kind = rule.kind().wire();
+                Optional<Instant> last = p.lastSeen(kind);
+                if (!p.expected() && last.isEmpty()) {
+                    continue;
+                }
+                Instant since = last.filter(l -> l.isAfter(countFrom)).orElse(countFrom);
+                boolean holds = !now.isBefore(since.plus(rule.forDuration()));
+                String key = ScopeKey.ofAbsence(cluster, node, kind);
+                Optional<ScopeAlerts> stored = tables.scopes().get(key);
+                if (!holds && stored.isEmpty()) {
+                    continue;
+                }
+                double silentFor = Duration.between(last.orElse(tookOverAt), now).toMillis() / 1000.0;
+                Bindings bindings = Bindings.absence(node, cluster, kind, clusterLabels, silentFor, p.everSeen());
+                ScopeUpdate scope = stored.map(s -> ScopeUpdate.of(tables.scopes(), key, s)).orElseGet(() -> ScopeUpdate.open(tables.scopes(), key, now));
+                try {
+                    Map<String, String> labels = labels(rule, rule.labels(), bindings, baseLabels(cluster, node, clusterLabels, Map.of()));
+                    Candidate candidate = new Candidate(rule.name(), labels, holds ? annotations(rule, bindings) : Map.of(), false);
+                    String fp = candidate.fingerprint();
+                    scope.apply(fp, AlertLifecycle.observe(scope.get(fp), candidate, holds, now, timing(rule), Optional.empty()));
+                } catch (CelEvaluationException | RuntimeException e) {
+                    failed(rule, bindings, e);
+                }
+                published.addAll(scope.save());
+            }
+        }
+        return published;
+    }
+
+    private List<Published> refreshSuppression(Map<String, List<TrackedAlert>> firingByCluster, Instant now) {
+        List<Published> published = new ArrayList<>();
+        for (Map.Entry<String, List<TrackedAlert>> cluster : firingByCluster.entrySet()) {
+            for (TrackedAlert a : cluster.getValue()) {
+                List<String> silenced = suppression.silencedBy(a.labels(), now);
+                List<String> inhibited = suppression.inhibitedBy(a, cluster.getValue());
+                if (!silenced.equals(a.silencedBy()) || !inhibited.equals(a.inhibitedBy())) {
+                    String key = scopeOf(cluster.getKey(), a);
+                    ScopeUpdate scope = ScopeUpdate.open(tables.scopes(), key, now);
+                    scope.apply(a.fingerprint(), AlertLifecycle.suppressionChanged(a, silenced, inhibited, now));
+                    published.addAll(scope.save());
+                }
+            }
+        }
+        return published;
+    }
+
+    private String scopeOf(String cluster, TrackedAlert alert) {
+        for (Map.Entry<String, ScopeAlerts> e : tables.scopes().withPrefix(ScopeKey.clusterPrefix(cluster))) {
+            for (TrackedAlert a : e.getValue().alerts()) {
+                if (a.fingerprint().equals(alert.fingerprint())) {
+                    return e.getKey();
+                }
+            }
+        }
+        throw new IllegalStateException("alert " + alert.fingerprint() + " is in no scope of " + cluster);
+    }
+
+    /**
+     * Nodes the config does not expect that sent nothing for {@code forgetAfter}, and scopes (a
+     * resource, a disk, a VM) not heard of for as long, are gone for good: what still fires of
+     * them resolves, and their state is dropped, so a changing fleet does not grow the state
+     * without end.
+     */
+    private List<Published> forgetTheGone(Instant now) {
+        List<Published> published = new ArrayList<>();
+        Instant horizon = now.minus(timing.forgetAfter());
+        for (Map.Entry<String, NodePresence> e : new ArrayList<>(presence.entrySet())) {
+            NodePresence p = e.getValue();
+            if (!p.expected() && p.lastHeard().map(t -> t.isBefore(horizon)).orElse(true)) {
+                String cluster = ScopeKey.cluster(e.getKey());
+                String node = e.getKey().substring(cluster.length() + 1);
+                presence.remove(e.getKey());
+                tables.presence().delete(e.getKey());
+                String prefix = ScopeKey.nodePrefix(cluster, node);
+                for (Map.Entry<String, ScopeAlerts> scope : tables.scopes().withPrefix(prefix)) {
+                    published.addAll(forgetScope(scope.getKey(), scope.getValue(), now));
+                }
+                tables.previous().withPrefix(prefix).forEach(prev -> tables.previous().delete(prev.getKey()));
+                log.info("forgot node {} of cluster {}: nothing heard since {} (forget_after {})", node, cluster,
+                        p.lastHeard().map(Instant::toString).orElse("never"), timing.forgetAfter());
+            }
+        }
+        for (Map.Entry<String, ScopeAlerts> scope : tables.scopes().all()) {
+            if (!ScopeKey.isAbsence(scope.getKey()) && scope.getValue().lastObserved().isBefore(horizon)) {
+                published.addAll(forgetScope(scope.getKey(), scope.getValue(), now));
+            }
+        }
+        for (Map.Entry<String, PreviousBody> prev : tables.previous().all()) {
+            if (prev.getValue().at().isBefore(horizon)) {
+                tables.previous().delete(prev.getKey());
+            }
+        }
+        return published;
+    }
+
+    private List<Published> forgetScope(String key, ScopeAlerts stored, Instant now) {
+        ScopeUpdate scope = ScopeUpdate.of(tables.scopes(), key, stored);
+        for (TrackedAlert a : stored.alerts()) {
+            scope.apply(a.fingerprint(), AlertLifecycle.forget(a, now));
+        }
+        return scope.save();
+    }
+
+    /**
+     * Turns what changed into alert records. An alert that starts to fire is checked against
+     * silences and inhibitions first, so that it is published muted if it is.
+     */
+    private List<Alert> announce(List<Published> published, Instant now) {
+        if (published.isEmpty()) {
+            return List.of();
+        }
+        List<Alert> out = new ArrayList<>(published.size());
+        for (Published p : published) {
+            TrackedAlert a = p.alert();
+            if (a.state() == AlertState.FIRING && p.change() != AlertChange.RESEND && p.change() != AlertChange.SUPPRESSION) {
+                a = withCurrentSuppression(p.scopeKey(), a, now);
+            }
+            Alert alert = toWire(a, p.change(), now, timing.lease());
+            listener.published(alert);
+            out.add(alert);
+        }
+        return out;
+    }
+
+    private TrackedAlert withCurrentSuppression(String scopeKey, TrackedAlert a, Instant now) {
+        String cluster = ScopeKey.cluster(scopeKey);
+        List<TrackedAlert> firing = new ArrayList<>();
+        for (Map.Entry<String, ScopeAlerts> e : tables.scopes().withPrefix(ScopeKey.clusterPrefix(cluster))) {
+            for (TrackedAlert other : e.getValue().alerts()) {
+                if (other.state() == AlertState.FIRING) {
+                    firing.add(other);
+                }
+            }
+        }
+        List<String> silenced = suppression.silencedBy(a.labels(), now);
+        List<String> inhibited = suppression.inhibitedBy(a, firing);
+        if (silenced.equals(a.silencedBy()) && inhibited.equals(a.inhibitedBy())) {
+            return a;
+        }
+        TrackedAlert muted = a.withSuppression(silenced, inhibited);
+        tables.scopes().get(scopeKey).ifPresent(stored -> tables.scopes().put(scopeKey, new ScopeAlerts(stored.lastObserved(),
+                stored.alerts().stream().map(x -> x.fingerprint().equals(muted.fingerprint()) ? muted : x).toList())));
+        return muted;
+    }
+
+    static Alert toWire(TrackedAlert a, AlertChange change, Instant now, Duration lease) {
+        Instant endsAt = switch (a.state()) {
+            case FIRING, PENDING -> now.plus(lease);
+            case RESOLVED -> a.resolvedAt().orElse(now);
+            case INACTIVE -> now;
+        };
+        return new Alert(Alert.VERSION, a.fingerprint(), a.rule(), a.state(), a.version(), change, a.labels(), a.annotations(),
+                a.activeAt(), a.firedAt(), a.resolvedAt(), endsAt, now, a.flapping(), a.failover(), a.silencedBy(),
+                a.inhibitedBy(), a.cause());
+    }
+
+    /** Every alert this instance tracks that is pending, firing or recently resolved, for the API and rule tests. */
+    public List<TrackedAlert> alerts() {
+        List<TrackedAlert> all = new ArrayList<>();
+        for (Map.Entry<String, ScopeAlerts> e : tables.scopes().all()) {
+            for (TrackedAlert a : e.getValue().alerts()) {
+                if (a.state() != AlertState.INACTIVE) {
+                    all.add(a);
+                }
+            }
+        }
+        return all;
+    }
+
+    /** The nodes this instance watches, for tests of forgetting. */
+    Collection<String> knownNodes() {
+        return List.copyOf(presence.keySet());
+    }
+}

@@ -1,0 +1,113 @@
+package io.vigil.rules.engine;
+
+import io.vigil.events.AlertChange;
+import io.vigil.rules.alert.AlertLifecycle.Step;
+import io.vigil.rules.alert.TrackedAlert;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The alerts of one scope, read from the table, changed by lifecycle steps, and written back
+ * once, only if something changed: most events change nothing, and then nothing is written.
+ */
+final class ScopeUpdate {
+    /** How stale a scope's last-observed time may be before an unchanged scope is written anyway. */
+    static final Duration OBSERVED_RESOLUTION = Duration.ofMinutes(1);
+
+    /** An alert to publish, and the scope it lives in. */
+    record Published(String scopeKey, TrackedAlert alert, AlertChange change) {
+    }
+
+    private final StateTable<ScopeAlerts> table;
+    private final String key;
+    private final Map<String, TrackedAlert> alerts = new LinkedHashMap<>();
+    private final List<Published> published = new ArrayList<>();
+    private Instant lastObserved;
+    private boolean changed;
+
+    private ScopeUpdate(StateTable<ScopeAlerts> table, String key, Optional<ScopeAlerts> stored, Instant now) {
+        this.table = table;
+        this.key = key;
+        stored.ifPresent(s -> s.alerts().forEach(a -> alerts.put(a.fingerprint(), a)));
+        this.lastObserved = stored.map(ScopeAlerts::lastObserved).orElse(now);
+    }
+
+    static ScopeUpdate open(StateTable<ScopeAlerts> table, String key, Instant now) {
+        return new ScopeUpdate(table, key, table.get(key), now);
+    }
+
+    static ScopeUpdate of(StateTable<ScopeAlerts> table, String key, ScopeAlerts stored) {
+        return new ScopeUpdate(table, key, Optional.of(stored), stored.lastObserved());
+    }
+
+    String key() {
+        return key;
+    }
+
+    Optional<TrackedAlert> get(String fingerprint) {
+        return Optional.ofNullable(alerts.get(fingerprint));
+    }
+
+    boolean hasRule(String rule) {
+        for (TrackedAlert a : alerts.values()) {
+            if (a.rule().equals(rule)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    List<TrackedAlert> ofRule(String rule) {
+        List<TrackedAlert> of = new ArrayList<>();
+        for (TrackedAlert a : alerts.values()) {
+            if (a.rule().equals(rule)) {
+                of.add(a);
+            }
+        }
+        return of;
+    }
+
+    List<TrackedAlert> alerts() {
+        return List.copyOf(alerts.values());
+    }
+
+    void apply(String fingerprint, Step step) {
+        TrackedAlert before = alerts.get(fingerprint);
+        if (step.retain() && step.alert().isPresent()) {
+            if (!step.alert().get().equals(before)) {
+                alerts.put(fingerprint, step.alert().get());
+                changed = true;
+            }
+        } else if (before != null) {
+            alerts.remove(fingerprint);
+            changed = true;
+        }
+        step.change().ifPresent(c -> published.add(new Published(key, step.alert().orElseThrow(), c)));
+    }
+
+    /** An event of this scope was evaluated now. */
+    void observed(Instant now) {
+        if (!alerts.isEmpty() && Duration.between(lastObserved, now).compareTo(OBSERVED_RESOLUTION) >= 0) {
+            changed = true;
+        }
+        lastObserved = now;
+    }
+
+    /** Writes the scope if it changed (deletes it when nothing is left) and returns what to publish. */
+    List<Published> save() {
+        if (changed) {
+            if (alerts.isEmpty()) {
+                table.delete(key);
+            } else {
+                table.put(key, new ScopeAlerts(lastObserved, List.copyOf(alerts.values())));
+            }
+            changed = false;
+        }
+        return List.copyOf(published);
+    }
+}

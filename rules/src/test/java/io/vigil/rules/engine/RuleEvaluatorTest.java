@@ -1,0 +1,221 @@
+package io.vigil.rules.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vigil.events.Alert;
+import io.vigil.events.AlertChange;
+import io.vigil.events.AlertState;
+import io.vigil.events.Body;
+import io.vigil.events.Envelope;
+import io.vigil.events.LabelMatcher;
+import io.vigil.events.Silence;
+import io.vigil.rules.alert.TrackedAlert;
+import io.vigil.rules.fixtures.Bodies;
+import io.vigil.rules.rule.EventRule;
+import io.vigil.rules.rule.Rule;
+import io.vigil.rules.rule.RuleLoader;
+import io.vigil.rules.rule.RuleSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class RuleEvaluatorTest {
+    private static final Instant T0 = Instant.parse("2026-12-01T03:00:00Z");
+    private static final String RULES = """
+            rules:
+              - alert: DrbdLocalDiskLost
+                on: drbd
+                each: body.devices
+                when: body.role == "Primary" && it.disk in ["Failed", "Diskless"]
+                severity: critical
+                labels: {volume: "{{it.volume}}"}
+                annotations: {summary: "{{node}} lost the disk under {{body.resource}}"}
+                failover: true
+              - alert: DrbdDisconnected
+                on: drbd
+                when: body.connections.exists(c, c.connection != "Connected")
+                for: 10s
+                severity: warning
+              - alert: DiskTooHot
+                on: disk
+                when: body.temperatureCelsius > 60
+                severity: warning
+              - alert: DiskNeedsRate
+                on: disk
+                when: body.nosuch > 1
+                severity: info
+              - alert: NodeSilent
+                absent: heartbeat
+                for: 15s
+                severity: critical
+                annotations: {summary: "{{node}} silent for {{humanizeDuration(absent_for)}}, ever seen {{ever_seen}}"}
+            inhibit:
+              - source_matchers: ['alertname="NodeSilent"']
+                target_matchers: ['alertname!="NodeSilent"']
+                equal: [node]
+            """.replace("body.nosuch > 1", "has(body.mediaErrors) || body.percentageUsed > 1");
+    private static final EngineTiming TIMING = new EngineTiming(Duration.ofSeconds(1), Duration.ofMinutes(1),
+            Duration.ofMinutes(4), Duration.ofSeconds(10), Duration.ofHours(1), Duration.ofMinutes(15));
+
+    private final EngineTables tables = EngineTables.inMemory();
+    private final List<Silence> silences = new ArrayList<>();
+    private final List<String> failures = new ArrayList<>();
+    private final AtomicLong seq = new AtomicLong();
+    private RuleEvaluator evaluator;
+
+    private RuleEvaluator start(Roster roster, Instant at) throws Exception {
+        RuleSet rules = RuleLoader.parse("test.yaml", RULES);
+        evaluator = new RuleEvaluator(rules, roster, TIMING, tables, new Suppression(() -> silences, rules.inhibitRules()),
+                new EvaluationListener() {
+                    @Override
+                    public void failed(Rule rule, String message) {
+                        failures.add(rule.name() + ": " + message);
+                    }
+                }, at, cluster -> true);
+        return evaluator;
+    }
+
+    private List<Alert> send(String node, Body body, int second) {
+        return evaluator.onEvent(Envelope.of("pair-1", node, seq.incrementAndGet(), T0.plusSeconds(second), body), T0.plusSeconds(second));
+    }
+
+    private List<Alert> tick(int second) {
+        return evaluator.onTick(T0.plusSeconds(second));
+    }
+
+    @Test
+    void aLostDiskFiresAtOnceWithItsLabelsAnnotationsAndCause() throws Exception {
+        start(Roster.empty(), T0);
+        assertEquals(List.of(), send("node-a", Bodies.healthyPrimary("r0"), 0));
+        List<Alert> alerts = send("node-a", Bodies.diskLost("r0"), 1);
+        assertEquals(1, alerts.size(), alerts.toString());
+        Alert lost = alerts.get(0);
+        assertEquals(AlertState.FIRING, lost.state());
+        assertEquals(Map.of("alertname", "DrbdLocalDiskLost", "cluster", "pair-1", "node", "node-a", "resource", "r0",
+                "severity", "critical", "volume", "0"), lost.labels());
+        assertEquals("node-a lost the disk under r0", lost.annotations().get("summary"));
+        assertTrue(lost.failover());
+        assertEquals(2, lost.cause().orElseThrow().seq());
+        assertEquals(T0.plusSeconds(1).plus(Duration.ofMinutes(4)), lost.endsAt(), "the lease");
+        List<Alert> resolved = send("node-a", Bodies.healthyPrimary("r0"), 5);
+        assertEquals(AlertState.RESOLVED, resolved.get(0).state());
+        assertEquals(2, resolved.get(0).version());
+        assertEquals(lost.fingerprint(), resolved.get(0).fingerprint());
+    }
+
+    @Test
+    void anOtherNodesEventsDoNotResolveThisNodesAlert() throws Exception {
+        start(Roster.empty(), T0);
+        send("node-a", Bodies.diskLost("r0"), 0);
+        assertEquals(List.of(), send("node-b", Bodies.healthyPrimary("r0"), 1));
+        assertEquals(List.of(), send("node-a", Bodies.diskLost("r1"), 2).stream().filter(a -> a.labels().get("resource").equals("r0")).toList());
+        assertEquals(2, evaluator.alerts().size(), "r0 and r1 on node-a are separate alerts");
+    }
+
+    @Test
+    void pendingFiresByTheClockWhenNoFurtherEventComes() throws Exception {
+        start(Roster.empty(), T0);
+        List<Alert> pending = send("node-a", Bodies.drbd("r0", io.vigil.events.DrbdRole.PRIMARY, io.vigil.events.DiskState.UP_TO_DATE,
+                io.vigil.events.ConnectionState.CONNECTING, io.vigil.events.ReplicationState.OFF, io.vigil.events.DiskState.DUNKNOWN, 0), 0);
+        assertEquals(AlertState.PENDING, pending.get(0).state());
+        assertEquals(List.of(), tick(9));
+        List<Alert> firing = tick(10);
+        assertEquals(AlertState.FIRING, firing.get(0).state());
+        assertEquals(2, firing.get(0).version());
+        assertEquals(AlertChange.RESEND, tick(70).get(0).change());
+    }
+
+    @Test
+    void aRuleThatCannotBeEvaluatedKeepsItsStateAndIsReported() throws Exception {
+        start(Roster.empty(), T0);
+        send("node-a", Bodies.disk("/dev/sda", true, 0, 65), 0);
+        assertEquals(1, failures.size(), failures.toString());
+        assertTrue(failures.get(0).startsWith("DiskNeedsRate: ") && failures.get(0).contains("percentageUsed"), failures.toString());
+        assertEquals(1, evaluator.alerts().size(), "DiskTooHot fired beside the broken rule");
+    }
+
+    @Test
+    void aSilentHostFiresOnlyAfterTheGraceAndTheSilenceAndInhibitsItsOtherAlerts() throws Exception {
+        start(new Roster(Map.of("pair-1", new Roster.ClusterSpec(List.of("node-a", "node-b"), Map.of("site", "home")))), T0);
+        send("node-a", Bodies.heartbeat(), 0);
+        List<Alert> hot = send("node-a", Bodies.disk("/dev/sda", true, 0, 65), 1);
+        assertEquals("home", hot.get(0).labels().get("site"), "the cluster's labels are on its alerts");
+        for (int s = 1; s <= 24; s++) {
+            assertEquals(List.of(), tick(s).stream().filter(a -> a.rule().equals("NodeSilent")).toList(), "at " + s + "s");
+        }
+        List<Alert> silent = tick(25);
+        assertEquals(2, silent.stream().filter(a -> a.rule().equals("NodeSilent")).count(), silent.toString());
+        Alert neverSeen = silent.stream().filter(a -> a.labels().get("node").equals("node-b")).findFirst().orElseThrow();
+        assertEquals("node-b silent for 25s, ever seen false", neverSeen.annotations().get("summary"));
+        // the same tick that finds node-a silent mutes node-a's other alerts
+        Alert inhibited = silent.stream().filter(a -> a.rule().equals("DiskTooHot")).findFirst().orElseThrow();
+        assertEquals(AlertChange.SUPPRESSION, inhibited.change());
+        assertEquals(1, inhibited.inhibitedBy().size());
+        assertTrue(inhibited.suppressed());
+        List<Alert> back = send("node-a", Bodies.heartbeat(), 30);
+        assertEquals(List.of(), back, "presence changes nothing until the next tick");
+        List<Alert> resolved = tick(31);
+        assertTrue(resolved.stream().anyMatch(a -> a.rule().equals("NodeSilent") && a.state() == AlertState.RESOLVED
+                && a.labels().get("node").equals("node-a")), resolved.toString());
+        Alert unmuted = resolved.stream().filter(a -> a.rule().equals("DiskTooHot")).findFirst().orElseThrow();
+        assertFalse(unmuted.suppressed());
+    }
+
+    @Test
+    void aRestoredInstanceCountsSilenceFromWhenItTookOver() throws Exception {
+        start(Roster.empty(), T0);
+        send("node-a", Bodies.heartbeat(), 0);
+        // another instance takes over ten minutes later, on the same tables
+        start(Roster.empty(), T0.plusSeconds(600));
+        assertEquals(List.of(), tick(600 + 24).stream().filter(a -> a.rule().equals("NodeSilent")).toList());
+        assertEquals(1, tick(600 + 25).stream().filter(a -> a.rule().equals("NodeSilent")).count());
+    }
+
+    @Test
+    void aSilenceMutesWhatItMatchesWhileItLasts() throws Exception {
+        start(Roster.empty(), T0);
+        silences.add(new Silence("s1", List.of(LabelMatcher.parse("device=/dev/sda")), T0, T0.plusSeconds(60), "ops", "disk swap",
+                Optional.empty(), T0));
+        Alert hot = send("node-a", Bodies.disk("/dev/sda", true, 0, 65), 1).get(0);
+        assertEquals(List.of("s1"), hot.silencedBy(), "muted from the first publication");
+        assertEquals(1, hot.version());
+        Alert unmuted = tick(60).stream().filter(a -> a.change() == AlertChange.SUPPRESSION).findFirst().orElseThrow();
+        assertEquals(List.of(), unmuted.silencedBy());
+        assertEquals(2, unmuted.version());
+    }
+
+    @Test
+    void aNodeNobodyExpectsIsForgottenWithItsAlertsAfterForgetAfter() throws Exception {
+        start(Roster.empty(), T0);
+        send("node-x", Bodies.disk("/dev/sda", true, 0, 65), 0);
+        assertEquals(1, evaluator.alerts().size());
+        List<Alert> silent = tick(30);
+        assertEquals(0, silent.stream().filter(a -> a.rule().equals("NodeSilent")).count(), "it sent a disk event, never a heartbeat:"
+                + " absence applies to kinds a node has sent, or is expected to send");
+        List<Alert> forgotten = tick(3601 + 60);
+        assertTrue(forgotten.stream().anyMatch(a -> a.rule().equals("DiskTooHot") && a.state() == AlertState.RESOLVED), forgotten.toString());
+        assertEquals(List.of(), evaluator.knownNodes().stream().toList());
+        assertEquals(List.of(), tables.scopes().all());
+        assertEquals(List.of(), tables.presence().all());
+    }
+
+    @Test
+    void aSeriesThatDisappearsFromEachResolves() throws Exception {
+        start(Roster.empty(), T0);
+        send("node-a", Bodies.diskLost("r0"), 0);
+        io.vigil.events.DrbdResource noDevices = new io.vigil.events.DrbdResource("r0", io.vigil.events.DrbdRole.PRIMARY, false,
+                Optional.empty(), Optional.empty(), false, List.of(), List.of());
+        List<Alert> gone = send("node-a", noDevices, 1);
+        assertEquals(AlertState.RESOLVED, gone.get(0).state());
+        List<TrackedAlert> left = evaluator.alerts();
+        assertEquals(1, left.size(), "resolved alerts stay listed for a while");
+        assertEquals(EventRule.class, RuleLoader.parse("x.yaml", RULES).rule("DrbdLocalDiskLost").orElseThrow().getClass());
+    }
+}
