@@ -67,7 +67,7 @@ class AgentTest {
         @Override
         public List<Body> poll() {
             return List.of(new VmStatus("web", Optional.empty(), Hypervisor.LIBVIRT, VmState.RUNNING, 1L << 30, 1L << 31, 2,
-                    Optional.ofNullable(vmToResource.get("web")), Liveness.NOT_CHECKED));
+                    Optional.ofNullable(vmToResource.get("web")), Liveness.NOT_CHECKED, Optional.empty()));
         }
     }
 

@@ -6,10 +6,12 @@ import java.util.Optional;
 /**
  * One VM on one host. {@code drbdResource} comes from the agent's config (which resource the VM's
  * disks live on); memory is what the VM has now and the most it may have, in bytes.
+ * {@code expectedHere}: whether the agent's config expects the VM to run on this host (its
+ * resource's home); empty where nobody said (a parsed capture, an older agent).
  */
 public record VmStatus(String name, Optional<String> uuid, Hypervisor hypervisor, VmState state,
                        long memoryBytes, long maxMemoryBytes, int vcpus,
-                       Optional<String> drbdResource, Liveness liveness) implements Body {
+                       Optional<String> drbdResource, Liveness liveness, Optional<Boolean> expectedHere) implements Body {
     public VmStatus {
         Name.check("vm", name);
         uuid = Objects.requireNonNullElse(uuid, Optional.empty());
@@ -18,6 +20,7 @@ public record VmStatus(String name, Optional<String> uuid, Hypervisor hypervisor
         drbdResource = Objects.requireNonNullElse(drbdResource, Optional.empty());
         drbdResource.ifPresent(r -> Name.check("drbdResource", r));
         Objects.requireNonNull(liveness, "liveness");
+        expectedHere = Objects.requireNonNullElse(expectedHere, Optional.empty());
     }
 
     @Override

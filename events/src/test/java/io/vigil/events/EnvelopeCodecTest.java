@@ -44,7 +44,7 @@ class EnvelopeCodecTest {
                         List.of(new LogicalVolume("vg0", "r0-disk", 100L << 30, "-wi-ao----", Optional.empty(), Optional.empty(),
                                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.of("r0")))),
                 new VmStatus("web", Optional.of("6695eb01-f6a4-8304-79aa-97f2502e193f"), Hypervisor.LIBVIRT, VmState.RUNNING,
-                        2L << 30, 4L << 30, 2, Optional.of("r0"), Liveness.ALIVE),
+                        2L << 30, 4L << 30, 2, Optional.of("r0"), Liveness.ALIVE, Optional.of(true)),
                 new ActionResult("a-17", ActionOutcome.SUCCEEDED, Optional.of(0), "", 0.25));
     }
 

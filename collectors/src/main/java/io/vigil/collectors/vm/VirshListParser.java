@@ -65,7 +65,7 @@ public final class VirshListParser {
      */
     public static ParseResult<Body> toEvents(String source, String text) {
         return parse(source, text).map(d -> new VmStatus(d.name(), Optional.empty(), Hypervisor.LIBVIRT, d.state(),
-                0, 0, 0, Optional.empty(), Liveness.NOT_CHECKED));
+                0, 0, 0, Optional.empty(), Liveness.NOT_CHECKED, Optional.empty()));
     }
 
     private static Domain row(String row) {

@@ -125,7 +125,7 @@ public final class VmProbe implements PolledProbe {
                 log.warn("vm: vm={} resource={} is configured but {} does not list it", configured,
                         settings.vmToResource().get(configured), settings.hypervisor().wire());
                 vms.add(new VmStatus(configured, Optional.empty(), settings.hypervisor(), VmState.MISSING, 0, 0, 0,
-                        resourceOf(configured), Liveness.NOT_CHECKED));
+                        resourceOf(configured), Liveness.NOT_CHECKED, Optional.of(true)));
             }
         }
         return vms;
@@ -156,7 +156,7 @@ public final class VmProbe implements PolledProbe {
                 info.map(VirshDominfoParser.DomainInfo::usedMemoryBytes).orElse(0L),
                 info.map(VirshDominfoParser.DomainInfo::maxMemoryBytes).orElse(0L),
                 info.map(VirshDominfoParser.DomainInfo::vcpus).orElse(0),
-                resourceOf(domain.name()), liveness);
+                resourceOf(domain.name()), liveness, expectedHere(domain.name()));
     }
 
     private Optional<VirshDominfoParser.DomainInfo> dominfo(String uri, String vm) throws InterruptedException {
@@ -200,7 +200,11 @@ public final class VmProbe implements PolledProbe {
             throw new ProbeException("xl list exited " + list.exitCode() + ": " + why(list, vms.problems()));
         }
         return vms.values().stream().map(vm -> new VmStatus(vm.name(), vm.uuid(), vm.hypervisor(), vm.state(),
-                vm.memoryBytes(), vm.maxMemoryBytes(), vm.vcpus(), resourceOf(vm.name()), vm.liveness())).toList();
+                vm.memoryBytes(), vm.maxMemoryBytes(), vm.vcpus(), resourceOf(vm.name()), vm.liveness(), expectedHere(vm.name()))).toList();
+    }
+
+    private Optional<Boolean> expectedHere(String vm) {
+        return Optional.of(settings.expectedHere().contains(vm));
     }
 
     private Optional<String> resourceOf(String vm) {

@@ -55,7 +55,7 @@ public final class XlListParser {
             try {
                 long memory = Long.parseLong(m.group(3)) * MIB;
                 vms.add(new VmStatus(name, Optional.empty(), Hypervisor.XEN, state(m.group(5)), memory, memory,
-                        Integer.parseInt(m.group(4)), Optional.empty(), Liveness.NOT_CHECKED));
+                        Integer.parseInt(m.group(4)), Optional.empty(), Liveness.NOT_CHECKED, Optional.empty()));
             } catch (IllegalArgumentException e) {
                 problems.add(new ParseProblem(source, i + 1, line, e.getMessage()));
             }

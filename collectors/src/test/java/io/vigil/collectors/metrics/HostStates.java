@@ -81,7 +81,7 @@ final class HostStates {
 
     static VmStatus vm(String name, VmState state) {
         return new VmStatus(name, Optional.of("6695eb01-f6a4-8304-79aa-97f2502e193f"), Hypervisor.LIBVIRT, state,
-                2_147_483_648L, 4_294_967_296L, 2, Optional.of("r0"), Liveness.ALIVE);
+                2_147_483_648L, 4_294_967_296L, 2, Optional.of("r0"), Liveness.ALIVE, Optional.of(true));
     }
 
     static Heartbeat heartbeat() {

@@ -46,7 +46,7 @@ class ClusterPictureTest {
         picture.accept(Envelope.of("pair-1", "node-a", 1, T0, r0(DiskState.UP_TO_DATE, ReplicationState.ESTABLISHED, Optional.empty())));
         picture.accept(Envelope.of("pair-1", "node-a", 2, T0.plusSeconds(1), r0(DiskState.INCONSISTENT, ReplicationState.SYNC_TARGET, Optional.of(37.5))));
         picture.accept(Envelope.of("pair-1", "node-a", 3, T0.plusSeconds(2), new VmStatus("web", Optional.empty(), Hypervisor.LIBVIRT,
-                VmState.RUNNING, 1L << 30, 2L << 30, 2, Optional.of("r0"), Liveness.ALIVE)));
+                VmState.RUNNING, 1L << 30, 2L << 30, 2, Optional.of("r0"), Liveness.ALIVE, Optional.of(true))));
         picture.accept(Envelope.of("pair-1", "node-b", 9, T0.plusSeconds(2), new DiskHealth("/dev/sda", Optional.empty(),
                 Optional.of("WDC"), Optional.empty(), DiskProtocol.ATA, Optional.of(false), 8, Set.of(SmartctlFlag.DISK_FAILING),
                 Optional.of(12L), Optional.of(0L), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),

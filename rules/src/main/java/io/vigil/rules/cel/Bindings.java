@@ -7,25 +7,28 @@ import java.util.Optional;
 /**
  * The variables one evaluation sees. For an event: {@code body} (the event's body), {@code prev}
  * (the previous body of the same thing from the same node, or this body when there is none, so
- * "grew since last time" reads false at first sight), {@code node}, {@code cluster}, {@code kind},
+ * "grew since last time" reads false at first sight), {@code has_prev} (whether there was one),
+ * {@code node}, {@code cluster}, {@code kind},
  * {@code labels} (the cluster's labels from the engine config) and, in rules with {@code each},
  * {@code it}. For a silence: {@code absent_for} (seconds) and {@code ever_seen}.
  */
-public record Bindings(Object body, Object prev, String node, String cluster, String kind,
+public record Bindings(Object body, Object prev, boolean hasPrev, String node, String cluster, String kind,
                        Map<String, String> labels, Object it, double absentFor, boolean everSeen)
         implements CelVariableResolver {
 
-    public static Bindings event(Object body, Object prev, String node, String cluster, String kind, Map<String, String> labels) {
-        return new Bindings(body, prev, node, cluster, kind, labels, null, 0, true);
+    /** An event's variables; {@code prev} empty when no earlier body of the same thing is known. */
+    public static Bindings event(Object body, Optional<Object> prev, String node, String cluster, String kind,
+                                 Map<String, String> labels) {
+        return new Bindings(body, prev.orElse(body), prev.isPresent(), node, cluster, kind, labels, null, 0, true);
     }
 
     public static Bindings absence(String node, String cluster, String kind, Map<String, String> labels,
                                    double absentFor, boolean everSeen) {
-        return new Bindings(null, null, node, cluster, kind, labels, null, absentFor, everSeen);
+        return new Bindings(null, null, false, node, cluster, kind, labels, null, absentFor, everSeen);
     }
 
     public Bindings withItem(Object item) {
-        return new Bindings(body, prev, node, cluster, kind, labels, item, absentFor, everSeen);
+        return new Bindings(body, prev, hasPrev, node, cluster, kind, labels, item, absentFor, everSeen);
     }
 
     @Override
@@ -33,6 +36,7 @@ public record Bindings(Object body, Object prev, String node, String cluster, St
         return Optional.ofNullable(switch (name) {
             case "body" -> body;
             case "prev" -> prev;
+            case "has_prev" -> hasPrev;
             case "node" -> node;
             case "cluster" -> cluster;
             case "kind" -> kind;

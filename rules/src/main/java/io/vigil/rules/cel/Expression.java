@@ -16,7 +16,7 @@ public final class Expression {
         this.text = text;
         this.resultType = ast.getResultType();
         this.program = program;
-        this.readsPrev = ast.getReferenceMap().values().stream().anyMatch(r -> r.name().equals("prev"));
+        this.readsPrev = ast.getReferenceMap().values().stream().anyMatch(r -> r.name().equals("prev") || r.name().equals("has_prev"));
     }
 
     public String text() {

@@ -73,7 +73,7 @@ public final class ExpressionCompiler {
     /** For rules on events of {@code kind}: {@code body} and {@code prev} are that kind's body. */
     public static ExpressionCompiler forEvents(EventKind kind) {
         CelType body = EventTypes.get().body(kind);
-        return new ExpressionCompiler(base().addVar("body", body).addVar("prev", body).build());
+        return new ExpressionCompiler(base().addVar("body", body).addVar("prev", body).addVar("has_prev", SimpleType.BOOL).build());
     }
 
     /** For absence rules: {@code absent_for} (seconds of silence) and {@code ever_seen}. */

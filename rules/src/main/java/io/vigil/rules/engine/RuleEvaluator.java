@@ -118,7 +118,7 @@ public final class RuleEvaluator {
         Map<String, String> scopeLabels = ScopeLabels.of(event.body());
         String key = ScopeKey.ofEvent(event.cluster(), event.node(), kind.wire(), scopeLabels);
         Object body = CelValues.of(event.body());
-        Object prev = rules.keepsPrevious(kind) ? previous(key, kind, event.body(), now).orElse(body) : body;
+        Optional<Object> prev = rules.keepsPrevious(kind) ? previous(key, kind, event.body(), now) : Optional.empty();
         Map<String, String> clusterLabels = roster.labels(event.cluster());
         Bindings bindings = Bindings.event(body, prev, event.node(), event.cluster(), kind.wire(), clusterLabels);
         ScopeUpdate scope = ScopeUpdate.open(tables.scopes(), key, now);

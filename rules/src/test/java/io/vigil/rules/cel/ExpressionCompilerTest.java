@@ -11,12 +11,13 @@ import io.vigil.events.EventKind;
 import io.vigil.rules.fixtures.Bodies;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ExpressionCompilerTest {
     private final ExpressionCompiler drbd = ExpressionCompiler.forEvents(EventKind.DRBD);
     private final Object lost = CelValues.of(Bodies.diskLost("r0"));
-    private final Bindings bindings = Bindings.event(lost, lost, "node-a", "pair-1", "drbd", Map.of("site", "home"));
+    private final Bindings bindings = Bindings.event(lost, Optional.empty(), "node-a", "pair-1", "drbd", Map.of("site", "home"));
 
     @Test
     void everyKindsBodyIsATypeWithTheContractsFields() {
@@ -34,7 +35,7 @@ class ExpressionCompilerTest {
                 "body.role == 'Primary' && body.devices.exists(d, d.disk in ['Failed', 'Diskless'] && !d.client)");
         assertEquals(true, lostDisk.eval(bindings));
         Object healthy = CelValues.of(Bodies.healthyPrimary("r0"));
-        assertEquals(false, lostDisk.eval(Bindings.event(healthy, healthy, "node-a", "pair-1", "drbd", Map.of())));
+        assertEquals(false, lostDisk.eval(Bindings.event(healthy, Optional.empty(), "node-a", "pair-1", "drbd", Map.of())));
         assertEquals(true, drbd.condition("labels.site == 'home' && node == 'node-a' && cluster == 'pair-1'").eval(bindings));
         assertEquals(true, drbd.condition("body.connections[0].latency.roundTripSeconds < 1").eval(bindings),
                 "a double compares with an int");
@@ -86,7 +87,7 @@ class ExpressionCompilerTest {
     void templatesRenderValuesAsPeopleReadThem() throws Exception {
         ExpressionCompiler disk = ExpressionCompiler.forEvents(EventKind.DISK);
         Object sda = CelValues.of(Bodies.disk("/dev/sda", false, 3992, 34.0));
-        Bindings b = Bindings.event(sda, sda, "node-a", "pair-1", "disk", Map.of());
+        Bindings b = Bindings.event(sda, Optional.empty(), "node-a", "pair-1", "disk", Map.of());
         Template t = Template.compile("{{node}}: {{body.device}} at {{body.temperatureCelsius}}°C, {{body.reallocatedSectors}} reallocated,"
                 + " flags {{body.flags}}, {{humanizeBytes(3221225472)}}, up {{humanizeDuration(5400.0)}}", disk);
         assertEquals("node-a: /dev/sda at 34°C, 3992 reallocated, flags [disk-failing], 3.0 GiB, up 1h30m", t.render(b));

@@ -1,19 +1,23 @@
 package io.vigil.service.config;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * A YAML document read into a small tree that remembers the line of every key and value, so a
- * config error can point at the line to fix. (Jackson's JsonNode forgets locations.)
+ * config error can point at the line to fix. (Jackson's JsonNode forgets locations, and Jackson
+ * leaves anchors and aliases to its caller: they are resolved here.)
  */
 public final class YamlTree {
     private static final YAMLFactory YAML = new YAMLFactory();
@@ -25,8 +29,15 @@ public final class YamlTree {
         String describe();
     }
 
+    /** How YAML typed a leaf: {@code "0"} quoted is text, {@code 0} bare is an integer. */
+    public enum ScalarType { TEXT, INTEGER, DECIMAL, BOOLEAN, NULL }
+
     /** A leaf; {@code text} is empty for YAML's null ("key:" with nothing after it). */
-    public record Scalar(String text, boolean isNull, int line) implements Node {
+    public record Scalar(String text, boolean isNull, int line, ScalarType type) implements Node {
+        public Scalar(String text, boolean isNull, int line) {
+            this(text, isNull, line, isNull ? ScalarType.NULL : ScalarType.TEXT);
+        }
+
         @Override
         public String describe() {
             return isNull ? "nothing" : "'" + io.vigil.events.Name.printable(text) + "'";
@@ -78,7 +89,7 @@ public final class YamlTree {
             if (first == null) {
                 return Mapping.empty();
             }
-            return node(parser, "", duplicates);
+            return node((YAMLParser) parser, "", new Reading(duplicates, new HashMap<>()));
         } catch (JsonProcessingException e) {
             int line = e.getLocation() == null ? 0 : Math.max(e.getLocation().getLineNr(), 0);
             return throwSyntax(line, e.getOriginalMessage());
@@ -87,28 +98,76 @@ public final class YamlTree {
         }
     }
 
+    private static void merge(Node value, List<Mapping> into) throws IOException {
+        if (value instanceof Mapping m) {
+            into.add(m);
+        } else {
+            for (Node item : ((Sequence) value).items()) {
+                if (!(item instanceof Mapping m)) {
+                    throw new IOException("a merge key (<<) takes a map or a list of maps, not " + item.describe());
+                }
+                into.add(m);
+            }
+        }
+    }
+
     private static Node throwSyntax(int line, String message) throws SyntaxError {
         String firstLine = message == null ? "unreadable" : message.strip().lines().findFirst().orElse("unreadable");
         throw new SyntaxError(line, "not valid YAML: " + firstLine);
     }
 
-    private static Node node(JsonParser parser, String path, List<ConfigProblem> duplicates) throws IOException {
+    /** What one read collects: problems, and the nodes anchored so far ({@code &name}) for aliases ({@code *name}). */
+    private record Reading(List<ConfigProblem> duplicates, Map<String, Node> anchors) {
+    }
+
+    /**
+     * One node. Anchors and aliases are resolved ({@code *name} stands for the node anchored
+     * {@code &name} earlier), and a merge key ({@code <<: *name}) puts the anchored map's entries
+     * into the map, under the keys given beside it, as YAML 1.1 describes.
+     */
+    private static Node node(YAMLParser parser, String path, Reading reading) throws IOException {
+        if (parser.isCurrentAlias()) {
+            String alias = parser.getText();
+            Node anchored = reading.anchors().get(alias);
+            if (anchored == null) {
+                throw new JsonParseException(parser, "alias *" + alias + " names no anchor (&" + alias + ") given before it");
+            }
+            return anchored;
+        }
+        String anchor = parser.getObjectId();
+        Node node = plainNode(parser, path, reading);
+        if (anchor != null) {
+            reading.anchors().put(anchor, node);
+        }
+        return node;
+    }
+
+    private static Node plainNode(YAMLParser parser, String path, Reading reading) throws IOException {
+        List<ConfigProblem> duplicates = reading.duplicates();
         int line = parser.currentTokenLocation().getLineNr();
         JsonToken token = parser.currentToken();
         switch (token) {
             case START_OBJECT -> {
                 Map<String, Entry> entries = new LinkedHashMap<>();
+                List<Mapping> merged = new ArrayList<>();
                 while (parser.nextToken() == JsonToken.FIELD_NAME) {
                     String key = parser.currentName();
                     int keyLine = parser.currentTokenLocation().getLineNr();
                     String keyPath = path.isEmpty() ? key : path + "." + key;
                     parser.nextToken();
-                    Node value = node(parser, keyPath, duplicates);
+                    Node value = node(parser, keyPath, reading);
+                    if (key.equals("<<") && (value instanceof Mapping || value instanceof Sequence)) {
+                        merge(value, merged);
+                        continue;
+                    }
                     Entry previous = entries.putIfAbsent(key, new Entry(key, keyLine, value));
                     if (previous != null) {
                         duplicates.add(new ConfigProblem(keyLine, keyPath,
                                 "given twice (first on line " + previous.keyLine() + ")"));
                     }
+                }
+                for (Mapping m : merged) {
+                    m.entries().forEach(entries::putIfAbsent);
                 }
                 return new Mapping(Collections.unmodifiableMap(entries), line);
             }
@@ -116,15 +175,21 @@ public final class YamlTree {
                 List<Node> items = new ArrayList<>();
                 int index = 0;
                 while (parser.nextToken() != JsonToken.END_ARRAY) {
-                    items.add(node(parser, path + "[" + index++ + "]", duplicates));
+                    items.add(node(parser, path + "[" + index++ + "]", reading));
                 }
                 return new Sequence(List.copyOf(items), line);
             }
             case VALUE_NULL -> {
-                return new Scalar("", true, line);
+                return new Scalar("", true, line, ScalarType.NULL);
             }
             default -> {
-                return new Scalar(parser.getText(), false, line);
+                ScalarType type = switch (token) {
+                    case VALUE_NUMBER_INT -> ScalarType.INTEGER;
+                    case VALUE_NUMBER_FLOAT -> ScalarType.DECIMAL;
+                    case VALUE_TRUE, VALUE_FALSE -> ScalarType.BOOLEAN;
+                    default -> ScalarType.TEXT;
+                };
+                return new Scalar(parser.getText(), false, line, type);
             }
         }
     }

@@ -1,0 +1,52 @@
+package io.vigil.rules.ruletest;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vigil.rules.rule.RuleLoader;
+import io.vigil.rules.rule.RuleSet;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The default rule pack in deploy/rules loads, and every one of its test files passes; every rule has a test. */
+class DefaultRulePackTest {
+    private static final Path PACK = Path.of("..", "deploy", "rules");
+
+    @Test
+    void everyTestFileOfTheDefaultPackPasses() throws Exception {
+        List<Path> tests;
+        try (Stream<Path> files = Files.list(PACK.resolve("tests"))) {
+            tests = files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+        }
+        assertFalse(tests.isEmpty());
+        StringWriter out = new StringWriter();
+        boolean passed = RuleTestRunner.run(tests, new PrintWriter(out));
+        assertTrue(passed, out.toString());
+        assertFalse(out.toString().contains("FAIL"), out.toString());
+    }
+
+    @Test
+    void everyRuleOfThePackIsExercisedByItsTests() throws Exception {
+        RuleSet pack = RuleLoader.load(List.of(PACK));
+        String tests;
+        try (Stream<Path> files = Files.list(PACK.resolve("tests"))) {
+            tests = files.map(p -> {
+                try {
+                    return Files.readString(p);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).collect(Collectors.joining("\n"));
+        }
+        Set<String> untested = pack.all().stream().map(r -> r.name())
+                .filter(name -> !tests.contains("alert: " + name + "\n")).collect(Collectors.toSet());
+        assertTrue(untested.isEmpty(), "rules without an expectation in deploy/rules/tests: " + untested);
+    }
+}

@@ -1,0 +1,64 @@
+package io.vigil.rules.ruletest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class RuleTestRunnerTest {
+    private static Path resource(String name) throws URISyntaxException {
+        return Path.of(RuleTestRunnerTest.class.getResource("/ruletest/" + name).toURI());
+    }
+
+    private static String run(String name) throws Exception {
+        StringWriter out = new StringWriter();
+        boolean passed = RuleTestRunner.run(List.of(resource(name)), new PrintWriter(out));
+        assertFalse(passed, out.toString());
+        return out.toString();
+    }
+
+    @Test
+    void aFailingCaseIsPrintedAsExpectedVersusGot() throws Exception {
+        String out = run("failing.yaml");
+        assertTrue(out.contains("  FAIL  expects firing too early\n"
+                + "        at 30s, DiskTooHot (line 14):\n"
+                + "          expected: firing {device=\"/dev/sda\"}\n"
+                + "          got:      pending {alertname=\"DiskTooHot\", cluster=\"pair-1\", device=\"/dev/sda\", node=\"node-a\","
+                + " severity=\"warning\"} annotations {summary=\"/dev/sda at 60°C\"}\n"), out);
+        assertFalse(out.contains("at 1m, DiskTooHot"), "the second expectation of the case holds: " + out);
+        assertTrue(out.contains("failing.yaml:22: the disk event at 0s is not one an agent could send: body.exitStatus: required field is missing"), out);
+        assertTrue(out.contains("failing.yaml:32: no rule named DiskTooCold"), out);
+    }
+
+    @Test
+    void aBrokenTestFileIsReportedWithLinesAndRunsNothing() throws Exception {
+        String out = run("broken.yaml");
+        assertTrue(out.contains("broken.yaml:6: tests[0].input[0].kind: 'smart' is not a kind of event"), out);
+        assertTrue(out.contains("broken.yaml:9: tests[0].input[0].values.temperatureCelsius: '60+abc' is not a value of promtool's notation"), out);
+        assertFalse(out.contains("PASS"), out);
+    }
+
+    @Test
+    void seriesFollowPromtoolsNotation() {
+        assertEquals(List.of("0", "2", "4", "6"), text(ValueSeries.parse("0+2x3")));
+        assertEquals(List.of("10", "9", "8"), text(ValueSeries.parse("10-1x2")));
+        assertEquals(List.of("5", "5", "5", "_", "_", "1.5"), text(ValueSeries.parse("5x2 _x1 1.5")));
+        assertEquals(List.of("0.5", "1", "1.5"), text(ValueSeries.parse("0.5+0.5x2")));
+        assertThrows(IllegalArgumentException.class, () -> ValueSeries.parse("up"));
+        assertThrows(IllegalArgumentException.class, () -> ValueSeries.parse("1+1x1000000"));
+    }
+
+    private static List<String> text(List<Optional<JsonNode>> values) {
+        return values.stream().map(v -> v.map(JsonNode::asText).map(t -> t.endsWith(".0") ? t.substring(0, t.length() - 2) : t)
+                .orElse("_")).toList();
+    }
+}

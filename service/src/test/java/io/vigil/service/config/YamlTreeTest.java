@@ -1,0 +1,60 @@
+package io.vigil.service.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vigil.service.config.YamlTree.Mapping;
+import io.vigil.service.config.YamlTree.Scalar;
+import io.vigil.service.config.YamlTree.ScalarType;
+import io.vigil.service.config.YamlTree.Sequence;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class YamlTreeTest {
+    private static Mapping read(String text, List<ConfigProblem> problems) throws Exception {
+        return (Mapping) YamlTree.read(text, problems);
+    }
+
+    @Test
+    void scalarsKeepTheTypeYamlGaveThem() throws Exception {
+        Mapping m = read("a: 0\nb: \"0\"\nc: 1.5\nd: true\ne:\nf: text\n", new ArrayList<>());
+        assertEquals(ScalarType.INTEGER, ((Scalar) m.entries().get("a").value()).type());
+        assertEquals(ScalarType.TEXT, ((Scalar) m.entries().get("b").value()).type());
+        assertEquals(ScalarType.DECIMAL, ((Scalar) m.entries().get("c").value()).type());
+        assertEquals(ScalarType.BOOLEAN, ((Scalar) m.entries().get("d").value()).type());
+        assertEquals(ScalarType.NULL, ((Scalar) m.entries().get("e").value()).type());
+        assertEquals(ScalarType.TEXT, ((Scalar) m.entries().get("f").value()).type());
+    }
+
+    @Test
+    void aliasesStandForTheirAnchorAndMergeKeysMergeUnderTheKeysGiven() throws Exception {
+        Mapping m = read("""
+                base: &b {x: 1, y: [1, 2]}
+                same: *b
+                changed:
+                  <<: *b
+                  x: 9
+                """, new ArrayList<>());
+        assertEquals(m.entries().get("base").value(), m.entries().get("same").value());
+        Mapping changed = (Mapping) m.entries().get("changed").value();
+        assertEquals("9", ((Scalar) changed.entries().get("x").value()).text(), "the key given beside the merge wins");
+        assertEquals(2, ((Sequence) changed.entries().get("y").value()).items().size());
+        assertTrue(!changed.entries().containsKey("<<"));
+    }
+
+    @Test
+    void anAliasWithoutAnAnchorIsAnErrorWithItsLine() {
+        YamlTree.SyntaxError e = assertThrows(YamlTree.SyntaxError.class, () -> read("a: 1\nb: *nowhere\n", new ArrayList<>()));
+        assertEquals(2, e.line());
+        assertTrue(e.getMessage().contains("alias *nowhere names no anchor"), e.getMessage());
+    }
+
+    @Test
+    void aKeyGivenTwiceIsAProblemAtItsSecondLine() throws Exception {
+        List<ConfigProblem> problems = new ArrayList<>();
+        read("a: 1\nb: 2\na: 3\n", problems);
+        assertEquals(List.of(new ConfigProblem(3, "a", "given twice (first on line 1)")), problems);
+    }
+}
