@@ -16,6 +16,7 @@ import io.vigil.service.config.YamlTree.Entry;
 import io.vigil.service.config.YamlTree.Mapping;
 import io.vigil.service.config.YamlTree.Node;
 import io.vigil.service.config.YamlTree.Scalar;
+import io.vigil.service.http.ListenAddress;
 import io.vigil.events.Hypervisor;
 import io.vigil.events.Name;
 import io.vigil.events.WireEnum;
@@ -28,6 +29,7 @@ import io.vigil.service.config.YamlTree.Entry;
 import io.vigil.service.config.YamlTree.Mapping;
 import io.vigil.service.config.YamlTree.Node;
 import io.vigil.service.config.YamlTree.Scalar;
+import io.vigil.service.http.ListenAddress;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -102,24 +104,8 @@ public final class AgentConfigLoader {
 
     /** "127.0.0.1:9464", "[::1]:9464", "0.0.0.0:9464"; port 0 picks a free port. */
     static MetricsSettings listenAddress(String text) {
-        int colon = text.lastIndexOf(':');
-        String host = colon < 0 ? "" : text.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        String advice = "'" + Name.printable(text) + "' is not host:port (e.g. 127.0.0.1:9464)";
-        if (host.isEmpty() || !host.matches("[A-Za-z0-9.:_-]+")) {
-            throw new IllegalArgumentException(advice);
-        }
-        try {
-            int port = Integer.parseInt(text.substring(colon + 1));
-            if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException("port " + port + " is out of range (0-65535; 0 picks a free one)");
-            }
-            return new MetricsSettings(host, port);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(advice);
-        }
+        ListenAddress address = ListenAddress.parse(text);
+        return new MetricsSettings(address.host(), address.port());
     }
 
     private static HeartbeatSettings heartbeat(ConfigSection heartbeat) {

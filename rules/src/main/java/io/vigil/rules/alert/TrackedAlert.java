@@ -1,7 +1,10 @@
 package io.vigil.rules.alert;
 
+import io.vigil.events.Alert;
+import io.vigil.events.AlertChange;
 import io.vigil.events.AlertState;
 import io.vigil.events.EventRef;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +43,20 @@ public record TrackedAlert(String rule, String fingerprint, Map<String, String> 
         return new TrackedAlert(c.rule(), c.fingerprint(), c.labels(), c.annotations(), AlertState.INACTIVE, 0, now,
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), c.failover(), false, 0, 0,
                 List.of(), List.of(), Optional.empty());
+    }
+
+    /**
+     * The alert as published at {@code now}: its lease ({@code endsAt}) runs {@code lease} from now
+     * while it is pending or firing; a resolved alert ended when it resolved.
+     */
+    public Alert toWire(AlertChange change, Instant now, Duration lease) {
+        Instant endsAt = switch (state) {
+            case FIRING, PENDING -> now.plus(lease);
+            case RESOLVED -> resolvedAt.orElse(now);
+            case INACTIVE -> now;
+        };
+        return new Alert(Alert.VERSION, fingerprint, rule, state, Math.max(version, 1), change, labels, annotations, activeAt,
+                firedAt, resolvedAt, endsAt, now, flapping, failover, silencedBy, inhibitedBy, cause);
     }
 
     public boolean suppressed() {

@@ -428,7 +428,7 @@ public final class RuleEvaluator {
             if (a.state() == AlertState.FIRING && p.change() != AlertChange.RESEND && p.change() != AlertChange.SUPPRESSION) {
                 a = withCurrentSuppression(p.scopeKey(), a, now);
             }
-            Alert alert = toWire(a, p.change(), now, timing.lease());
+            Alert alert = a.toWire(p.change(), now, timing.lease());
             listener.published(alert);
             out.add(alert);
         }
@@ -454,17 +454,6 @@ public final class RuleEvaluator {
         tables.scopes().get(scopeKey).ifPresent(stored -> tables.scopes().put(scopeKey, new ScopeAlerts(stored.lastObserved(),
                 stored.alerts().stream().map(x -> x.fingerprint().equals(muted.fingerprint()) ? muted : x).toList())));
         return muted;
-    }
-
-    static Alert toWire(TrackedAlert a, AlertChange change, Instant now, Duration lease) {
-        Instant endsAt = switch (a.state()) {
-            case FIRING, PENDING -> now.plus(lease);
-            case RESOLVED -> a.resolvedAt().orElse(now);
-            case INACTIVE -> now;
-        };
-        return new Alert(Alert.VERSION, a.fingerprint(), a.rule(), a.state(), a.version(), change, a.labels(), a.annotations(),
-                a.activeAt(), a.firedAt(), a.resolvedAt(), endsAt, now, a.flapping(), a.failover(), a.silencedBy(),
-                a.inhibitedBy(), a.cause());
     }
 
     /** Every alert this instance tracks that is pending, firing or recently resolved, for the API and rule tests. */

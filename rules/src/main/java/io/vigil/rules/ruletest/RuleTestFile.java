@@ -7,6 +7,7 @@ import io.vigil.events.EventKind;
 import io.vigil.events.LabelMatcher;
 import io.vigil.events.Name;
 import io.vigil.events.WireEnum;
+import io.vigil.rules.config.EngineConfigLoader;
 import io.vigil.rules.engine.Roster;
 import io.vigil.rules.silence.Matchers;
 import io.vigil.service.config.ConfigDocument;
@@ -69,7 +70,7 @@ record RuleTestFile(Path file, List<Path> ruleFiles, Duration interval, Duration
         top.entry("bodies");
         Duration interval = top.positiveDuration("evaluation_interval", Duration.ofSeconds(1));
         Duration grace = top.duration("absence_grace", Duration.ZERO);
-        Roster roster = roster(top.section("clusters"));
+        Roster roster = EngineConfigLoader.roster(top.section("clusters"));
         String defaultCluster = roster.clusters().size() == 1 ? roster.clusterNames().iterator().next() : "pair-1";
         List<TestCase> tests = new ArrayList<>();
         List<Node> testNodes = top.list("tests");
@@ -81,31 +82,6 @@ record RuleTestFile(Path file, List<Path> ruleFiles, Duration interval, Duration
         }
         document.finish();
         return new RuleTestFile(file, ruleFiles, interval, grace, roster, tests);
-    }
-
-    private static Roster roster(ConfigSection clusters) {
-        Map<String, Roster.ClusterSpec> specs = new LinkedHashMap<>();
-        for (Entry entry : clusters.mapping().entries().values()) {
-            String path = clusters.path(entry.key());
-            if (!(entry.value() instanceof Mapping m)) {
-                clusters.problem(entry.value().line(), path, "expected {nodes: [...], labels: {...}}, not " + entry.value().describe());
-                continue;
-            }
-            ConfigSection spec = new ConfigSection(path, m, clusters.problemsView());
-            List<String> nodes = new ArrayList<>();
-            for (Node n : spec.list("nodes")) {
-                text(spec, "nodes", n).flatMap(t -> spec.convert((Scalar) n, spec.path("nodes"), ConfigSection.NAME)).ifPresent(nodes::add);
-            }
-            Map<String, String> labels = new LinkedHashMap<>();
-            spec.section("labels").mapping().entries().forEach((k, v) -> {
-                if (v.value() instanceof Scalar s && !s.isNull()) {
-                    labels.put(k, s.text());
-                }
-            });
-            spec.rejectUnknownKeys();
-            specs.put(entry.key(), new Roster.ClusterSpec(nodes, labels));
-        }
-        return new Roster(specs);
     }
 
     private static TestCase testCase(ConfigSection s, String defaultCluster) {

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -44,10 +45,17 @@ public final class HttpEndpoint implements AutoCloseable {
         Reply answer(Request request) throws IOException;
     }
 
-    /** A request as a route sees it: the path without the query, the query decoded, the body read. */
-    public record Request(String method, String path, Map<String, List<String>> query, byte[] body) {
+    /** A request as a route sees it: the path without the query, the query decoded, headers by lower-case name, the body read. */
+    public record Request(String method, String path, Map<String, List<String>> query, Map<String, List<String>> headers,
+                          byte[] body) {
         public Request {
             query = Map.copyOf(query);
+            headers = Map.copyOf(headers);
+        }
+
+        public Optional<String> header(String name) {
+            List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
+            return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
         }
 
         public Optional<String> parameter(String name) {
@@ -152,7 +160,7 @@ public final class HttpEndpoint implements AutoCloseable {
                 reply = body.isEmpty()
                         ? Reply.text(413, "request body larger than " + MAX_BODY_BYTES + " bytes\n")
                         : answerSafely(route.get(), new Request(exchange.getRequestMethod(), path,
-                                query(exchange.getRequestURI().getRawQuery()), body.get()));
+                                query(exchange.getRequestURI().getRawQuery()), headers(exchange), body.get()));
             }
             send(exchange, reply);
         } catch (IOException | RuntimeException e) {
@@ -172,6 +180,12 @@ public final class HttpEndpoint implements AutoCloseable {
     private static Optional<byte[]> readBody(InputStream in) throws IOException {
         byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
         return body.length > MAX_BODY_BYTES ? Optional.empty() : Optional.of(body);
+    }
+
+    private static Map<String, List<String>> headers(HttpExchange exchange) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), List.copyOf(values)));
+        return headers;
     }
 
     static Map<String, List<String>> query(String raw) {

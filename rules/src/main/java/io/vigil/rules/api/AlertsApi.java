@@ -1,0 +1,110 @@
+package io.vigil.rules.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.events.AlertChange;
+import io.vigil.events.AlertState;
+import io.vigil.events.WireCodec;
+import io.vigil.rules.alert.TrackedAlert;
+import io.vigil.service.http.HttpEndpoint.Reply;
+import io.vigil.service.http.HttpEndpoint.Request;
+import io.vigil.service.http.HttpEndpoint.Route;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * {@code GET /api/alerts}: the active alerts (pending, firing, recently resolved), as JSON. Each
+ * engine instance holds the alerts of its own partitions; asked without {@code local=true}, an
+ * instance also asks the others (those Kafka Streams knows of) and answers for the whole engine,
+ * naming any it could not reach. {@code state=firing} (repeatable) keeps only those states.
+ */
+public final class AlertsApi implements Route {
+    private static final Duration PEER_TIMEOUT = Duration.ofSeconds(5);
+
+    private final Supplier<List<TrackedAlert>> local;
+    private final Supplier<List<String>> peers;
+    private final Duration lease;
+    private final Clock clock;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(PEER_TIMEOUT).build();
+
+    /** {@code peers}: host:port of the other instances' APIs. */
+    public AlertsApi(Supplier<List<TrackedAlert>> local, Supplier<List<String>> peers, Duration lease, Clock clock) {
+        this.local = local;
+        this.peers = peers;
+        this.lease = lease;
+        this.clock = clock;
+    }
+
+    @Override
+    public Reply answer(Request request) throws IOException {
+        if (!request.method().equals("GET")) {
+            return Reply.methodNotAllowed("GET");
+        }
+        List<AlertState> states = new ArrayList<>();
+        for (String state : request.parameters("state")) {
+            try {
+                states.add(AlertState.of(state));
+            } catch (IllegalArgumentException e) {
+                return Reply.text(400, "state: " + e.getMessage() + "\n");
+            }
+        }
+        List<TrackedAlert> held;
+        try {
+            held = local.get();
+        } catch (IllegalStateException e) {
+            return Reply.text(503, e.getMessage() + "\n");
+        }
+        List<JsonNode> alerts = new ArrayList<>();
+        for (TrackedAlert a : held) {
+            alerts.add(WireCodec.json().valueToTree(a.toWire(AlertChange.STATE, a.lastSentAt().orElse(clock.instant()), lease)));
+        }
+        List<String> unreachable = new ArrayList<>();
+        boolean localOnly = request.parameter("local").map(Boolean::parseBoolean).orElse(false);
+        int instances = 1;
+        if (!localOnly) {
+            for (String peer : peers.get()) {
+                instances++;
+                fetch(peer).ifPresentOrElse(n -> n.forEach(alerts::add), () -> unreachable.add(peer));
+            }
+        }
+        ObjectNode root = WireCodec.json().createObjectNode();
+        ArrayNode list = root.putArray("alerts");
+        alerts.stream()
+                .filter(a -> states.isEmpty() || states.stream().anyMatch(s -> s.wire().equals(a.path("state").asText())))
+                .sorted(Comparator.comparing((JsonNode a) -> a.path("labels").path("cluster").asText())
+                        .thenComparing(a -> a.path("labels").path("node").asText())
+                        .thenComparing(a -> a.path("rule").asText()).thenComparing(a -> a.path("fingerprint").asText()))
+                .forEach(list::add);
+        root.put("instances", instances);
+        ArrayNode missing = root.putArray("unreachable");
+        unreachable.forEach(missing::add);
+        return Reply.json(200, WireCodec.json().writeValueAsBytes(root));
+    }
+
+    private Optional<JsonNode> fetch(String peer) {
+        try {
+            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create("http://" + peer + "/api/alerts?local=true"))
+                    .timeout(PEER_TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() != 200) {
+                return Optional.empty();
+            }
+            return Optional.of(WireCodec.json().readTree(response.body()).path("alerts"));
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+}

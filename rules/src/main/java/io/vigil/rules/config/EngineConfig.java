@@ -1,0 +1,66 @@
+package io.vigil.rules.config;
+
+import io.vigil.rules.engine.EngineTiming;
+import io.vigil.rules.engine.Roster;
+import io.vigil.service.http.ListenAddress;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The engine's configuration, as deploy/engine.yaml documents it. {@code kafka}: Kafka client
+ * properties passed through as given (processing.guarantee is always exactly_once_v2).
+ * {@code advertise}: how other engine instances reach this one's API, to answer for the whole
+ * engine; empty when this instance runs alone.
+ */
+public record EngineConfig(Map<String, Object> kafka, String applicationId, Path stateDir, int streamThreads,
+                           List<Path> rules, Roster roster, Topics topics, EngineTiming timing, Http http) {
+
+    /** Whether the engine creates the Vigil topics it finds missing, and how. */
+    public record Topics(boolean create, int partitions, short replicationFactor) {
+        public Topics {
+            if (partitions < 1) {
+                throw new IllegalArgumentException("topics.partitions: must be 1 or more");
+            }
+            if (replicationFactor < 1) {
+                throw new IllegalArgumentException("topics.replication_factor: must be 1 or more");
+            }
+        }
+    }
+
+    /** The HTTP side: where it listens, how other instances reach it, and the token that guards changes. */
+    public record Http(ListenAddress listen, Optional<String> advertise, Optional<Path> tokenFile) {
+        public Http {
+            Objects.requireNonNull(listen, "listen");
+            advertise = Objects.requireNonNullElse(advertise, Optional.empty());
+            tokenFile = Objects.requireNonNullElse(tokenFile, Optional.empty());
+        }
+    }
+
+    public EngineConfig {
+        kafka = Collections.unmodifiableMap(new LinkedHashMap<>(kafka));
+        Objects.requireNonNull(applicationId, "applicationId");
+        Objects.requireNonNull(stateDir, "stateDir");
+        rules = List.copyOf(rules);
+        Objects.requireNonNull(roster, "roster");
+        Objects.requireNonNull(topics, "topics");
+        Objects.requireNonNull(timing, "timing");
+        Objects.requireNonNull(http, "http");
+    }
+
+    /** The defaults, written once; deploy/engine.yaml spells out the same values. */
+    public static final class Defaults {
+        public static final String APPLICATION_ID = "vigil-engine";
+        public static final Path STATE_DIR = Path.of("/var/lib/vigil/engine");
+        public static final int STREAM_THREADS = 1;
+        public static final ListenAddress LISTEN = new ListenAddress("127.0.0.1", 9465);
+        public static final Topics TOPICS = new Topics(true, 6, (short) 1);
+
+        private Defaults() {
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package io.vigil.rules.config;
+
+import io.vigil.events.AlertLabels;
+import io.vigil.events.Name;
+import io.vigil.rules.config.EngineConfig.Defaults;
+import io.vigil.rules.config.EngineConfig.Http;
+import io.vigil.rules.config.EngineConfig.Topics;
+import io.vigil.rules.engine.EngineTiming;
+import io.vigil.rules.engine.Roster;
+import io.vigil.service.config.ConfigDocument;
+import io.vigil.service.config.ConfigException;
+import io.vigil.service.config.ConfigSection;
+import io.vigil.service.config.YamlTree.Entry;
+import io.vigil.service.config.YamlTree.Mapping;
+import io.vigil.service.config.YamlTree.Node;
+import io.vigil.service.config.YamlTree.Scalar;
+import io.vigil.service.http.ListenAddress;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads and checks engine.yaml at start, every problem at once with its line and key, as the
+ * agent's config is read. Relative paths (rules, state) are taken from the file's directory.
+ */
+public final class EngineConfigLoader {
+    private EngineConfigLoader() {
+    }
+
+    public static EngineConfig load(Path file) throws ConfigException, IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        return parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8), dir);
+    }
+
+    /** Reads config text; {@code source} names it in problems, {@code dir} anchors relative paths. */
+    public static EngineConfig parse(String source, String text, Path dir) throws ConfigException {
+        ConfigDocument document = ConfigDocument.parse(source, text, "kafka:, rules:, clusters:, ...");
+        ConfigSection top = document.top();
+        Map<String, Object> kafka = top.clientProperties("kafka");
+        String applicationId = top.optional("application_id", Defaults.APPLICATION_ID, ConfigSection.NAME);
+        Path stateDir = top.optional("state_dir", Defaults.STATE_DIR, t -> dir.resolve(t).normalize());
+        int threads = top.optional("stream_threads", Defaults.STREAM_THREADS, t -> positive(t, 64));
+        List<Path> rules = new ArrayList<>();
+        for (Node n : top.list("rules")) {
+            if (n instanceof Scalar s && !s.isNull()) {
+                rules.add(dir.resolve(s.text()).normalize());
+            } else {
+                top.problem(n.line(), "rules", "expected paths of rule files or directories, not " + n.describe());
+            }
+        }
+        if (rules.isEmpty()) {
+            top.problem(top.lineOf("rules"), "rules", "name the rule files or directories to load (rules: [/etc/vigil/rules])");
+        }
+        Roster roster = roster(top.section("clusters"));
+        Topics topics = topics(top.section("topics"));
+        EngineTiming timing = timing(top.section("evaluation"));
+        Http http = http(top.section("http"), dir);
+        document.finish();
+        return new EngineConfig(kafka, applicationId, stateDir, threads, rules, roster, topics, timing, http);
+    }
+
+    /** The {@code clusters:} section, as engine.yaml and rule test files write it. */
+    public static Roster roster(ConfigSection clusters) {
+        Map<String, Roster.ClusterSpec> specs = new LinkedHashMap<>();
+        for (Entry entry : clusters.mapping().entries().values()) {
+            String path = clusters.path(entry.key());
+            if (!Name.isValid(entry.key())) {
+                clusters.problem(entry.keyLine(), path, "'" + Name.printable(entry.key()) + "' is not a valid cluster name");
+                continue;
+            }
+            if (!(entry.value() instanceof Mapping m)) {
+                clusters.problem(entry.value().line(), path, "expected {nodes: [node-a, node-b], labels: {...}}, not " + entry.value().describe());
+                continue;
+            }
+            ConfigSection spec = new ConfigSection(path, m, clusters.problemsView());
+            List<String> nodes = new ArrayList<>();
+            for (Node n : spec.list("nodes")) {
+                if (n instanceof Scalar s && !s.isNull()) {
+                    spec.convert(s, spec.path("nodes"), ConfigSection.NAME).ifPresent(nodes::add);
+                } else {
+                    spec.problem(n.line(), spec.path("nodes"), "expected node names, not " + n.describe());
+                }
+            }
+            if (nodes.isEmpty()) {
+                spec.problem(m.line(), spec.path("nodes"), "name the cluster's nodes (nodes: [node-a, node-b])");
+            }
+            ConfigSection labelSection = spec.section("labels");
+            Map<String, String> labels = new LinkedHashMap<>();
+            for (Entry label : labelSection.mapping().entries().values()) {
+                try {
+                    AlertLabels.checkName("label", label.key());
+                    if (Set.of("alertname", "cluster", "node", "severity").contains(label.key())) {
+                        throw new IllegalArgumentException("label: '" + label.key() + "' is set by the engine; choose another name");
+                    }
+                } catch (IllegalArgumentException e) {
+                    labelSection.problem(label.keyLine(), labelSection.path(label.key()), e.getMessage().substring("label: ".length()));
+                    continue;
+                }
+                if (label.value() instanceof Scalar s && !s.isNull()) {
+                    labels.put(label.key(), s.text());
+                } else {
+                    labelSection.problem(label.value().line(), labelSection.path(label.key()), "expected text, not " + label.value().describe());
+                }
+            }
+            spec.rejectUnknownKeys();
+            specs.put(entry.key(), new Roster.ClusterSpec(nodes, labels));
+        }
+        return new Roster(specs);
+    }
+
+    private static Topics topics(ConfigSection s) {
+        boolean create = s.bool("create", Defaults.TOPICS.create());
+        int partitions = s.optional("partitions", Defaults.TOPICS.partitions(), t -> positive(t, 10_000));
+        int replication = s.optional("replication_factor", (int) Defaults.TOPICS.replicationFactor(), t -> positive(t, 32));
+        s.rejectUnknownKeys();
+        return new Topics(create, partitions, (short) replication);
+    }
+
+    private static EngineTiming timing(ConfigSection s) {
+        EngineTiming d = EngineTiming.DEFAULTS;
+        Duration interval = s.positiveDuration("interval", d.evaluationInterval());
+        Duration resend = s.positiveDuration("resend_interval", d.resendInterval());
+        Duration lease = s.positiveDuration("lease", d.lease());
+        Duration grace = s.duration("absence_grace", d.absenceGrace());
+        Duration forget = s.positiveDuration("forget_after", d.forgetAfter());
+        Duration retention = s.positiveDuration("resolved_retention", d.resolvedRetention());
+        s.rejectUnknownKeys();
+        try {
+            return new EngineTiming(interval, resend, lease, grace, forget, retention);
+        } catch (IllegalArgumentException e) {
+            s.problem(s.lineOf("lease"), s.path("lease"), e.getMessage());
+            return d;
+        }
+    }
+
+    private static Http http(ConfigSection s, Path dir) {
+        ListenAddress listen = s.optional("listen", Defaults.LISTEN, ListenAddress::parse);
+        Optional<String> advertise = s.read("advertise", t -> ListenAddress.parse(t).toString());
+        Optional<Path> token = s.read("token_file", t -> dir.resolve(t).normalize());
+        token.ifPresent(t -> {
+            if (!Files.isReadable(t)) {
+                s.problem(s.lineOf("token_file"), s.path("token_file"), t + " cannot be read (create it with a random secret, mode 0600)");
+            }
+        });
+        s.rejectUnknownKeys();
+        return new Http(listen, advertise, token);
+    }
+
+    private static int positive(String text, int max) {
+        try {
+            int n = Integer.parseInt(text.strip());
+            if (n < 1 || n > max) {
+                throw new IllegalArgumentException("must be 1 to " + max + ", was " + n);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + Name.printable(text) + "' is not a whole number");
+        }
+    }
+}

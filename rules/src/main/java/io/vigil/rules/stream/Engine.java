@@ -1,0 +1,273 @@
+package io.vigil.rules.stream;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
+import io.vigil.events.AlertState;
+import io.vigil.events.Silence;
+import io.vigil.events.Topics;
+import io.vigil.events.WireCodec;
+import io.vigil.rules.alert.TrackedAlert;
+import io.vigil.rules.api.AlertsApi;
+import io.vigil.rules.api.SilencesApi;
+import io.vigil.rules.config.EngineConfig;
+import io.vigil.rules.engine.ScopeAlerts;
+import io.vigil.rules.rule.RuleSet;
+import io.vigil.rules.rule.Severity;
+import io.vigil.rules.silence.SilenceSchedule;
+import io.vigil.service.http.HttpEndpoint;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One engine instance: the Kafka Streams application that evaluates the rules (exactly once,
+ * state in changelogged stores, so any number of instances with the same application id share
+ * the telemetry partitions and take over from one another), its HTTP API and its metrics.
+ */
+// the simpleclient Prometheus registry is deprecated upstream; the project chose it (text format 0.0.4)
+@SuppressWarnings("deprecation")
+public final class Engine implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Engine.class);
+
+    private final EngineConfig config;
+    private final KafkaStreams streams;
+    private final KafkaProducer<String, byte[]> silenceProducer;
+    private final HttpEndpoint http;
+    private final StoredSilences silences;
+    private volatile AlertCounts counts = new AlertCounts(Map.of(), Long.MIN_VALUE);
+
+    private record AlertCounts(Map<String, Integer> byStateAndSeverity, long at) {
+    }
+
+    private Engine(EngineConfig config, RuleSet rules, PrometheusMeterRegistry registry) throws IOException {
+        this.config = config;
+        int partitions = VigilTopics.ensure(config.kafka(), config.topics());
+        EngineMetrics metrics = new EngineMetrics(registry);
+        streams = new KafkaStreams(EngineTopology.build(rules, config.roster(), config.timing(), partitions, metrics), streamsProperties());
+        streams.setUncaughtExceptionHandler(e -> {
+            log.error("an engine thread died and is replaced; its tasks resume from their stores", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.setStateListener((now, before) -> log.info("engine {} -> {}", before, now));
+        Map<String, Object> producer = new HashMap<>(config.kafka());
+        producer.putAll(Topics.producerGuarantees());
+        producer.put("client.id", config.applicationId() + "-silences");
+        silenceProducer = new KafkaProducer<>(producer, new StringSerializer(), new ByteArraySerializer());
+        silences = new StoredSilences(() -> streams.store(StoreQueryParameters.fromNameAndType(EngineStores.SILENCES,
+                QueryableStoreTypes.<String, byte[]>keyValueStore())), System::currentTimeMillis);
+        Optional<String> token = config.http().tokenFile().isPresent()
+                ? Optional.of(Files.readString(config.http().tokenFile().get(), StandardCharsets.UTF_8).strip()) : Optional.empty();
+        SilencesApi silencesApi = new SilencesApi(this::silences, this::writeSilence, token, Clock.systemUTC());
+        AlertsApi alertsApi = new AlertsApi(this::localAlerts, this::peers, config.timing().lease(), Clock.systemUTC());
+        bindGauges(registry);
+        streams.start();
+        http = HttpEndpoint.serve(registry, config.http().listen().socketAddress(), Map.of(
+                "/api/alerts", alertsApi,
+                "/api/silences", silencesApi.collection(),
+                "/api/silences/", silencesApi.single()));
+        log.info("engine {} started: {} rules on {} telemetry partitions, {} stream thread(s); API and /metrics on {}",
+                config.applicationId(), rules.size(), partitions, config.streamThreads(), http.baseUrl());
+    }
+
+    /** Checks and creates the topics, starts the streams application and the HTTP side; returns at once. */
+    public static Engine start(EngineConfig config, RuleSet rules, PrometheusMeterRegistry registry) {
+        try {
+            return new Engine(config, rules, registry);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the API token " + config.http().tokenFile().orElseThrow() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Properties streamsProperties() {
+        Properties p = new Properties();
+        p.putAll(config.kafka());
+        Object guarantee = p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG);
+        if (guarantee != null && !StreamsConfig.EXACTLY_ONCE_V2.equals(guarantee)) {
+            log.warn("kafka.processing.guarantee: {} is ignored; the engine runs exactly_once_v2 so no alert is lost or sent twice", guarantee);
+        }
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+        p.putIfAbsent(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.topics().replicationFactor());
+        config.http().advertise().ifPresent(a -> p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, a));
+        return p;
+    }
+
+    private void bindGauges(PrometheusMeterRegistry registry) {
+        for (AlertState state : List.of(AlertState.PENDING, AlertState.FIRING)) {
+            for (Severity severity : Severity.values()) {
+                String key = state.wire() + "/" + severity.wire();
+                Gauge.builder("vigil_engine_alerts", this, e -> e.alertCount(key))
+                        .description("alerts held by this instance, by state and severity")
+                        .tag("state", state.wire()).tag("severity", severity.wire()).register(registry);
+            }
+        }
+        Gauge.builder("vigil_engine_consumer_lag_records", this, Engine::consumerLag)
+                .description("telemetry records not yet read by this instance, summed over its partitions").register(registry);
+        Gauge.builder("vigil_engine_running", this, e -> e.streams.state() == KafkaStreams.State.RUNNING ? 1 : 0)
+                .description("1 while the streams application runs, 0 while it starts, rebalances or has failed").register(registry);
+        Gauge.builder("vigil_engine_silences_active", this, e -> e.activeSilences())
+                .description("silences and maintenance windows muting now").register(registry);
+    }
+
+    private double alertCount(String key) {
+        long now = System.currentTimeMillis();
+        AlertCounts current = counts;
+        if (now - current.at() > 1000) {
+            Map<String, Integer> byKey = new HashMap<>();
+            try {
+                for (TrackedAlert a : localAlerts()) {
+                    byKey.merge(a.state().wire() + "/" + a.labels().getOrDefault("severity", ""), 1, Integer::sum);
+                }
+            } catch (RuntimeException e) {
+                // not ready (starting or rebalancing): keep the last counts
+                return current.byStateAndSeverity().getOrDefault(key, 0);
+            }
+            current = new AlertCounts(byKey, now);
+            counts = current;
+        }
+        return current.byStateAndSeverity().getOrDefault(key, 0);
+    }
+
+    private double consumerLag() {
+        double lag = 0;
+        for (var metric : streams.metrics().entrySet()) {
+            if (metric.getKey().name().equals("records-lag") && metric.getKey().group().equals("consumer-fetch-manager-metrics")) {
+                Object value = metric.getValue().metricValue();
+                if (value instanceof Double d && !d.isNaN()) {
+                    lag += d;
+                }
+            }
+        }
+        return lag;
+    }
+
+    private double activeSilences() {
+        try {
+            Instant now = Instant.now();
+            return silences().stream().filter(s -> SilenceSchedule.activeAt(s, now)).count();
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** The alerts this instance holds (pending, firing, recently resolved); throws while it is not ready. */
+    public List<TrackedAlert> localAlerts() {
+        ReadOnlyKeyValueStore<String, byte[]> store;
+        try {
+            store = streams.store(StoreQueryParameters.fromNameAndType(EngineStores.SCOPES, QueryableStoreTypes.keyValueStore()));
+        } catch (InvalidStateStoreException e) {
+            throw new IllegalStateException("the engine is not ready (" + streams.state() + "): try again in a few seconds", e);
+        }
+        List<TrackedAlert> alerts = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = store.all()) {
+            while (it.hasNext()) {
+                for (TrackedAlert a : WireCodec.decode(it.next().value, ScopeAlerts.class).alerts()) {
+                    if (a.state() != AlertState.INACTIVE) {
+                        alerts.add(a);
+                    }
+                }
+            }
+        } catch (io.vigil.events.DecodeException e) {
+            throw new IllegalStateException("an alert store value cannot be read: " + e.getMessage(), e);
+        }
+        return alerts;
+    }
+
+    private Collection<Silence> silences() {
+        return silences.get();
+    }
+
+    private List<String> peers() {
+        List<String> peers = new ArrayList<>();
+        String self = config.http().advertise().orElse("");
+        for (var metadata : new HashSet<>(streams.metadataForAllStreamsClients())) {
+            String address = metadata.hostInfo().host() + ":" + metadata.hostInfo().port();
+            if (!address.equals(self) && metadata.hostInfo().port() > 0) {
+                peers.add(address);
+            }
+        }
+        return peers;
+    }
+
+    private void writeSilence(Silence silence) throws IOException {
+        try {
+            silenceProducer.send(new ProducerRecord<>(Topics.SILENCES, silence.id(), WireCodec.encode(silence))).get(15, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IOException("the silence could not be written to " + Topics.SILENCES + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while writing the silence", e);
+        }
+    }
+
+    /** Waits until the streams application runs (it has its partitions and restored its stores). */
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            KafkaStreams.State state = streams.state();
+            if (state == KafkaStreams.State.RUNNING) {
+                return true;
+            }
+            if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    /** The telemetry partitions this instance evaluates now (its active tasks). */
+    public List<Integer> activeTelemetryPartitions() {
+        List<Integer> partitions = new ArrayList<>();
+        streams.metadataForLocalThreads().forEach(t -> t.activeTasks().forEach(task -> partitions.add(task.taskId().partition())));
+        partitions.sort(null);
+        return partitions;
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** {@code http://HOST:PORT}: the API and /metrics. */
+    public String apiUrl() {
+        return http.baseUrl();
+    }
+
+    @Override
+    public void close() {
+        http.close();
+        streams.close(Duration.ofSeconds(30));
+        silenceProducer.close(Duration.ofSeconds(5));
+        log.info("engine {} stopped", config.applicationId());
+    }
+}

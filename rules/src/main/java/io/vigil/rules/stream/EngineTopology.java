@@ -1,0 +1,43 @@
+package io.vigil.rules.stream;
+
+import io.vigil.events.Topics;
+import io.vigil.rules.engine.EngineTiming;
+import io.vigil.rules.engine.Roster;
+import io.vigil.rules.rule.RuleSet;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+
+/**
+ * The engine as a Kafka Streams topology:
+ *
+ * <pre>
+ * vigil.telemetry --> rules (TelemetryProcessor, stores: alert-scopes, node-presence, previous-bodies)
+ *                       |--> vigil.alerts      (key: fingerprint)
+ *                       '--> vigil.deadletter  (the original record, and why)
+ * vigil.silences  --> silences (global store, every instance)
+ * </pre>
+ *
+ * Records are read as bytes and decoded by the processor, so a record that cannot be read is a
+ * dead letter, not a crashed thread.
+ */
+final class EngineTopology {
+    private EngineTopology() {
+    }
+
+    static Topology build(RuleSet rules, Roster roster, EngineTiming timing, int telemetryPartitions, EngineMetrics metrics) {
+        Topology topology = new Topology();
+        topology.addSource("telemetry", new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.TELEMETRY);
+        topology.addProcessor("rules", () -> new TelemetryProcessor(rules, roster, timing, telemetryPartitions, metrics), "telemetry");
+        topology.addStateStore(EngineStores.evaluator(EngineStores.SCOPES), "rules");
+        topology.addStateStore(EngineStores.evaluator(EngineStores.PRESENCE), "rules");
+        topology.addStateStore(EngineStores.evaluator(EngineStores.PREVIOUS), "rules");
+        topology.addSink(TelemetryProcessor.ALERTS_SINK, Topics.ALERTS, new StringSerializer(), new ByteArraySerializer(), "rules");
+        topology.addSink(TelemetryProcessor.DEADLETTER_SINK, Topics.DEADLETTER, new ByteArraySerializer(), new ByteArraySerializer(), "rules");
+        topology.addGlobalStore(EngineStores.silences(), "silences-source", new StringDeserializer(), new ByteArrayDeserializer(),
+                Topics.SILENCES, "silences-updater", SilenceUpdater::new);
+        return topology;
+    }
+}

@@ -1,0 +1,70 @@
+package io.vigil.rules.stream;
+
+import io.vigil.events.DecodeException;
+import io.vigil.events.Silence;
+import io.vigil.events.WireCodec;
+import io.vigil.rules.silence.Matchers;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The silences in the global store, decoded at most once per {@link #REFRESH}: an alert's
+ * suppression is checked often, silences change rarely. A record that is not a readable silence
+ * (it did not come through the API) is skipped, and said once.
+ */
+final class StoredSilences implements Supplier<Collection<Silence>> {
+    static final Duration REFRESH = Duration.ofSeconds(1);
+    private static final Logger log = LoggerFactory.getLogger(StoredSilences.class);
+
+    private final Supplier<ReadOnlyKeyValueStore<String, byte[]>> store;
+    private final LongSupplier clock;
+    private final Set<String> reported = new HashSet<>();
+    private List<Silence> cached = List.of();
+    private long readAt = Long.MIN_VALUE;
+
+    StoredSilences(Supplier<ReadOnlyKeyValueStore<String, byte[]>> store, LongSupplier clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    @Override
+    public Collection<Silence> get() {
+        long now = clock.getAsLong();
+        if (readAt == Long.MIN_VALUE || now - readAt >= REFRESH.toMillis()) {
+            cached = read(store.get(), reported);
+            readAt = now;
+        }
+        return cached;
+    }
+
+    static List<Silence> read(ReadOnlyKeyValueStore<String, byte[]> store, Set<String> reported) {
+        List<Silence> silences = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = store.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> kv = it.next();
+                try {
+                    Silence s = WireCodec.decode(kv.value, Silence.class);
+                    s.matchers().forEach(Matchers::check);
+                    silences.add(s);
+                } catch (DecodeException | IllegalArgumentException e) {
+                    if (reported.add(kv.key + "@" + java.util.Arrays.hashCode(kv.value))) {
+                        log.warn("silence {} on {} cannot be read and is ignored: {} (write silences with 'vigil silence add')",
+                                kv.key, io.vigil.events.Topics.SILENCES, e.getMessage());
+                    }
+                }
+            }
+        }
+        return silences;
+    }
+}

@@ -1,0 +1,139 @@
+package io.vigil.rules.stream;
+
+import io.vigil.events.Alert;
+import io.vigil.events.DecodeException;
+import io.vigil.events.Envelope;
+import io.vigil.events.EnvelopeCodec;
+import io.vigil.events.Name;
+import io.vigil.events.Topics;
+import io.vigil.events.WireCodec;
+import io.vigil.rules.engine.EngineTables;
+import io.vigil.rules.engine.EngineTiming;
+import io.vigil.rules.engine.NodePresence;
+import io.vigil.rules.engine.PreviousBody;
+import io.vigil.rules.engine.Roster;
+import io.vigil.rules.engine.RuleEvaluator;
+import io.vigil.rules.engine.ScopeAlerts;
+import io.vigil.rules.engine.Suppression;
+import io.vigil.rules.rule.RuleSet;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine's one processor, one per telemetry partition: it decodes each record, hands it to
+ * the {@link RuleEvaluator} over this task's stores, and forwards the alerts that changed to
+ * {@code vigil.alerts}, keyed by fingerprint; on wall-clock punctuation it lets time pass. A record
+ * it cannot read goes to {@code vigil.deadletter} and the engine carries on.
+ */
+final class TelemetryProcessor implements Processor<byte[], byte[], Object, Object> {
+    static final String ALERTS_SINK = "alerts";
+    static final String DEADLETTER_SINK = "deadletter";
+    private static final Logger log = LoggerFactory.getLogger(TelemetryProcessor.class);
+    private static final Duration ERROR_LOG_INTERVAL = Duration.ofMinutes(1);
+
+    private final RuleSet rules;
+    private final Roster roster;
+    private final EngineTiming timing;
+    private final int telemetryPartitions;
+    private final EngineMetrics metrics;
+    private ProcessorContext<Object, Object> context;
+    private RuleEvaluator evaluator;
+    private long errorLoggedAt = Long.MIN_VALUE;
+
+    TelemetryProcessor(RuleSet rules, Roster roster, EngineTiming timing, int telemetryPartitions, EngineMetrics metrics) {
+        this.rules = rules;
+        this.roster = roster;
+        this.timing = timing;
+        this.telemetryPartitions = telemetryPartitions;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<Object, Object> context) {
+        this.context = context;
+        KeyValueStore<String, byte[]> scopes = context.getStateStore(EngineStores.SCOPES);
+        KeyValueStore<String, byte[]> presence = context.getStateStore(EngineStores.PRESENCE);
+        KeyValueStore<String, byte[]> previous = context.getStateStore(EngineStores.PREVIOUS);
+        ReadOnlyKeyValueStore<String, byte[]> silences = context.getStateStore(EngineStores.SILENCES);
+        EngineTables tables = new EngineTables(new StreamsStateTable<>(scopes, ScopeAlerts.class),
+                new StreamsStateTable<>(presence, NodePresence.class), new StreamsStateTable<>(previous, PreviousBody.class));
+        int partition = context.taskId().partition();
+        Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        evaluator = new RuleEvaluator(rules, roster, timing, tables,
+                new Suppression(new StoredSilences(() -> silences, context::currentSystemTimeMs), rules.inhibitRules()),
+                metrics, now, cluster -> ClusterPartition.of(cluster, telemetryPartitions) == partition);
+        context.schedule(timing.evaluationInterval(), PunctuationType.WALL_CLOCK_TIME, this::tick);
+        log.info("task {} took over telemetry partition {}: {} alert scopes, {} nodes; silence counts from now + {}",
+                context.taskId(), partition, scopes.approximateNumEntries(), presence.approximateNumEntries(), timing.absenceGrace());
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        long now = context.currentSystemTimeMs();
+        RecordMetadata from = context.recordMetadata().orElseThrow();
+        Envelope envelope;
+        try {
+            envelope = EnvelopeCodec.decode(record.value());
+        } catch (DecodeException e) {
+            deadLetter(record, "unreadable: " + e.getMessage(), from, now);
+            return;
+        }
+        String key = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
+        if (!key.equals(Topics.telemetryKey(envelope))) {
+            deadLetter(record, "key '" + Name.printable(key) + "' is not the cluster '" + envelope.cluster()
+                    + "': a cluster's records must share its partition, so the key must be the cluster id", from, now);
+            return;
+        }
+        metrics.received(envelope, now);
+        try {
+            forward(evaluator.onEvent(envelope, Instant.ofEpochMilli(now)), now);
+        } catch (RuntimeException e) {
+            logError("evaluating " + envelope.cluster() + "/" + envelope.node() + " seq " + envelope.seq(), e, now);
+            deadLetter(record, "engine error while evaluating: " + e, from, now);
+        }
+    }
+
+    private void tick(long timestamp) {
+        long now = context.currentSystemTimeMs();
+        try {
+            forward(evaluator.onTick(Instant.ofEpochMilli(now)), now);
+        } catch (RuntimeException e) {
+            logError("letting time pass on " + context.taskId(), e, now);
+        }
+    }
+
+    private void forward(List<Alert> alerts, long now) {
+        for (Alert alert : alerts) {
+            context.forward(new Record<Object, Object>(alert.fingerprint(), WireCodec.encode(alert), now), ALERTS_SINK);
+            metrics.forwarded(alert, now);
+        }
+    }
+
+    private void deadLetter(Record<byte[], byte[]> record, String reason, RecordMetadata from, long now) {
+        metrics.deadLettered(reason);
+        if (now - errorLoggedAt >= ERROR_LOG_INTERVAL.toMillis()) {
+            errorLoggedAt = now;
+            log.warn("{}-{}@{} sent to {}: {} (logged once a minute; vigil_engine_dead_letters_total counts them all)",
+                    from.topic(), from.partition(), from.offset(), Topics.DEADLETTER, reason);
+        }
+        context.forward(DeadLetters.of(record, reason, from, now), DEADLETTER_SINK);
+    }
+
+    private void logError(String doing, RuntimeException e, long now) {
+        if (now - errorLoggedAt >= ERROR_LOG_INTERVAL.toMillis()) {
+            errorLoggedAt = now;
+            log.error("engine error while {}; the engine carries on (this is a bug, please report it with this trace)", doing, e);
+        }
+    }
+}

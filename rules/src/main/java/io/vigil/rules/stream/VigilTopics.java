@@ -1,0 +1,79 @@
+package io.vigil.rules.stream;
+
+import io.vigil.events.Topics;
+import io.vigil.rules.config.EngineConfig;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes sure the Vigil topics exist before the engine starts: creates the missing ones when the
+ * config allows (compacted where the newest record per key is what counts), or says which are
+ * missing and how to create them. Returns the telemetry topic's partition count, which decides
+ * which clusters each engine task watches.
+ */
+final class VigilTopics {
+    private static final Logger log = LoggerFactory.getLogger(VigilTopics.class);
+    private static final Set<String> SINGLE_PARTITION = Set.of(Topics.DEADLETTER, Topics.SILENCES);
+
+    private VigilTopics() {
+    }
+
+    static int ensure(Map<String, Object> kafka, EngineConfig.Topics settings) {
+        Map<String, Object> admin = new HashMap<>(kafka);
+        admin.putIfAbsent("request.timeout.ms", 15_000);
+        admin.putIfAbsent("default.api.timeout.ms", 30_000);
+        try (Admin client = Admin.create(admin)) {
+            Set<String> existing = client.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            for (String topic : Topics.ALL) {
+                if (!existing.contains(topic)) {
+                    missing.add(new NewTopic(topic, SINGLE_PARTITION.contains(topic) ? 1 : settings.partitions(), settings.replicationFactor())
+                            .configs(Topics.COMPACTED.contains(topic) ? Map.of("cleanup.policy", "compact") : Map.of()));
+                }
+            }
+            if (!missing.isEmpty()) {
+                List<String> names = missing.stream().map(NewTopic::name).toList();
+                if (!settings.create()) {
+                    throw new IllegalStateException("the Vigil topics " + names + " do not exist on " + kafka.get("bootstrap.servers")
+                            + "; create them (kafka-topics.sh --create ...; vigil.alerts and vigil.silences with cleanup.policy=compact)"
+                            + " or set topics.create: true");
+                }
+                for (var future : client.createTopics(missing).values().entrySet()) {
+                    try {
+                        future.getValue().get(30, TimeUnit.SECONDS);
+                    } catch (ExecutionException e) {
+                        if (!(e.getCause() instanceof TopicExistsException)) {
+                            throw new IllegalStateException("cannot create topic " + future.getKey() + ": " + e.getCause().getMessage(), e);
+                        }
+                    }
+                }
+                log.info("created the missing Vigil topics {} ({} partitions, replication {})", names, settings.partitions(),
+                        settings.replicationFactor());
+            }
+            TopicDescription telemetry = client.describeTopics(List.of(Topics.TELEMETRY)).allTopicNames()
+                    .get(30, TimeUnit.SECONDS).get(Topics.TELEMETRY);
+            return telemetry.partitions().size();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot check the Vigil topics on " + kafka.get("bootstrap.servers") + ": "
+                    + e.getCause().getMessage() + " (is Kafka reachable with the kafka: settings?)", e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka at " + kafka.get("bootstrap.servers") + " did not answer within 30 s"
+                    + " (is it running and reachable with the kafka: settings?)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking the Vigil topics", e);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.vigil.rules.stream;
+
+import io.micrometer.prometheus.PrometheusConfig;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
+import io.vigil.events.Envelope;
+import io.vigil.events.EnvelopeCodec;
+import io.vigil.events.Topics;
+import io.vigil.rules.config.EngineConfig;
+import io.vigil.rules.engine.EngineTiming;
+import io.vigil.rules.engine.Roster;
+import io.vigil.rules.rule.RuleLoader;
+import io.vigil.rules.rule.RuleSet;
+import io.vigil.service.http.ListenAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** What the engine's integration tests share: a config on the embedded broker, a telemetry producer, a reader of a topic. */
+final class EngineHarness {
+    static final Path PACK = Path.of("..", "deploy", "rules");
+
+    private EngineHarness() {
+    }
+
+    static RuleSet pack() throws Exception {
+        return RuleLoader.load(List.of(PACK));
+    }
+
+    static EngineConfig config(String bootstrap, Path stateDir, String applicationId, Roster roster, EngineTiming timing,
+                               Optional<String> advertise, ListenAddress listen) {
+        Map<String, Object> kafka = new HashMap<>();
+        kafka.put("bootstrap.servers", bootstrap);
+        // a killed instance's partitions move after this long; the broker's minimum
+        kafka.put("consumer.session.timeout.ms", "6000");
+        kafka.put("consumer.heartbeat.interval.ms", "1000");
+        return new EngineConfig(kafka, applicationId, stateDir, 1, List.of(PACK), roster,
+                new EngineConfig.Topics(true, 6, (short) 1), timing, new EngineConfig.Http(listen, advertise, Optional.empty()));
+    }
+
+    @SuppressWarnings("deprecation")
+    static PrometheusMeterRegistry registry() {
+        return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    }
+
+    static KafkaProducer<String, byte[]> producer(String bootstrap) {
+        Map<String, Object> props = new HashMap<>(Topics.producerGuarantees());
+        props.put("bootstrap.servers", bootstrap);
+        props.put("linger.ms", "0");
+        return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    static void send(KafkaProducer<String, byte[]> producer, Envelope envelope) {
+        producer.send(new ProducerRecord<>(Topics.TELEMETRY, envelope.cluster(), EnvelopeCodec.encode(envelope)));
+    }
+
+    /** Everything committed on {@code topic} so far, from the beginning, read_committed. */
+    static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic) {
+        Map<String, Object> props = new HashMap<>();
+        props.put("bootstrap.servers", bootstrap);
+        props.put("isolation.level", "read_committed");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+            return records;
+        }
+    }
+}
