@@ -99,7 +99,8 @@ final class LabCommand implements Callable<Integer> {
                 }, f.at().toMillis(), TimeUnit.MILLISECONDS);
             }
             runFor.ifPresent(d -> timers.schedule(stop::countDown, d.toMillis(), TimeUnit.MILLISECONDS));
-            String urls = String.join("\n", lab.agents().stream().map(a -> "  " + a.node() + " /metrics: " + a.metricsUrl()).toList());
+            String urls = String.join("\n", lab.agents().stream().map(a -> "  " + a.node() + " /metrics: " + a.metricsUrl()).toList())
+                    + "\n  engine /metrics: " + lab.engine().apiUrl() + "/metrics, alerts: " + lab.engine().apiUrl() + "/api/alerts";
             if (!json) {
                 out.println("metrics:\n" + urls);
                 out.println("inject faults at the prompt, or from another terminal: ./vigil lab inject disk-fail node-a /dev/sda");
@@ -109,7 +110,7 @@ final class LabCommand implements Callable<Integer> {
             if (live) {
                 timers.scheduleAtFixedRate(() -> {
                     out.print("\033[H\033[2J");
-                    out.print(ClusterScreen.render(lab.picture(), Instant.now()));
+                    out.print(ClusterScreen.render(lab.picture(), lab.alerts(), Instant.now()));
                     out.println();
                     out.println(urls);
                     out.println("control: " + control.url() + "   log: " + dir.resolve("lab.log"));
@@ -119,16 +120,16 @@ final class LabCommand implements Callable<Integer> {
                 }, 0, 1, TimeUnit.SECONDS);
             } else if (!json) {
                 timers.scheduleAtFixedRate(() -> {
-                    out.println("---- " + Instant.now() + "\n" + ClusterScreen.render(lab.picture(), Instant.now()));
+                    out.println("---- " + Instant.now() + "\n" + ClusterScreen.render(lab.picture(), lab.alerts(), Instant.now()));
                     out.flush();
                 }, 10, 10, TimeUnit.SECONDS);
             }
             stop.await();
             timers.shutdownNow();
             if (json) {
-                out.println(io.vigil.events.EnvelopeCodec.json().writeValueAsString(LabSummary.of(lab.picture(), lab.uptime())));
+                out.println(io.vigil.events.EnvelopeCodec.json().writeValueAsString(LabSummary.of(lab.picture(), lab.alerts(), lab.uptime())));
             } else {
-                out.println((live ? "\n" : "") + ClusterScreen.render(lab.picture(), Instant.now()));
+                out.println((live ? "\n" : "") + ClusterScreen.render(lab.picture(), lab.alerts(), Instant.now()));
             }
             out.flush();
             try {

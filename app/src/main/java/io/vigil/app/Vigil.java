@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** The {@code vigil} command line. */
 @Command(name = "vigil", mixinStandardHelpOptions = true, versionProvider = Vigil.Version.class,
         description = "Monitoring and failover for DRBD-mirrored Linux hosts.",
-        subcommands = {LabCommand.class, AgentCommand.class, ParseCommand.class, RulesCommand.class, BenchCommand.class,
+        subcommands = {LabCommand.class, AgentCommand.class, EngineCommand.class, ParseCommand.class, RulesCommand.class,
+                SilenceCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Vigil implements Runnable {
     @CommandLine.Spec

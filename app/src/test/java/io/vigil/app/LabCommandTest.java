@@ -33,9 +33,28 @@ class LabCommandTest {
         JsonNode r0OnB = b.get("resources").get("r0");
         assertEquals("UpToDate", r0OnB.get("devices").get(0).get("disk").asText());
         assertEquals("Diskless", r0OnB.get("connections").get(0).get("peerDevices").get(0).get("peerDisk").asText());
-        // and the VMs stayed where they were: nothing acts on this yet, it is only seen
+        // the VMs stayed where they were: failover is not built yet
         assertEquals("running", a.get("vms").get("web").get("state").asText());
         assertFalse(a.get("vms").has("db"), "node-b's VMs are not reported missing on node-a");
+        // the engine, running the default rule pack, pages for the lost disk; the peer's degraded view is inhibited
+        JsonNode firing = summary.get("alerts").get("firing");
+        JsonNode lost = find(firing, "DrbdLocalDiskLost", "node-a", "r0");
+        assertEquals("critical", lost.get("labels").get("severity").asText());
+        assertTrue(lost.get("failover").asBoolean());
+        assertEquals(0, lost.get("inhibitedBy").size());
+        JsonNode degraded = find(firing, "DrbdDegraded", "node-b", "r0");
+        assertEquals(1, degraded.get("inhibitedBy").size(), degraded.toString());
+        assertTrue(find(firing, "DiskSmartFailing", "node-a", null).get("annotations").get("summary").asText().contains("/dev/sda"));
+    }
+
+    private static JsonNode find(JsonNode alerts, String rule, String node, String resource) {
+        for (JsonNode a : alerts) {
+            if (a.get("rule").asText().equals(rule) && a.get("labels").get("node").asText().equals(node)
+                    && (resource == null || resource.equals(a.get("labels").path("resource").asText()))) {
+                return a;
+            }
+        }
+        throw new AssertionError("no firing " + rule + " on " + node + " " + resource + " in " + alerts);
     }
 
     @Test

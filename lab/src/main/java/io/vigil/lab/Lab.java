@@ -13,8 +13,20 @@ import io.vigil.broker.EmbeddedKafka;
 import io.vigil.lab.sim.FaultOutcome;
 import io.vigil.lab.sim.SimulatedHost;
 import io.vigil.lab.sim.SimulatedPair;
+import io.vigil.events.Alert;
+import io.vigil.events.Envelope;
+import io.vigil.events.EnvelopeCodec;
+import io.vigil.events.Topics;
+import io.vigil.events.WireCodec;
+import io.vigil.lab.view.AlertBoard;
 import io.vigil.lab.view.ClusterPicture;
-import io.vigil.lab.view.TelemetryFollower;
+import io.vigil.lab.view.TopicFollower;
+import io.vigil.rules.config.EngineConfig;
+import io.vigil.rules.engine.EngineTiming;
+import io.vigil.rules.engine.Roster;
+import io.vigil.rules.rule.DefaultRulePack;
+import io.vigil.rules.stream.Engine;
+import io.vigil.service.http.ListenAddress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,6 +37,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +48,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The lab, running: a real Kafka broker in process, the seed pair of simulated hosts, one
  * production agent per host (its probes answered by the simulated host, its events published
- * to the broker), and a view that reads the cluster back from Kafka.
+ * to the broker), the engine with the default rule pack, and a view that reads the cluster and
+ * its alerts back from Kafka.
  */
 @SuppressWarnings("deprecation") // the simpleclient Prometheus registry, as the agent uses it
 public final class Lab implements AutoCloseable {
@@ -45,7 +60,10 @@ public final class Lab implements AutoCloseable {
     private final SimulatedPair pair;
     private final List<RunningAgent> agents = new ArrayList<>();
     private final ClusterPicture picture = new ClusterPicture();
-    private final TelemetryFollower follower;
+    private final AlertBoard alerts = new AlertBoard();
+    private final Engine engine;
+    private final TopicFollower<Envelope> telemetry;
+    private final TopicFollower<Alert> alertFollower;
     private final ScheduledExecutorService clock;
     private final Instant started = Instant.now();
 
@@ -70,9 +88,13 @@ public final class Lab implements AutoCloseable {
         for (SimulatedHost host : pair.hosts()) {
             agents.add(startAgent(host, dataDir));
         }
-        follower = new TelemetryFollower(broker.bootstrapServers(), picture).start();
-        log.info("lab started: broker {}, hosts {}", broker.bootstrapServers(),
-                pair.hosts().stream().map(SimulatedHost::name).toList());
+        engine = Engine.start(engineConfig(broker.bootstrapServers(), dataDir.resolve("engine")), DefaultRulePack.load(),
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        telemetry = new TopicFollower<>(broker.bootstrapServers(), Topics.TELEMETRY, EnvelopeCodec::decode, picture::accept).start();
+        alertFollower = new TopicFollower<>(broker.bootstrapServers(), Topics.ALERTS, b -> WireCodec.decode(b, Alert.class),
+                alerts::accept).start();
+        log.info("lab started: broker {}, hosts {}, engine API {}", broker.bootstrapServers(),
+                pair.hosts().stream().map(SimulatedHost::name).toList(), engine.apiUrl());
     }
 
     /** Starts the lab with its broker's data under {@code dataDir}. */
@@ -87,6 +109,14 @@ public final class Lab implements AutoCloseable {
                 new Spool.Settings(config.spool().dir(), config.spool().maxBytes()), registry);
         Agent agent = new Agent(config, ConfiguredProbes.of(config, host, host), publisher, registry, host, Clock.systemUTC());
         return new RunningAgent(host.name(), agent, publisher);
+    }
+
+    /** The lab's engine: the seed pair expected, the default rule pack, state beside the broker's. */
+    static EngineConfig engineConfig(String bootstrap, Path stateDir) {
+        return new EngineConfig(Map.of("bootstrap.servers", bootstrap), "vigil-lab-engine", stateDir, 1, List.of(),
+                new Roster(Map.of("pair-1", new Roster.ClusterSpec(List.of("node-a", "node-b"), Map.of()))),  // as lab-agent.yaml
+                EngineConfig.Defaults.TOPICS, EngineTiming.DEFAULTS,
+                new EngineConfig.Http(new ListenAddress("127.0.0.1", 0), Optional.empty(), Optional.empty()));
     }
 
     /** The lab's agent config for one host: lab-agent.yaml, read by the same loader as on a real host. */
@@ -115,6 +145,14 @@ public final class Lab implements AutoCloseable {
         return picture;
     }
 
+    public AlertBoard alerts() {
+        return alerts;
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
     public List<RunningAgent> agents() {
         return List.copyOf(agents);
     }
@@ -138,7 +176,9 @@ public final class Lab implements AutoCloseable {
             a.agent().close();
             a.publisher().close();
         }
-        follower.close();
+        telemetry.close();
+        alertFollower.close();
+        engine.close();
         broker.close();
         log.info("lab stopped after {}s", uptime().toSeconds());
     }

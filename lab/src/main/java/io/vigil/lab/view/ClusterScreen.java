@@ -1,5 +1,7 @@
 package io.vigil.lab.view;
 
+import io.vigil.events.Alert;
+import io.vigil.events.AlertState;
 import io.vigil.events.DiskHealth;
 import io.vigil.events.DrbdResource;
 import io.vigil.events.DrbdResource.DrbdConnection;
@@ -7,6 +9,7 @@ import io.vigil.events.DrbdResource.DrbdDevice;
 import io.vigil.events.DrbdResource.DrbdPeerDevice;
 import io.vigil.events.LvmReport.VolumeGroup;
 import io.vigil.events.ProbeHealth;
+import io.vigil.events.Topics;
 import io.vigil.events.VmStatus;
 import io.vigil.lab.view.ClusterPicture.HostPicture;
 import java.time.Duration;
@@ -34,6 +37,33 @@ public final class ClusterScreen {
         }
         out.append(String.format(Locale.ROOT, "%d events read back from Kafka%n", picture.events()));
         return out.toString();
+    }
+
+    /** The hosts, then the alerts the engine published: firing ones (muted ones marked), then pending. */
+    public static String render(ClusterPicture picture, AlertBoard alerts, Instant now) {
+        StringBuilder out = new StringBuilder(render(picture, now));
+        List<Alert> firing = alerts.in(AlertState.FIRING);
+        List<Alert> pending = alerts.in(AlertState.PENDING);
+        out.append(String.format(Locale.ROOT, "== alerts (read back from %s): %d firing, %d pending%n", Topics.ALERTS,
+                firing.size(), pending.size()));
+        for (Alert a : firing) {
+            out.append("   ").append(alertLine(a, now)).append('\n');
+        }
+        for (Alert a : pending) {
+            out.append("   ").append(alertLine(a, now)).append('\n');
+        }
+        return out.toString();
+    }
+
+    static String alertLine(Alert a, Instant now) {
+        Instant since = a.state() == AlertState.FIRING ? a.firedAt().orElse(a.activeAt()) : a.activeAt();
+        String thing = a.labels().getOrDefault("resource", a.labels().getOrDefault("device", a.labels().getOrDefault("vm",
+                a.labels().getOrDefault("vg", a.labels().getOrDefault("probe", "")))));
+        String muted = !a.silencedBy().isEmpty() ? " (silenced)" : !a.inhibitedBy().isEmpty() ? " (inhibited)" : "";
+        return String.format(Locale.ROOT, "%-7s %-8s %-24s %-7s %-10s %s, for %ds%s%s",
+                a.state() == AlertState.FIRING ? "FIRING" : "pending", a.labels().getOrDefault("severity", ""), a.rule(),
+                a.labels().getOrDefault("node", ""), thing, a.annotations().getOrDefault("summary", ""),
+                Math.max(0, Duration.between(since, now).toSeconds()), a.flapping() ? " (flapping)" : "", muted);
     }
 
     private static void renderHost(StringBuilder out, HostPicture host, Instant now) {

@@ -2,11 +2,13 @@ package io.vigil.lab.view;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.events.AlertState;
 import io.vigil.events.EnvelopeCodec;
 import io.vigil.events.EventKind;
 import io.vigil.events.LvmReport.VolumeGroup;
 import io.vigil.lab.view.ClusterPicture.HostPicture;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The one JSON object {@code vigil lab --json} prints at the end: per host, the events seen per
@@ -14,6 +16,16 @@ import java.time.Duration;
  */
 public final class LabSummary {
     private LabSummary() {
+    }
+
+    /** The hosts, and the alerts firing and pending at the end, as the engine published them. */
+    public static ObjectNode of(ClusterPicture picture, AlertBoard alerts, Duration ran) {
+        ObjectNode root = of(picture, ran);
+        ObjectNode byState = root.putObject("alerts");
+        for (AlertState state : List.of(AlertState.FIRING, AlertState.PENDING)) {
+            byState.set(state.wire(), EnvelopeCodec.json().valueToTree(alerts.in(state)));
+        }
+        return root;
     }
 
     public static ObjectNode of(ClusterPicture picture, Duration ran) {

@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -90,10 +91,15 @@ public final class RuleLoader {
 
     /** Loads rules from text; {@code source} is how problems name it. */
     public static RuleSet parse(String source, String text) throws RuleLoadException {
+        return parse(Map.of(source, text));
+    }
+
+    /** Loads rules from several texts, by the names problems give them, as one set. */
+    public static RuleSet parse(Map<String, String> texts) throws RuleLoadException {
         List<RuleProblem> problems = new ArrayList<>();
         List<Rule> rules = new ArrayList<>();
         List<InhibitRule> inhibit = new ArrayList<>();
-        read(source, text, rules, inhibit, problems);
+        new TreeMap<>(texts).forEach((source, text) -> read(source, text, rules, inhibit, problems));
         return finish(rules, inhibit, problems);
     }
 

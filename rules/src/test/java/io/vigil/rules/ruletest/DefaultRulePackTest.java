@@ -1,8 +1,10 @@
 package io.vigil.rules.ruletest;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.rules.rule.DefaultRulePack;
 import io.vigil.rules.rule.RuleLoader;
 import io.vigil.rules.rule.RuleSet;
 import java.io.PrintWriter;
@@ -30,6 +32,16 @@ class DefaultRulePackTest {
         boolean passed = RuleTestRunner.run(tests, new PrintWriter(out));
         assertTrue(passed, out.toString());
         assertFalse(out.toString().contains("FAIL"), out.toString());
+    }
+
+    @Test
+    void theJarCarriesTheWholePackAsDeployHasIt() throws Exception {
+        List<String> files;
+        try (Stream<Path> list = Files.list(PACK)) {
+            files = list.filter(p -> p.toString().endsWith(".yaml")).map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        assertEquals(files, DefaultRulePack.FILES);
+        assertEquals(RuleLoader.load(List.of(PACK)).size(), DefaultRulePack.load().size());
     }
 
     @Test

@@ -1,14 +1,13 @@
 package io.vigil.lab.view;
 
 import io.vigil.events.DecodeException;
-import io.vigil.events.EnvelopeCodec;
-import io.vigil.events.Topics;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -20,31 +19,44 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the telemetry topic from the beginning into a {@link ClusterPicture}. It assigns itself
- * every partition (no consumer group): it is a viewer, and must not take partitions from an engine.
+ * Reads a Vigil topic from the beginning, decodes each record and hands it on (telemetry into a
+ * {@link ClusterPicture}, alerts into an {@link AlertBoard}). It assigns itself every partition (no
+ * consumer group): it is a viewer, and must not take partitions from an engine. It reads only
+ * committed records, as the engine's transactions commit them.
  */
-public final class TelemetryFollower implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(TelemetryFollower.class);
+public final class TopicFollower<T> implements AutoCloseable {
+    /** Bytes to a record; throws for bytes that are not one. */
+    @FunctionalInterface
+    public interface Decoder<T> {
+        T decode(byte[] bytes) throws DecodeException;
+    }
 
+    private static final Logger log = LoggerFactory.getLogger(TopicFollower.class);
+
+    private final String topic;
     private final KafkaConsumer<byte[], byte[]> consumer;
-    private final ClusterPicture picture;
+    private final Decoder<T> decoder;
+    private final Consumer<T> sink;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong unreadable = new AtomicLong();
     private final Thread thread;
 
-    public TelemetryFollower(String bootstrapServers, ClusterPicture picture) {
+    public TopicFollower(String bootstrapServers, String topic, Decoder<T> decoder, Consumer<T> sink) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "vigil-lab-view");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "vigil-lab-view-" + topic);
+        this.topic = topic;
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.picture = picture;
-        this.thread = new Thread(this::follow, "telemetry-follower");
+        this.decoder = decoder;
+        this.sink = sink;
+        this.thread = new Thread(this::follow, "follower-" + topic);
         this.thread.setDaemon(true);
     }
 
-    public TelemetryFollower start() {
+    public TopicFollower<T> start() {
         thread.start();
         return this;
     }
@@ -57,18 +69,17 @@ public final class TelemetryFollower implements AutoCloseable {
         try {
             List<PartitionInfo> partitions = List.of();
             while (running.get() && partitions.isEmpty()) {
-                partitions = consumer.partitionsFor(Topics.TELEMETRY, Duration.ofSeconds(5));
+                partitions = consumer.partitionsFor(topic, Duration.ofSeconds(5));
             }
             consumer.assign(partitions.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList());
             consumer.seekToBeginning(consumer.assignment());
             while (running.get()) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     try {
-                        picture.accept(EnvelopeCodec.decode(record.value()));
+                        sink.accept(decoder.decode(record.value()));
                     } catch (DecodeException e) {
                         if (unreadable.incrementAndGet() <= 10) {
-                            log.warn("telemetry record {}-{}@{} unreadable, skipped: {}", record.topic(), record.partition(),
-                                    record.offset(), e.getMessage());
+                            log.warn("{}-{}@{} unreadable, skipped: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
                         }
                     }
                 }
@@ -76,7 +87,7 @@ public final class TelemetryFollower implements AutoCloseable {
         } catch (WakeupException e) {
             // closing
         } catch (RuntimeException e) {
-            log.error("the lab view stopped reading telemetry: {}", e.toString());
+            log.error("the lab view stopped reading {}: {}", topic, e.toString());
         } finally {
             consumer.close(Duration.ofSeconds(1));
         }

@@ -1,0 +1,267 @@
+package io.vigil.app;
+
+import io.micrometer.prometheus.PrometheusConfig;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
+import io.vigil.broker.EmbeddedKafka;
+import io.vigil.events.Alert;
+import io.vigil.events.AlertChange;
+import io.vigil.events.Topics;
+import io.vigil.events.WireCodec;
+import io.vigil.rules.config.EngineConfig;
+import io.vigil.rules.engine.EngineTiming;
+import io.vigil.rules.engine.Roster;
+import io.vigil.rules.rule.DefaultRulePack;
+import io.vigil.rules.rule.RuleSet;
+import io.vigil.rules.stream.Engine;
+import io.vigil.service.config.DurationText;
+import io.vigil.service.http.ListenAddress;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * The engine's throughput and latency, on a broker in this process. Throughput: N telemetry
+ * events (a realistic mix from many clusters) are produced first; a bare KafkaConsumer reads them
+ * all, then the engine evaluates them all; the figure is the engine's events/s as a ratio of the
+ * bare consumer's. Latency: with the engine caught up, a steady nominal load in which disks fail
+ * and come back, and for each alert change the time from the event's timestamp to the alert's
+ * publication (engine clock) and to the moment a read_committed reader has it.
+ */
+@picocli.CommandLine.Command(name = "engine", mixinStandardHelpOptions = true,
+        description = "Engine throughput against a bare KafkaConsumer on the same topic, and event-to-alert latency under a steady load")
+@SuppressWarnings("deprecation")
+final class EngineBench implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--events", description = "telemetry events for the throughput run (default ${DEFAULT-VALUE})")
+    int events = 1_000_000;
+
+    @Option(names = "--clusters", description = "clusters (pairs) the events come from (default ${DEFAULT-VALUE})")
+    int clusters = 1_000;
+
+    @Option(names = "--rate", description = "events/s of the steady load for the latency run (default ${DEFAULT-VALUE})")
+    int rate = 2_000;
+
+    @Option(names = "--steady", description = "how long the steady load runs (default ${DEFAULT-VALUE})")
+    String steady = "30s";
+
+    @Option(names = "--data-dir", description = "the broker's and engine's data (default: a temporary directory, removed after)")
+    Path dataDir;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Duration steadyFor = DurationText.parse(steady);
+        boolean temporary = dataDir == null;
+        Path dir = temporary ? Files.createTempDirectory("vigil-bench-engine-") : Files.createDirectories(dataDir);
+        TelemetryMix mix = new TelemetryMix(clusters);
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"))) {
+            kafka.createVigilTopics();
+            String bootstrap = kafka.bootstrapServers();
+            out.printf(Locale.ROOT, "engine bench: %,d telemetry events from %,d clusters (%,d nodes, %d kinds) on %d partitions%n",
+                    events, clusters, clusters * 2, 5, EmbeddedKafka.VIGIL_TOPIC_PARTITIONS.get(Topics.TELEMETRY));
+            out.flush();
+            long began = System.nanoTime();
+            try (KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
+                for (int i = 0; i < events; i++) {
+                    TelemetryMix.Event e = mix.next(Instant.now());
+                    producer.send(new ProducerRecord<>(Topics.TELEMETRY, e.cluster(), e.bytes()));
+                }
+                producer.flush();
+            }
+            double produced = seconds(began);
+            out.printf(Locale.ROOT, "  produced in %.1f s (%,.0f events/s), %d alert-changing events among them%n", produced,
+                    events / produced, mix.flips());
+
+            double bare = bareConsumer(bootstrap);
+            out.printf(Locale.ROOT, "  bare KafkaConsumer (read_committed, no processing) %,12.0f events/s%n", bare);
+            out.flush();
+
+            RuleSet rules = DefaultRulePack.load();
+            EngineConfig config = new EngineConfig(Map.of("bootstrap.servers", bootstrap), "vigil-bench-engine", dir.resolve("engine"),
+                    1, List.of(), Roster.empty(), EngineConfig.Defaults.TOPICS, EngineTiming.DEFAULTS,
+                    new EngineConfig.Http(new ListenAddress("127.0.0.1", 0), Optional.empty(), Optional.empty()));
+            try (Engine engine = Engine.start(config, rules, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+                if (!engine.awaitRunning(Duration.ofSeconds(120))) {
+                    spec.commandLine().getErr().println("vigil bench engine: the engine did not start: " + engine.state());
+                    return 1;
+                }
+                long start = System.nanoTime();
+                waitCommitted(bootstrap, "vigil-bench-engine", events, out);
+                double engineRate = events / seconds(start);
+                out.printf(Locale.ROOT, "  engine (exactly_once_v2, %d rules, 1 thread)        %,12.0f events/s   ratio %.2f (target >= 0.50)%n",
+                        rules.size(), engineRate, engineRate / bare);
+                out.flush();
+                latency(bootstrap, mix, steadyFor, out);
+            }
+        } finally {
+            if (temporary) {
+                io.vigil.app.LabLog.deleteTree(dir);
+            }
+        }
+        return 0;
+    }
+
+    private static KafkaProducer<String, byte[]> producer(String bootstrap) {
+        Map<String, Object> props = new HashMap<>(Topics.producerGuarantees());
+        props.put("bootstrap.servers", bootstrap);
+        props.put("linger.ms", "10");
+        props.put("batch.size", String.valueOf(256 * 1024));
+        return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
+        Map<String, Object> props = new HashMap<>();
+        props.put("bootstrap.servers", bootstrap);
+        props.put("isolation.level", "read_committed");
+        props.put("max.poll.records", "2000");
+        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private double bareConsumer(String bootstrap) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.TELEMETRY).stream()
+                    .map(p -> new TopicPartition(Topics.TELEMETRY, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long read = 0;
+            long bytes = 0;
+            long start = System.nanoTime();
+            while (read < events) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    read++;
+                    bytes += r.value().length;
+                }
+            }
+            if (bytes == 42) {
+                System.err.print("");
+            }
+            return read / seconds(start);
+        }
+    }
+
+    private static void waitCommitted(String bootstrap, String group, long total, PrintWriter out) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            long lastReport = System.nanoTime();
+            while (true) {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                        .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+                long done = committed.entrySet().stream().filter(e -> e.getKey().topic().equals(Topics.TELEMETRY) && e.getValue() != null)
+                        .mapToLong(e -> e.getValue().offset()).sum();
+                if (done >= total) {
+                    return;
+                }
+                if (System.nanoTime() - lastReport > Duration.ofSeconds(10).toNanos()) {
+                    lastReport = System.nanoTime();
+                    out.printf(Locale.ROOT, "    ... %,d of %,d evaluated%n", done, total);
+                    out.flush();
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    private void latency(String bootstrap, TelemetryMix mix, Duration steadyFor, PrintWriter out) throws Exception {
+        List<Long> published = new ArrayList<>();
+        List<Long> readable = new ArrayList<>();
+        AtomicBoolean reading = new AtomicBoolean(true);
+        Thread reader = new Thread(() -> {
+            try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {
+                List<TopicPartition> partitions = consumer.partitionsFor(Topics.ALERTS).stream()
+                        .map(p -> new TopicPartition(Topics.ALERTS, p.partition())).toList();
+                consumer.assign(partitions);
+                consumer.seekToEnd(partitions);
+                partitions.forEach(consumer::position);
+                while (reading.get()) {
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                        long now = System.currentTimeMillis();
+                        Alert alert = WireCodec.decode(r.value(), Alert.class);
+                        if (alert.change() == AlertChange.STATE && alert.cause().isPresent()) {
+                            long ts = alert.cause().get().ts().toEpochMilli();
+                            synchronized (published) {
+                                published.add(alert.sentAt().toEpochMilli() - ts);
+                                readable.add(now - ts);
+                            }
+                        }
+                    }
+                }
+            } catch (io.vigil.events.DecodeException e) {
+                throw new IllegalStateException(e);
+            }
+        }, "bench-alert-reader");
+        reader.start();
+        Thread.sleep(1000);
+        int flipsBefore = mix.flips();
+        long start = System.nanoTime();
+        long sent = 0;
+        try (KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
+            while (System.nanoTime() - start < steadyFor.toNanos()) {
+                long due = (long) ((System.nanoTime() - start) / 1e9 * rate);
+                while (sent < due) {
+                    TelemetryMix.Event e = mix.next(Instant.now());
+                    producer.send(new ProducerRecord<>(Topics.TELEMETRY, e.cluster(), e.bytes()));
+                    sent++;
+                }
+                producer.flush();
+                Thread.sleep(5);
+            }
+        }
+        Thread.sleep(3000);
+        reading.set(false);
+        reader.join();
+        out.printf(Locale.ROOT, "  steady load: %,d events/s for %s, %d alert-changing events%n", rate, DurationText.format(steadyFor),
+                mix.flips() - flipsBefore);
+        out.printf(Locale.ROOT, "  event -> alert published (engine clock):     %s (target p99 < 1 s)%n", percentiles(published));
+        out.printf(Locale.ROOT, "  event -> alert readable (read_committed):    %s%n", percentiles(readable));
+        out.flush();
+    }
+
+    static String percentiles(List<Long> millis) {
+        if (millis.isEmpty()) {
+            return "no samples";
+        }
+        List<Long> sorted = new ArrayList<>(millis);
+        sorted.sort(null);
+        return String.format(Locale.ROOT, "p50 %d ms, p99 %d ms, max %d ms (n=%d)", at(sorted, 0.50), at(sorted, 0.99),
+                sorted.get(sorted.size() - 1), sorted.size());
+    }
+
+    private static long at(List<Long> sorted, double q) {
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1));
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

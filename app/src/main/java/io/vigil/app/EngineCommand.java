@@ -1,0 +1,71 @@
+package io.vigil.app;
+
+import io.micrometer.prometheus.PrometheusConfig;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
+import io.vigil.rules.config.EngineConfig;
+import io.vigil.rules.config.EngineConfigLoader;
+import io.vigil.rules.rule.RuleLoadException;
+import io.vigil.rules.rule.RuleLoader;
+import io.vigil.rules.rule.RuleSet;
+import io.vigil.rules.stream.Engine;
+import io.vigil.service.config.ConfigException;
+import java.io.PrintWriter;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code vigil engine}: the rules engine against any Kafka, until stopped. */
+@Command(name = "engine", mixinStandardHelpOptions = true,
+        description = {"Runs an engine instance: evaluates the rules on the telemetry in Kafka and publishes alert changes",
+                "to vigil.alerts; serves /api/alerts, /api/silences and /metrics. Instances with the same application_id",
+                "share the work. Refuses to start on a config or rule problem, naming each. Stops on SIGTERM or Ctrl-C."},
+        footer = {"", "Example: vigil engine --config /etc/vigil/engine.yaml (see deploy/engine.yaml)"})
+@SuppressWarnings("deprecation") // the simpleclient Prometheus registry (text format 0.0.4) is the one the project uses
+final class EngineCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "the engine's YAML config")
+    Path config;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        EngineConfig engineConfig;
+        RuleSet rules;
+        try {
+            engineConfig = EngineConfigLoader.load(config);
+        } catch (ConfigException e) {
+            err.println(e.getMessage());
+            err.println("vigil engine: " + config + " has " + e.problems().size() + " problem(s); fix them and start again"
+                    + " (deploy/engine.yaml is a commented example)");
+            return 2;
+        } catch (NoSuchFileException e) {
+            err.println("vigil engine: " + config + ": no such file (deploy/engine.yaml is an example to start from)");
+            return 2;
+        }
+        try {
+            rules = RuleLoader.load(engineConfig.rules());
+        } catch (RuleLoadException e) {
+            e.problems().forEach(p -> err.println(p.describe()));
+            err.println("vigil engine: not started: the rule files have " + e.problems().size()
+                    + " problem(s) (vigil rules check " + String.join(" ", engineConfig.rules().stream().map(Path::toString).toList())
+                    + " shows them too)");
+            return 2;
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "engine-shutdown"));
+        try (Engine engine = Engine.start(engineConfig, rules, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+            stop.await();
+        } catch (IllegalStateException e) {
+            err.println("vigil engine: " + e.getMessage());
+            return 1;
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,67 @@
+package io.vigil.app;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.prometheus.PrometheusConfig;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
+import io.vigil.broker.EmbeddedKafka;
+import io.vigil.rules.config.EngineConfig;
+import io.vigil.rules.engine.EngineTiming;
+import io.vigil.rules.engine.Roster;
+import io.vigil.rules.rule.DefaultRulePack;
+import io.vigil.rules.stream.Engine;
+import io.vigil.service.http.ListenAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** vigil silence add, list and expire against a real engine, with its API guarded by a token. */
+@SuppressWarnings("deprecation")
+class SilenceCommandTest {
+    @Test
+    void addListAndExpireThroughTheEnginesApi(@TempDir Path dir) throws Exception {
+        Path token = dir.resolve("engine.token");
+        Files.writeString(token, "s3cret\n");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"));
+             Engine engine = Engine.start(new EngineConfig(Map.of("bootstrap.servers", kafka.bootstrapServers()), "silence-cli",
+                     dir.resolve("state"), 1, List.of(), Roster.empty(), EngineConfig.Defaults.TOPICS, EngineTiming.DEFAULTS,
+                     new EngineConfig.Http(new ListenAddress("127.0.0.1", 0), Optional.empty(), Optional.of(token))),
+                     DefaultRulePack.load(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+            assertTrue(engine.awaitRunning(Duration.ofSeconds(60)));
+            String url = engine.apiUrl();
+            CommandOutput refused = CommandOutput.run("silence", "add", "--engine", url, "--comment", "no token", "node=node-a");
+            assertEquals(1, refused.exitCode());
+            assertTrue(refused.err().contains("401"), refused.err());
+            CommandOutput added = CommandOutput.run("silence", "add", "--engine", url, "--token-file", token.toString(),
+                    "--duration", "2h", "--author", "ops", "--comment", "replacing sda", "node=node-a", "device=~/dev/sd.*");
+            assertEquals(0, added.exitCode(), added.err());
+            String id = added.out().strip();
+            CommandOutput window = CommandOutput.run("silence", "add", "--engine", url, "--token-file", token.toString(),
+                    "--duration", "365d", "--weekdays", "sunday", "--from", "02:00", "--to", "04:00", "--time-zone", "Europe/Berlin",
+                    "--comment", "backup window", "cluster=pair-1");
+            assertEquals(0, window.exitCode(), window.err());
+            await().atMost(Duration.ofSeconds(30)).until(() -> CommandOutput.run("silence", "list", "--engine", url).out().contains(id));
+            String list = CommandOutput.run("silence", "list", "--engine", url).out();
+            assertTrue(list.lines().anyMatch(l -> l.startsWith(id) && l.contains("active") && l.contains("node=\"node-a\",device=~\"/dev/sd.*\"")
+                    && l.contains("replacing sda")), list);
+            assertTrue(list.contains("[sunday 02:00-04:00 Europe/Berlin] / backup window"), list);
+            CommandOutput bad = CommandOutput.run("silence", "add", "--engine", url, "--token-file", token.toString(),
+                    "--comment", "x", "node");
+            assertEquals(1, bad.exitCode());
+            assertTrue(bad.err().contains("'node' is not a matcher"), bad.err());
+            assertEquals(0, CommandOutput.run("silence", "expire", "--engine", url, "--token-file", token.toString(), id).exitCode());
+            await().atMost(Duration.ofSeconds(30)).until(() -> !CommandOutput.run("silence", "list", "--engine", url).out().contains(id));
+            assertTrue(CommandOutput.run("silence", "list", "--engine", url, "--expired").out().contains(id));
+        }
+        CommandOutput down = CommandOutput.run("silence", "list", "--engine", "http://127.0.0.1:1");
+        assertEquals(1, down.exitCode());
+        assertTrue(down.err().contains("cannot reach the engine at http://127.0.0.1:1"), down.err());
+    }
+}
