@@ -72,6 +72,18 @@ final class EngineBench implements Callable<Integer> {
     @Option(names = "--steady", description = "how long the steady load runs (default ${DEFAULT-VALUE})")
     String steady = "30s";
 
+    @Option(names = "--rules", paramLabel = "PATH", description = "rule files or directories to run instead of the default pack")
+    List<Path> ruleFiles;
+
+    @Option(names = "--no-rules", description = "run the engine with no rules: the cost of Kafka Streams and decoding alone")
+    boolean noRules;
+
+    @Option(names = "--threads", description = "the engine's stream threads (default ${DEFAULT-VALUE})")
+    int threads = 1;
+
+    @Option(names = "--kafka", paramLabel = "KEY=VALUE", description = "a Kafka Streams setting for the engine, e.g. commit.interval.ms=500; repeatable")
+    Map<String, String> kafkaSettings = new HashMap<>();
+
     @Option(names = "--data-dir", description = "the broker's and engine's data (default: a temporary directory, removed after)")
     Path dataDir;
 
@@ -104,9 +116,11 @@ final class EngineBench implements Callable<Integer> {
             out.printf(Locale.ROOT, "  bare KafkaConsumer (read_committed, no processing) %,12.0f events/s%n", bare);
             out.flush();
 
-            RuleSet rules = DefaultRulePack.load();
-            EngineConfig config = new EngineConfig(Map.of("bootstrap.servers", bootstrap), "vigil-bench-engine", dir.resolve("engine"),
-                    1, List.of(), Roster.empty(), EngineConfig.Defaults.TOPICS, EngineTiming.DEFAULTS,
+            RuleSet rules = noRules ? RuleSet.empty() : ruleFiles != null ? io.vigil.rules.rule.RuleLoader.load(ruleFiles) : DefaultRulePack.load();
+            Map<String, Object> streamsSettings = new HashMap<>(kafkaSettings);
+            streamsSettings.put("bootstrap.servers", bootstrap);
+            EngineConfig config = new EngineConfig(streamsSettings, "vigil-bench-engine", dir.resolve("engine"),
+                    threads, List.of(), Roster.empty(), EngineConfig.Defaults.TOPICS, EngineTiming.DEFAULTS,
                     new EngineConfig.Http(new ListenAddress("127.0.0.1", 0), Optional.empty(), Optional.empty()));
             try (Engine engine = Engine.start(config, rules, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
                 if (!engine.awaitRunning(Duration.ofSeconds(120))) {
@@ -116,8 +130,8 @@ final class EngineBench implements Callable<Integer> {
                 long start = System.nanoTime();
                 waitCommitted(bootstrap, "vigil-bench-engine", events, out);
                 double engineRate = events / seconds(start);
-                out.printf(Locale.ROOT, "  engine (exactly_once_v2, %d rules, 1 thread)        %,12.0f events/s   ratio %.2f (target >= 0.50)%n",
-                        rules.size(), engineRate, engineRate / bare);
+                out.printf(Locale.ROOT, "  engine (exactly_once_v2, %d rules, %d thread%s)       %,12.0f events/s   ratio %.2f (target >= 0.50)%n",
+                        rules.size(), threads, threads == 1 ? "" : "s", engineRate, engineRate / bare);
                 out.flush();
                 latency(bootstrap, mix, steadyFor, out);
             }

@@ -1,11 +1,17 @@
 package io.vigil.events;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 
 /**
  * JSON for envelopes ({@link WireCodec} for the rules every Vigil record follows): the envelope's
@@ -46,38 +52,149 @@ public final class EnvelopeCodec {
         return node;
     }
 
+    /**
+     * Reads an envelope straight from its bytes, field by field: the body is bound to the type its
+     * kind names as the parser reaches it (or, when the body comes before the kind, from a buffer
+     * of its tokens), with no tree of the whole record built on the way; the engine reads every
+     * event this way.
+     */
     public static Envelope decode(byte[] bytes) throws DecodeException {
-        return decodeTree(WireCodec.readObject(bytes));
+        if (bytes == null || bytes.length == 0) {
+            throw new DecodeException("", "empty record");
+        }
+        try (JsonParser p = MAPPER.getFactory().createParser(bytes)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new DecodeException("", "not a JSON object");
+            }
+            Integer v = null;
+            Long seq = null;
+            String cluster = null;
+            String node = null;
+            String ts = null;
+            EventKind kind = null;
+            Body body = null;
+            DecodeException badBody = null;
+            TokenBuffer bufferedBody = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                if (value == JsonToken.VALUE_NULL) {
+                    continue;
+                }
+                switch (field) {
+                    case "v" -> v = (int) integral(p, field, true);
+                    case "seq" -> seq = integral(p, field, false);
+                    case "cluster" -> cluster = text(p, field);
+                    case "node" -> node = text(p, field);
+                    case "ts" -> ts = text(p, field);
+                    case "kind" -> {
+                        String kindText = text(p, field);
+                        kind = EventKind.fromWire(kindText).orElseThrow(() ->
+                                new DecodeException("kind", "unknown kind '" + Name.printable(kindText) + "'"));
+                    }
+                    case "body" -> {
+                        if (value != JsonToken.START_OBJECT) {
+                            throw new DecodeException("body", "expected an object");
+                        }
+                        if (kind != null) {
+                            JsonStreamContext envelope = p.getParsingContext().getParent();
+                            try {
+                                body = readBody(kind, p);
+                            } catch (DecodeException e) {
+                                // the envelope's own fields are reported first: this waits for them,
+                                // and the parser moves on to the end of the body
+                                badBody = e;
+                                while (p.getParsingContext() != envelope && p.nextToken() != null) {
+                                    p.skipChildren();
+                                }
+                            }
+                        } else {
+                            bufferedBody = TokenBuffer.asCopyOfValue(p);
+                        }
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+            if (p.currentToken() != JsonToken.END_OBJECT) {
+                throw new DecodeException("", "not a JSON object");
+            }
+            int version = required(v, "v");
+            if (version != Envelope.VERSION) {
+                throw new DecodeException("v", "version " + version + " is not supported (this build reads " + Envelope.VERSION + ")");
+            }
+            String clusterId = required(cluster, "cluster");
+            String nodeId = required(node, "node");
+            long sequence = required(seq, "seq");
+            String tsText = required(ts, "ts");
+            Instant instant;
+            try {
+                instant = Instant.parse(tsText);
+            } catch (DateTimeParseException e) {
+                throw new DecodeException("ts", "'" + Name.printable(tsText) + "' is not an ISO-8601 instant");
+            }
+            EventKind eventKind = required(kind, "kind");
+            if (badBody != null) {
+                throw badBody;
+            }
+            if (body == null) {
+                if (bufferedBody == null) {
+                    throw new DecodeException("body", "required field is missing");
+                }
+                try (JsonParser buffered = bufferedBody.asParser(MAPPER)) {
+                    buffered.nextToken();
+                    body = readBody(eventKind, buffered);
+                }
+            }
+            try {
+                return new Envelope(version, clusterId, nodeId, sequence, instant, body);
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw new DecodeException("", e.getMessage());
+            }
+        } catch (JsonProcessingException e) {
+            throw new DecodeException("", "not JSON: " + WireCodec.firstLine(e.getOriginalMessage()));
+        } catch (IOException e) {
+            throw new DecodeException("", "unreadable: " + e.getMessage());
+        }
     }
 
-    /**
-     * Reads an envelope already parsed into a tree, for a reader that goes on to use the tree
-     * itself (the engine hands the body to its rules as it came).
-     */
-    public static Envelope decodeTree(JsonNode root) throws DecodeException {
-        int v = requiredInt(root, "v");
-        if (v != Envelope.VERSION) {
-            throw new DecodeException("v", "version " + v + " is not supported (this build reads " + Envelope.VERSION + ")");
+    private static Body readBody(EventKind kind, JsonParser p) throws DecodeException {
+        return WireCodec.read(p, kind.bodyType(), "body");
+    }
+
+    private static <T> T required(T value, String field) throws DecodeException {
+        if (value == null) {
+            throw new DecodeException(field, "required field is missing");
         }
-        String cluster = requiredText(root, "cluster");
-        String node = requiredText(root, "node");
-        long seq = requiredLong(root, "seq");
-        String tsText = requiredText(root, "ts");
-        Instant ts;
-        try {
-            ts = Instant.parse(tsText);
-        } catch (DateTimeParseException e) {
-            throw new DecodeException("ts", "'" + Name.printable(tsText) + "' is not an ISO-8601 instant");
+        return value;
+    }
+
+    private static String text(JsonParser p, String field) throws IOException, DecodeException {
+        if (p.currentToken() != JsonToken.VALUE_STRING) {
+            throw new DecodeException(field, "expected a string, got " + type(p.currentToken()));
         }
-        String kindText = requiredText(root, "kind");
-        EventKind kind = EventKind.fromWire(kindText).orElseThrow(() ->
-                new DecodeException("kind", "unknown kind '" + Name.printable(kindText) + "'"));
-        Body body = decodeBody(kind, required(root, "body"));
-        try {
-            return new Envelope(v, cluster, node, seq, ts, body);
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new DecodeException("", e.getMessage());
+        return p.getText();
+    }
+
+    private static long integral(JsonParser p, String field, boolean asInt) throws IOException, DecodeException {
+        if (p.currentToken() != JsonToken.VALUE_NUMBER_INT) {
+            throw new DecodeException(field, "expected an integer, got " + type(p.currentToken()));
         }
+        JsonParser.NumberType type = p.getNumberType();
+        if (type == JsonParser.NumberType.BIG_INTEGER || asInt && type != JsonParser.NumberType.INT) {
+            throw new DecodeException(field, "expected an integer, got a number out of range");
+        }
+        return p.getLongValue();
+    }
+
+    private static String type(JsonToken token) {
+        return switch (token) {
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "number";
+            case VALUE_TRUE, VALUE_FALSE -> "boolean";
+            case START_OBJECT -> "object";
+            case START_ARRAY -> "array";
+            case VALUE_STRING -> "string";
+            default -> token.name().toLowerCase(Locale.ROOT);
+        };
     }
 
     /** Reads a body of the given kind; errors name the field under "body". */
@@ -85,35 +202,4 @@ public final class EnvelopeCodec {
         return WireCodec.decodeTree(body, kind.bodyType(), "body");
     }
 
-    private static JsonNode required(JsonNode root, String field) throws DecodeException {
-        JsonNode value = root.get(field);
-        if (value == null || value.isNull()) {
-            throw new DecodeException(field, "required field is missing");
-        }
-        return value;
-    }
-
-    private static String requiredText(JsonNode root, String field) throws DecodeException {
-        JsonNode value = required(root, field);
-        if (!value.isTextual()) {
-            throw new DecodeException(field, "expected a string, got " + value.getNodeType().name().toLowerCase());
-        }
-        return value.textValue();
-    }
-
-    private static long requiredLong(JsonNode root, String field) throws DecodeException {
-        JsonNode value = required(root, field);
-        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
-            throw new DecodeException(field, "expected an integer, got " + value.getNodeType().name().toLowerCase());
-        }
-        return value.longValue();
-    }
-
-    private static int requiredInt(JsonNode root, String field) throws DecodeException {
-        JsonNode value = required(root, field);
-        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-            throw new DecodeException(field, "expected an integer, got " + value.getNodeType().name().toLowerCase());
-        }
-        return value.intValue();
-    }
 }

@@ -1,6 +1,7 @@
 package io.vigil.events;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -71,6 +72,19 @@ public final class WireCodec {
             throw new DecodeException("", "not a JSON object");
         }
         return root;
+    }
+
+    /** Reads the value the parser is at as {@code type}; errors name the field under {@code path} ("body"). */
+    public static <T> T read(JsonParser parser, Class<T> type, String path) throws DecodeException {
+        try {
+            return MAPPER.readValue(parser, type);
+        } catch (JsonMappingException e) {
+            throw describe(path, e);
+        } catch (JsonProcessingException e) {
+            throw new DecodeException(path, firstLine(e.getOriginalMessage()));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new DecodeException(path, firstLine(e.getMessage()));
+        }
     }
 
     /** Reads a JSON tree as {@code type}; errors name the field under {@code path} ("body"). */

@@ -70,6 +70,19 @@ class EnvelopeCodecTest {
     }
 
     @Test
+    void readsTheBodyWhereverItStandsInTheRecord() throws Exception {
+        Envelope sent = Envelope.of("pair-1", "node-a", 7, TS, syncingResource());
+        String json = EnvelopeCodec.encodeToString(sent);
+        String body = json.substring(json.indexOf("\"body\":"), json.length() - 1);
+        String bodyFirst = "{" + body + "," + json.substring(1, json.indexOf(",\"body\":")) + "}";
+        assertTrue(bodyFirst.startsWith("{\"body\":{"), bodyFirst);
+        assertEquals(sent, EnvelopeCodec.decode(bodyFirst.getBytes(StandardCharsets.UTF_8)));
+        DecodeException late = assertThrows(DecodeException.class, () -> EnvelopeCodec.decode(
+                bodyFirst.replace("\"disk\":\"UpToDate\"", "\"disk\":7").getBytes(StandardCharsets.UTF_8)));
+        assertEquals("body.devices[0].disk", late.field());
+    }
+
+    @Test
     void ignoresUnknownFieldsAnywhere() throws Exception {
         String json = EnvelopeCodec.encodeToString(Envelope.of("pair-1", "node-a", 1, TS, syncingResource()))
                 .replace("\"kind\":\"drbd\"", "\"kind\":\"drbd\",\"trace\":{\"x\":1}")

@@ -3,6 +3,7 @@ package io.vigil.rules.cel;
 import dev.cel.runtime.CelVariableResolver;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The variables one evaluation sees. For an event: {@code body} (the event's body), {@code prev}
@@ -12,14 +13,17 @@ import java.util.Optional;
  * {@code labels} (the cluster's labels from the engine config) and, in rules with {@code each},
  * {@code it}. For a silence: {@code absent_for} (seconds) and {@code ever_seen}.
  */
-public record Bindings(Object body, Object prev, boolean hasPrev, String node, String cluster, String kind,
+public record Bindings(Object body, Supplier<Object> prev, boolean hasPrev, String node, String cluster, String kind,
                        Map<String, String> labels, Object it, double absentFor, boolean everSeen)
         implements CelVariableResolver {
 
-    /** An event's variables; {@code prev} empty when no earlier body of the same thing is known. */
-    public static Bindings event(Object body, Optional<Object> prev, String node, String cluster, String kind,
+    /**
+     * An event's variables; {@code prev} empty when no earlier body of the same thing is known,
+     * otherwise asked for only when an expression reads it.
+     */
+    public static Bindings event(Object body, Optional<Supplier<Object>> prev, String node, String cluster, String kind,
                                  Map<String, String> labels) {
-        return new Bindings(body, prev.orElse(body), prev.isPresent(), node, cluster, kind, labels, null, 0, true);
+        return new Bindings(body, prev.orElse(() -> body), prev.isPresent(), node, cluster, kind, labels, null, 0, true);
     }
 
     public static Bindings absence(String node, String cluster, String kind, Map<String, String> labels,
@@ -35,7 +39,7 @@ public record Bindings(Object body, Object prev, boolean hasPrev, String node, S
     public Optional<Object> find(String name) {
         return Optional.ofNullable(switch (name) {
             case "body" -> body;
-            case "prev" -> prev;
+            case "prev" -> prev == null ? null : prev.get();
             case "has_prev" -> hasPrev;
             case "node" -> node;
             case "cluster" -> cluster;

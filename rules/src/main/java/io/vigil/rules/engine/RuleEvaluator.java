@@ -37,6 +37,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,6 +110,14 @@ public final class RuleEvaluator {
 
     /** Evaluates the rules on {@code kind}'s events against one event; returns the alerts to publish. */
     public List<Alert> onEvent(Envelope event, Instant now) {
+        return onEvent(event, null, now);
+    }
+
+    /**
+     * The same, given the event's bytes as they came off the wire (kept as the scope's previous
+     * event without encoding it again); {@code raw} may be null, and the event is then encoded.
+     */
+    public List<Alert> onEvent(Envelope event, byte[] raw, Instant now) {
         EventKind kind = event.kind();
         notePresence(event.cluster(), event.node(), kind.wire(), now);
         List<EventRule> onKind = rules.on(kind);
@@ -118,7 +127,8 @@ public final class RuleEvaluator {
         Map<String, String> scopeLabels = ScopeLabels.of(event.body());
         String key = ScopeKey.ofEvent(event.cluster(), event.node(), kind.wire(), scopeLabels);
         Object body = CelValues.of(event.body());
-        Optional<Object> prev = rules.keepsPrevious(kind) ? previous(key, kind, event.body(), now) : Optional.empty();
+        Optional<Supplier<Object>> prev = rules.keepsPrevious(kind)
+                ? previous(key, raw == null ? EnvelopeCodec.encode(event) : raw, now) : Optional.empty();
         Map<String, String> clusterLabels = roster.labels(event.cluster());
         Bindings bindings = Bindings.event(body, prev, event.node(), event.cluster(), kind.wire(), clusterLabels);
         ScopeUpdate scope = ScopeUpdate.open(tables.scopes(), key, now);
@@ -244,18 +254,40 @@ public final class RuleEvaluator {
         tables.presence().put(key, value);
     }
 
-    private Optional<Object> previous(String key, EventKind kind, Body body, Instant now) {
-        Optional<Object> prev = tables.previous().get(key).flatMap(p -> {
+    /**
+     * The scope's previous event, decoded only if a rule reads it (most conditions never get that
+     * far), and this event kept in its place.
+     */
+    private Optional<Supplier<Object>> previous(String key, byte[] raw, Instant now) {
+        Optional<PreviousBody> stored = tables.previous().get(key);
+        tables.previous().put(key, new PreviousBody(now, raw));
+        return stored.map(p -> new Lazy(() -> {
             try {
-                return Optional.of(CelValues.of(EnvelopeCodec.decodeBody(kind, p.body())));
+                return CelValues.of(EnvelopeCodec.decode(p.envelope()).body());
             } catch (DecodeException e) {
-                log.warn("the previous {} body of {} cannot be read ({}); comparing with the current one instead", kind, key, e.getMessage());
-                return Optional.empty();
+                throw new IllegalStateException("the previous event of " + key.replace(ScopeKey.SEPARATOR, '/')
+                        + " cannot be read: " + e.getMessage(), e);
             }
-        });
-        JsonNode tree = EnvelopeCodec.json().valueToTree(body);
-        tables.previous().put(key, new PreviousBody(now, tree));
-        return prev;
+        }));
+    }
+
+    /** A value computed once, when first asked for. */
+    private static final class Lazy implements Supplier<Object> {
+        private Supplier<Object> compute;
+        private Object value;
+
+        Lazy(Supplier<Object> compute) {
+            this.compute = compute;
+        }
+
+        @Override
+        public Object get() {
+            if (compute != null) {
+                value = compute.get();
+                compute = null;
+            }
+            return value;
+        }
     }
 
     /** Time passed: pending alerts fire, silences are noticed, leases renewed, mutes refreshed, the gone forgotten. */

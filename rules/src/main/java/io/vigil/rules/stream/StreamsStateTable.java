@@ -1,7 +1,6 @@
 package io.vigil.rules.stream;
 
 import io.vigil.events.DecodeException;
-import io.vigil.events.WireCodec;
 import io.vigil.rules.engine.StateTable;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,14 +11,14 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-/** A {@link StateTable} in a Kafka Streams store of JSON values: changelogged, so it survives the instance. */
+/** A {@link StateTable} in a Kafka Streams store: changelogged, so it survives the instance. */
 final class StreamsStateTable<V> implements StateTable<V> {
     private final KeyValueStore<String, byte[]> store;
-    private final Class<V> type;
+    private final TableCodec<V> codec;
 
-    StreamsStateTable(KeyValueStore<String, byte[]> store, Class<V> type) {
+    StreamsStateTable(KeyValueStore<String, byte[]> store, TableCodec<V> codec) {
         this.store = store;
-        this.type = type;
+        this.codec = codec;
     }
 
     @Override
@@ -30,7 +29,7 @@ final class StreamsStateTable<V> implements StateTable<V> {
 
     @Override
     public void put(String key, V value) {
-        store.put(key, WireCodec.encode(value));
+        store.put(key, codec.encode(value));
     }
 
     @Override
@@ -63,10 +62,10 @@ final class StreamsStateTable<V> implements StateTable<V> {
 
     private V decode(String key, byte[] bytes) {
         try {
-            return WireCodec.decode(bytes, type);
+            return codec.decode(bytes);
         } catch (DecodeException e) {
             // the engine wrote it: a value it cannot read is a bug or a downgrade, not bad input
-            throw new IllegalStateException("store " + store.name() + " holds an unreadable " + type.getSimpleName() + " at "
+            throw new IllegalStateException("store " + store.name() + " holds an unreadable " + codec.describe() + " at "
                     + key.replace('\u001f', '/') + ": " + e.getMessage() + " (was it written by a newer engine?)", e);
         }
     }

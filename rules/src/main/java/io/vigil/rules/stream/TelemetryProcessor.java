@@ -10,7 +10,6 @@ import io.vigil.events.WireCodec;
 import io.vigil.rules.engine.EngineTables;
 import io.vigil.rules.engine.EngineTiming;
 import io.vigil.rules.engine.NodePresence;
-import io.vigil.rules.engine.PreviousBody;
 import io.vigil.rules.engine.Roster;
 import io.vigil.rules.engine.RuleEvaluator;
 import io.vigil.rules.engine.ScopeAlerts;
@@ -66,8 +65,8 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
         KeyValueStore<String, byte[]> presence = context.getStateStore(EngineStores.PRESENCE);
         KeyValueStore<String, byte[]> previous = context.getStateStore(EngineStores.PREVIOUS);
         ReadOnlyKeyValueStore<String, byte[]> silences = context.getStateStore(EngineStores.SILENCES);
-        EngineTables tables = new EngineTables(new StreamsStateTable<>(scopes, ScopeAlerts.class),
-                new StreamsStateTable<>(presence, NodePresence.class), new StreamsStateTable<>(previous, PreviousBody.class));
+        EngineTables tables = new EngineTables(new StreamsStateTable<>(scopes, TableCodec.json(ScopeAlerts.class)),
+                new StreamsStateTable<>(presence, TableCodec.json(NodePresence.class)), new StreamsStateTable<>(previous, TableCodec.PREVIOUS));
         int partition = context.taskId().partition();
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
         evaluator = new RuleEvaluator(rules, roster, timing, tables,
@@ -97,7 +96,7 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
         }
         metrics.received(envelope, now);
         try {
-            forward(evaluator.onEvent(envelope, Instant.ofEpochMilli(now)), now);
+            forward(evaluator.onEvent(envelope, record.value(), Instant.ofEpochMilli(now)), now);
         } catch (RuntimeException e) {
             logError("evaluating " + envelope.cluster() + "/" + envelope.node() + " seq " + envelope.seq(), e, now);
             deadLetter(record, "engine error while evaluating: " + e, from, now);
