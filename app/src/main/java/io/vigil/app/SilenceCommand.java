@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -59,10 +60,23 @@ final class SilenceCommand implements Runnable {
                     .send(request.build(), HttpResponse.BodyHandlers.ofString());
         }
 
-        int fail(PrintWriter err, String what, Exception e) {
-            err.println("vigil silence: " + what + ": cannot reach the engine at " + url + " (" + e.getMessage()
-                    + "); is it running? (--engine URL)");
-            return 1;
+        /** The engine's answer when it accepted; otherwise says why on {@code err} and is empty. */
+        Optional<String> call(String method, String path, String body, String what, PrintWriter err) throws InterruptedException {
+            HttpResponse<String> response;
+            try {
+                response = send(method, path, body);
+            } catch (IOException e) {
+                err.println("vigil silence " + what + ": cannot reach the engine at " + url + " (" + e.getMessage()
+                        + "); is it running? (--engine URL)");
+                err.flush();
+                return Optional.empty();
+            }
+            if (response.statusCode() != 200) {
+                err.print("vigil silence " + what + ": the engine refused (" + response.statusCode() + "): " + response.body());
+                err.flush();
+                return Optional.empty();
+            }
+            return Optional.of(response.body());
         }
     }
 
@@ -137,18 +151,11 @@ final class SilenceCommand implements Runnable {
                 weekdays.forEach(d -> days.add(d.strip().toLowerCase(Locale.ROOT)));
                 r.put("from", from).put("to", to).put("timeZone", timeZone);
             }
-            HttpResponse<String> response;
-            try {
-                response = api.send("POST", "/api/silences", WireCodec.json().writeValueAsString(body));
-            } catch (IOException e) {
-                return api.fail(err, "add", e);
-            }
-            if (response.statusCode() != 200) {
-                err.print("vigil silence add: the engine refused (" + response.statusCode() + "): " + response.body());
-                err.flush();
+            Optional<String> answer = api.call("POST", "/api/silences", WireCodec.json().writeValueAsString(body), "add", err);
+            if (answer.isEmpty()) {
                 return 1;
             }
-            out.println(WireCodec.json().readTree(response.body()).path("silenceID").asText());
+            out.println(WireCodec.json().readTree(answer.get()).path("silenceID").asText());
             out.flush();
             return 0;
         }
@@ -168,19 +175,12 @@ final class SilenceCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            HttpResponse<String> response;
-            try {
-                response = api.send("GET", "/api/silences", null);
-            } catch (IOException e) {
-                return api.fail(spec.commandLine().getErr(), "list", e);
-            }
-            if (response.statusCode() != 200) {
-                spec.commandLine().getErr().print("vigil silence list: " + response.statusCode() + ": " + response.body());
-                spec.commandLine().getErr().flush();
+            Optional<String> answer = api.call("GET", "/api/silences", null, "list", spec.commandLine().getErr());
+            if (answer.isEmpty()) {
                 return 1;
             }
             out.printf(Locale.ROOT, "%-36s  %-8s  %-24s  %-20s  %s%n", "ID", "STATUS", "ENDS", "BY", "MATCHERS / COMMENT");
-            for (JsonNode s : WireCodec.json().readTree(response.body()).path("silences")) {
+            for (JsonNode s : WireCodec.json().readTree(answer.get()).path("silences")) {
                 if (!expired && s.path("status").asText().equals("expired")) {
                     continue;
                 }
@@ -225,15 +225,7 @@ final class SilenceCommand implements Runnable {
                         + "' is not a silence id (vigil silence list shows them)");
                 return 2;
             }
-            HttpResponse<String> response;
-            try {
-                response = api.send("DELETE", "/api/silences/" + id, null);
-            } catch (IOException e) {
-                return api.fail(spec.commandLine().getErr(), "expire", e);
-            }
-            if (response.statusCode() != 200) {
-                spec.commandLine().getErr().print("vigil silence expire: " + response.statusCode() + ": " + response.body());
-                spec.commandLine().getErr().flush();
+            if (api.call("DELETE", "/api/silences/" + id, null, "expire", spec.commandLine().getErr()).isEmpty()) {
                 return 1;
             }
             spec.commandLine().getOut().println("expired " + id);

@@ -1,11 +1,9 @@
 package io.vigil.rules.engine;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.cel.runtime.CelEvaluationException;
 import io.vigil.events.Alert;
 import io.vigil.events.AlertChange;
 import io.vigil.events.AlertState;
-import io.vigil.events.Body;
 import io.vigil.events.DecodeException;
 import io.vigil.events.Envelope;
 import io.vigil.events.EnvelopeCodec;

@@ -35,6 +35,17 @@ class DefaultRulePackTest {
     }
 
     @Test
+    void everyRuleHasARunbookWhereItsLinkPoints() throws Exception {
+        String runbooks = Files.readString(PACK.resolveSibling("runbooks.md"));
+        List<String> headings = runbooks.lines().filter(l -> l.startsWith("## ")).map(l -> l.substring(3).strip()).toList();
+        for (var rule : RuleLoader.load(List.of(PACK)).all()) {
+            assertTrue(headings.contains(rule.name()), "deploy/runbooks.md has no section '## " + rule.name() + "'");
+            String link = rule.annotations().get("runbook_url").toString();
+            assertTrue(link.endsWith("#" + rule.name().toLowerCase(java.util.Locale.ROOT)), rule.name() + " links to " + link);
+        }
+    }
+
+    @Test
     void theJarCarriesTheWholePackAsDeployHasIt() throws Exception {
         List<String> files;
         try (Stream<Path> list = Files.list(PACK)) {

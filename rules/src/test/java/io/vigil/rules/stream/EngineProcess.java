@@ -1,6 +1,5 @@
 package io.vigil.rules.stream;
 
-import io.vigil.rules.engine.EngineTiming;
 import io.vigil.rules.engine.Roster;
 import io.vigil.service.http.ListenAddress;
 import java.nio.file.Path;
