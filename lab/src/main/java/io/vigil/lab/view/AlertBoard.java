@@ -24,7 +24,7 @@ public final class AlertBoard {
                 .sorted(Comparator.comparingInt((Alert a) -> severityRank(a.labels().getOrDefault("severity", "")))
                         .thenComparing(a -> a.labels().getOrDefault("node", ""))
                         .thenComparing(Alert::rule)
-                        .thenComparing(Alert::fingerprint))
+                        .thenComparing(a -> a.labels().toString()))
                 .toList();
     }
 
