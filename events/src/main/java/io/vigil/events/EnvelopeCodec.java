@@ -11,7 +11,9 @@ import com.fasterxml.jackson.databind.util.TokenBuffer;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * JSON for envelopes ({@link WireCodec} for the rules every Vigil record follows): the envelope's
@@ -19,6 +21,7 @@ import java.util.Locale;
  */
 public final class EnvelopeCodec {
     private static final ObjectMapper MAPPER = WireCodec.json();
+    private static final Set<String> ENVELOPE_FIELDS = Set.of("v", "cluster", "node", "seq", "ts", "kind", "body");
 
     private EnvelopeCodec() {
     }
@@ -75,11 +78,15 @@ public final class EnvelopeCodec {
             Body body = null;
             DecodeException badBody = null;
             TokenBuffer bufferedBody = null;
+            Set<String> seen = new HashSet<>();
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
                 if (value == JsonToken.VALUE_NULL) {
                     continue;
+                }
+                if (!seen.add(field)) {
+                    throw new DecodeException(field, "given twice");
                 }
                 switch (field) {
                     case "v" -> v = (int) integral(p, field, true);
@@ -118,6 +125,9 @@ public final class EnvelopeCodec {
             if (p.currentToken() != JsonToken.END_OBJECT) {
                 throw new DecodeException("", "not a JSON object");
             }
+            if (p.nextToken() != null) {
+                throw new DecodeException("", "more after the record's closing brace");
+            }
             int version = required(v, "v");
             if (version != Envelope.VERSION) {
                 throw new DecodeException("v", "version " + version + " is not supported (this build reads " + Envelope.VERSION + ")");
@@ -129,8 +139,11 @@ public final class EnvelopeCodec {
             Instant instant;
             try {
                 instant = Instant.parse(tsText);
+                instant.toEpochMilli();
             } catch (DateTimeParseException e) {
                 throw new DecodeException("ts", "'" + Name.printable(tsText) + "' is not an ISO-8601 instant");
+            } catch (ArithmeticException e) {
+                throw new DecodeException("ts", "'" + Name.printable(tsText) + "' is too far from 1970 to be a time an agent stamped");
             }
             EventKind eventKind = required(kind, "kind");
             if (badBody != null) {
@@ -148,7 +161,11 @@ public final class EnvelopeCodec {
             try {
                 return new Envelope(version, clusterId, nodeId, sequence, instant, body);
             } catch (IllegalArgumentException | NullPointerException e) {
-                throw new DecodeException("", e.getMessage());
+                // the envelope's checks start their message with the field's name
+                String message = String.valueOf(e.getMessage());
+                int colon = message.indexOf(": ");
+                String field = colon > 0 && ENVELOPE_FIELDS.contains(message.substring(0, colon)) ? message.substring(0, colon) : "";
+                throw new DecodeException(field, field.isEmpty() ? message : message.substring(colon + 2));
             }
         } catch (JsonProcessingException e) {
             throw new DecodeException("", "not JSON: " + WireCodec.firstLine(e.getOriginalMessage()));

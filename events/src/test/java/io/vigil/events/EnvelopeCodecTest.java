@@ -83,6 +83,22 @@ class EnvelopeCodecTest {
     }
 
     @Test
+    void refusesAFieldGivenTwiceDataAfterTheRecordAndATimeOutOfRange() {
+        String json = EnvelopeCodec.encodeToString(Envelope.of("pair-1", "node-a", 1, TS, syncingResource()));
+        DecodeException twice = assertThrows(DecodeException.class, () -> EnvelopeCodec.decode(
+                json.replace("\"kind\":\"drbd\"", "\"kind\":\"drbd\",\"seq\":2").getBytes(StandardCharsets.UTF_8)));
+        assertEquals("seq", twice.field());
+        DecodeException kindAfterBody = assertThrows(DecodeException.class, () -> EnvelopeCodec.decode(
+                (json.substring(0, json.length() - 1) + ",\"kind\":\"heartbeat\"}").getBytes(StandardCharsets.UTF_8)));
+        assertEquals("kind", kindAfterBody.field());
+        DecodeException trailing = assertThrows(DecodeException.class, () -> EnvelopeCodec.decode((json + " {\"x\":1}").getBytes(StandardCharsets.UTF_8)));
+        assertTrue(trailing.getMessage().contains("more after the record"), trailing.getMessage());
+        DecodeException far = assertThrows(DecodeException.class, () -> EnvelopeCodec.decode(
+                json.replace("2026-11-24T21:03:07.412Z", "+1000000000-01-01T00:00:00Z").getBytes(StandardCharsets.UTF_8)));
+        assertEquals("ts", far.field());
+    }
+
+    @Test
     void ignoresUnknownFieldsAnywhere() throws Exception {
         String json = EnvelopeCodec.encodeToString(Envelope.of("pair-1", "node-a", 1, TS, syncingResource()))
                 .replace("\"kind\":\"drbd\"", "\"kind\":\"drbd\",\"trace\":{\"x\":1}")
@@ -143,6 +159,7 @@ class EnvelopeCodecTest {
                 .replace("\"node\":\"node-a\"", "\"node\":\"../../etc\"");
         DecodeException n = assertThrows(DecodeException.class, () -> EnvelopeCodec.decode(node.getBytes(StandardCharsets.UTF_8)));
         assertTrue(n.getMessage().startsWith("node:"), n.getMessage());
+        assertEquals("node", n.field());
     }
 
     @Test

@@ -62,7 +62,11 @@ final class SilenceRequest {
             if (endsAt.isPresent()) {
                 throw new IllegalArgumentException("give endsAt or duration, not both");
             }
-            endsAt = Optional.of(startsAt.plus(DurationText.parse(body.get("duration").asText())));
+            try {
+                endsAt = Optional.of(startsAt.plus(DurationText.parse(body.get("duration").asText())));
+            } catch (java.time.DateTimeException | ArithmeticException e) {
+                throw new IllegalArgumentException("duration: '" + Name.printable(body.get("duration").asText()) + "' is too long");
+            }
         }
         if (endsAt.isEmpty()) {
             throw new IllegalArgumentException("endsAt or duration: say when the silence ends (\"duration\": \"2h\")");

@@ -2,6 +2,7 @@ package io.vigil.rules.config;
 
 import io.vigil.rules.engine.EngineTiming;
 import io.vigil.rules.engine.Roster;
+import io.vigil.rules.notify.NotifyConfig;
 import io.vigil.service.http.ListenAddress;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -18,7 +19,8 @@ import java.util.Optional;
  * engine; empty when this instance runs alone.
  */
 public record EngineConfig(Map<String, Object> kafka, String applicationId, Path stateDir, int streamThreads,
-                           List<Path> rules, Roster roster, Topics topics, EngineTiming timing, Http http) {
+                           List<Path> rules, Roster roster, Topics topics, EngineTiming timing, Http http,
+                           Optional<NotifyConfig> notifications) {
 
     /** Whether the engine creates the Vigil topics it finds missing, and how. */
     public record Topics(boolean create, int partitions, short replicationFactor) {
@@ -50,6 +52,13 @@ public record EngineConfig(Map<String, Object> kafka, String applicationId, Path
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(timing, "timing");
         Objects.requireNonNull(http, "http");
+        notifications = Objects.requireNonNullElse(notifications, Optional.empty());
+    }
+
+    /** The same engine without a notifier. */
+    public EngineConfig(Map<String, Object> kafka, String applicationId, Path stateDir, int streamThreads, List<Path> rules,
+                        Roster roster, Topics topics, EngineTiming timing, Http http) {
+        this(kafka, applicationId, stateDir, streamThreads, rules, roster, topics, timing, http, Optional.empty());
     }
 
     /** The defaults, written once; deploy/engine.yaml spells out the same values. */

@@ -7,6 +7,8 @@ import io.vigil.rules.config.EngineConfig.Http;
 import io.vigil.rules.config.EngineConfig.Topics;
 import io.vigil.rules.engine.EngineTiming;
 import io.vigil.rules.engine.Roster;
+import io.vigil.rules.notify.NotifyConfig;
+import io.vigil.rules.notify.NotifyConfigLoader;
 import io.vigil.service.config.ConfigDocument;
 import io.vigil.service.config.ConfigException;
 import io.vigil.service.config.ConfigSection;
@@ -37,11 +39,16 @@ public final class EngineConfigLoader {
 
     public static EngineConfig load(Path file) throws ConfigException, IOException {
         Path dir = file.toAbsolutePath().getParent();
-        return parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8), dir);
+        return parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8), dir, System.getenv());
     }
 
     /** Reads config text; {@code source} names it in problems, {@code dir} anchors relative paths. */
     public static EngineConfig parse(String source, String text, Path dir) throws ConfigException {
+        return parse(source, text, dir, System.getenv());
+    }
+
+    /** The same, with {@code env} as the environment secrets may come from. */
+    public static EngineConfig parse(String source, String text, Path dir, Map<String, String> env) throws ConfigException {
         ConfigDocument document = ConfigDocument.parse(source, text, "kafka:, rules:, clusters:, ...");
         ConfigSection top = document.top();
         Map<String, Object> kafka = top.clientProperties("kafka");
@@ -63,8 +70,9 @@ public final class EngineConfigLoader {
         Topics topics = topics(top.section("topics"));
         EngineTiming timing = timing(top.section("evaluation"));
         Http http = http(top.section("http"), dir);
+        Optional<NotifyConfig> notifications = NotifyConfigLoader.read(top, dir, env, http.listen());
         document.finish();
-        return new EngineConfig(kafka, applicationId, stateDir, threads, rules, roster, topics, timing, http);
+        return new EngineConfig(kafka, applicationId, stateDir, threads, rules, roster, topics, timing, http, notifications);
     }
 
     /** The {@code clusters:} section, as engine.yaml and rule test files write it. */
@@ -146,7 +154,12 @@ public final class EngineConfigLoader {
         Optional<String> advertise = s.read("advertise", t -> ListenAddress.parse(t).toString());
         Optional<Path> token = s.read("token_file", t -> dir.resolve(t).normalize());
         token.ifPresent(t -> {
-            if (!Files.isReadable(t)) {
+            try {
+                if (Files.readString(t, StandardCharsets.UTF_8).isBlank()) {
+                    s.problem(s.lineOf("token_file"), s.path("token_file"), t + " is empty: it would let anyone change silences"
+                            + " (put a random secret in it, mode 0600)");
+                }
+            } catch (IOException e) {
                 s.problem(s.lineOf("token_file"), s.path("token_file"), t + " cannot be read (create it with a random secret, mode 0600)");
             }
         });

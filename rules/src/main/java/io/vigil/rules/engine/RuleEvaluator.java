@@ -291,7 +291,6 @@ public final class RuleEvaluator {
     /** Time passed: pending alerts fire, silences are noticed, leases renewed, mutes refreshed, the gone forgotten. */
     public List<Alert> onTick(Instant now) {
         List<Published> published = new ArrayList<>(watchSilences(now));
-        Map<String, List<TrackedAlert>> firingByCluster = new HashMap<>();
         for (Map.Entry<String, ScopeAlerts> entry : tables.scopes().all()) {
             ScopeUpdate scope = ScopeUpdate.of(tables.scopes(), entry.getKey(), entry.getValue());
             for (TrackedAlert a : scope.alerts()) {
@@ -302,18 +301,15 @@ public final class RuleEvaluator {
                 scope.apply(a.fingerprint(), step);
             }
             published.addAll(scope.save());
-            for (TrackedAlert a : scope.alerts()) {
-                if (a.state() == AlertState.FIRING) {
-                    firingByCluster.computeIfAbsent(ScopeKey.cluster(entry.getKey()), c -> new ArrayList<>()).add(a);
-                }
-            }
         }
-        published.addAll(refreshSuppression(firingByCluster, now));
+        // what changed is published first, with the mutes of the moment; then mutes that changed by themselves
+        List<Alert> out = new ArrayList<>(announce(published, now));
+        out.addAll(announce(refreshSuppression(now), now));
         if (Duration.between(lastSweep, now).compareTo(sweepInterval()) >= 0) {
             lastSweep = now;
-            published.addAll(forgetTheGone(now));
+            out.addAll(announce(forgetTheGone(now), now));
         }
-        return announce(published, now);
+        return out;
     }
 
     private AlertTiming timing(Rule rule) {
@@ -347,9 +343,13 @@ public final class RuleEvaluator {
                     continue;
                 }
                 Instant since = last.filter(l -> l.isAfter(countFrom)).orElse(countFrom);
-                boolean holds = !now.isBefore(since.plus(rule.forDuration()));
                 String key = ScopeKey.ofAbsence(cluster, node, kind);
                 Optional<ScopeAlerts> stored = tables.scopes().get(key);
+                // the grace only delays new alarms: one that fired before a take-over stays until the node speaks
+                Optional<Instant> firingSince = stored.flatMap(s -> s.alerts().stream()
+                        .filter(a -> a.rule().equals(rule.name()) && a.state() == AlertState.FIRING).map(TrackedAlert::activeAt).findFirst());
+                boolean holds = !now.isBefore(since.plus(rule.forDuration()))
+                        || firingSince.isPresent() && last.map(l -> !l.isAfter(firingSince.get())).orElse(true);
                 if (!holds && stored.isEmpty()) {
                     continue;
                 }
@@ -370,32 +370,31 @@ public final class RuleEvaluator {
         return published;
     }
 
-    private List<Published> refreshSuppression(Map<String, List<TrackedAlert>> firingByCluster, Instant now) {
+    private List<Published> refreshSuppression(Instant now) {
+        Map<String, List<Map.Entry<String, TrackedAlert>>> firingByCluster = new HashMap<>();
+        for (Map.Entry<String, ScopeAlerts> entry : tables.scopes().all()) {
+            for (TrackedAlert a : entry.getValue().alerts()) {
+                if (a.state() == AlertState.FIRING) {
+                    firingByCluster.computeIfAbsent(ScopeKey.cluster(entry.getKey()), c -> new ArrayList<>())
+                            .add(Map.entry(entry.getKey(), a));
+                }
+            }
+        }
         List<Published> published = new ArrayList<>();
-        for (Map.Entry<String, List<TrackedAlert>> cluster : firingByCluster.entrySet()) {
-            for (TrackedAlert a : cluster.getValue()) {
+        for (List<Map.Entry<String, TrackedAlert>> cluster : firingByCluster.values()) {
+            List<TrackedAlert> firing = cluster.stream().map(Map.Entry::getValue).toList();
+            for (Map.Entry<String, TrackedAlert> e : cluster) {
+                TrackedAlert a = e.getValue();
                 List<String> silenced = suppression.silencedBy(a.labels(), now);
-                List<String> inhibited = suppression.inhibitedBy(a, cluster.getValue());
+                List<String> inhibited = suppression.inhibitedBy(a, firing);
                 if (!silenced.equals(a.silencedBy()) || !inhibited.equals(a.inhibitedBy())) {
-                    String key = scopeOf(cluster.getKey(), a);
-                    ScopeUpdate scope = ScopeUpdate.open(tables.scopes(), key, now);
+                    ScopeUpdate scope = ScopeUpdate.open(tables.scopes(), e.getKey(), now);
                     scope.apply(a.fingerprint(), AlertLifecycle.suppressionChanged(a, silenced, inhibited, now));
                     published.addAll(scope.save());
                 }
             }
         }
         return published;
-    }
-
-    private String scopeOf(String cluster, TrackedAlert alert) {
-        for (Map.Entry<String, ScopeAlerts> e : tables.scopes().withPrefix(ScopeKey.clusterPrefix(cluster))) {
-            for (TrackedAlert a : e.getValue().alerts()) {
-                if (a.fingerprint().equals(alert.fingerprint())) {
-                    return e.getKey();
-                }
-            }
-        }
-        throw new IllegalStateException("alert " + alert.fingerprint() + " is in no scope of " + cluster);
     }
 
     /**

@@ -69,6 +69,7 @@ public final class Engine implements AutoCloseable {
 
     private Engine(EngineConfig config, RuleSet rules, PrometheusMeterRegistry registry) throws IOException {
         this.config = config;
+        Optional<String> token = readToken(config);
         int partitions = VigilTopics.ensure(config.kafka(), config.topics());
         EngineMetrics metrics = new EngineMetrics(registry);
         streams = new KafkaStreams(EngineTopology.build(rules, config.roster(), config.timing(), partitions, metrics), streamsProperties());
@@ -83,18 +84,35 @@ public final class Engine implements AutoCloseable {
         silenceProducer = new KafkaProducer<>(producer, new StringSerializer(), new ByteArraySerializer());
         silences = new StoredSilences(() -> streams.store(StoreQueryParameters.fromNameAndType(EngineStores.SILENCES,
                 QueryableStoreTypes.<String, byte[]>keyValueStore())), System::currentTimeMillis);
-        Optional<String> token = config.http().tokenFile().isPresent()
-                ? Optional.of(Files.readString(config.http().tokenFile().get(), StandardCharsets.UTF_8).strip()) : Optional.empty();
         SilencesApi silencesApi = new SilencesApi(this::silences, this::writeSilence, token, Clock.systemUTC());
         AlertsApi alertsApi = new AlertsApi(this::localAlerts, this::peers, config.timing().lease(), Clock.systemUTC());
+        try {
+            // bound before the streams start: a port in use stops the engine before it has done anything
+            http = HttpEndpoint.serve(registry, config.http().listen().socketAddress(), Map.of(
+                    "/api/alerts", alertsApi,
+                    "/api/silences", silencesApi.collection(),
+                    "/api/silences/", silencesApi.single()));
+        } catch (RuntimeException e) {
+            silenceProducer.close(Duration.ZERO);
+            streams.close(Duration.ZERO);
+            throw e;
+        }
         bindGauges(registry);
         streams.start();
-        http = HttpEndpoint.serve(registry, config.http().listen().socketAddress(), Map.of(
-                "/api/alerts", alertsApi,
-                "/api/silences", silencesApi.collection(),
-                "/api/silences/", silencesApi.single()));
         log.info("engine {} started: {} rules on {} telemetry partitions, {} stream thread(s); API and /metrics on {}",
                 config.applicationId(), rules.size(), partitions, config.streamThreads(), http.baseUrl());
+    }
+
+    private static Optional<String> readToken(EngineConfig config) throws IOException {
+        if (config.http().tokenFile().isEmpty()) {
+            return Optional.empty();
+        }
+        String token = Files.readString(config.http().tokenFile().get(), StandardCharsets.UTF_8).strip();
+        if (token.isEmpty()) {
+            throw new IllegalStateException("the API token file " + config.http().tokenFile().get()
+                    + " is empty: it would let anyone change silences (put a random secret in it)");
+        }
+        return Optional.of(token);
     }
 
     /** Checks and creates the topics, starts the streams application and the HTTP side; returns at once. */
@@ -190,6 +208,7 @@ public final class Engine implements AutoCloseable {
         }
         List<TrackedAlert> alerts = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> it = store.all()) {
+            // a store may move to another instance while it is read
             while (it.hasNext()) {
                 for (TrackedAlert a : WireCodec.decode(it.next().value, ScopeAlerts.class).alerts()) {
                     if (a.state() != AlertState.INACTIVE) {
@@ -199,6 +218,8 @@ public final class Engine implements AutoCloseable {
             }
         } catch (io.vigil.events.DecodeException e) {
             throw new IllegalStateException("an alert store value cannot be read: " + e.getMessage(), e);
+        } catch (InvalidStateStoreException e) {
+            throw new IllegalStateException("the engine is rebalancing (" + streams.state() + "): try again in a few seconds", e);
         }
         return alerts;
     }

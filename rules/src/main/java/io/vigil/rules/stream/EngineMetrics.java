@@ -43,6 +43,7 @@ final class EngineMetrics implements EvaluationListener {
     void received(Envelope envelope, long nowMillis) {
         counter(events, envelope.kind().wire(), "vigil_engine_events", "kind", "telemetry events taken in").increment();
         eventDelay.record(Duration.ofMillis(Math.max(0, nowMillis - envelope.ts().toEpochMilli())));
+        // (the codec refuses timestamps that do not fit epoch milliseconds)
     }
 
     void forwarded(Alert alert, long nowMillis) {

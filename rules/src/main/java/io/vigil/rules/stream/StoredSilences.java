@@ -38,8 +38,9 @@ final class StoredSilences implements Supplier<Collection<Silence>> {
         this.clock = clock;
     }
 
+    /** Synchronized: the API's threads and the metrics scrape share one instance. */
     @Override
-    public Collection<Silence> get() {
+    public synchronized Collection<Silence> get() {
         long now = clock.getAsLong();
         if (readAt == Long.MIN_VALUE || now - readAt >= REFRESH.toMillis()) {
             cached = read(store.get(), reported);

@@ -94,8 +94,8 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
                     + "': a cluster's records must share its partition, so the key must be the cluster id", from, now);
             return;
         }
-        metrics.received(envelope, now);
         try {
+            metrics.received(envelope, now);
             forward(evaluator.onEvent(envelope, record.value(), Instant.ofEpochMilli(now)), now);
         } catch (RuntimeException e) {
             logError("evaluating " + envelope.cluster() + "/" + envelope.node() + " seq " + envelope.seq(), e, now);
@@ -112,10 +112,17 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
         }
     }
 
+    /** Every alert goes out; one whose metrics fail to record is still sent. */
     private void forward(List<Alert> alerts, long now) {
         for (Alert alert : alerts) {
             context.forward(new Record<Object, Object>(alert.fingerprint(), WireCodec.encode(alert), now), ALERTS_SINK);
-            metrics.forwarded(alert, now);
+        }
+        for (Alert alert : alerts) {
+            try {
+                metrics.forwarded(alert, now);
+            } catch (RuntimeException e) {
+                logError("counting alert " + alert.fingerprint(), e, now);
+            }
         }
     }
 

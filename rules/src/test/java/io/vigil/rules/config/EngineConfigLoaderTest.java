@@ -29,6 +29,14 @@ class EngineConfigLoaderTest {
     }
 
     @Test
+    void anEmptyTokenFileIsRefused(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("token"), "  \n");
+        ConfigException e = assertThrows(ConfigException.class, () -> EngineConfigLoader.parse("engine.yaml",
+                "kafka: {bootstrap.servers: k:9092}\nrules: [r]\nhttp: {token_file: token}\n", dir));
+        assertTrue(e.getMessage().contains("is empty: it would let anyone change silences"), e.getMessage());
+    }
+
+    @Test
     void relativePathsAreTakenFromTheFilesDirectory() throws Exception {
         EngineConfig c = EngineConfigLoader.parse("engine.yaml", "kafka: {bootstrap.servers: k:9092}\nrules: [rules]\nstate_dir: state\n",
                 Path.of("/etc/vigil"));

@@ -179,6 +179,39 @@ class RuleEvaluatorTest {
     }
 
     @Test
+    void aFiringSilenceSurvivesATakeOverUntilTheNodeSpeaks() throws Exception {
+        start(Roster.empty(), T0);
+        send("node-a", Bodies.heartbeat(), 0);
+        assertEquals(1, tick(25).stream().filter(a -> a.rule().equals("NodeSilent")).count());
+        // another instance takes over a minute later: the node is still silent, the alert stays firing
+        start(Roster.empty(), T0.plusSeconds(60));
+        for (int s = 60; s <= 120; s += 5) {
+            assertEquals(List.of(), tick(s).stream().filter(a -> a.rule().equals("NodeSilent") && a.change() != AlertChange.RESEND)
+                    .toList(), "at " + s + "s");
+        }
+        send("node-a", Bodies.heartbeat(), 121);
+        Alert resolved = tick(122).stream().filter(a -> a.rule().equals("NodeSilent")).findFirst().orElseThrow();
+        assertEquals(AlertState.RESOLVED, resolved.state());
+        assertEquals(2, resolved.version());
+    }
+
+    @Test
+    void anAlertThatFiresMutedIsPublishedOnceWithItsMute() throws Exception {
+        start(Roster.empty(), T0);
+        silences.add(new Silence("maint", List.of(LabelMatcher.parse("alertname=NodeSilent")), T0, T0.plusSeconds(3600), "ops",
+                "maintenance", Optional.empty(), T0));
+        send("node-a", Bodies.heartbeat(), 0);
+        List<Alert> fired = tick(25).stream().filter(a -> a.rule().equals("NodeSilent")).toList();
+        assertEquals(1, fired.size(), fired.toString());
+        assertEquals(List.of("maint"), fired.get(0).silencedBy());
+        assertEquals(1, fired.get(0).version());
+        assertEquals(List.of(), tick(26).stream().filter(a -> a.rule().equals("NodeSilent")).toList());
+        send("node-a", Bodies.heartbeat(), 27);
+        assertEquals(2, tick(28).stream().filter(a -> a.rule().equals("NodeSilent")).findFirst().orElseThrow().version(),
+                "versions only grow");
+    }
+
+    @Test
     void aSilenceMutesWhatItMatchesWhileItLasts() throws Exception {
         start(Roster.empty(), T0);
         silences.add(new Silence("s1", List.of(LabelMatcher.parse("device=/dev/sda")), T0, T0.plusSeconds(60), "ops", "disk swap",

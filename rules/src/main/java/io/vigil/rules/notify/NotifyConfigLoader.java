@@ -1,0 +1,280 @@
+package io.vigil.rules.notify;
+
+import io.vigil.events.LabelMatcher;
+import io.vigil.events.Name;
+import io.vigil.rules.notify.ReceiverSpec.AlertmanagerSpec;
+import io.vigil.rules.notify.ReceiverSpec.ConsoleSpec;
+import io.vigil.rules.notify.ReceiverSpec.EmailSpec;
+import io.vigil.rules.notify.ReceiverSpec.PagerDutySpec;
+import io.vigil.rules.notify.ReceiverSpec.SlackSpec;
+import io.vigil.rules.notify.ReceiverSpec.WebhookSpec;
+import io.vigil.rules.silence.Matchers;
+import io.vigil.service.config.ConfigSection;
+import io.vigil.service.config.YamlTree.Mapping;
+import io.vigil.service.config.YamlTree.Node;
+import io.vigil.service.config.YamlTree.Scalar;
+import io.vigil.service.http.ListenAddress;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads engine.yaml's {@code notify:} section: receivers and the route tree, in Alertmanager's
+ * words. Every problem is recorded with its line, as the rest of the file's are. Secrets come from
+ * a file ({@code KEY_file}) or the environment ({@code KEY_env}), never from the config itself.
+ */
+public final class NotifyConfigLoader {
+    private static final Set<String> TYPES = Set.of("alertmanager", "pagerduty", "email", "webhook", "slack", "console");
+    private static final Pattern ADDRESS = Pattern.compile("[^\\s@<>\"]+@[^\\s@<>\"]+");
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private NotifyConfigLoader() {
+    }
+
+    /** {@code dir} anchors relative secret files; {@code env} is the process environment. */
+    public static Optional<NotifyConfig> read(ConfigSection top, Path dir, Map<String, String> env, ListenAddress listen) {
+        if (top.entry("notify").isEmpty()) {
+            return Optional.empty();
+        }
+        ConfigSection notify = top.section("notify");
+        String externalUrl = notify.optional("external_url", "http://" + listen, NotifyConfigLoader::url);
+        Duration failingAfter = notify.positiveDuration("receiver_failing_after", Duration.ofMinutes(2));
+        Duration resolvedResendFor = notify.duration("resolved_resend_for", Duration.ofMinutes(15));
+        List<ReceiverSpec> receivers = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        List<Node> nodes = notify.list("receivers");
+        for (int i = 0; i < nodes.size(); i++) {
+            String path = notify.path("receivers[" + i + "]");
+            if (!(nodes.get(i) instanceof Mapping m)) {
+                notify.problem(nodes.get(i).line(), path, "expected a receiver (name: ..., and one of " + TYPES + ")");
+                continue;
+            }
+            receiver(new ConfigSection(path, m, notify.problemsView()), dir, env).ifPresent(r -> {
+                if (!names.add(r.name())) {
+                    notify.problem(m.line(), path + ".name", "'" + r.name() + "' is the name of another receiver already");
+                } else {
+                    receivers.add(r);
+                }
+            });
+        }
+        if (nodes.isEmpty()) {
+            notify.problem(notify.lineOf("receivers"), notify.path("receivers"), "name at least one receiver");
+        }
+        Optional<RouteSpec> route = Optional.empty();
+        if (notify.entry("route").isEmpty()) {
+            notify.problem(notify.mapping().line(), notify.path("route"), "missing (route: {receiver: NAME, group_by: [...]})");
+        } else {
+            route = route(notify.section("route"), Optional.empty(), names);
+        }
+        notify.rejectUnknownKeys();
+        return route.map(r -> new NotifyConfig(receivers, r, externalUrl, failingAfter, resolvedResendFor));
+    }
+
+    private static Optional<ReceiverSpec> receiver(ConfigSection s, Path dir, Map<String, String> env) {
+        int before = s.problemsView().size();
+        Optional<String> name = s.required("name", "what routes call it, e.g. pager", ConfigSection.NAME);
+        List<String> types = TYPES.stream().filter(t -> s.mapping().entries().containsKey(t)).sorted().toList();
+        TYPES.forEach(s::entry);
+        if (types.size() != 1) {
+            s.problem(s.mapping().line(), s.path(), types.isEmpty() ? "say what it is: one of " + TYPES.stream().sorted().toList()
+                    : "one receiver is one of " + types + ", not several (give each its own name)");
+            s.rejectUnknownKeys();
+            return Optional.empty();
+        }
+        String type = types.get(0);
+        ConfigSection c = s.section(type);
+        String n = name.orElse("?");
+        boolean sendResolved = c.bool("send_resolved", true);
+        Duration timeout = c.positiveDuration("timeout", TIMEOUT);
+        ReceiverSpec spec = switch (type) {
+            case "alertmanager" -> {
+                List<URI> urls = new ArrayList<>();
+                for (Node u : c.list("urls")) {
+                    if (u instanceof Scalar sc) {
+                        c.convert(sc, c.path("urls"), NotifyConfigLoader::uri).ifPresent(urls::add);
+                    }
+                }
+                if (urls.isEmpty()) {
+                    c.problem(c.mapping().line(), c.path("urls"), "list every Alertmanager instance (urls: [http://am-1:9093, http://am-2:9093])");
+                }
+                yield new AlertmanagerSpec(n, urls, secret(c, "bearer_token", dir, env, false), timeout);
+            }
+            case "pagerduty" -> {
+                URI url = c.optional("url", PagerDutySpec.EVENTS_V2, NotifyConfigLoader::uri);
+                Optional<Secret> key = secret(c, "routing_key", dir, env, true);
+                yield key.map(k -> (ReceiverSpec) new PagerDutySpec(n, k, url, sendResolved, timeout)).orElse(null);
+            }
+            case "email" -> {
+                List<String> to = new ArrayList<>();
+                for (Node t : c.list("to")) {
+                    if (t instanceof Scalar sc) {
+                        c.convert(sc, c.path("to"), NotifyConfigLoader::address).ifPresent(to::add);
+                    }
+                }
+                if (to.isEmpty()) {
+                    c.problem(c.mapping().line(), c.path("to"), "list who gets the mail (to: [ops@example.org])");
+                }
+                Optional<String> from = c.required("from", "the sender, e.g. vigil@example.org", NotifyConfigLoader::address);
+                Optional<ListenAddress> smarthost = c.required("smarthost", "the mail server as host:port, e.g. mail.example.org:587",
+                        ListenAddress::parse);
+                Optional<String> username = c.read("username", t -> t);
+                Optional<Secret> password = secret(c, "password", dir, env, false);
+                String starttls = c.optional("starttls", "required", t -> {
+                    if (!Set.of("required", "opportunistic", "never").contains(t)) {
+                        throw new IllegalArgumentException("'" + Name.printable(t) + "' is not required, opportunistic or never");
+                    }
+                    return t;
+                });
+                if (username.isPresent() != password.isPresent()) {
+                    c.problem(c.mapping().line(), c.path("username"), "give username and password (password_file or password_env) together");
+                }
+                yield from.isEmpty() || smarthost.isEmpty() ? null : new EmailSpec(n, to, from.get(), smarthost.get().host(),
+                        smarthost.get().port(), username, password, starttls, sendResolved, timeout);
+            }
+            case "webhook" -> {
+                Optional<URI> url = c.required("url", "where to POST, e.g. http://127.0.0.1:5001/alerts", NotifyConfigLoader::uri);
+                int maxAlerts = c.optional("max_alerts", 0, t -> Integer.parseInt(t.strip()));
+                Optional<Secret> token = secret(c, "bearer_token", dir, env, false);
+                yield url.map(u -> (ReceiverSpec) new WebhookSpec(n, u, token, maxAlerts, sendResolved, timeout)).orElse(null);
+            }
+            case "slack" -> {
+                Optional<Secret> url = secret(c, "url", dir, env, true);
+                Optional<String> channel = c.read("channel", t -> t);
+                yield url.map(u -> (ReceiverSpec) new SlackSpec(n, u, channel, sendResolved, timeout)).orElse(null);
+            }
+            default -> new ConsoleSpec(n, sendResolved);
+        };
+        c.rejectUnknownKeys();
+        s.rejectUnknownKeys();
+        if (s.problemsView().size() > before || name.isEmpty() || spec == null) {
+            return Optional.empty();
+        }
+        return Optional.of(spec);
+    }
+
+    private static Optional<RouteSpec> route(ConfigSection s, Optional<RouteSpec> parent, Set<String> receivers) {
+        int before = s.problemsView().size();
+        Optional<String> receiver = parent.isEmpty()
+                ? s.required("receiver", "the receiver of what no child route takes", ConfigSection.NAME)
+                : Optional.of(s.optional("receiver", parent.get().receiver(), ConfigSection.NAME));
+        receiver.filter(r -> !receivers.contains(r)).ifPresent(r -> s.problem(s.lineOf("receiver"), s.path("receiver"),
+                "no receiver is named '" + r + "' (receivers: " + receivers.stream().sorted().toList() + ")"));
+        List<LabelMatcher> matchers = new ArrayList<>();
+        for (Node m : s.list("matchers")) {
+            if (m instanceof Scalar sc) {
+                s.convert(sc, s.path("matchers"), t -> Matchers.check(LabelMatcher.parse(t))).ifPresent(matchers::add);
+            } else {
+                s.problem(m.line(), s.path("matchers"), "expected matchers such as 'severity=\"critical\"', not " + m.describe());
+            }
+        }
+        if (parent.isEmpty() && !matchers.isEmpty()) {
+            s.problem(s.lineOf("matchers"), s.path("matchers"), "the root route takes every alert: put matchers on its routes");
+        }
+        List<String> groupBy = new ArrayList<>();
+        if (s.entry("group_by").isPresent()) {
+            for (Node g : s.list("group_by")) {
+                if (g instanceof Scalar sc) {
+                    s.convert(sc, s.path("group_by"), t -> t.equals("...") ? t : io.vigil.events.AlertLabels.checkName("group_by", t))
+                            .ifPresent(groupBy::add);
+                }
+            }
+        } else {
+            groupBy.addAll(parent.map(RouteSpec::groupBy).orElse(List.of("cluster", "alertname")));
+        }
+        Duration groupWait = s.duration("group_wait", parent.map(RouteSpec::groupWait).orElse(RouteSpec.GROUP_WAIT));
+        Duration groupInterval = s.positiveDuration("group_interval", parent.map(RouteSpec::groupInterval).orElse(RouteSpec.GROUP_INTERVAL));
+        Duration repeatInterval = s.positiveDuration("repeat_interval", parent.map(RouteSpec::repeatInterval).orElse(RouteSpec.REPEAT_INTERVAL));
+        boolean cont = s.bool("continue", false);
+        if (parent.isEmpty() && cont) {
+            s.problem(s.lineOf("continue"), s.path("continue"), "the root route has no siblings to continue to");
+        }
+        RouteSpec self = new RouteSpec(receiver.orElse("?"), matchers, groupBy, groupWait, groupInterval, repeatInterval, cont, List.of());
+        List<RouteSpec> children = new ArrayList<>();
+        List<Node> childNodes = s.list("routes");
+        for (int i = 0; i < childNodes.size(); i++) {
+            if (childNodes.get(i) instanceof Mapping m) {
+                route(new ConfigSection(s.path("routes[" + i + "]"), m, s.problemsView()), Optional.of(self), receivers).ifPresent(children::add);
+            } else {
+                s.problem(childNodes.get(i).line(), s.path("routes[" + i + "]"), "expected a route (matchers:, receiver:, ...)");
+            }
+        }
+        s.rejectUnknownKeys();
+        if (s.problemsView().size() > before) {
+            return Optional.empty();
+        }
+        return Optional.of(new RouteSpec(self.receiver(), matchers, groupBy, groupWait, groupInterval, repeatInterval, cont, children));
+    }
+
+    /** {@code KEY_file: PATH} or {@code KEY_env: VAR}; a plain {@code KEY:} is refused, as is a secret from nowhere when required. */
+    static Optional<Secret> secret(ConfigSection c, String key, Path dir, Map<String, String> env, boolean required) {
+        c.entry(key).ifPresent(e -> c.problem(e.keyLine(), c.path(key), "a secret is not written in the config (it ends up in"
+                + " backups, diffs and tickets): put it in a file (" + key + "_file: PATH) or the environment (" + key + "_env: VAR)"));
+        Optional<Scalar> file = c.scalar(key + "_file");
+        Optional<Scalar> var = c.scalar(key + "_env");
+        if (file.isPresent() && var.isPresent()) {
+            c.problem(file.get().line(), c.path(key + "_file"), "give " + key + "_file or " + key + "_env, not both");
+            return Optional.empty();
+        }
+        if (file.isPresent()) {
+            Path path = dir.resolve(file.get().text()).normalize();
+            try {
+                String value = Files.readString(path, StandardCharsets.UTF_8).strip();
+                if (value.isEmpty()) {
+                    c.problem(file.get().line(), c.path(key + "_file"), path + " is empty");
+                    return Optional.empty();
+                }
+                return Optional.of(new Secret(value, path.toString()));
+            } catch (IOException e) {
+                c.problem(file.get().line(), c.path(key + "_file"), path + " cannot be read (" + e.getClass().getSimpleName()
+                        + "); it should hold only the secret, readable by the engine's user");
+                return Optional.empty();
+            }
+        }
+        if (var.isPresent()) {
+            String value = env.get(var.get().text());
+            if (value == null || value.isBlank()) {
+                c.problem(var.get().line(), c.path(key + "_env"), "the environment variable " + var.get().text() + " is not set");
+                return Optional.empty();
+            }
+            return Optional.of(new Secret(value.strip(), "$" + var.get().text()));
+        }
+        if (required && c.entry(key).isEmpty()) {
+            c.problem(c.mapping().line(), c.path(key + "_file"), "missing (" + key + "_file: PATH or " + key + "_env: VAR)");
+        }
+        return Optional.empty();
+    }
+
+    private static String url(String text) {
+        return uri(text).toString().replaceAll("/+$", "");
+    }
+
+    static URI uri(String text) {
+        try {
+            URI uri = new URI(text.strip());
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new IllegalArgumentException("'" + Name.printable(text) + "' is not an http(s) URL");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("'" + Name.printable(text) + "' is not a URL: " + e.getReason());
+        }
+    }
+
+    private static String address(String text) {
+        if (!ADDRESS.matcher(text.strip()).matches()) {
+            throw new IllegalArgumentException("'" + Name.printable(text) + "' is not an e-mail address");
+        }
+        return text.strip();
+    }
+}

@@ -1,0 +1,49 @@
+package io.vigil.rules.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vigil.events.Silence;
+import io.vigil.events.WireCodec;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class SilenceRequestTest {
+    private static final Instant NOW = Instant.parse("2026-12-01T03:00:00Z");
+
+    private static Silence read(String json) throws Exception {
+        return SilenceRequest.read(WireCodec.json().readTree(json), NOW);
+    }
+
+    private static String refused(String json) {
+        return assertThrows(IllegalArgumentException.class, () -> read(json)).getMessage();
+    }
+
+    @Test
+    void aSilenceFromTheApisJson() throws Exception {
+        Silence s = read("{\"matchers\": [\"node=node-a\", {\"name\": \"device\", \"op\": \"=~\", \"value\": \"/dev/sd.*\"}],"
+                + " \"duration\": \"2h\", \"createdBy\": \"ops\", \"comment\": \"disk swap\"}");
+        assertEquals(NOW, s.startsAt());
+        assertEquals(NOW.plusSeconds(7200), s.endsAt());
+        assertEquals(2, s.matchers().size());
+        assertEquals("device=~\"/dev/sd.*\"", s.matchers().get(1).toString());
+    }
+
+    @Test
+    void whatCannotBeASilenceIsRefusedSayingWhy() {
+        assertTrue(refused("{\"duration\": \"1h\", \"createdBy\": \"a\", \"comment\": \"b\"}").startsWith("matchers:"));
+        assertTrue(refused("{\"matchers\": [\"a=b\"], \"createdBy\": \"a\", \"comment\": \"b\"}").startsWith("endsAt or duration"));
+        assertTrue(refused("{\"matchers\": [\"a=b\"], \"duration\": \"99999999999w\", \"createdBy\": \"a\", \"comment\": \"b\"}")
+                .contains("too long"));
+        assertTrue(refused("{\"matchers\": [\"a=b\"], \"endsAt\": \"2020-01-01T00:00:00Z\", \"createdBy\": \"a\", \"comment\": \"b\"}")
+                .contains("is not in the future"));
+        assertTrue(refused("{\"matchers\": [\"a=b\"], \"duration\": \"400d\", \"createdBy\": \"a\", \"comment\": \"b\"}")
+                .contains("give it a recurrence"));
+        assertTrue(refused("{\"matchers\": [\"a=b\"], \"duration\": \"1h\", \"comment\": \"b\"}").startsWith("createdBy"));
+        assertTrue(refused("{\"matchers\": [\"a=~(\"], \"duration\": \"1h\", \"createdBy\": \"a\", \"comment\": \"b\"}")
+                .contains("is not a regular expression"));
+        assertTrue(refused("{\"matchers\": [\"a=b\"], \"duration\": \"1h\", \"createdBy\": \"a\", \"comment\": \"b\", \"id\": \"../x\"}")
+                .startsWith("id:"));
+    }
+}
