@@ -215,6 +215,9 @@ final class EngineBench implements Callable<Integer> {
                 while (reading.get()) {
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                         long now = System.currentTimeMillis();
+                        if (r.value() == null) {
+                            continue;
+                        }
                         Alert alert = WireCodec.decode(r.value(), Alert.class);
                         if (alert.change() == AlertChange.STATE && alert.cause().isPresent()) {
                             long ts = alert.cause().get().ts().toEpochMilli();

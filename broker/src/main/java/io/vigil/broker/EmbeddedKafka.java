@@ -46,7 +46,8 @@ public final class EmbeddedKafka implements AutoCloseable {
      * how many engine instances share the work: six divides evenly among 1, 2, 3 or 6 instances.
      * Alerts, actions and action results get the same count so the engine can join them with
      * telemetry-derived state without a repartition topic. The dead-letter topic is read by
-     * people, in order, and every engine instance reads all silences: one partition each.
+     * people, in order, every engine instance reads all silences, and the notification log is
+     * read whole by the one active notifier: one partition each.
      */
     public static final Map<String, Integer> VIGIL_TOPIC_PARTITIONS = vigilTopicPartitions();
 
@@ -224,7 +225,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static Map<String, Integer> vigilTopicPartitions() {
         Map<String, Integer> partitions = new LinkedHashMap<>();
         for (String topic : Topics.ALL) {
-            partitions.put(topic, topic.equals(Topics.DEADLETTER) || topic.equals(Topics.SILENCES) ? 1 : 6);
+            partitions.put(topic, Topics.SINGLE_PARTITION.contains(topic) ? 1 : 6);
         }
         return Collections.unmodifiableMap(partitions);
     }

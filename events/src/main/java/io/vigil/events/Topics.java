@@ -19,10 +19,20 @@ public final class Topics {
     /** Silences and maintenance windows. Key: silence id. Compacted: the newest record of each id is the silence. */
     public static final String SILENCES = "vigil.silences";
 
-    public static final List<String> ALL = List.of(TELEMETRY, ALERTS, ACTIONS, ACTION_RESULTS, DEADLETTER, SILENCES);
+    /** What each receiver was last told of each alert group. Key: receiver and group. Compacted. */
+    public static final String NOTIFICATIONS = "vigil.notifications";
+
+    public static final List<String> ALL = List.of(TELEMETRY, ALERTS, ACTIONS, ACTION_RESULTS, DEADLETTER, SILENCES, NOTIFICATIONS);
+
+    /**
+     * Topics of one partition: the dead letters, read by people in order; silences, read whole
+     * by every engine instance; the notification log, whose one partition is also the lease that
+     * makes one notifier the active one.
+     */
+    public static final List<String> SINGLE_PARTITION = List.of(DEADLETTER, SILENCES, NOTIFICATIONS);
 
     /** Topics whose newest record per key is what counts; they are created compacted. */
-    public static final List<String> COMPACTED = List.of(ALERTS, SILENCES);
+    public static final List<String> COMPACTED = List.of(ALERTS, SILENCES, NOTIFICATIONS);
 
     private Topics() {
     }

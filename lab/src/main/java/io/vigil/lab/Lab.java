@@ -92,7 +92,7 @@ public final class Lab implements AutoCloseable {
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         telemetry = new TopicFollower<>(broker.bootstrapServers(), Topics.TELEMETRY, EnvelopeCodec::decode, picture::accept).start();
         alertFollower = new TopicFollower<>(broker.bootstrapServers(), Topics.ALERTS, b -> WireCodec.decode(b, Alert.class),
-                alerts::accept).start();
+                alerts::accept, alerts::forget).start();
         log.info("lab started: broker {}, hosts {}, engine API {}", broker.bootstrapServers(),
                 pair.hosts().stream().map(SimulatedHost::name).toList(), engine.apiUrl());
     }

@@ -18,6 +18,11 @@ public final class AlertBoard {
         byFingerprint.put(alert.fingerprint(), alert);
     }
 
+    /** The engine forgot an alert (its record was deleted). */
+    public synchronized void forget(String fingerprint) {
+        byFingerprint.remove(fingerprint);
+    }
+
     /** Alerts now in {@code state}, most severe first, then by node and rule. */
     public synchronized List<Alert> in(AlertState state) {
         return byFingerprint.values().stream().filter(a -> a.state() == state)

@@ -1,6 +1,7 @@
 package io.vigil.lab.view;
 
 import io.vigil.events.DecodeException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -37,11 +38,17 @@ public final class TopicFollower<T> implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Decoder<T> decoder;
     private final Consumer<T> sink;
+    private final Consumer<String> tombstones;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong unreadable = new AtomicLong();
     private final Thread thread;
 
     public TopicFollower(String bootstrapServers, String topic, Decoder<T> decoder, Consumer<T> sink) {
+        this(bootstrapServers, topic, decoder, sink, key -> { });
+    }
+
+    /** {@code tombstones} gets the key of each deleted record (a compacted topic's deletion). */
+    public TopicFollower(String bootstrapServers, String topic, Decoder<T> decoder, Consumer<T> sink, Consumer<String> tombstones) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -52,6 +59,7 @@ public final class TopicFollower<T> implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.decoder = decoder;
         this.sink = sink;
+        this.tombstones = tombstones;
         this.thread = new Thread(this::follow, "follower-" + topic);
         this.thread.setDaemon(true);
     }
@@ -75,6 +83,10 @@ public final class TopicFollower<T> implements AutoCloseable {
             consumer.seekToBeginning(consumer.assignment());
             while (running.get()) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.value() == null) {
+                        tombstones.accept(record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8));
+                        continue;
+                    }
                     try {
                         sink.accept(decoder.decode(record.value()));
                     } catch (DecodeException e) {

@@ -64,6 +64,7 @@ public final class RuleEvaluator {
     private final Instant tookOverAt;
     private final Map<String, NodePresence> presence = new HashMap<>();
     private final Map<String, Instant> errorLoggedAt = new HashMap<>();
+    private final List<String> forgotten = new ArrayList<>();
     private Instant lastSweep;
 
     /**
@@ -136,7 +137,7 @@ public final class RuleEvaluator {
             evaluate(rule, bindings, base, scope, now, cause);
         }
         scope.observed(now);
-        return announce(scope.save(), now);
+        return announce(save(scope), now);
     }
 
     private static Map<String, String> baseLabels(String cluster, String node, Map<String, String> clusterLabels,
@@ -300,7 +301,7 @@ public final class RuleEvaluator {
                         : AlertLifecycle.tick(a, now, timing(rule.get()), timing.resendInterval(), timing.resolvedRetention());
                 scope.apply(a.fingerprint(), step);
             }
-            published.addAll(scope.save());
+            published.addAll(save(scope));
         }
         // what changed is published first, with the mutes of the moment; then mutes that changed by themselves
         List<Alert> out = new ArrayList<>(announce(published, now));
@@ -364,7 +365,7 @@ public final class RuleEvaluator {
                 } catch (CelEvaluationException | RuntimeException e) {
                     failed(rule, bindings, e);
                 }
-                published.addAll(scope.save());
+                published.addAll(save(scope));
             }
         }
         return published;
@@ -390,7 +391,7 @@ public final class RuleEvaluator {
                 if (!silenced.equals(a.silencedBy()) || !inhibited.equals(a.inhibitedBy())) {
                     ScopeUpdate scope = ScopeUpdate.open(tables.scopes(), e.getKey(), now);
                     scope.apply(a.fingerprint(), AlertLifecycle.suppressionChanged(a, silenced, inhibited, now));
-                    published.addAll(scope.save());
+                    published.addAll(save(scope));
                 }
             }
         }
@@ -440,7 +441,7 @@ public final class RuleEvaluator {
         for (TrackedAlert a : stored.alerts()) {
             scope.apply(a.fingerprint(), AlertLifecycle.forget(a, now));
         }
-        return scope.save();
+        return save(scope);
     }
 
     /**
@@ -483,6 +484,22 @@ public final class RuleEvaluator {
         tables.scopes().get(scopeKey).ifPresent(stored -> tables.scopes().put(scopeKey, new ScopeAlerts(stored.lastObserved(),
                 stored.alerts().stream().map(x -> x.fingerprint().equals(muted.fingerprint()) ? muted : x).toList())));
         return muted;
+    }
+
+    private List<Published> save(ScopeUpdate scope) {
+        List<Published> published = scope.save();
+        forgotten.addAll(scope.dropped());
+        return published;
+    }
+
+    /**
+     * The fingerprints of alerts forgotten since the last call: their records on vigil.alerts can
+     * be deleted (a tombstone), so the compacted topic holds what is alive, not every alert ever.
+     */
+    public List<String> drainForgotten() {
+        List<String> out = List.copyOf(forgotten);
+        forgotten.clear();
+        return out;
     }
 
     /** Every alert this instance tracks that is pending, firing or recently resolved, for the API and rule tests. */

@@ -1,6 +1,7 @@
 package io.vigil.rules.engine;
 
 import io.vigil.events.AlertChange;
+import io.vigil.events.AlertState;
 import io.vigil.rules.alert.AlertLifecycle.Step;
 import io.vigil.rules.alert.TrackedAlert;
 import java.time.Duration;
@@ -27,6 +28,7 @@ final class ScopeUpdate {
     private final String key;
     private final Map<String, TrackedAlert> alerts = new LinkedHashMap<>();
     private final List<Published> published = new ArrayList<>();
+    private final List<String> dropped = new ArrayList<>();
     private Instant lastObserved;
     private boolean changed;
 
@@ -86,6 +88,11 @@ final class ScopeUpdate {
         } else if (before != null) {
             alerts.remove(fingerprint);
             changed = true;
+            // gone for good without a word (a resolved alert past its retention), or inactive and forgotten:
+            // nothing waits for it any more, and its record on vigil.alerts can be compacted away
+            if (step.change().isEmpty() || step.alert().map(a -> a.state() == AlertState.INACTIVE).orElse(false)) {
+                dropped.add(fingerprint);
+            }
         }
         step.change().ifPresent(c -> published.add(new Published(key, step.alert().orElseThrow(), c)));
     }
@@ -96,6 +103,11 @@ final class ScopeUpdate {
             changed = true;
         }
         lastObserved = now;
+    }
+
+    /** Alerts that left the scope for good, whose records on vigil.alerts may be deleted. */
+    List<String> dropped() {
+        return List.copyOf(dropped);
     }
 
     /** Writes the scope if it changed (deletes it when nothing is left) and returns what to publish. */

@@ -136,11 +136,18 @@ public final class NotifyConfigLoader {
                     }
                     return t;
                 });
+                Optional<Path> caFile = c.read("ca_file", t -> {
+                    Path path = dir.resolve(t).normalize();
+                    if (!Files.isReadable(path)) {
+                        throw new IllegalArgumentException(path + " cannot be read (a PEM certificate of the mail server's CA)");
+                    }
+                    return path;
+                });
                 if (username.isPresent() != password.isPresent()) {
                     c.problem(c.mapping().line(), c.path("username"), "give username and password (password_file or password_env) together");
                 }
                 yield from.isEmpty() || smarthost.isEmpty() ? null : new EmailSpec(n, to, from.get(), smarthost.get().host(),
-                        smarthost.get().port(), username, password, starttls, sendResolved, timeout);
+                        smarthost.get().port(), username, password, starttls, caFile, sendResolved, timeout);
             }
             case "webhook" -> {
                 Optional<URI> url = c.required("url", "where to POST, e.g. http://127.0.0.1:5001/alerts", NotifyConfigLoader::uri);

@@ -2,6 +2,7 @@ package io.vigil.rules.notify;
 
 import io.vigil.events.Name;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -43,14 +44,20 @@ public sealed interface ReceiverSpec {
         }
     }
 
-    /** E-mail over SMTP: {@code starttls} is "required" (the default), "opportunistic" or "never". */
+    /**
+     * E-mail over SMTP: {@code starttls} is "required" (the default), "opportunistic" or "never";
+     * {@code caFile}, a PEM certificate the server's is checked against (a private CA) instead of
+     * the JVM's trusted ones.
+     */
     record EmailSpec(String name, List<String> to, String from, String host, int port, Optional<String> username,
-                     Optional<Secret> password, String starttls, boolean sendResolved, Duration timeout) implements ReceiverSpec {
+                     Optional<Secret> password, String starttls, Optional<Path> caFile, boolean sendResolved,
+                     Duration timeout) implements ReceiverSpec {
         public EmailSpec {
             Name.check("receiver", name);
             to = List.copyOf(to);
             username = Objects.requireNonNullElse(username, Optional.empty());
             password = Objects.requireNonNullElse(password, Optional.empty());
+            caFile = Objects.requireNonNullElse(caFile, Optional.empty());
         }
     }
 

@@ -11,6 +11,9 @@ import io.vigil.rules.api.AlertsApi;
 import io.vigil.rules.api.SilencesApi;
 import io.vigil.rules.config.EngineConfig;
 import io.vigil.rules.engine.ScopeAlerts;
+import io.vigil.rules.notify.Notifier;
+import io.vigil.rules.notify.Receiver;
+import io.vigil.rules.notify.Receivers;
 import io.vigil.rules.rule.RuleSet;
 import io.vigil.rules.rule.Severity;
 import io.vigil.rules.silence.SilenceSchedule;
@@ -25,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,6 +36,7 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -62,12 +67,13 @@ public final class Engine implements AutoCloseable {
     private final KafkaProducer<String, byte[]> silenceProducer;
     private final HttpEndpoint http;
     private final StoredSilences silences;
+    private final Optional<Notifier> notifier;
     private volatile AlertCounts counts = new AlertCounts(Map.of(), Long.MIN_VALUE);
 
     private record AlertCounts(Map<String, Integer> byStateAndSeverity, long at) {
     }
 
-    private Engine(EngineConfig config, RuleSet rules, PrometheusMeterRegistry registry) throws IOException {
+    private Engine(EngineConfig config, RuleSet rules, PrometheusMeterRegistry registry, Consumer<String> console) throws IOException {
         this.config = config;
         Optional<String> token = readToken(config);
         int partitions = VigilTopics.ensure(config.kafka(), config.topics());
@@ -99,6 +105,11 @@ public final class Engine implements AutoCloseable {
         }
         bindGauges(registry);
         streams.start();
+        notifier = config.notifications().map(n -> {
+            Map<String, Receiver> receivers = new LinkedHashMap<>();
+            n.receivers().forEach(spec -> receivers.put(spec.name(), Receivers.of(spec, console)));
+            return new Notifier(n, config.kafka(), config.applicationId() + "-notifier", receivers, registry, Clock.systemUTC()).start();
+        });
         log.info("engine {} started: {} rules on {} telemetry partitions, {} stream thread(s); API and /metrics on {}",
                 config.applicationId(), rules.size(), partitions, config.streamThreads(), http.baseUrl());
     }
@@ -117,8 +128,13 @@ public final class Engine implements AutoCloseable {
 
     /** Checks and creates the topics, starts the streams application and the HTTP side; returns at once. */
     public static Engine start(EngineConfig config, RuleSet rules, PrometheusMeterRegistry registry) {
+        return start(config, rules, registry, line -> log.info("console receiver: {}", line));
+    }
+
+    /** The same, with console receivers writing to {@code console} (the lab's screen). */
+    public static Engine start(EngineConfig config, RuleSet rules, PrometheusMeterRegistry registry, Consumer<String> console) {
         try {
-            return new Engine(config, rules, registry);
+            return new Engine(config, rules, registry, console);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the API token " + config.http().tokenFile().orElseThrow() + ": " + e.getMessage(), e);
         }
@@ -284,8 +300,14 @@ public final class Engine implements AutoCloseable {
         return http.baseUrl();
     }
 
+    /** Whether this instance's notifier is the one notifying (empty when it has none). */
+    public Optional<Boolean> notifying() {
+        return notifier.map(Notifier::active);
+    }
+
     @Override
     public void close() {
+        notifier.ifPresent(Notifier::close);
         http.close();
         streams.close(Duration.ofSeconds(30));
         silenceProducer.close(Duration.ofSeconds(5));

@@ -112,10 +112,13 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
         }
     }
 
-    /** Every alert goes out; one whose metrics fail to record is still sent. */
+    /** Every alert goes out, then the deletions of the forgotten; one whose metrics fail to record is still sent. */
     private void forward(List<Alert> alerts, long now) {
         for (Alert alert : alerts) {
             context.forward(new Record<Object, Object>(alert.fingerprint(), WireCodec.encode(alert), now), ALERTS_SINK);
+        }
+        for (String fingerprint : evaluator.drainForgotten()) {
+            context.forward(new Record<Object, Object>(fingerprint, null, now), ALERTS_SINK);
         }
         for (Alert alert : alerts) {
             try {

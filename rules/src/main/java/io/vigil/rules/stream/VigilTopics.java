@@ -25,7 +25,6 @@ import org.slf4j.LoggerFactory;
  */
 final class VigilTopics {
     private static final Logger log = LoggerFactory.getLogger(VigilTopics.class);
-    private static final Set<String> SINGLE_PARTITION = Set.of(Topics.DEADLETTER, Topics.SILENCES);
 
     private VigilTopics() {
     }
@@ -39,7 +38,7 @@ final class VigilTopics {
             List<NewTopic> missing = new ArrayList<>();
             for (String topic : Topics.ALL) {
                 if (!existing.contains(topic)) {
-                    missing.add(new NewTopic(topic, SINGLE_PARTITION.contains(topic) ? 1 : settings.partitions(), settings.replicationFactor())
+                    missing.add(new NewTopic(topic, Topics.SINGLE_PARTITION.contains(topic) ? 1 : settings.partitions(), settings.replicationFactor())
                             .configs(Topics.COMPACTED.contains(topic) ? Map.of("cleanup.policy", "compact") : Map.of()));
                 }
             }

@@ -66,12 +66,6 @@ public final class Dispatcher {
         return joined;
     }
 
-    /** An alert the engine forgot (a tombstone): it leaves every group. */
-    public void forget(String fingerprint) {
-        groups.values().forEach(g -> g.alerts.remove(fingerprint));
-        groups.values().removeIf(g -> g.alerts.isEmpty() && !g.inFlight);
-    }
-
     /** The groups whose time has come and that are not being notified already; each is then in flight. */
     public List<Flush> due(Instant now) {
         List<Flush> due = new ArrayList<>();
