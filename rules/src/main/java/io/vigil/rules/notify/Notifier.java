@@ -19,6 +19,7 @@ import io.vigil.rules.notify.dispatch.RecordPosition;
 import io.vigil.rules.notify.dispatch.RouteTree;
 import io.vigil.rules.notify.nflog.KafkaNotificationLog;
 import io.vigil.rules.notify.nflog.LogEntry;
+import io.vigil.service.config.DurationText;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -244,6 +245,8 @@ public final class Notifier implements AutoCloseable {
         props.put("auto.offset.reset", "earliest");
         props.putIfAbsent("session.timeout.ms", "10000");
         props.putIfAbsent("heartbeat.interval.ms", "1000");
+        // the lease stays where it is when another instance joins
+        props.put("partition.assignment.strategy", "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
         return props;
     }
 
@@ -400,8 +403,8 @@ public final class Notifier implements AutoCloseable {
                 } else if (outcome instanceof Outcome.Retry r) {
                     health.failed(n.receiver(), r.why(), ended);
                     metrics.failed(n.receiver(), "unreachable");
-                    log.warn("{} could not be notified for {}: {}; tried again at the group's next turn", n.receiver(),
-                            DELIVERY_DEADLINE, r.why());
+                    log.warn("{} could not be notified within {}: {}; tried again at the group's next turn", n.receiver(),
+                            DurationText.format(DELIVERY_DEADLINE), r.why());
                 }
                 then.accept(outcome);
             });
@@ -423,6 +426,11 @@ public final class Notifier implements AutoCloseable {
                 outcome = new Outcome.Retry(receiver.name() + " failed: " + e);
             }
             metrics.attempt(receiver.name(), outcome);
+            if (outcome instanceof Outcome.Retry r) {
+                // the receiver's health is known at once, not when the retries are over
+                Instant at = clock.instant();
+                completions.add(() -> health.failed(receiver.name(), r.why(), at));
+            }
             if (!(outcome instanceof Outcome.Retry) || !running.get() || clock.instant().plus(backoff).isAfter(deadline)) {
                 return outcome;
             }
