@@ -18,18 +18,24 @@ import io.vigil.events.Envelope;
 import io.vigil.events.EnvelopeCodec;
 import io.vigil.events.Topics;
 import io.vigil.events.WireCodec;
+import io.vigil.events.LabelMatcher;
 import io.vigil.lab.view.AlertBoard;
 import io.vigil.lab.view.ClusterPicture;
+import io.vigil.lab.view.PageLog;
 import io.vigil.lab.view.TopicFollower;
 import io.vigil.rules.config.EngineConfig;
 import io.vigil.rules.engine.EngineTiming;
 import io.vigil.rules.engine.Roster;
+import io.vigil.rules.notify.NotifyConfig;
+import io.vigil.rules.notify.ReceiverSpec;
+import io.vigil.rules.notify.RouteSpec;
 import io.vigil.rules.rule.DefaultRulePack;
 import io.vigil.rules.stream.Engine;
 import io.vigil.service.http.ListenAddress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -61,6 +67,7 @@ public final class Lab implements AutoCloseable {
     private final List<RunningAgent> agents = new ArrayList<>();
     private final ClusterPicture picture = new ClusterPicture();
     private final AlertBoard alerts = new AlertBoard();
+    private final PageLog pages = new PageLog();
     private final Engine engine;
     private final TopicFollower<Envelope> telemetry;
     private final TopicFollower<Alert> alertFollower;
@@ -74,7 +81,7 @@ public final class Lab implements AutoCloseable {
         }
     }
 
-    private Lab(Path dataDir) {
+    private Lab(Path dataDir, Optional<URI> pageWebhook) {
         broker = EmbeddedKafka.start(dataDir.resolve("kafka"));
         broker.createVigilTopics();
         pair = SimulatedPair.seed(Instant.now());
@@ -88,8 +95,8 @@ public final class Lab implements AutoCloseable {
         for (SimulatedHost host : pair.hosts()) {
             agents.add(startAgent(host, dataDir));
         }
-        engine = Engine.start(engineConfig(broker.bootstrapServers(), dataDir.resolve("engine")), DefaultRulePack.load(),
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        engine = Engine.start(engineConfig(broker.bootstrapServers(), dataDir.resolve("engine"), pageWebhook), DefaultRulePack.load(),
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), line -> pages.add(Instant.now(), line));
         telemetry = new TopicFollower<>(broker.bootstrapServers(), Topics.TELEMETRY, EnvelopeCodec::decode, picture::accept).start();
         alertFollower = new TopicFollower<>(broker.bootstrapServers(), Topics.ALERTS, b -> WireCodec.decode(b, Alert.class),
                 alerts::accept, alerts::forget).start();
@@ -99,7 +106,12 @@ public final class Lab implements AutoCloseable {
 
     /** Starts the lab with its broker's data under {@code dataDir}. */
     public static Lab start(Path dataDir) {
-        return new Lab(dataDir);
+        return new Lab(dataDir, Optional.empty());
+    }
+
+    /** The same, with critical alerts also sent to {@code pageWebhook} (Alertmanager's webhook payload), as `vigil bench page` has them. */
+    public static Lab start(Path dataDir, URI pageWebhook) {
+        return new Lab(dataDir, Optional.of(pageWebhook));
     }
 
     private RunningAgent startAgent(SimulatedHost host, Path dataDir) {
@@ -111,12 +123,29 @@ public final class Lab implements AutoCloseable {
         return new RunningAgent(host.name(), agent, publisher);
     }
 
-    /** The lab's engine: the seed pair expected, the default rule pack, state beside the broker's. */
-    static EngineConfig engineConfig(String bootstrap, Path stateDir) {
+    /**
+     * The lab's engine: the seed pair expected (as lab-agent.yaml), the default rule pack, state
+     * beside the broker's, and notifications to the screen: critical alerts at once, the others
+     * grouped for a few seconds.
+     */
+    static EngineConfig engineConfig(String bootstrap, Path stateDir, Optional<URI> pageWebhook) {
+        List<ReceiverSpec> receivers = new ArrayList<>(List.of(new ReceiverSpec.ConsoleSpec("lab-screen", true)));
+        List<RouteSpec> routes = new ArrayList<>();
+        LabelMatcher critical = LabelMatcher.parse("severity=critical");
+        routes.add(new RouteSpec("lab-screen", List.of(critical), List.of("cluster", "alertname"), Duration.ZERO, Duration.ofSeconds(2),
+                Duration.ofHours(1), pageWebhook.isPresent(), List.of()));
+        pageWebhook.ifPresent(url -> {
+            receivers.add(new ReceiverSpec.WebhookSpec("bench-pager", url, Optional.empty(), 0, true, Duration.ofSeconds(5)));
+            routes.add(new RouteSpec("bench-pager", List.of(critical), List.of("cluster", "alertname"), Duration.ZERO, Duration.ofSeconds(1),
+                    Duration.ofHours(1), false, List.of()));
+        });
+        NotifyConfig notify = new NotifyConfig(receivers, new RouteSpec("lab-screen", List.of(), List.of("cluster", "alertname"),
+                Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofHours(1), false, routes), "http://127.0.0.1",
+                Duration.ofMinutes(1), Duration.ofMinutes(15));
         return new EngineConfig(Map.of("bootstrap.servers", bootstrap), "vigil-lab-engine", stateDir, 1, List.of(),
-                new Roster(Map.of("pair-1", new Roster.ClusterSpec(List.of("node-a", "node-b"), Map.of()))),  // as lab-agent.yaml
+                new Roster(Map.of("pair-1", new Roster.ClusterSpec(List.of("node-a", "node-b"), Map.of()))),
                 EngineConfig.Defaults.TOPICS, EngineTiming.DEFAULTS,
-                new EngineConfig.Http(new ListenAddress("127.0.0.1", 0), Optional.empty(), Optional.empty()));
+                new EngineConfig.Http(new ListenAddress("127.0.0.1", 0), Optional.empty(), Optional.empty()), Optional.of(notify));
     }
 
     /** The lab's agent config for one host: lab-agent.yaml, read by the same loader as on a real host. */
@@ -147,6 +176,11 @@ public final class Lab implements AutoCloseable {
 
     public AlertBoard alerts() {
         return alerts;
+    }
+
+    /** What the lab's console receiver was told. */
+    public PageLog pages() {
+        return pages;
     }
 
     public Engine engine() {

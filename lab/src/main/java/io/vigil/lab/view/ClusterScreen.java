@@ -39,6 +39,18 @@ public final class ClusterScreen {
         return out.toString();
     }
 
+    /** The hosts, the alerts, then the last notifications the lab's screen receiver was given. */
+    public static String render(ClusterPicture picture, AlertBoard alerts, PageLog pages, Instant now) {
+        StringBuilder out = new StringBuilder(render(picture, alerts, now));
+        List<PageLog.Page> last = pages.last(4);
+        out.append(String.format(Locale.ROOT, "== notifications (the lab's screen receiver): %s%n", last.isEmpty() ? "none yet" : "latest last"));
+        for (PageLog.Page page : last) {
+            long ago = Math.max(0, Duration.between(page.at(), now).toSeconds());
+            out.append(String.format(Locale.ROOT, "   %3ds ago  %s%n", ago, page.text().replace("\n", "\n             ")));
+        }
+        return out.toString();
+    }
+
     /** The hosts, then the alerts the engine published: firing ones (muted ones marked), then pending. */
     public static String render(ClusterPicture picture, AlertBoard alerts, Instant now) {
         StringBuilder out = new StringBuilder(render(picture, now));

@@ -19,8 +19,12 @@ public final class LabSummary {
     }
 
     /** The hosts, and the alerts firing and pending at the end, as the engine published them. */
-    public static ObjectNode of(ClusterPicture picture, AlertBoard alerts, Duration ran) {
+    public static ObjectNode of(ClusterPicture picture, AlertBoard alerts, PageLog pages, Duration ran) {
         ObjectNode root = of(picture, ran);
+        var told = root.putArray("notifications");
+        for (PageLog.Page page : pages.last(PageLog.KEPT)) {
+            told.addObject().put("at", page.at().toString()).put("text", page.text());
+        }
         ObjectNode byState = root.putObject("alerts");
         for (AlertState state : List.of(AlertState.FIRING, AlertState.PENDING)) {
             byState.set(state.wire(), EnvelopeCodec.json().valueToTree(alerts.in(state)));

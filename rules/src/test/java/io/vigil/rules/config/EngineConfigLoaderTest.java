@@ -37,6 +37,59 @@ class EngineConfigLoaderTest {
     }
 
     @Test
+    void theDeployedNotifyExampleReadsOnceUncommented(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        String example = java.nio.file.Files.readString(Path.of("..", "deploy", "engine.yaml"));
+        String notify = example.substring(example.indexOf("# notify:")).lines().map(l -> l.startsWith("# ") ? l.substring(2) : l)
+                .collect(java.util.stream.Collectors.joining("\n"));
+        for (String secret : List.of("pagerduty.key", "smtp.password", "slack.url")) {
+            java.nio.file.Files.writeString(dir.resolve(secret), secret.equals("slack.url") ? "https://hooks.example/T0/B0/x" : "s3cret-" + secret);
+        }
+        String text = "kafka: {bootstrap.servers: k:9092}\nrules: [r]\n" + notify.replace("/etc/vigil/secrets/", dir + "/");
+        EngineConfig c = EngineConfigLoader.parse("engine.yaml", text, dir, Map.of("TICKETS_TOKEN", "t0ken"));
+        io.vigil.rules.notify.NotifyConfig n = c.notifications().orElseThrow();
+        assertEquals(List.of("pager", "ops-mail", "alertmanager", "tickets", "chat"), n.receivers().stream().map(r -> r.name()).toList());
+        assertEquals("ops-mail", n.route().receiver());
+        assertEquals(3, n.route().routes().size());
+        assertEquals(java.time.Duration.ZERO, n.route().routes().get(0).groupWait());
+        assertEquals(java.time.Duration.ofMinutes(5), n.route().routes().get(0).groupInterval(), "inherited");
+        assertEquals("http://engine-1.example:9465", n.externalUrl());
+        assertTrue(n.receivers().get(3).toString().contains("<secret from $TICKETS_TOKEN>"), "secrets print as where they came from");
+        assertTrue(!n.toString().contains("t0ken") && !n.toString().contains("s3cret"), n.toString());
+    }
+
+    @Test
+    void notifyProblemsAreNamedAndSecretsAreNeverWrittenInTheConfig() {
+        ConfigException e = assertThrows(ConfigException.class, () -> EngineConfigLoader.parse("engine.yaml", """
+                kafka: {bootstrap.servers: k:9092}
+                rules: [r]
+                notify:
+                  receivers:
+                    - name: pager
+                      pagerduty: {routing_key: abc123}
+                    - name: mail
+                      email: {to: [not-an-address], from: v@example.org, smarthost: "mail:25", password_env: NOPE}
+                    - name: both
+                      webhook: {url: "http://a"}
+                      slack: {url_file: x}
+                  route:
+                    receiver: nobody
+                    routes:
+                      - matchers: ['severity=~"("']
+                """, Path.of("/etc/vigil"), Map.of()));
+        String m = e.getMessage();
+        for (String expected : List.of(
+                "engine.yaml:6: notify.receivers[0].pagerduty.routing_key: a secret is not written in the config",
+                "engine.yaml:8: notify.receivers[1].email.to: 'not-an-address' is not an e-mail address",
+                "engine.yaml:8: notify.receivers[1].email.password_env: the environment variable NOPE is not set",
+                "engine.yaml:9: notify.receivers[2]: one receiver is one of [slack, webhook], not several",
+                "engine.yaml:13: notify.route.receiver: no receiver is named 'nobody'",
+                "engine.yaml:15: notify.route.routes[0].matchers: '(' is not a regular expression")) {
+            assertTrue(m.lines().anyMatch(l -> l.startsWith(expected)), () -> "missing: " + expected + "\nin:\n" + m);
+        }
+        assertTrue(!m.contains("abc123"), "the secret written in the config is not repeated: " + m);
+    }
+
+    @Test
     void relativePathsAreTakenFromTheFilesDirectory() throws Exception {
         EngineConfig c = EngineConfigLoader.parse("engine.yaml", "kafka: {bootstrap.servers: k:9092}\nrules: [rules]\nstate_dir: state\n",
                 Path.of("/etc/vigil"));

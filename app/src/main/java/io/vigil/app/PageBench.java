@@ -1,0 +1,206 @@
+package io.vigil.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import io.vigil.events.Alert;
+import io.vigil.events.AlertChange;
+import io.vigil.events.AlertState;
+import io.vigil.events.DecodeException;
+import io.vigil.events.Topics;
+import io.vigil.events.WireCodec;
+import io.vigil.lab.Lab;
+import io.vigil.lab.sim.FaultOutcome;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * How long a dying disk takes to page someone, in the lab: each incident fails node-a's /dev/sda
+ * and measures from that moment (the failure is in drbdsetup events2's output) to the moment a
+ * local HTTP receiver has the page, split into its stages, then replaces the disk and waits for
+ * the resolve before the next. Measured and printed; nothing here fails on time.
+ */
+@picocli.CommandLine.Command(name = "page", mixinStandardHelpOptions = true,
+        description = "Disk failures injected into the lab, one at a time: time from the failure to the page at an HTTP receiver")
+final class PageBench implements Callable<Integer> {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--incidents", description = "disk failures to inject (default ${DEFAULT-VALUE})")
+    int incidents = 20;
+
+    private record Received(long atMillis, JsonNode payload) {
+    }
+
+    private record Incident(long total, long probeToKafka, long kafkaToAlert, long alertToReceiver) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        List<Received> pages = Collections.synchronizedList(new ArrayList<>());
+        HttpServer receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        receiver.createContext("/page", exchange -> {
+            try (exchange) {
+                long at = System.currentTimeMillis();
+                pages.add(new Received(at, WireCodec.json().readTree(exchange.getRequestBody().readAllBytes())));
+                exchange.sendResponseHeaders(200, -1);
+            }
+        });
+        receiver.start();
+        Path dir = Files.createTempDirectory("vigil-bench-page-");
+        List<Alert> records = Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean reading = new AtomicBoolean(true);
+        try (Lab lab = Lab.start(dir, URI.create("http://127.0.0.1:" + receiver.getAddress().getPort() + "/page"))) {
+            Thread reader = alertReader(lab.broker().bootstrapServers(), records, reading);
+            out.printf(Locale.ROOT, "page bench: %d disk failures on node-a's /dev/sda in the lab, each undone before the next%n", incidents);
+            out.flush();
+            waitFor(() -> lab.engine().notifying().orElse(false) && lab.picture().host("node-a").flatMap(h -> h.heartbeat()).isPresent()
+                    && lab.picture().host("node-b").flatMap(h -> h.heartbeat()).isPresent(), Duration.ofSeconds(60), "the lab to settle");
+            Thread.sleep(5_000);
+            List<Incident> measured = new ArrayList<>();
+            for (int i = 1; i <= incidents; i++) {
+                int firingBefore = count(pages, "firing");
+                int resolvedBefore = count(pages, "resolved");
+                long t0 = System.currentTimeMillis();
+                FaultOutcome failed = lab.inject("disk-fail node-a /dev/sda");
+                if (!failed.applied()) {
+                    spec.commandLine().getErr().println("vigil bench page: the fault was not applied: " + failed.message());
+                    return 1;
+                }
+                waitFor(() -> count(pages, "firing") > firingBefore, WAIT, "the page of incident " + i);
+                long received = firstAfter(pages, "firing", firingBefore);
+                Optional<Alert> alert = waitForRecord(records, t0);
+                long cause = alert.flatMap(Alert::cause).map(c -> c.ts().toEpochMilli()).orElse(t0);
+                long sent = alert.map(a -> a.sentAt().toEpochMilli()).orElse(received);
+                measured.add(new Incident(received - t0, cause - t0, sent - cause, received - sent));
+                lab.inject("disk-replace node-a /dev/sda");
+                waitFor(() -> count(pages, "resolved") > resolvedBefore, WAIT, "the resolve of incident " + i);
+                Thread.sleep(1_000);
+                if (i % 5 == 0) {
+                    out.printf(Locale.ROOT, "  ... %d of %d%n", i, incidents);
+                    out.flush();
+                }
+            }
+            reading.set(false);
+            reader.join(5_000);
+            out.printf(Locale.ROOT, "  failure in events2 -> page at the receiver:  %s (target p99 < 1 s)%n", stats(measured, Incident::total));
+            out.printf(Locale.ROOT, "    probe to Kafka (the agent's event):      %s%n", stats(measured, Incident::probeToKafka));
+            out.printf(Locale.ROOT, "    Kafka to alert (the engine publishes):   %s%n", stats(measured, Incident::kafkaToAlert));
+            out.printf(Locale.ROOT, "    alert to receiver (the notifier):        %s%n", stats(measured, Incident::alertToReceiver));
+            out.flush();
+        } finally {
+            reading.set(false);
+            receiver.stop(0);
+            LabLog.deleteTree(dir);
+        }
+        return 0;
+    }
+
+    private static int count(List<Received> pages, String status) {
+        synchronized (pages) {
+            return (int) pages.stream().filter(p -> p.payload().path("status").asText().equals(status)
+                    && p.payload().path("groupLabels").path("alertname").asText().equals("DrbdLocalDiskLost")).count();
+        }
+    }
+
+    private static long firstAfter(List<Received> pages, String status, int skip) {
+        synchronized (pages) {
+            return pages.stream().filter(p -> p.payload().path("status").asText().equals(status)
+                    && p.payload().path("groupLabels").path("alertname").asText().equals("DrbdLocalDiskLost"))
+                    .skip(skip).findFirst().orElseThrow().atMillis();
+        }
+    }
+
+    private static Optional<Alert> waitForRecord(List<Alert> records, long t0) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 5_000;
+        while (System.currentTimeMillis() < deadline) {
+            synchronized (records) {
+                Optional<Alert> found = records.stream().filter(a -> a.state() == AlertState.FIRING && a.change() == AlertChange.STATE
+                        && a.cause().map(c -> c.ts().toEpochMilli() >= t0 - 50).orElse(false))
+                        .min((a, b) -> a.cause().get().ts().compareTo(b.cause().get().ts()));
+                if (found.isPresent()) {
+                    return found;
+                }
+            }
+            Thread.sleep(20);
+        }
+        return Optional.empty();
+    }
+
+    private static Thread alertReader(String bootstrap, List<Alert> records, AtomicBoolean reading) {
+        Thread t = new Thread(() -> {
+            Map<String, Object> props = new HashMap<>();
+            props.put("bootstrap.servers", bootstrap);
+            props.put("isolation.level", "read_committed");
+            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                List<TopicPartition> partitions = consumer.partitionsFor(Topics.ALERTS, Duration.ofSeconds(30)).stream()
+                        .map(p -> new TopicPartition(Topics.ALERTS, p.partition())).toList();
+                consumer.assign(partitions);
+                consumer.seekToBeginning(partitions);
+                while (reading.get()) {
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                        if (r.value() == null) {
+                            continue;
+                        }
+                        try {
+                            Alert a = WireCodec.decode(r.value(), Alert.class);
+                            if (a.rule().equals("DrbdLocalDiskLost")) {
+                                records.add(a);
+                            }
+                        } catch (DecodeException e) {
+                            // not ours to judge here
+                        }
+                    }
+                }
+            }
+        }, "bench-alert-reader");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private interface Check {
+        boolean holds() throws Exception;
+    }
+
+    private static void waitFor(Check check, Duration timeout, String what) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!check.holds()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("waited " + timeout.toSeconds() + " s for " + what + " in vain");
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    private static String stats(List<Incident> incidents, java.util.function.ToLongFunction<Incident> figure) {
+        List<Long> values = new ArrayList<>();
+        incidents.forEach(i -> values.add(figure.applyAsLong(i)));
+        return EngineBench.percentiles(values);
+    }
+
+}
