@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.events.EnvelopeCodec;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,6 +46,11 @@ class LabCommandTest {
         JsonNode degraded = find(firing, "DrbdDegraded", "node-b", "r0");
         assertEquals(1, degraded.get("inhibitedBy").size(), degraded.toString());
         assertTrue(find(firing, "DiskSmartFailing", "node-a", null).get("annotations").get("summary").asText().contains("/dev/sda"));
+        // and the notifier told the lab's screen receiver, without the muted one
+        List<String> told = new java.util.ArrayList<>();
+        summary.get("notifications").forEach(n -> told.add(n.get("text").asText()));
+        assertTrue(told.stream().anyMatch(t -> t.startsWith("[FIRING:2] critical pair-1: node-a lost the disk under r")), told.toString());
+        assertTrue(told.stream().noneMatch(t -> t.contains("DrbdDegraded")), "inhibited alerts page nobody: " + told);
     }
 
     private static JsonNode find(JsonNode alerts, String rule, String node, String resource) {

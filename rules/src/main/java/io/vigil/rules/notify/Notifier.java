@@ -1,9 +1,6 @@
 package io.vigil.rules.notify;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.vigil.events.Alert;
 import io.vigil.events.AlertChange;
 import io.vigil.events.AlertLabels;

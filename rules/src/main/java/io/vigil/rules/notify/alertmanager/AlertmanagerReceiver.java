@@ -22,12 +22,8 @@ import java.util.Map;
  * change and every lease renewal as it comes, not grouped, and pushes resolved alerts again for
  * a while, so an instance that missed one still hears it.
  */
-public final class AlertmanagerReceiver implements Receiver {
-    private final AlertmanagerSpec spec;
+public record AlertmanagerReceiver(AlertmanagerSpec spec) implements Receiver {
 
-    public AlertmanagerReceiver(AlertmanagerSpec spec) {
-        this.spec = spec;
-    }
 
     @Override
     public String name() {

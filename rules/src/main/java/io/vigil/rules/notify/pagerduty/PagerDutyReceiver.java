@@ -17,13 +17,9 @@ import java.util.Map;
  * per alert however often it is told. A 429 or 5xx is worth a retry (the notifier's backoff does
  * it); a 400 is not, and its body, which says what PagerDuty disliked, goes with the refusal.
  */
-public final class PagerDutyReceiver implements Receiver {
+public record PagerDutyReceiver(PagerDutySpec spec) implements Receiver {
     private static final int MAX_SUMMARY = 1024;
-    private final PagerDutySpec spec;
 
-    public PagerDutyReceiver(PagerDutySpec spec) {
-        this.spec = spec;
-    }
 
     @Override
     public String name() {

@@ -16,12 +16,8 @@ import java.util.Map;
  * A message for a Slack-compatible incoming webhook (Slack, Mattermost, Rocket.Chat take the same
  * JSON): a headline, and one attachment per alert, red while firing and green once resolved.
  */
-public final class SlackReceiver implements Receiver {
-    private final SlackSpec spec;
+public record SlackReceiver(SlackSpec spec) implements Receiver {
 
-    public SlackReceiver(SlackSpec spec) {
-        this.spec = spec;
-    }
 
     @Override
     public String name() {

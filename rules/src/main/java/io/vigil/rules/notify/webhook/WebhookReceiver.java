@@ -17,15 +17,11 @@ import java.util.Map;
  * (a ticket bridge, a chat bot, a script) works unchanged. {@code max_alerts} caps the alerts in
  * one message (the rest counted in {@code truncatedAlerts}), as Alertmanager's does.
  */
-public final class WebhookReceiver implements Receiver {
+public record WebhookReceiver(WebhookSpec spec) implements Receiver {
     /** What Alertmanager writes as the end of an alert that has not ended. */
     static final String NO_END = "0001-01-01T00:00:00Z";
 
-    private final WebhookSpec spec;
 
-    public WebhookReceiver(WebhookSpec spec) {
-        this.spec = spec;
-    }
 
     @Override
     public String name() {
