@@ -24,13 +24,21 @@ public final class HttpPost {
     }
 
     public static Outcome json(URI url, byte[] body, Map<String, String> headers, Duration timeout) throws InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(timeout)
-                .header("Content-Type", "application/json").header("User-Agent", "vigil")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        headers.forEach(request::header);
+        HttpRequest request;
+        try {
+            HttpRequest.Builder builder = HttpRequest.newBuilder(url).timeout(timeout)
+                    .header("Content-Type", "application/json").header("User-Agent", "vigil")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+            headers.forEach(builder::header);
+            request = builder.build();
+        } catch (IllegalArgumentException e) {
+            // the message may quote a header's value, a token: not repeated
+            return new Outcome.Refused("no request can be made to " + redacted(url) + " with headers " + headers.keySet()
+                    + ": the URL or a header value is not valid; check the receiver's secrets");
+        }
         HttpResponse<String> response;
         try {
-            response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
             return new Outcome.Retry("no answer from " + redacted(url) + ": " + e);
         }

@@ -29,13 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -66,12 +60,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Notifier implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Notifier.class);
-    static final Duration FIRST_RETRY = Duration.ofSeconds(1);
-    static final Duration MAX_RETRY = Duration.ofSeconds(30);
-    /** How long one delivery is retried before the group waits for its next turn. */
-    static final Duration DELIVERY_DEADLINE = Duration.ofMinutes(1);
-    private static final Duration RESOLVED_RESEND = Duration.ofMinutes(1);
     private static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
+    /** After the active loop fails (the broker gone, say): how long to wait before reading everything again. */
+    private static final Duration RECOVERY_PAUSE = Duration.ofSeconds(5);
 
     private final NotifyConfig config;
     private final Map<String, Object> kafka;
@@ -80,26 +71,48 @@ public final class Notifier implements AutoCloseable {
     private final Clock clock;
     private final RouteTree tree;
     private final ReceiverHealth health;
-    private final ExecutorService deliveries;
-    private final ConcurrentLinkedQueue<Runnable> completions = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicBoolean active = new AtomicBoolean();
     private final Thread thread;
     private final NotifierMetrics metrics;
 
     private KafkaConsumer<String, byte[]> lease;
-    private KafkaConsumer<String, byte[]> alerts;
-    private KafkaProducer<String, byte[]> producer;
-    private KafkaNotificationLog nflog;
-    private Dispatcher dispatcher;
-    private Settlement settlement = new Settlement();
-    private final Map<String, Map<String, ResolvedPush>> resolvedPushes = new HashMap<>();
-    private final Map<String, Alert> raisedSelfAlerts = new HashMap<>();
-    private Instant lastCommit = Instant.EPOCH;
-    private Instant lastHousekeeping = Instant.EPOCH;
     private volatile boolean assigned;
+    private volatile int groupsHeld;
+    private volatile int unsettledRecords;
 
-    private record ResolvedPush(Alert alert, Instant until, Instant next) {
+    /** What one spell as the active notifier holds; dropped whole when it ends. */
+    private Spell spell;
+
+    private final class Spell {
+        final KafkaProducer<String, byte[]> producer;
+        final KafkaNotificationLog nflog;
+        final KafkaConsumer<String, byte[]> alerts;
+        final Map<Integer, Long> committedAtStart = new HashMap<>();
+        final Dispatcher dispatcher = new Dispatcher();
+        final Settlement settlement = new Settlement();
+        final Deliveries deliveries = new Deliveries(receivers, health, metrics, clock);
+        final Map<String, AlertmanagerOutbox> outboxes = new LinkedHashMap<>();
+        final Map<String, Alert> raisedSelfAlerts = new HashMap<>();
+        Instant lastCommit = Instant.EPOCH;
+        Instant lastHousekeeping = Instant.EPOCH;
+
+        Spell(KafkaProducer<String, byte[]> producer, KafkaNotificationLog nflog, KafkaConsumer<String, byte[]> alerts) {
+            this.producer = producer;
+            this.nflog = nflog;
+            this.alerts = alerts;
+            for (ReceiverSpec spec : config.receivers()) {
+                if (spec instanceof AlertmanagerSpec) {
+                    outboxes.put(spec.name(), new AlertmanagerOutbox(spec.name(), config.resolvedResendFor()));
+                }
+            }
+        }
+
+        void close() {
+            deliveries.close();
+            alerts.close(Duration.ofSeconds(5));
+            producer.close(Duration.ofSeconds(5));
+        }
     }
 
     /**
@@ -115,12 +128,6 @@ public final class Notifier implements AutoCloseable {
         this.clock = clock;
         this.tree = new RouteTree(config.route());
         this.health = new ReceiverHealth(config.receiverFailingAfter());
-        AtomicInteger n = new AtomicInteger();
-        this.deliveries = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "vigil-delivery-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
         this.metrics = new NotifierMetrics(registry, receivers.keySet(), this);
         this.thread = new Thread(this::run, "vigil-notifier");
     }
@@ -154,19 +161,28 @@ public final class Notifier implements AutoCloseable {
                 public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                     if (!partitions.isEmpty()) {
                         assigned = true;
-                        lease.seekToBeginning(partitions);
                     }
                 }
             });
             while (running.get()) {
-                var leaseRecords = lease.poll(Duration.ofMillis(active.get() ? 0 : 200));
-                if (assigned && !active.get()) {
-                    becomeActive(leaseRecords);
-                } else if (!assigned && active.get()) {
-                    becomeStandby("the lease moved to another instance");
-                }
-                if (active.get()) {
-                    step();
+                // while active, the lease's poll only keeps its membership (and sees our own log entries)
+                lease.poll(Duration.ofMillis(active.get() ? 0 : 200));
+                try {
+                    if (assigned && !active.get()) {
+                        becomeActive();
+                    } else if (!assigned && active.get()) {
+                        becomeStandby("the lease moved to another instance");
+                    }
+                    if (active.get()) {
+                        step();
+                    }
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    log.error("the notifier failed: {}; it reads the notification log and vigil.alerts again in {} (nothing"
+                            + " delivered is told twice, nothing undelivered is lost)", e.toString(), DurationText.format(RECOVERY_PAUSE), e);
+                    becomeStandby("recovering from a failure");
+                    pause(RECOVERY_PAUSE);
                 }
             }
         } catch (WakeupException e) {
@@ -182,37 +198,48 @@ public final class Notifier implements AutoCloseable {
         }
     }
 
-    private void becomeActive(Iterable<ConsumerRecord<String, byte[]>> firstRecords) {
+    /**
+     * Reads the whole notification log, then rebuilds the groups from vigil.alerts (compacted: the
+     * newest state of every alert) up to the committed offsets, and reads on from there for real.
+     */
+    private void becomeActive() {
         Map<String, Object> producerProps = new HashMap<>(kafka);
         producerProps.putAll(Topics.producerGuarantees());
         producerProps.put("client.id", group + "-log");
-        producer = new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer());
-        nflog = new KafkaNotificationLog(Topics.NOTIFICATIONS, producer);
-        // the whole log, to its end, before anything is told
-        firstRecords.forEach(r -> nflog.load(r.key(), r.value()));
-        TopicPartition logPartition = new TopicPartition(Topics.NOTIFICATIONS, 0);
-        long end = lease.endOffsets(List.of(logPartition)).get(logPartition);
-        while (lease.position(logPartition) < end) {
-            lease.poll(Duration.ofMillis(200)).forEach(r -> nflog.load(r.key(), r.value()));
-        }
-        alerts = new KafkaConsumer<>(consumerProps(group + "-delivery", "alerts"), new StringDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions = alerts.partitionsFor(Topics.ALERTS, Duration.ofSeconds(30)).stream()
-                .map(p -> new TopicPartition(Topics.ALERTS, p.partition())).toList();
-        alerts.assign(partitions);
-        Map<TopicPartition, OffsetAndMetadata> committed = alerts.committed(Set.copyOf(partitions));
-        for (TopicPartition tp : partitions) {
-            OffsetAndMetadata at = committed.get(tp);
-            if (at == null) {
-                alerts.seekToBeginning(List.of(tp));
-            } else {
-                alerts.seek(tp, at.offset());
+        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer());
+        KafkaNotificationLog nflog = new KafkaNotificationLog(Topics.NOTIFICATIONS, producer);
+        KafkaConsumer<String, byte[]> alerts = null;
+        try {
+            TopicPartition logPartition = new TopicPartition(Topics.NOTIFICATIONS, 0);
+            lease.seekToBeginning(List.of(logPartition));
+            long end = lease.endOffsets(List.of(logPartition)).get(logPartition);
+            while (lease.position(logPartition) < end) {
+                lease.poll(Duration.ofMillis(200)).forEach(r -> nflog.load(r.key(), r.value()));
             }
+            alerts = new KafkaConsumer<>(consumerProps(group + "-delivery", "alerts"), new StringDeserializer(), new ByteArrayDeserializer());
+            List<TopicPartition> partitions = alerts.partitionsFor(Topics.ALERTS, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(Topics.ALERTS, p.partition())).toList();
+            alerts.assign(partitions);
+            Map<TopicPartition, OffsetAndMetadata> committed = alerts.committed(Set.copyOf(partitions));
+            alerts.seekToBeginning(partitions);
+            Spell s = new Spell(producer, nflog, alerts);
+            for (TopicPartition tp : partitions) {
+                OffsetAndMetadata at = committed.get(tp);
+                long from = at == null ? 0 : at.offset();
+                s.committedAtStart.put(tp.partition(), from);
+                s.settlement.startAt(tp.partition(), from);
+            }
+            spell = s;
+        } catch (RuntimeException e) {
+            if (alerts != null) {
+                alerts.close(Duration.ofSeconds(5));
+            }
+            producer.close(Duration.ofSeconds(5));
+            throw e;
         }
-        dispatcher = new Dispatcher(tree);
-        settlement = new Settlement();
         active.set(true);
-        log.info("notifier active: {} notification log entries read; {} receivers; reading {} from the last delivered offsets",
-                nflog.size(), receivers.size(), Topics.ALERTS);
+        log.info("notifier active: {} notification log entries read; {} receivers; groups rebuilt from {}, notifying from its"
+                + " last delivered offsets", nflog.size(), receivers.size(), Topics.ALERTS);
     }
 
     private void becomeStandby(String why) {
@@ -220,17 +247,13 @@ public final class Notifier implements AutoCloseable {
             return;
         }
         log.info("notifier standing by: {}", why);
-        if (alerts != null) {
-            alerts.close(Duration.ofSeconds(5));
-            alerts = null;
+        Spell s = spell;
+        spell = null;
+        groupsHeld = 0;
+        unsettledRecords = 0;
+        if (s != null) {
+            s.close();
         }
-        if (producer != null) {
-            producer.close(Duration.ofSeconds(5));
-            producer = null;
-        }
-        dispatcher = null;
-        resolvedPushes.clear();
-        completions.clear();
     }
 
     private Map<String, Object> consumerProps(String groupId, String purpose) {
@@ -249,229 +272,168 @@ public final class Notifier implements AutoCloseable {
 
     /** One turn of the active notifier's loop. */
     private void step() {
-        for (ConsumerRecord<String, byte[]> record : alerts.poll(Duration.ofMillis(100))) {
-            take(record);
+        Spell s = spell;
+        for (ConsumerRecord<String, byte[]> record : s.alerts.poll(Duration.ofMillis(100))) {
+            take(s, record);
         }
+        s.deliveries.runCompleted();
         Instant now = clock.instant();
-        for (Runnable done = completions.poll(); done != null; done = completions.poll()) {
-            done.run();
+        for (Flush flush : s.dispatcher.due(now)) {
+            notify(s, flush, now);
         }
-        for (Flush flush : dispatcher.due(now)) {
-            notify(flush, now);
+        for (AlertmanagerOutbox outbox : s.outboxes.values()) {
+            outbox.due(now).ifPresent(batch -> push(s, outbox, batch));
         }
-        pushResolvedAgain(now);
-        if (Duration.between(lastHousekeeping, now).compareTo(Duration.ofSeconds(1)) >= 0) {
-            lastHousekeeping = now;
-            announceFailingReceivers(now);
-            nflog.expire(now);
+        if (Duration.between(s.lastHousekeeping, now).compareTo(Duration.ofSeconds(1)) >= 0) {
+            s.lastHousekeeping = now;
+            announceFailingReceivers(s, now);
+            s.nflog.expire(now);
         }
-        if (Duration.between(lastCommit, now).compareTo(COMMIT_INTERVAL) >= 0) {
-            lastCommit = now;
-            commit();
+        if (Duration.between(s.lastCommit, now).compareTo(COMMIT_INTERVAL) >= 0) {
+            s.lastCommit = now;
+            commit(s);
         }
+        groupsHeld = s.dispatcher.groups();
+        unsettledRecords = s.settlement.waiting();
     }
 
-    private void take(ConsumerRecord<String, byte[]> record) {
+    private void take(Spell s, ConsumerRecord<String, byte[]> record) {
         RecordPosition position = new RecordPosition(record.partition(), record.offset());
+        // before the committed offset: told already, read again only to rebuild the groups
+        boolean told = record.offset() < s.committedAtStart.getOrDefault(record.partition(), 0L);
         if (record.value() == null) {
-            // the engine forgot an alert; groups let go of theirs once they have told what they must
-            settlement.read(position, 0);
+            // the engine forgot an alert; its groups let go of it once they have told what they must
+            if (!told) {
+                s.settlement.read(position, 0);
+            }
             return;
         }
         Alert alert;
         try {
             alert = WireCodec.decode(record.value(), Alert.class);
         } catch (DecodeException e) {
-            log.warn("{}-{}@{} is not an alert the notifier can read, skipped: {}", record.topic(), record.partition(),
-                    record.offset(), e.getMessage());
-            settlement.read(position, 0);
+            if (!told) {
+                log.warn("{}-{}@{} is not an alert the notifier can read, skipped: {}", record.topic(), record.partition(),
+                        record.offset(), e.getMessage());
+                s.settlement.read(position, 0);
+            }
+            return;
+        }
+        Instant now = clock.instant();
+        if (told) {
+            for (RouteTree.Route route : tree.match(alert.labels())) {
+                if (!s.outboxes.containsKey(route.spec().receiver())) {
+                    s.dispatcher.accept(alert, route, Optional.empty(), now);
+                }
+            }
             return;
         }
         metrics.read(alert);
         int waits = 0;
+        List<RecordPosition> done = new ArrayList<>();
         for (RouteTree.Route route : tree.match(alert.labels())) {
-            ReceiverSpec spec = config.receiver(route.spec().receiver()).orElseThrow();
-            if (spec instanceof AlertmanagerSpec) {
-                if (pushToAlertmanager(spec.name(), alert, position)) {
+            AlertmanagerOutbox outbox = s.outboxes.get(route.spec().receiver());
+            if (outbox != null) {
+                // muted alerts are not pushed: Alertmanager lets its copy lapse at its endsAt
+                if ((alert.state() == AlertState.FIRING && !alert.suppressed()) || alert.state() == AlertState.RESOLVED) {
+                    outbox.offer(alert, position, now).ifPresent(done::add);
                     waits++;
                 }
-            } else if (dispatcher.accept(alert, position, clock.instant())) {
-                waits++;
+            } else {
+                Dispatcher.Accepted accepted = s.dispatcher.accept(alert, route, Optional.of(position), now);
+                done.addAll(accepted.superseded());
+                waits += accepted.joined() ? 1 : 0;
             }
         }
-        settlement.read(position, waits);
+        s.settlement.read(position, waits);
+        done.forEach(s.settlement::settle);
     }
 
-    /** Alertmanager hears every change and every renewed lease of what is not muted, at once. */
-    private boolean pushToAlertmanager(String receiver, Alert alert, RecordPosition position) {
-        if (alert.state() == AlertState.PENDING || alert.state() == AlertState.INACTIVE || alert.suppressed()) {
-            return false;
-        }
-        if (alert.state() == AlertState.RESOLVED) {
-            Instant now = clock.instant();
-            resolvedPushes.computeIfAbsent(receiver, r -> new LinkedHashMap<>())
-                    .put(alert.fingerprint(), new ResolvedPush(alert, now.plus(config.resolvedResendFor()), now.plus(RESOLVED_RESEND)));
-        } else {
-            Map<String, ResolvedPush> pushes = resolvedPushes.get(receiver);
-            if (pushes != null) {
-                pushes.remove(alert.fingerprint());
-            }
-        }
-        Notification n = new Notification(receiver, "alertmanager/" + alert.fingerprint(), Map.of(),
-                alert.state() == AlertState.FIRING ? List.of(alert) : List.of(), alert.state() == AlertState.RESOLVED ? List.of(alert) : List.of(),
-                config.externalUrl());
-        deliver(n, List.of(alert), outcome -> settlement.settle(position));
-        return true;
+    private void push(Spell s, AlertmanagerOutbox outbox, AlertmanagerOutbox.Batch batch) {
+        List<Alert> alerts = batch.alerts();
+        List<Alert> firing = alerts.stream().filter(a -> a.state() == AlertState.FIRING).toList();
+        List<Alert> resolved = alerts.stream().filter(a -> a.state() == AlertState.RESOLVED).toList();
+        Notification n = new Notification(batch.receiver(), "alertmanager", Map.of(), firing, resolved, config.externalUrl());
+        s.deliveries.deliver(n, alerts, false, outcome -> outbox.done(batch, outcome, clock.instant()).forEach(s.settlement::settle));
     }
 
-    private void pushResolvedAgain(Instant now) {
-        resolvedPushes.forEach((receiver, pushes) -> {
-            pushes.entrySet().removeIf(e -> !e.getValue().until().isAfter(now));
-            List<Alert> due = new ArrayList<>();
-            pushes.replaceAll((fp, push) -> {
-                if (!push.next().isAfter(now)) {
-                    due.add(push.alert());
-                    return new ResolvedPush(push.alert(), push.until(), now.plus(RESOLVED_RESEND));
-                }
-                return push;
-            });
-            if (!due.isEmpty()) {
-                deliver(new Notification(receiver, "alertmanager/resolved", Map.of(), List.of(), due, config.externalUrl()), due, o -> { });
-            }
-        });
-    }
-
-    /** A group's turn: muted alerts left out, and told only what the receiver has not been told yet. */
-    private void notify(Flush flush, Instant now) {
+    /**
+     * A group's turn: told only what the receiver has not been told yet, muted alerts left out.
+     * A muted alert the receiver was told fires still counts as told, so that it neither looks
+     * resolved now nor new when it is unmuted.
+     */
+    private void notify(Spell s, Flush flush, Instant now) {
         ReceiverSpec spec = config.receiver(flush.receiver()).orElseThrow();
         String groupKey = flush.key().toString();
-        Optional<LogEntry> last = nflog.get(spec.name(), groupKey);
+        Optional<LogEntry> last = s.nflog.get(spec.name(), groupKey);
+        Set<String> toldFiring = last.map(LogEntry::firing).orElse(Set.of());
         List<Alert> firing = flush.alerts().stream().filter(a -> a.state() == AlertState.FIRING && !a.suppressed()).toList();
+        Set<String> firingKeys = fingerprints(firing);
+        flush.alerts().stream().filter(a -> a.state() == AlertState.FIRING && a.suppressed() && toldFiring.contains(a.fingerprint()))
+                .forEach(a -> firingKeys.add(a.fingerprint()));
         Set<String> told = last.map(e -> union(e.firing(), e.resolved())).orElse(Set.of());
         List<Alert> resolved = flush.alerts().stream().filter(a -> a.state() == AlertState.RESOLVED && told.contains(a.fingerprint())).toList();
-        Set<String> firingKeys = fingerprints(firing);
         Set<String> resolvedKeys = fingerprints(resolved);
         if (!LogEntry.needsUpdate(last, firingKeys, resolvedKeys, spec.sendResolved(), flush.repeatInterval(), now)) {
-            finish(flush, true);
+            finish(s, flush, true);
             return;
         }
         Notification n = new Notification(spec.name(), groupKey, flush.key().labels(), firing,
                 spec.sendResolved() ? resolved : List.of(), config.externalUrl());
         if (n.firing().isEmpty() && n.resolved().isEmpty()) {
-            // all resolved, and this receiver is not told of resolves: the log still learns it
-            nflog.record(spec.name(), groupKey, new LogEntry(firingKeys, resolvedKeys, now));
-            finish(flush, true);
+            if (firingKeys.isEmpty()) {
+                // all resolved, and this receiver is not told of resolves: the log still learns it,
+                // so that the next time they fire is news
+                s.nflog.record(spec.name(), groupKey, new LogEntry(firingKeys, resolvedKeys, now));
+            }
+            finish(s, flush, true);
             return;
         }
-        deliver(n, n.all(), outcome -> {
+        s.deliveries.deliver(n, n.all(), true, outcome -> {
             boolean done = !(outcome instanceof Outcome.Retry);
             if (done) {
-                nflog.record(spec.name(), groupKey, new LogEntry(firingKeys, resolvedKeys, clock.instant()));
+                s.nflog.record(spec.name(), groupKey, new LogEntry(firingKeys, resolvedKeys, clock.instant()));
             }
-            finish(flush, done);
+            finish(s, flush, done);
         });
     }
 
-    private void finish(Flush flush, boolean delivered) {
-        dispatcher.done(flush, delivered);
-        if (delivered) {
-            flush.records().forEach(settlement::settle);
-        }
-    }
-
-    /** Delivers on a delivery thread, retrying with backoff; {@code then} runs on the notifier's thread. */
-    private void deliver(Notification n, List<Alert> alertsCarried, Consumer<Outcome> then) {
-        Receiver receiver = receivers.get(n.receiver());
-        Instant started = clock.instant();
-        deliveries.submit(() -> {
-            Outcome outcome = attempt(receiver, n);
-            Instant ended = clock.instant();
-            completions.add(() -> {
-                if (outcome instanceof Outcome.Delivered d) {
-                    health.delivered(n.receiver());
-                    metrics.delivered(n.receiver(), Duration.between(started, ended), alertsCarried, ended);
-                    log.info("notified {}: {} ({} firing, {} resolved): {}", n.receiver(), Headline.of(n), n.firing().size(),
-                            n.resolved().size(), d.answer());
-                } else if (outcome instanceof Outcome.Refused r) {
-                    health.failed(n.receiver(), r.why(), ended);
-                    metrics.failed(n.receiver(), "refused");
-                    log.error("{} refused a notification and it is not retried: {} (fix the receiver's config; the group {} is"
-                            + " marked told)", n.receiver(), r.why(), n.groupKey());
-                } else if (outcome instanceof Outcome.Retry r) {
-                    health.failed(n.receiver(), r.why(), ended);
-                    metrics.failed(n.receiver(), "unreachable");
-                    log.warn("{} could not be notified within {}: {}; tried again at the group's next turn", n.receiver(),
-                            DurationText.format(DELIVERY_DEADLINE), r.why());
-                }
-                then.accept(outcome);
-            });
-            return null;
-        });
-    }
-
-    private Outcome attempt(Receiver receiver, Notification n) {
-        Duration backoff = FIRST_RETRY;
-        Instant deadline = clock.instant().plus(DELIVERY_DEADLINE);
-        while (true) {
-            Outcome outcome;
-            try {
-                outcome = receiver.deliver(n);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return new Outcome.Retry("interrupted");
-            } catch (RuntimeException e) {
-                outcome = new Outcome.Retry(receiver.name() + " failed: " + e);
-            }
-            metrics.attempt(receiver.name(), outcome);
-            if (outcome instanceof Outcome.Retry r) {
-                // the receiver's health is known at once, not when the retries are over
-                Instant at = clock.instant();
-                completions.add(() -> health.failed(receiver.name(), r.why(), at));
-            }
-            if (!(outcome instanceof Outcome.Retry) || !running.get() || clock.instant().plus(backoff).isAfter(deadline)) {
-                return outcome;
-            }
-            try {
-                Thread.sleep(backoff.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return outcome;
-            }
-            backoff = backoff.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : backoff.multipliedBy(2);
-        }
+    private static void finish(Spell s, Flush flush, boolean delivered) {
+        s.dispatcher.done(flush, delivered).forEach(s.settlement::settle);
     }
 
     /**
      * A receiver failing for {@code receiver_failing_after} is announced, once, through every
      * receiver that works, and its recovery too: the notifier's own alert, VigilReceiverFailing.
      */
-    private void announceFailingReceivers(Instant now) {
+    private void announceFailingReceivers(Spell s, Instant now) {
         for (String name : receivers.keySet()) {
             Optional<ReceiverHealth.Failing> failing = health.longFailing(name, now);
-            Alert raised = raisedSelfAlerts.get(name);
+            Alert raised = s.raisedSelfAlerts.get(name);
             if (failing.isPresent() && raised == null) {
                 Alert alert = selfAlert(name, failing.get(), now, AlertState.FIRING, 1);
-                raisedSelfAlerts.put(name, alert);
+                s.raisedSelfAlerts.put(name, alert);
                 log.error("receiver {} has failed since {}: {}; telling the other receivers", name, failing.get().since(),
                         failing.get().lastError());
-                tellOthers(name, alert);
+                tellOthers(s, name, alert);
             } else if (failing.isEmpty() && raised != null && health.up(name)) {
-                raisedSelfAlerts.remove(name);
+                s.raisedSelfAlerts.remove(name);
                 Alert resolved = selfAlert(name, new ReceiverHealth.Failing(raised.activeAt(), ""), now, AlertState.RESOLVED, 2);
                 log.info("receiver {} delivers again; telling the other receivers", name);
-                tellOthers(name, resolved);
+                tellOthers(s, name, resolved);
             }
         }
     }
 
-    private void tellOthers(String failing, Alert alert) {
+    private void tellOthers(Spell s, String failing, Alert alert) {
         for (String other : receivers.keySet()) {
             if (other.equals(failing) || !health.up(other)) {
                 continue;
             }
             boolean firing = alert.state() == AlertState.FIRING;
-            deliver(new Notification(other, "vigil-notifier/" + failing, Map.of("receiver", failing),
-                    firing ? List.of(alert) : List.of(), firing ? List.of() : List.of(alert), config.externalUrl()), List.of(alert), o -> { });
+            s.deliveries.deliver(new Notification(other, "vigil-notifier/" + failing, Map.of("receiver", failing),
+                    firing ? List.of(alert) : List.of(), firing ? List.of() : List.of(alert), config.externalUrl()),
+                    List.of(alert), true, o -> { });
         }
     }
 
@@ -488,32 +450,40 @@ public final class Notifier implements AutoCloseable {
                 List.of(), List.of(), Optional.empty());
     }
 
-    private void commit() {
+    private static void commit(Spell s) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        settlement.committable().forEach((p, o) -> offsets.put(new TopicPartition(Topics.ALERTS, p), new OffsetAndMetadata(o)));
+        s.settlement.committable().forEach((p, o) -> offsets.put(new TopicPartition(Topics.ALERTS, p), new OffsetAndMetadata(o)));
         if (!offsets.isEmpty()) {
-            producer.flush();
-            alerts.commitSync(offsets, Duration.ofSeconds(10));
+            // the log entries of what was delivered are on the broker before the records they cover are committed
+            s.producer.flush();
+            s.alerts.commitSync(offsets, Duration.ofSeconds(10));
         }
     }
 
     int groups() {
-        Dispatcher d = dispatcher;
-        return d == null ? 0 : d.groups();
+        return groupsHeld;
     }
 
     int unsettled() {
-        return settlement.waiting();
+        return unsettledRecords;
     }
 
     private static Set<String> fingerprints(List<Alert> alerts) {
-        return alerts.stream().map(Alert::fingerprint).collect(Collectors.toSet());
+        return alerts.stream().map(Alert::fingerprint).collect(Collectors.toCollection(HashSet::new));
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {
         Set<String> u = new HashSet<>(a);
         u.addAll(b);
         return u;
+    }
+
+    private static void pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
@@ -524,12 +494,6 @@ public final class Notifier implements AutoCloseable {
         }
         try {
             thread.join(15_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        deliveries.shutdownNow();
-        try {
-            deliveries.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

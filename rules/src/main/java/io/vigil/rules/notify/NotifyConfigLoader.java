@@ -108,11 +108,11 @@ public final class NotifyConfigLoader {
                 if (urls.isEmpty()) {
                     c.problem(c.mapping().line(), c.path("urls"), "list every Alertmanager instance (urls: [http://am-1:9093, http://am-2:9093])");
                 }
-                yield new AlertmanagerSpec(n, urls, secret(c, "bearer_token", dir, env, false), timeout);
+                yield new AlertmanagerSpec(n, urls, secret(c, "bearer_token", dir, env, false, SecretShape.TOKEN), timeout);
             }
             case "pagerduty" -> {
                 URI url = c.optional("url", PagerDutySpec.EVENTS_V2, NotifyConfigLoader::uri);
-                Optional<Secret> key = secret(c, "routing_key", dir, env, true);
+                Optional<Secret> key = secret(c, "routing_key", dir, env, true, SecretShape.TOKEN);
                 yield key.map(k -> (ReceiverSpec) new PagerDutySpec(n, k, url, sendResolved, timeout)).orElse(null);
             }
             case "email" -> {
@@ -152,11 +152,11 @@ public final class NotifyConfigLoader {
             case "webhook" -> {
                 Optional<URI> url = c.required("url", "where to POST, e.g. http://127.0.0.1:5001/alerts", NotifyConfigLoader::uri);
                 int maxAlerts = c.optional("max_alerts", 0, t -> Integer.parseInt(t.strip()));
-                Optional<Secret> token = secret(c, "bearer_token", dir, env, false);
+                Optional<Secret> token = secret(c, "bearer_token", dir, env, false, SecretShape.TOKEN);
                 yield url.map(u -> (ReceiverSpec) new WebhookSpec(n, u, token, maxAlerts, sendResolved, timeout)).orElse(null);
             }
             case "slack" -> {
-                Optional<Secret> url = secret(c, "url", dir, env, true);
+                Optional<Secret> url = secret(c, "url", dir, env, true, SecretShape.URL);
                 Optional<String> channel = c.read("channel", t -> t);
                 yield url.map(u -> (ReceiverSpec) new SlackSpec(n, u, channel, sendResolved, timeout)).orElse(null);
             }
@@ -225,6 +225,32 @@ public final class NotifyConfigLoader {
 
     /** {@code KEY_file: PATH} or {@code KEY_env: VAR}; a plain {@code KEY:} is refused, as is a secret from nowhere when required. */
     static Optional<Secret> secret(ConfigSection c, String key, Path dir, Map<String, String> env, boolean required) {
+        return secret(c, key, dir, env, required, SecretShape.ANY);
+    }
+
+    /** What a secret must look like to be usable; the problem never shows the secret. */
+    enum SecretShape {
+        ANY, TOKEN, URL;
+
+        Optional<String> problem(String value) {
+            return switch (this) {
+                case ANY -> Optional.empty();
+                case TOKEN -> value.chars().allMatch(ch -> ch > 0x20 && ch < 0x7f) ? Optional.empty()
+                        : Optional.of("holds characters an HTTP header cannot carry (spaces, line breaks or non-ASCII);"
+                        + " it should hold only the token");
+                case URL -> {
+                    try {
+                        uri(value);
+                        yield Optional.empty();
+                    } catch (IllegalArgumentException e) {
+                        yield Optional.of("does not hold an http(s) URL (not shown here: it is a secret)");
+                    }
+                }
+            };
+        }
+    }
+
+    static Optional<Secret> secret(ConfigSection c, String key, Path dir, Map<String, String> env, boolean required, SecretShape shape) {
         c.entry(key).ifPresent(e -> c.problem(e.keyLine(), c.path(key), "a secret is not written in the config (it ends up in"
                 + " backups, diffs and tickets): put it in a file (" + key + "_file: PATH) or the environment (" + key + "_env: VAR)"));
         Optional<Scalar> file = c.scalar(key + "_file");
@@ -241,6 +267,11 @@ public final class NotifyConfigLoader {
                     c.problem(file.get().line(), c.path(key + "_file"), path + " is empty");
                     return Optional.empty();
                 }
+                Optional<String> problem = shape.problem(value);
+                if (problem.isPresent()) {
+                    c.problem(file.get().line(), c.path(key + "_file"), path + " " + problem.get());
+                    return Optional.empty();
+                }
                 return Optional.of(new Secret(value, path.toString()));
             } catch (IOException e) {
                 c.problem(file.get().line(), c.path(key + "_file"), path + " cannot be read (" + e.getClass().getSimpleName()
@@ -252,6 +283,11 @@ public final class NotifyConfigLoader {
             String value = env.get(var.get().text());
             if (value == null || value.isBlank()) {
                 c.problem(var.get().line(), c.path(key + "_env"), "the environment variable " + var.get().text() + " is not set");
+                return Optional.empty();
+            }
+            Optional<String> problem = shape.problem(value.strip());
+            if (problem.isPresent()) {
+                c.problem(var.get().line(), c.path(key + "_env"), "the environment variable " + var.get().text() + " " + problem.get());
                 return Optional.empty();
             }
             return Optional.of(new Secret(value.strip(), "$" + var.get().text()));

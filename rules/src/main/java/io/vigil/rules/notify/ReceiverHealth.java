@@ -2,7 +2,7 @@ package io.vigil.rules.notify;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -15,7 +15,8 @@ final class ReceiverHealth {
     }
 
     private final Duration failingAfter;
-    private final Map<String, Failing> failing = new HashMap<>();
+    /** Concurrent: the metrics scrape reads it while the notifier's thread writes it. */
+    private final Map<String, Failing> failing = new ConcurrentHashMap<>();
 
     ReceiverHealth(Duration failingAfter) {
         this.failingAfter = failingAfter;

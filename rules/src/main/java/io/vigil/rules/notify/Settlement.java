@@ -14,17 +14,20 @@ final class Settlement {
     private final Map<Integer, TreeMap<Long, Integer>> waiting = new HashMap<>();
     private final Map<Integer, Long> next = new HashMap<>();
 
+    /**
+     * Where a partition's reading starts (its committed offset): records before it, read again
+     * only to rebuild the groups, never move the commit back.
+     */
+    void startAt(int partition, long offset) {
+        next.merge(partition, offset, Math::max);
+    }
+
     /** A record was read; it waits for {@code deliveries} (0: done at once). */
     void read(RecordPosition p, int deliveries) {
         next.merge(p.partition(), p.offset() + 1, Math::max);
         if (deliveries > 0) {
             waiting.computeIfAbsent(p.partition(), k -> new TreeMap<>()).merge(p.offset(), deliveries, Integer::sum);
         }
-    }
-
-    /** One more delivery the record waits for. */
-    void expect(RecordPosition p) {
-        waiting.computeIfAbsent(p.partition(), k -> new TreeMap<>()).merge(p.offset(), 1, Integer::sum);
     }
 
     /** One of the record's deliveries is done. */
@@ -48,10 +51,5 @@ final class Settlement {
 
     int waiting() {
         return waiting.values().stream().mapToInt(TreeMap::size).sum();
-    }
-
-    void clear() {
-        waiting.clear();
-        next.clear();
     }
 }

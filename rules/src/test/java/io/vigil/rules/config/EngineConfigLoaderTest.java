@@ -90,6 +90,30 @@ class EngineConfigLoaderTest {
     }
 
     @Test
+    void aSecretThatCannotWorkIsRefusedWithoutBeingShown(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("slack.url"), "hooks.example/T0/B0/xoxb-private");
+        ConfigException e = assertThrows(ConfigException.class, () -> EngineConfigLoader.parse("engine.yaml", """
+                kafka: {bootstrap.servers: k:9092}
+                rules: [r]
+                notify:
+                  receivers:
+                    - name: tickets
+                      webhook: {url: "http://127.0.0.1:5001/", bearer_token_env: TOKEN}
+                    - name: chat
+                      slack: {url_file: slack.url}
+                  route: {receiver: tickets}
+                """, dir, Map.of("TOKEN", "abc def-private")));
+        String m = e.getMessage();
+        for (String expected : List.of(
+                "engine.yaml:6: notify.receivers[0].webhook.bearer_token_env: the environment variable TOKEN holds characters an HTTP"
+                        + " header cannot carry",
+                "engine.yaml:8: notify.receivers[1].slack.url_file: " + dir.resolve("slack.url") + " does not hold an http(s) URL")) {
+            assertTrue(m.lines().anyMatch(l -> l.startsWith(expected)), () -> "missing: " + expected + "\nin:\n" + m);
+        }
+        assertTrue(!m.contains("private"), "no secret in the message: " + m);
+    }
+
+    @Test
     void relativePathsAreTakenFromTheFilesDirectory() throws Exception {
         EngineConfig c = EngineConfigLoader.parse("engine.yaml", "kafka: {bootstrap.servers: k:9092}\nrules: [rules]\nstate_dir: state\n",
                 Path.of("/etc/vigil"));

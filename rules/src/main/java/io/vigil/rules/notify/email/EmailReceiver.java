@@ -3,6 +3,7 @@ package io.vigil.rules.notify.email;
 import io.vigil.rules.notify.Notification;
 import io.vigil.rules.notify.Receiver;
 import io.vigil.rules.notify.ReceiverSpec.EmailSpec;
+import jakarta.mail.Address;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
@@ -21,10 +22,12 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.Properties;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 
@@ -51,6 +54,8 @@ public final class EmailReceiver implements Receiver {
         p.put("mail.smtp.starttls.required", String.valueOf(spec.starttls().equals("required")));
         p.put("mail.smtp.ssl.checkserveridentity", "true");
         p.put("mail.smtp.auth", String.valueOf(spec.username().isPresent()));
+        // one mistyped address must not keep the mail from the others
+        p.put("mail.smtp.sendpartial", "true");
         spec.caFile().ifPresent(ca -> p.put("mail.smtp.ssl.socketFactory", trusting(ca).getSocketFactory()));
         this.session = Session.getInstance(p);
     }
@@ -95,23 +100,62 @@ public final class EmailReceiver implements Receiver {
             MimeBodyPart html = new MimeBodyPart();
             html.setText(mail.html(), StandardCharsets.UTF_8.name(), "html");
             message.setContent(new MimeMultipart("alternative", text, html));
-            try (Transport transport = session.getTransport("smtp")) {
+            Transport transport = session.getTransport("smtp");
+            try {
                 transport.connect(spec.host(), spec.port(), spec.username().orElse(null),
                         spec.password().map(s -> s.reveal()).orElse(null));
                 transport.sendMessage(message, message.getAllRecipients());
                 return new Outcome.Delivered(((SMTPTransport) transport).getLastServerResponse().strip());
+            } finally {
+                closeQuietly(transport);
             }
         } catch (AuthenticationFailedException e) {
             return new Outcome.Refused(spec.host() + ":" + spec.port() + " refused the credentials of " + spec.username().orElse("")
                     + ": " + e.getMessage());
-        } catch (SMTPSendFailedException e) {
-            String why = spec.host() + " answered " + e.getReturnCode() + " " + e.getMessage();
-            return e.getReturnCode() >= 400 && e.getReturnCode() < 500 ? new Outcome.Retry(why) : new Outcome.Refused(why);
         } catch (SendFailedException e) {
-            return new Outcome.Refused(spec.host() + " refused the recipients: " + e.getMessage());
+            return sendFailed(e);
         } catch (MessagingException e) {
             return new Outcome.Retry("mail to " + spec.host() + ":" + spec.port() + " failed: " + e.getMessage()
                     + (e.getCause() == null ? "" : " (" + e.getCause() + ")"));
+        }
+    }
+
+    /**
+     * The server refused the mail or some recipients. When others took the mail it counts as delivered (a retry would
+     * mail them twice) and the answer names who did not get it; when nobody took it, a server that
+     * said "later" (4xx) is tried again and one that said "never" is not.
+     */
+    private Outcome sendFailed(SendFailedException e) {
+        Address[] sent = e.getValidSentAddresses();
+        Address[] refused = e.getInvalidAddresses() == null ? new Address[0] : e.getInvalidAddresses();
+        String who = spec.host() + " refused " + Arrays.toString(refused) + ": " + e.getMessage().strip();
+        if (sent != null && sent.length > 0) {
+            return new Outcome.Delivered("to " + Arrays.toString(sent) + " only; " + who);
+        }
+        if (e instanceof SMTPSendFailedException whole) {
+            // the mail itself, not a recipient, was refused (MAIL FROM or DATA)
+            String why = spec.host() + " answered " + whole.getReturnCode() + " " + whole.getMessage().strip();
+            return whole.getReturnCode() >= 400 && whole.getReturnCode() < 500 ? new Outcome.Retry(why) : new Outcome.Refused(why);
+        }
+        boolean onlyLater = false;
+        for (Exception next = e.getNextException(); next != null;
+             next = next instanceof MessagingException m ? m.getNextException() : null) {
+            if (next instanceof SMTPAddressFailedException failed) {
+                if (failed.getReturnCode() < 400 || failed.getReturnCode() >= 500) {
+                    return new Outcome.Refused(who);
+                }
+                onlyLater = true;
+            }
+        }
+        return onlyLater ? new Outcome.Retry(who) : new Outcome.Refused(who);
+    }
+
+    /** The mail is delivered once the server took it; a failure to say goodbye changes nothing. */
+    private static void closeQuietly(Transport transport) {
+        try {
+            transport.close();
+        } catch (MessagingException ignored) {
+            // the server may drop the connection after QUIT
         }
     }
 }

@@ -54,7 +54,7 @@ public record WebhookReceiver(WebhookSpec spec) implements Receiver {
             alert.put("status", a.state() == AlertState.RESOLVED ? "resolved" : "firing");
             alert.set("labels", WireCodec.json().valueToTree(a.labels()));
             alert.set("annotations", WireCodec.json().valueToTree(a.annotations()));
-            alert.put("startsAt", a.activeAt().toString());
+            alert.put("startsAt", a.firedAt().orElse(a.activeAt()).toString());
             alert.put("endsAt", a.state() == AlertState.RESOLVED ? a.resolvedAt().orElse(a.endsAt()).toString() : NO_END);
             alert.put("generatorURL", n.externalUrl() + "/api/alerts");
             alert.put("fingerprint", a.fingerprint());

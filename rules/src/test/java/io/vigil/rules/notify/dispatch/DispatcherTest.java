@@ -40,11 +40,23 @@ class DispatcherTest {
         return tree.match(labels).stream().map(r -> r.spec().receiver()).toList();
     }
 
+    private static final RouteTree TREE = new RouteTree(ROOT);
+
+    private static RouteTree.Route routeOf(Alert alert) {
+        List<RouteTree.Route> routes = TREE.match(alert.labels());
+        assertEquals(1, routes.size(), "one route: " + routes);
+        return routes.get(0);
+    }
+
+    private static Dispatcher.Accepted accept(Dispatcher d, Alert alert, long offset, Instant now) {
+        return d.accept(alert, routeOf(alert), Optional.of(new RecordPosition(0, offset)), now);
+    }
+
     @Test
     void aGroupWaitsThenNotifiesEveryIntervalAndLetsResolvedAlertsGoOnceTold() {
-        Dispatcher d = new Dispatcher(new RouteTree(ROOT));
+        Dispatcher d = new Dispatcher();
         Alert warn = Alerts.of("VgNearlyFull", "node-a", "warning", AlertState.FIRING, Map.of("vg", "vg0"));
-        assertTrue(d.accept(warn, new RecordPosition(0, 1), T));
+        assertEquals(new Dispatcher.Accepted(true, List.of()), accept(d, warn, 1, T));
         assertEquals(List.of(), d.due(T.plusSeconds(29)), "group_wait");
         List<Flush> first = d.due(T.plusSeconds(30));
         assertEquals(1, first.size());
@@ -52,29 +64,58 @@ class DispatcherTest {
         assertEquals(Map.of("cluster", "pair-1", "alertname", "VgNearlyFull"), first.get(0).key().labels());
         assertEquals(Set.of(new RecordPosition(0, 1)), first.get(0).records());
         assertEquals(List.of(), d.due(T.plusSeconds(31)), "in flight");
-        d.done(first.get(0), true);
-        assertEquals(Set.of(), d.unsettled());
+        assertEquals(Set.of(new RecordPosition(0, 1)), d.done(first.get(0), true), "delivered: its record is done");
         Alert ended = Alerts.of("VgNearlyFull", "node-a", "warning", AlertState.RESOLVED, Map.of("vg", "vg0"));
-        assertTrue(d.accept(ended, new RecordPosition(0, 2), T.plusSeconds(60)));
+        assertTrue(accept(d, ended, 2, T.plusSeconds(60)).joined());
         assertEquals(List.of(), d.due(T.plusSeconds(329)), "group_interval");
         Flush second = d.due(T.plusSeconds(330)).get(0);
         assertEquals(List.of(ended), second.alerts());
-        d.done(second, false);
-        assertEquals(Set.of(new RecordPosition(0, 2)), d.unsettled(), "not delivered: still to do");
+        assertEquals(Set.of(), d.done(second, false), "not delivered: still to do");
         Flush third = d.due(T.plusSeconds(630)).get(0);
-        d.done(third, true);
+        assertEquals(Set.of(new RecordPosition(0, 2)), third.records(), "tried again with the same record");
+        assertEquals(Set.of(new RecordPosition(0, 2)), d.done(third, true));
         assertEquals(0, d.groups(), "a group whose resolved alerts were told goes away");
     }
 
     @Test
+    void aNewerStateOfAnAlertSupersedesTheRecordOfTheOlderOneEvenInFlight() {
+        Dispatcher d = new Dispatcher();
+        Alert warn = Alerts.of("VgNearlyFull", "node-a", "warning", AlertState.FIRING, Map.of("vg", "vg0"));
+        Alert ended = Alerts.of("VgNearlyFull", "node-a", "warning", AlertState.RESOLVED, Map.of("vg", "vg0"));
+        accept(d, warn, 1, T);
+        assertEquals(List.of(new RecordPosition(0, 1)), accept(d, ended, 2, T.plusSeconds(1)).superseded(),
+                "the resolve carries the firing's news: one notification, not two");
+        Flush flush = d.due(T.plusSeconds(30)).get(0);
+        assertEquals(List.of(ended), flush.alerts());
+        Alert again = Alerts.of("VgNearlyFull", "node-a", "warning", AlertState.FIRING, Map.of("vg", "vg0"));
+        assertEquals(List.of(new RecordPosition(0, 2)), accept(d, again, 3, T.plusSeconds(31)).superseded());
+        assertEquals(Set.of(), d.done(flush, true), "what the flush carried was done with when the newer record came");
+        assertEquals(1, d.groups(), "the group still holds the alert firing again");
+        Flush next = d.due(T.plusSeconds(330)).get(0);
+        assertEquals(List.of(again), next.alerts());
+        assertEquals(Set.of(new RecordPosition(0, 3)), next.records());
+    }
+
+    @Test
+    void recordsReadAgainAfterATakeOverRebuildTheGroupWithoutWaitingForSettlement() {
+        Dispatcher d = new Dispatcher();
+        Alert warn = Alerts.of("VgNearlyFull", "node-a", "warning", AlertState.FIRING, Map.of("vg", "vg0"));
+        assertEquals(new Dispatcher.Accepted(false, List.of()), d.accept(warn, routeOf(warn), Optional.empty(), T));
+        Flush flush = d.due(T.plusSeconds(30)).get(0);
+        assertEquals(List.of(warn), flush.alerts(), "the group is back, for the log to say whether it was told");
+        assertEquals(Set.of(), flush.records());
+        assertEquals(Set.of(), d.done(flush, true));
+    }
+
+    @Test
     void aCriticalAlertIsDueAtOnceWithAGroupWaitOfZero() {
-        Dispatcher d = new Dispatcher(new RouteTree(ROOT));
-        d.accept(Alerts.lost(AlertState.FIRING), new RecordPosition(3, 7), T);
+        Dispatcher d = new Dispatcher();
+        d.accept(Alerts.lost(AlertState.FIRING), routeOf(Alerts.lost(AlertState.FIRING)), Optional.of(new RecordPosition(3, 7)), T);
         List<Flush> due = d.due(T);
         assertEquals(1, due.size());
         assertEquals("pager", due.get(0).receiver());
-        assertFalse(d.accept(Alerts.of("X", "node-a", "warning", AlertState.PENDING, Map.of()), new RecordPosition(3, 8), T),
-                "pending alerts are nobody's business yet");
+        Alert pending = Alerts.of("X", "node-a", "warning", AlertState.PENDING, Map.of());
+        assertFalse(accept(d, pending, 8, T).joined(), "pending alerts are nobody's business yet");
     }
 
     @Test

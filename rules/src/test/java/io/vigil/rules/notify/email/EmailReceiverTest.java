@@ -32,6 +32,8 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.subethamail.smtp.MessageHandler;
+import org.subethamail.smtp.RejectException;
 import org.subethamail.smtp.auth.EasyAuthenticationHandlerFactory;
 import org.subethamail.smtp.auth.LoginFailedException;
 import org.subethamail.smtp.server.SMTPServer;
@@ -167,6 +169,66 @@ class EmailReceiverTest {
             Outcome refused = new EmailReceiver(wrong).deliver(notification(FIRING));
             assertInstanceOf(Outcome.Refused.class, refused, refused.toString());
             assertFalse(refused.toString().contains("wrong"), "the password is not in the message: " + refused);
+        } finally {
+            server.stop();
+        }
+    }
+
+    /** A server that answers RCPT with "mailbox busy" (450) for some addresses and "no such user" (550) for others. */
+    private static SMTPServer picky(List<String> received) {
+        return SMTPServer.port(0).bindAddress(java.net.InetAddress.getLoopbackAddress()).hostName("localhost")
+                .messageHandlerFactory(context -> new MessageHandler() {
+                    private final List<String> to = new ArrayList<>();
+
+                    @Override
+                    public void from(String from) {
+                    }
+
+                    @Override
+                    public void recipient(String recipient) throws RejectException {
+                        if (recipient.startsWith("busy")) {
+                            throw new RejectException(450, "4.2.1 mailbox busy, try later");
+                        }
+                        if (recipient.startsWith("nobody")) {
+                            throw new RejectException(550, "5.1.1 no such user");
+                        }
+                        to.add(recipient);
+                    }
+
+                    @Override
+                    public String data(java.io.InputStream data) throws java.io.IOException {
+                        data.readAllBytes();
+                        received.addAll(to);
+                        return null;
+                    }
+
+                    @Override
+                    public void done() {
+                    }
+                }).build();
+    }
+
+    private static EmailSpec to(int port, String... recipients) {
+        return new EmailSpec("ops-mail", List.of(recipients), "vigil@example.org", "127.0.0.1", port, Optional.empty(),
+                Optional.empty(), "never", Optional.empty(), true, Duration.ofSeconds(10));
+    }
+
+    @Test
+    void recipientsRefusedAreRetriedOnlyWhenNobodyGotItAndTheServerSaidLater() throws Exception {
+        List<String> received = Collections.synchronizedList(new ArrayList<>());
+        SMTPServer server = picky(received);
+        server.start();
+        try {
+            int port = server.getPortAllocated();
+            Outcome later = new EmailReceiver(to(port, "busy@example.org")).deliver(notification(FIRING));
+            assertInstanceOf(Outcome.Retry.class, later, later.toString());
+            Outcome never = new EmailReceiver(to(port, "nobody@example.org", "busy@example.org")).deliver(notification(FIRING));
+            assertInstanceOf(Outcome.Refused.class, never, never.toString());
+            assertEquals(List.of(), received);
+            Outcome partly = new EmailReceiver(to(port, "ops@example.org", "nobody@example.org")).deliver(notification(FIRING));
+            assertInstanceOf(Outcome.Delivered.class, partly, "a retry would mail ops twice: " + partly);
+            assertTrue(partly.toString().contains("nobody@example.org"), "the answer names who did not get it: " + partly);
+            assertEquals(List.of("ops@example.org"), received, "one mistyped address does not keep the mail from the others");
         } finally {
             server.stop();
         }

@@ -1,0 +1,125 @@
+package io.vigil.rules.notify;
+
+import io.vigil.events.Alert;
+import io.vigil.events.AlertState;
+import io.vigil.rules.notify.Receiver.Outcome;
+import io.vigil.rules.notify.dispatch.RecordPosition;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What one Alertmanager is still to hear, pushed the way Prometheus pushes: every change at once,
+ * in one batch for whatever piled up while the last push was out, the newest state of each alert
+ * only; a push that fails is tried again with backoff (1 s doubling to 30 s) together with
+ * whatever came since. Resolved alerts are pushed again every minute for
+ * {@code resolved_resend_for}, as Prometheus does, so an Alertmanager that restarted hears them.
+ * Single-threaded: the notifier's loop is its only caller.
+ */
+final class AlertmanagerOutbox {
+    static final Duration RESEND_RESOLVED_EVERY = Duration.ofMinutes(1);
+
+    private final String receiver;
+    private final Duration resolvedResendFor;
+    private final Map<String, Entry> waiting = new LinkedHashMap<>();
+    private final Map<String, Resend> resends = new LinkedHashMap<>();
+    private boolean inFlight;
+    private Instant nextAttempt = Instant.EPOCH;
+    private Duration backoff = Deliveries.FIRST_RETRY;
+
+    /** An alert to push and the record it came in (none for a resend). */
+    record Entry(Alert alert, Optional<RecordPosition> position) {
+    }
+
+    private record Resend(Alert alert, Instant until, Instant next) {
+    }
+
+    /** One push: the alerts it carries and the records it settles once delivered. */
+    record Batch(String receiver, List<Entry> entries) {
+        Batch {
+            entries = List.copyOf(entries);
+        }
+
+        List<Alert> alerts() {
+            return entries.stream().map(Entry::alert).toList();
+        }
+
+        Set<RecordPosition> records() {
+            Set<RecordPosition> records = new HashSet<>();
+            entries.forEach(e -> e.position().ifPresent(records::add));
+            return records;
+        }
+    }
+
+    AlertmanagerOutbox(String receiver, Duration resolvedResendFor) {
+        this.receiver = receiver;
+        this.resolvedResendFor = resolvedResendFor;
+    }
+
+    /**
+     * Takes a firing or resolved alert to push; the record of an older state of it still waiting
+     * is returned, done with: this one carries its news.
+     */
+    Optional<RecordPosition> offer(Alert alert, RecordPosition position, Instant now) {
+        if (alert.state() == AlertState.RESOLVED) {
+            resends.put(alert.fingerprint(), new Resend(alert, now.plus(resolvedResendFor), now.plus(RESEND_RESOLVED_EVERY)));
+        } else {
+            resends.remove(alert.fingerprint());
+        }
+        Entry older = waiting.put(alert.fingerprint(), new Entry(alert, Optional.of(position)));
+        return older == null ? Optional.empty() : older.position();
+    }
+
+    /** The push to make now, if any: none while one is out or while backing off. */
+    Optional<Batch> due(Instant now) {
+        if (inFlight || now.isBefore(nextAttempt)) {
+            return Optional.empty();
+        }
+        resends.values().removeIf(r -> !r.until().isAfter(now));
+        resends.replaceAll((fp, r) -> {
+            if (r.next().isAfter(now)) {
+                return r;
+            }
+            waiting.putIfAbsent(fp, new Entry(r.alert(), Optional.empty()));
+            return new Resend(r.alert(), r.until(), now.plus(RESEND_RESOLVED_EVERY));
+        });
+        if (waiting.isEmpty()) {
+            return Optional.empty();
+        }
+        Batch batch = new Batch(receiver, List.copyOf(waiting.values()));
+        waiting.clear();
+        inFlight = true;
+        return Optional.of(batch);
+    }
+
+    /**
+     * A push ended; returns the records done with. Delivered, or refused for good (Alertmanager
+     * answered 400: the same push would be refused again): all of them. To be retried: the alerts
+     * go back in line unless a newer state of them came meanwhile, whose record then carries
+     * their news.
+     */
+    Set<RecordPosition> done(Batch batch, Outcome outcome, Instant now) {
+        inFlight = false;
+        if (!(outcome instanceof Outcome.Retry)) {
+            backoff = Deliveries.FIRST_RETRY;
+            nextAttempt = Instant.EPOCH;
+            return batch.records();
+        }
+        nextAttempt = now.plus(backoff);
+        backoff = backoff.multipliedBy(2).compareTo(Deliveries.MAX_RETRY) > 0 ? Deliveries.MAX_RETRY : backoff.multipliedBy(2);
+        Set<RecordPosition> superseded = new HashSet<>();
+        for (Entry e : batch.entries()) {
+            if (waiting.containsKey(e.alert().fingerprint())) {
+                e.position().ifPresent(superseded::add);
+            } else {
+                waiting.put(e.alert().fingerprint(), e);
+            }
+        }
+        return superseded;
+    }
+}
