@@ -62,16 +62,17 @@ final class AlertmanagerOutbox {
     }
 
     /**
-     * Takes a firing or resolved alert to push; the record of an older state of it still waiting
-     * is returned, done with: this one carries its news.
+     * Takes a firing or resolved alert to push, and the record it came in (none for the notifier's
+     * own alerts); the record of an older state of it still waiting is returned, done with: this
+     * one carries its news.
      */
-    Optional<RecordPosition> offer(Alert alert, RecordPosition position, Instant now) {
+    Optional<RecordPosition> offer(Alert alert, Optional<RecordPosition> position, Instant now) {
         if (alert.state() == AlertState.RESOLVED) {
             resends.put(alert.fingerprint(), new Resend(alert, now.plus(resolvedResendFor), now.plus(RESEND_RESOLVED_EVERY)));
         } else {
             resends.remove(alert.fingerprint());
         }
-        Entry older = waiting.put(alert.fingerprint(), new Entry(alert, Optional.of(position)));
+        Entry older = waiting.put(alert.fingerprint(), new Entry(alert, position));
         return older == null ? Optional.empty() : older.position();
     }
 

@@ -54,16 +54,17 @@ final class Deliveries implements AutoCloseable {
     /**
      * Delivers {@code n} on its receiver's lane; with {@code retry}, failures worth it are tried
      * again with backoff (1 s doubling to 30 s) for {@link #DELIVERY_DEADLINE}. {@code then} runs
-     * on the notifier's thread.
+     * on the notifier's thread. {@code news}: the alerts whose time from publication to delivery
+     * the metrics record.
      */
-    void deliver(Notification n, List<Alert> carried, boolean retry, Consumer<Outcome> then) {
+    void deliver(Notification n, List<Alert> news, boolean retry, Consumer<Outcome> then) {
         Receiver receiver = receivers.get(n.receiver());
         Instant started = clock.instant();
         lanes.get(n.receiver()).execute(() -> {
             Outcome outcome = retry ? withRetries(receiver, n) : once(receiver, n);
             Instant ended = clock.instant();
             completed.add(() -> {
-                report(n, outcome, Duration.between(started, ended), carried, ended, retry);
+                report(n, outcome, Duration.between(started, ended), news, ended, retry);
                 then.accept(outcome);
             });
         });

@@ -63,6 +63,8 @@ public final class Notifier implements AutoCloseable {
     private static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
     /** After the active loop fails (the broker gone, say): how long to wait before reading everything again. */
     private static final Duration RECOVERY_PAUSE = Duration.ofSeconds(5);
+    /** As the engine renews its firing alerts' leases (endsAt four minutes ahead). */
+    private static final Duration SELF_ALERT_RENEWAL = Duration.ofMinutes(1);
 
     private final NotifyConfig config;
     private final Map<String, Object> kafka;
@@ -76,7 +78,7 @@ public final class Notifier implements AutoCloseable {
     private final Thread thread;
     private final NotifierMetrics metrics;
 
-    private KafkaConsumer<String, byte[]> lease;
+    private volatile KafkaConsumer<String, byte[]> lease;
     private volatile boolean assigned;
     private volatile int groupsHeld;
     private volatile int unsettledRecords;
@@ -165,9 +167,9 @@ public final class Notifier implements AutoCloseable {
                 }
             });
             while (running.get()) {
-                // while active, the lease's poll only keeps its membership (and sees our own log entries)
-                lease.poll(Duration.ofMillis(active.get() ? 0 : 200));
                 try {
+                    // while active, the lease's poll only keeps its membership (and sees our own log entries)
+                    lease.poll(Duration.ofMillis(active.get() ? 0 : 200));
                     if (assigned && !active.get()) {
                         becomeActive();
                     } else if (!assigned && active.get()) {
@@ -229,6 +231,7 @@ public final class Notifier implements AutoCloseable {
                 s.committedAtStart.put(tp.partition(), from);
                 s.settlement.startAt(tp.partition(), from);
             }
+            rebuild(s, partitions);
             spell = s;
         } catch (RuntimeException e) {
             if (alerts != null) {
@@ -240,6 +243,23 @@ public final class Notifier implements AutoCloseable {
         active.set(true);
         log.info("notifier active: {} notification log entries read; {} receivers; groups rebuilt from {}, notifying from its"
                 + " last delivered offsets", nflog.size(), receivers.size(), Topics.ALERTS);
+    }
+
+    /**
+     * Reads every partition up to its committed offset before any group is looked at: a group's
+     * alerts are spread over partitions, and a group judged on some of them would look resolved,
+     * or new, to the notification log.
+     */
+    private void rebuild(Spell s, List<TopicPartition> partitions) {
+        Map<TopicPartition, Long> ends = s.alerts.endOffsets(partitions);
+        int read = 0;
+        while (partitions.stream().anyMatch(tp -> s.alerts.position(tp) < Math.min(ends.get(tp), s.committedAtStart.get(tp.partition())))) {
+            for (ConsumerRecord<String, byte[]> record : s.alerts.poll(Duration.ofMillis(200))) {
+                take(s, record);
+                read++;
+            }
+        }
+        log.info("notifier: groups rebuilt, {} records of {} read", read, Topics.ALERTS);
     }
 
     private void becomeStandby(String why) {
@@ -336,7 +356,7 @@ public final class Notifier implements AutoCloseable {
             if (outbox != null) {
                 // muted alerts are not pushed: Alertmanager lets its copy lapse at its endsAt
                 if ((alert.state() == AlertState.FIRING && !alert.suppressed()) || alert.state() == AlertState.RESOLVED) {
-                    outbox.offer(alert, position, now).ifPresent(done::add);
+                    outbox.offer(alert, Optional.of(position), now).ifPresent(done::add);
                     waits++;
                 }
             } else {
@@ -354,7 +374,9 @@ public final class Notifier implements AutoCloseable {
         List<Alert> firing = alerts.stream().filter(a -> a.state() == AlertState.FIRING).toList();
         List<Alert> resolved = alerts.stream().filter(a -> a.state() == AlertState.RESOLVED).toList();
         Notification n = new Notification(batch.receiver(), "alertmanager", Map.of(), firing, resolved, config.externalUrl());
-        s.deliveries.deliver(n, alerts, false, outcome -> outbox.done(batch, outcome, clock.instant()).forEach(s.settlement::settle));
+        // only what came in a record counts towards alert-to-delivery time, not resends
+        List<Alert> news = batch.entries().stream().filter(e -> e.position().isPresent()).map(AlertmanagerOutbox.Entry::alert).toList();
+        s.deliveries.deliver(n, news, false, outcome -> outbox.done(batch, outcome, clock.instant()).forEach(s.settlement::settle));
     }
 
     /**
@@ -389,7 +411,11 @@ public final class Notifier implements AutoCloseable {
             finish(s, flush, true);
             return;
         }
-        s.deliveries.deliver(n, n.all(), true, outcome -> {
+        // only what the receiver hears for the first time counts towards alert-to-delivery time, not repeats
+        Set<String> toldResolved = last.map(LogEntry::resolved).orElse(Set.of());
+        List<Alert> news = n.all().stream().filter(a -> a.state() == AlertState.FIRING ? !toldFiring.contains(a.fingerprint())
+                : !toldResolved.contains(a.fingerprint())).toList();
+        s.deliveries.deliver(n, news, true, outcome -> {
             boolean done = !(outcome instanceof Outcome.Retry);
             if (done) {
                 s.nflog.record(spec.name(), groupKey, new LogEntry(firingKeys, resolvedKeys, clock.instant()));
@@ -405,6 +431,8 @@ public final class Notifier implements AutoCloseable {
     /**
      * A receiver failing for {@code receiver_failing_after} is announced, once, through every
      * receiver that works, and its recovery too: the notifier's own alert, VigilReceiverFailing.
+     * Alertmanagers hear it renewed every minute while it lasts, as they hear the engine's alerts,
+     * or their copy would lapse at its endsAt.
      */
     private void announceFailingReceivers(Spell s, Instant now) {
         for (String name : receivers.keySet()) {
@@ -415,25 +443,35 @@ public final class Notifier implements AutoCloseable {
                 s.raisedSelfAlerts.put(name, alert);
                 log.error("receiver {} has failed since {}: {}; telling the other receivers", name, failing.get().since(),
                         failing.get().lastError());
-                tellOthers(s, name, alert);
+                tellOthers(s, name, alert, true);
+            } else if (failing.isPresent() && !raised.sentAt().plus(SELF_ALERT_RENEWAL).isAfter(now)) {
+                Alert renewed = selfAlert(name, failing.get(), now, AlertState.FIRING, 1);
+                s.raisedSelfAlerts.put(name, renewed);
+                tellOthers(s, name, renewed, false);
             } else if (failing.isEmpty() && raised != null && health.up(name)) {
                 s.raisedSelfAlerts.remove(name);
                 Alert resolved = selfAlert(name, new ReceiverHealth.Failing(raised.activeAt(), ""), now, AlertState.RESOLVED, 2);
                 log.info("receiver {} delivers again; telling the other receivers", name);
-                tellOthers(s, name, resolved);
+                tellOthers(s, name, resolved, true);
             }
         }
     }
 
-    private void tellOthers(Spell s, String failing, Alert alert) {
+    /** {@code everyone}: false for a renewal, which only Alertmanagers need. */
+    private void tellOthers(Spell s, String failing, Alert alert, boolean everyone) {
         for (String other : receivers.keySet()) {
             if (other.equals(failing) || !health.up(other)) {
                 continue;
             }
-            boolean firing = alert.state() == AlertState.FIRING;
-            s.deliveries.deliver(new Notification(other, "vigil-notifier/" + failing, Map.of("receiver", failing),
-                    firing ? List.of(alert) : List.of(), firing ? List.of() : List.of(alert), config.externalUrl()),
-                    List.of(alert), true, o -> { });
+            AlertmanagerOutbox outbox = s.outboxes.get(other);
+            if (outbox != null) {
+                outbox.offer(alert, Optional.empty(), clock.instant());
+            } else if (everyone) {
+                boolean firing = alert.state() == AlertState.FIRING;
+                s.deliveries.deliver(new Notification(other, "vigil-notifier/" + failing, Map.of("receiver", failing),
+                        firing ? List.of(alert) : List.of(), firing ? List.of() : List.of(alert), config.externalUrl()),
+                        List.of(), true, o -> { });
+            }
         }
     }
 

@@ -7,6 +7,7 @@ import io.vigil.rules.notify.ReceiverSpec.ConsoleSpec;
 import io.vigil.rules.notify.ReceiverSpec.EmailSpec;
 import io.vigil.rules.notify.ReceiverSpec.PagerDutySpec;
 import io.vigil.rules.notify.ReceiverSpec.SlackSpec;
+import io.vigil.rules.notify.email.PrivateCa;
 import io.vigil.rules.notify.ReceiverSpec.WebhookSpec;
 import io.vigil.rules.silence.Matchers;
 import io.vigil.service.config.ConfigSection;
@@ -54,6 +55,14 @@ public final class NotifyConfigLoader {
         List<ReceiverSpec> receivers = new ArrayList<>();
         Set<String> names = new HashSet<>();
         List<Node> nodes = notify.list("receivers");
+        // routes are checked against every receiver named, loaded or not: one receiver's problem is
+        // not also a problem of each route that names it
+        Set<String> declared = new HashSet<>();
+        for (Node node : nodes) {
+            if (node instanceof Mapping m && m.entries().get("name") != null && m.entries().get("name").value() instanceof Scalar n) {
+                declared.add(n.text());
+            }
+        }
         for (int i = 0; i < nodes.size(); i++) {
             String path = notify.path("receivers[" + i + "]");
             if (!(nodes.get(i) instanceof Mapping m)) {
@@ -75,7 +84,7 @@ public final class NotifyConfigLoader {
         if (notify.entry("route").isEmpty()) {
             notify.problem(notify.mapping().line(), notify.path("route"), "missing (route: {receiver: NAME, group_by: [...]})");
         } else {
-            route = route(notify.section("route"), Optional.empty(), names);
+            route = route(notify.section("route"), Optional.empty(), declared);
         }
         notify.rejectUnknownKeys();
         return route.map(r -> new NotifyConfig(receivers, r, externalUrl, failingAfter, resolvedResendFor));
@@ -95,8 +104,10 @@ public final class NotifyConfigLoader {
         String type = types.get(0);
         ConfigSection c = s.section(type);
         String n = name.orElse("?");
-        boolean sendResolved = c.bool("send_resolved", true);
-        Duration timeout = c.positiveDuration("timeout", TIMEOUT);
+        // Alertmanager is always told of resolves (without them its copy lapses only at endsAt) and the
+        // console cannot time out: for those the keys are not read, so that writing them is a problem
+        boolean sendResolved = type.equals("alertmanager") || c.bool("send_resolved", true);
+        Duration timeout = type.equals("console") ? TIMEOUT : c.positiveDuration("timeout", TIMEOUT);
         ReceiverSpec spec = switch (type) {
             case "alertmanager" -> {
                 List<URI> urls = new ArrayList<>();
@@ -141,6 +152,7 @@ public final class NotifyConfigLoader {
                     if (!Files.isReadable(path)) {
                         throw new IllegalArgumentException(path + " cannot be read (a PEM certificate of the mail server's CA)");
                     }
+                    PrivateCa.trusting(path);
                     return path;
                 });
                 if (username.isPresent() != password.isPresent()) {

@@ -1,6 +1,7 @@
 package io.vigil.rules.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -111,6 +112,32 @@ class EngineConfigLoaderTest {
             assertTrue(m.lines().anyMatch(l -> l.startsWith(expected)), () -> "missing: " + expected + "\nin:\n" + m);
         }
         assertTrue(!m.contains("private"), "no secret in the message: " + m);
+    }
+
+    @Test
+    void keysAReceiverWouldIgnoreAndACaFileThatIsNoCertificateAreProblems(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("ca.pem"), "not a certificate\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> EngineConfigLoader.parse("engine.yaml", """
+                kafka: {bootstrap.servers: k:9092}
+                rules: [r]
+                notify:
+                  receivers:
+                    - name: am
+                      alertmanager: {urls: ["http://127.0.0.1:9093"], send_resolved: false}
+                    - name: screen
+                      console: {timeout: 5s}
+                    - name: mail
+                      email: {to: [ops@example.org], from: v@example.org, smarthost: "mail:25", ca_file: ca.pem}
+                  route: {receiver: am}
+                """, dir, Map.of()));
+        String m = e.getMessage();
+        for (String expected : List.of(
+                "engine.yaml:6: notify.receivers[0].alertmanager.send_resolved: unknown key",
+                "engine.yaml:8: notify.receivers[1].console.timeout: unknown key",
+                "engine.yaml:10: notify.receivers[2].email.ca_file: " + dir.resolve("ca.pem") + " is not a PEM certificate of the mail server's CA")) {
+            assertTrue(m.lines().anyMatch(l -> l.startsWith(expected)), () -> "missing: " + expected + "\nin:\n" + m);
+        }
+        assertFalse(m.contains("no receiver is named"), "a receiver with a problem is still named: " + m);
     }
 
     @Test

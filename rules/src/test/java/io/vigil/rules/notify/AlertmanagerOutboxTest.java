@@ -28,12 +28,12 @@ class AlertmanagerOutboxTest {
     @Test
     void whatPilesUpWhileAPushIsOutLeavesInOneBatchWithTheNewestStateOnly() {
         AlertmanagerOutbox outbox = new AlertmanagerOutbox("am", Duration.ofMinutes(15));
-        assertEquals(Optional.empty(), outbox.offer(FIRING, at(1), T));
+        assertEquals(Optional.empty(), outbox.offer(FIRING, Optional.of(at(1)), T));
         AlertmanagerOutbox.Batch first = outbox.due(T).orElseThrow();
         assertEquals(List.of(FIRING), first.alerts());
         assertEquals(Optional.empty(), outbox.due(T), "one push out at a time");
-        outbox.offer(OTHER, at(2), T);
-        outbox.offer(RESOLVED, at(3), T);
+        outbox.offer(OTHER, Optional.of(at(2)), T);
+        outbox.offer(RESOLVED, Optional.of(at(3)), T);
         assertEquals(Set.of(at(1)), outbox.done(first, new Outcome.Delivered("200"), T));
         AlertmanagerOutbox.Batch second = outbox.due(T).orElseThrow();
         assertEquals(List.of(OTHER, RESOLVED), second.alerts());
@@ -43,10 +43,10 @@ class AlertmanagerOutboxTest {
     @Test
     void aFailedPushIsRetriedWithBackoffAndANewerStateReplacesTheOldOne() {
         AlertmanagerOutbox outbox = new AlertmanagerOutbox("am", Duration.ofMinutes(15));
-        outbox.offer(FIRING, at(1), T);
-        outbox.offer(OTHER, at(2), T);
+        outbox.offer(FIRING, Optional.of(at(1)), T);
+        outbox.offer(OTHER, Optional.of(at(2)), T);
         AlertmanagerOutbox.Batch batch = outbox.due(T).orElseThrow();
-        outbox.offer(RESOLVED, at(3), T);
+        outbox.offer(RESOLVED, Optional.of(at(3)), T);
         assertEquals(Set.of(at(1)), outbox.done(batch, new Outcome.Retry("connection refused"), T),
                 "the firing record is done with: the resolve that came meanwhile carries its news");
         assertEquals(Optional.empty(), outbox.due(T.plusMillis(999)), "backing off 1 s");
@@ -63,7 +63,7 @@ class AlertmanagerOutboxTest {
     @Test
     void resolvedAlertsArePushedAgainEveryMinuteForResolvedResendForAsPrometheusDoes() {
         AlertmanagerOutbox outbox = new AlertmanagerOutbox("am", Duration.ofMinutes(3));
-        outbox.offer(RESOLVED, at(1), T);
+        outbox.offer(RESOLVED, Optional.of(at(1)), T);
         outbox.done(outbox.due(T).orElseThrow(), new Outcome.Delivered("200"), T);
         assertEquals(Optional.empty(), outbox.due(T.plusSeconds(59)));
         AlertmanagerOutbox.Batch again = outbox.due(T.plusSeconds(60)).orElseThrow();
@@ -72,9 +72,9 @@ class AlertmanagerOutboxTest {
         outbox.done(again, new Outcome.Delivered("200"), T.plusSeconds(60));
         outbox.done(outbox.due(T.plusSeconds(120)).orElseThrow(), new Outcome.Delivered("200"), T.plusSeconds(120));
         assertEquals(Optional.empty(), outbox.due(T.plusSeconds(180)), "not after resolved_resend_for");
-        outbox.offer(RESOLVED, at(2), T.plusSeconds(200));
+        outbox.offer(RESOLVED, Optional.of(at(2)), T.plusSeconds(200));
         outbox.done(outbox.due(T.plusSeconds(200)).orElseThrow(), new Outcome.Delivered("200"), T.plusSeconds(200));
-        outbox.offer(FIRING, at(3), T.plusSeconds(210));
+        outbox.offer(FIRING, Optional.of(at(3)), T.plusSeconds(210));
         outbox.done(outbox.due(T.plusSeconds(210)).orElseThrow(), new Outcome.Delivered("200"), T.plusSeconds(210));
         assertEquals(Optional.empty(), outbox.due(T.plusSeconds(300)), "firing again: its resolve is not pushed any more");
     }

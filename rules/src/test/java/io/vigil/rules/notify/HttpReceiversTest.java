@@ -10,7 +10,9 @@ import io.vigil.events.Alert;
 import io.vigil.events.AlertState;
 import io.vigil.rules.notify.Receiver.Outcome;
 import io.vigil.rules.notify.ReceiverSpec.PagerDutySpec;
+import io.vigil.rules.notify.ReceiverSpec.AlertmanagerSpec;
 import io.vigil.rules.notify.ReceiverSpec.SlackSpec;
+import io.vigil.rules.notify.alertmanager.AlertmanagerReceiver;
 import io.vigil.rules.notify.ReceiverSpec.WebhookSpec;
 import io.vigil.rules.notify.pagerduty.PagerDutyReceiver;
 import io.vigil.rules.notify.slack.SlackReceiver;
@@ -134,6 +136,48 @@ class HttpReceiversTest {
         assertEquals("[FIRING] DrbdLocalDiskLost on node-a", m.get("attachments").get(0).get("title").asText());
         assertEquals("good", m.get("attachments").get(1).get("color").asText());
         assertEquals("https://wiki.example/vigil#drbdlocaldisklost", m.get("attachments").get(0).get("title_link").asText());
+    }
+
+    @Test
+    void whatAHostReportedCannotPingAWholeSlackChannel() throws Exception {
+        SlackReceiver slack = new SlackReceiver(new SlackSpec("chat", new Secret(endpoint.url("/services/T0/B0/xyz").toString(), "test"),
+                Optional.empty(), true, Duration.ofSeconds(5)));
+        Alert hostile = new Alert(firing.v(), firing.fingerprint(), "DrbdLocalDiskLost", firing.state(), firing.version(), firing.change(),
+                firing.labels(), Map.of("summary", "<!channel> disk <@U123> & <https://evil.example|click>"), firing.activeAt(),
+                firing.firedAt(), firing.resolvedAt(), firing.endsAt(), firing.sentAt(), firing.flapping(), firing.failover(),
+                firing.silencedBy(), firing.inhibitedBy(), firing.cause());
+        assertInstanceOf(Outcome.Delivered.class, slack.deliver(new Notification("chat", "g", Map.of(), List.of(hostile), List.of(),
+                "http://vigil.example:9465")));
+        JsonNode m = endpoint.requests().get(0).json();
+        assertEquals("&lt;!channel&gt; disk &lt;@U123&gt; &amp; &lt;https://evil.example|click&gt;",
+                m.get("attachments").get(0).get("text").asText());
+        assertFalse(m.toString().contains("<!channel>"), m.toString());
+    }
+
+    @Test
+    void anAlertmanagerThatCanTakeThePushLaterMakesItARetryAndNoUrlPathIsLogged() throws Exception {
+        RecordingReceiver refusing = new RecordingReceiver();
+        java.net.URI nowhere = endpoint.url("/secret-path");
+        endpoint.close();
+        try {
+            refusing.answer(400);
+            AlertmanagerReceiver am = new AlertmanagerReceiver(new AlertmanagerSpec("am", List.of(refusing.url("/am-1"), nowhere),
+                    Optional.empty(), Duration.ofSeconds(2)));
+            Outcome outcome = am.deliver(both);
+            assertInstanceOf(Outcome.Retry.class, outcome, "the unreachable one must still hear it: " + outcome);
+            assertFalse(outcome.toString().contains("secret-path") || outcome.toString().contains("am-1"), outcome.toString());
+            refusing.answer(400);
+            Outcome onlyRefused = new AlertmanagerReceiver(new AlertmanagerSpec("am", List.of(refusing.url("/am-1")), Optional.empty(),
+                    Duration.ofSeconds(2))).deliver(both);
+            assertInstanceOf(Outcome.Refused.class, onlyRefused, "refused for good by every instance");
+            Outcome delivered = new AlertmanagerReceiver(new AlertmanagerSpec("am", List.of(refusing.url("/am-1")), Optional.empty(),
+                    Duration.ofSeconds(2))).deliver(both);
+            assertInstanceOf(Outcome.Delivered.class, delivered);
+            assertFalse(delivered.toString().contains("am-1"), "the answer names the instance without its path: " + delivered);
+            assertEquals("/am-1/api/v2/alerts", refusing.requests().get(2).path());
+        } finally {
+            refusing.close();
+        }
     }
 
     @Test

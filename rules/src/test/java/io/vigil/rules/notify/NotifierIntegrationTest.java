@@ -132,6 +132,36 @@ class NotifierIntegrationTest {
     }
 
     @Test
+    void whatWasNotDeliveredBeforeARestartIsDeliveredOnceAfterItAndAGarbledAlertRecordIsSkipped() throws Exception {
+        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of(System.getProperty("vigil.test.tmp", "target/tmp"))), "notify-lost-");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka")); RecordingReceiver hook = new RecordingReceiver();
+             KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
+            kafka.createVigilTopics();
+            EngineConfig config = config(kafka.bootstrapServers(), dir.resolve("state"), List.of(hook("hook", hook.url("/alerts"))),
+                    route("hook"));
+            hook.answer(503, 503);
+            try (Engine first = engine(config)) {
+                await().atMost(WAIT).until(() -> first.notifying().orElse(false));
+                send(producer, Bodies.healthyPrimary("r0"));
+                send(producer, Bodies.diskLost("r0"));
+                // both answers were 503: stopped while the page is still to be delivered
+                await().atMost(WAIT).until(() -> lostDiskPayloads(hook).size() == 2);
+            }
+            producer.send(new ProducerRecord<>(Topics.ALERTS, "pair-1", "{\"not\": an alert".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            producer.flush();
+            try (Engine again = engine(config)) {
+                await().atMost(WAIT).until(() -> lostDiskPayloads(hook).size() == 3);
+                assertEquals("firing", lostDiskPayloads(hook).get(2).get("status").asText(), "the page not delivered is not lost");
+                send(producer, Bodies.healthyPrimary("r0"));
+                await().atMost(WAIT).until(() -> lostDiskPayloads(hook).size() == 4);
+                assertEquals("resolved", lostDiskPayloads(hook).get(3).get("status").asText(), "past the garbled record");
+                Thread.sleep(3_000);
+                assertEquals(4, lostDiskPayloads(hook).size(), "delivered once, resolved once");
+            }
+        }
+    }
+
+    @Test
     void aReceiverThatKeepsFailingIsAnnouncedThroughTheOneThatWorks() throws Exception {
         Path dir = Files.createTempDirectory(Files.createDirectories(Path.of(System.getProperty("vigil.test.tmp", "target/tmp"))), "notify-fail-");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka")); RecordingReceiver working = new RecordingReceiver();

@@ -24,37 +24,40 @@ import java.util.Map;
  */
 public record AlertmanagerReceiver(AlertmanagerSpec spec) implements Receiver {
 
-
     @Override
     public String name() {
         return spec.name();
     }
 
-    /** Every instance is pushed to; one that fails makes the whole a retry, the others having had theirs. */
+    /**
+     * Every instance is pushed to; one that could take it later makes the whole a retry (a push is
+     * idempotent, the others having had theirs), and only when every failure is for good is the
+     * push refused.
+     */
     @Override
     public Outcome deliver(Notification n) throws InterruptedException {
         byte[] body = WireCodec.encode(payload(n.all(), n.externalUrl()));
         Map<String, String> headers = spec.bearerToken().map(t -> Map.of("Authorization", "Bearer " + t.reveal())).orElse(Map.of());
         List<String> answers = new ArrayList<>();
         List<String> failures = new ArrayList<>();
-        boolean refused = false;
+        boolean retry = false;
         for (URI base : spec.urls()) {
             URI url = URI.create(base.toString().replaceAll("/+$", "") + "/api/v2/alerts");
             Outcome outcome = HttpPost.json(url, body, headers, spec.timeout());
             if (outcome instanceof Outcome.Delivered d) {
-                answers.add(base + ": " + d.answer());
+                answers.add(HttpPost.redacted(base) + ": " + d.answer());
             } else if (outcome instanceof Outcome.Retry r) {
                 failures.add(r.why());
+                retry = true;
             } else if (outcome instanceof Outcome.Refused r) {
                 failures.add(r.why());
-                refused = true;
             }
         }
         if (failures.isEmpty()) {
             return new Outcome.Delivered(String.join("; ", answers));
         }
         String why = String.join("; ", failures) + (answers.isEmpty() ? "" : " (delivered to " + answers.size() + " other instance(s))");
-        return refused ? new Outcome.Refused(why) : new Outcome.Retry(why);
+        return retry ? new Outcome.Retry(why) : new Outcome.Refused(why);
     }
 
     /** Alertmanager's postable alerts. */

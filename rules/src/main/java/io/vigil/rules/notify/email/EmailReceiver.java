@@ -14,19 +14,10 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.util.Arrays;
 import java.util.Date;
 import java.util.Properties;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
@@ -56,26 +47,8 @@ public final class EmailReceiver implements Receiver {
         p.put("mail.smtp.auth", String.valueOf(spec.username().isPresent()));
         // one mistyped address must not keep the mail from the others
         p.put("mail.smtp.sendpartial", "true");
-        spec.caFile().ifPresent(ca -> p.put("mail.smtp.ssl.socketFactory", trusting(ca).getSocketFactory()));
+        spec.caFile().ifPresent(ca -> p.put("mail.smtp.ssl.socketFactory", PrivateCa.trusting(ca).getSocketFactory()));
         this.session = Session.getInstance(p);
-    }
-
-    private static SSLContext trusting(java.nio.file.Path caFile) {
-        try (InputStream in = Files.newInputStream(caFile)) {
-            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-            trust.load(null, null);
-            int i = 0;
-            for (Certificate cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                trust.setCertificateEntry("ca-" + i++, cert);
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, tmf.getTrustManagers(), null);
-            return context;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("email ca_file " + caFile + " is not a PEM certificate: " + e.getMessage(), e);
-        }
     }
 
     @Override

@@ -33,20 +33,28 @@ public record SlackReceiver(SlackSpec spec) implements Receiver {
         ObjectNode root = WireCodec.json().createObjectNode();
         spec.channel().ifPresent(c -> root.put("channel", c));
         root.put("username", "vigil");
-        root.put("text", Headline.of(n));
+        root.put("text", escaped(Headline.of(n)));
         ArrayNode attachments = root.putArray("attachments");
         for (Alert a : n.all()) {
             boolean firing = n.firing().contains(a);
             ObjectNode att = attachments.addObject();
             att.put("color", firing ? "danger" : "good");
-            att.put("title", (firing ? "[FIRING] " : "[RESOLVED] ") + a.rule() + " on " + a.labels().getOrDefault("node", "?"));
+            att.put("title", escaped((firing ? "[FIRING] " : "[RESOLVED] ") + a.rule() + " on " + a.labels().getOrDefault("node", "?")));
             String link = a.annotations().get("runbook_url");
             if (link != null && link.startsWith("http")) {
                 att.put("title_link", link);
             }
-            att.put("text", a.annotations().getOrDefault("summary", a.rule()));
+            att.put("text", escaped(a.annotations().getOrDefault("summary", a.rule())));
             att.put("fallback", att.get("title").asText() + ": " + att.get("text").asText());
         }
         return root;
+    }
+
+    /**
+     * Slack's own escaping: {@code <!channel>} or {@code <@U123>} in what a host or rule reported
+     * would otherwise ping people or turn into links.
+     */
+    static String escaped(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 }
