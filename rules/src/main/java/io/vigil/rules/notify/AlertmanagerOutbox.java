@@ -30,7 +30,7 @@ final class AlertmanagerOutbox {
     private final Map<String, Resend> resends = new LinkedHashMap<>();
     private boolean inFlight;
     private Instant nextAttempt = Instant.EPOCH;
-    private Duration backoff = Deliveries.FIRST_RETRY;
+    private Duration backoff = DeliveryLanes.FIRST_RETRY;
 
     /** An alert to push and the record it came in (none for a resend). */
     record Entry(Alert alert, Optional<RecordPosition> position) {
@@ -107,12 +107,12 @@ final class AlertmanagerOutbox {
     Set<RecordPosition> done(Batch batch, Outcome outcome, Instant now) {
         inFlight = false;
         if (!(outcome instanceof Outcome.Retry)) {
-            backoff = Deliveries.FIRST_RETRY;
+            backoff = DeliveryLanes.FIRST_RETRY;
             nextAttempt = Instant.EPOCH;
             return batch.records();
         }
         nextAttempt = now.plus(backoff);
-        backoff = backoff.multipliedBy(2).compareTo(Deliveries.MAX_RETRY) > 0 ? Deliveries.MAX_RETRY : backoff.multipliedBy(2);
+        backoff = DeliveryLanes.doubled(backoff);
         Set<RecordPosition> superseded = new HashSet<>();
         for (Entry e : batch.entries()) {
             if (waiting.containsKey(e.alert().fingerprint())) {

@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One JSON POST to a receiver's HTTP endpoint, and what its answer means: 2xx delivered; 429 and
@@ -51,6 +52,11 @@ public final class HttpPost {
             return new Outcome.Retry(redacted(url) + " answered " + answer);
         }
         return new Outcome.Refused(redacted(url) + " answered " + answer);
+    }
+
+    /** The Authorization header of a bearer token, if there is one. */
+    public static Map<String, String> bearer(Optional<Secret> token) {
+        return token.map(t -> Map.of("Authorization", "Bearer " + t.reveal())).orElse(Map.of());
     }
 
     /** The URL without its path and query, which may hold a token (Slack's incoming webhooks do). */

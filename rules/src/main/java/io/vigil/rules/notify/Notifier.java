@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * notification log on Kafka before that, and read back by a notifier that starts or takes over.
  * One notifier is active at a time: the one that holds the notification log's only partition in
  * the notifier's consumer group; the others wait, and the next takes over when it stops.
- * Deliveries are retried with backoff; a receiver that keeps failing is announced through the
+ * DeliveryLanes are retried with backoff; a receiver that keeps failing is announced through the
  * receivers that still work.
  */
 public final class Notifier implements AutoCloseable {
@@ -83,23 +83,24 @@ public final class Notifier implements AutoCloseable {
     private volatile int groupsHeld;
     private volatile int unsettledRecords;
 
-    /** What one spell as the active notifier holds; dropped whole when it ends. */
-    private Spell spell;
+    /** What one term as the active notifier holds; dropped whole when it ends. */
+    private ActiveTerm term;
 
-    private final class Spell {
+    private final class ActiveTerm {
         final KafkaProducer<String, byte[]> producer;
         final KafkaNotificationLog nflog;
         final KafkaConsumer<String, byte[]> alerts;
         final Map<Integer, Long> committedAtStart = new HashMap<>();
         final Dispatcher dispatcher = new Dispatcher();
         final Settlement settlement = new Settlement();
-        final Deliveries deliveries = new Deliveries(receivers, health, metrics, clock);
+        final DeliveryLanes deliveries = new DeliveryLanes(receivers, health, metrics, clock);
         final Map<String, AlertmanagerOutbox> outboxes = new LinkedHashMap<>();
         final Map<String, Alert> raisedSelfAlerts = new HashMap<>();
         Instant lastCommit = Instant.EPOCH;
         Instant lastHousekeeping = Instant.EPOCH;
+        Map<Integer, Long> committed = Map.of();
 
-        Spell(KafkaProducer<String, byte[]> producer, KafkaNotificationLog nflog, KafkaConsumer<String, byte[]> alerts) {
+        ActiveTerm(KafkaProducer<String, byte[]> producer, KafkaNotificationLog nflog, KafkaConsumer<String, byte[]> alerts) {
             this.producer = producer;
             this.nflog = nflog;
             this.alerts = alerts;
@@ -224,15 +225,15 @@ public final class Notifier implements AutoCloseable {
             alerts.assign(partitions);
             Map<TopicPartition, OffsetAndMetadata> committed = alerts.committed(Set.copyOf(partitions));
             alerts.seekToBeginning(partitions);
-            Spell s = new Spell(producer, nflog, alerts);
+            ActiveTerm t = new ActiveTerm(producer, nflog, alerts);
             for (TopicPartition tp : partitions) {
                 OffsetAndMetadata at = committed.get(tp);
                 long from = at == null ? 0 : at.offset();
-                s.committedAtStart.put(tp.partition(), from);
-                s.settlement.startAt(tp.partition(), from);
+                t.committedAtStart.put(tp.partition(), from);
+                t.settlement.startAt(tp.partition(), from);
             }
-            rebuild(s, partitions);
-            spell = s;
+            rebuild(t, partitions);
+            term = t;
         } catch (RuntimeException e) {
             if (alerts != null) {
                 alerts.close(Duration.ofSeconds(5));
@@ -250,12 +251,12 @@ public final class Notifier implements AutoCloseable {
      * alerts are spread over partitions, and a group judged on some of them would look resolved,
      * or new, to the notification log.
      */
-    private void rebuild(Spell s, List<TopicPartition> partitions) {
-        Map<TopicPartition, Long> ends = s.alerts.endOffsets(partitions);
+    private void rebuild(ActiveTerm t, List<TopicPartition> partitions) {
+        Map<TopicPartition, Long> ends = t.alerts.endOffsets(partitions);
         int read = 0;
-        while (partitions.stream().anyMatch(tp -> s.alerts.position(tp) < Math.min(ends.get(tp), s.committedAtStart.get(tp.partition())))) {
-            for (ConsumerRecord<String, byte[]> record : s.alerts.poll(Duration.ofMillis(200))) {
-                take(s, record);
+        while (partitions.stream().anyMatch(tp -> t.alerts.position(tp) < Math.min(ends.get(tp), t.committedAtStart.get(tp.partition())))) {
+            for (ConsumerRecord<String, byte[]> record : t.alerts.poll(Duration.ofMillis(200))) {
+                take(t, record);
                 read++;
             }
         }
@@ -267,12 +268,12 @@ public final class Notifier implements AutoCloseable {
             return;
         }
         log.info("notifier standing by: {}", why);
-        Spell s = spell;
-        spell = null;
+        ActiveTerm t = term;
+        term = null;
         groupsHeld = 0;
         unsettledRecords = 0;
-        if (s != null) {
-            s.close();
+        if (t != null) {
+            t.close();
         }
     }
 
@@ -292,39 +293,39 @@ public final class Notifier implements AutoCloseable {
 
     /** One turn of the active notifier's loop. */
     private void step() {
-        Spell s = spell;
-        for (ConsumerRecord<String, byte[]> record : s.alerts.poll(Duration.ofMillis(100))) {
-            take(s, record);
+        ActiveTerm t = term;
+        for (ConsumerRecord<String, byte[]> record : t.alerts.poll(Duration.ofMillis(100))) {
+            take(t, record);
         }
-        s.deliveries.runCompleted();
+        t.deliveries.runCompleted();
         Instant now = clock.instant();
-        for (Flush flush : s.dispatcher.due(now)) {
-            notify(s, flush, now);
+        for (Flush flush : t.dispatcher.due(now)) {
+            notify(t, flush, now);
         }
-        for (AlertmanagerOutbox outbox : s.outboxes.values()) {
-            outbox.due(now).ifPresent(batch -> push(s, outbox, batch));
+        for (AlertmanagerOutbox outbox : t.outboxes.values()) {
+            outbox.due(now).ifPresent(batch -> push(t, outbox, batch));
         }
-        if (Duration.between(s.lastHousekeeping, now).compareTo(Duration.ofSeconds(1)) >= 0) {
-            s.lastHousekeeping = now;
-            announceFailingReceivers(s, now);
-            s.nflog.expire(now);
+        if (Duration.between(t.lastHousekeeping, now).compareTo(Duration.ofSeconds(1)) >= 0) {
+            t.lastHousekeeping = now;
+            announceFailingReceivers(t, now);
+            t.nflog.expire(now);
         }
-        if (Duration.between(s.lastCommit, now).compareTo(COMMIT_INTERVAL) >= 0) {
-            s.lastCommit = now;
-            commit(s);
+        if (Duration.between(t.lastCommit, now).compareTo(COMMIT_INTERVAL) >= 0) {
+            t.lastCommit = now;
+            commit(t);
         }
-        groupsHeld = s.dispatcher.groups();
-        unsettledRecords = s.settlement.waiting();
+        groupsHeld = t.dispatcher.groups();
+        unsettledRecords = t.settlement.waiting();
     }
 
-    private void take(Spell s, ConsumerRecord<String, byte[]> record) {
+    private void take(ActiveTerm t, ConsumerRecord<String, byte[]> record) {
         RecordPosition position = new RecordPosition(record.partition(), record.offset());
         // before the committed offset: told already, read again only to rebuild the groups
-        boolean told = record.offset() < s.committedAtStart.getOrDefault(record.partition(), 0L);
+        boolean told = record.offset() < t.committedAtStart.getOrDefault(record.partition(), 0L);
         if (record.value() == null) {
             // the engine forgot an alert; its groups let go of it once they have told what they must
             if (!told) {
-                s.settlement.read(position, 0);
+                t.settlement.read(position, 0);
             }
             return;
         }
@@ -335,15 +336,15 @@ public final class Notifier implements AutoCloseable {
             if (!told) {
                 log.warn("{}-{}@{} is not an alert the notifier can read, skipped: {}", record.topic(), record.partition(),
                         record.offset(), e.getMessage());
-                s.settlement.read(position, 0);
+                t.settlement.read(position, 0);
             }
             return;
         }
         Instant now = clock.instant();
         if (told) {
             for (RouteTree.Route route : tree.match(alert.labels())) {
-                if (!s.outboxes.containsKey(route.spec().receiver())) {
-                    s.dispatcher.accept(alert, route, Optional.empty(), now);
+                if (!t.outboxes.containsKey(route.spec().receiver())) {
+                    t.dispatcher.accept(alert, route, Optional.empty(), now);
                 }
             }
             return;
@@ -352,7 +353,7 @@ public final class Notifier implements AutoCloseable {
         int waits = 0;
         List<RecordPosition> done = new ArrayList<>();
         for (RouteTree.Route route : tree.match(alert.labels())) {
-            AlertmanagerOutbox outbox = s.outboxes.get(route.spec().receiver());
+            AlertmanagerOutbox outbox = t.outboxes.get(route.spec().receiver());
             if (outbox != null) {
                 // muted alerts are not pushed: Alertmanager lets its copy lapse at its endsAt
                 if ((alert.state() == AlertState.FIRING && !alert.suppressed()) || alert.state() == AlertState.RESOLVED) {
@@ -360,23 +361,23 @@ public final class Notifier implements AutoCloseable {
                     waits++;
                 }
             } else {
-                Dispatcher.Accepted accepted = s.dispatcher.accept(alert, route, Optional.of(position), now);
+                Dispatcher.Accepted accepted = t.dispatcher.accept(alert, route, Optional.of(position), now);
                 done.addAll(accepted.superseded());
                 waits += accepted.joined() ? 1 : 0;
             }
         }
-        s.settlement.read(position, waits);
-        done.forEach(s.settlement::settle);
+        t.settlement.read(position, waits);
+        done.forEach(t.settlement::settle);
     }
 
-    private void push(Spell s, AlertmanagerOutbox outbox, AlertmanagerOutbox.Batch batch) {
+    private void push(ActiveTerm t, AlertmanagerOutbox outbox, AlertmanagerOutbox.Batch batch) {
         List<Alert> alerts = batch.alerts();
         List<Alert> firing = alerts.stream().filter(a -> a.state() == AlertState.FIRING).toList();
         List<Alert> resolved = alerts.stream().filter(a -> a.state() == AlertState.RESOLVED).toList();
         Notification n = new Notification(batch.receiver(), "alertmanager", Map.of(), firing, resolved, config.externalUrl());
         // only what came in a record counts towards alert-to-delivery time, not resends
         List<Alert> news = batch.entries().stream().filter(e -> e.position().isPresent()).map(AlertmanagerOutbox.Entry::alert).toList();
-        s.deliveries.deliver(n, news, false, outcome -> outbox.done(batch, outcome, clock.instant()).forEach(s.settlement::settle));
+        t.deliveries.deliver(n, news, false, outcome -> outbox.done(batch, outcome, clock.instant()).forEach(t.settlement::settle));
     }
 
     /**
@@ -384,10 +385,10 @@ public final class Notifier implements AutoCloseable {
      * A muted alert the receiver was told fires still counts as told, so that it neither looks
      * resolved now nor new when it is unmuted.
      */
-    private void notify(Spell s, Flush flush, Instant now) {
+    private void notify(ActiveTerm t, Flush flush, Instant now) {
         ReceiverSpec spec = config.receiver(flush.receiver()).orElseThrow();
         String groupKey = flush.key().toString();
-        Optional<LogEntry> last = s.nflog.get(spec.name(), groupKey);
+        Optional<LogEntry> last = t.nflog.get(spec.name(), groupKey);
         Set<String> toldFiring = last.map(LogEntry::firing).orElse(Set.of());
         List<Alert> firing = flush.alerts().stream().filter(a -> a.state() == AlertState.FIRING && !a.suppressed()).toList();
         Set<String> firingKeys = fingerprints(firing);
@@ -397,7 +398,7 @@ public final class Notifier implements AutoCloseable {
         List<Alert> resolved = flush.alerts().stream().filter(a -> a.state() == AlertState.RESOLVED && told.contains(a.fingerprint())).toList();
         Set<String> resolvedKeys = fingerprints(resolved);
         if (!LogEntry.needsUpdate(last, firingKeys, resolvedKeys, spec.sendResolved(), flush.repeatInterval(), now)) {
-            finish(s, flush, true);
+            finish(t, flush, true);
             return;
         }
         Notification n = new Notification(spec.name(), groupKey, flush.key().labels(), firing,
@@ -406,26 +407,26 @@ public final class Notifier implements AutoCloseable {
             if (firingKeys.isEmpty()) {
                 // all resolved, and this receiver is not told of resolves: the log still learns it,
                 // so that the next time they fire is news
-                s.nflog.record(spec.name(), groupKey, new LogEntry(firingKeys, resolvedKeys, now));
+                t.nflog.record(spec.name(), groupKey, new LogEntry(firingKeys, resolvedKeys, now));
             }
-            finish(s, flush, true);
+            finish(t, flush, true);
             return;
         }
         // only what the receiver hears for the first time counts towards alert-to-delivery time, not repeats
         Set<String> toldResolved = last.map(LogEntry::resolved).orElse(Set.of());
         List<Alert> news = n.all().stream().filter(a -> a.state() == AlertState.FIRING ? !toldFiring.contains(a.fingerprint())
                 : !toldResolved.contains(a.fingerprint())).toList();
-        s.deliveries.deliver(n, news, true, outcome -> {
+        t.deliveries.deliver(n, news, true, outcome -> {
             boolean done = !(outcome instanceof Outcome.Retry);
             if (done) {
-                s.nflog.record(spec.name(), groupKey, new LogEntry(firingKeys, resolvedKeys, clock.instant()));
+                t.nflog.record(spec.name(), groupKey, new LogEntry(firingKeys, resolvedKeys, clock.instant()));
             }
-            finish(s, flush, done);
+            finish(t, flush, done);
         });
     }
 
-    private static void finish(Spell s, Flush flush, boolean delivered) {
-        s.dispatcher.done(flush, delivered).forEach(s.settlement::settle);
+    private static void finish(ActiveTerm t, Flush flush, boolean delivered) {
+        t.dispatcher.done(flush, delivered).forEach(t.settlement::settle);
     }
 
     /**
@@ -434,41 +435,41 @@ public final class Notifier implements AutoCloseable {
      * Alertmanagers hear it renewed every minute while it lasts, as they hear the engine's alerts,
      * or their copy would lapse at its endsAt.
      */
-    private void announceFailingReceivers(Spell s, Instant now) {
+    private void announceFailingReceivers(ActiveTerm t, Instant now) {
         for (String name : receivers.keySet()) {
             Optional<ReceiverHealth.Failing> failing = health.longFailing(name, now);
-            Alert raised = s.raisedSelfAlerts.get(name);
+            Alert raised = t.raisedSelfAlerts.get(name);
             if (failing.isPresent() && raised == null) {
                 Alert alert = selfAlert(name, failing.get(), now, AlertState.FIRING, 1);
-                s.raisedSelfAlerts.put(name, alert);
+                t.raisedSelfAlerts.put(name, alert);
                 log.error("receiver {} has failed since {}: {}; telling the other receivers", name, failing.get().since(),
                         failing.get().lastError());
-                tellOthers(s, name, alert, true);
+                tellOthers(t, name, alert, true);
             } else if (failing.isPresent() && !raised.sentAt().plus(SELF_ALERT_RENEWAL).isAfter(now)) {
                 Alert renewed = selfAlert(name, failing.get(), now, AlertState.FIRING, 1);
-                s.raisedSelfAlerts.put(name, renewed);
-                tellOthers(s, name, renewed, false);
+                t.raisedSelfAlerts.put(name, renewed);
+                tellOthers(t, name, renewed, false);
             } else if (failing.isEmpty() && raised != null && health.up(name)) {
-                s.raisedSelfAlerts.remove(name);
+                t.raisedSelfAlerts.remove(name);
                 Alert resolved = selfAlert(name, new ReceiverHealth.Failing(raised.activeAt(), ""), now, AlertState.RESOLVED, 2);
                 log.info("receiver {} delivers again; telling the other receivers", name);
-                tellOthers(s, name, resolved, true);
+                tellOthers(t, name, resolved, true);
             }
         }
     }
 
     /** {@code everyone}: false for a renewal, which only Alertmanagers need. */
-    private void tellOthers(Spell s, String failing, Alert alert, boolean everyone) {
+    private void tellOthers(ActiveTerm t, String failing, Alert alert, boolean everyone) {
         for (String other : receivers.keySet()) {
             if (other.equals(failing) || !health.up(other)) {
                 continue;
             }
-            AlertmanagerOutbox outbox = s.outboxes.get(other);
+            AlertmanagerOutbox outbox = t.outboxes.get(other);
             if (outbox != null) {
                 outbox.offer(alert, Optional.empty(), clock.instant());
             } else if (everyone) {
                 boolean firing = alert.state() == AlertState.FIRING;
-                s.deliveries.deliver(new Notification(other, "vigil-notifier/" + failing, Map.of("receiver", failing),
+                t.deliveries.deliver(new Notification(other, "vigil-notifier/" + failing, Map.of("receiver", failing),
                         firing ? List.of(alert) : List.of(), firing ? List.of() : List.of(alert), config.externalUrl()),
                         List.of(), true, o -> { });
             }
@@ -488,14 +489,17 @@ public final class Notifier implements AutoCloseable {
                 List.of(), List.of(), Optional.empty());
     }
 
-    private static void commit(Spell s) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        s.settlement.committable().forEach((p, o) -> offsets.put(new TopicPartition(Topics.ALERTS, p), new OffsetAndMetadata(o)));
-        if (!offsets.isEmpty()) {
-            // the log entries of what was delivered are on the broker before the records they cover are committed
-            s.producer.flush();
-            s.alerts.commitSync(offsets, Duration.ofSeconds(10));
+    private static void commit(ActiveTerm t) {
+        Map<Integer, Long> committable = t.settlement.committable();
+        if (committable.equals(t.committed)) {
+            return;
         }
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        committable.forEach((p, o) -> offsets.put(new TopicPartition(Topics.ALERTS, p), new OffsetAndMetadata(o)));
+        // the log entries of what was delivered are on the broker before the records they cover are committed
+        t.producer.flush();
+        t.alerts.commitSync(offsets, Duration.ofSeconds(10));
+        t.committed = committable;
     }
 
     int groups() {

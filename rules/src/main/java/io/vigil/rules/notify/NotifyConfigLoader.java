@@ -141,11 +141,13 @@ public final class NotifyConfigLoader {
                         ListenAddress::parse);
                 Optional<String> username = c.read("username", t -> t);
                 Optional<Secret> password = secret(c, "password", dir, env, false);
-                String starttls = c.optional("starttls", "required", t -> {
-                    if (!Set.of("required", "opportunistic", "never").contains(t)) {
-                        throw new IllegalArgumentException("'" + Name.printable(t) + "' is not required, opportunistic or never");
+                EmailSpec.StartTls starttls = c.optional("starttls", EmailSpec.StartTls.REQUIRED, t -> {
+                    for (EmailSpec.StartTls mode : EmailSpec.StartTls.values()) {
+                        if (mode.word().equals(t)) {
+                            return mode;
+                        }
                     }
-                    return t;
+                    throw new IllegalArgumentException("'" + Name.printable(t) + "' is not required, opportunistic or never");
                 });
                 Optional<Path> caFile = c.read("ca_file", t -> {
                     Path path = dir.resolve(t).normalize();

@@ -45,12 +45,12 @@ public sealed interface ReceiverSpec {
     }
 
     /**
-     * E-mail over SMTP: {@code starttls} is "required" (the default), "opportunistic" or "never";
+     * E-mail over SMTP: {@code starttls} required (the default), opportunistic or never;
      * {@code caFile}, a PEM certificate the server's is checked against (a private CA) instead of
      * the JVM's trusted ones.
      */
     record EmailSpec(String name, List<String> to, String from, String host, int port, Optional<String> username,
-                     Optional<Secret> password, String starttls, Optional<Path> caFile, boolean sendResolved,
+                     Optional<Secret> password, StartTls starttls, Optional<Path> caFile, boolean sendResolved,
                      Duration timeout) implements ReceiverSpec {
         public EmailSpec {
             Name.check("receiver", name);
@@ -58,6 +58,17 @@ public sealed interface ReceiverSpec {
             username = Objects.requireNonNullElse(username, Optional.empty());
             password = Objects.requireNonNullElse(password, Optional.empty());
             caFile = Objects.requireNonNullElse(caFile, Optional.empty());
+            Objects.requireNonNull(starttls, "starttls");
+        }
+
+        /** Whether the mail goes encrypted: required, when the server offers it, or never. */
+        public enum StartTls {
+            REQUIRED, OPPORTUNISTIC, NEVER;
+
+            /** The word in the config. */
+            public String word() {
+                return name().toLowerCase(java.util.Locale.ROOT);
+            }
         }
     }
 

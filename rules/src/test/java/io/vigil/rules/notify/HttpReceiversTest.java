@@ -68,7 +68,10 @@ class HttpReceiversTest {
         JsonNode a1 = p.get("alerts").get(1);
         assertEquals("resolved", a1.get("status").asText());
         assertEquals("2026-12-01T03:05:00Z", a1.get("endsAt").asText());
-        assertEquals(1, WebhookReceiver.payload(both, 1).get("truncatedAlerts").asInt());
+        WebhookReceiver one = new WebhookReceiver(new WebhookSpec("hook", endpoint.url("/alerts"), Optional.empty(), 1, true,
+                Duration.ofSeconds(5)));
+        assertInstanceOf(Outcome.Delivered.class, one.deliver(both));
+        assertEquals(1, endpoint.requests().get(1).json().get("truncatedAlerts").asInt());
     }
 
     @Test
@@ -113,15 +116,16 @@ class HttpReceiversTest {
         assertTrue(((Outcome.Refused) refused).why().contains("400 {\"status\":\"invalid event\",\"errors\":[\"'routing_key' is invalid\"]}"),
                 refused.toString());
         assertFalse(((Outcome.Refused) refused).why().contains("enqueue"), "the URL's path is not in messages: " + refused);
-        assertEquals(PagerDutyReceiver.class, pd.getClass());
-        assertEquals("critical", payloadSeverity("critical"));
-        assertEquals("error", payloadSeverity("page-me"));
+        assertEquals("critical", payloadSeverity(pd, "critical"));
+        assertEquals("error", payloadSeverity(pd, "page-me"));
     }
 
-    private static String payloadSeverity(String severity) throws Exception {
-        var m = PagerDutyReceiver.class.getDeclaredMethod("severity", String.class);
-        m.setAccessible(true);
-        return (String) m.invoke(null, severity);
+    /** The severity PagerDuty is sent for an alert of this severity label. */
+    private String payloadSeverity(PagerDutyReceiver pd, String severity) throws Exception {
+        Alert alert = Alerts.of("DiskSmartFailing", "node-a", severity, AlertState.FIRING, Map.of());
+        assertInstanceOf(Outcome.Delivered.class, pd.deliver(new Notification("pager", "g", Map.of(), List.of(alert), List.of(), "http://v")));
+        List<RecordingReceiver.Request> requests = endpoint.requests();
+        return requests.get(requests.size() - 1).json().get("payload").get("severity").asText();
     }
 
     @Test

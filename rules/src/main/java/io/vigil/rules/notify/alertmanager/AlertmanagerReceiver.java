@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.events.Alert;
 import io.vigil.events.AlertState;
 import io.vigil.events.WireCodec;
+import io.vigil.rules.notify.AlertJson;
 import io.vigil.rules.notify.HttpPost;
 import io.vigil.rules.notify.Notification;
 import io.vigil.rules.notify.Receiver;
@@ -37,7 +38,7 @@ public record AlertmanagerReceiver(AlertmanagerSpec spec) implements Receiver {
     @Override
     public Outcome deliver(Notification n) throws InterruptedException {
         byte[] body = WireCodec.encode(payload(n.all(), n.externalUrl()));
-        Map<String, String> headers = spec.bearerToken().map(t -> Map.of("Authorization", "Bearer " + t.reveal())).orElse(Map.of());
+        Map<String, String> headers = HttpPost.bearer(spec.bearerToken());
         List<String> answers = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         boolean retry = false;
@@ -64,12 +65,9 @@ public record AlertmanagerReceiver(AlertmanagerSpec spec) implements Receiver {
     static ArrayNode payload(List<Alert> alerts, String externalUrl) {
         ArrayNode array = WireCodec.json().createArrayNode();
         for (Alert a : alerts) {
-            ObjectNode alert = array.addObject();
-            alert.set("labels", WireCodec.json().valueToTree(a.labels()));
-            alert.set("annotations", WireCodec.json().valueToTree(a.annotations()));
-            alert.put("startsAt", a.firedAt().orElse(a.activeAt()).toString());
+            ObjectNode alert = AlertJson.of(a, externalUrl);
             alert.put("endsAt", (a.state() == AlertState.RESOLVED ? a.resolvedAt().orElse(a.endsAt()) : a.endsAt()).toString());
-            alert.put("generatorURL", externalUrl + "/api/alerts");
+            array.add(alert);
         }
         return array;
     }

@@ -41,8 +41,8 @@ public final class EmailReceiver implements Receiver {
         p.put("mail.smtp.connectiontimeout", timeout);
         p.put("mail.smtp.timeout", timeout);
         p.put("mail.smtp.writetimeout", timeout);
-        p.put("mail.smtp.starttls.enable", String.valueOf(!spec.starttls().equals("never")));
-        p.put("mail.smtp.starttls.required", String.valueOf(spec.starttls().equals("required")));
+        p.put("mail.smtp.starttls.enable", String.valueOf(spec.starttls() != EmailSpec.StartTls.NEVER));
+        p.put("mail.smtp.starttls.required", String.valueOf(spec.starttls() == EmailSpec.StartTls.REQUIRED));
         p.put("mail.smtp.ssl.checkserveridentity", "true");
         p.put("mail.smtp.auth", String.valueOf(spec.username().isPresent()));
         // one mistyped address must not keep the mail from the others

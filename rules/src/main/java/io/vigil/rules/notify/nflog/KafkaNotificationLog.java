@@ -16,13 +16,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The notification log on a compacted topic (key: receiver and group key): read whole by the
- * notifier that becomes active, written, and flushed, after every delivered notification and
- * before the alerts it covered are committed. Entries older than {@link #RETENTION} are deleted.
+ * What was last notified to each receiver for each group: the firing and resolved alerts it was
+ * told of, and when; read before every notification, written after every delivered one, so that a
+ * restarted notifier, or the one that takes over, tells nobody the same thing twice. Kept on a
+ * compacted topic (key: receiver and group key): read whole by the notifier that becomes active,
+ * written after every delivered notification and before the alerts it covered are committed.
+ * Entries older than {@link #RETENTION} are deleted.
  */
-public final class KafkaNotificationLog implements NotificationLog {
+public final class KafkaNotificationLog {
     /** As Alertmanager keeps its log: longer than any repeat interval worth having. */
-    public static final Duration RETENTION = Duration.ofDays(5);
+    private static final Duration RETENTION = Duration.ofDays(5);
     private static final Logger log = LoggerFactory.getLogger(KafkaNotificationLog.class);
     private static final char SEPARATOR = '\u001f';
 
@@ -48,16 +51,12 @@ public final class KafkaNotificationLog implements NotificationLog {
         }
     }
 
-    public void clear() {
-        entries.clear();
-    }
-
-    @Override
+    /** What {@code receiver} was last told of the group. */
     public Optional<LogEntry> get(String receiver, String groupKey) {
         return Optional.ofNullable(entries.get(key(receiver, groupKey)));
     }
 
-    @Override
+    /** What {@code receiver} was just told of the group; on the broker before this returns. */
     public void record(String receiver, String groupKey, LogEntry entry) {
         String key = key(receiver, groupKey);
         entries.put(key, entry);

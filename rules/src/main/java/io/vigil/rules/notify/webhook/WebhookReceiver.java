@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.events.Alert;
 import io.vigil.events.AlertState;
 import io.vigil.events.WireCodec;
+import io.vigil.rules.notify.AlertJson;
 import io.vigil.rules.notify.HttpPost;
 import io.vigil.rules.notify.Notification;
 import io.vigil.rules.notify.Receiver;
@@ -30,12 +31,12 @@ public record WebhookReceiver(WebhookSpec spec) implements Receiver {
 
     @Override
     public Outcome deliver(Notification n) throws InterruptedException {
-        Map<String, String> headers = spec.bearerToken().map(t -> Map.of("Authorization", "Bearer " + t.reveal())).orElse(Map.of());
+        Map<String, String> headers = HttpPost.bearer(spec.bearerToken());
         return HttpPost.json(spec.url(), WireCodec.encode(payload(n, spec.maxAlerts())), headers, spec.timeout());
     }
 
     /** The version 4 payload of a notification. */
-    public static ObjectNode payload(Notification n, int maxAlerts) {
+    static ObjectNode payload(Notification n, int maxAlerts) {
         ObjectNode root = WireCodec.json().createObjectNode();
         List<Alert> all = n.all();
         List<Alert> sent = maxAlerts > 0 && all.size() > maxAlerts ? all.subList(0, maxAlerts) : all;
@@ -50,14 +51,11 @@ public record WebhookReceiver(WebhookSpec spec) implements Receiver {
         root.put("externalURL", n.externalUrl());
         ArrayNode alerts = root.putArray("alerts");
         for (Alert a : sent) {
-            ObjectNode alert = alerts.addObject();
+            ObjectNode alert = AlertJson.of(a, n.externalUrl());
             alert.put("status", a.state() == AlertState.RESOLVED ? "resolved" : "firing");
-            alert.set("labels", WireCodec.json().valueToTree(a.labels()));
-            alert.set("annotations", WireCodec.json().valueToTree(a.annotations()));
-            alert.put("startsAt", a.firedAt().orElse(a.activeAt()).toString());
             alert.put("endsAt", a.state() == AlertState.RESOLVED ? a.resolvedAt().orElse(a.endsAt()).toString() : NO_END);
-            alert.put("generatorURL", n.externalUrl() + "/api/alerts");
             alert.put("fingerprint", a.fingerprint());
+            alerts.add(alert);
         }
         return root;
     }

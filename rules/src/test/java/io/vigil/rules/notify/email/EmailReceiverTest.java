@@ -15,6 +15,7 @@ import io.vigil.rules.notify.Alerts;
 import io.vigil.rules.notify.Notification;
 import io.vigil.rules.notify.Receiver.Outcome;
 import io.vigil.rules.notify.ReceiverSpec.EmailSpec;
+import io.vigil.rules.notify.ReceiverSpec.EmailSpec.StartTls;
 import io.vigil.rules.notify.Secret;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
@@ -43,7 +44,7 @@ class EmailReceiverTest {
     private static final Alert FIRING = Alerts.lost(AlertState.FIRING);
     private static final Alert RESOLVED = Alerts.lost(AlertState.RESOLVED);
 
-    private static EmailSpec spec(int port, String starttls, Optional<Path> ca, boolean auth) {
+    private static EmailSpec spec(int port, StartTls starttls, Optional<Path> ca, boolean auth) {
         return new EmailSpec("ops-mail", List.of("ops@example.org", "oncall@example.org"), "vigil@example.org", "127.0.0.1", port,
                 auth ? Optional.of("vigil") : Optional.empty(), auth ? Optional.of(new Secret("s3cret", "test")) : Optional.empty(),
                 starttls, ca, true, Duration.ofSeconds(10));
@@ -61,7 +62,7 @@ class EmailReceiverTest {
                 .withConfiguration(GreenMailConfiguration.aConfig().withUser("vigil@example.org", "vigil", "s3cret"));
         mail.start();
         try {
-            EmailReceiver receiver = new EmailReceiver(spec(mail.getSmtp().getPort(), "opportunistic", Optional.empty(), true));
+            EmailReceiver receiver = new EmailReceiver(spec(mail.getSmtp().getPort(), StartTls.OPPORTUNISTIC, Optional.empty(), true));
             Outcome firing = receiver.deliver(notification(FIRING));
             assertInstanceOf(Outcome.Delivered.class, firing, firing.toString());
             assertTrue(((Outcome.Delivered) firing).answer().startsWith("250"), firing.toString());
@@ -116,7 +117,7 @@ class EmailReceiverTest {
         GreenMail plain = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         plain.start();
         try {
-            Outcome outcome = new EmailReceiver(spec(plain.getSmtp().getPort(), "required", Optional.empty(), false))
+            Outcome outcome = new EmailReceiver(spec(plain.getSmtp().getPort(), StartTls.REQUIRED, Optional.empty(), false))
                     .deliver(notification(FIRING));
             assertInstanceOf(Outcome.Retry.class, outcome);
             assertTrue(outcome.toString().contains("STARTTLS"), outcome.toString());
@@ -157,15 +158,15 @@ class EmailReceiverTest {
         server.start();
         try {
             int port = server.getPortAllocated();
-            Outcome ok = new EmailReceiver(spec(port, "required", Optional.of(ca), true)).deliver(notification(FIRING));
+            Outcome ok = new EmailReceiver(spec(port, StartTls.REQUIRED, Optional.of(ca), true)).deliver(notification(FIRING));
             assertInstanceOf(Outcome.Delivered.class, ok, ok.toString());
             assertEquals(List.of("vigil"), logins);
             assertEquals(1, received.size(), "one message, for both recipients");
             assertTrue(received.get(0).contains("Subject: [FIRING:1] critical pair-1: node-a lost the disk under r0"), received.get(0));
-            Outcome untrusted = new EmailReceiver(spec(port, "required", Optional.empty(), true)).deliver(notification(FIRING));
+            Outcome untrusted = new EmailReceiver(spec(port, StartTls.REQUIRED, Optional.empty(), true)).deliver(notification(FIRING));
             assertInstanceOf(Outcome.Retry.class, untrusted, "a certificate nobody vouches for is not trusted");
             EmailSpec wrong = new EmailSpec("ops-mail", List.of("ops@example.org"), "vigil@example.org", "127.0.0.1", port,
-                    Optional.of("vigil"), Optional.of(new Secret("wrong", "test")), "required", Optional.of(ca), true, Duration.ofSeconds(10));
+                    Optional.of("vigil"), Optional.of(new Secret("wrong", "test")), StartTls.REQUIRED, Optional.of(ca), true, Duration.ofSeconds(10));
             Outcome refused = new EmailReceiver(wrong).deliver(notification(FIRING));
             assertInstanceOf(Outcome.Refused.class, refused, refused.toString());
             assertFalse(refused.toString().contains("wrong"), "the password is not in the message: " + refused);
@@ -210,7 +211,7 @@ class EmailReceiverTest {
 
     private static EmailSpec to(int port, String... recipients) {
         return new EmailSpec("ops-mail", List.of(recipients), "vigil@example.org", "127.0.0.1", port, Optional.empty(),
-                Optional.empty(), "never", Optional.empty(), true, Duration.ofSeconds(10));
+                Optional.empty(), StartTls.NEVER, Optional.empty(), true, Duration.ofSeconds(10));
     }
 
     @Test

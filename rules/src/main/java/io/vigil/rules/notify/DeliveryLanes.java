@@ -20,12 +20,12 @@ import org.slf4j.LoggerFactory;
  * Notifications on their way out, one lane (thread) per receiver: a receiver that hangs or keeps
  * failing holds up only itself, never the pager behind it, and one receiver hears its
  * notifications in the order they were handed over. What came of a delivery is handed back to
- * the notifier's thread through {@link #runCompleted()}. One instance lives for one spell as the
- * active notifier; closing it drops whatever it still had, so nothing from an old spell
+ * the notifier's thread through {@link #runCompleted()}. One instance lives for one term as the
+ * active notifier; closing it drops whatever it still had, so nothing from an old term
  * (settlements, log entries) reaches the next.
  */
-final class Deliveries implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(Deliveries.class);
+final class DeliveryLanes implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DeliveryLanes.class);
     static final Duration FIRST_RETRY = Duration.ofSeconds(1);
     static final Duration MAX_RETRY = Duration.ofSeconds(30);
     /** How long one delivery is retried before its group waits for its next turn. */
@@ -39,7 +39,7 @@ final class Deliveries implements AutoCloseable {
     private final ConcurrentLinkedQueue<Runnable> completed = new ConcurrentLinkedQueue<>();
     private volatile boolean open = true;
 
-    Deliveries(Map<String, Receiver> receivers, ReceiverHealth health, NotifierMetrics metrics, Clock clock) {
+    DeliveryLanes(Map<String, Receiver> receivers, ReceiverHealth health, NotifierMetrics metrics, Clock clock) {
         this.receivers = receivers;
         this.health = health;
         this.metrics = metrics;
@@ -130,8 +130,13 @@ final class Deliveries implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return outcome;
             }
-            backoff = backoff.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : backoff.multipliedBy(2);
+            backoff = doubled(backoff);
         }
+    }
+
+    /** The next wait of a backoff: twice this one, at most {@link #MAX_RETRY}. */
+    static Duration doubled(Duration backoff) {
+        return backoff.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : backoff.multipliedBy(2);
     }
 
     @Override
