@@ -23,14 +23,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -380,46 +378,22 @@ public final class Notifier implements AutoCloseable {
         t.deliveries.deliver(n, news, false, outcome -> outbox.done(batch, outcome, clock.instant()).forEach(t.settlement::settle));
     }
 
-    /**
-     * A group's turn: told only what the receiver has not been told yet, muted alerts left out.
-     * A muted alert the receiver was told fires still counts as told, so that it neither looks
-     * resolved now nor new when it is unmuted.
-     */
+    /** A group's turn: told what the dedup stage decides, and the log updated once it is delivered. */
     private void notify(ActiveTerm t, Flush flush, Instant now) {
         ReceiverSpec spec = config.receiver(flush.receiver()).orElseThrow();
         String groupKey = flush.key().toString();
-        Optional<LogEntry> last = t.nflog.get(spec.name(), groupKey);
-        Set<String> toldFiring = last.map(LogEntry::firing).orElse(Set.of());
-        List<Alert> firing = flush.alerts().stream().filter(a -> a.state() == AlertState.FIRING && !a.suppressed()).toList();
-        Set<String> firingKeys = fingerprints(firing);
-        flush.alerts().stream().filter(a -> a.state() == AlertState.FIRING && a.suppressed() && toldFiring.contains(a.fingerprint()))
-                .forEach(a -> firingKeys.add(a.fingerprint()));
-        Set<String> told = last.map(e -> union(e.firing(), e.resolved())).orElse(Set.of());
-        List<Alert> resolved = flush.alerts().stream().filter(a -> a.state() == AlertState.RESOLVED && told.contains(a.fingerprint())).toList();
-        Set<String> resolvedKeys = fingerprints(resolved);
-        if (!LogEntry.needsUpdate(last, firingKeys, resolvedKeys, spec.sendResolved(), flush.repeatInterval(), now)) {
+        DedupStage.Decision decision = DedupStage.decide(flush, t.nflog.get(spec.name(), groupKey), spec, config.externalUrl(), now);
+        if (decision instanceof DedupStage.Decision.LogOnly logOnly) {
+            t.nflog.record(spec.name(), groupKey, logOnly.entry());
+        }
+        if (!(decision instanceof DedupStage.Decision.Send send)) {
             finish(t, flush, true);
             return;
         }
-        Notification n = new Notification(spec.name(), groupKey, flush.key().labels(), firing,
-                spec.sendResolved() ? resolved : List.of(), config.externalUrl());
-        if (n.firing().isEmpty() && n.resolved().isEmpty()) {
-            if (firingKeys.isEmpty()) {
-                // all resolved, and this receiver is not told of resolves: the log still learns it,
-                // so that the next time they fire is news
-                t.nflog.record(spec.name(), groupKey, new LogEntry(firingKeys, resolvedKeys, now));
-            }
-            finish(t, flush, true);
-            return;
-        }
-        // only what the receiver hears for the first time counts towards alert-to-delivery time, not repeats
-        Set<String> toldResolved = last.map(LogEntry::resolved).orElse(Set.of());
-        List<Alert> news = n.all().stream().filter(a -> a.state() == AlertState.FIRING ? !toldFiring.contains(a.fingerprint())
-                : !toldResolved.contains(a.fingerprint())).toList();
-        t.deliveries.deliver(n, news, true, outcome -> {
+        t.deliveries.deliver(send.notification(), send.news(), true, outcome -> {
             boolean done = !(outcome instanceof Outcome.Retry);
             if (done) {
-                t.nflog.record(spec.name(), groupKey, new LogEntry(firingKeys, resolvedKeys, clock.instant()));
+                t.nflog.record(spec.name(), groupKey, new LogEntry(send.firing(), send.resolved(), clock.instant()));
             }
             finish(t, flush, done);
         });
@@ -508,16 +482,6 @@ public final class Notifier implements AutoCloseable {
 
     int unsettled() {
         return unsettledRecords;
-    }
-
-    private static Set<String> fingerprints(List<Alert> alerts) {
-        return alerts.stream().map(Alert::fingerprint).collect(Collectors.toCollection(HashSet::new));
-    }
-
-    private static Set<String> union(Set<String> a, Set<String> b) {
-        Set<String> u = new HashSet<>(a);
-        u.addAll(b);
-        return u;
     }
 
     private static void pause(Duration d) {

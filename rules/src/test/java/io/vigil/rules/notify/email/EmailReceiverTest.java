@@ -103,6 +103,31 @@ class EmailReceiverTest {
     }
 
     @Test
+    void aLineBreakInALabelCannotAddAHeaderOrARecipient() throws Exception {
+        GreenMail mail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        mail.start();
+        try {
+            Alert hostile = Alerts.of("DrbdLocalDiskLost", "node-a", "critical\r\nBcc: evil@example.org", AlertState.FIRING,
+                    Map.of("resource", "r0\r\n\r\n<a href=\"javascript:alert(1)\">x</a>"));
+            Outcome outcome = new EmailReceiver(spec(mail.getSmtp().getPort(), StartTls.OPPORTUNISTIC, Optional.empty(), false))
+                    .deliver(notification(hostile));
+            assertInstanceOf(Outcome.Delivered.class, outcome, outcome.toString());
+            assertTrue(mail.waitForIncomingEmail(5000, 2));
+            MimeMessage[] received = mail.getReceivedMessages();
+            assertEquals(2, received.length, "the two configured recipients, nobody else");
+            for (MimeMessage m : received) {
+                assertEquals(null, m.getHeader("Bcc"), "no header from a label");
+                assertEquals(List.of("ops@example.org", "oncall@example.org"),
+                        java.util.Arrays.stream(m.getAllRecipients()).map(Object::toString).toList());
+            }
+            String html = MailMessage.of(notification(hostile)).html();
+            assertFalse(html.contains("href=\"javascript:"), html);
+        } finally {
+            mail.stop();
+        }
+    }
+
+    @Test
     void whatAnAlertSaysIsEscapedInTheHtml() {
         Alert hostile = new Alert(FIRING.v(), FIRING.fingerprint(), FIRING.rule(), FIRING.state(), 1, FIRING.change(), FIRING.labels(),
                 Map.of("summary", "<script>alert(1)</script> & \"more\""), FIRING.activeAt(), FIRING.firedAt(), FIRING.resolvedAt(),
