@@ -69,6 +69,11 @@ public final class Template {
         return parts.stream().anyMatch(p -> p instanceof Expression e && e.readsPrev());
     }
 
+    /** Whether one of its expressions reads the variable {@code name}. */
+    public boolean reads(String name) {
+        return parts.stream().anyMatch(p -> p instanceof Expression e && e.reads(name));
+    }
+
     static String text(Object value) {
         if (value instanceof Double d) {
             return Humanize.number(d);

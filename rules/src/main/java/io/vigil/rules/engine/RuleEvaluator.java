@@ -3,6 +3,7 @@ package io.vigil.rules.engine;
 import dev.cel.runtime.CelEvaluationException;
 import io.vigil.events.Alert;
 import io.vigil.events.AlertChange;
+import io.vigil.events.AlertLabels;
 import io.vigil.events.AlertState;
 import io.vigil.events.DecodeException;
 import io.vigil.events.Envelope;
@@ -27,12 +28,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -156,7 +155,9 @@ public final class RuleEvaluator {
                           Optional<EventRef> cause) {
         listener.evaluated(rule);
         boolean tracked = scope.hasRule(rule.name());
-        List<Observation> observations = new ArrayList<>();
+        // by fingerprint: items of each that give the same labels are one alert, which holds if any of them
+        // holds and tells of the first that holds
+        Map<String, Observation> observations = new LinkedHashMap<>();
         try {
             List<Bindings> items = new ArrayList<>();
             if (rule.each().isPresent()) {
@@ -174,8 +175,12 @@ public final class RuleEvaluator {
                 }
                 if (holds || tracked) {
                     Map<String, String> labels = labels(rule, rule.labels(), item, base);
-                    Map<String, String> annotations = holds ? annotations(rule, item) : Map.of();
-                    observations.add(new Observation(new Candidate(rule.name(), labels, annotations, rule.failover()), holds));
+                    String fp = AlertLabels.fingerprint(labels);
+                    Observation before = observations.get(fp);
+                    if (before == null || holds && !before.holds()) {
+                        Map<String, String> annotations = holds ? annotations(rule, item) : Map.of();
+                        observations.put(fp, new Observation(new Candidate(rule.name(), labels, annotations, rule.failover()), holds));
+                    }
                 }
             }
         } catch (CelEvaluationException | RuntimeException e) {
@@ -183,16 +188,9 @@ public final class RuleEvaluator {
             return;
         }
         AlertTiming alertTiming = AlertTiming.of(rule);
-        Set<String> seen = new HashSet<>();
-        for (Observation o : observations) {
-            String fp = o.candidate().fingerprint();
-            if (!seen.add(fp)) {
-                continue;
-            }
-            scope.apply(fp, AlertLifecycle.observe(scope.get(fp), o.candidate(), o.holds(), now, alertTiming, cause));
-        }
+        observations.forEach((fp, o) -> scope.apply(fp, AlertLifecycle.observe(scope.get(fp), o.candidate(), o.holds(), now, alertTiming, cause)));
         for (TrackedAlert gone : scope.ofRule(rule.name())) {
-            if (!seen.contains(gone.fingerprint())) {
+            if (!observations.containsKey(gone.fingerprint())) {
                 Candidate c = new Candidate(gone.rule(), gone.labels(), gone.annotations(), gone.failover());
                 scope.apply(gone.fingerprint(), AlertLifecycle.observe(Optional.of(gone), c, false, now, alertTiming, cause));
             }

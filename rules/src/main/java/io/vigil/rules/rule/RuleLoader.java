@@ -235,7 +235,17 @@ public final class RuleLoader {
             s.entry(annotation).ifPresent(e -> s.problem(e.keyLine(), label + "." + annotation,
                     "goes under annotations: (annotations: {" + annotation + ": \"...\"})"));
         }
+        int beforeLabels = s.problemsView().size();
         Map<String, Template> labels = templates(s, "labels", label, compiler, automaticLabels(on));
+        if (each.isPresent() && s.problemsView().size() == beforeLabels && labels.values().stream().noneMatch(t -> t.reads("it"))) {
+            // An alert is its labels: with no label reading it, every item of each gives the same labels, so the
+            // items are one alert that the engine can only merge (it holds while any item holds, and tells of the
+            // first that holds). That is exists() in when: in disguise, and nearly always a label forgotten, so it
+            // is refused rather than warned of: a warning scrolls by, and the page would then name one item of many.
+            s.problem(s.lineOf("each"), label + ".each", "no label reads it, so the items could never be told apart (one alert for all);"
+                    + " add a label that names the item, e.g. labels: {volume: \"{{it.volume}}\"}, or drop each: and use"
+                    + " exists() in when: for one alert");
+        }
         Map<String, Template> annotations = templates(s, "annotations", label, compiler, Set.of());
         s.rejectUnknownKeys();
         if (s.problemsView().size() > before || name.isEmpty() || severity.isEmpty()) {

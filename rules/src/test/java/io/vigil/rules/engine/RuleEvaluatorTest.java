@@ -10,6 +10,7 @@ import io.vigil.events.AlertState;
 import io.vigil.events.Body;
 import io.vigil.events.Envelope;
 import io.vigil.events.LabelMatcher;
+import io.vigil.events.LvmReport;
 import io.vigil.events.Silence;
 import io.vigil.rules.alert.TrackedAlert;
 import io.vigil.rules.fixtures.Bodies;
@@ -51,6 +52,13 @@ class RuleEvaluatorTest {
                 on: disk
                 when: body.nosuch > 1
                 severity: info
+              - alert: VgFull
+                on: lvm
+                each: body.volumeGroups
+                when: it.freeBytes == 0
+                severity: warning
+                labels: {vg_size: "{{humanizeBytes(it.sizeBytes)}}"}
+                annotations: {summary: "{{it.name}} is full"}
               - alert: NodeSilent
                 absent: heartbeat
                 for: 15s
@@ -250,5 +258,25 @@ class RuleEvaluatorTest {
         List<TrackedAlert> left = evaluator.alerts();
         assertEquals(1, left.size(), "resolved alerts stay listed for a while");
         assertEquals(EventRule.class, RuleLoader.parse("x.yaml", RULES).rule("DrbdLocalDiskLost").orElseThrow().getClass());
+    }
+
+    @Test
+    void itemsOfEachWithTheSameLabelsAreOneAlertThatHoldsWhileAnyOfThemHolds() throws Exception {
+        start(Roster.empty(), T0);
+        long size = 10L << 30;
+        LvmReport.VolumeGroup vg0 = new LvmReport.VolumeGroup("vg0", size, size / 2, 1, 1);
+        LvmReport.VolumeGroup vg0Full = new LvmReport.VolumeGroup("vg0", size, 0, 1, 1);
+        LvmReport.VolumeGroup vg1Full = new LvmReport.VolumeGroup("vg1", size, 0, 1, 1);
+        LvmReport.VolumeGroup vg1 = new LvmReport.VolumeGroup("vg1", size, size / 2, 1, 1);
+        List<Alert> fired = send("node-a", new LvmReport(List.of(vg0, vg1Full), List.of()), 0);
+        assertEquals(1, fired.size(), fired.toString());
+        assertEquals(AlertState.FIRING, fired.get(0).state());
+        assertEquals("vg1 is full", fired.get(0).annotations().get("summary"), "told by the item that holds");
+        assertEquals(List.of(), send("node-a", new LvmReport(List.of(vg0, vg1Full), List.of()), 1), "still firing, nothing to say");
+        assertEquals(List.of(), send("node-a", new LvmReport(List.of(vg0Full, vg1), List.of()), 2), "another item holds now");
+        List<Alert> resolved = send("node-a", new LvmReport(List.of(vg0, vg1), List.of()), 3);
+        assertEquals(1, resolved.size(), resolved.toString());
+        assertEquals(AlertState.RESOLVED, resolved.get(0).state());
+        assertEquals(fired.get(0).fingerprint(), resolved.get(0).fingerprint());
     }
 }

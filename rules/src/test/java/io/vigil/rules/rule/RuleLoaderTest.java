@@ -1,5 +1,6 @@
 package io.vigil.rules.rule;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -153,5 +154,24 @@ class RuleLoaderTest {
                 + dir.resolve("a.yaml") + ":2"), e.getMessage());
         assertTrue(e.getMessage().contains(dir.resolve("missing.yaml") + ": no such file or directory"), e.getMessage());
         assertEquals(2, e.problems().size(), e.getMessage());
+    }
+
+    @Test
+    void anEachRuleWithNoLabelReadingItIsRefusedForItsItemsCouldNeverBeToldApart() {
+        String rules = """
+                rules:
+                  - alert: VgFull
+                    on: lvm
+                    each: body.volumeGroups
+                    when: it.freeBytes == 0
+                    severity: warning
+                    annotations: {summary: "{{it.name}} is full"}
+                """;
+        RuleLoadException e = assertThrows(RuleLoadException.class, () -> RuleLoader.parse("lvm.yaml", rules));
+        assertTrue(e.getMessage().startsWith("lvm.yaml:4: VgFull.each: no label reads it"), e.getMessage());
+        assertEquals(1, e.problems().size(), e.getMessage());
+        RuleSet named = assertDoesNotThrow(() -> RuleLoader.parse("lvm.yaml",
+                rules.replace("    annotations:", "    labels: {vg: \"{{it.name}}\"}\n    annotations:")));
+        assertEquals(1, named.size());
     }
 }
