@@ -1,7 +1,6 @@
 package io.vigil.rules.engine;
 
 import io.vigil.events.AlertChange;
-import io.vigil.events.AlertState;
 import io.vigil.rules.alert.AlertLifecycle.Step;
 import io.vigil.rules.alert.TrackedAlert;
 import java.time.Duration;
@@ -85,12 +84,15 @@ final class ScopeUpdate {
                 alerts.put(fingerprint, step.alert().get());
                 changed = true;
             }
-        } else if (before != null) {
-            alerts.remove(fingerprint);
-            changed = true;
-            // gone for good without a word (a resolved alert past its retention), or inactive and forgotten:
-            // nothing waits for it any more, and its record on vigil.alerts can be compacted away
-            if (step.change().isEmpty() || step.alert().map(a -> a.state() == AlertState.INACTIVE).orElse(false)) {
+        } else {
+            if (before != null) {
+                alerts.remove(fingerprint);
+                changed = true;
+            }
+            // gone for good, silently (resolved past its retention) or with a last word (resolved or inactive
+            // as it is forgotten): nothing waits for it any more, and its record on vigil.alerts can be
+            // compacted away; the deletion goes out after what is published, so the last word is read first
+            if (before != null || step.change().isPresent()) {
                 dropped.add(fingerprint);
             }
         }
