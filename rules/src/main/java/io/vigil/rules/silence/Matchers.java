@@ -38,6 +38,11 @@ public final class Matchers {
         };
     }
 
+    /** Whether {@code matcher} matches an alert that lacks its label, which reads as the empty string. */
+    public static boolean matchesEmpty(LabelMatcher matcher) {
+        return matches(matcher, Map.of());
+    }
+
     /** Every matcher matches. */
     public static boolean all(List<LabelMatcher> matchers, Map<String, String> labels) {
         for (LabelMatcher m : matchers) {

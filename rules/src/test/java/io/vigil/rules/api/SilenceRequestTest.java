@@ -46,4 +46,16 @@ class SilenceRequestTest {
         assertTrue(refused("{\"matchers\": [\"a=b\"], \"duration\": \"1h\", \"createdBy\": \"a\", \"comment\": \"b\", \"id\": \"../x\"}")
                 .startsWith("id:"));
     }
+
+    @Test
+    void matchersThatAllMatchTheEmptyStringAreRefusedForTheyWouldMuteEverything() throws Exception {
+        String everything = refused("{\"matchers\": [\"node=~\\\".*\\\"\", \"x!=y\"], \"duration\": \"1h\", \"createdBy\": \"a\", \"comment\": \"b\"}");
+        assertEquals("matchers: node=~\".*\", x!=\"y\" all match the empty string, so the silence would mute every alert;"
+                + " give at least one that does not (e.g. node=node-a or node=~\"node-.+\")", everything);
+        assertTrue(refused("{\"matchers\": [\"team=\\\"\\\"\"], \"duration\": \"1h\", \"createdBy\": \"a\", \"comment\": \"b\"}")
+                .contains("all match the empty string"));
+        Silence narrowed = read("{\"matchers\": [\"node=~\\\".*\\\"\", \"x!=y\", \"device=~\\\"/dev/.+\\\"\"], \"duration\": \"1h\","
+                + " \"createdBy\": \"a\", \"comment\": \"b\"}");
+        assertEquals(3, narrowed.matchers().size(), "one matcher that needs a value is enough");
+    }
 }
