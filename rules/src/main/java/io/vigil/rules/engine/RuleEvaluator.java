@@ -205,6 +205,9 @@ public final class RuleEvaluator {
         }
         labels.put("alertname", rule.name());
         labels.put("severity", rule.severity().wire());
+        // an empty label is no label, as Alertmanager has it (it drops them before it fingerprints): the alert
+        // Vigil publishes must have the fingerprint Alertmanager computes for it
+        labels.values().removeIf(String::isEmpty);
         return labels;
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.events.Alert;
 import io.vigil.events.AlertChange;
+import io.vigil.events.AlertLabels;
 import io.vigil.events.AlertState;
 import io.vigil.events.Body;
 import io.vigil.events.Envelope;
@@ -48,6 +49,7 @@ class RuleEvaluatorTest {
                 on: disk
                 when: body.temperatureCelsius > 60
                 severity: warning
+                labels: {team: "{{has(labels.team) ? labels.team : ''}}"}
               - alert: DiskNeedsRate
                 on: disk
                 when: body.nosuch > 1
@@ -282,5 +284,15 @@ class RuleEvaluatorTest {
         assertEquals(1, resolved.size(), resolved.toString());
         assertEquals(AlertState.RESOLVED, resolved.get(0).state());
         assertEquals(fired.get(0).fingerprint(), resolved.get(0).fingerprint());
+    }
+
+    @Test
+    void anEmptyLabelIsNoLabelSoTheFingerprintIsAlertmanagers() throws Exception {
+        start(new Roster(Map.of("pair-1", new Roster.ClusterSpec(List.of("node-a"), Map.of("site", "")))), T0);
+        Alert hot = send("node-a", Bodies.disk("/dev/sda", true, 0, 65), 0).get(0);
+        assertEquals(Map.of("alertname", "DiskTooHot", "cluster", "pair-1", "device", "/dev/sda", "device_type", "sat", "node", "node-a",
+                "severity", "warning"), hot.labels(), "neither the rule's empty team nor the cluster's empty site");
+        assertEquals(AlertLabels.fingerprint(hot.labels()), hot.fingerprint());
+        assertEquals(hot.fingerprint(), evaluator.alerts().get(0).fingerprint());
     }
 }
