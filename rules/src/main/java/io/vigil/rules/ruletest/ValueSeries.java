@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.vigil.events.Name;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -13,8 +14,9 @@ import java.util.regex.Pattern;
 /**
  * A series of values in promtool's notation, space-separated: {@code 7} a value; {@code 0+2x3}
  * 0, 2, 4, 6 (a start, a step, and how many steps); {@code 10-1x2} 10, 9, 8; {@code 5x2} 5, 5, 5;
- * {@code _} no event at that step; {@code _x3} none for four steps. Whole numbers stay whole, so
- * they fit integer fields.
+ * {@code _} no event at that step; {@code _x3} none for three steps (a gap has no start to step
+ * from, so promtool makes N of them, not N + 1). Whole numbers stay whole, so they fit integer
+ * fields.
  */
 final class ValueSeries {
     private static final Pattern EXPAND = Pattern.compile("(-?[0-9.]+)(?:([+-])([0-9.]+))?x([0-9]+)");
@@ -34,7 +36,7 @@ final class ValueSeries {
             Matcher gaps = GAPS.matcher(token);
             Matcher expand = EXPAND.matcher(token);
             if (gaps.matches()) {
-                int count = gaps.group(1) == null ? 1 : Integer.parseInt(gaps.group(1)) + 1;
+                int count = gaps.group(1) == null ? 1 : repeat(gaps.group(1), 0, values.size(), token);
                 for (int i = 0; i < count; i++) {
                     values.add(Optional.empty());
                 }
@@ -44,10 +46,9 @@ final class ValueSeries {
                 if ("-".equals(expand.group(2))) {
                     step = step.negate();
                 }
-                int steps = Integer.parseInt(expand.group(4));
+                int steps = repeat(expand.group(4), 1, values.size(), token);
                 for (int i = 0; i <= steps; i++) {
                     values.add(Optional.of(node(start.add(step.multiply(BigDecimal.valueOf(i))))));
-                    check(values);
                 }
             } else if (NUMBER.matcher(token).matches()) {
                 values.add(Optional.of(node(number(token, token))));
@@ -55,15 +56,24 @@ final class ValueSeries {
                 throw new IllegalArgumentException("'" + Name.printable(token) + "' is not a value of promtool's notation"
                         + " (7, 0+2x3, 10-1x2, 5x2, _ or _x3); for words, give a list: [Primary, Secondary]");
             }
-            check(values);
+            if (values.size() > MAX_VALUES) {
+                throw new IllegalArgumentException("more than " + MAX_VALUES + " values in one series");
+            }
         }
         return values;
     }
 
-    private static void check(List<Optional<JsonNode>> values) {
-        if (values.size() > MAX_VALUES) {
-            throw new IllegalArgumentException("more than " + MAX_VALUES + " values in one series");
+    /**
+     * The N of {@code xN}, checked before anything is expanded: {@code extra} more values than N
+     * are to come, after the {@code have} already there.
+     */
+    private static int repeat(String digits, int extra, int have, String token) {
+        BigInteger n = new BigInteger(digits);
+        if (n.add(BigInteger.valueOf((long) extra + have)).compareTo(BigInteger.valueOf(MAX_VALUES)) > 0) {
+            throw new IllegalArgumentException("'" + Name.printable(token) + "' would make the series longer than " + MAX_VALUES
+                    + " values (start later with at:, or space the events with every:)");
         }
+        return n.intValueExact();
     }
 
     private static BigDecimal number(String text, String token) {

@@ -51,10 +51,16 @@ class RuleTestRunnerTest {
     void seriesFollowPromtoolsNotation() {
         assertEquals(List.of("0", "2", "4", "6"), text(ValueSeries.parse("0+2x3")));
         assertEquals(List.of("10", "9", "8"), text(ValueSeries.parse("10-1x2")));
-        assertEquals(List.of("5", "5", "5", "_", "_", "1.5"), text(ValueSeries.parse("5x2 _x1 1.5")));
+        assertEquals(List.of("5", "5", "5", "_", "_", "1.5"), text(ValueSeries.parse("5x2 _x2 1.5")));
+        assertEquals(List.of("1", "_", "_", "_", "2"), text(ValueSeries.parse("1 _x3 2")), "promtool: '1 _x3 stale' is '1 _ _ _ stale'");
         assertEquals(List.of("0.5", "1", "1.5"), text(ValueSeries.parse("0.5+0.5x2")));
         assertThrows(IllegalArgumentException.class, () -> ValueSeries.parse("up"));
         assertThrows(IllegalArgumentException.class, () -> ValueSeries.parse("1+1x1000000"));
+        for (String huge : List.of("_x2000000000", "1 _x99999999999999999999", "0+1x99999 _x2")) {
+            String message = assertThrows(IllegalArgumentException.class, () -> ValueSeries.parse(huge)).getMessage();
+            assertTrue(message.endsWith("would make the series longer than 100000 values (start later with at:, or space the events"
+                    + " with every:)"), message);
+        }
     }
 
     private static List<String> text(List<Optional<JsonNode>> values) {
