@@ -46,8 +46,8 @@ final class VigilTopics {
                 List<String> names = missing.stream().map(NewTopic::name).toList();
                 if (!settings.create()) {
                     throw new IllegalStateException("the Vigil topics " + names + " do not exist on " + kafka.get("bootstrap.servers")
-                            + "; create them (kafka-topics.sh --create ...; vigil.alerts and vigil.silences with cleanup.policy=compact)"
-                            + " or set topics.create: true");
+                            + "; create them (kafka-topics.sh --create ...; " + listed(Topics.COMPACTED) + " with cleanup.policy=compact, "
+                            + listed(Topics.SINGLE_PARTITION) + " with one partition) or set topics.create: true");
                 }
                 for (var future : client.createTopics(missing).values().entrySet()) {
                     try {
@@ -74,5 +74,11 @@ final class VigilTopics {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking the Vigil topics", e);
         }
+    }
+
+    /** "a, b and c". */
+    private static String listed(List<String> topics) {
+        int last = topics.size() - 1;
+        return last < 1 ? String.join("", topics) : String.join(", ", topics.subList(0, last)) + " and " + topics.get(last);
     }
 }
