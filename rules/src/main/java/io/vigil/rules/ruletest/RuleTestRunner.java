@@ -14,6 +14,7 @@ import io.vigil.rules.engine.EvaluationListener;
 import io.vigil.rules.engine.RuleEvaluator;
 import io.vigil.rules.engine.Suppression;
 import io.vigil.rules.rule.RuleLoadException;
+import io.vigil.rules.rule.Rule;
 import io.vigil.rules.rule.RuleLoader;
 import io.vigil.rules.rule.RuleSet;
 import io.vigil.rules.ruletest.RuleTestFile.ExpectedAlert;
@@ -32,6 +33,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -111,8 +113,9 @@ public final class RuleTestRunner {
         }
         EngineTiming timing = new EngineTiming(test.interval(), Duration.ofMinutes(1), Duration.ofMinutes(4), test.absenceGrace(),
                 Duration.ofDays(7), Duration.ofMinutes(15));
+        EvaluationFailures evaluationFailures = new EvaluationFailures();
         RuleEvaluator evaluator = new RuleEvaluator(rules, test.roster(), timing, EngineTables.inMemory(),
-                new Suppression(() -> silences, rules.inhibitRules()), EvaluationListener.NONE, T0, cluster -> true);
+                new Suppression(() -> silences, rules.inhibitRules()), evaluationFailures, T0, cluster -> true);
         Duration end = events.stream().map(TimedEvent::at).max(Comparator.naturalOrder()).orElse(Duration.ZERO);
         for (Expectation e : c.expect()) {
             end = e.at().compareTo(end) > 0 ? e.at() : end;
@@ -126,6 +129,7 @@ public final class RuleTestRunner {
         int next = 0;
         for (Duration t : times) {
             Instant now = T0.plus(t);
+            evaluationFailures.at = t;
             while (next < events.size() && events.get(next).at().equals(t)) {
                 evaluator.onEvent(events.get(next++).event(), now);
             }
@@ -138,7 +142,35 @@ public final class RuleTestRunner {
                 }
             }
         }
+        if (!failures.isEmpty()) {
+            // a rule that fails at run time shows as alerts missing: say why
+            failures.addAll(evaluationFailures.lines());
+        }
         return failures;
+    }
+
+    /** The rules that could not be evaluated, each failure once, with when it first happened and how often. */
+    private static final class EvaluationFailures implements EvaluationListener {
+        private final Map<List<String>, Duration> firstAt = new LinkedHashMap<>();
+        private final Map<List<String>, Integer> count = new HashMap<>();
+        private Duration at = Duration.ZERO;
+
+        @Override
+        public void failed(Rule rule, String message) {
+            List<String> failure = List.of(rule.name(), message);
+            firstAt.putIfAbsent(failure, at);
+            count.merge(failure, 1, Integer::sum);
+        }
+
+        List<String> lines() {
+            List<String> lines = new ArrayList<>();
+            firstAt.forEach((failure, first) -> {
+                int times = count.get(failure);
+                lines.add(failure.get(0) + " could not be evaluated from " + DurationText.format(first)
+                        + (times == 1 ? " (once)" : " (" + times + " times)") + ": " + failure.get(1));
+            });
+            return lines;
+        }
     }
 
     private static List<TimedEvent> events(RuleTestFile test, TestCase c, List<String> failures) {

@@ -40,6 +40,17 @@ class RuleTestRunnerTest {
     }
 
     @Test
+    void aRuleThatFailsAtRunTimeIsReportedInItsFailingCase() throws Exception {
+        String out = run("failing.yaml");
+        assertTrue(out.contains("  FAIL  a rule that fails at run time\n"
+                + "        at 20s, DiskWearingOut (line 43):\n"
+                + "          expected: firing {device=\"/dev/nvme0\"}\n"
+                + "          got:      (none)\n"
+                + "        DiskWearingOut could not be evaluated from 0s (3 times): "), out);
+        assertTrue(out.lines().filter(l -> l.contains("could not be evaluated")).count() == 1, "only where it failed: " + out);
+    }
+
+    @Test
     void aBrokenTestFileIsReportedWithLinesAndRunsNothing() throws Exception {
         String out = run("broken.yaml");
         assertTrue(out.contains("broken.yaml:6: tests[0].input[0].kind: 'smart' is not a kind of event"), out);
