@@ -32,6 +32,12 @@ public enum EventKind {
         return Arrays.stream(values()).filter(k -> k.wire.equals(wire)).findFirst();
     }
 
+    /** The kind {@code text} names, for files people write; throws naming the kinds there are. */
+    public static EventKind parse(String text) {
+        return fromWire(text).orElseThrow(() -> new IllegalArgumentException("'" + Name.printable(text)
+                + "' is not a kind of event (one of " + Arrays.stream(values()).map(EventKind::wire).toList() + ")"));
+    }
+
     @Override
     public String toString() {
         return wire;

@@ -48,11 +48,6 @@ public final class Template {
         return new Template(text, parts);
     }
 
-    /** A template with no expressions, for values given as plain text. */
-    public static Template literal(String text) {
-        return new Template(text, List.of(text));
-    }
-
     public String render(Bindings bindings) throws CelEvaluationException {
         StringBuilder out = new StringBuilder();
         for (Object part : parts) {

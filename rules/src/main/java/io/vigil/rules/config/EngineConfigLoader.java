@@ -9,6 +9,7 @@ import io.vigil.rules.engine.EngineTiming;
 import io.vigil.rules.engine.Roster;
 import io.vigil.rules.notify.NotifyConfig;
 import io.vigil.rules.notify.NotifyConfigLoader;
+import io.vigil.rules.rule.RuleLoader;
 import io.vigil.service.config.ConfigDocument;
 import io.vigil.service.config.ConfigException;
 import io.vigil.service.config.ConfigSection;
@@ -27,7 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Reads and checks engine.yaml at start, every problem at once with its line and key, as the
@@ -105,7 +105,7 @@ public final class EngineConfigLoader {
             for (Entry label : labelSection.mapping().entries().values()) {
                 try {
                     AlertLabels.checkName("label", label.key());
-                    if (Set.of("alertname", "cluster", "node", "severity").contains(label.key())) {
+                    if (RuleLoader.AUTOMATIC_LABELS.contains(label.key())) {
                         throw new IllegalArgumentException("label: '" + label.key() + "' is set by the engine; choose another name");
                     }
                 } catch (IllegalArgumentException e) {

@@ -2,7 +2,6 @@ package io.vigil.rules.engine;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The clusters the engine config names: the nodes each is expected to have (a node that never
@@ -33,9 +32,5 @@ public record Roster(Map<String, ClusterSpec> clusters) {
     public boolean expects(String cluster, String node) {
         ClusterSpec spec = clusters.get(cluster);
         return spec != null && spec.nodes().contains(node);
-    }
-
-    public Set<String> clusterNames() {
-        return clusters.keySet();
     }
 }

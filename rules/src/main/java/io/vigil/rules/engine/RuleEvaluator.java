@@ -505,15 +505,7 @@ public final class RuleEvaluator {
 
     /** Every alert this instance tracks that is pending, firing or recently resolved, for the API and rule tests. */
     public List<TrackedAlert> alerts() {
-        List<TrackedAlert> all = new ArrayList<>();
-        for (Map.Entry<String, ScopeAlerts> e : tables.scopes().all()) {
-            for (TrackedAlert a : e.getValue().alerts()) {
-                if (a.state() != AlertState.INACTIVE) {
-                    all.add(a);
-                }
-            }
-        }
-        return all;
+        return ScopeAlerts.held(tables.scopes().all().stream().map(Map.Entry::getValue).toList());
     }
 
     /** The nodes this instance watches, for tests of forgetting. */

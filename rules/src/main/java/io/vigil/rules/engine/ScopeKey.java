@@ -8,31 +8,31 @@ import java.util.Map;
  * begin with the cluster, then the node, so a cluster's or a node's entries are one prefix.
  * The separator cannot occur in a name (names are checked on the wire).
  */
-public final class ScopeKey {
+final class ScopeKey {
     static final char SEPARATOR = '\u001f';
 
     private ScopeKey() {
     }
 
-    public static String ofEvent(String cluster, String node, String kind, Map<String, String> scopeLabels) {
+    static String ofEvent(String cluster, String node, String kind, Map<String, String> scopeLabels) {
         StringBuilder key = new StringBuilder(cluster).append(SEPARATOR).append(node).append(SEPARATOR).append(kind).append(SEPARATOR);
         scopeLabels.forEach((name, value) -> key.append(name).append('=').append(value).append(';'));
         return key.toString();
     }
 
-    public static String ofAbsence(String cluster, String node, String kind) {
+    static String ofAbsence(String cluster, String node, String kind) {
         return cluster + SEPARATOR + node + SEPARATOR + "absent:" + kind + SEPARATOR;
     }
 
-    public static String node(String cluster, String node) {
+    static String node(String cluster, String node) {
         return cluster + SEPARATOR + node;
     }
 
-    public static String nodePrefix(String cluster, String node) {
+    static String nodePrefix(String cluster, String node) {
         return cluster + SEPARATOR + node + SEPARATOR;
     }
 
-    public static String clusterPrefix(String cluster) {
+    static String clusterPrefix(String cluster) {
         return cluster + SEPARATOR;
     }
 
@@ -42,7 +42,7 @@ public final class ScopeKey {
     }
 
     /** The cluster a key belongs to. */
-    public static String cluster(String key) {
+    static String cluster(String key) {
         return key.substring(0, key.indexOf(SEPARATOR));
     }
 }

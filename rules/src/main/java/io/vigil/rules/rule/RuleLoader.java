@@ -180,8 +180,8 @@ public final class RuleLoader {
         int line = s.mapping().line();
         Optional<String> name = s.required("alert", "the alert's name, e.g. DrbdLocalDiskLost", text -> Name.check("alert", text));
         String label = name.orElse(s.path());
-        Optional<EventKind> on = s.read("on", RuleLoader::kind);
-        Optional<EventKind> absent = s.read("absent", RuleLoader::kind);
+        Optional<EventKind> on = s.read("on", EventKind::parse);
+        Optional<EventKind> absent = s.read("absent", EventKind::parse);
         Duration forDuration = s.duration("for", Duration.ZERO);
         Duration keepFiringFor = s.duration("keep_firing_for", Duration.ZERO);
         Optional<Severity> severity = s.required("severity", "critical, warning or info", text -> WireEnum.parse(Severity.class, text));
@@ -368,11 +368,6 @@ public final class RuleLoader {
             }
         }
         return matchers;
-    }
-
-    private static EventKind kind(String text) {
-        return EventKind.fromWire(text).orElseThrow(() -> new IllegalArgumentException("'" + Name.printable(text)
-                + "' is not a kind of event (one of " + Stream.of(EventKind.values()).map(EventKind::wire).toList() + ")"));
     }
 
     private static int integer(String text) {

@@ -25,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * A rule test file, in the spirit of {@code promtool test rules}: the rule files under test,
@@ -71,7 +70,7 @@ record RuleTestFile(Path file, List<Path> ruleFiles, Duration interval, Duration
         Duration interval = top.positiveDuration("evaluation_interval", Duration.ofSeconds(1));
         Duration grace = top.duration("absence_grace", Duration.ZERO);
         Roster roster = EngineConfigLoader.roster(top.section("clusters"));
-        String defaultCluster = roster.clusters().size() == 1 ? roster.clusterNames().iterator().next() : "pair-1";
+        String defaultCluster = roster.clusters().size() == 1 ? roster.clusters().keySet().iterator().next() : "pair-1";
         List<TestCase> tests = new ArrayList<>();
         List<Node> testNodes = top.list("tests");
         for (int i = 0; i < testNodes.size(); i++) {
@@ -112,9 +111,7 @@ record RuleTestFile(Path file, List<Path> ruleFiles, Duration interval, Duration
         int before = in.problemsView().size();
         String cluster = in.optional("cluster", defaultCluster, ConfigSection.NAME);
         Optional<String> node = in.required("node", "the node that sends it, e.g. node-a", ConfigSection.NAME);
-        Optional<EventKind> kind = in.required("kind", "heartbeat, drbd, disk, lvm, vm or action-result", text -> EventKind.fromWire(text)
-                .orElseThrow(() -> new IllegalArgumentException("'" + Name.printable(text) + "' is not a kind of event (one of "
-                        + Stream.of(EventKind.values()).map(EventKind::wire).toList() + ")")));
+        Optional<EventKind> kind = in.required("kind", "heartbeat, drbd, disk, lvm, vm or action-result", EventKind::parse);
         Duration at = in.duration("at", Duration.ZERO);
         Duration every = in.positiveDuration("every", Duration.ofSeconds(10));
         Optional<Integer> times = in.read("times", RuleTestFile::count);

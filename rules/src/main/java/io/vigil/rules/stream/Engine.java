@@ -222,22 +222,18 @@ public final class Engine implements AutoCloseable {
         } catch (InvalidStateStoreException e) {
             throw new IllegalStateException("the engine is not ready (" + streams.state() + "): try again in a few seconds", e);
         }
-        List<TrackedAlert> alerts = new ArrayList<>();
+        List<ScopeAlerts> scopes = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> it = store.all()) {
             // a store may move to another instance while it is read
             while (it.hasNext()) {
-                for (TrackedAlert a : WireCodec.decode(it.next().value, ScopeAlerts.class).alerts()) {
-                    if (a.state() != AlertState.INACTIVE) {
-                        alerts.add(a);
-                    }
-                }
+                scopes.add(WireCodec.decode(it.next().value, ScopeAlerts.class));
             }
         } catch (io.vigil.events.DecodeException e) {
             throw new IllegalStateException("an alert store value cannot be read: " + e.getMessage(), e);
         } catch (InvalidStateStoreException e) {
             throw new IllegalStateException("the engine is rebalancing (" + streams.state() + "): try again in a few seconds", e);
         }
-        return alerts;
+        return ScopeAlerts.held(scopes);
     }
 
     private Collection<Silence> silences() {
