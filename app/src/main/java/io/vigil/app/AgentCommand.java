@@ -21,7 +21,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -74,9 +73,8 @@ final class AgentCommand implements Callable<Integer> {
             files = host.get();
         }
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "agent-shutdown"));
-        try (TelemetryPublisher publisher = new TelemetryPublisher(agentConfig.cluster(), agentConfig.node(), agentConfig.kafka(),
+        try (UntilStopped running = UntilStopped.install("agent");
+             TelemetryPublisher publisher = new TelemetryPublisher(agentConfig.cluster(), agentConfig.node(), agentConfig.kafka(),
                 new Spool.Settings(agentConfig.spool().dir(), agentConfig.spool().maxBytes()), registry);
              Agent agent = new Agent(agentConfig, ConfiguredProbes.of(agentConfig, runner, files), publisher, registry, files,
                      Clock.systemUTC())) {
@@ -95,7 +93,7 @@ final class AgentCommand implements Callable<Integer> {
                 ticker.setDaemon(true);
                 ticker.start();
             }
-            stop.await();
+            running.await();
         }
         return 0;
     }

@@ -13,7 +13,6 @@ import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -58,10 +57,9 @@ final class EngineCommand implements Callable<Integer> {
                     + " shows them too)");
             return 2;
         }
-        CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "engine-shutdown"));
-        try (Engine engine = Engine.start(engineConfig, rules, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
-            stop.await();
+        try (UntilStopped running = UntilStopped.install("engine");
+             Engine engine = Engine.start(engineConfig, rules, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+            running.await();
         } catch (IllegalStateException e) {
             err.println("vigil engine: " + e.getMessage());
             return 1;

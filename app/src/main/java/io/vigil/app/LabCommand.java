@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -55,7 +54,6 @@ final class LabCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Optional<Duration> runFor;
         List<ScheduledFault> schedule;
@@ -67,7 +65,23 @@ final class LabCommand implements Callable<Integer> {
             return 2;
         }
         boolean temporary = dataDir == null;
-        Path dir = temporary ? Files.createTempDirectory("vigil-lab-") : Files.createDirectories(dataDir);
+        // installed first and closed last: a SIGTERM waits until the lab is closed and its temporary data removed
+        try (UntilStopped running = UntilStopped.install("lab")) {
+            Path dir = temporary ? Files.createTempDirectory("vigil-lab-") : Files.createDirectories(dataDir);
+            try {
+                run(dir, running, runFor, schedule);
+            } finally {
+                if (temporary) {
+                    LabLog.deleteTree(dir);
+                }
+            }
+        }
+        return 0;
+    }
+
+    private void run(Path dir, UntilStopped running, Optional<Duration> runFor, List<ScheduledFault> schedule) throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         boolean live = !json && System.console() != null;
         if (live) {
             // the screen is redrawn in place; log lines would tear it, so they go to a file
@@ -75,7 +89,6 @@ final class LabCommand implements Callable<Integer> {
         }
         err.println("vigil lab: starting a Kafka broker and two simulated hosts (data in " + dir + ")...");
         err.flush();
-        CountDownLatch stop = new CountDownLatch(1);
         AtomicReference<String> lastOutcome = new AtomicReference<>("type 'help' for the faults you can inject");
         ScheduledExecutorService timers = Executors.newScheduledThreadPool(1, r -> {
             Thread t = new Thread(r, "lab-timers");
@@ -87,8 +100,6 @@ final class LabCommand implements Callable<Integer> {
             lastOutcome.set(line + ": " + outcome.message());
             return outcome;
         })) {
-            Thread hook = new Thread(stop::countDown, "lab-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
             for (ScheduledFault f : schedule) {
                 timers.schedule(() -> {
                     FaultOutcome outcome = lab.inject(f.fault());
@@ -98,14 +109,14 @@ final class LabCommand implements Callable<Integer> {
                     }
                 }, f.at().toMillis(), TimeUnit.MILLISECONDS);
             }
-            runFor.ifPresent(d -> timers.schedule(stop::countDown, d.toMillis(), TimeUnit.MILLISECONDS));
+            runFor.ifPresent(d -> timers.schedule(running::stop, d.toMillis(), TimeUnit.MILLISECONDS));
             String urls = String.join("\n", lab.agents().stream().map(a -> "  " + a.node() + " /metrics: " + a.metricsUrl()).toList())
                     + "\n  engine /metrics: " + lab.engine().apiUrl() + "/metrics, alerts: " + lab.engine().apiUrl() + "/api/alerts";
             if (!json) {
                 out.println("metrics:\n" + urls);
                 out.println("inject faults at the prompt, or from another terminal: ./vigil lab inject disk-fail node-a /dev/sda");
                 out.flush();
-                readFaultsFromStdin(lab, lastOutcome, stop);
+                readFaultsFromStdin(lab, lastOutcome, running);
             }
             if (live) {
                 timers.scheduleAtFixedRate(() -> {
@@ -124,7 +135,7 @@ final class LabCommand implements Callable<Integer> {
                     out.flush();
                 }, 10, 10, TimeUnit.SECONDS);
             }
-            stop.await();
+            running.await();
             timers.shutdownNow();
             if (json) {
                 out.println(io.vigil.events.EnvelopeCodec.json().writeValueAsString(LabSummary.of(lab.picture(), lab.alerts(), lab.pages(), lab.uptime())));
@@ -132,21 +143,12 @@ final class LabCommand implements Callable<Integer> {
                 out.println((live ? "\n" : "") + ClusterScreen.render(lab.picture(), lab.alerts(), lab.pages(), Instant.now()));
             }
             out.flush();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // already shutting down (Ctrl-C): the hook has done its job
-            }
         } finally {
             timers.shutdownNow();
-            if (temporary) {
-                LabLog.deleteTree(dir);
-            }
         }
-        return 0;
     }
 
-    private static void readFaultsFromStdin(Lab lab, AtomicReference<String> lastOutcome, CountDownLatch stop) {
+    private static void readFaultsFromStdin(Lab lab, AtomicReference<String> lastOutcome, UntilStopped running) {
         Thread reader = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
@@ -155,7 +157,7 @@ final class LabCommand implements Callable<Integer> {
                         continue;
                     }
                     if (command.equals("quit") || command.equals("exit")) {
-                        stop.countDown();
+                        running.stop();
                         return;
                     }
                     if (command.equals("help")) {

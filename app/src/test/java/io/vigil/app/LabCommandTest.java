@@ -1,13 +1,18 @@
 package io.vigil.app;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.events.EnvelopeCodec;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,6 +66,32 @@ class LabCommandTest {
             }
         }
         throw new AssertionError("no firing " + rule + " on " + node + " " + resource + " in " + alerts);
+    }
+
+    @Test
+    void aSigtermPrintsTheSummaryAndRemovesTheTemporaryDataBeforeTheJvmEnds(@TempDir Path tmp) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path out = tmp.resolve("out.json");
+        Path err = tmp.resolve("err.log");
+        Path labTmp = Files.createDirectory(tmp.resolve("tmp"));
+        Process lab = new ProcessBuilder(java, "-Xmx512m", "-XX:+UseSerialGC", "-Djava.io.tmpdir=" + labTmp,
+                "-cp", System.getProperty("java.class.path"), Vigil.class.getName(), "lab", "--json", "--duration", "60s")
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        try {
+            await().atMost(Duration.ofSeconds(90)).until(() -> !lab.isAlive() || Files.readString(err).contains("lab started"));
+            assertTrue(lab.isAlive(), Files.readString(err));
+            lab.destroy(); // SIGTERM
+            assertTrue(lab.waitFor(60, TimeUnit.SECONDS), "the lab did not end within 60 s of SIGTERM");
+        } finally {
+            lab.destroyForcibly();
+        }
+        String log = Files.readString(err);
+        assertTrue(log.contains("lab stopped"), log);
+        JsonNode summary = EnvelopeCodec.json().readTree(Files.readString(out));
+        assertTrue(summary.has("hosts") && summary.has("alerts"), summary.toString());
+        try (Stream<Path> left = Files.list(labTmp)) {
+            assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith("vigil-lab-")).toList());
+        }
     }
 
     @Test
