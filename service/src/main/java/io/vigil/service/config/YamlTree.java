@@ -21,6 +21,12 @@ import java.util.Map;
  */
 public final class YamlTree {
     private static final YAMLFactory YAML = new YAMLFactory();
+    /**
+     * The most nodes a document may stand for with its aliases expanded. Aliases are shared here,
+     * but whoever walks the tree (a rule test's input, turned into JSON) expands them, and ten
+     * nested anchors of ten aliases each make a few hundred bytes stand for 10^10 nodes.
+     */
+    static final long MAX_NODES = 100_000;
 
     public sealed interface Node permits Scalar, Mapping, Sequence {
         int line();
@@ -89,7 +95,9 @@ public final class YamlTree {
             if (first == null) {
                 return Mapping.empty();
             }
-            return node((YAMLParser) parser, "", new Reading(duplicates, new HashMap<>()));
+            return node((YAMLParser) parser, "", new Reading(duplicates));
+        } catch (TooLarge e) {
+            throw new SyntaxError(e.line, e.getMessage());
         } catch (JsonProcessingException e) {
             int line = e.getLocation() == null ? 0 : Math.max(e.getLocation().getLineNr(), 0);
             return throwSyntax(line, e.getOriginalMessage());
@@ -116,8 +124,41 @@ public final class YamlTree {
         throw new SyntaxError(line, "not valid YAML: " + firstLine);
     }
 
-    /** What one read collects: problems, and the nodes anchored so far ({@code &name}) for aliases ({@code *name}). */
-    private record Reading(List<ConfigProblem> duplicates, Map<String, Node> anchors) {
+    /**
+     * What one read collects: problems, the nodes anchored so far ({@code &name}) for aliases
+     * ({@code *name}) with the number of nodes each stands for, and the number of nodes the
+     * document stands for so far, each alias counting as its anchor's nodes.
+     */
+    private static final class Reading {
+        private final List<ConfigProblem> duplicates;
+        private final Map<String, Anchored> anchors = new HashMap<>();
+        private long nodes;
+
+        Reading(List<ConfigProblem> duplicates) {
+            this.duplicates = duplicates;
+        }
+
+        /** Counts {@code more} nodes at {@code line}; refuses a document that stands for too many. */
+        void count(long more, int line) throws TooLarge {
+            nodes += more;
+            if (nodes > MAX_NODES) {
+                throw new TooLarge(line, "the document stands for more than " + MAX_NODES + " values once its aliases are"
+                        + " expanded (at line " + line + "); write the values out, or use fewer nested aliases");
+            }
+        }
+    }
+
+    private record Anchored(Node node, long nodes) {
+    }
+
+    /** A document that would expand to too many nodes; a syntax error at its line for the caller. */
+    private static final class TooLarge extends IOException {
+        private final int line;
+
+        TooLarge(int line, String message) {
+            super(message);
+            this.line = line;
+        }
     }
 
     /**
@@ -128,23 +169,26 @@ public final class YamlTree {
     private static Node node(YAMLParser parser, String path, Reading reading) throws IOException {
         if (parser.isCurrentAlias()) {
             String alias = parser.getText();
-            Node anchored = reading.anchors().get(alias);
+            Anchored anchored = reading.anchors.get(alias);
             if (anchored == null) {
                 throw new JsonParseException(parser, "alias *" + alias + " names no anchor (&" + alias + ") given before it");
             }
-            return anchored;
+            reading.count(anchored.nodes(), parser.currentTokenLocation().getLineNr());
+            return anchored.node();
         }
         String anchor = parser.getObjectId();
+        long before = reading.nodes;
         Node node = plainNode(parser, path, reading);
         if (anchor != null) {
-            reading.anchors().put(anchor, node);
+            reading.anchors.put(anchor, new Anchored(node, reading.nodes - before));
         }
         return node;
     }
 
     private static Node plainNode(YAMLParser parser, String path, Reading reading) throws IOException {
-        List<ConfigProblem> duplicates = reading.duplicates();
+        List<ConfigProblem> duplicates = reading.duplicates;
         int line = parser.currentTokenLocation().getLineNr();
+        reading.count(1, line);
         JsonToken token = parser.currentToken();
         switch (token) {
             case START_OBJECT -> {
