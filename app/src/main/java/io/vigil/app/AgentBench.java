@@ -1,6 +1,7 @@
 package io.vigil.app;
 
 import io.vigil.broker.EmbeddedKafka;
+import io.vigil.service.config.DurationText;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -27,10 +28,10 @@ final class AgentBench implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--interval", description = "the probes' interval (default ${DEFAULT-VALUE})")
-    String interval = "10s";
+    @Option(names = "--interval", defaultValue = "10s", description = "the probes' interval (default ${DEFAULT-VALUE})")
+    Duration interval;
 
-    @Option(names = "--seconds", description = "how long to measure, after the warm-up (default ${DEFAULT-VALUE})")
+    @Option(names = "--seconds", converter = AtLeastOne.class, description = "how long to measure, after the warm-up (default ${DEFAULT-VALUE})")
     int seconds = 60;
 
     @Option(names = "--warmup", description = "seconds to let both JVMs start and settle before measuring (default ${DEFAULT-VALUE})")
@@ -52,11 +53,11 @@ final class AgentBench implements Callable<Integer> {
         try (EmbeddedKafka broker = EmbeddedKafka.start(dir.resolve("kafka"))) {
             broker.createVigilTopics();
             Path config = dir.resolve("agent.yaml");
-            Files.writeString(config, agentConfig(broker.bootstrapServers(), dir.resolve("spool"), interval));
+            Files.writeString(config, agentConfig(broker.bootstrapServers(), dir.resolve("spool"), DurationText.format(interval)));
             agent = launch(jvm, List.of("agent", "--config", config.toString(), "--simulated-host", "node-a"), dir.resolve("agent.log"));
             idle = launch(jvm, List.of("bench", "idle"), dir.resolve("idle.log"));
             out.printf(Locale.ROOT, "agent bench: probes every %s on simulated host node-a; %d s warm-up, then %d s measured%n",
-                    interval, warmup, seconds);
+                    DurationText.format(interval), warmup, seconds);
             out.printf(Locale.ROOT, "  jvm flags: %s%n", String.join(" ", jvm));
             out.flush();
             Thread.sleep(Duration.ofSeconds(warmup).toMillis());

@@ -59,17 +59,17 @@ final class EngineBench implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--events", description = "telemetry events for the throughput run (default ${DEFAULT-VALUE})")
+    @Option(names = "--events", converter = AtLeastOne.class, description = "telemetry events for the throughput run (default ${DEFAULT-VALUE})")
     int events = 1_000_000;
 
-    @Option(names = "--clusters", description = "clusters (pairs) the events come from (default ${DEFAULT-VALUE})")
+    @Option(names = "--clusters", converter = AtLeastOne.class, description = "clusters (pairs) the events come from (default ${DEFAULT-VALUE})")
     int clusters = 1_000;
 
-    @Option(names = "--rate", description = "events/s of the steady load for the latency run (default ${DEFAULT-VALUE})")
+    @Option(names = "--rate", converter = AtLeastOne.class, description = "events/s of the steady load for the latency run (default ${DEFAULT-VALUE})")
     int rate = 2_000;
 
-    @Option(names = "--steady", description = "how long the steady load runs (default ${DEFAULT-VALUE})")
-    String steady = "30s";
+    @Option(names = "--steady", defaultValue = "30s", description = "how long the steady load runs (default ${DEFAULT-VALUE})")
+    Duration steady;
 
     @Option(names = "--rules", paramLabel = "PATH", description = "rule files or directories to run instead of the default pack")
     List<Path> ruleFiles;
@@ -77,7 +77,7 @@ final class EngineBench implements Callable<Integer> {
     @Option(names = "--no-rules", description = "run the engine with no rules: the cost of Kafka Streams and decoding alone")
     boolean noRules;
 
-    @Option(names = "--threads", description = "the engine's stream threads (default ${DEFAULT-VALUE})")
+    @Option(names = "--threads", converter = AtLeastOne.class, description = "the engine's stream threads (default ${DEFAULT-VALUE})")
     int threads = 1;
 
     @Option(names = "--kafka", paramLabel = "KEY=VALUE", description = "a Kafka Streams setting for the engine, e.g. commit.interval.ms=500; repeatable")
@@ -89,7 +89,6 @@ final class EngineBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Duration steadyFor = DurationText.parse(steady);
         boolean temporary = dataDir == null;
         Path dir = temporary ? Files.createTempDirectory("vigil-bench-engine-") : Files.createDirectories(dataDir);
         TelemetryMix mix = new TelemetryMix(clusters);
@@ -132,7 +131,7 @@ final class EngineBench implements Callable<Integer> {
                 out.printf(Locale.ROOT, "  engine (exactly_once_v2, %d rules, %d thread%s)       %,12.0f events/s   ratio %.2f (target >= 0.50)%n",
                         rules.size(), threads, threads == 1 ? "" : "s", engineRate, engineRate / bare);
                 out.flush();
-                latency(bootstrap, mix, steadyFor, out);
+                latency(bootstrap, mix, steady, out);
             }
         } finally {
             if (temporary) {

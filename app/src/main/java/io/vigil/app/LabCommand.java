@@ -41,7 +41,7 @@ final class LabCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--duration", paramLabel = "DURATION", description = "stop after this long (e.g. 30s, 2m); default: until 'quit' or Ctrl-C")
-    String duration;
+    Duration duration;
 
     @Option(names = "--json", description = "print no live view; at the end print one JSON object summing up what was seen per host")
     boolean json;
@@ -55,10 +55,9 @@ final class LabCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        Optional<Duration> runFor;
+        Optional<Duration> runFor = Optional.ofNullable(duration);
         List<ScheduledFault> schedule;
         try {
-            runFor = Optional.ofNullable(duration).map(DurationText::parse);
             schedule = faults.stream().map(ScheduledFault::parse).toList();
         } catch (IllegalArgumentException e) {
             err.println("vigil lab: " + e.getMessage());

@@ -48,7 +48,7 @@ final class PageBench implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--incidents", description = "disk failures to inject (default ${DEFAULT-VALUE})")
+    @Option(names = "--incidents", converter = AtLeastOne.class, description = "disk failures to inject (default ${DEFAULT-VALUE})")
     int incidents = 20;
 
     private record Received(long atMillis, JsonNode payload) {

@@ -27,7 +27,7 @@ final class ParserBench implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--seconds", description = "measuring time per figure (default ${DEFAULT-VALUE})")
+    @Option(names = "--seconds", converter = AtLeastOne.class, description = "measuring time per figure (default ${DEFAULT-VALUE})")
     int seconds = 3;
 
     @Override

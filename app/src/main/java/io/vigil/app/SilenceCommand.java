@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.events.Name;
 import io.vigil.events.WireCodec;
+import io.vigil.service.config.DurationText;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -21,10 +23,12 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vigil silence}: silences and maintenance windows, through any engine instance's API. */
@@ -42,15 +46,15 @@ final class SilenceCommand implements Runnable {
 
     /** Where the engine is and how to prove who asks. */
     static final class EngineApi {
-        @Option(names = "--engine", paramLabel = "URL", defaultValue = "http://127.0.0.1:9465",
+        @Option(names = "--engine", paramLabel = "URL", defaultValue = "http://127.0.0.1:9465", converter = HttpUrl.class,
                 description = "an engine instance's API (default: ${DEFAULT-VALUE})")
-        String url;
+        URI url;
 
         @Option(names = "--token-file", paramLabel = "FILE", description = "the engine's http.token_file, when it has one")
         Path tokenFile;
 
         HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url.replaceAll("/+$", "") + path))
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url.toString().replaceAll("/+$", "") + path))
                     .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
                     .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
             if (tokenFile != null) {
@@ -80,6 +84,26 @@ final class SilenceCommand implements Runnable {
         }
     }
 
+    /** An engine's API address: http:// or https://, a host, perhaps a port and a path; anything else is a usage error (exit 2). */
+    static final class HttpUrl implements ITypeConverter<URI> {
+        @Override
+        public URI convert(String text) {
+            String advice = "'" + Name.printable(text) + "' is not an http:// or https:// URL (e.g. http://127.0.0.1:9465)";
+            URI uri;
+            try {
+                uri = new URI(text.strip());
+            } catch (URISyntaxException e) {
+                throw new TypeConversionException(advice);
+            }
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || uri.getQuery() != null
+                    || uri.getFragment() != null) {
+                throw new TypeConversionException(advice);
+            }
+            return uri;
+        }
+    }
+
     @Command(name = "add", mixinStandardHelpOptions = true,
             description = {"Silences the alerts matching every MATCHER (Alertmanager's notation: name=value, name!=value,",
                     "name=~regex, name!~regex), for a while or, with --weekdays, in a recurring maintenance window."},
@@ -103,8 +127,8 @@ final class SilenceCommand implements Runnable {
         @Option(names = "--author", description = "who (default: $USER)")
         String author;
 
-        @Option(names = "--duration", description = "how long, from --start (e.g. 2h, 1d); default 1h")
-        String duration;
+        @Option(names = "--duration", defaultValue = "1h", description = "how long, from --start (e.g. 2h, 1d); default ${DEFAULT-VALUE}")
+        Duration duration;
 
         @Option(names = "--start", paramLabel = "INSTANT", description = "when it begins (ISO-8601; default now)")
         String start;
@@ -139,7 +163,7 @@ final class SilenceCommand implements Runnable {
             if (end != null) {
                 body.put("endsAt", end);
             } else {
-                body.put("duration", duration == null ? "1h" : duration);
+                body.put("duration", DurationText.format(duration));
             }
             if (weekdays != null || from != null || to != null) {
                 if (weekdays == null || from == null || to == null) {

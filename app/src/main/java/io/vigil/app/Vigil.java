@@ -1,6 +1,7 @@
 package io.vigil.app;
 
 import io.vigil.collectors.heartbeat.HeartbeatProbe;
+import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,7 +20,8 @@ public final class Vigil implements Runnable {
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new Vigil()).setCaseInsensitiveEnumValuesAllowed(true);
+        return new CommandLine(new Vigil()).setCaseInsensitiveEnumValuesAllowed(true)
+                .registerConverter(Duration.class, new DurationConverter());
     }
 
     @Override

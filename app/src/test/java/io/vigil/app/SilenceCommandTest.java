@@ -64,4 +64,17 @@ class SilenceCommandTest {
         assertEquals(1, down.exitCode());
         assertTrue(down.err().contains("cannot reach the engine at http://127.0.0.1:1"), down.err());
     }
+
+    @Test
+    void refusesAnEngineAddressThatIsNotAnHttpUrlAndABadDurationAsUsageErrors() {
+        CommandOutput noScheme = CommandOutput.run("silence", "list", "--engine", "localhost:9465");
+        assertEquals(2, noScheme.exitCode(), noScheme.err());
+        assertTrue(noScheme.err().contains("'localhost:9465' is not an http:// or https:// URL (e.g. http://127.0.0.1:9465)"),
+                noScheme.err());
+        CommandOutput ftp = CommandOutput.run("silence", "expire", "--engine", "ftp://127.0.0.1:9465", "abc");
+        assertEquals(2, ftp.exitCode(), ftp.err());
+        CommandOutput duration = CommandOutput.run("silence", "add", "--duration", "soon", "--comment", "x", "node=node-a");
+        assertEquals(2, duration.exitCode(), duration.err());
+        assertTrue(duration.err().contains("'--duration': 'soon' is not a duration"), duration.err());
+    }
 }
