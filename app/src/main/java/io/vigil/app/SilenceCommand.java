@@ -15,6 +15,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,15 +52,16 @@ final class SilenceCommand implements Runnable {
                 description = "an engine instance's API (default: ${DEFAULT-VALUE})")
         URI url;
 
-        @Option(names = "--token-file", paramLabel = "FILE", description = "the engine's http.token_file, when it has one")
-        Path tokenFile;
+        @Option(names = "--token-file", paramLabel = "FILE", converter = TokenFile.class,
+                description = "the engine's http.token_file, when it has one")
+        BearerToken token;
 
         HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url.toString().replaceAll("/+$", "") + path))
                     .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
                     .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-            if (tokenFile != null) {
-                request.header("Authorization", "Bearer " + Files.readString(tokenFile, StandardCharsets.UTF_8).strip());
+            if (token != null) {
+                request.header("Authorization", "Bearer " + token.secret);
             }
             return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
                     .send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -101,6 +104,39 @@ final class SilenceCommand implements Runnable {
                 throw new TypeConversionException(advice);
             }
             return uri;
+        }
+    }
+
+    /** The token an engine's API asks for; read from --token-file before anything is sent, and never printed. */
+    static final class BearerToken {
+        private final String secret;
+
+        BearerToken(String secret) {
+            this.secret = secret;
+        }
+
+        @Override
+        public String toString() {
+            return "BearerToken(not shown)";
+        }
+    }
+
+    /** Reads --token-file when the command line is parsed: a file that is missing, unreadable or empty is a usage error (exit 2). */
+    static final class TokenFile implements ITypeConverter<BearerToken> {
+        @Override
+        public BearerToken convert(String file) {
+            String token;
+            try {
+                token = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+            } catch (NoSuchFileException e) {
+                throw new TypeConversionException(file + ": no such file");
+            } catch (IOException | InvalidPathException e) {
+                throw new TypeConversionException(file + ": cannot be read (" + e.getMessage() + ")");
+            }
+            if (token.isEmpty()) {
+                throw new TypeConversionException(file + " is empty (it holds the engine's http.token_file secret)");
+            }
+            return new BearerToken(token);
         }
     }
 

@@ -77,4 +77,19 @@ class SilenceCommandTest {
         assertEquals(2, duration.exitCode(), duration.err());
         assertTrue(duration.err().contains("'--duration': 'soon' is not a duration"), duration.err());
     }
+
+    @Test
+    void aMissingOrEmptyTokenFileIsSaidBeforeAnythingIsSent(@TempDir Path dir) throws Exception {
+        // nothing listens on port 1: a token read after trying to send would be reported as an unreachable engine
+        CommandOutput missing = CommandOutput.run("silence", "expire", "--engine", "http://127.0.0.1:1",
+                "--token-file", dir.resolve("nope.token").toString(), "abc");
+        assertEquals(2, missing.exitCode(), missing.err());
+        assertTrue(missing.err().contains(dir.resolve("nope.token") + ": no such file"), missing.err());
+        assertTrue(!missing.err().contains("cannot reach"), missing.err());
+        Files.writeString(dir.resolve("empty.token"), "\n");
+        CommandOutput empty = CommandOutput.run("silence", "add", "--engine", "http://127.0.0.1:1",
+                "--token-file", dir.resolve("empty.token").toString(), "--comment", "x", "node=node-a");
+        assertEquals(2, empty.exitCode(), empty.err());
+        assertTrue(empty.err().contains("empty.token is empty"), empty.err());
+    }
 }
