@@ -10,6 +10,7 @@ import io.vigil.rules.rule.RuleSet;
 import io.vigil.rules.stream.Engine;
 import io.vigil.service.config.ConfigException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -63,6 +64,10 @@ final class EngineCommand implements Callable<Integer> {
         } catch (IllegalStateException e) {
             err.println("vigil engine: " + e.getMessage());
             return 1;
+        } catch (UncheckedIOException e) {
+            // the API's port is taken, or its address is not this host's
+            err.println("vigil engine: not started: " + e.getMessage() + " (http.listen in " + config + ")");
+            return 2;
         }
         return 0;
     }

@@ -3,6 +3,9 @@ package io.vigil.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.broker.EmbeddedKafka;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -30,5 +33,25 @@ class EngineCommandTest {
         CommandOutput missing = CommandOutput.run("engine", "--config", dir.resolve("nope.yaml").toString());
         assertEquals(2, missing.exitCode());
         assertTrue(missing.err().contains("no such file (deploy/engine.yaml is an example to start from)"), missing.err());
+    }
+
+    @Test
+    void saysSoWhenTheApiPortIsTaken(@TempDir Path dir) throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"));
+             ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            Files.writeString(dir.resolve("engine.yaml"), """
+                    kafka: {bootstrap.servers: "%s"}
+                    rules: [%s]
+                    state_dir: "%s"
+                    http: {listen: "127.0.0.1:%d"}
+                    """.formatted(kafka.bootstrapServers(), Path.of("..", "deploy", "rules").toAbsolutePath(), dir.resolve("state"),
+                    taken.getLocalPort()));
+            CommandOutput run = CommandOutput.run("engine", "--config", dir.resolve("engine.yaml").toString());
+            assertEquals(2, run.exitCode(), run.err());
+            assertTrue(run.err().contains("vigil engine: not started: cannot serve"), run.err());
+            assertTrue(run.err().contains(":" + taken.getLocalPort()), run.err());
+            assertTrue(run.err().contains("(http.listen in " + dir.resolve("engine.yaml") + ")"), run.err());
+            assertTrue(!run.err().contains("\tat "), "no stack trace: " + run.err());
+        }
     }
 }
