@@ -41,7 +41,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -73,6 +75,8 @@ public final class Lab implements AutoCloseable {
     private final TopicFollower<Alert> alertFollower;
     private final ScheduledExecutorService clock;
     private final Instant started = Instant.now();
+    /** What has been started, newest first: closed in that order, also when a later part fails to start. */
+    private final Deque<AutoCloseable> parts = new ArrayDeque<>();
 
     /** One simulated host's agent and what it publishes through. */
     public record RunningAgent(String node, Agent agent, TelemetryPublisher publisher) {
@@ -82,24 +86,32 @@ public final class Lab implements AutoCloseable {
     }
 
     private Lab(Path dataDir, Optional<URI> pageWebhook) {
-        broker = EmbeddedKafka.start(dataDir.resolve("kafka"));
-        broker.createVigilTopics();
-        pair = SimulatedPair.seed(Instant.now());
-        clock = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "lab-clock");
-            t.setDaemon(true);
-            return t;
-        });
-        // the simulated hosts' time follows the wall clock, so resyncs take as long as they say
-        clock.scheduleAtFixedRate(() -> pair.tick(TICK), TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
-        for (SimulatedHost host : pair.hosts()) {
-            agents.add(startAgent(host, dataDir));
+        try {
+            broker = started(EmbeddedKafka.start(dataDir.resolve("kafka")));
+            broker.createVigilTopics();
+            pair = SimulatedPair.seed(Instant.now());
+            clock = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "lab-clock");
+                t.setDaemon(true);
+                return t;
+            });
+            parts.push(clock::shutdownNow);
+            // the simulated hosts' time follows the wall clock, so resyncs take as long as they say
+            clock.scheduleAtFixedRate(() -> pair.tick(TICK), TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+            for (SimulatedHost host : pair.hosts()) {
+                agents.add(startAgent(host, dataDir));
+            }
+            engine = started(Engine.start(engineConfig(broker.bootstrapServers(), dataDir.resolve("engine"), pageWebhook),
+                    DefaultRulePack.load(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), line -> pages.add(Instant.now(), line)));
+            telemetry = started(new TopicFollower<>(broker.bootstrapServers(), Topics.TELEMETRY, EnvelopeCodec::decode,
+                    picture::accept).start());
+            alertFollower = started(new TopicFollower<>(broker.bootstrapServers(), Topics.ALERTS, b -> WireCodec.decode(b, Alert.class),
+                    alerts::accept, alerts::forget).start());
+        } catch (RuntimeException | Error e) {
+            log.error("the lab did not start ({}); closing what had started", e.toString());
+            closeParts();
+            throw e;
         }
-        engine = Engine.start(engineConfig(broker.bootstrapServers(), dataDir.resolve("engine"), pageWebhook), DefaultRulePack.load(),
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), line -> pages.add(Instant.now(), line));
-        telemetry = new TopicFollower<>(broker.bootstrapServers(), Topics.TELEMETRY, EnvelopeCodec::decode, picture::accept).start();
-        alertFollower = new TopicFollower<>(broker.bootstrapServers(), Topics.ALERTS, b -> WireCodec.decode(b, Alert.class),
-                alerts::accept, alerts::forget).start();
         log.info("lab started: broker {}, hosts {}, engine API {}", broker.bootstrapServers(),
                 pair.hosts().stream().map(SimulatedHost::name).toList(), engine.apiUrl());
     }
@@ -114,12 +126,17 @@ public final class Lab implements AutoCloseable {
         return new Lab(dataDir, Optional.of(pageWebhook));
     }
 
+    private <T extends AutoCloseable> T started(T part) {
+        parts.push(part);
+        return part;
+    }
+
     private RunningAgent startAgent(SimulatedHost host, Path dataDir) {
         AgentConfig config = agentConfig(host.name(), broker.bootstrapServers(), dataDir.resolve("spool-" + host.name()));
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        TelemetryPublisher publisher = new TelemetryPublisher(config.cluster(), config.node(), config.kafka(),
-                new Spool.Settings(config.spool().dir(), config.spool().maxBytes()), registry);
-        Agent agent = new Agent(config, ConfiguredProbes.of(config, host, host), publisher, registry, host, Clock.systemUTC());
+        TelemetryPublisher publisher = started(new TelemetryPublisher(config.cluster(), config.node(), config.kafka(),
+                new Spool.Settings(config.spool().dir(), config.spool().maxBytes()), registry));
+        Agent agent = started(new Agent(config, ConfiguredProbes.of(config, host, host), publisher, registry, host, Clock.systemUTC()));
         return new RunningAgent(host.name(), agent, publisher);
     }
 
@@ -203,17 +220,21 @@ public final class Lab implements AutoCloseable {
         return Duration.between(started, Instant.now());
     }
 
+    /** Closes every part, the last started first; a part that fails to close is logged and the others are closed still. */
     @Override
     public void close() {
-        clock.shutdownNow();
-        for (RunningAgent a : agents) {
-            a.agent().close();
-            a.publisher().close();
-        }
-        telemetry.close();
-        alertFollower.close();
-        engine.close();
-        broker.close();
+        closeParts();
         log.info("lab stopped after {}s", uptime().toSeconds());
+    }
+
+    private void closeParts() {
+        while (!parts.isEmpty()) {
+            AutoCloseable part = parts.pop();
+            try {
+                part.close();
+            } catch (Exception | Error e) {
+                log.warn("lab: a part did not close cleanly ({}); closing the others", part.getClass().getSimpleName(), e);
+            }
+        }
     }
 }
