@@ -4,10 +4,13 @@ import io.vigil.rules.rule.RuleLoadException;
 import io.vigil.rules.rule.RuleLoader;
 import io.vigil.rules.rule.RuleSet;
 import io.vigil.rules.ruletest.RuleTestRunner;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -41,6 +44,14 @@ final class RulesCommand implements Runnable {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
+            // a directory with no rule files loads as zero rules, which is no success: most likely the wrong directory
+            List<Path> empty = files.stream().filter(Files::isDirectory).filter(dir -> !hasRuleFiles(dir)).toList();
+            if (!empty.isEmpty()) {
+                empty.forEach(dir -> err.println("vigil rules check: no rule files in " + dir + " (*.yaml, *.yml)"));
+                err.println("FAILED: nothing to check");
+                err.flush();
+                return 1;
+            }
             try {
                 RuleSet rules = RuleLoader.load(files);
                 out.println("SUCCESS: " + rules.size() + " rules and " + rules.inhibitRules().size() + " inhibitions found");
@@ -51,6 +62,14 @@ final class RulesCommand implements Runnable {
                 err.println("FAILED: " + e.problems().size() + " problem" + (e.problems().size() == 1 ? "" : "s"));
                 err.flush();
                 return 1;
+            }
+        }
+
+        private static boolean hasRuleFiles(Path dir) {
+            try (Stream<Path> entries = Files.list(dir)) {
+                return entries.anyMatch(f -> Files.isRegularFile(f) && f.getFileName().toString().matches(".*\\.ya?ml"));
+            } catch (IOException e) {
+                return true; // unreadable: the loader says why
             }
         }
     }

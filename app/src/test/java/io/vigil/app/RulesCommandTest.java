@@ -30,6 +30,16 @@ class RulesCommandTest {
     }
 
     @Test
+    void checkFailsOnADirectoryWithNoRuleFiles(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("notes.txt"), "not a rule file\n");
+        Files.createDirectory(dir.resolve("nested.yaml"));
+        CommandOutput run = CommandOutput.run("rules", "check", dir.toString());
+        assertEquals(1, run.exitCode(), run.out());
+        assertTrue(run.err().contains("no rule files in " + dir), run.err());
+        assertTrue(!run.out().contains("SUCCESS"), run.out());
+    }
+
+    @Test
     void testRunsTheDefaultPacksTests() throws Exception {
         CommandOutput run = CommandOutput.run("rules", "test", PACK.resolve("tests/drbd.yaml").toString(),
                 PACK.resolve("tests/host.yaml").toString());
