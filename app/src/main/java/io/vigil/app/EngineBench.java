@@ -16,7 +16,6 @@ import io.vigil.rules.stream.Engine;
 import io.vigil.service.config.DurationText;
 import io.vigil.service.http.ListenAddress;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +29,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -40,6 +40,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -83,12 +84,25 @@ final class EngineBench implements Callable<Integer> {
     @Option(names = "--kafka", paramLabel = "KEY=VALUE", description = "a Kafka Streams setting for the engine, e.g. commit.interval.ms=500; repeatable")
     Map<String, String> kafkaSettings = new HashMap<>();
 
-    @Option(names = "--data-dir", description = "the broker's and engine's data (default: a temporary directory, removed after)")
+    @Option(names = "--data-dir", description = {"the broker's and engine's data, kept after the run; an empty or new directory,",
+            "as nothing of an earlier run may count (default: a temporary directory, removed after)"})
     Path dataDir;
+
+    /** How long the engine may go without evaluating an event before the bench gives up on it. */
+    static final Duration STALL = Duration.ofMinutes(2);
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        if (dataDir != null && Files.isDirectory(dataDir)) {
+            try (java.util.stream.Stream<Path> entries = Files.list(dataDir)) {
+                if (entries.findAny().isPresent()) {
+                    spec.commandLine().getErr().println("vigil bench engine: --data-dir " + dataDir + " is not empty: an earlier run's"
+                            + " events and offsets would count in this one; give an empty or new directory");
+                    return 2;
+                }
+            }
+        }
         boolean temporary = dataDir == null;
         Path dir = temporary ? Files.createTempDirectory("vigil-bench-engine-") : Files.createDirectories(dataDir);
         TelemetryMix mix = new TelemetryMix(clusters);
@@ -126,7 +140,12 @@ final class EngineBench implements Callable<Integer> {
                     return 1;
                 }
                 long start = System.nanoTime();
-                waitCommitted(bootstrap, "vigil-bench-engine", events, out);
+                try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+                    waitEvaluated(events, () -> committed(admin, "vigil-bench-engine"), engine::state, STALL, out);
+                } catch (Stalled e) {
+                    spec.commandLine().getErr().println("vigil bench engine: " + e.getMessage());
+                    return 1;
+                }
                 double engineRate = events / seconds(start);
                 out.printf(Locale.ROOT, "  engine (exactly_once_v2, %d rules, %d thread%s)       %,12.0f events/s   ratio %.2f (target >= 0.50)%n",
                         rules.size(), threads, threads == 1 ? "" : "s", engineRate, engineRate / bare);
@@ -164,39 +183,68 @@ final class EngineBench implements Callable<Integer> {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             long read = 0;
-            long bytes = 0;
             long start = System.nanoTime();
             while (read < events) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    read++;
-                    bytes += r.value().length;
-                }
-            }
-            if (bytes == 42) {
-                System.err.print("");
+                read += consumer.poll(Duration.ofMillis(500)).count();
             }
             return read / seconds(start);
         }
     }
 
-    private static void waitCommitted(String bootstrap, String group, long total, PrintWriter out) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            long lastReport = System.nanoTime();
-            while (true) {
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                        .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-                long done = committed.entrySet().stream().filter(e -> e.getKey().topic().equals(Topics.TELEMETRY) && e.getValue() != null)
-                        .mapToLong(e -> e.getValue().offset()).sum();
-                if (done >= total) {
-                    return;
-                }
-                if (System.nanoTime() - lastReport > Duration.ofSeconds(10).toNanos()) {
-                    lastReport = System.nanoTime();
-                    out.printf(Locale.ROOT, "    ... %,d of %,d evaluated%n", done, total);
-                    out.flush();
-                }
-                Thread.sleep(100);
+    /** The telemetry offsets the engine's group has committed, summed over partitions: the events it has evaluated. */
+    private static long committed(Admin admin, String group) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+        return committed.entrySet().stream().filter(e -> e.getKey().topic().equals(Topics.TELEMETRY) && e.getValue() != null)
+                .mapToLong(e -> e.getValue().offset()).sum();
+    }
+
+    /** Counts what the engine has evaluated so far. */
+    interface Evaluated {
+        long count() throws Exception;
+    }
+
+    /** The engine stopped, or evaluated nothing for too long: the bench's figure would never come. */
+    static final class Stalled extends Exception {
+        Stalled(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Waits until the engine has evaluated {@code total} events, reporting progress every 10 s;
+     * gives up when the engine stops running or evaluates nothing for {@code stall}.
+     */
+    static void waitEvaluated(long total, Evaluated evaluated, Supplier<KafkaStreams.State> engine, Duration stall, PrintWriter out)
+            throws Exception {
+        long lastReport = System.nanoTime();
+        long done = -1;
+        long lastProgress = System.nanoTime();
+        while (true) {
+            long now = evaluated.count();
+            if (now >= total) {
+                return;
             }
+            if (now > done) {
+                done = now;
+                lastProgress = System.nanoTime();
+            }
+            KafkaStreams.State state = engine.get();
+            if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING
+                    || state == KafkaStreams.State.PENDING_ERROR || state == KafkaStreams.State.PENDING_SHUTDOWN) {
+                throw new Stalled(String.format(Locale.ROOT, "the engine stopped (%s) after %,d of %,d events; its log above says why",
+                        state, done, total));
+            }
+            if (System.nanoTime() - lastProgress > stall.toNanos()) {
+                throw new Stalled(String.format(Locale.ROOT, "the engine (%s) evaluated nothing for %s, at %,d of %,d events; given up",
+                        state, DurationText.format(stall), done, total));
+            }
+            if (System.nanoTime() - lastReport > Duration.ofSeconds(10).toNanos()) {
+                lastReport = System.nanoTime();
+                out.printf(Locale.ROOT, "    ... %,d of %,d evaluated%n", done, total);
+                out.flush();
+            }
+            Thread.sleep(100);
         }
     }
 
@@ -274,9 +322,5 @@ final class EngineBench implements Callable<Integer> {
 
     private static double seconds(long startNanos) {
         return (System.nanoTime() - startNanos) / 1e9;
-    }
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }
