@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.events.Name;
 import io.vigil.events.WireCodec;
 import io.vigil.service.config.DurationText;
+import io.vigil.service.terminal.TerminalText;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -79,7 +80,8 @@ final class SilenceCommand implements Runnable {
                 return Optional.empty();
             }
             if (response.statusCode() != 200) {
-                err.print("vigil silence " + what + ": the engine refused (" + response.statusCode() + "): " + response.body());
+                err.println("vigil silence " + what + ": the engine refused (" + response.statusCode() + "): "
+                        + TerminalText.of(response.body().strip()));
                 err.flush();
                 return Optional.empty();
             }
@@ -215,7 +217,7 @@ final class SilenceCommand implements Runnable {
             if (answer.isEmpty()) {
                 return 1;
             }
-            out.println(WireCodec.json().readTree(answer.get()).path("silenceID").asText());
+            out.println(TerminalText.of(WireCodec.json().readTree(answer.get()).path("silenceID").asText()));
             out.flush();
             return 0;
         }
@@ -247,8 +249,11 @@ final class SilenceCommand implements Runnable {
                 List<String> m = new ArrayList<>();
                 s.path("matchers").forEach(x -> m.add(x.path("name").asText() + x.path("op").asText() + "\"" + x.path("value").asText() + "\""));
                 String window = s.has("recurrence") ? " [" + recurrence(s.path("recurrence")) + "]" : "";
-                out.printf(Locale.ROOT, "%-36s  %-8s  %-24s  %-20s  %s%s / %s%n", s.path("id").asText(), s.path("status").asText(),
-                        s.path("endsAt").asText(), s.path("createdBy").asText(), String.join(",", m), window, s.path("comment").asText());
+                // every field is the engine's answer, as anyone who could add a silence wrote it
+                out.printf(Locale.ROOT, "%-36s  %-8s  %-24s  %-20s  %s%s / %s%n", TerminalText.of(s.path("id").asText()),
+                        TerminalText.of(s.path("status").asText()), TerminalText.of(s.path("endsAt").asText()),
+                        TerminalText.of(s.path("createdBy").asText()), TerminalText.of(String.join(",", m)), TerminalText.of(window),
+                        TerminalText.of(s.path("comment").asText()));
             }
             out.flush();
             return 0;

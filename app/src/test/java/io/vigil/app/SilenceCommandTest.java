@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
+import com.sun.net.httpserver.HttpServer;
 import io.vigil.broker.EmbeddedKafka;
 import io.vigil.rules.config.EngineConfig;
 import io.vigil.rules.engine.EngineTiming;
@@ -13,6 +14,9 @@ import io.vigil.rules.engine.Roster;
 import io.vigil.rules.rule.DefaultRulePack;
 import io.vigil.rules.stream.Engine;
 import io.vigil.service.http.ListenAddress;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,5 +95,33 @@ class SilenceCommandTest {
                 "--token-file", dir.resolve("empty.token").toString(), "--comment", "x", "node=node-a");
         assertEquals(2, empty.exitCode(), empty.err());
         assertTrue(empty.err().contains("empty.token is empty"), empty.err());
+    }
+
+    @Test
+    void listsSilencesWithTheirControlCharactersShownNotSent() throws Exception {
+        String hostile = """
+                {"silences": [{"id": "abc\\u001b[2J", "status": "active", "endsAt": "2026-12-01T00:00:00Z",
+                  "createdBy": "ops\\u001b]0;owned\\u0007", "comment": "fine\\u001b[1A\\u001b[2Krewritten\\n",
+                  "matchers": [{"name": "node", "op": "=", "value": "node-a\\u009b31m"}]}]}
+                """;
+        HttpServer engine = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4);
+        engine.createContext("/api/silences", exchange -> {
+            try (exchange) {
+                byte[] body = hostile.getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+            }
+        });
+        engine.start();
+        try {
+            CommandOutput list = CommandOutput.run("silence", "list", "--engine", "http://127.0.0.1:" + engine.getAddress().getPort());
+            assertEquals(0, list.exitCode(), list.err());
+            assertTrue(list.out().chars().noneMatch(c -> c == 0x1b || c == 0x07 || c == 0x9b), list.out());
+            assertTrue(list.out().contains("abc\\x1b[2J"), list.out());
+            assertTrue(list.out().contains("ops\\x1b]0;owned\\x07"), list.out());
+            assertTrue(list.out().contains("node=\"node-a\\x9b31m\" / fine\\x1b[1A\\x1b[2Krewritten\\x0a"), list.out());
+        } finally {
+            engine.stop(0);
+        }
     }
 }

@@ -12,6 +12,7 @@ import io.vigil.events.ProbeHealth;
 import io.vigil.events.Topics;
 import io.vigil.events.VmStatus;
 import io.vigil.lab.view.ClusterPicture.HostPicture;
+import io.vigil.service.terminal.TerminalText;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -46,7 +47,8 @@ public final class ClusterScreen {
         out.append(String.format(Locale.ROOT, "== notifications (the lab's screen receiver): %s%n", last.isEmpty() ? "none yet" : "latest last"));
         for (PageLog.Page page : last) {
             long ago = Math.max(0, Duration.between(page.at(), now).toSeconds());
-            out.append(String.format(Locale.ROOT, "   %3ds ago  %s%n", ago, page.text().replace("\n", "\n             ")));
+            String text = page.text().lines().map(TerminalText::of).collect(Collectors.joining("\n             "));
+            out.append(String.format(Locale.ROOT, "   %3ds ago  %s%n", ago, text));
         }
         return out.toString();
     }
@@ -67,14 +69,16 @@ public final class ClusterScreen {
         return out.toString();
     }
 
+    /** One alert; its rule, labels and summary come off the wire and are printed with control characters made visible. */
     static String alertLine(Alert a, Instant now) {
         Instant since = a.state() == AlertState.FIRING ? a.firedAt().orElse(a.activeAt()) : a.activeAt();
         String thing = a.labels().getOrDefault("resource", a.labels().getOrDefault("device", a.labels().getOrDefault("vm",
                 a.labels().getOrDefault("vg", a.labels().getOrDefault("probe", "")))));
         String muted = !a.silencedBy().isEmpty() ? " (silenced)" : !a.inhibitedBy().isEmpty() ? " (inhibited)" : "";
         return String.format(Locale.ROOT, "%-7s %-8s %-24s %-7s %-10s %s, for %ds%s%s",
-                a.state() == AlertState.FIRING ? "FIRING" : "pending", a.labels().getOrDefault("severity", ""), a.rule(),
-                a.labels().getOrDefault("node", ""), thing, a.annotations().getOrDefault("summary", ""),
+                a.state() == AlertState.FIRING ? "FIRING" : "pending", TerminalText.of(a.labels().getOrDefault("severity", "")),
+                TerminalText.of(a.rule()), TerminalText.of(a.labels().getOrDefault("node", "")), TerminalText.of(thing),
+                TerminalText.of(a.annotations().getOrDefault("summary", "")),
                 Math.max(0, Duration.between(since, now).toSeconds()), a.flapping() ? " (flapping)" : "", muted);
     }
 
@@ -87,7 +91,7 @@ public final class ClusterScreen {
         out.append(String.format(Locale.ROOT, "== %s/%s  last event %ds ago, seq %d, %s%s%n", host.cluster(), host.node(),
                 age, host.lastSeq(), health, age > 15 ? "  ** SILENT **" : ""));
         host.heartbeat().ifPresent(h -> out.append(String.format(Locale.ROOT, "   memory %s free of %s, agent %s up %ds%n",
-                bytes(h.memoryAvailableBytes()), bytes(h.memoryTotalBytes()), h.agentVersion(), h.uptimeSeconds())));
+                bytes(h.memoryAvailableBytes()), bytes(h.memoryTotalBytes()), TerminalText.of(h.agentVersion()), h.uptimeSeconds())));
         for (DrbdResource r : host.resources().values()) {
             out.append("   ").append(resourceLine(r)).append('\n');
         }
