@@ -10,19 +10,17 @@ import io.vigil.collectors.command.LocalHostFiles;
 import io.vigil.collectors.command.ProcessCommandRunner;
 import io.vigil.collectors.config.AgentConfig;
 import io.vigil.collectors.config.AgentConfigLoader;
-import io.vigil.service.config.ConfigException;
 import io.vigil.collectors.publish.Spool;
 import io.vigil.collectors.publish.TelemetryPublisher;
 import io.vigil.lab.sim.SimulatedHost;
 import io.vigil.lab.sim.SimulatedPair;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,8 +35,8 @@ final class AgentCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "the agent's YAML config")
-    Path config;
+    @Mixin
+    ConfigFile config;
 
     @Option(names = "--simulated-host", paramLabel = "NODE", description = {
             "answer the tools from a simulated host of the lab's seed pair (node-a or node-b) instead of this",
@@ -47,18 +45,11 @@ final class AgentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        AgentConfig agentConfig;
-        try {
-            agentConfig = AgentConfigLoader.load(config);
-        } catch (ConfigException e) {
-            spec.commandLine().getErr().println(e.getMessage());
-            spec.commandLine().getErr().println("vigil agent: " + config + " has " + e.problems().size()
-                    + " problem(s); fix them and start again (deploy/agent.yaml is a commented example)");
-            return 2;
-        } catch (NoSuchFileException e) {
-            spec.commandLine().getErr().println("vigil agent: " + config + ": no such file (deploy/agent.yaml is an example to start from)");
+        Optional<AgentConfig> loaded = config.load(AgentConfigLoader::load, "deploy/agent.yaml");
+        if (loaded.isEmpty()) {
             return 2;
         }
+        AgentConfig agentConfig = loaded.get();
         CommandRunner runner = new ProcessCommandRunner();
         HostFiles files = new LocalHostFiles();
         Optional<SimulatedPair> pair = Optional.empty();

@@ -8,14 +8,13 @@ import io.vigil.rules.rule.RuleLoadException;
 import io.vigil.rules.rule.RuleLoader;
 import io.vigil.rules.rule.RuleSet;
 import io.vigil.rules.stream.Engine;
-import io.vigil.service.config.ConfigException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -30,25 +29,18 @@ final class EngineCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "the engine's YAML config")
-    Path config;
+    @Mixin
+    ConfigFile config;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        EngineConfig engineConfig;
-        RuleSet rules;
-        try {
-            engineConfig = EngineConfigLoader.load(config);
-        } catch (ConfigException e) {
-            err.println(e.getMessage());
-            err.println("vigil engine: " + config + " has " + e.problems().size() + " problem(s); fix them and start again"
-                    + " (deploy/engine.yaml is a commented example)");
-            return 2;
-        } catch (NoSuchFileException e) {
-            err.println("vigil engine: " + config + ": no such file (deploy/engine.yaml is an example to start from)");
+        Optional<EngineConfig> loaded = config.load(EngineConfigLoader::load, "deploy/engine.yaml");
+        if (loaded.isEmpty()) {
             return 2;
         }
+        EngineConfig engineConfig = loaded.get();
+        RuleSet rules;
         try {
             rules = RuleLoader.load(engineConfig.rules());
         } catch (RuleLoadException e) {
@@ -66,7 +58,7 @@ final class EngineCommand implements Callable<Integer> {
             return 1;
         } catch (UncheckedIOException e) {
             // the API's port is taken, or its address is not this host's
-            err.println("vigil engine: not started: " + e.getMessage() + " (http.listen in " + config + ")");
+            err.println("vigil engine: not started: " + e.getMessage() + " (http.listen in " + config.path() + ")");
             return 2;
         }
         return 0;

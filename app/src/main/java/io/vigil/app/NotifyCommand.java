@@ -12,10 +12,7 @@ import io.vigil.rules.notify.Receiver;
 import io.vigil.rules.notify.Receiver.Outcome;
 import io.vigil.rules.notify.ReceiverSpec;
 import io.vigil.rules.notify.Receivers;
-import io.vigil.service.config.ConfigException;
 import java.io.PrintWriter;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -23,7 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,27 +48,22 @@ final class NotifyCommand implements Runnable {
         @Parameters(paramLabel = "RECEIVER", description = "a receiver's name in the config's notify.receivers")
         String receiver;
 
-        @Option(names = "--config", required = true, paramLabel = "FILE", description = "the engine's YAML config")
-        Path config;
+        @Mixin
+        ConfigFile config;
 
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            EngineConfig engine;
-            try {
-                engine = EngineConfigLoader.load(config);
-            } catch (ConfigException e) {
-                err.println(e.getMessage());
-                return 2;
-            } catch (NoSuchFileException e) {
-                err.println("vigil notify test: " + config + ": no such file");
+            Optional<EngineConfig> loaded = config.load(EngineConfigLoader::load, "deploy/engine.yaml");
+            if (loaded.isEmpty()) {
                 return 2;
             }
+            EngineConfig engine = loaded.get();
             Optional<NotifyConfig> notify = engine.notifications();
             Optional<ReceiverSpec> spec = notify.flatMap(n -> n.receiver(receiver));
             if (spec.isEmpty()) {
-                err.println("vigil notify test: " + config + " has no receiver '" + receiver + "'"
+                err.println("vigil notify test: " + config.path() + " has no receiver '" + receiver + "'"
                         + notify.map(n -> " (receivers: " + n.receivers().stream().map(ReceiverSpec::name).toList() + ")")
                         .orElse(" (it has no notify: section)"));
                 return 2;
