@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -47,65 +48,70 @@ final class AgentBench implements Callable<Integer> {
             return 2;
         }
         List<String> jvm = Arrays.asList(flags.trim().split("\\s+"));
-        Path dir = Files.createTempDirectory("vigil-bench-agent-");
-        Process agent = null;
-        Process idle = null;
-        try (EmbeddedKafka broker = EmbeddedKafka.start(dir.resolve("kafka"))) {
+        try (WorkDir dir = WorkDir.temporary("vigil-bench-agent-"); EmbeddedKafka broker = EmbeddedKafka.start(dir.resolve("kafka"))) {
             broker.createVigilTopics();
             Path config = dir.resolve("agent.yaml");
             Files.writeString(config, agentConfig(broker.bootstrapServers(), dir.resolve("spool"), DurationText.format(interval)));
-            agent = launch(jvm, List.of("agent", "--config", config.toString(), "--simulated-host", "node-a"), dir.resolve("agent.log"));
-            idle = launch(jvm, List.of("bench", "idle"), dir.resolve("idle.log"));
-            out.printf(Locale.ROOT, "agent bench: probes every %s on simulated host node-a; %d s warm-up, then %d s measured%n",
-                    DurationText.format(interval), warmup, seconds);
-            out.printf(Locale.ROOT, "  jvm flags: %s%n", String.join(" ", jvm));
-            out.flush();
-            Thread.sleep(Duration.ofSeconds(warmup).toMillis());
-            Sample agentStart = Sample.of(agent.pid());
-            Sample idleStart = Sample.of(idle.pid());
-            long maxAgentRss = 0;
-            long maxIdleRss = 0;
-            for (int s = 0; s < seconds; s++) {
-                Thread.sleep(1000);
-                if (!agent.isAlive()) {
-                    out.println("  the agent exited (code " + agent.exitValue() + "); its log: " + dir.resolve("agent.log"));
-                    return 1;
-                }
-                maxAgentRss = Math.max(maxAgentRss, Sample.of(agent.pid()).rssBytes());
-                maxIdleRss = Math.max(maxIdleRss, Sample.of(idle.pid()).rssBytes());
-                if ((s + 1) % 15 == 0) {
-                    out.printf(Locale.ROOT, "  ... %d s%n", s + 1);
-                    out.flush();
-                }
+            // stopped before the broker and the directory go
+            try (Launched agent = launch(jvm, List.of("agent", "--config", config.toString(), "--simulated-host", "node-a"),
+                         dir.resolve("agent.log"));
+                 Launched idle = launch(jvm, List.of("bench", "idle"), dir.resolve("idle.log"))) {
+                return measure(out, jvm, agent.process(), idle.process(), dir.resolve("agent.log"));
             }
-            Sample agentEnd = Sample.of(agent.pid());
-            Sample idleEnd = Sample.of(idle.pid());
-            double agentCpu = agentEnd.cpuShareSince(agentStart);
-            double idleCpu = idleEnd.cpuShareSince(idleStart);
-            out.printf(Locale.ROOT, "  agent:    cpu %.2f%% of one core, rss %.1f MiB (max %.1f MiB)%n", agentCpu * 100,
-                    agentEnd.rssBytes() / 1048576.0, maxAgentRss / 1048576.0);
-            out.printf(Locale.ROOT, "  idle jvm: cpu %.2f%% of one core, rss %.1f MiB (max %.1f MiB)%n", idleCpu * 100,
-                    idleEnd.rssBytes() / 1048576.0, maxIdleRss / 1048576.0);
-            out.printf(Locale.ROOT, "  ratio agent/idle: cpu %.1fx, rss %.2fx%n", idleCpu == 0 ? Double.NaN : agentCpu / idleCpu,
-                    maxAgentRss / (double) Math.max(1, maxIdleRss));
-            out.printf(Locale.ROOT, "  targets: cpu < 2%% of one core: %s; rss < 96 MiB: %s%n", agentCpu < 0.02 ? "met" : "NOT met",
-                    maxAgentRss < 96L * 1048576 ? "met" : "NOT met");
-            out.flush();
-            return 0;
-        } finally {
-            for (Process p : new Process[] {agent, idle}) {
-                if (p != null) {
-                    p.destroy();
-                    if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-                        p.destroyForcibly();
-                    }
-                }
-            }
-            LabLog.deleteTree(dir);
         }
     }
 
-    private static Process launch(List<String> jvm, List<String> args, Path log) throws IOException {
+    private int measure(PrintWriter out, List<String> jvm, Process agent, Process idle, Path agentLog) throws Exception {
+        out.printf(Locale.ROOT, "agent bench: probes every %s on simulated host node-a; %d s warm-up, then %d s measured%n",
+                DurationText.format(interval), warmup, seconds);
+        out.printf(Locale.ROOT, "  jvm flags: %s%n", String.join(" ", jvm));
+        out.flush();
+        Thread.sleep(Duration.ofSeconds(warmup).toMillis());
+        Sample agentStart = Sample.of(agent.pid());
+        Sample idleStart = Sample.of(idle.pid());
+        long maxAgentRss = 0;
+        long maxIdleRss = 0;
+        for (int s = 0; s < seconds; s++) {
+            Thread.sleep(1000);
+            if (!agent.isAlive()) {
+                out.println("  the agent exited (code " + agent.exitValue() + "); its log: " + agentLog);
+                return 1;
+            }
+            maxAgentRss = Math.max(maxAgentRss, Sample.of(agent.pid()).rssBytes());
+            maxIdleRss = Math.max(maxIdleRss, Sample.of(idle.pid()).rssBytes());
+            if ((s + 1) % 15 == 0) {
+                out.printf(Locale.ROOT, "  ... %d s%n", s + 1);
+                out.flush();
+            }
+        }
+        Sample agentEnd = Sample.of(agent.pid());
+        Sample idleEnd = Sample.of(idle.pid());
+        double agentCpu = agentEnd.cpuShareSince(agentStart);
+        double idleCpu = idleEnd.cpuShareSince(idleStart);
+        out.printf(Locale.ROOT, "  agent:    cpu %.2f%% of one core, rss %.1f MiB (max %.1f MiB)%n", agentCpu * 100,
+                agentEnd.rssBytes() / 1048576.0, maxAgentRss / 1048576.0);
+        out.printf(Locale.ROOT, "  idle jvm: cpu %.2f%% of one core, rss %.1f MiB (max %.1f MiB)%n", idleCpu * 100,
+                idleEnd.rssBytes() / 1048576.0, maxIdleRss / 1048576.0);
+        out.printf(Locale.ROOT, "  ratio agent/idle: cpu %.1fx, rss %.2fx%n", idleCpu == 0 ? Double.NaN : agentCpu / idleCpu,
+                maxAgentRss / (double) Math.max(1, maxIdleRss));
+        out.printf(Locale.ROOT, "  targets: cpu < 2%% of one core: %s; rss < 96 MiB: %s%n", agentCpu < 0.02 ? "met" : "NOT met",
+                maxAgentRss < 96L * 1048576 ? "met" : "NOT met");
+        out.flush();
+        return 0;
+    }
+
+    /** A JVM the bench started: stopped (SIGTERM, then SIGKILL after 10 s) on close. */
+    private record Launched(Process process) implements AutoCloseable {
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    private static Launched launch(List<String> jvm, List<String> args, Path log) throws IOException {
         List<String> argv = new ArrayList<>();
         argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         argv.addAll(jvm);
@@ -115,7 +121,7 @@ final class AgentBench implements Callable<Integer> {
         argv.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("MALLOC_ARENA_MAX", "2"); // as ./vigil runs the agent
-        return builder.start();
+        return new Launched(builder.start());
     }
 
     static String agentConfig(String bootstrap, Path spool, String interval) {

@@ -103,10 +103,9 @@ final class EngineBench implements Callable<Integer> {
                 }
             }
         }
-        boolean temporary = dataDir == null;
-        Path dir = temporary ? Files.createTempDirectory("vigil-bench-engine-") : Files.createDirectories(dataDir);
         TelemetryMix mix = new TelemetryMix(clusters);
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"))) {
+        try (WorkDir dir = WorkDir.givenOrTemporary(dataDir, "vigil-bench-engine-");
+             EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"))) {
             kafka.createVigilTopics();
             String bootstrap = kafka.bootstrapServers();
             out.printf(Locale.ROOT, "engine bench: %,d telemetry events from %,d clusters (%,d nodes, %d kinds) on %d partitions%n",
@@ -151,10 +150,6 @@ final class EngineBench implements Callable<Integer> {
                         rules.size(), threads, threads == 1 ? "" : "s", engineRate, engineRate / bare);
                 out.flush();
                 latency(bootstrap, mix, steady, out);
-            }
-        } finally {
-            if (temporary) {
-                io.vigil.app.LabLog.deleteTree(dir);
             }
         }
         return 0;

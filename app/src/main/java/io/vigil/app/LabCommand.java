@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,17 +62,9 @@ final class LabCommand implements Callable<Integer> {
             err.println("vigil lab: " + e.getMessage());
             return 2;
         }
-        boolean temporary = dataDir == null;
         // installed first and closed last: a SIGTERM waits until the lab is closed and its temporary data removed
-        try (UntilStopped running = UntilStopped.install("lab")) {
-            Path dir = temporary ? Files.createTempDirectory("vigil-lab-") : Files.createDirectories(dataDir);
-            try {
-                run(dir, running, runFor, schedule);
-            } finally {
-                if (temporary) {
-                    LabLog.deleteTree(dir);
-                }
-            }
+        try (UntilStopped running = UntilStopped.install("lab"); WorkDir dir = WorkDir.givenOrTemporary(dataDir, "vigil-lab-")) {
+            run(dir.path(), running, runFor, schedule);
         }
         return 0;
     }

@@ -14,8 +14,6 @@ import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -85,10 +83,10 @@ final class PageBench implements Callable<Integer> {
             }
         });
         receiver.start();
-        Path dir = Files.createTempDirectory("vigil-bench-page-");
         List<Alert> records = Collections.synchronizedList(new ArrayList<>());
         AtomicBoolean reading = new AtomicBoolean(true);
-        try (Lab lab = Lab.start(dir, URI.create("http://127.0.0.1:" + receiver.getAddress().getPort() + "/page"))) {
+        try (WorkDir dir = WorkDir.temporary("vigil-bench-page-");
+             Lab lab = Lab.start(dir.path(), URI.create("http://127.0.0.1:" + receiver.getAddress().getPort() + "/page"))) {
             Thread reader = alertReader(lab.broker().bootstrapServers(), records, reading);
             out.printf(Locale.ROOT, "page bench: %d disk failures on node-a's /dev/sda in the lab, each undone before the next%n", incidents);
             out.flush();
@@ -123,7 +121,6 @@ final class PageBench implements Callable<Integer> {
         } finally {
             reading.set(false);
             receiver.stop(0);
-            LabLog.deleteTree(dir);
         }
         return 0;
     }
