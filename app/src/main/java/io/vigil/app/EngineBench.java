@@ -296,23 +296,9 @@ final class EngineBench implements Callable<Integer> {
         reader.join();
         out.printf(Locale.ROOT, "  steady load: %,d events/s for %s, %d alert-changing events%n", rate, DurationText.format(steadyFor),
                 mix.flips() - flipsBefore);
-        out.printf(Locale.ROOT, "  event -> alert published (engine clock):     %s (target p99 < 1 s)%n", percentiles(published));
-        out.printf(Locale.ROOT, "  event -> alert readable (read_committed):    %s%n", percentiles(readable));
+        out.printf(Locale.ROOT, "  event -> alert published (engine clock):     %s (target p99 < 1 s)%n", Percentiles.of(published));
+        out.printf(Locale.ROOT, "  event -> alert readable (read_committed):    %s%n", Percentiles.of(readable));
         out.flush();
-    }
-
-    static String percentiles(List<Long> millis) {
-        if (millis.isEmpty()) {
-            return "no samples";
-        }
-        List<Long> sorted = new ArrayList<>(millis);
-        sorted.sort(null);
-        return String.format(Locale.ROOT, "p50 %d ms, p99 %d ms, max %d ms (n=%d)", at(sorted, 0.50), at(sorted, 0.99),
-                sorted.get(sorted.size() - 1), sorted.size());
-    }
-
-    private static long at(List<Long> sorted, double q) {
-        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1));
     }
 
     private static double seconds(long startNanos) {

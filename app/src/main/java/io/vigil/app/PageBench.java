@@ -207,7 +207,7 @@ final class PageBench implements Callable<Integer> {
         List<Stages> staged = measured.stream().flatMap(i -> i.stages().stream()).toList();
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "  failure in events2 -> page at the receiver:      %s (target p99 < 1 s)%n",
-                EngineBench.percentiles(measured.stream().map(Incident::total).toList())));
+                Percentiles.of(measured.stream().map(Incident::total).toList())));
         if (staged.size() < measured.size()) {
             out.append(String.format(Locale.ROOT, "    %d of %d incidents without an alert record read back: left out of the stages%n",
                     measured.size() - staged.size(), measured.size()));
@@ -219,7 +219,7 @@ final class PageBench implements Callable<Integer> {
     }
 
     private static String stage(List<Stages> staged, java.util.function.ToLongFunction<Stages> figure) {
-        return EngineBench.percentiles(staged.stream().map(figure::applyAsLong).toList());
+        return Percentiles.of(staged.stream().map(figure::applyAsLong).toList());
     }
 
 }

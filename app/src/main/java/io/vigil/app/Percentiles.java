@@ -1,0 +1,26 @@
+package io.vigil.app;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** How the benches summarise a latency: p50, p99, max and the number of samples, in milliseconds. */
+final class Percentiles {
+    private Percentiles() {
+    }
+
+    /** "p50 12 ms, p99 40 ms, max 52 ms (n=20)", or "no samples". */
+    static String of(List<Long> millis) {
+        if (millis.isEmpty()) {
+            return "no samples";
+        }
+        List<Long> sorted = new ArrayList<>(millis);
+        sorted.sort(null);
+        return String.format(Locale.ROOT, "p50 %d ms, p99 %d ms, max %d ms (n=%d)", at(sorted, 0.50), at(sorted, 0.99),
+                sorted.get(sorted.size() - 1), sorted.size());
+    }
+
+    private static long at(List<Long> sorted, double q) {
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1));
+    }
+}
