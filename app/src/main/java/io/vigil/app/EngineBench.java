@@ -7,6 +7,7 @@ import io.vigil.events.Alert;
 import io.vigil.events.AlertChange;
 import io.vigil.events.Topics;
 import io.vigil.events.WireCodec;
+import io.vigil.lab.view.TopicFollower;
 import io.vigil.rules.config.EngineConfig;
 import io.vigil.rules.engine.EngineTiming;
 import io.vigil.rules.engine.Roster;
@@ -21,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,10 +30,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -244,37 +244,16 @@ final class EngineBench implements Callable<Integer> {
     }
 
     private void latency(String bootstrap, TelemetryMix mix, Duration steadyFor, PrintWriter out) throws Exception {
-        List<Long> published = new ArrayList<>();
-        List<Long> readable = new ArrayList<>();
-        AtomicBoolean reading = new AtomicBoolean(true);
-        Thread reader = new Thread(() -> {
-            try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {
-                List<TopicPartition> partitions = consumer.partitionsFor(Topics.ALERTS).stream()
-                        .map(p -> new TopicPartition(Topics.ALERTS, p.partition())).toList();
-                consumer.assign(partitions);
-                consumer.seekToEnd(partitions);
-                partitions.forEach(consumer::position);
-                while (reading.get()) {
-                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                        long now = System.currentTimeMillis();
-                        if (r.value() == null) {
-                            continue;
-                        }
-                        Alert alert = WireCodec.decode(r.value(), Alert.class);
-                        if (alert.change() == AlertChange.STATE && alert.cause().isPresent()) {
-                            long ts = alert.cause().get().ts().toEpochMilli();
-                            synchronized (published) {
-                                published.add(alert.sentAt().toEpochMilli() - ts);
-                                readable.add(now - ts);
-                            }
-                        }
-                    }
-                }
-            } catch (io.vigil.events.DecodeException e) {
-                throw new IllegalStateException(e);
+        List<Long> published = Collections.synchronizedList(new ArrayList<>());
+        List<Long> readable = Collections.synchronizedList(new ArrayList<>());
+        TopicFollower<Alert> reader = new TopicFollower<>(bootstrap, Topics.ALERTS, b -> WireCodec.decode(b, Alert.class), alert -> {
+            long now = System.currentTimeMillis();
+            if (alert.change() == AlertChange.STATE && alert.cause().isPresent()) {
+                long ts = alert.cause().get().ts().toEpochMilli();
+                published.add(alert.sentAt().toEpochMilli() - ts);
+                readable.add(now - ts);
             }
-        }, "bench-alert-reader");
-        reader.start();
+        }).startAtEnd();
         Thread.sleep(1000);
         int flipsBefore = mix.flips();
         long start = System.nanoTime();
@@ -292,8 +271,7 @@ final class EngineBench implements Callable<Integer> {
             }
         }
         Thread.sleep(3000);
-        reading.set(false);
-        reader.join();
+        reader.close();
         out.printf(Locale.ROOT, "  steady load: %,d events/s for %s, %d alert-changing events%n", rate, DurationText.format(steadyFor),
                 mix.flips() - flipsBefore);
         out.printf(Locale.ROOT, "  event -> alert published (engine clock):     %s (target p99 < 1 s)%n", Percentiles.of(published));

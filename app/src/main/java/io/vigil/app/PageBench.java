@@ -5,11 +5,11 @@ import com.sun.net.httpserver.HttpServer;
 import io.vigil.events.Alert;
 import io.vigil.events.AlertChange;
 import io.vigil.events.AlertState;
-import io.vigil.events.DecodeException;
 import io.vigil.events.Topics;
 import io.vigil.events.WireCodec;
 import io.vigil.lab.Lab;
 import io.vigil.lab.sim.FaultOutcome;
+import io.vigil.lab.view.TopicFollower;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -17,17 +17,10 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -84,10 +77,15 @@ final class PageBench implements Callable<Integer> {
         });
         receiver.start();
         List<Alert> records = Collections.synchronizedList(new ArrayList<>());
-        AtomicBoolean reading = new AtomicBoolean(true);
         try (WorkDir dir = WorkDir.temporary("vigil-bench-page-");
-             Lab lab = Lab.start(dir.path(), URI.create("http://127.0.0.1:" + receiver.getAddress().getPort() + "/page"))) {
-            Thread reader = alertReader(lab.broker().bootstrapServers(), records, reading);
+             Lab lab = Lab.start(dir.path(), URI.create("http://127.0.0.1:" + receiver.getAddress().getPort() + "/page"));
+             // every record of the alert, not only the newest as the lab's board keeps them: the one that fired is the figure
+             TopicFollower<Alert> reader = new TopicFollower<>(lab.broker().bootstrapServers(), Topics.ALERTS,
+                     b -> WireCodec.decode(b, Alert.class), a -> {
+                         if (a.rule().equals("DrbdLocalDiskLost")) {
+                             records.add(a);
+                         }
+                     }).start()) {
             out.printf(Locale.ROOT, "page bench: %d disk failures on node-a's /dev/sda in the lab, each undone before the next%n", incidents);
             out.flush();
             waitFor(() -> lab.engine().notifying().orElse(false) && lab.picture().host("node-a").flatMap(h -> h.heartbeat()).isPresent()
@@ -114,12 +112,9 @@ final class PageBench implements Callable<Integer> {
                     out.flush();
                 }
             }
-            reading.set(false);
-            reader.join(5_000);
             out.print(report(measured));
             out.flush();
         } finally {
-            reading.set(false);
             receiver.stop(0);
         }
         return 0;
@@ -154,38 +149,6 @@ final class PageBench implements Callable<Integer> {
             Thread.sleep(20);
         }
         return Optional.empty();
-    }
-
-    private static Thread alertReader(String bootstrap, List<Alert> records, AtomicBoolean reading) {
-        Thread t = new Thread(() -> {
-            Map<String, Object> props = new HashMap<>();
-            props.put("bootstrap.servers", bootstrap);
-            props.put("isolation.level", "read_committed");
-            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-                List<TopicPartition> partitions = consumer.partitionsFor(Topics.ALERTS, Duration.ofSeconds(30)).stream()
-                        .map(p -> new TopicPartition(Topics.ALERTS, p.partition())).toList();
-                consumer.assign(partitions);
-                consumer.seekToBeginning(partitions);
-                while (reading.get()) {
-                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                        if (r.value() == null) {
-                            continue;
-                        }
-                        try {
-                            Alert a = WireCodec.decode(r.value(), Alert.class);
-                            if (a.rule().equals("DrbdLocalDiskLost")) {
-                                records.add(a);
-                            }
-                        } catch (DecodeException e) {
-                            // not ours to judge here
-                        }
-                    }
-                }
-            }
-        }, "bench-alert-reader");
-        t.setDaemon(true);
-        t.start();
-        return t;
     }
 
     private interface Check {

@@ -6,7 +6,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -20,10 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads a Vigil topic from the beginning, decodes each record and hands it on (telemetry into a
- * {@link ClusterPicture}, alerts into an {@link AlertBoard}). It assigns itself every partition (no
- * consumer group): it is a viewer, and must not take partitions from an engine. It reads only
- * committed records, as the engine's transactions commit them.
+ * Reads a Vigil topic from the beginning (or, for a bench, from its end), decodes each record and
+ * hands it on (telemetry into a {@link ClusterPicture}, alerts into an {@link AlertBoard}). It
+ * assigns itself every partition (no consumer group): it is a viewer, and must not take partitions
+ * from an engine. It reads only committed records, as the engine's transactions commit them.
  */
 public final class TopicFollower<T> implements AutoCloseable {
     /** Bytes to a record; throws for bytes that are not one. */
@@ -33,6 +36,7 @@ public final class TopicFollower<T> implements AutoCloseable {
     }
 
     private static final Logger log = LoggerFactory.getLogger(TopicFollower.class);
+    private static final AtomicInteger FOLLOWERS = new AtomicInteger();
 
     private final String topic;
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -42,6 +46,8 @@ public final class TopicFollower<T> implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong unreadable = new AtomicLong();
     private final Thread thread;
+    private final CountDownLatch positioned = new CountDownLatch(1);
+    private volatile boolean fromEnd;
 
     public TopicFollower(String bootstrapServers, String topic, Decoder<T> decoder, Consumer<T> sink) {
         this(bootstrapServers, topic, decoder, sink, key -> { });
@@ -54,7 +60,7 @@ public final class TopicFollower<T> implements AutoCloseable {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "vigil-lab-view-" + topic);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "vigil-lab-view-" + topic + "-" + FOLLOWERS.incrementAndGet());
         this.topic = topic;
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.decoder = decoder;
@@ -64,8 +70,22 @@ public final class TopicFollower<T> implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
+    /** Follows the topic from its beginning. */
     public TopicFollower<T> start() {
         thread.start();
+        return this;
+    }
+
+    /**
+     * Follows only what is written from now on: returns once the follower holds the end of every
+     * partition (or after 30 s), so a record written after this returns is not missed.
+     */
+    public TopicFollower<T> startAtEnd() throws InterruptedException {
+        fromEnd = true;
+        thread.start();
+        if (!positioned.await(30, TimeUnit.SECONDS)) {
+            log.warn("{}: not positioned at the end after 30 s; following anyway", topic);
+        }
         return this;
     }
 
@@ -80,7 +100,13 @@ public final class TopicFollower<T> implements AutoCloseable {
                 partitions = consumer.partitionsFor(topic, Duration.ofSeconds(5));
             }
             consumer.assign(partitions.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList());
-            consumer.seekToBeginning(consumer.assignment());
+            if (fromEnd) {
+                consumer.seekToEnd(consumer.assignment());
+                consumer.assignment().forEach(consumer::position); // the seek is lazy: resolve it now
+            } else {
+                consumer.seekToBeginning(consumer.assignment());
+            }
+            positioned.countDown();
             while (running.get()) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     if (record.value() == null) {
@@ -101,6 +127,7 @@ public final class TopicFollower<T> implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("the lab view stopped reading {}: {}", topic, e.toString());
         } finally {
+            positioned.countDown();
             consumer.close(Duration.ofSeconds(1));
         }
     }
