@@ -143,8 +143,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Creates each topic with the given partition count (replication 1); a topic that exists is left as it is. */
     public void createTopics(Map<String, Integer> partitionsByTopic) {
         List<NewTopic> topics = new ArrayList<>();
-        partitionsByTopic.forEach((name, partitions) -> topics.add(new NewTopic(name, partitions, (short) 1)
-                .configs(Topics.COMPACTED.contains(name) ? Map.of("cleanup.policy", "compact") : Map.of())));
+        partitionsByTopic.forEach((name, partitions) -> topics.add(new NewTopic(name, partitions, (short) 1).configs(Topics.configs(name))));
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
             var futures = admin.createTopics(topics).values();
             for (var entry : futures.entrySet()) {
@@ -225,7 +224,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static Map<String, Integer> vigilTopicPartitions() {
         Map<String, Integer> partitions = new LinkedHashMap<>();
         for (String topic : Topics.ALL) {
-            partitions.put(topic, Topics.SINGLE_PARTITION.contains(topic) ? 1 : 6);
+            partitions.put(topic, Topics.partitions(topic, 6));
         }
         return Collections.unmodifiableMap(partitions);
     }

@@ -37,6 +37,16 @@ public final class Topics {
     private Topics() {
     }
 
+    /** The partitions {@code topic} is created with when the partitioned topics get {@code partitions}: one for {@link #SINGLE_PARTITION}. */
+    public static int partitions(String topic, int partitions) {
+        return SINGLE_PARTITION.contains(topic) ? 1 : partitions;
+    }
+
+    /** The settings {@code topic} is created with: {@code cleanup.policy=compact} for the {@link #COMPACTED} topics, none for the others. */
+    public static Map<String, String> configs(String topic) {
+        return COMPACTED.contains(topic) ? Map.of("cleanup.policy", "compact") : Map.of();
+    }
+
     public static String telemetryKey(Envelope envelope) {
         return envelope.cluster();
     }
