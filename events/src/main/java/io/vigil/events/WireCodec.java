@@ -58,7 +58,7 @@ public final class WireCodec {
     }
 
     /** Reads bytes that must hold one JSON object. */
-    public static JsonNode readObject(byte[] bytes) throws DecodeException {
+    private static JsonNode readObject(byte[] bytes) throws DecodeException {
         if (bytes == null || bytes.length == 0) {
             throw new DecodeException("", "empty record");
         }
@@ -75,7 +75,7 @@ public final class WireCodec {
     }
 
     /** Reads the value the parser is at as {@code type}; errors name the field under {@code path} ("body"). */
-    public static <T> T read(JsonParser parser, Class<T> type, String path) throws DecodeException {
+    static <T> T read(JsonParser parser, Class<T> type, String path) throws DecodeException {
         try {
             return MAPPER.readValue(parser, type);
         } catch (JsonMappingException e) {
@@ -88,7 +88,7 @@ public final class WireCodec {
     }
 
     /** Reads a JSON tree as {@code type}; errors name the field under {@code path} ("body"). */
-    public static <T> T decodeTree(JsonNode tree, Class<T> type, String path) throws DecodeException {
+    static <T> T decodeTree(JsonNode tree, Class<T> type, String path) throws DecodeException {
         if (!tree.isObject()) {
             throw new DecodeException(path, "expected an object");
         }

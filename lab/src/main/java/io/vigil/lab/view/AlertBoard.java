@@ -11,10 +11,8 @@ import java.util.Map;
 public final class AlertBoard {
     private static final List<String> SEVERITY_ORDER = List.of("critical", "warning", "info");
     private final Map<String, Alert> byFingerprint = new LinkedHashMap<>();
-    private long records;
 
     public synchronized void accept(Alert alert) {
-        records++;
         byFingerprint.put(alert.fingerprint(), alert);
     }
 
@@ -31,10 +29,6 @@ public final class AlertBoard {
                         .thenComparing(Alert::rule)
                         .thenComparing(a -> a.labels().toString()))
                 .toList();
-    }
-
-    public synchronized long records() {
-        return records;
     }
 
     private static int severityRank(String severity) {

@@ -54,7 +54,7 @@ public final class ClusterScreen {
     }
 
     /** The hosts, then the alerts the engine published: firing ones (muted ones marked), then pending. */
-    public static String render(ClusterPicture picture, AlertBoard alerts, Instant now) {
+    private static String render(ClusterPicture picture, AlertBoard alerts, Instant now) {
         StringBuilder out = new StringBuilder(render(picture, now));
         List<Alert> firing = alerts.in(AlertState.FIRING);
         List<Alert> pending = alerts.in(AlertState.PENDING);
