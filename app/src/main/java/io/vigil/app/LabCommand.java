@@ -101,7 +101,8 @@ final class LabCommand implements Callable<Integer> {
             }
             runFor.ifPresent(d -> timers.schedule(running::stop, d.toMillis(), TimeUnit.MILLISECONDS));
             String urls = String.join("\n", lab.agents().stream().map(a -> "  " + a.node() + " /metrics: " + a.metricsUrl()).toList())
-                    + "\n  engine /metrics: " + lab.engine().apiUrl() + "/metrics, alerts: " + lab.engine().apiUrl() + "/api/alerts";
+                    + "\n  engine /metrics: " + lab.engine().apiUrl() + "/metrics, alerts: " + lab.engine().apiUrl() + "/api/alerts"
+                    + "\n  silences: ./vigil silence list --engine " + lab.engine().apiUrl();
             if (!json) {
                 out.println("metrics:\n" + urls);
                 out.println("inject faults at the prompt, or from another terminal: ./vigil lab inject disk-fail node-a /dev/sda");

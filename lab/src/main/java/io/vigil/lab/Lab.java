@@ -159,6 +159,9 @@ public final class Lab implements AutoCloseable {
         NotifyConfig notify = new NotifyConfig(receivers, new RouteSpec("lab-screen", List.of(), List.of("cluster", "alertname"),
                 Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofHours(1), false, routes), "http://127.0.0.1",
                 Duration.ofMinutes(1), Duration.ofMinutes(15));
+        // The API listens on a free port, not the engine's usual 9465: the lab must not take that port from a real engine on
+        // this machine, nor race another lab or a test for it, and the silence commands must not reach a real engine when
+        // meant for the lab. The lab prints its URL; the silence commands take it with --engine.
         return new EngineConfig(Map.of("bootstrap.servers", bootstrap), "vigil-lab-engine", stateDir, 1, List.of(),
                 new Roster(Map.of("pair-1", new Roster.ClusterSpec(List.of("node-a", "node-b"), Map.of()))),
                 EngineConfig.Defaults.TOPICS, EngineTiming.DEFAULTS,
