@@ -1,19 +1,17 @@
 package io.vigil.app;
 
 import io.vigil.events.Alert;
-import io.vigil.events.AlertChange;
-import io.vigil.events.AlertLabels;
 import io.vigil.events.AlertState;
 import io.vigil.rules.config.EngineConfig;
 import io.vigil.rules.config.EngineConfigLoader;
 import io.vigil.rules.notify.Notification;
 import io.vigil.rules.notify.NotifyConfig;
+import io.vigil.rules.notify.OwnAlert;
 import io.vigil.rules.notify.Receiver;
 import io.vigil.rules.notify.Receiver.Outcome;
 import io.vigil.rules.notify.ReceiverSpec;
 import io.vigil.rules.notify.Receivers;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -88,11 +86,8 @@ final class NotifyCommand implements Runnable {
         }
 
         static Alert testAlert(Instant now) {
-            Map<String, String> labels = Map.of("alertname", "VigilTestNotification", "cluster", "vigil", "severity", "info");
-            return new Alert(Alert.VERSION, AlertLabels.fingerprint(labels), "VigilTestNotification", AlertState.FIRING, 1,
-                    AlertChange.STATE, labels, Map.of("summary", "a test notification from vigil notify test; nothing is wrong"),
-                    now, Optional.of(now), Optional.empty(), now.plus(Duration.ofMinutes(5)), now, false, false, List.of(), List.of(),
-                    Optional.empty());
+            return OwnAlert.of(Map.of("alertname", "VigilTestNotification", "severity", "info"),
+                    Map.of("summary", "a test notification from vigil notify test; nothing is wrong"), AlertState.FIRING, 1, now, now);
         }
     }
 }

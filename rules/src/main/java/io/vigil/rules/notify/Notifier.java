@@ -2,8 +2,6 @@ package io.vigil.rules.notify;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vigil.events.Alert;
-import io.vigil.events.AlertChange;
-import io.vigil.events.AlertLabels;
 import io.vigil.events.AlertState;
 import io.vigil.events.DecodeException;
 import io.vigil.events.Topics;
@@ -451,16 +449,12 @@ public final class Notifier implements AutoCloseable {
     }
 
     private Alert selfAlert(String receiver, ReceiverHealth.Failing failing, Instant now, AlertState state, long version) {
-        Map<String, String> labels = Map.of("alertname", "VigilReceiverFailing", "cluster", "vigil", "receiver", receiver,
-                "severity", "critical");
+        Map<String, String> labels = Map.of("alertname", "VigilReceiverFailing", "receiver", receiver, "severity", "critical");
         Map<String, String> annotations = Map.of(
                 "summary", "Vigil cannot deliver notifications to " + receiver + " (since " + failing.since() + ")",
                 "description", "Last error: " + failing.lastError() + ". Alerts routed only to " + receiver
                         + " reach nobody until it works again; check its config and reachability (vigil notify test " + receiver + ").");
-        return new Alert(Alert.VERSION, AlertLabels.fingerprint(labels), "VigilReceiverFailing", state, version, AlertChange.STATE,
-                labels, annotations, failing.since(), Optional.of(failing.since()),
-                state == AlertState.RESOLVED ? Optional.of(now) : Optional.empty(), now.plus(Duration.ofMinutes(4)), now, false, false,
-                List.of(), List.of(), Optional.empty());
+        return OwnAlert.of(labels, annotations, state, version, failing.since(), now);
     }
 
     private static void commit(ActiveTerm t) {

@@ -92,24 +92,30 @@ public final class Engine implements AutoCloseable {
                 QueryableStoreTypes.<String, byte[]>keyValueStore())), System::currentTimeMillis);
         SilencesApi silencesApi = new SilencesApi(this::silences, this::writeSilence, token, Clock.systemUTC());
         AlertsApi alertsApi = new AlertsApi(this::localAlerts, this::peers, config.timing().lease(), Clock.systemUTC());
+        HttpEndpoint endpoint = null;
         try {
             // bound before the streams start: a port in use stops the engine before it has done anything
-            http = HttpEndpoint.serve(registry, config.http().listen().socketAddress(), Map.of(
+            endpoint = HttpEndpoint.serve(registry, config.http().listen().socketAddress(), Map.of(
                     "/api/alerts", alertsApi,
                     "/api/silences", silencesApi.collection(),
                     "/api/silences/", silencesApi.single()));
+            bindGauges(registry);
+            streams.start();
+            notifier = config.notifications().map(n -> {
+                Map<String, Receiver> receivers = new LinkedHashMap<>();
+                n.receivers().forEach(spec -> receivers.put(spec.name(), Receivers.of(spec, console)));
+                return new Notifier(n, config.kafka(), config.applicationId() + "-notifier", receivers, registry, Clock.systemUTC()).start();
+            });
         } catch (RuntimeException e) {
+            // whatever started is stopped: a failed start leaves nothing running behind it
+            if (endpoint != null) {
+                endpoint.close();
+            }
             silenceProducer.close(Duration.ZERO);
             streams.close(Duration.ZERO);
             throw e;
         }
-        bindGauges(registry);
-        streams.start();
-        notifier = config.notifications().map(n -> {
-            Map<String, Receiver> receivers = new LinkedHashMap<>();
-            n.receivers().forEach(spec -> receivers.put(spec.name(), Receivers.of(spec, console)));
-            return new Notifier(n, config.kafka(), config.applicationId() + "-notifier", receivers, registry, Clock.systemUTC()).start();
-        });
+        http = endpoint;
         log.info("engine {} started: {} rules on {} telemetry partitions, {} stream thread(s); API and /metrics on {}",
                 config.applicationId(), rules.size(), partitions, config.streamThreads(), http.baseUrl());
     }

@@ -38,8 +38,8 @@ final class VigilTopics {
             List<NewTopic> missing = new ArrayList<>();
             for (String topic : Topics.ALL) {
                 if (!existing.contains(topic)) {
-                    missing.add(new NewTopic(topic, Topics.SINGLE_PARTITION.contains(topic) ? 1 : settings.partitions(), settings.replicationFactor())
-                            .configs(Topics.COMPACTED.contains(topic) ? Map.of("cleanup.policy", "compact") : Map.of()));
+                    missing.add(new NewTopic(topic, Topics.partitions(topic, settings.partitions()), settings.replicationFactor())
+                            .configs(Topics.configs(topic)));
                 }
             }
             if (!missing.isEmpty()) {
