@@ -1,6 +1,7 @@
 package io.vigil.app;
 
 import io.vigil.collectors.heartbeat.HeartbeatProbe;
+import io.vigil.service.process.FatalErrors;
 import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,6 +17,8 @@ public final class Vigil implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // a Vigil process that lost a part it cannot do without ends, so that its supervisor restarts it
+        FatalErrors.exitOnFatal();
         System.exit(commandLine().execute(args));
     }
 

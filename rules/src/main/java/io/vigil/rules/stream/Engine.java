@@ -18,6 +18,7 @@ import io.vigil.rules.rule.RuleSet;
 import io.vigil.rules.rule.Severity;
 import io.vigil.rules.silence.SilenceSchedule;
 import io.vigil.service.http.HttpEndpoint;
+import io.vigil.service.process.FatalErrors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -61,6 +62,8 @@ import org.slf4j.LoggerFactory;
 @SuppressWarnings("deprecation")
 public final class Engine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Engine.class);
+    /** No progress for this long (or ten evaluation intervals, if longer) while holding tasks: stuck. */
+    private static final Duration STUCK_AFTER = Duration.ofSeconds(30);
 
     private final EngineConfig config;
     private final KafkaStreams streams;
@@ -68,7 +71,10 @@ public final class Engine implements AutoCloseable {
     private final HttpEndpoint http;
     private final StoredSilences silences;
     private final Optional<Notifier> notifier;
-    private volatile AlertCounts counts = new AlertCounts(Map.of(), Long.MIN_VALUE);
+    private final EngineMetrics metrics;
+    private final StreamThreadFailures threadFailures = new StreamThreadFailures(System::nanoTime);
+    /** Empty until the alerts were first counted: unknown is not zero. */
+    private volatile Optional<AlertCounts> counts = Optional.empty();
 
     private record AlertCounts(Map<String, Integer> byStateAndSeverity, long at) {
     }
@@ -77,13 +83,18 @@ public final class Engine implements AutoCloseable {
         this.config = config;
         Optional<String> token = readToken(config);
         int partitions = VigilTopics.ensure(config.kafka(), config.topics());
-        EngineMetrics metrics = new EngineMetrics(registry);
-        streams = new KafkaStreams(EngineTopology.build(rules, config.roster(), config.timing(), partitions, metrics), streamsProperties());
-        streams.setUncaughtExceptionHandler(e -> {
-            log.error("an engine thread died and is replaced; its tasks resume from their stores", e);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        metrics = new EngineMetrics(registry);
+        DeadLetters deadLetters = new DeadLetters(deadLetterLimit(config.kafka()));
+        RefusedSizes refused = new RefusedSizes();
+        streams = new KafkaStreams(EngineTopology.build(rules, config.roster(), config.timing(), partitions, metrics, deadLetters, refused),
+                streamsProperties(metrics, refused));
+        streams.setUncaughtExceptionHandler(this::threadDied);
+        streams.setStateListener((now, before) -> {
+            log.info("engine {} -> {}", before, now);
+            if (now == KafkaStreams.State.ERROR) {
+                FatalErrors.fatal("engine " + config.applicationId() + " stopped evaluating (its stream threads failed; see above)");
+            }
         });
-        streams.setStateListener((now, before) -> log.info("engine {} -> {}", before, now));
         Map<String, Object> producer = new HashMap<>(config.kafka());
         producer.putAll(Topics.producerGuarantees());
         producer.put("client.id", config.applicationId() + "-silences");
@@ -146,7 +157,39 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    private Properties streamsProperties() {
+    private StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse threadDied(Throwable e) {
+        metrics.threadFailed();
+        StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse response = threadFailures.onDeath(e);
+        if (response == StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD) {
+            log.error("an engine thread died and is replaced; its tasks resume from their stores", e);
+        } else {
+            log.error("an engine thread died ({}); the engine stops rather than evaluate nothing", StreamThreadFailures.isFatal(e)
+                    ? "of an error the JVM cannot recover from" : StreamThreadFailures.MAX_FAILURES + " deaths within "
+                    + StreamThreadFailures.WINDOW.toMinutes() + " minutes", e);
+        }
+        return response;
+    }
+
+    /**
+     * The largest dead letter: under the producer's max.request.size when it is set lower than
+     * the default (a Kafka Streams producer setting may be given with or without its prefix).
+     */
+    static int deadLetterLimit(Map<String, Object> kafka) {
+        int limit = DeadLetters.DEFAULT_MAX_BYTES;
+        for (String key : List.of("max.request.size", "producer.max.request.size")) {
+            Object value = kafka.get(key);
+            if (value != null) {
+                try {
+                    limit = Math.min(limit, Integer.parseInt(value.toString().strip()) - 8 * 1024);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("kafka." + key + ": '" + value + "' is not a number of bytes");
+                }
+            }
+        }
+        return Math.max(limit, DeadLetters.MIN_BYTES);
+    }
+
+    private Properties streamsProperties(EngineMetrics metrics, RefusedSizes refused) {
         Properties p = new Properties();
         p.putAll(config.kafka());
         Object guarantee = p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG);
@@ -159,6 +202,10 @@ public final class Engine implements AutoCloseable {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
         p.putIfAbsent(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.topics().replicationFactor());
         config.http().advertise().ifPresent(a -> p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, a));
+        // a record Kafka refuses is skipped and counted, not retried by a thread that dies on it for ever
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, UndeliverableRecords.class);
+        p.put(UndeliverableRecords.METRICS_CONFIG, metrics);
+        p.put(UndeliverableRecords.REFUSED_CONFIG, refused);
         return p;
     }
 
@@ -173,29 +220,46 @@ public final class Engine implements AutoCloseable {
         }
         Gauge.builder("vigil_engine_consumer_lag_records", this, Engine::consumerLag)
                 .description("telemetry records not yet read by this instance, summed over its partitions").register(registry);
-        Gauge.builder("vigil_engine_running", this, e -> e.streams.state() == KafkaStreams.State.RUNNING ? 1 : 0)
-                .description("1 while the streams application runs, 0 while it starts, rebalances or has failed").register(registry);
+        Gauge.builder("vigil_engine_running", this, e -> e.evaluating() ? 1 : 0)
+                .description("1 while the engine evaluates: its streams application runs and its tasks make progress; "
+                        + "0 while it starts, rebalances, has failed or is stuck").register(registry);
         Gauge.builder("vigil_engine_silences_active", this, e -> e.activeSilences())
                 .description("silences and maintenance windows muting now").register(registry);
     }
 
+    /**
+     * Whether the engine evaluates: running, and, where it has tasks, one of them made progress
+     * lately (each ticks every evaluation interval, records or not). A stream thread that dies on
+     * every record leaves the state RUNNING; this does not.
+     */
+    private boolean evaluating() {
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            return false;
+        }
+        if (activeTelemetryPartitions().isEmpty()) {
+            return true;
+        }
+        long stuckAfter = Math.max(STUCK_AFTER.toMillis(), 10 * config.timing().evaluationInterval().toMillis());
+        return metrics.progressedAt().stream().anyMatch(at -> System.currentTimeMillis() - at <= stuckAfter);
+    }
+
+    /** The count of alerts by state/severity, read at most once a second; NaN until first read. */
     private double alertCount(String key) {
         long now = System.currentTimeMillis();
-        AlertCounts current = counts;
-        if (now - current.at() > 1000) {
+        Optional<AlertCounts> current = counts;
+        if (current.isEmpty() || now - current.get().at() > 1000) {
             Map<String, Integer> byKey = new HashMap<>();
             try {
                 for (TrackedAlert a : localAlerts()) {
                     byKey.merge(a.state().wire() + "/" + a.labels().getOrDefault("severity", ""), 1, Integer::sum);
                 }
+                current = Optional.of(new AlertCounts(byKey, now));
+                counts = current;
             } catch (RuntimeException e) {
                 // not ready (starting or rebalancing): keep the last counts
-                return current.byStateAndSeverity().getOrDefault(key, 0);
             }
-            current = new AlertCounts(byKey, now);
-            counts = current;
         }
-        return current.byStateAndSeverity().getOrDefault(key, 0);
+        return current.map(c -> (double) c.byStateAndSeverity().getOrDefault(key, 0)).orElse(Double.NaN);
     }
 
     private double consumerLag() {

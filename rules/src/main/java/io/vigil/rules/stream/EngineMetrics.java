@@ -5,11 +5,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vigil.events.Alert;
 import io.vigil.events.Envelope;
+import io.vigil.events.Topics;
 import io.vigil.rules.engine.EvaluationListener;
 import io.vigil.rules.rule.Rule;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The engine's own health, as Prometheus reads it: events taken in, rule evaluations and their
@@ -23,8 +27,12 @@ final class EngineMetrics implements EvaluationListener {
     private final Map<String, Counter> events = new ConcurrentHashMap<>();
     private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
     private final Map<String, Counter> records = new ConcurrentHashMap<>();
+    private final Map<String, Counter> dropped = new ConcurrentHashMap<>();
     private final Timer eventDelay;
     private final Timer eventToAlert;
+    private final Counter threadFailures;
+    /** When a task last evaluated a record or let time pass; 0 before the first. */
+    private final AtomicLong progressedAt = new AtomicLong();
 
     EngineMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -38,6 +46,11 @@ final class EngineMetrics implements EvaluationListener {
                 .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10))
                 .register(registry);
+        this.threadFailures = Counter.builder("vigil_engine_stream_thread_failures")
+                .description("stream threads that died (replaced, or the engine stopped when they keep dying)").register(registry);
+        for (String topic : List.of(Topics.ALERTS, Topics.DEADLETTER)) {
+            dropped(topic, 0);
+        }
     }
 
     void received(Envelope envelope, long nowMillis) {
@@ -57,6 +70,32 @@ final class EngineMetrics implements EvaluationListener {
     void deadLettered(String reason) {
         String category = reason.startsWith("unreadable") ? "unreadable" : reason.startsWith("key ") ? "wrong-key" : "engine-error";
         counter(deadLetters, category, "vigil_engine_dead_letters", "reason", "records sent to vigil.deadletter").increment();
+    }
+
+    /** A record Kafka refused to take: skipped so that the engine goes on (see UndeliverableRecords). */
+    void dropped(String topic) {
+        dropped(topic, 1);
+    }
+
+    private void dropped(String topic, int count) {
+        dropped.computeIfAbsent(topic, t -> Counter.builder("vigil_engine_records_dropped")
+                .description("records the engine made but Kafka refused (too large, invalid): skipped, not retried for ever")
+                .tag("topic", t).register(registry)).increment(count);
+    }
+
+    void threadFailed() {
+        threadFailures.increment();
+    }
+
+    /** A task evaluated something: the engine is not stuck. */
+    void progressed(long nowMillis) {
+        progressedAt.accumulateAndGet(nowMillis, Math::max);
+    }
+
+    /** When a task last made progress, in epoch milliseconds; empty before the first. */
+    OptionalLong progressedAt() {
+        long at = progressedAt.get();
+        return at == 0 ? OptionalLong.empty() : OptionalLong.of(at);
     }
 
     @Override

@@ -27,10 +27,11 @@ final class EngineTopology {
     private EngineTopology() {
     }
 
-    static Topology build(RuleSet rules, Roster roster, EngineTiming timing, int telemetryPartitions, EngineMetrics metrics) {
+    static Topology build(RuleSet rules, Roster roster, EngineTiming timing, int telemetryPartitions, EngineMetrics metrics,
+                          DeadLetters deadLetters, RefusedSizes refused) {
         Topology topology = new Topology();
         topology.addSource("telemetry", new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.TELEMETRY);
-        topology.addProcessor("rules", () -> new TelemetryProcessor(rules, roster, timing, telemetryPartitions, metrics), "telemetry");
+        topology.addProcessor("rules", () -> new TelemetryProcessor(rules, roster, timing, telemetryPartitions, metrics, deadLetters, refused), "telemetry");
         topology.addStateStore(EngineStores.evaluator(EngineStores.SCOPES), "rules");
         topology.addStateStore(EngineStores.evaluator(EngineStores.PRESENCE), "rules");
         topology.addStateStore(EngineStores.evaluator(EngineStores.PREVIOUS), "rules");

@@ -46,16 +46,23 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
     private final EngineTiming timing;
     private final int telemetryPartitions;
     private final EngineMetrics metrics;
+    private final DeadLetters deadLetters;
+    private final RefusedSizes refused;
+    // apart, so that a flood of dead letters cannot hide an engine error, nor the other way round
+    private final LogThrottle deadLetterLog = new LogThrottle(ERROR_LOG_INTERVAL);
+    private final LogThrottle errorLog = new LogThrottle(ERROR_LOG_INTERVAL);
     private ProcessorContext<Object, Object> context;
     private RuleEvaluator evaluator;
-    private long errorLoggedAt = Long.MIN_VALUE;
 
-    TelemetryProcessor(RuleSet rules, Roster roster, EngineTiming timing, int telemetryPartitions, EngineMetrics metrics) {
+    TelemetryProcessor(RuleSet rules, Roster roster, EngineTiming timing, int telemetryPartitions, EngineMetrics metrics,
+                       DeadLetters deadLetters, RefusedSizes refused) {
         this.rules = rules;
         this.roster = roster;
         this.timing = timing;
         this.telemetryPartitions = telemetryPartitions;
         this.metrics = metrics;
+        this.deadLetters = deadLetters;
+        this.refused = refused;
     }
 
     @Override
@@ -97,6 +104,7 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
         try {
             metrics.received(envelope, now);
             forward(evaluator.onEvent(envelope, record.value(), Instant.ofEpochMilli(now)), now);
+            metrics.progressed(now);
         } catch (RuntimeException e) {
             logError("evaluating " + envelope.cluster() + "/" + envelope.node() + " seq " + envelope.seq(), e, now);
             deadLetter(record, "engine error while evaluating: " + e, from, now);
@@ -107,6 +115,7 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
         long now = context.currentSystemTimeMs();
         try {
             forward(evaluator.onTick(Instant.ofEpochMilli(now)), now);
+            metrics.progressed(now);
         } catch (RuntimeException e) {
             logError("letting time pass on " + context.taskId(), e, now);
         }
@@ -115,7 +124,17 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
     /** Every alert goes out, then the deletions of the forgotten; one whose metrics fail to record is still sent. */
     private void forward(List<Alert> alerts, long now) {
         for (Alert alert : alerts) {
-            context.forward(new Record<Object, Object>(alert.fingerprint(), WireCodec.encode(alert), now), ALERTS_SINK);
+            byte[] encoded = WireCodec.encode(alert);
+            int limit = Math.min(deadLetters.maxBytes(), refused.limit(Topics.ALERTS).orElse(Integer.MAX_VALUE));
+            if (encoded.length > limit) {
+                // Kafka would refuse it and, under exactly-once, stop the thread with it: skipped, as a refusal is
+                metrics.dropped(Topics.ALERTS);
+                log.error("alert {} ({} on {}/{}) is {} bytes, more than the {} a record may have; it is not published",
+                        alert.fingerprint(), alert.rule(), alert.labels().get("cluster"), alert.labels().get("node"), encoded.length,
+                        limit);
+                continue;
+            }
+            context.forward(new Record<Object, Object>(alert.fingerprint(), encoded, now), ALERTS_SINK);
         }
         for (String fingerprint : evaluator.drainForgotten()) {
             context.forward(new Record<Object, Object>(fingerprint, null, now), ALERTS_SINK);
@@ -131,18 +150,22 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
 
     private void deadLetter(Record<byte[], byte[]> record, String reason, RecordMetadata from, long now) {
         metrics.deadLettered(reason);
-        if (now - errorLoggedAt >= ERROR_LOG_INTERVAL.toMillis()) {
-            errorLoggedAt = now;
-            log.warn("{}-{}@{} sent to {}: {} (logged once a minute; vigil_engine_dead_letters_total counts them all)",
-                    from.topic(), from.partition(), from.offset(), Topics.DEADLETTER, reason);
+        metrics.progressed(now);
+        deadLetterLog.admit(now).ifPresent(held -> log.warn("{}-{}@{} sent to {}: {} ({} more since the last such line; "
+                        + "logged once a minute, vigil_engine_dead_letters_total counts them all)",
+                from.topic(), from.partition(), from.offset(), Topics.DEADLETTER, reason, held));
+        int limit = Math.min(deadLetters.maxBytes(), refused.limit(Topics.DEADLETTER).orElse(Integer.MAX_VALUE));
+        if (limit < DeadLetters.MIN_BYTES) {
+            metrics.dropped(Topics.DEADLETTER);
+            log.error("{}-{}@{} is not dead-lettered: {} refuses even small records (see above); it is skipped",
+                    from.topic(), from.partition(), from.offset(), Topics.DEADLETTER);
+            return;
         }
-        context.forward(DeadLetters.of(record, reason, from, now), DEADLETTER_SINK);
+        context.forward(deadLetters.of(record, reason, from, now, limit), DEADLETTER_SINK);
     }
 
     private void logError(String doing, RuntimeException e, long now) {
-        if (now - errorLoggedAt >= ERROR_LOG_INTERVAL.toMillis()) {
-            errorLoggedAt = now;
-            log.error("engine error while {}; the engine carries on (this is a bug, please report it with this trace)", doing, e);
-        }
+        errorLog.admit(now).ifPresent(held -> log.error("engine error while {}; the engine carries on ({} more since the last such line; "
+                + "this is a bug, please report it with this trace)", doing, held, e));
     }
 }

@@ -111,7 +111,10 @@ class EngineIntegrationTest {
         assertEquals(1, body.path("instances").asInt());
         String metrics = api("GET", "/metrics", null).body();
         assertTrue(metrics.contains("vigil_engine_rule_evaluations_total{rule=\"DrbdLocalDiskLost\",}"), metrics);
-        assertTrue(metrics.contains("vigil_engine_alerts{severity=\"critical\",state=\"firing\",} "), metrics);
+        // counted, not stuck at 0 (a sentinel timestamp once kept the count from ever being read)
+        await().atMost(WAIT).until(() -> api("GET", "/metrics", null).body().lines()
+                .anyMatch(l -> l.startsWith("vigil_engine_alerts{severity=\"critical\",state=\"firing\",} ")
+                        && Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) >= 1));
         assertTrue(metrics.contains("vigil_engine_event_to_alert_seconds_count"), metrics);
         send("node-a", Bodies.healthyPrimary("r0"));
         await().atMost(WAIT).until(() -> alerts().stream().anyMatch(a -> a.rule().equals("DrbdLocalDiskLost") && a.state() == AlertState.RESOLVED));
@@ -139,6 +142,66 @@ class EngineIntegrationTest {
         String metrics = api("GET", "/metrics", null).body();
         assertTrue(metrics.lines().anyMatch(l -> l.startsWith("vigil_engine_dead_letters_total{reason=\"unreadable\",} ")
                 && Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) >= 2), metrics);
+    }
+
+    @Test
+    void aRecordTooLargeToDeadLetterWholeIsWrittenCutAndTheEngineCarriesOn() throws Exception {
+        // about 1 MB of non-JSON: it fits the telemetry topic, but not with the dead letter's headers added
+        // (the broker takes batches up to 1,048,588 bytes by default; the producer's max.request.size is 1 MiB)
+        byte[] huge = new byte[1_048_000];
+        java.util.Arrays.fill(huge, (byte) 'x');
+        Map<String, Object> props = new java.util.HashMap<>(Topics.producerGuarantees());
+        props.put("bootstrap.servers", kafka.bootstrapServers());
+        props.put("max.request.size", "2000000");
+        try (KafkaProducer<String, byte[]> big = new KafkaProducer<>(props, new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            big.send(new ProducerRecord<>(Topics.TELEMETRY, "pair-1", huge)).get();
+        }
+        send("node-b", Bodies.disk("/dev/sdq", false, 0, 30));
+        await().atMost(WAIT).until(() -> alerts().stream().anyMatch(a -> a.rule().equals("DiskSmartFailing")
+                && a.labels().get("device").equals("/dev/sdq")));
+        await().atMost(WAIT).until(() -> EngineHarness.readAll(kafka.bootstrapServers(), Topics.DEADLETTER).stream()
+                .anyMatch(r -> r.headers().lastHeader(DeadLetters.ORIGINAL_SIZE) != null));
+        ConsumerRecord<byte[], byte[]> cut = EngineHarness.readAll(kafka.bootstrapServers(), Topics.DEADLETTER).stream()
+                .filter(r -> r.headers().lastHeader(DeadLetters.ORIGINAL_SIZE) != null).findFirst().orElseThrow();
+        assertEquals("1048000", new String(cut.headers().lastHeader(DeadLetters.ORIGINAL_SIZE).value(), StandardCharsets.UTF_8));
+        assertTrue(cut.value().length > 0 && cut.value().length < huge.length, "cut, not dropped: " + cut.value().length);
+        assertArrayEquals(java.util.Arrays.copyOf(huge, cut.value().length), cut.value(), "the head of the original bytes");
+        String reason = new String(cut.headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8);
+        assertTrue(reason.startsWith("unreadable: "), reason);
+        assertEquals(Topics.TELEMETRY, new String(cut.headers().lastHeader(DeadLetters.TOPIC).value(), StandardCharsets.UTF_8));
+        assertTrue(api("GET", "/metrics", null).body().lines()
+                .anyMatch(l -> l.startsWith("vigil_engine_stream_thread_failures_total ") && l.endsWith(" 0.0")), "no thread died");
+    }
+
+    @Test
+    void aDeadLetterTheBrokerRefusesIsSkippedCountedAndTheEngineCarriesOn() throws Exception {
+        // a broker whose dead-letter topic takes less than the engine's limit: the send fails, as nobody foresaw
+        org.apache.kafka.common.config.ConfigResource topic = new org.apache.kafka.common.config.ConfigResource(
+                org.apache.kafka.common.config.ConfigResource.Type.TOPIC, Topics.DEADLETTER);
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            admin.incrementalAlterConfigs(Map.of(topic, List.of(new org.apache.kafka.clients.admin.AlterConfigOp(
+                    new org.apache.kafka.clients.admin.ConfigEntry("max.message.bytes", "20000"),
+                    org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)))).all().get();
+            try {
+                byte[] garbage = new byte[50_000];
+                java.util.Arrays.fill(garbage, (byte) '!');
+                producer.send(new ProducerRecord<>(Topics.TELEMETRY, "pair-1", garbage));
+                send("node-b", Bodies.disk("/dev/sdr", false, 0, 30));
+                // under exactly-once the refusal aborts the transaction: one stream thread dies, its replacement skips the record
+                await().atMost(WAIT).dontCatchUncaughtExceptions().until(() -> alerts().stream().anyMatch(a -> a.rule().equals("DiskSmartFailing")
+                        && a.labels().get("device").equals("/dev/sdr")));
+                String metrics = api("GET", "/metrics", null).body();
+                assertTrue(metrics.lines().anyMatch(l -> l.startsWith("vigil_engine_records_dropped_total{topic=\"vigil.deadletter\",} ")
+                        && Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) >= 1), metrics);
+                assertTrue(metrics.lines().anyMatch(l -> l.equals("vigil_engine_running 1.0")), metrics);
+            } finally {
+                admin.incrementalAlterConfigs(Map.of(topic, List.of(new org.apache.kafka.clients.admin.AlterConfigOp(
+                        new org.apache.kafka.clients.admin.ConfigEntry("max.message.bytes", ""),
+                        org.apache.kafka.clients.admin.AlterConfigOp.OpType.DELETE)))).all().get();
+            }
+        }
     }
 
     @Test

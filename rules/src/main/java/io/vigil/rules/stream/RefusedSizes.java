@@ -1,0 +1,30 @@
+package io.vigil.rules.stream;
+
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What the engine learned from Kafka refusing its records for their size: per topic, a size
+ * that is known to be too large. Under exactly-once a refused send dooms the transaction: the
+ * stream thread dies, and its replacement reads the same input again and would make the same
+ * record, for ever. With this the replacement makes a smaller one (a dead letter cut shorter) or
+ * none (an alert that cannot be cut), so the input is done with after one thread.
+ *
+ * <p>Learned from the record, not from where it came from: a broker's answer arrives while the
+ * task is already at a later record. Kept in memory only: after a restart it is learned again.
+ */
+final class RefusedSizes {
+    private final Map<String, Integer> tooLarge = new ConcurrentHashMap<>();
+
+    /** Kafka refused a record of {@code bytes} for {@code topic} for its size. */
+    void refused(String topic, int bytes) {
+        tooLarge.merge(topic, bytes, Math::min);
+    }
+
+    /** The largest record worth sending to {@code topic} from now on: half the smallest refused, or any size if none was. */
+    OptionalInt limit(String topic) {
+        Integer refused = tooLarge.get(topic);
+        return refused == null ? OptionalInt.empty() : OptionalInt.of(refused / 2);
+    }
+}
