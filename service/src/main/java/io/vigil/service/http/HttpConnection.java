@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * One accepted connection, on a thread of its own: reads one request within the request time
  * (counted from the accept), has the endpoint's routes answer it, writes the answer within the
  * response time and closes. Every answer says {@code Connection: close}, so no connection waits
- * idle between requests. A HEAD request is answered without the body. A client too slow for its time is answered 408, or closed when it does not take its answer; it
+ * idle between requests. A HEAD request reaches the routes as GET and is answered without the body.
+ * A client too slow for its time is answered 408, or closed when it does not take its answer; it
  * holds only its own thread meanwhile.
  */
 final class HttpConnection implements Runnable {
@@ -100,7 +101,7 @@ final class HttpConnection implements Runnable {
             return;
         }
         boolean headOnly = head.method().equals("HEAD");
-        Reply reply = router.answer(new Request(head.method(), head.path(),
+        Reply reply = router.answer(new Request(headOnly ? "GET" : head.method(), head.path(),
                 HttpEndpoint.query(head.rawQuery().orElse("")), head.headers(), body));
         // a blocked write has no timeout of its own: closing the socket ends it
         ScheduledFuture<?> cutOff = deadlines.schedule(this::closeQuietly, limits.responseTime().toMillis(), TimeUnit.MILLISECONDS);

@@ -2,6 +2,7 @@ package io.vigil.service.http;
 
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.prometheus.client.exporter.common.TextFormat;
+import io.vigil.service.terminal.TerminalText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -11,6 +12,7 @@ import java.net.Socket;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * A Vigil process's HTTP side: {@code /metrics} in Prometheus text format 0.0.4, and whatever
  * routes the process adds (the engine's API, the lab's control). A path no route claims is 404. A
  * route is matched by its exact path, or, for a route registered with a trailing slash, by that
- * prefix ({@code /api/silences/} answers {@code /api/silences/ID}).
+ * prefix ({@code /api/silences/} answers {@code /api/silences/ID}). HEAD is answered wherever GET is.
  *
  * <p>Each connection has a thread of its own and one request (see {@link HttpConnection}), under
  * the {@link ConnectionLimits#STANDARD standard limits}: a client that sends slowly or not at all
@@ -52,7 +54,7 @@ public final class HttpEndpoint implements AutoCloseable {
     /** Request bodies larger than this are refused: the API takes small JSON documents only. */
     static final int MAX_BODY_BYTES = 256 * 1024;
 
-    /** Answers one request, on its connection's thread. */
+    /** Answers one request, on its connection's thread. A HEAD request comes as GET; the endpoint drops the body. */
     @FunctionalInterface
     public interface Route {
         Reply answer(Request request) throws IOException;
@@ -97,10 +99,15 @@ public final class HttpEndpoint implements AutoCloseable {
             return new Reply(status, "application/json", json, Map.of());
         }
 
-        /** 405 with the Allow header, as HTTP asks. */
+        /** 405 with the Allow header, as HTTP asks; one that allows GET allows HEAD too, as the endpoint answers it. */
         public static Reply methodNotAllowed(String allow) {
-            return new Reply(405, "text/plain; charset=utf-8", ("use " + allow + "\n").getBytes(StandardCharsets.UTF_8),
-                    Map.of("Allow", allow));
+            List<String> methods = new ArrayList<>(Arrays.asList(allow.split(",\\s*")));
+            if (methods.contains("GET") && !methods.contains("HEAD")) {
+                methods.add(methods.indexOf("GET") + 1, "HEAD");
+            }
+            String allowed = String.join(", ", methods);
+            return new Reply(405, "text/plain; charset=utf-8", ("use " + allowed + "\n").getBytes(StandardCharsets.UTF_8),
+                    Map.of("Allow", allowed));
         }
     }
 
@@ -178,8 +185,8 @@ public final class HttpEndpoint implements AutoCloseable {
 
     private static Route metricsRoute(PrometheusMeterRegistry registry) {
         return request -> {
-            if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
-                return Reply.methodNotAllowed("GET, HEAD");
+            if (!request.method().equals("GET")) {
+                return Reply.methodNotAllowed("GET");
             }
             String scrape = registry.scrape(TextFormat.CONTENT_TYPE_004);
             return new Reply(200, TextFormat.CONTENT_TYPE_004, scrape.getBytes(StandardCharsets.UTF_8), Map.of());
@@ -262,7 +269,8 @@ public final class HttpEndpoint implements AutoCloseable {
                 .filter(r -> r.getKey().equals(path) || r.getKey().endsWith("/") && path.startsWith(r.getKey()))
                 .map(Map.Entry::getValue).findFirst();
         if (route.isEmpty()) {
-            return Reply.text(404, "not found: " + path + " (served here: "
+            // the path is the client's: shown with its control characters made visible, not sent on to a terminal
+            return Reply.text(404, "not found: " + TerminalText.of(path) + " (served here: "
                     + String.join(", ", routes.stream().map(Map.Entry::getKey).sorted().toList()) + ")\n");
         }
         return answerSafely(route.get(), request);
@@ -272,7 +280,7 @@ public final class HttpEndpoint implements AutoCloseable {
         try {
             return route.answer(request);
         } catch (IOException | RuntimeException e) {
-            log.warn("{} {} failed: {}", request.method(), request.path(), e.toString());
+            log.warn("{} {} failed: {}", request.method(), TerminalText.of(request.path()), e.toString());
             return Reply.text(500, "internal error: " + e.getMessage() + " (the process log has the details)\n");
         }
     }

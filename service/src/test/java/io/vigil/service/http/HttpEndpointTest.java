@@ -2,6 +2,7 @@ package io.vigil.service.http;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -185,6 +186,36 @@ class HttpEndpointTest {
         });
         idle.get(0).close();
         await().atMost(Duration.ofSeconds(5)).until(() -> exchange("127.0.0.2", scrape).startsWith("HTTP/1.1 200"));
+    }
+
+    @Test
+    void headIsAnsweredAsGetWithoutTheBody() throws Exception {
+        endpoint = HttpEndpoint.serve(registry, anyPort, Map.of(
+                "/api/read", request -> request.method().equals("GET") ? Reply.text(200, "twelve bytes") : Reply.methodNotAllowed("GET"),
+                "/api/write", request -> request.method().equals("POST") ? Reply.text(200, "ok") : Reply.methodNotAllowed("POST")));
+        for (String path : List.of("/api/read", "/metrics")) {
+            HttpResponse<String> get = send("GET", path, null);
+            HttpResponse<String> head = send("HEAD", path, null);
+            assertEquals(200, head.statusCode(), path);
+            assertEquals("", head.body(), path);
+            assertEquals(get.headers().firstValue("Content-Type"), head.headers().firstValue("Content-Type"), path);
+            assertEquals(get.headers().firstValue("Content-Length"), head.headers().firstValue("Content-Length"), path);
+        }
+        HttpResponse<String> headOfPost = send("HEAD", "/api/write", null);
+        assertEquals(405, headOfPost.statusCode());
+        assertEquals("POST", headOfPost.headers().firstValue("Allow").orElseThrow());
+        HttpResponse<String> postOfGet = send("POST", "/api/read", "x");
+        assertEquals(405, postOfGet.statusCode());
+        assertEquals("GET, HEAD", postOfGet.headers().firstValue("Allow").orElseThrow());
+    }
+
+    @Test
+    void aPathWithControlCharactersIsEchoedEscaped() throws Exception {
+        endpoint = HttpEndpoint.metrics(registry, anyPort);
+        HttpResponse<String> missing = send("GET", "/x%1b%5b2J%07%e2%80%ae", null);
+        assertEquals(404, missing.statusCode());
+        assertTrue(missing.body().startsWith("not found: /x\\x1b[2J\\x07\\u202e "), missing.body());
+        assertFalse(missing.body().chars().anyMatch(c -> c < 0x20 && c != '\n' || c == 0x202e), missing.body());
     }
 
     @Test
