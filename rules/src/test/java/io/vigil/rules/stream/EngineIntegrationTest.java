@@ -109,6 +109,10 @@ class EngineIntegrationTest {
         JsonNode body = WireCodec.json().readTree(listed.body());
         assertTrue(body.path("alerts").findValuesAsText("rule").contains("DrbdLocalDiskLost"), listed.body());
         assertEquals(1, body.path("instances").asInt());
+        HttpResponse<String> head = api("HEAD", "/api/alerts?state=firing", null);
+        assertEquals(200, head.statusCode());
+        assertEquals("", head.body());
+        assertEquals(listed.headers().firstValue("Content-Type"), head.headers().firstValue("Content-Type"));
         String metrics = api("GET", "/metrics", null).body();
         assertTrue(metrics.contains("vigil_engine_rule_evaluations_total{rule=\"DrbdLocalDiskLost\",}"), metrics);
         // counted, not stuck at 0 (a sentinel timestamp once kept the count from ever being read)

@@ -1,17 +1,18 @@
 package io.vigil.service.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.prometheus.client.exporter.common.TextFormat;
+import io.vigil.service.terminal.TerminalText;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,18 +20,32 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Vigil process's HTTP side, on the JDK's own server (no web framework for a few paths):
- * {@code /metrics} in Prometheus text format 0.0.4, and whatever routes the process adds (the
- * engine's API). A path no route claims is 404. A route is matched by its exact path, or, for a
- * route registered with a trailing slash, by that prefix ({@code /api/silences/} answers
- * {@code /api/silences/ID}).
+ * A Vigil process's HTTP side: {@code /metrics} in Prometheus text format 0.0.4, and whatever
+ * routes the process adds (the engine's API, the lab's control). A path no route claims is 404. A
+ * route is matched by its exact path, or, for a route registered with a trailing slash, by that
+ * prefix ({@code /api/silences/} answers {@code /api/silences/ID}). HEAD is answered wherever GET is.
+ *
+ * <p>Each connection has a thread of its own and one request (see {@link HttpConnection}), under
+ * the {@link ConnectionLimits#STANDARD standard limits}: a client that sends slowly or not at all
+ * holds only its own connections, at most eight, and only for the request time, so a scrape or an
+ * API call from anyone else is answered meanwhile. The JDK's {@code com.sun.net.httpserver} was
+ * replaced because it cannot do that: it reads the request line and headers on its executor's
+ * threads, has no read timeout unless JVM-wide system properties say so, and offers no hook at
+ * accept time, where a per-client limit has to act.
  */
 // the simpleclient Prometheus registry is deprecated upstream; the project chose it (text format 0.0.4)
 @SuppressWarnings("deprecation")
@@ -39,7 +54,7 @@ public final class HttpEndpoint implements AutoCloseable {
     /** Request bodies larger than this are refused: the API takes small JSON documents only. */
     static final int MAX_BODY_BYTES = 256 * 1024;
 
-    /** Answers one request. Runs on one of the endpoint's few threads. */
+    /** Answers one request, on its connection's thread. A HEAD request comes as GET; the endpoint drops the body. */
     @FunctionalInterface
     public interface Route {
         Reply answer(Request request) throws IOException;
@@ -84,108 +99,190 @@ public final class HttpEndpoint implements AutoCloseable {
             return new Reply(status, "application/json", json, Map.of());
         }
 
-        /** 405 with the Allow header, as HTTP asks. */
+        /** 405 with the Allow header, as HTTP asks; one that allows GET allows HEAD too, as the endpoint answers it. */
         public static Reply methodNotAllowed(String allow) {
-            return new Reply(405, "text/plain; charset=utf-8", ("use " + allow + "\n").getBytes(StandardCharsets.UTF_8),
-                    Map.of("Allow", allow));
+            List<String> methods = new ArrayList<>(Arrays.asList(allow.split(",\\s*")));
+            if (methods.contains("GET") && !methods.contains("HEAD")) {
+                methods.add(methods.indexOf("GET") + 1, "HEAD");
+            }
+            String allowed = String.join(", ", methods);
+            return new Reply(405, "text/plain; charset=utf-8", ("use " + allowed + "\n").getBytes(StandardCharsets.UTF_8),
+                    Map.of("Allow", allowed));
         }
     }
 
-    private final HttpServer server;
-    private final ExecutorService threads;
+    private final ServerSocket listener;
+    private final ConnectionLimits limits;
+    private final Route router;
+    private final ClientConnections clients;
+    /** Every socket accepted and not yet closed, so that {@link #close()} leaves none behind. */
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final ThreadPoolExecutor threads;
+    /** Cuts off answers that a client does not take in time. */
+    private final ScheduledExecutorService deadlines;
+    /** Set once "too busy" is logged, cleared when a connection is taken again: one line per busy spell. */
+    private final AtomicBoolean busyLogged = new AtomicBoolean();
 
-    private HttpEndpoint(InetSocketAddress listen, Map<String, Route> routes, int threadCount) {
-        try {
-            server = HttpServer.create(listen, 16);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot serve " + String.join(", ", routes.keySet()) + " on " + listen + ": "
-                    + e.getMessage() + " (is another Vigil process or exporter using the port? see the listen setting)", e);
-        }
-        AtomicInteger n = new AtomicInteger();
-        threads = Executors.newFixedThreadPool(threadCount, runnable -> {
-            Thread t = new Thread(runnable, "vigil-http-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(threads);
+    HttpEndpoint(InetSocketAddress listen, Map<String, Route> routes, ConnectionLimits limits) {
+        listener = bind(listen, routes.keySet());
+        this.limits = limits;
         List<Map.Entry<String, Route>> byLength = new ArrayList<>(routes.entrySet());
         // longest prefix first, so /api/silences/ wins over /api/
         byLength.sort(Comparator.comparingInt((Map.Entry<String, Route> e) -> e.getKey().length()).reversed());
-        server.createContext("/", exchange -> answer(exchange, byLength));
-        server.start();
+        router = request -> answer(request, byLength);
+        clients = new ClientConnections(baseUrl(), limits.perClient());
+        AtomicInteger n = new AtomicInteger();
+        // a thread per connection, up to the total: past it a connection is refused, never queued behind slow ones
+        threads = new ThreadPoolExecutor(0, limits.total(), 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                runnable -> daemon(runnable, "vigil-http-" + port() + "-" + n.incrementAndGet()));
+        deadlines = Executors.newSingleThreadScheduledExecutor(runnable -> daemon(runnable, "vigil-http-" + port() + "-deadlines"));
+        daemon(this::acceptAll, "vigil-http-" + port() + "-accept").start();
     }
 
-    /**
-     * Serves {@code /metrics} from {@code registry} alone, on one thread: a scrape is cheap and
-     * Prometheus scrapes one at a time. Binds at once; port 0 picks a free port (see {@link #port()}).
-     */
+    private static ServerSocket bind(InetSocketAddress listen, Set<String> paths) {
+        ServerSocket socket = null;
+        try {
+            socket = new ServerSocket();
+            socket.bind(listen, 50);
+            return socket;
+        } catch (IOException e) {
+            if (socket != null) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // it never listened
+                }
+            }
+            throw new UncheckedIOException("cannot serve " + String.join(", ", paths) + " on " + listen + ": "
+                    + e.getMessage() + " (is another Vigil process or exporter using the port? see the listen setting)", e);
+        }
+    }
+
+    private static Thread daemon(Runnable runnable, String name) {
+        Thread t = new Thread(runnable, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** Serves {@code /metrics} from {@code registry} alone. Binds at once; port 0 picks a free port (see {@link #port()}). */
     public static HttpEndpoint metrics(PrometheusMeterRegistry registry, InetSocketAddress listen) {
-        HttpEndpoint endpoint = new HttpEndpoint(listen, Map.of("/metrics", metricsRoute(registry)), 1);
+        HttpEndpoint endpoint = new HttpEndpoint(listen, Map.of("/metrics", metricsRoute(registry)), ConnectionLimits.STANDARD);
         log.info("serving metrics on {}/metrics", endpoint.baseUrl());
         return endpoint;
     }
 
-    /**
-     * Serves {@code /metrics} and the given routes, on a few threads, so that a route that asks
-     * another instance of the same process for its part cannot wait on itself.
-     */
+    /** Serves {@code /metrics} and the given routes. */
     public static HttpEndpoint serve(PrometheusMeterRegistry registry, InetSocketAddress listen, Map<String, Route> routes) {
         Map<String, Route> all = new LinkedHashMap<>(routes);
         all.put("/metrics", metricsRoute(registry));
-        return new HttpEndpoint(listen, all, 4);
+        return new HttpEndpoint(listen, all, ConnectionLimits.STANDARD);
+    }
+
+    /** Serves the given routes alone, without {@code /metrics} (the lab's control endpoint). */
+    public static HttpEndpoint serve(InetSocketAddress listen, Map<String, Route> routes) {
+        return new HttpEndpoint(listen, routes, ConnectionLimits.STANDARD);
     }
 
     private static Route metricsRoute(PrometheusMeterRegistry registry) {
         return request -> {
-            if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
-                return Reply.methodNotAllowed("GET, HEAD");
+            if (!request.method().equals("GET")) {
+                return Reply.methodNotAllowed("GET");
             }
             String scrape = registry.scrape(TextFormat.CONTENT_TYPE_004);
             return new Reply(200, TextFormat.CONTENT_TYPE_004, scrape.getBytes(StandardCharsets.UTF_8), Map.of());
         };
     }
 
-    private static void answer(HttpExchange exchange, List<Map.Entry<String, Route>> routes) {
-        try (exchange) {
-            String path = exchange.getRequestURI().getPath();
-            Optional<Route> route = routes.stream()
-                    .filter(r -> r.getKey().equals(path) || r.getKey().endsWith("/") && path.startsWith(r.getKey()))
-                    .map(Map.Entry::getValue).findFirst();
-            Reply reply;
-            if (route.isEmpty()) {
-                reply = Reply.text(404, "not found: " + path + " (served here: "
-                        + String.join(", ", routes.stream().map(Map.Entry::getKey).sorted().toList()) + ")\n");
-            } else {
-                Optional<byte[]> body = readBody(exchange.getRequestBody());
-                reply = body.isEmpty()
-                        ? Reply.text(413, "request body larger than " + MAX_BODY_BYTES + " bytes\n")
-                        : answerSafely(route.get(), new Request(exchange.getRequestMethod(), path,
-                                query(exchange.getRequestURI().getRawQuery()), headers(exchange), body.get()));
+    private void acceptAll() {
+        boolean failing = false;
+        while (!listener.isClosed()) {
+            Socket socket;
+            try {
+                socket = listener.accept();
+            } catch (IOException e) {
+                if (listener.isClosed()) {
+                    return;
+                }
+                if (!failing) {
+                    log.warn("{} cannot accept connections: {} (is the process out of file descriptors? see ulimit -n);"
+                            + " retrying, the connections open are still answered", baseUrl(), e.toString());
+                }
+                failing = true;
+                pauseAfterFailedAccept();
+                continue;
             }
-            send(exchange, reply);
-        } catch (IOException | RuntimeException e) {
-            log.warn("an HTTP request for {} failed: {}", exchange.getRequestURI().getPath(), e.toString());
+            if (failing) {
+                log.info("{} accepts connections again", baseUrl());
+                failing = false;
+            }
+            take(socket, System.nanoTime());
         }
+    }
+
+    /** A failed accept (no file descriptor left) fails again at once: waiting a little keeps the loop from spinning a core. */
+    private static void pauseAfterFailedAccept() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void take(Socket socket, long acceptedNanos) {
+        InetAddress client = socket.getInetAddress();
+        open.add(socket);
+        if (!clients.admit(client)) {
+            refuse(socket, "too many connections from " + client.getHostAddress() + " (at most " + limits.perClient()
+                    + " at a time); close some and retry");
+            return;
+        }
+        try {
+            threads.execute(new HttpConnection(socket, acceptedNanos, limits, router, deadlines, () -> {
+                open.remove(socket);
+                clients.release(client);
+            }));
+            busyLogged.set(false);
+        } catch (RejectedExecutionException e) {
+            clients.release(client);
+            if (!threads.isShutdown() && busyLogged.compareAndSet(false, true)) {
+                log.warn("{} refuses connections: all {} it takes at once are open (many clients at once, or slow ones)",
+                        baseUrl(), limits.total());
+            }
+            refuse(socket, "busy: " + limits.total() + " connections open; retry in a moment");
+        }
+    }
+
+    /** Answers 503 and closes: written at once on a fresh connection, the few bytes cannot block the accepting thread. */
+    private void refuse(Socket socket, String why) {
+        try (socket) {
+            socket.getOutputStream().write(HttpConnection.response(Reply.text(503, why + "\n"), false));
+        } catch (IOException e) {
+            // the client is gone already
+        } finally {
+            open.remove(socket);
+        }
+    }
+
+    private static Reply answer(Request request, List<Map.Entry<String, Route>> routes) {
+        String path = request.path();
+        Optional<Route> route = routes.stream()
+                .filter(r -> r.getKey().equals(path) || r.getKey().endsWith("/") && path.startsWith(r.getKey()))
+                .map(Map.Entry::getValue).findFirst();
+        if (route.isEmpty()) {
+            // the path is the client's: shown with its control characters made visible, not sent on to a terminal
+            return Reply.text(404, "not found: " + TerminalText.of(path) + " (served here: "
+                    + String.join(", ", routes.stream().map(Map.Entry::getKey).sorted().toList()) + ")\n");
+        }
+        return answerSafely(route.get(), request);
     }
 
     private static Reply answerSafely(Route route, Request request) {
         try {
             return route.answer(request);
         } catch (IOException | RuntimeException e) {
-            log.warn("{} {} failed: {}", request.method(), request.path(), e.toString());
+            log.warn("{} {} failed: {}", request.method(), TerminalText.of(request.path()), e.toString());
             return Reply.text(500, "internal error: " + e.getMessage() + " (the process log has the details)\n");
         }
-    }
-
-    private static Optional<byte[]> readBody(InputStream in) throws IOException {
-        byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
-        return body.length > MAX_BODY_BYTES ? Optional.empty() : Optional.of(body);
-    }
-
-    private static Map<String, List<String>> headers(HttpExchange exchange) {
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), List.copyOf(values)));
-        return headers;
     }
 
     static Map<String, List<String>> query(String raw) {
@@ -205,32 +302,32 @@ public final class HttpEndpoint implements AutoCloseable {
         return query;
     }
 
-    private static void send(HttpExchange exchange, Reply reply) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", reply.contentType());
-        reply.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-        boolean head = exchange.getRequestMethod().equals("HEAD");
-        exchange.sendResponseHeaders(reply.status(), head || reply.body().length == 0 ? -1 : reply.body().length);
-        if (!head && reply.body().length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(reply.body());
-            }
-        }
-    }
-
     /** The port bound, the one picked when the config said 0. */
     public int port() {
-        return server.getAddress().getPort();
+        return listener.getLocalPort();
     }
 
     /** {@code http://HOST:PORT}, for log lines and for clients in the same process. */
     public String baseUrl() {
-        String host = server.getAddress().getAddress().getHostAddress();
+        String host = listener.getInetAddress().getHostAddress();
         return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
     }
 
     @Override
     public void close() {
-        server.stop(0);
+        try {
+            listener.close();
+        } catch (IOException e) {
+            // not listening any more either way
+        }
         threads.shutdownNow();
+        deadlines.shutdownNow();
+        for (Socket socket : open) {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // closed already
+            }
+        }
     }
 }
