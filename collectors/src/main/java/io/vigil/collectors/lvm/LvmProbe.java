@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * agent's config, "vg0/r0-disk" -> "r0").
  *
  * <p>A report is a snapshot that the engine compares with the last one, so the poll fails rather
- * than publish half of it: when vgs or lvs cannot run, or prints nothing readable. Single rows
+ * than publish half of it: when vgs or lvs cannot run, exits non-zero with nothing reported, or
+ * prints nothing readable. Single rows
  * that cannot be read are logged and left out, and the rest is published.
  */
 public final class LvmProbe implements PolledProbe {
@@ -98,24 +99,22 @@ public final class LvmProbe implements PolledProbe {
             throw new ProbeException(command.program() + " did not finish: " + e.getMessage(), e);
         }
         ParseResult<T> parsed = parser.apply(command.program(), result.stdout());
+        if (result.exitCode() != 0 && parsed.values().isEmpty()) {
+            // LVM exits non-zero when it cannot run at all (no lock, no permission) and prints an
+            // empty report all the same: that is a failed command, not a host without volumes
+            throw new ProbeException(result.exitSummary());
+        }
+        if (parsed.values().isEmpty() && !parsed.problems().isEmpty()) {
+            throw new ProbeException("'" + command + "' printed no readable report: " + parsed.problems().get(0));
+        }
         for (ParseProblem problem : parsed.problems()) {
             log.warn("lvm: {}", problem);
         }
-        boolean unreadable = parsed.values().isEmpty() && !parsed.problems().isEmpty();
-        if (unreadable) {
-            throw new ProbeException(command.program() + " exited " + result.exitCode() + ": " + parsed.problems().get(0)
-                    + stderr(result));
-        }
         if (result.exitCode() != 0) {
-            // LVM exits non-zero when one of several VGs has trouble, and still reports the others
-            log.warn("lvm: {} exited {} but printed a report{}", command.program(), result.exitCode(), stderr(result));
+            // LVM also exits non-zero when one of several VGs has trouble, and still reports the others
+            log.warn("lvm: {} (the rows it printed are used)", result.exitSummary());
         }
         return parsed.values();
-    }
-
-    private static String stderr(CommandResult result) {
-        String err = result.stderr().strip();
-        return err.isEmpty() ? "" : " (stderr: " + Name.printable(err.lines().reduce((a, b) -> b).orElse("")) + ")";
     }
 
     private static Map<String, String> checked(Map<String, String> lvToResource) {

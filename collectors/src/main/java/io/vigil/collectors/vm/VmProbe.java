@@ -4,7 +4,6 @@ import io.vigil.collectors.command.Command;
 import io.vigil.collectors.command.CommandException;
 import io.vigil.collectors.command.CommandResult;
 import io.vigil.collectors.command.CommandRunner;
-import io.vigil.collectors.parse.ParseProblem;
 import io.vigil.collectors.parse.ParseResult;
 import io.vigil.collectors.probe.PolledProbe;
 import io.vigil.collectors.probe.ProbeException;
@@ -33,8 +32,11 @@ import org.slf4j.LoggerFactory;
  * config maps to a DRBD resource but the hypervisor does not list is reported as missing, so
  * a VM that vanished is a fact the engine sees rather than a silence.
  *
- * <p>The poll fails when the VM list cannot be read; a VM whose dominfo fails is still reported,
- * from the list, with zero memory and vCPUs.
+ * <p>The poll fails when the VM list cannot be read: virsh (or xl) exiting non-zero is a failed
+ * command, reported in its own stderr words ("failed to connect to the hypervisor"), not output
+ * to parse. A failed poll publishes nothing, so the VMs' state is unknown rather than "no VMs" or
+ * "missing", and the failure is logged by the probe board once, not per poll. A VM whose dominfo
+ * fails is still reported, from the list, with zero memory and vCPUs.
  */
 public final class VmProbe implements PolledProbe {
     static final String GUEST_PING = "{\"execute\":\"guest-ping\"}";
@@ -134,11 +136,16 @@ public final class VmProbe implements PolledProbe {
     private List<VmStatus> libvirt() throws ProbeException, InterruptedException {
         String uri = settings.libvirtUri();
         CommandResult list = run(Command.of("virsh", "-c", uri, "list", "--all"));
-        ParseResult<VirshListParser.Domain> domains = VirshListParser.parse("virsh list", list.stdout());
-        domains.problems().forEach(p -> log.warn("vm: {}", p));
-        if (list.exitCode() != 0 || (domains.values().isEmpty() && !domains.problems().isEmpty())) {
-            throw new ProbeException("virsh -c " + uri + " list --all exited " + list.exitCode() + ": " + why(list, domains.problems()));
+        if (list.exitCode() != 0) {
+            // virsh exits 1 on any error (no libvirtd, no permission, a bad URI) and says why on
+            // stderr: a failed command, with nothing on stdout to read
+            throw new ProbeException(list.exitSummary());
         }
+        ParseResult<VirshListParser.Domain> domains = VirshListParser.parse("virsh list", list.stdout());
+        if (domains.values().isEmpty() && !domains.problems().isEmpty()) {
+            throw new ProbeException("'" + list.command() + "' printed no list: " + domains.problems().get(0));
+        }
+        domains.problems().forEach(p -> log.warn("vm: {}", p));
         List<VmStatus> vms = new ArrayList<>();
         for (VirshListParser.Domain domain : domains.values()) {
             vms.add(status(uri, domain));
@@ -162,9 +169,14 @@ public final class VmProbe implements PolledProbe {
     private Optional<VirshDominfoParser.DomainInfo> dominfo(String uri, String vm) throws InterruptedException {
         try {
             CommandResult result = run(Command.of("virsh", "-c", uri, "dominfo", vm));
+            if (result.exitCode() != 0) {
+                log.warn("vm: vm={} {}", vm, result.exitSummary());
+                return Optional.empty();
+            }
             ParseResult<VirshDominfoParser.DomainInfo> info = VirshDominfoParser.parse("virsh dominfo " + vm, result.stdout());
-            if (result.exitCode() != 0 || info.values().isEmpty()) {
-                log.warn("vm: vm={} dominfo exited {}: {}", vm, result.exitCode(), why(result, info.problems()));
+            if (info.values().isEmpty()) {
+                log.warn("vm: vm={} '{}' printed no domain info: {}", vm, result.command(),
+                        info.problems().isEmpty() ? "no output" : info.problems().get(0));
                 return Optional.empty();
             }
             info.problems().forEach(p -> log.warn("vm: vm={} {}", vm, p));
@@ -185,7 +197,7 @@ public final class VmProbe implements PolledProbe {
             if (result.exitCode() == 0) {
                 return Liveness.ALIVE;
             }
-            log.info("vm: vm={} guest agent did not answer: {}", vm, lastLine(result.stderr()));
+            log.info("vm: vm={} guest agent did not answer: {}", vm, result.exitSummary());
         } catch (ProbeException e) {
             log.info("vm: vm={} guest agent did not answer: {}", vm, e.getMessage());
         }
@@ -194,11 +206,14 @@ public final class VmProbe implements PolledProbe {
 
     private List<VmStatus> xen() throws ProbeException, InterruptedException {
         CommandResult list = run(Command.of("xl", "list"));
-        ParseResult<VmStatus> vms = XlListParser.parse("xl list", list.stdout());
-        vms.problems().forEach(p -> log.warn("vm: {}", p));
-        if (list.exitCode() != 0 || (vms.values().isEmpty() && !vms.problems().isEmpty())) {
-            throw new ProbeException("xl list exited " + list.exitCode() + ": " + why(list, vms.problems()));
+        if (list.exitCode() != 0) {
+            throw new ProbeException(list.exitSummary());
         }
+        ParseResult<VmStatus> vms = XlListParser.parse("xl list", list.stdout());
+        if (vms.values().isEmpty() && !vms.problems().isEmpty()) {
+            throw new ProbeException("'xl list' printed no list: " + vms.problems().get(0));
+        }
+        vms.problems().forEach(p -> log.warn("vm: {}", p));
         return vms.values().stream().map(vm -> new VmStatus(vm.name(), vm.uuid(), vm.hypervisor(), vm.state(),
                 vm.memoryBytes(), vm.maxMemoryBytes(), vm.vcpus(), resourceOf(vm.name()), vm.liveness(), expectedHere(vm.name()))).toList();
     }
@@ -221,17 +236,5 @@ public final class VmProbe implements PolledProbe {
             }
             throw new ProbeException(e.getMessage(), e);
         }
-    }
-
-    private static String why(CommandResult result, List<ParseProblem> problems) {
-        String err = lastLine(result.stderr());
-        if (!err.isEmpty()) {
-            return err;
-        }
-        return problems.isEmpty() ? "no output" : problems.get(0).toString();
-    }
-
-    private static String lastLine(String text) {
-        return Name.printable(text.strip().lines().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse(""));
     }
 }

@@ -23,11 +23,15 @@ class LvmProbeTest {
     private static final Duration SECOND = Duration.ofSeconds(1);
 
     private static CommandRunner host(String vgs, String lvs) {
+        return host(0, vgs, "", lvs);
+    }
+
+    private static CommandRunner host(int vgsExit, String vgs, String vgsStderr, String lvs) {
         return new CommandRunner() {
             @Override
             public CommandResult run(Command command, Duration timeout) throws CommandException {
                 if (command.equals(LvmProbe.VGS) && vgs != null) {
-                    return new CommandResult(command, 0, vgs, "", Duration.ZERO);
+                    return new CommandResult(command, vgsExit, vgs, vgsStderr, Duration.ZERO);
                 }
                 if (command.equals(LvmProbe.LVS) && lvs != null) {
                     return new CommandResult(command, 0, lvs, "", Duration.ZERO);
@@ -65,6 +69,17 @@ class LvmProbeTest {
         LvmProbe garbled = new LvmProbe(host("  {\"report\": [ {\"vg\": [ {\"vg_name\"", "{}"), Map.of(), SECOND, SECOND);
         ProbeException g = assertThrows(ProbeException.class, garbled::poll);
         assertTrue(g.getMessage().contains("not valid JSON at line 1"), g.getMessage());
+    }
+
+    @Test
+    void aVgsThatFailsWithAnEmptyReportIsAFailedCommandNotAHostWithoutVolumeGroups() {
+        // vgs's real answer when it may not take LVM's lock: exit 5, an empty report, the reason on stderr
+        LvmProbe probe = new LvmProbe(host(5, LvmReportParserTest.fixture("real-vgs-not-root.json"),
+                LvmReportParserTest.fixture("real-vgs-not-root.stderr"), LvmReportParserTest.fixture("real-lvs-empty.json")),
+                Map.of(), SECOND, SECOND);
+        ProbeException e = assertThrows(ProbeException.class, probe::poll);
+        assertEquals("'" + LvmProbe.VGS + "' exited with status 5: WARNING: Running as a non-root user. Functionality may be unavailable.; "
+                + "/run/lock/lvm/P_global:aux: open failed: Permission denied", e.getMessage());
     }
 
     @Test

@@ -55,16 +55,18 @@ class ProbeHealthBoardTest {
     }
 
     @Test
-    void logsOnceWhenAProbeStartsFailingAndOnceWhenItRecovers() {
+    void logsOnceWhenAProbeStartsFailingOnceWhenItsErrorChangesAndOnceWhenItRecovers() {
         board.succeeded("smart");
         board.failed("smart", "smartctl timed out after 30s");
         board.failed("smart", "smartctl timed out after 30s");
+        board.failed("smart", "smartctl exited 2");
         board.failed("smart", "smartctl exited 2");
         board.succeeded("smart");
         board.succeeded("smart");
         assertEquals(List.of(
                 "probe smart failing: smartctl timed out after 30s (check that 'smartctl --scan-open --json' runs as the agent's user (root, for raw disk access))",
-                "probe smart recovered after 3 failed runs (failing since 2026-11-24T21:03:07Z)"), warnAndInfo());
+                "probe smart still failing, now: smartctl exited 2",
+                "probe smart recovered after 4 failed runs (failing since 2026-11-24T21:03:07Z)"), warnAndInfo());
     }
 
     @Test
