@@ -7,6 +7,7 @@ import io.vigil.collectors.command.CommandRunner;
 import io.vigil.collectors.parse.ParseResult;
 import io.vigil.collectors.probe.PolledProbe;
 import io.vigil.collectors.probe.ProbeException;
+import io.vigil.collectors.probe.ProbeRemarks;
 import io.vigil.events.Body;
 import io.vigil.events.Hypervisor;
 import io.vigil.events.Liveness;
@@ -22,7 +23,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -40,8 +40,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class VmProbe implements PolledProbe {
     static final String GUEST_PING = "{\"execute\":\"guest-ping\"}";
-
-    private static final Logger log = LoggerFactory.getLogger(VmProbe.class);
 
     /**
      * The probe's config. {@code libvirtUri} is passed to virsh -c and must be a plain URI
@@ -88,6 +86,7 @@ public final class VmProbe implements PolledProbe {
 
     private final CommandRunner runner;
     private final Settings settings;
+    private final ProbeRemarks remarks = new ProbeRemarks(LoggerFactory.getLogger(VmProbe.class));
 
     public VmProbe(CommandRunner runner, Settings settings) {
         this.runner = Objects.requireNonNull(runner, "runner");
@@ -111,6 +110,7 @@ public final class VmProbe implements PolledProbe {
 
     @Override
     public List<Body> poll() throws ProbeException, InterruptedException {
+        remarks.startPoll();
         List<VmStatus> listed = switch (settings.hypervisor()) {
             case LIBVIRT -> libvirt();
             case XEN -> xen();
@@ -124,12 +124,13 @@ public final class VmProbe implements PolledProbe {
         // only a VM expected on this host is missing when absent; the peer's VMs run on the peer
         for (String configured : settings.expectedHere().stream().sorted().toList()) {
             if (!seen.contains(configured)) {
-                log.warn("vm: vm={} resource={} is configured but {} does not list it", configured,
-                        settings.vmToResource().get(configured), settings.hypervisor().wire());
+                remarks.warn("vm: vm=" + configured + " resource=" + settings.vmToResource().get(configured),
+                        "is configured but " + settings.hypervisor().wire() + " does not list it");
                 vms.add(new VmStatus(configured, Optional.empty(), settings.hypervisor(), VmState.MISSING, 0, 0, 0,
                         resourceOf(configured), Liveness.NOT_CHECKED, Optional.of(true)));
             }
         }
+        remarks.pollDone();
         return vms;
     }
 
@@ -145,7 +146,9 @@ public final class VmProbe implements PolledProbe {
         if (domains.values().isEmpty() && !domains.problems().isEmpty()) {
             throw new ProbeException("'" + list.command() + "' printed no list: " + domains.problems().get(0));
         }
-        domains.problems().forEach(p -> log.warn("vm: {}", p));
+        if (!domains.problems().isEmpty()) {
+            remarks.warn("vm: '" + list.command() + "'", "printed rows it cannot read: " + domains.problemsText());
+        }
         List<VmStatus> vms = new ArrayList<>();
         for (VirshListParser.Domain domain : domains.values()) {
             vms.add(status(uri, domain));
@@ -167,39 +170,43 @@ public final class VmProbe implements PolledProbe {
     }
 
     private Optional<VirshDominfoParser.DomainInfo> dominfo(String uri, String vm) throws InterruptedException {
+        String subject = "vm: vm=" + vm + " dominfo";
+        CommandResult result;
         try {
-            CommandResult result = run(Command.of("virsh", "-c", uri, "dominfo", vm));
-            if (result.exitCode() != 0) {
-                log.warn("vm: vm={} {}", vm, result.exitSummary());
-                return Optional.empty();
-            }
-            ParseResult<VirshDominfoParser.DomainInfo> info = VirshDominfoParser.parse("virsh dominfo " + vm, result.stdout());
-            if (info.values().isEmpty()) {
-                log.warn("vm: vm={} '{}' printed no domain info: {}", vm, result.command(),
-                        info.problems().isEmpty() ? "no output" : info.problems().get(0));
-                return Optional.empty();
-            }
-            info.problems().forEach(p -> log.warn("vm: vm={} {}", vm, p));
-            if (!info.values().get(0).name().equals(vm)) {
-                log.warn("vm: vm={} dominfo answered for {}", vm, info.values().get(0).name());
-                return Optional.empty();
-            }
-            return Optional.of(info.values().get(0));
+            result = run(Command.of("virsh", "-c", uri, "dominfo", vm));
         } catch (ProbeException e) {
-            log.warn("vm: vm={} {}", vm, e.getMessage());
+            remarks.warn(subject, e.getMessage());
             return Optional.empty();
         }
+        if (result.exitCode() != 0) {
+            remarks.warn(subject, result.exitSummary());
+            return Optional.empty();
+        }
+        ParseResult<VirshDominfoParser.DomainInfo> info = VirshDominfoParser.parse("virsh dominfo " + vm, result.stdout());
+        if (info.values().isEmpty()) {
+            remarks.warn(subject, "printed no domain info: " + (info.problems().isEmpty() ? "no output" : info.problems().get(0)));
+            return Optional.empty();
+        }
+        if (!info.values().get(0).name().equals(vm)) {
+            remarks.warn(subject, "answered for " + info.values().get(0).name());
+            return Optional.empty();
+        }
+        if (!info.problems().isEmpty()) {
+            remarks.warn(subject, "has lines it cannot read: " + info.problemsText());
+        }
+        return Optional.of(info.values().get(0));
     }
 
     private Liveness ping(String uri, String vm) throws InterruptedException {
+        String subject = "vm: vm=" + vm + " guest agent";
         try {
             CommandResult result = run(Command.of("virsh", "-c", uri, "qemu-agent-command", vm, GUEST_PING));
             if (result.exitCode() == 0) {
                 return Liveness.ALIVE;
             }
-            log.info("vm: vm={} guest agent did not answer: {}", vm, result.exitSummary());
+            remarks.info(subject, "did not answer: " + result.exitSummary());
         } catch (ProbeException e) {
-            log.info("vm: vm={} guest agent did not answer: {}", vm, e.getMessage());
+            remarks.info(subject, "did not answer: " + e.getMessage());
         }
         return Liveness.NOT_RESPONDING;
     }
@@ -213,7 +220,9 @@ public final class VmProbe implements PolledProbe {
         if (vms.values().isEmpty() && !vms.problems().isEmpty()) {
             throw new ProbeException("'xl list' printed no list: " + vms.problems().get(0));
         }
-        vms.problems().forEach(p -> log.warn("vm: {}", p));
+        if (!vms.problems().isEmpty()) {
+            remarks.warn("vm: 'xl list'", "printed rows it cannot read: " + vms.problemsText());
+        }
         return vms.values().stream().map(vm -> new VmStatus(vm.name(), vm.uuid(), vm.hypervisor(), vm.state(),
                 vm.memoryBytes(), vm.maxMemoryBytes(), vm.vcpus(), resourceOf(vm.name()), vm.liveness(), expectedHere(vm.name()))).toList();
     }

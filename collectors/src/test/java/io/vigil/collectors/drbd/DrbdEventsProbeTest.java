@@ -4,10 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import io.vigil.collectors.LoggedLines;
 import io.vigil.collectors.command.Command;
 import io.vigil.collectors.command.HostFiles;
 import io.vigil.collectors.probe.EventSink;
@@ -25,7 +22,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * The probe against real processes that print drbdsetup's output (drbdsetup itself needs the
@@ -146,22 +142,15 @@ class DrbdEventsProbeTest {
         DrbdEventsProbe probe = new DrbdEventsProbe(runner, debugfs(Map.of()), Duration.ofSeconds(10), Duration.ofSeconds(5),
                 Duration.ofSeconds(10), new DrbdEventsProbe.Backoff(Duration.ofMillis(20), Duration.ofMillis(40), Duration.ofMinutes(1)));
         Health health = new Health();
-        ListAppender<ILoggingEvent> logged = new ListAppender<>();
-        logged.start();
-        Logger logger = (Logger) LoggerFactory.getLogger(DrbdEventsProbe.class);
-        logger.addAppender(logged);
-        try {
+        try (LoggedLines logged = LoggedLines.of(DrbdEventsProbe.class)) {
             follow(probe, b -> { }, health);
             await().atMost(Duration.ofSeconds(10)).until(() -> runner.count(DrbdEventsProbe.EVENTS) >= 5);
-        } finally {
-            logger.detachAppender(logged);
+            assertEquals(List.of("drbd: following 'drbdsetup events2 --timestamps --statistics'"), logged.lines());
         }
         // each exit goes to the health reporter (the agent's board logs it once, and again if it changes)
         assertTrue(health.failures().size() >= 4, health.failures()::toString);
         assertEquals("drbd: 'drbdsetup events2 --timestamps --statistics' exited with status 20: Could not connect to drbd: no such module",
                 health.failures().get(0));
-        assertEquals(List.of("drbd: following 'drbdsetup events2 --timestamps --statistics'"), logged.list.stream()
-                .filter(e -> e.getLevel().isGreaterOrEqual(Level.INFO)).map(ILoggingEvent::getFormattedMessage).toList());
         thread.interrupt();
         thread.join(5000);
         assertTrue(!thread.isAlive(), "the probe stops when interrupted");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.collectors.LoggedLines;
 import io.vigil.collectors.command.Command;
 import io.vigil.collectors.command.CommandException;
 import io.vigil.collectors.command.CommandResult;
@@ -13,6 +14,7 @@ import io.vigil.collectors.probe.ProbeException;
 import io.vigil.events.LvmReport;
 import io.vigil.events.LvmReport.LogicalVolume;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -58,6 +60,18 @@ class LvmProbeTest {
         assertEquals(Optional.of("r1"), resources.get("r1-disk"));
         assertEquals(Optional.empty(), resources.get("pool0"));
         assertEquals(Optional.empty(), resources.get("r1-snap"));
+    }
+
+    @Test
+    void aConfiguredLvThatIsNotListedIsLoggedOnceNotOnEveryPoll() throws Exception {
+        LvmProbe probe = new LvmProbe(host(LvmReportParserTest.fixture("vgs-two.json"), LvmReportParserTest.fixture("lvs-thin-snapshots.json")),
+                Map.of("vg0/gone", "r2"), SECOND, SECOND);
+        try (LoggedLines logged = LoggedLines.of(LvmProbe.class)) {
+            for (int i = 0; i < 3; i++) {
+                probe.poll();
+            }
+            assertEquals(List.of("lvm: lv=vg0/gone resource=r2 is configured but lvs does not list it"), logged.lines());
+        }
     }
 
     @Test

@@ -7,11 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vigil.collectors.LoggedLines;
 import io.vigil.collectors.command.Command;
 import io.vigil.collectors.command.CommandException;
 import io.vigil.collectors.command.CommandResult;
@@ -46,7 +43,6 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /**
  * The real virsh against libvirt's built-in test driver (no daemon): the default node, and a node
@@ -139,6 +135,20 @@ class VmProbeRealVirshTest {
         VmStatus ghost = vms.get("ghost");
         assertEquals(VmState.MISSING, ghost.state());
         assertEquals(Optional.of("r1"), ghost.drbdResource());
+    }
+
+    @Test
+    void aLastingConditionOfAVmIsLoggedOnceNotOnEveryPoll() {
+        VmProbe probe = new VmProbe(RUNNER, settings(uri, Map.of("web", "r0", "ghost", "r1"), Set.of("web")));
+        List<String> said = logged(() -> {
+            for (int i = 0; i < 3; i++) {
+                assertEquals(4, probe.poll().size());
+            }
+        });
+        assertEquals(2, said.size(), said.toString());
+        // the test driver has no guest agent
+        assertTrue(said.get(0).startsWith("vm: vm=web guest agent did not answer: 'virsh -c " + uri + " qemu-agent-command web "), said.get(0));
+        assertEquals("vm: vm=ghost resource=r1 is configured but libvirt does not list it", said.get(1));
     }
 
     @Test
@@ -241,20 +251,14 @@ class VmProbeRealVirshTest {
         void run() throws Exception;
     }
 
-    /** What the probe and its board logged at INFO or above while {@code action} ran. */
+    /** What the probe and its board logged while {@code action} ran. */
     private static List<String> logged(Action action) {
-        ListAppender<ILoggingEvent> appender = new ListAppender<>();
-        appender.start();
-        List<Logger> loggers = List.of((Logger) LoggerFactory.getLogger(VmProbe.class), (Logger) LoggerFactory.getLogger(ProbeHealthBoard.class));
-        loggers.forEach(l -> l.addAppender(appender));
-        try {
+        try (LoggedLines logged = LoggedLines.of(VmProbe.class, ProbeHealthBoard.class)) {
             action.run();
+            return logged.lines();
         } catch (Exception e) {
             throw new AssertionError(e);
-        } finally {
-            loggers.forEach(l -> l.detachAppender(appender));
         }
-        return appender.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.INFO)).map(ILoggingEvent::getFormattedMessage).toList();
     }
 
     @Test
