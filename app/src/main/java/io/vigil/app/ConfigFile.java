@@ -3,6 +3,7 @@ package io.vigil.app;
 import io.vigil.service.config.ConfigException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -12,8 +13,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code --config FILE} of a command that runs from a YAML config (agent, engine, notify test),
- * and its reading: every problem of the file with its line, or the file missing, is said on the
- * command's error stream with the example to start from, and the command exits 2.
+ * and its reading: every problem of the file with its line (a directory given, text that is not
+ * UTF-8, a bad setting), or the file missing or unreadable, is said on the command's error stream
+ * with the example to start from, and the command exits 2.
  */
 final class ConfigFile {
     /** Reads a config file: a loader of the agent's or the engine's config. */
@@ -33,7 +35,7 @@ final class ConfigFile {
     }
 
     /** The config read by {@code loader}; empty when it cannot be used, after saying why (exit 2). */
-    <T> Optional<T> load(Loader<T> loader, String example) throws IOException {
+    <T> Optional<T> load(Loader<T> loader, String example) {
         PrintWriter err = command.commandLine().getErr();
         String name = command.qualifiedName();
         try {
@@ -44,6 +46,10 @@ final class ConfigFile {
                     + " (" + example + " is a commented example)");
         } catch (NoSuchFileException e) {
             err.println(name + ": " + path + ": no such file (" + example + " is an example to start from)");
+        } catch (AccessDeniedException e) {
+            err.println(name + ": " + path + ": permission denied (run as a user that may read it, or make it readable)");
+        } catch (IOException e) {
+            err.println(name + ": " + path + ": cannot be read: " + e.getMessage());
         }
         err.flush();
         return Optional.empty();

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import java.io.IOException;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -136,15 +135,7 @@ public final class EnvelopeCodec {
             String nodeId = required(node, "node");
             long sequence = required(seq, "seq");
             String tsText = required(ts, "ts");
-            Instant instant;
-            try {
-                instant = Instant.parse(tsText);
-                instant.toEpochMilli();
-            } catch (DateTimeParseException e) {
-                throw new DecodeException("ts", "'" + Name.printable(tsText) + "' is not an ISO-8601 instant");
-            } catch (ArithmeticException e) {
-                throw new DecodeException("ts", "'" + Name.printable(tsText) + "' is too far from 1970 to be a time an agent stamped");
-            }
+            Instant instant = WireTime.parse("ts", tsText);
             EventKind eventKind = required(kind, "kind");
             if (badBody != null) {
                 throw badBody;

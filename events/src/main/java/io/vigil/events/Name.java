@@ -46,9 +46,14 @@ public final class Name {
 
     /** A value quoted in an error message, with control characters made visible and length capped. */
     public static String printable(String value) {
+        return printable(value, 80);
+    }
+
+    /** Text for a log line or an error (a tool's stderr), with control characters made visible, capped at {@code max}. */
+    public static String printable(String value, int max) {
         StringBuilder out = new StringBuilder();
         for (char c : value.toCharArray()) {
-            if (out.length() >= 80) {
+            if (out.length() >= max) {
                 out.append("...");
                 break;
             }

@@ -17,10 +17,12 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.introspect.AnnotatedMember;
 import com.fasterxml.jackson.databind.introspect.JacksonAnnotationIntrospector;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,7 +31,7 @@ import java.util.regex.Pattern;
  * JSON for every record on a Vigil topic (envelopes, alerts, silences). Unknown fields are
  * ignored (a newer writer may add some); every field that is not an {@code Optional} is required,
  * and no value is coerced from another JSON type, so a record that is missing or mistypes a field
- * is refused with the field's path.
+ * is refused with the field's path. Times are ISO-8601 strings within {@link WireTime}'s window.
  */
 public final class WireCodec {
     private static final Pattern MISSING = Pattern.compile("Missing required creator property '([^']+)'");
@@ -153,6 +155,9 @@ public final class WireCodec {
         if (type == String.class) {
             return "a string";
         }
+        if (type == Instant.class) {
+            return "an ISO-8601 time as a string";
+        }
         return type.getSimpleName();
     }
 
@@ -168,6 +173,8 @@ public final class WireCodec {
         JsonMapper mapper = JsonMapper.builder()
                 .addModule(new Jdk8Module())
                 .addModule(new JavaTimeModule())
+                // after the time module, so that every Instant is read by WireTime's rules
+                .addModule(new SimpleModule("vigil-wire-time").addDeserializer(Instant.class, new WireTime.Deserializer()))
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)

@@ -8,15 +8,10 @@ import io.vigil.collectors.config.AgentConfig.MetricsSettings;
 import io.vigil.collectors.config.AgentConfig.ProbeSettings;
 import io.vigil.collectors.config.AgentConfig.ResourceContents;
 import io.vigil.collectors.config.AgentConfig.Resources;
-import io.vigil.collectors.smart.SmartDevice;
 import io.vigil.collectors.config.AgentConfig.SmartSettings;
 import io.vigil.collectors.config.AgentConfig.SpoolSettings;
 import io.vigil.collectors.config.AgentConfig.VmSettings;
-import io.vigil.service.config.YamlTree.Entry;
-import io.vigil.service.config.YamlTree.Mapping;
-import io.vigil.service.config.YamlTree.Node;
-import io.vigil.service.config.YamlTree.Scalar;
-import io.vigil.service.http.ListenAddress;
+import io.vigil.collectors.smart.SmartDevice;
 import io.vigil.events.Hypervisor;
 import io.vigil.events.Name;
 import io.vigil.events.WireEnum;
@@ -24,6 +19,7 @@ import io.vigil.service.config.ByteSize;
 import io.vigil.service.config.ConfigDocument;
 import io.vigil.service.config.ConfigException;
 import io.vigil.service.config.ConfigSection;
+import io.vigil.service.config.ConfigText;
 import io.vigil.service.config.DurationText;
 import io.vigil.service.config.YamlTree.Entry;
 import io.vigil.service.config.YamlTree.Mapping;
@@ -31,8 +27,6 @@ import io.vigil.service.config.YamlTree.Node;
 import io.vigil.service.config.YamlTree.Scalar;
 import io.vigil.service.http.ListenAddress;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,7 +50,7 @@ public final class AgentConfigLoader {
 
     /** Reads {@code file}; problems name the file as given. */
     public static AgentConfig load(Path file) throws ConfigException, IOException {
-        return parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+        return parse(file.toString(), ConfigText.read(file));
     }
 
     /** Reads config text; {@code source} is how problems name it ("agent.yaml"). */

@@ -16,7 +16,6 @@ import io.vigil.collectors.probe.ProbeHealthReporter;
 import io.vigil.collectors.probe.StreamingProbe;
 import io.vigil.events.DrbdResource;
 import io.vigil.events.DrbdResource.ReplicationLatency;
-import io.vigil.events.Name;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * the two figures mean). When events2 exits it is restarted with exponential backoff (1 s
  * doubling to 60 s, back to 1 s after a run that lasted a healthy minute), and the exit is
  * reported to the health reporter with the tail of its stderr. A line that cannot be read is
- * reported and logged (one line, with resource and line number) and the stream carries on.
+ * reported (with resource and line number) and the stream carries on. Failures are the health
+ * reporter's to log, once and again when they change: on a host without the DRBD module events2
+ * exits at every restart, and that must not be a log line a minute for ever.
  */
 public final class DrbdEventsProbe implements StreamingProbe {
     static final String NAME = "drbd";
@@ -66,6 +67,7 @@ public final class DrbdEventsProbe implements StreamingProbe {
     private final Duration latencyInterval;
     private final Backoff backoff;
     private final DrbdStateModel model = new DrbdStateModel();
+    private boolean followedBefore;  // only the probe's thread reads and writes it
 
     public DrbdEventsProbe(CommandRunner runner, HostFiles files, Duration statisticsInterval, Duration timeout,
                            Duration latencyInterval) {
@@ -108,7 +110,12 @@ public final class DrbdEventsProbe implements StreamingProbe {
             long started = System.nanoTime();
             String failure;
             try (RunningCommand events = runner.start(EVENTS, line -> onLine(line, lineNumber.incrementAndGet(), sink, health))) {
-                log.info("drbd: following '{}'", EVENTS);
+                if (followedBefore) {
+                    log.debug("drbd: following '{}' again", EVENTS);
+                } else {
+                    log.info("drbd: following '{}'", EVENTS);
+                    followedBefore = true;
+                }
                 failure = follow(events, sink, health);
             } catch (CommandException e) {
                 if (Thread.currentThread().isInterrupted()) {
@@ -120,7 +127,7 @@ public final class DrbdEventsProbe implements StreamingProbe {
                 delay = backoff.initial();
             }
             health.failed(NAME, failure);
-            log.warn("drbd: {}; restarting in {} ms", failure, delay.toMillis());
+            log.debug("drbd: {}; restarting in {} ms", failure, delay.toMillis());
             Thread.sleep(delay.toMillis());
             delay = backoff.next(delay);
         }
@@ -134,9 +141,7 @@ public final class DrbdEventsProbe implements StreamingProbe {
             long wait = Math.max(1_000_000L, Math.min(nextStatistics, nextLatency) - System.nanoTime());
             OptionalInt exit = events.awaitExit(Duration.ofNanos(wait));
             if (exit.isPresent()) {
-                String tail = events.stderrTail().strip();
-                return "'" + EVENTS + "' exited with status " + exit.getAsInt()
-                        + (tail.isEmpty() ? "" : ": " + Name.printable(tail.replace('\n', ' ')));
+                return CommandResult.exitSummary(EVENTS, exit.getAsInt(), events.stderrTail());
             }
             long now = System.nanoTime();
             if (now >= nextStatistics) {
@@ -177,9 +182,7 @@ public final class DrbdEventsProbe implements StreamingProbe {
     }
 
     private void reportBadLine(ParseProblem problem, ProbeHealthReporter health) {
-        log.warn("drbd: unreadable events2 line {} (resource {}): {}", problem.line(),
-                DrbdEventsParser.resourceOf(problem.text()).orElse("-"), problem.message());
-        health.failed(NAME, problem.toString());
+        health.failed(NAME, problem + " (resource " + DrbdEventsParser.resourceOf(problem.text()).orElse("-") + ")");
     }
 
     private void refreshStatistics(EventSink sink, ProbeHealthReporter health) throws InterruptedException {
@@ -190,15 +193,11 @@ public final class DrbdEventsProbe implements StreamingProbe {
             if (Thread.currentThread().isInterrupted()) {
                 throw new InterruptedException();
             }
-            health.failed(NAME, e.getMessage());
-            log.warn("drbd: statistics refresh failed: {}", e.getMessage());
+            health.failed(NAME, "statistics refresh: " + e.getMessage());
             return;
         }
         if (result.exitCode() != 0) {
-            String error = "'" + NOW + "' exited with status " + result.exitCode() + ": "
-                    + Name.printable(result.stderr().strip().replace('\n', ' '));
-            health.failed(NAME, error);
-            log.warn("drbd: {}", error);
+            health.failed(NAME, result.exitSummary());
             return;
         }
         ParseResult<DrbdUpdate> parsed = DrbdEventsParser.parse("drbdsetup events2 --now", result.stdout());

@@ -7,6 +7,7 @@ import io.vigil.collectors.drbd.ProcDrbdParser.MinorName;
 import io.vigil.collectors.parse.ParseResult;
 import io.vigil.collectors.probe.PolledProbe;
 import io.vigil.collectors.probe.ProbeException;
+import io.vigil.collectors.probe.ProbeRemarks;
 import io.vigil.events.Body;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -22,12 +23,13 @@ import org.slf4j.LoggerFactory;
 /**
  * DRBD 8: reads {@code /proc/drbd} every {@code interval} and publishes one DrbdResource per
  * resource. Minors are named through {@link MinorNames} (drbdadm); the mapping is looked up
- * again whenever the set of configured minors changes. Unreadable blocks are logged and, when no
- * minor could be read at all, the poll fails with the first problem.
+ * again whenever the set of configured minors changes. Unreadable blocks are logged, once while
+ * they last, and, when no minor could be read at all, the poll fails with the first problem.
  */
 public final class ProcDrbdProbe implements PolledProbe {
     static final Path PROC_DRBD = Path.of("/proc/drbd");
     private static final Logger log = LoggerFactory.getLogger(ProcDrbdProbe.class);
+    private final ProbeRemarks remarks = new ProbeRemarks(log);
 
     private final HostFiles files;
     private final CommandRunner runner;
@@ -60,6 +62,7 @@ public final class ProcDrbdProbe implements PolledProbe {
 
     @Override
     public synchronized List<Body> poll() throws ProbeException {
+        remarks.startPoll();
         String text;
         try {
             text = files.read(PROC_DRBD).orElseThrow(() -> new ProbeException(
@@ -68,9 +71,11 @@ public final class ProcDrbdProbe implements PolledProbe {
             throw new ProbeException("cannot read " + PROC_DRBD + ": " + e.getMessage(), e);
         }
         ParseResult<Minor> parsed = ProcDrbdParser.parse(PROC_DRBD.toString(), text);
-        parsed.problems().forEach(p -> log.warn("drbd: {}", p));
         if (parsed.values().isEmpty() && !parsed.problems().isEmpty()) {
             throw new ProbeException(parsed.problems().get(0).toString());
+        }
+        if (!parsed.problems().isEmpty()) {
+            remarks.warn("drbd: " + PROC_DRBD, "read in part: " + parsed.problemsText());
         }
         Set<Integer> minors = parsed.values().stream().map(Minor::minor).collect(Collectors.toSet());
         if (!minors.equals(mappedMinors)) {
@@ -78,6 +83,7 @@ public final class ProcDrbdProbe implements PolledProbe {
             mappedMinors = minors;
             log.info("drbd: DRBD 8 minors {} mapped to {}", minors, names);
         }
+        remarks.pollDone();
         return List.copyOf(ProcDrbdParser.toResources(parsed.values(), names));
     }
 }

@@ -4,10 +4,10 @@ import io.vigil.collectors.command.Command;
 import io.vigil.collectors.command.CommandException;
 import io.vigil.collectors.command.CommandResult;
 import io.vigil.collectors.command.CommandRunner;
-import io.vigil.collectors.parse.ParseProblem;
 import io.vigil.collectors.parse.ParseResult;
 import io.vigil.collectors.probe.PolledProbe;
 import io.vigil.collectors.probe.ProbeException;
+import io.vigil.collectors.probe.ProbeRemarks;
 import io.vigil.events.Body;
 import io.vigil.events.LvmReport;
 import io.vigil.events.LvmReport.LogicalVolume;
@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiFunction;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -29,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * agent's config, "vg0/r0-disk" -> "r0").
  *
  * <p>A report is a snapshot that the engine compares with the last one, so the poll fails rather
- * than publish half of it: when vgs or lvs cannot run, or prints nothing readable. Single rows
- * that cannot be read are logged and left out, and the rest is published.
+ * than publish half of it: when vgs or lvs cannot run, exits non-zero with nothing reported, or
+ * prints nothing readable. Single rows
+ * that cannot be read are logged (once, while they last) and left out, and the rest is published.
  */
 public final class LvmProbe implements PolledProbe {
     static final Command VGS = Command.of("vgs", "--reportformat", "json", "--units", "b", "--nosuffix",
@@ -38,12 +38,11 @@ public final class LvmProbe implements PolledProbe {
     static final Command LVS = Command.of("lvs", "--reportformat", "json", "--units", "b", "--nosuffix",
             "-o", "vg_name,lv_name,lv_size,lv_attr,pool_lv,origin,data_percent,metadata_percent,snap_percent");
 
-    private static final Logger log = LoggerFactory.getLogger(LvmProbe.class);
-
     private final CommandRunner runner;
     private final Map<String, String> lvToResource;
     private final Duration interval;
     private final Duration timeout;
+    private final ProbeRemarks remarks = new ProbeRemarks(LoggerFactory.getLogger(LvmProbe.class));
 
     public LvmProbe(CommandRunner runner, Map<String, String> lvToResource, Duration interval, Duration timeout) {
         this.runner = Objects.requireNonNull(runner, "runner");
@@ -69,13 +68,15 @@ public final class LvmProbe implements PolledProbe {
 
     @Override
     public List<Body> poll() throws ProbeException, InterruptedException {
+        remarks.startPoll();
         List<VolumeGroup> groups = read(VGS, LvmReportParser::parseVgs);
         List<LogicalVolume> volumes = read(LVS, LvmReportParser::parseLvs).stream().map(this::withResource).toList();
         for (String lv : lvToResource.keySet()) {
             if (volumes.stream().noneMatch(v -> (v.vg() + "/" + v.name()).equals(lv))) {
-                log.warn("lvm: lv={} resource={} is configured but lvs does not list it", lv, lvToResource.get(lv));
+                remarks.warn("lvm: lv=" + lv + " resource=" + lvToResource.get(lv), "is configured but lvs does not list it");
             }
         }
+        remarks.pollDone();
         return List.of(new LvmReport(groups, volumes));
     }
 
@@ -98,24 +99,22 @@ public final class LvmProbe implements PolledProbe {
             throw new ProbeException(command.program() + " did not finish: " + e.getMessage(), e);
         }
         ParseResult<T> parsed = parser.apply(command.program(), result.stdout());
-        for (ParseProblem problem : parsed.problems()) {
-            log.warn("lvm: {}", problem);
+        if (result.exitCode() != 0 && parsed.values().isEmpty()) {
+            // LVM exits non-zero when it cannot run at all (no lock, no permission) and prints an
+            // empty report all the same: that is a failed command, not a host without volumes
+            throw new ProbeException(result.exitSummary());
         }
-        boolean unreadable = parsed.values().isEmpty() && !parsed.problems().isEmpty();
-        if (unreadable) {
-            throw new ProbeException(command.program() + " exited " + result.exitCode() + ": " + parsed.problems().get(0)
-                    + stderr(result));
+        if (parsed.values().isEmpty() && !parsed.problems().isEmpty()) {
+            throw new ProbeException("'" + command + "' printed no readable report: " + parsed.problems().get(0));
+        }
+        if (!parsed.problems().isEmpty()) {
+            remarks.warn("lvm: " + command.program() + " rows", "cannot be read: " + parsed.problemsText());
         }
         if (result.exitCode() != 0) {
-            // LVM exits non-zero when one of several VGs has trouble, and still reports the others
-            log.warn("lvm: {} exited {} but printed a report{}", command.program(), result.exitCode(), stderr(result));
+            // LVM also exits non-zero when one of several VGs has trouble, and still reports the others
+            remarks.warn("lvm: " + command.program(), "printed a report, which is used, but " + result.exitSummary());
         }
         return parsed.values();
-    }
-
-    private static String stderr(CommandResult result) {
-        String err = result.stderr().strip();
-        return err.isEmpty() ? "" : " (stderr: " + Name.printable(err.lines().reduce((a, b) -> b).orElse("")) + ")";
     }
 
     private static Map<String, String> checked(Map<String, String> lvToResource) {

@@ -2,6 +2,7 @@ package io.vigil.collectors.parse;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /** What a parser made of some tool output: the values it could read and the problems it met. */
 public record ParseResult<T>(List<T> values, List<ParseProblem> problems) {
@@ -20,6 +21,11 @@ public record ParseResult<T>(List<T> values, List<ParseProblem> problems) {
 
     public boolean clean() {
         return problems.isEmpty();
+    }
+
+    /** Every problem, for one log line: "virsh list:4: unknown domain state ...; virsh list:6: ...". */
+    public String problemsText() {
+        return problems.stream().map(ParseProblem::toString).collect(Collectors.joining("; "));
     }
 
     public <U> ParseResult<U> map(java.util.function.Function<T, U> f) {

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * {@code vigil_agent_probe_up} (1 after a success, 0 after a failure or before the first run),
  * {@code vigil_agent_probe_failures_total} and {@code vigil_agent_probe_duration_seconds}, each
  * tagged with the probe. It logs one line when a probe starts failing, with the error and what to
- * check, and one when it recovers, never one per failed run.
+ * check, one when the error changes, and one when it recovers, never one per failed run.
  */
 public final class ProbeHealthBoard implements ProbeHealthReporter {
     private static final Logger log = LoggerFactory.getLogger(ProbeHealthBoard.class);
@@ -32,7 +32,7 @@ public final class ProbeHealthBoard implements ProbeHealthReporter {
             "drbd", "that the drbd module is loaded and 'drbdsetup events2 --now' runs as the agent's user",
             "smart", "that 'smartctl --scan-open --json' runs as the agent's user (root, for raw disk access)",
             "lvm", "that 'vgs' and 'lvs' run as the agent's user",
-            "vm", "that 'virsh list --all' (or 'xl list') answers as the agent's user",
+            "vm", "that libvirtd runs and 'virsh -c URI list --all' (or 'xl list') answers as the agent's user",
             "heartbeat", "that /proc/meminfo is readable");
 
     private final MeterRegistry registry;
@@ -69,6 +69,8 @@ public final class ProbeHealthBoard implements ProbeHealthReporter {
             entry.failingSince = clock.instant();
             log.warn("probe {} failing: {} (check {})", probe, printable,
                     CHECK.getOrDefault(probe, "the tools this probe runs, by hand"));
+        } else if (!entry.lastError.equals(Optional.of(printable))) {
+            log.warn("probe {} still failing, now: {}", probe, printable);
         } else {
             log.debug("probe {} still failing: {}", probe, printable);
         }
@@ -98,14 +100,7 @@ public final class ProbeHealthBoard implements ProbeHealthReporter {
 
     /** Control characters made visible (a tool's stderr may carry any), length capped for the heartbeat. */
     static String printable(String error) {
-        StringBuilder out = new StringBuilder();
-        for (char c : error.toCharArray()) {
-            if (out.length() >= 1000) {
-                return out.append("...").toString();
-            }
-            out.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", (int) c) : String.valueOf(c));
-        }
-        return out.toString();
+        return Name.printable(error, 1000);
     }
 
     private Entry entry(String probe) {

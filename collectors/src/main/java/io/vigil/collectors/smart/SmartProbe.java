@@ -4,10 +4,10 @@ import io.vigil.collectors.command.Command;
 import io.vigil.collectors.command.CommandException;
 import io.vigil.collectors.command.CommandResult;
 import io.vigil.collectors.command.CommandRunner;
-import io.vigil.collectors.parse.ParseProblem;
 import io.vigil.collectors.parse.ParseResult;
 import io.vigil.collectors.probe.PolledProbe;
 import io.vigil.collectors.probe.ProbeException;
+import io.vigil.collectors.probe.ProbeRemarks;
 import io.vigil.events.Body;
 import io.vigil.events.DiskHealth;
 import io.vigil.events.DiskProtocol;
@@ -19,7 +19,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -36,12 +35,11 @@ public final class SmartProbe implements PolledProbe {
     /** The exit status reported for a drive whose smartctl run did not finish (timed out, could not start). */
     public static final int DID_NOT_FINISH = -1;
 
-    private static final Logger log = LoggerFactory.getLogger(SmartProbe.class);
-
     private final CommandRunner runner;
     private final List<SmartDevice> devices;
     private final Duration interval;
     private final Duration timeout;
+    private final ProbeRemarks remarks = new ProbeRemarks(LoggerFactory.getLogger(SmartProbe.class));
 
     public SmartProbe(CommandRunner runner, List<SmartDevice> devices, Duration interval, Duration timeout) {
         this.runner = Objects.requireNonNull(runner, "runner");
@@ -67,6 +65,7 @@ public final class SmartProbe implements PolledProbe {
 
     @Override
     public List<Body> poll() throws ProbeException, InterruptedException {
+        remarks.startPoll();
         List<SmartDevice> targets = devices.isEmpty() ? scan() : devices;
         List<Body> disks = new ArrayList<>();
         List<String> failures = new ArrayList<>();
@@ -78,6 +77,7 @@ public final class SmartProbe implements PolledProbe {
         if (!targets.isEmpty() && failures.size() == targets.size()) {
             throw new ProbeException("smartctl could not read any drive: " + String.join("; ", failures));
         }
+        remarks.pollDone();
         return disks;
     }
 
@@ -92,25 +92,26 @@ public final class SmartProbe implements PolledProbe {
             result = runner.run(command, timeout);
         } catch (CommandException e) {
             rethrowInterrupt(e);
-            log.warn("smart: device={} smartctl did not finish: {}", device, e.getMessage());
+            remarks.warn("smart: device=" + device, "smartctl did not finish: " + e.getMessage());
             return new Reading(unread(device, DID_NOT_FINISH, e.getMessage()), Optional.of(device + ": " + e.getMessage()));
         }
         String source = "smartctl " + device;
         ParseResult<DiskHealth> parsed = SmartctlJsonParser.parse(source, result.stdout(), Optional.of(device),
                 OptionalInt.of(result.exitCode()));
-        for (ParseProblem problem : parsed.problems()) {
-            log.warn("smart: device={} {}", device, problem);
-        }
         if (parsed.values().isEmpty()) {
             String why = parsed.problems().isEmpty() ? "no output" : parsed.problems().get(0).toString();
+            remarks.warn("smart: device=" + device, why);
             return new Reading(unread(device, result.exitCode(), why), Optional.of(why));
         }
         DiskHealth health = parsed.values().get(0);
         if (!health.device().equals(device.device())) {
             // smartctl answers for the drive it was given; another name means the output is not this drive's
             String why = source + ": smartctl reported device " + health.device();
-            log.warn("smart: device={} {}", device, why);
+            remarks.warn("smart: device=" + device, why);
             return new Reading(unread(device, result.exitCode(), why), Optional.of(why));
+        }
+        if (!parsed.problems().isEmpty()) {
+            remarks.warn("smart: device=" + device, "output read in part: " + parsed.problemsText());
         }
         return new Reading(health, Optional.empty());
     }
@@ -125,11 +126,11 @@ public final class SmartProbe implements PolledProbe {
             throw new ProbeException("cannot list drives: " + e.getMessage(), e);
         }
         ParseResult<SmartDevice> scanned = SmartctlScanParser.parse("smartctl --scan-open", result.stdout());
-        for (ParseProblem problem : scanned.problems()) {
-            log.warn("smart: scan {}", problem);
-        }
         if (scanned.values().isEmpty() && !scanned.problems().isEmpty()) {
             throw new ProbeException("cannot list drives: " + scanned.problems().get(0));
+        }
+        if (!scanned.problems().isEmpty()) {
+            remarks.warn("smart: scan", "output read in part: " + scanned.problemsText());
         }
         return scanned.values();
     }

@@ -4,10 +4,10 @@ import io.vigil.collectors.command.Command;
 import io.vigil.collectors.command.CommandException;
 import io.vigil.collectors.command.CommandResult;
 import io.vigil.collectors.command.CommandRunner;
-import io.vigil.collectors.parse.ParseProblem;
 import io.vigil.collectors.parse.ParseResult;
 import io.vigil.collectors.probe.PolledProbe;
 import io.vigil.collectors.probe.ProbeException;
+import io.vigil.collectors.probe.ProbeRemarks;
 import io.vigil.events.Body;
 import io.vigil.events.Hypervisor;
 import io.vigil.events.Liveness;
@@ -23,7 +23,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -33,13 +32,14 @@ import org.slf4j.LoggerFactory;
  * config maps to a DRBD resource but the hypervisor does not list is reported as missing, so
  * a VM that vanished is a fact the engine sees rather than a silence.
  *
- * <p>The poll fails when the VM list cannot be read; a VM whose dominfo fails is still reported,
- * from the list, with zero memory and vCPUs.
+ * <p>The poll fails when the VM list cannot be read: virsh (or xl) exiting non-zero is a failed
+ * command, reported in its own stderr words ("failed to connect to the hypervisor"), not output
+ * to parse. A failed poll publishes nothing, so the VMs' state is unknown rather than "no VMs" or
+ * "missing", and the failure is logged by the probe board once, not per poll. A VM whose dominfo
+ * fails is still reported, from the list, with zero memory and vCPUs.
  */
 public final class VmProbe implements PolledProbe {
     static final String GUEST_PING = "{\"execute\":\"guest-ping\"}";
-
-    private static final Logger log = LoggerFactory.getLogger(VmProbe.class);
 
     /**
      * The probe's config. {@code libvirtUri} is passed to virsh -c and must be a plain URI
@@ -86,6 +86,7 @@ public final class VmProbe implements PolledProbe {
 
     private final CommandRunner runner;
     private final Settings settings;
+    private final ProbeRemarks remarks = new ProbeRemarks(LoggerFactory.getLogger(VmProbe.class));
 
     public VmProbe(CommandRunner runner, Settings settings) {
         this.runner = Objects.requireNonNull(runner, "runner");
@@ -109,6 +110,7 @@ public final class VmProbe implements PolledProbe {
 
     @Override
     public List<Body> poll() throws ProbeException, InterruptedException {
+        remarks.startPoll();
         List<VmStatus> listed = switch (settings.hypervisor()) {
             case LIBVIRT -> libvirt();
             case XEN -> xen();
@@ -122,22 +124,30 @@ public final class VmProbe implements PolledProbe {
         // only a VM expected on this host is missing when absent; the peer's VMs run on the peer
         for (String configured : settings.expectedHere().stream().sorted().toList()) {
             if (!seen.contains(configured)) {
-                log.warn("vm: vm={} resource={} is configured but {} does not list it", configured,
-                        settings.vmToResource().get(configured), settings.hypervisor().wire());
+                remarks.warn("vm: vm=" + configured + " resource=" + settings.vmToResource().get(configured),
+                        "is configured but " + settings.hypervisor().wire() + " does not list it");
                 vms.add(new VmStatus(configured, Optional.empty(), settings.hypervisor(), VmState.MISSING, 0, 0, 0,
                         resourceOf(configured), Liveness.NOT_CHECKED, Optional.of(true)));
             }
         }
+        remarks.pollDone();
         return vms;
     }
 
     private List<VmStatus> libvirt() throws ProbeException, InterruptedException {
         String uri = settings.libvirtUri();
         CommandResult list = run(Command.of("virsh", "-c", uri, "list", "--all"));
+        if (list.exitCode() != 0) {
+            // virsh exits 1 on any error (no libvirtd, no permission, a bad URI) and says why on
+            // stderr: a failed command, with nothing on stdout to read
+            throw new ProbeException(list.exitSummary());
+        }
         ParseResult<VirshListParser.Domain> domains = VirshListParser.parse("virsh list", list.stdout());
-        domains.problems().forEach(p -> log.warn("vm: {}", p));
-        if (list.exitCode() != 0 || (domains.values().isEmpty() && !domains.problems().isEmpty())) {
-            throw new ProbeException("virsh -c " + uri + " list --all exited " + list.exitCode() + ": " + why(list, domains.problems()));
+        if (domains.values().isEmpty() && !domains.problems().isEmpty()) {
+            throw new ProbeException("'" + list.command() + "' printed no list: " + domains.problems().get(0));
+        }
+        if (!domains.problems().isEmpty()) {
+            remarks.warn("vm: '" + list.command() + "'", "printed rows it cannot read: " + domains.problemsText());
         }
         List<VmStatus> vms = new ArrayList<>();
         for (VirshListParser.Domain domain : domains.values()) {
@@ -160,44 +170,58 @@ public final class VmProbe implements PolledProbe {
     }
 
     private Optional<VirshDominfoParser.DomainInfo> dominfo(String uri, String vm) throws InterruptedException {
+        String subject = "vm: vm=" + vm + " dominfo";
+        CommandResult result;
         try {
-            CommandResult result = run(Command.of("virsh", "-c", uri, "dominfo", vm));
-            ParseResult<VirshDominfoParser.DomainInfo> info = VirshDominfoParser.parse("virsh dominfo " + vm, result.stdout());
-            if (result.exitCode() != 0 || info.values().isEmpty()) {
-                log.warn("vm: vm={} dominfo exited {}: {}", vm, result.exitCode(), why(result, info.problems()));
-                return Optional.empty();
-            }
-            info.problems().forEach(p -> log.warn("vm: vm={} {}", vm, p));
-            if (!info.values().get(0).name().equals(vm)) {
-                log.warn("vm: vm={} dominfo answered for {}", vm, info.values().get(0).name());
-                return Optional.empty();
-            }
-            return Optional.of(info.values().get(0));
+            result = run(Command.of("virsh", "-c", uri, "dominfo", vm));
         } catch (ProbeException e) {
-            log.warn("vm: vm={} {}", vm, e.getMessage());
+            remarks.warn(subject, e.getMessage());
             return Optional.empty();
         }
+        if (result.exitCode() != 0) {
+            remarks.warn(subject, result.exitSummary());
+            return Optional.empty();
+        }
+        ParseResult<VirshDominfoParser.DomainInfo> info = VirshDominfoParser.parse("virsh dominfo " + vm, result.stdout());
+        if (info.values().isEmpty()) {
+            remarks.warn(subject, "printed no domain info: " + (info.problems().isEmpty() ? "no output" : info.problems().get(0)));
+            return Optional.empty();
+        }
+        if (!info.values().get(0).name().equals(vm)) {
+            remarks.warn(subject, "answered for " + info.values().get(0).name());
+            return Optional.empty();
+        }
+        if (!info.problems().isEmpty()) {
+            remarks.warn(subject, "has lines it cannot read: " + info.problemsText());
+        }
+        return Optional.of(info.values().get(0));
     }
 
     private Liveness ping(String uri, String vm) throws InterruptedException {
+        String subject = "vm: vm=" + vm + " guest agent";
         try {
             CommandResult result = run(Command.of("virsh", "-c", uri, "qemu-agent-command", vm, GUEST_PING));
             if (result.exitCode() == 0) {
                 return Liveness.ALIVE;
             }
-            log.info("vm: vm={} guest agent did not answer: {}", vm, lastLine(result.stderr()));
+            remarks.info(subject, "did not answer: " + result.exitSummary());
         } catch (ProbeException e) {
-            log.info("vm: vm={} guest agent did not answer: {}", vm, e.getMessage());
+            remarks.info(subject, "did not answer: " + e.getMessage());
         }
         return Liveness.NOT_RESPONDING;
     }
 
     private List<VmStatus> xen() throws ProbeException, InterruptedException {
         CommandResult list = run(Command.of("xl", "list"));
+        if (list.exitCode() != 0) {
+            throw new ProbeException(list.exitSummary());
+        }
         ParseResult<VmStatus> vms = XlListParser.parse("xl list", list.stdout());
-        vms.problems().forEach(p -> log.warn("vm: {}", p));
-        if (list.exitCode() != 0 || (vms.values().isEmpty() && !vms.problems().isEmpty())) {
-            throw new ProbeException("xl list exited " + list.exitCode() + ": " + why(list, vms.problems()));
+        if (vms.values().isEmpty() && !vms.problems().isEmpty()) {
+            throw new ProbeException("'xl list' printed no list: " + vms.problems().get(0));
+        }
+        if (!vms.problems().isEmpty()) {
+            remarks.warn("vm: 'xl list'", "printed rows it cannot read: " + vms.problemsText());
         }
         return vms.values().stream().map(vm -> new VmStatus(vm.name(), vm.uuid(), vm.hypervisor(), vm.state(),
                 vm.memoryBytes(), vm.maxMemoryBytes(), vm.vcpus(), resourceOf(vm.name()), vm.liveness(), expectedHere(vm.name()))).toList();
@@ -221,17 +245,5 @@ public final class VmProbe implements PolledProbe {
             }
             throw new ProbeException(e.getMessage(), e);
         }
-    }
-
-    private static String why(CommandResult result, List<ParseProblem> problems) {
-        String err = lastLine(result.stderr());
-        if (!err.isEmpty()) {
-            return err;
-        }
-        return problems.isEmpty() ? "no output" : problems.get(0).toString();
-    }
-
-    private static String lastLine(String text) {
-        return Name.printable(text.strip().lines().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse(""));
     }
 }

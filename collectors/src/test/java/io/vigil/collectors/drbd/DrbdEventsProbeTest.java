@@ -4,8 +4,10 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.collectors.LoggedLines;
 import io.vigil.collectors.command.Command;
 import io.vigil.collectors.command.HostFiles;
+import io.vigil.collectors.probe.EventSink;
 import io.vigil.collectors.probe.ProbeHealthReporter;
 import io.vigil.events.Body;
 import io.vigil.events.DrbdResource;
@@ -109,14 +111,7 @@ class DrbdEventsProbeTest {
         List<Body> events = new CopyOnWriteArrayList<>();
         Health health = new Health();
 
-        thread = new Thread(() -> {
-            try {
-                probe.run(events::add, health);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "drbd-probe-test");
-        thread.start();
+        follow(probe, events::add, health);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> r0(events).stream().anyMatch(r -> r.role() == DrbdRole.SECONDARY));
         DrbdResource dumped = r0(events).get(0);
@@ -141,27 +136,36 @@ class DrbdEventsProbeTest {
     }
 
     @Test
-    void reportsACommandThatCannotStartAndKeepsTrying() throws Exception {
+    void reportsACommandThatCannotStartAndKeepsTryingWithoutALogLinePerRestart() throws Exception {
         FixtureCommandRunner runner = new FixtureCommandRunner()
                 .answer(DrbdEventsProbe.EVENTS, "echo 'Could not connect to drbd: no such module' >&2; exit 20");
         DrbdEventsProbe probe = new DrbdEventsProbe(runner, debugfs(Map.of()), Duration.ofSeconds(10), Duration.ofSeconds(5),
-                Duration.ofSeconds(10), new DrbdEventsProbe.Backoff(Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMinutes(1)));
+                Duration.ofSeconds(10), new DrbdEventsProbe.Backoff(Duration.ofMillis(20), Duration.ofMillis(40), Duration.ofMinutes(1)));
         Health health = new Health();
-
-        thread = new Thread(() -> {
-            try {
-                probe.run(b -> { }, health);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        thread.start();
-
-        await().atMost(Duration.ofSeconds(10)).until(() -> runner.count(DrbdEventsProbe.EVENTS) >= 3);
-        assertTrue(health.failures().get(0).contains("no such module"), health.failures()::toString);
+        try (LoggedLines logged = LoggedLines.of(DrbdEventsProbe.class)) {
+            follow(probe, b -> { }, health);
+            await().atMost(Duration.ofSeconds(10)).until(() -> runner.count(DrbdEventsProbe.EVENTS) >= 5);
+            assertEquals(List.of("drbd: following 'drbdsetup events2 --timestamps --statistics'"), logged.lines());
+        }
+        // each exit goes to the health reporter (the agent's board logs it once, and again if it changes)
+        assertTrue(health.failures().size() >= 4, health.failures()::toString);
+        assertEquals("drbd: 'drbdsetup events2 --timestamps --statistics' exited with status 20: Could not connect to drbd: no such module",
+                health.failures().get(0));
         thread.interrupt();
         thread.join(5000);
         assertTrue(!thread.isAlive(), "the probe stops when interrupted");
+    }
+
+    /** Runs the probe on a thread of the test's, stopped after each test. */
+    private void follow(DrbdEventsProbe probe, EventSink sink, Health health) {
+        thread = new Thread(() -> {
+            try {
+                probe.run(sink, health);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "drbd-probe-test");
+        thread.start();
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.collectors.LoggedLines;
 import io.vigil.collectors.command.Command;
 import io.vigil.collectors.command.CommandException;
 import io.vigil.collectors.command.CommandResult;
@@ -13,6 +14,7 @@ import io.vigil.collectors.probe.ProbeException;
 import io.vigil.events.LvmReport;
 import io.vigil.events.LvmReport.LogicalVolume;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -23,11 +25,15 @@ class LvmProbeTest {
     private static final Duration SECOND = Duration.ofSeconds(1);
 
     private static CommandRunner host(String vgs, String lvs) {
+        return host(0, vgs, "", lvs);
+    }
+
+    private static CommandRunner host(int vgsExit, String vgs, String vgsStderr, String lvs) {
         return new CommandRunner() {
             @Override
             public CommandResult run(Command command, Duration timeout) throws CommandException {
                 if (command.equals(LvmProbe.VGS) && vgs != null) {
-                    return new CommandResult(command, 0, vgs, "", Duration.ZERO);
+                    return new CommandResult(command, vgsExit, vgs, vgsStderr, Duration.ZERO);
                 }
                 if (command.equals(LvmProbe.LVS) && lvs != null) {
                     return new CommandResult(command, 0, lvs, "", Duration.ZERO);
@@ -57,6 +63,18 @@ class LvmProbeTest {
     }
 
     @Test
+    void aConfiguredLvThatIsNotListedIsLoggedOnceNotOnEveryPoll() throws Exception {
+        LvmProbe probe = new LvmProbe(host(LvmReportParserTest.fixture("vgs-two.json"), LvmReportParserTest.fixture("lvs-thin-snapshots.json")),
+                Map.of("vg0/gone", "r2"), SECOND, SECOND);
+        try (LoggedLines logged = LoggedLines.of(LvmProbe.class)) {
+            for (int i = 0; i < 3; i++) {
+                probe.poll();
+            }
+            assertEquals(List.of("lvm: lv=vg0/gone resource=r2 is configured but lvs does not list it"), logged.lines());
+        }
+    }
+
+    @Test
     void failsRatherThanPublishHalfAReport() {
         LvmProbe probe = new LvmProbe(host(LvmReportParserTest.fixture("vgs-two.json"), null), Map.of(), SECOND, SECOND);
         ProbeException e = assertThrows(ProbeException.class, probe::poll);
@@ -65,6 +83,17 @@ class LvmProbeTest {
         LvmProbe garbled = new LvmProbe(host("  {\"report\": [ {\"vg\": [ {\"vg_name\"", "{}"), Map.of(), SECOND, SECOND);
         ProbeException g = assertThrows(ProbeException.class, garbled::poll);
         assertTrue(g.getMessage().contains("not valid JSON at line 1"), g.getMessage());
+    }
+
+    @Test
+    void aVgsThatFailsWithAnEmptyReportIsAFailedCommandNotAHostWithoutVolumeGroups() {
+        // vgs's real answer when it may not take LVM's lock: exit 5, an empty report, the reason on stderr
+        LvmProbe probe = new LvmProbe(host(5, LvmReportParserTest.fixture("real-vgs-not-root.json"),
+                LvmReportParserTest.fixture("real-vgs-not-root.stderr"), LvmReportParserTest.fixture("real-lvs-empty.json")),
+                Map.of(), SECOND, SECOND);
+        ProbeException e = assertThrows(ProbeException.class, probe::poll);
+        assertEquals("'" + LvmProbe.VGS + "' exited with status 5: WARNING: Running as a non-root user. Functionality may be unavailable.; "
+                + "/run/lock/lvm/P_global:aux: open failed: Permission denied", e.getMessage());
     }
 
     @Test

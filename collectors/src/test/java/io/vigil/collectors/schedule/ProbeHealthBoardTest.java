@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vigil.collectors.LoggedLines;
 import io.vigil.events.ProbeHealth;
 import java.time.Clock;
 import java.time.Instant;
@@ -15,31 +13,21 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 class ProbeHealthBoardTest {
     private static final Instant NOW = Instant.parse("2026-11-24T21:03:07Z");
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final ProbeHealthBoard board = new ProbeHealthBoard(registry, Clock.fixed(NOW, ZoneOffset.UTC));
-    private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
-    private final Logger logger = (Logger) LoggerFactory.getLogger(ProbeHealthBoard.class);
-
-    @BeforeEach
-    void capture() {
-        logged.start();
-        logger.addAppender(logged);
-    }
+    private final LoggedLines logged = LoggedLines.of(ProbeHealthBoard.class);
 
     @AfterEach
     void release() {
-        logger.detachAppender(logged);
+        logged.close();
     }
 
     private List<String> warnAndInfo() {
-        return logged.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.INFO))
-                .map(ILoggingEvent::getFormattedMessage).toList();
+        return logged.lines();
     }
 
     @Test
@@ -55,16 +43,18 @@ class ProbeHealthBoardTest {
     }
 
     @Test
-    void logsOnceWhenAProbeStartsFailingAndOnceWhenItRecovers() {
+    void logsOnceWhenAProbeStartsFailingOnceWhenItsErrorChangesAndOnceWhenItRecovers() {
         board.succeeded("smart");
         board.failed("smart", "smartctl timed out after 30s");
         board.failed("smart", "smartctl timed out after 30s");
+        board.failed("smart", "smartctl exited 2");
         board.failed("smart", "smartctl exited 2");
         board.succeeded("smart");
         board.succeeded("smart");
         assertEquals(List.of(
                 "probe smart failing: smartctl timed out after 30s (check that 'smartctl --scan-open --json' runs as the agent's user (root, for raw disk access))",
-                "probe smart recovered after 3 failed runs (failing since 2026-11-24T21:03:07Z)"), warnAndInfo());
+                "probe smart still failing, now: smartctl exited 2",
+                "probe smart recovered after 4 failed runs (failing since 2026-11-24T21:03:07Z)"), warnAndInfo());
     }
 
     @Test

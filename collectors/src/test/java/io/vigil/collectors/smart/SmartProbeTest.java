@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.collectors.LoggedLines;
 import io.vigil.collectors.command.Command;
 import io.vigil.collectors.command.CommandException;
 import io.vigil.collectors.command.CommandResult;
@@ -71,6 +72,21 @@ class SmartProbeTest {
         assertEquals(Optional.empty(), hung.smartPassed());
         assertTrue(hung.messages().get(0).contains("killed after"), hung.messages().toString());
         assertEquals(Optional.of(false), disks.get(2).smartPassed());
+    }
+
+    @Test
+    void aDriveThatStaysUnreadableIsLoggedOnceNotOnEveryPoll() throws Exception {
+        CannedHost host = new CannedHost(Map.of(
+                List.of("smartctl", "--json", "-a", "/dev/sda"), exited(64, Fixtures.read("ata.json")),
+                List.of("smartctl", "--json", "-a", "/dev/sdb"), "killed after running longer than 1000 ms"));
+        SmartProbe probe = new SmartProbe(host, List.of(SmartDevice.of("/dev/sda"), SmartDevice.of("/dev/sdb")), SECOND, SECOND);
+        try (LoggedLines logged = LoggedLines.of(SmartProbe.class)) {
+            for (int i = 0; i < 3; i++) {
+                assertEquals(2, probe.poll().size());
+            }
+            assertEquals(List.of("smart: device=/dev/sdb smartctl did not finish: 'smartctl --json -a /dev/sdb': killed after running longer than 1000 ms"),
+                    logged.lines());
+        }
     }
 
     @Test

@@ -1,29 +1,44 @@
 package io.vigil.collectors.vm;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vigil.collectors.LoggedLines;
 import io.vigil.collectors.command.Command;
 import io.vigil.collectors.command.CommandException;
 import io.vigil.collectors.command.CommandResult;
+import io.vigil.collectors.command.CommandRunner;
 import io.vigil.collectors.command.ProcessCommandRunner;
+import io.vigil.collectors.command.RunningCommand;
 import io.vigil.collectors.parse.ParseResult;
 import io.vigil.collectors.probe.ProbeException;
+import io.vigil.collectors.schedule.ProbeHealthBoard;
+import io.vigil.collectors.schedule.ProbeScheduler;
 import io.vigil.collectors.vm.VirshListParser.Domain;
+import io.vigil.events.Body;
 import io.vigil.events.Hypervisor;
 import io.vigil.events.Liveness;
+import io.vigil.events.ProbeHealth;
 import io.vigil.events.VmState;
 import io.vigil.events.VmStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
@@ -123,6 +138,20 @@ class VmProbeRealVirshTest {
     }
 
     @Test
+    void aLastingConditionOfAVmIsLoggedOnceNotOnEveryPoll() {
+        VmProbe probe = new VmProbe(RUNNER, settings(uri, Map.of("web", "r0", "ghost", "r1"), Set.of("web")));
+        List<String> said = logged(() -> {
+            for (int i = 0; i < 3; i++) {
+                assertEquals(4, probe.poll().size());
+            }
+        });
+        assertEquals(2, said.size(), said.toString());
+        // the test driver has no guest agent
+        assertTrue(said.get(0).startsWith("vm: vm=web guest agent did not answer: 'virsh -c " + uri + " qemu-agent-command web "), said.get(0));
+        assertEquals("vm: vm=ghost resource=r1 is configured but libvirt does not list it", said.get(1));
+    }
+
+    @Test
     void aVmAtHomeOnThePeerIsNotMissingHere() throws Exception {
         // "ghost" belongs to a resource whose home is the peer: absent here is the normal case
         VmProbe probe = new VmProbe(RUNNER, new VmProbe.Settings(Hypervisor.LIBVIRT, uri,
@@ -148,7 +177,88 @@ class VmProbeRealVirshTest {
     void aHypervisorThatCannotBeReachedFailsThePollWithVirshsReason() {
         VmProbe probe = new VmProbe(RUNNER, settings("test:///nonexistent/vigil/node.xml", Map.of(), Set.of()));
         ProbeException e = assertThrows(ProbeException.class, probe::poll);
-        assertTrue(e.getMessage().contains("list --all exited 1") && e.getMessage().contains("error"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("'virsh -c test:///nonexistent/vigil/node.xml list --all' exited with status 1: ")
+                && e.getMessage().contains("error: failed to connect to the hypervisor"), e.getMessage());
+    }
+
+    @Test
+    void aHostWithoutLibvirtIsACommandFailureInVirshsOwnWordsNotUnreadableOutput() {
+        // virsh's real answer on a host where libvirtd does not run: exit 1, nothing on stdout
+        String stderr = VmFixtures.read("real-virsh-list-no-libvirtd.stderr");
+        CommandRunner noLibvirtd = new CommandRunner() {
+            @Override
+            public CommandResult run(Command command, Duration timeout) {
+                return new CommandResult(command, 1, "", stderr, Duration.ofMillis(20));
+            }
+
+            @Override
+            public RunningCommand start(Command command, Consumer<String> lines) throws CommandException {
+                throw new CommandException(command, "not used", false, null);
+            }
+        };
+        VmProbe probe = new VmProbe(noLibvirtd, settings("qemu:///system", Map.of("web", "r0"), Set.of()));
+        List<String> said = logged(() -> assertEquals("'virsh -c qemu:///system list --all' exited with status 1: "
+                        + "error: failed to connect to the hypervisor; "
+                        + "error: Failed to connect socket to '/var/run/libvirt/libvirt-sock': No such file or directory",
+                assertThrows(ProbeException.class, probe::poll).getMessage()));
+        assertEquals(List.of(), said, "the failure is the poll's to report, once, through the probe board");
+    }
+
+    @Test
+    void anUnreachableHypervisorIsLoggedOnceAgainWhenItsReasonChangesAndWhenItRecovers() throws Exception {
+        Path node = Files.createDirectories(Path.of("target", "vm-test", UUID.randomUUID().toString())).resolve("node.xml").toAbsolutePath();
+        VmProbe probe = new VmProbe(RUNNER, new VmProbe.Settings(Hypervisor.LIBVIRT, "test://" + node, Map.of("web", "r0"),
+                Set.of("web"), Set.of(), Duration.ofMillis(50), TIMEOUT));
+        ProbeHealthBoard board = new ProbeHealthBoard(new SimpleMeterRegistry(), Clock.systemUTC());
+        Queue<Body> emitted = new ConcurrentLinkedQueue<>();
+        List<String> said = logged(() -> {
+            try (ProbeScheduler scheduler = new ProbeScheduler(List.of(probe), emitted::add, board, new ProbeScheduler.Timing(
+                    Duration.ofMillis(10), Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofSeconds(5)))) {
+                scheduler.start();
+                // no node file: virsh cannot connect
+                await().atMost(TIMEOUT).until(() -> board.health("vm").orElseThrow().consecutiveFailures() >= 3);
+                ProbeHealth failing = board.health("vm").orElseThrow();
+                assertFalse(failing.healthy());
+                assertTrue(failing.lastError().orElseThrow().contains("failed to parse xml document"), failing.toString());
+                assertEquals(List.of(), List.copyOf(emitted), "VM state unknown: neither 'no VMs' nor 'web missing'");
+
+                // another reason: a node file virsh refuses
+                replace(node, "<node><domain type='test'></domain></node>");
+                await().atMost(TIMEOUT).until(() -> board.health("vm").orElseThrow().lastError().orElseThrow().contains("missing name information"));
+                long failures = board.health("vm").orElseThrow().consecutiveFailures();
+                await().atMost(TIMEOUT).until(() -> board.health("vm").orElseThrow().consecutiveFailures() >= failures + 3);
+
+                // libvirt answers
+                replace(node, "<node><domain type='test'><name>web</name><memory>1024</memory><os><type>hvm</type></os></domain></node>");
+                await().atMost(TIMEOUT).until(() -> board.health("vm").orElseThrow().healthy());
+            }
+        });
+        assertEquals(3, said.size(), said.toString());
+        assertTrue(said.get(0).startsWith("probe vm failing: 'virsh -c test://" + node + " list --all' exited with status 1: ")
+                && said.get(0).contains("failed to parse xml document"), said.get(0));
+        assertTrue(said.get(1).startsWith("probe vm still failing, now: 'virsh -c test://" + node + " list --all' exited with status 1: ")
+                && said.get(1).endsWith("error: failed to connect to the hypervisor; error: missing name information"), said.get(1));
+        assertTrue(said.get(2).startsWith("probe vm recovered after "), said.get(2));
+    }
+
+    private static void replace(Path file, String content) throws Exception {
+        Path next = file.resolveSibling(file.getFileName() + ".next");
+        Files.writeString(next, content);
+        Files.move(next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private interface Action {
+        void run() throws Exception;
+    }
+
+    /** What the probe and its board logged while {@code action} ran. */
+    private static List<String> logged(Action action) {
+        try (LoggedLines logged = LoggedLines.of(VmProbe.class, ProbeHealthBoard.class)) {
+            action.run();
+            return logged.lines();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test

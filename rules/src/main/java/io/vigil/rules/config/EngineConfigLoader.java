@@ -13,6 +13,7 @@ import io.vigil.rules.rule.RuleLoader;
 import io.vigil.service.config.ConfigDocument;
 import io.vigil.service.config.ConfigException;
 import io.vigil.service.config.ConfigSection;
+import io.vigil.service.config.ConfigText;
 import io.vigil.service.config.YamlTree.Entry;
 import io.vigil.service.config.YamlTree.Mapping;
 import io.vigil.service.config.YamlTree.Node;
@@ -39,7 +40,7 @@ public final class EngineConfigLoader {
 
     public static EngineConfig load(Path file) throws ConfigException, IOException {
         Path dir = file.toAbsolutePath().getParent();
-        return parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8), dir, System.getenv());
+        return parse(file.toString(), ConfigText.read(file), dir, System.getenv());
     }
 
     /** Reads config text; {@code source} names it in problems, {@code dir} anchors relative paths. */

@@ -15,12 +15,12 @@ import io.vigil.service.config.ConfigDocument;
 import io.vigil.service.config.ConfigException;
 import io.vigil.service.config.ConfigProblem;
 import io.vigil.service.config.ConfigSection;
+import io.vigil.service.config.ConfigText;
 import io.vigil.service.config.YamlTree.Entry;
 import io.vigil.service.config.YamlTree.Mapping;
 import io.vigil.service.config.YamlTree.Node;
 import io.vigil.service.config.YamlTree.Scalar;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,7 +79,10 @@ public final class RuleLoader {
         for (Path file : expand(paths, problems)) {
             String text;
             try {
-                text = Files.readString(file, StandardCharsets.UTF_8);
+                text = ConfigText.read(file);
+            } catch (ConfigException e) {
+                e.problems().forEach(p -> problems.add(new RuleProblem(file.toString(), p.line(), p.path(), p.message())));
+                continue;
             } catch (IOException e) {
                 problems.add(new RuleProblem(file.toString(), 0, "", "cannot read: " + e.getMessage()));
                 continue;

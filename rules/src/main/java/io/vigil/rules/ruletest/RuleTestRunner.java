@@ -22,11 +22,10 @@ import io.vigil.rules.ruletest.RuleTestFile.Expectation;
 import io.vigil.rules.ruletest.RuleTestFile.InputSeries;
 import io.vigil.rules.ruletest.RuleTestFile.TestCase;
 import io.vigil.service.config.ConfigException;
+import io.vigil.service.config.ConfigText;
 import io.vigil.service.config.DurationText;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,7 +67,7 @@ public final class RuleTestRunner {
         RuleTestFile test;
         RuleSet rules;
         try {
-            test = RuleTestFile.parse(file, Files.readString(file, StandardCharsets.UTF_8));
+            test = RuleTestFile.parse(file, ConfigText.read(file));
             rules = RuleLoader.load(test.ruleFiles());
         } catch (IOException e) {
             out.println("  ERROR cannot read " + file + ": " + e.getMessage());
