@@ -219,6 +219,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         // a restart after a crash waits out the session of the previous incarnation: keep it short
         p.put("broker.session.timeout.ms", "3000");
         p.put("broker.heartbeat.interval.ms", "1000");
+        // a transaction left open by a killed engine blocks read_committed readers (the engine restoring its
+        // stores, the notifier) until it times out; abort it within a second of that, not ten
+        p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
         return p;
     }
 

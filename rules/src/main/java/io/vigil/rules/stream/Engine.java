@@ -37,6 +37,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -68,6 +69,7 @@ public final class Engine implements AutoCloseable {
     private final HttpEndpoint http;
     private final StoredSilences silences;
     private final Optional<Notifier> notifier;
+    private final GroupInstance instance;
     private volatile AlertCounts counts = new AlertCounts(Map.of(), Long.MIN_VALUE);
 
     private record AlertCounts(Map<String, Integer> byStateAndSeverity, long at) {
@@ -77,6 +79,7 @@ public final class Engine implements AutoCloseable {
         this.config = config;
         Optional<String> token = readToken(config);
         int partitions = VigilTopics.ensure(config.kafka(), config.topics());
+        instance = GroupInstance.of(config.stateDir());
         EngineMetrics metrics = new EngineMetrics(registry);
         streams = new KafkaStreams(EngineTopology.build(rules, config.roster(), config.timing(), partitions, metrics), streamsProperties());
         streams.setUncaughtExceptionHandler(e -> {
@@ -100,11 +103,13 @@ public final class Engine implements AutoCloseable {
                     "/api/silences", silencesApi.collection(),
                     "/api/silences/", silencesApi.single()));
             bindGauges(registry);
+            instance.leave(config.kafka(), config.applicationId(), "left behind by a previous run");
             streams.start();
             notifier = config.notifications().map(n -> {
                 Map<String, Receiver> receivers = new LinkedHashMap<>();
                 n.receivers().forEach(spec -> receivers.put(spec.name(), Receivers.of(spec, console)));
-                return new Notifier(n, config.kafka(), config.applicationId() + "-notifier", receivers, registry, Clock.systemUTC()).start();
+                return new Notifier(n, config.kafka(), config.applicationId() + "-notifier", Optional.of(instance.id()), receivers, registry,
+                        Clock.systemUTC()).start();
             });
         } catch (RuntimeException e) {
             // whatever started is stopped: a failed start leaves nothing running behind it
@@ -159,6 +164,7 @@ public final class Engine implements AutoCloseable {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
         p.putIfAbsent(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.topics().replicationFactor());
         config.http().advertise().ifPresent(a -> p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, a));
+        p.putIfAbsent(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instance.id()); // a restart takes its place back at once
         return p;
     }
 
@@ -312,6 +318,7 @@ public final class Engine implements AutoCloseable {
         notifier.ifPresent(Notifier::close);
         http.close();
         streams.close(Duration.ofSeconds(30));
+        instance.leave(config.kafka(), config.applicationId(), "stopping");
         silenceProducer.close(Duration.ofSeconds(5));
         log.info("engine {} stopped", config.applicationId());
     }
