@@ -406,7 +406,12 @@ public final class SimulatedPair {
             return;
         }
         SimulatedHost source;
-        if (a.disk == DiskState.UP_TO_DATE && b.disk != DiskState.UP_TO_DATE) {
+        if (a.disk != DiskState.UP_TO_DATE && b.disk != DiskState.UP_TO_DATE) {
+            // a resync copies good data: with no UpToDate copy left DRBD starts none, and both sides stay as they are
+            log.warn("{}: no UpToDate copy left (node-a {}, node-b {}); DRBD resyncs only from an UpToDate copy, so none starts",
+                    resource, a.disk.wire(), b.disk.wire());
+            return;
+        } else if (a.disk == DiskState.UP_TO_DATE && b.disk != DiskState.UP_TO_DATE) {
             source = nodeA;
         } else if (b.disk == DiskState.UP_TO_DATE && a.disk != DiskState.UP_TO_DATE) {
             source = nodeB;
