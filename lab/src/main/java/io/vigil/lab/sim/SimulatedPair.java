@@ -232,6 +232,16 @@ public final class SimulatedPair {
         }
     }
 
+    /**
+     * Throws IllegalArgumentException when {@code fault} names a host, disk or VM this pair does not
+     * have (whatever their state): a fault that could never apply, known before it is due.
+     */
+    public void checkNames(Fault fault) {
+        synchronized (lock) {
+            fault.checkNamesIn(this);
+        }
+    }
+
     /** Parses and applies one line a user typed ({@link Fault#HELP}); never throws. */
     public FaultOutcome inject(String line) {
         try {
