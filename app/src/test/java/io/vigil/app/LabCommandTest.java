@@ -26,8 +26,8 @@ class LabCommandTest {
                 "--fault", "4s=disk-fail node-a /dev/sda");
         assertEquals(0, run.exitCode(), run.err());
         JsonNode summary = EnvelopeCodec.json().readTree(run.out());
-        JsonNode a = summary.get("hosts").get("node-a");
-        JsonNode b = summary.get("hosts").get("node-b");
+        JsonNode a = summary.get("hosts").get("pair-1/node-a");
+        JsonNode b = summary.get("hosts").get("pair-1/node-b");
         for (JsonNode host : new JsonNode[] {a, b}) {
             for (String kind : new String[] {"heartbeat", "drbd", "disk", "lvm", "vm"}) {
                 assertTrue(host.get("eventsByKind").get(kind).asLong() > 0, kind + " events in " + host);
@@ -76,7 +76,7 @@ class LabCommandTest {
         JsonNode summary = EnvelopeCodec.json().readTree(run.out());
         for (String node : List.of("node-a", "node-b")) {
             for (String resource : List.of("r0", "r1")) {
-                JsonNode r = summary.get("hosts").get(node).get("resources").get(resource);
+                JsonNode r = summary.get("hosts").get("pair-1/" + node).get("resources").get(resource);
                 assertEquals("Inconsistent", r.get("devices").get(0).get("disk").asText(), node + " " + resource + ": " + r);
                 JsonNode peer = r.get("connections").get(0).get("peerDevices").get(0);
                 assertEquals("Inconsistent", peer.get("peerDisk").asText(), node + " " + resource + ": " + r);

@@ -55,7 +55,7 @@ class LabRestartTest {
     static void awaitSettled(Lab lab) {
         await().atMost(Duration.ofSeconds(90)).until(() -> lab.engine().state().toString().equals("RUNNING")
                 && lab.engine().notifying().orElse(false)
-                && lab.picture().host("node-a").isPresent() && lab.picture().host("node-b").isPresent());
+                && lab.picture().host("pair-1", "node-a").isPresent() && lab.picture().host("pair-1", "node-b").isPresent());
     }
 
     /** Counted from the start having returned: the broker's own start (slower in a fresh JVM) is not what is measured. */

@@ -110,8 +110,10 @@ public final class ClusterScreen {
             List<String> failing = h.probes().stream().filter(p -> !p.healthy()).map(ProbeHealth::probe).toList();
             return failing.isEmpty() ? "probes ok" : "FAILING probes: " + String.join(", ", failing);
         }).orElse("no heartbeat yet");
-        out.append(String.format(Locale.ROOT, "== %s/%s  last event %ds ago, seq %d, %s%s%n", host.cluster(), host.node(),
-                age, host.lastSeq(), health, age > 15 ? "  ** SILENT **" : ""));
+        String wentBack = host.seqWentBack() == 0 ? "" : String.format(Locale.ROOT, " (went back %d time%s)", host.seqWentBack(),
+                host.seqWentBack() == 1 ? "" : "s");
+        out.append(String.format(Locale.ROOT, "== %s/%s  last event %ds ago, seq %d%s, %s%s%n", host.cluster(), host.node(),
+                age, host.lastSeq(), wentBack, health, age > 15 ? "  ** SILENT **" : ""));
         host.heartbeat().ifPresent(h -> out.append(String.format(Locale.ROOT, "   memory %s free of %s, agent %s up %ds%n",
                 bytes(h.memoryAvailableBytes()), bytes(h.memoryTotalBytes()), TerminalText.of(h.agentVersion()), h.uptimeSeconds())));
         for (DrbdResource r : host.resources().values()) {

@@ -51,9 +51,12 @@ public final class LabSummary {
         root.put("events", picture.events());
         ObjectNode hosts = root.putObject("hosts");
         for (HostPicture host : picture.hosts()) {
-            ObjectNode h = hosts.putObject(host.node());
+            // keyed as the screen names a host: node names repeat across clusters
+            ObjectNode h = hosts.putObject(host.cluster() + "/" + host.node());
             h.put("cluster", host.cluster());
+            h.put("node", host.node());
             h.put("lastSeq", host.lastSeq());
+            h.put("seqWentBack", host.seqWentBack());
             h.put("lastSeen", host.lastSeen().toString());
             ObjectNode counts = h.putObject("eventsByKind");
             for (EventKind kind : EventKind.values()) {
