@@ -2,6 +2,7 @@ package io.vigil.app;
 
 import io.vigil.service.config.DurationText;
 import io.vigil.lab.Lab;
+import io.vigil.lab.ScheduledFault;
 import io.vigil.lab.control.LabControl;
 import io.vigil.lab.sim.Fault;
 import io.vigil.lab.sim.FaultOutcome;
@@ -55,12 +56,20 @@ final class LabCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         Optional<Duration> runFor = Optional.ofNullable(duration);
-        List<ScheduledFault> schedule;
-        try {
-            schedule = faults.stream().map(ScheduledFault::parse).toList();
-        } catch (IllegalArgumentException e) {
-            err.println("vigil lab: " + e.getMessage());
-            return 2;
+        // every fault is checked before anything starts: one that could never apply is refused here, not dropped later
+        List<ScheduledFault> schedule = new ArrayList<>();
+        for (String text : faults) {
+            try {
+                ScheduledFault fault = ScheduledFault.parse(text);
+                if (runFor.isPresent() && fault.at().compareTo(runFor.get()) >= 0) {
+                    throw new IllegalArgumentException("due at " + DurationText.format(fault.at()) + ", when the lab has stopped (--duration "
+                            + DurationText.format(runFor.get()) + ")");
+                }
+                schedule.add(fault);
+            } catch (IllegalArgumentException e) {
+                err.println("vigil lab: --fault '" + text + "': " + e.getMessage());
+                return 2;
+            }
         }
         // installed first and closed last: a SIGTERM waits until the lab is closed and its temporary data removed
         try (UntilStopped running = UntilStopped.install("lab"); WorkDir dir = WorkDir.givenOrTemporary(dataDir, "vigil-lab-")) {
@@ -93,9 +102,9 @@ final class LabCommand implements Callable<Integer> {
             for (ScheduledFault f : schedule) {
                 timers.schedule(() -> {
                     FaultOutcome outcome = lab.inject(f.fault());
-                    lastOutcome.set(f.fault() + ": " + outcome.message());
+                    lastOutcome.set(f.fault().command() + ": " + outcome.message());
                     if (!live && !json) {
-                        err.println("vigil lab: " + f.fault() + ": " + outcome.message());
+                        err.println("vigil lab: " + f.fault().command() + (outcome.applied() ? ": " : ": REFUSED: ") + outcome.message());
                     }
                 }, f.at().toMillis(), TimeUnit.MILLISECONDS);
             }
@@ -112,7 +121,7 @@ final class LabCommand implements Callable<Integer> {
             if (live) {
                 timers.scheduleAtFixedRate(() -> {
                     out.print("\033[H\033[2J");
-                    out.print(ClusterScreen.render(lab.picture(), lab.alerts(), lab.pages(), Instant.now()));
+                    out.print(ClusterScreen.render(lab.picture(), lab.alerts(), lab.pages(), lab.faults(), Instant.now()));
                     out.println();
                     out.println(urls);
                     out.println("control: " + control.url() + "   log: " + dir.resolve("lab.log"));
@@ -122,16 +131,16 @@ final class LabCommand implements Callable<Integer> {
                 }, 0, 1, TimeUnit.SECONDS);
             } else if (!json) {
                 timers.scheduleAtFixedRate(() -> {
-                    out.println("---- " + Instant.now() + "\n" + ClusterScreen.render(lab.picture(), lab.alerts(), lab.pages(), Instant.now()));
+                    out.println("---- " + Instant.now() + "\n" + ClusterScreen.render(lab.picture(), lab.alerts(), lab.pages(), lab.faults(), Instant.now()));
                     out.flush();
                 }, 10, 10, TimeUnit.SECONDS);
             }
             running.await();
             timers.shutdownNow();
             if (json) {
-                out.println(io.vigil.events.EnvelopeCodec.json().writeValueAsString(LabSummary.of(lab.picture(), lab.alerts(), lab.pages(), lab.uptime())));
+                out.println(io.vigil.events.EnvelopeCodec.json().writeValueAsString(LabSummary.of(lab.picture(), lab.alerts(), lab.pages(), lab.faults(), lab.uptime())));
             } else {
-                out.println((live ? "\n" : "") + ClusterScreen.render(lab.picture(), lab.alerts(), lab.pages(), Instant.now()));
+                out.println((live ? "\n" : "") + ClusterScreen.render(lab.picture(), lab.alerts(), lab.pages(), lab.faults(), Instant.now()));
             }
             out.flush();
         } finally {
@@ -163,16 +172,5 @@ final class LabCommand implements Callable<Integer> {
         }, "lab-prompt");
         reader.setDaemon(true);
         reader.start();
-    }
-
-    /** A fault to inject {@code at} after the start: "10s=disk-fail node-a /dev/sda". */
-    record ScheduledFault(Duration at, String fault) {
-        static ScheduledFault parse(String text) {
-            int eq = text.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException("--fault '" + text + "': expected AT=FAULT, e.g. '10s=disk-fail node-a /dev/sda'");
-            }
-            return new ScheduledFault(DurationText.parse(text.substring(0, eq).strip()), text.substring(eq + 1).strip());
-        }
     }
 }

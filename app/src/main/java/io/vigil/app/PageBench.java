@@ -88,8 +88,8 @@ final class PageBench implements Callable<Integer> {
                      }).start()) {
             out.printf(Locale.ROOT, "page bench: %d disk failures on node-a's /dev/sda in the lab, each undone before the next%n", incidents);
             out.flush();
-            waitFor(() -> lab.engine().notifying().orElse(false) && lab.picture().host("node-a").flatMap(h -> h.heartbeat()).isPresent()
-                    && lab.picture().host("node-b").flatMap(h -> h.heartbeat()).isPresent(), Duration.ofSeconds(60), "the lab to settle");
+            waitFor(() -> lab.engine().notifying().orElse(false) && lab.picture().host("pair-1", "node-a").flatMap(h -> h.heartbeat()).isPresent()
+                    && lab.picture().host("pair-1", "node-b").flatMap(h -> h.heartbeat()).isPresent(), Duration.ofSeconds(60), "the lab to settle");
             Thread.sleep(5_000);
             List<Incident> measured = new ArrayList<>();
             for (int i = 1; i <= incidents; i++) {

@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The whole lab, unattended: a real broker, the simulated pair, two agents, a fault, the summary. */
 class LabCommandTest {
@@ -24,8 +26,8 @@ class LabCommandTest {
                 "--fault", "4s=disk-fail node-a /dev/sda");
         assertEquals(0, run.exitCode(), run.err());
         JsonNode summary = EnvelopeCodec.json().readTree(run.out());
-        JsonNode a = summary.get("hosts").get("node-a");
-        JsonNode b = summary.get("hosts").get("node-b");
+        JsonNode a = summary.get("hosts").get("pair-1/node-a");
+        JsonNode b = summary.get("hosts").get("pair-1/node-b");
         for (JsonNode host : new JsonNode[] {a, b}) {
             for (String kind : new String[] {"heartbeat", "drbd", "disk", "lvm", "vm"}) {
                 assertTrue(host.get("eventsByKind").get(kind).asLong() > 0, kind + " events in " + host);
@@ -56,6 +58,44 @@ class LabCommandTest {
         summary.get("notifications").forEach(n -> told.add(n.get("text").asText()));
         assertTrue(told.stream().anyMatch(t -> t.startsWith("[FIRING:2] critical pair-1: node-a lost the disk under r")), told.toString());
         assertTrue(told.stream().noneMatch(t -> t.contains("DrbdDegraded")), "inhibited alerts page nobody: " + told);
+    }
+
+    /**
+     * Issue 7's schedule, on the wall clock: node-a's disk dies and is replaced; while node-a
+     * resyncs from node-b, node-b's disk dies and is replaced too. No UpToDate copy is left: both
+     * sides end Inconsistent with nothing resyncing, and the engine pages for it. A fault that the
+     * simulator refuses when it is due (the disk was just replaced) is reported, not dropped.
+     */
+    @Test
+    void overlappingDiskFailuresOnBothNodesEndWithNoUpToDateCopyAPageAndEveryFaultReported(@TempDir Path dir) throws Exception {
+        CommandOutput run = CommandOutput.run("lab", "--duration", "34s", "--json", "--data-dir", dir.toString(),
+                "--fault", "5s=disk-fail node-a /dev/sda", "--fault", "12s=disk-replace node-a /dev/sda",
+                "--fault", "16s=disk-fail node-b /dev/sda", "--fault", "26s=disk-replace node-b /dev/sda",
+                "--fault", "28s=disk-replace node-b /dev/sda");
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode summary = EnvelopeCodec.json().readTree(run.out());
+        for (String node : List.of("node-a", "node-b")) {
+            for (String resource : List.of("r0", "r1")) {
+                JsonNode r = summary.get("hosts").get("pair-1/" + node).get("resources").get(resource);
+                assertEquals("Inconsistent", r.get("devices").get(0).get("disk").asText(), node + " " + resource + ": " + r);
+                JsonNode peer = r.get("connections").get(0).get("peerDevices").get(0);
+                assertEquals("Inconsistent", peer.get("peerDisk").asText(), node + " " + resource + ": " + r);
+                assertEquals("Established", peer.get("replication").asText(), "nothing resyncs: " + r);
+                JsonNode alert = find(summary.get("alerts").get("firing"), "DrbdNoUpToDateCopy", node, resource);
+                assertEquals("critical", alert.get("labels").get("severity").asText());
+            }
+        }
+        List<String> told = new java.util.ArrayList<>();
+        summary.get("notifications").forEach(n -> told.add(n.get("text").asText()));
+        assertTrue(told.stream().anyMatch(t -> t.contains("critical pair-1: no UpToDate copy of r")), told.toString());
+
+        JsonNode faults = summary.get("faults");
+        assertEquals(4, faults.get("applied").asInt(), faults.toString());
+        assertEquals(1, faults.get("refused").asInt(), faults.toString());
+        JsonNode refused = faults.get("each").get(4);
+        assertEquals("disk-replace node-b /dev/sda", refused.get("fault").asText());
+        assertFalse(refused.get("applied").asBoolean());
+        assertTrue(refused.get("message").asText().contains("has not failed"), refused.toString());
     }
 
     private static JsonNode find(JsonNode alerts, String rule, String node, String resource) {
@@ -92,6 +132,21 @@ class LabCommandTest {
         try (Stream<Path> left = Files.list(labTmp)) {
             assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith("vigil-lab-")).toList());
         }
+    }
+
+    /**
+     * A fault that could never apply is refused when the command line is read, not dropped in
+     * silence while the lab runs: unknown kind, host, disk or VM, no fault at all, missing words,
+     * or a time after the lab stops. The message names the --fault it is about.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"5s=explode node-a", "5s=disk-fail node-c /dev/sda", "5s=disk-fail node-a /dev/sdz", "5s=", "5s=  ",
+            "5s=agent-hang node-a nosuch", "5s=host-down", "5s=link-cut now", "20s=link-cut", "-1s=link-cut"})
+    void refusesAFaultThatCouldNeverApplyBeforeStartingAnythingNamingIt(String fault) {
+        CommandOutput run = CommandOutput.run("lab", "--duration", "3s", "--json", "--fault", "1s=link-cut", "--fault", fault);
+        assertEquals(2, run.exitCode(), run.err());
+        assertTrue(run.err().startsWith("vigil lab: --fault '" + fault + "': "), run.err());
+        assertEquals("", run.out(), "nothing ran");
     }
 
     @Test

@@ -79,7 +79,8 @@ public final class EmbeddedKafka implements AutoCloseable {
      * directory first when it holds no broker yet; returns when clients can connect.
      */
     public static EmbeddedKafka start(Path dataDir) {
-        EmbeddedKafka kafka = new EmbeddedKafka(dataDir.toAbsolutePath(), freePort(), freePort());
+        int[] ports = freePorts();
+        EmbeddedKafka kafka = new EmbeddedKafka(dataDir.toAbsolutePath(), ports[0], ports[1]);
         kafka.start();
         return kafka;
     }
@@ -218,6 +219,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         // a restart after a crash waits out the session of the previous incarnation: keep it short
         p.put("broker.session.timeout.ms", "3000");
         p.put("broker.heartbeat.interval.ms", "1000");
+        // a transaction left open by a killed engine blocks read_committed readers (the engine restoring its
+        // stores, the notifier) until it times out; abort it within a second of that, not ten
+        p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
         return p;
     }
 
@@ -229,9 +233,15 @@ public final class EmbeddedKafka implements AutoCloseable {
         return Collections.unmodifiableMap(partitions);
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            return socket.getLocalPort();
+    /**
+     * Two free ports, for the broker and the controller. Both sockets are held open together: one
+     * closed before the other is opened can be handed out again, and the broker refuses two
+     * listeners on one port.
+     */
+    private static int[] freePorts() {
+        try (ServerSocket broker = new ServerSocket(0, 1, InetAddress.getByName(HOST));
+             ServerSocket controller = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+            return new int[] {broker.getLocalPort(), controller.getLocalPort()};
         } catch (IOException e) {
             throw new UncheckedIOException("no free port on " + HOST, e);
         }

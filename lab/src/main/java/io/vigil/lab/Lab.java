@@ -10,6 +10,7 @@ import io.vigil.service.config.ConfigException;
 import io.vigil.collectors.publish.Spool;
 import io.vigil.collectors.publish.TelemetryPublisher;
 import io.vigil.broker.EmbeddedKafka;
+import io.vigil.lab.sim.Fault;
 import io.vigil.lab.sim.FaultOutcome;
 import io.vigil.lab.sim.SimulatedHost;
 import io.vigil.lab.sim.SimulatedPair;
@@ -21,6 +22,7 @@ import io.vigil.events.WireCodec;
 import io.vigil.events.LabelMatcher;
 import io.vigil.lab.view.AlertBoard;
 import io.vigil.lab.view.ClusterPicture;
+import io.vigil.lab.view.FaultLog;
 import io.vigil.lab.view.PageLog;
 import io.vigil.lab.view.TopicFollower;
 import io.vigil.rules.config.EngineConfig;
@@ -32,6 +34,7 @@ import io.vigil.rules.notify.RouteSpec;
 import io.vigil.rules.rule.DefaultRulePack;
 import io.vigil.rules.stream.Engine;
 import io.vigil.service.http.ListenAddress;
+import io.vigil.service.terminal.TerminalText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -70,6 +73,7 @@ public final class Lab implements AutoCloseable {
     private final ClusterPicture picture = new ClusterPicture();
     private final AlertBoard alerts = new AlertBoard();
     private final PageLog pages = new PageLog();
+    private final FaultLog faults = new FaultLog();
     private final Engine engine;
     private final TopicFollower<Envelope> telemetry;
     private final TopicFollower<Alert> alertFollower;
@@ -183,9 +187,20 @@ public final class Lab implements AutoCloseable {
 
     /** Applies one fault line ("disk-fail node-a /dev/sda"); never throws, the outcome says what happened. */
     public FaultOutcome inject(String line) {
-        FaultOutcome outcome = pair.inject(line);
+        return record(line.strip(), pair.inject(line));
+    }
+
+    /** Applies one fault; never throws, the outcome says what happened. */
+    public FaultOutcome inject(Fault fault) {
+        return record(fault.command(), pair.apply(fault));
+    }
+
+    private FaultOutcome record(String fault, FaultOutcome outcome) {
+        faults.add(uptime(), fault, outcome);
         if (outcome.applied()) {
-            log.info("fault injected: {} ({})", line.strip(), outcome.message());
+            log.info("fault injected: {} ({})", fault, outcome.message());
+        } else {
+            log.info("fault refused: {} ({})", TerminalText.of(fault), outcome.message());
         }
         return outcome;
     }
@@ -196,6 +211,11 @@ public final class Lab implements AutoCloseable {
 
     public AlertBoard alerts() {
         return alerts;
+    }
+
+    /** The faults the lab was given, and what came of each. */
+    public FaultLog faults() {
+        return faults;
     }
 
     /** What the lab's console receiver was told. */

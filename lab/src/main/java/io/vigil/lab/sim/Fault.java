@@ -34,6 +34,12 @@ public sealed interface Fault {
     /** Applies the fault under the pair's lock; throws IllegalArgument/IllegalState when it does not apply. */
     String applyTo(SimulatedPair pair);
 
+    /**
+     * Throws IllegalArgumentException when the fault names a host, disk or VM the pair does not
+     * have; what state they are in is not looked at. Under the pair's lock.
+     */
+    void checkNamesIn(SimulatedPair pair);
+
     record DiskFail(String node, String device) implements Fault {
         public DiskFail {
             Name.check("node", node);
@@ -50,6 +56,10 @@ public sealed interface Fault {
 
         public String applyTo(SimulatedPair pair) {
             return pair.failDisk(pair.node(node), device);
+        }
+
+        public void checkNamesIn(SimulatedPair pair) {
+            pair.node(node).physicalDisk(device);
         }
     }
 
@@ -70,6 +80,10 @@ public sealed interface Fault {
         public String applyTo(SimulatedPair pair) {
             return pair.replaceDisk(pair.node(node), device);
         }
+
+        public void checkNamesIn(SimulatedPair pair) {
+            pair.node(node).physicalDisk(device);
+        }
     }
 
     record HostDown(String node) implements Fault {
@@ -87,6 +101,10 @@ public sealed interface Fault {
 
         public String applyTo(SimulatedPair pair) {
             return pair.takeDown(pair.node(node));
+        }
+
+        public void checkNamesIn(SimulatedPair pair) {
+            pair.node(node);
         }
     }
 
@@ -106,6 +124,10 @@ public sealed interface Fault {
         public String applyTo(SimulatedPair pair) {
             return pair.bringUp(pair.node(node));
         }
+
+        public void checkNamesIn(SimulatedPair pair) {
+            pair.node(node);
+        }
     }
 
     record LinkCut() implements Fault {
@@ -120,6 +142,10 @@ public sealed interface Fault {
         public String applyTo(SimulatedPair pair) {
             return pair.cutLink();
         }
+
+        public void checkNamesIn(SimulatedPair pair) {
+            // names nothing
+        }
     }
 
     record LinkRestore() implements Fault {
@@ -133,6 +159,10 @@ public sealed interface Fault {
 
         public String applyTo(SimulatedPair pair) {
             return pair.restoreLink();
+        }
+
+        public void checkNamesIn(SimulatedPair pair) {
+            // names nothing
         }
     }
 
@@ -153,6 +183,10 @@ public sealed interface Fault {
         public String applyTo(SimulatedPair pair) {
             return pair.guestAgent(pair.node(node), vm, false);
         }
+
+        public void checkNamesIn(SimulatedPair pair) {
+            pair.node(node).checkVm(vm);
+        }
     }
 
     record AgentRecover(String node, String vm) implements Fault {
@@ -171,6 +205,10 @@ public sealed interface Fault {
 
         public String applyTo(SimulatedPair pair) {
             return pair.guestAgent(pair.node(node), vm, true);
+        }
+
+        public void checkNamesIn(SimulatedPair pair) {
+            pair.node(node).checkVm(vm);
         }
     }
 

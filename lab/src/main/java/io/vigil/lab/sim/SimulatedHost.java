@@ -293,6 +293,14 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
         return r;
     }
 
+    /** Throws IllegalArgumentException when this host has no VM of that name. */
+    void checkVm(String vm) {
+        if (!vms.containsKey(vm)) {
+            throw new IllegalArgumentException(name + " has no VM '" + Name.printable(String.valueOf(vm)) + "' (it has "
+                    + String.join(", ", vms.keySet()) + ")");
+        }
+    }
+
     private SimVm vm(String vm) {
         SimVm v = vms.get(vm);
         if (v == null) {

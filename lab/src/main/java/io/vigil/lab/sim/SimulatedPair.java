@@ -232,6 +232,16 @@ public final class SimulatedPair {
         }
     }
 
+    /**
+     * Throws IllegalArgumentException when {@code fault} names a host, disk or VM this pair does not
+     * have (whatever their state): a fault that could never apply, known before it is due.
+     */
+    public void checkNames(Fault fault) {
+        synchronized (lock) {
+            fault.checkNamesIn(this);
+        }
+    }
+
     /** Parses and applies one line a user typed ({@link Fault#HELP}); never throws. */
     public FaultOutcome inject(String line) {
         try {
@@ -406,7 +416,12 @@ public final class SimulatedPair {
             return;
         }
         SimulatedHost source;
-        if (a.disk == DiskState.UP_TO_DATE && b.disk != DiskState.UP_TO_DATE) {
+        if (a.disk != DiskState.UP_TO_DATE && b.disk != DiskState.UP_TO_DATE) {
+            // a resync copies good data: with no UpToDate copy left DRBD starts none, and both sides stay as they are
+            log.warn("{}: no UpToDate copy left (node-a {}, node-b {}); DRBD resyncs only from an UpToDate copy, so none starts",
+                    resource, a.disk.wire(), b.disk.wire());
+            return;
+        } else if (a.disk == DiskState.UP_TO_DATE && b.disk != DiskState.UP_TO_DATE) {
             source = nodeA;
         } else if (b.disk == DiskState.UP_TO_DATE && a.disk != DiskState.UP_TO_DATE) {
             source = nodeB;

@@ -24,6 +24,8 @@ import java.util.stream.Collectors;
  * resource, disk, VG and VM, in the words operators use (drbdadm status, smartctl, vgs, virsh).
  */
 public final class ClusterScreen {
+    private static final int SHOWN_APPLIED = 4;
+
     private ClusterScreen() {
     }
 
@@ -37,6 +39,26 @@ public final class ClusterScreen {
             renderHost(out, host, now);
         }
         out.append(String.format(Locale.ROOT, "%d events read back from Kafka%n", picture.events()));
+        return out.toString();
+    }
+
+    /** The hosts, the alerts, the last notifications the lab's screen receiver was given, then the faults refused and the last applied. */
+    public static String render(ClusterPicture picture, AlertBoard alerts, PageLog pages, FaultLog faults, Instant now) {
+        StringBuilder out = new StringBuilder(render(picture, alerts, pages, now));
+        List<FaultLog.Entry> given = faults.all();
+        if (!given.isEmpty()) {
+            out.append(String.format(Locale.ROOT, "== faults: %d applied, %d refused%n", faults.applied(), faults.refused()));
+            long applied = given.stream().filter(FaultLog.Entry::applied).count();
+            long appliedSeen = 0;
+            for (FaultLog.Entry f : given) {
+                // every refused one: a fault that did not happen must not go unnoticed; of the applied, the last few
+                if (f.applied() && ++appliedSeen <= applied - SHOWN_APPLIED) {
+                    continue;
+                }
+                out.append(String.format(Locale.ROOT, "   at %4ds  %-8s %s: %s%n", f.at().toSeconds(), f.applied() ? "applied" : "REFUSED",
+                        TerminalText.of(f.fault()), TerminalText.of(f.message())));
+            }
+        }
         return out.toString();
     }
 
@@ -88,8 +110,10 @@ public final class ClusterScreen {
             List<String> failing = h.probes().stream().filter(p -> !p.healthy()).map(ProbeHealth::probe).toList();
             return failing.isEmpty() ? "probes ok" : "FAILING probes: " + String.join(", ", failing);
         }).orElse("no heartbeat yet");
-        out.append(String.format(Locale.ROOT, "== %s/%s  last event %ds ago, seq %d, %s%s%n", host.cluster(), host.node(),
-                age, host.lastSeq(), health, age > 15 ? "  ** SILENT **" : ""));
+        String wentBack = host.seqWentBack() == 0 ? "" : String.format(Locale.ROOT, " (went back %d time%s)", host.seqWentBack(),
+                host.seqWentBack() == 1 ? "" : "s");
+        out.append(String.format(Locale.ROOT, "== %s/%s  last event %ds ago, seq %d%s, %s%s%n", host.cluster(), host.node(),
+                age, host.lastSeq(), wentBack, health, age > 15 ? "  ** SILENT **" : ""));
         host.heartbeat().ifPresent(h -> out.append(String.format(Locale.ROOT, "   memory %s free of %s, agent %s up %ds%n",
                 bytes(h.memoryAvailableBytes()), bytes(h.memoryTotalBytes()), TerminalText.of(h.agentVersion()), h.uptimeSeconds())));
         for (DrbdResource r : host.resources().values()) {

@@ -12,15 +12,27 @@ import java.util.List;
 
 /**
  * The one JSON object {@code vigil lab --json} prints at the end: per host, the events seen per
- * kind and the last state of each resource, disk, VG and VM, as read back from Kafka.
+ * kind and the last state of each resource, disk, VG and VM, as read back from Kafka; the alerts
+ * and notifications; the faults given and whether each applied.
  */
 public final class LabSummary {
     private LabSummary() {
     }
 
-    /** The hosts, and the alerts firing and pending at the end, as the engine published them. */
-    public static ObjectNode of(ClusterPicture picture, AlertBoard alerts, PageLog pages, Duration ran) {
+    /**
+     * The hosts, the alerts firing and pending at the end as the engine published them, what the
+     * screen receiver was told, and every fault the lab was given with whether it applied.
+     */
+    public static ObjectNode of(ClusterPicture picture, AlertBoard alerts, PageLog pages, FaultLog faults, Duration ran) {
         ObjectNode root = of(picture, ran);
+        ObjectNode given = root.putObject("faults");
+        given.put("applied", faults.applied());
+        given.put("refused", faults.refused());
+        var each = given.putArray("each");
+        for (FaultLog.Entry f : faults.all()) {
+            each.addObject().put("atSeconds", f.at().toMillis() / 1000.0).put("fault", f.fault()).put("applied", f.applied())
+                    .put("message", f.message());
+        }
         var told = root.putArray("notifications");
         for (PageLog.Page page : pages.last(PageLog.KEPT)) {
             told.addObject().put("at", page.at().toString()).put("text", page.text());
@@ -39,9 +51,12 @@ public final class LabSummary {
         root.put("events", picture.events());
         ObjectNode hosts = root.putObject("hosts");
         for (HostPicture host : picture.hosts()) {
-            ObjectNode h = hosts.putObject(host.node());
+            // keyed as the screen names a host: node names repeat across clusters
+            ObjectNode h = hosts.putObject(host.cluster() + "/" + host.node());
             h.put("cluster", host.cluster());
+            h.put("node", host.node());
             h.put("lastSeq", host.lastSeq());
+            h.put("seqWentBack", host.seqWentBack());
             h.put("lastSeen", host.lastSeen().toString());
             ObjectNode counts = h.putObject("eventsByKind");
             for (EventKind kind : EventKind.values()) {

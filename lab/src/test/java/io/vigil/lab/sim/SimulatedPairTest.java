@@ -19,7 +19,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 
@@ -190,6 +192,44 @@ class SimulatedPairTest {
         awaitLine(seenByA, "change device name:r0 volume:0 minor:0 backing_dev:/dev/vg0/r0-disk disk:UpToDate");
         assertTrue(a.run(Command.of("lvs", "--reportformat", "json", "--units", "b", "--nosuffix", "-o", "lv_attr"), Duration.ofSeconds(5))
                 .stdout().contains("\"lv_attr\":\"-wi-ao----\""));
+    }
+
+    /**
+     * Overlapping disk failures (issue 7's schedule, on the simulated clock): node-a's disk dies and
+     * is replaced; while node-a resyncs from node-b, node-b's disk dies too, and is replaced. No
+     * UpToDate copy is left. DRBD never resyncs from Inconsistent data: both sides stay
+     * Inconsistent, connected, with nothing syncing, however long one waits.
+     */
+    @Test
+    void overlappingDiskFailuresOnBothNodesLeaveBothInconsistentAndNothingResyncs() throws Exception {
+        List<String> seenByB = stream(b);
+        Map<Integer, String> schedule = new TreeMap<>(Map.of(5, "disk-fail node-a /dev/sda", 12, "disk-replace node-a /dev/sda",
+                16, "disk-fail node-b /dev/sda", 26, "disk-replace node-b /dev/sda"));
+        int second = 0;
+        for (Map.Entry<Integer, String> fault : schedule.entrySet()) {
+            for (; second < fault.getKey(); second++) {
+                pair.tick(Duration.ofSeconds(1));
+            }
+            FaultOutcome outcome = pair.inject(fault.getValue());
+            assertTrue(outcome.applied(), fault.getValue() + ": " + outcome.message());
+        }
+        int linesAt26 = seenByB.size();
+        for (int i = 0; i < 60; i++) { // longer than a full resync (~41 s) would take
+            pair.tick(Duration.ofSeconds(1));
+        }
+        for (SimulatedHost host : List.of(a, b)) {
+            String dump = now(host);
+            for (String resource : List.of("r0", "r1")) {
+                assertEquals(DiskState.INCONSISTENT, host.disk(resource), host.name() + " " + resource);
+                assertEquals(ConnectionState.CONNECTED, host.connection(resource), host.name() + " " + resource);
+                assertEquals("Established", field(dump, "exists peer-device name:" + resource, "replication"), dump);
+                assertEquals("Inconsistent", field(dump, "exists peer-device name:" + resource, "peer-disk"), dump);
+            }
+            assertFalse(dump.contains("done:"), dump);
+        }
+        List<String> afterLastFault = seenByB.subList(linesAt26, seenByB.size());
+        assertTrue(afterLastFault.stream().noneMatch(l -> l.contains("replication:Sync") || l.contains("resync-target")),
+                "nothing resyncs from Inconsistent data: " + afterLastFault);
     }
 
     @Test

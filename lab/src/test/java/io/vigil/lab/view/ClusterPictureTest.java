@@ -53,7 +53,7 @@ class ClusterPictureTest {
                 Optional.of(38.0), Optional.empty(), List.of())));
 
         assertEquals(4, picture.events());
-        ClusterPicture.HostPicture a = picture.host("node-a").orElseThrow();
+        ClusterPicture.HostPicture a = picture.host("pair-1", "node-a").orElseThrow();
         assertEquals(2L, a.eventsByKind().get(io.vigil.events.EventKind.DRBD));
         assertEquals(DiskState.INCONSISTENT, a.resources().get("r0").devices().get(0).disk());
         assertEquals(3, a.lastSeq());
@@ -64,10 +64,10 @@ class ClusterPictureTest {
         assertTrue(screen.contains("disk /dev/sda     ATA     FAILED, 12 reallocated, 38°C, disk-failing"), screen);
 
         JsonNode summary = LabSummary.of(picture, Duration.ofSeconds(30));
-        assertEquals(2, summary.get("hosts").get("node-a").get("eventsByKind").get("drbd").asInt());
-        assertEquals("SyncTarget", summary.get("hosts").get("node-a").get("resources").get("r0")
+        assertEquals(2, summary.get("hosts").get("pair-1/node-a").get("eventsByKind").get("drbd").asInt());
+        assertEquals("SyncTarget", summary.get("hosts").get("pair-1/node-a").get("resources").get("r0")
                 .get("connections").get(0).get("peerDevices").get(0).get("replication").asText());
-        assertEquals(false, summary.get("hosts").get("node-b").get("disks").get("/dev/sda").get("smartPassed").asBoolean());
+        assertEquals(false, summary.get("hosts").get("pair-1/node-b").get("disks").get("/dev/sda").get("smartPassed").asBoolean());
     }
 
     @Test
@@ -76,5 +76,51 @@ class ClusterPictureTest {
         picture.accept(Envelope.of("pair-1", "node-b", 1, T0, r0(DiskState.UP_TO_DATE, ReplicationState.ESTABLISHED, Optional.empty())));
         assertTrue(ClusterScreen.render(picture, T0.plusSeconds(60)).contains("SILENT"));
         assertTrue(!ClusterScreen.render(picture, T0.plusSeconds(2)).contains("SILENT"));
+    }
+
+    @Test
+    void keepsHostsOfTheSameNameInDifferentClustersApart() {
+        ClusterPicture picture = new ClusterPicture();
+        picture.accept(Envelope.of("pair-1", "node-b", 1, T0, r0(DiskState.UP_TO_DATE, ReplicationState.ESTABLISHED, Optional.empty())));
+        picture.accept(Envelope.of("pair-9", "node-b", 7, T0, r0(DiskState.DISKLESS, ReplicationState.ESTABLISHED, Optional.empty())));
+
+        List<ClusterPicture.HostPicture> hosts = picture.hosts();
+        assertEquals(List.of("pair-1/node-b", "pair-9/node-b"), hosts.stream().map(h -> h.cluster() + "/" + h.node()).toList());
+        assertEquals(DiskState.UP_TO_DATE, picture.host("pair-1", "node-b").orElseThrow().resources().get("r0").devices().get(0).disk(),
+                "pair-9's node-b is not pair-1's");
+        assertEquals(DiskState.DISKLESS, picture.host("pair-9", "node-b").orElseThrow().resources().get("r0").devices().get(0).disk());
+        assertEquals(1, hosts.get(0).lastSeq());
+        String screen = ClusterScreen.render(picture, T0);
+        assertTrue(screen.contains("== pair-1/node-b") && screen.contains("== pair-9/node-b"), screen);
+        JsonNode summary = LabSummary.of(picture, Duration.ofSeconds(1)).get("hosts");
+        assertEquals("UpToDate", summary.get("pair-1/node-b").get("resources").get("r0").get("devices").get(0).get("disk").asText());
+        assertEquals("Diskless", summary.get("pair-9/node-b").get("resources").get("r0").get("devices").get(0).get("disk").asText());
+    }
+
+    /**
+     * A node's records arrive in the order it sent them (one partition per cluster), so the
+     * topic's order says which is newest; seq only tells a repeat (a spool replay) from a new
+     * record. A seq far beyond the others (Long.MAX_VALUE) is shown while it is the newest and
+     * does not make the records after it look old.
+     */
+    @Test
+    void aRecordWithAnAbsurdSeqDoesNotFreezeTheHostAndRepeatsAreDropped() {
+        ClusterPicture picture = new ClusterPicture();
+        picture.accept(Envelope.of("pair-1", "node-a", 10, T0, r0(DiskState.UP_TO_DATE, ReplicationState.ESTABLISHED, Optional.empty())));
+        picture.accept(Envelope.of("pair-1", "node-a", Long.MAX_VALUE, T0.plusSeconds(1),
+                r0(DiskState.OUTDATED, ReplicationState.ESTABLISHED, Optional.empty())));
+        picture.accept(Envelope.of("pair-1", "node-a", 11, T0.plusSeconds(2), r0(DiskState.FAILED, ReplicationState.ESTABLISHED, Optional.empty())));
+        picture.accept(Envelope.of("pair-1", "node-a", 12, T0.plusSeconds(3), r0(DiskState.DISKLESS, ReplicationState.ESTABLISHED, Optional.empty())));
+        // the publisher replays 11 after a crash: a repeat, not news
+        picture.accept(Envelope.of("pair-1", "node-a", 11, T0.plusSeconds(2), r0(DiskState.FAILED, ReplicationState.ESTABLISHED, Optional.empty())));
+
+        ClusterPicture.HostPicture a = picture.host("pair-1", "node-a").orElseThrow();
+        assertEquals(DiskState.DISKLESS, a.resources().get("r0").devices().get(0).disk(), "the records after the absurd seq are shown");
+        assertEquals(12, a.lastSeq());
+        assertEquals(T0.plusSeconds(3), a.lastSeen());
+        assertEquals(4L, a.eventsByKind().get(io.vigil.events.EventKind.DRBD), "four records shown; the repeat is not counted as the host's");
+        assertEquals(1, a.seqWentBack());
+        assertTrue(ClusterScreen.render(picture, T0.plusSeconds(4)).contains("seq 12 (went back 1 time)"), ClusterScreen.render(picture, T0));
+        assertEquals(5, picture.events(), "every record read back is counted");
     }
 }

@@ -1,11 +1,17 @@
 package io.vigil.lab.view;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import io.vigil.events.Alert;
 import io.vigil.events.AlertChange;
 import io.vigil.events.AlertLabels;
 import io.vigil.events.AlertState;
+import io.vigil.lab.sim.FaultOutcome;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -32,5 +38,30 @@ class ClusterScreenTest {
         assertTrue(screen.contains("/dev/sda\\x1b[31m"), screen);
         assertTrue(screen.contains("critical pair-1: disk gone\\x1b[2J\\x1b]0;owned\\x07\n             next line"),
                 "a notification keeps its lines: " + screen);
+    }
+
+    @Test
+    void aRefusedFaultIsListedOnTheScreenAndInTheSummaryNotDropped() {
+        FaultLog faults = new FaultLog();
+        for (int i = 0; i < 6; i++) {
+            faults.add(Duration.ofSeconds(i), "link-" + (i % 2 == 0 ? "cut" : "restore"), new FaultOutcome(true, "done " + i));
+        }
+        faults.add(Duration.ofSeconds(28), "disk-replace node-b /dev/sda", new FaultOutcome(false, "/dev/sda on node-b has not failed; nothing to replace"));
+        faults.add(Duration.ofSeconds(29), "host-down node-a\u001b[2J", new FaultOutcome(false, "no host 'node-a\\x1b[2J' in the lab"));
+
+        String screen = ClusterScreen.render(new ClusterPicture(), new AlertBoard(), new PageLog(), faults, T0);
+        assertTrue(screen.contains("== faults: 6 applied, 2 refused"), screen);
+        assertTrue(screen.contains("at   28s  REFUSED  disk-replace node-b /dev/sda: /dev/sda on node-b has not failed; nothing to replace"), screen);
+        assertTrue(screen.contains("REFUSED  host-down node-a\\x1b[2J"), screen);
+        assertTrue(screen.contains("applied  link-restore: done 5") && !screen.contains("done 1"), "the last applied ones: " + screen);
+
+        JsonNode summary = LabSummary.of(new ClusterPicture(), new AlertBoard(), new PageLog(), faults, Duration.ofSeconds(30)).get("faults");
+        assertEquals(6, summary.get("applied").asInt());
+        assertEquals(2, summary.get("refused").asInt());
+        JsonNode refused = summary.get("each").get(6);
+        assertEquals(28.0, refused.get("atSeconds").asDouble());
+        assertEquals("disk-replace node-b /dev/sda", refused.get("fault").asText());
+        assertFalse(refused.get("applied").asBoolean());
+        assertTrue(refused.get("message").asText().contains("has not failed"));
     }
 }

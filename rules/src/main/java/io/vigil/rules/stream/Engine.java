@@ -38,6 +38,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -71,6 +72,7 @@ public final class Engine implements AutoCloseable {
     private final HttpEndpoint http;
     private final StoredSilences silences;
     private final Optional<Notifier> notifier;
+    private final GroupInstance instance;
     private final EngineMetrics metrics;
     private final StreamThreadFailures threadFailures = new StreamThreadFailures(System::nanoTime);
     /** Empty until the alerts were first counted: unknown is not zero. */
@@ -83,6 +85,7 @@ public final class Engine implements AutoCloseable {
         this.config = config;
         Optional<String> token = readToken(config);
         int partitions = VigilTopics.ensure(config.kafka(), config.topics());
+        instance = GroupInstance.of(config.stateDir());
         metrics = new EngineMetrics(registry);
         DeadLetters deadLetters = new DeadLetters(deadLetterLimit(config.kafka()));
         RefusedSizes refused = new RefusedSizes();
@@ -111,11 +114,13 @@ public final class Engine implements AutoCloseable {
                     "/api/silences", silencesApi.collection(),
                     "/api/silences/", silencesApi.single()));
             bindGauges(registry);
+            instance.leave(config.kafka(), config.applicationId(), "left behind by a previous run");
             streams.start();
             notifier = config.notifications().map(n -> {
                 Map<String, Receiver> receivers = new LinkedHashMap<>();
                 n.receivers().forEach(spec -> receivers.put(spec.name(), Receivers.of(spec, console)));
-                return new Notifier(n, config.kafka(), config.applicationId() + "-notifier", receivers, registry, Clock.systemUTC()).start();
+                return new Notifier(n, config.kafka(), config.applicationId() + "-notifier", Optional.of(instance.id()), receivers, registry,
+                        Clock.systemUTC()).start();
             });
         } catch (RuntimeException e) {
             // whatever started is stopped: a failed start leaves nothing running behind it
@@ -162,6 +167,8 @@ public final class Engine implements AutoCloseable {
         StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse response = threadFailures.onDeath(e);
         if (response == StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD) {
             log.error("an engine thread died and is replaced; its tasks resume from their stores", e);
+            // (this runs on the dying thread) its static member would hold its partitions until its session times out
+            instance.leaveThread(config.kafka(), config.applicationId(), Thread.currentThread().getName(), "its thread died");
         } else {
             log.error("an engine thread died ({}); the engine stops rather than evaluate nothing", StreamThreadFailures.isFatal(e)
                     ? "of an error the JVM cannot recover from" : StreamThreadFailures.MAX_FAILURES + " deaths within "
@@ -206,6 +213,7 @@ public final class Engine implements AutoCloseable {
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, UndeliverableRecords.class);
         p.put(UndeliverableRecords.METRICS_CONFIG, metrics);
         p.put(UndeliverableRecords.REFUSED_CONFIG, refused);
+        p.putIfAbsent(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instance.id()); // a restart takes its place back at once
         return p;
     }
 
@@ -376,6 +384,7 @@ public final class Engine implements AutoCloseable {
         notifier.ifPresent(Notifier::close);
         http.close();
         streams.close(Duration.ofSeconds(30));
+        instance.leave(config.kafka(), config.applicationId(), "stopping");
         silenceProducer.close(Duration.ofSeconds(5));
         log.info("engine {} stopped", config.applicationId());
     }
