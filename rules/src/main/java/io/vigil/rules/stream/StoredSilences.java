@@ -6,10 +6,11 @@ import io.vigil.events.WireCodec;
 import io.vigil.rules.silence.Matchers;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KeyValue;
@@ -21,15 +22,19 @@ import org.slf4j.LoggerFactory;
 /**
  * The silences in the global store, decoded at most once per {@link #REFRESH}: an alert's
  * suppression is checked often, silences change rarely. A record that is not a readable silence
- * (it did not come through the API) is skipped, and said once.
+ * (it did not come through the API: unreadable, or with a matcher the engine refuses, such as a
+ * regular expression too large to compile) is skipped, and said once by the process, however many
+ * readers (the API, each task) meet it.
  */
 final class StoredSilences implements Supplier<Collection<Silence>> {
     static final Duration REFRESH = Duration.ofSeconds(1);
     private static final Logger log = LoggerFactory.getLogger(StoredSilences.class);
+    /** The unreadable records already said (id and content); forgotten past this many, to be said again at worst. */
+    private static final Set<String> REPORTED = ConcurrentHashMap.newKeySet();
+    private static final int REPORTED_MAX = 10_000;
 
     private final Supplier<ReadOnlyKeyValueStore<String, byte[]>> store;
     private final LongSupplier clock;
-    private final Set<String> reported = new HashSet<>();
     private List<Silence> cached = List.of();
     private long readAt = Long.MIN_VALUE;
 
@@ -43,13 +48,13 @@ final class StoredSilences implements Supplier<Collection<Silence>> {
     public synchronized Collection<Silence> get() {
         long now = clock.getAsLong();
         if (readAt == Long.MIN_VALUE || now - readAt >= REFRESH.toMillis()) {
-            cached = read(store.get(), reported);
+            cached = read(store.get());
             readAt = now;
         }
         return cached;
     }
 
-    static List<Silence> read(ReadOnlyKeyValueStore<String, byte[]> store, Set<String> reported) {
+    static List<Silence> read(ReadOnlyKeyValueStore<String, byte[]> store) {
         List<Silence> silences = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> it = store.all()) {
             while (it.hasNext()) {
@@ -59,7 +64,10 @@ final class StoredSilences implements Supplier<Collection<Silence>> {
                     s.matchers().forEach(Matchers::check);
                     silences.add(s);
                 } catch (DecodeException | IllegalArgumentException e) {
-                    if (reported.add(kv.key + "@" + java.util.Arrays.hashCode(kv.value))) {
+                    if (REPORTED.size() >= REPORTED_MAX) {
+                        REPORTED.clear();
+                    }
+                    if (REPORTED.add(kv.key + "@" + Arrays.hashCode(kv.value))) {
                         log.warn("silence {} on {} cannot be read and is ignored: {} (write silences with 'vigil silence add')",
                                 kv.key, io.vigil.events.Topics.SILENCES, e.getMessage());
                     }
