@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 /** The silences API on a real HTTP endpoint on 127.0.0.1, writing to a list where the engine writes to its topic. */
 @SuppressWarnings("deprecation")
 class SilencesApiTest {
+    private static final String TOKEN = "s3cret-token";
     private final List<Silence> written = new CopyOnWriteArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private HttpEndpoint endpoint;
@@ -71,5 +72,22 @@ class SilencesApiTest {
                 Optional.empty());
         assertEquals(200, accepted.statusCode(), accepted.body());
         assertEquals(1, written.size());
+    }
+
+    @Test
+    void theBearerSchemeIsCaseInsensitiveAsHttpSays() throws Exception {
+        serve(Optional.of(TOKEN));
+        for (String scheme : List.of("Bearer", "bearer", "BEARER", "bEaReR")) {
+            HttpResponse<String> accepted = post(silence("\"node=node-a\""), Optional.of(scheme + " " + TOKEN));
+            assertEquals(200, accepted.statusCode(), scheme + ": " + accepted.body());
+        }
+        assertEquals(200, post(silence("\"node=node-a\""), Optional.of("bearer   " + TOKEN + " ")).statusCode(), "spaces around the token");
+        for (String wrong : List.of("bearer wrong", "Basic " + TOKEN, "Bearer", TOKEN, "bearer" + TOKEN)) {
+            HttpResponse<String> refused = post(silence("\"node=node-a\""), Optional.of(wrong));
+            assertEquals(401, refused.statusCode(), wrong);
+            assertEquals("Bearer", refused.headers().firstValue("WWW-Authenticate").orElseThrow());
+        }
+        assertEquals(401, post(silence("\"node=node-a\""), Optional.empty()).statusCode());
+        assertEquals(5, written.size());
     }
 }
