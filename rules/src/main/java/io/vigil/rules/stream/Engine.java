@@ -67,6 +67,7 @@ public final class Engine implements AutoCloseable {
     private final KafkaProducer<String, byte[]> silenceProducer;
     private final HttpEndpoint http;
     private final StoredSilences silences;
+    private final SilenceReaper reaper;
     private final Optional<Notifier> notifier;
     private volatile AlertCounts counts = new AlertCounts(Map.of(), Long.MIN_VALUE);
 
@@ -116,6 +117,7 @@ public final class Engine implements AutoCloseable {
             throw e;
         }
         http = endpoint;
+        reaper = SilenceReaper.start(silences, silenceProducer);
         log.info("engine {} started: {} rules on {} telemetry partitions, {} stream thread(s); API and /metrics on {}",
                 config.applicationId(), rules.size(), partitions, config.streamThreads(), http.baseUrl());
     }
@@ -311,6 +313,7 @@ public final class Engine implements AutoCloseable {
     public void close() {
         notifier.ifPresent(Notifier::close);
         http.close();
+        reaper.close();
         streams.close(Duration.ofSeconds(30));
         silenceProducer.close(Duration.ofSeconds(5));
         log.info("engine {} stopped", config.applicationId());

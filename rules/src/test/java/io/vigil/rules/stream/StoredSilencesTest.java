@@ -10,17 +10,10 @@ import ch.qos.logback.core.read.ListAppender;
 import io.vigil.events.LabelMatcher;
 import io.vigil.events.MatchOp;
 import io.vigil.events.Silence;
-import io.vigil.events.WireCodec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,60 +24,6 @@ class StoredSilencesTest {
     private final SilenceTable table = new SilenceTable();
     private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
     private final Logger logger = (Logger) LoggerFactory.getLogger(StoredSilences.class);
-
-    /** The global store's contents, as the silences topic put them there: the newest value of each id. */
-    static final class SilenceTable implements ReadOnlyKeyValueStore<String, byte[]> {
-        final TreeMap<String, byte[]> rows = new TreeMap<>();
-
-        void put(Silence silence) {
-            rows.put(silence.id(), WireCodec.encode(silence));
-        }
-
-        @Override
-        public byte[] get(String key) {
-            return rows.get(key);
-        }
-
-        @Override
-        public KeyValueIterator<String, byte[]> range(String from, String to) {
-            return iterator(rows.subMap(from, true, to, true));
-        }
-
-        @Override
-        public KeyValueIterator<String, byte[]> all() {
-            return iterator(rows);
-        }
-
-        @Override
-        public long approximateNumEntries() {
-            return rows.size();
-        }
-
-        private static KeyValueIterator<String, byte[]> iterator(Map<String, byte[]> map) {
-            Iterator<Map.Entry<String, byte[]>> entries = List.copyOf(map.entrySet()).iterator();
-            return new KeyValueIterator<>() {
-                @Override
-                public boolean hasNext() {
-                    return entries.hasNext();
-                }
-
-                @Override
-                public KeyValue<String, byte[]> next() {
-                    Map.Entry<String, byte[]> e = entries.next();
-                    return KeyValue.pair(e.getKey(), e.getValue());
-                }
-
-                @Override
-                public void close() {
-                }
-
-                @Override
-                public String peekNextKey() {
-                    throw new UnsupportedOperationException();
-                }
-            };
-        }
-    }
 
     static Silence silence(String id, LabelMatcher matcher, Instant endsAt) {
         return new Silence(id, List.of(matcher), endsAt.minus(Duration.ofHours(1)), endsAt, "ops", "test", Optional.empty(),
@@ -116,5 +55,16 @@ class StoredSilencesTest {
         assertEquals(1, lines.size(), "one line for the engine, not one per reader: " + lines);
         assertTrue(lines.get(0).startsWith("silence forged-1 on vigil.silences cannot be read and is ignored: node=~\"((a{100}){100}){1000}\":"
                 + " the regular expression for label node repeats a part 10000000 times"), lines.get(0));
+    }
+
+    @Test
+    void silencesExpiredLongerThanTheRetentionAreNoLongerListedButLeftForTheReaper() {
+        // Alertmanager keeps an expired silence for its data retention, 120 hours unless told otherwise, then forgets it
+        table.put(silence("long-gone", LabelMatcher.parse("node=node-a"), NOW.minus(Duration.ofHours(120))));
+        table.put(silence("just-expired", LabelMatcher.parse("node=node-a"), NOW.minus(Duration.ofHours(119))));
+        table.put(silence("active", LabelMatcher.parse("node=node-a"), NOW.plus(Duration.ofHours(1))));
+        StoredSilences stored = new StoredSilences(() -> table, NOW::toEpochMilli);
+        assertEquals(List.of("active", "just-expired"), stored.get().stream().map(Silence::id).sorted().toList());
+        assertEquals(List.of("long-gone"), stored.pastRetention());
     }
 }
