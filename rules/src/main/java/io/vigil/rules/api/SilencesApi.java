@@ -130,10 +130,20 @@ public final class SilencesApi {
         if (token.isEmpty()) {
             return Optional.empty();
         }
-        String given = request.header("Authorization").filter(h -> h.startsWith("Bearer ")).map(h -> h.substring(7).strip()).orElse("");
+        String given = request.header("Authorization").flatMap(SilencesApi::bearerToken).orElse("");
         boolean ok = MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), token.get().getBytes(StandardCharsets.UTF_8));
         return ok ? Optional.empty() : Optional.of(new Reply(401, "text/plain; charset=utf-8",
                 "changing silences needs Authorization: Bearer TOKEN (the engine's http.token_file)\n".getBytes(StandardCharsets.UTF_8),
                 java.util.Map.of("WWW-Authenticate", "Bearer")));
+    }
+
+    /** The token of {@code Bearer TOKEN}; the scheme's case does not matter (RFC 7235: {@code bearer} is as good). */
+    private static Optional<String> bearerToken(String authorization) {
+        String credentials = authorization.strip();
+        int space = credentials.indexOf(' ');
+        if (space < 0 || !credentials.substring(0, space).equalsIgnoreCase("Bearer")) {
+            return Optional.empty();
+        }
+        return Optional.of(credentials.substring(space + 1).strip());
     }
 }

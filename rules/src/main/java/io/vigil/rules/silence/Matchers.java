@@ -6,24 +6,40 @@ import io.vigil.events.LabelMatcher;
 import io.vigil.events.Name;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Optional;
 
 /**
- * Label matchers at work. Regular expressions are RE2 (linear time, so no pattern an operator
- * types can stall the engine) and match the whole value, as in Alertmanager; a label the alert
- * lacks reads as the empty string.
+ * Label matchers at work. Regular expressions are RE2 and match the whole value, as in
+ * Alertmanager; a label the alert lacks reads as the empty string.
+ *
+ * <p>Every matcher that enters the engine (the silences API, the silences topic, rule files'
+ * inhibitions, notification routes, rule tests) passes {@link #check}, which refuses, before RE2J
+ * compiles anything, an expression whose program would be too large or too deep, or that would
+ * send RE2J into an endless case fold: see {@link RegexCost} for the limits and why.
+ *
+ * <p>Matching needs no deadline: RE2J simulates the automaton over the input once, never
+ * backtracks ({@code (a+)+$} against a long value is linear), so a match costs at most the program
+ * size times the value's length, both bounded (about 2 ms at the size limit, measured).
  */
 public final class Matchers {
-    private static final Map<String, Pattern> COMPILED = new ConcurrentHashMap<>();
-    private static final int MAX_CACHED = 10_000;
+    /** How many compiled expressions are kept, and how large they may be together (some 17 MB). */
+    static final int CACHED_PATTERNS = 4_096;
+    static final long CACHED_INSTRUCTIONS = 200_000;
+    static final CompiledPatterns COMPILED = new CompiledPatterns(CACHED_PATTERNS, CACHED_INSTRUCTIONS);
+
+    static {
+        // load RE2J's classes (parser, Unicode tables, compiler) here, on a shallow stack, not first
+        // inside a deep compile that might overflow it and leave a class unusable
+        Pattern.compile("^(?:a|[b\\pL]{2}x*)$").matches("ab");
+    }
 
     private Matchers() {
     }
 
-    /** Throws IllegalArgumentException when the matcher's regular expression does not compile. */
+    /** Throws IllegalArgumentException, naming the matcher and saying why, when its regular expression cannot be used. */
     public static LabelMatcher check(LabelMatcher matcher) {
         if (matcher.op().isRegex()) {
-            pattern(matcher.value());
+            compiled(matcher);
         }
         return matcher;
     }
@@ -33,8 +49,8 @@ public final class Matchers {
         return switch (matcher.op()) {
             case EQUAL -> value.equals(matcher.value());
             case NOT_EQUAL -> !value.equals(matcher.value());
-            case REGEX -> pattern(matcher.value()).matches(value);
-            case NOT_REGEX -> !pattern(matcher.value()).matches(value);
+            case REGEX -> compiled(matcher).matches(value);
+            case NOT_REGEX -> !compiled(matcher).matches(value);
         };
     }
 
@@ -53,21 +69,39 @@ public final class Matchers {
         return true;
     }
 
-    private static Pattern pattern(String regex) {
-        Pattern cached = COMPILED.get(regex);
-        if (cached != null) {
-            return cached;
+    private static Pattern compiled(LabelMatcher matcher) {
+        String regex = matcher.value();
+        Optional<Pattern> cached = COMPILED.get(regex);
+        if (cached.isPresent()) {
+            return cached.get();
+        }
+        RegexCost cost = RegexCost.of(regex);
+        if (cost.strayParenthesis()) {
+            throw notARegex(regex, "unexpected )");
+        }
+        Optional<String> excess = cost.excess();
+        if (excess.isPresent()) {
+            throw refused(matcher, excess.get());
         }
         Pattern compiled;
         try {
             compiled = Pattern.compile("^(?:" + regex + ")$");
         } catch (PatternSyntaxException e) {
-            throw new IllegalArgumentException("'" + Name.printable(regex) + "' is not a regular expression (RE2 syntax): "
-                    + e.getDescription());
+            throw notARegex(regex, e.getDescription());
+        } catch (StackOverflowError e) {
+            // the depth limit fits the JVM's default stack; a thread started with less may still run out
+            throw refused(matcher, "nests too deeply to compile here (nest fewer groups, or use smaller counts)");
         }
-        if (COMPILED.size() < MAX_CACHED) {
-            COMPILED.put(regex, compiled);
-        }
+        COMPILED.put(regex, compiled, cost.instructions());
         return compiled;
+    }
+
+    private static IllegalArgumentException refused(LabelMatcher matcher, String why) {
+        return new IllegalArgumentException(Name.printable(matcher.toString()) + ": the regular expression for label "
+                + matcher.name() + " " + why);
+    }
+
+    private static IllegalArgumentException notARegex(String regex, String why) {
+        return new IllegalArgumentException("'" + Name.printable(regex) + "' is not a regular expression (RE2 syntax): " + why);
     }
 }

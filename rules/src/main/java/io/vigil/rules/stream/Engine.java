@@ -71,6 +71,7 @@ public final class Engine implements AutoCloseable {
     private final KafkaProducer<String, byte[]> silenceProducer;
     private final HttpEndpoint http;
     private final StoredSilences silences;
+    private final SilenceReaper reaper;
     private final Optional<Notifier> notifier;
     private final GroupInstance instance;
     private final EngineMetrics metrics;
@@ -132,6 +133,7 @@ public final class Engine implements AutoCloseable {
             throw e;
         }
         http = endpoint;
+        reaper = SilenceReaper.start(silences, silenceProducer);
         log.info("engine {} started: {} rules on {} telemetry partitions, {} stream thread(s); API and /metrics on {}",
                 config.applicationId(), rules.size(), partitions, config.streamThreads(), http.baseUrl());
     }
@@ -383,6 +385,7 @@ public final class Engine implements AutoCloseable {
     public void close() {
         notifier.ifPresent(Notifier::close);
         http.close();
+        reaper.close();
         streams.close(Duration.ofSeconds(30));
         instance.leave(config.kafka(), config.applicationId(), "stopping");
         silenceProducer.close(Duration.ofSeconds(5));

@@ -3,6 +3,7 @@ package io.vigil.rules.stream;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +13,9 @@ import io.vigil.events.Alert;
 import io.vigil.events.AlertChange;
 import io.vigil.events.AlertState;
 import io.vigil.events.Envelope;
+import io.vigil.events.LabelMatcher;
+import io.vigil.events.MatchOp;
+import io.vigil.events.Silence;
 import io.vigil.events.Topics;
 import io.vigil.events.WireCodec;
 import io.vigil.rules.engine.EngineTiming;
@@ -30,9 +34,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -236,5 +242,29 @@ class EngineIntegrationTest {
             return !nvme.isEmpty() && nvme.get(nvme.size() - 1).silencedBy().isEmpty();
         });
         assertEquals(404, api("DELETE", "/api/silences/no-such-id", null).statusCode());
+    }
+
+    @Test
+    void aForgedSilenceOnTheTopicWithAHeapExhaustingRegexIsSkippedAndTheEngineCarriesOn() throws Exception {
+        Instant now = Instant.now();
+        // written past the API, straight to the topic: 90 bytes that compiled to 10 million instructions
+        Silence forged = new Silence("forged-regex", List.of(new LabelMatcher("node", MatchOp.REGEX, "((a{100}){100}){1000}")),
+                now, now.plus(Duration.ofHours(1)), "intruder", "x", Optional.empty(), now);
+        producer.send(new ProducerRecord<>(Topics.SILENCES, forged.id(), WireCodec.encode(forged))).get(10, TimeUnit.SECONDS);
+        HttpResponse<String> refused = api("POST", "/api/silences", "{\"matchers\": [\"node=~\\\"((a{100}){100}){1000}\\\"\"],"
+                + " \"duration\": \"1h\", \"createdBy\": \"test\", \"comment\": \"x\"}");
+        assertEquals(400, refused.statusCode(), refused.body());
+        HttpResponse<String> created = api("POST", "/api/silences", "{\"matchers\": [\"node=node-elsewhere\"], \"duration\": \"1h\","
+                + " \"createdBy\": \"test\", \"comment\": \"after the forged one\"}");
+        assertEquals(200, created.statusCode(), created.body());
+        String id = WireCodec.json().readTree(created.body()).path("silenceID").asText();
+        // the topic is read in order: once the later silence is listed, the forged one has been met
+        await().atMost(WAIT).until(() -> WireCodec.json().readTree(api("GET", "/api/silences", null).body()).path("silences")
+                .findValuesAsText("id").contains(id));
+        List<String> listed = WireCodec.json().readTree(api("GET", "/api/silences", null).body()).path("silences").findValuesAsText("id");
+        assertFalse(listed.contains("forged-regex"), listed.toString());
+        send("node-a", Bodies.heartbeat());
+        assertEquals(KafkaStreams.State.RUNNING, engine.state());
+        assertEquals(200, api("GET", "/api/alerts", null).statusCode());
     }
 }
