@@ -213,7 +213,11 @@ class SimulatedPairTest {
             FaultOutcome outcome = pair.inject(fault.getValue());
             assertTrue(outcome.applied(), fault.getValue() + ": " + outcome.message());
         }
-        int linesAt26 = seenByB.size();
+        // the stream is read on its own thread: what it printed up to the last fault must be in before the cut
+        String lastOfTheFaults = "change device name:r1 volume:0 minor:1 backing_dev:/dev/vg0/r1-disk disk:Inconsistent";
+        awaitLine(seenByB, lastOfTheFaults);
+        int linesAt26 = java.util.stream.IntStream.range(0, seenByB.size())
+                .filter(i -> seenByB.get(i).startsWith(lastOfTheFaults)).findFirst().orElseThrow() + 1;
         for (int i = 0; i < 60; i++) { // longer than a full resync (~41 s) would take
             pair.tick(Duration.ofSeconds(1));
         }
