@@ -1,11 +1,13 @@
 package io.vigil.rules.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vigil.events.DecodeException;
 import io.vigil.events.LabelMatcher;
 import io.vigil.events.Name;
 import io.vigil.events.Recurrence;
 import io.vigil.events.Silence;
 import io.vigil.events.Weekday;
+import io.vigil.events.WireTime;
 import io.vigil.rules.silence.Matchers;
 import io.vigil.service.config.DurationText;
 import java.time.Duration;
@@ -78,6 +80,9 @@ final class SilenceRequest {
         if (endsAt.isEmpty()) {
             throw new IllegalArgumentException("endsAt or duration: say when the silence ends (\"duration\": \"2h\")");
         }
+        if (endsAt.get().isAfter(WireTime.LATEST)) {
+            throw new IllegalArgumentException("duration: the silence would end after 9999, which Vigil does not accept; end it sooner");
+        }
         if (!endsAt.get().isAfter(now)) {
             throw new IllegalArgumentException("endsAt: " + endsAt.get() + " is not in the future");
         }
@@ -113,10 +118,10 @@ final class SilenceRequest {
             return Optional.empty();
         }
         try {
-            return Optional.of(Instant.parse(body.get(field).asText()));
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(field + ": '" + Name.printable(body.get(field).asText())
-                    + "' is not an ISO-8601 instant (e.g. 2026-12-01T02:00:00Z)");
+            // the wire's own rule, so that no silence is accepted here that the engine would refuse to read back
+            return Optional.of(WireTime.parse(field, body.get(field).asText()));
+        } catch (DecodeException e) {
+            throw new IllegalArgumentException(e.getMessage());
         }
     }
 

@@ -48,6 +48,16 @@ class SilenceRequestTest {
     }
 
     @Test
+    void timesOutsideTheYearsTheWireTakesAreRefusedHereNotIgnoredLater() {
+        // the engine refuses such a time when it reads the silence back: it must not be accepted first
+        assertEquals("startsAt: '0001-01-01T00:00:00Z' is outside the years 1970 to 9999 that Vigil accepts",
+                refused("{\"matchers\": [\"a=b\"], \"startsAt\": \"0001-01-01T00:00:00Z\", \"duration\": \"1h\","
+                        + " \"createdBy\": \"a\", \"comment\": \"b\"}"));
+        assertTrue(refused("{\"matchers\": [\"a=b\"], \"startsAt\": \"9999-12-31T00:00:00Z\", \"duration\": \"2d\","
+                + " \"createdBy\": \"a\", \"comment\": \"b\"}").startsWith("duration: the silence would end after 9999"));
+    }
+
+    @Test
     void matchersThatAllMatchTheEmptyStringAreRefusedForTheyWouldMuteEverything() throws Exception {
         String everything = refused("{\"matchers\": [\"node=~\\\".*\\\"\", \"x!=y\"], \"duration\": \"1h\", \"createdBy\": \"a\", \"comment\": \"b\"}");
         assertEquals("matchers: node=~\".*\", x!=\"y\" all match the empty string, so the silence would mute every alert;"
