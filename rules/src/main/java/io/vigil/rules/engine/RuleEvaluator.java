@@ -17,6 +17,7 @@ import io.vigil.rules.alert.Candidate;
 import io.vigil.rules.alert.TrackedAlert;
 import io.vigil.rules.cel.Bindings;
 import io.vigil.rules.cel.CelValues;
+import io.vigil.rules.cel.EvaluationFailure;
 import io.vigil.rules.cel.Template;
 import io.vigil.rules.engine.ScopeUpdate.Published;
 import io.vigil.rules.rule.AbsenceRule;
@@ -225,14 +226,14 @@ public final class RuleEvaluator {
     }
 
     private void failed(Rule rule, Bindings bindings, Exception e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String message = EvaluationFailure.describe(e);
         listener.failed(rule, message);
         Instant last = errorLoggedAt.get(rule.name());
         Instant now = Instant.now();
         if (last == null || Duration.between(last, now).compareTo(ERROR_LOG_INTERVAL) >= 0) {
             errorLoggedAt.put(rule.name(), now);
             log.warn("rule {} ({}) could not be evaluated on {}/{}: {}; its alerts there keep their state"
-                    + " (guard optional fields with has(); this is logged once per {} per rule)",
+                    + " (this is logged once per {} per rule)",
                     rule.name(), rule.source(), bindings.cluster(), bindings.node(), message, ERROR_LOG_INTERVAL.toMinutes() + " min");
         }
     }

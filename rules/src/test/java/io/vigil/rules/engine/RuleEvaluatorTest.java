@@ -81,7 +81,11 @@ class RuleEvaluatorTest {
     private RuleEvaluator evaluator;
 
     private RuleEvaluator start(Roster roster, Instant at) throws Exception {
-        RuleSet rules = RuleLoader.parse("test.yaml", RULES);
+        return start(RULES, roster, at);
+    }
+
+    private RuleEvaluator start(String ruleText, Roster roster, Instant at) throws Exception {
+        RuleSet rules = RuleLoader.parse("test.yaml", ruleText);
         evaluator = new RuleEvaluator(rules, roster, TIMING, tables, new Suppression(() -> silences, rules.inhibitRules()),
                 new EvaluationListener() {
                     @Override
@@ -149,6 +153,31 @@ class RuleEvaluatorTest {
         assertEquals(1, failures.size(), failures.toString());
         assertTrue(failures.get(0).startsWith("DiskNeedsRate: ") && failures.get(0).contains("percentageUsed"), failures.toString());
         assertEquals(1, evaluator.alerts().size(), "DiskTooHot fired beside the broken rule");
+    }
+
+    @Test
+    void aFailureSaysWhatToDoAboutItsOwnCauseOnly() throws Exception {
+        // 100 x 100 steps of nested comprehensions, plus the outer 100: over the budget of 10,000
+        String hundred = java.util.stream.IntStream.range(0, 100).mapToObj(Integer::toString)
+                .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+        start("""
+                rules:
+                  - alert: Squares
+                    on: disk
+                    when: "%s.all(a, %s.all(b, a * b >= 0)) && body.temperatureCelsius > 60"
+                    severity: info
+                  - alert: Wear
+                    on: disk
+                    when: body.percentageUsed > 90
+                    severity: info
+                """.formatted(hundred, hundred), Roster.empty(), T0);
+        send("node-a", Bodies.disk("/dev/sda", true, 0, 65), 0);
+        assertEquals(2, failures.size(), failures.toString());
+        String budget = failures.stream().filter(f -> f.startsWith("Squares: ")).findFirst().orElseThrow();
+        assertTrue(budget.contains("more than 10000 steps") && budget.contains("each:"), budget);
+        assertFalse(budget.contains("has()"), "a field check would not help: " + budget);
+        String missing = failures.stream().filter(f -> f.startsWith("Wear: ")).findFirst().orElseThrow();
+        assertTrue(missing.contains("percentageUsed") && missing.contains("guard optional fields with has()"), missing);
     }
 
     @Test
