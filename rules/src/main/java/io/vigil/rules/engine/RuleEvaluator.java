@@ -29,10 +29,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -65,6 +67,8 @@ public final class RuleEvaluator {
     private final Map<String, NodePresence> presence = new HashMap<>();
     private final Map<String, Instant> errorLoggedAt = new HashMap<>();
     private final List<String> forgotten = new ArrayList<>();
+    /** The firing alerts that may inhibit others, kept beside the tables as presence is. */
+    private InhibitionIndex firing;
     private Instant lastSweep;
 
     /**
@@ -83,6 +87,7 @@ public final class RuleEvaluator {
         this.tookOverAt = tookOverAt;
         this.lastSweep = tookOverAt;
         tables.presence().all().forEach(e -> presence.put(e.getKey(), e.getValue()));
+        this.firing = suppression.index(ScopeAlerts.held(tables.scopes().all().stream().map(Map.Entry::getValue).toList()));
         reconcileRoster(owns);
     }
 
@@ -294,6 +299,8 @@ public final class RuleEvaluator {
     /** Time passed: pending alerts fire, silences are noticed, leases renewed, mutes refreshed, the gone forgotten. */
     public List<Alert> onTick(Instant now) {
         List<Published> published = new ArrayList<>(watchSilences(now));
+        // the one read of every scope this tick: what it holds afterwards is what the mutes are refreshed on
+        Map<String, List<TrackedAlert>> held = new LinkedHashMap<>();
         for (Map.Entry<String, ScopeAlerts> entry : tables.scopes().all()) {
             ScopeUpdate scope = ScopeUpdate.of(tables.scopes(), entry.getKey(), entry.getValue());
             for (TrackedAlert a : scope.alerts()) {
@@ -304,10 +311,14 @@ public final class RuleEvaluator {
                 scope.apply(a.fingerprint(), step);
             }
             published.addAll(save(scope));
+            held.put(entry.getKey(), scope.alerts());
         }
+        firing = suppression.index(held.values().stream().flatMap(List::stream).toList());
         // what changed is published first, with the mutes of the moment; then mutes that changed by themselves
         List<Alert> out = new ArrayList<>(announce(published, now));
-        out.addAll(announce(refreshSuppression(now), now));
+        Set<String> mutedJustNow = new HashSet<>();
+        published.stream().filter(RuleEvaluator::mutedAsAnnounced).forEach(p -> mutedJustNow.add(p.alert().fingerprint()));
+        out.addAll(announce(refreshSuppression(held, mutedJustNow, now), now));
         if (Duration.between(lastSweep, now).compareTo(sweepInterval()) >= 0) {
             lastSweep = now;
             out.addAll(announce(forgetTheGone(now), now));
@@ -373,28 +384,27 @@ public final class RuleEvaluator {
         return published;
     }
 
-    private List<Published> refreshSuppression(Instant now) {
-        Map<String, List<Map.Entry<String, TrackedAlert>>> firingByCluster = new HashMap<>();
-        for (Map.Entry<String, ScopeAlerts> entry : tables.scopes().all()) {
-            for (TrackedAlert a : entry.getValue().alerts()) {
-                if (a.state() == AlertState.FIRING) {
-                    firingByCluster.computeIfAbsent(ScopeKey.cluster(entry.getKey()), c -> new ArrayList<>())
-                            .add(Map.entry(entry.getKey(), a));
+    /**
+     * The firing alerts of {@code held} whose silences or inhibitions changed, published anew;
+     * those whose mutes were just checked as they were announced are left alone.
+     */
+    private List<Published> refreshSuppression(Map<String, List<TrackedAlert>> held, Set<String> mutedJustNow, Instant now) {
+        List<Published> published = new ArrayList<>();
+        for (Map.Entry<String, List<TrackedAlert>> entry : held.entrySet()) {
+            ScopeUpdate scope = null;
+            for (TrackedAlert a : entry.getValue()) {
+                if (a.state() != AlertState.FIRING || mutedJustNow.contains(a.fingerprint())) {
+                    continue;
+                }
+                List<String> silenced = suppression.silencedBy(a.labels(), now);
+                List<String> inhibited = firing.inhibiting(a);
+                if (!silenced.equals(a.silencedBy()) || !inhibited.equals(a.inhibitedBy())) {
+                    scope = scope == null ? ScopeUpdate.open(tables.scopes(), entry.getKey(), now) : scope;
+                    scope.apply(a.fingerprint(), AlertLifecycle.suppressionChanged(a, silenced, inhibited, now));
                 }
             }
-        }
-        List<Published> published = new ArrayList<>();
-        for (List<Map.Entry<String, TrackedAlert>> cluster : firingByCluster.values()) {
-            List<TrackedAlert> firing = cluster.stream().map(Map.Entry::getValue).toList();
-            for (Map.Entry<String, TrackedAlert> e : cluster) {
-                TrackedAlert a = e.getValue();
-                List<String> silenced = suppression.silencedBy(a.labels(), now);
-                List<String> inhibited = suppression.inhibitedBy(a, firing);
-                if (!silenced.equals(a.silencedBy()) || !inhibited.equals(a.inhibitedBy())) {
-                    ScopeUpdate scope = ScopeUpdate.open(tables.scopes(), e.getKey(), now);
-                    scope.apply(a.fingerprint(), AlertLifecycle.suppressionChanged(a, silenced, inhibited, now));
-                    published.addAll(save(scope));
-                }
+            if (scope != null) {
+                published.addAll(save(scope));
             }
         }
         return published;
@@ -448,16 +458,21 @@ public final class RuleEvaluator {
 
     /**
      * Turns what changed into alert records. An alert that starts to fire is checked against
-     * silences and inhibitions first, so that it is published muted if it is.
+     * silences and inhibitions first, so that it is published muted if it is; the index of
+     * inhibiting alerts learns of every change first, so an alert is muted by one that began to
+     * fire with it.
      */
     private List<Alert> announce(List<Published> published, Instant now) {
         if (published.isEmpty()) {
             return List.of();
         }
+        for (Published p : published) {
+            firing.update(p.alert());
+        }
         List<Alert> out = new ArrayList<>(published.size());
         for (Published p : published) {
             TrackedAlert a = p.alert();
-            if (a.state() == AlertState.FIRING && p.change() != AlertChange.RESEND && p.change() != AlertChange.SUPPRESSION) {
+            if (mutedAsAnnounced(p)) {
                 a = withCurrentSuppression(p.scopeKey(), a, now);
             }
             Alert alert = a.toWire(p.change(), now, timing.lease());
@@ -467,18 +482,14 @@ public final class RuleEvaluator {
         return out;
     }
 
+    /** Whether {@link #announce} checks the alert's mutes: it fires, and its mutes are not what was published. */
+    private static boolean mutedAsAnnounced(Published p) {
+        return p.alert().state() == AlertState.FIRING && p.change() != AlertChange.RESEND && p.change() != AlertChange.SUPPRESSION;
+    }
+
     private TrackedAlert withCurrentSuppression(String scopeKey, TrackedAlert a, Instant now) {
-        String cluster = ScopeKey.cluster(scopeKey);
-        List<TrackedAlert> firing = new ArrayList<>();
-        for (Map.Entry<String, ScopeAlerts> e : tables.scopes().withPrefix(ScopeKey.clusterPrefix(cluster))) {
-            for (TrackedAlert other : e.getValue().alerts()) {
-                if (other.state() == AlertState.FIRING) {
-                    firing.add(other);
-                }
-            }
-        }
         List<String> silenced = suppression.silencedBy(a.labels(), now);
-        List<String> inhibited = suppression.inhibitedBy(a, firing);
+        List<String> inhibited = firing.inhibiting(a);
         if (silenced.equals(a.silencedBy()) && inhibited.equals(a.inhibitedBy())) {
             return a;
         }
