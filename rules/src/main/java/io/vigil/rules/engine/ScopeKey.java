@@ -10,6 +10,7 @@ import java.util.Map;
  */
 final class ScopeKey {
     static final char SEPARATOR = '\u001f';
+    private static final String LIMIT = "limit:";
 
     private ScopeKey() {
     }
@@ -22,6 +23,11 @@ final class ScopeKey {
 
     static String ofAbsence(String cluster, String node, String kind) {
         return cluster + SEPARATOR + node + SEPARATOR + "absent:" + kind + SEPARATOR;
+    }
+
+    /** Where Vigil's alert about a cluster's limit lives: the cluster's, of no node (a node's name is never empty). */
+    static String ofLimit(String cluster, String alertname) {
+        return cluster + SEPARATOR + SEPARATOR + LIMIT + alertname + SEPARATOR;
     }
 
     static String node(String cluster, String node) {
@@ -37,8 +43,15 @@ final class ScopeKey {
     }
 
     static boolean isAbsence(String key) {
-        int kindStart = key.indexOf(SEPARATOR, key.indexOf(SEPARATOR) + 1) + 1;
-        return key.startsWith("absent:", kindStart);
+        return key.startsWith("absent:", kindStart(key));
+    }
+
+    static boolean isLimit(String key) {
+        return key.startsWith(LIMIT, kindStart(key));
+    }
+
+    private static int kindStart(String key) {
+        return key.indexOf(SEPARATOR, key.indexOf(SEPARATOR) + 1) + 1;
     }
 
     /** The cluster a key belongs to. */

@@ -78,7 +78,7 @@ public final class Engine implements AutoCloseable {
         Optional<String> token = readToken(config);
         int partitions = VigilTopics.ensure(config.kafka(), config.topics());
         EngineMetrics metrics = new EngineMetrics(registry);
-        streams = new KafkaStreams(EngineTopology.build(rules, config.roster(), config.timing(), partitions, metrics), streamsProperties());
+        streams = new KafkaStreams(EngineTopology.build(rules, config.roster(), config.timing(), config.limits(), partitions, metrics), streamsProperties());
         streams.setUncaughtExceptionHandler(e -> {
             log.error("an engine thread died and is replaced; its tasks resume from their stores", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;

@@ -23,6 +23,8 @@ final class EngineMetrics implements EvaluationListener {
     private final Map<String, Counter> events = new ConcurrentHashMap<>();
     private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
     private final Map<String, Counter> records = new ConcurrentHashMap<>();
+    private final Map<String, Counter> refused = new ConcurrentHashMap<>();
+    private final Counter unknownNodeEvents;
     private final Timer eventDelay;
     private final Timer eventToAlert;
 
@@ -37,6 +39,10 @@ final class EngineMetrics implements EvaluationListener {
                 .description("from the timestamp of the event that changed an alert to the alert's publication")
                 .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10))
+                .register(registry);
+        // no cluster tag: the names come off the wire, and a flood of them would be a flood of series
+        this.unknownNodeEvents = Counter.builder("vigil_engine_unknown_node_events_dropped")
+                .description("events dropped unread: from a node the config does not list, beyond its cluster's limit of such nodes")
                 .register(registry);
     }
 
@@ -68,6 +74,17 @@ final class EngineMetrics implements EvaluationListener {
     public void failed(Rule rule, String message) {
         counter(failures, rule.name(), "vigil_engine_rule_evaluation_failures", "rule",
                 "rule evaluations that failed (the alerts keep their state)").increment();
+    }
+
+    @Override
+    public void refused(String cluster, Rule rule) {
+        counter(refused, rule.name(), "vigil_engine_alerts_refused", "rule",
+                "new alerts not created: their cluster had as many pending or firing as its limit").increment();
+    }
+
+    @Override
+    public void dropped(String cluster, String node) {
+        unknownNodeEvents.increment();
     }
 
     private Counter counter(Map<String, Counter> cache, String key, String name, String tag, String description) {

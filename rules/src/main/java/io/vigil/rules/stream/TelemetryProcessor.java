@@ -7,6 +7,7 @@ import io.vigil.events.EnvelopeCodec;
 import io.vigil.events.Name;
 import io.vigil.events.Topics;
 import io.vigil.events.WireCodec;
+import io.vigil.rules.engine.EngineLimits;
 import io.vigil.rules.engine.EngineTables;
 import io.vigil.rules.engine.EngineTiming;
 import io.vigil.rules.engine.NodePresence;
@@ -44,16 +45,19 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
     private final RuleSet rules;
     private final Roster roster;
     private final EngineTiming timing;
+    private final EngineLimits limits;
     private final int telemetryPartitions;
     private final EngineMetrics metrics;
     private ProcessorContext<Object, Object> context;
     private RuleEvaluator evaluator;
     private long errorLoggedAt = Long.MIN_VALUE;
 
-    TelemetryProcessor(RuleSet rules, Roster roster, EngineTiming timing, int telemetryPartitions, EngineMetrics metrics) {
+    TelemetryProcessor(RuleSet rules, Roster roster, EngineTiming timing, EngineLimits limits, int telemetryPartitions,
+                       EngineMetrics metrics) {
         this.rules = rules;
         this.roster = roster;
         this.timing = timing;
+        this.limits = limits;
         this.telemetryPartitions = telemetryPartitions;
         this.metrics = metrics;
     }
@@ -69,7 +73,7 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
                 new StreamsStateTable<>(presence, TableCodec.json(NodePresence.class)), new StreamsStateTable<>(previous, TableCodec.PREVIOUS));
         int partition = context.taskId().partition();
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
-        evaluator = new RuleEvaluator(rules, roster, timing, tables,
+        evaluator = new RuleEvaluator(rules, roster, timing, limits, tables,
                 new Suppression(new StoredSilences(() -> silences, context::currentSystemTimeMs), rules.inhibitRules()),
                 metrics, now, cluster -> ClusterPartition.of(cluster, telemetryPartitions) == partition);
         context.schedule(timing.evaluationInterval(), PunctuationType.WALL_CLOCK_TIME, this::tick);
