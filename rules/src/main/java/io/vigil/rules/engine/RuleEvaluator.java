@@ -44,9 +44,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns telemetry into alerts: evaluates the rules on each event, and as time passes moves
  * alerts along their lifecycle, notices silent nodes, refreshes silences and inhibitions, and
- * forgets what went away for good. It holds no state of its own beyond a cache of node presence:
- * everything lives in {@link EngineTables}, so the instance that owns a cluster after a restart
- * or a rebalance carries on where the last one stopped.
+ * forgets what went away for good. It holds no state of its own beyond caches of what the tables
+ * hold (node presence, the scopes decoded, the firing alerts indexed for inhibition, each cluster's
+ * counts against its limits): everything lives in {@link EngineTables}, so the instance that owns a
+ * cluster after a restart or a rebalance carries on where the last one stopped.
  *
  * <p>Time is given to it ({@code now}), never read: the engine passes its wall clock, rule tests
  * their own.
@@ -85,7 +86,8 @@ public final class RuleEvaluator {
         this.rules = rules;
         this.roster = roster;
         this.timing = timing;
-        this.tables = tables;
+        // every tick reads every scope: kept decoded beside the store, no scope is decoded again
+        this.tables = new EngineTables(new CachedTable<>(tables.scopes()), tables.presence(), tables.previous());
         this.suppression = suppression;
         this.listener = listener;
         this.tookOverAt = tookOverAt;

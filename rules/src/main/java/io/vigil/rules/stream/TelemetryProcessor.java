@@ -72,7 +72,9 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
         EngineTables tables = new EngineTables(new StreamsStateTable<>(scopes, TableCodec.json(ScopeAlerts.class)),
                 new StreamsStateTable<>(presence, TableCodec.json(NodePresence.class)), new StreamsStateTable<>(previous, TableCodec.PREVIOUS));
         int partition = context.taskId().partition();
-        Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        // the wall clock itself: the context's cached time is 0 until the task processes or punctuates, and a
+        // take-over at the epoch would count every node's silence from 1970, the absence grace never applying
+        Instant now = Instant.now();
         evaluator = new RuleEvaluator(rules, roster, timing, limits, tables,
                 new Suppression(new StoredSilences(() -> silences, context::currentSystemTimeMs), rules.inhibitRules()),
                 metrics, now, cluster -> ClusterPartition.of(cluster, telemetryPartitions) == partition);
