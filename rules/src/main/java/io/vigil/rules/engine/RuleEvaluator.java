@@ -95,7 +95,7 @@ public final class RuleEvaluator {
         this.limits = new ClusterLimits(limits, tookOverAt);
         tables.presence().all().forEach(e -> presence.put(e.getKey(), e.getValue()));
         Map<String, List<TrackedAlert>> held = new LinkedHashMap<>();
-        tables.scopes().all().forEach(e -> held.put(e.getKey(), e.getValue().alerts()));
+        this.tables.scopes().all().forEach(e -> held.put(e.getKey(), e.getValue().alerts()));
         reindex(held);
         reconcileRoster(owns);
         this.limits.recountNodes(presence);

@@ -38,10 +38,6 @@ final class ScopeKey {
         return cluster + SEPARATOR + node + SEPARATOR;
     }
 
-    static String clusterPrefix(String cluster) {
-        return cluster + SEPARATOR;
-    }
-
     static boolean isAbsence(String key) {
         return key.startsWith("absent:", kindStart(key));
     }
