@@ -26,4 +26,14 @@ class BenchCommandTest {
         assertEquals(2, seconds.exitCode(), seconds.err());
         assertTrue(seconds.err().contains("'many' is not a whole number"), seconds.err());
     }
+
+    @Test
+    void theFloodBenchPrintsItsFiguresAndTheRealFailureAlerted() {
+        CommandOutput run = CommandOutput.run("bench", "flood", "--alerts", "400", "--steps", "2");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("(baseline)") && run.out().lines().anyMatch(l -> l.strip().startsWith("400 ")), run.out());
+        assertTrue(run.out().contains("a real node's disk failure with 400 alerts held: alerted"), run.out());
+        CommandOutput none = CommandOutput.run("bench", "flood", "--alerts", "0");
+        assertEquals(2, none.exitCode(), none.err());
+    }
 }

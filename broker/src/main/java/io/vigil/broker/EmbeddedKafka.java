@@ -79,7 +79,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * directory first when it holds no broker yet; returns when clients can connect.
      */
     public static EmbeddedKafka start(Path dataDir) {
-        int[] ports = freePorts();
+        int[] ports = freePorts(2);
         EmbeddedKafka kafka = new EmbeddedKafka(dataDir.toAbsolutePath(), ports[0], ports[1]);
         kafka.start();
         return kafka;
@@ -234,16 +234,29 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * Two free ports, for the broker and the controller. Both sockets are held open together: one
-     * closed before the other is opened can be handed out again, and the broker refuses two
-     * listeners on one port.
+     * {@code n} free ports of 127.0.0.1, all different: each socket is held open until all are
+     * chosen, as a port asked for twice in a row may be handed out twice.
      */
-    private static int[] freePorts() {
-        try (ServerSocket broker = new ServerSocket(0, 1, InetAddress.getByName(HOST));
-             ServerSocket controller = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            return new int[] {broker.getLocalPort(), controller.getLocalPort()};
+    static int[] freePorts(int n) {
+        List<ServerSocket> sockets = new ArrayList<>(n);
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST));
+                sockets.add(socket);
+                ports[i] = socket.getLocalPort();
+            }
+            return ports;
         } catch (IOException e) {
             throw new UncheckedIOException("no free port on " + HOST, e);
+        } finally {
+            for (ServerSocket socket : sockets) {
+                try {
+                    socket.close();
+                } catch (IOException e) {
+                    // a socket that did not close frees its port with the process; nothing else to do
+                }
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package io.vigil.broker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,6 +32,14 @@ class EmbeddedKafkaTest {
         Path base = Path.of(System.getProperty("vigil.test.tmp", "target/tmp"));
         Files.createDirectories(base);
         return Files.createTempDirectory(base, name);
+    }
+
+    @Test
+    void theBrokerAndItsControllerNeverGetTheSamePort() {
+        for (int i = 0; i < 200; i++) {
+            int[] ports = EmbeddedKafka.freePorts(2);
+            assertNotEquals(ports[0], ports[1], "round " + i);
+        }
     }
 
     @Test

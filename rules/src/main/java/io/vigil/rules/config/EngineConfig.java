@@ -1,5 +1,6 @@
 package io.vigil.rules.config;
 
+import io.vigil.rules.engine.EngineLimits;
 import io.vigil.rules.engine.EngineTiming;
 import io.vigil.rules.engine.Roster;
 import io.vigil.rules.notify.NotifyConfig;
@@ -16,11 +17,11 @@ import java.util.Optional;
  * The engine's configuration, as deploy/engine.yaml documents it. {@code kafka}: Kafka client
  * properties passed through as given (processing.guarantee is always exactly_once_v2).
  * {@code advertise}: how other engine instances reach this one's API, to answer for the whole
- * engine; empty when this instance runs alone.
+ * engine; empty when this instance runs alone. {@code limits}: how much one cluster may hold.
  */
 public record EngineConfig(Map<String, Object> kafka, String applicationId, Path stateDir, int streamThreads,
                            List<Path> rules, Roster roster, Topics topics, EngineTiming timing, Http http,
-                           Optional<NotifyConfig> notifications) {
+                           Optional<NotifyConfig> notifications, EngineLimits limits) {
 
     /** Whether the engine creates the Vigil topics it finds missing, and how. */
     public record Topics(boolean create, int partitions, short replicationFactor) {
@@ -53,12 +54,19 @@ public record EngineConfig(Map<String, Object> kafka, String applicationId, Path
         Objects.requireNonNull(timing, "timing");
         Objects.requireNonNull(http, "http");
         notifications = Objects.requireNonNullElse(notifications, Optional.empty());
+        Objects.requireNonNull(limits, "limits");
+    }
+
+    /** The same engine with the default limits. */
+    public EngineConfig(Map<String, Object> kafka, String applicationId, Path stateDir, int streamThreads, List<Path> rules,
+                        Roster roster, Topics topics, EngineTiming timing, Http http, Optional<NotifyConfig> notifications) {
+        this(kafka, applicationId, stateDir, streamThreads, rules, roster, topics, timing, http, notifications, EngineLimits.DEFAULTS);
     }
 
     /** The same engine without a notifier. */
     public EngineConfig(Map<String, Object> kafka, String applicationId, Path stateDir, int streamThreads, List<Path> rules,
                         Roster roster, Topics topics, EngineTiming timing, Http http) {
-        this(kafka, applicationId, stateDir, streamThreads, rules, roster, topics, timing, http, Optional.empty());
+        this(kafka, applicationId, stateDir, streamThreads, rules, roster, topics, timing, http, Optional.empty(), EngineLimits.DEFAULTS);
     }
 
     /** The defaults, written once; deploy/engine.yaml spells out the same values. */

@@ -5,6 +5,7 @@ import io.vigil.events.Name;
 import io.vigil.rules.config.EngineConfig.Defaults;
 import io.vigil.rules.config.EngineConfig.Http;
 import io.vigil.rules.config.EngineConfig.Topics;
+import io.vigil.rules.engine.EngineLimits;
 import io.vigil.rules.engine.EngineTiming;
 import io.vigil.rules.engine.Roster;
 import io.vigil.rules.notify.NotifyConfig;
@@ -70,10 +71,11 @@ public final class EngineConfigLoader {
         Roster roster = roster(top.section("clusters"));
         Topics topics = topics(top.section("topics"));
         EngineTiming timing = timing(top.section("evaluation"));
+        EngineLimits limits = limits(top.section("limits"));
         Http http = http(top.section("http"), dir);
         Optional<NotifyConfig> notifications = NotifyConfigLoader.read(top, dir, env, http.listen());
         document.finish();
-        return new EngineConfig(kafka, applicationId, stateDir, threads, rules, roster, topics, timing, http, notifications);
+        return new EngineConfig(kafka, applicationId, stateDir, threads, rules, roster, topics, timing, http, notifications, limits);
     }
 
     /** The {@code clusters:} section, as engine.yaml and rule test files write it. */
@@ -150,6 +152,14 @@ public final class EngineConfigLoader {
         }
     }
 
+    private static EngineLimits limits(ConfigSection s) {
+        EngineLimits d = EngineLimits.DEFAULTS;
+        int alerts = s.optional("alerts_per_cluster", d.alertsPerCluster(), t -> positive(t, 1_000_000));
+        int unknownNodes = s.optional("unknown_nodes_per_cluster", d.unknownNodesPerCluster(), t -> atLeastZero(t, 1_000_000));
+        s.rejectUnknownKeys();
+        return new EngineLimits(alerts, unknownNodes);
+    }
+
     private static Http http(ConfigSection s, Path dir) {
         ListenAddress listen = s.optional("listen", Defaults.LISTEN, ListenAddress::parse);
         Optional<String> advertise = s.read("advertise", t -> ListenAddress.parse(t).toString());
@@ -169,10 +179,18 @@ public final class EngineConfigLoader {
     }
 
     private static int positive(String text, int max) {
+        return wholeNumber(text, 1, max);
+    }
+
+    private static int atLeastZero(String text, int max) {
+        return wholeNumber(text, 0, max);
+    }
+
+    private static int wholeNumber(String text, int min, int max) {
         try {
             int n = Integer.parseInt(text.strip());
-            if (n < 1 || n > max) {
-                throw new IllegalArgumentException("must be 1 to " + max + ", was " + n);
+            if (n < min || n > max) {
+                throw new IllegalArgumentException("must be " + min + " to " + max + ", was " + n);
             }
             return n;
         } catch (NumberFormatException e) {

@@ -18,4 +18,12 @@ public interface EvaluationListener {
 
     default void published(Alert alert) {
     }
+
+    /** A new alert was not created: its cluster has as many alerts pending or firing as {@link EngineLimits} allows. */
+    default void refused(String cluster, Rule rule) {
+    }
+
+    /** An event was dropped unread: its node is not listed, and its cluster has as many such nodes as {@link EngineLimits} allows. */
+    default void dropped(String cluster, String node) {
+    }
 }

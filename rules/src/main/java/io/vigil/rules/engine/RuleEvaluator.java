@@ -17,6 +17,7 @@ import io.vigil.rules.alert.Candidate;
 import io.vigil.rules.alert.TrackedAlert;
 import io.vigil.rules.cel.Bindings;
 import io.vigil.rules.cel.CelValues;
+import io.vigil.rules.cel.EvaluationFailure;
 import io.vigil.rules.cel.Template;
 import io.vigil.rules.engine.ScopeUpdate.Published;
 import io.vigil.rules.rule.AbsenceRule;
@@ -28,10 +29,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -41,9 +44,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns telemetry into alerts: evaluates the rules on each event, and as time passes moves
  * alerts along their lifecycle, notices silent nodes, refreshes silences and inhibitions, and
- * forgets what went away for good. It holds no state of its own beyond a cache of node presence:
- * everything lives in {@link EngineTables}, so the instance that owns a cluster after a restart
- * or a rebalance carries on where the last one stopped.
+ * forgets what went away for good. It holds no state of its own beyond caches of what the tables
+ * hold (node presence, the scopes decoded, the firing alerts indexed for inhibition, each cluster's
+ * counts against its limits): everything lives in {@link EngineTables}, so the instance that owns a
+ * cluster after a restart or a rebalance carries on where the last one stopped.
  *
  * <p>Time is given to it ({@code now}), never read: the engine passes its wall clock, rule tests
  * their own.
@@ -53,6 +57,8 @@ public final class RuleEvaluator {
     /** Presence is written at most this often per node and kind: absence rules count in seconds. */
     static final Duration PRESENCE_RESOLUTION = Duration.ofSeconds(1);
     private static final Duration ERROR_LOG_INTERVAL = Duration.ofMinutes(5);
+    /** Vigil's own alerts about a cluster fire and resolve as their condition does. */
+    private static final AlertTiming LIMIT_TIMING = new AlertTiming(Duration.ZERO, Duration.ZERO, Optional.empty());
 
     private final RuleSet rules;
     private final Roster roster;
@@ -62,27 +68,52 @@ public final class RuleEvaluator {
     private final EvaluationListener listener;
     private final Instant tookOverAt;
     private final Map<String, NodePresence> presence = new HashMap<>();
-    private final Map<String, Instant> errorLoggedAt = new HashMap<>();
+    private final Map<String, Instant> loggedAt = new HashMap<>();
     private final List<String> forgotten = new ArrayList<>();
+    /** The firing alerts that may inhibit others, kept beside the tables as presence is. */
+    private InhibitionIndex firing;
+    private final ClusterLimits limits;
     private Instant lastSweep;
 
     /**
      * {@code tookOverAt}: when this instance began to own the clusters whose state is in
      * {@code tables}; silence is counted from then plus the grace. {@code owns}: which of the
-     * roster's clusters are this instance's to watch (the partition they hash to).
+     * roster's clusters are this instance's to watch (the partition they hash to). {@code limits}:
+     * how much one cluster may hold.
      */
-    public RuleEvaluator(RuleSet rules, Roster roster, EngineTiming timing, EngineTables tables, Suppression suppression,
-                         EvaluationListener listener, Instant tookOverAt, Predicate<String> owns) {
+    public RuleEvaluator(RuleSet rules, Roster roster, EngineTiming timing, EngineLimits limits, EngineTables tables,
+                         Suppression suppression, EvaluationListener listener, Instant tookOverAt, Predicate<String> owns) {
         this.rules = rules;
         this.roster = roster;
         this.timing = timing;
-        this.tables = tables;
+        // every tick reads every scope: kept decoded beside the store, no scope is decoded again
+        this.tables = new EngineTables(new CachedTable<>(tables.scopes()), tables.presence(), tables.previous());
         this.suppression = suppression;
         this.listener = listener;
         this.tookOverAt = tookOverAt;
         this.lastSweep = tookOverAt;
+        this.limits = new ClusterLimits(limits, tookOverAt);
         tables.presence().all().forEach(e -> presence.put(e.getKey(), e.getValue()));
+        Map<String, List<TrackedAlert>> held = new LinkedHashMap<>();
+        this.tables.scopes().all().forEach(e -> held.put(e.getKey(), e.getValue().alerts()));
+        reindex(held);
         reconcileRoster(owns);
+        this.limits.recountNodes(presence);
+    }
+
+    /** The index of inhibiting alerts and the counts of the limits, from {@code held}: every alert by scope. */
+    private void reindex(Map<String, List<TrackedAlert>> held) {
+        firing = suppression.index(held.values().stream().flatMap(List::stream).toList());
+        Map<String, List<TrackedAlert>> ofRules = new LinkedHashMap<>();
+        Set<String> announced = new HashSet<>();
+        held.forEach((key, alerts) -> {
+            if (ScopeKey.isLimit(key)) {
+                announced.add(ScopeKey.cluster(key));
+            } else {
+                ofRules.put(key, alerts);
+            }
+        });
+        limits.recount(ofRules, announced);
     }
 
     private void reconcileRoster(Predicate<String> owns) {
@@ -117,6 +148,9 @@ public final class RuleEvaluator {
      */
     public List<Alert> onEvent(Envelope event, byte[] raw, Instant now) {
         EventKind kind = event.kind();
+        if (!admitted(event.cluster(), event.node(), now)) {
+            return List.of();
+        }
         notePresence(event.cluster(), event.node(), kind.wire(), now);
         List<EventRule> onKind = rules.on(kind);
         if (onKind.isEmpty()) {
@@ -137,6 +171,37 @@ public final class RuleEvaluator {
         }
         scope.observed(now);
         return announce(save(scope), now);
+    }
+
+    /**
+     * Whether the node's events are evaluated: a node the config lists, or one already heard, always;
+     * a new node the config does not list while its cluster has fewer such nodes than the limit.
+     * The events of the others are dropped here, at the cost of a lookup, so a flood of them does not
+     * hold up the real nodes' events behind it.
+     */
+    private boolean admitted(String cluster, String node, Instant now) {
+        if (presence.containsKey(ScopeKey.node(cluster, node)) || roster.expects(cluster, node) || limits.admitsUnknownNode(cluster)) {
+            return true;
+        }
+        limits.dropped(cluster);
+        listener.dropped(cluster, node);
+        if (shouldLog("dropped " + cluster, now)) {
+            log.warn("cluster {} has as many nodes the config does not list as limits.unknown_nodes_per_cluster allows: the events of"
+                    + " node {} and of any further such node are dropped unread (list real nodes under clusters: in engine.yaml;"
+                    + " logged once per {} per cluster, vigil_engine_unknown_node_events_dropped_total counts them all)",
+                    cluster, node, ERROR_LOG_INTERVAL.toMinutes() + " min");
+        }
+        return false;
+    }
+
+    /** Whether a line of this kind is due: at most one per {@link #ERROR_LOG_INTERVAL}, so a flood does not flood the log. */
+    private boolean shouldLog(String what, Instant now) {
+        Instant last = loggedAt.get(what);
+        if (last != null && Duration.between(last, now).compareTo(ERROR_LOG_INTERVAL) < 0) {
+            return false;
+        }
+        loggedAt.put(what, now);
+        return true;
     }
 
     private static Map<String, String> baseLabels(String cluster, String node, Map<String, String> clusterLabels,
@@ -188,13 +253,35 @@ public final class RuleEvaluator {
             return;
         }
         AlertTiming alertTiming = AlertTiming.of(rule);
-        observations.forEach((fp, o) -> scope.apply(fp, AlertLifecycle.observe(scope.get(fp), o.candidate(), o.holds(), now, alertTiming, cause)));
+        observations.forEach((fp, o) -> {
+            Optional<TrackedAlert> current = scope.get(fp);
+            if (current.isEmpty() && o.holds() && !admitsNewAlert(scope, rule, o.candidate().labels(), now)) {
+                return;
+            }
+            scope.apply(fp, AlertLifecycle.observe(current, o.candidate(), o.holds(), now, alertTiming, cause));
+        });
         for (TrackedAlert gone : scope.ofRule(rule.name())) {
             if (!observations.containsKey(gone.fingerprint())) {
                 Candidate c = new Candidate(gone.rule(), gone.labels(), gone.annotations(), gone.failover());
                 scope.apply(gone.fingerprint(), AlertLifecycle.observe(Optional.of(gone), c, false, now, alertTiming, cause));
             }
         }
+    }
+
+    /** Whether a new alert of {@code rule} may be created in {@code scope}'s cluster; if not, it is counted as refused. */
+    private boolean admitsNewAlert(ScopeUpdate scope, Rule rule, Map<String, String> labels, Instant now) {
+        String cluster = ScopeKey.cluster(scope.key());
+        if (limits.admitsAlert(cluster, scope.added())) {
+            return true;
+        }
+        limits.refused(cluster);
+        listener.refused(cluster, rule);
+        if (shouldLog("refused " + cluster, now)) {
+            log.warn("cluster {} has as many alerts pending or firing as limits.alerts_per_cluster allows: a new alert {} was refused,"
+                    + " and so is any further one (find the flood in /api/alerts; logged once per {} per cluster,"
+                    + " vigil_engine_alerts_refused_total counts them all)", cluster, labels, ERROR_LOG_INTERVAL.toMinutes() + " min");
+        }
+        return false;
     }
 
     private static Map<String, String> labels(Rule rule, Map<String, Template> templates, Bindings bindings,
@@ -225,14 +312,11 @@ public final class RuleEvaluator {
     }
 
     private void failed(Rule rule, Bindings bindings, Exception e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String message = EvaluationFailure.describe(e);
         listener.failed(rule, message);
-        Instant last = errorLoggedAt.get(rule.name());
-        Instant now = Instant.now();
-        if (last == null || Duration.between(last, now).compareTo(ERROR_LOG_INTERVAL) >= 0) {
-            errorLoggedAt.put(rule.name(), now);
+        if (shouldLog("failed " + rule.name(), Instant.now())) {
             log.warn("rule {} ({}) could not be evaluated on {}/{}: {}; its alerts there keep their state"
-                    + " (guard optional fields with has(); this is logged once per {} per rule)",
+                    + " (this is logged once per {} per rule)",
                     rule.name(), rule.source(), bindings.cluster(), bindings.node(), message, ERROR_LOG_INTERVAL.toMinutes() + " min");
         }
     }
@@ -242,6 +326,9 @@ public final class RuleEvaluator {
         NodePresence known = presence.get(key);
         if (known == null) {
             known = new NodePresence(Map.of(), roster.expects(cluster, node), false);
+            if (!known.expected()) {
+                limits.unknownNodeHeard(cluster);
+            }
         }
         Optional<Instant> last = known.lastSeen(kind);
         if (last.isEmpty() || Duration.between(last.get(), now).compareTo(PRESENCE_RESOLUTION) >= 0 || !known.everSeen()) {
@@ -293,20 +380,28 @@ public final class RuleEvaluator {
     /** Time passed: pending alerts fire, silences are noticed, leases renewed, mutes refreshed, the gone forgotten. */
     public List<Alert> onTick(Instant now) {
         List<Published> published = new ArrayList<>(watchSilences(now));
+        published.addAll(watchLimits(now));
+        // the one read of every scope this tick: what it holds afterwards is what the mutes are refreshed on
+        Map<String, List<TrackedAlert>> held = new LinkedHashMap<>();
         for (Map.Entry<String, ScopeAlerts> entry : tables.scopes().all()) {
             ScopeUpdate scope = ScopeUpdate.of(tables.scopes(), entry.getKey(), entry.getValue());
             for (TrackedAlert a : scope.alerts()) {
-                Optional<Rule> rule = rules.rule(a.rule());
-                Step step = rule.isEmpty()
+                Optional<AlertTiming> alertTiming = ScopeKey.isLimit(entry.getKey()) ? Optional.of(LIMIT_TIMING)
+                        : rules.rule(a.rule()).map(this::timing);
+                Step step = alertTiming.isEmpty()
                         ? AlertLifecycle.forget(a, now)
-                        : AlertLifecycle.tick(a, now, timing(rule.get()), timing.resendInterval(), timing.resolvedRetention());
+                        : AlertLifecycle.tick(a, now, alertTiming.get(), timing.resendInterval(), timing.resolvedRetention());
                 scope.apply(a.fingerprint(), step);
             }
             published.addAll(save(scope));
+            held.put(entry.getKey(), scope.alerts());
         }
+        reindex(held);
         // what changed is published first, with the mutes of the moment; then mutes that changed by themselves
         List<Alert> out = new ArrayList<>(announce(published, now));
-        out.addAll(announce(refreshSuppression(now), now));
+        Set<String> mutedJustNow = new HashSet<>();
+        published.stream().filter(RuleEvaluator::mutedAsAnnounced).forEach(p -> mutedJustNow.add(p.alert().fingerprint()));
+        out.addAll(announce(refreshSuppression(held, mutedJustNow, now), now));
         if (Duration.between(lastSweep, now).compareTo(sweepInterval()) >= 0) {
             lastSweep = now;
             out.addAll(announce(forgetTheGone(now), now));
@@ -362,7 +457,10 @@ public final class RuleEvaluator {
                     Map<String, String> labels = labels(rule, rule.labels(), bindings, baseLabels(cluster, node, clusterLabels, Map.of()));
                     Candidate candidate = new Candidate(rule.name(), labels, holds ? annotations(rule, bindings) : Map.of(), false);
                     String fp = candidate.fingerprint();
-                    scope.apply(fp, AlertLifecycle.observe(scope.get(fp), candidate, holds, now, timing(rule), Optional.empty()));
+                    // the silence of a node the config lists is always told, whatever else its cluster holds
+                    if (scope.get(fp).isPresent() || !holds || p.expected() || admitsNewAlert(scope, rule, labels, now)) {
+                        scope.apply(fp, AlertLifecycle.observe(scope.get(fp), candidate, holds, now, timing(rule), Optional.empty()));
+                    }
                 } catch (CelEvaluationException | RuntimeException e) {
                     failed(rule, bindings, e);
                 }
@@ -372,28 +470,48 @@ public final class RuleEvaluator {
         return published;
     }
 
-    private List<Published> refreshSuppression(Instant now) {
-        Map<String, List<Map.Entry<String, TrackedAlert>>> firingByCluster = new HashMap<>();
-        for (Map.Entry<String, ScopeAlerts> entry : tables.scopes().all()) {
-            for (TrackedAlert a : entry.getValue().alerts()) {
-                if (a.state() == AlertState.FIRING) {
-                    firingByCluster.computeIfAbsent(ScopeKey.cluster(entry.getKey()), c -> new ArrayList<>())
-                            .add(Map.entry(entry.getKey(), a));
+    /** Vigil's alerts about the clusters at a limit: they fire while it lasts, and resolve when it is over. */
+    private List<Published> watchLimits(Instant now) {
+        List<Published> published = new ArrayList<>();
+        for (String cluster : limits.watched()) {
+            for (ClusterLimits.Reached reached : limits.reached(cluster, roster.labels(cluster))) {
+                String key = ScopeKey.ofLimit(cluster, reached.candidate().rule());
+                Optional<ScopeAlerts> stored = tables.scopes().get(key);
+                if (!reached.holds() && stored.isEmpty()) {
+                    continue;
                 }
+                ScopeUpdate scope = stored.map(s -> ScopeUpdate.of(tables.scopes(), key, s)).orElseGet(() -> ScopeUpdate.open(tables.scopes(), key, now));
+                String fp = reached.candidate().fingerprint();
+                scope.apply(fp, AlertLifecycle.observe(scope.get(fp), reached.candidate(), reached.holds(), now, LIMIT_TIMING, Optional.empty()));
+                scope.observed(now);
+                published.addAll(save(scope));
+                limits.announced(cluster);
             }
         }
+        return published;
+    }
+
+    /**
+     * The firing alerts of {@code held} whose silences or inhibitions changed, published anew;
+     * those whose mutes were just checked as they were announced are left alone.
+     */
+    private List<Published> refreshSuppression(Map<String, List<TrackedAlert>> held, Set<String> mutedJustNow, Instant now) {
         List<Published> published = new ArrayList<>();
-        for (List<Map.Entry<String, TrackedAlert>> cluster : firingByCluster.values()) {
-            List<TrackedAlert> firing = cluster.stream().map(Map.Entry::getValue).toList();
-            for (Map.Entry<String, TrackedAlert> e : cluster) {
-                TrackedAlert a = e.getValue();
-                List<String> silenced = suppression.silencedBy(a.labels(), now);
-                List<String> inhibited = suppression.inhibitedBy(a, firing);
-                if (!silenced.equals(a.silencedBy()) || !inhibited.equals(a.inhibitedBy())) {
-                    ScopeUpdate scope = ScopeUpdate.open(tables.scopes(), e.getKey(), now);
-                    scope.apply(a.fingerprint(), AlertLifecycle.suppressionChanged(a, silenced, inhibited, now));
-                    published.addAll(save(scope));
+        for (Map.Entry<String, List<TrackedAlert>> entry : held.entrySet()) {
+            ScopeUpdate scope = null;
+            for (TrackedAlert a : entry.getValue()) {
+                if (a.state() != AlertState.FIRING || mutedJustNow.contains(a.fingerprint())) {
+                    continue;
                 }
+                List<String> silenced = suppression.silencedBy(a.labels(), now);
+                List<String> inhibited = firing.inhibiting(a);
+                if (!silenced.equals(a.silencedBy()) || !inhibited.equals(a.inhibitedBy())) {
+                    scope = scope == null ? ScopeUpdate.open(tables.scopes(), entry.getKey(), now) : scope;
+                    scope.apply(a.fingerprint(), AlertLifecycle.suppressionChanged(a, silenced, inhibited, now));
+                }
+            }
+            if (scope != null) {
+                published.addAll(save(scope));
             }
         }
         return published;
@@ -415,6 +533,7 @@ public final class RuleEvaluator {
                 String node = e.getKey().substring(cluster.length() + 1);
                 presence.remove(e.getKey());
                 tables.presence().delete(e.getKey());
+                limits.unknownNodeForgotten(cluster);
                 String prefix = ScopeKey.nodePrefix(cluster, node);
                 for (Map.Entry<String, ScopeAlerts> scope : tables.scopes().withPrefix(prefix)) {
                     published.addAll(forgetScope(scope.getKey(), scope.getValue(), now));
@@ -447,7 +566,9 @@ public final class RuleEvaluator {
 
     /**
      * Turns what changed into alert records. An alert that starts to fire is checked against
-     * silences and inhibitions first, so that it is published muted if it is.
+     * silences and inhibitions first, so that it is published muted if it is (the index of
+     * inhibiting alerts learned of every change as it was saved, so an alert is muted by one that
+     * began to fire with it).
      */
     private List<Alert> announce(List<Published> published, Instant now) {
         if (published.isEmpty()) {
@@ -456,7 +577,7 @@ public final class RuleEvaluator {
         List<Alert> out = new ArrayList<>(published.size());
         for (Published p : published) {
             TrackedAlert a = p.alert();
-            if (a.state() == AlertState.FIRING && p.change() != AlertChange.RESEND && p.change() != AlertChange.SUPPRESSION) {
+            if (mutedAsAnnounced(p)) {
                 a = withCurrentSuppression(p.scopeKey(), a, now);
             }
             Alert alert = a.toWire(p.change(), now, timing.lease());
@@ -466,18 +587,14 @@ public final class RuleEvaluator {
         return out;
     }
 
+    /** Whether {@link #announce} checks the alert's mutes: it fires, and its mutes are not what was published. */
+    private static boolean mutedAsAnnounced(Published p) {
+        return p.alert().state() == AlertState.FIRING && p.change() != AlertChange.RESEND && p.change() != AlertChange.SUPPRESSION;
+    }
+
     private TrackedAlert withCurrentSuppression(String scopeKey, TrackedAlert a, Instant now) {
-        String cluster = ScopeKey.cluster(scopeKey);
-        List<TrackedAlert> firing = new ArrayList<>();
-        for (Map.Entry<String, ScopeAlerts> e : tables.scopes().withPrefix(ScopeKey.clusterPrefix(cluster))) {
-            for (TrackedAlert other : e.getValue().alerts()) {
-                if (other.state() == AlertState.FIRING) {
-                    firing.add(other);
-                }
-            }
-        }
         List<String> silenced = suppression.silencedBy(a.labels(), now);
-        List<String> inhibited = suppression.inhibitedBy(a, firing);
+        List<String> inhibited = firing.inhibiting(a);
         if (silenced.equals(a.silencedBy()) && inhibited.equals(a.inhibitedBy())) {
             return a;
         }
@@ -487,9 +604,17 @@ public final class RuleEvaluator {
         return muted;
     }
 
+    /** Writes the scope, and tells the index of inhibiting alerts and the limits' counts of what changed. */
     private List<Published> save(ScopeUpdate scope) {
         List<Published> published = scope.save();
         forgotten.addAll(scope.dropped());
+        boolean ofRules = !ScopeKey.isLimit(scope.key());
+        for (Published p : published) {
+            firing.update(p.alert());
+            if (ofRules) {
+                limits.update(ScopeKey.cluster(p.scopeKey()), p.alert());
+            }
+        }
         return published;
     }
 

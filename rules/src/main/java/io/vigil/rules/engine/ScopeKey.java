@@ -10,6 +10,7 @@ import java.util.Map;
  */
 final class ScopeKey {
     static final char SEPARATOR = '\u001f';
+    private static final String LIMIT = "limit:";
 
     private ScopeKey() {
     }
@@ -24,6 +25,11 @@ final class ScopeKey {
         return cluster + SEPARATOR + node + SEPARATOR + "absent:" + kind + SEPARATOR;
     }
 
+    /** Where Vigil's alert about a cluster's limit lives: the cluster's, of no node (a node's name is never empty). */
+    static String ofLimit(String cluster, String alertname) {
+        return cluster + SEPARATOR + SEPARATOR + LIMIT + alertname + SEPARATOR;
+    }
+
     static String node(String cluster, String node) {
         return cluster + SEPARATOR + node;
     }
@@ -32,13 +38,16 @@ final class ScopeKey {
         return cluster + SEPARATOR + node + SEPARATOR;
     }
 
-    static String clusterPrefix(String cluster) {
-        return cluster + SEPARATOR;
+    static boolean isAbsence(String key) {
+        return key.startsWith("absent:", kindStart(key));
     }
 
-    static boolean isAbsence(String key) {
-        int kindStart = key.indexOf(SEPARATOR, key.indexOf(SEPARATOR) + 1) + 1;
-        return key.startsWith("absent:", kindStart);
+    static boolean isLimit(String key) {
+        return key.startsWith(LIMIT, kindStart(key));
+    }
+
+    private static int kindStart(String key) {
+        return key.indexOf(SEPARATOR, key.indexOf(SEPARATOR) + 1) + 1;
     }
 
     /** The cluster a key belongs to. */

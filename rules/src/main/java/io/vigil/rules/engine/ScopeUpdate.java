@@ -6,10 +6,12 @@ import io.vigil.rules.alert.TrackedAlert;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The alerts of one scope, read from the table, changed by lifecycle steps, and written back
@@ -28,6 +30,7 @@ final class ScopeUpdate {
     private final Map<String, TrackedAlert> alerts = new LinkedHashMap<>();
     private final List<Published> published = new ArrayList<>();
     private final List<String> dropped = new ArrayList<>();
+    private final Set<String> storedFingerprints = new HashSet<>();
     private Instant lastObserved;
     private boolean changed;
 
@@ -35,6 +38,7 @@ final class ScopeUpdate {
         this.table = table;
         this.key = key;
         stored.ifPresent(s -> s.alerts().forEach(a -> alerts.put(a.fingerprint(), a)));
+        storedFingerprints.addAll(alerts.keySet());
         this.lastObserved = stored.map(ScopeAlerts::lastObserved).orElse(now);
     }
 
@@ -71,6 +75,17 @@ final class ScopeUpdate {
             }
         }
         return of;
+    }
+
+    /** How many alerts this update adds to those the table held. */
+    int added() {
+        int added = 0;
+        for (String fingerprint : alerts.keySet()) {
+            if (!storedFingerprints.contains(fingerprint)) {
+                added++;
+            }
+        }
+        return added;
     }
 
     List<TrackedAlert> alerts() {

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
@@ -44,35 +43,10 @@ public final class Suppression {
         return ids;
     }
 
-    /** The fingerprints of the firing alerts (among {@code firing}, all of one cluster) that inhibit {@code target}. */
-    public List<String> inhibitedBy(TrackedAlert target, Collection<TrackedAlert> firing) {
-        List<String> sources = new ArrayList<>();
-        for (InhibitRule rule : inhibitRules) {
-            if (!Matchers.all(rule.target(), target.labels())) {
-                continue;
-            }
-            boolean targetIsAlsoSource = Matchers.all(rule.source(), target.labels());
-            for (TrackedAlert source : firing) {
-                if (source.fingerprint().equals(target.fingerprint()) || sources.contains(source.fingerprint())
-                        || !Matchers.all(rule.source(), source.labels())
-                        || targetIsAlsoSource && Matchers.all(rule.target(), source.labels())) {
-                    continue;
-                }
-                if (equalLabels(rule.equal(), source.labels(), target.labels())) {
-                    sources.add(source.fingerprint());
-                }
-            }
-        }
-        sources.sort(null);
-        return sources;
-    }
-
-    private static boolean equalLabels(List<String> names, Map<String, String> a, Map<String, String> b) {
-        for (String name : names) {
-            if (!Objects.equals(a.getOrDefault(name, ""), b.getOrDefault(name, ""))) {
-                return false;
-            }
-        }
-        return true;
+    /** An index of {@code firing}, to find what inhibits each alert in one lookup per inhibit rule. */
+    public InhibitionIndex index(Collection<TrackedAlert> firing) {
+        InhibitionIndex index = new InhibitionIndex(inhibitRules);
+        firing.forEach(index::update);
+        return index;
     }
 }

@@ -8,6 +8,7 @@ import io.vigil.events.Envelope;
 import io.vigil.events.EnvelopeCodec;
 import io.vigil.events.Silence;
 import io.vigil.rules.alert.TrackedAlert;
+import io.vigil.rules.engine.EngineLimits;
 import io.vigil.rules.engine.EngineTables;
 import io.vigil.rules.engine.EngineTiming;
 import io.vigil.rules.engine.EvaluationListener;
@@ -113,7 +114,7 @@ public final class RuleTestRunner {
         EngineTiming timing = new EngineTiming(test.interval(), Duration.ofMinutes(1), Duration.ofMinutes(4), test.absenceGrace(),
                 Duration.ofDays(7), Duration.ofMinutes(15));
         EvaluationFailures evaluationFailures = new EvaluationFailures();
-        RuleEvaluator evaluator = new RuleEvaluator(rules, test.roster(), timing, EngineTables.inMemory(),
+        RuleEvaluator evaluator = new RuleEvaluator(rules, test.roster(), timing, EngineLimits.DEFAULTS, EngineTables.inMemory(),
                 new Suppression(() -> silences, rules.inhibitRules()), evaluationFailures, T0, cluster -> true);
         Duration end = events.stream().map(TimedEvent::at).max(Comparator.naturalOrder()).orElse(Duration.ZERO);
         for (Expectation e : c.expect()) {

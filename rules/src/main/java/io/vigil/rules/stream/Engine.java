@@ -90,7 +90,8 @@ public final class Engine implements AutoCloseable {
         metrics = new EngineMetrics(registry);
         DeadLetters deadLetters = new DeadLetters(deadLetterLimit(config.kafka()));
         RefusedSizes refused = new RefusedSizes();
-        streams = new KafkaStreams(EngineTopology.build(rules, config.roster(), config.timing(), partitions, metrics, deadLetters, refused),
+        streams = new KafkaStreams(EngineTopology.build(rules, config.roster(), config.timing(), config.limits(), partitions, metrics,
+                deadLetters, refused),
                 streamsProperties(metrics, refused));
         streams.setUncaughtExceptionHandler(this::threadDied);
         streams.setStateListener((now, before) -> {

@@ -28,6 +28,8 @@ final class EngineMetrics implements EvaluationListener {
     private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
     private final Map<String, Counter> records = new ConcurrentHashMap<>();
     private final Map<String, Counter> dropped = new ConcurrentHashMap<>();
+    private final Map<String, Counter> refused = new ConcurrentHashMap<>();
+    private final Counter unknownNodeEvents;
     private final Timer eventDelay;
     private final Timer eventToAlert;
     private final Counter threadFailures;
@@ -46,11 +48,15 @@ final class EngineMetrics implements EvaluationListener {
                 .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10))
                 .register(registry);
-        this.threadFailures = Counter.builder("vigil_engine_stream_thread_failures")
+        threadFailures = Counter.builder("vigil_engine_stream_thread_failures")
                 .description("stream threads that died (replaced, or the engine stopped when they keep dying)").register(registry);
         for (String topic : List.of(Topics.ALERTS, Topics.DEADLETTER)) {
-            dropped(topic, 0);
+            recordsDropped(topic, 0);
         }
+        // no cluster tag: the names come off the wire, and a flood of them would be a flood of series
+        this.unknownNodeEvents = Counter.builder("vigil_engine_unknown_node_events_dropped")
+                .description("events dropped unread: from a node the config does not list, beyond its cluster's limit of such nodes")
+                .register(registry);
     }
 
     void received(Envelope envelope, long nowMillis) {
@@ -73,11 +79,11 @@ final class EngineMetrics implements EvaluationListener {
     }
 
     /** A record Kafka refused to take: skipped so that the engine goes on (see UndeliverableRecords). */
-    void dropped(String topic) {
-        dropped(topic, 1);
+    void recordDropped(String topic) {
+        recordsDropped(topic, 1);
     }
 
-    private void dropped(String topic, int count) {
+    private void recordsDropped(String topic, int count) {
         dropped.computeIfAbsent(topic, t -> Counter.builder("vigil_engine_records_dropped")
                 .description("records the engine made but Kafka refused (too large, invalid): skipped, not retried for ever")
                 .tag("topic", t).register(registry)).increment(count);
@@ -107,6 +113,17 @@ final class EngineMetrics implements EvaluationListener {
     public void failed(Rule rule, String message) {
         counter(failures, rule.name(), "vigil_engine_rule_evaluation_failures", "rule",
                 "rule evaluations that failed (the alerts keep their state)").increment();
+    }
+
+    @Override
+    public void refused(String cluster, Rule rule) {
+        counter(refused, rule.name(), "vigil_engine_alerts_refused", "rule",
+                "new alerts not created: their cluster had as many pending or firing as its limit").increment();
+    }
+
+    @Override
+    public void dropped(String cluster, String node) {
+        unknownNodeEvents.increment();
     }
 
     private Counter counter(Map<String, Counter> cache, String key, String name, String tag, String description) {

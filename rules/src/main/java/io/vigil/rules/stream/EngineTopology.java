@@ -1,6 +1,7 @@
 package io.vigil.rules.stream;
 
 import io.vigil.events.Topics;
+import io.vigil.rules.engine.EngineLimits;
 import io.vigil.rules.engine.EngineTiming;
 import io.vigil.rules.engine.Roster;
 import io.vigil.rules.rule.RuleSet;
@@ -27,11 +28,12 @@ final class EngineTopology {
     private EngineTopology() {
     }
 
-    static Topology build(RuleSet rules, Roster roster, EngineTiming timing, int telemetryPartitions, EngineMetrics metrics,
-                          DeadLetters deadLetters, RefusedSizes refused) {
+    static Topology build(RuleSet rules, Roster roster, EngineTiming timing, EngineLimits limits, int telemetryPartitions,
+                          EngineMetrics metrics, DeadLetters deadLetters, RefusedSizes refused) {
         Topology topology = new Topology();
         topology.addSource("telemetry", new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.TELEMETRY);
-        topology.addProcessor("rules", () -> new TelemetryProcessor(rules, roster, timing, telemetryPartitions, metrics, deadLetters, refused), "telemetry");
+        topology.addProcessor("rules", () -> new TelemetryProcessor(rules, roster, timing, limits, telemetryPartitions, metrics,
+                deadLetters, refused), "telemetry");
         topology.addStateStore(EngineStores.evaluator(EngineStores.SCOPES), "rules");
         topology.addStateStore(EngineStores.evaluator(EngineStores.PRESENCE), "rules");
         topology.addStateStore(EngineStores.evaluator(EngineStores.PREVIOUS), "rules");

@@ -7,6 +7,7 @@ import io.vigil.events.EnvelopeCodec;
 import io.vigil.events.Name;
 import io.vigil.events.Topics;
 import io.vigil.events.WireCodec;
+import io.vigil.rules.engine.EngineLimits;
 import io.vigil.rules.engine.EngineTables;
 import io.vigil.rules.engine.EngineTiming;
 import io.vigil.rules.engine.NodePresence;
@@ -44,6 +45,7 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
     private final RuleSet rules;
     private final Roster roster;
     private final EngineTiming timing;
+    private final EngineLimits limits;
     private final int telemetryPartitions;
     private final EngineMetrics metrics;
     private final DeadLetters deadLetters;
@@ -54,11 +56,12 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
     private ProcessorContext<Object, Object> context;
     private RuleEvaluator evaluator;
 
-    TelemetryProcessor(RuleSet rules, Roster roster, EngineTiming timing, int telemetryPartitions, EngineMetrics metrics,
-                       DeadLetters deadLetters, RefusedSizes refused) {
+    TelemetryProcessor(RuleSet rules, Roster roster, EngineTiming timing, EngineLimits limits, int telemetryPartitions,
+                       EngineMetrics metrics, DeadLetters deadLetters, RefusedSizes refused) {
         this.rules = rules;
         this.roster = roster;
         this.timing = timing;
+        this.limits = limits;
         this.telemetryPartitions = telemetryPartitions;
         this.metrics = metrics;
         this.deadLetters = deadLetters;
@@ -75,8 +78,10 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
         EngineTables tables = new EngineTables(new StreamsStateTable<>(scopes, TableCodec.json(ScopeAlerts.class)),
                 new StreamsStateTable<>(presence, TableCodec.json(NodePresence.class)), new StreamsStateTable<>(previous, TableCodec.PREVIOUS));
         int partition = context.taskId().partition();
-        Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
-        evaluator = new RuleEvaluator(rules, roster, timing, tables,
+        // the wall clock itself: the context's cached time is 0 until the task processes or punctuates, and a
+        // take-over at the epoch would count every node's silence from 1970, the absence grace never applying
+        Instant now = Instant.now();
+        evaluator = new RuleEvaluator(rules, roster, timing, limits, tables,
                 new Suppression(new StoredSilences(() -> silences, context::currentSystemTimeMs), rules.inhibitRules()),
                 metrics, now, cluster -> ClusterPartition.of(cluster, telemetryPartitions) == partition);
         context.schedule(timing.evaluationInterval(), PunctuationType.WALL_CLOCK_TIME, this::tick);
@@ -128,7 +133,7 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
             int limit = Math.min(deadLetters.maxBytes(), refused.limit(Topics.ALERTS).orElse(Integer.MAX_VALUE));
             if (encoded.length > limit) {
                 // Kafka would refuse it and, under exactly-once, stop the thread with it: skipped, as a refusal is
-                metrics.dropped(Topics.ALERTS);
+                metrics.recordDropped(Topics.ALERTS);
                 log.error("alert {} ({} on {}/{}) is {} bytes, more than the {} a record may have; it is not published",
                         alert.fingerprint(), alert.rule(), alert.labels().get("cluster"), alert.labels().get("node"), encoded.length,
                         limit);
@@ -156,7 +161,7 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
                 from.topic(), from.partition(), from.offset(), Topics.DEADLETTER, reason, held));
         int limit = Math.min(deadLetters.maxBytes(), refused.limit(Topics.DEADLETTER).orElse(Integer.MAX_VALUE));
         if (limit < DeadLetters.MIN_BYTES) {
-            metrics.dropped(Topics.DEADLETTER);
+            metrics.recordDropped(Topics.DEADLETTER);
             log.error("{}-{}@{} is not dead-lettered: {} refuses even small records (see above); it is skipped",
                     from.topic(), from.partition(), from.offset(), Topics.DEADLETTER);
             return;

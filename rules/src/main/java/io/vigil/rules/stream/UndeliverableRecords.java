@@ -68,7 +68,7 @@ public final class UndeliverableRecords implements ProductionExceptionHandler {
 
     private void dropped(ErrorHandlerContext context, String topic, Exception exception) {
         if (metrics != null) {
-            metrics.dropped(topic);
+            metrics.recordDropped(topic);
         }
         // (the context is the task's record when the broker answered, which may be a later one than made this)
         log.error("a record for {} was refused (task at {}-{}@{}): {}; it is skipped and the engine carries on "

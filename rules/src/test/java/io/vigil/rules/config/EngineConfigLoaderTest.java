@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.rules.engine.EngineLimits;
 import io.vigil.rules.engine.EngineTiming;
 import io.vigil.rules.engine.Roster;
 import io.vigil.service.config.ConfigException;
@@ -26,7 +27,32 @@ class EngineConfigLoaderTest {
         assertEquals(new Roster(Map.of("pair-1", new Roster.ClusterSpec(List.of("node-a", "node-b"), Map.of()))), example.roster());
         assertEquals(EngineConfig.Defaults.TOPICS, example.topics());
         assertEquals(EngineTiming.DEFAULTS, example.timing());
+        assertEquals(EngineLimits.DEFAULTS, example.limits());
         assertEquals(new EngineConfig.Http(EngineConfig.Defaults.LISTEN, Optional.empty(), Optional.empty()), example.http());
+    }
+
+    @Test
+    void limitsAreReadAndTheirProblemsNamed() throws Exception {
+        EngineConfig c = EngineConfigLoader.parse("engine.yaml", """
+                kafka: {bootstrap.servers: k:9092}
+                rules: [r]
+                limits: {alerts_per_cluster: 20000, unknown_nodes_per_cluster: 0}
+                """, Path.of("/etc/vigil"));
+        assertEquals(new EngineLimits(20_000, 0), c.limits(), "0 unknown nodes: only the listed ones are heard");
+        ConfigException e = assertThrows(ConfigException.class, () -> EngineConfigLoader.parse("engine.yaml", """
+                kafka: {bootstrap.servers: k:9092}
+                rules: [r]
+                limits:
+                  alerts_per_cluster: 0
+                  unknown_nodes_per_cluster: many
+                  alerts_per_node: 5
+                """, Path.of("/etc/vigil")));
+        String m = e.getMessage();
+        for (String expected : List.of("engine.yaml:4: limits.alerts_per_cluster: must be 1 to 1000000, was 0",
+                "engine.yaml:5: limits.unknown_nodes_per_cluster: 'many' is not a whole number",
+                "engine.yaml:6: limits.alerts_per_node")) {
+            assertTrue(m.lines().anyMatch(l -> l.startsWith(expected)), () -> "missing: " + expected + "\nin:\n" + m);
+        }
     }
 
     @Test

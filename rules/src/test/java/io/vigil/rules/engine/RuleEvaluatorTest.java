@@ -77,16 +77,33 @@ class RuleEvaluatorTest {
     private final EngineTables tables = EngineTables.inMemory();
     private final List<Silence> silences = new ArrayList<>();
     private final List<String> failures = new ArrayList<>();
+    private final List<String> refused = new ArrayList<>();
+    private final List<String> dropped = new ArrayList<>();
+    private EngineLimits limits = EngineLimits.DEFAULTS;
     private final AtomicLong seq = new AtomicLong();
     private RuleEvaluator evaluator;
 
     private RuleEvaluator start(Roster roster, Instant at) throws Exception {
-        RuleSet rules = RuleLoader.parse("test.yaml", RULES);
-        evaluator = new RuleEvaluator(rules, roster, TIMING, tables, new Suppression(() -> silences, rules.inhibitRules()),
+        return start(RULES, roster, at);
+    }
+
+    private RuleEvaluator start(String ruleText, Roster roster, Instant at) throws Exception {
+        RuleSet rules = RuleLoader.parse("test.yaml", ruleText);
+        evaluator = new RuleEvaluator(rules, roster, TIMING, limits, tables, new Suppression(() -> silences, rules.inhibitRules()),
                 new EvaluationListener() {
                     @Override
                     public void failed(Rule rule, String message) {
                         failures.add(rule.name() + ": " + message);
+                    }
+
+                    @Override
+                    public void refused(String cluster, Rule rule) {
+                        refused.add(cluster + "/" + rule.name());
+                    }
+
+                    @Override
+                    public void dropped(String cluster, String node) {
+                        dropped.add(cluster + "/" + node);
                     }
                 }, at, cluster -> true);
         return evaluator;
@@ -149,6 +166,31 @@ class RuleEvaluatorTest {
         assertEquals(1, failures.size(), failures.toString());
         assertTrue(failures.get(0).startsWith("DiskNeedsRate: ") && failures.get(0).contains("percentageUsed"), failures.toString());
         assertEquals(1, evaluator.alerts().size(), "DiskTooHot fired beside the broken rule");
+    }
+
+    @Test
+    void aFailureSaysWhatToDoAboutItsOwnCauseOnly() throws Exception {
+        // 100 x 100 steps of nested comprehensions, plus the outer 100: over the budget of 10,000
+        String hundred = java.util.stream.IntStream.range(0, 100).mapToObj(Integer::toString)
+                .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+        start("""
+                rules:
+                  - alert: Squares
+                    on: disk
+                    when: "%s.all(a, %s.all(b, a * b >= 0)) && body.temperatureCelsius > 60"
+                    severity: info
+                  - alert: Wear
+                    on: disk
+                    when: body.percentageUsed > 90
+                    severity: info
+                """.formatted(hundred, hundred), Roster.empty(), T0);
+        send("node-a", Bodies.disk("/dev/sda", true, 0, 65), 0);
+        assertEquals(2, failures.size(), failures.toString());
+        String budget = failures.stream().filter(f -> f.startsWith("Squares: ")).findFirst().orElseThrow();
+        assertTrue(budget.contains("more than 10000 steps") && budget.contains("each:"), budget);
+        assertFalse(budget.contains("has()"), "a field check would not help: " + budget);
+        String missing = failures.stream().filter(f -> f.startsWith("Wear: ")).findFirst().orElseThrow();
+        assertTrue(missing.contains("percentageUsed") && missing.contains("guard optional fields with has()"), missing);
     }
 
     @Test
@@ -294,5 +336,105 @@ class RuleEvaluatorTest {
                 "severity", "warning"), hot.labels(), "neither the rule's empty team nor the cluster's empty site");
         assertEquals(AlertLabels.fingerprint(hot.labels()), hot.fingerprint());
         assertEquals(hot.fingerprint(), evaluator.alerts().get(0).fingerprint());
+    }
+
+    private static final Roster PAIR = new Roster(Map.of("pair-1", new Roster.ClusterSpec(List.of("node-a", "node-b"), Map.of("site", "home"))));
+
+    private static List<Alert> named(List<Alert> alerts, String rule) {
+        return alerts.stream().filter(a -> a.rule().equals(rule)).toList();
+    }
+
+    @Test
+    void theEventsOfUnknownNodesBeyondTheLimitAreDroppedUnreadAndTheClusterIsTold() throws Exception {
+        limits = new EngineLimits(1_000, 3);
+        start(PAIR, T0);
+        for (int i = 0; i < 10; i++) {
+            send("bogus-" + i, Bodies.disk("/dev/sda", true, 0, 65), 0);
+        }
+        assertEquals(3, evaluator.alerts().size(), "the first three unknown nodes are heard");
+        assertEquals(List.of("pair-1/bogus-3", "pair-1/bogus-4", "pair-1/bogus-5", "pair-1/bogus-6", "pair-1/bogus-7", "pair-1/bogus-8",
+                "pair-1/bogus-9"), dropped);
+        assertEquals(5, evaluator.knownNodes().size(), "two listed, three unknown");
+        assertEquals(1, send("node-a", Bodies.disk("/dev/sdb", true, 0, 65), 1).size(), "a listed node is always heard");
+        assertEquals(AlertState.RESOLVED, send("bogus-0", Bodies.disk("/dev/sda", true, 0, 30), 1).get(0).state(),
+                "an unknown node within the limit is heard on");
+        Alert told = named(tick(1), "VigilUnknownNodeLimitReached").get(0);
+        assertEquals(AlertState.FIRING, told.state());
+        assertEquals(Map.of("alertname", "VigilUnknownNodeLimitReached", "cluster", "pair-1", "severity", "warning", "site", "home"),
+                told.labels());
+        assertTrue(told.annotations().get("summary").startsWith("pair-1 has 3 nodes the config does not list"), told.annotations().toString());
+        assertTrue(told.annotations().get("description").startsWith("7 events dropped since"), told.annotations().toString());
+        assertEquals("deploy/runbooks.md#vigilunknownnodelimitreached", told.annotations().get("runbook_url"));
+        String runbooks = java.nio.file.Files.readString(java.nio.file.Path.of("..", "deploy", "runbooks.md"));
+        assertTrue(runbooks.contains("\n## VigilUnknownNodeLimitReached\n") && runbooks.contains("\n## VigilAlertLimitReached\n"));
+        assertEquals(List.of(), named(tick(2), "VigilUnknownNodeLimitReached"), "told once, then resent as any alert");
+        // another instance takes over on the same tables: it counts the nodes again, and tells nothing twice
+        start(PAIR, T0.plusSeconds(3));
+        assertEquals(List.of(), named(tick(4), "VigilUnknownNodeLimitReached"));
+        send("bogus-10", Bodies.disk("/dev/sda", true, 0, 65), 4);
+        assertEquals("pair-1/bogus-10", dropped.get(dropped.size() - 1));
+        // silent for forget_after (an hour here), the unknown nodes are forgotten, and room is made
+        tick(3601 + 60);
+        Alert over = named(tick(3601 + 61), "VigilUnknownNodeLimitReached").get(0);
+        assertEquals(AlertState.RESOLVED, over.state());
+        assertEquals(1, send("bogus-9", Bodies.disk("/dev/sda", true, 0, 65), 3601 + 62).size());
+    }
+
+    @Test
+    void newAlertsBeyondTheClusterLimitAreRefusedButAListedNodesSilenceIsStillTold() throws Exception {
+        limits = new EngineLimits(5, 32);
+        start(PAIR, T0);
+        send("node-a", Bodies.heartbeat(), 0);
+        send("node-b", Bodies.heartbeat(), 0);
+        for (int i = 0; i < 8; i++) {
+            send("node-a", Bodies.disk("/dev/sd" + (char) ('a' + i), true, 0, 65), 1);
+        }
+        assertEquals(5, evaluator.alerts().size());
+        assertEquals(List.of("pair-1/DiskTooHot", "pair-1/DiskTooHot", "pair-1/DiskTooHot"), refused);
+        Envelope elsewhere = Envelope.of("pair-2", "node-x", seq.incrementAndGet(), T0.plusSeconds(1), Bodies.disk("/dev/sda", true, 0, 65));
+        assertEquals(1, evaluator.onEvent(elsewhere, T0.plusSeconds(1)).size(), "another cluster has its own limit");
+        List<Alert> limit = named(tick(2), "VigilAlertLimitReached");
+        assertEquals(1, limit.size(), limit.toString());
+        assertEquals("pair-1", limit.get(0).labels().get("cluster"));
+        assertEquals("critical", limit.get(0).labels().get("severity"));
+        assertTrue(limit.get(0).annotations().get("description").startsWith("3 alerts refused since"), limit.get(0).annotations().toString());
+        // both listed nodes go silent while their cluster is full: that is still told
+        assertEquals(2, named(tick(25), "NodeSilent").size());
+        send("node-a", Bodies.heartbeat(), 30);
+        send("node-b", Bodies.heartbeat(), 30);
+        tick(31);
+        for (int i = 0; i < 5; i++) {
+            send("node-a", Bodies.disk("/dev/sd" + (char) ('a' + i), true, 0, 30), 32);
+        }
+        Alert over = named(tick(33), "VigilAlertLimitReached").get(0);
+        assertEquals(AlertState.RESOLVED, over.state());
+        assertEquals(1, send("node-a", Bodies.disk("/dev/sdh", true, 0, 65), 34).size(), "there is room again");
+    }
+
+    @Test
+    void tenThousandSilentNodesEachMuteTheirOwnAlertAndARealFailureStillFiresAtOnce() throws Exception {
+        limits = new EngineLimits(100_000, 100_000);
+        start(PAIR, T0);
+        send("node-a", Bodies.heartbeat(), 0);
+        for (int i = 0; i < 10_000; i++) {
+            send("bogus-" + i, Bodies.heartbeat(), 0);
+            send("bogus-" + i, Bodies.disk("/dev/sda", true, 0, 65), 0);
+        }
+        assertEquals(10_000, evaluator.alerts().size());
+        send("node-a", Bodies.heartbeat(), 20);
+        List<Alert> silent = tick(25);
+        assertEquals(10_000 + 1, named(silent, "NodeSilent").size(), "the unknown nodes and node-b, which never spoke");
+        List<Alert> muted = named(silent, "DiskTooHot");
+        assertEquals(10_000, muted.size());
+        for (Alert a : muted) {
+            String source = AlertLabels.fingerprint(Map.of("alertname", "NodeSilent", "cluster", "pair-1", "node", a.labels().get("node"),
+                    "severity", "critical", "site", "home"));
+            assertEquals(List.of(source), a.inhibitedBy(), a.labels().get("node"));
+        }
+        List<Alert> real = send("node-a", Bodies.disk("/dev/sda", true, 0, 65), 26);
+        assertEquals(1, real.size());
+        assertEquals(AlertState.FIRING, real.get(0).state());
+        assertEquals(List.of(), real.get(0).inhibitedBy(), "node-a speaks");
+        assertEquals(20_002, evaluator.alerts().size());
     }
 }
