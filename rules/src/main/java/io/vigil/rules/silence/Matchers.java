@@ -7,6 +7,10 @@ import io.vigil.events.Name;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Label matchers at work. Regular expressions are RE2 and match the whole value, as in
@@ -26,6 +30,9 @@ public final class Matchers {
     static final int CACHED_PATTERNS = 4_096;
     static final long CACHED_INSTRUCTIONS = 200_000;
     static final CompiledPatterns COMPILED = new CompiledPatterns(CACHED_PATTERNS, CACHED_INSTRUCTIONS);
+    private static final Logger log = LoggerFactory.getLogger(Matchers.class);
+    /** Expressions already logged as overflowing when run (each once; at most a thousand remembered). */
+    private static final Set<String> UNRUNNABLE = ConcurrentHashMap.newKeySet();
 
     static {
         // load RE2J's classes (parser, Unicode tables, compiler) here, on a shallow stack, not first
@@ -49,9 +56,30 @@ public final class Matchers {
         return switch (matcher.op()) {
             case EQUAL -> value.equals(matcher.value());
             case NOT_EQUAL -> !value.equals(matcher.value());
-            case REGEX -> compiled(matcher).matches(value);
-            case NOT_REGEX -> !compiled(matcher).matches(value);
+            // a regex that cannot be run matches nothing, either way: its silence mutes nothing, its route is not taken
+            case REGEX -> run(matcher, value).orElse(false);
+            case NOT_REGEX -> run(matcher, value).map(m -> !m).orElse(false);
         };
+    }
+
+    /**
+     * The match, or empty when RE2J overflowed the stack running it. RE2J follows a chain of
+     * empty steps (captures, empty groups) by recursion, so {@code (()){1000}} compiles within
+     * the limits yet overflows a thread's stack when matched; {@link #compiled} refuses what the
+     * empty value already overflows on, and this keeps the rest from ending the thread that matches.
+     */
+    private static Optional<Boolean> run(LabelMatcher matcher, String value) {
+        Pattern pattern = compiled(matcher);
+        try {
+            return Optional.of(pattern.matches(value));
+        } catch (StackOverflowError e) {
+            if (UNRUNNABLE.size() < 1_000 && UNRUNNABLE.add(matcher.value())) {
+                log.error("{}: the regular expression overflows the stack when matched against a value of {} characters; it matches"
+                        + " nothing (a silence with it mutes nothing): replace it with a simpler one", Name.printable(matcher.toString()),
+                        value.length());
+            }
+            return Optional.empty();
+        }
     }
 
     /** Whether {@code matcher} matches an alert that lacks its label, which reads as the empty string. */
@@ -91,6 +119,11 @@ public final class Matchers {
         } catch (StackOverflowError e) {
             // the depth limit fits the JVM's default stack; a thread started with less may still run out
             throw refused(matcher, "nests too deeply to compile here (nest fewer groups, or use smaller counts)");
+        }
+        try {
+            compiled.matches("");
+        } catch (StackOverflowError e) {
+            throw refused(matcher, "has too long a chain of empty groups or captures to run (use fewer, or (?:...) groups)");
         }
         COMPILED.put(regex, compiled, cost.instructions());
         return compiled;

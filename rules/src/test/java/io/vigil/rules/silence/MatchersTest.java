@@ -25,6 +25,52 @@ class MatchersTest {
                 () -> assertThrows(IllegalArgumentException.class, () -> Matchers.check(matcher)).getMessage());
     }
 
+    /** Runs {@code work} on a thread with the JVM's default stack (1 MB), as the engine's threads have; JUnit's main thread has 8. */
+    private static <T> T onDefaultStack(java.util.concurrent.Callable<T> work) throws Exception {
+        AtomicReference<Object> result = new AtomicReference<>();
+        Thread t = new Thread(null, () -> {
+            try {
+                result.set(work.call());
+            } catch (Throwable e) {
+                result.set(e);
+            }
+        }, "matcher-test", 1 << 20);
+        t.start();
+        t.join(30_000);
+        if (result.get() instanceof Throwable e) {
+            throw new AssertionError("threw " + e, e);
+        }
+        @SuppressWarnings("unchecked")
+        T value = (T) result.get();
+        return value;
+    }
+
+    @Test
+    void aChainOfCapturesThatOverflowsTheStackWhenRunIsRefusedNotRun() throws Exception {
+        // within every size limit, yet RE2J recurses once per capture when it runs it
+        String why = onDefaultStack(() -> refused(regex("cluster", "(()){1000}")));
+        assertTrue(why.contains("too long a chain of empty groups or captures"), why);
+    }
+
+    @Test
+    void anExpressionThatOverflowsTheStackOfTheThreadMatchingItMatchesNothingEitherWayAndTheThreadLives() throws Exception {
+        LabelMatcher chain = regex("node", "(()){200}");
+        LabelMatcher notChain = new LabelMatcher("node", MatchOp.NOT_REGEX, "(()){200}");
+        onDefaultStack(() -> Matchers.check(chain)); // runs on a default stack: accepted and cached
+        // a thread with a smaller stack than the check's overflows where the check did not
+        AtomicReference<Object> result = new AtomicReference<>();
+        Thread small = new Thread(null, () -> {
+            try {
+                result.set(java.util.List.of(Matchers.matches(chain, Map.of("node", "")), Matchers.matches(notChain, Map.of("node", ""))));
+            } catch (Throwable e) {
+                result.set(e);
+            }
+        }, "small-stack", 48 * 1024);
+        small.start();
+        small.join(30_000);
+        assertEquals(java.util.List.of(false, false), result.get(), "neither matches, nothing thrown");
+    }
+
     @Test
     void theNinetyByteMatcherThatExhaustedTheHeapIsRefusedNamingTheMatcherTheLabelAndTheLimit() {
         assertEquals("node=~\"((a{100}){100}){1000}\": the regular expression for label node repeats a part 10000000 times"
