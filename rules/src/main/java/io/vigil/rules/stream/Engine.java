@@ -75,7 +75,7 @@ public final class Engine implements AutoCloseable {
     private final Optional<Notifier> notifier;
     private final GroupInstance instance;
     private final EngineMetrics metrics;
-    private final StreamThreadFailures threadFailures = new StreamThreadFailures(System::nanoTime);
+    private final StreamThreadFailures threadFailures;
     /** Empty until the alerts were first counted: unknown is not zero. */
     private volatile Optional<AlertCounts> counts = Optional.empty();
 
@@ -90,6 +90,7 @@ public final class Engine implements AutoCloseable {
         metrics = new EngineMetrics(registry);
         DeadLetters deadLetters = new DeadLetters(deadLetterLimit(config.kafka()));
         RefusedSizes refused = new RefusedSizes();
+        threadFailures = new StreamThreadFailures(System::nanoTime, refused::lastRefusalShrinkable);
         streams = new KafkaStreams(EngineTopology.build(rules, config.roster(), config.timing(), config.limits(), partitions, metrics,
                 deadLetters, refused),
                 streamsProperties(metrics, refused));

@@ -1,7 +1,9 @@
 package io.vigil.rules.stream;
 
+import io.vigil.events.Topics;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -15,11 +17,21 @@ import java.util.concurrent.ConcurrentHashMap;
  * task is already at a later record. Kept in memory only: after a restart it is learned again.
  */
 final class RefusedSizes {
+    /** The topics whose records the engine can make smaller or leave out; a changelog's cannot be. */
+    static final Set<String> SHRINKABLE = Set.of(Topics.ALERTS, Topics.DEADLETTER);
+
     private final Map<String, Integer> tooLarge = new ConcurrentHashMap<>();
+    private volatile boolean lastShrinkable;
 
     /** Kafka refused a record of {@code bytes} for {@code topic} for its size. */
     void refused(String topic, int bytes) {
         tooLarge.merge(topic, bytes, Math::min);
+        lastShrinkable = SHRINKABLE.contains(topic);
+    }
+
+    /** Whether the latest refusal was of a record the next thread will make smaller or leave out. */
+    boolean lastRefusalShrinkable() {
+        return lastShrinkable;
     }
 
     /** The largest record worth sending to {@code topic} from now on: half the smallest refused, or any size if none was. */

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class StreamThreadFailuresTest {
     private final AtomicLong nanos = new AtomicLong();
-    private final StreamThreadFailures failures = new StreamThreadFailures(nanos::get);
+    private final java.util.concurrent.atomic.AtomicBoolean shrinks = new java.util.concurrent.atomic.AtomicBoolean(true);
+    private final StreamThreadFailures failures = new StreamThreadFailures(nanos::get, shrinks::get);
 
     private static StreamsException bug() {
         return new StreamsException("Exception caught in process", new IllegalStateException("a bug"));
@@ -38,6 +39,15 @@ class StreamThreadFailuresTest {
     void anErrorAnywhereInTheChainStopsTheEngineAtOnce() {
         assertEquals(StreamThreadExceptionResponse.SHUTDOWN_CLIENT,
                 failures.onDeath(new StreamsException("failed", new OutOfMemoryError("Java heap space"))));
+    }
+
+    @Test
+    void aChangelogRecordRefusedForItsSizeIsTheSameFaultEveryTimeAndCounts() {
+        shrinks.set(false);
+        failures.onDeath(new StreamsException("commit failed", new RecordTooLargeException("too large")));
+        failures.onDeath(new StreamsException("commit failed", new RecordTooLargeException("too large")));
+        assertEquals(StreamThreadExceptionResponse.SHUTDOWN_CLIENT,
+                failures.onDeath(new StreamsException("commit failed", new RecordTooLargeException("too large"))));
     }
 
     @Test
