@@ -15,7 +15,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -101,8 +103,14 @@ final class HttpConnection implements Runnable {
             return;
         }
         boolean headOnly = head.method().equals("HEAD");
-        Reply reply = router.answer(new Request(headOnly ? "GET" : head.method(), head.path(),
-                HttpEndpoint.query(head.rawQuery().orElse("")), head.headers(), body));
+        Map<String, List<String>> query;
+        try {
+            query = HttpEndpoint.query(head.rawQuery().orElse(""));
+        } catch (RequestRefused e) {
+            out.write(response(e.reply(), headOnly));
+            return;
+        }
+        Reply reply = router.answer(new Request(headOnly ? "GET" : head.method(), head.path(), query, head.headers(), body));
         // a blocked write has no timeout of its own: closing the socket ends it
         ScheduledFuture<?> cutOff = deadlines.schedule(this::closeQuietly, limits.responseTime().toMillis(), TimeUnit.MILLISECONDS);
         try {

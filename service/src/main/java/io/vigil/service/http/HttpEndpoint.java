@@ -285,7 +285,16 @@ public final class HttpEndpoint implements AutoCloseable {
         }
     }
 
-    static Map<String, List<String>> query(String raw) {
+    /** The query decoded; a malformed escape ({@code %} without two hex digits) is the client's error, 400. */
+    static Map<String, List<String>> query(String raw) throws RequestRefused {
+        try {
+            return decodedQuery(raw);
+        } catch (IllegalArgumentException e) {
+            throw new RequestRefused(400, "the query is not URL-encoded: " + e.getMessage());
+        }
+    }
+
+    private static Map<String, List<String>> decodedQuery(String raw) {
         Map<String, List<String>> query = new LinkedHashMap<>();
         if (raw == null || raw.isEmpty()) {
             return query;

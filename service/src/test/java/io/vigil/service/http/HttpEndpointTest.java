@@ -124,7 +124,20 @@ class HttpEndpointTest {
     }
 
     @Test
-    void decodesQueriesWithRepeatsAndBareKeys() {
+    void aQueryThatIsNotUrlEncodedIsA400NotAClosedConnection() throws Exception {
+        endpoint = HttpEndpoint.metrics(registry, anyPort);
+        // (Java's HTTP client will not send such a URI: a raw request, as a careless client sends it)
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", endpoint.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write("GET /metrics?x=% HTTP/1.1\r\nHost: vigil\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
+            assertTrue(answer.contains("malformed request target") || answer.contains("the query is not URL-encoded"), answer);
+        }
+    }
+
+    @Test
+    void decodesQueriesWithRepeatsAndBareKeys() throws Exception {
         assertEquals(Map.of("a", List.of("1", "2"), "b", List.of(""), "c d", List.of("e&f")),
                 HttpEndpoint.query("a=1&a=2&b&c+d=e%26f"));
     }
