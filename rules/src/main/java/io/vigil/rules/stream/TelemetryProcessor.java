@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -110,6 +111,9 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
             metrics.received(envelope, now);
             forward(evaluator.onEvent(envelope, record.value(), Instant.ofEpochMilli(now)), now);
             metrics.progressed(now);
+        } catch (StreamsException e) {
+            // Kafka Streams' own (a task migrated, a send that failed): its to handle, and the task's stores with it
+            throw e;
         } catch (RuntimeException e) {
             logError("evaluating " + envelope.cluster() + "/" + envelope.node() + " seq " + envelope.seq(), e, now);
             deadLetter(record, "engine error while evaluating: " + e, from, now);
@@ -121,6 +125,8 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
         try {
             forward(evaluator.onTick(Instant.ofEpochMilli(now)), now);
             metrics.progressed(now);
+        } catch (StreamsException e) {
+            throw e;
         } catch (RuntimeException e) {
             logError("letting time pass on " + context.taskId(), e, now);
         }
