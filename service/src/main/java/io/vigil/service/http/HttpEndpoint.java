@@ -112,6 +112,7 @@ public final class HttpEndpoint implements AutoCloseable {
     }
 
     private final ServerSocket listener;
+    private final Thread acceptor;
     private final ConnectionLimits limits;
     private final Route router;
     private final ClientConnections clients;
@@ -136,7 +137,8 @@ public final class HttpEndpoint implements AutoCloseable {
         threads = new ThreadPoolExecutor(0, limits.total(), 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 runnable -> daemon(runnable, "vigil-http-" + port() + "-" + n.incrementAndGet()));
         deadlines = Executors.newSingleThreadScheduledExecutor(runnable -> daemon(runnable, "vigil-http-" + port() + "-deadlines"));
-        daemon(this::acceptAll, "vigil-http-" + port() + "-accept").start();
+        acceptor = daemon(this::acceptAll, "vigil-http-" + port() + "-accept");
+        acceptor.start();
     }
 
     private static ServerSocket bind(InetSocketAddress listen, Set<String> paths) {
@@ -328,6 +330,13 @@ public final class HttpEndpoint implements AutoCloseable {
             listener.close();
         } catch (IOException e) {
             // not listening any more either way
+        }
+        try {
+            // the JDK finishes closing a socket a thread is blocked accepting on when that thread leaves accept():
+            // once it has, the port refuses connections
+            acceptor.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         threads.shutdownNow();
         deadlines.shutdownNow();
