@@ -68,7 +68,7 @@ public final class RuleEvaluator {
     private final EvaluationListener listener;
     private final Instant tookOverAt;
     private final Map<String, NodePresence> presence = new HashMap<>();
-    private final Map<String, Instant> loggedAt = new HashMap<>();
+    private final Map<String, LogThrottle> loggedAt = new HashMap<>();
     private final List<String> forgotten = new ArrayList<>();
     /** The firing alerts that may inhibit others, kept beside the tables as presence is. */
     private InhibitionIndex firing;
@@ -196,12 +196,7 @@ public final class RuleEvaluator {
 
     /** Whether a line of this kind is due: at most one per {@link #ERROR_LOG_INTERVAL}, so a flood does not flood the log. */
     private boolean shouldLog(String what, Instant now) {
-        Instant last = loggedAt.get(what);
-        if (last != null && Duration.between(last, now).compareTo(ERROR_LOG_INTERVAL) < 0) {
-            return false;
-        }
-        loggedAt.put(what, now);
-        return true;
+        return loggedAt.computeIfAbsent(what, w -> new LogThrottle(ERROR_LOG_INTERVAL)).admit(now.toEpochMilli()).isPresent();
     }
 
     private static Map<String, String> baseLabels(String cluster, String node, Map<String, String> clusterLabels,

@@ -10,6 +10,7 @@ import io.vigil.events.WireCodec;
 import io.vigil.rules.engine.EngineLimits;
 import io.vigil.rules.engine.EngineTables;
 import io.vigil.rules.engine.EngineTiming;
+import io.vigil.rules.engine.LogThrottle;
 import io.vigil.rules.engine.NodePresence;
 import io.vigil.rules.engine.Roster;
 import io.vigil.rules.engine.RuleEvaluator;
@@ -136,7 +137,7 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
     private void forward(List<Alert> alerts, long now) {
         for (Alert alert : alerts) {
             byte[] encoded = WireCodec.encode(alert);
-            int limit = Math.min(deadLetters.maxBytes(), refused.limit(Topics.ALERTS).orElse(Integer.MAX_VALUE));
+            int limit = recordLimit(Topics.ALERTS);
             if (encoded.length > limit) {
                 // Kafka would refuse it and, under exactly-once, stop the thread with it: skipped, as a refusal is
                 metrics.recordDropped(Topics.ALERTS);
@@ -165,7 +166,7 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
         deadLetterLog.admit(now).ifPresent(held -> log.warn("{}-{}@{} sent to {}: {} ({} more since the last such line; "
                         + "logged once a minute, vigil_engine_dead_letters_total counts them all)",
                 from.topic(), from.partition(), from.offset(), Topics.DEADLETTER, reason, held));
-        int limit = Math.min(deadLetters.maxBytes(), refused.limit(Topics.DEADLETTER).orElse(Integer.MAX_VALUE));
+        int limit = recordLimit(Topics.DEADLETTER);
         if (limit < DeadLetters.MIN_BYTES) {
             metrics.recordDropped(Topics.DEADLETTER);
             log.error("{}-{}@{} is not dead-lettered: {} refuses even small records (see above); it is skipped",
@@ -173,6 +174,11 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
             return;
         }
         context.forward(deadLetters.of(record, reason, from, now, limit), DEADLETTER_SINK);
+    }
+
+    /** The largest record worth sending to {@code topic}: the engine's limit, or less once Kafka refused a larger one. */
+    private int recordLimit(String topic) {
+        return Math.min(deadLetters.maxBytes(), refused.limit(topic).orElse(Integer.MAX_VALUE));
     }
 
     private void logError(String doing, RuntimeException e, long now) {

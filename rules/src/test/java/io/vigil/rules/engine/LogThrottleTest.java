@@ -1,4 +1,4 @@
-package io.vigil.rules.stream;
+package io.vigil.rules.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

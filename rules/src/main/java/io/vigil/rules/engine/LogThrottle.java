@@ -1,4 +1,4 @@
-package io.vigil.rules.stream;
+package io.vigil.rules.engine;
 
 import java.time.Duration;
 import java.util.OptionalLong;
@@ -6,20 +6,21 @@ import java.util.OptionalLong;
 /**
  * Lets a line that can repeat thousands of times a second (a dead letter, an engine error) reach
  * the log once per interval, and says how many it held back meanwhile; the metrics count them all.
- * The first one always passes. Not thread-safe: each stream task has its own.
+ * The first one always passes. Not thread-safe: each stream task has its own (the processor's, and
+ * the evaluator's per kind of line).
  */
-final class LogThrottle {
+public final class LogThrottle {
     private final long intervalMillis;
     private boolean any;
     private long passedAt;
     private long heldBack;
 
-    LogThrottle(Duration interval) {
+    public LogThrottle(Duration interval) {
         this.intervalMillis = interval.toMillis();
     }
 
     /** Empty when this occurrence is held back; otherwise how many were held back since the last one passed. */
-    OptionalLong admit(long nowMillis) {
+    public OptionalLong admit(long nowMillis) {
         // compared as a difference of two real times: no sentinel that could overflow
         if (any && nowMillis - passedAt < intervalMillis && nowMillis >= passedAt) {
             heldBack++;
