@@ -3,6 +3,7 @@ package io.vigil.rules.stream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -56,6 +57,27 @@ final class DeadLetters {
             throw new IllegalArgumentException("a dead letter must be allowed at least " + MIN_BYTES + " bytes, not " + maxBytes);
         }
         this.maxBytes = maxBytes;
+    }
+
+    /** Dead letters for an engine with these Kafka settings: under the producer's max.request.size when it is set lower than the default. */
+    static DeadLetters forKafka(Map<String, Object> kafka) {
+        return new DeadLetters(limit(kafka));
+    }
+
+    /** The largest dead letter for these Kafka settings (a Kafka Streams producer setting may be given with or without its prefix). */
+    static int limit(Map<String, Object> kafka) {
+        int limit = DEFAULT_MAX_BYTES;
+        for (String key : List.of("max.request.size", "producer.max.request.size")) {
+            Object value = kafka.get(key);
+            if (value != null) {
+                try {
+                    limit = Math.min(limit, Integer.parseInt(value.toString().strip()) - 8 * 1024);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("kafka." + key + ": '" + value + "' is not a number of bytes");
+                }
+            }
+        }
+        return Math.max(limit, MIN_BYTES);
     }
 
     /** The largest dead letter this engine writes, in bytes (key, value and headers together). */

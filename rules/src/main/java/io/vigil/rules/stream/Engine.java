@@ -88,7 +88,7 @@ public final class Engine implements AutoCloseable {
         int partitions = VigilTopics.ensure(config.kafka(), config.topics());
         instance = GroupInstance.of(config.stateDir());
         metrics = new EngineMetrics(registry);
-        DeadLetters deadLetters = new DeadLetters(deadLetterLimit(config.kafka()));
+        DeadLetters deadLetters = DeadLetters.forKafka(config.kafka());
         RefusedSizes refused = new RefusedSizes();
         threadFailures = new StreamThreadFailures(System::nanoTime, refused::lastRefusalShrinkable);
         streams = new KafkaStreams(EngineTopology.build(rules, config.roster(), config.timing(), config.limits(), partitions, metrics,
@@ -179,25 +179,6 @@ public final class Engine implements AutoCloseable {
                     + StreamThreadFailures.WINDOW.toMinutes() + " minutes", e);
         }
         return response;
-    }
-
-    /**
-     * The largest dead letter: under the producer's max.request.size when it is set lower than
-     * the default (a Kafka Streams producer setting may be given with or without its prefix).
-     */
-    static int deadLetterLimit(Map<String, Object> kafka) {
-        int limit = DeadLetters.DEFAULT_MAX_BYTES;
-        for (String key : List.of("max.request.size", "producer.max.request.size")) {
-            Object value = kafka.get(key);
-            if (value != null) {
-                try {
-                    limit = Math.min(limit, Integer.parseInt(value.toString().strip()) - 8 * 1024);
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("kafka." + key + ": '" + value + "' is not a number of bytes");
-                }
-            }
-        }
-        return Math.max(limit, DeadLetters.MIN_BYTES);
     }
 
     private Properties streamsProperties(EngineMetrics metrics, RefusedSizes refused) {

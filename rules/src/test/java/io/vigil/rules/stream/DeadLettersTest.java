@@ -113,11 +113,11 @@ class DeadLettersTest {
 
     @Test
     void theLimitFollowsALowerMaxRequestSizeAndRefusesNonsense() {
-        assertEquals(DeadLetters.DEFAULT_MAX_BYTES, Engine.deadLetterLimit(Map.of()));
-        assertEquals(500_000 - 8 * 1024, Engine.deadLetterLimit(Map.of("producer.max.request.size", "500000")));
-        assertEquals(DeadLetters.DEFAULT_MAX_BYTES, Engine.deadLetterLimit(Map.of("max.request.size", 5_000_000)));
+        assertEquals(DeadLetters.DEFAULT_MAX_BYTES, DeadLetters.limit(Map.of()));
+        assertEquals(500_000 - 8 * 1024, DeadLetters.limit(Map.of("producer.max.request.size", "500000")));
+        assertEquals(DeadLetters.DEFAULT_MAX_BYTES, DeadLetters.limit(Map.of("max.request.size", 5_000_000)));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Engine.deadLetterLimit(Map.of("max.request.size", "lots")));
+                () -> DeadLetters.limit(Map.of("max.request.size", "lots")));
         assertEquals("kafka.max.request.size: 'lots' is not a number of bytes", e.getMessage());
     }
 }
