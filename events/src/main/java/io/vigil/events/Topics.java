@@ -11,8 +11,14 @@ public final class Topics {
     public static final String ALERTS = "vigil.alerts";
     /** Key: target node. */
     public static final String ACTIONS = "vigil.actions";
-    /** Key: target node. */
+    /**
+     * Key: target node. Not written by this version: an executor's results travel on
+     * {@link #TELEMETRY} as {@link ActionResult} events, so the saga reads them in order with its
+     * cluster's telemetry. Created so that tools watching it find it.
+     */
     public static final String ACTION_RESULTS = "vigil.action-results";
+    /** Every failover decision, action, result and page, with the facts it rested on. Key: cluster. */
+    public static final String AUDIT = "vigil.audit";
     /** Records that could not be read, with the reason in a header. Key: as on the source topic. */
     public static final String DEADLETTER = "vigil.deadletter";
 
@@ -22,7 +28,7 @@ public final class Topics {
     /** What each receiver was last told of each alert group. Key: receiver and group. Compacted. */
     public static final String NOTIFICATIONS = "vigil.notifications";
 
-    public static final List<String> ALL = List.of(TELEMETRY, ALERTS, ACTIONS, ACTION_RESULTS, DEADLETTER, SILENCES, NOTIFICATIONS);
+    public static final List<String> ALL = List.of(TELEMETRY, ALERTS, ACTIONS, ACTION_RESULTS, AUDIT, DEADLETTER, SILENCES, NOTIFICATIONS);
 
     /**
      * Topics of one partition: the dead letters, read by people in order; silences, read whole
