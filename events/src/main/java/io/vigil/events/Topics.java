@@ -19,6 +19,8 @@ public final class Topics {
     public static final String ACTION_RESULTS = "vigil.action-results";
     /** Every failover decision, action, result and page, with the facts it rested on. Key: cluster. */
     public static final String AUDIT = "vigil.audit";
+    /** Humans' approvals and failback requests. Key: cluster, partitioned as {@link #TELEMETRY} so the saga's task reads them. */
+    public static final String FAILOVER_COMMANDS = "vigil.failover-commands";
     /** Records that could not be read, with the reason in a header. Key: as on the source topic. */
     public static final String DEADLETTER = "vigil.deadletter";
 
@@ -28,7 +30,7 @@ public final class Topics {
     /** What each receiver was last told of each alert group. Key: receiver and group. Compacted. */
     public static final String NOTIFICATIONS = "vigil.notifications";
 
-    public static final List<String> ALL = List.of(TELEMETRY, ALERTS, ACTIONS, ACTION_RESULTS, AUDIT, DEADLETTER, SILENCES, NOTIFICATIONS);
+    public static final List<String> ALL = List.of(TELEMETRY, ALERTS, ACTIONS, ACTION_RESULTS, AUDIT, FAILOVER_COMMANDS, DEADLETTER, SILENCES, NOTIFICATIONS);
 
     /**
      * Topics of one partition: the dead letters, read by people in order; silences, read whole

@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /** A {@link StateTable} in a sorted map: for rule tests, which need no Kafka, and as the memory of a {@link CachedTable}. */
-final class MapStateTable<V> implements StateTable<V> {
+public final class MapStateTable<V> implements StateTable<V> {
     private final TreeMap<String, V> map = new TreeMap<>();
 
     @Override

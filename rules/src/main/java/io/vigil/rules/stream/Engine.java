@@ -92,7 +92,7 @@ public final class Engine implements AutoCloseable {
         RefusedSizes refused = new RefusedSizes();
         threadFailures = new StreamThreadFailures(System::nanoTime, refused::lastRefusalShrinkable);
         streams = new KafkaStreams(EngineTopology.build(rules, config.roster(), config.timing(), config.limits(), partitions, metrics,
-                deadLetters, refused),
+                deadLetters, refused, Optional.empty()),
                 streamsProperties(metrics, refused));
         streams.setUncaughtExceptionHandler(this::threadDied);
         streams.setStateListener((now, before) -> {

@@ -16,6 +16,9 @@ final class EngineStores {
     static final String PRESENCE = "node-presence";
     static final String PREVIOUS = "previous-bodies";
     static final String SILENCES = "silences";
+    /** The failover's: each cluster's facts, each resource's sagas. Changelogged like the evaluator's. */
+    static final String FAILOVER_FACTS = "failover-facts";
+    static final String FAILOVER_SAGAS = "failover-sagas";
 
     private EngineStores() {
     }

@@ -18,6 +18,10 @@ import org.apache.kafka.streams.Topology;
  * vigil.telemetry --> rules (TelemetryProcessor, stores: alert-scopes, node-presence, previous-bodies)
  *                       |--> vigil.alerts      (key: fingerprint)
  *                       '--> vigil.deadletter  (the original record, and why)
+ *                       '--> failover (FailoverProcessor, stores: failover-facts, failover-sagas; only with a topology)
+ * vigil.failover-commands --'    |--> vigil.actions (key: node, sealed)
+ *                                |--> vigil.audit   (key: cluster)
+ *                                '--> vigil.alerts  (its pages)
  * vigil.silences  --> silences (global store, every instance)
  * </pre>
  *
@@ -29,15 +33,28 @@ final class EngineTopology {
     }
 
     static Topology build(RuleSet rules, Roster roster, EngineTiming timing, EngineLimits limits, int telemetryPartitions,
-                          EngineMetrics metrics, DeadLetters deadLetters, RefusedSizes refused) {
+                          EngineMetrics metrics, DeadLetters deadLetters, RefusedSizes refused,
+                          java.util.Optional<FailoverProcessor.FailoverSetup> failover) {
         Topology topology = new Topology();
         topology.addSource("telemetry", new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.TELEMETRY);
         topology.addProcessor("rules", () -> new TelemetryProcessor(rules, roster, timing, limits, telemetryPartitions, metrics,
-                deadLetters, refused), "telemetry");
+                deadLetters, refused, failover.isPresent()), "telemetry");
         topology.addStateStore(EngineStores.evaluator(EngineStores.SCOPES), "rules");
         topology.addStateStore(EngineStores.evaluator(EngineStores.PRESENCE), "rules");
         topology.addStateStore(EngineStores.evaluator(EngineStores.PREVIOUS), "rules");
-        topology.addSink(TelemetryProcessor.ALERTS_SINK, Topics.ALERTS, new StringSerializer(), new ByteArraySerializer(), "rules");
+        String[] alertWriters = failover.isPresent() ? new String[] {"rules", FailoverProcessor.NAME} : new String[] {"rules"};
+        if (failover.isPresent()) {
+            topology.addSource("failover-commands", new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.FAILOVER_COMMANDS);
+            topology.addProcessor(FailoverProcessor.NAME, () -> new FailoverProcessor(failover.get(), timing.evaluationInterval(),
+                    telemetryPartitions), "rules", "failover-commands");
+            topology.addStateStore(EngineStores.evaluator(EngineStores.FAILOVER_FACTS), FailoverProcessor.NAME);
+            topology.addStateStore(EngineStores.evaluator(EngineStores.FAILOVER_SAGAS), FailoverProcessor.NAME);
+            topology.addSink(FailoverProcessor.ACTIONS_SINK, Topics.ACTIONS, new StringSerializer(), new ByteArraySerializer(),
+                    FailoverProcessor.NAME);
+            topology.addSink(FailoverProcessor.AUDIT_SINK, Topics.AUDIT, new StringSerializer(), new ByteArraySerializer(),
+                    FailoverProcessor.NAME);
+        }
+        topology.addSink(TelemetryProcessor.ALERTS_SINK, Topics.ALERTS, new StringSerializer(), new ByteArraySerializer(), alertWriters);
         topology.addSink(TelemetryProcessor.DEADLETTER_SINK, Topics.DEADLETTER, new ByteArraySerializer(), new ByteArraySerializer(), "rules");
         topology.addGlobalStore(EngineStores.silences(), "silences-source", new StringDeserializer(), new ByteArrayDeserializer(),
                 Topics.SILENCES, "silences-updater", SilenceUpdater::new);

@@ -52,6 +52,8 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
     private final EngineMetrics metrics;
     private final DeadLetters deadLetters;
     private final RefusedSizes refused;
+    /** Whether a failover processor follows this one: it gets every event and alert change, after the rules saw them. */
+    private final boolean feedsFailover;
     // apart, so that a flood of dead letters cannot hide an engine error, nor the other way round
     private final LogThrottle deadLetterLog = new LogThrottle(ERROR_LOG_INTERVAL);
     private final LogThrottle errorLog = new LogThrottle(ERROR_LOG_INTERVAL);
@@ -59,7 +61,7 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
     private RuleEvaluator evaluator;
 
     TelemetryProcessor(RuleSet rules, Roster roster, EngineTiming timing, EngineLimits limits, int telemetryPartitions,
-                       EngineMetrics metrics, DeadLetters deadLetters, RefusedSizes refused) {
+                       EngineMetrics metrics, DeadLetters deadLetters, RefusedSizes refused, boolean feedsFailover) {
         this.rules = rules;
         this.roster = roster;
         this.timing = timing;
@@ -68,6 +70,7 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
         this.metrics = metrics;
         this.deadLetters = deadLetters;
         this.refused = refused;
+        this.feedsFailover = feedsFailover;
     }
 
     @Override
@@ -111,6 +114,9 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
         try {
             metrics.received(envelope, now);
             forward(evaluator.onEvent(envelope, record.value(), Instant.ofEpochMilli(now)), now);
+            if (feedsFailover) {
+                context.forward(new Record<Object, Object>(envelope.cluster(), envelope, now), FailoverProcessor.NAME);
+            }
             metrics.progressed(now);
         } catch (StreamsException e) {
             // Kafka Streams' own (a task migrated, a send that failed): its to handle, and the task's stores with it
@@ -147,6 +153,9 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
                 continue;
             }
             context.forward(new Record<Object, Object>(alert.fingerprint(), encoded, now), ALERTS_SINK);
+            if (feedsFailover) {
+                context.forward(new Record<Object, Object>(alert.fingerprint(), alert, now), FailoverProcessor.NAME);
+            }
         }
         for (String fingerprint : evaluator.drainForgotten()) {
             context.forward(new Record<Object, Object>(fingerprint, null, now), ALERTS_SINK);

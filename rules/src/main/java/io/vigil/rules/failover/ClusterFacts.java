@@ -1,0 +1,104 @@
+package io.vigil.rules.failover;
+
+import io.vigil.events.ActionResult;
+import io.vigil.events.Alert;
+import io.vigil.events.AlertState;
+import io.vigil.events.DrbdResource;
+import io.vigil.events.Envelope;
+import io.vigil.events.Heartbeat;
+import io.vigil.events.VmStatus;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * What the failover knows of one cluster: per node when it was last heard and its latest reports
+ * of each DRBD resource and each VM, and the alerts firing. Only facts that came off the wire are
+ * here; nothing is inferred. An older report (a lower seq from the same node) never replaces a
+ * newer one.
+ */
+public record ClusterFacts(String cluster, Map<String, NodeFacts> nodes, Map<String, FiringAlert> firing) {
+    public ClusterFacts {
+        nodes = Map.copyOf(nodes);
+        firing = Map.copyOf(firing);
+    }
+
+    public static ClusterFacts empty(String cluster) {
+        return new ClusterFacts(cluster, Map.of(), Map.of());
+    }
+
+    /** One node's latest facts. */
+    public record NodeFacts(Instant lastHeard, long lastSeq, Map<String, NodeReport> drbd, Map<String, VmReport> vms,
+                            long memoryTotalBytes, long memoryAvailableBytes) {
+        public NodeFacts {
+            drbd = Map.copyOf(drbd);
+            vms = Map.copyOf(vms);
+        }
+    }
+
+    /** An alert firing now, with the node and resource it is about where it says. */
+    public record FiringAlert(String name, Optional<String> node, Optional<String> resource, Instant since) {
+    }
+
+    /**
+     * The facts after {@code envelope}, received by the engine at {@code receivedAt}: a node is
+     * heard by the engine's clock, not its own (a host's clock may be wrong). Results of actions
+     * are the saga's, not facts.
+     */
+    public ClusterFacts with(Envelope envelope, Instant receivedAt) {
+        if (envelope.body() instanceof ActionResult) {
+            return this;
+        }
+        NodeFacts old = nodes.get(envelope.node());
+        if (old != null && envelope.seq() <= old.lastSeq()) {
+            return this;
+        }
+        Map<String, NodeReport> drbd = old == null ? new TreeMap<>() : new TreeMap<>(old.drbd());
+        Map<String, VmReport> vms = old == null ? new TreeMap<>() : new TreeMap<>(old.vms());
+        long total = old == null ? 0 : old.memoryTotalBytes();
+        long available = old == null ? 0 : old.memoryAvailableBytes();
+        if (envelope.body() instanceof DrbdResource r) {
+            drbd.put(r.resource(), new NodeReport(envelope.node(), envelope.seq(), envelope.ts(), r));
+        } else if (envelope.body() instanceof VmStatus vm) {
+            vms.put(vm.name(), new VmReport(envelope.node(), envelope.seq(), envelope.ts(), vm));
+        } else if (envelope.body() instanceof Heartbeat h) {
+            total = h.memoryTotalBytes();
+            available = h.memoryAvailableBytes();
+        }
+        Map<String, NodeFacts> next = new HashMap<>(nodes);
+        next.put(envelope.node(), new NodeFacts(receivedAt, envelope.seq(), drbd, vms, total, available));
+        return new ClusterFacts(cluster, next, firing);
+    }
+
+    /** The facts after an alert changed: firing ones are kept, the rest dropped. */
+    public ClusterFacts with(Alert alert) {
+        Map<String, FiringAlert> next = new HashMap<>(firing);
+        if (alert.state() == AlertState.FIRING) {
+            next.put(alert.fingerprint(), new FiringAlert(alert.rule(), alert.label("node"), alert.label("resource"),
+                    alert.firedAt().orElse(alert.activeAt())));
+        } else {
+            next.remove(alert.fingerprint());
+        }
+        return new ClusterFacts(cluster, nodes, next);
+    }
+
+    public Optional<NodeReport> drbd(String node, String resource) {
+        return Optional.ofNullable(nodes.get(node)).map(n -> n.drbd().get(resource));
+    }
+
+    public Optional<VmReport> vm(String node, String vm) {
+        return Optional.ofNullable(nodes.get(node)).map(n -> n.vms().get(vm));
+    }
+
+    public Optional<Instant> lastHeard(String node) {
+        return Optional.ofNullable(nodes.get(node)).map(NodeFacts::lastHeard);
+    }
+
+    /** The node a VM runs on, by the freshest report that says it runs; empty when none does. */
+    public Optional<String> whereRunning(String vm) {
+        return nodes.values().stream().map(n -> n.vms().get(vm)).filter(r -> r != null && r.running())
+                .max(java.util.Comparator.comparing(VmReport::at)).map(VmReport::node);
+    }
+}

@@ -1,0 +1,664 @@
+package io.vigil.rules.failover;
+
+import io.vigil.events.Action;
+import io.vigil.events.ActionResult;
+import io.vigil.events.ActionType;
+import io.vigil.events.AuditEntry;
+import io.vigil.events.AuditKind;
+import io.vigil.events.DiskState;
+import io.vigil.events.DrbdResource;
+import io.vigil.events.ReplicationState;
+import io.vigil.service.topology.ClusterTopology;
+import io.vigil.service.topology.FailbackPolicy;
+import io.vigil.service.topology.FailoverMode;
+import io.vigil.service.topology.FailoverPolicy;
+import io.vigil.service.topology.NodeTopology;
+import io.vigil.service.topology.VmTopology;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * How a failover advances: a pure function of the saga, the cluster's facts, the topology and
+ * the time, returning the saga's next state, the actions to send and the audit entries, which the
+ * caller commits together (in the engine, in one Kafka transaction). Each phase names the steps it
+ * needs; a step already done is skipped, one in flight is waited for, a failed one is tried again
+ * up to the policy's retries under a new attempt id, and then the saga stops as {@link
+ * SagaPhase#STUCK} and pages. Every promotion and dual-primary window passes {@link
+ * PromotionGuard} first; a refusal holds the saga ({@link SagaPhase#HELD}) and pages.
+ */
+public final class FailoverSaga {
+    /** A result later than the action's deadline by more than this means the action timed out. */
+    static final Duration RESULT_GRACE = Duration.ofSeconds(10);
+    private final PromotionGuard guard;
+
+    public FailoverSaga(PromotionGuard guard) {
+        this.guard = guard;
+    }
+
+    /** What one call decided: the saga's next state, the actions to send, the audit entries; {@code started}: it began to act (counts for the flap guard). */
+    public record Progress(Saga saga, List<Action> actions, List<AuditEntry> audit, boolean started) {
+        public Progress {
+            actions = List.copyOf(actions);
+            audit = List.copyOf(audit);
+        }
+    }
+
+    /** A new saga for {@code trigger}, in Degraded, recorded with the facts it rests on. */
+    public Progress start(String cluster, String resource, long number, List<String> vms, Trigger trigger, Instant now) {
+        String id = Saga.idOf(cluster, resource, number);
+        Saga saga = new Saga(id, cluster, resource, number, trigger.way(), trigger.failing(), trigger.survivor(), SagaPhase.DEGRADED, now,
+                now, trigger.reason(), trigger.evidence(), false, false, false, Map.of(), vms, List.of(), Optional.empty(),
+                Optional.empty(), Optional.empty(), List.of(new Saga.PhaseVisit(SagaPhase.DEGRADED, now)));
+        AuditEntry entry = new AuditEntry(cluster, id, resource, now, AuditKind.DECISION, SagaPhase.DEGRADED.word(),
+                trigger.way().words() + " of " + resource + " from " + trigger.failing() + " to " + trigger.survivor() + ": "
+                        + trigger.reason(), trigger.evidence(), Optional.empty());
+        return new Progress(saga, List.of(), List.of(entry), false);
+    }
+
+    /**
+     * Records an executor's result on the step it answers. A late success of an earlier attempt
+     * also completes its step (the actions are idempotent, so the work is done either way); a
+     * result for no step of this saga, or a second result for a step, changes nothing.
+     */
+    public Progress onResult(Saga saga, ActionResult result, String fromNode, Instant now) {
+        for (SagaStep step : saga.steps().values()) {
+            boolean current = step.actionId().equals(result.actionId());
+            boolean earlier = !current && result.actionId().startsWith(stepPrefix(saga, step.name()));
+            boolean counts = current ? !step.done() && (step.waiting() || result.outcome() == io.vigil.events.ActionOutcome.SUCCEEDED)
+                    : earlier && !step.done() && result.outcome() == io.vigil.events.ActionOutcome.SUCCEEDED;
+            if (!current && !earlier) {
+                continue;
+            }
+            if (!counts) {
+                return new Progress(saga, List.of(), List.of(), false);
+            }
+            SagaStep ended = step.ended(SagaStep.StepStatus.of(result.outcome()), result.exitCode(), result.output());
+            Saga next = saga.withStep(ended);
+            if (step.type() == ActionType.DRBD_PRIMARY && result.exitCode().equals(Optional.of(17))) {
+                next = next.withGoodDataRefused();
+            }
+            AuditEntry entry = new AuditEntry(saga.cluster(), saga.sagaId(), saga.resource(), now, AuditKind.RESULT, saga.phase().word(),
+                    step.name() + " on " + fromNode + ": " + result.outcome().wire() + result.exitCode().map(c -> " (exit " + c + ")").orElse("")
+                            + " in " + String.format(java.util.Locale.ROOT, "%.1f", result.durationSeconds()) + " s"
+                            + (result.output().isBlank() ? "" : ": " + firstLine(result.output())), List.of(), Optional.of(result.actionId()));
+            return new Progress(next, List.of(), List.of(entry), false);
+        }
+        return new Progress(saga, List.of(), List.of(), false);
+    }
+
+    /** {@code vigil approve}: lets an awaiting saga act, a held one go on past the flap guard, a stuck one try its step again. */
+    public Progress approve(Saga saga, String who, Instant now) {
+        List<AuditEntry> audit = new ArrayList<>();
+        Saga next = saga.approvedNow();
+        if (saga.phase() == SagaPhase.STUCK) {
+            for (SagaStep step : saga.steps().values()) {
+                if (!step.done() && !step.waiting()) {
+                    next = next.withStep(step.ended(SagaStep.StepStatus.RETRY_APPROVED, step.exitCode(), step.lastOutput()));
+                }
+            }
+            next = next.inPhase(saga.heldFrom().orElse(SagaPhase.DEGRADED), now);
+        } else if (saga.phase() == SagaPhase.HELD) {
+            next = next.inPhase(saga.heldFrom().orElse(SagaPhase.DEGRADED), now);
+        }
+        audit.add(entry(saga, now, AuditKind.COMMAND, "approved by " + who + " in " + saga.phase().word(), List.of()));
+        return new Progress(next, List.of(), audit, false);
+    }
+
+    /** {@code vigil failback}: a saga ready for failback (or about to be) goes home when ready. */
+    public Progress failback(Saga saga, String who, Instant now) {
+        return new Progress(saga.failbackRequestedNow(), List.of(),
+                List.of(entry(saga, now, AuditKind.COMMAND, "failback requested by " + who + " in " + saga.phase().word(), List.of())), false);
+    }
+
+    /** Moves the saga as far as the facts and results allow now. */
+    public Progress advance(Saga saga, ClusterTopology topology, ClusterFacts facts, List<Instant> clusterFailovers, Instant now) {
+        Run run = new Run(saga, topology, facts, now);
+        boolean started = false;
+        // a phase may finish at once (its steps all done), so go on until the saga stands still
+        for (int guardRail = 0; guardRail < 20; guardRail++) {
+            SagaPhase before = run.saga.phase();
+            boolean wasActing = before.acting();
+            step(run, clusterFailovers);
+            if (!wasActing && run.saga.phase().acting() && !run.saga.history().stream().limit(run.saga.history().size() - 1)
+                    .anyMatch(v -> v.phase().acting())) {
+                started = true;
+            }
+            if (run.saga.phase() == before) {
+                break;
+            }
+        }
+        return new Progress(run.saga, run.actions, run.audit, started);
+    }
+
+    private void step(Run run, List<Instant> clusterFailovers) {
+        Saga saga = run.saga;
+        FailoverPolicy policy = run.topology.policy();
+        switch (saga.phase()) {
+            case DEGRADED -> degraded(run, clusterFailovers);
+            case AWAITING_APPROVAL -> {
+                if (saga.approved()) {
+                    run.phase(firstActingPhase(saga), "approved: " + saga.way().words() + " begins", List.of());
+                }
+            }
+            case HELD -> {
+                // try again what held it: it holds again, unchanged, while the facts still say no
+                run.saga = saga.inPhase(saga.heldFrom().orElse(SagaPhase.DEGRADED), run.now);
+                step(run, clusterFailovers);
+                if (run.saga.phase() == SagaPhase.HELD && run.saga.heldBecause().equals(saga.heldBecause())) {
+                    run.saga = saga;
+                    run.audit.removeIf(e -> e.kind() == AuditKind.REFUSAL);
+                } else if (run.saga.phase() != SagaPhase.HELD) {
+                    run.audit.add(entry(run.saga, run.now, AuditKind.DECISION, "no longer held (" + saga.heldBecause().orElse("") + ")",
+                            List.of()));
+                }
+            }
+            case MAKING_ROOM -> makingRoom(run);
+            case EVACUATING -> evacuating(run);
+            case FENCING -> fencing(run);
+            case PROMOTING -> promoting(run);
+            case STARTING -> starting(run);
+            case FAILED_OVER, RESYNCING -> waitForResync(run);
+            case READY_FOR_FAILBACK -> {
+                if (policy.failback() == FailbackPolicy.AUTO || saga.failbackRequested()) {
+                    run.phase(SagaPhase.FAILING_BACK, policy.failback() == FailbackPolicy.AUTO ? "failback is automatic"
+                            : "failback requested", List.of());
+                }
+            }
+            case FAILING_BACK -> failingBack(run);
+            case STUCK, DRY_RUN, HEALTHY -> {
+            }
+        }
+    }
+
+    private void degraded(Run run, List<Instant> clusterFailovers) {
+        Saga saga = run.saga;
+        FailoverMode mode = run.topology.policy().mode();
+        if (mode == FailoverMode.DRY_RUN) {
+            run.audit.add(entry(saga, run.now, AuditKind.DECISION, "dry-run: would " + plan(saga, run.topology), List.of()));
+            run.phase(SagaPhase.DRY_RUN, "dry-run: nothing is executed", List.of());
+            return;
+        }
+        Verdict start = guard.mayStart(saga.cluster(), saga.resource(), List.of(), clusterFailovers, run.now);
+        if (start instanceof Verdict.Refused refused && !saga.approved()) {
+            run.hold(refused.describe() + "; vigil approve " + saga.sagaId() + " lets it go on");
+            return;
+        }
+        if (mode == FailoverMode.APPROVE && !saga.approved()) {
+            run.phase(SagaPhase.AWAITING_APPROVAL, "mode approve: waiting for vigil approve " + saga.sagaId() + "; plan: "
+                    + plan(saga, run.topology), List.of());
+            return;
+        }
+        run.phase(firstActingPhase(saga), saga.way().words() + " begins", start instanceof Verdict.Allowed a ? a.evidence() : List.of());
+    }
+
+    private static SagaPhase firstActingPhase(Saga saga) {
+        return saga.way() == FailoverWay.LIVE_EVACUATION ? SagaPhase.MAKING_ROOM : SagaPhase.FENCING;
+    }
+
+    /** The steps this saga would take, in words, for dry-run and approval pages. */
+    static String plan(Saga saga, ClusterTopology topology) {
+        String f = saga.failing();
+        String s = saga.survivor();
+        String vms = String.join(", ", saga.vms());
+        if (saga.way() == FailoverWay.LIVE_EVACUATION) {
+            return "make room on " + s + ", allow two primaries for " + saga.resource() + ", promote " + s + ", live-migrate [" + vms
+                    + "] from " + f + " to " + s + ", demote " + f + ", disallow two primaries";
+        }
+        boolean fence = topology.node(f).flatMap(NodeTopology::fence).isPresent();
+        return (fence ? "fence " + f + " and confirm its power is off" : "wait for DRBD on " + s + " to mark " + f + " Outdated")
+                + ", promote " + s + ", make room, start [" + vms + "] on " + s;
+    }
+
+    // ---- live evacuation ------------------------------------------------------------------
+
+    private void makingRoom(Run run) {
+        Saga saga = run.saga;
+        String s = saga.survivor();
+        ClusterFacts.NodeFacts survivor = run.facts.nodes().get(s);
+        if (survivor == null || survivor.memoryTotalBytes() <= 0) {
+            run.hold("no memory figures from " + s + "'s heartbeat yet: the VMs cannot be placed");
+            return;
+        }
+        long reserve = run.topology.node(s).map(NodeTopology::reserveBytes).orElse(0L);
+        List<MemoryPlan.Guest> guests = new ArrayList<>();
+        long foreign = 0;
+        for (VmReport vm : survivor.vms().values()) {
+            if (!vm.running() || saga.vms().contains(vm.vm().name())) {
+                continue;
+            }
+            Optional<VmTopology> known = Optional.ofNullable(run.topology.vms().get(vm.vm().name()));
+            if (known.isPresent()) {
+                guests.add(new MemoryPlan.Guest(vm.vm().name(), known.get().memoryBytes(), known.get().minMemoryBytes(),
+                        known.get().priority(), true));
+            } else {
+                foreign += vm.vm().memoryBytes();
+            }
+        }
+        for (String vm : saga.vms()) {
+            VmTopology t = run.topology.vms().get(vm);
+            boolean there = run.facts.whereRunning(vm).equals(Optional.of(s));
+            guests.add(new MemoryPlan.Guest(vm, t.memoryBytes(), t.minMemoryBytes(), t.priority(), there));
+        }
+        MemoryPlan plan = MemoryPlan.of(survivor.memoryTotalBytes() - foreign, reserve, guests);
+        if (!plan.leftDown().equals(saga.leftDown())) {
+            run.saga = run.saga.withLeftDown(plan.leftDown());
+            if (!plan.leftDown().isEmpty()) {
+                run.audit.add(entry(run.saga, run.now, AuditKind.DECISION, s + " has room for all but " + plan.leftDown()
+                        + " (budget " + mib(plan.budgetBytes()) + " after a reserve of " + mib(reserve) + "): they stay down", List.of()));
+            }
+        }
+        boolean waiting = false;
+        for (Map.Entry<String, Long> target : plan.targets().entrySet()) {
+            Optional<String> where = run.facts.whereRunning(target.getKey());
+            Optional<Long> current = where.flatMap(n -> run.facts.vm(n, target.getKey())).map(r -> r.vm().memoryBytes());
+            boolean needed = current.isPresent() && current.get() > target.getValue();
+            String name = "room:" + target.getKey();
+            if (needed || run.saga.step(name).isPresent()) {
+                String node = run.saga.step(name).map(SagaStep::node).orElse(where.orElse(s));
+                StepResult r = run.ensure(name, node, ActionType.VM_SET_MEMORY, Optional.of(target.getKey()), Optional.empty(),
+                        Optional.of(target.getValue()));
+                if (r == StepResult.FAILED) {
+                    return;
+                }
+                waiting |= r == StepResult.WAITING;
+            }
+        }
+        if (!waiting) {
+            run.phase(saga.way() == FailoverWay.LIVE_EVACUATION ? SagaPhase.EVACUATING : SagaPhase.STARTING,
+                    "room made on " + s + " for " + (saga.vms().size() - run.saga.leftDown().size()) + " VMs", List.of());
+        }
+    }
+
+    private void evacuating(Run run) {
+        Saga saga = run.saga;
+        String f = saga.failing();
+        String s = saga.survivor();
+        if (!moveVms(run, f, s, "", true)) {
+            return;
+        }
+        if (run.ensure("demote:" + f, f, ActionType.DRBD_SECONDARY, Optional.empty(), Optional.empty(), Optional.empty()) != StepResult.DONE) {
+            return;
+        }
+        if (!bothDone(run, "disallow-two:" + s, s, "disallow-two:" + f, f, ActionType.DRBD_DISALLOW_TWO_PRIMARIES)) {
+            return;
+        }
+        run.phase(SagaPhase.FAILED_OVER, "every VM of " + saga.resource() + " left " + f + "; " + s + " is its only Primary", List.of());
+    }
+
+    /**
+     * Opens the migration window (both sides allow two primaries, {@code to} promoted), moves each
+     * VM live (falling back to shutdown, destroy, start where a migration fails), and returns
+     * whether every VM is done. {@code prefix} tells failback steps from failover ones.
+     */
+    private boolean moveVms(Run run, String from, String to, String prefix, boolean leftDownShutDown) {
+        Saga saga = run.saga;
+        if (run.saga.step(prefix + "allow-two:" + from).isEmpty()) {
+            Verdict window = guard.mayOpenMigrationWindow(saga.resource(), from, to, run.facts.drbd(from, saga.resource()),
+                    run.facts.drbd(to, saga.resource()), run.now);
+            if (window instanceof Verdict.Refused refused) {
+                run.hold(refused.describe());
+                return false;
+            }
+            run.audit.add(entry(saga, run.now, AuditKind.DECISION, "migration window for " + saga.resource() + " from " + from + " to " + to
+                    + " opens", ((Verdict.Allowed) window).evidence()));
+        }
+        if (!bothDone(run, prefix + "allow-two:" + from, from, prefix + "allow-two:" + to, to, ActionType.DRBD_ALLOW_TWO_PRIMARIES)) {
+            return false;
+        }
+        if (run.ensure(prefix + "promote:" + to, to, ActionType.DRBD_PRIMARY, Optional.empty(), Optional.empty(), Optional.empty())
+                != StepResult.DONE) {
+            return false;
+        }
+        for (String vm : byPriority(run.topology, saga.vms())) {
+            if (saga.leftDown().contains(vm)) {
+                continue;
+            }
+            if (!moveOne(run, vm, from, to, prefix)) {
+                return false;
+            }
+        }
+        if (leftDownShutDown) {
+            for (String vm : saga.leftDown()) {
+                if (!stopOn(run, vm, from, prefix)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private boolean moveOne(Run run, String vm, String from, String to, String prefix) {
+        String migrate = prefix + "migrate:" + vm;
+        if (run.saga.step(migrate).isEmpty() && !run.facts.whereRunning(vm).equals(Optional.of(from))) {
+            // not running where it should leave from: nothing to migrate (it is already there, or down and started cold below)
+            if (run.facts.whereRunning(vm).equals(Optional.of(to))) {
+                return true;
+            }
+            return run.ensure(prefix + "start:" + vm, to, ActionType.VM_START, Optional.of(vm), Optional.empty(), Optional.empty())
+                    == StepResult.DONE;
+        }
+        StepResult live = run.ensure(migrate, from, ActionType.VM_MIGRATE_LIVE, Optional.of(vm), Optional.of(to), Optional.empty(), 0,
+                run.topology.policy().stepTimeout());
+        if (live == StepResult.DONE) {
+            return true;
+        }
+        if (live == StepResult.WAITING) {
+            return false;
+        }
+        // the live migration failed: the VM restarts on the other side, the one fallback there is
+        if (run.saga.step(prefix + "shutdown:" + vm).isEmpty()) {
+            run.audit.add(entry(run.saga, run.now, AuditKind.DECISION, "live migration of " + vm + " failed: shut it down on " + from
+                    + " and start it on " + to, List.of()));
+        }
+        if (!stopOn(run, vm, from, prefix)) {
+            return false;
+        }
+        return run.ensure(prefix + "start:" + vm, to, ActionType.VM_START, Optional.of(vm), Optional.empty(), Optional.empty())
+                == StepResult.DONE;
+    }
+
+    /** Graceful shutdown within the policy's timeout, then destroy. */
+    private boolean stopOn(Run run, String vm, String node, String prefix) {
+        StepResult shutdown = run.ensure(prefix + "shutdown:" + vm, node, ActionType.VM_SHUTDOWN, Optional.of(vm), Optional.empty(),
+                Optional.empty(), 0, run.topology.policy().shutdownTimeout());
+        if (shutdown == StepResult.DONE) {
+            return true;
+        }
+        if (shutdown == StepResult.WAITING) {
+            return false;
+        }
+        return run.ensure(prefix + "destroy:" + vm, node, ActionType.VM_DESTROY, Optional.of(vm), Optional.empty(), Optional.empty())
+                == StepResult.DONE;
+    }
+
+    private boolean bothDone(Run run, String firstStep, String firstNode, String secondStep, String secondNode, ActionType type) {
+        StepResult a = run.ensure(firstStep, firstNode, type, Optional.empty(), Optional.empty(), Optional.empty());
+        if (a == StepResult.FAILED) {
+            return false;
+        }
+        StepResult b = run.ensure(secondStep, secondNode, type, Optional.empty(), Optional.empty(), Optional.empty());
+        return a == StepResult.DONE && b == StepResult.DONE;
+    }
+
+    // ---- host lost ------------------------------------------------------------------------
+
+    private void fencing(Run run) {
+        Saga saga = run.saga;
+        String f = saga.failing();
+        String s = saga.survivor();
+        if (run.topology.node(f).flatMap(NodeTopology::fence).isEmpty()) {
+            run.phase(SagaPhase.PROMOTING, f + " has no fence command: only DRBD's word that it is Outdated can let " + s + " promote",
+                    List.of());
+            return;
+        }
+        if (run.ensure("fence:" + f, s, ActionType.FENCE, Optional.empty(), Optional.of(f), Optional.empty()) != StepResult.DONE) {
+            return;
+        }
+        if (run.ensure("fence-status:" + f, s, ActionType.FENCE_STATUS, Optional.empty(), Optional.of(f), Optional.empty())
+                != StepResult.DONE) {
+            return;
+        }
+        run.phase(SagaPhase.PROMOTING, f + " fenced; its power is confirmed off", List.of());
+    }
+
+    private void promoting(Run run) {
+        Saga saga = run.saga;
+        String f = saga.failing();
+        String s = saga.survivor();
+        String step = "promote:" + s;
+        if (run.saga.step(step).isEmpty()) {
+            PeerCannotWrite proof = proof(run);
+            Verdict verdict = guard.mayPromote(new PromotionGuard.PromotionRequest(saga.cluster(), saga.resource(), s, f,
+                    run.facts.drbd(s, saga.resource()), run.facts.drbd(f, saga.resource()), proof, saga.goodDataRefused(), run.now));
+            if (verdict instanceof Verdict.Refused refused) {
+                run.hold(refused.describe());
+                return;
+            }
+            run.audit.add(entry(saga, run.now, AuditKind.DECISION, "promote " + s + " for " + saga.resource(), ((Verdict.Allowed) verdict)
+                    .evidence()));
+        }
+        if (run.ensure(step, s, ActionType.DRBD_PRIMARY, Optional.empty(), Optional.empty(), Optional.empty()) != StepResult.DONE) {
+            return;
+        }
+        run.phase(SagaPhase.MAKING_ROOM, s + " is Primary for " + saga.resource(), List.of());
+    }
+
+    private PeerCannotWrite proof(Run run) {
+        Saga saga = run.saga;
+        String f = saga.failing();
+        Optional<SagaStep> status = saga.step("fence-status:" + f).filter(SagaStep::done);
+        Optional<SagaStep> fence = saga.step("fence:" + f).filter(SagaStep::done);
+        if (status.isPresent() && fence.isPresent()) {
+            return new PeerCannotWrite.PowerConfirmedOff(fence.get().actionId(), status.get().actionId(), status.get().sentAt());
+        }
+        Optional<NodeReport> own = run.facts.drbd(saga.survivor(), saga.resource());
+        boolean outdated = own.flatMap(r -> r.drbd().connections().stream().filter(c -> c.peer().equals(f)).findFirst())
+                .map(c -> !c.peerDevices().isEmpty() && c.peerDevices().stream().allMatch(d -> d.peerDisk() == DiskState.OUTDATED))
+                .orElse(false);
+        if (outdated) {
+            return new PeerCannotWrite.OutdatedByDrbd(own.get());
+        }
+        return new PeerCannotWrite.Unproven(f + " was not fenced and DRBD on " + saga.survivor() + " does not report it Outdated;"
+                + " silence alone does not prove a host dead");
+    }
+
+    private void starting(Run run) {
+        Saga saga = run.saga;
+        String s = saga.survivor();
+        List<String> down = new ArrayList<>(saga.leftDown());
+        for (String vm : byPriority(run.topology, saga.vms())) {
+            if (down.contains(vm)) {
+                continue;
+            }
+            StepResult start = run.ensure("start:" + vm, s, ActionType.VM_START, Optional.of(vm), Optional.empty(), Optional.empty());
+            if (start == StepResult.WAITING) {
+                return;
+            }
+            if (start == StepResult.FAILED) {
+                // one VM that will not start must not keep the others down: it is named on the page
+                down.add(vm);
+                run.saga = run.saga.withLeftDown(down);
+                run.audit.add(entry(run.saga, run.now, AuditKind.DECISION, vm + " did not start on " + s + ": left down", List.of()));
+            }
+        }
+        run.phase(SagaPhase.FAILED_OVER, (saga.vms().size() - down.size()) + " VMs of " + saga.resource() + " run on " + s, List.of());
+    }
+
+    // ---- after the failover ---------------------------------------------------------------
+
+    private void waitForResync(Run run) {
+        Saga saga = run.saga;
+        Optional<NodeReport> failing = run.facts.drbd(saga.failing(), saga.resource());
+        Optional<NodeReport> survivor = run.facts.drbd(saga.survivor(), saga.resource());
+        if (failing.isEmpty() || survivor.isEmpty() || failing.get().at().isBefore(saga.phaseSince().minusSeconds(1))) {
+            return;
+        }
+        DrbdResource back = failing.get().drbd();
+        boolean upToDate = !back.devices().isEmpty() && back.devices().stream().allMatch(d -> d.disk() == DiskState.UP_TO_DATE);
+        boolean peerSeesUpToDate = survivor.get().drbd().connections().stream().filter(c -> c.peer().equals(saga.failing()))
+                .anyMatch(c -> c.connection() == io.vigil.events.ConnectionState.CONNECTED && !c.peerDevices().isEmpty()
+                        && c.peerDevices().stream().allMatch(d -> d.peerDisk() == DiskState.UP_TO_DATE
+                        && d.replication() == ReplicationState.ESTABLISHED));
+        if (upToDate && peerSeesUpToDate) {
+            run.phase(SagaPhase.READY_FOR_FAILBACK, saga.failing() + " is UpToDate again for " + saga.resource(),
+                    List.of(failing.get().evidence(), survivor.get().evidence()));
+            return;
+        }
+        boolean resyncing = back.devices().stream().anyMatch(d -> d.disk() == DiskState.INCONSISTENT)
+                || back.connections().stream().flatMap(c -> c.peerDevices().stream())
+                .anyMatch(d -> d.replication() == ReplicationState.SYNC_TARGET || d.replication() == ReplicationState.SYNC_SOURCE);
+        if (resyncing && saga.phase() == SagaPhase.FAILED_OVER) {
+            run.phase(SagaPhase.RESYNCING, saga.failing() + " is back and resyncing " + saga.resource(), List.of(failing.get().evidence()));
+        }
+    }
+
+    private void failingBack(Run run) {
+        Saga saga = run.saga;
+        String home = saga.failing();
+        String s = saga.survivor();
+        if (!moveVms(run, s, home, "fb-", false)) {
+            return;
+        }
+        for (String vm : saga.leftDown()) {
+            if (run.ensure("fb-start:" + vm, home, ActionType.VM_START, Optional.of(vm), Optional.empty(), Optional.empty())
+                    != StepResult.DONE) {
+                return;
+            }
+        }
+        if (run.ensure("fb-demote:" + s, s, ActionType.DRBD_SECONDARY, Optional.empty(), Optional.empty(), Optional.empty())
+                != StepResult.DONE) {
+            return;
+        }
+        if (!bothDone(run, "fb-disallow-two:" + home, home, "fb-disallow-two:" + s, s, ActionType.DRBD_DISALLOW_TWO_PRIMARIES)) {
+            return;
+        }
+        // memory back: every VM of the pair that runs below its normal memory gets it again
+        boolean waiting = false;
+        for (VmTopology vm : run.topology.vms().values().stream().sorted(Comparator.comparing(VmTopology::name)).toList()) {
+            String name = "give-back:" + vm.name();
+            Optional<String> where = run.facts.whereRunning(vm.name());
+            boolean needed = where.flatMap(n -> run.facts.vm(n, vm.name())).map(r -> r.vm().memoryBytes() < vm.memoryBytes()).orElse(false);
+            if (needed || run.saga.step(name).isPresent()) {
+                String node = run.saga.step(name).map(SagaStep::node).orElse(where.orElse(home));
+                StepResult r = run.ensure(name, node, ActionType.VM_SET_MEMORY, Optional.of(vm.name()), Optional.empty(),
+                        Optional.of(vm.memoryBytes()));
+                if (r == StepResult.FAILED) {
+                    return;
+                }
+                waiting |= r == StepResult.WAITING;
+            }
+        }
+        if (!waiting) {
+            run.phase(SagaPhase.HEALTHY, saga.resource() + " is home on " + home + " with its VMs; memory given back", List.of());
+        }
+    }
+
+    private static List<String> byPriority(ClusterTopology topology, List<String> vms) {
+        return vms.stream().sorted(Comparator.comparingInt((String vm) -> topology.vms().get(vm).priority()).reversed()
+                .thenComparing(vm -> vm)).toList();
+    }
+
+    // ---- steps ----------------------------------------------------------------------------
+
+    enum StepResult { DONE, WAITING, FAILED }
+
+    static String stepPrefix(Saga saga, String step) {
+        return saga.sagaId() + ":" + step + ":";
+    }
+
+    private static String mib(long bytes) {
+        return (bytes / (1024 * 1024)) + " MiB";
+    }
+
+    private static String firstLine(String text) {
+        String line = text.strip().lines().findFirst().orElse("");
+        return line.length() > 200 ? line.substring(0, 200) + "..." : line;
+    }
+
+    static AuditEntry entry(Saga saga, Instant now, AuditKind kind, String text, List<String> evidence) {
+        return new AuditEntry(saga.cluster(), saga.sagaId(), saga.resource(), now, kind, saga.phase().word(), text, evidence,
+                Optional.empty());
+    }
+
+    /** One call's working state: the saga as it changes, and what it emits. */
+    private static final class Run {
+        Saga saga;
+        final ClusterTopology topology;
+        final ClusterFacts facts;
+        final Instant now;
+        final List<Action> actions = new ArrayList<>();
+        final List<AuditEntry> audit = new ArrayList<>();
+
+        Run(Saga saga, ClusterTopology topology, ClusterFacts facts, Instant now) {
+            this.saga = saga;
+            this.topology = topology;
+            this.facts = facts;
+            this.now = now;
+        }
+
+        void phase(SagaPhase next, String why, List<String> evidence) {
+            saga = saga.inPhase(next, now);
+            audit.add(entry(saga, now, AuditKind.DECISION, next.word() + ": " + why, evidence));
+        }
+
+        void hold(String because) {
+            if (saga.phase() != SagaPhase.HELD || !saga.heldBecause().equals(Optional.of(because))) {
+                saga = saga.held(because, now);
+                audit.add(entry(saga, now, AuditKind.REFUSAL, "held: " + because, List.of()));
+            }
+        }
+
+        StepResult ensure(String name, String node, ActionType type, Optional<String> vm, Optional<String> target, Optional<Long> memory) {
+            return ensure(name, node, type, vm, target, memory, topology.policy().stepRetries(), topology.policy().stepTimeout());
+        }
+
+        /** Sends the step if it was not, waits for it, tries it again after a failure while retries remain; FAILED when they ran out (the saga is then stuck, unless the caller falls back). */
+        StepResult ensure(String name, String node, ActionType type, Optional<String> vm, Optional<String> target, Optional<Long> memory,
+                          int retries, Duration timeout) {
+            Optional<SagaStep> existing = saga.step(name);
+            if (existing.isEmpty()) {
+                send(name, node, type, vm, target, memory, 1, timeout);
+                return StepResult.WAITING;
+            }
+            SagaStep step = existing.get();
+            if (step.done()) {
+                return StepResult.DONE;
+            }
+            if (step.waiting()) {
+                if (!now.isAfter(step.deadline().plus(RESULT_GRACE))) {
+                    return StepResult.WAITING;
+                }
+                step = step.ended(SagaStep.StepStatus.TIMED_OUT, Optional.empty(), "no result by " + step.deadline().plus(RESULT_GRACE));
+                saga = saga.withStep(step);
+                audit.add(new AuditEntry(saga.cluster(), saga.sagaId(), saga.resource(), now, AuditKind.RESULT, saga.phase().word(),
+                        name + " on " + node + ": no result within " + timeout.toSeconds() + " s", List.of(), Optional.of(step.actionId())));
+            }
+            boolean finalRefusal = type == ActionType.DRBD_PRIMARY && step.exitCode().equals(Optional.of(17));
+            if (step.status() == SagaStep.StepStatus.RETRY_APPROVED || (!finalRefusal && step.attempt() <= retries)) {
+                send(name, step.node(), type, vm, target, memory, step.attempt() + 1, timeout);
+                return StepResult.WAITING;
+            }
+            if (!fallsBack(type) || finalRefusal) {
+                stick(step, finalRefusal);
+            }
+            return StepResult.FAILED;
+        }
+
+        /**
+         * Steps whose failure has a way round, taken by the caller: a live migration falls back to
+         * a restart, a graceful shutdown to destroy, and a VM that will not start cold is left down
+         * (named on the page) so the others still start. Every other failure stops the saga.
+         */
+        private boolean fallsBack(ActionType type) {
+            return type == ActionType.VM_MIGRATE_LIVE || type == ActionType.VM_SHUTDOWN
+                    || type == ActionType.VM_START && saga.phase() == SagaPhase.STARTING;
+        }
+
+        private void stick(SagaStep step, boolean finalRefusal) {
+            String because = (finalRefusal ? "drbdadm primary refused for lack of good data (exit 17), which is final: " : "")
+                    + "step " + step.name() + " on " + step.node() + " " + step.status().name().toLowerCase().replace('_', ' ')
+                    + " after " + step.attempt() + " attempt" + (step.attempt() == 1 ? "" : "s")
+                    + step.exitCode().map(c -> " (exit " + c + ")").orElse("")
+                    + (step.lastOutput().isBlank() ? "" : "; last output: " + firstLine(step.lastOutput()));
+            saga = saga.stuck(because, now);
+            audit.add(entry(saga, now, AuditKind.PAGE, "failover stuck: " + because, List.of()));
+        }
+
+        private void send(String name, String node, ActionType type, Optional<String> vm, Optional<String> target, Optional<Long> memory,
+                          int attempt, Duration timeout) {
+            String id = stepPrefix(saga, name) + attempt;
+            Instant deadline = now.plus(timeout);
+            Action action = new Action(id, saga.sagaId(), saga.cluster(), node, type, Optional.of(saga.resource()), vm, target, memory,
+                    now, deadline);
+            actions.add(action);
+            saga = saga.withStep(new SagaStep(name, node, type, id, attempt, SagaStep.StepStatus.SENT, now, deadline, Optional.empty(), ""));
+            audit.add(new AuditEntry(saga.cluster(), saga.sagaId(), saga.resource(), now, AuditKind.ACTION, saga.phase().word(),
+                    "sent " + action.describe() + (attempt > 1 ? " (attempt " + attempt + ")" : ""), List.of(), Optional.of(id)));
+        }
+    }
+}

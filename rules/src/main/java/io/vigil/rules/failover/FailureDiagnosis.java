@@ -1,0 +1,72 @@
+package io.vigil.rules.failover;
+
+import io.vigil.events.DiskState;
+import io.vigil.events.DrbdRole;
+import io.vigil.service.topology.ClusterTopology;
+import io.vigil.service.topology.FailoverPolicy;
+import io.vigil.service.topology.ResourceTopology;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads from a cluster's facts whether a resource needs to leave the node that is Primary for it,
+ * and which way. Only the Primary's trouble moves anything: a failing Secondary has no VMs to
+ * move. A cut replication link or a split brain, with both hosts answering, is no reason at all
+ * here (the rules page for those; nothing is resolved automatically).
+ */
+public final class FailureDiagnosis {
+    private static final Set<DiskState> DISK_LOST = Set.of(DiskState.FAILED, DiskState.DISKLESS, DiskState.DETACHING);
+    private final Duration maxFactAge;
+
+    public FailureDiagnosis(Duration maxFactAge) {
+        this.maxFactAge = maxFactAge;
+    }
+
+    public Optional<Trigger> diagnose(ClusterTopology topology, ResourceTopology resource, ClusterFacts facts, Instant now) {
+        FailoverPolicy policy = topology.policy();
+        List<String> primaries = new ArrayList<>();
+        for (String node : topology.nodeNames()) {
+            facts.drbd(node, resource.name()).filter(r -> r.drbd().role() == DrbdRole.PRIMARY).ifPresent(r -> primaries.add(node));
+        }
+        if (primaries.size() != 1) {
+            return Optional.empty();
+        }
+        String failing = primaries.get(0);
+        String survivor = topology.peerOf(failing);
+        Optional<Instant> survivorHeard = facts.lastHeard(survivor);
+        if (survivorHeard.isEmpty() || survivorHeard.get().isBefore(now.minus(policy.hostGoneAfter()))) {
+            return Optional.empty();
+        }
+        NodeReport report = facts.drbd(failing, resource.name()).orElseThrow();
+        Instant heard = facts.lastHeard(failing).orElseThrow();
+        if (heard.isBefore(now.minus(policy.hostGoneAfter()))) {
+            return Optional.of(new Trigger(FailoverWay.HOST_LOST, failing, survivor, failing + " has not been heard for "
+                    + Duration.between(heard, now).toSeconds() + " s (host_gone_after " + policy.hostGoneAfter().toSeconds() + " s)",
+                    List.of(failing + " last heard at " + heard + "; last DRBD report " + report.evidence(),
+                            survivor + " heard at " + survivorHeard.get())));
+        }
+        if (!report.freshAt(now, maxFactAge)) {
+            return Optional.empty();
+        }
+        Optional<io.vigil.events.DrbdResource.DrbdDevice> lost = report.drbd().devices().stream()
+                .filter(d -> !d.client() && DISK_LOST.contains(d.disk())).findFirst();
+        if (lost.isPresent()) {
+            return Optional.of(new Trigger(FailoverWay.LIVE_EVACUATION, failing, survivor, failing + " lost its disk under "
+                    + resource.name() + " (volume " + lost.get().volume() + " " + lost.get().disk().wire() + ") and still answers",
+                    List.of(report.evidence())));
+        }
+        for (ClusterFacts.FiringAlert alert : facts.firing().values()) {
+            if (policy.evacuateOn().contains(alert.name()) && alert.node().equals(Optional.of(failing))
+                    && alert.resource().map(r -> r.equals(resource.name())).orElse(true)) {
+                return Optional.of(new Trigger(FailoverWay.LIVE_EVACUATION, failing, survivor, alert.name() + " fires on " + failing
+                        + " (evacuate_on): its VMs leave before the disk goes", List.of(alert.name() + " firing since " + alert.since(),
+                        report.evidence())));
+            }
+        }
+        return Optional.empty();
+    }
+}

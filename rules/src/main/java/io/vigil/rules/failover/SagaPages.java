@@ -1,0 +1,101 @@
+package io.vigil.rules.failover;
+
+import io.vigil.events.Alert;
+import io.vigil.events.AlertChange;
+import io.vigil.events.AlertLabels;
+import io.vigil.events.AlertState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The pages a saga wants a human to see, as alerts on {@code vigil.alerts} so that they take the
+ * notifier's routes like every other alert: waiting for approval, held by a safety rule, stuck on a
+ * step, VMs left down. Each fires while its condition holds, is sent again every resend interval
+ * (its lease renewed, as the engine's other alerts), and resolves when the saga moves on.
+ */
+public final class SagaPages {
+    static final String AWAITING = "FailoverAwaitingApproval";
+    static final String HELD = "FailoverHeld";
+    static final String STUCK = "FailoverStuck";
+    static final String LEFT_DOWN = "VmsLeftDown";
+    private final Duration resendInterval;
+    private final Duration lease;
+
+    public SagaPages(Duration resendInterval, Duration lease) {
+        this.resendInterval = resendInterval;
+        this.lease = lease;
+    }
+
+    /** A page as last sent: its version (grows on each change of state) and when it began and was last sent. */
+    public record Sent(long version, Instant since, Instant lastSent) {
+    }
+
+    /** What should fire now for {@code saga}: alert name to summary. */
+    static Map<String, String> wanted(Saga saga) {
+        Map<String, String> pages = new TreeMap<>();
+        switch (saga.phase()) {
+            case AWAITING_APPROVAL -> pages.put(AWAITING, saga.way().words() + " of " + saga.resource() + " from " + saga.failing()
+                    + " is decided and waits: vigil approve " + saga.sagaId() + " (" + saga.reason() + ")");
+            case HELD -> pages.put(HELD, "failover of " + saga.resource() + " held: " + saga.heldBecause().orElse("") );
+            case STUCK -> pages.put(STUCK, "failover of " + saga.resource() + " stuck in " + saga.heldFrom().map(SagaPhase::word).orElse("?")
+                    + ": " + saga.stuckBecause().orElse("") + "; after fixing, vigil approve " + saga.sagaId() + " tries the step again");
+            default -> {
+            }
+        }
+        if (!saga.leftDown().isEmpty() && !saga.phase().ended() && saga.phase() != SagaPhase.DRY_RUN) {
+            pages.put(LEFT_DOWN, saga.survivor() + " has no room for " + String.join(", ", saga.leftDown()) + " of " + saga.resource()
+                    + ": they are down");
+        }
+        return pages;
+    }
+
+    /** The alerts to publish now, and the record of sent pages after them. */
+    public record Due(List<Alert> alerts, Map<String, Sent> sent) {
+    }
+
+    public Due due(Saga saga, Map<String, Sent> sent, Instant now) {
+        Map<String, String> wanted = wanted(saga);
+        Map<String, Sent> next = new LinkedHashMap<>(sent);
+        List<Alert> alerts = new java.util.ArrayList<>();
+        for (Map.Entry<String, String> page : wanted.entrySet()) {
+            Sent before = sent.get(page.getKey());
+            if (before == null) {
+                Sent first = new Sent(1, now, now);
+                next.put(page.getKey(), first);
+                alerts.add(alert(saga, page.getKey(), page.getValue(), AlertState.FIRING, AlertChange.STATE, first, now));
+            } else if (!now.isBefore(before.lastSent().plus(resendInterval))) {
+                Sent again = new Sent(before.version(), before.since(), now);
+                next.put(page.getKey(), again);
+                alerts.add(alert(saga, page.getKey(), page.getValue(), AlertState.FIRING, AlertChange.RESEND, again, now));
+            }
+        }
+        for (Map.Entry<String, Sent> old : sent.entrySet()) {
+            if (!wanted.containsKey(old.getKey())) {
+                next.remove(old.getKey());
+                Sent last = new Sent(old.getValue().version() + 1, old.getValue().since(), now);
+                alerts.add(alert(saga, old.getKey(), "resolved: the failover of " + saga.resource() + " is " + saga.phase().word(),
+                        AlertState.RESOLVED, AlertChange.STATE, last, now));
+            }
+        }
+        return new Due(alerts, next);
+    }
+
+    private Alert alert(Saga saga, String name, String summary, AlertState state, AlertChange change, Sent sent, Instant now) {
+        Map<String, String> labels = new TreeMap<>();
+        labels.put("alertname", name);
+        labels.put("cluster", saga.cluster());
+        labels.put("resource", saga.resource());
+        labels.put("node", saga.failing());
+        labels.put("severity", "critical");
+        Map<String, String> annotations = Map.of("summary", summary, "saga", saga.sagaId(), "phase", saga.phase().word());
+        boolean resolved = state == AlertState.RESOLVED;
+        return new Alert(Alert.VERSION, AlertLabels.fingerprint(labels), name, state, sent.version(), change, labels, annotations,
+                sent.since(), Optional.of(sent.since()), resolved ? Optional.of(now) : Optional.empty(), resolved ? now : now.plus(lease),
+                now, false, false, List.of(), List.of(), Optional.empty());
+    }
+}

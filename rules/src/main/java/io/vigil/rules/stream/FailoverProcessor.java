@@ -1,0 +1,133 @@
+package io.vigil.rules.stream;
+
+import io.vigil.events.Action;
+import io.vigil.events.ActionSeal;
+import io.vigil.events.Alert;
+import io.vigil.events.AuditEntry;
+import io.vigil.events.DecodeException;
+import io.vigil.events.Envelope;
+import io.vigil.events.FailoverCommand;
+import io.vigil.events.WireCodec;
+import io.vigil.rules.engine.LogThrottle;
+import io.vigil.rules.failover.ClusterFacts;
+import io.vigil.rules.failover.ClusterFailovers;
+import io.vigil.rules.failover.FailoverOutput;
+import io.vigil.rules.failover.ResourceFailovers;
+import java.time.Duration;
+import java.time.Instant;
+import org.apache.kafka.streams.errors.StreamsException;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The failover's place in the engine's topology, one per telemetry partition: it receives each
+ * decoded telemetry event and each alert change from the rules processor, the humans' commands
+ * from {@code vigil.failover-commands}, and wall-clock ticks; hands them to {@link
+ * ClusterFailovers} over this task's two changelogged stores; and forwards the actions (sealed),
+ * audit entries and pages it decides. Kafka Streams commits the stores' changes and these records
+ * in one exactly-once transaction: a crash loses no action and sends none twice.
+ */
+final class FailoverProcessor implements Processor<Object, Object, Object, Object> {
+    static final String NAME = "failover";
+    static final String ACTIONS_SINK = "actions";
+    static final String AUDIT_SINK = "audit";
+    private static final Logger log = LoggerFactory.getLogger(FailoverProcessor.class);
+
+    private final FailoverSetup setup;
+    private final Duration tickInterval;
+    private final int telemetryPartitions;
+    private final LogThrottle errorLog = new LogThrottle(Duration.ofMinutes(1));
+    private ProcessorContext<Object, Object> context;
+    private ClusterFailovers failovers;
+
+    FailoverProcessor(FailoverSetup setup, Duration tickInterval, int telemetryPartitions) {
+        this.setup = setup;
+        this.tickInterval = tickInterval;
+        this.telemetryPartitions = telemetryPartitions;
+    }
+
+    @Override
+    public void init(ProcessorContext<Object, Object> context) {
+        this.context = context;
+        KeyValueStore<String, byte[]> facts = context.getStateStore(EngineStores.FAILOVER_FACTS);
+        KeyValueStore<String, byte[]> sagas = context.getStateStore(EngineStores.FAILOVER_SAGAS);
+        failovers = setup.failovers(new StreamsStateTable<>(facts, TableCodec.json(ClusterFacts.class)),
+                new StreamsStateTable<>(sagas, TableCodec.json(ResourceFailovers.class)));
+        context.schedule(tickInterval, PunctuationType.WALL_CLOCK_TIME, this::tick);
+        log.info("task {} holds the failovers of its clusters: {} resources with failover history", context.taskId(),
+                sagas.approximateNumEntries());
+    }
+
+    @Override
+    public void process(Record<Object, Object> record) {
+        Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        Object value = record.value();
+        try {
+            if (value instanceof Envelope envelope) {
+                emit(failovers.onEvent(envelope, now), now);
+            } else if (value instanceof Alert alert) {
+                emit(failovers.onAlert(alert, now), now);
+            } else if (value instanceof byte[] bytes) {
+                FailoverCommand command;
+                try {
+                    command = WireCodec.decode(bytes, FailoverCommand.class);
+                } catch (DecodeException e) {
+                    log.warn("a failover command that cannot be read was skipped: {}", e.getMessage());
+                    return;
+                }
+                log.info("failover command {} {} by {}", command.verb().wire(), command.sagaId().isEmpty() ? command.cluster() + "/"
+                        + command.resource() : command.sagaId(), command.by());
+                emit(failovers.onCommand(command, now), now);
+            }
+        } catch (StreamsException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            logError("handling " + value.getClass().getSimpleName(), e, now);
+        }
+    }
+
+    private void tick(long timestamp) {
+        Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        int partition = context.taskId().partition();
+        try {
+            emit(failovers.onTick(now, cluster -> ClusterPartition.of(cluster, telemetryPartitions) == partition), now);
+        } catch (StreamsException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            logError("letting time pass", e, now);
+        }
+    }
+
+    private void emit(FailoverOutput output, Instant now) {
+        long at = now.toEpochMilli();
+        for (Action action : output.actions()) {
+            context.forward(new Record<Object, Object>(action.node(), setup.seal().seal(action), at), ACTIONS_SINK);
+            log.info("action sent: {} of saga {}", action.describe(), action.sagaId());
+        }
+        for (AuditEntry entry : output.audit()) {
+            context.forward(new Record<Object, Object>(entry.cluster(), WireCodec.encode(entry), at), AUDIT_SINK);
+        }
+        for (Alert page : output.pages()) {
+            context.forward(new Record<Object, Object>(page.fingerprint(), WireCodec.encode(page), at), TelemetryProcessor.ALERTS_SINK);
+        }
+    }
+
+    private void logError(String doing, RuntimeException e, Instant now) {
+        errorLog.admit(now.toEpochMilli()).ifPresent(held -> log.error("failover error while {}; the engine carries on ({} more since the "
+                + "last such line; this is a bug, please report it with this trace)", doing, held, e));
+    }
+
+    /** What the failover needs from the engine's config: the topology and the key that seals actions. */
+    record FailoverSetup(io.vigil.service.topology.Topology topology, ActionSeal seal, io.vigil.rules.failover.FailoverSaga saga,
+                         io.vigil.rules.failover.FailureDiagnosis diagnosis, io.vigil.rules.failover.SagaPages pages) {
+        ClusterFailovers failovers(io.vigil.rules.engine.StateTable<ClusterFacts> facts,
+                                   io.vigil.rules.engine.StateTable<ResourceFailovers> sagas) {
+            return new ClusterFailovers(topology, saga, diagnosis, pages, facts, sagas);
+        }
+    }
+}
