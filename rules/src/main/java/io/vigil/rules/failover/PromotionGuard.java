@@ -190,6 +190,11 @@ public final class PromotionGuard {
                     + " (" + candidate.evidence() + ")");
         }
         Optional<NodeReport> peer = request.peerReport().filter(r -> r.freshAt(request.now(), maxFactAge));
+        // DRBD refuses to outdate a Primary ("Refusing to be Outdated while Primary"): the peer's own
+        // report from before DRBD outdated it is superseded by that newer word
+        if (request.peerCannotWrite() instanceof PeerCannotWrite.OutdatedByDrbd outdated) {
+            peer = peer.filter(r -> !r.at().isBefore(outdated.candidateReport().at()));
+        }
         if (peer.isPresent() && peer.get().drbd().role() == DrbdRole.PRIMARY) {
             return refuse(SafetyRule.NO_SECOND_PRIMARY, request.peer() + " reports itself Primary for " + request.resource()
                     + " (" + peer.get().evidence() + ")");

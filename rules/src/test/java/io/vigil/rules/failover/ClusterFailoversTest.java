@@ -1,0 +1,262 @@
+package io.vigil.rules.failover;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vigil.events.Action;
+import io.vigil.events.ActionOutcome;
+import io.vigil.events.ActionResult;
+import io.vigil.events.ActionType;
+import io.vigil.events.Alert;
+import io.vigil.events.AlertState;
+import io.vigil.events.Body;
+import io.vigil.events.ConnectionState;
+import io.vigil.events.DiskState;
+import io.vigil.events.DrbdResource;
+import io.vigil.events.DrbdRole;
+import io.vigil.events.Envelope;
+import io.vigil.events.FailoverCommand;
+import io.vigil.events.Heartbeat;
+import io.vigil.events.Hypervisor;
+import io.vigil.events.Liveness;
+import io.vigil.events.ReplicationState;
+import io.vigil.events.VmState;
+import io.vigil.events.VmStatus;
+import io.vigil.rules.engine.MapStateTable;
+import io.vigil.service.topology.ClusterTopology;
+import io.vigil.service.topology.FailbackPolicy;
+import io.vigil.service.topology.FailoverMode;
+import io.vigil.service.topology.FailoverPolicy;
+import io.vigil.service.topology.FenceCommands;
+import io.vigil.service.topology.NodeTopology;
+import io.vigil.service.topology.ResourceTopology;
+import io.vigil.service.topology.Topology;
+import io.vigil.service.topology.VmTopology;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The failover's decisions on hand-made facts: what it sends, what it refuses, and when it pages.
+ * The scenarios in the lab play the same logic against simulated hosts and the real executor;
+ * these pin the safety-relevant decisions one by one.
+ */
+class ClusterFailoversTest {
+    private static final long GIB = 1024L * 1024 * 1024;
+    private Instant now = Instant.parse("2026-12-04T03:00:00Z");
+    private long seq = 1;
+    private final List<Action> sent = new ArrayList<>();
+    private final List<Alert> pages = new ArrayList<>();
+    private final List<String> audit = new ArrayList<>();
+    private ClusterFailovers failovers;
+
+    private void setUp(FailoverMode mode, boolean fence, int flapLimit) {
+        FailoverPolicy policy = new FailoverPolicy(mode, FailbackPolicy.MANUAL, flapLimit, Duration.ofHours(1), List.of(),
+                Duration.ofSeconds(15), Duration.ofMinutes(2), 1, Duration.ofMinutes(1));
+        Optional<FenceCommands> fenceA = fence ? Optional.of(new FenceCommands(List.of("bmc", "off"), List.of("bmc", "status"),
+                "Chassis Power is off", Duration.ofSeconds(30))) : Optional.empty();
+        ClusterTopology pair = new ClusterTopology("pair-1",
+                List.of(new NodeTopology("node-a", GIB, "qemu+ssh://node-a/system", fenceA),
+                        new NodeTopology("node-b", GIB, "qemu+ssh://node-b/system", Optional.empty())),
+                Map.of("r0", new ResourceTopology("r0", "node-a", List.of("web")),
+                        "r1", new ResourceTopology("r1", "node-b", List.of("db"))),
+                Map.of("web", new VmTopology("web", 4 * GIB, GIB, 10), "db", new VmTopology("db", 4 * GIB, 2 * GIB, 20)), policy);
+        failovers = new ClusterFailovers(new Topology(Map.of("pair-1", pair)),
+                new FailoverSaga(new PromotionGuard(Duration.ofSeconds(30), flapLimit, Duration.ofHours(1))),
+                new FailureDiagnosis(Duration.ofSeconds(30)), new SagaPages(Duration.ofMinutes(1), Duration.ofMinutes(4)),
+                new MapStateTable<>(), new MapStateTable<>());
+    }
+
+    private void collect(FailoverOutput out) {
+        sent.addAll(out.actions());
+        pages.addAll(out.pages());
+        out.audit().forEach(e -> audit.add(e.phase() + " " + e.kind().wire() + " " + e.text()));
+    }
+
+    private void event(String node, Body body) {
+        collect(failovers.onEvent(Envelope.of("pair-1", node, seq++, now, body), now));
+    }
+
+    private void result(Action action, ActionOutcome outcome, int exit, String output) {
+        event(action.node(), new ActionResult(action.id(), outcome, Optional.of(exit), output, 0.2));
+    }
+
+    private static DrbdResource drbd(String resource, String peer, DrbdRole role, DiskState disk, DrbdRole peerRole, ConnectionState link,
+                                     DiskState peerDisk) {
+        return new DrbdResource(resource, role, false, Optional.empty(), Optional.empty(), false,
+                List.of(new DrbdResource.DrbdDevice(0, 0, disk, false, Optional.empty(), Optional.empty())),
+                List.of(new DrbdResource.DrbdConnection(peer, 1, link, peerRole, false, 0, 0, List.of(),
+                        List.of(new DrbdResource.DrbdPeerDevice(0, link == ConnectionState.CONNECTED ? ReplicationState.ESTABLISHED
+                                : ReplicationState.OFF, peerDisk, false, false, 0, 0, 0, 0, 0, Optional.empty(), Optional.empty(),
+                                Optional.empty())),
+                        DrbdResource.ReplicationLatency.UNMEASURED)));
+    }
+
+    private static VmStatus vm(String name, String resource, VmState state, long memory) {
+        return new VmStatus(name, Optional.empty(), Hypervisor.LIBVIRT, state, memory, 4 * GIB, 2, Optional.of(resource), Liveness.NOT_CHECKED,
+                Optional.empty());
+    }
+
+    private void healthyPair() {
+        event("node-a", new Heartbeat("test", 10, List.of(), 16 * GIB, 8 * GIB));
+        event("node-b", new Heartbeat("test", 10, List.of(), 16 * GIB, 8 * GIB));
+        event("node-a", drbd("r0", "node-b", DrbdRole.PRIMARY, DiskState.UP_TO_DATE, DrbdRole.SECONDARY, ConnectionState.CONNECTED,
+                DiskState.UP_TO_DATE));
+        event("node-b", drbd("r0", "node-a", DrbdRole.SECONDARY, DiskState.UP_TO_DATE, DrbdRole.PRIMARY, ConnectionState.CONNECTED,
+                DiskState.UP_TO_DATE));
+        event("node-a", vm("web", "r0", VmState.RUNNING, 4 * GIB));
+        event("node-b", vm("db", "r1", VmState.RUNNING, 4 * GIB));
+    }
+
+    private void nodeALosesItsDisk() {
+        event("node-a", drbd("r0", "node-b", DrbdRole.PRIMARY, DiskState.DISKLESS, DrbdRole.SECONDARY, ConnectionState.CONNECTED,
+                DiskState.UP_TO_DATE));
+    }
+
+    private Action only(ActionType type) {
+        List<Action> of = sent.stream().filter(a -> a.type() == type).toList();
+        assertEquals(1, of.size(), "one " + type + " in " + sent);
+        return of.get(0);
+    }
+
+    @Test
+    void aLostDiskOnAHostThatAnswersStartsALiveEvacuationThatOpensTheWindowFirst() {
+        setUp(FailoverMode.AUTO, false, 3);
+        healthyPair();
+        assertTrue(sent.isEmpty());
+        nodeALosesItsDisk();
+        // web is 4 GiB and db 4 GiB on a 16 GiB host with 1 GiB reserve: both fit at normal memory, nothing shrinks
+        List<ActionType> first = sent.stream().map(Action::type).toList();
+        assertEquals(List.of(ActionType.DRBD_ALLOW_TWO_PRIMARIES, ActionType.DRBD_ALLOW_TWO_PRIMARIES), first, audit.toString());
+        assertEquals("pair-1:r0:1:allow-two:node-a:1", sent.get(0).id());
+        result(sent.get(0), ActionOutcome.SUCCEEDED, 0, "");
+        result(sent.get(1), ActionOutcome.SUCCEEDED, 0, "");
+        Action promote = only(ActionType.DRBD_PRIMARY);
+        assertEquals("node-b", promote.node());
+        result(promote, ActionOutcome.SUCCEEDED, 0, "");
+        Action migrate = only(ActionType.VM_MIGRATE_LIVE);
+        assertEquals(Optional.of("node-b"), migrate.target());
+        assertEquals("node-a", migrate.node());
+    }
+
+    @Test
+    void aLiveMigrationThatFailsFallsBackToAShutdownAndAColdStartOnTheSurvivor() {
+        setUp(FailoverMode.AUTO, false, 3);
+        healthyPair();
+        nodeALosesItsDisk();
+        List.copyOf(sent).forEach(a -> result(a, ActionOutcome.SUCCEEDED, 0, ""));
+        result(only(ActionType.DRBD_PRIMARY), ActionOutcome.SUCCEEDED, 0, "");
+        result(only(ActionType.VM_MIGRATE_LIVE), ActionOutcome.FAILED, 1, "error: operation failed: migration job: unexpectedly failed");
+        assertEquals(1, sent.stream().filter(a -> a.type() == ActionType.VM_MIGRATE_LIVE).count(), "a failed migration is not retried");
+        Action shutdown = only(ActionType.VM_SHUTDOWN);
+        assertEquals("node-a", shutdown.node());
+        result(shutdown, ActionOutcome.SUCCEEDED, 0, "");
+        Action start = only(ActionType.VM_START);
+        assertEquals("node-b", start.node());
+    }
+
+    @Test
+    void aHostGoneWithoutFenceOrOutdatedIsHeldAndPagedNeverPromoted() {
+        setUp(FailoverMode.AUTO, false, 3);
+        healthyPair();
+        now = now.plusSeconds(20);
+        // node-b still reports: it sees node-a's connection gone, disk state unknown
+        event("node-b", drbd("r0", "node-a", DrbdRole.SECONDARY, DiskState.UP_TO_DATE, DrbdRole.UNKNOWN, ConnectionState.CONNECTING,
+                DiskState.DUNKNOWN));
+        assertTrue(sent.stream().noneMatch(a -> a.type() == ActionType.DRBD_PRIMARY), sent.toString());
+        assertTrue(pages.stream().anyMatch(p -> p.rule().equals("FailoverHeld") && p.state() == AlertState.FIRING), pages.toString());
+        assertTrue(pages.get(0).annotations().get("summary").contains("silence alone"), pages.get(0).annotations().toString());
+    }
+
+    @Test
+    void aHostGoneIsPromotedOnceDrbdMarksItOutdated() {
+        setUp(FailoverMode.AUTO, false, 3);
+        healthyPair();
+        now = now.plusSeconds(20);
+        event("node-b", drbd("r0", "node-a", DrbdRole.SECONDARY, DiskState.UP_TO_DATE, DrbdRole.UNKNOWN, ConnectionState.CONNECTING,
+                DiskState.DUNKNOWN));
+        assertTrue(sent.isEmpty());
+        event("node-b", drbd("r0", "node-a", DrbdRole.SECONDARY, DiskState.UP_TO_DATE, DrbdRole.UNKNOWN, ConnectionState.CONNECTING,
+                DiskState.OUTDATED));
+        Action promote = only(ActionType.DRBD_PRIMARY);
+        assertEquals("node-b", promote.node());
+        assertTrue(pages.stream().anyMatch(p -> p.rule().equals("FailoverHeld") && p.state() == AlertState.RESOLVED), pages.toString());
+    }
+
+    @Test
+    void aHostGoneIsFencedAndConfirmedOffBeforeThePromotion() {
+        setUp(FailoverMode.AUTO, true, 3);
+        healthyPair();
+        now = now.plusSeconds(20);
+        event("node-b", drbd("r0", "node-a", DrbdRole.SECONDARY, DiskState.UP_TO_DATE, DrbdRole.UNKNOWN, ConnectionState.CONNECTING,
+                DiskState.DUNKNOWN));
+        Action fence = only(ActionType.FENCE);
+        assertEquals("node-b", fence.node());
+        assertEquals(Optional.of("node-a"), fence.target());
+        result(fence, ActionOutcome.SUCCEEDED, 0, "Chassis Power Control: Down/Off");
+        Action status = only(ActionType.FENCE_STATUS);
+        assertTrue(sent.stream().noneMatch(a -> a.type() == ActionType.DRBD_PRIMARY));
+        // the status command says the power is still on: the executor fails it, and no promotion follows
+        result(status, ActionOutcome.FAILED, 0, "Chassis Power is on");
+        assertTrue(sent.stream().noneMatch(a -> a.type() == ActionType.DRBD_PRIMARY));
+        Action again = sent.get(sent.size() - 1);
+        assertEquals("pair-1:r0:1:fence-status:node-a:2", again.id());
+        result(again, ActionOutcome.FAILED, 0, "Chassis Power is on");
+        assertTrue(sent.stream().noneMatch(a -> a.type() == ActionType.DRBD_PRIMARY));
+        assertTrue(pages.stream().anyMatch(p -> p.rule().equals("FailoverStuck")), pages.toString());
+    }
+
+    @Test
+    void drbdRefusingForLackOfGoodDataIsFinal() {
+        setUp(FailoverMode.AUTO, true, 3);
+        healthyPair();
+        now = now.plusSeconds(20);
+        event("node-b", drbd("r0", "node-a", DrbdRole.SECONDARY, DiskState.UP_TO_DATE, DrbdRole.UNKNOWN, ConnectionState.CONNECTING,
+                DiskState.DUNKNOWN));
+        result(only(ActionType.FENCE), ActionOutcome.SUCCEEDED, 0, "");
+        result(only(ActionType.FENCE_STATUS), ActionOutcome.SUCCEEDED, 0, "Chassis Power is off");
+        result(only(ActionType.DRBD_PRIMARY), ActionOutcome.FAILED, 17, "State change failed: (-2) Need access to UpToDate data");
+        now = now.plusSeconds(300);
+        collect(failovers.onTick(now, c -> true));
+        assertEquals(1, sent.stream().filter(a -> a.type() == ActionType.DRBD_PRIMARY).count(), "exit 17 is not retried");
+        assertTrue(pages.stream().anyMatch(p -> p.rule().equals("FailoverStuck") && p.annotations().get("summary").contains("exit 17")));
+    }
+
+    @Test
+    void modeApproveWaitsForTheCommandAndDryRunSendsNothing() {
+        setUp(FailoverMode.APPROVE, false, 3);
+        healthyPair();
+        nodeALosesItsDisk();
+        assertTrue(sent.isEmpty());
+        assertTrue(pages.stream().anyMatch(p -> p.rule().equals("FailoverAwaitingApproval")));
+        collect(failovers.onCommand(new FailoverCommand(FailoverCommand.Verb.APPROVE, "pair-1", "r0", "pair-1:r0:1", "alice", now), now));
+        assertEquals(2, sent.size());
+
+        sent.clear();
+        setUp(FailoverMode.DRY_RUN, false, 3);
+        healthyPair();
+        nodeALosesItsDisk();
+        assertTrue(sent.isEmpty());
+        assertTrue(audit.stream().anyMatch(a -> a.contains("dry-run: would")), audit.toString());
+    }
+
+    @Test
+    void theFlapGuardHoldsTheFailoverAfterTheLimit() {
+        setUp(FailoverMode.AUTO, false, 1);
+        healthyPair();
+        nodeALosesItsDisk();
+        assertEquals(2, sent.size());
+        // the second resource fails the other way within the hour: one failover per hour is the limit
+        event("node-b", drbd("r1", "node-a", DrbdRole.PRIMARY, DiskState.FAILED, DrbdRole.SECONDARY, ConnectionState.CONNECTED,
+                DiskState.UP_TO_DATE));
+        event("node-a", drbd("r1", "node-b", DrbdRole.SECONDARY, DiskState.UP_TO_DATE, DrbdRole.PRIMARY, ConnectionState.CONNECTED,
+                DiskState.UP_TO_DATE));
+        assertEquals(2, sent.size(), sent.toString());
+        assertTrue(pages.stream().anyMatch(p -> p.rule().equals("FailoverHeld") && p.labels().get("resource").equals("r1")
+                && p.annotations().get("summary").contains("failovers within")), pages.toString());
+    }
+}
