@@ -3,6 +3,8 @@ package io.vigil.collectors.config;
 import io.vigil.collectors.smart.SmartDevice;
 import io.vigil.events.Hypervisor;
 import io.vigil.events.Name;
+import io.vigil.service.topology.ClusterTopology;
+import io.vigil.service.topology.Topology;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,11 +21,13 @@ import java.util.Set;
  * The agent's configuration, validated (see {@link AgentConfigLoader}). Every optional key has its
  * default in {@link Defaults}; the records hand out exactly what the probe constructors take.
  *
- * @param kafka producer properties passed through as given ("bootstrap.servers" is required)
+ * @param kafka    producer properties passed through as given ("bootstrap.servers" is required)
+ * @param topology the topology file the config names ({@code topology:}), checked to hold this
+ *                 host's cluster and node and to agree with {@code resources}; empty when not named
  */
 public record AgentConfig(String cluster, String node, Map<String, Object> kafka, SpoolSettings spool,
                           MetricsSettings metrics, HeartbeatSettings heartbeat, ProbeSettings probes,
-                          Resources resources) {
+                          Resources resources, Optional<Topology> topology) {
     public AgentConfig {
         Name.check("cluster", cluster);
         Name.check("node", node);
@@ -33,6 +37,12 @@ public record AgentConfig(String cluster, String node, Map<String, Object> kafka
         Objects.requireNonNull(heartbeat, "heartbeat");
         Objects.requireNonNull(probes, "probes");
         Objects.requireNonNull(resources, "resources");
+        topology = Objects.requireNonNullElse(topology, Optional.empty());
+    }
+
+    /** This host's pair as the topology describes it (the loader checked it is there); empty without a topology. */
+    public Optional<ClusterTopology> clusterTopology() {
+        return topology.flatMap(t -> t.cluster(cluster));
     }
 
     /** A config with every default, for the lab and tests that build configs in code. */
@@ -41,7 +51,7 @@ public record AgentConfig(String cluster, String node, Map<String, Object> kafka
                 new SpoolSettings(Defaults.SPOOL_DIR, Defaults.SPOOL_MAX_BYTES),
                 new MetricsSettings(Defaults.METRICS_HOST, Defaults.METRICS_PORT),
                 new HeartbeatSettings(Defaults.HEARTBEAT_INTERVAL),
-                ProbeSettings.defaults(), new Resources(Map.of()));
+                ProbeSettings.defaults(), new Resources(Map.of()), Optional.empty());
     }
 
     /** The defaults, written once; deploy's example agent.yaml spells out the same values. */

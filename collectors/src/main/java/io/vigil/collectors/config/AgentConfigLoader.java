@@ -26,6 +26,11 @@ import io.vigil.service.config.YamlTree.Mapping;
 import io.vigil.service.config.YamlTree.Node;
 import io.vigil.service.config.YamlTree.Scalar;
 import io.vigil.service.http.ListenAddress;
+import io.vigil.service.topology.ClusterTopology;
+import io.vigil.service.topology.ResourceTopology;
+import io.vigil.service.topology.Topology;
+import io.vigil.service.topology.TopologyFile;
+import io.vigil.service.topology.TopologyLoader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,13 +53,18 @@ public final class AgentConfigLoader {
     private AgentConfigLoader() {
     }
 
-    /** Reads {@code file}; problems name the file as given. */
+    /** Reads {@code file}; problems name the file as given; a relative topology path is taken from its directory. */
     public static AgentConfig load(Path file) throws ConfigException, IOException {
-        return parse(file.toString(), ConfigText.read(file));
+        return parse(file.toString(), ConfigText.read(file), file.toAbsolutePath().getParent());
     }
 
-    /** Reads config text; {@code source} is how problems name it ("agent.yaml"). */
+    /** Reads config text; {@code source} is how problems name it ("agent.yaml"); relative paths are taken from the working directory. */
     public static AgentConfig parse(String source, String text) throws ConfigException {
+        return parse(source, text, Path.of("").toAbsolutePath());
+    }
+
+    /** Reads config text; {@code source} names it in problems, {@code dir} anchors a relative topology path. */
+    public static AgentConfig parse(String source, String text, Path dir) throws ConfigException {
         ConfigDocument document = ConfigDocument.parse(source, text, "cluster:, node:, kafka:, ...");
         ConfigSection top = document.top();
         Optional<String> cluster = top.required("cluster", "the cluster this host belongs to, e.g. pair-1", ConfigSection.NAME);
@@ -65,11 +75,16 @@ public final class AgentConfigLoader {
         HeartbeatSettings heartbeat = heartbeat(top.section("heartbeat"));
         ProbeSettings probes = probes(top.section("probes"));
         Resources resources = resources(top);
+        Optional<TopologyFile> topology = TopologyLoader.readReferenced(top, "topology", dir);
+        if (topology.isPresent() && cluster.isPresent() && node.isPresent()) {
+            resources = agreeWithTopology(top, cluster.get(), node.get(), resources, topology.get());
+        }
         if (probes.vm().hypervisor() == Hypervisor.XEN && !probes.vm().guestAgent().isEmpty()) {
             top.problem(0, "probes.vm.guest_agent", "guest-agent pings need hypervisor libvirt (xl has no guest agent command)");
         }
         document.finish();
-        return new AgentConfig(cluster.orElseThrow(), node.orElseThrow(), kafka, spool, metrics, heartbeat, probes, resources);
+        return new AgentConfig(cluster.orElseThrow(), node.orElseThrow(), kafka, spool, metrics, heartbeat, probes, resources,
+                topology.map(TopologyFile::topology));
     }
 
     private static SpoolSettings spool(ConfigSection spool) {
@@ -270,5 +285,62 @@ public final class AgentConfigLoader {
         ConfigSection.NAME.apply(parts[0]);
         ConfigSection.NAME.apply(parts[1]);
         return text;
+    }
+
+    /**
+     * The topology is the one truth the engine and every agent share: it must hold this host's
+     * cluster and node, and the resources this config lists must agree with it on their home and
+     * VMs, each disagreement named in both files. Without a {@code resources:} list here (or an
+     * empty one) the topology's resources are taken, with no LVs (those are local to the host).
+     * A home or VM list left out of a listed resource is taken from the topology.
+     */
+    private static Resources agreeWithTopology(ConfigSection top, String cluster, String node, Resources resources,
+                                               TopologyFile file) {
+        Topology topology = file.topology();
+        Optional<ClusterTopology> pair = topology.cluster(cluster);
+        if (pair.isEmpty()) {
+            top.problem(top.lineOf("cluster"), "cluster", "'" + cluster + "' is not a cluster of " + file.where("clusters")
+                    + " (" + String.join(", ", topology.clusters().keySet().stream().sorted().toList()) + ")");
+            return resources;
+        }
+        if (pair.get().node(node).isEmpty()) {
+            top.problem(top.lineOf("node"), "node", "'" + node + "' is not a node of " + cluster + " in "
+                    + file.where(TopologyFile.clusterPath(cluster, "nodes")) + " (" + String.join(", ", pair.get().nodeNames()) + ")");
+        }
+        Map<String, ResourceTopology> known = new java.util.TreeMap<>(pair.get().resources());
+        Map<String, ResourceContents> agreed = new LinkedHashMap<>();
+        if (resources.byResource().isEmpty()) {
+            known.values().forEach(r -> agreed.put(r.name(), new ResourceContents(Optional.of(r.home()), List.of(), r.vms())));
+            return new Resources(agreed);
+        }
+        Mapping listed = (Mapping) top.mapping().entries().get("resources").value();
+        for (Map.Entry<String, ResourceContents> mine : resources.byResource().entrySet()) {
+            String name = mine.getKey();
+            String path = "resources." + name;
+            Mapping entries = (Mapping) listed.entries().get(name).value();
+            ResourceTopology theirs = known.get(name);
+            if (theirs == null) {
+                top.problem(listed.entries().get(name).keyLine(), path, "is not a resource of " + cluster + " in "
+                        + file.where(TopologyFile.clusterPath(cluster, "resources")) + " (" + String.join(", ", known.keySet()) + ")");
+                continue;
+            }
+            String where = TopologyFile.clusterPath(cluster, "resources", name);
+            mine.getValue().home().filter(home -> !home.equals(theirs.home())).ifPresent(home -> top.problem(
+                    entries.entries().get("home").value().line(), path + ".home",
+                    "is " + home + " but " + file.where(where + ".home") + " says " + theirs.home()));
+            if (entries.entries().containsKey("vms") && !Set.copyOf(mine.getValue().vms()).equals(Set.copyOf(theirs.vms()))) {
+                top.problem(entries.entries().get("vms").value().line(), path + ".vms", "is " + mine.getValue().vms() + " but "
+                        + file.where(where + ".vms") + " says " + theirs.vms());
+            }
+            agreed.put(name, new ResourceContents(Optional.of(theirs.home()), mine.getValue().lvs(), theirs.vms()));
+        }
+        for (String name : known.keySet()) {
+            if (!resources.byResource().containsKey(name)) {
+                top.problem(top.mapping().entries().get("resources").keyLine(), "resources", name + " is missing here but "
+                        + file.where(TopologyFile.clusterPath(cluster, "resources", name)) + " lists it (list it with its lvs,"
+                        + " or leave resources: out to take every resource from the topology)");
+            }
+        }
+        return new Resources(agreed);
     }
 }

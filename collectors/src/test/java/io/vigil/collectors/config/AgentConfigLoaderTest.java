@@ -98,7 +98,7 @@ class AgentConfigLoaderTest {
                 "agent.yaml:13: resources.r1.lvs: LV 'vg0/r0-disk' is already listed under resources.r0 (each LV lives on one resource)",
                 "agent.yaml:13: resources.r1.vms: VM 'web' is already listed under resources.r0 (each VM lives on one resource)",
                 "agent.yaml:14: resources.bad name: 'bad name' is not a valid name (letters, digits and _ . + : -, not starting with '-' or '.', at most 128)",
-                "agent.yaml:15: colour: unknown key (known here: cluster, node, kafka, spool, metrics, heartbeat, probes, resources)",
+                "agent.yaml:15: colour: unknown key (known here: cluster, node, kafka, spool, metrics, heartbeat, probes, resources, topology)",
                 "agent.yaml: cluster: missing (the cluster this host belongs to, e.g. pair-1)"), problems);
     }
 

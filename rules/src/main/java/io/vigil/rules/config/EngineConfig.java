@@ -1,10 +1,13 @@
 package io.vigil.rules.config;
 
+import io.vigil.events.ActionSeal;
 import io.vigil.rules.engine.EngineLimits;
 import io.vigil.rules.engine.EngineTiming;
 import io.vigil.rules.engine.Roster;
 import io.vigil.rules.notify.NotifyConfig;
 import io.vigil.service.http.ListenAddress;
+import io.vigil.service.topology.Topology;
+import io.vigil.service.topology.TopologyFile;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -18,10 +21,27 @@ import java.util.Optional;
  * properties passed through as given (processing.guarantee is always exactly_once_v2).
  * {@code advertise}: how other engine instances reach this one's API, to answer for the whole
  * engine; empty when this instance runs alone. {@code limits}: how much one cluster may hold.
+ * {@code failover}: the shared topology and the key actions are sealed with; empty when the
+ * {@code failover:} section is left out (the engine then only watches and alerts).
  */
 public record EngineConfig(Map<String, Object> kafka, String applicationId, Path stateDir, int streamThreads,
                            List<Path> rules, Roster roster, Topics topics, EngineTiming timing, Http http,
-                           Optional<NotifyConfig> notifications, EngineLimits limits) {
+                           Optional<NotifyConfig> notifications, EngineLimits limits, Optional<Failover> failover) {
+
+    /**
+     * The {@code failover:} section: the topology file (checked to agree with {@code clusters:}) and
+     * the HMAC key every action is sealed with, read from a file or the environment, never the config.
+     */
+    public record Failover(TopologyFile topologyFile, ActionSeal seal) {
+        public Failover {
+            Objects.requireNonNull(topologyFile, "topologyFile");
+            Objects.requireNonNull(seal, "seal");
+        }
+
+        public Topology topology() {
+            return topologyFile.topology();
+        }
+    }
 
     /** Whether the engine creates the Vigil topics it finds missing, and how. */
     public record Topics(boolean create, int partitions, short replicationFactor) {
@@ -55,6 +75,14 @@ public record EngineConfig(Map<String, Object> kafka, String applicationId, Path
         Objects.requireNonNull(http, "http");
         notifications = Objects.requireNonNullElse(notifications, Optional.empty());
         Objects.requireNonNull(limits, "limits");
+        failover = Objects.requireNonNullElse(failover, Optional.empty());
+    }
+
+    /** The same engine without failover. */
+    public EngineConfig(Map<String, Object> kafka, String applicationId, Path stateDir, int streamThreads, List<Path> rules,
+                        Roster roster, Topics topics, EngineTiming timing, Http http, Optional<NotifyConfig> notifications,
+                        EngineLimits limits) {
+        this(kafka, applicationId, stateDir, streamThreads, rules, roster, topics, timing, http, notifications, limits, Optional.empty());
     }
 
     /** The same engine with the default limits. */

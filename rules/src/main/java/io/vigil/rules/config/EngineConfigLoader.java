@@ -1,5 +1,6 @@
 package io.vigil.rules.config;
 
+import io.vigil.events.ActionSeal;
 import io.vigil.events.AlertLabels;
 import io.vigil.events.Name;
 import io.vigil.rules.config.EngineConfig.Defaults;
@@ -10,6 +11,7 @@ import io.vigil.rules.engine.EngineTiming;
 import io.vigil.rules.engine.Roster;
 import io.vigil.rules.notify.NotifyConfig;
 import io.vigil.rules.notify.NotifyConfigLoader;
+import io.vigil.rules.notify.Secret;
 import io.vigil.rules.rule.RuleLoader;
 import io.vigil.service.config.ConfigDocument;
 import io.vigil.service.config.ConfigException;
@@ -20,6 +22,9 @@ import io.vigil.service.config.YamlTree.Mapping;
 import io.vigil.service.config.YamlTree.Node;
 import io.vigil.service.config.YamlTree.Scalar;
 import io.vigil.service.http.ListenAddress;
+import io.vigil.service.topology.ClusterTopology;
+import io.vigil.service.topology.TopologyFile;
+import io.vigil.service.topology.TopologyLoader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -68,14 +73,69 @@ public final class EngineConfigLoader {
         if (rules.isEmpty()) {
             top.problem(top.lineOf("rules"), "rules", "name the rule files or directories to load (rules: [/etc/vigil/rules])");
         }
+        Optional<EngineConfig.Failover> failover = failover(top, dir, env);
         Roster roster = roster(top.section("clusters"));
+        if (failover.isPresent()) {
+            roster = agreeWithTopology(top, roster, failover.get().topologyFile());
+        }
         Topics topics = topics(top.section("topics"));
         EngineTiming timing = timing(top.section("evaluation"));
         EngineLimits limits = limits(top.section("limits"));
         Http http = http(top.section("http"), dir);
         Optional<NotifyConfig> notifications = NotifyConfigLoader.read(top, dir, env, http.listen());
         document.finish();
-        return new EngineConfig(kafka, applicationId, stateDir, threads, rules, roster, topics, timing, http, notifications, limits);
+        return new EngineConfig(kafka, applicationId, stateDir, threads, rules, roster, topics, timing, http, notifications, limits,
+                failover);
+    }
+
+    /**
+     * {@code failover: {topology: PATH, key_file: PATH | key_env: VAR}}. The key seals every action
+     * the engine sends; it is never written in the config, and must be long enough for HMAC-SHA256.
+     */
+    private static Optional<EngineConfig.Failover> failover(ConfigSection top, Path dir, Map<String, String> env) {
+        if (top.entry("failover").isEmpty()) {
+            return Optional.empty();
+        }
+        ConfigSection section = top.section("failover");
+        if (section.entry("topology").isEmpty()) {
+            section.problem(section.mapping().line(), section.path("topology"), "missing (topology: /etc/vigil/topology.yaml)");
+        }
+        Optional<TopologyFile> topology = TopologyLoader.readReferenced(section, "topology", dir);
+        Optional<Secret> key = NotifyConfigLoader.secret(section, "key", dir, env, true);
+        Optional<ActionSeal> seal = key.flatMap(k -> {
+            try {
+                return Optional.of(ActionSeal.ofKeyText(k.reveal()));
+            } catch (IllegalArgumentException e) {
+                String given = section.entry("key_file").isPresent() ? "key_file" : "key_env";
+                section.problem(section.lineOf(given), section.path(given), e.getMessage());
+                return Optional.empty();
+            }
+        });
+        section.rejectUnknownKeys();
+        if (topology.isEmpty() || seal.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new EngineConfig.Failover(topology.get(), seal.get()));
+    }
+
+    /**
+     * The topology and {@code clusters:} must name the same nodes for a cluster both list; a
+     * cluster only the topology lists joins the roster, so that its nodes are expected too.
+     */
+    private static Roster agreeWithTopology(ConfigSection top, Roster roster, TopologyFile file) {
+        Map<String, Roster.ClusterSpec> specs = new LinkedHashMap<>(roster.clusters());
+        Optional<Mapping> listed = top.entry("clusters").map(Entry::value).filter(Mapping.class::isInstance).map(Mapping.class::cast);
+        for (ClusterTopology pair : new java.util.TreeMap<>(file.topology().clusters()).values()) {
+            Roster.ClusterSpec spec = specs.get(pair.name());
+            if (spec == null) {
+                specs.put(pair.name(), new Roster.ClusterSpec(pair.nodeNames(), Map.of()));
+            } else if (!spec.nodes().isEmpty() && !java.util.Set.copyOf(spec.nodes()).equals(java.util.Set.copyOf(pair.nodeNames()))) {
+                int line = listed.map(m -> ((Mapping) m.entries().get(pair.name()).value()).entries().get("nodes").value().line()).orElse(0);
+                top.problem(line, "clusters." + pair.name() + ".nodes", "is " + spec.nodes() + " but "
+                        + file.where(TopologyFile.clusterPath(pair.name(), "nodes")) + " says " + pair.nodeNames());
+            }
+        }
+        return new Roster(specs);
     }
 
     /** The {@code clusters:} section, as engine.yaml and rule test files write it. */

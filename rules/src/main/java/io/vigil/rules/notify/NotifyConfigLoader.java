@@ -237,8 +237,11 @@ public final class NotifyConfigLoader {
         return Optional.of(new RouteSpec(self.receiver(), matchers, groupBy, groupWait, groupInterval, repeatInterval, cont, children));
     }
 
-    /** {@code KEY_file: PATH} or {@code KEY_env: VAR}; a plain {@code KEY:} is refused, as is a secret from nowhere when required. */
-    static Optional<Secret> secret(ConfigSection c, String key, Path dir, Map<String, String> env, boolean required) {
+    /**
+     * {@code KEY_file: PATH} or {@code KEY_env: VAR}; a plain {@code KEY:} is refused, as is a secret from nowhere when required.
+     * Public for the engine's other secrets (failover's action key), read the same way.
+     */
+    public static Optional<Secret> secret(ConfigSection c, String key, Path dir, Map<String, String> env, boolean required) {
         return secret(c, key, dir, env, required, SecretShape.ANY);
     }
 
