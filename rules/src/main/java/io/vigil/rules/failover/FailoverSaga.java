@@ -183,7 +183,8 @@ public final class FailoverSaga {
             run.phase(SagaPhase.DRY_RUN, "dry-run: nothing is executed", List.of());
             return;
         }
-        Verdict start = guard.mayStart(saga.cluster(), saga.resource(), List.of(), clusterFailovers, run.now);
+        Verdict start = guard.mayStart(saga.cluster(), saga.resource(), List.of(), clusterFailovers, run.now,
+                run.topology.policy().flapLimit(), run.topology.policy().flapWindow());
         if (start instanceof Verdict.Refused refused && !saga.approved()) {
             run.hold(refused.describe() + "; vigil approve " + saga.sagaId() + " lets it go on");
             return;

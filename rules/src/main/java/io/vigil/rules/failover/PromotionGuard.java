@@ -42,6 +42,12 @@ public final class PromotionGuard {
     /** May a failover of {@code resource} start now? One per resource; at most the flap limit per cluster in the window. */
     public Verdict mayStart(String cluster, String resource, List<String> otherSagasOfResource, List<Instant> clusterFailoversStarted,
                             Instant now) {
+        return mayStart(cluster, resource, otherSagasOfResource, clusterFailoversStarted, now, flapLimit, flapWindow);
+    }
+
+    /** As {@link #mayStart(String, String, List, List, Instant)}, with the cluster's own flap guard. */
+    public Verdict mayStart(String cluster, String resource, List<String> otherSagasOfResource, List<Instant> clusterFailoversStarted,
+                            Instant now, int flapLimit, Duration flapWindow) {
         if (!otherSagasOfResource.isEmpty()) {
             return new Verdict.Refused(SafetyRule.ONE_SAGA_PER_RESOURCE,
                     resource + " already has a failover in progress: " + String.join(", ", otherSagasOfResource));

@@ -92,7 +92,8 @@ public final class Engine implements AutoCloseable {
         RefusedSizes refused = new RefusedSizes();
         threadFailures = new StreamThreadFailures(System::nanoTime, refused::lastRefusalShrinkable);
         streams = new KafkaStreams(EngineTopology.build(rules, config.roster(), config.timing(), config.limits(), partitions, metrics,
-                deadLetters, refused, Optional.empty()),
+                deadLetters, refused, config.failover().map(f -> FailoverProcessor.FailoverSetup.of(f, config.timing().resendInterval(),
+                        config.timing().lease()))),
                 streamsProperties(metrics, refused));
         streams.setUncaughtExceptionHandler(this::threadDied);
         streams.setStateListener((now, before) -> {

@@ -125,6 +125,19 @@ final class FailoverProcessor implements Processor<Object, Object, Object, Objec
     /** What the failover needs from the engine's config: the topology and the key that seals actions. */
     record FailoverSetup(io.vigil.service.topology.Topology topology, ActionSeal seal, io.vigil.rules.failover.FailoverSaga saga,
                          io.vigil.rules.failover.FailureDiagnosis diagnosis, io.vigil.rules.failover.SagaPages pages) {
+        /**
+         * A node's DRBD report older than this proves nothing about now: three of the agent's
+         * default statistics refreshes (10 s), so one lost refresh does not hold a failover.
+         */
+        static final Duration FACT_AGE = Duration.ofSeconds(30);
+
+        static FailoverSetup of(io.vigil.rules.config.EngineConfig.Failover config, Duration resendInterval, Duration lease) {
+            // the flap limit given here is a fallback only: each cluster's own policy is passed at each decision
+            return new FailoverSetup(config.topology(), config.seal(),
+                    new io.vigil.rules.failover.FailoverSaga(new io.vigil.rules.failover.PromotionGuard(FACT_AGE, 3, Duration.ofHours(1))),
+                    new io.vigil.rules.failover.FailureDiagnosis(FACT_AGE), new io.vigil.rules.failover.SagaPages(resendInterval, lease));
+        }
+
         ClusterFailovers failovers(io.vigil.rules.engine.StateTable<ClusterFacts> facts,
                                    io.vigil.rules.engine.StateTable<ResourceFailovers> sagas) {
             return new ClusterFailovers(topology, saga, diagnosis, pages, facts, sagas);
