@@ -49,6 +49,15 @@ final class EngineHarness {
                 new EngineConfig.Topics(true, 6, (short) 1), timing, new EngineConfig.Http(listen, advertise, Optional.empty()));
     }
 
+    /** {@code config} with the failover on: the topology in {@code topology}, actions sealed with the key in {@code keyFile}. */
+    static EngineConfig withFailover(EngineConfig config, Path topology, Path keyFile) throws Exception {
+        EngineConfig.Failover failover = new EngineConfig.Failover(io.vigil.service.topology.TopologyLoader.load(topology),
+                io.vigil.events.ActionSeal.ofKeyText(java.nio.file.Files.readString(keyFile)));
+        return new EngineConfig(config.kafka(), config.applicationId(), config.stateDir(), config.streamThreads(), config.rules(),
+                config.roster(), config.topics(), config.timing(), config.http(), config.notifications(), config.limits(),
+                Optional.of(failover));
+    }
+
     @SuppressWarnings("deprecation")
     static PrometheusMeterRegistry registry() {
         return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -151,11 +151,13 @@ class ScaleOutTest {
         return byCluster;
     }
 
-    private static Process startInstance(String bootstrap, Path stateDir, String app, Path logFile) throws Exception {
+    /** An engine instance in its own JVM ({@link EngineProcess}), returned once it runs; {@code extra}: its further arguments. */
+    static Process startInstance(String bootstrap, Path stateDir, String app, Path logFile, String... extra) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "-Djava.io.tmpdir=" + stateDir.getParent(), EngineProcess.class.getName(), bootstrap, stateDir.toString(), app)
-                .redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                "-Djava.io.tmpdir=" + stateDir.getParent(), EngineProcess.class.getName(), bootstrap, stateDir.toString(), app));
+        command.addAll(List.of(extra));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         List<String> seen = new ArrayList<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
