@@ -22,7 +22,15 @@ public sealed interface Fault {
               link-restore               the cable is back: the hosts reconnect and resync
               agent-hang NODE VM         the VM's qemu guest agent stops answering guest-ping
               agent-recover NODE VM      it answers again
-            NODE is node-a or node-b; DEVICE is /dev/sda (ATA, holds vg0 and so r0 and r1) or /dev/nvme0 (NVMe, the OS disk).
+              fence-lies NODE            NODE's BMC answers "power off" with success and does nothing; its status stays on
+              fence-honest NODE          NODE's BMC does what it says again
+              fence-broken NODE          NODE's BMC fails every power command (exit 1, ipmitool's session error)
+              fence-repaired NODE        NODE's BMC answers again
+              migration-fails VM         the next live migration of VM breaks halfway; VM keeps running on its source
+              migration-works VM         VM's live migrations work again
+              slow-tool NODE SECONDS     every command on NODE takes SECONDS (1 to 3600) to answer, or hits its timeout
+              slow-tool-off NODE SECONDS NODE's commands answer at once again
+            NODE is node-a or node-b; VM is web, mail, db or backup; DEVICE is /dev/sda (ATA, holds vg0 and so r0 and r1) or /dev/nvme0 (NVMe, the OS disk).
             example: disk-fail node-a /dev/sda""";
 
     /** The line a user would type for this fault. */
@@ -212,6 +220,98 @@ public sealed interface Fault {
         }
     }
 
+    record FenceLies(String node, boolean lies) implements Fault {
+        public FenceLies {
+            Name.check("node", node);
+        }
+
+        public String command() {
+            return (lies ? "fence-lies " : "fence-honest ") + node;
+        }
+
+        public Fault undo() {
+            return new FenceLies(node, !lies);
+        }
+
+        public String applyTo(SimulatedPair pair) {
+            return pair.fenceLies(pair.node(node), lies);
+        }
+
+        public void checkNamesIn(SimulatedPair pair) {
+            pair.node(node);
+        }
+    }
+
+    record FenceBroken(String node, boolean broken) implements Fault {
+        public FenceBroken {
+            Name.check("node", node);
+        }
+
+        public String command() {
+            return (broken ? "fence-broken " : "fence-repaired ") + node;
+        }
+
+        public Fault undo() {
+            return new FenceBroken(node, !broken);
+        }
+
+        public String applyTo(SimulatedPair pair) {
+            return pair.fenceBroken(pair.node(node), broken);
+        }
+
+        public void checkNamesIn(SimulatedPair pair) {
+            pair.node(node);
+        }
+    }
+
+    record MigrationFails(String vm, boolean fails) implements Fault {
+        public MigrationFails {
+            Name.check("vm", vm);
+        }
+
+        public String command() {
+            return (fails ? "migration-fails " : "migration-works ") + vm;
+        }
+
+        public Fault undo() {
+            return new MigrationFails(vm, !fails);
+        }
+
+        public String applyTo(SimulatedPair pair) {
+            return pair.migrationFails(vm, fails);
+        }
+
+        public void checkNamesIn(SimulatedPair pair) {
+            pair.nodeA().checkVm(vm);
+        }
+    }
+
+    /** Every command on the host takes {@code seconds} to answer ({@code slow} false: the undo). */
+    record SlowTool(String node, int seconds, boolean slow) implements Fault {
+        public SlowTool {
+            Name.check("node", node);
+            if (seconds < 1 || seconds > 3600) {
+                throw new IllegalArgumentException("slow-tool takes SECONDS from 1 to 3600, got " + seconds);
+            }
+        }
+
+        public String command() {
+            return (slow ? "slow-tool " : "slow-tool-off ") + node + " " + seconds;
+        }
+
+        public Fault undo() {
+            return new SlowTool(node, seconds, !slow);
+        }
+
+        public String applyTo(SimulatedPair pair) {
+            return pair.slowTools(pair.node(node), slow ? java.time.Duration.ofSeconds(seconds) : java.time.Duration.ZERO);
+        }
+
+        public void checkNamesIn(SimulatedPair pair) {
+            pair.node(node);
+        }
+    }
+
     /**
      * Reads one typed line. Throws IllegalArgumentException with a message a user can act on
      * (the word that was not understood, and the usage of the fault they meant).
@@ -238,8 +338,25 @@ public sealed interface Fault {
             }
             case "agent-hang" -> new AgentHang(arg(args, 0, 2, "agent-hang NODE VM"), arg(args, 1, 2, "agent-hang NODE VM"));
             case "agent-recover" -> new AgentRecover(arg(args, 0, 2, "agent-recover NODE VM"), arg(args, 1, 2, "agent-recover NODE VM"));
+            case "fence-lies" -> new FenceLies(arg(args, 0, 1, "fence-lies NODE"), true);
+            case "fence-honest" -> new FenceLies(arg(args, 0, 1, "fence-honest NODE"), false);
+            case "fence-broken" -> new FenceBroken(arg(args, 0, 1, "fence-broken NODE"), true);
+            case "fence-repaired" -> new FenceBroken(arg(args, 0, 1, "fence-repaired NODE"), false);
+            case "migration-fails" -> new MigrationFails(arg(args, 0, 1, "migration-fails VM"), true);
+            case "migration-works" -> new MigrationFails(arg(args, 0, 1, "migration-works VM"), false);
+            case "slow-tool" -> new SlowTool(arg(args, 0, 2, "slow-tool NODE SECONDS"), seconds(arg(args, 1, 2, "slow-tool NODE SECONDS")), true);
+            case "slow-tool-off" -> new SlowTool(arg(args, 0, 2, "slow-tool-off NODE SECONDS"),
+                    seconds(arg(args, 1, 2, "slow-tool-off NODE SECONDS")), false);
             default -> throw new IllegalArgumentException("unknown fault '" + Name.printable(words.get(0)) + "'; type one of:\n" + HELP);
         };
+    }
+
+    private static int seconds(String word) {
+        try {
+            return Integer.parseInt(word);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("SECONDS must be a whole number from 1 to 3600, got '" + Name.printable(word) + "'");
+        }
     }
 
     private static String arg(List<String> args, int index, int expected, String usage) {

@@ -18,6 +18,8 @@ final class SimResource {
     DrbdRole role = DrbdRole.SECONDARY;
     DiskState disk = DiskState.UP_TO_DATE;
     ConnectionState connection = ConnectionState.CONNECTED;
+    /** this host's net option allow-two-primaries for its connection to the peer; DRBD's default is no */
+    boolean allowTwoPrimaries;
     long readKiB;
     long writtenKiB;
     long sentKiB;

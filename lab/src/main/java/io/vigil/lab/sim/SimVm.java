@@ -2,7 +2,13 @@ package io.vigil.lab.sim;
 
 import io.vigil.events.VmState;
 
-/** One VM (libvirt domain) of a simulated host. Mutable, guarded by the pair's lock. */
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * One VM's definition on one simulated host (a libvirt domain, a Xen config file): every VM is
+ * defined on both hosts of the pair and runs on at most one of them. Mutable, guarded by the pair's lock.
+ */
 final class SimVm {
     final String name;
     final String uuid;
@@ -15,6 +21,8 @@ final class SimVm {
     /** libvirt's domain id while running; -1 when shut off */
     int id = -1;
     double cpuSeconds;
+    /** when a guest asked to shut down (virsh shutdown, xl shutdown) powers off; empty when none was asked */
+    Optional<Instant> shutsOffAt = Optional.empty();
 
     SimVm(String name, String uuid, String resource, long memoryKiB, long maxMemoryKiB, int vcpus) {
         this.name = name;

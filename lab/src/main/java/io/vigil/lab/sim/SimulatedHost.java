@@ -43,6 +43,14 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
     /** what the events2 streams last showed, to print only what changed */
     Map<String, Events2Object> shown = new LinkedHashMap<>();
     boolean up = true;
+    /** false once the BMC cut the power; a frozen host (up false) still has power */
+    boolean poweredOn = true;
+    /** the fence-lies fault: power off answers success and does nothing */
+    boolean bmcLies;
+    /** the fence-broken fault: every power command fails */
+    boolean bmcBroken;
+    /** the slow-tool fault: how long each command takes before it answers */
+    Duration toolDelay = Duration.ZERO;
     private int nextDomainId = 1;
     private int diskGeneration = 1;
     private final ToolAnswers tools;
@@ -100,8 +108,11 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
     }
 
     /**
-     * {@code drbdadm primary RESOURCE}. Refuses as DRBD does: without UpToDate data (DRBD's -2), or
-     * while the connected peer is Primary (-1), or while the host is down.
+     * {@code drbdadm primary RESOURCE}; a no-op where it is Primary already. Refuses as DRBD does:
+     * without UpToDate data here or at a connected peer (-2, drbdadm's exit 17), or while the
+     * connected peer is Primary unless both sides allow two primaries (-1, exit 11). A host whose
+     * disk failed stays able to promote while its peer is connected and UpToDate: it then reads
+     * and writes through the peer (diskless Primary).
      */
     public void promote(String resource) {
         synchronized (pair.lock) {
@@ -110,28 +121,59 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
             if (r.role == DrbdRole.PRIMARY) {
                 return;
             }
-            if (r.disk != DiskState.UP_TO_DATE && !(pair.peerOf(this).hasUpToDate(resource) && r.connection == ConnectionState.CONNECTED)) {
-                throw new IllegalStateException(resource + ": State change failed: (-2) Need access to UpToDate data");
-            }
             SimResource theirs = pair.peerOf(this).resources.get(resource);
-            if (r.connection == ConnectionState.CONNECTED && theirs.role == DrbdRole.PRIMARY) {
-                throw new IllegalStateException(resource + ": State change failed: (-1) Multiple primaries not allowed by config");
+            boolean connected = r.connection == ConnectionState.CONNECTED;
+            if (r.disk != DiskState.UP_TO_DATE && !(connected && pair.peerOf(this).hasUpToDate(resource))) {
+                throw DrbdadmCommand.stateChangeFailed(resource, "primary", -2, "Need access to UpToDate data");
+            }
+            if (connected && theirs.role == DrbdRole.PRIMARY && !(r.allowTwoPrimaries && theirs.allowTwoPrimaries)) {
+                throw DrbdadmCommand.stateChangeFailed(resource, "primary", -1, "Multiple primaries not allowed by config");
             }
             r.role = DrbdRole.PRIMARY;
             pair.publish();
         }
     }
 
-    /** {@code drbdadm secondary RESOURCE}; refused while a running VM holds the device open (DRBD's -12). */
+    /**
+     * {@code drbdadm secondary RESOURCE}; a no-op where it is Secondary already; refused while a
+     * running VM holds the device open (DRBD's -12, drbdadm's exit 11).
+     */
     public void demote(String resource) {
         synchronized (pair.lock) {
             requireUp();
             SimResource r = resource(resource);
             if (resourceOpen(resource)) {
-                throw new IllegalStateException(resource + ": State change failed: (-12) Device is held open by someone");
+                throw DrbdadmCommand.stateChangeFailed(resource, "secondary", -12, "Device is held open by someone");
+            }
+            if (r.role == DrbdRole.SECONDARY) {
+                return;
             }
             r.role = DrbdRole.SECONDARY;
             pair.publish();
+        }
+    }
+
+    /**
+     * {@code drbdadm net-options --allow-two-primaries=yes|no RESOURCE}: this host's side of the
+     * connection's permission; a second Primary needs both sides'. Clearing it while both are
+     * Primary is refused, as DRBD does (164, drbdadm's exit 10).
+     */
+    public void allowTwoPrimaries(String resource, boolean allow) {
+        synchronized (pair.lock) {
+            requireUp();
+            SimResource r = resource(resource);
+            SimResource theirs = pair.peerOf(this).resources.get(resource);
+            if (!allow && r.role == DrbdRole.PRIMARY && r.connection == ConnectionState.CONNECTED && theirs.role == DrbdRole.PRIMARY) {
+                throw DrbdadmCommand.netOptionsFailed(resource, pair.peerOf(this).nodeId, allow, 164,
+                        "Can not clear allow_two_primaries as long as\nthere a primaries on both sides");
+            }
+            r.allowTwoPrimaries = allow;
+        }
+    }
+
+    public boolean allowsTwoPrimaries(String resource) {
+        synchronized (pair.lock) {
+            return resource(resource).allowTwoPrimaries;
         }
     }
 
@@ -147,9 +189,17 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
 
     // ---- VMs --------------------------------------------------------------------------------
 
+    /** The VMs defined here (all of the pair's), running or not. */
     public List<String> vmNames() {
         synchronized (pair.lock) {
             return List.copyOf(vms.keySet());
+        }
+    }
+
+    /** The VMs running here now. */
+    public List<String> runningVmNames() {
+        synchronized (pair.lock) {
+            return vms.values().stream().filter(SimVm::running).map(vm -> vm.name).toList();
         }
     }
 
@@ -177,52 +227,144 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
         }
     }
 
-    /** {@code virsh start}; the VM's resource must be Primary here, as its disks live there. */
+    /**
+     * {@code virsh start}, {@code xl create}: the guest boots (its boot count grows). Refused when it
+     * runs already, when its resource is not Primary here (its disks live there) and when the host
+     * lacks the memory; and, the lab's invariant, when it runs on the peer.
+     */
     public void startVm(String vm) {
         synchronized (pair.lock) {
             requireUp();
             SimVm v = vm(vm);
             if (v.running()) {
-                throw new IllegalStateException("error: Requested operation is not valid: domain is already running");
+                throw new VmRefusal(VmRefusal.Reason.ALREADY_RUNNING, vm, "error: Domain is already active");
             }
-            if (resource(v.resource).role != DrbdRole.PRIMARY) {
-                throw new IllegalStateException("error: Failed to start domain '" + vm + "': /dev/drbd"
-                        + resource(v.resource).minor + ": Wrong medium type (" + v.resource + " is not Primary on " + name + ")");
-            }
+            requirePrimary(v);
             if (v.memoryKiB > memoryAvailableKiB()) {
-                throw new IllegalStateException("error: Failed to start domain '" + vm + "': cannot allocate memory");
+                throw new VmRefusal(VmRefusal.Reason.HOST_MEMORY, vm, "error: Failed to start domain '" + vm
+                        + "': cannot allocate memory (" + v.memoryKiB + " KiB needed, " + memoryAvailableKiB() + " KiB available on " + name + ")");
             }
-            v.state = VmState.RUNNING;
-            v.id = nextDomainId++;
+            pair.boot(this, v);
             pair.publish(); // the DRBD device is open now
         }
     }
 
-    /** {@code virsh shutdown} (taken as completed at once) or {@code destroy}: the VM is shut off. */
+    /** The VM stops at once, as a completed {@code virsh shutdown} would leave it: shut off. */
     public void shutdownVm(String vm) {
         synchronized (pair.lock) {
             requireUp();
-            SimVm v = vm(vm);
-            v.state = VmState.SHUT_OFF;
-            v.id = -1;
+            powerOffGuest(vm(vm));
             pair.publish();
         }
     }
 
-    /** {@code virsh setmem}: the balloon target, at most the VM's max memory. */
+    /**
+     * {@code virsh shutdown}, {@code xl shutdown}: the guest is asked and powers off after the
+     * pair's guest shutdown delay of simulated time ({@link SimulatedPair#setGuestShutdownDelay});
+     * it runs until then.
+     */
+    void requestShutdown(String vm) {
+        SimVm v = requireRunning(vm);
+        if (v.shutsOffAt.isEmpty()) {
+            v.shutsOffAt = Optional.of(pair.nowUnlocked().plus(pair.guestShutdownDelay));
+        }
+        pair.finishGuestShutdowns();
+    }
+
+    /** {@code virsh destroy}, {@code xl destroy}: the plug is pulled. */
+    void destroyVm(String vm) {
+        powerOffGuest(requireRunning(vm));
+        pair.publish();
+    }
+
+    void powerOffGuest(SimVm v) {
+        v.state = VmState.SHUT_OFF;
+        v.id = -1;
+        v.shutsOffAt = Optional.empty();
+    }
+
+    /** The VM's memory (its definition, running or not), at most its max memory. */
     public void setVmMemory(String vm, long memoryKiB) {
         synchronized (pair.lock) {
             requireUp();
             SimVm v = vm(vm);
             if (memoryKiB <= 0 || memoryKiB > v.maxMemoryKiB) {
-                throw new IllegalArgumentException("error: invalid argument: cannot set memory higher than max memory ("
+                throw new VmRefusal(VmRefusal.Reason.ABOVE_MAX_MEMORY, vm, "error: invalid argument: cannot set memory higher than max memory ("
                         + v.maxMemoryKiB + " KiB) or below 1 KiB: " + memoryKiB);
             }
             v.memoryKiB = memoryKiB;
         }
     }
 
-    /** Whether the VM's qemu guest agent answers guest-ping. */
+    /**
+     * {@code virsh setmem VM KIB --live}, {@code xl mem-set}: the balloon target of a running VM.
+     * Refused above its max memory (libvirt's own refusal) and, the lab's choice, when growing it
+     * would take more than the host has available: real libvirt would let the host overcommit and
+     * swap or OOM-kill, which the lab reports as a refused action instead, so a bad plan shows.
+     */
+    void setVmMemoryLive(String vm, long memoryKiB) {
+        SimVm v = requireRunning(vm);
+        if (memoryKiB <= 0 || memoryKiB > v.maxMemoryKiB) {
+            throw new VmRefusal(VmRefusal.Reason.ABOVE_MAX_MEMORY, vm, "cannot set memory higher than max memory");
+        }
+        long growth = memoryKiB - v.memoryKiB;
+        if (growth > memoryAvailableKiB()) {
+            throw new VmRefusal(VmRefusal.Reason.HOST_MEMORY, vm, "growing " + vm + " by " + growth + " KiB overcommits " + name
+                    + " (" + memoryAvailableKiB() + " KiB available)");
+        }
+        v.memoryKiB = memoryKiB;
+    }
+
+    /**
+     * {@code virsh migrate --live VM DEST}, {@code xl migrate VM HOST}: the running guest moves to
+     * {@code destination} without a restart (same uuid, memory, boot), which needs its resource
+     * Primary there too (a dual-primary window). Refused, with the VM still running here, when the
+     * destination is unreachable or itself, lacks the disk or the memory, or the stream breaks.
+     */
+    void migrateVm(String vm, SimulatedHost destination) {
+        SimVm v = requireRunning(vm);
+        if (destination == this) {
+            throw new VmRefusal(VmRefusal.Reason.SAME_HOST, vm, "Attempt to migrate guest to the same host " + name);
+        }
+        if (!destination.up) {
+            throw new VmRefusal(VmRefusal.Reason.DESTINATION_UNREACHABLE, vm, destination.name + " does not answer");
+        }
+        SimVm there = destination.vm(vm);
+        destination.requirePrimary(there);
+        if (v.memoryKiB > destination.memoryAvailableKiB()) {
+            throw new VmRefusal(VmRefusal.Reason.HOST_MEMORY, vm, destination.name + " has " + destination.memoryAvailableKiB()
+                    + " KiB available, " + vm + " uses " + v.memoryKiB + " KiB");
+        }
+        if (pair.failingMigrations.remove(vm)) {
+            throw new VmRefusal(VmRefusal.Reason.MIGRATION_BROKE, vm, "the migration stream of " + vm + " broke halfway");
+        }
+        pair.move(v, this, there, destination);
+        pair.publish();
+    }
+
+    private void requirePrimary(SimVm v) {
+        SimResource r = resource(v.resource);
+        if (r.role != DrbdRole.PRIMARY) {
+            throw new VmRefusal(VmRefusal.Reason.DISK_NOT_PRIMARY, v.name, "/dev/drbd" + r.minor + ": Wrong medium type ("
+                    + v.resource + " is not Primary on " + name + ")");
+        }
+    }
+
+    private SimVm requireRunning(String vm) {
+        requireUp();
+        SimVm v = vm(vm);
+        if (!v.running()) {
+            throw new VmRefusal(VmRefusal.Reason.NOT_RUNNING, vm, "Requested operation is not valid: domain is not running");
+        }
+        return v;
+    }
+
+    /** Whether the VM is defined here (every VM of the pair is). */
+    boolean definesVm(String vm) {
+        return vms.containsKey(vm);
+    }
+
+    /** Whether the qemu guest agent answers guest-ping. */
     public void setGuestAgentAnswering(String vm, boolean answering) {
         synchronized (pair.lock) {
             vm(vm).guestAgentAnswering = answering;
@@ -301,7 +443,7 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
         }
     }
 
-    private SimVm vm(String vm) {
+    SimVm vm(String vm) {
         SimVm v = vms.get(vm);
         if (v == null) {
             throw new IllegalArgumentException("error: failed to get domain '" + Name.printable(String.valueOf(vm)) + "' on " + name);
@@ -325,12 +467,17 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
     public CommandResult run(Command command, Duration timeout) throws CommandException {
         long start = System.nanoTime();
         boolean hang;
+        Duration delay;
         synchronized (pair.lock) {
             hang = !up || tools.isStream(command);
+            delay = toolDelay;
         }
-        if (hang) {
+        if (hang || delay.compareTo(timeout) >= 0) {
             // a frozen host (or a command that never ends) answers nothing; the caller's timeout ends it
             hangFor(command, timeout);
+        }
+        if (!delay.isZero()) {
+            waitFor(command, delay);
         }
         ToolAnswers.Answer answer;
         synchronized (pair.lock) {
@@ -340,6 +487,12 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
     }
 
     private static void hangFor(Command command, Duration timeout) throws CommandException {
+        waitFor(command, timeout);
+        throw new CommandException(command, "killed after running longer than " + timeout.toMillis() + " ms", true, null);
+    }
+
+    /** Lets wall time pass (a slow or hung tool), interruptibly. */
+    private static void waitFor(Command command, Duration timeout) throws CommandException {
         long deadline = System.nanoTime() + timeout.toNanos();
         Object never = new Object();
         try {
@@ -352,7 +505,6 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
             Thread.currentThread().interrupt();
             throw new CommandException(command, "interrupted", false, e);
         }
-        throw new CommandException(command, "killed after running longer than " + timeout.toMillis() + " ms", true, null);
     }
 
     @Override

@@ -13,10 +13,12 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -50,6 +52,14 @@ public final class SimulatedPair {
     private final Instant startedAt;
     private Instant now;
     private Instant lastStamp = Instant.EPOCH;
+    /** how long a guest asked to shut down takes to power off, in simulated time */
+    Duration guestShutdownDelay = Duration.ofSeconds(3);
+    /** VMs whose next live migration breaks halfway (the migration-fails fault) */
+    final Set<String> failingMigrations = new HashSet<>();
+    /** per VM, how often its guest booted: a live migration is no boot */
+    private final Map<String, Integer> boots = new LinkedHashMap<>();
+    /** starts the lab refused because the VM ran on the other host: each would have been two guests on one disk */
+    private final List<String> doubleRunRefusals = new ArrayList<>();
 
     private SimulatedPair(Instant start) {
         this.startedAt = start;
@@ -85,15 +95,24 @@ public final class SimulatedPair {
         links.put("r1", new ReplicationLink("r1"));
         nodeA.resources.get("r0").role = DrbdRole.PRIMARY;
         nodeB.resources.get("r1").role = DrbdRole.PRIMARY;
-        nodeA.defineVm("web", "5f1c3a52-8d44-4c1e-9a7b-0a11c0de0001", "r0", 6_291_456, 6_291_456, 2);
-        nodeA.defineVm("mail", "5f1c3a52-8d44-4c1e-9a7b-0a11c0de0002", "r0", 4_194_304, 4_194_304, 2);
-        nodeB.defineVm("db", "5f1c3a52-8d44-4c1e-9a7b-0a11c0de0003", "r1", 6_291_456, 6_291_456, 4);
-        nodeB.defineVm("backup", "5f1c3a52-8d44-4c1e-9a7b-0a11c0de0004", "r1", 4_194_304, 4_194_304, 1);
+        for (SimulatedHost host : hosts()) {
+            // every VM is defined on both hosts (libvirt domain, Xen config) so it can move; it runs on one
+            host.defineVm("web", "5f1c3a52-8d44-4c1e-9a7b-0a11c0de0001", "r0", 6_291_456, 6_291_456, 2);
+            host.defineVm("mail", "5f1c3a52-8d44-4c1e-9a7b-0a11c0de0002", "r0", 4_194_304, 4_194_304, 2);
+            host.defineVm("db", "5f1c3a52-8d44-4c1e-9a7b-0a11c0de0003", "r1", 6_291_456, 6_291_456, 4);
+            host.defineVm("backup", "5f1c3a52-8d44-4c1e-9a7b-0a11c0de0004", "r1", 4_194_304, 4_194_304, 1);
+        }
+        for (String vm : List.of("web", "mail")) {
+            boot(nodeA, nodeA.vms.get(vm));
+        }
+        for (String vm : List.of("db", "backup")) {
+            boot(nodeB, nodeB.vms.get(vm));
+        }
         for (SimulatedHost host : hosts()) {
             for (SimVm vm : host.vms.values()) {
-                vm.state = VmState.RUNNING;
-                vm.id = host.assignDomainId();
-                vm.cpuSeconds = 5_000 + vm.id * 1_234.5;
+                if (vm.running()) {
+                    vm.cpuSeconds = 5_000 + vm.id * 1_234.5;
+                }
             }
             host.shown = view(host);
         }
@@ -170,7 +189,128 @@ public final class SimulatedPair {
                     progressResync(link, Math.round(RESYNC_RATE_KIB_PER_SECOND * seconds));
                 }
             }
+            finishGuestShutdowns();
             publish();
+        }
+    }
+
+    Instant nowUnlocked() {
+        return now;
+    }
+
+    /** How long a guest asked to shut down (virsh shutdown, xl shutdown) takes to power off; 3 s unless set. */
+    public void setGuestShutdownDelay(Duration delay) {
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("a guest shutdown delay is not negative: " + delay);
+        }
+        synchronized (lock) {
+            guestShutdownDelay = delay;
+            finishGuestShutdowns();
+        }
+    }
+
+    /** Guests whose shutdown is due power off (on a frozen host they wait, frozen too). */
+    void finishGuestShutdowns() {
+        boolean any = false;
+        for (SimulatedHost host : hosts()) {
+            for (SimVm vm : host.vms.values()) {
+                if (host.up && vm.running() && vm.shutsOffAt.isPresent() && !vm.shutsOffAt.get().isAfter(now)) {
+                    host.powerOffGuest(vm);
+                    any = true;
+                }
+            }
+        }
+        if (any) {
+            publish();
+        }
+    }
+
+    // ---- where VMs run: one host at a time ---------------------------------------------------
+
+    /** The guest boots on {@code host}: the only way a VM starts running, guarded by the one-host invariant. */
+    void boot(SimulatedHost host, SimVm vm) {
+        requireNotRunningElsewhere(host, vm.name);
+        vm.state = VmState.RUNNING;
+        vm.id = host.assignDomainId();
+        vm.shutsOffAt = Optional.empty();
+        boots.merge(vm.name, 1, Integer::sum);
+    }
+
+    /** A live migration's end: the guest runs on {@code to} as it ran on {@code from}, without a boot. */
+    void move(SimVm source, SimulatedHost from, SimVm target, SimulatedHost to) {
+        requireNotRunningElsewhere(to, source.name, from);
+        target.memoryKiB = source.memoryKiB;
+        target.cpuSeconds = source.cpuSeconds;
+        target.guestAgentAnswering = source.guestAgentAnswering;
+        target.shutsOffAt = source.shutsOffAt;
+        target.state = VmState.RUNNING;
+        target.id = to.assignDomainId();
+        from.powerOffGuest(source);
+        log.info("{} migrated live from {} to {} (boot {} goes on)", source.name, from.name(), to.name(), boots.getOrDefault(source.name, 0));
+    }
+
+    /**
+     * Throws IllegalStateException (a {@link VmRefusal} RUNS_ELSEWHERE) when the VM runs on a host
+     * other than {@code host} and {@code leaving}: the simulation never runs a VM on two hosts. A
+     * frozen host's guests count (they resume when it does); a powered-off host's do not.
+     */
+    private void requireNotRunningElsewhere(SimulatedHost host, String vm, SimulatedHost... leaving) {
+        for (SimulatedHost other : hosts()) {
+            if (other == host || List.of(leaving).contains(other)) {
+                continue;
+            }
+            SimVm there = other.vms.get(vm);
+            if (there != null && there.running()) {
+                String what = vm + " runs on " + other.name() + (other.up ? "" : " (frozen, not powered off)")
+                        + "; starting it on " + host.name() + " too would put two guests on one disk";
+                doubleRunRefusals.add(what);
+                log.warn("lab invariant held: {}", what);
+                throw new VmRefusal(VmRefusal.Reason.RUNS_ELSEWHERE, vm, what);
+            }
+        }
+    }
+
+    // ---- ground truth, for invariant checks and scenarios ----------------------------------
+
+    /** The hosts where {@code resource} is Primary now (a frozen host's role counts; a powered-off host has none). */
+    public List<String> primariesOf(String resource) {
+        synchronized (lock) {
+            return hosts().stream().filter(h -> h.resource(resource).role == DrbdRole.PRIMARY).map(SimulatedHost::name).toList();
+        }
+    }
+
+    /** The hosts where {@code vm} runs now: at most one, by construction (a frozen host's guests count). */
+    public List<String> hostsRunning(String vm) {
+        synchronized (lock) {
+            return hosts().stream().filter(h -> h.definesVm(vm) && h.vms.get(vm).running()).map(SimulatedHost::name).toList();
+        }
+    }
+
+    /** How often {@code vm}'s guest booted since the seed (1 for a seed VM never restarted); migrations are no boots. */
+    public int boots(String vm) {
+        synchronized (lock) {
+            return boots.getOrDefault(vm, 0);
+        }
+    }
+
+    /** Whether {@code node} has power (a frozen host has; a fenced one has not). */
+    public boolean poweredOn(String node) {
+        synchronized (lock) {
+            return node(node).poweredOn;
+        }
+    }
+
+    /** Whether {@code node}'s side of {@code resource}'s connection allows two primaries. */
+    public boolean allowsTwoPrimaries(String node, String resource) {
+        synchronized (lock) {
+            return node(node).resource(resource).allowTwoPrimaries;
+        }
+    }
+
+    /** Starts the lab refused because the VM ran on the other host, in order: each one a failover that skipped fencing. */
+    public List<String> doubleRunRefusals() {
+        synchronized (lock) {
+            return List.copyOf(doubleRunRefusals);
         }
     }
 
@@ -321,10 +461,46 @@ public final class SimulatedPair {
         return host.name() + " is down: its commands hang, its events2 stream is silent";
     }
 
+    /**
+     * The BMC cuts the host's power: its guests and DRBD stop (no Primary left there), its peer
+     * loses the connection as DRBD shows a vanished peer. A frozen host powers off too: the BMC is
+     * out of band. A no-op when the power is off already.
+     */
+    void powerOff(SimulatedHost host) {
+        if (!host.poweredOn) {
+            return;
+        }
+        boolean wasUp = host.up;
+        host.poweredOn = false;
+        host.up = false;
+        for (SimVm vm : host.vms.values()) {
+            host.powerOffGuest(vm);
+        }
+        for (SimResource r : host.resources.values()) {
+            r.role = DrbdRole.SECONDARY;
+        }
+        for (ReplicationLink link : links.values()) {
+            link.syncSource = Optional.empty();
+        }
+        if (wasUp) {
+            loseConnection(peerOf(host), ConnectionState.TIMEOUT);
+        }
+        publish();
+        log.warn("{} powered off by its BMC", host.name());
+    }
+
+    /** The BMC powers the host on: it boots as after {@code host-up}; a no-op when it has power. */
+    void powerOn(SimulatedHost host) {
+        if (!host.poweredOn) {
+            bringUp(host);
+        }
+    }
+
     String bringUp(SimulatedHost host) {
         if (host.up) {
             throw new IllegalStateException(host.name() + " is already up");
         }
+        host.poweredOn = true;
         // the host rebooted: the old events2 processes died with it, DRBD comes up Secondary, VMs are off
         host.streams.forEach(s -> s.end(Events2Stream.KILLED));
         host.streams.clear();
@@ -337,8 +513,7 @@ public final class SimulatedPair {
             }
         }
         for (SimVm vm : host.vms.values()) {
-            vm.state = VmState.SHUT_OFF;
-            vm.id = -1;
+            host.powerOffGuest(vm);
         }
         host.shown = view(host);
         connectWherePossible();
@@ -368,6 +543,33 @@ public final class SimulatedPair {
         cableConnected = true;
         connectWherePossible();
         return "replication link restored";
+    }
+
+    String fenceLies(SimulatedHost host, boolean lies) {
+        host.bmcLies = lies;
+        return lies ? "the BMC of " + host.name() + " now reports power off as done, and does nothing"
+                : "the BMC of " + host.name() + " tells the truth again";
+    }
+
+    String fenceBroken(SimulatedHost host, boolean broken) {
+        host.bmcBroken = broken;
+        return broken ? "the BMC of " + host.name() + " fails every power command" : "the BMC of " + host.name() + " works again";
+    }
+
+    String migrationFails(String vm, boolean fails) {
+        nodeA.checkVm(vm);
+        if (fails) {
+            failingMigrations.add(vm);
+        } else {
+            failingMigrations.remove(vm);
+        }
+        return fails ? "the next live migration of " + vm + " breaks halfway" : "live migrations of " + vm + " work again";
+    }
+
+    String slowTools(SimulatedHost host, Duration delay) {
+        host.toolDelay = delay;
+        return delay.isZero() ? host.name() + "'s commands answer at once again"
+                : host.name() + "'s commands take " + delay.toSeconds() + " s to answer";
     }
 
     String guestAgent(SimulatedHost host, String vm, boolean answering) {

@@ -49,8 +49,10 @@ final class ToolAnswers {
                 case "drbdsetup" -> drbdsetup(argv);
                 case "smartctl" -> smartctl(argv);
                 case "vgs", "lvs" -> lvm(argv);
+                case "drbdadm" -> DrbdadmCommand.answer(host, argv);
                 case "virsh" -> virsh(argv);
                 case "xl" -> xl(argv);
+                case SimBmc.PROGRAM -> SimBmc.answer(host.pair, argv);
                 case "ping" -> ping(argv);
                 default -> notFound(argv.get(0));
             };
@@ -64,7 +66,7 @@ final class ToolAnswers {
         return new Answer(127, "", "sh: 1: " + io.vigil.events.Name.printable(program) + ": not found\n");
     }
 
-    private static Answer notSimulated(List<String> argv) {
+    static Answer notSimulated(List<String> argv) {
         return new Answer(1, "", argv.get(0) + ": '" + io.vigil.events.Name.printable(String.join(" ", argv))
                 + "' is not simulated by the lab's host\n");
     }
@@ -155,7 +157,7 @@ final class ToolAnswers {
             }
             return Answer.ok("{\"return\":{}}\n");
         }
-        return notSimulated(argv);
+        return VirshActions.answer(host, argv, args).orElseGet(() -> notSimulated(argv));
     }
 
     private static Answer noDomain(String vm) {
@@ -166,7 +168,7 @@ final class ToolAnswers {
         if (argv.size() == 2 && argv.get(1).equals("list")) {
             return Answer.ok(XlText.list(List.copyOf(host.vms.values()), 1024, host.pair.uptimeSeconds() * 0.05));
         }
-        return notSimulated(argv);
+        return XlActions.answer(host, argv).orElseGet(() -> notSimulated(argv));
     }
 
     private Answer ping(List<String> argv) {

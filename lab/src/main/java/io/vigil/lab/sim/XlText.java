@@ -26,6 +26,13 @@ final class XlText {
         return out.toString();
     }
 
+    /** {@code xl list VM} of a running domain: the header and its row. */
+    static String one(SimVm vm) {
+        StringBuilder out = new StringBuilder("Name                                        ID   Mem VCPUs\tState\tTime(s)\n");
+        row(out, vm.name, vm.id, vm.memoryKiB / 1024, vm.vcpus, "-b----", vm.cpuSeconds);
+        return out.toString();
+    }
+
     private static void row(StringBuilder out, String name, int id, long memMiB, int vcpus, String state, double seconds) {
         out.append(String.format(Locale.ROOT, "%-40s %5d %5d %5d     %s  %8.1f%n", name, id, memMiB, vcpus, state, seconds)
                 .replace(System.lineSeparator(), "\n"));

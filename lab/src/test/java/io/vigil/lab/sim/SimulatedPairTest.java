@@ -86,8 +86,9 @@ class SimulatedPairTest {
         assertEquals(DrbdRole.PRIMARY, a.role("r0"));
         assertEquals(DrbdRole.SECONDARY, a.role("r1"));
         assertEquals(DrbdRole.PRIMARY, b.role("r1"));
-        assertEquals(List.of("web", "mail"), a.vmNames());
-        assertEquals(List.of("db", "backup"), b.vmNames());
+        assertEquals(List.of("web", "mail", "db", "backup"), a.vmNames(), "every VM is defined on both hosts");
+        assertEquals(List.of("web", "mail"), a.runningVmNames());
+        assertEquals(List.of("db", "backup"), b.runningVmNames());
         String dumpA = now(a);
         assertEquals("Secondary", field(dumpA, "exists connection name:r0", "role"));
         assertEquals("Primary", field(dumpA, "exists connection name:r1", "role"));
@@ -114,7 +115,6 @@ class SimulatedPairTest {
         awaitLine(seenByA, "change resource name:r1 may_promote:yes promotion_score:10102");
         a.promote("r1");
         awaitLine(seenByA, "change resource name:r1 role:Primary may_promote:no promotion_score:10102");
-        a.defineVm("db", "5f1c3a52-8d44-4c1e-9a7b-0a11c0de0003", "r1", 6_291_456, 6_291_456, 4);
         IllegalStateException full = assertThrows(IllegalStateException.class, () -> a.startVm("db"));
         assertTrue(full.getMessage().contains("cannot allocate memory"), full.getMessage());
         a.setVmMemory("db", 4_194_304); // shrink it to fit beside web and mail
@@ -325,7 +325,8 @@ class SimulatedPairTest {
     @Test
     void eachFaultParsesFromItsOwnCommandAndUndoesItsUndo() {
         List<Fault> faults = List.of(new Fault.DiskFail("node-a", "/dev/sda"), new Fault.HostDown("node-b"), new Fault.LinkCut(),
-                new Fault.AgentHang("node-a", "web"));
+                new Fault.AgentHang("node-a", "web"), new Fault.FenceLies("node-a", true), new Fault.FenceBroken("node-b", true),
+                new Fault.MigrationFails("web", true), new Fault.SlowTool("node-a", 5, true));
         for (Fault fault : faults) {
             assertEquals(fault, Fault.parse(fault.command()));
             assertEquals(fault.undo(), Fault.parse(fault.undo().command()));

@@ -218,6 +218,12 @@ class SimulatedToolFormatsTest {
                     <memory unit='KiB'>6291456</memory><currentMemory unit='KiB'>6291456</currentMemory><vcpu>2</vcpu><os><type>hvm</type></os></domain>
                   <domain type='test'><name>mail</name><uuid>5f1c3a52-8d44-4c1e-9a7b-0a11c0de0002</uuid>
                     <memory unit='KiB'>4194304</memory><currentMemory unit='KiB'>4194304</currentMemory><vcpu>2</vcpu><os><type>hvm</type></os></domain>
+                  <domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'><name>db</name><uuid>5f1c3a52-8d44-4c1e-9a7b-0a11c0de0003</uuid>
+                    <memory unit='KiB'>6291456</memory><currentMemory unit='KiB'>6291456</currentMemory><vcpu>4</vcpu><os><type>hvm</type></os>
+                    <test:runstate>5</test:runstate></domain>
+                  <domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'><name>backup</name><uuid>5f1c3a52-8d44-4c1e-9a7b-0a11c0de0004</uuid>
+                    <memory unit='KiB'>4194304</memory><currentMemory unit='KiB'>4194304</currentMemory><vcpu>1</vcpu><os><type>hvm</type></os>
+                    <test:runstate>5</test:runstate></domain>
                 </node>
                 """;
         return Files.writeString(dir.resolve("node-a.xml"), domains);
@@ -331,9 +337,9 @@ class SimulatedToolFormatsTest {
 
     @Test
     void anUnknownProgramIsNotFoundAndAKnownOneAskedForTooMuchSaysSo() throws Exception {
-        CommandResult missing = run(a, "drbdadm", "status");
+        CommandResult missing = run(a, "crm", "status");
         assertEquals(127, missing.exitCode());
-        assertEquals("sh: 1: drbdadm: not found\n", missing.stderr());
+        assertEquals("sh: 1: crm: not found\n", missing.stderr());
         CommandResult unsimulated = run(a, "virsh", "migrate", "web");
         assertEquals(1, unsimulated.exitCode());
         assertTrue(unsimulated.stderr().contains("not simulated"), unsimulated.stderr());
