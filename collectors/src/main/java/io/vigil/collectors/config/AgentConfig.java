@@ -1,5 +1,6 @@
 package io.vigil.collectors.config;
 
+import io.vigil.collectors.executor.ExecutorSettings;
 import io.vigil.collectors.smart.SmartDevice;
 import io.vigil.events.Hypervisor;
 import io.vigil.events.Name;
@@ -19,11 +20,12 @@ import java.util.Set;
  * The agent's configuration, validated (see {@link AgentConfigLoader}). Every optional key has its
  * default in {@link Defaults}; the records hand out exactly what the probe constructors take.
  *
- * @param kafka producer properties passed through as given ("bootstrap.servers" is required)
+ * @param kafka    producer properties passed through as given ("bootstrap.servers" is required)
+ * @param executor the action executor's section: off unless enabled
  */
 public record AgentConfig(String cluster, String node, Map<String, Object> kafka, SpoolSettings spool,
                           MetricsSettings metrics, HeartbeatSettings heartbeat, ProbeSettings probes,
-                          Resources resources) {
+                          Resources resources, ExecutorSettings executor) {
     public AgentConfig {
         Name.check("cluster", cluster);
         Name.check("node", node);
@@ -33,6 +35,7 @@ public record AgentConfig(String cluster, String node, Map<String, Object> kafka
         Objects.requireNonNull(heartbeat, "heartbeat");
         Objects.requireNonNull(probes, "probes");
         Objects.requireNonNull(resources, "resources");
+        Objects.requireNonNull(executor, "executor");
     }
 
     /** A config with every default, for the lab and tests that build configs in code. */
@@ -41,7 +44,7 @@ public record AgentConfig(String cluster, String node, Map<String, Object> kafka
                 new SpoolSettings(Defaults.SPOOL_DIR, Defaults.SPOOL_MAX_BYTES),
                 new MetricsSettings(Defaults.METRICS_HOST, Defaults.METRICS_PORT),
                 new HeartbeatSettings(Defaults.HEARTBEAT_INTERVAL),
-                ProbeSettings.defaults(), new Resources(Map.of()));
+                ProbeSettings.defaults(), new Resources(Map.of()), ExecutorSettings.disabled());
     }
 
     /** The defaults, written once; deploy's example agent.yaml spells out the same values. */

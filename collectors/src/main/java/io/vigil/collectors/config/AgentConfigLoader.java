@@ -11,6 +11,7 @@ import io.vigil.collectors.config.AgentConfig.Resources;
 import io.vigil.collectors.config.AgentConfig.SmartSettings;
 import io.vigil.collectors.config.AgentConfig.SpoolSettings;
 import io.vigil.collectors.config.AgentConfig.VmSettings;
+import io.vigil.collectors.executor.ExecutorSettings;
 import io.vigil.collectors.smart.SmartDevice;
 import io.vigil.events.Hypervisor;
 import io.vigil.events.Name;
@@ -55,6 +56,11 @@ public final class AgentConfigLoader {
 
     /** Reads config text; {@code source} is how problems name it ("agent.yaml"). */
     public static AgentConfig parse(String source, String text) throws ConfigException {
+        return parse(source, text, System.getenv());
+    }
+
+    /** The same, with the environment an executor's {@code key_env} is read from. */
+    public static AgentConfig parse(String source, String text, Map<String, String> env) throws ConfigException {
         ConfigDocument document = ConfigDocument.parse(source, text, "cluster:, node:, kafka:, ...");
         ConfigSection top = document.top();
         Optional<String> cluster = top.required("cluster", "the cluster this host belongs to, e.g. pair-1", ConfigSection.NAME);
@@ -65,11 +71,12 @@ public final class AgentConfigLoader {
         HeartbeatSettings heartbeat = heartbeat(top.section("heartbeat"));
         ProbeSettings probes = probes(top.section("probes"));
         Resources resources = resources(top);
+        ExecutorSettings executor = ExecutorSection.read(top.section("executor"), env);
         if (probes.vm().hypervisor() == Hypervisor.XEN && !probes.vm().guestAgent().isEmpty()) {
             top.problem(0, "probes.vm.guest_agent", "guest-agent pings need hypervisor libvirt (xl has no guest agent command)");
         }
         document.finish();
-        return new AgentConfig(cluster.orElseThrow(), node.orElseThrow(), kafka, spool, metrics, heartbeat, probes, resources);
+        return new AgentConfig(cluster.orElseThrow(), node.orElseThrow(), kafka, spool, metrics, heartbeat, probes, resources, executor);
     }
 
     private static SpoolSettings spool(ConfigSection spool) {
@@ -198,7 +205,7 @@ public final class AgentConfigLoader {
         return new VmSettings(enabled, interval, timeout, hypervisor, uri, guestAgent);
     }
 
-    private static <T> List<T> names(ConfigSection section, String key, java.util.function.Function<String, T> reader) {
+    static <T> List<T> names(ConfigSection section, String key, java.util.function.Function<String, T> reader) {
         List<T> values = new ArrayList<>();
         List<Node> items = section.list(key);
         for (int i = 0; i < items.size(); i++) {
