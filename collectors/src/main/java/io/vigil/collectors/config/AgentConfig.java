@@ -1,5 +1,6 @@
 package io.vigil.collectors.config;
 
+import io.vigil.collectors.executor.ExecutorSettings;
 import io.vigil.collectors.smart.SmartDevice;
 import io.vigil.events.Hypervisor;
 import io.vigil.events.Name;
@@ -24,10 +25,11 @@ import java.util.Set;
  * @param kafka    producer properties passed through as given ("bootstrap.servers" is required)
  * @param topology the topology file the config names ({@code topology:}), checked to hold this
  *                 host's cluster and node and to agree with {@code resources}; empty when not named
+ * @param executor the action executor's section: off unless enabled
  */
 public record AgentConfig(String cluster, String node, Map<String, Object> kafka, SpoolSettings spool,
                           MetricsSettings metrics, HeartbeatSettings heartbeat, ProbeSettings probes,
-                          Resources resources, Optional<Topology> topology) {
+                          Resources resources, Optional<Topology> topology, ExecutorSettings executor) {
     public AgentConfig {
         Name.check("cluster", cluster);
         Name.check("node", node);
@@ -38,6 +40,7 @@ public record AgentConfig(String cluster, String node, Map<String, Object> kafka
         Objects.requireNonNull(probes, "probes");
         Objects.requireNonNull(resources, "resources");
         topology = Objects.requireNonNullElse(topology, Optional.empty());
+        Objects.requireNonNull(executor, "executor");
     }
 
     /** This host's pair as the topology describes it (the loader checked it is there); empty without a topology. */
@@ -51,7 +54,7 @@ public record AgentConfig(String cluster, String node, Map<String, Object> kafka
                 new SpoolSettings(Defaults.SPOOL_DIR, Defaults.SPOOL_MAX_BYTES),
                 new MetricsSettings(Defaults.METRICS_HOST, Defaults.METRICS_PORT),
                 new HeartbeatSettings(Defaults.HEARTBEAT_INTERVAL),
-                ProbeSettings.defaults(), new Resources(Map.of()), Optional.empty());
+                ProbeSettings.defaults(), new Resources(Map.of()), Optional.empty(), ExecutorSettings.disabled());
     }
 
     /** The defaults, written once; deploy's example agent.yaml spells out the same values. */

@@ -11,6 +11,7 @@ import io.vigil.collectors.config.AgentConfig.Resources;
 import io.vigil.collectors.config.AgentConfig.SmartSettings;
 import io.vigil.collectors.config.AgentConfig.SpoolSettings;
 import io.vigil.collectors.config.AgentConfig.VmSettings;
+import io.vigil.collectors.executor.ExecutorSettings;
 import io.vigil.collectors.smart.SmartDevice;
 import io.vigil.events.Hypervisor;
 import io.vigil.events.Name;
@@ -60,11 +61,21 @@ public final class AgentConfigLoader {
 
     /** Reads config text; {@code source} is how problems name it ("agent.yaml"); relative paths are taken from the working directory. */
     public static AgentConfig parse(String source, String text) throws ConfigException {
-        return parse(source, text, Path.of("").toAbsolutePath());
+        return parse(source, text, Path.of("").toAbsolutePath(), System.getenv());
     }
 
     /** Reads config text; {@code source} names it in problems, {@code dir} anchors a relative topology path. */
     public static AgentConfig parse(String source, String text, Path dir) throws ConfigException {
+        return parse(source, text, dir, System.getenv());
+    }
+
+    /** The same, with the environment an executor's {@code key_env} is read from. */
+    public static AgentConfig parse(String source, String text, Map<String, String> env) throws ConfigException {
+        return parse(source, text, Path.of("").toAbsolutePath(), env);
+    }
+
+    /** Reads config text, relative topology paths from {@code dir}, an executor's {@code key_env} from {@code env}. */
+    public static AgentConfig parse(String source, String text, Path dir, Map<String, String> env) throws ConfigException {
         ConfigDocument document = ConfigDocument.parse(source, text, "cluster:, node:, kafka:, ...");
         ConfigSection top = document.top();
         Optional<String> cluster = top.required("cluster", "the cluster this host belongs to, e.g. pair-1", ConfigSection.NAME);
@@ -79,12 +90,13 @@ public final class AgentConfigLoader {
         if (topology.isPresent() && cluster.isPresent() && node.isPresent()) {
             resources = agreeWithTopology(top, cluster.get(), node.get(), resources, topology.get());
         }
+        ExecutorSettings executor = ExecutorSection.read(top.section("executor"), env);
         if (probes.vm().hypervisor() == Hypervisor.XEN && !probes.vm().guestAgent().isEmpty()) {
             top.problem(0, "probes.vm.guest_agent", "guest-agent pings need hypervisor libvirt (xl has no guest agent command)");
         }
         document.finish();
         return new AgentConfig(cluster.orElseThrow(), node.orElseThrow(), kafka, spool, metrics, heartbeat, probes, resources,
-                topology.map(TopologyFile::topology));
+                topology.map(TopologyFile::topology), executor);
     }
 
     private static SpoolSettings spool(ConfigSection spool) {
@@ -213,7 +225,7 @@ public final class AgentConfigLoader {
         return new VmSettings(enabled, interval, timeout, hypervisor, uri, guestAgent);
     }
 
-    private static <T> List<T> names(ConfigSection section, String key, java.util.function.Function<String, T> reader) {
+    static <T> List<T> names(ConfigSection section, String key, java.util.function.Function<String, T> reader) {
         List<T> values = new ArrayList<>();
         List<Node> items = section.list(key);
         for (int i = 0; i < items.size(); i++) {

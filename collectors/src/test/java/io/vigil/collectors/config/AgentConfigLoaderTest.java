@@ -98,7 +98,7 @@ class AgentConfigLoaderTest {
                 "agent.yaml:13: resources.r1.lvs: LV 'vg0/r0-disk' is already listed under resources.r0 (each LV lives on one resource)",
                 "agent.yaml:13: resources.r1.vms: VM 'web' is already listed under resources.r0 (each VM lives on one resource)",
                 "agent.yaml:14: resources.bad name: 'bad name' is not a valid name (letters, digits and _ . + : -, not starting with '-' or '.', at most 128)",
-                "agent.yaml:15: colour: unknown key (known here: cluster, node, kafka, spool, metrics, heartbeat, probes, resources, topology)",
+                "agent.yaml:15: colour: unknown key (known here: cluster, node, kafka, spool, metrics, heartbeat, probes, resources, topology, executor)",
                 "agent.yaml: cluster: missing (the cluster this host belongs to, e.g. pair-1)"), problems);
     }
 
@@ -173,5 +173,68 @@ class AgentConfigLoaderTest {
                 "cluster: p\nnode: n\nkafka: {bootstrap.servers: k:9092}\nmetrics: {listen: \"[::1]:9100\"}\n");
         assertEquals("::1", config.metrics().host());
         assertEquals(9100, config.metrics().port());
+    }
+
+    private static final String MINIMAL = "cluster: pair-1\nnode: node-b\nkafka: {bootstrap.servers: \"k:9092\"}\n";
+
+    @Test
+    void theExecutorIsOffAndAllowsNothingByDefault() throws Exception {
+        io.vigil.collectors.executor.ExecutorSettings executor = AgentConfigLoader.parse("agent.yaml", MINIMAL).executor();
+        assertEquals(io.vigil.collectors.executor.ExecutorSettings.disabled(), executor);
+        assertEquals(io.vigil.collectors.executor.AllowList.NOTHING, executor.allow());
+    }
+
+    @Test
+    void readsAnEnabledExecutorWithItsKeyFileAndAllowList(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path key = dir.resolve("action.key");
+        Files.writeString(key, "a-key-of-at-least-thirty-two-bytes-here\n");
+        AgentConfig config = AgentConfigLoader.parse("agent.yaml", MINIMAL + "executor:\n  enabled: true\n  key_file: " + key
+                + "\n  journal_dir: /srv/vigil/executor\n  max_output_bytes: 8KiB\n  max_action_time: 5m\n  xen_config_dir: /srv/xen\n"
+                + "  allow:\n    actions: [drbd-primary, vm-start]\n    resources: [r0]\n    vms: [web]\n");
+        io.vigil.collectors.executor.ExecutorSettings executor = config.executor();
+        assertTrue(executor.enabled());
+        assertEquals(Optional.of(new io.vigil.collectors.executor.ActionKey.File(key)), executor.key());
+        assertEquals(Path.of("/srv/vigil/executor"), executor.journalDir());
+        assertEquals(8192, executor.maxOutputBytes());
+        assertEquals(Duration.ofMinutes(5), executor.maxActionTime());
+        assertEquals(Path.of("/srv/xen"), executor.xenConfigDir());
+        assertEquals(new io.vigil.collectors.executor.AllowList(java.util.EnumSet.of(io.vigil.events.ActionType.DRBD_PRIMARY,
+                io.vigil.events.ActionType.VM_START), Set.of("r0"), Set.of("web")), executor.allow());
+    }
+
+    @Test
+    void anEnabledExecutorNeedsExactlyOneKeyOfAtLeast32Bytes(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        assertEquals(List.of("agent.yaml:5: executor.key_file: missing: an enabled executor needs the key it shares with the engine,"
+                        + " in key_file (e.g. /etc/vigil/action.key) or key_env (e.g. VIGIL_ACTION_KEY), never in this file"),
+                problems(MINIMAL + "executor:\n  enabled: true\n"));
+        Path shortKey = dir.resolve("short.key");
+        Files.writeString(shortKey, "too-short\n");
+        List<String> tooShort = problems(MINIMAL + "executor:\n  enabled: true\n  key_file: " + shortKey + "\n");
+        assertEquals(1, tooShort.size(), tooShort.toString());
+        assertTrue(tooShort.get(0).startsWith("agent.yaml:6: executor.key_file: key_file " + shortKey + ": the action key has 9 bytes"),
+                tooShort.get(0));
+        assertTrue(problems(MINIMAL + "executor:\n  enabled: true\n  key_file: " + dir.resolve("absent.key") + "\n").get(0)
+                .contains("cannot read the key"));
+        assertEquals(List.of("agent.yaml:7: executor.key_env: give key_file or key_env, not both"),
+                problems(MINIMAL + "executor:\n  enabled: true\n  key_file: /etc/vigil/action.key\n  key_env: VIGIL_ACTION_KEY\n"));
+        List<String> unset = assertThrows(io.vigil.service.config.ConfigException.class, () -> AgentConfigLoader.parse("agent.yaml",
+                MINIMAL + "executor:\n  enabled: true\n  key_env: VIGIL_ACTION_KEY\n", Map.of())).problems().stream()
+                .map(p -> p.describe("agent.yaml")).toList();
+        assertEquals(List.of("agent.yaml:6: executor.key_env: cannot read the key: environment variable VIGIL_ACTION_KEY is not set"), unset);
+        AgentConfig fromEnv = AgentConfigLoader.parse("agent.yaml", MINIMAL + "executor:\n  enabled: true\n  key_env: VIGIL_ACTION_KEY\n",
+                Map.of("VIGIL_ACTION_KEY", "a-key-of-at-least-thirty-two-bytes-here"));
+        assertTrue(fromEnv.executor().enabled());
+    }
+
+    @Test
+    void executorProblemsNameTheirLine() {
+        assertEquals(List.of(
+                        "agent.yaml:5: executor.journal_dir: 'var/lib' is not an absolute path (e.g. /var/lib/vigil/executor)",
+                        "agent.yaml:7: executor.allow.actions[0]: 'reboot' is not an action type (one of [drbd-primary, drbd-secondary,"
+                                + " drbd-allow-two-primaries, drbd-disallow-two-primaries, vm-set-memory, vm-migrate-live, vm-shutdown,"
+                                + " vm-destroy, vm-start, fence, fence-status])",
+                        "agent.yaml:8: executor.allow.vms[0]: '-rf' is not a valid name (letters, digits and _ . + : -, not starting with"
+                                + " '-' or '.', at most 128)"),
+                problems(MINIMAL + "executor:\n  journal_dir: var/lib\n  allow:\n    actions: [reboot]\n    vms: [\"-rf\"]\n"));
     }
 }

@@ -24,6 +24,7 @@ import io.vigil.rules.rule.AbsenceRule;
 import io.vigil.rules.rule.EventRule;
 import io.vigil.rules.rule.Rule;
 import io.vigil.rules.rule.RuleSet;
+import io.vigil.service.log.LogThrottle;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

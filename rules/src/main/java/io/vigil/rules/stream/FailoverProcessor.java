@@ -8,7 +8,7 @@ import io.vigil.events.DecodeException;
 import io.vigil.events.Envelope;
 import io.vigil.events.FailoverCommand;
 import io.vigil.events.WireCodec;
-import io.vigil.rules.engine.LogThrottle;
+import io.vigil.service.log.LogThrottle;
 import io.vigil.rules.failover.ClusterFacts;
 import io.vigil.rules.failover.ClusterFailovers;
 import io.vigil.rules.failover.FailoverOutput;

@@ -1,4 +1,4 @@
-package io.vigil.rules.engine;
+package io.vigil.service.log;
 
 import java.time.Duration;
 import java.util.OptionalLong;
@@ -6,8 +6,8 @@ import java.util.OptionalLong;
 /**
  * Lets a line that can repeat thousands of times a second (a dead letter, an engine error) reach
  * the log once per interval, and says how many it held back meanwhile; the metrics count them all.
- * The first one always passes. Not thread-safe: each stream task has its own (the processor's, and
- * the evaluator's per kind of line).
+ * The first one always passes. Not thread-safe: each user keeps its own (the engine's processor and
+ * evaluator per stream task, the agent's executor on its one thread).
  */
 public final class LogThrottle {
     private final long intervalMillis;

@@ -1,4 +1,4 @@
-package io.vigil.rules.engine;
+package io.vigil.service.log;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

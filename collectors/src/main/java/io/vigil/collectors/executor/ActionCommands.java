@@ -1,0 +1,127 @@
+package io.vigil.collectors.executor;
+
+import io.vigil.collectors.command.Command;
+import io.vigil.events.Action;
+import io.vigil.events.ActionType;
+import io.vigil.events.Hypervisor;
+import io.vigil.service.topology.ClusterTopology;
+import io.vigil.service.topology.FenceCommands;
+import io.vigil.service.topology.NodeTopology;
+import io.vigil.service.topology.Topology;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The argv of each action, built from its type and its names (resource, VM: checked by
+ * {@link Action} against io.vigil.events.Name, so none starts with '-' or holds a shell character)
+ * and from this host's config and the shared topology (the libvirt URI, Xen's config directory,
+ * migration destinations, fence commands). Nothing of an action's text other than those names
+ * reaches an argv, and no argv passes through a shell.
+ */
+public final class ActionCommands {
+    private final Hypervisor hypervisor;
+    private final String libvirtUri;
+    private final Path xenConfigDir;
+    private final Topology topology;
+    private final String cluster;
+
+    public ActionCommands(Hypervisor hypervisor, String libvirtUri, Path xenConfigDir, Topology topology, String cluster) {
+        this.hypervisor = Objects.requireNonNull(hypervisor, "hypervisor");
+        this.libvirtUri = Objects.requireNonNull(libvirtUri, "libvirtUri");
+        this.xenConfigDir = Objects.requireNonNull(xenConfigDir, "xenConfigDir");
+        this.topology = Objects.requireNonNull(topology, "topology");
+        this.cluster = Objects.requireNonNull(cluster, "cluster");
+    }
+
+    /** The plan for {@code action}; refused when the topology lacks what it needs. */
+    public ActionPlan plan(Action action) throws ActionRefused {
+        ActionType type = action.type();
+        return switch (type) {
+            case DRBD_PRIMARY -> new ActionPlan.Once(type, Command.of("drbdadm", "primary", resource(action)));
+            case DRBD_SECONDARY -> new ActionPlan.Once(type, Command.of("drbdadm", "secondary", resource(action)));
+            case DRBD_ALLOW_TWO_PRIMARIES -> new ActionPlan.Once(type,
+                    Command.of("drbdadm", "net-options", "--allow-two-primaries=yes", resource(action)));
+            case DRBD_DISALLOW_TWO_PRIMARIES -> new ActionPlan.Once(type,
+                    Command.of("drbdadm", "net-options", "--allow-two-primaries=no", resource(action)));
+            case VM_SET_MEMORY -> new ActionPlan.Once(type, setMemory(vm(action), action.memoryBytes().orElseThrow()));
+            case VM_MIGRATE_LIVE -> migrate(action);
+            case VM_SHUTDOWN -> new ActionPlan.ShutdownVm(type, hypervisor == Hypervisor.LIBVIRT
+                    ? virsh("shutdown", vm(action)) : Command.of("xl", "shutdown", vm(action)), vmState(vm(action)), hypervisor);
+            case VM_DESTROY -> new ActionPlan.Once(type, hypervisor == Hypervisor.LIBVIRT
+                    ? virsh("destroy", vm(action)) : Command.of("xl", "destroy", vm(action)));
+            case VM_START -> hypervisor == Hypervisor.LIBVIRT
+                    ? new ActionPlan.StartVm(type, virsh("start", vm(action)), Optional.empty())
+                    // xl create has no "already running" reply of its own: ask xl list first
+                    : new ActionPlan.StartVm(type, Command.of("xl", "create", xenConfigDir.resolve(vm(action) + ".cfg").toString()),
+                            Optional.of(Command.of("xl", "list", vm(action))));
+            case FENCE -> {
+                FenceCommands fence = fence(action);
+                yield new ActionPlan.Fence(type, new Command(fence.powerOff()), fence.timeout());
+            }
+            case FENCE_STATUS -> {
+                FenceCommands fence = fence(action);
+                yield new ActionPlan.FenceStatus(type, new Command(fence.status()), fence.offWhenOutputContains(), fence.timeout());
+            }
+        };
+    }
+
+    /** The command whose output says whether {@code vm} runs here: {@code virsh domstate VM}, {@code xl list VM}. */
+    public Command vmState(String vm) {
+        return hypervisor == Hypervisor.LIBVIRT ? virsh("domstate", vm) : Command.of("xl", "list", vm);
+    }
+
+    private ActionPlan migrate(Action action) throws ActionRefused {
+        String vm = vm(action);
+        String destination = target(action).migrateDestination();
+        if (hypervisor == Hypervisor.LIBVIRT) {
+            return new ActionPlan.MigrateVm(action.type(), virsh("migrate", "--live", vm, destination),
+                    Optional.of(Command.of("virsh", "-c", destination, "domstate", vm)));
+        }
+        // xl migrate's destination is a host reached over ssh; the executor does not ask it anything
+        return new ActionPlan.MigrateVm(action.type(), Command.of("xl", "migrate", vm, destination), Optional.empty());
+    }
+
+    private Command setMemory(String vm, long bytes) throws ActionRefused {
+        if (hypervisor == Hypervisor.LIBVIRT) {
+            return virsh("setmem", vm, Long.toString(bytes / 1024), "--live");
+        }
+        long mebibytes = bytes / (1024 * 1024);
+        if (mebibytes < 1) {
+            throw new ActionRefused(RefusalReason.NOT_ALLOWED, "xl mem-set takes whole MiB; " + bytes + " bytes is less than one");
+        }
+        return Command.of("xl", "mem-set", vm, mebibytes + "m");
+    }
+
+    private Command virsh(String... args) {
+        String[] argv = new String[args.length + 3];
+        argv[0] = "virsh";
+        argv[1] = "-c";
+        argv[2] = libvirtUri;
+        System.arraycopy(args, 0, argv, 3, args.length);
+        return Command.of(argv);
+    }
+
+    private FenceCommands fence(Action action) throws ActionRefused {
+        NodeTopology target = target(action);
+        return target.fence().orElseThrow(() -> new ActionRefused(RefusalReason.NOT_CONFIGURED,
+                "node " + target.name() + " has no fence commands in the topology"));
+    }
+
+    /** The action's target node as the topology describes it: the other node of this pair. */
+    private NodeTopology target(Action action) throws ActionRefused {
+        ClusterTopology pair = topology.cluster(cluster).orElseThrow(() -> new ActionRefused(RefusalReason.NOT_CONFIGURED,
+                "cluster " + cluster + " is not in the topology"));
+        String target = action.target().orElseThrow();
+        return pair.node(target).orElseThrow(() -> new ActionRefused(RefusalReason.NOT_CONFIGURED,
+                "node " + target + " is not a node of " + cluster + " in the topology"));
+    }
+
+    private static String resource(Action action) {
+        return action.resource().orElseThrow();
+    }
+
+    private static String vm(Action action) {
+        return action.vm().orElseThrow();
+    }
+}

@@ -1,0 +1,322 @@
+package io.vigil.collectors.executor;
+
+import static io.vigil.collectors.executor.ExecutorFixtures.ALLOW_ALL;
+import static io.vigil.collectors.executor.ExecutorFixtures.CLUSTER;
+import static io.vigil.collectors.executor.ExecutorFixtures.NODE;
+import static io.vigil.collectors.executor.ExecutorFixtures.PEER;
+import static io.vigil.collectors.executor.ExecutorFixtures.PEER_FENCE;
+import static io.vigil.collectors.executor.ExecutorFixtures.SEAL;
+import static io.vigil.collectors.executor.ExecutorFixtures.TOPOLOGY;
+import static io.vigil.collectors.executor.ExecutorFixtures.action;
+import static io.vigil.collectors.executor.ExecutorFixtures.drbd;
+import static io.vigil.collectors.executor.ExecutorFixtures.towardPeer;
+import static io.vigil.collectors.executor.ExecutorFixtures.vm;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.search.Search;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vigil.collectors.LoggedLines;
+import io.vigil.collectors.command.Command;
+import io.vigil.collectors.executor.ExecutorFixtures.ManualClock;
+import io.vigil.collectors.executor.RecordingRunner.Reply;
+import io.vigil.events.Action;
+import io.vigil.events.ActionOutcome;
+import io.vigil.events.ActionResult;
+import io.vigil.events.ActionSeal;
+import io.vigil.events.ActionType;
+import io.vigil.events.Body;
+import io.vigil.events.Hypervisor;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ActionExecutorTest {
+    private static final Command DRBD_PRIMARY = Command.of("drbdadm", "primary", "r0");
+
+    @TempDir
+    Path dir;
+    private final ManualClock clock = new ManualClock();
+    private final RecordingRunner runner = new RecordingRunner();
+    private final List<Body> emitted = new CopyOnWriteArrayList<>();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final List<ActionExecutor> opened = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void closeJournals() throws IOException {
+        for (ActionExecutor executor : opened) {
+            executor.close();
+        }
+    }
+
+    private ActionExecutor executor(AllowList allow, Hypervisor hypervisor) throws IOException {
+        ActionExecutor executor = new ActionExecutor(CLUSTER, NODE, SEAL, ActionJournal.open(dir, clock), allow,
+                new ActionCommands(hypervisor, "qemu:///system", Path.of("/etc/xen"), TOPOLOGY, CLUSTER),
+                new ActionRunner(runner, clock, Duration.ofMinutes(10), 4096, Duration.ofMillis(1)), emitted::add, registry, clock);
+        opened.add(executor);
+        return executor;
+    }
+
+    private ActionExecutor executor() throws IOException {
+        return executor(ALLOW_ALL, Hypervisor.LIBVIRT);
+    }
+
+    private ActionResult handle(ActionExecutor executor, Action action) throws InterruptedException {
+        return executor.handle(NODE, SEAL.seal(action)).orElseThrow();
+    }
+
+    private static void assertRefused(ActionResult result, String id, RefusalReason reason) {
+        assertEquals(id, result.actionId());
+        assertEquals(ActionOutcome.REFUSED, result.outcome(), result.output());
+        assertTrue(result.output().startsWith("refused (" + reason.word() + "): "), result.output());
+    }
+
+    private double refusedCount(RefusalReason reason) {
+        return Search.in(registry).name("vigil.agent.actions.refused").tag("reason", reason.word()).counters().stream()
+                .mapToDouble(c -> c.count()).sum();
+    }
+
+    @Test
+    void runsAnAllowedActionWithTheTimeLeftAndPublishesItsResult() throws Exception {
+        ActionResult result = handle(executor(), drbd("a1", ActionType.DRBD_PRIMARY));
+
+        assertEquals(new ActionResult("a1", ActionOutcome.SUCCEEDED, Optional.of(0), "", 0), result);
+        assertEquals(List.of(DRBD_PRIMARY), runner.ran);
+        assertEquals(List.of(Duration.ofMinutes(2)), runner.timeouts, "timeout = min(deadline - now, max)");
+        assertEquals(List.of(result), emitted);
+        assertEquals(1.0, registry.get("vigil.agent.actions").tag("type", "drbd-primary").tag("outcome", "succeeded").counter().count());
+    }
+
+    @Test
+    void anActionSealedWithAnotherKeyIsRefusedUnderItsClaimedIdAndNotRun() throws Exception {
+        ActionSeal wrongKey = ActionSeal.ofKeyText("not-the-key-the-engine-and-agents-share");
+        ActionResult result = executor().handle(NODE, wrongKey.seal(drbd("a1", ActionType.DRBD_PRIMARY))).orElseThrow();
+
+        assertRefused(result, "a1", RefusalReason.SEAL);
+        assertTrue(result.output().contains("does not match"), result.output());
+        assertEquals(List.of(), runner.ran);
+        assertEquals(1.0, refusedCount(RefusalReason.SEAL));
+    }
+
+    @Test
+    void aForgedMacIsRefused() throws Exception {
+        String sealed = new String(SEAL.seal(drbd("a1", ActionType.DRBD_PRIMARY)), StandardCharsets.UTF_8);
+        String forged = sealed.replaceAll("\"hmac\":\"[0-9a-f]+\"", "\"hmac\":\"" + "ab".repeat(32) + "\"");
+        assertRefused(executor().handle(NODE, forged.getBytes(StandardCharsets.UTF_8)).orElseThrow(), "a1", RefusalReason.SEAL);
+        assertEquals(List.of(), runner.ran);
+    }
+
+    @Test
+    void anActionWhoseTextWasAlteredAfterSealingIsRefused() throws Exception {
+        String sealed = new String(SEAL.seal(drbd("a1", ActionType.DRBD_SECONDARY)), StandardCharsets.UTF_8);
+        String altered = sealed.replace("drbd-secondary", "drbd-primary");
+        assertTrue(!altered.equals(sealed));
+        assertRefused(executor().handle(NODE, altered.getBytes(StandardCharsets.UTF_8)).orElseThrow(), "a1", RefusalReason.SEAL);
+        assertEquals(List.of(), runner.ran);
+    }
+
+    @Test
+    void aRecordWithNotEvenAnIdIsCountedAndLoggedButHasNoResult() throws Exception {
+        try (LoggedLines lines = LoggedLines.of(RefusalLog.class)) {
+            assertEquals(Optional.empty(), executor().handle(NODE, "{\"v\":1,\"act".getBytes(StandardCharsets.UTF_8)));
+            assertEquals(1, lines.lines().size(), lines.lines().toString());
+        }
+        assertEquals(List.of(), emitted);
+        assertEquals(1.0, refusedCount(RefusalReason.UNREADABLE));
+    }
+
+    @Test
+    void aFloodOfRefusalsIsLoggedOnceAMinuteAndCountedInFull() throws Exception {
+        ActionExecutor executor = executor();
+        ActionSeal wrongKey = ActionSeal.ofKeyText("not-the-key-the-engine-and-agents-share");
+        try (LoggedLines lines = LoggedLines.of(RefusalLog.class)) {
+            for (int i = 0; i < 50; i++) {
+                executor.handle(NODE, wrongKey.seal(drbd("forged-" + i, ActionType.DRBD_PRIMARY)));
+            }
+            clock.advance(RefusalLog.INTERVAL);
+            executor.handle(NODE, wrongKey.seal(drbd("forged-50", ActionType.DRBD_PRIMARY)));
+            List<String> logged = lines.lines();
+            assertEquals(2, logged.size(), logged.toString());
+            assertTrue(logged.get(0).startsWith("action forged-0 for node-b refused (seal): "), logged.get(0));
+            assertTrue(logged.get(1).contains("forged-50") && logged.get(1).contains("49 more refused"), logged.get(1));
+        }
+        assertEquals(51.0, refusedCount(RefusalReason.SEAL));
+        assertEquals(51, emitted.size(), "each refused record still gets its result");
+    }
+
+    @Test
+    void aStaleActionIsRefusedNotRun() throws Exception {
+        ActionExecutor executor = executor();
+        clock.advance(Duration.ofMinutes(2));
+        ActionResult result = handle(executor, drbd("a1", ActionType.DRBD_PRIMARY));
+        assertRefused(result, "a1", RefusalReason.STALE);
+        assertEquals(List.of(), runner.ran);
+    }
+
+    @Test
+    void anIdSeenBeforeIsNotRunAgainAndItsResultIsPublishedAgain() throws Exception {
+        ActionExecutor executor = executor();
+        runner.answer(DRBD_PRIMARY, Reply.ok("promoted"));
+        ActionResult first = handle(executor, drbd("a1", ActionType.DRBD_PRIMARY));
+        ActionResult again = handle(executor, drbd("a1", ActionType.DRBD_PRIMARY));
+
+        assertEquals(first, again);
+        assertEquals(List.of(first, first), emitted);
+        assertEquals(1, runner.ran.size(), "run once: " + runner.ran);
+    }
+
+    @Test
+    void anIdSeenBeforeARestartIsNotRunAgainEvenPastItsDeadline() throws Exception {
+        ActionResult first = handle(executor(), drbd("a1", ActionType.DRBD_PRIMARY));
+        opened.remove(0).close();
+
+        ActionExecutor restarted = executor();
+        clock.advance(Duration.ofHours(1));
+        assertEquals(first, handle(restarted, drbd("a1", ActionType.DRBD_PRIMARY)));
+        assertEquals(1, runner.ran.size(), "run once: " + runner.ran);
+    }
+
+    @Test
+    void anActionTheAgentDiedWhileRunningIsReportedFailedAndNotRunAgain() throws Exception {
+        try (ActionJournal journal = ActionJournal.open(dir, clock)) {
+            journal.started("a1");
+        }
+        ActionResult result = handle(executor(), drbd("a1", ActionType.DRBD_PRIMARY));
+
+        assertEquals(new ActionResult("a1", ActionOutcome.FAILED, Optional.empty(), ActionExecutor.DIED_WHILE_RUNNING, 0), result);
+        assertEquals(List.of(), runner.ran);
+        assertEquals(result, handle(executor(), drbd("a1", ActionType.DRBD_PRIMARY)), "the same answer on the next redelivery");
+        assertEquals(List.of(), runner.ran);
+    }
+
+    @Test
+    void anActionOffTheAllowListIsRefused() throws Exception {
+        ActionExecutor executor = executor(new AllowList(EnumSet.of(ActionType.DRBD_PRIMARY, ActionType.VM_DESTROY), Set.of("r0"),
+                Set.of("web")), Hypervisor.LIBVIRT);
+        assertRefused(handle(executor, drbd("t", ActionType.DRBD_SECONDARY)), "t", RefusalReason.NOT_ALLOWED);
+        assertRefused(handle(executor, action("r", ActionType.DRBD_PRIMARY, Optional.of("r1"), Optional.empty(), Optional.empty(),
+                Optional.empty())), "r", RefusalReason.NOT_ALLOWED);
+        assertRefused(handle(executor, action("v", ActionType.VM_DESTROY, Optional.empty(), Optional.of("db"), Optional.empty(),
+                Optional.empty())), "v", RefusalReason.NOT_ALLOWED);
+        assertEquals(List.of(), runner.ran);
+    }
+
+    @Test
+    void theDefaultEmptyAllowListRunsNothing() throws Exception {
+        assertRefused(handle(executor(AllowList.NOTHING, Hypervisor.LIBVIRT), drbd("a1", ActionType.DRBD_SECONDARY)), "a1",
+                RefusalReason.NOT_ALLOWED);
+        assertEquals(List.of(), runner.ran);
+    }
+
+    @Test
+    void recordsForAnotherNodeAreSkippedSilentlyAndAnActionNamingAnotherNodeIsRefused() throws Exception {
+        ActionExecutor executor = executor();
+        Action forPeer = new Action("p1", "s", CLUSTER, PEER, ActionType.DRBD_PRIMARY, Optional.of("r0"), Optional.empty(),
+                Optional.empty(), Optional.empty(), clock.instant(), clock.instant().plusSeconds(60));
+        assertEquals(Optional.empty(), executor.handle(PEER, SEAL.seal(forPeer)));
+        assertEquals(List.of(), emitted);
+
+        assertRefused(executor.handle(NODE, SEAL.seal(forPeer)).orElseThrow(), "p1", RefusalReason.MISADDRESSED);
+        Action otherCluster = new Action("c1", "s", "pair-2", NODE, ActionType.DRBD_PRIMARY, Optional.of("r0"), Optional.empty(),
+                Optional.empty(), Optional.empty(), clock.instant(), clock.instant().plusSeconds(60));
+        assertRefused(executor.handle(NODE, SEAL.seal(otherCluster)).orElseThrow(), "c1", RefusalReason.MISADDRESSED);
+        assertEquals(List.of(), runner.ran);
+    }
+
+    @Test
+    void drbdPrimaryWithoutGoodDataIsAFinalFailureWithExit17RunOnce() throws Exception {
+        // drbd-utils user/v9/drbdsetup.c: SS_NO_UP_TO_DATE_DISK -> exit 17
+        runner.answer(DRBD_PRIMARY, Reply.fails(17, "r0: State change failed: (-2) Need access to UpToDate data\n"));
+        ActionResult result = handle(executor(), drbd("a1", ActionType.DRBD_PRIMARY));
+
+        assertEquals(ActionOutcome.FAILED, result.outcome());
+        assertEquals(Optional.of(17), result.exitCode());
+        assertTrue(result.output().contains("Need access to UpToDate data"), result.output());
+        assertEquals(1, runner.ran.size());
+    }
+
+    @Test
+    void aVmAlreadyInTheWantedStateCountsAsDone() throws Exception {
+        ActionExecutor executor = executor();
+        runner.answer(Command.of("virsh", "-c", "qemu:///system", "start", "web"), Reply.fails(1, "error: Domain is already active\n"));
+        runner.answer(Command.of("virsh", "-c", "qemu:///system", "destroy", "web"), Reply.fails(1,
+                "error: Failed to destroy domain 'web'\nerror: Requested operation is not valid: domain is not running\n"));
+        assertEquals(ActionOutcome.SUCCEEDED, handle(executor, vm("start", ActionType.VM_START)).outcome());
+        assertEquals(ActionOutcome.SUCCEEDED, handle(executor, vm("destroy", ActionType.VM_DESTROY)).outcome());
+
+        runner.answer(Command.of("virsh", "-c", "qemu:///system", "start", "web"), Reply.fails(1,
+                "error: Failed to start domain 'web'\nerror: internal error: process exited while connecting to monitor\n"));
+        assertEquals(ActionOutcome.FAILED, handle(executor, vm("start-2", ActionType.VM_START)).outcome(), "any other failure stays one");
+    }
+
+    @Test
+    void aXenVmAlreadyRunningIsNotCreatedAgain() throws Exception {
+        runner.answer(Command.of("xl", "list", "web"), Reply.ok("Name  ID   Mem VCPUs State Time(s)\nweb    3  4096     2 -b---- 12.0\n"));
+        ActionResult result = handle(executor(ALLOW_ALL, Hypervisor.XEN), vm("start", ActionType.VM_START));
+        assertEquals(ActionOutcome.SUCCEEDED, result.outcome());
+        assertEquals(List.of(List.of("xl", "list", "web")), runner.argvs());
+    }
+
+    @Test
+    void aMigrationAlreadyDoneCountsAsDoneOnlyWhenTheDestinationRunsTheVm() throws Exception {
+        ActionExecutor executor = executor();
+        Command migrate = Command.of("virsh", "-c", "qemu:///system", "migrate", "--live", "web", "qemu+ssh://node-a/system");
+        Command there = Command.of("virsh", "-c", "qemu+ssh://node-a/system", "domstate", "web");
+        runner.answer(migrate, Reply.fails(1, "error: failed to get domain 'web'\n"));
+        runner.answer(there, Reply.ok("running\n"), Reply.ok("shut off\n"));
+        assertEquals(ActionOutcome.SUCCEEDED, handle(executor, towardPeer("g1", ActionType.VM_MIGRATE_LIVE)).outcome());
+        assertEquals(ActionOutcome.FAILED, handle(executor, towardPeer("g2", ActionType.VM_MIGRATE_LIVE)).outcome());
+    }
+
+    @Test
+    void aShutdownWaitsUntilTheVmIsOff() throws Exception {
+        Command state = Command.of("virsh", "-c", "qemu:///system", "domstate", "web");
+        runner.answer(state, Reply.ok("running\n"), Reply.ok("in shutdown\n"), Reply.ok("shut off\n"));
+        ActionResult result = handle(executor(), vm("s", ActionType.VM_SHUTDOWN));
+        assertEquals(ActionOutcome.SUCCEEDED, result.outcome(), result.output());
+        assertEquals(3, runner.ran.stream().filter(state::equals).count());
+    }
+
+    @Test
+    void aShutdownNotDoneByTheDeadlineTimesOut() throws Exception {
+        runner.answer(Command.of("xl", "list", "web"), Reply.ok("web    3  4096     2 -b---- 12.0\n"));
+        runner.onRun(() -> clock.advance(Duration.ofSeconds(20)));
+        ActionResult result = handle(executor(ALLOW_ALL, Hypervisor.XEN), vm("s", ActionType.VM_SHUTDOWN));
+        assertEquals(ActionOutcome.TIMED_OUT, result.outcome(), result.output());
+        assertTrue(runner.ran.size() <= 7, "stopped asking at the deadline: " + runner.ran.size());
+    }
+
+    @Test
+    void aFenceIsConfirmedOnlyWhenTheStatusSaysThePowerIsOff() throws Exception {
+        ActionExecutor executor = executor();
+        Command status = new Command(PEER_FENCE.status());
+        runner.answer(status, Reply.ok("Chassis Power is on\n"), Reply.ok("Chassis Power is off\n"));
+        ActionResult on = handle(executor, towardPeer("fs1", ActionType.FENCE_STATUS));
+        assertEquals(ActionOutcome.FAILED, on.outcome());
+        assertTrue(on.output().contains("Chassis Power is on"), on.output());
+        assertEquals(ActionOutcome.SUCCEEDED, handle(executor, towardPeer("fs2", ActionType.FENCE_STATUS)).outcome());
+
+        assertEquals(ActionOutcome.SUCCEEDED, handle(executor, towardPeer("f1", ActionType.FENCE)).outcome());
+        assertEquals(new Command(PEER_FENCE.powerOff()), runner.ran.get(runner.ran.size() - 1));
+        assertEquals(Duration.ofSeconds(30), runner.timeouts.get(runner.timeouts.size() - 1), "the fence's own timeout");
+    }
+
+    @Test
+    void longOutputKeepsItsHeadAndTailAndSaysHowMuchWasCut() throws Exception {
+        String noisy = "first line\n" + "x".repeat(10_000) + "\nlast line";
+        runner.answer(DRBD_PRIMARY, Reply.fails(10, noisy));
+        ActionResult result = handle(executor(), drbd("a1", ActionType.DRBD_PRIMARY));
+        assertTrue(result.output().getBytes(StandardCharsets.UTF_8).length <= 4096 + 40, "capped: " + result.output().length());
+        assertTrue(result.output().startsWith("first line") && result.output().endsWith("last line"), "head and tail kept");
+        assertTrue(result.output().contains("bytes cut"), "says so");
+    }
+}
