@@ -10,10 +10,16 @@ import io.vigil.collectors.command.LocalHostFiles;
 import io.vigil.collectors.command.ProcessCommandRunner;
 import io.vigil.collectors.config.AgentConfig;
 import io.vigil.collectors.config.AgentConfigLoader;
+import io.vigil.collectors.executor.ActionExecutor;
+import io.vigil.collectors.executor.ExecutorSettings;
+import io.vigil.collectors.probe.EventSink;
 import io.vigil.collectors.publish.Spool;
 import io.vigil.collectors.publish.TelemetryPublisher;
 import io.vigil.lab.sim.SimulatedHost;
+import io.vigil.events.ActionSeal;
 import io.vigil.lab.sim.SimulatedPair;
+import io.vigil.service.topology.Topology;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,7 +74,7 @@ final class AgentCommand implements Callable<Integer> {
              TelemetryPublisher publisher = new TelemetryPublisher(agentConfig.cluster(), agentConfig.node(), agentConfig.kafka(),
                 new Spool.Settings(agentConfig.spool().dir(), agentConfig.spool().maxBytes()), registry);
              Agent agent = new Agent(agentConfig, ConfiguredProbes.of(agentConfig, runner, files), publisher, registry, files,
-                     Clock.systemUTC())) {
+                     Clock.systemUTC(), executor(agentConfig, runner, publisher, registry))) {
             if (pair.isPresent()) {
                 SimulatedPair simulated = pair.get();
                 Thread ticker = new Thread(() -> {
@@ -87,5 +93,23 @@ final class AgentCommand implements Callable<Integer> {
             running.await();
         }
         return 0;
+    }
+
+    /**
+     * The action executor when the config enables it, over the agent's own runner (a simulated
+     * host's with --simulated-host), publisher and registry.
+     */
+    private static Optional<ActionExecutor> executor(AgentConfig config, CommandRunner runner, EventSink publisher,
+                                                     PrometheusMeterRegistry registry) throws IOException {
+        ExecutorSettings settings = config.executor();
+        if (!settings.enabled()) {
+            return Optional.empty();
+        }
+        // the key was read and checked when the config was loaded; read again here so it is held nowhere else
+        ActionSeal seal = settings.key().orElseThrow().seal(System.getenv());
+        // the shared topology file (topology:) is read by its own loader; until it is given, actions that need the
+        // topology (fence, fence-status, vm-migrate-live) are refused as not-configured and the others run
+        Topology topology = Topology.EMPTY;
+        return Optional.of(ActionExecutor.create(config, settings, topology, seal, runner, publisher, registry, Clock.systemUTC()));
     }
 }

@@ -4,6 +4,8 @@ import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.vigil.collectors.command.HostFiles;
 import io.vigil.collectors.command.LocalHostFiles;
 import io.vigil.collectors.config.AgentConfig;
+import io.vigil.collectors.executor.ActionConsumer;
+import io.vigil.collectors.executor.ActionExecutor;
 import io.vigil.collectors.heartbeat.HeartbeatProbe;
 import io.vigil.collectors.metrics.HostStateMetrics;
 import io.vigil.collectors.probe.EventSink;
@@ -18,6 +20,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +32,10 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * probes --> HostStateMetrics --> publisher (TelemetryPublisher: Kafka, spool)
- *                  |
- *             registry --> HttpEndpoint (/metrics)
+ *                  |                     ^
+ *             registry --> HttpEndpoint  |  ActionResult
+ *                          (/metrics)    |
+ * vigil.actions --> ActionConsumer --> ActionExecutor --> CommandRunner (when executor.enabled)
  * </pre>
  */
 // the simpleclient Prometheus registry is deprecated upstream; the project chose it (text format 0.0.4)
@@ -42,6 +47,7 @@ public final class Agent implements AutoCloseable {
     private final HostStateMetrics hostState;
     private final HttpEndpoint endpoint;
     private final ProbeScheduler scheduler;
+    private final Optional<ActionConsumer> actions;
 
     /** On the real host: /proc from the local filesystem, the system clock. */
     public Agent(AgentConfig config, List<Probe> probes, EventSink publisher, PrometheusMeterRegistry registry) {
@@ -54,6 +60,16 @@ public final class Agent implements AutoCloseable {
      */
     public Agent(AgentConfig config, List<Probe> probes, EventSink publisher, PrometheusMeterRegistry registry,
                  HostFiles files, Clock clock) {
+        this(config, probes, publisher, registry, files, clock, Optional.empty());
+    }
+
+    /**
+     * The same, with the action executor when this host runs one (executor.enabled): it consumes
+     * vigil.actions until {@link #close}, which also closes it. Build it with
+     * {@link ActionExecutor#create}, over the same publisher, runner and registry.
+     */
+    public Agent(AgentConfig config, List<Probe> probes, EventSink publisher, PrometheusMeterRegistry registry,
+                 HostFiles files, Clock clock, Optional<ActionExecutor> executor) {
         for (Probe probe : probes) {
             if (probe.name().equals(HeartbeatProbe.NAME)) {
                 throw new IllegalArgumentException("the agent runs its own heartbeat; drop the probe named 'heartbeat'");
@@ -67,6 +83,7 @@ public final class Agent implements AutoCloseable {
         endpoint = HttpEndpoint.metrics(registry, config.metrics().socketAddress());
         scheduler = probeScheduler;
         scheduler.start();
+        actions = executor.map(e -> ActionConsumer.start(e, config.kafka()));
         log.info("agent {} of cluster {} started (version {}), /metrics on port {}",
                 config.node(), config.cluster(), HeartbeatProbe.agentVersion(), endpoint.port());
     }
@@ -95,9 +112,10 @@ public final class Agent implements AutoCloseable {
         return board;
     }
 
-    /** Stops the probes, then /metrics, and removes the host-state series from the registry. */
+    /** Stops the executor (after the action in hand), the probes, then /metrics, and removes the host-state series from the registry. */
     @Override
     public void close() {
+        actions.ifPresent(ActionConsumer::close);
         scheduler.close();
         endpoint.close();
         hostState.clear();
