@@ -107,9 +107,9 @@ final class AgentCommand implements Callable<Integer> {
         }
         // the key was read and checked when the config was loaded; read again here so it is held nowhere else
         ActionSeal seal = settings.key().orElseThrow().seal(System.getenv());
-        // the shared topology file (topology:) is read by its own loader; until it is given, actions that need the
-        // topology (fence, fence-status, vm-migrate-live) are refused as not-configured and the others run
-        Topology topology = Topology.EMPTY;
+        // without a topology: key, actions that need it (fence, fence-status, vm-migrate-live) are refused as
+        // not-configured and the others run
+        Topology topology = config.topology().orElse(Topology.EMPTY);
         return Optional.of(ActionExecutor.create(config, settings, topology, seal, runner, publisher, registry, Clock.systemUTC()));
     }
 }
