@@ -24,11 +24,23 @@ public final class ActionRunner {
     private final Duration maxCommandTime;
     private final int maxOutputBytes;
     private final Duration pollInterval;
+    private final Pause pause;
+
+    /** How the runner waits between polls: the thread sleeps; the lab's deterministic runs move their simulated clock instead. */
+    @FunctionalInterface
+    public interface Pause {
+        void pause(Duration duration) throws InterruptedException;
+    }
 
     /**
      * @param pollInterval how often a shutting-down VM's state is asked
      */
     public ActionRunner(CommandRunner runner, Clock clock, Duration maxCommandTime, int maxOutputBytes, Duration pollInterval) {
+        this(runner, clock, maxCommandTime, maxOutputBytes, pollInterval, d -> Thread.sleep(d.toMillis()));
+    }
+
+    public ActionRunner(CommandRunner runner, Clock clock, Duration maxCommandTime, int maxOutputBytes, Duration pollInterval, Pause pause) {
+        this.pause = pause;
         this.runner = runner;
         this.clock = clock;
         this.maxCommandTime = maxCommandTime;
@@ -115,7 +127,7 @@ public final class ActionRunner {
                 return new Verdict(ActionOutcome.TIMED_OUT, asked.exitCode(),
                         asked.output() + "\nstill not off at the deadline " + action.deadline() + ": " + output(result));
             }
-            Thread.sleep(pollInterval.toMillis());
+            pause.pause(pollInterval);
         }
     }
 

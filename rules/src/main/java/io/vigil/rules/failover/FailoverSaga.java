@@ -241,9 +241,9 @@ public final class FailoverSaga {
             }
         }
         for (String vm : saga.vms()) {
+            // always planned as incoming, so that the plan made before the VMs move is the plan after
             VmTopology t = run.topology.vms().get(vm);
-            boolean there = run.facts.whereRunning(vm).equals(Optional.of(s));
-            guests.add(new MemoryPlan.Guest(vm, t.memoryBytes(), t.minMemoryBytes(), t.priority(), there));
+            guests.add(new MemoryPlan.Guest(vm, t.memoryBytes(), t.minMemoryBytes(), t.priority(), false));
         }
         MemoryPlan plan = MemoryPlan.of(survivor.memoryTotalBytes() - foreign, reserve, guests);
         if (!plan.leftDown().equals(saga.leftDown())) {
@@ -255,7 +255,9 @@ public final class FailoverSaga {
         }
         boolean waiting = false;
         for (Map.Entry<String, Long> target : plan.targets().entrySet()) {
-            Optional<String> where = run.facts.whereRunning(target.getKey());
+            // only a VM running where it can be reached: the survivor's own, or the failing host's while it answers
+            Optional<String> where = run.facts.whereRunning(target.getKey())
+                    .filter(n -> n.equals(s) || saga.way() == FailoverWay.LIVE_EVACUATION && n.equals(saga.failing()));
             Optional<Long> current = where.flatMap(n -> run.facts.vm(n, target.getKey())).map(r -> r.vm().memoryBytes());
             boolean needed = current.isPresent() && current.get() > target.getValue();
             String name = "room:" + target.getKey();
@@ -460,6 +462,15 @@ public final class FailoverSaga {
             if (start == StepResult.WAITING) {
                 return;
             }
+            Optional<Long> target = coldTarget(run, vm);
+            if (start == StepResult.DONE && (target.isPresent() || run.saga.step("fit:" + vm).isPresent())) {
+                // a VM started cold comes up with its configured memory; it is ballooned to its share at once
+                StepResult fit = run.ensure("fit:" + vm, s, ActionType.VM_SET_MEMORY, Optional.of(vm), Optional.empty(),
+                        Optional.of(target.orElse(run.topology.vms().get(vm).memoryBytes())));
+                if (fit == StepResult.WAITING) {
+                    return;
+                }
+            }
             if (start == StepResult.FAILED) {
                 // one VM that will not start must not keep the others down: it is named on the page
                 down.add(vm);
@@ -468,6 +479,30 @@ public final class FailoverSaga {
             }
         }
         run.phase(SagaPhase.FAILED_OVER, (saga.vms().size() - down.size()) + " VMs of " + saga.resource() + " run on " + s, List.of());
+    }
+
+    /** The memory share a VM started cold should be ballooned to, when less than its normal memory. */
+    private Optional<Long> coldTarget(Run run, String vm) {
+        Saga saga = run.saga;
+        ClusterFacts.NodeFacts survivor = run.facts.nodes().get(saga.survivor());
+        if (survivor == null || survivor.memoryTotalBytes() <= 0) {
+            return Optional.empty();
+        }
+        List<MemoryPlan.Guest> guests = new ArrayList<>();
+        for (VmReport report : survivor.vms().values()) {
+            VmTopology t = run.topology.vms().get(report.vm().name());
+            if (report.running() && t != null && !saga.vms().contains(t.name())) {
+                guests.add(new MemoryPlan.Guest(t.name(), t.memoryBytes(), t.minMemoryBytes(), t.priority(), true));
+            }
+        }
+        for (String v : saga.vms()) {
+            VmTopology t = run.topology.vms().get(v);
+            guests.add(new MemoryPlan.Guest(v, t.memoryBytes(), t.minMemoryBytes(), t.priority(), false));
+        }
+        long reserve = run.topology.node(saga.survivor()).map(NodeTopology::reserveBytes).orElse(0L);
+        Long target = MemoryPlan.of(survivor.memoryTotalBytes(), reserve, guests).targets().get(vm);
+        VmTopology t = run.topology.vms().get(vm);
+        return target == null || target >= t.memoryBytes() ? Optional.empty() : Optional.of(target);
     }
 
     // ---- after the failover ---------------------------------------------------------------
