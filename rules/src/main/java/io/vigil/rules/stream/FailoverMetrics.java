@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.Timer;
 import io.vigil.events.Action;
 import io.vigil.rules.failover.ClusterFailovers;
 import io.vigil.rules.failover.FailoverOutput;
-import io.vigil.rules.failover.FailoverWay;
 import io.vigil.rules.failover.Saga;
 import io.vigil.rules.failover.SagaChange;
 import io.vigil.rules.failover.SagaPhase;
@@ -16,7 +15,6 @@ import io.vigil.rules.failover.SagaStep;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -86,7 +84,7 @@ final class FailoverMetrics {
             boolean endedBefore = change.before().map(b -> b.phase().ended()).orElse(false);
             if (after.phase().ended() && !endedBefore) {
                 counter("vigil_failover_sagas", "failovers that ended, by the way they took and how they ended",
-                        "way", way(after.way()), "outcome", outcome(after)).increment();
+                        "way", after.way().wire(), "outcome", outcome(after)).increment();
             }
         }
     }
@@ -141,10 +139,6 @@ final class FailoverMetrics {
 
     private static long visits(Saga saga, SagaPhase phase) {
         return saga.history().stream().filter(v -> v.phase() == phase).count();
-    }
-
-    static String way(FailoverWay way) {
-        return way.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     private static String outcome(Saga saga) {
