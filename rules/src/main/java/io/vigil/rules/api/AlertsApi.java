@@ -11,10 +11,6 @@ import io.vigil.service.http.HttpEndpoint.Reply;
 import io.vigil.service.http.HttpEndpoint.Request;
 import io.vigil.service.http.HttpEndpoint.Route;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,13 +26,11 @@ import java.util.function.Supplier;
  * naming any it could not reach. {@code state=firing} (repeatable) keeps only those states.
  */
 public final class AlertsApi implements Route {
-    private static final Duration PEER_TIMEOUT = Duration.ofSeconds(5);
-
     private final Supplier<List<TrackedAlert>> local;
     private final Supplier<List<String>> peers;
     private final Duration lease;
     private final Clock clock;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(PEER_TIMEOUT).build();
+    private final PeerQuery query = new PeerQuery();
 
     /** {@code peers}: host:port of the other instances' APIs. */
     public AlertsApi(Supplier<List<TrackedAlert>> local, Supplier<List<String>> peers, Duration lease, Clock clock) {
@@ -93,18 +87,6 @@ public final class AlertsApi implements Route {
     }
 
     private Optional<JsonNode> fetch(String peer) {
-        try {
-            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create("http://" + peer + "/api/alerts?local=true"))
-                    .timeout(PEER_TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() != 200) {
-                return Optional.empty();
-            }
-            return Optional.of(WireCodec.json().readTree(response.body()).path("alerts"));
-        } catch (IOException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        }
+        return query.get(peer, "/api/alerts?local=true").map(n -> n.path("alerts"));
     }
 }

@@ -10,8 +10,6 @@ import io.vigil.service.http.HttpEndpoint.Reply;
 import io.vigil.service.http.HttpEndpoint.Request;
 import io.vigil.service.http.HttpEndpoint.Route;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
@@ -39,13 +37,13 @@ public final class SilencesApi {
 
     private final Supplier<Collection<Silence>> stored;
     private final SilenceWriter writer;
-    private final Optional<String> token;
+    private final ApiToken token;
     private final Clock clock;
 
     public SilencesApi(Supplier<Collection<Silence>> stored, SilenceWriter writer, Optional<String> token, Clock clock) {
         this.stored = stored;
         this.writer = writer;
-        this.token = token;
+        this.token = new ApiToken(token);
         this.clock = clock;
     }
 
@@ -127,23 +125,6 @@ public final class SilencesApi {
     }
 
     private Optional<Reply> authorize(Request request) {
-        if (token.isEmpty()) {
-            return Optional.empty();
-        }
-        String given = request.header("Authorization").flatMap(SilencesApi::bearerToken).orElse("");
-        boolean ok = MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), token.get().getBytes(StandardCharsets.UTF_8));
-        return ok ? Optional.empty() : Optional.of(new Reply(401, "text/plain; charset=utf-8",
-                "changing silences needs Authorization: Bearer TOKEN (the engine's http.token_file)\n".getBytes(StandardCharsets.UTF_8),
-                java.util.Map.of("WWW-Authenticate", "Bearer")));
-    }
-
-    /** The token of {@code Bearer TOKEN}; the scheme's case does not matter (RFC 7235: {@code bearer} is as good). */
-    private static Optional<String> bearerToken(String authorization) {
-        String credentials = authorization.strip();
-        int space = credentials.indexOf(' ');
-        if (space < 0 || !credentials.substring(0, space).equalsIgnoreCase("Bearer")) {
-            return Optional.empty();
-        }
-        return Optional.of(credentials.substring(space + 1).strip());
+        return token.refuse(request, "changing silences");
     }
 }

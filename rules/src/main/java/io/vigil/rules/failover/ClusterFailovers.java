@@ -187,6 +187,7 @@ public final class ClusterFailovers {
         out.actions.addAll(p.actions());
         out.audit.addAll(p.audit());
         out.pages.addAll(due.alerts());
+        out.changes.add(new SagaChange(entry.current(), next));
         return stored;
     }
 
@@ -194,9 +195,10 @@ public final class ClusterFailovers {
         final List<io.vigil.events.Action> actions = new ArrayList<>();
         final List<AuditEntry> audit = new ArrayList<>();
         final List<Alert> pages = new ArrayList<>();
+        final List<SagaChange> changes = new ArrayList<>();
 
         FailoverOutput output() {
-            return new FailoverOutput(actions, audit, pages);
+            return new FailoverOutput(actions, audit, pages, changes);
         }
     }
 }

@@ -19,4 +19,9 @@ public enum FailoverWay {
     public String words() {
         return words;
     }
+
+    /** "live-evacuation": how the API and the metrics name it. */
+    public String wire() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
 }

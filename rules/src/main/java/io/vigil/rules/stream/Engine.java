@@ -8,9 +8,11 @@ import io.vigil.events.Topics;
 import io.vigil.events.WireCodec;
 import io.vigil.rules.alert.TrackedAlert;
 import io.vigil.rules.api.AlertsApi;
+import io.vigil.rules.api.SagasApi;
 import io.vigil.rules.api.SilencesApi;
 import io.vigil.rules.config.EngineConfig;
 import io.vigil.rules.engine.ScopeAlerts;
+import io.vigil.rules.failover.ResourceFailovers;
 import io.vigil.rules.notify.Notifier;
 import io.vigil.rules.notify.Receiver;
 import io.vigil.rules.notify.Receivers;
@@ -48,6 +50,7 @@ import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.errors.UnknownStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -110,13 +113,18 @@ public final class Engine implements AutoCloseable {
                 QueryableStoreTypes.<String, byte[]>keyValueStore())), System::currentTimeMillis);
         SilencesApi silencesApi = new SilencesApi(this::silences, this::writeSilence, token, Clock.systemUTC());
         AlertsApi alertsApi = new AlertsApi(this::localAlerts, this::peers, config.timing().lease(), Clock.systemUTC());
+        // the silences' producer serves the commands too: both are idempotent writes of the API
+        SagasApi sagasApi = new SagasApi(this::localSagas, this::peers, new FailoverCommands(silenceProducer), token, Clock.systemUTC());
         HttpEndpoint endpoint = null;
         try {
             // bound before the streams start: a port in use stops the engine before it has done anything
             endpoint = HttpEndpoint.serve(registry, config.http().listen().socketAddress(), Map.of(
                     "/api/alerts", alertsApi,
                     "/api/silences", silencesApi.collection(),
-                    "/api/silences/", silencesApi.single()));
+                    "/api/silences/", silencesApi.single(),
+                    "/api/sagas", sagasApi.list(),
+                    "/api/sagas/", sagasApi.approve(),
+                    "/api/failback/", sagasApi.failback()));
             bindGauges(registry);
             instance.leave(config.kafka(), config.applicationId(), "left behind by a previous run");
             streams.start();
@@ -298,6 +306,32 @@ public final class Engine implements AutoCloseable {
             throw new IllegalStateException("the engine is rebalancing (" + streams.state() + "): try again in a few seconds", e);
         }
         return ScopeAlerts.held(scopes);
+    }
+
+    /**
+     * The failovers this instance holds (current and recently ended sagas per resource); empty when
+     * the engine runs without failover (its topology has no sagas store); throws while not ready.
+     */
+    private Optional<List<ResourceFailovers>> localSagas() {
+        ReadOnlyKeyValueStore<String, byte[]> store;
+        try {
+            store = streams.store(StoreQueryParameters.fromNameAndType(EngineStores.FAILOVER_SAGAS, QueryableStoreTypes.keyValueStore()));
+        } catch (UnknownStateStoreException e) {
+            return Optional.empty();
+        } catch (InvalidStateStoreException e) {
+            throw new IllegalStateException("the engine is not ready (" + streams.state() + "): try again in a few seconds", e);
+        }
+        List<ResourceFailovers> held = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = store.all()) {
+            while (it.hasNext()) {
+                held.add(WireCodec.decode(it.next().value, ResourceFailovers.class));
+            }
+        } catch (io.vigil.events.DecodeException e) {
+            throw new IllegalStateException("a failover store value cannot be read: " + e.getMessage(), e);
+        } catch (InvalidStateStoreException e) {
+            throw new IllegalStateException("the engine is rebalancing (" + streams.state() + "): try again in a few seconds", e);
+        }
+        return Optional.of(held);
     }
 
     private Collection<Silence> silences() {

@@ -35,9 +35,11 @@ final class EngineMetrics implements EvaluationListener {
     private final Counter threadFailures;
     /** When a task last evaluated a record or let time pass; 0 before the first. */
     private final AtomicLong progressedAt = new AtomicLong();
+    private final FailoverMetrics failover;
 
     EngineMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.failover = new FailoverMetrics(registry);
         this.eventDelay = Timer.builder("vigil_engine_event_delay")
                 .description("from an event's timestamp (the agent's clock) to its evaluation: processing lag")
                 .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
@@ -57,6 +59,11 @@ final class EngineMetrics implements EvaluationListener {
         this.unknownNodeEvents = Counter.builder("vigil_engine_unknown_node_events_dropped")
                 .description("events dropped unread: from a node the config does not list, beyond its cluster's limit of such nodes")
                 .register(registry);
+    }
+
+    /** The failover's meters, on the same registry; they appear once a failover task runs. */
+    FailoverMetrics failover() {
+        return failover;
     }
 
     void received(Envelope envelope, long nowMillis) {

@@ -46,7 +46,7 @@ final class EngineTopology {
         if (failover.isPresent()) {
             topology.addSource("failover-commands", new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.FAILOVER_COMMANDS);
             topology.addProcessor(FailoverProcessor.NAME, () -> new FailoverProcessor(failover.get(), timing.evaluationInterval(),
-                    telemetryPartitions), "rules", "failover-commands");
+                    telemetryPartitions, metrics.failover()), "rules", "failover-commands");
             topology.addStateStore(EngineStores.evaluator(EngineStores.FAILOVER_FACTS), FailoverProcessor.NAME);
             topology.addStateStore(EngineStores.evaluator(EngineStores.FAILOVER_SAGAS), FailoverProcessor.NAME);
             topology.addSink(FailoverProcessor.ACTIONS_SINK, Topics.ACTIONS, new StringSerializer(), new ByteArraySerializer(),

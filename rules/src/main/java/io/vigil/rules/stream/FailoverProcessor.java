@@ -41,14 +41,18 @@ final class FailoverProcessor implements Processor<Object, Object, Object, Objec
     private final FailoverSetup setup;
     private final Duration tickInterval;
     private final int telemetryPartitions;
+    private final FailoverMetrics metrics;
     private final LogThrottle errorLog = new LogThrottle(Duration.ofMinutes(1));
     private ProcessorContext<Object, Object> context;
     private ClusterFailovers failovers;
+    /** The resources of this task's clusters, for the phase gauges: cluster to resources. */
+    private final java.util.Map<String, java.util.Set<String>> held = new java.util.LinkedHashMap<>();
 
-    FailoverProcessor(FailoverSetup setup, Duration tickInterval, int telemetryPartitions) {
+    FailoverProcessor(FailoverSetup setup, Duration tickInterval, int telemetryPartitions, FailoverMetrics metrics) {
         this.setup = setup;
         this.tickInterval = tickInterval;
         this.telemetryPartitions = telemetryPartitions;
+        this.metrics = metrics;
     }
 
     @Override
@@ -56,8 +60,18 @@ final class FailoverProcessor implements Processor<Object, Object, Object, Objec
         this.context = context;
         KeyValueStore<String, byte[]> facts = context.getStateStore(EngineStores.FAILOVER_FACTS);
         KeyValueStore<String, byte[]> sagas = context.getStateStore(EngineStores.FAILOVER_SAGAS);
-        failovers = setup.failovers(new StreamsStateTable<>(facts, TableCodec.json(ClusterFacts.class)),
-                new StreamsStateTable<>(sagas, TableCodec.json(ResourceFailovers.class)));
+        StreamsStateTable<ResourceFailovers> sagaTable = new StreamsStateTable<>(sagas, TableCodec.json(ResourceFailovers.class));
+        failovers = setup.failovers(new StreamsStateTable<>(facts, TableCodec.json(ClusterFacts.class)), sagaTable);
+        for (var cluster : setup.topology().clusters().values()) {
+            if (ClusterPartition.of(cluster.name(), telemetryPartitions) == context.taskId().partition()) {
+                held.put(cluster.name(), cluster.resources().keySet());
+                for (String resource : cluster.resources().keySet()) {
+                    // the store was restored before init: a saga that runs is shown in its phase, not as Healthy
+                    metrics.holding(cluster.name(), resource, sagaTable.get(ClusterFailovers.key(cluster.name(), resource))
+                            .flatMap(ResourceFailovers::current));
+                }
+            }
+        }
         context.schedule(tickInterval, PunctuationType.WALL_CLOCK_TIME, this::tick);
         log.info("task {} holds the failovers of its clusters: {} resources with failover history", context.taskId(),
                 sagas.approximateNumEntries());
@@ -103,7 +117,13 @@ final class FailoverProcessor implements Processor<Object, Object, Object, Objec
         }
     }
 
+    @Override
+    public void close() {
+        held.forEach((cluster, resources) -> resources.forEach(resource -> metrics.released(cluster, resource)));
+    }
+
     private void emit(FailoverOutput output, Instant now) {
+        metrics.record(output);
         long at = now.toEpochMilli();
         for (Action action : output.actions()) {
             context.forward(new Record<Object, Object>(action.node(), setup.seal().seal(action), at), ACTIONS_SINK);
