@@ -18,7 +18,7 @@ import io.micrometer.core.instrument.search.Search;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.collectors.LoggedLines;
 import io.vigil.collectors.command.Command;
-import io.vigil.collectors.executor.ExecutorFixtures.ManualClock;
+import io.vigil.collectors.ManualClock;
 import io.vigil.collectors.executor.RecordingRunner.Reply;
 import io.vigil.events.Action;
 import io.vigil.events.ActionOutcome;
@@ -45,7 +45,7 @@ class ActionExecutorTest {
 
     @TempDir
     Path dir;
-    private final ManualClock clock = new ManualClock();
+    private final ManualClock clock = new ManualClock(ExecutorFixtures.NOW);
     private final RecordingRunner runner = new RecordingRunner();
     private final List<Body> emitted = new CopyOnWriteArrayList<>();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();

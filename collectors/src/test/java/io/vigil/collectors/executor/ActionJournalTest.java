@@ -3,7 +3,7 @@ package io.vigil.collectors.executor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vigil.collectors.executor.ExecutorFixtures.ManualClock;
+import io.vigil.collectors.ManualClock;
 import io.vigil.events.ActionOutcome;
 import io.vigil.events.ActionResult;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ActionJournalTest {
     @TempDir
     Path dir;
-    private final ManualClock clock = new ManualClock();
+    private final ManualClock clock = new ManualClock(ExecutorFixtures.NOW);
 
     private static ActionResult succeeded(String id) {
         return new ActionResult(id, ActionOutcome.SUCCEEDED, Optional.of(0), "done\nin two lines", 1.5);

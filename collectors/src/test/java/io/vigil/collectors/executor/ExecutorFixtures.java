@@ -10,15 +10,11 @@ import io.vigil.service.topology.NodeTopology;
 import io.vigil.service.topology.ResourceTopology;
 import io.vigil.service.topology.Topology;
 import io.vigil.service.topology.VmTopology;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 
 /** The pair the executor tests act on: node-b runs the executor; node-a is its peer. */
 final class ExecutorFixtures {
@@ -62,27 +58,4 @@ final class ExecutorFixtures {
                 Optional.of(PEER), Optional.empty());
     }
 
-    /** A clock the test moves by hand. */
-    static final class ManualClock extends Clock {
-        final AtomicReference<Instant> now = new AtomicReference<>(NOW);
-
-        void advance(Duration by) {
-            now.updateAndGet(t -> t.plus(by));
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.collectors.ManualClock;
 import io.vigil.collectors.command.HostFiles;
 import io.vigil.collectors.command.LocalHostFiles;
 import io.vigil.collectors.probe.ProbeException;
@@ -14,34 +15,13 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class HeartbeatProbeTest {
     private static final List<ProbeHealth> HEALTH = List.of(new ProbeHealth("lvm", true, 0, Optional.empty(), Optional.empty()));
 
-    /** A clock the test moves by hand. */
-    private static final class ManualClock extends Clock {
-        final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-24T21:00:00Z"));
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    }
 
     /** Answers /proc/meminfo with the given text, as a lab host would. */
     private static HostFiles meminfo(String text) {
@@ -73,10 +53,10 @@ class HeartbeatProbeTest {
 
     @Test
     void countsUptimeFromItsStartAndCarriesTheBoardsHealth() throws Exception {
-        ManualClock clock = new ManualClock();
+        ManualClock clock = new ManualClock(Instant.parse("2026-11-24T21:00:00Z"));
         HeartbeatProbe probe = new HeartbeatProbe(meminfo("MemTotal:        8000 kB\nMemFree: 10 kB\nMemAvailable:    6000 kB\n"),
                 () -> HEALTH, Duration.ofSeconds(5), clock);
-        clock.now.set(clock.now.get().plusSeconds(93));
+        clock.advance(Duration.ofSeconds(93));
         assertEquals(List.of(new Heartbeat("dev", 93, HEALTH, 8_192_000, 6_144_000)), probe.poll());
         assertEquals(Duration.ofSeconds(2), probe.timeout());
         assertEquals("heartbeat", probe.name());

@@ -7,17 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vigil.collectors.ManualClock;
 import io.vigil.events.ActionOutcome;
 import io.vigil.events.ActionResult;
 import io.vigil.events.Body;
 import io.vigil.events.EventKind;
 import io.vigil.events.ReplicationState;
 import io.vigil.events.VmState;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,28 +25,10 @@ import org.junit.jupiter.api.Test;
 class HostStateMetricsTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final List<Body> published = new ArrayList<>();
-    private final MovableClock clock = new MovableClock();
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-24T21:00:00Z"));
     private final HostStateMetrics metrics = new HostStateMetrics(registry, "pair-1", "node-a", published::add,
             Map.of(EventKind.VM, Duration.ofSeconds(30), EventKind.DRBD, Duration.ofSeconds(30)), clock);
 
-    private static final class MovableClock extends Clock {
-        Instant now = Instant.parse("2026-11-24T21:00:00Z");
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     private Double gauge(String name, String... tags) {
         Gauge gauge = registry.find(name).tags("cluster", "pair-1", "node", "node-a").tags(tags).gauge();
@@ -152,10 +132,10 @@ class HostStateMetricsTest {
         metrics.emit(HostStates.vm("web", VmState.RUNNING));
         metrics.emit(HostStates.vm("old", VmState.RUNNING));
         metrics.emit(HostStates.r1Secondary());
-        clock.now = clock.now.plusSeconds(20);
+        clock.advance(Duration.ofSeconds(20));
         metrics.emit(HostStates.vm("web", VmState.RUNNING));
         metrics.emit(HostStates.heartbeat());
-        clock.now = clock.now.plusSeconds(20);
+        clock.advance(Duration.ofSeconds(20));
         metrics.emit(HostStates.heartbeat());
         assertNull(gauge("vigil.vm.up", "vm", "old"), "a VM unreported for longer than its stale time is gone");
         assertNull(gauge("vigil.vm.state", "vm", "old", "state", "running"));

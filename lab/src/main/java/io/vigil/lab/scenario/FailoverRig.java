@@ -29,9 +29,6 @@ import io.vigil.lab.sim.SimulatedPair;
 import io.vigil.rules.engine.MapStateTable;
 import io.vigil.rules.failover.ClusterFailovers;
 import io.vigil.rules.failover.FailoverOutput;
-import io.vigil.rules.failover.FailoverSaga;
-import io.vigil.rules.failover.FailureDiagnosis;
-import io.vigil.rules.failover.PromotionGuard;
 import io.vigil.rules.failover.ResourceFailovers;
 import io.vigil.rules.failover.SagaPages;
 import io.vigil.service.topology.ClusterTopology;
@@ -42,8 +39,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -84,10 +79,8 @@ public final class FailoverRig implements AutoCloseable {
         this.pair = pair;
         this.start = pair.now();
         this.cluster = topology.clusters().values().iterator().next();
-        Clock clock = new SimClock(pair);
-        Duration factAge = Duration.ofSeconds(30);
-        failovers = new ClusterFailovers(topology, new FailoverSaga(new PromotionGuard(factAge, 3, Duration.ofHours(1))),
-                new FailureDiagnosis(factAge), new SagaPages(Duration.ofMinutes(1), Duration.ofMinutes(4)), new MapStateTable<>(),
+        Clock clock = pair.clock();
+        failovers = ClusterFailovers.of(topology, new SagaPages(Duration.ofMinutes(1), Duration.ofMinutes(4)), new MapStateTable<>(),
                 new MapStateTable<>());
         Set<String> resources = cluster.resources().keySet();
         Set<String> vms = cluster.vms().keySet();
@@ -233,30 +226,6 @@ public final class FailoverRig implements AutoCloseable {
     public void close() throws IOException {
         for (ActionExecutor executor : executors.values()) {
             executor.close();
-        }
-    }
-
-    /** The pair's simulated clock as a java.time.Clock, for the executors and their journals. */
-    private static final class SimClock extends Clock {
-        private final SimulatedPair pair;
-
-        SimClock(SimulatedPair pair) {
-            this.pair = pair;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return pair.now();
         }
     }
 }

@@ -4,10 +4,9 @@ import io.vigil.events.ConnectionState;
 import io.vigil.events.DiskProtocol;
 import io.vigil.events.DiskState;
 import io.vigil.events.DrbdRole;
+import io.vigil.events.Name;
 import io.vigil.events.VmState;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -20,6 +19,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 
 /**
  * The lab's pair of hosts, node-a and node-b, as ARCHITECTURE.md sets them up: node-a Primary for
@@ -156,6 +158,11 @@ public final class SimulatedPair {
     }
 
     // ---- time -------------------------------------------------------------------------------
+
+    /** The simulated clock as a {@link Clock}: it moves only with {@link #tick}. */
+    public Clock clock() {
+        return new SimulatedClock(this);
+    }
 
     /**
      * Advances simulated time: running VMs write (replicated, or counted out-of-sync while the
@@ -392,7 +399,7 @@ public final class SimulatedPair {
     }
 
     SimulatedHost node(String name) {
-        return host(name).orElseThrow(() -> new IllegalArgumentException("no host '" + io.vigil.events.Name.printable(name)
+        return host(name).orElseThrow(() -> new IllegalArgumentException("no host '" + Name.printable(name)
                 + "' in the lab (node-a, node-b)"));
     }
 

@@ -8,6 +8,7 @@ import io.vigil.events.Envelope;
 import io.vigil.events.Heartbeat;
 import io.vigil.events.VmStatus;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -99,6 +100,6 @@ public record ClusterFacts(String cluster, Map<String, NodeFacts> nodes, Map<Str
     /** The node a VM runs on, by the freshest report that says it runs; empty when none does. */
     public Optional<String> whereRunning(String vm) {
         return nodes.values().stream().map(n -> n.vms().get(vm)).filter(r -> r != null && r.running())
-                .max(java.util.Comparator.comparing(VmReport::at)).map(VmReport::node);
+                .max(Comparator.comparing(VmReport::at)).map(VmReport::node);
     }
 }

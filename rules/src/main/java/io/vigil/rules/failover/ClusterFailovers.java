@@ -1,5 +1,6 @@
 package io.vigil.rules.failover;
 
+import io.vigil.events.Action;
 import io.vigil.events.ActionResult;
 import io.vigil.events.Alert;
 import io.vigil.events.AuditEntry;
@@ -10,8 +11,10 @@ import io.vigil.rules.engine.StateTable;
 import io.vigil.service.topology.ClusterTopology;
 import io.vigil.service.topology.ResourceTopology;
 import io.vigil.service.topology.Topology;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,6 +37,19 @@ public final class ClusterFailovers {
     private final SagaPages pages;
     private final StateTable<ClusterFacts> facts;
     private final StateTable<ResourceFailovers> failovers;
+
+    /**
+     * A node's DRBD report older than this proves nothing about now: three of the agent's default
+     * statistics refreshes (10 s), so one lost refresh does not hold a failover.
+     */
+    public static final Duration FACT_AGE = Duration.ofSeconds(30);
+
+    /** The failover as the engine and the lab run it: the guard and the diagnosis judge facts by {@link #FACT_AGE}. */
+    public static ClusterFailovers of(Topology topology, SagaPages pages, StateTable<ClusterFacts> facts,
+                                      StateTable<ResourceFailovers> failovers) {
+        return new ClusterFailovers(topology, new FailoverSaga(new PromotionGuard(FACT_AGE)), new FailureDiagnosis(FACT_AGE), pages, facts,
+                failovers);
+    }
 
     public ClusterFailovers(Topology topology, FailoverSaga saga, FailureDiagnosis diagnosis, SagaPages pages,
                             StateTable<ClusterFacts> facts, StateTable<ResourceFailovers> failovers) {
@@ -129,7 +145,7 @@ public final class ClusterFailovers {
     private void evaluate(ClusterTopology cluster, ClusterFacts known, Instant now, Collector out) {
         List<Instant> starts = starts(cluster.name());
         for (ResourceTopology resource : cluster.resources().values().stream()
-                .sorted(java.util.Comparator.comparing(ResourceTopology::name)).toList()) {
+                .sorted(Comparator.comparing(ResourceTopology::name)).toList()) {
             String key = key(cluster.name(), resource.name());
             ResourceFailovers entry = failovers.get(key).orElse(ResourceFailovers.NONE);
             Optional<Trigger> trigger = diagnosis.diagnose(cluster, resource, known, now);
@@ -148,7 +164,7 @@ public final class ClusterFailovers {
                 // the failure cleared before anything was done: nothing to undo
                 FailoverSaga.Progress closed = new FailoverSaga.Progress(current.inPhase(SagaPhase.HEALTHY, now), List.of(),
                         List.of(FailoverSaga.entry(current.inPhase(SagaPhase.HEALTHY, now), now, AuditKind.DECISION,
-                                "Healthy: the failure cleared before anything was done", List.of())), false);
+                                "Healthy: the failure cleared before anything was done", List.of())));
                 store(entry, closed, out, now);
                 continue;
             }
@@ -192,7 +208,7 @@ public final class ClusterFailovers {
     }
 
     private static final class Collector {
-        final List<io.vigil.events.Action> actions = new ArrayList<>();
+        final List<Action> actions = new ArrayList<>();
         final List<AuditEntry> audit = new ArrayList<>();
         final List<Alert> pages = new ArrayList<>();
         final List<SagaChange> changes = new ArrayList<>();

@@ -1,10 +1,12 @@
 package io.vigil.rules.failover;
 
 import io.vigil.events.Action;
+import io.vigil.events.ActionOutcome;
 import io.vigil.events.ActionResult;
 import io.vigil.events.ActionType;
 import io.vigil.events.AuditEntry;
 import io.vigil.events.AuditKind;
+import io.vigil.events.ConnectionState;
 import io.vigil.events.DiskState;
 import io.vigil.events.DrbdResource;
 import io.vigil.events.ReplicationState;
@@ -19,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -40,8 +43,8 @@ public final class FailoverSaga {
         this.guard = guard;
     }
 
-    /** What one call decided: the saga's next state, the actions to send, the audit entries; {@code started}: it began to act (counts for the flap guard). */
-    public record Progress(Saga saga, List<Action> actions, List<AuditEntry> audit, boolean started) {
+    /** What one call decided: the saga's next state, the actions to send, the audit entries. */
+    public record Progress(Saga saga, List<Action> actions, List<AuditEntry> audit) {
         public Progress {
             actions = List.copyOf(actions);
             audit = List.copyOf(audit);
@@ -57,7 +60,7 @@ public final class FailoverSaga {
         AuditEntry entry = new AuditEntry(cluster, id, resource, now, AuditKind.DECISION, SagaPhase.DEGRADED.word(),
                 trigger.way().words() + " of " + resource + " from " + trigger.failing() + " to " + trigger.survivor() + ": "
                         + trigger.reason(), trigger.evidence(), Optional.empty());
-        return new Progress(saga, List.of(), List.of(entry), false);
+        return new Progress(saga, List.of(), List.of(entry));
     }
 
     /**
@@ -69,13 +72,13 @@ public final class FailoverSaga {
         for (SagaStep step : saga.steps().values()) {
             boolean current = step.actionId().equals(result.actionId());
             boolean earlier = !current && result.actionId().startsWith(stepPrefix(saga, step.name()));
-            boolean counts = current ? !step.done() && (step.waiting() || result.outcome() == io.vigil.events.ActionOutcome.SUCCEEDED)
-                    : earlier && !step.done() && result.outcome() == io.vigil.events.ActionOutcome.SUCCEEDED;
+            boolean counts = current ? !step.done() && (step.waiting() || result.outcome() == ActionOutcome.SUCCEEDED)
+                    : earlier && !step.done() && result.outcome() == ActionOutcome.SUCCEEDED;
             if (!current && !earlier) {
                 continue;
             }
             if (!counts) {
-                return new Progress(saga, List.of(), List.of(), false);
+                return new Progress(saga, List.of(), List.of());
             }
             SagaStep ended = step.ended(SagaStep.StepStatus.of(result.outcome()), result.exitCode(), result.output());
             Saga next = saga.withStep(ended);
@@ -84,11 +87,11 @@ public final class FailoverSaga {
             }
             AuditEntry entry = new AuditEntry(saga.cluster(), saga.sagaId(), saga.resource(), now, AuditKind.RESULT, saga.phase().word(),
                     step.name() + " on " + fromNode + ": " + result.outcome().wire() + result.exitCode().map(c -> " (exit " + c + ")").orElse("")
-                            + " in " + String.format(java.util.Locale.ROOT, "%.1f", result.durationSeconds()) + " s"
+                            + " in " + String.format(Locale.ROOT, "%.1f", result.durationSeconds()) + " s"
                             + (result.output().isBlank() ? "" : ": " + firstLine(result.output())), List.of(), Optional.of(result.actionId()));
-            return new Progress(next, List.of(), List.of(entry), false);
+            return new Progress(next, List.of(), List.of(entry));
         }
-        return new Progress(saga, List.of(), List.of(), false);
+        return new Progress(saga, List.of(), List.of());
     }
 
     /** {@code vigil approve}: lets an awaiting saga act, a held one go on past the flap guard, a stuck one try its step again. */
@@ -106,33 +109,27 @@ public final class FailoverSaga {
             next = next.inPhase(saga.heldFrom().orElse(SagaPhase.DEGRADED), now);
         }
         audit.add(entry(saga, now, AuditKind.COMMAND, "approved by " + who + " in " + saga.phase().word(), List.of()));
-        return new Progress(next, List.of(), audit, false);
+        return new Progress(next, List.of(), audit);
     }
 
     /** {@code vigil failback}: a saga ready for failback (or about to be) goes home when ready. */
     public Progress failback(Saga saga, String who, Instant now) {
         return new Progress(saga.failbackRequestedNow(), List.of(),
-                List.of(entry(saga, now, AuditKind.COMMAND, "failback requested by " + who + " in " + saga.phase().word(), List.of())), false);
+                List.of(entry(saga, now, AuditKind.COMMAND, "failback requested by " + who + " in " + saga.phase().word(), List.of())));
     }
 
     /** Moves the saga as far as the facts and results allow now. */
     public Progress advance(Saga saga, ClusterTopology topology, ClusterFacts facts, List<Instant> clusterFailovers, Instant now) {
         Run run = new Run(saga, topology, facts, now);
-        boolean started = false;
-        // a phase may finish at once (its steps all done), so go on until the saga stands still
+        // a phase may finish at once (its steps all done), so go on until the saga stands still; bounded, as the phases are few
         for (int guardRail = 0; guardRail < 20; guardRail++) {
             SagaPhase before = run.saga.phase();
-            boolean wasActing = before.acting();
             step(run, clusterFailovers);
-            if (!wasActing && run.saga.phase().acting() && !run.saga.history().stream().limit(run.saga.history().size() - 1)
-                    .anyMatch(v -> v.phase().acting())) {
-                started = true;
-            }
             if (run.saga.phase() == before) {
                 break;
             }
         }
-        return new Progress(run.saga, run.actions, run.audit, started);
+        return new Progress(run.saga, run.actions, run.audit);
     }
 
     private void step(Run run, List<Instant> clusterFailovers) {
@@ -226,26 +223,7 @@ public final class FailoverSaga {
             return;
         }
         long reserve = run.topology.node(s).map(NodeTopology::reserveBytes).orElse(0L);
-        List<MemoryPlan.Guest> guests = new ArrayList<>();
-        long foreign = 0;
-        for (VmReport vm : survivor.vms().values()) {
-            if (!vm.running() || saga.vms().contains(vm.vm().name())) {
-                continue;
-            }
-            Optional<VmTopology> known = Optional.ofNullable(run.topology.vms().get(vm.vm().name()));
-            if (known.isPresent()) {
-                guests.add(new MemoryPlan.Guest(vm.vm().name(), known.get().memoryBytes(), known.get().minMemoryBytes(),
-                        known.get().priority(), true));
-            } else {
-                foreign += vm.vm().memoryBytes();
-            }
-        }
-        for (String vm : saga.vms()) {
-            // always planned as incoming, so that the plan made before the VMs move is the plan after
-            VmTopology t = run.topology.vms().get(vm);
-            guests.add(new MemoryPlan.Guest(vm, t.memoryBytes(), t.minMemoryBytes(), t.priority(), false));
-        }
-        MemoryPlan plan = MemoryPlan.of(survivor.memoryTotalBytes() - foreign, reserve, guests);
+        MemoryPlan plan = survivorPlan(run, survivor);
         if (!plan.leftDown().equals(saga.leftDown())) {
             run.saga = run.saga.withLeftDown(plan.leftDown());
             if (!plan.leftDown().isEmpty()) {
@@ -259,17 +237,12 @@ public final class FailoverSaga {
             Optional<String> where = run.facts.whereRunning(target.getKey())
                     .filter(n -> n.equals(s) || saga.way() == FailoverWay.LIVE_EVACUATION && n.equals(saga.failing()));
             Optional<Long> current = where.flatMap(n -> run.facts.vm(n, target.getKey())).map(r -> r.vm().memoryBytes());
-            boolean needed = current.isPresent() && current.get() > target.getValue();
-            String name = "room:" + target.getKey();
-            if (needed || run.saga.step(name).isPresent()) {
-                String node = run.saga.step(name).map(SagaStep::node).orElse(where.orElse(s));
-                StepResult r = run.ensure(name, node, ActionType.VM_SET_MEMORY, Optional.of(target.getKey()), Optional.empty(),
-                        Optional.of(target.getValue()));
-                if (r == StepResult.FAILED) {
-                    return;
-                }
-                waiting |= r == StepResult.WAITING;
+            StepResult r = memoryStep(run, "room:" + target.getKey(), target.getKey(), where, s, target.getValue(),
+                    current.isPresent() && current.get() > target.getValue());
+            if (r == StepResult.FAILED) {
+                return;
             }
+            waiting |= r == StepResult.WAITING;
         }
         if (!waiting) {
             run.phase(saga.way() == FailoverWay.LIVE_EVACUATION ? SagaPhase.EVACUATING : SagaPhase.STARTING,
@@ -483,26 +456,53 @@ public final class FailoverSaga {
 
     /** The memory share a VM started cold should be ballooned to, when less than its normal memory. */
     private Optional<Long> coldTarget(Run run, String vm) {
-        Saga saga = run.saga;
-        ClusterFacts.NodeFacts survivor = run.facts.nodes().get(saga.survivor());
+        ClusterFacts.NodeFacts survivor = run.facts.nodes().get(run.saga.survivor());
         if (survivor == null || survivor.memoryTotalBytes() <= 0) {
             return Optional.empty();
         }
+        Long target = survivorPlan(run, survivor).targets().get(vm);
+        return target == null || target >= run.topology.vms().get(vm).memoryBytes() ? Optional.empty() : Optional.of(target);
+    }
+
+    /**
+     * How the survivor's memory is shared once it carries the saga's VMs: its own running VMs stay,
+     * the saga's are always planned as incoming (so the plan made before they move is the plan
+     * after), and VMs the topology does not know keep what they have.
+     */
+    private static MemoryPlan survivorPlan(Run run, ClusterFacts.NodeFacts survivor) {
+        Saga saga = run.saga;
         List<MemoryPlan.Guest> guests = new ArrayList<>();
-        for (VmReport report : survivor.vms().values()) {
-            VmTopology t = run.topology.vms().get(report.vm().name());
-            if (report.running() && t != null && !saga.vms().contains(t.name())) {
-                guests.add(new MemoryPlan.Guest(t.name(), t.memoryBytes(), t.minMemoryBytes(), t.priority(), true));
+        long foreign = 0;
+        for (VmReport vm : survivor.vms().values()) {
+            if (!vm.running() || saga.vms().contains(vm.vm().name())) {
+                continue;
+            }
+            VmTopology known = run.topology.vms().get(vm.vm().name());
+            if (known != null) {
+                guests.add(new MemoryPlan.Guest(known.name(), known.memoryBytes(), known.minMemoryBytes(), known.priority(), true));
+            } else {
+                foreign += vm.vm().memoryBytes();
             }
         }
-        for (String v : saga.vms()) {
-            VmTopology t = run.topology.vms().get(v);
-            guests.add(new MemoryPlan.Guest(v, t.memoryBytes(), t.minMemoryBytes(), t.priority(), false));
+        for (String vm : saga.vms()) {
+            VmTopology t = run.topology.vms().get(vm);
+            guests.add(new MemoryPlan.Guest(vm, t.memoryBytes(), t.minMemoryBytes(), t.priority(), false));
         }
         long reserve = run.topology.node(saga.survivor()).map(NodeTopology::reserveBytes).orElse(0L);
-        Long target = MemoryPlan.of(survivor.memoryTotalBytes(), reserve, guests).targets().get(vm);
-        VmTopology t = run.topology.vms().get(vm);
-        return target == null || target >= t.memoryBytes() ? Optional.empty() : Optional.of(target);
+        return MemoryPlan.of(survivor.memoryTotalBytes() - foreign, reserve, guests);
+    }
+
+    /**
+     * Balloons {@code vm} to {@code target} where it runs, when {@code needed} or once the step was
+     * sent (a step, once sent, is followed to its end even if the facts moved meanwhile).
+     */
+    private static StepResult memoryStep(Run run, String step, String vm, Optional<String> where, String otherwise, long target,
+                                         boolean needed) {
+        if (!needed && run.saga.step(step).isEmpty()) {
+            return StepResult.DONE;
+        }
+        String node = run.saga.step(step).map(SagaStep::node).orElse(where.orElse(otherwise));
+        return run.ensure(step, node, ActionType.VM_SET_MEMORY, Optional.of(vm), Optional.empty(), Optional.of(target));
     }
 
     // ---- after the failover ---------------------------------------------------------------
@@ -517,7 +517,7 @@ public final class FailoverSaga {
         DrbdResource back = failing.get().drbd();
         boolean upToDate = !back.devices().isEmpty() && back.devices().stream().allMatch(d -> d.disk() == DiskState.UP_TO_DATE);
         boolean peerSeesUpToDate = survivor.get().drbd().connections().stream().filter(c -> c.peer().equals(saga.failing()))
-                .anyMatch(c -> c.connection() == io.vigil.events.ConnectionState.CONNECTED && !c.peerDevices().isEmpty()
+                .anyMatch(c -> c.connection() == ConnectionState.CONNECTED && !c.peerDevices().isEmpty()
                         && c.peerDevices().stream().allMatch(d -> d.peerDisk() == DiskState.UP_TO_DATE
                         && d.replication() == ReplicationState.ESTABLISHED));
         if (upToDate && peerSeesUpToDate) {
@@ -556,18 +556,13 @@ public final class FailoverSaga {
         // memory back: every VM of the pair that runs below its normal memory gets it again
         boolean waiting = false;
         for (VmTopology vm : run.topology.vms().values().stream().sorted(Comparator.comparing(VmTopology::name)).toList()) {
-            String name = "give-back:" + vm.name();
             Optional<String> where = run.facts.whereRunning(vm.name());
-            boolean needed = where.flatMap(n -> run.facts.vm(n, vm.name())).map(r -> r.vm().memoryBytes() < vm.memoryBytes()).orElse(false);
-            if (needed || run.saga.step(name).isPresent()) {
-                String node = run.saga.step(name).map(SagaStep::node).orElse(where.orElse(home));
-                StepResult r = run.ensure(name, node, ActionType.VM_SET_MEMORY, Optional.of(vm.name()), Optional.empty(),
-                        Optional.of(vm.memoryBytes()));
-                if (r == StepResult.FAILED) {
-                    return;
-                }
-                waiting |= r == StepResult.WAITING;
+            boolean below = where.flatMap(n -> run.facts.vm(n, vm.name())).map(r -> r.vm().memoryBytes() < vm.memoryBytes()).orElse(false);
+            StepResult r = memoryStep(run, "give-back:" + vm.name(), vm.name(), where, home, vm.memoryBytes(), below);
+            if (r == StepResult.FAILED) {
+                return;
             }
+            waiting |= r == StepResult.WAITING;
         }
         if (!waiting) {
             run.phase(SagaPhase.HEALTHY, saga.resource() + " is home on " + home + " with its VMs; memory given back", List.of());

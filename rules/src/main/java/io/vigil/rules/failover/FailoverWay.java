@@ -1,5 +1,7 @@
 package io.vigil.rules.failover;
 
+import java.util.Locale;
+
 /** The way out a saga took, decided from the facts when it started. */
 public enum FailoverWay {
     /**
@@ -22,6 +24,6 @@ public enum FailoverWay {
 
     /** "live-evacuation": how the API and the metrics name it. */
     public String wire() {
-        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

@@ -1,6 +1,7 @@
 package io.vigil.rules.failover;
 
 import io.vigil.events.DiskState;
+import io.vigil.events.DrbdResource;
 import io.vigil.events.DrbdRole;
 import io.vigil.service.topology.ClusterTopology;
 import io.vigil.service.topology.FailoverPolicy;
@@ -52,7 +53,7 @@ public final class FailureDiagnosis {
         if (!report.freshAt(now, maxFactAge)) {
             return Optional.empty();
         }
-        Optional<io.vigil.events.DrbdResource.DrbdDevice> lost = report.drbd().devices().stream()
+        Optional<DrbdResource.DrbdDevice> lost = report.drbd().devices().stream()
                 .filter(d -> !d.client() && DISK_LOST.contains(d.disk())).findFirst();
         if (lost.isPresent()) {
             return Optional.of(new Trigger(FailoverWay.LIVE_EVACUATION, failing, survivor, failing + " lost its disk under "

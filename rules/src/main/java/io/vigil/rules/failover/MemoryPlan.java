@@ -1,6 +1,7 @@
 package io.vigil.rules.failover;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +18,7 @@ import java.util.Objects;
  */
 public record MemoryPlan(Map<String, Long> targets, List<String> leftDown, long budgetBytes) {
     public MemoryPlan {
-        targets = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(targets));
+        targets = Collections.unmodifiableMap(new LinkedHashMap<>(targets));
         leftDown = List.copyOf(leftDown);
     }
 
@@ -51,10 +52,5 @@ public record MemoryPlan(Map<String, Long> targets, List<String> leftDown, long 
             targets.put(guest.name(), guest.minBytes() + extra);
         }
         return new MemoryPlan(targets, leftDown, budget);
-    }
-
-    /** Whether everything asked for fits at its normal memory, so nothing needs to shrink. */
-    public boolean nothingShrinks(List<Guest> guests) {
-        return leftDown.isEmpty() && guests.stream().allMatch(g -> targets.getOrDefault(g.name(), 0L) == g.normalBytes());
     }
 }

@@ -23,31 +23,24 @@ import java.util.Optional;
  */
 public final class PromotionGuard {
     private final Duration maxFactAge;
-    private final int flapLimit;
-    private final Duration flapWindow;
 
-    /**
-     * @param maxFactAge a node's report older than this proves nothing about now
-     * @param flapLimit  failovers of one cluster allowed within {@code flapWindow}; the next is refused
-     */
-    public PromotionGuard(Duration maxFactAge, int flapLimit, Duration flapWindow) {
-        if (maxFactAge.isNegative() || maxFactAge.isZero() || flapLimit < 1 || flapWindow.isNegative() || flapWindow.isZero()) {
-            throw new IllegalArgumentException("the fact age and flap window must be positive and the flap limit at least 1");
+    /** @param maxFactAge a node's report older than this proves nothing about now */
+    public PromotionGuard(Duration maxFactAge) {
+        if (maxFactAge.isNegative() || maxFactAge.isZero()) {
+            throw new IllegalArgumentException("the fact age must be positive");
         }
         this.maxFactAge = maxFactAge;
-        this.flapLimit = flapLimit;
-        this.flapWindow = flapWindow;
     }
 
-    /** May a failover of {@code resource} start now? One per resource; at most the flap limit per cluster in the window. */
-    public Verdict mayStart(String cluster, String resource, List<String> otherSagasOfResource, List<Instant> clusterFailoversStarted,
-                            Instant now) {
-        return mayStart(cluster, resource, otherSagasOfResource, clusterFailoversStarted, now, flapLimit, flapWindow);
-    }
-
-    /** As {@link #mayStart(String, String, List, List, Instant)}, with the cluster's own flap guard. */
+    /**
+     * May a failover of {@code resource} start now? One per resource; at most {@code flapLimit}
+     * per cluster within {@code flapWindow} (each cluster's own policy), the next refused.
+     */
     public Verdict mayStart(String cluster, String resource, List<String> otherSagasOfResource, List<Instant> clusterFailoversStarted,
                             Instant now, int flapLimit, Duration flapWindow) {
+        if (flapLimit < 1 || flapWindow.isNegative() || flapWindow.isZero()) {
+            throw new IllegalArgumentException("the flap window must be positive and the flap limit at least 1");
+        }
         if (!otherSagasOfResource.isEmpty()) {
             return new Verdict.Refused(SafetyRule.ONE_SAGA_PER_RESOURCE,
                     resource + " already has a failover in progress: " + String.join(", ", otherSagasOfResource));

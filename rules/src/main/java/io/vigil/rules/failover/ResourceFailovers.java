@@ -1,7 +1,9 @@
 package io.vigil.rules.failover;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -14,7 +16,7 @@ public record ResourceFailovers(long count, Optional<Saga> current, List<Saga> r
     static final int RECENT = 10;
 
     public ResourceFailovers {
-        current = java.util.Objects.requireNonNullElse(current, Optional.empty());
+        current = Objects.requireNonNullElse(current, Optional.empty());
         recent = List.copyOf(recent);
         pages = Map.copyOf(pages);
     }
@@ -23,7 +25,7 @@ public record ResourceFailovers(long count, Optional<Saga> current, List<Saga> r
 
     ResourceFailovers withCurrent(Saga saga) {
         if (saga.phase().ended()) {
-            List<Saga> kept = new java.util.ArrayList<>(recent);
+            List<Saga> kept = new ArrayList<>(recent);
             kept.add(0, saga);
             return new ResourceFailovers(count, Optional.empty(), kept.subList(0, Math.min(RECENT, kept.size())), pages);
         }

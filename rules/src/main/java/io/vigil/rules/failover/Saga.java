@@ -1,6 +1,8 @@
 package io.vigil.rules.failover;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +31,7 @@ public record Saga(String sagaId, String cluster, String resource, long number, 
         Objects.requireNonNull(way, "way");
         Objects.requireNonNull(phase, "phase");
         evidence = List.copyOf(evidence);
-        steps = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(steps));
+        steps = Collections.unmodifiableMap(new LinkedHashMap<>(steps));
         vms = List.copyOf(vms);
         leftDown = List.copyOf(leftDown);
         heldBecause = Objects.requireNonNullElse(heldBecause, Optional.empty());
@@ -51,65 +53,113 @@ public record Saga(String sagaId, String cluster, String resource, long number, 
     }
 
     Saga withStep(SagaStep step) {
-        Map<String, SagaStep> next = new LinkedHashMap<>(steps);
-        next.put(step.name(), step);
-        return new Saga(sagaId, cluster, resource, number, way, failing, survivor, phase, startedAt, phaseSince, reason, evidence,
-                approved, failbackRequested, goodDataRefused, next, vms, leftDown, heldBecause, heldFrom, stuckBecause, history);
+        Draft d = new Draft(this);
+        d.steps.put(step.name(), step);
+        return d.build();
     }
 
+    /** The saga in phase {@code next} since {@code now}; a held or stuck saga's reasons are dropped once it leaves. */
     Saga inPhase(SagaPhase next, Instant now) {
         if (next == phase) {
             return this;
         }
-        List<PhaseVisit> visits = new java.util.ArrayList<>(history);
-        visits.add(new PhaseVisit(next, now));
-        return new Saga(sagaId, cluster, resource, number, way, failing, survivor, next, startedAt, now, reason, evidence, approved,
-                failbackRequested, goodDataRefused, steps, vms, leftDown, next == SagaPhase.HELD ? heldBecause : Optional.empty(),
-                next == SagaPhase.HELD || next == SagaPhase.STUCK ? heldFrom : Optional.empty(), next == SagaPhase.STUCK ? stuckBecause : Optional.empty(), visits);
-    }
-
-    Saga held(String because, Instant now) {
-        SagaPhase from = phase == SagaPhase.HELD ? heldFrom.orElse(SagaPhase.DEGRADED) : phase;
-        return new Saga(sagaId, cluster, resource, number, way, failing, survivor, phase, startedAt, phaseSince, reason, evidence,
-                approved, failbackRequested, goodDataRefused, steps, vms, leftDown, Optional.of(because), Optional.of(from), stuckBecause,
-                history).inPhaseKeeping(SagaPhase.HELD, now);
-    }
-
-    Saga stuck(String because, Instant now) {
-        return new Saga(sagaId, cluster, resource, number, way, failing, survivor, phase, startedAt, phaseSince, reason, evidence,
-                approved, failbackRequested, goodDataRefused, steps, vms, leftDown, heldBecause, Optional.of(phase), Optional.of(because),
-                history)
-                .inPhaseKeeping(SagaPhase.STUCK, now);
-    }
-
-    /** Like {@link #inPhase} but keeps the held/stuck reasons just set. */
-    private Saga inPhaseKeeping(SagaPhase next, Instant now) {
-        List<PhaseVisit> visits = new java.util.ArrayList<>(history);
-        if (next != phase) {
-            visits.add(new PhaseVisit(next, now));
+        Draft d = new Draft(this).enter(next, now);
+        if (next != SagaPhase.HELD) {
+            d.heldBecause = Optional.empty();
         }
-        return new Saga(sagaId, cluster, resource, number, way, failing, survivor, next, startedAt, next == phase ? phaseSince : now,
-                reason, evidence, approved, failbackRequested, goodDataRefused, steps, vms, leftDown, heldBecause, heldFrom, stuckBecause,
-                visits);
+        if (next != SagaPhase.HELD && next != SagaPhase.STUCK) {
+            d.heldFrom = Optional.empty();
+        }
+        if (next != SagaPhase.STUCK) {
+            d.stuckBecause = Optional.empty();
+        }
+        return d.build();
+    }
+
+    /** Held by a safety rule, the flap guard or missing facts; remembers the phase to try again ({@code heldFrom}). */
+    Saga held(String because, Instant now) {
+        Draft d = new Draft(this);
+        d.heldBecause = Optional.of(because);
+        d.heldFrom = Optional.of(phase == SagaPhase.HELD ? heldFrom.orElse(SagaPhase.DEGRADED) : phase);
+        return d.enter(SagaPhase.HELD, now).build();
+    }
+
+    /** Out of retries on a step; remembers the phase it was in, where {@code vigil approve} resumes. */
+    Saga stuck(String because, Instant now) {
+        Draft d = new Draft(this);
+        d.heldFrom = Optional.of(phase);
+        d.stuckBecause = Optional.of(because);
+        return d.enter(SagaPhase.STUCK, now).build();
     }
 
     Saga approvedNow() {
-        return new Saga(sagaId, cluster, resource, number, way, failing, survivor, phase, startedAt, phaseSince, reason, evidence, true,
-                failbackRequested, goodDataRefused, steps, vms, leftDown, heldBecause, heldFrom, stuckBecause, history);
+        Draft d = new Draft(this);
+        d.approved = true;
+        return d.build();
     }
 
     Saga failbackRequestedNow() {
-        return new Saga(sagaId, cluster, resource, number, way, failing, survivor, phase, startedAt, phaseSince, reason, evidence,
-                approved, true, goodDataRefused, steps, vms, leftDown, heldBecause, heldFrom, stuckBecause, history);
+        Draft d = new Draft(this);
+        d.failbackRequested = true;
+        return d.build();
     }
 
     Saga withGoodDataRefused() {
-        return new Saga(sagaId, cluster, resource, number, way, failing, survivor, phase, startedAt, phaseSince, reason, evidence,
-                approved, failbackRequested, true, steps, vms, leftDown, heldBecause, heldFrom, stuckBecause, history);
+        Draft d = new Draft(this);
+        d.goodDataRefused = true;
+        return d.build();
     }
 
     Saga withLeftDown(List<String> down) {
-        return new Saga(sagaId, cluster, resource, number, way, failing, survivor, phase, startedAt, phaseSince, reason, evidence,
-                approved, failbackRequested, goodDataRefused, steps, vms, down, heldBecause, heldFrom, stuckBecause, history);
+        Draft d = new Draft(this);
+        d.leftDown = down;
+        return d.build();
+    }
+
+    /** A saga being changed: the fields that change, the rest taken as they were. */
+    private static final class Draft {
+        private final Saga from;
+        SagaPhase phase;
+        Instant phaseSince;
+        boolean approved;
+        boolean failbackRequested;
+        boolean goodDataRefused;
+        final Map<String, SagaStep> steps;
+        List<String> leftDown;
+        Optional<String> heldBecause;
+        Optional<SagaPhase> heldFrom;
+        Optional<String> stuckBecause;
+        final List<PhaseVisit> history;
+
+        Draft(Saga from) {
+            this.from = from;
+            phase = from.phase;
+            phaseSince = from.phaseSince;
+            approved = from.approved;
+            failbackRequested = from.failbackRequested;
+            goodDataRefused = from.goodDataRefused;
+            steps = new LinkedHashMap<>(from.steps);
+            leftDown = from.leftDown;
+            heldBecause = from.heldBecause;
+            heldFrom = from.heldFrom;
+            stuckBecause = from.stuckBecause;
+            history = new ArrayList<>(from.history);
+        }
+
+        /** Into {@code next} since {@code now}, recorded in the history; nothing changes when it is already there. */
+        Draft enter(SagaPhase next, Instant now) {
+            if (next != phase) {
+                history.add(new PhaseVisit(next, now));
+                phase = next;
+                phaseSince = now;
+            }
+            return this;
+        }
+
+        Saga build() {
+            return new Saga(from.sagaId, from.cluster, from.resource, from.number, from.way, from.failing, from.survivor, phase,
+                    from.startedAt, phaseSince, from.reason, from.evidence, approved, failbackRequested, goodDataRefused, steps, from.vms,
+                    leftDown, heldBecause, heldFrom, stuckBecause, history);
+        }
     }
 }

@@ -6,6 +6,7 @@ import io.vigil.events.AlertLabels;
 import io.vigil.events.AlertState;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +62,7 @@ public final class SagaPages {
     public Due due(Saga saga, Map<String, Sent> sent, Instant now) {
         Map<String, String> wanted = wanted(saga);
         Map<String, Sent> next = new LinkedHashMap<>(sent);
-        List<Alert> alerts = new java.util.ArrayList<>();
+        List<Alert> alerts = new ArrayList<>();
         for (Map.Entry<String, String> page : wanted.entrySet()) {
             Sent before = sent.get(page.getKey());
             if (before == null) {

@@ -8,13 +8,20 @@ import io.vigil.events.DecodeException;
 import io.vigil.events.Envelope;
 import io.vigil.events.FailoverCommand;
 import io.vigil.events.WireCodec;
-import io.vigil.service.log.LogThrottle;
+import io.vigil.rules.config.EngineConfig;
+import io.vigil.rules.engine.StateTable;
 import io.vigil.rules.failover.ClusterFacts;
 import io.vigil.rules.failover.ClusterFailovers;
 import io.vigil.rules.failover.FailoverOutput;
 import io.vigil.rules.failover.ResourceFailovers;
+import io.vigil.rules.failover.SagaPages;
+import io.vigil.service.log.LogThrottle;
+import io.vigil.service.topology.Topology;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -46,7 +53,7 @@ final class FailoverProcessor implements Processor<Object, Object, Object, Objec
     private ProcessorContext<Object, Object> context;
     private ClusterFailovers failovers;
     /** The resources of this task's clusters, for the phase gauges: cluster to resources. */
-    private final java.util.Map<String, java.util.Set<String>> held = new java.util.LinkedHashMap<>();
+    private final Map<String, Set<String>> held = new LinkedHashMap<>();
 
     FailoverProcessor(FailoverSetup setup, Duration tickInterval, int telemetryPartitions, FailoverMetrics metrics) {
         this.setup = setup;
@@ -142,25 +149,14 @@ final class FailoverProcessor implements Processor<Object, Object, Object, Objec
                 + "last such line; this is a bug, please report it with this trace)", doing, held, e));
     }
 
-    /** What the failover needs from the engine's config: the topology and the key that seals actions. */
-    record FailoverSetup(io.vigil.service.topology.Topology topology, ActionSeal seal, io.vigil.rules.failover.FailoverSaga saga,
-                         io.vigil.rules.failover.FailureDiagnosis diagnosis, io.vigil.rules.failover.SagaPages pages) {
-        /**
-         * A node's DRBD report older than this proves nothing about now: three of the agent's
-         * default statistics refreshes (10 s), so one lost refresh does not hold a failover.
-         */
-        static final Duration FACT_AGE = Duration.ofSeconds(30);
-
-        static FailoverSetup of(io.vigil.rules.config.EngineConfig.Failover config, Duration resendInterval, Duration lease) {
-            // the flap limit given here is a fallback only: each cluster's own policy is passed at each decision
-            return new FailoverSetup(config.topology(), config.seal(),
-                    new io.vigil.rules.failover.FailoverSaga(new io.vigil.rules.failover.PromotionGuard(FACT_AGE, 3, Duration.ofHours(1))),
-                    new io.vigil.rules.failover.FailureDiagnosis(FACT_AGE), new io.vigil.rules.failover.SagaPages(resendInterval, lease));
+    /** What the failover needs from the engine's config: the topology, the key that seals actions, how its pages are resent. */
+    record FailoverSetup(Topology topology, ActionSeal seal, SagaPages pages) {
+        static FailoverSetup of(EngineConfig.Failover config, Duration resendInterval, Duration lease) {
+            return new FailoverSetup(config.topology(), config.seal(), new SagaPages(resendInterval, lease));
         }
 
-        ClusterFailovers failovers(io.vigil.rules.engine.StateTable<ClusterFacts> facts,
-                                   io.vigil.rules.engine.StateTable<ResourceFailovers> sagas) {
-            return new ClusterFailovers(topology, saga, diagnosis, pages, facts, sagas);
+        ClusterFailovers failovers(StateTable<ClusterFacts> facts, StateTable<ResourceFailovers> sagas) {
+            return ClusterFailovers.of(topology, pages, facts, sagas);
         }
     }
 }

@@ -66,7 +66,7 @@ class ClusterFailoversTest {
                         "r1", new ResourceTopology("r1", "node-b", List.of("db"))),
                 Map.of("web", new VmTopology("web", 4 * GIB, GIB, 10), "db", new VmTopology("db", 4 * GIB, 2 * GIB, 20)), policy);
         failovers = new ClusterFailovers(new Topology(Map.of("pair-1", pair)),
-                new FailoverSaga(new PromotionGuard(Duration.ofSeconds(30), flapLimit, Duration.ofHours(1))),
+                new FailoverSaga(new PromotionGuard(Duration.ofSeconds(30))),
                 new FailureDiagnosis(Duration.ofSeconds(30)), new SagaPages(Duration.ofMinutes(1), Duration.ofMinutes(4)),
                 new MapStateTable<>(), new MapStateTable<>());
     }
@@ -117,6 +117,13 @@ class ClusterFailoversTest {
                 DiskState.UP_TO_DATE));
     }
 
+    /** node-a is unheard for 20 s (more than host_gone_after); node-b still reports, seeing the connection gone and node-a's disk unknown. */
+    private void nodeAFallsSilent() {
+        now = now.plusSeconds(20);
+        event("node-b", drbd("r0", "node-a", DrbdRole.SECONDARY, DiskState.UP_TO_DATE, DrbdRole.UNKNOWN, ConnectionState.CONNECTING,
+                DiskState.DUNKNOWN));
+    }
+
     private Action only(ActionType type) {
         List<Action> of = sent.stream().filter(a -> a.type() == type).toList();
         assertEquals(1, of.size(), "one " + type + " in " + sent);
@@ -163,10 +170,7 @@ class ClusterFailoversTest {
     void aHostGoneWithoutFenceOrOutdatedIsHeldAndPagedNeverPromoted() {
         setUp(FailoverMode.AUTO, false, 3);
         healthyPair();
-        now = now.plusSeconds(20);
-        // node-b still reports: it sees node-a's connection gone, disk state unknown
-        event("node-b", drbd("r0", "node-a", DrbdRole.SECONDARY, DiskState.UP_TO_DATE, DrbdRole.UNKNOWN, ConnectionState.CONNECTING,
-                DiskState.DUNKNOWN));
+        nodeAFallsSilent();
         assertTrue(sent.stream().noneMatch(a -> a.type() == ActionType.DRBD_PRIMARY), sent.toString());
         assertTrue(pages.stream().anyMatch(p -> p.rule().equals("FailoverHeld") && p.state() == AlertState.FIRING), pages.toString());
         assertTrue(pages.get(0).annotations().get("summary").contains("silence alone"), pages.get(0).annotations().toString());
@@ -176,9 +180,7 @@ class ClusterFailoversTest {
     void aHostGoneIsPromotedOnceDrbdMarksItOutdated() {
         setUp(FailoverMode.AUTO, false, 3);
         healthyPair();
-        now = now.plusSeconds(20);
-        event("node-b", drbd("r0", "node-a", DrbdRole.SECONDARY, DiskState.UP_TO_DATE, DrbdRole.UNKNOWN, ConnectionState.CONNECTING,
-                DiskState.DUNKNOWN));
+        nodeAFallsSilent();
         assertTrue(sent.isEmpty());
         event("node-b", drbd("r0", "node-a", DrbdRole.SECONDARY, DiskState.UP_TO_DATE, DrbdRole.UNKNOWN, ConnectionState.CONNECTING,
                 DiskState.OUTDATED));
@@ -191,9 +193,7 @@ class ClusterFailoversTest {
     void aHostGoneIsFencedAndConfirmedOffBeforeThePromotion() {
         setUp(FailoverMode.AUTO, true, 3);
         healthyPair();
-        now = now.plusSeconds(20);
-        event("node-b", drbd("r0", "node-a", DrbdRole.SECONDARY, DiskState.UP_TO_DATE, DrbdRole.UNKNOWN, ConnectionState.CONNECTING,
-                DiskState.DUNKNOWN));
+        nodeAFallsSilent();
         Action fence = only(ActionType.FENCE);
         assertEquals("node-b", fence.node());
         assertEquals(Optional.of("node-a"), fence.target());
@@ -214,9 +214,7 @@ class ClusterFailoversTest {
     void drbdRefusingForLackOfGoodDataIsFinal() {
         setUp(FailoverMode.AUTO, true, 3);
         healthyPair();
-        now = now.plusSeconds(20);
-        event("node-b", drbd("r0", "node-a", DrbdRole.SECONDARY, DiskState.UP_TO_DATE, DrbdRole.UNKNOWN, ConnectionState.CONNECTING,
-                DiskState.DUNKNOWN));
+        nodeAFallsSilent();
         result(only(ActionType.FENCE), ActionOutcome.SUCCEEDED, 0, "");
         result(only(ActionType.FENCE_STATUS), ActionOutcome.SUCCEEDED, 0, "Chassis Power is off");
         result(only(ActionType.DRBD_PRIMARY), ActionOutcome.FAILED, 17, "State change failed: (-2) Need access to UpToDate data");

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 /** One test per safety rule, each with the case the rule exists for and the case it lets through. */
 class PromotionGuardTest {
     private static final Instant NOW = Instant.parse("2026-12-04T03:00:00Z");
-    private final PromotionGuard guard = new PromotionGuard(Duration.ofSeconds(30), 3, Duration.ofHours(1));
+    private static final Duration HOUR = Duration.ofHours(1);
+    private final PromotionGuard guard = new PromotionGuard(Duration.ofSeconds(30));
 
     /** A node's view of r0 with one volume and one connection to its peer. */
     private static NodeReport report(String node, String peer, DrbdRole role, DiskState disk, DrbdRole peerRole, ConnectionState link,
@@ -242,22 +243,22 @@ class PromotionGuardTest {
     class Starting {
         @Test
         void oneFailoverAtATimePerResource() {
-            assertEquals(SafetyRule.ONE_SAGA_PER_RESOURCE, refusedBy(guard.mayStart("pair-1", "r0", List.of("pair-1/r0/7"), List.of(), NOW)));
-            assertTrue(guard.mayStart("pair-1", "r0", List.of(), List.of(), NOW).allowed());
+            assertEquals(SafetyRule.ONE_SAGA_PER_RESOURCE, refusedBy(guard.mayStart("pair-1", "r0", List.of("pair-1/r0/7"), List.of(), NOW, 3, HOUR)));
+            assertTrue(guard.mayStart("pair-1", "r0", List.of(), List.of(), NOW, 3, HOUR).allowed());
         }
 
         @Test
         void theFlapGuardStopsAutomationAfterTheLimitWithinTheWindow() {
             List<Instant> three = List.of(NOW.minusSeconds(3000), NOW.minusSeconds(2000), NOW.minusSeconds(60));
-            assertEquals(SafetyRule.FLAP_GUARD, refusedBy(guard.mayStart("pair-1", "r0", List.of(), three, NOW)));
+            assertEquals(SafetyRule.FLAP_GUARD, refusedBy(guard.mayStart("pair-1", "r0", List.of(), three, NOW, 3, HOUR)));
             List<Instant> oneTooOld = List.of(NOW.minusSeconds(3601), NOW.minusSeconds(2000), NOW.minusSeconds(60));
-            assertTrue(guard.mayStart("pair-1", "r0", List.of(), oneTooOld, NOW).allowed());
+            assertTrue(guard.mayStart("pair-1", "r0", List.of(), oneTooOld, NOW, 3, HOUR).allowed());
         }
     }
 
     @Test
     void aGuardWithoutLimitsIsRefused() {
-        assertThrows(IllegalArgumentException.class, () -> new PromotionGuard(Duration.ZERO, 3, Duration.ofHours(1)));
-        assertThrows(IllegalArgumentException.class, () -> new PromotionGuard(Duration.ofSeconds(30), 0, Duration.ofHours(1)));
+        assertThrows(IllegalArgumentException.class, () -> new PromotionGuard(Duration.ZERO));
+        assertThrows(IllegalArgumentException.class, () -> guard.mayStart("pair-1", "r0", List.of(), List.of(), NOW, 0, HOUR));
     }
 }
