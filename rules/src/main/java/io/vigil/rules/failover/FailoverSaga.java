@@ -66,7 +66,8 @@ public final class FailoverSaga {
     /**
      * Records an executor's result on the step it answers. A late success of an earlier attempt
      * also completes its step (the actions are idempotent, so the work is done either way); a
-     * result for no step of this saga, or a second result for a step, changes nothing.
+     * result for no step of this saga, a second result for a step, or one from another node than
+     * the one the action went to, changes nothing.
      */
     public Progress onResult(Saga saga, ActionResult result, String fromNode, Instant now) {
         for (SagaStep step : saga.steps().values()) {
@@ -76,6 +77,12 @@ public final class FailoverSaga {
                     : earlier && !step.done() && result.outcome() == ActionOutcome.SUCCEEDED;
             if (!current && !earlier) {
                 continue;
+            }
+            if (!fromNode.equals(step.node())) {
+                // only the executor the action went to ran it: another node's word about it proves nothing
+                return new Progress(saga, List.of(), List.of(new AuditEntry(saga.cluster(), saga.sagaId(), saga.resource(), now,
+                        AuditKind.REFUSAL, saga.phase().word(), "result " + result.actionId() + " from " + fromNode + " ignored: the action"
+                        + " was sent to " + step.node(), List.of(), Optional.of(result.actionId()))));
             }
             if (!counts) {
                 return new Progress(saga, List.of(), List.of());

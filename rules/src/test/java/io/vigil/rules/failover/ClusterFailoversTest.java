@@ -257,4 +257,59 @@ class ClusterFailoversTest {
         assertTrue(pages.stream().anyMatch(p -> p.rule().equals("FailoverHeld") && p.labels().get("resource").equals("r1")
                 && p.annotations().get("summary").contains("failovers within")), pages.toString());
     }
+
+    @Test
+    void aResultClaimedByAnotherNodeThanTheActionsIsIgnored() {
+        setUp(FailoverMode.AUTO, false, 3);
+        healthyPair();
+        nodeALosesItsDisk();
+        Action onA = sent.get(0);
+        Action onB = sent.get(1);
+        assertEquals("node-a", onA.node());
+        // node-b answers for node-a's action: it did not run it, so it proves nothing
+        event("node-b", new ActionResult(onA.id(), ActionOutcome.SUCCEEDED, Optional.of(0), "", 0.1));
+        result(onB, ActionOutcome.SUCCEEDED, 0, "");
+        assertTrue(sent.stream().noneMatch(a -> a.type() == ActionType.DRBD_PRIMARY), sent.toString());
+        assertTrue(audit.stream().anyMatch(a -> a.contains("ignored") && a.contains(onA.id())), audit.toString());
+        result(onA, ActionOutcome.SUCCEEDED, 0, "");
+        only(ActionType.DRBD_PRIMARY);
+    }
+
+    @Test
+    void aNodeTheTopologyDoesNotNameCannotStartAFailover() {
+        setUp(FailoverMode.AUTO, false, 3);
+        healthyPair();
+        // a stranger claims to be the Primary of r0 with its disk lost, and to have heard nothing of the others
+        event("node-x", drbd("r0", "node-b", DrbdRole.PRIMARY, DiskState.DISKLESS, DrbdRole.SECONDARY, ConnectionState.CONNECTED,
+                DiskState.UP_TO_DATE));
+        assertTrue(sent.isEmpty(), sent.toString());
+        assertTrue(audit.isEmpty(), audit.toString());
+    }
+
+    @Test
+    void anOlderReportDoesNotReplaceANewerOne() {
+        setUp(FailoverMode.AUTO, false, 3);
+        healthyPair();
+        nodeALosesItsDisk();
+        int before = sent.size();
+        // a late, reordered record from before the failure (lower seq) says the disk is fine: it changes nothing
+        collect(failovers.onEvent(Envelope.of("pair-1", "node-a", 1, now, drbd("r0", "node-b", DrbdRole.PRIMARY, DiskState.UP_TO_DATE,
+                DrbdRole.SECONDARY, ConnectionState.CONNECTED, DiskState.UP_TO_DATE)), now));
+        collect(failovers.onTick(now, c -> true));
+        assertEquals(before, sent.size());
+        assertTrue(failovers.all().get(0).current().isPresent());
+    }
+
+    @Test
+    void aCommandForAnotherSagaOrAnUnknownResourceChangesNothing() {
+        setUp(FailoverMode.APPROVE, false, 3);
+        healthyPair();
+        nodeALosesItsDisk();
+        collect(failovers.onCommand(new FailoverCommand(FailoverCommand.Verb.APPROVE, "pair-1", "r0", "pair-1:r0:7", "mallory", now), now));
+        collect(failovers.onCommand(new FailoverCommand(FailoverCommand.Verb.APPROVE, "pair-1", "r9", "pair-1:r9:1", "mallory", now), now));
+        collect(failovers.onCommand(new FailoverCommand(FailoverCommand.Verb.APPROVE, "pair-9", "r0", "pair-9:r0:1", "mallory", now), now));
+        assertTrue(sent.isEmpty(), sent.toString());
+        collect(failovers.onCommand(new FailoverCommand(FailoverCommand.Verb.APPROVE, "pair-1", "r0", "pair-1:r0:1", "alice", now), now));
+        assertEquals(2, sent.size());
+    }
 }

@@ -34,13 +34,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The failover on the real broker, with the engine in a JVM of its own killed with SIGKILL in the
  * middle of a saga: the instance that takes over resumes the saga from the changelogged store,
- * sends the next step once, and repeats none of the steps already sent.
+ * sends the next step once, and repeats none of the steps already sent. Unreadable commands on the
+ * way are skipped.
  */
 class FailoverEngineTest {
     private static final String KEY = "a-test-key-of-at-least-thirty-two-bytes";
@@ -73,6 +75,10 @@ class FailoverEngineTest {
                     topology.toString(), key.toString());
             Thread reporter = reportEverySecond(producer);
             try {
+                // a command that cannot be read is skipped: it stops neither the engine nor the failover that follows
+                producer.send(new ProducerRecord<>(Topics.FAILOVER_COMMANDS, "pair-1", "{\"verb\":\"approve\",".getBytes(StandardCharsets.UTF_8)));
+                producer.send(new ProducerRecord<>(Topics.FAILOVER_COMMANDS, "pair-1", new byte[] {(byte) 0xff, 0, 1}));
+                producer.flush();
                 aDiskLost = true;
                 await().atMost(Duration.ofSeconds(60)).until(() -> actions(bootstrap, seal).size() >= 2);
                 List<Action> opened = actions(bootstrap, seal);
