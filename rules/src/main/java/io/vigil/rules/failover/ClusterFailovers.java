@@ -113,10 +113,14 @@ public final class ClusterFailovers {
         }
         ResourceFailovers entry = failovers.get(key(command.cluster(), command.resource())).orElse(ResourceFailovers.NONE);
         Optional<Saga> current = entry.current();
-        if (current.isEmpty() || command.verb() == FailoverCommand.Verb.APPROVE && !current.get().sagaId().equals(command.sagaId())) {
-            log.warn("failover command {} {} by {} ignored: {}", command.verb().wire(), command.sagaId().isEmpty() ? command.resource()
-                    : command.sagaId(), command.by(), current.map(s -> "the failover in progress is " + s.sagaId())
-                    .orElse("no failover of " + command.resource() + " is in progress"));
+        // a command is for one saga: an approval names it; a failback may name it (the API does), and one given before
+        // the saga began (a late or replayed record) was meant for an earlier one
+        boolean forAnother = current.isPresent() && (command.verb() == FailoverCommand.Verb.APPROVE || !command.sagaId().isEmpty())
+                && !current.get().sagaId().equals(command.sagaId());
+        if (current.isEmpty() || forAnother || command.at().isBefore(current.get().startedAt())) {
+            log.warn("failover command {} {} by {} at {} ignored: {}", command.verb().wire(), command.sagaId().isEmpty() ? command.resource()
+                    : command.sagaId(), command.by(), command.at(), current.map(s -> "the failover in progress is " + s.sagaId()
+                    + ", begun at " + s.startedAt()).orElse("no failover of " + command.resource() + " is in progress"));
             return FailoverOutput.NONE;
         }
         FailoverSaga.Progress p = command.verb() == FailoverCommand.Verb.APPROVE ? saga.approve(current.get(), command.by(), now)

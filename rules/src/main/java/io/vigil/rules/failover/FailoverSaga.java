@@ -56,7 +56,7 @@ public final class FailoverSaga {
         String id = Saga.idOf(cluster, resource, number);
         Saga saga = new Saga(id, cluster, resource, number, trigger.way(), trigger.failing(), trigger.survivor(), SagaPhase.DEGRADED, now,
                 now, trigger.reason(), trigger.evidence(), false, false, false, Map.of(), vms, List.of(), Optional.empty(),
-                Optional.empty(), Optional.empty(), List.of(new Saga.PhaseVisit(SagaPhase.DEGRADED, now)));
+                Optional.empty(), Optional.empty(), Optional.empty(), List.of(new Saga.PhaseVisit(SagaPhase.DEGRADED, now)));
         AuditEntry entry = new AuditEntry(cluster, id, resource, now, AuditKind.DECISION, SagaPhase.DEGRADED.word(),
                 trigger.way().words() + " of " + resource + " from " + trigger.failing() + " to " + trigger.survivor() + ": "
                         + trigger.reason(), trigger.evidence(), Optional.empty());
@@ -151,11 +151,15 @@ public final class FailoverSaga {
             }
             case HELD -> {
                 // try again what held it: it holds again, unchanged, while the facts still say no
+                int audited = run.audit.size();
+                int acted = run.actions.size();
                 run.saga = saga.inPhase(saga.heldFrom().orElse(SagaPhase.DEGRADED), run.now);
                 step(run, clusterFailovers);
-                if (run.saga.phase() == SagaPhase.HELD && run.saga.heldBecause().equals(saga.heldBecause())) {
+                if (run.saga.phase() == SagaPhase.HELD && run.saga.heldBy().equals(saga.heldBy())) {
+                    // still held by the same: nothing happened, nothing to record
                     run.saga = saga;
-                    run.audit.removeIf(e -> e.kind() == AuditKind.REFUSAL);
+                    run.audit.subList(audited, run.audit.size()).clear();
+                    run.actions.subList(acted, run.actions.size()).clear();
                 } else if (run.saga.phase() != SagaPhase.HELD) {
                     run.audit.add(entry(run.saga, run.now, AuditKind.DECISION, "no longer held (" + saga.heldBecause().orElse("") + ")",
                             List.of()));
@@ -190,7 +194,7 @@ public final class FailoverSaga {
         Verdict start = guard.mayStart(saga.cluster(), saga.resource(), List.of(), clusterFailovers, run.now,
                 run.topology.policy().flapLimit(), run.topology.policy().flapWindow());
         if (start instanceof Verdict.Refused refused && !saga.approved()) {
-            run.hold(refused.describe() + "; vigil approve " + saga.sagaId() + " lets it go on");
+            run.hold(refused.rule().name(), refused.describe() + "; vigil approve " + saga.sagaId() + " lets it go on");
             return;
         }
         if (mode == FailoverMode.APPROVE && !saga.approved()) {
@@ -226,7 +230,7 @@ public final class FailoverSaga {
         String s = saga.survivor();
         ClusterFacts.NodeFacts survivor = run.facts.nodes().get(s);
         if (survivor == null || survivor.memoryTotalBytes() <= 0) {
-            run.hold("no memory figures from " + s + "'s heartbeat yet: the VMs cannot be placed");
+            run.hold("NO_MEMORY_FIGURES", "no memory figures from " + s + "'s heartbeat yet: the VMs cannot be placed");
             return;
         }
         long reserve = run.topology.node(s).map(NodeTopology::reserveBytes).orElse(0L);
@@ -284,7 +288,7 @@ public final class FailoverSaga {
             Verdict window = guard.mayOpenMigrationWindow(saga.resource(), from, to, run.facts.drbd(from, saga.resource()),
                     run.facts.drbd(to, saga.resource()), run.now);
             if (window instanceof Verdict.Refused refused) {
-                run.hold(refused.describe());
+                run.hold(refused.rule().name(), refused.describe());
                 return false;
             }
             run.audit.add(entry(saga, run.now, AuditKind.DECISION, "migration window for " + saga.resource() + " from " + from + " to " + to
@@ -399,7 +403,7 @@ public final class FailoverSaga {
             Verdict verdict = guard.mayPromote(new PromotionGuard.PromotionRequest(saga.cluster(), saga.resource(), s, f,
                     run.facts.drbd(s, saga.resource()), run.facts.drbd(f, saga.resource()), proof, saga.goodDataRefused(), run.now));
             if (verdict instanceof Verdict.Refused refused) {
-                run.hold(refused.describe());
+                run.hold(refused.rule().name(), refused.describe());
                 return;
             }
             run.audit.add(entry(saga, run.now, AuditKind.DECISION, "promote " + s + " for " + saga.resource(), ((Verdict.Allowed) verdict)
@@ -624,9 +628,10 @@ public final class FailoverSaga {
             audit.add(entry(saga, now, AuditKind.DECISION, next.word() + ": " + why, evidence));
         }
 
-        void hold(String because) {
-            if (saga.phase() != SagaPhase.HELD || !saga.heldBecause().equals(Optional.of(because))) {
-                saga = saga.held(because, now);
+        /** Holds the saga by {@code by} (a rule's name, or the missing fact), paged with {@code because}; once per hold. */
+        void hold(String by, String because) {
+            if (saga.phase() != SagaPhase.HELD || !saga.heldBy().equals(Optional.of(by))) {
+                saga = saga.held(by, because, now);
                 audit.add(entry(saga, now, AuditKind.REFUSAL, "held: " + because, List.of()));
             }
         }

@@ -18,13 +18,15 @@ import java.util.Optional;
  * @param number       this resource's failover count; with cluster and resource it makes the id
  * @param vms          the resource's VMs that this failover moves (decided at the start)
  * @param leftDown     VMs the survivor has no room for (paged)
- * @param heldBecause  why a safety rule or the flap guard holds it (phase HELD), for the page
+ * @param heldBy       what holds it (phase HELD): a {@link SafetyRule}'s name, or what fact is missing; a hold by the
+ *                     same thing is one hold, however its wording (which quotes the latest report) changes
+ * @param heldBecause  why, in words, for the page
  * @param stuckBecause the step, node and last output that ran out of retries (phase STUCK)
  */
 public record Saga(String sagaId, String cluster, String resource, long number, FailoverWay way, String failing, String survivor,
                    SagaPhase phase, Instant startedAt, Instant phaseSince, String reason, List<String> evidence,
                    boolean approved, boolean failbackRequested, boolean goodDataRefused, Map<String, SagaStep> steps,
-                   List<String> vms, List<String> leftDown, Optional<String> heldBecause, Optional<SagaPhase> heldFrom,
+                   List<String> vms, List<String> leftDown, Optional<String> heldBy, Optional<String> heldBecause, Optional<SagaPhase> heldFrom,
                    Optional<String> stuckBecause, List<PhaseVisit> history) {
     public Saga {
         Objects.requireNonNull(sagaId, "sagaId");
@@ -34,6 +36,7 @@ public record Saga(String sagaId, String cluster, String resource, long number, 
         steps = Collections.unmodifiableMap(new LinkedHashMap<>(steps));
         vms = List.copyOf(vms);
         leftDown = List.copyOf(leftDown);
+        heldBy = Objects.requireNonNullElse(heldBy, Optional.empty());
         heldBecause = Objects.requireNonNullElse(heldBecause, Optional.empty());
         heldFrom = Objects.requireNonNullElse(heldFrom, Optional.empty());
         stuckBecause = Objects.requireNonNullElse(stuckBecause, Optional.empty());
@@ -65,6 +68,7 @@ public record Saga(String sagaId, String cluster, String resource, long number, 
         }
         Draft d = new Draft(this).enter(next, now);
         if (next != SagaPhase.HELD) {
+            d.heldBy = Optional.empty();
             d.heldBecause = Optional.empty();
         }
         if (next != SagaPhase.HELD && next != SagaPhase.STUCK) {
@@ -77,8 +81,9 @@ public record Saga(String sagaId, String cluster, String resource, long number, 
     }
 
     /** Held by a safety rule, the flap guard or missing facts; remembers the phase to try again ({@code heldFrom}). */
-    Saga held(String because, Instant now) {
+    Saga held(String by, String because, Instant now) {
         Draft d = new Draft(this);
+        d.heldBy = Optional.of(by);
         d.heldBecause = Optional.of(because);
         d.heldFrom = Optional.of(phase == SagaPhase.HELD ? heldFrom.orElse(SagaPhase.DEGRADED) : phase);
         return d.enter(SagaPhase.HELD, now).build();
@@ -126,6 +131,7 @@ public record Saga(String sagaId, String cluster, String resource, long number, 
         boolean goodDataRefused;
         final Map<String, SagaStep> steps;
         List<String> leftDown;
+        Optional<String> heldBy;
         Optional<String> heldBecause;
         Optional<SagaPhase> heldFrom;
         Optional<String> stuckBecause;
@@ -140,6 +146,7 @@ public record Saga(String sagaId, String cluster, String resource, long number, 
             goodDataRefused = from.goodDataRefused;
             steps = new LinkedHashMap<>(from.steps);
             leftDown = from.leftDown;
+            heldBy = from.heldBy;
             heldBecause = from.heldBecause;
             heldFrom = from.heldFrom;
             stuckBecause = from.stuckBecause;
@@ -159,7 +166,7 @@ public record Saga(String sagaId, String cluster, String resource, long number, 
         Saga build() {
             return new Saga(from.sagaId, from.cluster, from.resource, from.number, from.way, from.failing, from.survivor, phase,
                     from.startedAt, phaseSince, from.reason, from.evidence, approved, failbackRequested, goodDataRefused, steps, from.vms,
-                    leftDown, heldBecause, heldFrom, stuckBecause, history);
+                    leftDown, heldBy, heldBecause, heldFrom, stuckBecause, history);
         }
     }
 }

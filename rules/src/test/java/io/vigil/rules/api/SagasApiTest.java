@@ -94,7 +94,7 @@ class SagasApiTest {
                 new Saga.PhaseVisit(SagaPhase.FENCING, T0.plusSeconds(2)), new Saga.PhaseVisit(phase, T0.plusSeconds(200)));
         return new Saga(Saga.idOf(cluster, resource, number), cluster, resource, number, FailoverWay.HOST_LOST, "node-a", "node-b", phase, T0,
                 T0.plusSeconds(200), "node-a silent for 30 s", List.of(), false, false, false, Map.of(fence.name(), fence), List.of("vm1"),
-                List.of("vm9"), Optional.empty(), Optional.of(SagaPhase.FENCING),
+                List.of("vm9"), Optional.empty(), Optional.empty(), Optional.of(SagaPhase.FENCING),
                 phase == SagaPhase.STUCK ? Optional.of("step fence:node-a on node-b timed out after 2 attempts") : Optional.empty(),
                 history);
     }

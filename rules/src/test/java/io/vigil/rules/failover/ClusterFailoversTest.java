@@ -312,4 +312,36 @@ class ClusterFailoversTest {
         collect(failovers.onCommand(new FailoverCommand(FailoverCommand.Verb.APPROVE, "pair-1", "r0", "pair-1:r0:1", "alice", now), now));
         assertEquals(2, sent.size());
     }
+
+    @Test
+    void aSagaHeldByTheSameRuleStaysOneHoldWhateverTheReportsThatKeepHoldingIt() {
+        setUp(FailoverMode.AUTO, false, 3);
+        healthyPair();
+        now = now.plusSeconds(20);
+        // DRBD on node-b says node-a is Outdated, but node-b's own disk is Inconsistent: the promotion is refused, report after report
+        for (int i = 0; i < 5; i++) {
+            event("node-b", drbd("r0", "node-a", DrbdRole.SECONDARY, DiskState.INCONSISTENT, DrbdRole.UNKNOWN, ConnectionState.CONNECTING,
+                    DiskState.OUTDATED));
+            now = now.plusSeconds(1);
+        }
+        assertTrue(sent.isEmpty(), sent.toString());
+        assertEquals(1, audit.stream().filter(a -> a.contains(" refusal ")).count(), audit.toString());
+        Saga saga = failovers.all().get(0).current().orElseThrow();
+        assertEquals(1, saga.history().stream().filter(v -> v.phase() == SagaPhase.HELD).count(), saga.history().toString());
+        assertEquals(1, pages.stream().filter(p -> p.rule().equals("FailoverHeld") && p.change() == io.vigil.events.AlertChange.STATE).count());
+    }
+
+    @Test
+    void aCommandGivenBeforeTheSagaBeganOrAFailbackNamingAnotherSagaChangesNothing() {
+        setUp(FailoverMode.APPROVE, false, 3);
+        healthyPair();
+        nodeALosesItsDisk();
+        Instant before = now.minusSeconds(60);
+        collect(failovers.onCommand(new FailoverCommand(FailoverCommand.Verb.APPROVE, "pair-1", "r0", "pair-1:r0:1", "late", before), now));
+        assertTrue(sent.isEmpty(), "an approval older than the saga was meant for an earlier one");
+        collect(failovers.onCommand(new FailoverCommand(FailoverCommand.Verb.FAILBACK, "pair-1", "r0", "pair-1:r0:7", "alice", now), now));
+        assertTrue(audit.stream().noneMatch(a -> a.contains("failback requested")), audit.toString());
+        collect(failovers.onCommand(new FailoverCommand(FailoverCommand.Verb.FAILBACK, "pair-1", "r0", "pair-1:r0:1", "alice", now), now));
+        assertTrue(audit.stream().anyMatch(a -> a.contains("failback requested by alice")), audit.toString());
+    }
 }

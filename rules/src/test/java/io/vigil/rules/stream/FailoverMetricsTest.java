@@ -33,7 +33,7 @@ class FailoverMetricsTest {
         steps.forEach(s -> byName.put(s.name(), s));
         return new Saga("pair-1:r0:1", "pair-1", "r0", 1, FailoverWay.HOST_LOST, "node-a", "node-b", phase, T0,
                 history.get(history.size() - 1).at(), "node-a is silent", List.of(), false, false, false, byName, List.of("vm1"),
-                List.of(), Optional.empty(), Optional.empty(), Optional.empty(), history);
+                List.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), history);
     }
 
     private static SagaStep step(int attempt, StepStatus status) {
