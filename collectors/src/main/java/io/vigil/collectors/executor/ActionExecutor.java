@@ -9,6 +9,7 @@ import io.vigil.events.ActionOutcome;
 import io.vigil.events.ActionResult;
 import io.vigil.events.ActionSeal;
 import io.vigil.events.DecodeException;
+import io.vigil.events.Name;
 import io.vigil.service.topology.Topology;
 import java.io.IOException;
 import java.time.Clock;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * The gate every action record passes on its way to this host's tools, one record at a time:
  * <ol>
  * <li>a record keyed for another node is skipped, silently (every agent reads the whole topic);</li>
- * <li>the seal must open with this agent's key (forged, altered, unreadable: refused);</li>
+ * <li>the seal must open with this agent's key (forged, altered, unreadable: refused, and reported
+ *     under {@value #UNSEALED}{@code <the id it claims>}, never under a real action's id);</li>
  * <li>the action must name this node and cluster (otherwise refused);</li>
  * <li>an id seen before is never run again: its known result is published again, and an id
  *     started but never finished (the agent died while running it) is reported FAILED, so the
@@ -38,6 +40,8 @@ import org.slf4j.LoggerFactory;
 public final class ActionExecutor implements AutoCloseable {
     /** How often a shutting-down VM's state is asked. */
     public static final Duration SHUTDOWN_POLL = Duration.ofSeconds(1);
+    /** The prefix of the id a record whose seal did not open is reported under. */
+    public static final String UNSEALED = "unsealed:";
     static final String DIED_WHILE_RUNNING = "the agent stopped while running it; not run again";
     private static final Logger log = LoggerFactory.getLogger(ActionExecutor.class);
 
@@ -111,8 +115,7 @@ public final class ActionExecutor implements AutoCloseable {
                 refusals.refused("(no readable id)", key, RefusalReason.UNREADABLE, String.valueOf(e.getMessage()));
                 return Optional.empty();
             }
-            // not journaled: an unverified id must not block the real action of that id
-            return Optional.of(refuse(claimed.get().id(), claimed.get().node(), RefusalReason.SEAL, String.valueOf(e.getMessage())));
+            return unsealed(claimed.get(), String.valueOf(e.getMessage()));
         }
         if (!action.node().equals(node) || !action.cluster().equals(cluster)) {
             return Optional.of(refuse(action, RefusalReason.MISADDRESSED, "addressed to node " + action.node() + " of cluster "
@@ -179,11 +182,23 @@ public final class ActionExecutor implements AutoCloseable {
         return result;
     }
 
-    /** An unverified record's refusal, named by the id it claims. */
-    private ActionResult refuse(String id, String claimedNode, RefusalReason reason, String why) {
-        ActionResult result = refusal(id, claimedNode, reason, why);
+    /**
+     * An unverified record's refusal, published under {@value #UNSEALED}{@code <claimed id>}, never
+     * under the claimed id itself: action ids are predictable, and whoever can write vigil.actions
+     * without the key must not fail a real step of a failover. Not journaled either, so the real
+     * action of that id still runs. When the prefixed id is no valid name (too long), only logged
+     * and counted.
+     */
+    private Optional<ActionResult> unsealed(ActionSeal.Claimed claimed, String why) {
+        String id = UNSEALED + claimed.id();
+        if (!Name.isValid(id)) {
+            metrics.refused(RefusalReason.SEAL);
+            refusals.refused(claimed.id(), claimed.node(), RefusalReason.SEAL, why + " (no result: its id is too long to report)");
+            return Optional.empty();
+        }
+        ActionResult result = refusal(id, claimed.node(), RefusalReason.SEAL, why);
         sink.emit(result);
-        return result;
+        return Optional.of(result);
     }
 
     private ActionResult refusal(String id, String claimedNode, RefusalReason reason, String why) {

@@ -97,11 +97,11 @@ class ActionExecutorTest {
     }
 
     @Test
-    void anActionSealedWithAnotherKeyIsRefusedUnderItsClaimedIdAndNotRun() throws Exception {
+    void anActionSealedWithAnotherKeyIsRefusedUnderAnUnsealedIdAndNotRun() throws Exception {
         ActionSeal wrongKey = ActionSeal.ofKeyText("not-the-key-the-engine-and-agents-share");
         ActionResult result = executor().handle(NODE, wrongKey.seal(drbd("a1", ActionType.DRBD_PRIMARY))).orElseThrow();
 
-        assertRefused(result, "a1", RefusalReason.SEAL);
+        assertRefused(result, "unsealed:a1", RefusalReason.SEAL);
         assertTrue(result.output().contains("does not match"), result.output());
         assertEquals(List.of(), runner.ran);
         assertEquals(1.0, refusedCount(RefusalReason.SEAL));
@@ -111,7 +111,7 @@ class ActionExecutorTest {
     void aForgedMacIsRefused() throws Exception {
         String sealed = new String(SEAL.seal(drbd("a1", ActionType.DRBD_PRIMARY)), StandardCharsets.UTF_8);
         String forged = sealed.replaceAll("\"hmac\":\"[0-9a-f]+\"", "\"hmac\":\"" + "ab".repeat(32) + "\"");
-        assertRefused(executor().handle(NODE, forged.getBytes(StandardCharsets.UTF_8)).orElseThrow(), "a1", RefusalReason.SEAL);
+        assertRefused(executor().handle(NODE, forged.getBytes(StandardCharsets.UTF_8)).orElseThrow(), "unsealed:a1", RefusalReason.SEAL);
         assertEquals(List.of(), runner.ran);
     }
 
@@ -120,7 +120,34 @@ class ActionExecutorTest {
         String sealed = new String(SEAL.seal(drbd("a1", ActionType.DRBD_SECONDARY)), StandardCharsets.UTF_8);
         String altered = sealed.replace("drbd-secondary", "drbd-primary");
         assertTrue(!altered.equals(sealed));
-        assertRefused(executor().handle(NODE, altered.getBytes(StandardCharsets.UTF_8)).orElseThrow(), "a1", RefusalReason.SEAL);
+        assertRefused(executor().handle(NODE, altered.getBytes(StandardCharsets.UTF_8)).orElseThrow(), "unsealed:a1", RefusalReason.SEAL);
+        assertEquals(List.of(), runner.ran);
+    }
+
+    @Test
+    void aForgedRecordCannotFailTheRealActionOfTheIdItClaims() throws Exception {
+        ActionExecutor executor = executor();
+        ActionSeal forger = ActionSeal.ofKeyText("not-the-key-the-engine-and-agents-share");
+        ActionResult forged = executor.handle(NODE, forger.seal(drbd("pair-1:r0:1:promote:1", ActionType.DRBD_SECONDARY))).orElseThrow();
+        ActionResult real = handle(executor, drbd("pair-1:r0:1:promote:1", ActionType.DRBD_PRIMARY));
+
+        assertRefused(forged, "unsealed:pair-1:r0:1:promote:1", RefusalReason.SEAL);
+        assertEquals(ActionOutcome.SUCCEEDED, real.outcome(), real.output());
+        assertTrue(emitted.stream().noneMatch(b -> b instanceof ActionResult r && r.actionId().equals("pair-1:r0:1:promote:1")
+                && r.outcome() == ActionOutcome.REFUSED), "no refusal under the real id: " + emitted);
+        assertEquals(List.of(DRBD_PRIMARY), runner.ran);
+    }
+
+    @Test
+    void aForgedRecordWhoseClaimedIdIsTooLongToPrefixIsCountedAndLoggedButHasNoResult() throws Exception {
+        String longId = "a" + "1".repeat(127);
+        ActionSeal forger = ActionSeal.ofKeyText("not-the-key-the-engine-and-agents-share");
+        try (LoggedLines lines = LoggedLines.of(RefusalLog.class)) {
+            assertEquals(Optional.empty(), executor().handle(NODE, forger.seal(drbd(longId, ActionType.DRBD_PRIMARY))));
+            assertEquals(1, lines.lines().size(), lines.lines().toString());
+        }
+        assertEquals(List.of(), emitted);
+        assertEquals(1.0, refusedCount(RefusalReason.SEAL));
         assertEquals(List.of(), runner.ran);
     }
 
@@ -146,7 +173,7 @@ class ActionExecutorTest {
             executor.handle(NODE, wrongKey.seal(drbd("forged-50", ActionType.DRBD_PRIMARY)));
             List<String> logged = lines.lines();
             assertEquals(2, logged.size(), logged.toString());
-            assertTrue(logged.get(0).startsWith("action forged-0 for node-b refused (seal): "), logged.get(0));
+            assertTrue(logged.get(0).startsWith("action unsealed:forged-0 for node-b refused (seal): "), logged.get(0));
             assertTrue(logged.get(1).contains("forged-50") && logged.get(1).contains("49 more refused"), logged.get(1));
         }
         assertEquals(51.0, refusedCount(RefusalReason.SEAL));
