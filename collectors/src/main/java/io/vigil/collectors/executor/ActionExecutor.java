@@ -96,6 +96,11 @@ public final class ActionExecutor implements AutoCloseable {
         return node;
     }
 
+    /** The longest any one command of an action may run. */
+    public Duration maxActionTime() {
+        return runner.maxCommandTime();
+    }
+
     /**
      * Handles one record of vigil.actions: the result it published, or empty when the record was
      * for another node or unreadable. Throws InterruptedException when the agent stops while an

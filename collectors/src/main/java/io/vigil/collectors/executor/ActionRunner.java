@@ -48,6 +48,11 @@ public final class ActionRunner {
         this.pollInterval = pollInterval;
     }
 
+    /** The longest any one command may run, whatever the action's deadline. */
+    public Duration maxCommandTime() {
+        return maxCommandTime;
+    }
+
     public ActionResult run(Action action, ActionPlan plan) throws InterruptedException {
         Instant start = clock.instant();
         Verdict verdict = verdict(action, plan);
