@@ -181,7 +181,13 @@ public final class ActionConsumer implements AutoCloseable {
         return running;
     }
 
-    /** Stops after the action in hand (interrupting a command still running), then closes the consumer and the journal. */
+    /**
+     * Stops consuming, then closes the consumer and the journal. An action still running two
+     * seconds after is not waited for: its thread is interrupted and its command killed. The
+     * journal holds that action as started and its record is not committed, so after a restart
+     * its redelivery is reported FAILED ({@value ActionExecutor#DIED_WHILE_RUNNING}), never run again; the
+     * saga decides whether to try again under a new attempt id.
+     */
     @Override
     public void close() {
         running = false;
