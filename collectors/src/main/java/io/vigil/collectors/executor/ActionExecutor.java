@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * <li>an id seen before is never run again: its known result is published again, and an id
  *     started but never finished (the agent died while running it) is reported FAILED, so the
  *     saga retries under a new attempt id;</li>
- * <li>its deadline must not have passed (stale: refused);</li>
+ * <li>its deadline must not have passed (stale: refused), nor lie further ahead than half the
+ *     journal's memory, and it must not have been issued more than five minutes in this agent's
+ *     future (out of window: refused), so that an id is never forgotten before its deadline;</li>
  * <li>its type, resource and VM must be on the allow-list, and the topology must hold what it
  *     needs (otherwise refused);</li>
  * <li>then it is journaled as started, run, journaled as finished, and its result published.</li>
@@ -42,6 +44,13 @@ public final class ActionExecutor implements AutoCloseable {
     public static final Duration SHUTDOWN_POLL = Duration.ofSeconds(1);
     /** The prefix of the id a record whose seal did not open is reported under. */
     public static final String UNSEALED = "unsealed:";
+    /**
+     * How far off a deadline may be: half the journal's memory, so an action's id is remembered
+     * until well after its deadline, and a replay once it is forgotten is refused as stale.
+     */
+    static final Duration MAX_DEADLINE_AHEAD = ActionJournal.KEEP.dividedBy(2);
+    /** How far the engine's clock may run ahead of this agent's, as an action's issuedAt shows it. */
+    static final Duration MAX_ISSUED_AHEAD = Duration.ofMinutes(5);
     static final String DIED_WHILE_RUNNING = "the agent stopped while running it; not run again";
     private static final Logger log = LoggerFactory.getLogger(ActionExecutor.class);
 
@@ -133,6 +142,16 @@ public final class ActionExecutor implements AutoCloseable {
         if (!clock.instant().isBefore(action.deadline())) {
             return Optional.of(refuse(action, RefusalReason.STALE, "its deadline " + action.deadline() + " had passed when it arrived ("
                     + clock.instant() + ")"));
+        }
+        if (action.deadline().isAfter(clock.instant().plus(MAX_DEADLINE_AHEAD))) {
+            return Optional.of(refuse(action, RefusalReason.OUT_OF_WINDOW, "its deadline " + action.deadline() + " is more than "
+                    + MAX_DEADLINE_AHEAD.toHours() + "h away (" + clock.instant() + "); the executor remembers action ids for "
+                    + ActionJournal.KEEP.toDays() + " days, and a replay after that must be stale"));
+        }
+        if (action.issuedAt().isAfter(clock.instant().plus(MAX_ISSUED_AHEAD))) {
+            return Optional.of(refuse(action, RefusalReason.OUT_OF_WINDOW, "it was issued at " + action.issuedAt() + ", more than "
+                    + MAX_ISSUED_AHEAD.toMinutes() + " minutes after this agent's clock (" + clock.instant() + "); check the clocks"
+                    + " (NTP) of the engine's host and this one"));
         }
         Optional<String> notAllowed = allow.refusal(action);
         if (notAllowed.isPresent()) {

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * base64 JSON>}; a torn last line (the agent died mid-write) is skipped. Bounded: ids older than
  * {@link #KEEP} and, beyond {@link #MAX_ENTRIES}, the oldest ids are forgotten; the file is
  * rewritten without them (to a temporary file, then renamed) when it has grown to twice that.
- * An action's deadline is minutes, so a forgotten id has long been stale when it could come again.
+ * The executor refuses an action whose deadline is more than half of {@link #KEEP} away, so a
+ * forgotten id has long been stale when it could come again.
  */
 public final class ActionJournal implements AutoCloseable {
     public static final Duration KEEP = Duration.ofDays(7);

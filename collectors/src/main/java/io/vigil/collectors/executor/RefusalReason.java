@@ -10,6 +10,8 @@ public enum RefusalReason {
     MISADDRESSED("misaddressed"),
     /** Its deadline had passed when it arrived. */
     STALE("stale"),
+    /** Its deadline is further off than the journal remembers ids, or it was issued in this agent's future. */
+    OUT_OF_WINDOW("out-of-window"),
     /** Its type, resource or VM is not on this agent's allow-list. */
     NOT_ALLOWED("not-allowed"),
     /** The topology lacks what it needs (the target node, its fence commands, its migration destination). */

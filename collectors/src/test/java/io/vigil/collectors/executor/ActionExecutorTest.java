@@ -190,6 +190,32 @@ class ActionExecutorTest {
     }
 
     @Test
+    void anActionDueLaterThanTheJournalCouldRememberItIsRefusedNotRun() throws Exception {
+        // its id would be forgotten (ActionJournal.KEEP) before its deadline: a replay then would run it again
+        Action farOff = new Action("a1", "pair-1:r0:1", CLUSTER, NODE, ActionType.DRBD_PRIMARY, Optional.of("r0"), Optional.empty(),
+                Optional.empty(), Optional.empty(), clock.instant(), clock.instant().plus(ActionJournal.KEEP.dividedBy(2)).plusSeconds(60));
+        ActionResult result = handle(executor(), farOff);
+        assertRefused(result, "a1", RefusalReason.OUT_OF_WINDOW);
+        assertTrue(result.output().contains("deadline"), result.output());
+        assertEquals(List.of(), runner.ran);
+    }
+
+    @Test
+    void anActionIssuedInTheAgentsFutureIsRefusedNotRunAndOneAFewMinutesAheadRuns() throws Exception {
+        ActionExecutor executor = executor();
+        Action ahead = new Action("a1", "pair-1:r0:1", CLUSTER, NODE, ActionType.DRBD_PRIMARY, Optional.of("r0"), Optional.empty(),
+                Optional.empty(), Optional.empty(), clock.instant().plus(Duration.ofMinutes(6)), clock.instant().plus(Duration.ofMinutes(8)));
+        ActionResult result = handle(executor, ahead);
+        assertRefused(result, "a1", RefusalReason.OUT_OF_WINDOW);
+        assertTrue(result.output().contains("clock"), result.output());
+        assertEquals(List.of(), runner.ran);
+
+        Action skewed = new Action("a2", "pair-1:r0:1", CLUSTER, NODE, ActionType.DRBD_PRIMARY, Optional.of("r0"), Optional.empty(),
+                Optional.empty(), Optional.empty(), clock.instant().plus(Duration.ofMinutes(4)), clock.instant().plus(Duration.ofMinutes(6)));
+        assertEquals(ActionOutcome.SUCCEEDED, handle(executor, skewed).outcome());
+    }
+
+    @Test
     void anIdSeenBeforeIsNotRunAgainAndItsResultIsPublishedAgain() throws Exception {
         ActionExecutor executor = executor();
         runner.answer(DRBD_PRIMARY, Reply.ok("promoted"));
