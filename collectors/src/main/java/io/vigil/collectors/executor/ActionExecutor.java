@@ -175,7 +175,8 @@ public final class ActionExecutor implements AutoCloseable {
             return publish(action, new ActionResult(action.id(), ActionOutcome.FAILED, Optional.empty(),
                     "not run: the executor's journal cannot record it: " + e.getMessage(), 0));
         }
-        log.info("action {} running: {}", action.describe(), plan.command());
+        // the program only: a fence's argv from the topology may carry a password
+        log.info("action {} running: {}", action.describe(), plan.command().program());
         ActionResult result = runner.run(action, plan);
         record(result);
         log.info("action {} {} in {}s{}", action.describe(), result.outcome().wire(), String.format("%.1f", result.durationSeconds()),

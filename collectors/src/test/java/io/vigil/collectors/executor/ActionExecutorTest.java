@@ -27,12 +27,17 @@ import io.vigil.events.ActionSeal;
 import io.vigil.events.ActionType;
 import io.vigil.events.Body;
 import io.vigil.events.Hypervisor;
+import io.vigil.service.topology.ClusterTopology;
+import io.vigil.service.topology.FenceCommands;
+import io.vigil.service.topology.NodeTopology;
+import io.vigil.service.topology.Topology;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -59,8 +64,12 @@ class ActionExecutorTest {
     }
 
     private ActionExecutor executor(AllowList allow, Hypervisor hypervisor) throws IOException {
+        return executor(allow, hypervisor, TOPOLOGY);
+    }
+
+    private ActionExecutor executor(AllowList allow, Hypervisor hypervisor, Topology topology) throws IOException {
         ActionExecutor executor = new ActionExecutor(CLUSTER, NODE, SEAL, ActionJournal.open(dir, clock), allow,
-                new ActionCommands(hypervisor, "qemu:///system", Path.of("/etc/xen"), TOPOLOGY, CLUSTER),
+                new ActionCommands(hypervisor, "qemu:///system", Path.of("/etc/xen"), topology, CLUSTER),
                 new ActionRunner(runner, clock, Duration.ofMinutes(10), 4096, Duration.ofMillis(1)), emitted::add, registry, clock);
         opened.add(executor);
         return executor;
@@ -361,6 +370,37 @@ class ActionExecutorTest {
         assertEquals(ActionOutcome.SUCCEEDED, handle(executor, towardPeer("f1", ActionType.FENCE)).outcome());
         assertEquals(new Command(PEER_FENCE.powerOff()), runner.ran.get(runner.ran.size() - 1));
         assertEquals(Duration.ofSeconds(30), runner.timeouts.get(runner.timeouts.size() - 1), "the fence's own timeout");
+    }
+
+    @Test
+    void aFencePasswordOnTheCommandLineReachesNeitherTheLogNorTheResult() throws Exception {
+        FenceCommands withPassword = new FenceCommands(
+                List.of("ipmitool", "-I", "lanplus", "-H", "10.0.0.11", "-U", "admin", "-P", "s3cret", "chassis", "power", "off"),
+                List.of("ipmitool", "-I", "lanplus", "-H", "10.0.0.11", "-U", "admin", "-P", "s3cret", "chassis", "power", "status"),
+                "Chassis Power is off", Duration.ofSeconds(30));
+        ClusterTopology pair = TOPOLOGY.cluster(CLUSTER).orElseThrow();
+        NodeTopology peer = pair.node(PEER).orElseThrow();
+        List<NodeTopology> nodes = pair.nodes().stream().map(n -> n.name().equals(PEER)
+                ? new NodeTopology(PEER, peer.reserveBytes(), peer.migrateDestination(), Optional.of(withPassword)) : n).toList();
+        Topology topology = new Topology(Map.of(CLUSTER, new ClusterTopology(CLUSTER, nodes, pair.resources(), pair.vms(), pair.policy())));
+        runner.killAfterTimeout(new Command(withPassword.powerOff()));
+        runner.answer(new Command(withPassword.status()), Reply.ok("Chassis Power is on\n"));
+
+        ActionExecutor executor = executor(ALLOW_ALL, Hypervisor.LIBVIRT, topology);
+        List<String> logged;
+        try (LoggedLines lines = LoggedLines.of(ActionExecutor.class, ActionRunner.class, RefusalLog.class)) {
+            ActionResult killed = handle(executor, towardPeer("f1", ActionType.FENCE));
+            ActionResult status = handle(executor, towardPeer("fs1", ActionType.FENCE_STATUS));
+            assertEquals(ActionOutcome.TIMED_OUT, killed.outcome(), killed.output());
+            assertTrue(killed.output().contains("ipmitool") && killed.output().contains("killed after"), killed.output());
+            assertEquals(ActionOutcome.FAILED, status.outcome(), status.output());
+            logged = lines.lines();
+        }
+        assertEquals(2, runner.ran.size(), "both ran: " + runner.ran);
+        assertTrue(logged.stream().anyMatch(l -> l.contains("f1 (fence -> node-a on node-b)") && l.contains("ipmitool")),
+                "the log names the action and its program: " + logged);
+        assertTrue(logged.stream().noneMatch(l -> l.contains("s3cret")), "no password in the log: " + logged);
+        assertTrue(emitted.stream().noneMatch(b -> b.toString().contains("s3cret")), "no password in a result: " + emitted);
     }
 
     @Test
