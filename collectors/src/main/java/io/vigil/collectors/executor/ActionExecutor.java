@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * <li>a record keyed for another node is skipped, silently (every agent reads the whole topic);</li>
  * <li>the seal must open with this agent's key (forged, altered, unreadable: refused, and reported
  *     under {@value #UNSEALED}{@code <the id it claims>}, never under a real action's id);</li>
- * <li>the action must name this node and cluster (otherwise refused);</li>
+ * <li>an action for another cluster is skipped, silently (records are keyed by node alone, and
+ *     the node of the same name in that cluster answers it); one for this cluster must name this
+ *     node (otherwise refused);</li>
  * <li>an id seen before is never run again: its known result is published again, and an id
  *     started but never finished (the agent died while running it) is reported FAILED, so the
  *     saga retries under a new attempt id;</li>
@@ -112,7 +114,7 @@ public final class ActionExecutor implements AutoCloseable {
 
     /**
      * Handles one record of vigil.actions: the result it published, or empty when the record was
-     * for another node or unreadable. Throws InterruptedException when the agent stops while an
+     * for another node or cluster, or unreadable. Throws InterruptedException when the agent stops while an
      * action runs; the journal then holds it as started, and the next start reports it FAILED.
      */
     public Optional<ActionResult> handle(String key, byte[] record) throws InterruptedException {
@@ -131,7 +133,12 @@ public final class ActionExecutor implements AutoCloseable {
             }
             return unsealed(claimed.get(), String.valueOf(e.getMessage()));
         }
-        if (!action.node().equals(node) || !action.cluster().equals(cluster)) {
+        if (!action.cluster().equals(cluster)) {
+            // vigil.actions is keyed by node alone: the node of that name in the other cluster answers it
+            log.debug("action {} is for cluster {}, not {}: skipped", action.describe(), action.cluster(), cluster);
+            return Optional.empty();
+        }
+        if (!action.node().equals(node)) {
             return Optional.of(refuse(action, RefusalReason.MISADDRESSED, "addressed to node " + action.node() + " of cluster "
                     + action.cluster() + ", but this agent is node " + node + " of cluster " + cluster));
         }

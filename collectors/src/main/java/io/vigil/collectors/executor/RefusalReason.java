@@ -6,7 +6,7 @@ public enum RefusalReason {
     UNREADABLE("unreadable"),
     /** The seal did not open: not sealed with this agent's key, altered, or not an action. */
     SEAL("seal"),
-    /** Sealed, but for another node or cluster than its key and this agent. */
+    /** Sealed, for this agent's cluster, but for another node than its key and this agent. */
     MISADDRESSED("misaddressed"),
     /** Its deadline had passed when it arrived. */
     STALE("stale"),

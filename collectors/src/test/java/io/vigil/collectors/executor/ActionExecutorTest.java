@@ -288,10 +288,22 @@ class ActionExecutorTest {
         assertEquals(List.of(), emitted);
 
         assertRefused(executor.handle(NODE, SEAL.seal(forPeer)).orElseThrow(), "p1", RefusalReason.MISADDRESSED);
+        assertEquals(List.of(), runner.ran);
+    }
+
+    @Test
+    void anActionForTheSameNodeNameInAnotherClusterIsSkippedSilently() throws Exception {
+        ActionExecutor executor = executor();
         Action otherCluster = new Action("c1", "s", "pair-2", NODE, ActionType.DRBD_PRIMARY, Optional.of("r0"), Optional.empty(),
                 Optional.empty(), Optional.empty(), clock.instant(), clock.instant().plusSeconds(60));
-        assertRefused(executor.handle(NODE, SEAL.seal(otherCluster)).orElseThrow(), "c1", RefusalReason.MISADDRESSED);
+        try (LoggedLines lines = LoggedLines.of(ActionExecutor.class, RefusalLog.class)) {
+            assertEquals(Optional.empty(), executor.handle(NODE, SEAL.seal(otherCluster)));
+            assertEquals(List.of(), lines.lines(), "not an operator's business");
+        }
+        assertEquals(List.of(), emitted, "no result: pair-2's own " + NODE + " answers it");
         assertEquals(List.of(), runner.ran);
+        assertEquals(0.0, refusedCount(RefusalReason.MISADDRESSED));
+        assertEquals(ActionOutcome.SUCCEEDED, handle(executor, drbd("c1", ActionType.DRBD_PRIMARY)).outcome(), "its id not journaled");
     }
 
     @Test
