@@ -256,6 +256,7 @@ class ActionExecutorTest {
 
         assertEquals(new ActionResult("a1", ActionOutcome.FAILED, Optional.empty(), ActionExecutor.DIED_WHILE_RUNNING, 0), result);
         assertEquals(List.of(), runner.ran);
+        opened.remove(0).close();
         assertEquals(result, handle(executor(), drbd("a1", ActionType.DRBD_PRIMARY)), "the same answer on the next redelivery");
         assertEquals(List.of(), runner.ran);
     }
