@@ -54,6 +54,7 @@ public final class ActionJournal implements AutoCloseable {
     private final int maxEntries;
     private final Map<String, Entry> entries = new LinkedHashMap<>();
     private FileChannel out;
+    private boolean closed;
     private long lines;
 
     /** What the journal knows of an id: when it was first seen, and its result once there is one. */
@@ -129,8 +130,11 @@ public final class ActionJournal implements AutoCloseable {
         }
     }
 
-    /** The file to append to, opened again if a compaction left it closed. */
+    /** The file to append to, opened again if a compaction left it closed; none once the journal is closed. */
     private FileChannel out() throws IOException {
+        if (closed) {
+            throw new IOException("the journal " + file + " is closed (the agent is stopping)");
+        }
         if (out == null || !out.isOpen()) {
             out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         }
@@ -248,6 +252,7 @@ public final class ActionJournal implements AutoCloseable {
     /** Closes the file and lets another agent have the directory. */
     @Override
     public synchronized void close() throws IOException {
+        closed = true;
         try {
             if (out != null) {
                 out.close();

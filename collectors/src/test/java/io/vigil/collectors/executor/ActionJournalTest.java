@@ -73,6 +73,17 @@ class ActionJournalTest {
     }
 
     @Test
+    void aClosedJournalRecordsNothingMore() throws Exception {
+        ActionJournal journal = ActionJournal.open(dir, clock);
+        journal.close();
+        IOException refused = assertThrows(IOException.class, () -> journal.started("a1"));
+        assertTrue(refused.getMessage().contains("is closed"), refused.getMessage());
+        try (ActionJournal reopened = ActionJournal.open(dir, clock)) {
+            assertEquals(Optional.empty(), reopened.lookup("a1"));
+        }
+    }
+
+    @Test
     void aCompactionThatFailsLeavesTheJournalOpenAndWhole() throws Exception {
         Path inTheWay = dir.resolve(ActionJournal.FILE + ".tmp").resolve("in-the-way");
         try (ActionJournal journal = ActionJournal.open(dir, clock, Duration.ofDays(7), 2);
