@@ -179,8 +179,14 @@ public final class ActionExecutor implements AutoCloseable {
         } catch (IOException e) {
             log.error("action {} not run: the journal cannot record it ({}); check the disk of the executor's journal_dir",
                     action.describe(), e.getMessage());
-            return publish(action, new ActionResult(action.id(), ActionOutcome.FAILED, Optional.empty(),
-                    "not run: the executor's journal cannot record it: " + e.getMessage(), 0));
+            ActionResult failed = new ActionResult(action.id(), ActionOutcome.FAILED, Optional.empty(),
+                    "not run: the executor's journal cannot record it: " + e.getMessage(), 0);
+            try {
+                journal.finished(failed);
+            } catch (IOException again) {
+                // logged above; the journal still remembers it in memory, so a redelivery gets this answer, counted once
+            }
+            return publish(action, failed);
         }
         // the program only: a fence's argv from the topology may carry a password
         log.info("action {} running: {}", action.describe(), plan.command().program());

@@ -236,6 +236,41 @@ class ActionExecutorTest {
         assertEquals(1, runner.ran.size(), "run once: " + runner.ran);
     }
 
+    private double endedCount(String outcome) {
+        return Search.in(registry).name("vigil.agent.actions").tag("outcome", outcome).counters().stream()
+                .mapToDouble(c -> c.count()).sum();
+    }
+
+    @Test
+    void aResultPublishedAgainIsCountedOnce() throws Exception {
+        ActionExecutor executor = executor();
+        handle(executor, drbd("a1", ActionType.DRBD_PRIMARY));
+        handle(executor, drbd("a1", ActionType.DRBD_PRIMARY));
+        clock.advance(Duration.ofMinutes(5));
+        handle(executor, drbd("a1", ActionType.DRBD_PRIMARY));
+        assertEquals(1.0, endedCount("succeeded"));
+
+        Action stale = new Action("t", "pair-1:r0:1", CLUSTER, NODE, ActionType.DRBD_SECONDARY, Optional.of("r0"), Optional.empty(),
+                Optional.empty(), Optional.empty(), ExecutorFixtures.NOW, ExecutorFixtures.NOW.plusSeconds(1));
+        handle(executor, stale);
+        handle(executor, stale);
+        assertEquals(1.0, endedCount("refused"));
+    }
+
+    @Test
+    void anActionTheJournalCouldNotRecordIsReportedFailedOnceAndTheSameAgainOnRedelivery() throws Exception {
+        ActionExecutor executor = executor();
+        opened.remove(0).close();  // the journal's file is closed: it cannot record anything
+        ActionResult first = handle(executor, drbd("a1", ActionType.DRBD_PRIMARY));
+        ActionResult again = handle(executor, drbd("a1", ActionType.DRBD_PRIMARY));
+
+        assertEquals(ActionOutcome.FAILED, first.outcome());
+        assertTrue(first.output().startsWith("not run: the executor's journal cannot record it"), first.output());
+        assertEquals(first, again, "the same answer, not 'the agent stopped while running it'");
+        assertEquals(List.of(), runner.ran);
+        assertEquals(1.0, endedCount("failed"), "counted once");
+    }
+
     @Test
     void anIdSeenBeforeARestartIsNotRunAgainEvenPastItsDeadline() throws Exception {
         ActionResult first = handle(executor(), drbd("a1", ActionType.DRBD_PRIMARY));
