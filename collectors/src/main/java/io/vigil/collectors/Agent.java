@@ -112,7 +112,11 @@ public final class Agent implements AutoCloseable {
         return board;
     }
 
-    /** Stops the executor (after the action in hand), the probes, then /metrics, and removes the host-state series from the registry. */
+    /**
+     * Stops the executor, the probes, then /metrics, and removes the host-state series from the
+     * registry. An action still running two seconds into the stop is interrupted and its command
+     * killed; after a restart it is reported FAILED, never run again (see {@link ActionConsumer#close}).
+     */
     @Override
     public void close() {
         actions.ifPresent(ActionConsumer::close);

@@ -4,6 +4,7 @@ import io.vigil.collectors.command.Command;
 import io.vigil.events.Action;
 import io.vigil.events.ActionType;
 import io.vigil.events.Hypervisor;
+import io.vigil.events.Name;
 import io.vigil.service.topology.ClusterTopology;
 import io.vigil.service.topology.FenceCommands;
 import io.vigil.service.topology.NodeTopology;
@@ -73,13 +74,40 @@ public final class ActionCommands {
 
     private ActionPlan migrate(Action action) throws ActionRefused {
         String vm = vm(action);
-        String destination = target(action).migrateDestination();
+        NodeTopology target = target(action);
+        String destination = target.migrateDestination();
         if (hypervisor == Hypervisor.LIBVIRT) {
             return new ActionPlan.MigrateVm(action.type(), virsh("migrate", "--live", vm, destination),
                     Optional.of(Command.of("virsh", "-c", destination, "domstate", vm)));
         }
         // xl migrate's destination is a host reached over ssh; the executor does not ask it anything
-        return new ActionPlan.MigrateVm(action.type(), Command.of("xl", "migrate", vm, destination), Optional.empty());
+        String host = xlHost(destination).orElseThrow(() -> new ActionRefused(RefusalReason.NOT_CONFIGURED, "node " + target.name()
+                + "'s migrate_to '" + Name.printable(destination) + "' names no host xl migrate can use (a host name, or a URI"
+                + " such as qemu+ssh://" + target.name() + "/system)"));
+        return new ActionPlan.MigrateVm(action.type(), Command.of("xl", "migrate", vm, host), Optional.empty());
+    }
+
+    /**
+     * The host {@code xl migrate} wants, from the topology's destination: a host as it is, or the
+     * host of a URI ({@code qemu+ssh://root@node-a:22/system}: node-a; ssh's own config gives the
+     * user and port). Empty unless it is a plain name: xl puts it into the ssh command line it
+     * runs through a shell.
+     */
+    static Optional<String> xlHost(String destination) {
+        String host = destination;
+        int scheme = destination.indexOf("://");
+        if (scheme >= 0) {
+            host = destination.substring(scheme + 3);
+            int end = 0;
+            while (end < host.length() && "/?#".indexOf(host.charAt(end)) < 0) {
+                end++;
+            }
+            host = host.substring(0, end);
+            host = host.substring(host.lastIndexOf('@') + 1);
+            int port = host.lastIndexOf(':');
+            host = port < 0 ? host : host.substring(0, port);
+        }
+        return Optional.of(host).filter(Name::isValid);
     }
 
     private Command setMemory(String vm, long bytes) throws ActionRefused {

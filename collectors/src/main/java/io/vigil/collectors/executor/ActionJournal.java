@@ -4,6 +4,7 @@ import io.vigil.events.ActionResult;
 import io.vigil.events.DecodeException;
 import io.vigil.events.Name;
 import io.vigil.events.WireCodec;
+import io.vigil.service.process.DirectoryLock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -36,20 +37,24 @@ import org.slf4j.LoggerFactory;
  * base64 JSON>}; a torn last line (the agent died mid-write) is skipped. Bounded: ids older than
  * {@link #KEEP} and, beyond {@link #MAX_ENTRIES}, the oldest ids are forgotten; the file is
  * rewritten without them (to a temporary file, then renamed) when it has grown to twice that.
- * An action's deadline is minutes, so a forgotten id has long been stale when it could come again.
+ * The executor refuses an action whose deadline is more than half of {@link #KEEP} away, so a
+ * forgotten id has long been stale when it could come again.
  */
 public final class ActionJournal implements AutoCloseable {
     public static final Duration KEEP = Duration.ofDays(7);
     public static final int MAX_ENTRIES = 10_000;
     static final String FILE = "actions.journal";
+    static final String LOCK_FILE = "actions.journal.lock";
     private static final Logger log = LoggerFactory.getLogger(ActionJournal.class);
 
     private final Path file;
+    private final DirectoryLock lock;
     private final Clock clock;
     private final Duration keep;
     private final int maxEntries;
     private final Map<String, Entry> entries = new LinkedHashMap<>();
     private FileChannel out;
+    private boolean closed;
     private long lines;
 
     /** What the journal knows of an id: when it was first seen, and its result once there is one. */
@@ -60,23 +65,30 @@ public final class ActionJournal implements AutoCloseable {
         }
     }
 
-    private ActionJournal(Path dir, Clock clock, Duration keep, int maxEntries) {
+    private ActionJournal(Path dir, DirectoryLock lock, Clock clock, Duration keep, int maxEntries) {
         this.file = dir.resolve(FILE);
+        this.lock = lock;
         this.clock = clock;
         this.keep = keep;
         this.maxEntries = maxEntries;
     }
 
-    /** Opens (creating if need be) the journal in {@code dir}. */
+    /** Opens (creating if need be) the journal in {@code dir}; only one agent may hold a journal directory. */
     public static ActionJournal open(Path dir, Clock clock) throws IOException {
         return open(dir, clock, KEEP, MAX_ENTRIES);
     }
 
     static ActionJournal open(Path dir, Clock clock, Duration keep, int maxEntries) throws IOException {
         Files.createDirectories(dir);
-        ActionJournal journal = new ActionJournal(dir, clock, keep, maxEntries);
-        journal.load();
-        journal.compact();
+        DirectoryLock lock = DirectoryLock.take(dir.resolve(LOCK_FILE), "executor journal");
+        ActionJournal journal = new ActionJournal(dir, lock, clock, keep, maxEntries);
+        try {
+            journal.load();
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+        journal.compactOrCarryOn();
         return journal;
     }
 
@@ -108,12 +120,34 @@ public final class ActionJournal implements AutoCloseable {
     }
 
     private void append(String line) throws IOException {
-        out.write(ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
-        out.force(false);
+        FileChannel channel = out();
+        channel.write(ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
+        channel.force(false);
         lines++;
         forgetOld();
         if (lines > 2L * maxEntries) {
+            compactOrCarryOn();
+        }
+    }
+
+    /** The file to append to, opened again if a compaction left it closed; none once the journal is closed. */
+    private FileChannel out() throws IOException {
+        if (closed) {
+            throw new IOException("the journal " + file + " is closed (the agent is stopping)");
+        }
+        if (out == null || !out.isOpen()) {
+            out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        }
+        return out;
+    }
+
+    /** Compacts; a failure only lets the file grow until the next try (what was appended is in it, and synced). */
+    private void compactOrCarryOn() {
+        try {
             compact();
+        } catch (IOException | RuntimeException e) {
+            log.warn("action journal {}: could not be rewritten smaller ({}); it keeps growing and is tried again at the next"
+                    + " action; check the disk of the executor's journal_dir", file, e.toString());
         }
     }
 
@@ -174,12 +208,13 @@ public final class ActionJournal implements AutoCloseable {
         }
     }
 
-    /** Rewrites the file with only what is remembered: to a temporary file, fsync'd, then renamed over it. */
+    /**
+     * Rewrites the file with only what is remembered: to a temporary file, fsync'd, then renamed
+     * over it. Until the rename the file appended to stays as it was; after it, appends go to the
+     * new file (reopened on the next append, also when the rename failed).
+     */
     private void compact() throws IOException {
         forgetOld();
-        if (out != null) {
-            out.close();
-        }
         Path tmp = file.resolveSibling(FILE + ".tmp");
         StringBuilder text = new StringBuilder();
         for (Entry entry : entries.values()) {
@@ -193,6 +228,9 @@ public final class ActionJournal implements AutoCloseable {
             channel.write(ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
             channel.force(true);
         }
+        if (out != null) {
+            out.close();  // reopened by out(), on the new file or, if the rename fails, the old one
+        }
         try {
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
@@ -200,7 +238,6 @@ public final class ActionJournal implements AutoCloseable {
         }
         syncDirectory(file.getParent());
         lines = entries.values().stream().mapToLong(e -> e.result().isPresent() ? 2 : 1).sum();
-        out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     }
 
     /** Makes the rename itself durable; a filesystem that cannot sync a directory is left as it is. */
@@ -212,8 +249,16 @@ public final class ActionJournal implements AutoCloseable {
         }
     }
 
+    /** Closes the file and lets another agent have the directory. */
     @Override
     public synchronized void close() throws IOException {
-        out.close();
+        closed = true;
+        try {
+            if (out != null) {
+                out.close();
+            }
+        } finally {
+            lock.close();
+        }
     }
 }

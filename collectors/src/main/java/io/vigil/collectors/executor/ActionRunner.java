@@ -16,7 +16,8 @@ import java.util.Optional;
  * Runs one allowed action's plan through the agent's {@link CommandRunner} (real processes, or
  * the lab's simulated host) and judges how it ended. Each command gets what is left of the
  * action's deadline, at most {@code maxCommandTime}; a command killed for it, or a VM still
- * running at the deadline, is TIMED_OUT.
+ * running at the deadline, is TIMED_OUT. What it reports names a command by its program only: a
+ * fence's argv from the topology may carry a password.
  */
 public final class ActionRunner {
     private final CommandRunner runner;
@@ -46,6 +47,11 @@ public final class ActionRunner {
         this.maxCommandTime = maxCommandTime;
         this.maxOutputBytes = maxOutputBytes;
         this.pollInterval = pollInterval;
+    }
+
+    /** The longest any one command may run, whatever the action's deadline. */
+    public Duration maxCommandTime() {
+        return maxCommandTime;
     }
 
     public ActionResult run(Action action, ActionPlan plan) throws InterruptedException {
@@ -173,16 +179,16 @@ public final class ActionRunner {
         Duration timeout = min(left, cap);
         if (timeout.isNegative() || timeout.isZero()) {
             return new Ran(Optional.empty(), Optional.of(new Verdict(ActionOutcome.TIMED_OUT, Optional.empty(),
-                    "the deadline " + action.deadline() + " passed before '" + command + "' could run")));
+                    "the deadline " + action.deadline() + " passed before " + command.program() + " could run")));
         }
         try {
             return new Ran(Optional.of(runner.run(command, timeout)), Optional.empty());
         } catch (CommandException e) {
             if (Thread.currentThread().isInterrupted()) {
-                throw new InterruptedException("stopped while running '" + command + "'");
+                throw new InterruptedException("stopped while running " + command.program());
             }
             ActionOutcome outcome = e.timedOut() ? ActionOutcome.TIMED_OUT : ActionOutcome.FAILED;
-            return new Ran(Optional.empty(), Optional.of(new Verdict(outcome, Optional.empty(), e.getMessage())));
+            return new Ran(Optional.empty(), Optional.of(new Verdict(outcome, Optional.empty(), command.program() + ": " + e.problem())));
         }
     }
 

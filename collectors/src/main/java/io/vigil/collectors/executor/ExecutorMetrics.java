@@ -7,6 +7,7 @@ import io.vigil.events.ActionType;
 
 /**
  * vigil_agent_actions_total{type,outcome} for every action this executor ended (run or refused),
+ * once per id: a result published again for a redelivery is not counted again;
  * vigil_agent_actions_refused_total{reason} for every record refused, readable or not. Both carry
  * {@code node}, as the publisher's series do, so that a lab's agents sharing one registry stay apart.
  */

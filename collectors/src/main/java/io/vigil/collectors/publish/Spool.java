@@ -1,11 +1,10 @@
 package io.vigil.collectors.publish;
 
+import io.vigil.service.process.DirectoryLock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -68,8 +67,7 @@ public final class Spool implements AutoCloseable {
 
     private final Settings settings;
     private final long segmentBytes;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final DirectoryLock lock;
     private final Deque<Segment> segments = new ArrayDeque<>();
     private Segment active;
     private long liveRecords;
@@ -81,10 +79,9 @@ public final class Spool implements AutoCloseable {
     private boolean unflushed;
     private boolean headUnsynced;
 
-    private Spool(Settings settings, FileChannel lockChannel, FileLock lock) {
+    private Spool(Settings settings, DirectoryLock lock) {
         this.settings = settings;
         this.segmentBytes = Math.max(4096, Math.min(MAX_SEGMENT_BYTES, settings.maxBytes() / 16));
-        this.lockChannel = lockChannel;
         this.lock = lock;
     }
 
@@ -95,18 +92,7 @@ public final class Spool implements AutoCloseable {
     public static Spool open(Settings settings) throws IOException {
         Path dir = settings.dir();
         Files.createDirectories(dir);
-        FileChannel lockChannel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock lock;
-        try {
-            lock = lockChannel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null;
-        }
-        if (lock == null) {
-            lockChannel.close();
-            throw new IOException("spool directory " + dir + " is in use by another agent (lock file " + dir.resolve("lock") + ")");
-        }
-        Spool spool = new Spool(settings, lockChannel, lock);
+        Spool spool = new Spool(settings, DirectoryLock.take(dir.resolve("lock"), "spool"));
         try {
             spool.load();
         } catch (IOException | RuntimeException e) {
@@ -276,8 +262,7 @@ public final class Spool implements AutoCloseable {
         segments.clear();
         active = null;
         try {
-            lock.release();
-            lockChannel.close();
+            lock.close();
         } catch (IOException e) {
             log.debug("spool {}: releasing the lock: {}", dir(), e.toString());
         }

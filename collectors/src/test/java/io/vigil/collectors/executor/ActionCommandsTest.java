@@ -1,6 +1,7 @@
 package io.vigil.collectors.executor;
 
 import static io.vigil.collectors.executor.ExecutorFixtures.CLUSTER;
+import static io.vigil.collectors.executor.ExecutorFixtures.PEER;
 import static io.vigil.collectors.executor.ExecutorFixtures.PEER_FENCE;
 import static io.vigil.collectors.executor.ExecutorFixtures.TOPOLOGY;
 import static io.vigil.collectors.executor.ExecutorFixtures.action;
@@ -14,9 +15,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vigil.collectors.command.Command;
 import io.vigil.events.ActionType;
 import io.vigil.events.Hypervisor;
+import io.vigil.service.topology.ClusterTopology;
+import io.vigil.service.topology.NodeTopology;
 import io.vigil.service.topology.Topology;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -59,7 +63,8 @@ class ActionCommandsTest {
         assertEquals(List.of("xl", "mem-set", "web", "2048m"),
                 argv(xen, action("m", ActionType.VM_SET_MEMORY, Optional.empty(), Optional.of("web"), Optional.empty(),
                         Optional.of(2L << 30))));
-        assertEquals(List.of("xl", "migrate", "web", "qemu+ssh://node-a/system"), argv(xen, towardPeer("g", ActionType.VM_MIGRATE_LIVE)));
+        assertEquals(List.of("xl", "migrate", "web", "node-a"), argv(xen, towardPeer("g", ActionType.VM_MIGRATE_LIVE)),
+                "xl migrate takes the host of the destination URI");
         assertEquals(List.of("xl", "shutdown", "web"), argv(xen, vm("s", ActionType.VM_SHUTDOWN)));
         assertEquals(List.of("xl", "destroy", "web"), argv(xen, vm("d", ActionType.VM_DESTROY)));
         assertEquals(List.of("xl", "create", "/srv/xen/web.cfg"), argv(xen, vm("t", ActionType.VM_START)));
@@ -67,6 +72,30 @@ class ActionCommandsTest {
         assertEquals(Command.of("xl", "list", "web"), shutdown.state());
         ActionPlan.StartVm start = (ActionPlan.StartVm) xen.plan(vm("t", ActionType.VM_START));
         assertEquals(Optional.of(Command.of("xl", "list", "web")), start.runningCheck());
+    }
+
+    private static ActionCommands xenMigratingTo(String destination) {
+        ClusterTopology pair = TOPOLOGY.cluster(CLUSTER).orElseThrow();
+        NodeTopology peer = pair.node(PEER).orElseThrow();
+        List<NodeTopology> nodes = pair.nodes().stream()
+                .map(n -> n.name().equals(PEER) ? new NodeTopology(PEER, peer.reserveBytes(), destination, peer.fence()) : n).toList();
+        Topology topology = new Topology(Map.of(CLUSTER, new ClusterTopology(CLUSTER, nodes, pair.resources(), pair.vms(),
+                pair.policy())));
+        return new ActionCommands(Hypervisor.XEN, "qemu:///system", Path.of("/srv/xen"), topology, CLUSTER);
+    }
+
+    @Test
+    void xlMigrateIsGivenTheHostOfTheDestinationWithoutUserOrPort() throws Exception {
+        assertEquals(List.of("xl", "migrate", "web", "node-a.example.org"),
+                argv(xenMigratingTo("qemu+ssh://root@node-a.example.org:2222/system"), towardPeer("g", ActionType.VM_MIGRATE_LIVE)));
+        assertEquals(List.of("xl", "migrate", "web", "10.0.0.11"),
+                argv(xenMigratingTo("10.0.0.11"), towardPeer("g", ActionType.VM_MIGRATE_LIVE)), "a plain host is passed as it is");
+        for (String noHost : List.of("xen:///system", "qemu+ssh://a;reboot/system")) {
+            ActionRefused refused = assertThrows(ActionRefused.class,
+                    () -> xenMigratingTo(noHost).plan(towardPeer("g", ActionType.VM_MIGRATE_LIVE)), noHost);
+            assertEquals(RefusalReason.NOT_CONFIGURED, refused.reason());
+            assertTrue(refused.getMessage().contains("migrate_to"), refused.getMessage());
+        }
     }
 
     @Test

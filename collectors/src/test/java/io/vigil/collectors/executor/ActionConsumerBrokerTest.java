@@ -111,7 +111,7 @@ class ActionConsumerBrokerTest {
                     });
                 }
                 assertEquals(ActionOutcome.SUCCEEDED, results.get("sealed").outcome());
-                assertEquals(ActionOutcome.REFUSED, results.get("forged").outcome());
+                assertEquals(ActionOutcome.REFUSED, results.get("unsealed:forged").outcome());
                 assertEquals(2, results.size(), "nothing for the record keyed for " + PEER + ": " + results.keySet());
                 assertEquals(List.of(Command.of("drbdadm", "primary", "r0")), runner.ran, "only the sealed action ran");
             }

@@ -27,12 +27,17 @@ import io.vigil.events.ActionSeal;
 import io.vigil.events.ActionType;
 import io.vigil.events.Body;
 import io.vigil.events.Hypervisor;
+import io.vigil.service.topology.ClusterTopology;
+import io.vigil.service.topology.FenceCommands;
+import io.vigil.service.topology.NodeTopology;
+import io.vigil.service.topology.Topology;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -59,8 +64,12 @@ class ActionExecutorTest {
     }
 
     private ActionExecutor executor(AllowList allow, Hypervisor hypervisor) throws IOException {
+        return executor(allow, hypervisor, TOPOLOGY);
+    }
+
+    private ActionExecutor executor(AllowList allow, Hypervisor hypervisor, Topology topology) throws IOException {
         ActionExecutor executor = new ActionExecutor(CLUSTER, NODE, SEAL, ActionJournal.open(dir, clock), allow,
-                new ActionCommands(hypervisor, "qemu:///system", Path.of("/etc/xen"), TOPOLOGY, CLUSTER),
+                new ActionCommands(hypervisor, "qemu:///system", Path.of("/etc/xen"), topology, CLUSTER),
                 new ActionRunner(runner, clock, Duration.ofMinutes(10), 4096, Duration.ofMillis(1)), emitted::add, registry, clock);
         opened.add(executor);
         return executor;
@@ -97,11 +106,11 @@ class ActionExecutorTest {
     }
 
     @Test
-    void anActionSealedWithAnotherKeyIsRefusedUnderItsClaimedIdAndNotRun() throws Exception {
+    void anActionSealedWithAnotherKeyIsRefusedUnderAnUnsealedIdAndNotRun() throws Exception {
         ActionSeal wrongKey = ActionSeal.ofKeyText("not-the-key-the-engine-and-agents-share");
         ActionResult result = executor().handle(NODE, wrongKey.seal(drbd("a1", ActionType.DRBD_PRIMARY))).orElseThrow();
 
-        assertRefused(result, "a1", RefusalReason.SEAL);
+        assertRefused(result, "unsealed:a1", RefusalReason.SEAL);
         assertTrue(result.output().contains("does not match"), result.output());
         assertEquals(List.of(), runner.ran);
         assertEquals(1.0, refusedCount(RefusalReason.SEAL));
@@ -111,7 +120,7 @@ class ActionExecutorTest {
     void aForgedMacIsRefused() throws Exception {
         String sealed = new String(SEAL.seal(drbd("a1", ActionType.DRBD_PRIMARY)), StandardCharsets.UTF_8);
         String forged = sealed.replaceAll("\"hmac\":\"[0-9a-f]+\"", "\"hmac\":\"" + "ab".repeat(32) + "\"");
-        assertRefused(executor().handle(NODE, forged.getBytes(StandardCharsets.UTF_8)).orElseThrow(), "a1", RefusalReason.SEAL);
+        assertRefused(executor().handle(NODE, forged.getBytes(StandardCharsets.UTF_8)).orElseThrow(), "unsealed:a1", RefusalReason.SEAL);
         assertEquals(List.of(), runner.ran);
     }
 
@@ -120,7 +129,34 @@ class ActionExecutorTest {
         String sealed = new String(SEAL.seal(drbd("a1", ActionType.DRBD_SECONDARY)), StandardCharsets.UTF_8);
         String altered = sealed.replace("drbd-secondary", "drbd-primary");
         assertTrue(!altered.equals(sealed));
-        assertRefused(executor().handle(NODE, altered.getBytes(StandardCharsets.UTF_8)).orElseThrow(), "a1", RefusalReason.SEAL);
+        assertRefused(executor().handle(NODE, altered.getBytes(StandardCharsets.UTF_8)).orElseThrow(), "unsealed:a1", RefusalReason.SEAL);
+        assertEquals(List.of(), runner.ran);
+    }
+
+    @Test
+    void aForgedRecordCannotFailTheRealActionOfTheIdItClaims() throws Exception {
+        ActionExecutor executor = executor();
+        ActionSeal forger = ActionSeal.ofKeyText("not-the-key-the-engine-and-agents-share");
+        ActionResult forged = executor.handle(NODE, forger.seal(drbd("pair-1:r0:1:promote:1", ActionType.DRBD_SECONDARY))).orElseThrow();
+        ActionResult real = handle(executor, drbd("pair-1:r0:1:promote:1", ActionType.DRBD_PRIMARY));
+
+        assertRefused(forged, "unsealed:pair-1:r0:1:promote:1", RefusalReason.SEAL);
+        assertEquals(ActionOutcome.SUCCEEDED, real.outcome(), real.output());
+        assertTrue(emitted.stream().noneMatch(b -> b instanceof ActionResult r && r.actionId().equals("pair-1:r0:1:promote:1")
+                && r.outcome() == ActionOutcome.REFUSED), "no refusal under the real id: " + emitted);
+        assertEquals(List.of(DRBD_PRIMARY), runner.ran);
+    }
+
+    @Test
+    void aForgedRecordWhoseClaimedIdIsTooLongToPrefixIsCountedAndLoggedButHasNoResult() throws Exception {
+        String longId = "a" + "1".repeat(127);
+        ActionSeal forger = ActionSeal.ofKeyText("not-the-key-the-engine-and-agents-share");
+        try (LoggedLines lines = LoggedLines.of(RefusalLog.class)) {
+            assertEquals(Optional.empty(), executor().handle(NODE, forger.seal(drbd(longId, ActionType.DRBD_PRIMARY))));
+            assertEquals(1, lines.lines().size(), lines.lines().toString());
+        }
+        assertEquals(List.of(), emitted);
+        assertEquals(1.0, refusedCount(RefusalReason.SEAL));
         assertEquals(List.of(), runner.ran);
     }
 
@@ -146,7 +182,7 @@ class ActionExecutorTest {
             executor.handle(NODE, wrongKey.seal(drbd("forged-50", ActionType.DRBD_PRIMARY)));
             List<String> logged = lines.lines();
             assertEquals(2, logged.size(), logged.toString());
-            assertTrue(logged.get(0).startsWith("action forged-0 for node-b refused (seal): "), logged.get(0));
+            assertTrue(logged.get(0).startsWith("action unsealed:forged-0 for node-b refused (seal): "), logged.get(0));
             assertTrue(logged.get(1).contains("forged-50") && logged.get(1).contains("49 more refused"), logged.get(1));
         }
         assertEquals(51.0, refusedCount(RefusalReason.SEAL));
@@ -163,6 +199,32 @@ class ActionExecutorTest {
     }
 
     @Test
+    void anActionDueLaterThanTheJournalCouldRememberItIsRefusedNotRun() throws Exception {
+        // its id would be forgotten (ActionJournal.KEEP) before its deadline: a replay then would run it again
+        Action farOff = new Action("a1", "pair-1:r0:1", CLUSTER, NODE, ActionType.DRBD_PRIMARY, Optional.of("r0"), Optional.empty(),
+                Optional.empty(), Optional.empty(), clock.instant(), clock.instant().plus(ActionJournal.KEEP.dividedBy(2)).plusSeconds(60));
+        ActionResult result = handle(executor(), farOff);
+        assertRefused(result, "a1", RefusalReason.OUT_OF_WINDOW);
+        assertTrue(result.output().contains("deadline"), result.output());
+        assertEquals(List.of(), runner.ran);
+    }
+
+    @Test
+    void anActionIssuedInTheAgentsFutureIsRefusedNotRunAndOneAFewMinutesAheadRuns() throws Exception {
+        ActionExecutor executor = executor();
+        Action ahead = new Action("a1", "pair-1:r0:1", CLUSTER, NODE, ActionType.DRBD_PRIMARY, Optional.of("r0"), Optional.empty(),
+                Optional.empty(), Optional.empty(), clock.instant().plus(Duration.ofMinutes(6)), clock.instant().plus(Duration.ofMinutes(8)));
+        ActionResult result = handle(executor, ahead);
+        assertRefused(result, "a1", RefusalReason.OUT_OF_WINDOW);
+        assertTrue(result.output().contains("clock"), result.output());
+        assertEquals(List.of(), runner.ran);
+
+        Action skewed = new Action("a2", "pair-1:r0:1", CLUSTER, NODE, ActionType.DRBD_PRIMARY, Optional.of("r0"), Optional.empty(),
+                Optional.empty(), Optional.empty(), clock.instant().plus(Duration.ofMinutes(4)), clock.instant().plus(Duration.ofMinutes(6)));
+        assertEquals(ActionOutcome.SUCCEEDED, handle(executor, skewed).outcome());
+    }
+
+    @Test
     void anIdSeenBeforeIsNotRunAgainAndItsResultIsPublishedAgain() throws Exception {
         ActionExecutor executor = executor();
         runner.answer(DRBD_PRIMARY, Reply.ok("promoted"));
@@ -172,6 +234,41 @@ class ActionExecutorTest {
         assertEquals(first, again);
         assertEquals(List.of(first, first), emitted);
         assertEquals(1, runner.ran.size(), "run once: " + runner.ran);
+    }
+
+    private double endedCount(String outcome) {
+        return Search.in(registry).name("vigil.agent.actions").tag("outcome", outcome).counters().stream()
+                .mapToDouble(c -> c.count()).sum();
+    }
+
+    @Test
+    void aResultPublishedAgainIsCountedOnce() throws Exception {
+        ActionExecutor executor = executor();
+        handle(executor, drbd("a1", ActionType.DRBD_PRIMARY));
+        handle(executor, drbd("a1", ActionType.DRBD_PRIMARY));
+        clock.advance(Duration.ofMinutes(5));
+        handle(executor, drbd("a1", ActionType.DRBD_PRIMARY));
+        assertEquals(1.0, endedCount("succeeded"));
+
+        Action stale = new Action("t", "pair-1:r0:1", CLUSTER, NODE, ActionType.DRBD_SECONDARY, Optional.of("r0"), Optional.empty(),
+                Optional.empty(), Optional.empty(), ExecutorFixtures.NOW, ExecutorFixtures.NOW.plusSeconds(1));
+        handle(executor, stale);
+        handle(executor, stale);
+        assertEquals(1.0, endedCount("refused"));
+    }
+
+    @Test
+    void anActionTheJournalCouldNotRecordIsReportedFailedOnceAndTheSameAgainOnRedelivery() throws Exception {
+        ActionExecutor executor = executor();
+        opened.remove(0).close();  // the journal's file is closed: it cannot record anything
+        ActionResult first = handle(executor, drbd("a1", ActionType.DRBD_PRIMARY));
+        ActionResult again = handle(executor, drbd("a1", ActionType.DRBD_PRIMARY));
+
+        assertEquals(ActionOutcome.FAILED, first.outcome());
+        assertTrue(first.output().startsWith("not run: the executor's journal cannot record it"), first.output());
+        assertEquals(first, again, "the same answer, not 'the agent stopped while running it'");
+        assertEquals(List.of(), runner.ran);
+        assertEquals(1.0, endedCount("failed"), "counted once");
     }
 
     @Test
@@ -194,6 +291,7 @@ class ActionExecutorTest {
 
         assertEquals(new ActionResult("a1", ActionOutcome.FAILED, Optional.empty(), ActionExecutor.DIED_WHILE_RUNNING, 0), result);
         assertEquals(List.of(), runner.ran);
+        opened.remove(0).close();
         assertEquals(result, handle(executor(), drbd("a1", ActionType.DRBD_PRIMARY)), "the same answer on the next redelivery");
         assertEquals(List.of(), runner.ran);
     }
@@ -226,10 +324,22 @@ class ActionExecutorTest {
         assertEquals(List.of(), emitted);
 
         assertRefused(executor.handle(NODE, SEAL.seal(forPeer)).orElseThrow(), "p1", RefusalReason.MISADDRESSED);
+        assertEquals(List.of(), runner.ran);
+    }
+
+    @Test
+    void anActionForTheSameNodeNameInAnotherClusterIsSkippedSilently() throws Exception {
+        ActionExecutor executor = executor();
         Action otherCluster = new Action("c1", "s", "pair-2", NODE, ActionType.DRBD_PRIMARY, Optional.of("r0"), Optional.empty(),
                 Optional.empty(), Optional.empty(), clock.instant(), clock.instant().plusSeconds(60));
-        assertRefused(executor.handle(NODE, SEAL.seal(otherCluster)).orElseThrow(), "c1", RefusalReason.MISADDRESSED);
+        try (LoggedLines lines = LoggedLines.of(ActionExecutor.class, RefusalLog.class)) {
+            assertEquals(Optional.empty(), executor.handle(NODE, SEAL.seal(otherCluster)));
+            assertEquals(List.of(), lines.lines(), "not an operator's business");
+        }
+        assertEquals(List.of(), emitted, "no result: pair-2's own " + NODE + " answers it");
         assertEquals(List.of(), runner.ran);
+        assertEquals(0.0, refusedCount(RefusalReason.MISADDRESSED));
+        assertEquals(ActionOutcome.SUCCEEDED, handle(executor, drbd("c1", ActionType.DRBD_PRIMARY)).outcome(), "its id not journaled");
     }
 
     @Test
@@ -308,6 +418,37 @@ class ActionExecutorTest {
         assertEquals(ActionOutcome.SUCCEEDED, handle(executor, towardPeer("f1", ActionType.FENCE)).outcome());
         assertEquals(new Command(PEER_FENCE.powerOff()), runner.ran.get(runner.ran.size() - 1));
         assertEquals(Duration.ofSeconds(30), runner.timeouts.get(runner.timeouts.size() - 1), "the fence's own timeout");
+    }
+
+    @Test
+    void aFencePasswordOnTheCommandLineReachesNeitherTheLogNorTheResult() throws Exception {
+        FenceCommands withPassword = new FenceCommands(
+                List.of("ipmitool", "-I", "lanplus", "-H", "10.0.0.11", "-U", "admin", "-P", "s3cret", "chassis", "power", "off"),
+                List.of("ipmitool", "-I", "lanplus", "-H", "10.0.0.11", "-U", "admin", "-P", "s3cret", "chassis", "power", "status"),
+                "Chassis Power is off", Duration.ofSeconds(30));
+        ClusterTopology pair = TOPOLOGY.cluster(CLUSTER).orElseThrow();
+        NodeTopology peer = pair.node(PEER).orElseThrow();
+        List<NodeTopology> nodes = pair.nodes().stream().map(n -> n.name().equals(PEER)
+                ? new NodeTopology(PEER, peer.reserveBytes(), peer.migrateDestination(), Optional.of(withPassword)) : n).toList();
+        Topology topology = new Topology(Map.of(CLUSTER, new ClusterTopology(CLUSTER, nodes, pair.resources(), pair.vms(), pair.policy())));
+        runner.killAfterTimeout(new Command(withPassword.powerOff()));
+        runner.answer(new Command(withPassword.status()), Reply.ok("Chassis Power is on\n"));
+
+        ActionExecutor executor = executor(ALLOW_ALL, Hypervisor.LIBVIRT, topology);
+        List<String> logged;
+        try (LoggedLines lines = LoggedLines.of(ActionExecutor.class, ActionRunner.class, RefusalLog.class)) {
+            ActionResult killed = handle(executor, towardPeer("f1", ActionType.FENCE));
+            ActionResult status = handle(executor, towardPeer("fs1", ActionType.FENCE_STATUS));
+            assertEquals(ActionOutcome.TIMED_OUT, killed.outcome(), killed.output());
+            assertTrue(killed.output().contains("ipmitool") && killed.output().contains("killed after"), killed.output());
+            assertEquals(ActionOutcome.FAILED, status.outcome(), status.output());
+            logged = lines.lines();
+        }
+        assertEquals(2, runner.ran.size(), "both ran: " + runner.ran);
+        assertTrue(logged.stream().anyMatch(l -> l.contains("f1 (fence -> node-a on node-b)") && l.contains("ipmitool")),
+                "the log names the action and its program: " + logged);
+        assertTrue(logged.stream().noneMatch(l -> l.contains("s3cret")), "no password in the log: " + logged);
+        assertTrue(emitted.stream().noneMatch(b -> b.toString().contains("s3cret")), "no password in a result: " + emitted);
     }
 
     @Test

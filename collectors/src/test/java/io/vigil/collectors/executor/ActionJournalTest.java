@@ -1,16 +1,20 @@
 package io.vigil.collectors.executor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.collectors.LoggedLines;
 import io.vigil.collectors.ManualClock;
 import io.vigil.events.ActionOutcome;
 import io.vigil.events.ActionResult;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +55,55 @@ class ActionJournalTest {
         }
         try (ActionJournal again = ActionJournal.open(dir, clock)) {
             assertTrue(again.lookup("a2").isPresent(), "appends after a torn line are read back");
+        }
+    }
+
+    @Test
+    void aSecondAgentCannotOpenAJournalInUse() throws Exception {
+        try (ActionJournal journal = ActionJournal.open(dir, clock)) {
+            journal.started("a1");
+            IOException refused = assertThrows(IOException.class, () -> ActionJournal.open(dir, clock));
+            assertTrue(refused.getMessage().contains("in use by another agent") && refused.getMessage().contains(dir.toString()),
+                    refused.getMessage());
+            journal.finished(succeeded("a1"));
+        }
+        try (ActionJournal reopened = ActionJournal.open(dir, clock)) {
+            assertEquals(Optional.of(succeeded("a1")), reopened.lookup("a1").orElseThrow().result(), "free again once closed");
+        }
+    }
+
+    @Test
+    void aClosedJournalRecordsNothingMore() throws Exception {
+        ActionJournal journal = ActionJournal.open(dir, clock);
+        journal.close();
+        IOException refused = assertThrows(IOException.class, () -> journal.started("a1"));
+        assertTrue(refused.getMessage().contains("is closed"), refused.getMessage());
+        try (ActionJournal reopened = ActionJournal.open(dir, clock)) {
+            assertEquals(Optional.empty(), reopened.lookup("a1"));
+        }
+    }
+
+    @Test
+    void aCompactionThatFailsLeavesTheJournalOpenAndWhole() throws Exception {
+        Path inTheWay = dir.resolve(ActionJournal.FILE + ".tmp").resolve("in-the-way");
+        try (ActionJournal journal = ActionJournal.open(dir, clock, Duration.ofDays(7), 2);
+             LoggedLines lines = LoggedLines.of(ActionJournal.class)) {
+            // the temporary file cannot be made: a directory stands in its way, from the fifth line on (when it compacts)
+            Files.createDirectories(inTheWay);
+            for (String id : List.of("a1", "a2", "a3")) {
+                journal.started(id);
+                journal.finished(succeeded(id));
+            }
+            assertTrue(lines.lines().stream().anyMatch(l -> l.contains("could not be rewritten smaller")), lines.lines().toString());
+            Files.delete(inTheWay);
+            Files.delete(inTheWay.getParent());
+            journal.started("a4");
+            journal.finished(succeeded("a4"));
+        }
+        assertTrue(Files.readAllLines(dir.resolve(ActionJournal.FILE)).size() <= 2 * 2 + 2, "compacted once it could be");
+        try (ActionJournal reopened = ActionJournal.open(dir, clock, Duration.ofDays(7), 2)) {
+            assertEquals(Optional.of(succeeded("a3")), reopened.lookup("a3").orElseThrow().result());
+            assertEquals(Optional.of(succeeded("a4")), reopened.lookup("a4").orElseThrow().result());
         }
     }
 

@@ -33,10 +33,17 @@ final class RecordingRunner implements CommandRunner {
     final List<Duration> timeouts = new CopyOnWriteArrayList<>();
     private final Map<List<String>, List<Reply>> replies = new HashMap<>();
     private final Map<List<String>, Integer> uses = new HashMap<>();
+    private final Map<List<String>, String> kills = new HashMap<>();
     private Runnable onRun = () -> { };
 
     RecordingRunner answer(Command command, Reply... inTurn) {
         replies.put(command.argv(), new ArrayList<>(List.of(inTurn)));
+        return this;
+    }
+
+    /** Makes {@code command} end as the process runner ends one killed past its timeout. */
+    RecordingRunner killAfterTimeout(Command command) {
+        kills.put(command.argv(), "killed after running longer than 30000 ms");
         return this;
     }
 
@@ -55,6 +62,9 @@ final class RecordingRunner implements CommandRunner {
         ran.add(command);
         timeouts.add(timeout);
         onRun.run();
+        if (kills.containsKey(command.argv())) {
+            throw new CommandException(command, kills.get(command.argv()), true, null);
+        }
         List<Reply> inTurn = replies.get(command.argv());
         Reply reply = new Reply(0, "", "");
         if (inTurn != null) {
