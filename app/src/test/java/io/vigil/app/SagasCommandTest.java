@@ -50,7 +50,7 @@ class SagasCommandTest {
                 SagaStep.StepStatus.SUCCEEDED, T0, T0.plusSeconds(60), Optional.of(0), "");
         return new Saga(Saga.idOf(cluster, "r0", number), cluster, "r0", number, FailoverWay.HOST_LOST, "node-a", "node-b", phase, T0,
                 T0.plusSeconds(65), "node-a silent for 30 s", List.of(), false, false, false, Map.of(fence.name(), fence), List.of("vm1"),
-                leftDown, held, held.map(h -> SagaPhase.PROMOTING), Optional.empty(),
+                leftDown, held.map(h -> "PEER_CANNOT_WRITE"), held, held.map(h -> SagaPhase.PROMOTING), Optional.empty(),
                 List.of(new Saga.PhaseVisit(SagaPhase.DEGRADED, T0), new Saga.PhaseVisit(SagaPhase.FENCING, T0.plusSeconds(2)),
                         new Saga.PhaseVisit(phase, T0.plusSeconds(65))));
     }
