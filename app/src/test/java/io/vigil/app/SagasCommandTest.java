@@ -110,7 +110,7 @@ class SagasCommandTest {
         assertTrue(approved.out().startsWith("approval of pair-1:r0:2 (pair-1/r0) sent by alice"), approved.out());
         CommandOutput failback = CommandOutput.run("failback", "--engine", url, "--by", "bob", "r0");
         assertEquals(0, failback.exitCode(), failback.err());
-        assertEquals(List.of("approve pair-1 r0 pair-1:r0:2 alice", "failback pair-1 r0  bob"), written.stream()
+        assertEquals(List.of("approve pair-1 r0 pair-1:r0:2 alice", "failback pair-1 r0 pair-1:r0:2 bob"), written.stream()
                 .map(c -> c.verb().wire() + " " + c.cluster() + " " + c.resource() + " " + c.sagaId() + " " + c.by()).toList());
 
         CommandOutput unknown = CommandOutput.run("approve", "--engine", url, "pair-1:r0:9");

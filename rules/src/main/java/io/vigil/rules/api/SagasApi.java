@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * the clusters this instance holds and (without {@code local=true}) of the other instances, as
  * {@code GET /api/alerts} does. {@code POST /api/sagas/SAGA/approve} and {@code POST
  * /api/failback/CLUSTER/RESOURCE} write a {@link FailoverCommand} to {@code
- * vigil.failover-commands}, keyed by cluster, for the task that holds the saga; they answer 202:
+ * vigil.failover-commands}, keyed by cluster, for the task that holds the saga, naming the saga
+ * they found (a failback too, so that it cannot act on a later saga); they answer 202:
  * the saga acts on it in order with the cluster's telemetry, and {@code vigil sagas} shows the
  * effect. Who asks is {@code by} (a query parameter or a JSON body field; "api" by default). When
  * a token is configured, the commands need {@code Authorization: Bearer TOKEN}. On an engine whose
@@ -175,7 +176,9 @@ public final class SagasApi {
             if (saga.isEmpty()) {
                 return notFound(k, "no failover of " + resource + " in " + cluster + " is in progress (vigil sagas lists them)");
             }
-            return send(new FailoverCommand(FailoverCommand.Verb.FAILBACK, cluster, resource, "", by, clock.instant()));
+            // the saga it was asked of: if another saga of the resource runs by the time the engine reads it, it is ignored
+            return send(new FailoverCommand(FailoverCommand.Verb.FAILBACK, cluster, resource, saga.get().path("sagaId").asText(), by,
+                    clock.instant()));
         };
     }
 
@@ -220,8 +223,7 @@ public final class SagasApi {
 
     private Reply send(FailoverCommand command) throws IOException {
         writer.write(command);
-        log.info("failover command {} {} by {} accepted through the API", command.verb().wire(), command.sagaId().isEmpty()
-                ? command.cluster() + "/" + command.resource() : command.sagaId(), command.by());
+        log.info("failover command {} {} by {} accepted through the API", command.verb().wire(), command.sagaId(), command.by());
         return Reply.json(202, WireCodec.encode(command));
     }
 

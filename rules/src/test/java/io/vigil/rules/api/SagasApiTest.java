@@ -186,6 +186,8 @@ class SagasApiTest {
         assertEquals(new FailoverCommand(FailoverCommand.Verb.APPROVE, "dc1:pair-2", "r0", "dc1:pair-2:r0:3", "alice", NOW), echoed);
         HttpResponse<String> failback = send("POST", url + "/api/failback/pair-1/r0", Optional.of(TOKEN), "{\"by\": \"bob\"}");
         assertEquals(202, failback.statusCode(), failback.body());
+        assertEquals("pair-1:r0:1", WireCodec.decode(failback.body().getBytes(StandardCharsets.UTF_8), FailoverCommand.class).sagaId(),
+                "the failback names the saga it was asked of: the engine ignores it if another saga runs by then");
 
         int partitions = EmbeddedKafka.VIGIL_TOPIC_PARTITIONS.get(Topics.FAILOVER_COMMANDS);
         List<ConsumerRecord<String, byte[]>> landed = new ArrayList<>();
@@ -208,7 +210,7 @@ class SagasApiTest {
             assertEquals(Utils.toPositive(Utils.murmur2(r.key().getBytes(StandardCharsets.UTF_8))) % partitions, r.partition(),
                     "the partition of the cluster's telemetry");
             if (command.verb() == FailoverCommand.Verb.FAILBACK) {
-                assertEquals(new FailoverCommand(FailoverCommand.Verb.FAILBACK, "pair-1", "r0", "", "bob", NOW), command);
+                assertEquals(new FailoverCommand(FailoverCommand.Verb.FAILBACK, "pair-1", "r0", "pair-1:r0:1", "bob", NOW), command);
             } else {
                 assertEquals(echoed, command);
             }
