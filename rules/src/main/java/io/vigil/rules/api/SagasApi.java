@@ -7,6 +7,8 @@ import io.vigil.events.FailoverCommand;
 import io.vigil.events.Name;
 import io.vigil.events.WireCodec;
 import io.vigil.rules.failover.ResourceFailovers;
+import io.vigil.rules.failover.SagaPhase;
+import io.vigil.service.terminal.TerminalText;
 import io.vigil.service.http.HttpEndpoint.Reply;
 import io.vigil.service.http.HttpEndpoint.Request;
 import io.vigil.service.http.HttpEndpoint.Route;
@@ -17,8 +19,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +40,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class SagasApi {
     private static final Logger log = LoggerFactory.getLogger(SagasApi.class);
+    /** The phases in which approve does something: it lets a waiting saga act, a held one go on, a stuck one retry. */
+    private static final List<SagaPhase> APPROVABLE_PHASES = List.of(SagaPhase.AWAITING_APPROVAL, SagaPhase.HELD, SagaPhase.STUCK);
+    private static final Set<String> APPROVABLE = APPROVABLE_PHASES.stream().map(SagaPhase::word).collect(Collectors.toSet());
+    private static final String APPROVABLE_WORDS = APPROVABLE_PHASES.get(0).word() + ", " + APPROVABLE_PHASES.get(1).word() + " or "
+            + APPROVABLE_PHASES.get(2).word();
 
     /** Where commands go: the failover commands topic, written through an idempotent producer. */
     @FunctionalInterface
@@ -132,8 +141,14 @@ public final class SagasApi {
                 return notFound(k, "no saga " + sagaId + " (vigil sagas --all lists them)");
             }
             if (!saga.get().path("current").asBoolean()) {
-                return Reply.text(409, "saga " + sagaId + " has ended (" + saga.get().path("phase").asText()
+                return Reply.text(409, "saga " + sagaId + " has ended (" + TerminalText.of(saga.get().path("phase").asText())
                         + "): there is nothing to approve\n");
+            }
+            String phase = saga.get().path("phase").asText();
+            if (!APPROVABLE.contains(phase)) {
+                // the engine would ignore it: a 202 would tell the operator something happened
+                return Reply.text(409, "saga " + sagaId + " is " + TerminalText.of(phase) + ": approve lets a saga act only when it is "
+                        + APPROVABLE_WORDS + "\n");
             }
             return send(new FailoverCommand(FailoverCommand.Verb.APPROVE, saga.get().path("cluster").asText(),
                     saga.get().path("resource").asText(), sagaId, by, clock.instant()));
