@@ -237,7 +237,15 @@ public final class SagasApi {
     }
 
     private Reply send(FailoverCommand command) throws IOException {
-        writer.write(command);
+        try {
+            writer.write(command);
+        } catch (IOException e) {
+            // a write that timed out may still have reached the topic: a blind retry could be a second command
+            log.warn("failover command {} {} by {} not confirmed by Kafka: {}", command.verb().wire(), command.sagaId(), command.by(),
+                    e.getMessage());
+            return Reply.text(503, "Kafka did not confirm the command (" + e.getMessage()
+                    + "): the command may still arrive; check vigil sagas before retrying\n");
+        }
         log.info("failover command {} {} by {} accepted through the API", command.verb().wire(), command.sagaId(), command.by());
         return Reply.json(202, WireCodec.encode(command));
     }

@@ -101,7 +101,11 @@ class SagasApiTest {
 
     /** An instance holding {@code held}; empty: failover not configured. */
     private String serve(Supplier<Optional<List<ResourceFailovers>>> held, List<String> peers) {
-        SagasApi api = new SagasApi(held, () -> peers, new FailoverCommands(producer), Optional.of(TOKEN), Clock.fixed(NOW, ZoneOffset.UTC));
+        return serve(held, peers, new FailoverCommands(producer));
+    }
+
+    private String serve(Supplier<Optional<List<ResourceFailovers>>> held, List<String> peers, SagasApi.CommandWriter writer) {
+        SagasApi api = new SagasApi(held, () -> peers, writer, Optional.of(TOKEN), Clock.fixed(NOW, ZoneOffset.UTC));
         HttpEndpoint endpoint = HttpEndpoint.serve(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                 new InetSocketAddress("127.0.0.1", 0), Map.of("/api/sagas", api.list(), "/api/sagas/", api.approve(),
                         "/api/failback/", api.failback()));
@@ -193,6 +197,30 @@ class SagasApiTest {
     }
 
     @Test
+    void aCommandKafkaDidNotTakeIs503AndSaysToCheckBeforeRetrying() throws Exception {
+        Supplier<Optional<List<ResourceFailovers>>> stuck = () -> Optional.of(List.of(new ResourceFailovers(1,
+                Optional.of(saga("pair-1", "r0", 1, SagaPhase.STUCK)), List.of(), Map.of())));
+        Map<String, Object> settings = new HashMap<>(Topics.producerGuarantees());
+        settings.put("bootstrap.servers", "127.0.0.1:1"); // nothing listens: the metadata never comes
+        settings.put("max.block.ms", 300);
+        KafkaProducer<String, byte[]> nowhere = new KafkaProducer<>(settings, new StringSerializer(), new ByteArraySerializer());
+        KafkaProducer<String, byte[]> closed = new KafkaProducer<>(settings, new StringSerializer(), new ByteArraySerializer());
+        closed.close(Duration.ZERO);
+        try {
+            for (KafkaProducer<String, byte[]> failing : List.of(nowhere, closed)) {
+                String url = serve(stuck, List.of(), new FailoverCommands(failing));
+                for (String path : List.of("/api/sagas/pair-1:r0:1/approve", "/api/failback/pair-1/r0")) {
+                    HttpResponse<String> answer = send("POST", url + path, Optional.of(TOKEN), "");
+                    assertEquals(503, answer.statusCode(), answer.body());
+                    assertTrue(answer.body().endsWith("the command may still arrive; check vigil sagas before retrying\n"), answer.body());
+                }
+            }
+        } finally {
+            nowhere.close(Duration.ZERO);
+        }
+    }
+
+    @Test
     void acceptedCommandsLandOnTheCommandsTopicKeyedByTheSagasClusterInItsTelemetryPartition() throws Exception {
         String url = twoInstances();
         HttpResponse<String> approved = send("POST", url + "/api/sagas/dc1:pair-2:r0:3/approve?by=alice", Optional.of(TOKEN), "");
@@ -215,12 +243,12 @@ class SagasApiTest {
             consumer.assign(all);
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 // other tests write to the same broker: this test's commands are alice's and bob's
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     String by = WireCodec.decode(r.value(), FailoverCommand.class).by();
                     if (by.equals("alice") || by.equals("bob")) {
                         landed.add(r);
                     }
-                });
+                }
                 return landed.size() >= 2;
             });
         }
