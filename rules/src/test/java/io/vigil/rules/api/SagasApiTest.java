@@ -221,6 +221,42 @@ class SagasApiTest {
     }
 
     @Test
+    void aPeersSagaWithoutWhereItRunsIs503NamingThePeer() throws Exception {
+        HttpEndpoint peer = HttpEndpoint.serve(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new InetSocketAddress("127.0.0.1", 0),
+                Map.of("/api/sagas", request -> HttpEndpoint.Reply.json(200, ("{\"sagas\": [{\"sagaId\": \"pair-9:r0:1\", \"current\": true,"
+                        + " \"phase\": \"Stuck\"}, {\"sagaId\": \"-bad id\", \"cluster\": \"pair-8\", \"resource\": \"r0\","
+                        + " \"current\": true, \"phase\": \"Stuck\"}]}").getBytes(StandardCharsets.UTF_8))));
+        endpoints.add(peer);
+        String address = peer.baseUrl().substring("http://".length());
+        String url = serve(() -> Optional.of(List.of()), List.of(address));
+        for (String path : List.of("/api/sagas/pair-9:r0:1/approve", "/api/failback/pair-8/r0")) {
+            HttpResponse<String> answer = send("POST", url + path, Optional.of(TOKEN), "");
+            assertEquals(503, answer.statusCode(), path + ": " + answer.body());
+            assertTrue(answer.body().contains(address), answer.body());
+        }
+    }
+
+    @Test
+    void aBodyIsAlwaysReadAndWhatIsWrongInItNamesBy() throws Exception {
+        String url = twoInstances();
+        for (String body : List.of("[1]", "\"ops\"", "{\"by\": 5}", "{\"by\":", "null")) {
+            HttpResponse<String> answer = send("POST", url + "/api/failback/pair-1/r0?by=carol", Optional.of(TOKEN), body);
+            assertEquals(400, answer.statusCode(), body + ": " + answer.body());
+            assertTrue(answer.body().startsWith("by: "), body + ": " + answer.body());
+        }
+    }
+
+    @Test
+    void theEchoedPathHasItsControlCharactersShown() throws Exception {
+        String url = twoInstances();
+        for (String path : List.of("/api/sagas/x%E2%80%AEy%C2%9B", "/api/failback/x%E2%80%AEy%C2%9B")) {
+            HttpResponse<String> answer = send("POST", url + path, Optional.of(TOKEN), "");
+            assertEquals(404, answer.statusCode(), answer.body());
+            assertTrue(answer.body().contains("x\\u202ey\\x9b"), answer.body());
+        }
+    }
+
+    @Test
     void acceptedCommandsLandOnTheCommandsTopicKeyedByTheSagasClusterInItsTelemetryPartition() throws Exception {
         String url = twoInstances();
         HttpResponse<String> approved = send("POST", url + "/api/sagas/dc1:pair-2:r0:3/approve?by=alice", Optional.of(TOKEN), "");
