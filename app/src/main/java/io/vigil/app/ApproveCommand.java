@@ -1,5 +1,6 @@
 package io.vigil.app;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.events.Name;
 import io.vigil.events.WireCodec;
 import io.vigil.service.terminal.TerminalText;
@@ -7,7 +8,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,8 +27,8 @@ final class ApproveCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SAGA", description = "the saga's id, as vigil sagas shows it (cluster:resource:number)")
     String saga;
 
-    @Option(names = "--by", paramLabel = "NAME", description = "who approves, for the audit trail (default: $USER)")
-    String by = System.getProperty("user.name", "unknown");
+    @Mixin
+    AskedBy askedBy;
 
     @Override
     public Integer call() throws Exception {
@@ -36,16 +36,17 @@ final class ApproveCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("vigil approve: '" + Name.printable(saga) + "' is not a saga id (vigil sagas shows them)");
             return 2;
         }
-        if (!Name.isValid(by)) {
-            spec.commandLine().getErr().println("vigil approve: --by '" + Name.printable(by) + "' is not a name (letters, digits, _ . + : -)");
+        Optional<String> asker = askedBy.name("vigil approve", spec.commandLine().getErr());
+        if (asker.isEmpty()) {
             return 2;
         }
+        String by = asker.get();
         String body = WireCodec.json().writeValueAsString(WireCodec.json().createObjectNode().put("by", by));
-        Optional<String> answer = api.call("POST", "/api/sagas/" + saga + "/approve", body, "vigil approve", spec.commandLine().getErr());
+        Optional<JsonNode> answer = api.callJson("POST", "/api/sagas/" + saga + "/approve", body, "vigil approve", spec.commandLine().getErr());
         if (answer.isEmpty()) {
             return 1;
         }
-        var command = WireCodec.json().readTree(answer.get());
+        JsonNode command = answer.get();
         spec.commandLine().getOut().println("approval of " + saga + " (" + TerminalText.of(command.path("cluster").asText()) + "/"
                 + TerminalText.of(command.path("resource").asText()) + ") sent by " + by + "; vigil sagas shows what it does");
         spec.commandLine().getOut().flush();

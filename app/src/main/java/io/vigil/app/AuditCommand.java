@@ -61,8 +61,8 @@ final class AuditCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "text", description = "text or json (one entry a line); default ${DEFAULT-VALUE}")
     Format format;
 
-    @Option(names = "--time-zone", paramLabel = "ZONE", description = "the zone of the times printed (default: this machine's)")
-    ZoneId zone = ZoneId.systemDefault();
+    @Option(names = "--time-zone", paramLabel = "ZONE", defaultValue = "UTC", description = "the zone of the times printed (default: ${DEFAULT-VALUE})")
+    ZoneId zone;
 
     @Override
     public Integer call() {
@@ -100,8 +100,9 @@ final class AuditCommand implements Callable<Integer> {
             err.println("vigil audit: " + e.getMessage() + " (--bootstrap HOST:PORT or --config engine.yaml says where Kafka is)");
             return 1;
         }
-        DateTimeFormatter time = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(zone);
-        int idWidth = entries.stream().mapToInt(e -> e.sagaId().length()).max().orElse(0);
+        // each line says its zone: a timeline pasted into a ticket is read elsewhere
+        DateTimeFormatter time = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS VV").withZone(zone);
+        int idWidth = entries.stream().mapToInt(e -> TerminalText.of(e.sagaId()).length()).max().orElse(0);
         for (AuditEntry e : entries) {
             if (cluster != null && !e.cluster().equals(cluster) || saga != null && !e.sagaId().equals(saga)) {
                 continue;
@@ -111,7 +112,7 @@ final class AuditCommand implements Callable<Integer> {
                 continue;
             }
             // the texts quote tools' output and names off the wire
-            out.println(time.format(e.at()) + "  " + pad(e.sagaId(), idWidth) + "  " + pad(TerminalText.of(e.phase()), 16) + "  "
+            out.println(time.format(e.at()) + "  " + pad(TerminalText.of(e.sagaId()), idWidth) + "  " + pad(TerminalText.of(e.phase()), 16) + "  "
                     + pad(e.kind().wire(), 8) + "  " + TerminalText.of(e.text()));
             for (String fact : e.evidence()) {
                 out.println("      " + TerminalText.of(fact));

@@ -1,6 +1,8 @@
 package io.vigil.app;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.events.Name;
+import io.vigil.events.WireCodec;
 import io.vigil.service.terminal.TerminalText;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -60,6 +62,25 @@ final class EngineApi {
             return Optional.empty();
         }
         return Optional.of(response.body());
+    }
+
+    /**
+     * The engine's JSON answer when it accepted; otherwise says why on {@code err} in one line and
+     * is empty. An answer that is not JSON (a proxy's page, another service on the port) is one.
+     */
+    Optional<JsonNode> callJson(String method, String path, String body, String command, PrintWriter err) throws InterruptedException {
+        Optional<String> answer = call(method, path, body, command, err);
+        if (answer.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(WireCodec.json().readTree(answer.get()));
+        } catch (IOException e) {
+            err.println(command + ": the engine at " + url + " answered, but not with JSON (" + Name.printable(
+                    e.getMessage().lines().findFirst().orElse("")) + "); is --engine an engine's API?");
+            err.flush();
+            return Optional.empty();
+        }
     }
 
     /** An engine's API address: http:// or https://, a host, perhaps a port and a path; anything else is a usage error (exit 2). */

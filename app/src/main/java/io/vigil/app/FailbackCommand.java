@@ -34,26 +34,31 @@ final class FailbackCommand implements Callable<Integer> {
     @Option(names = "--cluster", paramLabel = "CLUSTER", description = "the resource's cluster (needed when several fail it over)")
     String cluster;
 
-    @Option(names = "--by", paramLabel = "NAME", description = "who asks, for the audit trail (default: $USER)")
-    String by = System.getProperty("user.name", "unknown");
+    @Mixin
+    AskedBy askedBy;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        for (String[] named : new String[][] {{"RESOURCE", resource}, {"--cluster", cluster}, {"--by", by}}) {
+        for (String[] named : new String[][] {{"RESOURCE", resource}, {"--cluster", cluster}}) {
             if (named[1] != null && !Name.isValid(named[1])) {
                 err.println("vigil failback: " + named[0] + " '" + Name.printable(named[1]) + "' is not a name (letters, digits, _ . + : -)");
                 return 2;
             }
         }
+        Optional<String> asker = askedBy.name("vigil failback", err);
+        if (asker.isEmpty()) {
+            return 2;
+        }
+        String by = asker.get();
         String where = cluster;
         if (where == null) {
-            Optional<String> sagas = api.call("GET", "/api/sagas", null, "vigil failback", err);
+            Optional<JsonNode> sagas = api.callJson("GET", "/api/sagas", null, "vigil failback", err);
             if (sagas.isEmpty()) {
                 return 1;
             }
             TreeSet<String> clusters = new TreeSet<>();
-            for (JsonNode s : WireCodec.json().readTree(sagas.get()).path("sagas")) {
+            for (JsonNode s : sagas.get().path("sagas")) {
                 if (s.path("current").asBoolean() && s.path("resource").asText().equals(resource)) {
                     clusters.add(s.path("cluster").asText());
                 }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -40,18 +41,18 @@ final class SagasCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE})")
     Format format;
 
-    @Option(names = "--time-zone", paramLabel = "ZONE", description = "the zone of the phases' times (default: this machine's)")
-    ZoneId zone = ZoneId.systemDefault();
+    @Option(names = "--time-zone", paramLabel = "ZONE", defaultValue = "UTC", description = "the zone of the phases' times (default: ${DEFAULT-VALUE})")
+    ZoneId zone;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Optional<String> answer = api.call("GET", "/api/sagas", null, "vigil sagas", err);
+        Optional<JsonNode> answer = api.callJson("GET", "/api/sagas", null, "vigil sagas", err);
         if (answer.isEmpty()) {
             return 1;
         }
-        JsonNode root = WireCodec.json().readTree(answer.get());
+        JsonNode root = answer.get();
         List<JsonNode> sagas = new ArrayList<>();
         root.path("sagas").forEach(s -> {
             if (all || s.path("current").asBoolean()) {
@@ -74,8 +75,9 @@ final class SagasCommand implements Callable<Integer> {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"SAGA", "PHASE", "AGE", "WAY", "FROM→TO", "NOTE"});
         for (JsonNode s : sagas) {
-            rows.add(new String[] {s.path("sagaId").asText(), s.path("phase").asText(), s.path("age").asText(), s.path("way").asText(),
-                s.path("failing").asText() + "→" + s.path("survivor").asText(), note(s)});
+            // every field is the engine's answer, and the reasons quote tools' output: shown escaped, and measured so
+            rows.add(Stream.of(s.path("sagaId").asText(), s.path("phase").asText(), s.path("age").asText(), s.path("way").asText(),
+                s.path("failing").asText() + "→" + s.path("survivor").asText(), note(s)).map(TerminalText::of).toArray(String[]::new));
         }
         int[] widths = new int[5];
         for (String[] row : rows) {
@@ -86,10 +88,9 @@ final class SagasCommand implements Callable<Integer> {
         for (int r = 0; r < rows.size(); r++) {
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < widths.length; i++) {
-                line.append(TerminalText.of(pad(rows.get(r)[i], widths[i]))).append("  ");
+                line.append(pad(rows.get(r)[i], widths[i])).append("  ");
             }
-            // every field is the engine's answer, and the reasons quote tools' output
-            out.println((line + TerminalText.of(rows.get(r)[5])).stripTrailing());
+            out.println((line + rows.get(r)[5]).stripTrailing());
             if (r > 0 && sagas.get(r - 1).path("current").asBoolean()) {
                 out.println("    " + TerminalText.of(history(sagas.get(r - 1))));
             }
@@ -107,9 +108,9 @@ final class SagasCommand implements Callable<Integer> {
         return down.isEmpty() ? note : note + "; left down: " + String.join(", ", down);
     }
 
-    /** "Degraded 21:03:07 → Fencing 21:03:09 → ...". */
+    /** "Degraded 2026-12-04 21:03:07 → Fencing 2026-12-04 21:03:09 → ... (UTC)": a saga may last days. */
     private String history(JsonNode s) {
-        DateTimeFormatter time = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(zone);
+        DateTimeFormatter time = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(zone);
         List<String> visits = new ArrayList<>();
         for (JsonNode v : s.path("history")) {
             String at;
@@ -120,7 +121,7 @@ final class SagasCommand implements Callable<Integer> {
             }
             visits.add(v.path("phase").asText() + " " + at);
         }
-        return String.join(" → ", visits);
+        return String.join(" → ", visits) + " (" + zone.getId() + ")";
     }
 
     private static String pad(String text, int width) {

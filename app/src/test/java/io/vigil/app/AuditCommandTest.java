@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** vigil audit reading vigil.audit on a real in-process broker, records written with chosen timestamps. */
 class AuditCommandTest {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS 'UTC'").withZone(ZoneOffset.UTC);
 
     private static AuditEntry entry(String cluster, Instant at, AuditKind kind, String phase, String text, List<String> evidence) {
         return new AuditEntry(cluster, cluster + ":r0:1", "r0", at, kind, phase, text, evidence, Optional.empty());
@@ -58,7 +58,7 @@ class AuditCommandTest {
                         "{not json".getBytes(StandardCharsets.UTF_8))).get();
             }
             String bootstrap = kafka.bootstrapServers();
-            CommandOutput text = CommandOutput.run("audit", "--since", "1h", "--bootstrap", bootstrap, "--time-zone", "UTC");
+            CommandOutput text = CommandOutput.run("audit", "--since", "1h", "--bootstrap", bootstrap);
             assertEquals(0, text.exitCode(), text.err());
             assertEquals(TIME.format(begun.at()) + "  pair-1:r0:1  Degraded          decision  host lost of r0 from node-a to node-b: node-a silent for 30 s\n"
                     + "      node-b seq 812 at 2026-12-04T21:03:07Z\n"

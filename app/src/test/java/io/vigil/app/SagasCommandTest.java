@@ -79,13 +79,16 @@ class SagasCommandTest {
     @Test
     void listsCurrentSagasWithTheirHistoryAndWithAllTheEndedOnes() {
         String url = onePair();
-        CommandOutput table = CommandOutput.run("sagas", "--engine", url, "--time-zone", "UTC");
+        CommandOutput table = CommandOutput.run("sagas", "--engine", url);
         assertEquals(0, table.exitCode(), table.err());
         assertEquals("""
                 SAGA         PHASE  AGE  WAY        FROM→TO        NOTE
                 pair-1:r0:2  Held   10m  host-lost  node-a→node-b  node-b is not UpToDate; left down: vm9
-                    Degraded 21:03:07 → Fencing 21:03:09 → Held 21:04:12
+                    Degraded 2026-12-04 21:03:07 → Fencing 2026-12-04 21:03:09 → Held 2026-12-04 21:04:12 (UTC)
                 """, table.out());
+        CommandOutput berlin = CommandOutput.run("sagas", "--engine", url, "--time-zone", "Europe/Berlin");
+        assertTrue(berlin.out().contains("    Degraded 2026-12-04 22:03:07 → "), berlin.out());
+        assertTrue(berlin.out().contains("(Europe/Berlin)"), berlin.out());
         CommandOutput all = CommandOutput.run("sagas", "--engine", url, "--all", "--time-zone", "UTC");
         assertTrue(all.out().lines().anyMatch(l -> l.startsWith("pair-1:r0:1  Healthy  10m  host-lost  node-a→node-b  node-a silent for 30 s")),
                 all.out());
@@ -110,7 +113,7 @@ class SagasCommandTest {
         assertTrue(approved.out().startsWith("approval of pair-1:r0:2 (pair-1/r0) sent by alice"), approved.out());
         CommandOutput failback = CommandOutput.run("failback", "--engine", url, "--by", "bob", "r0");
         assertEquals(0, failback.exitCode(), failback.err());
-        assertEquals(List.of("approve pair-1 r0 pair-1:r0:2 alice", "failback pair-1 r0  bob"), written.stream()
+        assertEquals(List.of("approve pair-1 r0 pair-1:r0:2 alice", "failback pair-1 r0 pair-1:r0:2 bob"), written.stream()
                 .map(c -> c.verb().wire() + " " + c.cluster() + " " + c.resource() + " " + c.sagaId() + " " + c.by()).toList());
 
         CommandOutput unknown = CommandOutput.run("approve", "--engine", url, "pair-1:r0:9");
@@ -121,6 +124,57 @@ class SagasCommandTest {
         assertTrue(none.err().contains("no failover of r7 is in progress"), none.err());
         CommandOutput bad = CommandOutput.run("approve", "--engine", url, "-rf");
         assertEquals(2, bad.exitCode(), bad.err());
+    }
+
+    /** An endpoint that answers {@code /api/sagas} with {@code sagas} and {@code /api/sagas/...} with {@code other}, 200 both. */
+    private String fake(String sagas, String other) {
+        endpoint = HttpEndpoint.serve(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new InetSocketAddress("127.0.0.1", 0),
+                Map.of("/api/sagas", request -> HttpEndpoint.Reply.text(200, sagas),
+                        "/api/sagas/", request -> HttpEndpoint.Reply.text(202, other)));
+        return endpoint.baseUrl();
+    }
+
+    @Test
+    void anAnswerThatIsNotJsonIsOneLineAndExit1() {
+        String url = fake("<html>a proxy's page</html>", "accepted");
+        for (String[] args : List.of(new String[] {"sagas", "--engine", url}, new String[] {"approve", "--engine", url, "pair-1:r0:2"},
+                new String[] {"failback", "--engine", url, "r0"})) {
+            CommandOutput run = CommandOutput.run(args);
+            assertEquals(1, run.exitCode(), args[0] + ": " + run.err());
+            assertEquals(1, run.err().lines().count(), args[0] + ": " + run.err());
+            assertTrue(run.err().startsWith("vigil " + args[0] + ": the engine at " + url + " answered, but not with JSON"), run.err());
+        }
+    }
+
+    @Test
+    void theDefaultByIsNamedWhenUserIsNotAName() {
+        String url = onePair();
+        String user = System.getProperty("user.name");
+        System.setProperty("user.name", "j.doe@corp");
+        try {
+            for (String[] args : List.of(new String[] {"approve", "--engine", url, "pair-1:r0:2"}, new String[] {"failback", "--engine", url, "r0"})) {
+                CommandOutput run = CommandOutput.run(args);
+                assertEquals(2, run.exitCode(), run.err());
+                assertEquals("vigil " + args[0] + ": --by defaults to $USER ('j.doe@corp'), which is not a name; pass --by\n", run.err());
+            }
+            assertEquals(0, CommandOutput.run("approve", "--engine", url, "--by", "jdoe", "pair-1:r0:2").exitCode());
+        } finally {
+            System.setProperty("user.name", user);
+        }
+    }
+
+    @Test
+    void columnsStayAlignedWhenAFieldHasControlCharactersShown() {
+        String url = fake("{\"sagas\": [{\"sagaId\": \"pair-1:r0:1\", \"current\": false, \"phase\": \"Held\\u001b[2J\", \"age\": \"1m\","
+                + " \"way\": \"host-lost\", \"failing\": \"node-a\", \"survivor\": \"node-b\", \"reason\": \"r\"},"
+                + " {\"sagaId\": \"pair-2:r0:1\", \"current\": false, \"phase\": \"Held\", \"age\": \"1m\", \"way\": \"host-lost\","
+                + " \"failing\": \"node-a\", \"survivor\": \"node-b\", \"reason\": \"r\"}]}", "");
+        CommandOutput run = CommandOutput.run("sagas", "--engine", url, "--all");
+        assertEquals(0, run.exitCode(), run.err());
+        List<String> lines = run.out().lines().toList();
+        assertTrue(lines.get(1).contains("Held\\x1b[2J  1m"), run.out());
+        assertEquals(lines.get(0).indexOf("AGE"), lines.get(1).indexOf("1m"), run.out());
+        assertEquals(lines.get(0).indexOf("AGE"), lines.get(2).indexOf("1m"), run.out());
     }
 
     @Test

@@ -15,6 +15,11 @@ final class ApiToken {
     private final Optional<String> token;
 
     ApiToken(Optional<String> token) {
+        // "Authorization: Bearer " with nothing after it would match a blank token (the header's token is stripped)
+        if (token.isPresent() && token.get().isBlank()) {
+            throw new IllegalArgumentException("the API token is empty: it would let anyone change silences and send failover commands"
+                    + " (put a random secret in http.token_file)");
+        }
         this.token = token;
     }
 

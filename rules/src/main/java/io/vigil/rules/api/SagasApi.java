@@ -7,6 +7,8 @@ import io.vigil.events.FailoverCommand;
 import io.vigil.events.Name;
 import io.vigil.events.WireCodec;
 import io.vigil.rules.failover.ResourceFailovers;
+import io.vigil.rules.failover.SagaPhase;
+import io.vigil.service.terminal.TerminalText;
 import io.vigil.service.http.HttpEndpoint.Reply;
 import io.vigil.service.http.HttpEndpoint.Request;
 import io.vigil.service.http.HttpEndpoint.Route;
@@ -17,8 +19,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * the clusters this instance holds and (without {@code local=true}) of the other instances, as
  * {@code GET /api/alerts} does. {@code POST /api/sagas/SAGA/approve} and {@code POST
  * /api/failback/CLUSTER/RESOURCE} write a {@link FailoverCommand} to {@code
- * vigil.failover-commands}, keyed by cluster, for the task that holds the saga; they answer 202:
+ * vigil.failover-commands}, keyed by cluster, for the task that holds the saga, naming the saga
+ * they found (a failback too, so that it cannot act on a later saga); they answer 202:
  * the saga acts on it in order with the cluster's telemetry, and {@code vigil sagas} shows the
  * effect. Who asks is {@code by} (a query parameter or a JSON body field; "api" by default). When
  * a token is configured, the commands need {@code Authorization: Bearer TOKEN}. On an engine whose
@@ -35,6 +40,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class SagasApi {
     private static final Logger log = LoggerFactory.getLogger(SagasApi.class);
+    private static final String THIS_INSTANCE = "this instance";
+    /** The phases in which approve does something: it lets a waiting saga act, a held one go on, a stuck one retry. */
+    private static final List<SagaPhase> APPROVABLE_PHASES = List.of(SagaPhase.AWAITING_APPROVAL, SagaPhase.HELD, SagaPhase.STUCK);
+    private static final Set<String> APPROVABLE = APPROVABLE_PHASES.stream().map(SagaPhase::word).collect(Collectors.toSet());
+    private static final String APPROVABLE_WORDS = APPROVABLE_PHASES.get(0).word() + ", " + APPROVABLE_PHASES.get(1).word() + " or "
+            + APPROVABLE_PHASES.get(2).word();
 
     /** Where commands go: the failover commands topic, written through an idempotent producer. */
     @FunctionalInterface
@@ -63,10 +74,18 @@ public final class SagasApi {
         this.clock = clock;
     }
 
+    /** A saga as JSON and the instance that told it: "this instance" or a peer's host:port. */
+    private record Told(JsonNode saga, String from) {
+    }
+
     /** What the instances answered: the sagas as JSON, and the peers that did not answer. */
-    private record Known(List<JsonNode> sagas, int instances, List<String> unreachable) {
-        Optional<JsonNode> find(Predicate<JsonNode> which) {
-            return sagas.stream().filter(which).findFirst();
+    private record Known(List<Told> told, int instances, List<String> unreachable) {
+        Optional<Told> find(Predicate<JsonNode> which) {
+            return told.stream().filter(t -> which.test(t.saga())).findFirst();
+        }
+
+        List<JsonNode> sagas() {
+            return told.stream().map(Told::saga).toList();
         }
     }
 
@@ -104,7 +123,7 @@ public final class SagasApi {
             }
             String rest = request.path().substring("/api/sagas/".length());
             if (!rest.endsWith("/approve")) {
-                return Reply.text(404, "POST /api/sagas/SAGA/approve approves a saga; " + Name.printable(request.path())
+                return Reply.text(404, "POST /api/sagas/SAGA/approve approves a saga; " + TerminalText.of(request.path())
                         + " is not a route\n");
             }
             Optional<Reply> refused = token.refuse(request, "approving a failover");
@@ -126,16 +145,22 @@ public final class SagasApi {
             } catch (CannotTell e) {
                 return e.reply;
             }
-            Optional<JsonNode> saga = k.find(s -> s.path("sagaId").asText().equals(sagaId));
-            if (saga.isEmpty()) {
+            Optional<Told> found = k.find(s -> s.path("sagaId").asText().equals(sagaId));
+            if (found.isEmpty()) {
                 return notFound(k, "no saga " + sagaId + " (vigil sagas --all lists them)");
             }
-            if (!saga.get().path("current").asBoolean()) {
-                return Reply.text(409, "saga " + sagaId + " has ended (" + saga.get().path("phase").asText()
+            JsonNode saga = found.get().saga();
+            if (!saga.path("current").asBoolean()) {
+                return Reply.text(409, "saga " + sagaId + " has ended (" + TerminalText.of(saga.path("phase").asText())
                         + "): there is nothing to approve\n");
             }
-            return send(new FailoverCommand(FailoverCommand.Verb.APPROVE, saga.get().path("cluster").asText(),
-                    saga.get().path("resource").asText(), sagaId, by, clock.instant()));
+            String phase = saga.path("phase").asText();
+            if (!APPROVABLE.contains(phase)) {
+                // the engine would ignore it: a 202 would tell the operator something happened
+                return Reply.text(409, "saga " + sagaId + " is " + TerminalText.of(phase) + ": approve lets a saga act only when it is "
+                        + APPROVABLE_WORDS + "\n");
+            }
+            return send(found.get(), FailoverCommand.Verb.APPROVE, by);
         };
     }
 
@@ -147,7 +172,7 @@ public final class SagasApi {
             }
             String[] parts = request.path().substring("/api/failback/".length()).split("/", -1);
             if (parts.length != 2) {
-                return Reply.text(404, "POST /api/failback/CLUSTER/RESOURCE asks for a failback; " + Name.printable(request.path())
+                return Reply.text(404, "POST /api/failback/CLUSTER/RESOURCE asks for a failback; " + TerminalText.of(request.path())
                         + " is not a route\n");
             }
             Optional<Reply> refused = token.refuse(request, "asking for a failback");
@@ -170,12 +195,13 @@ public final class SagasApi {
             } catch (CannotTell e) {
                 return e.reply;
             }
-            Optional<JsonNode> saga = k.find(s -> s.path("current").asBoolean() && s.path("cluster").asText().equals(cluster)
+            Optional<Told> found = k.find(s -> s.path("current").asBoolean() && s.path("cluster").asText().equals(cluster)
                     && s.path("resource").asText().equals(resource));
-            if (saga.isEmpty()) {
+            if (found.isEmpty()) {
                 return notFound(k, "no failover of " + resource + " in " + cluster + " is in progress (vigil sagas lists them)");
             }
-            return send(new FailoverCommand(FailoverCommand.Verb.FAILBACK, cluster, resource, "", by, clock.instant()));
+            // the saga it was asked of: if another saga of the resource runs by the time the engine reads it, it is ignored
+            return send(found.get(), FailoverCommand.Verb.FAILBACK, by);
         };
     }
 
@@ -201,10 +227,10 @@ public final class SagasApi {
             throw new CannotTell(Reply.text(404, "failover is not configured on this engine (its config has no failover section)\n"));
         }
         Instant now = clock.instant();
-        List<JsonNode> sagas = new ArrayList<>();
+        List<Told> sagas = new ArrayList<>();
         for (ResourceFailovers r : held.get()) {
-            r.current().ifPresent(s -> sagas.add(SagaJson.of(s, true, now)));
-            r.recent().forEach(s -> sagas.add(SagaJson.of(s, false, now)));
+            r.current().ifPresent(s -> sagas.add(new Told(SagaJson.of(s, true, now), THIS_INSTANCE)));
+            r.recent().forEach(s -> sagas.add(new Told(SagaJson.of(s, false, now), THIS_INSTANCE)));
         }
         List<String> unreachable = new ArrayList<>();
         int instances = 1;
@@ -212,16 +238,34 @@ public final class SagasApi {
             for (String peer : peers.get()) {
                 instances++;
                 query.get(peer, "/api/sagas?local=true").map(n -> n.path("sagas"))
-                        .ifPresentOrElse(n -> n.forEach(sagas::add), () -> unreachable.add(peer));
+                        .ifPresentOrElse(n -> n.forEach(s -> sagas.add(new Told(s, peer))), () -> unreachable.add(peer));
             }
         }
         return new Known(sagas, instances, unreachable);
     }
 
-    private Reply send(FailoverCommand command) throws IOException {
-        writer.write(command);
-        log.info("failover command {} {} by {} accepted through the API", command.verb().wire(), command.sagaId().isEmpty()
-                ? command.cluster() + "/" + command.resource() : command.sagaId(), command.by());
+    /** The command {@code verb} for the saga {@code told}; 503 when the instance that told it named no valid saga, cluster or resource. */
+    private Reply send(Told told, FailoverCommand.Verb verb, String by) throws IOException {
+        FailoverCommand command;
+        try {
+            command = new FailoverCommand(verb, told.saga().path("cluster").asText(), told.saga().path("resource").asText(),
+                    Name.check("sagaId", told.saga().path("sagaId").asText()), by, clock.instant());
+        } catch (IllegalArgumentException e) {
+            // a peer of another version, or a broken one: nothing is sent on its word
+            log.warn("{} told a saga the API cannot act on: {}", told.from(), e.getMessage());
+            return Reply.text(503, TerminalText.of(told.from()) + " told of a saga without a valid cluster, resource or id ("
+                    + TerminalText.of(e.getMessage()) + "): it cannot be acted on; check that instance\n");
+        }
+        try {
+            writer.write(command);
+        } catch (IOException e) {
+            // a write that timed out may still have reached the topic: a blind retry could be a second command
+            log.warn("failover command {} {} by {} not confirmed by Kafka: {}", command.verb().wire(), command.sagaId(), command.by(),
+                    e.getMessage());
+            return Reply.text(503, "Kafka did not confirm the command (" + e.getMessage()
+                    + "): the command may still arrive; check vigil sagas before retrying\n");
+        }
+        log.info("failover command {} {} by {} accepted through the API", command.verb().wire(), command.sagaId(), command.by());
         return Reply.json(202, WireCodec.encode(command));
     }
 
@@ -234,26 +278,34 @@ public final class SagasApi {
         return Reply.text(404, message + "\n");
     }
 
-    /** Who asks: {@code ?by=} or {"by": ...} in the body, "api" when neither; a name, as it goes into logs and the audit trail. */
+    /**
+     * Who asks: {@code ?by=} or {"by": ...} in the body (the query first), "api" when neither; a
+     * name, as it goes into logs and the audit trail. A body is read even when the query says who:
+     * a body that is not what it should be is refused, not ignored.
+     */
     private static String by(Request request) {
-        Optional<String> given = request.parameter("by");
-        if (given.isEmpty() && request.body().length > 0) {
+        Optional<String> inBody = byInBody(request);
+        return Name.check("by", request.parameter("by").or(() -> inBody).orElse("api"));
+    }
+
+    private static Optional<String> byInBody(Request request) {
+        if (request.body().length > 0) {
             JsonNode body;
             try {
                 body = WireCodec.json().readTree(request.body());
             } catch (IOException e) {
-                throw new IllegalArgumentException("the body is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+                throw new IllegalArgumentException("by: the body is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
             }
-            if (body != null && !body.isMissingNode() && !body.isObject()) {
-                throw new IllegalArgumentException("the body is a JSON object, e.g. {\"by\": \"ops\"}");
+            if (body == null || !body.isObject()) {
+                throw new IllegalArgumentException("by: the body is a JSON object, e.g. {\"by\": \"ops\"}");
             }
-            if (body != null && body.has("by")) {
+            if (body.has("by")) {
                 if (!body.get("by").isTextual()) {
-                    throw new IllegalArgumentException("by: is a name, e.g. \"ops\"");
+                    throw new IllegalArgumentException("by: is a name, e.g. {\"by\": \"ops\"}");
                 }
-                given = Optional.of(body.get("by").asText());
+                return Optional.of(Name.check("by", body.get("by").asText()));
             }
         }
-        return Name.check("by", given.orElse("api"));
+        return Optional.empty();
     }
 }

@@ -82,6 +82,11 @@ public final class EngineConfigLoader {
         EngineTiming timing = timing(top.section("evaluation"));
         EngineLimits limits = limits(top.section("limits"));
         Http http = http(top.section("http"), dir);
+        if (top.entry("failover").isPresent() && http.tokenFile().isEmpty()) {
+            // the API's approve and failback act on hosts: an engine that fails over never takes them from anyone
+            top.problem(top.entry("failover").get().keyLine(), "failover", "needs http.token_file: without it anyone who reaches the API could approve"
+                    + " a failover or ask for a failback (put a random secret in a file, mode 0600, and name it in http.token_file)");
+        }
         Optional<NotifyConfig> notifications = NotifyConfigLoader.read(top, dir, env, http.listen());
         document.finish();
         return new EngineConfig(kafka, applicationId, stateDir, threads, rules, roster, topics, timing, http, notifications, limits,

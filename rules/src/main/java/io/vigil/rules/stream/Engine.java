@@ -288,24 +288,7 @@ public final class Engine implements AutoCloseable {
 
     /** The alerts this instance holds (pending, firing, recently resolved); throws while it is not ready. */
     public List<TrackedAlert> localAlerts() {
-        ReadOnlyKeyValueStore<String, byte[]> store;
-        try {
-            store = streams.store(StoreQueryParameters.fromNameAndType(EngineStores.SCOPES, QueryableStoreTypes.keyValueStore()));
-        } catch (InvalidStateStoreException e) {
-            throw new IllegalStateException("the engine is not ready (" + streams.state() + "): try again in a few seconds", e);
-        }
-        List<ScopeAlerts> scopes = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = store.all()) {
-            // a store may move to another instance while it is read
-            while (it.hasNext()) {
-                scopes.add(WireCodec.decode(it.next().value, ScopeAlerts.class));
-            }
-        } catch (io.vigil.events.DecodeException e) {
-            throw new IllegalStateException("an alert store value cannot be read: " + e.getMessage(), e);
-        } catch (InvalidStateStoreException e) {
-            throw new IllegalStateException("the engine is rebalancing (" + streams.state() + "): try again in a few seconds", e);
-        }
-        return ScopeAlerts.held(scopes);
+        return ScopeAlerts.held(localValues(EngineStores.SCOPES, ScopeAlerts.class, "an alert"));
     }
 
     /**
@@ -313,25 +296,41 @@ public final class Engine implements AutoCloseable {
      * the engine runs without failover (its topology has no sagas store); throws while not ready.
      */
     private Optional<List<ResourceFailovers>> localSagas() {
-        ReadOnlyKeyValueStore<String, byte[]> store;
         try {
-            store = streams.store(StoreQueryParameters.fromNameAndType(EngineStores.FAILOVER_SAGAS, QueryableStoreTypes.keyValueStore()));
+            return Optional.of(localValues(EngineStores.FAILOVER_SAGAS, ResourceFailovers.class, "a failover"));
         } catch (UnknownStateStoreException e) {
             return Optional.empty();
-        } catch (InvalidStateStoreException e) {
-            throw new IllegalStateException("the engine is not ready (" + streams.state() + "): try again in a few seconds", e);
         }
-        List<ResourceFailovers> held = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = store.all()) {
-            while (it.hasNext()) {
-                held.add(WireCodec.decode(it.next().value, ResourceFailovers.class));
+    }
+
+    /**
+     * The values of the store {@code name} in this instance's active tasks; none when it runs but
+     * holds no task of that store; throws {@link IllegalStateException} while it is not ready.
+     * {@code what}: "an alert", for the error.
+     */
+    private <T> List<T> localValues(String name, Class<T> type, String what) {
+        List<T> values = new ArrayList<>();
+        try {
+            ReadOnlyKeyValueStore<String, byte[]> store = streams.store(StoreQueryParameters.fromNameAndType(name,
+                    QueryableStoreTypes.keyValueStore()));
+            try (KeyValueIterator<String, byte[]> it = store.all()) {
+                while (it.hasNext()) {
+                    values.add(WireCodec.decode(it.next().value, type));
+                }
             }
-        } catch (io.vigil.events.DecodeException e) {
-            throw new IllegalStateException("a failover store value cannot be read: " + e.getMessage(), e);
+        } catch (UnknownStateStoreException e) {
+            throw e;
         } catch (InvalidStateStoreException e) {
-            throw new IllegalStateException("the engine is rebalancing (" + streams.state() + "): try again in a few seconds", e);
+            // with more instances than partitions a running instance may hold no task of the store, and Kafka Streams
+            // then says the store "may have migrated": it holds nothing, which is an answer, not "not ready"
+            if (streams.state() == KafkaStreams.State.RUNNING) {
+                return List.of();
+            }
+            throw new IllegalStateException("the engine is not ready (" + streams.state() + "): try again in a few seconds", e);
+        } catch (io.vigil.events.DecodeException e) {
+            throw new IllegalStateException(what + " store value cannot be read: " + e.getMessage(), e);
         }
-        return Optional.of(held);
+        return values;
     }
 
     private Collection<Silence> silences() {

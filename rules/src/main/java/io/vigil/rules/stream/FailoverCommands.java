@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 
 /**
  * Writes the humans' failover commands to {@code vigil.failover-commands}, keyed by cluster: the
@@ -29,7 +30,8 @@ public final class FailoverCommands implements SagasApi.CommandWriter {
         try {
             producer.send(new ProducerRecord<>(Topics.FAILOVER_COMMANDS, command.cluster(), WireCodec.encode(command)))
                     .get(15, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException | TimeoutException | KafkaException | IllegalStateException e) {
+            // send itself throws when the producer failed or was closed (the engine stopping)
             throw new IOException("the command could not be written to " + Topics.FAILOVER_COMMANDS + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

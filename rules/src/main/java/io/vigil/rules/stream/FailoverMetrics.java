@@ -28,13 +28,19 @@ import java.util.concurrent.ConcurrentHashMap;
  *       by this instance stands in ({@code Healthy} when no saga runs), 0 for the others;</li>
  *   <li>{@code vigil_failover_actions_total{type,outcome}}: actions sent, and how they ended
  *       (succeeded, failed, refused, timed-out);</li>
- *   <li>{@code vigil_failover_duration_seconds}: from a saga's start to FailedOver;</li>
+ *   <li>{@code vigil_failover_duration_seconds}: from a saga's start to its first FailedOver, once
+ *       per saga;</li>
  *   <li>{@code vigil_failover_sagas_total{way,outcome}}: sagas ended, as failed-back (they had
  *       failed over), cleared (the failure went before anything was done) or dry-run.</li>
  * </ul>
  *
  * The phase gauges exist only for the resources of the tasks this instance holds: summed over
  * the instances, each resource is counted once.
+ *
+ * <p>The counters and the timer are not exactly-once: they count as the saga is processed, and a
+ * transaction that is aborted (an instance dies or loses its task mid-commit) and reprocessed by
+ * another instance may count the same action, outcome or saga end twice, once on each instance.
+ * The sagas, actions and audit trail themselves are exactly-once; the metrics are for trends.
  */
 final class FailoverMetrics {
     private final MeterRegistry registry;
@@ -74,13 +80,16 @@ final class FailoverMetrics {
                 Optional<SagaStep> before = change.before().flatMap(b -> b.step(step.name()));
                 ended(before, step);
             }
-            long failedOverBefore = change.before().map(b -> visits(b, SagaPhase.FAILED_OVER)).orElse(0L);
-            after.history().stream().filter(v -> v.phase() == SagaPhase.FAILED_OVER).skip(failedOverBefore).forEach(v ->
-                    Timer.builder("vigil_failover_duration")
-                            .description("from the start of a failover to FailedOver (its VMs run on the survivor)")
-                            .publishPercentileHistogram().minimumExpectedValue(Duration.ofSeconds(1))
-                            .maximumExpectedValue(Duration.ofHours(1)).register(registry)
-                            .record(Duration.between(after.startedAt(), v.at())));
+            // timed once, to the first arrival: a saga that goes back to FailedOver (a failback given up) is still one failover
+            boolean failedOverBefore = change.before().map(b -> visits(b, SagaPhase.FAILED_OVER) > 0).orElse(false);
+            if (!failedOverBefore) {
+                after.history().stream().filter(v -> v.phase() == SagaPhase.FAILED_OVER).findFirst().ifPresent(v ->
+                        Timer.builder("vigil_failover_duration")
+                                .description("from the start of a failover to FailedOver (its VMs run on the survivor)")
+                                .publishPercentileHistogram().minimumExpectedValue(Duration.ofSeconds(1))
+                                .maximumExpectedValue(Duration.ofHours(1)).register(registry)
+                                .record(Duration.between(after.startedAt(), v.at())));
+            }
             boolean endedBefore = change.before().map(b -> b.phase().ended()).orElse(false);
             if (after.phase().ended() && !endedBefore) {
                 counter("vigil_failover_sagas", "failovers that ended, by the way they took and how they ended",

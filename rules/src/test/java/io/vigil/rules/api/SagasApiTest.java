@@ -101,7 +101,11 @@ class SagasApiTest {
 
     /** An instance holding {@code held}; empty: failover not configured. */
     private String serve(Supplier<Optional<List<ResourceFailovers>>> held, List<String> peers) {
-        SagasApi api = new SagasApi(held, () -> peers, new FailoverCommands(producer), Optional.of(TOKEN), Clock.fixed(NOW, ZoneOffset.UTC));
+        return serve(held, peers, new FailoverCommands(producer));
+    }
+
+    private String serve(Supplier<Optional<List<ResourceFailovers>>> held, List<String> peers, SagasApi.CommandWriter writer) {
+        SagasApi api = new SagasApi(held, () -> peers, writer, Optional.of(TOKEN), Clock.fixed(NOW, ZoneOffset.UTC));
         HttpEndpoint endpoint = HttpEndpoint.serve(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                 new InetSocketAddress("127.0.0.1", 0), Map.of("/api/sagas", api.list(), "/api/sagas/", api.approve(),
                         "/api/failback/", api.failback()));
@@ -178,6 +182,81 @@ class SagasApiTest {
     }
 
     @Test
+    void approveIsRefusedWhereItWouldDoNothing() throws Exception {
+        for (SagaPhase phase : SagaPhase.values()) {
+            String url = serve(() -> Optional.of(List.of(new ResourceFailovers(1, Optional.of(saga("pair-1", "r0", 1, phase)), List.of(),
+                    Map.of()))), List.of());
+            HttpResponse<String> answer = send("POST", url + "/api/sagas/pair-1:r0:1/approve", Optional.of(TOKEN), "");
+            boolean approvable = phase == SagaPhase.AWAITING_APPROVAL || phase == SagaPhase.HELD || phase == SagaPhase.STUCK;
+            assertEquals(approvable ? 202 : 409, answer.statusCode(), phase + ": " + answer.body());
+            if (!approvable) {
+                assertEquals("saga pair-1:r0:1 is " + phase.word() + ": approve lets a saga act only when it is AwaitingApproval, Held"
+                        + " or Stuck\n", answer.body());
+            }
+        }
+    }
+
+    @Test
+    void aCommandKafkaDidNotTakeIs503AndSaysToCheckBeforeRetrying() throws Exception {
+        Supplier<Optional<List<ResourceFailovers>>> stuck = () -> Optional.of(List.of(new ResourceFailovers(1,
+                Optional.of(saga("pair-1", "r0", 1, SagaPhase.STUCK)), List.of(), Map.of())));
+        Map<String, Object> settings = new HashMap<>(Topics.producerGuarantees());
+        settings.put("bootstrap.servers", "127.0.0.1:1"); // nothing listens: the metadata never comes
+        settings.put("max.block.ms", 300);
+        KafkaProducer<String, byte[]> nowhere = new KafkaProducer<>(settings, new StringSerializer(), new ByteArraySerializer());
+        KafkaProducer<String, byte[]> closed = new KafkaProducer<>(settings, new StringSerializer(), new ByteArraySerializer());
+        closed.close(Duration.ZERO);
+        try {
+            for (KafkaProducer<String, byte[]> failing : List.of(nowhere, closed)) {
+                String url = serve(stuck, List.of(), new FailoverCommands(failing));
+                for (String path : List.of("/api/sagas/pair-1:r0:1/approve", "/api/failback/pair-1/r0")) {
+                    HttpResponse<String> answer = send("POST", url + path, Optional.of(TOKEN), "");
+                    assertEquals(503, answer.statusCode(), answer.body());
+                    assertTrue(answer.body().endsWith("the command may still arrive; check vigil sagas before retrying\n"), answer.body());
+                }
+            }
+        } finally {
+            nowhere.close(Duration.ZERO);
+        }
+    }
+
+    @Test
+    void aPeersSagaWithoutWhereItRunsIs503NamingThePeer() throws Exception {
+        HttpEndpoint peer = HttpEndpoint.serve(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new InetSocketAddress("127.0.0.1", 0),
+                Map.of("/api/sagas", request -> HttpEndpoint.Reply.json(200, ("{\"sagas\": [{\"sagaId\": \"pair-9:r0:1\", \"current\": true,"
+                        + " \"phase\": \"Stuck\"}, {\"sagaId\": \"-bad id\", \"cluster\": \"pair-8\", \"resource\": \"r0\","
+                        + " \"current\": true, \"phase\": \"Stuck\"}]}").getBytes(StandardCharsets.UTF_8))));
+        endpoints.add(peer);
+        String address = peer.baseUrl().substring("http://".length());
+        String url = serve(() -> Optional.of(List.of()), List.of(address));
+        for (String path : List.of("/api/sagas/pair-9:r0:1/approve", "/api/failback/pair-8/r0")) {
+            HttpResponse<String> answer = send("POST", url + path, Optional.of(TOKEN), "");
+            assertEquals(503, answer.statusCode(), path + ": " + answer.body());
+            assertTrue(answer.body().contains(address), answer.body());
+        }
+    }
+
+    @Test
+    void aBodyIsAlwaysReadAndWhatIsWrongInItNamesBy() throws Exception {
+        String url = twoInstances();
+        for (String body : List.of("[1]", "\"ops\"", "{\"by\": 5}", "{\"by\":", "null")) {
+            HttpResponse<String> answer = send("POST", url + "/api/failback/pair-1/r0?by=carol", Optional.of(TOKEN), body);
+            assertEquals(400, answer.statusCode(), body + ": " + answer.body());
+            assertTrue(answer.body().startsWith("by: "), body + ": " + answer.body());
+        }
+    }
+
+    @Test
+    void theEchoedPathHasItsControlCharactersShown() throws Exception {
+        String url = twoInstances();
+        for (String path : List.of("/api/sagas/x%E2%80%AEy%C2%9B", "/api/failback/x%E2%80%AEy%C2%9B")) {
+            HttpResponse<String> answer = send("POST", url + path, Optional.of(TOKEN), "");
+            assertEquals(404, answer.statusCode(), answer.body());
+            assertTrue(answer.body().contains("x\\u202ey\\x9b"), answer.body());
+        }
+    }
+
+    @Test
     void acceptedCommandsLandOnTheCommandsTopicKeyedByTheSagasClusterInItsTelemetryPartition() throws Exception {
         String url = twoInstances();
         HttpResponse<String> approved = send("POST", url + "/api/sagas/dc1:pair-2:r0:3/approve?by=alice", Optional.of(TOKEN), "");
@@ -186,6 +265,8 @@ class SagasApiTest {
         assertEquals(new FailoverCommand(FailoverCommand.Verb.APPROVE, "dc1:pair-2", "r0", "dc1:pair-2:r0:3", "alice", NOW), echoed);
         HttpResponse<String> failback = send("POST", url + "/api/failback/pair-1/r0", Optional.of(TOKEN), "{\"by\": \"bob\"}");
         assertEquals(202, failback.statusCode(), failback.body());
+        assertEquals("pair-1:r0:1", WireCodec.decode(failback.body().getBytes(StandardCharsets.UTF_8), FailoverCommand.class).sagaId(),
+                "the failback names the saga it was asked of: the engine ignores it if another saga runs by then");
 
         int partitions = EmbeddedKafka.VIGIL_TOPIC_PARTITIONS.get(Topics.FAILOVER_COMMANDS);
         List<ConsumerRecord<String, byte[]>> landed = new ArrayList<>();
@@ -197,7 +278,13 @@ class SagasApiTest {
             }
             consumer.assign(all);
             await().atMost(Duration.ofSeconds(30)).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(landed::add);
+                // other tests write to the same broker: this test's commands are alice's and bob's
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    String by = WireCodec.decode(r.value(), FailoverCommand.class).by();
+                    if (by.equals("alice") || by.equals("bob")) {
+                        landed.add(r);
+                    }
+                }
                 return landed.size() >= 2;
             });
         }
@@ -208,7 +295,7 @@ class SagasApiTest {
             assertEquals(Utils.toPositive(Utils.murmur2(r.key().getBytes(StandardCharsets.UTF_8))) % partitions, r.partition(),
                     "the partition of the cluster's telemetry");
             if (command.verb() == FailoverCommand.Verb.FAILBACK) {
-                assertEquals(new FailoverCommand(FailoverCommand.Verb.FAILBACK, "pair-1", "r0", "", "bob", NOW), command);
+                assertEquals(new FailoverCommand(FailoverCommand.Verb.FAILBACK, "pair-1", "r0", "pair-1:r0:1", "bob", NOW), command);
             } else {
                 assertEquals(echoed, command);
             }

@@ -38,6 +38,7 @@ class EngineTopologyTest {
             failover:
               topology: topology.yaml
               key_file: action.key
+            http: {token_file: engine.token}
             """;
 
     @TempDir
@@ -48,6 +49,7 @@ class EngineTopologyTest {
     void writeFiles() throws Exception {
         Files.writeString(dir.resolve("topology.yaml"), TOPOLOGY);
         Files.writeString(dir.resolve("action.key"), KEY + "\n");
+        Files.writeString(dir.resolve("engine.token"), "api-secret\n");
         topology = dir.resolve("topology.yaml").toString();
     }
 
@@ -101,7 +103,8 @@ class EngineTopologyTest {
         assertTrue(problems(replace(ENGINE, "key_file: action.key", "key: " + KEY), Map.of()).get(0)
                 .startsWith("engine.yaml:9: failover.key: a secret is not written in the config"));
         assertEquals(List.of("engine.yaml:9: failover.key_file: give key_file or key_env, not both"),
-                problems(ENGINE + "  key_env: VIGIL_ACTION_KEY\n", Map.of("VIGIL_ACTION_KEY", KEY)));
+                problems(replace(ENGINE, "  key_file: action.key\n", "  key_file: action.key\n  key_env: VIGIL_ACTION_KEY\n"),
+                        Map.of("VIGIL_ACTION_KEY", KEY)));
         Files.writeString(dir.resolve("action.key"), "short\n");
         List<String> shortKey = problems(ENGINE, Map.of());
         assertEquals(List.of("engine.yaml:9: failover.key_file: the action key has 5 bytes; it needs at least 32"
@@ -128,15 +131,24 @@ class EngineTopologyTest {
         String failover = block.lines().map(l -> l.substring(2)).collect(java.util.stream.Collectors.joining("\n"))
                 .replace("/etc/vigil/topology.yaml", Path.of("..", "deploy", "topology.yaml").toAbsolutePath().toString())
                 .replace("/etc/vigil/secrets/action.key", dir.resolve("action.key").toString());
-        EngineConfig config = parse("kafka: {bootstrap.servers: k:9092}\nrules: [r]\n" + failover + "\n", Map.of());
+        assertTrue(block.contains("http.token_file"), "the example says the failover needs the API token: " + block);
+        EngineConfig config = parse("kafka: {bootstrap.servers: k:9092}\nrules: [r]\nhttp: {token_file: engine.token}\n" + failover + "\n",
+                Map.of());
         assertEquals(List.of("node-a", "node-b"), config.failover().orElseThrow().topology().cluster("pair-1").orElseThrow().nodeNames());
         assertTrue(config.roster().expects("pair-1", "node-b"));
     }
 
     @Test
+    void theFailoverNeedsTheApiToken() {
+        assertEquals(List.of("engine.yaml:7: failover: needs http.token_file: without it anyone who reaches the API could approve"
+                        + " a failover or ask for a failback (put a random secret in a file, mode 0600, and name it in http.token_file)"),
+                problems(replace(ENGINE, "http: {token_file: engine.token}\n", ""), Map.of()));
+    }
+
+    @Test
     void unknownKeysOfTheSectionAreRefused() {
         assertEquals(List.of("engine.yaml:10: failover.mode: unknown key (known here: topology, key, key_file, key_env)"),
-                problems(ENGINE + "  mode: auto\n", Map.of()));
+                problems(replace(ENGINE, "  key_file: action.key\n", "  key_file: action.key\n  mode: auto\n"), Map.of()));
     }
 
     private static Action sampleAction() {

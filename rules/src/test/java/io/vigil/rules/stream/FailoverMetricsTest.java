@@ -118,6 +118,21 @@ class FailoverMetricsTest {
     }
 
     @Test
+    void aSagaThatComesBackToFailedOverIsTimedOnceToItsFirstArrival() {
+        Saga failedOver = saga(SagaPhase.FAILED_OVER, List.of(), visits(SagaPhase.DEGRADED, 0, SagaPhase.FAILED_OVER, 90));
+        metrics.record(changed(Optional.empty(), failedOver));
+        Saga resyncing = saga(SagaPhase.RESYNCING, List.of(), visits(SagaPhase.DEGRADED, 0, SagaPhase.FAILED_OVER, 90,
+                SagaPhase.RESYNCING, 200));
+        metrics.record(changed(Optional.of(failedOver), resyncing));
+        Saga again = saga(SagaPhase.FAILED_OVER, List.of(), visits(SagaPhase.DEGRADED, 0, SagaPhase.FAILED_OVER, 90,
+                SagaPhase.RESYNCING, 200, SagaPhase.FAILED_OVER, 300));
+        metrics.record(changed(Optional.of(resyncing), again));
+        var timer = registry.get("vigil_failover_duration").timer();
+        assertEquals(1, timer.count(), "one failover, one duration");
+        assertEquals(90, timer.totalTime(TimeUnit.SECONDS), 0.001);
+    }
+
+    @Test
     void aResourceGivenUpToAnotherInstanceTakesItsGaugesAlong() {
         metrics.holding("pair-1", "r0", Optional.of(saga(SagaPhase.HELD, List.of(), visits(SagaPhase.DEGRADED, 0, SagaPhase.HELD, 2))));
         assertEquals(1, phase("Held"), "a saga restored from the store shows its phase, not Healthy");
