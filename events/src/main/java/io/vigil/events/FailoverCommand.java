@@ -8,7 +8,8 @@ import java.util.Objects;
 /**
  * A human's word to a failover, on {@link Topics#FAILOVER_COMMANDS} keyed by cluster, so it reaches
  * the engine task that holds the cluster's sagas in order with its telemetry. {@code approve}
- * names a saga ({@code pair-1:r0:3}); {@code failback} names the resource.
+ * names a saga ({@code pair-1:r0:3}); {@code failback} names the resource, and the saga where the sender knows it
+ * (the engine ignores a command for another saga than the current one, or given before it began).
  */
 public record FailoverCommand(Verb verb, String cluster, String resource, String sagaId, String by, Instant at) {
     public FailoverCommand {

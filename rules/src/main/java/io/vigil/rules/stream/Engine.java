@@ -156,7 +156,7 @@ public final class Engine implements AutoCloseable {
         String token = Files.readString(config.http().tokenFile().get(), StandardCharsets.UTF_8).strip();
         if (token.isEmpty()) {
             throw new IllegalStateException("the API token file " + config.http().tokenFile().get()
-                    + " is empty: it would let anyone change silences (put a random secret in it)");
+                    + " is empty: it would let anyone change silences or approve a failover (put a random secret in it)");
         }
         return Optional.of(token);
     }
