@@ -485,6 +485,8 @@ public final class SimulatedPair {
         }
         for (SimResource r : host.resources.values()) {
             r.role = DrbdRole.SECONDARY;
+            // net-options set live are kernel state, not the config file: they die with the power
+            r.allowTwoPrimaries = false;
         }
         for (ReplicationLink link : links.values()) {
             link.syncSource = Optional.empty();
@@ -514,6 +516,8 @@ public final class SimulatedPair {
         host.up = true;
         for (SimResource r : host.resources.values()) {
             r.role = DrbdRole.SECONDARY;
+            // drbdadm up reads the config, where allow-two-primaries is no: a live net-options did not survive the reboot
+            r.allowTwoPrimaries = false;
             r.connection = ConnectionState.CONNECTING;
             if (!r.hasDisk() && !host.disks.get("/dev/sda").failed) {
                 r.disk = DiskState.UP_TO_DATE;

@@ -115,6 +115,18 @@ class FailoverCommandsOnSimulatorTest {
         assertRefused(1, "'r9' not defined in your config (for this host).\n", run(a, "drbdadm", "primary", "r9"));
     }
 
+    @Test
+    void aPowerCycleClearsTheLivePermissionForTwoPrimaries() throws Exception {
+        assertOk(run(a, "drbdadm", "net-options", "--allow-two-primaries=yes", "r1"));
+        assertOk(run(b, "drbdadm", "net-options", "--allow-two-primaries=yes", "r1"));
+        assertOk(run(b, "vigil-sim-bmc", "--host", "node-a", "power", "off"));
+        assertFalse(pair.allowsTwoPrimaries("node-a", "r1"), "the permission was set live, not in the config; it died with the power");
+        assertOk(run(b, "vigil-sim-bmc", "--host", "node-a", "power", "on"));
+        assertFalse(pair.allowsTwoPrimaries("node-a", "r1"), "a boot reads the config, where allow-two-primaries is no");
+        assertEquals(11, run(a, "drbdadm", "primary", "r1").exitCode(), "node-b is Primary and node-a's side no longer allows a second");
+        assertEquals(List.of("node-b"), pair.primariesOf("r1"));
+    }
+
     // ---- virsh ---------------------------------------------------------------------------------
 
     @Test
