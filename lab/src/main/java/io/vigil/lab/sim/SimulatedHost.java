@@ -474,20 +474,26 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
         }
         if (hang || delay.compareTo(timeout) >= 0) {
             // a frozen host (or a command that never ends) answers nothing; the caller's timeout ends it
-            hangFor(command, timeout);
+            hangFor(command, timeout, timeout);
         }
         if (!delay.isZero()) {
             waitFor(command, delay);
         }
-        ToolAnswers.Answer answer;
+        Optional<ToolAnswers.Answer> answer;
         synchronized (pair.lock) {
-            answer = tools.answer(command);
+            // frozen while the slow tool ran: it answers nothing (its BMC call cuts no power), as any command on a down host
+            answer = up ? Optional.of(tools.answer(command)) : Optional.empty();
         }
-        return new CommandResult(command, answer.exitCode(), answer.stdout(), answer.stderr(), Duration.ofNanos(System.nanoTime() - start));
+        if (answer.isEmpty()) {
+            hangFor(command, timeout.minus(Duration.ofNanos(System.nanoTime() - start)), timeout);
+        }
+        ToolAnswers.Answer said = answer.orElseThrow();
+        return new CommandResult(command, said.exitCode(), said.stdout(), said.stderr(), Duration.ofNanos(System.nanoTime() - start));
     }
 
-    private static void hangFor(Command command, Duration timeout) throws CommandException {
-        waitFor(command, timeout);
+    /** Waits out what is {@code left} of the caller's {@code timeout}, then ends the command as a timeout does. */
+    private static void hangFor(Command command, Duration left, Duration timeout) throws CommandException {
+        waitFor(command, left);
         throw new CommandException(command, "killed after running longer than " + timeout.toMillis() + " ms", true, null);
     }
 

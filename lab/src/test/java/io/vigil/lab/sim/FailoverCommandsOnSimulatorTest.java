@@ -11,9 +11,13 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -345,5 +349,27 @@ class FailoverCommandsOnSimulatorTest {
         assertTrue(pair.inject("slow-tool-off node-a 1").applied());
         assertTrue(a.run(Command.of("drbdadm", "primary", "r0"), Duration.ofSeconds(5)).took().toMillis() < 1000);
         assertFalse(pair.inject("slow-tool node-a soon").applied());
+    }
+
+    @Test
+    void aHostFrozenWhileItsSlowCommandRunsAnswersNothing() throws Exception {
+        assertTrue(pair.inject("slow-tool node-a 1").applied());
+        Thread[] caller = new Thread[1];
+        CompletableFuture<CommandResult> fence = CompletableFuture.supplyAsync(() -> {
+            caller[0] = Thread.currentThread();
+            try {
+                return a.run(Command.of("vigil-sim-bmc", "--host", "node-b", "power", "off"), Duration.ofSeconds(2));
+            } catch (CommandException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        // the command is past its start and waiting out its slowness when node-a freezes
+        await().atMost(Duration.ofSeconds(5)).until(() -> caller[0] != null && caller[0].getState() == Thread.State.TIMED_WAITING);
+        assertTrue(pair.inject("host-down node-a").applied());
+        ExecutionException failed = assertThrows(ExecutionException.class, fence::get);
+        CommandException timedOut = assertInstanceOf(CommandException.class, failed.getCause().getCause());
+        assertTrue(timedOut.timedOut(), timedOut.getMessage());
+        assertTrue(pair.poweredOn("node-b"), "a frozen node-a cut nobody's power");
+        assertTrue(b.isUp());
     }
 }
