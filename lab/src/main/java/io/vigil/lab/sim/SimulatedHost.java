@@ -154,9 +154,17 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
     }
 
     /**
-     * {@code drbdadm net-options --allow-two-primaries=yes|no RESOURCE}: this host's side of the
-     * connection's permission; a second Primary needs both sides'. Clearing it while both are
+     * {@code drbdadm net-options --allow-two-primaries=yes|no RESOURCE}: the connection's
+     * permission for a second Primary. On a connected resource the peer adopts it at once, so it
+     * holds for both sides; on a disconnected one it is this side's alone, and a reconnect with
+     * the sides disagreeing fails StandAlone ({@link SimulatedPair}). Clearing it while both are
      * Primary is refused, as DRBD does (164, drbdadm's exit 10).
+     * <p>
+     * Real DRBD, drbd/drbd_receiver.c receive_protocol (LINBIT/drbd): a P_PROTOCOL_UPDATE, sent
+     * when net options change on a live connection, skips the compatibility checks and sets
+     * {@code new_net_conf->two_primaries = p_two_primaries}; the P_PROTOCOL of a new connection
+     * with {@code p_two_primaries != nc->two_primaries} logs "incompatible allow-two-primaries
+     * settings" and requests C_DISCONNECTING (CS_HARD), which ends StandAlone.
      */
     public void allowTwoPrimaries(String resource, boolean allow) {
         synchronized (pair.lock) {
@@ -168,6 +176,9 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
                         "Can not clear allow_two_primaries as long as\nthere a primaries on both sides");
             }
             r.allowTwoPrimaries = allow;
+            if (r.connection == ConnectionState.CONNECTED && pair.peerOf(this).up) {
+                theirs.allowTwoPrimaries = allow;
+            }
         }
     }
 

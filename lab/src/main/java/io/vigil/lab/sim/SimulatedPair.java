@@ -613,6 +613,15 @@ public final class SimulatedPair {
             if (a.connection == ConnectionState.STANDALONE || b.connection == ConnectionState.STANDALONE) {
                 continue; // after a split brain DRBD stays apart until a human decides
             }
+            if (a.allowTwoPrimaries != b.allowTwoPrimaries) {
+                // DRBD's handshake compares the net options and drops a mismatch for good (see SimulatedHost.allowTwoPrimaries)
+                a.connection = ConnectionState.STANDALONE;
+                b.connection = ConnectionState.STANDALONE;
+                publish();
+                log.warn("{}: incompatible allow-two-primaries settings (node-a {}, node-b {}); DRBD disconnects, both StandAlone",
+                        resource, a.allowTwoPrimaries ? "yes" : "no", b.allowTwoPrimaries ? "yes" : "no");
+                continue;
+            }
             a.connection = ConnectionState.CONNECTED;
             b.connection = ConnectionState.CONNECTED;
             publish();

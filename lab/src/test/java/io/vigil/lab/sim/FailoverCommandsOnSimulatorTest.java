@@ -103,12 +103,11 @@ class FailoverCommandsOnSimulatorTest {
     }
 
     @Test
-    void twoPrimariesNeedBothSidesPermissionWhichCannotBeWithdrawnWhileBothArePrimary() throws Exception {
+    void allowTwoPrimariesSetOnAConnectedResourceHoldsForBothSidesAndCannotBeWithdrawnWhileBothArePrimary() throws Exception {
         assertOk(run(a, "drbdadm", "net-options", "--allow-two-primaries=yes", "r0"));
+        // DRBD sends the new net options to the connected peer (P_PROTOCOL_UPDATE), which adopts them
         assertTrue(pair.allowsTwoPrimaries("node-a", "r0"));
-        assertFalse(pair.allowsTwoPrimaries("node-b", "r0"));
-        assertEquals(11, run(b, "drbdadm", "primary", "r0").exitCode(), "node-b's side does not allow it yet");
-        assertOk(run(b, "drbdadm", "net-options", "--allow-two-primaries=yes", "r0"));
+        assertTrue(pair.allowsTwoPrimaries("node-b", "r0"));
         assertOk(run(b, "drbdadm", "primary", "r0"));
         assertRefused(10, "r0: Failure: (164) Can not clear allow_two_primaries as long as\nthere a primaries on both sides\n"
                         + "Command 'drbdsetup net-options r0 0 --allow-two-primaries=no' terminated with exit code 10\n",
@@ -116,7 +115,21 @@ class FailoverCommandsOnSimulatorTest {
         assertOk(run(b, "drbdadm", "secondary", "r0"));
         assertOk(run(b, "drbdadm", "net-options", "--allow-two-primaries=no", "r0"));
         assertFalse(pair.allowsTwoPrimaries("node-b", "r0"));
+        assertFalse(pair.allowsTwoPrimaries("node-a", "r0"));
+        assertEquals(11, run(b, "drbdadm", "primary", "r0").exitCode(), "withdrawn for both sides");
         assertRefused(1, "'r9' not defined in your config (for this host).\n", run(a, "drbdadm", "primary", "r9"));
+    }
+
+    @Test
+    void aReconnectWithMismatchedAllowTwoPrimariesStaysStandAlone() throws Exception {
+        assertTrue(pair.inject("link-cut").applied());
+        assertOk(run(a, "drbdadm", "net-options", "--allow-two-primaries=yes", "r0"));
+        assertFalse(pair.allowsTwoPrimaries("node-b", "r0"), "no connection carried it over");
+        assertTrue(pair.inject("link-restore").applied());
+        assertEquals(ConnectionState.STANDALONE, a.connection("r0"), "incompatible allow-two-primaries settings");
+        assertEquals(ConnectionState.STANDALONE, b.connection("r0"));
+        assertEquals(ConnectionState.CONNECTED, a.connection("r1"), "r1's settings agree");
+        assertEquals(ConnectionState.CONNECTED, b.connection("r1"));
     }
 
     @Test
@@ -127,7 +140,10 @@ class FailoverCommandsOnSimulatorTest {
         assertFalse(pair.allowsTwoPrimaries("node-a", "r1"), "the permission was set live, not in the config; it died with the power");
         assertOk(run(b, "vigil-sim-bmc", "--host", "node-a", "power", "on"));
         assertFalse(pair.allowsTwoPrimaries("node-a", "r1"), "a boot reads the config, where allow-two-primaries is no");
-        assertEquals(11, run(a, "drbdadm", "primary", "r1").exitCode(), "node-b is Primary and node-a's side no longer allows a second");
+        // node-b still allows two primaries, node-a does not: DRBD refuses the connection, so node-a
+        // never joins node-b's Primary as a second one through it
+        assertEquals(ConnectionState.STANDALONE, a.connection("r1"));
+        assertEquals(ConnectionState.STANDALONE, b.connection("r1"));
         assertEquals(List.of("node-b"), pair.primariesOf("r1"));
     }
 
