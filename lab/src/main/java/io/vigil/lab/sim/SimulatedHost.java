@@ -275,17 +275,21 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
      * it runs until then.
      */
     void requestShutdown(String vm) {
-        SimVm v = requireRunning(vm);
-        if (v.shutsOffAt.isEmpty()) {
-            v.shutsOffAt = Optional.of(pair.nowUnlocked().plus(pair.guestShutdownDelay));
+        synchronized (pair.lock) {
+            SimVm v = requireRunning(vm);
+            if (v.shutsOffAt.isEmpty()) {
+                v.shutsOffAt = Optional.of(pair.nowUnlocked().plus(pair.guestShutdownDelay));
+            }
+            pair.finishGuestShutdowns();
         }
-        pair.finishGuestShutdowns();
     }
 
     /** {@code virsh destroy}, {@code xl destroy}: the plug is pulled. */
     void destroyVm(String vm) {
-        powerOffGuest(requireRunning(vm));
-        pair.publish();
+        synchronized (pair.lock) {
+            powerOffGuest(requireRunning(vm));
+            pair.publish();
+        }
     }
 
     void powerOffGuest(SimVm v) {
@@ -314,16 +318,18 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
      * swap or OOM-kill, which the lab reports as a refused action instead, so a bad plan shows.
      */
     void setVmMemoryLive(String vm, long memoryKiB) {
-        SimVm v = requireRunning(vm);
-        if (memoryKiB <= 0 || memoryKiB > v.maxMemoryKiB) {
-            throw new VmRefusal(VmRefusal.Reason.ABOVE_MAX_MEMORY, vm, "cannot set memory higher than max memory");
+        synchronized (pair.lock) {
+            SimVm v = requireRunning(vm);
+            if (memoryKiB <= 0 || memoryKiB > v.maxMemoryKiB) {
+                throw new VmRefusal(VmRefusal.Reason.ABOVE_MAX_MEMORY, vm, "cannot set memory higher than max memory");
+            }
+            long growth = memoryKiB - v.memoryKiB;
+            if (growth > memoryAvailableKiB()) {
+                throw new VmRefusal(VmRefusal.Reason.HOST_MEMORY, vm, "growing " + vm + " by " + growth + " KiB overcommits " + name
+                        + " (" + memoryAvailableKiB() + " KiB available)");
+            }
+            v.memoryKiB = memoryKiB;
         }
-        long growth = memoryKiB - v.memoryKiB;
-        if (growth > memoryAvailableKiB()) {
-            throw new VmRefusal(VmRefusal.Reason.HOST_MEMORY, vm, "growing " + vm + " by " + growth + " KiB overcommits " + name
-                    + " (" + memoryAvailableKiB() + " KiB available)");
-        }
-        v.memoryKiB = memoryKiB;
     }
 
     /**
@@ -333,24 +339,26 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
      * destination is unreachable or itself, lacks the disk or the memory, or the stream breaks.
      */
     void migrateVm(String vm, SimulatedHost destination) {
-        SimVm v = requireRunning(vm);
-        if (destination == this) {
-            throw new VmRefusal(VmRefusal.Reason.SAME_HOST, vm, "Attempt to migrate guest to the same host " + name);
+        synchronized (pair.lock) {
+            SimVm v = requireRunning(vm);
+            if (destination == this) {
+                throw new VmRefusal(VmRefusal.Reason.SAME_HOST, vm, "Attempt to migrate guest to the same host " + name);
+            }
+            if (!destination.up) {
+                throw new VmRefusal(VmRefusal.Reason.DESTINATION_UNREACHABLE, vm, destination.name + " does not answer");
+            }
+            SimVm there = destination.vm(vm);
+            destination.requirePrimary(there);
+            if (v.memoryKiB > destination.memoryAvailableKiB()) {
+                throw new VmRefusal(VmRefusal.Reason.HOST_MEMORY, vm, destination.name + " has " + destination.memoryAvailableKiB()
+                        + " KiB available, " + vm + " uses " + v.memoryKiB + " KiB");
+            }
+            if (pair.failingMigrations.remove(vm)) {
+                throw new VmRefusal(VmRefusal.Reason.MIGRATION_BROKE, vm, "the migration stream of " + vm + " broke halfway");
+            }
+            pair.move(v, this, there, destination);
+            pair.publish();
         }
-        if (!destination.up) {
-            throw new VmRefusal(VmRefusal.Reason.DESTINATION_UNREACHABLE, vm, destination.name + " does not answer");
-        }
-        SimVm there = destination.vm(vm);
-        destination.requirePrimary(there);
-        if (v.memoryKiB > destination.memoryAvailableKiB()) {
-            throw new VmRefusal(VmRefusal.Reason.HOST_MEMORY, vm, destination.name + " has " + destination.memoryAvailableKiB()
-                    + " KiB available, " + vm + " uses " + v.memoryKiB + " KiB");
-        }
-        if (pair.failingMigrations.remove(vm)) {
-            throw new VmRefusal(VmRefusal.Reason.MIGRATION_BROKE, vm, "the migration stream of " + vm + " broke halfway");
-        }
-        pair.move(v, this, there, destination);
-        pair.publish();
     }
 
     private void requirePrimary(SimVm v) {

@@ -474,34 +474,38 @@ public final class SimulatedPair {
      * out of band. A no-op when the power is off already.
      */
     void powerOff(SimulatedHost host) {
-        if (!host.poweredOn) {
-            return;
+        synchronized (lock) {
+            if (!host.poweredOn) {
+                return;
+            }
+            boolean wasUp = host.up;
+            host.poweredOn = false;
+            host.up = false;
+            for (SimVm vm : host.vms.values()) {
+                host.powerOffGuest(vm);
+            }
+            for (SimResource r : host.resources.values()) {
+                r.role = DrbdRole.SECONDARY;
+                // net-options set live are kernel state, not the config file: they die with the power
+                r.allowTwoPrimaries = false;
+            }
+            for (ReplicationLink link : links.values()) {
+                link.syncSource = Optional.empty();
+            }
+            if (wasUp) {
+                loseConnection(peerOf(host), ConnectionState.TIMEOUT);
+            }
+            publish();
+            log.warn("{} powered off by its BMC", host.name());
         }
-        boolean wasUp = host.up;
-        host.poweredOn = false;
-        host.up = false;
-        for (SimVm vm : host.vms.values()) {
-            host.powerOffGuest(vm);
-        }
-        for (SimResource r : host.resources.values()) {
-            r.role = DrbdRole.SECONDARY;
-            // net-options set live are kernel state, not the config file: they die with the power
-            r.allowTwoPrimaries = false;
-        }
-        for (ReplicationLink link : links.values()) {
-            link.syncSource = Optional.empty();
-        }
-        if (wasUp) {
-            loseConnection(peerOf(host), ConnectionState.TIMEOUT);
-        }
-        publish();
-        log.warn("{} powered off by its BMC", host.name());
     }
 
     /** The BMC powers the host on: it boots as after {@code host-up}; a no-op when it has power. */
     void powerOn(SimulatedHost host) {
-        if (!host.poweredOn) {
-            bringUp(host);
+        synchronized (lock) {
+            if (!host.poweredOn) {
+                bringUp(host);
+            }
         }
     }
 
