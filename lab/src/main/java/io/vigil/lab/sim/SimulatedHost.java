@@ -498,10 +498,14 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
         if (!delay.isZero()) {
             waitFor(command, delay);
         }
-        Optional<ToolAnswers.Answer> answer;
+        Optional<ToolAnswers.Answer> answer = Optional.empty();
         synchronized (pair.lock) {
             // frozen while the slow tool ran: it answers nothing (its BMC call cuts no power), as any command on a down host
-            answer = up ? Optional.of(tools.answer(command)) : Optional.empty();
+            if (up) {
+                ToolAnswers.Answer given = tools.answer(command);
+                // a command that took its own host down (its BMC cut its own power) has no caller left to answer
+                answer = up ? Optional.of(given) : Optional.empty();
+            }
         }
         if (answer.isEmpty()) {
             hangFor(command, timeout.minus(Duration.ofNanos(System.nanoTime() - start)), timeout);

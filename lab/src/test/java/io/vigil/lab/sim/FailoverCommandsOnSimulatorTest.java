@@ -147,6 +147,15 @@ class FailoverCommandsOnSimulatorTest {
         assertEquals(List.of("node-b"), pair.primariesOf("r1"));
     }
 
+    @Test
+    void aHostThatFencesItselfDiesBeforeItHearsTheAnswer() {
+        CommandException noAnswer = assertThrows(CommandException.class,
+                () -> a.run(Command.of("vigil-sim-bmc", "--host", "node-a", "power", "off"), Duration.ofMillis(300)));
+        assertTrue(noAnswer.timedOut(), "the caller went down with its host: " + noAnswer.getMessage());
+        assertFalse(pair.poweredOn("node-a"));
+        assertFalse(a.isUp());
+    }
+
     // ---- virsh ---------------------------------------------------------------------------------
 
     @Test
