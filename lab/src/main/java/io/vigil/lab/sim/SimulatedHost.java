@@ -271,14 +271,14 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
 
     /**
      * {@code virsh shutdown}, {@code xl shutdown}: the guest is asked and powers off after the
-     * pair's guest shutdown delay of simulated time ({@link SimulatedPair#setGuestShutdownDelay});
+     * pair's guest shutdown delay ({@link SimulatedPair#GUEST_SHUTDOWN_DELAY}) of simulated time;
      * it runs until then.
      */
     void requestShutdown(String vm) {
         synchronized (pair.lock) {
             SimVm v = requireRunning(vm);
             if (v.shutsOffAt.isEmpty()) {
-                v.shutsOffAt = Optional.of(pair.nowUnlocked().plus(pair.guestShutdownDelay));
+                v.shutsOffAt = Optional.of(pair.nowUnlocked().plus(SimulatedPair.GUEST_SHUTDOWN_DELAY));
             }
             pair.finishGuestShutdowns();
         }

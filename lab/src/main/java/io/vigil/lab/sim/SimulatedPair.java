@@ -55,7 +55,7 @@ public final class SimulatedPair {
     private Instant now;
     private Instant lastStamp = Instant.EPOCH;
     /** how long a guest asked to shut down takes to power off, in simulated time */
-    Duration guestShutdownDelay = Duration.ofSeconds(3);
+    static final Duration GUEST_SHUTDOWN_DELAY = Duration.ofSeconds(3);
     /** VMs whose next live migration breaks halfway (the migration-fails fault) */
     final Set<String> failingMigrations = new HashSet<>();
     /** per VM, how often its guest booted: a live migration is no boot */
@@ -203,17 +203,6 @@ public final class SimulatedPair {
 
     Instant nowUnlocked() {
         return now;
-    }
-
-    /** How long a guest asked to shut down (virsh shutdown, xl shutdown) takes to power off; 3 s unless set. */
-    public void setGuestShutdownDelay(Duration delay) {
-        if (delay.isNegative()) {
-            throw new IllegalArgumentException("a guest shutdown delay is not negative: " + delay);
-        }
-        synchronized (lock) {
-            guestShutdownDelay = delay;
-            finishGuestShutdowns();
-        }
     }
 
     /** Guests whose shutdown is due power off (on a frozen host they wait, frozen too). */

@@ -371,7 +371,8 @@ class FailoverCommandsOnSimulatorTest {
         CommandResult answered = a.run(Command.of("drbdadm", "primary", "r0"), Duration.ofSeconds(5));
         assertEquals(0, answered.exitCode());
         assertTrue(answered.took().toMillis() >= 1000, answered.took().toString());
-        assertTrue(pair.inject("slow-tool-off node-a 1").applied());
+        assertFalse(pair.inject("slow-tool-off node-a 1").applied(), "undoing the slowness takes no seconds");
+        assertTrue(pair.inject("slow-tool-off node-a").applied());
         assertTrue(a.run(Command.of("drbdadm", "primary", "r0"), Duration.ofSeconds(5)).took().toMillis() < 1000);
         assertFalse(pair.inject("slow-tool node-a soon").applied());
     }
