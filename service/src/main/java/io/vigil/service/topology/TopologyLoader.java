@@ -149,9 +149,35 @@ public final class TopologyLoader {
                     + (given == 0 ? "" : " (" + String.join(", ", section.mapping().entries().keySet()) + ")"));
         }
         List<NodeTopology> nodes = new ArrayList<>();
-        named(section, "{reserve: 1GiB, migrate_to: ..., fence: {...}}", true, lines)
-                .forEach((name, node) -> node(name, node).ifPresent(nodes::add));
+        Map<String, ConfigSection> sections = named(section, "{reserve: 1GiB, migrate_to: ..., fence: {...}}", true, lines);
+        sections.forEach((name, node) -> node(name, node).ifPresent(nodes::add));
+        if (nodes.size() == 2) {
+            samePerNode(nodes.get(0), nodes.get(1), sections.get(nodes.get(1).name()));
+        }
         return given == 2 ? nodes : List.of();
+    }
+
+    /**
+     * What must differ between the two nodes, reported at the second one: fencing acts on the
+     * node that failed, from its peer, so one BMC command for both would have the survivor cut (or
+     * read) its own power; one migration destination would send VMs to the node they leave.
+     */
+    private static void samePerNode(NodeTopology first, NodeTopology second, ConfigSection at) {
+        if (first.fence().isPresent() && second.fence().isPresent()) {
+            ConfigSection fence = at.section("fence");
+            if (first.fence().get().powerOff().equals(second.fence().get().powerOff())) {
+                fence.problem(fence.lineOf("power_off"), fence.path("power_off"), "the same command as " + first.name()
+                        + "'s (the survivor would cut its own power): give each node the command for its own BMC");
+            }
+            if (first.fence().get().status().equals(second.fence().get().status())) {
+                fence.problem(fence.lineOf("status"), fence.path("status"), "the same command as " + first.name()
+                        + "'s (the survivor would read its own power state): give each node the command for its own BMC");
+            }
+        }
+        if (first.migrateDestination().equals(second.migrateDestination())) {
+            at.problem(at.lineOf("migrate_to"), at.path("migrate_to"), "the same destination as " + first.name()
+                    + "'s (a VM would migrate to the node it is leaving): give each node its own");
+        }
     }
 
     private static Optional<NodeTopology> node(String name, ConfigSection node) {

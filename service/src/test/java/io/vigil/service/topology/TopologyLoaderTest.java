@@ -141,6 +141,23 @@ class TopologyLoaderTest {
     }
 
     @Test
+    void eachNodeHasItsOwnFenceCommandsAndMigrationDestination() {
+        String sameOff = valid("      node-b:", "      node-b:\n        fence:\n"
+                + "          power_off: [/usr/bin/ipmitool, -H, 10.0.0.11, chassis, power, off]\n"
+                + "          status: [ipmitool, -H, 10.0.0.12, chassis, power, status]");
+        assertProblem(sameOff, "topology.yaml:14: clusters.pair-1.nodes.node-b.fence.power_off: the same command as node-a's"
+                + " (the survivor would cut its own power): give each node the command for its own BMC");
+        String sameStatus = valid("      node-b:", "      node-b:\n        fence:\n"
+                + "          power_off: [/usr/bin/ipmitool, -H, 10.0.0.12, chassis, power, off]\n"
+                + "          status: [ipmitool, -H, 10.0.0.11, chassis, power, status]");
+        assertProblem(sameStatus, "topology.yaml:15: clusters.pair-1.nodes.node-b.fence.status: the same command as node-a's"
+                + " (the survivor would read its own power state): give each node the command for its own BMC");
+        assertProblem(valid("      node-b:", "      node-b: {migrate_to: \"qemu+ssh://10.0.0.1/system\"}"),
+                "topology.yaml:12: clusters.pair-1.nodes.node-b.migrate_to: the same destination as node-a's"
+                        + " (a VM would migrate to the node it is leaving): give each node its own");
+    }
+
+    @Test
     void policyWordsNamesAndNumbersAreChecked() {
         assertProblem(valid("      mode: dry-run", "      mode: yolo"),
                 "topology.yaml:20: clusters.pair-1.failover.mode: 'yolo' is not one of auto, approve, dry-run");
