@@ -41,6 +41,10 @@ public final class TopologyLoader {
     public static final Duration DEFAULT_FENCE_TIMEOUT = Duration.ofSeconds(30);
     /** An absolute path, or a bare name looked up on PATH; never relative to wherever the executor runs. */
     private static final Pattern BARE_PROGRAM = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.+-]*");
+    /** Programs that run a command given as text: as a fence command's argv[0] they bring the shell string back. */
+    private static final Set<String> SHELLS = Set.of("sh", "bash", "dash", "zsh", "ksh", "env", "perl", "ruby");
+    /** python, python3, python3.11 */
+    private static final Pattern INTERPRETER = Pattern.compile("python[0-9.]*");
 
     private TopologyLoader() {
     }
@@ -250,14 +254,33 @@ public final class TopologyLoader {
                 section.problem(item.line(), itemPath, "expected an argument (text), not " + item.describe());
             } else if (!s.text().chars().allMatch(c -> c >= 0x20 && c != 0x7f)) {
                 section.problem(s.line(), itemPath, "'" + Name.printable(s.text()) + "' holds control characters");
-            } else if (i == 0 && !(s.text().startsWith("/") && !s.text().contains("/../") || BARE_PROGRAM.matcher(s.text()).matches())) {
-                section.problem(s.line(), itemPath, "'" + Name.printable(s.text()) + "' is not a program to run: give an absolute path"
-                        + " (/usr/bin/ipmitool) or a bare name found on PATH (ipmitool)");
+            } else if (i == 0 && programProblem(s.text()).isPresent()) {
+                section.problem(s.line(), itemPath, "'" + Name.printable(s.text()) + "' " + programProblem(s.text()).get());
             } else {
                 argv.add(s.text());
             }
         }
         return argv.size() == sequence.items().size() ? Optional.of(argv) : Optional.empty();
+    }
+
+    /**
+     * Why {@code program} cannot be a fence command's argv[0], if it cannot: it must name the
+     * program by an absolute, normalised path or a bare name on PATH, and be the program itself,
+     * not a shell or interpreter that would run a string (the executor never uses a shell).
+     */
+    static Optional<String> programProblem(String program) {
+        if (!(program.startsWith("/") || BARE_PROGRAM.matcher(program).matches())) {
+            return Optional.of("is not a program to run: give an absolute path (/usr/bin/ipmitool) or a bare name found on PATH (ipmitool)");
+        }
+        if (program.contains("//") || program.contains("/./") || program.contains("/../") || program.endsWith("/.")
+                || program.endsWith("/..") || program.endsWith("/")) {
+            return Optional.of("is not a normalised path: write it without //, /./ or /.. (/usr/bin/ipmitool)");
+        }
+        String base = program.substring(program.lastIndexOf('/') + 1);
+        if (SHELLS.contains(base) || INTERPRETER.matcher(base).matches()) {
+            return Optional.of("is a shell or interpreter: write the command itself as arguments; it is run without a shell");
+        }
+        return Optional.empty();
     }
 
     private static Map<String, ResourceTopology> resources(ConfigSection cluster, List<String> nodes, Map<String, Integer> lines) {

@@ -141,6 +141,21 @@ class TopologyLoaderTest {
     }
 
     @Test
+    void aFenceCommandIsTheProgramItselfNotAShellOrInterpreterAndItsPathIsNormalised() {
+        String status = "          status: [ipmitool, -H, 10.0.0.11, chassis, power, status]";
+        for (String shell : List.of("sh", "/bin/bash", "dash", "/usr/bin/zsh", "ksh", "/usr/bin/env", "python3", "/usr/bin/python3.11",
+                "perl", "ruby")) {
+            assertProblem(valid(status, "          status: [" + shell + ", -c, \"ipmitool chassis power status\"]"),
+                    "topology.yaml:9: clusters.pair-1.nodes.node-a.fence.status[0]: '" + shell
+                            + "' is a shell or interpreter: write the command itself as arguments; it is run without a shell");
+        }
+        for (String path : List.of("/usr/./bin/ipmitool", "/usr/../bin/ipmitool", "/usr/bin/..", "//usr/bin/ipmitool", "/usr//bin/ipmitool")) {
+            assertProblem(valid(status, "          status: [" + path + ", chassis]"),
+                    "topology.yaml:9: clusters.pair-1.nodes.node-a.fence.status[0]: '" + path + "' is not a normalised path");
+        }
+    }
+
+    @Test
     void eachNodeHasItsOwnFenceCommandsAndMigrationDestination() {
         String sameOff = valid("      node-b:", "      node-b:\n        fence:\n"
                 + "          power_off: [/usr/bin/ipmitool, -H, 10.0.0.11, chassis, power, off]\n"
