@@ -25,8 +25,10 @@ class EngineTopologyTest {
                 nodes:
                   node-a:
                   node-b:
+                resources: {r0: {home: node-a, vms: []}}
               pair-2:
                 nodes: {node-c: , node-d: }
+                resources: {r5: {home: node-c, vms: []}}
             """;
     private static final String ENGINE = """
             kafka: {bootstrap.servers: k:9092}
@@ -116,7 +118,7 @@ class EngineTopologyTest {
         Files.writeString(dir.resolve("topology.yaml"), TOPOLOGY.replace("nodes: {node-c: , node-d: }", "nodes: {node-c: }"));
         assertEquals(List.of("engine.yaml:2: rules: expected paths of rule files or directories, not a map",
                         "engine.yaml:2: rules: name the rule files or directories to load (rules: [/etc/vigil/rules])",
-                        "engine.yaml:8: failover.topology: " + topology + ":7: clusters.pair-2.nodes: a cluster is a pair:"
+                        "engine.yaml:8: failover.topology: " + topology + ":8: clusters.pair-2.nodes: a cluster is a pair:"
                                 + " name exactly two nodes, not 1 (node-c)"),
                 problems(replace(ENGINE, "rules: [r]", "rules: [{}]"), Map.of()));
     }

@@ -68,8 +68,18 @@ public final class TopologyLoader {
         if (top.entry("clusters").isPresent() && section.mapping().entries().isEmpty()) {
             top.problem(keyLine(top, "clusters"), "clusters", "name at least one cluster (pair-1: {nodes: ..., resources: ..., vms: ...})");
         }
-        named(section, "{nodes: ..., resources: ..., vms: ..., failover: ...}", false, lines)
-                .forEach((name, cluster) -> cluster(name, cluster, lines).ifPresent(c -> clusters.put(name, c)));
+        Map<String, String> clusterOfNode = new HashMap<>();
+        named(section, "{nodes: ..., resources: ..., vms: ..., failover: ...}", false, lines).forEach((name, cluster) -> {
+            cluster(name, cluster, lines).ifPresent(c -> clusters.put(name, c));
+            for (String node : nodeKeys(cluster)) {
+                String first = clusterOfNode.putIfAbsent(node, name);
+                if (first != null) {
+                    String path = cluster.path("nodes") + "." + node;
+                    cluster.problem(lines.getOrDefault(path, 0), path, "is already a node of " + section.path(first)
+                            + " (a host belongs to one pair)");
+                }
+            }
+        });
         document.finish();
         return new TopologyFile(source, new Topology(clusters), lines);
     }
@@ -109,8 +119,15 @@ public final class TopologyLoader {
     private static Optional<ClusterTopology> cluster(String name, ConfigSection cluster, Map<String, Integer> lines) {
         String at = cluster.path();
         List<NodeTopology> nodes = nodes(cluster, lines);
-        List<String> nodeNames = nodes.stream().map(NodeTopology::name).toList();
-        Map<String, ResourceTopology> resources = resources(cluster, nodeNames, lines);
+        // homes are checked against the nodes named, not those read: a node left out for a bad value is still a node
+        Map<String, ResourceTopology> resources = resources(cluster, nodeKeys(cluster), lines);
+        Entry resourcesEntry = cluster.mapping().entries().get("resources");
+        if (resourcesEntry == null || resourcesEntry.value() instanceof Scalar s && s.isNull()
+                || resourcesEntry.value() instanceof Mapping m && m.entries().isEmpty()) {
+            String home = nodeKeys(cluster).stream().findFirst().orElse("node-a");
+            cluster.problem(lines.getOrDefault(at, cluster.mapping().line()), at, "guards no DRBD resource (resources: {r0: {home: "
+                    + home + ", vms: [web]}})");
+        }
         ConfigSection vmSection = cluster.section("vms");
         Map<String, VmTopology> vms = vms(vmSection);
         FailoverPolicy policy = policy(cluster.section("failover"));
@@ -143,7 +160,7 @@ public final class TopologyLoader {
         String at = cluster.path("nodes");
         lines.put(at, keyLine(cluster, "nodes"));
         if (cluster.entry("nodes").isEmpty()) {
-            cluster.problem(0, at, "missing (nodes: {node-a: {}, node-b: {}})");
+            cluster.problem(lines.getOrDefault(cluster.path(), cluster.mapping().line()), at, "missing (nodes: {node-a: {}, node-b: {}})");
             return List.of();
         }
         ConfigSection section = cluster.section("nodes");
@@ -191,8 +208,14 @@ public final class TopologyLoader {
         }
         String destination = node.optional("migrate_to", "qemu+ssh://" + name + "/system", TopologyLoader::destination);
         Optional<FenceCommands> fence = Optional.empty();
-        if (node.entry("fence").isPresent()) {
-            fence = fence(node.section("fence"));
+        Entry fenceEntry = node.mapping().entries().get("fence");
+        if (fenceEntry != null && (fenceEntry.value() instanceof Scalar s && s.isNull()
+                || fenceEntry.value() instanceof Mapping m && m.entries().isEmpty())) {
+            // "fence:" alone would otherwise read as no fence at all: the node could never be fenced, silently
+            node.entry("fence");
+            node.problem(fenceEntry.keyLine(), node.path("fence"), "empty: give power_off and status, or remove fence:");
+        } else if (node.entry("fence").isPresent()) {
+            fence = fence(node.section("fence"), keyLine(node, "fence"));
         }
         node.rejectUnknownKeys();
         return reserve > 0 ? Optional.of(new NodeTopology(name, reserve, destination, fence)) : Optional.empty();
@@ -207,9 +230,11 @@ public final class TopologyLoader {
         return text;
     }
 
-    private static Optional<FenceCommands> fence(ConfigSection fence) {
-        Optional<List<String>> powerOff = argv(fence, "power_off", "[ipmitool, -I, lanplus, -H, 10.0.0.11, -U, vigil, -f, FILE, chassis, power, off]");
-        Optional<List<String>> status = argv(fence, "status", "[ipmitool, -I, lanplus, -H, 10.0.0.11, -U, vigil, -f, FILE, chassis, power, status]");
+    private static Optional<FenceCommands> fence(ConfigSection fence, int fenceLine) {
+        Optional<List<String>> powerOff = argv(fence, fenceLine, "power_off",
+                "[ipmitool, -I, lanplus, -H, 10.0.0.11, -U, vigil, -f, FILE, chassis, power, off]");
+        Optional<List<String>> status = argv(fence, fenceLine, "status",
+                "[ipmitool, -I, lanplus, -H, 10.0.0.11, -U, vigil, -f, FILE, chassis, power, status]");
         String offText = fence.optional("off_when_output_contains", DEFAULT_OFF_TEXT, text -> {
             if (text.isBlank()) {
                 throw new IllegalArgumentException("must not be empty (the status output that means the power is off)");
@@ -224,12 +249,15 @@ public final class TopologyLoader {
         return Optional.of(new FenceCommands(powerOff.get(), status.get(), offText, timeout));
     }
 
-    /** A command as the executor runs it: a list of arguments, no shell, the program absolute or a bare name. */
-    private static Optional<List<String>> argv(ConfigSection section, String key, String example) {
+    /**
+     * A command as the executor runs it: a list of arguments, no shell, the program absolute or a
+     * bare name. A missing one is reported on {@code sectionLine}, the line of the section's own key.
+     */
+    private static Optional<List<String>> argv(ConfigSection section, int sectionLine, String key, String example) {
         String at = section.path(key);
         Optional<Entry> entry = section.entry(key);
         if (entry.isEmpty()) {
-            section.problem(section.mapping().line(), at, "missing (" + key + ": " + example + ")");
+            section.problem(sectionLine, at, "missing (" + key + ": " + example + ")");
             return Optional.empty();
         }
         Node value = entry.get().value();
@@ -329,6 +357,13 @@ public final class TopologyLoader {
             }
         });
         return vms;
+    }
+
+    /** The node names a cluster gives under nodes: (valid names only; read without reporting anything). */
+    private static List<String> nodeKeys(ConfigSection cluster) {
+        Entry nodes = cluster.mapping().entries().get("nodes");
+        return nodes != null && nodes.value() instanceof Mapping m
+                ? m.entries().keySet().stream().filter(Name::isValid).toList() : List.of();
     }
 
     /** The line of a key itself: a block map's value starts on the line after it. */

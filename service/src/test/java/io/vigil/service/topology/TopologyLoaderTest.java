@@ -92,8 +92,9 @@ class TopologyLoaderTest {
     void aClusterIsAPair() {
         assertProblem(valid("      node-b:", "      node-b:\n      node-c:"),
                 "topology.yaml:3: clusters.pair-1.nodes: a cluster is a pair: name exactly two nodes, not 3 (node-a, node-b, node-c)");
+        // reported on the cluster's own line (it had no line: the missing key has none)
         assertProblem("clusters:\n  pair-1:\n    resources: {}\n",
-                "topology.yaml: clusters.pair-1.nodes: missing");
+                "topology.yaml:2: clusters.pair-1.nodes: missing");
     }
 
     @Test
@@ -136,8 +137,35 @@ class TopologyLoaderTest {
                 "topology.yaml:9: clusters.pair-1.nodes.node-a.fence.status[1]: expected an argument (text), not a list");
         assertProblem(valid("          status: [ipmitool, -H, 10.0.0.11, chassis, power, status]", "          statuss: [ipmitool]"),
                 "topology.yaml:9: clusters.pair-1.nodes.node-a.fence.statuss: unknown key (did you mean 'status'?)");
+        // reported on the line of fence: itself (it was the line of fence's first key, power_off)
         assertProblem(valid("          status: [ipmitool, -H, 10.0.0.11, chassis, power, status]", "          statuss: [ipmitool]"),
-                "topology.yaml:8: clusters.pair-1.nodes.node-a.fence.status: missing");
+                "topology.yaml:7: clusters.pair-1.nodes.node-a.fence.status: missing");
+    }
+
+    @Test
+    void aNodeBelongsToOneClusterAndAClusterGuardsAtLeastOneResource() {
+        String second = "  pair-2:\n    nodes:\n      node-a:\n      node-c:\n    resources:\n      r5: {home: node-c, vms: []}\n";
+        assertProblem(VALID + second, "topology.yaml:30: clusters.pair-2.nodes.node-a: is already a node of clusters.pair-1"
+                + " (a host belongs to one pair)");
+        assertProblem(VALID + "  pair-3:\n    nodes: {node-x: {}, node-y: {}}\n",
+                "topology.yaml:28: clusters.pair-3: guards no DRBD resource (resources: {r0: {home: node-x, vms: [web]}})");
+    }
+
+    @Test
+    void anEmptyFenceIsAProblemOfItsOwn() {
+        String text = VALID.replace("        fence:\n"
+                + "          power_off: [/usr/bin/ipmitool, -H, 10.0.0.11, chassis, power, off]\n"
+                + "          status: [ipmitool, -H, 10.0.0.11, chassis, power, status]\n"
+                + "          off_when_output_contains: \"is off\"\n"
+                + "          timeout: 20s\n", "        fence:\n");
+        assertEquals(List.of("topology.yaml:7: clusters.pair-1.nodes.node-a.fence: empty: give power_off and status, or remove fence:"),
+                problems(text));
+    }
+
+    @Test
+    void aNodeLeftOutForABadValueIsStillAHome() {
+        assertEquals(List.of("topology.yaml:5: clusters.pair-1.nodes.node-a.reserve: must be more than 0 (the host itself needs memory)"),
+                problems(valid("        reserve: 1GiB", "        reserve: 0")));
     }
 
     @Test
