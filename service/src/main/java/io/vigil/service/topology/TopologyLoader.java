@@ -41,6 +41,10 @@ public final class TopologyLoader {
     public static final Duration DEFAULT_FENCE_TIMEOUT = Duration.ofSeconds(30);
     /** An absolute path, or a bare name looked up on PATH; never relative to wherever the executor runs. */
     private static final Pattern BARE_PROGRAM = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.+-]*");
+    /** The longest io.vigil.events.Name. */
+    private static final int NAME_MAX = 128;
+    /** The rest of an id: its four colons, the saga number (up to 10 digits), the longest step word (fb-disallow-two:) and the attempt: 33, with room to spare. */
+    private static final int ID_OVERHEAD = 40;
     /** Programs that run a command given as text: as a fence command's argv[0] they bring the shell string back. */
     private static final Set<String> SHELLS = Set.of("sh", "bash", "dash", "zsh", "ksh", "env", "perl", "ruby");
     /** python, python3, python3.11 */
@@ -121,6 +125,7 @@ public final class TopologyLoader {
         List<NodeTopology> nodes = nodes(cluster, lines);
         // homes are checked against the nodes named, not those read: a node left out for a bad value is still a node
         Map<String, ResourceTopology> resources = resources(cluster, nodeKeys(cluster), lines);
+        idsFit(cluster, resources, lines);
         Entry resourcesEntry = cluster.mapping().entries().get("resources");
         if (resourcesEntry == null || resourcesEntry.value() instanceof Scalar s && s.isNull()
                 || resourcesEntry.value() instanceof Mapping m && m.entries().isEmpty()) {
@@ -357,6 +362,29 @@ public final class TopologyLoader {
             }
         });
         return vms;
+    }
+
+    /**
+     * The failover's saga and action ids are {@code cluster:resource:number:step:attempt}, where a
+     * step may name a VM or a node ({@code migrate:web}, {@code fb-disallow-two:node-a}); each must
+     * be a valid name, at most {@value #NAME_MAX} characters. A topology whose longest possible id
+     * would not fit is refused here, not when a failover builds it mid-way.
+     */
+    private static void idsFit(ConfigSection cluster, Map<String, ResourceTopology> resources, Map<String, Integer> lines) {
+        String clusterName = cluster.path().substring(cluster.path().lastIndexOf('.') + 1);
+        for (ResourceTopology resource : resources.values()) {
+            String longest = resource.vms().stream().reduce("", (a, b) -> b.length() > a.length() ? b : a);
+            for (String node : nodeKeys(cluster)) {
+                longest = node.length() > longest.length() ? node : longest;
+            }
+            int length = clusterName.length() + resource.name().length() + longest.length() + ID_OVERHEAD;
+            if (length > NAME_MAX) {
+                String at = cluster.path("resources") + "." + resource.name();
+                cluster.problem(lines.getOrDefault(at, 0), at, "its failover ids would be up to " + length + " characters (cluster, resource,"
+                        + " longest VM or node name '" + longest + "', and " + ID_OVERHEAD + " for the rest), more than the "
+                        + NAME_MAX + " a name may have: shorten one of them");
+            }
+        }
     }
 
     /** The node names a cluster gives under nodes: (valid names only; read without reporting anything). */

@@ -1,5 +1,6 @@
 package io.vigil.service.topology;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -149,6 +150,21 @@ class TopologyLoaderTest {
                 + " (a host belongs to one pair)");
         assertProblem(VALID + "  pair-3:\n    nodes: {node-x: {}, node-y: {}}\n",
                 "topology.yaml:28: clusters.pair-3: guards no DRBD resource (resources: {r0: {home: node-x, vms: [web]}})");
+    }
+
+    @Test
+    void theLongestSagaAndActionIdsOfAResourceFitInAName() {
+        String cluster = "c".repeat(40);
+        String vm = "v".repeat(30);
+        // 40 + 2 + 30 + 40 = 112: fits
+        String fits = VALID.replace("pair-1", cluster).replace("web", vm);
+        assertEquals(List.of(cluster), List.copyOf(assertDoesNotThrow(() -> TopologyLoader.parse("topology.yaml", fits))
+                .topology().clusters().keySet()));
+        // 40 + 2 + 50 + 40 = 132: cluster:resource:number:step:attempt would pass 128 for migrate:VM
+        String tooLong = VALID.replace("pair-1", cluster).replace("web", "v".repeat(50));
+        assertProblem(tooLong, "topology.yaml:14: clusters." + cluster + ".resources.r0: its failover ids would be up to 132 characters"
+                + " (cluster, resource, longest VM or node name '" + "v".repeat(50) + "', and 40 for the rest), more than the 128 a name may have:"
+                + " shorten one of them");
     }
 
     @Test
