@@ -77,6 +77,7 @@ public final class EngineConfigLoader {
         Roster roster = roster(top.section("clusters"));
         if (failover.isPresent()) {
             roster = agreeWithTopology(top, roster, failover.get().topologyFile());
+            requireFailoverForEveryCluster(top, failover.get().topologyFile());
         }
         Topics topics = topics(top.section("topics"));
         EngineTiming timing = timing(top.section("evaluation"));
@@ -136,6 +137,21 @@ public final class EngineConfigLoader {
             }
         }
         return new Roster(specs);
+    }
+
+    /**
+     * With failover on, each cluster under {@code clusters:} must be in the topology. A problem,
+     * not a log line: an operator who turned failover on would otherwise believe a cluster guarded
+     * that never fails over; one that should only be watched says so in the topology (mode: dry-run).
+     */
+    private static void requireFailoverForEveryCluster(ConfigSection top, TopologyFile file) {
+        Optional<Mapping> listed = top.entry("clusters").map(Entry::value).filter(Mapping.class::isInstance).map(Mapping.class::cast);
+        for (Entry entry : listed.map(m -> m.entries().values()).orElse(List.of())) {
+            if (Name.isValid(entry.key()) && file.topology().cluster(entry.key()).isEmpty()) {
+                top.problem(entry.keyLine(), "clusters." + entry.key(), "not in the topology " + file.source() + ", so it would have"
+                        + " no failover: add it there (mode: dry-run to only watch it) or run it under an engine without failover:");
+            }
+        }
     }
 
     /** The {@code clusters:} section, as engine.yaml and rule test files write it. */

@@ -97,6 +97,16 @@ class EngineTopologyTest {
     }
 
     @Test
+    void aClusterTheEngineWatchesButTheTopologyLacksIsAProblemOnceFailoverIsOn() throws Exception {
+        String third = replace(ENGINE, "    labels: {site: north}\n", "    labels: {site: north}\n  pair-9:\n    nodes: [node-y, node-z]\n");
+        assertEquals(List.of("engine.yaml:7: clusters.pair-9: not in the topology " + topology + ", so it would have no failover:"
+                + " add it there (mode: dry-run to only watch it) or run it under an engine without failover:"), problems(third, Map.of()));
+        // without failover: it is an ordinary watched cluster
+        EngineConfig watched = parse(replace(third, "failover:\n  topology: topology.yaml\n  key_file: action.key\n", ""), Map.of());
+        assertTrue(watched.roster().expects("pair-9", "node-z"));
+    }
+
+    @Test
     void theKeyIsRequiredNeverWrittenInTheConfigAndLongEnough() throws Exception {
         assertEquals(List.of("engine.yaml:8: failover.key_file: missing (key_file: PATH or key_env: VAR)"),
                 problems(replace(ENGINE, "  key_file: action.key\n", ""), Map.of()));
