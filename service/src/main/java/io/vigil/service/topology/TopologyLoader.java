@@ -17,7 +17,6 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -25,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -355,7 +353,7 @@ public final class TopologyLoader {
                 min = Optional.empty();
                 memory = Optional.empty();
             }
-            int priority = vm.optional("priority", 0, text -> wholeNumber(text, -1_000_000, 1_000_000));
+            int priority = vm.optional("priority", 0, ConfigSection.wholeNumber(-1_000_000, 1_000_000));
             vm.rejectUnknownKeys();
             if (memory.isPresent() && (min.isPresent() || vm.entry("min_memory").isEmpty())) {
                 vms.put(name, new VmTopology(name, memory.get(), min.orElse(memory.get()), priority));
@@ -410,16 +408,16 @@ public final class TopologyLoader {
 
     private static FailoverPolicy policy(ConfigSection failover) {
         FailoverPolicy d = FailoverPolicy.DEFAULT;
-        FailoverMode mode = failover.optional("mode", d.mode(), word(FailoverMode.values(), FailoverMode::word));
-        FailbackPolicy failback = failover.optional("failback", d.failback(), word(FailbackPolicy.values(), FailbackPolicy::word));
+        FailoverMode mode = failover.optional("mode", d.mode(), ConfigSection.word(FailoverMode.class, "failover mode"));
+        FailbackPolicy failback = failover.optional("failback", d.failback(), ConfigSection.word(FailbackPolicy.class, "failback policy"));
         ConfigSection flap = failover.section("flap_guard");
-        int flapLimit = flap.optional("max_failovers", d.flapLimit(), text -> wholeNumber(text, 1, 1000));
+        int flapLimit = flap.optional("max_failovers", d.flapLimit(), ConfigSection.wholeNumber(1, 1000));
         Duration flapWindow = flap.positiveDuration("window", d.flapWindow());
         flap.rejectUnknownKeys();
         List<String> evacuateOn = names(failover, "evacuate_on");
         Duration hostGoneAfter = failover.positiveDuration("host_gone_after", d.hostGoneAfter());
         Duration stepTimeout = failover.positiveDuration("step_timeout", d.stepTimeout());
-        int stepRetries = failover.optional("step_retries", d.stepRetries(), text -> wholeNumber(text, 0, 100));
+        int stepRetries = failover.optional("step_retries", d.stepRetries(), ConfigSection.wholeNumber(0, 100));
         Duration shutdownTimeout = failover.positiveDuration("shutdown_timeout", d.shutdownTimeout());
         failover.rejectUnknownKeys();
         return new FailoverPolicy(mode, failback, flapLimit, flapWindow, evacuateOn, hostGoneAfter, stepTimeout, stepRetries,
@@ -462,23 +460,5 @@ public final class TopologyLoader {
             }
         }
         return names;
-    }
-
-    private static <E> Function<String, E> word(E[] values, Function<E, String> word) {
-        return text -> Arrays.stream(values).filter(v -> word.apply(v).equals(text)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("'" + Name.printable(text) + "' is not one of "
-                        + String.join(", ", Arrays.stream(values).map(word).toList())));
-    }
-
-    private static int wholeNumber(String text, int min, int max) {
-        try {
-            int n = Integer.parseInt(text.strip());
-            if (n < min || n > max) {
-                throw new IllegalArgumentException("must be " + min + " to " + max + ", was " + n);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + Name.printable(text) + "' is not a whole number");
-        }
     }
 }

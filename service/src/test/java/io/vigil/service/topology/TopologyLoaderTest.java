@@ -219,9 +219,9 @@ class TopologyLoaderTest {
     @Test
     void policyWordsNamesAndNumbersAreChecked() {
         assertProblem(valid("      mode: dry-run", "      mode: yolo"),
-                "topology.yaml:20: clusters.pair-1.failover.mode: 'yolo' is not one of auto, approve, dry-run");
+                "topology.yaml:20: clusters.pair-1.failover.mode: 'yolo' is not a failover mode (one of auto, approve, dry-run)");
         assertProblem(valid("      failback: auto", "      failback: sometimes"),
-                "topology.yaml:21: clusters.pair-1.failover.failback: 'sometimes' is not one of auto, manual");
+                "topology.yaml:21: clusters.pair-1.failover.failback: 'sometimes' is not a failback policy (one of auto, manual)");
         assertProblem(valid("      flap_guard: {max_failovers: 5, window: 2h}", "      flap_guard: {max_failovers: 0, window: 2h}"),
                 "topology.yaml:22: clusters.pair-1.failover.flap_guard.max_failovers: must be 1 to 1000, was 0");
         assertProblem(valid("      evacuate_on: [DiskSmartFailing]", "      evacuate_on: [\"Disk Failing\"]"),
@@ -248,7 +248,7 @@ class TopologyLoaderTest {
         assertEquals(List.of(
                 "topology.yaml:5: clusters.pair-1.nodes.node-a.reserve: 'lots' is not a size (use 64MiB, 1GiB or plain bytes)",
                 "topology.yaml:14: clusters.pair-1.resources.r0.home: 'node-c' is not a node of clusters.pair-1 (node-a, node-b)",
-                "topology.yaml:20: clusters.pair-1.failover.mode: 'yolo' is not one of auto, approve, dry-run"), problems(text));
+                "topology.yaml:20: clusters.pair-1.failover.mode: 'yolo' is not a failover mode (one of auto, approve, dry-run)"), problems(text));
     }
 
     @Test
