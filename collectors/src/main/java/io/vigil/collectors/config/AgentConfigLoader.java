@@ -44,6 +44,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Reads and validates the agent's YAML at start. It reports every problem at once, each with its
@@ -225,7 +227,7 @@ public final class AgentConfigLoader {
         return new VmSettings(enabled, interval, timeout, hypervisor, uri, guestAgent);
     }
 
-    static <T> List<T> names(ConfigSection section, String key, java.util.function.Function<String, T> reader) {
+    static <T> List<T> names(ConfigSection section, String key, Function<String, T> reader) {
         List<T> values = new ArrayList<>();
         List<Node> items = section.list(key);
         for (int i = 0; i < items.size(); i++) {
@@ -319,7 +321,7 @@ public final class AgentConfigLoader {
             top.problem(top.lineOf("node"), "node", "'" + node + "' is not a node of " + cluster + " in "
                     + file.where(TopologyFile.clusterPath(cluster, "nodes")) + " (" + String.join(", ", pair.get().nodeNames()) + ")");
         }
-        Map<String, ResourceTopology> known = new java.util.TreeMap<>(pair.get().resources());
+        Map<String, ResourceTopology> known = new TreeMap<>(pair.get().resources());
         Map<String, ResourceContents> agreed = new LinkedHashMap<>();
         if (resources.byResource().isEmpty()) {
             known.values().forEach(r -> agreed.put(r.name(), new ResourceContents(Optional.of(r.home()), List.of(), r.vms())));

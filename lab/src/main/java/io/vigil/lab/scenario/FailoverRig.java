@@ -49,6 +49,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -75,32 +76,49 @@ public final class FailoverRig implements AutoCloseable {
     private final Instant start;
     private long stepCount;
 
+    /**
+     * Throws IllegalArgumentException unless {@code topology} has exactly one cluster and its nodes
+     * are the pair's hosts: the rig plays one pair, and a cluster of other names would send every
+     * action to a host that does not exist.
+     */
     public FailoverRig(SimulatedPair pair, Topology topology, Path journals) throws IOException {
         this.pair = pair;
         this.start = pair.now();
-        this.cluster = topology.clusters().values().iterator().next();
+        this.cluster = thePair(pair, topology);
         Clock clock = pair.clock();
         failovers = ClusterFailovers.of(topology, new SagaPages(Duration.ofMinutes(1), Duration.ofMinutes(4)), new MapStateTable<>(),
                 new MapStateTable<>());
-        Set<String> resources = cluster.resources().keySet();
-        Set<String> vms = cluster.vms().keySet();
+        AllowList allow = new AllowList(EnumSet.allOf(ActionType.class), cluster.resources().keySet(), cluster.vms().keySet());
+        Map<String, String> vmToResource = new HashMap<>();
+        for (ResourceTopology r : cluster.resources().values()) {
+            r.vms().forEach(vm -> vmToResource.put(vm, r.name()));
+        }
         for (SimulatedHost host : pair.hosts()) {
-            AllowList allow = new AllowList(EnumSet.allOf(ActionType.class), resources, vms);
             ActionRunner runner = new ActionRunner(host, clock, Duration.ofMinutes(10), 4096, Duration.ofSeconds(1),
                     d -> pair.tick(d));
             executors.put(host.name(), new ActionExecutor(cluster.name(), host.name(), seal,
                     ActionJournal.open(journals.resolve(host.name()), clock), allow,
                     new ActionCommands(Hypervisor.LIBVIRT, "qemu:///system", Path.of("/etc/xen"), topology, cluster.name()), runner,
                     body -> { }, new SimpleMeterRegistry(), clock));
-            Map<String, String> vmToResource = new HashMap<>();
-            for (ResourceTopology r : cluster.resources().values()) {
-                r.vms().forEach(vm -> vmToResource.put(vm, r.name()));
-            }
             Set<String> home = cluster.resources().values().stream().filter(r -> r.home().equals(host.name()))
                     .flatMap(r -> r.vms().stream()).collect(Collectors.toSet());
             vmProbes.put(host.name(), new VmProbe(host, new VmProbe.Settings(Hypervisor.LIBVIRT, "qemu:///system", vmToResource, home,
                     Set.of(), Duration.ofSeconds(10), Duration.ofSeconds(5))));
         }
+    }
+
+    private static ClusterTopology thePair(SimulatedPair pair, Topology topology) {
+        if (topology.clusters().size() != 1) {
+            throw new IllegalArgumentException("the failover rig plays one pair; the topology has " + topology.clusters().size()
+                    + " clusters (" + String.join(", ", new TreeSet<>(topology.clusters().keySet())) + "): give it one");
+        }
+        ClusterTopology only = topology.clusters().values().iterator().next();
+        Set<String> hosts = pair.hosts().stream().map(SimulatedHost::name).collect(Collectors.toCollection(TreeSet::new));
+        if (!new TreeSet<>(only.nodeNames()).equals(hosts)) {
+            throw new IllegalArgumentException("cluster " + only.name() + " has nodes " + String.join(", ", only.nodeNames())
+                    + " but the simulated pair's hosts are " + String.join(", ", hosts) + ": name the cluster's nodes after them");
+        }
+        return only;
     }
 
     public SimulatedPair pair() {

@@ -2,6 +2,7 @@ package io.vigil.lab.sim;
 
 import io.vigil.events.Name;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
@@ -29,7 +30,7 @@ public sealed interface Fault {
               migration-fails VM         the next live migration of VM breaks halfway; VM keeps running on its source
               migration-works VM         VM's live migrations work again
               slow-tool NODE SECONDS     every command on NODE takes SECONDS (1 to 3600) to answer, or hits its timeout
-              slow-tool-off NODE SECONDS NODE's commands answer at once again
+              slow-tool-off NODE         NODE's commands answer at once again
             NODE is node-a or node-b; VM is web, mail, db or backup; DEVICE is /dev/sda (ATA, holds vg0 and so r0 and r1) or /dev/nvme0 (NVMe, the OS disk).
             example: disk-fail node-a /dev/sda""";
 
@@ -286,8 +287,8 @@ public sealed interface Fault {
         }
     }
 
-    /** Every command on the host takes {@code seconds} to answer ({@code slow} false: the undo). */
-    record SlowTool(String node, int seconds, boolean slow) implements Fault {
+    /** Every command on the host takes {@code seconds} to answer. */
+    record SlowTool(String node, int seconds) implements Fault {
         public SlowTool {
             Name.check("node", node);
             if (seconds < 1 || seconds > 3600) {
@@ -296,15 +297,41 @@ public sealed interface Fault {
         }
 
         public String command() {
-            return (slow ? "slow-tool " : "slow-tool-off ") + node + " " + seconds;
+            return "slow-tool " + node + " " + seconds;
         }
 
         public Fault undo() {
-            return new SlowTool(node, seconds, !slow);
+            return new SlowToolOff(node);
         }
 
         public String applyTo(SimulatedPair pair) {
-            return pair.slowTools(pair.node(node), slow ? java.time.Duration.ofSeconds(seconds) : java.time.Duration.ZERO);
+            return pair.slowTools(pair.node(node), Duration.ofSeconds(seconds));
+        }
+
+        public void checkNamesIn(SimulatedPair pair) {
+            pair.node(node);
+        }
+    }
+
+    /** The host's commands answer at once again. */
+    record SlowToolOff(String node) implements Fault {
+        /** the slowness the undo of slow-tool-off brings back: the seconds typed before are not known to it */
+        static final int UNDONE_SECONDS = 5;
+
+        public SlowToolOff {
+            Name.check("node", node);
+        }
+
+        public String command() {
+            return "slow-tool-off " + node;
+        }
+
+        public Fault undo() {
+            return new SlowTool(node, UNDONE_SECONDS);
+        }
+
+        public String applyTo(SimulatedPair pair) {
+            return pair.slowTools(pair.node(node), Duration.ZERO);
         }
 
         public void checkNamesIn(SimulatedPair pair) {
@@ -344,9 +371,8 @@ public sealed interface Fault {
             case "fence-repaired" -> new FenceBroken(arg(args, 0, 1, "fence-repaired NODE"), false);
             case "migration-fails" -> new MigrationFails(arg(args, 0, 1, "migration-fails VM"), true);
             case "migration-works" -> new MigrationFails(arg(args, 0, 1, "migration-works VM"), false);
-            case "slow-tool" -> new SlowTool(arg(args, 0, 2, "slow-tool NODE SECONDS"), seconds(arg(args, 1, 2, "slow-tool NODE SECONDS")), true);
-            case "slow-tool-off" -> new SlowTool(arg(args, 0, 2, "slow-tool-off NODE SECONDS"),
-                    seconds(arg(args, 1, 2, "slow-tool-off NODE SECONDS")), false);
+            case "slow-tool" -> new SlowTool(arg(args, 0, 2, "slow-tool NODE SECONDS"), seconds(arg(args, 1, 2, "slow-tool NODE SECONDS")));
+            case "slow-tool-off" -> new SlowToolOff(arg(args, 0, 1, "slow-tool-off NODE"));
             default -> throw new IllegalArgumentException("unknown fault '" + Name.printable(words.get(0)) + "'; type one of:\n" + HELP);
         };
     }

@@ -10,7 +10,9 @@ import java.util.Optional;
  * answered by either simulated host for either node, even when that node is frozen or off (a BMC
  * has its own power and network). It words its answers as ipmitool's chassis power commands do:
  * "Chassis Power Control: Down/Off", "Chassis Power Control: Up/On", "Chassis Power is on|off";
- * a BMC that does not answer gives ipmitool's session error and exit 1. Called under the pair's lock.
+ * a BMC that does not answer gives ipmitool's session error and exit 1. A host that powers itself
+ * off is gone before the answer reaches it: {@link SimulatedHost#run} then hangs the call until
+ * the caller's timeout, as for any host that is down. Called under the pair's lock.
  */
 final class SimBmc {
     static final String PROGRAM = "vigil-sim-bmc";

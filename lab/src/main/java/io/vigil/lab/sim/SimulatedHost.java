@@ -154,9 +154,17 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
     }
 
     /**
-     * {@code drbdadm net-options --allow-two-primaries=yes|no RESOURCE}: this host's side of the
-     * connection's permission; a second Primary needs both sides'. Clearing it while both are
+     * {@code drbdadm net-options --allow-two-primaries=yes|no RESOURCE}: the connection's
+     * permission for a second Primary. On a connected resource the peer adopts it at once, so it
+     * holds for both sides; on a disconnected one it is this side's alone, and a reconnect with
+     * the sides disagreeing fails StandAlone ({@link SimulatedPair}). Clearing it while both are
      * Primary is refused, as DRBD does (164, drbdadm's exit 10).
+     * <p>
+     * Real DRBD, drbd/drbd_receiver.c receive_protocol (LINBIT/drbd): a P_PROTOCOL_UPDATE, sent
+     * when net options change on a live connection, skips the compatibility checks and sets
+     * {@code new_net_conf->two_primaries = p_two_primaries}; the P_PROTOCOL of a new connection
+     * with {@code p_two_primaries != nc->two_primaries} logs "incompatible allow-two-primaries
+     * settings" and requests C_DISCONNECTING (CS_HARD), which ends StandAlone.
      */
     public void allowTwoPrimaries(String resource, boolean allow) {
         synchronized (pair.lock) {
@@ -168,6 +176,9 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
                         "Can not clear allow_two_primaries as long as\nthere a primaries on both sides");
             }
             r.allowTwoPrimaries = allow;
+            if (r.connection == ConnectionState.CONNECTED && pair.peerOf(this).up) {
+                theirs.allowTwoPrimaries = allow;
+            }
         }
     }
 
@@ -260,21 +271,25 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
 
     /**
      * {@code virsh shutdown}, {@code xl shutdown}: the guest is asked and powers off after the
-     * pair's guest shutdown delay of simulated time ({@link SimulatedPair#setGuestShutdownDelay});
+     * pair's guest shutdown delay ({@link SimulatedPair#GUEST_SHUTDOWN_DELAY}) of simulated time;
      * it runs until then.
      */
     void requestShutdown(String vm) {
-        SimVm v = requireRunning(vm);
-        if (v.shutsOffAt.isEmpty()) {
-            v.shutsOffAt = Optional.of(pair.nowUnlocked().plus(pair.guestShutdownDelay));
+        synchronized (pair.lock) {
+            SimVm v = requireRunning(vm);
+            if (v.shutsOffAt.isEmpty()) {
+                v.shutsOffAt = Optional.of(pair.nowUnlocked().plus(SimulatedPair.GUEST_SHUTDOWN_DELAY));
+            }
+            pair.finishGuestShutdowns();
         }
-        pair.finishGuestShutdowns();
     }
 
     /** {@code virsh destroy}, {@code xl destroy}: the plug is pulled. */
     void destroyVm(String vm) {
-        powerOffGuest(requireRunning(vm));
-        pair.publish();
+        synchronized (pair.lock) {
+            powerOffGuest(requireRunning(vm));
+            pair.publish();
+        }
     }
 
     void powerOffGuest(SimVm v) {
@@ -303,16 +318,18 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
      * swap or OOM-kill, which the lab reports as a refused action instead, so a bad plan shows.
      */
     void setVmMemoryLive(String vm, long memoryKiB) {
-        SimVm v = requireRunning(vm);
-        if (memoryKiB <= 0 || memoryKiB > v.maxMemoryKiB) {
-            throw new VmRefusal(VmRefusal.Reason.ABOVE_MAX_MEMORY, vm, "cannot set memory higher than max memory");
+        synchronized (pair.lock) {
+            SimVm v = requireRunning(vm);
+            if (memoryKiB <= 0 || memoryKiB > v.maxMemoryKiB) {
+                throw new VmRefusal(VmRefusal.Reason.ABOVE_MAX_MEMORY, vm, "cannot set memory higher than max memory");
+            }
+            long growth = memoryKiB - v.memoryKiB;
+            if (growth > memoryAvailableKiB()) {
+                throw new VmRefusal(VmRefusal.Reason.HOST_MEMORY, vm, "growing " + vm + " by " + growth + " KiB overcommits " + name
+                        + " (" + memoryAvailableKiB() + " KiB available)");
+            }
+            v.memoryKiB = memoryKiB;
         }
-        long growth = memoryKiB - v.memoryKiB;
-        if (growth > memoryAvailableKiB()) {
-            throw new VmRefusal(VmRefusal.Reason.HOST_MEMORY, vm, "growing " + vm + " by " + growth + " KiB overcommits " + name
-                    + " (" + memoryAvailableKiB() + " KiB available)");
-        }
-        v.memoryKiB = memoryKiB;
     }
 
     /**
@@ -322,24 +339,26 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
      * destination is unreachable or itself, lacks the disk or the memory, or the stream breaks.
      */
     void migrateVm(String vm, SimulatedHost destination) {
-        SimVm v = requireRunning(vm);
-        if (destination == this) {
-            throw new VmRefusal(VmRefusal.Reason.SAME_HOST, vm, "Attempt to migrate guest to the same host " + name);
+        synchronized (pair.lock) {
+            SimVm v = requireRunning(vm);
+            if (destination == this) {
+                throw new VmRefusal(VmRefusal.Reason.SAME_HOST, vm, "Attempt to migrate guest to the same host " + name);
+            }
+            if (!destination.up) {
+                throw new VmRefusal(VmRefusal.Reason.DESTINATION_UNREACHABLE, vm, destination.name + " does not answer");
+            }
+            SimVm there = destination.vm(vm);
+            destination.requirePrimary(there);
+            if (v.memoryKiB > destination.memoryAvailableKiB()) {
+                throw new VmRefusal(VmRefusal.Reason.HOST_MEMORY, vm, destination.name + " has " + destination.memoryAvailableKiB()
+                        + " KiB available, " + vm + " uses " + v.memoryKiB + " KiB");
+            }
+            if (pair.failingMigrations.remove(vm)) {
+                throw new VmRefusal(VmRefusal.Reason.MIGRATION_BROKE, vm, "the migration stream of " + vm + " broke halfway");
+            }
+            pair.move(v, this, there, destination);
+            pair.publish();
         }
-        if (!destination.up) {
-            throw new VmRefusal(VmRefusal.Reason.DESTINATION_UNREACHABLE, vm, destination.name + " does not answer");
-        }
-        SimVm there = destination.vm(vm);
-        destination.requirePrimary(there);
-        if (v.memoryKiB > destination.memoryAvailableKiB()) {
-            throw new VmRefusal(VmRefusal.Reason.HOST_MEMORY, vm, destination.name + " has " + destination.memoryAvailableKiB()
-                    + " KiB available, " + vm + " uses " + v.memoryKiB + " KiB");
-        }
-        if (pair.failingMigrations.remove(vm)) {
-            throw new VmRefusal(VmRefusal.Reason.MIGRATION_BROKE, vm, "the migration stream of " + vm + " broke halfway");
-        }
-        pair.move(v, this, there, destination);
-        pair.publish();
     }
 
     private void requirePrimary(SimVm v) {
@@ -474,20 +493,30 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
         }
         if (hang || delay.compareTo(timeout) >= 0) {
             // a frozen host (or a command that never ends) answers nothing; the caller's timeout ends it
-            hangFor(command, timeout);
+            hangFor(command, timeout, timeout);
         }
         if (!delay.isZero()) {
             waitFor(command, delay);
         }
-        ToolAnswers.Answer answer;
+        Optional<ToolAnswers.Answer> answer = Optional.empty();
         synchronized (pair.lock) {
-            answer = tools.answer(command);
+            // frozen while the slow tool ran: it answers nothing (its BMC call cuts no power), as any command on a down host
+            if (up) {
+                ToolAnswers.Answer given = tools.answer(command);
+                // a command that took its own host down (its BMC cut its own power) has no caller left to answer
+                answer = up ? Optional.of(given) : Optional.empty();
+            }
         }
-        return new CommandResult(command, answer.exitCode(), answer.stdout(), answer.stderr(), Duration.ofNanos(System.nanoTime() - start));
+        if (answer.isEmpty()) {
+            hangFor(command, timeout.minus(Duration.ofNanos(System.nanoTime() - start)), timeout);
+        }
+        ToolAnswers.Answer said = answer.orElseThrow();
+        return new CommandResult(command, said.exitCode(), said.stdout(), said.stderr(), Duration.ofNanos(System.nanoTime() - start));
     }
 
-    private static void hangFor(Command command, Duration timeout) throws CommandException {
-        waitFor(command, timeout);
+    /** Waits out what is {@code left} of the caller's {@code timeout}, then ends the command as a timeout does. */
+    private static void hangFor(Command command, Duration left, Duration timeout) throws CommandException {
+        waitFor(command, left);
         throw new CommandException(command, "killed after running longer than " + timeout.toMillis() + " ms", true, null);
     }
 

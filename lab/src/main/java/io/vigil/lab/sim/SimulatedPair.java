@@ -55,7 +55,7 @@ public final class SimulatedPair {
     private Instant now;
     private Instant lastStamp = Instant.EPOCH;
     /** how long a guest asked to shut down takes to power off, in simulated time */
-    Duration guestShutdownDelay = Duration.ofSeconds(3);
+    static final Duration GUEST_SHUTDOWN_DELAY = Duration.ofSeconds(3);
     /** VMs whose next live migration breaks halfway (the migration-fails fault) */
     final Set<String> failingMigrations = new HashSet<>();
     /** per VM, how often its guest booted: a live migration is no boot */
@@ -203,17 +203,6 @@ public final class SimulatedPair {
 
     Instant nowUnlocked() {
         return now;
-    }
-
-    /** How long a guest asked to shut down (virsh shutdown, xl shutdown) takes to power off; 3 s unless set. */
-    public void setGuestShutdownDelay(Duration delay) {
-        if (delay.isNegative()) {
-            throw new IllegalArgumentException("a guest shutdown delay is not negative: " + delay);
-        }
-        synchronized (lock) {
-            guestShutdownDelay = delay;
-            finishGuestShutdowns();
-        }
     }
 
     /** Guests whose shutdown is due power off (on a frozen host they wait, frozen too). */
@@ -474,32 +463,38 @@ public final class SimulatedPair {
      * out of band. A no-op when the power is off already.
      */
     void powerOff(SimulatedHost host) {
-        if (!host.poweredOn) {
-            return;
+        synchronized (lock) {
+            if (!host.poweredOn) {
+                return;
+            }
+            boolean wasUp = host.up;
+            host.poweredOn = false;
+            host.up = false;
+            for (SimVm vm : host.vms.values()) {
+                host.powerOffGuest(vm);
+            }
+            for (SimResource r : host.resources.values()) {
+                r.role = DrbdRole.SECONDARY;
+                // net-options set live are kernel state, not the config file: they die with the power
+                r.allowTwoPrimaries = false;
+            }
+            for (ReplicationLink link : links.values()) {
+                link.syncSource = Optional.empty();
+            }
+            if (wasUp) {
+                loseConnection(peerOf(host), ConnectionState.TIMEOUT);
+            }
+            publish();
+            log.warn("{} powered off by its BMC", host.name());
         }
-        boolean wasUp = host.up;
-        host.poweredOn = false;
-        host.up = false;
-        for (SimVm vm : host.vms.values()) {
-            host.powerOffGuest(vm);
-        }
-        for (SimResource r : host.resources.values()) {
-            r.role = DrbdRole.SECONDARY;
-        }
-        for (ReplicationLink link : links.values()) {
-            link.syncSource = Optional.empty();
-        }
-        if (wasUp) {
-            loseConnection(peerOf(host), ConnectionState.TIMEOUT);
-        }
-        publish();
-        log.warn("{} powered off by its BMC", host.name());
     }
 
     /** The BMC powers the host on: it boots as after {@code host-up}; a no-op when it has power. */
     void powerOn(SimulatedHost host) {
-        if (!host.poweredOn) {
-            bringUp(host);
+        synchronized (lock) {
+            if (!host.poweredOn) {
+                bringUp(host);
+            }
         }
     }
 
@@ -514,6 +509,8 @@ public final class SimulatedPair {
         host.up = true;
         for (SimResource r : host.resources.values()) {
             r.role = DrbdRole.SECONDARY;
+            // drbdadm up reads the config, where allow-two-primaries is no: a live net-options did not survive the reboot
+            r.allowTwoPrimaries = false;
             r.connection = ConnectionState.CONNECTING;
             if (!r.hasDisk() && !host.disks.get("/dev/sda").failed) {
                 r.disk = DiskState.UP_TO_DATE;
@@ -608,6 +605,15 @@ public final class SimulatedPair {
             SimResource b = nodeB.resources.get(resource);
             if (a.connection == ConnectionState.STANDALONE || b.connection == ConnectionState.STANDALONE) {
                 continue; // after a split brain DRBD stays apart until a human decides
+            }
+            if (a.allowTwoPrimaries != b.allowTwoPrimaries) {
+                // DRBD's handshake compares the net options and drops a mismatch for good (see SimulatedHost.allowTwoPrimaries)
+                a.connection = ConnectionState.STANDALONE;
+                b.connection = ConnectionState.STANDALONE;
+                publish();
+                log.warn("{}: incompatible allow-two-primaries settings (node-a {}, node-b {}); DRBD disconnects, both StandAlone",
+                        resource, a.allowTwoPrimaries ? "yes" : "no", b.allowTwoPrimaries ? "yes" : "no");
+                continue;
             }
             a.connection = ConnectionState.CONNECTED;
             b.connection = ConnectionState.CONNECTED;

@@ -11,9 +11,13 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -99,12 +103,11 @@ class FailoverCommandsOnSimulatorTest {
     }
 
     @Test
-    void twoPrimariesNeedBothSidesPermissionWhichCannotBeWithdrawnWhileBothArePrimary() throws Exception {
+    void allowTwoPrimariesSetOnAConnectedResourceHoldsForBothSidesAndCannotBeWithdrawnWhileBothArePrimary() throws Exception {
         assertOk(run(a, "drbdadm", "net-options", "--allow-two-primaries=yes", "r0"));
+        // DRBD sends the new net options to the connected peer (P_PROTOCOL_UPDATE), which adopts them
         assertTrue(pair.allowsTwoPrimaries("node-a", "r0"));
-        assertFalse(pair.allowsTwoPrimaries("node-b", "r0"));
-        assertEquals(11, run(b, "drbdadm", "primary", "r0").exitCode(), "node-b's side does not allow it yet");
-        assertOk(run(b, "drbdadm", "net-options", "--allow-two-primaries=yes", "r0"));
+        assertTrue(pair.allowsTwoPrimaries("node-b", "r0"));
         assertOk(run(b, "drbdadm", "primary", "r0"));
         assertRefused(10, "r0: Failure: (164) Can not clear allow_two_primaries as long as\nthere a primaries on both sides\n"
                         + "Command 'drbdsetup net-options r0 0 --allow-two-primaries=no' terminated with exit code 10\n",
@@ -112,7 +115,45 @@ class FailoverCommandsOnSimulatorTest {
         assertOk(run(b, "drbdadm", "secondary", "r0"));
         assertOk(run(b, "drbdadm", "net-options", "--allow-two-primaries=no", "r0"));
         assertFalse(pair.allowsTwoPrimaries("node-b", "r0"));
+        assertFalse(pair.allowsTwoPrimaries("node-a", "r0"));
+        assertEquals(11, run(b, "drbdadm", "primary", "r0").exitCode(), "withdrawn for both sides");
         assertRefused(1, "'r9' not defined in your config (for this host).\n", run(a, "drbdadm", "primary", "r9"));
+    }
+
+    @Test
+    void aReconnectWithMismatchedAllowTwoPrimariesStaysStandAlone() throws Exception {
+        assertTrue(pair.inject("link-cut").applied());
+        assertOk(run(a, "drbdadm", "net-options", "--allow-two-primaries=yes", "r0"));
+        assertFalse(pair.allowsTwoPrimaries("node-b", "r0"), "no connection carried it over");
+        assertTrue(pair.inject("link-restore").applied());
+        assertEquals(ConnectionState.STANDALONE, a.connection("r0"), "incompatible allow-two-primaries settings");
+        assertEquals(ConnectionState.STANDALONE, b.connection("r0"));
+        assertEquals(ConnectionState.CONNECTED, a.connection("r1"), "r1's settings agree");
+        assertEquals(ConnectionState.CONNECTED, b.connection("r1"));
+    }
+
+    @Test
+    void aPowerCycleClearsTheLivePermissionForTwoPrimaries() throws Exception {
+        assertOk(run(a, "drbdadm", "net-options", "--allow-two-primaries=yes", "r1"));
+        assertOk(run(b, "drbdadm", "net-options", "--allow-two-primaries=yes", "r1"));
+        assertOk(run(b, "vigil-sim-bmc", "--host", "node-a", "power", "off"));
+        assertFalse(pair.allowsTwoPrimaries("node-a", "r1"), "the permission was set live, not in the config; it died with the power");
+        assertOk(run(b, "vigil-sim-bmc", "--host", "node-a", "power", "on"));
+        assertFalse(pair.allowsTwoPrimaries("node-a", "r1"), "a boot reads the config, where allow-two-primaries is no");
+        // node-b still allows two primaries, node-a does not: DRBD refuses the connection, so node-a
+        // never joins node-b's Primary as a second one through it
+        assertEquals(ConnectionState.STANDALONE, a.connection("r1"));
+        assertEquals(ConnectionState.STANDALONE, b.connection("r1"));
+        assertEquals(List.of("node-b"), pair.primariesOf("r1"));
+    }
+
+    @Test
+    void aHostThatFencesItselfDiesBeforeItHearsTheAnswer() {
+        CommandException noAnswer = assertThrows(CommandException.class,
+                () -> a.run(Command.of("vigil-sim-bmc", "--host", "node-a", "power", "off"), Duration.ofMillis(300)));
+        assertTrue(noAnswer.timedOut(), "the caller went down with its host: " + noAnswer.getMessage());
+        assertFalse(pair.poweredOn("node-a"));
+        assertFalse(a.isUp());
     }
 
     // ---- virsh ---------------------------------------------------------------------------------
@@ -330,8 +371,31 @@ class FailoverCommandsOnSimulatorTest {
         CommandResult answered = a.run(Command.of("drbdadm", "primary", "r0"), Duration.ofSeconds(5));
         assertEquals(0, answered.exitCode());
         assertTrue(answered.took().toMillis() >= 1000, answered.took().toString());
-        assertTrue(pair.inject("slow-tool-off node-a 1").applied());
+        assertFalse(pair.inject("slow-tool-off node-a 1").applied(), "undoing the slowness takes no seconds");
+        assertTrue(pair.inject("slow-tool-off node-a").applied());
         assertTrue(a.run(Command.of("drbdadm", "primary", "r0"), Duration.ofSeconds(5)).took().toMillis() < 1000);
         assertFalse(pair.inject("slow-tool node-a soon").applied());
+    }
+
+    @Test
+    void aHostFrozenWhileItsSlowCommandRunsAnswersNothing() throws Exception {
+        assertTrue(pair.inject("slow-tool node-a 1").applied());
+        Thread[] caller = new Thread[1];
+        CompletableFuture<CommandResult> fence = CompletableFuture.supplyAsync(() -> {
+            caller[0] = Thread.currentThread();
+            try {
+                return a.run(Command.of("vigil-sim-bmc", "--host", "node-b", "power", "off"), Duration.ofSeconds(2));
+            } catch (CommandException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        // the command is past its start and waiting out its slowness when node-a freezes
+        await().atMost(Duration.ofSeconds(5)).until(() -> caller[0] != null && caller[0].getState() == Thread.State.TIMED_WAITING);
+        assertTrue(pair.inject("host-down node-a").applied());
+        ExecutionException failed = assertThrows(ExecutionException.class, fence::get);
+        CommandException timedOut = assertInstanceOf(CommandException.class, failed.getCause().getCause());
+        assertTrue(timedOut.timedOut(), timedOut.getMessage());
+        assertTrue(pair.poweredOn("node-b"), "a frozen node-a cut nobody's power");
+        assertTrue(b.isUp());
     }
 }

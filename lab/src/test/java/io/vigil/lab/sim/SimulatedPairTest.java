@@ -326,7 +326,7 @@ class SimulatedPairTest {
     void eachFaultParsesFromItsOwnCommandAndUndoesItsUndo() {
         List<Fault> faults = List.of(new Fault.DiskFail("node-a", "/dev/sda"), new Fault.HostDown("node-b"), new Fault.LinkCut(),
                 new Fault.AgentHang("node-a", "web"), new Fault.FenceLies("node-a", true), new Fault.FenceBroken("node-b", true),
-                new Fault.MigrationFails("web", true), new Fault.SlowTool("node-a", 5, true));
+                new Fault.MigrationFails("web", true), new Fault.SlowTool("node-a", Fault.SlowToolOff.UNDONE_SECONDS));
         for (Fault fault : faults) {
             assertEquals(fault, Fault.parse(fault.command()));
             assertEquals(fault.undo(), Fault.parse(fault.undo().command()));

@@ -35,6 +35,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Reads and checks engine.yaml at start, every problem at once with its line and key, as the
@@ -61,7 +63,7 @@ public final class EngineConfigLoader {
         Map<String, Object> kafka = top.clientProperties("kafka");
         String applicationId = top.optional("application_id", Defaults.APPLICATION_ID, ConfigSection.NAME);
         Path stateDir = top.optional("state_dir", Defaults.STATE_DIR, t -> dir.resolve(t).normalize());
-        int threads = top.optional("stream_threads", Defaults.STREAM_THREADS, t -> positive(t, 64));
+        int threads = top.optional("stream_threads", Defaults.STREAM_THREADS, ConfigSection.wholeNumber(1, 64));
         List<Path> rules = new ArrayList<>();
         for (Node n : top.list("rules")) {
             if (n instanceof Scalar s && !s.isNull()) {
@@ -77,6 +79,7 @@ public final class EngineConfigLoader {
         Roster roster = roster(top.section("clusters"));
         if (failover.isPresent()) {
             roster = agreeWithTopology(top, roster, failover.get().topologyFile());
+            requireFailoverForEveryCluster(top, failover.get().topologyFile());
         }
         Topics topics = topics(top.section("topics"));
         EngineTiming timing = timing(top.section("evaluation"));
@@ -130,17 +133,32 @@ public final class EngineConfigLoader {
     private static Roster agreeWithTopology(ConfigSection top, Roster roster, TopologyFile file) {
         Map<String, Roster.ClusterSpec> specs = new LinkedHashMap<>(roster.clusters());
         Optional<Mapping> listed = top.entry("clusters").map(Entry::value).filter(Mapping.class::isInstance).map(Mapping.class::cast);
-        for (ClusterTopology pair : new java.util.TreeMap<>(file.topology().clusters()).values()) {
+        for (ClusterTopology pair : new TreeMap<>(file.topology().clusters()).values()) {
             Roster.ClusterSpec spec = specs.get(pair.name());
             if (spec == null) {
                 specs.put(pair.name(), new Roster.ClusterSpec(pair.nodeNames(), Map.of()));
-            } else if (!spec.nodes().isEmpty() && !java.util.Set.copyOf(spec.nodes()).equals(java.util.Set.copyOf(pair.nodeNames()))) {
+            } else if (!spec.nodes().isEmpty() && !Set.copyOf(spec.nodes()).equals(Set.copyOf(pair.nodeNames()))) {
                 int line = listed.map(m -> ((Mapping) m.entries().get(pair.name()).value()).entries().get("nodes").value().line()).orElse(0);
                 top.problem(line, "clusters." + pair.name() + ".nodes", "is " + spec.nodes() + " but "
                         + file.where(TopologyFile.clusterPath(pair.name(), "nodes")) + " says " + pair.nodeNames());
             }
         }
         return new Roster(specs);
+    }
+
+    /**
+     * With failover on, each cluster under {@code clusters:} must be in the topology. A problem,
+     * not a log line: an operator who turned failover on would otherwise believe a cluster guarded
+     * that never fails over; one that should only be watched says so in the topology (mode: dry-run).
+     */
+    private static void requireFailoverForEveryCluster(ConfigSection top, TopologyFile file) {
+        Optional<Mapping> listed = top.entry("clusters").map(Entry::value).filter(Mapping.class::isInstance).map(Mapping.class::cast);
+        for (Entry entry : listed.map(m -> m.entries().values()).orElse(List.of())) {
+            if (Name.isValid(entry.key()) && file.topology().cluster(entry.key()).isEmpty()) {
+                top.problem(entry.keyLine(), "clusters." + entry.key(), "not in the topology " + file.source() + ", so it would have"
+                        + " no failover: add it there (mode: dry-run to only watch it) or run it under an engine without failover:");
+            }
+        }
     }
 
     /** The {@code clusters:} section, as engine.yaml and rule test files write it. */
@@ -194,8 +212,8 @@ public final class EngineConfigLoader {
 
     private static Topics topics(ConfigSection s) {
         boolean create = s.bool("create", Defaults.TOPICS.create());
-        int partitions = s.optional("partitions", Defaults.TOPICS.partitions(), t -> positive(t, 10_000));
-        int replication = s.optional("replication_factor", (int) Defaults.TOPICS.replicationFactor(), t -> positive(t, 32));
+        int partitions = s.optional("partitions", Defaults.TOPICS.partitions(), ConfigSection.wholeNumber(1, 10_000));
+        int replication = s.optional("replication_factor", (int) Defaults.TOPICS.replicationFactor(), ConfigSection.wholeNumber(1, 32));
         s.rejectUnknownKeys();
         return new Topics(create, partitions, (short) replication);
     }
@@ -219,8 +237,8 @@ public final class EngineConfigLoader {
 
     private static EngineLimits limits(ConfigSection s) {
         EngineLimits d = EngineLimits.DEFAULTS;
-        int alerts = s.optional("alerts_per_cluster", d.alertsPerCluster(), t -> positive(t, 1_000_000));
-        int unknownNodes = s.optional("unknown_nodes_per_cluster", d.unknownNodesPerCluster(), t -> atLeastZero(t, 1_000_000));
+        int alerts = s.optional("alerts_per_cluster", d.alertsPerCluster(), ConfigSection.wholeNumber(1, 1_000_000));
+        int unknownNodes = s.optional("unknown_nodes_per_cluster", d.unknownNodesPerCluster(), ConfigSection.wholeNumber(0, 1_000_000));
         s.rejectUnknownKeys();
         return new EngineLimits(alerts, unknownNodes);
     }
@@ -241,25 +259,5 @@ public final class EngineConfigLoader {
         });
         s.rejectUnknownKeys();
         return new Http(listen, advertise, token);
-    }
-
-    private static int positive(String text, int max) {
-        return wholeNumber(text, 1, max);
-    }
-
-    private static int atLeastZero(String text, int max) {
-        return wholeNumber(text, 0, max);
-    }
-
-    private static int wholeNumber(String text, int min, int max) {
-        try {
-            int n = Integer.parseInt(text.strip());
-            if (n < min || n > max) {
-                throw new IllegalArgumentException("must be " + min + " to " + max + ", was " + n);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + Name.printable(text) + "' is not a whole number");
-        }
     }
 }

@@ -25,8 +25,10 @@ class EngineTopologyTest {
                 nodes:
                   node-a:
                   node-b:
+                resources: {r0: {home: node-a, vms: []}}
               pair-2:
                 nodes: {node-c: , node-d: }
+                resources: {r5: {home: node-c, vms: []}}
             """;
     private static final String ENGINE = """
             kafka: {bootstrap.servers: k:9092}
@@ -97,6 +99,16 @@ class EngineTopologyTest {
     }
 
     @Test
+    void aClusterTheEngineWatchesButTheTopologyLacksIsAProblemOnceFailoverIsOn() throws Exception {
+        String third = replace(ENGINE, "    labels: {site: north}\n", "    labels: {site: north}\n  pair-9:\n    nodes: [node-y, node-z]\n");
+        assertEquals(List.of("engine.yaml:7: clusters.pair-9: not in the topology " + topology + ", so it would have no failover:"
+                + " add it there (mode: dry-run to only watch it) or run it under an engine without failover:"), problems(third, Map.of()));
+        // without failover: it is an ordinary watched cluster
+        EngineConfig watched = parse(replace(third, "failover:\n  topology: topology.yaml\n  key_file: action.key\n", ""), Map.of());
+        assertTrue(watched.roster().expects("pair-9", "node-z"));
+    }
+
+    @Test
     void theKeyIsRequiredNeverWrittenInTheConfigAndLongEnough() throws Exception {
         assertEquals(List.of("engine.yaml:8: failover.key_file: missing (key_file: PATH or key_env: VAR)"),
                 problems(replace(ENGINE, "  key_file: action.key\n", ""), Map.of()));
@@ -119,7 +131,7 @@ class EngineTopologyTest {
         Files.writeString(dir.resolve("topology.yaml"), TOPOLOGY.replace("nodes: {node-c: , node-d: }", "nodes: {node-c: }"));
         assertEquals(List.of("engine.yaml:2: rules: expected paths of rule files or directories, not a map",
                         "engine.yaml:2: rules: name the rule files or directories to load (rules: [/etc/vigil/rules])",
-                        "engine.yaml:8: failover.topology: " + topology + ":7: clusters.pair-2.nodes: a cluster is a pair:"
+                        "engine.yaml:8: failover.topology: " + topology + ":8: clusters.pair-2.nodes: a cluster is a pair:"
                                 + " name exactly two nodes, not 1 (node-c)"),
                 problems(replace(ENGINE, "rules: [r]", "rules: [{}]"), Map.of()));
     }

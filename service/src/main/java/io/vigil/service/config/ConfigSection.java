@@ -6,7 +6,9 @@ import io.vigil.service.config.YamlTree.Node;
 import io.vigil.service.config.YamlTree.Scalar;
 import io.vigil.service.config.YamlTree.Sequence;
 import io.vigil.events.Name;
+import io.vigil.events.WireEnum;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -31,6 +33,31 @@ public final class ConfigSection {
             throw new IllegalArgumentException(e.getMessage().substring("name: ".length()));
         }
     };
+
+    /** Reads a whole number from {@code min} to {@code max}, for {@link #read} and {@link #optional}. */
+    public static Function<String, Integer> wholeNumber(int min, int max) {
+        return text -> {
+            try {
+                int n = Integer.parseInt(text.strip());
+                if (n < min || n > max) {
+                    throw new IllegalArgumentException("must be " + min + " to " + max + ", was " + n);
+                }
+                return n;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + Name.printable(text) + "' is not a whole number");
+            }
+        };
+    }
+
+    /**
+     * Reads a word of a closed vocabulary ({@link WireEnum}), the vocabulary named for the user
+     * ("failover mode") where WireEnum.parse would name the Java type.
+     */
+    public static <E extends Enum<E> & WireEnum> Function<String, E> word(Class<E> type, String vocabulary) {
+        return text -> WireEnum.lookup(type, text).orElseThrow(() -> new IllegalArgumentException("'" + Name.printable(text)
+                + "' is not a " + vocabulary + " (one of " + String.join(", ", Arrays.stream(type.getEnumConstants()).map(WireEnum::wire).toList())
+                + ")"));
+    }
 
     private final String path;
     private final Mapping mapping;

@@ -1,7 +1,9 @@
 package io.vigil.service.topology;
 
+import io.vigil.events.WireEnum;
+
 /** How far a cluster's failover runs by itself. */
-public enum FailoverMode {
+public enum FailoverMode implements WireEnum {
     /** Decide and act. */
     AUTO("auto"),
     /** Decide, page, and wait for {@code vigil approve SAGA} before the first action. */
@@ -15,7 +17,9 @@ public enum FailoverMode {
         this.word = word;
     }
 
-    public String word() {
+    /** The word topology.yaml uses for it. */
+    @Override
+    public String wire() {
         return word;
     }
 }

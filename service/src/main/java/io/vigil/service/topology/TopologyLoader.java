@@ -17,7 +17,6 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -25,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -41,6 +39,14 @@ public final class TopologyLoader {
     public static final Duration DEFAULT_FENCE_TIMEOUT = Duration.ofSeconds(30);
     /** An absolute path, or a bare name looked up on PATH; never relative to wherever the executor runs. */
     private static final Pattern BARE_PROGRAM = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.+-]*");
+    /** The longest io.vigil.events.Name. */
+    private static final int NAME_MAX = 128;
+    /** The rest of an id: its four colons, the saga number (up to 10 digits), the longest step word (fb-disallow-two:) and the attempt: 33, with room to spare. */
+    private static final int ID_OVERHEAD = 40;
+    /** Programs that run a command given as text: as a fence command's argv[0] they bring the shell string back. */
+    private static final Set<String> SHELLS = Set.of("sh", "bash", "dash", "zsh", "ksh", "env", "perl", "ruby");
+    /** python, python3, python3.11 */
+    private static final Pattern INTERPRETER = Pattern.compile("python[0-9.]*");
 
     private TopologyLoader() {
     }
@@ -64,8 +70,18 @@ public final class TopologyLoader {
         if (top.entry("clusters").isPresent() && section.mapping().entries().isEmpty()) {
             top.problem(keyLine(top, "clusters"), "clusters", "name at least one cluster (pair-1: {nodes: ..., resources: ..., vms: ...})");
         }
-        named(section, "{nodes: ..., resources: ..., vms: ..., failover: ...}", false, lines)
-                .forEach((name, cluster) -> cluster(name, cluster, lines).ifPresent(c -> clusters.put(name, c)));
+        Map<String, String> clusterOfNode = new HashMap<>();
+        named(section, "{nodes: ..., resources: ..., vms: ..., failover: ...}", false, lines).forEach((name, cluster) -> {
+            cluster(name, cluster, lines).ifPresent(c -> clusters.put(name, c));
+            for (String node : nodeKeys(cluster)) {
+                String first = clusterOfNode.putIfAbsent(node, name);
+                if (first != null) {
+                    String path = cluster.path("nodes") + "." + node;
+                    cluster.problem(lines.getOrDefault(path, 0), path, "is already a node of " + section.path(first)
+                            + " (a host belongs to one pair)");
+                }
+            }
+        });
         document.finish();
         return new TopologyFile(source, new Topology(clusters), lines);
     }
@@ -105,8 +121,16 @@ public final class TopologyLoader {
     private static Optional<ClusterTopology> cluster(String name, ConfigSection cluster, Map<String, Integer> lines) {
         String at = cluster.path();
         List<NodeTopology> nodes = nodes(cluster, lines);
-        List<String> nodeNames = nodes.stream().map(NodeTopology::name).toList();
-        Map<String, ResourceTopology> resources = resources(cluster, nodeNames, lines);
+        // homes are checked against the nodes named, not those read: a node left out for a bad value is still a node
+        Map<String, ResourceTopology> resources = resources(cluster, nodeKeys(cluster), lines);
+        idsFit(cluster, resources, lines);
+        Entry resourcesEntry = cluster.mapping().entries().get("resources");
+        if (resourcesEntry == null || resourcesEntry.value() instanceof Scalar s && s.isNull()
+                || resourcesEntry.value() instanceof Mapping m && m.entries().isEmpty()) {
+            String home = nodeKeys(cluster).stream().findFirst().orElse("node-a");
+            cluster.problem(lines.getOrDefault(at, cluster.mapping().line()), at, "guards no DRBD resource (resources: {r0: {home: "
+                    + home + ", vms: [web]}})");
+        }
         ConfigSection vmSection = cluster.section("vms");
         Map<String, VmTopology> vms = vms(vmSection);
         FailoverPolicy policy = policy(cluster.section("failover"));
@@ -139,7 +163,7 @@ public final class TopologyLoader {
         String at = cluster.path("nodes");
         lines.put(at, keyLine(cluster, "nodes"));
         if (cluster.entry("nodes").isEmpty()) {
-            cluster.problem(0, at, "missing (nodes: {node-a: {}, node-b: {}})");
+            cluster.problem(lines.getOrDefault(cluster.path(), cluster.mapping().line()), at, "missing (nodes: {node-a: {}, node-b: {}})");
             return List.of();
         }
         ConfigSection section = cluster.section("nodes");
@@ -149,9 +173,35 @@ public final class TopologyLoader {
                     + (given == 0 ? "" : " (" + String.join(", ", section.mapping().entries().keySet()) + ")"));
         }
         List<NodeTopology> nodes = new ArrayList<>();
-        named(section, "{reserve: 1GiB, migrate_to: ..., fence: {...}}", true, lines)
-                .forEach((name, node) -> node(name, node).ifPresent(nodes::add));
+        Map<String, ConfigSection> sections = named(section, "{reserve: 1GiB, migrate_to: ..., fence: {...}}", true, lines);
+        sections.forEach((name, node) -> node(name, node).ifPresent(nodes::add));
+        if (nodes.size() == 2) {
+            samePerNode(nodes.get(0), nodes.get(1), sections.get(nodes.get(1).name()));
+        }
         return given == 2 ? nodes : List.of();
+    }
+
+    /**
+     * What must differ between the two nodes, reported at the second one: fencing acts on the
+     * node that failed, from its peer, so one BMC command for both would have the survivor cut (or
+     * read) its own power; one migration destination would send VMs to the node they leave.
+     */
+    private static void samePerNode(NodeTopology first, NodeTopology second, ConfigSection at) {
+        if (first.fence().isPresent() && second.fence().isPresent()) {
+            ConfigSection fence = at.section("fence");
+            if (first.fence().get().powerOff().equals(second.fence().get().powerOff())) {
+                fence.problem(fence.lineOf("power_off"), fence.path("power_off"), "the same command as " + first.name()
+                        + "'s (the survivor would cut its own power): give each node the command for its own BMC");
+            }
+            if (first.fence().get().status().equals(second.fence().get().status())) {
+                fence.problem(fence.lineOf("status"), fence.path("status"), "the same command as " + first.name()
+                        + "'s (the survivor would read its own power state): give each node the command for its own BMC");
+            }
+        }
+        if (first.migrateDestination().equals(second.migrateDestination())) {
+            at.problem(at.lineOf("migrate_to"), at.path("migrate_to"), "the same destination as " + first.name()
+                    + "'s (a VM would migrate to the node it is leaving): give each node its own");
+        }
     }
 
     private static Optional<NodeTopology> node(String name, ConfigSection node) {
@@ -161,8 +211,14 @@ public final class TopologyLoader {
         }
         String destination = node.optional("migrate_to", "qemu+ssh://" + name + "/system", TopologyLoader::destination);
         Optional<FenceCommands> fence = Optional.empty();
-        if (node.entry("fence").isPresent()) {
-            fence = fence(node.section("fence"));
+        Entry fenceEntry = node.mapping().entries().get("fence");
+        if (fenceEntry != null && (fenceEntry.value() instanceof Scalar s && s.isNull()
+                || fenceEntry.value() instanceof Mapping m && m.entries().isEmpty())) {
+            // "fence:" alone would otherwise read as no fence at all: the node could never be fenced, silently
+            node.entry("fence");
+            node.problem(fenceEntry.keyLine(), node.path("fence"), "empty: give power_off and status, or remove fence:");
+        } else if (node.entry("fence").isPresent()) {
+            fence = fence(node.section("fence"), keyLine(node, "fence"));
         }
         node.rejectUnknownKeys();
         return reserve > 0 ? Optional.of(new NodeTopology(name, reserve, destination, fence)) : Optional.empty();
@@ -177,9 +233,11 @@ public final class TopologyLoader {
         return text;
     }
 
-    private static Optional<FenceCommands> fence(ConfigSection fence) {
-        Optional<List<String>> powerOff = argv(fence, "power_off", "[ipmitool, -I, lanplus, -H, 10.0.0.11, -U, vigil, -f, FILE, chassis, power, off]");
-        Optional<List<String>> status = argv(fence, "status", "[ipmitool, -I, lanplus, -H, 10.0.0.11, -U, vigil, -f, FILE, chassis, power, status]");
+    private static Optional<FenceCommands> fence(ConfigSection fence, int fenceLine) {
+        Optional<List<String>> powerOff = argv(fence, fenceLine, "power_off",
+                "[ipmitool, -I, lanplus, -H, 10.0.0.11, -U, vigil, -f, FILE, chassis, power, off]");
+        Optional<List<String>> status = argv(fence, fenceLine, "status",
+                "[ipmitool, -I, lanplus, -H, 10.0.0.11, -U, vigil, -f, FILE, chassis, power, status]");
         String offText = fence.optional("off_when_output_contains", DEFAULT_OFF_TEXT, text -> {
             if (text.isBlank()) {
                 throw new IllegalArgumentException("must not be empty (the status output that means the power is off)");
@@ -194,12 +252,15 @@ public final class TopologyLoader {
         return Optional.of(new FenceCommands(powerOff.get(), status.get(), offText, timeout));
     }
 
-    /** A command as the executor runs it: a list of arguments, no shell, the program absolute or a bare name. */
-    private static Optional<List<String>> argv(ConfigSection section, String key, String example) {
+    /**
+     * A command as the executor runs it: a list of arguments, no shell, the program absolute or a
+     * bare name. A missing one is reported on {@code sectionLine}, the line of the section's own key.
+     */
+    private static Optional<List<String>> argv(ConfigSection section, int sectionLine, String key, String example) {
         String at = section.path(key);
         Optional<Entry> entry = section.entry(key);
         if (entry.isEmpty()) {
-            section.problem(section.mapping().line(), at, "missing (" + key + ": " + example + ")");
+            section.problem(sectionLine, at, "missing (" + key + ": " + example + ")");
             return Optional.empty();
         }
         Node value = entry.get().value();
@@ -224,14 +285,33 @@ public final class TopologyLoader {
                 section.problem(item.line(), itemPath, "expected an argument (text), not " + item.describe());
             } else if (!s.text().chars().allMatch(c -> c >= 0x20 && c != 0x7f)) {
                 section.problem(s.line(), itemPath, "'" + Name.printable(s.text()) + "' holds control characters");
-            } else if (i == 0 && !(s.text().startsWith("/") && !s.text().contains("/../") || BARE_PROGRAM.matcher(s.text()).matches())) {
-                section.problem(s.line(), itemPath, "'" + Name.printable(s.text()) + "' is not a program to run: give an absolute path"
-                        + " (/usr/bin/ipmitool) or a bare name found on PATH (ipmitool)");
+            } else if (i == 0 && programProblem(s.text()).isPresent()) {
+                section.problem(s.line(), itemPath, "'" + Name.printable(s.text()) + "' " + programProblem(s.text()).get());
             } else {
                 argv.add(s.text());
             }
         }
         return argv.size() == sequence.items().size() ? Optional.of(argv) : Optional.empty();
+    }
+
+    /**
+     * Why {@code program} cannot be a fence command's argv[0], if it cannot: it must name the
+     * program by an absolute, normalised path or a bare name on PATH, and be the program itself,
+     * not a shell or interpreter that would run a string (the executor never uses a shell).
+     */
+    static Optional<String> programProblem(String program) {
+        if (!(program.startsWith("/") || BARE_PROGRAM.matcher(program).matches())) {
+            return Optional.of("is not a program to run: give an absolute path (/usr/bin/ipmitool) or a bare name found on PATH (ipmitool)");
+        }
+        if (program.contains("//") || program.contains("/./") || program.contains("/../") || program.endsWith("/.")
+                || program.endsWith("/..") || program.endsWith("/")) {
+            return Optional.of("is not a normalised path: write it without //, /./ or /.. (/usr/bin/ipmitool)");
+        }
+        String base = program.substring(program.lastIndexOf('/') + 1);
+        if (SHELLS.contains(base) || INTERPRETER.matcher(base).matches()) {
+            return Optional.of("is a shell or interpreter: write the command itself as arguments; it is run without a shell");
+        }
+        return Optional.empty();
     }
 
     private static Map<String, ResourceTopology> resources(ConfigSection cluster, List<String> nodes, Map<String, Integer> lines) {
@@ -273,13 +353,43 @@ public final class TopologyLoader {
                 min = Optional.empty();
                 memory = Optional.empty();
             }
-            int priority = vm.optional("priority", 0, text -> wholeNumber(text, -1_000_000, 1_000_000));
+            int priority = vm.optional("priority", 0, ConfigSection.wholeNumber(-1_000_000, 1_000_000));
             vm.rejectUnknownKeys();
             if (memory.isPresent() && (min.isPresent() || vm.entry("min_memory").isEmpty())) {
                 vms.put(name, new VmTopology(name, memory.get(), min.orElse(memory.get()), priority));
             }
         });
         return vms;
+    }
+
+    /**
+     * The failover's saga and action ids are {@code cluster:resource:number:step:attempt}, where a
+     * step may name a VM or a node ({@code migrate:web}, {@code fb-disallow-two:node-a}); each must
+     * be a valid name, at most {@value #NAME_MAX} characters. A topology whose longest possible id
+     * would not fit is refused here, not when a failover builds it mid-way.
+     */
+    private static void idsFit(ConfigSection cluster, Map<String, ResourceTopology> resources, Map<String, Integer> lines) {
+        String clusterName = cluster.path().substring(cluster.path().lastIndexOf('.') + 1);
+        for (ResourceTopology resource : resources.values()) {
+            String longest = resource.vms().stream().reduce("", (a, b) -> b.length() > a.length() ? b : a);
+            for (String node : nodeKeys(cluster)) {
+                longest = node.length() > longest.length() ? node : longest;
+            }
+            int length = clusterName.length() + resource.name().length() + longest.length() + ID_OVERHEAD;
+            if (length > NAME_MAX) {
+                String at = cluster.path("resources") + "." + resource.name();
+                cluster.problem(lines.getOrDefault(at, 0), at, "its failover ids would be up to " + length + " characters (cluster, resource,"
+                        + " longest VM or node name '" + longest + "', and " + ID_OVERHEAD + " for the rest), more than the "
+                        + NAME_MAX + " a name may have: shorten one of them");
+            }
+        }
+    }
+
+    /** The node names a cluster gives under nodes: (valid names only; read without reporting anything). */
+    private static List<String> nodeKeys(ConfigSection cluster) {
+        Entry nodes = cluster.mapping().entries().get("nodes");
+        return nodes != null && nodes.value() instanceof Mapping m
+                ? m.entries().keySet().stream().filter(Name::isValid).toList() : List.of();
     }
 
     /** The line of a key itself: a block map's value starts on the line after it. */
@@ -298,16 +408,16 @@ public final class TopologyLoader {
 
     private static FailoverPolicy policy(ConfigSection failover) {
         FailoverPolicy d = FailoverPolicy.DEFAULT;
-        FailoverMode mode = failover.optional("mode", d.mode(), word(FailoverMode.values(), FailoverMode::word));
-        FailbackPolicy failback = failover.optional("failback", d.failback(), word(FailbackPolicy.values(), FailbackPolicy::word));
+        FailoverMode mode = failover.optional("mode", d.mode(), ConfigSection.word(FailoverMode.class, "failover mode"));
+        FailbackPolicy failback = failover.optional("failback", d.failback(), ConfigSection.word(FailbackPolicy.class, "failback policy"));
         ConfigSection flap = failover.section("flap_guard");
-        int flapLimit = flap.optional("max_failovers", d.flapLimit(), text -> wholeNumber(text, 1, 1000));
+        int flapLimit = flap.optional("max_failovers", d.flapLimit(), ConfigSection.wholeNumber(1, 1000));
         Duration flapWindow = flap.positiveDuration("window", d.flapWindow());
         flap.rejectUnknownKeys();
         List<String> evacuateOn = names(failover, "evacuate_on");
         Duration hostGoneAfter = failover.positiveDuration("host_gone_after", d.hostGoneAfter());
         Duration stepTimeout = failover.positiveDuration("step_timeout", d.stepTimeout());
-        int stepRetries = failover.optional("step_retries", d.stepRetries(), text -> wholeNumber(text, 0, 100));
+        int stepRetries = failover.optional("step_retries", d.stepRetries(), ConfigSection.wholeNumber(0, 100));
         Duration shutdownTimeout = failover.positiveDuration("shutdown_timeout", d.shutdownTimeout());
         failover.rejectUnknownKeys();
         return new FailoverPolicy(mode, failback, flapLimit, flapWindow, evacuateOn, hostGoneAfter, stepTimeout, stepRetries,
@@ -350,23 +460,5 @@ public final class TopologyLoader {
             }
         }
         return names;
-    }
-
-    private static <E> Function<String, E> word(E[] values, Function<E, String> word) {
-        return text -> Arrays.stream(values).filter(v -> word.apply(v).equals(text)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("'" + Name.printable(text) + "' is not one of "
-                        + String.join(", ", Arrays.stream(values).map(word).toList())));
-    }
-
-    private static int wholeNumber(String text, int min, int max) {
-        try {
-            int n = Integer.parseInt(text.strip());
-            if (n < min || n > max) {
-                throw new IllegalArgumentException("must be " + min + " to " + max + ", was " + n);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + Name.printable(text) + "' is not a whole number");
-        }
     }
 }

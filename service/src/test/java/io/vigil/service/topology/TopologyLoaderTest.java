@@ -1,5 +1,6 @@
 package io.vigil.service.topology;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -92,8 +93,9 @@ class TopologyLoaderTest {
     void aClusterIsAPair() {
         assertProblem(valid("      node-b:", "      node-b:\n      node-c:"),
                 "topology.yaml:3: clusters.pair-1.nodes: a cluster is a pair: name exactly two nodes, not 3 (node-a, node-b, node-c)");
+        // reported on the cluster's own line (it had no line: the missing key has none)
         assertProblem("clusters:\n  pair-1:\n    resources: {}\n",
-                "topology.yaml: clusters.pair-1.nodes: missing");
+                "topology.yaml:2: clusters.pair-1.nodes: missing");
     }
 
     @Test
@@ -136,16 +138,90 @@ class TopologyLoaderTest {
                 "topology.yaml:9: clusters.pair-1.nodes.node-a.fence.status[1]: expected an argument (text), not a list");
         assertProblem(valid("          status: [ipmitool, -H, 10.0.0.11, chassis, power, status]", "          statuss: [ipmitool]"),
                 "topology.yaml:9: clusters.pair-1.nodes.node-a.fence.statuss: unknown key (did you mean 'status'?)");
+        // reported on the line of fence: itself (it was the line of fence's first key, power_off)
         assertProblem(valid("          status: [ipmitool, -H, 10.0.0.11, chassis, power, status]", "          statuss: [ipmitool]"),
-                "topology.yaml:8: clusters.pair-1.nodes.node-a.fence.status: missing");
+                "topology.yaml:7: clusters.pair-1.nodes.node-a.fence.status: missing");
+    }
+
+    @Test
+    void aNodeBelongsToOneClusterAndAClusterGuardsAtLeastOneResource() {
+        String second = "  pair-2:\n    nodes:\n      node-a:\n      node-c:\n    resources:\n      r5: {home: node-c, vms: []}\n";
+        assertProblem(VALID + second, "topology.yaml:30: clusters.pair-2.nodes.node-a: is already a node of clusters.pair-1"
+                + " (a host belongs to one pair)");
+        assertProblem(VALID + "  pair-3:\n    nodes: {node-x: {}, node-y: {}}\n",
+                "topology.yaml:28: clusters.pair-3: guards no DRBD resource (resources: {r0: {home: node-x, vms: [web]}})");
+    }
+
+    @Test
+    void theLongestSagaAndActionIdsOfAResourceFitInAName() {
+        String cluster = "c".repeat(40);
+        String vm = "v".repeat(30);
+        // 40 + 2 + 30 + 40 = 112: fits
+        String fits = VALID.replace("pair-1", cluster).replace("web", vm);
+        assertEquals(List.of(cluster), List.copyOf(assertDoesNotThrow(() -> TopologyLoader.parse("topology.yaml", fits))
+                .topology().clusters().keySet()));
+        // 40 + 2 + 50 + 40 = 132: cluster:resource:number:step:attempt would pass 128 for migrate:VM
+        String tooLong = VALID.replace("pair-1", cluster).replace("web", "v".repeat(50));
+        assertProblem(tooLong, "topology.yaml:14: clusters." + cluster + ".resources.r0: its failover ids would be up to 132 characters"
+                + " (cluster, resource, longest VM or node name '" + "v".repeat(50) + "', and 40 for the rest), more than the 128 a name may have:"
+                + " shorten one of them");
+    }
+
+    @Test
+    void anEmptyFenceIsAProblemOfItsOwn() {
+        String text = VALID.replace("        fence:\n"
+                + "          power_off: [/usr/bin/ipmitool, -H, 10.0.0.11, chassis, power, off]\n"
+                + "          status: [ipmitool, -H, 10.0.0.11, chassis, power, status]\n"
+                + "          off_when_output_contains: \"is off\"\n"
+                + "          timeout: 20s\n", "        fence:\n");
+        assertEquals(List.of("topology.yaml:7: clusters.pair-1.nodes.node-a.fence: empty: give power_off and status, or remove fence:"),
+                problems(text));
+    }
+
+    @Test
+    void aNodeLeftOutForABadValueIsStillAHome() {
+        assertEquals(List.of("topology.yaml:5: clusters.pair-1.nodes.node-a.reserve: must be more than 0 (the host itself needs memory)"),
+                problems(valid("        reserve: 1GiB", "        reserve: 0")));
+    }
+
+    @Test
+    void aFenceCommandIsTheProgramItselfNotAShellOrInterpreterAndItsPathIsNormalised() {
+        String status = "          status: [ipmitool, -H, 10.0.0.11, chassis, power, status]";
+        for (String shell : List.of("sh", "/bin/bash", "dash", "/usr/bin/zsh", "ksh", "/usr/bin/env", "python3", "/usr/bin/python3.11",
+                "perl", "ruby")) {
+            assertProblem(valid(status, "          status: [" + shell + ", -c, \"ipmitool chassis power status\"]"),
+                    "topology.yaml:9: clusters.pair-1.nodes.node-a.fence.status[0]: '" + shell
+                            + "' is a shell or interpreter: write the command itself as arguments; it is run without a shell");
+        }
+        for (String path : List.of("/usr/./bin/ipmitool", "/usr/../bin/ipmitool", "/usr/bin/..", "//usr/bin/ipmitool", "/usr//bin/ipmitool")) {
+            assertProblem(valid(status, "          status: [" + path + ", chassis]"),
+                    "topology.yaml:9: clusters.pair-1.nodes.node-a.fence.status[0]: '" + path + "' is not a normalised path");
+        }
+    }
+
+    @Test
+    void eachNodeHasItsOwnFenceCommandsAndMigrationDestination() {
+        String sameOff = valid("      node-b:", "      node-b:\n        fence:\n"
+                + "          power_off: [/usr/bin/ipmitool, -H, 10.0.0.11, chassis, power, off]\n"
+                + "          status: [ipmitool, -H, 10.0.0.12, chassis, power, status]");
+        assertProblem(sameOff, "topology.yaml:14: clusters.pair-1.nodes.node-b.fence.power_off: the same command as node-a's"
+                + " (the survivor would cut its own power): give each node the command for its own BMC");
+        String sameStatus = valid("      node-b:", "      node-b:\n        fence:\n"
+                + "          power_off: [/usr/bin/ipmitool, -H, 10.0.0.12, chassis, power, off]\n"
+                + "          status: [ipmitool, -H, 10.0.0.11, chassis, power, status]");
+        assertProblem(sameStatus, "topology.yaml:15: clusters.pair-1.nodes.node-b.fence.status: the same command as node-a's"
+                + " (the survivor would read its own power state): give each node the command for its own BMC");
+        assertProblem(valid("      node-b:", "      node-b: {migrate_to: \"qemu+ssh://10.0.0.1/system\"}"),
+                "topology.yaml:12: clusters.pair-1.nodes.node-b.migrate_to: the same destination as node-a's"
+                        + " (a VM would migrate to the node it is leaving): give each node its own");
     }
 
     @Test
     void policyWordsNamesAndNumbersAreChecked() {
         assertProblem(valid("      mode: dry-run", "      mode: yolo"),
-                "topology.yaml:20: clusters.pair-1.failover.mode: 'yolo' is not one of auto, approve, dry-run");
+                "topology.yaml:20: clusters.pair-1.failover.mode: 'yolo' is not a failover mode (one of auto, approve, dry-run)");
         assertProblem(valid("      failback: auto", "      failback: sometimes"),
-                "topology.yaml:21: clusters.pair-1.failover.failback: 'sometimes' is not one of auto, manual");
+                "topology.yaml:21: clusters.pair-1.failover.failback: 'sometimes' is not a failback policy (one of auto, manual)");
         assertProblem(valid("      flap_guard: {max_failovers: 5, window: 2h}", "      flap_guard: {max_failovers: 0, window: 2h}"),
                 "topology.yaml:22: clusters.pair-1.failover.flap_guard.max_failovers: must be 1 to 1000, was 0");
         assertProblem(valid("      evacuate_on: [DiskSmartFailing]", "      evacuate_on: [\"Disk Failing\"]"),
@@ -172,7 +248,7 @@ class TopologyLoaderTest {
         assertEquals(List.of(
                 "topology.yaml:5: clusters.pair-1.nodes.node-a.reserve: 'lots' is not a size (use 64MiB, 1GiB or plain bytes)",
                 "topology.yaml:14: clusters.pair-1.resources.r0.home: 'node-c' is not a node of clusters.pair-1 (node-a, node-b)",
-                "topology.yaml:20: clusters.pair-1.failover.mode: 'yolo' is not one of auto, approve, dry-run"), problems(text));
+                "topology.yaml:20: clusters.pair-1.failover.mode: 'yolo' is not a failover mode (one of auto, approve, dry-run)"), problems(text));
     }
 
     @Test
