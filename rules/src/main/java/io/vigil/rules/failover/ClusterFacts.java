@@ -39,6 +39,9 @@ public record ClusterFacts(String cluster, Map<String, NodeFacts> nodes, Map<Str
         }
     }
 
+    /** The agent's DRBD probe, as its heartbeat names it (events2 or /proc/drbd alike). */
+    private static final String DRBD_PROBE = "drbd";
+
     /** An alert firing now, with the node and resource it is about where it says. */
     public record FiringAlert(String name, Optional<String> node, Optional<String> resource, Instant since) {
     }
@@ -67,6 +70,9 @@ public record ClusterFacts(String cluster, Map<String, NodeFacts> nodes, Map<Str
         } else if (envelope.body() instanceof Heartbeat h) {
             total = h.memoryTotalBytes();
             available = h.memoryAvailableBytes();
+            if (h.probes().stream().anyMatch(p -> p.probe().equals(DRBD_PROBE) && p.healthy())) {
+                drbd.replaceAll((resource, report) -> report.confirmed(envelope.ts()));
+            }
         }
         Map<String, NodeFacts> next = new HashMap<>(nodes);
         next.put(envelope.node(), new NodeFacts(receivedAt, envelope.seq(), drbd, vms, total, available));

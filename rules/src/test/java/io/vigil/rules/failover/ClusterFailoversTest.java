@@ -17,6 +17,7 @@ import io.vigil.events.DrbdRole;
 import io.vigil.events.Envelope;
 import io.vigil.events.FailoverCommand;
 import io.vigil.events.Heartbeat;
+import io.vigil.events.ProbeHealth;
 import io.vigil.events.Hypervisor;
 import io.vigil.events.Liveness;
 import io.vigil.events.ReplicationState;
@@ -208,6 +209,41 @@ class ClusterFailoversTest {
         result(again, ActionOutcome.FAILED, 0, "Chassis Power is on");
         assertTrue(sent.stream().noneMatch(a -> a.type() == ActionType.DRBD_PRIMARY));
         assertTrue(pages.stream().anyMatch(p -> p.rule().equals("FailoverStuck")), pages.toString());
+    }
+
+    /**
+     * The agent publishes DRBD on change: a quiet survivor's last report grows old while nothing
+     * changes. Its heartbeats, saying the DRBD probe is healthy, vouch that the report still holds;
+     * without that word an old report proves nothing.
+     */
+    @Test
+    void aQuietSurvivorsReportStaysGoodWhileItsHeartbeatsSayItsDrbdProbeIsHealthy() {
+        setUp(FailoverMode.AUTO, true, 3);
+        healthyPair();
+        nodeAFallsSilent();
+        Action fence = only(ActionType.FENCE);
+        // the fence takes long: node-b's last DRBD change is 40 s old when the power is confirmed off
+        now = now.plusSeconds(40);
+        event("node-b", new Heartbeat("test", 60, List.of(new ProbeHealth("drbd", true, 0, Optional.empty(), Optional.of(now))), 16 * GIB,
+                8 * GIB));
+        result(fence, ActionOutcome.SUCCEEDED, 0, "Chassis Power Control: Down/Off");
+        result(only(ActionType.FENCE_STATUS), ActionOutcome.SUCCEEDED, 0, "Chassis Power is off");
+        assertEquals("node-b", only(ActionType.DRBD_PRIMARY).node(), audit.toString());
+    }
+
+    @Test
+    void aQuietSurvivorsReportIsOldWhenItsHeartbeatsDoNotVouchForItsDrbdProbe() {
+        setUp(FailoverMode.AUTO, true, 3);
+        healthyPair();
+        nodeAFallsSilent();
+        Action fence = only(ActionType.FENCE);
+        now = now.plusSeconds(40);
+        event("node-b", new Heartbeat("test", 60, List.of(new ProbeHealth("drbd", false, 3, Optional.of("events2 exited"),
+                Optional.empty())), 16 * GIB, 8 * GIB));
+        result(fence, ActionOutcome.SUCCEEDED, 0, "Chassis Power Control: Down/Off");
+        result(only(ActionType.FENCE_STATUS), ActionOutcome.SUCCEEDED, 0, "Chassis Power is off");
+        assertTrue(sent.stream().noneMatch(a -> a.type() == ActionType.DRBD_PRIMARY), sent.toString());
+        assertTrue(audit.stream().anyMatch(a -> a.contains("older than")), audit.toString());
     }
 
     @Test
