@@ -173,7 +173,7 @@ public final class Lab implements AutoCloseable {
     }
 
     /** The lab's agent config for one host: lab-agent.yaml, read by the same loader as on a real host. */
-    static AgentConfig agentConfig(String node, String bootstrap, Path spool) {
+    public static AgentConfig agentConfig(String node, String bootstrap, Path spool) {
         try (InputStream in = Lab.class.getResourceAsStream("lab-agent.yaml")) {
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8)
                     .replace("${node}", node).replace("${bootstrap}", bootstrap).replace("${spool}", spool.toAbsolutePath().toString());

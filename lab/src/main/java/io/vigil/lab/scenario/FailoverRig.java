@@ -10,23 +10,38 @@ import io.vigil.collectors.executor.ActionJournal;
 import io.vigil.collectors.executor.ActionRunner;
 import io.vigil.collectors.executor.AllowList;
 import io.vigil.collectors.probe.ProbeException;
-import io.vigil.collectors.vm.VmProbe;
+import io.vigil.collectors.ConfiguredProbes;
+import io.vigil.collectors.config.AgentConfig;
+import io.vigil.collectors.probe.PolledProbe;
 import io.vigil.events.Action;
 import io.vigil.events.ActionResult;
 import io.vigil.events.ActionSeal;
 import io.vigil.events.ActionType;
 import io.vigil.events.Alert;
+import io.vigil.events.AlertChange;
 import io.vigil.events.AuditEntry;
 import io.vigil.events.AuditKind;
 import io.vigil.events.Body;
 import io.vigil.events.Envelope;
 import io.vigil.events.FailoverCommand;
 import io.vigil.events.Heartbeat;
+import io.vigil.events.ProbeHealth;
 import io.vigil.events.Hypervisor;
 import io.vigil.lab.sim.FaultOutcome;
 import io.vigil.lab.sim.SimulatedHost;
 import io.vigil.lab.sim.SimulatedPair;
+import io.vigil.lab.Lab;
+import io.vigil.rules.engine.EngineLimits;
+import io.vigil.rules.engine.EngineTables;
+import io.vigil.rules.engine.EngineTiming;
+import io.vigil.rules.engine.EvaluationListener;
 import io.vigil.rules.engine.MapStateTable;
+import io.vigil.rules.engine.Roster;
+import io.vigil.rules.engine.RuleEvaluator;
+import io.vigil.rules.engine.Suppression;
+import io.vigil.rules.failover.ClusterFacts;
+import io.vigil.rules.rule.DefaultRulePack;
+import io.vigil.rules.rule.RuleSet;
 import io.vigil.rules.failover.ClusterFailovers;
 import io.vigil.rules.failover.FailoverOutput;
 import io.vigil.rules.failover.ResourceFailovers;
@@ -63,14 +78,30 @@ public final class FailoverRig implements AutoCloseable {
     private static final String KEY = "the-lab-action-key-is-not-a-secret-0123456789";
     private final SimulatedPair pair;
     private final ClusterTopology cluster;
-    private final ClusterFailovers failovers;
+    private final Topology topology;
+    private final RuleSet rules = DefaultRulePack.load();
+    private final Roster roster;
+    /** What the engine keeps in its changelogged stores: what an engine restart finds again. */
+    private final MapStateTable<ClusterFacts> factStore = new MapStateTable<>();
+    private final MapStateTable<ResourceFailovers> sagaStore = new MapStateTable<>();
+    private final EngineTables ruleStores = EngineTables.inMemory();
+    private ClusterFailovers failovers;
+    private RuleEvaluator evaluator;
+    private final Map<String, List<PolledProbe>> probes = new HashMap<>();
+    private final Invariants invariants;
+    private final Map<String, DrbdFollower> drbd = new HashMap<>();
+    private final Map<String, Instant> nextPoll = new HashMap<>();
+    private final Map<String, Instant> nextHeartbeat = new HashMap<>();
+    private static final Duration HEARTBEAT = Duration.ofSeconds(2);
     private final ActionSeal seal = ActionSeal.ofKeyText(KEY);
     private final Map<String, ActionExecutor> executors = new LinkedHashMap<>();
-    private final Map<String, VmProbe> vmProbes = new HashMap<>();
     private final Deque<Action> queued = new ArrayDeque<>();
+    private final List<Later> later = new ArrayList<>();
+    private final Map<String, Instant> busyUntil = new HashMap<>();
     private final Map<String, Long> seqs = new HashMap<>();
     private final List<String> timeline = new ArrayList<>();
     private final List<Alert> pages = new ArrayList<>();
+    private final List<Alert> ruleAlerts = new ArrayList<>();
     private final List<AuditEntry> audit = new ArrayList<>();
     private final List<Action> sent = new ArrayList<>();
     private final Instant start;
@@ -83,11 +114,14 @@ public final class FailoverRig implements AutoCloseable {
      */
     public FailoverRig(SimulatedPair pair, Topology topology, Path journals) throws IOException {
         this.pair = pair;
+        pair.runDeterministically();
         this.start = pair.now();
         this.cluster = thePair(pair, topology);
+        this.topology = topology;
+        this.roster = new Roster(Map.of(cluster.name(), new Roster.ClusterSpec(cluster.nodeNames(), Map.of())));
         Clock clock = pair.clock();
-        failovers = ClusterFailovers.of(topology, new SagaPages(Duration.ofMinutes(1), Duration.ofMinutes(4)), new MapStateTable<>(),
-                new MapStateTable<>());
+        startEngine();
+        this.invariants = new Invariants(pair, cluster);
         AllowList allow = new AllowList(EnumSet.allOf(ActionType.class), cluster.resources().keySet(), cluster.vms().keySet());
         Map<String, String> vmToResource = new HashMap<>();
         for (ResourceTopology r : cluster.resources().values()) {
@@ -100,11 +134,44 @@ public final class FailoverRig implements AutoCloseable {
                     ActionJournal.open(journals.resolve(host.name()), clock), allow,
                     new ActionCommands(Hypervisor.LIBVIRT, "qemu:///system", Path.of("/etc/xen"), topology, cluster.name()), runner,
                     body -> { }, new SimpleMeterRegistry(), clock));
-            Set<String> home = cluster.resources().values().stream().filter(r -> r.home().equals(host.name()))
-                    .flatMap(r -> r.vms().stream()).collect(Collectors.toSet());
-            vmProbes.put(host.name(), new VmProbe(host, new VmProbe.Settings(Hypervisor.LIBVIRT, "qemu:///system", vmToResource, home,
-                    Set.of(), Duration.ofSeconds(10), Duration.ofSeconds(5))));
+            // the lab agent's own probes at their intervals; DRBD's stream is followed without the probe's threads
+            AgentConfig agent = Lab.agentConfig(host.name(), "127.0.0.1:9", journals.resolve("spool"));
+            probes.put(host.name(), ConfiguredProbes.of(agent, host, host)
+                    .stream().filter(p -> p instanceof PolledProbe).map(p -> (PolledProbe) p).toList());
+            drbd.put(host.name(), new DrbdFollower(host, agent.probes().drbd().statisticsInterval()));
         }
+    }
+
+    /**
+     * The engine's failover logic and rule evaluator over its stores, as an engine instance starts
+     * on a partition: what it knows comes from the stores, nothing from the instance before it.
+     */
+    private void startEngine() {
+        failovers = ClusterFailovers.of(topology, new SagaPages(Duration.ofMinutes(1), Duration.ofMinutes(4)), factStore, sagaStore);
+        evaluator = new RuleEvaluator(rules, roster, EngineTiming.DEFAULTS, EngineLimits.DEFAULTS, ruleStores,
+                new Suppression(List::of, rules.inhibitRules()), EvaluationListener.NONE, pair.now(), c -> true);
+    }
+
+    /**
+     * The engine instance dies and another takes its partition: everything not in the stores is
+     * gone. Each step of the rig commits as a whole (as the engine's exactly-once transaction), so
+     * a kill between steps is a kill at any point of the real one.
+     */
+    public void restartEngine() {
+        note("engine  restarted: the saga and the alerts resume from the stores");
+        startEngine();
+    }
+
+    /** A human on NODE's shell runs ARGV (e.g. drbdadm primary r0), as an operator would during an incident. */
+    public void operator(String node, List<String> argv) {
+        SimulatedHost host = pair.host(node).orElseThrow(() -> new IllegalArgumentException("no host " + node + " in the pair"));
+        try {
+            var result = host.run(Command.of(argv.toArray(String[]::new)), Duration.ofSeconds(30));
+            note("operator " + node + ": " + String.join(" ", argv) + " (exit " + result.exitCode() + ")");
+        } catch (CommandException e) {
+            note("operator " + node + ": " + String.join(" ", argv) + " failed: " + e.getMessage());
+        }
+        invariants.check(stepCount).forEach(v -> note("VIOLATION " + v));
     }
 
     private static ClusterTopology thePair(SimulatedPair pair, Topology topology) {
@@ -156,51 +223,126 @@ public final class FailoverRig implements AutoCloseable {
             }
         }
         take(failovers.onTick(pair.now(), c -> true));
+        alerts(evaluator.onTick(pair.now()));
+        for (String violation : invariants.check(stepCount)) {
+            note("VIOLATION " + violation);
+        }
     }
 
+    private void alerts(List<Alert> alerts) {
+        for (Alert alert : alerts) {
+            if (alert.change() == AlertChange.STATE) {
+                ruleAlerts.add(alert);
+                note("alert   " + alert.rule() + " " + alert.state().wire() + where(alert));
+            }
+            take(failovers.onAlert(alert, pair.now()));
+        }
+    }
+
+    private static String where(Alert alert) {
+        StringBuilder at = new StringBuilder();
+        for (String label : List.of("node", "resource", "device", "vm")) {
+            String value = alert.labels().get(label);
+            if (value != null) {
+                at.append(' ').append(label).append('=').append(value);
+            }
+        }
+        return at.toString();
+    }
+
+    /**
+     * Hands each queued action to its node's executor. The executor runs on its own thread on a
+     * real host, beside the heartbeat and the probes: here it runs with waits that take no time,
+     * and a tool that hung is modelled by its result arriving that much later, the node's executor
+     * busy until then (it takes one action at a time).
+     */
     private void deliverActions() throws InterruptedException {
+        Instant now = pair.now();
+        for (var it = later.iterator(); it.hasNext(); ) {
+            Later due = it.next();
+            if (!due.at().isAfter(now)) {
+                it.remove();
+                finish(due.action(), due.result());
+            }
+        }
         int n = queued.size();
         for (int i = 0; i < n; i++) {
             Action action = queued.poll();
             SimulatedHost host = pair.host(action.node()).orElseThrow();
-            if (!host.isUp()) {
-                // the action waits in Kafka for an agent that does not answer
+            if (!host.isUp() || now.isBefore(busyUntil.getOrDefault(action.node(), Instant.MIN))) {
+                // the action waits in Kafka for an agent that does not answer, or whose executor is busy
                 queued.add(action);
                 continue;
             }
-            Optional<ActionResult> result = executors.get(action.node()).handle(action.node(), seal.seal(action));
-            if (result.isPresent()) {
-                note("result  " + action.id() + " " + result.get().outcome().wire() + result.get().exitCode().map(c -> " exit " + c).orElse(""));
-                publish(host.name(), result.get());
+            Optional<ActionResult> result = pair.untimed(() -> executors.get(action.node()).handle(action.node(), seal.seal(action)));
+            Duration took = pair.skippedByLastUntimed();
+            if (took.isZero()) {
+                result.ifPresent(r -> finish(action, r));
+            } else {
+                busyUntil.put(action.node(), now.plus(took));
+                result.ifPresent(r -> later.add(new Later(now.plus(took), action, r)));
             }
         }
     }
 
+    private record Later(Instant at, Action action, ActionResult result) {
+    }
+
+    private void finish(Action action, ActionResult result) {
+        SimulatedHost host = pair.host(action.node()).orElseThrow();
+        if (!host.isUp()) {
+            return; // the host froze while its tool ran: its agent publishes nothing
+        }
+        note("result  " + action.id() + " " + result.outcome().wire() + result.exitCode().map(c -> " exit " + c).orElse(""));
+        publish(host.name(), result);
+    }
+
+    /** What the host's agent would publish by now: a heartbeat, what DRBD changed, and each probe whose interval came round. */
     private void report(SimulatedHost host) throws InterruptedException {
-        publish(host.name(), new Heartbeat("lab", stepCount, List.of(), host.memoryTotalKiB() * 1024, host.memoryAvailableKiB() * 1024));
-        try {
-            Command now = Command.of("drbdsetup", "events2", "--now", "--timestamps", "--statistics");
-            for (Body body : DrbdEventsParser.toEvents(now.toString(), host.run(now, Duration.ofSeconds(5)).stdout()).values()) {
-                publish(host.name(), body);
+        Instant now = pair.now();
+        DrbdFollower follower = drbd.get(host.name());
+        List<String> problems = new ArrayList<>();
+        for (Body body : pair.untimed(() -> follower.poll(now, problems))) {
+            publish(host.name(), body);
+        }
+        problems.forEach(p -> note("probe   " + host.name() + " drbd: " + p));
+        if (!now.isBefore(nextHeartbeat.getOrDefault(host.name(), Instant.MIN))) {
+            nextHeartbeat.put(host.name(), now.plus(HEARTBEAT));
+            ProbeHealth health = new ProbeHealth("drbd", follower.healthy(), follower.healthy() ? 0 : 1,
+                    problems.isEmpty() ? Optional.empty() : Optional.of(problems.get(0)), Optional.empty());
+            publish(host.name(), new Heartbeat("lab", stepCount, List.of(health), host.memoryTotalKiB() * 1024,
+                    host.memoryAvailableKiB() * 1024));
+        }
+        for (PolledProbe probe : probes.get(host.name())) {
+            String key = host.name() + "/" + probe.name();
+            if (now.isBefore(nextPoll.getOrDefault(key, Instant.MIN))) {
+                continue;
             }
-            for (Body body : vmProbes.get(host.name()).poll()) {
-                publish(host.name(), body);
+            nextPoll.put(key, now.plus(probe.interval()));
+            try {
+                for (Body body : pair.untimed(probe::poll)) {
+                    publish(host.name(), body);
+                }
+            } catch (ProbeException e) {
+                note("probe   " + host.name() + " " + probe.name() + ": " + e.getMessage());
             }
-        } catch (CommandException | ProbeException e) {
-            note("probe   " + host.name() + ": " + e.getMessage());
         }
     }
 
     private void publish(String node, Body body) {
         long seq = seqs.merge(node, 1L, Long::sum);
-        take(failovers.onEvent(Envelope.of(cluster.name(), node, seq, pair.now(), body), pair.now()));
+        Envelope envelope = Envelope.of(cluster.name(), node, seq, pair.now(), body);
+        alerts(evaluator.onEvent(envelope, pair.now()));
+        take(failovers.onEvent(envelope, pair.now()));
     }
 
     private void take(FailoverOutput out) {
         for (AuditEntry entry : out.audit()) {
             audit.add(entry);
             if (entry.kind() == AuditKind.DECISION || entry.kind() == AuditKind.REFUSAL || entry.kind() == AuditKind.PAGE) {
-                note(String.format("%-7s %s %s: %s", entry.kind().wire(), entry.sagaId(), entry.phase(), entry.text()));
+                // a phase change's text begins with the phase; said once is enough
+                String text = entry.text().startsWith(entry.phase() + ": ") ? entry.text().substring(entry.phase().length() + 2) : entry.text();
+                note(String.format("%-7s %s %s: %s", entry.kind().wire(), entry.sagaId(), entry.phase(), text));
             }
         }
         for (Action action : out.actions()) {
@@ -215,7 +357,7 @@ public final class FailoverRig implements AutoCloseable {
         }
     }
 
-    private void note(String line) {
+    void note(String line) {
         Duration at = Duration.between(start, pair.now());
         timeline.add(String.format("%6.1fs %s", at.toMillis() / 1000.0, line));
     }
@@ -228,12 +370,31 @@ public final class FailoverRig implements AutoCloseable {
         return List.copyOf(pages);
     }
 
+    /** The rule pack's alerts as they changed state (pending, firing, resolved), in order. */
+    public List<Alert> alerts() {
+        return List.copyOf(ruleAlerts);
+    }
+
+    /** Seconds since the rig started, as the timeline counts them. */
+    public double secondsSinceStart(Instant at) {
+        return Duration.between(start, at).toMillis() / 1000.0;
+    }
+
     public List<Action> sent() {
         return List.copyOf(sent);
     }
 
     public List<AuditEntry> audit() {
         return List.copyOf(audit);
+    }
+
+    /** The invariants broken so far, each with the step that broke it; empty is the goal. */
+    public List<String> violations() {
+        return invariants.violations();
+    }
+
+    public Topology topology() {
+        return topology;
     }
 
     public List<ResourceFailovers> failovers() {

@@ -24,6 +24,9 @@ final class Events2Stream implements RunningCommand {
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final CountDownLatch ended = new CountDownLatch(1);
     private final Thread reader;
+    /** the deterministic rig's mode: lines reach the consumer on the thread that caused them, in order, with no reader thread */
+    private final boolean direct;
+    private final Consumer<String> consumer;
     private volatile int exitCode = KILLED;
     private volatile boolean closing;
 
@@ -31,10 +34,12 @@ final class Events2Stream implements RunningCommand {
     final boolean statistics;
 
     Events2Stream(String host, Consumer<String> consumer) {
-        this(host, consumer, false, false);
+        this(host, consumer, false, false, false);
     }
 
-    Events2Stream(String host, Consumer<String> consumer, boolean timestamps, boolean statistics) {
+    Events2Stream(String host, Consumer<String> consumer, boolean timestamps, boolean statistics, boolean direct) {
+        this.direct = direct;
+        this.consumer = consumer;
         this.timestamps = timestamps;
         this.statistics = statistics;
         reader = new Thread(() -> deliver(consumer), "sim-events2-" + host);
@@ -42,12 +47,23 @@ final class Events2Stream implements RunningCommand {
     }
 
     void begin() {
-        reader.start();
+        if (!direct) {
+            reader.start();
+        }
     }
 
     /** Called under the pair's lock, so lines of all streams are queued in the order they happened. */
     void push(String line) {
-        if (!closing) {
+        if (closing) {
+            return;
+        }
+        if (direct) {
+            try {
+                consumer.accept(line);
+            } catch (RuntimeException e) {
+                // as below: a consumer that throws does not stop the stream
+            }
+        } else {
             lines.add(line);
         }
     }
@@ -56,7 +72,11 @@ final class Events2Stream implements RunningCommand {
     void end(int code) {
         exitCode = code;
         closing = true;
-        lines.add(END);
+        if (direct) {
+            ended.countDown();
+        } else {
+            lines.add(END);
+        }
     }
 
     boolean ended() {

@@ -17,6 +17,7 @@ public sealed interface Fault {
             faults (each line undoes the one above or below it):
               disk-fail NODE DEVICE      the disk dies: SMART fails, DRBD detaches the resources on it (Failed, then Diskless)
               disk-replace NODE DEVICE   a new disk goes in: DRBD attaches it Inconsistent and resyncs it from the peer
+              disk-dying NODE DEVICE     the disk's own SMART verdict turns FAILED while it still reads and writes (DRBD stays UpToDate)
               host-down NODE             the host freezes: its commands hang until their timeout, its events2 stream falls silent
               host-up NODE               the host comes back (rebooted: DRBD Secondary, VMs shut off) and resyncs
               link-cut                   the replication cable is cut: both hosts lose the connection, writes pile up out-of-sync
@@ -65,6 +66,30 @@ public sealed interface Fault {
 
         public String applyTo(SimulatedPair pair) {
             return pair.failDisk(pair.node(node), device);
+        }
+
+        public void checkNamesIn(SimulatedPair pair) {
+            pair.node(node).physicalDisk(device);
+        }
+    }
+
+    /** SMART says the drive will fail; the medium still works, so DRBD keeps it. Undone by replacing it. */
+    record DiskDying(String node, String device) implements Fault {
+        public DiskDying {
+            Name.check("node", node);
+            Name.checkDevice("device", device);
+        }
+
+        public String command() {
+            return "disk-dying " + node + " " + device;
+        }
+
+        public Fault undo() {
+            return new DiskReplace(node, device);
+        }
+
+        public String applyTo(SimulatedPair pair) {
+            return pair.dyingDisk(pair.node(node), device);
         }
 
         public void checkNamesIn(SimulatedPair pair) {
@@ -343,7 +368,7 @@ public sealed interface Fault {
      * Reads one typed line. Throws IllegalArgumentException with a message a user can act on
      * (the word that was not understood, and the usage of the fault they meant).
      */
-    static Fault parse(String line) {
+    public static Fault parse(String line) {
         if (line == null || line.isBlank()) {
             throw new IllegalArgumentException("no fault given; type one of:\n" + HELP);
         }
@@ -352,6 +377,7 @@ public sealed interface Fault {
         List<String> args = words.subList(1, words.size());
         return switch (verb) {
             case "disk-fail" -> new DiskFail(arg(args, 0, 2, "disk-fail NODE DEVICE"), arg(args, 1, 2, "disk-fail NODE DEVICE"));
+            case "disk-dying" -> new DiskDying(arg(args, 0, 2, "disk-dying NODE DEVICE"), arg(args, 1, 2, "disk-dying NODE DEVICE"));
             case "disk-replace" -> new DiskReplace(arg(args, 0, 2, "disk-replace NODE DEVICE"), arg(args, 1, 2, "disk-replace NODE DEVICE"));
             case "host-down" -> new HostDown(arg(args, 0, 1, "host-down NODE"));
             case "host-up" -> new HostUp(arg(args, 0, 1, "host-up NODE"));

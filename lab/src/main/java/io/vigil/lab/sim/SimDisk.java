@@ -19,6 +19,8 @@ final class SimDisk {
     String firmware;
     final long capacityBytes;
     boolean failed;
+    /** SMART's overall verdict is FAILED while the medium still works (the drive's own warning before it goes) */
+    boolean dying;
     long reallocatedSectors;
     long pendingSectors;
     long offlineUncorrectable;
@@ -69,9 +71,28 @@ final class SimDisk {
         }
     }
 
+    /** The drive's firmware gives up on it: SMART FAILED, sectors remapped and pending, and it still reads and writes. */
+    void dying() {
+        dying = true;
+        if (protocol == DiskProtocol.NVME) {
+            criticalWarning = 0x01; // available spare below threshold
+            availableSpare = 4;
+            percentageUsed = 97;
+        } else {
+            reallocatedSectors = 2048;
+            pendingSectors = 16;
+        }
+    }
+
+    /** What SMART's overall health says: failed, or about to. */
+    boolean smartFailing() {
+        return failed || dying;
+    }
+
     /** A new disk of the same model goes into the slot: new serial, clean SMART, no hours. */
     void replace(int generation) {
         failed = false;
+        dying = false;
         serial = serial.replaceAll("-R\\d+$", "") + "-R" + generation;
         reallocatedSectors = 0;
         pendingSectors = 0;

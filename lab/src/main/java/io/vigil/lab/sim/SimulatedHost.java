@@ -498,6 +498,7 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
         if (!delay.isZero()) {
             waitFor(command, delay);
         }
+        Duration took = pair.toolsWaitInSimulatedTime() ? delay : Duration.ofNanos(System.nanoTime() - start);
         Optional<ToolAnswers.Answer> answer = Optional.empty();
         synchronized (pair.lock) {
             // frozen while the slow tool ran: it answers nothing (its BMC call cuts no power), as any command on a down host
@@ -508,20 +509,33 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
             }
         }
         if (answer.isEmpty()) {
-            hangFor(command, timeout.minus(Duration.ofNanos(System.nanoTime() - start)), timeout);
+            hangFor(command, timeout.minus(took), timeout);
         }
         ToolAnswers.Answer said = answer.orElseThrow();
-        return new CommandResult(command, said.exitCode(), said.stdout(), said.stderr(), Duration.ofNanos(System.nanoTime() - start));
+        return new CommandResult(command, said.exitCode(), said.stdout(), said.stderr(), took);
     }
 
     /** Waits out what is {@code left} of the caller's {@code timeout}, then ends the command as a timeout does. */
-    private static void hangFor(Command command, Duration left, Duration timeout) throws CommandException {
+    private void hangFor(Command command, Duration left, Duration timeout) throws CommandException {
         waitFor(command, left);
         throw new CommandException(command, "killed after running longer than " + timeout.toMillis() + " ms", true, null);
     }
 
-    /** Lets wall time pass (a slow or hung tool), interruptibly. */
-    private static void waitFor(Command command, Duration timeout) throws CommandException {
+    /**
+     * Lets time pass (a slow or hung tool), interruptibly: wall time in the live lab, simulated
+     * time where the pair's clock is driven by a deterministic rig.
+     */
+    private void waitFor(Command command, Duration timeout) throws CommandException {
+        if (pair.toolsWaitInSimulatedTime()) {
+            if (!timeout.isNegative() && !timeout.isZero()) {
+                if (pair.waitsTakeNoTime()) {
+                    pair.skip(timeout);
+                } else {
+                    pair.tick(timeout);
+                }
+            }
+            return;
+        }
         long deadline = System.nanoTime() + timeout.toNanos();
         Object never = new Object();
         try {

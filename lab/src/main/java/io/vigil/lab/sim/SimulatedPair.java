@@ -39,6 +39,9 @@ public final class SimulatedPair {
     private static final Logger log = LoggerFactory.getLogger(SimulatedPair.class);
     /** simulated resync speed: a full 20 GiB resync takes about 40 s of simulated time */
     public static final long RESYNC_RATE_KIB_PER_SECOND = 500L * 1024;
+    private volatile boolean deterministic;
+    private volatile boolean untimed;
+    private volatile Duration skipped = Duration.ZERO;
     /** what one running VM writes to its DRBD device */
     static final long WRITE_RATE_KIB_PER_VM = 2048;
     static final Instant SEED_TIME = Instant.parse("2026-11-25T07:00:00.123456Z");
@@ -158,6 +161,54 @@ public final class SimulatedPair {
     }
 
     // ---- time -------------------------------------------------------------------------------
+
+    /**
+     * A deterministic rig's mode, for a pair driven by one thread: a slow or hung tool lets
+     * simulated time pass (the pair ticks by the wait) instead of wall time, and an events2
+     * stream hands its lines to its consumer at once on the thread that caused them (under the
+     * pair's lock: the consumer must only keep them), so that a story plays in milliseconds and
+     * the same way every time. The live lab leaves it off: its clock follows the wall.
+     */
+    public void runDeterministically() {
+        deterministic = true;
+    }
+
+    boolean toolsWaitInSimulatedTime() {
+        return deterministic;
+    }
+
+    /**
+     * Runs {@code work} (an agent's probes, in the rig) with waits that take no time at all: on a
+     * real host each probe runs on its own thread beside the heartbeat, so a hung tool delays that
+     * probe only, never the clock of everything else. Only for a deterministic pair's own thread.
+     */
+    public <T, E extends Exception> T untimed(UntimedWork<T, E> work) throws E, InterruptedException {
+        untimed = true;
+        skipped = Duration.ZERO;
+        try {
+            return work.run();
+        } finally {
+            untimed = false;
+        }
+    }
+
+    /** How long the tools of the last {@link #untimed} work would have kept it waiting. */
+    public Duration skippedByLastUntimed() {
+        return skipped;
+    }
+
+    void skip(Duration wait) {
+        skipped = skipped.plus(wait);
+    }
+
+    /** What {@link #untimed} runs. */
+    public interface UntimedWork<T, E extends Exception> {
+        T run() throws E, InterruptedException;
+    }
+
+    boolean waitsTakeNoTime() {
+        return untimed;
+    }
 
     /** The simulated clock as a {@link Clock}: it moves only with {@link #tick}. */
     public Clock clock() {
@@ -413,9 +464,18 @@ public final class SimulatedPair {
         return disk.device + " on " + host.name() + " failed" + (lost.isEmpty() ? "" : "; DRBD detached " + String.join(", ", lost));
     }
 
+    String dyingDisk(SimulatedHost host, String device) {
+        SimDisk disk = host.physicalDisk(device);
+        if (disk.smartFailing()) {
+            throw new IllegalStateException(disk.device + " on " + host.name() + " is already failing");
+        }
+        disk.dying();
+        return disk.device + " on " + host.name() + " reports SMART FAILED; it still reads and writes, DRBD keeps it";
+    }
+
     String replaceDisk(SimulatedHost host, String device) {
         SimDisk disk = host.physicalDisk(device);
-        if (!disk.failed) {
+        if (!disk.smartFailing()) {
             throw new IllegalStateException(disk.device + " on " + host.name() + " has not failed; nothing to replace");
         }
         disk.replace(host.nextDiskGeneration());
@@ -726,7 +786,7 @@ public final class SimulatedPair {
     }
 
     Events2Stream openStream(SimulatedHost host, Consumer<String> consumer, boolean timestamps, boolean statistics) {
-        Events2Stream stream = new Events2Stream(host.name(), consumer, timestamps, statistics);
+        Events2Stream stream = new Events2Stream(host.name(), consumer, timestamps, statistics, deterministic);
         if (host.up) {
             for (String line : dumpLines(host, statistics)) {
                 stream.push(timestamps ? stamp() + " " + line : line);

@@ -73,7 +73,7 @@ final class SmartctlText {
     /** The bits smartctl(8) sets for what the disk reports. */
     static int exitStatus(SimDisk disk) {
         int status = 0;
-        if (disk.failed) {
+        if (disk.smartFailing()) {
             status |= 1 << SmartctlFlag.DISK_FAILING.bit();
             if (disk.protocol != DiskProtocol.NVME) {
                 status |= 1 << SmartctlFlag.PREFAIL_BELOW_THRESHOLD.bit();
@@ -139,7 +139,7 @@ final class SmartctlText {
         ObjectNode support = root.putObject("smart_support");
         support.put("available", true);
         support.put("enabled", true);
-        root.putObject("smart_status").put("passed", !disk.failed);
+        root.putObject("smart_status").put("passed", !disk.smartFailing());
         ObjectNode attributes = root.putObject("ata_smart_attributes");
         attributes.put("revision", 16);
         ArrayNode table = attributes.putArray("table");

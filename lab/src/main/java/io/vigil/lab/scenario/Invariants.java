@@ -1,0 +1,108 @@
+package io.vigil.lab.scenario;
+
+import io.vigil.events.DiskState;
+import io.vigil.events.DrbdRole;
+import io.vigil.lab.sim.SimulatedHost;
+import io.vigil.lab.sim.SimulatedPair;
+import io.vigil.service.topology.ClusterTopology;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The safety rules checked against the simulated pair's ground truth (not against what Vigil
+ * believes) after every step. Each broken rule is reported once per subject, with the step that
+ * broke it, so a run shows where things first went wrong rather than a thousand repeats.
+ */
+final class Invariants {
+    /** Two DRBD primaries for a resource while its connection does not allow two on both sides. */
+    static final String TWO_PRIMARIES = "two-primaries-outside-window";
+    /** A VM running on both hosts, or a start the simulator refused because it ran on the other. */
+    static final String VM_ON_TWO_HOSTS = "vm-on-two-hosts";
+    /** A host became Primary for a resource while its own disk for it was not UpToDate. */
+    static final String PROMOTED_NOT_UP_TO_DATE = "promoted-without-uptodate-disk";
+    /** A host became Primary while its peer was powered on, Primary, and not in a migration window. */
+    static final String PROMOTED_PEER_WRITING = "promoted-while-peer-could-write";
+
+    private final SimulatedPair pair;
+    private final ClusterTopology cluster;
+    private final Map<String, DrbdRole> roles = new HashMap<>();
+    private final Set<String> reported = new HashSet<>();
+    private final List<String> violations = new ArrayList<>();
+    private int refusalsSeen;
+
+    Invariants(SimulatedPair pair, ClusterTopology cluster) {
+        this.pair = pair;
+        this.cluster = cluster;
+        for (SimulatedHost host : pair.hosts()) {
+            for (String resource : cluster.resources().keySet()) {
+                roles.put(host.name() + "/" + resource, roleOf(host, resource));
+            }
+        }
+    }
+
+    /** Checks every rule now; returns the violations new at this step. */
+    List<String> check(long step) {
+        List<String> found = new ArrayList<>();
+        for (String resource : cluster.resources().keySet()) {
+            List<String> primaries = pair.primariesOf(resource);
+            if (primaries.size() > 1 && !primaries.stream().allMatch(n -> pair.allowsTwoPrimaries(n, resource))) {
+                report(found, step, TWO_PRIMARIES, resource, resource + " is Primary on " + String.join(" and ", primaries)
+                        + " without allow-two-primaries on both");
+            }
+            for (SimulatedHost host : pair.hosts()) {
+                String key = host.name() + "/" + resource;
+                DrbdRole now = roleOf(host, resource);
+                DrbdRole before = roles.put(key, now);
+                if (now == DrbdRole.PRIMARY && before != DrbdRole.PRIMARY) {
+                    promoted(found, step, host, resource);
+                }
+            }
+        }
+        for (String vm : cluster.vms().keySet()) {
+            List<String> running = pair.hostsRunning(vm);
+            if (running.size() > 1) {
+                report(found, step, VM_ON_TWO_HOSTS, vm, vm + " runs on " + String.join(" and ", running));
+            }
+        }
+        List<String> refusals = pair.doubleRunRefusals();
+        for (int i = refusalsSeen; i < refusals.size(); i++) {
+            report(found, step, VM_ON_TWO_HOSTS, "refusal-" + i, refusals.get(i));
+        }
+        refusalsSeen = refusals.size();
+        return found;
+    }
+
+    private void promoted(List<String> found, long step, SimulatedHost host, String resource) {
+        DiskState disk = host.disk(resource);
+        if (disk != DiskState.UP_TO_DATE) {
+            report(found, step, PROMOTED_NOT_UP_TO_DATE, host.name() + "/" + resource,
+                    host.name() + " became Primary for " + resource + " with its disk " + disk.wire());
+        }
+        SimulatedHost peer = pair.hosts().stream().filter(h -> !h.name().equals(host.name())).findFirst().orElseThrow();
+        boolean window = pair.allowsTwoPrimaries(host.name(), resource) && pair.allowsTwoPrimaries(peer.name(), resource);
+        if (pair.poweredOn(peer.name()) && peer.role(resource) == DrbdRole.PRIMARY && !window) {
+            report(found, step, PROMOTED_PEER_WRITING, host.name() + "/" + resource, host.name() + " became Primary for " + resource
+                    + " while " + peer.name() + " was powered on and Primary" + (peer.isUp() ? "" : " (frozen)"));
+        }
+    }
+
+    private static DrbdRole roleOf(SimulatedHost host, String resource) {
+        return host.role(resource);
+    }
+
+    private void report(List<String> found, long step, String rule, String subject, String what) {
+        if (reported.add(rule + " " + subject)) {
+            String line = rule + " at step " + step + ": " + what;
+            found.add(line);
+            violations.add(line);
+        }
+    }
+
+    List<String> violations() {
+        return List.copyOf(violations);
+    }
+}

@@ -1,0 +1,159 @@
+package io.vigil.lab.scenario;
+
+import io.vigil.events.Alert;
+import io.vigil.events.AlertState;
+import io.vigil.events.FailoverCommand;
+import io.vigil.lab.sim.SimulatedHost;
+import io.vigil.lab.sim.SimulatedPair;
+import io.vigil.rules.failover.ResourceFailovers;
+import io.vigil.rules.failover.Saga;
+import io.vigil.service.config.ConfigException;
+import io.vigil.service.topology.ClusterTopology;
+import io.vigil.service.topology.Topology;
+import io.vigil.service.topology.TopologyLoader;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Plays a {@link Scenario} on the seed pair with the {@link FailoverRig}: the schedule's steps at
+ * their times on the simulated clock, then the final state, appended to the timeline as
+ * {@code final} lines so that the expected file holds the outcome as well as the way there.
+ */
+public final class ScenarioRunner {
+    private ScenarioRunner() {
+    }
+
+    /**
+     * Throws IllegalArgumentException when the scenario's topology does not load or does not fit
+     * the pair; {@code work} holds the executors' journals.
+     */
+    public static ScenarioReport play(Scenario scenario, Path work) throws IOException, InterruptedException {
+        Topology topology;
+        try {
+            topology = TopologyLoader.parse(scenario.topologyFile(), scenario.topologyText()).topology();
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("scenario " + scenario.name() + ": " + e.getMessage(), e);
+        }
+        SimulatedPair pair = SimulatedPair.seed();
+        Instant start = pair.now();
+        ClusterTopology cluster = topology.clusters().values().iterator().next();
+        Map<String, Integer> bootsBefore = new TreeMap<>();
+        cluster.vms().keySet().forEach(vm -> bootsBefore.put(vm, pair.boots(vm)));
+        try (FailoverRig rig = new FailoverRig(pair, topology, work)) {
+            for (Scenario.Timed timed : scenario.schedule()) {
+                playUntil(rig, start.plus(timed.at()), scenario.step());
+                apply(rig, timed.step());
+            }
+            playUntil(rig, start.plus(scenario.end()), scenario.step());
+            return report(scenario, rig, cluster, bootsBefore);
+        }
+    }
+
+    private static void playUntil(FailoverRig rig, Instant until, Duration step) throws InterruptedException {
+        while (rig.pair().now().isBefore(until)) {
+            rig.step(step);
+        }
+    }
+
+    private static void apply(FailoverRig rig, ScenarioStep step) {
+        if (step instanceof ScenarioStep.InjectFault f) {
+            rig.inject(f.fault());
+        } else if (step instanceof ScenarioStep.Approve a) {
+            rig.command(FailoverCommand.Verb.APPROVE, a.resource(), currentSaga(rig, a.resource()));
+        } else if (step instanceof ScenarioStep.Failback f) {
+            rig.command(FailoverCommand.Verb.FAILBACK, f.resource(), currentSaga(rig, f.resource()));
+        } else if (step instanceof ScenarioStep.RestartEngine) {
+            rig.restartEngine();
+        } else if (step instanceof ScenarioStep.Operator o) {
+            rig.operator(o.node(), o.argv());
+        }
+    }
+
+    /** The saga a human would name, as {@code vigil sagas} shows it; empty when the resource has none running. */
+    private static String currentSaga(FailoverRig rig, String resource) {
+        return rig.failovers().stream().map(ResourceFailovers::current).flatMap(Optional::stream)
+                .filter(s -> s.resource().equals(resource)).map(Saga::sagaId).findFirst().orElse("");
+    }
+
+    private static ScenarioReport report(Scenario scenario, FailoverRig rig, ClusterTopology cluster, Map<String, Integer> bootsBefore) {
+        SimulatedPair pair = rig.pair();
+        List<String> timeline = new ArrayList<>(rig.timeline());
+        Map<String, Map<String, String>> roles = new TreeMap<>();
+        for (String resource : new TreeMap<>(cluster.resources()).keySet()) {
+            Map<String, String> byNode = new TreeMap<>();
+            for (SimulatedHost host : pair.hosts()) {
+                byNode.put(host.name(), pair.poweredOn(host.name()) ? host.role(resource).wire() : "Unknown");
+            }
+            roles.put(resource, byNode);
+            timeline.add("final   " + resource + " " + byNode.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                    .collect(Collectors.joining(", ")));
+        }
+        Map<String, List<String>> placement = new TreeMap<>();
+        for (SimulatedHost host : pair.hosts()) {
+            List<String> running = cluster.vms().keySet().stream().filter(vm -> pair.hostsRunning(vm).contains(host.name())).sorted().toList();
+            placement.put(host.name(), running);
+            timeline.add("final   " + host.name() + " runs " + (running.isEmpty() ? "nothing" : String.join(" ", running)));
+        }
+        Map<String, Integer> restarts = new TreeMap<>();
+        bootsBefore.forEach((vm, before) -> restarts.put(vm, pair.boots(vm) - before));
+        String restarted = restarts.entrySet().stream().filter(e -> e.getValue() > 0).map(e -> e.getKey() + " " + e.getValue())
+                .collect(Collectors.joining(", "));
+        timeline.add("final   restarts: " + (restarted.isEmpty() ? "none" : restarted));
+        List<ScenarioReport.SagaSummary> sagas = sagas(rig, pair.now());
+        for (ScenarioReport.SagaSummary s : sagas) {
+            timeline.add("final   saga " + s.sagaId() + " " + s.way() + " ended " + s.phase() + ": " + s.phases().stream()
+                    .map(p -> p.phase() + " " + seconds(p.seconds())).collect(Collectors.joining(", ")));
+        }
+        List<ScenarioReport.Page> pages = pages(rig);
+        timeline.add("final   pages: " + (pages.isEmpty() ? "none" : pages.stream().map(ScenarioReport.Page::alert).distinct()
+                .collect(Collectors.joining(", "))));
+        List<String> violations = rig.violations();
+        timeline.add("final   invariants: " + (violations.isEmpty() ? "all held" : violations.size() + " broken"));
+        return new ScenarioReport(scenario.name(), timeline, roles, placement, restarts, sagas, pages, violations);
+    }
+
+    private static List<ScenarioReport.SagaSummary> sagas(FailoverRig rig, Instant end) {
+        List<Saga> all = new ArrayList<>();
+        for (ResourceFailovers r : rig.failovers()) {
+            all.addAll(r.recent());
+            r.current().ifPresent(all::add);
+        }
+        all.sort(Comparator.comparing(Saga::startedAt).thenComparing(Saga::sagaId));
+        Map<String, ScenarioReport.SagaSummary> byId = new LinkedHashMap<>();
+        for (Saga saga : all) {
+            List<ScenarioReport.PhaseTime> phases = new ArrayList<>();
+            List<Saga.PhaseVisit> visits = saga.history();
+            for (int i = 0; i < visits.size(); i++) {
+                Instant until = i + 1 < visits.size() ? visits.get(i + 1).at() : saga.phase().ended() ? visits.get(i).at() : end;
+                phases.add(new ScenarioReport.PhaseTime(visits.get(i).phase().word(),
+                        Duration.between(visits.get(i).at(), until).toMillis() / 1000.0));
+            }
+            byId.put(saga.sagaId(), new ScenarioReport.SagaSummary(saga.sagaId(), saga.resource(), saga.way().wire(),
+                    saga.phase().word(), phases));
+        }
+        return List.copyOf(byId.values());
+    }
+
+    private static List<ScenarioReport.Page> pages(FailoverRig rig) {
+        List<Alert> sent = new ArrayList<>();
+        rig.alerts().stream().filter(a -> a.state() == AlertState.FIRING && "critical".equals(a.labels().get("severity"))).forEach(sent::add);
+        rig.pages().stream().filter(a -> a.state() == AlertState.FIRING).forEach(sent::add);
+        sent.sort(Comparator.comparing(Alert::sentAt));
+        return sent.stream().map(a -> new ScenarioReport.Page(rig.secondsSinceStart(a.sentAt()), a.rule(),
+                a.labels().getOrDefault("node", ""), a.labels().getOrDefault("resource", ""))).toList();
+    }
+
+    private static String seconds(double s) {
+        return s == Math.rint(s) ? (long) s + "s" : String.format("%.1fs", s);
+    }
+}
