@@ -111,7 +111,13 @@ final class LabCommand implements Callable<Integer> {
             runFor.ifPresent(d -> timers.schedule(running::stop, d.toMillis(), TimeUnit.MILLISECONDS));
             String urls = String.join("\n", lab.agents().stream().map(a -> "  " + a.node() + " /metrics: " + a.metricsUrl()).toList())
                     + "\n  engine /metrics: " + lab.engine().apiUrl() + "/metrics, alerts: " + lab.engine().apiUrl() + "/api/alerts"
-                    + "\n  silences: ./vigil silence list --engine " + lab.engine().apiUrl();
+                    // the lab's engine has a token (the failover needs one): the commands that change something take its file
+                    + "\n  silences: ./vigil silence list --engine " + lab.engine().apiUrl() + " (add, expire: --token-file "
+                    + lab.failover().apiToken() + ")"
+                    + "\n  sagas: ./vigil sagas --engine " + lab.engine().apiUrl()
+                    + "   audit: ./vigil audit --bootstrap " + lab.broker().bootstrapServers()
+                    + "\n  approve, failback: ./vigil approve SAGA (or failback RESOURCE) --engine " + lab.engine().apiUrl()
+                    + " --token-file " + lab.failover().apiToken();
             if (!json) {
                 out.println("metrics:\n" + urls);
                 out.println("inject faults at the prompt, or from another terminal: ./vigil lab inject disk-fail node-a /dev/sda");
