@@ -127,7 +127,7 @@ final class LabCommand implements Callable<Integer> {
             if (live) {
                 timers.scheduleAtFixedRate(() -> {
                     out.print("\033[H\033[2J");
-                    out.print(ClusterScreen.render(lab.picture(), lab.alerts(), lab.pages(), lab.faults(), Instant.now()));
+                    out.print(ClusterScreen.render(lab.picture(), lab.alerts(), lab.sagas(), lab.pages(), lab.faults(), Instant.now()));
                     out.println();
                     out.println(urls);
                     out.println("control: " + control.url() + "   log: " + dir.resolve("lab.log"));
@@ -137,16 +137,16 @@ final class LabCommand implements Callable<Integer> {
                 }, 0, 1, TimeUnit.SECONDS);
             } else if (!json) {
                 timers.scheduleAtFixedRate(() -> {
-                    out.println("---- " + Instant.now() + "\n" + ClusterScreen.render(lab.picture(), lab.alerts(), lab.pages(), lab.faults(), Instant.now()));
+                    out.println("---- " + Instant.now() + "\n" + ClusterScreen.render(lab.picture(), lab.alerts(), lab.sagas(), lab.pages(), lab.faults(), Instant.now()));
                     out.flush();
                 }, 10, 10, TimeUnit.SECONDS);
             }
             running.await();
             timers.shutdownNow();
             if (json) {
-                out.println(io.vigil.events.EnvelopeCodec.json().writeValueAsString(LabSummary.of(lab.picture(), lab.alerts(), lab.pages(), lab.faults(), lab.uptime())));
+                out.println(io.vigil.events.EnvelopeCodec.json().writeValueAsString(LabSummary.of(lab.picture(), lab.alerts(), lab.sagas(), lab.pages(), lab.faults(), lab.uptime())));
             } else {
-                out.println((live ? "\n" : "") + ClusterScreen.render(lab.picture(), lab.alerts(), lab.pages(), lab.faults(), Instant.now()));
+                out.println((live ? "\n" : "") + ClusterScreen.render(lab.picture(), lab.alerts(), lab.sagas(), lab.pages(), lab.faults(), Instant.now()));
             }
             out.flush();
         } finally {

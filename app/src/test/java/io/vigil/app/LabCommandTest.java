@@ -44,6 +44,7 @@ class LabCommandTest {
         assertEquals("Diskless", r0OnB.get("connections").get(0).get("peerDevices").get(0).get("peerDisk").asText());
         assertEquals("running", b.get("vms").get("web").get("state").asText(), "web runs on node-b");
         assertEquals("shut-off", a.get("vms").get("web").get("state").asText(), "and no longer on node-a");
+        assertEquals("pair-1:r0:1", summary.get("sagas").get("pair-1/r0").get("sagaId").asText(), summary.get("sagas").toString());
         // every VM is defined on both hosts (so that it can move), and runs on one: node-b's VMs are shut off on node-a, not missing
         assertEquals("shut-off", a.get("vms").get("db").get("state").asText(), "node-b's VMs are not reported missing on node-a");
         // the engine, running the default rule pack, pages for the lost disk; the peer's degraded view is inhibited

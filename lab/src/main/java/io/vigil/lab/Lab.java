@@ -17,6 +17,7 @@ import io.vigil.lab.sim.FaultOutcome;
 import io.vigil.lab.sim.SimulatedHost;
 import io.vigil.lab.sim.SimulatedPair;
 import io.vigil.events.Alert;
+import io.vigil.events.AuditEntry;
 import io.vigil.events.Envelope;
 import io.vigil.events.EnvelopeCodec;
 import io.vigil.events.Topics;
@@ -26,6 +27,7 @@ import io.vigil.lab.view.AlertBoard;
 import io.vigil.lab.view.ClusterPicture;
 import io.vigil.lab.view.FaultLog;
 import io.vigil.lab.view.PageLog;
+import io.vigil.lab.view.SagaBoard;
 import io.vigil.lab.view.TopicFollower;
 import io.vigil.rules.config.EngineConfig;
 import io.vigil.rules.engine.EngineLimits;
@@ -77,12 +79,14 @@ public final class Lab implements AutoCloseable {
     private final List<RunningAgent> agents = new ArrayList<>();
     private final ClusterPicture picture = new ClusterPicture();
     private final AlertBoard alerts = new AlertBoard();
+    private final SagaBoard sagas = new SagaBoard();
     private final PageLog pages = new PageLog();
     private final FaultLog faults = new FaultLog();
     private final LabFailover failover;
     private final Engine engine;
     private final TopicFollower<Envelope> telemetry;
     private final TopicFollower<Alert> alertFollower;
+    private final TopicFollower<AuditEntry> auditFollower;
     private final ScheduledExecutorService clock;
     private final Instant started = Instant.now();
     /** What has been started, newest first: closed in that order, also when a later part fails to start. */
@@ -118,6 +122,8 @@ public final class Lab implements AutoCloseable {
                     picture::accept).start());
             alertFollower = started(new TopicFollower<>(broker.bootstrapServers(), Topics.ALERTS, b -> WireCodec.decode(b, Alert.class),
                     alerts::accept, alerts::forget).start());
+            auditFollower = started(new TopicFollower<>(broker.bootstrapServers(), Topics.AUDIT, b -> WireCodec.decode(b, AuditEntry.class),
+                    sagas::accept).start());
         } catch (RuntimeException | Error e) {
             log.error("the lab did not start ({}); closing what had started", e.toString());
             closeParts();
@@ -241,6 +247,11 @@ public final class Lab implements AutoCloseable {
 
     public AlertBoard alerts() {
         return alerts;
+    }
+
+    /** Each resource's latest failover, as read back from vigil.audit. */
+    public SagaBoard sagas() {
+        return sagas;
     }
 
     /** The faults the lab was given, and what came of each. */

@@ -56,6 +56,12 @@ class LabFailoverTest {
             assertEquals("node-b", saga.path("survivor").asText(), saga.toString());
             assertTrue(StreamSupport.stream(saga.path("history").spliterator(), false)
                     .anyMatch(v -> v.path("phase").asText().equals("Evacuating")), saga.toString());
+            // and the lab's screen has it from vigil.audit, in the phase the engine wrote last
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                String phase = saga(lab, "pair-1:r0:1").orElseThrow().path("phase").asText();
+                return lab.sagas().all().stream().anyMatch(l -> l.resource().equals("r0") && l.sagaId().equals("pair-1:r0:1")
+                        && l.phase().equals(phase));
+            });
         }
     }
 
