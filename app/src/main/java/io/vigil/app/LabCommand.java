@@ -111,7 +111,13 @@ final class LabCommand implements Callable<Integer> {
             runFor.ifPresent(d -> timers.schedule(running::stop, d.toMillis(), TimeUnit.MILLISECONDS));
             String urls = String.join("\n", lab.agents().stream().map(a -> "  " + a.node() + " /metrics: " + a.metricsUrl()).toList())
                     + "\n  engine /metrics: " + lab.engine().apiUrl() + "/metrics, alerts: " + lab.engine().apiUrl() + "/api/alerts"
-                    + "\n  silences: ./vigil silence list --engine " + lab.engine().apiUrl();
+                    // the lab's engine has a token (the failover needs one): the commands that change something take its file
+                    + "\n  silences: ./vigil silence list --engine " + lab.engine().apiUrl() + " (add, expire: --token-file "
+                    + lab.failover().apiToken() + ")"
+                    + "\n  sagas: ./vigil sagas --engine " + lab.engine().apiUrl()
+                    + "   audit: ./vigil audit --bootstrap " + lab.broker().bootstrapServers()
+                    + "\n  approve, failback: ./vigil approve SAGA (or failback RESOURCE) --engine " + lab.engine().apiUrl()
+                    + " --token-file " + lab.failover().apiToken();
             if (!json) {
                 out.println("metrics:\n" + urls);
                 out.println("inject faults at the prompt, or from another terminal: ./vigil lab inject disk-fail node-a /dev/sda");
@@ -121,7 +127,7 @@ final class LabCommand implements Callable<Integer> {
             if (live) {
                 timers.scheduleAtFixedRate(() -> {
                     out.print("\033[H\033[2J");
-                    out.print(ClusterScreen.render(lab.picture(), lab.alerts(), lab.pages(), lab.faults(), Instant.now()));
+                    out.print(ClusterScreen.render(lab.picture(), lab.alerts(), lab.sagas(), lab.pages(), lab.faults(), Instant.now()));
                     out.println();
                     out.println(urls);
                     out.println("control: " + control.url() + "   log: " + dir.resolve("lab.log"));
@@ -131,16 +137,16 @@ final class LabCommand implements Callable<Integer> {
                 }, 0, 1, TimeUnit.SECONDS);
             } else if (!json) {
                 timers.scheduleAtFixedRate(() -> {
-                    out.println("---- " + Instant.now() + "\n" + ClusterScreen.render(lab.picture(), lab.alerts(), lab.pages(), lab.faults(), Instant.now()));
+                    out.println("---- " + Instant.now() + "\n" + ClusterScreen.render(lab.picture(), lab.alerts(), lab.sagas(), lab.pages(), lab.faults(), Instant.now()));
                     out.flush();
                 }, 10, 10, TimeUnit.SECONDS);
             }
             running.await();
             timers.shutdownNow();
             if (json) {
-                out.println(io.vigil.events.EnvelopeCodec.json().writeValueAsString(LabSummary.of(lab.picture(), lab.alerts(), lab.pages(), lab.faults(), lab.uptime())));
+                out.println(io.vigil.events.EnvelopeCodec.json().writeValueAsString(LabSummary.of(lab.picture(), lab.alerts(), lab.sagas(), lab.pages(), lab.faults(), lab.uptime())));
             } else {
-                out.println((live ? "\n" : "") + ClusterScreen.render(lab.picture(), lab.alerts(), lab.pages(), lab.faults(), Instant.now()));
+                out.println((live ? "\n" : "") + ClusterScreen.render(lab.picture(), lab.alerts(), lab.sagas(), lab.pages(), lab.faults(), Instant.now()));
             }
             out.flush();
         } finally {

@@ -22,6 +22,9 @@ class BenchCommandTest {
         CommandOutput incidents = CommandOutput.run("bench", "page", "--incidents", "-3");
         assertEquals(2, incidents.exitCode(), incidents.err());
         assertTrue(incidents.err().contains("'--incidents': -3 is too few"), incidents.err());
+        CommandOutput runs = CommandOutput.run("bench", "failover", "--runs", "0");
+        assertEquals(2, runs.exitCode(), runs.err());
+        assertTrue(runs.err().contains("'--runs': 0 is too few"), runs.err());
         CommandOutput seconds = CommandOutput.run("bench", "parsers", "--seconds", "many");
         assertEquals(2, seconds.exitCode(), seconds.err());
         assertTrue(seconds.err().contains("'many' is not a whole number"), seconds.err());

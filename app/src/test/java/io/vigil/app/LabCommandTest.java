@@ -34,15 +34,17 @@ class LabCommandTest {
             }
             assertEquals("vg0", host.get("volumeGroups").fieldNames().next());
         }
-        // node-a's disk under r0 died: DRBD detached it, and its peer sees the peer disk gone
+        // node-a's disk under r0 died: DRBD detached it; the failover moved r0's VMs to node-b, made it r0's only Primary
         JsonNode r0OnA = a.get("resources").get("r0");
-        assertEquals("Primary", r0OnA.get("role").asText());
+        assertEquals("Secondary", r0OnA.get("role").asText(), "node-a demoted once its VMs left");
         assertEquals("Diskless", r0OnA.get("devices").get(0).get("disk").asText());
         JsonNode r0OnB = b.get("resources").get("r0");
+        assertEquals("Primary", r0OnB.get("role").asText());
         assertEquals("UpToDate", r0OnB.get("devices").get(0).get("disk").asText());
         assertEquals("Diskless", r0OnB.get("connections").get(0).get("peerDevices").get(0).get("peerDisk").asText());
-        // the VMs stayed where they were: failover is not built yet
-        assertEquals("running", a.get("vms").get("web").get("state").asText());
+        assertEquals("running", b.get("vms").get("web").get("state").asText(), "web runs on node-b");
+        assertEquals("shut-off", a.get("vms").get("web").get("state").asText(), "and no longer on node-a");
+        assertEquals("pair-1:r0:1", summary.get("sagas").get("pair-1/r0").get("sagaId").asText(), summary.get("sagas").toString());
         // every VM is defined on both hosts (so that it can move), and runs on one: node-b's VMs are shut off on node-a, not missing
         assertEquals("shut-off", a.get("vms").get("db").get("state").asText(), "node-b's VMs are not reported missing on node-a");
         // the engine, running the default rule pack, pages for the lost disk; the peer's degraded view is inhibited

@@ -6,6 +6,8 @@ import io.vigil.collectors.Agent;
 import io.vigil.collectors.ConfiguredProbes;
 import io.vigil.collectors.config.AgentConfig;
 import io.vigil.collectors.config.AgentConfigLoader;
+import io.vigil.collectors.executor.ActionExecutor;
+import io.vigil.collectors.executor.ExecutorSettings;
 import io.vigil.service.config.ConfigException;
 import io.vigil.collectors.publish.Spool;
 import io.vigil.collectors.publish.TelemetryPublisher;
@@ -15,6 +17,7 @@ import io.vigil.lab.sim.FaultOutcome;
 import io.vigil.lab.sim.SimulatedHost;
 import io.vigil.lab.sim.SimulatedPair;
 import io.vigil.events.Alert;
+import io.vigil.events.AuditEntry;
 import io.vigil.events.Envelope;
 import io.vigil.events.EnvelopeCodec;
 import io.vigil.events.Topics;
@@ -24,8 +27,10 @@ import io.vigil.lab.view.AlertBoard;
 import io.vigil.lab.view.ClusterPicture;
 import io.vigil.lab.view.FaultLog;
 import io.vigil.lab.view.PageLog;
+import io.vigil.lab.view.SagaBoard;
 import io.vigil.lab.view.TopicFollower;
 import io.vigil.rules.config.EngineConfig;
+import io.vigil.rules.engine.EngineLimits;
 import io.vigil.rules.engine.EngineTiming;
 import io.vigil.rules.engine.Roster;
 import io.vigil.rules.notify.NotifyConfig;
@@ -35,6 +40,7 @@ import io.vigil.rules.rule.DefaultRulePack;
 import io.vigil.rules.stream.Engine;
 import io.vigil.service.http.ListenAddress;
 import io.vigil.service.terminal.TerminalText;
+import io.vigil.service.topology.Topology;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -59,8 +65,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The lab, running: a real Kafka broker in process, the seed pair of simulated hosts, one
  * production agent per host (its probes answered by the simulated host, its events published
- * to the broker), the engine with the default rule pack, and a view that reads the cluster and
- * its alerts back from Kafka.
+ * to the broker, its executor running the failover's actions against the host), the engine with
+ * the default rule pack and the failover on (the lab's topology: mode auto, failback auto), and a
+ * view that reads the cluster, its alerts and its sagas back from Kafka.
  */
 @SuppressWarnings("deprecation") // the simpleclient Prometheus registry, as the agent uses it
 public final class Lab implements AutoCloseable {
@@ -72,11 +79,14 @@ public final class Lab implements AutoCloseable {
     private final List<RunningAgent> agents = new ArrayList<>();
     private final ClusterPicture picture = new ClusterPicture();
     private final AlertBoard alerts = new AlertBoard();
+    private final SagaBoard sagas = new SagaBoard();
     private final PageLog pages = new PageLog();
     private final FaultLog faults = new FaultLog();
+    private final LabFailover failover;
     private final Engine engine;
     private final TopicFollower<Envelope> telemetry;
     private final TopicFollower<Alert> alertFollower;
+    private final TopicFollower<AuditEntry> auditFollower;
     private final ScheduledExecutorService clock;
     private final Instant started = Instant.now();
     /** What has been started, newest first: closed in that order, also when a later part fails to start. */
@@ -93,6 +103,7 @@ public final class Lab implements AutoCloseable {
         try {
             broker = started(EmbeddedKafka.start(dataDir.resolve("kafka")));
             broker.createVigilTopics();
+            failover = LabFailover.in(dataDir);
             pair = SimulatedPair.seed(Instant.now());
             clock = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "lab-clock");
@@ -105,19 +116,21 @@ public final class Lab implements AutoCloseable {
             for (SimulatedHost host : pair.hosts()) {
                 agents.add(startAgent(host, dataDir));
             }
-            engine = started(Engine.start(engineConfig(broker.bootstrapServers(), dataDir.resolve("engine"), pageWebhook),
+            engine = started(Engine.start(engineConfig(broker.bootstrapServers(), dataDir.resolve("engine"), pageWebhook, failover),
                     DefaultRulePack.load(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), line -> pages.add(Instant.now(), line)));
             telemetry = started(new TopicFollower<>(broker.bootstrapServers(), Topics.TELEMETRY, EnvelopeCodec::decode,
                     picture::accept).start());
             alertFollower = started(new TopicFollower<>(broker.bootstrapServers(), Topics.ALERTS, b -> WireCodec.decode(b, Alert.class),
                     alerts::accept, alerts::forget).start());
+            auditFollower = started(new TopicFollower<>(broker.bootstrapServers(), Topics.AUDIT, b -> WireCodec.decode(b, AuditEntry.class),
+                    sagas::accept).start());
         } catch (RuntimeException | Error e) {
             log.error("the lab did not start ({}); closing what had started", e.toString());
             closeParts();
             throw e;
         }
-        log.info("lab started: broker {}, hosts {}, engine API {}", broker.bootstrapServers(),
-                pair.hosts().stream().map(SimulatedHost::name).toList(), engine.apiUrl());
+        log.info("lab started: broker {}, hosts {}, engine API {} (token in {})", broker.bootstrapServers(),
+                pair.hosts().stream().map(SimulatedHost::name).toList(), engine.apiUrl(), failover.apiToken());
     }
 
     /** Starts the lab with its broker's data under {@code dataDir}. */
@@ -136,12 +149,27 @@ public final class Lab implements AutoCloseable {
     }
 
     private RunningAgent startAgent(SimulatedHost host, Path dataDir) {
-        AgentConfig config = agentConfig(host.name(), broker.bootstrapServers(), dataDir.resolve("spool-" + host.name()));
+        AgentConfig config = agentConfig(host.name(), broker.bootstrapServers(), dataDir.resolve("spool-" + host.name()), failover,
+                dataDir.resolve("executor-" + host.name()));
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         TelemetryPublisher publisher = started(new TelemetryPublisher(config.cluster(), config.node(), config.kafka(),
                 new Spool.Settings(config.spool().dir(), config.spool().maxBytes()), registry));
-        Agent agent = started(new Agent(config, ConfiguredProbes.of(config, host, host), publisher, registry, host, Clock.systemUTC()));
+        Agent agent = started(new Agent(config, ConfiguredProbes.of(config, host, host), publisher, registry, host, Clock.systemUTC(),
+                Optional.of(executor(config, host, publisher, registry))));
         return new RunningAgent(host.name(), agent, publisher);
+    }
+
+    /** The production executor, as `vigil agent` builds it from its config, with the simulated host as its command runner. */
+    private static ActionExecutor executor(AgentConfig config, SimulatedHost host, TelemetryPublisher publisher,
+                                           PrometheusMeterRegistry registry) {
+        ExecutorSettings settings = config.executor();
+        try {
+            return ActionExecutor.create(config, settings, config.topology().orElse(Topology.EMPTY),
+                    settings.key().orElseThrow().seal(Map.of()), host, publisher, registry, Clock.systemUTC());
+        } catch (IOException e) {
+            throw new UncheckedIOException("the executor of " + host.name() + " cannot open its journal in " + settings.journalDir()
+                    + " (" + e.getMessage() + ")", e);
+        }
     }
 
     /**
@@ -149,7 +177,7 @@ public final class Lab implements AutoCloseable {
      * beside the broker's, and notifications to the screen: critical alerts at once, the others
      * grouped for a few seconds.
      */
-    static EngineConfig engineConfig(String bootstrap, Path stateDir, Optional<URI> pageWebhook) {
+    static EngineConfig engineConfig(String bootstrap, Path stateDir, Optional<URI> pageWebhook, LabFailover failover) {
         List<ReceiverSpec> receivers = new ArrayList<>(List.of(new ReceiverSpec.ConsoleSpec("lab-screen", true)));
         List<RouteSpec> routes = new ArrayList<>();
         LabelMatcher critical = LabelMatcher.parse("severity=critical");
@@ -166,17 +194,25 @@ public final class Lab implements AutoCloseable {
         // The API listens on a free port, not the engine's usual 9465: the lab must not take that port from a real engine on
         // this machine, nor race another lab or a test for it, and the silence commands must not reach a real engine when
         // meant for the lab. The lab prints its URL; the silence commands take it with --engine.
+        // The failover needs the API's token (approvals and failbacks change what the engine does): the lab's, made in its data dir.
         return new EngineConfig(Map.of("bootstrap.servers", bootstrap), "vigil-lab-engine", stateDir, 1, List.of(),
                 new Roster(Map.of("pair-1", new Roster.ClusterSpec(List.of("node-a", "node-b"), Map.of()))),
                 EngineConfig.Defaults.TOPICS, EngineTiming.DEFAULTS,
-                new EngineConfig.Http(new ListenAddress("127.0.0.1", 0), Optional.empty(), Optional.empty()), Optional.of(notify));
+                new EngineConfig.Http(new ListenAddress("127.0.0.1", 0), Optional.empty(), Optional.of(failover.apiToken())),
+                Optional.of(notify), EngineLimits.DEFAULTS, Optional.of(failover.engineSection()));
     }
 
-    /** The lab's agent config for one host: lab-agent.yaml, read by the same loader as on a real host. */
-    public static AgentConfig agentConfig(String node, String bootstrap, Path spool) {
+    /**
+     * The lab's agent config for one host: lab-agent.yaml, read by the same loader as on a real host, so the topology is
+     * checked against its resources and the executor's key read and measured as `vigil agent` does.
+     */
+    public static AgentConfig agentConfig(String node, String bootstrap, Path spool, LabFailover failover, Path journal) {
         try (InputStream in = Lab.class.getResourceAsStream("lab-agent.yaml")) {
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8)
-                    .replace("${node}", node).replace("${bootstrap}", bootstrap).replace("${spool}", spool.toAbsolutePath().toString());
+                    .replace("${node}", node).replace("${bootstrap}", bootstrap).replace("${spool}", spool.toAbsolutePath().toString())
+                    .replace("${topology}", failover.topology().toAbsolutePath().toString())
+                    .replace("${key}", failover.actionKey().toAbsolutePath().toString())
+                    .replace("${journal}", journal.toAbsolutePath().toString());
             return AgentConfigLoader.parse("lab-agent.yaml", text);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -213,6 +249,11 @@ public final class Lab implements AutoCloseable {
         return alerts;
     }
 
+    /** Each resource's latest failover, as read back from vigil.audit. */
+    public SagaBoard sagas() {
+        return sagas;
+    }
+
     /** The faults the lab was given, and what came of each. */
     public FaultLog faults() {
         return faults;
@@ -225,6 +266,11 @@ public final class Lab implements AutoCloseable {
 
     public Engine engine() {
         return engine;
+    }
+
+    /** The lab's topology, action key and API token files (what `vigil approve --token-file` takes). */
+    public LabFailover failover() {
+        return failover;
     }
 
     public List<RunningAgent> agents() {

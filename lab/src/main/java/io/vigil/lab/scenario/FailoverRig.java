@@ -31,6 +31,7 @@ import io.vigil.lab.sim.FaultOutcome;
 import io.vigil.lab.sim.SimulatedHost;
 import io.vigil.lab.sim.SimulatedPair;
 import io.vigil.lab.Lab;
+import io.vigil.lab.LabFailover;
 import io.vigil.rules.engine.EngineLimits;
 import io.vigil.rules.engine.EngineTables;
 import io.vigil.rules.engine.EngineTiming;
@@ -127,6 +128,8 @@ public final class FailoverRig implements AutoCloseable {
         for (ResourceTopology r : cluster.resources().values()) {
             r.vms().forEach(vm -> vmToResource.put(vm, r.name()));
         }
+        // the lab agent's config names the lab's topology and key files: made once beside the journals
+        LabFailover labFiles = LabFailover.in(journals);
         for (SimulatedHost host : pair.hosts()) {
             ActionRunner runner = new ActionRunner(host, clock, Duration.ofMinutes(10), 4096, Duration.ofSeconds(1),
                     d -> pair.tick(d));
@@ -135,7 +138,8 @@ public final class FailoverRig implements AutoCloseable {
                     new ActionCommands(Hypervisor.LIBVIRT, "qemu:///system", Path.of("/etc/xen"), topology, cluster.name()), runner,
                     body -> { }, new SimpleMeterRegistry(), clock));
             // the lab agent's own probes at their intervals; DRBD's stream is followed without the probe's threads
-            AgentConfig agent = Lab.agentConfig(host.name(), "127.0.0.1:9", journals.resolve("spool"));
+            AgentConfig agent = Lab.agentConfig(host.name(), "127.0.0.1:9", journals.resolve("spool"), labFiles,
+                    journals.resolve("agent-journal-" + host.name()));
             probes.put(host.name(), ConfiguredProbes.of(agent, host, host)
                     .stream().filter(p -> p instanceof PolledProbe).map(p -> (PolledProbe) p).toList());
             drbd.put(host.name(), new DrbdFollower(host, agent.probes().drbd().statisticsInterval()));

@@ -42,9 +42,18 @@ public final class ClusterScreen {
         return out.toString();
     }
 
-    /** The hosts, the alerts, the last notifications the lab's screen receiver was given, then the faults refused and the last applied. */
-    public static String render(ClusterPicture picture, AlertBoard alerts, PageLog pages, FaultLog faults, Instant now) {
+    /**
+     * The hosts, the alerts, the last notifications the lab's screen receiver was given, each resource's latest failover,
+     * then the faults refused and the last applied.
+     */
+    public static String render(ClusterPicture picture, AlertBoard alerts, SagaBoard sagas, PageLog pages, FaultLog faults, Instant now) {
         StringBuilder out = new StringBuilder(render(picture, alerts, pages, now));
+        List<SagaBoard.SagaLine> failovers = sagas.all();
+        out.append(String.format(Locale.ROOT, "== failovers (read back from %s): %s%n", Topics.AUDIT,
+                failovers.isEmpty() ? "none yet" : failovers.size() + " resource" + (failovers.size() == 1 ? "" : "s")));
+        for (SagaBoard.SagaLine saga : failovers) {
+            out.append("   ").append(sagaLine(saga, now)).append('\n');
+        }
         List<FaultLog.Entry> given = faults.all();
         if (!given.isEmpty()) {
             out.append(String.format(Locale.ROOT, "== faults: %d applied, %d refused%n", faults.applied(), faults.refused()));
@@ -89,6 +98,14 @@ public final class ClusterScreen {
             out.append("   ").append(alertLine(a, now)).append('\n');
         }
         return out.toString();
+    }
+
+    /** "pair-1/r0  Evacuating  saga pair-1:r0:1  12s (in phase 3s)  sent ...": names and text off the wire, made printable. */
+    static String sagaLine(SagaBoard.SagaLine saga, Instant now) {
+        return String.format(Locale.ROOT, "%s  %-17s saga %s  %ds (in phase %ds)  %s",
+                TerminalText.of(saga.cluster() + "/" + saga.resource()), TerminalText.of(saga.phase()), TerminalText.of(saga.sagaId()),
+                Math.max(0, Duration.between(saga.startedAt(), now).toSeconds()),
+                Math.max(0, Duration.between(saga.phaseSince(), now).toSeconds()), TerminalText.of(saga.last()));
     }
 
     /** One alert; its rule, labels and summary come off the wire and are printed with control characters made visible. */

@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * The one JSON object {@code vigil lab --json} prints at the end: per host, the events seen per
  * kind and the last state of each resource, disk, VG and VM, as read back from Kafka; the alerts
- * and notifications; the faults given and whether each applied.
+ * and notifications; each resource's latest failover (vigil.audit); the faults given and whether each applied.
  */
 public final class LabSummary {
     private LabSummary() {
@@ -23,7 +23,7 @@ public final class LabSummary {
      * The hosts, the alerts firing and pending at the end as the engine published them, what the
      * screen receiver was told, and every fault the lab was given with whether it applied.
      */
-    public static ObjectNode of(ClusterPicture picture, AlertBoard alerts, PageLog pages, FaultLog faults, Duration ran) {
+    public static ObjectNode of(ClusterPicture picture, AlertBoard alerts, SagaBoard sagas, PageLog pages, FaultLog faults, Duration ran) {
         ObjectNode root = of(picture, ran);
         ObjectNode given = root.putObject("faults");
         given.put("applied", faults.applied());
@@ -36,6 +36,12 @@ public final class LabSummary {
         var told = root.putArray("notifications");
         for (PageLog.Page page : pages.last(PageLog.KEPT)) {
             told.addObject().put("at", page.at().toString()).put("text", page.text());
+        }
+        ObjectNode failovers = root.putObject("sagas");
+        for (SagaBoard.SagaLine saga : sagas.all()) {
+            failovers.putObject(saga.cluster() + "/" + saga.resource()).put("sagaId", saga.sagaId()).put("phase", saga.phase())
+                    .put("startedAt", saga.startedAt().toString()).put("phaseSince", saga.phaseSince().toString())
+                    .put("last", saga.last());
         }
         ObjectNode byState = root.putObject("alerts");
         for (AlertState state : List.of(AlertState.FIRING, AlertState.PENDING)) {

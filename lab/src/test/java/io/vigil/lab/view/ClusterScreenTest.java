@@ -10,6 +10,8 @@ import io.vigil.events.Alert;
 import io.vigil.events.AlertChange;
 import io.vigil.events.AlertLabels;
 import io.vigil.events.AlertState;
+import io.vigil.events.AuditEntry;
+import io.vigil.events.AuditKind;
 import io.vigil.lab.sim.FaultOutcome;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,6 +43,45 @@ class ClusterScreenTest {
     }
 
     @Test
+    void eachResourceShowsItsLatestSagaWithItsPhaseAndAgeAsTheAuditTrailTellsIt() {
+        SagaBoard sagas = new SagaBoard();
+        sagas.accept(audit("pair-1:r0:1", "r0", 0, "Degraded", "live evacuation of r0 from node-a to node-b: node-a lost its disk"));
+        sagas.accept(audit("pair-1:r0:1", "r0", 1, "MakingRoom", "MakingRoom: live evacuation begins"));
+        sagas.accept(audit("pair-1:r0:1", "r0", 9, "Evacuating", "Evacuating: room made on node-b for 2 VMs"));
+        sagas.accept(audit("pair-1:r0:1", "r0", 10, "Evacuating", "sent pair-1:r0:1:migrate:web:1 (vm-migrate-live r0 web -> node-b"
+                + " on node-a)\u001b[2J"));
+        sagas.accept(audit("pair-1:r1:4", "r1", 2, "Healthy", "Healthy: the failure cleared before anything was done"));
+        // an earlier saga of r0 read late does not hide the present one
+        sagas.accept(audit("pair-1:r0:0", "r0", -60, "Healthy", "Healthy"));
+
+        String screen = ClusterScreen.render(new ClusterPicture(), new AlertBoard(), sagas, new PageLog(), new FaultLog(),
+                T0.plusSeconds(12));
+        assertTrue(screen.contains("== failovers (read back from vigil.audit): 2"), screen);
+        assertTrue(screen.contains("pair-1/r0  Evacuating        saga pair-1:r0:1  12s (in phase 3s)  sent pair-1:r0:1:migrate:web:1"
+                + " (vm-migrate-live r0 web -> node-b on node-a)\\x1b[2J"), screen);
+        assertTrue(screen.contains("pair-1/r1  Healthy           saga pair-1:r1:4  10s (in phase 10s)"), screen);
+        assertTrue(screen.indexOf('\u001b') < 0, "wire text shown, not sent: " + screen);
+
+        JsonNode r0 = LabSummary.of(new ClusterPicture(), new AlertBoard(), sagas, new PageLog(), new FaultLog(), Duration.ofSeconds(12))
+                .get("sagas").get("pair-1/r0");
+        assertEquals("pair-1:r0:1", r0.get("sagaId").asText());
+        assertEquals("Evacuating", r0.get("phase").asText());
+        assertEquals(T0.toString(), r0.get("startedAt").asText());
+        assertEquals(T0.plusSeconds(9).toString(), r0.get("phaseSince").asText());
+    }
+
+    @Test
+    void noFailoverYetSaysSo() {
+        String screen = ClusterScreen.render(new ClusterPicture(), new AlertBoard(), new SagaBoard(), new PageLog(), new FaultLog(), T0);
+        assertTrue(screen.contains("== failovers (read back from vigil.audit): none yet"), screen);
+    }
+
+    private static AuditEntry audit(String saga, String resource, int atSecond, String phase, String text) {
+        return new AuditEntry("pair-1", saga, resource, T0.plusSeconds(atSecond), AuditKind.DECISION, phase, text, List.of(),
+                Optional.empty());
+    }
+
+    @Test
     void aRefusedFaultIsListedOnTheScreenAndInTheSummaryNotDropped() {
         FaultLog faults = new FaultLog();
         for (int i = 0; i < 6; i++) {
@@ -49,13 +90,14 @@ class ClusterScreenTest {
         faults.add(Duration.ofSeconds(28), "disk-replace node-b /dev/sda", new FaultOutcome(false, "/dev/sda on node-b has not failed; nothing to replace"));
         faults.add(Duration.ofSeconds(29), "host-down node-a\u001b[2J", new FaultOutcome(false, "no host 'node-a\\x1b[2J' in the lab"));
 
-        String screen = ClusterScreen.render(new ClusterPicture(), new AlertBoard(), new PageLog(), faults, T0);
+        String screen = ClusterScreen.render(new ClusterPicture(), new AlertBoard(), new SagaBoard(), new PageLog(), faults, T0);
         assertTrue(screen.contains("== faults: 6 applied, 2 refused"), screen);
         assertTrue(screen.contains("at   28s  REFUSED  disk-replace node-b /dev/sda: /dev/sda on node-b has not failed; nothing to replace"), screen);
         assertTrue(screen.contains("REFUSED  host-down node-a\\x1b[2J"), screen);
         assertTrue(screen.contains("applied  link-restore: done 5") && !screen.contains("done 1"), "the last applied ones: " + screen);
 
-        JsonNode summary = LabSummary.of(new ClusterPicture(), new AlertBoard(), new PageLog(), faults, Duration.ofSeconds(30)).get("faults");
+        JsonNode summary = LabSummary.of(new ClusterPicture(), new AlertBoard(), new SagaBoard(), new PageLog(), faults, Duration.ofSeconds(30))
+                .get("faults");
         assertEquals(6, summary.get("applied").asInt());
         assertEquals(2, summary.get("refused").asInt());
         JsonNode refused = summary.get("each").get(6);

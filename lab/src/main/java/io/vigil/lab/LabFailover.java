@@ -1,0 +1,81 @@
+package io.vigil.lab;
+
+import io.vigil.events.ActionSeal;
+import io.vigil.rules.config.EngineConfig;
+import io.vigil.service.config.ConfigException;
+import io.vigil.service.topology.TopologyFile;
+import io.vigil.service.topology.TopologyLoader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * What the lab's failover runs on, as files in its data directory, as on a real host: the lab's
+ * topology (lab-topology.yaml, which the engine and both agents read), the key actions are sealed
+ * with (action.key) and the engine API's bearer token (engine.token). The two secrets are made
+ * once, random and readable by their owner only (0600), and used again by a lab restarted on the
+ * same --data-dir: actions already on vigil.actions were sealed with that key, and a terminal
+ * that read the token keeps working.
+ */
+public record LabFailover(Path topology, Path actionKey, Path apiToken) {
+    static final String TOPOLOGY = "lab-topology.yaml";
+    static final String ACTION_KEY = "action.key";
+    static final String API_TOKEN = "engine.token";
+    private static final Set<PosixFilePermission> OWNER_ONLY = EnumSet.of(PosixFilePermission.OWNER_READ,
+            PosixFilePermission.OWNER_WRITE);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** Writes the topology (always the lab's own, so a stale copy never disagrees with the agents) and makes or reuses the secrets. */
+    public static LabFailover in(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+            Path topology = dataDir.resolve(TOPOLOGY);
+            try (InputStream in = Lab.class.getResourceAsStream(TOPOLOGY)) {
+                Files.write(topology, in.readAllBytes());
+            }
+            return new LabFailover(topology, secret(dataDir.resolve(ACTION_KEY)), secret(dataDir.resolve(API_TOKEN)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("the lab cannot write its failover files in " + dataDir + " (" + e.getMessage()
+                    + "); give it a writable --data-dir", e);
+        }
+    }
+
+    /**
+     * The secret in {@code file}: kept when the file holds one (its permissions narrowed to 0600
+     * if they were wider), else 32 random bytes in base64 (44 characters, past the key's minimum of
+     * 32 bytes), written to a file created 0600 so that no other user can read it in between.
+     */
+    static Path secret(Path file) throws IOException {
+        if (Files.exists(file) && !Files.readString(file, StandardCharsets.UTF_8).isBlank()) {
+            Files.setPosixFilePermissions(file, OWNER_ONLY);
+            return file;
+        }
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        Files.writeString(file, Base64.getEncoder().encodeToString(bytes) + "\n", StandardCharsets.UTF_8);
+        return file;
+    }
+
+    /** The engine's failover: section, over these files. */
+    EngineConfig.Failover engineSection() {
+        try {
+            TopologyFile file = TopologyLoader.load(topology);
+            return new EngineConfig.Failover(file, ActionSeal.ofKeyText(Files.readString(actionKey, StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (ConfigException e) {
+            throw new IllegalStateException("the lab's own topology is broken: " + e.getMessage(), e);
+        }
+    }
+}
