@@ -35,7 +35,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 "agent each, and a live view of the pair as read back from Kafka. Type a fault at the prompt",
                 "(or run 'vigil lab inject FAULT' in another terminal); 'help' lists them, 'quit' stops."},
         footer = {"", "Examples:", "  vigil lab", "  vigil lab --duration 30s --json",
-                "  vigil lab --duration 40s --fault '10s=disk-fail node-a /dev/sda' --fault '25s=disk-replace node-a /dev/sda'"})
+                "  vigil lab --duration 40s --fault '10s=disk-fail node-a /dev/sda' --fault '25s=disk-replace node-a /dev/sda'",
+                "  vigil lab --scenario disk-failure", "  vigil lab --scenario node-crash --json", "  vigil lab --list-scenarios"})
 final class LabCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -52,9 +53,31 @@ final class LabCommand implements Callable<Integer> {
     @Option(names = "--fault", paramLabel = "AT=FAULT", description = "inject FAULT at AT after the start, e.g. '10s=disk-fail node-a /dev/sda'; repeatable")
     List<String> faults = new ArrayList<>();
 
+    @Option(names = "--scenario", paramLabel = "NAME", description = "play a story unattended on the simulated clock and print its timeline"
+            + " (--json: a summary); NAME is a shipped scenario (--list-scenarios) or the path of a scenario folder")
+    String scenario;
+
+    @Option(names = "--list-scenarios", description = "list the shipped scenarios and exit")
+    boolean listScenarios;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
+        if (listScenarios) {
+            ScenarioPlay.list(spec.commandLine().getOut());
+            return 0;
+        }
+        if (scenario != null) {
+            if (duration != null || !faults.isEmpty()) {
+                err.println("vigil lab: --scenario plays its own schedule for its own time; leave out --duration and --fault");
+                return 2;
+            }
+            // the story's own log lines would bury its timeline: they go to the work directory
+            try (WorkDir dir = WorkDir.givenOrTemporary(dataDir, "vigil-scenario-")) {
+                LabLog.toFile(dir.path().resolve("scenario.log"));
+                return ScenarioPlay.play(scenario, json, dir.path(), spec.commandLine().getOut(), err);
+            }
+        }
         Optional<Duration> runFor = Optional.ofNullable(duration);
         // every fault is checked before anything starts: one that could never apply is refused here, not dropped later
         List<ScheduledFault> schedule = new ArrayList<>();
