@@ -121,8 +121,8 @@ public final class FailoverRig implements AutoCloseable {
         this.topology = topology;
         this.roster = new Roster(Map.of(cluster.name(), new Roster.ClusterSpec(cluster.nodeNames(), Map.of())));
         Clock clock = pair.clock();
-        startEngine();
         this.invariants = new Invariants(pair, cluster);
+        startEngine();
         AllowList allow = new AllowList(EnumSet.allOf(ActionType.class), cluster.resources().keySet(), cluster.vms().keySet());
         Map<String, String> vmToResource = new HashMap<>();
         for (ResourceTopology r : cluster.resources().values()) {
@@ -350,6 +350,7 @@ public final class FailoverRig implements AutoCloseable {
             }
         }
         for (Action action : out.actions()) {
+            invariants.sent(stepCount, action.id()).forEach(v -> note("VIOLATION " + v));
             sent.add(action);
             queued.add(action);
             note("action  " + action.describe());

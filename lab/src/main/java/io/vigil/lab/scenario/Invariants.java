@@ -27,12 +27,16 @@ final class Invariants {
     /** A host became Primary while its peer was powered on, Primary, and not in a migration window. */
     static final String PROMOTED_PEER_WRITING = "promoted-while-peer-could-write";
 
+    /** The engine sent an action id it had sent before: a step repeated (a retry has its own attempt number). */
+    static final String ACTION_TWICE = "action-sent-twice";
+
     private final SimulatedPair pair;
     private final ClusterTopology cluster;
     private final Map<String, DrbdRole> roles = new HashMap<>();
     private final Set<String> reported = new HashSet<>();
     private final List<String> violations = new ArrayList<>();
     private int refusalsSeen;
+    private final Set<String> actionIds = new HashSet<>();
 
     Invariants(SimulatedPair pair, ClusterTopology cluster) {
         this.pair = pair;
@@ -100,6 +104,15 @@ final class Invariants {
             found.add(line);
             violations.add(line);
         }
+    }
+
+    /** Records each action id the engine sends; returns the violation when one comes a second time. */
+    List<String> sent(long step, String actionId) {
+        List<String> found = new ArrayList<>();
+        if (!actionIds.add(actionId)) {
+            report(found, step, ACTION_TWICE, actionId, actionId + " was sent again");
+        }
+        return found;
     }
 
     List<String> violations() {
