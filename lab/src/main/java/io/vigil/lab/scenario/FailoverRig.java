@@ -39,6 +39,7 @@ import io.vigil.rules.engine.EvaluationListener;
 import io.vigil.rules.engine.MapStateTable;
 import io.vigil.rules.engine.Roster;
 import io.vigil.rules.engine.RuleEvaluator;
+import io.vigil.rules.engine.StateTable;
 import io.vigil.rules.engine.Suppression;
 import io.vigil.rules.failover.ClusterFacts;
 import io.vigil.rules.rule.DefaultRulePack;
@@ -99,6 +100,11 @@ public final class FailoverRig implements AutoCloseable {
     private final Deque<Action> queued = new ArrayDeque<>();
     private final List<Later> later = new ArrayList<>();
     private final Map<String, Instant> busyUntil = new HashMap<>();
+    /** Set for the step in which the engine is killed before its commit: the records it processed, to process again. */
+    private List<Envelope> transaction;
+    /** What the engine produced in that step, lost with it. */
+    private final List<Runnable> held = new ArrayList<>();
+    private boolean crashDue;
     private final Map<String, Long> seqs = new HashMap<>();
     private final List<String> timeline = new ArrayList<>();
     private final List<Alert> pages = new ArrayList<>();
@@ -217,8 +223,24 @@ public final class FailoverRig implements AutoCloseable {
         }
     }
 
+    /**
+     * The engine instance will be killed (SIGKILL) in its next step, after it processed that
+     * step's records and before it committed: as in an aborted exactly-once transaction, its
+     * store changes and every record it produced are lost, and the next instance processes the
+     * same records again from the last commit.
+     */
+    public void crashEngine() {
+        crashDue = true;
+    }
+
     public void step(Duration step) throws InterruptedException {
         stepCount++;
+        boolean crash = crashDue;
+        crashDue = false;
+        Runnable rollback = crash ? snapshot() : () -> { };
+        if (crash) {
+            transaction = new ArrayList<>();
+        }
         pair.tick(step);
         deliverActions();
         for (SimulatedHost host : pair.hosts()) {
@@ -226,19 +248,60 @@ public final class FailoverRig implements AutoCloseable {
                 report(host);
             }
         }
-        take(failovers.onTick(pair.now(), c -> true));
-        alerts(evaluator.onTick(pair.now()));
+        engineTicks();
+        if (crash) {
+            int lost = held.size();
+            held.clear();
+            List<Envelope> redo = transaction;
+            transaction = null;
+            rollback.run();
+            note("engine  killed before its commit: " + lost + " outputs of " + redo.size() + " records lost; a new instance"
+                    + " processes them again from the stores");
+            startEngine();
+            for (Envelope envelope : redo) {
+                engineReceives(envelope);
+            }
+            engineTicks();
+        }
         for (String violation : invariants.check(stepCount)) {
             note("VIOLATION " + violation);
         }
     }
 
+    private void engineTicks() {
+        take(failovers.onTick(pair.now(), c -> true));
+        alerts(evaluator.onTick(pair.now()));
+    }
+
+    /** What the stores hold now, and how to put it back: the state of the last commit. */
+    private Runnable snapshot() {
+        List<Runnable> restores = List.of(kept(factStore), kept(sagaStore), kept(ruleStores.scopes()), kept(ruleStores.presence()),
+                kept(ruleStores.previous()));
+        return () -> restores.forEach(Runnable::run);
+    }
+
+    private static <V> Runnable kept(StateTable<V> table) {
+        List<Map.Entry<String, V>> was = table.all();
+        return () -> {
+            table.all().forEach(e -> table.delete(e.getKey()));
+            was.forEach(e -> table.put(e.getKey(), e.getValue()));
+        };
+    }
+
     private void alerts(List<Alert> alerts) {
         for (Alert alert : alerts) {
             if (alert.change() == AlertChange.STATE) {
-                ruleAlerts.add(alert);
-                note("alert   " + alert.rule() + " " + alert.state().wire() + where(alert));
+                Runnable published = () -> {
+                    ruleAlerts.add(alert);
+                    note("alert   " + alert.rule() + " " + alert.state().wire() + where(alert));
+                };
+                if (transaction != null) {
+                    held.add(published); // published with the commit, or lost with the instance
+                } else {
+                    published.run();
+                }
             }
+            // inside the engine an alert feeds the failover at once
             take(failovers.onAlert(alert, pair.now()));
         }
     }
@@ -336,11 +399,23 @@ public final class FailoverRig implements AutoCloseable {
     private void publish(String node, Body body) {
         long seq = seqs.merge(node, 1L, Long::sum);
         Envelope envelope = Envelope.of(cluster.name(), node, seq, pair.now(), body);
+        if (transaction != null) {
+            transaction.add(envelope);
+        }
+        engineReceives(envelope);
+    }
+
+    private void engineReceives(Envelope envelope) {
         alerts(evaluator.onEvent(envelope, pair.now()));
         take(failovers.onEvent(envelope, pair.now()));
     }
 
     private void take(FailoverOutput out) {
+        if (transaction != null) {
+            // what leaves the engine waits for its commit
+            held.add(() -> take(out));
+            return;
+        }
         for (AuditEntry entry : out.audit()) {
             audit.add(entry);
             if (entry.kind() == AuditKind.DECISION || entry.kind() == AuditKind.REFUSAL || entry.kind() == AuditKind.PAGE) {

@@ -29,7 +29,8 @@ import java.util.function.Function;
  * 5s  fault disk-fail node-a /dev/sda  # any fault of the lab
  * 40s approve r0                       # vigil approve of r0's current saga
  * 9m  failback r0                      # vigil failback r0
- * 50s engine-restart                   # the engine instance dies; another resumes from the stores
+ * 50s engine-restart                   # the engine instance dies between commits; another resumes from the stores
+ * 50s engine-crash                     # it dies in its next step before the commit: that step's work is lost and redone
  * 60s operator node-b drbdadm primary r0   # a human on node-b's shell (argv, no shell)
  * </pre>
  */
@@ -132,6 +133,12 @@ public final class ScenarioLoader {
                 }
                 yield new ScenarioStep.RestartEngine();
             }
+            case "engine-crash" -> {
+                if (!args.isEmpty()) {
+                    throw new IllegalArgumentException("'engine-crash' takes no arguments");
+                }
+                yield new ScenarioStep.CrashEngine();
+            }
             case "operator" -> {
                 if (args.size() < 2) {
                     throw new IllegalArgumentException("usage: operator NODE COMMAND [ARG...]");
@@ -139,7 +146,7 @@ public final class ScenarioLoader {
                 yield new ScenarioStep.Operator(args.get(0), args.subList(1, args.size()));
             }
             default -> throw new IllegalArgumentException("unknown step '" + Name.printable(words.get(0))
-                    + "'; the steps are fault, approve, failback, engine-restart, operator (and the lines step and end)");
+                    + "'; the steps are fault, approve, failback, engine-restart, engine-crash, operator (and the lines step and end)");
         };
     }
 

@@ -74,6 +74,8 @@ public final class ScenarioRunner {
             rig.command(FailoverCommand.Verb.FAILBACK, f.resource(), currentSaga(rig, f.resource()));
         } else if (step instanceof ScenarioStep.RestartEngine) {
             rig.restartEngine();
+        } else if (step instanceof ScenarioStep.CrashEngine) {
+            rig.crashEngine();
         } else if (step instanceof ScenarioStep.Operator o) {
             rig.operator(o.node(), o.argv());
         }

@@ -45,6 +45,13 @@ public sealed interface ScenarioStep {
         }
     }
 
+    /** The engine instance is killed in the next step before its commit: that step's work is lost and done again. */
+    record CrashEngine() implements ScenarioStep {
+        public String describe() {
+            return "engine-crash";
+        }
+    }
+
     /** A human runs a command on a host's shell (argv, no shell), as during an incident by hand. */
     record Operator(String node, List<String> argv) implements ScenarioStep {
         public Operator {
