@@ -93,7 +93,7 @@ final class FailoverBench implements Callable<Integer> {
                      }).start()) {
             // the engine runs, and both hosts' heartbeats (memory) and VM reports reached Kafka before the failure: without
             // them a saga would hold for want of memory figures, or know of no VM to move
-            waitFor(() -> lab.engine().state().toString().equals("RUNNING") && reported(lab, "node-a") && reported(lab, "node-b"),
+            Condition.await(() -> lab.engine().state().toString().equals("RUNNING") && reported(lab, "node-a") && reported(lab, "node-b"),
                     WAIT, "the lab to settle");
             // the engine's tasks take a moment after RUNNING to have read what is on the topic
             Thread.sleep(2_000);
@@ -105,7 +105,7 @@ final class FailoverBench implements Callable<Integer> {
                 return new Run(Optional.empty(), 0, "the fault was not applied: " + failed.message());
             }
             try {
-                waitFor(() -> VMS.stream().allMatch(vm -> pair.hostsRunning(vm).equals(List.of("node-b"))), WAIT,
+                Condition.await(() -> VMS.stream().allMatch(vm -> pair.hostsRunning(vm).equals(List.of("node-b"))), WAIT,
                         "every VM of r0 to run on node-b");
             } catch (IllegalStateException e) {
                 return new Run(Optional.empty(), 0, e.getMessage() + "; saga: " + lastAudit(audit));
@@ -113,7 +113,7 @@ final class FailoverBench implements Callable<Integer> {
             Instant allMoved = Instant.now();
             int restarts = VMS.stream().mapToInt(vm -> pair.boots(vm) - boots.get(vm)).sum();
             // the results of the actions issued before the VMs ran come back through Kafka a moment later
-            waitFor(() -> issuedBefore(audit, allMoved).stream().allMatch(id -> result(telemetry, id).isPresent()), Duration.ofSeconds(10),
+            Condition.await(() -> issuedBefore(audit, allMoved).stream().allMatch(id -> result(telemetry, id).isPresent()), Duration.ofSeconds(10),
                     "the executors' results");
             return new Run(Optional.of(timeline(fault, allMoved, audit, telemetry)), restarts, "");
         }
@@ -169,20 +169,6 @@ final class FailoverBench implements Callable<Integer> {
     }
 
     private static final Set<DiskState> LOST = Set.of(DiskState.FAILED, DiskState.DISKLESS, DiskState.DETACHING);
-
-    private interface Check {
-        boolean holds() throws Exception;
-    }
-
-    private static void waitFor(Check check, Duration timeout, String what) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!check.holds()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("waited " + timeout.toSeconds() + " s for " + what + " in vain");
-            }
-            Thread.sleep(5);
-        }
-    }
 
     /** The figures over the runs that were measured. */
     static String report(List<Run> runs) {

@@ -88,7 +88,7 @@ final class PageBench implements Callable<Integer> {
                      }).start()) {
             out.printf(Locale.ROOT, "page bench: %d disk failures on node-a's /dev/sda in the lab, each undone before the next%n", incidents);
             out.flush();
-            waitFor(() -> lab.engine().notifying().orElse(false) && lab.picture().host("pair-1", "node-a").flatMap(h -> h.heartbeat()).isPresent()
+            Condition.await(() -> lab.engine().notifying().orElse(false) && lab.picture().host("pair-1", "node-a").flatMap(h -> h.heartbeat()).isPresent()
                     && lab.picture().host("pair-1", "node-b").flatMap(h -> h.heartbeat()).isPresent(), Duration.ofSeconds(60), "the lab to settle");
             Thread.sleep(5_000);
             List<Incident> measured = new ArrayList<>();
@@ -101,11 +101,11 @@ final class PageBench implements Callable<Integer> {
                     spec.commandLine().getErr().println("vigil bench page: the fault was not applied: " + failed.message());
                     return 1;
                 }
-                waitFor(() -> count(pages, "firing") > firingBefore, WAIT, "the page of incident " + i);
+                Condition.await(() -> count(pages, "firing") > firingBefore, WAIT, "the page of incident " + i);
                 long received = firstAfter(pages, "firing", firingBefore);
                 measured.add(Incident.of(t0, received, waitForRecord(records, t0)));
                 lab.inject("disk-replace node-a /dev/sda");
-                waitFor(() -> count(pages, "resolved") > resolvedBefore, WAIT, "the resolve of incident " + i);
+                Condition.await(() -> count(pages, "resolved") > resolvedBefore, WAIT, "the resolve of incident " + i);
                 Thread.sleep(1_000);
                 if (i % 5 == 0) {
                     out.printf(Locale.ROOT, "  ... %d of %d%n", i, incidents);
@@ -149,20 +149,6 @@ final class PageBench implements Callable<Integer> {
             Thread.sleep(20);
         }
         return Optional.empty();
-    }
-
-    private interface Check {
-        boolean holds() throws Exception;
-    }
-
-    private static void waitFor(Check check, Duration timeout, String what) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!check.holds()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("waited " + timeout.toSeconds() + " s for " + what + " in vain");
-            }
-            Thread.sleep(5);
-        }
     }
 
     /** The figures: the whole way for every incident, the stages for those whose alert record was read back. */
