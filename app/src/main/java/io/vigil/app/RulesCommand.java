@@ -54,7 +54,8 @@ final class RulesCommand implements Runnable {
             }
             try {
                 RuleSet rules = RuleLoader.load(files);
-                out.println("SUCCESS: " + rules.size() + " rules and " + rules.inhibitRules().size() + " inhibitions found");
+                out.println("SUCCESS: " + rules.size() + " rules and " + (rules.inhibitRules().size() + rules.failoverInhibitions().size())
+                        + " inhibitions found");
                 out.flush();
                 return 0;
             } catch (RuleLoadException e) {

@@ -19,6 +19,21 @@ class RulesCommandTest {
     }
 
     @Test
+    void checkCountsTheInhibitionsByTheFailoverAmongTheInhibitions(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("vm.yaml"), """
+                inhibit:
+                  - source_matchers: ['alertname="NodeSilent"']
+                    target_matchers: ['alertname!="NodeSilent"']
+                    equal: [node]
+                  - source_failover: holds_vm_elsewhere
+                    target_matchers: ['alertname="VmNotRunning"']
+                """);
+        CommandOutput run = CommandOutput.run("rules", "check", dir.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        assertEquals("SUCCESS: 0 rules and 2 inhibitions found", run.out().strip());
+    }
+
+    @Test
     void checkPrintsEveryProblemWithFileAndLineAndFails(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("bad.yaml");
         Files.writeString(bad, "rules:\n  - alert: A\n    on: drbd\n    when: body.rol == 'Primary'\n    severity: urgent\n");

@@ -47,6 +47,7 @@ import io.vigil.rules.rule.RuleSet;
 import io.vigil.rules.failover.ClusterFailovers;
 import io.vigil.rules.failover.FailoverOutput;
 import io.vigil.rules.failover.ResourceFailovers;
+import io.vigil.rules.failover.SagaHolds;
 import io.vigil.rules.failover.SagaPages;
 import io.vigil.service.topology.ClusterTopology;
 import io.vigil.service.topology.ResourceTopology;
@@ -159,7 +160,7 @@ public final class FailoverRig implements AutoCloseable {
     private void startEngine() {
         failovers = ClusterFailovers.of(topology, new SagaPages(Duration.ofMinutes(1), Duration.ofMinutes(4)), factStore, sagaStore);
         evaluator = new RuleEvaluator(rules, roster, EngineTiming.DEFAULTS, EngineLimits.DEFAULTS, ruleStores,
-                new Suppression(List::of, rules.inhibitRules()), EvaluationListener.NONE, pair.now(), c -> true);
+                Suppression.of(List::of, rules, new SagaHolds(sagaStore, factStore)), EvaluationListener.NONE, pair.now(), c -> true);
     }
 
     /**

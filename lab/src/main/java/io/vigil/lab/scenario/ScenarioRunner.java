@@ -148,7 +148,9 @@ public final class ScenarioRunner {
 
     private static List<ScenarioReport.Page> pages(FailoverRig rig) {
         List<Alert> sent = new ArrayList<>();
-        rig.alerts().stream().filter(a -> a.state() == AlertState.FIRING && "critical".equals(a.labels().get("severity"))).forEach(sent::add);
+        // a silenced or inhibited alert stands but pages nobody (the notifier skips it)
+        rig.alerts().stream().filter(a -> a.state() == AlertState.FIRING && "critical".equals(a.labels().get("severity")) && !a.suppressed())
+                .forEach(sent::add);
         rig.pages().stream().filter(a -> a.state() == AlertState.FIRING).forEach(sent::add);
         sent.sort(Comparator.comparing(Alert::sentAt));
         return sent.stream().map(a -> new ScenarioReport.Page(rig.secondsSinceStart(a.sentAt()), a.rule(),

@@ -500,7 +500,7 @@ public final class RuleEvaluator {
                     continue;
                 }
                 List<String> silenced = suppression.silencedBy(a.labels(), now);
-                List<String> inhibited = firing.inhibiting(a);
+                List<String> inhibited = suppression.inhibitedBy(a, firing, now);
                 if (!silenced.equals(a.silencedBy()) || !inhibited.equals(a.inhibitedBy())) {
                     scope = scope == null ? ScopeUpdate.open(tables.scopes(), entry.getKey(), now) : scope;
                     scope.apply(a.fingerprint(), AlertLifecycle.suppressionChanged(a, silenced, inhibited, now));
@@ -590,7 +590,7 @@ public final class RuleEvaluator {
 
     private TrackedAlert withCurrentSuppression(String scopeKey, TrackedAlert a, Instant now) {
         List<String> silenced = suppression.silencedBy(a.labels(), now);
-        List<String> inhibited = firing.inhibiting(a);
+        List<String> inhibited = suppression.inhibitedBy(a, firing, now);
         if (silenced.equals(a.silencedBy()) && inhibited.equals(a.inhibitedBy())) {
             return a;
         }

@@ -51,6 +51,15 @@ public record Saga(String sagaId, String cluster, String resource, long number, 
         return cluster + ":" + resource + ":" + number;
     }
 
+    /**
+     * Whether this saga has put its VMs on the survivor, or is putting them there, and still holds
+     * them: it went through {@link SagaPhase#EVACUATING} or {@link SagaPhase#STARTING} and has not
+     * ended. Held or stuck after that, its VMs are still where it put them.
+     */
+    public boolean movedVms() {
+        return !phase.ended() && history.stream().anyMatch(v -> v.phase() == SagaPhase.EVACUATING || v.phase() == SagaPhase.STARTING);
+    }
+
     public Optional<SagaStep> step(String name) {
         return Optional.ofNullable(steps.get(name));
     }

@@ -59,6 +59,8 @@ import java.util.stream.Stream;
  *   - source_matchers: ['alertname="NodeSilent"']
  *     target_matchers: ['alertname!="NodeSilent"']
  *     equal: [node]
+ *   - source_failover: holds_vm_elsewhere
+ *     target_matchers: ['alertname="VmNotRunning"']
  * </pre>
  */
 public final class RuleLoader {
@@ -76,6 +78,7 @@ public final class RuleLoader {
         List<RuleProblem> problems = new ArrayList<>();
         List<Rule> rules = new ArrayList<>();
         List<InhibitRule> inhibit = new ArrayList<>();
+        List<FailoverInhibition> byFailover = new ArrayList<>();
         for (Path file : expand(paths, problems)) {
             String text;
             try {
@@ -87,9 +90,9 @@ public final class RuleLoader {
                 problems.add(new RuleProblem(file.toString(), 0, "", "cannot read: " + e.getMessage()));
                 continue;
             }
-            read(file.toString(), text, rules, inhibit, problems);
+            read(file.toString(), text, rules, inhibit, byFailover, problems);
         }
-        return finish(rules, inhibit, problems);
+        return finish(rules, inhibit, byFailover, problems);
     }
 
     /** Loads rules from text; {@code source} is how problems name it. */
@@ -102,11 +105,13 @@ public final class RuleLoader {
         List<RuleProblem> problems = new ArrayList<>();
         List<Rule> rules = new ArrayList<>();
         List<InhibitRule> inhibit = new ArrayList<>();
-        new TreeMap<>(texts).forEach((source, text) -> read(source, text, rules, inhibit, problems));
-        return finish(rules, inhibit, problems);
+        List<FailoverInhibition> byFailover = new ArrayList<>();
+        new TreeMap<>(texts).forEach((source, text) -> read(source, text, rules, inhibit, byFailover, problems));
+        return finish(rules, inhibit, byFailover, problems);
     }
 
-    private static RuleSet finish(List<Rule> rules, List<InhibitRule> inhibit, List<RuleProblem> problems) throws RuleLoadException {
+    private static RuleSet finish(List<Rule> rules, List<InhibitRule> inhibit, List<FailoverInhibition> byFailover,
+                                  List<RuleProblem> problems) throws RuleLoadException {
         Map<String, Rule> seen = new LinkedHashMap<>();
         for (Rule rule : rules) {
             Rule first = seen.putIfAbsent(rule.name(), rule);
@@ -118,7 +123,7 @@ public final class RuleLoader {
         if (!problems.isEmpty()) {
             throw new RuleLoadException(problems);
         }
-        return RuleSet.of(rules, inhibit);
+        return RuleSet.of(rules, inhibit, byFailover);
     }
 
     static List<Path> expand(List<Path> paths, List<RuleProblem> problems) {
@@ -140,7 +145,8 @@ public final class RuleLoader {
         return files;
     }
 
-    private static void read(String file, String text, List<Rule> rules, List<InhibitRule> inhibit, List<RuleProblem> problems) {
+    private static void read(String file, String text, List<Rule> rules, List<InhibitRule> inhibit, List<FailoverInhibition> byFailover,
+                             List<RuleProblem> problems) {
         ConfigDocument document;
         try {
             document = ConfigDocument.parse(file, text, "rules:, inhibit:");
@@ -155,7 +161,13 @@ public final class RuleLoader {
         }
         List<Node> inhibitNodes = top.list("inhibit");
         for (int i = 0; i < inhibitNodes.size(); i++) {
-            section(top, "inhibit[" + i + "]", inhibitNodes.get(i)).flatMap(s -> inhibitRule(file, s)).ifPresent(inhibit::add);
+            section(top, "inhibit[" + i + "]", inhibitNodes.get(i)).ifPresent(s -> {
+                if (s.mapping().entries().containsKey("source_failover")) {
+                    failoverInhibition(file, s).ifPresent(byFailover::add);
+                } else {
+                    inhibitRule(file, s).ifPresent(inhibit::add);
+                }
+            });
         }
         if (!top.mapping().entries().containsKey("rules") && !top.mapping().entries().containsKey("inhibit")) {
             top.problem(top.mapping().line(), "", "a rule file has rules: (a list of rules) and may have inhibit:");
@@ -355,6 +367,33 @@ public final class RuleLoader {
             return Optional.empty();
         }
         return Optional.of(new InhibitRule(source, target, equal, new RuleSource(file, s.mapping().line())));
+    }
+
+    /** An inhibition whose source is the failover ({@code source_failover}) rather than firing alerts. */
+    private static Optional<FailoverInhibition> failoverInhibition(String file, ConfigSection s) {
+        int before = s.problemsView().size();
+        s.read("source_failover", text -> {
+            if (!text.equals(FailoverInhibition.HOLDS_VM_ELSEWHERE)) {
+                throw new IllegalArgumentException("'" + text + "' is not a failover fact an inhibition can rest on (one of "
+                        + FailoverInhibition.HOLDS_VM_ELSEWHERE + ")");
+            }
+            return text;
+        });
+        List<LabelMatcher> target = matchers(s, "target_matchers");
+        for (String alertKey : List.of("source_matchers", "equal")) {
+            if (s.entry(alertKey).isPresent()) {
+                s.problem(s.lineOf(alertKey), s.path(alertKey), "source_failover takes the place of source_matchers and equal: the"
+                        + " saga inhibits the targets about the VMs it holds elsewhere (their vm and resource labels); drop " + alertKey);
+            }
+        }
+        s.rejectUnknownKeys();
+        if (s.entry("target_matchers").isEmpty()) {
+            s.problem(s.mapping().line(), s.path(), "an inhibition by the failover needs target_matchers (e.g. ['alertname=\"VmNotRunning\"'])");
+        }
+        if (s.problemsView().size() > before) {
+            return Optional.empty();
+        }
+        return Optional.of(new FailoverInhibition(target, new RuleSource(file, s.mapping().line())));
     }
 
     private static List<LabelMatcher> matchers(ConfigSection s, String key) {

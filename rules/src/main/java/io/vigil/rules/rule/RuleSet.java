@@ -18,8 +18,9 @@ public final class RuleSet {
     private final List<AbsenceRule> absence = new ArrayList<>();
     private final Set<EventKind> keepPrevious = EnumSet.noneOf(EventKind.class);
     private final List<InhibitRule> inhibitRules;
+    private final List<FailoverInhibition> failoverInhibitions;
 
-    private RuleSet(List<Rule> rules, List<InhibitRule> inhibitRules) {
+    private RuleSet(List<Rule> rules, List<InhibitRule> inhibitRules, List<FailoverInhibition> failoverInhibitions) {
         for (Rule rule : rules) {
             if (byName.putIfAbsent(rule.name(), rule) != null) {
                 throw new IllegalArgumentException("two rules are named " + rule.name());
@@ -34,14 +35,19 @@ public final class RuleSet {
             }
         }
         this.inhibitRules = List.copyOf(inhibitRules);
+        this.failoverInhibitions = List.copyOf(failoverInhibitions);
     }
 
     public static RuleSet of(List<Rule> rules, List<InhibitRule> inhibitRules) {
-        return new RuleSet(rules, inhibitRules);
+        return new RuleSet(rules, inhibitRules, List.of());
+    }
+
+    public static RuleSet of(List<Rule> rules, List<InhibitRule> inhibitRules, List<FailoverInhibition> failoverInhibitions) {
+        return new RuleSet(rules, inhibitRules, failoverInhibitions);
     }
 
     public static RuleSet empty() {
-        return new RuleSet(List.of(), List.of());
+        return new RuleSet(List.of(), List.of(), List.of());
     }
 
     public List<EventRule> on(EventKind kind) {
@@ -67,6 +73,11 @@ public final class RuleSet {
 
     public List<InhibitRule> inhibitRules() {
         return inhibitRules;
+    }
+
+    /** The inhibitions whose source is the failover, not an alert. */
+    public List<FailoverInhibition> failoverInhibitions() {
+        return failoverInhibitions;
     }
 
     public int size() {

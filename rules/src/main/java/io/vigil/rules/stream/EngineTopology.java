@@ -15,7 +15,7 @@ import org.apache.kafka.streams.Topology;
  * The engine as a Kafka Streams topology:
  *
  * <pre>
- * vigil.telemetry --> rules (TelemetryProcessor, stores: alert-scopes, node-presence, previous-bodies)
+ * vigil.telemetry --> rules (TelemetryProcessor, stores: alert-scopes, node-presence, previous-bodies; reads failover-sagas, -facts)
  *                       |--> vigil.alerts      (key: fingerprint)
  *                       '--> vigil.deadletter  (the original record, and why)
  *                       '--> failover (FailoverProcessor, stores: failover-facts, failover-sagas; only with a topology)
@@ -49,6 +49,8 @@ final class EngineTopology {
                     telemetryPartitions, metrics.failover()), "rules", "failover-commands");
             topology.addStateStore(EngineStores.evaluator(EngineStores.FAILOVER_FACTS), FailoverProcessor.NAME);
             topology.addStateStore(EngineStores.evaluator(EngineStores.FAILOVER_SAGAS), FailoverProcessor.NAME);
+            // the rules read the sagas and facts (a failover that holds a VM elsewhere inhibits its VmNotRunning); only the failover writes
+            topology.connectProcessorAndStateStores("rules", EngineStores.FAILOVER_SAGAS, EngineStores.FAILOVER_FACTS);
             topology.addSink(FailoverProcessor.ACTIONS_SINK, Topics.ACTIONS, new StringSerializer(), new ByteArraySerializer(),
                     FailoverProcessor.NAME);
             topology.addSink(FailoverProcessor.AUDIT_SINK, Topics.AUDIT, new StringSerializer(), new ByteArraySerializer(),

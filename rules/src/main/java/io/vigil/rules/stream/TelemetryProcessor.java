@@ -10,11 +10,15 @@ import io.vigil.events.WireCodec;
 import io.vigil.rules.engine.EngineLimits;
 import io.vigil.rules.engine.EngineTables;
 import io.vigil.rules.engine.EngineTiming;
+import io.vigil.rules.engine.FailoverHolds;
 import io.vigil.rules.engine.NodePresence;
 import io.vigil.rules.engine.Roster;
 import io.vigil.rules.engine.RuleEvaluator;
 import io.vigil.rules.engine.ScopeAlerts;
 import io.vigil.rules.engine.Suppression;
+import io.vigil.rules.failover.ClusterFacts;
+import io.vigil.rules.failover.ResourceFailovers;
+import io.vigil.rules.failover.SagaHolds;
 import io.vigil.rules.rule.RuleSet;
 import io.vigil.service.log.LogThrottle;
 import java.nio.charset.StandardCharsets;
@@ -83,11 +87,16 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
         EngineTables tables = new EngineTables(new StreamsStateTable<>(scopes, TableCodec.json(ScopeAlerts.class)),
                 new StreamsStateTable<>(presence, TableCodec.json(NodePresence.class)), new StreamsStateTable<>(previous, TableCodec.PREVIOUS));
         int partition = context.taskId().partition();
+        // the failover's stores are this task's too (the failover processor is our child): read here, written there
+        FailoverHolds holds = feedsFailover ? new SagaHolds(
+                new StreamsStateTable<>(context.getStateStore(EngineStores.FAILOVER_SAGAS), TableCodec.json(ResourceFailovers.class)),
+                new StreamsStateTable<>(context.getStateStore(EngineStores.FAILOVER_FACTS), TableCodec.json(ClusterFacts.class)))
+                : FailoverHolds.NONE;
         // the wall clock itself: the context's cached time is 0 until the task processes or punctuates, and a
         // take-over at the epoch would count every node's silence from 1970, the absence grace never applying
         Instant now = Instant.now();
         evaluator = new RuleEvaluator(rules, roster, timing, limits, tables,
-                new Suppression(new StoredSilences(() -> silences, context::currentSystemTimeMs), rules.inhibitRules()),
+                Suppression.of(new StoredSilences(() -> silences, context::currentSystemTimeMs), rules, holds),
                 metrics, now, cluster -> ClusterPartition.of(cluster, telemetryPartitions) == partition);
         context.schedule(timing.evaluationInterval(), PunctuationType.WALL_CLOCK_TIME, this::tick);
         log.info("task {} took over telemetry partition {}: {} alert scopes, {} nodes; silence counts from now + {}",

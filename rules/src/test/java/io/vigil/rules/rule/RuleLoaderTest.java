@@ -174,4 +174,34 @@ class RuleLoaderTest {
                 rules.replace("    annotations:", "    labels: {vg: \"{{it.name}}\"}\n    annotations:")));
         assertEquals(1, named.size());
     }
+
+    @Test
+    void anInhibitionByTheFailoverNamesWhatItTargets() throws Exception {
+        RuleSet set = RuleLoader.parse("vm.yaml", """
+                inhibit:
+                  - source_failover: holds_vm_elsewhere
+                    target_matchers: ['alertname="VmNotRunning"']
+                """);
+        assertEquals(List.of(), set.inhibitRules());
+        FailoverInhibition inhibition = set.failoverInhibitions().get(0);
+        assertEquals(List.of(io.vigil.events.LabelMatcher.parse("alertname=\"VmNotRunning\"")), inhibition.target());
+        assertEquals(new RuleSource("vm.yaml", 2), inhibition.origin());
+    }
+
+    @Test
+    void anInhibitionByTheFailoverWithAnUnknownFactOrAlertSourcesIsRefusedWithItsLine() {
+        RuleLoadException e = assertThrows(RuleLoadException.class, () -> RuleLoader.parse("vm.yaml", """
+                inhibit:
+                  - source_failover: holds_vm_anywhere
+                    target_matchers: ['alertname="VmNotRunning"']
+                  - source_failover: holds_vm_elsewhere
+                    source_matchers: ['alertname="NodeSilent"']
+                    target_matchers: ['alertname="VmNotRunning"']
+                  - source_failover: holds_vm_elsewhere
+                """));
+        String message = e.getMessage();
+        assertTrue(message.contains("vm.yaml:2") && message.contains("'holds_vm_anywhere' is not a failover fact"), message);
+        assertTrue(message.contains("vm.yaml:5") && message.contains("drop source_matchers"), message);
+        assertTrue(message.contains("needs target_matchers"), message);
+    }
 }
