@@ -25,7 +25,10 @@ public enum ActionType implements WireEnum {
     VM_SHUTDOWN("vm-shutdown"),
     /** Pull a VM's plug ({@code virsh destroy}, {@code xl destroy}). */
     VM_DESTROY("vm-destroy"),
-    /** Start a VM here ({@code virsh start}, {@code xl create}). */
+    /**
+     * Start a VM here ({@code virsh start}, {@code xl create}); with {@code memoryBytes}, at that
+     * memory for this boot only (its configured memory is left as it was).
+     */
     VM_START("vm-start"),
     /** Run the fence (power-off) command configured for node {@code target}. */
     FENCE("fence"),

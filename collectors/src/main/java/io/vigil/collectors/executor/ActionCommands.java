@@ -51,11 +51,7 @@ public final class ActionCommands {
                     ? virsh("shutdown", vm(action)) : Command.of("xl", "shutdown", vm(action)), vmState(vm(action)), hypervisor);
             case VM_DESTROY -> new ActionPlan.Once(type, hypervisor == Hypervisor.LIBVIRT
                     ? virsh("destroy", vm(action)) : Command.of("xl", "destroy", vm(action)));
-            case VM_START -> hypervisor == Hypervisor.LIBVIRT
-                    ? new ActionPlan.StartVm(type, virsh("start", vm(action)), Optional.empty())
-                    // xl create has no "already running" reply of its own: ask xl list first
-                    : new ActionPlan.StartVm(type, Command.of("xl", "create", xenConfigDir.resolve(vm(action) + ".cfg").toString()),
-                            Optional.of(Command.of("xl", "list", vm(action))));
+            case VM_START -> start(action);
             case FENCE -> {
                 FenceCommands fence = fence(action);
                 yield new ActionPlan.Fence(type, new Command(fence.powerOff()), fence.timeout());
@@ -110,15 +106,46 @@ public final class ActionCommands {
         return Optional.of(host).filter(Name::isValid);
     }
 
+    /**
+     * A start, at the action's memory when it carries one: the memory plan's share for a VM that
+     * boots where its peer's VMs already take room. The size holds for this boot only, as it does
+     * for Xen, so a later cold boot (an operator's, a failback's) is at the VM's configured size.
+     */
+    private ActionPlan start(Action action) throws ActionRefused {
+        String vm = vm(action);
+        if (hypervisor == Hypervisor.LIBVIRT) {
+            if (action.memoryBytes().isEmpty()) {
+                return new ActionPlan.StartVm(action.type(), virsh("start", vm), Optional.empty());
+            }
+            long kib = action.memoryBytes().get() / 1024;
+            if (kib < 1) {
+                throw new ActionRefused(RefusalReason.NOT_ALLOWED, "virsh setmem takes whole KiB; " + action.memoryBytes().get()
+                        + " bytes is less than one");
+            }
+            return new ActionPlan.StartVmAt(action.type(), virsh("start", vm), virsh("dominfo", vm), kib,
+                    size -> virsh("setmem", vm, Long.toString(size), "--config"));
+        }
+        String config = xenConfigDir.resolve(vm + ".cfg").toString();
+        // xl create takes key=value overrides after the file, for this domain only; the file is not changed
+        Command create = action.memoryBytes().isEmpty() ? Command.of("xl", "create", config)
+                : Command.of("xl", "create", config, "memory=" + mebibytes(action.memoryBytes().get()));
+        // xl create has no "already running" reply of its own: ask xl list first
+        return new ActionPlan.StartVm(action.type(), create, Optional.of(Command.of("xl", "list", vm)));
+    }
+
+    private static long mebibytes(long bytes) throws ActionRefused {
+        long mebibytes = bytes / (1024 * 1024);
+        if (mebibytes < 1) {
+            throw new ActionRefused(RefusalReason.NOT_ALLOWED, "xl takes whole MiB; " + bytes + " bytes is less than one");
+        }
+        return mebibytes;
+    }
+
     private Command setMemory(String vm, long bytes) throws ActionRefused {
         if (hypervisor == Hypervisor.LIBVIRT) {
             return virsh("setmem", vm, Long.toString(bytes / 1024), "--live");
         }
-        long mebibytes = bytes / (1024 * 1024);
-        if (mebibytes < 1) {
-            throw new ActionRefused(RefusalReason.NOT_ALLOWED, "xl mem-set takes whole MiB; " + bytes + " bytes is less than one");
-        }
-        return Command.of("xl", "mem-set", vm, mebibytes + "m");
+        return Command.of("xl", "mem-set", vm, mebibytes(bytes) + "m");
     }
 
     private Command virsh(String... args) {

@@ -5,6 +5,7 @@ import io.vigil.events.ActionType;
 import io.vigil.events.Hypervisor;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.LongFunction;
 
 /**
  * The commands that carry out one action on this host, and how to tell it worked: built by
@@ -23,6 +24,16 @@ public sealed interface ActionPlan {
 
     /** Starts a VM; {@code runningCheck}, where the tool has no "already running" reply of its own, says so first (exit 0: running). */
     record StartVm(ActionType type, Command command, Optional<Command> runningCheck) implements ActionPlan {
+    }
+
+    /**
+     * Starts a libvirt VM at {@code bootKiB} for this boot only (virsh start has no memory of its
+     * own): {@code dominfo} says whether it runs already (then nothing is touched) and its
+     * configured memory, which {@code setConfigured} ({@code virsh setmem VM KIB --config}) sets to
+     * {@code bootKiB} before the start and back after it, whether the start worked or not.
+     */
+    record StartVmAt(ActionType type, Command command, Command dominfo, long bootKiB, LongFunction<Command> setConfigured)
+            implements ActionPlan {
     }
 
     /** Asks a VM to shut down, then polls {@code state} until the VM is off or the deadline passes. */

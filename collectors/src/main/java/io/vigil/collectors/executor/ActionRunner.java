@@ -4,9 +4,12 @@ import io.vigil.collectors.command.Command;
 import io.vigil.collectors.command.CommandException;
 import io.vigil.collectors.command.CommandResult;
 import io.vigil.collectors.command.CommandRunner;
+import io.vigil.collectors.parse.ParseResult;
+import io.vigil.collectors.vm.VirshDominfoParser;
 import io.vigil.events.Action;
 import io.vigil.events.ActionOutcome;
 import io.vigil.events.ActionResult;
+import io.vigil.events.VmState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,6 +71,8 @@ public final class ActionRunner {
             return once(action, once.command(), maxCommandTime, once);
         } else if (plan instanceof ActionPlan.StartVm startVm) {
             return startVm(action, startVm);
+        } else if (plan instanceof ActionPlan.StartVmAt startAt) {
+            return startAt(action, startAt);
         } else if (plan instanceof ActionPlan.ShutdownVm shutdown) {
             return shutdown(action, shutdown);
         } else if (plan instanceof ActionPlan.MigrateVm migrate) {
@@ -113,6 +118,47 @@ public final class ActionRunner {
             }
         }
         return once(action, plan.command(), maxCommandTime, plan);
+    }
+
+    private Verdict startAt(Action action, ActionPlan.StartVmAt plan) throws InterruptedException {
+        Ran info = run(action, plan.dominfo(), maxCommandTime);
+        if (info.failure().isPresent()) {
+            return info.failure().get();
+        }
+        CommandResult dominfo = info.result().orElseThrow();
+        if (dominfo.exitCode() != 0) {
+            return Verdict.of(ActionOutcome.FAILED, dominfo, "");
+        }
+        ParseResult<VirshDominfoParser.DomainInfo> read = VirshDominfoParser.parse(String.join(" ", plan.dominfo().argv()), dominfo.stdout());
+        if (read.values().isEmpty()) {
+            return Verdict.of(ActionOutcome.FAILED, dominfo, "cannot tell the VM's state and configured memory, so it is not started: "
+                    + read.problems() + ": ");
+        }
+        VirshDominfoParser.DomainInfo domain = read.values().get(0);
+        if (domain.state() != VmState.SHUT_OFF && domain.state() != VmState.CRASHED) {
+            // running (or paused) already: its memory is the live VM's business, its configuration is left alone
+            return Verdict.of(ActionOutcome.SUCCEEDED, dominfo, "already running, not started again: ");
+        }
+        // a shut-off domain's Used memory is the memory it boots with
+        long configuredKiB = domain.usedMemoryBytes() / 1024;
+        if (configuredKiB == plan.bootKiB()) {
+            return once(action, plan.command(), maxCommandTime, plan);
+        }
+        Verdict resized = once(action, plan.setConfigured().apply(plan.bootKiB()), maxCommandTime, plan);
+        if (resized.outcome() != ActionOutcome.SUCCEEDED) {
+            return new Verdict(resized.outcome(), resized.exitCode(), "the boot memory could not be set, so the VM was not started: "
+                    + resized.output());
+        }
+        Verdict started = once(action, plan.command(), maxCommandTime, plan);
+        Command restore = plan.setConfigured().apply(configuredKiB);
+        Ran back = run(action, restore, maxCommandTime);
+        if (back.result().map(r -> r.exitCode() == 0).orElse(false)) {
+            return started;
+        }
+        String why = back.failure().map(Verdict::output).orElseGet(() -> output(back.result().orElseThrow()));
+        return new Verdict(started.outcome(), started.exitCode(), started.output() + "\nits configured memory stays at " + plan.bootKiB()
+                + " KiB, so its next cold boot is that small too (" + why + "); virsh setmem " + action.vm().orElseThrow() + " "
+                + configuredKiB + " --config puts it back");
     }
 
     private Verdict shutdown(Action action, ActionPlan.ShutdownVm plan) throws InterruptedException {

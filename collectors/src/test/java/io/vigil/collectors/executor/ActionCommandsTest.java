@@ -74,6 +74,22 @@ class ActionCommandsTest {
         assertEquals(Optional.of(Command.of("xl", "list", "web")), start.runningCheck());
     }
 
+    @Test
+    void aStartWithMemoryBootsAtItOnLibvirtThroughTheConfigAndOnXenThroughAnOverride() throws Exception {
+        io.vigil.events.Action start = action("t", ActionType.VM_START, Optional.empty(), Optional.of("web"), Optional.empty(),
+                Optional.of(3L << 29));
+        ActionPlan.StartVmAt libvirtStart = (ActionPlan.StartVmAt) libvirt.plan(start);
+        assertEquals(List.of("virsh", "-c", "qemu:///system", "start", "web"), libvirtStart.command().argv());
+        assertEquals(List.of("virsh", "-c", "qemu:///system", "dominfo", "web"), libvirtStart.dominfo().argv());
+        assertEquals(1572864, libvirtStart.bootKiB());
+        assertEquals(List.of("virsh", "-c", "qemu:///system", "setmem", "web", "1572864", "--config"),
+                libvirtStart.setConfigured().apply(1572864).argv());
+        assertEquals(List.of("xl", "create", "/srv/xen/web.cfg", "memory=1536"), argv(xen, start));
+        ActionRefused tiny = assertThrows(ActionRefused.class, () -> xen.plan(action("t", ActionType.VM_START, Optional.empty(),
+                Optional.of("web"), Optional.empty(), Optional.of(4096L))));
+        assertTrue(tiny.getMessage().contains("4096 bytes is less than one"), tiny.getMessage());
+    }
+
     private static ActionCommands xenMigratingTo(String destination) {
         ClusterTopology pair = TOPOLOGY.cluster(CLUSTER).orElseThrow();
         NodeTopology peer = pair.node(PEER).orElseThrow();

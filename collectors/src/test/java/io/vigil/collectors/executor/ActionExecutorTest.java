@@ -376,6 +376,68 @@ class ActionExecutorTest {
         assertEquals(List.of(List.of("xl", "list", "web")), runner.argvs());
     }
 
+    private static final Command WEB_DOMINFO = Command.of("virsh", "-c", "qemu:///system", "dominfo", "web");
+
+    /** virsh dominfo of a shut-off (or running) domain as virsh 9 prints it; Used memory of a shut-off one is its boot memory. */
+    private static String dominfo(String state, long usedKiB) {
+        return "Id:             -\nName:           web\nUUID:           6c2a8f4e-1b7d-4e0a-9f3c-2d5b8a7e9c10\nOS Type:        hvm\n"
+                + "State:          " + state + "\nCPU(s):         2\nMax memory:     4194304 KiB\nUsed memory:    " + usedKiB + " KiB\n"
+                + "Persistent:     yes\nAutostart:      disable\n\n";
+    }
+
+    private static Action coldStart(String id, long bytes) {
+        return action(id, ActionType.VM_START, Optional.empty(), Optional.of("web"), Optional.empty(), Optional.of(bytes));
+    }
+
+    @Test
+    void aColdStartWithMemoryBootsTheVmAtThatSizeThenPutsItsConfiguredMemoryBack() throws Exception {
+        runner.answer(WEB_DOMINFO, Reply.ok(dominfo("shut off", 4194304)));
+        ActionResult result = handle(executor(), coldStart("start", 2L << 30));
+        assertEquals(ActionOutcome.SUCCEEDED, result.outcome(), result.output());
+        assertEquals(List.of(WEB_DOMINFO.argv(),
+                List.of("virsh", "-c", "qemu:///system", "setmem", "web", "2097152", "--config"),
+                List.of("virsh", "-c", "qemu:///system", "start", "web"),
+                List.of("virsh", "-c", "qemu:///system", "setmem", "web", "4194304", "--config")), runner.argvs(),
+                "the boot memory is this boot's only: the next cold boot is at the configured size again");
+    }
+
+    @Test
+    void aColdStartThatFailsStillPutsTheConfiguredMemoryBack() throws Exception {
+        runner.answer(WEB_DOMINFO, Reply.ok(dominfo("shut off", 4194304)));
+        runner.answer(Command.of("virsh", "-c", "qemu:///system", "start", "web"), Reply.fails(1,
+                "error: Failed to start domain 'web'\nerror: internal error: process exited while connecting to monitor\n"));
+        ActionResult result = handle(executor(), coldStart("start", 2L << 30));
+        assertEquals(ActionOutcome.FAILED, result.outcome());
+        assertEquals(List.of("virsh", "-c", "qemu:///system", "setmem", "web", "4194304", "--config"), runner.argvs().get(3));
+    }
+
+    @Test
+    void aColdStartOfAVmAlreadyRunningChangesNothing() throws Exception {
+        runner.answer(WEB_DOMINFO, Reply.ok(dominfo("running", 2097152)));
+        ActionResult result = handle(executor(), coldStart("start", 2L << 30));
+        assertEquals(ActionOutcome.SUCCEEDED, result.outcome());
+        assertEquals(List.of(WEB_DOMINFO.argv()), runner.argvs(), "neither its configuration nor the running VM is touched");
+    }
+
+    @Test
+    void aColdStartWhoseBootMemoryCannotBeSetStartsNothing() throws Exception {
+        runner.answer(WEB_DOMINFO, Reply.ok(dominfo("shut off", 4194304)));
+        runner.answer(Command.of("virsh", "-c", "qemu:///system", "setmem", "web", "8388608", "--config"),
+                Reply.fails(1, "error: invalid argument: cannot set memory higher than max memory\n"));
+        ActionResult result = handle(executor(), coldStart("start", 8L << 30));
+        assertEquals(ActionOutcome.FAILED, result.outcome());
+        assertTrue(result.output().contains("cannot set memory higher than max memory"), result.output());
+        assertEquals(2, runner.ran.size(), "no start, and no restore of what was not changed");
+    }
+
+    @Test
+    void aXenColdStartWithMemoryOverridesTheConfigFilesMemoryForThisBoot() throws Exception {
+        runner.answer(Command.of("xl", "list", "web"), Reply.fails(1, "web is an invalid domain identifier (rc=-6)\n"));
+        ActionResult result = handle(executor(ALLOW_ALL, Hypervisor.XEN), coldStart("start", 2L << 30));
+        assertEquals(ActionOutcome.SUCCEEDED, result.outcome());
+        assertEquals(List.of(List.of("xl", "list", "web"), List.of("xl", "create", "/etc/xen/web.cfg", "memory=2048")), runner.argvs());
+    }
+
     @Test
     void aMigrationAlreadyDoneCountsAsDoneOnlyWhenTheDestinationRunsTheVm() throws Exception {
         ActionExecutor executor = executor();

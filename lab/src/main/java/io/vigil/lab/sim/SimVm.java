@@ -14,7 +14,10 @@ final class SimVm {
     final String uuid;
     final String resource;
     VmState state;
+    /** the running guest's memory (its balloon); a shut-off domain's is its boot memory */
     long memoryKiB;
+    /** the memory its definition boots it with (libvirt's currentMemory, a Xen config file's memory=) */
+    long bootMemoryKiB;
     long maxMemoryKiB;
     int vcpus;
     boolean guestAgentAnswering = true;
@@ -30,6 +33,7 @@ final class SimVm {
         this.resource = resource;
         this.state = VmState.SHUT_OFF;
         this.memoryKiB = memoryKiB;
+        this.bootMemoryKiB = memoryKiB;
         this.maxMemoryKiB = maxMemoryKiB;
         this.vcpus = vcpus;
     }

@@ -244,17 +244,27 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
      * lacks the memory; and, the lab's invariant, when it runs on the peer.
      */
     public void startVm(String vm) {
+        startVm(vm, Optional.empty());
+    }
+
+    /** A start at {@code bootKiB} instead of the definition's memory, for this boot only ({@code xl create CFG memory=MiB}). */
+    void startVm(String vm, Optional<Long> bootKiB) {
         synchronized (pair.lock) {
             requireUp();
             SimVm v = vm(vm);
             if (v.running()) {
                 throw new VmRefusal(VmRefusal.Reason.ALREADY_RUNNING, vm, "error: Domain is already active");
             }
-            requirePrimary(v);
-            if (v.memoryKiB > memoryAvailableKiB()) {
-                throw new VmRefusal(VmRefusal.Reason.HOST_MEMORY, vm, "error: Failed to start domain '" + vm
-                        + "': cannot allocate memory (" + v.memoryKiB + " KiB needed, " + memoryAvailableKiB() + " KiB available on " + name + ")");
+            long boot = bootKiB.orElse(v.bootMemoryKiB);
+            if (boot <= 0 || boot > v.maxMemoryKiB) {
+                throw new VmRefusal(VmRefusal.Reason.ABOVE_MAX_MEMORY, vm, "cannot set memory higher than max memory");
             }
+            requirePrimary(v);
+            if (boot > memoryAvailableKiB()) {
+                throw new VmRefusal(VmRefusal.Reason.HOST_MEMORY, vm, "error: Failed to start domain '" + vm
+                        + "': cannot allocate memory (" + boot + " KiB needed, " + memoryAvailableKiB() + " KiB available on " + name + ")");
+            }
+            v.memoryKiB = boot;
             pair.boot(this, v);
             pair.publish(); // the DRBD device is open now
         }
@@ -294,11 +304,12 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
 
     void powerOffGuest(SimVm v) {
         v.state = VmState.SHUT_OFF;
+        v.memoryKiB = v.bootMemoryKiB; // a balloon lasts while the guest runs; shut off, the domain shows what it boots with
         v.id = -1;
         v.shutsOffAt = Optional.empty();
     }
 
-    /** The VM's memory (its definition, running or not), at most its max memory. */
+    /** The VM's memory (its definition, and the running guest's too), at most its max memory. */
     public void setVmMemory(String vm, long memoryKiB) {
         synchronized (pair.lock) {
             requireUp();
@@ -308,6 +319,25 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
                         + v.maxMemoryKiB + " KiB) or below 1 KiB: " + memoryKiB);
             }
             v.memoryKiB = memoryKiB;
+            v.bootMemoryKiB = memoryKiB;
+        }
+    }
+
+    /**
+     * {@code virsh setmem VM KIB --config}: the memory the domain boots with next; a running
+     * guest's balloon is left as it is. Refused above its max memory, as libvirt does.
+     */
+    void setVmBootMemory(String vm, long memoryKiB) {
+        synchronized (pair.lock) {
+            requireUp();
+            SimVm v = vm(vm);
+            if (memoryKiB <= 0 || memoryKiB > v.maxMemoryKiB) {
+                throw new VmRefusal(VmRefusal.Reason.ABOVE_MAX_MEMORY, vm, "cannot set memory higher than max memory");
+            }
+            v.bootMemoryKiB = memoryKiB;
+            if (!v.running()) {
+                v.memoryKiB = memoryKiB;
+            }
         }
     }
 

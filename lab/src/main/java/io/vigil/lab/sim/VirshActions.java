@@ -8,7 +8,8 @@ import java.util.Optional;
 
 /**
  * virsh's state-changing commands as the failover executor runs them ({@code -c URI} before them
- * or not): {@code start VM}, {@code shutdown VM}, {@code destroy VM}, {@code setmem VM KIB --live},
+ * or not): {@code start VM}, {@code shutdown VM}, {@code destroy VM}, {@code setmem VM KIB --live} (the running guest's balloon), {@code setmem VM KIB --config} (the memory
+ * it boots with next, running or not),
  * {@code migrate --live VM DEST} and {@code domstate VM}. Success and refusal texts are virsh's
  * (tools/virsh-domain.c: "Domain 'web' started", "error: Domain is already active", the qemu
  * driver's "Requested operation is not valid: domain is not running", "invalid argument: cannot set
@@ -36,7 +37,7 @@ final class VirshActions {
                 default -> ToolAnswers.Answer.ok(VirshText.stateWord(host.vms.get(vm).state) + "\n\n");
             });
         }
-        if (args.size() == 4 && args.get(0).equals("setmem") && args.get(3).equals("--live")) {
+        if (args.size() == 4 && args.get(0).equals("setmem") && List.of("--live", "--config").contains(args.get(3))) {
             String vm = args.get(1);
             if (!host.definesVm(vm)) {
                 return Optional.of(noDomain(vm));
@@ -47,7 +48,8 @@ final class VirshActions {
             } catch (NumberFormatException e) {
                 return Optional.of(fail("error: Numeric value '" + Name.printable(args.get(2)) + "' for <size> option is malformed or out of range\n"));
             }
-            return Optional.of(act(vm, "setmem", () -> host.setVmMemoryLive(vm, kib), "\n"));
+            return Optional.of(act(vm, "setmem", args.get(3).equals("--live") ? () -> host.setVmMemoryLive(vm, kib)
+                    : () -> host.setVmBootMemory(vm, kib), "\n"));
         }
         if (args.size() == 4 && args.get(0).equals("migrate") && args.get(1).equals("--live")) {
             String vm = args.get(2);

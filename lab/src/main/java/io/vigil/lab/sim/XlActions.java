@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * Xen's xl as the failover executor runs it: {@code mem-set VM SIZE}, {@code migrate VM HOST},
- * {@code shutdown VM}, {@code destroy VM}, {@code create /etc/xen/VM.cfg} and {@code list VM}, with
+ * {@code shutdown VM}, {@code destroy VM}, {@code create /etc/xen/VM.cfg [memory=MiB]} and {@code list VM}, with
  * the same semantics as the virsh ones. The wording follows xl's sources where known ("VM is an
  * invalid domain identifier (rc=-6)", "Parsing config from ...", "failed to free memory for the
  * domain", "Migration failed, resuming at sender."); the libxl error lines are shortened (no file
@@ -20,13 +20,23 @@ final class XlActions {
 
     static Optional<ToolAnswers.Answer> answer(SimulatedHost host, List<String> argv) {
         List<String> args = argv.subList(1, argv.size());
-        if (args.size() == 2 && args.get(0).equals("create")) {
+        if ((args.size() == 2 || args.size() == 3 && args.get(2).startsWith("memory=")) && args.get(0).equals("create")) {
             String file = args.get(1);
             String vm = file.startsWith("/etc/xen/") && file.endsWith(".cfg") ? file.substring(9, file.length() - 4) : "";
             if (!host.definesVm(vm)) {
                 return Optional.of(fail("Failed to read config file: " + Name.printable(file) + ": No such file or directory\n"));
             }
-            return Optional.of(act(host, vm, () -> host.startVm(vm), "Parsing config from " + file + "\n"));
+            // memory=MiB after the file overrides the file's memory for this domain; the file stays as it is
+            Optional<Long> boot = Optional.empty();
+            if (args.size() == 3) {
+                String mib = args.get(2).substring("memory=".length());
+                if (!mib.matches("[0-9]{1,12}")) {
+                    return Optional.of(fail("Parsing config from " + file + "\nInvalid parameter `memory'.\n"));
+                }
+                boot = Optional.of(Long.parseLong(mib) * 1024);
+            }
+            Optional<Long> bootKiB = boot;
+            return Optional.of(act(host, vm, () -> host.startVm(vm, bootKiB), "Parsing config from " + file + "\n"));
         }
         if (args.size() == 2 && List.of("shutdown", "destroy", "list").contains(args.get(0))) {
             String vm = args.get(1);

@@ -256,6 +256,48 @@ class FailoverCommandsOnSimulatorTest {
     }
 
     @Test
+    void setmemConfigSetsTheMemoryAShutOffVmBootsWithAndLeavesARunningOnesBalloonAlone() throws Exception {
+        assertOk(run(a, "virsh", "destroy", "mail"));
+        CommandResult set = run(a, "virsh", "-c", URI, "setmem", "mail", "2097152", "--config");
+        assertOk(set);
+        assertEquals("\n", set.stdout());
+        assertTrue(run(a, "virsh", "dominfo", "mail").stdout().contains("Used memory:    2097152 KiB\n"), "a shut-off domain shows its boot memory");
+        assertOk(run(a, "virsh", "start", "mail"));
+        assertEquals(2_097_152, a.vmMemoryKiB("mail"), "it boots at the memory its configuration says");
+        assertOk(run(a, "virsh", "setmem", "mail", "4194304", "--config"));
+        assertEquals(2_097_152, a.vmMemoryKiB("mail"), "--config alone changes the next boot, not the running guest");
+        assertOk(run(a, "virsh", "destroy", "mail"));
+        assertOk(run(a, "virsh", "start", "mail"));
+        assertEquals(4_194_304, a.vmMemoryKiB("mail"));
+        assertRefused(1, "error: invalid argument: cannot set memory higher than max memory\n",
+                run(a, "virsh", "setmem", "mail", "8388608", "--config"));
+        assertRefused(1, "error: failed to get domain 'nope'\n", run(a, "virsh", "setmem", "nope", "1048576", "--config"));
+    }
+
+    @Test
+    void aBalloonLastsOnlyWhileTheGuestRunsTheNextBootIsAtItsConfiguredMemory() throws Exception {
+        assertOk(run(a, "virsh", "setmem", "web", "4194304", "--live"));
+        assertOk(run(a, "virsh", "destroy", "web"));
+        assertTrue(run(a, "virsh", "dominfo", "web").stdout().contains("Used memory:    6291456 KiB\n"));
+        assertOk(run(a, "virsh", "start", "web"));
+        assertEquals(6_291_456, a.vmMemoryKiB("web"));
+    }
+
+    @Test
+    void xlCreateWithAMemoryOverrideBootsAtItForThisDomainOnly() throws Exception {
+        assertOk(run(a, "xl", "destroy", "mail"));
+        assertOk(run(a, "xl", "create", "/etc/xen/mail.cfg", "memory=2048"));
+        assertEquals(2_097_152, a.vmMemoryKiB("mail"));
+        assertOk(run(a, "xl", "destroy", "mail"));
+        assertOk(run(a, "xl", "create", "/etc/xen/mail.cfg"));
+        assertEquals(4_194_304, a.vmMemoryKiB("mail"), "the file was not changed: the next create is at its memory");
+        assertOk(run(a, "xl", "destroy", "mail"));
+        assertRefused(1, "libxl: error: libxl_mem.c: memory_dynamic_max must be less than or equal to memory_static_max\n",
+                run(a, "xl", "create", "/etc/xen/mail.cfg", "memory=8192"));
+        assertEquals(VmState.SHUT_OFF, a.vmState("mail"));
+    }
+
+    @Test
     void setmemThatWouldOvercommitTheHostIsRefused() throws Exception {
         assertOk(run(a, "virsh", "setmem", "web", "1048576", "--live"));
         assertOk(run(a, "virsh", "destroy", "mail"));

@@ -345,7 +345,9 @@ public final class FailoverSaga {
         if (!stopOn(run, vm, from, prefix)) {
             return false;
         }
-        return run.ensure(prefix + "start:" + vm, to, ActionType.VM_START, Optional.of(vm), Optional.empty(), Optional.empty())
+        // restarted on the survivor, it boots at the share the room was made for; at home, as it is configured
+        Optional<Long> memory = prefix.isEmpty() ? coldTarget(run, vm) : Optional.empty();
+        return run.ensure(prefix + "start:" + vm, to, ActionType.VM_START, Optional.of(vm), Optional.empty(), memory)
                 == StepResult.DONE;
     }
 
@@ -442,18 +444,10 @@ public final class FailoverSaga {
             if (down.contains(vm)) {
                 continue;
             }
-            StepResult start = run.ensure("start:" + vm, s, ActionType.VM_START, Optional.of(vm), Optional.empty(), Optional.empty());
+            // it boots at its share: started at its configured memory it may not fit beside the survivor's own VMs
+            StepResult start = run.ensure("start:" + vm, s, ActionType.VM_START, Optional.of(vm), Optional.empty(), coldTarget(run, vm));
             if (start == StepResult.WAITING) {
                 return;
-            }
-            Optional<Long> target = coldTarget(run, vm);
-            if (start == StepResult.DONE && (target.isPresent() || run.saga.step("fit:" + vm).isPresent())) {
-                // a VM started cold comes up with its configured memory; it is ballooned to its share at once
-                StepResult fit = run.ensure("fit:" + vm, s, ActionType.VM_SET_MEMORY, Optional.of(vm), Optional.empty(),
-                        Optional.of(target.orElse(run.topology.vms().get(vm).memoryBytes())));
-                if (fit == StepResult.WAITING) {
-                    return;
-                }
             }
             if (start == StepResult.FAILED) {
                 // one VM that will not start must not keep the others down: it is named on the page
@@ -465,7 +459,11 @@ public final class FailoverSaga {
         run.phase(SagaPhase.FAILED_OVER, (saga.vms().size() - down.size()) + " VMs of " + saga.resource() + " run on " + s, List.of());
     }
 
-    /** The memory share a VM started cold should be ballooned to, when less than its normal memory. */
+    /**
+     * The memory a VM started cold on the survivor boots with, when the plan gives it less than its
+     * normal memory; empty when it gets all of it (it boots as it is configured) or the survivor's
+     * memory is not known.
+     */
     private Optional<Long> coldTarget(Run run, String vm) {
         ClusterFacts.NodeFacts survivor = run.facts.nodes().get(run.saga.survivor());
         if (survivor == null || survivor.memoryTotalBytes() <= 0) {

@@ -190,6 +190,29 @@ class ClusterFailoversTest {
         assertTrue(pages.stream().anyMatch(p -> p.rule().equals("FailoverHeld") && p.state() == AlertState.RESOLVED), pages.toString());
     }
 
+    /**
+     * node-b has 8 GiB: 7 after its 1 GiB reserve. db (its own, priority 20) and web (incoming) get
+     * their minimums (2 and 1 GiB) and share the other 4 by priority: db its normal 4, web 3 GiB.
+     * web boots at 3 GiB: started at its normal 4 GiB it would not fit beside db.
+     */
+    @Test
+    void aVmStartedColdOnTheSurvivorIsStartedWithTheMemoryThePlanGivesIt() {
+        setUp(FailoverMode.AUTO, false, 3);
+        healthyPair();
+        nodeAFallsSilent();
+        event("node-b", new Heartbeat("test", 30, List.of(), 8 * GIB, 3 * GIB));
+        event("node-b", drbd("r0", "node-a", DrbdRole.SECONDARY, DiskState.UP_TO_DATE, DrbdRole.UNKNOWN, ConnectionState.CONNECTING,
+                DiskState.OUTDATED));
+        result(only(ActionType.DRBD_PRIMARY), ActionOutcome.SUCCEEDED, 0, "");
+        Action start = only(ActionType.VM_START);
+        assertEquals("node-b", start.node());
+        assertEquals(Optional.of("web"), start.vm());
+        assertEquals(Optional.of(3 * GIB), start.memoryBytes(), audit.toString());
+        result(start, ActionOutcome.SUCCEEDED, 0, "Domain 'web' started");
+        assertTrue(sent.stream().noneMatch(a -> a.type() == ActionType.VM_SET_MEMORY), "it boots at its share: nothing to balloon " + sent);
+        assertTrue(audit.stream().anyMatch(line -> line.contains("FailedOver: 1 VMs of r0 run on node-b")), audit.toString());
+    }
+
     @Test
     void aHostGoneIsFencedAndConfirmedOffBeforeThePromotion() {
         setUp(FailoverMode.AUTO, true, 3);
