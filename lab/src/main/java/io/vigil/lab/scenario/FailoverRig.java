@@ -110,6 +110,7 @@ public final class FailoverRig implements AutoCloseable {
     private final List<String> timeline = new ArrayList<>();
     private final List<Alert> pages = new ArrayList<>();
     private final List<Alert> ruleAlerts = new ArrayList<>();
+    private final Map<String, String> alertNames = new HashMap<>();
     private final List<AuditEntry> audit = new ArrayList<>();
     private final List<Action> sent = new ArrayList<>();
     private final Instant start;
@@ -291,10 +292,18 @@ public final class FailoverRig implements AutoCloseable {
 
     private void alerts(List<Alert> alerts) {
         for (Alert alert : alerts) {
-            if (alert.change() == AlertChange.STATE) {
+            alertNames.put(alert.fingerprint(), alert.rule());
+            if (alert.change() == AlertChange.STATE || alert.change() == AlertChange.SUPPRESSION) {
+                // a change of suppression is shown too: an alert that stops being inhibited pages then
+                String what = alert.change() == AlertChange.STATE ? alert.state().wire()
+                        : alert.suppressed() ? "suppressed" : "no longer suppressed";
+                // an alert inhibits by its fingerprint: named here by its rule, as a reader of the timeline knows it
+                String why = alert.inhibitedBy().isEmpty() ? "" : " (inhibited by " + alert.inhibitedBy().stream()
+                        .map(by -> alertNames.getOrDefault(by, by)).distinct().collect(Collectors.joining(", ")) + ")";
                 Runnable published = () -> {
                     ruleAlerts.add(alert);
-                    note("alert   " + alert.rule() + " " + alert.state().wire() + where(alert));
+                    note("alert   " + alert.rule() + " " + what + where(alert) + (alert.change() == AlertChange.STATE
+                            || alert.suppressed() ? why : ""));
                 };
                 if (transaction != null) {
                     held.add(published); // published with the commit, or lost with the instance
@@ -451,7 +460,7 @@ public final class FailoverRig implements AutoCloseable {
         return List.copyOf(pages);
     }
 
-    /** The rule pack's alerts as they changed state (pending, firing, resolved), in order. */
+    /** The rule pack's alerts as they changed state (pending, firing, resolved) or suppression, in order. */
     public List<Alert> alerts() {
         return List.copyOf(ruleAlerts);
     }
