@@ -172,7 +172,11 @@ public final class FailoverSaga {
             case STARTING -> starting(run);
             case FAILED_OVER, RESYNCING -> waitForResync(run);
             case READY_FOR_FAILBACK -> {
-                if (policy.failback() == FailbackPolicy.AUTO || saga.failbackRequested()) {
+                Optional<ClusterFacts.FiringAlert> again = FailureDiagnosis.evacuateOnFiring(policy, saga.resource(), run.facts, saga.failing());
+                if (again.isPresent()) {
+                    run.phase(SagaPhase.FAILED_OVER, again.get().name() + " fires on " + saga.failing() + " again (evacuate_on): no"
+                            + " failback until it resolves", List.of(again.get().name() + " firing since " + again.get().since()));
+                } else if (policy.failback() == FailbackPolicy.AUTO || saga.failbackRequested()) {
                     run.phase(SagaPhase.FAILING_BACK, policy.failback() == FailbackPolicy.AUTO ? "failback is automatic"
                             : "failback requested", List.of());
                 }
@@ -233,6 +237,18 @@ public final class FailoverSaga {
             run.hold("NO_MEMORY_FIGURES", "no memory figures from " + s + "'s heartbeat yet: the VMs cannot be placed");
             return;
         }
+        // a live evacuation shrinks its VMs where they run before they move: it must know where that is
+        if (saga.way() == FailoverWay.LIVE_EVACUATION && !whereaboutsKnown(run, saga.failing(), "")) {
+            return;
+        }
+        // the plan counts the survivor's own running VMs: one it has not reported yet is not one that uses no memory there
+        for (String vm : run.topology.vms().keySet().stream().sorted().toList()) {
+            if (!saga.vms().contains(vm) && VmWhereabouts.of(saga, run.facts, vm, s) instanceof VmWhereabouts.Unknown) {
+                run.hold("NO_VM_REPORT", "no report of " + vm + " from " + s + " yet: it may run there, and the VMs cannot be placed"
+                        + " without its memory; the failover goes on when " + s + "'s agent reports its VMs");
+                return;
+            }
+        }
         long reserve = run.topology.node(s).map(NodeTopology::reserveBytes).orElse(0L);
         MemoryPlan plan = survivorPlan(run, survivor);
         if (!plan.leftDown().equals(saga.leftDown())) {
@@ -248,7 +264,7 @@ public final class FailoverSaga {
             Optional<String> where = run.facts.whereRunning(target.getKey())
                     .filter(n -> n.equals(s) || saga.way() == FailoverWay.LIVE_EVACUATION && n.equals(saga.failing()));
             Optional<Long> current = where.flatMap(n -> run.facts.vm(n, target.getKey())).map(r -> r.vm().memoryBytes());
-            StepResult r = memoryStep(run, "room:" + target.getKey(), target.getKey(), where, s, target.getValue(),
+            StepResult r = memoryStep(run, "room:" + target.getKey(), target.getKey(), where, target.getValue(),
                     current.isPresent() && current.get() > target.getValue());
             if (r == StepResult.FAILED) {
                 return;
@@ -284,6 +300,9 @@ public final class FailoverSaga {
      */
     private boolean moveVms(Run run, String from, String to, String prefix, boolean leftDownShutDown) {
         Saga saga = run.saga;
+        if (!whereaboutsKnown(run, from, prefix)) {
+            return false;
+        }
         if (run.saga.step(prefix + "allow-two:" + from).isEmpty()) {
             Verdict window = guard.mayOpenMigrationWindow(saga.resource(), from, to, run.facts.drbd(from, saga.resource()),
                     run.facts.drbd(to, saga.resource()), run.now);
@@ -319,15 +338,38 @@ public final class FailoverSaga {
         return true;
     }
 
+    /**
+     * Whether every VM still to move is known to run on {@code from}, or known not to; holds the
+     * saga (paged) when one is not: a VM started on the other side while it still runs on from is
+     * two guests writing one disk, and one whose memory is not known cannot be made room for.
+     */
+    private boolean whereaboutsKnown(Run run, String from, String prefix) {
+        for (String vm : byPriority(run.topology, run.saga.vms())) {
+            if (run.saga.leftDown().contains(vm) || run.saga.step(prefix + "migrate:" + vm).isPresent()
+                    || run.saga.step(prefix + "start:" + vm).isPresent()) {
+                continue;
+            }
+            if (guard.mayMoveVm(vm, from, VmWhereabouts.of(run.saga, run.facts, vm, from)) instanceof Verdict.Refused refused) {
+                run.hold(refused.rule().name(), refused.describe());
+                return false;
+            }
+        }
+        return true;
+    }
+
     private boolean moveOne(Run run, String vm, String from, String to, String prefix) {
         String migrate = prefix + "migrate:" + vm;
-        if (run.saga.step(migrate).isEmpty() && !run.facts.whereRunning(vm).equals(Optional.of(from))) {
-            // not running where it should leave from: nothing to migrate (it is already there, or down and started cold below)
-            if (run.facts.whereRunning(vm).equals(Optional.of(to))) {
+        if (run.saga.step(migrate).isEmpty()) {
+            // moveVms let no VM of unknown whereabouts this far: it runs on from (migrated), on to (nothing to do), or
+            // from is known not to run it (started cold on to)
+            VmWhereabouts where = VmWhereabouts.of(run.saga, run.facts, vm, from);
+            if (where.runsOn(to)) {
                 return true;
             }
-            return run.ensure(prefix + "start:" + vm, to, ActionType.VM_START, Optional.of(vm), Optional.empty(), Optional.empty())
-                    == StepResult.DONE;
+            if (!where.runsOn(from)) {
+                return run.ensure(prefix + "start:" + vm, to, ActionType.VM_START, Optional.of(vm), Optional.empty(), Optional.empty())
+                        == StepResult.DONE;
+            }
         }
         StepResult live = run.ensure(migrate, from, ActionType.VM_MIGRATE_LIVE, Optional.of(vm), Optional.of(to), Optional.empty(), 0,
                 run.topology.policy().stepTimeout());
@@ -505,12 +547,13 @@ public final class FailoverSaga {
      * Balloons {@code vm} to {@code target} where it runs, when {@code needed} or once the step was
      * sent (a step, once sent, is followed to its end even if the facts moved meanwhile).
      */
-    private static StepResult memoryStep(Run run, String step, String vm, Optional<String> where, String otherwise, long target,
-                                         boolean needed) {
-        if (!needed && run.saga.step(step).isEmpty()) {
+    private static StepResult memoryStep(Run run, String step, String vm, Optional<String> where, long target, boolean needed) {
+        Optional<SagaStep> sent = run.saga.step(step);
+        if (sent.isEmpty() && (!needed || where.isEmpty())) {
+            // a VM not known to run anywhere has no memory to set: it comes up with its configured memory
             return StepResult.DONE;
         }
-        String node = run.saga.step(step).map(SagaStep::node).orElse(where.orElse(otherwise));
+        String node = sent.map(SagaStep::node).orElseGet(where::orElseThrow);
         return run.ensure(step, node, ActionType.VM_SET_MEMORY, Optional.of(vm), Optional.empty(), Optional.of(target));
     }
 
@@ -529,7 +572,7 @@ public final class FailoverSaga {
                 .anyMatch(c -> c.connection() == ConnectionState.CONNECTED && !c.peerDevices().isEmpty()
                         && c.peerDevices().stream().allMatch(d -> d.peerDisk() == DiskState.UP_TO_DATE
                         && d.replication() == ReplicationState.ESTABLISHED));
-        if (upToDate && peerSeesUpToDate) {
+        if (upToDate && peerSeesUpToDate && causeGone(run)) {
             run.phase(SagaPhase.READY_FOR_FAILBACK, saga.failing() + " is UpToDate again for " + saga.resource(),
                     List.of(failing.get().evidence(), survivor.get().evidence()));
             return;
@@ -540,6 +583,15 @@ public final class FailoverSaga {
         if (resyncing && saga.phase() == SagaPhase.FAILED_OVER) {
             run.phase(SagaPhase.RESYNCING, saga.failing() + " is back and resyncing " + saga.resource(), List.of(failing.get().evidence()));
         }
+    }
+
+    /**
+     * Whether what made the VMs leave is gone from the failing node, besides its disk being in sync:
+     * an evacuate_on alert (a disk that works but says it will fail) still firing there means going
+     * home is going back onto the dying disk. A lost disk that is UpToDate again is gone by that alone.
+     */
+    private static boolean causeGone(Run run) {
+        return FailureDiagnosis.evacuateOnFiring(run.topology.policy(), run.saga.resource(), run.facts, run.saga.failing()).isEmpty();
     }
 
     private void failingBack(Run run) {
@@ -562,12 +614,15 @@ public final class FailoverSaga {
         if (!bothDone(run, "fb-disallow-two:" + home, home, "fb-disallow-two:" + s, s, ActionType.DRBD_DISALLOW_TWO_PRIMARIES)) {
             return;
         }
-        // memory back: every VM of the pair that runs below its normal memory gets it again
+        // memory back: every VM of the pair that the saga shrank, or that runs below its normal memory, gets it again where it
+        // runs now; the saga's own moves say that before the agents' next reports do
         boolean waiting = false;
         for (VmTopology vm : run.topology.vms().values().stream().sorted(Comparator.comparing(VmTopology::name)).toList()) {
-            Optional<String> where = run.facts.whereRunning(vm.name());
-            boolean below = where.flatMap(n -> run.facts.vm(n, vm.name())).map(r -> r.vm().memoryBytes() < vm.memoryBytes()).orElse(false);
-            StepResult r = memoryStep(run, "give-back:" + vm.name(), vm.name(), where, home, vm.memoryBytes(), below);
+            Optional<String> where = VmWhereabouts.running(run.saga, run.facts, vm.name()).map(VmWhereabouts.RunsOn::node);
+            boolean shrunk = run.saga.step("room:" + vm.name()).or(() -> run.saga.step("fit:" + vm.name())).filter(SagaStep::done).isPresent();
+            boolean below = where.flatMap(n -> run.facts.vm(n, vm.name())).filter(VmReport::running)
+                    .map(r -> r.vm().memoryBytes() < vm.memoryBytes()).orElse(false);
+            StepResult r = memoryStep(run, "give-back:" + vm.name(), vm.name(), where, vm.memoryBytes(), shrunk || below);
             if (r == StepResult.FAILED) {
                 return;
             }

@@ -9,6 +9,7 @@ import io.vigil.service.topology.ResourceTopology;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -60,14 +61,20 @@ public final class FailureDiagnosis {
                     + resource.name() + " (volume " + lost.get().volume() + " " + lost.get().disk().wire() + ") and still answers",
                     List.of(report.evidence())));
         }
-        for (ClusterFacts.FiringAlert alert : facts.firing().values()) {
-            if (policy.evacuateOn().contains(alert.name()) && alert.node().equals(Optional.of(failing))
-                    && alert.resource().map(r -> r.equals(resource.name())).orElse(true)) {
-                return Optional.of(new Trigger(FailoverWay.LIVE_EVACUATION, failing, survivor, alert.name() + " fires on " + failing
-                        + " (evacuate_on): its VMs leave before the disk goes", List.of(alert.name() + " firing since " + alert.since(),
-                        report.evidence())));
-            }
-        }
-        return Optional.empty();
+        return evacuateOnFiring(policy, resource.name(), facts, failing).map(alert -> new Trigger(FailoverWay.LIVE_EVACUATION, failing,
+                survivor, alert.name() + " fires on " + failing + " (evacuate_on): its VMs leave before the disk goes",
+                List.of(alert.name() + " firing since " + alert.since(), report.evidence())));
+    }
+
+    /**
+     * An alert the policy's evacuate_on names, firing on {@code node} for {@code resource} (or for
+     * the whole node): a reason to leave the node, and so a reason not to come back to it. The
+     * earliest by name when several fire, so that the same facts give the same answer.
+     */
+    static Optional<ClusterFacts.FiringAlert> evacuateOnFiring(FailoverPolicy policy, String resource, ClusterFacts facts, String node) {
+        return facts.firing().values().stream()
+                .filter(alert -> policy.evacuateOn().contains(alert.name()) && alert.node().equals(Optional.of(node))
+                        && alert.resource().map(r -> r.equals(resource)).orElse(true))
+                .min(Comparator.comparing(ClusterFacts.FiringAlert::name).thenComparing(ClusterFacts.FiringAlert::since));
     }
 }

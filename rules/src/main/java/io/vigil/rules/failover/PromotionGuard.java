@@ -13,11 +13,11 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The safety rules of a failover, in one place: every failover start, every promotion and every
- * dual-primary window is judged here, and nowhere else, before an action is sent. Anyone
- * reviewing what Vigil may do to a pair reads this file. Each rule is a {@link SafetyRule}; a
- * refusal names the rule and the fact that broke it, an allowance lists the evidence (node, seq,
- * timestamp) it rested on, for the audit trail.
+ * The safety rules of a failover, in one place: every failover start, every promotion, every
+ * dual-primary window and every VM's move is judged here, and nowhere else, before an action is
+ * sent. Anyone reviewing what Vigil may do to a pair reads this file. Each rule is a {@link
+ * SafetyRule}; a refusal names the rule and the fact that broke it, an allowance lists the evidence
+ * (node, seq, timestamp) it rested on, for the audit trail.
  *
  * <p>When the facts do not prove a step safe, the answer is no: the saga then pages and waits.
  */
@@ -129,6 +129,23 @@ public final class PromotionGuard {
         }
         return new Verdict.Allowed(List.of(from + " and " + to + " connected and replicating " + resource + " ("
                 + fromReport.get().evidence() + "; " + toReport.get().evidence() + ")", to + " UpToDate on every volume"));
+    }
+
+    /**
+     * May {@code vm} be moved off {@code from} (live, or started cold elsewhere)? Only when its
+     * whereabouts are known: where it runs, or that {@code from} does not run it. The answer to
+     * not having heard is to wait for the agent's report, never to guess.
+     */
+    public Verdict mayMoveVm(String vm, String from, VmWhereabouts where) {
+        if (where instanceof VmWhereabouts.RunsOn runs) {
+            return new Verdict.Allowed(List.of(vm + " runs on " + runs.node() + ": " + runs.evidence()));
+        }
+        if (where instanceof VmWhereabouts.NotRunningOn not) {
+            return new Verdict.Allowed(List.of(vm + " does not run on " + not.node() + ": " + not.evidence()));
+        }
+        return refuse(SafetyRule.VM_WHEREABOUTS_KNOWN, "no report of " + vm + " from " + from + " and none that it runs elsewhere: it may"
+                + " still run on " + from + "; the failover goes on by itself when " + from + "'s agent reports " + vm
+                + " (if it does not, check vigil-agent's VM probe on " + from + ")");
     }
 
     private record Side(String node, Optional<NodeReport> report) {

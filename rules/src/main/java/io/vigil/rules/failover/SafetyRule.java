@@ -2,7 +2,7 @@ package io.vigil.rules.failover;
 
 /**
  * The rules no automatic step may break, each with the words the audit trail and the page use.
- * {@link PromotionGuard} checks every one of them before a promotion or a dual-primary window.
+ * {@link PromotionGuard} checks every one of them before a promotion, a dual-primary window or a VM's move.
  */
 public enum SafetyRule {
     /** Decisions rest on the nodes' own recent reports, never on a remembered state. */
@@ -22,7 +22,12 @@ public enum SafetyRule {
     /** Never two primaries for a resource, except within an agreed live-migration window. */
     NO_SECOND_PRIMARY("never two primaries outside an agreed migration window"),
     /** A dual-primary window needs both nodes connected and replicating, and the survivor UpToDate. */
-    WINDOW_NEEDS_CONNECTED_PAIR("two primaries only while both nodes are connected and in sync");
+    WINDOW_NEEDS_CONNECTED_PAIR("two primaries only while both nodes are connected and in sync"),
+    /**
+     * A VM is migrated or started only once it is known whether it runs on the host it leaves: not
+     * having heard of it is not "not running", and a second guest on the same disk corrupts it.
+     */
+    VM_WHEREABOUTS_KNOWN("a VM moves only once it is known whether it runs where it leaves");
 
     private final String words;
 

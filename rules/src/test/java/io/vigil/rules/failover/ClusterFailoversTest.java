@@ -24,6 +24,7 @@ import io.vigil.events.ReplicationState;
 import io.vigil.events.VmState;
 import io.vigil.events.VmStatus;
 import io.vigil.rules.engine.MapStateTable;
+import io.vigil.rules.notify.Alerts;
 import io.vigil.service.topology.ClusterTopology;
 import io.vigil.service.topology.FailbackPolicy;
 import io.vigil.service.topology.FailoverMode;
@@ -54,10 +55,20 @@ class ClusterFailoversTest {
     private final List<Alert> pages = new ArrayList<>();
     private final List<String> audit = new ArrayList<>();
     private ClusterFailovers failovers;
+    private int answered;
 
     private void setUp(FailoverMode mode, boolean fence, int flapLimit) {
-        FailoverPolicy policy = new FailoverPolicy(mode, FailbackPolicy.MANUAL, flapLimit, Duration.ofHours(1), List.of(),
-                Duration.ofSeconds(15), Duration.ofMinutes(2), 1, Duration.ofMinutes(1));
+        setUp(new FailoverPolicy(mode, FailbackPolicy.MANUAL, flapLimit, Duration.ofHours(1), List.of(), Duration.ofSeconds(15),
+                Duration.ofMinutes(2), 1, Duration.ofMinutes(1)), fence);
+    }
+
+    /** Mode auto, failback automatic, and {@code evacuateOn} the alerts that move the VMs off a host before its disk goes. */
+    private void setUpAutoFailback(List<String> evacuateOn) {
+        setUp(new FailoverPolicy(FailoverMode.AUTO, FailbackPolicy.AUTO, 3, Duration.ofHours(1), evacuateOn, Duration.ofSeconds(15),
+                Duration.ofMinutes(2), 1, Duration.ofMinutes(1)), false);
+    }
+
+    private void setUp(FailoverPolicy policy, boolean fence) {
         Optional<FenceCommands> fenceA = fence ? Optional.of(new FenceCommands(List.of("bmc", "off"), List.of("bmc", "status"),
                 "Chassis Power is off", Duration.ofSeconds(30))) : Optional.empty();
         ClusterTopology pair = new ClusterTopology("pair-1",
@@ -103,14 +114,49 @@ class ClusterFailoversTest {
     }
 
     private void healthyPair() {
-        event("node-a", new Heartbeat("test", 10, List.of(), 16 * GIB, 8 * GIB));
-        event("node-b", new Heartbeat("test", 10, List.of(), 16 * GIB, 8 * GIB));
-        event("node-a", drbd("r0", "node-b", DrbdRole.PRIMARY, DiskState.UP_TO_DATE, DrbdRole.SECONDARY, ConnectionState.CONNECTED,
-                DiskState.UP_TO_DATE));
-        event("node-b", drbd("r0", "node-a", DrbdRole.SECONDARY, DiskState.UP_TO_DATE, DrbdRole.PRIMARY, ConnectionState.CONNECTED,
-                DiskState.UP_TO_DATE));
+        healthyPairBeforeAnyVmReport();
         event("node-a", vm("web", "r0", VmState.RUNNING, 4 * GIB));
         event("node-b", vm("db", "r1", VmState.RUNNING, 4 * GIB));
+    }
+
+    /** Heartbeats and DRBD from both hosts, and node-b's db, but no report of web yet: the engine has not heard where it runs. */
+    private void healthyPairBeforeWebIsReported() {
+        healthyPairBeforeAnyVmReport();
+        event("node-b", vm("db", "r1", VmState.RUNNING, 4 * GIB));
+    }
+
+    /** Heartbeats and DRBD from both hosts, but no VM report yet: the engine has not heard where any VM runs. */
+    private void healthyPairBeforeAnyVmReport() {
+        event("node-a", new Heartbeat("test", 10, List.of(), 16 * GIB, 8 * GIB));
+        event("node-b", new Heartbeat("test", 10, List.of(), 16 * GIB, 8 * GIB));
+        r0Connected("node-a");
+    }
+
+    /** Both hosts report r0 connected and UpToDate on both sides, with {@code primary} its Primary. */
+    private void r0Connected(String primary) {
+        for (String node : List.of("node-a", "node-b")) {
+            String peer = node.equals("node-a") ? "node-b" : "node-a";
+            event(node, drbd("r0", peer, node.equals(primary) ? DrbdRole.PRIMARY : DrbdRole.SECONDARY, DiskState.UP_TO_DATE,
+                    peer.equals(primary) ? DrbdRole.PRIMARY : DrbdRole.SECONDARY, ConnectionState.CONNECTED, DiskState.UP_TO_DATE));
+        }
+    }
+
+    /** Every action not answered yet succeeds, and so does each one the saga sends after; bounded, as a saga's steps are few. */
+    private void allSucceed() {
+        for (int i = answered; i < sent.size() && i < 100; i++) {
+            answered = i + 1;
+            result(sent.get(i), ActionOutcome.SUCCEEDED, 0, "");
+        }
+    }
+
+    /** r0's saga: the one in progress, or the last one that ended. */
+    private Saga r0Saga() {
+        return failovers.all().stream().flatMap(f -> f.current().or(() -> f.recent().stream().findFirst()).stream())
+                .filter(s -> s.resource().equals("r0")).findFirst().orElseThrow();
+    }
+
+    private void alert(String rule, String node, AlertState state) {
+        collect(failovers.onAlert(Alerts.of(rule, node, "warning", state, Map.of("device", "/dev/sda")), now));
     }
 
     private void nodeALosesItsDisk() {
@@ -402,5 +448,127 @@ class ClusterFailoversTest {
         assertTrue(audit.stream().noneMatch(a -> a.contains("failback requested")), audit.toString());
         collect(failovers.onCommand(new FailoverCommand(FailoverCommand.Verb.FAILBACK, "pair-1", "r0", "pair-1:r0:1", "alice", now), now));
         assertTrue(audit.stream().anyMatch(a -> a.contains("failback requested by alice")), audit.toString());
+    }
+
+    @Test
+    void aVmNoHostHasReportedIsNeitherMigratedNorStartedTheSagaHoldsUntilItsHostSaysWhereItRuns() {
+        setUp(FailoverMode.AUTO, false, 3);
+        healthyPairBeforeWebIsReported();
+        // the disk goes before the first VM report reached the engine: web may well run on node-a
+        nodeALosesItsDisk();
+        allSucceed();
+        assertTrue(sent.stream().noneMatch(a -> a.type() == ActionType.VM_START || a.type() == ActionType.VM_MIGRATE_LIVE), sent.toString());
+        assertTrue(sent.stream().noneMatch(a -> a.type() == ActionType.DRBD_ALLOW_TWO_PRIMARIES), "no window opened for a blind move: " + sent);
+        assertEquals(SagaPhase.HELD, r0Saga().phase());
+        assertTrue(pages.stream().anyMatch(p -> p.rule().equals("FailoverHeld") && p.state() == AlertState.FIRING
+                && p.annotations().get("summary").contains("web")), pages.toString());
+        // node-b saying web is not running there says nothing of node-a
+        event("node-b", vm("web", "r0", VmState.SHUT_OFF, 4 * GIB));
+        allSucceed();
+        assertTrue(sent.stream().noneMatch(a -> a.type() == ActionType.VM_START || a.type() == ActionType.VM_MIGRATE_LIVE), sent.toString());
+        // node-a's report comes: web runs there, so it migrates live, never a second guest on node-b
+        event("node-a", vm("web", "r0", VmState.RUNNING, 4 * GIB));
+        allSucceed();
+        Action migrate = only(ActionType.VM_MIGRATE_LIVE);
+        assertEquals("node-a", migrate.node());
+        assertTrue(sent.stream().noneMatch(a -> a.type() == ActionType.VM_START), sent.toString());
+        assertTrue(pages.stream().anyMatch(p -> p.rule().equals("FailoverHeld") && p.state() == AlertState.RESOLVED), pages.toString());
+    }
+
+    @Test
+    void aVmTheFailingHostReportsDownIsStartedColdOnTheSurvivor() {
+        setUp(FailoverMode.AUTO, false, 3);
+        healthyPairBeforeWebIsReported();
+        event("node-a", vm("web", "r0", VmState.SHUT_OFF, 4 * GIB));
+        nodeALosesItsDisk();
+        allSucceed();
+        assertEquals("node-b", only(ActionType.VM_START).node());
+        assertTrue(sent.stream().noneMatch(a -> a.type() == ActionType.VM_MIGRATE_LIVE), sent.toString());
+    }
+
+    @Test
+    void aHostFencedWithItsPowerConfirmedOffCannotRunAVmNobodyReported() {
+        setUp(FailoverMode.AUTO, true, 3);
+        healthyPairBeforeWebIsReported();
+        nodeAFallsSilent();
+        allSucceed();
+        assertEquals("node-b", only(ActionType.VM_START).node(), audit.toString());
+    }
+
+    @Test
+    void anEvacuationForADyingDiskDoesNotFailBackWhileItsAlertStillFiresOnTheHome() {
+        setUpAutoFailback(List.of("DiskSmartFailing"));
+        healthyPair();
+        alert("DiskSmartFailing", "node-a", AlertState.FIRING);
+        allSucceed();
+        assertEquals("node-a", only(ActionType.VM_MIGRATE_LIVE).node());
+        assertEquals(SagaPhase.FAILED_OVER, r0Saga().phase(), audit.toString());
+        // the dying disk still works: DRBD on both sides says UpToDate, and the SMART alert still fires
+        now = now.plusSeconds(5);
+        r0Connected("node-b");
+        collect(failovers.onTick(now, c -> true));
+        assertTrue(sent.stream().noneMatch(a -> a.id().contains(":fb-")), "no failback onto the dying disk: " + sent);
+        assertEquals(SagaPhase.FAILED_OVER, r0Saga().phase(), audit.toString());
+        // the disk is replaced: the alert resolves, and the VMs come home
+        alert("DiskSmartFailing", "node-a", AlertState.RESOLVED);
+        assertTrue(sent.stream().anyMatch(a -> a.id().contains(":fb-allow-two:")), audit.toString());
+    }
+
+    @Test
+    void memoryIsGivenBackWhereTheFailbackPutTheVmNotWhereAStaleReportSaysItRuns() {
+        setUpAutoFailback(List.of());
+        healthyPair();
+        // node-b has 8 GiB: web must shrink to 3 GiB to fit beside db
+        event("node-b", new Heartbeat("test", 10, List.of(), 8 * GIB, 2 * GIB));
+        nodeALosesItsDisk();
+        allSucceed();
+        assertEquals("node-a", sent.stream().filter(a -> a.id().contains(":room:web:")).findFirst().orElseThrow().node());
+        assertEquals(SagaPhase.FAILED_OVER, r0Saga().phase(), audit.toString());
+        event("node-a", vm("web", "r0", VmState.SHUT_OFF, 4 * GIB));
+        event("node-b", vm("web", "r0", VmState.RUNNING, 3 * GIB));
+        // node-a's disk is back and in sync: failback is automatic
+        now = now.plusSeconds(60);
+        r0Connected("node-b");
+        allSucceed();
+        Action home = sent.stream().filter(a -> a.id().contains(":fb-migrate:web:")).findFirst().orElseThrow();
+        assertEquals(Optional.of("node-a"), home.target());
+        // the agents have not reported since web went home: node-b's report still says it runs there
+        Action giveBack = sent.stream().filter(a -> a.id().contains(":give-back:web:")).findFirst().orElseThrow();
+        assertEquals("node-a", giveBack.node(), audit.toString());
+        assertEquals(Optional.of(4 * GIB), giveBack.memoryBytes());
+        assertEquals(SagaPhase.HEALTHY, r0Saga().phase(), audit.toString());
+    }
+
+    @Test
+    void aFailbackMovesTheVmTheSagaMovedEvenBeforeTheAgentsReportItsNewPlace() {
+        setUpAutoFailback(List.of());
+        healthyPair();
+        nodeALosesItsDisk();
+        allSucceed();
+        assertEquals(SagaPhase.FAILED_OVER, r0Saga().phase(), audit.toString());
+        // no VM report since the migration: node-a's last word is still that web runs there
+        now = now.plusSeconds(60);
+        r0Connected("node-b");
+        allSucceed();
+        Action home = sent.stream().filter(a -> a.id().contains(":fb-migrate:web:")).findFirst().orElseThrow(() -> new AssertionError(audit));
+        assertEquals("node-b", home.node());
+        assertEquals(Optional.of("node-a"), home.target());
+    }
+
+    @Test
+    void roomIsNotPlannedOnASurvivorThatHasNotReportedItsOwnVms() {
+        setUp(FailoverMode.AUTO, false, 3);
+        healthyPairBeforeAnyVmReport();
+        // node-b has 8 GiB; db (4 GiB) may run there, but node-b has not said so yet
+        event("node-b", new Heartbeat("test", 10, List.of(), 8 * GIB, 2 * GIB));
+        event("node-a", vm("web", "r0", VmState.RUNNING, 4 * GIB));
+        nodeALosesItsDisk();
+        assertTrue(sent.isEmpty(), "nothing planned without db's whereabouts: " + sent);
+        assertTrue(pages.stream().anyMatch(p -> p.rule().equals("FailoverHeld") && p.annotations().get("summary").contains("db")),
+                pages.toString());
+        event("node-b", vm("db", "r1", VmState.RUNNING, 4 * GIB));
+        Action room = only(ActionType.VM_SET_MEMORY);
+        assertEquals("node-a", room.node());
+        assertEquals(Optional.of(3 * GIB), room.memoryBytes());
     }
 }

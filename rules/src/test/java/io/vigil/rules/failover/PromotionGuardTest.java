@@ -256,6 +256,18 @@ class PromotionGuardTest {
         }
     }
 
+    @Nested
+    class MovingAVm {
+        @Test
+        void aVmNobodyReportedIsNotMovedButOneKnownToRunOrNotToRunWhereItLeavesIs() {
+            Verdict unknown = guard.mayMoveVm("web", "node-a", new VmWhereabouts.Unknown("web", "node-a"));
+            assertEquals(SafetyRule.VM_WHEREABOUTS_KNOWN, refusedBy(unknown));
+            assertTrue(((Verdict.Refused) unknown).why().contains("may still run on node-a"), unknown.toString());
+            assertTrue(guard.mayMoveVm("web", "node-a", new VmWhereabouts.RunsOn("node-a", "reported running")).allowed());
+            assertTrue(guard.mayMoveVm("web", "node-a", new VmWhereabouts.NotRunningOn("node-a", "shut-off")).allowed());
+        }
+    }
+
     @Test
     void aGuardWithoutLimitsIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> new PromotionGuard(Duration.ZERO));
