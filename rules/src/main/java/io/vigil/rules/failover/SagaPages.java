@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -24,6 +25,8 @@ public final class SagaPages {
     static final String HELD = "FailoverHeld";
     static final String STUCK = "FailoverStuck";
     static final String LEFT_DOWN = "VmsLeftDown";
+    /** Every page the failover sends, each with its section in deploy/runbooks.md. */
+    public static final List<String> NAMES = List.of(AWAITING, HELD, STUCK, LEFT_DOWN);
     private final Duration resendInterval;
     private final Duration lease;
 
@@ -86,6 +89,11 @@ public final class SagaPages {
         return new Due(alerts, next);
     }
 
+    /** Where the runbook of a page is, as the default rules link theirs. */
+    public static String runbook(String page) {
+        return "deploy/runbooks.md#" + page.toLowerCase(Locale.ROOT);
+    }
+
     private Alert alert(Saga saga, String name, String summary, AlertState state, AlertChange change, Sent sent, Instant now) {
         Map<String, String> labels = new TreeMap<>();
         labels.put("alertname", name);
@@ -93,7 +101,8 @@ public final class SagaPages {
         labels.put("resource", saga.resource());
         labels.put("node", saga.failing());
         labels.put("severity", "critical");
-        Map<String, String> annotations = Map.of("summary", summary, "saga", saga.sagaId(), "phase", saga.phase().word());
+        Map<String, String> annotations = Map.of("summary", summary, "saga", saga.sagaId(), "phase", saga.phase().word(),
+                "runbook_url", runbook(name));
         boolean resolved = state == AlertState.RESOLVED;
         return new Alert(Alert.VERSION, AlertLabels.fingerprint(labels), name, state, sent.version(), change, labels, annotations,
                 sent.since(), Optional.of(sent.since()), resolved ? Optional.of(now) : Optional.empty(), resolved ? now : now.plus(lease),

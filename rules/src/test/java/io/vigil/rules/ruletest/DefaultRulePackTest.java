@@ -45,6 +45,17 @@ class DefaultRulePackTest {
         }
     }
 
+    /** The failover's own pages are no rules, but a human paged by one needs its runbook as much. */
+    @Test
+    void everyPageOfTheFailoverHasARunbookWhereItsLinkPoints() throws Exception {
+        String runbooks = Files.readString(PACK.resolveSibling("runbooks.md"));
+        List<String> headings = runbooks.lines().filter(l -> l.startsWith("## ")).map(l -> l.substring(3).strip()).toList();
+        for (String page : io.vigil.rules.failover.SagaPages.NAMES) {
+            assertTrue(headings.contains(page), "deploy/runbooks.md has no section '## " + page + "'");
+            assertEquals("deploy/runbooks.md#" + page.toLowerCase(java.util.Locale.ROOT), io.vigil.rules.failover.SagaPages.runbook(page));
+        }
+    }
+
     @Test
     void theJarCarriesTheWholePackAsDeployHasIt() throws Exception {
         List<String> files;
