@@ -18,6 +18,10 @@ import io.vigil.events.DrbdResource;
 import io.vigil.events.DrbdRole;
 import io.vigil.events.Envelope;
 import io.vigil.events.Heartbeat;
+import io.vigil.events.Hypervisor;
+import io.vigil.events.Liveness;
+import io.vigil.events.VmState;
+import io.vigil.events.VmStatus;
 import io.vigil.events.ReplicationState;
 import io.vigil.events.Topics;
 import io.vigil.events.WireCodec;
@@ -124,6 +128,9 @@ class FailoverEngineTest {
                 send(producer, "node-a", drbd("node-b", DrbdRole.PRIMARY, aDiskLost ? DiskState.DISKLESS : DiskState.UP_TO_DATE,
                         DrbdRole.SECONDARY));
                 send(producer, "node-b", drbd("node-a", DrbdRole.SECONDARY, DiskState.UP_TO_DATE, DrbdRole.PRIMARY));
+                // where web runs: the saga moves no VM whose place it has not heard
+                send(producer, "node-a", web(VmState.RUNNING));
+                send(producer, "node-b", web(VmState.SHUT_OFF));
                 try {
                     Thread.sleep(1000);
                 } catch (InterruptedException e) {
@@ -139,6 +146,11 @@ class FailoverEngineTest {
         long seq = seqs.computeIfAbsent(node, n -> new AtomicLong()).incrementAndGet();
         EngineHarness.send(producer, Envelope.of("pair-1", node, seq, Instant.now(), body));
         producer.flush();
+    }
+
+    private static VmStatus web(VmState state) {
+        return new VmStatus("web", Optional.empty(), Hypervisor.LIBVIRT, state, 1L << 30, 1L << 30, 1, Optional.of("r0"),
+                Liveness.NOT_CHECKED, Optional.empty());
     }
 
     private static DrbdResource drbd(String peer, DrbdRole role, DiskState disk, DrbdRole peerRole) {
