@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vigil lab}: broker, two simulated hosts and their agents in this JVM, and a live view of the pair. */
-@Command(name = "lab", mixinStandardHelpOptions = true, subcommands = LabInjectCommand.class,
+@Command(name = "lab", mixinStandardHelpOptions = true, subcommands = {LabInjectCommand.class, LabChaosCommand.class},
         description = {"Runs the lab: a Kafka broker in process, two simulated DRBD hosts (node-a, node-b) with one",
                 "agent each, and a live view of the pair as read back from Kafka. Type a fault at the prompt",
                 "(or run 'vigil lab inject FAULT' in another terminal); 'help' lists them, 'quit' stops."},

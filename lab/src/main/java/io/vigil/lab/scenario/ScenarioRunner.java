@@ -3,6 +3,7 @@ package io.vigil.lab.scenario;
 import io.vigil.events.Alert;
 import io.vigil.events.AlertState;
 import io.vigil.events.FailoverCommand;
+import io.vigil.lab.sim.FaultOutcome;
 import io.vigil.lab.sim.SimulatedHost;
 import io.vigil.lab.sim.SimulatedPair;
 import io.vigil.rules.failover.ResourceFailovers;
@@ -38,6 +39,24 @@ public final class ScenarioRunner {
      * the pair; {@code work} holds the executors' journals.
      */
     public static ScenarioReport play(Scenario scenario, Path work) throws IOException, InterruptedException {
+        return play(scenario, work, StepWatch.NONE);
+    }
+
+    /** What a caller sees while a story plays: each step of the schedule applied, and the pair after each step of time. */
+    public interface StepWatch {
+        StepWatch NONE = new StepWatch() {
+        };
+
+        /** {@code outcome} is the fault's, for a fault; empty for the other steps. */
+        default void applied(ScenarioStep step, Optional<FaultOutcome> outcome, FailoverRig rig) {
+        }
+
+        default void stepped(FailoverRig rig) {
+        }
+    }
+
+    /** The same, reporting to {@code watch} as it goes. */
+    public static ScenarioReport play(Scenario scenario, Path work, StepWatch watch) throws IOException, InterruptedException {
         Topology topology;
         try {
             topology = TopologyLoader.parse(scenario.topologyFile(), scenario.topologyText()).topology();
@@ -51,23 +70,24 @@ public final class ScenarioRunner {
         cluster.vms().keySet().forEach(vm -> bootsBefore.put(vm, pair.boots(vm)));
         try (FailoverRig rig = new FailoverRig(pair, topology, work)) {
             for (Scenario.Timed timed : scenario.schedule()) {
-                playUntil(rig, start.plus(timed.at()), scenario.step());
-                apply(rig, timed.step());
+                playUntil(rig, start.plus(timed.at()), scenario.step(), watch);
+                watch.applied(timed.step(), apply(rig, timed.step()), rig);
             }
-            playUntil(rig, start.plus(scenario.end()), scenario.step());
+            playUntil(rig, start.plus(scenario.end()), scenario.step(), watch);
             return report(scenario, rig, cluster, bootsBefore);
         }
     }
 
-    private static void playUntil(FailoverRig rig, Instant until, Duration step) throws InterruptedException {
+    private static void playUntil(FailoverRig rig, Instant until, Duration step, StepWatch watch) throws InterruptedException {
         while (rig.pair().now().isBefore(until)) {
             rig.step(step);
+            watch.stepped(rig);
         }
     }
 
-    private static void apply(FailoverRig rig, ScenarioStep step) {
+    private static Optional<FaultOutcome> apply(FailoverRig rig, ScenarioStep step) {
         if (step instanceof ScenarioStep.InjectFault f) {
-            rig.inject(f.fault());
+            return Optional.of(rig.inject(f.fault()));
         } else if (step instanceof ScenarioStep.Approve a) {
             rig.command(FailoverCommand.Verb.APPROVE, a.resource(), currentSaga(rig, a.resource()));
         } else if (step instanceof ScenarioStep.Failback f) {
@@ -79,6 +99,7 @@ public final class ScenarioRunner {
         } else if (step instanceof ScenarioStep.Operator o) {
             rig.operator(o.node(), o.argv());
         }
+        return Optional.empty();
     }
 
     /** The saga a human would name, as {@code vigil sagas} shows it; empty when the resource has none running. */

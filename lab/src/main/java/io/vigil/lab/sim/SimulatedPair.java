@@ -572,8 +572,12 @@ public final class SimulatedPair {
             // drbdadm up reads the config, where allow-two-primaries is no: a live net-options did not survive the reboot
             r.allowTwoPrimaries = false;
             r.connection = ConnectionState.CONNECTING;
+        }
+        for (SimResource r : host.resources.values()) {
             if (!r.hasDisk() && !host.disks.get("/dev/sda").failed) {
-                r.disk = DiskState.UP_TO_DATE;
+                // the disk was replaced while the host was down: new metadata, nothing on it; DRBD attaches it
+                // Inconsistent and copies everything from the peer (never UpToDate before that copy)
+                attachFresh(host, r);
             }
         }
         for (SimVm vm : host.vms.values()) {

@@ -1,0 +1,101 @@
+package io.vigil.lab.chaos;
+
+import io.vigil.lab.scenario.FailoverRig;
+import io.vigil.lab.scenario.ScenarioReport;
+import io.vigil.lab.scenario.ScenarioRunner;
+import io.vigil.lab.scenario.ScenarioStep;
+import io.vigil.lab.sim.FaultOutcome;
+import io.vigil.service.config.ConfigException;
+import io.vigil.service.topology.ClusterTopology;
+import io.vigil.service.topology.TopologyLoader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * Plays chaos runs on the lab's topology: each run's plan from (seed, run), played by the scenario
+ * runner (the rule pack, the saga and the executors on the simulated pair and clock), watched for
+ * the invariants, and turned into a verdict.
+ */
+public final class ChaosCampaign {
+    private static final String TOPOLOGY = "/io/vigil/lab/lab-topology.yaml";
+    private final String topologyText;
+    private final ClusterTopology cluster;
+
+    public ChaosCampaign() {
+        try (InputStream in = ChaosCampaign.class.getResourceAsStream(TOPOLOGY)) {
+            topologyText = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            cluster = TopologyLoader.parse("lab-topology.yaml", topologyText).topology().clusters().values().iterator().next();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (ConfigException e) {
+            throw new IllegalStateException("the lab's own topology is broken: " + e.getMessage(), e);
+        }
+    }
+
+    public ChaosPlan plan(long seed, int run) {
+        return ChaosSchedule.plan(seed, run, "lab-topology.yaml", topologyText);
+    }
+
+    /** Plays run {@code run} of {@code seed} with its executors' journals under {@code work} (emptied after). */
+    public ChaosVerdict play(long seed, int run, Path work) throws IOException, InterruptedException {
+        ChaosPlan plan = plan(seed, run);
+        Path dir = Files.createDirectories(work.resolve("run-" + run));
+        try {
+            ChaosWatch watch = new ChaosWatch(plan, cluster);
+            Capture last = new Capture(watch);
+            ScenarioReport report = ScenarioRunner.play(plan.scenario(), dir, last);
+            return watch.verdict(last.rig, report.violations(), report.timeline());
+        } finally {
+            delete(dir);
+        }
+    }
+
+    /** Plays runs 1 to {@code runs} of {@code seed}, telling {@code each} every verdict as it comes. */
+    public ChaosReport campaign(long seed, int runs, Path work, Consumer<ChaosVerdict> each) throws IOException, InterruptedException {
+        ChaosReport.Builder report = new ChaosReport.Builder(seed);
+        for (int run = 1; run <= runs; run++) {
+            ChaosVerdict verdict = play(seed, run, work);
+            report.add(verdict);
+            each.accept(verdict);
+        }
+        return report.build();
+    }
+
+    /** Passes the steps on to the watch and keeps the rig, which the verdict reads at the end. */
+    private static final class Capture implements ScenarioRunner.StepWatch {
+        private final ChaosWatch watch;
+        private FailoverRig rig;
+
+        Capture(ChaosWatch watch) {
+            this.watch = watch;
+        }
+
+        @Override
+        public void applied(ScenarioStep step, Optional<FaultOutcome> outcome, FailoverRig rig) {
+            this.rig = rig;
+            watch.applied(step, outcome, rig);
+        }
+
+        @Override
+        public void stepped(FailoverRig rig) {
+            this.rig = rig;
+            watch.stepped(rig);
+        }
+    }
+
+    private static void delete(Path dir) throws IOException {
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
