@@ -45,6 +45,9 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
     private final Map<String, Double> downtime = new TreeMap<>();
     private final List<String> violations = new ArrayList<>();
     private Instant start;
+    private boolean kafkaOut;
+    /** Kafka's outages, [down, back]: no page can leave while the broker is away, so a deadline runs from its return. */
+    private final List<Instant[]> outages = new ArrayList<>();
 
     private record Applied(String kind, String line, Instant at, boolean seen, String node) {
     }
@@ -70,7 +73,15 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
             line = f.fault();
         } else if (step instanceof ScenarioStep.RestartEngine || step instanceof ScenarioStep.CrashEngine) {
             line = step.describe();
+        } else if (step instanceof ScenarioStep.Kafka k && !k.up() && !kafkaOut) {
+            kafkaOut = true;
+            outages.add(new Instant[] {now, null});
+            line = "kafka-outage";
         } else {
+            if (step instanceof ScenarioStep.Kafka k && k.up() && kafkaOut) {
+                kafkaOut = false;
+                outages.get(outages.size() - 1)[1] = now;
+            }
             return;
         }
         String kind = line.split(" ")[0];
@@ -175,11 +186,22 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
                 continue;
             }
             Instant due = f.at().plus(deadline);
+            for (Instant[] outage : outages) {
+                if (outage[1] == null && !outage[0].isAfter(due)) {
+                    due = Instant.MAX; // still away at the end: nothing could be paged
+                } else if (outage[1] != null && !outage[0].isAfter(due) && !outage[1].isBefore(f.at())) {
+                    due = outage[1].plus(deadline);
+                }
+            }
+            if (due.equals(Instant.MAX)) {
+                continue;
+            }
             if (!f.seen() || due.isAfter(rig.pair().now()) || !stillOnAt(f, due)) {
                 continue; // the run ended first, or the fault was undone before a page was due
             }
+            Instant by = due;
             boolean paged = sent.stream().anyMatch(a -> a.state() == AlertState.FIRING && f.node().equals(a.labels().get("node"))
-                    && !a.sentAt().isBefore(f.at()) && !a.sentAt().isAfter(due));
+                    && !a.sentAt().isBefore(f.at()) && !a.sentAt().isAfter(by));
             if (!paged) {
                 violations.add(PAGE_LATE + ": " + f.line() + " at " + seconds(f.at()) + " was not paged within " + deadline.toSeconds()
                         + " s");

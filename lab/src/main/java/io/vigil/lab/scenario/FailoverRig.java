@@ -106,6 +106,8 @@ public final class FailoverRig implements AutoCloseable {
     /** What the engine produced in that step, lost with it. */
     private final List<Runnable> held = new ArrayList<>();
     private boolean crashDue;
+    private boolean kafkaDown;
+    private final List<Envelope> spooled = new ArrayList<>();
     private final Map<String, Long> seqs = new HashMap<>();
     private final List<String> timeline = new ArrayList<>();
     private final List<Alert> pages = new ArrayList<>();
@@ -244,13 +246,18 @@ public final class FailoverRig implements AutoCloseable {
             transaction = new ArrayList<>();
         }
         pair.tick(step);
-        deliverActions();
+        if (!kafkaDown) {
+            deliverActions();
+        }
         for (SimulatedHost host : pair.hosts()) {
             if (host.isUp()) {
                 report(host);
             }
         }
-        engineTicks();
+        if (!kafkaDown) {
+            // an engine cut off from Kafka reads nothing and commits nothing: its clock's work waits with it
+            engineTicks();
+        }
         if (crash) {
             int lost = held.size();
             held.clear();
@@ -278,7 +285,7 @@ public final class FailoverRig implements AutoCloseable {
     /** What the stores hold now, and how to put it back: the state of the last commit. */
     private Runnable snapshot() {
         List<Runnable> restores = List.of(kept(factStore), kept(sagaStore), kept(ruleStores.scopes()), kept(ruleStores.presence()),
-                kept(ruleStores.previous()));
+                kept(ruleStores.previous()), invariants.receivedSoFar());
         return () -> restores.forEach(Runnable::run);
     }
 
@@ -409,13 +416,38 @@ public final class FailoverRig implements AutoCloseable {
     private void publish(String node, Body body) {
         long seq = seqs.merge(node, 1L, Long::sum);
         Envelope envelope = Envelope.of(cluster.name(), node, seq, pair.now(), body);
+        if (kafkaDown) {
+            spooled.add(envelope); // the agent's spool keeps it, in order, until the broker is back
+            return;
+        }
         if (transaction != null) {
             transaction.add(envelope);
         }
         engineReceives(envelope);
     }
 
+    /** Kafka becomes unreachable: agents spool what they publish, actions wait in the log, the engine stalls. */
+    public void kafkaDown() {
+        kafkaDown = true;
+        note("kafka   unreachable: agents spool, the engine and the executors wait");
+    }
+
+    /** Kafka is back: the agents' spools drain in order, the engine catches up, the executors fetch what waits. */
+    public void kafkaUp() {
+        if (!kafkaDown) {
+            return;
+        }
+        kafkaDown = false;
+        note("kafka   back: " + spooled.size() + " spooled records published, in order");
+        List<Envelope> drained = List.copyOf(spooled);
+        spooled.clear();
+        for (Envelope envelope : drained) {
+            engineReceives(envelope);
+        }
+    }
+
     private void engineReceives(Envelope envelope) {
+        invariants.received(stepCount, envelope.node(), envelope.seq()).forEach(v -> note("VIOLATION " + v));
         alerts(evaluator.onEvent(envelope, pair.now()));
         take(failovers.onEvent(envelope, pair.now()));
     }

@@ -30,6 +30,9 @@ final class Invariants {
     /** The engine sent an action id it had sent before: a step repeated (a retry has its own attempt number). */
     static final String ACTION_TWICE = "action-sent-twice";
 
+    /** The engine saw a node's record out of order, twice, or after a gap: telemetry lost or doubled on the way. */
+    static final String TELEMETRY_GAP = "telemetry-not-complete";
+
     private final SimulatedPair pair;
     private final ClusterTopology cluster;
     private final Map<String, DrbdRole> roles = new HashMap<>();
@@ -37,6 +40,7 @@ final class Invariants {
     private final List<String> violations = new ArrayList<>();
     private int refusalsSeen;
     private final Set<String> actionIds = new HashSet<>();
+    private final Map<String, Long> lastSeq = new HashMap<>();
 
     Invariants(SimulatedPair pair, ClusterTopology cluster) {
         this.pair = pair;
@@ -113,6 +117,26 @@ final class Invariants {
             report(found, step, ACTION_TWICE, actionId, actionId + " was sent again");
         }
         return found;
+    }
+
+    /** Each record the engine receives, by node and seq: they must come 1, 2, 3 ... per node, none lost, none twice. */
+    List<String> received(long step, String node, long seq) {
+        List<String> found = new ArrayList<>();
+        long expected = lastSeq.getOrDefault(node, 0L) + 1;
+        if (seq != expected) {
+            report(found, step, TELEMETRY_GAP, node + "#" + seq, node + " record " + seq + " arrived where " + expected + " was due");
+        }
+        lastSeq.put(node, Math.max(seq, lastSeq.getOrDefault(node, 0L)));
+        return found;
+    }
+
+    /** What the engine had received at its last commit, and how to go back to it when a crash loses what came after. */
+    Runnable receivedSoFar() {
+        Map<String, Long> was = new HashMap<>(lastSeq);
+        return () -> {
+            lastSeq.clear();
+            lastSeq.putAll(was);
+        };
     }
 
     List<String> violations() {

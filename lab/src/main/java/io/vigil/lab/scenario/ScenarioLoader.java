@@ -31,6 +31,7 @@ import java.util.function.Function;
  * 9m  failback r0                      # vigil failback r0
  * 50s engine-restart                   # the engine instance dies between commits; another resumes from the stores
  * 50s engine-crash                     # it dies in its next step before the commit: that step's work is lost and redone
+ * 70s kafka-down                       # the broker is unreachable: agents spool, the engine and executors wait (kafka-up ends it)
  * 60s operator node-b drbdadm primary r0   # a human on node-b's shell (argv, no shell)
  * </pre>
  */
@@ -139,6 +140,12 @@ public final class ScenarioLoader {
                 }
                 yield new ScenarioStep.CrashEngine();
             }
+            case "kafka-down", "kafka-up" -> {
+                if (!args.isEmpty()) {
+                    throw new IllegalArgumentException("'" + words.get(0) + "' takes no arguments");
+                }
+                yield new ScenarioStep.Kafka(words.get(0).equals("kafka-up"));
+            }
             case "operator" -> {
                 if (args.size() < 2) {
                     throw new IllegalArgumentException("usage: operator NODE COMMAND [ARG...]");
@@ -146,7 +153,7 @@ public final class ScenarioLoader {
                 yield new ScenarioStep.Operator(args.get(0), args.subList(1, args.size()));
             }
             default -> throw new IllegalArgumentException("unknown step '" + Name.printable(words.get(0))
-                    + "'; the steps are fault, approve, failback, engine-restart, engine-crash, operator (and the lines step and end)");
+                    + "'; the steps are fault, approve, failback, engine-restart, engine-crash, kafka-down, kafka-up, operator (and the lines step and end)");
         };
     }
 

@@ -96,6 +96,12 @@ public final class ScenarioRunner {
             rig.restartEngine();
         } else if (step instanceof ScenarioStep.CrashEngine) {
             rig.crashEngine();
+        } else if (step instanceof ScenarioStep.Kafka k) {
+            if (k.up()) {
+                rig.kafkaUp();
+            } else {
+                rig.kafkaDown();
+            }
         } else if (step instanceof ScenarioStep.Operator o) {
             rig.operator(o.node(), o.argv());
         }

@@ -52,6 +52,13 @@ public sealed interface ScenarioStep {
         }
     }
 
+    /** Kafka becomes unreachable (down) or reachable again (up). */
+    record Kafka(boolean up) implements ScenarioStep {
+        public String describe() {
+            return up ? "kafka-up" : "kafka-down";
+        }
+    }
+
     /** A human runs a command on a host's shell (argv, no shell), as during an incident by hand. */
     record Operator(String node, List<String> argv) implements ScenarioStep {
         public Operator {

@@ -7,10 +7,12 @@ import io.vigil.events.DrbdResource;
 import io.vigil.events.Envelope;
 import io.vigil.events.Heartbeat;
 import io.vigil.events.VmStatus;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -31,12 +33,34 @@ public record ClusterFacts(String cluster, Map<String, NodeFacts> nodes, Map<Str
     }
 
     /** One node's latest facts. */
+    /**
+     * @param lastTs            the agent's own time of its latest record
+     * @param peersAtLastHeard  each other node's {@code lastTs} when this node was last heard: silence is then measured on
+     *                          the peer's own clock ({@link #silentByPeer}), never across a gap in the engine's reading (an
+     *                          outage's backlog arrives late by the engine's clock but in order). Empty in facts stored
+     *                          before it was kept.
+     */
     public record NodeFacts(Instant lastHeard, long lastSeq, Map<String, NodeReport> drbd, Map<String, VmReport> vms,
-                            long memoryTotalBytes, long memoryAvailableBytes) {
+                            long memoryTotalBytes, long memoryAvailableBytes, Instant lastTs, Map<String, Instant> peersAtLastHeard) {
         public NodeFacts {
             drbd = Map.copyOf(drbd);
             vms = Map.copyOf(vms);
+            lastTs = Objects.requireNonNullElse(lastTs, lastHeard);
+            peersAtLastHeard = peersAtLastHeard == null ? Map.of() : Map.copyOf(peersAtLastHeard);
         }
+    }
+
+    /**
+     * How long {@code peer} has gone on reporting, by its own clock, since {@code node} was last
+     * heard; empty when that is not known (facts stored before it was kept, or a peer never heard).
+     */
+    public Optional<Duration> silentByPeer(String node, String peer) {
+        NodeFacts silent = nodes.get(node);
+        NodeFacts talking = nodes.get(peer);
+        if (silent == null || talking == null || !silent.peersAtLastHeard().containsKey(peer)) {
+            return Optional.empty();
+        }
+        return Optional.of(Duration.between(silent.peersAtLastHeard().get(peer), talking.lastTs()));
     }
 
     /** The agent's DRBD probe, as its heartbeat names it (events2 or /proc/drbd alike). */
@@ -74,8 +98,14 @@ public record ClusterFacts(String cluster, Map<String, NodeFacts> nodes, Map<Str
                 drbd.replaceAll((resource, report) -> report.confirmed(envelope.ts()));
             }
         }
+        Map<String, Instant> peersNow = new HashMap<>();
+        nodes.forEach((name, facts) -> {
+            if (!name.equals(envelope.node())) {
+                peersNow.put(name, facts.lastTs());
+            }
+        });
         Map<String, NodeFacts> next = new HashMap<>(nodes);
-        next.put(envelope.node(), new NodeFacts(receivedAt, envelope.seq(), drbd, vms, total, available));
+        next.put(envelope.node(), new NodeFacts(receivedAt, envelope.seq(), drbd, vms, total, available, envelope.ts(), peersNow));
         return new ClusterFacts(cluster, next, firing);
     }
 

@@ -45,9 +45,14 @@ public final class FailureDiagnosis {
         }
         NodeReport report = facts.drbd(failing, resource.name()).orElseThrow();
         Instant heard = facts.lastHeard(failing).orElseThrow();
-        if (heard.isBefore(now.minus(policy.hostGoneAfter()))) {
+        // silence counts only where the survivor went on reporting meanwhile, by its own clock: an engine that read nothing
+        // for a while (a Kafka outage, a restart) then reads the backlog late, and a node whose records wait in it is not silent
+        Optional<Duration> byPeer = facts.silentByPeer(failing, survivor);
+        boolean silentByPeer = byPeer.map(d -> d.compareTo(policy.hostGoneAfter()) >= 0).orElse(true);
+        if (heard.isBefore(now.minus(policy.hostGoneAfter())) && silentByPeer) {
             return Optional.of(new Trigger(FailoverWay.HOST_LOST, failing, survivor, failing + " has not been heard for "
-                    + Duration.between(heard, now).toSeconds() + " s (host_gone_after " + policy.hostGoneAfter().toSeconds() + " s)",
+                    + Duration.between(heard, now).toSeconds() + " s (host_gone_after " + policy.hostGoneAfter().toSeconds() + " s)"
+                    + byPeer.map(d -> ", while " + survivor + " reported for " + d.toSeconds() + " s of its own clock").orElse(""),
                     List.of(failing + " last heard at " + heard + "; last DRBD report " + report.evidence(),
                             survivor + " heard at " + survivorHeard.get())));
         }

@@ -315,6 +315,40 @@ class ClusterFailoversTest {
         assertTrue(audit.stream().anyMatch(a -> a.contains("older than")), audit.toString());
     }
 
+    /**
+     * After a Kafka outage the engine reads the agents' spooled records in a burst, a minute late by
+     * its own clock. A node whose records are still in the backlog is not silent: silence is judged
+     * by the survivor's own reports, which must go on for host_gone_after past the other's last.
+     */
+    @Test
+    void theBacklogAfterAnOutageDeclaresNoHostLost() {
+        setUp(FailoverMode.AUTO, true, 3);
+        healthyPair();
+        Instant before = now;
+        now = now.plusSeconds(60); // the engine's clock, back from the outage
+        for (int second = 1; second <= 5; second++) {
+            Instant ts = before.plusSeconds(second);
+            collect(failovers.onEvent(Envelope.of("pair-1", "node-b", seq++, ts, new Heartbeat("test", 10, List.of(), 16 * GIB, 8 * GIB)), now));
+            collect(failovers.onEvent(Envelope.of("pair-1", "node-a", seq++, ts, new Heartbeat("test", 10, List.of(), 16 * GIB, 8 * GIB)), now));
+        }
+        assertTrue(sent.isEmpty(), "nobody was silent in the backlog: " + sent);
+        assertTrue(audit.stream().noneMatch(a -> a.contains("has not been heard")), audit.toString());
+    }
+
+    @Test
+    void aHostSilentWhileItsPeerKeepsReportingIsLostByThePeersOwnClock() {
+        setUp(FailoverMode.AUTO, true, 3);
+        healthyPair();
+        // node-b goes on reporting for 20 s of its own clock; node-a says nothing
+        for (int second = 1; second <= 20; second++) {
+            now = now.plusSeconds(1);
+            event("node-b", new Heartbeat("test", 10, List.of(), 16 * GIB, 8 * GIB));
+        }
+        event("node-b", drbd("r0", "node-a", DrbdRole.SECONDARY, DiskState.UP_TO_DATE, DrbdRole.UNKNOWN, ConnectionState.CONNECTING,
+                DiskState.DUNKNOWN));
+        assertEquals("node-b", only(ActionType.FENCE).node(), audit.toString());
+    }
+
     @Test
     void drbdRefusingForLackOfGoodDataIsFinal() {
         setUp(FailoverMode.AUTO, true, 3);
