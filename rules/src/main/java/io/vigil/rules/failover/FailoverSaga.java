@@ -316,6 +316,17 @@ public final class FailoverSaga {
         if (!bothDone(run, prefix + "allow-two:" + from, from, prefix + "allow-two:" + to, to, ActionType.DRBD_ALLOW_TWO_PRIMARIES)) {
             return false;
         }
+        // the facts may have changed while the window opened (a disk swapped, a link cut): every attempt of the promotion
+        // is judged on the facts of its own moment, never on those the window opened with
+        Optional<SagaStep> promote = run.saga.step(prefix + "promote:" + to);
+        if (promote.map(p -> !p.done() && !p.waiting()).orElse(true)) {
+            Verdict now = guard.mayOpenMigrationWindow(saga.resource(), from, to, run.facts.drbd(from, saga.resource()),
+                    run.facts.drbd(to, saga.resource()), run.now);
+            if (now instanceof Verdict.Refused refused) {
+                run.hold(refused.rule().name(), refused.describe());
+                return false;
+            }
+        }
         if (run.ensure(prefix + "promote:" + to, to, ActionType.DRBD_PRIMARY, Optional.empty(), Optional.empty(), Optional.empty())
                 != StepResult.DONE) {
             return false;

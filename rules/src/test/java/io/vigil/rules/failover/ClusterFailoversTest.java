@@ -589,6 +589,32 @@ class ClusterFailoversTest {
         assertEquals(Optional.of("node-a"), home.target());
     }
 
+    /**
+     * Found by a chaos run: the failback's window opened with node-a UpToDate, one allow-two step was
+     * slow, and meanwhile node-a's disk was swapped (Inconsistent). The promotion that followed went
+     * to a disk that was no longer UpToDate. Every promotion is judged on the facts of its moment.
+     */
+    @Test
+    void aFailbackWhoseHomeDiskStopsBeingUpToDateInsideTheWindowDoesNotPromoteIt() {
+        setUpAutoFailback(List.of());
+        healthyPair();
+        nodeALosesItsDisk();
+        allSucceed();
+        assertEquals(SagaPhase.FAILED_OVER, r0Saga().phase(), audit.toString());
+        now = now.plusSeconds(60);
+        r0Connected("node-b");
+        List<Action> window = sent.stream().filter(a -> a.id().contains(":fb-allow-two:")).toList();
+        assertEquals(2, window.size(), sent.toString());
+        // node-a's disk is swapped while the window opens: a new, empty disk resyncing from node-b
+        event("node-a", drbd("r0", "node-b", DrbdRole.SECONDARY, DiskState.INCONSISTENT, DrbdRole.PRIMARY, ConnectionState.CONNECTED,
+                DiskState.UP_TO_DATE));
+        for (Action a : window) {
+            result(a, ActionOutcome.SUCCEEDED, 0, "");
+        }
+        assertTrue(sent.stream().noneMatch(a -> a.id().contains(":fb-promote:")), "promoted an Inconsistent disk: " + sent);
+        assertTrue(audit.stream().anyMatch(a -> a.contains("Inconsistent")), audit.toString());
+    }
+
     @Test
     void roomIsNotPlannedOnASurvivorThatHasNotReportedItsOwnVms() {
         setUp(FailoverMode.AUTO, false, 3);
