@@ -199,14 +199,34 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
             if (!f.seen() || due.isAfter(rig.pair().now()) || !stillOnAt(f, due)) {
                 continue; // the run ended first, or the fault was undone before a page was due
             }
-            Instant by = due;
-            boolean paged = sent.stream().anyMatch(a -> a.state() == AlertState.FIRING && f.node().equals(a.labels().get("node"))
-                    && !a.sentAt().isBefore(f.at()) && !a.sentAt().isAfter(by));
+            boolean paged = firingDuring(sent, f.node(), f.at(), due);
             if (!paged) {
                 violations.add(PAGE_LATE + ": " + f.line() + " at " + seconds(f.at()) + " was not paged within " + deadline.toSeconds()
                         + " s");
             }
         }
+    }
+
+    /**
+     * Whether a critical page about {@code node} fired during [from, to]: one that fired then, or
+     * one that already fired before and had not resolved (a host down again before its first
+     * silence resolved is still paged by it).
+     */
+    private static boolean firingDuring(List<Alert> sent, String node, Instant from, Instant to) {
+        Map<String, List<Alert>> byAlert = new HashMap<>();
+        sent.stream().filter(a -> node.equals(a.labels().get("node"))).sorted(Comparator.comparing(Alert::sentAt))
+                .forEach(a -> byAlert.computeIfAbsent(a.fingerprint(), k -> new ArrayList<>()).add(a));
+        for (List<Alert> records : byAlert.values()) {
+            Optional<Alert> before = records.stream().filter(a -> a.sentAt().isBefore(from)).reduce((a, b) -> b);
+            if (before.isPresent() && before.get().state() == AlertState.FIRING && !before.get().suppressed()) {
+                return true;
+            }
+            if (records.stream().anyMatch(a -> a.state() == AlertState.FIRING && !a.suppressed() && !a.sentAt().isBefore(from)
+                    && !a.sentAt().isAfter(to))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the fault was still in effect at {@code when}: its undo in the plan comes later. */
