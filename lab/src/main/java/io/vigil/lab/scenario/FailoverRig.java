@@ -131,7 +131,7 @@ public final class FailoverRig implements AutoCloseable {
         this.topology = topology;
         this.roster = new Roster(Map.of(cluster.name(), new Roster.ClusterSpec(cluster.nodeNames(), Map.of())));
         Clock clock = pair.clock();
-        this.invariants = new Invariants(pair, cluster);
+        this.invariants = new Invariants(pair, cluster, () -> sent, () -> audit);
         startEngine();
         AllowList allow = new AllowList(EnumSet.allOf(ActionType.class), cluster.resources().keySet(), cluster.vms().keySet());
         Map<String, String> vmToResource = new HashMap<>();
@@ -185,7 +185,7 @@ public final class FailoverRig implements AutoCloseable {
         } catch (CommandException e) {
             note("operator " + node + ": " + String.join(" ", argv) + " failed: " + e.getMessage());
         }
-        invariants.check(stepCount).forEach(v -> note("VIOLATION " + v));
+        invariants.check(stepCount, true).forEach(v -> note("VIOLATION " + v));
     }
 
     private static ClusterTopology thePair(SimulatedPair pair, Topology topology) {

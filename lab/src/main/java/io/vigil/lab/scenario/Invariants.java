@@ -1,5 +1,9 @@
 package io.vigil.lab.scenario;
 
+import io.vigil.events.Action;
+import io.vigil.events.ActionType;
+import io.vigil.events.AuditEntry;
+import io.vigil.events.AuditKind;
 import io.vigil.events.DiskState;
 import io.vigil.events.DrbdRole;
 import io.vigil.lab.sim.SimulatedHost;
@@ -10,7 +14,10 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The safety rules checked against the simulated pair's ground truth (not against what Vigil
@@ -27,6 +34,9 @@ final class Invariants {
     /** A host became Primary while its peer was powered on, Primary, and not in a migration window. */
     static final String PROMOTED_PEER_WRITING = "promoted-while-peer-could-write";
 
+    /** A promotion or a VM's boot that no audited action of Vigil's (nor a human's hand) explains. */
+    static final String UNEXPLAINED = "change-not-in-the-audit-trail";
+
     /** The engine sent an action id it had sent before: a step repeated (a retry has its own attempt number). */
     static final String ACTION_TWICE = "action-sent-twice";
 
@@ -42,9 +52,22 @@ final class Invariants {
     private final Set<String> actionIds = new HashSet<>();
     private final Map<String, Long> lastSeq = new HashMap<>();
 
+    private final Supplier<List<Action>> sent;
+    private final Supplier<List<AuditEntry>> audit;
+    private final Map<String, Integer> boots = new HashMap<>();
+
+    /** For checks with no engine: every change is a human's. */
     Invariants(SimulatedPair pair, ClusterTopology cluster) {
+        this(pair, cluster, List::of, List::of);
+    }
+
+    /** {@code sent} and {@code audit}: what the engine sent and wrote to its audit trail so far, to explain each change by. */
+    Invariants(SimulatedPair pair, ClusterTopology cluster, Supplier<List<Action>> sent, Supplier<List<AuditEntry>> audit) {
         this.pair = pair;
         this.cluster = cluster;
+        this.sent = sent;
+        this.audit = audit;
+        cluster.vms().keySet().forEach(vm -> boots.put(vm, pair.boots(vm)));
         for (SimulatedHost host : pair.hosts()) {
             for (String resource : cluster.resources().keySet()) {
                 roles.put(host.name() + "/" + resource, roleOf(host, resource));
@@ -54,6 +77,14 @@ final class Invariants {
 
     /** Checks every rule now; returns the violations new at this step. */
     List<String> check(long step) {
+        return check(step, false);
+    }
+
+    /**
+     * The same; {@code byHand}: the changes since the last check are a human's (a scenario's
+     * operator), who needs no audit entry, though the safety rules hold for them too.
+     */
+    List<String> check(long step, boolean byHand) {
         List<String> found = new ArrayList<>();
         for (String resource : cluster.resources().keySet()) {
             List<String> primaries = pair.primariesOf(resource);
@@ -67,10 +98,24 @@ final class Invariants {
                 DrbdRole before = roles.put(key, now);
                 if (now == DrbdRole.PRIMARY && before != DrbdRole.PRIMARY) {
                     promoted(found, step, host, resource);
+                    if (!byHand && !explained(ActionType.DRBD_PRIMARY, host.name(), a -> a.resource().equals(Optional.of(resource)))) {
+                        report(found, step, UNEXPLAINED, "promote " + host.name() + "/" + resource + " " + step, host.name()
+                                + " became Primary for " + resource + " with no audited drbd-primary action for it");
+                    }
                 }
             }
         }
         for (String vm : cluster.vms().keySet()) {
+            int booted = pair.boots(vm);
+            if (booted > boots.get(vm) && !byHand) {
+                List<String> where = pair.hostsRunning(vm);
+                boolean explained = where.stream().anyMatch(node -> explained(ActionType.VM_START, node, a -> a.vm().equals(Optional.of(vm))));
+                if (!explained) {
+                    report(found, step, UNEXPLAINED, "boot " + vm + " " + booted, vm + " booted on " + where
+                            + " with no audited vm-start action for it there");
+                }
+            }
+            boots.put(vm, booted);
             List<String> running = pair.hostsRunning(vm);
             if (running.size() > 1) {
                 report(found, step, VM_ON_TWO_HOSTS, vm, vm + " runs on " + String.join(" and ", running));
@@ -82,6 +127,17 @@ final class Invariants {
         }
         refusalsSeen = refusals.size();
         return found;
+    }
+
+    /** Whether an action of {@code type} for {@code node} matching {@code which} was sent and has its audit entry. */
+    private boolean explained(ActionType type, String node, Predicate<Action> which) {
+        Set<String> audited = new HashSet<>();
+        for (AuditEntry entry : audit.get()) {
+            if (entry.kind() == AuditKind.ACTION) {
+                entry.actionId().ifPresent(audited::add);
+            }
+        }
+        return sent.get().stream().anyMatch(a -> a.type() == type && a.node().equals(node) && which.test(a) && audited.contains(a.id()));
     }
 
     private void promoted(List<String> found, long step, SimulatedHost host, String resource) {
