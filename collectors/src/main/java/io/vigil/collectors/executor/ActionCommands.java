@@ -39,7 +39,8 @@ public final class ActionCommands {
     public ActionPlan plan(Action action) throws ActionRefused {
         ActionType type = action.type();
         return switch (type) {
-            case DRBD_PRIMARY -> new ActionPlan.Once(type, Command.of("drbdadm", "primary", resource(action)));
+            case DRBD_PRIMARY -> new ActionPlan.Promote(type, Command.of("drbdadm", "primary", resource(action)),
+                    Command.of("drbdsetup", "events2", "--now"), resource(action));
             case DRBD_SECONDARY -> new ActionPlan.Once(type, Command.of("drbdadm", "secondary", resource(action)));
             case DRBD_ALLOW_TWO_PRIMARIES -> new ActionPlan.Once(type,
                     Command.of("drbdadm", "net-options", "--allow-two-primaries=yes", resource(action)));

@@ -22,6 +22,15 @@ public sealed interface ActionPlan {
     record Once(ActionType type, Command command) implements ActionPlan {
     }
 
+    /**
+     * Promotes a DRBD resource: {@code state} ({@code drbdsetup events2 --now}) first reads this
+     * host's disk for it, and the promotion runs only where every volume is UpToDate. The engine
+     * decided on facts a moment old; a disk lost or swapped since is caught here, where it is known.
+     * Where the state cannot be read (no DRBD 9 events2), DRBD's own refusal (exit 17) remains.
+     */
+    record Promote(ActionType type, Command command, Command state, String resource) implements ActionPlan {
+    }
+
     /** Starts a VM; {@code runningCheck}, where the tool has no "already running" reply of its own, says so first (exit 0: running). */
     record StartVm(ActionType type, Command command, Optional<Command> runningCheck) implements ActionPlan {
     }

@@ -4,11 +4,15 @@ import io.vigil.collectors.command.Command;
 import io.vigil.collectors.command.CommandException;
 import io.vigil.collectors.command.CommandResult;
 import io.vigil.collectors.command.CommandRunner;
+import io.vigil.collectors.drbd.DrbdEventsParser;
 import io.vigil.collectors.parse.ParseResult;
 import io.vigil.collectors.vm.VirshDominfoParser;
 import io.vigil.events.Action;
 import io.vigil.events.ActionOutcome;
 import io.vigil.events.ActionResult;
+import io.vigil.events.Body;
+import io.vigil.events.DiskState;
+import io.vigil.events.DrbdResource;
 import io.vigil.events.VmState;
 import java.time.Clock;
 import java.time.Duration;
@@ -69,6 +73,8 @@ public final class ActionRunner {
     private Verdict verdict(Action action, ActionPlan plan) throws InterruptedException {
         if (plan instanceof ActionPlan.Once once) {
             return once(action, once.command(), maxCommandTime, once);
+        } else if (plan instanceof ActionPlan.Promote promote) {
+            return promote(action, promote);
         } else if (plan instanceof ActionPlan.StartVm startVm) {
             return startVm(action, startVm);
         } else if (plan instanceof ActionPlan.StartVmAt startAt) {
@@ -105,6 +111,24 @@ public final class ActionRunner {
             return Verdict.of(ActionOutcome.SUCCEEDED, result, "already done (" + plan.type().wire() + "): ");
         }
         return Verdict.of(ActionOutcome.FAILED, result, "");
+    }
+
+    private Verdict promote(Action action, ActionPlan.Promote plan) throws InterruptedException {
+        Ran state = run(action, plan.state(), maxCommandTime);
+        if (state.failure().isEmpty() && state.result().orElseThrow().exitCode() == 0) {
+            for (Body body : DrbdEventsParser.toEvents(String.join(" ", plan.state().argv()), state.result().get().stdout()).values()) {
+                if (body instanceof DrbdResource r && r.resource().equals(plan.resource())) {
+                    Optional<DrbdResource.DrbdDevice> notUpToDate = r.devices().stream()
+                            .filter(d -> !d.client() && d.disk() != DiskState.UP_TO_DATE).findFirst();
+                    if (notUpToDate.isPresent()) {
+                        return Verdict.of(ActionOutcome.FAILED, state.result().get(), plan.resource() + "'s volume " + notUpToDate.get().volume()
+                                + " here is " + notUpToDate.get().disk().wire() + ", not UpToDate: not promoted (the engine decided on"
+                                + " older facts): ");
+                    }
+                }
+            }
+        }
+        return once(action, plan.command(), maxCommandTime, plan);
     }
 
     private Verdict startVm(Action action, ActionPlan.StartVm plan) throws InterruptedException {

@@ -29,7 +29,10 @@ final class RecordingRunner implements CommandRunner {
         }
     }
 
+    /** What changed the host, in order: the state a promotion reads first is kept apart, in {@link #reads}. */
     final List<Command> ran = new CopyOnWriteArrayList<>();
+    final List<Command> reads = new CopyOnWriteArrayList<>();
+    private static final List<String> PROMOTION_STATE_READ = List.of("drbdsetup", "events2", "--now");
     final List<Duration> timeouts = new CopyOnWriteArrayList<>();
     private final Map<List<String>, List<Reply>> replies = new HashMap<>();
     private final Map<List<String>, Integer> uses = new HashMap<>();
@@ -59,8 +62,12 @@ final class RecordingRunner implements CommandRunner {
 
     @Override
     public synchronized CommandResult run(Command command, Duration timeout) throws CommandException {
-        ran.add(command);
-        timeouts.add(timeout);
+        if (command.argv().equals(PROMOTION_STATE_READ)) {
+            reads.add(command);
+        } else {
+            ran.add(command);
+            timeouts.add(timeout);
+        }
         onRun.run();
         if (kills.containsKey(command.argv())) {
             throw new CommandException(command, kills.get(command.argv()), true, null);
