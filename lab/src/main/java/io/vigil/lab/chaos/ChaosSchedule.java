@@ -24,7 +24,7 @@ public final class ChaosSchedule {
 
     private enum Kind {
         DISK_FAIL(6), DISK_DYING(1), HOST_DOWN(4), LINK_CUT(3), FENCE_LIES(1), FENCE_BROKEN(1), MIGRATION_FAILS(2), SLOW_TOOL(1),
-        ENGINE_RESTART(2), ENGINE_CRASH(2), KAFKA_OUTAGE(2);
+        ENGINE_RESTART(2), ENGINE_CRASH(2), KAFKA_OUTAGE(2), AGENT_KILL(2);
 
         final int weight;
 
@@ -48,6 +48,14 @@ public final class ChaosSchedule {
             Kind kind = draw(random);
             String node = NODES[random.nextInt(2)];
             Duration lasts = Duration.ofSeconds(20 + random.nextInt(220));
+            if (kind == Kind.AGENT_KILL) {
+                Duration back = at.plus(lasts);
+                steps.add(new Scenario.Timed(at, 0, new ScenarioStep.Agent(node, false)));
+                steps.add(new Scenario.Timed(back, 0, new ScenarioStep.Agent(node, true)));
+                faults.add(new ChaosPlan.Injected("agent-kill", "agent-kill " + node, at, back));
+                stop = back.compareTo(stop) > 0 ? back : stop;
+                continue;
+            }
             if (kind == Kind.KAFKA_OUTAGE) {
                 Duration back = at.plus(lasts);
                 steps.add(new Scenario.Timed(at, 0, new ScenarioStep.Kafka(false)));
@@ -77,6 +85,8 @@ public final class ChaosSchedule {
             steps.add(new Scenario.Timed(tidy, 0, new ScenarioStep.InjectFault(undo)));
         }
         steps.add(new Scenario.Timed(tidy, 0, new ScenarioStep.Kafka(true)));
+        steps.add(new Scenario.Timed(tidy, 0, new ScenarioStep.Agent("node-a", true)));
+        steps.add(new Scenario.Timed(tidy, 0, new ScenarioStep.Agent("node-b", true)));
         // the paged human: approves what waits (held by the flap guard, stuck on a fence now repaired, awaiting approval)
         Duration approve = stop.plusSeconds(60);
         steps.add(new Scenario.Timed(approve, 0, new ScenarioStep.Approve("r0")));
@@ -114,7 +124,7 @@ public final class ChaosSchedule {
             case FENCE_BROKEN -> Optional.of(new String[] {"fence-broken " + node, "fence-repaired " + node});
             case MIGRATION_FAILS -> Optional.of(new String[] {"migration-fails " + vm, "migration-works " + vm});
             case SLOW_TOOL -> Optional.of(new String[] {"slow-tool " + node + " " + (5 + random.nextInt(56)), "slow-tool-off " + node});
-            case ENGINE_RESTART, ENGINE_CRASH, KAFKA_OUTAGE -> Optional.empty();
+            case ENGINE_RESTART, ENGINE_CRASH, KAFKA_OUTAGE, AGENT_KILL -> Optional.empty();
         };
     }
 }

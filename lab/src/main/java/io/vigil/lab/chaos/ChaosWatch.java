@@ -46,6 +46,7 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
     private final List<String> violations = new ArrayList<>();
     private Instant start;
     private boolean kafkaOut;
+    private final java.util.Set<String> agentsOut = new java.util.HashSet<>();
     /** Kafka's outages, [down, back]: no page can leave while the broker is away, so a deadline runs from its return. */
     private final List<Instant[]> outages = new ArrayList<>();
 
@@ -73,11 +74,16 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
             line = f.fault();
         } else if (step instanceof ScenarioStep.RestartEngine || step instanceof ScenarioStep.CrashEngine) {
             line = step.describe();
+        } else if (step instanceof ScenarioStep.Agent agent && !agent.running() && agentsOut.add(agent.node())) {
+            line = "agent-kill " + agent.node();
         } else if (step instanceof ScenarioStep.Kafka k && !k.up() && !kafkaOut) {
             kafkaOut = true;
             outages.add(new Instant[] {now, null});
             line = "kafka-outage";
         } else {
+            if (step instanceof ScenarioStep.Agent agent && agent.running()) {
+                agentsOut.remove(agent.node());
+            }
             if (step instanceof ScenarioStep.Kafka k && k.up() && kafkaOut) {
                 kafkaOut = false;
                 outages.get(outages.size() - 1)[1] = now;
@@ -91,7 +97,8 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
         String[] words = line.split(" ");
         String node = words.length > 1 ? words[1] : "";
         // a disk that fails in a host that is down is seen when the host is back: no page can be due before
-        boolean seen = !kind.equals("disk-fail") || rig.pair().host(node).map(SimulatedHost::isUp).orElse(true);
+        // and one that fails while the host's agent is dead is seen when the agent starts again
+        boolean seen = !kind.equals("disk-fail") || (rig.pair().host(node).map(SimulatedHost::isUp).orElse(true) && !agentsOut.contains(node));
         faults.add(new Applied(kind, line, now, seen, node));
     }
 

@@ -101,6 +101,9 @@ public final class FailoverRig implements AutoCloseable {
     private final Deque<Action> queued = new ArrayDeque<>();
     private final List<Later> later = new ArrayList<>();
     private final Map<String, Instant> busyUntil = new HashMap<>();
+    private final Set<String> agentsDown = new TreeSet<>();
+    private final Path journals;
+    private final LabFailover labFiles;
     /** Set for the step in which the engine is killed before its commit: the records it processed, to process again. */
     private List<Envelope> transaction;
     /** What the engine produced in that step, lost with it. */
@@ -130,30 +133,66 @@ public final class FailoverRig implements AutoCloseable {
         this.cluster = thePair(pair, topology);
         this.topology = topology;
         this.roster = new Roster(Map.of(cluster.name(), new Roster.ClusterSpec(cluster.nodeNames(), Map.of())));
-        Clock clock = pair.clock();
         this.invariants = new Invariants(pair, cluster, () -> sent, () -> audit);
         startEngine();
-        AllowList allow = new AllowList(EnumSet.allOf(ActionType.class), cluster.resources().keySet(), cluster.vms().keySet());
-        Map<String, String> vmToResource = new HashMap<>();
-        for (ResourceTopology r : cluster.resources().values()) {
-            r.vms().forEach(vm -> vmToResource.put(vm, r.name()));
-        }
+        this.journals = journals;
         // the lab agent's config names the lab's topology and key files: made once beside the journals
-        LabFailover labFiles = LabFailover.in(journals);
+        this.labFiles = LabFailover.in(journals);
         for (SimulatedHost host : pair.hosts()) {
-            ActionRunner runner = new ActionRunner(host, clock, Duration.ofMinutes(10), 4096, Duration.ofSeconds(1),
-                    d -> pair.tick(d));
-            executors.put(host.name(), new ActionExecutor(cluster.name(), host.name(), seal,
-                    ActionJournal.open(journals.resolve(host.name()), clock), allow,
-                    new ActionCommands(Hypervisor.LIBVIRT, "qemu:///system", Path.of("/etc/xen"), topology, cluster.name()), runner,
-                    body -> { }, new SimpleMeterRegistry(), clock));
-            // the lab agent's own probes at their intervals; DRBD's stream is followed without the probe's threads
-            AgentConfig agent = Lab.agentConfig(host.name(), "127.0.0.1:9", journals.resolve("spool"), labFiles,
-                    journals.resolve("agent-journal-" + host.name()));
-            probes.put(host.name(), ConfiguredProbes.of(agent, host, host)
-                    .stream().filter(p -> p instanceof PolledProbe).map(p -> (PolledProbe) p).toList());
-            drbd.put(host.name(), new DrbdFollower(host, agent.probes().drbd().statisticsInterval()));
+            startAgent(host);
         }
+    }
+
+    /**
+     * One host's agent starting: its executor over its journal (kept across restarts, so nothing
+     * runs twice), the lab agent's own probes at their intervals, and DRBD's stream followed anew.
+     */
+    private void startAgent(SimulatedHost host) throws IOException {
+        Clock clock = pair.clock();
+        AllowList allow = new AllowList(EnumSet.allOf(ActionType.class), cluster.resources().keySet(), cluster.vms().keySet());
+        ActionRunner runner = new ActionRunner(host, clock, Duration.ofMinutes(10), 4096, Duration.ofSeconds(1), d -> pair.tick(d));
+        executors.put(host.name(), new ActionExecutor(cluster.name(), host.name(), seal,
+                ActionJournal.open(journals.resolve(host.name()), clock), allow,
+                new ActionCommands(Hypervisor.LIBVIRT, "qemu:///system", Path.of("/etc/xen"), topology, cluster.name()), runner,
+                body -> { }, new SimpleMeterRegistry(), clock));
+        AgentConfig agent = Lab.agentConfig(host.name(), "127.0.0.1:9", journals.resolve("spool"), labFiles,
+                journals.resolve("agent-journal-" + host.name()));
+        probes.put(host.name(), ConfiguredProbes.of(agent, host, host)
+                .stream().filter(p -> p instanceof PolledProbe).map(p -> (PolledProbe) p).toList());
+        drbd.put(host.name(), new DrbdFollower(host, agent.probes().drbd().statisticsInterval()));
+        nextHeartbeat.remove(host.name());
+        nextPoll.keySet().removeIf(key -> key.startsWith(host.name() + "/"));
+    }
+
+    /**
+     * NODE's agent is killed: it publishes nothing, its executor takes no action, and a result not
+     * yet published is lost with it (the action stays unacknowledged in Kafka and comes again).
+     */
+    public void killAgent(String node) throws IOException {
+        if (!agentsDown.add(node)) {
+            return;
+        }
+        int lost = 0;
+        for (var it = later.iterator(); it.hasNext(); ) {
+            Later pending = it.next();
+            if (pending.action().node().equals(node)) {
+                it.remove();
+                queued.addFirst(pending.action());
+                lost++;
+            }
+        }
+        busyUntil.remove(node);
+        executors.remove(node).close();
+        note("agent   " + node + " killed" + (lost == 0 ? "" : " (" + lost + " result" + (lost > 1 ? "s" : "") + " not yet published: lost)"));
+    }
+
+    /** NODE's agent starts again, over the same journal: an action it ran before is answered from it, never run again. */
+    public void startAgent(String node) throws IOException {
+        if (!agentsDown.remove(node)) {
+            return;
+        }
+        startAgent(pair.host(node).orElseThrow());
+        note("agent   " + node + " started again");
     }
 
     /**
@@ -250,7 +289,7 @@ public final class FailoverRig implements AutoCloseable {
             deliverActions();
         }
         for (SimulatedHost host : pair.hosts()) {
-            if (host.isUp()) {
+            if (host.isUp() && !agentsDown.contains(host.name())) {
                 report(host);
             }
         }
@@ -353,7 +392,7 @@ public final class FailoverRig implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             Action action = queued.poll();
             SimulatedHost host = pair.host(action.node()).orElseThrow();
-            if (!host.isUp() || now.isBefore(busyUntil.getOrDefault(action.node(), Instant.MIN))) {
+            if (!host.isUp() || agentsDown.contains(action.node()) || now.isBefore(busyUntil.getOrDefault(action.node(), Instant.MIN))) {
                 // the action waits in Kafka for an agent that does not answer, or whose executor is busy
                 queued.add(action);
                 continue;

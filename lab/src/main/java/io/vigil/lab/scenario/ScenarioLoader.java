@@ -32,6 +32,7 @@ import java.util.function.Function;
  * 50s engine-restart                   # the engine instance dies between commits; another resumes from the stores
  * 50s engine-crash                     # it dies in its next step before the commit: that step's work is lost and redone
  * 70s kafka-down                       # the broker is unreachable: agents spool, the engine and executors wait (kafka-up ends it)
+ * 80s agent-kill node-b                # node-b's agent dies (agent-start node-b starts it again)
  * 60s operator node-b drbdadm primary r0   # a human on node-b's shell (argv, no shell)
  * </pre>
  */
@@ -140,6 +141,7 @@ public final class ScenarioLoader {
                 }
                 yield new ScenarioStep.CrashEngine();
             }
+            case "agent-kill", "agent-start" -> new ScenarioStep.Agent(only(words, words.get(0) + " NODE"), words.get(0).equals("agent-start"));
             case "kafka-down", "kafka-up" -> {
                 if (!args.isEmpty()) {
                     throw new IllegalArgumentException("'" + words.get(0) + "' takes no arguments");
@@ -153,7 +155,7 @@ public final class ScenarioLoader {
                 yield new ScenarioStep.Operator(args.get(0), args.subList(1, args.size()));
             }
             default -> throw new IllegalArgumentException("unknown step '" + Name.printable(words.get(0))
-                    + "'; the steps are fault, approve, failback, engine-restart, engine-crash, kafka-down, kafka-up, operator (and the lines step and end)");
+                    + "'; the steps are fault, approve, failback, engine-restart, engine-crash, kafka-down, kafka-up, agent-kill, agent-start, operator (and the lines step and end)");
         };
     }
 

@@ -13,6 +13,7 @@ import io.vigil.service.topology.ClusterTopology;
 import io.vigil.service.topology.Topology;
 import io.vigil.service.topology.TopologyLoader;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -96,6 +97,17 @@ public final class ScenarioRunner {
             rig.restartEngine();
         } else if (step instanceof ScenarioStep.CrashEngine) {
             rig.crashEngine();
+        } else if (step instanceof ScenarioStep.Agent agent) {
+            try {
+                if (agent.running()) {
+                    rig.startAgent(agent.node());
+                } else {
+                    rig.killAgent(agent.node());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("the agent of " + agent.node() + " could not " + (agent.running() ? "start" : "stop")
+                        + ": " + e.getMessage(), e);
+            }
         } else if (step instanceof ScenarioStep.Kafka k) {
             if (k.up()) {
                 rig.kafkaUp();

@@ -52,6 +52,17 @@ public sealed interface ScenarioStep {
         }
     }
 
+    /** NODE's agent is killed ({@code running} false) or started again. */
+    record Agent(String node, boolean running) implements ScenarioStep {
+        public Agent {
+            Name.check("node", node);
+        }
+
+        public String describe() {
+            return (running ? "agent-start " : "agent-kill ") + node;
+        }
+    }
+
     /** Kafka becomes unreachable (down) or reachable again (up). */
     record Kafka(boolean up) implements ScenarioStep {
         public String describe() {

@@ -438,6 +438,11 @@ public final class FailoverSaga {
                     List.of());
             return;
         }
+        if (run.saga.step("fence:" + f).isEmpty()
+                && guard.mayFenceFor(saga.resource(), s, run.facts.drbd(s, saga.resource()), run.now) instanceof Verdict.Refused refused) {
+            run.hold(refused.rule().name(), refused.describe());
+            return;
+        }
         if (run.ensure("fence:" + f, s, ActionType.FENCE, Optional.empty(), Optional.of(f), Optional.empty()) != StepResult.DONE) {
             return;
         }

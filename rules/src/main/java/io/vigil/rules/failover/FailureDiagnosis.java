@@ -1,5 +1,6 @@
 package io.vigil.rules.failover;
 
+import io.vigil.events.ConnectionState;
 import io.vigil.events.DiskState;
 import io.vigil.events.DrbdResource;
 import io.vigil.events.DrbdRole;
@@ -49,7 +50,12 @@ public final class FailureDiagnosis {
         // for a while (a Kafka outage, a restart) then reads the backlog late, and a node whose records wait in it is not silent
         Optional<Duration> byPeer = facts.silentByPeer(failing, survivor);
         boolean silentByPeer = byPeer.map(d -> d.compareTo(policy.hostGoneAfter()) >= 0).orElse(true);
-        if (heard.isBefore(now.minus(policy.hostGoneAfter())) && silentByPeer) {
+        // and a host whose kernel still replicates is not gone, only its agent: the survivor's own recent report must show the
+        // replication link to it down (a frozen or dead host drops it); NodeSilent pages for a silent agent
+        boolean linkUp = facts.drbd(survivor, resource.name()).filter(r -> r.freshAt(now, maxFactAge))
+                .map(r -> r.drbd().connections().stream().anyMatch(c -> c.peer().equals(failing) && c.connection() == ConnectionState.CONNECTED))
+                .orElse(false);
+        if (heard.isBefore(now.minus(policy.hostGoneAfter())) && silentByPeer && !linkUp) {
             return Optional.of(new Trigger(FailoverWay.HOST_LOST, failing, survivor, failing + " has not been heard for "
                     + Duration.between(heard, now).toSeconds() + " s (host_gone_after " + policy.hostGoneAfter().toSeconds() + " s)"
                     + byPeer.map(d -> ", while " + survivor + " reported for " + d.toSeconds() + " s of its own clock").orElse(""),

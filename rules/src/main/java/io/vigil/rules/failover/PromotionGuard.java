@@ -219,6 +219,23 @@ public final class PromotionGuard {
     }
 
     /** "volume 0 is Inconsistent", or empty when every volume is UpToDate (a report without volumes proves nothing). */
+    /**
+     * May the saga fence the lost node so that {@code survivor} can be promoted? Only where the
+     * survivor could then be: its own recent report shows every volume UpToDate. Fencing for a
+     * promotion that cannot follow only cuts off what may be the last good copy.
+     */
+    public Verdict mayFenceFor(String resource, String survivor, Optional<NodeReport> survivorReport, Instant now) {
+        if (survivorReport.isEmpty() || !survivorReport.get().freshAt(now, maxFactAge)) {
+            return refuse(SafetyRule.FRESH_FACTS, "no recent DRBD report of " + resource + " from " + survivor + ": not fenced");
+        }
+        Optional<String> notUpToDate = notUpToDate(survivorReport.get().drbd());
+        if (notUpToDate.isPresent()) {
+            return refuse(SafetyRule.CANDIDATE_UP_TO_DATE, survivor + "'s disk for " + resource + " " + notUpToDate.get()
+                    + ": it could not be promoted, so the lost node is not fenced (" + survivorReport.get().evidence() + ")");
+        }
+        return new Verdict.Allowed(List.of(survivor + " UpToDate for " + resource + " (" + survivorReport.get().evidence() + ")"));
+    }
+
     private static Optional<String> notUpToDate(DrbdResource drbd) {
         if (drbd.devices().isEmpty()) {
             return Optional.of("has no volumes reported");

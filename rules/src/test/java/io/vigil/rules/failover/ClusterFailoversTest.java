@@ -349,6 +349,42 @@ class ClusterFailoversTest {
         assertEquals("node-b", only(ActionType.FENCE).node(), audit.toString());
     }
 
+    /**
+     * Found by a chaos run: node-b's agent died while node-b itself ran on. Its DRBD stayed
+     * connected to node-a: a host whose kernel still replicates is not gone, only its agent is.
+     * Nothing is fenced (NodeSilent pages for the agent).
+     */
+    @Test
+    void aSilentAgentWhoseHostStillReplicatesIsNotAHostLost() {
+        setUp(FailoverMode.AUTO, true, 3);
+        healthyPair();
+        for (int second = 1; second <= 20; second++) {
+            now = now.plusSeconds(1);
+            event("node-b", new Heartbeat("test", 10, List.of(), 16 * GIB, 8 * GIB));
+        }
+        // node-b still sees node-a Connected and Primary: node-a's kernel answers
+        event("node-b", drbd("r0", "node-a", DrbdRole.SECONDARY, DiskState.UP_TO_DATE, DrbdRole.PRIMARY, ConnectionState.CONNECTED,
+                DiskState.UP_TO_DATE));
+        assertTrue(sent.isEmpty(), "fenced a host whose DRBD still replicates: " + sent);
+    }
+
+    /**
+     * Found by the same run: the survivor had no good copy of the resource (its own disk had died),
+     * and fencing the silent host would have cut off the last UpToDate copy. A fence that cannot
+     * lead to a promotion is not sent; the saga holds and pages.
+     */
+    @Test
+    void noFenceIsSentWhenTheSurvivorHasNoUpToDateDiskToPromote() {
+        setUp(FailoverMode.AUTO, true, 3);
+        healthyPair();
+        now = now.plusSeconds(20);
+        event("node-b", drbd("r0", "node-a", DrbdRole.SECONDARY, DiskState.DISKLESS, DrbdRole.UNKNOWN, ConnectionState.CONNECTING,
+                DiskState.DUNKNOWN));
+        assertTrue(sent.stream().noneMatch(a -> a.type() == ActionType.FENCE), sent.toString());
+        assertTrue(pages.stream().anyMatch(p -> p.rule().equals("FailoverHeld") && p.annotations().get("summary").contains("Diskless")),
+                pages.toString());
+    }
+
     @Test
     void drbdRefusingForLackOfGoodDataIsFinal() {
         setUp(FailoverMode.AUTO, true, 3);
