@@ -46,6 +46,7 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
     private final List<String> violations = new ArrayList<>();
     private Instant start;
     private boolean kafkaOut;
+    private Optional<String> brokenAt = Optional.empty();
     private final java.util.Set<String> agentsOut = new java.util.HashSet<>();
     /** Kafka's outages, [down, back]: no page can leave while the broker is away, so a deadline runs from its return. */
     private final List<Instant[]> outages = new ArrayList<>();
@@ -107,10 +108,19 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
                 .contains(kind);
     }
 
+    /** A run stops at its first broken safety invariant: what follows a broken invariant proves nothing more. */
+    @Override
+    public boolean stop() {
+        return brokenAt.isPresent();
+    }
+
     @Override
     public void stepped(FailoverRig rig) {
         SimulatedPair pair = rig.pair();
         Instant now = pair.now();
+        if (brokenAt.isEmpty() && !rig.violations().isEmpty()) {
+            brokenAt = Optional.of("the state when it broke: " + state(pair));
+        }
         boolean whole = servesEveryVm(pair);
         for (Applied f : faults) {
             if (!recovered.containsKey(f) && whole && !now.isBefore(f.at())) {
@@ -150,6 +160,13 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
     ChaosVerdict verdict(FailoverRig rig, List<String> rigViolations, List<String> timeline) {
         SimulatedPair pair = rig.pair();
         violations.addAll(rigViolations);
+        if (brokenAt.isPresent() && !violations.isEmpty()) {
+            // stopped at the step that broke it, whose state the violation carries: the end-of-run checks would judge a run
+            // that did not end
+            int last = violations.size() - 1;
+            violations.set(last, violations.get(last) + "; " + brokenAt.get());
+            return new ChaosVerdict(plan, Map.of(), Map.of(), Map.of(), 0, violations, timeline);
+        }
         Map<String, Alert> firing = firingAtEnd(rig);
         for (String vm : cluster.vms().keySet()) {
             String resource = resourceOf.get(vm);

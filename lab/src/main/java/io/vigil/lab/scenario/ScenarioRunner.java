@@ -54,6 +54,11 @@ public final class ScenarioRunner {
 
         default void stepped(FailoverRig rig) {
         }
+
+        /** Whether the story should stop here (a chaos run stops at its first broken invariant); the report is of what played. */
+        default boolean stop() {
+            return false;
+        }
     }
 
     /** The same, reporting to {@code watch} as it goes. */
@@ -72,6 +77,9 @@ public final class ScenarioRunner {
         try (FailoverRig rig = new FailoverRig(pair, topology, work)) {
             for (Scenario.Timed timed : scenario.schedule()) {
                 playUntil(rig, start.plus(timed.at()), scenario.step(), watch);
+                if (watch.stop()) {
+                    break;
+                }
                 watch.applied(timed.step(), apply(rig, timed.step()), rig);
             }
             playUntil(rig, start.plus(scenario.end()), scenario.step(), watch);
@@ -80,7 +88,7 @@ public final class ScenarioRunner {
     }
 
     private static void playUntil(FailoverRig rig, Instant until, Duration step, StepWatch watch) throws InterruptedException {
-        while (rig.pair().now().isBefore(until)) {
+        while (rig.pair().now().isBefore(until) && !watch.stop()) {
             rig.step(step);
             watch.stepped(rig);
         }

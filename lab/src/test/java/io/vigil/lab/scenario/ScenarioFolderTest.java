@@ -66,6 +66,25 @@ class ScenarioFolderTest {
     }
 
     @Test
+    void aWatchThatSaysStopEndsTheStoryAtThatStep() throws Exception {
+        Scenario scenario = ScenarioLoader.load("disk-failure");
+        int[] steps = {0};
+        ScenarioReport report = ScenarioRunner.play(scenario, Files.createDirectories(work.resolve("stopped")), new ScenarioRunner.StepWatch() {
+            @Override
+            public void stepped(FailoverRig rig) {
+                steps[0]++;
+            }
+
+            @Override
+            public boolean stop() {
+                return steps[0] >= 10;
+            }
+        });
+        assertEquals(10, steps[0]);
+        assertTrue(report.timeline().stream().noneMatch(l -> l.contains("disk-replace")), "stopped before the replacement");
+    }
+
+    @Test
     void theIndexListsEveryFolderAndEveryFolderIsInTheIndex() throws IOException {
         TreeSet<String> folders = new TreeSet<>();
         try (Stream<Path> dirs = Files.list(SOURCE)) {
