@@ -3,7 +3,6 @@ package io.vigil.lab.scenario;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.collectors.command.Command;
 import io.vigil.collectors.command.CommandException;
-import io.vigil.collectors.drbd.DrbdEventsParser;
 import io.vigil.collectors.executor.ActionCommands;
 import io.vigil.collectors.executor.ActionExecutor;
 import io.vigil.collectors.executor.ActionJournal;
@@ -32,25 +31,9 @@ import io.vigil.lab.sim.SimulatedHost;
 import io.vigil.lab.sim.SimulatedPair;
 import io.vigil.lab.Lab;
 import io.vigil.lab.LabFailover;
-import io.vigil.rules.engine.EngineLimits;
-import io.vigil.rules.engine.EngineTables;
-import io.vigil.rules.engine.EngineTiming;
-import io.vigil.rules.engine.EvaluationListener;
-import io.vigil.rules.engine.MapStateTable;
-import io.vigil.rules.engine.Roster;
-import io.vigil.rules.engine.RuleEvaluator;
-import io.vigil.rules.engine.StateTable;
-import io.vigil.rules.engine.Suppression;
-import io.vigil.rules.failover.ClusterFacts;
-import io.vigil.rules.rule.DefaultRulePack;
-import io.vigil.rules.rule.RuleSet;
-import io.vigil.rules.failover.ClusterFailovers;
 import io.vigil.rules.failover.FailoverOutput;
 import io.vigil.rules.failover.ResourceFailovers;
-import io.vigil.rules.failover.SagaHolds;
-import io.vigil.rules.failover.SagaPages;
 import io.vigil.service.topology.ClusterTopology;
-import io.vigil.service.topology.ResourceTopology;
 import io.vigil.service.topology.Topology;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -82,14 +65,7 @@ public final class FailoverRig implements AutoCloseable {
     private final SimulatedPair pair;
     private final ClusterTopology cluster;
     private final Topology topology;
-    private final RuleSet rules = DefaultRulePack.load();
-    private final Roster roster;
-    /** What the engine keeps in its changelogged stores: what an engine restart finds again. */
-    private final MapStateTable<ClusterFacts> factStore = new MapStateTable<>();
-    private final MapStateTable<ResourceFailovers> sagaStore = new MapStateTable<>();
-    private final EngineTables ruleStores = EngineTables.inMemory();
-    private ClusterFailovers failovers;
-    private RuleEvaluator evaluator;
+    private final RigEngine engine;
     private final Map<String, List<PolledProbe>> probes = new HashMap<>();
     private final Invariants invariants;
     private final Map<String, DrbdFollower> drbd = new HashMap<>();
@@ -104,10 +80,6 @@ public final class FailoverRig implements AutoCloseable {
     private final Set<String> agentsDown = new TreeSet<>();
     private final Path journals;
     private final LabFailover labFiles;
-    /** Set for the step in which the engine is killed before its commit: the records it processed, to process again. */
-    private List<Envelope> transaction;
-    /** What the engine produced in that step, lost with it. */
-    private final List<Runnable> held = new ArrayList<>();
     private boolean crashDue;
     private boolean kafkaDown;
     private final List<Envelope> spooled = new ArrayList<>();
@@ -132,9 +104,23 @@ public final class FailoverRig implements AutoCloseable {
         this.start = pair.now();
         this.cluster = thePair(pair, topology);
         this.topology = topology;
-        this.roster = new Roster(Map.of(cluster.name(), new Roster.ClusterSpec(cluster.nodeNames(), Map.of())));
         this.invariants = new Invariants(pair, cluster, () -> sent, () -> audit);
-        startEngine();
+        this.engine = new RigEngine(topology, cluster, pair::now, new RigEngine.Outputs() {
+            @Override
+            public void received(Envelope envelope) {
+                invariants.received(stepCount, envelope.node(), envelope.seq()).forEach(v -> note("VIOLATION " + v));
+            }
+
+            @Override
+            public void published(Alert alert) {
+                shown(alert);
+            }
+
+            @Override
+            public void failover(FailoverOutput out) {
+                take(out);
+            }
+        });
         this.journals = journals;
         // the lab agent's config names the lab's topology and key files: made once beside the journals
         this.labFiles = LabFailover.in(journals);
@@ -196,23 +182,13 @@ public final class FailoverRig implements AutoCloseable {
     }
 
     /**
-     * The engine's failover logic and rule evaluator over its stores, as an engine instance starts
-     * on a partition: what it knows comes from the stores, nothing from the instance before it.
-     */
-    private void startEngine() {
-        failovers = ClusterFailovers.of(topology, new SagaPages(Duration.ofMinutes(1), Duration.ofMinutes(4)), factStore, sagaStore);
-        evaluator = new RuleEvaluator(rules, roster, EngineTiming.DEFAULTS, EngineLimits.DEFAULTS, ruleStores,
-                Suppression.of(List::of, rules, new SagaHolds(sagaStore, factStore)), EvaluationListener.NONE, pair.now(), c -> true);
-    }
-
-    /**
      * The engine instance dies and another takes its partition: everything not in the stores is
      * gone. Each step of the rig commits as a whole (as the engine's exactly-once transaction), so
      * a kill between steps is a kill at any point of the real one.
      */
     public void restartEngine() {
         note("engine  restarted: the saga and the alerts resume from the stores");
-        startEngine();
+        engine.restart();
     }
 
     /** A human on NODE's shell runs ARGV (e.g. drbdadm primary r0), as an operator would during an incident. */
@@ -255,7 +231,7 @@ public final class FailoverRig implements AutoCloseable {
     /** A human's command (approve, failback), as the engine's API would pass it on. */
     public void command(FailoverCommand.Verb verb, String resource, String sagaId) {
         note("command " + verb.wire() + " " + (sagaId.isEmpty() ? resource : sagaId));
-        take(failovers.onCommand(new FailoverCommand(verb, cluster.name(), resource, sagaId, "scenario", pair.now()), pair.now()));
+        engine.command(new FailoverCommand(verb, cluster.name(), resource, sagaId, "scenario", pair.now()));
     }
 
     /** Plays {@code total} of simulated time in steps of {@code step}. */
@@ -280,9 +256,8 @@ public final class FailoverRig implements AutoCloseable {
         stepCount++;
         boolean crash = crashDue;
         crashDue = false;
-        Runnable rollback = crash ? snapshot() : () -> { };
         if (crash) {
-            transaction = new ArrayList<>();
+            engine.begin(invariants.receivedSoFar());
         }
         pair.tick(step);
         if (!kafkaDown) {
@@ -295,71 +270,27 @@ public final class FailoverRig implements AutoCloseable {
         }
         if (!kafkaDown) {
             // an engine cut off from Kafka reads nothing and commits nothing: its clock's work waits with it
-            engineTicks();
+            engine.tick();
         }
         if (crash) {
-            int lost = held.size();
-            held.clear();
-            List<Envelope> redo = transaction;
-            transaction = null;
-            rollback.run();
-            note("engine  killed before its commit: " + lost + " outputs of " + redo.size() + " records lost; a new instance"
-                    + " processes them again from the stores");
-            startEngine();
-            for (Envelope envelope : redo) {
-                engineReceives(envelope);
-            }
-            engineTicks();
+            engine.crash((lost, records) -> note("engine  killed before its commit: " + lost + " outputs of " + records
+                    + " records lost; a new instance processes them again from the stores"));
         }
         for (String violation : invariants.check(stepCount)) {
             note("VIOLATION " + violation);
         }
     }
 
-    private void engineTicks() {
-        take(failovers.onTick(pair.now(), c -> true));
-        alerts(evaluator.onTick(pair.now()));
-    }
-
-    /** What the stores hold now, and how to put it back: the state of the last commit. */
-    private Runnable snapshot() {
-        List<Runnable> restores = List.of(kept(factStore), kept(sagaStore), kept(ruleStores.scopes()), kept(ruleStores.presence()),
-                kept(ruleStores.previous()), invariants.receivedSoFar());
-        return () -> restores.forEach(Runnable::run);
-    }
-
-    private static <V> Runnable kept(StateTable<V> table) {
-        List<Map.Entry<String, V>> was = table.all();
-        return () -> {
-            table.all().forEach(e -> table.delete(e.getKey()));
-            was.forEach(e -> table.put(e.getKey(), e.getValue()));
-        };
-    }
-
-    private void alerts(List<Alert> alerts) {
-        for (Alert alert : alerts) {
-            alertNames.put(alert.fingerprint(), alert.rule());
-            if (alert.change() == AlertChange.STATE || alert.change() == AlertChange.SUPPRESSION) {
-                // a change of suppression is shown too: an alert that stops being inhibited pages then
-                String what = alert.change() == AlertChange.STATE ? alert.state().wire()
-                        : alert.suppressed() ? "suppressed" : "no longer suppressed";
-                // an alert inhibits by its fingerprint: named here by its rule, as a reader of the timeline knows it
-                String why = alert.inhibitedBy().isEmpty() ? "" : " (inhibited by " + alert.inhibitedBy().stream()
-                        .map(by -> alertNames.getOrDefault(by, by)).distinct().collect(Collectors.joining(", ")) + ")";
-                Runnable published = () -> {
-                    ruleAlerts.add(alert);
-                    note("alert   " + alert.rule() + " " + what + where(alert) + (alert.change() == AlertChange.STATE
-                            || alert.suppressed() ? why : ""));
-                };
-                if (transaction != null) {
-                    held.add(published); // published with the commit, or lost with the instance
-                } else {
-                    published.run();
-                }
-            }
-            // inside the engine an alert feeds the failover at once
-            take(failovers.onAlert(alert, pair.now()));
-        }
+    /** An alert record the engine published: kept, and shown when it changed state or suppression. */
+    private void shown(Alert alert) {
+        alertNames.put(alert.fingerprint(), alert.rule());
+        // a change of suppression is shown too: an alert that stops being inhibited pages then
+        String what = alert.change() == AlertChange.STATE ? alert.state().wire() : alert.suppressed() ? "suppressed" : "no longer suppressed";
+        // an alert inhibits by its fingerprint: named here by its rule, as a reader of the timeline knows it
+        String why = alert.inhibitedBy().isEmpty() ? "" : " (inhibited by " + alert.inhibitedBy().stream()
+                .map(by -> alertNames.getOrDefault(by, by)).distinct().collect(Collectors.joining(", ")) + ")";
+        ruleAlerts.add(alert);
+        note("alert   " + alert.rule() + " " + what + where(alert) + (alert.change() == AlertChange.STATE || alert.suppressed() ? why : ""));
     }
 
     private static String where(Alert alert) {
@@ -459,10 +390,7 @@ public final class FailoverRig implements AutoCloseable {
             spooled.add(envelope); // the agent's spool keeps it, in order, until the broker is back
             return;
         }
-        if (transaction != null) {
-            transaction.add(envelope);
-        }
-        engineReceives(envelope);
+        engine.receive(envelope);
     }
 
     /** Kafka becomes unreachable: agents spool what they publish, actions wait in the log, the engine stalls. */
@@ -481,22 +409,11 @@ public final class FailoverRig implements AutoCloseable {
         List<Envelope> drained = List.copyOf(spooled);
         spooled.clear();
         for (Envelope envelope : drained) {
-            engineReceives(envelope);
+            engine.receive(envelope);
         }
-    }
-
-    private void engineReceives(Envelope envelope) {
-        invariants.received(stepCount, envelope.node(), envelope.seq()).forEach(v -> note("VIOLATION " + v));
-        alerts(evaluator.onEvent(envelope, pair.now()));
-        take(failovers.onEvent(envelope, pair.now()));
     }
 
     private void take(FailoverOutput out) {
-        if (transaction != null) {
-            // what leaves the engine waits for its commit
-            held.add(() -> take(out));
-            return;
-        }
         for (AuditEntry entry : out.audit()) {
             audit.add(entry);
             if (entry.kind() == AuditKind.DECISION || entry.kind() == AuditKind.REFUSAL || entry.kind() == AuditKind.PAGE) {
@@ -559,7 +476,7 @@ public final class FailoverRig implements AutoCloseable {
     }
 
     public List<ResourceFailovers> failovers() {
-        return failovers.all();
+        return engine.failovers();
     }
 
     @Override
