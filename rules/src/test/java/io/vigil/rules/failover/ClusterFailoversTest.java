@@ -171,6 +171,14 @@ class ClusterFailoversTest {
                 DiskState.DUNKNOWN));
     }
 
+    /** node-b heartbeats once a second for {@code seconds}; node-a says nothing. */
+    private void nodeBAloneReportsFor(int seconds) {
+        for (int second = 1; second <= seconds; second++) {
+            now = now.plusSeconds(1);
+            event("node-b", new Heartbeat("test", 10, List.of(), 16 * GIB, 8 * GIB));
+        }
+    }
+
     private Action only(ActionType type) {
         List<Action> of = sent.stream().filter(a -> a.type() == type).toList();
         assertEquals(1, of.size(), "one " + type + " in " + sent);
@@ -340,10 +348,7 @@ class ClusterFailoversTest {
         setUp(FailoverMode.AUTO, true, 3);
         healthyPair();
         // node-b goes on reporting for 20 s of its own clock; node-a says nothing
-        for (int second = 1; second <= 20; second++) {
-            now = now.plusSeconds(1);
-            event("node-b", new Heartbeat("test", 10, List.of(), 16 * GIB, 8 * GIB));
-        }
+        nodeBAloneReportsFor(20);
         event("node-b", drbd("r0", "node-a", DrbdRole.SECONDARY, DiskState.UP_TO_DATE, DrbdRole.UNKNOWN, ConnectionState.CONNECTING,
                 DiskState.DUNKNOWN));
         assertEquals("node-b", only(ActionType.FENCE).node(), audit.toString());
@@ -358,10 +363,7 @@ class ClusterFailoversTest {
     void aSilentAgentWhoseHostStillReplicatesIsNotAHostLost() {
         setUp(FailoverMode.AUTO, true, 3);
         healthyPair();
-        for (int second = 1; second <= 20; second++) {
-            now = now.plusSeconds(1);
-            event("node-b", new Heartbeat("test", 10, List.of(), 16 * GIB, 8 * GIB));
-        }
+        nodeBAloneReportsFor(20);
         // node-b still sees node-a Connected and Primary: node-a's kernel answers
         event("node-b", drbd("r0", "node-a", DrbdRole.SECONDARY, DiskState.UP_TO_DATE, DrbdRole.PRIMARY, ConnectionState.CONNECTED,
                 DiskState.UP_TO_DATE));

@@ -29,6 +29,21 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /** What the engine's integration tests share: a config on the embedded broker, a telemetry producer, a reader of a topic. */
 final class EngineHarness {
+    /** A pair with one resource and one VM, failover auto: the topology of the engine tests that run the failover. */
+    static final String ONE_VM_TOPOLOGY = """
+            clusters:
+              pair-1:
+                nodes:
+                  node-a: {}
+                  node-b: {}
+                resources:
+                  r0: {home: node-a, vms: [web]}
+                vms:
+                  web: {memory: 1GiB, min_memory: 512MiB, priority: 1}
+                failover:
+                  mode: auto
+            """;
+
     static final Path PACK = Path.of("..", "deploy", "rules");
 
     private EngineHarness() {

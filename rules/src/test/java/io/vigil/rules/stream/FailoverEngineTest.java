@@ -50,25 +50,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FailoverEngineTest {
     private static final String KEY = "a-test-key-of-at-least-thirty-two-bytes";
-    private static final String TOPOLOGY = """
-            clusters:
-              pair-1:
-                nodes:
-                  node-a: {}
-                  node-b: {}
-                resources:
-                  r0: {home: node-a, vms: [web]}
-                vms:
-                  web: {memory: 1GiB, min_memory: 512MiB, priority: 1}
-                failover:
-                  mode: auto
-            """;
     private final Map<String, AtomicLong> seqs = new ConcurrentHashMap<>();
     private volatile boolean aDiskLost;
 
     @Test
     void anEngineKilledMidSagaIsFollowedByOneThatResumesItAndRepeatsNoStep(@TempDir Path dir) throws Exception {
-        Path topology = Files.writeString(dir.resolve("topology.yaml"), TOPOLOGY);
+        Path topology = Files.writeString(dir.resolve("topology.yaml"), EngineHarness.ONE_VM_TOPOLOGY);
         Path key = Files.writeString(dir.resolve("action.key"), KEY + "\n");
         ActionSeal seal = ActionSeal.ofKeyText(KEY);
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"));

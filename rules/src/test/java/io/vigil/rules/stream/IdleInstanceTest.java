@@ -26,24 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
  * peer does not list it as unreachable, and an approval of an unknown saga is a 404, not a 503.
  */
 class IdleInstanceTest {
-    private static final String TOPOLOGY = """
-            clusters:
-              pair-1:
-                nodes:
-                  node-a: {}
-                  node-b: {}
-                resources:
-                  r0: {home: node-a, vms: [web]}
-                vms:
-                  web: {memory: 1GiB, min_memory: 512MiB, priority: 1}
-                failover:
-                  mode: auto
-            """;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
     void anInstanceWithoutTasksAnswersThatItHoldsNothing(@TempDir Path dir) throws Exception {
-        Path topology = Files.writeString(dir.resolve("topology.yaml"), TOPOLOGY);
+        Path topology = Files.writeString(dir.resolve("topology.yaml"), EngineHarness.ONE_VM_TOPOLOGY);
         Path key = Files.writeString(dir.resolve("action.key"), "a-test-key-of-at-least-thirty-two-bytes\n");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"));
              Engine a = Engine.start(config(kafka, dir, "a", topology, key), EngineHarness.pack(), EngineHarness.registry());
