@@ -105,6 +105,40 @@ class ActionExecutorTest {
         assertEquals(1.0, registry.get("vigil.agent.actions").tag("type", "drbd-primary").tag("outcome", "succeeded").counter().count());
     }
 
+    /** drbdsetup events2 --now as DRBD 9 prints it (the lines of drbd-utils' own test, for r0). */
+    private static String stateOfR0(String disk) {
+        return "exists resource name:r0 role:Secondary suspended:no force-io-failures:no may_promote:yes promotion_score:10101\n"
+                + "exists device name:r0 volume:0 minor:1000 backing_dev:/dev/sda disk:" + disk + " client:no open:no quorum:yes\n"
+                + "exists -\n";
+    }
+
+    @Test
+    void aPromotionOfADiskThatIsNotUpToDateHereIsNotRunThoughTheEngineAskedForIt() throws Exception {
+        runner.answer(Command.of("drbdsetup", "events2", "--now"), RecordingRunner.Reply.ok(stateOfR0("Diskless")));
+        ActionResult result = handle(executor(), drbd("a1", ActionType.DRBD_PRIMARY));
+        assertEquals(ActionOutcome.FAILED, result.outcome(), result.output());
+        assertTrue(result.output().contains("volume 0 here is Diskless, not UpToDate: not promoted"), result.output());
+        assertEquals(List.of(), runner.ran, "drbdadm primary never ran");
+    }
+
+    @Test
+    void aPromotionWhoseDiskIsUpToDateHereRuns() throws Exception {
+        runner.answer(Command.of("drbdsetup", "events2", "--now"), RecordingRunner.Reply.ok(stateOfR0("UpToDate")));
+        assertEquals(ActionOutcome.SUCCEEDED, handle(executor(), drbd("a1", ActionType.DRBD_PRIMARY)).outcome());
+        assertEquals(List.of(DRBD_PRIMARY), runner.ran);
+    }
+
+    /** A state that cannot be read (no events2, or garbled) leaves the decision to DRBD's own refusal (exit 17). */
+    @Test
+    void aPromotionWhoseStateCannotBeReadIsLeftToDrbdsOwnRefusal() throws Exception {
+        ActionExecutor executor = executor();
+        runner.answer(Command.of("drbdsetup", "events2", "--now"), RecordingRunner.Reply.ok("\u0000garbled \uFFFD exists device name:r0 disk\n"));
+        assertEquals(ActionOutcome.SUCCEEDED, handle(executor, drbd("a1", ActionType.DRBD_PRIMARY)).outcome());
+        runner.answer(Command.of("drbdsetup", "events2", "--now"), RecordingRunner.Reply.fails(20, "drbdsetup: unknown command events2\n"));
+        assertEquals(ActionOutcome.SUCCEEDED, handle(executor, drbd("a2", ActionType.DRBD_PRIMARY)).outcome());
+        assertEquals(List.of(DRBD_PRIMARY, DRBD_PRIMARY), runner.ran);
+    }
+
     @Test
     void anActionSealedWithAnotherKeyIsRefusedUnderAnUnsealedIdAndNotRun() throws Exception {
         ActionSeal wrongKey = ActionSeal.ofKeyText("not-the-key-the-engine-and-agents-share");
