@@ -36,7 +36,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 "(or run 'vigil lab inject FAULT' in another terminal); 'help' lists them, 'quit' stops."},
         footer = {"", "Examples:", "  vigil lab", "  vigil lab --duration 30s --json",
                 "  vigil lab --duration 40s --fault '10s=disk-fail node-a /dev/sda' --fault '25s=disk-replace node-a /dev/sda'",
-                "  vigil lab --scenario disk-failure", "  vigil lab --scenario node-crash --json", "  vigil lab --list-scenarios"})
+                "  vigil lab --scenario disk-failure", "  vigil lab --scenario node-crash --json",
+                "  vigil lab --scenario engine-restart --live", "  vigil lab --list-scenarios"})
 final class LabCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -57,6 +58,10 @@ final class LabCommand implements Callable<Integer> {
             + " (--json: a summary); NAME is a shipped scenario (--list-scenarios) or the path of a scenario folder")
     String scenario;
 
+    @Option(names = "--live", description = "with --scenario: play it on the live lab instead, on the wall clock: the real broker stopped"
+            + " and started, the engine in a JVM of its own killed with SIGKILL, pages through the notifier to a receiver")
+    boolean live;
+
     @Option(names = "--list-scenarios", description = "list the shipped scenarios and exit")
     boolean listScenarios;
 
@@ -67,6 +72,10 @@ final class LabCommand implements Callable<Integer> {
             ScenarioPlay.list(spec.commandLine().getOut());
             return 0;
         }
+        if (live && scenario == null) {
+            err.println("vigil lab: --live plays a scenario on the live lab; give it one with --scenario NAME");
+            return 2;
+        }
         if (scenario != null) {
             if (duration != null || !faults.isEmpty()) {
                 err.println("vigil lab: --scenario plays its own schedule for its own time; leave out --duration and --fault");
@@ -75,7 +84,7 @@ final class LabCommand implements Callable<Integer> {
             // the story's own log lines would bury its timeline: they go to the work directory
             try (WorkDir dir = WorkDir.givenOrTemporary(dataDir, "vigil-scenario-")) {
                 LabLog.toFile(dir.path().resolve("scenario.log"));
-                return ScenarioPlay.play(scenario, json, dir.path(), spec.commandLine().getOut(), err);
+                return ScenarioPlay.play(scenario, live, json, dir.path(), spec.commandLine().getOut(), err);
             }
         }
         Optional<Duration> runFor = Optional.ofNullable(duration);

@@ -1,6 +1,7 @@
 package io.vigil.app;
 
 import io.vigil.events.EnvelopeCodec;
+import io.vigil.lab.scenario.LivePlay;
 import io.vigil.lab.scenario.Scenario;
 import io.vigil.lab.scenario.ScenarioLoader;
 import io.vigil.lab.scenario.ScenarioReport;
@@ -12,14 +13,15 @@ import java.nio.file.Path;
  * {@code vigil lab --scenario NAME}: one story played unattended on the simulated pair and its
  * simulated clock (no broker: the rule pack, the saga and the agents' executors as production runs
  * them, in one thread, so the same story gives the same timeline every time), printed as a
- * timeline, or as one JSON summary with {@code --json}.
+ * timeline, or as one JSON summary with {@code --json}. With {@code --live}, the story plays on
+ * the live lab instead (broker, engine in its own JVM, agents, notifier) on the wall clock.
  */
 final class ScenarioPlay {
     private ScenarioPlay() {
     }
 
     /** Exit status: 0 when every safety invariant held, 1 when one broke, 2 for a scenario that cannot be read. */
-    static int play(String nameOrPath, boolean json, Path work, PrintWriter out, PrintWriter err) throws Exception {
+    static int play(String nameOrPath, boolean live, boolean json, Path work, PrintWriter out, PrintWriter err) throws Exception {
         Scenario scenario;
         try {
             scenario = ScenarioLoader.load(nameOrPath);
@@ -28,14 +30,19 @@ final class ScenarioPlay {
             return 2;
         }
         if (!json) {
-            out.println("scenario " + scenario.name() + " (" + scenario.end().toSeconds() + " s of simulated time)");
+            out.println("scenario " + scenario.name() + " (" + scenario.end().toSeconds() + " s of " + (live ? "wall-clock time on the live lab"
+                    : "simulated time") + ")");
             scenario.about().lines().forEach(l -> out.println("  " + l));
             out.println();
             out.flush();
         }
         ScenarioReport report;
         try {
-            report = ScenarioRunner.play(scenario, work);
+            // a live play takes the story's own time: its progress goes to stderr, the timeline comes at the end
+            report = live ? LivePlay.play(scenario, work, line -> {
+                err.println("vigil lab --scenario --live: " + line);
+                err.flush();
+            }) : ScenarioRunner.play(scenario, work);
         } catch (IllegalArgumentException e) {
             err.println("vigil lab --scenario: " + e.getMessage());
             return 2;

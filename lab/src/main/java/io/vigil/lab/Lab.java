@@ -53,6 +53,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -76,14 +77,18 @@ public final class Lab implements AutoCloseable {
 
     private final EmbeddedKafka broker;
     private final SimulatedPair pair;
-    private final List<RunningAgent> agents = new ArrayList<>();
+    /** Each host's agent while it runs; a killed one is absent until started again. */
+    private final Map<String, RunningAgent> agents = new LinkedHashMap<>();
+    private final Path dataDir;
+    private final LabSetup setup;
     private final ClusterPicture picture = new ClusterPicture();
     private final AlertBoard alerts = new AlertBoard();
     private final SagaBoard sagas = new SagaBoard();
     private final PageLog pages = new PageLog();
     private final FaultLog faults = new FaultLog();
     private final LabFailover failover;
-    private final Engine engine;
+    /** The engine instance now; replaced by another over the same state when a scenario kills or restarts it. */
+    private volatile LabEngine engine;
     private final TopicFollower<Envelope> telemetry;
     private final TopicFollower<Alert> alertFollower;
     private final TopicFollower<AuditEntry> auditFollower;
@@ -99,11 +104,13 @@ public final class Lab implements AutoCloseable {
         }
     }
 
-    private Lab(Path dataDir, Optional<URI> pageWebhook) {
+    private Lab(Path dataDir, LabSetup setup) {
+        this.dataDir = dataDir;
+        this.setup = setup;
         try {
             broker = started(EmbeddedKafka.start(dataDir.resolve("kafka")));
             broker.createVigilTopics();
-            failover = LabFailover.in(dataDir);
+            failover = LabFailover.in(dataDir, setup.topologyText());
             pair = SimulatedPair.seed(Instant.now());
             clock = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "lab-clock");
@@ -113,11 +120,13 @@ public final class Lab implements AutoCloseable {
             parts.push(clock::shutdownNow);
             // the simulated hosts' time follows the wall clock, so resyncs take as long as they say
             clock.scheduleAtFixedRate(() -> pair.tick(TICK), TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+            // agents and engine are replaced while the lab runs: what is closed at the end is whichever runs then
+            parts.push(this::closeAgents);
             for (SimulatedHost host : pair.hosts()) {
-                agents.add(startAgent(host, dataDir));
+                startAgent(host.name());
             }
-            engine = started(Engine.start(engineConfig(broker.bootstrapServers(), dataDir.resolve("engine"), pageWebhook, failover),
-                    DefaultRulePack.load(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), line -> pages.add(Instant.now(), line)));
+            parts.push(() -> engine.stop());
+            engine = newEngine();
             telemetry = started(new TopicFollower<>(broker.bootstrapServers(), Topics.TELEMETRY, EnvelopeCodec::decode,
                     picture::accept).start());
             alertFollower = started(new TopicFollower<>(broker.bootstrapServers(), Topics.ALERTS, b -> WireCodec.decode(b, Alert.class),
@@ -135,12 +144,27 @@ public final class Lab implements AutoCloseable {
 
     /** Starts the lab with its broker's data under {@code dataDir}. */
     public static Lab start(Path dataDir) {
-        return new Lab(dataDir, Optional.empty());
+        return new Lab(dataDir, LabSetup.DEFAULT);
     }
 
     /** The same, with critical alerts also sent to {@code pageWebhook} (Alertmanager's webhook payload), as `vigil bench page` has them. */
     public static Lab start(Path dataDir, URI pageWebhook) {
-        return new Lab(dataDir, Optional.of(pageWebhook));
+        return new Lab(dataDir, LabSetup.DEFAULT.withPageWebhook(pageWebhook));
+    }
+
+    /** Starts the lab as {@code setup} says: a scenario's topology, a page receiver, the engine in a JVM of its own. */
+    public static Lab start(Path dataDir, LabSetup setup) {
+        return new Lab(dataDir, setup);
+    }
+
+    private LabEngine newEngine() {
+        if (setup.engineInOwnJvm()) {
+            LabEngine.OwnJvm process = LabEngine.OwnJvm.start(dataDir, broker.bootstrapServers(), setup.pageWebhook().map(URI::toString));
+            log.info("lab engine starting in its own JVM, pid {}", process.pid());
+            return process;
+        }
+        return new LabEngine.InThisJvm(Engine.start(engineConfig(broker.bootstrapServers(), dataDir.resolve("engine"), setup.pageWebhook(),
+                failover), DefaultRulePack.load(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), line -> pages.add(Instant.now(), line)));
     }
 
     private <T extends AutoCloseable> T started(T part) {
@@ -148,15 +172,100 @@ public final class Lab implements AutoCloseable {
         return part;
     }
 
-    private RunningAgent startAgent(SimulatedHost host, Path dataDir) {
-        AgentConfig config = agentConfig(host.name(), broker.bootstrapServers(), dataDir.resolve("spool-" + host.name()), failover,
-                dataDir.resolve("executor-" + host.name()));
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        TelemetryPublisher publisher = started(new TelemetryPublisher(config.cluster(), config.node(), config.kafka(),
-                new Spool.Settings(config.spool().dir(), config.spool().maxBytes()), registry));
-        Agent agent = started(new Agent(config, ConfiguredProbes.of(config, host, host), publisher, registry, host, Clock.systemUTC(),
-                Optional.of(executor(config, host, publisher, registry))));
-        return new RunningAgent(host.name(), agent, publisher);
+    /**
+     * Starts NODE's agent over its spool and its executor's journal (kept across restarts: what
+     * was spooled is sent, what was run is not run again); false when it runs already.
+     */
+    public boolean startAgent(String node) {
+        SimulatedHost host = pair.host(node).orElseThrow(() -> new IllegalArgumentException("no host " + node + " in the lab"));
+        synchronized (agents) {
+            if (agents.containsKey(node)) {
+                return false;
+            }
+            AgentConfig config = agentConfig(node, broker.bootstrapServers(), dataDir.resolve("spool-" + node), failover,
+                    dataDir.resolve("executor-" + node));
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            TelemetryPublisher publisher = new TelemetryPublisher(config.cluster(), config.node(), config.kafka(),
+                    new Spool.Settings(config.spool().dir(), config.spool().maxBytes()), registry);
+            try {
+                Agent agent = new Agent(config, ConfiguredProbes.of(config, host, host), publisher, registry, host, Clock.systemUTC(),
+                        Optional.of(executor(config, host, publisher, registry)));
+                agents.put(node, new RunningAgent(node, agent, publisher));
+            } catch (RuntimeException e) {
+                publisher.close();
+                throw e;
+            }
+            return true;
+        }
+    }
+
+    /**
+     * Stops NODE's agent as a kill does to the process: it publishes nothing more and an action it
+     * is running is cut off (reported failed by the agent started again, never run twice); false
+     * when it was not running.
+     */
+    public boolean killAgent(String node) {
+        RunningAgent gone;
+        synchronized (agents) {
+            gone = agents.remove(node);
+        }
+        if (gone == null) {
+            return false;
+        }
+        gone.agent().close();
+        gone.publisher().close();
+        log.info("lab: agent of {} killed", node);
+        return true;
+    }
+
+    private void closeAgents() {
+        List<String> running;
+        synchronized (agents) {
+            running = List.copyOf(agents.keySet());
+        }
+        running.forEach(this::killAgent);
+    }
+
+    /** The engine instance dies without warning (SIGKILL when it runs in a JVM of its own); false when none runs. */
+    public boolean killEngine() {
+        LabEngine now = engine;
+        if (!now.alive()) {
+            return false;
+        }
+        now.kill();
+        log.info("lab: engine killed");
+        return true;
+    }
+
+    /** The engine instance is stopped cleanly, as by `systemctl stop`; false when none runs. */
+    public boolean stopEngine() {
+        LabEngine now = engine;
+        if (!now.alive()) {
+            return false;
+        }
+        now.stop();
+        log.info("lab: engine stopped");
+        return true;
+    }
+
+    /** Another engine instance starts over the same state and group and resumes from the changelogs; false when one runs. */
+    public synchronized boolean startEngine() {
+        if (engine.alive()) {
+            return false;
+        }
+        engine = newEngine();
+        log.info("lab: engine started again");
+        return true;
+    }
+
+    /** The broker is stopped (Kafka unreachable for everyone: agents spool, the engine waits); its data stays. */
+    public void stopBroker() {
+        broker.stop();
+    }
+
+    /** The broker starts again on the same data and port. */
+    public void startBroker() {
+        broker.start();
     }
 
     /** The production executor, as `vigil agent` builds it from its config, with the simulated host as its command runner. */
@@ -264,8 +373,17 @@ public final class Lab implements AutoCloseable {
         return pages;
     }
 
+    /** The engine when it runs in this JVM, as the lab runs it unless told otherwise. */
     public Engine engine() {
-        return engine;
+        if (engine instanceof LabEngine.InThisJvm inThisJvm) {
+            return inThisJvm.engine();
+        }
+        throw new IllegalStateException("this lab's engine runs in a JVM of its own; ask engineApiUrl()");
+    }
+
+    /** The engine API's URL (a restarted engine has a new one); waits while the engine starts. */
+    public String engineApiUrl() {
+        return engine.apiUrl();
     }
 
     /** The lab's topology, action key and API token files (what `vigil approve --token-file` takes). */
@@ -273,8 +391,11 @@ public final class Lab implements AutoCloseable {
         return failover;
     }
 
+    /** The agents running now. */
     public List<RunningAgent> agents() {
-        return List.copyOf(agents);
+        synchronized (agents) {
+            return List.copyOf(agents.values());
+        }
     }
 
     public SimulatedPair pair() {

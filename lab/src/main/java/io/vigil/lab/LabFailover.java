@@ -16,6 +16,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -36,17 +37,31 @@ public record LabFailover(Path topology, Path actionKey, Path apiToken) {
 
     /** Writes the topology (always the lab's own, so a stale copy never disagrees with the agents) and makes or reuses the secrets. */
     public static LabFailover in(Path dataDir) {
+        return in(dataDir, Optional.empty());
+    }
+
+    /** The same with {@code topologyText} written as the topology when given (a scenario's own), else the lab's. */
+    public static LabFailover in(Path dataDir, Optional<String> topologyText) {
         try {
             Files.createDirectories(dataDir);
             Path topology = dataDir.resolve(TOPOLOGY);
-            try (InputStream in = Lab.class.getResourceAsStream(TOPOLOGY)) {
-                Files.write(topology, in.readAllBytes());
+            if (topologyText.isPresent()) {
+                Files.writeString(topology, topologyText.get(), StandardCharsets.UTF_8);
+            } else {
+                try (InputStream in = Lab.class.getResourceAsStream(TOPOLOGY)) {
+                    Files.write(topology, in.readAllBytes());
+                }
             }
-            return new LabFailover(topology, secret(dataDir.resolve(ACTION_KEY)), secret(dataDir.resolve(API_TOKEN)));
+            return existing(dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException("the lab cannot write its failover files in " + dataDir + " (" + e.getMessage()
                     + "); give it a writable --data-dir", e);
         }
+    }
+
+    /** The files a lab made in {@code dataDir} before, as they are: for its engine started in a JVM of its own. */
+    static LabFailover existing(Path dataDir) throws IOException {
+        return new LabFailover(dataDir.resolve(TOPOLOGY), secret(dataDir.resolve(ACTION_KEY)), secret(dataDir.resolve(API_TOKEN)));
     }
 
     /**

@@ -108,7 +108,7 @@ public final class FailoverRig implements AutoCloseable {
         this.engine = new RigEngine(topology, cluster, pair::now, new RigEngine.Outputs() {
             @Override
             public void received(Envelope envelope) {
-                invariants.received(stepCount, envelope.node(), envelope.seq()).forEach(v -> note("VIOLATION " + v));
+                invariants.received("step " + stepCount, envelope.node(), envelope.seq()).forEach(v -> note("VIOLATION " + v));
             }
 
             @Override
@@ -200,7 +200,7 @@ public final class FailoverRig implements AutoCloseable {
         } catch (CommandException e) {
             note("operator " + node + ": " + String.join(" ", argv) + " failed: " + e.getMessage());
         }
-        invariants.check(stepCount, true).forEach(v -> note("VIOLATION " + v));
+        invariants.check("step " + stepCount, true).forEach(v -> note("VIOLATION " + v));
     }
 
     private static ClusterTopology thePair(SimulatedPair pair, Topology topology) {
@@ -276,7 +276,7 @@ public final class FailoverRig implements AutoCloseable {
             engine.crash((lost, records) -> note("engine  killed before its commit: " + lost + " outputs of " + records
                     + " records lost; a new instance processes them again from the stores"));
         }
-        for (String violation : invariants.check(stepCount)) {
+        for (String violation : invariants.check("step " + stepCount)) {
             note("VIOLATION " + violation);
         }
     }
@@ -293,7 +293,7 @@ public final class FailoverRig implements AutoCloseable {
         note("alert   " + alert.rule() + " " + what + where(alert) + (alert.change() == AlertChange.STATE || alert.suppressed() ? why : ""));
     }
 
-    private static String where(Alert alert) {
+    static String where(Alert alert) {
         StringBuilder at = new StringBuilder();
         for (String label : List.of("node", "resource", "device", "vm")) {
             String value = alert.labels().get(label);
@@ -423,7 +423,7 @@ public final class FailoverRig implements AutoCloseable {
             }
         }
         for (Action action : out.actions()) {
-            invariants.sent(stepCount, action.id()).forEach(v -> note("VIOLATION " + v));
+            invariants.sent("step " + stepCount, action.id()).forEach(v -> note("VIOLATION " + v));
             sent.add(action);
             queued.add(action);
             note("action  " + action.describe());

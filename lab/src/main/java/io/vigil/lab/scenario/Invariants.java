@@ -17,7 +17,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Iterator;
 
 /**
  * The safety rules checked against the simulated pair's ground truth (not against what Vigil
@@ -56,6 +59,15 @@ final class Invariants {
     private final Supplier<List<AuditEntry>> audit;
     private final Map<String, Integer> boots = new HashMap<>();
 
+    /** Checks a change may wait for its audit entry to be read: none where the engine runs in step with the checks. */
+    private final int explainWithin;
+    /** Changes not yet explained, checked again at each check until their time is up. */
+    private final List<Unexplained> unexplained = new ArrayList<>();
+    /** The first seq of a node's telemetry: 0 for a new agent's publisher, 1 where the rig numbers them. */
+    private final long firstSeq;
+    /** Nodes whose agent was started again: its publisher resumes above its last reserved block, one jump forward. */
+    private final Set<String> restarted = new HashSet<>();
+
     /** For checks with no engine: every change is a human's. */
     Invariants(SimulatedPair pair, ClusterTopology cluster) {
         this(pair, cluster, List::of, List::of);
@@ -63,6 +75,18 @@ final class Invariants {
 
     /** {@code sent} and {@code audit}: what the engine sent and wrote to its audit trail so far, to explain each change by. */
     Invariants(SimulatedPair pair, ClusterTopology cluster, Supplier<List<Action>> sent, Supplier<List<AuditEntry>> audit) {
+        this(pair, cluster, sent, audit, 0, 1);
+    }
+
+    /**
+     * The same, for an engine that runs beside the checks (the live lab): a change is explained
+     * when its action and audit entry are read within {@code explainWithin} checks, as they reach
+     * the checker a moment after the host acted; telemetry seqs start at {@code firstSeq}.
+     */
+    Invariants(SimulatedPair pair, ClusterTopology cluster, Supplier<List<Action>> sent, Supplier<List<AuditEntry>> audit,
+               int explainWithin, long firstSeq) {
+        this.explainWithin = explainWithin;
+        this.firstSeq = firstSeq;
         this.pair = pair;
         this.cluster = cluster;
         this.sent = sent;
@@ -75,8 +99,8 @@ final class Invariants {
         }
     }
 
-    /** Checks every rule now; returns the violations new at this step. */
-    List<String> check(long step) {
+    /** Checks every rule now; returns the violations new at this step. {@code step}: when, as the report names it ("step 12", "8.5s"). */
+    List<String> check(String step) {
         return check(step, false);
     }
 
@@ -84,8 +108,17 @@ final class Invariants {
      * The same; {@code byHand}: the changes since the last check are a human's (a scenario's
      * operator), who needs no audit entry, though the safety rules hold for them too.
      */
-    List<String> check(long step, boolean byHand) {
+    List<String> check(String step, boolean byHand) {
         List<String> found = new ArrayList<>();
+        for (Iterator<Unexplained> it = unexplained.iterator(); it.hasNext(); ) {
+            Unexplained u = it.next();
+            if (u.explained().getAsBoolean()) {
+                it.remove();
+            } else if (u.checksLeft().decrementAndGet() < 0) {
+                it.remove();
+                report(found, u.step(), UNEXPLAINED, u.subject(), u.what());
+            }
+        }
         for (String resource : cluster.resources().keySet()) {
             List<String> primaries = pair.primariesOf(resource);
             if (primaries.size() > 1 && !primaries.stream().allMatch(n -> pair.allowsTwoPrimaries(n, resource))) {
@@ -98,9 +131,11 @@ final class Invariants {
                 DrbdRole before = roles.put(key, now);
                 if (now == DrbdRole.PRIMARY && before != DrbdRole.PRIMARY) {
                     promoted(found, step, host, resource);
-                    if (!byHand && !explained(ActionType.DRBD_PRIMARY, host.name(), a -> a.resource().equals(Optional.of(resource)))) {
-                        report(found, step, UNEXPLAINED, "promote " + host.name() + "/" + resource + " " + step, host.name()
-                                + " became Primary for " + resource + " with no audited drbd-primary action for it");
+                    if (!byHand) {
+                        String node = host.name();
+                        expectExplained(found, step, () -> explained(ActionType.DRBD_PRIMARY, node, a -> a.resource().equals(Optional.of(resource))),
+                                "promote " + node + "/" + resource + " " + step, node + " became Primary for " + resource
+                                        + " with no audited drbd-primary action for it");
                     }
                 }
             }
@@ -109,11 +144,9 @@ final class Invariants {
             int booted = pair.boots(vm);
             if (booted > boots.get(vm) && !byHand) {
                 List<String> where = pair.hostsRunning(vm);
-                boolean explained = where.stream().anyMatch(node -> explained(ActionType.VM_START, node, a -> a.vm().equals(Optional.of(vm))));
-                if (!explained) {
-                    report(found, step, UNEXPLAINED, "boot " + vm + " " + booted, vm + " booted on " + where
-                            + " with no audited vm-start action for it there");
-                }
+                expectExplained(found, step, () -> where.stream().anyMatch(node -> explained(ActionType.VM_START, node,
+                        a -> a.vm().equals(Optional.of(vm)))), "boot " + vm + " " + booted, vm + " booted on " + where
+                        + " with no audited vm-start action for it there");
             }
             boots.put(vm, booted);
             List<String> running = pair.hostsRunning(vm);
@@ -129,6 +162,20 @@ final class Invariants {
         return found;
     }
 
+    private void expectExplained(List<String> found, String step, BooleanSupplier explained, String subject, String what) {
+        if (explained.getAsBoolean()) {
+            return;
+        }
+        if (explainWithin == 0) {
+            report(found, step, UNEXPLAINED, subject, what);
+        } else {
+            unexplained.add(new Unexplained(step, subject, what, explained, new AtomicInteger(explainWithin)));
+        }
+    }
+
+    private record Unexplained(String step, String subject, String what, BooleanSupplier explained, AtomicInteger checksLeft) {
+    }
+
     /** Whether an action of {@code type} for {@code node} matching {@code which} was sent and has its audit entry. */
     private boolean explained(ActionType type, String node, Predicate<Action> which) {
         Set<String> audited = new HashSet<>();
@@ -140,7 +187,7 @@ final class Invariants {
         return sent.get().stream().anyMatch(a -> a.type() == type && a.node().equals(node) && which.test(a) && audited.contains(a.id()));
     }
 
-    private void promoted(List<String> found, long step, SimulatedHost host, String resource) {
+    private void promoted(List<String> found, String step, SimulatedHost host, String resource) {
         DiskState disk = host.disk(resource);
         if (disk != DiskState.UP_TO_DATE) {
             report(found, step, PROMOTED_NOT_UP_TO_DATE, host.name() + "/" + resource,
@@ -158,16 +205,16 @@ final class Invariants {
         return host.role(resource);
     }
 
-    private void report(List<String> found, long step, String rule, String subject, String what) {
+    private void report(List<String> found, String step, String rule, String subject, String what) {
         if (reported.add(rule + " " + subject)) {
-            String line = rule + " at step " + step + ": " + what;
+            String line = rule + " at " + step + ": " + what;
             found.add(line);
             violations.add(line);
         }
     }
 
     /** Records each action id the engine sends; returns the violation when one comes a second time. */
-    List<String> sent(long step, String actionId) {
+    List<String> sent(String step, String actionId) {
         List<String> found = new ArrayList<>();
         if (!actionIds.add(actionId)) {
             report(found, step, ACTION_TWICE, actionId, actionId + " was sent again");
@@ -176,14 +223,20 @@ final class Invariants {
     }
 
     /** Each record the engine receives, by node and seq: they must come 1, 2, 3 ... per node, none lost, none twice. */
-    List<String> received(long step, String node, long seq) {
+    List<String> received(String step, String node, long seq) {
         List<String> found = new ArrayList<>();
-        long expected = lastSeq.getOrDefault(node, 0L) + 1;
-        if (seq != expected) {
+        long expected = lastSeq.containsKey(node) ? lastSeq.get(node) + 1 : firstSeq;
+        boolean resumedAbove = seq > expected && restarted.remove(node);
+        if (seq != expected && !resumedAbove) {
             report(found, step, TELEMETRY_GAP, node + "#" + seq, node + " record " + seq + " arrived where " + expected + " was due");
         }
-        lastSeq.put(node, Math.max(seq, lastSeq.getOrDefault(node, 0L)));
+        lastSeq.put(node, Math.max(seq, lastSeq.getOrDefault(node, firstSeq - 1)));
         return found;
+    }
+
+    /** NODE's agent was started again: its next record may come one reserved block above the last. */
+    void agentRestarted(String node) {
+        restarted.add(node);
     }
 
     /** What the engine had received at its last commit, and how to go back to it when a crash loses what came after. */

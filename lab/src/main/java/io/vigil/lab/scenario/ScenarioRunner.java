@@ -135,40 +135,8 @@ public final class ScenarioRunner {
     }
 
     private static ScenarioReport report(Scenario scenario, FailoverRig rig, ClusterTopology cluster, Map<String, Integer> bootsBefore) {
-        SimulatedPair pair = rig.pair();
-        List<String> timeline = new ArrayList<>(rig.timeline());
-        Map<String, Map<String, String>> roles = new TreeMap<>();
-        for (String resource : new TreeMap<>(cluster.resources()).keySet()) {
-            Map<String, String> byNode = new TreeMap<>();
-            for (SimulatedHost host : pair.hosts()) {
-                byNode.put(host.name(), pair.poweredOn(host.name()) ? host.role(resource).wire() : "Unknown");
-            }
-            roles.put(resource, byNode);
-            timeline.add("final   " + resource + " " + byNode.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
-                    .collect(Collectors.joining(", ")));
-        }
-        Map<String, List<String>> placement = new TreeMap<>();
-        for (SimulatedHost host : pair.hosts()) {
-            List<String> running = cluster.vms().keySet().stream().filter(vm -> pair.hostsRunning(vm).contains(host.name())).sorted().toList();
-            placement.put(host.name(), running);
-            timeline.add("final   " + host.name() + " runs " + (running.isEmpty() ? "nothing" : String.join(" ", running)));
-        }
-        Map<String, Integer> restarts = new TreeMap<>();
-        bootsBefore.forEach((vm, before) -> restarts.put(vm, pair.boots(vm) - before));
-        String restarted = restarts.entrySet().stream().filter(e -> e.getValue() > 0).map(e -> e.getKey() + " " + e.getValue())
-                .collect(Collectors.joining(", "));
-        timeline.add("final   restarts: " + (restarted.isEmpty() ? "none" : restarted));
-        List<ScenarioReport.SagaSummary> sagas = sagas(rig, pair.now());
-        for (ScenarioReport.SagaSummary s : sagas) {
-            timeline.add("final   saga " + s.sagaId() + " " + s.way() + " ended " + s.phase() + ": " + s.phases().stream()
-                    .map(p -> p.phase() + " " + seconds(p.seconds())).collect(Collectors.joining(", ")));
-        }
-        List<ScenarioReport.Page> pages = pages(rig);
-        timeline.add("final   pages: " + (pages.isEmpty() ? "none" : pages.stream().map(ScenarioReport.Page::alert).distinct()
-                .collect(Collectors.joining(", "))));
-        List<String> violations = rig.violations();
-        timeline.add("final   invariants: " + (violations.isEmpty() ? "all held" : violations.size() + " broken"));
-        return new ScenarioReport(scenario.name(), timeline, roles, placement, restarts, sagas, pages, violations);
+        return FinalState.report(scenario.name(), rig.timeline(), rig.pair(), cluster, bootsBefore, sagas(rig, rig.pair().now()),
+                pages(rig), rig.violations());
     }
 
     private static List<ScenarioReport.SagaSummary> sagas(FailoverRig rig, Instant end) {
@@ -204,7 +172,4 @@ public final class ScenarioRunner {
                 a.labels().getOrDefault("node", ""), a.labels().getOrDefault("resource", ""))).toList();
     }
 
-    private static String seconds(double s) {
-        return s == Math.rint(s) ? (long) s + "s" : String.format("%.1fs", s);
-    }
 }

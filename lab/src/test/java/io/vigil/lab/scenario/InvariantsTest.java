@@ -27,7 +27,7 @@ class InvariantsTest {
         SimulatedPair pair = SimulatedPair.seed();
         Invariants invariants = new Invariants(pair, labCluster());
         pair.tick(Duration.ofSeconds(5));
-        assertEquals(List.of(), invariants.check(1));
+        assertEquals(List.of(), invariants.check("step 1"));
     }
 
     @Test
@@ -36,10 +36,10 @@ class InvariantsTest {
         Invariants invariants = new Invariants(pair, labCluster());
         pair.inject("link-cut");
         pair.nodeB().promote("r0");
-        List<String> found = invariants.check(7, true);
+        List<String> found = invariants.check("step 7", true);
         assertTrue(found.stream().anyMatch(v -> v.startsWith(Invariants.TWO_PRIMARIES + " at step 7")), found.toString());
         assertTrue(found.stream().anyMatch(v -> v.startsWith(Invariants.PROMOTED_PEER_WRITING)), found.toString());
-        assertEquals(List.of(), invariants.check(8), "reported once, not at every step");
+        assertEquals(List.of(), invariants.check("step 8"), "reported once, not at every step");
         assertEquals(2, invariants.violations().size(), "a human's hand needs no audit entry, but breaks the safety rules all the same");
     }
 
@@ -49,7 +49,7 @@ class InvariantsTest {
         Invariants invariants = new Invariants(pair, labCluster());
         pair.nodeA().allowTwoPrimaries("r0", true);
         pair.nodeB().promote("r0");
-        assertEquals(List.of(), invariants.check(1, true));
+        assertEquals(List.of(), invariants.check("step 1", true));
     }
 
     @Test
@@ -60,7 +60,7 @@ class InvariantsTest {
         pair.inject("disk-replace node-b /dev/sda");
         pair.nodeA().allowTwoPrimaries("r0", true);
         pair.nodeB().promote("r0");
-        List<String> found = invariants.check(3, true);
+        List<String> found = invariants.check("step 3", true);
         assertTrue(found.stream().anyMatch(v -> v.startsWith(Invariants.PROMOTED_NOT_UP_TO_DATE) && v.contains("Inconsistent")),
                 found.toString());
     }
@@ -76,7 +76,7 @@ class InvariantsTest {
         } catch (RuntimeException refused) {
             // the simulator refuses and records it: that refusal is the violation
         }
-        List<String> found = invariants.check(4, true);
+        List<String> found = invariants.check("step 4", true);
         assertTrue(found.stream().anyMatch(v -> v.startsWith(Invariants.VM_ON_TWO_HOSTS)), found.toString());
     }
 
@@ -88,7 +88,7 @@ class InvariantsTest {
         Invariants invariants = new Invariants(pair, labCluster(), () -> sent, () -> audit);
         pair.nodeB().shutdownVm("backup");
         pair.nodeB().startVm("backup");
-        List<String> found = invariants.check(2);
+        List<String> found = invariants.check("step 2");
         assertTrue(found.stream().anyMatch(v -> v.startsWith(Invariants.UNEXPLAINED) && v.contains("backup")), found.toString());
         Action start = new Action("pair-1:r1:1:start:backup:1", "pair-1:r1:1", "pair-1", "node-b", ActionType.VM_START, Optional.of("r1"),
                 Optional.of("backup"), Optional.empty(), Optional.empty(), pair.now(), pair.now().plusSeconds(60));
@@ -97,15 +97,57 @@ class InvariantsTest {
                 Optional.of(start.id())));
         pair.nodeB().shutdownVm("backup");
         pair.nodeB().startVm("backup");
-        assertEquals(List.of(), invariants.check(3), "explained by its audited action");
+        assertEquals(List.of(), invariants.check("step 3"), "explained by its audited action");
     }
 
     @Test
     void anActionIdSentTwiceIsCaught() throws Exception {
         Invariants invariants = new Invariants(SimulatedPair.seed(), labCluster());
-        assertEquals(List.of(), invariants.sent(1, "pair-1:r0:1:promote:node-b:1"));
-        assertEquals(List.of(), invariants.sent(2, "pair-1:r0:1:promote:node-b:2"));
-        List<String> again = invariants.sent(3, "pair-1:r0:1:promote:node-b:1");
+        assertEquals(List.of(), invariants.sent("step 1", "pair-1:r0:1:promote:node-b:1"));
+        assertEquals(List.of(), invariants.sent("step 2", "pair-1:r0:1:promote:node-b:2"));
+        List<String> again = invariants.sent("step 3", "pair-1:r0:1:promote:node-b:1");
         assertTrue(again.size() == 1 && again.get(0).startsWith(Invariants.ACTION_TWICE), again.toString());
+    }
+
+    @Test
+    void aChangeWhoseAuditEntryIsReadLateIsExplainedWithinItsChecksAndCaughtAfter() throws Exception {
+        SimulatedPair pair = SimulatedPair.seed();
+        List<Action> sent = new ArrayList<>();
+        List<AuditEntry> audit = new ArrayList<>();
+        Invariants invariants = new Invariants(pair, labCluster(), () -> sent, () -> audit, 2, 0);
+        pair.nodeB().shutdownVm("backup");
+        pair.nodeB().startVm("backup");
+        assertEquals(List.of(), invariants.check("0.2s"), "the audit entry may still be on its way");
+        Action start = new Action("pair-1:r1:1:start:backup:1", "pair-1:r1:1", "pair-1", "node-b", ActionType.VM_START, Optional.of("r1"),
+                Optional.of("backup"), Optional.empty(), Optional.empty(), pair.now(), pair.now().plusSeconds(60));
+        sent.add(start);
+        audit.add(new AuditEntry("pair-1", "pair-1:r1:1", "r1", pair.now(), AuditKind.ACTION, "Starting", "start backup", List.of(),
+                Optional.of(start.id())));
+        assertEquals(List.of(), invariants.check("0.5s"), "read a check later: explained");
+        assertEquals(List.of(), invariants.check("0.7s"));
+        assertEquals(List.of(), invariants.check("1.0s"));
+
+        pair.nodeA().shutdownVm("web");
+        pair.nodeA().startVm("web");
+        assertEquals(List.of(), invariants.check("1.2s"));
+        assertEquals(List.of(), invariants.check("1.5s"));
+        assertEquals(List.of(), invariants.check("1.7s"));
+        List<String> late = invariants.check("2.0s");
+        assertTrue(late.size() == 1 && late.get(0).startsWith(Invariants.UNEXPLAINED + " at 1.2s") && late.get(0).contains("web"),
+                "unexplained when its checks are up, named at the check that saw it: " + late);
+    }
+
+    @Test
+    void telemetryMayJumpOnceAfterAnAgentRestartAndNowhereElse() throws Exception {
+        Invariants invariants = new Invariants(SimulatedPair.seed(), labCluster(), List::of, List::of, 0, 0);
+        assertEquals(List.of(), invariants.received("1s", "node-a", 0), "a new agent's publisher starts at 0");
+        assertEquals(List.of(), invariants.received("1s", "node-a", 1));
+        invariants.agentRestarted("node-a");
+        assertEquals(List.of(), invariants.received("2s", "node-a", 1000), "a restarted agent resumes at its reserved block");
+        assertEquals(List.of(), invariants.received("2s", "node-a", 1001));
+        List<String> gap = invariants.received("3s", "node-a", 1003);
+        assertTrue(gap.size() == 1 && gap.get(0).startsWith(Invariants.TELEMETRY_GAP), "only one jump per restart: " + gap);
+        List<String> firstLost = invariants.received("3s", "node-b", 1);
+        assertTrue(firstLost.size() == 1 && firstLost.get(0).contains("node-b record 1 arrived where 0 was due"), firstLost.toString());
     }
 }
