@@ -69,4 +69,14 @@ class ScenarioPlayTest {
         assertTrue(list.out().contains("disk-failure") && list.out().contains("split-brain") && list.out().contains("engine-restart"),
                 list.out());
     }
+
+    @Test
+    void liveNeedsAScenarioAndABrokenOneIsRefusedBeforeAnyLabStarts(@TempDir Path dir) throws Exception {
+        CommandOutput alone = CommandOutput.run("lab", "--live", "--duration", "5s");
+        assertEquals(2, alone.exitCode());
+        assertTrue(alone.err().contains("--live plays a scenario on the live lab; give it one with --scenario NAME"), alone.err());
+        CommandOutput unknown = CommandOutput.run("lab", "--scenario", dir.resolve("nowhere").toString(), "--live");
+        assertEquals(2, unknown.exitCode());
+        assertTrue(unknown.err().contains("no scenario folder at"), unknown.err());
+    }
 }
