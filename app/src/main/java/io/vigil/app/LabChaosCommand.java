@@ -16,9 +16,10 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Plays random fault schedules derived from a seed against the lab's pair on the simulated clock",
                 "(the rule pack, the failover saga and the agents' executors as production runs them) and checks the",
                 "safety invariants after every step, and liveness and paging at the end of each run. The same seed",
-                "gives the same schedules and verdicts; a failing run prints the command that replays it."},
+                "gives the same schedules and verdicts; a failing run prints the command that replays it. With --live,",
+                "the same schedules play on the live lab (real broker, engine in its own JVM, notifier) in real time."},
         footer = {"", "Examples:", "  vigil lab chaos --seed 7 --runs 100", "  vigil lab chaos --seed 7 --run 42 --verbose",
-                "  vigil lab chaos --seed 7 --runs 1000 --json"})
+                "  vigil lab chaos --seed 7 --runs 1000 --json", "  vigil lab chaos --seed 7 --run 42 --live --verbose"})
 final class LabChaosCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -38,6 +39,10 @@ final class LabChaosCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the report as one JSON object")
     boolean json;
 
+    @Option(names = "--live", description = "play on the live lab instead, on the wall clock (about ten minutes a run): the real broker"
+            + " stopped and started, the engine in a JVM of its own killed with SIGKILL, pages at a webhook receiver")
+    boolean live;
+
     @Option(names = "--data-dir", paramLabel = "DIR", description = "where the executors' journals live while a run plays (default: a temporary directory)")
     java.nio.file.Path dataDir;
 
@@ -49,22 +54,38 @@ final class LabChaosCommand implements Callable<Integer> {
             err.println("vigil lab chaos: --runs and --run count from 1");
             return 2;
         }
+        long began = System.nanoTime();
         try (WorkDir dir = WorkDir.givenOrTemporary(dataDir, "vigil-chaos-")) {
             LabLog.toFile(dir.path().resolve("chaos.log"));
             ChaosCampaign campaign = new ChaosCampaign();
             ChaosReport report;
-            if (run != null) {
+            if (live) {
+                // a live run takes its schedule's own time: its steps show as they come
+                java.util.function.Consumer<String> progress = line -> {
+                    err.println("vigil lab chaos --live: " + line);
+                    err.flush();
+                };
+                java.util.List<ChaosVerdict> played = new java.util.ArrayList<>();
+                int first = run != null ? run : 1;
+                int last = run != null ? run : this.runs;
+                for (int k = first; k <= last; k++) {
+                    ChaosVerdict verdict = campaign.playLive(seed, k, dir.path(), progress);
+                    played.add(verdict);
+                    show(verdict, verbose || run != null || !verdict.held(), true, out);
+                }
+                report = ChaosReport.of(seed, played);
+            } else if (run != null) {
                 ChaosVerdict verdict = campaign.play(seed, run, dir.path());
-                show(verdict, true, out);
+                show(verdict, true, false, out);
                 report = ChaosReport.of(verdict);
             } else {
                 int[] done = {0};
                 report = campaign.campaign(seed, runs, dir.path(), verdict -> {
                     done[0]++;
                     if (verbose) {
-                        show(verdict, true, out);
+                        show(verdict, true, false, out);
                     } else if (!verdict.held()) {
-                        show(verdict, false, out);
+                        show(verdict, false, false, out);
                     }
                     if (!json && (done[0] % 10 == 0 || done[0] == runs)) {
                         err.printf("vigil lab chaos: %d of %d runs played%n", done[0], runs);
@@ -72,19 +93,37 @@ final class LabChaosCommand implements Callable<Integer> {
                     }
                 });
             }
-            out.println(json ? EnvelopeCodec.json().writeValueAsString(report) : report.text());
+            // the harness's own speed, so that a user knows what 10,000 runs cost here
+            double minutes = (System.nanoTime() - began) / 60e9;
+            double perMinute = report.runs() / Math.max(minutes, 1e-9);
+            if (json) {
+                com.fasterxml.jackson.databind.node.ObjectNode tree = EnvelopeCodec.json().valueToTree(report);
+                tree.put("seconds", Math.round(minutes * 600) / 10.0).put("runsPerMinute", Math.round(perMinute * 10) / 10.0);
+                out.println(EnvelopeCodec.json().writeValueAsString(tree));
+            } else {
+                out.print(report.text());
+                out.printf(java.util.Locale.ROOT, "played %d run%s in %.1f s on this machine (%d cores): %.1f runs per minute;"
+                                + " 10,000 runs would take about %s%n", report.runs(), report.runs() == 1 ? "" : "s", minutes * 60,
+                        Runtime.getRuntime().availableProcessors(), perMinute, about(10_000 / perMinute));
+            }
             out.flush();
             return report.failed().isEmpty() ? 0 : 1;
         }
     }
 
-    private static void show(ChaosVerdict v, boolean timeline, PrintWriter out) {
+    /** Minutes as a reader says them: "45 min", "3.2 h". */
+    private static String about(double minutes) {
+        return minutes < 90 ? String.format(java.util.Locale.ROOT, "%.0f min", Math.ceil(minutes))
+                : String.format(java.util.Locale.ROOT, "%.1f h", minutes / 60);
+    }
+
+    private static void show(ChaosVerdict v, boolean timeline, boolean live, PrintWriter out) {
         out.println("run " + v.plan().run() + " of seed " + v.plan().seed() + ": " + (v.held() ? "every invariant held" : "VIOLATED"));
         v.plan().faults().forEach(f -> out.println("  fault " + f.line() + " at " + f.at().toSeconds() + " s"
                 + (f.undoneAt().equals(f.at()) ? "" : ", undone at " + f.undoneAt().toSeconds() + " s")));
         v.violations().forEach(x -> out.println("  VIOLATION " + x));
         if (!v.held()) {
-            out.println("  replay: " + v.plan().replay());
+            out.println("  replay: " + v.plan().replay() + (live ? " --live" : ""));
         }
         if (timeline) {
             v.timeline().forEach(l -> out.println("  " + l));

@@ -258,14 +258,22 @@ public final class Lab implements AutoCloseable {
         return true;
     }
 
-    /** The broker is stopped (Kafka unreachable for everyone: agents spool, the engine waits); its data stays. */
-    public void stopBroker() {
+    /** The broker is stopped (Kafka unreachable for everyone: agents spool, the engine waits); its data stays. False when it was not running. */
+    public boolean stopBroker() {
+        if (!broker.isRunning()) {
+            return false;
+        }
         broker.stop();
+        return true;
     }
 
-    /** The broker starts again on the same data and port. */
-    public void startBroker() {
+    /** The broker starts again on the same data and port; false when it was running. */
+    public boolean startBroker() {
+        if (broker.isRunning()) {
+            return false;
+        }
         broker.start();
+        return true;
     }
 
     /** The production executor, as `vigil agent` builds it from its config, with the simulated host as its command runner. */
@@ -379,6 +387,11 @@ public final class Lab implements AutoCloseable {
             return inThisJvm.engine();
         }
         throw new IllegalStateException("this lab's engine runs in a JVM of its own; ask engineApiUrl()");
+    }
+
+    /** Whether an engine instance runs and can page (false from a kill until its successor is up). */
+    public boolean engineServing() {
+        return engine.serving();
     }
 
     /** The engine API's URL (a restarted engine has a new one); waits while the engine starts. */

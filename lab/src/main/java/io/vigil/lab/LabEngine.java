@@ -31,6 +31,9 @@ sealed interface LabEngine permits LabEngine.InThisJvm, LabEngine.OwnJvm {
     /** Whether it runs or is starting (not stopped or killed). */
     boolean alive();
 
+    /** Whether it runs and can page: started, in its group, its notifier holding the lease. */
+    boolean serving();
+
     /** An engine in the lab's JVM: its console receiver writes to the lab's page log. */
     record InThisJvm(Engine engine) implements LabEngine {
         public String apiUrl() {
@@ -47,6 +50,10 @@ sealed interface LabEngine permits LabEngine.InThisJvm, LabEngine.OwnJvm {
 
         public boolean alive() {
             return engine.state().isRunningOrRebalancing();
+        }
+
+        public boolean serving() {
+            return engine.state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING && engine.notifying().orElse(true);
         }
     }
 
@@ -121,6 +128,11 @@ sealed interface LabEngine permits LabEngine.InThisJvm, LabEngine.OwnJvm {
 
         public boolean alive() {
             return process.isAlive();
+        }
+
+        /** The child writes its API file once it runs and its notifier holds the lease. */
+        public boolean serving() {
+            return process.isAlive() && Files.exists(apiFile);
         }
 
         /** The process id, for a log line a reader can follow. */

@@ -1,6 +1,7 @@
 package io.vigil.lab.chaos;
 
-import io.vigil.lab.scenario.FailoverRig;
+import io.vigil.lab.scenario.LivePlay;
+import io.vigil.lab.scenario.Stage;
 import io.vigil.lab.scenario.ScenarioReport;
 import io.vigil.lab.scenario.ScenarioRunner;
 import io.vigil.lab.scenario.ScenarioStep;
@@ -52,10 +53,35 @@ public final class ChaosCampaign {
             ChaosWatch watch = new ChaosWatch(plan, cluster);
             Capture last = new Capture(watch);
             ScenarioReport report = ScenarioRunner.play(plan.scenario(), dir, last);
-            return watch.verdict(last.rig, report.violations(), report.timeline());
+            return watch.verdict(last.stage, report.violations(), report.timeline());
         } finally {
             delete(dir);
         }
+    }
+
+    /**
+     * Plays run {@code run} of {@code seed} on the live lab instead (see {@link LivePlay}): on the
+     * wall clock, so it takes its schedule's own time (about ten minutes), with the broker stopped
+     * for real, the engine in its own JVM killed with SIGKILL, and the pages at a webhook receiver.
+     */
+    public ChaosVerdict playLive(long seed, int run, Path work, Consumer<String> progress) throws IOException, InterruptedException {
+        return playLive(plan(seed, run), work, progress);
+    }
+
+    /** The same for a plan made by hand (a test's short one). */
+    public ChaosVerdict playLive(ChaosPlan plan, Path work, Consumer<String> progress) throws IOException, InterruptedException {
+        Path dir = Files.createDirectories(work.resolve("live-run-" + plan.run()));
+        ChaosWatch watch = new ChaosWatch(plan, cluster);
+        Capture last = new Capture(watch);
+        ScenarioReport report = LivePlay.play(plan.scenario(), dir, progress, last);
+        ChaosVerdict verdict = watch.verdict(last.stage, report.violations(), report.timeline());
+        if (verdict.held()) {
+            delete(dir);
+        } else {
+            // the lab's, the engine's and the agents' logs of a run that broke something are what explains it
+            progress.accept("run " + plan.run() + " broke an invariant: its lab's data and logs are kept in " + dir);
+        }
+        return verdict;
     }
 
     /** Plays runs 1 to {@code runs} of {@code seed}, telling {@code each} every verdict as it comes. */
@@ -69,25 +95,30 @@ public final class ChaosCampaign {
         return report.build();
     }
 
-    /** Passes the steps on to the watch and keeps the rig, which the verdict reads at the end. */
+    /** Passes the steps on to the watch and keeps the stage, which the verdict reads at the end. */
     private static final class Capture implements ScenarioRunner.StepWatch {
         private final ChaosWatch watch;
-        private FailoverRig rig;
+        private Stage stage;
 
         Capture(ChaosWatch watch) {
             this.watch = watch;
         }
 
         @Override
-        public void applied(ScenarioStep step, Optional<FaultOutcome> outcome, FailoverRig rig) {
-            this.rig = rig;
-            watch.applied(step, outcome, rig);
+        public void applied(ScenarioStep step, Optional<FaultOutcome> outcome, Stage stage) {
+            this.stage = stage;
+            watch.applied(step, outcome, stage);
         }
 
         @Override
-        public void stepped(FailoverRig rig) {
-            this.rig = rig;
-            watch.stepped(rig);
+        public void stepped(Stage stage) {
+            this.stage = stage;
+            watch.stepped(stage);
+        }
+
+        @Override
+        public boolean stop() {
+            return watch.stop();
         }
     }
 

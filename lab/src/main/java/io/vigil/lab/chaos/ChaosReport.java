@@ -59,8 +59,13 @@ public record ChaosReport(long seed, int runs, Map<String, Integer> faults, Map<
 
     /** The report of a single run. */
     public static ChaosReport of(ChaosVerdict verdict) {
-        Builder b = new Builder(verdict.plan().seed());
-        b.add(verdict);
+        return of(verdict.plan().seed(), List.of(verdict));
+    }
+
+    /** The report of these runs of {@code seed}. */
+    public static ChaosReport of(long seed, List<ChaosVerdict> verdicts) {
+        Builder b = new Builder(seed);
+        verdicts.forEach(b::add);
         return b.build();
     }
 

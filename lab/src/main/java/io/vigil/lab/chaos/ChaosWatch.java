@@ -1,10 +1,8 @@
 package io.vigil.lab.chaos;
 
-import io.vigil.events.Alert;
-import io.vigil.events.AlertState;
 import io.vigil.events.DiskState;
 import io.vigil.events.DrbdRole;
-import io.vigil.lab.scenario.FailoverRig;
+import io.vigil.lab.scenario.Stage;
 import io.vigil.lab.scenario.ScenarioRunner;
 import io.vigil.lab.scenario.ScenarioStep;
 import io.vigil.lab.sim.FaultOutcome;
@@ -46,9 +44,14 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
     private final List<String> violations = new ArrayList<>();
     private Instant start;
     private boolean kafkaOut;
+    private boolean engineAway;
+    private Instant lastStep;
     private Optional<String> brokenAt = Optional.empty();
     private final java.util.Set<String> agentsOut = new java.util.HashSet<>();
-    /** Kafka's outages, [down, back]: no page can leave while the broker is away, so a deadline runs from its return. */
+    /**
+     * Kafka's outages and the engine's absences, [away, back]: no page can leave while the broker or
+     * the engine is away, so a deadline runs from its return.
+     */
     private final List<Instant[]> outages = new ArrayList<>();
 
     private record Applied(String kind, String line, Instant at, boolean seen, String node) {
@@ -65,10 +68,10 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
     }
 
     @Override
-    public void applied(ScenarioStep step, Optional<FaultOutcome> outcome, FailoverRig rig) {
-        Instant now = rig.pair().now();
+    public void applied(ScenarioStep step, Optional<FaultOutcome> outcome, Stage stage) {
+        Instant now = stage.now();
         if (start == null) {
-            start = now.minusMillis(Math.round(rig.secondsSinceStart(now) * 1000)); // the rig's own start
+            start = now.minusMillis(Math.round(stage.secondsSinceStart(now) * 1000)); // the story's own start
         }
         String line;
         if (step instanceof ScenarioStep.InjectFault f && outcome.map(FaultOutcome::applied).orElse(false)) {
@@ -87,7 +90,7 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
             }
             if (step instanceof ScenarioStep.Kafka k && k.up() && kafkaOut) {
                 kafkaOut = false;
-                outages.get(outages.size() - 1)[1] = now;
+                closeLatestOutage(now);
             }
             return;
         }
@@ -99,8 +102,17 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
         String node = words.length > 1 ? words[1] : "";
         // a disk that fails in a host that is down is seen when the host is back: no page can be due before
         // and one that fails while the host's agent is dead is seen when the agent starts again
-        boolean seen = !kind.equals("disk-fail") || (rig.pair().host(node).map(SimulatedHost::isUp).orElse(true) && !agentsOut.contains(node));
+        boolean seen = !kind.equals("disk-fail") || (stage.pair().host(node).map(SimulatedHost::isUp).orElse(true) && !agentsOut.contains(node));
         faults.add(new Applied(kind, line, now, seen, node));
+    }
+
+    private void closeLatestOutage(Instant now) {
+        for (int i = outages.size() - 1; i >= 0; i--) {
+            if (outages.get(i)[1] == null) {
+                outages.get(i)[1] = now;
+                return;
+            }
+        }
     }
 
     private static boolean isUndo(String kind) {
@@ -115,11 +127,19 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
     }
 
     @Override
-    public void stepped(FailoverRig rig) {
-        SimulatedPair pair = rig.pair();
-        Instant now = pair.now();
-        if (brokenAt.isEmpty() && !rig.violations().isEmpty()) {
+    public void stepped(Stage stage) {
+        SimulatedPair pair = stage.pair();
+        Instant now = stage.now();
+        if (brokenAt.isEmpty() && !stage.violations().isEmpty()) {
             brokenAt = Optional.of("the state when it broke: " + state(pair));
+        }
+        // an engine being replaced pages nobody: like Kafka's outages, its absence moves a page's deadline
+        if (!stage.engineServing() && !engineAway) {
+            engineAway = true;
+            outages.add(new Instant[] {now, null});
+        } else if (stage.engineServing() && engineAway) {
+            engineAway = false;
+            closeLatestOutage(now);
         }
         boolean whole = servesEveryVm(pair);
         for (Applied f : faults) {
@@ -128,9 +148,12 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
             }
         }
         Optional<Applied> latest = faults.stream().filter(f -> !f.at().isAfter(now)).max(Comparator.comparing(Applied::at));
+        // a step of the rig is a second; the live lab's checks come four times a second: each counts the time since the last
+        double seconds = lastStep == null ? 1.0 : Duration.between(lastStep, now).toMillis() / 1000.0;
+        lastStep = now;
         for (String vm : cluster.vms().keySet()) {
             if (pair.hostsRunning(vm).isEmpty() && latest.isPresent()) {
-                downtime.merge(latest.get().kind(), 1.0, Double::sum);
+                downtime.merge(latest.get().kind(), seconds, Double::sum);
             }
         }
     }
@@ -157,8 +180,8 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
     }
 
     /** The verdict, once the run has ended: the liveness invariants and the paging deadlines checked now. */
-    ChaosVerdict verdict(FailoverRig rig, List<String> rigViolations, List<String> timeline) {
-        SimulatedPair pair = rig.pair();
+    ChaosVerdict verdict(Stage stage, List<String> rigViolations, List<String> timeline) {
+        SimulatedPair pair = stage.pair();
         violations.addAll(rigViolations);
         if (brokenAt.isPresent() && !violations.isEmpty()) {
             // stopped at the step that broke it, whose state the violation carries: the end-of-run checks would judge a run
@@ -167,7 +190,7 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
             violations.set(last, violations.get(last) + "; " + brokenAt.get());
             return new ChaosVerdict(plan, Map.of(), Map.of(), Map.of(), 0, violations, timeline);
         }
-        Map<String, Alert> firing = firingAtEnd(rig);
+        Map<String, Stage.Paged> firing = firingAtEnd(stage);
         for (String vm : cluster.vms().keySet()) {
             String resource = resourceOf.get(vm);
             if (pair.hostsRunning(vm).size() != 1 && !paged(firing, vm, resource)) {
@@ -181,7 +204,7 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
                         + " and no page names it (" + state(pair) + ")");
             }
         }
-        checkDeadlines(rig);
+        checkDeadlines(stage);
         Map<String, Integer> applied = new TreeMap<>();
         Map<String, List<Double>> recoveries = new TreeMap<>();
         int unrecovered = 0;
@@ -197,9 +220,8 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
         return new ChaosVerdict(plan, applied, recoveries, downtime, unrecovered, violations, timeline);
     }
 
-    private void checkDeadlines(FailoverRig rig) {
-        List<Alert> sent = new ArrayList<>(rig.pages());
-        rig.alerts().stream().filter(a -> "critical".equals(a.labels().get("severity"))).forEach(sent::add);
+    private void checkDeadlines(Stage stage) {
+        List<Stage.Paged> sent = stage.paged();
         for (Applied f : faults) {
             Duration deadline;
             if (f.kind().equals("disk-fail") && f.line().endsWith("/dev/sda")) {
@@ -220,7 +242,7 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
             if (due.equals(Instant.MAX)) {
                 continue;
             }
-            if (!f.seen() || due.isAfter(rig.pair().now()) || !stillOnAt(f, due)) {
+            if (!f.seen() || due.isAfter(stage.now()) || !stillOnAt(f, due)) {
                 continue; // the run ended first, or the fault was undone before a page was due
             }
             boolean paged = firingDuring(sent, f.node(), f.at(), due);
@@ -236,17 +258,16 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
      * one that already fired before and had not resolved (a host down again before its first
      * silence resolved is still paged by it).
      */
-    private static boolean firingDuring(List<Alert> sent, String node, Instant from, Instant to) {
-        Map<String, List<Alert>> byAlert = new HashMap<>();
-        sent.stream().filter(a -> node.equals(a.labels().get("node"))).sorted(Comparator.comparing(Alert::sentAt))
-                .forEach(a -> byAlert.computeIfAbsent(a.fingerprint(), k -> new ArrayList<>()).add(a));
-        for (List<Alert> records : byAlert.values()) {
-            Optional<Alert> before = records.stream().filter(a -> a.sentAt().isBefore(from)).reduce((a, b) -> b);
-            if (before.isPresent() && before.get().state() == AlertState.FIRING && !before.get().suppressed()) {
+    private static boolean firingDuring(List<Stage.Paged> sent, String node, Instant from, Instant to) {
+        Map<String, List<Stage.Paged>> byAlert = new HashMap<>();
+        sent.stream().filter(a -> node.equals(a.labels().get("node"))).sorted(Comparator.comparing(Stage.Paged::at))
+                .forEach(a -> byAlert.computeIfAbsent(a.key(), k -> new ArrayList<>()).add(a));
+        for (List<Stage.Paged> records : byAlert.values()) {
+            Optional<Stage.Paged> before = records.stream().filter(a -> a.at().isBefore(from)).reduce((a, b) -> b);
+            if (before.isPresent() && before.get().firing()) {
                 return true;
             }
-            if (records.stream().anyMatch(a -> a.state() == AlertState.FIRING && !a.suppressed() && !a.sentAt().isBefore(from)
-                    && !a.sentAt().isAfter(to))) {
+            if (records.stream().anyMatch(a -> a.firing() && !a.at().isBefore(from) && !a.at().isAfter(to))) {
                 return true;
             }
         }
@@ -256,28 +277,27 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
     /** Whether the fault was still in effect at {@code when}: its undo in the plan comes later. */
     private boolean stillOnAt(Applied f, Instant when) {
         Instant t0 = start;
-        return plan.faults().stream().filter(p -> p.line().equals(f.line()) && t0.plus(p.at()).equals(f.at()))
-                .anyMatch(p -> !t0.plus(p.undoneAt()).isBefore(when));
+        // the planned fault it was: on the rig it is applied at its very instant, on the live lab a moment later
+        return plan.faults().stream().filter(p -> p.line().equals(f.line()))
+                .min(Comparator.comparing(p -> Duration.between(t0.plus(p.at()), f.at()).abs()))
+                .map(p -> !t0.plus(p.undoneAt()).isBefore(when)).orElse(false);
     }
 
-    private static boolean paged(Map<String, Alert> firing, String vm, String resource) {
+    private static boolean paged(Map<String, Stage.Paged> firing, String vm, String resource) {
         return firing.values().stream().anyMatch(a -> (!vm.isEmpty() && vm.equals(a.labels().get("vm")))
                 || resource.equals(a.labels().get("resource")));
     }
 
-    /** The pages still firing at the end, not suppressed, by fingerprint: the latest record of each decides. */
-    private static Map<String, Alert> firingAtEnd(FailoverRig rig) {
-        Map<String, Alert> last = new HashMap<>();
-        List<Alert> all = new ArrayList<>(rig.alerts());
-        all.addAll(rig.pages());
-        all.sort(Comparator.comparing(Alert::sentAt));
-        for (Alert a : all) {
-            last.put(a.fingerprint(), a);
+    /** The pages still firing at the end, not held back, by alert: the latest record of each decides. */
+    private static Map<String, Stage.Paged> firingAtEnd(Stage stage) {
+        Map<String, Stage.Paged> last = new HashMap<>();
+        for (Stage.Paged a : stage.paged()) {
+            last.put(a.key(), a);
         }
-        Map<String, Alert> firing = new HashMap<>();
-        last.forEach((fp, a) -> {
-            if (a.state() == AlertState.FIRING && !a.suppressed() && "critical".equals(a.labels().get("severity"))) {
-                firing.put(fp, a);
+        Map<String, Stage.Paged> firing = new HashMap<>();
+        last.forEach((key, a) -> {
+            if (a.firing() && "critical".equals(a.labels().get("severity"))) {
+                firing.put(key, a);
             }
         });
         return firing;

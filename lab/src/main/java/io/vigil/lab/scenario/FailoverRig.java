@@ -17,6 +17,7 @@ import io.vigil.events.ActionResult;
 import io.vigil.events.ActionSeal;
 import io.vigil.events.ActionType;
 import io.vigil.events.Alert;
+import io.vigil.events.AlertState;
 import io.vigil.events.AlertChange;
 import io.vigil.events.AuditEntry;
 import io.vigil.events.AuditKind;
@@ -46,6 +47,7 @@ import java.util.Deque;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,7 +62,7 @@ import java.util.stream.Collectors;
  * delivers the actions it sends, sealed, to each node's production executor, which runs them as
  * argv against the simulated host. The same schedule gives the same timeline, every time.
  */
-public final class FailoverRig implements AutoCloseable {
+public final class FailoverRig implements Stage, AutoCloseable {
     private static final String KEY = "the-lab-action-key-is-not-a-secret-0123456789";
     private final SimulatedPair pair;
     private final ClusterTopology cluster;
@@ -449,6 +451,27 @@ public final class FailoverRig implements AutoCloseable {
     }
 
     /** The rule pack's alerts as they changed state (pending, firing, resolved) or suppression, in order. */
+    /** The failover's pages and the rule pack's critical alerts (the notifier pages those), in the order they were sent. */
+    @Override
+    public List<Stage.Paged> paged() {
+        List<Alert> sent = new ArrayList<>(pages);
+        ruleAlerts.stream().filter(a -> "critical".equals(a.labels().get("severity"))).forEach(sent::add);
+        sent.sort(Comparator.comparing(Alert::sentAt));
+        return sent.stream().map(a -> new Stage.Paged(a.fingerprint(), a.labels(), a.sentAt(), a.state() == AlertState.FIRING
+                && !a.suppressed())).toList();
+    }
+
+    @Override
+    public Instant now() {
+        return pair.now();
+    }
+
+    /** The rig's engine is replaced between steps: there is always one to page. */
+    @Override
+    public boolean engineServing() {
+        return true;
+    }
+
     public List<Alert> alerts() {
         return List.copyOf(ruleAlerts);
     }

@@ -57,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * machine's, so the timeline differs from run to run; the final state and the invariants are
  * what a live play is judged by.
  */
-public final class LivePlay {
+public final class LivePlay implements Stage {
     private static final Logger log = LoggerFactory.getLogger(LivePlay.class);
     private static final Duration CHECK = Duration.ofMillis(250);
     /** Checks an audited change may take to be read back (the checker reads the topics as a viewer): ten seconds. */
@@ -69,6 +69,7 @@ public final class LivePlay {
     private final Lab lab;
     private final PageReceiver receiver;
     private final Consumer<String> progress;
+    private final ScenarioRunner.StepWatch watch;
     /** Lines as they were seen, each with its time; sorted by time at the end, as records reach the checker out of order. */
     private final List<Stamped> timeline = Collections.synchronizedList(new ArrayList<>());
     private final List<Action> sent = Collections.synchronizedList(new ArrayList<>());
@@ -83,7 +84,9 @@ public final class LivePlay {
     private volatile Instant start = Instant.now();
     private int pagesShown;
 
-    private LivePlay(Scenario scenario, ClusterTopology cluster, Lab lab, PageReceiver receiver, Consumer<String> progress) {
+    private LivePlay(Scenario scenario, ClusterTopology cluster, Lab lab, PageReceiver receiver, Consumer<String> progress,
+                     ScenarioRunner.StepWatch watch) {
+        this.watch = watch;
         this.scenario = scenario;
         this.cluster = cluster;
         this.lab = lab;
@@ -98,11 +101,17 @@ public final class LivePlay {
      * topology that does not load or does not fit the lab's pair.
      */
     public static ScenarioReport play(Scenario scenario, Path work, Consumer<String> progress) throws InterruptedException {
+        return play(scenario, work, progress, ScenarioRunner.StepWatch.NONE);
+    }
+
+    /** The same, reporting to {@code watch} after each step of the schedule and each check, and stopping when it says so. */
+    public static ScenarioReport play(Scenario scenario, Path work, Consumer<String> progress, ScenarioRunner.StepWatch watch)
+            throws InterruptedException {
         ClusterTopology cluster = thePair(scenario);
         try (PageReceiver receiver = PageReceiver.start();
              Lab lab = Lab.start(work, LabSetup.DEFAULT.withTopology(scenario.topologyText()).withPageWebhook(receiver.url())
                      .withEngineInOwnJvm())) {
-            LivePlay play = new LivePlay(scenario, cluster, lab, receiver, progress);
+            LivePlay play = new LivePlay(scenario, cluster, lab, receiver, progress, watch);
             return play.run();
         }
     }
@@ -144,6 +153,9 @@ public final class LivePlay {
             progress.accept("playing " + scenario.name() + " for " + scenario.end().toSeconds() + " s on the wall clock");
             for (Scenario.Timed timed : scenario.schedule()) {
                 checkUntil(start.plus(timed.at()));
+                if (watch.stop()) {
+                    break;
+                }
                 apply(timed.step());
             }
             checkUntil(start.plus(scenario.end()));
@@ -171,6 +183,10 @@ public final class LivePlay {
     private void checkUntil(Instant until) throws InterruptedException {
         do {
             checkNow(false);
+            watch.stepped(this);
+            if (watch.stop()) {
+                return;
+            }
             long left = Duration.between(Instant.now(), until).toMillis();
             if (left > 0) {
                 Thread.sleep(Math.min(left, CHECK.toMillis()));
@@ -204,6 +220,8 @@ public final class LivePlay {
         if (step instanceof ScenarioStep.InjectFault f) {
             FaultOutcome outcome = lab.inject(f.fault());
             note("fault   " + f.fault() + (outcome.applied() ? "" : " (not applied: " + outcome.message() + ")"));
+            watch.applied(step, Optional.of(outcome), this);
+            return;
         } else if (step instanceof ScenarioStep.Approve a) {
             String saga = currentSaga(a.resource());
             note("command approve " + (saga.isEmpty() ? a.resource() + " (no saga to approve)" : saga + ": "
@@ -211,28 +229,27 @@ public final class LivePlay {
         } else if (step instanceof ScenarioStep.Failback f) {
             note("command failback " + f.resource() + ": " + post("/api/failback/" + enc(cluster.name()) + "/" + enc(f.resource())));
         } else if (step instanceof ScenarioStep.RestartEngine) {
-            lab.stopEngine();
-            note("engine  stopped cleanly (SIGTERM); another instance starts over its state");
+            if (lab.stopEngine()) {
+                note("engine  stopped cleanly (SIGTERM); another instance starts over its state");
+            }
             lab.startEngine();
         } else if (step instanceof ScenarioStep.CrashEngine) {
-            lab.killEngine();
-            note("engine  killed with SIGKILL; another instance starts over its state");
+            if (lab.killEngine()) {
+                note("engine  killed with SIGKILL; another instance starts over its state");
+            }
             lab.startEngine();
         } else if (step instanceof ScenarioStep.Agent agent) {
-            if (agent.running()) {
+            if (agent.running() && lab.startAgent(agent.node())) {
+                // before any of its records is drained: they reach this thread only at the next check
                 invariants.agentRestarted(agent.node());
-                lab.startAgent(agent.node());
                 note("agent   " + agent.node() + " started again");
-            } else {
-                lab.killAgent(agent.node());
+            } else if (!agent.running() && lab.killAgent(agent.node())) {
                 note("agent   " + agent.node() + " killed");
             }
         } else if (step instanceof ScenarioStep.Kafka k) {
-            if (k.up()) {
-                lab.startBroker();
+            if (k.up() && lab.startBroker()) {
                 note("kafka   broker started again: agents send their spools, the engine goes on");
-            } else {
-                lab.stopBroker();
+            } else if (!k.up() && lab.stopBroker()) {
                 note("kafka   broker stopped: agents spool, the engine and the executors wait");
             }
         } else if (step instanceof ScenarioStep.Operator o) {
@@ -245,6 +262,7 @@ public final class LivePlay {
             }
             checkNow(true);
         }
+        watch.applied(step, Optional.empty(), this);
     }
 
     /** The newest saga the audit trail names for RESOURCE: the one a human would approve. */
@@ -352,6 +370,38 @@ public final class LivePlay {
         if (line.startsWith("VIOLATION")) {
             log.warn("live scenario {}: {}", scenario.name(), line);
         }
+    }
+
+    @Override
+    public io.vigil.lab.sim.SimulatedPair pair() {
+        return lab.pair();
+    }
+
+    @Override
+    public Instant now() {
+        return Instant.now();
+    }
+
+    @Override
+    public double secondsSinceStart(Instant at) {
+        return Duration.between(start, at).toMillis() / 1000.0;
+    }
+
+    @Override
+    public List<String> violations() {
+        return invariants.violations();
+    }
+
+    /** The pages as the receiver got them: an alert is known by its name and labels, as a human's phone knows it. */
+    @Override
+    public List<Stage.Paged> paged() {
+        return receiver.pages().stream().map(p -> new Stage.Paged(new TreeMap<>(p.labels()).toString(), p.labels(), p.at(),
+                p.status().equals("firing"))).toList();
+    }
+
+    @Override
+    public boolean engineServing() {
+        return lab.engineServing();
     }
 
     private List<String> lines() {

@@ -49,10 +49,10 @@ public final class ScenarioRunner {
         };
 
         /** {@code outcome} is the fault's, for a fault; empty for the other steps. */
-        default void applied(ScenarioStep step, Optional<FaultOutcome> outcome, FailoverRig rig) {
+        default void applied(ScenarioStep step, Optional<FaultOutcome> outcome, Stage stage) {
         }
 
-        default void stepped(FailoverRig rig) {
+        default void stepped(Stage stage) {
         }
 
         /** Whether the story should stop here (a chaos run stops at its first broken invariant); the report is of what played. */

@@ -71,7 +71,7 @@ class ScenarioFolderTest {
         int[] steps = {0};
         ScenarioReport report = ScenarioRunner.play(scenario, Files.createDirectories(work.resolve("stopped")), new ScenarioRunner.StepWatch() {
             @Override
-            public void stepped(FailoverRig rig) {
+            public void stepped(Stage stage) {
                 steps[0]++;
             }
 
