@@ -228,23 +228,25 @@ public final class Lab implements AutoCloseable {
 
     /** The engine instance dies without warning (SIGKILL when it runs in a JVM of its own); false when none runs. */
     public boolean killEngine() {
-        LabEngine now = engine;
-        if (!now.alive()) {
-            return false;
-        }
-        now.kill();
-        log.info("lab: engine killed");
-        return true;
+        return endEngine(true);
     }
 
     /** The engine instance is stopped cleanly, as by `systemctl stop`; false when none runs. */
     public boolean stopEngine() {
+        return endEngine(false);
+    }
+
+    private boolean endEngine(boolean kill) {
         LabEngine now = engine;
         if (!now.alive()) {
             return false;
         }
-        now.stop();
-        log.info("lab: engine stopped");
+        if (kill) {
+            now.kill();
+        } else {
+            now.stop();
+        }
+        log.info("lab: engine {}", kill ? "killed" : "stopped");
         return true;
     }
 

@@ -76,8 +76,7 @@ public final class LivePlay implements Stage {
     private final List<AuditEntry> audit = Collections.synchronizedList(new ArrayList<>());
     /** What the followers read, handed to the checking thread: the invariants are kept by one thread. */
     private final Queue<Action> newActions = new ConcurrentLinkedQueue<>();
-    private final Queue<long[]> newRecords = new ConcurrentLinkedQueue<>();
-    private final Queue<String> recordNodes = new ConcurrentLinkedQueue<>();
+    private final Queue<Seen> newRecords = new ConcurrentLinkedQueue<>();
     private final Map<String, String> alertNames = Collections.synchronizedMap(new TreeMap<>());
     private final Invariants invariants;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -143,10 +142,9 @@ public final class LivePlay implements Stage {
              TopicFollower<AuditEntry> trail = new TopicFollower<>(bootstrap, Topics.AUDIT, b -> WireCodec.decode(b, AuditEntry.class),
                      this::audited).start();
              TopicFollower<Action> actions = new TopicFollower<>(bootstrap, Topics.ACTIONS, seal::open, newActions::add).start();
-             TopicFollower<long[]> telemetry = new TopicFollower<>(bootstrap, Topics.TELEMETRY, b -> {
+             TopicFollower<Seen> telemetry = new TopicFollower<>(bootstrap, Topics.TELEMETRY, b -> {
                  var envelope = EnvelopeCodec.decode(b);
-                 recordNodes.add(envelope.node());
-                 return new long[] {envelope.seq()};
+                 return new Seen(envelope.node(), envelope.seq());
              }, newRecords::add).start()) {
             settle();
             start = Instant.now();
@@ -201,8 +199,8 @@ public final class LivePlay implements Stage {
             note(action.issuedAt(), "action  " + action.describe());
             invariants.sent(at, action.id()).forEach(v -> note("VIOLATION " + v));
         }
-        for (long[] record = newRecords.poll(); record != null; record = newRecords.poll()) {
-            invariants.received(at, recordNodes.poll(), record[0]).forEach(v -> note("VIOLATION " + v));
+        for (Seen record = newRecords.poll(); record != null; record = newRecords.poll()) {
+            invariants.received(at, record.node(), record.seq()).forEach(v -> note("VIOLATION " + v));
         }
         invariants.check(at, byHand).forEach(v -> note("VIOLATION " + v));
         List<PageReceiver.Page> pages = receiver.pages();
@@ -415,5 +413,9 @@ public final class LivePlay implements Stage {
     }
 
     private record Stamped(Instant at, String line) {
+    }
+
+    /** A telemetry record as the checker needs it: who sent it, and its seq. */
+    private record Seen(String node, long seq) {
     }
 }

@@ -4,7 +4,6 @@ import io.vigil.events.Alert;
 import io.vigil.events.AlertState;
 import io.vigil.events.FailoverCommand;
 import io.vigil.lab.sim.FaultOutcome;
-import io.vigil.lab.sim.SimulatedHost;
 import io.vigil.lab.sim.SimulatedPair;
 import io.vigil.rules.failover.ResourceFailovers;
 import io.vigil.rules.failover.Saga;
@@ -24,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 /**
  * Plays a {@link Scenario} on the seed pair with the {@link FailoverRig}: the schedule's steps at
