@@ -36,10 +36,12 @@ final class EngineMetrics implements EvaluationListener {
     /** When a task last evaluated a record or let time pass; 0 before the first. */
     private final AtomicLong progressedAt = new AtomicLong();
     private final FailoverMetrics failover;
+    private final NodesHeardMetrics nodesHeard;
 
     EngineMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.failover = new FailoverMetrics(registry);
+        this.nodesHeard = new NodesHeardMetrics(registry);
         this.eventDelay = Timer.builder("vigil_engine_event_delay")
                 .description("from an event's timestamp (the agent's clock) to its evaluation: processing lag")
                 .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
@@ -61,9 +63,14 @@ final class EngineMetrics implements EvaluationListener {
                 .register(registry);
     }
 
-    /** The failover's meters, on the same registry; they appear once a failover task runs. */
+    /** The failover's meters, on the same registry: initialised by an engine that runs the failover. */
     FailoverMetrics failover() {
         return failover;
+    }
+
+    /** When each node was last heard, per partition. */
+    NodesHeardMetrics nodesHeard() {
+        return nodesHeard;
     }
 
     void received(Envelope envelope, long nowMillis) {
