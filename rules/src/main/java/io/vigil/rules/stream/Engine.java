@@ -86,7 +86,7 @@ public final class Engine implements AutoCloseable {
         Optional<String> token = readToken(config);
         int partitions = VigilTopics.ensure(config.kafka(), config.topics());
         instance = GroupInstance.of(config.stateDir());
-        metrics = new EngineMetrics(registry);
+        metrics = new EngineMetrics(registry, rules);
         DeadLetters deadLetters = DeadLetters.forKafka(config.kafka());
         RefusedSizes refused = new RefusedSizes();
         threadFailures = new StreamThreadFailures(System::nanoTime, refused::lastRefusalShrinkable);
