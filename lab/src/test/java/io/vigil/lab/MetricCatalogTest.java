@@ -57,6 +57,11 @@ class MetricCatalogTest {
             await().atMost(BOUND).until(() -> value(engine(lab), "vigil_failover_phase{cluster=\"pair-1\",phase=\"FailedOver\",resource=\"r0\",}")
                     .equals(OptionalDouble.of(1)));
             String failedOver = engine(lab);
+            // every family is there now: the exposition itself must follow Prometheus's rules, as promtool checks them
+            assertPassesPromtool("the engine's /metrics", failedOver);
+            for (Lab.RunningAgent agent : lab.agents()) {
+                assertPassesPromtool(agent.node() + "'s /metrics", get(agent.metricsUrl()));
+            }
             assertEquals(OptionalDouble.of(1), value(failedOver, "vigil_failover_duration_seconds_count"), failedOver);
             // /dev/sda carries both r0's and r1's disks on node-a: two alerts of one name
             assertEquals(OptionalDouble.of(2), value(failedOver,
@@ -142,6 +147,23 @@ class MetricCatalogTest {
                                 0, 0, Optional.empty(), Optional.empty(), Optional.empty())),
                         new DrbdResource.ReplicationLatency(Optional.of(0.0004), Optional.of(0.02))))));
         return registry.scrape();
+    }
+
+    /** {@code promtool check metrics} finds nothing to say (promtool comes with Debian's prometheus package). */
+    private static void assertPassesPromtool(String what, String scrape) throws Exception {
+        Process check;
+        try {
+            check = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
+        } catch (java.io.IOException e) {
+            throw new AssertionError("promtool is not installed; install it with: apt-get install -y prometheus", e);
+        }
+        try (var in = check.getOutputStream()) {
+            in.write(scrape.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        String output = new String(check.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(check.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "promtool did not finish");
+        assertEquals("", output.strip(), () -> "promtool check metrics on " + what + " (exit " + check.exitValue() + "):\n" + output);
+        assertEquals(0, check.exitValue(), what);
     }
 
     private void scrapeAll(Lab lab, Exposition exported) throws Exception {
