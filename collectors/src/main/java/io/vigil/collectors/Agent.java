@@ -75,7 +75,7 @@ public final class Agent implements AutoCloseable {
                 throw new IllegalArgumentException("the agent runs its own heartbeat; drop the probe named 'heartbeat'");
             }
         }
-        board = new ProbeHealthBoard(registry, clock);
+        board = new ProbeHealthBoard(registry, config.cluster(), config.node(), clock);
         hostState = new HostStateMetrics(registry, config.cluster(), config.node(), publisher, staleAfter(config), clock);
         List<Probe> all = new ArrayList<>(probes);
         all.add(new HeartbeatProbe(files, board::snapshot, config.heartbeat().interval(), clock));

@@ -94,7 +94,7 @@ public final class ActionExecutor implements AutoCloseable {
         this.commands = commands;
         this.runner = runner;
         this.sink = sink;
-        this.metrics = new ExecutorMetrics(registry, node);
+        this.metrics = new ExecutorMetrics(registry, cluster, node);
         this.refusals = new RefusalLog(clock);
         this.clock = clock;
     }

@@ -10,6 +10,7 @@ import io.vigil.collectors.probe.EventSink;
 import io.vigil.events.Body;
 import io.vigil.events.Envelope;
 import io.vigil.events.EnvelopeCodec;
+import io.vigil.events.EventKind;
 import io.vigil.events.Name;
 import io.vigil.events.Topics;
 import java.io.IOException;
@@ -115,6 +116,9 @@ public final class TelemetryPublisher implements EventSink, AutoCloseable {
         for (DropReason reason : DropReason.values()) {
             dropCounter(reason);
         }
+        for (EventKind kind : EventKind.values()) {
+            publishedCounter(kind.wire());
+        }
         delivery.start();
     }
 
@@ -201,13 +205,17 @@ public final class TelemetryPublisher implements EventSink, AutoCloseable {
                 .tags(tags).tag("reason", r.tag).register(registry));
     }
 
+    private Counter publishedCounter(String kind) {
+        return published.computeIfAbsent(kind, k -> Counter.builder("vigil.agent.events.published")
+                .description("Events acknowledged by Kafka, by kind")
+                .tags(tags).tag("kind", k).register(registry));
+    }
+
     /** Acknowledgements and rejections reported by the delivery thread. */
     private final class DeliveryMetrics implements Delivery.Listener {
         @Override
         public void published(EnvelopeHeader header) {
-            published.computeIfAbsent(header.kind(), kind -> Counter.builder("vigil.agent.events.published")
-                    .description("Events acknowledged by Kafka, by kind")
-                    .tags(tags).tag("kind", kind).register(registry)).increment();
+            publishedCounter(header.kind()).increment();
             latency.record(Delivery.age(header, clock));
             spoolFullReported.set(false);
         }

@@ -3,6 +3,7 @@ package io.vigil.collectors.schedule;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.vigil.collectors.probe.ProbeHealthReporter;
 import io.vigil.events.Name;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * How each probe fares, for the heartbeat ({@link #snapshot}) and for Prometheus:
  * {@code vigil_agent_probe_up} (1 after a success, 0 after a failure or before the first run),
  * {@code vigil_agent_probe_failures_total} and {@code vigil_agent_probe_duration_seconds}, each
- * tagged with the probe. It logs one line when a probe starts failing, with the error and what to
+ * tagged with the probe, and with cluster and node as every series of the agent is. It logs one line when a probe starts failing, with the error and what to
  * check, one when the error changes, and one when it recovers, never one per failed run.
  */
 public final class ProbeHealthBoard implements ProbeHealthReporter {
@@ -36,11 +37,13 @@ public final class ProbeHealthBoard implements ProbeHealthReporter {
             "heartbeat", "that /proc/meminfo is readable");
 
     private final MeterRegistry registry;
+    private final Tags base;
     private final Clock clock;
     private final Map<String, Entry> entries = new TreeMap<>();
 
-    public ProbeHealthBoard(MeterRegistry registry, Clock clock) {
+    public ProbeHealthBoard(MeterRegistry registry, String cluster, String node, Clock clock) {
         this.registry = registry;
+        this.base = Tags.of("cluster", Name.check("cluster", cluster), "node", Name.check("node", node));
         this.clock = clock;
     }
 
@@ -104,7 +107,7 @@ public final class ProbeHealthBoard implements ProbeHealthReporter {
     }
 
     private Entry entry(String probe) {
-        return entries.computeIfAbsent(Name.check("probe", probe), name -> new Entry(registry, name));
+        return entries.computeIfAbsent(Name.check("probe", probe), name -> new Entry(registry, base.and("probe", name)));
     }
 
     private static final class Entry {
@@ -116,18 +119,18 @@ public final class ProbeHealthBoard implements ProbeHealthReporter {
         Optional<Instant> lastSuccess = Optional.empty();
         Instant failingSince;
 
-        Entry(MeterRegistry registry, String probe) {
+        Entry(MeterRegistry registry, Tags tags) {
             // a strong reference: the gauge must read the probe's state for as long as it is registered,
             // whoever else still holds this board
             Gauge.builder("vigil.agent.probe.up", up, AtomicInteger::get).strongReference(true)
                     .description("1 when the probe's last run succeeded, 0 after a failure or before its first run")
-                    .tag("probe", probe).register(registry);
+                    .tags(tags).register(registry);
             failures = Counter.builder("vigil.agent.probe.failures")
                     .description("Probe runs that failed (error, timeout, or a streaming tool that stopped)")
-                    .tag("probe", probe).register(registry);
+                    .tags(tags).register(registry);
             duration = Timer.builder("vigil.agent.probe.duration")
                     .description("How long one poll of the probe took")
-                    .tag("probe", probe).register(registry);
+                    .tags(tags).register(registry);
         }
 
         ProbeHealth health(String probe) {

@@ -48,7 +48,7 @@ class MetricsExpositionTest {
         host.emit(HostStates.lvm(true));
         host.emit(HostStates.vm("web", VmState.RUNNING));
         host.emit(HostStates.heartbeat());
-        ProbeHealthBoard board = new ProbeHealthBoard(registry, Clock.systemUTC());
+        ProbeHealthBoard board = new ProbeHealthBoard(registry, "pair-1", "node-a", Clock.systemUTC());
         board.succeeded("lvm");
         board.recordDuration("lvm", Duration.ofMillis(42));
         board.failed("smart", "smartctl exited 2");
@@ -90,9 +90,10 @@ class MetricsExpositionTest {
                 "vigil_vm_up{cluster=\"pair-1\",node=\"node-a\",vm=\"web\",} 1.0",
                 "vigil_vm_memory_bytes{cluster=\"pair-1\",node=\"node-a\",vm=\"web\",} 2.147483648E9",
                 "vigil_host_memory_available_bytes{cluster=\"pair-1\",node=\"node-a\",} 8.388608E9",
-                "vigil_agent_probe_up{probe=\"smart\",} 0.0",
-                "vigil_agent_probe_failures_total{probe=\"smart\",} 1.0",
-                "vigil_agent_probe_duration_seconds_count{probe=\"lvm\",} 1.0");
+                // the agent's own series carry cluster and node too, as every series of the agent does
+                "vigil_agent_probe_up{cluster=\"pair-1\",node=\"node-a\",probe=\"smart\",} 0.0",
+                "vigil_agent_probe_failures_total{cluster=\"pair-1\",node=\"node-a\",probe=\"smart\",} 1.0",
+                "vigil_agent_probe_duration_seconds_count{cluster=\"pair-1\",node=\"node-a\",probe=\"lvm\",} 1.0");
         List<String> lines = body.lines().toList();
         for (String line : expected) {
             assertTrue(lines.contains(line), () -> "missing from /metrics: " + line + "\n" + body);

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class ProbeHealthBoardTest {
     private static final Instant NOW = Instant.parse("2026-11-24T21:03:07Z");
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final ProbeHealthBoard board = new ProbeHealthBoard(registry, Clock.fixed(NOW, ZoneOffset.UTC));
+    private final ProbeHealthBoard board = new ProbeHealthBoard(registry, "pair-1", "node-a", Clock.fixed(NOW, ZoneOffset.UTC));
     private final LoggedLines logged = LoggedLines.of(ProbeHealthBoard.class);
 
     @AfterEach
@@ -39,7 +39,7 @@ class ProbeHealthBoardTest {
     }
 
     private static void failSmartOn(SimpleMeterRegistry registry) {
-        new ProbeHealthBoard(registry, Clock.systemUTC()).failed("smart", "smartctl exited 2");
+        new ProbeHealthBoard(registry, "pair-1", "node-a", Clock.systemUTC()).failed("smart", "smartctl exited 2");
     }
 
     @Test

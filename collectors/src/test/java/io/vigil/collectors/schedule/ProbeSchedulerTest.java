@@ -32,7 +32,7 @@ class ProbeSchedulerTest {
             Duration.ofMillis(20), Duration.ofMillis(20), Duration.ofMillis(200), Duration.ofSeconds(3));
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final ProbeHealthBoard board = new ProbeHealthBoard(registry, Clock.systemUTC());
+    private final ProbeHealthBoard board = new ProbeHealthBoard(registry, "pair-1", "node-a", Clock.systemUTC());
     private final Queue<Body> emitted = new ConcurrentLinkedQueue<>();
     private ProbeScheduler scheduler;
 

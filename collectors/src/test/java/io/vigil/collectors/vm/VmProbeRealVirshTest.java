@@ -209,7 +209,7 @@ class VmProbeRealVirshTest {
         Path node = Files.createDirectories(Path.of("target", "vm-test", UUID.randomUUID().toString())).resolve("node.xml").toAbsolutePath();
         VmProbe probe = new VmProbe(RUNNER, new VmProbe.Settings(Hypervisor.LIBVIRT, "test://" + node, Map.of("web", "r0"),
                 Set.of("web"), Set.of(), Duration.ofMillis(50), TIMEOUT));
-        ProbeHealthBoard board = new ProbeHealthBoard(new SimpleMeterRegistry(), Clock.systemUTC());
+        ProbeHealthBoard board = new ProbeHealthBoard(new SimpleMeterRegistry(), "pair-1", "node-a", Clock.systemUTC());
         Queue<Body> emitted = new ConcurrentLinkedQueue<>();
         List<String> said = logged(() -> {
             try (ProbeScheduler scheduler = new ProbeScheduler(List.of(probe), emitted::add, board, new ProbeScheduler.Timing(

@@ -284,7 +284,7 @@ class ProductionProbesOnSimulatorTest {
             report.logicalVolumes().forEach(lv -> backs.put(lv.vg() + "/" + lv.name(), lv.drbdResource()));
             assertEquals(Map.of("vg0/r0-disk", Optional.of("r0"), "vg0/r1-disk", Optional.of("r1")), backs);
 
-            ProbeHealthBoard board = new ProbeHealthBoard(new SimpleMeterRegistry(), Clock.systemUTC());
+            ProbeHealthBoard board = new ProbeHealthBoard(new SimpleMeterRegistry(), "pair-1", "node-a", Clock.systemUTC());
             Heartbeat beat = (Heartbeat) heartbeat(host, board).poll().get(0);
             assertEquals(host.memoryTotalKiB() * 1024, beat.memoryTotalBytes());
             assertEquals(host.memoryAvailableKiB() * 1024, beat.memoryAvailableBytes());
@@ -359,7 +359,7 @@ class ProductionProbesOnSimulatorTest {
         assertEquals(DrbdRole.UNKNOWN, connection(onA.latest.get("r0")).peerRole());
         assertEquals(ReplicationState.OFF, peerDevice(onA.latest.get("r0")).replication());
 
-        ProbeHealthBoard board = new ProbeHealthBoard(new SimpleMeterRegistry(), Clock.systemUTC());
+        ProbeHealthBoard board = new ProbeHealthBoard(new SimpleMeterRegistry(), "pair-1", "node-a", Clock.systemUTC());
         List<PolledProbe> probesOnB = List.of(smart(b), lvm(b), vm(b), heartbeat(b, board));
         for (PolledProbe probe : probesOnB) {
             ProbeException failure = assertTimeoutPreemptively(Duration.ofSeconds(3), () -> assertThrows(ProbeException.class, probe::poll),
@@ -460,7 +460,7 @@ class ProductionProbesOnSimulatorTest {
     }
 
     private Agent agent(SimulatedHost host) {
-        ProbeHealthBoard board = new ProbeHealthBoard(new SimpleMeterRegistry(), Clock.systemUTC());
+        ProbeHealthBoard board = new ProbeHealthBoard(new SimpleMeterRegistry(), "pair-1", "node-a", Clock.systemUTC());
         List<Body> published = new CopyOnWriteArrayList<>();
         Duration every = Duration.ofMillis(200);
         List<Probe> probes = List.of(

@@ -25,6 +25,7 @@ import java.util.TreeSet;
 final class ClusterLimits {
     static final String ALERT_LIMIT = "VigilAlertLimitReached";
     static final String UNKNOWN_NODE_LIMIT = "VigilUnknownNodeLimitReached";
+    static final Map<String, Severity> ALERTS = Map.of(ALERT_LIMIT, Severity.CRITICAL, UNKNOWN_NODE_LIMIT, Severity.WARNING);
 
     /** One of Vigil's alerts about a cluster, as it stands now: its series, and whether the cluster is at the limit. */
     record Reached(Candidate candidate, boolean holds) {

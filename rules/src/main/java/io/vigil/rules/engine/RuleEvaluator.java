@@ -24,6 +24,7 @@ import io.vigil.rules.rule.AbsenceRule;
 import io.vigil.rules.rule.EventRule;
 import io.vigil.rules.rule.Rule;
 import io.vigil.rules.rule.RuleSet;
+import io.vigil.rules.rule.Severity;
 import io.vigil.service.log.LogThrottle;
 import java.time.Duration;
 import java.time.Instant;
@@ -627,6 +628,27 @@ public final class RuleEvaluator {
     /** Every alert this instance tracks that is pending, firing or recently resolved, for the API and rule tests. */
     public List<TrackedAlert> alerts() {
         return ScopeAlerts.held(tables.scopes().all().stream().map(Map.Entry::getValue).toList());
+    }
+
+    /**
+     * The nodes of the config this instance watches that it ever heard, and when it last did;
+     * a node never heard is left out (unknown, not silent since the epoch), as are nodes the
+     * config does not list (their names come off the wire).
+     */
+    public List<NodeHeard> nodesHeard() {
+        List<NodeHeard> heard = new ArrayList<>();
+        presence.forEach((key, p) -> {
+            if (p.expected()) {
+                String cluster = ScopeKey.cluster(key);
+                p.lastHeard().ifPresent(at -> heard.add(new NodeHeard(cluster, key.substring(cluster.length() + 1), at)));
+            }
+        });
+        return heard;
+    }
+
+    /** Vigil's own alerts about a cluster (its limits reached), by name, with their severity. */
+    public static Map<String, Severity> ownAlerts() {
+        return ClusterLimits.ALERTS;
     }
 
     /** The nodes this instance watches, for tests of forgetting. */

@@ -4,6 +4,7 @@ import io.vigil.events.Alert;
 import io.vigil.events.AlertChange;
 import io.vigil.events.AlertLabels;
 import io.vigil.events.AlertState;
+import io.vigil.rules.rule.Severity;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,6 +28,8 @@ public final class SagaPages {
     static final String LEFT_DOWN = "VmsLeftDown";
     /** Every page the failover sends, each with its section in deploy/runbooks.md. */
     public static final List<String> NAMES = List.of(AWAITING, HELD, STUCK, LEFT_DOWN);
+    /** Every page needs a human now. */
+    public static final Severity SEVERITY = Severity.CRITICAL;
     private final Duration resendInterval;
     private final Duration lease;
 
@@ -100,7 +103,7 @@ public final class SagaPages {
         labels.put("cluster", saga.cluster());
         labels.put("resource", saga.resource());
         labels.put("node", saga.failing());
-        labels.put("severity", "critical");
+        labels.put("severity", SEVERITY.wire());
         Map<String, String> annotations = Map.of("summary", summary, "saga", saga.sagaId(), "phase", saga.phase().word(),
                 "runbook_url", runbook(name));
         boolean resolved = state == AlertState.RESOLVED;

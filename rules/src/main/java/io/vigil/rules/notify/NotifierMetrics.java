@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vigil.events.Alert;
+import io.vigil.events.AlertState;
 import io.vigil.rules.notify.Receiver.Outcome;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,33 +32,65 @@ final class NotifierMetrics {
             Gauge.builder("vigil_notifier_receiver_up", notifier, n -> n.receiverUp(receiver) ? 1 : 0)
                     .description("0 while the receiver's last delivery failed").tag("receiver", receiver).register(registry);
         }
+        // every series whose labels are known now is registered at zero: a rate() or an alert on failures reads 0, not "no data"
+        for (String receiver : receivers) {
+            notifications(receiver);
+            delivery(receiver);
+            List.of("delivered", "refused", "retry").forEach(result -> attempts(receiver, result));
+            List.of("refused", "unreachable").forEach(reason -> failures(receiver, reason));
+        }
+        for (AlertState state : AlertState.values()) {
+            records(state);
+        }
         alertToDelivery = Timer.builder("vigil_notifier_alert_to_delivery")
                 .description("from the engine's publication of an alert change to its delivery")
-                .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
+                // buckets only: quantiles computed in one instance cannot be summed over several, and Prometheus
+                // refuses "quantile" on a histogram; histogram_quantile() over the buckets gives p50 and p99
+                .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10)).register(registry);
     }
 
     void read(Alert alert) {
-        counter("vigil_notifier_alert_records", "records of vigil.alerts read", "state", alert.state().wire()).increment();
+        records(alert.state()).increment();
     }
 
     void attempt(String receiver, Outcome outcome) {
         String result = outcome instanceof Outcome.Delivered ? "delivered" : outcome instanceof Outcome.Refused ? "refused" : "retry";
-        counter("vigil_notifier_delivery_attempts", "attempts to deliver a notification", "receiver", receiver, "result", result).increment();
+        attempts(receiver, result).increment();
     }
 
     void delivered(String receiver, Duration took, List<Alert> alerts, Instant at) {
-        counter("vigil_notifier_notifications", "notifications delivered", "receiver", receiver).increment();
-        timers.computeIfAbsent(receiver, r -> Timer.builder("vigil_notifier_delivery").description("one delivery, retries included")
-                .tag("receiver", r).register(registry)).record(took);
+        notifications(receiver).increment();
+        delivery(receiver).record(took);
         for (Alert a : alerts) {
             alertToDelivery.record(Duration.ofMillis(Math.max(0, at.toEpochMilli() - a.sentAt().toEpochMilli())));
         }
     }
 
     void failed(String receiver, String reason) {
-        counter("vigil_notifier_notifications_failed", "notifications given up (refused, or not delivered within a turn)",
-                "receiver", receiver, "reason", reason).increment();
+        failures(receiver, reason).increment();
+    }
+
+    private Counter records(AlertState state) {
+        return counter("vigil_notifier_alert_records", "records of vigil.alerts read", "state", state.wire());
+    }
+
+    private Counter attempts(String receiver, String result) {
+        return counter("vigil_notifier_delivery_attempts", "attempts to deliver a notification", "receiver", receiver, "result", result);
+    }
+
+    private Counter notifications(String receiver) {
+        return counter("vigil_notifier_notifications", "notifications delivered", "receiver", receiver);
+    }
+
+    private Counter failures(String receiver, String reason) {
+        return counter("vigil_notifier_notifications_failed", "notifications given up (refused, or not delivered within a turn)",
+                "receiver", receiver, "reason", reason);
+    }
+
+    private Timer delivery(String receiver) {
+        return timers.computeIfAbsent(receiver, r -> Timer.builder("vigil_notifier_delivery").description("one delivery, retries included")
+                .tag("receiver", r).register(registry));
     }
 
     private Counter counter(String name, String description, String... tags) {

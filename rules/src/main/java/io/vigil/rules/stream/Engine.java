@@ -11,8 +11,10 @@ import io.vigil.rules.api.AlertsApi;
 import io.vigil.rules.api.SagasApi;
 import io.vigil.rules.api.SilencesApi;
 import io.vigil.rules.config.EngineConfig;
+import io.vigil.rules.engine.RuleEvaluator;
 import io.vigil.rules.engine.ScopeAlerts;
 import io.vigil.rules.failover.ResourceFailovers;
+import io.vigil.rules.failover.SagaPages;
 import io.vigil.rules.notify.Notifier;
 import io.vigil.rules.notify.Receiver;
 import io.vigil.rules.notify.Receivers;
@@ -79,18 +81,12 @@ public final class Engine implements AutoCloseable {
     private final GroupInstance instance;
     private final EngineMetrics metrics;
     private final StreamThreadFailures threadFailures;
-    /** Empty until the alerts were first counted: unknown is not zero. */
-    private volatile Optional<AlertCounts> counts = Optional.empty();
-
-    private record AlertCounts(Map<String, Integer> byStateAndSeverity, long at) {
-    }
-
     private Engine(EngineConfig config, RuleSet rules, PrometheusMeterRegistry registry, Consumer<String> console) throws IOException {
         this.config = config;
         Optional<String> token = readToken(config);
         int partitions = VigilTopics.ensure(config.kafka(), config.topics());
         instance = GroupInstance.of(config.stateDir());
-        metrics = new EngineMetrics(registry);
+        metrics = new EngineMetrics(registry, rules);
         DeadLetters deadLetters = DeadLetters.forKafka(config.kafka());
         RefusedSizes refused = new RefusedSizes();
         threadFailures = new StreamThreadFailures(System::nanoTime, refused::lastRefusalShrinkable);
@@ -125,7 +121,7 @@ public final class Engine implements AutoCloseable {
                     "/api/sagas", sagasApi.list(),
                     "/api/sagas/", sagasApi.approve(),
                     "/api/failback/", sagasApi.failback()));
-            bindGauges(registry);
+            bindGauges(registry, rules);
             instance.leave(config.kafka(), config.applicationId(), "left behind by a previous run");
             streams.start();
             notifier = config.notifications().map(n -> {
@@ -211,15 +207,16 @@ public final class Engine implements AutoCloseable {
         return p;
     }
 
-    private void bindGauges(PrometheusMeterRegistry registry) {
-        for (AlertState state : List.of(AlertState.PENDING, AlertState.FIRING)) {
-            for (Severity severity : Severity.values()) {
-                String key = state.wire() + "/" + severity.wire();
-                Gauge.builder("vigil_engine_alerts", this, e -> e.alertCount(key))
-                        .description("alerts held by this instance, by state and severity")
-                        .tag("state", state.wire()).tag("severity", severity.wire()).register(registry);
-            }
+    private void bindGauges(PrometheusMeterRegistry registry, RuleSet rules) {
+        Map<String, Severity> known = new LinkedHashMap<>();
+        rules.all().forEach(rule -> known.put(rule.name(), rule.severity()));
+        known.putAll(RuleEvaluator.ownAlerts());
+        if (config.failover().isPresent()) {
+            SagaPages.NAMES.forEach(page -> known.put(page, SagaPages.SEVERITY));
+            // a failover's counters and duration are there from the start, at zero, before the first one runs
+            metrics.failover().initialise();
         }
+        AlertGauges.bind(registry, known, this::heldAlerts, System::currentTimeMillis);
         Gauge.builder("vigil_engine_consumer_lag_records", this, Engine::consumerLag)
                 .description("telemetry records not yet read by this instance, summed over its partitions").register(registry);
         Gauge.builder("vigil_engine_running", this, e -> e.evaluating() ? 1 : 0)
@@ -245,23 +242,17 @@ public final class Engine implements AutoCloseable {
         return metrics.progressedAt().stream().anyMatch(at -> System.currentTimeMillis() - at <= stuckAfter);
     }
 
-    /** The count of alerts by state/severity, read at most once a second; NaN until first read. */
-    private double alertCount(String key) {
-        long now = System.currentTimeMillis();
-        Optional<AlertCounts> current = counts;
-        if (current.isEmpty() || now - current.get().at() > 1000) {
-            Map<String, Integer> byKey = new HashMap<>();
-            try {
-                for (TrackedAlert a : localAlerts()) {
-                    byKey.merge(a.state().wire() + "/" + a.labels().getOrDefault("severity", ""), 1, Integer::sum);
-                }
-                current = Optional.of(new AlertCounts(byKey, now));
-                counts = current;
-            } catch (RuntimeException e) {
-                // not ready (starting or rebalancing): keep the last counts
+    /** The alerts pending and firing on this instance: the rules' and Vigil's own, and the failover's pages; throws while not ready. */
+    private List<AlertGauges.Held> heldAlerts() {
+        List<AlertGauges.Held> held = new ArrayList<>();
+        for (TrackedAlert a : localAlerts()) {
+            if (a.state() == AlertState.PENDING || a.state() == AlertState.FIRING) {
+                held.add(new AlertGauges.Held(a.labels().getOrDefault("alertname", a.rule()), a.labels().getOrDefault("severity", ""), a.state()));
             }
         }
-        return current.map(c -> (double) c.byStateAndSeverity().getOrDefault(key, 0)).orElse(Double.NaN);
+        localSagas().ifPresent(resources -> resources.forEach(r -> r.pages().keySet().forEach(page ->
+                held.add(new AlertGauges.Held(page, SagaPages.SEVERITY.wire(), AlertState.FIRING)))));
+        return held;
     }
 
     private double consumerLag() {

@@ -5,9 +5,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vigil.events.Alert;
 import io.vigil.events.Envelope;
+import io.vigil.events.EventKind;
 import io.vigil.events.Topics;
 import io.vigil.rules.engine.EvaluationListener;
 import io.vigil.rules.rule.Rule;
+import io.vigil.rules.rule.RuleSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -36,18 +38,30 @@ final class EngineMetrics implements EvaluationListener {
     /** When a task last evaluated a record or let time pass; 0 before the first. */
     private final AtomicLong progressedAt = new AtomicLong();
     private final FailoverMetrics failover;
+    private final NodesHeardMetrics nodesHeard;
 
-    EngineMetrics(MeterRegistry registry) {
+    /** The categories of {@code vigil_engine_dead_letters_total{reason}}. */
+    private static final List<String> DEAD_LETTER_REASONS = List.of("unreadable", "wrong-key", "engine-error");
+
+    /**
+     * Every counter whose labels are known when the engine starts (each rule, each kind of event,
+     * each reason) is registered at zero, as Prometheus advises: a rate() or an alert on failures
+     * reads 0 before the first one, not "no data".
+     */
+    EngineMetrics(MeterRegistry registry, RuleSet rules) {
         this.registry = registry;
         this.failover = new FailoverMetrics(registry);
+        this.nodesHeard = new NodesHeardMetrics(registry);
         this.eventDelay = Timer.builder("vigil_engine_event_delay")
                 .description("from an event's timestamp (the agent's clock) to its evaluation: processing lag")
-                .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
+                // buckets only: quantiles computed in one instance cannot be summed over several, and Prometheus
+                // refuses "quantile" on a histogram; histogram_quantile() over the buckets gives p50 and p99
+                .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10))
                 .register(registry);
         this.eventToAlert = Timer.builder("vigil_engine_event_to_alert")
                 .description("from the timestamp of the event that changed an alert to the alert's publication")
-                .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
+                .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10))
                 .register(registry);
         threadFailures = Counter.builder("vigil_engine_stream_thread_failures")
@@ -59,15 +73,29 @@ final class EngineMetrics implements EvaluationListener {
         this.unknownNodeEvents = Counter.builder("vigil_engine_unknown_node_events_dropped")
                 .description("events dropped unread: from a node the config does not list, beyond its cluster's limit of such nodes")
                 .register(registry);
+        for (EventKind kind : EventKind.values()) {
+            eventsCounter(kind.wire());
+        }
+        DEAD_LETTER_REASONS.forEach(this::deadLetterCounter);
+        for (Rule rule : rules.all()) {
+            evaluationsCounter(rule);
+            failuresCounter(rule);
+            refusedCounter(rule);
+        }
     }
 
-    /** The failover's meters, on the same registry; they appear once a failover task runs. */
+    /** The failover's meters, on the same registry: initialised by an engine that runs the failover. */
     FailoverMetrics failover() {
         return failover;
     }
 
+    /** When each node was last heard, per partition. */
+    NodesHeardMetrics nodesHeard() {
+        return nodesHeard;
+    }
+
     void received(Envelope envelope, long nowMillis) {
-        counter(events, envelope.kind().wire(), "vigil_engine_events", "kind", "telemetry events taken in").increment();
+        eventsCounter(envelope.kind().wire()).increment();
         eventDelay.record(Duration.ofMillis(Math.max(0, nowMillis - envelope.ts().toEpochMilli())));
         // (the codec refuses timestamps that do not fit epoch milliseconds)
     }
@@ -82,7 +110,7 @@ final class EngineMetrics implements EvaluationListener {
 
     void deadLettered(String reason) {
         String category = reason.startsWith("unreadable") ? "unreadable" : reason.startsWith("key ") ? "wrong-key" : "engine-error";
-        counter(deadLetters, category, "vigil_engine_dead_letters", "reason", "records sent to vigil.deadletter").increment();
+        deadLetterCounter(category).increment();
     }
 
     /** A record Kafka refused to take: skipped so that the engine goes on (see UndeliverableRecords). */
@@ -113,24 +141,44 @@ final class EngineMetrics implements EvaluationListener {
 
     @Override
     public void evaluated(Rule rule) {
-        counter(evaluations, rule.name(), "vigil_engine_rule_evaluations", "rule", "rule conditions evaluated on an event").increment();
+        evaluationsCounter(rule).increment();
     }
 
     @Override
     public void failed(Rule rule, String message) {
-        counter(failures, rule.name(), "vigil_engine_rule_evaluation_failures", "rule",
-                "rule evaluations that failed (the alerts keep their state)").increment();
+        failuresCounter(rule).increment();
     }
 
     @Override
     public void refused(String cluster, Rule rule) {
-        counter(refused, rule.name(), "vigil_engine_alerts_refused", "rule",
-                "new alerts not created: their cluster had as many pending or firing as its limit").increment();
+        refusedCounter(rule).increment();
     }
 
     @Override
     public void dropped(String cluster, String node) {
         unknownNodeEvents.increment();
+    }
+
+    private Counter eventsCounter(String kind) {
+        return counter(events, kind, "vigil_engine_events", "kind", "telemetry events taken in");
+    }
+
+    private Counter deadLetterCounter(String reason) {
+        return counter(deadLetters, reason, "vigil_engine_dead_letters", "reason", "records sent to vigil.deadletter");
+    }
+
+    private Counter evaluationsCounter(Rule rule) {
+        return counter(evaluations, rule.name(), "vigil_engine_rule_evaluations", "rule", "rule conditions evaluated on an event");
+    }
+
+    private Counter failuresCounter(Rule rule) {
+        return counter(failures, rule.name(), "vigil_engine_rule_evaluation_failures", "rule",
+                "rule evaluations that failed (the alerts keep their state)");
+    }
+
+    private Counter refusedCounter(Rule rule) {
+        return counter(refused, rule.name(), "vigil_engine_alerts_refused", "rule",
+                "new alerts not created: their cluster had as many pending or firing as its limit");
     }
 
     private Counter counter(Map<String, Counter> cache, String key, String name, String tag, String description) {

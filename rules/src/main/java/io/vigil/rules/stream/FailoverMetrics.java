@@ -6,8 +6,10 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vigil.events.Action;
+import io.vigil.events.ActionType;
 import io.vigil.rules.failover.ClusterFailovers;
 import io.vigil.rules.failover.FailoverOutput;
+import io.vigil.rules.failover.FailoverWay;
 import io.vigil.rules.failover.Saga;
 import io.vigil.rules.failover.SagaChange;
 import io.vigil.rules.failover.SagaPhase;
@@ -49,8 +51,27 @@ final class FailoverMetrics {
     private final Map<String, List<Meter>> gauges = new ConcurrentHashMap<>();
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
+    /** How an action ends, as {@code vigil_failover_actions_total} counts it ("sent" first). */
+    private static final List<String> ACTION_OUTCOMES = List.of("sent", "succeeded", "failed", "refused", "timed-out");
+    private static final List<String> SAGA_OUTCOMES = List.of("failed-back", "cleared", "dry-run");
+
     FailoverMetrics(MeterRegistry registry) {
         this.registry = registry;
+    }
+
+    /**
+     * Registers every counter and the duration at zero, as Prometheus advises for series whose
+     * labels are known in advance: a rate() over them, or "no failover yet", reads 0, not "no data".
+     * Called when the engine runs the failover; an engine without it has no such series.
+     */
+    void initialise() {
+        for (ActionType type : ActionType.values()) {
+            ACTION_OUTCOMES.forEach(outcome -> actions(type.wire(), outcome));
+        }
+        for (FailoverWay way : FailoverWay.values()) {
+            SAGA_OUTCOMES.forEach(outcome -> sagas(way.wire(), outcome));
+        }
+        duration();
     }
 
     /** A task took a resource over (at its start, from its store): its gauges show where it stands. */
@@ -84,16 +105,11 @@ final class FailoverMetrics {
             boolean failedOverBefore = change.before().map(b -> visits(b, SagaPhase.FAILED_OVER) > 0).orElse(false);
             if (!failedOverBefore) {
                 after.history().stream().filter(v -> v.phase() == SagaPhase.FAILED_OVER).findFirst().ifPresent(v ->
-                        Timer.builder("vigil_failover_duration")
-                                .description("from the start of a failover to FailedOver (its VMs run on the survivor)")
-                                .publishPercentileHistogram().minimumExpectedValue(Duration.ofSeconds(1))
-                                .maximumExpectedValue(Duration.ofHours(1)).register(registry)
-                                .record(Duration.between(after.startedAt(), v.at())));
+                        duration().record(Duration.between(after.startedAt(), v.at())));
             }
             boolean endedBefore = change.before().map(b -> b.phase().ended()).orElse(false);
             if (after.phase().ended() && !endedBefore) {
-                counter("vigil_failover_sagas", "failovers that ended, by the way they took and how they ended",
-                        "way", after.way().wire(), "outcome", outcome(after)).increment();
+                sagas(after.way().wire(), outcome(after)).increment();
             }
         }
     }
@@ -134,6 +150,17 @@ final class FailoverMetrics {
             }
             return meters;
         });
+    }
+
+    private Timer duration() {
+        return Timer.builder("vigil_failover_duration")
+                .description("from the start of a failover to FailedOver (its VMs run on the survivor)")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofSeconds(1))
+                .maximumExpectedValue(Duration.ofHours(1)).register(registry);
+    }
+
+    private Counter sagas(String way, String outcome) {
+        return counter("vigil_failover_sagas", "failovers that ended, by the way they took and how they ended", "way", way, "outcome", outcome);
     }
 
     private Counter actions(String type, String outcome) {

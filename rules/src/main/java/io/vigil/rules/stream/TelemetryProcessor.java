@@ -140,11 +140,20 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
         long now = context.currentSystemTimeMs();
         try {
             forward(evaluator.onTick(Instant.ofEpochMilli(now)), now);
+            metrics.nodesHeard().heard(context.taskId().partition(), evaluator.nodesHeard());
             metrics.progressed(now);
         } catch (StreamsException e) {
             throw e;
         } catch (RuntimeException e) {
             logError("letting time pass on " + context.taskId(), e, now);
+        }
+    }
+
+    @Override
+    public void close() {
+        // the partition moves to another instance (or the engine stops): its nodes are that instance's to report
+        if (context != null) {
+            metrics.nodesHeard().released(context.taskId().partition());
         }
     }
 

@@ -2,7 +2,12 @@ package io.vigil.rules.stream;
 
 import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
+import io.vigil.events.ConnectionState;
+import io.vigil.events.DiskState;
+import io.vigil.events.DrbdResource;
+import io.vigil.events.DrbdRole;
 import io.vigil.events.Envelope;
+import io.vigil.events.ReplicationState;
 import io.vigil.events.EnvelopeCodec;
 import io.vigil.events.Topics;
 import io.vigil.rules.config.EngineConfig;
@@ -107,5 +112,14 @@ final class EngineHarness {
             }
             return records;
         }
+    }
+
+    /** r0 on one node of the pair, one volume, connected to {@code peer}: the report the failover tests send. */
+    static DrbdResource drbd(String peer, DrbdRole role, DiskState disk, DrbdRole peerRole, DiskState peerDisk) {
+        return new DrbdResource("r0", role, false, Optional.empty(), Optional.empty(), false,
+                List.of(new DrbdResource.DrbdDevice(0, 0, disk, false, Optional.empty(), Optional.empty())),
+                List.of(new DrbdResource.DrbdConnection(peer, 1, ConnectionState.CONNECTED, peerRole, false, 0, 0, List.of(),
+                        List.of(new DrbdResource.DrbdPeerDevice(0, ReplicationState.ESTABLISHED, peerDisk, false, false, 0, 0, 0,
+                                0, 0, Optional.empty(), Optional.empty(), Optional.empty())), DrbdResource.ReplicationLatency.UNMEASURED)));
     }
 }

@@ -12,9 +12,7 @@ import io.vigil.events.ActionSeal;
 import io.vigil.events.ActionType;
 import io.vigil.events.AuditEntry;
 import io.vigil.events.Body;
-import io.vigil.events.ConnectionState;
 import io.vigil.events.DiskState;
-import io.vigil.events.DrbdResource;
 import io.vigil.events.DrbdRole;
 import io.vigil.events.Envelope;
 import io.vigil.events.Heartbeat;
@@ -22,7 +20,6 @@ import io.vigil.events.Hypervisor;
 import io.vigil.events.Liveness;
 import io.vigil.events.VmState;
 import io.vigil.events.VmStatus;
-import io.vigil.events.ReplicationState;
 import io.vigil.events.Topics;
 import io.vigil.events.WireCodec;
 import java.nio.charset.StandardCharsets;
@@ -112,9 +109,9 @@ class FailoverEngineTest {
             while (!Thread.currentThread().isInterrupted()) {
                 send(producer, "node-a", new Heartbeat("test", 1, List.of(), 8L << 30, 4L << 30));
                 send(producer, "node-b", new Heartbeat("test", 1, List.of(), 8L << 30, 4L << 30));
-                send(producer, "node-a", drbd("node-b", DrbdRole.PRIMARY, aDiskLost ? DiskState.DISKLESS : DiskState.UP_TO_DATE,
-                        DrbdRole.SECONDARY));
-                send(producer, "node-b", drbd("node-a", DrbdRole.SECONDARY, DiskState.UP_TO_DATE, DrbdRole.PRIMARY));
+                send(producer, "node-a", EngineHarness.drbd("node-b", DrbdRole.PRIMARY, aDiskLost ? DiskState.DISKLESS : DiskState.UP_TO_DATE,
+                        DrbdRole.SECONDARY, DiskState.UP_TO_DATE));
+                send(producer, "node-b", EngineHarness.drbd("node-a", DrbdRole.SECONDARY, DiskState.UP_TO_DATE, DrbdRole.PRIMARY, DiskState.UP_TO_DATE));
                 // where web runs: the saga moves no VM whose place it has not heard
                 send(producer, "node-a", web(VmState.RUNNING));
                 send(producer, "node-b", web(VmState.SHUT_OFF));
@@ -138,14 +135,6 @@ class FailoverEngineTest {
     private static VmStatus web(VmState state) {
         return new VmStatus("web", Optional.empty(), Hypervisor.LIBVIRT, state, 1L << 30, 1L << 30, 1, Optional.of("r0"),
                 Liveness.NOT_CHECKED, Optional.empty());
-    }
-
-    private static DrbdResource drbd(String peer, DrbdRole role, DiskState disk, DrbdRole peerRole) {
-        return new DrbdResource("r0", role, false, Optional.empty(), Optional.empty(), false,
-                List.of(new DrbdResource.DrbdDevice(0, 0, disk, false, Optional.empty(), Optional.empty())),
-                List.of(new DrbdResource.DrbdConnection(peer, 1, ConnectionState.CONNECTED, peerRole, false, 0, 0, List.of(),
-                        List.of(new DrbdResource.DrbdPeerDevice(0, ReplicationState.ESTABLISHED, DiskState.UP_TO_DATE, false, false, 0, 0, 0,
-                                0, 0, Optional.empty(), Optional.empty(), Optional.empty())), DrbdResource.ReplicationLatency.UNMEASURED)));
     }
 
     private static List<Action> actions(String bootstrap, ActionSeal seal) throws Exception {
