@@ -38,6 +38,19 @@ class LivePlayTest {
         assertTrue(progress.stream().anyMatch(l -> l.contains("kafka-down")), "progress names each step: " + progress);
     }
 
+    @Test
+    void anAgentKilledWhileItsCommandRunsReportsItFailedNeverRunsItTwiceAndTheSagaRetriesIt(@TempDir Path work) throws Exception {
+        ScenarioReport report = LivePlay.play(ScenarioLoader.load(folder("agent-killed-mid-command")), work, line -> { });
+        String timeline = String.join("\n", report.timeline());
+
+        assertEquals(List.of(), report.violations(), timeline);
+        assertTrue(timeline.contains("result  room:backup on node-b: failed") && timeline.contains("the agent stopped while running it;"
+                + " not run again"), "the cut-off command is reported failed from the journal: " + timeline);
+        assertTrue(timeline.contains("action  pair-1:r0:1:room:backup:2"), "the saga retries the step under a new attempt: " + timeline);
+        assertEquals(List.of("backup", "db", "mail", "web"), report.placement().get("node-b"), timeline);
+        assertTrue(report.restarts().values().stream().allMatch(n -> n == 0), report.restarts() + "\n" + timeline);
+    }
+
     private static String folder(String name) throws URISyntaxException {
         return Path.of(LivePlayTest.class.getResource("/io/vigil/lab/live/" + name).toURI()).toString();
     }
