@@ -111,10 +111,13 @@ final class LabChaosCommand implements Callable<Integer> {
         }
     }
 
-    /** Minutes as a reader says them: "45 min", "3.2 h". */
+    /** Minutes as a reader says them: "45 min", "3.2 h", "85 days". */
     private static String about(double minutes) {
-        return minutes < 90 ? String.format(java.util.Locale.ROOT, "%.0f min", Math.ceil(minutes))
-                : String.format(java.util.Locale.ROOT, "%.1f h", minutes / 60);
+        if (minutes < 90) {
+            return String.format(java.util.Locale.ROOT, "%.0f min", Math.ceil(minutes));
+        }
+        return minutes < 48 * 60 ? String.format(java.util.Locale.ROOT, "%.1f h", minutes / 60)
+                : String.format(java.util.Locale.ROOT, "%.0f days", Math.ceil(minutes / 60 / 24));
     }
 
     private static void show(ChaosVerdict v, boolean timeline, boolean live, PrintWriter out) {
