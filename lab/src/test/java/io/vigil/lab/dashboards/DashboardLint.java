@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * rate/increase, titles and descriptions, a target on every panel) and Vigil's own (the 24-column
  * grid without overlaps, unique ids and refIds, every metric in docs/metrics.md, a pinned schema and
  * a uid from the file name, links between the dashboards, stat panels whose "no data" is never
- * green, the wall on one 1080p screen). Each problem names its rule, the file and the panel.
+ * green, the wall on one 1080p screen, a table's value column apart from its labels). Each problem
+ * names its rule, the file and the panel.
  */
 final class DashboardLint {
     record Problem(String rule, String message) {
@@ -70,6 +71,7 @@ final class DashboardLint {
         rules.put("links-rule", this::links);
         rules.put("stat-no-data-rule", this::statNoData);
         rules.put("wall-one-screen-rule", this::wallOneScreen);
+        rules.put("table-columns-rule", this::tableColumns);
     }
 
     Set<String> ruleNames() {
@@ -369,6 +371,26 @@ final class DashboardLint {
         }
         if (d.json().path("refresh").asText().isBlank()) {
             out.add("does not refresh by itself");
+        }
+        return out;
+    }
+
+    /** A table's value column renamed to a label's name would show two columns of one name, the label's hidden behind the value's. */
+    private List<String> tableColumns(DashboardFile d) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode panel : d.dataPanels()) {
+            for (JsonNode transformation : panel.path("transformations")) {
+                String valueColumn = transformation.path("options").path("renameByName").path("Value").asText();
+                if (valueColumn.isEmpty()) {
+                    continue;
+                }
+                for (JsonNode target : panel.path("targets")) {
+                    PromQuery.read(target.path("expr").asText()).selectors().stream()
+                            .map(s -> catalogEntry(s.metric())).flatMap(Optional::stream)
+                            .filter(e -> e.labels().contains(valueColumn))
+                            .forEach(e -> out.add(where(panel) + " names its value column '" + valueColumn + "', a label of " + e.name()));
+                }
+            }
         }
         return out;
     }

@@ -275,14 +275,16 @@ final class VigilDashboards {
                 Panel.stateTimeline("Where each VM runs").at(12, 0, 12, 8).query("max by (cluster, node, vm) (vigil_vm_up{" + HOST + "})", where)
                         .words(VM_RUNS).thresholds(Thresholds.base("transparent"))
                         .says("Each VM on each host that knows it: running or not, over time."),
-                Panel.table("VM state", "state").at(0, 8, 12, 8)
+                Panel.table("VM state", "current").at(0, 8, 12, 8)
                         .query("vigil_vm_state{" + HOST + "} == 1", "")
                         .thresholds(Thresholds.base("text"))
-                        .says("Each VM's state on each host, as the hypervisor says it (running, paused, shut-off, missing...)."),
-                Panel.table("Guest liveness", "liveness").at(12, 8, 12, 8)
+                        .says("Each VM's state on each host, as the hypervisor says it (running, paused, shut-off, missing...): "
+                                + "the state column; current is 1 for the state it is in."),
+                Panel.table("Guest liveness", "current").at(12, 8, 12, 8)
                         .query("vigil_vm_liveness{" + HOST + "} == 1", "")
                         .thresholds(Thresholds.base("text"))
-                        .says("Whether each VM's guest answered its agent's ping (alive, not-responding, not-checked)."),
+                        .says("Whether each VM's guest answered its agent's ping (alive, not-responding, not-checked): the state "
+                                + "column; current is 1 for the state it is in."),
                 Panel.timeseries("VM memory").at(0, 16, 12, 8).query("vigil_vm_memory_bytes{" + HOST + "}", where)
                         .unit("bytes").thresholds(Thresholds.base("green"))
                         .says("Memory each VM has now: the survivor's VMs shrink while a failover makes room for the incoming ones."),
