@@ -16,18 +16,18 @@ import java.util.Set;
  * the section it is under (Agent or Engine), its type, its labels, and for the engine how it reads
  * across instances. A row the reader cannot make sense of is a problem, named with its line.
  */
-record MetricCatalog(Map<String, Entry> entries, List<String> problems) {
+public record MetricCatalog(Map<String, Entry> entries, List<String> problems) {
     /** Where a metric comes from: the agents' /metrics or the engine's. */
-    enum Exporter { AGENT, ENGINE }
+    public enum Exporter { AGENT, ENGINE }
 
     /** One row. {@code acrossInstances} is empty for the agent's. */
-    record Entry(String name, Exporter exporter, String type, Set<String> labels, String acrossInstances, int line) {
+    public record Entry(String name, Exporter exporter, String type, Set<String> labels, String acrossInstances, int line) {
     }
 
     static final Set<String> TYPES = Set.of("gauge", "counter", "summary", "histogram");
     static final Set<String> ACROSS_INSTANCES = Set.of("sum", "own", "same", "active");
 
-    static MetricCatalog read(Path file) throws IOException {
+    public static MetricCatalog read(Path file) throws IOException {
         return parse(file.getFileName().toString(), Files.readAllLines(file));
     }
 
