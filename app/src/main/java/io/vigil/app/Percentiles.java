@@ -14,13 +14,20 @@ final class Percentiles {
         if (millis.isEmpty()) {
             return "no samples";
         }
-        List<Long> sorted = new ArrayList<>(millis);
-        sorted.sort(null);
+        List<Long> sorted = sorted(millis);
         return String.format(Locale.ROOT, "p50 %d ms, p99 %d ms, max %d ms (n=%d)", at(sorted, 0.50), at(sorted, 0.99),
                 sorted.get(sorted.size() - 1), sorted.size());
     }
 
-    private static long at(List<Long> sorted, double q) {
+    /** The sample at quantile Q (nearest rank) of at least one sample. */
+    static long at(List<Long> millis, double q) {
+        List<Long> sorted = sorted(millis);
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1));
+    }
+
+    private static List<Long> sorted(List<Long> millis) {
+        List<Long> sorted = new ArrayList<>(millis);
+        sorted.sort(null);
+        return sorted;
     }
 }

@@ -31,6 +31,16 @@ class BenchCommandTest {
     }
 
     @Test
+    void prometheussIntervalsWithoutTheComparisonAreAUsageError() {
+        CommandOutput run = CommandOutput.run("bench", "page", "--scrape-interval", "1s");
+        assertEquals(2, run.exitCode(), run.err());
+        assertTrue(run.err().contains("--scrape-interval and --evaluation-interval set Prometheus's; they need --compare prometheus"), run.err());
+        CommandOutput other = CommandOutput.run("bench", "page", "--compare", "nagios");
+        assertEquals(2, other.exitCode(), other.err());
+        assertTrue(other.err().contains("Invalid value for option '--compare': expected one of [prometheus]"), other.err());
+    }
+
+    @Test
     void theFloodBenchPrintsItsFiguresAndTheRealFailureAlerted() {
         CommandOutput run = CommandOutput.run("bench", "flood", "--alerts", "400", "--steps", "2");
         assertEquals(0, run.exitCode(), run.err());

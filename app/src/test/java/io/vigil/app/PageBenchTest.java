@@ -30,6 +30,15 @@ class PageBenchTest {
         assertTrue(report.contains("alert to receiver (the notifier):             p50 250 ms"), report);
     }
 
+    @Test
+    void theComparisonPrintsBothWaysAndHowManyTimesLongerPrometheussIs() {
+        String printed = PageBench.comparison("Prometheus (scrape 1m (default), evaluation 1m (default)), Alertmanager (default grouping)",
+                List.of(300L, 500L, 400L), List.of(90_000L, 60_000L, 150_000L));
+        assertTrue(printed.contains("Vigil (agent, Kafka, engine, notifier): p50 400 ms, p99 500 ms, max 500 ms (n=3)"), printed);
+        assertTrue(printed.contains("Alertmanager (default grouping): p50 90000 ms, p99 150000 ms, max 150000 ms (n=3)"), printed);
+        assertTrue(printed.contains("Prometheus's way / Vigil's: p50 225x, p99 300x"), printed);
+    }
+
     private static Alert withCause(Alert a, Instant eventAt) {
         return new Alert(a.v(), a.fingerprint(), a.rule(), a.state(), a.version(), a.change(), a.labels(), a.annotations(), a.activeAt(),
                 a.firedAt(), a.resolvedAt(), a.endsAt(), a.sentAt(), a.flapping(), a.failover(), a.silencedBy(), a.inhibitedBy(),
