@@ -82,6 +82,9 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
             line = f.fault();
         } else if (step instanceof ScenarioStep.RestartEngine || step instanceof ScenarioStep.CrashEngine) {
             line = step.describe();
+            // a new instance takes over: it counts a silence from then (its grace, then the rule's wait), so a page's deadline
+            // runs from there even when the restart took no time at all
+            outages.add(new Instant[] {now, now});
         } else if (step instanceof ScenarioStep.Agent agent && !agent.running() && agentsOut.add(agent.node())) {
             line = "agent-kill " + agent.node();
         } else if (step instanceof ScenarioStep.Kafka k && !k.up() && !kafkaOut) {

@@ -72,4 +72,16 @@ class ChaosCampaignTest {
         assertEquals(Map.of("disk-flap", 1), played.applied(), "the flap's failures are not disk-fail faults of their own");
         assertEquals(List.of(), played.violations());
     }
+
+    /**
+     * Found by run 849 of seed 1: node-a froze, the engine crashed 7 s later and was restarted 23 s
+     * after that. Each new instance counts silence from its take-over (its grace, then NodeSilent's
+     * wait), as designed; the watch moved the page's deadline for the crash but not for the
+     * restart, and judged a page in time as late. A restart is a take-over too.
+     */
+    @Test
+    void anEngineRestartMovesAPagesDeadlineAsACrashDoes(@TempDir Path dir) throws Exception {
+        ChaosVerdict run = campaign.play(1, 849, dir);
+        assertEquals(List.of(), run.violations(), String.join("\n", run.timeline()));
+    }
 }
