@@ -2,6 +2,7 @@ package io.vigil.lab.chaos;
 
 import io.vigil.lab.scenario.Scenario;
 import io.vigil.lab.scenario.ScenarioStep;
+import io.vigil.service.config.ByteSize;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +13,7 @@ import java.util.SplittableRandom;
 /**
  * Draws a run's faults from (seed, run) alone, so that the same pair of numbers gives the same
  * schedule on any machine: one to four faults in the first six minutes, alone or overlapping, each
- * undone after a while, weighted as they happen (a disk or a host more often than a lying BMC),
+ * undone after a while (a flapping disk fails and comes back several times first), weighted as they happen (a disk or a host more often than a lying BMC),
  * with engine restarts and crashes among them. After the last fault is undone, an operator
  * approves what waits for approval (as a paged human would), and the pair gets a grace period to
  * recover before the end.
@@ -23,8 +24,8 @@ public final class ChaosSchedule {
     private static final String[] VMS = {"web", "mail", "db", "backup"};
 
     private enum Kind {
-        DISK_FAIL(6), DISK_DYING(1), HOST_DOWN(4), LINK_CUT(3), FENCE_LIES(1), FENCE_BROKEN(1), MIGRATION_FAILS(2), SLOW_TOOL(1),
-        ENGINE_RESTART(2), ENGINE_CRASH(2), KAFKA_OUTAGE(2), AGENT_KILL(2);
+        DISK_FAIL(6), DISK_DYING(1), DISK_FLAP(1), HOST_DOWN(4), LINK_CUT(3), FENCE_LIES(1), FENCE_BROKEN(1), MIGRATION_FAILS(2),
+        SLOW_TOOL(1), MEMORY_TAKEN(1), ENGINE_RESTART(2), ENGINE_CRASH(2), KAFKA_OUTAGE(2), AGENT_KILL(2);
 
         final int weight;
 
@@ -56,6 +57,12 @@ public final class ChaosSchedule {
                 stop = back.compareTo(stop) > 0 ? back : stop;
                 continue;
             }
+            if (kind == Kind.DISK_FLAP) {
+                Duration back = flap(node, at, random, steps);
+                faults.add(new ChaosPlan.Injected("disk-flap", "disk-fail " + node + " /dev/sda", at, back));
+                stop = back.compareTo(stop) > 0 ? back : stop;
+                continue;
+            }
             if (kind == Kind.KAFKA_OUTAGE) {
                 Duration back = at.plus(lasts);
                 steps.add(new Scenario.Timed(at, 0, new ScenarioStep.Kafka(false)));
@@ -81,7 +88,7 @@ public final class ChaosSchedule {
         Duration tidy = stop.plusSeconds(1);
         for (String undo : List.of("disk-replace node-a /dev/sda", "disk-replace node-b /dev/sda", "host-up node-a", "host-up node-b",
                 "link-restore", "fence-honest node-a", "fence-honest node-b", "fence-repaired node-a", "fence-repaired node-b",
-                "slow-tool-off node-a", "slow-tool-off node-b")) {
+                "slow-tool-off node-a", "slow-tool-off node-b", "memory-freed node-a", "memory-freed node-b")) {
             steps.add(new Scenario.Timed(tidy, 0, new ScenarioStep.InjectFault(undo)));
         }
         steps.add(new Scenario.Timed(tidy, 0, new ScenarioStep.Kafka(true)));
@@ -113,6 +120,25 @@ public final class ChaosSchedule {
         throw new AssertionError("weights add up");
     }
 
+    /**
+     * A disk that flaps: it fails and is replaced again, two to four times, each change 5 to 40 s
+     * after the one before (as a loose backplane connector or a dying controller does, faster than
+     * the flapping-disk story). Returns when it was replaced the last time.
+     */
+    private static Duration flap(String node, Duration at, SplittableRandom random, List<Scenario.Timed> steps) {
+        int times = 2 + random.nextInt(3);
+        Duration when = at;
+        for (int i = 0; i < times; i++) {
+            if (i > 0) {
+                when = when.plusSeconds(5 + random.nextInt(36));
+            }
+            steps.add(new Scenario.Timed(when, 0, new ScenarioStep.InjectFault("disk-fail " + node + " /dev/sda")));
+            when = when.plusSeconds(5 + random.nextInt(36));
+            steps.add(new Scenario.Timed(when, 0, new ScenarioStep.InjectFault("disk-replace " + node + " /dev/sda")));
+        }
+        return when;
+    }
+
     /** The fault's line and the line that undoes it; empty for an engine restart or crash, which undo themselves. */
     private static Optional<String[]> lines(Kind kind, String node, String vm, SplittableRandom random) {
         return switch (kind) {
@@ -124,7 +150,10 @@ public final class ChaosSchedule {
             case FENCE_BROKEN -> Optional.of(new String[] {"fence-broken " + node, "fence-repaired " + node});
             case MIGRATION_FAILS -> Optional.of(new String[] {"migration-fails " + vm, "migration-works " + vm});
             case SLOW_TOOL -> Optional.of(new String[] {"slow-tool " + node + " " + (5 + random.nextInt(56)), "slow-tool-off " + node});
-            case ENGINE_RESTART, ENGINE_CRASH, KAFKA_OUTAGE, AGENT_KILL -> Optional.empty();
+            // 1 to 4 GiB by 512 MiB: from a squeeze to more than a whole host's spare memory beside its own VMs
+            case MEMORY_TAKEN -> Optional.of(new String[] {"memory-taken " + node + " " + ByteSize.format((1024L + 512 * random.nextInt(7)) << 20),
+                    "memory-freed " + node});
+            case ENGINE_RESTART, ENGINE_CRASH, KAFKA_OUTAGE, AGENT_KILL, DISK_FLAP -> Optional.empty();
         };
     }
 }

@@ -2,6 +2,7 @@ package io.vigil.lab.chaos;
 
 import io.vigil.events.DiskState;
 import io.vigil.events.DrbdRole;
+import io.vigil.lab.scenario.Scenario;
 import io.vigil.lab.scenario.Stage;
 import io.vigil.lab.scenario.ScenarioRunner;
 import io.vigil.lab.scenario.ScenarioStep;
@@ -35,6 +36,7 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
     static final String VM_LEFT_SILENTLY = "vm-down-and-not-paged";
     static final String RESOURCE_LEFT_SILENTLY = "resource-without-one-primary-and-not-paged";
     static final String PAGE_LATE = "failure-not-paged-in-time";
+    private static final String FLAP = "disk-flap";
 
     private final ChaosPlan plan;
     private final ClusterTopology cluster;
@@ -48,13 +50,15 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
     private Instant lastStep;
     private Optional<String> brokenAt = Optional.empty();
     private final java.util.Set<String> agentsOut = new java.util.HashSet<>();
+    private final java.util.Set<ChaosPlan.Injected> flapsBegun = new java.util.HashSet<>();
     /**
      * Kafka's outages and the engine's absences, [away, back]: no page can leave while the broker or
      * the engine is away, so a deadline runs from its return.
      */
     private final List<Instant[]> outages = new ArrayList<>();
 
-    private record Applied(String kind, String line, Instant at, boolean seen, String node) {
+    /** @param settles from when the pair serving every VM again counts as its recovery: a flapping disk's last failure */
+    private record Applied(String kind, String line, Instant at, boolean seen, String node, Instant settles) {
     }
 
     private final Map<Applied, Instant> recovered = new LinkedHashMap<>();
@@ -78,6 +82,9 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
             line = f.fault();
         } else if (step instanceof ScenarioStep.RestartEngine || step instanceof ScenarioStep.CrashEngine) {
             line = step.describe();
+            // a new instance takes over: it counts a silence from then (its grace, then the rule's wait), so a page's deadline
+            // runs from there even when the restart took no time at all
+            outages.add(new Instant[] {now, now});
         } else if (step instanceof ScenarioStep.Agent agent && !agent.running() && agentsOut.add(agent.node())) {
             line = "agent-kill " + agent.node();
         } else if (step instanceof ScenarioStep.Kafka k && !k.up() && !kafkaOut) {
@@ -98,12 +105,43 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
         if (isUndo(kind)) {
             return;
         }
+        Instant settles = now;
+        Optional<ChaosPlan.Injected> flap = flapOf(line, now);
+        if (flap.isPresent()) {
+            if (!flapsBegun.add(flap.get())) {
+                return; // the flapping disk failing again: the same fault, not a new one
+            }
+            kind = flap.get().kind();
+            settles = start.plus(failures(flap.get()).get(failures(flap.get()).size() - 1));
+        }
         String[] words = line.split(" ");
         String node = words.length > 1 ? words[1] : "";
         // a disk that fails in a host that is down is seen when the host is back: no page can be due before
         // and one that fails while the host's agent is dead is seen when the agent starts again
-        boolean seen = !kind.equals("disk-fail") || (stage.pair().host(node).map(SimulatedHost::isUp).orElse(true) && !agentsOut.contains(node));
-        faults.add(new Applied(kind, line, now, seen, node));
+        boolean seen = !line.startsWith("disk-fail ") || (stage.pair().host(node).map(SimulatedHost::isUp).orElse(true) && !agentsOut.contains(node));
+        faults.add(new Applied(kind, line, now, seen, node, settles));
+    }
+
+    /** The planned flapping disk a disk failure at {@code now} belongs to: the same disk, between its first failure and its last replacement. */
+    private Optional<ChaosPlan.Injected> flapOf(String line, Instant now) {
+        Duration since = Duration.between(start, now);
+        return plan.faults().stream().filter(p -> p.kind().equals(FLAP) && p.line().equals(line))
+                .filter(p -> !since.minus(p.at()).isNegative() && !p.undoneAt().minus(since).isNegative()).findFirst();
+    }
+
+    /** When a flapping disk fails, in the plan's time: each of its failures. */
+    private List<Duration> failures(ChaosPlan.Injected flap) {
+        return plan.scenario().schedule().stream()
+                .filter(t -> t.step() instanceof ScenarioStep.InjectFault f && f.fault().equals(flap.line()))
+                .map(Scenario.Timed::at).filter(at -> !at.minus(flap.at()).isNegative() && !flap.undoneAt().minus(at).isNegative()).toList();
+    }
+
+    /** When a flapping disk is first replaced, in the plan's time: the end of its first failure. */
+    private Duration firstReplaced(ChaosPlan.Injected flap) {
+        String replace = "disk-replace " + flap.line().substring("disk-fail ".length());
+        return plan.scenario().schedule().stream()
+                .filter(t -> t.step() instanceof ScenarioStep.InjectFault f && f.fault().equals(replace))
+                .map(Scenario.Timed::at).filter(at -> at.compareTo(flap.at()) > 0).min(Comparator.naturalOrder()).orElse(flap.undoneAt());
     }
 
     private void closeLatestOutage(Instant now) {
@@ -116,7 +154,8 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
     }
 
     private static boolean isUndo(String kind) {
-        return List.of("disk-replace", "host-up", "link-restore", "fence-honest", "fence-repaired", "migration-works", "slow-tool-off")
+        return List.of("disk-replace", "host-up", "link-restore", "fence-honest", "fence-repaired", "migration-works", "slow-tool-off",
+                        "memory-freed")
                 .contains(kind);
     }
 
@@ -143,7 +182,7 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
         }
         boolean whole = servesEveryVm(pair);
         for (Applied f : faults) {
-            if (!recovered.containsKey(f) && whole && !now.isBefore(f.at())) {
+            if (!recovered.containsKey(f) && whole && !now.isBefore(f.settles())) {
                 recovered.put(f, now);
             }
         }
@@ -224,7 +263,7 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
         List<Stage.Paged> sent = stage.paged();
         for (Applied f : faults) {
             Duration deadline;
-            if (f.kind().equals("disk-fail") && f.line().endsWith("/dev/sda")) {
+            if ((f.kind().equals("disk-fail") || f.kind().equals(FLAP)) && f.line().endsWith("/dev/sda")) {
                 deadline = DISK_PAGE_DEADLINE;
             } else if (f.kind().equals("host-down")) {
                 deadline = HOST_PAGE_DEADLINE;
@@ -278,9 +317,10 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
     private boolean stillOnAt(Applied f, Instant when) {
         Instant t0 = start;
         // the planned fault it was: on the rig it is applied at its very instant, on the live lab a moment later
-        return plan.faults().stream().filter(p -> p.line().equals(f.line()))
+        // a flapping disk's first failure ends at its first replacement
+        return plan.faults().stream().filter(p -> p.line().equals(f.line()) && p.kind().equals(f.kind()))
                 .min(Comparator.comparing(p -> Duration.between(t0.plus(p.at()), f.at()).abs()))
-                .map(p -> !t0.plus(p.undoneAt()).isBefore(when)).orElse(false);
+                .map(p -> !t0.plus(p.kind().equals(FLAP) ? firstReplaced(p) : p.undoneAt()).isBefore(when)).orElse(false);
     }
 
     private static boolean paged(Map<String, Stage.Paged> firing, String vm, String resource) {

@@ -8,6 +8,7 @@ import io.vigil.collectors.executor.ActionExecutor;
 import io.vigil.collectors.executor.ActionJournal;
 import io.vigil.collectors.executor.ActionRunner;
 import io.vigil.collectors.executor.AllowList;
+import io.vigil.collectors.heartbeat.HeartbeatProbe;
 import io.vigil.collectors.probe.ProbeException;
 import io.vigil.collectors.ConfiguredProbes;
 import io.vigil.collectors.config.AgentConfig;
@@ -24,7 +25,6 @@ import io.vigil.events.AuditKind;
 import io.vigil.events.Body;
 import io.vigil.events.Envelope;
 import io.vigil.events.FailoverCommand;
-import io.vigil.events.Heartbeat;
 import io.vigil.events.ProbeHealth;
 import io.vigil.events.Hypervisor;
 import io.vigil.lab.sim.FaultOutcome;
@@ -73,6 +73,9 @@ public final class FailoverRig implements Stage, AutoCloseable {
     private final Map<String, DrbdFollower> drbd = new HashMap<>();
     private final Map<String, Instant> nextPoll = new HashMap<>();
     private final Map<String, Instant> nextHeartbeat = new HashMap<>();
+    private final Map<String, HeartbeatProbe> heartbeats = new HashMap<>();
+    /** what the DRBD follower last made of its stream, for the heartbeat's probe health */
+    private final Map<String, ProbeHealth> drbdHealth = new HashMap<>();
     private static final Duration HEARTBEAT = Duration.ofSeconds(2);
     private final ActionSeal seal = ActionSeal.ofKeyText(KEY);
     private final Map<String, ActionExecutor> executors = new LinkedHashMap<>();
@@ -148,6 +151,8 @@ public final class FailoverRig implements Stage, AutoCloseable {
         probes.put(host.name(), ConfiguredProbes.of(agent, host, host)
                 .stream().filter(p -> p instanceof PolledProbe).map(p -> (PolledProbe) p).toList());
         drbd.put(host.name(), new DrbdFollower(host, agent.probes().drbd().statisticsInterval()));
+        // the host's memory as the agent's heartbeat reads it, /proc/meminfo through its parser: never the simulator's own figures
+        heartbeats.put(host.name(), new HeartbeatProbe(host, () -> List.of(drbdHealth.get(host.name())), HEARTBEAT, clock));
         nextHeartbeat.remove(host.name());
         nextPoll.keySet().removeIf(key -> key.startsWith(host.name() + "/"));
     }
@@ -366,8 +371,14 @@ public final class FailoverRig implements Stage, AutoCloseable {
             nextHeartbeat.put(host.name(), now.plus(HEARTBEAT));
             ProbeHealth health = new ProbeHealth("drbd", follower.healthy(), follower.healthy() ? 0 : 1,
                     problems.isEmpty() ? Optional.empty() : Optional.of(problems.get(0)), Optional.empty());
-            publish(host.name(), new Heartbeat("lab", stepCount, List.of(health), host.memoryTotalKiB() * 1024,
-                    host.memoryAvailableKiB() * 1024));
+            drbdHealth.put(host.name(), health);
+            try {
+                for (Body body : pair.untimed(heartbeats.get(host.name())::poll)) {
+                    publish(host.name(), body);
+                }
+            } catch (ProbeException e) {
+                note("probe   " + host.name() + " heartbeat: " + e.getMessage());
+            }
         }
         for (PolledProbe probe : probes.get(host.name())) {
             String key = host.name() + "/" + probe.name();

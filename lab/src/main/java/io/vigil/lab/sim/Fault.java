@@ -1,6 +1,7 @@
 package io.vigil.lab.sim;
 
 import io.vigil.events.Name;
+import io.vigil.service.config.ByteSize;
 
 import java.time.Duration;
 import java.util.List;
@@ -32,6 +33,8 @@ public sealed interface Fault {
               migration-works VM         VM's live migrations work again
               slow-tool NODE SECONDS     every command on NODE takes SECONDS (1 to 3600) to answer, or hits its timeout
               slow-tool-off NODE         NODE's commands answer at once again
+              memory-taken NODE SIZE     something other than the VMs holds SIZE (e.g. 3GiB, at most what is available) on NODE: /proc/meminfo's MemAvailable falls, fewer VMs fit
+              memory-freed NODE          it lets go: NODE's memory is there for VMs again
             NODE is node-a or node-b; VM is web, mail, db or backup; DEVICE is /dev/sda (ATA, holds vg0 and so r0 and r1) or /dev/nvme0 (NVMe, the OS disk).
             example: disk-fail node-a /dev/sda""";
 
@@ -364,6 +367,58 @@ public sealed interface Fault {
         }
     }
 
+    /** Something other than the host's VMs holds {@code bytes} of its memory (whole KiB, as /proc/meminfo counts). */
+    record MemoryTaken(String node, long bytes) implements Fault {
+        public MemoryTaken {
+            Name.check("node", node);
+            if (bytes < (1L << 20) || bytes > (1L << 40) || bytes % 1024 != 0) {
+                throw new IllegalArgumentException("memory-taken takes SIZE from 1MiB to 1TiB in whole KiB, got " + ByteSize.format(bytes));
+            }
+        }
+
+        public String command() {
+            return "memory-taken " + node + " " + ByteSize.format(bytes);
+        }
+
+        public Fault undo() {
+            return new MemoryFreed(node);
+        }
+
+        public String applyTo(SimulatedPair pair) {
+            return pair.takeMemory(pair.node(node), bytes / 1024);
+        }
+
+        public void checkNamesIn(SimulatedPair pair) {
+            pair.node(node);
+        }
+    }
+
+    /** What held the host's memory lets go. */
+    record MemoryFreed(String node) implements Fault {
+        /** the memory the undo of memory-freed takes again: the size taken before is not known to it */
+        static final long UNDONE_BYTES = 2L << 30;
+
+        public MemoryFreed {
+            Name.check("node", node);
+        }
+
+        public String command() {
+            return "memory-freed " + node;
+        }
+
+        public Fault undo() {
+            return new MemoryTaken(node, UNDONE_BYTES);
+        }
+
+        public String applyTo(SimulatedPair pair) {
+            return pair.freeMemory(pair.node(node));
+        }
+
+        public void checkNamesIn(SimulatedPair pair) {
+            pair.node(node);
+        }
+    }
+
     /**
      * Reads one typed line. Throws IllegalArgumentException with a message a user can act on
      * (the word that was not understood, and the usage of the fault they meant).
@@ -399,6 +454,8 @@ public sealed interface Fault {
             case "migration-works" -> new MigrationFails(arg(args, 0, 1, "migration-works VM"), false);
             case "slow-tool" -> new SlowTool(arg(args, 0, 2, "slow-tool NODE SECONDS"), seconds(arg(args, 1, 2, "slow-tool NODE SECONDS")));
             case "slow-tool-off" -> new SlowToolOff(arg(args, 0, 1, "slow-tool-off NODE"));
+            case "memory-taken" -> new MemoryTaken(arg(args, 0, 2, "memory-taken NODE SIZE"), size(arg(args, 1, 2, "memory-taken NODE SIZE")));
+            case "memory-freed" -> new MemoryFreed(arg(args, 0, 1, "memory-freed NODE"));
             default -> throw new IllegalArgumentException("unknown fault '" + Name.printable(words.get(0)) + "'; type one of:\n" + HELP);
         };
     }
@@ -408,6 +465,14 @@ public sealed interface Fault {
             return Integer.parseInt(word);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("SECONDS must be a whole number from 1 to 3600, got '" + Name.printable(word) + "'");
+        }
+    }
+
+    private static long size(String word) {
+        try {
+            return ByteSize.parse(word);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("SIZE: " + e.getMessage() + "; usage: memory-taken NODE SIZE, e.g. memory-taken node-b 3GiB");
         }
     }
 

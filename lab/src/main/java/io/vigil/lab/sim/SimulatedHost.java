@@ -51,6 +51,8 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
     boolean bmcBroken;
     /** the slow-tool fault: how long each command takes before it answers */
     Duration toolDelay = Duration.ZERO;
+    /** the memory-taken fault: what something other than the VMs holds (a service of the host's own, started again at boot) */
+    long memoryTakenKiB;
     private int nextDomainId = 1;
     private int diskGeneration = 1;
     private final ToolAnswers tools;
@@ -426,10 +428,10 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
         return memoryTotalKiB;
     }
 
-    /** MemAvailable: what the running VMs and the host itself (1 GiB) leave. */
+    /** MemAvailable: what the running VMs, the host itself (1 GiB) and whatever else holds memory there (memory-taken) leave. */
     public long memoryAvailableKiB() {
         synchronized (pair.lock) {
-            long used = 1_048_576 + vms.values().stream().filter(SimVm::running).mapToLong(vm -> vm.memoryKiB).sum();
+            long used = 1_048_576 + memoryTakenKiB + vms.values().stream().filter(SimVm::running).mapToLong(vm -> vm.memoryKiB).sum();
             return Math.max(0, memoryTotalKiB - used);
         }
     }

@@ -640,6 +640,36 @@ public final class SimulatedPair {
                 : host.name() + "'s commands take " + delay.toSeconds() + " s to answer";
     }
 
+    /**
+     * Something other than the VMs (a backup job, a page cache pinned by a service) holds
+     * {@code kib} on the host: MemAvailable falls by that much, so fewer VMs fit there. Refused
+     * beyond what is available, as the lab refuses a balloon's growth: a real kernel would swap or
+     * OOM-kill a guest, which the lab does not play.
+     */
+    String takeMemory(SimulatedHost host, long kib) {
+        if (!host.up) {
+            throw new IllegalStateException(host.name() + " is down: nothing starts there to take memory");
+        }
+        if (host.memoryTakenKiB > 0) {
+            throw new IllegalStateException(host.name() + " already has " + host.memoryTakenKiB + " KiB taken; memory-freed " + host.name()
+                    + " first");
+        }
+        if (kib > host.memoryAvailableKiB()) {
+            throw new IllegalStateException(host.name() + " has " + host.memoryAvailableKiB() + " KiB available, less than the " + kib
+                    + " KiB asked: the lab does not overcommit a host");
+        }
+        host.memoryTakenKiB = kib;
+        return kib + " KiB of " + host.name() + " held by something other than its VMs (MemAvailable " + host.memoryAvailableKiB() + " KiB)";
+    }
+
+    String freeMemory(SimulatedHost host) {
+        if (host.memoryTakenKiB == 0) {
+            throw new IllegalStateException("nothing holds memory on " + host.name() + "; nothing to free");
+        }
+        host.memoryTakenKiB = 0;
+        return host.name() + "'s memory is free again (MemAvailable " + host.memoryAvailableKiB() + " KiB)";
+    }
+
     String guestAgent(SimulatedHost host, String vm, boolean answering) {
         host.setGuestAgentAnswering(vm, answering);
         return "guest agent of " + vm + " on " + host.name() + (answering ? " answers again" : " stopped answering");

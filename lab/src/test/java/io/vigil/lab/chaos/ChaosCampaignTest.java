@@ -4,8 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.lab.scenario.Scenario;
+import io.vigil.lab.scenario.ScenarioStep;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,5 +44,44 @@ class ChaosCampaignTest {
         assertEquals(20, report.runs());
         assertTrue(report.faults().values().stream().mapToInt(Integer::intValue).sum() >= 20, report.text());
         assertEquals(List.of(), report.failed(), report.text());
+    }
+
+    /** A flapping disk is one fault: two to four failures of one disk, each replaced 5 to 40 s later, undone at its last replacement. */
+    @Test
+    void aFlappingDiskIsOneFaultOfFailuresAndReplacementsInTurn(@TempDir Path dir) throws Exception {
+        ChaosPlan plan = IntStream.rangeClosed(1, 500).mapToObj(run -> campaign.plan(2026, run))
+                .filter(p -> p.faults().size() == 1 && p.faults().get(0).kind().equals("disk-flap")).findFirst().orElseThrow();
+        ChaosPlan.Injected flap = plan.faults().stream().filter(f -> f.kind().equals("disk-flap")).findFirst().orElseThrow();
+        String disk = flap.line().substring("disk-fail ".length());
+        List<Scenario.Timed> changes = plan.scenario().schedule().stream()
+                .filter(t -> t.step() instanceof ScenarioStep.InjectFault f && f.fault().endsWith(disk) && t.at().compareTo(flap.undoneAt()) <= 0
+                        && t.at().compareTo(flap.at()) >= 0)
+                .toList();
+        assertTrue(changes.size() >= 4 && changes.size() <= 8 && changes.size() % 2 == 0, changes.toString());
+        for (int i = 0; i < changes.size(); i++) {
+            String fault = ((ScenarioStep.InjectFault) changes.get(i).step()).fault();
+            assertEquals((i % 2 == 0 ? "disk-fail " : "disk-replace ") + disk, fault, changes.toString());
+            if (i > 0) {
+                long gap = changes.get(i).at().minus(changes.get(i - 1).at()).toSeconds();
+                assertTrue(gap >= 5 && gap <= 40, changes.toString());
+            }
+        }
+        assertEquals(flap.at(), changes.get(0).at());
+        assertEquals(flap.undoneAt(), changes.get(changes.size() - 1).at());
+        ChaosVerdict played = campaign.play(plan.seed(), plan.run(), dir);
+        assertEquals(Map.of("disk-flap", 1), played.applied(), "the flap's failures are not disk-fail faults of their own");
+        assertEquals(List.of(), played.violations());
+    }
+
+    /**
+     * Found by run 849 of seed 1: node-a froze, the engine crashed 7 s later and was restarted 23 s
+     * after that. Each new instance counts silence from its take-over (its grace, then NodeSilent's
+     * wait), as designed; the watch moved the page's deadline for the crash but not for the
+     * restart, and judged a page in time as late. A restart is a take-over too.
+     */
+    @Test
+    void anEngineRestartMovesAPagesDeadlineAsACrashDoes(@TempDir Path dir) throws Exception {
+        ChaosVerdict run = campaign.play(1, 849, dir);
+        assertEquals(List.of(), run.violations(), String.join("\n", run.timeline()));
     }
 }

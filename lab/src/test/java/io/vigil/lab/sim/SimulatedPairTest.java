@@ -6,6 +6,7 @@ import io.vigil.collectors.command.Command;
 import io.vigil.collectors.command.CommandException;
 import io.vigil.collectors.command.CommandResult;
 import io.vigil.collectors.command.RunningCommand;
+import io.vigil.collectors.heartbeat.Meminfo;
 import io.vigil.events.ConnectionState;
 import io.vigil.events.DiskState;
 import io.vigil.events.DrbdRole;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -326,7 +328,8 @@ class SimulatedPairTest {
     void eachFaultParsesFromItsOwnCommandAndUndoesItsUndo() {
         List<Fault> faults = List.of(new Fault.DiskFail("node-a", "/dev/sda"), new Fault.HostDown("node-b"), new Fault.LinkCut(),
                 new Fault.AgentHang("node-a", "web"), new Fault.FenceLies("node-a", true), new Fault.FenceBroken("node-b", true),
-                new Fault.MigrationFails("web", true), new Fault.SlowTool("node-a", Fault.SlowToolOff.UNDONE_SECONDS));
+                new Fault.MigrationFails("web", true), new Fault.SlowTool("node-a", Fault.SlowToolOff.UNDONE_SECONDS),
+                new Fault.MemoryTaken("node-b", Fault.MemoryFreed.UNDONE_BYTES));
         for (Fault fault : faults) {
             assertEquals(fault, Fault.parse(fault.command()));
             assertEquals(fault.undo(), Fault.parse(fault.undo().command()));
@@ -350,7 +353,9 @@ class SimulatedPairTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "frobnicate node-a", "disk-fail node-a", "disk-fail node-c /dev/sda", "disk-fail node-a /dev/sdz",
             "disk-fail node-a ../../etc/passwd", "disk-fail node-a /dev/../etc", "host-down", "link-cut now", "host-up node-a",
-            "link-restore", "disk-replace node-a /dev/sda", "agent-hang node-a nosuch", "host-down $(reboot)"})
+            "link-restore", "disk-replace node-a /dev/sda", "agent-hang node-a nosuch", "host-down $(reboot)",
+            "memory-taken node-a", "memory-taken node-a lots", "memory-taken node-a 0", "memory-taken node-a 1500B", "memory-taken node-a 5GiB",
+            "memory-freed node-a"})
     void aBadFaultCommandIsRefusedWithAReasonNeverAnException(String line) {
         FaultOutcome outcome = pair.inject(line);
         assertFalse(outcome.applied(), line);
@@ -358,8 +363,33 @@ class SimulatedPairTest {
     }
 
     @Test
+    void memoryTakenOnAHostShowsInItsMeminfoAndLeavesNoRoomForAVmUntilFreed() throws Exception {
+        long before = meminfo(b).availableBytes();
+        assertTrue(pair.inject("memory-taken node-b 4GiB").applied());
+        assertEquals(before - (4L << 30), meminfo(b).availableBytes(), "MemAvailable, as the agent reads it");
+        assertEquals(16_303_940L * 1024, meminfo(b).totalBytes(), "MemTotal stays what the host has");
+        // mail (4 GiB) fits in what node-b has left beside db and backup, unless something else holds it
+        a.shutdownVm("mail");
+        a.shutdownVm("web");
+        a.demote("r0");
+        b.promote("r0");
+        VmRefusal refused = assertThrows(VmRefusal.class, () -> b.startVm("mail"));
+        assertEquals(VmRefusal.Reason.HOST_MEMORY, refused.reason);
+        assertFalse(pair.inject("memory-taken node-b 1GiB").applied(), "taken already");
+        assertTrue(pair.inject("memory-freed node-b").applied());
+        assertEquals(before, meminfo(b).availableBytes());
+        b.startVm("mail");
+        assertEquals(VmState.RUNNING, b.vmState("mail"));
+    }
+
+    private static Meminfo meminfo(SimulatedHost host) throws Exception {
+        return Meminfo.parse("/proc/meminfo", host.read(Path.of("/proc/meminfo")).orElseThrow());
+    }
+
+    @Test
     void theHelpNamesEveryFault() {
-        for (String verb : List.of("disk-fail", "disk-replace", "host-down", "host-up", "link-cut", "link-restore", "agent-hang", "agent-recover")) {
+        for (String verb : List.of("disk-fail", "disk-replace", "host-down", "host-up", "link-cut", "link-restore", "agent-hang", "agent-recover",
+                "memory-taken", "memory-freed")) {
             assertTrue(Fault.HELP.contains(verb), verb);
         }
         assertTrue(pair.inject("frobnicate").message().contains("disk-fail NODE DEVICE"));

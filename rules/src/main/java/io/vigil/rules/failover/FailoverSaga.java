@@ -254,8 +254,10 @@ public final class FailoverSaga {
         if (!plan.leftDown().equals(saga.leftDown())) {
             run.saga = run.saga.withLeftDown(plan.leftDown());
             if (!plan.leftDown().isEmpty()) {
+                long held = heldBesideVms(run, survivor);
                 run.audit.add(entry(run.saga, run.now, AuditKind.DECISION, s + " has room for all but " + plan.leftDown()
-                        + " (budget " + mib(plan.budgetBytes()) + " after a reserve of " + mib(reserve) + "): they stay down", List.of()));
+                        + " (budget " + mib(plan.budgetBytes()) + (held > reserve ? ", as " + mib(held) + " are held there by the host and"
+                        + " others than its VMs" : " after a reserve of " + mib(reserve)) + "): they stay down", List.of()));
             }
         }
         boolean waiting = false;
@@ -556,7 +558,31 @@ public final class FailoverSaga {
             guests.add(new MemoryPlan.Guest(vm, t.memoryBytes(), t.minMemoryBytes(), t.priority(), false));
         }
         long reserve = run.topology.node(saga.survivor()).map(NodeTopology::reserveBytes).orElse(0L);
-        return MemoryPlan.of(survivor.memoryTotalBytes() - foreign, reserve, guests);
+        // the host keeps its reserve, or what it and anything beside the VMs really hold when that is more
+        long forVms = Math.min(survivor.memoryTotalBytes() - foreign, survivor.memoryTotalBytes() - heldBesideVms(run, survivor) + reserve);
+        return MemoryPlan.of(forVms, reserve, guests);
+    }
+
+    /**
+     * What the survivor's memory holds beside the topology's VMs (its kernel and services, VMs the
+     * topology does not know, whatever else runs there), as its agent's heartbeat shows it:
+     * MemTotal less MemAvailable less the memory of the topology's VMs running there. A VM the
+     * saga put there that no report shows yet counts at its full memory, so a report arriving
+     * later than the heartbeat never reads as memory taken.
+     */
+    private static long heldBesideVms(Run run, ClusterFacts.NodeFacts survivor) {
+        Saga saga = run.saga;
+        long vms = 0;
+        for (VmTopology vm : run.topology.vms().values()) {
+            VmReport there = survivor.vms().get(vm.name());
+            if (there != null && there.running()) {
+                vms += there.vm().memoryBytes();
+            } else if (saga.vms().contains(vm.name())
+                    && VmWhereabouts.running(saga, run.facts, vm.name()).filter(r -> r.node().equals(saga.survivor())).isPresent()) {
+                vms += vm.memoryBytes();
+            }
+        }
+        return Math.max(0, survivor.memoryTotalBytes() - survivor.memoryAvailableBytes() - vms);
     }
 
     /**
