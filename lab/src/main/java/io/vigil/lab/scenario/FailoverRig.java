@@ -19,7 +19,6 @@ import io.vigil.events.ActionSeal;
 import io.vigil.events.ActionType;
 import io.vigil.events.Alert;
 import io.vigil.events.AlertState;
-import io.vigil.events.AlertChange;
 import io.vigil.events.AuditEntry;
 import io.vigil.events.AuditKind;
 import io.vigil.events.Body;
@@ -291,24 +290,8 @@ public final class FailoverRig implements Stage, AutoCloseable {
     /** An alert record the engine published: kept, and shown when it changed state or suppression. */
     private void shown(Alert alert) {
         alertNames.put(alert.fingerprint(), alert.rule());
-        // a change of suppression is shown too: an alert that stops being inhibited pages then
-        String what = alert.change() == AlertChange.STATE ? alert.state().wire() : alert.suppressed() ? "suppressed" : "no longer suppressed";
-        // an alert inhibits by its fingerprint: named here by its rule, as a reader of the timeline knows it
-        String why = alert.inhibitedBy().isEmpty() ? "" : " (inhibited by " + alert.inhibitedBy().stream()
-                .map(by -> alertNames.getOrDefault(by, by)).distinct().collect(Collectors.joining(", ")) + ")";
         ruleAlerts.add(alert);
-        note("alert   " + alert.rule() + " " + what + where(alert) + (alert.change() == AlertChange.STATE || alert.suppressed() ? why : ""));
-    }
-
-    static String where(Alert alert) {
-        StringBuilder at = new StringBuilder();
-        for (String label : List.of("node", "resource", "device", "vm")) {
-            String value = alert.labels().get(label);
-            if (value != null) {
-                at.append(' ').append(label).append('=').append(value);
-            }
-        }
-        return at.toString();
+        note(AlertLine.of(alert, alertNames));
     }
 
     /**

@@ -332,13 +332,9 @@ public final class LivePlay implements Stage {
 
     private void shown(Alert alert) {
         alertNames.put(alert.fingerprint(), alert.rule());
-        if (alert.change() != AlertChange.STATE && alert.change() != AlertChange.SUPPRESSION) {
-            return;
+        if (alert.change() == AlertChange.STATE || alert.change() == AlertChange.SUPPRESSION) {
+            note(alert.sentAt(), AlertLine.of(alert, alertNames));
         }
-        String what = alert.change() == AlertChange.STATE ? alert.state().wire() : alert.suppressed() ? "suppressed" : "no longer suppressed";
-        String why = alert.inhibitedBy().isEmpty() ? "" : " (inhibited by " + alert.inhibitedBy().stream()
-                .map(by -> alertNames.getOrDefault(by, by)).distinct().collect(Collectors.joining(", ")) + ")";
-        note(alert.sentAt(), "alert   " + alert.rule() + " " + what + FailoverRig.where(alert) + why);
     }
 
     private void audited(AuditEntry entry) {
