@@ -76,4 +76,17 @@ class ParseCommandTest {
         assertEquals(2, run.exitCode());
         assertTrue(run.err().contains("drbd-events2, proc-drbd, smartctl, lvs, vgs, virsh-list, xl-list"), run.err());
     }
+
+    @Test
+    void readsDrbd84Events2WhoseLinesHaveNoPeerNodeId() throws Exception {
+        CommandOutput run = CommandOutput.run("parse", "drbd-events2", FIXTURES.resolve("drbd/drbdtop_events2-84.txt").toString());
+
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.err().isEmpty(), run.err());
+        List<JsonNode> events = lines(run.out());
+        JsonNode peer = events.get(events.size() - 1).get("body").get("connections").get(0);
+        assertEquals("peer", peer.get("peer").asText());
+        assertEquals(0, peer.get("peerNodeId").asInt());
+        assertEquals("SyncSource", peer.get("peerDevices").get(0).get("replication").asText());
+    }
 }

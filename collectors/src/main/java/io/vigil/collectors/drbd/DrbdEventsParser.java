@@ -31,8 +31,9 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Reads the lines of DRBD 9's {@code drbdsetup events2} ({@code [--timestamps] [--statistics]
- * [--now] [--full]}) into {@link DrbdUpdate}s. Every state word is parsed into the events enums
+ * Reads the lines of {@code drbdsetup events2} ({@code [--timestamps] [--statistics]
+ * [--now] [--full]}) into {@link DrbdUpdate}s: DRBD 9's, and DRBD 8.4's as drbd-utils 8.9.x prints
+ * them (one peer, {@code conn-name:peer}, before 8.9.9 without {@code peer-node-id:}). Every state word is parsed into the events enums
  * here, once; a word outside DRBD's vocabulary, a hostile name or a garbled line becomes a
  * {@link ParseProblem} with its line number, and the line is dropped whole (a half-read line
  * would merge half a state). Keys this parser does not know are skipped, so a newer drbdsetup
@@ -53,6 +54,8 @@ public final class DrbdEventsParser {
     private static final Set<String> SUSPEND_REASONS = Set.of("user", "no-data", "fencing", "quorum");
     private static final Set<String> RESYNC_SUSPEND_REASONS = Set.of("user", "peer", "dependency", "max-parallel");
     private static final double MIB = 1024.0 * 1024.0;
+    /** The node id of DRBD 8.4's single peer, whose lines carry none (see {@link #peerNodeId}). */
+    private static final int DRBD84_PEER_NODE_ID = 0;
 
     private DrbdEventsParser() {
     }
@@ -182,8 +185,8 @@ public final class DrbdEventsParser {
     }
 
     private static DrbdUpdate connection(Verb verb, Optional<OffsetDateTime> at, String resource, Fields f) throws LineProblem {
-        int peerNodeId = f.required("peer-node-id", f.integer("peer-node-id"));
         String peer = f.name("conn-name", "connection name");
+        int peerNodeId = peerNodeId(f);
         Optional<SyncVerdict> verdict = Optional.empty();
         Optional<String> syncState = f.raw("sync-state");
         if (syncState.isPresent()) {
@@ -200,8 +203,8 @@ public final class DrbdEventsParser {
     }
 
     private static DrbdUpdate peerDevice(Verb verb, Optional<OffsetDateTime> at, String resource, Fields f) throws LineProblem {
-        int peerNodeId = f.required("peer-node-id", f.integer("peer-node-id"));
         String peer = f.name("conn-name", "connection name");
+        int peerNodeId = peerNodeId(f);
         int volume = f.required("volume", f.integer("volume"));
         return new PeerDeviceUpdate(verb, at, resource, peerNodeId, peer, volume,
                 f.word("replication", ReplicationState.class),
@@ -217,10 +220,20 @@ public final class DrbdEventsParser {
     }
 
     private static DrbdUpdate path(Verb verb, Optional<OffsetDateTime> at, String resource, Fields f) throws LineProblem {
-        int peerNodeId = f.required("peer-node-id", f.integer("peer-node-id"));
         String peer = f.name("conn-name", "connection name");
+        int peerNodeId = peerNodeId(f);
         return new PathUpdate(verb, at, resource, peerNodeId, peer,
                 f.address("local"), f.address("peer"), f.yesNo("established"));
+    }
+
+    /**
+     * The peer's node id; a line that names its connection but gives no id is DRBD 8.4's, as
+     * drbd-utils 8.9.3 to 8.9.8 print it. DRBD 8.4 has one peer per resource, so any fixed id is
+     * stable; 0 is the one drbd-utils 8.9.9 and later print for the same kernel (commit 21ed2f4f,
+     * "events2, v84: print fake peer-node-id"), so upgrading drbd-utils does not change what is published.
+     */
+    private static int peerNodeId(Fields f) throws LineProblem {
+        return f.integer("peer-node-id").orElse(DRBD84_PEER_NODE_ID);
     }
 
     private static DrbdUpdate helper(Verb verb, Optional<OffsetDateTime> at, String resource, Fields f) throws LineProblem {

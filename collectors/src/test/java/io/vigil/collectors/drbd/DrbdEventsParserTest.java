@@ -209,4 +209,54 @@ class DrbdEventsParserTest {
         assertEquals(DrbdRole.PRIMARY, last.role());
         assertEquals(Optional.of(false), last.mayPromote());
     }
+
+    /** Real DRBD 8.4 lines as drbd-utils 8.9.3 to 8.9.8 print them (no peer-node-id:), from LINBIT/drbdtop's tests. */
+    private static final String DRBD84 = Clitest.resource("drbdtop_events2-84.txt");
+
+    @Test
+    void readsDrbd84ConnectionAndPeerDeviceLinesThatHaveNoPeerNodeId() {
+        ParseResult<DrbdUpdate> result = DrbdEventsParser.parse("84", DRBD84);
+
+        assertTrue(result.clean(), result::problemsText);
+        ConnectionUpdate connection = (ConnectionUpdate) result.values().get(2);
+        assertEquals("peer", connection.peer());
+        assertEquals(0, connection.peerNodeId(), "the node id drbd-utils 8.9.9 and later print for an 8.4 kernel");
+        assertEquals(Optional.of(ConnectionState.CONNECTED), connection.connection());
+        PeerDeviceUpdate peerDevice = (PeerDeviceUpdate) result.values().get(3);
+        assertEquals("peer", peerDevice.peer());
+        assertEquals(0, peerDevice.peerNodeId());
+        assertEquals(Optional.of(ReplicationState.SYNC_SOURCE), peerDevice.replication());
+        assertEquals(Optional.of(205655500L * 1024), peerDevice.outOfSyncBytes());
+    }
+
+    @Test
+    void aDrbd84ResourceKeepsItsConnectionSoItsResyncIsSeen() {
+        ParseResult<io.vigil.events.Body> events = DrbdEventsParser.toEvents("84", DRBD84);
+
+        assertTrue(events.clean(), events::problemsText);
+        io.vigil.events.DrbdResource last = (io.vigil.events.DrbdResource) events.values().get(events.values().size() - 1);
+        assertEquals(1, last.connections().size(), last::toString);
+        io.vigil.events.DrbdResource.DrbdConnection peer = last.connections().get(0);
+        assertEquals("peer", peer.peer());
+        assertEquals(ConnectionState.CONNECTED, peer.connection());
+        assertEquals(ReplicationState.SYNC_SOURCE, peer.peerDevices().get(0).replication());
+        assertEquals(DiskState.INCONSISTENT, peer.peerDevices().get(0).peerDisk());
+    }
+
+    @Test
+    void aDrbd84HostPublishesTheSameWhateverItsDrbdUtilsPrintsForTheNodeId() {
+        // drbd-utils 8.9.9 (commit 21ed2f4f) added a fixed "peer-node-id:0" to the same lines
+        String newer = DRBD84.replace("name:test0 conn-name:peer", "name:test0 peer-node-id:0 conn-name:peer");
+
+        assertTrue(newer.contains("peer-node-id:0"));
+        assertEquals(DrbdEventsParser.toEvents("84", newer).values(), DrbdEventsParser.toEvents("84", DRBD84).values());
+    }
+
+    @Test
+    void aConnectionLineWithNeitherNodeIdNorNameIsStillRefusedNamingTheField() {
+        ParseResult<DrbdUpdate> result = DrbdEventsParser.parse("x", "exists connection name:r0 connection:Connected role:Secondary\n");
+
+        assertEquals(1, result.problems().size());
+        assertTrue(result.problems().get(0).message().contains("conn-name"), result::problemsText);
+    }
 }
