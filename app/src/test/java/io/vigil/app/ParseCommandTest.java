@@ -89,4 +89,38 @@ class ParseCommandTest {
         assertEquals(0, peer.get("peerNodeId").asInt());
         assertEquals("SyncSource", peer.get("peerDevices").get(0).get("replication").asText());
     }
+
+    @Test
+    void aProcDrbdLineItCannotReadLosesThatLineNotTheDevice(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("proc_drbd");
+        Files.writeString(file, String.join("\n",
+                "version: 8.4.11 (api:1/proto:86-101)",
+                " 0: cs:SyncTarget ro:Secondary/Primary ds:Inconsistent/UpToDate C r-----",
+                "    ns:0 nr:460288 dw:460160 dr:0 al:0 bm:28 lo:2 pe:4 ua:1 ap:0 ep:1 wo:f oos:588416",
+                "\t[==============>.....] resynced: 74.3% (2632/10232)M",
+                "\tfinish: 0:00:08 speed: 65,736 (65,736) want: 61,440 K/sec",
+                ""));
+
+        CommandOutput run = CommandOutput.run("parse", "proc-drbd", file.toString());
+
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.err().contains(file + ":4: minor 0: line skipped"), run.err());
+        JsonNode minor0 = lines(run.out()).get(0).get("body");
+        assertEquals("minor-0", minor0.get("resource").asText());
+        assertEquals("SyncTarget", minor0.get("connections").get(0).get("peerDevices").get(0).get("replication").asText());
+    }
+
+    @Test
+    void hintsAtDrbdEvents2ForADrbd9ProcDrbd(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("proc_drbd");
+        Files.writeString(file, "version: 9.2.12 (api:2/proto:86-122)\n"
+                + "GIT-hash: 1d8cbba8a9a8b1a1b1b1b1b1b1b1b1b1b1b1b1b1 build by root@node-a, 2024-11-04 10:00:00\n"
+                + "Transports (api:21): tcp (9.2.12)\n");
+
+        CommandOutput run = CommandOutput.run("parse", "proc-drbd", file.toString());
+
+        assertEquals(1, run.exitCode());
+        assertTrue(run.err().contains(file + ":1:"), run.err());
+        assertTrue(run.err().contains("vigil parse drbd-events2"), run.err());
+    }
 }

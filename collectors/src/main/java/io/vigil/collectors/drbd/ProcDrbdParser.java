@@ -30,8 +30,10 @@ import java.util.regex.Pattern;
  * state), {@code st:}/{@code ro:} roles, {@code ds:} disks, the I/O flags, the counters line
  * (ns/nr/dw/dr/oos in KiB, lo/pe/ua/ap as request counts) and, while syncing, the progress and
  * {@code finish:}/{@code speed:} lines. {@code cs:Unconfigured} minors carry no resource and are
- * skipped. A block that cannot be read is reported with its line number and dropped; the other
- * minors are kept. NUL bytes (seen in real 8.3 output) count as blanks.
+ * skipped. A minor whose {@code cs:} line cannot be read is reported with its line number and
+ * dropped (there is no state to publish); a detail line under it that is not understood is
+ * reported and skipped, and the minor is kept. NUL bytes (seen in real 8.3 output) count as blanks.
+ * A DRBD 9 /proc/drbd, which lists no devices, is reported with a hint to read drbdsetup events2.
  *
  * <p>/proc/drbd has minors, not resource names: the probe maps them with {@link MinorNames}
  * ({@code drbdadm sh-resources} and {@code sh-minor}); where no mapping is known a minor is
@@ -43,9 +45,21 @@ public final class ProcDrbdParser {
     /** The name DRBD 8's single, unnamed peer is published under. */
     public static final String PEER = "peer";
     private static final Pattern MINOR = Pattern.compile("\\s*(\\d+):\\s+cs:(\\S+)(.*)");
-    private static final Pattern DONE = Pattern.compile("(?:sync'ed|verified):\\s*([0-9.]+)%");
-    private static final Pattern FINISH = Pattern.compile("finish:\\s*(\\d+):(\\d\\d):(\\d\\d)");
-    private static final Pattern SPEED = Pattern.compile("speed:\\s*([0-9,]+)");
+    private static final Pattern VERSION = Pattern.compile("version:\\s*(\\d+)\\..*");
+    // The detail lines drbd_proc.c prints under a minor, DRBD 8.0 to 8.4 (see readsEveryProgressLineDrbd80To84Print).
+    // The progress bar: "sync'ed:" ("verified:" for online verify, "synced:" accepted too), done %, (left/total)K or M.
+    private static final Pattern PROGRESS = Pattern.compile(
+            "(?:\\[[=>.]*\\]\\s*)?(?:sync'ed|synced|verified):\\s*(\\d{1,3}(?:\\.\\d+)?)%\\s*(?:\\(\\d+/\\d+\\)[KM])?");
+    // "finish: H:MM:SS speed: NOW (MEAN) [want: RATE] K/sec [(stalled)]"; with proc_details "(RECENT -- MEAN)"
+    private static final Pattern FINISH = Pattern.compile("finish:\\s*(\\d+):(\\d\\d):(\\d\\d)\\s+speed:\\s*([0-9,]+)"
+            + "\\s*\\([0-9,]+(?:\\s*--\\s*[0-9,]+)?\\)(?:\\s*want:\\s*[0-9,]+)?\\s*K/sec(?:\\s*\\(stalled\\))?");
+    // Before 8.3.9 a stalled resync printed this word in place of the finish line.
+    private static final Pattern STALLED = Pattern.compile("stalled");
+    // Online verify in 8.3.8 and 8.3.9: "NN%      done/total", no bar.
+    private static final Pattern OLD_VERIFY = Pattern.compile("(\\d{1,3})%\\s+\\d+/\\d+");
+    // proc_details: the position of resync or verify, which the bar already tells.
+    private static final Pattern SECTOR_POS = Pattern.compile("\\d{1,3}%\\s+sector pos:\\s*\\d+/\\d+(?:\\s+stop sector:\\s*\\d+)?");
+    private static final Pattern COUNTERS = Pattern.compile("(?:[a-z]{2,3}:\\S+\\s*)+");
 
     private ProcDrbdParser() {
     }
@@ -74,38 +88,54 @@ public final class ProcDrbdParser {
         List<Minor> minors = new ArrayList<>();
         List<ParseProblem> problems = new ArrayList<>();
         Block block = null;
+        Optional<ParseProblem> drbd9 = Optional.empty();
         String[] lines = text.replace('\0', ' ').split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
             int lineNumber = i + 1;
             String line = lines[i];
             String trimmed = line.trim();
+            Matcher version = VERSION.matcher(trimmed);
+            if (version.matches() && Integer.parseInt(version.group(1)) >= 9) {
+                drbd9 = Optional.of(new ParseProblem(source, lineNumber, trimmed, "DRBD 9 lists no devices in /proc/drbd: "
+                        + "read its state from drbdsetup events2 (vigil parse drbd-events2; in agent.yaml, probes.drbd.version: 9)"));
+            }
             // headers; DRBD 9 adds the loaded transports ("Transports (api:21): tcp (9.2.12)") and nothing else
             if (trimmed.isEmpty() || trimmed.startsWith("version:") || trimmed.startsWith("GIT-hash:")
                     || trimmed.startsWith("srcversion:") || trimmed.startsWith("Transports (")) {
                 continue;
             }
             Matcher m = MINOR.matcher(line);
-            try {
-                if (m.matches()) {
-                    finish(block, minors);
+            if (m.matches()) {
+                finish(block, minors);
+                try {
                     block = m.group(2).equals("Unconfigured") ? null : Block.start(Integer.parseInt(m.group(1)), m.group(2), m.group(3));
-                } else if (Character.isWhitespace(line.charAt(0)) && block != null) {
-                    block.continuation(trimmed);
-                } else if (Character.isWhitespace(line.charAt(0)) && block == null) {
-                    continue; // detail of an unconfigured or already rejected minor
-                } else {
-                    throw new BlockProblem("not a /proc/drbd line (expected ' N: cs:...' or an indented detail line)");
+                } catch (BlockProblem | NumberFormatException e) {
+                    // without its states there is nothing to publish for this minor
+                    String message = e instanceof BlockProblem ? e.getMessage() : "not a minor number (" + e.getMessage() + ")";
+                    problems.add(new ParseProblem(source, lineNumber, line, message));
+                    block = null;
                 }
-            } catch (BlockProblem | NumberFormatException e) {
-                String message = e instanceof BlockProblem ? e.getMessage() : "a counter is not a number (" + e.getMessage() + ")";
-                String prefix = block != null && !m.matches() ? "minor " + block.minor + " dropped: " : "";
-                problems.add(new ParseProblem(source, lineNumber, line, prefix + message));
-                block = null;
+            } else if (Character.isWhitespace(line.charAt(0)) && block == null) {
+                continue; // detail of an unconfigured or already rejected minor
+            } else {
+                try {
+                    if (!Character.isWhitespace(line.charAt(0))) {
+                        throw new BlockProblem("not a /proc/drbd line (expected ' N: cs:...' or an indented detail line)");
+                    }
+                    block.detail(trimmed);
+                } catch (BlockProblem e) {
+                    // one line DRBD printed that is not understood costs that line, never the minor it sits in
+                    String where = block != null ? "minor " + block.minor + ": line skipped, the minor is kept: " : "";
+                    problems.add(new ParseProblem(source, lineNumber, line, where + e.getMessage()));
+                }
             }
         }
         finish(block, minors);
-        if (minors.isEmpty() && problems.isEmpty() && !text.contains("version:")) {
-            problems.add(new ParseProblem(source, 0, "", "no /proc/drbd content found"));
+        if (minors.isEmpty() && problems.isEmpty()) {
+            drbd9.ifPresent(problems::add);
+            if (drbd9.isEmpty() && !text.contains("version:")) {
+                problems.add(new ParseProblem(source, 0, "", "no /proc/drbd content found"));
+            }
         }
         return new ParseResult<>(minors, problems);
     }
@@ -231,39 +261,56 @@ public final class ProcDrbdParser {
             }
         }
 
-        void continuation(String line) throws BlockProblem {
-            if (line.startsWith("resync:") || line.startsWith("act_log:")) {
-                return; // activity-log and resync-LRU statistics: not part of the event
+        /** One indented line under the minor's cs: line, trimmed; throws when DRBD 8 prints no such line. */
+        void detail(String line) throws BlockProblem {
+            if (line.startsWith("resync:") || line.startsWith("act_log:") || line.startsWith("blocked on activity log:")
+                    || SECTOR_POS.matcher(line).matches()) {
+                return; // LRU statistics and positions of proc_details: not part of the event
             }
-            Matcher done = DONE.matcher(line);
-            if (done.find()) {
-                this.done = Optional.of(Double.parseDouble(done.group(1)));
-            }
+            Matcher progress = PROGRESS.matcher(line);
             Matcher finish = FINISH.matcher(line);
-            if (finish.find()) {
+            Matcher oldVerify = OLD_VERIFY.matcher(line);
+            if (progress.lookingAt()) {
+                done = Optional.of(Double.parseDouble(progress.group(1)));
+                // kernels around 2.6.39 lost the line break, running the finish line into this one
+                String rest = line.substring(progress.end()).trim();
+                if (!rest.isEmpty()) {
+                    detail(rest);
+                }
+            } else if (finish.matches()) {
                 eta = Optional.of(Integer.parseInt(finish.group(1)) * 3600.0
                         + Integer.parseInt(finish.group(2)) * 60.0 + Integer.parseInt(finish.group(3)));
+                // the first figure is the current rate; the bracketed ones are averages, want: the configured rate
+                rate = Optional.of(Long.parseLong(finish.group(4).replace(",", "")) * 1024.0);
+            } else if (STALLED.matcher(line).matches()) {
+                eta = Optional.empty();
+                rate = Optional.empty();
+            } else if (oldVerify.matches()) {
+                done = Optional.of(Double.parseDouble(oldVerify.group(1)));
+            } else if (COUNTERS.matcher(line).matches()) {
+                counters(line);
+            } else {
+                throw new BlockProblem("not a line DRBD 8.0 to 8.4 print under a minor");
             }
-            Matcher speed = SPEED.matcher(line);
-            if (speed.find()) {
-                // the first figure is the current rate, the one in brackets the average since the start
-                rate = Optional.of(Long.parseLong(speed.group(1).replace(",", "")) * 1024.0);
-            }
-            if (done.find(0) || finish.find(0) || speed.find(0)) {
-                return;
-            }
+        }
+
+        /** "ns:0 nr:460288 ... wo:f oos:588416": read whole or not at all (half a line would mix old and new). */
+        private void counters(String line) throws BlockProblem {
+            Map<String, Long> read = new HashMap<>();
             for (String token : line.split("\\s+")) {
                 int colon = token.indexOf(':');
-                if (colon <= 0) {
-                    throw new BlockProblem("'" + Name.printable(token) + "' is not a key:value counter");
-                }
                 String key = token.substring(0, colon);
                 String value = token.substring(colon + 1);
                 if (key.equals("wo")) {
                     continue; // write ordering method, a letter
                 }
-                counters.put(key, Math.max(0, Long.parseLong(value)));
+                try {
+                    read.put(key, Math.max(0, Long.parseLong(value)));
+                } catch (NumberFormatException e) {
+                    throw new BlockProblem(key + ": '" + Name.printable(value) + "' is not a number");
+                }
             }
+            counters.putAll(read);
         }
 
         Minor toMinor() {
@@ -273,6 +320,11 @@ public final class ProcDrbdParser {
                     counter("lo"), counter("pe"), counter("ua"), counter("ap"), counter("oos") * kib, done, eta, rate);
         }
 
+        /**
+         * A counter this minor's lines did not give (DRBD 8.0 prints no oos:, a skipped counters line
+         * gives none) is absent from {@code counters}, and published as 0 until the wire records can
+         * say "unknown" (issue 12, "Unknown is not zero").
+         */
         private long counter(String key) {
             return counters.getOrDefault(key, 0L);
         }

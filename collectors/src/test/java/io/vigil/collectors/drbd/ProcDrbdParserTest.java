@@ -33,7 +33,17 @@ class ProcDrbdParserTest {
                 GIT-hash: 1d8cbba8a9a8b1a1b1b1b1b1b1b1b1b1b1b1b1b1 build by root@node-a, 2024-11-04 10:00:00
                 Transports (api:21): tcp (9.2.12)
                 """);
-        assertTrue(parsed.clean(), parsed.problems().toString());
+        assertTrue(parsed.values().isEmpty());
+        assertEquals(1, parsed.problems().size(), parsed::problemsText);
+        assertEquals(1, parsed.problems().get(0).line(), "the version line");
+        assertTrue(parsed.problems().get(0).message().contains("drbd-events2"), parsed::problemsText);
+    }
+
+    @Test
+    void anEmptyDrbd8ProcDrbdNeedsNoHint() {
+        ParseResult<Minor> parsed = ProcDrbdParser.parse("proc", "version: 8.4.11 (api:1/proto:86-101)\nsrcversion: 2D876214BAAD53B31ADC1D6\n");
+
+        assertTrue(parsed.clean(), parsed::problemsText);
         assertTrue(parsed.values().isEmpty());
     }
 
@@ -148,11 +158,11 @@ class ProcDrbdParserTest {
 
         ParseResult<Minor> result = ProcDrbdParser.parse("proc", text);
 
-        assertEquals(List.of(0, 5), result.values().stream().map(Minor::minor).toList());
+        assertEquals(List.of(0, 3, 5), result.values().stream().map(Minor::minor).toList(), "a garbled counters line loses that line, not minor 3");
         assertEquals(List.of(4, 6, 8, 9, 10), result.problems().stream().map(ParseProblem::line).toList(), result.problems()::toString);
         assertTrue(result.problems().get(0).message().contains("'Dancing' is not a DRBD 8 connection state"));
         assertTrue(result.problems().get(1).message().contains("'UpTo' is not a DiskState"));
-        assertTrue(result.problems().get(2).message().startsWith("minor 3 dropped"));
+        assertTrue(result.problems().get(2).message().startsWith("minor 3: line skipped"), result.problems().get(2)::message);
         assertTrue(result.problems().get(3).message().contains("truncated"));
     }
 
@@ -168,5 +178,101 @@ class ProcDrbdParserTest {
     @Test
     void minorNamesReadsOneMinorPerVolume() {
         assertEquals(Map.of(3, new MinorName("r0", 0), 4, new MinorName("r0", 1)), MinorNames.minorsOf("r0", "3\n4\n"));
+    }
+
+    @Test
+    void anUnknownProgressLineLosesThatLineNeverTheMinorAroundIt() {
+        String text = String.join("\n",
+                "version: 8.4.11 (api:1/proto:86-101)",
+                " 0: cs:SyncTarget ro:Secondary/Primary ds:Inconsistent/UpToDate C r-----",
+                "    ns:0 nr:460288 dw:460160 dr:0 al:0 bm:28 lo:2 pe:4 ua:1 ap:0 ep:1 wo:f oos:588416",
+                "\t[==============>.....] resynced: 74.3% (2632/10232)M",
+                "\tfinish: 0:00:08 speed: 65,736 (65,736) want: 61,440 K/sec",
+                " 1: cs:Connected ro:Primary/Secondary ds:UpToDate/UpToDate C r-----",
+                "    ns:1 nr:0 dw:1 dr:0 al:0 bm:0 lo:0 pe:0 ua:0 ap:0 ep:1 wo:f oos:0",
+                "");
+
+        ParseResult<Minor> result = ProcDrbdParser.parse("proc", text);
+
+        assertEquals(List.of(0, 1), result.values().stream().map(Minor::minor).toList(), result::problemsText);
+        Minor target = result.values().get(0);
+        assertEquals(ReplicationState.SYNC_TARGET, target.replication());
+        assertEquals(DiskState.INCONSISTENT, target.disk());
+        assertEquals(588416L * 1024, target.outOfSyncBytes());
+        assertEquals(Optional.of(8.0), target.etaSeconds(), "the lines after the unknown one are still read");
+        assertEquals(1, result.problems().size(), result::problemsText);
+        assertEquals(4, result.problems().get(0).line());
+        assertTrue(result.problems().get(0).message().startsWith("minor 0: line skipped"), result::problemsText);
+    }
+
+    /**
+     * Every detail line drbd_proc.c prints under a minor, DRBD 8.0 to 8.4 (LINBIT/drbd-8.4's history
+     * since 2004, which holds 8.0 to 8.3 before it): "sync'ed:" (and "verified:" since 786c49ca,
+     * 8.3.10) with (left/total)K or M; the finish line with "want:" (223ab178, 8.3.8), " (stalled)"
+     * (2c83d2e7) and, with proc_details, "speed: now (recent -- mean)" (02970ce7); before 2c83d2e7
+     * a bare "stalled" in its place; online verify's "NN%      done/total" (223ab178 to 786c49ca)
+     * and later "NN% sector pos: a/b" (with " stop sector: N" since a9f00c96); the resync and
+     * act_log LRU lines and "blocked on activity log:" of proc_details. "synced:" is printed by no
+     * DRBD 8 source but is accepted all the same.
+     */
+    @Test
+    void readsEveryProgressLineDrbd80To84Print() {
+        String text = String.join("\n",
+                "version: 8.4.11 (api:1/proto:86-101)",
+                " 0: cs:VerifyS ro:Primary/Secondary ds:UpToDate/UpToDate C r-----",
+                "    ns:0 nr:0 dw:0 dr:8082944 al:0 bm:0 lo:0 pe:2 ua:0 ap:0 ep:1 wo:f oos:0",
+                "\t[=======>............] verified: 39.4% (6344/10232)M",
+                "\tfinish: 0:01:12 speed: 88,240 (85,312 -- 87,100) want: 102,400 K/sec (stalled)",
+                "\t 39% sector pos: 8082944/20955136 stop sector: 20955136",
+                "\tresync: used:0/61 hits:0 misses:0 starving:0 locked:0 changed:0",
+                "\tact_log: used:0/1237 hits:0 misses:0 starving:0 locked:0 changed:0",
+                "\tblocked on activity log: 0",
+                " 1: cs:SyncSource ro:Primary/Secondary ds:UpToDate/Inconsistent C r---",
+                "    ns:716992 nr:0 dw:0 dr:719432 al:0 bm:43 lo:0 pe:33 ua:18 ap:0 ep:1 wo:b oos:335744",
+                "\t[============>.......] sync'ed:100.0% (0/1048576)K",
+                "\tstalled",
+                " 2: cs:VerifyT ro:Secondary/Primary ds:UpToDate/UpToDate C r---",
+                "    ns:0 nr:0 dw:0 dr:0 al:0 bm:0 lo:0 pe:0 ua:0 ap:0 ep:1 wo:b oos:0",
+                "\t 35%      12345/67890",
+                " 3: cs:SyncTarget st:Secondary/Primary ds:Inconsistent/UpToDate C r---",
+                "    ns:0 nr:178176 dw:178176 dr:0 al:104 bm:42 lo:0 pe:0 ua:0 ap:0",
+                "\t[=====>..............] synced:  4.5% (346112/524288)M",
+                "\tfinish: 102:03:04 speed: 1,059,392 (1,059,392) K/sec",
+                "");
+
+        ParseResult<Minor> result = ProcDrbdParser.parse("proc", text);
+
+        assertTrue(result.clean(), result::problemsText);
+        assertEquals(List.of(0, 1, 2, 3), result.values().stream().map(Minor::minor).toList());
+        Minor verify = result.values().get(0);
+        assertEquals(ReplicationState.VERIFY_S, verify.replication());
+        assertEquals(Optional.of(39.4), verify.donePercent());
+        assertEquals(Optional.of(72.0), verify.etaSeconds());
+        assertEquals(Optional.of(88240.0 * 1024), verify.rateBytesPerSecond(), "the first figure is the current rate");
+        Minor stalled = result.values().get(1);
+        assertEquals(Optional.of(100.0), stalled.donePercent());
+        assertEquals(Optional.empty(), stalled.etaSeconds(), "a stalled resync has no estimate");
+        assertEquals(Optional.empty(), stalled.rateBytesPerSecond());
+        assertEquals(Optional.of(35.0), result.values().get(2).donePercent(), "online verify before 8.3.10");
+        Minor old = result.values().get(3);
+        assertEquals(Optional.of(4.5), old.donePercent());
+        assertEquals(Optional.of(102 * 3600.0 + 3 * 60 + 4), old.etaSeconds());
+        assertEquals(Optional.of(1059392.0 * 1024), old.rateBytesPerSecond());
+    }
+
+    @Test
+    void readsRealProgressLinesWithWantAndRunTogether() {
+        ParseResult<Minor> want = parse("ganeti_proc_drbd83_sync_want.txt");
+        ParseResult<Minor> together = parse("ganeti_proc_drbd83_sync_krnl2.6.39.txt");
+
+        assertTrue(want.clean(), want::problemsText);
+        assertEquals(Optional.of(44.4), want.values().get(0).donePercent());
+        assertEquals(Optional.of(8.0), want.values().get(0).etaSeconds());
+        assertEquals(Optional.of(65736.0 * 1024), want.values().get(0).rateBytesPerSecond(), "want: is the configured rate, not the rate");
+        assertTrue(together.clean(), together::problemsText);
+        Minor source = together.values().stream().filter(m -> m.minor() == 3).findFirst().orElseThrow();
+        assertEquals(Optional.of(2.4), source.donePercent());
+        assertEquals(Optional.of(248.0), source.etaSeconds());
+        assertEquals(Optional.of(61736.0 * 1024), source.rateBytesPerSecond());
     }
 }
