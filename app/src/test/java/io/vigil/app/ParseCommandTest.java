@@ -123,4 +123,15 @@ class ParseCommandTest {
         assertTrue(run.err().contains(file + ":1:"), run.err());
         assertTrue(run.err().contains("vigil parse drbd-events2"), run.err());
     }
+
+    @Test
+    void readsLvsCapturedWithTheDefaultColumns() throws Exception {
+        CommandOutput run = CommandOutput.run("parse", "lvs", FIXTURES.resolve("lvm/lvs-default-columns.json").toString());
+
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.err().isEmpty(), run.err());
+        JsonNode volumes = lines(run.out()).get(0).get("body").get("logicalVolumes");
+        assertEquals(4, volumes.size(), run.out());
+        assertEquals(12.5, volumes.get(3).get("snapshotPercent").asDouble(), run.out());
+    }
 }

@@ -19,16 +19,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads the JSON reports of {@code vgs} and {@code lvs} run with
- * {@code --reportformat json --units b --nosuffix} and the fields {@link LvmProbe} asks for.
+ * {@code --reportformat json --units b --nosuffix} and the fields {@link LvmProbe} asks for, or as a
+ * user captures {@code lvs --reportformat json} with LVM's default columns and units.
  * LVM prints every value as a string, one row per line; an empty string means "does not apply"
  * (no pool, no origin, not a thin or snapshot LV) and becomes an empty Optional. A row that
  * cannot be read is a problem naming its line and field; the other rows are kept.
  */
 public final class LvmReportParser {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A size as lvs prints it without --units: "6.67g", "<1.00g", "820.00m". */
+    private static final Pattern HUMAN_SIZE = Pattern.compile("<?(\\d+(?:\\.\\d+)?)([bBsSkKmMgGtTpPeE])");
 
     private LvmReportParser() {
     }
@@ -97,12 +102,43 @@ public final class LvmReportParser {
                 count(row, "pv_count"), count(row, "lv_count"));
     }
 
+    /**
+     * vg_name, lv_name, lv_size and lv_attr are needed; the other columns are read when there,
+     * so a capture with LVM's default columns (no snap_percent) or the probe's own both read.
+     */
     private static LogicalVolume logicalVolume(JsonNode row) {
+        String attributes = attributes(string(row, "lv_attr"));
+        Optional<Double> data = percent(row, "data_percent");
+        // lvs' default columns have no snap_percent: they show a classic snapshot's fill as Data%
+        boolean snapshot = attributes.charAt(0) == 's' || attributes.charAt(0) == 'S';
+        Optional<Double> snap = row.has("snap_percent") ? percent(row, "snap_percent") : snapshot ? data : Optional.empty();
         return new LogicalVolume(Name.check("vg_name", string(row, "vg_name")), Name.check("lv_name", string(row, "lv_name")),
-                bytes(row, "lv_size"), attributes(string(row, "lv_attr")),
+                size(row, "lv_size"), attributes,
                 optionalName(row, "pool_lv"), optionalName(row, "origin"),
-                percent(row, "data_percent"), percent(row, "metadata_percent"), percent(row, "snap_percent"),
+                data, percent(row, "metadata_percent"), snap,
                 Optional.empty());
+    }
+
+    /**
+     * A size in bytes ({@code --units b --nosuffix}, what the probe asks for), or as lvs prints it
+     * by default: two decimals and a unit, lower case binary (k = KiB ... e = EiB), upper case
+     * decimal (K = 1000 ...), s sectors, b/B bytes, and "&lt;" where the figure was rounded up.
+     * A human figure is as exact as its two decimals.
+     */
+    private static long size(JsonNode row, String field) {
+        String value = string(row, field);
+        Matcher m = HUMAN_SIZE.matcher(value);
+        if (!m.matches()) {
+            return bytes(row, field);
+        }
+        char letter = m.group(2).charAt(0);
+        int power = "bkmgtpe".indexOf(Character.toLowerCase(letter));
+        double unit = Character.toLowerCase(letter) == 's' ? 512 : Math.pow(Character.isUpperCase(letter) ? 1000 : 1024, power);
+        double bytes = Double.parseDouble(m.group(1)) * unit;
+        if (bytes >= Long.MAX_VALUE) {
+            throw new IllegalArgumentException(field + ": '" + Name.printable(value) + "' is out of range");
+        }
+        return Math.round(bytes);
     }
 
     private static String string(JsonNode row, String field) {
@@ -138,7 +174,11 @@ public final class LvmReportParser {
         return (int) value;
     }
 
+    /** A percentage; empty when LVM leaves it blank (does not apply) or the column was not asked for. */
     private static Optional<Double> percent(JsonNode row, String field) {
+        if (!row.has(field)) {
+            return Optional.empty();
+        }
         String value = string(row, field);
         if (value.isEmpty()) {
             return Optional.empty();
@@ -155,6 +195,9 @@ public final class LvmReportParser {
     }
 
     private static Optional<String> optionalName(JsonNode row, String field) {
+        if (!row.has(field)) {
+            return Optional.empty();
+        }
         String value = string(row, field);
         return value.isEmpty() ? Optional.empty() : Optional.of(Name.check(field, value));
     }

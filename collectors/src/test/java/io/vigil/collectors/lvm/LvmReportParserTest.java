@@ -110,16 +110,16 @@ class LvmReportParserTest {
     }
 
     @Test
-    void missingFieldAndBadPercentAreProblems() {
+    void missingNeededFieldAndBadPercentAreProblems() {
         String text = """
                 {"report": [{"lv": [
-                  {"vg_name":"vg0", "lv_name":"a", "lv_size":"1", "lv_attr":"-wi-a-----", "pool_lv":"", "origin":"", "data_percent":"", "metadata_percent":""},
+                  {"vg_name":"vg0", "lv_name":"a", "lv_attr":"-wi-a-----", "pool_lv":"", "origin":"", "data_percent":"", "metadata_percent":""},
                   {"vg_name":"vg0", "lv_name":"b", "lv_size":"1", "lv_attr":"-wi-a-----", "pool_lv":"", "origin":"", "data_percent":"lots", "metadata_percent":"", "snap_percent":""}
                 ]}]}
                 """;
         ParseResult<LogicalVolume> result = LvmReportParser.parseLvs("x", text);
         assertTrue(result.values().isEmpty());
-        assertTrue(result.problems().get(0).message().contains("snap_percent: is missing"), result.problems().toString());
+        assertTrue(result.problems().get(0).message().contains("lv_size: is missing"), result.problems().toString());
         assertTrue(result.problems().get(1).message().contains("data_percent"), result.problems().toString());
     }
 
@@ -142,5 +142,33 @@ class LvmReportParserTest {
         ParseResult<Body> garbage = LvmReportParser.toEvents("x", "  Volume group \"vg9\" not found\n");
         assertTrue(garbage.values().isEmpty());
         assertEquals(1, garbage.problems().get(0).line());
+    }
+
+    @Test
+    void readsACaptureWithLvmsDefaultColumnsAndUnits() {
+        ParseResult<LogicalVolume> result = LvmReportParser.parseLvs("lvs", fixture("lvs-default-columns.json"));
+
+        assertTrue(result.clean(), result::problemsText);
+        assertEquals(4, result.values().size());
+        LogicalVolume root = result.values().get(1);
+        assertEquals("root", root.name());
+        assertEquals(Math.round(6.67 * 1024 * 1024 * 1024), root.sizeBytes(), "lvs' default units: g is GiB, two decimals");
+        assertEquals(java.util.Optional.empty(), root.snapshotPercent());
+        LogicalVolume snapshot = result.values().get(3);
+        assertEquals(1024L * 1024 * 1024, snapshot.sizeBytes(), "'<1.00g': just under 1 GiB, as printed");
+        assertEquals(java.util.Optional.of(12.5), snapshot.snapshotPercent(), "a snapshot's fill is data_percent when snap_percent is not there");
+    }
+
+    @Test
+    void aMissingColumnThatIsNeededNamesTheColumnAndTheLine() {
+        String text = "{\"report\": [{\"lv\": [\n"
+                + "{\"lv_name\":\"r0\", \"vg_name\":\"vg0\", \"lv_attr\":\"-wi-ao----\"}\n"
+                + "]}]}";
+
+        ParseResult<LogicalVolume> result = LvmReportParser.parseLvs("lvs", text);
+
+        assertEquals(1, result.problems().size(), result::problemsText);
+        assertEquals(2, result.problems().get(0).line());
+        assertTrue(result.problems().get(0).message().contains("lv_size"), result::problemsText);
     }
 }
