@@ -8,6 +8,7 @@ import io.vigil.events.WireCodec;
 import io.vigil.lab.Lab;
 import io.vigil.lab.PageReceiver;
 import io.vigil.lab.sim.FaultOutcome;
+import io.vigil.lab.prom.PrometheusConfig;
 import io.vigil.lab.view.TopicFollower;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -95,7 +96,7 @@ final class PageBench implements Callable<Integer> {
                          }
                      }).start();
              PrometheusPagePath prometheus = new PrometheusPagePath(dir.path(), lab, receiver,
-                     new PrometheusProcess.Intervals(scrapeInterval, evaluationInterval))) {
+                     new PrometheusConfig.Intervals(scrapeInterval, evaluationInterval))) {
             out.printf(Locale.ROOT, "page bench: %d disk failures on node-a's /dev/sda in the lab, each undone before the next%n", incidents);
             if (compare.isPresent()) {
                 out.printf(Locale.ROOT, "  each paged two ways to one receiver: Vigil's, and %s started afresh for each%n", prometheus.describe());

@@ -2,10 +2,18 @@ package io.vigil.app;
 
 import io.vigil.lab.Lab;
 import io.vigil.lab.PageReceiver;
+import io.vigil.lab.prom.AlertmanagerProcess;
+import io.vigil.lab.prom.PrometheusConfig;
+import io.vigil.lab.prom.PrometheusProcess;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -22,18 +30,20 @@ import org.slf4j.LoggerFactory;
 final class PrometheusPagePath implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PrometheusPagePath.class);
     static final String VIA = "alertmanager";
+    /** deploy/prometheus's rules, which the jar carries beside this class. */
+    static final String RULES = "vigil-alerts.yml";
     /** Alertmanager's default group_wait: a new group's first notification waits this long. */
     private static final Duration GROUP_WAIT = Duration.ofSeconds(30);
 
     private final Path dir;
     private final Lab lab;
     private final URI webhook;
-    private final PrometheusProcess.Intervals intervals;
+    private final PrometheusConfig.Intervals intervals;
     private Optional<AlertmanagerProcess> alertmanager = Optional.empty();
     private Optional<PrometheusProcess> prometheus = Optional.empty();
     private int started;
 
-    PrometheusPagePath(Path dir, Lab lab, PageReceiver receiver, PrometheusProcess.Intervals intervals) {
+    PrometheusPagePath(Path dir, Lab lab, PageReceiver receiver, PrometheusConfig.Intervals intervals) {
         this.dir = dir;
         this.lab = lab;
         this.webhook = receiver.url(VIA);
@@ -51,9 +61,7 @@ final class PrometheusPagePath implements AutoCloseable {
         Path here = dir.resolve("prometheus-" + started);
         AlertmanagerProcess am = AlertmanagerProcess.start(here.resolve("alertmanager"), webhook);
         alertmanager = Optional.of(am);
-        List<PrometheusProcess.Target> agents = lab.agents().stream()
-                .map(a -> new PrometheusProcess.Target(URI.create(a.metricsUrl()).getAuthority(), "pair-1", a.node())).toList();
-        PrometheusProcess server = PrometheusProcess.start(here.resolve("prometheus"), agents, am.url(), intervals);
+        PrometheusProcess server = PrometheusProcess.start(here.resolve("prometheus"), config(lab, am.url(), intervals));
         prometheus = Optional.of(server);
         Duration scrape = intervals.scrapeOrDefault();
         try {
@@ -64,6 +72,29 @@ final class PrometheusPagePath implements AutoCloseable {
         long longest = Math.max(scrape.toMillis(), intervals.evaluationOrDefault().toMillis());
         Thread.sleep(ThreadLocalRandom.current().nextLong(longest));
         log.info("page bench: Prometheus {} and Alertmanager {} ready for incident {}", server.url(), am.url(), started);
+    }
+
+    /**
+     * Prometheus as deploy/prometheus/prometheus.yml sets it up: job vigil-agent with the agents'
+     * own labels kept, each target labelled with its cluster and node as vigil-agents.yml does,
+     * vigil-alerts.yml evaluated into the Alertmanager at {@code alertmanager}.
+     */
+    static PrometheusConfig config(Lab lab, URI alertmanager, PrometheusConfig.Intervals intervals) {
+        List<PrometheusConfig.Target> agents = lab.agents().stream().map(a -> new PrometheusConfig.Target(
+                URI.create(a.metricsUrl()).getAuthority(), Map.of("cluster", "pair-1", "node", a.node()))).toList();
+        return PrometheusConfig.scraping(List.of(new PrometheusConfig.ScrapeJob("vigil-agent", true, agents)), intervals)
+                .alerting(new PrometheusConfig.RuleFile(RULES, rules()), alertmanager);
+    }
+
+    private static String rules() {
+        try (InputStream in = PrometheusPagePath.class.getResourceAsStream("prometheus/" + RULES)) {
+            if (in == null) {
+                throw new IllegalStateException("deploy/prometheus/" + RULES + " is not in the jar; rebuild with mvn package");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("deploy/prometheus/" + RULES + " could not be read from the jar (" + e.getMessage() + ")", e);
+        }
     }
 
     /** The longest a page can take this way: a scrape, an evaluation, Alertmanager's group_wait, and a margin. */

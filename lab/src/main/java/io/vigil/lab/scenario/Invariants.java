@@ -251,4 +251,9 @@ final class Invariants {
     List<String> violations() {
         return List.copyOf(violations);
     }
+
+    /** Whether a change on the pair still waits for its action and audit entry to be read: it may yet be a violation. */
+    boolean awaitingExplanations() {
+        return !unexplained.isEmpty();
+    }
 }

@@ -17,6 +17,7 @@ import io.vigil.lab.PageReceiver;
 import io.vigil.lab.sim.FaultOutcome;
 import io.vigil.lab.sim.SimulatedHost;
 import io.vigil.lab.view.TopicFollower;
+import io.vigil.rules.failover.SagaPhase;
 import io.vigil.service.config.ConfigException;
 import io.vigil.service.topology.ClusterTopology;
 import io.vigil.service.topology.Topology;
@@ -64,6 +65,13 @@ public final class LivePlay implements Stage {
     private static final int EXPLAIN_WITHIN = 40;
     private static final Duration SETTLE = Duration.ofSeconds(120);
 
+    /**
+     * When a live story stops: at its schedule's end, as `vigil lab --scenario --live` plays it, or
+     * as soon as it has settled after its last step (see {@link Settling}), its end being then the
+     * latest it may play: what a test judges at the end is the same, without the quiet minute.
+     */
+    public enum Ending { AT_END, ONCE_SETTLED }
+
     private final Scenario scenario;
     private final ClusterTopology cluster;
     private final Lab lab;
@@ -79,13 +87,20 @@ public final class LivePlay implements Stage {
     private final Queue<Seen> newRecords = new ConcurrentLinkedQueue<>();
     private final Map<String, String> alertNames = Collections.synchronizedMap(new TreeMap<>());
     private final Invariants invariants;
+    private final Ending ending;
+    private final Settling settling;
+    /** When each node's telemetry was last read, and when the last step of the schedule was applied. */
+    private final Map<String, Instant> heard = new TreeMap<>();
+    private Instant lastStep = Instant.MIN;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private volatile Instant start = Instant.now();
     private int pagesShown;
 
     private LivePlay(Scenario scenario, ClusterTopology cluster, Lab lab, PageReceiver receiver, Consumer<String> progress,
-                     ScenarioRunner.StepWatch watch) {
+                     ScenarioRunner.StepWatch watch, Ending ending) {
         this.watch = watch;
+        this.ending = ending;
+        this.settling = new Settling(lab.pair(), cluster);
         this.scenario = scenario;
         this.cluster = cluster;
         this.lab = lab;
@@ -106,11 +121,17 @@ public final class LivePlay implements Stage {
     /** The same, reporting to {@code watch} after each step of the schedule and each check, and stopping when it says so. */
     public static ScenarioReport play(Scenario scenario, Path work, Consumer<String> progress, ScenarioRunner.StepWatch watch)
             throws InterruptedException {
+        return play(scenario, work, progress, watch, Ending.AT_END);
+    }
+
+    /** The same, stopping as {@code ending} says. */
+    public static ScenarioReport play(Scenario scenario, Path work, Consumer<String> progress, ScenarioRunner.StepWatch watch,
+                                      Ending ending) throws InterruptedException {
         ClusterTopology cluster = thePair(scenario);
         try (PageReceiver receiver = PageReceiver.start();
              Lab lab = Lab.start(work, LabSetup.DEFAULT.withTopology(scenario.topologyText()).withPageWebhook(receiver.url())
                      .withEngineInOwnJvm())) {
-            LivePlay play = new LivePlay(scenario, cluster, lab, receiver, progress, watch);
+            LivePlay play = new LivePlay(scenario, cluster, lab, receiver, progress, watch, ending);
             return play.run();
         }
     }
@@ -155,8 +176,13 @@ public final class LivePlay implements Stage {
                     break;
                 }
                 apply(timed.step());
+                lastStep = Instant.now();
             }
-            checkUntil(start.plus(scenario.end()));
+            if (ending == Ending.ONCE_SETTLED && !watch.stop()) {
+                checkUntilSettled(start.plus(scenario.end()));
+            } else {
+                checkUntil(start.plus(scenario.end()));
+            }
             List<ScenarioReport.SagaSummary> sagas = sagas();
             return FinalState.report(scenario.name(), lines(), lab.pair(), cluster, bootsBefore, sagas, pages(),
                     invariants.violations());
@@ -192,6 +218,58 @@ public final class LivePlay implements Stage {
         } while (Instant.now().isBefore(until));
     }
 
+    /** Checks until the story has settled after its last step, or until {@code end}, whichever comes first. */
+    private void checkUntilSettled(Instant end) throws InterruptedException {
+        while (Instant.now().isBefore(end)) {
+            checkNow(false);
+            watch.stepped(this);
+            if (watch.stop()) {
+                return;
+            }
+            if (settled()) {
+                note("settled: nothing changed for " + Settling.QUIET.toSeconds() + " s, no saga acting; the story ends here"
+                        + " (its end was " + scenario.end().toSeconds() + " s)");
+                return;
+            }
+            Thread.sleep(Math.max(0, Math.min(Duration.between(Instant.now(), end).toMillis(), CHECK.toMillis())));
+        }
+    }
+
+    private boolean settled() throws InterruptedException {
+        Instant now = Instant.now();
+        int lines = timeline.size();
+        if (!settling.quiet(now, lastStep, lines) || invariants.awaitingExplanations() || !lab.engineServing()) {
+            return false;
+        }
+        synchronized (heard) {
+            if (!cluster.nodes().stream().allMatch(n -> heard.getOrDefault(n.name(), Instant.MIN).isAfter(lastStep))) {
+                return false;
+            }
+        }
+        return sagasAtRest();
+    }
+
+    /** Whether no saga on the engine is deciding or acting: each waits for the pair, a human, or nothing. */
+    private boolean sagasAtRest() throws InterruptedException {
+        try {
+            JsonNode all = sagasJson();
+            if (!all.path("sagas").isArray() || all.path("unreachable").size() > 0) {
+                return false;
+            }
+            for (JsonNode saga : all.path("sagas")) {
+                String word = saga.path("phase").asText();
+                SagaPhase phase = java.util.Arrays.stream(SagaPhase.values()).filter(p -> p.word().equals(word)).findFirst()
+                        .orElse(SagaPhase.DEGRADED);
+                if (phase.acting() || phase == SagaPhase.DEGRADED) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private void checkNow(boolean byHand) {
         String at = String.format("%.1fs", Duration.between(start, Instant.now()).toMillis() / 1000.0);
         for (Action action = newActions.poll(); action != null; action = newActions.poll()) {
@@ -200,6 +278,9 @@ public final class LivePlay implements Stage {
             invariants.sent(at, action.id()).forEach(v -> note("VIOLATION " + v));
         }
         for (Seen record = newRecords.poll(); record != null; record = newRecords.poll()) {
+            synchronized (heard) {
+                heard.put(record.node(), Instant.now());
+            }
             invariants.received(at, record.node(), record.seq()).forEach(v -> note("VIOLATION " + v));
         }
         invariants.check(at, byHand).forEach(v -> note("VIOLATION " + v));
@@ -298,10 +379,7 @@ public final class LivePlay implements Stage {
     private List<ScenarioReport.SagaSummary> sagas() throws InterruptedException {
         JsonNode all;
         try {
-            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(lab.engineApiUrl() + "/api/sagas"))
-                    .header("Authorization", "Bearer " + token()).timeout(Duration.ofSeconds(10)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            all = WireCodec.json().readTree(answer.body());
+            all = sagasJson();
         } catch (IOException e) {
             note("sagas   not read from the engine: " + e.getMessage());
             return List.of();
@@ -322,6 +400,14 @@ public final class LivePlay implements Stage {
                     saga.path("way").asText(), saga.path("phase").asText(), phases));
         }
         return sagas;
+    }
+
+    /** The engine's answer to GET /api/sagas. */
+    private JsonNode sagasJson() throws IOException, InterruptedException {
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(lab.engineApiUrl() + "/api/sagas"))
+                .header("Authorization", "Bearer " + token()).timeout(Duration.ofSeconds(10)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        return WireCodec.json().readTree(answer.body());
     }
 
     private List<ScenarioReport.Page> pages() {

@@ -1,4 +1,4 @@
-package io.vigil.app;
+package io.vigil.lab.prom;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,14 +14,14 @@ import java.util.List;
  * one webhook receiver, resolves included. Alone, not in a cluster (no gossip port is opened).
  * Its config, data and log live in the directory it is given; it is killed at close.
  */
-final class AlertmanagerProcess implements AutoCloseable {
+public final class AlertmanagerProcess implements AutoCloseable {
     private final ServerProcess server;
 
     private AlertmanagerProcess(ServerProcess server) {
         this.server = server;
     }
 
-    static AlertmanagerProcess start(Path dir, URI webhook) {
+    public static AlertmanagerProcess start(Path dir, URI webhook) {
         try {
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("alertmanager.yml"), config(webhook), StandardCharsets.UTF_8);
@@ -45,11 +45,11 @@ final class AlertmanagerProcess implements AutoCloseable {
                 """.formatted(webhook);
     }
 
-    URI url() {
+    public URI url() {
         return server.url();
     }
 
-    String logTail() {
+    public String logTail() {
         return server.logTail();
     }
 

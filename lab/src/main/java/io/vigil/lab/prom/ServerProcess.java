@@ -1,4 +1,4 @@
-package io.vigil.app;
+package io.vigil.lab.prom;
 
 import java.io.File;
 import java.io.IOException;
@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * killed at close. A binary that is missing, or a server that exits or is not ready in time, is
  * an error that says which Debian package to install or which log to read, with the log's end.
  */
-final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ServerProcess.class);
     private static final Duration READY = Duration.ofSeconds(60);
     /** Another process may take the free port between our probe and the child's bind: a few tries. */
@@ -49,7 +49,7 @@ final class ServerProcess implements AutoCloseable {
      * Starts BINARY (found on the PATH; Debian's package PACKAGE installs it) with the arguments
      * {@code argv} gives for a port, logging to {@code logFile}, and waits until it is ready.
      */
-    static ServerProcess start(String binary, String debianPackage, IntFunction<List<String>> argv, Path logFile) {
+    public static ServerProcess start(String binary, String debianPackage, IntFunction<List<String>> argv, Path logFile) {
         String path = onPath(binary).orElseThrow(() -> new IllegalStateException(binary + " is not installed: install Debian's "
                 + debianPackage + " package (sudo apt-get install -y " + debianPackage + ")"));
         IllegalStateException last = null;
@@ -105,16 +105,16 @@ final class ServerProcess implements AutoCloseable {
         throw new IllegalStateException(name + " was not ready within " + READY.toSeconds() + " s; its log, " + logFile + ", ends:\n" + logTail());
     }
 
-    URI url() {
+    public URI url() {
         return url;
     }
 
-    Path logFile() {
+    public Path logFile() {
         return logFile;
     }
 
     /** The last lines of the log, for an error that the user reads after the work directory is gone. */
-    String logTail() {
+    public String logTail() {
         try {
             List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
