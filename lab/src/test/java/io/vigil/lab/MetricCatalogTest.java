@@ -66,7 +66,7 @@ class MetricCatalogTest {
             // /dev/sda carries both r0's and r1's disks on node-a: two alerts of one name. The gauge reads the stores at most
             // once a second, so a scrape right after the failover may still show the count of a moment before: awaited
             await().atMost(BOUND).until(() -> value(engine(lab),
-                    "vigil_engine_alerts{alertname=\"DrbdLocalDiskLost\",severity=\"critical\",state=\"firing\",}").equals(OptionalDouble.of(2)));
+                    "vigil_engine_alerts{alertname=\"DrbdLocalDiskLost\",cluster=\"pair-1\",severity=\"critical\",state=\"firing\",}").equals(OptionalDouble.of(2)));
             scrapeAll(lab, exported);
 
             FaultOutcome replaced = lab.inject("disk-replace node-a /dev/sda");
