@@ -130,7 +130,7 @@ class MetricCatalogTest {
                 catalog.differences(exported.families(), "metrics.md"));
     }
 
-    /** A thin pool, a thin volume and a snapshot, and a connection whose oldest request DRBD's debugfs gives. */
+    /** A snapshot, which the lab's hosts do not have (with a thin pool and a debugfs reading, which they have too). */
     private static String whatTheLabCannotShow() {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         HostStateMetrics host = new HostStateMetrics(registry, "pair-1", "node-a", body -> { }, Map.of(), Clock.systemUTC());
