@@ -20,7 +20,11 @@ final class LvmText {
     record Vg(String name, long sizeBytes, long freeBytes, int pvCount, int lvCount, Optional<String> missingPvDevice) {
     }
 
-    record Lv(String vg, String name, long sizeBytes, String attributes) {
+    /** One row of lvs: the pool and the percentages are LVM's empty string where they do not apply (a linear LV). */
+    record Lv(String vg, String name, long sizeBytes, String attributes, String pool, String dataPercent, String metadataPercent) {
+        static Lv linear(String vg, String name, long sizeBytes, String attributes) {
+            return new Lv(vg, name, sizeBytes, attributes, "", "", "");
+        }
     }
 
     record Output(String stdout, String stderr, int exitCode) {
@@ -39,11 +43,11 @@ final class LvmText {
         LV_FIELDS.put("lv_name", Lv::name);
         LV_FIELDS.put("lv_size", lv -> Long.toString(lv.sizeBytes()));
         LV_FIELDS.put("lv_attr", Lv::attributes);
-        // plain (linear) LVs: no pool, no origin, no percentages; LVM prints empty strings
-        LV_FIELDS.put("pool_lv", lv -> "");
+        LV_FIELDS.put("pool_lv", Lv::pool);
+        LV_FIELDS.put("data_percent", Lv::dataPercent);
+        LV_FIELDS.put("metadata_percent", Lv::metadataPercent);
+        // the lab has no snapshots: no origin, no snapshot percentage; LVM prints empty strings
         LV_FIELDS.put("origin", lv -> "");
-        LV_FIELDS.put("data_percent", lv -> "");
-        LV_FIELDS.put("metadata_percent", lv -> "");
         LV_FIELDS.put("snap_percent", lv -> "");
     }
 

@@ -1,5 +1,6 @@
 package io.vigil.lab.sim;
 
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -16,6 +17,8 @@ final class ReplicationLink {
     /** the node the running resync copies from; empty when none runs */
     Optional<String> syncSource = Optional.empty();
     long resyncTotalKiB;
+    /** when the running (or last) resync began, by the pair's clock */
+    Instant resyncStartedAt = Instant.EPOCH;
     boolean splitBrain;
 
     ReplicationLink(String resource) {

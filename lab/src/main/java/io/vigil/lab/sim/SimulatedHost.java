@@ -39,6 +39,7 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
     final Map<String, SimResource> resources = new LinkedHashMap<>();
     final Map<String, SimDisk> disks = new LinkedHashMap<>();
     final Map<String, SimVm> vms = new LinkedHashMap<>();
+    final List<SimThinPool> thinPools = new ArrayList<>();
     final List<Events2Stream> streams = new ArrayList<>();
     /** what the events2 streams last showed, to print only what changed */
     Map<String, Events2Object> shown = new LinkedHashMap<>();
@@ -461,6 +462,36 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
         }
     }
 
+    /**
+     * A thin pool of {@code dataBytes} (and {@code metadataBytes} of metadata, whole 4 MiB extents)
+     * in {@code volumeGroup}, with one thin volume of {@code virtualBytes} that has written
+     * {@code usedBytes} into it ({@code lvcreate --type thin-pool}, {@code lvcreate -V -T}).
+     */
+    public void addThinPool(String volumeGroup, String pool, long dataBytes, long metadataBytes, String thinVolume, long virtualBytes,
+                            long usedBytes) {
+        synchronized (pair.lock) {
+            Name.check("vg", volumeGroup);
+            Name.check("thin pool", pool);
+            Name.check("thin volume", thinVolume);
+            if (disks.values().stream().noneMatch(d -> d.volumeGroup.equals(Optional.of(volumeGroup)))) {
+                throw new IllegalArgumentException(name + " has no VG " + volumeGroup);
+            }
+            if (thinPools.stream().anyMatch(p -> p.vg.equals(volumeGroup))) {
+                throw new IllegalStateException(name + ": VG " + volumeGroup + " has a thin pool already (the lab keeps one per VG)");
+            }
+            thinPools.add(new SimThinPool(volumeGroup, pool, dataBytes, metadataBytes).thin(thinVolume, virtualBytes, usedBytes));
+        }
+    }
+
+    /** The data use of a thin pool, in percent, as lvs prints it. */
+    public double thinPoolDataPercent(String volumeGroup, String pool) {
+        synchronized (pair.lock) {
+            return thinPools.stream().filter(p -> p.vg.equals(volumeGroup) && p.name.equals(pool)).findFirst()
+                    .map(p -> Double.parseDouble(p.dataPercent()))
+                    .orElseThrow(() -> new IllegalArgumentException(name + " has no thin pool " + volumeGroup + "/" + pool));
+        }
+    }
+
     public boolean diskFailed(String device) {
         synchronized (pair.lock) {
             return physicalDisk(device).failed;
@@ -608,7 +639,7 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
             return switch (path.toString()) {
                 case "/proc/meminfo" -> Optional.of(ProcText.meminfo(memoryTotalKiB, memoryAvailableKiB()));
                 case "/proc/drbd" -> Optional.of(ProcText.procDrbd());
-                default -> Optional.empty();
+                default -> DebugfsText.read(this, path.toString());
             };
         }
     }
@@ -619,7 +650,7 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
             if (!up) {
                 throw new IOException(directory + ": " + name + " is down (no answer)");
             }
-            // the simulated kernel offers no DRBD debugfs (oldest_requests): the probe must cope without it
+            // nothing reads a directory of the simulated kernel yet: the agent reads debugfs's files by their known paths
             return List.of();
         }
     }

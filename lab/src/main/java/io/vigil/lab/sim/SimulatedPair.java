@@ -95,6 +95,8 @@ public final class SimulatedPair {
                     "Samsung SSD 970 EVO Plus 500GB", "S4EVNX0R60981" + suffix, "2B2QEXM7", 500_107_862_016L, 38, 11_402));
             host.resources.put("r0", new SimResource("r0", 0, 7789, "vg0", "r0-disk", LV_BYTES / 1024 - 1024));
             host.resources.put("r1", new SimResource("r1", 1, 7790, "vg0", "r1-disk", LV_BYTES / 1024 - 1024));
+            // a thin pool of 100 GiB (lvcreate's 100 MiB of metadata for it) with an over-provisioned scratch volume
+            host.addThinPool("vg0", "pool0", 100L << 30, 100L << 20, "scratch", 150L << 30, host == nodeA ? 38_400L << 20 : 25_600L << 20);
         }
         links.put("r0", new ReplicationLink("r0"));
         links.put("r1", new ReplicationLink("r1"));
@@ -747,6 +749,7 @@ public final class SimulatedPair {
         SimulatedHost target = peerOf(source);
         helper(target, resource, "before-resync-target");
         link.syncSource = Optional.of(source.name());
+        link.resyncStartedAt = now;
         link.resyncTotalKiB = link.outOfSyncKiB;
         target.resources.get(resource).disk = DiskState.INCONSISTENT;
         publish();
@@ -861,8 +864,11 @@ public final class SimulatedPair {
                 long extent = 4L << 20;
                 long size = (disk.capacityBytes - (1L << 20)) / extent * extent;
                 List<SimResource> lvs = host.resources.values().stream().filter(r -> r.volumeGroup.equals(vg)).toList();
-                vgs.add(new LvmText.Vg(vg, size, size - lvs.size() * LV_BYTES, 1, lvs.size(),
-                        disk.failed ? Optional.of(disk.device) : Optional.empty()));
+                List<SimThinPool> pools = host.thinPools.stream().filter(p -> p.vg.equals(vg)).toList();
+                // lv_count counts what lvs lists: a pool and its thin volumes, not the pool's hidden data, metadata and spare
+                long taken = lvs.size() * LV_BYTES + pools.stream().mapToLong(SimThinPool::takenBytes).sum();
+                int count = lvs.size() + pools.stream().mapToInt(p -> 1 + p.volumes.size()).sum();
+                vgs.add(new LvmText.Vg(vg, size, size - taken, 1, count, disk.failed ? Optional.of(disk.device) : Optional.empty()));
             });
         }
         return vgs;
@@ -874,7 +880,14 @@ public final class SimulatedPair {
             disk.volumeGroup.ifPresent(vg -> host.resources.values().stream().filter(r -> r.volumeGroup.equals(vg)).forEach(r -> {
                 // -wi-a: linear, writable, inherited allocation, active; o while DRBD holds it; p when its PV is missing
                 String attr = "-wi-a" + (r.hasDisk() ? "o" : "-") + "--" + (disk.failed ? "p" : "-") + "-";
-                lvs.add(new LvmText.Lv(vg, r.logicalVolume, LV_BYTES, attr));
+                lvs.add(LvmText.Lv.linear(vg, r.logicalVolume, LV_BYTES, attr));
+            }));
+            String partial = disk.failed ? "p" : "-";
+            disk.volumeGroup.ifPresent(vg -> host.thinPools.stream().filter(p -> p.vg.equals(vg)).forEach(p -> {
+                // twi-aotz: thin pool, writable, inherited, active, open (its thin volumes are), thin target, zeroing new blocks
+                lvs.add(new LvmText.Lv(vg, p.name, p.dataBytes, "twi-aotz" + partial + "-", "", p.dataPercent(), p.metadataPercent()));
+                p.volumes.forEach((volume, sizes) -> lvs.add(new LvmText.Lv(vg, volume, sizes[0], "Vwi-a-tz" + partial + "-", p.name,
+                        p.volumeDataPercent(volume), "")));
             }));
         }
         return lvs;

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.lab.Lab;
+import io.vigil.lab.LabSetup;
+import io.vigil.lab.sim.SimulatedHost;
 import io.vigil.lab.sim.FaultOutcome;
 import java.net.URI;
 import java.nio.file.Path;
@@ -39,7 +41,7 @@ class DashboardsOnPrometheusTest {
     /** A moment's checks are retried this long: a scrape that misses its 1 s timeout on a busy machine leaves a gap of one interval. */
     private static final Duration SETTLE = Duration.ofSeconds(20);
 
-    enum Moment { HEALTHY, DISK_FAILED, FAILED_OVER, RESYNCING, HEALTHY_AGAIN }
+    enum Moment { HEALTHY, DISK_FAILED, FAILING_OVER, FAILED_OVER, RESYNCING, HEALTHY_AGAIN }
 
     /** A query that may return nothing (or NaN) at these moments, and why that is the truth and not a broken panel. */
     record MayBeEmpty(String dashboard, String panel, String refId, Set<Moment> when, String why) {
@@ -47,25 +49,19 @@ class DashboardsOnPrometheusTest {
 
     private static final Set<Moment> ALWAYS = EnumSet.allOf(Moment.class);
     private static final Set<Moment> NO_RESYNC = EnumSet.complementOf(EnumSet.of(Moment.RESYNCING));
-    private static final String NO_THIN_LV = "the lab's volume groups hold no thin LV";
     private static final String ONLY_WHILE_RESYNCING = "DRBD reports a resync's figures only while one runs";
 
     static final List<MayBeEmpty> MAY_BE_EMPTY = List.of(
             new MayBeEmpty("replication.json", "Resync progress", "A", NO_RESYNC, ONLY_WHILE_RESYNCING),
             new MayBeEmpty("replication.json", "Resync rate", "A", NO_RESYNC, ONLY_WHILE_RESYNCING),
             new MayBeEmpty("replication.json", "Resync estimated time", "A", NO_RESYNC, ONLY_WHILE_RESYNCING),
-            new MayBeEmpty("replication.json", "Replication link", "B", ALWAYS,
-                    "the oldest request is read from DRBD's debugfs, which the lab's simulated hosts do not offer"),
-            new MayBeEmpty("capacity.json", "Thin pool fill", "A", ALWAYS, NO_THIN_LV),
-            new MayBeEmpty("capacity.json", "Thin pool fill", "B", ALWAYS, NO_THIN_LV),
-            new MayBeEmpty("capacity.json", "Thin pool data in a week", "A", ALWAYS, NO_THIN_LV),
             new MayBeEmpty("disks.json", "smartctl flags raised", "A", EnumSet.of(Moment.HEALTHY, Moment.RESYNCING, Moment.HEALTHY_AGAIN),
                     "no drive raises a flag before /dev/sda fails, nor once it is replaced"),
             new MayBeEmpty("alerts-failovers.json", "Pending and firing now", "A", EnumSet.of(Moment.HEALTHY, Moment.HEALTHY_AGAIN),
                     "no alert is pending or firing while the pair is healthy"),
-            new MayBeEmpty("alerts-failovers.json", "Failover duration", "A", EnumSet.of(Moment.HEALTHY, Moment.DISK_FAILED),
+            new MayBeEmpty("alerts-failovers.json", "Failover duration", "A", EnumSet.of(Moment.HEALTHY, Moment.DISK_FAILED, Moment.FAILING_OVER),
                     "no failover has reached FailedOver yet (NaN over empty buckets)"),
-            new MayBeEmpty("alerts-failovers.json", "Failover duration", "B", EnumSet.of(Moment.HEALTHY, Moment.DISK_FAILED),
+            new MayBeEmpty("alerts-failovers.json", "Failover duration", "B", EnumSet.of(Moment.HEALTHY, Moment.DISK_FAILED, Moment.FAILING_OVER),
                     "no failover has reached FailedOver yet (NaN over empty buckets)"),
             new MayBeEmpty("alerts-failovers.json", "Vigil's own latency (p99)", "B", ALWAYS,
                     "event to alert is measured only in an interval in which an alert changed; the lab's alerts change at the faults"),
@@ -77,7 +73,9 @@ class DashboardsOnPrometheusTest {
     @Test
     void everyPanelAnswersWithTheRightFactsThroughADiskFailureItsFailoverAndTheResync(@TempDir Path dir) throws Exception {
         long start = System.nanoTime();
-        try (Lab lab = Lab.start(dir.resolve("lab"));
+        // the lab's pair with its failover in approve mode: the saga waits in AwaitingApproval until the test approves it, so
+        // Prometheus sees the wall's FAILING OVER (the failover itself takes about 2 s, less than a scrape interval or two)
+        try (Lab lab = Lab.start(dir.resolve("lab"), LabSetup.DEFAULT.withTopology(approveMode()));
              PrometheusFixture prometheus = PrometheusFixture.start(dir.resolve("prometheus"), Map.of(
                      "vigil-agent", lab.agents().stream().map(a -> hostAndPort(a.metricsUrl())).toList(),
                      "vigil-engine", List.of(hostAndPort(lab.engineApiUrl()))), SCRAPE)) {
@@ -91,6 +89,15 @@ class DashboardsOnPrometheusTest {
                 assertEquals("PASSED", wall.read("Drives: SMART", at).get("node-a /dev/sda"), "the wall's SMART of node-a /dev/sda");
                 assertEquals("PASSED", read(prometheus, "disks.json", "SMART health", "{{node}} {{device}}", at).get("node-a /dev/sda"));
                 assertVariablesList(prometheus);
+                // a fact from each thin pool and from DRBD's debugfs, as the simulator has them
+                Map<String, String> thin = rawValue(prometheus, "capacity.json", "Thin pool fill", at);
+                for (SimulatedHost host : lab.pair().hosts()) {
+                    assertEquals(host.thinPoolDataPercent("vg0", "pool0") / 100, Double.parseDouble(thin.get("data " + host.name() + " vg0/pool0")),
+                            1e-9, "the capacity dashboard's fill of " + host.name() + "'s thin pool");
+                }
+                double oldest = Double.parseDouble(readRaw(prometheus, dashboard("replication.json"), dashboard("replication.json")
+                        .panel("Replication link"), 1, null, at).get("oldest request node-a to node-b (r0)"));
+                assertTrue(oldest > 0 && oldest < 0.01, "node-b acks node-a's writes to r0 within a round trip: " + oldest + " s");
             });
             log.info("healthy on Prometheus {} s after the lab started", seconds(start));
 
@@ -105,6 +112,16 @@ class DashboardsOnPrometheusTest {
                         .containsKey("node-a /dev/sda disk-failing"), "the disks dashboard shows /dev/sda failing its SMART check");
                 assertTrue(Set.of("DEGRADED", "FAILING OVER").contains(wall.read("Pair", at).get("pair-1")), "the wall's pair");
             });
+
+            check(prometheus, Moment.FAILING_OVER, Duration.ofSeconds(30), at -> {
+                assertEquals("FAILING OVER", wall.read("Pair", at).get("pair-1"), "the wall's pair");
+                assertEquals("AwaitingApproval", wall.read("Failover", at).get("pair-1 r0"), "the wall's failover of r0");
+                assertEquals("AwaitingApproval", read(prometheus, "alerts-failovers.json", "Failover phase", null, at).get("pair-1 r0"));
+                JsonNode scrapes = prometheus.query("sum_over_time(vigil_failover_phase{cluster=\"pair-1\", resource=\"r0\", "
+                        + "phase=\"AwaitingApproval\"}[10s])", at);
+                assertTrue(scrapes.path("result").path(0).path("value").path(1).asDouble() >= 2, "two scrapes saw it: " + scrapes);
+            });
+            approve(lab, "r0");
 
             // the phases the wall shows for r0 on its way to FailedOver, as often as Prometheus has a new sample
             Set<String> phases = new LinkedHashSet<>();
@@ -129,6 +146,10 @@ class DashboardsOnPrometheusTest {
                 assertEquals("Inconsistent", wall.read("DRBD local disks", at).get("node-a r0/0"), "the wall's DRBD disk of node-a r0");
                 assertEquals("DEGRADED", wall.read("Pair", at).get("pair-1"), "the wall's pair");
                 assertTrue(wall.read("DRBD replication", at).values().stream().anyMatch(s -> s.startsWith("Sync")), "a resync on the wall");
+                // node-b, Primary of r0 and the resync's source, sends the resync over the link its VMs' writes wait on
+                double oldest = Double.parseDouble(readRaw(prometheus, dashboard("replication.json"), dashboard("replication.json")
+                        .panel("Replication link"), 1, null, at).get("oldest request node-b to node-a (r0)"));
+                assertTrue(oldest >= 1, "the oldest request of node-b's r0 waits behind the resync: " + oldest + " s");
             });
             log.info("resyncing on Prometheus {} s after the disk was replaced", seconds(replacedAt));
 
@@ -251,11 +272,17 @@ class DashboardsOnPrometheusTest {
 
     private Map<String, String> rawValue(PrometheusFixture prometheus, String file, String title, Instant at) {
         DashboardFile dashboard = dashboard(file);
-        return readRaw(prometheus, dashboard, dashboard.panel(title), null, at);
+        return readRaw(prometheus, dashboard, dashboard.panel(title), 0, null, at);
     }
 
     private static Map<String, String> readRaw(PrometheusFixture prometheus, DashboardFile dashboard, JsonNode panel, String key, Instant at) {
-        JsonNode target = panel.path("targets").path(0);
+        return readRaw(prometheus, dashboard, panel, 0, key, at);
+    }
+
+    /** The panel's query number {@code target} (0 is refId A), each series by {@code key} (the query's legend when null), its raw value. */
+    private static Map<String, String> readRaw(PrometheusFixture prometheus, DashboardFile dashboard, JsonNode panel, int index,
+                                               String key, Instant at) {
+        JsonNode target = panel.path("targets").path(index);
         String format = key != null ? key : target.path("legendFormat").asText();
         JsonNode data = prometheus.query(new GrafanaVariables(dashboard, SCRAPE).substitute(target.path("expr").asText()), at);
         Map<String, String> values = new LinkedHashMap<>();
@@ -284,6 +311,36 @@ class DashboardsOnPrometheusTest {
             }
         }
         return value;
+    }
+
+    /** The lab's topology with its failover in approve mode. */
+    private static String approveMode() throws java.io.IOException {
+        try (var in = Lab.class.getResourceAsStream("lab-topology.yaml")) {
+            String topology = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(topology.contains("mode: auto"), "the lab's topology no longer says mode: auto");
+            return topology.replace("mode: auto", "mode: approve");
+        }
+    }
+
+    /** {@code vigil approve} of the resource's current saga, through the engine's API with the lab's token. */
+    private static void approve(Lab lab, String resource) throws Exception {
+        String token = java.nio.file.Files.readString(lab.failover().apiToken()).strip();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpResponse<String> sagas = http.send(java.net.http.HttpRequest.newBuilder(URI.create(lab.engineApiUrl() + "/api/sagas"))
+                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        String saga = "";
+        for (JsonNode s : new com.fasterxml.jackson.databind.ObjectMapper().readTree(sagas.body()).path("sagas")) {
+            if (s.path("resource").asText().equals(resource) && s.path("phase").asText().equals("AwaitingApproval")) {
+                saga = s.path("sagaId").asText();
+            }
+        }
+        assertTrue(!saga.isEmpty(), "no saga of " + resource + " awaits approval: " + sagas.body());
+        java.net.http.HttpResponse<String> approved = http.send(java.net.http.HttpRequest.newBuilder(
+                        URI.create(lab.engineApiUrl() + "/api/sagas/" + saga + "/approve")).header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofSeconds(10)).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertTrue(approved.statusCode() / 100 == 2, "approve " + saga + ": HTTP " + approved.statusCode() + " " + approved.body());
+        log.info("approved {} through the engine's API", saga);
     }
 
     private DashboardFile dashboard(String file) {

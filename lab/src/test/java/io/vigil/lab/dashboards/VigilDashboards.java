@@ -92,10 +92,11 @@ final class VigilDashboards {
                                 + "acts (MakingRoom, Evacuating, Fencing, Promoting, Starting, FailingBack); orange while the pair runs on "
                                 + "one side (FailedOver, Resyncing); red when a human is needed (Held, Stuck).")
                         .link("Alerts and failovers", ALERTS),
-                Panel.stat("Firing alerts").at(16, 0, 8, 7).query("sum by (severity) (vigil_engine_alerts{state=\"firing\"})", "{{severity}}")
+                Panel.stat("Firing alerts").at(16, 0, 8, 7)
+                        .query("sum by (cluster, severity) (vigil_engine_alerts{" + PAIR + ", state=\"firing\"})", "{{cluster}} {{severity}}")
                         .thresholds(GOOD_AT_ZERO)
-                        .says("Alerts the engine holds firing, by severity (every rule counts from 0). The engine's alerts carry no pair "
-                                + "label here: this is the whole engine's count.")
+                        .says("Alerts the engine holds firing, per pair and severity (every rule counts from 0 for every pair the "
+                                + "engine's config names).")
                         .link("Alerts and failovers", ALERTS),
                 Panel.stat("Hosts: last heard").at(0, 7, 6, 6)
                         .query("clamp_min(time() - max by (cluster, node) (vigil_engine_node_last_heard_timestamp_seconds{" + HOST + "}), 0)",
@@ -317,13 +318,13 @@ final class VigilDashboards {
                         .says("From a failover's start to FailedOver (its VMs run on the survivor), over the failovers of the time "
                                 + "range. NO DATA when none completed in the range."),
                 Panel.timeseries("Alerts firing").at(0, 5, 12, 8)
-                        .query("sum by (severity) (vigil_engine_alerts{state=\"firing\"})", "{{severity}}")
+                        .query("sum by (cluster, severity) (vigil_engine_alerts{" + PAIR + ", state=\"firing\"})", "{{cluster}} {{severity}}")
                         .unit("short").thresholds(Thresholds.base("green").then(1, "red"))
-                        .says("Alerts firing over time, by severity."),
+                        .says("Alerts firing over time, per pair and severity."),
                 Panel.table("Pending and firing now", "alerts").at(12, 5, 12, 8)
-                        .query("sum by (alertname, severity, state) (vigil_engine_alerts{state=~\"pending|firing\"}) > 0", "")
+                        .query("sum by (cluster, alertname, severity, state) (vigil_engine_alerts{" + PAIR + ", state=~\"pending|firing\"}) > 0", "")
                         .thresholds(Thresholds.base("orange"))
-                        .says("Each alert name the engine holds pending or firing now, with its severity and how many. Empty while none is."),
+                        .says("Each alert name the engine holds pending or firing now, per pair, with its severity and how many. Empty while none is."),
                 Panel.stateTimeline("Failover phase").at(0, 13, 24, 6)
                         .query(PHASE.codeOf("vigil_failover_phase", PAIR), "{{cluster}} {{resource}}")
                         .words(PHASE).thresholds(NO_DATA_RED)

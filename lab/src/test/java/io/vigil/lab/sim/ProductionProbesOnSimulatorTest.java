@@ -148,7 +148,12 @@ class ProductionProbesOnSimulatorTest {
         final Seen seen = new Seen();
 
         DrbdProbeRun(SimulatedHost host) {
-            DrbdEventsProbe probe = new DrbdEventsProbe(host, host, Duration.ofMillis(100), PROBE_TIMEOUT, Duration.ofMillis(100));
+            this(host, host);
+        }
+
+        /** With the host's kernel files read through {@code files}. */
+        DrbdProbeRun(SimulatedHost host, io.vigil.collectors.command.HostFiles files) {
+            DrbdEventsProbe probe = new DrbdEventsProbe(host, files, Duration.ofMillis(100), PROBE_TIMEOUT, Duration.ofMillis(100));
             Thread thread = new Thread(() -> {
                 try {
                     probe.run(seen, seen);
@@ -279,16 +284,74 @@ class ProductionProbesOnSimulatorTest {
 
             LvmReport report = lvmReport(host);
             assertEquals(List.of("vg0"), report.volumeGroups().stream().map(g -> g.name()).toList());
-            assertEquals(2, report.volumeGroups().get(0).logicalVolumes());
+            assertEquals(4, report.volumeGroups().get(0).logicalVolumes(), "r0's and r1's disks, the thin pool and its volume");
             Map<String, Optional<String>> backs = new HashMap<>();
             report.logicalVolumes().forEach(lv -> backs.put(lv.vg() + "/" + lv.name(), lv.drbdResource()));
-            assertEquals(Map.of("vg0/r0-disk", Optional.of("r0"), "vg0/r1-disk", Optional.of("r1")), backs);
+            assertEquals(Map.of("vg0/r0-disk", Optional.of("r0"), "vg0/r1-disk", Optional.of("r1"), "vg0/pool0", Optional.empty(),
+                    "vg0/scratch", Optional.empty()), backs);
+            LogicalVolume pool = report.logicalVolumes().stream().filter(lv -> lv.name().equals("pool0")).findFirst().orElseThrow();
+            assertEquals(Optional.of(host.thinPoolDataPercent("vg0", "pool0")), pool.dataPercent());
+            assertTrue(pool.metadataPercent().orElseThrow() > 0 && pool.metadataPercent().get() < pool.dataPercent().get(), pool.toString());
+            LogicalVolume scratch = report.logicalVolumes().stream().filter(lv -> lv.name().equals("scratch")).findFirst().orElseThrow();
+            assertEquals(Optional.of("pool0"), scratch.pool());
+            assertTrue(scratch.dataPercent().isPresent() && scratch.metadataPercent().isEmpty(), scratch.toString());
 
             ProbeHealthBoard board = new ProbeHealthBoard(new SimpleMeterRegistry(), "pair-1", "node-a", Clock.systemUTC());
             Heartbeat beat = (Heartbeat) heartbeat(host, board).poll().get(0);
             assertEquals(host.memoryTotalKiB() * 1024, beat.memoryTotalBytes());
             assertEquals(host.memoryAvailableKiB() * 1024, beat.memoryAvailableBytes());
         }
+    }
+
+    // ---- DRBD's debugfs: the oldest request in flight to the peer ---------------------------------
+
+    private static Optional<Double> oldestRequest(Seen seen, String resource) {
+        return Optional.ofNullable(seen.latest.get(resource)).flatMap(r -> connection(r).latency().oldestRequestSeconds());
+    }
+
+    @Test
+    void theOldestRequestIsYoungWhileThePeerAcksAndAgesWhileAResyncFromThePrimaryFillsTheLink() throws Exception {
+        Seen onA = follow(a);
+        await("the oldest request of node-a's r0 read from debugfs").atMost(WAIT).until(() -> oldestRequest(onA, "r0").isPresent()
+                && oldestRequest(onA, "r1").isPresent());
+        double young = oldestRequest(onA, "r0").orElseThrow();
+        assertTrue(young > 0 && young < 0.01, "web and mail write to r0 and node-b acks within a round trip: " + young + " s");
+        assertEquals(Optional.of(0.0), oldestRequest(onA, "r1"), "node-a is Secondary of r1: nothing of its own in flight");
+
+        // apart for 15 minutes, node-a's writes pile up out of sync; back together, node-a resyncs node-b while its VMs write on
+        assertTrue(pair.inject("link-cut").applied());
+        pair.tick(Duration.ofMinutes(15));
+        assertTrue(pair.inject("link-restore").applied());
+        await("node-a is the resync's source").atMost(WAIT).until(() -> onA.has("r0", r -> peerDevice(r).replication() == ReplicationState.SYNC_SOURCE));
+        for (int seconds : List.of(2, 4, 6)) {
+            pair.tick(Duration.ofSeconds(2));
+            await("the oldest request waits " + seconds + " s behind the resync").atMost(WAIT)
+                    .until(() -> oldestRequest(onA, "r0").orElse(0.0) >= seconds && oldestRequest(onA, "r0").orElse(0.0) < seconds + 1);
+        }
+        awaitTicking("the resync ends", Duration.ofSeconds(1), () -> onA.has("r0", r -> peerDevice(r).replication() == ReplicationState.ESTABLISHED));
+        await("the link is free again").atMost(WAIT).until(() -> oldestRequest(onA, "r0").orElse(1.0) < 0.01);
+    }
+
+    @Test
+    void withoutDebugfsTheProbeStillMeasuresTheRoundTripAndLeavesTheOldestRequestUnknown() {
+        // debugfs unmounted (or a kernel without it): its files are not there, the rest of the host is
+        io.vigil.collectors.command.HostFiles noDebugfs = new io.vigil.collectors.command.HostFiles() {
+            @Override
+            public Optional<String> read(Path path) throws java.io.IOException {
+                return path.startsWith("/sys/kernel/debug") ? Optional.empty() : a.read(path);
+            }
+
+            @Override
+            public List<String> list(Path directory) throws java.io.IOException {
+                return directory.startsWith("/sys/kernel/debug") ? List.of() : a.list(directory);
+            }
+        };
+        Seen onA = new DrbdProbeRun(a, noDebugfs).seen;
+        await("round trip measured").atMost(WAIT).until(() -> onA.has("r0", r -> connection(r).latency().roundTripSeconds().isPresent()));
+        pair.tick(Duration.ofSeconds(5));
+        await("a later measurement").atMost(WAIT).until(() -> onA.events.size() > 3);
+        assertEquals(Optional.empty(), oldestRequest(onA, "r0"), "not measured is unknown, not 0");
+        assertEquals(List.of(), onA.failures, "a missing debugfs is no failure of the probe");
     }
 
     // ---- a disk dies, and is replaced ----------------------------------------------------------

@@ -179,7 +179,7 @@ class SimulatedToolFormatsTest {
         JsonNode simRow = JSON.readTree(vgs.stdout()).at("/report/0/vg/0");
         assertEquals(iterate(realRow.fieldNames()), iterate(simRow.fieldNames()));
         assertEquals("vg0", simRow.get("vg_name").asText());
-        assertEquals("2", simRow.get("lv_count").asText());
+        assertEquals("4", simRow.get("lv_count").asText(), "r0's and r1's disks, the thin pool and its thin volume");
 
         CommandResult lvs = run(a, "lvs", "--reportformat", "json", "--units", "b", "--nosuffix", "-o", LVS);
         assertEquals(0, lvs.exitCode());
@@ -189,6 +189,12 @@ class SimulatedToolFormatsTest {
         assertEquals("r0-disk", lv.get("lv_name").asText());
         assertEquals("-wi-ao----", lv.get("lv_attr").asText());
         assertEquals(String.valueOf(20L << 30), lv.get("lv_size").asText());
+        JsonNode pool = JSON.readTree(lvs.stdout()).at("/report/0/lv/2");
+        assertEquals(List.of("pool0", "twi-aotz--", "", "37.50", "13.38"), List.of(pool.get("lv_name").asText(), pool.get("lv_attr").asText(),
+                pool.get("pool_lv").asText(), pool.get("data_percent").asText(), pool.get("metadata_percent").asText()));
+        JsonNode thin = JSON.readTree(lvs.stdout()).at("/report/0/lv/3");
+        assertEquals(List.of("scratch", "Vwi-a-tz--", "pool0", "25.00", ""), List.of(thin.get("lv_name").asText(), thin.get("lv_attr").asText(),
+                thin.get("pool_lv").asText(), thin.get("data_percent").asText(), thin.get("metadata_percent").asText()));
     }
 
     @Test

@@ -385,6 +385,92 @@ class SimulatorMatchesRealToolsTest {
         ParseResult<Body> realLvs = LvmReportParser.toEvents("real lvs", real(lvsArgv()).stdout());
         ParseResult<Body> simLvs = LvmReportParser.toEvents("sim lvs", sim(a, lvsArgv()).stdout());
         assertTrue(realLvs.clean() && simLvs.clean(), realLvs.problems() + " " + simLvs.problems());
+
+        // a thin pool of 8 MiB (4 MiB of metadata) with a thin volume of 100 MiB: this kernel has no device-mapper, so
+        // lvcreate refuses, but the real LVM writes the pool into the VG's metadata (vgcfgrestore) and reports it
+        addThinPoolToRealVg(vg, dir);
+        a.addThinPool(vg, "pool0", 8L << 20, 4L << 20, "thin1", 100L << 20, 0);
+        VolumeGroup realWithPool = only(LvmReportParser.parseVgs("real vgs", real(vgsArgv()).stdout()), vg);
+        assertEquals(realWithPool, only(LvmReportParser.parseVgs("sim vgs", sim(a, vgsArgv()).stdout()), vg),
+                "a thin pool and its volume: the pool's data, metadata and spare metadata taken, two LVs counted");
+        assertEquals(2, realWithPool.logicalVolumes());
+        List<LvmReport.LogicalVolume> realThin = inactive(lvsOf(REAL, vg));
+        assertEquals(List.of("pool0", "thin1"), realThin.stream().map(LvmReport.LogicalVolume::name).toList());
+        assertEquals(realThin, inactive(lvsOf(a, vg)), "the pool and its thin volume through LvmProbe: names, sizes, types, pool");
+    }
+
+    /** The LVs of {@code vg} as LvmProbe reports them. */
+    private static List<LvmReport.LogicalVolume> lvsOf(CommandRunner runner, String vg) throws Exception {
+        List<Body> report = new LvmProbe(runner, Map.of(), Duration.ofSeconds(30), T).poll();
+        return ((LvmReport) report.get(0)).logicalVolumes().stream().filter(lv -> lv.vg().equals(vg)).toList();
+    }
+
+    /**
+     * The LVs as an inactive VG shows them, which is all this kernel can show: lv_attr's state and
+     * open characters (5th, 6th) say what the kernel holds, and the percentages come from the
+     * kernel's thin-pool status; without device-mapper LVM prints X and empty strings there.
+     */
+    private static List<LvmReport.LogicalVolume> inactive(List<LvmReport.LogicalVolume> lvs) {
+        return lvs.stream().map(lv -> new LvmReport.LogicalVolume(lv.vg(), lv.name(), lv.sizeBytes(),
+                lv.attributes().substring(0, 4) + "??" + lv.attributes().substring(6), lv.pool(), lv.origin(), Optional.empty(),
+                Optional.empty(), lv.snapshotPercent(), lv.drbdResource())).toList();
+    }
+
+    /**
+     * Writes a thin pool (pool0: 2 extents of data, 1 of metadata, LVM's 1 spare metadata extent)
+     * and a thin volume (thin1, 100 MiB) into the real VG's metadata, as lvcreate would have:
+     * vgcfgbackup, the logical_volumes section added, vgcfgrestore --force (LVM asks for force to
+     * restore thin volumes, whose data it cannot check).
+     */
+    private void addThinPoolToRealVg(String vg, Path dir) throws Exception {
+        Path backup = dir.resolve(vg + ".vgcfg").toAbsolutePath();
+        cleanups.add(() -> {
+            try {
+                Files.deleteIfExists(backup);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        must("vgcfgbackup", "-q", "-f", backup.toString(), vg);
+        String metadata = Files.readString(backup);
+        Path empty = dir.resolve(vg + ".empty.vgcfg").toAbsolutePath();
+        Files.writeString(empty, metadata);
+        // vgremove cannot remove LVs without device-mapper: the VG's metadata without them goes back first
+        cleanups.add(() -> {
+            try {
+                quietly("vgcfgrestore", "-q", "-f", empty.toString(), vg);
+            } finally {
+                try {
+                    Files.deleteIfExists(empty);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        });
+        String lvs = "\tlogical_volumes {\n"
+                + lvMetadata("pool0", true, "start_extent = 0\nextent_count = 2\ntype = \"thin-pool\"\nmetadata = \"pool0_tmeta\"\n"
+                        + "pool = \"pool0_tdata\"\ntransaction_id = 1\nchunk_size = 128\ndiscards = \"passdown\"\nzero_new_blocks = 1")
+                + lvMetadata("thin1", true, "start_extent = 0\nextent_count = 25\ntype = \"thin\"\nthin_pool = \"pool0\"\n"
+                        + "transaction_id = 0\ndevice_id = 1")
+                + lvMetadata("lvol0_pmspare", false, striped(1, 0))
+                + lvMetadata("pool0_tmeta", false, striped(1, 1))
+                + lvMetadata("pool0_tdata", false, striped(2, 2))
+                + "\t}\n";
+        int end = metadata.stripTrailing().lastIndexOf('}');
+        Files.writeString(backup, metadata.substring(0, end) + lvs + "}\n");
+        must("vgcfgrestore", "-q", "--force", "-f", backup.toString(), vg);
+    }
+
+    private static String lvMetadata(String name, boolean visible, String segment) {
+        String id = UUID.randomUUID().toString().replace("-", "");
+        String lvmId = String.join("-", id.substring(0, 6), id.substring(6, 10), id.substring(10, 14), id.substring(14, 18),
+                id.substring(18, 22), id.substring(22, 26), id.substring(26, 32));
+        return "\t\t" + name + " {\nid = \"" + lvmId + "\"\nstatus = [\"READ\", \"WRITE\"" + (visible ? ", \"VISIBLE\"" : "") + "]\n"
+                + "flags = []\nsegment_count = 1\nsegment1 {\n" + segment + "\n}\n}\n";
+    }
+
+    private static String striped(int extents, int firstExtent) {
+        return "start_extent = 0\nextent_count = " + extents + "\ntype = \"striped\"\nstripe_count = 1\nstripes = [\"pv0\", " + firstExtent + "]";
     }
 
     private static String[] vgsArgv() {

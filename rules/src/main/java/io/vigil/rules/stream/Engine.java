@@ -216,7 +216,7 @@ public final class Engine implements AutoCloseable {
             // a failover's counters and duration are there from the start, at zero, before the first one runs
             metrics.failover().initialise();
         }
-        AlertGauges.bind(registry, known, this::heldAlerts, System::currentTimeMillis);
+        AlertGauges.bind(registry, config.roster().clusters().keySet(), known, this::heldAlerts, System::currentTimeMillis);
         Gauge.builder("vigil_engine_consumer_lag_records", this, Engine::consumerLag)
                 .description("telemetry records not yet read by this instance, summed over its partitions").register(registry);
         Gauge.builder("vigil_engine_running", this, e -> e.evaluating() ? 1 : 0)
@@ -247,11 +247,14 @@ public final class Engine implements AutoCloseable {
         List<AlertGauges.Held> held = new ArrayList<>();
         for (TrackedAlert a : localAlerts()) {
             if (a.state() == AlertState.PENDING || a.state() == AlertState.FIRING) {
-                held.add(new AlertGauges.Held(a.labels().getOrDefault("alertname", a.rule()), a.labels().getOrDefault("severity", ""), a.state()));
+                held.add(new AlertGauges.Held(a.labels().getOrDefault("cluster", ""), a.labels().getOrDefault("alertname", a.rule()),
+                        a.labels().getOrDefault("severity", ""), a.state()));
             }
         }
-        localSagas().ifPresent(resources -> resources.forEach(r -> r.pages().keySet().forEach(page ->
-                held.add(new AlertGauges.Held(page, SagaPages.SEVERITY.wire(), AlertState.FIRING)))));
+        // a resource's pages are about its saga: the current one, or the one that ended last
+        localSagas().ifPresent(resources -> resources.forEach(r -> r.current().or(() -> r.recent().stream().findFirst())
+                .ifPresent(saga -> r.pages().keySet().forEach(page ->
+                        held.add(new AlertGauges.Held(saga.cluster(), page, SagaPages.SEVERITY.wire(), AlertState.FIRING))))));
         return held;
     }
 

@@ -86,7 +86,7 @@ class ClusterViewMetricsTest {
                 // and no host has a last-heard time (never heard is unknown, not the epoch)
                 await().atMost(WAIT).untilAsserted(() -> {
                     String scrape = registry.scrape();
-                    assertEquals(OptionalDouble.of(0), value(scrape, "vigil_engine_alerts{alertname=\"DrbdLocalDiskLost\",severity=\"critical\",state=\"firing\",}"),
+                    assertEquals(OptionalDouble.of(0), value(scrape, "vigil_engine_alerts{alertname=\"DrbdLocalDiskLost\",cluster=\"pair-1\",severity=\"critical\",state=\"firing\",}"),
                             scrape);
                 });
                 String before = registry.scrape();
@@ -94,8 +94,8 @@ class ClusterViewMetricsTest {
                         "vigil_failover_actions_total{outcome=\"succeeded\",type=\"vm-migrate-live\",}",
                         "vigil_failover_sagas_total{outcome=\"failed-back\",way=\"live-evacuation\",}",
                         "vigil_failover_duration_seconds_count",
-                        "vigil_engine_alerts{alertname=\"FailoverStuck\",severity=\"critical\",state=\"firing\",}",
-                        "vigil_engine_alerts{alertname=\"NodeSilent\",severity=\"critical\",state=\"pending\",}")) {
+                        "vigil_engine_alerts{alertname=\"FailoverStuck\",cluster=\"pair-1\",severity=\"critical\",state=\"firing\",}",
+                        "vigil_engine_alerts{alertname=\"NodeSilent\",cluster=\"pair-1\",severity=\"critical\",state=\"pending\",}")) {
                     assertEquals(OptionalDouble.of(0), value(before, zero), () -> zero + " is not at zero in\n" + before);
                 }
                 assertFalse(before.contains("vigil_engine_node_last_heard_timestamp_seconds{"), before);
@@ -110,7 +110,7 @@ class ClusterViewMetricsTest {
                     await().atMost(WAIT).until(() -> phase(registry, "Healthy").equals(OptionalDouble.of(1)));
 
                     aDiskLost = true;
-                    await().atMost(WAIT).until(() -> value(registry, "vigil_engine_alerts{alertname=\"DrbdLocalDiskLost\",severity=\"critical\",state=\"firing\",}")
+                    await().atMost(WAIT).until(() -> value(registry, "vigil_engine_alerts{alertname=\"DrbdLocalDiskLost\",cluster=\"pair-1\",severity=\"critical\",state=\"firing\",}")
                             .equals(OptionalDouble.of(1)));
                     await().atMost(WAIT).until(() -> phase(registry, "FailedOver").equals(OptionalDouble.of(1)));
                     String during = registry.scrape();

@@ -123,7 +123,7 @@ class EngineIntegrationTest {
         assertTrue(metrics.contains("vigil_engine_rule_evaluations_total{rule=\"DrbdLocalDiskLost\",}"), metrics);
         // counted, not stuck at 0 (a sentinel timestamp once kept the count from ever being read)
         await().atMost(WAIT).until(() -> api("GET", "/metrics", null).body().lines()
-                .anyMatch(l -> l.startsWith("vigil_engine_alerts{alertname=\"DrbdLocalDiskLost\",severity=\"critical\",state=\"firing\",} ")
+                .anyMatch(l -> l.startsWith("vigil_engine_alerts{alertname=\"DrbdLocalDiskLost\",cluster=\"pair-1\",severity=\"critical\",state=\"firing\",} ")
                         && Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) >= 1));
         assertTrue(metrics.contains("vigil_engine_event_to_alert_seconds_count"), metrics);
         send("node-a", Bodies.healthyPrimary("r0"));

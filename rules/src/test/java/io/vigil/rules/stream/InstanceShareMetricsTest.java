@@ -35,7 +35,7 @@ class InstanceShareMetricsTest {
     private static final Duration WAIT = Duration.ofSeconds(90);
     /** Enough pairs that both instances hold some (they hash to the 6 partitions). */
     private static final List<String> CLUSTERS = IntStream.rangeClosed(1, 8).mapToObj(i -> "pair-" + i).toList();
-    private static final String DISK_LOST = "vigil_engine_alerts{alertname=\"DrbdLocalDiskLost\",severity=\"critical\",state=\"firing\",}";
+    private static final String DISK_LOST = "vigil_engine_alerts{alertname=\"DrbdLocalDiskLost\",cluster=\"pair-1\",severity=\"critical\",state=\"firing\",}";
 
     @Test
     void eachInstanceExportsTheNodesAndAlertsOfItsOwnPartitionsAndTogetherTheyCountEachOnce(@TempDir Path dir) throws Exception {
