@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -80,7 +79,7 @@ final class ResyncEpisodes {
             }
             Optional<ResyncOutcome> end = end(v);
             if (end.isPresent()) {
-                ResyncEpisode ended = episode.moved(v.tsMs(), end.get() == ResyncOutcome.DONE ? v.outOfSyncBytes() : OptionalLong.empty(),
+                ResyncEpisode ended = episode.moved(v.tsMs(), v.outOfSyncBytes(),
                         OptionalDouble.empty(), end.get());
                 running.remove(key);
                 endedMs.put(key, ended.lastMs());
