@@ -43,6 +43,7 @@ public final class HistoryConsumer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HistoryConsumer.class);
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration RETRY = Duration.ofSeconds(5);
+    private static final Duration RETENTION_EVERY = Duration.ofMinutes(1);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final HistorySink sink;
@@ -51,8 +52,10 @@ public final class HistoryConsumer implements AutoCloseable {
     private final CountDownLatch closing = new CountDownLatch(1);
     private final LogThrottle unreadableLog = new LogThrottle(Duration.ofSeconds(10));
     private final LogThrottle failureLog = new LogThrottle(Duration.ofMinutes(1));
+    private final HistoryRetention retention;
+    private long retentionDueMs;
 
-    private HistoryConsumer(Map<String, Object> kafka, String group, HistorySink sink, HistoryMetrics metrics) {
+    private HistoryConsumer(Map<String, Object> kafka, String group, HistorySink sink, HistoryMetrics metrics, HistoryRetention retention) {
         Map<String, Object> props = new HashMap<>(kafka);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -62,13 +65,15 @@ public final class HistoryConsumer implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.sink = sink;
         this.metrics = metrics;
+        this.retention = retention;
         this.thread = new Thread(this::run, "vigil-history");
         thread.setDaemon(true);
     }
 
     /** Starts reading; {@code kafka} are the client properties (bootstrap.servers and what the cluster needs). */
-    public static HistoryConsumer start(Map<String, Object> kafka, String group, HistorySink sink, HistoryMetrics metrics) {
-        HistoryConsumer consumer = new HistoryConsumer(kafka, group, sink, metrics);
+    public static HistoryConsumer start(Map<String, Object> kafka, String group, HistorySink sink, HistoryMetrics metrics,
+                                        HistoryRetention retention) {
+        HistoryConsumer consumer = new HistoryConsumer(kafka, group, sink, metrics, retention);
         consumer.thread.start();
         return consumer;
     }
@@ -92,6 +97,7 @@ public final class HistoryConsumer implements AutoCloseable {
                     store(polled);
                 }
                 lag();
+                maintain();
             }
         } catch (WakeupException e) {
             // close() asked us to stop
@@ -164,6 +170,21 @@ public final class HistoryConsumer implements AutoCloseable {
                         r.offset(), e.getMessage(), held.getAsLong());
             }
             return new SinkRecord.Unreadable(String.valueOf(e.getMessage()), p, r.offset());
+        }
+    }
+
+    /** Retention runs on this thread, between batches: the store has one connection, and one writer. */
+    private void maintain() {
+        long now = System.currentTimeMillis();
+        if (now < retentionDueMs) {
+            return;
+        }
+        retentionDueMs = now + RETENTION_EVERY.toMillis();
+        try {
+            retention.run(now);
+        } catch (SQLException | RuntimeException e) {
+            log.error("history: rollups and retention failed in {}: {}; trying again in {} s", sink.store().describe(), e.getMessage(),
+                    RETENTION_EVERY.toSeconds());
         }
     }
 
