@@ -2,8 +2,9 @@ package io.vigil.app;
 
 import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
+import io.vigil.history.History;
+import io.vigil.history.HistoryConfig;
 import io.vigil.rules.config.EngineConfig;
-import io.vigil.rules.config.EngineConfigLoader;
 import io.vigil.rules.rule.RuleLoadException;
 import io.vigil.rules.rule.RuleLoader;
 import io.vigil.rules.rule.RuleSet;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code vigil engine}: the rules engine against any Kafka, until stopped. */
 @Command(name = "engine", mixinStandardHelpOptions = true,
         description = {"Runs an engine instance: evaluates the rules on the telemetry in Kafka and publishes alert changes",
-                "to vigil.alerts; serves /api/alerts, /api/silences and /metrics. Instances with the same application_id",
+                "to vigil.alerts; keeps the history (DRBD replication, resyncs, alerts, the failover audit) in state_dir/history.duckdb",
+                "or the history: section's PostgreSQL; serves /api/alerts, /api/silences and /metrics. Instances with the same application_id",
                 "share the work. Refuses to start on a config or rule problem, naming each. Stops on SIGTERM or Ctrl-C."},
         footer = {"", "Example: vigil engine --config /etc/vigil/engine.yaml (see deploy/engine.yaml)"})
 @SuppressWarnings("deprecation") // the simpleclient Prometheus registry (text format 0.0.4) is the one the project uses
@@ -35,11 +37,12 @@ final class EngineCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        Optional<EngineConfig> loaded = config.load(EngineConfigLoader::load, "deploy/engine.yaml");
+        Optional<EngineSettings> loaded = config.load(EngineSettings::load, "deploy/engine.yaml");
         if (loaded.isEmpty()) {
             return 2;
         }
-        EngineConfig engineConfig = loaded.get();
+        EngineConfig engineConfig = loaded.get().engine();
+        HistoryConfig historyConfig = loaded.get().history();
         RuleSet rules;
         try {
             rules = RuleLoader.load(engineConfig.rules());
@@ -50,8 +53,11 @@ final class EngineCommand implements Callable<Integer> {
                     + " shows them too)");
             return 2;
         }
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // the history opens first: a history file held by another process stops the start, not a running engine
         try (UntilStopped running = UntilStopped.install("engine");
-             Engine engine = Engine.start(engineConfig, rules, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+             AutoCloseable history = historyConfig.enabled() ? History.start(historyConfig, engineConfig.kafka(), registry) : () -> { };
+             Engine engine = Engine.start(engineConfig, rules, registry)) {
             running.await();
         } catch (IllegalStateException e) {
             err.println("vigil engine: " + e.getMessage());

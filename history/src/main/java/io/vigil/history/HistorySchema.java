@@ -60,6 +60,10 @@ public final class HistorySchema {
               cluster VARCHAR NOT NULL, node VARCHAR NOT NULL, resource VARCHAR NOT NULL, volume INTEGER NOT NULL,
               peer VARCHAR NOT NULL, figure VARCHAR NOT NULL,
               count BIGINT NOT NULL, min FLOAT8, max FLOAT8, sum FLOAT8, p50 FLOAT8, p95 FLOAT8, p99 FLOAT8)""",
+            // up to where each resolution's buckets are rolled up (the next bucket to roll up)
+            """
+            CREATE TABLE IF NOT EXISTS rollup_marks (
+              resolution_seconds INTEGER PRIMARY KEY, next_bucket_ms BIGINT NOT NULL)""",
             // what has been stored, so that a replay of Kafka neither loses nor doubles a row
             """
             CREATE TABLE IF NOT EXISTS ingest_marks (

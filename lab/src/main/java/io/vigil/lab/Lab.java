@@ -163,8 +163,10 @@ public final class Lab implements AutoCloseable {
             log.info("lab engine starting in its own JVM, pid {}", process.pid());
             return process;
         }
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        LabHistory history = LabHistory.start(dataDir, broker.bootstrapServers(), registry);
         return new LabEngine.InThisJvm(Engine.start(engineConfig(broker.bootstrapServers(), dataDir.resolve("engine"), setup.pageWebhook(),
-                failover), DefaultRulePack.load(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), line -> pages.add(Instant.now(), line)));
+                failover), DefaultRulePack.load(), registry, line -> pages.add(Instant.now(), line)), history);
     }
 
     private <T extends AutoCloseable> T started(T part) {

@@ -58,7 +58,22 @@ public final class EngineConfigLoader {
 
     /** The same, with {@code env} as the environment secrets may come from. */
     public static EngineConfig parse(String source, String text, Path dir, Map<String, String> env) throws ConfigException {
-        ConfigDocument document = ConfigDocument.parse(source, text, "kafka:, rules:, clusters:, ...");
+        ConfigDocument document = document(source, text);
+        EngineConfig config = read(document, dir, env);
+        document.finish();
+        return config;
+    }
+
+    /** The engine's config file as a document, for a caller that reads sections of its own from it too ({@code history:}). */
+    public static ConfigDocument document(String source, String text) throws ConfigException {
+        return ConfigDocument.parse(source, text, "kafka:, rules:, clusters:, ...");
+    }
+
+    /**
+     * Reads the engine's sections of {@code document}, recording problems in it; the caller reads
+     * its own sections and then calls {@link ConfigDocument#finish()}, which reports every problem at once.
+     */
+    public static EngineConfig read(ConfigDocument document, Path dir, Map<String, String> env) {
         ConfigSection top = document.top();
         Map<String, Object> kafka = top.clientProperties("kafka");
         String applicationId = top.optional("application_id", Defaults.APPLICATION_ID, ConfigSection.NAME);
@@ -91,7 +106,6 @@ public final class EngineConfigLoader {
                     + " a failover or ask for a failback (put a random secret in a file, mode 0600, and name it in http.token_file)");
         }
         Optional<NotifyConfig> notifications = NotifyConfigLoader.read(top, dir, env, http.listen());
-        document.finish();
         return new EngineConfig(kafka, applicationId, stateDir, threads, rules, roster, topics, timing, http, notifications, limits,
                 failover);
     }

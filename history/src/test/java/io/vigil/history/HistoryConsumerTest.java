@@ -1,0 +1,104 @@
+package io.vigil.history;
+
+import static io.vigil.history.Reports.T0;
+import static io.vigil.history.Reports.healthy;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vigil.broker.EmbeddedKafka;
+import io.vigil.events.Alert;
+import io.vigil.events.AlertChange;
+import io.vigil.events.AlertLabels;
+import io.vigil.events.AlertState;
+import io.vigil.events.AuditEntry;
+import io.vigil.events.AuditKind;
+import io.vigil.events.EnvelopeCodec;
+import io.vigil.events.Topics;
+import io.vigil.events.WireCodec;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+class HistoryConsumerTest {
+    @Test
+    void aRestartedSinkReadingFromTheStartNeitherLosesNorDoublesARowAndSkipsAnUnreadableRecord() throws Exception {
+        Path tmp = Files.createDirectories(Path.of(System.getProperty("vigil.test.tmp", "target/tmp")));
+        Path dir = Files.createTempDirectory(tmp, "history-consumer-");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"));
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                     new StringSerializer(), new ByteArraySerializer())) {
+            kafka.createVigilTopics();
+            Map<String, Object> client = Map.of("bootstrap.servers", kafka.bootstrapServers());
+            HistoryConfig config = new HistoryConfig(true, new HistoryConfig.Store.DuckDbFile(dir.resolve("history.duckdb")),
+                    // the reports are from March 2026: kept whatever day the test runs
+                    new HistoryConfig.Retention(Duration.ofDays(36_500), Duration.ofDays(36_500), Duration.ofDays(36_500)), "vigil-history");
+            telemetry(producer, healthy("node-a", 1, 0), healthy("node-b", 1, 0), healthy("node-a", 2, 5));
+            producer.send(new ProducerRecord<>(Topics.TELEMETRY, "pair-1", "{not json".getBytes(StandardCharsets.UTF_8)));
+            Alert firing = alert(AlertChange.STATE);
+            producer.send(new ProducerRecord<>(Topics.ALERTS, firing.fingerprint(), WireCodec.encode(firing)));
+            producer.send(new ProducerRecord<>(Topics.ALERTS, firing.fingerprint(), WireCodec.encode(alert(AlertChange.RESEND))));
+            producer.send(new ProducerRecord<>(Topics.AUDIT, "pair-1", WireCodec.encode(new AuditEntry("pair-1", "saga-1", "r0",
+                    Instant.ofEpochMilli(T0), AuditKind.DECISION, "detect", "node-a's disk failed", List.of(), Optional.empty()))));
+            producer.flush();
+
+            SimpleMeterRegistry first = new SimpleMeterRegistry();
+            try (History history = History.start(config, client, first)) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> written(first, "replication_samples") == 3
+                        && written(first, "alert_changes") == 1 && written(first, "failover_audit") == 1
+                        && first.get("vigil_history_unreadable_records").counter().count() == 1);
+            }
+            telemetry(producer, healthy("node-a", 3, 10), healthy("node-b", 2, 10));
+            producer.flush();
+
+            // another consumer group has no offsets in Kafka: it starts at 0, unless the history's own offsets say otherwise
+            SimpleMeterRegistry second = new SimpleMeterRegistry();
+            HistoryConfig replaying = new HistoryConfig(true, config.store(), config.retention(), "vigil-history-replay");
+            try (History history = History.start(replaying, client, second)) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> written(second, "replication_samples") == 2);
+                await().atMost(Duration.ofSeconds(30)).until(() -> second.find("vigil_history_lag_records").gauges().stream()
+                        .mapToDouble(g -> g.value()).sum() == 0 && !second.find("vigil_history_lag_records").gauges().isEmpty());
+            }
+            try (Connection db = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("history.duckdb"));
+                 ResultSet rs = db.createStatement().executeQuery("SELECT (SELECT count(*) FROM replication_samples),"
+                         + " (SELECT count(DISTINCT node || seq) FROM replication_samples), (SELECT count(*) FROM alert_changes),"
+                         + " (SELECT count(*) FROM failover_audit)")) {
+                rs.next();
+                assertEquals(List.of(5L, 5L, 1L, 1L), List.of(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)),
+                        "samples, distinct samples, alert changes, audit entries");
+            }
+            assertEquals(0.0, second.get("vigil_history_unreadable_records").counter().count(), "the unreadable record is not read again");
+        }
+    }
+
+    private static double written(SimpleMeterRegistry registry, String table) {
+        return registry.get("vigil_history_rows_written").tag("table", table).counter().count();
+    }
+
+    private static void telemetry(KafkaProducer<String, byte[]> producer, Reports.Report... reports) {
+        for (Reports.Report r : reports) {
+            producer.send(new ProducerRecord<>(Topics.TELEMETRY, "pair-1", EnvelopeCodec.encode(r.envelope())));
+        }
+    }
+
+    private static Alert alert(AlertChange change) {
+        Map<String, String> labels = Map.of("alertname", "DiskFailed", "cluster", "pair-1", "severity", "critical");
+        Instant at = Instant.ofEpochMilli(T0);
+        return new Alert(Alert.VERSION, AlertLabels.fingerprint(labels), "DiskFailed", AlertState.FIRING, 1, change, labels, Map.of(),
+                at, Optional.of(at), Optional.empty(), at.plusSeconds(300), at.plusSeconds(change == AlertChange.RESEND ? 60 : 0),
+                false, false, List.of(), List.of(), Optional.empty());
+    }
+}
