@@ -70,6 +70,11 @@ public final class DuckDbHistoryStore implements HistoryStore {
     }
 
     @Override
+    public boolean sharedByInstances() {
+        return false;
+    }
+
+    @Override
     public String describe() {
         return file.toString();
     }

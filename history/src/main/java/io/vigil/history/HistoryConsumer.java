@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -24,6 +26,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -82,18 +85,18 @@ public final class HistoryConsumer implements AutoCloseable {
 
     private void run() {
         try {
-            consumer.subscribe(TOPICS, new ConsumerRebalanceListener() {
-                @Override
-                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                    // the stored offsets are the truth: nothing to hand over
-                }
-
-                @Override
-                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                    seekToStored(partitions);
-                }
-            });
+            if (sink.store().sharedByInstances()) {
+                subscribe();
+            } else {
+                assignEveryPartition();
+            }
             while (closing.getCount() > 0) {
+                if (consumer.assignment().isEmpty() && !sink.store().sharedByInstances()) {
+                    // the engine has not created the topics yet: nothing to read until it has
+                    pause(POLL);
+                    assignEveryPartition();
+                    continue;
+                }
                 ConsumerRecords<byte[], byte[]> polled = consumer.poll(POLL);
                 if (!polled.isEmpty()) {
                     store(polled);
@@ -108,6 +111,42 @@ public final class HistoryConsumer implements AutoCloseable {
                     e.toString(), e);
         } finally {
             consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /** A database that the engine instances share: each stores the partitions the group gives it. */
+    private void subscribe() {
+        consumer.subscribe(TOPICS, new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                // the stored offsets are the truth: nothing to hand over
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                seekToStored(partitions);
+            }
+        });
+    }
+
+    /**
+     * A file of this instance's own: it must hold every cluster's history, not the share a group
+     * would give it beside other instances, so it reads every partition (the stored offsets, not
+     * a group, say where). Re-read as topics gain partitions.
+     */
+    private void assignEveryPartition() {
+        Set<TopicPartition> every = new HashSet<>();
+        for (String topic : TOPICS) {
+            for (PartitionInfo p : consumer.partitionsFor(topic)) {
+                every.add(new TopicPartition(topic, p.partition()));
+            }
+        }
+        Set<TopicPartition> added = new HashSet<>(every);
+        added.removeAll(consumer.assignment());
+        if (!added.isEmpty() || !every.equals(consumer.assignment())) {
+            consumer.assign(every);
+            seekToStored(added);
+            log.info("history: reading {} partitions of {} into {}", every.size(), TOPICS, sink.store().describe());
         }
     }
 
@@ -182,6 +221,9 @@ public final class HistoryConsumer implements AutoCloseable {
             return;
         }
         retentionDueMs = now + RETENTION_EVERY.toMillis();
+        if (!sink.store().sharedByInstances()) {
+            assignEveryPartition();
+        }
         try {
             retention.run(now);
         } catch (SQLException | RuntimeException e) {

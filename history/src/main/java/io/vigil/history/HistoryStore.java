@@ -30,6 +30,12 @@ public sealed interface HistoryStore extends AutoCloseable permits DuckDbHistory
     /** The file or URL, for log lines and errors. */
     String describe();
 
+    /**
+     * Whether several engine instances write this one store, each its share of the partitions
+     * (a database server), or each instance keeps a whole history of its own (a file beside it).
+     */
+    boolean sharedByInstances();
+
     /** Appends rows to a table inside the transaction under way. */
     void appendRows(HistoryTable table, List<Object[]> rows) throws SQLException;
 

@@ -60,6 +60,11 @@ public final class PostgresHistoryStore implements HistoryStore {
     }
 
     @Override
+    public boolean sharedByInstances() {
+        return true;
+    }
+
+    @Override
     public String describe() {
         return url;
     }

@@ -84,6 +84,31 @@ class HistoryConsumerTest {
         }
     }
 
+    @Test
+    void twoEngineInstancesWithAFileEachKeepEveryPartitionsHistoryNotAShareOfIt() throws Exception {
+        Path tmp = Files.createDirectories(Path.of(System.getProperty("vigil.test.tmp", "target/tmp")));
+        Path dir = Files.createTempDirectory(tmp, "history-instances-");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"));
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                     new StringSerializer(), new ByteArraySerializer())) {
+            kafka.createVigilTopics();
+            Map<String, Object> client = Map.of("bootstrap.servers", kafka.bootstrapServers());
+            HistoryConfig.Retention kept = new HistoryConfig.Retention(Duration.ofDays(36_500), Duration.ofDays(36_500), Duration.ofDays(36_500));
+            // two instances of one engine: same consumer group, a history file each
+            HistoryConfig one = new HistoryConfig(true, new HistoryConfig.Store.DuckDbFile(dir.resolve("one.duckdb")), kept, "vigil-history");
+            HistoryConfig two = new HistoryConfig(true, new HistoryConfig.Store.DuckDbFile(dir.resolve("two.duckdb")), kept, "vigil-history");
+            producer.send(new ProducerRecord<>(Topics.TELEMETRY, 0, "pair-1", EnvelopeCodec.encode(healthy("node-a", 1, 0).envelope())));
+            producer.send(new ProducerRecord<>(Topics.TELEMETRY, 1, "pair-1", EnvelopeCodec.encode(healthy("node-b", 1, 0).envelope())));
+            producer.flush();
+            SimpleMeterRegistry first = new SimpleMeterRegistry();
+            SimpleMeterRegistry second = new SimpleMeterRegistry();
+            try (History a = History.start(one, client, first); History b = History.start(two, client, second)) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> written(first, "replication_samples") == 2
+                        && written(second, "replication_samples") == 2);
+            }
+        }
+    }
+
     private static double written(SimpleMeterRegistry registry, String table) {
         return registry.get("vigil_history_rows_written").tag("table", table).counter().count();
     }
