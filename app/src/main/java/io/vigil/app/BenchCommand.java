@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measures and prints; compare figures as ratios to the baseline each bench runs in the same process.",
         subcommands = {ParserBench.class, AgentBench.class, EngineBench.class, PageBench.class, FailoverBench.class, FloodBench.class,
+                HistoryBench.class,
                 IdleCommand.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
