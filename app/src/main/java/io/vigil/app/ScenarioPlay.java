@@ -1,13 +1,19 @@
 package io.vigil.app;
 
+import io.vigil.events.Envelope;
 import io.vigil.events.EnvelopeCodec;
+import io.vigil.history.HistoryConfig;
 import io.vigil.lab.scenario.LivePlay;
 import io.vigil.lab.scenario.Scenario;
+import io.vigil.lab.scenario.ScenarioHistory;
 import io.vigil.lab.scenario.ScenarioLoader;
 import io.vigil.lab.scenario.ScenarioReport;
 import io.vigil.lab.scenario.ScenarioRunner;
+import io.vigil.lab.sim.SimulatedPair;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 
 /**
  * {@code vigil lab --scenario NAME}: one story played unattended on the simulated pair and its
@@ -37,12 +43,30 @@ final class ScenarioPlay {
             out.flush();
         }
         ScenarioReport report;
+        List<String> resyncs;
+        Instant playedAt = Instant.now();
         try {
-            // a live play takes the story's own time: its progress goes to stderr, the timeline comes at the end
-            report = live ? LivePlay.play(scenario, work, line -> {
-                err.println("vigil lab --scenario --live: " + line);
-                err.flush();
-            }) : ScenarioRunner.play(scenario, work);
+            if (live) {
+                // a live play takes the story's own time: its progress goes to stderr, the timeline comes at the end
+                report = LivePlay.play(scenario, work, line -> {
+                    err.println("vigil lab --scenario --live: " + line);
+                    err.flush();
+                });
+                // the live lab's engine kept its history in the same directory, on the wall clock
+                try (ScenarioHistory history = ScenarioHistory.asRecorded(work)) {
+                    resyncs = history.resyncLines(playedAt, Instant.now());
+                }
+            } else {
+                try (ScenarioHistory history = ScenarioHistory.forPlay(work, SimulatedPair.SEED_TIME, scenario.end(), playedAt)) {
+                    report = ScenarioRunner.play(scenario, work, new ScenarioRunner.StepWatch() {
+                        @Override
+                        public void received(Envelope reportRead) {
+                            history.received(reportRead);
+                        }
+                    });
+                    resyncs = history.resyncLines(SimulatedPair.SEED_TIME, SimulatedPair.SEED_TIME.plus(scenario.end()));
+                }
+            }
         } catch (IllegalArgumentException e) {
             err.println("vigil lab --scenario: " + e.getMessage());
             return 2;
@@ -52,6 +76,12 @@ final class ScenarioPlay {
         } else {
             report.timeline().forEach(out::println);
             report.violations().forEach(v -> out.println("VIOLATION " + v));
+            out.println();
+            out.println("history (kept in " + work.resolve(HistoryConfig.DEFAULT_FILE) + "; ask it with vigil history):");
+            if (resyncs.isEmpty()) {
+                out.println("  no resync began during the play");
+            }
+            resyncs.forEach(r -> out.println("  " + r));
         }
         out.flush();
         return report.violations().isEmpty() ? 0 : 1;

@@ -48,6 +48,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -103,6 +104,11 @@ public final class FailoverRig implements Stage, AutoCloseable {
      * action to a host that does not exist.
      */
     public FailoverRig(SimulatedPair pair, Topology topology, Path journals) throws IOException {
+        this(pair, topology, journals, report -> { });
+    }
+
+    /** The same, with each report the engine reads handed to {@code reports} too. */
+    public FailoverRig(SimulatedPair pair, Topology topology, Path journals, Consumer<Envelope> reports) throws IOException {
         this.pair = pair;
         pair.runDeterministically();
         this.start = pair.now();
@@ -113,6 +119,7 @@ public final class FailoverRig implements Stage, AutoCloseable {
             @Override
             public void received(Envelope envelope) {
                 invariants.received("step " + stepCount, envelope.node(), envelope.seq()).forEach(v -> note("VIOLATION " + v));
+                reports.accept(envelope);
             }
 
             @Override

@@ -2,6 +2,7 @@ package io.vigil.lab.scenario;
 
 import io.vigil.events.Alert;
 import io.vigil.events.AlertState;
+import io.vigil.events.Envelope;
 import io.vigil.events.FailoverCommand;
 import io.vigil.lab.sim.FaultOutcome;
 import io.vigil.lab.sim.SimulatedPair;
@@ -53,6 +54,10 @@ public final class ScenarioRunner {
         default void stepped(Stage stage) {
         }
 
+        /** Each report the engine read, as it read it (the lab's history keeps them). */
+        default void received(Envelope report) {
+        }
+
         /** Whether the story should stop here (a chaos run stops at its first broken invariant); the report is of what played. */
         default boolean stop() {
             return false;
@@ -72,7 +77,7 @@ public final class ScenarioRunner {
         ClusterTopology cluster = topology.clusters().values().iterator().next();
         Map<String, Integer> bootsBefore = new TreeMap<>();
         cluster.vms().keySet().forEach(vm -> bootsBefore.put(vm, pair.boots(vm)));
-        try (FailoverRig rig = new FailoverRig(pair, topology, work)) {
+        try (FailoverRig rig = new FailoverRig(pair, topology, work, watch::received)) {
             for (Scenario.Timed timed : scenario.schedule()) {
                 playUntil(rig, start.plus(timed.at()), scenario.step(), watch);
                 if (watch.stop()) {

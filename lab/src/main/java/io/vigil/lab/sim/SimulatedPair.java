@@ -44,7 +44,8 @@ public final class SimulatedPair {
     private volatile Duration skipped = Duration.ZERO;
     /** what one running VM writes to its DRBD device */
     static final long WRITE_RATE_KIB_PER_VM = 2048;
-    static final Instant SEED_TIME = Instant.parse("2026-11-25T07:00:00.123456Z");
+    /** Where the simulated clock starts, every time: the same story gives the same timeline. */
+    public static final Instant SEED_TIME = Instant.parse("2026-11-25T07:00:00.123456Z");
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSxxx").withZone(ZoneOffset.UTC);
     private static final long LV_BYTES = 20L << 30;
     private static final long HOST_RAM_KIB = 16_303_940;

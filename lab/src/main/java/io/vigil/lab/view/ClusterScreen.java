@@ -193,7 +193,7 @@ public final class ClusterScreen {
         return s.toString();
     }
 
-    static String bytes(long bytes) {
+    public static String bytes(long bytes) {
         String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
         double value = bytes;
         int unit = 0;
