@@ -1,0 +1,19 @@
+package io.vigil.history.query;
+
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * What the history keeps, as far as the queries need it: raw samples for {@code raw}, and the
+ * rollup resolutions it writes. The queries read raw rows where they still exist and the step is
+ * fine, and rollups for the rest.
+ */
+public record HistoryRetention(Duration raw, List<Duration> rollups) {
+    /** The example: raw for 14 days, one-minute and hourly rollups. */
+    public static final HistoryRetention DEFAULT = new HistoryRetention(Duration.ofDays(14), List.of(Duration.ofMinutes(1), Duration.ofHours(1)));
+
+    public HistoryRetention {
+        rollups = rollups.stream().sorted(Comparator.naturalOrder()).toList();
+    }
+}
