@@ -163,8 +163,15 @@ public final class Lab implements AutoCloseable {
             log.info("lab engine starting in its own JVM, pid {}", process.pid());
             return process;
         }
-        return new LabEngine.InThisJvm(Engine.start(engineConfig(broker.bootstrapServers(), dataDir.resolve("engine"), setup.pageWebhook(),
-                failover), DefaultRulePack.load(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), line -> pages.add(Instant.now(), line)));
+        LabHistory history = LabHistory.open(dataDir);
+        try {
+            return new LabEngine.InThisJvm(Engine.start(engineConfig(broker.bootstrapServers(), dataDir.resolve("engine"), setup.pageWebhook(),
+                    failover), DefaultRulePack.load(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), line -> pages.add(Instant.now(), line),
+                    history.routes()), history);
+        } catch (RuntimeException e) {
+            history.close();
+            throw e;
+        }
     }
 
     private <T extends AutoCloseable> T started(T part) {

@@ -34,18 +34,20 @@ sealed interface LabEngine permits LabEngine.InThisJvm, LabEngine.OwnJvm {
     /** Whether it runs and can page: started, in its group, its notifier holding the lease. */
     boolean serving();
 
-    /** An engine in the lab's JVM: its console receiver writes to the lab's page log. */
-    record InThisJvm(Engine engine) implements LabEngine {
+    /** An engine in the lab's JVM: its console receiver writes to the lab's page log; its API answers from {@code history}, closed with it. */
+    record InThisJvm(Engine engine, LabHistory history) implements LabEngine {
         public String apiUrl() {
             return engine.apiUrl();
         }
 
         public void stop() {
             engine.close();
+            history.close();
         }
 
         public void kill() {
             engine.close();
+            history.close();
         }
 
         public boolean alive() {

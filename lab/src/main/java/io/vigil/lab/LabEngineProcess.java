@@ -30,10 +30,14 @@ public final class LabEngineProcess {
         }
         Path dataDir = Path.of(args[1]);
         Optional<URI> webhook = args.length == 3 ? Optional.of(URI.create(args[2])) : Optional.empty();
+        LabHistory history = LabHistory.open(dataDir);
         Engine engine = Engine.start(Lab.engineConfig(args[0], dataDir.resolve("engine"), webhook, LabFailover.existing(dataDir)),
                 DefaultRulePack.load(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                line -> System.out.println("page: " + line));
-        Runtime.getRuntime().addShutdownHook(new Thread(engine::close, "engine-shutdown"));
+                line -> System.out.println("page: " + line), history.routes());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            engine.close();
+            history.close();
+        }, "engine-shutdown"));
         if (!engine.awaitRunning(Duration.ofSeconds(110))) {
             System.out.println("the engine did not reach RUNNING (state " + engine.state() + ")");
             System.exit(1);

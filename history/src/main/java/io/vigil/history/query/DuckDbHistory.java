@@ -13,6 +13,9 @@ import org.duckdb.DuckDBConnection;
  * {@link #connect()} is such a duplicate, for one question on one thread.
  */
 public final class DuckDbHistory implements HistoryDatabase, AutoCloseable {
+    /** The history's file in a process's data directory (the engine's state directory, the lab's). */
+    public static final String FILE_NAME = "history.duckdb";
+
     private final DuckDBConnection root;
 
     private DuckDbHistory(DuckDBConnection root) {
