@@ -23,18 +23,20 @@ class ListingQueriesTest {
     private static final long HOUR = 3_600_000;
     @TempDir
     Path dir;
-    private DuckDbHistory db;
+    private TestHistory history;
+    private HistoryDatabase db;
     private HistoryRows rows;
 
     @BeforeEach
     void open() throws SQLException {
-        db = DuckDbHistory.open(dir.resolve("history.duckdb"));
+        history = TestHistory.open(dir);
+        db = history.db();
         rows = new HistoryRows(db);
     }
 
     @AfterEach
-    void close() throws SQLException {
-        db.close();
+    void close() throws Exception {
+        history.close();
     }
 
     @Test
