@@ -1,7 +1,6 @@
 package io.vigil.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,26 +48,21 @@ final class HistoryAlerts implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
         Map<String, Optional<String>> query = new LinkedHashMap<>();
         query.put("cluster", Optional.ofNullable(cluster));
         query.put("alertname", Optional.ofNullable(alertname));
         query.put("severity", Optional.ofNullable(severity));
         query.put("state", Optional.ofNullable(state));
         query.putAll(ask.range(since));
-        query.put("limit", Optional.of(String.valueOf(limit)));
-        Optional<JsonNode> answer = ask.get(HistoryAsk.path("/api/history/alerts", query), COMMAND, err);
+        Optional<JsonNode> answer = ask.listing("/api/history/alerts", query, limit, COMMAND, spec.commandLine().getErr());
         if (answer.isEmpty()) {
             return 1;
         }
-        JsonNode root = answer.get();
-        HistoryAsk.warnIfTruncated(root, COMMAND, err);
-        if (ask.format == HistoryAsk.Format.json) {
-            ask.printJson(root, out);
-            return 0;
-        }
-        boolean human = ask.format == HistoryAsk.Format.table;
+        ask.print(answer.get(), human -> table(answer.get(), human), spec.commandLine().getOut());
+        return 0;
+    }
+
+    private static TextTable table(JsonNode root, boolean human) {
         TextTable table = human ? new TextTable("SENT", "ALERT", "SEVERITY", "STATE", "CHANGE", "CLUSTER", "LABELS")
                 : new TextTable("sent", "alertname", "severity", "state", "change", "cluster", "fingerprint", "labels");
         for (JsonNode a : root.path("alerts")) {
@@ -82,11 +76,6 @@ final class HistoryAlerts implements Callable<Integer> {
                         a.path("change").asText(), a.path("cluster").asText(""), a.path("fingerprint").asText(), String.join(" ", labels));
             }
         }
-        if (human) {
-            table.printTable(out);
-        } else {
-            table.printCsv(out);
-        }
-        return 0;
+        return table;
     }
 }

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -100,18 +101,30 @@ final class HistoryAsk {
         }
     }
 
-    /** A listing cut at its limit says so on {@code err}: the table is not the whole range. */
-    static void warnIfTruncated(JsonNode answer, String command, PrintWriter err) {
-        if (answer.path("truncated").asBoolean()) {
-            err.println(command + ": showing " + answer.path("limit").asInt() + " rows; the range holds more: narrow --since/--until"
+    /** A listing's answer, at most {@code limit} rows; one cut at its limit says so on {@code err}: the table is not the whole range. */
+    Optional<JsonNode> listing(String path, Map<String, Optional<String>> query, int limit, String command, PrintWriter err)
+            throws InterruptedException {
+        Map<String, Optional<String>> all = new LinkedHashMap<>(query);
+        all.put("limit", Optional.of(String.valueOf(limit)));
+        Optional<JsonNode> answer = get(path(path, all), command, err);
+        if (answer.isPresent() && answer.get().path("truncated").asBoolean()) {
+            err.println(command + ": showing " + answer.get().path("limit").asInt() + " rows; the range holds more: narrow --since/--until"
                     + " or raise --limit (at most 10000)");
             err.flush();
         }
+        return answer;
     }
 
-    void printJson(JsonNode answer, PrintWriter out) throws IOException {
-        out.println(WireCodec.json().writerWithDefaultPrettyPrinter().writeValueAsString(answer));
-        out.flush();
+    /** The answer as --format asks: JSON whole, or the rows as a table for people ({@code rows.apply(true)}) or CSV for tools. */
+    void print(JsonNode answer, Function<Boolean, TextTable> rows, PrintWriter out) throws IOException {
+        switch (format) {
+            case json -> {
+                out.println(WireCodec.json().writerWithDefaultPrettyPrinter().writeValueAsString(answer));
+                out.flush();
+            }
+            case table -> rows.apply(true).printTable(out);
+            case csv -> rows.apply(false).printCsv(out);
+        }
     }
 
     /** "2026-12-01 10:00:00" in UTC, as the table shows times. */

@@ -51,27 +51,18 @@ final class HistoryResyncs implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
         Map<String, Optional<String>> query = new LinkedHashMap<>();
         query.put("cluster", Optional.ofNullable(cluster));
         query.put("resource", Optional.ofNullable(resource));
         query.putAll(ask.range(since));
-        query.put("limit", Optional.of(String.valueOf(limit)));
-        Optional<JsonNode> answer = ask.get(HistoryAsk.path("/api/history/resyncs", query), COMMAND, err);
+        Optional<JsonNode> answer = ask.listing("/api/history/resyncs", query, limit, COMMAND, spec.commandLine().getErr());
         if (answer.isEmpty()) {
             return 1;
         }
-        JsonNode root = answer.get();
-        HistoryAsk.warnIfTruncated(root, COMMAND, err);
-        if (plot != null && !writePlot(root, err)) {
+        if (plot != null && !writePlot(answer.get(), spec.commandLine().getErr())) {
             return 1;
         }
-        switch (ask.format) {
-            case json -> ask.printJson(root, out);
-            case csv -> table(root, false).printCsv(out);
-            case table -> table(root, true).printTable(out);
-        }
+        ask.print(answer.get(), human -> table(answer.get(), human), spec.commandLine().getOut());
         return 0;
     }
 

@@ -1,7 +1,6 @@
 package io.vigil.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -41,24 +40,19 @@ final class HistoryStates implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
         Map<String, Optional<String>> query = new LinkedHashMap<>();
         query.put("resource", Optional.of(resource));
         query.put("cluster", Optional.ofNullable(cluster));
         query.putAll(ask.range(since));
-        query.put("limit", Optional.of(String.valueOf(limit)));
-        Optional<JsonNode> answer = ask.get(HistoryAsk.path("/api/history/states", query), COMMAND, err);
+        Optional<JsonNode> answer = ask.listing("/api/history/states", query, limit, COMMAND, spec.commandLine().getErr());
         if (answer.isEmpty()) {
             return 1;
         }
-        JsonNode root = answer.get();
-        HistoryAsk.warnIfTruncated(root, COMMAND, err);
-        if (ask.format == HistoryAsk.Format.json) {
-            ask.printJson(root, out);
-            return 0;
-        }
-        boolean human = ask.format == HistoryAsk.Format.table;
+        ask.print(answer.get(), human -> table(answer.get(), human), spec.commandLine().getOut());
+        return 0;
+    }
+
+    private static TextTable table(JsonNode root, boolean human) {
         TextTable table = human ? new TextTable("AT", "NODE", "VOL", "PEER", "ROLE", "DISK", "CONNECTION", "REPLICATION", "PEER DISK", "PEER ROLE")
                 : new TextTable("at", "cluster", "node", "resource", "volume", "peer", "role", "disk", "connection", "replication", "peer_disk",
                         "peer_role");
@@ -74,11 +68,6 @@ final class HistoryStates implements Callable<Integer> {
                         s.path("replication").asText(), s.path("peerDisk").asText(), s.path("peerRole").asText());
             }
         }
-        if (human) {
-            table.printTable(out);
-        } else {
-            table.printCsv(out);
-        }
-        return 0;
+        return table;
     }
 }

@@ -99,22 +99,16 @@ final class HistorySyncLatency implements Callable<Integer> {
         if (plot != null && !writePlot(root, err)) {
             return 1;
         }
-        switch (ask.format) {
-            case json -> ask.printJson(root, out);
-            case csv -> csv(root).printCsv(out);
-            case table -> {
-                table(root).printTable(out);
-                if (root.has("approximateBefore")) {
-                    err.println(COMMAND + ": steps before " + HistoryAsk.time(root.path("approximateBefore").asText())
-                            + " come from " + root.path("rollup").asText() + " rollups: their quantiles are approximations, their max exact");
-                    err.flush();
-                }
-                if (root.path("steps").isEmpty()) {
-                    err.println(COMMAND + ": no samples of " + resource + " in the range (is the resource's name right? vigil history"
-                            + " states --resource " + resource + " shows its changes)");
-                    err.flush();
-                }
-            }
+        ask.print(root, human -> human ? table(root) : csv(root), out);
+        if (ask.format == HistoryAsk.Format.table && root.has("approximateBefore")) {
+            err.println(COMMAND + ": steps before " + HistoryAsk.time(root.path("approximateBefore").asText()) + " come from "
+                    + root.path("rollup").asText() + " rollups: their quantiles are approximations, their max exact");
+            err.flush();
+        }
+        if (ask.format == HistoryAsk.Format.table && root.path("steps").isEmpty()) {
+            err.println(COMMAND + ": no samples of " + resource + " in the range (is the resource's name right? vigil history"
+                    + " states --resource " + resource + " shows its changes)");
+            err.flush();
         }
         return 0;
     }
