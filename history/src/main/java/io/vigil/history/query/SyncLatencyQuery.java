@@ -44,19 +44,19 @@ public final class SyncLatencyQuery {
         long step = q.step().toMillis();
         try (Connection c = db.connect()) {
             Optional<Duration> rollup = rollupFor(q);
+            long rawHorizon = clock.millis() - retention.raw().toMillis();
+            boolean fine = q.step().compareTo(COARSE) < 0;
+            Map<String, TreeMap<Long, LatencyStep>> byCluster = new TreeMap<>();
             long cut = from;
             if (rollup.isPresent()) {
-                long rawHorizon = clock.millis() - retention.raw().toMillis();
+                // a fine step reads raw rows wherever they are still kept (exact, and cheap at that size): rollups only before
+                long rollupsTo = fine ? stepCeil(q, rawHorizon) : to;
+                long rolledUntil = rollupSteps(c, q, rollup.get(), rollupsTo, byCluster);
                 // steps ending before the raw horizon have only rollups; later ones read rollups as far as they are rolled up
-                cut = Math.max(stepFloor(q, rolledUntil(c, q, rollup.get())), stepFloor(q, rawHorizon));
-                if (q.step().compareTo(COARSE) < 0) {
-                    // a fine step reads raw rows wherever they are still kept: exact, and cheap at that size
-                    cut = Math.min(cut, stepCeil(q, rawHorizon));
-                }
-            }
-            Map<String, TreeMap<Long, LatencyStep>> byCluster = new TreeMap<>();
-            if (cut > from) {
-                rollupSteps(c, q, rollup.orElseThrow(), cut, byCluster);
+                cut = Math.min(rollupsTo, Math.max(stepFloor(q, rolledUntil), stepFloor(q, rawHorizon)));
+                long rawFrom = cut;
+                byCluster.values().forEach(steps -> steps.tailMap(rawFrom, true).clear());
+                byCluster.values().removeIf(Map::isEmpty);
             }
             if (cut < to) {
                 rawSteps(c, q, cut, byCluster);
@@ -87,25 +87,6 @@ public final class SyncLatencyQuery {
             }
         }
         return Optional.of(fitting.isEmpty() ? retention.rollups().get(0) : fitting.last());
-    }
-
-    /** The end of the newest rollup bucket of this resolution in the range: steps before it are wholly rolled up. */
-    private static long rolledUntil(Connection c, LatencyQuestion q, Duration rollup) throws SQLException {
-        String sql = "SELECT max(bucket_ms) FROM replication_rollups WHERE resolution_seconds = ? AND resource = ?"
-                + (q.cluster().isPresent() ? " AND cluster = ?" : "") + (q.peer().isPresent() ? " AND peer = ?" : "")
-                + " AND bucket_ms >= ? AND bucket_ms < ?";
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            int i = 1;
-            s.setInt(i++, (int) rollup.toSeconds());
-            i = bindFilters(s, i, q);
-            s.setLong(i++, q.range().fromMs());
-            s.setLong(i, q.range().toMs());
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                long newest = rs.getLong(1);
-                return rs.wasNull() ? q.range().fromMs() : newest + rollup.toMillis();
-            }
-        }
     }
 
     private static int bindFilters(PreparedStatement s, int i, LatencyQuestion q) throws SQLException {
@@ -174,9 +155,13 @@ public final class SyncLatencyQuery {
         }
     }
 
-    private static void rollupSteps(Connection c, LatencyQuestion q, Duration rollup, long toMs, Map<String, TreeMap<Long, LatencyStep>> out)
+    /**
+     * Reads the rollups' steps from the range's start to {@code toMs} into {@code out}; returns the end of the newest bucket read
+     * (the range's start when none), before which every step is wholly rolled up.
+     */
+    private static long rollupSteps(Connection c, LatencyQuestion q, Duration rollup, long toMs, Map<String, TreeMap<Long, LatencyStep>> out)
             throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT cluster, bucket_ms - ((bucket_ms - ?) % ?) AS step_ms, figure, sum(\"count\")");
+        StringBuilder sql = new StringBuilder("SELECT cluster, bucket_ms - ((bucket_ms - ?) % ?) AS step_ms, figure, max(bucket_ms), sum(\"count\")");
         String[] columns = {"p50", "p95", "p99"};
         for (int k = 0; k < QUANTILES.length; k++) {
             sql.append(", percentile_cont(").append(QUANTILES[k]).append(") WITHIN GROUP (ORDER BY ").append(columns[k]).append(')');
@@ -190,6 +175,7 @@ public final class SyncLatencyQuery {
         }
         sql.append(") GROUP BY 1, 2, 3 ORDER BY 2");
         Map<String, TreeMap<Long, Map<LatencyFigure, Quantiles>>> steps = new TreeMap<>();
+        long newest = Long.MIN_VALUE;
         try (PreparedStatement s = c.prepareStatement(sql.toString())) {
             int i = 1;
             s.setLong(i++, q.range().fromMs());
@@ -209,9 +195,10 @@ public final class SyncLatencyQuery {
             }
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
+                    newest = Math.max(newest, rs.getLong(4));
                     steps.computeIfAbsent(rs.getString(1), k -> new TreeMap<>()).computeIfAbsent(rs.getLong(2), k -> new EnumMap<>(LatencyFigure.class))
-                            .put(LatencyFigure.of(rs.getString(3)), new Quantiles(rs.getLong(4), rs.getDouble(5), rs.getDouble(6),
-                                    rs.getDouble(7), rs.getDouble(8)));
+                            .put(LatencyFigure.of(rs.getString(3)), new Quantiles(rs.getLong(5), rs.getDouble(6), rs.getDouble(7),
+                                    rs.getDouble(8), rs.getDouble(9)));
                 }
             }
         }
@@ -220,5 +207,6 @@ public final class SyncLatencyQuery {
             long samples = figuresOf.values().stream().mapToLong(Quantiles::count).max().orElse(0);
             out.computeIfAbsent(cluster, k -> new TreeMap<>()).put(start, new LatencyStep(start, samples, figuresOf));
         }));
+        return newest == Long.MIN_VALUE ? q.range().fromMs() : newest + rollup.toMillis();
     }
 }
