@@ -23,7 +23,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -140,6 +144,21 @@ class HistoryApiTest {
             HttpResponse<String> response = get(r.getKey());
             assertEquals(400, response.statusCode(), r.getKey() + ": " + response.body());
             assertTrue(response.body().startsWith(r.getValue()), r.getKey() + ": " + response.body());
+        }
+    }
+
+    @Test
+    void questionsAskedAtOnceEachGetTheirWholeAnswer() throws Exception {
+        String one = json("/api/history/sync-latency?resource=r0&from=2h&step=1h").toString();
+        List<CompletableFuture<HttpResponse<String>>> asked = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            asked.add(http.sendAsync(HttpRequest.newBuilder(URI.create(endpoint.baseUrl() + "/api/history/sync-latency?resource=r0&from=2h&step=1h"))
+                    .timeout(Duration.ofSeconds(20)).GET().build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        for (CompletableFuture<HttpResponse<String>> answer : asked) {
+            HttpResponse<String> response = answer.get(30, TimeUnit.SECONDS);
+            assertEquals(200, response.statusCode(), response.body());
+            assertEquals(one, WireCodec.json().readTree(response.body()).toString());
         }
     }
 
