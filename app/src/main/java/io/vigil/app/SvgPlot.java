@@ -18,7 +18,7 @@ final class SvgPlot {
     static final int WIDTH = 800;
     static final int HEIGHT = 400;
     static final int LEFT = 90;
-    static final int RIGHT = 770;
+    static final int RIGHT = 750;
     static final int TOP = 40;
     static final int BOTTOM = 330;
     private static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd"};

@@ -106,10 +106,10 @@ class HistoryCommandTest {
 
         Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(svg.toFile());
         assertEquals("svg", doc.getDocumentElement().getTagName());
-        // each step's point at its middle: 30 and 90 minutes into the 2 hours, across the plot's 90..770;
+        // each step's point at its middle: 30 and 90 minutes into the 2 hours, across the plot's 90..750;
         // ms on a 0..10 axis from 330 up to 40: 2.5 ms at 257.5, 3.97 ms at 214.9, 10 ms at 40
-        assertEquals("260.0,257.5 600.0,40.0", polyline(doc, "p50"));
-        assertEquals("260.0,214.9 600.0,40.0", polyline(doc, "p99"));
+        assertEquals("255.0,257.5 585.0,40.0", polyline(doc, "p50"));
+        assertEquals("255.0,214.9 585.0,40.0", polyline(doc, "p99"));
         String text = Files.readString(svg);
         assertTrue(text.contains("replication round trip (ms)"), "the value axis says what and in which unit");
         assertTrue(text.contains("time (UTC)") && text.contains("12-01 10:00"), "the time axis is labelled");
@@ -167,6 +167,9 @@ class HistoryCommandTest {
 
         assertEquals(2, history("resyncs", "--format", "xml").exitCode(), "an unknown format is a usage error");
         assertEquals(2, history("states").exitCode(), "states needs --resource");
+        CommandOutput nothing = CommandOutput.run("history");
+        assertEquals(2, nothing.exitCode());
+        assertTrue(nothing.err().contains("name what to ask: sync-latency, resyncs, states or alerts"), nothing.err());
 
         int closed;
         try (ServerSocket s = new ServerSocket(0)) {
