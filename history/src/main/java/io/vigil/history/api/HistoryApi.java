@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * A listing holds at most {@code limit} rows (1000 by default, 10000 at most) and says
  * {@code "truncated": true} when the range held more. {@code from} defaults to a day before
- * {@code to}, {@code to} to now. A bad parameter is 400 naming it; a history that cannot be read, 503.
+ * {@code to}, {@code to} to now. A bad parameter is 400 naming it; a history that cannot be read, 503. docs/history-api.md
+ * says the same for users.
  */
 public final class HistoryApi {
     private static final Logger log = LoggerFactory.getLogger(HistoryApi.class);
