@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "vigil", mixinStandardHelpOptions = true, versionProvider = Vigil.Version.class,
         description = "Monitoring and failover for DRBD-mirrored Linux hosts.",
         subcommands = {LabCommand.class, AgentCommand.class, EngineCommand.class, ParseCommand.class, RulesCommand.class,
-                SilenceCommand.class, SagasCommand.class, ApproveCommand.class, FailbackCommand.class, AuditCommand.class,
+                SilenceCommand.class, SagasCommand.class, ApproveCommand.class, FailbackCommand.class, AuditCommand.class, HistoryCommand.class,
                 NotifyCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Vigil implements Runnable {

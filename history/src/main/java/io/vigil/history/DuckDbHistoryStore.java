@@ -65,6 +65,14 @@ public final class DuckDbHistoryStore implements HistoryStore {
     }
 
     @Override
+    public Connection reader() throws SQLException {
+        // a duplicate starts as the writer's connection is (no auto-commit): a reader holds no transaction open
+        Connection reader = db.duplicate();
+        reader.setAutoCommit(true);
+        return reader;
+    }
+
+    @Override
     public SqlDialect dialect() {
         return SqlDialect.DUCKDB;
     }

@@ -1,6 +1,7 @@
 package io.vigil.history;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -16,10 +17,12 @@ public final class History implements AutoCloseable {
 
     private final HistoryStore store;
     private final HistoryConsumer consumer;
+    private final HistoryConfig.Retention retention;
 
-    private History(HistoryStore store, HistoryConsumer consumer) {
+    private History(HistoryStore store, HistoryConsumer consumer, HistoryConfig.Retention retention) {
         this.store = store;
         this.consumer = consumer;
+        this.retention = retention;
     }
 
     /**
@@ -36,11 +39,20 @@ public final class History implements AutoCloseable {
             log.info("history: storing {} in {} (consumer group {}, raw kept {}, one-minute rollups {}, hourly {})",
                     String.join(", ", HistoryConsumer.TOPICS), store.describe(), config.consumerGroup(),
                     config.retention().raw(), config.retention().minute(), config.retention().hourly());
-            return new History(store, consumer);
+            return new History(store, consumer, config.retention());
         } catch (SQLException | RuntimeException e) {
             store.close();
             throw new IllegalStateException("history in " + store.describe() + " cannot be read: " + e.getMessage(), e);
         }
+    }
+
+    /** A connection for one question (see {@link HistoryStore#reader()}): the queries' {@code HistoryDatabase}. */
+    public Connection reader() throws SQLException {
+        return store.reader();
+    }
+
+    public HistoryConfig.Retention retention() {
+        return retention;
     }
 
     public String describe() {

@@ -25,6 +25,13 @@ public sealed interface HistoryStore extends AutoCloseable permits DuckDbHistory
     /** The writer connection (autocommit off): the sink reads its state through it at open. */
     Connection connection();
 
+    /**
+     * A connection of its own for one question on one thread, closed by the caller: a duplicate
+     * of the writer's DuckDB instance (a DuckDB file is opened once per process), or a new
+     * PostgreSQL connection. Readers see what the writer committed.
+     */
+    Connection reader() throws SQLException;
+
     SqlDialect dialect();
 
     /** The file or URL, for log lines and errors. */

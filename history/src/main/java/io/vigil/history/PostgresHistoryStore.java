@@ -14,10 +14,12 @@ import java.util.Properties;
  */
 public final class PostgresHistoryStore implements HistoryStore {
     private final String url;
+    private final Properties properties;
     private final Connection db;
 
-    private PostgresHistoryStore(String url, Connection db) {
+    private PostgresHistoryStore(String url, Properties properties, Connection db) {
         this.url = url;
+        this.properties = properties;
         this.db = db;
     }
 
@@ -37,7 +39,7 @@ public final class PostgresHistoryStore implements HistoryStore {
         try {
             HistorySchema.create(db);
             db.setAutoCommit(false);
-            return new PostgresHistoryStore(jdbc.url(), db);
+            return new PostgresHistoryStore(jdbc.url(), properties, db);
         } catch (SQLException e) {
             try {
                 db.close();
@@ -52,6 +54,11 @@ public final class PostgresHistoryStore implements HistoryStore {
     @Override
     public Connection connection() {
         return db;
+    }
+
+    @Override
+    public Connection reader() throws SQLException {
+        return DriverManager.getConnection(url, properties);
     }
 
     @Override

@@ -3,7 +3,7 @@ package io.vigil.history;
 import java.nio.file.Path;
 
 /** The two stores every sink test runs against: a DuckDB file, and a database on a real PostgreSQL server. */
-enum StoreKind {
+public enum StoreKind {
     DUCKDB,
     POSTGRESQL;
 
@@ -16,7 +16,7 @@ enum StoreKind {
         };
     }
 
-    HistoryStore open(Path dir) {
+    public HistoryStore open(Path dir) {
         return HistoryStore.open(config(dir));
     }
 

@@ -165,8 +165,13 @@ public final class Lab implements AutoCloseable {
         }
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         LabHistory history = LabHistory.start(dataDir, broker.bootstrapServers(), registry);
-        return new LabEngine.InThisJvm(Engine.start(engineConfig(broker.bootstrapServers(), dataDir.resolve("engine"), setup.pageWebhook(),
-                failover), DefaultRulePack.load(), registry, line -> pages.add(Instant.now(), line)), history);
+        try {
+            return new LabEngine.InThisJvm(Engine.start(engineConfig(broker.bootstrapServers(), dataDir.resolve("engine"), setup.pageWebhook(),
+                    failover), DefaultRulePack.load(), registry, line -> pages.add(Instant.now(), line), history.routes()), history);
+        } catch (RuntimeException e) {
+            history.close();
+            throw e;
+        }
     }
 
     private <T extends AutoCloseable> T started(T part) {

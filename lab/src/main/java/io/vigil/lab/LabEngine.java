@@ -34,7 +34,7 @@ sealed interface LabEngine permits LabEngine.InThisJvm, LabEngine.OwnJvm {
     /** Whether it runs and can page: started, in its group, its notifier holding the lease. */
     boolean serving();
 
-    /** An engine in the lab's JVM: its console receiver writes to the lab's page log; its history closes with it. */
+    /** An engine in the lab's JVM: its console receiver writes to the lab's page log; its API answers from {@code history}, closed with it. */
     record InThisJvm(Engine engine, LabHistory history) implements LabEngine {
         public String apiUrl() {
             return engine.apiUrl();

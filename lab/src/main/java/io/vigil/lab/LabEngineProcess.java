@@ -33,7 +33,7 @@ public final class LabEngineProcess {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         LabHistory history = LabHistory.start(dataDir, args[0], registry);
         Engine engine = Engine.start(Lab.engineConfig(args[0], dataDir.resolve("engine"), webhook, LabFailover.existing(dataDir)),
-                DefaultRulePack.load(), registry, line -> System.out.println("page: " + line));
+                DefaultRulePack.load(), registry, line -> System.out.println("page: " + line), history.routes());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             engine.close();
             history.close();

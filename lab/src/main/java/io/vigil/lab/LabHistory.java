@@ -3,7 +3,11 @@ package io.vigil.lab;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vigil.history.History;
 import io.vigil.history.HistoryConfig;
+import io.vigil.history.api.HistoryApi;
+import io.vigil.history.query.StoredResolutions;
+import io.vigil.service.http.HttpEndpoint.Route;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -11,8 +15,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The lab engine's history, in the lab's data directory ({@code history.duckdb}) so that scenarios
- * played yesterday are queried today. The lab runs on without it when it cannot be opened (another
- * lab holds the file), saying so: the lab is for playing, not for keeping.
+ * played yesterday are queried today, served on the lab engine's API as /api/history/*. Whichever
+ * JVM runs the engine holds it (DuckDB lets one process hold a file) and closes it with the
+ * engine. The lab runs on without it when it cannot be opened (another lab holds the file),
+ * saying so: the lab is for playing, not for keeping.
  */
 final class LabHistory implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LabHistory.class);
@@ -31,6 +37,12 @@ final class LabHistory implements AutoCloseable {
             log.warn("lab: running without history: {}", e.getMessage());
             return new LabHistory(Optional.empty());
         }
+    }
+
+    /** The engine API's /api/history/* routes, or none when the lab runs without its history. */
+    Map<String, Route> routes() {
+        return history.map(h -> new HistoryApi(h::reader, StoredResolutions.of(h.retention()), Clock.systemUTC()).routes())
+                .orElse(Map.of());
     }
 
     @Override

@@ -1,11 +1,18 @@
 package io.vigil.lab;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.events.Alert;
 import io.vigil.events.AlertState;
 import io.vigil.lab.sim.FaultOutcome;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,6 +74,23 @@ class LabRestartTest {
             await().atMost(RESTART_BOUND.minusNanos(System.nanoTime() - start)).until(() -> firing(again, "DrbdLocalDiskLost")
                     && again.pages().last(20).stream().anyMatch(p -> p.text().contains("node-a lost the disk under r")));
             log.info("the restarted lab paged {} ms after it was started", (System.nanoTime() - start) / 1_000_000);
+            assertHistoryAnswers(again);
+        }
+    }
+
+    /** The engine's API serves the lab's history, which the earlier run (stopped or killed) left in the data directory. */
+    private static void assertHistoryAnswers(Lab lab) {
+        try {
+            HttpResponse<String> resyncs = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(lab.engineApiUrl() + "/api/history/resyncs?from=1d")).timeout(Duration.ofSeconds(10)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, resyncs.statusCode(), resyncs.body());
+            assertTrue(resyncs.body().contains("\"resyncs\":["), resyncs.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

@@ -8,18 +8,25 @@ import io.vigil.history.HistoryMetrics;
 import io.vigil.history.HistorySink;
 import io.vigil.history.Partition;
 import io.vigil.history.SinkRecord;
+import io.vigil.history.query.ResyncEpisode;
+import io.vigil.history.query.ResyncsQuery;
+import io.vigil.history.query.RowLimit;
+import io.vigil.history.query.TimeRange;
 import io.vigil.lab.view.ClusterScreen;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A story played on the simulated clock, kept in the lab's history as though it had just
@@ -95,35 +102,22 @@ public final class ScenarioHistory implements AutoCloseable {
         }
     }
 
-    /** The resyncs that began during the play ({@code from} and {@code to} on the simulated clock), one line each. */
+    /** The resyncs of the play ({@code from} and {@code to} on the story's clock), oldest first, one line each. */
     public List<String> resyncLines(Instant from, Instant to) {
         flush();
-        List<String> lines = new ArrayList<>();
-        String sql = "SELECT resource, volume, source_node, target_node, started_ms, ended_ms, bytes, mean_rate_bytes_per_second,"
-                + " cause, outcome FROM resync_episodes WHERE started_ms >= ? AND started_ms <= ? ORDER BY started_ms";
-        try (PreparedStatement s = store.connection().prepareStatement(sql)) {
-            s.setLong(1, from.plus(shift).toEpochMilli());
-            s.setLong(2, to.plus(shift).toEpochMilli());
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    long started = rs.getLong(5);
-                    long ended = rs.getLong(6);
-                    boolean over = !rs.wasNull();
-                    long bytes = rs.getLong(7);
-                    boolean bytesKnown = !rs.wasNull();
-                    double rate = rs.getDouble(8);
-                    boolean rateKnown = !rs.wasNull();
-                    lines.add(String.format(Locale.ROOT, "resync %s/%d %s -> %s: %s%s%s, cause %s, %s", rs.getString(1), rs.getInt(2),
-                            rs.getString(3), rs.getString(4), over ? String.format(Locale.ROOT, "%.1f s", (ended - started) / 1000.0)
-                                    : "still running at the end", bytesKnown ? ", " + ClusterScreen.bytes(bytes) : "",
-                            rateKnown ? " at " + ClusterScreen.bytes(Math.round(rate)) + "/s" : "", rs.getString(9), rs.getString(10)));
-                }
-            }
-            store.connection().commit();
+        List<ResyncEpisode> episodes;
+        try {
+            episodes = new ArrayList<>(new ResyncsQuery(store::reader, Clock.systemUTC())
+                    .answer(Optional.empty(), Optional.empty(), TimeRange.of(from.plus(shift), to.plus(shift)), RowLimit.STANDARD).rows());
         } catch (SQLException e) {
             throw new IllegalStateException("history " + store.describe() + ": the resyncs could not be read: " + e.getMessage(), e);
         }
-        return lines;
+        Collections.reverse(episodes);
+        return episodes.stream().map(e -> String.format(Locale.ROOT, "resync %s/%d %s -> %s: %s%s%s, cause %s, %s", e.resource(), e.volume(),
+                e.sourceNode(), e.targetNode(), e.endedMs().isPresent() ? String.format(Locale.ROOT, "%.1f s", e.durationMs() / 1000.0)
+                        : "still running at the end", e.bytes().map(b -> ", " + ClusterScreen.bytes(b)).orElse(""),
+                e.meanRateBytesPerSecond().map(r -> " at " + ClusterScreen.bytes(Math.round(r)) + "/s").orElse(""), e.cause(), e.outcome()))
+                .toList();
     }
 
     private long lastSeq(String cluster, String node) {

@@ -81,7 +81,8 @@ public final class Engine implements AutoCloseable {
     private final GroupInstance instance;
     private final EngineMetrics metrics;
     private final StreamThreadFailures threadFailures;
-    private Engine(EngineConfig config, RuleSet rules, PrometheusMeterRegistry registry, Consumer<String> console) throws IOException {
+    private Engine(EngineConfig config, RuleSet rules, PrometheusMeterRegistry registry, Consumer<String> console,
+                   Map<String, HttpEndpoint.Route> extraRoutes) throws IOException {
         this.config = config;
         Optional<String> token = readToken(config);
         int partitions = VigilTopics.ensure(config.kafka(), config.topics());
@@ -114,13 +115,13 @@ public final class Engine implements AutoCloseable {
         HttpEndpoint endpoint = null;
         try {
             // bound before the streams start: a port in use stops the engine before it has done anything
-            endpoint = HttpEndpoint.serve(registry, config.http().listen().socketAddress(), Map.of(
+            endpoint = HttpEndpoint.serve(registry, config.http().listen().socketAddress(), withExtraRoutes(Map.of(
                     "/api/alerts", alertsApi,
                     "/api/silences", silencesApi.collection(),
                     "/api/silences/", silencesApi.single(),
                     "/api/sagas", sagasApi.list(),
                     "/api/sagas/", sagasApi.approve(),
-                    "/api/failback/", sagasApi.failback()));
+                    "/api/failback/", sagasApi.failback()), extraRoutes));
             bindGauges(registry, rules);
             instance.leave(config.kafka(), config.applicationId(), "left behind by a previous run");
             streams.start();
@@ -162,13 +163,43 @@ public final class Engine implements AutoCloseable {
         return start(config, rules, registry, line -> log.info("console receiver: {}", line));
     }
 
+    /** The same, its API serving {@code extraRoutes} beside its own (see below). */
+    public static Engine start(EngineConfig config, RuleSet rules, PrometheusMeterRegistry registry, Map<String, HttpEndpoint.Route> extraRoutes) {
+        return start(config, rules, registry, line -> log.info("console receiver: {}", line), extraRoutes);
+    }
+
     /** The same, with console receivers writing to {@code console} (the lab's screen). */
     public static Engine start(EngineConfig config, RuleSet rules, PrometheusMeterRegistry registry, Consumer<String> console) {
+        return start(config, rules, registry, console, Map.of());
+    }
+
+    /**
+     * The same, its API serving {@code extraRoutes} beside its own: what the process that runs the
+     * engine adds (the history's /api/history/*), so that the engine needs to know nothing of it.
+     */
+    public static Engine start(EngineConfig config, RuleSet rules, PrometheusMeterRegistry registry, Consumer<String> console,
+                               Map<String, HttpEndpoint.Route> extraRoutes) {
         try {
-            return new Engine(config, rules, registry, console);
+            return new Engine(config, rules, registry, console, extraRoutes);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the API token " + config.http().tokenFile().orElseThrow() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The engine's routes and the extra ones; an extra route may not take an engine path, nor one its prefix routes answer. */
+    static Map<String, HttpEndpoint.Route> withExtraRoutes(Map<String, HttpEndpoint.Route> own, Map<String, HttpEndpoint.Route> extra) {
+        Map<String, HttpEndpoint.Route> all = new LinkedHashMap<>(own);
+        for (Map.Entry<String, HttpEndpoint.Route> e : extra.entrySet()) {
+            String path = e.getKey();
+            boolean taken = own.keySet().stream().anyMatch(p -> p.equals(path) || p.endsWith("/") && path.startsWith(p))
+                    || path.equals("/metrics");
+            if (taken || !path.startsWith("/api/")) {
+                throw new IllegalArgumentException("the engine's API cannot add the route " + path
+                        + (taken ? ": the engine answers it already" : ": an added route lives under /api/"));
+            }
+            all.put(path, e.getValue());
+        }
+        return all;
     }
 
     private StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse threadDied(Throwable e) {

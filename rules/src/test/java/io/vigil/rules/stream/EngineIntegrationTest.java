@@ -21,6 +21,7 @@ import io.vigil.events.WireCodec;
 import io.vigil.rules.engine.EngineTiming;
 import io.vigil.rules.engine.Roster;
 import io.vigil.rules.fixtures.Bodies;
+import io.vigil.service.http.HttpEndpoint;
 import io.vigil.service.http.ListenAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -64,7 +65,8 @@ class EngineIntegrationTest {
                 Duration.ofDays(7), Duration.ofMinutes(15));
         engine = Engine.start(EngineHarness.config(kafka.bootstrapServers(), dir.resolve("state"), "vigil-engine-it",
                 new Roster(Map.of("pair-1", new Roster.ClusterSpec(List.of("node-a", "node-b"), Map.of("site", "lab")))), timing,
-                Optional.empty(), new ListenAddress("127.0.0.1", 0)), EngineHarness.pack(), registry);
+                Optional.empty(), new ListenAddress("127.0.0.1", 0)), EngineHarness.pack(), registry, line -> { },
+                Map.of("/api/added", request -> HttpEndpoint.Reply.text(200, "added by the process that runs the engine\n")));
         assertTrue(engine.awaitRunning(WAIT), "engine not running: " + engine.state());
         producer = EngineHarness.producer(kafka.bootstrapServers());
     }
@@ -97,6 +99,14 @@ class EngineIntegrationTest {
         return http.send(HttpRequest.newBuilder(URI.create(engine.apiUrl() + path)).timeout(Duration.ofSeconds(10))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aRouteTheRunningProcessAddsIsServedBesideTheEnginesOwn() throws Exception {
+        HttpResponse<String> added = api("GET", "/api/added", null);
+        assertEquals(200, added.statusCode(), added.body());
+        assertEquals("added by the process that runs the engine\n", added.body());
+        assertEquals(200, api("GET", "/api/alerts", null).statusCode());
     }
 
     @Test
