@@ -47,7 +47,12 @@ public final class ChaosCampaign {
 
     /** Plays run {@code run} of {@code seed} with its executors' journals under {@code work} (emptied after). */
     public ChaosVerdict play(long seed, int run, Path work) throws IOException, InterruptedException {
-        ChaosPlan plan = plan(seed, run);
+        return play(plan(seed, run), work);
+    }
+
+    /** The same for a plan made by hand (a story kept from a run, replayed under the watch). */
+    public ChaosVerdict play(ChaosPlan plan, Path work) throws IOException, InterruptedException {
+        int run = plan.run();
         Path dir = Files.createDirectories(work.resolve("run-" + run));
         try {
             ChaosWatch watch = new ChaosWatch(plan, cluster);

@@ -36,6 +36,15 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
     static final String VM_LEFT_SILENTLY = "vm-down-and-not-paged";
     static final String RESOURCE_LEFT_SILENTLY = "resource-without-one-primary-and-not-paged";
     static final String PAGE_LATE = "failure-not-paged-in-time";
+    /**
+     * A page resolved this soon after it was sent, with nothing in the run changed in between (no fault, undo, command,
+     * agent, broker or engine step), was noise: the engine paged on a fact its next report took back. 30 s: a human woken
+     * by it has not yet looked when it is over (Alertmanager's default group_wait, in which it would not even have been
+     * sent); and it is three of the lab agents' slowest polls (SMART and LVM every 10 s), so a page that waited for a
+     * late report instead would have waited no longer than this.
+     */
+    static final Duration FLAPPING_PAGE = Duration.ofSeconds(30);
+    static final String PAGE_FLAPPED = "page-resolved-within-" + FLAPPING_PAGE.toSeconds() + "s";
     private static final String FLAP = "disk-flap";
 
     private final ChaosPlan plan;
@@ -62,6 +71,8 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
     }
 
     private final Map<Applied, Instant> recovered = new LinkedHashMap<>();
+    /** When each step of the schedule was applied: a page that resolves after one may have been undone by it. */
+    private final List<Instant> changes = new ArrayList<>();
 
     ChaosWatch(ChaosPlan plan, ClusterTopology cluster) {
         this.plan = plan;
@@ -74,6 +85,7 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
     @Override
     public void applied(ScenarioStep step, Optional<FaultOutcome> outcome, Stage stage) {
         Instant now = stage.now();
+        changes.add(now);
         if (start == null) {
             start = now.minusMillis(Math.round(stage.secondsSinceStart(now) * 1000)); // the story's own start
         }
@@ -244,6 +256,7 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
             }
         }
         checkDeadlines(stage);
+        checkFlappingPages(stage.paged());
         Map<String, Integer> applied = new TreeMap<>();
         Map<String, List<Double>> recoveries = new TreeMap<>();
         int unrecovered = 0;
@@ -290,6 +303,35 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
                         + " s");
             }
         }
+    }
+
+    /**
+     * Every page that resolved within {@link #FLAPPING_PAGE} of being sent while nothing in the run changed: from the first
+     * record of an alert that paged to the resolve that ended it (a record held back between them neither pages nor
+     * resolves it; a resend is the same page).
+     */
+    private void checkFlappingPages(List<Stage.Paged> sent) {
+        Map<String, List<Stage.Paged>> byAlert = new LinkedHashMap<>();
+        sent.stream().sorted(Comparator.comparing(Stage.Paged::at)).forEach(a -> byAlert.computeIfAbsent(a.key(), k -> new ArrayList<>()).add(a));
+        for (List<Stage.Paged> records : byAlert.values()) {
+            Optional<Stage.Paged> paged = Optional.empty();
+            for (Stage.Paged a : records) {
+                if (a.firing() && paged.isEmpty()) {
+                    paged = Optional.of(a);
+                } else if (a.resolved()) {
+                    paged.filter(p -> Duration.between(p.at(), a.at()).compareTo(FLAPPING_PAGE) < 0 && !changedDuring(p.at(), a.at()))
+                            .ifPresent(p -> violations.add(PAGE_FLAPPED + ": " + p.labels().getOrDefault("alertname", p.key()) + " "
+                                    + new TreeMap<>(p.labels()) + " paged at " + seconds(p.at()) + " and resolved at " + seconds(a.at())
+                                    + ", nothing in the run changed in between"));
+                    paged = Optional.empty();
+                }
+            }
+        }
+    }
+
+    /** Whether a step of the schedule was applied during [from, to]. */
+    private boolean changedDuring(Instant from, Instant to) {
+        return changes.stream().anyMatch(at -> !at.isBefore(from) && !at.isAfter(to));
     }
 
     /**

@@ -459,7 +459,7 @@ public final class FailoverRig implements Stage, AutoCloseable {
         ruleAlerts.stream().filter(a -> "critical".equals(a.labels().get("severity"))).forEach(sent::add);
         sent.sort(Comparator.comparing(Alert::sentAt));
         return sent.stream().map(a -> new Stage.Paged(a.fingerprint(), a.labels(), a.sentAt(), a.state() == AlertState.FIRING
-                && !a.suppressed())).toList();
+                && !a.suppressed(), a.state() == AlertState.RESOLVED)).toList();
     }
 
     @Override

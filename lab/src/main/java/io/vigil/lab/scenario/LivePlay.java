@@ -476,7 +476,7 @@ public final class LivePlay implements Stage {
     @Override
     public List<Stage.Paged> paged() {
         return receiver.pages().stream().map(p -> new Stage.Paged(new TreeMap<>(p.labels()).toString(), p.labels(), p.at(),
-                p.status().equals("firing"))).toList();
+                p.status().equals("firing"), p.status().equals("resolved"))).toList();
     }
 
     @Override

@@ -30,9 +30,10 @@ public interface Stage {
     /**
      * One record of a page: {@code key} names the alert across its records (its fingerprint, or
      * its name and labels where only a receiver's payload is known); {@code firing} is false for a
-     * resolve, or for a record that was held back (silenced or inhibited).
+     * resolve, or for a record that was held back (silenced or inhibited); {@code resolved} is true
+     * for a resolve only (what a human is told when it is over).
      */
-    record Paged(String key, Map<String, String> labels, Instant at, boolean firing) {
+    record Paged(String key, Map<String, String> labels, Instant at, boolean firing, boolean resolved) {
         public Paged {
             labels = Map.copyOf(labels);
         }

@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.lab.scenario.Scenario;
+import io.vigil.lab.scenario.ScenarioLoader;
 import io.vigil.lab.scenario.ScenarioStep;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,5 +86,38 @@ class ChaosCampaignTest {
     void anEngineRestartMovesAPagesDeadlineAsACrashDoes(@TempDir Path dir) throws Exception {
         ChaosVerdict run = campaign.play(1, 849, dir);
         assertEquals(List.of(), run.violations(), String.join("\n", run.timeline()));
+    }
+
+    /** A shipped story played under a chaos run's watch, its faults as given. */
+    private ChaosVerdict watched(String story, Path dir, ChaosPlan.Injected... faults) throws Exception {
+        Scenario scenario = ScenarioLoader.load(story);
+        return campaign.play(new ChaosPlan(0, 1, scenario, List.of(faults), faults[faults.length - 1].undoneAt()), dir);
+    }
+
+    /**
+     * Found live by run 4 of seed 1: VmNotRunning paged for mail as the saga turned Healthy and resolved a second later,
+     * when node-a's VM probe reported it home. Nothing happened in between but the report: a flapping page.
+     */
+    @Test
+    void aPageThatResolvesASecondLaterWithNothingChangedIsAViolation(@TempDir Path dir) throws Exception {
+        ChaosVerdict verdict = watched("failback-outruns-the-vm-report", dir,
+                new ChaosPlan.Injected("disk-fail", "disk-fail node-a /dev/sda", Duration.ofSeconds(5), Duration.ofSeconds(122)));
+        assertEquals(List.of(), verdict.violations(), String.join("\n", verdict.timeline()));
+    }
+
+    /** A disk failed and replaced five seconds later paged, then resolved: the replacement ended it, and the page was true. */
+    @Test
+    void aPageEndedByTheFaultsUndoIsNotAFlappingPage(@TempDir Path dir) throws Exception {
+        Scenario story = new Scenario("short-disk-failure", "a disk fails and is replaced 5 s later", "lab-topology.yaml",
+                ScenarioLoader.load("disk-failure").topologyText(), List.of(
+                new Scenario.Timed(Duration.ofSeconds(5), 1, new ScenarioStep.InjectFault("disk-fail node-a /dev/sda")),
+                new Scenario.Timed(Duration.ofSeconds(10), 2, new ScenarioStep.InjectFault("disk-replace node-a /dev/sda"))),
+                Duration.ofSeconds(1), Duration.ofSeconds(90), Optional.empty());
+        ChaosVerdict verdict = campaign.play(new ChaosPlan(0, 1, story, List.of(
+                new ChaosPlan.Injected("disk-fail", "disk-fail node-a /dev/sda", Duration.ofSeconds(5), Duration.ofSeconds(10))),
+                Duration.ofSeconds(10)), dir);
+        String timeline = String.join("\n", verdict.timeline());
+        assertTrue(timeline.contains("DrbdLocalDiskLost firing") && timeline.contains("DrbdLocalDiskLost resolved"), timeline);
+        assertEquals(List.of(), verdict.violations(), timeline);
     }
 }

@@ -24,8 +24,10 @@ import java.util.function.Supplier;
  *
  * <p>A failover inhibits too: while a saga holds a VM running on another node, the targets of a
  * {@link FailoverInhibition} about that VM on any other node (its home, which it left) are
- * inhibited by the saga's id. It asks {@link FailoverHolds} at the moment, so the mute lifts as
- * soon as the saga ends or the VM runs nowhere (a VM down is never muted by a failover).
+ * inhibited by the saga's id, and so are those about a VM the saga has just moved on any node,
+ * until the agent where it put it reports it. It asks {@link FailoverHolds} at the moment, so the
+ * mute lifts as soon as the saga is done with the VM or the VM is seen to run nowhere (a VM seen
+ * down is never muted by a failover).
  */
 public final class Suppression {
     private final Supplier<Collection<Silence>> silences;
@@ -80,7 +82,10 @@ public final class Suppression {
         return all;
     }
 
-    /** The saga that holds the VM of {@code labels} running on another node than theirs, for a target of a failover inhibition. */
+    /**
+     * The saga that holds the VM of {@code labels} running on another node than theirs, or has just moved it and not yet
+     * seen it where it put it, for a target of a failover inhibition.
+     */
     private Optional<String> heldElsewhereBy(Map<String, String> labels, Instant now) {
         String cluster = labels.get("cluster");
         String resource = labels.get("resource");
@@ -90,7 +95,7 @@ public final class Suppression {
                 || failoverInhibitions.stream().noneMatch(f -> Matchers.all(f.target(), labels))) {
             return Optional.empty();
         }
-        return holds.held(cluster, resource, now).filter(h -> h.vms().contains(vm) && !h.node().equals(node)).map(HeldVms::sagaId);
+        return holds.held(cluster, resource, now).filter(h -> h.holds(vm, node)).map(HeldVms::sagaId);
     }
 
     /** An index of {@code firing}, to find what inhibits each alert in one lookup per inhibit rule. */

@@ -90,7 +90,7 @@ public record ClusterFacts(String cluster, Map<String, NodeFacts> nodes, Map<Str
         if (envelope.body() instanceof DrbdResource r) {
             drbd.put(r.resource(), new NodeReport(envelope.node(), envelope.seq(), envelope.ts(), r));
         } else if (envelope.body() instanceof VmStatus vm) {
-            vms.put(vm.name(), new VmReport(envelope.node(), envelope.seq(), envelope.ts(), vm));
+            vms.put(vm.name(), new VmReport(envelope.node(), envelope.seq(), envelope.ts(), vm, receivedAt));
         } else if (envelope.body() instanceof Heartbeat h) {
             total = h.memoryTotalBytes();
             available = h.memoryAvailableBytes();

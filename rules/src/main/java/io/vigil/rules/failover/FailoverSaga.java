@@ -610,11 +610,9 @@ public final class FailoverSaga {
         }
         DrbdResource back = failing.get().drbd();
         boolean upToDate = !back.devices().isEmpty() && back.devices().stream().allMatch(d -> d.disk() == DiskState.UP_TO_DATE);
-        boolean peerSeesUpToDate = survivor.get().drbd().connections().stream().filter(c -> c.peer().equals(saga.failing()))
-                .anyMatch(c -> c.connection() == ConnectionState.CONNECTED && !c.peerDevices().isEmpty()
-                        && c.peerDevices().stream().allMatch(d -> d.peerDisk() == DiskState.UP_TO_DATE
-                        && d.replication() == ReplicationState.ESTABLISHED));
-        if (upToDate && peerSeesUpToDate && causeGone(run)) {
+        // both sides of the link, as the failback's migration window needs them: events2 tells the home's disk UpToDate before
+        // its replication Established, and a failback ready on the first alone was refused its window, held and paged
+        if (upToDate && inSyncWith(survivor.get().drbd(), saga.failing()) && inSyncWith(back, saga.survivor()) && causeGone(run)) {
             run.phase(SagaPhase.READY_FOR_FAILBACK, saga.failing() + " is UpToDate again for " + saga.resource(),
                     List.of(failing.get().evidence(), survivor.get().evidence()));
             return;
@@ -625,6 +623,14 @@ public final class FailoverSaga {
         if (resyncing && saga.phase() == SagaPhase.FAILED_OVER) {
             run.phase(SagaPhase.RESYNCING, saga.failing() + " is back and resyncing " + saga.resource(), List.of(failing.get().evidence()));
         }
+    }
+
+    /** Whether {@code drbd} (one node's report) sees its link to {@code peer} connected, replicating, and the peer UpToDate. */
+    private static boolean inSyncWith(DrbdResource drbd, String peer) {
+        return drbd.connections().stream().filter(c -> c.peer().equals(peer))
+                .anyMatch(c -> c.connection() == ConnectionState.CONNECTED && !c.peerDevices().isEmpty()
+                        && c.peerDevices().stream().allMatch(d -> d.peerDisk() == DiskState.UP_TO_DATE
+                        && d.replication() == ReplicationState.ESTABLISHED));
     }
 
     /**

@@ -68,6 +68,12 @@ public sealed interface VmWhereabouts {
      * empty when neither says.
      */
     static Optional<RunsOn> running(Saga saga, ClusterFacts facts, String vm) {
+        return movedBy(saga, vm).or(() -> facts.whereRunning(vm).flatMap(node -> facts.vm(node, vm))
+                .map(r -> new RunsOn(r.node(), "reported running (" + r.evidence() + ")")));
+    }
+
+    /** Where the saga's latest completed move of {@code vm} put it: home after the failback's, the survivor after the failover's. */
+    static Optional<RunsOn> movedBy(Saga saga, String vm) {
         for (String step : List.of("fb-migrate:", "fb-start:")) {
             if (saga.step(step + vm).filter(SagaStep::done).isPresent()) {
                 return Optional.of(new RunsOn(saga.failing(), step + vm + " succeeded"));
@@ -78,7 +84,6 @@ public sealed interface VmWhereabouts {
                 return Optional.of(new RunsOn(saga.survivor(), step + vm + " succeeded"));
             }
         }
-        return facts.whereRunning(vm).flatMap(node -> facts.vm(node, vm))
-                .map(r -> new RunsOn(r.node(), "reported running (" + r.evidence() + ")"));
+        return Optional.empty();
     }
 }

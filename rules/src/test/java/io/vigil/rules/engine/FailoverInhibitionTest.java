@@ -114,4 +114,17 @@ class FailoverInhibitionTest {
         held = Optional.of(new HeldVms(SAGA, "node-a", Set.of("web")));
         assertEquals(List.of(), firedAfterAMinute().inhibitedBy());
     }
+
+    @Test
+    void aVmTheSagaJustPutBackHomeIsInhibitedThereUntilHomeReportsIt() {
+        held = Optional.of(new HeldVms(SAGA, "node-b", Set.of("web", "mail")));
+        firedAfterAMinute();
+        // the failback migrated web home; node-a's probe has not run since, so its last word is still "shut off"
+        held = Optional.of(new HeldVms(SAGA, "node-a", Set.of(), Set.of("web")));
+        webShutOffAtHome(80);
+        tick(80);
+        Alert still = lastVmNotRunning();
+        assertEquals(List.of(SAGA), still.inhibitedBy(), "web is on its way home: no page");
+        assertTrue(still.suppressed());
+    }
 }

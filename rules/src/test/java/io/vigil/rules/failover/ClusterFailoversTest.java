@@ -99,11 +99,16 @@ class ClusterFailoversTest {
 
     private static DrbdResource drbd(String resource, String peer, DrbdRole role, DiskState disk, DrbdRole peerRole, ConnectionState link,
                                      DiskState peerDisk) {
+        return drbd(resource, peer, role, disk, peerRole, link, peerDisk, link == ConnectionState.CONNECTED ? ReplicationState.ESTABLISHED
+                : ReplicationState.OFF);
+    }
+
+    private static DrbdResource drbd(String resource, String peer, DrbdRole role, DiskState disk, DrbdRole peerRole, ConnectionState link,
+                                     DiskState peerDisk, ReplicationState replication) {
         return new DrbdResource(resource, role, false, Optional.empty(), Optional.empty(), false,
                 List.of(new DrbdResource.DrbdDevice(0, 0, disk, false, Optional.empty(), Optional.empty())),
                 List.of(new DrbdResource.DrbdConnection(peer, 1, link, peerRole, false, 0, 0, List.of(),
-                        List.of(new DrbdResource.DrbdPeerDevice(0, link == ConnectionState.CONNECTED ? ReplicationState.ESTABLISHED
-                                : ReplicationState.OFF, peerDisk, false, false, 0, 0, 0, 0, 0, Optional.empty(), Optional.empty(),
+                        List.of(new DrbdResource.DrbdPeerDevice(0, replication, peerDisk, false, false, 0, 0, 0, 0, 0, Optional.empty(), Optional.empty(),
                                 Optional.empty())),
                         DrbdResource.ReplicationLatency.UNMEASURED)));
     }
@@ -651,6 +656,33 @@ class ClusterFailoversTest {
         }
         assertTrue(sent.stream().noneMatch(a -> a.id().contains(":fb-promote:")), "promoted an Inconsistent disk: " + sent);
         assertTrue(audit.stream().anyMatch(a -> a.contains("Inconsistent")), audit.toString());
+    }
+
+    /**
+     * Found by chaos runs of seed 2026: the home disk reported UpToDate, and the survivor saw it UpToDate and Established,
+     * while the home's own side of the link still said SyncTarget (events2 tells the disk's state before the replication's).
+     * The saga was ready for failback, its window was refused on that SyncTarget, it held and paged FailoverHeld, and the
+     * next report resolved it the same second. It is ready only when both sides see the link in sync, as the window needs.
+     */
+    @Test
+    void aHomeDiskUpToDateWhoseOwnSideStillSyncsIsNotReadyForFailbackAndPagesNothing() {
+        setUpAutoFailback(List.of());
+        healthyPair();
+        nodeALosesItsDisk();
+        allSucceed();
+        assertEquals(SagaPhase.FAILED_OVER, r0Saga().phase(), audit.toString());
+        now = now.plusSeconds(60);
+        event("node-b", drbd("r0", "node-a", DrbdRole.PRIMARY, DiskState.UP_TO_DATE, DrbdRole.SECONDARY, ConnectionState.CONNECTED,
+                DiskState.UP_TO_DATE));
+        event("node-a", drbd("r0", "node-b", DrbdRole.SECONDARY, DiskState.UP_TO_DATE, DrbdRole.PRIMARY, ConnectionState.CONNECTED,
+                DiskState.UP_TO_DATE, ReplicationState.SYNC_TARGET));
+        assertTrue(sent.stream().noneMatch(a -> a.id().contains(":fb-")), sent.toString());
+        assertTrue(pages.stream().noneMatch(p -> p.rule().equals("FailoverHeld")), pages.toString());
+        assertTrue(r0Saga().history().stream().noneMatch(v -> v.phase() == SagaPhase.HELD), audit.toString());
+        event("node-a", drbd("r0", "node-b", DrbdRole.SECONDARY, DiskState.UP_TO_DATE, DrbdRole.PRIMARY, ConnectionState.CONNECTED,
+                DiskState.UP_TO_DATE));
+        assertTrue(sent.stream().anyMatch(a -> a.id().contains(":fb-allow-two:")), audit.toString());
+        assertTrue(pages.stream().noneMatch(p -> p.rule().equals("FailoverHeld")), pages.toString());
     }
 
     @Test
