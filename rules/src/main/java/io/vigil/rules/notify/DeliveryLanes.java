@@ -26,8 +26,6 @@ import org.slf4j.LoggerFactory;
  */
 final class DeliveryLanes implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeliveryLanes.class);
-    static final Duration FIRST_RETRY = Duration.ofSeconds(1);
-    static final Duration MAX_RETRY = Duration.ofSeconds(30);
     /** How long one delivery is retried before its group waits for its next turn. */
     static final Duration DELIVERY_DEADLINE = Duration.ofMinutes(1);
 
@@ -111,7 +109,7 @@ final class DeliveryLanes implements AutoCloseable {
     }
 
     private Outcome withRetries(Receiver receiver, Notification n) {
-        Duration backoff = FIRST_RETRY;
+        Duration backoff = Backoff.FIRST;
         Instant deadline = clock.instant().plus(DELIVERY_DEADLINE);
         while (true) {
             Outcome outcome = once(receiver, n);
@@ -130,13 +128,8 @@ final class DeliveryLanes implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return outcome;
             }
-            backoff = doubled(backoff);
+            backoff = Backoff.doubled(backoff);
         }
-    }
-
-    /** The next wait of a backoff: twice this one, at most {@link #MAX_RETRY}. */
-    static Duration doubled(Duration backoff) {
-        return backoff.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : backoff.multipliedBy(2);
     }
 
     @Override

@@ -7,7 +7,6 @@ import io.vigil.events.DecodeException;
 import io.vigil.events.Topics;
 import io.vigil.events.WireCodec;
 import io.vigil.rules.notify.Receiver.Outcome;
-import io.vigil.rules.notify.ReceiverSpec.AlertmanagerSpec;
 import io.vigil.rules.notify.dispatch.Dispatcher;
 import io.vigil.rules.notify.dispatch.Flush;
 import io.vigil.rules.notify.dispatch.RecordPosition;
@@ -45,8 +44,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Tells people: reads vigil.alerts and notifies the receivers the route tree names, the way
- * Alertmanager does (grouping, waits and intervals, muted alerts left out, resolves told), with
- * Alertmanager receivers pushed every change as Prometheus pushes them.
+ * Alertmanager does (grouping, waits and intervals, muted alerts left out, resolves told), and
+ * receivers that declare an outbox (an Alertmanager) pushed every change as Prometheus pushes them.
  *
  * <p>Nothing is lost and nothing sent twice: offsets are committed only for records whose
  * notifications were delivered (or needed none); what was told to whom is written to the
@@ -93,7 +92,7 @@ public final class Notifier implements AutoCloseable {
         final Dispatcher dispatcher = new Dispatcher();
         final Settlement settlement = new Settlement();
         final DeliveryLanes deliveries = new DeliveryLanes(receivers, health, metrics, clock);
-        final Map<String, AlertmanagerOutbox> outboxes = new LinkedHashMap<>();
+        final Map<String, Outbox> outboxes = new LinkedHashMap<>();
         final Map<String, Alert> raisedSelfAlerts = new HashMap<>();
         Instant lastCommit = Instant.EPOCH;
         Instant lastHousekeeping = Instant.EPOCH;
@@ -104,9 +103,7 @@ public final class Notifier implements AutoCloseable {
             this.nflog = nflog;
             this.alerts = alerts;
             for (ReceiverSpec spec : config.receivers()) {
-                if (spec instanceof AlertmanagerSpec) {
-                    outboxes.put(spec.name(), new AlertmanagerOutbox(spec.name(), config.resolvedResendFor()));
-                }
+                spec.outbox(config.resolvedResendFor()).ifPresent(outbox -> outboxes.put(spec.name(), outbox));
             }
         }
 
@@ -315,7 +312,7 @@ public final class Notifier implements AutoCloseable {
         for (Flush flush : t.dispatcher.due(now)) {
             notify(t, flush, now);
         }
-        for (AlertmanagerOutbox outbox : t.outboxes.values()) {
+        for (Outbox outbox : t.outboxes.values()) {
             outbox.due(now).ifPresent(batch -> push(t, outbox, batch));
         }
         if (Duration.between(t.lastHousekeeping, now).compareTo(Duration.ofSeconds(1)) >= 0) {
@@ -366,10 +363,9 @@ public final class Notifier implements AutoCloseable {
         int waits = 0;
         List<RecordPosition> done = new ArrayList<>();
         for (RouteTree.Route route : tree.match(alert.labels())) {
-            AlertmanagerOutbox outbox = t.outboxes.get(route.spec().receiver());
+            Outbox outbox = t.outboxes.get(route.spec().receiver());
             if (outbox != null) {
-                // muted alerts are not pushed: Alertmanager lets its copy lapse at its endsAt
-                if ((alert.state() == AlertState.FIRING && !alert.suppressed()) || alert.state() == AlertState.RESOLVED) {
+                if (outbox.takes(alert)) {
                     outbox.offer(alert, Optional.of(position), now).ifPresent(done::add);
                     waits++;
                 }
@@ -383,14 +379,8 @@ public final class Notifier implements AutoCloseable {
         done.forEach(t.settlement::settle);
     }
 
-    private void push(ActiveTerm t, AlertmanagerOutbox outbox, AlertmanagerOutbox.Batch batch) {
-        List<Alert> alerts = batch.alerts();
-        List<Alert> firing = alerts.stream().filter(a -> a.state() == AlertState.FIRING).toList();
-        List<Alert> resolved = alerts.stream().filter(a -> a.state() == AlertState.RESOLVED).toList();
-        Notification n = new Notification(batch.receiver(), "alertmanager", Map.of(), firing, resolved, config.externalUrl());
-        // only what came in a record counts towards alert-to-delivery time, not resends
-        List<Alert> news = batch.entries().stream().filter(e -> e.position().isPresent()).map(AlertmanagerOutbox.Entry::alert).toList();
-        t.deliveries.deliver(n, news, false, outcome -> outbox.done(batch, outcome, clock.instant()).forEach(t.settlement::settle));
+    private void push(ActiveTerm t, Outbox outbox, Outbox.Batch batch) {
+        t.deliveries.deliver(batch.notification(config.externalUrl()), batch.news(), false, outcome -> outbox.done(batch, outcome, clock.instant()).forEach(t.settlement::settle));
     }
 
     /** A group's turn: told what the dedup stage decides, and the log updated once it is delivered. */
@@ -453,7 +443,7 @@ public final class Notifier implements AutoCloseable {
             if (other.equals(failing) || !health.up(other)) {
                 continue;
             }
-            AlertmanagerOutbox outbox = t.outboxes.get(other);
+            Outbox outbox = t.outboxes.get(other);
             if (outbox != null) {
                 outbox.offer(alert, Optional.empty(), clock.instant());
             } else if (everyone) {
