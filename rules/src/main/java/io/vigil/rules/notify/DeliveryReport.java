@@ -24,7 +24,7 @@ final class DeliveryReport {
     /** {@code news}: the alerts whose time from publication to delivery is recorded; {@code retried}: whether it went through the retry stage. */
     void report(Notification n, Outcome outcome, Duration took, List<Alert> news, Instant at, boolean retried) {
         if (outcome instanceof Outcome.Delivered d) {
-            health.delivered(n.receiver());
+            health.delivered(n.receiver(), at);
             metrics.delivered(n.receiver(), took, news, at);
             log.info("notified {}: {} ({} firing, {} resolved): {}", n.receiver(), Headline.of(n), n.firing().size(),
                     n.resolved().size(), d.answer());

@@ -179,7 +179,8 @@ public final class Notifier implements AutoCloseable {
             intake = AlertIntake.open(consumerProps(group + "-delivery", "alerts"), metrics);
             DeliveryPipeline pipeline = new DeliveryPipeline(config, tree, receivers, health, metrics, clock, nflog, intake::settle);
             intake.rebuild(pipeline);
-            ReceiverFailingAlerts failing = new ReceiverFailingAlerts(receivers.keySet(), health, pipeline, config.externalUrl());
+            ReceiverFailingAlerts failing = new ReceiverFailingAlerts(receivers.keySet(), health, pipeline, config.externalUrl(),
+                    nflog, clock.instant());
             term = new Term(producer, nflog, intake, pipeline, failing);
             log.info("notifier active: {} notification log entries read; {} receivers; groups rebuilt from {}, notifying from its"
                     + " last delivered offsets", nflog.size(), receivers.size(), Topics.ALERTS);
