@@ -10,7 +10,6 @@ import io.vigil.rules.notify.OwnAlert;
 import io.vigil.rules.notify.Receiver;
 import io.vigil.rules.notify.Receiver.Outcome;
 import io.vigil.rules.notify.ReceiverSpec;
-import io.vigil.rules.notify.Receivers;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.List;
@@ -66,7 +65,7 @@ final class NotifyCommand implements Runnable {
                         .orElse(" (it has no notify: section)"));
                 return 2;
             }
-            Receiver target = Receivers.of(spec.get(), line -> out.println(line));
+            Receiver target = spec.get().receiver(line -> out.println(line));
             Alert alert = testAlert(Instant.now());
             Notification n = new Notification(receiver, "vigil-notify-test", Map.of("alertname", alert.rule()), List.of(alert), List.of(),
                     notify.get().externalUrl());

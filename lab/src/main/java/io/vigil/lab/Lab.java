@@ -35,7 +35,9 @@ import io.vigil.rules.engine.EngineTiming;
 import io.vigil.rules.engine.Roster;
 import io.vigil.rules.notify.NotifyConfig;
 import io.vigil.rules.notify.ReceiverSpec;
-import io.vigil.rules.notify.RouteSpec;
+import io.vigil.rules.notify.console.ConsoleSpec;
+import io.vigil.rules.notify.dispatch.RouteSpec;
+import io.vigil.rules.notify.webhook.WebhookSpec;
 import io.vigil.rules.rule.DefaultRulePack;
 import io.vigil.rules.stream.Engine;
 import io.vigil.service.http.ListenAddress;
@@ -304,13 +306,13 @@ public final class Lab implements AutoCloseable {
      * grouped for a few seconds.
      */
     static EngineConfig engineConfig(String bootstrap, Path stateDir, Optional<URI> pageWebhook, LabFailover failover) {
-        List<ReceiverSpec> receivers = new ArrayList<>(List.of(new ReceiverSpec.ConsoleSpec("lab-screen", true)));
+        List<ReceiverSpec> receivers = new ArrayList<>(List.of(new ConsoleSpec("lab-screen", true)));
         List<RouteSpec> routes = new ArrayList<>();
         LabelMatcher critical = LabelMatcher.parse("severity=critical");
         routes.add(new RouteSpec("lab-screen", List.of(critical), List.of("cluster", "alertname"), Duration.ZERO, Duration.ofSeconds(2),
                 Duration.ofHours(1), pageWebhook.isPresent(), List.of()));
         pageWebhook.ifPresent(url -> {
-            receivers.add(new ReceiverSpec.WebhookSpec("bench-pager", url, Optional.empty(), 0, true, Duration.ofSeconds(5)));
+            receivers.add(new WebhookSpec("bench-pager", url, Optional.empty(), 0, true, Duration.ofSeconds(5)));
             routes.add(new RouteSpec("bench-pager", List.of(critical), List.of("cluster", "alertname"), Duration.ZERO, Duration.ofSeconds(1),
                     Duration.ofHours(1), false, List.of()));
         });

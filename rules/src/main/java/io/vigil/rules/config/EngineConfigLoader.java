@@ -105,7 +105,7 @@ public final class EngineConfigLoader {
             top.problem(top.entry("failover").get().keyLine(), "failover", "needs http.token_file: without it anyone who reaches the API could approve"
                     + " a failover or ask for a failback (put a random secret in a file, mode 0600, and name it in http.token_file)");
         }
-        Optional<NotifyConfig> notifications = NotifyConfigLoader.read(top, dir, env, http.listen());
+        Optional<NotifyConfig> notifications = NotifyConfigLoader.read(top, dir, env, http.listen(), ReceiverTypes.ALL);
         return new EngineConfig(kafka, applicationId, stateDir, threads, rules, roster, topics, timing, http, notifications, limits,
                 failover);
     }

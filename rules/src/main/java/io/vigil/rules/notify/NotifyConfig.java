@@ -1,5 +1,6 @@
 package io.vigil.rules.notify;
 
+import io.vigil.rules.notify.dispatch.RouteSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

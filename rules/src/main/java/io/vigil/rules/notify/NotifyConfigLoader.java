@@ -2,13 +2,7 @@ package io.vigil.rules.notify;
 
 import io.vigil.events.LabelMatcher;
 import io.vigil.events.Name;
-import io.vigil.rules.notify.ReceiverSpec.AlertmanagerSpec;
-import io.vigil.rules.notify.ReceiverSpec.ConsoleSpec;
-import io.vigil.rules.notify.ReceiverSpec.EmailSpec;
-import io.vigil.rules.notify.ReceiverSpec.PagerDutySpec;
-import io.vigil.rules.notify.ReceiverSpec.SlackSpec;
-import io.vigil.rules.notify.email.PrivateCa;
-import io.vigil.rules.notify.ReceiverSpec.WebhookSpec;
+import io.vigil.rules.notify.dispatch.RouteSpec;
 import io.vigil.rules.silence.Matchers;
 import io.vigil.service.config.ConfigSection;
 import io.vigil.service.config.YamlTree.Mapping;
@@ -16,8 +10,6 @@ import io.vigil.service.config.YamlTree.Node;
 import io.vigil.service.config.YamlTree.Scalar;
 import io.vigil.service.http.ListenAddress;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,23 +20,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Reads engine.yaml's {@code notify:} section: receivers and the route tree, in Alertmanager's
  * words. Every problem is recorded with its line, as the rest of the file's are. Secrets come from
  * a file ({@code KEY_file}) or the environment ({@code KEY_env}), never from the config itself.
+ * A receiver's own section is read by its type, one of those the caller knows.
  */
 public final class NotifyConfigLoader {
-    private static final Set<String> TYPES = Set.of("alertmanager", "pagerduty", "email", "webhook", "slack", "console");
-    private static final Pattern ADDRESS = Pattern.compile("[^\\s@<>\"]+@[^\\s@<>\"]+");
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
-
     private NotifyConfigLoader() {
     }
 
-    /** {@code dir} anchors relative secret files; {@code env} is the process environment. */
-    public static Optional<NotifyConfig> read(ConfigSection top, Path dir, Map<String, String> env, ListenAddress listen) {
+    /**
+     * {@code dir} anchors relative secret files; {@code env} is the process environment;
+     * {@code types}: the kinds of receiver there are, by the key of their section.
+     */
+    public static Optional<NotifyConfig> read(ConfigSection top, Path dir, Map<String, String> env, ListenAddress listen,
+                                              List<ReceiverType> types) {
+        Map<String, ReceiverType> byKey = types.stream().collect(Collectors.toMap(ReceiverType::key, Function.identity()));
         if (top.entry("notify").isEmpty()) {
             return Optional.empty();
         }
@@ -66,10 +61,10 @@ public final class NotifyConfigLoader {
         for (int i = 0; i < nodes.size(); i++) {
             String path = notify.path("receivers[" + i + "]");
             if (!(nodes.get(i) instanceof Mapping m)) {
-                notify.problem(nodes.get(i).line(), path, "expected a receiver (name: ..., and one of " + TYPES + ")");
+                notify.problem(nodes.get(i).line(), path, "expected a receiver (name: ..., and one of " + byKey.keySet().stream().sorted().toList() + ")");
                 continue;
             }
-            receiver(new ConfigSection(path, m, notify.problemsView()), dir, env).ifPresent(r -> {
+            receiver(new ConfigSection(path, m, notify.problemsView()), dir, env, byKey).ifPresent(r -> {
                 if (!names.add(r.name())) {
                     notify.problem(m.line(), path + ".name", "'" + r.name() + "' is the name of another receiver already");
                 } else {
@@ -90,98 +85,26 @@ public final class NotifyConfigLoader {
         return route.map(r -> new NotifyConfig(receivers, r, externalUrl, failingAfter, resolvedResendFor));
     }
 
-    private static Optional<ReceiverSpec> receiver(ConfigSection s, Path dir, Map<String, String> env) {
+    private static Optional<ReceiverSpec> receiver(ConfigSection s, Path dir, Map<String, String> env, Map<String, ReceiverType> byKey) {
         int before = s.problemsView().size();
         Optional<String> name = s.required("name", "what routes call it, e.g. pager", ConfigSection.NAME);
-        List<String> types = TYPES.stream().filter(t -> s.mapping().entries().containsKey(t)).sorted().toList();
-        TYPES.forEach(s::entry);
+        List<String> keys = byKey.keySet().stream().sorted().toList();
+        List<String> types = keys.stream().filter(t -> s.mapping().entries().containsKey(t)).toList();
+        keys.forEach(s::entry);
         if (types.size() != 1) {
-            s.problem(s.mapping().line(), s.path(), types.isEmpty() ? "say what it is: one of " + TYPES.stream().sorted().toList()
+            s.problem(s.mapping().line(), s.path(), types.isEmpty() ? "say what it is: one of " + keys
                     : "one receiver is one of " + types + ", not several (give each its own name)");
             s.rejectUnknownKeys();
             return Optional.empty();
         }
-        String type = types.get(0);
-        ConfigSection c = s.section(type);
-        String n = name.orElse("?");
-        // Alertmanager is always told of resolves (without them its copy lapses only at endsAt) and the
-        // console cannot time out: for those the keys are not read, so that writing them is a problem
-        boolean sendResolved = type.equals("alertmanager") || c.bool("send_resolved", true);
-        Duration timeout = type.equals("console") ? TIMEOUT : c.positiveDuration("timeout", TIMEOUT);
-        ReceiverSpec spec = switch (type) {
-            case "alertmanager" -> {
-                List<URI> urls = new ArrayList<>();
-                for (Node u : c.list("urls")) {
-                    if (u instanceof Scalar sc) {
-                        c.convert(sc, c.path("urls"), NotifyConfigLoader::uri).ifPresent(urls::add);
-                    }
-                }
-                if (urls.isEmpty()) {
-                    c.problem(c.mapping().line(), c.path("urls"), "list every Alertmanager instance (urls: [http://am-1:9093, http://am-2:9093])");
-                }
-                yield new AlertmanagerSpec(n, urls, secret(c, "bearer_token", dir, env, false, SecretShape.TOKEN), timeout);
-            }
-            case "pagerduty" -> {
-                URI url = c.optional("url", PagerDutySpec.EVENTS_V2, NotifyConfigLoader::uri);
-                Optional<Secret> key = secret(c, "routing_key", dir, env, true, SecretShape.TOKEN);
-                yield key.map(k -> (ReceiverSpec) new PagerDutySpec(n, k, url, sendResolved, timeout)).orElse(null);
-            }
-            case "email" -> {
-                List<String> to = new ArrayList<>();
-                for (Node t : c.list("to")) {
-                    if (t instanceof Scalar sc) {
-                        c.convert(sc, c.path("to"), NotifyConfigLoader::address).ifPresent(to::add);
-                    }
-                }
-                if (to.isEmpty()) {
-                    c.problem(c.mapping().line(), c.path("to"), "list who gets the mail (to: [ops@example.org])");
-                }
-                Optional<String> from = c.required("from", "the sender, e.g. vigil@example.org", NotifyConfigLoader::address);
-                Optional<ListenAddress> smarthost = c.required("smarthost", "the mail server as host:port, e.g. mail.example.org:587",
-                        ListenAddress::parse);
-                Optional<String> username = c.read("username", t -> t);
-                Optional<Secret> password = secret(c, "password", dir, env, false);
-                EmailSpec.StartTls starttls = c.optional("starttls", EmailSpec.StartTls.REQUIRED, t -> {
-                    for (EmailSpec.StartTls mode : EmailSpec.StartTls.values()) {
-                        if (mode.word().equals(t)) {
-                            return mode;
-                        }
-                    }
-                    throw new IllegalArgumentException("'" + Name.printable(t) + "' is not required, opportunistic or never");
-                });
-                Optional<Path> caFile = c.read("ca_file", t -> {
-                    Path path = dir.resolve(t).normalize();
-                    if (!Files.isReadable(path)) {
-                        throw new IllegalArgumentException(path + " cannot be read (a PEM certificate of the mail server's CA)");
-                    }
-                    PrivateCa.trusting(path);
-                    return path;
-                });
-                if (username.isPresent() != password.isPresent()) {
-                    c.problem(c.mapping().line(), c.path("username"), "give username and password (password_file or password_env) together");
-                }
-                yield from.isEmpty() || smarthost.isEmpty() ? null : new EmailSpec(n, to, from.get(), smarthost.get().host(),
-                        smarthost.get().port(), username, password, starttls, caFile, sendResolved, timeout);
-            }
-            case "webhook" -> {
-                Optional<URI> url = c.required("url", "where to POST, e.g. http://127.0.0.1:5001/alerts", NotifyConfigLoader::uri);
-                int maxAlerts = c.optional("max_alerts", 0, t -> Integer.parseInt(t.strip()));
-                Optional<Secret> token = secret(c, "bearer_token", dir, env, false, SecretShape.TOKEN);
-                yield url.map(u -> (ReceiverSpec) new WebhookSpec(n, u, token, maxAlerts, sendResolved, timeout)).orElse(null);
-            }
-            case "slack" -> {
-                Optional<Secret> url = secret(c, "url", dir, env, true, SecretShape.URL);
-                Optional<String> channel = c.read("channel", t -> t);
-                yield url.map(u -> (ReceiverSpec) new SlackSpec(n, u, channel, sendResolved, timeout)).orElse(null);
-            }
-            default -> new ConsoleSpec(n, sendResolved);
-        };
+        ConfigSection c = s.section(types.get(0));
+        Optional<ReceiverSpec> spec = byKey.get(types.get(0)).read(new ReceiverSection(name.orElse("?"), c, dir, env));
         c.rejectUnknownKeys();
         s.rejectUnknownKeys();
-        if (s.problemsView().size() > before || name.isEmpty() || spec == null) {
+        if (s.problemsView().size() > before || name.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(spec);
+        return spec;
     }
 
     private static Optional<RouteSpec> route(ConfigSection s, Optional<RouteSpec> parent, Set<String> receivers) {
@@ -246,7 +169,7 @@ public final class NotifyConfigLoader {
     }
 
     /** What a secret must look like to be usable; the problem never shows the secret. */
-    enum SecretShape {
+    public enum SecretShape {
         ANY, TOKEN, URL;
 
         Optional<String> problem(String value) {
@@ -257,7 +180,7 @@ public final class NotifyConfigLoader {
                         + " it should hold only the token");
                 case URL -> {
                     try {
-                        uri(value);
+                        ReceiverSection.httpUrl(value);
                         yield Optional.empty();
                     } catch (IllegalArgumentException e) {
                         yield Optional.of("does not hold an http(s) URL (not shown here: it is a secret)");
@@ -267,7 +190,9 @@ public final class NotifyConfigLoader {
         }
     }
 
-    static Optional<Secret> secret(ConfigSection c, String key, Path dir, Map<String, String> env, boolean required, SecretShape shape) {
+    /** The same, the secret checked for the shape it must have to be usable. */
+    public static Optional<Secret> secret(ConfigSection c, String key, Path dir, Map<String, String> env, boolean required,
+                                          SecretShape shape) {
         c.entry(key).ifPresent(e -> c.problem(e.keyLine(), c.path(key), "a secret is not written in the config (it ends up in"
                 + " backups, diffs and tickets): put it in a file (" + key + "_file: PATH) or the environment (" + key + "_env: VAR)"));
         Optional<Scalar> file = c.scalar(key + "_file");
@@ -316,25 +241,6 @@ public final class NotifyConfigLoader {
     }
 
     private static String url(String text) {
-        return uri(text).toString().replaceAll("/+$", "");
-    }
-
-    static URI uri(String text) {
-        try {
-            URI uri = new URI(text.strip());
-            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-                throw new IllegalArgumentException("'" + Name.printable(text) + "' is not an http(s) URL");
-            }
-            return uri;
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("'" + Name.printable(text) + "' is not a URL: " + e.getReason());
-        }
-    }
-
-    private static String address(String text) {
-        if (!ADDRESS.matcher(text.strip()).matches()) {
-            throw new IllegalArgumentException("'" + Name.printable(text) + "' is not an e-mail address");
-        }
-        return text.strip();
+        return ReceiverSection.httpUrl(text).toString().replaceAll("/+$", "");
     }
 }

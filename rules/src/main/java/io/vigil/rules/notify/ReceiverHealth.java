@@ -17,13 +17,21 @@ final class ReceiverHealth {
     private final Duration failingAfter;
     /** Concurrent: the metrics scrape reads it while the notifier's thread writes it. */
     private final Map<String, Failing> failing = new ConcurrentHashMap<>();
+    private final Map<String, Instant> lastDelivered = new ConcurrentHashMap<>();
 
     ReceiverHealth(Duration failingAfter) {
         this.failingAfter = failingAfter;
     }
 
-    void delivered(String receiver) {
+    void delivered(String receiver, Instant at) {
         failing.remove(receiver);
+        lastDelivered.put(receiver, at);
+    }
+
+    /** Whether the receiver delivered after {@code since}: what shows it works again, not merely that nothing failed yet. */
+    boolean deliveredAfter(String receiver, Instant since) {
+        Instant at = lastDelivered.get(receiver);
+        return at != null && at.isAfter(since);
     }
 
     void failed(String receiver, String error, Instant now) {

@@ -17,7 +17,6 @@ import io.vigil.rules.failover.ResourceFailovers;
 import io.vigil.rules.failover.SagaPages;
 import io.vigil.rules.notify.Notifier;
 import io.vigil.rules.notify.Receiver;
-import io.vigil.rules.notify.Receivers;
 import io.vigil.rules.rule.RuleSet;
 import io.vigil.rules.rule.Severity;
 import io.vigil.rules.silence.SilenceSchedule;
@@ -127,7 +126,7 @@ public final class Engine implements AutoCloseable {
             streams.start();
             notifier = config.notifications().map(n -> {
                 Map<String, Receiver> receivers = new LinkedHashMap<>();
-                n.receivers().forEach(spec -> receivers.put(spec.name(), Receivers.of(spec, console)));
+                n.receivers().forEach(spec -> receivers.put(spec.name(), spec.receiver(console)));
                 return new Notifier(n, config.kafka(), config.applicationId() + "-notifier", Optional.of(instance.id()), receivers, registry,
                         Clock.systemUTC()).start();
             });

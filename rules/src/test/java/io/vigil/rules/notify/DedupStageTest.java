@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import io.vigil.events.Alert;
 import io.vigil.events.AlertState;
 import io.vigil.rules.notify.DedupStage.Decision;
-import io.vigil.rules.notify.ReceiverSpec.WebhookSpec;
+import io.vigil.rules.notify.webhook.WebhookSpec;
 import io.vigil.rules.notify.dispatch.Flush;
 import io.vigil.rules.notify.dispatch.GroupKey;
 import io.vigil.rules.notify.nflog.LogEntry;

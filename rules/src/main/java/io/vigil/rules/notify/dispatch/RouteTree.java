@@ -1,7 +1,6 @@
 package io.vigil.rules.notify.dispatch;
 
 import io.vigil.events.LabelMatcher;
-import io.vigil.rules.notify.RouteSpec;
 import io.vigil.rules.silence.Matchers;
 import java.util.ArrayList;
 import java.util.List;

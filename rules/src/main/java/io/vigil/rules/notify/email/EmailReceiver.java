@@ -2,7 +2,6 @@ package io.vigil.rules.notify.email;
 
 import io.vigil.rules.notify.Notification;
 import io.vigil.rules.notify.Receiver;
-import io.vigil.rules.notify.ReceiverSpec.EmailSpec;
 import jakarta.mail.Address;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Message;

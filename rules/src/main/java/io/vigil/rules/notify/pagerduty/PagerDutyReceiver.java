@@ -6,7 +6,6 @@ import io.vigil.events.WireCodec;
 import io.vigil.rules.notify.HttpPost;
 import io.vigil.rules.notify.Notification;
 import io.vigil.rules.notify.Receiver;
-import io.vigil.rules.notify.ReceiverSpec.PagerDutySpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -8,7 +8,6 @@ import io.vigil.rules.notify.Headline;
 import io.vigil.rules.notify.HttpPost;
 import io.vigil.rules.notify.Notification;
 import io.vigil.rules.notify.Receiver;
-import io.vigil.rules.notify.ReceiverSpec.SlackSpec;
 import java.net.URI;
 import java.util.Map;
 

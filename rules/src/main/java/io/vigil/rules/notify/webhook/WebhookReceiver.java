@@ -9,7 +9,6 @@ import io.vigil.rules.notify.AlertJson;
 import io.vigil.rules.notify.HttpPost;
 import io.vigil.rules.notify.Notification;
 import io.vigil.rules.notify.Receiver;
-import io.vigil.rules.notify.ReceiverSpec.WebhookSpec;
 import java.util.List;
 import java.util.Map;
 

@@ -8,7 +8,6 @@ import io.vigil.events.Alert;
 import io.vigil.events.AlertState;
 import io.vigil.events.LabelMatcher;
 import io.vigil.rules.notify.Alerts;
-import io.vigil.rules.notify.RouteSpec;
 import io.vigil.rules.notify.nflog.LogEntry;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,7 +1,9 @@
-package io.vigil.rules.notify;
+package io.vigil.rules.notify.alertmanager;
 
 import io.vigil.events.Alert;
 import io.vigil.events.AlertState;
+import io.vigil.rules.notify.Backoff;
+import io.vigil.rules.notify.Outbox;
 import io.vigil.rules.notify.Receiver.Outcome;
 import io.vigil.rules.notify.dispatch.RecordPosition;
 import java.time.Duration;
@@ -21,7 +23,7 @@ import java.util.Set;
  * {@code resolved_resend_for}, as Prometheus does, so an Alertmanager that restarted hears them.
  * Single-threaded: the notifier's loop is its only caller.
  */
-final class AlertmanagerOutbox {
+final class AlertmanagerOutbox implements Outbox {
     static final Duration RESEND_RESOLVED_EVERY = Duration.ofMinutes(1);
 
     private final String receiver;
@@ -30,30 +32,9 @@ final class AlertmanagerOutbox {
     private final Map<String, Resend> resends = new LinkedHashMap<>();
     private boolean inFlight;
     private Instant nextAttempt = Instant.EPOCH;
-    private Duration backoff = DeliveryLanes.FIRST_RETRY;
-
-    /** An alert to push and the record it came in (none for a resend). */
-    record Entry(Alert alert, Optional<RecordPosition> position) {
-    }
+    private Duration backoff = Backoff.FIRST;
 
     private record Resend(Alert alert, Instant until, Instant next) {
-    }
-
-    /** One push: the alerts it carries and the records it settles once delivered. */
-    record Batch(String receiver, List<Entry> entries) {
-        Batch {
-            entries = List.copyOf(entries);
-        }
-
-        List<Alert> alerts() {
-            return entries.stream().map(Entry::alert).toList();
-        }
-
-        Set<RecordPosition> records() {
-            Set<RecordPosition> records = new HashSet<>();
-            entries.forEach(e -> e.position().ifPresent(records::add));
-            return records;
-        }
     }
 
     AlertmanagerOutbox(String receiver, Duration resolvedResendFor) {
@@ -61,12 +42,19 @@ final class AlertmanagerOutbox {
         this.resolvedResendFor = resolvedResendFor;
     }
 
+    /** Firing alerts that are not muted, and resolved ones: a muted alert lapses in Alertmanager at its endsAt. */
+    @Override
+    public boolean takes(Alert alert) {
+        return (alert.state() == AlertState.FIRING && !alert.suppressed()) || alert.state() == AlertState.RESOLVED;
+    }
+
     /**
      * Takes a firing or resolved alert to push, and the record it came in (none for the notifier's
      * own alerts); the record of an older state of it still waiting is returned, done with: this
      * one carries its news.
      */
-    Optional<RecordPosition> offer(Alert alert, Optional<RecordPosition> position, Instant now) {
+    @Override
+    public Optional<RecordPosition> offer(Alert alert, Optional<RecordPosition> position, Instant now) {
         if (alert.state() == AlertState.RESOLVED) {
             resends.put(alert.fingerprint(), new Resend(alert, now.plus(resolvedResendFor), now.plus(RESEND_RESOLVED_EVERY)));
         } else {
@@ -77,7 +65,8 @@ final class AlertmanagerOutbox {
     }
 
     /** The push to make now, if any: none while one is out or while backing off. */
-    Optional<Batch> due(Instant now) {
+    @Override
+    public Optional<Batch> due(Instant now) {
         if (inFlight || now.isBefore(nextAttempt)) {
             return Optional.empty();
         }
@@ -104,15 +93,16 @@ final class AlertmanagerOutbox {
      * go back in line unless a newer state of them came meanwhile, whose record then carries
      * their news.
      */
-    Set<RecordPosition> done(Batch batch, Outcome outcome, Instant now) {
+    @Override
+    public Set<RecordPosition> done(Batch batch, Outcome outcome, Instant now) {
         inFlight = false;
         if (!(outcome instanceof Outcome.Retry)) {
-            backoff = DeliveryLanes.FIRST_RETRY;
+            backoff = Backoff.FIRST;
             nextAttempt = Instant.EPOCH;
             return batch.records();
         }
         nextAttempt = now.plus(backoff);
-        backoff = DeliveryLanes.doubled(backoff);
+        backoff = Backoff.doubled(backoff);
         Set<RecordPosition> superseded = new HashSet<>();
         for (Entry e : batch.entries()) {
             if (waiting.containsKey(e.alert().fingerprint())) {

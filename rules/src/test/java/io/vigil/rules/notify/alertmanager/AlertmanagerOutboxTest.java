@@ -1,10 +1,12 @@
-package io.vigil.rules.notify;
+package io.vigil.rules.notify.alertmanager;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.events.Alert;
 import io.vigil.events.AlertState;
+import io.vigil.rules.notify.Alerts;
+import io.vigil.rules.notify.Outbox;
 import io.vigil.rules.notify.Receiver.Outcome;
 import io.vigil.rules.notify.dispatch.RecordPosition;
 import java.time.Duration;
@@ -29,13 +31,13 @@ class AlertmanagerOutboxTest {
     void whatPilesUpWhileAPushIsOutLeavesInOneBatchWithTheNewestStateOnly() {
         AlertmanagerOutbox outbox = new AlertmanagerOutbox("am", Duration.ofMinutes(15));
         assertEquals(Optional.empty(), outbox.offer(FIRING, Optional.of(at(1)), T));
-        AlertmanagerOutbox.Batch first = outbox.due(T).orElseThrow();
+        Outbox.Batch first = outbox.due(T).orElseThrow();
         assertEquals(List.of(FIRING), first.alerts());
         assertEquals(Optional.empty(), outbox.due(T), "one push out at a time");
         outbox.offer(OTHER, Optional.of(at(2)), T);
         outbox.offer(RESOLVED, Optional.of(at(3)), T);
         assertEquals(Set.of(at(1)), outbox.done(first, new Outcome.Delivered("200"), T));
-        AlertmanagerOutbox.Batch second = outbox.due(T).orElseThrow();
+        Outbox.Batch second = outbox.due(T).orElseThrow();
         assertEquals(List.of(OTHER, RESOLVED), second.alerts());
         assertEquals(Set.of(at(2), at(3)), second.records());
     }
@@ -45,17 +47,17 @@ class AlertmanagerOutboxTest {
         AlertmanagerOutbox outbox = new AlertmanagerOutbox("am", Duration.ofMinutes(15));
         outbox.offer(FIRING, Optional.of(at(1)), T);
         outbox.offer(OTHER, Optional.of(at(2)), T);
-        AlertmanagerOutbox.Batch batch = outbox.due(T).orElseThrow();
+        Outbox.Batch batch = outbox.due(T).orElseThrow();
         outbox.offer(RESOLVED, Optional.of(at(3)), T);
         assertEquals(Set.of(at(1)), outbox.done(batch, new Outcome.Retry("connection refused"), T),
                 "the firing record is done with: the resolve that came meanwhile carries its news");
         assertEquals(Optional.empty(), outbox.due(T.plusMillis(999)), "backing off 1 s");
-        AlertmanagerOutbox.Batch retry = outbox.due(T.plusSeconds(1)).orElseThrow();
+        Outbox.Batch retry = outbox.due(T.plusSeconds(1)).orElseThrow();
         assertEquals(Set.of(RESOLVED, OTHER), Set.copyOf(retry.alerts()));
         assertEquals(Set.of(at(2), at(3)), retry.records());
         outbox.done(retry, new Outcome.Retry("connection refused"), T.plusSeconds(1));
         assertEquals(Optional.empty(), outbox.due(T.plusMillis(2999)), "then 2 s");
-        AlertmanagerOutbox.Batch third = outbox.due(T.plusSeconds(3)).orElseThrow();
+        Outbox.Batch third = outbox.due(T.plusSeconds(3)).orElseThrow();
         assertEquals(Set.of(at(2), at(3)), outbox.done(third, new Outcome.Delivered("200"), T.plusSeconds(3)));
         assertEquals(Optional.empty(), outbox.due(T.plusSeconds(4)), "nothing left");
     }
@@ -66,7 +68,7 @@ class AlertmanagerOutboxTest {
         outbox.offer(RESOLVED, Optional.of(at(1)), T);
         outbox.done(outbox.due(T).orElseThrow(), new Outcome.Delivered("200"), T);
         assertEquals(Optional.empty(), outbox.due(T.plusSeconds(59)));
-        AlertmanagerOutbox.Batch again = outbox.due(T.plusSeconds(60)).orElseThrow();
+        Outbox.Batch again = outbox.due(T.plusSeconds(60)).orElseThrow();
         assertEquals(List.of(RESOLVED), again.alerts());
         assertTrue(again.records().isEmpty(), "a resend settles no record");
         outbox.done(again, new Outcome.Delivered("200"), T.plusSeconds(60));

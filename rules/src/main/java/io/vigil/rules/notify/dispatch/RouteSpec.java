@@ -1,4 +1,4 @@
-package io.vigil.rules.notify;
+package io.vigil.rules.notify.dispatch;
 
 import io.vigil.events.LabelMatcher;
 import java.time.Duration;
