@@ -10,6 +10,7 @@ import io.vigil.events.WireCodec;
 import io.vigil.rules.engine.EngineLimits;
 import io.vigil.rules.engine.EngineTables;
 import io.vigil.rules.engine.EngineTiming;
+import io.vigil.rules.engine.EvaluationSteps;
 import io.vigil.rules.engine.FailoverHolds;
 import io.vigil.rules.engine.NodePresence;
 import io.vigil.rules.engine.Roster;
@@ -39,8 +40,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The engine's one processor, one per telemetry partition: it decodes each record, hands it to
  * the {@link RuleEvaluator} over this task's stores, and forwards the alerts that changed to
- * {@code vigil.alerts}, keyed by fingerprint; on wall-clock punctuation it lets time pass. A record
- * it cannot read goes to {@code vigil.deadletter} and the engine carries on.
+ * {@code vigil.alerts}, keyed by fingerprint; on wall-clock punctuation it lets time pass. Each step
+ * is all or nothing ({@link EvaluationSteps}): its store writes are applied after its records were
+ * forwarded, or not at all. A record it cannot read, or whose step failed, goes to
+ * {@code vigil.deadletter} and the engine carries on.
  */
 final class TelemetryProcessor implements Processor<byte[], byte[], Object, Object> {
     static final String ALERTS_SINK = "alerts";
@@ -62,7 +65,7 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
     private final LogThrottle deadLetterLog = new LogThrottle(ERROR_LOG_INTERVAL);
     private final LogThrottle errorLog = new LogThrottle(ERROR_LOG_INTERVAL);
     private ProcessorContext<Object, Object> context;
-    private RuleEvaluator evaluator;
+    private EvaluationSteps steps;
 
     TelemetryProcessor(RuleSet rules, Roster roster, EngineTiming timing, EngineLimits limits, int telemetryPartitions,
                        EngineMetrics metrics, DeadLetters deadLetters, RefusedSizes refused, boolean feedsFailover) {
@@ -95,9 +98,10 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
         // the wall clock itself: the context's cached time is 0 until the task processes or punctuates, and a
         // take-over at the epoch would count every node's silence from 1970, the absence grace never applying
         Instant now = Instant.now();
-        evaluator = new RuleEvaluator(rules, roster, timing, limits, tables,
-                Suppression.of(new StoredSilences(() -> silences, context::currentSystemTimeMs), rules, holds),
-                metrics, now, cluster -> ClusterPartition.of(cluster, telemetryPartitions) == partition);
+        Suppression suppression = Suppression.of(new StoredSilences(() -> silences, context::currentSystemTimeMs), rules, holds);
+        // a step that fails is undone and its evaluator made anew over the same tables, from the same take-over
+        steps = new EvaluationSteps(tables, staged -> new RuleEvaluator(rules, roster, timing, limits, staged, suppression, metrics, now,
+                cluster -> ClusterPartition.of(cluster, telemetryPartitions) == partition));
         context.schedule(timing.evaluationInterval(), PunctuationType.WALL_CLOCK_TIME, this::tick);
         log.info("task {} took over telemetry partition {}: {} alert scopes, {} nodes; silence counts from now + {}",
                 context.taskId(), partition, scopes.approximateNumEntries(), presence.approximateNumEntries(), timing.absenceGrace());
@@ -122,7 +126,7 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
         }
         try {
             metrics.received(envelope, now);
-            forward(evaluator.onEvent(envelope, record.value(), Instant.ofEpochMilli(now)), now);
+            steps.onEvent(envelope, record.value(), Instant.ofEpochMilli(now), out -> forward(out, now));
             if (feedsFailover) {
                 context.forward(new Record<Object, Object>(envelope.cluster(), envelope, now), FailoverProcessor.NAME);
             }
@@ -139,8 +143,8 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
     private void tick(long timestamp) {
         long now = context.currentSystemTimeMs();
         try {
-            forward(evaluator.onTick(Instant.ofEpochMilli(now)), now);
-            metrics.nodesHeard().heard(context.taskId().partition(), evaluator.nodesHeard());
+            steps.onTick(Instant.ofEpochMilli(now), out -> forward(out, now));
+            metrics.nodesHeard().heard(context.taskId().partition(), steps.nodesHeard());
             metrics.progressed(now);
         } catch (StreamsException e) {
             throw e;
@@ -157,8 +161,12 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
         }
     }
 
-    /** Every alert goes out, then the deletions of the forgotten; one whose metrics fail to record is still sent. */
-    private void forward(List<Alert> alerts, long now) {
+    /**
+     * Every alert of a step goes out, then the deletions of the forgotten; one whose metrics fail to record is still sent.
+     * Its writes are applied to the stores after this, so nothing here may fail but Kafka Streams itself.
+     */
+    private void forward(EvaluationSteps.Output out, long now) {
+        List<Alert> alerts = out.alerts();
         for (Alert alert : alerts) {
             byte[] encoded = WireCodec.encode(alert);
             int limit = recordLimit(Topics.ALERTS);
@@ -175,7 +183,7 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
                 context.forward(new Record<Object, Object>(alert.fingerprint(), alert, now), FailoverProcessor.NAME);
             }
         }
-        for (String fingerprint : evaluator.drainForgotten()) {
+        for (String fingerprint : out.forgotten()) {
             context.forward(new Record<Object, Object>(fingerprint, null, now), ALERTS_SINK);
         }
         for (Alert alert : alerts) {
