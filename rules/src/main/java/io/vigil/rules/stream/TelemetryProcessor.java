@@ -66,6 +66,7 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
     private final LogThrottle errorLog = new LogThrottle(ERROR_LOG_INTERVAL);
     private ProcessorContext<Object, Object> context;
     private EvaluationSteps steps;
+    private UnreadableValues unreadable;
 
     TelemetryProcessor(RuleSet rules, Roster roster, EngineTiming timing, EngineLimits limits, int telemetryPartitions,
                        EngineMetrics metrics, DeadLetters deadLetters, RefusedSizes refused, boolean feedsFailover) {
@@ -87,13 +88,15 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
         KeyValueStore<String, byte[]> presence = context.getStateStore(EngineStores.PRESENCE);
         KeyValueStore<String, byte[]> previous = context.getStateStore(EngineStores.PREVIOUS);
         ReadOnlyKeyValueStore<String, byte[]> silences = context.getStateStore(EngineStores.SILENCES);
-        EngineTables tables = new EngineTables(new StreamsStateTable<>(scopes, TableCodec.json(ScopeAlerts.class)),
-                new StreamsStateTable<>(presence, TableCodec.json(NodePresence.class)), new StreamsStateTable<>(previous, TableCodec.PREVIOUS));
+        unreadable = new UnreadableValues(DEADLETTER_SINK, deadLetters, refused, metrics);
+        EngineTables tables = new EngineTables(new StreamsStateTable<>(scopes, TableCodec.json(ScopeAlerts.class), unreadable),
+                new StreamsStateTable<>(presence, TableCodec.json(NodePresence.class), unreadable),
+                new StreamsStateTable<>(previous, TableCodec.PREVIOUS, unreadable));
         int partition = context.taskId().partition();
         // the failover's stores are this task's too (the failover processor is our child): read here, written there
         FailoverHolds holds = feedsFailover ? new SagaHolds(
-                new StreamsStateTable<>(context.getStateStore(EngineStores.FAILOVER_SAGAS), TableCodec.json(ResourceFailovers.class)),
-                new StreamsStateTable<>(context.getStateStore(EngineStores.FAILOVER_FACTS), TableCodec.json(ClusterFacts.class)))
+                new StreamsStateTable<>(context.getStateStore(EngineStores.FAILOVER_SAGAS), TableCodec.json(ResourceFailovers.class), unreadable),
+                new StreamsStateTable<>(context.getStateStore(EngineStores.FAILOVER_FACTS), TableCodec.json(ClusterFacts.class), unreadable))
                 : FailoverHolds.NONE;
         // the wall clock itself: the context's cached time is 0 until the task processes or punctuates, and a
         // take-over at the epoch would count every node's silence from 1970, the absence grace never applying
@@ -138,6 +141,7 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
             logError("evaluating " + envelope.cluster() + "/" + envelope.node() + " seq " + envelope.seq(), e, now);
             deadLetter(record, "engine error while evaluating: " + e, from, now);
         }
+        unreadable.flush(context, now);
     }
 
     private void tick(long timestamp) {
@@ -151,6 +155,7 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
         } catch (RuntimeException e) {
             logError("letting time pass on " + context.taskId(), e, now);
         }
+        unreadable.flush(context, now);
     }
 
     @Override
