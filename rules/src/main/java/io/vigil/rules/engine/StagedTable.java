@@ -1,6 +1,7 @@
 package io.vigil.rules.engine;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,8 +14,8 @@ import java.util.TreeMap;
  */
 final class StagedTable<V> implements StateTable<V> {
     private final StateTable<V> under;
-    /** Key to its new value, or to empty where it is deleted. */
-    private final TreeMap<String, Optional<V>> writes = new TreeMap<>();
+    /** Key to its new value, or to empty where it is deleted; a step writes few, so they are not kept sorted. */
+    private final HashMap<String, Optional<V>> writes = new HashMap<>();
 
     StagedTable(StateTable<V> under) {
         this.under = under;
@@ -38,7 +39,13 @@ final class StagedTable<V> implements StateTable<V> {
 
     @Override
     public List<Map.Entry<String, V>> withPrefix(String prefix) {
-        return merged(under.withPrefix(prefix), writes.subMap(prefix, true, prefix + Character.MAX_VALUE, false));
+        Map<String, Optional<V>> written = new HashMap<>();
+        writes.forEach((key, value) -> {
+            if (key.startsWith(prefix)) {
+                written.put(key, value);
+            }
+        });
+        return merged(under.withPrefix(prefix), written);
     }
 
     @Override
@@ -46,7 +53,7 @@ final class StagedTable<V> implements StateTable<V> {
         return merged(under.all(), writes);
     }
 
-    /** The writes waiting, to the table under it, in key order. */
+    /** The writes waiting, to the table under it. */
     void apply() {
         writes.forEach((key, value) -> value.ifPresentOrElse(v -> under.put(key, v), () -> under.delete(key)));
         writes.clear();
