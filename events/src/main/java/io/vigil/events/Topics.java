@@ -1,5 +1,6 @@
 package io.vigil.events;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -50,8 +51,25 @@ public final class Topics {
         return SINGLE_PARTITION.contains(topic) ? 1 : partitions;
     }
 
-    /** The settings {@code topic} is created with: {@code cleanup.policy=compact} for the {@link #COMPACTED} topics, none for the others. */
+    /**
+     * How long a record of {@link #ALERTS} stays whole before compaction may drop it for a newer
+     * record of its alert ({@code min.compaction.lag.ms}): 24 hours. The newest record of an alert
+     * forgotten for good is its deletion, a tombstone; compacted at once, the resolve before it is
+     * gone, and a notifier that was down for hours reads the tombstone alone and never sends the
+     * resolve (the page stays open). A day outlasts a notifier outage of hours, matches Kafka's
+     * default {@code delete.retention.ms} for the tombstones themselves, and costs one day of alert
+     * changes kept uncompacted, which are few.
+     */
+    public static final Duration ALERTS_MIN_COMPACTION_LAG = Duration.ofHours(24);
+
+    /**
+     * The settings {@code topic} is created with: {@code cleanup.policy=compact} for the
+     * {@link #COMPACTED} topics, and for {@link #ALERTS} its {@link #ALERTS_MIN_COMPACTION_LAG}; none for the others.
+     */
     public static Map<String, String> configs(String topic) {
+        if (topic.equals(ALERTS)) {
+            return Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", String.valueOf(ALERTS_MIN_COMPACTION_LAG.toMillis()));
+        }
         return COMPACTED.contains(topic) ? Map.of("cleanup.policy", "compact") : Map.of();
     }
 

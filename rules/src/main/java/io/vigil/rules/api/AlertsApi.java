@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -23,17 +24,23 @@ import java.util.function.Supplier;
  * {@code GET /api/alerts}: the active alerts (pending, firing, recently resolved), as JSON. Each
  * engine instance holds the alerts of its own partitions; asked without {@code local=true}, an
  * instance also asks the others (those Kafka Streams knows of) and answers for the whole engine,
- * naming any it could not reach. {@code state=firing} (repeatable) keeps only those states.
+ * naming any it could not reach; the others are asked all at once, each within its timeout. {@code state=firing} (repeatable) keeps only those states.
  */
 public final class AlertsApi implements Route {
     private final Supplier<List<TrackedAlert>> local;
     private final Supplier<List<String>> peers;
     private final Duration lease;
     private final Clock clock;
-    private final PeerQuery query = new PeerQuery();
+    private final PeerQuery query;
 
     /** {@code peers}: host:port of the other instances' APIs. */
     public AlertsApi(Supplier<List<TrackedAlert>> local, Supplier<List<String>> peers, Duration lease, Clock clock) {
+        this(local, peers, lease, clock, PeerQuery.TIMEOUT);
+    }
+
+    /** {@code peerTimeout}: the longest one peer may take to answer before it is named unreachable. */
+    AlertsApi(Supplier<List<TrackedAlert>> local, Supplier<List<String>> peers, Duration lease, Clock clock, Duration peerTimeout) {
+        this.query = new PeerQuery(peerTimeout);
         this.local = local;
         this.peers = peers;
         this.lease = lease;
@@ -67,9 +74,10 @@ public final class AlertsApi implements Route {
         boolean localOnly = request.parameter("local").map(Boolean::parseBoolean).orElse(false);
         int instances = 1;
         if (!localOnly) {
-            for (String peer : peers.get()) {
+            for (Map.Entry<String, Optional<JsonNode>> answer : query.askAll(peers.get(), "/api/alerts?local=true").entrySet()) {
                 instances++;
-                fetch(peer).ifPresentOrElse(n -> n.forEach(alerts::add), () -> unreachable.add(peer));
+                answer.getValue().map(n -> n.path("alerts"))
+                        .ifPresentOrElse(n -> n.forEach(alerts::add), () -> unreachable.add(answer.getKey()));
             }
         }
         ObjectNode root = WireCodec.json().createObjectNode();
@@ -84,9 +92,5 @@ public final class AlertsApi implements Route {
         ArrayNode missing = root.putArray("unreachable");
         unreachable.forEach(missing::add);
         return Reply.json(200, WireCodec.json().writeValueAsBytes(root));
-    }
-
-    private Optional<JsonNode> fetch(String peer) {
-        return query.get(peer, "/api/alerts?local=true").map(n -> n.path("alerts"));
     }
 }

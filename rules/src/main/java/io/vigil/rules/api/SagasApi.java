@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -235,9 +236,10 @@ public final class SagasApi {
         List<String> unreachable = new ArrayList<>();
         int instances = 1;
         if (!localOnly) {
-            for (String peer : peers.get()) {
+            for (Map.Entry<String, Optional<JsonNode>> answer : query.askAll(peers.get(), "/api/sagas?local=true").entrySet()) {
                 instances++;
-                query.get(peer, "/api/sagas?local=true").map(n -> n.path("sagas"))
+                String peer = answer.getKey();
+                answer.getValue().map(n -> n.path("sagas"))
                         .ifPresentOrElse(n -> n.forEach(s -> sagas.add(new Told(s, peer))), () -> unreachable.add(peer));
             }
         }

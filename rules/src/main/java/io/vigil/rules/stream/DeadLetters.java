@@ -27,6 +27,8 @@ final class DeadLetters {
     static final String TOPIC = "vigil.error.topic";
     static final String PARTITION = "vigil.error.partition";
     static final String OFFSET = "vigil.error.offset";
+    /** For a value of the engine's own state: the store it was in (its key is the record's key). */
+    static final String STORE = "vigil.error.store";
     /** Present when the value was cut: the original value's length in bytes. */
     static final String ORIGINAL_SIZE = "vigil.error.original.size";
     /** Present when the key was cut: the original key's length in bytes. */
@@ -91,15 +93,33 @@ final class DeadLetters {
 
     /** The same, at most {@code limit} bytes (lower than {@link #maxBytes()} once Kafka refused a larger one). */
     Record<Object, Object> of(Record<byte[], byte[]> original, String reason, RecordMetadata from, long now, int limit) {
-        int maxBytes = Math.max(MIN_BYTES, Math.min(limit, this.maxBytes));
-        Headers vigil = new RecordHeaders();
-        vigil.add(REASON, (reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "..." : reason).getBytes(StandardCharsets.UTF_8));
+        Headers vigil = reason(reason);
         vigil.add(TOPIC, from.topic().getBytes(StandardCharsets.UTF_8));
         vigil.add(PARTITION, String.valueOf(from.partition()).getBytes(StandardCharsets.UTF_8));
         vigil.add(OFFSET, String.valueOf(from.offset()).getBytes(StandardCharsets.UTF_8));
-        byte[] key = original.key();
-        byte[] value = original.value();
-        Header[] originalHeaders = original.headers().toArray();
+        return fit(original.key(), original.value(), original.headers().toArray(), vigil, now, limit);
+    }
+
+    /**
+     * A value of the engine's own store {@code store} that it cannot read: keyed by its key in the
+     * store, the value as stored, and headers saying why, which store and which task's partition
+     * (no topic or offset: it was not read off a topic).
+     */
+    Record<Object, Object> ofStoreValue(String store, String key, byte[] value, String reason, int partition, long now, int limit) {
+        Headers vigil = reason(reason);
+        vigil.add(STORE, store.getBytes(StandardCharsets.UTF_8));
+        vigil.add(PARTITION, String.valueOf(partition).getBytes(StandardCharsets.UTF_8));
+        return fit(key.getBytes(StandardCharsets.UTF_8), value, new Header[0], vigil, now, limit);
+    }
+
+    private static Headers reason(String reason) {
+        Headers vigil = new RecordHeaders();
+        vigil.add(REASON, (reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "..." : reason).getBytes(StandardCharsets.UTF_8));
+        return vigil;
+    }
+
+    private Record<Object, Object> fit(byte[] key, byte[] value, Header[] originalHeaders, Headers vigil, long now, int limit) {
+        int maxBytes = Math.max(MIN_BYTES, Math.min(limit, this.maxBytes));
         if (size(key) + size(value) + size(originalHeaders) + size(vigil.toArray()) + RECORD_OVERHEAD <= maxBytes) {
             return new Record<>(key, value, now, withOriginal(originalHeaders, vigil));
         }

@@ -89,7 +89,7 @@ public final class Engine implements AutoCloseable {
         metrics = new EngineMetrics(registry, rules);
         DeadLetters deadLetters = DeadLetters.forKafka(config.kafka());
         RefusedSizes refused = new RefusedSizes();
-        threadFailures = new StreamThreadFailures(System::nanoTime, refused::lastRefusalShrinkable);
+        threadFailures = new StreamThreadFailures(System::nanoTime, refused::takeAvoidedRefusal);
         streams = new KafkaStreams(EngineTopology.build(rules, config.roster(), config.timing(), config.limits(), partitions, metrics,
                 deadLetters, refused, config.failover().map(f -> FailoverProcessor.FailoverSetup.of(f, config.timing().resendInterval(),
                         config.timing().lease()))),

@@ -41,7 +41,7 @@ final class EngineMetrics implements EvaluationListener {
     private final NodesHeardMetrics nodesHeard;
 
     /** The categories of {@code vigil_engine_dead_letters_total{reason}}. */
-    private static final List<String> DEAD_LETTER_REASONS = List.of("unreadable", "wrong-key", "engine-error");
+    private static final List<String> DEAD_LETTER_REASONS = List.of("unreadable", "wrong-key", "engine-error", "unreadable-state");
 
     /**
      * Every counter whose labels are known when the engine starts (each rule, each kind of event,
@@ -109,7 +109,8 @@ final class EngineMetrics implements EvaluationListener {
     }
 
     void deadLettered(String reason) {
-        String category = reason.startsWith("unreadable") ? "unreadable" : reason.startsWith("key ") ? "wrong-key" : "engine-error";
+        String category = reason.startsWith("unreadable") ? "unreadable" : reason.startsWith("key ") ? "wrong-key"
+                : reason.startsWith(UnreadableValues.REASON_PREFIX) ? "unreadable-state" : "engine-error";
         deadLetterCounter(category).increment();
     }
 

@@ -17,11 +17,12 @@ import org.apache.kafka.streams.Topology;
  * <pre>
  * vigil.telemetry --> rules (TelemetryProcessor, stores: alert-scopes, node-presence, previous-bodies; reads failover-sagas, -facts)
  *                       |--> vigil.alerts      (key: fingerprint)
- *                       '--> vigil.deadletter  (the original record, and why)
+ *                       '--> vigil.deadletter  (the original record, or a store value it cannot read, and why)
  *                       '--> failover (FailoverProcessor, stores: failover-facts, failover-sagas; only with a topology)
  * vigil.failover-commands --'    |--> vigil.actions (key: node, sealed)
  *                                |--> vigil.audit   (key: cluster)
- *                                '--> vigil.alerts  (its pages)
+ *                                |--> vigil.alerts  (its pages)
+ *                                '--> vigil.deadletter (a store value it cannot read)
  * vigil.silences  --> silences (global store, every instance)
  * </pre>
  *
@@ -46,7 +47,8 @@ final class EngineTopology {
         if (failover.isPresent()) {
             topology.addSource("failover-commands", new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.FAILOVER_COMMANDS);
             topology.addProcessor(FailoverProcessor.NAME, () -> new FailoverProcessor(failover.get(), timing.evaluationInterval(),
-                    telemetryPartitions, metrics.failover()), "rules", "failover-commands");
+                    telemetryPartitions, metrics.failover(), new UnreadableValues(TelemetryProcessor.DEADLETTER_SINK, deadLetters, refused,
+                    metrics)), "rules", "failover-commands");
             topology.addStateStore(EngineStores.evaluator(EngineStores.FAILOVER_FACTS), FailoverProcessor.NAME);
             topology.addStateStore(EngineStores.evaluator(EngineStores.FAILOVER_SAGAS), FailoverProcessor.NAME);
             // the rules read the sagas and facts (a failover that holds a VM elsewhere inhibits its VmNotRunning); only the failover writes
@@ -57,7 +59,9 @@ final class EngineTopology {
                     FailoverProcessor.NAME);
         }
         topology.addSink(TelemetryProcessor.ALERTS_SINK, Topics.ALERTS, new StringSerializer(), new ByteArraySerializer(), alertWriters);
-        topology.addSink(TelemetryProcessor.DEADLETTER_SINK, Topics.DEADLETTER, new ByteArraySerializer(), new ByteArraySerializer(), "rules");
+        // the failover's too: a value of its stores it cannot read goes there
+        topology.addSink(TelemetryProcessor.DEADLETTER_SINK, Topics.DEADLETTER, new ByteArraySerializer(), new ByteArraySerializer(),
+                alertWriters);
         topology.addGlobalStore(EngineStores.silences(), "silences-source", new StringDeserializer(), new ByteArrayDeserializer(),
                 Topics.SILENCES, "silences-updater", SilenceUpdater::new);
         return topology;

@@ -49,14 +49,18 @@ final class FailoverProcessor implements Processor<Object, Object, Object, Objec
     private final Duration tickInterval;
     private final int telemetryPartitions;
     private final FailoverMetrics metrics;
+    private final UnreadableValues unreadable;
     private final LogThrottle errorLog = new LogThrottle(Duration.ofMinutes(1));
     private ProcessorContext<Object, Object> context;
     private ClusterFailovers failovers;
     /** The resources of this task's clusters, for the phase gauges: cluster to resources. */
     private final Map<String, Set<String>> held = new LinkedHashMap<>();
 
-    FailoverProcessor(FailoverSetup setup, Duration tickInterval, int telemetryPartitions, FailoverMetrics metrics) {
+    /** {@code unreadable}: this task's, for the values of its stores it cannot read. */
+    FailoverProcessor(FailoverSetup setup, Duration tickInterval, int telemetryPartitions, FailoverMetrics metrics,
+                      UnreadableValues unreadable) {
         this.setup = setup;
+        this.unreadable = unreadable;
         this.tickInterval = tickInterval;
         this.telemetryPartitions = telemetryPartitions;
         this.metrics = metrics;
@@ -67,8 +71,8 @@ final class FailoverProcessor implements Processor<Object, Object, Object, Objec
         this.context = context;
         KeyValueStore<String, byte[]> facts = context.getStateStore(EngineStores.FAILOVER_FACTS);
         KeyValueStore<String, byte[]> sagas = context.getStateStore(EngineStores.FAILOVER_SAGAS);
-        StreamsStateTable<ResourceFailovers> sagaTable = new StreamsStateTable<>(sagas, TableCodec.json(ResourceFailovers.class));
-        failovers = setup.failovers(new StreamsStateTable<>(facts, TableCodec.json(ClusterFacts.class)), sagaTable);
+        StreamsStateTable<ResourceFailovers> sagaTable = new StreamsStateTable<>(sagas, TableCodec.json(ResourceFailovers.class), unreadable);
+        failovers = setup.failovers(new StreamsStateTable<>(facts, TableCodec.json(ClusterFacts.class), unreadable), sagaTable);
         for (var cluster : setup.topology().clusters().values()) {
             if (ClusterPartition.of(cluster.name(), telemetryPartitions) == context.taskId().partition()) {
                 held.put(cluster.name(), cluster.resources().keySet());
@@ -110,6 +114,7 @@ final class FailoverProcessor implements Processor<Object, Object, Object, Objec
         } catch (RuntimeException e) {
             logError("handling " + value.getClass().getSimpleName(), e, now);
         }
+        unreadable.flush(context, now.toEpochMilli());
     }
 
     private void tick(long timestamp) {
@@ -122,6 +127,7 @@ final class FailoverProcessor implements Processor<Object, Object, Object, Objec
         } catch (RuntimeException e) {
             logError("letting time pass", e, now);
         }
+        unreadable.flush(context, now.toEpochMilli());
     }
 
     @Override

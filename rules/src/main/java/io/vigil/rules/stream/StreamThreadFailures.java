@@ -5,7 +5,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
-import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 
 /**
@@ -14,8 +13,8 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThr
  * that keeps dying is the same fault met again and again: replacing it for ever leaves a process
  * that looks up and evaluates nothing. After {@link #MAX_FAILURES} deaths within
  * {@link #WINDOW}, or at once for an {@link Error} (out of memory: the JVM itself is no longer
- * sound), the engine is shut down instead (a death for an alert or a dead letter Kafka refused for
- * its size does not count: the next thread makes a smaller one, see {@link RefusedSizes}), so that its supervisor restarts it and the failure is
+ * sound), the engine is shut down instead (a death for an alert or a dead letter Kafka refused
+ * does not count: the next thread makes a smaller one or none, see {@link RefusedSizes}), so that its supervisor restarts it and the failure is
  * seen.
  */
 final class StreamThreadFailures {
@@ -23,22 +22,25 @@ final class StreamThreadFailures {
     static final Duration WINDOW = Duration.ofMinutes(10);
 
     private final LongSupplier nanoClock;
-    private final BooleanSupplier refusalShrinks;
+    private final BooleanSupplier refusalAvoided;
     private final Deque<Long> recent = new ArrayDeque<>();
 
-    /** {@code refusalShrinks}: whether the latest record Kafka refused for its size will be made smaller next time. */
-    StreamThreadFailures(LongSupplier nanoClock, BooleanSupplier refusalShrinks) {
+    /**
+     * {@code refusalAvoided}: whether Kafka refused a record, since it was last asked, that the next
+     * thread makes smaller or leaves out (a dead letter, an alert too large).
+     */
+    StreamThreadFailures(LongSupplier nanoClock, BooleanSupplier refusalAvoided) {
         this.nanoClock = nanoClock;
-        this.refusalShrinks = refusalShrinks;
+        this.refusalAvoided = refusalAvoided;
     }
 
     synchronized StreamThreadExceptionResponse onDeath(Throwable cause) {
         if (isFatal(cause)) {
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }
-        if (has(cause, RecordTooLargeException.class) && refusalShrinks.getAsBoolean()) {
-            // not the same fault again: each such death teaches RefusedSizes a smaller size, so it ends by itself
-            // (a changelog record too large is the same fault every time, and counts)
+        if (refusalAvoided.getAsBoolean()) {
+            // not the same fault again: the refusal taught RefusedSizes to make that record smaller or leave it out, so
+            // it ends by itself (a changelog record refused is the same fault every time, and counts)
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         }
         long now = nanoClock.getAsLong();

@@ -11,20 +11,25 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-/** A {@link StateTable} in a Kafka Streams store: changelogged, so it survives the instance. */
+/**
+ * A {@link StateTable} in a Kafka Streams store: changelogged, so it survives the instance. A value
+ * it cannot read is not there for its readers: it is handed to {@link UnreadableValues}.
+ */
 final class StreamsStateTable<V> implements StateTable<V> {
     private final KeyValueStore<String, byte[]> store;
     private final TableCodec<V> codec;
+    private final UnreadableValues unreadable;
 
-    StreamsStateTable(KeyValueStore<String, byte[]> store, TableCodec<V> codec) {
+    StreamsStateTable(KeyValueStore<String, byte[]> store, TableCodec<V> codec, UnreadableValues unreadable) {
         this.store = store;
         this.codec = codec;
+        this.unreadable = unreadable;
     }
 
     @Override
     public Optional<V> get(String key) {
         byte[] bytes = store.get(key);
-        return bytes == null ? Optional.empty() : Optional.of(decode(key, bytes));
+        return bytes == null ? Optional.empty() : decode(key, bytes);
     }
 
     @Override
@@ -55,18 +60,18 @@ final class StreamsStateTable<V> implements StateTable<V> {
         List<Map.Entry<String, V>> entries = new ArrayList<>();
         while (it.hasNext()) {
             KeyValue<String, byte[]> kv = it.next();
-            entries.add(Map.entry(kv.key, decode(kv.key, kv.value)));
+            decode(kv.key, kv.value).ifPresent(v -> entries.add(Map.entry(kv.key, v)));
         }
         return entries;
     }
 
-    private V decode(String key, byte[] bytes) {
+    private Optional<V> decode(String key, byte[] bytes) {
         try {
-            return codec.decode(bytes);
+            return Optional.of(codec.decode(bytes));
         } catch (DecodeException e) {
-            // the engine wrote it: a value it cannot read is a bug or a downgrade, not bad input
-            throw new IllegalStateException("store " + store.name() + " holds an unreadable " + codec.describe() + " at "
-                    + key.replace('\u001f', '/') + ": " + e.getMessage() + " (was it written by a newer engine?)", e);
+            // the engine wrote it: a value it cannot read is a bug or a downgrade, and costs that value alone
+            unreadable.found(store, key, bytes, codec.describe(), e.getMessage());
+            return Optional.empty();
         }
     }
 }

@@ -10,6 +10,7 @@ import io.vigil.events.WireCodec;
 import io.vigil.rules.engine.EngineLimits;
 import io.vigil.rules.engine.EngineTables;
 import io.vigil.rules.engine.EngineTiming;
+import io.vigil.rules.engine.EvaluationSteps;
 import io.vigil.rules.engine.FailoverHolds;
 import io.vigil.rules.engine.NodePresence;
 import io.vigil.rules.engine.Roster;
@@ -39,8 +40,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The engine's one processor, one per telemetry partition: it decodes each record, hands it to
  * the {@link RuleEvaluator} over this task's stores, and forwards the alerts that changed to
- * {@code vigil.alerts}, keyed by fingerprint; on wall-clock punctuation it lets time pass. A record
- * it cannot read goes to {@code vigil.deadletter} and the engine carries on.
+ * {@code vigil.alerts}, keyed by fingerprint; on wall-clock punctuation it lets time pass. Each step
+ * is all or nothing ({@link EvaluationSteps}): its store writes are applied after its records were
+ * forwarded, or not at all. A record it cannot read, or whose step failed, goes to
+ * {@code vigil.deadletter} and the engine carries on.
  */
 final class TelemetryProcessor implements Processor<byte[], byte[], Object, Object> {
     static final String ALERTS_SINK = "alerts";
@@ -62,7 +65,8 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
     private final LogThrottle deadLetterLog = new LogThrottle(ERROR_LOG_INTERVAL);
     private final LogThrottle errorLog = new LogThrottle(ERROR_LOG_INTERVAL);
     private ProcessorContext<Object, Object> context;
-    private RuleEvaluator evaluator;
+    private EvaluationSteps steps;
+    private UnreadableValues unreadable;
 
     TelemetryProcessor(RuleSet rules, Roster roster, EngineTiming timing, EngineLimits limits, int telemetryPartitions,
                        EngineMetrics metrics, DeadLetters deadLetters, RefusedSizes refused, boolean feedsFailover) {
@@ -84,20 +88,23 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
         KeyValueStore<String, byte[]> presence = context.getStateStore(EngineStores.PRESENCE);
         KeyValueStore<String, byte[]> previous = context.getStateStore(EngineStores.PREVIOUS);
         ReadOnlyKeyValueStore<String, byte[]> silences = context.getStateStore(EngineStores.SILENCES);
-        EngineTables tables = new EngineTables(new StreamsStateTable<>(scopes, TableCodec.json(ScopeAlerts.class)),
-                new StreamsStateTable<>(presence, TableCodec.json(NodePresence.class)), new StreamsStateTable<>(previous, TableCodec.PREVIOUS));
+        unreadable = new UnreadableValues(DEADLETTER_SINK, deadLetters, refused, metrics);
+        EngineTables tables = new EngineTables(new StreamsStateTable<>(scopes, TableCodec.json(ScopeAlerts.class), unreadable),
+                new StreamsStateTable<>(presence, TableCodec.json(NodePresence.class), unreadable),
+                new StreamsStateTable<>(previous, TableCodec.PREVIOUS, unreadable));
         int partition = context.taskId().partition();
         // the failover's stores are this task's too (the failover processor is our child): read here, written there
         FailoverHolds holds = feedsFailover ? new SagaHolds(
-                new StreamsStateTable<>(context.getStateStore(EngineStores.FAILOVER_SAGAS), TableCodec.json(ResourceFailovers.class)),
-                new StreamsStateTable<>(context.getStateStore(EngineStores.FAILOVER_FACTS), TableCodec.json(ClusterFacts.class)))
+                new StreamsStateTable<>(context.getStateStore(EngineStores.FAILOVER_SAGAS), TableCodec.json(ResourceFailovers.class), unreadable),
+                new StreamsStateTable<>(context.getStateStore(EngineStores.FAILOVER_FACTS), TableCodec.json(ClusterFacts.class), unreadable))
                 : FailoverHolds.NONE;
         // the wall clock itself: the context's cached time is 0 until the task processes or punctuates, and a
         // take-over at the epoch would count every node's silence from 1970, the absence grace never applying
         Instant now = Instant.now();
-        evaluator = new RuleEvaluator(rules, roster, timing, limits, tables,
-                Suppression.of(new StoredSilences(() -> silences, context::currentSystemTimeMs), rules, holds),
-                metrics, now, cluster -> ClusterPartition.of(cluster, telemetryPartitions) == partition);
+        Suppression suppression = Suppression.of(new StoredSilences(() -> silences, context::currentSystemTimeMs), rules, holds);
+        // a step that fails is undone and its evaluator made anew over the same tables, from the same take-over
+        steps = new EvaluationSteps(tables, staged -> new RuleEvaluator(rules, roster, timing, limits, staged, suppression, metrics, now,
+                cluster -> ClusterPartition.of(cluster, telemetryPartitions) == partition));
         context.schedule(timing.evaluationInterval(), PunctuationType.WALL_CLOCK_TIME, this::tick);
         log.info("task {} took over telemetry partition {}: {} alert scopes, {} nodes; silence counts from now + {}",
                 context.taskId(), partition, scopes.approximateNumEntries(), presence.approximateNumEntries(), timing.absenceGrace());
@@ -122,7 +129,7 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
         }
         try {
             metrics.received(envelope, now);
-            forward(evaluator.onEvent(envelope, record.value(), Instant.ofEpochMilli(now)), now);
+            steps.onEvent(envelope, record.value(), Instant.ofEpochMilli(now), out -> forward(out, now));
             if (feedsFailover) {
                 context.forward(new Record<Object, Object>(envelope.cluster(), envelope, now), FailoverProcessor.NAME);
             }
@@ -134,19 +141,21 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
             logError("evaluating " + envelope.cluster() + "/" + envelope.node() + " seq " + envelope.seq(), e, now);
             deadLetter(record, "engine error while evaluating: " + e, from, now);
         }
+        unreadable.flush(context, now);
     }
 
     private void tick(long timestamp) {
         long now = context.currentSystemTimeMs();
         try {
-            forward(evaluator.onTick(Instant.ofEpochMilli(now)), now);
-            metrics.nodesHeard().heard(context.taskId().partition(), evaluator.nodesHeard());
+            steps.onTick(Instant.ofEpochMilli(now), out -> forward(out, now));
+            metrics.nodesHeard().heard(context.taskId().partition(), steps.nodesHeard());
             metrics.progressed(now);
         } catch (StreamsException e) {
             throw e;
         } catch (RuntimeException e) {
             logError("letting time pass on " + context.taskId(), e, now);
         }
+        unreadable.flush(context, now);
     }
 
     @Override
@@ -157,8 +166,12 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
         }
     }
 
-    /** Every alert goes out, then the deletions of the forgotten; one whose metrics fail to record is still sent. */
-    private void forward(List<Alert> alerts, long now) {
+    /**
+     * Every alert of a step goes out, then the deletions of the forgotten; one whose metrics fail to record is still sent.
+     * Its writes are applied to the stores after this, so nothing here may fail but Kafka Streams itself.
+     */
+    private void forward(EvaluationSteps.Output out, long now) {
+        List<Alert> alerts = out.alerts();
         for (Alert alert : alerts) {
             byte[] encoded = WireCodec.encode(alert);
             int limit = recordLimit(Topics.ALERTS);
@@ -175,7 +188,7 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
                 context.forward(new Record<Object, Object>(alert.fingerprint(), alert, now), FailoverProcessor.NAME);
             }
         }
-        for (String fingerprint : evaluator.drainForgotten()) {
+        for (String fingerprint : out.forgotten()) {
             context.forward(new Record<Object, Object>(fingerprint, null, now), ALERTS_SINK);
         }
         for (Alert alert : alerts) {

@@ -1,5 +1,6 @@
 package io.vigil.rules.stream;
 
+import io.vigil.events.Topics;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
@@ -19,7 +20,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Under exactly-once a refused send also aborts the transaction, so the stream thread dies
  * once and its replacement reads the same input again; {@link RefusedSizes} remembers the
- * size refused so that the second time a smaller record is made, or none. Dead letters and alerts are cut to fit
+ * size refused so that the second time a smaller record is made, or none; a dead letter refused
+ * for another reason (a compacted topic, and the record has no key) stops the dead letters, so
+ * that one thread is replaced, not three and then the engine. Dead letters and alerts are cut to fit
  * before they are sent ({@link DeadLetters}), so this is the last line, for what cannot be
  * foreseen (a broker whose limits are lower than the defaults).
  */
@@ -43,8 +46,22 @@ public final class UndeliverableRecords implements ProductionExceptionHandler {
         if (exception instanceof RetriableException) {
             return ProductionExceptionHandlerResponse.RETRY;
         }
-        if (exception instanceof RecordTooLargeException && refused != null) {
-            refused.refused(record.topic(), size(record));
+        if (exception instanceof RecordTooLargeException) {
+            if (refused != null) {
+                refused.refused(record.topic(), size(record));
+            }
+        } else if (record.topic().equals(Topics.DEADLETTER)) {
+            // refused whatever its size: the next may be too, and under exactly-once each refusal costs a stream thread
+            // (not counted here: under exactly-once the transaction is aborted, and the thread that replaces this one reads
+            // the same input again and counts the dead letter it leaves out)
+            if (refused != null) {
+                refused.refusedDeadLetter();
+            }
+            log.error("{} refused a dead letter (task at {}-{}@{}): {}; the engine sends no more dead letters until it restarts, and counts"
+                    + " each it leaves out in vigil_engine_records_dropped_total (fix the topic: it must take records without a key, so not"
+                    + " compacted; then restart the engine)", record.topic(), context.topic(),
+                    context.partition(), context.offset(), exception.toString());
+            return ProductionExceptionHandlerResponse.CONTINUE;
         }
         dropped(context, record.topic(), exception);
         return ProductionExceptionHandlerResponse.CONTINUE;

@@ -11,8 +11,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,11 +23,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Makes sure the Vigil topics exist before the engine starts: creates the missing ones when the
  * config allows (compacted where the newest record per key is what counts), or says which are
- * missing and how to create them. Returns the telemetry topic's partition count, which decides
+ * missing and how to create them; warns of a setting an existing topic has lower than the engine
+ * would create it with ({@link TopicShortfall}). Returns the telemetry topic's partition count, which decides
  * which clusters each engine task watches.
  */
 final class VigilTopics {
     private static final Logger log = LoggerFactory.getLogger(VigilTopics.class);
+    private static final String MIN_COMPACTION_LAG = "min.compaction.lag.ms";
 
     private VigilTopics() {
     }
@@ -61,6 +66,9 @@ final class VigilTopics {
                 log.info("created the missing Vigil topics {} ({} partitions, replication {})", names, settings.partitions(),
                         settings.replicationFactor());
             }
+            for (TopicShortfall shortfall : shortfalls(client)) {
+                log.warn(shortfall.warning(kafka.get("bootstrap.servers")));
+            }
             TopicDescription telemetry = client.describeTopics(List.of(Topics.TELEMETRY)).allTopicNames()
                     .get(30, TimeUnit.SECONDS).get(Topics.TELEMETRY);
             return telemetry.partitions().size();
@@ -74,6 +82,25 @@ final class VigilTopics {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking the Vigil topics", e);
         }
+    }
+
+    /** The settings of existing topics that are below what the engine creates them with. */
+    static List<TopicShortfall> shortfalls(Admin client) throws ExecutionException, TimeoutException, InterruptedException {
+        ConfigResource alerts = new ConfigResource(ConfigResource.Type.TOPIC, Topics.ALERTS);
+        Config config = client.describeConfigs(List.of(alerts)).all().get(30, TimeUnit.SECONDS).get(alerts);
+        ConfigEntry lag = config.get(MIN_COMPACTION_LAG);
+        long found;
+        try {
+            found = lag == null || lag.value() == null ? 0 : Long.parseLong(lag.value());
+        } catch (NumberFormatException e) {
+            found = 0;
+        }
+        long wanted = Topics.ALERTS_MIN_COMPACTION_LAG.toMillis();
+        if (found >= wanted) {
+            return List.of();
+        }
+        return List.of(new TopicShortfall(Topics.ALERTS, MIN_COMPACTION_LAG, found, wanted, "compaction may then drop an alert's resolve"
+                + " for its tombstone before a notifier that was down reads it, and its page stays open"));
     }
 
     /** "a, b and c". */

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class StreamThreadFailuresTest {
     private final AtomicLong nanos = new AtomicLong();
-    private final java.util.concurrent.atomic.AtomicBoolean shrinks = new java.util.concurrent.atomic.AtomicBoolean(true);
+    private final java.util.concurrent.atomic.AtomicBoolean shrinks = new java.util.concurrent.atomic.AtomicBoolean(false);
     private final StreamThreadFailures failures = new StreamThreadFailures(nanos::get, shrinks::get);
 
     private static StreamsException bug() {
@@ -52,10 +52,24 @@ class StreamThreadFailuresTest {
 
     @Test
     void aRecordRefusedForItsSizeDoesNotCountTowardsTheStop() {
+        shrinks.set(true);
         for (int i = 0; i < 10; i++) {
             assertEquals(StreamThreadExceptionResponse.REPLACE_THREAD,
                     failures.onDeath(new StreamsException("send failed", new RecordTooLargeException("too large"))));
         }
         assertEquals(StreamThreadExceptionResponse.REPLACE_THREAD, failures.onDeath(bug()));
+    }
+
+    @Test
+    void aRefusedDeadLetterExcusesTheOneDeathItCausesNotTheNext() {
+        RefusedSizes refused = new RefusedSizes();
+        StreamThreadFailures failures = new StreamThreadFailures(nanos::get, refused::takeAvoidedRefusal);
+        failures.onDeath(bug());
+        failures.onDeath(bug());
+        refused.refusedDeadLetter();
+        assertEquals(java.util.OptionalInt.of(0), refused.limit(io.vigil.events.Topics.DEADLETTER), "no dead letter is sent any more");
+        assertEquals(StreamThreadExceptionResponse.REPLACE_THREAD, failures.onDeath(new StreamsException("commit failed",
+                new org.apache.kafka.common.InvalidRecordException("Compacted topic cannot accept message without key"))));
+        assertEquals(StreamThreadExceptionResponse.SHUTDOWN_CLIENT, failures.onDeath(bug()));
     }
 }
