@@ -12,6 +12,14 @@ import io.vigil.history.HistorySchema;
 import io.vigil.history.HistorySink;
 import io.vigil.history.Partition;
 import io.vigil.history.SinkRecord;
+import io.vigil.history.query.LatencyQuestion;
+import io.vigil.history.query.ResyncsQuery;
+import io.vigil.history.query.RowLimit;
+import io.vigil.history.query.StatesQuery;
+import io.vigil.history.query.StoredResolutions;
+import io.vigil.history.query.SyncLatency;
+import io.vigil.history.query.SyncLatencyQuery;
+import io.vigil.history.query.TimeRange;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,13 +29,16 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
@@ -97,6 +108,7 @@ final class HistoryBench implements Callable<Integer> {
                     (System.nanoTime() - began) / 1e9);
             out.flush();
             printCounts(store.connection(), out);
+            questions(store, now, out, err);
         }
         out.flush();
         return 0;
@@ -214,6 +226,57 @@ final class HistoryBench implements Callable<Integer> {
                 err.flush();
             }
         }
+    }
+
+    /**
+     * The questions operators ask, each {@link #queries} times on resources picked at random, as
+     * the engine's API answers them (a reader connection per question): sync latency per hour over
+     * the whole range (from the hourly rollups, as past the raw retention), the resync listing, and
+     * one resource's state timeline over its last day.
+     */
+    private void questions(DuckDbHistoryStore store, Instant now, PrintWriter out, PrintWriter err) throws SQLException {
+        Clock clock = Clock.fixed(now, ZoneOffset.UTC);
+        SyncLatencyQuery latency = new SyncLatencyQuery(store::reader, StoredResolutions.of(HistoryConfig.Retention.DEFAULTS), clock);
+        ResyncsQuery resyncs = new ResyncsQuery(store::reader, clock);
+        StatesQuery states = new StatesQuery(store::reader);
+        TimeRange whole = TimeRange.of(now.minus(Duration.ofDays(days)), now);
+        TimeRange lastDay = TimeRange.of(now.minus(Duration.ofDays(1)), now);
+        SplittableRandom pick = new SplittableRandom(7);
+        List<Long> latencyMicros = new ArrayList<>();
+        List<Long> resyncMicros = new ArrayList<>();
+        List<Long> stateMicros = new ArrayList<>();
+        int steps = 0;
+        int episodes = 0;
+        int changes = 0;
+        // one unmeasured round first: the first question of each kind pays for loading the tables' blocks
+        for (int i = -1; i < queries; i++) {
+            String resource = HistoryWorkload.resource(pick.nextInt(resources));
+            long began = System.nanoTime();
+            SyncLatency answer = latency.answer(new LatencyQuestion(Optional.of(HistoryWorkload.CLUSTER), resource, Optional.empty(), whole,
+                    Duration.ofHours(1)));
+            long latencyTook = System.nanoTime() - began;
+            began = System.nanoTime();
+            int listed = resyncs.answer(Optional.of(HistoryWorkload.CLUSTER), Optional.empty(), whole, RowLimit.STANDARD).rows().size();
+            long resyncsTook = System.nanoTime() - began;
+            began = System.nanoTime();
+            int timeline = states.answer(Optional.of(HistoryWorkload.CLUSTER), resource, lastDay, RowLimit.STANDARD).rows().size();
+            long statesTook = System.nanoTime() - began;
+            if (i >= 0) {
+                latencyMicros.add(latencyTook / 1_000);
+                resyncMicros.add(resyncsTook / 1_000);
+                stateMicros.add(statesTook / 1_000);
+                steps += answer.steps().size();
+                episodes += listed;
+                changes += timeline;
+            }
+        }
+        out.printf(Locale.ROOT, "  sync latency per hour over %d days, one resource (%d steps on average): %s%n", days, steps / queries,
+                Percentiles.ofMicros(latencyMicros));
+        out.printf(Locale.ROOT, "  resync listing over %d days (%d episodes, the newest %d): %s%n", days, episodes / queries,
+                RowLimit.DEFAULT, Percentiles.ofMicros(resyncMicros));
+        out.printf(Locale.ROOT, "  state timeline of one resource over its last day (%d changes on average): %s (target: p99 under 200 ms"
+                + " for each)%n", changes / queries, Percentiles.ofMicros(stateMicros));
+        err.flush();
     }
 
     private static void printCounts(Connection db, PrintWriter out) throws SQLException {

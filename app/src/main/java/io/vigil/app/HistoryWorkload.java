@@ -35,6 +35,14 @@ final class HistoryWorkload implements Iterable<Envelope> {
     private final Duration length;
     private final Duration interval;
     private final long seed;
+    /** Made once: names are checked as records are built, and a healthy volume's report is the same every time. */
+    private final String[] names;
+    private final List<DrbdDevice> devices;
+    private final DrbdPeerDevice healthy = new DrbdPeerDevice(0, ReplicationState.ESTABLISHED, DiskState.UP_TO_DATE, false, false, 0,
+            0, 0, 0, 0, Optional.empty(), Optional.empty(), Optional.empty());
+    private final long[] cycles;
+    private final long[] outages;
+    private final long[] offsets;
 
     HistoryWorkload(int resources, Instant start, Duration length, Duration interval, long seed) {
         if (resources < 1 || length.isNegative() || interval.isZero() || interval.isNegative()) {
@@ -45,6 +53,20 @@ final class HistoryWorkload implements Iterable<Envelope> {
         this.length = length;
         this.interval = interval;
         this.seed = seed;
+        this.names = new String[resources];
+        this.cycles = new long[resources];
+        this.outages = new long[resources];
+        this.offsets = new long[resources];
+        List<DrbdDevice> made = new java.util.ArrayList<>(resources);
+        for (int i = 0; i < resources; i++) {
+            names[i] = resource(i);
+            made.add(new DrbdDevice(0, i, DiskState.UP_TO_DATE, false, Optional.empty(), Optional.empty()));
+            SplittableRandom r = new SplittableRandom(seed * 1_000_003L + i);
+            cycles[i] = Duration.ofHours(48 + r.nextInt(48)).toMillis() / interval.toMillis();
+            outages[i] = Math.max(1, Duration.ofMinutes(2 + r.nextInt(8)).toMillis() / interval.toMillis());
+            offsets[i] = r.nextLong(cycles[i]);
+        }
+        this.devices = List.copyOf(made);
     }
 
     long ticks() {
@@ -66,10 +88,9 @@ final class HistoryWorkload implements Iterable<Envelope> {
      * that follows it.
      */
     private Phase phaseOf(int index, long tick) {
-        SplittableRandom r = new SplittableRandom(seed * 1_000_003L + index);
-        long cycle = Duration.ofHours(48 + r.nextInt(48)).toMillis() / interval.toMillis();
-        long outage = Math.max(1, Duration.ofMinutes(2 + r.nextInt(8)).toMillis() / interval.toMillis());
-        long at = (tick + r.nextLong(cycle)) % cycle;
+        long cycle = cycles[index];
+        long outage = outages[index];
+        long at = (tick + offsets[index]) % cycle;
         long outageStart = cycle - outage * 3; // an outage, then a resync about twice as long
         if (at < outageStart) {
             return new Phase(Stage.HEALTHY, 0, 0);
@@ -132,14 +153,13 @@ final class HistoryWorkload implements Iterable<Envelope> {
                 }
             }
         }
-        DrbdPeerDevice peerDevice = new DrbdPeerDevice(0, replication, peerDisk, false, false, outOfSync,
-                0, 0, 0, 0, done, eta, rate);
+        DrbdPeerDevice peerDevice = phase.stage() == Stage.HEALTHY && outOfSync == 0 ? healthy
+                : new DrbdPeerDevice(0, replication, peerDisk, false, false, outOfSync, 0, 0, 0, 0, done, eta, rate);
         DrbdConnection link = new DrbdConnection(PEER, 1, connection,
                 connection == ConnectionState.CONNECTED ? DrbdRole.SECONDARY : DrbdRole.UNKNOWN, false, 0, 0,
                 List.of(), List.of(peerDevice), new ReplicationLatency(rtt, Optional.empty()));
-        DrbdDevice device = new DrbdDevice(0, index, DiskState.UP_TO_DATE, false, Optional.empty(), Optional.empty());
-        DrbdResource body = new DrbdResource(resource(index), DrbdRole.PRIMARY, false, Optional.empty(), Optional.empty(),
-                false, List.of(device), List.of(link));
+        DrbdResource body = new DrbdResource(names[index], DrbdRole.PRIMARY, false, Optional.empty(), Optional.empty(),
+                false, devices.subList(index, index + 1), List.of(link));
         return Envelope.of(CLUSTER, NODE, seq, ts, body);
     }
 
