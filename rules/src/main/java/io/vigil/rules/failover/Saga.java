@@ -60,6 +60,30 @@ public record Saga(String sagaId, String cluster, String resource, long number, 
         return !phase.ended() && history.stream().anyMatch(v -> v.phase() == SagaPhase.EVACUATING || v.phase() == SagaPhase.STARTING);
     }
 
+    /**
+     * Since when the saga is held, without a break seen between two inputs: a hold that lifts and is taken again (by the
+     * same or another rule) at the same instant, within one evaluation, never stopped holding it, and its page's wait
+     * ({@link SagaPages#HOLD_SETTLING}) goes on from the first. Empty when the saga is not held.
+     */
+    public Optional<Instant> heldSince() {
+        if (phase != SagaPhase.HELD) {
+            return Optional.empty();
+        }
+        int start = history.size() - 1;
+        while (start > 0) {
+            int first = start;
+            // the visits of one evaluation share its instant: the phase before them is where the saga stood in between
+            while (first > 0 && history.get(first - 1).at().equals(history.get(start).at())) {
+                first--;
+            }
+            if (first == 0 || history.get(first - 1).phase() != SagaPhase.HELD) {
+                break;
+            }
+            start = first - 1;
+        }
+        return Optional.of(history.isEmpty() ? phaseSince : history.get(start).at());
+    }
+
     public Optional<SagaStep> step(String name) {
         return Optional.ofNullable(steps.get(name));
     }

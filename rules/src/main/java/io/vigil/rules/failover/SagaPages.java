@@ -20,6 +20,11 @@ import java.util.TreeMap;
  * notifier's routes like every other alert: waiting for approval, held by a safety rule, stuck on a
  * step, VMs left down. Each fires while its condition holds, is sent again every resend interval
  * (its lease renewed, as the engine's other alerts), and resolves when the saga moves on.
+ *
+ * <p>A hold pages only once it has stood {@link #HOLD_SETTLING}, as an alerting rule's {@code for:}:
+ * a hold is judged on the last report of each node, and one that the next report lifts (a link
+ * still SyncTarget a moment after a resync, a host back before its DRBD report) was the facts
+ * settling, not a human's problem. A hold that stands pages at the first evaluation after it.
  */
 public final class SagaPages {
     static final String AWAITING = "FailoverAwaitingApproval";
@@ -28,6 +33,13 @@ public final class SagaPages {
     static final String LEFT_DOWN = "VmsLeftDown";
     /** Every page the failover sends, each with its section in deploy/runbooks.md. */
     public static final List<String> NAMES = List.of(AWAITING, HELD, STUCK, LEFT_DOWN);
+    /**
+     * How long a hold stands before it pages: one poll of the slowest report a hold waits on, the agent's VM poll (10 s
+     * apart, each up to 10 s); DRBD's statistics (every 10 s, up to 5 s) and heartbeats (5 s) come sooner. A real hold
+     * (nothing safe to do) pages this much later, within the engine's next evaluation (1 s); the alerts of the failure
+     * itself (NodeSilent, DrbdLocalDiskLost) page on their own meanwhile.
+     */
+    public static final Duration HOLD_SETTLING = Duration.ofSeconds(20);
     /** Every page needs a human now. */
     public static final Severity SEVERITY = Severity.CRITICAL;
     private final Duration resendInterval;
@@ -43,12 +55,16 @@ public final class SagaPages {
     }
 
     /** What should fire now for {@code saga}: alert name to summary. */
-    static Map<String, String> wanted(Saga saga) {
+    static Map<String, String> wanted(Saga saga, Instant now) {
         Map<String, String> pages = new TreeMap<>();
         switch (saga.phase()) {
             case AWAITING_APPROVAL -> pages.put(AWAITING, saga.way().words() + " of " + saga.resource() + " from " + saga.failing()
                     + " is decided and waits: vigil approve " + saga.sagaId() + " (" + saga.reason() + ")");
-            case HELD -> pages.put(HELD, "failover of " + saga.resource() + " held: " + saga.heldBecause().orElse("") );
+            case HELD -> {
+                if (settled(saga, now)) {
+                    pages.put(HELD, "failover of " + saga.resource() + " held: " + saga.heldBecause().orElse(""));
+                }
+            }
             case STUCK -> pages.put(STUCK, "failover of " + saga.resource() + " stuck in " + saga.heldFrom().map(SagaPhase::word).orElse("?")
                     + ": " + saga.stuckBecause().orElse("") + "; after fixing, vigil approve " + saga.sagaId() + " tries the step again");
             default -> {
@@ -66,13 +82,15 @@ public final class SagaPages {
     }
 
     public Due due(Saga saga, Map<String, Sent> sent, Instant now) {
-        Map<String, String> wanted = wanted(saga);
+        Map<String, String> wanted = wanted(saga, now);
         Map<String, Sent> next = new LinkedHashMap<>(sent);
         List<Alert> alerts = new ArrayList<>();
         for (Map.Entry<String, String> page : wanted.entrySet()) {
             Sent before = sent.get(page.getKey());
             if (before == null) {
-                Sent first = new Sent(1, now, now);
+                // a hold's page is active since the hold began, as a rule's alert since its pending began
+                Instant since = page.getKey().equals(HELD) ? saga.heldSince().orElse(now) : now;
+                Sent first = new Sent(1, since, now);
                 next.put(page.getKey(), first);
                 alerts.add(alert(saga, page.getKey(), page.getValue(), AlertState.FIRING, AlertChange.STATE, first, now));
             } else if (!now.isBefore(before.lastSent().plus(resendInterval))) {
@@ -90,6 +108,11 @@ public final class SagaPages {
             }
         }
         return new Due(alerts, next);
+    }
+
+    /** Whether {@code saga}'s hold has stood {@link #HOLD_SETTLING}, so that it is no longer the facts settling. */
+    private static boolean settled(Saga saga, Instant now) {
+        return saga.heldSince().map(since -> !now.isBefore(since.plus(HOLD_SETTLING))).orElse(true);
     }
 
     /** Where the runbook of a page is, as the default rules link theirs. */

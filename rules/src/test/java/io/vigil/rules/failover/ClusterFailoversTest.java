@@ -56,6 +56,8 @@ class ClusterFailoversTest {
     private final List<String> audit = new ArrayList<>();
     private ClusterFailovers failovers;
     private int answered;
+    /** Each node's last heartbeat, which {@link #holdStands} sends again. */
+    private final Map<String, Heartbeat> heartbeats = new java.util.HashMap<>();
 
     private void setUp(FailoverMode mode, boolean fence, int flapLimit) {
         setUp(new FailoverPolicy(mode, FailbackPolicy.MANUAL, flapLimit, Duration.ofHours(1), List.of(), Duration.ofSeconds(15),
@@ -90,6 +92,9 @@ class ClusterFailoversTest {
     }
 
     private void event(String node, Body body) {
+        if (body instanceof Heartbeat heartbeat) {
+            heartbeats.put(node, heartbeat);
+        }
         collect(failovers.onEvent(Envelope.of("pair-1", node, seq++, now, body), now));
     }
 
@@ -184,6 +189,21 @@ class ClusterFailoversTest {
         }
     }
 
+    /**
+     * Time passes until a hold has stood long enough to page ({@link SagaPages#HOLD_SETTLING}), the engine looking every
+     * second, while {@code reporting} keep sending their last heartbeat (their agents still run; the others are silent).
+     */
+    private void holdStands(String... reporting) {
+        Instant until = now.plus(SagaPages.HOLD_SETTLING);
+        while (now.isBefore(until)) {
+            now = now.plusSeconds(1);
+            for (String node : reporting) {
+                event(node, heartbeats.get(node));
+            }
+            collect(failovers.onTick(now, c -> true));
+        }
+    }
+
     private Action only(ActionType type) {
         List<Action> of = sent.stream().filter(a -> a.type() == type).toList();
         assertEquals(1, of.size(), "one " + type + " in " + sent);
@@ -226,12 +246,64 @@ class ClusterFailoversTest {
         assertEquals("node-b", start.node());
     }
 
+    /**
+     * Chaos seed 1, run 17 (and others): node-a's first report after its disk fails still shows its side of the link as
+     * SyncTarget (the resync had just ended), so the evacuation's window is refused; the next report, a second later, shows
+     * it Established and the window opens. A hold that lifts before it has stood {@link SagaPages#HOLD_SETTLING} is the
+     * facts settling, not a human's problem: it never pages.
+     */
+    @Test
+    void aHoldThatLiftsWithTheNextReportNeverPages() {
+        setUp(FailoverMode.AUTO, false, 3);
+        healthyPair();
+        now = now.plusSeconds(1);
+        event("node-a", drbd("r0", "node-b", DrbdRole.PRIMARY, DiskState.DISKLESS, DrbdRole.SECONDARY, ConnectionState.CONNECTED,
+                DiskState.UP_TO_DATE, ReplicationState.SYNC_TARGET));
+        assertEquals(SagaPhase.HELD, r0Saga().phase(), audit.toString());
+        now = now.plusSeconds(1);
+        collect(failovers.onTick(now, c -> true));
+        now = now.plusSeconds(1);
+        nodeALosesItsDisk();
+        assertTrue(sent.stream().anyMatch(a -> a.type() == ActionType.DRBD_ALLOW_TWO_PRIMARIES), sent.toString());
+        now = now.plus(SagaPages.HOLD_SETTLING);
+        collect(failovers.onTick(now, c -> true));
+        assertTrue(pages.stream().noneMatch(p -> p.rule().equals("FailoverHeld")), pages.toString());
+    }
+
+    /**
+     * A hold with nothing safe to do (node-a silent, no fence, DRBD on node-b not marking it Outdated) pages once it has
+     * stood {@link SagaPages#HOLD_SETTLING}, at the first tick after, whatever reports keep coming meanwhile; not before.
+     */
+    @Test
+    void aHoldThatStandsPagesOnceItHasStoodTheSettlingTime() {
+        setUp(FailoverMode.AUTO, false, 3);
+        healthyPair();
+        nodeAFallsSilent();
+        assertEquals(SagaPhase.HELD, r0Saga().phase(), audit.toString());
+        Instant heldAt = now;
+        while (now.isBefore(heldAt.plus(SagaPages.HOLD_SETTLING).minusSeconds(1))) {
+            now = now.plusSeconds(1);
+            event("node-b", drbd("r0", "node-a", DrbdRole.SECONDARY, DiskState.UP_TO_DATE, DrbdRole.UNKNOWN, ConnectionState.CONNECTING,
+                    DiskState.DUNKNOWN));
+            collect(failovers.onTick(now, c -> true));
+        }
+        assertTrue(pages.stream().noneMatch(p -> p.rule().equals("FailoverHeld")), "paged before the hold settled: " + pages);
+        now = heldAt.plus(SagaPages.HOLD_SETTLING);
+        collect(failovers.onTick(now, c -> true));
+        List<Alert> held = pages.stream().filter(p -> p.rule().equals("FailoverHeld")).toList();
+        assertEquals(1, held.size(), pages.toString());
+        assertEquals(AlertState.FIRING, held.get(0).state());
+        assertEquals(heldAt, held.get(0).activeAt(), "the page says since when the failover is held");
+        assertTrue(held.get(0).annotations().get("summary").contains("silence alone"), held.get(0).annotations().toString());
+    }
+
     @Test
     void aHostGoneWithoutFenceOrOutdatedIsHeldAndPagedNeverPromoted() {
         setUp(FailoverMode.AUTO, false, 3);
         healthyPair();
         nodeAFallsSilent();
         assertTrue(sent.stream().noneMatch(a -> a.type() == ActionType.DRBD_PRIMARY), sent.toString());
+        holdStands("node-b");
         assertTrue(pages.stream().anyMatch(p -> p.rule().equals("FailoverHeld") && p.state() == AlertState.FIRING), pages.toString());
         assertTrue(pages.get(0).annotations().get("summary").contains("silence alone"), pages.get(0).annotations().toString());
     }
@@ -241,6 +313,7 @@ class ClusterFailoversTest {
         setUp(FailoverMode.AUTO, false, 3);
         healthyPair();
         nodeAFallsSilent();
+        holdStands("node-b");
         assertTrue(sent.isEmpty());
         event("node-b", drbd("r0", "node-a", DrbdRole.SECONDARY, DiskState.UP_TO_DATE, DrbdRole.UNKNOWN, ConnectionState.CONNECTING,
                 DiskState.OUTDATED));
@@ -387,6 +460,7 @@ class ClusterFailoversTest {
         now = now.plusSeconds(20);
         event("node-b", drbd("r0", "node-a", DrbdRole.SECONDARY, DiskState.DISKLESS, DrbdRole.UNKNOWN, ConnectionState.CONNECTING,
                 DiskState.DUNKNOWN));
+        holdStands("node-b");
         assertTrue(sent.stream().noneMatch(a -> a.type() == ActionType.FENCE), sent.toString());
         assertTrue(pages.stream().anyMatch(p -> p.rule().equals("FailoverHeld") && p.annotations().get("summary").contains("Diskless")),
                 pages.toString());
@@ -436,6 +510,7 @@ class ClusterFailoversTest {
         event("node-a", drbd("r1", "node-b", DrbdRole.SECONDARY, DiskState.UP_TO_DATE, DrbdRole.PRIMARY, ConnectionState.CONNECTED,
                 DiskState.UP_TO_DATE));
         assertEquals(2, sent.size(), sent.toString());
+        holdStands("node-a", "node-b");
         assertTrue(pages.stream().anyMatch(p -> p.rule().equals("FailoverHeld") && p.labels().get("resource").equals("r1")
                 && p.annotations().get("summary").contains("failovers within")), pages.toString());
     }
@@ -510,6 +585,7 @@ class ClusterFailoversTest {
         assertEquals(1, audit.stream().filter(a -> a.contains(" refusal ")).count(), audit.toString());
         Saga saga = failovers.all().get(0).current().orElseThrow();
         assertEquals(1, saga.history().stream().filter(v -> v.phase() == SagaPhase.HELD).count(), saga.history().toString());
+        holdStands("node-b");
         assertEquals(1, pages.stream().filter(p -> p.rule().equals("FailoverHeld") && p.change() == io.vigil.events.AlertChange.STATE).count());
     }
 
@@ -537,6 +613,7 @@ class ClusterFailoversTest {
         assertTrue(sent.stream().noneMatch(a -> a.type() == ActionType.VM_START || a.type() == ActionType.VM_MIGRATE_LIVE), sent.toString());
         assertTrue(sent.stream().noneMatch(a -> a.type() == ActionType.DRBD_ALLOW_TWO_PRIMARIES), "no window opened for a blind move: " + sent);
         assertEquals(SagaPhase.HELD, r0Saga().phase());
+        holdStands("node-a", "node-b");
         assertTrue(pages.stream().anyMatch(p -> p.rule().equals("FailoverHeld") && p.state() == AlertState.FIRING
                 && p.annotations().get("summary").contains("web")), pages.toString());
         // node-b saying web is not running there says nothing of node-a
@@ -694,6 +771,7 @@ class ClusterFailoversTest {
         event("node-a", vm("web", "r0", VmState.RUNNING, 4 * GIB));
         nodeALosesItsDisk();
         assertTrue(sent.isEmpty(), "nothing planned without db's whereabouts: " + sent);
+        holdStands("node-a", "node-b");
         assertTrue(pages.stream().anyMatch(p -> p.rule().equals("FailoverHeld") && p.annotations().get("summary").contains("db")),
                 pages.toString());
         event("node-b", vm("db", "r1", VmState.RUNNING, 4 * GIB));
