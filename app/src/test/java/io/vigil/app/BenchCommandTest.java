@@ -49,4 +49,26 @@ class BenchCommandTest {
         CommandOutput none = CommandOutput.run("bench", "flood", "--alerts", "0");
         assertEquals(2, none.exitCode(), none.err());
     }
+
+    @Test
+    void theHistoryBenchStoresEveryReportOnceThroughBothPathsAndTimesTheQuestions(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        CommandOutput run = CommandOutput.run("bench", "history", "--days", "3", "--resources", "2", "--queries", "3",
+                "--dir", dir.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        // 3 days of 10 s samples for 2 resources: 51,840 reports, each a row, through the sink and through the bare appender
+        assertTrue(run.out().contains("= 51,840 reports"), run.out());
+        for (String file : new String[] {"sink.duckdb", "bare-appender.duckdb"}) {
+            try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:duckdb:" + dir.resolve(file));
+                 java.sql.ResultSet rs = db.createStatement().executeQuery("SELECT count(*), count(DISTINCT seq) FROM replication_samples")) {
+                rs.next();
+                assertEquals(51_840, rs.getLong(1), file + ": every report a row");
+                assertEquals(51_840, rs.getLong(2), file + ": none twice");
+            }
+        }
+        assertTrue(run.out().contains("rows/s (") && run.out().contains("of the baseline"), run.out());
+        // the workload's outages end in resyncs, which the sink made episodes of, and the questions were answered
+        assertTrue(run.out().lines().anyMatch(l -> l.matches(".* [1-9][0-9]* resync episodes")), run.out());
+        assertTrue(run.out().lines().filter(l -> l.contains("p50 ") && l.contains("(n=3)")).count() == 3, run.out());
+    }
 }
