@@ -284,7 +284,13 @@ public final class DrbdStateModel {
         p.peerDisk().ifPresent(v -> pd.peerDisk = v);
         p.peerClient().ifPresent(v -> pd.peerClient = v);
         p.resyncSuspended().ifPresent(v -> pd.resyncSuspended = v);
-        p.outOfSyncBytes().ifPresent(v -> pd.outOfSync = v);
+        if (p.outOfSyncBytes().isPresent()) {
+            pd.outOfSync = p.outOfSyncBytes().get();
+        } else if (p.carriesStatistics()) {
+            // drbdsetup prints out-of-sync: only when it is not 0 (unless --verbose): on a
+            // statistics line its absence is the 0 that ends a resync, not "no news"
+            pd.outOfSync = 0;
+        }
         p.pending().ifPresent(v -> pd.pending = v);
         p.unacked().ifPresent(v -> pd.unacked = v);
         p.sentBytes().ifPresent(v -> pd.sent = v);

@@ -112,6 +112,23 @@ class DrbdStateModelTest {
     }
 
     @Test
+    void aStatisticsLineWithoutOutOfSyncMeansNothingIsOutOfSync() {
+        // drbdsetup prints out-of-sync: only when it is not 0 (or with --verbose): a statistics
+        // line (received:/sent:) without it says 0, a line without statistics says nothing
+        DrbdStateModel model = new DrbdStateModel();
+        feed(model, SYNC.run(" --statistics").text());
+        List<DrbdResource> stateOnly = feed(model, "change peer-device name:some-resource peer-node-id:1 conn-name:some-peer volume:0 "
+                + "replication:Established peer-disk:UpToDate peer-client:no\n");
+        assertEquals(2500L * 1024, stateOnly.get(0).connections().get(0).peerDevices().get(0).outOfSyncBytes(),
+                "a line without statistics leaves the figure as it was");
+
+        List<DrbdResource> done = feed(model, "change peer-device name:some-resource peer-node-id:1 conn-name:some-peer volume:0 "
+                + "received:5 sent:2510\n");
+
+        assertEquals(0L, done.get(0).connections().get(0).peerDevices().get(0).outOfSyncBytes());
+    }
+
+    @Test
     void followsPromotionFromMayPromoteToPrimary() {
         List<Body> events = DrbdEventsParser.toEvents("cc", CREATE_CHANGE.run("").text()).values();
         List<DrbdResource> snapshots = events.stream().map(DrbdResource.class::cast).toList();
