@@ -132,8 +132,8 @@ final class HistoryWorkload implements Iterable<Envelope> {
                 }
             }
         }
-        DrbdPeerDevice peerDevice = new DrbdPeerDevice(0, replication, peerDisk, false, false, outOfSync,
-                0, 0, 0, 0, done, eta, rate);
+        DrbdPeerDevice peerDevice = new DrbdPeerDevice(0, replication, peerDisk, false, false, Optional.of(outOfSync),
+                Optional.of(0L), Optional.of(0L), Optional.of(0L), Optional.of(0L), done, eta, rate);
         DrbdConnection link = new DrbdConnection(PEER, 1, connection,
                 connection == ConnectionState.CONNECTED ? DrbdRole.SECONDARY : DrbdRole.UNKNOWN, false, 0, 0,
                 List.of(), List.of(peerDevice), new ReplicationLatency(rtt, Optional.empty()));
