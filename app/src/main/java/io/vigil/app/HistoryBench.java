@@ -182,8 +182,12 @@ final class HistoryBench implements Callable<Integer> {
                     a.append(link.connection().wire());
                     a.append(pd.replication().wire());
                     a.append(pd.peerDisk().wire());
-                    a.append(pd.outOfSyncBytes());
-                    a.append(pd.outOfSyncBytes() > 0);
+                    if (pd.outOfSyncBytes().isPresent()) {
+                        a.append(pd.outOfSyncBytes().get().longValue());
+                    } else {
+                        a.appendNull();
+                    }
+                    a.append(pd.outOfSyncBytes().orElse(0L) > 0);
                     a.append(link.latency().roundTripSeconds().orElse(null));
                     a.append(link.latency().oldestRequestSeconds().orElse(null));
                     a.append(pd.resyncRateBytesPerSecond().orElse(null));

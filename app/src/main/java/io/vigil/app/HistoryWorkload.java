@@ -38,8 +38,9 @@ final class HistoryWorkload implements Iterable<Envelope> {
     /** Made once: names are checked as records are built, and a healthy volume's report is the same every time. */
     private final String[] names;
     private final List<DrbdDevice> devices;
-    private final DrbdPeerDevice healthy = new DrbdPeerDevice(0, ReplicationState.ESTABLISHED, DiskState.UP_TO_DATE, false, false, 0,
-            0, 0, 0, 0, Optional.empty(), Optional.empty(), Optional.empty());
+    private final DrbdPeerDevice healthy = new DrbdPeerDevice(0, ReplicationState.ESTABLISHED, DiskState.UP_TO_DATE, false, false,
+            Optional.of(0L), Optional.of(0L), Optional.of(0L), Optional.of(0L), Optional.of(0L), Optional.empty(), Optional.empty(),
+            Optional.empty());
     private final long[] cycles;
     private final long[] outages;
     private final long[] offsets;
@@ -154,7 +155,8 @@ final class HistoryWorkload implements Iterable<Envelope> {
             }
         }
         DrbdPeerDevice peerDevice = phase.stage() == Stage.HEALTHY && outOfSync == 0 ? healthy
-                : new DrbdPeerDevice(0, replication, peerDisk, false, false, outOfSync, 0, 0, 0, 0, done, eta, rate);
+                : new DrbdPeerDevice(0, replication, peerDisk, false, false, Optional.of(outOfSync), Optional.of(0L), Optional.of(0L),
+                        Optional.of(0L), Optional.of(0L), done, eta, rate);
         DrbdConnection link = new DrbdConnection(PEER, 1, connection,
                 connection == ConnectionState.CONNECTED ? DrbdRole.SECONDARY : DrbdRole.UNKNOWN, false, 0, 0,
                 List.of(), List.of(peerDevice), new ReplicationLatency(rtt, Optional.empty()));

@@ -39,9 +39,18 @@ public record DrbdResource(String resource, DrbdRole role, boolean suspended,
         }
     }
 
-    /** I/O counters of a local volume (events2 --statistics, or /proc/drbd's ns/nr/dw/dr). */
-    public record DeviceStatistics(long sizeBytes, long readBytes, long writtenBytes,
-                                   long upperPending, long lowerPending) {
+    /**
+     * I/O counters of a local volume (events2 --statistics, or /proc/drbd's dw/dr/ap/lo). Unknown is
+     * not zero: drbdsetup prints {@code size:}, {@code upper-pending:} and {@code lower-pending:}
+     * only with --verbose, /proc/drbd has no size, so each of those is empty when not reported.
+     */
+    public record DeviceStatistics(Optional<Long> sizeBytes, long readBytes, long writtenBytes,
+                                   Optional<Long> upperPending, Optional<Long> lowerPending) {
+        public DeviceStatistics {
+            sizeBytes = Objects.requireNonNullElse(sizeBytes, Optional.empty());
+            upperPending = Objects.requireNonNullElse(upperPending, Optional.empty());
+            lowerPending = Objects.requireNonNullElse(lowerPending, Optional.empty());
+        }
     }
 
     /**
@@ -74,15 +83,26 @@ public record DrbdResource(String resource, DrbdRole role, boolean suspended,
      * One volume's replication towards one peer. Sizes are bytes (DRBD reports KiB).
      * {@code donePercent}, {@code etaSeconds} and {@code resyncRateBytesPerSecond} are present only
      * while a resync or verify runs.
+     *
+     * <p>Unknown is not zero: each counter is empty when the source did not report it (events2
+     * without --statistics reports none; {@code pending}/{@code unacked} need --verbose too;
+     * DRBD 8.0's /proc/drbd has no {@code oos:}). A record written before these were optional
+     * carries 0 and reads as 0.
      */
     public record DrbdPeerDevice(int volume, ReplicationState replication, DiskState peerDisk,
-                                 boolean peerClient, boolean resyncSuspended, long outOfSyncBytes,
-                                 long pending, long unacked, long sentBytes, long receivedBytes,
+                                 boolean peerClient, boolean resyncSuspended, Optional<Long> outOfSyncBytes,
+                                 Optional<Long> pending, Optional<Long> unacked, Optional<Long> sentBytes,
+                                 Optional<Long> receivedBytes,
                                  Optional<Double> donePercent, Optional<Double> etaSeconds,
                                  Optional<Double> resyncRateBytesPerSecond) {
         public DrbdPeerDevice {
             Objects.requireNonNull(replication, "replication");
             Objects.requireNonNull(peerDisk, "peerDisk");
+            outOfSyncBytes = Objects.requireNonNullElse(outOfSyncBytes, Optional.empty());
+            pending = Objects.requireNonNullElse(pending, Optional.empty());
+            unacked = Objects.requireNonNullElse(unacked, Optional.empty());
+            sentBytes = Objects.requireNonNullElse(sentBytes, Optional.empty());
+            receivedBytes = Objects.requireNonNullElse(receivedBytes, Optional.empty());
             donePercent = Objects.requireNonNullElse(donePercent, Optional.empty());
             etaSeconds = Objects.requireNonNullElse(etaSeconds, Optional.empty());
             resyncRateBytesPerSecond = Objects.requireNonNullElse(resyncRateBytesPerSecond, Optional.empty());

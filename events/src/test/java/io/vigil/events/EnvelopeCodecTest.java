@@ -27,7 +27,8 @@ class EnvelopeCodecTest {
                 List.of(new DrbdConnection("node-b", 1, ConnectionState.CONNECTED, DrbdRole.SECONDARY, false, 0, 4096,
                         List.of(new DrbdPath("ipv4:10.0.0.1:7789", "ipv4:10.0.0.2:7789", true)),
                         List.of(new DrbdPeerDevice(0, ReplicationState.SYNC_SOURCE, DiskState.INCONSISTENT, false, false,
-                                2_560_000, 0, 0, 1024, 0, Optional.of(37.5), Optional.of(10.0), Optional.of(251_658.24))),
+                                Optional.of(2_560_000L), Optional.of(0L), Optional.of(0L), Optional.of(1024L), Optional.of(0L),
+                                Optional.of(37.5), Optional.of(10.0), Optional.of(251_658.24))),
                         new ReplicationLatency(Optional.of(0.00042), Optional.empty()))));
     }
 
@@ -96,6 +97,34 @@ class EnvelopeCodecTest {
         DecodeException far = assertThrows(DecodeException.class, () -> EnvelopeCodec.decode(
                 json.replace("2026-11-24T21:03:07.412Z", "+1000000000-01-01T00:00:00Z").getBytes(StandardCharsets.UTF_8)));
         assertEquals("ts", far.field());
+    }
+
+    @Test
+    void leavesOutCountersTheSourceDidNotReportAndReadsAnOldRecordsZeroAsZero() throws Exception {
+        DrbdResource synced = syncingResource();
+        DrbdResource.DrbdConnection c = synced.connections().get(0);
+        DrbdPeerDevice p = c.peerDevices().get(0);
+        DrbdPeerDevice unknown = new DrbdPeerDevice(p.volume(), ReplicationState.ESTABLISHED, DiskState.UP_TO_DATE, false, false,
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty());
+        DrbdResource withUnknown = new DrbdResource("r0", DrbdRole.PRIMARY, false, Optional.empty(), Optional.empty(), false,
+                List.of(new DrbdDevice(0, 1000, DiskState.UP_TO_DATE, false, Optional.empty(),
+                        Optional.of(new DrbdResource.DeviceStatistics(Optional.empty(), 1024, 2048, Optional.empty(), Optional.empty())))),
+                List.of(new DrbdConnection(c.peer(), c.peerNodeId(), c.connection(), c.peerRole(), false, 0, 0, c.paths(),
+                        List.of(unknown), c.latency())));
+
+        String json = EnvelopeCodec.encodeToString(Envelope.of("pair-1", "node-a", 1, TS, withUnknown));
+
+        for (String field : List.of("outOfSyncBytes", "pending", "unacked", "sentBytes", "receivedBytes", "sizeBytes",
+                "upperPending", "lowerPending")) {
+            assertTrue(!json.contains("\"" + field + "\""), field + " is left out, not written as 0: " + json);
+        }
+        assertEquals(withUnknown, EnvelopeCodec.decode(json.getBytes(StandardCharsets.UTF_8)).body());
+        String old = json.replace("\"resyncSuspended\":false", "\"resyncSuspended\":false,\"outOfSyncBytes\":0,\"pending\":0,"
+                + "\"unacked\":0,\"sentBytes\":0,\"receivedBytes\":0");
+        DrbdResource read = (DrbdResource) EnvelopeCodec.decode(old.getBytes(StandardCharsets.UTF_8)).body();
+        assertEquals(Optional.of(0L), read.connections().get(0).peerDevices().get(0).outOfSyncBytes(), old);
+        assertEquals(Optional.of(0L), read.connections().get(0).peerDevices().get(0).unacked());
     }
 
     @Test

@@ -48,7 +48,8 @@ final class ReplicationRows {
             for (DrbdPeerDevice p : c.peerDevices()) {
                 Optional<DiskState> disk = r.devices().stream().filter(d -> d.volume() == p.volume()).map(DrbdDevice::disk).findFirst();
                 volumes.add(new PeerVolume(e.cluster(), e.node(), e.seq(), ts, r.resource(), p.volume(), c.peer(), r.role(), disk,
-                        c.connection(), p.replication(), p.peerDisk(), c.peerRole(), OptionalLong.of(p.outOfSyncBytes()),
+                        c.connection(), p.replication(), p.peerDisk(), c.peerRole(),
+                        p.outOfSyncBytes().map(OptionalLong::of).orElse(OptionalLong.empty()),
                         rtt, oldest, p.resyncRateBytesPerSecond(), p.etaSeconds(), p.donePercent()));
             }
         }

@@ -101,6 +101,16 @@ class HistorySinkTest {
 
     @ParameterizedTest
     @EnumSource(StoreKind.class)
+    void anOutOfSyncFigureTheAgentDidNotReportIsNullNotZero(StoreKind kind) throws SQLException {
+        open(kind);
+        write(healthy("node-a", 1, 0).outOfSyncUnknown(),
+                report("node-a", 2, 10, UP_TO_DATE, CONNECTED, SYNC_SOURCE, INCONSISTENT, 4096).outOfSyncUnknown());
+        assertEquals(List.of(java.util.Arrays.asList(1L, null, false), java.util.Arrays.asList(2L, null, true)),
+                rows("SELECT seq, out_of_sync_bytes, lagging FROM replication_samples ORDER BY seq"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
     void drbdsResidualOutOfSyncIsRecordedButIsNotLagWhileOutOfSyncOnALostLinkIs(StoreKind kind) throws SQLException {
         open(kind);
         write(report("node-a", 1, 0, UP_TO_DATE, CONNECTED, ESTABLISHED, UP_TO_DATE, 8192),

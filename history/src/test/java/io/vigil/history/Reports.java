@@ -25,10 +25,16 @@ final class Reports {
 
     /** What one node says of r0/0 towards its peer at {@code T0 + seconds}. */
     record Report(String node, String peer, long seq, double seconds, DrbdRole role, DiskState disk, ConnectionState connection,
-                  ReplicationState replication, DiskState peerDisk, long outOfSync, Optional<Double> rate, Optional<Double> rtt) {
+                  ReplicationState replication, DiskState peerDisk, Optional<Long> outOfSync, Optional<Double> rate,
+                  Optional<Double> rtt) {
         Report rate(double bytesPerSecond) {
             return new Report(node, peer, seq, seconds, role, disk, connection, replication, peerDisk, outOfSync,
                     Optional.of(bytesPerSecond), rtt);
+        }
+
+        /** The same report from a source that did not say how much is out of sync. */
+        Report outOfSyncUnknown() {
+            return new Report(node, peer, seq, seconds, role, disk, connection, replication, peerDisk, Optional.empty(), rate, rtt);
         }
 
         Report rtt(double seconds) {
@@ -38,8 +44,9 @@ final class Reports {
 
         Envelope envelope() {
             boolean connected = connection == ConnectionState.CONNECTED;
-            DrbdPeerDevice peerDevice = new DrbdPeerDevice(0, replication, peerDisk, false, false, outOfSync, 0, 0, 0, 0,
-                    Optional.empty(), rate.map(r -> outOfSync / r), rate);
+            DrbdPeerDevice peerDevice = new DrbdPeerDevice(0, replication, peerDisk, false, false, outOfSync, Optional.of(0L),
+                    Optional.of(0L), Optional.of(0L), Optional.of(0L), Optional.empty(),
+                    rate.flatMap(r -> outOfSync.map(o -> o / r)), rate);
             DrbdConnection c = new DrbdConnection(peer, 1, connection, connected ? DrbdRole.SECONDARY : DrbdRole.UNKNOWN, false, 0, 0,
                     List.of(), List.of(peerDevice), new ReplicationLatency(rtt, Optional.empty()));
             DrbdResource r = new DrbdResource("r0", role, false, Optional.empty(), Optional.empty(), false,
@@ -55,14 +62,14 @@ final class Reports {
 
     static Report healthy(String node, long seq, double seconds) {
         return new Report(node, other(node), seq, seconds, node.equals("node-a") ? DrbdRole.PRIMARY : DrbdRole.SECONDARY,
-                DiskState.UP_TO_DATE, ConnectionState.CONNECTED, ReplicationState.ESTABLISHED, DiskState.UP_TO_DATE, 0,
+                DiskState.UP_TO_DATE, ConnectionState.CONNECTED, ReplicationState.ESTABLISHED, DiskState.UP_TO_DATE, Optional.of(0L),
                 Optional.empty(), Optional.empty());
     }
 
     static Report report(String node, long seq, double seconds, DiskState disk, ConnectionState connection,
                          ReplicationState replication, DiskState peerDisk, long outOfSync) {
         return new Report(node, other(node), seq, seconds, node.equals("node-a") ? DrbdRole.PRIMARY : DrbdRole.SECONDARY,
-                disk, connection, replication, peerDisk, outOfSync, Optional.empty(), Optional.empty());
+                disk, connection, replication, peerDisk, Optional.of(outOfSync), Optional.empty(), Optional.empty());
     }
 
     static String other(String node) {

@@ -233,12 +233,12 @@ public final class DrbdStateModel {
         d.disk().ifPresent(v -> device.disk = v);
         d.client().ifPresent(v -> device.client = v);
         d.quorum().ifPresent(v -> device.quorum = Optional.of(v));
-        d.sizeBytes().ifPresent(v -> device.size = v);
+        d.sizeBytes().ifPresent(v -> device.size = Optional.of(v));
         d.readBytes().ifPresent(v -> device.read = v);
         d.writtenBytes().ifPresent(v -> device.written = v);
-        d.upperPending().ifPresent(v -> device.upperPending = v);
-        d.lowerPending().ifPresent(v -> device.lowerPending = v);
-        if (d.sizeBytes().isPresent() || d.readBytes().isPresent() || d.writtenBytes().isPresent()) {
+        d.upperPending().ifPresent(v -> device.upperPending = Optional.of(v));
+        d.lowerPending().ifPresent(v -> device.lowerPending = Optional.of(v));
+        if (d.readBytes().isPresent() || d.writtenBytes().isPresent()) {
             device.hasStatistics = true;
         }
     }
@@ -284,11 +284,19 @@ public final class DrbdStateModel {
         p.peerDisk().ifPresent(v -> pd.peerDisk = v);
         p.peerClient().ifPresent(v -> pd.peerClient = v);
         p.resyncSuspended().ifPresent(v -> pd.resyncSuspended = v);
-        p.outOfSyncBytes().ifPresent(v -> pd.outOfSync = v);
-        p.pending().ifPresent(v -> pd.pending = v);
-        p.unacked().ifPresent(v -> pd.unacked = v);
-        p.sentBytes().ifPresent(v -> pd.sent = v);
-        p.receivedBytes().ifPresent(v -> pd.received = v);
+        if (p.outOfSyncBytes().isPresent()) {
+            pd.outOfSync = p.outOfSyncBytes();
+        } else if (p.carriesStatistics()) {
+            // drbdsetup prints out-of-sync: only when it is not 0 (unless --verbose): on a
+            // statistics line its absence is the 0 that ends a resync, not "no news". Without
+            // --statistics no line carries it, and the figure stays unknown.
+            pd.outOfSync = Optional.of(0L);
+        }
+        // pending:/unacked: come with --verbose only; until a line carries them they are unknown
+        p.pending().ifPresent(v -> pd.pending = Optional.of(v));
+        p.unacked().ifPresent(v -> pd.unacked = Optional.of(v));
+        p.sentBytes().ifPresent(v -> pd.sent = Optional.of(v));
+        p.receivedBytes().ifPresent(v -> pd.received = Optional.of(v));
         if (!RESYNCING.contains(pd.replication) || (p.carriesStatistics() && p.donePercent().isEmpty())) {
             pd.done = Optional.empty();
             pd.eta = Optional.empty();
@@ -401,11 +409,11 @@ public final class DrbdStateModel {
         boolean client;
         Optional<Boolean> quorum = Optional.empty();
         boolean hasStatistics;
-        long size;
+        Optional<Long> size = Optional.empty();
         long read;
         long written;
-        long upperPending;
-        long lowerPending;
+        Optional<Long> upperPending = Optional.empty();
+        Optional<Long> lowerPending = Optional.empty();
     }
 
     private static final class ConnectionStateHolder {
@@ -424,11 +432,11 @@ public final class DrbdStateModel {
         DiskState peerDisk = DiskState.DUNKNOWN;
         boolean peerClient;
         boolean resyncSuspended;
-        long outOfSync;
-        long pending;
-        long unacked;
-        long sent;
-        long received;
+        Optional<Long> outOfSync = Optional.empty();
+        Optional<Long> pending = Optional.empty();
+        Optional<Long> unacked = Optional.empty();
+        Optional<Long> sent = Optional.empty();
+        Optional<Long> received = Optional.empty();
         Optional<Double> done = Optional.empty();
         Optional<Double> eta = Optional.empty();
         Optional<Double> rate = Optional.empty();

@@ -64,12 +64,17 @@ public final class ProcDrbdParser {
     private ProcDrbdParser() {
     }
 
-    /** One configured minor as /proc/drbd shows it; sizes in bytes, rate in bytes per second. */
+    /**
+     * One configured minor as /proc/drbd shows it; sizes in bytes, rate in bytes per second. A
+     * counter its lines did not give is empty (DRBD 8.0 prints no {@code oos:}; a counters line that
+     * was not understood gives none): unknown, never 0.
+     */
     public record Minor(int minor, ConnectionState connection, ReplicationState replication,
                         DrbdRole role, DrbdRole peerRole, DiskState disk, DiskState peerDisk,
                         boolean suspended, boolean resyncSuspended, boolean congested,
-                        long sentBytes, long receivedBytes, long writtenBytes, long readBytes,
-                        long lowerPending, long pending, long unacked, long upperPending, long outOfSyncBytes,
+                        Optional<Long> sentBytes, Optional<Long> receivedBytes, Optional<Long> writtenBytes,
+                        Optional<Long> readBytes, Optional<Long> lowerPending, Optional<Long> pending,
+                        Optional<Long> unacked, Optional<Long> upperPending, Optional<Long> outOfSyncBytes,
                         Optional<Double> donePercent, Optional<Double> etaSeconds, Optional<Double> rateBytesPerSecond) {
     }
 
@@ -153,8 +158,7 @@ public final class ProcDrbdParser {
         byResource.forEach((resource, group) -> {
             Minor first = group.get(0);
             List<DrbdDevice> devices = group.stream().map(m -> new DrbdDevice(volumes.get(m.minor()), m.minor(), m.disk(), false,
-                    Optional.empty(), Optional.of(new DeviceStatistics(0, m.readBytes(), m.writtenBytes(), m.upperPending(), m.lowerPending()))))
-                    .toList();
+                    Optional.empty(), statistics(m))).toList();
             List<DrbdPeerDevice> peerDevices = group.stream().map(m -> new DrbdPeerDevice(volumes.get(m.minor()), m.replication(),
                     m.peerDisk(), false, m.resyncSuspended(), m.outOfSyncBytes(), m.pending(), m.unacked(), m.sentBytes(),
                     m.receivedBytes(), m.donePercent(), m.etaSeconds(), m.rateBytesPerSecond())).toList();
@@ -164,6 +168,15 @@ public final class ProcDrbdParser {
                     Optional.empty(), Optional.empty(), false, devices, List.of(connection)));
         });
         return resources;
+    }
+
+    /** The I/O counters of a minor: none without dr:/dw:; /proc/drbd never tells the size. */
+    private static Optional<DeviceStatistics> statistics(Minor m) {
+        if (m.readBytes().isEmpty() || m.writtenBytes().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new DeviceStatistics(Optional.empty(), m.readBytes().get(), m.writtenBytes().get(),
+                m.upperPending(), m.lowerPending()));
     }
 
     /** What the agent would publish for this captured /proc/drbd, minors named {@code minor-N}. */
@@ -314,19 +327,21 @@ public final class ProcDrbdParser {
         }
 
         Minor toMinor() {
-            long kib = 1024;
             return new Minor(minor, connection, replication, role, peerRole, disk, peerDisk, suspended, resyncSuspended, congested,
-                    counter("ns") * kib, counter("nr") * kib, counter("dw") * kib, counter("dr") * kib,
-                    counter("lo"), counter("pe"), counter("ua"), counter("ap"), counter("oos") * kib, done, eta, rate);
+                    kibibytes("ns"), kibibytes("nr"), kibibytes("dw"), kibibytes("dr"),
+                    counter("lo"), counter("pe"), counter("ua"), counter("ap"), kibibytes("oos"), done, eta, rate);
         }
 
         /**
          * A counter this minor's lines did not give (DRBD 8.0 prints no oos:, a skipped counters line
-         * gives none) is absent from {@code counters}, and published as 0 until the wire records can
-         * say "unknown" (issue 12, "Unknown is not zero").
+         * gives none) is unknown: empty, never 0.
          */
-        private long counter(String key) {
-            return counters.getOrDefault(key, 0L);
+        private Optional<Long> counter(String key) {
+            return Optional.ofNullable(counters.get(key));
+        }
+
+        private Optional<Long> kibibytes(String key) {
+            return counter(key).map(k -> k * 1024);
         }
 
         private static String[] pair(String token) throws BlockProblem {

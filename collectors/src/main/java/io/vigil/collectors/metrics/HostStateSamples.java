@@ -147,11 +147,12 @@ final class HostStateSamples {
             d.quorum().ifPresent(q -> out.add(new Sample(DRBD_QUORUM, device, bit(q))));
             out.add(new Sample(DRBD_CLIENT, device, bit(d.client())));
             d.statistics().ifPresent(s -> {
-                out.add(new Sample(DRBD_SIZE, device, s.sizeBytes()));
+                // a figure the source did not report is an absent series, never a 0 that looks healthy
+                s.sizeBytes().ifPresent(v -> out.add(new Sample(DRBD_SIZE, device, v)));
                 out.add(new Sample(DRBD_READ, device, s.readBytes()));
                 out.add(new Sample(DRBD_WRITTEN, device, s.writtenBytes()));
-                out.add(new Sample(DRBD_UPPER_PENDING, device, s.upperPending()));
-                out.add(new Sample(DRBD_LOWER_PENDING, device, s.lowerPending()));
+                s.upperPending().ifPresent(v -> out.add(new Sample(DRBD_UPPER_PENDING, device, v)));
+                s.lowerPending().ifPresent(v -> out.add(new Sample(DRBD_LOWER_PENDING, device, v)));
             });
         }
         for (DrbdConnection c : r.connections()) {
@@ -167,11 +168,11 @@ final class HostStateSamples {
                 Tags volume = peer.and("volume", Integer.toString(p.volume()));
                 stateSet(out, DRBD_REPLICATION, volume, "state", ReplicationState.class, p.replication());
                 stateSet(out, DRBD_PEER_DISK, volume, "state", DiskState.class, p.peerDisk());
-                out.add(new Sample(DRBD_OUT_OF_SYNC, volume, p.outOfSyncBytes()));
-                out.add(new Sample(DRBD_PENDING, volume, p.pending()));
-                out.add(new Sample(DRBD_UNACKED, volume, p.unacked()));
-                out.add(new Sample(DRBD_SENT, volume, p.sentBytes()));
-                out.add(new Sample(DRBD_RECEIVED, volume, p.receivedBytes()));
+                p.outOfSyncBytes().ifPresent(v -> out.add(new Sample(DRBD_OUT_OF_SYNC, volume, v)));
+                p.pending().ifPresent(v -> out.add(new Sample(DRBD_PENDING, volume, v)));
+                p.unacked().ifPresent(v -> out.add(new Sample(DRBD_UNACKED, volume, v)));
+                p.sentBytes().ifPresent(v -> out.add(new Sample(DRBD_SENT, volume, v)));
+                p.receivedBytes().ifPresent(v -> out.add(new Sample(DRBD_RECEIVED, volume, v)));
                 p.donePercent().ifPresent(done -> out.add(new Sample(DRBD_DONE, volume, done / 100)));
                 p.etaSeconds().ifPresent(eta -> out.add(new Sample(DRBD_ETA, volume, eta)));
                 p.resyncRateBytesPerSecond().ifPresent(rate -> out.add(new Sample(DRBD_RATE, volume, rate)));

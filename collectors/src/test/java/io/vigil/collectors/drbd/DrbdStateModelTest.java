@@ -56,7 +56,8 @@ class DrbdStateModelTest {
         DrbdResource r0 = atMarker.get(0);
         assertEquals(DrbdRole.PRIMARY, r0.role());
         assertEquals(DiskState.UP_TO_DATE, r0.devices().get(0).disk());
-        assertEquals(Optional.of(new DeviceStatistics(1048576L * 1024, 100L * 1024, 200L * 1024, 0, 0)), r0.devices().get(0).statistics());
+        assertEquals(Optional.of(new DeviceStatistics(Optional.of(1048576L * 1024), 100L * 1024, 200L * 1024,
+                Optional.of(0L), Optional.of(0L))), r0.devices().get(0).statistics());
         assertEquals(ConnectionState.CONNECTED, r0.connections().get(0).connection());
         assertEquals(ReplicationState.ESTABLISHED, r0.connections().get(0).peerDevices().get(0).replication());
         assertEquals("ipv4:10.0.0.2:7789", r0.connections().get(0).paths().get(0).peer());
@@ -75,7 +76,7 @@ class DrbdStateModelTest {
         DrbdResource last = published.get(1);
         assertEquals(DrbdRole.PRIMARY, last.role(), "the role from the dump is kept");
         assertEquals(DiskState.OUTDATED, last.connections().get(0).peerDevices().get(0).peerDisk());
-        assertEquals(200L * 1024, last.connections().get(0).peerDevices().get(0).sentBytes(), "counters from the dump are kept");
+        assertEquals(Optional.of(200L * 1024), last.connections().get(0).peerDevices().get(0).sentBytes(), "counters from the dump are kept");
         assertEquals(Optional.of(false), last.devices().get(0).quorum());
     }
 
@@ -100,7 +101,7 @@ class DrbdStateModelTest {
         assertEquals(Optional.of(37.5), syncing.donePercent());
         assertEquals(Optional.of(10.0), syncing.etaSeconds());
         assertEquals(Optional.of(0.24 * 1024 * 1024), syncing.resyncRateBytesPerSecond());
-        assertEquals(2500L * 1024, syncing.outOfSyncBytes());
+        assertEquals(Optional.of(2500L * 1024), syncing.outOfSyncBytes());
 
         List<DrbdResource> done = feed(model, "change peer-device name:some-resource peer-node-id:1 conn-name:some-peer volume:0 "
                 + "replication:Established peer-disk:UpToDate peer-client:no received:5 sent:2510 pending:0 unacked:0\n");
@@ -109,6 +110,52 @@ class DrbdStateModelTest {
         assertEquals(Optional.empty(), synced.donePercent());
         assertEquals(Optional.empty(), synced.etaSeconds());
         assertEquals(Optional.empty(), synced.resyncRateBytesPerSecond());
+    }
+
+    @Test
+    void aStatisticsLineWithoutOutOfSyncMeansNothingIsOutOfSync() {
+        // drbdsetup prints out-of-sync: only when it is not 0 (or with --verbose): a statistics
+        // line (received:/sent:) without it says 0, a line without statistics says nothing
+        DrbdStateModel model = new DrbdStateModel();
+        feed(model, SYNC.run(" --statistics").text());
+        List<DrbdResource> stateOnly = feed(model, "change peer-device name:some-resource peer-node-id:1 conn-name:some-peer volume:0 "
+                + "replication:Established peer-disk:UpToDate peer-client:no\n");
+        assertEquals(Optional.of(2500L * 1024), stateOnly.get(0).connections().get(0).peerDevices().get(0).outOfSyncBytes(),
+                "a line without statistics leaves the figure as it was");
+
+        List<DrbdResource> done = feed(model, "change peer-device name:some-resource peer-node-id:1 conn-name:some-peer volume:0 "
+                + "received:5 sent:2510\n");
+
+        assertEquals(Optional.of(0L), done.get(0).connections().get(0).peerDevices().get(0).outOfSyncBytes());
+    }
+
+    @Test
+    void countersEvents2DoesNotPrintAreUnknownNotZero() {
+        // without --statistics drbdsetup prints no counters; without --verbose no size:, pending:,
+        // unacked:, upper-pending: or lower-pending:
+        DrbdStateModel model = new DrbdStateModel();
+        List<DrbdResource> plain = feed(model, SYNC.run("").text());
+        DrbdPeerDevice syncing = plain.get(plain.size() - 1).connections().get(0).peerDevices().get(0);
+        assertEquals(ReplicationState.SYNC_SOURCE, syncing.replication());
+        assertEquals(Optional.empty(), syncing.outOfSyncBytes(), "not 0 B out of sync while a resync runs");
+        assertEquals(Optional.empty(), syncing.sentBytes());
+        assertEquals(Optional.empty(), syncing.pending());
+
+        DrbdStateModel statistics = new DrbdStateModel();
+        List<DrbdResource> withStatistics = feed(statistics, String.join("\n",
+                "exists resource name:r0 role:Primary suspended:no",
+                "exists device name:r0 volume:0 minor:0 disk:UpToDate client:no quorum:yes read:100 written:200",
+                "exists connection name:r0 peer-node-id:1 conn-name:node-b connection:Connected role:Secondary congested:no",
+                "exists peer-device name:r0 peer-node-id:1 conn-name:node-b volume:0 replication:Established peer-disk:UpToDate "
+                        + "peer-client:no resync-suspended:no received:0 sent:200",
+                "exists -", ""));
+        DrbdResource r0 = withStatistics.get(0);
+        assertEquals(Optional.of(new DeviceStatistics(Optional.empty(), 100L * 1024, 200L * 1024, Optional.empty(), Optional.empty())),
+                r0.devices().get(0).statistics());
+        DrbdPeerDevice established = r0.connections().get(0).peerDevices().get(0);
+        assertEquals(Optional.of(0L), established.outOfSyncBytes(), "a statistics line without out-of-sync: says 0");
+        assertEquals(Optional.empty(), established.pending());
+        assertEquals(Optional.empty(), established.unacked());
     }
 
     @Test
@@ -213,7 +260,7 @@ class DrbdStateModelTest {
 
         assertEquals(List.of(), same);
         assertEquals(1, moved.size());
-        assertEquals(300L * 1024, moved.get(0).connections().get(0).peerDevices().get(0).sentBytes());
+        assertEquals(Optional.of(300L * 1024), moved.get(0).connections().get(0).peerDevices().get(0).sentBytes());
     }
 
     @Test

@@ -58,9 +58,14 @@ class ProcDrbdParserTest {
         assertEquals(ReplicationState.ESTABLISHED, zero.replication());
         assertEquals(DrbdRole.PRIMARY, zero.role());
         assertEquals(DrbdRole.SECONDARY, zero.peerRole());
-        assertEquals(4375577L * 1024, zero.sentBytes());
-        assertEquals(4446279L * 1024, zero.writtenBytes());
-        assertEquals(674L * 1024, zero.readBytes());
+        assertEquals(Optional.of(4375577L * 1024), zero.sentBytes());
+        assertEquals(Optional.of(4446279L * 1024), zero.writtenBytes());
+        assertEquals(Optional.of(674L * 1024), zero.readBytes());
+        assertEquals(Optional.empty(), zero.outOfSyncBytes(), "DRBD 8.0 prints no oos: unknown, not 0");
+        DrbdResource.DrbdPeerDevice published = ProcDrbdParser.toResources(result.values(), Map.of()).get(0)
+                .connections().get(0).peerDevices().get(0);
+        assertEquals(Optional.empty(), published.outOfSyncBytes());
+        assertEquals(Optional.of(4375577L * 1024), published.sentBytes());
         Minor waiting = result.values().get(2);
         assertEquals(ConnectionState.CONNECTING, waiting.connection(), "WFConnection reads as Connecting");
         assertEquals(ReplicationState.OFF, waiting.replication());
@@ -78,13 +83,13 @@ class ProcDrbdParserTest {
 
         assertTrue(result.clean(), result.problems()::toString);
         assertEquals(List.of(0, 1, 3, 4), result.values().stream().map(Minor::minor).toList());
-        assertEquals(140980L * 1024, result.values().get(1).receivedBytes(), "the line after the NUL byte is read");
+        assertEquals(Optional.of(140980L * 1024), result.values().get(1).receivedBytes(), "the line after the NUL byte is read");
         Minor target = result.values().get(2);
         assertEquals(ConnectionState.CONNECTED, target.connection());
         assertEquals(ReplicationState.SYNC_TARGET, target.replication());
         assertEquals(DiskState.INCONSISTENT, target.disk());
         assertEquals(DiskState.UP_TO_DATE, target.peerDisk());
-        assertEquals(346112L * 1024, target.outOfSyncBytes());
+        assertEquals(Optional.of(346112L * 1024), target.outOfSyncBytes());
         assertEquals(Optional.of(34.9), target.donePercent());
         assertEquals(Optional.of(5.0), target.etaSeconds());
         assertEquals(Optional.of(59392.0 * 1024), target.rateBytesPerSecond());
@@ -100,12 +105,12 @@ class ProcDrbdParserTest {
         Minor standAlone = result.values().get(0);
         assertEquals(ConnectionState.STANDALONE, standAlone.connection());
         assertEquals(DrbdRole.PRIMARY, standAlone.role());
-        assertEquals(1048320L * 1024, standAlone.outOfSyncBytes());
+        assertEquals(Optional.of(1048320L * 1024), standAlone.outOfSyncBytes());
         Minor source = result.values().get(1);
         assertEquals(ReplicationState.SYNC_SOURCE, source.replication());
         assertEquals(DiskState.INCONSISTENT, source.peerDisk());
-        assertEquals(33, source.pending());
-        assertEquals(18, source.unacked());
+        assertEquals(Optional.of(33L), source.pending());
+        assertEquals(Optional.of(18L), source.unacked());
         assertTrue(source.congested(), "flag r---n- says the network is congested");
         assertFalse(source.suspended());
         assertEquals(Optional.of(68.5), source.donePercent());
@@ -198,7 +203,7 @@ class ProcDrbdParserTest {
         Minor target = result.values().get(0);
         assertEquals(ReplicationState.SYNC_TARGET, target.replication());
         assertEquals(DiskState.INCONSISTENT, target.disk());
-        assertEquals(588416L * 1024, target.outOfSyncBytes());
+        assertEquals(Optional.of(588416L * 1024), target.outOfSyncBytes());
         assertEquals(Optional.of(8.0), target.etaSeconds(), "the lines after the unknown one are still read");
         assertEquals(1, result.problems().size(), result::problemsText);
         assertEquals(4, result.problems().get(0).line());

@@ -82,6 +82,23 @@ class HostStateMetricsTest {
     }
 
     @Test
+    void leavesOutTheSeriesOfACounterTheSourceDidNotReport() {
+        metrics.emit(HostStates.r0Resyncing());
+        io.vigil.events.DrbdResource.DrbdPeerDevice p = HostStates.peerDevice(0, ReplicationState.ESTABLISHED, 0, Optional.empty());
+        io.vigil.events.DrbdResource.DrbdPeerDevice unknown = new io.vigil.events.DrbdResource.DrbdPeerDevice(p.volume(),
+                p.replication(), p.peerDisk(), false, false, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+
+        metrics.emit(HostStates.r0(List.of(unknown)));
+
+        assertEquals(1.0, gauge("vigil.drbd.peer.device.replication.state", "peer", "node-b", "volume", "0", "state", "Established"));
+        assertNull(gauge("vigil.drbd.peer.device.out.of.sync", "peer", "node-b", "volume", "0"), "unknown, not 0 B out of sync");
+        assertNull(gauge("vigil.drbd.peer.device.pending", "peer", "node-b", "volume", "0"));
+        assertNull(gauge("vigil.drbd.peer.device.unacked", "peer", "node-b", "volume", "0"));
+        assertNull(counter("vigil.drbd.peer.device.sent", "peer", "node-b", "volume", "0"));
+    }
+
+    @Test
     void exposesDiskHealthPerDriveEvenBehindOneController() {
         metrics.emit(HostStates.sda());
         metrics.emit(HostStates.megaraid(0));

@@ -30,8 +30,8 @@ final class HostStates {
     }
 
     static DrbdPeerDevice peerDevice(int volume, ReplicationState state, long outOfSync, Optional<Double> done) {
-        return new DrbdPeerDevice(volume, state, DiskState.INCONSISTENT, false, false, outOfSync, 3, 1,
-                1_048_576, 4096, done, done.map(d -> 120.0), done.map(d -> 52_428_800.0));
+        return new DrbdPeerDevice(volume, state, DiskState.INCONSISTENT, false, false, Optional.of(outOfSync), Optional.of(3L),
+                Optional.of(1L), Optional.of(1_048_576L), Optional.of(4096L), done, done.map(d -> 120.0), done.map(d -> 52_428_800.0));
     }
 
     static DrbdResource r0(List<DrbdPeerDevice> peerDevices) {
@@ -40,7 +40,8 @@ final class HostStates {
                 new ReplicationLatency(Optional.of(0.000042), Optional.empty()));
         return new DrbdResource("r0", DrbdRole.PRIMARY, false, Optional.of(false), Optional.of(10101), false,
                 List.of(new DrbdDevice(0, 1000, DiskState.UP_TO_DATE, false, Optional.of(true),
-                        Optional.of(new DeviceStatistics(10_737_418_240L, 2_000_000, 3_000_000, 2, 1)))),
+                        Optional.of(new DeviceStatistics(Optional.of(10_737_418_240L), 2_000_000, 3_000_000,
+                                Optional.of(2L), Optional.of(1L))))),
                 List.of(toB));
     }
 

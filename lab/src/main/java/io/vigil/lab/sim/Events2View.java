@@ -83,13 +83,16 @@ final class Events2View {
             if (syncing) {
                 peerDevice.progress("done", String.format(Locale.ROOT, "%.2f", link.donePercent()));
             }
+            // DRBD counts out-of-sync in the bitmap of the node that wrote: while apart, a node
+            // that wrote nothing has nothing out of sync towards its peer
+            long outOfSyncKiB = established || (!connected && !link.wroteWhileApart.contains(me.name())) ? 0 : link.outOfSyncKiB;
             peerDevice.statistic("received", r.receivedKiB)
-                    .statistic("sent", r.sentKiB)
-                    // DRBD counts out-of-sync in the bitmap of the node that wrote: while apart, a node
-                    // that wrote nothing has nothing out of sync towards its peer
-                    .statistic("out-of-sync", established || (!connected && !link.wroteWhileApart.contains(me.name()))
-                            ? 0 : link.outOfSyncKiB)
-                    .statistic("pending", 0)
+                    .statistic("sent", r.sentKiB);
+            if (outOfSyncKiB != 0) {
+                // drbdsetup without --verbose prints out-of-sync: only when it is not 0
+                peerDevice.statistic("out-of-sync", outOfSyncKiB);
+            }
+            peerDevice.statistic("pending", 0)
                     .statistic("unacked", 0);
             if (syncing) {
                 peerDevice.statistic("dbdt1", String.format(Locale.ROOT, "%.2f", resyncRateKiBPerSecond / 1024.0))

@@ -171,9 +171,12 @@ public final class ClusterScreen {
             s.append(" vol").append(p.volume()).append(':').append(p.replication().wire()).append('/').append(p.peerDisk().wire());
             p.donePercent().ifPresent(done -> s.append(String.format(Locale.ROOT, " %.1f%%", done)));
             p.etaSeconds().ifPresent(eta -> s.append(String.format(Locale.ROOT, " eta %.0fs", eta)));
-            if (p.outOfSyncBytes() > 0) {
-                s.append(" oos ").append(bytes(p.outOfSyncBytes()));
-            }
+            // a figure the agent could not read is said to be unknown, never shown as in sync
+            p.outOfSyncBytes().ifPresentOrElse(oos -> {
+                if (oos > 0) {
+                    s.append(" oos ").append(bytes(oos));
+                }
+            }, () -> s.append(" oos unknown"));
         }
         c.latency().roundTripSeconds().ifPresent(rtt -> s.append(String.format(Locale.ROOT, " rtt %.2fms", rtt * 1000)));
         return s.toString();

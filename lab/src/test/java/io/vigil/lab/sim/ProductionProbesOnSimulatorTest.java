@@ -256,7 +256,7 @@ class ProductionProbesOnSimulatorTest {
         // the statistics refresh brings the counters of the VMs' writes
         pair.tick(Duration.ofSeconds(10));
         await("written bytes on r0").atMost(WAIT).until(() -> onA.has("r0", r -> r.devices().get(0).statistics()
-                .map(s -> s.writtenBytes() > 0).orElse(false) && peerDevice(r).sentBytes() > 0));
+                .map(s -> s.writtenBytes() > 0).orElse(false) && peerDevice(r).sentBytes().orElse(0L) > 0));
 
         for (SimulatedHost host : pair.hosts()) {
             Map<String, VmStatus> vms = vms(host);
@@ -394,7 +394,7 @@ class ProductionProbesOnSimulatorTest {
             done.add(peerDevice(onB.latest.get("r0")).donePercent().orElseThrow());
         }
         assertTrue(done.get(3) < 100, "still syncing: " + done);
-        assertTrue(peerDevice(onB.latest.get("r0")).etaSeconds().isPresent() && peerDevice(onB.latest.get("r0")).outOfSyncBytes() > 0);
+        assertTrue(peerDevice(onB.latest.get("r0")).etaSeconds().isPresent() && peerDevice(onB.latest.get("r0")).outOfSyncBytes().orElse(0L) > 0);
         awaitTicking("r0 and r1 UpToDate on both", Duration.ofSeconds(5), () ->
                 onA.has("r0", r -> disk(r) == DiskState.UP_TO_DATE && peerDevice(r).replication() == ReplicationState.ESTABLISHED)
                         && onA.has("r1", r -> disk(r) == DiskState.UP_TO_DATE)
@@ -434,7 +434,7 @@ class ProductionProbesOnSimulatorTest {
                 .until(() -> onB.failures.stream().anyMatch(f -> f.contains("killed after running longer than")));
         int eventsOnBWhileDown = onB.events.size();
         pair.tick(Duration.ofSeconds(5)); // node-a's VMs go on writing r0, now out of sync
-        await("node-a counts r0 out of sync").atMost(WAIT).until(() -> onA.has("r0", r -> peerDevice(r).outOfSyncBytes() > 0));
+        await("node-a counts r0 out of sync").atMost(WAIT).until(() -> onA.has("r0", r -> peerDevice(r).outOfSyncBytes().orElse(0L) > 0));
         assertEquals(eventsOnBWhileDown, onB.events.size(), "a frozen host publishes nothing");
 
         assertTrue(pair.inject("host-up node-b").applied());
@@ -445,7 +445,7 @@ class ProductionProbesOnSimulatorTest {
         awaitTicking("r0 resynced to node-b and both Connected again", Duration.ofSeconds(5), () ->
                 onB.has("r0", r -> connection(r).connection() == ConnectionState.CONNECTED && disk(r) == DiskState.UP_TO_DATE
                         && peerDevice(r).replication() == ReplicationState.ESTABLISHED)
-                        && onA.has("r0", r -> peerDevice(r).replication() == ReplicationState.ESTABLISHED && peerDevice(r).outOfSyncBytes() == 0));
+                        && onA.has("r0", r -> peerDevice(r).replication() == ReplicationState.ESTABLISHED && peerDevice(r).outOfSyncBytes().equals(Optional.of(0L))));
         assertTrue(onB.of("r0").stream().anyMatch(r -> peerDevice(r).replication() == ReplicationState.SYNC_TARGET),
                 "what node-a wrote meanwhile was resynced");
         Map<String, VmStatus> vmsOnB = vms(b);
@@ -478,8 +478,8 @@ class ProductionProbesOnSimulatorTest {
             for (Map.Entry<Seen, String> w : writes.entrySet()) {
                 long before = last.getOrDefault(w.getKey(), 0L);
                 await(w.getValue() + " out-of-sync grows past " + before).atMost(WAIT)
-                        .until(() -> w.getKey().has(w.getValue(), r -> peerDevice(r).outOfSyncBytes() > before));
-                last.put(w.getKey(), peerDevice(w.getKey().latest.get(w.getValue())).outOfSyncBytes());
+                        .until(() -> w.getKey().has(w.getValue(), r -> peerDevice(r).outOfSyncBytes().orElse(0L) > before));
+                last.put(w.getKey(), peerDevice(w.getKey().latest.get(w.getValue())).outOfSyncBytes().orElseThrow());
             }
         }
         assertEquals(3L * 3 * 2 * SimulatedPair.WRITE_RATE_KIB_PER_VM * 1024, last.get(onA), "two VMs writing 9 s");
@@ -491,7 +491,7 @@ class ProductionProbesOnSimulatorTest {
                     if (!side.has(resource, r -> connection(r).connection() == ConnectionState.CONNECTED
                             && peerDevice(r).replication() == ReplicationState.ESTABLISHED
                             && disk(r) == DiskState.UP_TO_DATE && peerDevice(r).peerDisk() == DiskState.UP_TO_DATE
-                            && peerDevice(r).outOfSyncBytes() == 0 && connection(r).paths().get(0).established())) {
+                            && peerDevice(r).outOfSyncBytes().equals(Optional.of(0L)) && connection(r).paths().get(0).established())) {
                         return false;
                     }
                 }

@@ -35,7 +35,8 @@ class ClusterPictureTest {
         return new DrbdResource("r0", DrbdRole.PRIMARY, false, Optional.of(false), Optional.empty(), false,
                 List.of(new DrbdDevice(0, 1000, disk, false, Optional.of(true), Optional.empty())),
                 List.of(new DrbdConnection("node-b", 1, ConnectionState.CONNECTED, DrbdRole.SECONDARY, false, 0, 0, List.of(),
-                        List.of(new DrbdPeerDevice(0, replication, DiskState.UP_TO_DATE, false, false, 4096, 0, 0, 0, 0,
+                        List.of(new DrbdPeerDevice(0, replication, DiskState.UP_TO_DATE, false, false, Optional.of(4096L),
+                                Optional.of(0L), Optional.of(0L), Optional.of(0L), Optional.of(0L),
                                 done, Optional.empty(), Optional.empty())),
                         ReplicationLatency.UNMEASURED)));
     }

@@ -71,6 +71,22 @@ class ClusterScreenTest {
     }
 
     @Test
+    void anOutOfSyncFigureTheAgentDidNotReportIsShownAsUnknownNotAsInSync() {
+        io.vigil.events.DrbdResource.DrbdPeerDevice syncing = new io.vigil.events.DrbdResource.DrbdPeerDevice(0,
+                io.vigil.events.ReplicationState.SYNC_TARGET, io.vigil.events.DiskState.UP_TO_DATE, false, false,
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of(37.5), Optional.empty(), Optional.empty());
+        io.vigil.events.DrbdResource r0 = new io.vigil.events.DrbdResource("r0", io.vigil.events.DrbdRole.SECONDARY, false,
+                Optional.empty(), Optional.empty(), false, List.of(), List.of(new io.vigil.events.DrbdResource.DrbdConnection("peer", -1,
+                        io.vigil.events.ConnectionState.CONNECTED, io.vigil.events.DrbdRole.PRIMARY, false, 0, 0, List.of(),
+                        List.of(syncing), io.vigil.events.DrbdResource.ReplicationLatency.UNMEASURED)));
+
+        String line = ClusterScreen.resourceLine(r0);
+
+        assertTrue(line.contains("vol0:SyncTarget/UpToDate 37.5% oos unknown"), line);
+    }
+
+    @Test
     void noFailoverYetSaysSo() {
         String screen = ClusterScreen.render(new ClusterPicture(), new AlertBoard(), new SagaBoard(), new PageLog(), new FaultLog(), T0);
         assertTrue(screen.contains("== failovers (read back from vigil.audit): none yet"), screen);
