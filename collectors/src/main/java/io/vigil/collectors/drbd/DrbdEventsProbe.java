@@ -171,7 +171,12 @@ public final class DrbdEventsProbe implements StreamingProbe {
                     log.info("drbd: initial state read, {} resources", snapshots.size());
                     health.succeeded(NAME);
                 } else if (update instanceof HelperUpdate helper && helper.verb() == DrbdUpdate.Verb.CALL) {
-                    log.warn("drbd: resource {} peer {} called helper {}", helper.resource(), helper.peer().orElse("-"), helper.helper());
+                    String called = "drbd: resource {} peer {} called helper {}";
+                    if (helper.partOfResync()) {
+                        log.info(called, helper.resource(), helper.peer().orElse("-"), helper.helper());
+                    } else {
+                        log.warn(called, helper.resource(), helper.peer().orElse("-"), helper.helper());
+                    }
                 }
             }
         } catch (RuntimeException e) {

@@ -156,6 +156,36 @@ class DrbdEventsProbeTest {
         assertTrue(!thread.isAlive(), "the probe stops when interrupted");
     }
 
+    /** An operator reads a warning as "look at this": the helpers every resync calls are not one, a split brain is. */
+    @Test
+    void logsTheHelpersOfANormalResyncAtInfoAndOthersAtWarn() throws Exception {
+        String conn = "name:r0 peer-node-id:1 conn-name:node-b";
+        String helpers = file("helpers", DUMP + String.join("\n",
+                "2026-11-24T21:03:08.000001+00:00 call helper " + conn + " volume:0 helper:before-resync-target",
+                "2026-11-24T21:03:08.000002+00:00 response helper " + conn + " volume:0 helper:before-resync-target status:0",
+                "2026-11-24T21:03:09.000001+00:00 call helper " + conn + " volume:0 helper:after-resync-target",
+                "2026-11-24T21:03:09.000002+00:00 call helper " + conn + " volume:0 helper:before-resync-source",
+                "2026-11-24T21:03:09.000003+00:00 call helper " + conn + " helper:unfence-peer",
+                "2026-11-24T21:03:10.000001+00:00 call helper " + conn + " volume:0 helper:split-brain",
+                ""));
+        FixtureCommandRunner runner = new FixtureCommandRunner()
+                .answer(DrbdEventsProbe.EVENTS, "cat " + helpers + "; exec sleep 600")
+                .answer(DrbdEventsProbe.NOW, "cat " + helpers);
+        DrbdEventsProbe probe = new DrbdEventsProbe(runner, debugfs(Map.of()), Duration.ofSeconds(10), Duration.ofSeconds(5),
+                Duration.ofSeconds(10), new DrbdEventsProbe.Backoff(Duration.ofMillis(20), Duration.ofMillis(40), Duration.ofMinutes(1)));
+        try (LoggedLines logged = LoggedLines.of(DrbdEventsProbe.class)) {
+            follow(probe, b -> { }, new Health());
+            await().atMost(Duration.ofSeconds(10)).until(() -> logged.lines().stream().anyMatch(l -> l.contains("split-brain")));
+            List<String> helperLines = logged.takeWithLevels().stream().filter(l -> l.contains("helper")).toList();
+            assertEquals(List.of(
+                    "INFO drbd: resource r0 peer node-b called helper before-resync-target",
+                    "INFO drbd: resource r0 peer node-b called helper after-resync-target",
+                    "INFO drbd: resource r0 peer node-b called helper before-resync-source",
+                    "INFO drbd: resource r0 peer node-b called helper unfence-peer",
+                    "WARN drbd: resource r0 peer node-b called helper split-brain"), helperLines);
+        }
+    }
+
     /** Runs the probe on a thread of the test's, stopped after each test. */
     private void follow(DrbdEventsProbe probe, EventSink sink, Health health) {
         thread = new Thread(() -> {
