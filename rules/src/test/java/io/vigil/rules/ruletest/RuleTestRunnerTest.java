@@ -58,6 +58,16 @@ class RuleTestRunnerTest {
         assertFalse(out.contains("PASS"), out);
     }
 
+    /** The same check as POST /api/silences: a silence whose every matcher matches the empty string mutes everything. */
+    @Test
+    void aSilenceThatWouldMuteEveryAlertIsRefusedWithItsLine() throws Exception {
+        String out = run("silence-mutes-all.yaml");
+        assertTrue(out.contains("silence-mutes-all.yaml:6: tests[0].silences[0].matchers: device_type=\"\", node=~\".*\" all match the empty"
+                + " string, so the silence would mute every alert; give at least one that does not"), out);
+        assertTrue(out.contains("silence-mutes-all.yaml:7: tests[0].silences[1].matchers: give at least one"), out);
+        assertFalse(out.contains("PASS"), out);
+    }
+
     @Test
     void seriesFollowPromtoolsNotation() {
         assertEquals(List.of("0", "2", "4", "6"), text(ValueSeries.parse("0+2x3")));
