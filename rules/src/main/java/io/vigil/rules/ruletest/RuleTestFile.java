@@ -49,7 +49,10 @@ record RuleTestFile(Path file, List<Path> ruleFiles, Duration interval, Duration
     record Expectation(int line, Duration at, String alert, List<ExpectedAlert> alerts) {
     }
 
-    /** Labels given must be equal, labels not given are not compared; the same for annotations. */
+    /**
+     * Labels given must be equal, labels not given are not compared; the same for annotations. A
+     * label given empty is one the alert lacks, as Alertmanager reads an empty label.
+     */
     record ExpectedAlert(Map<String, String> labels, AlertState state, Map<String, String> annotations,
                          Optional<Boolean> flapping, Optional<Boolean> suppressed) {
     }

@@ -58,6 +58,13 @@ class RuleTestRunnerTest {
         assertFalse(out.contains("PASS"), out);
     }
 
+    @Test
+    void anExpectedEmptyLabelMatchesAnAlertWithoutThatLabel() throws Exception {
+        StringWriter out = new StringWriter();
+        boolean passed = RuleTestRunner.run(List.of(resource("empty-label.yaml")), new PrintWriter(out));
+        assertTrue(passed, out.toString());
+    }
+
     /** The same check as POST /api/silences: a silence whose every matcher matches the empty string mutes everything. */
     @Test
     void aSilenceThatWouldMuteEveryAlertIsRefusedWithItsLine() throws Exception {
