@@ -12,6 +12,7 @@ import io.vigil.collectors.probe.ProbeHealthReporter;
 import io.vigil.events.Body;
 import io.vigil.events.DrbdResource;
 import io.vigil.events.DrbdRole;
+import io.vigil.service.retry.Backoff;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -107,7 +108,7 @@ class DrbdEventsProbeTest {
         Path oldest = DrbdEventsProbe.DEBUGFS_RESOURCES.resolve("r0/connections/node-b/oldest_requests");
         HostFiles files = debugfs(Map.of(oldest, "v: 0\n\n0\t0\t0x2a\t2048\t8\tW\t3400\t0x21\tmaster: pending\n"));
         DrbdEventsProbe probe = new DrbdEventsProbe(runner, files, Duration.ofMillis(300), Duration.ofSeconds(5),
-                Duration.ofMillis(300), new DrbdEventsProbe.Backoff(Duration.ofMillis(100), Duration.ofMillis(400), Duration.ofMinutes(1)));
+                Duration.ofMillis(300), new Backoff(Duration.ofMillis(100), Duration.ofMillis(400)));
         List<Body> events = new CopyOnWriteArrayList<>();
         Health health = new Health();
 
@@ -140,7 +141,7 @@ class DrbdEventsProbeTest {
         FixtureCommandRunner runner = new FixtureCommandRunner()
                 .answer(DrbdEventsProbe.EVENTS, "echo 'Could not connect to drbd: no such module' >&2; exit 20");
         DrbdEventsProbe probe = new DrbdEventsProbe(runner, debugfs(Map.of()), Duration.ofSeconds(10), Duration.ofSeconds(5),
-                Duration.ofSeconds(10), new DrbdEventsProbe.Backoff(Duration.ofMillis(20), Duration.ofMillis(40), Duration.ofMinutes(1)));
+                Duration.ofSeconds(10), new Backoff(Duration.ofMillis(20), Duration.ofMillis(40)));
         Health health = new Health();
         try (LoggedLines logged = LoggedLines.of(DrbdEventsProbe.class)) {
             follow(probe, b -> { }, health);
@@ -172,7 +173,7 @@ class DrbdEventsProbeTest {
                 .answer(DrbdEventsProbe.EVENTS, "cat " + helpers + "; exec sleep 600")
                 .answer(DrbdEventsProbe.NOW, "cat " + helpers);
         DrbdEventsProbe probe = new DrbdEventsProbe(runner, debugfs(Map.of()), Duration.ofSeconds(10), Duration.ofSeconds(5),
-                Duration.ofSeconds(10), new DrbdEventsProbe.Backoff(Duration.ofMillis(20), Duration.ofMillis(40), Duration.ofMinutes(1)));
+                Duration.ofSeconds(10), new Backoff(Duration.ofMillis(20), Duration.ofMillis(40)));
         try (LoggedLines logged = LoggedLines.of(DrbdEventsProbe.class)) {
             follow(probe, b -> { }, new Health());
             await().atMost(Duration.ofSeconds(10)).until(() -> logged.lines().stream().anyMatch(l -> l.contains("split-brain")));
@@ -199,13 +200,7 @@ class DrbdEventsProbeTest {
     }
 
     @Test
-    void backoffDoublesUpToItsMaximum() {
-        DrbdEventsProbe.Backoff backoff = DrbdEventsProbe.Backoff.DEFAULT;
-        Duration d = backoff.initial();
-        for (int i = 0; i < 10; i++) {
-            d = backoff.next(d);
-        }
-        assertEquals(Duration.ofSeconds(2), backoff.next(backoff.initial()));
-        assertEquals(Duration.ofSeconds(60), d);
+    void restartsEvents2AfterASecondDoublingToAMinute() {
+        assertEquals(new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60)), DrbdEventsProbe.RESTART);
     }
 }
