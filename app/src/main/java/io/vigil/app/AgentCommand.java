@@ -33,8 +33,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vigil agent}: the per-host collector, until stopped. */
 @Command(name = "agent", mixinStandardHelpOptions = true,
-        description = {"Runs the agent of this host: probes DRBD, disks, LVM and VMs, publishes to Kafka",
-                "(spooling to disk while Kafka is away) and serves /metrics. Stops on SIGTERM or Ctrl-C."},
+        description = {"Runs the agent of this host: probes DRBD, disks, LVM and VMs, publishes to Kafka "
+                + "(spooling to disk while Kafka is away) and serves /metrics. Stops on SIGTERM or Ctrl-C."},
         footer = {"", "Example: vigil agent --config /etc/vigil/agent.yaml (see deploy/agent.yaml)"})
 @SuppressWarnings("deprecation") // the simpleclient Prometheus registry (text format 0.0.4) is the one the project uses
 final class AgentCommand implements Callable<Integer> {
@@ -45,8 +45,8 @@ final class AgentCommand implements Callable<Integer> {
     ConfigFile config;
 
     @Option(names = "--simulated-host", paramLabel = "NODE", description = {
-            "answer the tools from a simulated host of the lab's seed pair (node-a or node-b) instead of this",
-            "machine's: for demos and for 'vigil bench agent', never for a real host"})
+            "answer the tools from a simulated host of the lab's seed pair (node-a or node-b) instead of this "
+            + "machine's: for demos and for 'vigil bench agent', never for a real host"})
     String simulatedHost;
 
     @Override

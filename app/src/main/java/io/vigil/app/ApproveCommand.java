@@ -14,8 +14,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vigil approve SAGA}: lets a failover waiting for approval act, a held one go on, a stuck one try its step again. */
 @Command(name = "approve", mixinStandardHelpOptions = true,
-        description = {"Approves a failover: one that waits for approval (mode approve) acts, one held by the flap guard goes on,",
-                "one stuck on a step tries it again. The engine acts on it in order with the cluster's telemetry; vigil sagas shows it."},
+        description = {"Approves a failover: one that waits for approval (mode approve) acts, one held by the flap guard goes on, "
+                + "one stuck on a step tries it again. The engine acts on it in order with the cluster's telemetry; vigil sagas shows it."},
         footer = {"", "Example: vigil approve pair-1:r0:3 --token-file /etc/vigil/engine.token"})
 final class ApproveCommand implements Callable<Integer> {
     @Spec

@@ -25,8 +25,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vigil audit}: the failover audit trail, read from Kafka, as a timeline. */
 @Command(name = "audit", mixinStandardHelpOptions = true,
-        description = {"Prints the failover audit trail (vigil.audit) since a while ago, oldest first: when, which saga, in which",
-                "phase, what kind of entry, what was decided or done, and the facts it rested on (indented below).",
+        description = {"Prints the failover audit trail (vigil.audit) since a while ago, oldest first: when, which saga, in which "
+                + "phase, what kind of entry, what was decided or done, and the facts it rested on (indented below).",
                 "Reads Kafka directly, up to the end as it is now, then stops."},
         footer = {"", "Examples:", "  vigil audit --since 1h --bootstrap kafka-1:9092",
                 "  vigil audit --since 2d --saga pair-1:r0:3 --config /etc/vigil/engine.yaml --format json"})

@@ -84,8 +84,8 @@ final class EngineBench implements Callable<Integer> {
     @Option(names = "--kafka", paramLabel = "KEY=VALUE", description = "a Kafka Streams setting for the engine, e.g. commit.interval.ms=500; repeatable")
     Map<String, String> kafkaSettings = new HashMap<>();
 
-    @Option(names = "--data-dir", description = {"the broker's and engine's data, kept after the run; an empty or new directory,",
-            "as nothing of an earlier run may count (default: a temporary directory, removed after)"})
+    @Option(names = "--data-dir", description = {"the broker's and engine's data, kept after the run; an empty or new directory, "
+            + "as nothing of an earlier run may count (default: a temporary directory, removed after)"})
     Path dataDir;
 
     /** How long the engine may go without evaluating an event before the bench gives up on it. */

@@ -26,10 +26,10 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vigil engine}: the rules engine against any Kafka, until stopped. */
 @Command(name = "engine", mixinStandardHelpOptions = true,
-        description = {"Runs an engine instance: evaluates the rules on the telemetry in Kafka and publishes alert changes",
-                "to vigil.alerts; keeps the history (DRBD replication, resyncs, alerts, the failover audit) in state_dir/history.duckdb",
-                "or the history: section's PostgreSQL; serves /api/alerts, /api/silences, /api/history/* and /metrics. Instances with the same application_id",
-                "share the work. Refuses to start on a config or rule problem, naming each. Stops on SIGTERM or Ctrl-C."},
+        description = {"Runs an engine instance: evaluates the rules on the telemetry in Kafka and publishes alert changes "
+                + "to vigil.alerts; keeps the history (DRBD replication, resyncs, alerts, the failover audit) in state_dir/history.duckdb "
+                + "or the history: section's PostgreSQL; serves /api/alerts, /api/silences, /api/history/* and /metrics. Instances with the same application_id "
+                + "share the work. Refuses to start on a config or rule problem, naming each. Stops on SIGTERM or Ctrl-C."},
         footer = {"", "Example: vigil engine --config /etc/vigil/engine.yaml (see deploy/engine.yaml)"})
 @SuppressWarnings("deprecation") // the simpleclient Prometheus registry (text format 0.0.4) is the one the project uses
 final class EngineCommand implements Callable<Integer> {

@@ -17,9 +17,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vigil failback RESOURCE}: asks a failed-over resource to go home once both sides are UpToDate. */
 @Command(name = "failback", mixinStandardHelpOptions = true,
-        description = {"Asks for the failback of a resource whose failover is in progress: once its failed side is UpToDate again,",
-                "its VMs live-migrate home. Without --cluster, the cluster is the one whose failover of RESOURCE is in progress;",
-                "when several are, --cluster says which."},
+        description = {"Asks for the failback of a resource whose failover is in progress: once its failed side is UpToDate again, "
+                + "its VMs live-migrate home. Without --cluster, the cluster is the one whose failover of RESOURCE is in progress; "
+                + "when several are, --cluster says which."},
         footer = {"", "Example: vigil failback r0 --cluster pair-1 --token-file /etc/vigil/engine.token"})
 final class FailbackCommand implements Callable<Integer> {
     @Spec

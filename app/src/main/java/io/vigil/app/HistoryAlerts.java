@@ -15,8 +15,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vigil history alerts}: the alert changes the engine sent, newest first. */
 @Command(name = "alerts", mixinStandardHelpOptions = true,
-        description = {"Lists the alert changes sent in the range, newest first: when, which alert, its severity and state then,",
-                "and its labels."},
+        description = {"Lists the alert changes sent in the range, newest first: when, which alert, its severity and state then, "
+                + "and its labels."},
         footer = {"", "Example: vigil history alerts --since 7d --severity critical"})
 final class HistoryAlerts implements Callable<Integer> {
     private static final String COMMAND = "vigil history alerts";

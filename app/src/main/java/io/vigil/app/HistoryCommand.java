@@ -7,8 +7,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vigil history}: what the engine's history kept, asked through its API. */
 @Command(name = "history", mixinStandardHelpOptions = true,
-        description = {"Asks an engine's history: replication latency and lag over time, resync episodes, a resource's DRBD state",
-                "timeline, and the alerts sent. Times are shown in UTC."},
+        description = {"Asks an engine's history: replication latency and lag over time, resync episodes, a resource's DRBD state "
+                + "timeline, and the alerts sent. Times are shown in UTC."},
         subcommands = {HistorySyncLatency.class, HistoryResyncs.class, HistoryStates.class, HistoryAlerts.class},
         footer = {"", "Example: vigil history sync-latency --resource r0 --since 90d --step 1d --plot r0.svg"})
 final class HistoryCommand implements Runnable {

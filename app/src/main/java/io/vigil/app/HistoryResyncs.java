@@ -20,8 +20,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vigil history resyncs}: the resync episodes of a range, newest first. */
 @Command(name = "resyncs", mixinStandardHelpOptions = true,
-        description = {"Lists the resync episodes that overlap the range, newest first: the volume, from which node to which,",
-                "how long (a running one: so far), how many bytes at what mean and peak rate, what started it and how it ended.",
+        description = {"Lists the resync episodes that overlap the range, newest first: the volume, from which node to which, "
+                + "how long (a running one: so far), how many bytes at what mean and peak rate, what started it and how it ended.",
                 "--plot draws each as a bar of its duration at its start."},
         footer = {"", "Example: vigil history resyncs --since 90d --resource r0"})
 final class HistoryResyncs implements Callable<Integer> {

@@ -22,10 +22,10 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vigil history sync-latency}: a resource's replication latency and lag per step. */
 @Command(name = "sync-latency", mixinStandardHelpOptions = true,
-        description = {"Per step: p50, p99 and max of the replication round trip (RTT), the oldest request in flight (OLDEST),",
-                "the out-of-sync bytes while lagging (LAG) and the estimated time to catch up (ETA); a step without samples",
-                "is left out. Steps older than the raw retention come from rollups, their quantiles approximated (json says",
-                "from when: approximateBefore). --plot draws the p50 and p99 of one figure over time."},
+        description = {"Per step: p50, p99 and max of the replication round trip (RTT), the oldest request in flight (OLDEST), "
+                + "the out-of-sync bytes while lagging (LAG) and the estimated time to catch up (ETA); a step without samples "
+                + "is left out. Steps older than the raw retention come from rollups, their quantiles approximated (json says "
+                + "from when: approximateBefore). --plot draws the p50 and p99 of one figure over time."},
         footer = {"", "Example: vigil history sync-latency --resource r0 --since 90d --step 1d --plot r0.svg"})
 final class HistorySyncLatency implements Callable<Integer> {
     private static final String COMMAND = "vigil history sync-latency";

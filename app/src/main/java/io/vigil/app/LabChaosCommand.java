@@ -13,11 +13,11 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vigil lab chaos}: seeded random fault schedules against the failover, with its invariants checked at every step. */
 @Command(name = "chaos", mixinStandardHelpOptions = true,
-        description = {"Plays random fault schedules derived from a seed against the lab's pair on the simulated clock",
-                "(the rule pack, the failover saga and the agents' executors as production runs them) and checks the",
-                "safety invariants after every step, and liveness and paging at the end of each run. The same seed",
-                "gives the same schedules and verdicts; a failing run prints the command that replays it. With --live,",
-                "the same schedules play on the live lab (real broker, engine in its own JVM, notifier) in real time."},
+        description = {"Plays random fault schedules derived from a seed against the lab's pair on the simulated clock "
+                + "(the rule pack, the failover saga and the agents' executors as production runs them) and checks the "
+                + "safety invariants after every step, and liveness and paging at the end of each run. The same seed "
+                + "gives the same schedules and verdicts; a failing run prints the command that replays it. With --live, "
+                + "the same schedules play on the live lab (real broker, engine in its own JVM, notifier) in real time."},
         footer = {"", "Examples:", "  vigil lab chaos --seed 7 --runs 100", "  vigil lab chaos --seed 7 --run 42 --verbose",
                 "  vigil lab chaos --seed 7 --runs 1000 --json", "  vigil lab chaos --seed 7 --run 42 --live --verbose"})
 final class LabChaosCommand implements Callable<Integer> {

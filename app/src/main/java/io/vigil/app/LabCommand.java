@@ -31,9 +31,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vigil lab}: broker, two simulated hosts and their agents in this JVM, and a live view of the pair. */
 @Command(name = "lab", mixinStandardHelpOptions = true, subcommands = {LabInjectCommand.class, LabChaosCommand.class},
-        description = {"Runs the lab: a Kafka broker in process, two simulated DRBD hosts (node-a, node-b) with one",
-                "agent each, and a live view of the pair as read back from Kafka. Type a fault at the prompt",
-                "(or run 'vigil lab inject FAULT' in another terminal); 'help' lists them, 'quit' stops."},
+        description = {"Runs the lab: a Kafka broker in process, two simulated DRBD hosts (node-a, node-b) with one "
+                + "agent each, and a live view of the pair as read back from Kafka. Type a fault at the prompt "
+                + "(or run 'vigil lab inject FAULT' in another terminal); 'help' lists them, 'quit' stops."},
         footer = {"", "Examples:", "  vigil lab", "  vigil lab --duration 30s --json",
                 "  vigil lab --duration 40s --fault '10s=disk-fail node-a /dev/sda' --fault '25s=disk-replace node-a /dev/sda'",
                 "  vigil lab --scenario disk-failure", "  vigil lab --scenario node-crash --json",

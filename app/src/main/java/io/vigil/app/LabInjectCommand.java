@@ -19,8 +19,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code vigil lab inject FAULT...}: sends one fault line to the lab running on this machine. */
 @Command(name = "inject", mixinStandardHelpOptions = true,
         description = {"Injects a fault into the running lab (started with 'vigil lab' in another terminal).",
-                "Faults: disk-fail NODE DEVICE, disk-replace NODE DEVICE, host-down NODE, host-up NODE,",
-                "link-cut, link-restore, agent-hang NODE VM, agent-recover NODE VM."},
+                "Faults: disk-fail NODE DEVICE, disk-replace NODE DEVICE, host-down NODE, host-up NODE, "
+                + "link-cut, link-restore, agent-hang NODE VM, agent-recover NODE VM."},
         footer = {"", "Example: vigil lab inject disk-fail node-a /dev/sda"})
 final class LabInjectCommand implements Callable<Integer> {
     @Spec

@@ -35,8 +35,8 @@ final class NotifyCommand implements Runnable {
     }
 
     @Command(name = "test", mixinStandardHelpOptions = true,
-            description = {"Sends one test notification (a firing alert named VigilTestNotification, severity info) through",
-                    "RECEIVER as the engine would, once, without retries, and prints what the receiver answered."},
+            description = {"Sends one test notification (a firing alert named VigilTestNotification, severity info) through "
+                    + "RECEIVER as the engine would, once, without retries, and prints what the receiver answered."},
             footer = {"", "Example: vigil notify test pager --config /etc/vigil/engine.yaml"})
     static final class Test implements Callable<Integer> {
         @Spec

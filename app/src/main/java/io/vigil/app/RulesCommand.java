@@ -30,8 +30,8 @@ final class RulesCommand implements Runnable {
     }
 
     @Command(name = "check", mixinStandardHelpOptions = true,
-            description = {"Loads rule files as the engine does: YAML, keys, and every CEL expression type-checked against",
-                    "the events it looks at. Prints every problem with file and line; exits 1 if there is one."},
+            description = {"Loads rule files as the engine does: YAML, keys, and every CEL expression type-checked against "
+                    + "the events it looks at. Prints every problem with file and line; exits 1 if there is one."},
             footer = {"", "Example: vigil rules check deploy/rules/"})
     static final class Check implements Callable<Integer> {
         @Spec
@@ -76,9 +76,9 @@ final class RulesCommand implements Runnable {
     }
 
     @Command(name = "test", mixinStandardHelpOptions = true,
-            description = {"Runs rule test files: input events at times relative to t=0, and the alerts expected at given",
-                    "times, evaluated by the engine's own evaluator. Prints each failing case as expected versus got;",
-                    "exits 1 if any case fails. The format is in the README, under \"Testing rules\"."},
+            description = {"Runs rule test files: input events at times relative to t=0, and the alerts expected at given "
+                    + "times, evaluated by the engine's own evaluator. Prints each failing case as expected versus got; "
+                    + "exits 1 if any case fails. The format is in the README, under \"Testing rules\"."},
             footer = {"", "Example: vigil rules test deploy/rules/tests/*.yaml"})
     static final class Test implements Callable<Integer> {
         @Spec

@@ -22,8 +22,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vigil sagas}: the failovers, as an engine's API tells them (all its instances). */
 @Command(name = "sagas", mixinStandardHelpOptions = true,
-        description = {"Lists the failovers in progress (with --all, also the recently ended ones), each current one with the",
-                "phases it went through on the line below."},
+        description = {"Lists the failovers in progress (with --all, also the recently ended ones), each current one with the "
+                + "phases it went through on the line below."},
         footer = {"", "Example: vigil sagas --all --engine http://engine-1:9465"})
 final class SagasCommand implements Callable<Integer> {
     /** How to print. */

@@ -35,8 +35,8 @@ final class SilenceCommand implements Runnable {
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true,
-            description = {"Silences the alerts matching every MATCHER (Alertmanager's notation: name=value, name!=value,",
-                    "name=~regex, name!~regex), for a while or, with --weekdays, in a recurring maintenance window."},
+            description = {"Silences the alerts matching every MATCHER (Alertmanager's notation: name=value, name!=value, "
+                    + "name=~regex, name!~regex), for a while or, with --weekdays, in a recurring maintenance window."},
             footer = {"", "Examples:",
                     "  vigil silence add --duration 2h --comment 'replacing sda, ticket 4711' node=node-a device=/dev/sda",
                     "  vigil silence add --weekdays sunday --from 02:00 --to 04:00 --time-zone Europe/Berlin --duration 365d \\",

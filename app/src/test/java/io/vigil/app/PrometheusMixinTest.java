@@ -9,7 +9,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.vigil.rules.rule.AbsenceRule;
 import io.vigil.rules.rule.DefaultRulePack;
 import io.vigil.rules.rule.Rule;
-import io.vigil.rules.rule.ScopeLabelNames;
 import io.vigil.service.config.DurationText;
 import java.io.IOException;
 import java.io.InputStream;
@@ -108,7 +107,7 @@ class PrometheusMixinTest {
                 problems.add(rule.name() + ": keep_firing_for " + duration(alert.path("keep_firing_for")) + ", the pack's is " + rule.keepFiringFor());
             }
             Set<String> labels = new TreeSet<>(List.of("cluster", "node"));
-            labels.addAll(ScopeLabelNames.of(rule.kind()));
+            labels.addAll(rule.kind().subjectLabels());
             labels.addAll(rule.labels().keySet());
             Matcher by = BY.matcher(expr);
             Set<String> grouped = by.find() ? Stream.of(by.group(1).split(",")).map(String::strip).collect(Collectors.toCollection(TreeSet::new)) : Set.of();

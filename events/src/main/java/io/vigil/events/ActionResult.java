@@ -13,6 +13,12 @@ public record ActionResult(String actionId, ActionOutcome outcome, Optional<Inte
         Objects.requireNonNull(output, "output");
     }
 
+    /** The host the action ended on: an action's own id is the action topic's key, not a thing alerts or metrics name. */
+    @Override
+    public Subject subject() {
+        return new Subject.Host();
+    }
+
     @Override
     public EventKind kind() {
         return EventKind.ACTION_RESULT;

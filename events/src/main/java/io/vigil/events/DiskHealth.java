@@ -39,6 +39,11 @@ public record DiskHealth(String device, Optional<String> deviceType, Optional<St
     }
 
     @Override
+    public Subject subject() {
+        return new Subject.Disk(device, deviceType);
+    }
+
+    @Override
     public EventKind kind() {
         return EventKind.DISK;
     }

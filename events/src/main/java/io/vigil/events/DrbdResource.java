@@ -25,6 +25,11 @@ public record DrbdResource(String resource, DrbdRole role, boolean suspended,
     }
 
     @Override
+    public Subject subject() {
+        return new Subject.Resource(resource);
+    }
+
+    @Override
     public EventKind kind() {
         return EventKind.DRBD;
     }

@@ -12,6 +12,11 @@ public record Heartbeat(String agentVersion, long uptimeSeconds, List<ProbeHealt
     }
 
     @Override
+    public Subject subject() {
+        return new Subject.Host();
+    }
+
+    @Override
     public EventKind kind() {
         return EventKind.HEARTBEAT;
     }

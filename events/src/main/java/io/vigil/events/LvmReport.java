@@ -12,6 +12,11 @@ public record LvmReport(List<VolumeGroup> volumeGroups, List<LogicalVolume> logi
     }
 
     @Override
+    public Subject subject() {
+        return new Subject.Host();
+    }
+
+    @Override
     public EventKind kind() {
         return EventKind.LVM;
     }

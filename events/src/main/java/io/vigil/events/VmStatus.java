@@ -24,6 +24,11 @@ public record VmStatus(String name, Optional<String> uuid, Hypervisor hypervisor
     }
 
     @Override
+    public Subject subject() {
+        return new Subject.Vm(name);
+    }
+
+    @Override
     public EventKind kind() {
         return EventKind.VM;
     }

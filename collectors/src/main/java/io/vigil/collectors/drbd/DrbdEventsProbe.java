@@ -18,6 +18,7 @@ import io.vigil.events.DrbdResource;
 import io.vigil.events.DrbdResource.ReplicationLatency;
 import java.io.IOException;
 import java.nio.file.Path;
+import io.vigil.service.retry.Backoff;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -50,15 +51,8 @@ public final class DrbdEventsProbe implements StreamingProbe {
     static final Path DEBUGFS_RESOURCES = Path.of("/sys/kernel/debug/drbd/resources");
     private static final Logger log = LoggerFactory.getLogger(DrbdEventsProbe.class);
 
-    /** How events2 is restarted: first delay, largest delay, and how long a run must last to reset the delay. */
-    record Backoff(Duration initial, Duration max, Duration healthyAfter) {
-        static final Backoff DEFAULT = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofMinutes(1));
-
-        Duration next(Duration current) {
-            Duration doubled = current.multipliedBy(2);
-            return doubled.compareTo(max) > 0 ? max : doubled;
-        }
-    }
+    /** How events2 is restarted when it exits: after 1 s, doubling to 60 s. */
+    static final Backoff RESTART = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60));
 
     private final CommandRunner runner;
     private final HostFiles files;
@@ -71,7 +65,7 @@ public final class DrbdEventsProbe implements StreamingProbe {
 
     public DrbdEventsProbe(CommandRunner runner, HostFiles files, Duration statisticsInterval, Duration timeout,
                            Duration latencyInterval) {
-        this(runner, files, statisticsInterval, timeout, latencyInterval, Backoff.DEFAULT);
+        this(runner, files, statisticsInterval, timeout, latencyInterval, RESTART);
     }
 
     DrbdEventsProbe(CommandRunner runner, HostFiles files, Duration statisticsInterval, Duration timeout,
@@ -98,7 +92,7 @@ public final class DrbdEventsProbe implements StreamingProbe {
 
     @Override
     public void run(EventSink sink, ProbeHealthReporter health) throws InterruptedException {
-        Duration delay = backoff.initial();
+        Duration delay = backoff.first();
         while (true) {
             if (Thread.interrupted()) {
                 throw new InterruptedException();
@@ -123,9 +117,7 @@ public final class DrbdEventsProbe implements StreamingProbe {
                 }
                 failure = "cannot start '" + EVENTS + "': " + e.getMessage();
             }
-            if (Duration.ofNanos(System.nanoTime() - started).compareTo(backoff.healthyAfter()) >= 0) {
-                delay = backoff.initial();
-            }
+            delay = backoff.afterTry(delay, Duration.ofNanos(System.nanoTime() - started));
             health.failed(NAME, failure);
             log.debug("drbd: {}; restarting in {} ms", failure, delay.toMillis());
             Thread.sleep(delay.toMillis());
@@ -171,7 +163,12 @@ public final class DrbdEventsProbe implements StreamingProbe {
                     log.info("drbd: initial state read, {} resources", snapshots.size());
                     health.succeeded(NAME);
                 } else if (update instanceof HelperUpdate helper && helper.verb() == DrbdUpdate.Verb.CALL) {
-                    log.warn("drbd: resource {} peer {} called helper {}", helper.resource(), helper.peer().orElse("-"), helper.helper());
+                    String called = "drbd: resource {} peer {} called helper {}";
+                    if (helper.partOfResync()) {
+                        log.info(called, helper.resource(), helper.peer().orElse("-"), helper.helper());
+                    } else {
+                        log.warn(called, helper.resource(), helper.peer().orElse("-"), helper.helper());
+                    }
                 }
             }
         } catch (RuntimeException e) {

@@ -104,6 +104,18 @@ public sealed interface DrbdUpdate {
                         Optional<String> peer, OptionalInt volume, OptionalInt minor, String helper,
                         OptionalInt status) implements OfResource {
         public static final String SPLIT_BRAIN = "split-brain";
+
+        /**
+         * The handlers DRBD calls around every resync (drbd.conf's before-resync-target,
+         * after-resync-target, before-resync-source, and unfence-peer once the peer is UpToDate
+         * again): routine, where split-brain, pri-lost, local-io-error and the rest are not.
+         */
+        private static final java.util.Set<String> RESYNC_HELPERS =
+                java.util.Set.of("before-resync-target", "after-resync-target", "before-resync-source", "unfence-peer");
+
+        public boolean partOfResync() {
+            return RESYNC_HELPERS.contains(helper);
+        }
     }
 
     record RenameUpdate(Optional<OffsetDateTime> at, String resource, String newName) implements OfResource {

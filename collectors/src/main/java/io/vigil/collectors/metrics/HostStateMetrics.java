@@ -9,11 +9,9 @@ import io.vigil.collectors.metrics.HostStateSamples.Sample;
 import io.vigil.collectors.probe.EventSink;
 import io.vigil.events.ActionResult;
 import io.vigil.events.Body;
-import io.vigil.events.DiskHealth;
-import io.vigil.events.DrbdResource;
 import io.vigil.events.EventKind;
 import io.vigil.events.Name;
-import io.vigil.events.VmStatus;
+import io.vigil.events.Subject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,7 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class HostStateMetrics implements EventSink {
     private static final Logger log = LoggerFactory.getLogger(HostStateMetrics.class);
 
-    private record Subject(EventKind kind, String id) {
+    private record Tracked(EventKind kind, Subject subject) {
     }
 
     private record SeriesKey(String name, Tags tags) {
@@ -77,7 +75,7 @@ public final class HostStateMetrics implements EventSink {
     private final EventSink downstream;
     private final Map<EventKind, Duration> staleAfter;
     private final Clock clock;
-    private final Map<Subject, Known> subjects = new HashMap<>();
+    private final Map<Tracked, Known> subjects = new HashMap<>();
 
     /**
      * @param downstream the publisher; every body goes on to it, first and unchanged
@@ -106,28 +104,19 @@ public final class HostStateMetrics implements EventSink {
 
     private synchronized void observe(Body body) {
         Instant now = clock.instant();
-        subject(body).ifPresent(subject -> update(subject, HostStateSamples.of(body, base), now));
+        tracked(body).ifPresent(tracked -> update(tracked, HostStateSamples.of(body, base), now));
         expire(now);
     }
 
-    private java.util.Optional<Subject> subject(Body body) {
+    private java.util.Optional<Tracked> tracked(Body body) {
         if (body instanceof ActionResult) {
-            return java.util.Optional.empty();
+            return java.util.Optional.empty();  // an action's end describes no state of the host
         }
-        String id;
-        if (body instanceof DrbdResource r) {
-            id = r.resource();
-        } else if (body instanceof DiskHealth d) {
-            id = d.device() + d.deviceType().map(t -> " -d " + t).orElse("");
-        } else if (body instanceof VmStatus v) {
-            id = v.name();
-        } else {
-            id = body.kind().wire();  // the LVM report and the heartbeat describe the whole host
-        }
-        return java.util.Optional.of(new Subject(body.kind(), id));
+        // the kind with the subject: the heartbeat and the LVM report are both about the host, and expire apart
+        return java.util.Optional.of(new Tracked(body.kind(), body.subject()));
     }
 
-    private void update(Subject subject, java.util.List<Sample> samples, Instant now) {
+    private void update(Tracked subject, java.util.List<Sample> samples, Instant now) {
         Known known = subjects.computeIfAbsent(subject, s -> new Known());
         known.seen = now;
         Map<SeriesKey, Series> previous = known.series;
@@ -161,14 +150,14 @@ public final class HostStateMetrics implements EventSink {
     }
 
     private void expire(Instant now) {
-        for (Iterator<Map.Entry<Subject, Known>> it = subjects.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<Subject, Known> entry = it.next();
+        for (Iterator<Map.Entry<Tracked, Known>> it = subjects.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Tracked, Known> entry = it.next();
             Duration limit = staleAfter.get(entry.getKey().kind());
             if (limit != null && Duration.between(entry.getValue().seen, now).compareTo(limit) > 0) {
                 entry.getValue().series.values().forEach(s -> registry.remove(s.meter));
                 it.remove();
                 log.info("{} {} not reported for {}s; its metrics are removed",
-                        entry.getKey().kind().wire(), entry.getKey().id(), limit.toSeconds());
+                        entry.getKey().kind().wire(), entry.getKey().subject().id(), limit.toSeconds());
             }
         }
     }

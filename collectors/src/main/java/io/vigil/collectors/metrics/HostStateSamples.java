@@ -19,11 +19,13 @@ import io.vigil.events.Liveness;
 import io.vigil.events.LvmReport;
 import io.vigil.events.ReplicationState;
 import io.vigil.events.SmartctlFlag;
+import io.vigil.events.Subject;
 import io.vigil.events.VmState;
 import io.vigil.events.VmStatus;
 import io.vigil.events.WireEnum;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -118,21 +120,36 @@ final class HostStateSamples {
     /** The samples of one body; {@code base} carries cluster and node. Action results describe no state. */
     static List<Sample> of(Body body, Tags base) {
         List<Sample> out = new ArrayList<>();
+        Tags tags = subjectTags(body, base);
         if (body instanceof DrbdResource r) {
-            drbd(r, base.and("resource", r.resource()), out);
+            drbd(r, tags, out);
         } else if (body instanceof DiskHealth d) {
-            disk(d, base.and("device", d.device(), "type", d.deviceType().orElse("")), out);
+            disk(d, tags, out);
         } else if (body instanceof LvmReport l) {
-            lvm(l, base, out);
+            lvm(l, tags, out);
         } else if (body instanceof VmStatus v) {
-            vm(v, base.and("vm", v.name()), out);
+            vm(v, tags, out);
         } else if (body instanceof Heartbeat h) {
-            out.add(new Sample(HOST_MEMORY_TOTAL, base, h.memoryTotalBytes()));
-            out.add(new Sample(HOST_MEMORY_AVAILABLE, base, h.memoryAvailableBytes()));
+            out.add(new Sample(HOST_MEMORY_TOTAL, tags, h.memoryTotalBytes()));
+            out.add(new Sample(HOST_MEMORY_AVAILABLE, tags, h.memoryAvailableBytes()));
         } else if (!(body instanceof ActionResult)) {
             throw new IllegalStateException("no metrics for " + body.kind());
         }
         return out;
+    }
+
+    /**
+     * The tags naming the body's subject, from its labels: a drive's smartctl type is the tag
+     * {@code type}, and a label the subject lacks is there empty, because a meter's tag keys
+     * must be the same on every series of its name.
+     */
+    static Tags subjectTags(Body body, Tags base) {
+        Tags tags = base;
+        Map<String, String> labels = body.subject().labels();
+        for (String label : body.kind().subjectLabels()) {
+            tags = tags.and(label.equals(Subject.DEVICE_TYPE) ? "type" : label, labels.getOrDefault(label, ""));
+        }
+        return tags;
     }
 
     private static void drbd(DrbdResource r, Tags tags, List<Sample> out) {

@@ -7,6 +7,7 @@ import io.vigil.collectors.probe.Probe;
 import io.vigil.collectors.probe.ProbeException;
 import io.vigil.collectors.probe.StreamingProbe;
 import io.vigil.events.Body;
+import io.vigil.service.retry.Backoff;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -119,7 +120,8 @@ public final class ProbeScheduler implements AutoCloseable {
     }
 
     private void stream(StreamingProbe probe) {
-        Duration backoff = timing.restartBackoff();
+        Backoff restarts = new Backoff(timing.restartBackoff(), timing.maxRestartBackoff());
+        Duration backoff = restarts.first();
         while (!closing) {
             long startedAt = System.nanoTime();
             String why;
@@ -135,17 +137,14 @@ public final class ProbeScheduler implements AutoCloseable {
             if (closing) {
                 return;
             }
-            if (Duration.ofNanos(System.nanoTime() - startedAt).compareTo(timing.maxRestartBackoff()) > 0) {
-                backoff = timing.restartBackoff();  // it ran well for a while: restart promptly
-            }
+            backoff = restarts.afterTry(backoff, Duration.ofNanos(System.nanoTime() - startedAt));
             board.failed(probe.name(), why + "; restarting in " + DurationText.format(backoff));
             try {
                 Thread.sleep(backoff.toMillis());
             } catch (InterruptedException e) {
                 return;
             }
-            backoff = backoff.multipliedBy(2).compareTo(timing.maxRestartBackoff()) > 0
-                    ? timing.maxRestartBackoff() : backoff.multipliedBy(2);
+            backoff = restarts.next(backoff);
         }
     }
 

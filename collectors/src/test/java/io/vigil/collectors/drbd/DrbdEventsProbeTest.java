@@ -12,6 +12,7 @@ import io.vigil.collectors.probe.ProbeHealthReporter;
 import io.vigil.events.Body;
 import io.vigil.events.DrbdResource;
 import io.vigil.events.DrbdRole;
+import io.vigil.service.retry.Backoff;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -107,7 +108,7 @@ class DrbdEventsProbeTest {
         Path oldest = DrbdEventsProbe.DEBUGFS_RESOURCES.resolve("r0/connections/node-b/oldest_requests");
         HostFiles files = debugfs(Map.of(oldest, "v: 0\n\n0\t0\t0x2a\t2048\t8\tW\t3400\t0x21\tmaster: pending\n"));
         DrbdEventsProbe probe = new DrbdEventsProbe(runner, files, Duration.ofMillis(300), Duration.ofSeconds(5),
-                Duration.ofMillis(300), new DrbdEventsProbe.Backoff(Duration.ofMillis(100), Duration.ofMillis(400), Duration.ofMinutes(1)));
+                Duration.ofMillis(300), new Backoff(Duration.ofMillis(100), Duration.ofMillis(400)));
         List<Body> events = new CopyOnWriteArrayList<>();
         Health health = new Health();
 
@@ -140,7 +141,7 @@ class DrbdEventsProbeTest {
         FixtureCommandRunner runner = new FixtureCommandRunner()
                 .answer(DrbdEventsProbe.EVENTS, "echo 'Could not connect to drbd: no such module' >&2; exit 20");
         DrbdEventsProbe probe = new DrbdEventsProbe(runner, debugfs(Map.of()), Duration.ofSeconds(10), Duration.ofSeconds(5),
-                Duration.ofSeconds(10), new DrbdEventsProbe.Backoff(Duration.ofMillis(20), Duration.ofMillis(40), Duration.ofMinutes(1)));
+                Duration.ofSeconds(10), new Backoff(Duration.ofMillis(20), Duration.ofMillis(40)));
         Health health = new Health();
         try (LoggedLines logged = LoggedLines.of(DrbdEventsProbe.class)) {
             follow(probe, b -> { }, health);
@@ -156,6 +157,36 @@ class DrbdEventsProbeTest {
         assertTrue(!thread.isAlive(), "the probe stops when interrupted");
     }
 
+    /** An operator reads a warning as "look at this": the helpers every resync calls are not one, a split brain is. */
+    @Test
+    void logsTheHelpersOfANormalResyncAtInfoAndOthersAtWarn() throws Exception {
+        String conn = "name:r0 peer-node-id:1 conn-name:node-b";
+        String helpers = file("helpers", DUMP + String.join("\n",
+                "2026-11-24T21:03:08.000001+00:00 call helper " + conn + " volume:0 helper:before-resync-target",
+                "2026-11-24T21:03:08.000002+00:00 response helper " + conn + " volume:0 helper:before-resync-target status:0",
+                "2026-11-24T21:03:09.000001+00:00 call helper " + conn + " volume:0 helper:after-resync-target",
+                "2026-11-24T21:03:09.000002+00:00 call helper " + conn + " volume:0 helper:before-resync-source",
+                "2026-11-24T21:03:09.000003+00:00 call helper " + conn + " helper:unfence-peer",
+                "2026-11-24T21:03:10.000001+00:00 call helper " + conn + " volume:0 helper:split-brain",
+                ""));
+        FixtureCommandRunner runner = new FixtureCommandRunner()
+                .answer(DrbdEventsProbe.EVENTS, "cat " + helpers + "; exec sleep 600")
+                .answer(DrbdEventsProbe.NOW, "cat " + helpers);
+        DrbdEventsProbe probe = new DrbdEventsProbe(runner, debugfs(Map.of()), Duration.ofSeconds(10), Duration.ofSeconds(5),
+                Duration.ofSeconds(10), new Backoff(Duration.ofMillis(20), Duration.ofMillis(40)));
+        try (LoggedLines logged = LoggedLines.of(DrbdEventsProbe.class)) {
+            follow(probe, b -> { }, new Health());
+            await().atMost(Duration.ofSeconds(10)).until(() -> logged.lines().stream().anyMatch(l -> l.contains("split-brain")));
+            List<String> helperLines = logged.takeWithLevels().stream().filter(l -> l.contains("helper")).toList();
+            assertEquals(List.of(
+                    "INFO drbd: resource r0 peer node-b called helper before-resync-target",
+                    "INFO drbd: resource r0 peer node-b called helper after-resync-target",
+                    "INFO drbd: resource r0 peer node-b called helper before-resync-source",
+                    "INFO drbd: resource r0 peer node-b called helper unfence-peer",
+                    "WARN drbd: resource r0 peer node-b called helper split-brain"), helperLines);
+        }
+    }
+
     /** Runs the probe on a thread of the test's, stopped after each test. */
     private void follow(DrbdEventsProbe probe, EventSink sink, Health health) {
         thread = new Thread(() -> {
@@ -169,13 +200,7 @@ class DrbdEventsProbeTest {
     }
 
     @Test
-    void backoffDoublesUpToItsMaximum() {
-        DrbdEventsProbe.Backoff backoff = DrbdEventsProbe.Backoff.DEFAULT;
-        Duration d = backoff.initial();
-        for (int i = 0; i < 10; i++) {
-            d = backoff.next(d);
-        }
-        assertEquals(Duration.ofSeconds(2), backoff.next(backoff.initial()));
-        assertEquals(Duration.ofSeconds(60), d);
+    void restartsEvents2AfterASecondDoublingToAMinute() {
+        assertEquals(new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60)), DrbdEventsProbe.RESTART);
     }
 }

@@ -67,13 +67,13 @@ public final class ClusterPicture {
         Optional<Heartbeat> heartbeat = before == null ? Optional.empty() : before.heartbeat();
         Body body = envelope.body();
         if (body instanceof DrbdResource r) {
-            resources.put(r.resource(), r);
+            resources.put(r.subject().id(), r);
         } else if (body instanceof DiskHealth d) {
-            disks.put(d.device() + d.deviceType().map(t -> " " + t).orElse(""), d);
+            disks.put(d.subject().id(), d);
         } else if (body instanceof LvmReport l) {
             lvm = Optional.of(l);
         } else if (body instanceof VmStatus v) {
-            vms.put(v.name(), v);
+            vms.put(v.subject().id(), v);
         } else if (body instanceof Heartbeat h) {
             heartbeat = Optional.of(h);
         }

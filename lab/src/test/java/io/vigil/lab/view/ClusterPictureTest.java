@@ -72,6 +72,20 @@ class ClusterPictureTest {
     }
 
     @Test
+    void keysEachDriveByItsSubjectSoDrivesBehindOneControllerStayApart() {
+        ClusterPicture picture = new ClusterPicture();
+        for (int slot = 0; slot < 2; slot++) {
+            DiskHealth drive = new DiskHealth("/dev/bus/0", Optional.of("megaraid," + slot), Optional.of("PM9A3"), Optional.empty(),
+                    DiskProtocol.NVME, Optional.of(true), 0, Set.of(), Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.of(0), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of());
+            picture.accept(Envelope.of("pair-1", "node-a", slot + 1, T0, drive));
+        }
+        // the same names the agent's metrics and the rules' labels give these drives (Subject.Disk)
+        assertEquals(List.of("/dev/bus/0 -d megaraid,0", "/dev/bus/0 -d megaraid,1"),
+                List.copyOf(picture.host("pair-1", "node-a").orElseThrow().disks().keySet()));
+    }
+
+    @Test
     void marksAHostSilentWhenItsLastEventIsOld() {
         ClusterPicture picture = new ClusterPicture();
         picture.accept(Envelope.of("pair-1", "node-b", 1, T0, r0(DiskState.UP_TO_DATE, ReplicationState.ESTABLISHED, Optional.empty())));

@@ -58,12 +58,10 @@ final class SilenceRequest {
             }
             matchers.add(Matchers.check(matcher));
         }
-        // as Alertmanager: matchers that all match the empty string match alerts lacking every label they name,
-        // which is every alert
-        if (matchers.stream().allMatch(Matchers::matchesEmpty)) {
-            throw new IllegalArgumentException("matchers: " + String.join(", ", matchers.stream().map(LabelMatcher::toString).toList())
-                    + " all match the empty string, so the silence would mute every alert; give at least one that does not"
-                    + " (e.g. node=node-a or node=~\"node-.+\")");
+        try {
+            Matchers.checkSilence(matchers);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("matchers: " + e.getMessage(), e);
         }
         Instant startsAt = instant(body, "startsAt").orElse(now);
         Optional<Instant> endsAt = instant(body, "endsAt");

@@ -158,7 +158,7 @@ public final class RuleEvaluator {
         if (onKind.isEmpty()) {
             return List.of();
         }
-        Map<String, String> scopeLabels = ScopeLabels.of(event.body());
+        Map<String, String> scopeLabels = event.body().subject().labels();
         String key = ScopeKey.ofEvent(event.cluster(), event.node(), kind.wire(), scopeLabels);
         Object body = CelValues.of(event.body());
         Optional<Supplier<Object>> prev = rules.keepsPrevious(kind)

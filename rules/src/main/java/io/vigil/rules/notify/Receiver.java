@@ -1,10 +1,16 @@
 package io.vigil.rules.notify;
 
+import io.vigil.service.retry.Backoff;
+import java.time.Duration;
+
 /**
  * Something that tells people: one attempt to deliver one notification, and whether a failure
  * is worth another try. Retrying, deduplication and muting are the notifier's, not the receiver's.
  */
 public interface Receiver {
+    /** How long to wait before trying a receiver again: 1 s, doubling to 30 s. */
+    Backoff RETRY = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
+
     String name();
 
     /** What came of one attempt. */

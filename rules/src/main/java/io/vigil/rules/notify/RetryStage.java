@@ -43,7 +43,7 @@ final class RetryStage implements Receiver {
 
     @Override
     public Outcome deliver(Notification n) throws InterruptedException {
-        Duration backoff = Backoff.FIRST;
+        Duration backoff = RETRY.first();
         Instant giveUp = clock.instant().plus(deadline);
         while (true) {
             Outcome outcome = next.deliver(n);
@@ -61,7 +61,7 @@ final class RetryStage implements Receiver {
                 Thread.currentThread().interrupt();
                 return outcome;
             }
-            backoff = Backoff.doubled(backoff);
+            backoff = RETRY.next(backoff);
         }
     }
 }

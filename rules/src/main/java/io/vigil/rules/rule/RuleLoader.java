@@ -279,7 +279,7 @@ public final class RuleLoader {
     /** The labels an alert of a rule on {@code kind} gets without asking: never settable by the rule. */
     static Set<String> automaticLabels(Optional<EventKind> on) {
         Set<String> names = new HashSet<>(AUTOMATIC_LABELS);
-        on.ifPresent(kind -> names.addAll(ScopeLabelNames.of(kind)));
+        on.ifPresent(kind -> names.addAll(kind.subjectLabels()));
         return names;
     }
 

@@ -49,7 +49,10 @@ record RuleTestFile(Path file, List<Path> ruleFiles, Duration interval, Duration
     record Expectation(int line, Duration at, String alert, List<ExpectedAlert> alerts) {
     }
 
-    /** Labels given must be equal, labels not given are not compared; the same for annotations. */
+    /**
+     * Labels given must be equal, labels not given are not compared; the same for annotations. A
+     * label given empty is one the alert lacks, as Alertmanager reads an empty label.
+     */
     record ExpectedAlert(Map<String, String> labels, AlertState state, Map<String, String> annotations,
                          Optional<Boolean> flapping, Optional<Boolean> suppressed) {
     }
@@ -159,11 +162,20 @@ record RuleTestFile(Path file, List<Path> ruleFiles, Duration interval, Duration
     }
 
     private static TestSilence silence(ConfigSection s) {
+        int before = s.problemsView().size();
         List<LabelMatcher> matchers = new ArrayList<>();
         for (Node n : s.list("matchers")) {
             if (n instanceof Scalar sc) {
                 s.convert(sc, s.path("matchers"), t -> Matchers.check(LabelMatcher.parse(t))).ifPresent(matchers::add);
             }
+        }
+        int line = s.entry("matchers").map(e -> e.value().line()).orElse(s.mapping().line());
+        try {
+            if (s.problemsView().size() == before) {  // a matcher already refused says enough
+                Matchers.checkSilence(matchers);
+            }
+        } catch (IllegalArgumentException e) {
+            s.problem(line, s.path("matchers"), e.getMessage());
         }
         Duration from = s.duration("from", Duration.ZERO);
         Duration until = s.duration("until", Duration.ofDays(3650));

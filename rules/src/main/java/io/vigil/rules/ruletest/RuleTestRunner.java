@@ -237,7 +237,7 @@ public final class RuleTestRunner {
 
     private static boolean matches(ExpectedAlert x, TrackedAlert a) {
         return a.state() == x.state()
-                && x.labels().entrySet().stream().allMatch(l -> l.getValue().equals(a.labels().get(l.getKey())))
+                && x.labels().entrySet().stream().allMatch(l -> l.getValue().equals(a.labels().getOrDefault(l.getKey(), "")))
                 && x.annotations().entrySet().stream().allMatch(l -> l.getValue().equals(a.annotations().get(l.getKey())))
                 && x.flapping().map(f -> f == a.flapping()).orElse(true)
                 && x.suppressed().map(s -> s == a.suppressed()).orElse(true);

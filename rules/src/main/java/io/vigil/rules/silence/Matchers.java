@@ -82,6 +82,24 @@ public final class Matchers {
         }
     }
 
+    /**
+     * Throws IllegalArgumentException, saying why, when {@code matchers} cannot make a silence: none
+     * at all, or (as Alertmanager refuses) all matching the empty string, since those match alerts
+     * lacking every label they name, which is every alert. Each silence that enters (the API, rule
+     * tests) passes here.
+     */
+    public static List<LabelMatcher> checkSilence(List<LabelMatcher> matchers) {
+        if (matchers.isEmpty()) {
+            throw new IllegalArgumentException("give at least one, e.g. [\"node=node-a\"]");
+        }
+        if (matchers.stream().allMatch(Matchers::matchesEmpty)) {
+            throw new IllegalArgumentException(String.join(", ", matchers.stream().map(LabelMatcher::toString).toList())
+                    + " all match the empty string, so the silence would mute every alert; give at least one that does not"
+                    + " (e.g. node=node-a or node=~\"node-.+\")");
+        }
+        return matchers;
+    }
+
     /** Whether {@code matcher} matches an alert that lacks its label, which reads as the empty string. */
     public static boolean matchesEmpty(LabelMatcher matcher) {
         return matches(matcher, Map.of());

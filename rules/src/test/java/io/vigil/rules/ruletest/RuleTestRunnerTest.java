@@ -59,6 +59,23 @@ class RuleTestRunnerTest {
     }
 
     @Test
+    void anExpectedEmptyLabelMatchesAnAlertWithoutThatLabel() throws Exception {
+        StringWriter out = new StringWriter();
+        boolean passed = RuleTestRunner.run(List.of(resource("empty-label.yaml")), new PrintWriter(out));
+        assertTrue(passed, out.toString());
+    }
+
+    /** The same check as POST /api/silences: a silence whose every matcher matches the empty string mutes everything. */
+    @Test
+    void aSilenceThatWouldMuteEveryAlertIsRefusedWithItsLine() throws Exception {
+        String out = run("silence-mutes-all.yaml");
+        assertTrue(out.contains("silence-mutes-all.yaml:6: tests[0].silences[0].matchers: device_type=\"\", node=~\".*\" all match the empty"
+                + " string, so the silence would mute every alert; give at least one that does not"), out);
+        assertTrue(out.contains("silence-mutes-all.yaml:7: tests[0].silences[1].matchers: give at least one"), out);
+        assertFalse(out.contains("PASS"), out);
+    }
+
+    @Test
     void seriesFollowPromtoolsNotation() {
         assertEquals(List.of("0", "2", "4", "6"), text(ValueSeries.parse("0+2x3")));
         assertEquals(List.of("10", "9", "8"), text(ValueSeries.parse("10-1x2")));

@@ -2,8 +2,8 @@ package io.vigil.rules.notify.alertmanager;
 
 import io.vigil.events.Alert;
 import io.vigil.events.AlertState;
-import io.vigil.rules.notify.Backoff;
 import io.vigil.rules.notify.Outbox;
+import io.vigil.rules.notify.Receiver;
 import io.vigil.rules.notify.Receiver.Outcome;
 import io.vigil.rules.notify.dispatch.RecordPosition;
 import java.time.Duration;
@@ -32,7 +32,7 @@ final class AlertmanagerOutbox implements Outbox {
     private final Map<String, Resend> resends = new LinkedHashMap<>();
     private boolean inFlight;
     private Instant nextAttempt = Instant.EPOCH;
-    private Duration backoff = Backoff.FIRST;
+    private Duration backoff = Receiver.RETRY.first();
 
     private record Resend(Alert alert, Instant until, Instant next) {
     }
@@ -97,12 +97,12 @@ final class AlertmanagerOutbox implements Outbox {
     public Set<RecordPosition> done(Batch batch, Outcome outcome, Instant now) {
         inFlight = false;
         if (!(outcome instanceof Outcome.Retry)) {
-            backoff = Backoff.FIRST;
+            backoff = Receiver.RETRY.first();
             nextAttempt = Instant.EPOCH;
             return batch.records();
         }
         nextAttempt = now.plus(backoff);
-        backoff = Backoff.doubled(backoff);
+        backoff = Receiver.RETRY.next(backoff);
         Set<RecordPosition> superseded = new HashSet<>();
         for (Entry e : batch.entries()) {
             if (waiting.containsKey(e.alert().fingerprint())) {
