@@ -44,6 +44,12 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
      * late report instead would have waited no longer than this.
      */
     static final Duration FLAPPING_PAGE = Duration.ofSeconds(30);
+    /**
+     * A step taken this shortly before a page counts as taken while it stood: its effect reaches the engine with the
+     * agent's next report (DRBD's events2 streams it within a second), so a page sent in between rested on facts the
+     * report in flight took back, because of the step (a disk replaced a second before a hold's page went out).
+     */
+    static final Duration REPORT_IN_FLIGHT = Duration.ofSeconds(2);
     static final String PAGE_FLAPPED = "page-resolved-within-" + FLAPPING_PAGE.toSeconds() + "s";
     private static final String FLAP = "disk-flap";
 
@@ -319,7 +325,8 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
                 if (a.firing() && paged.isEmpty()) {
                     paged = Optional.of(a);
                 } else if (a.resolved()) {
-                    paged.filter(p -> Duration.between(p.at(), a.at()).compareTo(FLAPPING_PAGE) < 0 && !changedDuring(p.at(), a.at()))
+                    paged.filter(p -> Duration.between(p.at(), a.at()).compareTo(FLAPPING_PAGE) < 0
+                            && !changedDuring(p.at().minus(REPORT_IN_FLIGHT), a.at()))
                             .ifPresent(p -> violations.add(PAGE_FLAPPED + ": " + p.labels().getOrDefault("alertname", p.key()) + " "
                                     + new TreeMap<>(p.labels()) + " paged at " + seconds(p.at()) + " and resolved at " + seconds(a.at())
                                     + ", nothing in the run changed in between"));
