@@ -149,7 +149,8 @@ final class LabCommand implements Callable<Integer> {
                     + "\n  sagas: ./vigil sagas --engine " + lab.engine().apiUrl()
                     + "   audit: ./vigil audit --bootstrap " + lab.broker().bootstrapServers()
                     + "\n  approve, failback: ./vigil approve SAGA (or failback RESOURCE) --engine " + lab.engine().apiUrl()
-                    + " --token-file " + lab.failover().apiToken();
+                    + " --token-file " + lab.failover().apiToken()
+                    + "\n  history (kept in the data directory): ./vigil history resyncs --since 7d --engine " + lab.engine().apiUrl();
             if (!json) {
                 out.println("metrics:\n" + urls);
                 out.println("inject faults at the prompt, or from another terminal: ./vigil lab inject disk-fail node-a /dev/sda");

@@ -1,6 +1,7 @@
 package io.vigil.history;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vigil.service.config.DurationText;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
@@ -38,7 +39,8 @@ public final class History implements AutoCloseable {
                     new HistoryRetention(store, config.retention()));
             log.info("history: storing {} in {} (consumer group {}, raw kept {}, one-minute rollups {}, hourly {})",
                     String.join(", ", HistoryConsumer.TOPICS), store.describe(), config.consumerGroup(),
-                    config.retention().raw(), config.retention().minute(), config.retention().hourly());
+                    DurationText.format(config.retention().raw()), DurationText.format(config.retention().minute()),
+                    DurationText.format(config.retention().hourly()));
             return new History(store, consumer, config.retention());
         } catch (SQLException | RuntimeException e) {
             store.close();
