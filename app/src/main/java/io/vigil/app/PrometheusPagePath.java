@@ -12,6 +12,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,6 +36,8 @@ final class PrometheusPagePath implements AutoCloseable {
     static final String RULES = "vigil-alerts.yml";
     /** Alertmanager's default group_wait: a new group's first notification waits this long. */
     private static final Duration GROUP_WAIT = Duration.ofSeconds(30);
+    /** How long the bench waits for the last incident's alerts (its resync) to end before the next. */
+    private static final Duration QUIET_WITHIN = Duration.ofMinutes(5);
 
     private final Path dir;
     private final Lab lab;
@@ -41,7 +45,9 @@ final class PrometheusPagePath implements AutoCloseable {
     private final PrometheusConfig.Intervals intervals;
     private Optional<AlertmanagerProcess> alertmanager = Optional.empty();
     private Optional<PrometheusProcess> prometheus = Optional.empty();
+    /** Pairs started, each in its own directory. */
     private int started;
+    private int incident;
 
     PrometheusPagePath(Path dir, Lab lab, PageReceiver receiver, PrometheusConfig.Intervals intervals) {
         this.dir = dir;
@@ -51,11 +57,39 @@ final class PrometheusPagePath implements AutoCloseable {
     }
 
     /**
-     * A fresh Alertmanager and Prometheus, once Prometheus has scraped every agent, then a wait
-     * of a random part of an interval, so that failures fall evenly between scrapes and
-     * evaluations rather than always just after one.
+     * A fresh Alertmanager and Prometheus, once Prometheus has scraped every agent and evaluated its
+     * rules on what it scraped and neither holds an alert, then a wait of a random part of an
+     * interval, so that failures fall evenly between scrapes and evaluations rather than always
+     * just after one. A cluster that is not yet quiet (the last incident's resync still running)
+     * would put an alert into Alertmanager first, and its group's group_wait would start before
+     * the failure: the next page would come early and the figure would not be a quiet cluster's.
+     * So while Prometheus sees an alert, the bench waits for it to end and starts both afresh.
      */
     void startAfresh() throws Exception {
+        incident++;
+        long deadline = System.nanoTime() + QUIET_WITHIN.toNanos();
+        List<String> active = startPair();
+        while (!active.isEmpty()) {
+            log.info("page bench: before incident {} the lab is not quiet ({}); waiting for it, then starting Prometheus and Alertmanager afresh",
+                    incident, String.join(", ", active));
+            PrometheusProcess server = prometheus.orElseThrow();
+            while (!server.activeAlerts().isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the lab was not quiet within " + QUIET_WITHIN.toMinutes() + " minutes before incident "
+                            + incident + ": Prometheus still sees " + String.join(", ", server.activeAlerts()));
+                }
+                Thread.sleep(500);
+            }
+            active = startPair();
+        }
+        long longest = Math.max(intervals.scrapeOrDefault().toMillis(), intervals.evaluationOrDefault().toMillis());
+        Thread.sleep(ThreadLocalRandom.current().nextLong(longest));
+        log.info("page bench: Prometheus {} and Alertmanager {} ready for incident {}", prometheus.orElseThrow().url(),
+                alertmanager.orElseThrow().url(), incident);
+    }
+
+    /** Starts both afresh; once Prometheus has scraped every agent and evaluated, what keeps the lab from being quiet. */
+    private List<String> startPair() throws Exception {
         close();
         started++;
         Path here = dir.resolve("prometheus-" + started);
@@ -66,12 +100,18 @@ final class PrometheusPagePath implements AutoCloseable {
         Duration scrape = intervals.scrapeOrDefault();
         try {
             Condition.await(server::scrapedEveryTarget, scrape.plusSeconds(30), "Prometheus to scrape every agent of the lab");
+            Instant scraped = Instant.now();
+            Condition.await(() -> server.evaluatedSince(scraped), intervals.evaluationOrDefault().plusSeconds(30),
+                    "Prometheus to evaluate its rules on what it scraped");
         } catch (IllegalStateException e) {
             throw new IllegalStateException(e.getMessage() + "; Prometheus's log ends:\n" + server.logTail(), e);
         }
-        long longest = Math.max(scrape.toMillis(), intervals.evaluationOrDefault().toMillis());
-        Thread.sleep(ThreadLocalRandom.current().nextLong(longest));
-        log.info("page bench: Prometheus {} and Alertmanager {} ready for incident {}", server.url(), am.url(), started);
+        List<String> active = new ArrayList<>(server.activeAlerts());
+        int groups = am.groups();
+        if (groups > 0) {
+            active.add("Alertmanager holds " + groups + " group(s)");
+        }
+        return active;
     }
 
     /**

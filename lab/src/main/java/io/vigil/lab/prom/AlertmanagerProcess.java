@@ -45,6 +45,14 @@ public final class AlertmanagerProcess implements AutoCloseable {
                 """.formatted(webhook);
     }
 
+    /**
+     * How many aggregation groups Alertmanager holds. A group's first notification waits
+     * group_wait from the group's creation, so an alert that joins an older group is paged sooner.
+     */
+    public int groups() throws IOException, InterruptedException {
+        return server.getJson("/api/v2/alerts/groups").size();
+    }
+
     public URI url() {
         return server.url();
     }

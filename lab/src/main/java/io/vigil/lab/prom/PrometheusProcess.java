@@ -1,17 +1,15 @@
 package io.vigil.lab.prom;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vigil.events.WireCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -23,7 +21,6 @@ import java.util.List;
  */
 public final class PrometheusProcess implements AutoCloseable {
     private final ServerProcess server;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private PrometheusProcess(ServerProcess server) {
         this.server = server;
@@ -47,12 +44,12 @@ public final class PrometheusProcess implements AutoCloseable {
 
     /** Whether every target has been scraped, and successfully: Prometheus knows the cluster's state before a fault. */
     public boolean scrapedEveryTarget() throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(url().resolve("/api/v1/targets?state=active"))
-                .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
+        JsonNode targets;
+        try {
+            targets = server.getJson("/api/v1/targets?state=active").path("data").path("activeTargets");
+        } catch (IOException notYet) {
             return false;
         }
-        JsonNode targets = WireCodec.json().readTree(response.body()).path("data").path("activeTargets");
         if (targets.isEmpty()) {
             return false;
         }
@@ -62,6 +59,27 @@ public final class PrometheusProcess implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /** Whether every rule group has been evaluated at or after {@code since}: its alerts speak for what was scraped by then. */
+    public boolean evaluatedSince(Instant since) throws IOException, InterruptedException {
+        JsonNode groups = server.getJson("/api/v1/rules").path("data").path("groups");
+        for (JsonNode group : groups) {
+            String last = group.path("lastEvaluation").asText("");
+            if (last.isEmpty() || OffsetDateTime.parse(last).toInstant().isBefore(since)) {
+                return false;
+            }
+        }
+        return !groups.isEmpty();
+    }
+
+    /** The alerts Prometheus has pending or firing, each as "name{labels} state". */
+    public List<String> activeAlerts() throws IOException, InterruptedException {
+        List<String> active = new ArrayList<>();
+        for (JsonNode alert : server.getJson("/api/v1/alerts").path("data").path("alerts")) {
+            active.add(alert.path("labels").path("alertname").asText() + alert.path("labels") + " " + alert.path("state").asText());
+        }
+        return active;
     }
 
     public URI url() {

@@ -1,5 +1,7 @@
 package io.vigil.lab.prom;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vigil.events.WireCodec;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,6 +35,7 @@ public final class ServerProcess implements AutoCloseable {
     /** Another process may take the free port between our probe and the child's bind: a few tries. */
     private static final int TRIES = 3;
 
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final String name;
     private final Process process;
     private final URI url;
@@ -81,7 +84,6 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     private void awaitReady() {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + READY.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -107,6 +109,16 @@ public final class ServerProcess implements AutoCloseable {
 
     public URI url() {
         return url;
+    }
+
+    /** The JSON answer of {@code GET pathAndQuery}; any status but 200 is an IOException naming it. */
+    JsonNode getJson(String pathAndQuery) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(url.resolve(pathAndQuery)).timeout(Duration.ofSeconds(5)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException(name + " answered GET " + pathAndQuery + " with status " + response.statusCode() + ": " + response.body());
+        }
+        return WireCodec.json().readTree(response.body());
     }
 
     public Path logFile() {
