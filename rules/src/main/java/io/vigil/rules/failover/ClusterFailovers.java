@@ -164,8 +164,9 @@ public final class ClusterFailovers {
                 entry = store(entry, begun, out, now);
             }
             Saga current = entry.current().orElseThrow();
-            if (!current.phase().acting() && current.steps().isEmpty() && !sameTrigger(current, trigger)) {
-                // the failure cleared before anything was done: nothing to undo
+            if (!current.phase().acting() && current.steps().isEmpty() && !sameTrigger(current, trigger)
+                    && (trigger.isPresent() || diagnosis.cleared(cluster, resource, known, current.failing(), now))) {
+                // the failure cleared before anything was done (or another host now fails): nothing to undo
                 FailoverSaga.Progress closed = new FailoverSaga.Progress(current.inPhase(SagaPhase.HEALTHY, now), List.of(),
                         List.of(FailoverSaga.entry(current.inPhase(SagaPhase.HEALTHY, now), now, AuditKind.DECISION,
                                 "Healthy: the failure cleared before anything was done", List.of())));

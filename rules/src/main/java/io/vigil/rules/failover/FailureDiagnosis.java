@@ -78,6 +78,29 @@ public final class FailureDiagnosis {
     }
 
     /**
+     * Whether the failure that began a failover from {@code failing} is over, by that host's own
+     * fresh report: it answers, and it is no longer Primary, or it is with its disks attached and
+     * no evacuate_on alert firing on it. A trigger that went away for another reason (the survivor
+     * silent, a report grown old) is not the failure ending: a failover closed on it would say
+     * "Healthy" of a host that is still down.
+     */
+    public boolean cleared(ClusterTopology topology, ResourceTopology resource, ClusterFacts facts, String failing, Instant now) {
+        Optional<Instant> heard = facts.lastHeard(failing);
+        if (heard.isEmpty() || heard.get().isBefore(now.minus(topology.policy().hostGoneAfter()))) {
+            return false;
+        }
+        Optional<NodeReport> report = facts.drbd(failing, resource.name()).filter(r -> r.freshAt(now, maxFactAge));
+        if (report.isEmpty()) {
+            return false;
+        }
+        if (report.get().drbd().role() != DrbdRole.PRIMARY) {
+            return true;
+        }
+        boolean diskLost = report.get().drbd().devices().stream().anyMatch(d -> !d.client() && DISK_LOST.contains(d.disk()));
+        return !diskLost && evacuateOnFiring(topology.policy(), resource.name(), facts, failing).isEmpty();
+    }
+
+    /**
      * An alert the policy's evacuate_on names, firing on {@code node} for {@code resource} (or for
      * the whole node): a reason to leave the node, and so a reason not to come back to it. The
      * earliest by name when several fire, so that the same facts give the same answer.

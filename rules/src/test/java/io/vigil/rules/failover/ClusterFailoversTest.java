@@ -1,6 +1,7 @@
 package io.vigil.rules.failover;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.events.Action;
@@ -479,6 +480,41 @@ class ClusterFailoversTest {
         collect(failovers.onTick(now, c -> true));
         assertEquals(1, sent.stream().filter(a -> a.type() == ActionType.DRBD_PRIMARY).count(), "exit 17 is not retried");
         assertTrue(pages.stream().anyMatch(p -> p.rule().equals("FailoverStuck") && p.annotations().get("summary").contains("exit 17")));
+    }
+
+    /**
+     * A failover that has not acted yet closes as Healthy only when the failing host shows that its
+     * failure is over. The survivor falling silent takes away the trigger (nothing is safe to promote
+     * on), not the failure: the saga stays, and its page says why it waits.
+     */
+    @Test
+    void aFailoverWhoseSurvivorFallsSilentIsNotClosedAsHealthyWhileTheFailureLasts() {
+        setUp(FailoverMode.APPROVE, false, 3);
+        healthyPair();
+        nodeALosesItsDisk();
+        assertEquals(SagaPhase.AWAITING_APPROVAL, r0Saga().phase(), audit.toString());
+        for (int second = 1; second <= 30; second++) {
+            now = now.plusSeconds(1);
+            event("node-a", new Heartbeat("test", 10, List.of(), 16 * GIB, 8 * GIB));
+            nodeALosesItsDisk();
+            collect(failovers.onTick(now, c -> true));
+        }
+        assertTrue(audit.stream().noneMatch(a -> a.contains("failure cleared")), audit.toString());
+        assertFalse(r0Saga().phase().ended(), r0Saga().phase() + " " + audit);
+        assertTrue(sent.isEmpty(), sent.toString());
+    }
+
+    @Test
+    void aFailoverThatHasNotActedClosesAsHealthyOnceTheFailingHostsDiskIsBack() {
+        setUp(FailoverMode.APPROVE, false, 3);
+        healthyPair();
+        nodeALosesItsDisk();
+        assertEquals(SagaPhase.AWAITING_APPROVAL, r0Saga().phase(), audit.toString());
+        now = now.plusSeconds(2);
+        r0Connected("node-a");
+        assertEquals(SagaPhase.HEALTHY, r0Saga().phase(), audit.toString());
+        assertTrue(audit.stream().anyMatch(a -> a.contains("the failure cleared before anything was done")), audit.toString());
+        assertTrue(pages.stream().anyMatch(p -> p.rule().equals("FailoverAwaitingApproval") && p.state() == AlertState.RESOLVED), pages.toString());
     }
 
     @Test
