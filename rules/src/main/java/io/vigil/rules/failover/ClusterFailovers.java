@@ -197,7 +197,8 @@ public final class ClusterFailovers {
 
     private ResourceFailovers store(ResourceFailovers entry, FailoverSaga.Progress p, Collector out, Instant now) {
         Saga next = p.saga();
-        SagaPages.Due due = pages.due(next, entry.pages(), now);
+        boolean resyncRuns = facts.get(next.cluster()).map(f -> diagnosis.resyncRuns(f, next.resource(), now)).orElse(false);
+        SagaPages.Due due = pages.due(next, entry.pages(), now, resyncRuns);
         ResourceFailovers stored = entry.withCurrent(next).withPages(next.phase().ended() ? Map.of() : due.sent());
         if (next.phase() != entry.current().map(Saga::phase).orElse(null)) {
             log.info("failover {} of {}/{}: {}{}", next.sagaId(), next.cluster(), next.resource(), next.phase().word(),

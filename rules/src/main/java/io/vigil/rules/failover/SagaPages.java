@@ -25,6 +25,12 @@ import java.util.TreeMap;
  * a hold is judged on the last report of each node, and one that the next report lifts (a link
  * still SyncTarget a moment after a resync, a host back before its DRBD report) was the facts
  * settling, not a human's problem. A hold that stands pages at the first evaluation after it.
+ *
+ * <p>A hold that waits for a resync DRBD is running (a dual-primary window needs the pair in sync,
+ * a promotion needs an UpToDate candidate) ends by itself when the resync does: it pages only if
+ * the resync is paused or suspended, or the hold outlasts {@link #RESYNC_WAIT}. A resync that
+ * stalls pages on its own (the rules' DrbdResyncStalled). Paging it as a held failover made a
+ * page that resolved seconds later with nothing done by anyone (chaos seeds 3 and 11).
  */
 public final class SagaPages {
     static final String AWAITING = "FailoverAwaitingApproval";
@@ -40,6 +46,11 @@ public final class SagaPages {
      * itself (NodeSilent, DrbdLocalDiskLost) page on their own meanwhile.
      */
     public static final Duration HOLD_SETTLING = Duration.ofSeconds(20);
+    /** How long a hold may wait on a running resync before it pages all the same. */
+    public static final Duration RESYNC_WAIT = Duration.ofMinutes(15);
+    /** The holds a resync's end lifts. */
+    private static final List<String> LIFTED_BY_RESYNC = List.of(SafetyRule.WINDOW_NEEDS_CONNECTED_PAIR.name(),
+            SafetyRule.CANDIDATE_UP_TO_DATE.name());
     /** Every page needs a human now. */
     public static final Severity SEVERITY = Severity.CRITICAL;
     private final Duration resendInterval;
@@ -54,14 +65,14 @@ public final class SagaPages {
     public record Sent(long version, Instant since, Instant lastSent) {
     }
 
-    /** What should fire now for {@code saga}: alert name to summary. */
-    static Map<String, String> wanted(Saga saga, Instant now) {
+    /** What should fire now for {@code saga}: alert name to summary. {@code resyncRuns}: DRBD resyncs its resource now. */
+    static Map<String, String> wanted(Saga saga, Instant now, boolean resyncRuns) {
         Map<String, String> pages = new TreeMap<>();
         switch (saga.phase()) {
             case AWAITING_APPROVAL -> pages.put(AWAITING, saga.way().words() + " of " + saga.resource() + " from " + saga.failing()
                     + " is decided and waits: vigil approve " + saga.sagaId() + " (" + saga.reason() + ")");
             case HELD -> {
-                if (settled(saga, now)) {
+                if (settled(saga, now) && !waitsOnResync(saga, now, resyncRuns)) {
                     pages.put(HELD, "failover of " + saga.resource() + " held: " + saga.heldBecause().orElse(""));
                 }
             }
@@ -81,8 +92,8 @@ public final class SagaPages {
     public record Due(List<Alert> alerts, Map<String, Sent> sent) {
     }
 
-    public Due due(Saga saga, Map<String, Sent> sent, Instant now) {
-        Map<String, String> wanted = wanted(saga, now);
+    public Due due(Saga saga, Map<String, Sent> sent, Instant now, boolean resyncRuns) {
+        Map<String, String> wanted = wanted(saga, now, resyncRuns);
         Map<String, Sent> next = new LinkedHashMap<>(sent);
         List<Alert> alerts = new ArrayList<>();
         for (Map.Entry<String, String> page : wanted.entrySet()) {
@@ -113,6 +124,12 @@ public final class SagaPages {
     /** Whether {@code saga}'s hold has stood {@link #HOLD_SETTLING}, so that it is no longer the facts settling. */
     private static boolean settled(Saga saga, Instant now) {
         return saga.heldSince().map(since -> !now.isBefore(since.plus(HOLD_SETTLING))).orElse(true);
+    }
+
+    /** Whether {@code saga}'s hold is one a running resync will lift, and it has not waited {@link #RESYNC_WAIT} yet. */
+    private static boolean waitsOnResync(Saga saga, Instant now, boolean resyncRuns) {
+        return resyncRuns && saga.heldBy().map(LIFTED_BY_RESYNC::contains).orElse(false)
+                && saga.heldSince().map(since -> now.isBefore(since.plus(RESYNC_WAIT))).orElse(false);
     }
 
     /** Where the runbook of a page is, as the default rules link theirs. */

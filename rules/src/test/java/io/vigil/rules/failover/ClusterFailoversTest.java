@@ -273,6 +273,46 @@ class ClusterFailoversTest {
     }
 
     /**
+     * Chaos seeds 3 and 11: node-a's disk is replaced while its evacuation runs, DRBD resyncs it, and
+     * the dual-primary window waits for the pair to be in sync. That hold ends by itself when the
+     * resync does: it does not page while the resync runs, only once it is paused (or outlasts
+     * {@link SagaPages#RESYNC_WAIT}).
+     */
+    @Test
+    void aHoldThatWaitsOnARunningResyncPagesOnlyWhenTheResyncStops() {
+        setUp(FailoverMode.AUTO, false, 3);
+        healthyPair();
+        nodeALosesItsDisk();
+        List<Action> window = List.copyOf(sent);
+        assertEquals(2, window.size(), sent.toString());
+        // the new disk attaches and resyncs before the window's results come back
+        Runnable resyncing = () -> {
+            event("node-a", drbd("r0", "node-b", DrbdRole.PRIMARY, DiskState.INCONSISTENT, DrbdRole.SECONDARY, ConnectionState.CONNECTED,
+                    DiskState.UP_TO_DATE, ReplicationState.SYNC_TARGET));
+            event("node-b", drbd("r0", "node-a", DrbdRole.SECONDARY, DiskState.UP_TO_DATE, DrbdRole.PRIMARY, ConnectionState.CONNECTED,
+                    DiskState.INCONSISTENT, ReplicationState.SYNC_SOURCE));
+        };
+        now = now.plusSeconds(1);
+        resyncing.run();
+        window.forEach(a -> result(a, ActionOutcome.SUCCEEDED, 0, ""));
+        assertEquals(SagaPhase.HELD, r0Saga().phase(), audit.toString());
+        assertEquals(Optional.of(SafetyRule.WINDOW_NEEDS_CONNECTED_PAIR.name()), r0Saga().heldBy());
+        for (int second = 1; second <= 90; second++) {
+            now = now.plusSeconds(1);
+            resyncing.run();
+            collect(failovers.onTick(now, c -> true));
+        }
+        assertTrue(pages.stream().noneMatch(p -> p.rule().equals("FailoverHeld")), "paged while the resync ran: " + pages);
+        now = now.plusSeconds(1);
+        event("node-a", drbd("r0", "node-b", DrbdRole.PRIMARY, DiskState.INCONSISTENT, DrbdRole.SECONDARY, ConnectionState.CONNECTED,
+                DiskState.UP_TO_DATE, ReplicationState.PAUSED_SYNC_T));
+        event("node-b", drbd("r0", "node-a", DrbdRole.SECONDARY, DiskState.UP_TO_DATE, DrbdRole.PRIMARY, ConnectionState.CONNECTED,
+                DiskState.INCONSISTENT, ReplicationState.PAUSED_SYNC_S));
+        collect(failovers.onTick(now, c -> true));
+        assertEquals(1, pages.stream().filter(p -> p.rule().equals("FailoverHeld") && p.state() == AlertState.FIRING).count(), pages.toString());
+    }
+
+    /**
      * A hold with nothing safe to do (node-a silent, no fence, DRBD on node-b not marking it Outdated) pages once it has
      * stood {@link SagaPages#HOLD_SETTLING}, at the first tick after, whatever reports keep coming meanwhile; not before.
      */
