@@ -67,7 +67,7 @@ final class HistoryAlerts implements Callable<Integer> {
                 : new TextTable("sent", "alertname", "severity", "state", "change", "cluster", "fingerprint", "labels");
         for (JsonNode a : root.path("alerts")) {
             List<String> labels = new ArrayList<>();
-            a.path("labels").fields().forEachRemaining(l -> labels.add(l.getKey() + "=" + l.getValue().asText()));
+            a.path("labels").properties().forEach(l -> labels.add(l.getKey() + "=" + l.getValue().asText()));
             if (human) {
                 table.add(HistoryAsk.time(a.path("sentAt").asText()), a.path("alertname").asText(), a.path("severity").asText("-"),
                         a.path("state").asText(), a.path("change").asText(), a.path("cluster").asText("-"), String.join(" ", labels));

@@ -78,7 +78,7 @@ final class RulesCommand implements Runnable {
     @Command(name = "test", mixinStandardHelpOptions = true,
             description = {"Runs rule test files: input events at times relative to t=0, and the alerts expected at given "
                     + "times, evaluated by the engine's own evaluator. Prints each failing case as expected versus got; "
-                    + "exits 1 if any case fails. The format is in the README, under \"Testing rules\"."},
+                    + "exits 1 if any case fails. The format is in docs/rules.md, under \"Testing rules\"."},
             footer = {"", "Example: vigil rules test deploy/rules/tests/*.yaml"})
     static final class Test implements Callable<Integer> {
         @Spec

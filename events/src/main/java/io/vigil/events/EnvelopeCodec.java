@@ -115,7 +115,8 @@ public final class EnvelopeCodec {
                                 }
                             }
                         } else {
-                            bufferedBody = TokenBuffer.asCopyOfValue(p);
+                            bufferedBody = new TokenBuffer(p);
+                            bufferedBody.copyCurrentStructure(p);
                         }
                     }
                     default -> p.skipChildren();

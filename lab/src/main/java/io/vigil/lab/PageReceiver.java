@@ -10,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -90,8 +89,7 @@ public final class PageReceiver implements AutoCloseable {
         List<Page> found = new ArrayList<>();
         for (JsonNode alert : payload.path("alerts")) {
             Map<String, String> labels = new TreeMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = alert.path("labels").fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> label = it.next();
+            for (Map.Entry<String, JsonNode> label : alert.path("labels").properties()) {
                 labels.put(label.getKey(), label.getValue().asText());
             }
             found.add(new Page(at, alert.path("status").asText(payload.path("status").asText()), labels.getOrDefault("alertname", ""), labels, via));

@@ -36,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * family. What the lab's simulated hosts cannot show (thin pools, snapshots, DRBD's debugfs) is
  * fed to a real agent metrics view by the test.
  */
+@SuppressWarnings("deprecation") // the simpleclient Prometheus registry (text format 0.0.4), as the agent and engine use it
 class MetricCatalogTest {
     private static final Path CATALOG = Path.of("..", "docs", "metrics.md");
     private static final Duration BOUND = Duration.ofSeconds(90);

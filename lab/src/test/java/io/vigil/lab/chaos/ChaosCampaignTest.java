@@ -40,7 +40,7 @@ class ChaosCampaignTest {
         assertEquals(first.recoveries(), second.recoveries());
     }
 
-    /** The small N that CI runs; the README gives the figures of a thousand runs and the command for them. */
+    /** The small N that CI runs; docs/failover.md gives the figures of a thousand runs and the command for them. */
     @Test
     void twentyRunsOfAFixedSeedBreakNoInvariant(@TempDir Path dir) throws Exception {
         ChaosReport report = campaign.campaign(2026, 20, dir, v -> { });

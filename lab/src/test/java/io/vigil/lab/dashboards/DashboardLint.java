@@ -442,7 +442,7 @@ final class DashboardLint {
     private static void walk(JsonNode node, String path, java.util.function.BiConsumer<String, JsonNode> visit) {
         visit.accept(path, node);
         if (node.isObject()) {
-            node.fields().forEachRemaining(f -> walk(f.getValue(), path + "." + f.getKey(), visit));
+            node.properties().forEach(f -> walk(f.getValue(), path + "." + f.getKey(), visit));
         } else if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
                 walk(node.get(i), path + "[" + i + "]", visit);

@@ -288,7 +288,7 @@ class DashboardsOnPrometheusTest {
         Map<String, String> values = new LinkedHashMap<>();
         for (JsonNode series : data.path("result")) {
             String name = format;
-            for (var label : (Iterable<Map.Entry<String, JsonNode>>) series.path("metric")::fields) {
+            for (var label : series.path("metric").properties()) {
                 name = name.replace("{{" + label.getKey() + "}}", label.getValue().asText());
             }
             values.put(name, series.path("value").path(1).asText());

@@ -46,7 +46,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -684,8 +683,7 @@ class SimulatorMatchesRealToolsTest {
     /** Paths of every object key, "smartctl/argv" style; arrays are not descended into. */
     private static Set<String> keys(JsonNode node) {
         Set<String> keys = new TreeSet<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
             keys.add(e.getKey());
             if (e.getValue().isObject()) {
                 keys(e.getValue()).forEach(k -> keys.add(e.getKey() + "/" + k));

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -70,7 +71,7 @@ final class AlertIntake implements AutoCloseable {
             }
             return intake;
         } catch (RuntimeException e) {
-            alerts.close(Duration.ofSeconds(5));
+            alerts.close(CloseOptions.timeout(Duration.ofSeconds(5)));
             throw e;
         }
     }
@@ -160,6 +161,6 @@ final class AlertIntake implements AutoCloseable {
 
     @Override
     public void close() {
-        alerts.close(Duration.ofSeconds(5));
+        alerts.close(CloseOptions.timeout(Duration.ofSeconds(5)));
     }
 }

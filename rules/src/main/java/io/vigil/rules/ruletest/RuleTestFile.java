@@ -29,7 +29,7 @@ import java.util.Optional;
 /**
  * A rule test file, in the spirit of {@code promtool test rules}: the rule files under test,
  * and test cases of timed input events and the alerts expected at given times. The format is
- * documented in the README ("Testing rules").
+ * documented in docs/rules.md ("Testing rules").
  */
 record RuleTestFile(Path file, List<Path> ruleFiles, Duration interval, Duration absenceGrace, Roster roster,
                     List<TestCase> tests) {

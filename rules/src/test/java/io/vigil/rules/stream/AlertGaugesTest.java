@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** vigil_engine_alerts counts each cluster's alerts apart, so a wall's per-pair count is that pair's alone. */
+@SuppressWarnings("deprecation") // the simpleclient Prometheus registry (text format 0.0.4), as the agent and engine use it
 class AlertGaugesTest {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final List<AlertGauges.Held> held = new CopyOnWriteArrayList<>();

@@ -55,6 +55,7 @@ import org.junit.jupiter.api.io.TempDir;
  * test: a reporter sends each node's DRBD, VM and heartbeat reports from a small model of the pair,
  * and an executor answers each action the engine sends and changes the model as the action says.
  */
+@SuppressWarnings("deprecation") // the simpleclient Prometheus registry (text format 0.0.4), as the agent and engine use it
 class ClusterViewMetricsTest {
     private static final String KEY = "a-test-key-of-at-least-thirty-two-bytes";
     private static final Duration WAIT = Duration.ofSeconds(60);

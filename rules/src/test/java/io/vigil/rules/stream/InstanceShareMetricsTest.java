@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * partitions it holds, so that summed over the instances every node and every alert is counted
  * once, as docs/metrics.md says of the metrics marked "sum".
  */
+@SuppressWarnings("deprecation") // the simpleclient Prometheus registry (text format 0.0.4), as the agent and engine use it
 class InstanceShareMetricsTest {
     private static final Duration WAIT = Duration.ofSeconds(90);
     /** Enough pairs that both instances hold some (they hash to the 6 partitions). */
