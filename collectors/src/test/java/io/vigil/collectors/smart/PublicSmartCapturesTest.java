@@ -40,7 +40,7 @@ class PublicSmartCapturesTest {
         try (Stream<Path> files = Files.list(folder)) {
             captures = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")).sorted().toList();
         }
-        assertTrue(captures.size() >= 14, captures.toString());
+        assertTrue(captures.size() >= 16, captures.toString());
         for (String capture : captures) {
             assertTrue(sources.contains("`" + capture + "`"), capture + " is not listed in SOURCES.md");
             if (!capture.contains("scan")) {
@@ -166,6 +166,21 @@ class PublicSmartCapturesTest {
         DiskHealth sas = disk("scrutiny-smart-scsi2.json");
         assertEquals(Optional.of(0L), sas.mediaErrors());
         assertEquals(Optional.of(5675L), sas.powerOnHours());
+    }
+
+    @Test
+    void drivesBehindMegaraidKeepTheirControllerAddress() {
+        DiskHealth sas = disk("exporter-megaraid,1-null-TOSHIBA_MG08SCA16TEY-0.json");
+        assertEquals("/dev/bus/0", sas.device());
+        assertEquals(Optional.of("megaraid,1"), sas.deviceType());
+        assertEquals(DiskProtocol.SCSI, sas.protocol());
+        assertEquals(Optional.empty(), sas.powerOnHours(), "smartctl 7.1 prints no SCSI power-on time");
+        assertEquals(Optional.of(0L), sas.reallocatedSectors());
+        DiskHealth ssd = disk("exporter-sat+megaraid,1-null-HFS1T9G3H2X069N-0.json");
+        assertEquals(Optional.of("sat+megaraid,1"), ssd.deviceType());
+        assertEquals(Optional.empty(), ssd.pendingSectors(), "this SSD has no attribute 197");
+        assertEquals(Optional.of(0L), ssd.offlineUncorrectableSectors());
+        assertEquals(2, ssd.messages().size(), ssd.messages().toString());
     }
 
     @Test
