@@ -21,7 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "parse", mixinStandardHelpOptions = true,
         description = {"Prints, as JSON lines, the events the agent would publish for a captured tool output.",
                 "Lines it cannot read are reported on stderr with their line number; the rest is still parsed.",
-                "Exits 1 when nothing could be read."},
+                "Exits 1 when nothing could be read; output that lists nothing (no resource, no domain) exits 0."},
         footer = {"", "KIND is one of: drbd-events2, proc-drbd, smartctl, lvs, vgs, virsh-list, xl-list.",
                 "Example: drbdsetup events2 --now --statistics > now.txt; vigil parse drbd-events2 now.txt"})
 final class ParseCommand implements Callable<Integer> {
@@ -68,9 +68,13 @@ final class ParseCommand implements Callable<Integer> {
             err.println(problem);
         }
         err.flush();
-        if (result.values().isEmpty()) {
+        if (result.values().isEmpty() && !result.clean()) {
             err.println("vigil parse: nothing in " + source + " could be read as " + parseKind.tool + " output");
             return 1;
+        }
+        if (result.values().isEmpty()) {
+            // read whole, and empty: a host with no resource, domain or guest is a reading, not a failure
+            err.println("vigil parse: " + source + " was read and lists nothing to publish (" + parseKind.tool + " output with no entry)");
         }
         return 0;
     }

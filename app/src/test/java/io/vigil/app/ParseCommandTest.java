@@ -71,6 +71,24 @@ class ParseCommandTest {
     }
 
     @Test
+    void aHostWithNothingToReportIsReadNotUnreadable(@TempDir Path dir) throws Exception {
+        // drbd-utils' tests/v9/events2-no-resources.test: drbdsetup events2 --now with no resource
+        Path noResources = dir.resolve("events2-none.txt");
+        Files.writeString(noResources, "exists -\n");
+        Path noDomains = dir.resolve("virsh-none.txt");
+        Files.writeString(noDomains, " Id   Name   State\n--------------------\n\n");
+        List<CommandOutput> runs = List.of(
+                CommandOutput.run("parse", "drbd-events2", noResources.toString()),
+                CommandOutput.run("parse", "virsh-list", noDomains.toString()),
+                CommandOutput.run("parse", "xl-list", FIXTURES.resolve("vm/public/archwiki_xl-list-dom0-only.txt").toString()));
+        for (CommandOutput run : runs) {
+            assertEquals(0, run.exitCode(), run.err());
+            assertTrue(run.out().isEmpty(), run.out());
+            assertTrue(run.err().contains("lists nothing to publish"), run.err());
+        }
+    }
+
+    @Test
     void namesTheKindsWhenGivenAnUnknownOne() {
         CommandOutput run = CommandOutput.run("parse", "iostat", "x");
         assertEquals(2, run.exitCode());

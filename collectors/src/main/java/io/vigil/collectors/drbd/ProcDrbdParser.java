@@ -55,6 +55,9 @@ public final class ProcDrbdParser {
             + "\\s*\\([0-9,]+(?:\\s*--\\s*[0-9,]+)?\\)(?:\\s*want:\\s*[0-9,]+)?\\s*K/sec(?:\\s*\\(stalled\\))?");
     // Before 8.3.9 a stalled resync printed this word in place of the finish line.
     private static final Pattern STALLED = Pattern.compile("stalled");
+    // After the bar, from 223ab178 (8.3.8) until 68e98f8c: a SyncTarget's " queue_delay: 0.9 ms" (".900 ms" after
+    // d4304e59), a SyncSource's " delay_probe: 145637" (until d4304e59); figures of the resync controller, not of the event
+    private static final Pattern RESYNC_DELAY = Pattern.compile("^(?:delay_probe:\\s*\\d+|queue_delay:\\s*\\d+\\.\\d+\\s*ms)");
     // Online verify in 8.3.8 and 8.3.9: "NN%      done/total", no bar.
     private static final Pattern OLD_VERIFY = Pattern.compile("(\\d{1,3})%\\s+\\d+/\\d+");
     // proc_details: the position of resync or verify, which the bar already tells.
@@ -231,6 +234,9 @@ public final class ProcDrbdParser {
                     b.disk = word("disk", DiskState.class, pair[0]);
                     b.peerDisk = word("peer disk", DiskState.class, pair[1]);
                     sawDisks = true;
+                } else if (token.startsWith("ld:")) {
+                    throw new BlockProblem("'ld:' (local data) is DRBD 0.7's field: /proc/drbd is read for DRBD 8.0 to 8.4"
+                            + " (DRBD 9 through drbdsetup events2); DRBD 0.7 is not supported");
                 } else if (token.matches("[A-C]")) {
                     continue; // the replication protocol
                 } else if (token.matches("[rs][-a-z]{3,7}")) {
@@ -284,12 +290,13 @@ public final class ProcDrbdParser {
             Matcher finish = FINISH.matcher(line);
             Matcher oldVerify = OLD_VERIFY.matcher(line);
             if (progress.lookingAt()) {
-                done = Optional.of(Double.parseDouble(progress.group(1)));
-                // kernels around 2.6.39 lost the line break, running the finish line into this one
-                String rest = line.substring(progress.end()).trim();
+                String rest = RESYNC_DELAY.matcher(line.substring(progress.end()).trim()).replaceFirst("").trim();
+                // kernels around 2.6.39 lost the line break, running the finish line into this one;
+                // read it first, so a line that cannot be read changes nothing
                 if (!rest.isEmpty()) {
                     detail(rest);
                 }
+                done = Optional.of(Double.parseDouble(progress.group(1)));
             } else if (finish.matches()) {
                 eta = Optional.of(Integer.parseInt(finish.group(1)) * 3600.0
                         + Integer.parseInt(finish.group(2)) * 60.0 + Integer.parseInt(finish.group(3)));

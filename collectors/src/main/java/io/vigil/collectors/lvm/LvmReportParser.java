@@ -33,6 +33,8 @@ import java.util.regex.Pattern;
 public final class LvmReportParser {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** A size as lvs prints it without --units: "6.67g", "<1.00g", "820.00m". */
+    /** An internal volume's name as lvs prints it: "[thin-pool_tdata]". */
+    private static final Pattern INTERNAL = Pattern.compile("\\[(.+)\\]");
     private static final Pattern HUMAN_SIZE = Pattern.compile("<?(\\d+(?:\\.\\d+)?)([bBsSkKmMgGtTpPeE])");
 
     private LvmReportParser() {
@@ -64,6 +66,9 @@ public final class LvmReportParser {
             problems.add(new ParseProblem(source, 0, "", "no \"lv\" report in this output (expected lvs --reportformat json)"));
         }
         for (Row row : sections.rows().getOrDefault("lv", List.of())) {
+            if (internal(row.node().get("lv_name"))) {
+                continue;
+            }
             try {
                 volumes.add(logicalVolume(row.node()));
             } catch (IllegalArgumentException e) {
@@ -194,12 +199,24 @@ public final class LvmReportParser {
         }
     }
 
+    /**
+     * A volume another one is built of (a thin pool's [pool_tdata], a RAID image, a cache's
+     * [..._corig], [lvol0_pmspare]): lvs prints LVM's internal volumes in brackets, and only with
+     * --all. They are parts of the volumes reported, not volumes of their own, so they are left out.
+     */
+    private static boolean internal(JsonNode lvName) {
+        return lvName != null && lvName.isTextual() && INTERNAL.matcher(lvName.asText().strip()).matches();
+    }
+
+    /** A pool or origin by name; a hidden one (a cache LV's "[cpool_cpool]") is named without its brackets. */
     private static Optional<String> optionalName(JsonNode row, String field) {
         if (!row.has(field)) {
             return Optional.empty();
         }
         String value = string(row, field);
-        return value.isEmpty() ? Optional.empty() : Optional.of(Name.check(field, value));
+        Matcher hidden = INTERNAL.matcher(value);
+        String name = hidden.matches() ? hidden.group(1) : value;
+        return name.isEmpty() ? Optional.empty() : Optional.of(Name.check(field, name));
     }
 
     private static String attributes(String attr) {

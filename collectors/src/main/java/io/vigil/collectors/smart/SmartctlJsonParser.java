@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads {@code smartctl --json -a} (smartmontools 7.0 and later; 6.x has no JSON) into
@@ -25,6 +27,8 @@ public final class SmartctlJsonParser {
     static final int OFFLINE_UNCORRECTABLE = 198;
     static final int POWER_ON_HOURS = 9;
     private static final int MAX_MESSAGE_CHARS = 500;
+    /** The figure a raw string starts with, ended by its end, a space, "(" or "h" (hours of "h+m+s"). */
+    private static final Pattern SHOWN_RAW = Pattern.compile("(\\d{1,18})(?=$|[\\s(h])");
 
     private SmartctlJsonParser() {
     }
@@ -66,6 +70,11 @@ public final class SmartctlJsonParser {
         if (!root.has("json_format_version") && !root.has("smartctl")) {
             throw new IllegalArgumentException("not smartctl output (no json_format_version or smartctl object)");
         }
+        if (root.path("devices").isArray() && !root.has("device")) {
+            // what smartctl --scan[-open] prints: a list of drives, no drive's health
+            throw new IllegalArgumentException("this is smartctl --scan output (a \"devices\" list), not the health of one drive: "
+                    + "capture smartctl --json -a DEVICE for each drive");
+        }
         JsonNode smartctl = root.path("smartctl");
         JsonNode device = root.path("device");
         String name = text(device, "name")
@@ -88,7 +97,7 @@ public final class SmartctlJsonParser {
         Optional<Long> mediaErrors = longValue(nvme, "media_errors")
                 // SCSI/SAS: errors the drive could not correct, over read, write and verify
                 .or(() -> scsiUncorrected(root.path("scsi_error_counter_log")));
-        Optional<Double> temperature = number(root.path("temperature"), "current")
+        Optional<Double> temperature = measuredTemperature(root.path("temperature"))
                 .or(() -> number(root.path("scsi_temperature"), "current"))
                 .or(() -> number(nvme, "temperature"));
         Optional<Long> powerOnHours = longValue(root.path("power_on_time"), "hours")
@@ -122,13 +131,44 @@ public final class SmartctlJsonParser {
                 .or(() -> text(root, "product").map(p -> text(root, "vendor").map(v -> v + " " + p).orElse(p)));
     }
 
+    /**
+     * The temperature smartctl measured. For a SCSI device with neither an informational-exceptions
+     * nor a temperature log page (a RAID volume), smartctl prints the 0 and 0 its scsiCheckIE
+     * starts with as current and trip temperature (smartmontools 7.0 to 7.5): no drive trips at
+     * 0 °C, so that pair is no reading.
+     */
+    private static Optional<Double> measuredTemperature(JsonNode temperature) {
+        Optional<Double> current = number(temperature, "current");
+        boolean placeholder = current.equals(Optional.of(0.0)) && number(temperature, "drive_trip").equals(Optional.of(0.0));
+        return placeholder ? Optional.empty() : current;
+    }
+
+    /**
+     * An ATA attribute's raw figure as smartctl shows it: the number {@code raw.string} starts
+     * with. Many drives pack more into the 48 raw bits than the figure (Seagate's attribute 9
+     * "2725 (151 234 0)", "47060h+35m+00.858s"), so {@code raw.value}, the 48 bits whole, is read
+     * only when the string gives no leading number.
+     */
     private static Optional<Long> attributeRaw(JsonNode table, int id) {
         for (JsonNode attribute : table) {
             if (attribute.path("id").asInt(-1) == id) {
-                return longValue(attribute.path("raw"), "value");
+                JsonNode raw = attribute.path("raw");
+                return text(raw, "string").flatMap(SmartctlJsonParser::leadingNumber).or(() -> longValue(raw, "value"));
             }
         }
         return Optional.empty();
+    }
+
+    private static Optional<Long> leadingNumber(String shown) {
+        Matcher m = SHOWN_RAW.matcher(shown);
+        if (!m.lookingAt()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Long.parseLong(m.group(1)));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     private static Optional<Long> scsiUncorrected(JsonNode log) {

@@ -210,6 +210,44 @@ class ProcDrbdParserTest {
         assertTrue(result.problems().get(0).message().startsWith("minor 0: line skipped"), result::problemsText);
     }
 
+    @Test
+    void readsTheResyncControllersFiguresAfterTheBarOfDrbd838() {
+        // drbd_proc.c from 223ab178 (8.3.8): " queue_delay: N.N ms" on a SyncTarget, " delay_probe: N" on a SyncSource
+        String text = String.join("\n",
+                "version: 8.3.8 (api:88/proto:86-94)",
+                " 0: cs:SyncTarget ro:Secondary/Primary ds:Inconsistent/UpToDate C r----",
+                "    ns:0 nr:460288 dw:460160 dr:0 al:0 bm:28 lo:0 pe:0 ua:0 ap:0 ep:1 wo:b oos:921600",
+                "\t[=>..................] sync'ed: 12.5% (900/1024)M queue_delay: 0.9 ms",
+                "\tfinish: 0:01:00 speed: 15,360 (14,000) want: 20,480 K/sec",
+                " 1: cs:SyncSource ro:Primary/Secondary ds:UpToDate/Inconsistent C r----",
+                "    ns:524288 nr:0 dw:0 dr:524288 al:0 bm:32 lo:0 pe:0 ua:0 ap:0 ep:1 wo:b oos:524288",
+                "\t[=========>..........] sync'ed: 50.0% (512/1024)M delay_probe: 17",
+                "\tfinish: 0:00:30 speed: 17,476 (17,476) K/sec",
+                "");
+
+        ParseResult<Minor> result = ProcDrbdParser.parse("proc", text);
+
+        assertTrue(result.clean(), result::problemsText);
+        assertEquals(Optional.of(12.5), result.values().get(0).donePercent());
+        assertEquals(Optional.of(60.0), result.values().get(0).etaSeconds());
+        assertEquals(Optional.of(50.0), result.values().get(1).donePercent());
+        assertEquals(Optional.of(30.0), result.values().get(1).etaSeconds());
+    }
+
+    @Test
+    void aProgressLineWhoseTailCannotBeReadChangesNothing() {
+        String text = String.join("\n",
+                " 0: cs:SyncSource ro:Primary/Secondary ds:UpToDate/Inconsistent C r----",
+                "\t[=======>............] sync'ed: 42.4% (294656/510908)M frobnicate: 3",
+                "");
+
+        ParseResult<Minor> result = ProcDrbdParser.parse("proc", text);
+
+        assertEquals(1, result.problems().size(), result::problemsText);
+        assertEquals(2, result.problems().get(0).line());
+        assertEquals(Optional.empty(), result.values().get(0).donePercent(), "a skipped line is skipped whole");
+    }
+
     /**
      * Every detail line drbd_proc.c prints under a minor, DRBD 8.0 to 8.4 (LINBIT/drbd-8.4's history
      * since 2004, which holds 8.0 to 8.3 before it): "sync'ed:" (and "verified:" since 786c49ca,
