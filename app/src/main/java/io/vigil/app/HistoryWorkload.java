@@ -158,7 +158,7 @@ final class HistoryWorkload implements Iterable<Envelope> {
                 : new DrbdPeerDevice(0, replication, peerDisk, false, false, Optional.of(outOfSync), Optional.of(0L), Optional.of(0L),
                         Optional.of(0L), Optional.of(0L), done, eta, rate);
         DrbdConnection link = new DrbdConnection(PEER, 1, connection,
-                connection == ConnectionState.CONNECTED ? DrbdRole.SECONDARY : DrbdRole.UNKNOWN, false, 0, 0,
+                connection == ConnectionState.CONNECTED ? DrbdRole.SECONDARY : DrbdRole.UNKNOWN, false, Optional.empty(), Optional.empty(),
                 List.of(), List.of(peerDevice), new ReplicationLatency(rtt, Optional.empty()));
         DrbdResource body = new DrbdResource(names[index], DrbdRole.PRIMARY, false, Optional.empty(), Optional.empty(),
                 false, devices.subList(index, index + 1), List.of(link));

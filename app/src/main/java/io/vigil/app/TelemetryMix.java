@@ -104,7 +104,7 @@ final class TelemetryMix {
     private static DrbdResource drbd(String resource, DiskState disk) {
         return new DrbdResource(resource, DrbdRole.PRIMARY, false, Optional.of(true), Optional.empty(), false,
                 List.of(new DrbdDevice(0, 0, disk, false, Optional.of(true), Optional.empty())),
-                List.of(new DrbdConnection("node-b", 1, ConnectionState.CONNECTED, DrbdRole.SECONDARY, false, 0, 0,
+                List.of(new DrbdConnection("node-b", 1, ConnectionState.CONNECTED, DrbdRole.SECONDARY, false, Optional.of(0L), Optional.of(0L),
                         List.of(new DrbdPath("ipv4:10.99.0.1:7789", "ipv4:10.99.0.2:7789", true)),
                         List.of(new DrbdPeerDevice(0, ReplicationState.ESTABLISHED, DiskState.UP_TO_DATE, false, false, Optional.of(0L),
                                 Optional.of(0L), Optional.of(0L), Optional.of(63_963_136L), Optional.of(0L), Optional.empty(), Optional.empty(), Optional.empty())),

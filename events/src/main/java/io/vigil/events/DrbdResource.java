@@ -60,16 +60,19 @@ public record DrbdResource(String resource, DrbdRole role, boolean suspended,
 
     /**
      * The connection to one peer. {@code apInFlightBytes}: application writes sent but not yet
-     * acknowledged; {@code rsInFlightBytes}: resync data in flight.
+     * acknowledged; {@code rsInFlightBytes}: resync data in flight. Both are absent where the source
+     * did not report them (events2 without {@code --statistics}, /proc/drbd): unknown, not 0.
      */
     public record DrbdConnection(String peer, int peerNodeId, ConnectionState connection, DrbdRole peerRole,
-                                 boolean congested, long apInFlightBytes, long rsInFlightBytes,
+                                 boolean congested, Optional<Long> apInFlightBytes, Optional<Long> rsInFlightBytes,
                                  List<DrbdPath> paths, List<DrbdPeerDevice> peerDevices,
                                  ReplicationLatency latency) {
         public DrbdConnection {
             Name.check("peer", peer);
             Objects.requireNonNull(connection, "connection");
             Objects.requireNonNull(peerRole, "peerRole");
+            apInFlightBytes = Objects.requireNonNullElse(apInFlightBytes, Optional.empty());
+            rsInFlightBytes = Objects.requireNonNullElse(rsInFlightBytes, Optional.empty());
             paths = List.copyOf(paths);
             peerDevices = List.copyOf(peerDevices);
             Objects.requireNonNull(latency, "latency");

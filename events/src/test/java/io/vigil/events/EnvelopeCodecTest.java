@@ -24,7 +24,7 @@ class EnvelopeCodecTest {
     static DrbdResource syncingResource() {
         return new DrbdResource("r0", DrbdRole.PRIMARY, false, Optional.of(false), Optional.empty(), false,
                 List.of(new DrbdDevice(0, 1000, DiskState.UP_TO_DATE, false, Optional.of(true), Optional.empty())),
-                List.of(new DrbdConnection("node-b", 1, ConnectionState.CONNECTED, DrbdRole.SECONDARY, false, 0, 4096,
+                List.of(new DrbdConnection("node-b", 1, ConnectionState.CONNECTED, DrbdRole.SECONDARY, false, Optional.of(0L), Optional.of(4096L),
                         List.of(new DrbdPath("ipv4:10.0.0.1:7789", "ipv4:10.0.0.2:7789", true)),
                         List.of(new DrbdPeerDevice(0, ReplicationState.SYNC_SOURCE, DiskState.INCONSISTENT, false, false,
                                 Optional.of(2_560_000L), Optional.of(0L), Optional.of(0L), Optional.of(1024L), Optional.of(0L),
@@ -110,7 +110,7 @@ class EnvelopeCodecTest {
         DrbdResource withUnknown = new DrbdResource("r0", DrbdRole.PRIMARY, false, Optional.empty(), Optional.empty(), false,
                 List.of(new DrbdDevice(0, 1000, DiskState.UP_TO_DATE, false, Optional.empty(),
                         Optional.of(new DrbdResource.DeviceStatistics(Optional.empty(), 1024, 2048, Optional.empty(), Optional.empty())))),
-                List.of(new DrbdConnection(c.peer(), c.peerNodeId(), c.connection(), c.peerRole(), false, 0, 0, c.paths(),
+                List.of(new DrbdConnection(c.peer(), c.peerNodeId(), c.connection(), c.peerRole(), false, Optional.empty(), Optional.empty(), c.paths(),
                         List.of(unknown), c.latency())));
 
         String json = EnvelopeCodec.encodeToString(Envelope.of("pair-1", "node-a", 1, TS, withUnknown));

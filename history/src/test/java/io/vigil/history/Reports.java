@@ -47,7 +47,7 @@ final class Reports {
             DrbdPeerDevice peerDevice = new DrbdPeerDevice(0, replication, peerDisk, false, false, outOfSync, Optional.of(0L),
                     Optional.of(0L), Optional.of(0L), Optional.of(0L), Optional.empty(),
                     rate.flatMap(r -> outOfSync.map(o -> o / r)), rate);
-            DrbdConnection c = new DrbdConnection(peer, 1, connection, connected ? DrbdRole.SECONDARY : DrbdRole.UNKNOWN, false, 0, 0,
+            DrbdConnection c = new DrbdConnection(peer, 1, connection, connected ? DrbdRole.SECONDARY : DrbdRole.UNKNOWN, false, Optional.empty(), Optional.empty(),
                     List.of(), List.of(peerDevice), new ReplicationLatency(rtt, Optional.empty()));
             DrbdResource r = new DrbdResource("r0", role, false, Optional.empty(), Optional.empty(), false,
                     disk == null ? List.of() : List.of(new DrbdDevice(0, 1000, disk, false, Optional.empty(), Optional.empty())),

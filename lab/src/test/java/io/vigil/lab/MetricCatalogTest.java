@@ -148,7 +148,7 @@ class MetricCatalogTest {
                         Optional.empty(), Optional.empty(), Optional.of(3.0), Optional.empty()))));
         host.emit(new DrbdResource("r0", DrbdRole.PRIMARY, false, Optional.empty(), Optional.empty(), false,
                 List.of(new DrbdResource.DrbdDevice(0, 0, DiskState.UP_TO_DATE, false, Optional.empty(), Optional.empty())),
-                List.of(new DrbdResource.DrbdConnection("node-b", 1, ConnectionState.CONNECTED, DrbdRole.SECONDARY, false, 0, 0, List.of(),
+                List.of(new DrbdResource.DrbdConnection("node-b", 1, ConnectionState.CONNECTED, DrbdRole.SECONDARY, false, Optional.of(0L), Optional.of(0L), List.of(),
                         List.of(new DrbdResource.DrbdPeerDevice(0, ReplicationState.ESTABLISHED, DiskState.UP_TO_DATE, false, false,
                                 Optional.of(0L), Optional.of(0L), Optional.of(0L), Optional.of(0L), Optional.of(0L), Optional.empty(), Optional.empty(), Optional.empty())),
                         new DrbdResource.ReplicationLatency(Optional.of(0.0004), Optional.of(0.02))))));

@@ -259,8 +259,8 @@ public final class DrbdStateModel {
         c.connection().ifPresent(v -> connection.state = v);
         c.peerRole().ifPresent(v -> connection.peerRole = v);
         c.congested().ifPresent(v -> connection.congested = v);
-        c.apInFlightBytes().ifPresent(v -> connection.apInFlight = v);
-        c.rsInFlightBytes().ifPresent(v -> connection.rsInFlight = v);
+        c.apInFlightBytes().ifPresent(v -> connection.apInFlight = Optional.of(v));
+        c.rsInFlightBytes().ifPresent(v -> connection.rsInFlight = Optional.of(v));
         if (c.syncVerdict().filter(v -> v == SyncVerdict.SPLIT_BRAIN).isPresent()) {
             splitBrains.computeIfAbsent(name, r -> new HashSet<>()).add(c.peer());
         }
@@ -421,8 +421,9 @@ public final class DrbdStateModel {
         ConnectionState state = ConnectionState.STANDALONE;
         DrbdRole peerRole = DrbdRole.UNKNOWN;
         boolean congested;
-        long apInFlight;
-        long rsInFlight;
+        /** Unknown until a line with {@code --statistics} reports it. */
+        Optional<Long> apInFlight = Optional.empty();
+        Optional<Long> rsInFlight = Optional.empty();
         final Map<String, PathState> paths = new LinkedHashMap<>();
         final Map<Integer, PeerDeviceState> peerDevices = new TreeMap<>();
     }

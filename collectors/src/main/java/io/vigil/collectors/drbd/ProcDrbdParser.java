@@ -166,7 +166,7 @@ public final class ProcDrbdParser {
                     m.peerDisk(), false, m.resyncSuspended(), m.outOfSyncBytes(), m.pending(), m.unacked(), m.sentBytes(),
                     m.receivedBytes(), m.donePercent(), m.etaSeconds(), m.rateBytesPerSecond())).toList();
             DrbdConnection connection = new DrbdConnection(PEER, -1, first.connection(), first.peerRole(),
-                    group.stream().anyMatch(Minor::congested), 0, 0, List.of(), peerDevices, ReplicationLatency.UNMEASURED);
+                    group.stream().anyMatch(Minor::congested), Optional.empty(), Optional.empty(), List.of(), peerDevices, ReplicationLatency.UNMEASURED);
             resources.add(new DrbdResource(resource, first.role(), group.stream().anyMatch(Minor::suspended),
                     Optional.empty(), Optional.empty(), false, devices, List.of(connection)));
         });

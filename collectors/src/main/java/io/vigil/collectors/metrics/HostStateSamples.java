@@ -177,8 +177,8 @@ final class HostStateSamples {
             stateSet(out, DRBD_CONNECTION_STATE, peer, "state", ConnectionState.class, c.connection());
             stateSet(out, DRBD_PEER_ROLE, peer, "role", DrbdRole.class, c.peerRole());
             out.add(new Sample(DRBD_CONGESTED, peer, bit(c.congested())));
-            out.add(new Sample(DRBD_AP_IN_FLIGHT, peer, c.apInFlightBytes()));
-            out.add(new Sample(DRBD_RS_IN_FLIGHT, peer, c.rsInFlightBytes()));
+            c.apInFlightBytes().ifPresent(v -> out.add(new Sample(DRBD_AP_IN_FLIGHT, peer, v)));
+            c.rsInFlightBytes().ifPresent(v -> out.add(new Sample(DRBD_RS_IN_FLIGHT, peer, v)));
             c.latency().roundTripSeconds().ifPresent(s -> out.add(new Sample(DRBD_ROUND_TRIP, peer, s)));
             c.latency().oldestRequestSeconds().ifPresent(s -> out.add(new Sample(DRBD_OLDEST_REQUEST, peer, s)));
             for (DrbdPeerDevice p : c.peerDevices()) {

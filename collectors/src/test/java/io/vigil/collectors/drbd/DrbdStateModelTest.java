@@ -63,6 +63,21 @@ class DrbdStateModelTest {
         assertEquals("ipv4:10.0.0.2:7789", r0.connections().get(0).paths().get(0).peer());
     }
 
+    /** events2 without --statistics says nothing of what is in flight: unknown, not 0; the next statistics line fills it in. */
+    @Test
+    void inFlightBytesAreUnknownUntilAStatisticsLineReportsThem() {
+        DrbdStateModel model = new DrbdStateModel();
+        List<DrbdResource> plain = feed(model, HEALTHY_DUMP.replace(" ap-in-flight:0 rs-in-flight:0", ""));
+        DrbdResource.DrbdConnection unknown = plain.get(0).connections().get(0);
+        assertEquals(Optional.empty(), unknown.apInFlightBytes());
+        assertEquals(Optional.empty(), unknown.rsInFlightBytes());
+
+        List<DrbdResource> measured = feed(model, "change connection name:r0 peer-node-id:1 conn-name:node-b ap-in-flight:8 rs-in-flight:0\n");
+        DrbdResource.DrbdConnection known = measured.get(0).connections().get(0);
+        assertEquals(Optional.of(8L * 512), known.apInFlightBytes());
+        assertEquals(Optional.of(0L), known.rsInFlightBytes());
+    }
+
     @Test
     void mergesChangeLinesThatCarryOnlyWhatChanged() {
         DrbdStateModel model = new DrbdStateModel();

@@ -36,7 +36,7 @@ final class HostStates {
 
     static DrbdResource r0(List<DrbdPeerDevice> peerDevices) {
         DrbdConnection toB = new DrbdConnection("node-b", 1, ConnectionState.CONNECTED, DrbdRole.SECONDARY, false,
-                8192, 65536, List.of(new DrbdPath("ipv4:10.0.0.1:7789", "ipv4:10.0.0.2:7789", true)), peerDevices,
+                Optional.of(8192L), Optional.of(65536L), List.of(new DrbdPath("ipv4:10.0.0.1:7789", "ipv4:10.0.0.2:7789", true)), peerDevices,
                 new ReplicationLatency(Optional.of(0.000042), Optional.empty()));
         return new DrbdResource("r0", DrbdRole.PRIMARY, false, Optional.of(false), Optional.of(10101), false,
                 List.of(new DrbdDevice(0, 1000, DiskState.UP_TO_DATE, false, Optional.of(true),

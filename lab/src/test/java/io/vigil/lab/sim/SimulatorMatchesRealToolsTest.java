@@ -241,7 +241,7 @@ class SimulatorMatchesRealToolsTest {
                 d.statistics().map(s -> new DeviceStatistics(s.sizeBytes().map(x -> 0L), 0, 0, s.upperPending().map(x -> 0L),
                         s.lowerPending().map(x -> 0L))))).toList();
         List<DrbdConnection> connections = r.connections().stream().map(c -> new DrbdConnection("PEER", 1, c.connection(), c.peerRole(),
-                c.congested(), 0, 0,
+                c.congested(), c.apInFlightBytes().map(x -> 0L), c.rsInFlightBytes().map(x -> 0L),
                 c.paths().stream().map(p -> new DrbdPath("LOCAL", "REMOTE", p.established())).toList(),
                 c.peerDevices().stream().map(pd -> new DrbdPeerDevice(pd.volume(), pd.replication(), pd.peerDisk(), pd.peerClient(),
                         pd.resyncSuspended(), pd.outOfSyncBytes().map(Long::signum).map(Integer::longValue), pd.pending().map(x -> 0L),

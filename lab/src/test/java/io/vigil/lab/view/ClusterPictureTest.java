@@ -34,7 +34,7 @@ class ClusterPictureTest {
     private static DrbdResource r0(DiskState disk, ReplicationState replication, Optional<Double> done) {
         return new DrbdResource("r0", DrbdRole.PRIMARY, false, Optional.of(false), Optional.empty(), false,
                 List.of(new DrbdDevice(0, 1000, disk, false, Optional.of(true), Optional.empty())),
-                List.of(new DrbdConnection("node-b", 1, ConnectionState.CONNECTED, DrbdRole.SECONDARY, false, 0, 0, List.of(),
+                List.of(new DrbdConnection("node-b", 1, ConnectionState.CONNECTED, DrbdRole.SECONDARY, false, Optional.empty(), Optional.empty(), List.of(),
                         List.of(new DrbdPeerDevice(0, replication, DiskState.UP_TO_DATE, false, false, Optional.of(4096L),
                                 Optional.of(0L), Optional.of(0L), Optional.of(0L), Optional.of(0L),
                                 done, Optional.empty(), Optional.empty())),

@@ -78,7 +78,7 @@ class ClusterScreenTest {
                 Optional.of(37.5), Optional.empty(), Optional.empty());
         io.vigil.events.DrbdResource r0 = new io.vigil.events.DrbdResource("r0", io.vigil.events.DrbdRole.SECONDARY, false,
                 Optional.empty(), Optional.empty(), false, List.of(), List.of(new io.vigil.events.DrbdResource.DrbdConnection("peer", -1,
-                        io.vigil.events.ConnectionState.CONNECTED, io.vigil.events.DrbdRole.PRIMARY, false, 0, 0, List.of(),
+                        io.vigil.events.ConnectionState.CONNECTED, io.vigil.events.DrbdRole.PRIMARY, false, Optional.empty(), Optional.empty(), List.of(),
                         List.of(syncing), io.vigil.events.DrbdResource.ReplicationLatency.UNMEASURED)));
 
         String line = ClusterScreen.resourceLine(r0);

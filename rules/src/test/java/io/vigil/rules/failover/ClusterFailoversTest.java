@@ -113,7 +113,7 @@ class ClusterFailoversTest {
                                      DiskState peerDisk, ReplicationState replication) {
         return new DrbdResource(resource, role, false, Optional.empty(), Optional.empty(), false,
                 List.of(new DrbdResource.DrbdDevice(0, 0, disk, false, Optional.empty(), Optional.empty())),
-                List.of(new DrbdResource.DrbdConnection(peer, 1, link, peerRole, false, 0, 0, List.of(),
+                List.of(new DrbdResource.DrbdConnection(peer, 1, link, peerRole, false, Optional.empty(), Optional.empty(), List.of(),
                         List.of(new DrbdResource.DrbdPeerDevice(0, replication, peerDisk, false, false,
                                 Optional.of(0L), Optional.of(0L), Optional.of(0L), Optional.of(0L), Optional.of(0L), Optional.empty(), Optional.empty(),
                                 Optional.empty())),

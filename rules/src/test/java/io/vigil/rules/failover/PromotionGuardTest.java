@@ -32,7 +32,7 @@ class PromotionGuardTest {
                                      ReplicationState replication, DiskState peerDisk, Optional<Boolean> mayPromote, Instant at) {
         DrbdResource drbd = new DrbdResource("r0", role, false, mayPromote, Optional.empty(), false,
                 List.of(new DrbdDevice(0, 0, disk, false, Optional.empty(), Optional.empty())),
-                List.of(new DrbdConnection(peer, 1, link, peerRole, false, 0, 0, List.of(),
+                List.of(new DrbdConnection(peer, 1, link, peerRole, false, Optional.empty(), Optional.empty(), List.of(),
                         List.of(new DrbdPeerDevice(0, replication, peerDisk, false, false, Optional.of(0L), Optional.of(0L),
                                 Optional.of(0L), Optional.of(0L), Optional.of(0L),
                                 Optional.empty(), Optional.empty(), Optional.empty())), ReplicationLatency.UNMEASURED)));

@@ -118,7 +118,7 @@ final class EngineHarness {
     static DrbdResource drbd(String peer, DrbdRole role, DiskState disk, DrbdRole peerRole, DiskState peerDisk) {
         return new DrbdResource("r0", role, false, Optional.empty(), Optional.empty(), false,
                 List.of(new DrbdResource.DrbdDevice(0, 0, disk, false, Optional.empty(), Optional.empty())),
-                List.of(new DrbdResource.DrbdConnection(peer, 1, ConnectionState.CONNECTED, peerRole, false, 0, 0, List.of(),
+                List.of(new DrbdResource.DrbdConnection(peer, 1, ConnectionState.CONNECTED, peerRole, false, Optional.empty(), Optional.empty(), List.of(),
                         List.of(new DrbdResource.DrbdPeerDevice(0, ReplicationState.ESTABLISHED, peerDisk, false, false,
                                 Optional.of(0L), Optional.of(0L), Optional.of(0L), Optional.of(0L), Optional.of(0L), Optional.empty(), Optional.empty(), Optional.empty())), DrbdResource.ReplicationLatency.UNMEASURED)));
     }
