@@ -55,6 +55,7 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
     private final Roster roster;
     private final EngineTiming timing;
     private final EngineLimits limits;
+    /** Fixed for the engine's life: the engine stops when it changes ({@link PartitionWatch}). */
     private final int telemetryPartitions;
     private final EngineMetrics metrics;
     private final DeadLetters deadLetters;
