@@ -183,6 +183,43 @@ class PartitionGrowthTest {
         }
     }
 
+    @Test
+    void stateLeftInTheTaskOfAClustersOldPartitionIsReportedWhenTheChangelogsWereGrownByHand() throws Exception {
+        String moved = IntStream.range(0, 100).mapToObj(i -> "pair-" + i)
+                .filter(c -> ClusterPartition.of(c, 6) != ClusterPartition.of(c, 12)).findFirst().orElseThrow();
+        ListAppender<ILoggingEvent> taken = new ListAppender<>();
+        Logger processorLog = (Logger) LoggerFactory.getLogger(TelemetryProcessor.class);
+        taken.start();
+        processorLog.addAppender(taken);
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"));
+             Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()))) {
+            kafka.createVigilTopics();
+            EngineConfig config = EngineHarness.config(kafka.bootstrapServers(), dir.resolve("state"), APP,
+                    new Roster(Map.of(moved, new Roster.ClusterSpec(List.of("node-a", "node-b"), Map.of()))), TIMING, Optional.empty(),
+                    new ListenAddress("127.0.0.1", 0));
+            try (Engine engine = Engine.start(config, EngineHarness.pack(), EngineHarness.registry())) {
+                assertTrue(engine.awaitRunning(Duration.ofSeconds(60)), "running: " + engine.state());
+            }
+            // instead of the reset, every topic grown by hand: the counts agree, and Kafka Streams runs
+            List<String> changelogs = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
+                    .filter(t -> t.startsWith(APP + "-") && t.endsWith("-changelog")).toList();
+            Map<String, NewPartitions> grow = new java.util.HashMap<>();
+            changelogs.forEach(t -> grow.put(t, NewPartitions.increaseTo(12)));
+            grow.put(Topics.TELEMETRY, NewPartitions.increaseTo(12));
+            admin.createPartitions(grow).all().get(30, TimeUnit.SECONDS);
+            taken.list.clear();
+            try (Engine engine = Engine.start(config, EngineHarness.pack(), EngineHarness.registry())) {
+                assertTrue(engine.awaitRunning(Duration.ofSeconds(60)), "running: " + engine.state());
+                int old = ClusterPartition.of(moved, 6);
+                await().atMost(Duration.ofSeconds(30)).until(() -> taken.list.stream().map(ILoggingEvent::getFormattedMessage)
+                        .anyMatch(l -> l.startsWith("task 0_" + old + " holds the state of " + moved + ", whose telemetry now goes to"
+                                + " partition " + ClusterPartition.of(moved, 12) + " of 12: 2 nodes, 0 alert scopes (0 firing)")));
+            }
+        } finally {
+            processorLog.detachAppender(taken);
+        }
+    }
+
     /** NodeSilent's firings for one cluster on vigil.alerts since a moment, read as they come. */
     private static final class NodeSilentSeen implements AutoCloseable {
         private final KafkaConsumer<byte[], byte[]> consumer;
