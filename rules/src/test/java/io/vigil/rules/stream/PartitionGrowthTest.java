@@ -68,6 +68,9 @@ class PartitionGrowthTest {
                   summary: "{{node}} is silent"
             """;
     private static final String APP = "vigil-grown";
+    /** A cluster whose records go to another partition once there are 12. */
+    private static final String MOVED = IntStream.range(0, 100).mapToObj(i -> "pair-" + i)
+            .filter(c -> ClusterPartition.of(c, 6) != ClusterPartition.of(c, 12)).findFirst().orElseThrow();
     /** What FatalErrors logs while a test runs: the engine's one line when it stops. */
     private final ListAppender<ILoggingEvent> fatal = new ListAppender<>();
     private final Logger fatalLog = (Logger) LoggerFactory.getLogger(FatalErrors.class);
@@ -90,15 +93,10 @@ class PartitionGrowthTest {
         Path rulesDir = Files.createDirectories(dir.resolve("rules"));
         Files.writeString(rulesDir.resolve("host.yaml"), RULES);
         RuleSet rules = RuleLoader.load(List.of(rulesDir));
-        // a cluster whose records go to another partition once there are 12
-        String moved = IntStream.range(0, 100).mapToObj(i -> "pair-" + i)
-                .filter(c -> ClusterPartition.of(c, 6) != ClusterPartition.of(c, 12)).findFirst().orElseThrow();
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"));
              Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()))) {
             kafka.createVigilTopics();
-            EngineConfig config = EngineHarness.config(kafka.bootstrapServers(), dir.resolve("state"), APP,
-                    new Roster(Map.of(moved, new Roster.ClusterSpec(List.of("node-a", "node-b"), Map.of()))), TIMING, Optional.empty(),
-                    new ListenAddress("127.0.0.1", 0));
+            EngineConfig config = configWithMovedCluster(kafka);
             String steps = "stop every engine instance of " + APP + "; run kafka-streams-application-reset.sh --bootstrap-server "
                     + kafka.bootstrapServers() + " --application-id " + APP + " --force (it deletes the engine's changelog topics and"
                     + " keeps its place in vigil.telemetry; its stores are in memory, nothing to delete on disk); start the engines.";
@@ -142,11 +140,11 @@ class PartitionGrowthTest {
                 ScheduledExecutorService agent = Executors.newSingleThreadScheduledExecutor();
                 try {
                     agent.scheduleAtFixedRate(() -> {
-                        EngineHarness.send(producer, Envelope.of(moved, "node-a", seq.incrementAndGet(), Instant.now(), Bodies.heartbeat()));
+                        EngineHarness.send(producer, Envelope.of(MOVED, "node-a", seq.incrementAndGet(), Instant.now(), Bodies.heartbeat()));
                         producer.flush();
                     }, 0, 250, TimeUnit.MILLISECONDS);
                     // the first engine's alerts are on the topic too: only those of this one count
-                    try (NodeSilentSeen seen = new NodeSilentSeen(kafka.bootstrapServers(), moved, restarted)) {
+                    try (NodeSilentSeen seen = new NodeSilentSeen(kafka.bootstrapServers(), MOVED, restarted)) {
                         await().atMost(Duration.ofSeconds(60)).until(seen::firingByNode, byNode -> byNode.containsKey("node-b"));
                         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(15)).until(seen::firingByNode,
                                 byNode -> byNode.equals(Map.of("node-b", 1L)));
@@ -185,8 +183,6 @@ class PartitionGrowthTest {
 
     @Test
     void stateLeftInTheTaskOfAClustersOldPartitionIsReportedWhenTheChangelogsWereGrownByHand() throws Exception {
-        String moved = IntStream.range(0, 100).mapToObj(i -> "pair-" + i)
-                .filter(c -> ClusterPartition.of(c, 6) != ClusterPartition.of(c, 12)).findFirst().orElseThrow();
         ListAppender<ILoggingEvent> taken = new ListAppender<>();
         Logger processorLog = (Logger) LoggerFactory.getLogger(TelemetryProcessor.class);
         taken.start();
@@ -194,9 +190,7 @@ class PartitionGrowthTest {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"));
              Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()))) {
             kafka.createVigilTopics();
-            EngineConfig config = EngineHarness.config(kafka.bootstrapServers(), dir.resolve("state"), APP,
-                    new Roster(Map.of(moved, new Roster.ClusterSpec(List.of("node-a", "node-b"), Map.of()))), TIMING, Optional.empty(),
-                    new ListenAddress("127.0.0.1", 0));
+            EngineConfig config = configWithMovedCluster(kafka);
             try (Engine engine = Engine.start(config, EngineHarness.pack(), EngineHarness.registry())) {
                 assertTrue(engine.awaitRunning(Duration.ofSeconds(60)), "running: " + engine.state());
             }
@@ -210,14 +204,21 @@ class PartitionGrowthTest {
             taken.list.clear();
             try (Engine engine = Engine.start(config, EngineHarness.pack(), EngineHarness.registry())) {
                 assertTrue(engine.awaitRunning(Duration.ofSeconds(60)), "running: " + engine.state());
-                int old = ClusterPartition.of(moved, 6);
+                int old = ClusterPartition.of(MOVED, 6);
                 await().atMost(Duration.ofSeconds(30)).until(() -> taken.list.stream().map(ILoggingEvent::getFormattedMessage)
-                        .anyMatch(l -> l.startsWith("task 0_" + old + " holds the state of " + moved + ", whose telemetry now goes to"
-                                + " partition " + ClusterPartition.of(moved, 12) + " of 12: 2 nodes, 0 alert scopes (0 firing)")));
+                        .anyMatch(l -> l.startsWith("task 0_" + old + " holds the state of " + MOVED + ", whose telemetry now goes to"
+                                + " partition " + ClusterPartition.of(MOVED, 12) + " of 12: 2 nodes, 0 alert scopes (0 firing)")));
             }
         } finally {
             processorLog.detachAppender(taken);
         }
+    }
+
+    /** The engine's config on {@code kafka}, with {@link #MOVED} and its two nodes in the roster. */
+    private EngineConfig configWithMovedCluster(EmbeddedKafka kafka) {
+        return EngineHarness.config(kafka.bootstrapServers(), dir.resolve("state"), APP,
+                new Roster(Map.of(MOVED, new Roster.ClusterSpec(List.of("node-a", "node-b"), Map.of()))), TIMING, Optional.empty(),
+                new ListenAddress("127.0.0.1", 0));
     }
 
     /** NodeSilent's firings for one cluster on vigil.alerts since a moment, read as they come. */
