@@ -80,11 +80,18 @@ public final class Engine implements AutoCloseable {
     private final GroupInstance instance;
     private final EngineMetrics metrics;
     private final StreamThreadFailures threadFailures;
+    private final PartitionWatch partitionWatch;
+    /** Why the engine stopped itself, once it did: said once, not again by the state listener. */
+    private volatile Optional<String> stoppedBecause = Optional.empty();
     private Engine(EngineConfig config, RuleSet rules, PrometheusMeterRegistry registry, Consumer<String> console,
                    Map<String, HttpEndpoint.Route> extraRoutes) throws IOException {
         this.config = config;
         Optional<String> token = readToken(config);
-        int partitions = VigilTopics.ensure(config.kafka(), config.topics());
+        VigilTopics.ensure(config.kafka(), config.topics());
+        boolean failover = config.failover().isPresent();
+        PartitionLayout.Reset reset = new PartitionLayout.Reset(config.kafka().get("bootstrap.servers"), config.applicationId());
+        // fixed for this engine's life: when Kafka's count changes the engine stops (stopsFor), it never ticks with a stale one
+        int partitions = PartitionWatch.checkAtStart(config.kafka(), reset, failover, EngineStores.changelogged(failover));
         instance = GroupInstance.of(config.stateDir());
         metrics = new EngineMetrics(registry, rules);
         DeadLetters deadLetters = DeadLetters.forKafka(config.kafka());
@@ -97,7 +104,7 @@ public final class Engine implements AutoCloseable {
         streams.setUncaughtExceptionHandler(this::threadDied);
         streams.setStateListener((now, before) -> {
             log.info("engine {} -> {}", before, now);
-            if (now == KafkaStreams.State.ERROR) {
+            if (now == KafkaStreams.State.ERROR && stoppedBecause.isEmpty()) {
                 FatalErrors.fatal("engine " + config.applicationId() + " stopped evaluating (its stream threads failed; see above)");
             }
         });
@@ -112,6 +119,7 @@ public final class Engine implements AutoCloseable {
         // the silences' producer serves the commands too: both are idempotent writes of the API
         SagasApi sagasApi = new SagasApi(this::localSagas, this::peers, new FailoverCommands(silenceProducer), token, Clock.systemUTC());
         HttpEndpoint endpoint = null;
+        PartitionWatch watch = null;
         try {
             // bound before the streams start: a port in use stops the engine before it has done anything
             endpoint = HttpEndpoint.serve(registry, config.http().listen().socketAddress(), withExtraRoutes(Map.of(
@@ -123,6 +131,14 @@ public final class Engine implements AutoCloseable {
                     "/api/failback/", sagasApi.failback()), extraRoutes));
             bindGauges(registry, rules);
             instance.leave(config.kafka(), config.applicationId(), "left behind by a previous run");
+            // before the threads start: one that dies asks it whether the partitions changed
+            watch = PartitionWatch.start(config.kafka(), reset, failover, partitions, PartitionWatch.INTERVAL, why -> {
+                if (stopsFor(why)) {
+                    // where FatalErrors does not end the process (a library, a test) the engine stops evaluating all the same
+                    streams.close(Duration.ZERO);
+                }
+            });
+            partitionWatch = watch;
             streams.start();
             notifier = config.notifications().map(n -> {
                 Map<String, Receiver> receivers = new LinkedHashMap<>();
@@ -134,6 +150,9 @@ public final class Engine implements AutoCloseable {
             // whatever started is stopped: a failed start leaves nothing running behind it
             if (endpoint != null) {
                 endpoint.close();
+            }
+            if (watch != null) {
+                watch.close();
             }
             silenceProducer.close(Duration.ZERO);
             streams.close(Duration.ZERO);
@@ -203,6 +222,12 @@ public final class Engine implements AutoCloseable {
 
     private StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse threadDied(Throwable e) {
         metrics.threadFailed();
+        // Kafka Streams' own way of meeting new partitions is a thread that dies of "invalid partitions" at each rebalance
+        Optional<String> changed = stoppedBecause.isPresent() ? stoppedBecause : partitionChange();
+        if (changed.isPresent()) {
+            stopsFor(changed.get());
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        }
         StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse response = threadFailures.onDeath(e);
         if (response == StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD) {
             log.error("an engine thread died and is replaced; its tasks resume from their stores", e);
@@ -214,6 +239,28 @@ public final class Engine implements AutoCloseable {
                     + StreamThreadFailures.WINDOW.toMinutes() + " minutes", e);
         }
         return response;
+    }
+
+    private Optional<String> partitionChange() {
+        try {
+            return partitionWatch.change();
+        } catch (IllegalStateException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * A source topic's partition count changed under the running engine: it stops (and, run by a
+     * command, exits non-zero) with what happened and what to do, rather than evaluate with a count
+     * its tasks no longer match. Says it once; returns whether this was the first time.
+     */
+    private synchronized boolean stopsFor(String why) {
+        if (stoppedBecause.isPresent()) {
+            return false;
+        }
+        stoppedBecause = Optional.of(why);
+        FatalErrors.fatal("engine " + config.applicationId() + " stops: " + why);
+        return true;
     }
 
     private Properties streamsProperties(EngineMetrics metrics, RefusedSizes refused) {
@@ -424,6 +471,7 @@ public final class Engine implements AutoCloseable {
 
     @Override
     public void close() {
+        partitionWatch.close();
         notifier.ifPresent(Notifier::close);
         http.close();
         reaper.close();

@@ -1,5 +1,6 @@
 package io.vigil.rules.stream;
 
+import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -21,6 +22,11 @@ final class EngineStores {
     static final String FAILOVER_SAGAS = "failover-sagas";
 
     private EngineStores() {
+    }
+
+    /** The changelogged stores of the engine's topology: the evaluator's, and the failover's when it runs one. */
+    static List<String> changelogged(boolean failover) {
+        return failover ? List.of(SCOPES, PRESENCE, PREVIOUS, FAILOVER_FACTS, FAILOVER_SAGAS) : List.of(SCOPES, PRESENCE, PREVIOUS);
     }
 
     static StoreBuilder<KeyValueStore<String, byte[]>> evaluator(String name) {

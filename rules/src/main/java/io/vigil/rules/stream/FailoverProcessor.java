@@ -47,6 +47,7 @@ final class FailoverProcessor implements Processor<Object, Object, Object, Objec
 
     private final FailoverSetup setup;
     private final Duration tickInterval;
+    /** Fixed for the engine's life: the engine stops when it changes ({@link PartitionWatch}). */
     private final int telemetryPartitions;
     private final FailoverMetrics metrics;
     private final UnreadableValues unreadable;

@@ -16,6 +16,7 @@ import io.vigil.rules.engine.NodePresence;
 import io.vigil.rules.engine.Roster;
 import io.vigil.rules.engine.RuleEvaluator;
 import io.vigil.rules.engine.ScopeAlerts;
+import io.vigil.rules.engine.StrandedState;
 import io.vigil.rules.engine.Suppression;
 import io.vigil.rules.failover.ClusterFacts;
 import io.vigil.rules.failover.ResourceFailovers;
@@ -26,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Predicate;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -55,6 +57,7 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
     private final Roster roster;
     private final EngineTiming timing;
     private final EngineLimits limits;
+    /** Fixed for the engine's life: the engine stops when it changes ({@link PartitionWatch}). */
     private final int telemetryPartitions;
     private final EngineMetrics metrics;
     private final DeadLetters deadLetters;
@@ -103,11 +106,20 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
         Instant now = Instant.now();
         Suppression suppression = Suppression.of(new StoredSilences(() -> silences, context::currentSystemTimeMs), rules, holds);
         // a step that fails is undone and its evaluator made anew over the same tables, from the same take-over
+        Predicate<String> owns = cluster -> ClusterPartition.of(cluster, telemetryPartitions) == partition;
         steps = new EvaluationSteps(tables, staged -> new RuleEvaluator(rules, roster, timing, limits, staged, suppression, metrics, now,
-                cluster -> ClusterPartition.of(cluster, telemetryPartitions) == partition));
+                owns));
         context.schedule(timing.evaluationInterval(), PunctuationType.WALL_CLOCK_TIME, this::tick);
         log.info("task {} took over telemetry partition {}: {} alert scopes, {} nodes; silence counts from now + {}",
                 context.taskId(), partition, scopes.approximateNumEntries(), presence.approximateNumEntries(), timing.absenceGrace());
+        // the engine refuses to start when the stores' count differs from the telemetry's; this is left when they were grown by hand
+        StrandedState.of(tables, owns).clusters().forEach((cluster, held) -> log.error("task {} holds the state of {}, whose telemetry now"
+                + " goes to partition {} of {}: {} nodes, {} alert scopes ({} firing). The partition count changed and the engine's"
+                + " changelog topics were grown with it instead of being reset: the cluster is held twice, its expected nodes may be"
+                + " reported silent and its firing alerts resent from here. Reset the engine (stop every instance, run"
+                + " kafka-streams-application-reset.sh --application-id {} --force, start them)", context.taskId(), cluster,
+                ClusterPartition.of(cluster, telemetryPartitions), telemetryPartitions, held.nodes(), held.scopes(), held.firing(),
+                context.applicationId()));
     }
 
     @Override

@@ -14,7 +14,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -24,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * Makes sure the Vigil topics exist before the engine starts: creates the missing ones when the
  * config allows (compacted where the newest record per key is what counts), or says which are
  * missing and how to create them; warns of a setting an existing topic has lower than the engine
- * would create it with ({@link TopicShortfall}). Returns the telemetry topic's partition count, which decides
- * which clusters each engine task watches.
+ * would create it with ({@link TopicShortfall}). The partition counts the engine's tasks depend on
+ * are {@link PartitionWatch}'s to check.
  */
 final class VigilTopics {
     private static final Logger log = LoggerFactory.getLogger(VigilTopics.class);
@@ -34,7 +33,7 @@ final class VigilTopics {
     private VigilTopics() {
     }
 
-    static int ensure(Map<String, Object> kafka, EngineConfig.Topics settings) {
+    static void ensure(Map<String, Object> kafka, EngineConfig.Topics settings) {
         Map<String, Object> admin = new HashMap<>(kafka);
         admin.putIfAbsent("request.timeout.ms", 15_000);
         admin.putIfAbsent("default.api.timeout.ms", 30_000);
@@ -69,9 +68,6 @@ final class VigilTopics {
             for (TopicShortfall shortfall : shortfalls(client)) {
                 log.warn(shortfall.warning(kafka.get("bootstrap.servers")));
             }
-            TopicDescription telemetry = client.describeTopics(List.of(Topics.TELEMETRY)).allTopicNames()
-                    .get(30, TimeUnit.SECONDS).get(Topics.TELEMETRY);
-            return telemetry.partitions().size();
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot check the Vigil topics on " + kafka.get("bootstrap.servers") + ": "
                     + e.getCause().getMessage() + " (is Kafka reachable with the kafka: settings?)", e);
