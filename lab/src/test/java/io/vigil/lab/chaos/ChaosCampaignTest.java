@@ -49,6 +49,18 @@ class ChaosCampaignTest {
         assertEquals(List.of(), report.failed(), report.text());
     }
 
+    /**
+     * Run 151 of seed 2027: node-a goes down during a Kafka outage, in which the engine is killed twice. NodeSilent pages
+     * 15 s after Kafka's return; the watch moved the deadline to Kafka's return and then back to the second crash's end,
+     * which came first, and called the page late. An outage moves a deadline later, never sooner.
+     */
+    @Test
+    void aDeadlineMovedByAnOutageIsNotBroughtForwardByAShorterOneWithinIt(@TempDir Path dir) throws Exception {
+        ChaosVerdict played = campaign.play(2027, 151, dir);
+        assertTrue(played.applied().containsKey("host-down"), played.applied().toString());
+        assertEquals(List.of(), played.violations());
+    }
+
     /** A flapping disk is one fault: two to four failures of one disk, each replaced 5 to 40 s later, undone at its last replacement. */
     @Test
     void aFlappingDiskIsOneFaultOfFailuresAndReplacementsInTurn(@TempDir Path dir) throws Exception {
