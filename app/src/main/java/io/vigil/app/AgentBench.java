@@ -9,8 +9,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -48,6 +50,7 @@ final class AgentBench implements Callable<Integer> {
             return 2;
         }
         List<String> jvm = Arrays.asList(flags.trim().split("\\s+"));
+        Map<String, String> environment = environment(System.getenv().getOrDefault("VIGIL_AGENT_ENV", ""));
         // the agent's own jar, as 'vigil agent' runs it: only the agent's classes on its class path
         String jarName = System.getenv("VIGIL_AGENT_JAR");
         if (jarName == null || jarName.isBlank() || !Files.isRegularFile(Path.of(jarName))) {
@@ -61,9 +64,9 @@ final class AgentBench implements Callable<Integer> {
             Path config = dir.resolve("agent.yaml");
             Files.writeString(config, agentConfig(broker.bootstrapServers(), dir.resolve("spool"), DurationText.format(interval)));
             // stopped before the broker and the directory go
-            try (Launched agent = launch(jvm, List.of("-jar", agentJar.toString(), "--config", config.toString(), "--simulated-host", "node-a"),
+            try (Launched agent = launch(jvm, environment, List.of("-jar", agentJar.toString(), "--config", config.toString(), "--simulated-host", "node-a"),
                          dir.resolve("agent.log"));
-                 Launched idle = launch(jvm, List.of("-cp", System.getProperty("java.class.path"), Vigil.class.getName(), "bench", "idle"),
+                 Launched idle = launch(jvm, environment, List.of("-cp", System.getProperty("java.class.path"), Vigil.class.getName(), "bench", "idle"),
                          dir.resolve("idle.log"))) {
                 return measure(out, jvm, agent.process(), idle.process(), dir.resolve("agent.log"));
             }
@@ -155,13 +158,25 @@ final class AgentBench implements Callable<Integer> {
         }
     }
 
-    private static Launched launch(List<String> jvm, List<String> args, Path log) throws IOException {
+    /** VIGIL_AGENT_ENV: the variables, NAME=VALUE apart by spaces, that ./vigil sets for the agent. */
+    static Map<String, String> environment(String text) {
+        Map<String, String> variables = new LinkedHashMap<>();
+        for (String pair : text.trim().split("\\s+")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                variables.put(pair.substring(0, eq), pair.substring(eq + 1));
+            }
+        }
+        return variables;
+    }
+
+    private static Launched launch(List<String> jvm, Map<String, String> environment, List<String> args, Path log) throws IOException {
         List<String> argv = new ArrayList<>();
         argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         argv.addAll(jvm);
         argv.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("MALLOC_ARENA_MAX", "2"); // as ./vigil runs the agent
+        builder.environment().putAll(environment); // as ./vigil runs the agent
         return new Launched(builder.start());
     }
 
