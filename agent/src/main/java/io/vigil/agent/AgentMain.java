@@ -1,6 +1,7 @@
 package io.vigil.agent;
 
 import io.vigil.cli.DurationConverter;
+import io.vigil.collectors.heartbeat.HeartbeatProbe;
 import io.vigil.service.process.FatalErrors;
 import java.time.Duration;
 import picocli.CommandLine;
@@ -21,7 +22,10 @@ public final class AgentMain {
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new AgentCommand()).setCommandName("vigil agent").setCaseInsensitiveEnumValuesAllowed(true)
-                .registerConverter(Duration.class, new DurationConverter());
+        CommandLine commandLine = new CommandLine(new AgentCommand()).setCommandName("vigil agent")
+                .setCaseInsensitiveEnumValuesAllowed(true).registerConverter(Duration.class, new DurationConverter());
+        // as 'vigil --version' says it
+        commandLine.getCommandSpec().version("vigil " + HeartbeatProbe.agentVersion());
+        return commandLine;
     }
 }
