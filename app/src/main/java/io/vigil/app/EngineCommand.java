@@ -2,6 +2,8 @@ package io.vigil.app;
 
 import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
+import io.vigil.cli.ConfigFile;
+import io.vigil.cli.UntilStopped;
 import io.vigil.history.History;
 import io.vigil.history.HistoryConfig;
 import io.vigil.history.api.HistoryApi;

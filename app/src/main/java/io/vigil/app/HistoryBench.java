@@ -1,6 +1,7 @@
 package io.vigil.app;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vigil.cli.DurationConverter;
 import io.vigil.events.DrbdResource;
 import io.vigil.events.Envelope;
 import io.vigil.events.Topics;

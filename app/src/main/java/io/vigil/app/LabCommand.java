@@ -1,5 +1,6 @@
 package io.vigil.app;
 
+import io.vigil.cli.UntilStopped;
 import io.vigil.service.config.DurationText;
 import io.vigil.lab.Lab;
 import io.vigil.lab.ScheduledFault;

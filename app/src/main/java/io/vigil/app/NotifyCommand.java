@@ -1,5 +1,6 @@
 package io.vigil.app;
 
+import io.vigil.cli.ConfigFile;
 import io.vigil.events.Alert;
 import io.vigil.events.AlertState;
 import io.vigil.rules.config.EngineConfig;

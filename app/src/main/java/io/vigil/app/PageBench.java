@@ -1,5 +1,6 @@
 package io.vigil.app;
 
+import io.vigil.cli.DurationConverter;
 import io.vigil.events.Alert;
 import io.vigil.events.AlertChange;
 import io.vigil.events.AlertState;

@@ -1,5 +1,7 @@
 package io.vigil.app;
 
+import io.vigil.agent.AgentCommand;
+import io.vigil.cli.DurationConverter;
 import io.vigil.collectors.heartbeat.HeartbeatProbe;
 import io.vigil.service.process.FatalErrors;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.vigil.app;
+package io.vigil.cli;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -18,9 +18,9 @@ import java.util.concurrent.TimeUnit;
  * }
  * </pre>
  */
-final class UntilStopped implements AutoCloseable {
+public final class UntilStopped implements AutoCloseable {
     /** How long a SIGTERM waits for the command to close before the JVM goes anyway. */
-    static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -38,19 +38,19 @@ final class UntilStopped implements AutoCloseable {
     }
 
     /** Installs the shutdown hook of {@code command} ("lab", "engine", "agent"). */
-    static UntilStopped install(String command) {
+    public static UntilStopped install(String command) {
         UntilStopped running = new UntilStopped(command);
         Runtime.getRuntime().addShutdownHook(running.hook);
         return running;
     }
 
     /** Asks the command to stop, as SIGTERM does. */
-    void stop() {
+    public void stop() {
         stop.countDown();
     }
 
     /** Returns once the command is asked to stop. */
-    void await() throws InterruptedException {
+    public void await() throws InterruptedException {
         stop.await();
     }
 

@@ -1,7 +1,9 @@
-package io.vigil.app;
+package io.vigil.agent;
 
 import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
+import io.vigil.cli.ConfigFile;
+import io.vigil.cli.UntilStopped;
 import io.vigil.collectors.Agent;
 import io.vigil.collectors.ConfiguredProbes;
 import io.vigil.collectors.command.CommandRunner;
@@ -37,7 +39,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "(spooling to disk while Kafka is away) and serves /metrics. Stops on SIGTERM or Ctrl-C."},
         footer = {"", "Example: vigil agent --config /etc/vigil/agent.yaml (see deploy/agent.yaml)"})
 @SuppressWarnings("deprecation") // the simpleclient Prometheus registry (text format 0.0.4) is the one the project uses
-final class AgentCommand implements Callable<Integer> {
+public final class AgentCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 

@@ -1,4 +1,4 @@
-package io.vigil.app;
+package io.vigil.cli;
 
 import io.vigil.service.config.ConfigException;
 import java.io.IOException;
@@ -17,10 +17,10 @@ import picocli.CommandLine.Spec;
  * UTF-8, a bad setting), or the file missing or unreadable, is said on the command's error stream
  * with the example to start from, and the command exits 2.
  */
-final class ConfigFile {
+public final class ConfigFile {
     /** Reads a config file: a loader of the agent's or the engine's config. */
     @FunctionalInterface
-    interface Loader<T> {
+    public interface Loader<T> {
         T load(Path file) throws ConfigException, IOException;
     }
 
@@ -30,12 +30,12 @@ final class ConfigFile {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "the YAML config to run with")
     Path path;
 
-    Path path() {
+    public Path path() {
         return path;
     }
 
     /** The config read by {@code loader}; empty when it cannot be used, after saying why (exit 2). */
-    <T> Optional<T> load(Loader<T> loader, String example) {
+    public <T> Optional<T> load(Loader<T> loader, String example) {
         PrintWriter err = command.commandLine().getErr();
         String name = command.qualifiedName();
         try {

@@ -1,4 +1,4 @@
-package io.vigil.app;
+package io.vigil.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -17,7 +17,7 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  * turns Vigil's own logging up.
  */
 public final class LogSetup extends ContextAwareBase implements Configurator {
-    static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0}: %msg%n";
+    public static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0}: %msg%n";
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
