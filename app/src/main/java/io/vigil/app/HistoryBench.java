@@ -6,6 +6,7 @@ import io.vigil.events.Envelope;
 import io.vigil.events.Topics;
 import io.vigil.history.DuckDbHistoryStore;
 import io.vigil.history.HistoryConfig;
+import io.vigil.history.HistoryConsumer;
 import io.vigil.history.HistoryMetrics;
 import io.vigil.history.HistoryRetention;
 import io.vigil.history.HistorySchema;
@@ -70,8 +71,8 @@ final class HistoryBench implements Callable<Integer> {
     Duration interval = Duration.ofSeconds(10);
 
     @Option(names = "--batch", converter = AtLeastOne.class,
-            description = "records per batch handed to the sink, as the consumer polls them (default ${DEFAULT-VALUE})")
-    int batch = 5_000;
+            description = "records per batch handed to the sink, as the consumer hands it a backlog: one transaction each (default ${DEFAULT-VALUE})")
+    int batch = HistoryConsumer.TRANSACTION_RECORDS;
 
     @Option(names = "--queries", converter = AtLeastOne.class, description = "times each question is asked (default ${DEFAULT-VALUE})")
     int queries = 200;
