@@ -111,8 +111,8 @@ class HistoryConsumerTest {
 
     /**
      * A backlog (a replay, or a sink that was stopped while the agents reported) is stored in
-     * transactions of up to HistoryConsumer.TRANSACTION_RECORDS, not one per poll of 5,000: a
-     * commit costs about as much for 5,000 rows as for 20,000.
+     * transactions of up to HistoryConsumer.TRANSACTION_RECORDS, not one per poll (one fetch,
+     * some 1,500 reports here): each commit has a cost of its own.
      */
     @Test
     void aBacklogIsStoredInFewLargeTransactionsNotOnePerPoll() throws Exception {
