@@ -50,7 +50,7 @@ public final class DuckDbHistoryStore implements HistoryStore {
                     + " (move it aside to start a new history, or restore it from a backup)", e);
         }
         try {
-            HistorySchema.create(db);
+            HistorySchema.create(db, SqlDialect.DUCKDB);
             db.setAutoCommit(false);
             return new DuckDbHistoryStore(absolute, db.unwrap(DuckDBConnection.class));
         } catch (SQLException e) {

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -57,14 +58,23 @@ public sealed interface HistoryStore extends AutoCloseable permits DuckDbHistory
         Connection db = connection();
         try {
             // a statement first: DuckDB's appender joins a transaction only once a statement has begun it
-            upsert(db, "INSERT INTO ingest_offsets VALUES (?, ?, ?) ON CONFLICT (topic, kafka_partition)"
-                    + " DO UPDATE SET next_offset = EXCLUDED.next_offset", batch.offsets(), (s, p, offset) -> {
+            upsert(db, batch.offsets(), "UPDATE ingest_offsets SET next_offset = ? WHERE topic = ? AND kafka_partition = ?",
+                    (s, p, offset) -> {
+                        s.setLong(1, offset);
+                        s.setString(2, p.topic());
+                        s.setInt(3, p.partition());
+                    }, "INSERT INTO ingest_offsets VALUES (?, ?, ?) ON CONFLICT (topic, kafka_partition)"
+                    + " DO UPDATE SET next_offset = EXCLUDED.next_offset", (s, p, offset) -> {
                         s.setString(1, p.topic());
                         s.setInt(2, p.partition());
                         s.setLong(3, offset);
                     });
-            upsert(db, "INSERT INTO ingest_marks VALUES (?, ?, ?) ON CONFLICT (cluster, node)"
-                    + " DO UPDATE SET last_seq = EXCLUDED.last_seq", batch.marks(), (s, n, seq) -> {
+            upsert(db, batch.marks(), "UPDATE ingest_marks SET last_seq = ? WHERE cluster = ? AND node = ?", (s, n, seq) -> {
+                s.setLong(1, seq);
+                s.setString(2, n.cluster());
+                s.setString(3, n.node());
+            }, "INSERT INTO ingest_marks VALUES (?, ?, ?) ON CONFLICT (cluster, node) DO UPDATE SET last_seq = EXCLUDED.last_seq",
+                    (s, n, seq) -> {
                         s.setString(1, n.cluster());
                         s.setString(2, n.node());
                         s.setLong(3, seq);
@@ -72,7 +82,8 @@ public sealed interface HistoryStore extends AutoCloseable permits DuckDbHistory
             for (Map.Entry<HistoryTable, List<Object[]>> rows : batch.rows().entrySet()) {
                 appendRows(rows.getKey(), rows.getValue());
             }
-            upsert(db, ResyncEpisodeRows.UPSERT, batch.episodes(), (s, id, e) -> ResyncEpisodeRows.bind(s, e));
+            upsert(db, batch.episodes(), ResyncEpisodeRows.UPDATE, (s, id, e) -> ResyncEpisodeRows.bindUpdate(s, e),
+                    ResyncEpisodeRows.UPSERT, (s, id, e) -> ResyncEpisodeRows.bind(s, e));
             db.commit();
         } catch (SQLException | RuntimeException e) {
             try {
@@ -84,16 +95,35 @@ public sealed interface HistoryStore extends AutoCloseable permits DuckDbHistory
         }
     }
 
-    private static <K, V> void upsert(Connection db, String sql, Map<K, V> values, Binder<K, V> binder) throws SQLException {
+    /**
+     * Stores each entry by an UPDATE of its row, and inserts those that have none yet: nearly
+     * every batch moves marks and offsets that exist, and DuckDB runs a plain UPDATE several times
+     * faster than an INSERT .. ON CONFLICT (which stays for the new rows, and for a concurrent
+     * sink on PostgreSQL inserting the same key first).
+     */
+    private static <K, V> void upsert(Connection db, Map<K, V> values, String update, Binder<K, V> updateBinder, String insert,
+                                      Binder<K, V> insertBinder) throws SQLException {
         if (values.isEmpty()) {
             try (var s = db.createStatement()) {
                 s.execute("SELECT 1");
             }
             return;
         }
-        try (PreparedStatement s = db.prepareStatement(sql)) {
+        Map<K, V> missing = new LinkedHashMap<>();
+        try (PreparedStatement s = db.prepareStatement(update)) {
             for (Map.Entry<K, V> e : values.entrySet()) {
-                binder.bind(s, e.getKey(), e.getValue());
+                updateBinder.bind(s, e.getKey(), e.getValue());
+                if (s.executeUpdate() == 0) {
+                    missing.put(e.getKey(), e.getValue());
+                }
+            }
+        }
+        if (missing.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement s = db.prepareStatement(insert)) {
+            for (Map.Entry<K, V> e : missing.entrySet()) {
+                insertBinder.bind(s, e.getKey(), e.getValue());
                 s.addBatch();
             }
             s.executeBatch();

@@ -37,7 +37,7 @@ public final class PostgresHistoryStore implements HistoryStore {
                     + " (check that the server is up and that history.user and its password are right)", e);
         }
         try {
-            HistorySchema.create(db);
+            HistorySchema.create(db, SqlDialect.POSTGRESQL);
             db.setAutoCommit(false);
             return new PostgresHistoryStore(jdbc.url(), properties, db);
         } catch (SQLException e) {

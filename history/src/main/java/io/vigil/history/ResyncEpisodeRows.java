@@ -19,7 +19,22 @@ final class ResyncEpisodeRows {
               mean_rate_bytes_per_second = EXCLUDED.mean_rate_bytes_per_second,
               peak_rate_bytes_per_second = EXCLUDED.peak_rate_bytes_per_second, outcome = EXCLUDED.outcome""";
 
+    /** What moves in a stored episode, by its id: the UPSERT's update, first tried on its own. */
+    static final String UPDATE = """
+            UPDATE resync_episodes SET ended_ms = ?, start_out_of_sync_bytes = ?, bytes = ?, mean_rate_bytes_per_second = ?,
+              peak_rate_bytes_per_second = ?, outcome = ? WHERE episode_id = ?""";
+
     private ResyncEpisodeRows() {
+    }
+
+    static void bindUpdate(PreparedStatement s, ResyncEpisode e) throws SQLException {
+        setLong(s, 1, e.endedMs().map(OptionalLong::of).orElse(OptionalLong.empty()));
+        setLong(s, 2, e.startOutOfSyncBytes());
+        setLong(s, 3, e.bytes());
+        setDouble(s, 4, e.meanRate());
+        setDouble(s, 5, e.peakRate());
+        s.setString(6, e.outcome().word());
+        s.setString(7, e.id());
     }
 
     static void bind(PreparedStatement s, ResyncEpisode e) throws SQLException {

@@ -109,6 +109,34 @@ class HistoryConsumerTest {
         }
     }
 
+    /**
+     * A backlog (a replay, or a sink that was stopped while the agents reported) is stored in
+     * transactions of up to HistoryConsumer.TRANSACTION_RECORDS, not one per poll (one fetch,
+     * some 1,500 reports here): each commit has a cost of its own.
+     */
+    @Test
+    void aBacklogIsStoredInFewLargeTransactionsNotOnePerPoll() throws Exception {
+        Path tmp = Files.createDirectories(Path.of(System.getProperty("vigil.test.tmp", "target/tmp")));
+        Path dir = Files.createTempDirectory(tmp, "history-backlog-");
+        int backlog = 12_000;
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"));
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                     new StringSerializer(), new ByteArraySerializer())) {
+            kafka.createVigilTopics();
+            for (int seq = 1; seq <= backlog; seq++) {
+                producer.send(new ProducerRecord<>(Topics.TELEMETRY, 0, "pair-1", EnvelopeCodec.encode(healthy("node-a", seq, seq).envelope())));
+            }
+            producer.flush();
+            HistoryConfig config = new HistoryConfig(true, new HistoryConfig.Store.DuckDbFile(dir.resolve("history.duckdb")),
+                    new HistoryConfig.Retention(Duration.ofDays(36_500), Duration.ofDays(36_500), Duration.ofDays(36_500)), "vigil-history");
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            try (History history = History.start(config, Map.of("bootstrap.servers", kafka.bootstrapServers()), registry)) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> written(registry, "replication_samples") == backlog);
+                assertEquals(1, registry.get("vigil_history_batch_commit").timer().count(), "transactions for a backlog of " + backlog);
+            }
+        }
+    }
+
     private static double written(SimpleMeterRegistry registry, String table) {
         return registry.get("vigil_history_rows_written").tag("table", table).counter().count();
     }
