@@ -17,8 +17,8 @@ import io.vigil.collectors.executor.ExecutorSettings;
 import io.vigil.collectors.probe.EventSink;
 import io.vigil.collectors.publish.Spool;
 import io.vigil.collectors.publish.TelemetryPublisher;
-import io.vigil.lab.sim.SimulatedHost;
 import io.vigil.events.ActionSeal;
+import io.vigil.lab.sim.SimulatedHost;
 import io.vigil.lab.sim.SimulatedPair;
 import io.vigil.service.topology.Topology;
 import java.io.IOException;
@@ -29,14 +29,18 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vigil agent}: the per-host collector, until stopped. */
-@Command(name = "agent", mixinStandardHelpOptions = true,
-        description = {"Runs the agent of this host: probes DRBD, disks, LVM and VMs, publishes to Kafka "
-                + "(spooling to disk while Kafka is away) and serves /metrics. Stops on SIGTERM or Ctrl-C."},
+@Command(
+        name = "agent",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs the agent of this host: probes DRBD, disks, LVM and VMs, publishes to Kafka "
+                    + "(spooling to disk while Kafka is away) and serves /metrics. Stops on SIGTERM or Ctrl-C."
+        },
         footer = {"", "Example: vigil agent --config /etc/vigil/agent.yaml (see deploy/agent.yaml)"})
 @SuppressWarnings("deprecation") // the simpleclient Prometheus registry (text format 0.0.4) is the one the project uses
 public final class AgentCommand implements Callable<Integer> {
@@ -46,9 +50,13 @@ public final class AgentCommand implements Callable<Integer> {
     @Mixin
     ConfigFile config;
 
-    @Option(names = "--simulated-host", paramLabel = "NODE", description = {
-            "answer the tools from a simulated host of the lab's seed pair (node-a or node-b) instead of this "
-            + "machine's: for demos and for 'vigil bench agent', never for a real host"})
+    @Option(
+            names = "--simulated-host",
+            paramLabel = "NODE",
+            description = {
+                "answer the tools from a simulated host of the lab's seed pair (node-a or node-b) instead of this "
+                        + "machine's: for demos and for 'vigil bench agent', never for a real host"
+            })
     String simulatedHost;
 
     @Override
@@ -65,7 +73,9 @@ public final class AgentCommand implements Callable<Integer> {
             pair = Optional.of(SimulatedPair.seed(Instant.now()));
             Optional<SimulatedHost> host = pair.get().host(simulatedHost);
             if (host.isEmpty()) {
-                spec.commandLine().getErr().println("vigil agent: --simulated-host must be node-a or node-b, not '" + simulatedHost + "'");
+                spec.commandLine()
+                        .getErr()
+                        .println("vigil agent: --simulated-host must be node-a or node-b, not '" + simulatedHost + "'");
                 return 2;
             }
             runner = host.get();
@@ -73,22 +83,35 @@ public final class AgentCommand implements Callable<Integer> {
         }
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (UntilStopped running = UntilStopped.install("agent");
-             TelemetryPublisher publisher = new TelemetryPublisher(agentConfig.cluster(), agentConfig.node(), agentConfig.kafka(),
-                new Spool.Settings(agentConfig.spool().dir(), agentConfig.spool().maxBytes()), registry);
-             Agent agent = new Agent(agentConfig, ConfiguredProbes.of(agentConfig, runner, files), publisher, registry, files,
-                     Clock.systemUTC(), executor(agentConfig, runner, publisher, registry))) {
+                TelemetryPublisher publisher = new TelemetryPublisher(
+                        agentConfig.cluster(),
+                        agentConfig.node(),
+                        agentConfig.kafka(),
+                        new Spool.Settings(
+                                agentConfig.spool().dir(), agentConfig.spool().maxBytes()),
+                        registry);
+                Agent agent = new Agent(
+                        agentConfig,
+                        ConfiguredProbes.of(agentConfig, runner, files),
+                        publisher,
+                        registry,
+                        files,
+                        Clock.systemUTC(),
+                        executor(agentConfig, runner, publisher, registry))) {
             if (pair.isPresent()) {
                 SimulatedPair simulated = pair.get();
-                Thread ticker = new Thread(() -> {
-                    try {
-                        while (true) {
-                            Thread.sleep(250);
-                            simulated.tick(Duration.ofMillis(250));
-                        }
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }, "simulated-clock");
+                Thread ticker = new Thread(
+                        () -> {
+                            try {
+                                while (true) {
+                                    Thread.sleep(250);
+                                    simulated.tick(Duration.ofMillis(250));
+                                }
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        },
+                        "simulated-clock");
                 ticker.setDaemon(true);
                 ticker.start();
             }
@@ -101,8 +124,9 @@ public final class AgentCommand implements Callable<Integer> {
      * The action executor when the config enables it, over the agent's own runner (a simulated
      * host's with --simulated-host), publisher and registry.
      */
-    private static Optional<ActionExecutor> executor(AgentConfig config, CommandRunner runner, EventSink publisher,
-                                                     PrometheusMeterRegistry registry) throws IOException {
+    private static Optional<ActionExecutor> executor(
+            AgentConfig config, CommandRunner runner, EventSink publisher, PrometheusMeterRegistry registry)
+            throws IOException {
         ExecutorSettings settings = config.executor();
         if (!settings.enabled()) {
             return Optional.empty();
@@ -112,6 +136,7 @@ public final class AgentCommand implements Callable<Integer> {
         // without a topology: key, actions that need it (fence, fence-status, vm-migrate-live) are refused as
         // not-configured and the others run
         Topology topology = config.topology().orElse(Topology.EMPTY);
-        return Optional.of(ActionExecutor.create(config, settings, topology, seal, runner, publisher, registry, Clock.systemUTC()));
+        return Optional.of(ActionExecutor.create(
+                config, settings, topology, seal, runner, publisher, registry, Clock.systemUTC()));
     }
 }

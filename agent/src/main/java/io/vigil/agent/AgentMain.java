@@ -12,8 +12,7 @@ import picocli.CommandLine;
  * on its class path and in its memory only what the agent runs.
  */
 public final class AgentMain {
-    private AgentMain() {
-    }
+    private AgentMain() {}
 
     public static void main(String[] args) {
         // an agent that lost a part it cannot do without ends, so that its supervisor restarts it
@@ -22,8 +21,10 @@ public final class AgentMain {
     }
 
     static CommandLine commandLine() {
-        CommandLine commandLine = new CommandLine(new AgentCommand()).setCommandName("vigil agent")
-                .setCaseInsensitiveEnumValuesAllowed(true).registerConverter(Duration.class, new DurationConverter());
+        CommandLine commandLine = new CommandLine(new AgentCommand())
+                .setCommandName("vigil agent")
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .registerConverter(Duration.class, new DurationConverter());
         // as 'vigil --version' says it
         commandLine.getCommandSpec().version("vigil " + HeartbeatProbe.agentVersion());
         return commandLine;

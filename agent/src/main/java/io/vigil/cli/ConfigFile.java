@@ -47,7 +47,8 @@ public final class ConfigFile {
         } catch (NoSuchFileException e) {
             err.println(name + ": " + path + ": no such file (" + example + " is an example to start from)");
         } catch (AccessDeniedException e) {
-            err.println(name + ": " + path + ": permission denied (run as a user that may read it, or make it readable)");
+            err.println(
+                    name + ": " + path + ": permission denied (run as a user that may read it, or make it readable)");
         } catch (IOException e) {
             err.println(name + ": " + path + ": cannot be read: " + e.getMessage());
         }

@@ -27,14 +27,16 @@ public final class UntilStopped implements AutoCloseable {
     private final Thread hook;
 
     private UntilStopped(String command) {
-        hook = new Thread(() -> {
-            stop.countDown();
-            try {
-                closed.await(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, command + "-shutdown");
+        hook = new Thread(
+                () -> {
+                    stop.countDown();
+                    try {
+                        closed.await(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                command + "-shutdown");
     }
 
     /** Installs the shutdown hook of {@code command} ("lab", "engine", "agent"). */

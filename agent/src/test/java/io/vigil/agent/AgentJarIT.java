@@ -40,10 +40,24 @@ class AgentJarIT {
     private static final Duration BOUND = Duration.ofSeconds(90);
 
     /** Packages of the heavy parts: the lab, the embedded broker, the engine, the history and their libraries. */
-    private static final List<String> HEAVY = List.of("io/vigil/app/", "io/vigil/broker/", "io/vigil/rules/", "io/vigil/history/",
-            "kafka/", "scala/", "org/apache/kafka/streams/", "org/apache/kafka/controller/", "org/apache/kafka/raft/",
-            "org/apache/kafka/metadata/", "org/apache/kafka/storage/", "org/apache/kafka/image/", "org/duckdb/", "org/postgresql/",
-            "dev/cel/", "com/google/re2j/", "org/rocksdb/");
+    private static final List<String> HEAVY = List.of(
+            "io/vigil/app/",
+            "io/vigil/broker/",
+            "io/vigil/rules/",
+            "io/vigil/history/",
+            "kafka/",
+            "scala/",
+            "org/apache/kafka/streams/",
+            "org/apache/kafka/controller/",
+            "org/apache/kafka/raft/",
+            "org/apache/kafka/metadata/",
+            "org/apache/kafka/storage/",
+            "org/apache/kafka/image/",
+            "org/duckdb/",
+            "org/postgresql/",
+            "dev/cel/",
+            "com/google/re2j/",
+            "org/rocksdb/");
 
     @Test
     void theJarHoldsTheAgentAndTheSimulatedHostsButNothingOfTheLabBrokerEngineOrHistory() throws IOException {
@@ -51,13 +65,24 @@ class AgentJarIT {
         try (JarFile jar = new JarFile(JAR.toFile())) {
             List<String> names = jar.stream().map(e -> e.getName()).toList();
             List<String> heavy = names.stream().filter(AgentJarIT::heavy).toList();
-            assertEquals(List.of(), heavy.stream().limit(20).toList(), heavy.size() + " entries of the heavy parts in the agent's jar");
-            for (String needed : List.of("io/vigil/agent/AgentMain.class", "io/vigil/collectors/Agent.class",
-                    "io/vigil/lab/sim/SimulatedPair.class", "org/apache/kafka/clients/producer/KafkaProducer.class")) {
+            assertEquals(
+                    List.of(),
+                    heavy.stream().limit(20).toList(),
+                    heavy.size() + " entries of the heavy parts in the agent's jar");
+            for (String needed : List.of(
+                    "io/vigil/agent/AgentMain.class",
+                    "io/vigil/collectors/Agent.class",
+                    "io/vigil/lab/sim/SimulatedPair.class",
+                    "org/apache/kafka/clients/producer/KafkaProducer.class")) {
                 assertTrue(names.contains(needed), needed + " is missing from the agent's jar");
             }
-            assertEquals(AgentMain.class.getName(), jar.getManifest().getMainAttributes().getValue("Main-Class"));
-            assertEquals(null, jar.getManifest().getMainAttributes().getValue("Class-Path"), "the jar names no other jars to load");
+            assertEquals(
+                    AgentMain.class.getName(),
+                    jar.getManifest().getMainAttributes().getValue("Main-Class"));
+            assertEquals(
+                    null,
+                    jar.getManifest().getMainAttributes().getValue("Class-Path"),
+                    "the jar names no other jars to load");
         }
     }
 
@@ -83,25 +108,43 @@ class AgentJarIT {
                       vm:    {interval: 2s, timeout: 1s}
                     resources:
                       r0: {home: node-a, lvs: [vg0/r0-disk], vms: [web, mail]}
-                    """.formatted(kafka.bootstrapServers(), dir.resolve("spool").toAbsolutePath()));
-            Process agent = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xlog:class+load=info:file=" + classLog, "-jar", JAR.toString(), "--config", config.toString(),
-                    "--simulated-host", "node-a")
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile()).start();
+                    """.formatted(
+                            kafka.bootstrapServers(), dir.resolve("spool").toAbsolutePath()));
+            Process agent = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "-Xlog:class+load=info:file=" + classLog,
+                            "-jar",
+                            JAR.toString(),
+                            "--config",
+                            config.toString(),
+                            "--simulated-host",
+                            "node-a")
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("agent.log").toFile())
+                    .start();
             try {
                 Set<EventKind> kinds = EnumSet.noneOf(EventKind.class);
-                Map<String, Object> props = Map.of("bootstrap.servers", kafka.bootstrapServers(), "group.id", "agent-jar-test",
-                        "auto.offset.reset", "earliest");
-                try (KafkaConsumer<String, byte[]> telemetry = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+                Map<String, Object> props = Map.of(
+                        "bootstrap.servers",
+                        kafka.bootstrapServers(),
+                        "group.id",
+                        "agent-jar-test",
+                        "auto.offset.reset",
+                        "earliest");
+                try (KafkaConsumer<String, byte[]> telemetry =
+                        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
                     telemetry.subscribe(List.of(Topics.TELEMETRY));
                     await().atMost(BOUND).until(() -> {
-                        assertTrue(agent.isAlive(), () -> "the agent exited; its log: " + log(dir.resolve("agent.log")));
+                        assertTrue(
+                                agent.isAlive(), () -> "the agent exited; its log: " + log(dir.resolve("agent.log")));
                         for (ConsumerRecord<String, byte[]> record : telemetry.poll(Duration.ofMillis(200))) {
                             Envelope envelope = EnvelopeCodec.decode(record.value());
                             assertEquals("node-a", envelope.node());
                             kinds.add(envelope.body().kind());
                         }
-                        return kinds.containsAll(EnumSet.of(EventKind.HEARTBEAT, EventKind.DRBD, EventKind.DISK, EventKind.LVM, EventKind.VM));
+                        return kinds.containsAll(EnumSet.of(
+                                EventKind.HEARTBEAT, EventKind.DRBD, EventKind.DISK, EventKind.LVM, EventKind.VM));
                     });
                 }
             } finally {
@@ -125,14 +168,18 @@ class AgentJarIT {
             }
         }
         assertTrue(fromJar > 1000, "the agent's classes come from its jar: " + fromJar);
-        assertEquals(List.of(), elsewhere.stream().limit(20).toList(), elsewhere.size() + " classes loaded from outside the JDK and the agent's jar");
+        assertEquals(
+                List.of(),
+                elsewhere.stream().limit(20).toList(),
+                elsewhere.size() + " classes loaded from outside the JDK and the agent's jar");
     }
 
     private static boolean heavy(String entry) {
         if (!entry.endsWith(".class")) {
             return false; // directories, and kafka-clients' own kafka/kafka-version.properties
         }
-        return HEAVY.stream().anyMatch(entry::startsWith) || entry.startsWith("io/vigil/lab/") && !entry.startsWith("io/vigil/lab/sim/");
+        return HEAVY.stream().anyMatch(entry::startsWith)
+                || entry.startsWith("io/vigil/lab/") && !entry.startsWith("io/vigil/lab/sim/");
     }
 
     private static String log(Path file) {

@@ -26,7 +26,11 @@ class AgentMainTest {
         StringWriter err = new StringWriter();
         CommandLine commandLine = AgentMain.commandLine();
         commandLine.setErr(new PrintWriter(err));
-        assertEquals(2, commandLine.execute("--config", dir.resolve("agent.yaml").toString()));
-        assertTrue(err.toString().startsWith("vigil agent: " + dir.resolve("agent.yaml") + ": no such file (deploy/agent.yaml"), err.toString());
+        assertEquals(
+                2, commandLine.execute("--config", dir.resolve("agent.yaml").toString()));
+        assertTrue(
+                err.toString()
+                        .startsWith("vigil agent: " + dir.resolve("agent.yaml") + ": no such file (deploy/agent.yaml"),
+                err.toString());
     }
 }

@@ -16,16 +16,18 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The agent's footprint: a real {@code vigil agent} process (probes answered by a simulated host,
  * publishing to a broker in this process) beside an idle JVM with the same flags as baseline,
  * both sampled from /proc: CPU share of one core, and resident memory.
  */
-@Command(name = "agent", mixinStandardHelpOptions = true,
+@Command(
+        name = "agent",
+        mixinStandardHelpOptions = true,
         description = "CPU share and RSS of a running agent at a given probe interval, against an idle JVM")
 final class AgentBench implements Callable<Integer> {
     @Spec
@@ -34,10 +36,15 @@ final class AgentBench implements Callable<Integer> {
     @Option(names = "--interval", defaultValue = "10s", description = "the probes' interval (default ${DEFAULT-VALUE})")
     Duration interval;
 
-    @Option(names = "--seconds", converter = AtLeastOne.class, description = "how long to measure, after the warm-up (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--seconds",
+            converter = AtLeastOne.class,
+            description = "how long to measure, after the warm-up (default ${DEFAULT-VALUE})")
     int seconds = 60;
 
-    @Option(names = "--warmup", description = "seconds to let both JVMs start and settle before measuring (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--warmup",
+            description = "seconds to let both JVMs start and settle before measuring (default ${DEFAULT-VALUE})")
     int warmup = 20;
 
     @Override
@@ -46,7 +53,10 @@ final class AgentBench implements Callable<Integer> {
         // the flags 'vigil agent' runs with are defined once, in the ./vigil script, which passes them here
         String flags = System.getenv("VIGIL_AGENT_JVM");
         if (flags == null || flags.isBlank()) {
-            spec.commandLine().getErr().println("vigil bench agent: run it as './vigil bench agent', which passes the agent's JVM flags (VIGIL_AGENT_JVM)");
+            spec.commandLine()
+                    .getErr()
+                    .println(
+                            "vigil bench agent: run it as './vigil bench agent', which passes the agent's JVM flags (VIGIL_AGENT_JVM)");
             return 2;
         }
         List<String> jvm = Arrays.asList(flags.trim().split("\\s+"));
@@ -54,28 +64,56 @@ final class AgentBench implements Callable<Integer> {
         // the agent's own jar, as 'vigil agent' runs it: only the agent's classes on its class path
         String jarName = System.getenv("VIGIL_AGENT_JAR");
         if (jarName == null || jarName.isBlank() || !Files.isRegularFile(Path.of(jarName))) {
-            spec.commandLine().getErr().println("vigil bench agent: the agent's jar (VIGIL_AGENT_JAR) is missing; run it as './vigil bench agent', "
-                    + "which builds agent/target/vigil-agent.jar and passes it");
+            spec.commandLine()
+                    .getErr()
+                    .println(
+                            "vigil bench agent: the agent's jar (VIGIL_AGENT_JAR) is missing; run it as './vigil bench agent', "
+                                    + "which builds agent/target/vigil-agent.jar and passes it");
             return 2;
         }
         Path agentJar = Path.of(jarName);
-        try (WorkDir dir = WorkDir.temporary("vigil-bench-agent-"); EmbeddedKafka broker = EmbeddedKafka.start(dir.resolve("kafka"))) {
+        try (WorkDir dir = WorkDir.temporary("vigil-bench-agent-");
+                EmbeddedKafka broker = EmbeddedKafka.start(dir.resolve("kafka"))) {
             broker.createVigilTopics();
             Path config = dir.resolve("agent.yaml");
-            Files.writeString(config, agentConfig(broker.bootstrapServers(), dir.resolve("spool"), DurationText.format(interval)));
+            Files.writeString(
+                    config,
+                    agentConfig(broker.bootstrapServers(), dir.resolve("spool"), DurationText.format(interval)));
             // stopped before the broker and the directory go
-            try (Launched agent = launch(jvm, environment, List.of("-jar", agentJar.toString(), "--config", config.toString(), "--simulated-host", "node-a"),
-                         dir.resolve("agent.log"));
-                 Launched idle = launch(jvm, environment, List.of("-cp", System.getProperty("java.class.path"), Vigil.class.getName(), "bench", "idle"),
-                         dir.resolve("idle.log"))) {
+            try (Launched agent = launch(
+                            jvm,
+                            environment,
+                            List.of(
+                                    "-jar",
+                                    agentJar.toString(),
+                                    "--config",
+                                    config.toString(),
+                                    "--simulated-host",
+                                    "node-a"),
+                            dir.resolve("agent.log"));
+                    Launched idle = launch(
+                            jvm,
+                            environment,
+                            List.of(
+                                    "-cp",
+                                    System.getProperty("java.class.path"),
+                                    Vigil.class.getName(),
+                                    "bench",
+                                    "idle"),
+                            dir.resolve("idle.log"))) {
                 return measure(out, jvm, agent.process(), idle.process(), dir.resolve("agent.log"));
             }
         }
     }
 
-    private int measure(PrintWriter out, List<String> jvm, Process agent, Process idle, Path agentLog) throws Exception {
-        out.printf(Locale.ROOT, "agent bench: probes every %s on simulated host node-a; %d s warm-up, then %d s measured%n",
-                DurationText.format(interval), warmup, seconds);
+    private int measure(PrintWriter out, List<String> jvm, Process agent, Process idle, Path agentLog)
+            throws Exception {
+        out.printf(
+                Locale.ROOT,
+                "agent bench: probes every %s on simulated host node-a; %d s warm-up, then %d s measured%n",
+                DurationText.format(interval),
+                warmup,
+                seconds);
         out.printf(Locale.ROOT, "  jvm flags: %s%n", String.join(" ", jvm));
         out.flush();
         Thread.sleep(Duration.ofSeconds(warmup).toMillis());
@@ -97,10 +135,16 @@ final class AgentBench implements Callable<Integer> {
         out.printf(Locale.ROOT, "  agent:    %s%n", agentFootprint);
         out.printf(Locale.ROOT, "  idle jvm: %s%n", idleFootprint);
         double idleCpu = idleFootprint.meanCpu();
-        out.printf(Locale.ROOT, "  ratio agent/idle: cpu %.1fx, peak rss %.2fx%n", idleCpu == 0 ? Double.NaN : agentFootprint.meanCpu() / idleCpu,
+        out.printf(
+                Locale.ROOT,
+                "  ratio agent/idle: cpu %.1fx, peak rss %.2fx%n",
+                idleCpu == 0 ? Double.NaN : agentFootprint.meanCpu() / idleCpu,
                 agentFootprint.peakRss / (double) Math.max(1, idleFootprint.peakRss));
-        out.printf(Locale.ROOT, "  targets: cpu < 2%% of one core (mean): %s; peak rss <= %d MiB: %s%n",
-                agentFootprint.meanCpu() < CPU_TARGET ? "met" : "NOT met", RSS_TARGET_BYTES / MIB,
+        out.printf(
+                Locale.ROOT,
+                "  targets: cpu < 2%% of one core (mean): %s; peak rss <= %d MiB: %s%n",
+                agentFootprint.meanCpu() < CPU_TARGET ? "met" : "NOT met",
+                RSS_TARGET_BYTES / MIB,
                 agentFootprint.peakRss <= RSS_TARGET_BYTES ? "met" : "NOT met");
         out.flush();
         return 0;
@@ -142,8 +186,13 @@ final class AgentBench implements Callable<Integer> {
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "cpu mean %.2f%% of one core (peak %.0f%% in a second), rss mean %.1f MiB (peak %.1f MiB)",
-                    meanCpu() * 100, peakCpu * 100, rssSum / (double) Math.max(1, count) / MIB, peakRss / (double) MIB);
+            return String.format(
+                    Locale.ROOT,
+                    "cpu mean %.2f%% of one core (peak %.0f%% in a second), rss mean %.1f MiB (peak %.1f MiB)",
+                    meanCpu() * 100,
+                    peakCpu * 100,
+                    rssSum / (double) Math.max(1, count) / MIB,
+                    peakRss / (double) MIB);
         }
     }
 
@@ -170,12 +219,14 @@ final class AgentBench implements Callable<Integer> {
         return variables;
     }
 
-    private static Launched launch(List<String> jvm, Map<String, String> environment, List<String> args, Path log) throws IOException {
+    private static Launched launch(List<String> jvm, Map<String, String> environment, List<String> args, Path log)
+            throws IOException {
         List<String> argv = new ArrayList<>();
         argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         argv.addAll(jvm);
         argv.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(environment); // as ./vigil runs the agent
         return new Launched(builder.start());
     }
@@ -209,8 +260,12 @@ final class AgentBench implements Callable<Integer> {
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
             long rss = Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
-                    .filter(l -> l.startsWith("VmRSS:")).map(l -> l.replaceAll("[^0-9]", "")).mapToLong(Long::parseLong)
-                    .findFirst().orElse(0) * 1024;
+                            .filter(l -> l.startsWith("VmRSS:"))
+                            .map(l -> l.replaceAll("[^0-9]", ""))
+                            .mapToLong(Long::parseLong)
+                            .findFirst()
+                            .orElse(0)
+                    * 1024;
             return new Sample(System.nanoTime(), ticks, rss);
         }
 

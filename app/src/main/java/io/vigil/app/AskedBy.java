@@ -24,7 +24,8 @@ final class AskedBy {
         if (Name.isValid(user)) {
             return Optional.of(user);
         }
-        err.println(command + ": --by defaults to $USER ('" + Name.printable(user) + "'), which is not a name; pass --by");
+        err.println(
+                command + ": --by defaults to $USER ('" + Name.printable(user) + "'), which is not a name; pass --by");
         return Optional.empty();
     }
 }

@@ -31,8 +31,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 final class AuditTrail {
     private static final Duration READ_LIMIT = Duration.ofSeconds(60);
 
-    private AuditTrail() {
-    }
+    private AuditTrail() {}
 
     /** The entries since {@code since}, oldest first; {@code unreadable} hears of each record skipped. */
     static List<AuditEntry> since(Map<String, Object> kafka, Instant since, Consumer<String> unreadable) {
@@ -44,18 +43,22 @@ final class AuditTrail {
         settings.putIfAbsent(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
         settings.putIfAbsent(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         List<ConsumerRecord<String, byte[]>> read = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(settings, new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(settings, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<PartitionInfo> infos;
             try {
                 infos = consumer.partitionsFor(Topics.AUDIT);
             } catch (TimeoutException e) {
-                throw new IllegalStateException("cannot reach Kafka at " + kafka.get("bootstrap.servers") + " within 15 s");
+                throw new IllegalStateException(
+                        "cannot reach Kafka at " + kafka.get("bootstrap.servers") + " within 15 s");
             }
             if (infos == null || infos.isEmpty()) {
-                throw new IllegalStateException("there is no topic " + Topics.AUDIT + " at " + kafka.get("bootstrap.servers")
-                        + " (the engine creates it when it starts)");
+                throw new IllegalStateException("there is no topic " + Topics.AUDIT + " at "
+                        + kafka.get("bootstrap.servers") + " (the engine creates it when it starts)");
             }
-            List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+            List<TopicPartition> partitions = infos.stream()
+                    .map(i -> new TopicPartition(i.topic(), i.partition()))
+                    .toList();
             consumer.assign(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             Map<TopicPartition, Long> at = new HashMap<>();
@@ -68,11 +71,12 @@ final class AuditTrail {
             long deadline = System.nanoTime() + READ_LIMIT.toNanos();
             while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("reading " + Topics.AUDIT + " took longer than " + READ_LIMIT.toSeconds()
-                            + " s; try a shorter --since");
+                    throw new IllegalStateException("reading " + Topics.AUDIT + " took longer than "
+                            + READ_LIMIT.toSeconds() + " s; try a shorter --since");
                 }
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (r.offset() < ends.get(new TopicPartition(r.topic(), r.partition())) && r.timestamp() >= since.toEpochMilli()) {
+                    if (r.offset() < ends.get(new TopicPartition(r.topic(), r.partition()))
+                            && r.timestamp() >= since.toEpochMilli()) {
                         read.add(r);
                     }
                 }
@@ -83,11 +87,12 @@ final class AuditTrail {
             try {
                 entries.add(WireCodec.decode(r.value(), AuditEntry.class));
             } catch (DecodeException e) {
-                unreadable.accept(Topics.AUDIT + " partition " + r.partition() + " offset " + r.offset() + " cannot be read ("
-                        + e.getMessage() + "); skipped");
+                unreadable.accept(Topics.AUDIT + " partition " + r.partition() + " offset " + r.offset()
+                        + " cannot be read (" + e.getMessage() + "); skipped");
             }
         }
-        // each cluster's trail is in one partition, in order; across clusters, by time (a stable sort keeps that order on ties)
+        // each cluster's trail is in one partition, in order; across clusters, by time (a stable sort keeps that order
+        // on ties)
         entries.sort(Comparator.comparing(AuditEntry::at));
         return entries;
     }

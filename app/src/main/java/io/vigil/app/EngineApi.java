@@ -25,27 +25,41 @@ import picocli.CommandLine.TypeConversionException;
 
 /** Where an engine's API is and how to prove who asks: the options and the calls of the commands that use it (silence, sagas, approve, failback). */
 final class EngineApi {
-    @Option(names = "--engine", paramLabel = "URL", defaultValue = "http://127.0.0.1:9465", converter = HttpUrl.class,
+    @Option(
+            names = "--engine",
+            paramLabel = "URL",
+            defaultValue = "http://127.0.0.1:9465",
+            converter = HttpUrl.class,
             description = "an engine instance's API (default: ${DEFAULT-VALUE})")
     URI url;
 
-    @Option(names = "--token-file", paramLabel = "FILE", converter = TokenFile.class,
+    @Option(
+            names = "--token-file",
+            paramLabel = "FILE",
+            converter = TokenFile.class,
             description = "the engine's http.token_file, when it has one")
     BearerToken token;
 
     HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url.toString().replaceAll("/+$", "") + path))
-                .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create(url.toString().replaceAll("/+$", "") + path))
+                .timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/json")
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             request.header("Authorization", "Bearer " + token.secret);
         }
-        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+        return HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .build()
                 .send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** The engine's answer when it accepted (2xx); otherwise says why on {@code err} and is empty. {@code command}: "vigil silence add". */
-    Optional<String> call(String method, String path, String body, String command, PrintWriter err) throws InterruptedException {
+    Optional<String> call(String method, String path, String body, String command, PrintWriter err)
+            throws InterruptedException {
         HttpResponse<String> response;
         try {
             response = send(method, path, body);
@@ -68,7 +82,8 @@ final class EngineApi {
      * The engine's JSON answer when it accepted; otherwise says why on {@code err} in one line and
      * is empty. An answer that is not JSON (a proxy's page, another service on the port) is one.
      */
-    Optional<JsonNode> callJson(String method, String path, String body, String command, PrintWriter err) throws InterruptedException {
+    Optional<JsonNode> callJson(String method, String path, String body, String command, PrintWriter err)
+            throws InterruptedException {
         Optional<String> answer = call(method, path, body, command, err);
         if (answer.isEmpty()) {
             return Optional.empty();
@@ -76,8 +91,9 @@ final class EngineApi {
         try {
             return Optional.of(WireCodec.json().readTree(answer.get()));
         } catch (IOException e) {
-            err.println(command + ": the engine at " + url + " answered, but not with JSON (" + Name.printable(
-                    e.getMessage().lines().findFirst().orElse("")) + "); is --engine an engine's API?");
+            err.println(command + ": the engine at " + url + " answered, but not with JSON ("
+                    + Name.printable(e.getMessage().lines().findFirst().orElse(""))
+                    + "); is --engine an engine's API?");
             err.flush();
             return Optional.empty();
         }
@@ -87,7 +103,8 @@ final class EngineApi {
     static final class HttpUrl implements ITypeConverter<URI> {
         @Override
         public URI convert(String text) {
-            String advice = "'" + Name.printable(text) + "' is not an http:// or https:// URL (e.g. http://127.0.0.1:9465)";
+            String advice =
+                    "'" + Name.printable(text) + "' is not an http:// or https:// URL (e.g. http://127.0.0.1:9465)";
             URI uri;
             try {
                 uri = new URI(text.strip());
@@ -95,7 +112,9 @@ final class EngineApi {
                 throw new TypeConversionException(advice);
             }
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || uri.getQuery() != null
+            if (!(scheme.equals("http") || scheme.equals("https"))
+                    || uri.getHost() == null
+                    || uri.getQuery() != null
                     || uri.getFragment() != null) {
                 throw new TypeConversionException(advice);
             }

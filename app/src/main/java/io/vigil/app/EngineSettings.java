@@ -17,13 +17,15 @@ import java.util.Map;
  */
 record EngineSettings(EngineConfig engine, HistoryConfig history) {
     static EngineSettings load(Path file) throws ConfigException, IOException {
-        return parse(file.toString(), ConfigText.read(file), file.toAbsolutePath().getParent(), System.getenv());
+        return parse(
+                file.toString(), ConfigText.read(file), file.toAbsolutePath().getParent(), System.getenv());
     }
 
     static EngineSettings parse(String source, String text, Path dir, Map<String, String> env) throws ConfigException {
         ConfigDocument document = EngineConfigLoader.document(source, text);
         EngineConfig engine = EngineConfigLoader.read(document, dir, env);
-        HistoryConfig history = HistoryConfigReader.read(document.top().section("history"), dir, engine.stateDir(), env);
+        HistoryConfig history =
+                HistoryConfigReader.read(document.top().section("history"), dir, engine.stateDir(), env);
         document.finish();
         return new EngineSettings(engine, history);
     }

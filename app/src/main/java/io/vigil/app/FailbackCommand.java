@@ -10,16 +10,20 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vigil failback RESOURCE}: asks a failed-over resource to go home once both sides are UpToDate. */
-@Command(name = "failback", mixinStandardHelpOptions = true,
-        description = {"Asks for the failback of a resource whose failover is in progress: once its failed side is UpToDate again, "
-                + "its VMs live-migrate home. Without --cluster, the cluster is the one whose failover of RESOURCE is in progress; "
-                + "when several are, --cluster says which."},
+@Command(
+        name = "failback",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Asks for the failback of a resource whose failover is in progress: once its failed side is UpToDate again, "
+                    + "its VMs live-migrate home. Without --cluster, the cluster is the one whose failover of RESOURCE is in progress; "
+                    + "when several are, --cluster says which."
+        },
         footer = {"", "Example: vigil failback r0 --cluster pair-1 --token-file /etc/vigil/engine.token"})
 final class FailbackCommand implements Callable<Integer> {
     @Spec
@@ -31,7 +35,10 @@ final class FailbackCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RESOURCE", description = "the DRBD resource")
     String resource;
 
-    @Option(names = "--cluster", paramLabel = "CLUSTER", description = "the resource's cluster (needed when several fail it over)")
+    @Option(
+            names = "--cluster",
+            paramLabel = "CLUSTER",
+            description = "the resource's cluster (needed when several fail it over)")
     String cluster;
 
     @Mixin
@@ -42,7 +49,8 @@ final class FailbackCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         for (String[] named : new String[][] {{"RESOURCE", resource}, {"--cluster", cluster}}) {
             if (named[1] != null && !Name.isValid(named[1])) {
-                err.println("vigil failback: " + named[0] + " '" + Name.printable(named[1]) + "' is not a name (letters, digits, _ . + : -)");
+                err.println("vigil failback: " + named[0] + " '" + Name.printable(named[1])
+                        + "' is not a name (letters, digits, _ . + : -)");
                 return 2;
             }
         }
@@ -68,22 +76,27 @@ final class FailbackCommand implements Callable<Integer> {
                 return 1;
             }
             if (clusters.size() > 1) {
-                err.println("vigil failback: " + resource + " is failing over in " + TerminalText.of(String.join(", ", clusters))
-                        + ": say which with --cluster");
+                err.println("vigil failback: " + resource + " is failing over in "
+                        + TerminalText.of(String.join(", ", clusters)) + ": say which with --cluster");
                 return 2;
             }
             where = clusters.first();
             if (!Name.isValid(where)) {
-                err.println("vigil failback: the engine named a cluster '" + Name.printable(where) + "' that is not a name; give --cluster");
+                err.println("vigil failback: the engine named a cluster '" + Name.printable(where)
+                        + "' that is not a name; give --cluster");
                 return 1;
             }
         }
-        String body = WireCodec.json().writeValueAsString(WireCodec.json().createObjectNode().put("by", by));
-        if (api.call("POST", "/api/failback/" + where + "/" + resource, body, "vigil failback", err).isEmpty()) {
+        String body = WireCodec.json()
+                .writeValueAsString(WireCodec.json().createObjectNode().put("by", by));
+        if (api.call("POST", "/api/failback/" + where + "/" + resource, body, "vigil failback", err)
+                .isEmpty()) {
             return 1;
         }
-        spec.commandLine().getOut().println("failback of " + TerminalText.of(where) + "/" + resource + " requested by " + by
-                + "; it goes home once both sides are UpToDate (vigil sagas shows it)");
+        spec.commandLine()
+                .getOut()
+                .println("failback of " + TerminalText.of(where) + "/" + resource + " requested by " + by
+                        + "; it goes home once both sides are UpToDate (vigil sagas shows it)");
         spec.commandLine().getOut().flush();
         return 0;
     }

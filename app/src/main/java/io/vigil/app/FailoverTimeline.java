@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
  * engine issued it, when its result was published, how long the executor's tool ran), and the
  * moment every VM ran there. {@link #shares} splits the time between Vigil and the tools.
  */
-record FailoverTimeline(Instant fault, Optional<Instant> failureEvent, Instant sagaStart, List<Step> steps, Instant allMoved) {
+record FailoverTimeline(
+        Instant fault, Optional<Instant> failureEvent, Instant sagaStart, List<Step> steps, Instant allMoved) {
     FailoverTimeline {
         steps = List.copyOf(steps);
     }
@@ -34,17 +35,26 @@ record FailoverTimeline(Instant fault, Optional<Instant> failureEvent, Instant s
      * executor's commands took. Along the critical path: actions issued together (one decision,
      * e.g. both nodes allow two primaries) count once, by the one whose result came last.
      */
-    record Shares(Duration total, Duration detection, Optional<Duration> toEvent, Duration decision, Duration delivery,
-                  Duration resultsBack, Duration tools) {
+    record Shares(
+            Duration total,
+            Duration detection,
+            Optional<Duration> toEvent,
+            Duration decision,
+            Duration delivery,
+            Duration resultsBack,
+            Duration tools) {
         Duration vigil() {
             return detection.plus(decision).plus(delivery).plus(resultsBack);
         }
     }
 
     Shares shares() {
-        List<List<Step>> batches = steps.stream().filter(s -> s.issued().isBefore(allMoved))
+        List<List<Step>> batches = steps.stream()
+                .filter(s -> s.issued().isBefore(allMoved))
                 .collect(Collectors.groupingBy(Step::issued, TreeMap::new, Collectors.toList()))
-                .values().stream().toList();
+                .values()
+                .stream()
+                .toList();
         Duration delivery = Duration.ZERO;
         Duration tools = Duration.ZERO;
         Duration back = Duration.ZERO;
@@ -59,9 +69,16 @@ record FailoverTimeline(Instant fault, Optional<Instant> failureEvent, Instant s
             tools = tools.plus(Duration.ofNanos(Math.round(last.toolSeconds() * 1e9)));
             previousEnd = Optional.of(last.resultAt());
         }
-        Instant firstIssued = batches.isEmpty() ? sagaStart : batches.get(0).get(0).issued();
-        return new Shares(Duration.between(fault, allMoved), Duration.between(fault, sagaStart),
-                failureEvent.map(e -> Duration.between(fault, e)), Duration.between(sagaStart, firstIssued), delivery, back, tools);
+        Instant firstIssued =
+                batches.isEmpty() ? sagaStart : batches.get(0).get(0).issued();
+        return new Shares(
+                Duration.between(fault, allMoved),
+                Duration.between(fault, sagaStart),
+                failureEvent.map(e -> Duration.between(fault, e)),
+                Duration.between(sagaStart, firstIssued),
+                delivery,
+                back,
+                tools);
     }
 
     /** Clocks of one JVM, but a result published within a millisecond of its action's issue may read as a hair before it. */

@@ -24,9 +24,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Issue 7's flood, on the evaluator alone (the default pack, tables in memory, no Kafka): nodes
@@ -35,22 +35,32 @@ import picocli.CommandLine.Model.CommandSpec;
  * many alerts, beside the same figures with none (the baseline): flat figures per alert are what
  * linear means. Then a real node's disk fails, and the time to its alert is printed.
  */
-@picocli.CommandLine.Command(name = "flood", mixinStandardHelpOptions = true,
-        description = "Event and tick cost of the evaluator as unknown nodes' alerts pile up, against the cost with none")
+@picocli.CommandLine.Command(
+        name = "flood",
+        mixinStandardHelpOptions = true,
+        description =
+                "Event and tick cost of the evaluator as unknown nodes' alerts pile up, against the cost with none")
 final class FloodBench implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--alerts", converter = AtLeastOne.class, description = "unknown nodes' alerts to pile up (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--alerts",
+            converter = AtLeastOne.class,
+            description = "unknown nodes' alerts to pile up (default ${DEFAULT-VALUE})")
     int alerts = 10_000;
 
-    @Option(names = "--steps", converter = AtLeastOne.class, description = "steps to measure at on the way (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--steps",
+            converter = AtLeastOne.class,
+            description = "steps to measure at on the way (default ${DEFAULT-VALUE})")
     int steps = 4;
 
     private static final int PROBES = 1_000;
     private static final int TICKS = 21;
     private static final Instant T0 = Instant.parse("2026-12-01T03:00:00Z");
-    private static final Roster PAIR = new Roster(Map.of("pair-1", new Roster.ClusterSpec(List.of("node-a", "node-b"), Map.of())));
+    private static final Roster PAIR =
+            new Roster(Map.of("pair-1", new Roster.ClusterSpec(List.of("node-a", "node-b"), Map.of())));
 
     private long seq;
     private Instant now = T0;
@@ -60,9 +70,19 @@ final class FloodBench implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         RuleSet rules = DefaultRulePack.load();
         run(rules, alerts, steps, null);
-        out.printf(Locale.ROOT, "flood bench: the default pack (%d rules), %,d nodes of pair-1 the config does not list, each sending a"
-                + " failed disk; tables in memory, no Kafka; after a warm-up round%n", rules.size(), alerts);
-        out.printf(Locale.ROOT, "  %12s %16s %18s %20s %16s%n", "alerts held", "flood events/s", "tick ms (median)", "tick µs per alert",
+        out.printf(
+                Locale.ROOT,
+                "flood bench: the default pack (%d rules), %,d nodes of pair-1 the config does not list, each sending a"
+                        + " failed disk; tables in memory, no Kafka; after a warm-up round%n",
+                rules.size(),
+                alerts);
+        out.printf(
+                Locale.ROOT,
+                "  %12s %16s %18s %20s %16s%n",
+                "alerts held",
+                "flood events/s",
+                "tick ms (median)",
+                "tick µs per alert",
                 "real events/s");
         run(rules, alerts, steps, out);
         out.flush();
@@ -71,8 +91,16 @@ final class FloodBench implements Callable<Integer> {
 
     private void run(RuleSet rules, int total, int stepCount, PrintWriter out) {
         now = T0;
-        RuleEvaluator evaluator = new RuleEvaluator(rules, PAIR, EngineTiming.DEFAULTS, new EngineLimits(total + PROBES + 100, total),
-                EngineTables.inMemory(), new Suppression(List::of, rules.inhibitRules()), EvaluationListener.NONE, T0, cluster -> true);
+        RuleEvaluator evaluator = new RuleEvaluator(
+                rules,
+                PAIR,
+                EngineTiming.DEFAULTS,
+                new EngineLimits(total + PROBES + 100, total),
+                EngineTables.inMemory(),
+                new Suppression(List::of, rules.inhibitRules()),
+                EvaluationListener.NONE,
+                T0,
+                cluster -> true);
         row(out, evaluator, 0, Double.NaN);
         int sent = 0;
         for (int step = 1; step <= stepCount; step++) {
@@ -81,15 +109,24 @@ final class FloodBench implements Callable<Integer> {
             for (; sent < until; sent++) {
                 evaluator.onEvent(event("unknown-" + sent, disk("/dev/sda", false)), advance());
             }
-            row(out, evaluator, sent, (until - (double) (long) total * (step - 1) / stepCount) / ((System.nanoTime() - began) / 1e9));
+            row(
+                    out,
+                    evaluator,
+                    sent,
+                    (until - (double) (long) total * (step - 1) / stepCount) / ((System.nanoTime() - began) / 1e9));
         }
         long began = System.nanoTime();
         List<Alert> real = evaluator.onEvent(event("node-a", disk("/dev/sdz", false)), advance());
         double ms = (System.nanoTime() - began) / 1e6;
-        boolean fired = real.stream().anyMatch(a -> a.rule().equals("DiskSmartFailing") && a.state() == AlertState.FIRING);
+        boolean fired =
+                real.stream().anyMatch(a -> a.rule().equals("DiskSmartFailing") && a.state() == AlertState.FIRING);
         if (out != null) {
-            out.printf(Locale.ROOT, "  a real node's disk failure with %,d alerts held: %s in %.2f ms of evaluation%n", sent,
-                    fired ? "alerted" : "NOT alerted", ms);
+            out.printf(
+                    Locale.ROOT,
+                    "  a real node's disk failure with %,d alerts held: %s in %.2f ms of evaluation%n",
+                    sent,
+                    fired ? "alerted" : "NOT alerted",
+                    ms);
         }
     }
 
@@ -105,12 +142,19 @@ final class FloodBench implements Callable<Integer> {
         double tickMs = ticks[TICKS / 2] / 1e6;
         long began = System.nanoTime();
         for (int i = 0; i < PROBES; i++) {
-            evaluator.onEvent(event(i % 2 == 0 ? "node-a" : "node-b", disk("/dev/sd" + (char) ('a' + i % 4), true)), advance());
+            evaluator.onEvent(
+                    event(i % 2 == 0 ? "node-a" : "node-b", disk("/dev/sd" + (char) ('a' + i % 4), true)), advance());
         }
         double realRate = PROBES / ((System.nanoTime() - began) / 1e9);
         if (out != null) {
-            out.printf(Locale.ROOT, "  %,12d %16s %18.2f %20s %,16.0f%n", held, Double.isNaN(floodRate) ? "(baseline)" : String.format(
-                    Locale.ROOT, "%,.0f", floodRate), tickMs, held == 0 ? "-" : String.format(Locale.ROOT, "%.2f", tickMs * 1000 / held), realRate);
+            out.printf(
+                    Locale.ROOT,
+                    "  %,12d %16s %18.2f %20s %,16.0f%n",
+                    held,
+                    Double.isNaN(floodRate) ? "(baseline)" : String.format(Locale.ROOT, "%,.0f", floodRate),
+                    tickMs,
+                    held == 0 ? "-" : String.format(Locale.ROOT, "%.2f", tickMs * 1000 / held),
+                    realRate);
         }
     }
 
@@ -124,9 +168,23 @@ final class FloodBench implements Callable<Integer> {
     }
 
     private static DiskHealth disk(String device, boolean passed) {
-        return new DiskHealth(device, Optional.of("sat"), Optional.of("WDC WD40EFRX"), Optional.of("WD-1"), DiskProtocol.ATA,
-                Optional.of(passed), passed ? 0 : 8, passed ? Set.of() : Set.of(SmartctlFlag.DISK_FAILING), Optional.of(0L),
-                Optional.of(0L), Optional.of(0L), Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(35.0),
-                Optional.of(20_000L), List.of());
+        return new DiskHealth(
+                device,
+                Optional.of("sat"),
+                Optional.of("WDC WD40EFRX"),
+                Optional.of("WD-1"),
+                DiskProtocol.ATA,
+                Optional.of(passed),
+                passed ? 0 : 8,
+                passed ? Set.of() : Set.of(SmartctlFlag.DISK_FAILING),
+                Optional.of(0L),
+                Optional.of(0L),
+                Optional.of(0L),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of(35.0),
+                Optional.of(20_000L),
+                List.of());
     }
 }

@@ -24,16 +24,42 @@ import picocli.CommandLine.Option;
  */
 final class HistoryAsk {
     /** How to print. */
-    enum Format { table, csv, json }
+    enum Format {
+        table,
+        csv,
+        json
+    }
 
     /** The API's parameter names and the flags that set them. */
-    private static final Map<String, String> FLAGS = Map.of("from", "--since", "to", "--until", "step", "--step", "resource", "--resource",
-            "cluster", "--cluster", "peer", "--peer", "limit", "--limit", "alertname", "--alertname", "severity", "--severity", "state", "--state");
+    private static final Map<String, String> FLAGS = Map.of(
+            "from",
+            "--since",
+            "to",
+            "--until",
+            "step",
+            "--step",
+            "resource",
+            "--resource",
+            "cluster",
+            "--cluster",
+            "peer",
+            "--peer",
+            "limit",
+            "--limit",
+            "alertname",
+            "--alertname",
+            "severity",
+            "--severity",
+            "state",
+            "--state");
 
     @Mixin
     EngineApi api;
 
-    @Option(names = "--until", paramLabel = "TIME", defaultValue = "now",
+    @Option(
+            names = "--until",
+            paramLabel = "TIME",
+            defaultValue = "now",
             description = "the end: now, a duration before now (1h) or an RFC 3339 time (default: ${DEFAULT-VALUE})")
     String until;
 
@@ -46,7 +72,10 @@ final class HistoryAsk {
         char sep = '?';
         for (Map.Entry<String, Optional<String>> p : parameters.entrySet()) {
             if (p.getValue().isPresent()) {
-                out.append(sep).append(p.getKey()).append('=').append(URLEncoder.encode(p.getValue().get(), StandardCharsets.UTF_8));
+                out.append(sep)
+                        .append(p.getKey())
+                        .append('=')
+                        .append(URLEncoder.encode(p.getValue().get(), StandardCharsets.UTF_8));
                 sep = '&';
             }
         }
@@ -67,7 +96,8 @@ final class HistoryAsk {
         try {
             response = api.send("GET", pathAndQuery, null);
         } catch (IOException e) {
-            err.println(command + ": cannot reach the engine at " + api.url + " (" + e.getMessage() + "); is it running? (--engine URL)");
+            err.println(command + ": cannot reach the engine at " + api.url + " (" + e.getMessage()
+                    + "); is it running? (--engine URL)");
             err.flush();
             return Optional.empty();
         }
@@ -81,7 +111,8 @@ final class HistoryAsk {
             return Optional.empty();
         }
         if (response.statusCode() == 404) {
-            err.println(command + ": the engine at " + api.url + " has no history API (" + pathAndQuery.replaceAll("\\?.*", "")
+            err.println(command + ": the engine at " + api.url + " has no history API ("
+                    + pathAndQuery.replaceAll("\\?.*", "")
                     + " is not served): it runs a Vigil older than this command, or --engine is not an engine");
             err.flush();
             return Optional.empty();
@@ -94,22 +125,24 @@ final class HistoryAsk {
         try {
             return Optional.of(WireCodec.json().readTree(response.body()));
         } catch (IOException e) {
-            err.println(command + ": the engine at " + api.url + " answered, but not with JSON (" + Name.printable(
-                    e.getMessage().lines().findFirst().orElse("")) + "); is --engine an engine's API?");
+            err.println(command + ": the engine at " + api.url + " answered, but not with JSON ("
+                    + Name.printable(e.getMessage().lines().findFirst().orElse(""))
+                    + "); is --engine an engine's API?");
             err.flush();
             return Optional.empty();
         }
     }
 
     /** A listing's answer, at most {@code limit} rows; one cut at its limit says so on {@code err}: the table is not the whole range. */
-    Optional<JsonNode> listing(String path, Map<String, Optional<String>> query, int limit, String command, PrintWriter err)
+    Optional<JsonNode> listing(
+            String path, Map<String, Optional<String>> query, int limit, String command, PrintWriter err)
             throws InterruptedException {
         Map<String, Optional<String>> all = new LinkedHashMap<>(query);
         all.put("limit", Optional.of(String.valueOf(limit)));
         Optional<JsonNode> answer = get(path(path, all), command, err);
         if (answer.isPresent() && answer.get().path("truncated").asBoolean()) {
-            err.println(command + ": showing " + answer.get().path("limit").asInt() + " rows; the range holds more: narrow --since/--until"
-                    + " or raise --limit (at most 10000)");
+            err.println(command + ": showing " + answer.get().path("limit").asInt()
+                    + " rows; the range holds more: narrow --since/--until" + " or raise --limit (at most 10000)");
             err.flush();
         }
         return answer;

@@ -31,8 +31,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -46,9 +46,9 @@ import java.util.concurrent.Callable;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Issue 11's measurement: months of one node's DRBD reports ({@link HistoryWorkload}) ingested
@@ -56,8 +56,11 @@ import picocli.CommandLine.Model.CommandSpec;
  * (the baseline: no marks, no timeline, no episodes, no transaction); then the rollups a running
  * engine would have made along the way, and the questions operators ask, timed.
  */
-@Command(name = "history", mixinStandardHelpOptions = true,
-        description = "Ingest rate of the history sink against DuckDB's bare appender, then query latencies over the same history")
+@Command(
+        name = "history",
+        mixinStandardHelpOptions = true,
+        description =
+                "Ingest rate of the history sink against DuckDB's bare appender, then query latencies over the same history")
 final class HistoryBench implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -65,31 +68,54 @@ final class HistoryBench implements Callable<Integer> {
     @Option(names = "--days", converter = AtLeastOne.class, description = "days of samples (default ${DEFAULT-VALUE})")
     int days = 30;
 
-    @Option(names = "--resources", converter = AtLeastOne.class, description = "DRBD resources reporting (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--resources",
+            converter = AtLeastOne.class,
+            description = "DRBD resources reporting (default ${DEFAULT-VALUE})")
     int resources = 100;
 
-    @Option(names = "--interval", converter = DurationConverter.class, description = "between two samples of a resource (default 10s)")
+    @Option(
+            names = "--interval",
+            converter = DurationConverter.class,
+            description = "between two samples of a resource (default 10s)")
     Duration interval = Duration.ofSeconds(10);
 
-    @Option(names = "--batch", converter = AtLeastOne.class,
-            description = "records per batch handed to the sink, as the consumer hands it a backlog: one transaction each (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--batch",
+            converter = AtLeastOne.class,
+            description =
+                    "records per batch handed to the sink, as the consumer hands it a backlog: one transaction each (default ${DEFAULT-VALUE})")
     int batch = HistoryConsumer.TRANSACTION_RECORDS;
 
-    @Option(names = "--queries", converter = AtLeastOne.class, description = "times each question is asked (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--queries",
+            converter = AtLeastOne.class,
+            description = "times each question is asked (default ${DEFAULT-VALUE})")
     int queries = 200;
 
-    @Option(names = "--dir", description = "where the two history files are written (default: a new directory under the system's temp)")
+    @Option(
+            names = "--dir",
+            description = "where the two history files are written (default: a new directory under the system's temp)")
     Optional<Path> dir = Optional.empty();
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Path work = dir.isPresent() ? Files.createDirectories(dir.get()) : Files.createTempDirectory("vigil-bench-history-");
+        Path work = dir.isPresent()
+                ? Files.createDirectories(dir.get())
+                : Files.createTempDirectory("vigil-bench-history-");
         Instant now = Instant.now().truncatedTo(ChronoUnit.MINUTES);
-        HistoryWorkload workload = new HistoryWorkload(resources, now.minus(Duration.ofDays(days)), Duration.ofDays(days), interval, 1);
-        out.printf(Locale.ROOT, "history bench: %d days of %d s samples for %d resources = %,d reports (one row each), in %s%n",
-                days, interval.toSeconds(), resources, workload.size(), work);
+        HistoryWorkload workload =
+                new HistoryWorkload(resources, now.minus(Duration.ofDays(days)), Duration.ofDays(days), interval, 1);
+        out.printf(
+                Locale.ROOT,
+                "history bench: %d days of %d s samples for %d resources = %,d reports (one row each), in %s%n",
+                days,
+                interval.toSeconds(),
+                resources,
+                workload.size(),
+                work);
         out.flush();
 
         Path sinkFile = work.resolve("sink.duckdb");
@@ -97,18 +123,29 @@ final class HistoryBench implements Callable<Integer> {
         Files.deleteIfExists(sinkFile);
         Files.deleteIfExists(bareFile);
         try (DuckDbHistoryStore store = DuckDbHistoryStore.open(sinkFile);
-             Connection bareConnection = DriverManager.getConnection("jdbc:duckdb:" + bareFile)) {
+                Connection bareConnection = DriverManager.getConnection("jdbc:duckdb:" + bareFile)) {
             Ingest ingest = ingest(workload, store, bareConnection, err);
             out.printf(Locale.ROOT, "  ingest, DuckDB's bare appender (baseline): %,.0f rows/s%n", ingest.bare());
-            out.printf(Locale.ROOT, "  ingest, the history sink:                  %,.0f rows/s (%.2f of the baseline; target at least 200,000 rows/s"
-                    + " and 0.5)%n", ingest.sink(), ingest.sink() / ingest.bare());
-            out.printf(Locale.ROOT, "  per CPU second (every thread of this process): baseline %,.0f rows/s, sink %,.0f rows/s (%.2f)%n",
-                    ingest.bareCpu(), ingest.sinkCpu(), ingest.sinkCpu() / ingest.bareCpu());
+            out.printf(
+                    Locale.ROOT,
+                    "  ingest, the history sink:                  %,.0f rows/s (%.2f of the baseline; target at least 200,000 rows/s"
+                            + " and 0.5)%n",
+                    ingest.sink(),
+                    ingest.sink() / ingest.bare());
+            out.printf(
+                    Locale.ROOT,
+                    "  per CPU second (every thread of this process): baseline %,.0f rows/s, sink %,.0f rows/s (%.2f)%n",
+                    ingest.bareCpu(),
+                    ingest.sinkCpu(),
+                    ingest.sinkCpu() / ingest.bareCpu());
             out.flush();
             long began = System.nanoTime();
             HistoryRetention retention = new HistoryRetention(store, HistoryConfig.Retention.DEFAULTS);
             int runs = rollUp(store, retention, now, err);
-            out.printf(Locale.ROOT, "  rollups and retention a running engine does as it goes: %d runs, %.1f s%n", runs,
+            out.printf(
+                    Locale.ROOT,
+                    "  rollups and retention a running engine does as it goes: %d runs, %.1f s%n",
+                    runs,
                     (System.nanoTime() - began) / 1e9);
             out.flush();
             printCounts(store.connection(), out);
@@ -119,8 +156,7 @@ final class HistoryBench implements Callable<Integer> {
     }
 
     /** Rows per second of wall time, and of CPU time (every thread of this process: DuckDB's own too), for each path. */
-    private record Ingest(double bare, double sink, double bareCpu, double sinkCpu) {
-    }
+    private record Ingest(double bare, double sink, double bareCpu, double sinkCpu) {}
 
     /**
      * Each batch of reports, made once, goes through DuckDB's bare appender (the same rows, one
@@ -128,11 +164,13 @@ final class HistoryBench implements Callable<Integer> {
      * through the sink (each batch one transaction with its marks and offsets, as the consumer
      * hands them over). Only the storing is timed: making up the reports is the workload's cost.
      */
-    private Ingest ingest(HistoryWorkload workload, DuckDbHistoryStore store, Connection bareConnection, PrintWriter err)
+    private Ingest ingest(
+            HistoryWorkload workload, DuckDbHistoryStore store, Connection bareConnection, PrintWriter err)
             throws SQLException {
         HistorySchema.create(bareConnection, SqlDialect.DUCKDB);
-        DuckDBAppender bare = bareConnection.unwrap(DuckDBConnection.class).createAppender(DuckDBConnection.DEFAULT_SCHEMA,
-                "replication_samples");
+        DuckDBAppender bare = bareConnection
+                .unwrap(DuckDBConnection.class)
+                .createAppender(DuckDBConnection.DEFAULT_SCHEMA, "replication_samples");
         HistorySink sink = HistorySink.open(store, new HistoryMetrics(new SimpleMeterRegistry()));
         Partition partition = new Partition(Topics.TELEMETRY, 0);
         Progress progress = new Progress("ingest", workload.size(), err);
@@ -167,12 +205,16 @@ final class HistoryBench implements Callable<Integer> {
         bareNanos += System.nanoTime() - began;
         bareCpu += processCpuNanos() - cpu;
         long sinkRows;
-        try (Statement s = store.connection().createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM replication_samples")) {
+        try (Statement s = store.connection().createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM replication_samples")) {
             rs.next();
             sinkRows = rs.getLong(1);
         }
         store.connection().commit();
-        return new Ingest(bareRows / (bareNanos / 1e9), sinkRows / (sinkNanos / 1e9), bareRows / (bareCpu / 1e9),
+        return new Ingest(
+                bareRows / (bareNanos / 1e9),
+                sinkRows / (sinkNanos / 1e9),
+                bareRows / (bareCpu / 1e9),
                 sinkRows / (sinkCpu / 1e9));
     }
 
@@ -181,7 +223,8 @@ final class HistoryBench implements Callable<Integer> {
      * the two paths where wall time mostly measures the wait for a core.
      */
     private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        return ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
     }
 
@@ -190,7 +233,8 @@ final class HistoryBench implements Callable<Integer> {
         long rows = 0;
         for (Envelope e : reports) {
             DrbdResource r = (DrbdResource) e.body();
-            String disk = r.devices().isEmpty() ? null : r.devices().get(0).disk().wire();
+            String disk =
+                    r.devices().isEmpty() ? null : r.devices().get(0).disk().wire();
             for (DrbdResource.DrbdConnection link : r.connections()) {
                 for (DrbdResource.DrbdPeerDevice pd : link.peerDevices()) {
                     a.beginRow();
@@ -234,7 +278,8 @@ final class HistoryBench implements Callable<Integer> {
     }
 
     /** Runs the retention job until it has nothing left to roll up, as the engine's would have, minute by minute. */
-    private static int rollUp(DuckDbHistoryStore store, HistoryRetention retention, Instant now, PrintWriter err) throws SQLException {
+    private static int rollUp(DuckDbHistoryStore store, HistoryRetention retention, Instant now, PrintWriter err)
+            throws SQLException {
         int runs = 0;
         long before = -1;
         while (true) {
@@ -242,7 +287,7 @@ final class HistoryBench implements Callable<Integer> {
             runs++;
             long marks;
             try (Statement s = store.connection().createStatement();
-                 ResultSet rs = s.executeQuery("SELECT coalesce(sum(next_bucket_ms), 0) FROM rollup_marks")) {
+                    ResultSet rs = s.executeQuery("SELECT coalesce(sum(next_bucket_ms), 0) FROM rollup_marks")) {
                 rs.next();
                 marks = rs.getLong(1);
             }
@@ -264,9 +309,11 @@ final class HistoryBench implements Callable<Integer> {
      * the whole range (from the hourly rollups, as past the raw retention), the resync listing, and
      * one resource's state timeline over its last day.
      */
-    private void questions(DuckDbHistoryStore store, Instant now, PrintWriter out, PrintWriter err) throws SQLException {
+    private void questions(DuckDbHistoryStore store, Instant now, PrintWriter out, PrintWriter err)
+            throws SQLException {
         Clock clock = Clock.fixed(now, ZoneOffset.UTC);
-        SyncLatencyQuery latency = new SyncLatencyQuery(store::reader, StoredResolutions.of(HistoryConfig.Retention.DEFAULTS), clock);
+        SyncLatencyQuery latency =
+                new SyncLatencyQuery(store::reader, StoredResolutions.of(HistoryConfig.Retention.DEFAULTS), clock);
         ResyncsQuery resyncs = new ResyncsQuery(store::reader, clock);
         StatesQuery states = new StatesQuery(store::reader);
         TimeRange whole = TimeRange.of(now.minus(Duration.ofDays(days)), now);
@@ -282,14 +329,19 @@ final class HistoryBench implements Callable<Integer> {
         for (int i = -1; i < queries; i++) {
             String resource = HistoryWorkload.resource(pick.nextInt(resources));
             long began = System.nanoTime();
-            SyncLatency answer = latency.answer(new LatencyQuestion(Optional.of(HistoryWorkload.CLUSTER), resource, Optional.empty(), whole,
-                    Duration.ofHours(1)));
+            SyncLatency answer = latency.answer(new LatencyQuestion(
+                    Optional.of(HistoryWorkload.CLUSTER), resource, Optional.empty(), whole, Duration.ofHours(1)));
             long latencyTook = System.nanoTime() - began;
             began = System.nanoTime();
-            int listed = resyncs.answer(Optional.of(HistoryWorkload.CLUSTER), Optional.empty(), whole, RowLimit.STANDARD).rows().size();
+            int listed = resyncs.answer(
+                            Optional.of(HistoryWorkload.CLUSTER), Optional.empty(), whole, RowLimit.STANDARD)
+                    .rows()
+                    .size();
             long resyncsTook = System.nanoTime() - began;
             began = System.nanoTime();
-            int timeline = states.answer(Optional.of(HistoryWorkload.CLUSTER), resource, lastDay, RowLimit.STANDARD).rows().size();
+            int timeline = states.answer(Optional.of(HistoryWorkload.CLUSTER), resource, lastDay, RowLimit.STANDARD)
+                    .rows()
+                    .size();
             long statesTook = System.nanoTime() - began;
             if (i >= 0) {
                 latencyMicros.add(latencyTook / 1_000);
@@ -300,22 +352,42 @@ final class HistoryBench implements Callable<Integer> {
                 changes += timeline;
             }
         }
-        out.printf(Locale.ROOT, "  sync latency per hour over %d days, one resource (%d steps on average): %s%n", days, steps / queries,
+        out.printf(
+                Locale.ROOT,
+                "  sync latency per hour over %d days, one resource (%d steps on average): %s%n",
+                days,
+                steps / queries,
                 Percentiles.ofMicros(latencyMicros));
-        out.printf(Locale.ROOT, "  resync listing over %d days (%d episodes, the newest %d): %s%n", days, episodes / queries,
-                RowLimit.DEFAULT, Percentiles.ofMicros(resyncMicros));
-        out.printf(Locale.ROOT, "  state timeline of one resource over its last day (%d changes on average): %s (target: p99 under 200 ms"
-                + " for each)%n", changes / queries, Percentiles.ofMicros(stateMicros));
+        out.printf(
+                Locale.ROOT,
+                "  resync listing over %d days (%d episodes, the newest %d): %s%n",
+                days,
+                episodes / queries,
+                RowLimit.DEFAULT,
+                Percentiles.ofMicros(resyncMicros));
+        out.printf(
+                Locale.ROOT,
+                "  state timeline of one resource over its last day (%d changes on average): %s (target: p99 under 200 ms"
+                        + " for each)%n",
+                changes / queries,
+                Percentiles.ofMicros(stateMicros));
         err.flush();
     }
 
     private static void printCounts(Connection db, PrintWriter out) throws SQLException {
-        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM replication_samples),"
-                + " (SELECT count(*) FROM replication_rollups), (SELECT count(*) FROM drbd_state_changes),"
-                + " (SELECT count(*) FROM resync_episodes)")) {
+        try (Statement s = db.createStatement();
+                ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM replication_samples),"
+                        + " (SELECT count(*) FROM replication_rollups), (SELECT count(*) FROM drbd_state_changes),"
+                        + " (SELECT count(*) FROM resync_episodes)")) {
             rs.next();
-            out.printf(Locale.ROOT, "  held after retention: %,d raw samples (the last 14 days), %,d rollup rows, %,d state changes,"
-                    + " %,d resync episodes%n", rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
+            out.printf(
+                    Locale.ROOT,
+                    "  held after retention: %,d raw samples (the last 14 days), %,d rollup rows, %,d state changes,"
+                            + " %,d resync episodes%n",
+                    rs.getLong(1),
+                    rs.getLong(2),
+                    rs.getLong(3),
+                    rs.getLong(4));
         }
     }
 
@@ -338,7 +410,13 @@ final class HistoryBench implements Callable<Integer> {
         void advance(int count) {
             done += count;
             if (done >= nextTenth) {
-                err.printf(Locale.ROOT, "vigil bench history: %s %d%% (%,d of %,d, %.0f s)%n", what, done * 100 / total, done, total,
+                err.printf(
+                        Locale.ROOT,
+                        "vigil bench history: %s %d%% (%,d of %,d, %.0f s)%n",
+                        what,
+                        done * 100 / total,
+                        done,
+                        total,
                         (System.nanoTime() - began) / 1e9);
                 err.flush();
                 while (nextTenth <= done) {

@@ -9,8 +9,7 @@ import java.nio.file.StandardCopyOption;
 
 /** Writes a --plot file whole (to a temporary file beside it, then moved), or says why not and what to do. */
 final class HistoryPlotFile {
-    private HistoryPlotFile() {
-    }
+    private HistoryPlotFile() {}
 
     static boolean write(Path file, String svg, String command, PrintWriter err) {
         Path dir = file.toAbsolutePath().getParent();
@@ -20,7 +19,8 @@ final class HistoryPlotFile {
             Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return true;
         } catch (IOException e) {
-            err.println(command + ": --plot " + file + " cannot be written (" + e.getMessage() + "); is its directory there and writable?");
+            err.println(command + ": --plot " + file + " cannot be written (" + e.getMessage()
+                    + "); is its directory there and writable?");
             err.flush();
             return false;
         }

@@ -7,14 +7,18 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vigil history states}: a resource's DRBD state timeline. */
-@Command(name = "states", mixinStandardHelpOptions = true,
-        description = {"Shows each change of a resource's DRBD states in the range, oldest first, as the node that saw it reported:",
-                "its role and disk, the connection and replication towards the peer, the peer's disk and role."},
+@Command(
+        name = "states",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Shows each change of a resource's DRBD states in the range, oldest first, as the node that saw it reported:",
+            "its role and disk, the connection and replication towards the peer, the peer's disk and role."
+        },
         footer = {"", "Example: vigil history states --resource r0 --since 1d"})
 final class HistoryStates implements Callable<Integer> {
     private static final String COMMAND = "vigil history states";
@@ -31,11 +35,17 @@ final class HistoryStates implements Callable<Integer> {
     @Option(names = "--cluster", description = "only this cluster's")
     String cluster;
 
-    @Option(names = "--since", paramLabel = "TIME", defaultValue = "1d",
+    @Option(
+            names = "--since",
+            paramLabel = "TIME",
+            defaultValue = "1d",
             description = "the start: a duration before now (1d) or an RFC 3339 time (default: ${DEFAULT-VALUE})")
     String since;
 
-    @Option(names = "--limit", defaultValue = "1000", description = "at most this many, the newest (default: ${DEFAULT-VALUE}, at most 10000)")
+    @Option(
+            names = "--limit",
+            defaultValue = "1000",
+            description = "at most this many, the newest (default: ${DEFAULT-VALUE}, at most 10000)")
     int limit;
 
     @Override
@@ -44,28 +54,72 @@ final class HistoryStates implements Callable<Integer> {
         query.put("resource", Optional.of(resource));
         query.put("cluster", Optional.ofNullable(cluster));
         query.putAll(ask.range(since));
-        Optional<JsonNode> answer = ask.listing("/api/history/states", query, limit, COMMAND, spec.commandLine().getErr());
+        Optional<JsonNode> answer = ask.listing(
+                "/api/history/states", query, limit, COMMAND, spec.commandLine().getErr());
         if (answer.isEmpty()) {
             return 1;
         }
-        ask.print(answer.get(), human -> table(answer.get(), human), spec.commandLine().getOut());
+        ask.print(
+                answer.get(),
+                human -> table(answer.get(), human),
+                spec.commandLine().getOut());
         return 0;
     }
 
     private static TextTable table(JsonNode root, boolean human) {
-        TextTable table = human ? new TextTable("AT", "NODE", "VOL", "PEER", "ROLE", "DISK", "CONNECTION", "REPLICATION", "PEER DISK", "PEER ROLE")
-                : new TextTable("at", "cluster", "node", "resource", "volume", "peer", "role", "disk", "connection", "replication", "peer_disk",
+        TextTable table = human
+                ? new TextTable(
+                        "AT",
+                        "NODE",
+                        "VOL",
+                        "PEER",
+                        "ROLE",
+                        "DISK",
+                        "CONNECTION",
+                        "REPLICATION",
+                        "PEER DISK",
+                        "PEER ROLE")
+                : new TextTable(
+                        "at",
+                        "cluster",
+                        "node",
+                        "resource",
+                        "volume",
+                        "peer",
+                        "role",
+                        "disk",
+                        "connection",
+                        "replication",
+                        "peer_disk",
                         "peer_role");
         for (JsonNode s : root.path("states")) {
             String disk = s.path("disk").asText(human ? "-" : "");
             if (human) {
-                table.add(HistoryAsk.time(s.path("at").asText()), s.path("node").asText(), s.path("volume").asText(), s.path("peer").asText(),
-                        s.path("role").asText(), disk, s.path("connection").asText(), s.path("replication").asText(), s.path("peerDisk").asText(),
+                table.add(
+                        HistoryAsk.time(s.path("at").asText()),
+                        s.path("node").asText(),
+                        s.path("volume").asText(),
+                        s.path("peer").asText(),
+                        s.path("role").asText(),
+                        disk,
+                        s.path("connection").asText(),
+                        s.path("replication").asText(),
+                        s.path("peerDisk").asText(),
                         s.path("peerRole").asText());
             } else {
-                table.add(s.path("at").asText(), s.path("cluster").asText(), s.path("node").asText(), s.path("resource").asText(),
-                        s.path("volume").asText(), s.path("peer").asText(), s.path("role").asText(), disk, s.path("connection").asText(),
-                        s.path("replication").asText(), s.path("peerDisk").asText(), s.path("peerRole").asText());
+                table.add(
+                        s.path("at").asText(),
+                        s.path("cluster").asText(),
+                        s.path("node").asText(),
+                        s.path("resource").asText(),
+                        s.path("volume").asText(),
+                        s.path("peer").asText(),
+                        s.path("role").asText(),
+                        disk,
+                        s.path("connection").asText(),
+                        s.path("replication").asText(),
+                        s.path("peerDisk").asText(),
+                        s.path("peerRole").asText());
             }
         }
         return table;

@@ -16,16 +16,20 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vigil history sync-latency}: a resource's replication latency and lag per step. */
-@Command(name = "sync-latency", mixinStandardHelpOptions = true,
-        description = {"Per step: p50, p99 and max of the replication round trip (RTT), the oldest request in flight (OLDEST), "
-                + "the out-of-sync bytes while lagging (LAG) and the estimated time to catch up (ETA); a step without samples "
-                + "is left out. Steps older than the raw retention come from rollups, their quantiles approximated (json says "
-                + "from when: approximateBefore). --plot draws the p50 and p99 of one figure over time."},
+@Command(
+        name = "sync-latency",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Per step: p50, p99 and max of the replication round trip (RTT), the oldest request in flight (OLDEST), "
+                    + "the out-of-sync bytes while lagging (LAG) and the estimated time to catch up (ETA); a step without samples "
+                    + "is left out. Steps older than the raw retention come from rollups, their quantiles approximated (json says "
+                    + "from when: approximateBefore). --plot draws the p50 and p99 of one figure over time."
+        },
         footer = {"", "Example: vigil history sync-latency --resource r0 --since 90d --step 1d --plot r0.svg"})
 final class HistorySyncLatency implements Callable<Integer> {
     private static final String COMMAND = "vigil history sync-latency";
@@ -41,8 +45,10 @@ final class HistorySyncLatency implements Callable<Integer> {
 
     /** The figure a plot draws. */
     enum Figure {
-        roundTripSeconds("replication round trip"), oldestRequestSeconds("oldest request in flight"),
-        outOfSyncBytes("out-of-sync while lagging"), resyncEtaSeconds("resync time to catch up");
+        roundTripSeconds("replication round trip"),
+        oldestRequestSeconds("oldest request in flight"),
+        outOfSyncBytes("out-of-sync while lagging"),
+        resyncEtaSeconds("resync time to catch up");
 
         final String words;
 
@@ -66,18 +72,29 @@ final class HistorySyncLatency implements Callable<Integer> {
     @Option(names = "--peer", description = "only the replication towards this peer")
     String peer;
 
-    @Option(names = "--since", paramLabel = "TIME", defaultValue = "1d",
+    @Option(
+            names = "--since",
+            paramLabel = "TIME",
+            defaultValue = "1d",
             description = "the start: a duration before now (90d) or an RFC 3339 time (default: ${DEFAULT-VALUE})")
     String since;
 
-    @Option(names = "--step", paramLabel = "DURATION", description = "one row per step (default: the finest of 10s, 1m, 5m, 15m, 1h, 6h, 1d"
-            + " giving at most 300 rows; at most 2000 rows)")
+    @Option(
+            names = "--step",
+            paramLabel = "DURATION",
+            description = "one row per step (default: the finest of 10s, 1m, 5m, 15m, 1h, 6h, 1d"
+                    + " giving at most 300 rows; at most 2000 rows)")
     Duration step;
 
-    @Option(names = "--plot", paramLabel = "FILE.svg", description = "also draw the p50 and p99 of --figure over time into this SVG file")
+    @Option(
+            names = "--plot",
+            paramLabel = "FILE.svg",
+            description = "also draw the p50 and p99 of --figure over time into this SVG file")
     Path plot;
 
-    @Option(names = "--figure", defaultValue = "roundTripSeconds",
+    @Option(
+            names = "--figure",
+            defaultValue = "roundTripSeconds",
             description = "what --plot draws: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
     Figure figure;
 
@@ -101,13 +118,15 @@ final class HistorySyncLatency implements Callable<Integer> {
         }
         ask.print(root, human -> human ? table(root) : csv(root), out);
         if (ask.format == HistoryAsk.Format.table && root.has("approximateBefore")) {
-            err.println(COMMAND + ": steps before " + HistoryAsk.time(root.path("approximateBefore").asText()) + " come from "
+            err.println(COMMAND + ": steps before "
+                    + HistoryAsk.time(root.path("approximateBefore").asText()) + " come from "
                     + root.path("rollup").asText() + " rollups: their quantiles are approximations, their max exact");
             err.flush();
         }
         if (ask.format == HistoryAsk.Format.table && root.path("steps").isEmpty()) {
-            err.println(COMMAND + ": no samples of " + resource + " in the range (is the resource's name right? vigil history"
-                    + " states --resource " + resource + " shows its changes)");
+            err.println(COMMAND + ": no samples of " + resource
+                    + " in the range (is the resource's name right? vigil history" + " states --resource " + resource
+                    + " shows its changes)");
             err.flush();
         }
         return 0;
@@ -118,7 +137,9 @@ final class HistorySyncLatency implements Callable<Integer> {
         FIGURES.values().forEach(word -> header.addAll(List.of(word + " p50", word + " p99", word + " max")));
         TextTable table = new TextTable(header.toArray(String[]::new));
         for (JsonNode step : root.path("steps")) {
-            List<String> row = new ArrayList<>(List.of(HistoryAsk.time(step.path("start").asText()), step.path("samples").asText()));
+            List<String> row = new ArrayList<>(List.of(
+                    HistoryAsk.time(step.path("start").asText()),
+                    step.path("samples").asText()));
             FIGURES.keySet().forEach(f -> {
                 JsonNode q = step.path(f);
                 String unit = root.path("units").path(f).asText();
@@ -133,12 +154,16 @@ final class HistorySyncLatency implements Callable<Integer> {
 
     private static TextTable csv(JsonNode root) {
         List<String> header = new ArrayList<>(List.of("start", "samples"));
-        FIGURES.keySet().forEach(f -> List.of("count", "p50", "p95", "p99", "max").forEach(k -> header.add(f + "_" + k)));
+        FIGURES.keySet()
+                .forEach(f -> List.of("count", "p50", "p95", "p99", "max").forEach(k -> header.add(f + "_" + k)));
         TextTable table = new TextTable(header.toArray(String[]::new));
         for (JsonNode step : root.path("steps")) {
-            List<String> row = new ArrayList<>(List.of(step.path("start").asText(), step.path("samples").asText()));
-            FIGURES.keySet().forEach(f -> List.of("count", "p50", "p95", "p99", "max")
-                    .forEach(k -> row.add(step.path(f).has(k) ? step.path(f).path(k).asText() : "")));
+            List<String> row = new ArrayList<>(
+                    List.of(step.path("start").asText(), step.path("samples").asText()));
+            FIGURES.keySet()
+                    .forEach(f -> List.of("count", "p50", "p95", "p99", "max")
+                            .forEach(k -> row.add(
+                                    step.path(f).has(k) ? step.path(f).path(k).asText() : "")));
             table.add(row.toArray(String[]::new));
         }
         return table;
@@ -158,7 +183,9 @@ final class HistorySyncLatency implements Callable<Integer> {
         if (value < 1) {
             return String.format(Locale.ROOT, "%.3gms", value * 1000);
         }
-        return value < 600 ? String.format(Locale.ROOT, "%.3gs", value) : DurationText.format(Duration.ofSeconds(Math.round(value)));
+        return value < 600
+                ? String.format(Locale.ROOT, "%.3gs", value)
+                : DurationText.format(Duration.ofSeconds(Math.round(value)));
     }
 
     private boolean writePlot(JsonNode root, PrintWriter err) throws IOException {
@@ -174,8 +201,12 @@ final class HistorySyncLatency implements Callable<Integer> {
         for (String q : List.of("p50", "p99")) {
             lines.add(new SvgPlot.Line(q, runs(root, f, q, stepMs)));
         }
-        SvgPlot svg = new SvgPlot(figure.words + " of " + root.path("resource").asText() + " per " + root.path("step").asText()
-                + (root.has("cluster") ? " (" + root.path("cluster").asText() + ")" : ""), from, to,
+        SvgPlot svg = new SvgPlot(
+                figure.words + " of " + root.path("resource").asText() + " per "
+                        + root.path("step").asText()
+                        + (root.has("cluster") ? " (" + root.path("cluster").asText() + ")" : ""),
+                from,
+                to,
                 SvgPlot.ValueAxis.of(figure.words, root.path("units").path(f).asText(), max));
         return HistoryPlotFile.write(plot, svg.lines(lines), COMMAND, err);
     }
@@ -194,7 +225,8 @@ final class HistorySyncLatency implements Callable<Integer> {
                 runs.add(run);
                 run = new ArrayList<>();
             }
-            run.add(new SvgPlot.Point(start + stepMs / 2, s.path(figure).path(quantile).asDouble()));
+            run.add(new SvgPlot.Point(
+                    start + stepMs / 2, s.path(figure).path(quantile).asDouble()));
             last = start;
         }
         if (!run.isEmpty()) {

@@ -37,9 +37,21 @@ final class HistoryWorkload implements Iterable<Envelope> {
     private final long seed;
     /** Made once: names are checked as records are built, and a healthy volume's report is the same every time. */
     private final String[] names;
+
     private final List<DrbdDevice> devices;
-    private final DrbdPeerDevice healthy = new DrbdPeerDevice(0, ReplicationState.ESTABLISHED, DiskState.UP_TO_DATE, false, false,
-            Optional.of(0L), Optional.of(0L), Optional.of(0L), Optional.of(0L), Optional.of(0L), Optional.empty(), Optional.empty(),
+    private final DrbdPeerDevice healthy = new DrbdPeerDevice(
+            0,
+            ReplicationState.ESTABLISHED,
+            DiskState.UP_TO_DATE,
+            false,
+            false,
+            Optional.of(0L),
+            Optional.of(0L),
+            Optional.of(0L),
+            Optional.of(0L),
+            Optional.of(0L),
+            Optional.empty(),
+            Optional.empty(),
             Optional.empty());
     private final long[] cycles;
     private final long[] outages;
@@ -47,7 +59,8 @@ final class HistoryWorkload implements Iterable<Envelope> {
 
     HistoryWorkload(int resources, Instant start, Duration length, Duration interval, long seed) {
         if (resources < 1 || length.isNegative() || interval.isZero() || interval.isNegative()) {
-            throw new IllegalArgumentException("a workload needs at least one resource, a length and a positive interval");
+            throw new IllegalArgumentException(
+                    "a workload needs at least one resource, a length and a positive interval");
         }
         this.resources = resources;
         this.start = start;
@@ -102,10 +115,13 @@ final class HistoryWorkload implements Iterable<Envelope> {
         return new Phase(Stage.RESYNC, at - outageStart - outage, outage);
     }
 
-    private enum Stage { HEALTHY, DISCONNECTED, RESYNC }
-
-    private record Phase(Stage stage, long ticksIn, long outageTicks) {
+    private enum Stage {
+        HEALTHY,
+        DISCONNECTED,
+        RESYNC
     }
+
+    private record Phase(Stage stage, long ticksIn, long outageTicks) {}
 
     private Envelope report(int index, long tick, long seq, SplittableRandom jitter) {
         Instant ts = start.plusMillis(tick * interval.toMillis());
@@ -154,14 +170,42 @@ final class HistoryWorkload implements Iterable<Envelope> {
                 }
             }
         }
-        DrbdPeerDevice peerDevice = phase.stage() == Stage.HEALTHY && outOfSync == 0 ? healthy
-                : new DrbdPeerDevice(0, replication, peerDisk, false, false, Optional.of(outOfSync), Optional.of(0L), Optional.of(0L),
-                        Optional.of(0L), Optional.of(0L), done, eta, rate);
-        DrbdConnection link = new DrbdConnection(PEER, 1, connection,
-                connection == ConnectionState.CONNECTED ? DrbdRole.SECONDARY : DrbdRole.UNKNOWN, false, Optional.empty(), Optional.empty(),
-                List.of(), List.of(peerDevice), new ReplicationLatency(rtt, Optional.empty()));
-        DrbdResource body = new DrbdResource(names[index], DrbdRole.PRIMARY, false, Optional.empty(), Optional.empty(),
-                false, devices.subList(index, index + 1), List.of(link));
+        DrbdPeerDevice peerDevice = phase.stage() == Stage.HEALTHY && outOfSync == 0
+                ? healthy
+                : new DrbdPeerDevice(
+                        0,
+                        replication,
+                        peerDisk,
+                        false,
+                        false,
+                        Optional.of(outOfSync),
+                        Optional.of(0L),
+                        Optional.of(0L),
+                        Optional.of(0L),
+                        Optional.of(0L),
+                        done,
+                        eta,
+                        rate);
+        DrbdConnection link = new DrbdConnection(
+                PEER,
+                1,
+                connection,
+                connection == ConnectionState.CONNECTED ? DrbdRole.SECONDARY : DrbdRole.UNKNOWN,
+                false,
+                Optional.empty(),
+                Optional.empty(),
+                List.of(),
+                List.of(peerDevice),
+                new ReplicationLatency(rtt, Optional.empty()));
+        DrbdResource body = new DrbdResource(
+                names[index],
+                DrbdRole.PRIMARY,
+                false,
+                Optional.empty(),
+                Optional.empty(),
+                false,
+                devices.subList(index, index + 1),
+                List.of(link));
         return Envelope.of(CLUSTER, NODE, seq, ts, body);
     }
 

@@ -11,8 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /** Where the lab's log goes while its screen owns the terminal. */
 final class LabLog {
-    private LabLog() {
-    }
+    private LabLog() {}
 
     static void toFile(Path file) {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();

@@ -19,12 +19,15 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vigil notify test RECEIVER}: one test notification through a receiver of engine.yaml, and what it answered. */
-@Command(name = "notify", mixinStandardHelpOptions = true, description = "Tries the notification receivers of an engine config.",
+@Command(
+        name = "notify",
+        mixinStandardHelpOptions = true,
+        description = "Tries the notification receivers of an engine config.",
         subcommands = NotifyCommand.Test.class)
 final class NotifyCommand implements Runnable {
     @Spec
@@ -35,9 +38,13 @@ final class NotifyCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    @Command(name = "test", mixinStandardHelpOptions = true,
-            description = {"Sends one test notification (a firing alert named VigilTestNotification, severity info) through "
-                    + "RECEIVER as the engine would, once, without retries, and prints what the receiver answered."},
+    @Command(
+            name = "test",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Sends one test notification (a firing alert named VigilTestNotification, severity info) through "
+                        + "RECEIVER as the engine would, once, without retries, and prints what the receiver answered."
+            },
             footer = {"", "Example: vigil notify test pager --config /etc/vigil/engine.yaml"})
     static final class Test implements Callable<Integer> {
         @Spec
@@ -62,16 +69,24 @@ final class NotifyCommand implements Runnable {
             Optional<ReceiverSpec> spec = notify.flatMap(n -> n.receiver(receiver));
             if (spec.isEmpty()) {
                 err.println("vigil notify test: " + config.path() + " has no receiver '" + receiver + "'"
-                        + notify.map(n -> " (receivers: " + n.receivers().stream().map(ReceiverSpec::name).toList() + ")")
-                        .orElse(" (it has no notify: section)"));
+                        + notify.map(n -> " (receivers: "
+                                        + n.receivers().stream()
+                                                .map(ReceiverSpec::name)
+                                                .toList() + ")")
+                                .orElse(" (it has no notify: section)"));
                 return 2;
             }
             Receiver target = spec.get().receiver(line -> out.println(line));
             Alert alert = testAlert(Instant.now());
-            Notification n = new Notification(receiver, "vigil-notify-test", Map.of("alertname", alert.rule()), List.of(alert), List.of(),
+            Notification n = new Notification(
+                    receiver,
+                    "vigil-notify-test",
+                    Map.of("alertname", alert.rule()),
+                    List.of(alert),
+                    List.of(),
                     notify.get().externalUrl());
-            out.println("sending a test notification through " + receiver + " (" + spec.get().getClass().getSimpleName()
-                    .replace("Spec", "") + ")...");
+            out.println("sending a test notification through " + receiver + " ("
+                    + spec.get().getClass().getSimpleName().replace("Spec", "") + ")...");
             out.flush();
             Outcome outcome = target.deliver(n);
             if (outcome instanceof Outcome.Delivered d) {
@@ -79,15 +94,22 @@ final class NotifyCommand implements Runnable {
                 out.flush();
                 return 0;
             }
-            err.println(outcome instanceof Outcome.Refused r ? "refused (not worth a retry): " + r.why()
-                    : "not delivered (the engine would retry): " + ((Outcome.Retry) outcome).why());
+            err.println(
+                    outcome instanceof Outcome.Refused r
+                            ? "refused (not worth a retry): " + r.why()
+                            : "not delivered (the engine would retry): " + ((Outcome.Retry) outcome).why());
             err.flush();
             return 1;
         }
 
         static Alert testAlert(Instant now) {
-            return OwnAlert.of(Map.of("alertname", "VigilTestNotification", "severity", "info"),
-                    Map.of("summary", "a test notification from vigil notify test; nothing is wrong"), AlertState.FIRING, 1, now, now);
+            return OwnAlert.of(
+                    Map.of("alertname", "VigilTestNotification", "severity", "info"),
+                    Map.of("summary", "a test notification from vigil notify test; nothing is wrong"),
+                    AlertState.FIRING,
+                    1,
+                    now,
+                    now);
         }
     }
 }

@@ -13,17 +13,24 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** "What did the agent make of this?": captured tool output in, the events the agent would publish out. */
-@Command(name = "parse", mixinStandardHelpOptions = true,
-        description = {"Prints, as JSON lines, the events the agent would publish for a captured tool output.",
-                "Lines it cannot read are reported on stderr with their line number; the rest is still parsed.",
-                "Exits 1 when nothing could be read; output that lists nothing (no resource, no domain) exits 0."},
-        footer = {"", "KIND is one of: drbd-events2, proc-drbd, smartctl, lvs, vgs, virsh-list, xl-list.",
-                "Example: drbdsetup events2 --now --statistics > now.txt; vigil parse drbd-events2 now.txt"})
+@Command(
+        name = "parse",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Prints, as JSON lines, the events the agent would publish for a captured tool output.",
+            "Lines it cannot read are reported on stderr with their line number; the rest is still parsed.",
+            "Exits 1 when nothing could be read; output that lists nothing (no resource, no domain) exits 0."
+        },
+        footer = {
+            "",
+            "KIND is one of: drbd-events2, proc-drbd, smartctl, lvs, vgs, virsh-list, xl-list.",
+            "Example: drbdsetup events2 --now --statistics > now.txt; vigil parse drbd-events2 now.txt"
+        })
 final class ParseCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -47,7 +54,8 @@ final class ParseCommand implements Callable<Integer> {
         }
         String text;
         try {
-            text = "-".equals(file) ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
+            text = "-".equals(file)
+                    ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
                     : Files.readString(Path.of(file), StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             err.println("vigil parse: " + file + ": no such file");
@@ -74,7 +82,8 @@ final class ParseCommand implements Callable<Integer> {
         }
         if (result.values().isEmpty()) {
             // read whole, and empty: a host with no resource, domain or guest is a reading, not a failure
-            err.println("vigil parse: " + source + " was read and lists nothing to publish (" + parseKind.tool + " output with no entry)");
+            err.println("vigil parse: " + source + " was read and lists nothing to publish (" + parseKind.tool
+                    + " output with no entry)");
         }
         return 0;
     }

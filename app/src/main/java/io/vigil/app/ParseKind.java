@@ -37,8 +37,10 @@ enum ParseKind {
     }
 
     static ParseKind of(String word) {
-        return Arrays.stream(values()).filter(k -> k.word.equals(word)).findFirst().orElseThrow(() ->
-                new IllegalArgumentException("unknown kind '" + word + "'; one of: " + words()));
+        return Arrays.stream(values())
+                .filter(k -> k.word.equals(word))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown kind '" + word + "'; one of: " + words()));
     }
 
     static String words() {

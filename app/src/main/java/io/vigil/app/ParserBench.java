@@ -12,22 +12,27 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.ToIntFunction;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Parser throughput on the lab's tool output: events2 lines per second and smartctl documents
  * per second, each beside a baseline in the same process (splitting the same lines into words;
  * reading the same JSON into a tree), so the figure travels between machines as a ratio.
  */
-@picocli.CommandLine.Command(name = "parsers", mixinStandardHelpOptions = true,
+@picocli.CommandLine.Command(
+        name = "parsers",
+        mixinStandardHelpOptions = true,
         description = "events2 lines/s and smartctl documents/s through the production parsers, against a baseline")
 final class ParserBench implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--seconds", converter = AtLeastOne.class, description = "measuring time per figure (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--seconds",
+            converter = AtLeastOne.class,
+            description = "measuring time per figure (default ${DEFAULT-VALUE})")
     int seconds = 3;
 
     @Override
@@ -36,8 +41,9 @@ final class ParserBench implements Callable<Integer> {
         SimulatedPair pair = SimulatedPair.seed();
         pair.inject("disk-replace node-b /dev/sda"); // a resync in progress: the longest lines, with done/eta/rate
         pair.tick(Duration.ofSeconds(5));
-        String events2 = pair.nodeA().run(Command.of("drbdsetup", "events2", "--now", "--timestamps", "--statistics"),
-                Duration.ofSeconds(5)).stdout();
+        String events2 = pair.nodeA()
+                .run(Command.of("drbdsetup", "events2", "--now", "--timestamps", "--statistics"), Duration.ofSeconds(5))
+                .stdout();
         List<String> lines = events2.lines().toList();
         StringBuilder corpus = new StringBuilder();
         for (int i = 0; i < 200; i++) {
@@ -45,21 +51,28 @@ final class ParserBench implements Callable<Integer> {
         }
         String events2Corpus = corpus.toString();
         int linesPerRound = lines.size() * 200;
-        String smart = pair.nodeA().run(Command.of("smartctl", "--json", "-a", "/dev/sda"), Duration.ofSeconds(5)).stdout();
+        String smart = pair.nodeA()
+                .run(Command.of("smartctl", "--json", "-a", "/dev/sda"), Duration.ofSeconds(5))
+                .stdout();
 
-        out.printf(Locale.ROOT, "parser bench: %d s per figure, after %d s of warm-up; input: the lab's node-a output%n", seconds, seconds);
-        Figure drbd = measure(text -> DrbdEventsParser.parse("bench", text).values().size(), events2Corpus, linesPerRound);
+        out.printf(
+                Locale.ROOT,
+                "parser bench: %d s per figure, after %d s of warm-up; input: the lab's node-a output%n",
+                seconds,
+                seconds);
+        Figure drbd =
+                measure(text -> DrbdEventsParser.parse("bench", text).values().size(), events2Corpus, linesPerRound);
         Figure drbdBase = measure(ParserBench::splitWords, events2Corpus, linesPerRound);
         report(out, "events2 lines/s", drbd, drbdBase, "split into key:value words");
-        Figure smartctl = measure(text -> SmartctlJsonParser.parse("bench", text).values().size(), smart, 1);
+        Figure smartctl =
+                measure(text -> SmartctlJsonParser.parse("bench", text).values().size(), smart, 1);
         Figure smartBase = measure(ParserBench::readTree, smart, 1);
         report(out, "smartctl docs/s", smartctl, smartBase, "JSON read into a tree");
         out.flush();
         return 0;
     }
 
-    record Figure(double perSecond, long rounds) {
-    }
+    record Figure(double perSecond, long rounds) {}
 
     private Figure measure(ToIntFunction<String> work, String input, int unitsPerRound) {
         long sink = 0;
@@ -83,8 +96,14 @@ final class ParserBench implements Callable<Integer> {
     }
 
     private static void report(PrintWriter out, String what, Figure figure, Figure baseline, String baselineWhat) {
-        out.printf(Locale.ROOT, "  %-16s %,12.0f   baseline (%s) %,12.0f   ratio %.2f%n", what, figure.perSecond(),
-                baselineWhat, baseline.perSecond(), figure.perSecond() / baseline.perSecond());
+        out.printf(
+                Locale.ROOT,
+                "  %-16s %,12.0f   baseline (%s) %,12.0f   ratio %.2f%n",
+                what,
+                figure.perSecond(),
+                baselineWhat,
+                baseline.perSecond(),
+                figure.perSecond() / baseline.perSecond());
     }
 
     private static int splitWords(String text) {

@@ -47,6 +47,7 @@ final class PrometheusPagePath implements AutoCloseable {
     private Optional<PrometheusProcess> prometheus = Optional.empty();
     /** Pairs started, each in its own directory. */
     private int started;
+
     private int incident;
 
     PrometheusPagePath(Path dir, Lab lab, PageReceiver receiver, PrometheusConfig.Intervals intervals) {
@@ -70,22 +71,30 @@ final class PrometheusPagePath implements AutoCloseable {
         long deadline = System.nanoTime() + QUIET_WITHIN.toNanos();
         List<String> active = startPair();
         while (!active.isEmpty()) {
-            log.info("page bench: before incident {} the lab is not quiet ({}); waiting for it, then starting Prometheus and Alertmanager afresh",
-                    incident, String.join(", ", active));
+            log.info(
+                    "page bench: before incident {} the lab is not quiet ({}); waiting for it, then starting Prometheus and Alertmanager afresh",
+                    incident,
+                    String.join(", ", active));
             PrometheusProcess server = prometheus.orElseThrow();
             while (!server.activeAlerts().isEmpty()) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the lab was not quiet within " + QUIET_WITHIN.toMinutes() + " minutes before incident "
-                            + incident + ": Prometheus still sees " + String.join(", ", server.activeAlerts()));
+                    throw new IllegalStateException(
+                            "the lab was not quiet within " + QUIET_WITHIN.toMinutes() + " minutes before incident "
+                                    + incident + ": Prometheus still sees " + String.join(", ", server.activeAlerts()));
                 }
                 Thread.sleep(500);
             }
             active = startPair();
         }
-        long longest = Math.max(intervals.scrapeOrDefault().toMillis(), intervals.evaluationOrDefault().toMillis());
+        long longest = Math.max(
+                intervals.scrapeOrDefault().toMillis(),
+                intervals.evaluationOrDefault().toMillis());
         Thread.sleep(ThreadLocalRandom.current().nextLong(longest));
-        log.info("page bench: Prometheus {} and Alertmanager {} ready for incident {}", prometheus.orElseThrow().url(),
-                alertmanager.orElseThrow().url(), incident);
+        log.info(
+                "page bench: Prometheus {} and Alertmanager {} ready for incident {}",
+                prometheus.orElseThrow().url(),
+                alertmanager.orElseThrow().url(),
+                incident);
     }
 
     /** Starts both afresh; once Prometheus has scraped every agent and evaluated, what keeps the lab from being quiet. */
@@ -95,13 +104,17 @@ final class PrometheusPagePath implements AutoCloseable {
         Path here = dir.resolve("prometheus-" + started);
         AlertmanagerProcess am = AlertmanagerProcess.start(here.resolve("alertmanager"), webhook);
         alertmanager = Optional.of(am);
-        PrometheusProcess server = PrometheusProcess.start(here.resolve("prometheus"), config(lab, am.url(), intervals));
+        PrometheusProcess server =
+                PrometheusProcess.start(here.resolve("prometheus"), config(lab, am.url(), intervals));
         prometheus = Optional.of(server);
         Duration scrape = intervals.scrapeOrDefault();
         try {
-            Condition.await(server::scrapedEveryTarget, scrape.plusSeconds(30), "Prometheus to scrape every agent of the lab");
+            Condition.await(
+                    server::scrapedEveryTarget, scrape.plusSeconds(30), "Prometheus to scrape every agent of the lab");
             Instant scraped = Instant.now();
-            Condition.await(() -> server.evaluatedSince(scraped), intervals.evaluationOrDefault().plusSeconds(30),
+            Condition.await(
+                    () -> server.evaluatedSince(scraped),
+                    intervals.evaluationOrDefault().plusSeconds(30),
                     "Prometheus to evaluate its rules on what it scraped");
         } catch (IllegalStateException e) {
             throw new IllegalStateException(e.getMessage() + "; Prometheus's log ends:\n" + server.logTail(), e);
@@ -120,26 +133,35 @@ final class PrometheusPagePath implements AutoCloseable {
      * vigil-alerts.yml evaluated into the Alertmanager at {@code alertmanager}.
      */
     static PrometheusConfig config(Lab lab, URI alertmanager, PrometheusConfig.Intervals intervals) {
-        List<PrometheusConfig.Target> agents = lab.agents().stream().map(a -> new PrometheusConfig.Target(
-                URI.create(a.metricsUrl()).getAuthority(), Map.of("cluster", "pair-1", "node", a.node()))).toList();
-        return PrometheusConfig.scraping(List.of(new PrometheusConfig.ScrapeJob("vigil-agent", true, agents)), intervals)
+        List<PrometheusConfig.Target> agents = lab.agents().stream()
+                .map(a -> new PrometheusConfig.Target(
+                        URI.create(a.metricsUrl()).getAuthority(), Map.of("cluster", "pair-1", "node", a.node())))
+                .toList();
+        return PrometheusConfig.scraping(
+                        List.of(new PrometheusConfig.ScrapeJob("vigil-agent", true, agents)), intervals)
                 .alerting(new PrometheusConfig.RuleFile(RULES, rules()), alertmanager);
     }
 
     private static String rules() {
         try (InputStream in = PrometheusPagePath.class.getResourceAsStream("prometheus/" + RULES)) {
             if (in == null) {
-                throw new IllegalStateException("deploy/prometheus/" + RULES + " is not in the jar; rebuild with mvn package");
+                throw new IllegalStateException(
+                        "deploy/prometheus/" + RULES + " is not in the jar; rebuild with mvn package");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("deploy/prometheus/" + RULES + " could not be read from the jar (" + e.getMessage() + ")", e);
+            throw new UncheckedIOException(
+                    "deploy/prometheus/" + RULES + " could not be read from the jar (" + e.getMessage() + ")", e);
         }
     }
 
     /** The longest a page can take this way: a scrape, an evaluation, Alertmanager's group_wait, and a margin. */
     Duration pageWithin() {
-        return intervals.scrapeOrDefault().plus(intervals.evaluationOrDefault()).plus(GROUP_WAIT).plusSeconds(60);
+        return intervals
+                .scrapeOrDefault()
+                .plus(intervals.evaluationOrDefault())
+                .plus(GROUP_WAIT)
+                .plusSeconds(60);
     }
 
     String describe() {

@@ -16,18 +16,25 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vigil sagas}: the failovers, as an engine's API tells them (all its instances). */
-@Command(name = "sagas", mixinStandardHelpOptions = true,
-        description = {"Lists the failovers in progress (with --all, also the recently ended ones), each current one with the "
-                + "phases it went through on the line below."},
+@Command(
+        name = "sagas",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Lists the failovers in progress (with --all, also the recently ended ones), each current one with the "
+                    + "phases it went through on the line below."
+        },
         footer = {"", "Example: vigil sagas --all --engine http://engine-1:9465"})
 final class SagasCommand implements Callable<Integer> {
     /** How to print. */
-    enum Format { table, json }
+    enum Format {
+        table,
+        json
+    }
 
     @Spec
     CommandSpec spec;
@@ -41,7 +48,11 @@ final class SagasCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE})")
     Format format;
 
-    @Option(names = "--time-zone", paramLabel = "ZONE", defaultValue = "UTC", description = "the zone of the phases' times (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--time-zone",
+            paramLabel = "ZONE",
+            defaultValue = "UTC",
+            description = "the zone of the phases' times (default: ${DEFAULT-VALUE})")
     ZoneId zone;
 
     @Override
@@ -62,7 +73,8 @@ final class SagasCommand implements Callable<Integer> {
         List<String> unreachable = new ArrayList<>();
         root.path("unreachable").forEach(u -> unreachable.add(u.asText()));
         if (!unreachable.isEmpty()) {
-            err.println("vigil sagas: " + TerminalText.of(String.join(", ", unreachable)) + " did not answer: the sagas they hold are missing");
+            err.println("vigil sagas: " + TerminalText.of(String.join(", ", unreachable))
+                    + " did not answer: the sagas they hold are missing");
             err.flush();
         }
         if (format == Format.json) {
@@ -76,8 +88,16 @@ final class SagasCommand implements Callable<Integer> {
         rows.add(new String[] {"SAGA", "PHASE", "AGE", "WAY", "FROM→TO", "NOTE"});
         for (JsonNode s : sagas) {
             // every field is the engine's answer, and the reasons quote tools' output: shown escaped, and measured so
-            rows.add(Stream.of(s.path("sagaId").asText(), s.path("phase").asText(), s.path("age").asText(), s.path("way").asText(),
-                s.path("failing").asText() + "→" + s.path("survivor").asText(), note(s)).map(TerminalText::of).toArray(String[]::new));
+            rows.add(Stream.of(
+                            s.path("sagaId").asText(),
+                            s.path("phase").asText(),
+                            s.path("age").asText(),
+                            s.path("way").asText(),
+                            s.path("failing").asText() + "→"
+                                    + s.path("survivor").asText(),
+                            note(s))
+                    .map(TerminalText::of)
+                    .toArray(String[]::new));
         }
         int[] widths = new int[5];
         for (String[] row : rows) {
@@ -101,8 +121,11 @@ final class SagasCommand implements Callable<Integer> {
 
     /** What a human should know first: why it is held or stuck, else why it began; and the VMs left down. */
     private static String note(JsonNode s) {
-        String note = s.has("stuckBecause") ? s.path("stuckBecause").asText()
-                : s.has("heldBecause") ? s.path("heldBecause").asText() : s.path("reason").asText();
+        String note = s.has("stuckBecause")
+                ? s.path("stuckBecause").asText()
+                : s.has("heldBecause")
+                        ? s.path("heldBecause").asText()
+                        : s.path("reason").asText();
         List<String> down = new ArrayList<>();
         s.path("leftDown").forEach(v -> down.add(v.asText()));
         return down.isEmpty() ? note : note + "; left down: " + String.join(", ", down);
@@ -110,7 +133,8 @@ final class SagasCommand implements Callable<Integer> {
 
     /** "Degraded 2026-12-04 21:03:07 → Fencing 2026-12-04 21:03:09 → ... (UTC)": a saga may last days. */
     private String history(JsonNode s) {
-        DateTimeFormatter time = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(zone);
+        DateTimeFormatter time =
+                DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(zone);
         List<String> visits = new ArrayList<>();
         for (JsonNode v : s.path("history")) {
             String at;

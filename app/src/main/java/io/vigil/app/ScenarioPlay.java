@@ -23,11 +23,11 @@ import java.util.List;
  * the live lab instead (broker, engine in its own JVM, agents, notifier) on the wall clock.
  */
 final class ScenarioPlay {
-    private ScenarioPlay() {
-    }
+    private ScenarioPlay() {}
 
     /** Exit status: 0 when every safety invariant held, 1 when one broke, 2 for a scenario that cannot be read. */
-    static int play(String nameOrPath, boolean live, boolean json, Path work, PrintWriter out, PrintWriter err) throws Exception {
+    static int play(String nameOrPath, boolean live, boolean json, Path work, PrintWriter out, PrintWriter err)
+            throws Exception {
         Scenario scenario;
         try {
             scenario = ScenarioLoader.load(nameOrPath);
@@ -36,8 +36,8 @@ final class ScenarioPlay {
             return 2;
         }
         if (!json) {
-            out.println("scenario " + scenario.name() + " (" + scenario.end().toSeconds() + " s of " + (live ? "wall-clock time on the live lab"
-                    : "simulated time") + ")");
+            out.println("scenario " + scenario.name() + " (" + scenario.end().toSeconds() + " s of "
+                    + (live ? "wall-clock time on the live lab" : "simulated time") + ")");
             scenario.about().lines().forEach(l -> out.println("  " + l));
             out.println();
             out.flush();
@@ -57,14 +57,16 @@ final class ScenarioPlay {
                     resyncs = history.resyncLines(playedAt, Instant.now());
                 }
             } else {
-                try (ScenarioHistory history = ScenarioHistory.forPlay(work, SimulatedPair.SEED_TIME, scenario.end(), playedAt)) {
+                try (ScenarioHistory history =
+                        ScenarioHistory.forPlay(work, SimulatedPair.SEED_TIME, scenario.end(), playedAt)) {
                     report = ScenarioRunner.play(scenario, work, new ScenarioRunner.StepWatch() {
                         @Override
                         public void received(Envelope reportRead) {
                             history.received(reportRead);
                         }
                     });
-                    resyncs = history.resyncLines(SimulatedPair.SEED_TIME, SimulatedPair.SEED_TIME.plus(scenario.end()));
+                    resyncs =
+                            history.resyncLines(SimulatedPair.SEED_TIME, SimulatedPair.SEED_TIME.plus(scenario.end()));
                 }
             }
         } catch (IllegalArgumentException e) {
@@ -77,7 +79,8 @@ final class ScenarioPlay {
             report.timeline().forEach(out::println);
             report.violations().forEach(v -> out.println("VIOLATION " + v));
             out.println();
-            out.println("history (kept in " + work.resolve(HistoryConfig.DEFAULT_FILE) + "; ask it with vigil history):");
+            out.println(
+                    "history (kept in " + work.resolve(HistoryConfig.DEFAULT_FILE) + "; ask it with vigil history):");
             if (resyncs.isEmpty()) {
                 out.println("  no resync began during the play");
             }
@@ -90,7 +93,8 @@ final class ScenarioPlay {
     /** The shipped scenarios, each with the first line of its story. */
     static void list(PrintWriter out) {
         for (String name : ScenarioLoader.shipped()) {
-            String about = String.join(" ", ScenarioLoader.load(name).about().lines().toList());
+            String about =
+                    String.join(" ", ScenarioLoader.load(name).about().lines().toList());
             int sentence = about.indexOf(". ");
             out.printf("%-26s %s%n", name, sentence < 0 ? about : about.substring(0, sentence + 1));
         }

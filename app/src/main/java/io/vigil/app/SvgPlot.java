@@ -24,15 +24,12 @@ final class SvgPlot {
     private static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd"};
 
     /** One line's points: time in epoch ms and a value in the axis's unit; a break between runs where steps are missing. */
-    record Line(String name, List<List<Point>> runs) {
-    }
+    record Line(String name, List<List<Point>> runs) {}
 
-    record Point(long atMs, double value) {
-    }
+    record Point(long atMs, double value) {}
 
     /** A bar from {@code startMs} to {@code endMs} on the time axis, {@code value} high. */
-    record Bar(long startMs, long endMs, double value) {
-    }
+    record Bar(long startMs, long endMs, double value) {}
 
     private final String title;
     private final long fromMs;
@@ -106,8 +103,13 @@ final class SvgPlot {
             for (List<Point> run : lines.get(i).runs()) {
                 List<String> points = new ArrayList<>();
                 run.forEach(p -> points.add(f(x(p.atMs())) + "," + f(y(p.value()))));
-                svg.append("<polyline class=\"").append(escape(lines.get(i).name())).append("\" fill=\"none\" stroke=\"").append(colour)
-                        .append("\" stroke-width=\"1.5\" points=\"").append(String.join(" ", points)).append("\"/>\n");
+                svg.append("<polyline class=\"")
+                        .append(escape(lines.get(i).name()))
+                        .append("\" fill=\"none\" stroke=\"")
+                        .append(colour)
+                        .append("\" stroke-width=\"1.5\" points=\"")
+                        .append(String.join(" ", points))
+                        .append("\"/>\n");
             }
             legend(svg, i, lines.get(i).name(), colour);
         }
@@ -120,9 +122,19 @@ final class SvgPlot {
             double x0 = x(b.startMs());
             double width = Math.max(2, x(b.endMs()) - x0);
             double top = y(b.value());
-            svg.append("<rect class=\"").append(escape(name)).append("\" x=\"").append(f(x0)).append("\" y=\"").append(f(top))
-                    .append("\" width=\"").append(f(width)).append("\" height=\"").append(f(BOTTOM - top)).append("\" fill=\"")
-                    .append(COLOURS[0]).append("\"/>\n");
+            svg.append("<rect class=\"")
+                    .append(escape(name))
+                    .append("\" x=\"")
+                    .append(f(x0))
+                    .append("\" y=\"")
+                    .append(f(top))
+                    .append("\" width=\"")
+                    .append(f(width))
+                    .append("\" height=\"")
+                    .append(f(BOTTOM - top))
+                    .append("\" fill=\"")
+                    .append(COLOURS[0])
+                    .append("\"/>\n");
         }
         legend(svg, 0, name, COLOURS[0]);
         return svg.append("</svg>\n").toString();
@@ -131,46 +143,113 @@ final class SvgPlot {
     private StringBuilder frame() {
         StringBuilder svg = new StringBuilder(4096);
         svg.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
-                .append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(WIDTH).append("\" height=\"").append(HEIGHT)
-                .append("\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(HEIGHT).append("\" font-family=\"sans-serif\" font-size=\"11\">\n")
+                .append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+                .append(WIDTH)
+                .append("\" height=\"")
+                .append(HEIGHT)
+                .append("\" viewBox=\"0 0 ")
+                .append(WIDTH)
+                .append(' ')
+                .append(HEIGHT)
+                .append("\" font-family=\"sans-serif\" font-size=\"11\">\n")
                 .append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n")
-                .append("<text x=\"").append(WIDTH / 2).append("\" y=\"22\" text-anchor=\"middle\" font-size=\"14\">").append(escape(title))
+                .append("<text x=\"")
+                .append(WIDTH / 2)
+                .append("\" y=\"22\" text-anchor=\"middle\" font-size=\"14\">")
+                .append(escape(title))
                 .append("</text>\n");
         // value axis: five ticks from 0 to its top, with grid lines
         for (int k = 0; k <= 4; k++) {
             double v = axis.top() * k / 4;
             double yy = BOTTOM - (BOTTOM - TOP) * k / 4.0;
-            svg.append("<line x1=\"").append(LEFT).append("\" x2=\"").append(RIGHT).append("\" y1=\"").append(f(yy)).append("\" y2=\"")
-                    .append(f(yy)).append("\" stroke=\"#ddd\"/>\n")
-                    .append("<text x=\"").append(LEFT - 6).append("\" y=\"").append(f(yy + 4)).append("\" text-anchor=\"end\">")
-                    .append(tick(v)).append("</text>\n");
+            svg.append("<line x1=\"")
+                    .append(LEFT)
+                    .append("\" x2=\"")
+                    .append(RIGHT)
+                    .append("\" y1=\"")
+                    .append(f(yy))
+                    .append("\" y2=\"")
+                    .append(f(yy))
+                    .append("\" stroke=\"#ddd\"/>\n")
+                    .append("<text x=\"")
+                    .append(LEFT - 6)
+                    .append("\" y=\"")
+                    .append(f(yy + 4))
+                    .append("\" text-anchor=\"end\">")
+                    .append(tick(v))
+                    .append("</text>\n");
         }
-        svg.append("<text transform=\"translate(18,").append((TOP + BOTTOM) / 2).append(") rotate(-90)\" text-anchor=\"middle\">")
-                .append(escape(axis.quantity() + " (" + axis.unit() + ")")).append("</text>\n");
+        svg.append("<text transform=\"translate(18,")
+                .append((TOP + BOTTOM) / 2)
+                .append(") rotate(-90)\" text-anchor=\"middle\">")
+                .append(escape(axis.quantity() + " (" + axis.unit() + ")"))
+                .append("</text>\n");
         // time axis: five ticks across the range
-        DateTimeFormatter format = DateTimeFormatter.ofPattern(toMs - fromMs > 2 * 86_400_000L ? "yyyy-MM-dd" : "MM-dd HH:mm", Locale.ROOT)
+        DateTimeFormatter format = DateTimeFormatter.ofPattern(
+                        toMs - fromMs > 2 * 86_400_000L ? "yyyy-MM-dd" : "MM-dd HH:mm", Locale.ROOT)
                 .withZone(ZoneOffset.UTC);
         for (int k = 0; k <= 4; k++) {
             long at = fromMs + (toMs - fromMs) * k / 4;
             double xx = x(at);
-            svg.append("<line x1=\"").append(f(xx)).append("\" x2=\"").append(f(xx)).append("\" y1=\"").append(BOTTOM).append("\" y2=\"")
-                    .append(BOTTOM + 5).append("\" stroke=\"black\"/>\n")
-                    .append("<text x=\"").append(f(xx)).append("\" y=\"").append(BOTTOM + 18).append("\" text-anchor=\"middle\">")
-                    .append(format.format(Instant.ofEpochMilli(at))).append("</text>\n");
+            svg.append("<line x1=\"")
+                    .append(f(xx))
+                    .append("\" x2=\"")
+                    .append(f(xx))
+                    .append("\" y1=\"")
+                    .append(BOTTOM)
+                    .append("\" y2=\"")
+                    .append(BOTTOM + 5)
+                    .append("\" stroke=\"black\"/>\n")
+                    .append("<text x=\"")
+                    .append(f(xx))
+                    .append("\" y=\"")
+                    .append(BOTTOM + 18)
+                    .append("\" text-anchor=\"middle\">")
+                    .append(format.format(Instant.ofEpochMilli(at)))
+                    .append("</text>\n");
         }
-        svg.append("<text x=\"").append((LEFT + RIGHT) / 2).append("\" y=\"").append(BOTTOM + 40).append("\" text-anchor=\"middle\">time (UTC)</text>\n")
-                .append("<line x1=\"").append(LEFT).append("\" x2=\"").append(RIGHT).append("\" y1=\"").append(BOTTOM).append("\" y2=\"")
-                .append(BOTTOM).append("\" stroke=\"black\"/>\n")
-                .append("<line x1=\"").append(LEFT).append("\" x2=\"").append(LEFT).append("\" y1=\"").append(TOP).append("\" y2=\"")
-                .append(BOTTOM).append("\" stroke=\"black\"/>\n");
+        svg.append("<text x=\"")
+                .append((LEFT + RIGHT) / 2)
+                .append("\" y=\"")
+                .append(BOTTOM + 40)
+                .append("\" text-anchor=\"middle\">time (UTC)</text>\n")
+                .append("<line x1=\"")
+                .append(LEFT)
+                .append("\" x2=\"")
+                .append(RIGHT)
+                .append("\" y1=\"")
+                .append(BOTTOM)
+                .append("\" y2=\"")
+                .append(BOTTOM)
+                .append("\" stroke=\"black\"/>\n")
+                .append("<line x1=\"")
+                .append(LEFT)
+                .append("\" x2=\"")
+                .append(LEFT)
+                .append("\" y1=\"")
+                .append(TOP)
+                .append("\" y2=\"")
+                .append(BOTTOM)
+                .append("\" stroke=\"black\"/>\n");
         return svg;
     }
 
     private static void legend(StringBuilder svg, int i, String name, String colour) {
         int x = LEFT + 10 + i * 120;
         int y = HEIGHT - 14;
-        svg.append("<rect x=\"").append(x).append("\" y=\"").append(y - 9).append("\" width=\"12\" height=\"10\" fill=\"").append(colour)
-                .append("\"/>\n<text x=\"").append(x + 16).append("\" y=\"").append(y).append("\">").append(escape(name)).append("</text>\n");
+        svg.append("<rect x=\"")
+                .append(x)
+                .append("\" y=\"")
+                .append(y - 9)
+                .append("\" width=\"12\" height=\"10\" fill=\"")
+                .append(colour)
+                .append("\"/>\n<text x=\"")
+                .append(x + 16)
+                .append("\" y=\"")
+                .append(y)
+                .append("\">")
+                .append(escape(name))
+                .append("</text>\n");
     }
 
     private static String tick(double v) {

@@ -34,8 +34,7 @@ import java.util.Set;
  * change as the stream flows. Bodies are encoded once; each event is its envelope around one.
  */
 final class TelemetryMix {
-    record Event(String cluster, byte[] bytes) {
-    }
+    record Event(String cluster, byte[] bytes) {}
 
     private static final String[] NODES = {"node-a", "node-b"};
     private final int clusters;
@@ -53,14 +52,33 @@ final class TelemetryMix {
         this.clusters = clusters;
         this.seq = new long[clusters][2];
         List<Body> mix = List.of(
-                new Heartbeat("bench", 3600, List.of(new ProbeHealth("drbd", true, 0, Optional.empty(), Optional.empty()),
-                        new ProbeHealth("smart", true, 0, Optional.empty(), Optional.empty())), 16L << 30, 8L << 30),
-                drbd("r0", DiskState.UP_TO_DATE), drbd("r1", DiskState.UP_TO_DATE),
-                disk("/dev/sda", "sat", DiskProtocol.ATA, 34.0), disk("/dev/nvme0", "nvme", DiskProtocol.NVME, 38.0),
-                new LvmReport(List.of(new LvmReport.VolumeGroup("vg0", 4_000_783_007_744L, 3_957_833_334_784L, 1, 2)),
-                        List.of(new LvmReport.LogicalVolume("vg0", "r0-disk", 21_474_836_480L, "-wi-ao----", Optional.empty(),
-                                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.of("r0")))),
-                vm("web"), vm("mail"));
+                new Heartbeat(
+                        "bench",
+                        3600,
+                        List.of(
+                                new ProbeHealth("drbd", true, 0, Optional.empty(), Optional.empty()),
+                                new ProbeHealth("smart", true, 0, Optional.empty(), Optional.empty())),
+                        16L << 30,
+                        8L << 30),
+                drbd("r0", DiskState.UP_TO_DATE),
+                drbd("r1", DiskState.UP_TO_DATE),
+                disk("/dev/sda", "sat", DiskProtocol.ATA, 34.0),
+                disk("/dev/nvme0", "nvme", DiskProtocol.NVME, 38.0),
+                new LvmReport(
+                        List.of(new LvmReport.VolumeGroup("vg0", 4_000_783_007_744L, 3_957_833_334_784L, 1, 2)),
+                        List.of(new LvmReport.LogicalVolume(
+                                "vg0",
+                                "r0-disk",
+                                21_474_836_480L,
+                                "-wi-ao----",
+                                Optional.empty(),
+                                Optional.empty(),
+                                Optional.empty(),
+                                Optional.empty(),
+                                Optional.empty(),
+                                Optional.of("r0")))),
+                vm("web"),
+                vm("mail"));
         kinds = mix.stream().map(b -> b.kind().wire()).toArray(String[]::new);
         bodies = mix.stream().map(TelemetryMix::json).toArray(String[]::new);
         lostR0 = json(drbd("r0", DiskState.DISKLESS));
@@ -102,26 +120,73 @@ final class TelemetryMix {
     }
 
     private static DrbdResource drbd(String resource, DiskState disk) {
-        return new DrbdResource(resource, DrbdRole.PRIMARY, false, Optional.of(true), Optional.empty(), false,
+        return new DrbdResource(
+                resource,
+                DrbdRole.PRIMARY,
+                false,
+                Optional.of(true),
+                Optional.empty(),
+                false,
                 List.of(new DrbdDevice(0, 0, disk, false, Optional.of(true), Optional.empty())),
-                List.of(new DrbdConnection("node-b", 1, ConnectionState.CONNECTED, DrbdRole.SECONDARY, false, Optional.of(0L), Optional.of(0L),
+                List.of(new DrbdConnection(
+                        "node-b",
+                        1,
+                        ConnectionState.CONNECTED,
+                        DrbdRole.SECONDARY,
+                        false,
+                        Optional.of(0L),
+                        Optional.of(0L),
                         List.of(new DrbdPath("ipv4:10.99.0.1:7789", "ipv4:10.99.0.2:7789", true)),
-                        List.of(new DrbdPeerDevice(0, ReplicationState.ESTABLISHED, DiskState.UP_TO_DATE, false, false, Optional.of(0L),
-                                Optional.of(0L), Optional.of(0L), Optional.of(63_963_136L), Optional.of(0L), Optional.empty(), Optional.empty(), Optional.empty())),
+                        List.of(new DrbdPeerDevice(
+                                0,
+                                ReplicationState.ESTABLISHED,
+                                DiskState.UP_TO_DATE,
+                                false,
+                                false,
+                                Optional.of(0L),
+                                Optional.of(0L),
+                                Optional.of(0L),
+                                Optional.of(63_963_136L),
+                                Optional.of(0L),
+                                Optional.empty(),
+                                Optional.empty(),
+                                Optional.empty())),
                         new ReplicationLatency(Optional.of(0.00005), Optional.empty()))));
     }
 
     private static DiskHealth disk(String device, String type, DiskProtocol protocol, double temperature) {
         boolean nvme = protocol == DiskProtocol.NVME;
-        return new DiskHealth(device, Optional.of(type), Optional.of("bench disk"), Optional.of("SN1"), protocol, Optional.of(true), 0,
-                Set.of(), nvme ? Optional.empty() : Optional.of(0L), nvme ? Optional.empty() : Optional.of(0L),
-                nvme ? Optional.empty() : Optional.of(0L), nvme ? Optional.of(0) : Optional.empty(),
-                nvme ? Optional.of(0L) : Optional.empty(), nvme ? Optional.of(3) : Optional.empty(), Optional.of(temperature),
-                Optional.of(20_000L), List.of());
+        return new DiskHealth(
+                device,
+                Optional.of(type),
+                Optional.of("bench disk"),
+                Optional.of("SN1"),
+                protocol,
+                Optional.of(true),
+                0,
+                Set.of(),
+                nvme ? Optional.empty() : Optional.of(0L),
+                nvme ? Optional.empty() : Optional.of(0L),
+                nvme ? Optional.empty() : Optional.of(0L),
+                nvme ? Optional.of(0) : Optional.empty(),
+                nvme ? Optional.of(0L) : Optional.empty(),
+                nvme ? Optional.of(3) : Optional.empty(),
+                Optional.of(temperature),
+                Optional.of(20_000L),
+                List.of());
     }
 
     private static VmStatus vm(String name) {
-        return new VmStatus(name, Optional.empty(), Hypervisor.LIBVIRT, VmState.RUNNING, 6L << 30, 6L << 30, 2, Optional.of("r0"),
-                Liveness.ALIVE, Optional.of(true));
+        return new VmStatus(
+                name,
+                Optional.empty(),
+                Hypervisor.LIBVIRT,
+                VmState.RUNNING,
+                6L << 30,
+                6L << 30,
+                2,
+                Optional.of("r0"),
+                Liveness.ALIVE,
+                Optional.of(true));
     }
 }

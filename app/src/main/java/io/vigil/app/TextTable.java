@@ -55,7 +55,10 @@ final class TextTable {
     private static String csvLine(List<String> cells) {
         List<String> quoted = new ArrayList<>();
         for (String c : cells) {
-            quoted.add(c.contains(",") || c.contains("\"") || c.contains("\n") || c.contains("\r") ? "\"" + c.replace("\"", "\"\"") + "\"" : c);
+            quoted.add(
+                    c.contains(",") || c.contains("\"") || c.contains("\n") || c.contains("\r")
+                            ? "\"" + c.replace("\"", "\"\"") + "\""
+                            : c);
         }
         return String.join(",", quoted);
     }

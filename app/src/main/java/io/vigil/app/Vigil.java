@@ -9,12 +9,27 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code vigil} command line. */
-@Command(name = "vigil", mixinStandardHelpOptions = true, versionProvider = Vigil.Version.class,
+@Command(
+        name = "vigil",
+        mixinStandardHelpOptions = true,
+        versionProvider = Vigil.Version.class,
         description = "Monitoring and failover for DRBD-mirrored Linux hosts.",
-        subcommands = {LabCommand.class, AgentCommand.class, EngineCommand.class, ParseCommand.class, RulesCommand.class,
-                SilenceCommand.class, SagasCommand.class, ApproveCommand.class, FailbackCommand.class, AuditCommand.class, HistoryCommand.class,
-                NotifyCommand.class, BenchCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {
+            LabCommand.class,
+            AgentCommand.class,
+            EngineCommand.class,
+            ParseCommand.class,
+            RulesCommand.class,
+            SilenceCommand.class,
+            SagasCommand.class,
+            ApproveCommand.class,
+            FailbackCommand.class,
+            AuditCommand.class,
+            HistoryCommand.class,
+            NotifyCommand.class,
+            BenchCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Vigil implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -26,7 +41,8 @@ public final class Vigil implements Runnable {
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new Vigil()).setCaseInsensitiveEnumValuesAllowed(true)
+        return new CommandLine(new Vigil())
+                .setCaseInsensitiveEnumValuesAllowed(true)
                 .registerConverter(Duration.class, new DurationConverter());
     }
 

@@ -37,14 +37,19 @@ class AgentCommandTest {
         Files.write(config, "cluster: pair-1\nnode: caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
         CommandOutput run = CommandOutput.run("agent", "--config", config.toString());
         assertEquals(2, run.exitCode(), run.err());
-        assertTrue(run.err().startsWith(config + ":2: not UTF-8 text: byte 0xE9 at byte offset 25 (column 10); save the file as UTF-8"),
+        assertTrue(
+                run.err()
+                        .startsWith(
+                                config
+                                        + ":2: not UTF-8 text: byte 0xE9 at byte offset 25 (column 10); save the file as UTF-8"),
                 run.err());
         assertFalse(run.err().contains("Exception") || run.err().contains("\tat "), run.err());
     }
 
     @Test
     void saysWhereToStartWhenTheConfigIsMissing(@TempDir Path dir) {
-        CommandOutput run = CommandOutput.run("agent", "--config", dir.resolve("nope.yaml").toString());
+        CommandOutput run =
+                CommandOutput.run("agent", "--config", dir.resolve("nope.yaml").toString());
         assertEquals(2, run.exitCode());
         assertTrue(run.err().contains("deploy/agent.yaml"), run.err());
     }

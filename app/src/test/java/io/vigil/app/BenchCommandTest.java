@@ -34,33 +34,44 @@ class BenchCommandTest {
     void prometheussIntervalsWithoutTheComparisonAreAUsageError() {
         CommandOutput run = CommandOutput.run("bench", "page", "--scrape-interval", "1s");
         assertEquals(2, run.exitCode(), run.err());
-        assertTrue(run.err().contains("--scrape-interval and --evaluation-interval set Prometheus's; they need --compare prometheus"), run.err());
+        assertTrue(
+                run.err()
+                        .contains(
+                                "--scrape-interval and --evaluation-interval set Prometheus's; they need --compare prometheus"),
+                run.err());
         CommandOutput other = CommandOutput.run("bench", "page", "--compare", "nagios");
         assertEquals(2, other.exitCode(), other.err());
-        assertTrue(other.err().contains("Invalid value for option '--compare': expected one of [prometheus]"), other.err());
+        assertTrue(
+                other.err().contains("Invalid value for option '--compare': expected one of [prometheus]"),
+                other.err());
     }
 
     @Test
     void theFloodBenchPrintsItsFiguresAndTheRealFailureAlerted() {
         CommandOutput run = CommandOutput.run("bench", "flood", "--alerts", "400", "--steps", "2");
         assertEquals(0, run.exitCode(), run.err());
-        assertTrue(run.out().contains("(baseline)") && run.out().lines().anyMatch(l -> l.strip().startsWith("400 ")), run.out());
+        assertTrue(
+                run.out().contains("(baseline)")
+                        && run.out().lines().anyMatch(l -> l.strip().startsWith("400 ")),
+                run.out());
         assertTrue(run.out().contains("a real node's disk failure with 400 alerts held: alerted"), run.out());
         CommandOutput none = CommandOutput.run("bench", "flood", "--alerts", "0");
         assertEquals(2, none.exitCode(), none.err());
     }
 
     @Test
-    void theHistoryBenchStoresEveryReportOnceThroughBothPathsAndTimesTheQuestions(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-            throws Exception {
-        CommandOutput run = CommandOutput.run("bench", "history", "--days", "3", "--resources", "2", "--queries", "3",
-                "--dir", dir.toString());
+    void theHistoryBenchStoresEveryReportOnceThroughBothPathsAndTimesTheQuestions(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        CommandOutput run = CommandOutput.run(
+                "bench", "history", "--days", "3", "--resources", "2", "--queries", "3", "--dir", dir.toString());
         assertEquals(0, run.exitCode(), run.err());
-        // 3 days of 10 s samples for 2 resources: 51,840 reports, each a row, through the sink and through the bare appender
+        // 3 days of 10 s samples for 2 resources: 51,840 reports, each a row, through the sink and through the bare
+        // appender
         assertTrue(run.out().contains("= 51,840 reports"), run.out());
         for (String file : new String[] {"sink.duckdb", "bare-appender.duckdb"}) {
             try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:duckdb:" + dir.resolve(file));
-                 java.sql.ResultSet rs = db.createStatement().executeQuery("SELECT count(*), count(DISTINCT seq) FROM replication_samples")) {
+                    java.sql.ResultSet rs = db.createStatement()
+                            .executeQuery("SELECT count(*), count(DISTINCT seq) FROM replication_samples")) {
                 rs.next();
                 assertEquals(51_840, rs.getLong(1), file + ": every report a row");
                 assertEquals(51_840, rs.getLong(2), file + ": none twice");
@@ -69,6 +80,12 @@ class BenchCommandTest {
         assertTrue(run.out().contains("rows/s (") && run.out().contains("of the baseline"), run.out());
         // the workload's outages end in resyncs, which the sink made episodes of, and the questions were answered
         assertTrue(run.out().lines().anyMatch(l -> l.matches(".* [1-9][0-9]* resync episodes")), run.out());
-        assertTrue(run.out().lines().filter(l -> l.contains("p50 ") && l.contains("(n=3)")).count() == 3, run.out());
+        assertTrue(
+                run.out()
+                                .lines()
+                                .filter(l -> l.contains("p50 ") && l.contains("(n=3)"))
+                                .count()
+                        == 3,
+                run.out());
     }
 }

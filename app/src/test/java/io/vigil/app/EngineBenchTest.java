@@ -20,22 +20,31 @@ class EngineBenchTest {
 
     @Test
     void givesUpWhenTheEngineStops() {
-        EngineBench.Stalled e = assertThrows(EngineBench.Stalled.class, () -> EngineBench.waitEvaluated(1_000, () -> 400,
-                () -> KafkaStreams.State.ERROR, Duration.ofMinutes(2), OUT));
+        EngineBench.Stalled e = assertThrows(
+                EngineBench.Stalled.class,
+                () -> EngineBench.waitEvaluated(
+                        1_000, () -> 400, () -> KafkaStreams.State.ERROR, Duration.ofMinutes(2), OUT));
         assertTrue(e.getMessage().contains("the engine stopped (ERROR) after 400 of 1,000 events"), e.getMessage());
     }
 
     @Test
     void givesUpWhenTheEngineEvaluatesNothingForTooLong() {
-        EngineBench.Stalled e = assertThrows(EngineBench.Stalled.class, () -> EngineBench.waitEvaluated(1_000, () -> 400,
-                () -> KafkaStreams.State.RUNNING, Duration.ofMillis(300), OUT));
+        EngineBench.Stalled e = assertThrows(
+                EngineBench.Stalled.class,
+                () -> EngineBench.waitEvaluated(
+                        1_000, () -> 400, () -> KafkaStreams.State.RUNNING, Duration.ofMillis(300), OUT));
         assertTrue(e.getMessage().contains("evaluated nothing for 300ms, at 400 of 1,000 events"), e.getMessage());
     }
 
     @Test
     void returnsOnceAllAreEvaluatedThoughSlowly() throws Exception {
         AtomicLong done = new AtomicLong();
-        EngineBench.waitEvaluated(10, () -> Math.min(10, done.addAndGet(2)), () -> KafkaStreams.State.RUNNING, Duration.ofMillis(300), OUT);
+        EngineBench.waitEvaluated(
+                10,
+                () -> Math.min(10, done.addAndGet(2)),
+                () -> KafkaStreams.State.RUNNING,
+                Duration.ofMillis(300),
+                OUT);
         assertEquals(10, done.get());
     }
 

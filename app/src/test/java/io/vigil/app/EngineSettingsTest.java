@@ -26,7 +26,8 @@ class EngineSettingsTest {
 
     @Test
     void aPostgresHistoryTakesItsPasswordFromTheEnvironmentAndItsRetentionFromTheSection() throws ConfigException {
-        EngineSettings s = EngineSettings.parse("engine.yaml", """
+        EngineSettings s = EngineSettings.parse(
+                "engine.yaml", """
                 kafka: {bootstrap.servers: k:9092}
                 rules: [r]
                 history:
@@ -35,15 +36,20 @@ class EngineSettingsTest {
                   password_env: VIGIL_HISTORY_PASSWORD
                   retention: {raw: 7d, minute: 30d, hourly: 365d}
                 """, Path.of("/etc/vigil"), Map.of("VIGIL_HISTORY_PASSWORD", "s3cret"));
-        assertEquals(new HistoryConfig.Store.Jdbc("jdbc:postgresql://10.0.0.9:5432/vigil", Optional.of("vigil"), Optional.of("s3cret")),
+        assertEquals(
+                new HistoryConfig.Store.Jdbc(
+                        "jdbc:postgresql://10.0.0.9:5432/vigil", Optional.of("vigil"), Optional.of("s3cret")),
                 s.history().store());
-        assertEquals(new HistoryConfig.Retention(Duration.ofDays(7), Duration.ofDays(30), Duration.ofDays(365)), s.history().retention());
+        assertEquals(
+                new HistoryConfig.Retention(Duration.ofDays(7), Duration.ofDays(30), Duration.ofDays(365)),
+                s.history().retention());
         assertTrue(!s.history().store().toString().contains("s3cret"), "the password is never printed");
     }
 
     @Test
     void aPasswordWrittenInTheConfigAndAnUnknownKeyAreRefusedWithTheEngineSProblemsAtOnce() {
-        ConfigException e = assertThrows(ConfigException.class, () -> EngineSettings.parse("engine.yaml", """
+        ConfigException e = assertThrows(
+                ConfigException.class, () -> EngineSettings.parse("engine.yaml", """
                 kafka: {bootstrap.servers: k:9092}
                 rules: [r]
                 limits: {alerts_per_cluster: 0}
@@ -53,7 +59,9 @@ class EngineSettingsTest {
                   retension: {raw: 7d}
                 """, Path.of("/etc/vigil"), Map.of()));
         String m = e.getMessage();
-        for (String expected : List.of("engine.yaml:3: limits.alerts_per_cluster", "engine.yaml:6: history.password: a password is not written",
+        for (String expected : List.of(
+                "engine.yaml:3: limits.alerts_per_cluster",
+                "engine.yaml:6: history.password: a password is not written",
                 "engine.yaml:7: history.retension: unknown key (did you mean 'retention'?)")) {
             assertTrue(m.lines().anyMatch(l -> l.startsWith(expected)), () -> "missing: " + expected + "\nin:\n" + m);
         }

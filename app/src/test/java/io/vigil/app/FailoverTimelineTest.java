@@ -23,12 +23,17 @@ class FailoverTimelineTest {
      */
     @Test
     void splitsVigilsShareFromTheToolsAlongTheCriticalPath() {
-        FailoverTimeline timeline = new FailoverTimeline(at(0), Optional.of(at(2)), at(40), List.of(
-                new FailoverTimeline.Step("s:allow-two:node-a:1", at(50), at(100), 0.010),
-                new FailoverTimeline.Step("s:allow-two:node-b:1", at(50), at(140), 0.030),
-                new FailoverTimeline.Step("s:promote:node-b:1", at(170), at(230), 0.020),
-                new FailoverTimeline.Step("s:migrate:web:1", at(260), at(820), 0.500),
-                new FailoverTimeline.Step("s:demote:node-a:1", at(850), at(900), 0.010)), at(800));
+        FailoverTimeline timeline = new FailoverTimeline(
+                at(0),
+                Optional.of(at(2)),
+                at(40),
+                List.of(
+                        new FailoverTimeline.Step("s:allow-two:node-a:1", at(50), at(100), 0.010),
+                        new FailoverTimeline.Step("s:allow-two:node-b:1", at(50), at(140), 0.030),
+                        new FailoverTimeline.Step("s:promote:node-b:1", at(170), at(230), 0.020),
+                        new FailoverTimeline.Step("s:migrate:web:1", at(260), at(820), 0.500),
+                        new FailoverTimeline.Step("s:demote:node-a:1", at(850), at(900), 0.010)),
+                at(800));
         FailoverTimeline.Shares shares = timeline.shares();
         assertEquals(Duration.ofMillis(800), shares.total());
         assertEquals(Duration.ofMillis(40), shares.detection());

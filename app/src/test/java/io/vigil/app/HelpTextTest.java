@@ -47,8 +47,13 @@ class HelpTextTest {
             check(where(spec), spec.usageMessage().description(), broken);
             check(where(spec) + " header", spec.usageMessage().header(), broken);
             for (ArgSpec arg : spec.args()) {
-                check(where(spec) + " " + (arg.isOption() ? ((CommandLine.Model.OptionSpec) arg).longestName() : arg.paramLabel()),
-                        arg.description(), broken);
+                check(
+                        where(spec) + " "
+                                + (arg.isOption()
+                                        ? ((CommandLine.Model.OptionSpec) arg).longestName()
+                                        : arg.paramLabel()),
+                        arg.description(),
+                        broken);
             }
         }
         assertEquals(List.of(), broken);
@@ -57,7 +62,10 @@ class HelpTextTest {
     private static void check(String where, String[] elements, List<String> broken) {
         for (int i = 0; i + 1 < elements.length; i++) {
             String text = elements[i].strip();
-            if (!text.isEmpty() && !text.matches("(?s).*[.:!?)]") && !elements[i + 1].isBlank() && !elements[i + 1].startsWith(" ")) {
+            if (!text.isEmpty()
+                    && !text.matches("(?s).*[.:!?)]")
+                    && !elements[i + 1].isBlank()
+                    && !elements[i + 1].startsWith(" ")) {
                 broken.add(where + ": '" + text + "' / '" + elements[i + 1].strip() + "'");
             }
         }

@@ -55,13 +55,18 @@ class NotifyCommandTest {
             assertTrue(!ok.out().contains("t0ken") && !ok.err().contains("t0ken"), "the secret is not printed");
             CommandOutput refused = CommandOutput.run("notify", "test", "picky", "--config", config);
             assertEquals(1, refused.exitCode());
-            assertTrue(refused.err().contains("refused (not worth a retry)") && refused.err().contains("400 unknown field 'x'"), refused.err());
+            assertTrue(
+                    refused.err().contains("refused (not worth a retry)")
+                            && refused.err().contains("400 unknown field 'x'"),
+                    refused.err());
             CommandOutput screen = CommandOutput.run("notify", "test", "screen", "--config", config);
             assertEquals(0, screen.exitCode());
             assertTrue(screen.out().contains("[FIRING:1] info vigil: a test notification"), screen.out());
             CommandOutput unknown = CommandOutput.run("notify", "test", "pager", "--config", config);
             assertEquals(2, unknown.exitCode());
-            assertTrue(unknown.err().contains("has no receiver 'pager' (receivers: [hook, picky, screen])"), unknown.err());
+            assertTrue(
+                    unknown.err().contains("has no receiver 'pager' (receivers: [hook, picky, screen])"),
+                    unknown.err());
         } finally {
             server.stop(0);
         }

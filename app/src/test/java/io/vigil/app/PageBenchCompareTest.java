@@ -15,14 +15,29 @@ import org.junit.jupiter.api.Test;
 class PageBenchCompareTest {
     @Test
     void bothWaysPageTheSameReceiverAndTheFiguresArePrinted() {
-        CommandOutput run = CommandOutput.run("bench", "page", "--incidents", "2", "--compare", "prometheus",
-                "--scrape-interval", "1s", "--evaluation-interval", "1s");
+        CommandOutput run = CommandOutput.run(
+                "bench",
+                "page",
+                "--incidents",
+                "2",
+                "--compare",
+                "prometheus",
+                "--scrape-interval",
+                "1s",
+                "--evaluation-interval",
+                "1s");
         assertEquals(0, run.exitCode(), run.out() + run.err());
         String out = run.out();
-        assertTrue(out.contains("each paged two ways to one receiver: Vigil's, and Prometheus (scrape 1s, evaluation 1s), "
-                + "Alertmanager (default grouping) started afresh for each"), out);
-        Matcher vigil = Pattern.compile("Vigil \\(agent, Kafka, engine, notifier\\): p50 (\\d+) ms, p99 (\\d+) ms, max \\d+ ms \\(n=2\\)").matcher(out);
-        Matcher prometheus = Pattern.compile("Alertmanager \\(default grouping\\): p50 (\\d+) ms, p99 (\\d+) ms, max \\d+ ms \\(n=2\\)").matcher(out);
+        assertTrue(
+                out.contains("each paged two ways to one receiver: Vigil's, and Prometheus (scrape 1s, evaluation 1s), "
+                        + "Alertmanager (default grouping) started afresh for each"),
+                out);
+        Matcher vigil = Pattern.compile(
+                        "Vigil \\(agent, Kafka, engine, notifier\\): p50 (\\d+) ms, p99 (\\d+) ms, max \\d+ ms \\(n=2\\)")
+                .matcher(out);
+        Matcher prometheus = Pattern.compile(
+                        "Alertmanager \\(default grouping\\): p50 (\\d+) ms, p99 (\\d+) ms, max \\d+ ms \\(n=2\\)")
+                .matcher(out);
         assertTrue(vigil.find(), out);
         assertTrue(prometheus.find(), out);
         // Alertmanager holds a new group's first notification for its group_wait: no page that way comes sooner

@@ -25,7 +25,10 @@ class ParseCommandTest {
 
     @Test
     void printsTheEventsTheAgentWouldPublishForRealProcDrbd() throws Exception {
-        CommandOutput run = CommandOutput.run("parse", "proc-drbd", FIXTURES.resolve("drbd/ganeti_proc_drbd84_sync.txt").toString());
+        CommandOutput run = CommandOutput.run(
+                "parse",
+                "proc-drbd",
+                FIXTURES.resolve("drbd/ganeti_proc_drbd84_sync.txt").toString());
         assertEquals(0, run.exitCode(), run.err());
         List<JsonNode> events = lines(run.out());
         assertTrue(events.stream().allMatch(e -> e.get("kind").asText().equals("drbd")), run.out());
@@ -35,10 +38,17 @@ class ParseCommandTest {
 
     @Test
     void readsRealVirshAndSmartctlOutput() throws Exception {
-        CommandOutput virsh = CommandOutput.run("parse", "virsh-list", FIXTURES.resolve("vm/real-virsh-list-node.txt").toString());
+        CommandOutput virsh = CommandOutput.run(
+                "parse",
+                "virsh-list",
+                FIXTURES.resolve("vm/real-virsh-list-node.txt").toString());
         assertEquals(0, virsh.exitCode(), virsh.err());
-        assertTrue(lines(virsh.out()).stream().allMatch(e -> e.get("kind").asText().equals("vm")));
-        CommandOutput smart = CommandOutput.run("parse", "smartctl", FIXTURES.resolve("smart/real-vda-no-smart.json").toString());
+        assertTrue(
+                lines(virsh.out()).stream().allMatch(e -> e.get("kind").asText().equals("vm")));
+        CommandOutput smart = CommandOutput.run(
+                "parse",
+                "smartctl",
+                FIXTURES.resolve("smart/real-vda-no-smart.json").toString());
         assertEquals(0, smart.exitCode(), smart.err());
         assertEquals("disk", lines(smart.out()).get(0).get("kind").asText());
     }
@@ -47,10 +57,12 @@ class ParseCommandTest {
     void reportsBadLinesWithTheirNumberAndKeepsTheGoodOnes(@TempDir Path dir) throws Exception {
         String good = "exists resource name:r0 role:Primary suspended:no write-ordering:flush\n";
         Path file = dir.resolve("events2.txt");
-        Files.writeString(file, good
-                + "exists device name:r0 volume:0 minor:0 disk:Sparkly client:no quorum:yes\n"
-                + "exists connection name:r0 peer-node-id:1 conn-name:node-b connection:Connected role:Secondary\n"
-                + "exists -\n");
+        Files.writeString(
+                file,
+                good
+                        + "exists device name:r0 volume:0 minor:0 disk:Sparkly client:no quorum:yes\n"
+                        + "exists connection name:r0 peer-node-id:1 conn-name:node-b connection:Connected role:Secondary\n"
+                        + "exists -\n");
         CommandOutput run = CommandOutput.run("parse", "drbd-events2", file.toString());
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.err().contains(file + ":2"), run.err());
@@ -80,7 +92,11 @@ class ParseCommandTest {
         List<CommandOutput> runs = List.of(
                 CommandOutput.run("parse", "drbd-events2", noResources.toString()),
                 CommandOutput.run("parse", "virsh-list", noDomains.toString()),
-                CommandOutput.run("parse", "xl-list", FIXTURES.resolve("vm/public/archwiki_xl-list-dom0-only.txt").toString()));
+                CommandOutput.run(
+                        "parse",
+                        "xl-list",
+                        FIXTURES.resolve("vm/public/archwiki_xl-list-dom0-only.txt")
+                                .toString()));
         for (CommandOutput run : runs) {
             assertEquals(0, run.exitCode(), run.err());
             assertTrue(run.out().isEmpty(), run.out());
@@ -97,27 +113,35 @@ class ParseCommandTest {
 
     @Test
     void readsDrbd84Events2WhoseLinesHaveNoPeerNodeId() throws Exception {
-        CommandOutput run = CommandOutput.run("parse", "drbd-events2", FIXTURES.resolve("drbd/drbdtop_events2-84.txt").toString());
+        CommandOutput run = CommandOutput.run(
+                "parse",
+                "drbd-events2",
+                FIXTURES.resolve("drbd/drbdtop_events2-84.txt").toString());
 
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.err().isEmpty(), run.err());
         List<JsonNode> events = lines(run.out());
-        JsonNode peer = events.get(events.size() - 1).get("body").get("connections").get(0);
+        JsonNode peer =
+                events.get(events.size() - 1).get("body").get("connections").get(0);
         assertEquals("peer", peer.get("peer").asText());
         assertEquals(0, peer.get("peerNodeId").asInt());
-        assertEquals("SyncSource", peer.get("peerDevices").get(0).get("replication").asText());
+        assertEquals(
+                "SyncSource", peer.get("peerDevices").get(0).get("replication").asText());
     }
 
     @Test
     void aProcDrbdLineItCannotReadLosesThatLineNotTheDevice(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("proc_drbd");
-        Files.writeString(file, String.join("\n",
-                "version: 8.4.11 (api:1/proto:86-101)",
-                " 0: cs:SyncTarget ro:Secondary/Primary ds:Inconsistent/UpToDate C r-----",
-                "    ns:0 nr:460288 dw:460160 dr:0 al:0 bm:28 lo:2 pe:4 ua:1 ap:0 ep:1 wo:f oos:588416",
-                "\t[==============>.....] resynced: 74.3% (2632/10232)M",
-                "\tfinish: 0:00:08 speed: 65,736 (65,736) want: 61,440 K/sec",
-                ""));
+        Files.writeString(
+                file,
+                String.join(
+                        "\n",
+                        "version: 8.4.11 (api:1/proto:86-101)",
+                        " 0: cs:SyncTarget ro:Secondary/Primary ds:Inconsistent/UpToDate C r-----",
+                        "    ns:0 nr:460288 dw:460160 dr:0 al:0 bm:28 lo:2 pe:4 ua:1 ap:0 ep:1 wo:f oos:588416",
+                        "\t[==============>.....] resynced: 74.3% (2632/10232)M",
+                        "\tfinish: 0:00:08 speed: 65,736 (65,736) want: 61,440 K/sec",
+                        ""));
 
         CommandOutput run = CommandOutput.run("parse", "proc-drbd", file.toString());
 
@@ -125,15 +149,24 @@ class ParseCommandTest {
         assertTrue(run.err().contains(file + ":4: minor 0: line skipped"), run.err());
         JsonNode minor0 = lines(run.out()).get(0).get("body");
         assertEquals("minor-0", minor0.get("resource").asText());
-        assertEquals("SyncTarget", minor0.get("connections").get(0).get("peerDevices").get(0).get("replication").asText());
+        assertEquals(
+                "SyncTarget",
+                minor0.get("connections")
+                        .get(0)
+                        .get("peerDevices")
+                        .get(0)
+                        .get("replication")
+                        .asText());
     }
 
     @Test
     void hintsAtDrbdEvents2ForADrbd9ProcDrbd(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("proc_drbd");
-        Files.writeString(file, "version: 9.2.12 (api:2/proto:86-122)\n"
-                + "GIT-hash: 1d8cbba8a9a8b1a1b1b1b1b1b1b1b1b1b1b1b1b1 build by root@node-a, 2024-11-04 10:00:00\n"
-                + "Transports (api:21): tcp (9.2.12)\n");
+        Files.writeString(
+                file,
+                "version: 9.2.12 (api:2/proto:86-122)\n"
+                        + "GIT-hash: 1d8cbba8a9a8b1a1b1b1b1b1b1b1b1b1b1b1b1b1 build by root@node-a, 2024-11-04 10:00:00\n"
+                        + "Transports (api:21): tcp (9.2.12)\n");
 
         CommandOutput run = CommandOutput.run("parse", "proc-drbd", file.toString());
 
@@ -144,7 +177,8 @@ class ParseCommandTest {
 
     @Test
     void readsLvsCapturedWithTheDefaultColumns() throws Exception {
-        CommandOutput run = CommandOutput.run("parse", "lvs", FIXTURES.resolve("lvm/lvs-default-columns.json").toString());
+        CommandOutput run = CommandOutput.run(
+                "parse", "lvs", FIXTURES.resolve("lvm/lvs-default-columns.json").toString());
 
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.err().isEmpty(), run.err());

@@ -41,7 +41,10 @@ class PrometheusMixinTest {
     @Test
     void promtoolAndAmtoolPassEveryFileOfTheMixin() throws Exception {
         List<PromtoolRun> failed = failedChecks(MIXIN);
-        assertEquals(List.of(), failed, () -> failed.stream().map(PromtoolRun::toString).collect(Collectors.joining("\n")));
+        assertEquals(
+                List.of(),
+                failed,
+                () -> failed.stream().map(PromtoolRun::toString).collect(Collectors.joining("\n")));
     }
 
     /** A copy with a rule that is not PromQL and a test that tells its story wrong: each check that reads them fails, saying why. */
@@ -54,14 +57,22 @@ class PrometheusMixinTest {
             }
         }
         List<PromtoolRun> failed = failedChecks(copy);
-        assertEquals(List.of("promtool check config prometheus.yml", "promtool check rules vigil-alerts.yml broken-alerts.yml",
-                "promtool test rules tests/broken-story.yml tests/disk.yml tests/drbd.yml tests/host.yml tests/lvm.yml tests/vm.yml"),
-                failed.stream().map(PromtoolRun::command).toList(), () -> failed.toString());
+        assertEquals(
+                List.of(
+                        "promtool check config prometheus.yml",
+                        "promtool check rules vigil-alerts.yml broken-alerts.yml",
+                        "promtool test rules tests/broken-story.yml tests/disk.yml tests/drbd.yml tests/host.yml tests/lvm.yml tests/vm.yml"),
+                failed.stream().map(PromtoolRun::command).toList(),
+                () -> failed.toString());
         String checkRules = failed.get(1).output();
-        assertTrue(checkRules.contains("broken-alerts.yml") && checkRules.contains("unclosed left parenthesis"), checkRules);
+        assertTrue(
+                checkRules.contains("broken-alerts.yml") && checkRules.contains("unclosed left parenthesis"),
+                checkRules);
         String testRules = failed.get(2).output();
-        assertTrue(testRules.contains("a story told wrong: node-a's disk paged before it failed")
-                && testRules.contains("alertname: DrbdLocalDiskLost, time: 0s"), testRules);
+        assertTrue(
+                testRules.contains("a story told wrong: node-a's disk paged before it failed")
+                        && testRules.contains("alertname: DrbdLocalDiskLost, time: 0s"),
+                testRules);
     }
 
     /**
@@ -86,46 +97,63 @@ class PrometheusMixinTest {
             JsonNode alert = alerts.get(rule.name());
             if (alert == null) {
                 if (!text.contains("# " + rule.name() + " is not here")) {
-                    problems.add(rule.name() + ": no alert, and no comment '# " + rule.name() + " is not here' saying why");
+                    problems.add(
+                            rule.name() + ": no alert, and no comment '# " + rule.name() + " is not here' saying why");
                 }
                 continue;
             }
             String severity = alert.path("labels").path("severity").asText();
             if (!severity.equals(rule.severity().wire())) {
-                problems.add(rule.name() + ": severity " + severity + ", the pack's is " + rule.severity().wire());
+                problems.add(rule.name() + ": severity " + severity + ", the pack's is "
+                        + rule.severity().wire());
             }
             String expr = alert.path("expr").asText();
             if (rule instanceof AbsenceRule) {
                 // an absence's `for` is how long the silence lasts: the expression measures it
                 if (!expr.contains(">= " + rule.forDuration().toSeconds())) {
-                    problems.add(rule.name() + ": the expression does not measure the pack's silence of " + rule.forDuration().toSeconds() + " s");
+                    problems.add(rule.name() + ": the expression does not measure the pack's silence of "
+                            + rule.forDuration().toSeconds() + " s");
                 }
             } else if (!duration(alert.path("for")).equals(rule.forDuration())) {
-                problems.add(rule.name() + ": for " + duration(alert.path("for")) + ", the pack's is " + rule.forDuration());
+                problems.add(
+                        rule.name() + ": for " + duration(alert.path("for")) + ", the pack's is " + rule.forDuration());
             }
             if (!duration(alert.path("keep_firing_for")).equals(rule.keepFiringFor())) {
-                problems.add(rule.name() + ": keep_firing_for " + duration(alert.path("keep_firing_for")) + ", the pack's is " + rule.keepFiringFor());
+                problems.add(rule.name() + ": keep_firing_for " + duration(alert.path("keep_firing_for"))
+                        + ", the pack's is " + rule.keepFiringFor());
             }
             Set<String> labels = new TreeSet<>(List.of("cluster", "node"));
             labels.addAll(rule.kind().subjectLabels());
             labels.addAll(rule.labels().keySet());
             Matcher by = BY.matcher(expr);
-            Set<String> grouped = by.find() ? Stream.of(by.group(1).split(",")).map(String::strip).collect(Collectors.toCollection(TreeSet::new)) : Set.of();
+            Set<String> grouped = by.find()
+                    ? Stream.of(by.group(1).split(","))
+                            .map(String::strip)
+                            .collect(Collectors.toCollection(TreeSet::new))
+                    : Set.of();
             if (!grouped.equals(labels)) {
-                problems.add(rule.name() + ": labelled " + grouped + " (its first 'max by'), the pack's alert has " + labels);
+                problems.add(rule.name() + ": labelled " + grouped + " (its first 'max by'), the pack's alert has "
+                        + labels);
             }
         }
-        alerts.keySet().stream().filter(name -> !pack.contains(name)).forEach(name -> problems.add(name + ": not a rule of the default pack"));
+        alerts.keySet().stream()
+                .filter(name -> !pack.contains(name))
+                .forEach(name -> problems.add(name + ": not a rule of the default pack"));
         assertEquals(List.of(), problems, () -> String.join("\n", problems));
     }
 
     /** The checks of a folder laid out as deploy/prometheus, those that failed with their output. */
     private static List<PromtoolRun> failedChecks(Path dir) throws IOException, InterruptedException {
         List<String> ruleFiles = new ArrayList<>();
-        YAML.readTree(dir.resolve("prometheus.yml").toFile()).path("rule_files").forEach(f -> ruleFiles.add(f.asText()));
+        YAML.readTree(dir.resolve("prometheus.yml").toFile())
+                .path("rule_files")
+                .forEach(f -> ruleFiles.add(f.asText()));
         List<String> tests;
         try (Stream<Path> files = Files.list(dir.resolve("tests"))) {
-            tests = files.map(p -> "tests/" + p.getFileName()).filter(p -> p.endsWith(".yml")).sorted().toList();
+            tests = files.map(p -> "tests/" + p.getFileName())
+                    .filter(p -> p.endsWith(".yml"))
+                    .sorted()
+                    .toList();
         }
         List<PromtoolRun> runs = List.of(
                 PromtoolRun.in(dir, "promtool", "check", "config", "prometheus.yml"),

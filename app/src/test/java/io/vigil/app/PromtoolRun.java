@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * folder: its command line, exit status and output, which a failing test shows as the tool wrote it.
  */
 record PromtoolRun(String command, int exit, String output) {
-    private static final String INSTALL = "apt-get install -y prometheus prometheus-alertmanager (./vigil test installs them)";
+    private static final String INSTALL =
+            "apt-get install -y prometheus prometheus-alertmanager (./vigil test installs them)";
 
     boolean passed() {
         return exit == 0;
@@ -27,13 +28,18 @@ record PromtoolRun(String command, int exit, String output) {
         argv.addAll(List.of(args));
         Path output = Files.createTempFile("promtool-", ".out");
         try {
-            Process process = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(output.toFile()).start();
+            Process process = new ProcessBuilder(argv)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile())
+                    .start();
             if (!process.waitFor(120, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new AssertionError(String.join(" ", argv) + " did not finish in 120 s (in " + dir + ")");
             }
-            return new PromtoolRun(tool + " " + String.join(" ", args), process.exitValue(),
+            return new PromtoolRun(
+                    tool + " " + String.join(" ", args),
+                    process.exitValue(),
                     Files.readString(output, StandardCharsets.UTF_8));
         } finally {
             Files.deleteIfExists(output);

@@ -36,10 +36,12 @@ class RulesCommandTest {
     @Test
     void checkPrintsEveryProblemWithFileAndLineAndFails(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("bad.yaml");
-        Files.writeString(bad, "rules:\n  - alert: A\n    on: drbd\n    when: body.rol == 'Primary'\n    severity: urgent\n");
+        Files.writeString(
+                bad, "rules:\n  - alert: A\n    on: drbd\n    when: body.rol == 'Primary'\n    severity: urgent\n");
         CommandOutput run = CommandOutput.run("rules", "check", bad.toString());
         assertEquals(1, run.exitCode());
-        assertTrue(run.err().contains(bad + ":4: A.when: undefined field 'rol' (column 5 of the expression)"), run.err());
+        assertTrue(
+                run.err().contains(bad + ":4: A.when: undefined field 'rol' (column 5 of the expression)"), run.err());
         assertTrue(run.err().contains(bad + ":5: rules[0].severity: 'urgent' is not a Severity"), run.err());
         assertTrue(run.err().strip().endsWith("FAILED: 2 problems"), run.err());
     }
@@ -56,7 +58,10 @@ class RulesCommandTest {
 
     @Test
     void testRunsTheDefaultPacksTests() throws Exception {
-        CommandOutput run = CommandOutput.run("rules", "test", PACK.resolve("tests/drbd.yaml").toString(),
+        CommandOutput run = CommandOutput.run(
+                "rules",
+                "test",
+                PACK.resolve("tests/drbd.yaml").toString(),
                 PACK.resolve("tests/host.yaml").toString());
         assertEquals(0, run.exitCode(), run.out());
         assertTrue(run.out().contains("  PASS  split brain pages at once"), run.out());
@@ -65,7 +70,9 @@ class RulesCommandTest {
 
     @Test
     void testFailsOnAFailingCase(@TempDir Path dir) throws Exception {
-        Files.writeString(dir.resolve("r.yaml"), "rules:\n  - alert: Always\n    on: heartbeat\n    when: 'true'\n    severity: info\n");
+        Files.writeString(
+                dir.resolve("r.yaml"),
+                "rules:\n  - alert: Always\n    on: heartbeat\n    when: 'true'\n    severity: info\n");
         Files.writeString(dir.resolve("t.yaml"), """
                 rule_files: [r.yaml]
                 tests:
@@ -74,7 +81,8 @@ class RulesCommandTest {
                              memoryTotalBytes: 1, memoryAvailableBytes: 1}}]
                     expect: [{at: 0s, alert: Always, alerts: []}]
                 """);
-        CommandOutput run = CommandOutput.run("rules", "test", dir.resolve("t.yaml").toString());
+        CommandOutput run =
+                CommandOutput.run("rules", "test", dir.resolve("t.yaml").toString());
         assertEquals(1, run.exitCode(), run.out());
         assertTrue(run.out().contains("  FAIL  expects nothing"), run.out());
         assertTrue(run.out().contains("expected: (none)"), run.out());

@@ -16,17 +16,22 @@ class ScenarioPlayTest {
 
     @Test
     void theSeedStoryEndsHomeWithNoRestartAndSaysSoInItsSummary(@TempDir Path dir) throws Exception {
-        CommandOutput run = CommandOutput.run("lab", "--scenario", "disk-failure", "--json", "--data-dir", dir.toString());
+        CommandOutput run =
+                CommandOutput.run("lab", "--scenario", "disk-failure", "--json", "--data-dir", dir.toString());
         assertEquals(0, run.exitCode(), run.err());
         JsonNode summary = new ObjectMapper().readTree(run.out());
-        assertEquals("[\"mail\",\"web\"]", summary.get("placement").get("node-a").toString());
+        assertEquals(
+                "[\"mail\",\"web\"]", summary.get("placement").get("node-a").toString());
         assertEquals("Primary", summary.get("roles").get("r0").get("node-a").asText());
-        summary.get("restarts").forEach(n -> assertEquals(0, n.asInt(), summary.get("restarts").toString()));
+        summary.get("restarts")
+                .forEach(n -> assertEquals(0, n.asInt(), summary.get("restarts").toString()));
         assertTrue(summary.get("violations").isEmpty());
         JsonNode saga = summary.get("sagas").get(0);
         assertEquals("Healthy", saga.get("phase").asText());
         assertTrue(saga.get("phases").toString().contains("Evacuating"), saga.toString());
-        assertTrue(summary.get("pages").toString().contains("DrbdLocalDiskLost"), summary.get("pages").toString());
+        assertTrue(
+                summary.get("pages").toString().contains("DrbdLocalDiskLost"),
+                summary.get("pages").toString());
     }
 
     @Test
@@ -42,7 +47,9 @@ class ScenarioPlayTest {
     void aUsersScenarioFolderWithABadLineIsRefusedWithItsFileAndLine(@TempDir Path dir) throws Exception {
         Path story = Files.createDirectories(dir.resolve("mine"));
         Files.writeString(story.resolve("README"), "mine\n");
-        Files.writeString(story.resolve("schedule"), "end 1m\n5s fault disk-fail node-a /dev/sda\n10s fault disk-explode node-a\n");
+        Files.writeString(
+                story.resolve("schedule"),
+                "end 1m\n5s fault disk-fail node-a /dev/sda\n10s fault disk-explode node-a\n");
         CommandOutput run = CommandOutput.run("lab", "--scenario", story.toString());
         assertEquals(2, run.exitCode(), run.out());
         assertTrue(run.err().contains("schedule:3") && run.err().contains("disk-explode"), run.err());
@@ -66,7 +73,10 @@ class ScenarioPlayTest {
         assertTrue(both.err().contains("--scenario plays its own schedule"), both.err());
         CommandOutput list = CommandOutput.run("lab", "--list-scenarios");
         assertEquals(0, list.exitCode());
-        assertTrue(list.out().contains("disk-failure") && list.out().contains("split-brain") && list.out().contains("engine-restart"),
+        assertTrue(
+                list.out().contains("disk-failure")
+                        && list.out().contains("split-brain")
+                        && list.out().contains("engine-restart"),
                 list.out());
     }
 
@@ -74,8 +84,11 @@ class ScenarioPlayTest {
     void liveNeedsAScenarioAndABrokenOneIsRefusedBeforeAnyLabStarts(@TempDir Path dir) throws Exception {
         CommandOutput alone = CommandOutput.run("lab", "--live", "--duration", "5s");
         assertEquals(2, alone.exitCode());
-        assertTrue(alone.err().contains("--live plays a scenario on the live lab; give it one with --scenario NAME"), alone.err());
-        CommandOutput unknown = CommandOutput.run("lab", "--scenario", dir.resolve("nowhere").toString(), "--live");
+        assertTrue(
+                alone.err().contains("--live plays a scenario on the live lab; give it one with --scenario NAME"),
+                alone.err());
+        CommandOutput unknown =
+                CommandOutput.run("lab", "--scenario", dir.resolve("nowhere").toString(), "--live");
         assertEquals(2, unknown.exitCode());
         assertTrue(unknown.err().contains("no scenario folder at"), unknown.err());
     }

@@ -103,11 +103,16 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (RuntimeException e) {
             starting.shutdown();
             starting.awaitShutdown();
-            throw new IllegalStateException("embedded Kafka did not start on " + bootstrapServers() + " with data in "
-                    + dataDir + " (is the port taken by another process?): " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "embedded Kafka did not start on " + bootstrapServers() + " with data in " + dataDir
+                            + " (is the port taken by another process?): " + e.getMessage(),
+                    e);
         }
         server = starting;
-        log.info("embedded Kafka up on {} (data {}) in {} ms", bootstrapServers(), dataDir,
+        log.info(
+                "embedded Kafka up on {} (data {}) in {} ms",
+                bootstrapServers(),
+                dataDir,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
     }
 
@@ -144,7 +149,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Creates each topic with the given partition count (replication 1); a topic that exists is left as it is. */
     public void createTopics(Map<String, Integer> partitionsByTopic) {
         List<NewTopic> topics = new ArrayList<>();
-        partitionsByTopic.forEach((name, partitions) -> topics.add(new NewTopic(name, partitions, (short) 1).configs(Topics.configs(name))));
+        partitionsByTopic.forEach((name, partitions) ->
+                topics.add(new NewTopic(name, partitions, (short) 1).configs(Topics.configs(name))));
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
             var futures = admin.createTopics(topics).values();
             for (var entry : futures.entrySet()) {
@@ -152,7 +158,10 @@ public final class EmbeddedKafka implements AutoCloseable {
                     entry.getValue().get(30, TimeUnit.SECONDS);
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("cannot create topic " + entry.getKey() + ": " + e.getCause().getMessage(), e);
+                        throw new IllegalStateException(
+                                "cannot create topic " + entry.getKey() + ": "
+                                        + e.getCause().getMessage(),
+                                e);
                     }
                 }
             }
@@ -186,7 +195,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("cannot format Kafka data directory " + dataDir + ": " + e.getMessage(), e);
         }
-        log.debug("formatted {}: {}", dataDir, out.toString(StandardCharsets.UTF_8).strip());
+        log.debug(
+                "formatted {}: {}",
+                dataDir,
+                out.toString(StandardCharsets.UTF_8).strip());
     }
 
     private Properties brokerProperties() {
@@ -194,7 +206,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("process.roles", "broker,controller");
         p.put("node.id", String.valueOf(NODE_ID));
         p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
-        p.put("listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + "," + CONTROLLER + "://" + HOST + ":" + controllerPort);
+        p.put(
+                "listeners",
+                "PLAINTEXT://" + HOST + ":" + brokerPort + "," + CONTROLLER + "://" + HOST + ":" + controllerPort);
         p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER + ":PLAINTEXT");
         p.put("controller.listener.names", CONTROLLER);
@@ -261,8 +275,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private static void refuseExit(int status, String message) {
-        log.error("embedded Kafka asked to end the JVM with status {} ({}); refused, the broker thread stops instead",
-                status, message);
+        log.error(
+                "embedded Kafka asked to end the JVM with status {} ({}); refused, the broker thread stops instead",
+                status,
+                message);
         throw new BrokerExitRefused(status, message);
     }
 

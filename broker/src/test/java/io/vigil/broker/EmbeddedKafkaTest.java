@@ -68,10 +68,13 @@ class EmbeddedKafkaTest {
             kafka.createVigilTopics();
             kafka.createVigilTopics(); // a second call keeps what exists
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-                Map<String, TopicDescription> topics = admin.describeTopics(Topics.ALL).allTopicNames().get(30, TimeUnit.SECONDS);
+                Map<String, TopicDescription> topics =
+                        admin.describeTopics(Topics.ALL).allTopicNames().get(30, TimeUnit.SECONDS);
                 assertEquals(Topics.ALL.size(), topics.size());
                 topics.forEach((name, description) -> assertEquals(
-                        (int) EmbeddedKafka.VIGIL_TOPIC_PARTITIONS.get(name), description.partitions().size(), name));
+                        (int) EmbeddedKafka.VIGIL_TOPIC_PARTITIONS.get(name),
+                        description.partitions().size(),
+                        name));
             }
         }
     }
@@ -87,16 +90,19 @@ class EmbeddedKafkaTest {
     }
 
     private static void send(String bootstrap, String value) throws Exception {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                "bootstrap.servers", bootstrap, "max.block.ms", "10000"), new StringSerializer(), new StringSerializer())) {
-            producer.send(new ProducerRecord<>(Topics.TELEMETRY, 0, "pair-1", value)).get(30, TimeUnit.SECONDS);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", bootstrap, "max.block.ms", "10000"),
+                new StringSerializer(),
+                new StringSerializer())) {
+            producer.send(new ProducerRecord<>(Topics.TELEMETRY, 0, "pair-1", value))
+                    .get(30, TimeUnit.SECONDS);
         }
     }
 
     private static List<String> readTelemetry(String bootstrap, int expected) {
         List<String> values = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap),
-                new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
+                Map.of("bootstrap.servers", bootstrap), new StringDeserializer(), new StringDeserializer())) {
             TopicPartition partition = new TopicPartition(Topics.TELEMETRY, 0);
             consumer.assign(List.of(partition));
             consumer.seekToBeginning(List.of(partition));

@@ -58,8 +58,13 @@ public final class Agent implements AutoCloseable {
      * @param files     where the heartbeat reads /proc/meminfo (a lab host answers it too)
      * @param publisher receives every event, in the order each probe emits it; must not block
      */
-    public Agent(AgentConfig config, List<Probe> probes, EventSink publisher, PrometheusMeterRegistry registry,
-                 HostFiles files, Clock clock) {
+    public Agent(
+            AgentConfig config,
+            List<Probe> probes,
+            EventSink publisher,
+            PrometheusMeterRegistry registry,
+            HostFiles files,
+            Clock clock) {
         this(config, probes, publisher, registry, files, clock, Optional.empty());
     }
 
@@ -68,15 +73,23 @@ public final class Agent implements AutoCloseable {
      * vigil.actions until {@link #close}, which also closes it. Build it with
      * {@link ActionExecutor#create}, over the same publisher, runner and registry.
      */
-    public Agent(AgentConfig config, List<Probe> probes, EventSink publisher, PrometheusMeterRegistry registry,
-                 HostFiles files, Clock clock, Optional<ActionExecutor> executor) {
+    public Agent(
+            AgentConfig config,
+            List<Probe> probes,
+            EventSink publisher,
+            PrometheusMeterRegistry registry,
+            HostFiles files,
+            Clock clock,
+            Optional<ActionExecutor> executor) {
         for (Probe probe : probes) {
             if (probe.name().equals(HeartbeatProbe.NAME)) {
-                throw new IllegalArgumentException("the agent runs its own heartbeat; drop the probe named 'heartbeat'");
+                throw new IllegalArgumentException(
+                        "the agent runs its own heartbeat; drop the probe named 'heartbeat'");
             }
         }
         board = new ProbeHealthBoard(registry, config.cluster(), config.node(), clock);
-        hostState = new HostStateMetrics(registry, config.cluster(), config.node(), publisher, staleAfter(config), clock);
+        hostState =
+                new HostStateMetrics(registry, config.cluster(), config.node(), publisher, staleAfter(config), clock);
         List<Probe> all = new ArrayList<>(probes);
         all.add(new HeartbeatProbe(files, board::snapshot, config.heartbeat().interval(), clock));
         ProbeScheduler probeScheduler = new ProbeScheduler(all, hostState, board);
@@ -84,8 +97,12 @@ public final class Agent implements AutoCloseable {
         scheduler = probeScheduler;
         scheduler.start();
         actions = executor.map(e -> ActionConsumer.start(e, config.kafka()));
-        log.info("agent {} of cluster {} started (version {}), /metrics on port {}",
-                config.node(), config.cluster(), HeartbeatProbe.agentVersion(), endpoint.port());
+        log.info(
+                "agent {} of cluster {} started (version {}), /metrics on port {}",
+                config.node(),
+                config.cluster(),
+                HeartbeatProbe.agentVersion(),
+                endpoint.port());
     }
 
     /**
@@ -95,8 +112,12 @@ public final class Agent implements AutoCloseable {
     static Map<EventKind, Duration> staleAfter(AgentConfig config) {
         AgentConfig.ProbeSettings p = config.probes();
         Map<EventKind, Duration> stale = new EnumMap<>(EventKind.class);
-        stale.put(EventKind.DRBD, p.drbd().statisticsInterval().multipliedBy(3).plus(p.drbd().timeout()));
-        stale.put(EventKind.DISK, p.smart().interval().multipliedBy(3).plus(p.smart().timeout()));
+        stale.put(
+                EventKind.DRBD,
+                p.drbd().statisticsInterval().multipliedBy(3).plus(p.drbd().timeout()));
+        stale.put(
+                EventKind.DISK,
+                p.smart().interval().multipliedBy(3).plus(p.smart().timeout()));
         stale.put(EventKind.LVM, p.lvm().interval().multipliedBy(3).plus(p.lvm().timeout()));
         stale.put(EventKind.VM, p.vm().interval().multipliedBy(3).plus(p.vm().timeout()));
         return stale;

@@ -66,8 +66,17 @@ class AgentTest {
 
         @Override
         public List<Body> poll() {
-            return List.of(new VmStatus("web", Optional.empty(), Hypervisor.LIBVIRT, VmState.RUNNING, 1L << 30, 1L << 31, 2,
-                    Optional.ofNullable(vmToResource.get("web")), Liveness.NOT_CHECKED, Optional.empty()));
+            return List.of(new VmStatus(
+                    "web",
+                    Optional.empty(),
+                    Hypervisor.LIBVIRT,
+                    VmState.RUNNING,
+                    1L << 30,
+                    1L << 31,
+                    2,
+                    Optional.ofNullable(vmToResource.get("web")),
+                    Liveness.NOT_CHECKED,
+                    Optional.empty()));
         }
     }
 
@@ -78,28 +87,55 @@ class AgentTest {
         Queue<Body> published = new ConcurrentLinkedQueue<>();
         HttpClient http = HttpClient.newHttpClient();
         int port;
-        try (Agent agent = new Agent(config, List.of(new WebProbe(config.resources().vmToResource())), published::add, registry)) {
+        try (Agent agent =
+                new Agent(config, List.of(new WebProbe(config.resources().vmToResource())), published::add, registry)) {
             port = agent.metricsPort();
-            await().atMost(WAIT).until(() -> published.stream().anyMatch(b -> b instanceof Heartbeat h
-                    && h.probes().stream().filter(ProbeHealth::healthy).count() == 2));
-            Heartbeat heartbeat = published.stream().filter(Heartbeat.class::isInstance).map(Heartbeat.class::cast)
-                    .filter(h -> h.probes().size() == 2).findFirst().orElseThrow();
-            assertEquals(List.of("heartbeat", "vm"), heartbeat.probes().stream().map(ProbeHealth::probe).toList());
+            await().atMost(WAIT)
+                    .until(() -> published.stream()
+                            .anyMatch(b -> b instanceof Heartbeat h
+                                    && h.probes().stream()
+                                                    .filter(ProbeHealth::healthy)
+                                                    .count()
+                                            == 2));
+            Heartbeat heartbeat = published.stream()
+                    .filter(Heartbeat.class::isInstance)
+                    .map(Heartbeat.class::cast)
+                    .filter(h -> h.probes().size() == 2)
+                    .findFirst()
+                    .orElseThrow();
+            assertEquals(
+                    List.of("heartbeat", "vm"),
+                    heartbeat.probes().stream().map(ProbeHealth::probe).toList());
             assertTrue(heartbeat.memoryTotalBytes() > 0);
-            VmStatus vm = published.stream().filter(VmStatus.class::isInstance).map(VmStatus.class::cast).findFirst().orElseThrow();
+            VmStatus vm = published.stream()
+                    .filter(VmStatus.class::isInstance)
+                    .map(VmStatus.class::cast)
+                    .findFirst()
+                    .orElseThrow();
             assertEquals(Optional.of("r0"), vm.drbdResource());
 
-            String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            String metrics = http.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
             assertTrue(metrics.contains("vigil_vm_up{cluster=\"pair-1\",node=\"node-a\",vm=\"web\",} 1.0"), metrics);
             assertTrue(metrics.contains("vigil_host_memory_total_bytes{cluster=\"pair-1\",node=\"node-a\",}"), metrics);
             // the agent's own series carry cluster and node as its host's do: one dashboard filters them all alike
-            assertTrue(metrics.contains("vigil_agent_probe_up{cluster=\"pair-1\",node=\"node-a\",probe=\"heartbeat\",} 1.0"), metrics);
+            assertTrue(
+                    metrics.contains(
+                            "vigil_agent_probe_up{cluster=\"pair-1\",node=\"node-a\",probe=\"heartbeat\",} 1.0"),
+                    metrics);
         }
-        assertThrows(java.net.ConnectException.class, () -> http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()));
-        await().atMost(WAIT).until(() -> Thread.getAllStackTraces().keySet().stream()
-                .noneMatch(t -> t.isAlive() && t.getName().startsWith("vigil-")));
+        assertThrows(
+                java.net.ConnectException.class,
+                () -> http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString()));
+        await().atMost(WAIT)
+                .until(() -> Thread.getAllStackTraces().keySet().stream()
+                        .noneMatch(t -> t.isAlive() && t.getName().startsWith("vigil-")));
         assertTrue(registry.find("vigil.vm.up").gauges().isEmpty(), "host-state series are removed on close");
     }
 
@@ -126,8 +162,10 @@ class AgentTest {
                 return List.of();
             }
         };
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Agent(config(), List.of(heartbeat),
-                b -> { }, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> new Agent(
+                        config(), List.of(heartbeat), b -> {}, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
         assertEquals("the agent runs its own heartbeat; drop the probe named 'heartbeat'", e.getMessage());
     }
 

@@ -21,13 +21,17 @@ public final class LoggedLines implements AutoCloseable {
 
     /** Starts listening to the loggers of {@code classes}; close to stop. */
     public static LoggedLines of(Class<?>... classes) {
-        return new LoggedLines(Arrays.stream(classes).map(c -> (Logger) LoggerFactory.getLogger(c)).toList());
+        return new LoggedLines(Arrays.stream(classes)
+                .map(c -> (Logger) LoggerFactory.getLogger(c))
+                .toList());
     }
 
     /** The messages logged so far, formatted, in order. */
     public List<String> lines() {
-        return events().stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.INFO))
-                .map(ILoggingEvent::getFormattedMessage).toList();
+        return events().stream()
+                .filter(e -> e.getLevel().isGreaterOrEqual(Level.INFO))
+                .map(ILoggingEvent::getFormattedMessage)
+                .toList();
     }
 
     /** The same, each after its level ("WARN probe vm failing: ..."), and forgotten: the next call has only what came after. */
@@ -37,12 +41,14 @@ public final class LoggedLines implements AutoCloseable {
             events = events();
             appender.list.clear();
         }
-        return events.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.INFO))
-                .map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+        return events.stream()
+                .filter(e -> e.getLevel().isGreaterOrEqual(Level.INFO))
+                .map(e -> e.getLevel() + " " + e.getFormattedMessage())
+                .toList();
     }
 
     private List<ILoggingEvent> events() {
-        synchronized (appender) {  // the appender appends under its own lock
+        synchronized (appender) { // the appender appends under its own lock
             return List.copyOf(appender.list);
         }
     }

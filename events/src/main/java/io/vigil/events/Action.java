@@ -12,9 +12,18 @@ import java.util.Optional;
  *
  * <p>On {@link Topics#ACTIONS} an action travels sealed ({@link ActionSeal}), keyed by {@code node}.
  */
-public record Action(String id, String sagaId, String cluster, String node, ActionType type,
-                     Optional<String> resource, Optional<String> vm, Optional<String> target,
-                     Optional<Long> memoryBytes, Instant issuedAt, Instant deadline) {
+public record Action(
+        String id,
+        String sagaId,
+        String cluster,
+        String node,
+        ActionType type,
+        Optional<String> resource,
+        Optional<String> vm,
+        Optional<String> target,
+        Optional<Long> memoryBytes,
+        Instant issuedAt,
+        Instant deadline) {
     public Action {
         Name.check("id", id);
         Name.check("sagaId", sagaId);
@@ -40,14 +49,15 @@ public record Action(String id, String sagaId, String cluster, String node, Acti
         }
         switch (type) {
             case DRBD_PRIMARY, DRBD_SECONDARY, DRBD_ALLOW_TWO_PRIMARIES, DRBD_DISALLOW_TWO_PRIMARIES ->
-                    require(resource.isPresent(), "resource", type);
+                require(resource.isPresent(), "resource", type);
             case VM_SET_MEMORY -> require(vm.isPresent() && memoryBytes.isPresent(), "vm and memoryBytes", type);
             case VM_MIGRATE_LIVE -> require(vm.isPresent() && target.isPresent(), "vm and target", type);
             case VM_SHUTDOWN, VM_DESTROY, VM_START -> require(vm.isPresent(), "vm", type);
             case FENCE, FENCE_STATUS -> require(target.isPresent(), "target", type);
         }
         if (target.isPresent() && target.get().equals(node)) {
-            throw new IllegalArgumentException("target: a " + type.wire() + " action's target must be another node than " + node);
+            throw new IllegalArgumentException(
+                    "target: a " + type.wire() + " action's target must be another node than " + node);
         }
     }
 

@@ -4,8 +4,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /** How an action ended on the executor that ran it; {@code output} is capped by the executor. */
-public record ActionResult(String actionId, ActionOutcome outcome, Optional<Integer> exitCode,
-                           String output, double durationSeconds) implements Body {
+public record ActionResult(
+        String actionId, ActionOutcome outcome, Optional<Integer> exitCode, String output, double durationSeconds)
+        implements Body {
     public ActionResult {
         Name.check("actionId", actionId);
         Objects.requireNonNull(outcome, "outcome");

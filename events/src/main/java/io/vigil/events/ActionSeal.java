@@ -22,14 +22,15 @@ import javax.crypto.spec.SecretKeySpec;
 public final class ActionSeal {
     /** Shorter keys are refused: HMAC-SHA256's key should be as long as its output. */
     public static final int MIN_KEY_BYTES = 32;
+
     private static final String ALGORITHM = "HmacSHA256";
     private static final int VERSION = 1;
     private final SecretKeySpec key;
 
     public ActionSeal(byte[] key) {
         if (key.length < MIN_KEY_BYTES) {
-            throw new IllegalArgumentException("the action key has " + key.length + " bytes; it needs at least " + MIN_KEY_BYTES
-                    + " (make one with: head -c 32 /dev/urandom | base64 > FILE)");
+            throw new IllegalArgumentException("the action key has " + key.length + " bytes; it needs at least "
+                    + MIN_KEY_BYTES + " (make one with: head -c 32 /dev/urandom | base64 > FILE)");
         }
         this.key = new SecretKeySpec(key.clone(), ALGORITHM);
     }
@@ -54,8 +55,10 @@ public final class ActionSeal {
         JsonNode root = outer(record);
         JsonNode version = root.get("v");
         if (version == null || !version.isInt() || version.intValue() != VERSION) {
-            throw new DecodeException("v", "version " + (version == null ? "missing" : Name.printable(version.toString()))
-                    + " is not supported (this build reads " + VERSION + ")");
+            throw new DecodeException(
+                    "v",
+                    "version " + (version == null ? "missing" : Name.printable(version.toString()))
+                            + " is not supported (this build reads " + VERSION + ")");
         }
         String text = text(root, "action");
         String hmac = text(root, "hmac");
@@ -66,7 +69,8 @@ public final class ActionSeal {
             throw new DecodeException("hmac", "not hexadecimal");
         }
         if (!MessageDigest.isEqual(claimed, mac(text))) {
-            throw new DecodeException("hmac", "does not match: the action was not sealed with this agent's key, or was altered");
+            throw new DecodeException(
+                    "hmac", "does not match: the action was not sealed with this agent's key, or was altered");
         }
         return WireCodec.decode(text.getBytes(StandardCharsets.UTF_8), Action.class);
     }
@@ -80,7 +84,11 @@ public final class ActionSeal {
             JsonNode action = WireCodec.json().readTree(text(outer(record), "action"));
             JsonNode id = action.get("id");
             JsonNode node = action.get("node");
-            if (id != null && id.isTextual() && Name.isValid(id.textValue()) && node != null && node.isTextual()
+            if (id != null
+                    && id.isTextual()
+                    && Name.isValid(id.textValue())
+                    && node != null
+                    && node.isTextual()
                     && Name.isValid(node.textValue())) {
                 return Optional.of(new Claimed(id.textValue(), node.textValue()));
             }
@@ -91,8 +99,7 @@ public final class ActionSeal {
     }
 
     /** What an unverified record says it is. */
-    public record Claimed(String id, String node) {
-    }
+    public record Claimed(String id, String node) {}
 
     private static JsonNode outer(byte[] record) throws DecodeException {
         if (record == null || record.length == 0) {

@@ -18,16 +18,31 @@ import java.util.Optional;
  * Alertmanager's {@code endsAt}); once resolved, the time it ended. {@code cause} is the
  * telemetry event that brought the latest state change, when an event did (not a timer).
  */
-public record Alert(int v, String fingerprint, String rule, AlertState state, long version, AlertChange change,
-                    Map<String, String> labels, Map<String, String> annotations,
-                    Instant activeAt, Optional<Instant> firedAt, Optional<Instant> resolvedAt,
-                    Instant endsAt, Instant sentAt, boolean flapping, boolean failover,
-                    List<String> silencedBy, List<String> inhibitedBy, Optional<EventRef> cause) {
+public record Alert(
+        int v,
+        String fingerprint,
+        String rule,
+        AlertState state,
+        long version,
+        AlertChange change,
+        Map<String, String> labels,
+        Map<String, String> annotations,
+        Instant activeAt,
+        Optional<Instant> firedAt,
+        Optional<Instant> resolvedAt,
+        Instant endsAt,
+        Instant sentAt,
+        boolean flapping,
+        boolean failover,
+        List<String> silencedBy,
+        List<String> inhibitedBy,
+        Optional<EventRef> cause) {
     public static final int VERSION = 1;
 
     public Alert {
         if (v != VERSION) {
-            throw new IllegalArgumentException("v: version " + v + " is not supported (this build reads " + VERSION + ")");
+            throw new IllegalArgumentException(
+                    "v: version " + v + " is not supported (this build reads " + VERSION + ")");
         }
         labels = AlertLabels.checked("labels", labels);
         if (!AlertLabels.fingerprint(labels).equals(fingerprint)) {

@@ -18,8 +18,7 @@ public final class AlertLabels {
     private static final long FNV_PRIME = 0x100000001b3L;
     private static final byte SEPARATOR = (byte) 0xff;
 
-    private AlertLabels() {
-    }
+    private AlertLabels() {}
 
     /** The labels sorted by name and unmodifiable, after checking every name. */
     public static SortedMap<String, String> checked(String what, Map<String, String> labels) {

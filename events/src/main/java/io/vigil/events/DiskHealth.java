@@ -10,14 +10,25 @@ import java.util.Set;
  * protocol) does not report them; {@code flags} are smartctl's exit-status bits, decoded.
  * {@code deviceType} is smartctl's -d argument for drives behind a controller ("megaraid,0").
  */
-public record DiskHealth(String device, Optional<String> deviceType, Optional<String> model,
-                         Optional<String> serial, DiskProtocol protocol, Optional<Boolean> smartPassed,
-                         int exitStatus, Set<SmartctlFlag> flags,
-                         Optional<Long> reallocatedSectors, Optional<Long> pendingSectors,
-                         Optional<Long> offlineUncorrectableSectors, Optional<Integer> nvmeCriticalWarning,
-                         Optional<Long> mediaErrors, Optional<Integer> percentageUsed,
-                         Optional<Double> temperatureCelsius, Optional<Long> powerOnHours,
-                         List<String> messages) implements Body {
+public record DiskHealth(
+        String device,
+        Optional<String> deviceType,
+        Optional<String> model,
+        Optional<String> serial,
+        DiskProtocol protocol,
+        Optional<Boolean> smartPassed,
+        int exitStatus,
+        Set<SmartctlFlag> flags,
+        Optional<Long> reallocatedSectors,
+        Optional<Long> pendingSectors,
+        Optional<Long> offlineUncorrectableSectors,
+        Optional<Integer> nvmeCriticalWarning,
+        Optional<Long> mediaErrors,
+        Optional<Integer> percentageUsed,
+        Optional<Double> temperatureCelsius,
+        Optional<Long> powerOnHours,
+        List<String> messages)
+        implements Body {
     public DiskHealth {
         Name.checkDevice("device", device);
         deviceType = Objects.requireNonNullElse(deviceType, Optional.empty());

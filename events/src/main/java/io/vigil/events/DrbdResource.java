@@ -11,10 +11,16 @@ import java.util.Optional;
  * <p>{@code splitBrain} is a fact of its own: DRBD reports it once, through the split-brain
  * helper, and the StandAlone state that follows looks like any other disconnect.
  */
-public record DrbdResource(String resource, DrbdRole role, boolean suspended,
-                           Optional<Boolean> mayPromote, Optional<Integer> promotionScore,
-                           boolean splitBrain, List<DrbdDevice> devices,
-                           List<DrbdConnection> connections) implements Body {
+public record DrbdResource(
+        String resource,
+        DrbdRole role,
+        boolean suspended,
+        Optional<Boolean> mayPromote,
+        Optional<Integer> promotionScore,
+        boolean splitBrain,
+        List<DrbdDevice> devices,
+        List<DrbdConnection> connections)
+        implements Body {
     public DrbdResource {
         Name.check("resource", resource);
         Objects.requireNonNull(role, "role");
@@ -35,8 +41,13 @@ public record DrbdResource(String resource, DrbdRole role, boolean suspended,
     }
 
     /** A local volume of the resource. {@code quorum} is empty where DRBD does not report it (DRBD 8). */
-    public record DrbdDevice(int volume, int minor, DiskState disk, boolean client,
-                             Optional<Boolean> quorum, Optional<DeviceStatistics> statistics) {
+    public record DrbdDevice(
+            int volume,
+            int minor,
+            DiskState disk,
+            boolean client,
+            Optional<Boolean> quorum,
+            Optional<DeviceStatistics> statistics) {
         public DrbdDevice {
             Objects.requireNonNull(disk, "disk");
             quorum = Objects.requireNonNullElse(quorum, Optional.empty());
@@ -49,8 +60,12 @@ public record DrbdResource(String resource, DrbdRole role, boolean suspended,
      * not zero: drbdsetup prints {@code size:}, {@code upper-pending:} and {@code lower-pending:}
      * only with --verbose, /proc/drbd has no size, so each of those is empty when not reported.
      */
-    public record DeviceStatistics(Optional<Long> sizeBytes, long readBytes, long writtenBytes,
-                                   Optional<Long> upperPending, Optional<Long> lowerPending) {
+    public record DeviceStatistics(
+            Optional<Long> sizeBytes,
+            long readBytes,
+            long writtenBytes,
+            Optional<Long> upperPending,
+            Optional<Long> lowerPending) {
         public DeviceStatistics {
             sizeBytes = Objects.requireNonNullElse(sizeBytes, Optional.empty());
             upperPending = Objects.requireNonNullElse(upperPending, Optional.empty());
@@ -63,10 +78,17 @@ public record DrbdResource(String resource, DrbdRole role, boolean suspended,
      * acknowledged; {@code rsInFlightBytes}: resync data in flight. Both are absent where the source
      * did not report them (events2 without {@code --statistics}, /proc/drbd): unknown, not 0.
      */
-    public record DrbdConnection(String peer, int peerNodeId, ConnectionState connection, DrbdRole peerRole,
-                                 boolean congested, Optional<Long> apInFlightBytes, Optional<Long> rsInFlightBytes,
-                                 List<DrbdPath> paths, List<DrbdPeerDevice> peerDevices,
-                                 ReplicationLatency latency) {
+    public record DrbdConnection(
+            String peer,
+            int peerNodeId,
+            ConnectionState connection,
+            DrbdRole peerRole,
+            boolean congested,
+            Optional<Long> apInFlightBytes,
+            Optional<Long> rsInFlightBytes,
+            List<DrbdPath> paths,
+            List<DrbdPeerDevice> peerDevices,
+            ReplicationLatency latency) {
         public DrbdConnection {
             Name.check("peer", peer);
             Objects.requireNonNull(connection, "connection");
@@ -97,12 +119,20 @@ public record DrbdResource(String resource, DrbdRole role, boolean suspended,
      * DRBD 8.0's /proc/drbd has no {@code oos:}). A record written before these were optional
      * carries 0 and reads as 0.
      */
-    public record DrbdPeerDevice(int volume, ReplicationState replication, DiskState peerDisk,
-                                 boolean peerClient, boolean resyncSuspended, Optional<Long> outOfSyncBytes,
-                                 Optional<Long> pending, Optional<Long> unacked, Optional<Long> sentBytes,
-                                 Optional<Long> receivedBytes,
-                                 Optional<Double> donePercent, Optional<Double> etaSeconds,
-                                 Optional<Double> resyncRateBytesPerSecond) {
+    public record DrbdPeerDevice(
+            int volume,
+            ReplicationState replication,
+            DiskState peerDisk,
+            boolean peerClient,
+            boolean resyncSuspended,
+            Optional<Long> outOfSyncBytes,
+            Optional<Long> pending,
+            Optional<Long> unacked,
+            Optional<Long> sentBytes,
+            Optional<Long> receivedBytes,
+            Optional<Double> donePercent,
+            Optional<Double> etaSeconds,
+            Optional<Double> resyncRateBytesPerSecond) {
         public DrbdPeerDevice {
             Objects.requireNonNull(replication, "replication");
             Objects.requireNonNull(peerDisk, "peerDisk");

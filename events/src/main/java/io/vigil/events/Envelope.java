@@ -12,7 +12,8 @@ public record Envelope(int v, String cluster, String node, long seq, Instant ts,
 
     public Envelope {
         if (v != VERSION) {
-            throw new IllegalArgumentException("v: version " + v + " is not supported (this build reads " + VERSION + ")");
+            throw new IllegalArgumentException(
+                    "v: version " + v + " is not supported (this build reads " + VERSION + ")");
         }
         Name.check("cluster", cluster);
         Name.check("node", node);

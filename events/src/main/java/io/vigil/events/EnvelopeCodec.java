@@ -22,8 +22,7 @@ public final class EnvelopeCodec {
     private static final ObjectMapper MAPPER = WireCodec.json();
     private static final Set<String> ENVELOPE_FIELDS = Set.of("v", "cluster", "node", "seq", "ts", "kind", "body");
 
-    private EnvelopeCodec() {
-    }
+    private EnvelopeCodec() {}
 
     /** The mapper Vigil writes its JSON with ({@link WireCodec#json()}), for callers that print events. */
     public static ObjectMapper json() {
@@ -95,8 +94,9 @@ public final class EnvelopeCodec {
                     case "ts" -> ts = text(p, field);
                     case "kind" -> {
                         String kindText = text(p, field);
-                        kind = EventKind.fromWire(kindText).orElseThrow(() ->
-                                new DecodeException("kind", "unknown kind '" + Name.printable(kindText) + "'"));
+                        kind = EventKind.fromWire(kindText)
+                                .orElseThrow(() ->
+                                        new DecodeException("kind", "unknown kind '" + Name.printable(kindText) + "'"));
                     }
                     case "body" -> {
                         if (value != JsonToken.START_OBJECT) {
@@ -130,7 +130,8 @@ public final class EnvelopeCodec {
             }
             int version = required(v, "v");
             if (version != Envelope.VERSION) {
-                throw new DecodeException("v", "version " + version + " is not supported (this build reads " + Envelope.VERSION + ")");
+                throw new DecodeException(
+                        "v", "version " + version + " is not supported (this build reads " + Envelope.VERSION + ")");
             }
             String clusterId = required(cluster, "cluster");
             String nodeId = required(node, "node");
@@ -156,7 +157,9 @@ public final class EnvelopeCodec {
                 // the envelope's checks start their message with the field's name
                 String message = String.valueOf(e.getMessage());
                 int colon = message.indexOf(": ");
-                String field = colon > 0 && ENVELOPE_FIELDS.contains(message.substring(0, colon)) ? message.substring(0, colon) : "";
+                String field = colon > 0 && ENVELOPE_FIELDS.contains(message.substring(0, colon))
+                        ? message.substring(0, colon)
+                        : "";
                 throw new DecodeException(field, field.isEmpty() ? message : message.substring(colon + 2));
             }
         } catch (JsonProcessingException e) {
@@ -210,5 +213,4 @@ public final class EnvelopeCodec {
     public static Body decodeBody(EventKind kind, JsonNode body) throws DecodeException {
         return WireCodec.decodeTree(body, kind.bodyType(), "body");
     }
-
 }

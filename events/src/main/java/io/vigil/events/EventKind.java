@@ -45,8 +45,10 @@ public enum EventKind {
 
     /** The kind {@code text} names, for files people write; throws naming the kinds there are. */
     public static EventKind parse(String text) {
-        return fromWire(text).orElseThrow(() -> new IllegalArgumentException("'" + Name.printable(text)
-                + "' is not a kind of event (one of " + Arrays.stream(values()).map(EventKind::wire).toList() + ")"));
+        return fromWire(text)
+                .orElseThrow(() ->
+                        new IllegalArgumentException("'" + Name.printable(text) + "' is not a kind of event (one of "
+                                + Arrays.stream(values()).map(EventKind::wire).toList() + ")"));
     }
 
     @Override

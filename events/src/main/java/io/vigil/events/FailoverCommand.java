@@ -26,7 +26,8 @@ public record FailoverCommand(Verb verb, String cluster, String resource, String
 
     /** What is asked. */
     public enum Verb implements WireEnum {
-        APPROVE("approve"), FAILBACK("failback");
+        APPROVE("approve"),
+        FAILBACK("failback");
 
         private final String wire;
 

@@ -4,8 +4,13 @@ import java.util.List;
 import java.util.Objects;
 
 /** The agent's own sign of life, every few seconds: who it is, how long it has run, how its probes fare. */
-public record Heartbeat(String agentVersion, long uptimeSeconds, List<ProbeHealth> probes,
-                        long memoryTotalBytes, long memoryAvailableBytes) implements Body {
+public record Heartbeat(
+        String agentVersion,
+        long uptimeSeconds,
+        List<ProbeHealth> probes,
+        long memoryTotalBytes,
+        long memoryAvailableBytes)
+        implements Body {
     public Heartbeat {
         Objects.requireNonNull(agentVersion, "agentVersion");
         probes = List.copyOf(probes);

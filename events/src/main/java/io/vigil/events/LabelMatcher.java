@@ -23,8 +23,9 @@ public record LabelMatcher(String name, MatchOp op, String value) {
     public static LabelMatcher parse(String text) {
         Matcher m = TEXT.matcher(text == null ? "" : text);
         if (!m.matches()) {
-            throw new IllegalArgumentException("'" + Name.printable(String.valueOf(text))
-                    + "' is not a matcher (write name=value, name!=value, name=~regex or name!~regex, e.g. node=\"node-a\")");
+            throw new IllegalArgumentException(
+                    "'" + Name.printable(String.valueOf(text))
+                            + "' is not a matcher (write name=value, name!=value, name=~regex or name!~regex, e.g. node=\"node-a\")");
         }
         return new LabelMatcher(m.group(1), MatchOp.of(m.group(2)), unquote(m.group(3), text));
     }
@@ -37,7 +38,8 @@ public record LabelMatcher(String name, MatchOp op, String value) {
                 if (c == '\\' && i + 1 < value.length() - 1) {
                     out.append(value.charAt(++i));
                 } else if (c == '"') {
-                    throw new IllegalArgumentException("'" + Name.printable(text) + "': a quote inside a quoted value must be written \\\"");
+                    throw new IllegalArgumentException(
+                            "'" + Name.printable(text) + "': a quote inside a quoted value must be written \\\"");
                 } else {
                     out.append(c);
                 }

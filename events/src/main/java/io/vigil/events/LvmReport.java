@@ -32,10 +32,17 @@ public record LvmReport(List<VolumeGroup> volumeGroups, List<LogicalVolume> logi
      * thin-pool (or thin LV) usage. {@code snapshotPercent}: how full a snapshot is.
      * {@code attributes}: lvs's lv_attr string, kept for the detail it carries.
      */
-    public record LogicalVolume(String vg, String name, long sizeBytes, String attributes,
-                                Optional<String> pool, Optional<String> origin,
-                                Optional<Double> dataPercent, Optional<Double> metadataPercent,
-                                Optional<Double> snapshotPercent, Optional<String> drbdResource) {
+    public record LogicalVolume(
+            String vg,
+            String name,
+            long sizeBytes,
+            String attributes,
+            Optional<String> pool,
+            Optional<String> origin,
+            Optional<Double> dataPercent,
+            Optional<Double> metadataPercent,
+            Optional<Double> snapshotPercent,
+            Optional<String> drbdResource) {
         public LogicalVolume {
             Name.check("vg", vg);
             Name.check("lv", name);

@@ -13,8 +13,7 @@ public final class Name {
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.+:-]{0,127}");
     private static final Pattern DEVICE = Pattern.compile("/dev/[A-Za-z0-9_][A-Za-z0-9_./:,+-]{0,127}");
 
-    private Name() {
-    }
+    private Name() {}
 
     /** Returns {@code value} when it is a safe identifier, otherwise throws naming the field. */
     public static String check(String field, String value) {
@@ -22,8 +21,9 @@ public final class Name {
             throw new IllegalArgumentException(field + ": is missing");
         }
         if (!SAFE.matcher(value).matches() || value.contains("..")) {
-            throw new IllegalArgumentException(field + ": '" + printable(value)
-                    + "' is not a valid name (letters, digits and _ . + : -, not starting with '-' or '.', at most 128)");
+            throw new IllegalArgumentException(
+                    field + ": '" + printable(value)
+                            + "' is not a valid name (letters, digits and _ . + : -, not starting with '-' or '.', at most 128)");
         }
         return value;
     }

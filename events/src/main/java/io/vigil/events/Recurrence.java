@@ -37,7 +37,8 @@ public record Recurrence(Set<Weekday> weekdays, LocalTime from, LocalTime to, St
         try {
             return ZoneId.of(timeZone);
         } catch (DateTimeException e) {
-            throw new IllegalArgumentException("timeZone: '" + Name.printable(timeZone) + "' is not a time zone (e.g. Europe/Berlin or UTC)");
+            throw new IllegalArgumentException(
+                    "timeZone: '" + Name.printable(timeZone) + "' is not a time zone (e.g. Europe/Berlin or UTC)");
         }
     }
 }

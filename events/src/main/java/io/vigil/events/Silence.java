@@ -11,13 +11,21 @@ import java.util.Optional;
  * {@code endsAt}, or, for a maintenance window, only while its {@code recurrence} says so within
  * that span. Expiring a silence rewrites it with {@code endsAt} set to the moment it was expired.
  */
-public record Silence(String id, List<LabelMatcher> matchers, Instant startsAt, Instant endsAt,
-                      String createdBy, String comment, Optional<Recurrence> recurrence, Instant updatedAt) {
+public record Silence(
+        String id,
+        List<LabelMatcher> matchers,
+        Instant startsAt,
+        Instant endsAt,
+        String createdBy,
+        String comment,
+        Optional<Recurrence> recurrence,
+        Instant updatedAt) {
     public Silence {
         Name.check("id", id);
         matchers = List.copyOf(matchers);
         if (matchers.isEmpty()) {
-            throw new IllegalArgumentException("matchers: at least one is needed (a silence of everything is not allowed)");
+            throw new IllegalArgumentException(
+                    "matchers: at least one is needed (a silence of everything is not allowed)");
         }
         Objects.requireNonNull(startsAt, "startsAt");
         Objects.requireNonNull(endsAt, "endsAt");

@@ -14,6 +14,7 @@ import java.util.TreeMap;
 public sealed interface Subject permits Subject.Host, Subject.Resource, Subject.Disk, Subject.Vm {
     /** The label names a subject may carry, as alerts carry them; {@link EventKind#subjectLabels()} lists them per kind. */
     String RESOURCE = "resource";
+
     String DEVICE = "device";
     String DEVICE_TYPE = "device_type";
     String VM = "vm";

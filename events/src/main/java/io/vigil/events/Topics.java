@@ -31,7 +31,8 @@ public final class Topics {
     /** What each receiver was last told of each alert group. Key: receiver and group. Compacted. */
     public static final String NOTIFICATIONS = "vigil.notifications";
 
-    public static final List<String> ALL = List.of(TELEMETRY, ALERTS, ACTIONS, ACTION_RESULTS, AUDIT, FAILOVER_COMMANDS, DEADLETTER, SILENCES, NOTIFICATIONS);
+    public static final List<String> ALL = List.of(
+            TELEMETRY, ALERTS, ACTIONS, ACTION_RESULTS, AUDIT, FAILOVER_COMMANDS, DEADLETTER, SILENCES, NOTIFICATIONS);
 
     /**
      * Topics of one partition: the dead letters, read by people in order; silences, read whole
@@ -43,8 +44,7 @@ public final class Topics {
     /** Topics whose newest record per key is what counts; they are created compacted. */
     public static final List<String> COMPACTED = List.of(ALERTS, SILENCES, NOTIFICATIONS);
 
-    private Topics() {
-    }
+    private Topics() {}
 
     /** The partitions {@code topic} is created with when the partitioned topics get {@code partitions}: one for {@link #SINGLE_PARTITION}. */
     public static int partitions(String topic, int partitions) {
@@ -68,7 +68,11 @@ public final class Topics {
      */
     public static Map<String, String> configs(String topic) {
         if (topic.equals(ALERTS)) {
-            return Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", String.valueOf(ALERTS_MIN_COMPACTION_LAG.toMillis()));
+            return Map.of(
+                    "cleanup.policy",
+                    "compact",
+                    "min.compaction.lag.ms",
+                    String.valueOf(ALERTS_MIN_COMPACTION_LAG.toMillis()));
         }
         return COMPACTED.contains(topic) ? Map.of("cleanup.policy", "compact") : Map.of();
     }

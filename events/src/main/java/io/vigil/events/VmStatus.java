@@ -9,9 +9,18 @@ import java.util.Optional;
  * {@code expectedHere}: whether the agent's config expects the VM to run on this host (its
  * resource's home); empty where nobody said (a parsed capture, an older agent).
  */
-public record VmStatus(String name, Optional<String> uuid, Hypervisor hypervisor, VmState state,
-                       long memoryBytes, long maxMemoryBytes, int vcpus,
-                       Optional<String> drbdResource, Liveness liveness, Optional<Boolean> expectedHere) implements Body {
+public record VmStatus(
+        String name,
+        Optional<String> uuid,
+        Hypervisor hypervisor,
+        VmState state,
+        long memoryBytes,
+        long maxMemoryBytes,
+        int vcpus,
+        Optional<String> drbdResource,
+        Liveness liveness,
+        Optional<Boolean> expectedHere)
+        implements Body {
     public VmStatus {
         Name.check("vm", name);
         uuid = Objects.requireNonNullElse(uuid, Optional.empty());

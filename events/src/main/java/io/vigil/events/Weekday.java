@@ -7,7 +7,13 @@ import java.util.Locale;
 
 /** A day of the week as maintenance windows name it ("monday"). */
 public enum Weekday implements WireEnum {
-    MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY, SATURDAY, SUNDAY;
+    MONDAY,
+    TUESDAY,
+    WEDNESDAY,
+    THURSDAY,
+    FRIDAY,
+    SATURDAY,
+    SUNDAY;
 
     @Override
     @JsonValue

@@ -37,8 +37,7 @@ public final class WireCodec {
     private static final Pattern MISSING = Pattern.compile("Missing required creator property '([^']+)'");
     private static final ObjectMapper MAPPER = buildMapper();
 
-    private WireCodec() {
-    }
+    private WireCodec() {}
 
     /** The mapper Vigil writes its JSON with, for callers that print events or summaries. */
     public static ObjectMapper json() {
@@ -118,8 +117,10 @@ public final class WireCodec {
         Matcher missing = MISSING.matcher(original);
         if (missing.find()) {
             String prefix = path.length() == 0 ? "" : path + ".";
-            String field = path.toString().endsWith("." + missing.group(1)) || path.toString().equals(missing.group(1))
-                    ? path.toString() : prefix + missing.group(1);
+            String field = path.toString().endsWith("." + missing.group(1))
+                            || path.toString().equals(missing.group(1))
+                    ? path.toString()
+                    : prefix + missing.group(1);
             return new DecodeException(field, "required field is missing");
         }
         if (e instanceof ValueInstantiationException && e.getCause() != null) {
@@ -132,12 +133,14 @@ public final class WireCodec {
             return new DecodeException(path.toString(), message);
         }
         if (e instanceof InvalidFormatException invalid) {
-            return new DecodeException(path.toString(), "'" + invalid.getValue() + "' is not a valid "
-                    + invalid.getTargetType().getSimpleName());
+            return new DecodeException(
+                    path.toString(),
+                    "'" + invalid.getValue() + "' is not a valid "
+                            + invalid.getTargetType().getSimpleName());
         }
         if (e instanceof MismatchedInputException mismatched && mismatched.getTargetType() != null) {
-            return new DecodeException(path.toString(), "expected " + describeType(mismatched.getTargetType())
-                    + " (" + original + ")");
+            return new DecodeException(
+                    path.toString(), "expected " + describeType(mismatched.getTargetType()) + " (" + original + ")");
         }
         return new DecodeException(path.toString(), original);
     }
@@ -174,13 +177,15 @@ public final class WireCodec {
                 .addModule(new Jdk8Module())
                 .addModule(new JavaTimeModule())
                 // after the time module, so that every Instant is read by WireTime's rules
-                .addModule(new SimpleModule("vigil-wire-time").addDeserializer(Instant.class, new WireTime.Deserializer()))
+                .addModule(
+                        new SimpleModule("vigil-wire-time").addDeserializer(Instant.class, new WireTime.Deserializer()))
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-                .defaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_ABSENT, JsonInclude.Include.NON_ABSENT))
+                .defaultPropertyInclusion(
+                        JsonInclude.Value.construct(JsonInclude.Include.NON_ABSENT, JsonInclude.Include.NON_ABSENT))
                 .annotationIntrospector(new RequiredUnlessOptional())
                 .build();
         mapper.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);

@@ -23,8 +23,7 @@ public final class WireTime {
     public static final Instant EARLIEST = Instant.EPOCH;
     public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
-    private WireTime() {
-    }
+    private WireTime() {}
 
     /** Reads {@code text} as a Vigil time; the error names {@code field} and the text. */
     public static Instant parse(String field, String text) throws DecodeException {
@@ -32,10 +31,12 @@ public final class WireTime {
         try {
             time = Instant.parse(text);
         } catch (DateTimeParseException e) {
-            throw new DecodeException(field, "'" + Name.printable(text) + "' is not an ISO-8601 time (like 2026-11-24T21:03:07Z)");
+            throw new DecodeException(
+                    field, "'" + Name.printable(text) + "' is not an ISO-8601 time (like 2026-11-24T21:03:07Z)");
         }
         if (time.isBefore(EARLIEST) || time.isAfter(LATEST)) {
-            throw new DecodeException(field, "'" + Name.printable(text) + "' is outside the years 1970 to 9999 that Vigil accepts");
+            throw new DecodeException(
+                    field, "'" + Name.printable(text) + "' is outside the years 1970 to 9999 that Vigil accepts");
         }
         return time;
     }

@@ -17,13 +17,38 @@ import org.junit.jupiter.api.Test;
 
 class AlertWireTest {
     private static final Instant T = Instant.parse("2026-11-24T21:03:07.412Z");
-    private static final Map<String, String> LABELS = Map.of("alertname", "DrbdLocalDiskLost", "cluster", "pair-1",
-            "node", "node-a", "resource", "r0", "severity", "critical");
+    private static final Map<String, String> LABELS = Map.of(
+            "alertname",
+            "DrbdLocalDiskLost",
+            "cluster",
+            "pair-1",
+            "node",
+            "node-a",
+            "resource",
+            "r0",
+            "severity",
+            "critical");
 
     static Alert firing() {
-        return new Alert(1, AlertLabels.fingerprint(LABELS), "DrbdLocalDiskLost", AlertState.FIRING, 2, AlertChange.STATE,
-                LABELS, Map.of("summary", "node-a lost the disk under r0"), T, Optional.of(T), Optional.empty(),
-                T.plusSeconds(240), T, false, true, List.of(), List.of(), Optional.of(new EventRef("pair-1", "node-a", 8812, T)));
+        return new Alert(
+                1,
+                AlertLabels.fingerprint(LABELS),
+                "DrbdLocalDiskLost",
+                AlertState.FIRING,
+                2,
+                AlertChange.STATE,
+                LABELS,
+                Map.of("summary", "node-a lost the disk under r0"),
+                T,
+                Optional.of(T),
+                Optional.empty(),
+                T.plusSeconds(240),
+                T,
+                false,
+                true,
+                List.of(),
+                List.of(),
+                Optional.of(new EventRef("pair-1", "node-a", 8812, T)));
     }
 
     @Test
@@ -32,7 +57,9 @@ class AlertWireTest {
         assertEquals(alert, WireCodec.decode(WireCodec.encode(alert), Alert.class));
         String json = new String(WireCodec.encode(alert), StandardCharsets.UTF_8);
         assertTrue(json.contains("\"state\":\"firing\""), json);
-        assertTrue(json.contains("\"labels\":{\"alertname\":\"DrbdLocalDiskLost\",\"cluster\":\"pair-1\",\"node\":\"node-a\""),
+        assertTrue(
+                json.contains(
+                        "\"labels\":{\"alertname\":\"DrbdLocalDiskLost\",\"cluster\":\"pair-1\",\"node\":\"node-a\""),
                 "labels are written sorted by name: " + json);
     }
 
@@ -55,29 +82,42 @@ class AlertWireTest {
     void aRecordWhoseFingerprintIsNotItsLabelsIsRefused() {
         String json = new String(WireCodec.encode(firing()), StandardCharsets.UTF_8)
                 .replace(AlertLabels.fingerprint(LABELS), "0000000000000000");
-        DecodeException e = assertThrows(DecodeException.class,
-                () -> WireCodec.decode(json.getBytes(StandardCharsets.UTF_8), Alert.class));
-        assertTrue(e.getMessage().startsWith("fingerprint: '0000000000000000' is not the fingerprint of the labels"), e.getMessage());
+        DecodeException e = assertThrows(
+                DecodeException.class, () -> WireCodec.decode(json.getBytes(StandardCharsets.UTF_8), Alert.class));
+        assertTrue(
+                e.getMessage().startsWith("fingerprint: '0000000000000000' is not the fingerprint of the labels"),
+                e.getMessage());
     }
 
     @Test
     void aMissingOrIllTypedFieldIsNamed() {
         String json = new String(WireCodec.encode(firing()), StandardCharsets.UTF_8);
-        DecodeException missing = assertThrows(DecodeException.class, () -> WireCodec.decode(
-                json.replace("\"state\":\"firing\",", "").getBytes(StandardCharsets.UTF_8), Alert.class));
+        DecodeException missing = assertThrows(
+                DecodeException.class,
+                () -> WireCodec.decode(
+                        json.replace("\"state\":\"firing\",", "").getBytes(StandardCharsets.UTF_8), Alert.class));
         assertEquals("state", missing.field());
-        DecodeException illTyped = assertThrows(DecodeException.class, () -> WireCodec.decode(
-                json.replace("\"version\":2", "\"version\":\"two\"").getBytes(StandardCharsets.UTF_8), Alert.class));
+        DecodeException illTyped = assertThrows(
+                DecodeException.class,
+                () -> WireCodec.decode(
+                        json.replace("\"version\":2", "\"version\":\"two\"").getBytes(StandardCharsets.UTF_8),
+                        Alert.class));
         assertEquals("version", illTyped.field());
-        DecodeException badLabel = assertThrows(DecodeException.class, () -> WireCodec.decode(
-                json.replace("\"resource\":\"r0\"", "\"re-source\":\"r0\"").getBytes(StandardCharsets.UTF_8), Alert.class));
+        DecodeException badLabel = assertThrows(
+                DecodeException.class,
+                () -> WireCodec.decode(
+                        json.replace("\"resource\":\"r0\"", "\"re-source\":\"r0\"")
+                                .getBytes(StandardCharsets.UTF_8),
+                        Alert.class));
         assertTrue(badLabel.getMessage().contains("'re-source' is not a label name"), badLabel.getMessage());
-        assertThrows(DecodeException.class, () -> WireCodec.decode("[1]".getBytes(StandardCharsets.UTF_8), Alert.class));
+        assertThrows(
+                DecodeException.class, () -> WireCodec.decode("[1]".getBytes(StandardCharsets.UTF_8), Alert.class));
     }
 
     @Test
     void unknownFieldsAreIgnored() throws Exception {
-        String json = new String(WireCodec.encode(firing()), StandardCharsets.UTF_8).replaceFirst("\\{", "{\"futureField\":[1,2],");
+        String json = new String(WireCodec.encode(firing()), StandardCharsets.UTF_8)
+                .replaceFirst("\\{", "{\"futureField\":[1,2],");
         assertEquals(firing(), WireCodec.decode(json.getBytes(StandardCharsets.UTF_8), Alert.class));
     }
 
@@ -85,11 +125,15 @@ class AlertWireTest {
     void matchersReadAlertmanagersNotation() {
         assertEquals(new LabelMatcher("node", MatchOp.EQUAL, "node-a"), LabelMatcher.parse("node=node-a"));
         assertEquals(new LabelMatcher("node", MatchOp.EQUAL, "node-a"), LabelMatcher.parse(" node = \"node-a\" "));
-        assertEquals(new LabelMatcher("severity", MatchOp.REGEX, "warning|critical"), LabelMatcher.parse("severity=~\"warning|critical\""));
+        assertEquals(
+                new LabelMatcher("severity", MatchOp.REGEX, "warning|critical"),
+                LabelMatcher.parse("severity=~\"warning|critical\""));
         assertEquals(new LabelMatcher("resource", MatchOp.NOT_EQUAL, "r9"), LabelMatcher.parse("resource!=r9"));
         assertEquals(new LabelMatcher("vm", MatchOp.NOT_REGEX, "test-.*"), LabelMatcher.parse("vm!~test-.*"));
         assertEquals(new LabelMatcher("team", MatchOp.EQUAL, ""), LabelMatcher.parse("team=\"\""));
-        assertEquals(new LabelMatcher("summary", MatchOp.EQUAL, "say \"hi\""), LabelMatcher.parse("summary=\"say \\\"hi\\\"\""));
+        assertEquals(
+                new LabelMatcher("summary", MatchOp.EQUAL, "say \"hi\""),
+                LabelMatcher.parse("summary=\"say \\\"hi\\\"\""));
         LabelMatcher quoted = LabelMatcher.parse("summary=\"say \\\"hi\\\"\"");
         assertEquals(quoted, LabelMatcher.parse(quoted.toString()), "toString reads back");
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> LabelMatcher.parse("node"));
@@ -100,25 +144,47 @@ class AlertWireTest {
 
     @Test
     void aSilenceRoundTripsAndRefusesWhatWouldMakeItMeaningless() throws Exception {
-        Silence window = new Silence("6f1a", List.of(LabelMatcher.parse("cluster=pair-1")), T, T.plusSeconds(86_400 * 365),
-                "ops@example.org", "weekly backup window", Optional.of(new Recurrence(Set.of(Weekday.SUNDAY),
-                LocalTime.of(2, 0), LocalTime.of(4, 0), "Europe/Berlin")), T);
+        Silence window = new Silence(
+                "6f1a",
+                List.of(LabelMatcher.parse("cluster=pair-1")),
+                T,
+                T.plusSeconds(86_400 * 365),
+                "ops@example.org",
+                "weekly backup window",
+                Optional.of(new Recurrence(
+                        Set.of(Weekday.SUNDAY), LocalTime.of(2, 0), LocalTime.of(4, 0), "Europe/Berlin")),
+                T);
         assertEquals(window, WireCodec.decode(WireCodec.encode(window), Silence.class));
         String json = new String(WireCodec.encode(window), StandardCharsets.UTF_8);
         assertTrue(json.contains("\"weekdays\":[\"sunday\"]"), json);
         assertTrue(json.contains("{\"name\":\"cluster\",\"op\":\"=\",\"value\":\"pair-1\"}"), json);
-        IllegalArgumentException noMatchers = assertThrows(IllegalArgumentException.class, () -> new Silence("x", List.of(),
-                T, T.plusSeconds(60), "me", "why", Optional.empty(), T));
+        IllegalArgumentException noMatchers = assertThrows(
+                IllegalArgumentException.class,
+                () -> new Silence("x", List.of(), T, T.plusSeconds(60), "me", "why", Optional.empty(), T));
         assertTrue(noMatchers.getMessage().startsWith("matchers:"), noMatchers.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new Silence("x", List.of(LabelMatcher.parse("a=b")),
-                T, T.minusSeconds(1), "me", "why", Optional.empty(), T));
-        assertThrows(IllegalArgumentException.class, () -> new Silence("x", List.of(LabelMatcher.parse("a=b")),
-                T, T.plusSeconds(1), " ", "why", Optional.empty(), T));
-        IllegalArgumentException zone = assertThrows(IllegalArgumentException.class, () -> new Recurrence(Set.of(Weekday.MONDAY),
-                LocalTime.of(1, 0), LocalTime.of(2, 0), "Mars/Olympus"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new Silence(
+                        "x",
+                        List.of(LabelMatcher.parse("a=b")),
+                        T,
+                        T.minusSeconds(1),
+                        "me",
+                        "why",
+                        Optional.empty(),
+                        T));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new Silence(
+                        "x", List.of(LabelMatcher.parse("a=b")), T, T.plusSeconds(1), " ", "why", Optional.empty(), T));
+        IllegalArgumentException zone = assertThrows(
+                IllegalArgumentException.class,
+                () -> new Recurrence(Set.of(Weekday.MONDAY), LocalTime.of(1, 0), LocalTime.of(2, 0), "Mars/Olympus"));
         assertTrue(zone.getMessage().startsWith("timeZone: 'Mars/Olympus' is not a time zone"), zone.getMessage());
-        DecodeException badDay = assertThrows(DecodeException.class, () -> WireCodec.decode(
-                json.replace("\"sunday\"", "\"caturday\"").getBytes(StandardCharsets.UTF_8), Silence.class));
+        DecodeException badDay = assertThrows(
+                DecodeException.class,
+                () -> WireCodec.decode(
+                        json.replace("\"sunday\"", "\"caturday\"").getBytes(StandardCharsets.UTF_8), Silence.class));
         assertTrue(badDay.getMessage().contains("caturday"), badDay.getMessage());
     }
 }

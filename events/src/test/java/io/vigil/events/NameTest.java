@@ -35,7 +35,8 @@ class NameTest {
 
     @org.junit.jupiter.api.Test
     void showsControlCharactersInErrors() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Name.check("vm", "a\u001b[2Jb"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> Name.check("vm", "a\u001b[2Jb"));
         assertTrue(e.getMessage().contains("\\x1b"), e.getMessage());
     }
 }

@@ -19,9 +19,15 @@ class SubjectTest {
         for (Body body : EnvelopeCodecTest.oneOfEachKind()) {
             seen.add(body.kind());
             // the sample drive sits behind a controller, so every label its kind may carry is there
-            assertEquals(body.kind().subjectLabels(), List.copyOf(body.subject().labels().keySet()), body.kind().wire());
+            assertEquals(
+                    body.kind().subjectLabels(),
+                    List.copyOf(body.subject().labels().keySet()),
+                    body.kind().wire());
         }
-        assertEquals(EnumSet.allOf(EventKind.class), seen, "a kind without a sample body is a kind whose subject nobody checks");
+        assertEquals(
+                EnumSet.allOf(EventKind.class),
+                seen,
+                "a kind without a sample body is a kind whose subject nobody checks");
     }
 
     @Test

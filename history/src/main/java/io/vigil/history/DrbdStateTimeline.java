@@ -20,16 +20,22 @@ final class DrbdStateTimeline {
     void load(Connection db) throws SQLException {
         last.clear();
         try (var s = db.createStatement();
-             ResultSet rs = s.executeQuery("""
+                ResultSet rs = s.executeQuery("""
                      SELECT cluster, node, resource, volume, peer, role, disk, connection, replication, peer_disk, peer_role
                      FROM (SELECT *, row_number() OVER (PARTITION BY cluster, node, resource, volume, peer
                                                         ORDER BY seq DESC) AS newest
                            FROM drbd_state_changes) AS t
                      WHERE newest = 1""")) {
             while (rs.next()) {
-                last.put(new VolumeKey(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getString(5)),
-                        ReplicationRows.states(rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
-                                rs.getString(10), rs.getString(11)));
+                last.put(
+                        new VolumeKey(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getString(5)),
+                        ReplicationRows.states(
+                                rs.getString(6),
+                                rs.getString(7),
+                                rs.getString(8),
+                                rs.getString(9),
+                                rs.getString(10),
+                                rs.getString(11)));
             }
         }
     }

@@ -30,7 +30,8 @@ public final class DuckDbHistoryStore implements HistoryStore {
         try {
             Files.createDirectories(absolute.getParent());
         } catch (IOException e) {
-            throw new UncheckedIOException("history: cannot create the directory " + absolute.getParent() + " for " + absolute, e);
+            throw new UncheckedIOException(
+                    "history: cannot create the directory " + absolute.getParent() + " for " + absolute, e);
         }
         Connection db;
         try {
@@ -42,12 +43,16 @@ public final class DuckDbHistoryStore implements HistoryStore {
                 int held = message.indexOf("Conflicting lock is held in ");
                 int end = message.indexOf(". See also", Math.max(held, 0));
                 String holder = held < 0 ? "" : " (" + message.substring(held, end < 0 ? message.length() : end) + ")";
-                throw new IllegalStateException("history file " + absolute + " is in use by another process" + holder
-                        + ": one engine or lab writes a history file; stop the other one, or give this one its own"
-                        + " (history.file, or another state_dir / --data-dir)", e);
+                throw new IllegalStateException(
+                        "history file " + absolute + " is in use by another process" + holder
+                                + ": one engine or lab writes a history file; stop the other one, or give this one its own"
+                                + " (history.file, or another state_dir / --data-dir)",
+                        e);
             }
-            throw new IllegalStateException("history file " + absolute + " cannot be opened: " + message
-                    + " (move it aside to start a new history, or restore it from a backup)", e);
+            throw new IllegalStateException(
+                    "history file " + absolute + " cannot be opened: " + message
+                            + " (move it aside to start a new history, or restore it from a backup)",
+                    e);
         }
         try {
             HistorySchema.create(db, SqlDialect.DUCKDB);
@@ -114,7 +119,8 @@ public final class DuckDbHistoryStore implements HistoryStore {
         } else if (v instanceof Boolean b) {
             appender.append(b.booleanValue());
         } else {
-            throw new IllegalArgumentException(table.table() + " column " + (column + 1) + ": cannot store a " + v.getClass().getSimpleName());
+            throw new IllegalArgumentException(table.table() + " column " + (column + 1) + ": cannot store a "
+                    + v.getClass().getSimpleName());
         }
     }
 

@@ -35,11 +35,15 @@ public final class History implements AutoCloseable {
         try {
             HistoryMetrics metrics = new HistoryMetrics(registry);
             HistorySink sink = HistorySink.open(store, metrics);
-            HistoryConsumer consumer = HistoryConsumer.start(kafka, config.consumerGroup(), sink, metrics,
-                    new HistoryRetention(store, config.retention()));
-            log.info("history: storing {} in {} (consumer group {}, raw kept {}, one-minute rollups {}, hourly {})",
-                    String.join(", ", HistoryConsumer.TOPICS), store.describe(), config.consumerGroup(),
-                    DurationText.format(config.retention().raw()), DurationText.format(config.retention().minute()),
+            HistoryConsumer consumer = HistoryConsumer.start(
+                    kafka, config.consumerGroup(), sink, metrics, new HistoryRetention(store, config.retention()));
+            log.info(
+                    "history: storing {} in {} (consumer group {}, raw kept {}, one-minute rollups {}, hourly {})",
+                    String.join(", ", HistoryConsumer.TOPICS),
+                    store.describe(),
+                    config.consumerGroup(),
+                    DurationText.format(config.retention().raw()),
+                    DurationText.format(config.retention().minute()),
                     DurationText.format(config.retention().hourly()));
             return new History(store, consumer, config.retention());
         } catch (SQLException | RuntimeException e) {

@@ -19,7 +19,8 @@ public final class HistoryBatch {
 
     public void add(HistoryTable table, Object[] row) {
         if (row.length != table.columns()) {
-            throw new IllegalArgumentException(table.table() + ": a row of " + row.length + " values, the table has " + table.columns());
+            throw new IllegalArgumentException(
+                    table.table() + ": a row of " + row.length + " values, the table has " + table.columns());
         }
         rows.computeIfAbsent(table, t -> new ArrayList<>()).add(row);
     }

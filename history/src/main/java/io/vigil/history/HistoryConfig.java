@@ -22,7 +22,8 @@ public record HistoryConfig(boolean enabled, Store store, Retention retention, S
 
     /** History on, in {@code stateDir}/history.duckdb, with the default retention. */
     public static HistoryConfig inStateDir(Path stateDir) {
-        return new HistoryConfig(true, new Store.DuckDbFile(stateDir.resolve(DEFAULT_FILE)), Retention.DEFAULTS, DEFAULT_GROUP);
+        return new HistoryConfig(
+                true, new Store.DuckDbFile(stateDir.resolve(DEFAULT_FILE)), Retention.DEFAULTS, DEFAULT_GROUP);
     }
 
     /** Where the rows go. */
@@ -49,7 +50,8 @@ public record HistoryConfig(boolean enabled, Store store, Retention retention, S
         record Jdbc(String url, Optional<String> user, Optional<String> password) implements Store {
             public Jdbc {
                 if (url == null || !url.startsWith("jdbc:postgresql:")) {
-                    throw new IllegalArgumentException("jdbc_url: expected jdbc:postgresql://HOST:PORT/DATABASE, not '" + url + "'");
+                    throw new IllegalArgumentException(
+                            "jdbc_url: expected jdbc:postgresql://HOST:PORT/DATABASE, not '" + url + "'");
                 }
                 user = Objects.requireNonNullElse(user, Optional.empty());
                 password = Objects.requireNonNullElse(password, Optional.empty());
@@ -62,7 +64,8 @@ public record HistoryConfig(boolean enabled, Store store, Retention retention, S
 
             @Override
             public String toString() {
-                return "Jdbc[url=" + url + ", user=" + user.orElse("(default)") + ", password=" + (password.isPresent() ? "(set)" : "(none)") + "]";
+                return "Jdbc[url=" + url + ", user=" + user.orElse("(default)") + ", password="
+                        + (password.isPresent() ? "(set)" : "(none)") + "]";
             }
         }
     }
@@ -73,7 +76,8 @@ public record HistoryConfig(boolean enabled, Store store, Retention retention, S
      * the hourly rollups.
      */
     public record Retention(Duration raw, Duration minute, Duration hourly) {
-        public static final Retention DEFAULTS = new Retention(Duration.ofDays(14), Duration.ofDays(90), Duration.ofDays(730));
+        public static final Retention DEFAULTS =
+                new Retention(Duration.ofDays(14), Duration.ofDays(90), Duration.ofDays(730));
 
         public Retention {
             for (Duration d : new Duration[] {raw, minute, hourly}) {

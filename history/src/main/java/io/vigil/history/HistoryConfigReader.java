@@ -27,13 +27,15 @@ import java.util.Optional;
  * </pre>
  */
 public final class HistoryConfigReader {
-    private HistoryConfigReader() {
-    }
+    private HistoryConfigReader() {}
 
     /** {@code dir} anchors relative secret paths; {@code stateDir} the DuckDB file. */
     public static HistoryConfig read(ConfigSection s, Path dir, Path stateDir, Map<String, String> env) {
         boolean enabled = s.bool("enabled", true);
-        Path file = s.optional("file", stateDir.resolve(HistoryConfig.DEFAULT_FILE), t -> stateDir.resolve(t).normalize());
+        Path file = s.optional(
+                "file",
+                stateDir.resolve(HistoryConfig.DEFAULT_FILE),
+                t -> stateDir.resolve(t).normalize());
         Optional<String> url = s.read("jdbc_url", t -> t);
         Optional<String> user = s.read("user", t -> t);
         Optional<String> password = password(s, dir, env);
@@ -47,10 +49,14 @@ public final class HistoryConfigReader {
             try {
                 store = new Store.Jdbc(url.get(), user, password);
             } catch (IllegalArgumentException e) {
-                s.problem(s.lineOf("jdbc_url"), s.path("jdbc_url"), e.getMessage().substring("jdbc_url: ".length()));
+                s.problem(
+                        s.lineOf("jdbc_url"), s.path("jdbc_url"), e.getMessage().substring("jdbc_url: ".length()));
             }
         } else if (user.isPresent() || password.isPresent()) {
-            s.problem(s.lineOf("user"), s.path("jdbc_url"), "user and password are for a PostgreSQL history: give its jdbc_url too");
+            s.problem(
+                    s.lineOf("user"),
+                    s.path("jdbc_url"),
+                    "user and password are for a PostgreSQL history: give its jdbc_url too");
         }
         s.rejectUnknownKeys();
         return new HistoryConfig(enabled, store, retention, group);
@@ -67,8 +73,13 @@ public final class HistoryConfigReader {
 
     /** {@code password_file} or {@code password_env}; a password written in the config is refused. */
     private static Optional<String> password(ConfigSection s, Path dir, Map<String, String> env) {
-        s.entry("password").ifPresent(e -> s.problem(e.keyLine(), s.path("password"), "a password is not written in the config"
-                + " (it ends up in backups, diffs and tickets): put it in a file (password_file: PATH) or the environment (password_env: VAR)"));
+        s.entry("password")
+                .ifPresent(
+                        e -> s.problem(
+                                e.keyLine(),
+                                s.path("password"),
+                                "a password is not written in the config"
+                                        + " (it ends up in backups, diffs and tickets): put it in a file (password_file: PATH) or the environment (password_env: VAR)"));
         Optional<Scalar> file = s.scalar("password_file");
         Optional<Scalar> var = s.scalar("password_env");
         if (file.isPresent() && var.isPresent()) {
@@ -85,15 +96,21 @@ public final class HistoryConfigReader {
                 }
                 return Optional.of(value);
             } catch (IOException e) {
-                s.problem(file.get().line(), s.path("password_file"), path + " cannot be read (" + e.getClass().getSimpleName()
-                        + "); it should hold only the password, readable by the engine's user");
+                s.problem(
+                        file.get().line(),
+                        s.path("password_file"),
+                        path + " cannot be read (" + e.getClass().getSimpleName()
+                                + "); it should hold only the password, readable by the engine's user");
                 return Optional.empty();
             }
         }
         if (var.isPresent()) {
             String value = env.get(var.get().text());
             if (value == null || value.isBlank()) {
-                s.problem(var.get().line(), s.path("password_env"), "the environment variable " + var.get().text() + " is not set");
+                s.problem(
+                        var.get().line(),
+                        s.path("password_env"),
+                        "the environment variable " + var.get().text() + " is not set");
                 return Optional.empty();
             }
             return Optional.of(value);

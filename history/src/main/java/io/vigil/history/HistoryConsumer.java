@@ -13,10 +13,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -66,14 +66,20 @@ public final class HistoryConsumer implements AutoCloseable {
     private final HistoryRetention retention;
     private long retentionDueMs;
 
-    private HistoryConsumer(Map<String, Object> kafka, String group, HistorySink sink, HistoryMetrics metrics, HistoryRetention retention) {
+    private HistoryConsumer(
+            Map<String, Object> kafka,
+            String group,
+            HistorySink sink,
+            HistoryMetrics metrics,
+            HistoryRetention retention) {
         Map<String, Object> props = new HashMap<>(kafka);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, group);
         props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
-        // the engine creates the Vigil topics with their partitions and compaction; a reader must never create them first
+        // the engine creates the Vigil topics with their partitions and compaction; a reader must never create them
+        // first
         props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.sink = sink;
@@ -84,8 +90,12 @@ public final class HistoryConsumer implements AutoCloseable {
     }
 
     /** Starts reading; {@code kafka} are the client properties (bootstrap.servers and what the cluster needs). */
-    public static HistoryConsumer start(Map<String, Object> kafka, String group, HistorySink sink, HistoryMetrics metrics,
-                                        HistoryRetention retention) {
+    public static HistoryConsumer start(
+            Map<String, Object> kafka,
+            String group,
+            HistorySink sink,
+            HistoryMetrics metrics,
+            HistoryRetention retention) {
         HistoryConsumer consumer = new HistoryConsumer(kafka, group, sink, metrics, retention);
         consumer.thread.start();
         return consumer;
@@ -115,8 +125,10 @@ public final class HistoryConsumer implements AutoCloseable {
         } catch (WakeupException e) {
             // close() asked us to stop
         } catch (RuntimeException e) {
-            log.error("history: the sink stopped reading Kafka: {} (restart the engine; the history resumes from its stored offsets)",
-                    e.toString(), e);
+            log.error(
+                    "history: the sink stopped reading Kafka: {} (restart the engine; the history resumes from its stored offsets)",
+                    e.toString(),
+                    e);
         } finally {
             consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
         }
@@ -154,7 +166,11 @@ public final class HistoryConsumer implements AutoCloseable {
         if (!added.isEmpty() || !every.equals(consumer.assignment())) {
             consumer.assign(every);
             seekToStored(added);
-            log.info("history: reading {} partitions of {} into {}", every.size(), TOPICS, sink.store().describe());
+            log.info(
+                    "history: reading {} partitions of {} into {}",
+                    every.size(),
+                    TOPICS,
+                    sink.store().describe());
         }
     }
 
@@ -216,9 +232,14 @@ public final class HistoryConsumer implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             OptionalLong held = failureLog.admit(System.currentTimeMillis());
             if (held.isPresent()) {
-                log.error("history: a batch of {} records could not be stored in {}: {}; reading it again from the stored offsets"
-                        + " in {} s ({} more failures held back)", batch.size(), sink.store().describe(), e.getMessage(),
-                        RETRY.toSeconds(), held.getAsLong());
+                log.error(
+                        "history: a batch of {} records could not be stored in {}: {}; reading it again from the stored offsets"
+                                + " in {} s ({} more failures held back)",
+                        batch.size(),
+                        sink.store().describe(),
+                        e.getMessage(),
+                        RETRY.toSeconds(),
+                        held.getAsLong());
             }
             seekToStored(consumer.assignment());
             pause(RETRY);
@@ -226,7 +247,9 @@ public final class HistoryConsumer implements AutoCloseable {
         }
         Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : polled) {
-            commit.merge(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1),
+            commit.merge(
+                    new TopicPartition(r.topic(), r.partition()),
+                    new OffsetAndMetadata(r.offset() + 1),
                     (a, b) -> a.offset() >= b.offset() ? a : b);
         }
         try {
@@ -245,14 +268,20 @@ public final class HistoryConsumer implements AutoCloseable {
             }
             return switch (r.topic()) {
                 case Topics.TELEMETRY -> new SinkRecord.Telemetry(EnvelopeCodec.decode(r.value()), p, r.offset());
-                case Topics.ALERTS -> new SinkRecord.AlertChange(WireCodec.decode(r.value(), Alert.class), p, r.offset());
+                case Topics.ALERTS ->
+                    new SinkRecord.AlertChange(WireCodec.decode(r.value(), Alert.class), p, r.offset());
                 default -> new SinkRecord.Audit(WireCodec.decode(r.value(), AuditEntry.class), p, r.offset());
             };
         } catch (DecodeException | RuntimeException e) {
             OptionalLong held = unreadableLog.admit(System.currentTimeMillis());
             if (held.isPresent()) {
-                log.warn("history: skipped an unreadable record at {}-{} offset {}: {} ({} more held back)", r.topic(), r.partition(),
-                        r.offset(), e.getMessage(), held.getAsLong());
+                log.warn(
+                        "history: skipped an unreadable record at {}-{} offset {}: {} ({} more held back)",
+                        r.topic(),
+                        r.partition(),
+                        r.offset(),
+                        e.getMessage(),
+                        held.getAsLong());
             }
             return new SinkRecord.Unreadable(String.valueOf(e.getMessage()), p, r.offset());
         }
@@ -271,7 +300,10 @@ public final class HistoryConsumer implements AutoCloseable {
         try {
             retention.run(now);
         } catch (SQLException | RuntimeException e) {
-            log.error("history: rollups and retention failed in {}: {}; trying again in {} s", sink.store().describe(), e.getMessage(),
+            log.error(
+                    "history: rollups and retention failed in {}: {}; trying again in {} s",
+                    sink.store().describe(),
+                    e.getMessage(),
                     RETENTION_EVERY.toSeconds());
         }
     }

@@ -31,16 +31,20 @@ public final class HistoryMetrics {
         }
         episodes = rowsWritten("resync_episodes");
         unreadable = Counter.builder("vigil_history_unreadable_records")
-                .description("records the history sink could not decode, skipped (logged with topic, partition and offset)")
+                .description(
+                        "records the history sink could not decode, skipped (logged with topic, partition and offset)")
                 .register(registry);
         commit = Timer.builder("vigil_history_batch_commit")
                 .description("time to store one batch of records in the history, in one transaction")
                 .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(1)).register(registry);
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(1))
+                .register(registry);
     }
 
     private Counter rowsWritten(String table) {
-        return Counter.builder("vigil_history_rows_written").tag("table", table)
+        return Counter.builder("vigil_history_rows_written")
+                .tag("table", table)
                 .description("rows the history sink committed, per table (resync_episodes: episodes begun or moved)")
                 .register(registry);
     }
@@ -61,19 +65,22 @@ public final class HistoryMetrics {
     /** Records behind the newest of each partition this sink reads; partitions it no longer reads are removed. */
     void lag(Map<Partition, Long> behind) {
         behind.forEach((p, records) -> lag.computeIfAbsent(p, key -> {
-            AtomicLong value = new AtomicLong();
-            Gauge.builder("vigil_history_lag_records", value, AtomicLong::get)
-                    .description("records of the partition not yet stored in the history")
-                    .tags(Tags.of("topic", key.topic(), "partition", Integer.toString(key.partition())))
-                    .register(registry);
-            return value;
-        }).set(records));
+                    AtomicLong value = new AtomicLong();
+                    Gauge.builder("vigil_history_lag_records", value, AtomicLong::get)
+                            .description("records of the partition not yet stored in the history")
+                            .tags(Tags.of("topic", key.topic(), "partition", Integer.toString(key.partition())))
+                            .register(registry);
+                    return value;
+                })
+                .set(records));
         Set<Partition> gone = Set.copyOf(lag.keySet());
         for (Partition p : gone) {
             if (!behind.containsKey(p)) {
                 lag.remove(p);
-                registry.find("vigil_history_lag_records").tags("topic", p.topic(), "partition", Integer.toString(p.partition()))
-                        .meters().forEach(registry::remove);
+                registry.find("vigil_history_lag_records")
+                        .tags("topic", p.topic(), "partition", Integer.toString(p.partition()))
+                        .meters()
+                        .forEach(registry::remove);
             }
         }
     }

@@ -23,7 +23,9 @@ public final class HistoryRetention {
     static final int BUCKETS_PER_RUN = 60;
     /** Raw rows are deleted at most a day's worth per run. */
     static final long DELETE_SPAN_MS = 86_400_000L;
-    static final List<String> FIGURES = List.of("round_trip_seconds", "oldest_request_seconds", "out_of_sync_bytes", "resync_eta_seconds");
+
+    static final List<String> FIGURES =
+            List.of("round_trip_seconds", "oldest_request_seconds", "out_of_sync_bytes", "resync_eta_seconds");
 
     private final HistoryStore store;
     private final HistoryConfig.Retention retention;
@@ -40,7 +42,11 @@ public final class HistoryRetention {
             long minutesDone = rollUp(db, 60, nowMs);
             long hoursDone = rollUp(db, 3600, nowMs);
             // never a raw row that a rollup still has to read, however long the sink was down
-            expire(db, "replication_samples", "ts_ms", Math.min(nowMs - retention.raw().toMillis(), Math.min(minutesDone, hoursDone)));
+            expire(
+                    db,
+                    "replication_samples",
+                    "ts_ms",
+                    Math.min(nowMs - retention.raw().toMillis(), Math.min(minutesDone, hoursDone)));
             expireRollups(db, 60, nowMs - retention.minute().toMillis());
             expireRollups(db, 3600, nowMs - retention.hourly().toMillis());
             long kept = nowMs - retention.hourly().toMillis();
@@ -74,9 +80,12 @@ public final class HistoryRetention {
         for (String figure : FIGURES) {
             String where = figure.equals("out_of_sync_bytes") ? " AND lagging" : "";
             String value = "CAST(" + figure + " AS FLOAT8)";
-            String sql = "INSERT INTO replication_rollups SELECT " + seconds + ", ts_ms - ((ts_ms % " + width + ") + " + width + ") % " + width
-                    + ", cluster, node, resource, volume, peer, '" + figure + "', count(*), min(" + value + "), max(" + value + "), sum("
-                    + value + "), " + d.quantile(0.5, value) + ", " + d.quantile(0.95, value) + ", " + d.quantile(0.99, value)
+            String sql = "INSERT INTO replication_rollups SELECT " + seconds + ", ts_ms - ((ts_ms % " + width + ") + "
+                    + width + ") % " + width
+                    + ", cluster, node, resource, volume, peer, '" + figure + "', count(*), min(" + value + "), max("
+                    + value + "), sum("
+                    + value + "), " + d.quantile(0.5, value) + ", " + d.quantile(0.95, value) + ", "
+                    + d.quantile(0.99, value)
                     + " FROM replication_samples WHERE ts_ms >= ? AND ts_ms < ? AND " + figure + " IS NOT NULL" + where
                     + " GROUP BY 2, cluster, node, resource, volume, peer";
             try (PreparedStatement s = db.prepareStatement(sql)) {
@@ -85,8 +94,9 @@ public final class HistoryRetention {
                 s.executeUpdate();
             }
         }
-        try (PreparedStatement s = db.prepareStatement("INSERT INTO rollup_marks VALUES (?, ?) ON CONFLICT (resolution_seconds)"
-                + " DO UPDATE SET next_bucket_ms = EXCLUDED.next_bucket_ms")) {
+        try (PreparedStatement s =
+                db.prepareStatement("INSERT INTO rollup_marks VALUES (?, ?) ON CONFLICT (resolution_seconds)"
+                        + " DO UPDATE SET next_bucket_ms = EXCLUDED.next_bucket_ms")) {
             s.setInt(1, seconds);
             s.setLong(2, to);
             s.executeUpdate();
@@ -96,8 +106,8 @@ public final class HistoryRetention {
 
     /** Where the next rollup of a resolution starts: after its mark, else at the oldest raw sample's bucket; -1 when none. */
     private static long next(Connection db, int seconds, long width) throws SQLException {
-        try (PreparedStatement s = db.prepareStatement(
-                "SELECT next_bucket_ms FROM rollup_marks WHERE resolution_seconds = ?")) {
+        try (PreparedStatement s =
+                db.prepareStatement("SELECT next_bucket_ms FROM rollup_marks WHERE resolution_seconds = ?")) {
             s.setInt(1, seconds);
             try (ResultSet rs = s.executeQuery()) {
                 if (rs.next()) {
@@ -105,7 +115,8 @@ public final class HistoryRetention {
                 }
             }
         }
-        try (var s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT min(ts_ms) FROM replication_samples")) {
+        try (var s = db.createStatement();
+                ResultSet rs = s.executeQuery("SELECT min(ts_ms) FROM replication_samples")) {
             rs.next();
             long oldest = rs.getLong(1);
             return rs.wasNull() ? -1 : Math.floorDiv(oldest, width) * width;
@@ -114,7 +125,8 @@ public final class HistoryRetention {
 
     private static void expire(Connection db, String table, String column, long beforeMs) throws SQLException {
         long oldest;
-        try (var s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT min(" + column + ") FROM " + table)) {
+        try (var s = db.createStatement();
+                ResultSet rs = s.executeQuery("SELECT min(" + column + ") FROM " + table)) {
             rs.next();
             oldest = rs.getLong(1);
             if (rs.wasNull() || oldest >= beforeMs) {
@@ -128,8 +140,8 @@ public final class HistoryRetention {
     }
 
     private static void expireRollups(Connection db, int seconds, long beforeMs) throws SQLException {
-        try (PreparedStatement s = db.prepareStatement(
-                "DELETE FROM replication_rollups WHERE resolution_seconds = ? AND bucket_ms < ?")) {
+        try (PreparedStatement s =
+                db.prepareStatement("DELETE FROM replication_rollups WHERE resolution_seconds = ? AND bucket_ms < ?")) {
             s.setInt(1, seconds);
             s.setLong(2, beforeMs);
             s.executeUpdate();

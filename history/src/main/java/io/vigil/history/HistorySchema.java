@@ -86,8 +86,7 @@ public final class HistorySchema {
             "replication_samples_by_resource ON replication_samples (cluster, resource, ts_ms)",
             "drbd_state_changes_by_resource ON drbd_state_changes (cluster, resource, ts_ms)");
 
-    private HistorySchema() {
-    }
+    private HistorySchema() {}
 
     /** Creates what is missing; refuses a history written by a newer schema rather than misreading it. */
     public static void create(Connection db, SqlDialect dialect) throws SQLException {
@@ -96,10 +95,11 @@ public final class HistorySchema {
                 s.execute(ddl);
             }
             for (String index : RANGE_INDEXES) {
-                s.execute(switch (dialect) {
-                    case POSTGRESQL -> "CREATE INDEX IF NOT EXISTS " + index;
-                    case DUCKDB -> "DROP INDEX IF EXISTS " + index.substring(0, index.indexOf(' '));
-                });
+                s.execute(
+                        switch (dialect) {
+                            case POSTGRESQL -> "CREATE INDEX IF NOT EXISTS " + index;
+                            case DUCKDB -> "DROP INDEX IF EXISTS " + index.substring(0, index.indexOf(' '));
+                        });
             }
             try (var rs = s.executeQuery("SELECT max(version) FROM schema_version")) {
                 rs.next();

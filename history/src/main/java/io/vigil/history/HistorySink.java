@@ -90,7 +90,8 @@ public final class HistorySink {
      */
     public void write(List<SinkRecord> records) throws SQLException {
         HistoryBatch batch = new HistoryBatch();
-        Map<Partition, Long> next = new TreeMap<>(java.util.Comparator.comparing(Partition::topic).thenComparingInt(Partition::partition));
+        Map<Partition, Long> next =
+                new TreeMap<>(java.util.Comparator.comparing(Partition::topic).thenComparingInt(Partition::partition));
         for (SinkRecord r : records) {
             long resumeAt = next.computeIfAbsent(r.partition(), p -> offsets.getOrDefault(p, 0L));
             if (r.offset() < resumeAt) {
@@ -135,7 +136,8 @@ public final class HistorySink {
         if (e.body() instanceof DrbdResource r) {
             for (PeerVolume v : ReplicationRows.volumes(e, r)) {
                 batch.add(HistoryTable.REPLICATION_SAMPLES, ReplicationRows.sample(v));
-                episodes.observe(v, () -> causes.cause(v, ResyncEpisodes.keyOf(v), timeline)).ifPresent(batch::episode);
+                episodes.observe(v, () -> causes.cause(v, ResyncEpisodes.keyOf(v), timeline))
+                        .ifPresent(batch::episode);
                 if (timeline.changed(v)) {
                     batch.add(HistoryTable.DRBD_STATE_CHANGES, ReplicationRows.stateChange(v));
                 }
@@ -146,15 +148,33 @@ public final class HistorySink {
     }
 
     private static Object[] alertRow(Alert a) {
-        return new Object[] {a.label("cluster").orElse(null), a.fingerprint(), a.label("alertname").orElse(a.rule()),
-            a.label("severity").orElse(null), a.state().wire(), a.version(), a.change().wire(),
+        return new Object[] {
+            a.label("cluster").orElse(null),
+            a.fingerprint(),
+            a.label("alertname").orElse(a.rule()),
+            a.label("severity").orElse(null),
+            a.state().wire(),
+            a.version(),
+            a.change().wire(),
             new String(WireCodec.encode(new TreeMap<>(a.labels())), java.nio.charset.StandardCharsets.UTF_8),
-            a.activeAt().toEpochMilli(), millis(a.firedAt().orElse(null)), millis(a.resolvedAt().orElse(null)), a.sentAt().toEpochMilli()};
+            a.activeAt().toEpochMilli(),
+            millis(a.firedAt().orElse(null)),
+            millis(a.resolvedAt().orElse(null)),
+            a.sentAt().toEpochMilli()
+        };
     }
 
     private static Object[] auditRow(AuditEntry a) {
-        return new Object[] {a.cluster(), a.sagaId(), a.resource(), a.at().toEpochMilli(), a.kind().wire(), a.phase(), a.text(),
-            a.actionId().orElse(null)};
+        return new Object[] {
+            a.cluster(),
+            a.sagaId(),
+            a.resource(),
+            a.at().toEpochMilli(),
+            a.kind().wire(),
+            a.phase(),
+            a.text(),
+            a.actionId().orElse(null)
+        };
     }
 
     private static Long millis(Instant at) {

@@ -58,22 +58,32 @@ public sealed interface HistoryStore extends AutoCloseable permits DuckDbHistory
         Connection db = connection();
         try {
             // a statement first: DuckDB's appender joins a transaction only once a statement has begun it
-            upsert(db, batch.offsets(), "UPDATE ingest_offsets SET next_offset = ? WHERE topic = ? AND kafka_partition = ?",
+            upsert(
+                    db,
+                    batch.offsets(),
+                    "UPDATE ingest_offsets SET next_offset = ? WHERE topic = ? AND kafka_partition = ?",
                     (s, p, offset) -> {
                         s.setLong(1, offset);
                         s.setString(2, p.topic());
                         s.setInt(3, p.partition());
-                    }, "INSERT INTO ingest_offsets VALUES (?, ?, ?) ON CONFLICT (topic, kafka_partition)"
-                    + " DO UPDATE SET next_offset = EXCLUDED.next_offset", (s, p, offset) -> {
+                    },
+                    "INSERT INTO ingest_offsets VALUES (?, ?, ?) ON CONFLICT (topic, kafka_partition)"
+                            + " DO UPDATE SET next_offset = EXCLUDED.next_offset",
+                    (s, p, offset) -> {
                         s.setString(1, p.topic());
                         s.setInt(2, p.partition());
                         s.setLong(3, offset);
                     });
-            upsert(db, batch.marks(), "UPDATE ingest_marks SET last_seq = ? WHERE cluster = ? AND node = ?", (s, n, seq) -> {
-                s.setLong(1, seq);
-                s.setString(2, n.cluster());
-                s.setString(3, n.node());
-            }, "INSERT INTO ingest_marks VALUES (?, ?, ?) ON CONFLICT (cluster, node) DO UPDATE SET last_seq = EXCLUDED.last_seq",
+            upsert(
+                    db,
+                    batch.marks(),
+                    "UPDATE ingest_marks SET last_seq = ? WHERE cluster = ? AND node = ?",
+                    (s, n, seq) -> {
+                        s.setLong(1, seq);
+                        s.setString(2, n.cluster());
+                        s.setString(3, n.node());
+                    },
+                    "INSERT INTO ingest_marks VALUES (?, ?, ?) ON CONFLICT (cluster, node) DO UPDATE SET last_seq = EXCLUDED.last_seq",
                     (s, n, seq) -> {
                         s.setString(1, n.cluster());
                         s.setString(2, n.node());
@@ -82,8 +92,13 @@ public sealed interface HistoryStore extends AutoCloseable permits DuckDbHistory
             for (Map.Entry<HistoryTable, List<Object[]>> rows : batch.rows().entrySet()) {
                 appendRows(rows.getKey(), rows.getValue());
             }
-            upsert(db, batch.episodes(), ResyncEpisodeRows.UPDATE, (s, id, e) -> ResyncEpisodeRows.bindUpdate(s, e),
-                    ResyncEpisodeRows.UPSERT, (s, id, e) -> ResyncEpisodeRows.bind(s, e));
+            upsert(
+                    db,
+                    batch.episodes(),
+                    ResyncEpisodeRows.UPDATE,
+                    (s, id, e) -> ResyncEpisodeRows.bindUpdate(s, e),
+                    ResyncEpisodeRows.UPSERT,
+                    (s, id, e) -> ResyncEpisodeRows.bind(s, e));
             db.commit();
         } catch (SQLException | RuntimeException e) {
             try {
@@ -101,8 +116,14 @@ public sealed interface HistoryStore extends AutoCloseable permits DuckDbHistory
      * faster than an INSERT .. ON CONFLICT (which stays for the new rows, and for a concurrent
      * sink on PostgreSQL inserting the same key first).
      */
-    private static <K, V> void upsert(Connection db, Map<K, V> values, String update, Binder<K, V> updateBinder, String insert,
-                                      Binder<K, V> insertBinder) throws SQLException {
+    private static <K, V> void upsert(
+            Connection db,
+            Map<K, V> values,
+            String update,
+            Binder<K, V> updateBinder,
+            String insert,
+            Binder<K, V> insertBinder)
+            throws SQLException {
         if (values.isEmpty()) {
             try (var s = db.createStatement()) {
                 s.execute("SELECT 1");
@@ -147,7 +168,8 @@ public sealed interface HistoryStore extends AutoCloseable permits DuckDbHistory
             } else if (v instanceof Boolean b) {
                 s.setBoolean(i + 1, b);
             } else {
-                throw new IllegalArgumentException("column " + (i + 1) + ": cannot store a " + v.getClass().getSimpleName());
+                throw new IllegalArgumentException(
+                        "column " + (i + 1) + ": cannot store a " + v.getClass().getSimpleName());
             }
         }
     }

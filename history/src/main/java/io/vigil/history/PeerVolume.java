@@ -12,11 +12,26 @@ import java.util.OptionalLong;
  * unit of a replication sample, of the state timeline and of resync tracking. {@code disk} is
  * empty when the node reports no local device for the volume.
  */
-record PeerVolume(String cluster, String node, long seq, long tsMs, String resource, int volume, String peer,
-                  DrbdRole role, Optional<DiskState> disk, ConnectionState connection, ReplicationState replication,
-                  DiskState peerDisk, DrbdRole peerRole, OptionalLong outOfSyncBytes,
-                  Optional<Double> roundTripSeconds, Optional<Double> oldestRequestSeconds,
-                  Optional<Double> resyncRate, Optional<Double> etaSeconds, Optional<Double> donePercent) {
+record PeerVolume(
+        String cluster,
+        String node,
+        long seq,
+        long tsMs,
+        String resource,
+        int volume,
+        String peer,
+        DrbdRole role,
+        Optional<DiskState> disk,
+        ConnectionState connection,
+        ReplicationState replication,
+        DiskState peerDisk,
+        DrbdRole peerRole,
+        OptionalLong outOfSyncBytes,
+        Optional<Double> roundTripSeconds,
+        Optional<Double> oldestRequestSeconds,
+        Optional<Double> resyncRate,
+        Optional<Double> etaSeconds,
+        Optional<Double> donePercent) {
 
     VolumeKey key() {
         return new VolumeKey(cluster, node, resource, volume, peer);
@@ -39,11 +54,14 @@ record PeerVolume(String cluster, String node, long seq, long tsMs, String resou
     }
 
     /** One volume of one node towards one peer: a line of the state timeline. */
-    record VolumeKey(String cluster, String node, String resource, int volume, String peer) {
-    }
+    record VolumeKey(String cluster, String node, String resource, int volume, String peer) {}
 
     /** The states a timeline row records; a row is written when any of them changes. */
-    record DrbdStates(DrbdRole role, Optional<DiskState> disk, ConnectionState connection, ReplicationState replication,
-                      DiskState peerDisk, DrbdRole peerRole) {
-    }
+    record DrbdStates(
+            DrbdRole role,
+            Optional<DiskState> disk,
+            ConnectionState connection,
+            ReplicationState replication,
+            DiskState peerDisk,
+            DrbdRole peerRole) {}
 }

@@ -33,8 +33,10 @@ public final class PostgresHistoryStore implements HistoryStore {
         try {
             db = DriverManager.getConnection(jdbc.url(), properties);
         } catch (SQLException e) {
-            throw new IllegalStateException("history database " + jdbc.url() + " cannot be reached: " + e.getMessage()
-                    + " (check that the server is up and that history.user and its password are right)", e);
+            throw new IllegalStateException(
+                    "history database " + jdbc.url() + " cannot be reached: " + e.getMessage()
+                            + " (check that the server is up and that history.user and its password are right)",
+                    e);
         }
         try {
             HistorySchema.create(db, SqlDialect.POSTGRESQL);
@@ -46,8 +48,10 @@ public final class PostgresHistoryStore implements HistoryStore {
             } catch (SQLException closing) {
                 e.addSuppressed(closing);
             }
-            throw new IllegalStateException("history database " + jdbc.url() + ": " + e.getMessage()
-                    + " (the user needs to create tables in its default schema)", e);
+            throw new IllegalStateException(
+                    "history database " + jdbc.url() + ": " + e.getMessage()
+                            + " (the user needs to create tables in its default schema)",
+                    e);
         }
     }
 

@@ -26,8 +26,7 @@ final class ReplicationRows {
      */
     static final long RESIDUAL_OUT_OF_SYNC_BYTES = 1024 * 1024;
 
-    private ReplicationRows() {
-    }
+    private ReplicationRows() {}
 
     static List<PeerVolume> volumes(Envelope e, DrbdResource r) {
         List<PeerVolume> volumes = new ArrayList<>();
@@ -39,18 +38,54 @@ final class ReplicationRows {
                 // a connection that lists no peer volume (StandAlone, or DRBD 8 disconnected): the
                 // local volumes towards that peer, with nothing known of the peer's side
                 for (DrbdDevice d : r.devices()) {
-                    volumes.add(new PeerVolume(e.cluster(), e.node(), e.seq(), ts, r.resource(), d.volume(), c.peer(), r.role(),
-                            Optional.of(d.disk()), c.connection(), ReplicationState.OFF, DiskState.DUNKNOWN, c.peerRole(),
-                            OptionalLong.empty(), rtt, oldest, Optional.empty(), Optional.empty(), Optional.empty()));
+                    volumes.add(new PeerVolume(
+                            e.cluster(),
+                            e.node(),
+                            e.seq(),
+                            ts,
+                            r.resource(),
+                            d.volume(),
+                            c.peer(),
+                            r.role(),
+                            Optional.of(d.disk()),
+                            c.connection(),
+                            ReplicationState.OFF,
+                            DiskState.DUNKNOWN,
+                            c.peerRole(),
+                            OptionalLong.empty(),
+                            rtt,
+                            oldest,
+                            Optional.empty(),
+                            Optional.empty(),
+                            Optional.empty()));
                 }
                 continue;
             }
             for (DrbdPeerDevice p : c.peerDevices()) {
-                Optional<DiskState> disk = r.devices().stream().filter(d -> d.volume() == p.volume()).map(DrbdDevice::disk).findFirst();
-                volumes.add(new PeerVolume(e.cluster(), e.node(), e.seq(), ts, r.resource(), p.volume(), c.peer(), r.role(), disk,
-                        c.connection(), p.replication(), p.peerDisk(), c.peerRole(),
+                Optional<DiskState> disk = r.devices().stream()
+                        .filter(d -> d.volume() == p.volume())
+                        .map(DrbdDevice::disk)
+                        .findFirst();
+                volumes.add(new PeerVolume(
+                        e.cluster(),
+                        e.node(),
+                        e.seq(),
+                        ts,
+                        r.resource(),
+                        p.volume(),
+                        c.peer(),
+                        r.role(),
+                        disk,
+                        c.connection(),
+                        p.replication(),
+                        p.peerDisk(),
+                        c.peerRole(),
                         p.outOfSyncBytes().map(OptionalLong::of).orElse(OptionalLong.empty()),
-                        rtt, oldest, p.resyncRateBytesPerSecond(), p.etaSeconds(), p.donePercent()));
+                        rtt,
+                        oldest,
+                        p.resyncRateBytesPerSecond(),
+                        p.etaSeconds(),
+                        p.donePercent()));
             }
         }
         return volumes;
@@ -68,28 +103,63 @@ final class ReplicationRows {
         if (oos == 0) {
             return false;
         }
-        boolean settled = v.connection() == ConnectionState.CONNECTED && v.replication() == ReplicationState.ESTABLISHED
-                && v.disk().orElse(DiskState.DUNKNOWN) == DiskState.UP_TO_DATE && v.peerDisk() == DiskState.UP_TO_DATE;
+        boolean settled = v.connection() == ConnectionState.CONNECTED
+                && v.replication() == ReplicationState.ESTABLISHED
+                && v.disk().orElse(DiskState.DUNKNOWN) == DiskState.UP_TO_DATE
+                && v.peerDisk() == DiskState.UP_TO_DATE;
         return !(settled && oos <= RESIDUAL_OUT_OF_SYNC_BYTES);
     }
 
     static Object[] sample(PeerVolume v) {
-        return new Object[] {v.cluster(), v.node(), v.seq(), v.tsMs(), v.resource(), v.volume(), v.peer(),
-            v.role().wire(), v.disk().map(DiskState::wire).orElse(null), v.connection().wire(), v.replication().wire(),
-            v.peerDisk().wire(), v.outOfSyncBytes().isPresent() ? v.outOfSyncBytes().getAsLong() : null, lagging(v),
-            v.roundTripSeconds().orElse(null), v.oldestRequestSeconds().orElse(null),
-            v.resyncRate().orElse(null), v.etaSeconds().orElse(null), v.donePercent().orElse(null)};
+        return new Object[] {
+            v.cluster(),
+            v.node(),
+            v.seq(),
+            v.tsMs(),
+            v.resource(),
+            v.volume(),
+            v.peer(),
+            v.role().wire(),
+            v.disk().map(DiskState::wire).orElse(null),
+            v.connection().wire(),
+            v.replication().wire(),
+            v.peerDisk().wire(),
+            v.outOfSyncBytes().isPresent() ? v.outOfSyncBytes().getAsLong() : null,
+            lagging(v),
+            v.roundTripSeconds().orElse(null),
+            v.oldestRequestSeconds().orElse(null),
+            v.resyncRate().orElse(null),
+            v.etaSeconds().orElse(null),
+            v.donePercent().orElse(null)
+        };
     }
 
     static Object[] stateChange(PeerVolume v) {
-        return new Object[] {v.cluster(), v.node(), v.seq(), v.tsMs(), v.resource(), v.volume(), v.peer(),
-            v.role().wire(), v.disk().map(DiskState::wire).orElse(null), v.connection().wire(), v.replication().wire(),
-            v.peerDisk().wire(), v.peerRole().wire()};
+        return new Object[] {
+            v.cluster(),
+            v.node(),
+            v.seq(),
+            v.tsMs(),
+            v.resource(),
+            v.volume(),
+            v.peer(),
+            v.role().wire(),
+            v.disk().map(DiskState::wire).orElse(null),
+            v.connection().wire(),
+            v.replication().wire(),
+            v.peerDisk().wire(),
+            v.peerRole().wire()
+        };
     }
 
-    static PeerVolume.DrbdStates states(String role, String disk, String connection, String replication, String peerDisk,
-                                        String peerRole) {
-        return new PeerVolume.DrbdStates(DrbdRole.of(role), Optional.ofNullable(disk).map(DiskState::of), ConnectionState.of(connection),
-                ReplicationState.of(replication), DiskState.of(peerDisk), DrbdRole.of(peerRole));
+    static PeerVolume.DrbdStates states(
+            String role, String disk, String connection, String replication, String peerDisk, String peerRole) {
+        return new PeerVolume.DrbdStates(
+                DrbdRole.of(role),
+                Optional.ofNullable(disk).map(DiskState::of),
+                ConnectionState.of(connection),
+                ReplicationState.of(replication),
+                DiskState.of(peerDisk),
+                DrbdRole.of(peerRole));
     }
 }

@@ -23,6 +23,9 @@ public enum ResyncCause {
     }
 
     public static ResyncCause of(String word) {
-        return Arrays.stream(values()).filter(c -> c.word.equals(word)).findFirst().orElse(UNKNOWN);
+        return Arrays.stream(values())
+                .filter(c -> c.word.equals(word))
+                .findFirst()
+                .orElse(UNKNOWN);
     }
 }

@@ -26,7 +26,8 @@ import java.util.Set;
  * after a sink restart may be told as unknown.
  */
 final class ResyncCauses {
-    private static final Set<DiskState> LOST = EnumSet.of(DiskState.FAILED, DiskState.DISKLESS, DiskState.DETACHING, DiskState.ATTACHING);
+    private static final Set<DiskState> LOST =
+            EnumSet.of(DiskState.FAILED, DiskState.DISKLESS, DiskState.DETACHING, DiskState.ATTACHING);
 
     private final long silenceMs;
     private final long recentMs;
@@ -43,12 +44,16 @@ final class ResyncCauses {
         if (disksLost.contains(new DiskKey(v.cluster(), episode.target(), v.resource(), v.volume()))) {
             return ResyncCause.DISK_REPLACED;
         }
-        if (cameBack(new NodeKey(v.cluster(), v.node()), v.tsMs()) || cameBack(new NodeKey(v.cluster(), v.peer()), v.tsMs())) {
+        if (cameBack(new NodeKey(v.cluster(), v.node()), v.tsMs())
+                || cameBack(new NodeKey(v.cluster(), v.peer()), v.tsMs())) {
             return ResyncCause.HOST_BACK;
         }
-        boolean wasDown = timeline.last(v.key()).map(s -> s.connection() != ConnectionState.CONNECTED).orElse(false)
+        boolean wasDown = timeline.last(v.key())
+                        .map(s -> s.connection() != ConnectionState.CONNECTED)
+                        .orElse(false)
                 || timeline.last(new VolumeKey(v.cluster(), v.peer(), v.resource(), v.volume(), v.node()))
-                        .map(s -> s.connection() != ConnectionState.CONNECTED).orElse(false);
+                        .map(s -> s.connection() != ConnectionState.CONNECTED)
+                        .orElse(false);
         return wasDown ? ResyncCause.LINK_RESTORED : ResyncCause.UNKNOWN;
     }
 
@@ -83,6 +88,5 @@ final class ResyncCauses {
         }
     }
 
-    private record DiskKey(String cluster, String node, String resource, int volume) {
-    }
+    private record DiskKey(String cluster, String node, String resource, int volume) {}
 }

@@ -14,9 +14,22 @@ import java.util.OptionalLong;
  * the mean rate follow; {@code rateSum}/{@code rateCount} average DRBD's own rate figures for
  * when the out-of-sync counts are not known.
  */
-public record ResyncEpisode(String cluster, String resource, int volume, String source, String target, String observedBy,
-                            long startedMs, long lastMs, OptionalLong startOutOfSyncBytes, OptionalLong lastOutOfSyncBytes,
-                            double rateSum, int rateCount, OptionalDouble peakRate, ResyncCause cause, ResyncOutcome outcome) {
+public record ResyncEpisode(
+        String cluster,
+        String resource,
+        int volume,
+        String source,
+        String target,
+        String observedBy,
+        long startedMs,
+        long lastMs,
+        OptionalLong startOutOfSyncBytes,
+        OptionalLong lastOutOfSyncBytes,
+        double rateSum,
+        int rateCount,
+        OptionalDouble peakRate,
+        ResyncCause cause,
+        ResyncOutcome outcome) {
     public ResyncEpisode {
         Objects.requireNonNull(cause, "cause");
         Objects.requireNonNull(outcome, "outcome");
@@ -57,14 +70,24 @@ public record ResyncEpisode(String cluster, String resource, int volume, String 
     /** A newer report of the same resync, from either node. */
     ResyncEpisode moved(long atMs, OptionalLong outOfSync, OptionalDouble rate, ResyncOutcome now) {
         double peak = rate.isPresent() ? Math.max(rate.getAsDouble(), peakRate.orElse(0)) : peakRate.orElse(Double.NaN);
-        return new ResyncEpisode(cluster, resource, volume, source, target, observedBy, startedMs, Math.max(lastMs, atMs),
+        return new ResyncEpisode(
+                cluster,
+                resource,
+                volume,
+                source,
+                target,
+                observedBy,
+                startedMs,
+                Math.max(lastMs, atMs),
                 startOutOfSyncBytes.isPresent() ? startOutOfSyncBytes : outOfSync,
                 outOfSync.isPresent() ? outOfSync : lastOutOfSyncBytes,
-                rateSum + rate.orElse(0), rateCount + (rate.isPresent() ? 1 : 0),
-                Double.isNaN(peak) ? OptionalDouble.empty() : OptionalDouble.of(peak), cause, now);
+                rateSum + rate.orElse(0),
+                rateCount + (rate.isPresent() ? 1 : 0),
+                Double.isNaN(peak) ? OptionalDouble.empty() : OptionalDouble.of(peak),
+                cause,
+                now);
     }
 
     /** The volume, pair and direction: at most one episode of a key runs at a time. */
-    public record EpisodeKey(String cluster, String resource, int volume, String source, String target) {
-    }
+    public record EpisodeKey(String cluster, String resource, int volume, String source, String target) {}
 }

@@ -24,8 +24,7 @@ final class ResyncEpisodeRows {
             UPDATE resync_episodes SET ended_ms = ?, start_out_of_sync_bytes = ?, bytes = ?, mean_rate_bytes_per_second = ?,
               peak_rate_bytes_per_second = ?, outcome = ? WHERE episode_id = ?""";
 
-    private ResyncEpisodeRows() {
-    }
+    private ResyncEpisodeRows() {}
 
     static void bindUpdate(PreparedStatement s, ResyncEpisode e) throws SQLException {
         setLong(s, 1, e.endedMs().map(OptionalLong::of).orElse(OptionalLong.empty()));
@@ -63,9 +62,10 @@ final class ResyncEpisodeRows {
     static List<ResyncEpisode> running(Connection db) throws SQLException {
         List<ResyncEpisode> running = new ArrayList<>();
         try (var s = db.createStatement();
-             ResultSet rs = s.executeQuery("SELECT cluster, resource, volume, source_node, target_node, observed_by, started_ms,"
-                     + " start_out_of_sync_bytes, bytes, mean_rate_bytes_per_second, peak_rate_bytes_per_second, cause"
-                     + " FROM resync_episodes WHERE outcome = 'running'")) {
+                ResultSet rs = s.executeQuery(
+                        "SELECT cluster, resource, volume, source_node, target_node, observed_by, started_ms,"
+                                + " start_out_of_sync_bytes, bytes, mean_rate_bytes_per_second, peak_rate_bytes_per_second, cause"
+                                + " FROM resync_episodes WHERE outcome = 'running'")) {
             while (rs.next()) {
                 long started = rs.getLong(7);
                 OptionalLong start = optionalLong(rs, 8);
@@ -76,10 +76,24 @@ final class ResyncEpisodeRows {
                     last = started + Math.round(bytes.getAsLong() * 1000.0 / mean.getAsDouble());
                 }
                 OptionalLong lastOos = start.isPresent() && bytes.isPresent()
-                        ? OptionalLong.of(start.getAsLong() - bytes.getAsLong()) : OptionalLong.empty();
-                running.add(new ResyncEpisode(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4), rs.getString(5),
-                        rs.getString(6), started, last, start, lastOos, mean.orElse(0), mean.isPresent() ? 1 : 0,
-                        optionalDouble(rs, 11), ResyncCause.of(rs.getString(12)), ResyncOutcome.RUNNING));
+                        ? OptionalLong.of(start.getAsLong() - bytes.getAsLong())
+                        : OptionalLong.empty();
+                running.add(new ResyncEpisode(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getInt(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        rs.getString(6),
+                        started,
+                        last,
+                        start,
+                        lastOos,
+                        mean.orElse(0),
+                        mean.isPresent() ? 1 : 0,
+                        optionalDouble(rs, 11),
+                        ResyncCause.of(rs.getString(12)),
+                        ResyncOutcome.RUNNING));
             }
         }
         return running;

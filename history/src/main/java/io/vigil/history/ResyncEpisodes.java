@@ -61,9 +61,22 @@ final class ResyncEpisodes {
                 if (v.tsMs() <= endedMs.getOrDefault(key, Long.MIN_VALUE)) {
                     return Optional.empty();
                 }
-                episode = new ResyncEpisode(v.cluster(), v.resource(), v.volume(), key.source(), key.target(), v.node(),
-                        v.tsMs(), v.tsMs(), v.outOfSyncBytes(), v.outOfSyncBytes(), rate.orElse(0), rate.isPresent() ? 1 : 0,
-                        rate, cause.get(), ResyncOutcome.RUNNING);
+                episode = new ResyncEpisode(
+                        v.cluster(),
+                        v.resource(),
+                        v.volume(),
+                        key.source(),
+                        key.target(),
+                        v.node(),
+                        v.tsMs(),
+                        v.tsMs(),
+                        v.outOfSyncBytes(),
+                        v.outOfSyncBytes(),
+                        rate.orElse(0),
+                        rate.isPresent() ? 1 : 0,
+                        rate,
+                        cause.get(),
+                        ResyncOutcome.RUNNING);
             } else {
                 episode = episode.moved(v.tsMs(), v.outOfSyncBytes(), rate, ResyncOutcome.RUNNING);
             }
@@ -72,15 +85,15 @@ final class ResyncEpisodes {
         }
         for (EpisodeKey key : new EpisodeKey[] {
             new EpisodeKey(v.cluster(), v.resource(), v.volume(), v.node(), v.peer()),
-            new EpisodeKey(v.cluster(), v.resource(), v.volume(), v.peer(), v.node())}) {
+            new EpisodeKey(v.cluster(), v.resource(), v.volume(), v.peer(), v.node())
+        }) {
             ResyncEpisode episode = running.get(key);
             if (episode == null || v.tsMs() < episode.lastMs()) {
                 continue;
             }
             Optional<ResyncOutcome> end = end(v);
             if (end.isPresent()) {
-                ResyncEpisode ended = episode.moved(v.tsMs(), v.outOfSyncBytes(),
-                        OptionalDouble.empty(), end.get());
+                ResyncEpisode ended = episode.moved(v.tsMs(), v.outOfSyncBytes(), OptionalDouble.empty(), end.get());
                 running.remove(key);
                 endedMs.put(key, ended.lastMs());
                 return Optional.of(ended);
@@ -91,8 +104,10 @@ final class ResyncEpisodes {
 
     private static Optional<ResyncOutcome> end(PeerVolume v) {
         DiskState disk = v.disk().orElse(DiskState.DISKLESS);
-        if (v.connection() == ConnectionState.CONNECTED && v.replication() == ReplicationState.ESTABLISHED
-                && disk == DiskState.UP_TO_DATE && v.peerDisk() == DiskState.UP_TO_DATE) {
+        if (v.connection() == ConnectionState.CONNECTED
+                && v.replication() == ReplicationState.ESTABLISHED
+                && disk == DiskState.UP_TO_DATE
+                && v.peerDisk() == DiskState.UP_TO_DATE) {
             return Optional.of(ResyncOutcome.DONE);
         }
         if (v.connection() != ConnectionState.CONNECTED || BROKEN.contains(disk) || BROKEN.contains(v.peerDisk())) {

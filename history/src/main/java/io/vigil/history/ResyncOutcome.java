@@ -22,7 +22,10 @@ public enum ResyncOutcome {
     }
 
     public static ResyncOutcome of(String word) {
-        return Arrays.stream(values()).filter(o -> o.word.equals(word)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("outcome: '" + word + "' is not running, done or interrupted"));
+        return Arrays.stream(values())
+                .filter(o -> o.word.equals(word))
+                .findFirst()
+                .orElseThrow(() ->
+                        new IllegalArgumentException("outcome: '" + word + "' is not running, done or interrupted"));
     }
 }

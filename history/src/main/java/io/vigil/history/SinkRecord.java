@@ -6,7 +6,8 @@ import io.vigil.events.Envelope;
 import java.util.Objects;
 
 /** One record read from Kafka for the history, with where it was read: decoded, or unreadable (skipped, counted). */
-public sealed interface SinkRecord permits SinkRecord.Telemetry, SinkRecord.AlertChange, SinkRecord.Audit, SinkRecord.Unreadable {
+public sealed interface SinkRecord
+        permits SinkRecord.Telemetry, SinkRecord.AlertChange, SinkRecord.Audit, SinkRecord.Unreadable {
     Partition partition();
 
     long offset();
@@ -30,6 +31,5 @@ public sealed interface SinkRecord permits SinkRecord.Telemetry, SinkRecord.Aler
     }
 
     /** A record that could not be decoded: its offset is stored so that it is read past, never again. */
-    record Unreadable(String reason, Partition partition, long offset) implements SinkRecord {
-    }
+    record Unreadable(String reason, Partition partition, long offset) implements SinkRecord {}
 }

@@ -39,48 +39,86 @@ class HistoryConsumerTest {
         Path tmp = Files.createDirectories(Path.of(System.getProperty("vigil.test.tmp", "target/tmp")));
         Path dir = Files.createTempDirectory(tmp, "history-consumer-");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"));
-             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-                     new StringSerializer(), new ByteArraySerializer())) {
+                KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                        Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                        new StringSerializer(),
+                        new ByteArraySerializer())) {
             kafka.createVigilTopics();
             Map<String, Object> client = Map.of("bootstrap.servers", kafka.bootstrapServers());
-            HistoryConfig config = new HistoryConfig(true, new HistoryConfig.Store.DuckDbFile(dir.resolve("history.duckdb")),
+            HistoryConfig config = new HistoryConfig(
+                    true,
+                    new HistoryConfig.Store.DuckDbFile(dir.resolve("history.duckdb")),
                     // the reports are from March 2026: kept whatever day the test runs
-                    new HistoryConfig.Retention(Duration.ofDays(36_500), Duration.ofDays(36_500), Duration.ofDays(36_500)), "vigil-history");
+                    new HistoryConfig.Retention(
+                            Duration.ofDays(36_500), Duration.ofDays(36_500), Duration.ofDays(36_500)),
+                    "vigil-history");
             telemetry(producer, healthy("node-a", 1, 0), healthy("node-b", 1, 0), healthy("node-a", 2, 5));
-            producer.send(new ProducerRecord<>(Topics.TELEMETRY, "pair-1", "{not json".getBytes(StandardCharsets.UTF_8)));
+            producer.send(
+                    new ProducerRecord<>(Topics.TELEMETRY, "pair-1", "{not json".getBytes(StandardCharsets.UTF_8)));
             Alert firing = alert(AlertChange.STATE);
             producer.send(new ProducerRecord<>(Topics.ALERTS, firing.fingerprint(), WireCodec.encode(firing)));
-            producer.send(new ProducerRecord<>(Topics.ALERTS, firing.fingerprint(), WireCodec.encode(alert(AlertChange.RESEND))));
-            producer.send(new ProducerRecord<>(Topics.AUDIT, "pair-1", WireCodec.encode(new AuditEntry("pair-1", "saga-1", "r0",
-                    Instant.ofEpochMilli(T0), AuditKind.DECISION, "detect", "node-a's disk failed", List.of(), Optional.empty()))));
+            producer.send(new ProducerRecord<>(
+                    Topics.ALERTS, firing.fingerprint(), WireCodec.encode(alert(AlertChange.RESEND))));
+            producer.send(new ProducerRecord<>(
+                    Topics.AUDIT,
+                    "pair-1",
+                    WireCodec.encode(new AuditEntry(
+                            "pair-1",
+                            "saga-1",
+                            "r0",
+                            Instant.ofEpochMilli(T0),
+                            AuditKind.DECISION,
+                            "detect",
+                            "node-a's disk failed",
+                            List.of(),
+                            Optional.empty()))));
             producer.flush();
 
             SimpleMeterRegistry first = new SimpleMeterRegistry();
             try (History history = History.start(config, client, first)) {
-                await().atMost(Duration.ofSeconds(60)).until(() -> written(first, "replication_samples") == 3
-                        && written(first, "alert_changes") == 1 && written(first, "failover_audit") == 1
-                        && first.get("vigil_history_unreadable_records").counter().count() == 1);
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> written(first, "replication_samples") == 3
+                                && written(first, "alert_changes") == 1
+                                && written(first, "failover_audit") == 1
+                                && first.get("vigil_history_unreadable_records")
+                                                .counter()
+                                                .count()
+                                        == 1);
             }
             telemetry(producer, healthy("node-a", 3, 10), healthy("node-b", 2, 10));
             producer.flush();
 
-            // another consumer group has no offsets in Kafka: it starts at 0, unless the history's own offsets say otherwise
+            // another consumer group has no offsets in Kafka: it starts at 0, unless the history's own offsets say
+            // otherwise
             SimpleMeterRegistry second = new SimpleMeterRegistry();
-            HistoryConfig replaying = new HistoryConfig(true, config.store(), config.retention(), "vigil-history-replay");
+            HistoryConfig replaying =
+                    new HistoryConfig(true, config.store(), config.retention(), "vigil-history-replay");
             try (History history = History.start(replaying, client, second)) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> written(second, "replication_samples") == 2);
-                await().atMost(Duration.ofSeconds(30)).until(() -> second.find("vigil_history_lag_records").gauges().stream()
-                        .mapToDouble(g -> g.value()).sum() == 0 && !second.find("vigil_history_lag_records").gauges().isEmpty());
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> second.find("vigil_history_lag_records").gauges().stream()
+                                                .mapToDouble(g -> g.value())
+                                                .sum()
+                                        == 0
+                                && !second.find("vigil_history_lag_records")
+                                        .gauges()
+                                        .isEmpty());
             }
             try (Connection db = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("history.duckdb"));
-                 ResultSet rs = db.createStatement().executeQuery("SELECT (SELECT count(*) FROM replication_samples),"
-                         + " (SELECT count(DISTINCT node || seq) FROM replication_samples), (SELECT count(*) FROM alert_changes),"
-                         + " (SELECT count(*) FROM failover_audit)")) {
+                    ResultSet rs = db.createStatement()
+                            .executeQuery("SELECT (SELECT count(*) FROM replication_samples),"
+                                    + " (SELECT count(DISTINCT node || seq) FROM replication_samples), (SELECT count(*) FROM alert_changes),"
+                                    + " (SELECT count(*) FROM failover_audit)")) {
                 rs.next();
-                assertEquals(List.of(5L, 5L, 1L, 1L), List.of(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)),
+                assertEquals(
+                        List.of(5L, 5L, 1L, 1L),
+                        List.of(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)),
                         "samples, distinct samples, alert changes, audit entries");
             }
-            assertEquals(0.0, second.get("vigil_history_unreadable_records").counter().count(), "the unreadable record is not read again");
+            assertEquals(
+                    0.0,
+                    second.get("vigil_history_unreadable_records").counter().count(),
+                    "the unreadable record is not read again");
         }
     }
 
@@ -89,22 +127,37 @@ class HistoryConsumerTest {
         Path tmp = Files.createDirectories(Path.of(System.getProperty("vigil.test.tmp", "target/tmp")));
         Path dir = Files.createTempDirectory(tmp, "history-instances-");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"));
-             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-                     new StringSerializer(), new ByteArraySerializer())) {
+                KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                        Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                        new StringSerializer(),
+                        new ByteArraySerializer())) {
             kafka.createVigilTopics();
             Map<String, Object> client = Map.of("bootstrap.servers", kafka.bootstrapServers());
-            HistoryConfig.Retention kept = new HistoryConfig.Retention(Duration.ofDays(36_500), Duration.ofDays(36_500), Duration.ofDays(36_500));
+            HistoryConfig.Retention kept = new HistoryConfig.Retention(
+                    Duration.ofDays(36_500), Duration.ofDays(36_500), Duration.ofDays(36_500));
             // two instances of one engine: same consumer group, a history file each
-            HistoryConfig one = new HistoryConfig(true, new HistoryConfig.Store.DuckDbFile(dir.resolve("one.duckdb")), kept, "vigil-history");
-            HistoryConfig two = new HistoryConfig(true, new HistoryConfig.Store.DuckDbFile(dir.resolve("two.duckdb")), kept, "vigil-history");
-            producer.send(new ProducerRecord<>(Topics.TELEMETRY, 0, "pair-1", EnvelopeCodec.encode(healthy("node-a", 1, 0).envelope())));
-            producer.send(new ProducerRecord<>(Topics.TELEMETRY, 1, "pair-1", EnvelopeCodec.encode(healthy("node-b", 1, 0).envelope())));
+            HistoryConfig one = new HistoryConfig(
+                    true, new HistoryConfig.Store.DuckDbFile(dir.resolve("one.duckdb")), kept, "vigil-history");
+            HistoryConfig two = new HistoryConfig(
+                    true, new HistoryConfig.Store.DuckDbFile(dir.resolve("two.duckdb")), kept, "vigil-history");
+            producer.send(new ProducerRecord<>(
+                    Topics.TELEMETRY,
+                    0,
+                    "pair-1",
+                    EnvelopeCodec.encode(healthy("node-a", 1, 0).envelope())));
+            producer.send(new ProducerRecord<>(
+                    Topics.TELEMETRY,
+                    1,
+                    "pair-1",
+                    EnvelopeCodec.encode(healthy("node-b", 1, 0).envelope())));
             producer.flush();
             SimpleMeterRegistry first = new SimpleMeterRegistry();
             SimpleMeterRegistry second = new SimpleMeterRegistry();
-            try (History a = History.start(one, client, first); History b = History.start(two, client, second)) {
-                await().atMost(Duration.ofSeconds(60)).until(() -> written(first, "replication_samples") == 2
-                        && written(second, "replication_samples") == 2);
+            try (History a = History.start(one, client, first);
+                    History b = History.start(two, client, second)) {
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> written(first, "replication_samples") == 2
+                                && written(second, "replication_samples") == 2);
             }
         }
     }
@@ -120,25 +173,42 @@ class HistoryConsumerTest {
         Path dir = Files.createTempDirectory(tmp, "history-backlog-");
         int backlog = 12_000;
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"));
-             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-                     new StringSerializer(), new ByteArraySerializer())) {
+                KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                        Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                        new StringSerializer(),
+                        new ByteArraySerializer())) {
             kafka.createVigilTopics();
             for (int seq = 1; seq <= backlog; seq++) {
-                producer.send(new ProducerRecord<>(Topics.TELEMETRY, 0, "pair-1", EnvelopeCodec.encode(healthy("node-a", seq, seq).envelope())));
+                producer.send(new ProducerRecord<>(
+                        Topics.TELEMETRY,
+                        0,
+                        "pair-1",
+                        EnvelopeCodec.encode(healthy("node-a", seq, seq).envelope())));
             }
             producer.flush();
-            HistoryConfig config = new HistoryConfig(true, new HistoryConfig.Store.DuckDbFile(dir.resolve("history.duckdb")),
-                    new HistoryConfig.Retention(Duration.ofDays(36_500), Duration.ofDays(36_500), Duration.ofDays(36_500)), "vigil-history");
+            HistoryConfig config = new HistoryConfig(
+                    true,
+                    new HistoryConfig.Store.DuckDbFile(dir.resolve("history.duckdb")),
+                    new HistoryConfig.Retention(
+                            Duration.ofDays(36_500), Duration.ofDays(36_500), Duration.ofDays(36_500)),
+                    "vigil-history");
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            try (History history = History.start(config, Map.of("bootstrap.servers", kafka.bootstrapServers()), registry)) {
+            try (History history =
+                    History.start(config, Map.of("bootstrap.servers", kafka.bootstrapServers()), registry)) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> written(registry, "replication_samples") == backlog);
-                assertEquals(1, registry.get("vigil_history_batch_commit").timer().count(), "transactions for a backlog of " + backlog);
+                assertEquals(
+                        1,
+                        registry.get("vigil_history_batch_commit").timer().count(),
+                        "transactions for a backlog of " + backlog);
             }
         }
     }
 
     private static double written(SimpleMeterRegistry registry, String table) {
-        return registry.get("vigil_history_rows_written").tag("table", table).counter().count();
+        return registry.get("vigil_history_rows_written")
+                .tag("table", table)
+                .counter()
+                .count();
     }
 
     private static void telemetry(KafkaProducer<String, byte[]> producer, Reports.Report... reports) {
@@ -150,8 +220,24 @@ class HistoryConsumerTest {
     private static Alert alert(AlertChange change) {
         Map<String, String> labels = Map.of("alertname", "DiskFailed", "cluster", "pair-1", "severity", "critical");
         Instant at = Instant.ofEpochMilli(T0);
-        return new Alert(Alert.VERSION, AlertLabels.fingerprint(labels), "DiskFailed", AlertState.FIRING, 1, change, labels, Map.of(),
-                at, Optional.of(at), Optional.empty(), at.plusSeconds(300), at.plusSeconds(change == AlertChange.RESEND ? 60 : 0),
-                false, false, List.of(), List.of(), Optional.empty());
+        return new Alert(
+                Alert.VERSION,
+                AlertLabels.fingerprint(labels),
+                "DiskFailed",
+                AlertState.FIRING,
+                1,
+                change,
+                labels,
+                Map.of(),
+                at,
+                Optional.of(at),
+                Optional.empty(),
+                at.plusSeconds(300),
+                at.plusSeconds(change == AlertChange.RESEND ? 60 : 0),
+                false,
+                false,
+                List.of(),
+                List.of(),
+                Optional.empty());
     }
 }

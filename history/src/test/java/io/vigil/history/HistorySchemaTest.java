@@ -23,7 +23,8 @@ class HistorySchemaTest {
         }
         try (Connection db = DriverManager.getConnection(url)) {
             HistorySchema.create(db, SqlDialect.DUCKDB);
-            var rs = db.createStatement().executeQuery("SELECT last_seq, (SELECT count(*) FROM schema_version) FROM ingest_marks");
+            var rs = db.createStatement()
+                    .executeQuery("SELECT last_seq, (SELECT count(*) FROM schema_version) FROM ingest_marks");
             assertTrue(rs.next());
             assertEquals(7, rs.getLong(1), "a reopened history keeps its rows");
             assertEquals(1, rs.getLong(2), "the schema's version is written once");
@@ -71,21 +72,26 @@ class HistorySchemaTest {
     void aPostgresHistoryKeepsItsRangeIndexes(@TempDir Path dir) throws SQLException {
         try (HistoryStore store = StoreKind.POSTGRESQL.open(dir)) {
             List<String> indexes = new ArrayList<>();
-            var rs = store.connection().createStatement().executeQuery(
-                    "SELECT indexname FROM pg_indexes WHERE indexname LIKE '%_by_resource' ORDER BY indexname");
+            var rs = store.connection()
+                    .createStatement()
+                    .executeQuery(
+                            "SELECT indexname FROM pg_indexes WHERE indexname LIKE '%_by_resource' ORDER BY indexname");
             while (rs.next()) {
                 indexes.add(rs.getString(1));
             }
             store.connection().commit();
-            assertEquals(List.of("drbd_state_changes_by_resource", "replication_samples_by_resource"), indexes,
+            assertEquals(
+                    List.of("drbd_state_changes_by_resource", "replication_samples_by_resource"),
+                    indexes,
                     "PostgreSQL's B-trees are what answer a resource's range there");
         }
     }
 
     private static List<String> rangeIndexes(Connection db) throws SQLException {
         List<String> indexes = new ArrayList<>();
-        var rs = db.createStatement().executeQuery("SELECT index_name FROM duckdb_indexes()"
-                + " WHERE table_name IN ('replication_samples', 'drbd_state_changes') ORDER BY index_name");
+        var rs = db.createStatement()
+                .executeQuery("SELECT index_name FROM duckdb_indexes()"
+                        + " WHERE table_name IN ('replication_samples', 'drbd_state_changes') ORDER BY index_name");
         while (rs.next()) {
             indexes.add(rs.getString(1));
         }

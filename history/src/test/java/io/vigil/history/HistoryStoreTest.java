@@ -20,11 +20,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 class HistoryStoreTest {
     @ParameterizedTest
     @EnumSource(StoreKind.class)
-    void aBatchFailingMidwayLeavesNeitherItsRowsNorItsMarksNorItsOffsets(StoreKind kind, @TempDir Path dir) throws SQLException {
+    void aBatchFailingMidwayLeavesNeitherItsRowsNorItsMarksNorItsOffsets(StoreKind kind, @TempDir Path dir)
+            throws SQLException {
         try (HistoryStore store = kind.open(dir)) {
             HistoryBatch bad = batch(7);
             // text is NOT NULL: the audit row fails after the offsets, marks and samples went in
-            bad.add(HistoryTable.FAILOVER_AUDIT, new Object[] {"pair-1", "saga-1", "r0", Reports.T0, "decision", "detect", null, null});
+            bad.add(
+                    HistoryTable.FAILOVER_AUDIT,
+                    new Object[] {"pair-1", "saga-1", "r0", Reports.T0, "decision", "detect", null, null});
             assertThrows(SQLException.class, () -> store.commit(bad));
             assertEquals(List.of(0L, 0L, 0L), counts(store), "samples, marks and offsets after a failed batch");
 
@@ -37,16 +40,22 @@ class HistoryStoreTest {
         HistoryBatch batch = new HistoryBatch();
         batch.read(Reports.TELEMETRY, 41);
         batch.mark(new NodeKey("pair-1", "node-a"), seq);
-        batch.add(HistoryTable.REPLICATION_SAMPLES, ReplicationRows.sample(
-                ReplicationRows.volumes(Reports.healthy("node-a", seq, 0).envelope(),
-                        (io.vigil.events.DrbdResource) Reports.healthy("node-a", seq, 0).envelope().body()).get(0)));
+        batch.add(
+                HistoryTable.REPLICATION_SAMPLES,
+                ReplicationRows.sample(ReplicationRows.volumes(
+                                Reports.healthy("node-a", seq, 0).envelope(),
+                                (io.vigil.events.DrbdResource) Reports.healthy("node-a", seq, 0)
+                                        .envelope()
+                                        .body())
+                        .get(0)));
         return batch;
     }
 
     private static List<Long> counts(HistoryStore store) throws SQLException {
         try (var s = store.connection().createStatement();
-             ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM replication_samples), (SELECT count(*) FROM ingest_marks),"
-                     + " (SELECT count(*) FROM ingest_offsets)")) {
+                ResultSet rs = s.executeQuery(
+                        "SELECT (SELECT count(*) FROM replication_samples), (SELECT count(*) FROM ingest_marks),"
+                                + " (SELECT count(*) FROM ingest_offsets)")) {
             rs.next();
             List<Long> counts = List.of(rs.getLong(1), rs.getLong(2), rs.getLong(3));
             store.connection().commit();
@@ -57,12 +66,19 @@ class HistoryStoreTest {
     @Test
     void aHistoryFileHeldByAnotherProcessIsRefusedNamingTheFileAndWhatToDo(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("history.duckdb");
-        Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), HoldHistoryFile.class.getName(), file.toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {
+        Process holder = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        HoldHistoryFile.class.getName(),
+                        file.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {
             assertEquals("held", out.readLine(), "the other process opened the file");
-            IllegalStateException refused = assertThrows(IllegalStateException.class, () -> DuckDbHistoryStore.open(file));
+            IllegalStateException refused =
+                    assertThrows(IllegalStateException.class, () -> DuckDbHistoryStore.open(file));
             String message = refused.getMessage();
             assertTrue(message.contains(file.toString()), message);
             assertTrue(message.contains("in use by another process"), message);
@@ -73,7 +89,10 @@ class HistoryStoreTest {
             assertTrue(holder.waitFor(30, TimeUnit.SECONDS), "the holder exits when its stdin closes");
         }
         try (HistoryStore reopened = DuckDbHistoryStore.open(file)) {
-            assertEquals(file.toAbsolutePath().toString(), reopened.describe(), "the file opens once the other process is gone");
+            assertEquals(
+                    file.toAbsolutePath().toString(),
+                    reopened.describe(),
+                    "the file opens once the other process is gone");
         }
     }
 

@@ -43,7 +43,8 @@ final class PostgresServer implements AutoCloseable {
                     + "); the history's tests run against a real one: sudo apt-get install -y postgresql");
         }
         try {
-            Path tmp = Files.createDirectories(Path.of(System.getProperty("vigil.test.tmp", "target/tmp")).toAbsolutePath());
+            Path tmp = Files.createDirectories(
+                    Path.of(System.getProperty("vigil.test.tmp", "target/tmp")).toAbsolutePath());
             Path dir = Files.createTempDirectory(tmp, "pg-");
             if (asRoot()) {
                 UserPrincipalLookupService users = dir.getFileSystem().getUserPrincipalLookupService();
@@ -54,11 +55,34 @@ final class PostgresServer implements AutoCloseable {
             try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
                 port = socket.getLocalPort();
             }
-            run(List.of(BIN.resolve("initdb").toString(), "-D", data.toString(), "-U", SUPERUSER, "-A", "trust",
-                    "-E", "UTF8", "--no-sync"), dir);
-            run(List.of(BIN.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", dir.resolve("server.log").toString(),
-                    "-o", "-p " + port + " -c listen_addresses=127.0.0.1 -k " + dir + " -c fsync=off -c full_page_writes=off",
-                    "-w", "-t", "60", "start"), dir);
+            run(
+                    List.of(
+                            BIN.resolve("initdb").toString(),
+                            "-D",
+                            data.toString(),
+                            "-U",
+                            SUPERUSER,
+                            "-A",
+                            "trust",
+                            "-E",
+                            "UTF8",
+                            "--no-sync"),
+                    dir);
+            run(
+                    List.of(
+                            BIN.resolve("pg_ctl").toString(),
+                            "-D",
+                            data.toString(),
+                            "-l",
+                            dir.resolve("server.log").toString(),
+                            "-o",
+                            "-p " + port + " -c listen_addresses=127.0.0.1 -k " + dir
+                                    + " -c fsync=off -c full_page_writes=off",
+                            "-w",
+                            "-t",
+                            "60",
+                            "start"),
+                    dir);
             return new PostgresServer(dir, port);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -76,7 +100,11 @@ final class PostgresServer implements AutoCloseable {
         }
         argv.addAll(command);
         Path output = Files.createTempFile("pg-cmd-", ".log");
-        Process p = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        Process p = new ProcessBuilder(argv)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .start();
         try {
             if (!p.waitFor(90, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
@@ -111,7 +139,16 @@ final class PostgresServer implements AutoCloseable {
     @Override
     public void close() {
         try {
-            run(List.of(BIN.resolve("pg_ctl").toString(), "-D", dataDir.resolve("data").toString(), "-m", "fast", "-w", "stop"), dataDir);
+            run(
+                    List.of(
+                            BIN.resolve("pg_ctl").toString(),
+                            "-D",
+                            dataDir.resolve("data").toString(),
+                            "-m",
+                            "fast",
+                            "-w",
+                            "stop"),
+                    dataDir);
             try (Stream<Path> files = Files.walk(dataDir)) {
                 files.sorted((a, b) -> b.compareTo(a)).forEach(f -> f.toFile().delete());
             }

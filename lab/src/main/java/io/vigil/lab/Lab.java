@@ -2,27 +2,26 @@ package io.vigil.lab;
 
 import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
+import io.vigil.broker.EmbeddedKafka;
 import io.vigil.collectors.Agent;
 import io.vigil.collectors.ConfiguredProbes;
 import io.vigil.collectors.config.AgentConfig;
 import io.vigil.collectors.config.AgentConfigLoader;
 import io.vigil.collectors.executor.ActionExecutor;
 import io.vigil.collectors.executor.ExecutorSettings;
-import io.vigil.service.config.ConfigException;
 import io.vigil.collectors.publish.Spool;
 import io.vigil.collectors.publish.TelemetryPublisher;
-import io.vigil.broker.EmbeddedKafka;
-import io.vigil.lab.sim.Fault;
-import io.vigil.lab.sim.FaultOutcome;
-import io.vigil.lab.sim.SimulatedHost;
-import io.vigil.lab.sim.SimulatedPair;
 import io.vigil.events.Alert;
 import io.vigil.events.AuditEntry;
 import io.vigil.events.Envelope;
 import io.vigil.events.EnvelopeCodec;
+import io.vigil.events.LabelMatcher;
 import io.vigil.events.Topics;
 import io.vigil.events.WireCodec;
-import io.vigil.events.LabelMatcher;
+import io.vigil.lab.sim.Fault;
+import io.vigil.lab.sim.FaultOutcome;
+import io.vigil.lab.sim.SimulatedHost;
+import io.vigil.lab.sim.SimulatedPair;
 import io.vigil.lab.view.AlertBoard;
 import io.vigil.lab.view.ClusterPicture;
 import io.vigil.lab.view.FaultLog;
@@ -40,6 +39,7 @@ import io.vigil.rules.notify.dispatch.RouteSpec;
 import io.vigil.rules.notify.webhook.WebhookSpec;
 import io.vigil.rules.rule.DefaultRulePack;
 import io.vigil.rules.stream.Engine;
+import io.vigil.service.config.ConfigException;
 import io.vigil.service.http.ListenAddress;
 import io.vigil.service.terminal.TerminalText;
 import io.vigil.service.topology.Topology;
@@ -81,6 +81,7 @@ public final class Lab implements AutoCloseable {
     private final SimulatedPair pair;
     /** Each host's agent while it runs; a killed one is absent until started again. */
     private final Map<String, RunningAgent> agents = new LinkedHashMap<>();
+
     private final Path dataDir;
     private final LabSetup setup;
     private final ClusterPicture picture = new ClusterPicture();
@@ -91,6 +92,7 @@ public final class Lab implements AutoCloseable {
     private final LabFailover failover;
     /** The engine instance now; replaced by another over the same state when a scenario kills or restarts it. */
     private volatile LabEngine engine;
+
     private final TopicFollower<Envelope> telemetry;
     private final TopicFollower<Alert> alertFollower;
     private final TopicFollower<AuditEntry> auditFollower;
@@ -129,19 +131,33 @@ public final class Lab implements AutoCloseable {
             }
             parts.push(() -> engine.stop());
             engine = newEngine();
-            telemetry = started(new TopicFollower<>(broker.bootstrapServers(), Topics.TELEMETRY, EnvelopeCodec::decode,
-                    picture::accept).start());
-            alertFollower = started(new TopicFollower<>(broker.bootstrapServers(), Topics.ALERTS, b -> WireCodec.decode(b, Alert.class),
-                    alerts::accept, alerts::forget).start());
-            auditFollower = started(new TopicFollower<>(broker.bootstrapServers(), Topics.AUDIT, b -> WireCodec.decode(b, AuditEntry.class),
-                    sagas::accept).start());
+            telemetry = started(new TopicFollower<>(
+                            broker.bootstrapServers(), Topics.TELEMETRY, EnvelopeCodec::decode, picture::accept)
+                    .start());
+            alertFollower = started(new TopicFollower<>(
+                            broker.bootstrapServers(),
+                            Topics.ALERTS,
+                            b -> WireCodec.decode(b, Alert.class),
+                            alerts::accept,
+                            alerts::forget)
+                    .start());
+            auditFollower = started(new TopicFollower<>(
+                            broker.bootstrapServers(),
+                            Topics.AUDIT,
+                            b -> WireCodec.decode(b, AuditEntry.class),
+                            sagas::accept)
+                    .start());
         } catch (RuntimeException | Error e) {
             log.error("the lab did not start ({}); closing what had started", e.toString());
             closeParts();
             throw e;
         }
-        log.info("lab started: broker {}, hosts {}, engine API {} (token in {})", broker.bootstrapServers(),
-                pair.hosts().stream().map(SimulatedHost::name).toList(), engine.apiUrl(), failover.apiToken());
+        log.info(
+                "lab started: broker {}, hosts {}, engine API {} (token in {})",
+                broker.bootstrapServers(),
+                pair.hosts().stream().map(SimulatedHost::name).toList(),
+                engine.apiUrl(),
+                failover.apiToken());
     }
 
     /** Starts the lab with its broker's data under {@code dataDir}. */
@@ -161,15 +177,26 @@ public final class Lab implements AutoCloseable {
 
     private LabEngine newEngine() {
         if (setup.engineInOwnJvm()) {
-            LabEngine.OwnJvm process = LabEngine.OwnJvm.start(dataDir, broker.bootstrapServers(), setup.pageWebhook().map(URI::toString));
+            LabEngine.OwnJvm process = LabEngine.OwnJvm.start(
+                    dataDir, broker.bootstrapServers(), setup.pageWebhook().map(URI::toString));
             log.info("lab engine starting in its own JVM, pid {}", process.pid());
             return process;
         }
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         LabHistory history = LabHistory.start(dataDir, broker.bootstrapServers(), registry);
         try {
-            return new LabEngine.InThisJvm(Engine.start(engineConfig(broker.bootstrapServers(), dataDir.resolve("engine"), setup.pageWebhook(),
-                    failover), DefaultRulePack.load(), registry, line -> pages.add(Instant.now(), line), history.routes()), history);
+            return new LabEngine.InThisJvm(
+                    Engine.start(
+                            engineConfig(
+                                    broker.bootstrapServers(),
+                                    dataDir.resolve("engine"),
+                                    setup.pageWebhook(),
+                                    failover),
+                            DefaultRulePack.load(),
+                            registry,
+                            line -> pages.add(Instant.now(), line),
+                            history.routes()),
+                    history);
         } catch (RuntimeException e) {
             history.close();
             throw e;
@@ -186,18 +213,33 @@ public final class Lab implements AutoCloseable {
      * was spooled is sent, what was run is not run again); false when it runs already.
      */
     public boolean startAgent(String node) {
-        SimulatedHost host = pair.host(node).orElseThrow(() -> new IllegalArgumentException("no host " + node + " in the lab"));
+        SimulatedHost host =
+                pair.host(node).orElseThrow(() -> new IllegalArgumentException("no host " + node + " in the lab"));
         synchronized (agents) {
             if (agents.containsKey(node)) {
                 return false;
             }
-            AgentConfig config = agentConfig(node, broker.bootstrapServers(), dataDir.resolve("spool-" + node), failover,
+            AgentConfig config = agentConfig(
+                    node,
+                    broker.bootstrapServers(),
+                    dataDir.resolve("spool-" + node),
+                    failover,
                     dataDir.resolve("executor-" + node));
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            TelemetryPublisher publisher = new TelemetryPublisher(config.cluster(), config.node(), config.kafka(),
-                    new Spool.Settings(config.spool().dir(), config.spool().maxBytes()), registry);
+            TelemetryPublisher publisher = new TelemetryPublisher(
+                    config.cluster(),
+                    config.node(),
+                    config.kafka(),
+                    new Spool.Settings(config.spool().dir(), config.spool().maxBytes()),
+                    registry);
             try {
-                Agent agent = new Agent(config, ConfiguredProbes.of(config, host, host), publisher, registry, host, Clock.systemUTC(),
+                Agent agent = new Agent(
+                        config,
+                        ConfiguredProbes.of(config, host, host),
+                        publisher,
+                        registry,
+                        host,
+                        Clock.systemUTC(),
                         Optional.of(executor(config, host, publisher, registry)));
                 agents.put(node, new RunningAgent(node, agent, publisher));
             } catch (RuntimeException e) {
@@ -288,15 +330,24 @@ public final class Lab implements AutoCloseable {
     }
 
     /** The production executor, as `vigil agent` builds it from its config, with the simulated host as its command runner. */
-    private static ActionExecutor executor(AgentConfig config, SimulatedHost host, TelemetryPublisher publisher,
-                                           PrometheusMeterRegistry registry) {
+    private static ActionExecutor executor(
+            AgentConfig config, SimulatedHost host, TelemetryPublisher publisher, PrometheusMeterRegistry registry) {
         ExecutorSettings settings = config.executor();
         try {
-            return ActionExecutor.create(config, settings, config.topology().orElse(Topology.EMPTY),
-                    settings.key().orElseThrow().seal(Map.of()), host, publisher, registry, Clock.systemUTC());
+            return ActionExecutor.create(
+                    config,
+                    settings,
+                    config.topology().orElse(Topology.EMPTY),
+                    settings.key().orElseThrow().seal(Map.of()),
+                    host,
+                    publisher,
+                    registry,
+                    Clock.systemUTC());
         } catch (IOException e) {
-            throw new UncheckedIOException("the executor of " + host.name() + " cannot open its journal in " + settings.journalDir()
-                    + " (" + e.getMessage() + ")", e);
+            throw new UncheckedIOException(
+                    "the executor of " + host.name() + " cannot open its journal in " + settings.journalDir() + " ("
+                            + e.getMessage() + ")",
+                    e);
         }
     }
 
@@ -309,35 +360,75 @@ public final class Lab implements AutoCloseable {
         List<ReceiverSpec> receivers = new ArrayList<>(List.of(new ConsoleSpec("lab-screen", true)));
         List<RouteSpec> routes = new ArrayList<>();
         LabelMatcher critical = LabelMatcher.parse("severity=critical");
-        routes.add(new RouteSpec("lab-screen", List.of(critical), List.of("cluster", "alertname"), Duration.ZERO, Duration.ofSeconds(2),
-                Duration.ofHours(1), pageWebhook.isPresent(), List.of()));
+        routes.add(new RouteSpec(
+                "lab-screen",
+                List.of(critical),
+                List.of("cluster", "alertname"),
+                Duration.ZERO,
+                Duration.ofSeconds(2),
+                Duration.ofHours(1),
+                pageWebhook.isPresent(),
+                List.of()));
         pageWebhook.ifPresent(url -> {
             receivers.add(new WebhookSpec("bench-pager", url, Optional.empty(), 0, true, Duration.ofSeconds(5)));
-            routes.add(new RouteSpec("bench-pager", List.of(critical), List.of("cluster", "alertname"), Duration.ZERO, Duration.ofSeconds(1),
-                    Duration.ofHours(1), false, List.of()));
+            routes.add(new RouteSpec(
+                    "bench-pager",
+                    List.of(critical),
+                    List.of("cluster", "alertname"),
+                    Duration.ZERO,
+                    Duration.ofSeconds(1),
+                    Duration.ofHours(1),
+                    false,
+                    List.of()));
         });
-        NotifyConfig notify = new NotifyConfig(receivers, new RouteSpec("lab-screen", List.of(), List.of("cluster", "alertname"),
-                Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofHours(1), false, routes), "http://127.0.0.1",
-                Duration.ofMinutes(1), Duration.ofMinutes(15));
-        // The API listens on a free port, not the engine's usual 9465: the lab must not take that port from a real engine on
-        // this machine, nor race another lab or a test for it, and the silence commands must not reach a real engine when
+        NotifyConfig notify = new NotifyConfig(
+                receivers,
+                new RouteSpec(
+                        "lab-screen",
+                        List.of(),
+                        List.of("cluster", "alertname"),
+                        Duration.ofSeconds(5),
+                        Duration.ofSeconds(10),
+                        Duration.ofHours(1),
+                        false,
+                        routes),
+                "http://127.0.0.1",
+                Duration.ofMinutes(1),
+                Duration.ofMinutes(15));
+        // The API listens on a free port, not the engine's usual 9465: the lab must not take that port from a real
+        // engine on
+        // this machine, nor race another lab or a test for it, and the silence commands must not reach a real engine
+        // when
         // meant for the lab. The lab prints its URL; the silence commands take it with --engine.
-        // The failover needs the API's token (approvals and failbacks change what the engine does): the lab's, made in its data dir.
-        return new EngineConfig(Map.of("bootstrap.servers", bootstrap), "vigil-lab-engine", stateDir, 1, List.of(),
+        // The failover needs the API's token (approvals and failbacks change what the engine does): the lab's, made in
+        // its data dir.
+        return new EngineConfig(
+                Map.of("bootstrap.servers", bootstrap),
+                "vigil-lab-engine",
+                stateDir,
+                1,
+                List.of(),
                 new Roster(Map.of("pair-1", new Roster.ClusterSpec(List.of("node-a", "node-b"), Map.of()))),
-                EngineConfig.Defaults.TOPICS, EngineTiming.DEFAULTS,
-                new EngineConfig.Http(new ListenAddress("127.0.0.1", 0), Optional.empty(), Optional.of(failover.apiToken())),
-                Optional.of(notify), EngineLimits.DEFAULTS, Optional.of(failover.engineSection()));
+                EngineConfig.Defaults.TOPICS,
+                EngineTiming.DEFAULTS,
+                new EngineConfig.Http(
+                        new ListenAddress("127.0.0.1", 0), Optional.empty(), Optional.of(failover.apiToken())),
+                Optional.of(notify),
+                EngineLimits.DEFAULTS,
+                Optional.of(failover.engineSection()));
     }
 
     /**
      * The lab's agent config for one host: lab-agent.yaml, read by the same loader as on a real host, so the topology is
      * checked against its resources and the executor's key read and measured as `vigil agent` does.
      */
-    public static AgentConfig agentConfig(String node, String bootstrap, Path spool, LabFailover failover, Path journal) {
+    public static AgentConfig agentConfig(
+            String node, String bootstrap, Path spool, LabFailover failover, Path journal) {
         try (InputStream in = Lab.class.getResourceAsStream("lab-agent.yaml")) {
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8)
-                    .replace("${node}", node).replace("${bootstrap}", bootstrap).replace("${spool}", spool.toAbsolutePath().toString())
+                    .replace("${node}", node)
+                    .replace("${bootstrap}", bootstrap)
+                    .replace("${spool}", spool.toAbsolutePath().toString())
                     .replace("${topology}", failover.topology().toAbsolutePath().toString())
                     .replace("${key}", failover.actionKey().toAbsolutePath().toString())
                     .replace("${journal}", journal.toAbsolutePath().toString());
@@ -447,7 +538,10 @@ public final class Lab implements AutoCloseable {
             try {
                 part.close();
             } catch (Exception | Error e) {
-                log.warn("lab: a part did not close cleanly ({}); closing the others", part.getClass().getSimpleName(), e);
+                log.warn(
+                        "lab: a part did not close cleanly ({}); closing the others",
+                        part.getClass().getSimpleName(),
+                        e);
             }
         }
     }

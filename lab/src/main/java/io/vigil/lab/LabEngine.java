@@ -55,7 +55,8 @@ sealed interface LabEngine permits LabEngine.InThisJvm, LabEngine.OwnJvm {
         }
 
         public boolean serving() {
-            return engine.state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING && engine.notifying().orElse(true);
+            return engine.state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING
+                    && engine.notifying().orElse(true);
         }
     }
 
@@ -85,16 +86,25 @@ sealed interface LabEngine permits LabEngine.InThisJvm, LabEngine.OwnJvm {
                 Files.deleteIfExists(apiFile);
                 Path logConfig = dataDir.resolve("engine-logback.xml");
                 Files.writeString(logConfig, LOG_CONFIG, StandardCharsets.UTF_8);
-                List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx384m", "-XX:+UseSerialGC", "-Dlogback.configurationFile=" + logConfig.toAbsolutePath(),
-                        "-cp", System.getProperty("java.class.path"), LabEngineProcess.class.getName(),
-                        bootstrap, dataDir.toAbsolutePath().toString()));
+                List<String> argv = new ArrayList<>(List.of(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx384m",
+                        "-XX:+UseSerialGC",
+                        "-Dlogback.configurationFile=" + logConfig.toAbsolutePath(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        LabEngineProcess.class.getName(),
+                        bootstrap,
+                        dataDir.toAbsolutePath().toString()));
                 pageWebhook.ifPresent(argv::add);
-                Process process = new ProcessBuilder(argv).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+                Process process = new ProcessBuilder(argv)
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                        .start();
                 return new OwnJvm(process, apiFile, logFile);
             } catch (IOException e) {
-                throw new UncheckedIOException("the lab could not start its engine in a JVM of its own (" + e.getMessage() + ")", e);
+                throw new UncheckedIOException(
+                        "the lab could not start its engine in a JVM of its own (" + e.getMessage() + ")", e);
             }
         }
 
@@ -106,8 +116,8 @@ sealed interface LabEngine permits LabEngine.InThisJvm, LabEngine.OwnJvm {
                         return Files.readString(apiFile, StandardCharsets.UTF_8).strip();
                     }
                     if (!process.isAlive()) {
-                        throw new IllegalStateException("the lab's engine process exited with status " + process.exitValue()
-                                + " before it ran; see " + logFile);
+                        throw new IllegalStateException("the lab's engine process exited with status "
+                                + process.exitValue() + " before it ran; see " + logFile);
                     }
                     Thread.sleep(50);
                 }
@@ -117,7 +127,8 @@ sealed interface LabEngine permits LabEngine.InThisJvm, LabEngine.OwnJvm {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for the lab's engine", e);
             }
-            throw new IllegalStateException("the lab's engine process did not run within " + START.toSeconds() + " s; see " + logFile);
+            throw new IllegalStateException(
+                    "the lab's engine process did not run within " + START.toSeconds() + " s; see " + logFile);
         }
 
         public void stop() {

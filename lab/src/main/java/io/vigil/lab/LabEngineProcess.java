@@ -19,8 +19,7 @@ import java.util.Optional;
  * writes its API's URL to the engine-api file there; SIGTERM closes it cleanly, SIGKILL is the crash a scenario asks for.
  */
 public final class LabEngineProcess {
-    private LabEngineProcess() {
-    }
+    private LabEngineProcess() {}
 
     @SuppressWarnings("deprecation") // the simpleclient Prometheus registry, as the engine command uses it
     public static void main(String[] args) throws Exception {
@@ -32,12 +31,19 @@ public final class LabEngineProcess {
         Optional<URI> webhook = args.length == 3 ? Optional.of(URI.create(args[2])) : Optional.empty();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         LabHistory history = LabHistory.start(dataDir, args[0], registry);
-        Engine engine = Engine.start(Lab.engineConfig(args[0], dataDir.resolve("engine"), webhook, LabFailover.existing(dataDir)),
-                DefaultRulePack.load(), registry, line -> System.out.println("page: " + line), history.routes());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            engine.close();
-            history.close();
-        }, "engine-shutdown"));
+        Engine engine = Engine.start(
+                Lab.engineConfig(args[0], dataDir.resolve("engine"), webhook, LabFailover.existing(dataDir)),
+                DefaultRulePack.load(),
+                registry,
+                line -> System.out.println("page: " + line),
+                history.routes());
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            engine.close();
+                            history.close();
+                        },
+                        "engine-shutdown"));
         if (!engine.awaitRunning(Duration.ofSeconds(110))) {
             System.out.println("the engine did not reach RUNNING (state " + engine.state() + ")");
             System.exit(1);

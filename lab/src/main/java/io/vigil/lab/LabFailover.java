@@ -31,8 +31,8 @@ public record LabFailover(Path topology, Path actionKey, Path apiToken) {
     static final String TOPOLOGY = "lab-topology.yaml";
     static final String ACTION_KEY = "action.key";
     static final String API_TOKEN = "engine.token";
-    private static final Set<PosixFilePermission> OWNER_ONLY = EnumSet.of(PosixFilePermission.OWNER_READ,
-            PosixFilePermission.OWNER_WRITE);
+    private static final Set<PosixFilePermission> OWNER_ONLY =
+            EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** Writes the topology (always the lab's own, so a stale copy never disagrees with the agents) and makes or reuses the secrets. */
@@ -54,14 +54,17 @@ public record LabFailover(Path topology, Path actionKey, Path apiToken) {
             }
             return existing(dataDir);
         } catch (IOException e) {
-            throw new UncheckedIOException("the lab cannot write its failover files in " + dataDir + " (" + e.getMessage()
-                    + "); give it a writable --data-dir", e);
+            throw new UncheckedIOException(
+                    "the lab cannot write its failover files in " + dataDir + " (" + e.getMessage()
+                            + "); give it a writable --data-dir",
+                    e);
         }
     }
 
     /** The files a lab made in {@code dataDir} before, as they are: for its engine started in a JVM of its own. */
     static LabFailover existing(Path dataDir) throws IOException {
-        return new LabFailover(dataDir.resolve(TOPOLOGY), secret(dataDir.resolve(ACTION_KEY)), secret(dataDir.resolve(API_TOKEN)));
+        return new LabFailover(
+                dataDir.resolve(TOPOLOGY), secret(dataDir.resolve(ACTION_KEY)), secret(dataDir.resolve(API_TOKEN)));
     }
 
     /**
@@ -70,7 +73,8 @@ public record LabFailover(Path topology, Path actionKey, Path apiToken) {
      * 32 bytes), written to a file created 0600 so that no other user can read it in between.
      */
     static Path secret(Path file) throws IOException {
-        if (Files.exists(file) && !Files.readString(file, StandardCharsets.UTF_8).isBlank()) {
+        if (Files.exists(file)
+                && !Files.readString(file, StandardCharsets.UTF_8).isBlank()) {
             Files.setPosixFilePermissions(file, OWNER_ONLY);
             return file;
         }
@@ -86,7 +90,8 @@ public record LabFailover(Path topology, Path actionKey, Path apiToken) {
     EngineConfig.Failover engineSection() {
         try {
             TopologyFile file = TopologyLoader.load(topology);
-            return new EngineConfig.Failover(file, ActionSeal.ofKeyText(Files.readString(actionKey, StandardCharsets.UTF_8)));
+            return new EngineConfig.Failover(
+                    file, ActionSeal.ofKeyText(Files.readString(actionKey, StandardCharsets.UTF_8)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (ConfigException e) {

@@ -31,8 +31,8 @@ final class LabHistory implements AutoCloseable {
 
     static LabHistory start(Path dataDir, String bootstrapServers, MeterRegistry registry) {
         try {
-            return new LabHistory(Optional.of(History.start(HistoryConfig.inStateDir(dataDir), Map.of("bootstrap.servers", bootstrapServers),
-                    registry)));
+            return new LabHistory(Optional.of(History.start(
+                    HistoryConfig.inStateDir(dataDir), Map.of("bootstrap.servers", bootstrapServers), registry)));
         } catch (IllegalStateException e) {
             log.warn("lab: running without history: {}", e.getMessage());
             return new LabHistory(Optional.empty());
@@ -41,7 +41,8 @@ final class LabHistory implements AutoCloseable {
 
     /** The engine API's /api/history/* routes, or none when the lab runs without its history. */
     Map<String, Route> routes() {
-        return history.map(h -> new HistoryApi(h::reader, StoredResolutions.of(h.retention()), Clock.systemUTC()).routes())
+        return history.map(
+                        h -> new HistoryApi(h::reader, StoredResolutions.of(h.retention()), Clock.systemUTC()).routes())
                 .orElse(Map.of());
     }
 

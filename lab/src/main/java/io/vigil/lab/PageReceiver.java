@@ -66,9 +66,13 @@ public final class PageReceiver implements AutoCloseable {
                 }
                 List<Page> delivered;
                 try {
-                    delivered = pages(at, via, WireCodec.json().readTree(exchange.getRequestBody().readAllBytes()));
+                    delivered = pages(
+                            at,
+                            via,
+                            WireCodec.json().readTree(exchange.getRequestBody().readAllBytes()));
                 } catch (IOException | IllegalArgumentException e) {
-                    log.warn("page receiver: a delivery that is not a webhook payload was refused ({})", e.getMessage());
+                    log.warn(
+                            "page receiver: a delivery that is not a webhook payload was refused ({})", e.getMessage());
                     exchange.sendResponseHeaders(400, -1);
                     return;
                 }
@@ -92,7 +96,12 @@ public final class PageReceiver implements AutoCloseable {
             for (Map.Entry<String, JsonNode> label : alert.path("labels").properties()) {
                 labels.put(label.getKey(), label.getValue().asText());
             }
-            found.add(new Page(at, alert.path("status").asText(payload.path("status").asText()), labels.getOrDefault("alertname", ""), labels, via));
+            found.add(new Page(
+                    at,
+                    alert.path("status").asText(payload.path("status").asText()),
+                    labels.getOrDefault("alertname", ""),
+                    labels,
+                    via));
         }
         return found;
     }
@@ -105,7 +114,8 @@ public final class PageReceiver implements AutoCloseable {
     /** Where SENDER (a short lower-case name: "vigil", "alertmanager") should send, so that its pages say {@code via} SENDER. */
     public URI url(String sender) {
         if (!SENDER.matcher(sender).matches()) {
-            throw new IllegalArgumentException("a sender's name is lower-case letters, digits and '-', at most 31: '" + sender + "'");
+            throw new IllegalArgumentException(
+                    "a sender's name is lower-case letters, digits and '-', at most 31: '" + sender + "'");
         }
         return URI.create(url() + "/" + sender);
     }

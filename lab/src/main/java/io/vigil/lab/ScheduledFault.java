@@ -21,7 +21,8 @@ public record ScheduledFault(Duration at, Fault fault) {
         Duration at = DurationText.parse(text.substring(0, eq).strip());
         String line = text.substring(eq + 1).strip();
         if (line.isEmpty()) {
-            throw new IllegalArgumentException("no fault after '='; expected AT=FAULT, e.g. '10s=disk-fail node-a /dev/sda'");
+            throw new IllegalArgumentException(
+                    "no fault after '='; expected AT=FAULT, e.g. '10s=disk-fail node-a /dev/sda'");
         }
         Fault fault = Fault.parse(line);
         SimulatedPair.seed().checkNames(fault);

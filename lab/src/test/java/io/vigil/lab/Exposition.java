@@ -13,8 +13,7 @@ import java.util.regex.Pattern;
  * {@code quantile} aside), and who exported it. Scrapes add up: a family seen once is known.
  */
 final class Exposition {
-    record Family(String name, String type, Set<String> labels, MetricCatalog.Exporter exporter) {
-    }
+    record Family(String name, String type, Set<String> labels, MetricCatalog.Exporter exporter) {}
 
     private static final Pattern SAMPLE = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})? .*");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"");
@@ -51,7 +50,9 @@ final class Exposition {
     private static String familyOf(String sample, Map<String, String> types) {
         for (String suffix : new String[] {"_bucket", "_count", "_sum"}) {
             String base = sample.endsWith(suffix) ? sample.substring(0, sample.length() - suffix.length()) : "";
-            if (types.containsKey(base) && !types.get(base).equals("gauge") && !types.get(base).equals("counter")) {
+            if (types.containsKey(base)
+                    && !types.get(base).equals("gauge")
+                    && !types.get(base).equals("counter")) {
                 return base;
             }
         }
@@ -66,8 +67,10 @@ final class Exposition {
         Map<String, Family> out = new TreeMap<>(families);
         families.forEach((name, family) -> {
             String timer = name.endsWith("_max") ? name.substring(0, name.length() - 4) : "";
-            if (family.type().equals("gauge") && families.containsKey(timer)
-                    && Set.of("summary", "histogram").contains(families.get(timer).type())) {
+            if (family.type().equals("gauge")
+                    && families.containsKey(timer)
+                    && Set.of("summary", "histogram")
+                            .contains(families.get(timer).type())) {
                 out.remove(name);
             }
         });

@@ -35,38 +35,50 @@ class LabFailoverTest {
     private static final Duration FAILOVER_BOUND = Duration.ofSeconds(60);
 
     @Test
-    void aDiskLostOnNodeALiveMigratesWebAndMailToNodeBWithoutARestartAndTheSagaIsListed(@TempDir Path dir) throws Exception {
+    void aDiskLostOnNodeALiveMigratesWebAndMailToNodeBWithoutARestartAndTheSagaIsListed(@TempDir Path dir)
+            throws Exception {
         try (Lab lab = Lab.start(dir)) {
             LabRestartTest.awaitSettled(lab);
-            // the VMs' places reached Kafka, so the engine reads them before the failure: a saga that has no report of a VM
+            // the VMs' places reached Kafka, so the engine reads them before the failure: a saga that has no report of
+            // a VM
             // starts it cold on the survivor (FailoverSaga.moveOne) instead of moving it, which the simulator refuses
-            await().atMost(Duration.ofSeconds(30)).until(() -> vmsReported(lab, "node-a") && vmsReported(lab, "node-b"));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> vmsReported(lab, "node-a") && vmsReported(lab, "node-b"));
             SimulatedPair pair = lab.pair();
             int webBoots = pair.boots("web");
             int mailBoots = pair.boots("mail");
             FaultOutcome failed = lab.inject("disk-fail node-a /dev/sda");
             assertTrue(failed.applied(), failed.message());
-            await().atMost(FAILOVER_BOUND).until(() -> pair.hostsRunning("web").equals(List.of("node-b"))
-                    && pair.hostsRunning("mail").equals(List.of("node-b")) && pair.primariesOf("r0").equals(List.of("node-b")));
+            await().atMost(FAILOVER_BOUND)
+                    .until(() -> pair.hostsRunning("web").equals(List.of("node-b"))
+                            && pair.hostsRunning("mail").equals(List.of("node-b"))
+                            && pair.primariesOf("r0").equals(List.of("node-b")));
             assertEquals(webBoots, pair.boots("web"), "web was live-migrated, not restarted");
             assertEquals(mailBoots, pair.boots("mail"), "mail was live-migrated, not restarted");
-            await().atMost(Duration.ofSeconds(20)).until(() -> saga(lab, "pair-1:r0:1").isPresent());
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> saga(lab, "pair-1:r0:1").isPresent());
             JsonNode saga = saga(lab, "pair-1:r0:1").orElseThrow();
             assertEquals("node-a", saga.path("failing").asText(), saga.toString());
             assertEquals("node-b", saga.path("survivor").asText(), saga.toString());
-            assertTrue(StreamSupport.stream(saga.path("history").spliterator(), false)
-                    .anyMatch(v -> v.path("phase").asText().equals("Evacuating")), saga.toString());
+            assertTrue(
+                    StreamSupport.stream(saga.path("history").spliterator(), false)
+                            .anyMatch(v -> v.path("phase").asText().equals("Evacuating")),
+                    saga.toString());
             // and the lab's screen has it from vigil.audit, in the phase the engine wrote last
             await().atMost(Duration.ofSeconds(20)).until(() -> {
-                String phase = saga(lab, "pair-1:r0:1").orElseThrow().path("phase").asText();
-                return lab.sagas().all().stream().anyMatch(l -> l.resource().equals("r0") && l.sagaId().equals("pair-1:r0:1")
-                        && l.phase().equals(phase));
+                String phase =
+                        saga(lab, "pair-1:r0:1").orElseThrow().path("phase").asText();
+                return lab.sagas().all().stream()
+                        .anyMatch(l -> l.resource().equals("r0")
+                                && l.sagaId().equals("pair-1:r0:1")
+                                && l.phase().equals(phase));
             });
         }
     }
 
     @Test
-    void theKeyAndTheTokenAreMadeOwnerOnlyOnceAndKeptForALabStartedAgainOnTheSameDataDir(@TempDir Path dir) throws Exception {
+    void theKeyAndTheTokenAreMadeOwnerOnlyOnceAndKeptForALabStartedAgainOnTheSameDataDir(@TempDir Path dir)
+            throws Exception {
         LabFailover first = LabFailover.in(dir);
         Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rw-------");
         assertEquals(ownerOnly, Files.getPosixFilePermissions(first.apiToken()));
@@ -90,10 +102,16 @@ class LabFailoverTest {
 
     /** The saga of that id as GET /api/sagas lists it (the list needs no token; commands do). */
     private static Optional<JsonNode> saga(Lab lab, String id) throws Exception {
-        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(lab.engine().apiUrl() + "/api/sagas"))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> answer = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(lab.engine().apiUrl() + "/api/sagas"))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertEquals(200, answer.statusCode(), answer.body());
-        return StreamSupport.stream(WireCodec.json().readTree(answer.body()).path("sagas").spliterator(), false)
-                .filter(s -> s.path("sagaId").asText().equals(id)).findFirst();
+        return StreamSupport.stream(
+                        WireCodec.json().readTree(answer.body()).path("sagas").spliterator(), false)
+                .filter(s -> s.path("sagaId").asText().equals(id))
+                .findFirst();
     }
 }

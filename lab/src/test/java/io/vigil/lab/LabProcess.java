@@ -7,8 +7,7 @@ import java.nio.file.Path;
  * directory. Prints SETTLED once its engine runs, notifies and has read both hosts.
  */
 public final class LabProcess {
-    private LabProcess() {
-    }
+    private LabProcess() {}
 
     public static void main(String[] args) throws Exception {
         Lab lab = Lab.start(Path.of(args[0]));

@@ -45,10 +45,20 @@ class LabRestartTest {
     void aLabKilledAndStartedAgainOnItsDataDirPagesAsSoonAsAColdStartDoes(@TempDir Path dir) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path out = dir.resolve("killed.out");
-        Process killed = new ProcessBuilder(java, "-Xmx512m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                LabProcess.class.getName(), dir.resolve("lab").toString()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        Process killed = new ProcessBuilder(
+                        java,
+                        "-Xmx512m",
+                        "-XX:+UseSerialGC",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        LabProcess.class.getName(),
+                        dir.resolve("lab").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
         try {
-            await().atMost(Duration.ofSeconds(120)).until(() -> !killed.isAlive() || Files.readString(out).contains("SETTLED"));
+            await().atMost(Duration.ofSeconds(120))
+                    .until(() -> !killed.isAlive() || Files.readString(out).contains("SETTLED"));
             assertTrue(killed.isAlive(), Files.readString(out));
             killed.destroyForcibly(); // SIGKILL: nothing is closed, no group is left
             assertTrue(killed.waitFor(30, TimeUnit.SECONDS));
@@ -60,9 +70,11 @@ class LabRestartTest {
 
     /** Waits until the engine runs, notifies, and has read both hosts: its consumer groups hold members. */
     static void awaitSettled(Lab lab) {
-        await().atMost(Duration.ofSeconds(90)).until(() -> lab.engine().state().toString().equals("RUNNING")
-                && lab.engine().notifying().orElse(false)
-                && lab.picture().host("pair-1", "node-a").isPresent() && lab.picture().host("pair-1", "node-b").isPresent());
+        await().atMost(Duration.ofSeconds(90))
+                .until(() -> lab.engine().state().toString().equals("RUNNING")
+                        && lab.engine().notifying().orElse(false)
+                        && lab.picture().host("pair-1", "node-a").isPresent()
+                        && lab.picture().host("pair-1", "node-b").isPresent());
     }
 
     /** Counted from the start having returned: the broker's own start (slower in a fresh JVM) is not what is measured. */
@@ -71,8 +83,10 @@ class LabRestartTest {
             long start = System.nanoTime();
             FaultOutcome failed = again.inject("disk-fail node-a /dev/sda");
             assertTrue(failed.applied(), failed.message());
-            await().atMost(RESTART_BOUND.minusNanos(System.nanoTime() - start)).until(() -> firing(again, "DrbdLocalDiskLost")
-                    && again.pages().last(20).stream().anyMatch(p -> p.text().contains("node-a lost the disk under r")));
+            await().atMost(RESTART_BOUND.minusNanos(System.nanoTime() - start))
+                    .until(() -> firing(again, "DrbdLocalDiskLost")
+                            && again.pages().last(20).stream()
+                                    .anyMatch(p -> p.text().contains("node-a lost the disk under r")));
             log.info("the restarted lab paged {} ms after it was started", (System.nanoTime() - start) / 1_000_000);
             assertHistoryAnswers(again);
         }
@@ -81,9 +95,13 @@ class LabRestartTest {
     /** The engine's API serves the lab's history, which the earlier run (stopped or killed) left in the data directory. */
     private static void assertHistoryAnswers(Lab lab) {
         try {
-            HttpResponse<String> resyncs = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(lab.engineApiUrl() + "/api/history/resyncs?from=1d")).timeout(Duration.ofSeconds(10)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> resyncs = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(lab.engineApiUrl() + "/api/history/resyncs?from=1d"))
+                                    .timeout(Duration.ofSeconds(10))
+                                    .GET()
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertEquals(200, resyncs.statusCode(), resyncs.body());
             assertTrue(resyncs.body().contains("\"resyncs\":["), resyncs.body());
         } catch (IOException e) {

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LabTest {
     @Test
     void aPartThatFailsToStartClosesThePartsStartedBeforeIt(@TempDir Path dir) throws Exception {
-        // the engine's state directory cannot be made: the engine, started after the broker, the clock and the agents, fails
+        // the engine's state directory cannot be made: the engine, started after the broker, the clock and the agents,
+        // fails
         Files.writeString(dir.resolve("engine"), "in the way\n");
         Set<Thread> before = Thread.getAllStackTraces().keySet();
         assertThrows(RuntimeException.class, () -> Lab.start(dir));
@@ -28,7 +29,10 @@ class LabTest {
 
     /** The lab's clock and the agents' publishing threads started since {@code before} and still alive. */
     private static List<String> leftRunning(Set<Thread> before) {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> !before.contains(t) && t.isAlive())
-                .map(Thread::getName).filter(n -> n.equals("lab-clock") || n.startsWith("vigil-publish-")).toList();
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> !before.contains(t) && t.isAlive())
+                .map(Thread::getName)
+                .filter(n -> n.equals("lab-clock") || n.startsWith("vigil-publish-"))
+                .toList();
     }
 }

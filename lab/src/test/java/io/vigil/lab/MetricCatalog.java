@@ -18,11 +18,14 @@ import java.util.Set;
  */
 public record MetricCatalog(Map<String, Entry> entries, List<String> problems) {
     /** Where a metric comes from: the agents' /metrics or the engine's. */
-    public enum Exporter { AGENT, ENGINE }
+    public enum Exporter {
+        AGENT,
+        ENGINE
+    }
 
     /** One row. {@code acrossInstances} is empty for the agent's. */
-    public record Entry(String name, Exporter exporter, String type, Set<String> labels, String acrossInstances, int line) {
-    }
+    public record Entry(
+            String name, Exporter exporter, String type, Set<String> labels, String acrossInstances, int line) {}
 
     static final Set<String> TYPES = Set.of("gauge", "counter", "summary", "histogram");
     static final Set<String> ACROSS_INSTANCES = Set.of("sum", "own", "same", "active");
@@ -53,7 +56,7 @@ public record MetricCatalog(Map<String, Entry> entries, List<String> problems) {
                 continue;
             }
             if (!cells.get(0).startsWith("`")) {
-                continue;  // the header's underline
+                continue; // the header's underline
             }
             String where = fileName + ":" + number + ": ";
             String name = cells.get(0).replace("`", "");
@@ -70,13 +73,16 @@ public record MetricCatalog(Map<String, Entry> entries, List<String> problems) {
                 problems.add(where + name + ": type '" + type + "' is none of " + TYPES);
             }
             Set<String> labels = new LinkedHashSet<>();
-            Arrays.stream(cell(header, cells, "Labels").replace("`", "").split(",")).map(String::strip)
-                    .filter(l -> !l.isEmpty()).forEach(labels::add);
+            Arrays.stream(cell(header, cells, "Labels").replace("`", "").split(","))
+                    .map(String::strip)
+                    .filter(l -> !l.isEmpty())
+                    .forEach(labels::add);
             String across = section == Exporter.ENGINE ? cell(header, cells, "Across instances") : "";
             if (section == Exporter.ENGINE && !ACROSS_INSTANCES.contains(across)) {
                 problems.add(where + name + ": across instances '" + across + "' is none of " + ACROSS_INSTANCES);
             }
-            if (cell(header, cells, "Meaning").isBlank() || cell(header, cells, "Unit").isBlank()) {
+            if (cell(header, cells, "Meaning").isBlank()
+                    || cell(header, cells, "Unit").isBlank()) {
                 problems.add(where + name + ": its unit and meaning must be said");
             }
             Entry previous = entries.put(name, new Entry(name, section, type, labels, across, number));
@@ -111,8 +117,10 @@ public record MetricCatalog(Map<String, Entry> entries, List<String> problems) {
                 out.add(where + " is listed under " + entry.exporter() + " but exported by the " + family.exporter());
             }
         });
-        entries.values().stream().filter(e -> !exported.containsKey(e.name())).forEach(e -> out.add(fileName + ":" + e.line()
-                + ": " + e.name() + " is listed but neither the agents nor the engine exported it"));
+        entries.values().stream()
+                .filter(e -> !exported.containsKey(e.name()))
+                .forEach(e -> out.add(fileName + ":" + e.line() + ": " + e.name()
+                        + " is listed but neither the agents nor the engine exported it"));
         return out;
     }
 

@@ -27,8 +27,12 @@ class PageReceiverTest {
             assertEquals(400, post(receiver.url("vigil"), "{\"no\": \"alerts\"}"));
 
             List<PageReceiver.Page> pages = receiver.pages();
-            assertEquals(List.of("", "alertmanager"), pages.stream().map(PageReceiver.Page::via).toList());
-            assertEquals(List.of("firing", "resolved"), pages.stream().map(PageReceiver.Page::status).toList());
+            assertEquals(
+                    List.of("", "alertmanager"),
+                    pages.stream().map(PageReceiver.Page::via).toList());
+            assertEquals(
+                    List.of("firing", "resolved"),
+                    pages.stream().map(PageReceiver.Page::status).toList());
             assertEquals("node-a", pages.get(1).labels().get("node"));
             assertEquals("DrbdLocalDiskLost", pages.get(1).alertname());
         }
@@ -37,13 +41,21 @@ class PageReceiverTest {
     @Test
     void aSendersNameIsAShortLowerCaseWord() {
         try (PageReceiver receiver = PageReceiver.start()) {
-            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> receiver.url("../admin"));
-            assertEquals("a sender's name is lower-case letters, digits and '-', at most 31: '../admin'", refused.getMessage());
+            IllegalArgumentException refused =
+                    assertThrows(IllegalArgumentException.class, () -> receiver.url("../admin"));
+            assertEquals(
+                    "a sender's name is lower-case letters, digits and '-', at most 31: '../admin'",
+                    refused.getMessage());
         }
     }
 
     private int post(URI url, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(5)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
+        return http.send(
+                        HttpRequest.newBuilder(url)
+                                .timeout(Duration.ofSeconds(5))
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 }

@@ -15,7 +15,8 @@ public record Command(List<String> argv) {
         }
         for (String arg : argv) {
             if (arg.indexOf('\0') >= 0) {
-                throw new IllegalArgumentException("argument contains a NUL byte: " + io.vigil.events.Name.printable(arg));
+                throw new IllegalArgumentException(
+                        "argument contains a NUL byte: " + io.vigil.events.Name.printable(arg));
             }
         }
     }

@@ -19,7 +19,10 @@ public record CommandResult(Command command, int exitCode, String stdout, String
 
     /** The same account for a command that streamed: its exit status and what it printed on stderr. */
     public static String exitSummary(Command command, int exitCode, String stderr) {
-        String said = stderr.lines().map(String::strip).filter(line -> !line.isEmpty()).collect(Collectors.joining("; "));
+        String said = stderr.lines()
+                .map(String::strip)
+                .filter(line -> !line.isEmpty())
+                .collect(Collectors.joining("; "));
         return "'" + command + "' exited with status " + exitCode + ": "
                 + (said.isEmpty() ? "nothing on stderr" : Name.printable(said, 1000));
     }

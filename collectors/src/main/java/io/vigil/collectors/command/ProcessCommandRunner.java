@@ -34,9 +34,12 @@ public final class ProcessCommandRunner implements CommandRunner {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 kill(process);
-                throw new CommandException(command, "killed after running longer than " + timeout.toMillis() + " ms", true, null);
+                throw new CommandException(
+                        command, "killed after running longer than " + timeout.toMillis() + " ms", true, null);
             }
-            return new CommandResult(command, process.exitValue(),
+            return new CommandResult(
+                    command,
+                    process.exitValue(),
                     out.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS),
                     err.get(1000, TimeUnit.MILLISECONDS),
                     Duration.ofNanos(System.nanoTime() - start));
@@ -55,7 +58,8 @@ public final class ProcessCommandRunner implements CommandRunner {
         Process process = launch(command);
         Deque<String> stderrTail = new ArrayDeque<>();
         Thread reader = daemon("cmd-out-" + command.program(), () -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader in =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
                     lines.accept(line);
                 }
@@ -64,7 +68,8 @@ public final class ProcessCommandRunner implements CommandRunner {
             }
         });
         Thread errors = daemon("cmd-err-" + command.program(), () -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader in =
+                    new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
                     synchronized (stderrTail) {
                         stderrTail.addLast(line);

@@ -27,9 +27,17 @@ import java.util.Set;
  *                 host's cluster and node and to agree with {@code resources}; empty when not named
  * @param executor the action executor's section: off unless enabled
  */
-public record AgentConfig(String cluster, String node, Map<String, Object> kafka, SpoolSettings spool,
-                          MetricsSettings metrics, HeartbeatSettings heartbeat, ProbeSettings probes,
-                          Resources resources, Optional<Topology> topology, ExecutorSettings executor) {
+public record AgentConfig(
+        String cluster,
+        String node,
+        Map<String, Object> kafka,
+        SpoolSettings spool,
+        MetricsSettings metrics,
+        HeartbeatSettings heartbeat,
+        ProbeSettings probes,
+        Resources resources,
+        Optional<Topology> topology,
+        ExecutorSettings executor) {
     public AgentConfig {
         Name.check("cluster", cluster);
         Name.check("node", node);
@@ -50,11 +58,17 @@ public record AgentConfig(String cluster, String node, Map<String, Object> kafka
 
     /** A config with every default, for the lab and tests that build configs in code. */
     public static AgentConfig withDefaults(String cluster, String node, Map<String, Object> kafka) {
-        return new AgentConfig(cluster, node, kafka,
+        return new AgentConfig(
+                cluster,
+                node,
+                kafka,
                 new SpoolSettings(Defaults.SPOOL_DIR, Defaults.SPOOL_MAX_BYTES),
                 new MetricsSettings(Defaults.METRICS_HOST, Defaults.METRICS_PORT),
                 new HeartbeatSettings(Defaults.HEARTBEAT_INTERVAL),
-                ProbeSettings.defaults(), new Resources(Map.of()), Optional.empty(), ExecutorSettings.disabled());
+                ProbeSettings.defaults(),
+                new Resources(Map.of()),
+                Optional.empty(),
+                ExecutorSettings.disabled());
     }
 
     /** The defaults, written once; deploy's example agent.yaml spells out the same values. */
@@ -77,8 +91,7 @@ public record AgentConfig(String cluster, String node, Map<String, Object> kafka
         public static final Hypervisor VM_HYPERVISOR = Hypervisor.LIBVIRT;
         public static final String LIBVIRT_URI = "qemu:///system";
 
-        private Defaults() {
-        }
+        private Defaults() {}
     }
 
     /** The on-disk spool (maps to the publisher's Spool.Settings). */
@@ -115,12 +128,21 @@ public record AgentConfig(String cluster, String node, Map<String, Object> kafka
 
         public static ProbeSettings defaults() {
             return new ProbeSettings(
-                    new DrbdSettings(true, Defaults.DRBD_VERSION, Defaults.DRBD_STATISTICS_INTERVAL,
-                            Defaults.DRBD_TIMEOUT, Defaults.DRBD_LATENCY_INTERVAL),
+                    new DrbdSettings(
+                            true,
+                            Defaults.DRBD_VERSION,
+                            Defaults.DRBD_STATISTICS_INTERVAL,
+                            Defaults.DRBD_TIMEOUT,
+                            Defaults.DRBD_LATENCY_INTERVAL),
                     new SmartSettings(true, Defaults.SMART_INTERVAL, Defaults.SMART_TIMEOUT, List.of()),
                     new LvmSettings(true, Defaults.LVM_INTERVAL, Defaults.LVM_TIMEOUT),
-                    new VmSettings(true, Defaults.VM_INTERVAL, Defaults.VM_TIMEOUT, Defaults.VM_HYPERVISOR,
-                            Defaults.LIBVIRT_URI, Set.of()));
+                    new VmSettings(
+                            true,
+                            Defaults.VM_INTERVAL,
+                            Defaults.VM_TIMEOUT,
+                            Defaults.VM_HYPERVISOR,
+                            Defaults.LIBVIRT_URI,
+                            Set.of()));
         }
     }
 
@@ -128,9 +150,8 @@ public record AgentConfig(String cluster, String node, Map<String, Object> kafka
      * DRBD 9 streams events2 and refreshes counters every {@code statisticsInterval}
      * (DrbdEventsProbe); DRBD 8 polls /proc/drbd every {@code statisticsInterval} (ProcDrbdProbe).
      */
-    public record DrbdSettings(boolean enabled, int version, Duration statisticsInterval, Duration timeout,
-                               Duration latencyInterval) {
-    }
+    public record DrbdSettings(
+            boolean enabled, int version, Duration statisticsInterval, Duration timeout, Duration latencyInterval) {}
 
     /** {@code devices} empty: ask smartctl --scan-open. */
     public record SmartSettings(boolean enabled, Duration interval, Duration timeout, List<SmartDevice> devices) {
@@ -147,12 +168,16 @@ public record AgentConfig(String cluster, String node, Map<String, Object> kafka
         }
     }
 
-    public record LvmSettings(boolean enabled, Duration interval, Duration timeout) {
-    }
+    public record LvmSettings(boolean enabled, Duration interval, Duration timeout) {}
 
     /** {@code guestAgent}: the VMs whose guest agent is pinged for liveness. */
-    public record VmSettings(boolean enabled, Duration interval, Duration timeout, Hypervisor hypervisor,
-                             String libvirtUri, Set<String> guestAgent) {
+    public record VmSettings(
+            boolean enabled,
+            Duration interval,
+            Duration timeout,
+            Hypervisor hypervisor,
+            String libvirtUri,
+            Set<String> guestAgent) {
         public VmSettings {
             Objects.requireNonNull(hypervisor, "hypervisor");
             Objects.requireNonNull(libvirtUri, "libvirtUri");

@@ -53,12 +53,12 @@ import java.util.function.Function;
  * 10s, 1m)"), so an operator fixes the file in one round rather than one error per restart.
  */
 public final class AgentConfigLoader {
-    private AgentConfigLoader() {
-    }
+    private AgentConfigLoader() {}
 
     /** Reads {@code file}; problems name the file as given; a relative topology path is taken from its directory. */
     public static AgentConfig load(Path file) throws ConfigException, IOException {
-        return parse(file.toString(), ConfigText.read(file), file.toAbsolutePath().getParent());
+        return parse(
+                file.toString(), ConfigText.read(file), file.toAbsolutePath().getParent());
     }
 
     /** Reads config text; {@code source} is how problems name it ("agent.yaml"); relative paths are taken from the working directory. */
@@ -77,11 +77,14 @@ public final class AgentConfigLoader {
     }
 
     /** Reads config text, relative topology paths from {@code dir}, an executor's {@code key_env} from {@code env}. */
-    public static AgentConfig parse(String source, String text, Path dir, Map<String, String> env) throws ConfigException {
+    public static AgentConfig parse(String source, String text, Path dir, Map<String, String> env)
+            throws ConfigException {
         ConfigDocument document = ConfigDocument.parse(source, text, "cluster:, node:, kafka:, ...");
         ConfigSection top = document.top();
-        Optional<String> cluster = top.required("cluster", "the cluster this host belongs to, e.g. pair-1", ConfigSection.NAME);
-        Optional<String> node = top.required("node", "this host's name in the cluster, e.g. node-a", ConfigSection.NAME);
+        Optional<String> cluster =
+                top.required("cluster", "the cluster this host belongs to, e.g. pair-1", ConfigSection.NAME);
+        Optional<String> node =
+                top.required("node", "this host's name in the cluster, e.g. node-a", ConfigSection.NAME);
         Map<String, Object> kafka = top.clientProperties("kafka");
         SpoolSettings spool = spool(top.section("spool"));
         MetricsSettings metrics = metrics(top.section("metrics"));
@@ -93,25 +96,41 @@ public final class AgentConfigLoader {
             resources = agreeWithTopology(top, cluster.get(), node.get(), resources, topology.get());
         }
         ExecutorSettings executor = ExecutorSection.read(top.section("executor"), env);
-        if (probes.vm().hypervisor() == Hypervisor.XEN && !probes.vm().guestAgent().isEmpty()) {
-            top.problem(0, "probes.vm.guest_agent", "guest-agent pings need hypervisor libvirt (xl has no guest agent command)");
+        if (probes.vm().hypervisor() == Hypervisor.XEN
+                && !probes.vm().guestAgent().isEmpty()) {
+            top.problem(
+                    0,
+                    "probes.vm.guest_agent",
+                    "guest-agent pings need hypervisor libvirt (xl has no guest agent command)");
         }
         document.finish();
-        return new AgentConfig(cluster.orElseThrow(), node.orElseThrow(), kafka, spool, metrics, heartbeat, probes, resources,
-                topology.map(TopologyFile::topology), executor);
+        return new AgentConfig(
+                cluster.orElseThrow(),
+                node.orElseThrow(),
+                kafka,
+                spool,
+                metrics,
+                heartbeat,
+                probes,
+                resources,
+                topology.map(TopologyFile::topology),
+                executor);
     }
 
     private static SpoolSettings spool(ConfigSection spool) {
         Path dir = spool.optional("dir", Defaults.SPOOL_DIR, text -> {
             Path path = Path.of(text);
             if (!path.isAbsolute()) {
-                throw new IllegalArgumentException("'" + Name.printable(text) + "' is not an absolute path (e.g. /var/lib/vigil/spool)");
+                throw new IllegalArgumentException(
+                        "'" + Name.printable(text) + "' is not an absolute path (e.g. /var/lib/vigil/spool)");
             }
             return path;
         });
         long maxBytes = spool.optional("max_bytes", Defaults.SPOOL_MAX_BYTES, ByteSize::parse);
         if (maxBytes < 1L << 20) {
-            spool.problem(spool.lineOf("max_bytes"), spool.path("max_bytes"),
+            spool.problem(
+                    spool.lineOf("max_bytes"),
+                    spool.path("max_bytes"),
                     "'" + ByteSize.format(maxBytes) + "' is too small a spool (at least 1MiB)");
         }
         spool.rejectUnknownKeys();
@@ -119,8 +138,10 @@ public final class AgentConfigLoader {
     }
 
     private static MetricsSettings metrics(ConfigSection metrics) {
-        MetricsSettings listen = metrics.optional("listen",
-                new MetricsSettings(Defaults.METRICS_HOST, Defaults.METRICS_PORT), AgentConfigLoader::listenAddress);
+        MetricsSettings listen = metrics.optional(
+                "listen",
+                new MetricsSettings(Defaults.METRICS_HOST, Defaults.METRICS_PORT),
+                AgentConfigLoader::listenAddress);
         metrics.rejectUnknownKeys();
         return listen;
     }
@@ -138,8 +159,11 @@ public final class AgentConfigLoader {
     }
 
     private static ProbeSettings probes(ConfigSection probes) {
-        ProbeSettings settings = new ProbeSettings(drbd(probes.section("drbd")), smart(probes.section("smart")),
-                lvm(probes.section("lvm")), vm(probes.section("vm")));
+        ProbeSettings settings = new ProbeSettings(
+                drbd(probes.section("drbd")),
+                smart(probes.section("smart")),
+                lvm(probes.section("lvm")),
+                vm(probes.section("vm")));
         probes.rejectUnknownKeys();
         return settings;
     }
@@ -149,8 +173,9 @@ public final class AgentConfigLoader {
         int version = drbd.optional("version", Defaults.DRBD_VERSION, text -> switch (text) {
             case "8" -> 8;
             case "9" -> 9;
-            default -> throw new IllegalArgumentException("'" + Name.printable(text)
-                    + "' is not a DRBD version this agent reads (8: /proc/drbd, 9: drbdsetup events2)");
+            default ->
+                throw new IllegalArgumentException("'" + Name.printable(text)
+                        + "' is not a DRBD version this agent reads (8: /proc/drbd, 9: drbdsetup events2)");
         });
         Duration statistics = drbd.positiveDuration("statistics_interval", Defaults.DRBD_STATISTICS_INTERVAL);
         Duration timeout = drbd.positiveDuration("timeout", Defaults.DRBD_TIMEOUT);
@@ -172,7 +197,11 @@ public final class AgentConfigLoader {
             String itemPath = smart.path("devices") + "[" + i + "]";
             Node item = items.get(i);
             if (!(item instanceof Mapping m)) {
-                smart.problem(item.line(), itemPath, "expected {device: /dev/sda} or {device: /dev/bus/0, type: \"megaraid,0\"}, not " + item.describe());
+                smart.problem(
+                        item.line(),
+                        itemPath,
+                        "expected {device: /dev/sda} or {device: /dev/bus/0, type: \"megaraid,0\"}, not "
+                                + item.describe());
                 continue;
             }
             ConfigSection entry = new ConfigSection(itemPath, m, smart.problemsView());
@@ -212,13 +241,19 @@ public final class AgentConfigLoader {
         Duration interval = vm.positiveDuration("interval", Defaults.VM_INTERVAL);
         Duration timeout = vm.positiveDuration("timeout", Defaults.VM_TIMEOUT);
         timeoutWithinInterval(vm, timeout, interval, "interval");
-        Hypervisor hypervisor = vm.optional("hypervisor", Defaults.VM_HYPERVISOR,
-                text -> WireEnum.lookup(Hypervisor.class, text).orElseThrow(() -> new IllegalArgumentException(
-                        "'" + Name.printable(text) + "' is not a hypervisor (one of "
-                                + Arrays.stream(Hypervisor.values()).map(Hypervisor::wire).toList() + ")")));
+        Hypervisor hypervisor = vm.optional(
+                "hypervisor",
+                Defaults.VM_HYPERVISOR,
+                text -> WireEnum.lookup(Hypervisor.class, text)
+                        .orElseThrow(() -> new IllegalArgumentException(
+                                "'" + Name.printable(text) + "' is not a hypervisor (one of "
+                                        + Arrays.stream(Hypervisor.values())
+                                                .map(Hypervisor::wire)
+                                                .toList() + ")")));
         String uri = vm.optional("libvirt_uri", Defaults.LIBVIRT_URI, text -> {
             if (!text.matches("[a-z][a-z0-9+.-]*:[^\\s]*")) {
-                throw new IllegalArgumentException("'" + Name.printable(text) + "' is not a libvirt URI (e.g. qemu:///system)");
+                throw new IllegalArgumentException(
+                        "'" + Name.printable(text) + "' is not a libvirt URI (e.g. qemu:///system)");
             }
             return text;
         });
@@ -235,17 +270,23 @@ public final class AgentConfigLoader {
             if (items.get(i) instanceof Scalar s && !s.isNull()) {
                 section.convert(s, itemPath, reader).ifPresent(values::add);
             } else {
-                section.problem(items.get(i).line(), itemPath, "expected a name, not " + items.get(i).describe());
+                section.problem(
+                        items.get(i).line(),
+                        itemPath,
+                        "expected a name, not " + items.get(i).describe());
             }
         }
         return values;
     }
 
-    private static void timeoutWithinInterval(ConfigSection section, Duration timeout, Duration interval, String intervalKey) {
+    private static void timeoutWithinInterval(
+            ConfigSection section, Duration timeout, Duration interval, String intervalKey) {
         if (timeout.compareTo(interval) > 0) {
-            section.problem(section.lineOf("timeout"), section.path("timeout"),
-                    DurationText.format(timeout) + " is longer than " + intervalKey + " " + DurationText.format(interval)
-                            + " (a poll must end before the next one is due)");
+            section.problem(
+                    section.lineOf("timeout"),
+                    section.path("timeout"),
+                    DurationText.format(timeout) + " is longer than " + intervalKey + " "
+                            + DurationText.format(interval) + " (a poll must end before the next one is due)");
         }
     }
 
@@ -261,8 +302,11 @@ public final class AgentConfigLoader {
                 continue;
             }
             if (!(entry.value() instanceof Mapping m)) {
-                resources.problem(entry.value().line(), resourcePath,
-                        "expected {home: node-a, lvs: [vg0/" + entry.key() + "-disk], vms: [web]}, not " + entry.value().describe());
+                resources.problem(
+                        entry.value().line(),
+                        resourcePath,
+                        "expected {home: node-a, lvs: [vg0/" + entry.key() + "-disk], vms: [web]}, not "
+                                + entry.value().describe());
                 continue;
             }
             ConfigSection resource = new ConfigSection(resourcePath, m, resources.problemsView());
@@ -278,13 +322,21 @@ public final class AgentConfigLoader {
     }
 
     /** An LV or VM lives on one resource; listing it under two would send its failover two ways. */
-    private static void claimOnce(ConfigSection resource, String key, List<String> names, Map<String, String> owners,
-                                  String owner, String what) {
+    private static void claimOnce(
+            ConfigSection resource,
+            String key,
+            List<String> names,
+            Map<String, String> owners,
+            String owner,
+            String what) {
         for (String name : names) {
             String previous = owners.putIfAbsent(name, owner);
             if (previous != null && !previous.equals(owner)) {
-                resource.problem(resource.lineOf(key), resource.path(key), what + " '" + name
-                        + "' is already listed under resources." + previous + " (each " + what + " lives on one resource)");
+                resource.problem(
+                        resource.lineOf(key),
+                        resource.path(key),
+                        what + " '" + name + "' is already listed under resources." + previous + " (each " + what
+                                + " lives on one resource)");
             } else if (previous != null) {
                 resource.problem(resource.lineOf(key), resource.path(key), what + " '" + name + "' is listed twice");
             }
@@ -308,23 +360,36 @@ public final class AgentConfigLoader {
      * empty one) the topology's resources are taken, with no LVs (those are local to the host).
      * A home or VM list left out of a listed resource is taken from the topology.
      */
-    private static Resources agreeWithTopology(ConfigSection top, String cluster, String node, Resources resources,
-                                               TopologyFile file) {
+    private static Resources agreeWithTopology(
+            ConfigSection top, String cluster, String node, Resources resources, TopologyFile file) {
         Topology topology = file.topology();
         Optional<ClusterTopology> pair = topology.cluster(cluster);
         if (pair.isEmpty()) {
-            top.problem(top.lineOf("cluster"), "cluster", "'" + cluster + "' is not a cluster of " + file.where("clusters")
-                    + " (" + String.join(", ", topology.clusters().keySet().stream().sorted().toList()) + ")");
+            top.problem(
+                    top.lineOf("cluster"),
+                    "cluster",
+                    "'" + cluster + "' is not a cluster of " + file.where("clusters") + " ("
+                            + String.join(
+                                    ", ",
+                                    topology.clusters().keySet().stream()
+                                            .sorted()
+                                            .toList()) + ")");
             return resources;
         }
         if (pair.get().node(node).isEmpty()) {
-            top.problem(top.lineOf("node"), "node", "'" + node + "' is not a node of " + cluster + " in "
-                    + file.where(TopologyFile.clusterPath(cluster, "nodes")) + " (" + String.join(", ", pair.get().nodeNames()) + ")");
+            top.problem(
+                    top.lineOf("node"),
+                    "node",
+                    "'" + node + "' is not a node of " + cluster + " in "
+                            + file.where(TopologyFile.clusterPath(cluster, "nodes")) + " ("
+                            + String.join(", ", pair.get().nodeNames()) + ")");
         }
         Map<String, ResourceTopology> known = new TreeMap<>(pair.get().resources());
         Map<String, ResourceContents> agreed = new LinkedHashMap<>();
         if (resources.byResource().isEmpty()) {
-            known.values().forEach(r -> agreed.put(r.name(), new ResourceContents(Optional.of(r.home()), List.of(), r.vms())));
+            known.values()
+                    .forEach(
+                            r -> agreed.put(r.name(), new ResourceContents(Optional.of(r.home()), List.of(), r.vms())));
             return new Resources(agreed);
         }
         Mapping listed = (Mapping) top.mapping().entries().get("resources").value();
@@ -334,25 +399,43 @@ public final class AgentConfigLoader {
             Mapping entries = (Mapping) listed.entries().get(name).value();
             ResourceTopology theirs = known.get(name);
             if (theirs == null) {
-                top.problem(listed.entries().get(name).keyLine(), path, "is not a resource of " + cluster + " in "
-                        + file.where(TopologyFile.clusterPath(cluster, "resources")) + " (" + String.join(", ", known.keySet()) + ")");
+                top.problem(
+                        listed.entries().get(name).keyLine(),
+                        path,
+                        "is not a resource of " + cluster + " in "
+                                + file.where(TopologyFile.clusterPath(cluster, "resources")) + " ("
+                                + String.join(", ", known.keySet()) + ")");
                 continue;
             }
             String where = TopologyFile.clusterPath(cluster, "resources", name);
-            mine.getValue().home().filter(home -> !home.equals(theirs.home())).ifPresent(home -> top.problem(
-                    entries.entries().get("home").value().line(), path + ".home",
-                    "is " + home + " but " + file.where(where + ".home") + " says " + theirs.home()));
-            if (entries.entries().containsKey("vms") && !Set.copyOf(mine.getValue().vms()).equals(Set.copyOf(theirs.vms()))) {
-                top.problem(entries.entries().get("vms").value().line(), path + ".vms", "is " + mine.getValue().vms() + " but "
-                        + file.where(where + ".vms") + " says " + theirs.vms());
+            mine.getValue()
+                    .home()
+                    .filter(home -> !home.equals(theirs.home()))
+                    .ifPresent(home -> top.problem(
+                            entries.entries().get("home").value().line(),
+                            path + ".home",
+                            "is " + home + " but " + file.where(where + ".home") + " says " + theirs.home()));
+            if (entries.entries().containsKey("vms")
+                    && !Set.copyOf(mine.getValue().vms()).equals(Set.copyOf(theirs.vms()))) {
+                top.problem(
+                        entries.entries().get("vms").value().line(),
+                        path + ".vms",
+                        "is " + mine.getValue().vms() + " but " + file.where(where + ".vms") + " says " + theirs.vms());
             }
-            agreed.put(name, new ResourceContents(Optional.of(theirs.home()), mine.getValue().lvs(), theirs.vms()));
+            agreed.put(
+                    name,
+                    new ResourceContents(
+                            Optional.of(theirs.home()), mine.getValue().lvs(), theirs.vms()));
         }
         for (String name : known.keySet()) {
             if (!resources.byResource().containsKey(name)) {
-                top.problem(top.mapping().entries().get("resources").keyLine(), "resources", name + " is missing here but "
-                        + file.where(TopologyFile.clusterPath(cluster, "resources", name)) + " lists it (list it with its lvs,"
-                        + " or leave resources: out to take every resource from the topology)");
+                top.problem(
+                        top.mapping().entries().get("resources").keyLine(),
+                        "resources",
+                        name + " is missing here but "
+                                + file.where(TopologyFile.clusterPath(cluster, "resources", name))
+                                + " lists it (list it with its lvs,"
+                                + " or leave resources: out to take every resource from the topology)");
             }
         }
         return new Resources(agreed);

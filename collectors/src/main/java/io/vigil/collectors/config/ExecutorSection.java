@@ -27,16 +27,20 @@ import java.util.function.Function;
 final class ExecutorSection {
     private static final int MAX_OUTPUT_LIMIT = 1 << 20;
 
-    private ExecutorSection() {
-    }
+    private ExecutorSection() {}
 
     static ExecutorSettings read(ConfigSection section, Map<String, String> env) {
         boolean enabled = section.bool("enabled", false);
-        Optional<ActionKey> file = section.read("key_file", absolutePath("/etc/vigil/action.key")).map(ActionKey.File::new);
-        Optional<ActionKey> variable = section.read("key_env", ExecutorSection::variableName).map(ActionKey.Env::new);
-        Path journalDir = section.optional("journal_dir", ExecutorSettings.JOURNAL_DIR, absolutePath("/var/lib/vigil/executor"));
-        int maxOutput = section.optional("max_output_bytes", ExecutorSettings.MAX_OUTPUT_BYTES, ExecutorSection::outputLimit);
-        Path xenConfigDir = section.optional("xen_config_dir", ExecutorSettings.XEN_CONFIG_DIR, absolutePath("/etc/xen"));
+        Optional<ActionKey> file =
+                section.read("key_file", absolutePath("/etc/vigil/action.key")).map(ActionKey.File::new);
+        Optional<ActionKey> variable =
+                section.read("key_env", ExecutorSection::variableName).map(ActionKey.Env::new);
+        Path journalDir =
+                section.optional("journal_dir", ExecutorSettings.JOURNAL_DIR, absolutePath("/var/lib/vigil/executor"));
+        int maxOutput =
+                section.optional("max_output_bytes", ExecutorSettings.MAX_OUTPUT_BYTES, ExecutorSection::outputLimit);
+        Path xenConfigDir =
+                section.optional("xen_config_dir", ExecutorSettings.XEN_CONFIG_DIR, absolutePath("/etc/xen"));
         Duration maxActionTime = section.positiveDuration("max_action_time", ExecutorSettings.MAX_ACTION_TIME);
         AllowList allow = allow(section.section("allow"));
         section.rejectUnknownKeys();
@@ -44,12 +48,16 @@ final class ExecutorSection {
         if (file.isPresent() && variable.isPresent()) {
             section.problem(section.lineOf("key_env"), section.path("key_env"), "give key_file or key_env, not both");
         } else if (enabled && key.isEmpty()) {
-            section.problem(section.lineOf("enabled"), section.path("key_file"), "missing: an enabled executor needs the key it shares"
-                    + " with the engine, in key_file (e.g. /etc/vigil/action.key) or key_env (e.g. VIGIL_ACTION_KEY), never in this file");
+            section.problem(
+                    section.lineOf("enabled"),
+                    section.path("key_file"),
+                    "missing: an enabled executor needs the key it shares"
+                            + " with the engine, in key_file (e.g. /etc/vigil/action.key) or key_env (e.g. VIGIL_ACTION_KEY), never in this file");
         } else if (enabled) {
             checkKey(section, key.get(), env);
         }
-        return new ExecutorSettings(enabled && key.isPresent(), key, journalDir, allow, maxOutput, xenConfigDir, maxActionTime);
+        return new ExecutorSettings(
+                enabled && key.isPresent(), key, journalDir, allow, maxOutput, xenConfigDir, maxActionTime);
     }
 
     private static void checkKey(ConfigSection section, ActionKey key, Map<String, String> env) {
@@ -64,20 +72,28 @@ final class ExecutorSection {
     }
 
     private static AllowList allow(ConfigSection allow) {
-        Set<ActionType> actions = new LinkedHashSet<>(AgentConfigLoader.names(allow, "actions", text ->
-                WireEnum.lookup(ActionType.class, text).orElseThrow(() -> new IllegalArgumentException("'" + Name.printable(text)
-                        + "' is not an action type (one of " + Arrays.stream(ActionType.values()).map(ActionType::wire).toList() + ")"))));
+        Set<ActionType> actions = new LinkedHashSet<>(AgentConfigLoader.names(
+                allow,
+                "actions",
+                text -> WireEnum.lookup(ActionType.class, text)
+                        .orElseThrow(() -> new IllegalArgumentException(
+                                "'" + Name.printable(text) + "' is not an action type (one of "
+                                        + Arrays.stream(ActionType.values())
+                                                .map(ActionType::wire)
+                                                .toList() + ")"))));
         Set<String> resources = new LinkedHashSet<>(AgentConfigLoader.names(allow, "resources", ConfigSection.NAME));
         Set<String> vms = new LinkedHashSet<>(AgentConfigLoader.names(allow, "vms", ConfigSection.NAME));
         allow.rejectUnknownKeys();
-        return new AllowList(actions.isEmpty() ? EnumSet.noneOf(ActionType.class) : EnumSet.copyOf(actions), resources, vms);
+        return new AllowList(
+                actions.isEmpty() ? EnumSet.noneOf(ActionType.class) : EnumSet.copyOf(actions), resources, vms);
     }
 
     private static Function<String, Path> absolutePath(String example) {
         return text -> {
             Path path = Path.of(text);
             if (!path.isAbsolute()) {
-                throw new IllegalArgumentException("'" + Name.printable(text) + "' is not an absolute path (e.g. " + example + ")");
+                throw new IllegalArgumentException(
+                        "'" + Name.printable(text) + "' is not an absolute path (e.g. " + example + ")");
             }
             return path;
         };
@@ -85,7 +101,8 @@ final class ExecutorSection {
 
     private static String variableName(String text) {
         if (!text.matches("[A-Za-z_][A-Za-z0-9_]{0,127}")) {
-            throw new IllegalArgumentException("'" + Name.printable(text) + "' is not an environment variable name (e.g. VIGIL_ACTION_KEY)");
+            throw new IllegalArgumentException(
+                    "'" + Name.printable(text) + "' is not an environment variable name (e.g. VIGIL_ACTION_KEY)");
         }
         return text;
     }
@@ -93,8 +110,8 @@ final class ExecutorSection {
     private static int outputLimit(String text) {
         long bytes = ByteSize.parse(text);
         if (bytes < 256 || bytes > MAX_OUTPUT_LIMIT) {
-            throw new IllegalArgumentException("'" + Name.printable(text) + "' is outside 256 bytes to 1MiB (a result travels"
-                    + " in one telemetry record)");
+            throw new IllegalArgumentException("'" + Name.printable(text)
+                    + "' is outside 256 bytes to 1MiB (a result travels" + " in one telemetry record)");
         }
         return (int) bytes;
     }

@@ -51,14 +51,14 @@ public final class DrbdEventsParser {
     private static final Pattern TIMESTAMP = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\S+");
     /** A path address as DRBD prints it: "ipv4:10.0.0.2:7789", "ipv6:[fd00::2]:7789". */
     private static final Pattern ADDRESS = Pattern.compile("[a-z0-9]{2,8}:[0-9A-Za-z.:\\[\\]%_-]{1,80}");
+
     private static final Set<String> SUSPEND_REASONS = Set.of("user", "no-data", "fencing", "quorum");
     private static final Set<String> RESYNC_SUSPEND_REASONS = Set.of("user", "peer", "dependency", "max-parallel");
     private static final double MIB = 1024.0 * 1024.0;
     /** The node id of DRBD 8.4's single peer, whose lines carry none (see {@link #peerNodeId}). */
     private static final int DRBD84_PEER_NODE_ID = 0;
 
-    private DrbdEventsParser() {
-    }
+    private DrbdEventsParser() {}
 
     /** Parses a whole captured output; line numbers are 1-based. */
     public static ParseResult<DrbdUpdate> parse(String source, String text) {
@@ -122,7 +122,8 @@ public final class DrbdEventsParser {
 
     private static DrbdUpdate read(String line) throws LineProblem {
         if (line.indexOf('\u001b') >= 0) {
-            throw new LineProblem("ANSI colour escapes (drbdsetup events2 --color) are not supported; run it without --color");
+            throw new LineProblem(
+                    "ANSI colour escapes (drbdsetup events2 --color) are not supported; run it without --color");
         }
         String[] tokens = line.trim().split("[ \\t]+");
         int first = 0;
@@ -139,8 +140,9 @@ public final class DrbdEventsParser {
         if (tokens.length < at + 2) {
             throw new LineProblem("truncated line: expected '<verb> <object> name:...'");
         }
-        Verb verb = Verb.of(tokens[at]).orElseThrow(() -> new LineProblem(
-                "'" + Name.printable(tokens[at]) + "' is not an events2 verb (exists, create, change, destroy, call, response, rename)"));
+        Verb verb = Verb.of(tokens[at])
+                .orElseThrow(() -> new LineProblem("'" + Name.printable(tokens[at])
+                        + "' is not an events2 verb (exists, create, change, destroy, call, response, rename)"));
         String object = tokens[at + 1];
         if (verb == Verb.EXISTS && object.equals("-")) {
             if (tokens.length > at + 2) {
@@ -151,49 +153,70 @@ public final class DrbdEventsParser {
         Fields f = Fields.of(tokens, at + 2);
         String resource = f.name("name", "resource name");
         return switch (object) {
-            case "resource" -> verb == Verb.RENAME
-                    ? new RenameUpdate(timestamp, resource, f.name("new_name", "new resource name"))
-                    : resource(verb, timestamp, resource, f);
+            case "resource" ->
+                verb == Verb.RENAME
+                        ? new RenameUpdate(timestamp, resource, f.name("new_name", "new resource name"))
+                        : resource(verb, timestamp, resource, f);
             case "device" -> device(verb, timestamp, resource, f);
             case "connection" -> connection(verb, timestamp, resource, f);
             case "peer-device" -> peerDevice(verb, timestamp, resource, f);
             case "path" -> path(verb, timestamp, resource, f);
             case "helper" -> helper(verb, timestamp, resource, f);
-            default -> throw new LineProblem("'" + Name.printable(object)
-                    + "' is not an events2 object (resource, device, connection, peer-device, path, helper)");
+            default ->
+                throw new LineProblem("'" + Name.printable(object)
+                        + "' is not an events2 object (resource, device, connection, peer-device, path, helper)");
         };
     }
 
-    private static DrbdUpdate resource(Verb verb, Optional<OffsetDateTime> at, String resource, Fields f) throws LineProblem {
-        return new ResourceUpdate(verb, at, resource,
+    private static DrbdUpdate resource(Verb verb, Optional<OffsetDateTime> at, String resource, Fields f)
+            throws LineProblem {
+        return new ResourceUpdate(
+                verb,
+                at,
+                resource,
                 f.word("role", DrbdRole.class),
                 f.reasons("suspended", SUSPEND_REASONS),
                 f.yesNo("may_promote"),
                 f.integer("promotion_score"));
     }
 
-    private static DrbdUpdate device(Verb verb, Optional<OffsetDateTime> at, String resource, Fields f) throws LineProblem {
+    private static DrbdUpdate device(Verb verb, Optional<OffsetDateTime> at, String resource, Fields f)
+            throws LineProblem {
         int volume = f.required("volume", f.integer("volume"));
         Optional<Integer> minor = f.integer("minor");
-        return new DeviceUpdate(verb, at, resource, volume,
+        return new DeviceUpdate(
+                verb,
+                at,
+                resource,
+                volume,
                 minor.map(OptionalInt::of).orElse(OptionalInt.empty()),
                 f.word("disk", DiskState.class),
                 f.yesNoUnknown("client"),
                 f.yesNo("quorum"),
-                f.kibibytes("size"), f.kibibytes("read"), f.kibibytes("written"),
-                f.count("upper-pending"), f.count("lower-pending"));
+                f.kibibytes("size"),
+                f.kibibytes("read"),
+                f.kibibytes("written"),
+                f.count("upper-pending"),
+                f.count("lower-pending"));
     }
 
-    private static DrbdUpdate connection(Verb verb, Optional<OffsetDateTime> at, String resource, Fields f) throws LineProblem {
+    private static DrbdUpdate connection(Verb verb, Optional<OffsetDateTime> at, String resource, Fields f)
+            throws LineProblem {
         String peer = f.name("conn-name", "connection name");
         int peerNodeId = peerNodeId(f);
         Optional<SyncVerdict> verdict = Optional.empty();
         Optional<String> syncState = f.raw("sync-state");
         if (syncState.isPresent()) {
-            verdict = Optional.of(SyncVerdict.of(syncState.get()).orElseThrow(() -> new LineProblem(
-                    "sync-state: '" + Name.printable(syncState.get()) + "' is not SplitBrain or Unrelated")));
+            verdict = Optional.of(SyncVerdict.of(syncState.get())
+                    .orElseThrow(() -> new LineProblem(
+                            "sync-state: '" + Name.printable(syncState.get()) + "' is not SplitBrain or Unrelated")));
         }
-        return new ConnectionUpdate(verb, at, resource, peerNodeId, peer,
+        return new ConnectionUpdate(
+                verb,
+                at,
+                resource,
+                peerNodeId,
+                peer,
                 f.word("connection", ConnectionState.class),
                 f.word("role", DrbdRole.class),
                 f.yesNo("congested"),
@@ -202,28 +225,38 @@ public final class DrbdEventsParser {
                 verdict);
     }
 
-    private static DrbdUpdate peerDevice(Verb verb, Optional<OffsetDateTime> at, String resource, Fields f) throws LineProblem {
+    private static DrbdUpdate peerDevice(Verb verb, Optional<OffsetDateTime> at, String resource, Fields f)
+            throws LineProblem {
         String peer = f.name("conn-name", "connection name");
         int peerNodeId = peerNodeId(f);
         int volume = f.required("volume", f.integer("volume"));
-        return new PeerDeviceUpdate(verb, at, resource, peerNodeId, peer, volume,
+        return new PeerDeviceUpdate(
+                verb,
+                at,
+                resource,
+                peerNodeId,
+                peer,
+                volume,
                 f.word("replication", ReplicationState.class),
                 f.word("peer-disk", DiskState.class),
                 f.yesNoUnknown("peer-client"),
                 f.reasons("resync-suspended", RESYNC_SUSPEND_REASONS),
                 f.kibibytes("out-of-sync"),
-                f.count("pending"), f.count("unacked"),
-                f.kibibytes("sent"), f.kibibytes("received"),
+                f.count("pending"),
+                f.count("unacked"),
+                f.kibibytes("sent"),
+                f.kibibytes("received"),
                 f.decimal("done"),
                 f.decimal("eta"),
                 f.decimal("dbdt1").map(mibPerSecond -> mibPerSecond * MIB));
     }
 
-    private static DrbdUpdate path(Verb verb, Optional<OffsetDateTime> at, String resource, Fields f) throws LineProblem {
+    private static DrbdUpdate path(Verb verb, Optional<OffsetDateTime> at, String resource, Fields f)
+            throws LineProblem {
         String peer = f.name("conn-name", "connection name");
         int peerNodeId = peerNodeId(f);
-        return new PathUpdate(verb, at, resource, peerNodeId, peer,
-                f.address("local"), f.address("peer"), f.yesNo("established"));
+        return new PathUpdate(
+                verb, at, resource, peerNodeId, peer, f.address("local"), f.address("peer"), f.yesNo("established"));
     }
 
     /**
@@ -236,12 +269,13 @@ public final class DrbdEventsParser {
         return f.integer("peer-node-id").orElse(DRBD84_PEER_NODE_ID);
     }
 
-    private static DrbdUpdate helper(Verb verb, Optional<OffsetDateTime> at, String resource, Fields f) throws LineProblem {
+    private static DrbdUpdate helper(Verb verb, Optional<OffsetDateTime> at, String resource, Fields f)
+            throws LineProblem {
         if (verb != Verb.CALL && verb != Verb.RESPONSE) {
             throw new LineProblem("a helper line must be 'call' or 'response', not '" + verb.word() + "'");
         }
-        Optional<String> peer = f.raw("conn-name").isPresent()
-                ? Optional.of(f.name("conn-name", "connection name")) : Optional.empty();
+        Optional<String> peer =
+                f.raw("conn-name").isPresent() ? Optional.of(f.name("conn-name", "connection name")) : Optional.empty();
         String helper = f.raw("helper").orElseThrow(() -> new LineProblem("helper: missing"));
         if (!Name.isValid(helper)) {
             throw new LineProblem("helper: '" + Name.printable(helper) + "' is not a valid helper name");
@@ -250,8 +284,16 @@ public final class DrbdEventsParser {
         if (verb == Verb.RESPONSE && status.isEmpty()) {
             throw new LineProblem("status: missing on a helper response");
         }
-        return new HelperUpdate(verb, at, resource, optionalInt(f.integer("peer-node-id")), peer,
-                optionalInt(f.integer("volume")), optionalInt(f.integer("minor")), helper, optionalInt(status));
+        return new HelperUpdate(
+                verb,
+                at,
+                resource,
+                optionalInt(f.integer("peer-node-id")),
+                peer,
+                optionalInt(f.integer("volume")),
+                optionalInt(f.integer("minor")),
+                helper,
+                optionalInt(status));
     }
 
     private static OptionalInt optionalInt(Optional<Integer> value) {
@@ -271,7 +313,8 @@ public final class DrbdEventsParser {
                 String key = token.substring(0, colon);
                 String value = token.substring(colon + 1);
                 if (value.contains("->")) {
-                    throw new LineProblem("'old->new' values (drbdsetup events2 --diff) are not supported; run it without --diff");
+                    throw new LineProblem(
+                            "'old->new' values (drbdsetup events2 --diff) are not supported; run it without --diff");
                 }
                 if (values.putIfAbsent(key, value) != null) {
                     throw new LineProblem("field '" + Name.printable(key) + "' appears twice");
@@ -371,7 +414,8 @@ public final class DrbdEventsParser {
                 }
                 return Optional.of(n);
             } catch (NumberFormatException e) {
-                throw new LineProblem(key + ": '" + Name.printable(value.get()) + "' is not a non-negative whole number");
+                throw new LineProblem(
+                        key + ": '" + Name.printable(value.get()) + "' is not a non-negative whole number");
             }
         }
 
@@ -386,7 +430,9 @@ public final class DrbdEventsParser {
         /** A decimal; "nan"/"-nan" (what drbdsetup prints for an unknown eta) reads as absent. */
         Optional<Double> decimal(String key) throws LineProblem {
             Optional<String> value = raw(key);
-            if (value.isEmpty() || value.get().equalsIgnoreCase("nan") || value.get().equalsIgnoreCase("-nan")) {
+            if (value.isEmpty()
+                    || value.get().equalsIgnoreCase("nan")
+                    || value.get().equalsIgnoreCase("-nan")) {
                 return Optional.empty();
             }
             try {
@@ -403,7 +449,8 @@ public final class DrbdEventsParser {
         String address(String key) throws LineProblem {
             String value = required(key, raw(key));
             if (!ADDRESS.matcher(value).matches()) {
-                throw new LineProblem(key + ": '" + Name.printable(value) + "' is not a DRBD path address (ipv4:10.0.0.2:7789)");
+                throw new LineProblem(
+                        key + ": '" + Name.printable(value) + "' is not a DRBD path address (ipv4:10.0.0.2:7789)");
             }
             return value;
         }

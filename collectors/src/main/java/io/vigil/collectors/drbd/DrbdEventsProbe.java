@@ -16,9 +16,9 @@ import io.vigil.collectors.probe.ProbeHealthReporter;
 import io.vigil.collectors.probe.StreamingProbe;
 import io.vigil.events.DrbdResource;
 import io.vigil.events.DrbdResource.ReplicationLatency;
+import io.vigil.service.retry.Backoff;
 import java.io.IOException;
 import java.nio.file.Path;
-import io.vigil.service.retry.Backoff;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -61,15 +61,24 @@ public final class DrbdEventsProbe implements StreamingProbe {
     private final Duration latencyInterval;
     private final Backoff backoff;
     private final DrbdStateModel model = new DrbdStateModel();
-    private boolean followedBefore;  // only the probe's thread reads and writes it
+    private boolean followedBefore; // only the probe's thread reads and writes it
 
-    public DrbdEventsProbe(CommandRunner runner, HostFiles files, Duration statisticsInterval, Duration timeout,
-                           Duration latencyInterval) {
+    public DrbdEventsProbe(
+            CommandRunner runner,
+            HostFiles files,
+            Duration statisticsInterval,
+            Duration timeout,
+            Duration latencyInterval) {
         this(runner, files, statisticsInterval, timeout, latencyInterval, RESTART);
     }
 
-    DrbdEventsProbe(CommandRunner runner, HostFiles files, Duration statisticsInterval, Duration timeout,
-                    Duration latencyInterval, Backoff backoff) {
+    DrbdEventsProbe(
+            CommandRunner runner,
+            HostFiles files,
+            Duration statisticsInterval,
+            Duration timeout,
+            Duration latencyInterval,
+            Backoff backoff) {
         this.runner = Objects.requireNonNull(runner, "runner");
         this.files = Objects.requireNonNull(files, "files");
         this.statisticsInterval = positive("statisticsInterval", statisticsInterval);
@@ -103,7 +112,8 @@ public final class DrbdEventsProbe implements StreamingProbe {
             AtomicInteger lineNumber = new AtomicInteger();
             long started = System.nanoTime();
             String failure;
-            try (RunningCommand events = runner.start(EVENTS, line -> onLine(line, lineNumber.incrementAndGet(), sink, health))) {
+            try (RunningCommand events =
+                    runner.start(EVENTS, line -> onLine(line, lineNumber.incrementAndGet(), sink, health))) {
                 if (followedBefore) {
                     log.debug("drbd: following '{}' again", EVENTS);
                 } else {
@@ -126,7 +136,8 @@ public final class DrbdEventsProbe implements StreamingProbe {
     }
 
     /** Waits for events2 to exit, refreshing statistics and latency meanwhile; returns why it ended. */
-    private String follow(RunningCommand events, EventSink sink, ProbeHealthReporter health) throws InterruptedException {
+    private String follow(RunningCommand events, EventSink sink, ProbeHealthReporter health)
+            throws InterruptedException {
         long nextStatistics = System.nanoTime() + statisticsInterval.toNanos();
         long nextLatency = System.nanoTime() + latencyInterval.toNanos();
         while (true) {
@@ -179,7 +190,10 @@ public final class DrbdEventsProbe implements StreamingProbe {
     }
 
     private void reportBadLine(ParseProblem problem, ProbeHealthReporter health) {
-        health.failed(NAME, problem + " (resource " + DrbdEventsParser.resourceOf(problem.text()).orElse("-") + ")");
+        health.failed(
+                NAME,
+                problem + " (resource "
+                        + DrbdEventsParser.resourceOf(problem.text()).orElse("-") + ")");
     }
 
     private void refreshStatistics(EventSink sink, ProbeHealthReporter health) throws InterruptedException {
@@ -225,8 +239,11 @@ public final class DrbdEventsProbe implements StreamingProbe {
                 }
                 roundTrip = roundTrips.get(ip.get());
             } else if (link.peerAddress().isPresent()) {
-                log.debug("drbd: resource {} peer {}: path address {} is not a plain IP; not pinged",
-                        link.resource(), link.peer(), link.peerAddress().get());
+                log.debug(
+                        "drbd: resource {} peer {}: path address {} is not a plain IP; not pinged",
+                        link.resource(),
+                        link.peer(),
+                        link.peerAddress().get());
             }
             measured.put(link, new ReplicationLatency(roundTrip, oldestRequest(link)));
         }
@@ -252,7 +269,11 @@ public final class DrbdEventsProbe implements StreamingProbe {
 
     private Optional<Double> oldestRequest(PeerLink link) {
         // names were checked by the parser (no '/', no ".."), so this stays under debugfs
-        Path file = DEBUGFS_RESOURCES.resolve(link.resource()).resolve("connections").resolve(link.peer()).resolve("oldest_requests");
+        Path file = DEBUGFS_RESOURCES
+                .resolve(link.resource())
+                .resolve("connections")
+                .resolve(link.peer())
+                .resolve("oldest_requests");
         try {
             return files.read(file).flatMap(OldestRequests::oldestAgeSeconds);
         } catch (IOException e) {

@@ -64,6 +64,7 @@ public final class DrbdStateModel {
     private final Map<String, DrbdResource> lastPublished = new HashMap<>();
     /** resource -> connection names in split-brain; survives {@link #restart()}. */
     private final Map<String, Set<String>> splitBrains = new HashMap<>();
+
     private final Map<String, Map<String, ReplicationLatency>> latencies = new HashMap<>();
     private boolean initialStateDone;
 
@@ -128,15 +129,15 @@ public final class DrbdStateModel {
         resources.forEach((name, resource) -> resource.connections.forEach((peer, c) -> {
             Optional<String> address = c.paths.values().stream()
                     .sorted(Comparator.comparing((PathState p) -> !p.established))
-                    .map(p -> p.remote).findFirst();
+                    .map(p -> p.remote)
+                    .findFirst();
             links.add(new PeerLink(name, peer, address));
         }));
         return links;
     }
 
     /** A connection of a resource and the peer address its path names ("ipv4:10.0.0.2:7789"). */
-    public record PeerLink(String resource, String peer, Optional<String> peerAddress) {
-    }
+    public record PeerLink(String resource, String peer, Optional<String> peerAddress) {}
 
     /** Records measured latencies; returns the snapshots that changed because of them. */
     public List<DrbdResource> latencies(Map<PeerLink, ReplicationLatency> measured) {
@@ -173,7 +174,8 @@ public final class DrbdStateModel {
                 forget(name);
                 return Optional.empty();
             }
-            Resource resource = upsertable(r.verb()) ? resources.computeIfAbsent(name, n -> new Resource()) : resources.get(name);
+            Resource resource =
+                    upsertable(r.verb()) ? resources.computeIfAbsent(name, n -> new Resource()) : resources.get(name);
             if (resource == null) {
                 return Optional.empty();
             }
@@ -225,7 +227,8 @@ public final class DrbdStateModel {
             return;
         }
         DeviceState device = upsertable(d.verb())
-                ? resource.devices.computeIfAbsent(d.volume(), v -> new DeviceState()) : resource.devices.get(d.volume());
+                ? resource.devices.computeIfAbsent(d.volume(), v -> new DeviceState())
+                : resource.devices.get(d.volume());
         if (device == null) {
             return;
         }
@@ -251,7 +254,8 @@ public final class DrbdStateModel {
             return;
         }
         ConnectionStateHolder connection = upsertable(c.verb())
-                ? resource.connections.computeIfAbsent(c.peer(), p -> new ConnectionStateHolder()) : resource.connections.get(c.peer());
+                ? resource.connections.computeIfAbsent(c.peer(), p -> new ConnectionStateHolder())
+                : resource.connections.get(c.peer());
         if (connection == null) {
             return;
         }
@@ -276,7 +280,8 @@ public final class DrbdStateModel {
             return;
         }
         PeerDeviceState pd = upsertable(p.verb())
-                ? connection.peerDevices.computeIfAbsent(p.volume(), v -> new PeerDeviceState()) : connection.peerDevices.get(p.volume());
+                ? connection.peerDevices.computeIfAbsent(p.volume(), v -> new PeerDeviceState())
+                : connection.peerDevices.get(p.volume());
         if (pd == null) {
             return;
         }
@@ -297,7 +302,8 @@ public final class DrbdStateModel {
         p.unacked().ifPresent(v -> pd.unacked = Optional.of(v));
         p.sentBytes().ifPresent(v -> pd.sent = Optional.of(v));
         p.receivedBytes().ifPresent(v -> pd.received = Optional.of(v));
-        if (!RESYNCING.contains(pd.replication) || (p.carriesStatistics() && p.donePercent().isEmpty())) {
+        if (!RESYNCING.contains(pd.replication)
+                || (p.carriesStatistics() && p.donePercent().isEmpty())) {
             pd.done = Optional.empty();
             pd.eta = Optional.empty();
             pd.rate = Optional.empty();
@@ -349,7 +355,9 @@ public final class DrbdStateModel {
         }
         peers.removeIf(peer -> {
             ConnectionStateHolder c = resource.connections.get(peer);
-            return c != null && c.state == ConnectionState.CONNECTED && !c.peerDevices.isEmpty()
+            return c != null
+                    && c.state == ConnectionState.CONNECTED
+                    && !c.peerDevices.isEmpty()
                     && c.peerDevices.values().stream().allMatch(pd -> pd.replication == ReplicationState.ESTABLISHED);
         });
         if (peers.isEmpty()) {
@@ -367,31 +375,59 @@ public final class DrbdStateModel {
     private DrbdResource snapshotOf(String name) {
         Resource r = resources.get(name);
         Map<String, ReplicationLatency> measured = latencies.getOrDefault(name, Map.of());
-        List<DrbdDevice> devices = r.devices.entrySet().stream().map(e -> {
-            DeviceState d = e.getValue();
-            Optional<DeviceStatistics> stats = d.hasStatistics
-                    ? Optional.of(new DeviceStatistics(d.size, d.read, d.written, d.upperPending, d.lowerPending))
-                    : Optional.empty();
-            return new DrbdDevice(e.getKey(), d.minor, d.disk, d.client, d.quorum, stats);
-        }).toList();
+        List<DrbdDevice> devices = r.devices.entrySet().stream()
+                .map(e -> {
+                    DeviceState d = e.getValue();
+                    Optional<DeviceStatistics> stats = d.hasStatistics
+                            ? Optional.of(
+                                    new DeviceStatistics(d.size, d.read, d.written, d.upperPending, d.lowerPending))
+                            : Optional.empty();
+                    return new DrbdDevice(e.getKey(), d.minor, d.disk, d.client, d.quorum, stats);
+                })
+                .toList();
         List<DrbdConnection> connections = r.connections.entrySet().stream()
                 .sorted(Comparator.comparing((Map.Entry<String, ConnectionStateHolder> e) -> e.getValue().peerNodeId)
                         .thenComparing(Map.Entry::getKey))
                 .map(e -> {
                     ConnectionStateHolder c = e.getValue();
                     List<DrbdPath> paths = c.paths.values().stream()
-                            .map(p -> new DrbdPath(p.local, p.remote, p.established)).toList();
-                    List<DrbdPeerDevice> peerDevices = c.peerDevices.entrySet().stream().map(pe -> {
-                        PeerDeviceState p = pe.getValue();
-                        return new DrbdPeerDevice(pe.getKey(), p.replication, p.peerDisk, p.peerClient, p.resyncSuspended,
-                                p.outOfSync, p.pending, p.unacked, p.sent, p.received, p.done, p.eta, p.rate);
-                    }).toList();
-                    return new DrbdConnection(e.getKey(), c.peerNodeId, c.state, c.peerRole, c.congested,
-                            c.apInFlight, c.rsInFlight, paths, peerDevices,
+                            .map(p -> new DrbdPath(p.local, p.remote, p.established))
+                            .toList();
+                    List<DrbdPeerDevice> peerDevices = c.peerDevices.entrySet().stream()
+                            .map(pe -> {
+                                PeerDeviceState p = pe.getValue();
+                                return new DrbdPeerDevice(
+                                        pe.getKey(),
+                                        p.replication,
+                                        p.peerDisk,
+                                        p.peerClient,
+                                        p.resyncSuspended,
+                                        p.outOfSync,
+                                        p.pending,
+                                        p.unacked,
+                                        p.sent,
+                                        p.received,
+                                        p.done,
+                                        p.eta,
+                                        p.rate);
+                            })
+                            .toList();
+                    return new DrbdConnection(
+                            e.getKey(),
+                            c.peerNodeId,
+                            c.state,
+                            c.peerRole,
+                            c.congested,
+                            c.apInFlight,
+                            c.rsInFlight,
+                            paths,
+                            peerDevices,
                             measured.getOrDefault(e.getKey(), ReplicationLatency.UNMEASURED));
-                }).toList();
+                })
+                .toList();
         boolean splitBrain = !splitBrains.getOrDefault(name, Set.of()).isEmpty();
-        return new DrbdResource(name, r.role, r.suspended, r.mayPromote, r.promotionScore, splitBrain, devices, connections);
+        return new DrbdResource(
+                name, r.role, r.suspended, r.mayPromote, r.promotionScore, splitBrain, devices, connections);
     }
 
     private static final class Resource {
@@ -423,6 +459,7 @@ public final class DrbdStateModel {
         boolean congested;
         /** Unknown until a line with {@code --statistics} reports it. */
         Optional<Long> apInFlight = Optional.empty();
+
         Optional<Long> rsInFlight = Optional.empty();
         final Map<String, PathState> paths = new LinkedHashMap<>();
         final Map<Integer, PeerDeviceState> peerDevices = new TreeMap<>();

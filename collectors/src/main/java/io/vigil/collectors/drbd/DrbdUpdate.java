@@ -23,8 +23,13 @@ public sealed interface DrbdUpdate {
 
     /** The first word of an events2 line. */
     enum Verb {
-        EXISTS("exists"), CREATE("create"), CHANGE("change"), DESTROY("destroy"),
-        CALL("call"), RESPONSE("response"), RENAME("rename");
+        EXISTS("exists"),
+        CREATE("create"),
+        CHANGE("change"),
+        DESTROY("destroy"),
+        CALL("call"),
+        RESPONSE("response"),
+        RENAME("rename");
 
         private final String word;
 
@@ -59,35 +64,70 @@ public sealed interface DrbdUpdate {
         }
     }
 
-    record ResourceUpdate(Verb verb, Optional<OffsetDateTime> at, String resource,
-                          Optional<DrbdRole> role, Optional<Boolean> suspended,
-                          Optional<Boolean> mayPromote, Optional<Integer> promotionScore) implements OfResource {
-    }
+    record ResourceUpdate(
+            Verb verb,
+            Optional<OffsetDateTime> at,
+            String resource,
+            Optional<DrbdRole> role,
+            Optional<Boolean> suspended,
+            Optional<Boolean> mayPromote,
+            Optional<Integer> promotionScore)
+            implements OfResource {}
 
-    record DeviceUpdate(Verb verb, Optional<OffsetDateTime> at, String resource, int volume,
-                        OptionalInt minor, Optional<DiskState> disk, Optional<Boolean> client,
-                        Optional<Boolean> quorum, Optional<Long> sizeBytes, Optional<Long> readBytes,
-                        Optional<Long> writtenBytes, Optional<Long> upperPending,
-                        Optional<Long> lowerPending) implements OfResource {
-    }
+    record DeviceUpdate(
+            Verb verb,
+            Optional<OffsetDateTime> at,
+            String resource,
+            int volume,
+            OptionalInt minor,
+            Optional<DiskState> disk,
+            Optional<Boolean> client,
+            Optional<Boolean> quorum,
+            Optional<Long> sizeBytes,
+            Optional<Long> readBytes,
+            Optional<Long> writtenBytes,
+            Optional<Long> upperPending,
+            Optional<Long> lowerPending)
+            implements OfResource {}
 
     /**
      * {@code syncVerdict} is the {@code sync-state:} word newer drbdsetup prints on a StandAlone
      * connection that refused to connect (SplitBrain or Unrelated data).
      */
-    record ConnectionUpdate(Verb verb, Optional<OffsetDateTime> at, String resource, int peerNodeId,
-                            String peer, Optional<ConnectionState> connection, Optional<DrbdRole> peerRole,
-                            Optional<Boolean> congested, Optional<Long> apInFlightBytes,
-                            Optional<Long> rsInFlightBytes, Optional<SyncVerdict> syncVerdict) implements OfResource {
-    }
+    record ConnectionUpdate(
+            Verb verb,
+            Optional<OffsetDateTime> at,
+            String resource,
+            int peerNodeId,
+            String peer,
+            Optional<ConnectionState> connection,
+            Optional<DrbdRole> peerRole,
+            Optional<Boolean> congested,
+            Optional<Long> apInFlightBytes,
+            Optional<Long> rsInFlightBytes,
+            Optional<SyncVerdict> syncVerdict)
+            implements OfResource {}
 
-    record PeerDeviceUpdate(Verb verb, Optional<OffsetDateTime> at, String resource, int peerNodeId,
-                            String peer, int volume, Optional<ReplicationState> replication,
-                            Optional<DiskState> peerDisk, Optional<Boolean> peerClient,
-                            Optional<Boolean> resyncSuspended, Optional<Long> outOfSyncBytes,
-                            Optional<Long> pending, Optional<Long> unacked, Optional<Long> sentBytes,
-                            Optional<Long> receivedBytes, Optional<Double> donePercent,
-                            Optional<Double> etaSeconds, Optional<Double> resyncRateBytesPerSecond) implements OfResource {
+    record PeerDeviceUpdate(
+            Verb verb,
+            Optional<OffsetDateTime> at,
+            String resource,
+            int peerNodeId,
+            String peer,
+            int volume,
+            Optional<ReplicationState> replication,
+            Optional<DiskState> peerDisk,
+            Optional<Boolean> peerClient,
+            Optional<Boolean> resyncSuspended,
+            Optional<Long> outOfSyncBytes,
+            Optional<Long> pending,
+            Optional<Long> unacked,
+            Optional<Long> sentBytes,
+            Optional<Long> receivedBytes,
+            Optional<Double> donePercent,
+            Optional<Double> etaSeconds,
+            Optional<Double> resyncRateBytesPerSecond)
+            implements OfResource {
         /** True when the line carried the statistics block (received/sent), which always includes done % while syncing. */
         boolean carriesStatistics() {
             return receivedBytes.isPresent() || sentBytes.isPresent();
@@ -95,14 +135,29 @@ public sealed interface DrbdUpdate {
     }
 
     /** A network path; {@code local}/{@code remote} as DRBD prints them ("ipv4:10.0.0.2:7789"). */
-    record PathUpdate(Verb verb, Optional<OffsetDateTime> at, String resource, int peerNodeId, String peer,
-                      String local, String remote, Optional<Boolean> established) implements OfResource {
-    }
+    record PathUpdate(
+            Verb verb,
+            Optional<OffsetDateTime> at,
+            String resource,
+            int peerNodeId,
+            String peer,
+            String local,
+            String remote,
+            Optional<Boolean> established)
+            implements OfResource {}
 
     /** A handler DRBD called ({@code call}) or its exit status ({@code response}). */
-    record HelperUpdate(Verb verb, Optional<OffsetDateTime> at, String resource, OptionalInt peerNodeId,
-                        Optional<String> peer, OptionalInt volume, OptionalInt minor, String helper,
-                        OptionalInt status) implements OfResource {
+    record HelperUpdate(
+            Verb verb,
+            Optional<OffsetDateTime> at,
+            String resource,
+            OptionalInt peerNodeId,
+            Optional<String> peer,
+            OptionalInt volume,
+            OptionalInt minor,
+            String helper,
+            OptionalInt status)
+            implements OfResource {
         public static final String SPLIT_BRAIN = "split-brain";
 
         /**
@@ -127,7 +182,8 @@ public sealed interface DrbdUpdate {
 
     /** Why a StandAlone connection refuses to connect, as newer drbdsetup reports it. */
     enum SyncVerdict {
-        SPLIT_BRAIN("SplitBrain"), UNRELATED("Unrelated");
+        SPLIT_BRAIN("SplitBrain"),
+        UNRELATED("Unrelated");
 
         private final String word;
 

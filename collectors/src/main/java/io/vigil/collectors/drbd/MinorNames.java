@@ -22,15 +22,16 @@ import org.slf4j.LoggerFactory;
 final class MinorNames {
     private static final Logger log = LoggerFactory.getLogger(MinorNames.class);
 
-    private MinorNames() {
-    }
+    private MinorNames() {}
 
     static Map<Integer, MinorName> resolve(CommandRunner runner, Duration timeout) {
         Map<Integer, MinorName> names = new HashMap<>();
         try {
             CommandResult resources = runner.run(Command.of("drbdadm", "sh-resources"), timeout);
             if (resources.exitCode() != 0) {
-                log.info("drbdadm sh-resources exited with {}; publishing DRBD 8 minors as minor-N", resources.exitCode());
+                log.info(
+                        "drbdadm sh-resources exited with {}; publishing DRBD 8 minors as minor-N",
+                        resources.exitCode());
                 return names;
             }
             for (String resource : resources.stdout().trim().split("\\s+")) {
@@ -38,7 +39,9 @@ final class MinorNames {
                     continue;
                 }
                 if (!Name.isValid(resource)) {
-                    log.warn("drbdadm sh-resources listed an invalid resource name '{}'; skipped", Name.printable(resource));
+                    log.warn(
+                            "drbdadm sh-resources listed an invalid resource name '{}'; skipped",
+                            Name.printable(resource));
                     continue;
                 }
                 CommandResult minors = runner.run(Command.of("drbdadm", "sh-minor", resource), timeout);

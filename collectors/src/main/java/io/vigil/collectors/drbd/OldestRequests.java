@@ -14,8 +14,7 @@ import java.util.Optional;
 final class OldestRequests {
     private static final int AGE_COLUMN = 6;
 
-    private OldestRequests() {
-    }
+    private OldestRequests() {}
 
     /** The age of the oldest request in flight, or empty when the file is not in a format this reader knows. */
     static Optional<Double> oldestAgeSeconds(String text) {

@@ -16,8 +16,7 @@ final class PeerAddress {
     private static final Pattern OCTET = Pattern.compile("25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d");
     private static final Pattern HEX_GROUP = Pattern.compile("[0-9A-Fa-f]{1,4}");
 
-    private PeerAddress() {
-    }
+    private PeerAddress() {}
 
     /** The IP to ping for a path's peer address, or empty when it is not a plain IPv4/IPv6 address. */
     static Optional<String> ipOf(String pathAddress) {

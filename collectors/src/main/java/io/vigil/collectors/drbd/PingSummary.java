@@ -15,8 +15,7 @@ final class PingSummary {
             "^(?:rtt|round-trip) min/avg/max(?:/[a-z]+)? = ([0-9.]+)/([0-9.]+)/([0-9.]+)(?:/[0-9.]+)? (ms|us|s)\\s*$",
             Pattern.MULTILINE);
 
-    private PingSummary() {
-    }
+    private PingSummary() {}
 
     static Optional<Double> averageSeconds(String pingOutput) {
         Matcher m = RTT.matcher(pingOutput);
@@ -24,10 +23,11 @@ final class PingSummary {
             return Optional.empty();
         }
         double avg = Double.parseDouble(m.group(2));
-        return Optional.of(switch (m.group(4)) {
-            case "us" -> avg / 1_000_000.0;
-            case "s" -> avg;
-            default -> avg / 1000.0;
-        });
+        return Optional.of(
+                switch (m.group(4)) {
+                    case "us" -> avg / 1_000_000.0;
+                    case "s" -> avg;
+                    default -> avg / 1000.0;
+                });
     }
 }

@@ -44,6 +44,7 @@ import java.util.regex.Pattern;
 public final class ProcDrbdParser {
     /** The name DRBD 8's single, unnamed peer is published under. */
     public static final String PEER = "peer";
+
     private static final Pattern MINOR = Pattern.compile("\\s*(\\d+):\\s+cs:(\\S+)(.*)");
     private static final Pattern VERSION = Pattern.compile("version:\\s*(\\d+)\\..*");
     // The detail lines drbd_proc.c prints under a minor, DRBD 8.0 to 8.4 (see readsEveryProgressLineDrbd80To84Print).
@@ -56,30 +57,47 @@ public final class ProcDrbdParser {
     // Before 8.3.9 a stalled resync printed this word in place of the finish line.
     private static final Pattern STALLED = Pattern.compile("stalled");
     // After the bar, from 223ab178 (8.3.8) until 68e98f8c: a SyncTarget's " queue_delay: 0.9 ms" (".900 ms" after
-    // d4304e59), a SyncSource's " delay_probe: 145637" (until d4304e59); figures of the resync controller, not of the event
-    private static final Pattern RESYNC_DELAY = Pattern.compile("^(?:delay_probe:\\s*\\d+|queue_delay:\\s*\\d+\\.\\d+\\s*ms)");
+    // d4304e59), a SyncSource's " delay_probe: 145637" (until d4304e59); figures of the resync controller, not of the
+    // event
+    private static final Pattern RESYNC_DELAY =
+            Pattern.compile("^(?:delay_probe:\\s*\\d+|queue_delay:\\s*\\d+\\.\\d+\\s*ms)");
     // Online verify in 8.3.8 and 8.3.9: "NN%      done/total", no bar.
     private static final Pattern OLD_VERIFY = Pattern.compile("(\\d{1,3})%\\s+\\d+/\\d+");
     // proc_details: the position of resync or verify, which the bar already tells.
-    private static final Pattern SECTOR_POS = Pattern.compile("\\d{1,3}%\\s+sector pos:\\s*\\d+/\\d+(?:\\s+stop sector:\\s*\\d+)?");
+    private static final Pattern SECTOR_POS =
+            Pattern.compile("\\d{1,3}%\\s+sector pos:\\s*\\d+/\\d+(?:\\s+stop sector:\\s*\\d+)?");
     private static final Pattern COUNTERS = Pattern.compile("(?:[a-z]{2,3}:\\S+\\s*)+");
 
-    private ProcDrbdParser() {
-    }
+    private ProcDrbdParser() {}
 
     /**
      * One configured minor as /proc/drbd shows it; sizes in bytes, rate in bytes per second. A
      * counter its lines did not give is empty (DRBD 8.0 prints no {@code oos:}; a counters line that
      * was not understood gives none): unknown, never 0.
      */
-    public record Minor(int minor, ConnectionState connection, ReplicationState replication,
-                        DrbdRole role, DrbdRole peerRole, DiskState disk, DiskState peerDisk,
-                        boolean suspended, boolean resyncSuspended, boolean congested,
-                        Optional<Long> sentBytes, Optional<Long> receivedBytes, Optional<Long> writtenBytes,
-                        Optional<Long> readBytes, Optional<Long> lowerPending, Optional<Long> pending,
-                        Optional<Long> unacked, Optional<Long> upperPending, Optional<Long> outOfSyncBytes,
-                        Optional<Double> donePercent, Optional<Double> etaSeconds, Optional<Double> rateBytesPerSecond) {
-    }
+    public record Minor(
+            int minor,
+            ConnectionState connection,
+            ReplicationState replication,
+            DrbdRole role,
+            DrbdRole peerRole,
+            DiskState disk,
+            DiskState peerDisk,
+            boolean suspended,
+            boolean resyncSuspended,
+            boolean congested,
+            Optional<Long> sentBytes,
+            Optional<Long> receivedBytes,
+            Optional<Long> writtenBytes,
+            Optional<Long> readBytes,
+            Optional<Long> lowerPending,
+            Optional<Long> pending,
+            Optional<Long> unacked,
+            Optional<Long> upperPending,
+            Optional<Long> outOfSyncBytes,
+            Optional<Double> donePercent,
+            Optional<Double> etaSeconds,
+            Optional<Double> rateBytesPerSecond) {}
 
     /** Which resource and volume a minor belongs to. */
     public record MinorName(String resource, int volume) {
@@ -104,22 +122,33 @@ public final class ProcDrbdParser {
             String trimmed = line.trim();
             Matcher version = VERSION.matcher(trimmed);
             if (version.matches() && Integer.parseInt(version.group(1)) >= 9) {
-                drbd9 = Optional.of(new ParseProblem(source, lineNumber, trimmed, "DRBD 9 lists no devices in /proc/drbd: "
-                        + "read its state from drbdsetup events2 (vigil parse drbd-events2; in agent.yaml, probes.drbd.version: 9)"));
+                drbd9 = Optional.of(
+                        new ParseProblem(
+                                source,
+                                lineNumber,
+                                trimmed,
+                                "DRBD 9 lists no devices in /proc/drbd: "
+                                        + "read its state from drbdsetup events2 (vigil parse drbd-events2; in agent.yaml, probes.drbd.version: 9)"));
             }
             // headers; DRBD 9 adds the loaded transports ("Transports (api:21): tcp (9.2.12)") and nothing else
-            if (trimmed.isEmpty() || trimmed.startsWith("version:") || trimmed.startsWith("GIT-hash:")
-                    || trimmed.startsWith("srcversion:") || trimmed.startsWith("Transports (")) {
+            if (trimmed.isEmpty()
+                    || trimmed.startsWith("version:")
+                    || trimmed.startsWith("GIT-hash:")
+                    || trimmed.startsWith("srcversion:")
+                    || trimmed.startsWith("Transports (")) {
                 continue;
             }
             Matcher m = MINOR.matcher(line);
             if (m.matches()) {
                 finish(block, minors);
                 try {
-                    block = m.group(2).equals("Unconfigured") ? null : Block.start(Integer.parseInt(m.group(1)), m.group(2), m.group(3));
+                    block = m.group(2).equals("Unconfigured")
+                            ? null
+                            : Block.start(Integer.parseInt(m.group(1)), m.group(2), m.group(3));
                 } catch (BlockProblem | NumberFormatException e) {
                     // without its states there is nothing to publish for this minor
-                    String message = e instanceof BlockProblem ? e.getMessage() : "not a minor number (" + e.getMessage() + ")";
+                    String message =
+                            e instanceof BlockProblem ? e.getMessage() : "not a minor number (" + e.getMessage() + ")";
                     problems.add(new ParseProblem(source, lineNumber, line, message));
                     block = null;
                 }
@@ -128,7 +157,8 @@ public final class ProcDrbdParser {
             } else {
                 try {
                     if (!Character.isWhitespace(line.charAt(0))) {
-                        throw new BlockProblem("not a /proc/drbd line (expected ' N: cs:...' or an indented detail line)");
+                        throw new BlockProblem(
+                                "not a /proc/drbd line (expected ' N: cs:...' or an indented detail line)");
                     }
                     block.detail(trimmed);
                 } catch (BlockProblem e) {
@@ -160,15 +190,46 @@ public final class ProcDrbdParser {
         List<DrbdResource> resources = new ArrayList<>();
         byResource.forEach((resource, group) -> {
             Minor first = group.get(0);
-            List<DrbdDevice> devices = group.stream().map(m -> new DrbdDevice(volumes.get(m.minor()), m.minor(), m.disk(), false,
-                    Optional.empty(), statistics(m))).toList();
-            List<DrbdPeerDevice> peerDevices = group.stream().map(m -> new DrbdPeerDevice(volumes.get(m.minor()), m.replication(),
-                    m.peerDisk(), false, m.resyncSuspended(), m.outOfSyncBytes(), m.pending(), m.unacked(), m.sentBytes(),
-                    m.receivedBytes(), m.donePercent(), m.etaSeconds(), m.rateBytesPerSecond())).toList();
-            DrbdConnection connection = new DrbdConnection(PEER, -1, first.connection(), first.peerRole(),
-                    group.stream().anyMatch(Minor::congested), Optional.empty(), Optional.empty(), List.of(), peerDevices, ReplicationLatency.UNMEASURED);
-            resources.add(new DrbdResource(resource, first.role(), group.stream().anyMatch(Minor::suspended),
-                    Optional.empty(), Optional.empty(), false, devices, List.of(connection)));
+            List<DrbdDevice> devices = group.stream()
+                    .map(m -> new DrbdDevice(
+                            volumes.get(m.minor()), m.minor(), m.disk(), false, Optional.empty(), statistics(m)))
+                    .toList();
+            List<DrbdPeerDevice> peerDevices = group.stream()
+                    .map(m -> new DrbdPeerDevice(
+                            volumes.get(m.minor()),
+                            m.replication(),
+                            m.peerDisk(),
+                            false,
+                            m.resyncSuspended(),
+                            m.outOfSyncBytes(),
+                            m.pending(),
+                            m.unacked(),
+                            m.sentBytes(),
+                            m.receivedBytes(),
+                            m.donePercent(),
+                            m.etaSeconds(),
+                            m.rateBytesPerSecond()))
+                    .toList();
+            DrbdConnection connection = new DrbdConnection(
+                    PEER,
+                    -1,
+                    first.connection(),
+                    first.peerRole(),
+                    group.stream().anyMatch(Minor::congested),
+                    Optional.empty(),
+                    Optional.empty(),
+                    List.of(),
+                    peerDevices,
+                    ReplicationLatency.UNMEASURED);
+            resources.add(new DrbdResource(
+                    resource,
+                    first.role(),
+                    group.stream().anyMatch(Minor::suspended),
+                    Optional.empty(),
+                    Optional.empty(),
+                    false,
+                    devices,
+                    List.of(connection)));
         });
         return resources;
     }
@@ -178,8 +239,8 @@ public final class ProcDrbdParser {
         if (m.readBytes().isEmpty() || m.writtenBytes().isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new DeviceStatistics(Optional.empty(), m.readBytes().get(), m.writtenBytes().get(),
-                m.upperPending(), m.lowerPending()));
+        return Optional.of(new DeviceStatistics(
+                Optional.empty(), m.readBytes().get(), m.writtenBytes().get(), m.upperPending(), m.lowerPending()));
     }
 
     /** What the agent would publish for this captured /proc/drbd, minors named {@code minor-N}. */
@@ -235,8 +296,9 @@ public final class ProcDrbdParser {
                     b.peerDisk = word("peer disk", DiskState.class, pair[1]);
                     sawDisks = true;
                 } else if (token.startsWith("ld:")) {
-                    throw new BlockProblem("'ld:' (local data) is DRBD 0.7's field: /proc/drbd is read for DRBD 8.0 to 8.4"
-                            + " (DRBD 9 through drbdsetup events2); DRBD 0.7 is not supported");
+                    throw new BlockProblem(
+                            "'ld:' (local data) is DRBD 0.7's field: /proc/drbd is read for DRBD 8.0 to 8.4"
+                                    + " (DRBD 9 through drbdsetup events2); DRBD 0.7 is not supported");
                 } else if (token.matches("[A-C]")) {
                     continue; // the replication protocol
                 } else if (token.matches("[rs][-a-z]{3,7}")) {
@@ -249,7 +311,8 @@ public final class ProcDrbdParser {
                 }
             }
             if (!sawRoles || !sawDisks) {
-                throw new BlockProblem("minor " + minor + ": truncated line, missing " + (sawRoles ? "ds:" : "ro:/st:"));
+                throw new BlockProblem(
+                        "minor " + minor + ": truncated line, missing " + (sawRoles ? "ds:" : "ro:/st:"));
             }
             return b;
         }
@@ -282,7 +345,9 @@ public final class ProcDrbdParser {
 
         /** One indented line under the minor's cs: line, trimmed; throws when DRBD 8 prints no such line. */
         void detail(String line) throws BlockProblem {
-            if (line.startsWith("resync:") || line.startsWith("act_log:") || line.startsWith("blocked on activity log:")
+            if (line.startsWith("resync:")
+                    || line.startsWith("act_log:")
+                    || line.startsWith("blocked on activity log:")
                     || SECTOR_POS.matcher(line).matches()) {
                 return; // LRU statistics and positions of proc_details: not part of the event
             }
@@ -290,7 +355,10 @@ public final class ProcDrbdParser {
             Matcher finish = FINISH.matcher(line);
             Matcher oldVerify = OLD_VERIFY.matcher(line);
             if (progress.lookingAt()) {
-                String rest = RESYNC_DELAY.matcher(line.substring(progress.end()).trim()).replaceFirst("").trim();
+                String rest = RESYNC_DELAY
+                        .matcher(line.substring(progress.end()).trim())
+                        .replaceFirst("")
+                        .trim();
                 // kernels around 2.6.39 lost the line break, running the finish line into this one;
                 // read it first, so a line that cannot be read changes nothing
                 if (!rest.isEmpty()) {
@@ -299,7 +367,8 @@ public final class ProcDrbdParser {
                 done = Optional.of(Double.parseDouble(progress.group(1)));
             } else if (finish.matches()) {
                 eta = Optional.of(Integer.parseInt(finish.group(1)) * 3600.0
-                        + Integer.parseInt(finish.group(2)) * 60.0 + Integer.parseInt(finish.group(3)));
+                        + Integer.parseInt(finish.group(2)) * 60.0
+                        + Integer.parseInt(finish.group(3)));
                 // the first figure is the current rate; the bracketed ones are averages, want: the configured rate
                 rate = Optional.of(Long.parseLong(finish.group(4).replace(",", "")) * 1024.0);
             } else if (STALLED.matcher(line).matches()) {
@@ -334,9 +403,29 @@ public final class ProcDrbdParser {
         }
 
         Minor toMinor() {
-            return new Minor(minor, connection, replication, role, peerRole, disk, peerDisk, suspended, resyncSuspended, congested,
-                    kibibytes("ns"), kibibytes("nr"), kibibytes("dw"), kibibytes("dr"),
-                    counter("lo"), counter("pe"), counter("ua"), counter("ap"), kibibytes("oos"), done, eta, rate);
+            return new Minor(
+                    minor,
+                    connection,
+                    replication,
+                    role,
+                    peerRole,
+                    disk,
+                    peerDisk,
+                    suspended,
+                    resyncSuspended,
+                    congested,
+                    kibibytes("ns"),
+                    kibibytes("nr"),
+                    kibibytes("dw"),
+                    kibibytes("dr"),
+                    counter("lo"),
+                    counter("pe"),
+                    counter("ua"),
+                    counter("ap"),
+                    kibibytes("oos"),
+                    done,
+                    eta,
+                    rate);
         }
 
         /**
@@ -359,7 +448,8 @@ public final class ProcDrbdParser {
             return pair;
         }
 
-        private static <E extends Enum<E> & WireEnum> E word(String what, Class<E> type, String word) throws BlockProblem {
+        private static <E extends Enum<E> & WireEnum> E word(String what, Class<E> type, String word)
+                throws BlockProblem {
             try {
                 return WireEnum.parse(type, word);
             } catch (IllegalArgumentException e) {

@@ -65,8 +65,9 @@ public final class ProcDrbdProbe implements PolledProbe {
         remarks.startPoll();
         String text;
         try {
-            text = files.read(PROC_DRBD).orElseThrow(() -> new ProbeException(
-                    PROC_DRBD + " does not exist: is the drbd kernel module loaded?"));
+            text = files.read(PROC_DRBD)
+                    .orElseThrow(
+                            () -> new ProbeException(PROC_DRBD + " does not exist: is the drbd kernel module loaded?"));
         } catch (IOException e) {
             throw new ProbeException("cannot read " + PROC_DRBD + ": " + e.getMessage(), e);
         }

@@ -27,7 +27,8 @@ public final class ActionCommands {
     private final Topology topology;
     private final String cluster;
 
-    public ActionCommands(Hypervisor hypervisor, String libvirtUri, Path xenConfigDir, Topology topology, String cluster) {
+    public ActionCommands(
+            Hypervisor hypervisor, String libvirtUri, Path xenConfigDir, Topology topology, String cluster) {
         this.hypervisor = Objects.requireNonNull(hypervisor, "hypervisor");
         this.libvirtUri = Objects.requireNonNull(libvirtUri, "libvirtUri");
         this.xenConfigDir = Objects.requireNonNull(xenConfigDir, "xenConfigDir");
@@ -39,19 +40,37 @@ public final class ActionCommands {
     public ActionPlan plan(Action action) throws ActionRefused {
         ActionType type = action.type();
         return switch (type) {
-            case DRBD_PRIMARY -> new ActionPlan.Promote(type, Command.of("drbdadm", "primary", resource(action)),
-                    Command.of("drbdsetup", "events2", "--now"), resource(action));
+            case DRBD_PRIMARY ->
+                new ActionPlan.Promote(
+                        type,
+                        Command.of("drbdadm", "primary", resource(action)),
+                        Command.of("drbdsetup", "events2", "--now"),
+                        resource(action));
             case DRBD_SECONDARY -> new ActionPlan.Once(type, Command.of("drbdadm", "secondary", resource(action)));
-            case DRBD_ALLOW_TWO_PRIMARIES -> new ActionPlan.Once(type,
-                    Command.of("drbdadm", "net-options", "--allow-two-primaries=yes", resource(action)));
-            case DRBD_DISALLOW_TWO_PRIMARIES -> new ActionPlan.Once(type,
-                    Command.of("drbdadm", "net-options", "--allow-two-primaries=no", resource(action)));
-            case VM_SET_MEMORY -> new ActionPlan.Once(type, setMemory(vm(action), action.memoryBytes().orElseThrow()));
+            case DRBD_ALLOW_TWO_PRIMARIES ->
+                new ActionPlan.Once(
+                        type, Command.of("drbdadm", "net-options", "--allow-two-primaries=yes", resource(action)));
+            case DRBD_DISALLOW_TWO_PRIMARIES ->
+                new ActionPlan.Once(
+                        type, Command.of("drbdadm", "net-options", "--allow-two-primaries=no", resource(action)));
+            case VM_SET_MEMORY ->
+                new ActionPlan.Once(
+                        type, setMemory(vm(action), action.memoryBytes().orElseThrow()));
             case VM_MIGRATE_LIVE -> migrate(action);
-            case VM_SHUTDOWN -> new ActionPlan.ShutdownVm(type, hypervisor == Hypervisor.LIBVIRT
-                    ? virsh("shutdown", vm(action)) : Command.of("xl", "shutdown", vm(action)), vmState(vm(action)), hypervisor);
-            case VM_DESTROY -> new ActionPlan.Once(type, hypervisor == Hypervisor.LIBVIRT
-                    ? virsh("destroy", vm(action)) : Command.of("xl", "destroy", vm(action)));
+            case VM_SHUTDOWN ->
+                new ActionPlan.ShutdownVm(
+                        type,
+                        hypervisor == Hypervisor.LIBVIRT
+                                ? virsh("shutdown", vm(action))
+                                : Command.of("xl", "shutdown", vm(action)),
+                        vmState(vm(action)),
+                        hypervisor);
+            case VM_DESTROY ->
+                new ActionPlan.Once(
+                        type,
+                        hypervisor == Hypervisor.LIBVIRT
+                                ? virsh("destroy", vm(action))
+                                : Command.of("xl", "destroy", vm(action)));
             case VM_START -> start(action);
             case FENCE -> {
                 FenceCommands fence = fence(action);
@@ -59,7 +78,8 @@ public final class ActionCommands {
             }
             case FENCE_STATUS -> {
                 FenceCommands fence = fence(action);
-                yield new ActionPlan.FenceStatus(type, new Command(fence.status()), fence.offWhenOutputContains(), fence.timeout());
+                yield new ActionPlan.FenceStatus(
+                        type, new Command(fence.status()), fence.offWhenOutputContains(), fence.timeout());
             }
         };
     }
@@ -74,13 +94,19 @@ public final class ActionCommands {
         NodeTopology target = target(action);
         String destination = target.migrateDestination();
         if (hypervisor == Hypervisor.LIBVIRT) {
-            return new ActionPlan.MigrateVm(action.type(), virsh("migrate", "--live", vm, destination),
+            return new ActionPlan.MigrateVm(
+                    action.type(),
+                    virsh("migrate", "--live", vm, destination),
                     Optional.of(Command.of("virsh", "-c", destination, "domstate", vm)));
         }
         // xl migrate's destination is a host reached over ssh; the executor does not ask it anything
-        String host = xlHost(destination).orElseThrow(() -> new ActionRefused(RefusalReason.NOT_CONFIGURED, "node " + target.name()
-                + "'s migrate_to '" + Name.printable(destination) + "' names no host xl migrate can use (a host name, or a URI"
-                + " such as qemu+ssh://" + target.name() + "/system)"));
+        String host = xlHost(destination)
+                .orElseThrow(() -> new ActionRefused(
+                        RefusalReason.NOT_CONFIGURED,
+                        "node " + target.name()
+                                + "'s migrate_to '" + Name.printable(destination)
+                                + "' names no host xl migrate can use (a host name, or a URI"
+                                + " such as qemu+ssh://" + target.name() + "/system)"));
         return new ActionPlan.MigrateVm(action.type(), Command.of("xl", "migrate", vm, host), Optional.empty());
     }
 
@@ -120,16 +146,26 @@ public final class ActionCommands {
             }
             long kib = action.memoryBytes().get() / 1024;
             if (kib < 1) {
-                throw new ActionRefused(RefusalReason.NOT_ALLOWED, "virsh setmem takes whole KiB; " + action.memoryBytes().get()
-                        + " bytes is less than one");
+                throw new ActionRefused(
+                        RefusalReason.NOT_ALLOWED,
+                        "virsh setmem takes whole KiB; " + action.memoryBytes().get() + " bytes is less than one");
             }
-            return new ActionPlan.StartVmAt(action.type(), virsh("start", vm), virsh("dominfo", vm), kib,
+            return new ActionPlan.StartVmAt(
+                    action.type(),
+                    virsh("start", vm),
+                    virsh("dominfo", vm),
+                    kib,
                     size -> virsh("setmem", vm, Long.toString(size), "--config"));
         }
         String config = xenConfigDir.resolve(vm + ".cfg").toString();
         // xl create takes key=value overrides after the file, for this domain only; the file is not changed
-        Command create = action.memoryBytes().isEmpty() ? Command.of("xl", "create", config)
-                : Command.of("xl", "create", config, "memory=" + mebibytes(action.memoryBytes().get()));
+        Command create = action.memoryBytes().isEmpty()
+                ? Command.of("xl", "create", config)
+                : Command.of(
+                        "xl",
+                        "create",
+                        config,
+                        "memory=" + mebibytes(action.memoryBytes().get()));
         // xl create has no "already running" reply of its own: ask xl list first
         return new ActionPlan.StartVm(action.type(), create, Optional.of(Command.of("xl", "list", vm)));
     }
@@ -137,7 +173,8 @@ public final class ActionCommands {
     private static long mebibytes(long bytes) throws ActionRefused {
         long mebibytes = bytes / (1024 * 1024);
         if (mebibytes < 1) {
-            throw new ActionRefused(RefusalReason.NOT_ALLOWED, "xl takes whole MiB; " + bytes + " bytes is less than one");
+            throw new ActionRefused(
+                    RefusalReason.NOT_ALLOWED, "xl takes whole MiB; " + bytes + " bytes is less than one");
         }
         return mebibytes;
     }
@@ -160,17 +197,22 @@ public final class ActionCommands {
 
     private FenceCommands fence(Action action) throws ActionRefused {
         NodeTopology target = target(action);
-        return target.fence().orElseThrow(() -> new ActionRefused(RefusalReason.NOT_CONFIGURED,
-                "node " + target.name() + " has no fence commands in the topology"));
+        return target.fence()
+                .orElseThrow(() -> new ActionRefused(
+                        RefusalReason.NOT_CONFIGURED,
+                        "node " + target.name() + " has no fence commands in the topology"));
     }
 
     /** The action's target node as the topology describes it: the other node of this pair. */
     private NodeTopology target(Action action) throws ActionRefused {
-        ClusterTopology pair = topology.cluster(cluster).orElseThrow(() -> new ActionRefused(RefusalReason.NOT_CONFIGURED,
-                "cluster " + cluster + " is not in the topology"));
+        ClusterTopology pair = topology.cluster(cluster)
+                .orElseThrow(() -> new ActionRefused(
+                        RefusalReason.NOT_CONFIGURED, "cluster " + cluster + " is not in the topology"));
         String target = action.target().orElseThrow();
-        return pair.node(target).orElseThrow(() -> new ActionRefused(RefusalReason.NOT_CONFIGURED,
-                "node " + target + " is not a node of " + cluster + " in the topology"));
+        return pair.node(target)
+                .orElseThrow(() -> new ActionRefused(
+                        RefusalReason.NOT_CONFIGURED,
+                        "node " + target + " is not a node of " + cluster + " in the topology"));
     }
 
     private static String resource(Action action) {

@@ -38,6 +38,7 @@ public final class ActionConsumer implements AutoCloseable {
     private static final Duration RETRY = Duration.ofSeconds(1);
     /** What a poll interval allows beyond the longest command: the journal's writes, the result's publication. */
     private static final Duration POLL_SLACK = Duration.ofMinutes(1);
+
     private static final Logger log = LoggerFactory.getLogger(ActionConsumer.class);
 
     private final ActionExecutor executor;
@@ -59,15 +60,23 @@ public final class ActionConsumer implements AutoCloseable {
      * @param kafka the agent's Kafka properties; those a consumer knows (bootstrap.servers, security) are used
      */
     public static ActionConsumer start(ActionExecutor executor, Map<String, Object> kafka) {
-        return start(executor, new KafkaConsumer<>(settings(executor.cluster(), executor.node(), kafka, executor.maxActionTime()),
-                new StringDeserializer(), new ByteArrayDeserializer()));
+        return start(
+                executor,
+                new KafkaConsumer<>(
+                        settings(executor.cluster(), executor.node(), kafka, executor.maxActionTime()),
+                        new StringDeserializer(),
+                        new ByteArrayDeserializer()));
     }
 
     static ActionConsumer start(ActionExecutor executor, Consumer<String, byte[]> kafka) {
         ActionConsumer consumer = new ActionConsumer(executor, kafka);
         consumer.consumer.subscribe(List.of(Topics.ACTIONS));
         consumer.thread.start();
-        log.info("executor of {} consuming {} (group {})", executor.node(), Topics.ACTIONS, groupId(executor.cluster(), executor.node()));
+        log.info(
+                "executor of {} consuming {} (group {})",
+                executor.node(),
+                Topics.ACTIONS,
+                groupId(executor.cluster(), executor.node()));
         return consumer;
     }
 
@@ -82,7 +91,8 @@ public final class ActionConsumer implements AutoCloseable {
      * group new to the topic, from the beginning, so an action sent before this agent's first
      * start is answered (refused as stale if it is) rather than silently missed.
      */
-    static Map<String, Object> settings(String cluster, String node, Map<String, Object> kafka, Duration maxActionTime) {
+    static Map<String, Object> settings(
+            String cluster, String node, Map<String, Object> kafka, Duration maxActionTime) {
         Map<String, Object> settings = new HashMap<>();
         kafka.forEach((key, value) -> {
             if (ConsumerConfig.configNames().contains(key) && value != null) {
@@ -94,9 +104,12 @@ public final class ActionConsumer implements AutoCloseable {
         settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         settings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        // one action between polls, and time enough for the longest: the group does not throw out an executor that is busy
+        // one action between polls, and time enough for the longest: the group does not throw out an executor that is
+        // busy
         settings.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
-        settings.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, Long.toString(maxActionTime.plus(POLL_SLACK).toMillis()));
+        settings.put(
+                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
+                Long.toString(maxActionTime.plus(POLL_SLACK).toMillis()));
         settings.put(ConsumerConfig.METRIC_REPORTER_CLASSES_CONFIG, "");
         return settings;
     }
@@ -136,9 +149,16 @@ public final class ActionConsumer implements AutoCloseable {
         } catch (KafkaException e) {
             OptionalLong heldBack = pollFailures.admit(System.currentTimeMillis());
             if (heldBack.isPresent()) {
-                log.error("executor: reading {} failed ({}); trying again every {} s{}; if it goes on, check the brokers and the"
-                        + " agent's kafka settings", Topics.ACTIONS, causes(e), RETRY.toSeconds(),
-                        heldBack.getAsLong() == 0 ? "" : " (" + heldBack.getAsLong() + " more failures in the last minute)", e);
+                log.error(
+                        "executor: reading {} failed ({}); trying again every {} s{}; if it goes on, check the brokers and the"
+                                + " agent's kafka settings",
+                        Topics.ACTIONS,
+                        causes(e),
+                        RETRY.toSeconds(),
+                        heldBack.getAsLong() == 0
+                                ? ""
+                                : " (" + heldBack.getAsLong() + " more failures in the last minute)",
+                        e);
             }
             Thread.sleep(RETRY.toMillis());
             return ConsumerRecords.empty();
@@ -163,21 +183,38 @@ public final class ActionConsumer implements AutoCloseable {
             Thread.currentThread().interrupt();
             return false;
         } catch (RuntimeException e) {
-            log.error("action record {}-{}@{} could not be handled and is passed over ({}); its action, if any, did not run"
-                    + " to a recorded end", record.topic(), record.partition(), record.offset(), e.toString(), e);
+            log.error(
+                    "action record {}-{}@{} could not be handled and is passed over ({}); its action, if any, did not run"
+                            + " to a recorded end",
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    e.toString(),
+                    e);
         }
         try {
-            consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1)));
+            consumer.commitSync(Map.of(
+                    new TopicPartition(record.topic(), record.partition()),
+                    new OffsetAndMetadata(record.offset() + 1)));
         } catch (CommitFailedException e) {
             // the group rebalanced; the record may come again, and the journal answers it without running it
-            log.warn("executor: commit of {}-{}@{} failed ({}); a redelivery is answered from the journal", record.topic(),
-                    record.partition(), record.offset(), e.getMessage());
+            log.warn(
+                    "executor: commit of {}-{}@{} failed ({}); a redelivery is answered from the journal",
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    e.getMessage());
         } catch (WakeupException | InterruptException e) {
             throw e;
         } catch (KafkaException e) {
-            // the broker did not take the commit; the record may come again, and the journal answers it without running it
-            log.warn("executor: commit of {}-{}@{} failed ({}); a redelivery is answered from the journal", record.topic(),
-                    record.partition(), record.offset(), causes(e));
+            // the broker did not take the commit; the record may come again, and the journal answers it without running
+            // it
+            log.warn(
+                    "executor: commit of {}-{}@{} failed ({}); a redelivery is answered from the journal",
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    causes(e));
         }
         return running;
     }

@@ -53,6 +53,7 @@ public final class ActionExecutor implements AutoCloseable {
     static final Duration MAX_DEADLINE_AHEAD = ActionJournal.KEEP.dividedBy(2);
     /** How far the engine's clock may run ahead of this agent's, as an action's issuedAt shows it. */
     static final Duration MAX_ISSUED_AHEAD = Duration.ofMinutes(5);
+
     static final String DIED_WHILE_RUNNING = "the agent stopped while running it; not run again";
     private static final Logger log = LoggerFactory.getLogger(ActionExecutor.class);
 
@@ -75,17 +76,48 @@ public final class ActionExecutor implements AutoCloseable {
      * @param runner where commands run: the agent's ProcessCommandRunner, or a lab host
      * @param sink   where results go: the agent's publisher (vigil.telemetry, key = cluster)
      */
-    public static ActionExecutor create(AgentConfig config, ExecutorSettings settings, Topology topology, ActionSeal seal,
-                                        CommandRunner runner, EventSink sink, MeterRegistry registry, Clock clock) throws IOException {
-        ActionCommands commands = new ActionCommands(config.probes().vm().hypervisor(), config.probes().vm().libvirtUri(),
-                settings.xenConfigDir(), topology, config.cluster());
-        ActionRunner actionRunner = new ActionRunner(runner, clock, settings.maxActionTime(), settings.maxOutputBytes(), SHUTDOWN_POLL);
-        return new ActionExecutor(config.cluster(), config.node(), seal, ActionJournal.open(settings.journalDir(), clock),
-                settings.allow(), commands, actionRunner, sink, registry, clock);
+    public static ActionExecutor create(
+            AgentConfig config,
+            ExecutorSettings settings,
+            Topology topology,
+            ActionSeal seal,
+            CommandRunner runner,
+            EventSink sink,
+            MeterRegistry registry,
+            Clock clock)
+            throws IOException {
+        ActionCommands commands = new ActionCommands(
+                config.probes().vm().hypervisor(),
+                config.probes().vm().libvirtUri(),
+                settings.xenConfigDir(),
+                topology,
+                config.cluster());
+        ActionRunner actionRunner =
+                new ActionRunner(runner, clock, settings.maxActionTime(), settings.maxOutputBytes(), SHUTDOWN_POLL);
+        return new ActionExecutor(
+                config.cluster(),
+                config.node(),
+                seal,
+                ActionJournal.open(settings.journalDir(), clock),
+                settings.allow(),
+                commands,
+                actionRunner,
+                sink,
+                registry,
+                clock);
     }
 
-    public ActionExecutor(String cluster, String node, ActionSeal seal, ActionJournal journal, AllowList allow,
-                          ActionCommands commands, ActionRunner runner, EventSink sink, MeterRegistry registry, Clock clock) {
+    public ActionExecutor(
+            String cluster,
+            String node,
+            ActionSeal seal,
+            ActionJournal journal,
+            AllowList allow,
+            ActionCommands commands,
+            ActionRunner runner,
+            EventSink sink,
+            MeterRegistry registry,
+            Clock clock) {
         this.cluster = cluster;
         this.node = node;
         this.seal = seal;
@@ -139,26 +171,39 @@ public final class ActionExecutor implements AutoCloseable {
             return Optional.empty();
         }
         if (!action.node().equals(node)) {
-            return Optional.of(refuse(action, RefusalReason.MISADDRESSED, "addressed to node " + action.node() + " of cluster "
-                    + action.cluster() + ", but this agent is node " + node + " of cluster " + cluster));
+            return Optional.of(refuse(
+                    action,
+                    RefusalReason.MISADDRESSED,
+                    "addressed to node " + action.node() + " of cluster " + action.cluster()
+                            + ", but this agent is node " + node + " of cluster " + cluster));
         }
         Optional<ActionJournal.Entry> seen = journal.lookup(action.id());
         if (seen.isPresent()) {
             return Optional.of(replay(action, seen.get()));
         }
         if (!clock.instant().isBefore(action.deadline())) {
-            return Optional.of(refuse(action, RefusalReason.STALE, "its deadline " + action.deadline() + " had passed when it arrived ("
-                    + clock.instant() + ")"));
+            return Optional.of(refuse(
+                    action,
+                    RefusalReason.STALE,
+                    "its deadline " + action.deadline() + " had passed when it arrived (" + clock.instant() + ")"));
         }
         if (action.deadline().isAfter(clock.instant().plus(MAX_DEADLINE_AHEAD))) {
-            return Optional.of(refuse(action, RefusalReason.OUT_OF_WINDOW, "its deadline " + action.deadline() + " is more than "
-                    + MAX_DEADLINE_AHEAD.toHours() + "h away (" + clock.instant() + "); the executor remembers action ids for "
-                    + ActionJournal.KEEP.toDays() + " days, and a replay after that must be stale"));
+            return Optional.of(refuse(
+                    action,
+                    RefusalReason.OUT_OF_WINDOW,
+                    "its deadline " + action.deadline() + " is more than "
+                            + MAX_DEADLINE_AHEAD.toHours() + "h away (" + clock.instant()
+                            + "); the executor remembers action ids for "
+                            + ActionJournal.KEEP.toDays() + " days, and a replay after that must be stale"));
         }
         if (action.issuedAt().isAfter(clock.instant().plus(MAX_ISSUED_AHEAD))) {
-            return Optional.of(refuse(action, RefusalReason.OUT_OF_WINDOW, "it was issued at " + action.issuedAt() + ", more than "
-                    + MAX_ISSUED_AHEAD.toMinutes() + " minutes after this agent's clock (" + clock.instant() + "); check the clocks"
-                    + " (NTP) of the engine's host and this one"));
+            return Optional.of(refuse(
+                    action,
+                    RefusalReason.OUT_OF_WINDOW,
+                    "it was issued at " + action.issuedAt() + ", more than "
+                            + MAX_ISSUED_AHEAD.toMinutes() + " minutes after this agent's clock (" + clock.instant()
+                            + "); check the clocks"
+                            + " (NTP) of the engine's host and this one"));
         }
         Optional<String> notAllowed = allow.refusal(action);
         if (notAllowed.isPresent()) {
@@ -177,14 +222,21 @@ public final class ActionExecutor implements AutoCloseable {
         try {
             journal.started(action.id());
         } catch (IOException e) {
-            log.error("action {} not run: the journal cannot record it ({}); check the disk of the executor's journal_dir",
-                    action.describe(), e.getMessage());
-            ActionResult failed = new ActionResult(action.id(), ActionOutcome.FAILED, Optional.empty(),
-                    "not run: the executor's journal cannot record it: " + e.getMessage(), 0);
+            log.error(
+                    "action {} not run: the journal cannot record it ({}); check the disk of the executor's journal_dir",
+                    action.describe(),
+                    e.getMessage());
+            ActionResult failed = new ActionResult(
+                    action.id(),
+                    ActionOutcome.FAILED,
+                    Optional.empty(),
+                    "not run: the executor's journal cannot record it: " + e.getMessage(),
+                    0);
             try {
                 journal.finished(failed);
             } catch (IOException again) {
-                // logged above; the journal still remembers it in memory, so a redelivery gets this answer, counted once
+                // logged above; the journal still remembers it in memory, so a redelivery gets this answer, counted
+                // once
             }
             return publish(action, failed);
         }
@@ -192,21 +244,30 @@ public final class ActionExecutor implements AutoCloseable {
         log.info("action {} running: {}", action.describe(), plan.command().program());
         ActionResult result = runner.run(action, plan);
         record(result);
-        log.info("action {} {} in {}s{}", action.describe(), result.outcome().wire(), String.format("%.1f", result.durationSeconds()),
+        log.info(
+                "action {} {} in {}s{}",
+                action.describe(),
+                result.outcome().wire(),
+                String.format("%.1f", result.durationSeconds()),
                 result.exitCode().map(code -> " (exit " + code + ")").orElse(""));
         return publish(action, result);
     }
 
     private ActionResult replay(Action action, ActionJournal.Entry entry) {
         if (entry.result().isPresent()) {
-            log.info("action {} seen again: not run again; its result ({}) is published again", action.describe(),
+            log.info(
+                    "action {} seen again: not run again; its result ({}) is published again",
+                    action.describe(),
                     entry.result().get().outcome().wire());
             sink.emit(entry.result().get());
             return entry.result().get();
         }
-        log.warn("action {} was started at {} but never finished (the agent stopped while running it): reported failed, not run again",
-                action.describe(), entry.firstSeen());
-        ActionResult failed = new ActionResult(action.id(), ActionOutcome.FAILED, Optional.empty(), DIED_WHILE_RUNNING, 0);
+        log.warn(
+                "action {} was started at {} but never finished (the agent stopped while running it): reported failed, not run again",
+                action.describe(),
+                entry.firstSeen());
+        ActionResult failed =
+                new ActionResult(action.id(), ActionOutcome.FAILED, Optional.empty(), DIED_WHILE_RUNNING, 0);
         record(failed);
         return publish(action, failed);
     }
@@ -231,7 +292,11 @@ public final class ActionExecutor implements AutoCloseable {
         String id = UNSEALED + claimed.id();
         if (!Name.isValid(id)) {
             metrics.refused(RefusalReason.SEAL);
-            refusals.refused(claimed.id(), claimed.node(), RefusalReason.SEAL, why + " (no result: its id is too long to report)");
+            refusals.refused(
+                    claimed.id(),
+                    claimed.node(),
+                    RefusalReason.SEAL,
+                    why + " (no result: its id is too long to report)");
             return Optional.empty();
         }
         ActionResult result = refusal(id, claimed.node(), RefusalReason.SEAL, why);
@@ -242,7 +307,8 @@ public final class ActionExecutor implements AutoCloseable {
     private ActionResult refusal(String id, String claimedNode, RefusalReason reason, String why) {
         metrics.refused(reason);
         refusals.refused(id, claimedNode, reason, why);
-        return new ActionResult(id, ActionOutcome.REFUSED, Optional.empty(), "refused (" + reason.word() + "): " + why, 0);
+        return new ActionResult(
+                id, ActionOutcome.REFUSED, Optional.empty(), "refused (" + reason.word() + "): " + why, 0);
     }
 
     private ActionResult publish(Action action, ActionResult result) {
@@ -255,8 +321,11 @@ public final class ActionExecutor implements AutoCloseable {
         try {
             journal.finished(result);
         } catch (IOException e) {
-            log.error("action {}: its result ({}) could not be journaled ({}); a redelivery will report it failed instead of"
-                    + " running it again; check the disk of the executor's journal_dir", result.actionId(), result.outcome().wire(),
+            log.error(
+                    "action {}: its result ({}) could not be journaled ({}); a redelivery will report it failed instead of"
+                            + " running it again; check the disk of the executor's journal_dir",
+                    result.actionId(),
+                    result.outcome().wire(),
                     e.getMessage());
         }
     }

@@ -136,7 +136,8 @@ public final class ActionJournal implements AutoCloseable {
             throw new IOException("the journal " + file + " is closed (the agent is stopping)");
         }
         if (out == null || !out.isOpen()) {
-            out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            out = FileChannel.open(
+                    file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         }
         return out;
     }
@@ -146,8 +147,11 @@ public final class ActionJournal implements AutoCloseable {
         try {
             compact();
         } catch (IOException | RuntimeException e) {
-            log.warn("action journal {}: could not be rewritten smaller ({}); it keeps growing and is tried again at the next"
-                    + " action; check the disk of the executor's journal_dir", file, e.toString());
+            log.warn(
+                    "action journal {}: could not be rewritten smaller ({}); it keeps growing and is tried again at the next"
+                            + " action; check the disk of the executor's journal_dir",
+                    file,
+                    e.toString());
         }
     }
 
@@ -163,8 +167,11 @@ public final class ActionJournal implements AutoCloseable {
             }
         }
         if (skipped > 0) {
-            log.warn("action journal {}: skipped {} unreadable line(s) (a line torn when the agent stopped mid-write is expected;"
-                    + " more suggest the file was edited)", file, skipped);
+            log.warn(
+                    "action journal {}: skipped {} unreadable line(s) (a line torn when the agent stopped mid-write is expected;"
+                            + " more suggest the file was edited)",
+                    file,
+                    skipped);
         }
     }
 
@@ -174,8 +181,12 @@ public final class ActionJournal implements AutoCloseable {
             if (parts.length == 3 && parts[0].equals("S") && Name.isValid(parts[2])) {
                 Instant at = Instant.ofEpochMilli(Long.parseLong(parts[1]));
                 Entry before = entries.remove(parts[2]);
-                entries.put(parts[2], new Entry(parts[2], before == null ? at : before.firstSeen(),
-                        before == null ? Optional.empty() : before.result()));
+                entries.put(
+                        parts[2],
+                        new Entry(
+                                parts[2],
+                                before == null ? at : before.firstSeen(),
+                                before == null ? Optional.empty() : before.result()));
                 return true;
             }
             if (parts.length == 4 && parts[0].equals("F") && Name.isValid(parts[2])) {
@@ -185,7 +196,8 @@ public final class ActionJournal implements AutoCloseable {
                     return false;
                 }
                 Entry before = entries.remove(parts[2]);
-                entries.put(parts[2], new Entry(parts[2], before == null ? at : before.firstSeen(), Optional.of(result)));
+                entries.put(
+                        parts[2], new Entry(parts[2], before == null ? at : before.firstSeen(), Optional.of(result)));
                 return true;
             }
         } catch (DecodeException | IllegalArgumentException e) {
@@ -218,18 +230,27 @@ public final class ActionJournal implements AutoCloseable {
         Path tmp = file.resolveSibling(FILE + ".tmp");
         StringBuilder text = new StringBuilder();
         for (Entry entry : entries.values()) {
-            text.append("S ").append(entry.firstSeen().toEpochMilli()).append(' ').append(entry.id()).append('\n');
-            entry.result().ifPresent(result -> text.append("F ").append(entry.firstSeen().toEpochMilli()).append(' ')
-                    .append(entry.id()).append(' ')
-                    .append(Base64.getUrlEncoder().withoutPadding().encodeToString(WireCodec.encode(result))).append('\n'));
+            text.append("S ")
+                    .append(entry.firstSeen().toEpochMilli())
+                    .append(' ')
+                    .append(entry.id())
+                    .append('\n');
+            entry.result()
+                    .ifPresent(result -> text.append("F ")
+                            .append(entry.firstSeen().toEpochMilli())
+                            .append(' ')
+                            .append(entry.id())
+                            .append(' ')
+                            .append(Base64.getUrlEncoder().withoutPadding().encodeToString(WireCodec.encode(result)))
+                            .append('\n'));
         }
-        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel channel = FileChannel.open(
+                tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             channel.write(ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
             channel.force(true);
         }
         if (out != null) {
-            out.close();  // reopened by out(), on the new file or, if the rename fails, the old one
+            out.close(); // reopened by out(), on the new file or, if the rename fails, the old one
         }
         try {
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -237,7 +258,9 @@ public final class ActionJournal implements AutoCloseable {
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
         }
         syncDirectory(file.getParent());
-        lines = entries.values().stream().mapToLong(e -> e.result().isPresent() ? 2 : 1).sum();
+        lines = entries.values().stream()
+                .mapToLong(e -> e.result().isPresent() ? 2 : 1)
+                .sum();
     }
 
     /** Makes the rename itself durable; a filesystem that cannot sync a directory is left as it is. */

@@ -43,11 +43,18 @@ public final class ActionRunner {
     /**
      * @param pollInterval how often a shutting-down VM's state is asked
      */
-    public ActionRunner(CommandRunner runner, Clock clock, Duration maxCommandTime, int maxOutputBytes, Duration pollInterval) {
+    public ActionRunner(
+            CommandRunner runner, Clock clock, Duration maxCommandTime, int maxOutputBytes, Duration pollInterval) {
         this(runner, clock, maxCommandTime, maxOutputBytes, pollInterval, d -> Thread.sleep(d.toMillis()));
     }
 
-    public ActionRunner(CommandRunner runner, Clock clock, Duration maxCommandTime, int maxOutputBytes, Duration pollInterval, Pause pause) {
+    public ActionRunner(
+            CommandRunner runner,
+            Clock clock,
+            Duration maxCommandTime,
+            int maxOutputBytes,
+            Duration pollInterval,
+            Pause pause) {
         this.pause = pause;
         this.runner = runner;
         this.clock = clock;
@@ -65,11 +72,16 @@ public final class ActionRunner {
         Instant start = clock.instant();
         Verdict verdict = verdict(action, plan);
         double seconds = Duration.between(start, clock.instant()).toNanos() / 1e9;
-        return new ActionResult(action.id(), verdict.outcome(), verdict.exitCode(),
-                OutputCap.cap(verdict.output(), maxOutputBytes), Math.max(0, seconds));
+        return new ActionResult(
+                action.id(),
+                verdict.outcome(),
+                verdict.exitCode(),
+                OutputCap.cap(verdict.output(), maxOutputBytes),
+                Math.max(0, seconds));
     }
 
-    // Java 17 has no pattern switch over a sealed interface; the closing throw marks where a new plan kind must be added
+    // Java 17 has no pattern switch over a sealed interface; the closing throw marks where a new plan kind must be
+    // added
     private Verdict verdict(Action action, ActionPlan plan) throws InterruptedException {
         if (plan instanceof ActionPlan.Once once) {
             return once(action, once.command(), maxCommandTime, once);
@@ -108,7 +120,10 @@ public final class ActionRunner {
             return Verdict.of(ActionOutcome.SUCCEEDED, result, "");
         }
         if (ToolReplies.alreadyDone(plan.type(), result)) {
-            return Verdict.of(ActionOutcome.SUCCEEDED, result, "already done (" + plan.type().wire() + "): ");
+            return Verdict.of(
+                    ActionOutcome.SUCCEEDED,
+                    result,
+                    "already done (" + plan.type().wire() + "): ");
         }
         return Verdict.of(ActionOutcome.FAILED, result, "");
     }
@@ -116,14 +131,23 @@ public final class ActionRunner {
     private Verdict promote(Action action, ActionPlan.Promote plan) throws InterruptedException {
         Ran state = run(action, plan.state(), maxCommandTime);
         if (state.failure().isEmpty() && state.result().orElseThrow().exitCode() == 0) {
-            for (Body body : DrbdEventsParser.toEvents(String.join(" ", plan.state().argv()), state.result().get().stdout()).values()) {
+            for (Body body : DrbdEventsParser.toEvents(
+                            String.join(" ", plan.state().argv()),
+                            state.result().get().stdout())
+                    .values()) {
                 if (body instanceof DrbdResource r && r.resource().equals(plan.resource())) {
                     Optional<DrbdResource.DrbdDevice> notUpToDate = r.devices().stream()
-                            .filter(d -> !d.client() && d.disk() != DiskState.UP_TO_DATE).findFirst();
+                            .filter(d -> !d.client() && d.disk() != DiskState.UP_TO_DATE)
+                            .findFirst();
                     if (notUpToDate.isPresent()) {
-                        return Verdict.of(ActionOutcome.FAILED, state.result().get(), plan.resource() + "'s volume " + notUpToDate.get().volume()
-                                + " here is " + notUpToDate.get().disk().wire() + ", not UpToDate: not promoted (the engine decided on"
-                                + " older facts): ");
+                        return Verdict.of(
+                                ActionOutcome.FAILED,
+                                state.result().get(),
+                                plan.resource() + "'s volume "
+                                        + notUpToDate.get().volume()
+                                        + " here is " + notUpToDate.get().disk().wire()
+                                        + ", not UpToDate: not promoted (the engine decided on"
+                                        + " older facts): ");
                     }
                 }
             }
@@ -138,7 +162,8 @@ public final class ActionRunner {
                 return check.failure().get();
             }
             if (check.result().orElseThrow().exitCode() == 0) {
-                return Verdict.of(ActionOutcome.SUCCEEDED, check.result().get(), "already running, not started again: ");
+                return Verdict.of(
+                        ActionOutcome.SUCCEEDED, check.result().get(), "already running, not started again: ");
             }
         }
         return once(action, plan.command(), maxCommandTime, plan);
@@ -153,10 +178,14 @@ public final class ActionRunner {
         if (dominfo.exitCode() != 0) {
             return Verdict.of(ActionOutcome.FAILED, dominfo, "");
         }
-        ParseResult<VirshDominfoParser.DomainInfo> read = VirshDominfoParser.parse(String.join(" ", plan.dominfo().argv()), dominfo.stdout());
+        ParseResult<VirshDominfoParser.DomainInfo> read =
+                VirshDominfoParser.parse(String.join(" ", plan.dominfo().argv()), dominfo.stdout());
         if (read.values().isEmpty()) {
-            return Verdict.of(ActionOutcome.FAILED, dominfo, "cannot tell the VM's state and configured memory, so it is not started: "
-                    + read.problems() + ": ");
+            return Verdict.of(
+                    ActionOutcome.FAILED,
+                    dominfo,
+                    "cannot tell the VM's state and configured memory, so it is not started: " + read.problems()
+                            + ": ");
         }
         VirshDominfoParser.DomainInfo domain = read.values().get(0);
         if (domain.state() != VmState.SHUT_OFF && domain.state() != VmState.CRASHED) {
@@ -170,8 +199,10 @@ public final class ActionRunner {
         }
         Verdict resized = once(action, plan.setConfigured().apply(plan.bootKiB()), maxCommandTime, plan);
         if (resized.outcome() != ActionOutcome.SUCCEEDED) {
-            return new Verdict(resized.outcome(), resized.exitCode(), "the boot memory could not be set, so the VM was not started: "
-                    + resized.output());
+            return new Verdict(
+                    resized.outcome(),
+                    resized.exitCode(),
+                    "the boot memory could not be set, so the VM was not started: " + resized.output());
         }
         Verdict started = once(action, plan.command(), maxCommandTime, plan);
         Command restore = plan.setConfigured().apply(configuredKiB);
@@ -179,10 +210,16 @@ public final class ActionRunner {
         if (back.result().map(r -> r.exitCode() == 0).orElse(false)) {
             return started;
         }
-        String why = back.failure().map(Verdict::output).orElseGet(() -> output(back.result().orElseThrow()));
-        return new Verdict(started.outcome(), started.exitCode(), started.output() + "\nits configured memory stays at " + plan.bootKiB()
-                + " KiB, so its next cold boot is that small too (" + why + "); virsh setmem " + action.vm().orElseThrow() + " "
-                + configuredKiB + " --config puts it back");
+        String why = back.failure()
+                .map(Verdict::output)
+                .orElseGet(() -> output(back.result().orElseThrow()));
+        return new Verdict(
+                started.outcome(),
+                started.exitCode(),
+                started.output() + "\nits configured memory stays at " + plan.bootKiB()
+                        + " KiB, so its next cold boot is that small too (" + why + "); virsh setmem "
+                        + action.vm().orElseThrow() + " "
+                        + configuredKiB + " --config puts it back");
     }
 
     private Verdict shutdown(Action action, ActionPlan.ShutdownVm plan) throws InterruptedException {
@@ -197,11 +234,15 @@ public final class ActionRunner {
             }
             CommandResult result = state.result().orElseThrow();
             if (ToolReplies.isOff(plan.hypervisor(), result)) {
-                return new Verdict(ActionOutcome.SUCCEEDED, asked.exitCode(), asked.output() + "\nVM is off: " + output(result));
+                return new Verdict(
+                        ActionOutcome.SUCCEEDED, asked.exitCode(), asked.output() + "\nVM is off: " + output(result));
             }
             if (!clock.instant().plus(pollInterval).isBefore(action.deadline())) {
-                return new Verdict(ActionOutcome.TIMED_OUT, asked.exitCode(),
-                        asked.output() + "\nstill not off at the deadline " + action.deadline() + ": " + output(result));
+                return new Verdict(
+                        ActionOutcome.TIMED_OUT,
+                        asked.exitCode(),
+                        asked.output() + "\nstill not off at the deadline " + action.deadline() + ": "
+                                + output(result));
             }
             pause.pause(pollInterval);
         }
@@ -219,8 +260,12 @@ public final class ActionRunner {
         if (plan.destinationState().isPresent() && ToolReplies.notHere(result)) {
             // a VM no longer here counts as migrated only if the destination says it runs there
             Ran there = run(action, plan.destinationState().get(), maxCommandTime);
-            if (there.result().isPresent() && ToolReplies.isRunning(there.result().get())) {
-                return Verdict.of(ActionOutcome.SUCCEEDED, result, "already done: the VM is not here and runs on the destination: ");
+            if (there.result().isPresent()
+                    && ToolReplies.isRunning(there.result().get())) {
+                return Verdict.of(
+                        ActionOutcome.SUCCEEDED,
+                        result,
+                        "already done: the VM is not here and runs on the destination: ");
             }
         }
         return Verdict.of(ActionOutcome.FAILED, result, "");
@@ -236,20 +281,26 @@ public final class ActionRunner {
             return Verdict.of(ActionOutcome.SUCCEEDED, result, "");
         }
         // the fence said yes but the power stays on, or the status command failed: never taken as off
-        return Verdict.of(ActionOutcome.FAILED, result, "power not confirmed off (expected \"" + plan.offWhenOutputContains()
-                + "\" with exit 0): ");
+        return Verdict.of(
+                ActionOutcome.FAILED,
+                result,
+                "power not confirmed off (expected \"" + plan.offWhenOutputContains() + "\" with exit 0): ");
     }
 
     /** A command's result, or the verdict that it could not run or ran out of time. */
-    private record Ran(Optional<CommandResult> result, Optional<Verdict> failure) {
-    }
+    private record Ran(Optional<CommandResult> result, Optional<Verdict> failure) {}
 
     private Ran run(Action action, Command command, Duration cap) throws InterruptedException {
         Duration left = Duration.between(clock.instant(), action.deadline());
         Duration timeout = min(left, cap);
         if (timeout.isNegative() || timeout.isZero()) {
-            return new Ran(Optional.empty(), Optional.of(new Verdict(ActionOutcome.TIMED_OUT, Optional.empty(),
-                    "the deadline " + action.deadline() + " passed before " + command.program() + " could run")));
+            return new Ran(
+                    Optional.empty(),
+                    Optional.of(new Verdict(
+                            ActionOutcome.TIMED_OUT,
+                            Optional.empty(),
+                            "the deadline " + action.deadline() + " passed before " + command.program()
+                                    + " could run")));
         }
         try {
             return new Ran(Optional.of(runner.run(command, timeout)), Optional.empty());
@@ -258,7 +309,9 @@ public final class ActionRunner {
                 throw new InterruptedException("stopped while running " + command.program());
             }
             ActionOutcome outcome = e.timedOut() ? ActionOutcome.TIMED_OUT : ActionOutcome.FAILED;
-            return new Ran(Optional.empty(), Optional.of(new Verdict(outcome, Optional.empty(), command.program() + ": " + e.problem())));
+            return new Ran(
+                    Optional.empty(),
+                    Optional.of(new Verdict(outcome, Optional.empty(), command.program() + ": " + e.problem())));
         }
     }
 

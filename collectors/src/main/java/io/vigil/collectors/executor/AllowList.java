@@ -25,7 +25,8 @@ public record AllowList(Set<ActionType> actions, Set<String> resources, Set<Stri
         if (!actions.contains(action.type())) {
             return Optional.of("action type " + action.type().wire() + " is not in executor.allow.actions");
         }
-        if (action.resource().isPresent() && !resources.contains(action.resource().get())) {
+        if (action.resource().isPresent()
+                && !resources.contains(action.resource().get())) {
             return Optional.of("resource " + action.resource().get() + " is not in executor.allow.resources");
         }
         if (action.vm().isPresent() && !vms.contains(action.vm().get())) {

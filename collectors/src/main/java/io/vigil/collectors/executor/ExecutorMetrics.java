@@ -42,14 +42,17 @@ final class ExecutorMetrics {
     private Counter actions(ActionType type, ActionOutcome outcome) {
         return Counter.builder("vigil.agent.actions")
                 .description("Actions this agent's executor ended, by type and outcome")
-                .tags(base).tag("type", type.wire()).tag("outcome", outcome.wire())
+                .tags(base)
+                .tag("type", type.wire())
+                .tag("outcome", outcome.wire())
                 .register(registry);
     }
 
     private Counter refusals(RefusalReason reason) {
         return Counter.builder("vigil.agent.actions.refused")
                 .description("Action records this agent's executor refused, by reason")
-                .tags(base).tag("reason", reason.word())
+                .tags(base)
+                .tag("reason", reason.word())
                 .register(registry);
     }
 }

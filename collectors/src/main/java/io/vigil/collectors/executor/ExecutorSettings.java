@@ -11,8 +11,14 @@ import java.util.Optional;
  *
  * @param maxActionTime the longest any one command of an action may run, whatever the action's deadline
  */
-public record ExecutorSettings(boolean enabled, Optional<ActionKey> key, Path journalDir, AllowList allow,
-                               int maxOutputBytes, Path xenConfigDir, Duration maxActionTime) {
+public record ExecutorSettings(
+        boolean enabled,
+        Optional<ActionKey> key,
+        Path journalDir,
+        AllowList allow,
+        int maxOutputBytes,
+        Path xenConfigDir,
+        Duration maxActionTime) {
     public static final Path JOURNAL_DIR = Path.of("/var/lib/vigil/executor");
     public static final int MAX_OUTPUT_BYTES = 4096;
     public static final Path XEN_CONFIG_DIR = Path.of("/etc/xen");
@@ -34,7 +40,13 @@ public record ExecutorSettings(boolean enabled, Optional<ActionKey> key, Path jo
 
     /** The default: no executor. */
     public static ExecutorSettings disabled() {
-        return new ExecutorSettings(false, Optional.empty(), JOURNAL_DIR, AllowList.NOTHING, MAX_OUTPUT_BYTES,
-                XEN_CONFIG_DIR, MAX_ACTION_TIME);
+        return new ExecutorSettings(
+                false,
+                Optional.empty(),
+                JOURNAL_DIR,
+                AllowList.NOTHING,
+                MAX_OUTPUT_BYTES,
+                XEN_CONFIG_DIR,
+                MAX_ACTION_TIME);
     }
 }

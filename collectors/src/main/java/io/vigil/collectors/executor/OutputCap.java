@@ -12,8 +12,7 @@ import java.nio.charset.StandardCharsets;
  * say what it did and its last ones why it failed, with the number of bytes cut in between.
  */
 final class OutputCap {
-    private OutputCap() {
-    }
+    private OutputCap() {}
 
     static String cap(String text, int maxBytes) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
@@ -22,12 +21,14 @@ final class OutputCap {
         }
         int half = maxBytes / 2;
         int cut = bytes.length - 2 * half;
-        return decode(bytes, 0, half) + "\n[... " + cut + " bytes cut ...]\n" + decode(bytes, bytes.length - half, half);
+        return decode(bytes, 0, half) + "\n[... " + cut + " bytes cut ...]\n"
+                + decode(bytes, bytes.length - half, half);
     }
 
     /** Decodes a slice, dropping a character split at either edge rather than showing a replacement mark. */
     private static String decode(byte[] bytes, int offset, int length) {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        CharsetDecoder decoder = StandardCharsets.UTF_8
+                .newDecoder()
                 .onMalformedInput(CodingErrorAction.IGNORE)
                 .onUnmappableCharacter(CodingErrorAction.IGNORE);
         try {

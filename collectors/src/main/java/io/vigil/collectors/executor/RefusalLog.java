@@ -27,13 +27,22 @@ final class RefusalLog {
     }
 
     void refused(String id, String node, RefusalReason reason, String why) {
-        OptionalLong heldBack = throttles.computeIfAbsent(reason, r -> new LogThrottle(INTERVAL)).admit(clock.millis());
+        OptionalLong heldBack = throttles
+                .computeIfAbsent(reason, r -> new LogThrottle(INTERVAL))
+                .admit(clock.millis());
         if (heldBack.isEmpty()) {
             return;
         }
-        String held = heldBack.getAsLong() == 0 ? "" : " (" + heldBack.getAsLong() + " more refused for " + reason.word()
-                + " in the last minute; see vigil_agent_actions_refused_total)";
-        log.warn("action {} for {} refused ({}): {}{}", Name.printable(id), Name.printable(node), reason.word(),
-                Name.printable(why, 500), held);
+        String held = heldBack.getAsLong() == 0
+                ? ""
+                : " (" + heldBack.getAsLong() + " more refused for " + reason.word()
+                        + " in the last minute; see vigil_agent_actions_refused_total)";
+        log.warn(
+                "action {} for {} refused ({}): {}{}",
+                Name.printable(id),
+                Name.printable(node),
+                reason.word(),
+                Name.printable(why, 500),
+                held);
     }
 }

@@ -24,8 +24,7 @@ final class ToolReplies {
     /** xl on a domain that does not run (Xen keeps no stopped domains): tools/xl, "%s is an invalid domain identifier". */
     static final String XL_NO_DOMAIN = "is an invalid domain identifier";
 
-    private ToolReplies() {
-    }
+    private ToolReplies() {}
 
     /** Whether a failed command's output says the action's wanted state already held. */
     static boolean alreadyDone(ActionType type, CommandResult result) {
@@ -33,8 +32,14 @@ final class ToolReplies {
         return switch (type) {
             case VM_START -> said.contains(VIRSH_ALREADY_ACTIVE) || said.contains(LIBVIRT_ALREADY_RUNNING);
             case VM_SHUTDOWN, VM_DESTROY -> said.contains(LIBVIRT_NOT_RUNNING) || said.contains(XL_NO_DOMAIN);
-            case DRBD_PRIMARY, DRBD_SECONDARY, DRBD_ALLOW_TWO_PRIMARIES, DRBD_DISALLOW_TWO_PRIMARIES, VM_SET_MEMORY,
-                 VM_MIGRATE_LIVE, FENCE, FENCE_STATUS -> false;
+            case DRBD_PRIMARY,
+                    DRBD_SECONDARY,
+                    DRBD_ALLOW_TWO_PRIMARIES,
+                    DRBD_DISALLOW_TWO_PRIMARIES,
+                    VM_SET_MEMORY,
+                    VM_MIGRATE_LIVE,
+                    FENCE,
+                    FENCE_STATUS -> false;
         };
     }
 
@@ -42,7 +47,8 @@ final class ToolReplies {
     static boolean isOff(Hypervisor hypervisor, CommandResult state) {
         String said = state.stdout() + "\n" + state.stderr();
         return switch (hypervisor) {
-            case LIBVIRT -> state.exitCode() == 0 ? state.stdout().strip().equals("shut off") : said.contains(VIRSH_NO_DOMAIN);
+            case LIBVIRT ->
+                state.exitCode() == 0 ? state.stdout().strip().equals("shut off") : said.contains(VIRSH_NO_DOMAIN);
             case XEN -> state.exitCode() != 0 && said.contains(XL_NO_DOMAIN);
         };
     }

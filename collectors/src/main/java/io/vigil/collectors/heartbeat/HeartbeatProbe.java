@@ -67,7 +67,8 @@ public final class HeartbeatProbe implements PolledProbe {
     public List<Body> poll() throws ProbeException {
         String text;
         try {
-            text = files.read(MEMINFO).orElseThrow(() -> new ProbeException(MEMINFO + ": not found (is /proc mounted?)"));
+            text = files.read(MEMINFO)
+                    .orElseThrow(() -> new ProbeException(MEMINFO + ": not found (is /proc mounted?)"));
         } catch (IOException e) {
             throw new ProbeException(MEMINFO + ": cannot be read: " + e.getMessage(), e);
         }

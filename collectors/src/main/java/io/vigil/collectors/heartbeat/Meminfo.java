@@ -25,8 +25,8 @@ public record Meminfo(long totalBytes, long availableBytes) {
             }
             Matcher m = FIELD.matcher(line);
             if (!m.matches() || !"kB".equals(m.group(3)) || !m.group(2).matches("\\d{1,15}")) {
-                throw new ProbeException(source + ":" + (i + 1) + ": '" + Name.printable(line)
-                        + "' is not '<field>: <number> kB'");
+                throw new ProbeException(
+                        source + ":" + (i + 1) + ": '" + Name.printable(line) + "' is not '<field>: <number> kB'");
             }
             long bytes = Long.parseLong(m.group(2)) * 1024;
             if (m.group(1).equals("MemTotal")) {

@@ -33,10 +33,24 @@ import org.slf4j.LoggerFactory;
  * that cannot be read are logged (once, while they last) and left out, and the rest is published.
  */
 public final class LvmProbe implements PolledProbe {
-    static final Command VGS = Command.of("vgs", "--reportformat", "json", "--units", "b", "--nosuffix",
-            "-o", "vg_name,vg_size,vg_free,pv_count,lv_count");
-    static final Command LVS = Command.of("lvs", "--reportformat", "json", "--units", "b", "--nosuffix",
-            "-o", "vg_name,lv_name,lv_size,lv_attr,pool_lv,origin,data_percent,metadata_percent,snap_percent");
+    static final Command VGS = Command.of(
+            "vgs",
+            "--reportformat",
+            "json",
+            "--units",
+            "b",
+            "--nosuffix",
+            "-o",
+            "vg_name,vg_size,vg_free,pv_count,lv_count");
+    static final Command LVS = Command.of(
+            "lvs",
+            "--reportformat",
+            "json",
+            "--units",
+            "b",
+            "--nosuffix",
+            "-o",
+            "vg_name,lv_name,lv_size,lv_attr,pool_lv,origin,data_percent,metadata_percent,snap_percent");
 
     private final CommandRunner runner;
     private final Map<String, String> lvToResource;
@@ -70,10 +84,14 @@ public final class LvmProbe implements PolledProbe {
     public List<Body> poll() throws ProbeException, InterruptedException {
         remarks.startPoll();
         List<VolumeGroup> groups = read(VGS, LvmReportParser::parseVgs);
-        List<LogicalVolume> volumes = read(LVS, LvmReportParser::parseLvs).stream().map(this::withResource).toList();
+        List<LogicalVolume> volumes = read(LVS, LvmReportParser::parseLvs).stream()
+                .map(this::withResource)
+                .toList();
         for (String lv : lvToResource.keySet()) {
             if (volumes.stream().noneMatch(v -> (v.vg() + "/" + v.name()).equals(lv))) {
-                remarks.warn("lvm: lv=" + lv + " resource=" + lvToResource.get(lv), "is configured but lvs does not list it");
+                remarks.warn(
+                        "lvm: lv=" + lv + " resource=" + lvToResource.get(lv),
+                        "is configured but lvs does not list it");
             }
         }
         remarks.pollDone();
@@ -82,8 +100,17 @@ public final class LvmProbe implements PolledProbe {
 
     private LogicalVolume withResource(LogicalVolume lv) {
         Optional<String> resource = Optional.ofNullable(lvToResource.get(lv.vg() + "/" + lv.name()));
-        return new LogicalVolume(lv.vg(), lv.name(), lv.sizeBytes(), lv.attributes(), lv.pool(), lv.origin(),
-                lv.dataPercent(), lv.metadataPercent(), lv.snapshotPercent(), resource);
+        return new LogicalVolume(
+                lv.vg(),
+                lv.name(),
+                lv.sizeBytes(),
+                lv.attributes(),
+                lv.pool(),
+                lv.origin(),
+                lv.dataPercent(),
+                lv.metadataPercent(),
+                lv.snapshotPercent(),
+                resource);
     }
 
     private <T> List<T> read(Command command, BiFunction<String, String, ParseResult<T>> parser)
@@ -92,7 +119,8 @@ public final class LvmProbe implements PolledProbe {
         try {
             result = runner.run(command, timeout);
         } catch (CommandException e) {
-            if (e.getCause() instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
+            if (e.getCause() instanceof InterruptedException
+                    || Thread.currentThread().isInterrupted()) {
                 Thread.interrupted();
                 throw new InterruptedException(e.getMessage());
             }
@@ -105,7 +133,8 @@ public final class LvmProbe implements PolledProbe {
             throw new ProbeException(result.exitSummary());
         }
         if (parsed.values().isEmpty() && !parsed.problems().isEmpty()) {
-            throw new ProbeException("'" + command + "' printed no readable report: " + parsed.problems().get(0));
+            throw new ProbeException("'" + command + "' printed no readable report: "
+                    + parsed.problems().get(0));
         }
         if (!parsed.problems().isEmpty()) {
             remarks.warn("lvm: " + command.program() + " rows", "cannot be read: " + parsed.problemsText());
@@ -122,7 +151,8 @@ public final class LvmProbe implements PolledProbe {
         lvToResource.forEach((lv, resource) -> {
             String[] parts = lv.split("/", -1);
             if (parts.length != 2) {
-                throw new IllegalArgumentException("lvm lv '" + Name.printable(lv) + "': expected vg/lv, e.g. vg0/r0-disk");
+                throw new IllegalArgumentException(
+                        "lvm lv '" + Name.printable(lv) + "': expected vg/lv, e.g. vg0/r0-disk");
             }
             Name.check("lvm vg of " + Name.printable(lv), parts[0]);
             Name.check("lvm lv of " + Name.printable(lv), parts[1]);

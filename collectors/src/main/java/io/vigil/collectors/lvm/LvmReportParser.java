@@ -35,17 +35,18 @@ public final class LvmReportParser {
     /** A size as lvs prints it without --units: "6.67g", "<1.00g", "820.00m". */
     /** An internal volume's name as lvs prints it: "[thin-pool_tdata]". */
     private static final Pattern INTERNAL = Pattern.compile("\\[(.+)\\]");
+
     private static final Pattern HUMAN_SIZE = Pattern.compile("<?(\\d+(?:\\.\\d+)?)([bBsSkKmMgGtTpPeE])");
 
-    private LvmReportParser() {
-    }
+    private LvmReportParser() {}
 
     public static ParseResult<VolumeGroup> parseVgs(String source, String text) {
         Sections sections = sections(source, text);
         List<VolumeGroup> groups = new ArrayList<>();
         List<ParseProblem> problems = new ArrayList<>(sections.problems());
         if (!sections.rows().containsKey("vg") && problems.isEmpty()) {
-            problems.add(new ParseProblem(source, 0, "", "no \"vg\" report in this output (expected vgs --reportformat json)"));
+            problems.add(new ParseProblem(
+                    source, 0, "", "no \"vg\" report in this output (expected vgs --reportformat json)"));
         }
         for (Row row : sections.rows().getOrDefault("vg", List.of())) {
             try {
@@ -63,7 +64,8 @@ public final class LvmReportParser {
         List<LogicalVolume> volumes = new ArrayList<>();
         List<ParseProblem> problems = new ArrayList<>(sections.problems());
         if (!sections.rows().containsKey("lv") && problems.isEmpty()) {
-            problems.add(new ParseProblem(source, 0, "", "no \"lv\" report in this output (expected lvs --reportformat json)"));
+            problems.add(new ParseProblem(
+                    source, 0, "", "no \"lv\" report in this output (expected lvs --reportformat json)"));
         }
         for (Row row : sections.rows().getOrDefault("lv", List.of())) {
             if (internal(row.node().get("lv_name"))) {
@@ -89,7 +91,11 @@ public final class LvmReportParser {
         if (!vgs && !lvs) {
             List<ParseProblem> problems = new ArrayList<>(sections.problems());
             if (problems.isEmpty()) {
-                problems.add(new ParseProblem(source, 0, "", "no \"vg\" or \"lv\" report in this output (expected vgs or lvs --reportformat json)"));
+                problems.add(new ParseProblem(
+                        source,
+                        0,
+                        "",
+                        "no \"vg\" or \"lv\" report in this output (expected vgs or lvs --reportformat json)"));
             }
             return new ParseResult<>(List.of(), problems);
         }
@@ -103,8 +109,12 @@ public final class LvmReportParser {
     }
 
     private static VolumeGroup volumeGroup(JsonNode row) {
-        return new VolumeGroup(Name.check("vg_name", string(row, "vg_name")), bytes(row, "vg_size"), bytes(row, "vg_free"),
-                count(row, "pv_count"), count(row, "lv_count"));
+        return new VolumeGroup(
+                Name.check("vg_name", string(row, "vg_name")),
+                bytes(row, "vg_size"),
+                bytes(row, "vg_free"),
+                count(row, "pv_count"),
+                count(row, "lv_count"));
     }
 
     /**
@@ -116,11 +126,18 @@ public final class LvmReportParser {
         Optional<Double> data = percent(row, "data_percent");
         // lvs' default columns have no snap_percent: they show a classic snapshot's fill as Data%
         boolean snapshot = attributes.charAt(0) == 's' || attributes.charAt(0) == 'S';
-        Optional<Double> snap = row.has("snap_percent") ? percent(row, "snap_percent") : snapshot ? data : Optional.empty();
-        return new LogicalVolume(Name.check("vg_name", string(row, "vg_name")), Name.check("lv_name", string(row, "lv_name")),
-                size(row, "lv_size"), attributes,
-                optionalName(row, "pool_lv"), optionalName(row, "origin"),
-                data, percent(row, "metadata_percent"), snap,
+        Optional<Double> snap =
+                row.has("snap_percent") ? percent(row, "snap_percent") : snapshot ? data : Optional.empty();
+        return new LogicalVolume(
+                Name.check("vg_name", string(row, "vg_name")),
+                Name.check("lv_name", string(row, "lv_name")),
+                size(row, "lv_size"),
+                attributes,
+                optionalName(row, "pool_lv"),
+                optionalName(row, "origin"),
+                data,
+                percent(row, "metadata_percent"),
+                snap,
                 Optional.empty());
     }
 
@@ -138,7 +155,9 @@ public final class LvmReportParser {
         }
         char letter = m.group(2).charAt(0);
         int power = "bkmgtpe".indexOf(Character.toLowerCase(letter));
-        double unit = Character.toLowerCase(letter) == 's' ? 512 : Math.pow(Character.isUpperCase(letter) ? 1000 : 1024, power);
+        double unit = Character.toLowerCase(letter) == 's'
+                ? 512
+                : Math.pow(Character.isUpperCase(letter) ? 1000 : 1024, power);
         double bytes = Double.parseDouble(m.group(1)) * unit;
         if (bytes >= Long.MAX_VALUE) {
             throw new IllegalArgumentException(field + ": '" + Name.printable(value) + "' is out of range");
@@ -205,7 +224,9 @@ public final class LvmReportParser {
      * --all. They are parts of the volumes reported, not volumes of their own, so they are left out.
      */
     private static boolean internal(JsonNode lvName) {
-        return lvName != null && lvName.isTextual() && INTERNAL.matcher(lvName.asText().strip()).matches();
+        return lvName != null
+                && lvName.isTextual()
+                && INTERNAL.matcher(lvName.asText().strip()).matches();
     }
 
     /** A pool or origin by name; a hidden one (a cache LV's "[cpool_cpool]") is named without its brackets. */
@@ -222,18 +243,17 @@ public final class LvmReportParser {
     private static String attributes(String attr) {
         // lv_attr is ten characters from a fixed alphabet (lvs(8)); anything else is not lvs output
         if (!attr.matches("[a-zA-Z-]{1,16}")) {
-            throw new IllegalArgumentException("lv_attr: '" + Name.printable(attr) + "' is not an lvs attribute string");
+            throw new IllegalArgumentException(
+                    "lv_attr: '" + Name.printable(attr) + "' is not an lvs attribute string");
         }
         return attr;
     }
 
     /** One report row with the line it starts on. */
-    private record Row(int line, JsonNode node) {
-    }
+    private record Row(int line, JsonNode node) {}
 
     /** The rows of each report section ("vg", "lv") and any syntax problem that stopped the reading. */
-    private record Sections(Map<String, List<Row>> rows, List<ParseProblem> problems) {
-    }
+    private record Sections(Map<String, List<Row>> rows, List<ParseProblem> problems) {}
 
     private static Sections sections(String source, String text) {
         Map<String, List<Row>> rows = new LinkedHashMap<>();
@@ -249,7 +269,10 @@ public final class LvmReportParser {
                 String section = parser.currentName();
                 List<Row> sectionRows = rows.computeIfAbsent(section, s -> new ArrayList<>());
                 if (parser.nextToken() != JsonToken.START_ARRAY) {
-                    problems.add(new ParseProblem(source, parser.currentTokenLocation().getLineNr(), "",
+                    problems.add(new ParseProblem(
+                            source,
+                            parser.currentTokenLocation().getLineNr(),
+                            "",
                             "\"" + section + "\" is not a list of rows"));
                     continue;
                 }
@@ -259,7 +282,8 @@ public final class LvmReportParser {
                     if (item == JsonToken.START_OBJECT) {
                         sectionRows.add(new Row(line, node));
                     } else {
-                        problems.add(new ParseProblem(source, line, String.valueOf(node), "a report row must be an object"));
+                        problems.add(
+                                new ParseProblem(source, line, String.valueOf(node), "a report row must be an object"));
                     }
                 }
             }
@@ -270,5 +294,4 @@ public final class LvmReportParser {
         }
         return new Sections(rows, problems);
     }
-
 }

@@ -8,7 +8,10 @@ package io.vigil.collectors.metrics;
  * @param baseUnit "bytes", "seconds", "celsius", "ratio" or null for plain numbers and states
  */
 record HostMetric(String name, String description, String baseUnit, Type type) {
-    enum Type { GAUGE, COUNTER }
+    enum Type {
+        GAUGE,
+        COUNTER
+    }
 
     static HostMetric gauge(String name, String baseUnit, String description) {
         return new HostMetric(name, description, baseUnit, Type.GAUGE);

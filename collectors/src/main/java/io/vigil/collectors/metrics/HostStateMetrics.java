@@ -37,11 +37,9 @@ import org.slf4j.LoggerFactory;
 public final class HostStateMetrics implements EventSink {
     private static final Logger log = LoggerFactory.getLogger(HostStateMetrics.class);
 
-    private record Tracked(EventKind kind, Subject subject) {
-    }
+    private record Tracked(EventKind kind, Subject subject) {}
 
-    private record SeriesKey(String name, Tags tags) {
-    }
+    private record SeriesKey(String name, Tags tags) {}
 
     /**
      * The value a registered meter reads. Micrometer's function counters hold it weakly: the
@@ -82,8 +80,13 @@ public final class HostStateMetrics implements EventSink {
      * @param staleAfter per kind, how long a subject may go unreported before its series are
      *                   removed (kinds absent here never expire)
      */
-    public HostStateMetrics(MeterRegistry registry, String cluster, String node, EventSink downstream,
-                            Map<EventKind, Duration> staleAfter, Clock clock) {
+    public HostStateMetrics(
+            MeterRegistry registry,
+            String cluster,
+            String node,
+            EventSink downstream,
+            Map<EventKind, Duration> staleAfter,
+            Clock clock) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.base = Tags.of("cluster", Name.check("cluster", cluster), "node", Name.check("node", node));
         this.downstream = Objects.requireNonNull(downstream, "downstream");
@@ -98,7 +101,8 @@ public final class HostStateMetrics implements EventSink {
             observe(body);
         } catch (RuntimeException e) {
             // metrics are a view; a bug here must never cost an event
-            log.error("could not update metrics from a {} event: {}", body.kind().wire(), e.toString());
+            log.error(
+                    "could not update metrics from a {} event: {}", body.kind().wire(), e.toString());
         }
     }
 
@@ -110,7 +114,7 @@ public final class HostStateMetrics implements EventSink {
 
     private java.util.Optional<Tracked> tracked(Body body) {
         if (body instanceof ActionResult) {
-            return java.util.Optional.empty();  // an action's end describes no state of the host
+            return java.util.Optional.empty(); // an action's end describes no state of the host
         }
         // the kind with the subject: the heartbeat and the LVM report are both about the host, and expire apart
         return java.util.Optional.of(new Tracked(body.kind(), body.subject()));
@@ -141,10 +145,19 @@ public final class HostStateMetrics implements EventSink {
         Reading reading = new Reading();
         HostMetric metric = sample.metric();
         Meter meter = switch (metric.type()) {
-            case GAUGE -> Gauge.builder(metric.name(), reading, Reading::value).strongReference(true)
-                    .description(metric.description()).baseUnit(metric.baseUnit()).tags(sample.tags()).register(registry);
-            case COUNTER -> FunctionCounter.builder(metric.name(), reading, Reading::value)
-                    .description(metric.description()).baseUnit(metric.baseUnit()).tags(sample.tags()).register(registry);
+            case GAUGE ->
+                Gauge.builder(metric.name(), reading, Reading::value)
+                        .strongReference(true)
+                        .description(metric.description())
+                        .baseUnit(metric.baseUnit())
+                        .tags(sample.tags())
+                        .register(registry);
+            case COUNTER ->
+                FunctionCounter.builder(metric.name(), reading, Reading::value)
+                        .description(metric.description())
+                        .baseUnit(metric.baseUnit())
+                        .tags(sample.tags())
+                        .register(registry);
         };
         return new Series(meter, reading);
     }
@@ -156,8 +169,11 @@ public final class HostStateMetrics implements EventSink {
             if (limit != null && Duration.between(entry.getValue().seen, now).compareTo(limit) > 0) {
                 entry.getValue().series.values().forEach(s -> registry.remove(s.meter));
                 it.remove();
-                log.info("{} {} not reported for {}s; its metrics are removed",
-                        entry.getKey().kind().wire(), entry.getKey().subject().id(), limit.toSeconds());
+                log.info(
+                        "{} {} not reported for {}s; its metrics are removed",
+                        entry.getKey().kind().wire(),
+                        entry.getKey().subject().id(),
+                        limit.toSeconds());
             }
         }
     }

@@ -45,77 +45,133 @@ import java.util.Optional;
  * reports them, an alert asks "is it above zero or growing", and a replaced drive starts lower.
  */
 final class HostStateSamples {
-    record Sample(HostMetric metric, Tags tags, double value) {
-    }
+    record Sample(HostMetric metric, Tags tags, double value) {}
 
     // DRBD resource (labels: resource)
-    static final HostMetric DRBD_ROLE = gauge("vigil.drbd.resource.role", null, "DRBD role of the resource on this node (state set: 1 for the current role)");
-    static final HostMetric DRBD_SUSPENDED = gauge("vigil.drbd.resource.suspended", null, "1 when DRBD has suspended I/O on the resource");
-    static final HostMetric DRBD_MAY_PROMOTE = gauge("vigil.drbd.resource.may.promote", null, "1 when DRBD says the resource may be promoted here");
-    static final HostMetric DRBD_PROMOTION_SCORE = gauge("vigil.drbd.resource.promotion.score", null, "DRBD's promotion score (higher is better)");
-    static final HostMetric DRBD_SPLIT_BRAIN = gauge("vigil.drbd.resource.split.brain", null, "1 after DRBD reported a split brain on the resource");
+    static final HostMetric DRBD_ROLE = gauge(
+            "vigil.drbd.resource.role",
+            null,
+            "DRBD role of the resource on this node (state set: 1 for the current role)");
+    static final HostMetric DRBD_SUSPENDED =
+            gauge("vigil.drbd.resource.suspended", null, "1 when DRBD has suspended I/O on the resource");
+    static final HostMetric DRBD_MAY_PROMOTE =
+            gauge("vigil.drbd.resource.may.promote", null, "1 when DRBD says the resource may be promoted here");
+    static final HostMetric DRBD_PROMOTION_SCORE =
+            gauge("vigil.drbd.resource.promotion.score", null, "DRBD's promotion score (higher is better)");
+    static final HostMetric DRBD_SPLIT_BRAIN =
+            gauge("vigil.drbd.resource.split.brain", null, "1 after DRBD reported a split brain on the resource");
     // local volumes (labels: resource, volume)
-    static final HostMetric DRBD_DISK_STATE = gauge("vigil.drbd.device.disk.state", null, "State of the local backing disk (state set)");
+    static final HostMetric DRBD_DISK_STATE =
+            gauge("vigil.drbd.device.disk.state", null, "State of the local backing disk (state set)");
     static final HostMetric DRBD_QUORUM = gauge("vigil.drbd.device.quorum", null, "1 when the volume has DRBD quorum");
-    static final HostMetric DRBD_CLIENT = gauge("vigil.drbd.device.client", null, "1 when the volume is intentionally diskless");
+    static final HostMetric DRBD_CLIENT =
+            gauge("vigil.drbd.device.client", null, "1 when the volume is intentionally diskless");
     static final HostMetric DRBD_SIZE = gauge("vigil.drbd.device.size", "bytes", "Size of the DRBD device");
-    static final HostMetric DRBD_READ = counter("vigil.drbd.device.read", "bytes", "Bytes read from the local disk since the device came up");
-    static final HostMetric DRBD_WRITTEN = counter("vigil.drbd.device.written", "bytes", "Bytes written to the local disk since the device came up");
-    static final HostMetric DRBD_UPPER_PENDING = gauge("vigil.drbd.device.upper.pending", null, "Requests given to DRBD and not yet answered");
-    static final HostMetric DRBD_LOWER_PENDING = gauge("vigil.drbd.device.lower.pending", null, "Requests DRBD gave to the local disk and not yet answered");
+    static final HostMetric DRBD_READ =
+            counter("vigil.drbd.device.read", "bytes", "Bytes read from the local disk since the device came up");
+    static final HostMetric DRBD_WRITTEN =
+            counter("vigil.drbd.device.written", "bytes", "Bytes written to the local disk since the device came up");
+    static final HostMetric DRBD_UPPER_PENDING =
+            gauge("vigil.drbd.device.upper.pending", null, "Requests given to DRBD and not yet answered");
+    static final HostMetric DRBD_LOWER_PENDING =
+            gauge("vigil.drbd.device.lower.pending", null, "Requests DRBD gave to the local disk and not yet answered");
     // connections (labels: resource, peer)
-    static final HostMetric DRBD_CONNECTION_STATE = gauge("vigil.drbd.connection.state", null, "State of the connection to the peer (state set)");
-    static final HostMetric DRBD_PEER_ROLE = gauge("vigil.drbd.connection.peer.role", null, "The peer's role as this node sees it (state set)");
-    static final HostMetric DRBD_CONGESTED = gauge("vigil.drbd.connection.congested", null, "1 when the replication link's send buffer is over 80% full");
-    static final HostMetric DRBD_AP_IN_FLIGHT = gauge("vigil.drbd.connection.ap.in.flight", "bytes", "Application writes sent to the peer and not yet acknowledged");
-    static final HostMetric DRBD_RS_IN_FLIGHT = gauge("vigil.drbd.connection.rs.in.flight", "bytes", "Resync data in flight to the peer");
-    static final HostMetric DRBD_ROUND_TRIP = gauge("vigil.drbd.connection.round.trip", "seconds", "Round-trip time on the replication link, measured by the agent");
-    static final HostMetric DRBD_OLDEST_REQUEST = gauge("vigil.drbd.connection.oldest.request", "seconds", "Age of the oldest request in flight to the peer (DRBD debugfs)");
+    static final HostMetric DRBD_CONNECTION_STATE =
+            gauge("vigil.drbd.connection.state", null, "State of the connection to the peer (state set)");
+    static final HostMetric DRBD_PEER_ROLE =
+            gauge("vigil.drbd.connection.peer.role", null, "The peer's role as this node sees it (state set)");
+    static final HostMetric DRBD_CONGESTED = gauge(
+            "vigil.drbd.connection.congested", null, "1 when the replication link's send buffer is over 80% full");
+    static final HostMetric DRBD_AP_IN_FLIGHT = gauge(
+            "vigil.drbd.connection.ap.in.flight",
+            "bytes",
+            "Application writes sent to the peer and not yet acknowledged");
+    static final HostMetric DRBD_RS_IN_FLIGHT =
+            gauge("vigil.drbd.connection.rs.in.flight", "bytes", "Resync data in flight to the peer");
+    static final HostMetric DRBD_ROUND_TRIP = gauge(
+            "vigil.drbd.connection.round.trip",
+            "seconds",
+            "Round-trip time on the replication link, measured by the agent");
+    static final HostMetric DRBD_OLDEST_REQUEST = gauge(
+            "vigil.drbd.connection.oldest.request",
+            "seconds",
+            "Age of the oldest request in flight to the peer (DRBD debugfs)");
     // peer devices (labels: resource, peer, volume)
-    static final HostMetric DRBD_REPLICATION = gauge("vigil.drbd.peer.device.replication.state", null, "Replication state of the volume towards the peer (state set)");
-    static final HostMetric DRBD_PEER_DISK = gauge("vigil.drbd.peer.device.peer.disk.state", null, "The peer's disk state for the volume (state set)");
-    static final HostMetric DRBD_OUT_OF_SYNC = gauge("vigil.drbd.peer.device.out.of.sync", "bytes", "Bytes out of sync with the peer, by DRBD's bitmap");
-    static final HostMetric DRBD_PENDING = gauge("vigil.drbd.peer.device.pending", null, "Requests sent to the peer and not yet answered");
-    static final HostMetric DRBD_UNACKED = gauge("vigil.drbd.peer.device.unacked", null, "Requests received from the peer and not yet acknowledged");
-    static final HostMetric DRBD_SENT = counter("vigil.drbd.peer.device.sent", "bytes", "Bytes sent to the peer since the connection came up");
-    static final HostMetric DRBD_RECEIVED = counter("vigil.drbd.peer.device.received", "bytes", "Bytes received from the peer since the connection came up");
-    static final HostMetric DRBD_DONE = gauge("vigil.drbd.peer.device.sync.done", "ratio", "Progress of the running resync or verify, 0 to 1");
-    static final HostMetric DRBD_ETA = gauge("vigil.drbd.peer.device.sync.eta", "seconds", "Estimated time to the end of the running resync");
-    static final HostMetric DRBD_RATE = gauge("vigil.drbd.peer.device.sync.rate", "bytes_per_second", "Rate of the running resync");
+    static final HostMetric DRBD_REPLICATION = gauge(
+            "vigil.drbd.peer.device.replication.state",
+            null,
+            "Replication state of the volume towards the peer (state set)");
+    static final HostMetric DRBD_PEER_DISK =
+            gauge("vigil.drbd.peer.device.peer.disk.state", null, "The peer's disk state for the volume (state set)");
+    static final HostMetric DRBD_OUT_OF_SYNC =
+            gauge("vigil.drbd.peer.device.out.of.sync", "bytes", "Bytes out of sync with the peer, by DRBD's bitmap");
+    static final HostMetric DRBD_PENDING =
+            gauge("vigil.drbd.peer.device.pending", null, "Requests sent to the peer and not yet answered");
+    static final HostMetric DRBD_UNACKED =
+            gauge("vigil.drbd.peer.device.unacked", null, "Requests received from the peer and not yet acknowledged");
+    static final HostMetric DRBD_SENT =
+            counter("vigil.drbd.peer.device.sent", "bytes", "Bytes sent to the peer since the connection came up");
+    static final HostMetric DRBD_RECEIVED = counter(
+            "vigil.drbd.peer.device.received", "bytes", "Bytes received from the peer since the connection came up");
+    static final HostMetric DRBD_DONE =
+            gauge("vigil.drbd.peer.device.sync.done", "ratio", "Progress of the running resync or verify, 0 to 1");
+    static final HostMetric DRBD_ETA =
+            gauge("vigil.drbd.peer.device.sync.eta", "seconds", "Estimated time to the end of the running resync");
+    static final HostMetric DRBD_RATE =
+            gauge("vigil.drbd.peer.device.sync.rate", "bytes_per_second", "Rate of the running resync");
     // disks (labels: device, type)
-    static final HostMetric DISK_INFO = gauge("vigil.disk.info", null, "A drive smartctl reads, with its model, serial and protocol; always 1");
-    static final HostMetric DISK_PASSED = gauge("vigil.disk.smart.passed", null, "1 when the drive's overall SMART health assessment passed");
-    static final HostMetric DISK_FLAG = gauge("vigil.disk.smartctl.flag", null, "smartctl's exit-status bits, decoded (state set; several may be 1)");
-    static final HostMetric DISK_REALLOCATED = gauge("vigil.disk.reallocated.sectors", null, "Reallocated sectors (ATA attribute 5)");
-    static final HostMetric DISK_PENDING = gauge("vigil.disk.pending.sectors", null, "Sectors pending reallocation (ATA attribute 197)");
-    static final HostMetric DISK_UNCORRECTABLE = gauge("vigil.disk.offline.uncorrectable.sectors", null, "Offline uncorrectable sectors (ATA attribute 198)");
-    static final HostMetric DISK_CRITICAL_WARNING = gauge("vigil.disk.nvme.critical.warning", null, "NVMe critical warning bits (0 is good)");
-    static final HostMetric DISK_MEDIA_ERRORS = gauge("vigil.disk.media.errors", null, "Media and data integrity errors the drive reports (NVMe)");
-    static final HostMetric DISK_USED = gauge("vigil.disk.endurance.used", "ratio", "Share of the drive's rated endurance used (NVMe percentage used / 100; may exceed 1)");
+    static final HostMetric DISK_INFO =
+            gauge("vigil.disk.info", null, "A drive smartctl reads, with its model, serial and protocol; always 1");
+    static final HostMetric DISK_PASSED =
+            gauge("vigil.disk.smart.passed", null, "1 when the drive's overall SMART health assessment passed");
+    static final HostMetric DISK_FLAG = gauge(
+            "vigil.disk.smartctl.flag", null, "smartctl's exit-status bits, decoded (state set; several may be 1)");
+    static final HostMetric DISK_REALLOCATED =
+            gauge("vigil.disk.reallocated.sectors", null, "Reallocated sectors (ATA attribute 5)");
+    static final HostMetric DISK_PENDING =
+            gauge("vigil.disk.pending.sectors", null, "Sectors pending reallocation (ATA attribute 197)");
+    static final HostMetric DISK_UNCORRECTABLE = gauge(
+            "vigil.disk.offline.uncorrectable.sectors", null, "Offline uncorrectable sectors (ATA attribute 198)");
+    static final HostMetric DISK_CRITICAL_WARNING =
+            gauge("vigil.disk.nvme.critical.warning", null, "NVMe critical warning bits (0 is good)");
+    static final HostMetric DISK_MEDIA_ERRORS =
+            gauge("vigil.disk.media.errors", null, "Media and data integrity errors the drive reports (NVMe)");
+    static final HostMetric DISK_USED = gauge(
+            "vigil.disk.endurance.used",
+            "ratio",
+            "Share of the drive's rated endurance used (NVMe percentage used / 100; may exceed 1)");
     static final HostMetric DISK_TEMPERATURE = gauge("vigil.disk.temperature", "celsius", "Drive temperature");
-    static final HostMetric DISK_POWER_ON = gauge("vigil.disk.power.on", "seconds", "Drive power-on time (from power-on hours)");
+    static final HostMetric DISK_POWER_ON =
+            gauge("vigil.disk.power.on", "seconds", "Drive power-on time (from power-on hours)");
     // LVM (labels: vg; vg, lv)
     static final HostMetric VG_SIZE = gauge("vigil.lvm.vg.size", "bytes", "Volume group size");
     static final HostMetric VG_FREE = gauge("vigil.lvm.vg.free", "bytes", "Volume group free space");
-    static final HostMetric LV_INFO = gauge("vigil.lvm.lv.info", null, "A logical volume with its pool and the DRBD resource it backs; always 1");
+    static final HostMetric LV_INFO =
+            gauge("vigil.lvm.lv.info", null, "A logical volume with its pool and the DRBD resource it backs; always 1");
     static final HostMetric LV_SIZE = gauge("vigil.lvm.lv.size", "bytes", "Logical volume size");
-    static final HostMetric LV_DATA = gauge("vigil.lvm.lv.data.used", "ratio", "Thin pool or thin volume data usage, 0 to 1");
-    static final HostMetric LV_METADATA = gauge("vigil.lvm.lv.metadata.used", "ratio", "Thin pool metadata usage, 0 to 1");
+    static final HostMetric LV_DATA =
+            gauge("vigil.lvm.lv.data.used", "ratio", "Thin pool or thin volume data usage, 0 to 1");
+    static final HostMetric LV_METADATA =
+            gauge("vigil.lvm.lv.metadata.used", "ratio", "Thin pool metadata usage, 0 to 1");
     static final HostMetric LV_SNAPSHOT = gauge("vigil.lvm.lv.snapshot.used", "ratio", "Snapshot usage, 0 to 1");
     // VMs (labels: vm)
-    static final HostMetric VM_INFO = gauge("vigil.vm.info", null, "A VM with its hypervisor, uuid and the DRBD resource its disks live on; always 1");
+    static final HostMetric VM_INFO = gauge(
+            "vigil.vm.info", null, "A VM with its hypervisor, uuid and the DRBD resource its disks live on; always 1");
     static final HostMetric VM_UP = gauge("vigil.vm.up", null, "1 when the VM runs (running or idle)");
-    static final HostMetric VM_STATE = gauge("vigil.vm.state", null, "The VM's state as the hypervisor reports it (state set)");
-    static final HostMetric VM_LIVENESS = gauge("vigil.vm.liveness", null, "Whether the guest answered its agent ping (state set)");
+    static final HostMetric VM_STATE =
+            gauge("vigil.vm.state", null, "The VM's state as the hypervisor reports it (state set)");
+    static final HostMetric VM_LIVENESS =
+            gauge("vigil.vm.liveness", null, "Whether the guest answered its agent ping (state set)");
     static final HostMetric VM_MEMORY = gauge("vigil.vm.memory", "bytes", "Memory the VM has now");
     static final HostMetric VM_MAX_MEMORY = gauge("vigil.vm.max.memory", "bytes", "Most memory the VM may have");
     static final HostMetric VM_VCPUS = gauge("vigil.vm.vcpus", null, "Virtual CPUs of the VM");
     // host (from the heartbeat)
-    static final HostMetric HOST_MEMORY_TOTAL = gauge("vigil.host.memory.total", "bytes", "The host's memory (MemTotal)");
-    static final HostMetric HOST_MEMORY_AVAILABLE = gauge("vigil.host.memory.available", "bytes", "Memory available without swapping (MemAvailable)");
+    static final HostMetric HOST_MEMORY_TOTAL =
+            gauge("vigil.host.memory.total", "bytes", "The host's memory (MemTotal)");
+    static final HostMetric HOST_MEMORY_AVAILABLE =
+            gauge("vigil.host.memory.available", "bytes", "Memory available without swapping (MemAvailable)");
 
-    private HostStateSamples() {
-    }
+    private HostStateSamples() {}
 
     /** The samples of one body; {@code base} carries cluster and node. Action results describe no state. */
     static List<Sample> of(Body body, Tags base) {
@@ -198,11 +254,20 @@ final class HostStateSamples {
     }
 
     private static void disk(DiskHealth d, Tags tags, List<Sample> out) {
-        out.add(new Sample(DISK_INFO, tags.and("model", d.model().orElse(""), "serial", d.serial().orElse(""),
-                "protocol", d.protocol().wire()), 1));
+        out.add(new Sample(
+                DISK_INFO,
+                tags.and(
+                        "model",
+                        d.model().orElse(""),
+                        "serial",
+                        d.serial().orElse(""),
+                        "protocol",
+                        d.protocol().wire()),
+                1));
         d.smartPassed().ifPresent(p -> out.add(new Sample(DISK_PASSED, tags, bit(p))));
         for (SmartctlFlag flag : SmartctlFlag.values()) {
-            out.add(new Sample(DISK_FLAG, tags.and("flag", flag.wire()), bit(d.flags().contains(flag))));
+            out.add(new Sample(
+                    DISK_FLAG, tags.and("flag", flag.wire()), bit(d.flags().contains(flag))));
         }
         optional(out, DISK_REALLOCATED, tags, d.reallocatedSectors());
         optional(out, DISK_PENDING, tags, d.pendingSectors());
@@ -222,7 +287,14 @@ final class HostStateSamples {
         }
         for (LvmReport.LogicalVolume lv : report.logicalVolumes()) {
             Tags tags = base.and("vg", lv.vg(), "lv", lv.name());
-            out.add(new Sample(LV_INFO, tags.and("resource", lv.drbdResource().orElse(""), "pool", lv.pool().orElse("")), 1));
+            out.add(new Sample(
+                    LV_INFO,
+                    tags.and(
+                            "resource",
+                            lv.drbdResource().orElse(""),
+                            "pool",
+                            lv.pool().orElse("")),
+                    1));
             out.add(new Sample(LV_SIZE, tags, lv.sizeBytes()));
             lv.dataPercent().ifPresent(p -> out.add(new Sample(LV_DATA, tags, p / 100)));
             lv.metadataPercent().ifPresent(p -> out.add(new Sample(LV_METADATA, tags, p / 100)));
@@ -231,8 +303,16 @@ final class HostStateSamples {
     }
 
     private static void vm(VmStatus v, Tags tags, List<Sample> out) {
-        out.add(new Sample(VM_INFO, tags.and("hypervisor", v.hypervisor().wire(), "uuid", v.uuid().orElse(""),
-                "resource", v.drbdResource().orElse("")), 1));
+        out.add(new Sample(
+                VM_INFO,
+                tags.and(
+                        "hypervisor",
+                        v.hypervisor().wire(),
+                        "uuid",
+                        v.uuid().orElse(""),
+                        "resource",
+                        v.drbdResource().orElse("")),
+                1));
         out.add(new Sample(VM_UP, tags, bit(v.state() == VmState.RUNNING || v.state() == VmState.IDLE)));
         stateSet(out, VM_STATE, tags, "state", VmState.class, v.state());
         stateSet(out, VM_LIVENESS, tags, "state", Liveness.class, v.liveness());
@@ -241,8 +321,8 @@ final class HostStateSamples {
         out.add(new Sample(VM_VCPUS, tags, v.vcpus()));
     }
 
-    private static <E extends Enum<E> & WireEnum> void stateSet(List<Sample> out, HostMetric metric, Tags tags,
-                                                                String label, Class<E> type, E current) {
+    private static <E extends Enum<E> & WireEnum> void stateSet(
+            List<Sample> out, HostMetric metric, Tags tags, String label, Class<E> type, E current) {
         for (E value : type.getEnumConstants()) {
             out.add(new Sample(metric, tags.and(label, value.wire()), bit(value == current)));
         }

@@ -15,8 +15,8 @@ import org.slf4j.Logger;
  */
 public final class ProbeRemarks {
     private final Logger log;
-    private final Map<String, String> said = new HashMap<>();  // subject -> the words last logged
-    private final Set<String> made = new HashSet<>();           // subjects remarked on in this poll
+    private final Map<String, String> said = new HashMap<>(); // subject -> the words last logged
+    private final Set<String> made = new HashSet<>(); // subjects remarked on in this poll
 
     /** Remarks logged by {@code log}, the probe's own logger. */
     public ProbeRemarks(Logger log) {

@@ -46,8 +46,7 @@ final class Delivery implements Runnable {
         void rejected(long seq, Exception cause);
     }
 
-    private record Outcome(long seq, Exception error) {
-    }
+    private record Outcome(long seq, Exception error) {}
 
     private static final class InFlight {
         final long seq;
@@ -89,14 +88,22 @@ final class Delivery implements Runnable {
     private long sentThrough = -1;
     private long lastSyncNanos = System.nanoTime();
 
-    Delivery(String cluster, String node, Spool spool, Supplier<Producer<String, byte[]>> producers,
-             Map<String, Object> producerConfig, Listener listener) {
+    Delivery(
+            String cluster,
+            String node,
+            Spool spool,
+            Supplier<Producer<String, byte[]>> producers,
+            Map<String, Object> producerConfig,
+            Listener listener) {
         this.cluster = cluster;
         this.node = node;
         this.spool = spool;
         this.producers = producers;
         this.listener = listener;
-        this.reachability = new Reachability(node, String.valueOf(producerConfig.get("bootstrap.servers")), spool.dir().toString());
+        this.reachability = new Reachability(
+                node,
+                String.valueOf(producerConfig.get("bootstrap.servers")),
+                spool.dir().toString());
         long requestTimeout = ProducerSettings.millis(producerConfig, "request.timeout.ms", 30_000);
         this.stallNanos = TimeUnit.MILLISECONDS.toNanos(requestTimeout);
         long reconnect = ProducerSettings.millis(producerConfig, "reconnect.backoff.max.ms", 1000);
@@ -179,14 +186,14 @@ final class Delivery implements Runnable {
     /** Hands the producer spooled records after the last one sent, within the window. */
     private void fill() throws IOException {
         while (!stopping && window.size() < WINDOW_RECORDS && windowBytes < WINDOW_BYTES) {
-            List<Spool.Entry> entries = spool.readAfter(sentThrough,
-                    Math.min(READ_RECORDS, WINDOW_RECORDS - window.size()), WINDOW_BYTES - windowBytes);
+            List<Spool.Entry> entries = spool.readAfter(
+                    sentThrough, Math.min(READ_RECORDS, WINDOW_RECORDS - window.size()), WINDOW_BYTES - windowBytes);
             if (entries.isEmpty()) {
                 return;
             }
             for (Spool.Entry entry : entries) {
-                InFlight record = new InFlight(entry.seq(), EnvelopeHeader.peek(entry.payload()),
-                        Spool.HEADER_BYTES + entry.payload().length);
+                InFlight record = new InFlight(
+                        entry.seq(), EnvelopeHeader.peek(entry.payload()), Spool.HEADER_BYTES + entry.payload().length);
                 window.addLast(record);
                 windowBytes += record.bytes;
                 sentThrough = entry.seq();
@@ -275,8 +282,13 @@ final class Delivery implements Runnable {
             }
         }
         if (!deliveredAhead.isEmpty() && first != null) {
-            log.warn("node {}: Kafka acknowledged {} events after seq {} failed; seq {} will be sent again and arrive"
-                    + " after them, out of order", node, deliveredAhead.size(), first.seq, first.seq);
+            log.warn(
+                    "node {}: Kafka acknowledged {} events after seq {} failed; seq {} will be sent again and arrive"
+                            + " after them, out of order",
+                    node,
+                    deliveredAhead.size(),
+                    first.seq,
+                    first.seq);
         }
         window.clear();
         windowBytes = 0;
@@ -315,8 +327,8 @@ final class Delivery implements Runnable {
         long oldest = oldestSentNanos();
         long waited = System.nanoTime() - oldest;
         if (oldest != Long.MAX_VALUE && waited > stallNanos) {
-            reachability.lost("no acknowledgement for " + TimeUnit.NANOSECONDS.toSeconds(waited) + " s",
-                    spool.events(), oldest);
+            reachability.lost(
+                    "no acknowledgement for " + TimeUnit.NANOSECONDS.toSeconds(waited) + " s", spool.events(), oldest);
         }
     }
 
@@ -346,8 +358,11 @@ final class Delivery implements Runnable {
             collectOutcomes();
             spool.checkpoint();
             if (spool.events() > 0) {
-                log.info("node {}: publisher stopped; {} events stay in the spool {} for the next start",
-                        node, spool.events(), spool.dir());
+                log.info(
+                        "node {}: publisher stopped; {} events stay in the spool {} for the next start",
+                        node,
+                        spool.events(),
+                        spool.dir());
             }
         } catch (IOException | RuntimeException e) {
             log.warn("node {}: stopping the publisher: {}", node, e.toString());
@@ -363,7 +378,9 @@ final class Delivery implements Runnable {
     }
 
     private static boolean isTheRecordsFault(Exception e) {
-        return e instanceof RecordTooLargeException || e instanceof InvalidRecordException || e instanceof CorruptRecordException;
+        return e instanceof RecordTooLargeException
+                || e instanceof InvalidRecordException
+                || e instanceof CorruptRecordException;
     }
 
     private static String describe(Exception e) {
@@ -373,6 +390,9 @@ final class Delivery implements Runnable {
 
     /** For latency: how long ago, by the envelope's clock, a record was emitted. */
     static Duration age(EnvelopeHeader header, Clock clock) {
-        return header.ts().map(ts -> Duration.between(ts, clock.instant())).filter(d -> !d.isNegative()).orElse(Duration.ZERO);
+        return header.ts()
+                .map(ts -> Duration.between(ts, clock.instant()))
+                .filter(d -> !d.isNegative())
+                .orElse(Duration.ZERO);
     }
 }

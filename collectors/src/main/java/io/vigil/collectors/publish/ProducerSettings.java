@@ -31,17 +31,21 @@ final class ProducerSettings {
      */
     static Map<String, Object> defaults(String node) {
         return Map.of(
-                "delivery.timeout.ms", String.valueOf(Integer.MAX_VALUE),
-                "max.block.ms", "5000",
-                "buffer.memory", String.valueOf(4 * 1024 * 1024),
-                "metric.reporters", "",
-                "client.id", "vigil-agent-" + node);
+                "delivery.timeout.ms",
+                String.valueOf(Integer.MAX_VALUE),
+                "max.block.ms",
+                "5000",
+                "buffer.memory",
+                String.valueOf(4 * 1024 * 1024),
+                "metric.reporters",
+                "",
+                "client.id",
+                "vigil-agent-" + node);
     }
 
     private static final Logger log = LoggerFactory.getLogger(ProducerSettings.class);
 
-    private ProducerSettings() {
-    }
+    private ProducerSettings() {}
 
     static Map<String, Object> merge(String node, Map<String, Object> passedThrough) {
         Map<String, Object> config = new HashMap<>(defaults(node));
@@ -56,16 +60,24 @@ final class ProducerSettings {
             }
         }
         Object deliveryTimeout = passedThrough.get("delivery.timeout.ms");
-        if (deliveryTimeout != null && !String.valueOf(Integer.MAX_VALUE).equals(String.valueOf(deliveryTimeout).strip())) {
-            log.warn("kafka.delivery.timeout.ms={}: a batch that times out while its request is in flight may have been"
-                    + " written and is sent again, so an outage can deliver a few events twice (consumers drop repeated"
-                    + " (node, seq)); leave it unset to have the producer retry until Kafka is back", deliveryTimeout);
+        if (deliveryTimeout != null
+                && !String.valueOf(Integer.MAX_VALUE)
+                        .equals(String.valueOf(deliveryTimeout).strip())) {
+            log.warn(
+                    "kafka.delivery.timeout.ms={}: a batch that times out while its request is in flight may have been"
+                            + " written and is sent again, so an outage can deliver a few events twice (consumers drop repeated"
+                            + " (node, seq)); leave it unset to have the producer retry until Kafka is back",
+                    deliveryTimeout);
         }
         Topics.producerGuarantees().forEach((key, value) -> {
             Object theirs = passedThrough.get(key);
             if (theirs != null && !Objects.equals(String.valueOf(theirs), value)) {
-                log.warn("kafka.{}={} is overridden with {}: Vigil producers are idempotent with acks=all,"
-                        + " so that a retried send neither loses nor duplicates an event", key, theirs, value);
+                log.warn(
+                        "kafka.{}={} is overridden with {}: Vigil producers are idempotent with acks=all,"
+                                + " so that a retried send neither loses nor duplicates an event",
+                        key,
+                        theirs,
+                        value);
             }
             config.put(key, value);
         });

@@ -10,7 +10,11 @@ import org.slf4j.LoggerFactory;
  * delivery thread only.
  */
 final class Reachability {
-    enum State { UP, DOWN, CATCHING_UP }
+    enum State {
+        UP,
+        DOWN,
+        CATCHING_UP
+    }
 
     private static final Logger log = LoggerFactory.getLogger(Reachability.class);
 
@@ -47,9 +51,15 @@ final class Reachability {
             replayed = 0;
         }
         state = State.DOWN;
-        log.warn("node {}: Kafka unreachable ({}); spooling events to {} ({} queued). Check that the brokers in"
-                + " bootstrap.servers={} run and are reachable from this host (address, port, firewall, DNS) and that"
-                + " topic vigil.telemetry exists", node, cause, spoolDir, spooledEvents, bootstrap);
+        log.warn(
+                "node {}: Kafka unreachable ({}); spooling events to {} ({} queued). Check that the brokers in"
+                        + " bootstrap.servers={} run and are reachable from this host (address, port, firewall, DNS) and that"
+                        + " topic vigil.telemetry exists",
+                node,
+                cause,
+                spoolDir,
+                spooledEvents,
+                bootstrap);
     }
 
     /**
@@ -68,8 +78,12 @@ final class Reachability {
         replayed += count;
         if (through >= catchUpThrough) {
             state = State.UP;
-            log.info("node {}: Kafka at {} is reachable again after {} s away; replayed {} spooled events",
-                    node, bootstrap, Duration.ofNanos(awayNanos).toMillis() / 1000.0, replayed);
+            log.info(
+                    "node {}: Kafka at {} is reachable again after {} s away; replayed {} spooled events",
+                    node,
+                    bootstrap,
+                    Duration.ofNanos(awayNanos).toMillis() / 1000.0,
+                    replayed);
         }
     }
 }

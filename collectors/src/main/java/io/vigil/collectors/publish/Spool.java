@@ -50,14 +50,14 @@ public final class Spool implements AutoCloseable {
         public Settings {
             Objects.requireNonNull(dir, "spool.dir");
             if (maxBytes < MIN_BYTES) {
-                throw new IllegalArgumentException("spool.max_bytes: must be at least " + MIN_BYTES + " bytes, was " + maxBytes);
+                throw new IllegalArgumentException(
+                        "spool.max_bytes: must be at least " + MIN_BYTES + " bytes, was " + maxBytes);
             }
         }
     }
 
     /** One queued record: the envelope's seq and its encoded bytes. */
-    public record Entry(long seq, byte[] payload) {
-    }
+    public record Entry(long seq, byte[] payload) {}
 
     static final int HEADER_BYTES = 16;
     private static final Logger log = LoggerFactory.getLogger(Spool.class);
@@ -118,8 +118,8 @@ public final class Spool implements AutoCloseable {
         }
         long size = HEADER_BYTES + (long) payload.length;
         if (size > settings.maxBytes()) {
-            throw new IllegalArgumentException("seq " + seq + ": record of " + size + " bytes is larger than the spool ("
-                    + settings.maxBytes() + " bytes)");
+            throw new IllegalArgumentException("seq " + seq + ": record of " + size
+                    + " bytes is larger than the spool (" + settings.maxBytes() + " bytes)");
         }
         if (seq <= lastSeq) {
             throw new IllegalArgumentException("seq " + seq + " does not follow " + lastSeq);
@@ -186,7 +186,8 @@ public final class Spool implements AutoCloseable {
         Path tmp = dir().resolve(HEAD_FILE + ".tmp");
         Files.writeString(tmp, "removed-through " + removedThrough + "\n", StandardCharsets.US_ASCII);
         try {
-            Files.move(tmp, dir().resolve(HEAD_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(
+                    tmp, dir().resolve(HEAD_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, dir().resolve(HEAD_FILE), StandardCopyOption.REPLACE_EXISTING);
         }
@@ -245,7 +246,9 @@ public final class Spool implements AutoCloseable {
 
     /** The seq of the oldest queued record. */
     public synchronized OptionalLong firstSeq() {
-        return liveRecords == 0 ? OptionalLong.empty() : OptionalLong.of(firstLive().firstSeq());
+        return liveRecords == 0
+                ? OptionalLong.empty()
+                : OptionalLong.of(firstLive().firstSeq());
     }
 
     @Override
@@ -296,14 +299,18 @@ public final class Spool implements AutoCloseable {
             active.delete();
         }
         Path file = dir().resolve(String.format("%020d.seg", firstSeq));
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel channel = FileChannel.open(
+                file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
         active = new Segment(file, channel);
         segments.addLast(active);
     }
 
     private static ByteBuffer frame(long seq, byte[] payload) {
         ByteBuffer buffer = ByteBuffer.allocate(HEADER_BYTES + payload.length);
-        buffer.putInt(payload.length).putLong(seq).putInt(checksum(seq, payload, 0, payload.length)).put(payload);
+        buffer.putInt(payload.length)
+                .putLong(seq)
+                .putInt(checksum(seq, payload, 0, payload.length))
+                .put(payload);
         return buffer.flip();
     }
 
@@ -344,8 +351,13 @@ public final class Spool implements AutoCloseable {
         }
         lastSeq = Math.max(lastSeq, removedThrough);
         if (liveRecords > 0) {
-            log.info("spool {}: {} events ({} bytes) from an earlier run wait for Kafka, seq {} to {}",
-                    dir(), liveRecords, liveBytes, firstLive().firstSeq(), lastSeq);
+            log.info(
+                    "spool {}: {} events ({} bytes) from an earlier run wait for Kafka, seq {} to {}",
+                    dir(),
+                    liveRecords,
+                    liveBytes,
+                    firstLive().firstSeq(),
+                    lastSeq);
         }
         // Older records than the bound allows (the bound was lowered) go now, oldest first.
         while (liveBytes > settings.maxBytes()) {
@@ -362,8 +374,11 @@ public final class Spool implements AutoCloseable {
             if (m.matches()) {
                 return Long.parseLong(m.group(1));
             }
-            log.warn("spool {}: head file {} is unreadable ('{}'); every spooled event will be sent again",
-                    dir(), head, text.length() > 40 ? text.substring(0, 40) : text);
+            log.warn(
+                    "spool {}: head file {} is unreadable ('{}'); every spooled event will be sent again",
+                    dir(),
+                    head,
+                    text.length() > 40 ? text.substring(0, 40) : text);
         } catch (NoSuchFileException e) {
             return -1;
         } catch (IOException | NumberFormatException e) {
@@ -410,8 +425,15 @@ public final class Spool implements AutoCloseable {
             position += HEADER_BYTES + length;
         }
         if (problem != null) {
-            log.warn("spool {}: {} is damaged at byte {} of {} ({}; a write torn by a crash?): keeping the {} records before it,"
-                    + " cutting off the rest", dir(), file.getFileName(), position, fileSize, problem, segment.count);
+            log.warn(
+                    "spool {}: {} is damaged at byte {} of {} ({}; a write torn by a crash?): keeping the {} records before it,"
+                            + " cutting off the rest",
+                    dir(),
+                    file.getFileName(),
+                    position,
+                    fileSize,
+                    problem,
+                    segment.count);
             channel.truncate(position);
             channel.force(true);
         }

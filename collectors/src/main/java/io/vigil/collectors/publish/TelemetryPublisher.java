@@ -49,7 +49,11 @@ import org.slf4j.LoggerFactory;
 public final class TelemetryPublisher implements EventSink, AutoCloseable {
     /** Why an event did not reach Kafka. */
     enum DropReason {
-        SPOOL_FULL("spool-full"), TOO_LARGE("too-large"), REJECTED("rejected"), SPOOL_ERROR("spool-error"), CLOSED("closed");
+        SPOOL_FULL("spool-full"),
+        TOO_LARGE("too-large"),
+        REJECTED("rejected"),
+        SPOOL_ERROR("spool-error"),
+        CLOSED("closed");
 
         final String tag;
 
@@ -78,13 +82,22 @@ public final class TelemetryPublisher implements EventSink, AutoCloseable {
     private final Object emitLock = new Object();
     private boolean closed;
 
-    public TelemetryPublisher(String cluster, String node, Map<String, Object> kafkaProperties,
-                              Spool.Settings spool, MeterRegistry registry) {
+    public TelemetryPublisher(
+            String cluster,
+            String node,
+            Map<String, Object> kafkaProperties,
+            Spool.Settings spool,
+            MeterRegistry registry) {
         this(cluster, node, kafkaProperties, spool, registry, Clock.systemUTC());
     }
 
-    public TelemetryPublisher(String cluster, String node, Map<String, Object> kafkaProperties,
-                              Spool.Settings spool, MeterRegistry registry, Clock clock) {
+    public TelemetryPublisher(
+            String cluster,
+            String node,
+            Map<String, Object> kafkaProperties,
+            Spool.Settings spool,
+            MeterRegistry registry,
+            Clock clock) {
         this.cluster = Name.check("cluster", cluster);
         this.node = Name.check("node", node);
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -94,11 +107,17 @@ public final class TelemetryPublisher implements EventSink, AutoCloseable {
         try {
             this.spool = Spool.open(spool);
         } catch (IOException e) {
-            throw new UncheckedIOException("spool.dir " + spool.dir() + ": cannot open the spool: " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "spool.dir " + spool.dir() + ": cannot open the spool: " + e.getMessage(), e);
         }
         try {
             this.seqs = SeqReservation.open(spool.dir(), this.spool.lastSeq());
-            this.delivery = new Delivery(cluster, node, this.spool, () -> newProducer(producerConfig), producerConfig,
+            this.delivery = new Delivery(
+                    cluster,
+                    node,
+                    this.spool,
+                    () -> newProducer(producerConfig),
+                    producerConfig,
                     new DeliveryMetrics());
         } catch (RuntimeException e) {
             this.spool.close();
@@ -107,12 +126,18 @@ public final class TelemetryPublisher implements EventSink, AutoCloseable {
         this.tags = Tags.of("cluster", cluster, "node", node);
         this.latency = Timer.builder("vigil.agent.publish.latency")
                 .description("Time from emit to Kafka's acknowledgement, spool time included")
-                .tags(tags).register(registry);
+                .tags(tags)
+                .register(registry);
         this.gauges = List.of(
                 Gauge.builder("vigil.agent.spool.events", this.spool, Spool::events)
-                        .description("Events waiting in the spool for Kafka's acknowledgement").tags(tags).register(registry),
-                Gauge.builder("vigil.agent.spool.bytes", this.spool, Spool::bytes).baseUnit("bytes")
-                        .description("Bytes waiting in the spool, counted against spool.max_bytes").tags(tags).register(registry));
+                        .description("Events waiting in the spool for Kafka's acknowledgement")
+                        .tags(tags)
+                        .register(registry),
+                Gauge.builder("vigil.agent.spool.bytes", this.spool, Spool::bytes)
+                        .baseUnit("bytes")
+                        .description("Bytes waiting in the spool, counted against spool.max_bytes")
+                        .tags(tags)
+                        .register(registry));
         for (DropReason reason : DropReason.values()) {
             dropCounter(reason);
         }
@@ -130,7 +155,10 @@ public final class TelemetryPublisher implements EventSink, AutoCloseable {
         synchronized (emitLock) {
             if (closed) {
                 drop(DropReason.CLOSED, 1);
-                log.debug("node {}: {} event after close dropped", node, body.kind().wire());
+                log.debug(
+                        "node {}: {} event after close dropped",
+                        node,
+                        body.kind().wire());
                 return;
             }
             long seq;
@@ -139,8 +167,13 @@ public final class TelemetryPublisher implements EventSink, AutoCloseable {
                 byte[] encoded = EnvelopeCodec.encode(Envelope.of(cluster, node, seq, clock.instant(), body));
                 if (Spool.HEADER_BYTES + (long) encoded.length > maxBytes) {
                     drop(DropReason.TOO_LARGE, 1);
-                    log.warn("node {}: {} event with seq {} dropped: {} bytes do not fit the spool ({} bytes)",
-                            node, body.kind().wire(), seq, encoded.length, maxBytes);
+                    log.warn(
+                            "node {}: {} event with seq {} dropped: {} bytes do not fit the spool ({} bytes)",
+                            node,
+                            body.kind().wire(),
+                            seq,
+                            encoded.length,
+                            maxBytes);
                     return;
                 }
                 droppedForRoom = spool.append(seq, encoded);
@@ -148,8 +181,12 @@ public final class TelemetryPublisher implements EventSink, AutoCloseable {
             } catch (IOException e) {
                 drop(DropReason.SPOOL_ERROR, 1);
                 if (spoolErrorReported.compareAndSet(false, true)) {
-                    log.error("node {}: cannot write to the spool in {} ({}); events are dropped until it works again"
-                            + " (disk full? permissions?)", node, spool.dir(), e.toString());
+                    log.error(
+                            "node {}: cannot write to the spool in {} ({}); events are dropped until it works again"
+                                    + " (disk full? permissions?)",
+                            node,
+                            spool.dir(),
+                            e.toString());
                 }
                 return;
             } catch (IllegalArgumentException e) {
@@ -161,8 +198,11 @@ public final class TelemetryPublisher implements EventSink, AutoCloseable {
         if (droppedForRoom > 0) {
             drop(DropReason.SPOOL_FULL, droppedForRoom);
             if (spoolFullReported.compareAndSet(false, true)) {
-                log.warn("node {}: the spool in {} is full ({} bytes); dropping the oldest events to keep the newest",
-                        node, spool.dir(), spool.bytes());
+                log.warn(
+                        "node {}: the spool in {} is full ({} bytes); dropping the oldest events to keep the newest",
+                        node,
+                        spool.dir(),
+                        spool.bytes());
             }
         }
         delivery.wake();
@@ -200,15 +240,23 @@ public final class TelemetryPublisher implements EventSink, AutoCloseable {
     }
 
     private Counter dropCounter(DropReason reason) {
-        return dropped.computeIfAbsent(reason, r -> Counter.builder("vigil.agent.events.dropped")
-                .description("Events that never reached Kafka, by reason")
-                .tags(tags).tag("reason", r.tag).register(registry));
+        return dropped.computeIfAbsent(
+                reason,
+                r -> Counter.builder("vigil.agent.events.dropped")
+                        .description("Events that never reached Kafka, by reason")
+                        .tags(tags)
+                        .tag("reason", r.tag)
+                        .register(registry));
     }
 
     private Counter publishedCounter(String kind) {
-        return published.computeIfAbsent(kind, k -> Counter.builder("vigil.agent.events.published")
-                .description("Events acknowledged by Kafka, by kind")
-                .tags(tags).tag("kind", k).register(registry));
+        return published.computeIfAbsent(
+                kind,
+                k -> Counter.builder("vigil.agent.events.published")
+                        .description("Events acknowledged by Kafka, by kind")
+                        .tags(tags)
+                        .tag("kind", k)
+                        .register(registry));
     }
 
     /** Acknowledgements and rejections reported by the delivery thread. */

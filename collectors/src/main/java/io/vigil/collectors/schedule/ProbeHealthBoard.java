@@ -56,8 +56,11 @@ public final class ProbeHealthBoard implements ProbeHealthReporter {
     public synchronized void succeeded(String probe) {
         Entry entry = entry(probe);
         if (entry.consecutiveFailures > 0) {
-            log.info("probe {} recovered after {} failed runs (failing since {})",
-                    probe, entry.consecutiveFailures, entry.failingSince);
+            log.info(
+                    "probe {} recovered after {} failed runs (failing since {})",
+                    probe,
+                    entry.consecutiveFailures,
+                    entry.failingSince);
         }
         entry.consecutiveFailures = 0;
         entry.lastSuccess = Optional.of(clock.instant());
@@ -70,7 +73,10 @@ public final class ProbeHealthBoard implements ProbeHealthReporter {
         String printable = printable(error == null ? "unknown error" : error);
         if (entry.consecutiveFailures == 0) {
             entry.failingSince = clock.instant();
-            log.warn("probe {} failing: {} (check {})", probe, printable,
+            log.warn(
+                    "probe {} failing: {} (check {})",
+                    probe,
+                    printable,
                     CHECK.getOrDefault(probe, "the tools this probe runs, by hand"));
         } else if (!entry.lastError.equals(Optional.of(printable))) {
             log.warn("probe {} still failing, now: {}", probe, printable);
@@ -94,7 +100,9 @@ public final class ProbeHealthBoard implements ProbeHealthReporter {
 
     /** Every known probe's health, by name. */
     public synchronized List<ProbeHealth> snapshot() {
-        return entries.entrySet().stream().map(e -> e.getValue().health(e.getKey())).toList();
+        return entries.entrySet().stream()
+                .map(e -> e.getValue().health(e.getKey()))
+                .toList();
     }
 
     public synchronized Optional<ProbeHealth> health(String probe) {
@@ -107,7 +115,8 @@ public final class ProbeHealthBoard implements ProbeHealthReporter {
     }
 
     private Entry entry(String probe) {
-        return entries.computeIfAbsent(Name.check("probe", probe), name -> new Entry(registry, base.and("probe", name)));
+        return entries.computeIfAbsent(
+                Name.check("probe", probe), name -> new Entry(registry, base.and("probe", name)));
     }
 
     private static final class Entry {
@@ -122,15 +131,19 @@ public final class ProbeHealthBoard implements ProbeHealthReporter {
         Entry(MeterRegistry registry, Tags tags) {
             // a strong reference: the gauge must read the probe's state for as long as it is registered,
             // whoever else still holds this board
-            Gauge.builder("vigil.agent.probe.up", up, AtomicInteger::get).strongReference(true)
+            Gauge.builder("vigil.agent.probe.up", up, AtomicInteger::get)
+                    .strongReference(true)
                     .description("1 when the probe's last run succeeded, 0 after a failure or before its first run")
-                    .tags(tags).register(registry);
+                    .tags(tags)
+                    .register(registry);
             failures = Counter.builder("vigil.agent.probe.failures")
                     .description("Probe runs that failed (error, timeout, or a streaming tool that stopped)")
-                    .tags(tags).register(registry);
+                    .tags(tags)
+                    .register(registry);
             duration = Timer.builder("vigil.agent.probe.duration")
                     .description("How long one poll of the probe took")
-                    .tags(tags).register(registry);
+                    .tags(tags)
+                    .register(registry);
         }
 
         ProbeHealth health(String probe) {

@@ -1,12 +1,12 @@
 package io.vigil.collectors.schedule;
 
-import io.vigil.service.config.DurationText;
 import io.vigil.collectors.probe.EventSink;
 import io.vigil.collectors.probe.PolledProbe;
 import io.vigil.collectors.probe.Probe;
 import io.vigil.collectors.probe.ProbeException;
 import io.vigil.collectors.probe.StreamingProbe;
 import io.vigil.events.Body;
+import io.vigil.service.config.DurationText;
 import io.vigil.service.retry.Backoff;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,9 +46,10 @@ public final class ProbeScheduler implements AutoCloseable {
      *                         {@code maxRestartBackoff}, and starts over after a run that lasted longer
      * @param closeWait        how long {@link #close} waits for probe threads to end
      */
-    public record Timing(Duration maxStartJitter, Duration restartBackoff, Duration maxRestartBackoff, Duration closeWait) {
-        public static final Timing DEFAULT = new Timing(Duration.ofSeconds(5), Duration.ofSeconds(1),
-                Duration.ofMinutes(1), Duration.ofSeconds(5));
+    public record Timing(
+            Duration maxStartJitter, Duration restartBackoff, Duration maxRestartBackoff, Duration closeWait) {
+        public static final Timing DEFAULT =
+                new Timing(Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofSeconds(5));
     }
 
     private final List<Probe> probes;
@@ -73,7 +74,8 @@ public final class ProbeScheduler implements AutoCloseable {
         Set<String> names = new HashSet<>();
         for (Probe probe : this.probes) {
             if (!names.add(probe.name())) {
-                throw new IllegalArgumentException("two probes are named '" + probe.name() + "'; each name must be unique");
+                throw new IllegalArgumentException(
+                        "two probes are named '" + probe.name() + "'; each name must be unique");
             }
         }
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon("vigil-probe-timer"));
@@ -94,12 +96,15 @@ public final class ProbeScheduler implements AutoCloseable {
                 follow((StreamingProbe) probe);
             }
         }
-        log.info("probes started: {}", probes.stream().map(ProbeScheduler::describe).toList());
+        log.info(
+                "probes started: {}",
+                probes.stream().map(ProbeScheduler::describe).toList());
     }
 
     private static String describe(Probe probe) {
         if (probe instanceof PolledProbe p) {
-            return p.name() + " every " + DurationText.format(p.interval()) + " (timeout " + DurationText.format(p.timeout()) + ")";
+            return p.name() + " every " + DurationText.format(p.interval()) + " (timeout "
+                    + DurationText.format(p.timeout()) + ")";
         }
         return probe.name() + " streaming";
     }
@@ -109,8 +114,10 @@ public final class ProbeScheduler implements AutoCloseable {
         pollThreads.add(thread);
         Polls polls = new Polls(probe, thread);
         long interval = Math.max(1, probe.interval().toMillis());
-        long jitterBound = Math.max(1, Math.min(interval, timing.maxStartJitter().toMillis()));
-        timer.scheduleAtFixedRate(polls::tick, ThreadLocalRandom.current().nextLong(jitterBound), interval, TimeUnit.MILLISECONDS);
+        long jitterBound =
+                Math.max(1, Math.min(interval, timing.maxStartJitter().toMillis()));
+        timer.scheduleAtFixedRate(
+                polls::tick, ThreadLocalRandom.current().nextLong(jitterBound), interval, TimeUnit.MILLISECONDS);
     }
 
     private void follow(StreamingProbe probe) {
@@ -153,7 +160,10 @@ public final class ProbeScheduler implements AutoCloseable {
             sink.emit(body);
         } catch (RuntimeException e) {
             // the publisher spools and never throws by contract; if it does, the probe must not die of it
-            log.error("could not hand a {} event to the publisher: {}", body.kind().wire(), e.toString());
+            log.error(
+                    "could not hand a {} event to the publisher: {}",
+                    body.kind().wire(),
+                    e.toString());
         }
     }
 
@@ -180,8 +190,12 @@ public final class ProbeScheduler implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        streamThreads.stream().filter(Thread::isAlive)
-                .forEach(t -> log.warn("{} did not stop within {}; left behind (daemon)", t.getName(), DurationText.format(timing.closeWait())));
+        streamThreads.stream()
+                .filter(Thread::isAlive)
+                .forEach(t -> log.warn(
+                        "{} did not stop within {}; left behind (daemon)",
+                        t.getName(),
+                        DurationText.format(timing.closeWait())));
         if (pollThreads.stream().anyMatch(t -> !t.isTerminated())) {
             log.warn("a poll did not stop within {}; left behind (daemon)", DurationText.format(timing.closeWait()));
         }
@@ -199,7 +213,7 @@ public final class ProbeScheduler implements AutoCloseable {
     private final class Polls {
         private final PolledProbe probe;
         private final ExecutorService thread;
-        private Attempt current;  // touched only on the timer thread
+        private Attempt current; // touched only on the timer thread
 
         Polls(PolledProbe probe, ExecutorService thread) {
             this.probe = probe;
@@ -212,10 +226,12 @@ public final class ProbeScheduler implements AutoCloseable {
             }
             if (current != null && !current.returned) {
                 if (current.state.get() == Attempt.EXPIRED) {
-                    board.failed(probe.name(), "the poll interrupted at its " + DurationText.format(probe.timeout())
-                            + " timeout has still not returned; skipping this poll");
+                    board.failed(
+                            probe.name(),
+                            "the poll interrupted at its " + DurationText.format(probe.timeout())
+                                    + " timeout has still not returned; skipping this poll");
                 }
-                return;  // a poll within its timeout just runs long: let it finish
+                return; // a poll within its timeout just runs long: let it finish
             }
             Attempt attempt = new Attempt();
             current = attempt;
@@ -255,8 +271,10 @@ public final class ProbeScheduler implements AutoCloseable {
             if (attempt.expire()) {
                 attempt.future.cancel(true);
                 board.recordDuration(probe.name(), probe.timeout());
-                board.failed(probe.name(), "poll did not finish within its " + DurationText.format(probe.timeout())
-                        + " timeout; interrupted");
+                board.failed(
+                        probe.name(),
+                        "poll did not finish within its " + DurationText.format(probe.timeout())
+                                + " timeout; interrupted");
             }
         }
     }

@@ -21,11 +21,9 @@ import java.util.List;
 final class JsonDocuments {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    record Document(int line, JsonNode root) {
-    }
+    record Document(int line, JsonNode root) {}
 
-    private JsonDocuments() {
-    }
+    private JsonDocuments() {}
 
     static ParseResult<Document> read(String source, String text) {
         List<Document> documents = new ArrayList<>();
@@ -61,7 +59,11 @@ final class JsonDocuments {
             return problem;
         }
         // smartctl 6.x has no --json and prints its text report (or an option error) instead
-        return new ParseProblem(problem.source(), problem.line(), problem.text(), problem.message()
-                + " (this is not smartctl JSON output; smartctl before 7.0 has no --json: install smartmontools 7 or newer)");
+        return new ParseProblem(
+                problem.source(),
+                problem.line(),
+                problem.text(),
+                problem.message()
+                        + " (this is not smartctl JSON output; smartctl before 7.0 has no --json: install smartmontools 7 or newer)");
     }
 }

@@ -82,8 +82,7 @@ public final class SmartProbe implements PolledProbe {
     }
 
     /** What one smartctl run yielded, and why it counts as a failure when it does. */
-    private record Reading(DiskHealth health, Optional<String> failure) {
-    }
+    private record Reading(DiskHealth health, Optional<String> failure) {}
 
     private Reading read(SmartDevice device) throws InterruptedException {
         Command command = command(device);
@@ -93,13 +92,16 @@ public final class SmartProbe implements PolledProbe {
         } catch (CommandException e) {
             rethrowInterrupt(e);
             remarks.warn("smart: device=" + device, "smartctl did not finish: " + e.getMessage());
-            return new Reading(unread(device, DID_NOT_FINISH, e.getMessage()), Optional.of(device + ": " + e.getMessage()));
+            return new Reading(
+                    unread(device, DID_NOT_FINISH, e.getMessage()), Optional.of(device + ": " + e.getMessage()));
         }
         String source = "smartctl " + device;
-        ParseResult<DiskHealth> parsed = SmartctlJsonParser.parse(source, result.stdout(), Optional.of(device),
-                OptionalInt.of(result.exitCode()));
+        ParseResult<DiskHealth> parsed = SmartctlJsonParser.parse(
+                source, result.stdout(), Optional.of(device), OptionalInt.of(result.exitCode()));
         if (parsed.values().isEmpty()) {
-            String why = parsed.problems().isEmpty() ? "no output" : parsed.problems().get(0).toString();
+            String why = parsed.problems().isEmpty()
+                    ? "no output"
+                    : parsed.problems().get(0).toString();
             remarks.warn("smart: device=" + device, why);
             return new Reading(unread(device, result.exitCode(), why), Optional.of(why));
         }
@@ -147,13 +149,29 @@ public final class SmartProbe implements PolledProbe {
 
     private static DiskHealth unread(SmartDevice device, int exitStatus, String why) {
         Set<SmartctlFlag> flags = SmartctlExitStatus.decode(exitStatus);
-        return new DiskHealth(device.device(), device.type(), Optional.empty(), Optional.empty(), DiskProtocol.UNKNOWN,
-                Optional.empty(), exitStatus, flags, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of("vigil: " + why));
+        return new DiskHealth(
+                device.device(),
+                device.type(),
+                Optional.empty(),
+                Optional.empty(),
+                DiskProtocol.UNKNOWN,
+                Optional.empty(),
+                exitStatus,
+                flags,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                List.of("vigil: " + why));
     }
 
     private static void rethrowInterrupt(CommandException e) throws InterruptedException {
-        if (e.getCause() instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
+        if (e.getCause() instanceof InterruptedException
+                || Thread.currentThread().isInterrupted()) {
             Thread.interrupted();
             throw new InterruptedException(e.getMessage());
         }

@@ -11,8 +11,7 @@ import java.util.Set;
  * past, 6 the error log has errors, 7 the self-test log has errors.
  */
 public final class SmartctlExitStatus {
-    private SmartctlExitStatus() {
-    }
+    private SmartctlExitStatus() {}
 
     /** The flags set in {@code exitStatus}; empty for 0 and for a status outside 0..255. */
     public static Set<SmartctlFlag> decode(int exitStatus) {

@@ -30,8 +30,7 @@ public final class SmartctlJsonParser {
     /** The figure a raw string starts with, ended by its end, a space, "(" or "h" (hours of "h+m+s"). */
     private static final Pattern SHOWN_RAW = Pattern.compile("(\\d{1,18})(?=$|[\\s(h])");
 
-    private SmartctlJsonParser() {
-    }
+    private SmartctlJsonParser() {}
 
     /** Every document in {@code text}; the device and exit status come from the documents themselves. */
     public static ParseResult<DiskHealth> parse(String source, String text) {
@@ -48,7 +47,8 @@ public final class SmartctlJsonParser {
      * enough to print a device object, and {@code exitStatus} is the process's real exit code,
      * which wins over the copy in the document.
      */
-    static ParseResult<DiskHealth> parse(String source, String text, Optional<SmartDevice> asked, OptionalInt exitStatus) {
+    static ParseResult<DiskHealth> parse(
+            String source, String text, Optional<SmartDevice> asked, OptionalInt exitStatus) {
         ParseResult<JsonDocuments.Document> documents = JsonDocuments.read(source, text);
         List<DiskHealth> disks = new ArrayList<>();
         List<ParseProblem> problems = new ArrayList<>();
@@ -72,8 +72,9 @@ public final class SmartctlJsonParser {
         }
         if (root.path("devices").isArray() && !root.has("device")) {
             // what smartctl --scan[-open] prints: a list of drives, no drive's health
-            throw new IllegalArgumentException("this is smartctl --scan output (a \"devices\" list), not the health of one drive: "
-                    + "capture smartctl --json -a DEVICE for each drive");
+            throw new IllegalArgumentException(
+                    "this is smartctl --scan output (a \"devices\" list), not the health of one drive: "
+                            + "capture smartctl --json -a DEVICE for each drive");
         }
         JsonNode smartctl = root.path("smartctl");
         JsonNode device = root.path("device");
@@ -83,7 +84,9 @@ public final class SmartctlJsonParser {
                 .orElseThrow(() -> new IllegalArgumentException("device.name is missing and no device was asked for"));
         Name.checkDevice("device.name", name);
         Optional<String> type = text(device, "type").or(() -> asked.flatMap(SmartDevice::type));
-        int status = exitStatus.isPresent() ? exitStatus.getAsInt() : integer(smartctl, "exit_status").orElse(0);
+        int status = exitStatus.isPresent()
+                ? exitStatus.getAsInt()
+                : integer(smartctl, "exit_status").orElse(0);
 
         JsonNode ata = root.path("ata_smart_attributes").path("table");
         JsonNode nvme = root.path("nvme_smart_health_information_log");
@@ -104,11 +107,24 @@ public final class SmartctlJsonParser {
                 .or(() -> longValue(nvme, "power_on_hours"))
                 .or(() -> attributeRaw(ata, POWER_ON_HOURS));
 
-        return new DiskHealth(name, type, model(root), text(root, "serial_number"), protocol,
-                bool(root.path("smart_status"), "passed"), status, SmartctlExitStatus.decode(status),
-                reallocated, attributeRaw(ata, CURRENT_PENDING_SECTOR), attributeRaw(ata, OFFLINE_UNCORRECTABLE),
-                integer(nvme, "critical_warning"), mediaErrors, integer(nvme, "percentage_used"),
-                temperature, powerOnHours, messages(smartctl));
+        return new DiskHealth(
+                name,
+                type,
+                model(root),
+                text(root, "serial_number"),
+                protocol,
+                bool(root.path("smart_status"), "passed"),
+                status,
+                SmartctlExitStatus.decode(status),
+                reallocated,
+                attributeRaw(ata, CURRENT_PENDING_SECTOR),
+                attributeRaw(ata, OFFLINE_UNCORRECTABLE),
+                integer(nvme, "critical_warning"),
+                mediaErrors,
+                integer(nvme, "percentage_used"),
+                temperature,
+                powerOnHours,
+                messages(smartctl));
     }
 
     private static DiskProtocol guessProtocol(JsonNode root) {
@@ -128,7 +144,8 @@ public final class SmartctlJsonParser {
         // SCSI drives: smartctl 7.4 printed only scsi_model_name / vendor+product; 7.5 re-added model_name
         return text(root, "model_name")
                 .or(() -> text(root, "scsi_model_name"))
-                .or(() -> text(root, "product").map(p -> text(root, "vendor").map(v -> v + " " + p).orElse(p)));
+                .or(() -> text(root, "product")
+                        .map(p -> text(root, "vendor").map(v -> v + " " + p).orElse(p)));
     }
 
     /**
@@ -139,7 +156,8 @@ public final class SmartctlJsonParser {
      */
     private static Optional<Double> measuredTemperature(JsonNode temperature) {
         Optional<Double> current = number(temperature, "current");
-        boolean placeholder = current.equals(Optional.of(0.0)) && number(temperature, "drive_trip").equals(Optional.of(0.0));
+        boolean placeholder = current.equals(Optional.of(0.0))
+                && number(temperature, "drive_trip").equals(Optional.of(0.0));
         return placeholder ? Optional.empty() : current;
     }
 
@@ -153,7 +171,9 @@ public final class SmartctlJsonParser {
         for (JsonNode attribute : table) {
             if (attribute.path("id").asInt(-1) == id) {
                 JsonNode raw = attribute.path("raw");
-                return text(raw, "string").flatMap(SmartctlJsonParser::leadingNumber).or(() -> longValue(raw, "value"));
+                return text(raw, "string")
+                        .flatMap(SmartctlJsonParser::leadingNumber)
+                        .or(() -> longValue(raw, "value"));
             }
         }
         return Optional.empty();
@@ -224,12 +244,16 @@ public final class SmartctlJsonParser {
 
     private static Optional<Long> longValue(JsonNode parent, String field) {
         JsonNode node = parent.get(field);
-        return node != null && node.isIntegralNumber() && node.canConvertToLong() ? Optional.of(node.asLong()) : Optional.empty();
+        return node != null && node.isIntegralNumber() && node.canConvertToLong()
+                ? Optional.of(node.asLong())
+                : Optional.empty();
     }
 
     private static Optional<Integer> integer(JsonNode parent, String field) {
         JsonNode node = parent.get(field);
-        return node != null && node.isIntegralNumber() && node.canConvertToInt() ? Optional.of(node.asInt()) : Optional.empty();
+        return node != null && node.isIntegralNumber() && node.canConvertToInt()
+                ? Optional.of(node.asInt())
+                : Optional.empty();
     }
 
     private static Optional<Double> number(JsonNode parent, String field) {

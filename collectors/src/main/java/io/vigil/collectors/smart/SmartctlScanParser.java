@@ -13,8 +13,7 @@ import java.util.Optional;
  * could not open, or whose name or type is not safe to pass back to smartctl, is a problem.
  */
 public final class SmartctlScanParser {
-    private SmartctlScanParser() {
-    }
+    private SmartctlScanParser() {}
 
     public static ParseResult<SmartDevice> parse(String source, String text) {
         ParseResult<JsonDocuments.Document> documents = JsonDocuments.read(source, text);
@@ -23,15 +22,22 @@ public final class SmartctlScanParser {
         for (JsonDocuments.Document document : documents.values()) {
             JsonNode list = document.root().path("devices");
             if (!document.root().has("devices") && !document.root().has("smartctl")) {
-                problems.add(new ParseProblem(source, document.line(), "", "not smartctl --scan-open output (no devices list)"));
+                problems.add(new ParseProblem(
+                        source, document.line(), "", "not smartctl --scan-open output (no devices list)"));
                 continue;
             }
             for (JsonNode entry : list) {
                 String name = entry.path("name").asText("");
-                Optional<String> type = entry.path("type").isTextual() ? Optional.of(entry.path("type").asText()) : Optional.empty();
+                Optional<String> type = entry.path("type").isTextual()
+                        ? Optional.of(entry.path("type").asText())
+                        : Optional.empty();
                 if (entry.hasNonNull("open_error")) {
-                    problems.add(new ParseProblem(source, document.line(), name,
-                            "smartctl could not open this device: " + entry.path("open_error").asText()));
+                    problems.add(new ParseProblem(
+                            source,
+                            document.line(),
+                            name,
+                            "smartctl could not open this device: "
+                                    + entry.path("open_error").asText()));
                     continue;
                 }
                 try {

@@ -20,16 +20,17 @@ import java.util.regex.Pattern;
 public final class VirshDominfoParser {
     private static final Pattern LINE = Pattern.compile("([A-Za-z][A-Za-z ()]*?):\\s*(.*)");
     private static final Pattern KIB = Pattern.compile("(\\d{1,15}) KiB");
-    private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Pattern UUID =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
-    public record DomainInfo(String name, Optional<String> uuid, VmState state, int vcpus, long maxMemoryBytes, long usedMemoryBytes) {
+    public record DomainInfo(
+            String name, Optional<String> uuid, VmState state, int vcpus, long maxMemoryBytes, long usedMemoryBytes) {
         public DomainInfo {
             Name.check("vm", name);
         }
     }
 
-    private VirshDominfoParser() {
-    }
+    private VirshDominfoParser() {}
 
     public static ParseResult<DomainInfo> parse(String source, String text) {
         Map<String, String> values = new HashMap<>();
@@ -51,11 +52,13 @@ public final class VirshDominfoParser {
         }
         Field fields = new Field(source, values, lineOf, problems);
         String name = fields.get("Name", v -> Name.check("Name", v));
-        VmState state = fields.get("State", v -> VirshState.of(v).orElseThrow(() -> new IllegalArgumentException("unknown domain state")));
+        VmState state = fields.get(
+                "State", v -> VirshState.of(v).orElseThrow(() -> new IllegalArgumentException("unknown domain state")));
         Integer vcpus = fields.get("CPU(s)", Integer::parseInt);
         Long max = fields.get("Max memory", VirshDominfoParser::kib);
         Long used = fields.get("Used memory", VirshDominfoParser::kib);
-        Optional<String> uuid = Optional.ofNullable(values.get("UUID")).filter(u -> UUID.matcher(u).matches());
+        Optional<String> uuid = Optional.ofNullable(values.get("UUID"))
+                .filter(u -> UUID.matcher(u).matches());
         if (name == null || state == null || vcpus == null || max == null || used == null) {
             return new ParseResult<>(List.of(), problems);
         }
@@ -71,7 +74,8 @@ public final class VirshDominfoParser {
     }
 
     /** Looks needed keys up, turning a missing or unreadable one into a problem that names it. */
-    private record Field(String source, Map<String, String> values, Map<String, Integer> lineOf, List<ParseProblem> problems) {
+    private record Field(
+            String source, Map<String, String> values, Map<String, Integer> lineOf, List<ParseProblem> problems) {
         <T> T get(String key, java.util.function.Function<String, T> read) {
             String value = values.get(key);
             if (value == null) {
@@ -81,7 +85,8 @@ public final class VirshDominfoParser {
             try {
                 return read.apply(value);
             } catch (IllegalArgumentException e) {
-                problems.add(new ParseProblem(source, lineOf.get(key), key + ": " + value, key + ": " + e.getMessage()));
+                problems.add(
+                        new ParseProblem(source, lineOf.get(key), key + ": " + value, key + ": " + e.getMessage()));
                 return null;
             }
         }

@@ -30,8 +30,7 @@ public final class VirshListParser {
         }
     }
 
-    private VirshListParser() {
-    }
+    private VirshListParser() {}
 
     public static ParseResult<Domain> parse(String source, String text) {
         List<Domain> domains = new ArrayList<>();
@@ -64,8 +63,18 @@ public final class VirshListParser {
      * alone carries no uuid, memory or vCPUs (the probe adds those from dominfo), so they are 0.
      */
     public static ParseResult<Body> toEvents(String source, String text) {
-        return parse(source, text).map(d -> new VmStatus(d.name(), Optional.empty(), Hypervisor.LIBVIRT, d.state(),
-                0, 0, 0, Optional.empty(), Liveness.NOT_CHECKED, Optional.empty()));
+        return parse(source, text)
+                .map(d -> new VmStatus(
+                        d.name(),
+                        Optional.empty(),
+                        Hypervisor.LIBVIRT,
+                        d.state(),
+                        0,
+                        0,
+                        0,
+                        Optional.empty(),
+                        Liveness.NOT_CHECKED,
+                        Optional.empty()));
     }
 
     private static Domain row(String row) {
@@ -74,8 +83,10 @@ public final class VirshListParser {
             throw new IllegalArgumentException("expected 'ID NAME STATE' with ID a number or '-'");
         }
         String rest = first[1];
-        String word = VirshState.suffixOf(rest).orElseThrow(() -> new IllegalArgumentException(
-                "unknown domain state at the end of the row (expected one of running, idle, paused, in shutdown, shut off, crashed, pmsuspended, dying)"));
+        String word = VirshState.suffixOf(rest)
+                .orElseThrow(
+                        () -> new IllegalArgumentException(
+                                "unknown domain state at the end of the row (expected one of running, idle, paused, in shutdown, shut off, crashed, pmsuspended, dying)"));
         String name = rest.substring(0, rest.length() - word.length()).strip();
         if (name.isEmpty()) {
             throw new IllegalArgumentException("row has no domain name");

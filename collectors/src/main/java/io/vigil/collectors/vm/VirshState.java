@@ -21,8 +21,7 @@ final class VirshState {
         WORDS.put("dying", VmState.DYING);
     }
 
-    private VirshState() {
-    }
+    private VirshState() {}
 
     static Optional<VmState> of(String word) {
         return Optional.ofNullable(WORDS.get(word));

@@ -45,10 +45,17 @@ public final class VmProbe implements PolledProbe {
      * The probe's config. {@code libvirtUri} is passed to virsh -c and must be a plain URI
      * ("qemu:///system", "qemu+ssh://root@node-b/system", "test:///default"); it is not used for Xen.
      */
-    public record Settings(Hypervisor hypervisor, String libvirtUri, Map<String, String> vmToResource,
-                           Set<String> expectedHere, Set<String> guestAgent, Duration interval, Duration timeout) {
+    public record Settings(
+            Hypervisor hypervisor,
+            String libvirtUri,
+            Map<String, String> vmToResource,
+            Set<String> expectedHere,
+            Set<String> guestAgent,
+            Duration interval,
+            Duration timeout) {
         // scheme "://" then printable non-space characters; never a leading '-', never a shell character
-        private static final Pattern URI = Pattern.compile("[a-z][a-z0-9+.-]*://[A-Za-z0-9._~:/?#\\[\\]@!$&'()*+,;=%-]*");
+        private static final Pattern URI =
+                Pattern.compile("[a-z][a-z0-9+.-]*://[A-Za-z0-9._~:/?#\\[\\]@!$&'()*+,;=%-]*");
 
         public Settings {
             Objects.requireNonNull(hypervisor, "vm hypervisor");
@@ -71,8 +78,9 @@ public final class VmProbe implements PolledProbe {
 
         private static void checkUri(String uri) {
             if (uri.isEmpty() || uri.startsWith("-") || !URI.matcher(uri).matches() || uri.length() > 512) {
-                throw new IllegalArgumentException("libvirt_uri: '" + Name.printable(uri)
-                        + "' is not a libvirt URI (scheme://path, no spaces, not starting with '-'), e.g. qemu:///system");
+                throw new IllegalArgumentException(
+                        "libvirt_uri: '" + Name.printable(uri)
+                                + "' is not a libvirt URI (scheme://path, no spaces, not starting with '-'), e.g. qemu:///system");
             }
         }
 
@@ -124,10 +132,21 @@ public final class VmProbe implements PolledProbe {
         // only a VM expected on this host is missing when absent; the peer's VMs run on the peer
         for (String configured : settings.expectedHere().stream().sorted().toList()) {
             if (!seen.contains(configured)) {
-                remarks.warn("vm: vm=" + configured + " resource=" + settings.vmToResource().get(configured),
+                remarks.warn(
+                        "vm: vm=" + configured + " resource="
+                                + settings.vmToResource().get(configured),
                         "is configured but " + settings.hypervisor().wire() + " does not list it");
-                vms.add(new VmStatus(configured, Optional.empty(), settings.hypervisor(), VmState.MISSING, 0, 0, 0,
-                        resourceOf(configured), Liveness.NOT_CHECKED, Optional.of(true)));
+                vms.add(new VmStatus(
+                        configured,
+                        Optional.empty(),
+                        settings.hypervisor(),
+                        VmState.MISSING,
+                        0,
+                        0,
+                        0,
+                        resourceOf(configured),
+                        Liveness.NOT_CHECKED,
+                        Optional.of(true)));
             }
         }
         remarks.pollDone();
@@ -144,7 +163,8 @@ public final class VmProbe implements PolledProbe {
         }
         ParseResult<VirshListParser.Domain> domains = VirshListParser.parse("virsh list", list.stdout());
         if (domains.values().isEmpty() && !domains.problems().isEmpty()) {
-            throw new ProbeException("'" + list.command() + "' printed no list: " + domains.problems().get(0));
+            throw new ProbeException("'" + list.command() + "' printed no list: "
+                    + domains.problems().get(0));
         }
         if (!domains.problems().isEmpty()) {
             remarks.warn("vm: '" + list.command() + "'", "printed rows it cannot read: " + domains.problemsText());
@@ -162,11 +182,17 @@ public final class VmProbe implements PolledProbe {
         Liveness liveness = settings.guestAgent().contains(domain.name()) && state == VmState.RUNNING
                 ? ping(uri, domain.name())
                 : Liveness.NOT_CHECKED;
-        return new VmStatus(domain.name(), info.flatMap(VirshDominfoParser.DomainInfo::uuid), Hypervisor.LIBVIRT, state,
+        return new VmStatus(
+                domain.name(),
+                info.flatMap(VirshDominfoParser.DomainInfo::uuid),
+                Hypervisor.LIBVIRT,
+                state,
                 info.map(VirshDominfoParser.DomainInfo::usedMemoryBytes).orElse(0L),
                 info.map(VirshDominfoParser.DomainInfo::maxMemoryBytes).orElse(0L),
                 info.map(VirshDominfoParser.DomainInfo::vcpus).orElse(0),
-                resourceOf(domain.name()), liveness, expectedHere(domain.name()));
+                resourceOf(domain.name()),
+                liveness,
+                expectedHere(domain.name()));
     }
 
     private Optional<VirshDominfoParser.DomainInfo> dominfo(String uri, String vm) throws InterruptedException {
@@ -182,9 +208,15 @@ public final class VmProbe implements PolledProbe {
             remarks.warn(subject, result.exitSummary());
             return Optional.empty();
         }
-        ParseResult<VirshDominfoParser.DomainInfo> info = VirshDominfoParser.parse("virsh dominfo " + vm, result.stdout());
+        ParseResult<VirshDominfoParser.DomainInfo> info =
+                VirshDominfoParser.parse("virsh dominfo " + vm, result.stdout());
         if (info.values().isEmpty()) {
-            remarks.warn(subject, "printed no domain info: " + (info.problems().isEmpty() ? "no output" : info.problems().get(0)));
+            remarks.warn(
+                    subject,
+                    "printed no domain info: "
+                            + (info.problems().isEmpty()
+                                    ? "no output"
+                                    : info.problems().get(0)));
             return Optional.empty();
         }
         if (!info.values().get(0).name().equals(vm)) {
@@ -218,13 +250,25 @@ public final class VmProbe implements PolledProbe {
         }
         ParseResult<VmStatus> vms = XlListParser.parse("xl list", list.stdout());
         if (vms.values().isEmpty() && !vms.problems().isEmpty()) {
-            throw new ProbeException("'xl list' printed no list: " + vms.problems().get(0));
+            throw new ProbeException(
+                    "'xl list' printed no list: " + vms.problems().get(0));
         }
         if (!vms.problems().isEmpty()) {
             remarks.warn("vm: 'xl list'", "printed rows it cannot read: " + vms.problemsText());
         }
-        return vms.values().stream().map(vm -> new VmStatus(vm.name(), vm.uuid(), vm.hypervisor(), vm.state(),
-                vm.memoryBytes(), vm.maxMemoryBytes(), vm.vcpus(), resourceOf(vm.name()), vm.liveness(), expectedHere(vm.name()))).toList();
+        return vms.values().stream()
+                .map(vm -> new VmStatus(
+                        vm.name(),
+                        vm.uuid(),
+                        vm.hypervisor(),
+                        vm.state(),
+                        vm.memoryBytes(),
+                        vm.maxMemoryBytes(),
+                        vm.vcpus(),
+                        resourceOf(vm.name()),
+                        vm.liveness(),
+                        expectedHere(vm.name())))
+                .toList();
     }
 
     private Optional<Boolean> expectedHere(String vm) {
@@ -239,7 +283,8 @@ public final class VmProbe implements PolledProbe {
         try {
             return runner.run(command, settings.timeout());
         } catch (CommandException e) {
-            if (e.getCause() instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
+            if (e.getCause() instanceof InterruptedException
+                    || Thread.currentThread().isInterrupted()) {
                 Thread.interrupted();
                 throw new InterruptedException(e.getMessage());
             }

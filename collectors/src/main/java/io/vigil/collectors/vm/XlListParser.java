@@ -22,12 +22,12 @@ import java.util.regex.Pattern;
  */
 public final class XlListParser {
     private static final Pattern HEADER = Pattern.compile("\\s*Name\\s+ID\\s+Mem\\s+VCPUs\\s+State\\s+Time\\(s\\)\\s*");
-    private static final Pattern ROW = Pattern.compile("(.+?)\\s+(\\d{1,9})\\s+(\\d{1,12})\\s+(\\d{1,5})\\s+([rbpscd-]{6})\\s+(\\d+(?:\\.\\d+)?)");
+    private static final Pattern ROW =
+            Pattern.compile("(.+?)\\s+(\\d{1,9})\\s+(\\d{1,12})\\s+(\\d{1,5})\\s+([rbpscd-]{6})\\s+(\\d+(?:\\.\\d+)?)");
     private static final long MIB = 1024 * 1024;
     private static final String HOST = "Domain-0";
 
-    private XlListParser() {
-    }
+    private XlListParser() {}
 
     public static ParseResult<VmStatus> parse(String source, String text) {
         List<VmStatus> vms = new ArrayList<>();
@@ -45,7 +45,11 @@ public final class XlListParser {
             }
             Matcher m = ROW.matcher(line);
             if (!m.matches()) {
-                problems.add(new ParseProblem(source, i + 1, line, "expected 'NAME ID MEM VCPUS STATE TIME' with STATE six of r b p s c d or '-'"));
+                problems.add(new ParseProblem(
+                        source,
+                        i + 1,
+                        line,
+                        "expected 'NAME ID MEM VCPUS STATE TIME' with STATE six of r b p s c d or '-'"));
                 continue;
             }
             String name = m.group(1);
@@ -54,14 +58,26 @@ public final class XlListParser {
             }
             try {
                 long memory = Long.parseLong(m.group(3)) * MIB;
-                vms.add(new VmStatus(name, Optional.empty(), Hypervisor.XEN, state(m.group(5)), memory, memory,
-                        Integer.parseInt(m.group(4)), Optional.empty(), Liveness.NOT_CHECKED, Optional.empty()));
+                vms.add(new VmStatus(
+                        name,
+                        Optional.empty(),
+                        Hypervisor.XEN,
+                        state(m.group(5)),
+                        memory,
+                        memory,
+                        Integer.parseInt(m.group(4)),
+                        Optional.empty(),
+                        Liveness.NOT_CHECKED,
+                        Optional.empty()));
             } catch (IllegalArgumentException e) {
                 problems.add(new ParseProblem(source, i + 1, line, e.getMessage()));
             }
         }
         if (!sawHeader && vms.isEmpty()) {
-            problems.add(0, new ParseProblem(source, 0, "", "not xl list output (no 'Name ID Mem VCPUs State Time(s)' header)"));
+            problems.add(
+                    0,
+                    new ParseProblem(
+                            source, 0, "", "not xl list output (no 'Name ID Mem VCPUs State Time(s)' header)"));
         }
         return new ParseResult<>(vms, problems);
     }

@@ -15,7 +15,8 @@ class ProcessCommandRunnerTest {
 
     @Test
     void passesArgumentsVerbatimWithoutAShell() throws Exception {
-        CommandResult result = runner.run(Command.of("printf", "%s|", "a b", "$(id)", "; reboot"), Duration.ofSeconds(5));
+        CommandResult result =
+                runner.run(Command.of("printf", "%s|", "a b", "$(id)", "; reboot"), Duration.ofSeconds(5));
         assertEquals(0, result.exitCode());
         assertEquals("a b|$(id)|; reboot|", result.stdout());
     }
@@ -30,15 +31,16 @@ class ProcessCommandRunnerTest {
     @Test
     void killsACommandThatHangs() {
         long start = System.nanoTime();
-        CommandException e = assertThrows(CommandException.class,
-                () -> runner.run(Command.of("sleep", "30"), Duration.ofMillis(300)));
+        CommandException e = assertThrows(
+                CommandException.class, () -> runner.run(Command.of("sleep", "30"), Duration.ofMillis(300)));
         assertTrue(e.timedOut());
         assertTrue(Duration.ofNanos(System.nanoTime() - start).toSeconds() < 10);
     }
 
     @Test
     void saysWhenTheProgramDoesNotExist() {
-        CommandException e = assertThrows(CommandException.class,
+        CommandException e = assertThrows(
+                CommandException.class,
                 () -> runner.run(Command.of("/nonexistent/drbdsetup", "status"), Duration.ofSeconds(5)));
         assertFalse(e.timedOut());
         assertTrue(e.getMessage().contains("/nonexistent/drbdsetup"), e.getMessage());
@@ -47,7 +49,8 @@ class ProcessCommandRunnerTest {
     @Test
     void streamsLinesOfALongRunningCommandAndStopsIt() throws Exception {
         List<String> lines = new CopyOnWriteArrayList<>();
-        try (RunningCommand running = runner.start(Command.of("sh", "-c", "echo one; echo two; exec sleep 30"), lines::add)) {
+        try (RunningCommand running =
+                runner.start(Command.of("sh", "-c", "echo one; echo two; exec sleep 30"), lines::add)) {
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> lines.size() == 2);
             assertEquals(List.of("one", "two"), lines);
             assertTrue(running.isAlive());
@@ -61,7 +64,8 @@ class ProcessCommandRunnerTest {
         // the reason a tool gives for exiting must be in the error the probe reports; 20 runs
         // because the race it guards against (exit seen before stderr drained) is a timing one
         for (int i = 0; i < 20; i++) {
-            try (RunningCommand running = runner.start(Command.of("sh", "-c", "echo 'no such module' >&2; exit 20"), line -> { })) {
+            try (RunningCommand running =
+                    runner.start(Command.of("sh", "-c", "echo 'no such module' >&2; exit 20"), line -> {})) {
                 assertEquals(20, running.awaitExit(Duration.ofSeconds(5)).orElseThrow());
                 assertEquals("no such module", running.stderrTail());
             }

@@ -26,7 +26,8 @@ record Clitest(List<Section> sections) {
             int n = 0;
             for (String line : output) {
                 String stamp = String.format("2026-11-24T21:03:07.%06d+00:00", 412345 + n++);
-                out.append(line.startsWith("TIME ") ? stamp + line.substring(4) : line).append('\n');
+                out.append(line.startsWith("TIME ") ? stamp + line.substring(4) : line)
+                        .append('\n');
             }
             return out.toString();
         }
@@ -76,7 +77,8 @@ record Clitest(List<Section> sections) {
     Section run(String options) {
         String invocation = "events2" + options;
         List<Section> found = sections.stream()
-                .filter(s -> s.command().contains(invocation + ";") || s.command().contains(invocation + " |"))
+                .filter(s ->
+                        s.command().contains(invocation + ";") || s.command().contains(invocation + " |"))
                 .toList();
         if (found.size() != 1) {
             throw new IllegalStateException("expected one run of '" + invocation + "', found " + found.size());

@@ -31,14 +31,23 @@ class DrbdEventsParserTest {
 
     @Test
     void readsEveryObjectOfTheStatisticsRunWithUnitsInBytes() {
-        ParseResult<DrbdUpdate> result = DrbdEventsParser.parse("sync", SYNC.run(" --statistics").text());
+        ParseResult<DrbdUpdate> result =
+                DrbdEventsParser.parse("sync", SYNC.run(" --statistics").text());
 
         assertTrue(result.clean(), () -> result.problems().toString());
         assertEquals(11, result.values().size());
         assertInstanceOf(InitialStateDone.class, result.values().get(0));
         ResourceUpdate resource = (ResourceUpdate) result.values().get(1);
-        assertEquals(new ResourceUpdate(Verb.CREATE, Optional.empty(), "some-resource", Optional.of(DrbdRole.SECONDARY),
-                Optional.of(false), Optional.of(false), Optional.of(0)), resource);
+        assertEquals(
+                new ResourceUpdate(
+                        Verb.CREATE,
+                        Optional.empty(),
+                        "some-resource",
+                        Optional.of(DrbdRole.SECONDARY),
+                        Optional.of(false),
+                        Optional.of(false),
+                        Optional.of(0)),
+                resource);
         DeviceUpdate device = (DeviceUpdate) result.values().get(2);
         assertEquals(OptionalInt.of(1000), device.minor());
         assertEquals(Optional.of(DiskState.DISKLESS), device.disk());
@@ -61,7 +70,8 @@ class DrbdEventsParserTest {
 
     @Test
     void readsSyncProgressWithRateInBytesPerSecond() {
-        List<DrbdUpdate> updates = DrbdEventsParser.parse("sync", SYNC.run(" --statistics").text()).values();
+        List<DrbdUpdate> updates =
+                DrbdEventsParser.parse("sync", SYNC.run(" --statistics").text()).values();
 
         PeerDeviceUpdate syncing = (PeerDeviceUpdate) updates.get(updates.size() - 1);
         assertEquals(Optional.of(ReplicationState.SYNC_SOURCE), syncing.replication());
@@ -78,11 +88,14 @@ class DrbdEventsParserTest {
 
     @Test
     void readsTheTimestampPrefix() {
-        ParseResult<DrbdUpdate> result = DrbdEventsParser.parse("ts", CREATE_CHANGE.run(" --timestamps").withTimestamps());
+        ParseResult<DrbdUpdate> result =
+                DrbdEventsParser.parse("ts", CREATE_CHANGE.run(" --timestamps").withTimestamps());
 
         assertTrue(result.clean(), () -> result.problems().toString());
         assertEquals(13, result.values().size());
-        assertEquals(Optional.of(OffsetDateTime.parse("2026-11-24T21:03:07.412345+00:00")), result.values().get(0).at());
+        assertEquals(
+                Optional.of(OffsetDateTime.parse("2026-11-24T21:03:07.412345+00:00")),
+                result.values().get(0).at());
         ResourceUpdate promoted = (ResourceUpdate) result.values().get(12);
         assertEquals(Verb.CHANGE, promoted.verb());
         assertEquals(Optional.of(DrbdRole.PRIMARY), promoted.role());
@@ -92,20 +105,28 @@ class DrbdEventsParserTest {
 
     @Test
     void plainTimestampedAndFullRunsAgreeOnTheStates() {
-        List<DrbdUpdate> plain = DrbdEventsParser.parse("plain", CREATE_CHANGE.run("").text()).values();
-        List<DrbdUpdate> stamped = DrbdEventsParser.parse("ts", CREATE_CHANGE.run(" --timestamps").withTimestamps()).values();
-        ParseResult<DrbdUpdate> full = DrbdEventsParser.parse("full", CREATE_CHANGE.run(" --full").text());
+        List<DrbdUpdate> plain =
+                DrbdEventsParser.parse("plain", CREATE_CHANGE.run("").text()).values();
+        List<DrbdUpdate> stamped = DrbdEventsParser.parse(
+                        "ts", CREATE_CHANGE.run(" --timestamps").withTimestamps())
+                .values();
+        ParseResult<DrbdUpdate> full =
+                DrbdEventsParser.parse("full", CREATE_CHANGE.run(" --full").text());
 
         assertTrue(full.clean(), () -> full.problems().toString());
         assertEquals(plain.size(), stamped.size());
         assertEquals(plain.size(), full.values().size());
         assertEquals(((ResourceUpdate) plain.get(12)).role(), ((ResourceUpdate) stamped.get(12)).role());
-        assertEquals(((ResourceUpdate) plain.get(12)).role(), ((ResourceUpdate) full.values().get(12)).role());
+        assertEquals(
+                ((ResourceUpdate) plain.get(12)).role(),
+                ((ResourceUpdate) full.values().get(12)).role());
     }
 
     @Test
     void readsHelperCallsAndResponses() {
-        List<DrbdUpdate> updates = DrbdEventsParser.parse("helper", HELPER.run(" --timestamps").withTimestamps()).values();
+        List<DrbdUpdate> updates = DrbdEventsParser.parse(
+                        "helper", HELPER.run(" --timestamps").withTimestamps())
+                .values();
 
         HelperUpdate call = (HelperUpdate) updates.get(6);
         assertEquals(Verb.CALL, call.verb());
@@ -120,21 +141,25 @@ class DrbdEventsParserTest {
 
     @Test
     void reportsDiffAndColorRunsAsUnsupportedLineByLine() {
-        ParseResult<DrbdUpdate> diff = DrbdEventsParser.parse("diff", CREATE_CHANGE.run(" --diff").text());
-        ParseResult<DrbdUpdate> color = DrbdEventsParser.parse("color", CREATE_CHANGE.run(" --color").text());
+        ParseResult<DrbdUpdate> diff =
+                DrbdEventsParser.parse("diff", CREATE_CHANGE.run(" --diff").text());
+        ParseResult<DrbdUpdate> color =
+                DrbdEventsParser.parse("color", CREATE_CHANGE.run(" --color").text());
 
         assertTrue(diff.problems().stream().allMatch(p -> p.message().contains("--diff")), diff.problems()::toString);
         assertEquals(12, diff.problems().size(), "every create/change line of the --diff run carries old->new");
         // the --color sample went through cat -v, so the escape shows as "^[": still not a state word
-        assertTrue(color.problems().stream().anyMatch(p -> p.message().contains("DiskState")), color.problems()::toString);
-        ParseResult<DrbdUpdate> rawColor = DrbdEventsParser.parse("color",
-                "change resource name:r0 role:\u001b[1;36mPrimary\u001b[0m\n");
+        assertTrue(
+                color.problems().stream().anyMatch(p -> p.message().contains("DiskState")), color.problems()::toString);
+        ParseResult<DrbdUpdate> rawColor =
+                DrbdEventsParser.parse("color", "change resource name:r0 role:\u001b[1;36mPrimary\u001b[0m\n");
         assertTrue(rawColor.problems().get(0).message().contains("--color"));
     }
 
     @Test
     void keepsGoodLinesAroundGarbledAndTruncatedOnes() {
-        String text = String.join("\n",
+        String text = String.join(
+                "\n",
                 "exists resource name:r0 role:Primary suspended:no may_promote:no promotion_score:10101",
                 "exists device name:r0 volume:0 minor:0 disk:UpTo",
                 "exists connection name:r0 peer-node-id:1 conn-name:node-b connection:Connected role:Secondary",
@@ -146,9 +171,13 @@ class DrbdEventsParserTest {
 
         ParseResult<DrbdUpdate> result = DrbdEventsParser.parse("events2.txt", text);
 
-        assertEquals(List.of(2, 4, 5, 6), result.problems().stream().map(ParseProblem::line).toList());
+        assertEquals(
+                List.of(2, 4, 5, 6),
+                result.problems().stream().map(ParseProblem::line).toList());
         assertEquals(3, result.values().size());
-        assertTrue(result.problems().get(0).message().contains("'UpTo' is not a DiskState"), result.problems().get(0)::message);
+        assertTrue(
+                result.problems().get(0).message().contains("'UpTo' is not a DiskState"),
+                result.problems().get(0)::message);
         assertTrue(result.problems().get(1).message().contains("out-of-sync"));
         assertTrue(result.problems().get(2).message().contains("truncated"));
         assertTrue(result.problems().get(0).toString().startsWith("events2.txt:2: "));
@@ -156,13 +185,18 @@ class DrbdEventsParserTest {
 
     @Test
     void refusesHostileNames() {
-        ParseResult<DrbdUpdate> result = DrbdEventsParser.parse("hostile", String.join("\n",
-                "exists resource name:--force role:Primary",
-                "exists resource name:../../etc role:Primary",
-                "exists connection name:r0 peer-node-id:1 conn-name:$(reboot) connection:Connected role:Secondary",
-                "exists resource name:r0 role:Primary"));
+        ParseResult<DrbdUpdate> result = DrbdEventsParser.parse(
+                "hostile",
+                String.join(
+                        "\n",
+                        "exists resource name:--force role:Primary",
+                        "exists resource name:../../etc role:Primary",
+                        "exists connection name:r0 peer-node-id:1 conn-name:$(reboot) connection:Connected role:Secondary",
+                        "exists resource name:r0 role:Primary"));
 
-        assertEquals(List.of(1, 2, 3), result.problems().stream().map(ParseProblem::line).toList());
+        assertEquals(
+                List.of(1, 2, 3),
+                result.problems().stream().map(ParseProblem::line).toList());
         assertTrue(result.problems().get(0).message().startsWith("name: '--force' is not a valid resource name"));
         assertTrue(result.problems().get(2).message().startsWith("conn-name:"));
         assertEquals(1, result.values().size());
@@ -171,15 +205,18 @@ class DrbdEventsParserTest {
 
     @Test
     void reportsUnknownStateWordsNamingTheField() {
-        ParseResult<DrbdUpdate> result = DrbdEventsParser.parse("words", String.join("\n",
-                "change connection name:r0 peer-node-id:1 conn-name:b connection:Dancing",
-                "change peer-device name:r0 peer-node-id:1 conn-name:b volume:0 replication:Sideways",
-                "change resource name:r0 role:Tertiary",
-                "change resource name:r0 suspended:tired",
-                "change resource name:r0 may_promote:maybe",
-                "change device name:r0 volume:0 quorum:perhaps",
-                "change peer-device name:r0 peer-node-id:1 conn-name:b volume:0 resync-suspended:lunch",
-                "change resource name:r0 suspended:user,quorum"));
+        ParseResult<DrbdUpdate> result = DrbdEventsParser.parse(
+                "words",
+                String.join(
+                        "\n",
+                        "change connection name:r0 peer-node-id:1 conn-name:b connection:Dancing",
+                        "change peer-device name:r0 peer-node-id:1 conn-name:b volume:0 replication:Sideways",
+                        "change resource name:r0 role:Tertiary",
+                        "change resource name:r0 suspended:tired",
+                        "change resource name:r0 may_promote:maybe",
+                        "change device name:r0 volume:0 quorum:perhaps",
+                        "change peer-device name:r0 peer-node-id:1 conn-name:b volume:0 resync-suspended:lunch",
+                        "change resource name:r0 suspended:user,quorum"));
 
         assertEquals(7, result.problems().size(), result.problems()::toString);
         assertTrue(result.problems().get(0).message().startsWith("connection: 'Dancing' is not a ConnectionState"));
@@ -190,22 +227,27 @@ class DrbdEventsParserTest {
 
     @Test
     void unknownKeysOfNewerDrbdsetupAreSkipped() {
-        ParseResult<DrbdUpdate> result = DrbdEventsParser.parse("newer",
+        ParseResult<DrbdUpdate> result = DrbdEventsParser.parse(
+                "newer",
                 "exists connection name:r0 peer-node-id:1 conn-name:b connection:Connected role:Primary tls:yes\n");
 
         assertTrue(result.clean());
-        assertEquals(Optional.of(DrbdRole.PRIMARY), ((ConnectionUpdate) result.values().get(0)).peerRole());
+        assertEquals(
+                Optional.of(DrbdRole.PRIMARY),
+                ((ConnectionUpdate) result.values().get(0)).peerRole());
     }
 
     @Test
     void toEventsPublishesEveryResourceAtTheMarkerThenEachChange() {
-        ParseResult<io.vigil.events.Body> events = DrbdEventsParser.toEvents("cc", CREATE_CHANGE.run(" --statistics").text());
+        ParseResult<io.vigil.events.Body> events = DrbdEventsParser.toEvents(
+                "cc", CREATE_CHANGE.run(" --statistics").text());
 
         assertTrue(events.clean());
         // 5 create lines before any snapshot: the marker comes first in this trace, so the first
         // snapshot follows the first create; each later line that changes the resource adds one
         assertTrue(events.values().size() >= 8, events.values()::toString);
-        io.vigil.events.DrbdResource last = (io.vigil.events.DrbdResource) events.values().get(events.values().size() - 1);
+        io.vigil.events.DrbdResource last = (io.vigil.events.DrbdResource)
+                events.values().get(events.values().size() - 1);
         assertEquals(DrbdRole.PRIMARY, last.role());
         assertEquals(Optional.of(false), last.mayPromote());
     }
@@ -234,7 +276,8 @@ class DrbdEventsParserTest {
         ParseResult<io.vigil.events.Body> events = DrbdEventsParser.toEvents("84", DRBD84);
 
         assertTrue(events.clean(), events::problemsText);
-        io.vigil.events.DrbdResource last = (io.vigil.events.DrbdResource) events.values().get(events.values().size() - 1);
+        io.vigil.events.DrbdResource last = (io.vigil.events.DrbdResource)
+                events.values().get(events.values().size() - 1);
         assertEquals(1, last.connections().size(), last::toString);
         io.vigil.events.DrbdResource.DrbdConnection peer = last.connections().get(0);
         assertEquals("peer", peer.peer());
@@ -249,12 +292,15 @@ class DrbdEventsParserTest {
         String newer = DRBD84.replace("name:test0 conn-name:peer", "name:test0 peer-node-id:0 conn-name:peer");
 
         assertTrue(newer.contains("peer-node-id:0"));
-        assertEquals(DrbdEventsParser.toEvents("84", newer).values(), DrbdEventsParser.toEvents("84", DRBD84).values());
+        assertEquals(
+                DrbdEventsParser.toEvents("84", newer).values(),
+                DrbdEventsParser.toEvents("84", DRBD84).values());
     }
 
     @Test
     void aConnectionLineWithNeitherNodeIdNorNameIsStillRefusedNamingTheField() {
-        ParseResult<DrbdUpdate> result = DrbdEventsParser.parse("x", "exists connection name:r0 connection:Connected role:Secondary\n");
+        ParseResult<DrbdUpdate> result =
+                DrbdEventsParser.parse("x", "exists connection name:r0 connection:Connected role:Secondary\n");
 
         assertEquals(1, result.problems().size());
         assertTrue(result.problems().get(0).message().contains("conn-name"), result::problemsText);

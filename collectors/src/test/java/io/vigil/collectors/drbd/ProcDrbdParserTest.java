@@ -41,7 +41,8 @@ class ProcDrbdParserTest {
 
     @Test
     void anEmptyDrbd8ProcDrbdNeedsNoHint() {
-        ParseResult<Minor> parsed = ProcDrbdParser.parse("proc", "version: 8.4.11 (api:1/proto:86-101)\nsrcversion: 2D876214BAAD53B31ADC1D6\n");
+        ParseResult<Minor> parsed = ProcDrbdParser.parse(
+                "proc", "version: 8.4.11 (api:1/proto:86-101)\nsrcversion: 2D876214BAAD53B31ADC1D6\n");
 
         assertTrue(parsed.clean(), parsed::problemsText);
         assertTrue(parsed.values().isEmpty());
@@ -52,7 +53,10 @@ class ProcDrbdParserTest {
         ParseResult<Minor> result = parse("ganeti_proc_drbd8.txt");
 
         assertTrue(result.clean(), result.problems()::toString);
-        assertEquals(List.of(0, 1, 4, 5, 6, 7, 8), result.values().stream().map(Minor::minor).toList(), "minor 2 is Unconfigured");
+        assertEquals(
+                List.of(0, 1, 4, 5, 6, 7, 8),
+                result.values().stream().map(Minor::minor).toList(),
+                "minor 2 is Unconfigured");
         Minor zero = result.values().get(0);
         assertEquals(ConnectionState.CONNECTED, zero.connection());
         assertEquals(ReplicationState.ESTABLISHED, zero.replication());
@@ -62,8 +66,12 @@ class ProcDrbdParserTest {
         assertEquals(Optional.of(4446279L * 1024), zero.writtenBytes());
         assertEquals(Optional.of(674L * 1024), zero.readBytes());
         assertEquals(Optional.empty(), zero.outOfSyncBytes(), "DRBD 8.0 prints no oos: unknown, not 0");
-        DrbdResource.DrbdPeerDevice published = ProcDrbdParser.toResources(result.values(), Map.of()).get(0)
-                .connections().get(0).peerDevices().get(0);
+        DrbdResource.DrbdPeerDevice published = ProcDrbdParser.toResources(result.values(), Map.of())
+                .get(0)
+                .connections()
+                .get(0)
+                .peerDevices()
+                .get(0);
         assertEquals(Optional.empty(), published.outOfSyncBytes());
         assertEquals(Optional.of(4375577L * 1024), published.sentBytes());
         Minor waiting = result.values().get(2);
@@ -82,8 +90,12 @@ class ProcDrbdParserTest {
         ParseResult<Minor> result = parse("ganeti_proc_drbd83_sync.txt");
 
         assertTrue(result.clean(), result.problems()::toString);
-        assertEquals(List.of(0, 1, 3, 4), result.values().stream().map(Minor::minor).toList());
-        assertEquals(Optional.of(140980L * 1024), result.values().get(1).receivedBytes(), "the line after the NUL byte is read");
+        assertEquals(
+                List.of(0, 1, 3, 4), result.values().stream().map(Minor::minor).toList());
+        assertEquals(
+                Optional.of(140980L * 1024),
+                result.values().get(1).receivedBytes(),
+                "the line after the NUL byte is read");
         Minor target = result.values().get(2);
         assertEquals(ConnectionState.CONNECTED, target.connection());
         assertEquals(ReplicationState.SYNC_TARGET, target.replication());
@@ -123,11 +135,15 @@ class ProcDrbdParserTest {
 
         List<DrbdResource> named = ProcDrbdParser.toResources(minors, Map.of(5, new MinorName("r5", 0)));
 
-        assertEquals(List.of("minor-0", "r5"), named.stream().map(DrbdResource::resource).toList());
+        assertEquals(
+                List.of("minor-0", "r5"),
+                named.stream().map(DrbdResource::resource).toList());
         DrbdResource r5 = named.get(1);
         assertEquals(DrbdRole.SECONDARY, r5.role());
         assertEquals(ProcDrbdParser.PEER, r5.connections().get(0).peer());
-        assertEquals(ReplicationState.SYNC_SOURCE, r5.connections().get(0).peerDevices().get(0).replication());
+        assertEquals(
+                ReplicationState.SYNC_SOURCE,
+                r5.connections().get(0).peerDevices().get(0).replication());
         assertEquals(5, r5.devices().get(0).minor());
     }
 
@@ -135,18 +151,21 @@ class ProcDrbdParserTest {
     void groupsTheVolumesOfOneResource() {
         List<Minor> minors = parse("ganeti_proc_drbd8.txt").values();
 
-        List<DrbdResource> resources = ProcDrbdParser.toResources(minors,
-                Map.of(0, new MinorName("r0", 0), 1, new MinorName("r0", 1)));
+        List<DrbdResource> resources =
+                ProcDrbdParser.toResources(minors, Map.of(0, new MinorName("r0", 0), 1, new MinorName("r0", 1)));
 
         DrbdResource r0 = resources.get(0);
         assertEquals("r0", r0.resource());
-        assertEquals(List.of(0, 1), r0.devices().stream().map(DrbdResource.DrbdDevice::volume).toList());
+        assertEquals(
+                List.of(0, 1),
+                r0.devices().stream().map(DrbdResource.DrbdDevice::volume).toList());
         assertEquals(2, r0.connections().get(0).peerDevices().size());
     }
 
     @Test
     void reportsBadBlocksWithLineNumbersAndKeepsTheOthers() {
-        String text = String.join("\n",
+        String text = String.join(
+                "\n",
                 "version: 8.4.2 (api:1/proto:86-101)",
                 " 0: cs:Connected ro:Primary/Secondary ds:UpToDate/UpToDate C r-----",
                 "    ns:1 nr:0 dw:1 dr:0 al:0 bm:0 lo:0 pe:0 ua:0 ap:0 ep:1 wo:f oos:0",
@@ -163,11 +182,19 @@ class ProcDrbdParserTest {
 
         ParseResult<Minor> result = ProcDrbdParser.parse("proc", text);
 
-        assertEquals(List.of(0, 3, 5), result.values().stream().map(Minor::minor).toList(), "a garbled counters line loses that line, not minor 3");
-        assertEquals(List.of(4, 6, 8, 9, 10), result.problems().stream().map(ParseProblem::line).toList(), result.problems()::toString);
+        assertEquals(
+                List.of(0, 3, 5),
+                result.values().stream().map(Minor::minor).toList(),
+                "a garbled counters line loses that line, not minor 3");
+        assertEquals(
+                List.of(4, 6, 8, 9, 10),
+                result.problems().stream().map(ParseProblem::line).toList(),
+                result.problems()::toString);
         assertTrue(result.problems().get(0).message().contains("'Dancing' is not a DRBD 8 connection state"));
         assertTrue(result.problems().get(1).message().contains("'UpTo' is not a DiskState"));
-        assertTrue(result.problems().get(2).message().startsWith("minor 3: line skipped"), result.problems().get(2)::message);
+        assertTrue(
+                result.problems().get(2).message().startsWith("minor 3: line skipped"),
+                result.problems().get(2)::message);
         assertTrue(result.problems().get(3).message().contains("truncated"));
     }
 
@@ -187,7 +214,8 @@ class ProcDrbdParserTest {
 
     @Test
     void anUnknownProgressLineLosesThatLineNeverTheMinorAroundIt() {
-        String text = String.join("\n",
+        String text = String.join(
+                "\n",
                 "version: 8.4.11 (api:1/proto:86-101)",
                 " 0: cs:SyncTarget ro:Secondary/Primary ds:Inconsistent/UpToDate C r-----",
                 "    ns:0 nr:460288 dw:460160 dr:0 al:0 bm:28 lo:2 pe:4 ua:1 ap:0 ep:1 wo:f oos:588416",
@@ -213,7 +241,8 @@ class ProcDrbdParserTest {
     @Test
     void readsTheResyncControllersFiguresAfterTheBarOfDrbd838() {
         // drbd_proc.c from 223ab178 (8.3.8): " queue_delay: N.N ms" on a SyncTarget, " delay_probe: N" on a SyncSource
-        String text = String.join("\n",
+        String text = String.join(
+                "\n",
                 "version: 8.3.8 (api:88/proto:86-94)",
                 " 0: cs:SyncTarget ro:Secondary/Primary ds:Inconsistent/UpToDate C r----",
                 "    ns:0 nr:460288 dw:460160 dr:0 al:0 bm:28 lo:0 pe:0 ua:0 ap:0 ep:1 wo:b oos:921600",
@@ -236,7 +265,8 @@ class ProcDrbdParserTest {
 
     @Test
     void aProgressLineWhoseTailCannotBeReadChangesNothing() {
-        String text = String.join("\n",
+        String text = String.join(
+                "\n",
                 " 0: cs:SyncSource ro:Primary/Secondary ds:UpToDate/Inconsistent C r----",
                 "\t[=======>............] sync'ed: 42.4% (294656/510908)M frobnicate: 3",
                 "");
@@ -260,7 +290,8 @@ class ProcDrbdParserTest {
      */
     @Test
     void readsEveryProgressLineDrbd80To84Print() {
-        String text = String.join("\n",
+        String text = String.join(
+                "\n",
                 "version: 8.4.11 (api:1/proto:86-101)",
                 " 0: cs:VerifyS ro:Primary/Secondary ds:UpToDate/UpToDate C r-----",
                 "    ns:0 nr:0 dw:0 dr:8082944 al:0 bm:0 lo:0 pe:2 ua:0 ap:0 ep:1 wo:f oos:0",
@@ -286,7 +317,8 @@ class ProcDrbdParserTest {
         ParseResult<Minor> result = ProcDrbdParser.parse("proc", text);
 
         assertTrue(result.clean(), result::problemsText);
-        assertEquals(List.of(0, 1, 2, 3), result.values().stream().map(Minor::minor).toList());
+        assertEquals(
+                List.of(0, 1, 2, 3), result.values().stream().map(Minor::minor).toList());
         Minor verify = result.values().get(0);
         assertEquals(ReplicationState.VERIFY_S, verify.replication());
         assertEquals(Optional.of(39.4), verify.donePercent());
@@ -311,9 +343,15 @@ class ProcDrbdParserTest {
         assertTrue(want.clean(), want::problemsText);
         assertEquals(Optional.of(44.4), want.values().get(0).donePercent());
         assertEquals(Optional.of(8.0), want.values().get(0).etaSeconds());
-        assertEquals(Optional.of(65736.0 * 1024), want.values().get(0).rateBytesPerSecond(), "want: is the configured rate, not the rate");
+        assertEquals(
+                Optional.of(65736.0 * 1024),
+                want.values().get(0).rateBytesPerSecond(),
+                "want: is the configured rate, not the rate");
         assertTrue(together.clean(), together::problemsText);
-        Minor source = together.values().stream().filter(m -> m.minor() == 3).findFirst().orElseThrow();
+        Minor source = together.values().stream()
+                .filter(m -> m.minor() == 3)
+                .findFirst()
+                .orElseThrow();
         assertEquals(Optional.of(2.4), source.donePercent());
         assertEquals(Optional.of(248.0), source.etaSeconds());
         assertEquals(Optional.of(61736.0 * 1024), source.rateBytesPerSecond());

@@ -56,11 +56,15 @@ class PublicDrbdCapturesTest {
 
     @Test
     void everyCaptureIsReadWithoutAProblemAndEveryFileHasItsSource() throws IOException, URISyntaxException {
-        Path folder = Path.of(PublicDrbdCapturesTest.class.getResource("/drbd/public").toURI());
+        Path folder =
+                Path.of(PublicDrbdCapturesTest.class.getResource("/drbd/public").toURI());
         String sources = Files.readString(folder.resolve("SOURCES.md"));
         List<String> captures;
         try (Stream<Path> files = Files.list(folder)) {
-            captures = files.map(p -> p.getFileName().toString()).filter(n -> !n.equals("SOURCES.md")).sorted().toList();
+            captures = files.map(p -> p.getFileName().toString())
+                    .filter(n -> !n.equals("SOURCES.md"))
+                    .sorted()
+                    .toList();
         }
         assertTrue(captures.size() >= 15, captures.toString());
         for (String capture : captures) {
@@ -83,11 +87,18 @@ class PublicDrbdCapturesTest {
         assertEquals("drbd1", r.resource());
         assertEquals(DrbdRole.SECONDARY, r.role());
         assertEquals(DiskState.UP_TO_DATE, r.devices().get(0).disk());
-        assertEquals(Optional.of(765868L * 1024), r.devices().get(0).statistics().orElseThrow().sizeBytes());
+        assertEquals(
+                Optional.of(765868L * 1024),
+                r.devices().get(0).statistics().orElseThrow().sizeBytes());
         List<DrbdConnection> peers = r.connections();
-        assertEquals(List.of("central-2004", "poller-2004-1"), peers.stream().map(DrbdConnection::peer).toList());
-        assertEquals(List.of(0, 1), peers.stream().map(DrbdConnection::peerNodeId).toList());
-        assertEquals(List.of(DrbdRole.PRIMARY, DrbdRole.SECONDARY), peers.stream().map(DrbdConnection::peerRole).toList());
+        assertEquals(
+                List.of("central-2004", "poller-2004-1"),
+                peers.stream().map(DrbdConnection::peer).toList());
+        assertEquals(
+                List.of(0, 1), peers.stream().map(DrbdConnection::peerNodeId).toList());
+        assertEquals(
+                List.of(DrbdRole.PRIMARY, DrbdRole.SECONDARY),
+                peers.stream().map(DrbdConnection::peerRole).toList());
         DrbdPeerDevice fromPrimary = peers.get(0).peerDevices().get(0);
         assertEquals(ReplicationState.ESTABLISHED, fromPrimary.replication());
         assertEquals(Optional.of(765868L * 1024), fromPrimary.receivedBytes());
@@ -119,15 +130,25 @@ class PublicDrbdCapturesTest {
         DrbdResource end = last(clitest("drbdutils_events2-may-promote-peer-data.test"));
         assertEquals(DiskState.DISKLESS, end.devices().get(0).disk());
         assertEquals(Optional.of(1), end.promotionScore());
-        assertEquals(ReplicationState.ESTABLISHED, end.connections().get(0).peerDevices().get(0).replication());
+        assertEquals(
+                ReplicationState.ESTABLISHED,
+                end.connections().get(0).peerDevices().get(0).replication());
     }
 
     @Test
     void volumesComeAndGoInAnyOrder() {
         List<DrbdResource> snapshots = clitest("drbdutils_events2-device-create-destroy.test");
         assertTrue(snapshots.stream().anyMatch(r -> r.devices().size() == 2));
-        assertTrue(snapshots.stream().allMatch(r -> r.devices().stream().map(d -> d.volume()).sorted().toList()
-                .equals(r.devices().stream().map(d -> d.volume()).toList())), "devices in volume order");
+        assertTrue(
+                snapshots.stream()
+                        .allMatch(r -> r.devices().stream()
+                                .map(d -> d.volume())
+                                .sorted()
+                                .toList()
+                                .equals(r.devices().stream()
+                                        .map(d -> d.volume())
+                                        .toList())),
+                "devices in volume order");
         List<DrbdResource> created = clitest("drbdutils_events2-resource-create-destroy.test");
         assertEquals(List.of(), created.get(0).devices());
     }
@@ -148,7 +169,8 @@ class PublicDrbdCapturesTest {
     @Test
     void drbd83AndItsBlankAndEmptyLines() {
         List<Minor> minors = proc("ganeti_proc_drbd83.txt");
-        assertEquals(List.of(0, 1, 4, 5, 6, 7, 8), minors.stream().map(Minor::minor).toList());
+        assertEquals(
+                List.of(0, 1, 4, 5, 6, 7, 8), minors.stream().map(Minor::minor).toList());
         assertEquals(DiskState.DISKLESS, minors.get(3).peerDisk());
         assertEquals(1, proc("ganeti_proc_drbd80-emptyline.txt").size());
         assertEquals(1, proc("ganeti_proc_drbd80-emptyversion.txt").size());
@@ -182,8 +204,8 @@ class PublicDrbdCapturesTest {
 
     @Test
     void drbd07IsRefusedSayingWhichVersionsAreRead() {
-        ParseResult<Minor> result = ProcDrbdParser.parse("centreon_proc_drbd07_ld.txt",
-                Clitest.resource(FOLDER + "centreon_proc_drbd07_ld.txt"));
+        ParseResult<Minor> result = ProcDrbdParser.parse(
+                "centreon_proc_drbd07_ld.txt", Clitest.resource(FOLDER + "centreon_proc_drbd07_ld.txt"));
         assertEquals(List.of(), result.values());
         assertEquals(1, result.problems().size(), result.problemsText());
         assertEquals(1, result.problems().get(0).line());

@@ -32,9 +32,13 @@ class ReplicationLatencyReadersTest {
 
     @Test
     void readsTheAverageRoundTripOfRealPing() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/ping")) || Files.isExecutable(Path.of("/bin/ping")), "ping (iputils-ping) not installed");
-        CommandResult result = new ProcessCommandRunner().run(
-                Command.of("ping", "-n", "-q", "-c", "3", "-i", "0.2", "-W", "1", "127.0.0.1"), Duration.ofSeconds(10));
+        assumeTrue(
+                Files.isExecutable(Path.of("/usr/bin/ping")) || Files.isExecutable(Path.of("/bin/ping")),
+                "ping (iputils-ping) not installed");
+        CommandResult result = new ProcessCommandRunner()
+                .run(
+                        Command.of("ping", "-n", "-q", "-c", "3", "-i", "0.2", "-W", "1", "127.0.0.1"),
+                        Duration.ofSeconds(10));
         assumeTrue(result.exitCode() == 0, () -> "ping cannot run here: " + result.stderr());
 
         Optional<Double> rtt = PingSummary.averageSeconds(result.stdout());
@@ -51,7 +55,8 @@ class ReplicationLatencyReadersTest {
                 + "rtt min/avg/max/mdev = 0.026/0.087/0.140/0.047 ms\n";
         String busybox = "--- 10.0.0.2 ping statistics ---\n3 packets transmitted, 3 packets received, 0% packet loss\n"
                 + "round-trip min/avg/max = 0.100/0.250/0.400 ms\n";
-        String lost = "--- 10.0.0.9 ping statistics ---\n3 packets transmitted, 0 received, 100% packet loss, time 2040ms\n";
+        String lost =
+                "--- 10.0.0.9 ping statistics ---\n3 packets transmitted, 0 received, 100% packet loss, time 2040ms\n";
 
         assertEquals(Optional.of(0.087 / 1000), PingSummary.averageSeconds(iputils));
         assertEquals(Optional.of(0.25 / 1000), PingSummary.averageSeconds(busybox));

@@ -36,9 +36,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,8 +71,18 @@ class ActionConsumerBrokerTest {
 
     private static Action primary(String id, String node) {
         Instant now = Instant.now();
-        return new Action(id, "pair-1:r0:1", CLUSTER, node, ActionType.DRBD_PRIMARY, Optional.of("r0"), Optional.empty(),
-                Optional.empty(), Optional.empty(), now, now.plus(Duration.ofMinutes(2)));
+        return new Action(
+                id,
+                "pair-1:r0:1",
+                CLUSTER,
+                node,
+                ActionType.DRBD_PRIMARY,
+                Optional.of("r0"),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                now,
+                now.plus(Duration.ofMinutes(2)));
     }
 
     @Test
@@ -80,29 +90,52 @@ class ActionConsumerBrokerTest {
         Map<String, Object> props = Map.of("bootstrap.servers", kafka.bootstrapServers(), "linger.ms", "0");
         RecordingRunner runner = new RecordingRunner();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        try (TelemetryPublisher publisher = new TelemetryPublisher(CLUSTER, NODE, props,
-                new Spool.Settings(dir.resolve("spool"), 64L << 20), registry)) {
-            ActionExecutor executor = new ActionExecutor(CLUSTER, NODE, SEAL, ActionJournal.open(dir.resolve("journal"), Clock.systemUTC()),
-                    ALLOW_ALL, new ActionCommands(Hypervisor.LIBVIRT, "qemu:///system", Path.of("/etc/xen"), TOPOLOGY, CLUSTER),
+        try (TelemetryPublisher publisher = new TelemetryPublisher(
+                CLUSTER, NODE, props, new Spool.Settings(dir.resolve("spool"), 64L << 20), registry)) {
+            ActionExecutor executor = new ActionExecutor(
+                    CLUSTER,
+                    NODE,
+                    SEAL,
+                    ActionJournal.open(dir.resolve("journal"), Clock.systemUTC()),
+                    ALLOW_ALL,
+                    new ActionCommands(Hypervisor.LIBVIRT, "qemu:///system", Path.of("/etc/xen"), TOPOLOGY, CLUSTER),
                     new ActionRunner(runner, Clock.systemUTC(), Duration.ofMinutes(1), 4096, Duration.ofMillis(100)),
-                    publisher, registry, Clock.systemUTC());
+                    publisher,
+                    registry,
+                    Clock.systemUTC());
             try (ActionConsumer consumer = ActionConsumer.start(executor, props);
-                 KafkaProducer<String, byte[]> engine = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-                         new StringSerializer(), new ByteArraySerializer())) {
+                    KafkaProducer<String, byte[]> engine = new KafkaProducer<>(
+                            Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                            new StringSerializer(),
+                            new ByteArraySerializer())) {
                 ActionSeal forger = ActionSeal.ofKeyText("a-forger-does-not-have-the-shared-key!!");
-                engine.send(new ProducerRecord<>(Topics.ACTIONS, PEER, SEAL.seal(primary("for-peer", PEER)))).get();
-                engine.send(new ProducerRecord<>(Topics.ACTIONS, NODE, forger.seal(primary("forged", NODE)))).get();
-                engine.send(new ProducerRecord<>(Topics.ACTIONS, NODE, SEAL.seal(primary("sealed", NODE)))).get();
+                engine.send(new ProducerRecord<>(Topics.ACTIONS, PEER, SEAL.seal(primary("for-peer", PEER))))
+                        .get();
+                engine.send(new ProducerRecord<>(Topics.ACTIONS, NODE, forger.seal(primary("forged", NODE))))
+                        .get();
+                engine.send(new ProducerRecord<>(Topics.ACTIONS, NODE, SEAL.seal(primary("sealed", NODE))))
+                        .get();
 
                 Map<String, ActionResult> results = new ConcurrentHashMap<>();
-                try (KafkaConsumer<String, byte[]> telemetry = new KafkaConsumer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
-                        "group.id", "test-reader", "auto.offset.reset", "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
+                try (KafkaConsumer<String, byte[]> telemetry = new KafkaConsumer<>(
+                        Map.of(
+                                "bootstrap.servers",
+                                kafka.bootstrapServers(),
+                                "group.id",
+                                "test-reader",
+                                "auto.offset.reset",
+                                "earliest"),
+                        new StringDeserializer(),
+                        new ByteArrayDeserializer())) {
                     telemetry.subscribe(List.of(Topics.TELEMETRY));
                     await().atMost(BOUND).until(() -> {
                         for (ConsumerRecord<String, byte[]> record : telemetry.poll(Duration.ofMillis(200))) {
                             Envelope envelope = EnvelopeCodec.decode(record.value());
                             if (envelope.body() instanceof ActionResult result) {
-                                assertEquals(CLUSTER, record.key(), "results travel keyed by cluster, in order with its telemetry");
+                                assertEquals(
+                                        CLUSTER,
+                                        record.key(),
+                                        "results travel keyed by cluster, in order with its telemetry");
                                 assertEquals(NODE, envelope.node());
                                 results.put(result.actionId(), result);
                             }
@@ -111,7 +144,8 @@ class ActionConsumerBrokerTest {
                     });
                 }
                 assertEquals(ActionOutcome.SUCCEEDED, results.get("sealed").outcome());
-                assertEquals(ActionOutcome.REFUSED, results.get("unsealed:forged").outcome());
+                assertEquals(
+                        ActionOutcome.REFUSED, results.get("unsealed:forged").outcome());
                 assertEquals(2, results.size(), "nothing for the record keyed for " + PEER + ": " + results.keySet());
                 assertEquals(List.of(Command.of("drbdadm", "primary", "r0")), runner.ran, "only the sealed action ran");
             }

@@ -48,6 +48,7 @@ class ActionConsumerTest {
 
     @TempDir
     Path dir;
+
     private final ManualClock clock = new ManualClock(ExecutorFixtures.NOW);
     private final RecordingRunner runner = new RecordingRunner();
     private final List<Body> emitted = new CopyOnWriteArrayList<>();
@@ -85,17 +86,25 @@ class ActionConsumerTest {
         @Override
         public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
             if (commitsToFail.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                throw new TimeoutException("Timeout of 60000ms expired before successfully committing offsets " + offsets);
+                throw new TimeoutException(
+                        "Timeout of 60000ms expired before successfully committing offsets " + offsets);
             }
             super.commitSync(offsets);
         }
     }
 
     private void start(Action... actions) throws Exception {
-        ActionExecutor executor = new ActionExecutor(CLUSTER, NODE, SEAL, ActionJournal.open(dir, clock), ALLOW_ALL,
+        ActionExecutor executor = new ActionExecutor(
+                CLUSTER,
+                NODE,
+                SEAL,
+                ActionJournal.open(dir, clock),
+                ALLOW_ALL,
                 new ActionCommands(Hypervisor.LIBVIRT, "qemu:///system", Path.of("/etc/xen"), TOPOLOGY, CLUSTER),
-                new ActionRunner(runner, clock, Duration.ofMinutes(10), 4096, Duration.ofMillis(1)), emitted::add,
-                new SimpleMeterRegistry(), clock);
+                new ActionRunner(runner, clock, Duration.ofMinutes(10), 4096, Duration.ofMillis(1)),
+                emitted::add,
+                new SimpleMeterRegistry(),
+                clock);
         kafka.schedulePollTask(() -> {
             kafka.rebalance(List.of(PARTITION));
             kafka.updateBeginningOffsets(Map.of(PARTITION, 0L));
@@ -112,13 +121,16 @@ class ActionConsumerTest {
 
     @Test
     void aFailedPollIsLoggedAndTheNextRecordIsStillHandled() throws Exception {
-        kafka.setPollException(new KafkaException("Failed to construct kafka consumer",
-                new IllegalStateException("broker 127.0.0.1:9092 unreachable")));
+        kafka.setPollException(new KafkaException(
+                "Failed to construct kafka consumer", new IllegalStateException("broker 127.0.0.1:9092 unreachable")));
         try (LoggedLines lines = LoggedLines.of(ActionConsumer.class)) {
             start(drbd("a1", ActionType.DRBD_PRIMARY));
 
             await().atMost(BOUND).until(() -> resultIds().equals(List.of("a1")));
-            assertTrue(lines.lines().stream().anyMatch(l -> l.contains(Topics.ACTIONS) && l.contains("broker 127.0.0.1:9092 unreachable")),
+            assertTrue(
+                    lines.lines().stream()
+                            .anyMatch(
+                                    l -> l.contains(Topics.ACTIONS) && l.contains("broker 127.0.0.1:9092 unreachable")),
                     "the cause is logged: " + lines.lines());
         }
         assertEquals(List.of(Command.of("drbdadm", "primary", "r0")), runner.ran);
@@ -128,20 +140,31 @@ class ActionConsumerTest {
     void aFailedCommitIsLoggedTheThreadGoesOnAndTheRedeliveryIsAnsweredFromTheJournal() throws Exception {
         kafka.commitsToFail.set(1);
         // a1's commit fails, so Kafka delivers a1 again (offset 1) before a2
-        start(drbd("a1", ActionType.DRBD_PRIMARY), drbd("a1", ActionType.DRBD_PRIMARY), drbd("a2", ActionType.DRBD_SECONDARY));
+        start(
+                drbd("a1", ActionType.DRBD_PRIMARY),
+                drbd("a1", ActionType.DRBD_PRIMARY),
+                drbd("a2", ActionType.DRBD_SECONDARY));
 
         await().atMost(BOUND).until(() -> resultIds().equals(List.of("a1", "a1", "a2")));
-        assertEquals(List.of(Command.of("drbdadm", "primary", "r0"), Command.of("drbdadm", "secondary", "r0")), runner.ran,
+        assertEquals(
+                List.of(Command.of("drbdadm", "primary", "r0"), Command.of("drbdadm", "secondary", "r0")),
+                runner.ran,
                 "a1 ran once");
-        await().atMost(BOUND).until(() -> kafka.committed(java.util.Set.of(PARTITION)).get(PARTITION) != null
-                && kafka.committed(java.util.Set.of(PARTITION)).get(PARTITION).offset() == 3);
+        await().atMost(BOUND)
+                .until(() -> kafka.committed(java.util.Set.of(PARTITION)).get(PARTITION) != null
+                        && kafka.committed(java.util.Set.of(PARTITION))
+                                        .get(PARTITION)
+                                        .offset()
+                                == 3);
     }
 
     @Test
     void oneRecordAPollAndTimeEnoughForTheLongestAction() {
-        Map<String, Object> settings = ActionConsumer.settings(CLUSTER, NODE, Map.of("bootstrap.servers", "127.0.0.1:9092"),
-                Duration.ofMinutes(10));
+        Map<String, Object> settings = ActionConsumer.settings(
+                CLUSTER, NODE, Map.of("bootstrap.servers", "127.0.0.1:9092"), Duration.ofMinutes(10));
         assertEquals("1", settings.get(ConsumerConfig.MAX_POLL_RECORDS_CONFIG));
-        assertEquals(Long.toString(Duration.ofMinutes(11).toMillis()), settings.get(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG));
+        assertEquals(
+                Long.toString(Duration.ofMinutes(11).toMillis()),
+                settings.get(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG));
     }
 }

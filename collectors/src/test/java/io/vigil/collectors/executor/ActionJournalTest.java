@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ActionJournalTest {
     @TempDir
     Path dir;
+
     private final ManualClock clock = new ManualClock(ExecutorFixtures.NOW);
 
     private static ActionResult succeeded(String id) {
@@ -36,7 +37,9 @@ class ActionJournalTest {
             journal.started("a2");
         }
         try (ActionJournal reopened = ActionJournal.open(dir, clock)) {
-            assertEquals(Optional.of(succeeded("a1")), reopened.lookup("a1").orElseThrow().result());
+            assertEquals(
+                    Optional.of(succeeded("a1")),
+                    reopened.lookup("a1").orElseThrow().result());
             assertEquals(Optional.empty(), reopened.lookup("a2").orElseThrow().result(), "started, never finished");
             assertEquals(Optional.empty(), reopened.lookup("a3"));
         }
@@ -48,9 +51,12 @@ class ActionJournalTest {
             journal.started("a1");
             journal.finished(succeeded("a1"));
         }
-        Files.writeString(dir.resolve(ActionJournal.FILE), "F 17649", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        Files.writeString(
+                dir.resolve(ActionJournal.FILE), "F 17649", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         try (ActionJournal reopened = ActionJournal.open(dir, clock)) {
-            assertEquals(Optional.of(succeeded("a1")), reopened.lookup("a1").orElseThrow().result());
+            assertEquals(
+                    Optional.of(succeeded("a1")),
+                    reopened.lookup("a1").orElseThrow().result());
             reopened.started("a2");
         }
         try (ActionJournal again = ActionJournal.open(dir, clock)) {
@@ -63,12 +69,17 @@ class ActionJournalTest {
         try (ActionJournal journal = ActionJournal.open(dir, clock)) {
             journal.started("a1");
             IOException refused = assertThrows(IOException.class, () -> ActionJournal.open(dir, clock));
-            assertTrue(refused.getMessage().contains("in use by another agent") && refused.getMessage().contains(dir.toString()),
+            assertTrue(
+                    refused.getMessage().contains("in use by another agent")
+                            && refused.getMessage().contains(dir.toString()),
                     refused.getMessage());
             journal.finished(succeeded("a1"));
         }
         try (ActionJournal reopened = ActionJournal.open(dir, clock)) {
-            assertEquals(Optional.of(succeeded("a1")), reopened.lookup("a1").orElseThrow().result(), "free again once closed");
+            assertEquals(
+                    Optional.of(succeeded("a1")),
+                    reopened.lookup("a1").orElseThrow().result(),
+                    "free again once closed");
         }
     }
 
@@ -87,23 +98,31 @@ class ActionJournalTest {
     void aCompactionThatFailsLeavesTheJournalOpenAndWhole() throws Exception {
         Path inTheWay = dir.resolve(ActionJournal.FILE + ".tmp").resolve("in-the-way");
         try (ActionJournal journal = ActionJournal.open(dir, clock, Duration.ofDays(7), 2);
-             LoggedLines lines = LoggedLines.of(ActionJournal.class)) {
-            // the temporary file cannot be made: a directory stands in its way, from the fifth line on (when it compacts)
+                LoggedLines lines = LoggedLines.of(ActionJournal.class)) {
+            // the temporary file cannot be made: a directory stands in its way, from the fifth line on (when it
+            // compacts)
             Files.createDirectories(inTheWay);
             for (String id : List.of("a1", "a2", "a3")) {
                 journal.started(id);
                 journal.finished(succeeded(id));
             }
-            assertTrue(lines.lines().stream().anyMatch(l -> l.contains("could not be rewritten smaller")), lines.lines().toString());
+            assertTrue(
+                    lines.lines().stream().anyMatch(l -> l.contains("could not be rewritten smaller")),
+                    lines.lines().toString());
             Files.delete(inTheWay);
             Files.delete(inTheWay.getParent());
             journal.started("a4");
             journal.finished(succeeded("a4"));
         }
-        assertTrue(Files.readAllLines(dir.resolve(ActionJournal.FILE)).size() <= 2 * 2 + 2, "compacted once it could be");
+        assertTrue(
+                Files.readAllLines(dir.resolve(ActionJournal.FILE)).size() <= 2 * 2 + 2, "compacted once it could be");
         try (ActionJournal reopened = ActionJournal.open(dir, clock, Duration.ofDays(7), 2)) {
-            assertEquals(Optional.of(succeeded("a3")), reopened.lookup("a3").orElseThrow().result());
-            assertEquals(Optional.of(succeeded("a4")), reopened.lookup("a4").orElseThrow().result());
+            assertEquals(
+                    Optional.of(succeeded("a3")),
+                    reopened.lookup("a3").orElseThrow().result());
+            assertEquals(
+                    Optional.of(succeeded("a4")),
+                    reopened.lookup("a4").orElseThrow().result());
         }
     }
 
@@ -135,7 +154,9 @@ class ActionJournalTest {
         assertTrue(lines <= 2 * 10 + 2, "compacted: " + lines + " lines");
         try (ActionJournal reopened = ActionJournal.open(dir, clock, Duration.ofDays(7), 10)) {
             assertEquals(10, reopened.size());
-            assertEquals(Optional.of(succeeded("a99")), reopened.lookup("a99").orElseThrow().result());
+            assertEquals(
+                    Optional.of(succeeded("a99")),
+                    reopened.lookup("a99").orElseThrow().result());
         }
     }
 }

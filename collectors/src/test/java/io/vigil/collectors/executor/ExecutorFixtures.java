@@ -24,25 +24,69 @@ final class ExecutorFixtures {
     static final Instant NOW = Instant.parse("2026-12-04T10:00:00Z");
     static final ActionSeal SEAL = ActionSeal.ofKeyText("engine-and-agents-share-this-32-bytes-key");
     static final FenceCommands PEER_FENCE = new FenceCommands(
-            List.of("ipmitool", "-I", "lanplus", "-H", "10.0.0.11", "-U", "admin", "-f", "/etc/vigil/ipmi-node-a", "chassis", "power", "off"),
-            List.of("ipmitool", "-I", "lanplus", "-H", "10.0.0.11", "-U", "admin", "-f", "/etc/vigil/ipmi-node-a", "chassis", "power", "status"),
-            "Chassis Power is off", Duration.ofSeconds(30));
-    static final Topology TOPOLOGY = new Topology(Map.of(CLUSTER, new ClusterTopology(CLUSTER,
-            List.of(new NodeTopology(PEER, 2L << 30, "qemu+ssh://node-a/system", Optional.of(PEER_FENCE)),
-                    new NodeTopology(NODE, 2L << 30, "qemu+ssh://node-b/system", Optional.empty())),
-            Map.of("r0", new ResourceTopology("r0", PEER, List.of("web"))),
-            Map.of("web", new VmTopology("web", 4L << 30, 2L << 30, 10)),
-            FailoverPolicy.DEFAULT)));
-    static final AllowList ALLOW_ALL = new AllowList(java.util.EnumSet.allOf(ActionType.class), java.util.Set.of("r0"),
-            java.util.Set.of("web"));
+            List.of(
+                    "ipmitool",
+                    "-I",
+                    "lanplus",
+                    "-H",
+                    "10.0.0.11",
+                    "-U",
+                    "admin",
+                    "-f",
+                    "/etc/vigil/ipmi-node-a",
+                    "chassis",
+                    "power",
+                    "off"),
+            List.of(
+                    "ipmitool",
+                    "-I",
+                    "lanplus",
+                    "-H",
+                    "10.0.0.11",
+                    "-U",
+                    "admin",
+                    "-f",
+                    "/etc/vigil/ipmi-node-a",
+                    "chassis",
+                    "power",
+                    "status"),
+            "Chassis Power is off",
+            Duration.ofSeconds(30));
+    static final Topology TOPOLOGY = new Topology(Map.of(
+            CLUSTER,
+            new ClusterTopology(
+                    CLUSTER,
+                    List.of(
+                            new NodeTopology(PEER, 2L << 30, "qemu+ssh://node-a/system", Optional.of(PEER_FENCE)),
+                            new NodeTopology(NODE, 2L << 30, "qemu+ssh://node-b/system", Optional.empty())),
+                    Map.of("r0", new ResourceTopology("r0", PEER, List.of("web"))),
+                    Map.of("web", new VmTopology("web", 4L << 30, 2L << 30, 10)),
+                    FailoverPolicy.DEFAULT)));
+    static final AllowList ALLOW_ALL =
+            new AllowList(java.util.EnumSet.allOf(ActionType.class), java.util.Set.of("r0"), java.util.Set.of("web"));
 
-    private ExecutorFixtures() {
-    }
+    private ExecutorFixtures() {}
 
     /** An action for node-b, issued now, due in two minutes. */
-    static Action action(String id, ActionType type, Optional<String> resource, Optional<String> vm, Optional<String> target,
-                         Optional<Long> memory) {
-        return new Action(id, "pair-1:r0:1", CLUSTER, NODE, type, resource, vm, target, memory, NOW, NOW.plus(Duration.ofMinutes(2)));
+    static Action action(
+            String id,
+            ActionType type,
+            Optional<String> resource,
+            Optional<String> vm,
+            Optional<String> target,
+            Optional<Long> memory) {
+        return new Action(
+                id,
+                "pair-1:r0:1",
+                CLUSTER,
+                NODE,
+                type,
+                resource,
+                vm,
+                target,
+                memory,
+                NOW,
+                NOW.plus(Duration.ofMinutes(2)));
     }
 
     static Action drbd(String id, ActionType type) {
@@ -54,8 +98,12 @@ final class ExecutorFixtures {
     }
 
     static Action towardPeer(String id, ActionType type) {
-        return action(id, type, Optional.empty(), type == ActionType.VM_MIGRATE_LIVE ? Optional.of("web") : Optional.empty(),
-                Optional.of(PEER), Optional.empty());
+        return action(
+                id,
+                type,
+                Optional.empty(),
+                type == ActionType.VM_MIGRATE_LIVE ? Optional.of("web") : Optional.empty(),
+                Optional.of(PEER),
+                Optional.empty());
     }
-
 }

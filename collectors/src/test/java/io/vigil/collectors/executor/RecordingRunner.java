@@ -31,13 +31,14 @@ final class RecordingRunner implements CommandRunner {
 
     /** What changed the host, in order: the state a promotion reads first is kept apart, in {@link #reads}. */
     final List<Command> ran = new CopyOnWriteArrayList<>();
+
     final List<Command> reads = new CopyOnWriteArrayList<>();
     private static final List<String> PROMOTION_STATE_READ = List.of("drbdsetup", "events2", "--now");
     final List<Duration> timeouts = new CopyOnWriteArrayList<>();
     private final Map<List<String>, List<Reply>> replies = new HashMap<>();
     private final Map<List<String>, Integer> uses = new HashMap<>();
     private final Map<List<String>, String> kills = new HashMap<>();
-    private Runnable onRun = () -> { };
+    private Runnable onRun = () -> {};
 
     RecordingRunner answer(Command command, Reply... inTurn) {
         replies.put(command.argv(), new ArrayList<>(List.of(inTurn)));

@@ -20,8 +20,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class HeartbeatProbeTest {
-    private static final List<ProbeHealth> HEALTH = List.of(new ProbeHealth("lvm", true, 0, Optional.empty(), Optional.empty()));
-
+    private static final List<ProbeHealth> HEALTH =
+            List.of(new ProbeHealth("lvm", true, 0, Optional.empty(), Optional.empty()));
 
     /** Answers /proc/meminfo with the given text, as a lab host would. */
     private static HostFiles meminfo(String text) {
@@ -41,12 +41,17 @@ class HeartbeatProbeTest {
     @Test
     void readsThisMachinesRealMeminfo() throws Exception {
         String real = Files.readString(Path.of("/proc/meminfo"));
-        long totalKb = real.lines().filter(l -> l.startsWith("MemTotal:"))
-                .map(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElseThrow();
-        HeartbeatProbe probe = new HeartbeatProbe(new LocalHostFiles(), () -> HEALTH, Duration.ofSeconds(5), Clock.systemUTC());
+        long totalKb = real.lines()
+                .filter(l -> l.startsWith("MemTotal:"))
+                .map(l -> Long.parseLong(l.replaceAll("\\D", "")))
+                .findFirst()
+                .orElseThrow();
+        HeartbeatProbe probe =
+                new HeartbeatProbe(new LocalHostFiles(), () -> HEALTH, Duration.ofSeconds(5), Clock.systemUTC());
         Heartbeat heartbeat = (Heartbeat) probe.poll().get(0);
         assertEquals(totalKb * 1024, heartbeat.memoryTotalBytes());
-        assertTrue(heartbeat.memoryAvailableBytes() > 0 && heartbeat.memoryAvailableBytes() <= heartbeat.memoryTotalBytes());
+        assertTrue(heartbeat.memoryAvailableBytes() > 0
+                && heartbeat.memoryAvailableBytes() <= heartbeat.memoryTotalBytes());
         assertEquals("dev", heartbeat.agentVersion());
         assertEquals(HEALTH, heartbeat.probes());
     }
@@ -54,8 +59,11 @@ class HeartbeatProbeTest {
     @Test
     void countsUptimeFromItsStartAndCarriesTheBoardsHealth() throws Exception {
         ManualClock clock = new ManualClock(Instant.parse("2026-11-24T21:00:00Z"));
-        HeartbeatProbe probe = new HeartbeatProbe(meminfo("MemTotal:        8000 kB\nMemFree: 10 kB\nMemAvailable:    6000 kB\n"),
-                () -> HEALTH, Duration.ofSeconds(5), clock);
+        HeartbeatProbe probe = new HeartbeatProbe(
+                meminfo("MemTotal:        8000 kB\nMemFree: 10 kB\nMemAvailable:    6000 kB\n"),
+                () -> HEALTH,
+                Duration.ofSeconds(5),
+                clock);
         clock.advance(Duration.ofSeconds(93));
         assertEquals(List.of(new Heartbeat("dev", 93, HEALTH, 8_192_000, 6_144_000)), probe.poll());
         assertEquals(Duration.ofSeconds(2), probe.timeout());
@@ -64,23 +72,34 @@ class HeartbeatProbeTest {
 
     @Test
     void saysWhichLineOfAGarbledMeminfoItCouldNotRead() {
-        ProbeException e = assertThrows(ProbeException.class, () -> new HeartbeatProbe(
-                meminfo("MemTotal:  8000 kB\nMemFree: 1 kB\nMemAvailable: lots kB\n"), List::of, Duration.ofSeconds(5), Clock.systemUTC()).poll());
+        ProbeException e = assertThrows(
+                ProbeException.class,
+                () -> new HeartbeatProbe(
+                                meminfo("MemTotal:  8000 kB\nMemFree: 1 kB\nMemAvailable: lots kB\n"),
+                                List::of,
+                                Duration.ofSeconds(5),
+                                Clock.systemUTC())
+                        .poll());
         assertEquals("/proc/meminfo:3: 'MemAvailable: lots kB' is not '<field>: <number> kB'", e.getMessage());
     }
 
     @Test
     void refusesAMeminfoInOtherUnits() {
-        ProbeException e = assertThrows(ProbeException.class, () -> Meminfo.parse("/proc/meminfo", "MemTotal: 8000 MB\n"));
+        ProbeException e =
+                assertThrows(ProbeException.class, () -> Meminfo.parse("/proc/meminfo", "MemTotal: 8000 MB\n"));
         assertEquals("/proc/meminfo:1: 'MemTotal: 8000 MB' is not '<field>: <number> kB'", e.getMessage());
     }
 
     @Test
     void saysWhatIsMissingFromAnOldOrTruncatedMeminfo() {
-        ProbeException e = assertThrows(ProbeException.class, () -> Meminfo.parse("/proc/meminfo", "MemTotal: 8000 kB\nMemFree: 10 kB\n"));
-        assertEquals("/proc/meminfo: no MemAvailable line (is this /proc/meminfo of Linux 3.14 or later?)", e.getMessage());
-        ProbeException binary = assertThrows(ProbeException.class, () -> Meminfo.parse("/proc/meminfo", "\u0000\u0001garbage"));
-        assertEquals("/proc/meminfo: no MemTotal line (is this /proc/meminfo of Linux 3.14 or later?)", binary.getMessage());
+        ProbeException e = assertThrows(
+                ProbeException.class, () -> Meminfo.parse("/proc/meminfo", "MemTotal: 8000 kB\nMemFree: 10 kB\n"));
+        assertEquals(
+                "/proc/meminfo: no MemAvailable line (is this /proc/meminfo of Linux 3.14 or later?)", e.getMessage());
+        ProbeException binary =
+                assertThrows(ProbeException.class, () -> Meminfo.parse("/proc/meminfo", "\u0000\u0001garbage"));
+        assertEquals(
+                "/proc/meminfo: no MemTotal line (is this /proc/meminfo of Linux 3.14 or later?)", binary.getMessage());
     }
 
     @Test
@@ -96,7 +115,8 @@ class HeartbeatProbeTest {
                 return List.of();
             }
         };
-        ProbeException e = assertThrows(ProbeException.class,
+        ProbeException e = assertThrows(
+                ProbeException.class,
                 () -> new HeartbeatProbe(none, List::of, Duration.ofSeconds(5), Clock.systemUTC()).poll());
         assertEquals("/proc/meminfo: not found (is /proc mounted?)", e.getMessage());
     }

@@ -90,7 +90,8 @@ class LvmProbeRealLoopDeviceTest {
     private static CommandResult must(String... argv) throws CommandException {
         CommandResult result = RUNNER.run(Command.of(argv), TIMEOUT);
         if (result.exitCode() != 0) {
-            fail(String.join(" ", argv) + " exited " + result.exitCode() + " (this test needs root): " + result.stderr());
+            fail(String.join(" ", argv) + " exited " + result.exitCode() + " (this test needs root): "
+                    + result.stderr());
         }
         return result;
     }
@@ -114,12 +115,17 @@ class LvmProbeRealLoopDeviceTest {
 
         assertEquals(1, bodies.size());
         LvmReport report = (LvmReport) bodies.get(0);
-        VolumeGroup group = report.volumeGroups().stream().filter(g -> g.name().equals(vg)).findFirst()
+        VolumeGroup group = report.volumeGroups().stream()
+                .filter(g -> g.name().equals(vg))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError(vg + " not in " + report.volumeGroups()));
         assertEquals(1, group.physicalVolumes());
         assertEquals(0, group.logicalVolumes());
         // 64 MiB less LVM's metadata area, in whole 4 MiB extents
-        assertTrue(group.sizeBytes() > 0 && group.sizeBytes() <= 64L * 1024 * 1024 && group.sizeBytes() % (4L * 1024 * 1024) == 0,
+        assertTrue(
+                group.sizeBytes() > 0
+                        && group.sizeBytes() <= 64L * 1024 * 1024
+                        && group.sizeBytes() % (4L * 1024 * 1024) == 0,
                 "size " + group.sizeBytes());
         assertEquals(group.sizeBytes(), group.freeBytes());
         assertTrue(report.logicalVolumes().stream().noneMatch(lv -> lv.vg().equals(vg)));
@@ -133,7 +139,8 @@ class LvmProbeRealLoopDeviceTest {
         assertTrue(parsed.clean(), parsed.problems().toString());
         assertTrue(parsed.values().stream().anyMatch(g -> g.name().equals(vg)));
 
-        ParseResult<Body> lvs = LvmReportParser.toEvents("lvs", RUNNER.run(LvmProbe.LVS, TIMEOUT).stdout());
+        ParseResult<Body> lvs = LvmReportParser.toEvents(
+                "lvs", RUNNER.run(LvmProbe.LVS, TIMEOUT).stdout());
         assertTrue(lvs.clean(), lvs.problems().toString());
     }
 }

@@ -50,8 +50,13 @@ class LvmProbeTest {
 
     @Test
     void marksEachConfiguredLvWithItsResource() throws Exception {
-        LvmProbe probe = new LvmProbe(host(LvmReportParserTest.fixture("vgs-two.json"), LvmReportParserTest.fixture("lvs-thin-snapshots.json")),
-                Map.of("vg0/r0-disk", "r0", "vg0/r1-disk", "r1", "vg0/gone", "r2"), SECOND, SECOND);
+        LvmProbe probe = new LvmProbe(
+                host(
+                        LvmReportParserTest.fixture("vgs-two.json"),
+                        LvmReportParserTest.fixture("lvs-thin-snapshots.json")),
+                Map.of("vg0/r0-disk", "r0", "vg0/r1-disk", "r1", "vg0/gone", "r2"),
+                SECOND,
+                SECOND);
         LvmReport report = (LvmReport) probe.poll().get(0);
         assertEquals(2, report.volumeGroups().size());
         Map<String, Optional<String>> resources = report.logicalVolumes().stream()
@@ -64,23 +69,31 @@ class LvmProbeTest {
 
     @Test
     void aConfiguredLvThatIsNotListedIsLoggedOnceNotOnEveryPoll() throws Exception {
-        LvmProbe probe = new LvmProbe(host(LvmReportParserTest.fixture("vgs-two.json"), LvmReportParserTest.fixture("lvs-thin-snapshots.json")),
-                Map.of("vg0/gone", "r2"), SECOND, SECOND);
+        LvmProbe probe = new LvmProbe(
+                host(
+                        LvmReportParserTest.fixture("vgs-two.json"),
+                        LvmReportParserTest.fixture("lvs-thin-snapshots.json")),
+                Map.of("vg0/gone", "r2"),
+                SECOND,
+                SECOND);
         try (LoggedLines logged = LoggedLines.of(LvmProbe.class)) {
             for (int i = 0; i < 3; i++) {
                 probe.poll();
             }
-            assertEquals(List.of("lvm: lv=vg0/gone resource=r2 is configured but lvs does not list it"), logged.lines());
+            assertEquals(
+                    List.of("lvm: lv=vg0/gone resource=r2 is configured but lvs does not list it"), logged.lines());
         }
     }
 
     @Test
     void failsRatherThanPublishHalfAReport() {
-        LvmProbe probe = new LvmProbe(host(LvmReportParserTest.fixture("vgs-two.json"), null), Map.of(), SECOND, SECOND);
+        LvmProbe probe =
+                new LvmProbe(host(LvmReportParserTest.fixture("vgs-two.json"), null), Map.of(), SECOND, SECOND);
         ProbeException e = assertThrows(ProbeException.class, probe::poll);
         assertTrue(e.getMessage().startsWith("lvs did not finish"), e.getMessage());
 
-        LvmProbe garbled = new LvmProbe(host("  {\"report\": [ {\"vg\": [ {\"vg_name\"", "{}"), Map.of(), SECOND, SECOND);
+        LvmProbe garbled =
+                new LvmProbe(host("  {\"report\": [ {\"vg\": [ {\"vg_name\"", "{}"), Map.of(), SECOND, SECOND);
         ProbeException g = assertThrows(ProbeException.class, garbled::poll);
         assertTrue(g.getMessage().contains("not valid JSON at line 1"), g.getMessage());
     }
@@ -88,19 +101,30 @@ class LvmProbeTest {
     @Test
     void aVgsThatFailsWithAnEmptyReportIsAFailedCommandNotAHostWithoutVolumeGroups() {
         // vgs's real answer when it may not take LVM's lock: exit 5, an empty report, the reason on stderr
-        LvmProbe probe = new LvmProbe(host(5, LvmReportParserTest.fixture("real-vgs-not-root.json"),
-                LvmReportParserTest.fixture("real-vgs-not-root.stderr"), LvmReportParserTest.fixture("real-lvs-empty.json")),
-                Map.of(), SECOND, SECOND);
+        LvmProbe probe = new LvmProbe(
+                host(
+                        5,
+                        LvmReportParserTest.fixture("real-vgs-not-root.json"),
+                        LvmReportParserTest.fixture("real-vgs-not-root.stderr"),
+                        LvmReportParserTest.fixture("real-lvs-empty.json")),
+                Map.of(),
+                SECOND,
+                SECOND);
         ProbeException e = assertThrows(ProbeException.class, probe::poll);
-        assertEquals("'" + LvmProbe.VGS + "' exited with status 5: WARNING: Running as a non-root user. Functionality may be unavailable.; "
-                + "/run/lock/lvm/P_global:aux: open failed: Permission denied", e.getMessage());
+        assertEquals(
+                "'" + LvmProbe.VGS
+                        + "' exited with status 5: WARNING: Running as a non-root user. Functionality may be unavailable.; "
+                        + "/run/lock/lvm/P_global:aux: open failed: Permission denied",
+                e.getMessage());
     }
 
     @Test
     void refusesABadMapInTheConfig() {
         CommandRunner host = host("", "");
         assertThrows(IllegalArgumentException.class, () -> new LvmProbe(host, Map.of("r0-disk", "r0"), SECOND, SECOND));
-        assertThrows(IllegalArgumentException.class, () -> new LvmProbe(host, Map.of("vg0/r0 disk", "r0"), SECOND, SECOND));
-        assertThrows(IllegalArgumentException.class, () -> new LvmProbe(host, Map.of("vg0/r0-disk", "-r0"), SECOND, SECOND));
+        assertThrows(
+                IllegalArgumentException.class, () -> new LvmProbe(host, Map.of("vg0/r0 disk", "r0"), SECOND, SECOND));
+        assertThrows(
+                IllegalArgumentException.class, () -> new LvmProbe(host, Map.of("vg0/r0-disk", "-r0"), SECOND, SECOND));
     }
 }

@@ -80,10 +80,13 @@ class LvmReportParserTest {
     void aBadRowIsNamedByLineAndFieldAndTheOthersAreKept() {
         String text = fixture("vgs-two.json").replace("\"vg_free\":\"818040193024\"", "\"vg_free\":\"761.80g\"");
         ParseResult<VolumeGroup> result = LvmReportParser.parseVgs("vgs.json", text);
-        assertEquals(List.of("vg1"), result.values().stream().map(VolumeGroup::name).toList());
+        assertEquals(
+                List.of("vg1"), result.values().stream().map(VolumeGroup::name).toList());
         ParseProblem problem = result.problems().get(0);
         assertEquals(5, problem.line());
-        assertTrue(problem.message().contains("vg_free") && problem.message().contains("--units b --nosuffix"), problem.message());
+        assertTrue(
+                problem.message().contains("vg_free") && problem.message().contains("--units b --nosuffix"),
+                problem.message());
     }
 
     @Test
@@ -92,10 +95,18 @@ class LvmReportParserTest {
                 .replace("\"lv_name\":\"r1-disk\"", "\"lv_name\":\"--force\"")
                 .replace("\"pool_lv\":\"pool0\", \"origin\":\"\"", "\"pool_lv\":\"../pool0\", \"origin\":\"\"");
         ParseResult<LogicalVolume> result = LvmReportParser.parseLvs("lvs.json", text);
-        assertEquals(List.of("pool0", "r0-disk-snap", "r1-snap", "meta"), result.values().stream().map(LogicalVolume::name).toList());
-        assertEquals(List.of(6, 8), result.problems().stream().map(ParseProblem::line).toList());
-        assertTrue(result.problems().get(0).message().startsWith("pool_lv"), result.problems().get(0).message());
-        assertTrue(result.problems().get(1).message().startsWith("lv_name"), result.problems().get(1).message());
+        assertEquals(
+                List.of("pool0", "r0-disk-snap", "r1-snap", "meta"),
+                result.values().stream().map(LogicalVolume::name).toList());
+        assertEquals(
+                List.of(6, 8),
+                result.problems().stream().map(ParseProblem::line).toList());
+        assertTrue(
+                result.problems().get(0).message().startsWith("pool_lv"),
+                result.problems().get(0).message());
+        assertTrue(
+                result.problems().get(1).message().startsWith("lv_name"),
+                result.problems().get(1).message());
     }
 
     @Test
@@ -119,8 +130,12 @@ class LvmReportParserTest {
                 """;
         ParseResult<LogicalVolume> result = LvmReportParser.parseLvs("x", text);
         assertTrue(result.values().isEmpty());
-        assertTrue(result.problems().get(0).message().contains("lv_size: is missing"), result.problems().toString());
-        assertTrue(result.problems().get(1).message().contains("data_percent"), result.problems().toString());
+        assertTrue(
+                result.problems().get(0).message().contains("lv_size: is missing"),
+                result.problems().toString());
+        assertTrue(
+                result.problems().get(1).message().contains("data_percent"),
+                result.problems().toString());
     }
 
     @Test
@@ -152,11 +167,15 @@ class LvmReportParserTest {
         assertEquals(4, result.values().size());
         LogicalVolume root = result.values().get(1);
         assertEquals("root", root.name());
-        assertEquals(Math.round(6.67 * 1024 * 1024 * 1024), root.sizeBytes(), "lvs' default units: g is GiB, two decimals");
+        assertEquals(
+                Math.round(6.67 * 1024 * 1024 * 1024), root.sizeBytes(), "lvs' default units: g is GiB, two decimals");
         assertEquals(java.util.Optional.empty(), root.snapshotPercent());
         LogicalVolume snapshot = result.values().get(3);
         assertEquals(1024L * 1024 * 1024, snapshot.sizeBytes(), "'<1.00g': just under 1 GiB, as printed");
-        assertEquals(java.util.Optional.of(12.5), snapshot.snapshotPercent(), "a snapshot's fill is data_percent when snap_percent is not there");
+        assertEquals(
+                java.util.Optional.of(12.5),
+                snapshot.snapshotPercent(),
+                "a snapshot's fill is data_percent when snap_percent is not there");
     }
 
     @Test

@@ -30,7 +30,10 @@ class PublicLvmCapturesTest {
     }
 
     private static LogicalVolume named(List<LogicalVolume> volumes, String name) {
-        return volumes.stream().filter(v -> v.name().equals(name)).findFirst().orElseThrow(() -> new AssertionError(name));
+        return volumes.stream()
+                .filter(v -> v.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(name));
     }
 
     private static List<String> names(List<LogicalVolume> volumes) {
@@ -39,11 +42,15 @@ class PublicLvmCapturesTest {
 
     @Test
     void everyLvsCaptureIsReadWithoutAProblemAndEveryFileHasItsSource() throws IOException, URISyntaxException {
-        Path folder = Path.of(PublicLvmCapturesTest.class.getResource("/lvm/public").toURI());
+        Path folder =
+                Path.of(PublicLvmCapturesTest.class.getResource("/lvm/public").toURI());
         String sources = Files.readString(folder.resolve("SOURCES.md"));
         List<String> captures;
         try (Stream<Path> files = Files.list(folder)) {
-            captures = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")).sorted().toList();
+            captures = files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".json"))
+                    .sorted()
+                    .toList();
         }
         assertTrue(captures.size() >= 7, captures.toString());
         for (String capture : captures) {
@@ -63,15 +70,29 @@ class PublicLvmCapturesTest {
         assertEquals("Cwi-a-C---", cached.attributes());
         assertEquals(10737418240L, cached.sizeBytes());
         assertEquals(Optional.of("cache2-pool"), named(volumes, "cache2").pool());
-        assertEquals(List.of("cache1", "cache2", "cache3", "cache3-pool"), names(volumes),
+        assertEquals(
+                List.of("cache1", "cache2", "cache3", "cache3-pool"),
+                names(volumes),
                 "LVM's internal volumes ([..._corig], [..._cdata], [lvol0_pmspare]) are parts of these, not volumes");
     }
 
     @Test
     void thickAndThinSnapshotsWithTheirOriginsAndPool() {
         List<LogicalVolume> volumes = lvs("libstorage-ng_lvm-snapshot1.lvs.json");
-        assertEquals(List.of("linear1", "linear1-snap1", "linear1-snap2", "linear3", "linear3-snap1", "linear3-snap2",
-                "lvol0", "thin-pool", "thin2", "thin2-snap1", "thin2-snap2"), names(volumes));
+        assertEquals(
+                List.of(
+                        "linear1",
+                        "linear1-snap1",
+                        "linear1-snap2",
+                        "linear3",
+                        "linear3-snap1",
+                        "linear3-snap2",
+                        "lvol0",
+                        "thin-pool",
+                        "thin2",
+                        "thin2-snap1",
+                        "thin2-snap2"),
+                names(volumes));
         LogicalVolume thick = named(volumes, "linear1-snap1");
         assertEquals(Optional.of("linear1"), thick.origin());
         assertEquals(Optional.empty(), thick.snapshotPercent(), "not asked for: unknown, not 0");
@@ -101,8 +122,8 @@ class PublicLvmCapturesTest {
     @Test
     void aVgsReportWithoutSizesNamesTheMissingColumn() {
         // libstorage-ng asks for extents, not vg_size, pv_count and lv_count
-        ParseResult<VolumeGroup> result = LvmReportParser.parseVgs("vgs.json",
-                LvmReportParserTest.fixture(FOLDER + "libstorage-ng_lvm1.vgs.json"));
+        ParseResult<VolumeGroup> result = LvmReportParser.parseVgs(
+                "vgs.json", LvmReportParserTest.fixture(FOLDER + "libstorage-ng_lvm1.vgs.json"));
         assertEquals(List.of(), result.values());
         assertEquals(1, result.problems().size());
         assertEquals(5, result.problems().get(0).line());

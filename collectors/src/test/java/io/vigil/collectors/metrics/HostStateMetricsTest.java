@@ -26,12 +26,19 @@ class HostStateMetricsTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final List<Body> published = new ArrayList<>();
     private final ManualClock clock = new ManualClock(Instant.parse("2026-11-24T21:00:00Z"));
-    private final HostStateMetrics metrics = new HostStateMetrics(registry, "pair-1", "node-a", published::add,
-            Map.of(EventKind.VM, Duration.ofSeconds(30), EventKind.DRBD, Duration.ofSeconds(30)), clock);
-
+    private final HostStateMetrics metrics = new HostStateMetrics(
+            registry,
+            "pair-1",
+            "node-a",
+            published::add,
+            Map.of(EventKind.VM, Duration.ofSeconds(30), EventKind.DRBD, Duration.ofSeconds(30)),
+            clock);
 
     private Double gauge(String name, String... tags) {
-        Gauge gauge = registry.find(name).tags("cluster", "pair-1", "node", "node-a").tags(tags).gauge();
+        Gauge gauge = registry.find(name)
+                .tags("cluster", "pair-1", "node", "node-a")
+                .tags(tags)
+                .gauge();
         return gauge == null ? null : gauge.value();
     }
 
@@ -60,7 +67,16 @@ class HostStateMetricsTest {
         assertEquals(1.0, gauge("vigil.drbd.connection.state", "peer", "node-b", "state", "Connected"));
         assertEquals(1.0, gauge("vigil.drbd.connection.peer.role", "peer", "node-b", "role", "Secondary"));
         assertEquals(0.000042, gauge("vigil.drbd.connection.round.trip", "peer", "node-b"));
-        assertEquals(1.0, gauge("vigil.drbd.peer.device.replication.state", "peer", "node-b", "volume", "0", "state", "SyncSource"));
+        assertEquals(
+                1.0,
+                gauge(
+                        "vigil.drbd.peer.device.replication.state",
+                        "peer",
+                        "node-b",
+                        "volume",
+                        "0",
+                        "state",
+                        "SyncSource"));
         assertEquals(4_194_304.0, gauge("vigil.drbd.peer.device.out.of.sync", "peer", "node-b", "volume", "0"));
         assertEquals(0.375, gauge("vigil.drbd.peer.device.sync.done", "peer", "node-b", "volume", "0"));
         assertEquals(3.0, gauge("vigil.drbd.peer.device.pending", "peer", "node-b", "volume", "0"));
@@ -71,28 +87,74 @@ class HostStateMetricsTest {
     @Test
     void updatesValuesInPlaceAndDropsSeriesThatANewEventNoLongerCarries() {
         metrics.emit(HostStates.r0Resyncing());
-        metrics.emit(HostStates.r0(List.of(HostStates.peerDevice(0, ReplicationState.ESTABLISHED, 0, Optional.empty()))));
-        assertEquals(0.0, gauge("vigil.drbd.peer.device.replication.state", "peer", "node-b", "volume", "0", "state", "SyncSource"));
-        assertEquals(1.0, gauge("vigil.drbd.peer.device.replication.state", "peer", "node-b", "volume", "0", "state", "Established"));
+        metrics.emit(
+                HostStates.r0(List.of(HostStates.peerDevice(0, ReplicationState.ESTABLISHED, 0, Optional.empty()))));
+        assertEquals(
+                0.0,
+                gauge(
+                        "vigil.drbd.peer.device.replication.state",
+                        "peer",
+                        "node-b",
+                        "volume",
+                        "0",
+                        "state",
+                        "SyncSource"));
+        assertEquals(
+                1.0,
+                gauge(
+                        "vigil.drbd.peer.device.replication.state",
+                        "peer",
+                        "node-b",
+                        "volume",
+                        "0",
+                        "state",
+                        "Established"));
         assertEquals(0.0, gauge("vigil.drbd.peer.device.out.of.sync", "peer", "node-b", "volume", "0"));
-        assertNull(gauge("vigil.drbd.peer.device.sync.done", "peer", "node-b", "volume", "0"), "no resync, no progress series");
+        assertNull(
+                gauge("vigil.drbd.peer.device.sync.done", "peer", "node-b", "volume", "0"),
+                "no resync, no progress series");
         metrics.emit(HostStates.r0(List.of()));
-        assertNull(gauge("vigil.drbd.peer.device.out.of.sync", "peer", "node-b", "volume", "0"), "a volume gone from the peer loses its series");
+        assertNull(
+                gauge("vigil.drbd.peer.device.out.of.sync", "peer", "node-b", "volume", "0"),
+                "a volume gone from the peer loses its series");
         assertEquals(1.0, gauge("vigil.drbd.connection.state", "peer", "node-b", "state", "Connected"));
     }
 
     @Test
     void leavesOutTheSeriesOfACounterTheSourceDidNotReport() {
         metrics.emit(HostStates.r0Resyncing());
-        io.vigil.events.DrbdResource.DrbdPeerDevice p = HostStates.peerDevice(0, ReplicationState.ESTABLISHED, 0, Optional.empty());
-        io.vigil.events.DrbdResource.DrbdPeerDevice unknown = new io.vigil.events.DrbdResource.DrbdPeerDevice(p.volume(),
-                p.replication(), p.peerDisk(), false, false, Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        io.vigil.events.DrbdResource.DrbdPeerDevice p =
+                HostStates.peerDevice(0, ReplicationState.ESTABLISHED, 0, Optional.empty());
+        io.vigil.events.DrbdResource.DrbdPeerDevice unknown = new io.vigil.events.DrbdResource.DrbdPeerDevice(
+                p.volume(),
+                p.replication(),
+                p.peerDisk(),
+                false,
+                false,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty());
 
         metrics.emit(HostStates.r0(List.of(unknown)));
 
-        assertEquals(1.0, gauge("vigil.drbd.peer.device.replication.state", "peer", "node-b", "volume", "0", "state", "Established"));
-        assertNull(gauge("vigil.drbd.peer.device.out.of.sync", "peer", "node-b", "volume", "0"), "unknown, not 0 B out of sync");
+        assertEquals(
+                1.0,
+                gauge(
+                        "vigil.drbd.peer.device.replication.state",
+                        "peer",
+                        "node-b",
+                        "volume",
+                        "0",
+                        "state",
+                        "Established"));
+        assertNull(
+                gauge("vigil.drbd.peer.device.out.of.sync", "peer", "node-b", "volume", "0"),
+                "unknown, not 0 B out of sync");
         assertNull(gauge("vigil.drbd.peer.device.pending", "peer", "node-b", "volume", "0"));
         assertNull(gauge("vigil.drbd.peer.device.unacked", "peer", "node-b", "volume", "0"));
         assertNull(counter("vigil.drbd.peer.device.sent", "peer", "node-b", "volume", "0"));
@@ -111,8 +173,20 @@ class HostStateMetricsTest {
         assertEquals(0.0, gauge("vigil.disk.smartctl.flag", "device", "/dev/sda", "flag", "disk-failing"));
         assertEquals(0.07, gauge("vigil.disk.endurance.used", "device", "/dev/bus/0", "type", "megaraid,1"));
         assertEquals(2.0, gauge("vigil.disk.media.errors", "device", "/dev/bus/0", "type", "megaraid,0"));
-        assertEquals(1.0, gauge("vigil.disk.info", "device", "/dev/bus/0", "type", "megaraid,1", "serial", "S1", "protocol", "NVMe"));
-        assertNull(gauge("vigil.disk.reallocated.sectors", "device", "/dev/bus/0"), "NVMe reports no reallocated sectors");
+        assertEquals(
+                1.0,
+                gauge(
+                        "vigil.disk.info",
+                        "device",
+                        "/dev/bus/0",
+                        "type",
+                        "megaraid,1",
+                        "serial",
+                        "S1",
+                        "protocol",
+                        "NVMe"));
+        assertNull(
+                gauge("vigil.disk.reallocated.sectors", "device", "/dev/bus/0"), "NVMe reports no reallocated sectors");
     }
 
     @Test

@@ -46,8 +46,9 @@ class HostStateSamplesTest {
                 want.put("node", "node-a");
                 Map<String, String> got = new TreeMap<>(tags(s));
                 got.keySet().retainAll(Set.of("cluster", "node", "resource", "device", "type", "vm"));
-                if (s.metric().name().equals("vigil.vm.info") || s.metric().name().equals("vigil.lvm.lv.info")) {
-                    got.remove("resource");  // the resource a VM's or an LV's data lives on: a detail, not the subject
+                if (s.metric().name().equals("vigil.vm.info")
+                        || s.metric().name().equals("vigil.lvm.lv.info")) {
+                    got.remove("resource"); // the resource a VM's or an LV's data lives on: a detail, not the subject
                 }
                 assertEquals(want, got, body.kind().wire() + " " + s.metric().name());
             }

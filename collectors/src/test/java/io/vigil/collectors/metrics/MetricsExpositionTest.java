@@ -34,13 +34,14 @@ class MetricsExpositionTest {
     private static final String PROMTOOL_INSTALL = "apt-get install -y prometheus";
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private HttpEndpoint endpoint;
-    private HostStateMetrics host;  // a field: the view must stay reachable, as in the agent
+    private HostStateMetrics host; // a field: the view must stay reachable, as in the agent
 
     @BeforeEach
     void serveAHostsState() {
-        host = new HostStateMetrics(registry, "pair-1", "node-a", body -> { }, Map.of(), Clock.systemUTC());
+        host = new HostStateMetrics(registry, "pair-1", "node-a", body -> {}, Map.of(), Clock.systemUTC());
         host.emit(HostStates.r0Resyncing());
         host.emit(HostStates.r1Secondary());
         host.emit(HostStates.sda());
@@ -61,8 +62,12 @@ class MetricsExpositionTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + endpoint.port() + path))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + endpoint.port() + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -70,7 +75,9 @@ class MetricsExpositionTest {
         assertNotEquals(0, endpoint.port());
         HttpResponse<String> response = get("/metrics");
         assertEquals(200, response.statusCode());
-        assertEquals("text/plain; version=0.0.4; charset=utf-8", response.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals(
+                "text/plain; version=0.0.4; charset=utf-8",
+                response.headers().firstValue("Content-Type").orElseThrow());
         String body = response.body();
         List<String> expected = List.of(
                 "# TYPE vigil_drbd_resource_role gauge",
@@ -107,7 +114,9 @@ class MetricsExpositionTest {
         Path scrape = Files.createTempFile("metrics", ".txt");
         Files.writeString(scrape, body);
         Process check = new ProcessBuilder(promtool, "check", "metrics")
-                .redirectInput(scrape.toFile()).redirectErrorStream(true).start();
+                .redirectInput(scrape.toFile())
+                .redirectErrorStream(true)
+                .start();
         assertTrue(check.waitFor(30, TimeUnit.SECONDS), "promtool did not finish");
         String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         Files.delete(scrape);

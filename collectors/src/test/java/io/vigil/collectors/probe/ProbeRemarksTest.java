@@ -30,20 +30,29 @@ class ProbeRemarksTest {
             remarks.info("vm: vm=web guest agent", "did not answer: timeout");
             remarks.pollDone();
         }
-        assertEquals(List.of("WARN vm: vm=ghost resource=r1 is configured but libvirt does not list it",
-                "INFO vm: vm=web guest agent did not answer: timeout"), lines());
+        assertEquals(
+                List.of(
+                        "WARN vm: vm=ghost resource=r1 is configured but libvirt does not list it",
+                        "INFO vm: vm=web guest agent did not answer: timeout"),
+                lines());
 
         remarks.startPoll();
         remarks.info("vm: vm=web guest agent", "did not answer: connection refused");
         remarks.pollDone();
-        assertEquals(List.of("INFO vm: vm=web guest agent did not answer: connection refused",
-                "INFO vm: vm=ghost resource=r1 no longer: is configured but libvirt does not list it"), lines());
+        assertEquals(
+                List.of(
+                        "INFO vm: vm=web guest agent did not answer: connection refused",
+                        "INFO vm: vm=ghost resource=r1 no longer: is configured but libvirt does not list it"),
+                lines());
 
         remarks.startPoll();
         remarks.warn("vm: vm=ghost resource=r1", "is configured but libvirt does not list it");
         remarks.pollDone();
-        assertEquals(List.of("WARN vm: vm=ghost resource=r1 is configured but libvirt does not list it",
-                "INFO vm: vm=web guest agent no longer: did not answer: connection refused"), lines(),
+        assertEquals(
+                List.of(
+                        "WARN vm: vm=ghost resource=r1 is configured but libvirt does not list it",
+                        "INFO vm: vm=web guest agent no longer: did not answer: connection refused"),
+                lines(),
                 "a condition that comes back is said again");
     }
 
@@ -54,7 +63,7 @@ class ProbeRemarksTest {
         remarks.pollDone();
         lines();
 
-        remarks.startPoll();  // vgs failed: the poll threw before it got to the LVs
+        remarks.startPoll(); // vgs failed: the poll threw before it got to the LVs
         remarks.startPoll();
         remarks.warn("lvm: lv=vg0/r0-disk resource=r0", "is configured but lvs does not list it");
         remarks.pollDone();

@@ -20,13 +20,15 @@ class ProducerSettingsTest {
         Logger logger = (Logger) LoggerFactory.getLogger(ProducerSettings.class);
         logger.addAppender(logs);
         try {
-            Map<String, Object> config = ProducerSettings.merge("node-a", Map.of(
-                    "bootstrap.servers", "10.0.0.9:9092",
-                    "acks", "1",
-                    "enable.idempotence", false,
-                    "linger.ms", "20",
-                    "delivery.timeout.ms", "60000",
-                    "value.serializer", "org.apache.kafka.common.serialization.StringSerializer"));
+            Map<String, Object> config = ProducerSettings.merge(
+                    "node-a",
+                    Map.of(
+                            "bootstrap.servers", "10.0.0.9:9092",
+                            "acks", "1",
+                            "enable.idempotence", false,
+                            "linger.ms", "20",
+                            "delivery.timeout.ms", "60000",
+                            "value.serializer", "org.apache.kafka.common.serialization.StringSerializer"));
             assertEquals("all", config.get("acks"));
             assertEquals("true", config.get("enable.idempotence"));
             assertEquals("10.0.0.9:9092", config.get("bootstrap.servers"));
@@ -34,7 +36,8 @@ class ProducerSettingsTest {
             assertEquals("60000", config.get("delivery.timeout.ms"), "Vigil's defaults yield to the user's");
             assertEquals("vigil-agent-node-a", config.get("client.id"));
             assertFalse(config.containsKey("value.serializer"));
-            String warnings = logs.list.stream().map(ILoggingEvent::getFormattedMessage).reduce("", String::concat);
+            String warnings =
+                    logs.list.stream().map(ILoggingEvent::getFormattedMessage).reduce("", String::concat);
             assertTrue(warnings.contains("kafka.acks=1 is overridden with all"), warnings);
             assertTrue(warnings.contains("kafka.enable.idempotence=false"), warnings);
             assertTrue(warnings.contains("kafka.value.serializer is ignored"), warnings);
@@ -53,7 +56,8 @@ class ProducerSettingsTest {
 
     @Test
     void aDurationThatIsNotANumberNamesTheKey() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> ProducerSettings.millis(Map.of("request.timeout.ms", "30s"), "request.timeout.ms", 1));
         assertEquals("kafka.request.timeout.ms: '30s' is not a number of milliseconds", e.getMessage());
     }

@@ -17,11 +17,15 @@ class SeqReservationTest {
     void reservesABlockOnDiskBeforeHandingOutItsFirstSeq() throws Exception {
         SeqReservation seqs = SeqReservation.open(dir, OptionalLong.empty());
         assertEquals(0, seqs.next());
-        assertEquals("reserved-below " + SeqReservation.BLOCK, Files.readString(dir.resolve(SeqReservation.FILE)).strip());
+        assertEquals(
+                "reserved-below " + SeqReservation.BLOCK,
+                Files.readString(dir.resolve(SeqReservation.FILE)).strip());
         for (long expected = 1; expected <= SeqReservation.BLOCK; expected++) {
             assertEquals(expected, seqs.next());
         }
-        assertEquals("reserved-below " + 2 * SeqReservation.BLOCK, Files.readString(dir.resolve(SeqReservation.FILE)).strip());
+        assertEquals(
+                "reserved-below " + 2 * SeqReservation.BLOCK,
+                Files.readString(dir.resolve(SeqReservation.FILE)).strip());
     }
 
     @Test
@@ -30,7 +34,9 @@ class SeqReservationTest {
         for (int i = 0; i < 5; i++) {
             first.next();
         }
-        assertEquals(SeqReservation.BLOCK, SeqReservation.open(dir, OptionalLong.of(4)).next());
+        assertEquals(
+                SeqReservation.BLOCK,
+                SeqReservation.open(dir, OptionalLong.of(4)).next());
     }
 
     @Test

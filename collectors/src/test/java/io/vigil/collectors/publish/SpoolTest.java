@@ -48,7 +48,8 @@ class SpoolTest {
     }
 
     private static byte[] payload(long seq) {
-        return ("{\"seq\":" + seq + ",\"body\":\"" + "x".repeat((int) (seq % 7) * 10) + "\"}").getBytes(StandardCharsets.UTF_8);
+        return ("{\"seq\":" + seq + ",\"body\":\"" + "x".repeat((int) (seq % 7) * 10) + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     private Spool open(long maxBytes) throws IOException {
@@ -56,7 +57,9 @@ class SpoolTest {
     }
 
     private static List<Long> seqs(Spool spool) throws IOException {
-        return spool.readAfter(-1, Integer.MAX_VALUE, Long.MAX_VALUE).stream().map(Spool.Entry::seq).toList();
+        return spool.readAfter(-1, Integer.MAX_VALUE, Long.MAX_VALUE).stream()
+                .map(Spool.Entry::seq)
+                .toList();
     }
 
     private static List<Long> range(long fromInclusive, long toInclusive) {
@@ -90,8 +93,14 @@ class SpoolTest {
             for (long seq = 10; seq <= 20; seq++) {
                 spool.append(seq, payload(seq));
             }
-            assertEquals(List.of(13L, 14L, 15L), spool.readAfter(12, 3, Long.MAX_VALUE).stream().map(Spool.Entry::seq).toList());
-            assertEquals(List.of(10L), spool.readAfter(-1, 100, 1).stream().map(Spool.Entry::seq).toList());
+            assertEquals(
+                    List.of(13L, 14L, 15L),
+                    spool.readAfter(12, 3, Long.MAX_VALUE).stream()
+                            .map(Spool.Entry::seq)
+                            .toList());
+            assertEquals(
+                    List.of(10L),
+                    spool.readAfter(-1, 100, 1).stream().map(Spool.Entry::seq).toList());
             assertEquals(List.of(), spool.readAfter(20, 100, ROOMY));
         }
     }
@@ -196,17 +205,20 @@ class SpoolTest {
             assertEquals(OptionalLong.of(9), spool.lastSeq());
         }
         assertEquals(1, warnings());
-        assertTrue(logs.list.get(0).getFormattedMessage().contains("checksum"), logs.list.get(0).getFormattedMessage());
+        assertTrue(
+                logs.list.get(0).getFormattedMessage().contains("checksum"),
+                logs.list.get(0).getFormattedMessage());
     }
 
     @Test
     void refusesARecordLargerThanTheSpoolAndASeqThatDoesNotIncrease() throws IOException {
         try (Spool spool = open(Spool.Settings.MIN_BYTES)) {
             spool.append(5, payload(5));
-            IllegalArgumentException big = assertThrows(IllegalArgumentException.class,
-                    () -> spool.append(6, new byte[(int) Spool.Settings.MIN_BYTES]));
+            IllegalArgumentException big = assertThrows(
+                    IllegalArgumentException.class, () -> spool.append(6, new byte[(int) Spool.Settings.MIN_BYTES]));
             assertTrue(big.getMessage().contains("larger than the spool"), big.getMessage());
-            IllegalArgumentException back = assertThrows(IllegalArgumentException.class, () -> spool.append(5, payload(5)));
+            IllegalArgumentException back =
+                    assertThrows(IllegalArgumentException.class, () -> spool.append(5, payload(5)));
             assertTrue(back.getMessage().contains("seq 5"), back.getMessage());
             assertEquals(List.of(5L), seqs(spool));
         }
@@ -227,7 +239,9 @@ class SpoolTest {
 
     private List<Path> segmentFiles() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".seg")).sorted().toList();
+            return files.filter(p -> p.getFileName().toString().endsWith(".seg"))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -237,6 +251,10 @@ class SpoolTest {
         crc.update(ByteBuffer.allocate(8).putLong(0, seq));
         crc.update(payload);
         return ByteBuffer.allocate(Spool.HEADER_BYTES + payload.length)
-                .putInt(payload.length).putLong(seq).putInt((int) crc.getValue()).put(payload).array();
+                .putInt(payload.length)
+                .putLong(seq)
+                .putInt((int) crc.getValue())
+                .put(payload)
+                .array();
     }
 }

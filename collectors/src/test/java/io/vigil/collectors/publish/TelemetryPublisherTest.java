@@ -64,7 +64,8 @@ class TelemetryPublisherTest {
     }
 
     private TelemetryPublisher publisher(long maxBytes) throws IOException {
-        return new TelemetryPublisher("pair-1", "node-a", absentKafka(), new Spool.Settings(dir, maxBytes), registry, CLOCK);
+        return new TelemetryPublisher(
+                "pair-1", "node-a", absentKafka(), new Spool.Settings(dir, maxBytes), registry, CLOCK);
     }
 
     private static Heartbeat heartbeat(long uptime) {
@@ -84,7 +85,9 @@ class TelemetryPublisherTest {
     }
 
     private double counter(String name, String tag, String value) {
-        return Search.in(registry).name(name).tag(tag, value).counters().stream().mapToDouble(c -> c.count()).sum();
+        return Search.in(registry).name(name).tag(tag, value).counters().stream()
+                .mapToDouble(c -> c.count())
+                .sum();
     }
 
     @Test
@@ -97,8 +100,11 @@ class TelemetryPublisherTest {
                 slowest = Math.max(slowest, System.nanoTime() - began);
             }
             publisher.emit(new ActionResult("a-1", ActionOutcome.values()[0], Optional.of(0), "ok", 0.5));
-            assertEquals(501.0, Search.in(registry).name("vigil.agent.spool.events").gauge().value());
-            assertTrue(Search.in(registry).name("vigil.agent.spool.bytes").gauge().value() > 501 * Spool.HEADER_BYTES);
+            assertEquals(
+                    501.0,
+                    Search.in(registry).name("vigil.agent.spool.events").gauge().value());
+            assertTrue(
+                    Search.in(registry).name("vigil.agent.spool.bytes").gauge().value() > 501 * Spool.HEADER_BYTES);
         }
         assertTrue(slowest < TimeUnit.MILLISECONDS.toNanos(150), "slowest emit took " + slowest / 1_000_000 + " ms");
         List<Envelope> envelopes = spooled();
@@ -127,7 +133,8 @@ class TelemetryPublisherTest {
         List<Long> seqs = spooled().stream().map(Envelope::seq).toList();
         assertEquals(List.of(0L, 1L, 2L), seqs.subList(0, 3));
         long restarted = seqs.get(3);
-        assertTrue(restarted > 2 && restarted <= 2 + SeqReservation.BLOCK,
+        assertTrue(
+                restarted > 2 && restarted <= 2 + SeqReservation.BLOCK,
                 "continues above 2, at most a block ahead: " + restarted);
     }
 
@@ -154,7 +161,11 @@ class TelemetryPublisherTest {
             publisher.emit(heartbeat(3));
         }
         assertEquals(1.0, counter("vigil.agent.events.dropped", "reason", "too-large"));
-        assertEquals(List.of(1L, 3L), spooled().stream().map(e -> ((Heartbeat) e.body()).uptimeSeconds()).toList());
+        assertEquals(
+                List.of(1L, 3L),
+                spooled().stream()
+                        .map(e -> ((Heartbeat) e.body()).uptimeSeconds())
+                        .toList());
     }
 
     @Test
@@ -168,11 +179,19 @@ class TelemetryPublisherTest {
 
     @Test
     void unusableKafkaPropertiesFailAtConstructionAndReleaseTheSpool() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TelemetryPublisher(
-                "pair-1", "node-a", Map.of(), new Spool.Settings(dir, 1024 * 1024), registry, CLOCK));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> new TelemetryPublisher(
+                        "pair-1", "node-a", Map.of(), new Spool.Settings(dir, 1024 * 1024), registry, CLOCK));
         assertTrue(e.getMessage().contains("bootstrap.servers"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new TelemetryPublisher(
-                "pair-1", "node a;rm", Map.of("bootstrap.servers", "127.0.0.1:9"), new Spool.Settings(dir, 1024 * 1024), registry));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new TelemetryPublisher(
+                        "pair-1",
+                        "node a;rm",
+                        Map.of("bootstrap.servers", "127.0.0.1:9"),
+                        new Spool.Settings(dir, 1024 * 1024),
+                        registry));
         // the spool directory is free again
         assertEquals(0, assertDoesNotThrowOpen());
     }

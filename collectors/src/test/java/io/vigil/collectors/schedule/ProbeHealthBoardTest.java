@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 class ProbeHealthBoardTest {
     private static final Instant NOW = Instant.parse("2026-11-24T21:03:07Z");
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final ProbeHealthBoard board = new ProbeHealthBoard(registry, "pair-1", "node-a", Clock.fixed(NOW, ZoneOffset.UTC));
+    private final ProbeHealthBoard board =
+            new ProbeHealthBoard(registry, "pair-1", "node-a", Clock.fixed(NOW, ZoneOffset.UTC));
     private final LoggedLines logged = LoggedLines.of(ProbeHealthBoard.class);
 
     @AfterEach
@@ -35,7 +36,12 @@ class ProbeHealthBoardTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         failSmartOn(registry);
         System.gc();
-        assertEquals(0.0, registry.get("vigil.agent.probe.up").tag("probe", "smart").gauge().value());
+        assertEquals(
+                0.0,
+                registry.get("vigil.agent.probe.up")
+                        .tag("probe", "smart")
+                        .gauge()
+                        .value());
     }
 
     private static void failSmartOn(SimpleMeterRegistry registry) {
@@ -51,10 +57,12 @@ class ProbeHealthBoardTest {
         board.failed("smart", "smartctl exited 2");
         board.succeeded("smart");
         board.succeeded("smart");
-        assertEquals(List.of(
-                "probe smart failing: smartctl timed out after 30s (check that 'smartctl --scan-open --json' runs as the agent's user (root, for raw disk access))",
-                "probe smart still failing, now: smartctl exited 2",
-                "probe smart recovered after 4 failed runs (failing since 2026-11-24T21:03:07Z)"), warnAndInfo());
+        assertEquals(
+                List.of(
+                        "probe smart failing: smartctl timed out after 30s (check that 'smartctl --scan-open --json' runs as the agent's user (root, for raw disk access))",
+                        "probe smart still failing, now: smartctl exited 2",
+                        "probe smart recovered after 4 failed runs (failing since 2026-11-24T21:03:07Z)"),
+                warnAndInfo());
     }
 
     @Test
@@ -63,18 +71,29 @@ class ProbeHealthBoardTest {
         board.succeeded("lvm");
         board.failed("drbd", "drbdsetup exited 10: no resources\u001b[2J");
         board.failed("drbd", "drbdsetup exited 10");
-        assertEquals(List.of(
-                new ProbeHealth("drbd", false, 2, Optional.of("drbdsetup exited 10"), Optional.empty()),
-                new ProbeHealth("lvm", true, 0, Optional.empty(), Optional.of(NOW)),
-                new ProbeHealth("vm", false, 0, Optional.empty(), Optional.empty())), board.snapshot());
-        assertEquals(2.0, registry.get("vigil.agent.probe.failures").tag("probe", "drbd").counter().count());
-        assertEquals(0.0, registry.get("vigil.agent.probe.up").tag("probe", "vm").gauge().value());
+        assertEquals(
+                List.of(
+                        new ProbeHealth("drbd", false, 2, Optional.of("drbdsetup exited 10"), Optional.empty()),
+                        new ProbeHealth("lvm", true, 0, Optional.empty(), Optional.of(NOW)),
+                        new ProbeHealth("vm", false, 0, Optional.empty(), Optional.empty())),
+                board.snapshot());
+        assertEquals(
+                2.0,
+                registry.get("vigil.agent.probe.failures")
+                        .tag("probe", "drbd")
+                        .counter()
+                        .count());
+        assertEquals(
+                0.0,
+                registry.get("vigil.agent.probe.up").tag("probe", "vm").gauge().value());
     }
 
     @Test
     void makesControlCharactersInErrorsVisible() {
         board.failed("drbd", "bad\u001b[2Jline");
-        assertEquals("bad\\x1b[2Jline", board.health("drbd").orElseThrow().lastError().orElseThrow());
+        assertEquals(
+                "bad\\x1b[2Jline",
+                board.health("drbd").orElseThrow().lastError().orElseThrow());
         assertTrue(warnAndInfo().get(0).contains("bad\\x1b[2Jline"));
     }
 

@@ -79,28 +79,53 @@ class ProbeSchedulerTest {
         assertTrue(health.healthy());
         assertEquals(0, health.consecutiveFailures());
         assertTrue(health.lastSuccess().isPresent());
-        assertTrue(registry.get("vigil.agent.probe.duration").tag("probe", "lvm").timer().count() >= 2);
-        assertEquals(1.0, registry.get("vigil.agent.probe.up").tag("probe", "lvm").gauge().value());
+        assertTrue(registry.get("vigil.agent.probe.duration")
+                        .tag("probe", "lvm")
+                        .timer()
+                        .count()
+                >= 2);
+        assertEquals(
+                1.0,
+                registry.get("vigil.agent.probe.up").tag("probe", "lvm").gauge().value());
     }
 
     @Test
     void aFailingProbeIsRecordedAndTheOthersCarryOn() {
         AtomicInteger good = new AtomicInteger();
         start(List.of(
-                new TestProbe("smart", Duration.ofMillis(30), Duration.ofMillis(20),
-                        () -> { throw new ProbeException("smartctl: /dev/sda: no such device"); }),
-                new TestProbe("crashy", Duration.ofMillis(30), Duration.ofMillis(20),
-                        () -> { throw new IllegalStateException("parser bug"); }),
-                new TestProbe("lvm", Duration.ofMillis(30), Duration.ofMillis(20),
-                        () -> { good.incrementAndGet(); return List.of(REPORT); })));
-        await().atMost(WAIT).until(() -> health("smart").consecutiveFailures() >= 3
-                && health("crashy").consecutiveFailures() >= 3 && good.get() >= 3);
+                new TestProbe("smart", Duration.ofMillis(30), Duration.ofMillis(20), () -> {
+                    throw new ProbeException("smartctl: /dev/sda: no such device");
+                }),
+                new TestProbe("crashy", Duration.ofMillis(30), Duration.ofMillis(20), () -> {
+                    throw new IllegalStateException("parser bug");
+                }),
+                new TestProbe("lvm", Duration.ofMillis(30), Duration.ofMillis(20), () -> {
+                    good.incrementAndGet();
+                    return List.of(REPORT);
+                })));
+        await().atMost(WAIT)
+                .until(() -> health("smart").consecutiveFailures() >= 3
+                        && health("crashy").consecutiveFailures() >= 3
+                        && good.get() >= 3);
         assertFalse(health("smart").healthy());
-        assertEquals("smartctl: /dev/sda: no such device", health("smart").lastError().orElseThrow());
-        assertEquals("failed unexpectedly: java.lang.IllegalStateException: parser bug", health("crashy").lastError().orElseThrow());
+        assertEquals(
+                "smartctl: /dev/sda: no such device",
+                health("smart").lastError().orElseThrow());
+        assertEquals(
+                "failed unexpectedly: java.lang.IllegalStateException: parser bug",
+                health("crashy").lastError().orElseThrow());
         assertTrue(health("lvm").healthy());
-        assertTrue(registry.get("vigil.agent.probe.failures").tag("probe", "smart").counter().count() >= 3);
-        assertEquals(0.0, registry.get("vigil.agent.probe.up").tag("probe", "smart").gauge().value());
+        assertTrue(registry.get("vigil.agent.probe.failures")
+                        .tag("probe", "smart")
+                        .counter()
+                        .count()
+                >= 3);
+        assertEquals(
+                0.0,
+                registry.get("vigil.agent.probe.up")
+                        .tag("probe", "smart")
+                        .gauge()
+                        .value());
     }
 
     @Test
@@ -110,7 +135,7 @@ class ProbeSchedulerTest {
         start(List.of(new TestProbe("vm", Duration.ofMillis(200), Duration.ofMillis(50), () -> {
             polls.incrementAndGet();
             try {
-                new CountDownLatch(1).await();  // hangs until interrupted
+                new CountDownLatch(1).await(); // hangs until interrupted
             } catch (InterruptedException e) {
                 interrupted.incrementAndGet();
                 throw e;
@@ -121,7 +146,9 @@ class ProbeSchedulerTest {
         assertTrue(polls.get() >= 2, "the probe is polled again after a timeout");
         ProbeHealth health = health("vm");
         assertFalse(health.healthy());
-        assertEquals("poll did not finish within its 50ms timeout; interrupted", health.lastError().orElseThrow());
+        assertEquals(
+                "poll did not finish within its 50ms timeout; interrupted",
+                health.lastError().orElseThrow());
         assertTrue(emitted.isEmpty(), "a poll cut off at its timeout emits nothing");
     }
 
@@ -134,14 +161,19 @@ class ProbeSchedulerTest {
                 new TestProbe("stuck", Duration.ofMillis(40), Duration.ofMillis(20), () -> {
                     polls.incrementAndGet();
                     while (!release.get()) {
-                        Thread.onSpinWait();  // deaf to interrupts, like a probe stuck in native code
+                        Thread.onSpinWait(); // deaf to interrupts, like a probe stuck in native code
                     }
                     return List.of(REPORT);
                 }),
-                new TestProbe("lvm", Duration.ofMillis(40), Duration.ofMillis(20), () -> { other.incrementAndGet(); return List.of(); })));
+                new TestProbe("lvm", Duration.ofMillis(40), Duration.ofMillis(20), () -> {
+                    other.incrementAndGet();
+                    return List.of();
+                })));
         await().atMost(WAIT).until(() -> health("stuck").consecutiveFailures() >= 3);
         assertEquals(1, polls.get(), "no second poll starts while the first one still runs");
-        assertTrue(health("stuck").lastError().orElseThrow().contains("has still not returned"), health("stuck").lastError().orElseThrow());
+        assertTrue(
+                health("stuck").lastError().orElseThrow().contains("has still not returned"),
+                health("stuck").lastError().orElseThrow());
         await().atMost(WAIT).until(() -> other.get() >= 3);
         release.set(true);
         await().atMost(WAIT).until(() -> polls.get() >= 2 && health("stuck").healthy());
@@ -169,7 +201,10 @@ class ProbeSchedulerTest {
         assertTrue(emitted.size() >= 4);
         await().atMost(WAIT).until(() -> !health("drbd").healthy());
         String error = health("drbd").lastError().orElseThrow();
-        assertTrue(error.startsWith("stopped on its own; restarting in") || error.startsWith("failed unexpectedly: java.lang.IllegalStateException: events2 parser bug"), error);
+        assertTrue(
+                error.startsWith("stopped on its own; restarting in")
+                        || error.startsWith("failed unexpectedly: java.lang.IllegalStateException: events2 parser bug"),
+                error);
     }
 
     @Test
@@ -188,8 +223,11 @@ class ProbeSchedulerTest {
                         new CountDownLatch(1).await();
                     }
                 },
-                new TestProbe("hang", Duration.ofMillis(30), Duration.ofSeconds(30).dividedBy(1000),
-                        () -> { new CountDownLatch(1).await(); return List.of(); })));
+                new TestProbe(
+                        "hang", Duration.ofMillis(30), Duration.ofSeconds(30).dividedBy(1000), () -> {
+                            new CountDownLatch(1).await();
+                            return List.of();
+                        })));
         await().atMost(WAIT).until(() -> streaming.getCount() == 0 && probeThreads() == 3);
         scheduler.close();
         await().atMost(WAIT).until(() -> probeThreads() == 0);
@@ -198,13 +236,14 @@ class ProbeSchedulerTest {
     @Test
     void refusesTwoProbesWithOneName() {
         TestProbe a = new TestProbe("lvm", Duration.ofSeconds(1), Duration.ofSeconds(1), List::of);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new ProbeScheduler(List.of(a, a), emitted::add, board));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> new ProbeScheduler(List.of(a, a), emitted::add, board));
         assertEquals("two probes are named 'lvm'; each name must be unique", e.getMessage());
     }
 
     private static long probeThreads() {
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.isAlive() && t.getName().startsWith("vigil-probe-")).count();
+                .filter(t -> t.isAlive() && t.getName().startsWith("vigil-probe-"))
+                .count();
     }
 }

@@ -7,8 +7,7 @@ import java.nio.charset.StandardCharsets;
 
 /** The SMART fixtures in src/test/resources/smart (see the README there for which are real). */
 final class Fixtures {
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     static String read(String name) {
         try (InputStream in = Fixtures.class.getResourceAsStream("/smart/" + name)) {

@@ -34,11 +34,15 @@ class PublicSmartCapturesTest {
 
     @Test
     void everyDriveCaptureIsReadWithoutAProblemAndEveryFileHasItsSource() throws IOException, URISyntaxException {
-        Path folder = Path.of(PublicSmartCapturesTest.class.getResource("/smart/public").toURI());
+        Path folder = Path.of(
+                PublicSmartCapturesTest.class.getResource("/smart/public").toURI());
         String sources = Files.readString(folder.resolve("SOURCES.md"));
         List<String> captures;
         try (Stream<Path> files = Files.list(folder)) {
-            captures = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")).sorted().toList();
+            captures = files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".json"))
+                    .sorted()
+                    .toList();
         }
         assertTrue(captures.size() >= 16, captures.toString());
         for (String capture : captures) {
@@ -75,8 +79,13 @@ class PublicSmartCapturesTest {
         assertEquals(Optional.of("usbjmicron"), disk.deviceType());
         assertEquals(Optional.of(false), disk.smartPassed());
         assertEquals(216, disk.exitStatus());
-        assertEquals(Set.of(SmartctlFlag.DISK_FAILING, SmartctlFlag.PREFAIL_BELOW_THRESHOLD,
-                SmartctlFlag.ERROR_LOG_HAS_ERRORS, SmartctlFlag.SELF_TEST_LOG_HAS_ERRORS), disk.flags());
+        assertEquals(
+                Set.of(
+                        SmartctlFlag.DISK_FAILING,
+                        SmartctlFlag.PREFAIL_BELOW_THRESHOLD,
+                        SmartctlFlag.ERROR_LOG_HAS_ERRORS,
+                        SmartctlFlag.SELF_TEST_LOG_HAS_ERRORS),
+                disk.flags());
         assertEquals(Optional.of(1975L), disk.reallocatedSectors());
         assertEquals(Optional.of(8L), disk.pendingSectors());
         assertEquals(Optional.of(65592L), disk.powerOnHours());
@@ -90,7 +99,9 @@ class PublicSmartCapturesTest {
         assertEquals(DiskProtocol.UNKNOWN, disk.protocol());
         assertEquals(Optional.empty(), disk.smartPassed());
         assertEquals(Optional.empty(), disk.temperatureCelsius());
-        assertTrue(disk.messages().get(0).contains("Open failed, Error=5"), disk.messages().toString());
+        assertTrue(
+                disk.messages().get(0).contains("Open failed, Error=5"),
+                disk.messages().toString());
     }
 
     @Test
@@ -194,7 +205,8 @@ class PublicSmartCapturesTest {
 
         ParseResult<SmartDevice> devices = SmartctlScanParser.parse("scan.json", scan);
         assertTrue(devices.clean(), devices.problemsText());
-        assertEquals(List.of(SmartDevice.of("/dev/bus/0", "megaraid,0"), SmartDevice.of("/dev/bus/0", "megaraid,1")),
+        assertEquals(
+                List.of(SmartDevice.of("/dev/bus/0", "megaraid,0"), SmartDevice.of("/dev/bus/0", "megaraid,1")),
                 devices.values());
     }
 }

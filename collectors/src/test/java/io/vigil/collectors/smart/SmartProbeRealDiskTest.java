@@ -48,13 +48,15 @@ class SmartProbeRealDiskTest {
                     .sorted()
                     .findFirst()
                     .map(n -> "/dev/" + n)
-                    .orElseThrow(() -> new AssertionError("this machine has no disk under /sys/block to run smartctl on"));
+                    .orElseThrow(
+                            () -> new AssertionError("this machine has no disk under /sys/block to run smartctl on"));
         }
     }
 
     private static long sizeOf(String name) {
         try {
-            return Long.parseLong(Files.readString(Path.of("/sys/block", name, "size")).strip());
+            return Long.parseLong(
+                    Files.readString(Path.of("/sys/block", name, "size")).strip());
         } catch (IOException | NumberFormatException e) {
             return 0;
         }
@@ -65,7 +67,8 @@ class SmartProbeRealDiskTest {
         String device = aBlockDevice();
         CommandResult direct = RUNNER.run(Command.of("smartctl", "--json", "-a", device), TIMEOUT);
 
-        List<DiskHealth> disks = new SmartProbe(RUNNER, List.of(SmartDevice.of(device)), Duration.ofSeconds(60), TIMEOUT)
+        List<DiskHealth> disks = new SmartProbe(
+                        RUNNER, List.of(SmartDevice.of(device)), Duration.ofSeconds(60), TIMEOUT)
                 .poll().stream().map(DiskHealth.class::cast).toList();
 
         assertEquals(1, disks.size());
@@ -77,29 +80,42 @@ class SmartProbeRealDiskTest {
             // the no-SMART path (a virtual disk): smartctl says why, and says it through its exit status
             assertNotEquals(0, disk.exitStatus());
             assertFalse(disk.messages().isEmpty());
-            assertTrue(disk.messages().stream().anyMatch(m -> m.contains(device)), disk.messages().toString());
+            assertTrue(
+                    disk.messages().stream().anyMatch(m -> m.contains(device)),
+                    disk.messages().toString());
         }
     }
 
     @Test
     void aControllerThatIsNotThereIsReportedAsDeviceOpenFailed() throws Exception {
         String device = aBlockDevice();
-        List<DiskHealth> disks = new SmartProbe(RUNNER,
-                List.of(SmartDevice.of(device), SmartDevice.of("/dev/bus/0", "megaraid,0")), Duration.ofSeconds(60), TIMEOUT)
+        List<DiskHealth> disks = new SmartProbe(
+                        RUNNER,
+                        List.of(SmartDevice.of(device), SmartDevice.of("/dev/bus/0", "megaraid,0")),
+                        Duration.ofSeconds(60),
+                        TIMEOUT)
                 .poll().stream().map(DiskHealth.class::cast).toList();
 
-        assertEquals(List.of(device, "/dev/bus/0"), disks.stream().map(DiskHealth::device).toList());
+        assertEquals(
+                List.of(device, "/dev/bus/0"),
+                disks.stream().map(DiskHealth::device).toList());
         DiskHealth raid = disks.get(1);
         assertEquals(Optional.of("megaraid,0"), raid.deviceType());
-        assertTrue(raid.flags().contains(SmartctlFlag.DEVICE_OPEN_FAILED), raid.flags().toString());
-        assertTrue(raid.messages().stream().anyMatch(m -> m.contains("megaraid")), raid.messages().toString());
+        assertTrue(
+                raid.flags().contains(SmartctlFlag.DEVICE_OPEN_FAILED),
+                raid.flags().toString());
+        assertTrue(
+                raid.messages().stream().anyMatch(m -> m.contains("megaraid")),
+                raid.messages().toString());
     }
 
     @Test
     void scanRunsForRealAndParsesCleanly() throws Exception {
         CommandResult scan = RUNNER.run(Command.of("smartctl", "--scan-open", "--json"), TIMEOUT);
         var result = SmartctlScanParser.parse("smartctl --scan-open", scan.stdout());
-        assertTrue(result.problems().stream().noneMatch(p -> p.message().contains("JSON")), result.problems().toString());
+        assertTrue(
+                result.problems().stream().noneMatch(p -> p.message().contains("JSON")),
+                result.problems().toString());
         // whatever drives this host has, a scan-driven poll must not fail for lack of them
         new SmartProbe(RUNNER, List.of(), Duration.ofSeconds(60), TIMEOUT).poll();
     }

@@ -23,7 +23,8 @@ class SmartctlExitStatusTest {
 
     @Test
     void decodesCombinedBitsAndRoundTrips() {
-        assertEquals(Set.of(SmartctlFlag.DISK_FAILING, SmartctlFlag.PREFAIL_BELOW_THRESHOLD), SmartctlExitStatus.decode(24));
+        assertEquals(
+                Set.of(SmartctlFlag.DISK_FAILING, SmartctlFlag.PREFAIL_BELOW_THRESHOLD), SmartctlExitStatus.decode(24));
         for (int status = 0; status < 256; status++) {
             assertEquals(status, SmartctlExitStatus.encode(SmartctlExitStatus.decode(status)));
         }

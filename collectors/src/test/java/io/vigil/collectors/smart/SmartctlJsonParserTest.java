@@ -55,7 +55,9 @@ class SmartctlJsonParserTest {
         assertEquals(Optional.of(47.0), disk.temperatureCelsius());
         assertEquals(Optional.of(9876L), disk.powerOnHours());
         assertEquals(Set.of(SmartctlFlag.SMART_COMMAND_FAILED, SmartctlFlag.DISK_FAILING), disk.flags());
-        assertEquals(List.of("Read 1 entries from Error Information Log failed: GetLogPage failed: NVMe Status 0x02"), disk.messages());
+        assertEquals(
+                List.of("Read 1 entries from Error Information Log failed: GetLogPage failed: NVMe Status 0x02"),
+                disk.messages());
         assertEquals(Optional.empty(), disk.reallocatedSectors());
     }
 
@@ -117,8 +119,11 @@ class SmartctlJsonParserTest {
 
     @Test
     void theProcessExitCodeAndTheAskedDeviceWinWhenGiven() {
-        ParseResult<DiskHealth> result = SmartctlJsonParser.parse("megaraid", Fixtures.read("real-megaraid-open-failed.json"),
-                Optional.of(SmartDevice.of("/dev/bus/0", "megaraid,0")), OptionalInt.of(2));
+        ParseResult<DiskHealth> result = SmartctlJsonParser.parse(
+                "megaraid",
+                Fixtures.read("real-megaraid-open-failed.json"),
+                Optional.of(SmartDevice.of("/dev/bus/0", "megaraid,0")),
+                OptionalInt.of(2));
         DiskHealth disk = result.values().get(0);
         assertEquals("/dev/bus/0", disk.device());
         assertEquals(Optional.of("megaraid,0"), disk.deviceType());
@@ -141,9 +146,12 @@ class SmartctlJsonParserTest {
     void garbledLineIsNamedAndEarlierDocumentsAreKept() {
         String garbled = Fixtures.read("nvme.json").replace("\"media_errors\": 3,", "\"media_errors\": 3 oops,");
         int garbledLine = (int) Fixtures.read("ata.json").lines().count()
-                + (int) garbled.lines().takeWhile(l -> !l.contains("oops")).count() + 1;
+                + (int) garbled.lines().takeWhile(l -> !l.contains("oops")).count()
+                + 1;
         ParseResult<DiskHealth> result = SmartctlJsonParser.parse("two.json", Fixtures.read("ata.json") + garbled);
-        assertEquals(List.of("/dev/sda"), result.values().stream().map(DiskHealth::device).toList());
+        assertEquals(
+                List.of("/dev/sda"),
+                result.values().stream().map(DiskHealth::device).toList());
         ParseProblem problem = result.problems().get(0);
         assertEquals(garbledLine, problem.line(), problem.toString());
         assertTrue(problem.text().contains("oops"), problem.toString());
@@ -151,15 +159,19 @@ class SmartctlJsonParserTest {
 
     @Test
     void refusesDocumentWithHostileDeviceName() {
-        String hostile = Fixtures.read("scsi.json").replace("\"name\": \"/dev/sdb\"", "\"name\": \"/dev/sdb\\n; rm -rf /\"");
+        String hostile =
+                Fixtures.read("scsi.json").replace("\"name\": \"/dev/sdb\"", "\"name\": \"/dev/sdb\\n; rm -rf /\"");
         ParseResult<DiskHealth> result = SmartctlJsonParser.parse("hostile.json", Fixtures.read("ata.json") + hostile);
-        assertEquals(List.of("/dev/sda"), result.values().stream().map(DiskHealth::device).toList());
+        assertEquals(
+                List.of("/dev/sda"),
+                result.values().stream().map(DiskHealth::device).toList());
         ParseProblem problem = result.problems().get(0);
         assertTrue(problem.message().contains("device.name"), problem.message());
         assertFalse(problem.toString().contains("\n"), "the control character is made visible");
         assertEquals(Fixtures.read("ata.json").lines().count() + 1, problem.line());
 
-        String traversal = Fixtures.read("scsi.json").replace("\"name\": \"/dev/sdb\"", "\"name\": \"/dev/../etc/passwd\"");
+        String traversal =
+                Fixtures.read("scsi.json").replace("\"name\": \"/dev/sdb\"", "\"name\": \"/dev/../etc/passwd\"");
         assertTrue(SmartctlJsonParser.parse("t.json", traversal).values().isEmpty());
     }
 
@@ -179,7 +191,8 @@ class SmartctlJsonParserTest {
 
     @Test
     void toEventsGivesDiskBodies() {
-        ParseResult<Body> events = SmartctlJsonParser.toEvents("all", Fixtures.read("ata.json") + Fixtures.read("nvme.json"));
+        ParseResult<Body> events =
+                SmartctlJsonParser.toEvents("all", Fixtures.read("ata.json") + Fixtures.read("nvme.json"));
         assertEquals(2, events.values().size());
         assertTrue(events.values().stream().allMatch(b -> b instanceof DiskHealth));
     }

@@ -12,9 +12,14 @@ class SmartctlScanParserTest {
     @Test
     void readsDevicesWithTheirTypesAndRefusesTheUnsafeOnes() {
         ParseResult<SmartDevice> result = SmartctlScanParser.parse("scan", Fixtures.read("scan-open.json"));
-        assertEquals(List.of(SmartDevice.of("/dev/sda", "sat"), SmartDevice.of("/dev/nvme0", "nvme"),
-                SmartDevice.of("/dev/bus/0", "sat+megaraid,1")), result.values());
-        List<String> problems = result.problems().stream().map(ParseProblem::toString).toList();
+        assertEquals(
+                List.of(
+                        SmartDevice.of("/dev/sda", "sat"),
+                        SmartDevice.of("/dev/nvme0", "nvme"),
+                        SmartDevice.of("/dev/bus/0", "sat+megaraid,1")),
+                result.values());
+        List<String> problems =
+                result.problems().stream().map(ParseProblem::toString).toList();
         assertEquals(3, problems.size(), problems.toString());
         assertTrue(problems.get(0).contains("could not open") && problems.get(0).contains("/dev/sdz"), problems.get(0));
         assertTrue(problems.get(1).contains("/dev/sdy; reboot"), problems.get(1));
@@ -30,7 +35,8 @@ class SmartctlScanParserTest {
 
     @Test
     void garbledScanNamesLineAndColumn() {
-        ParseResult<SmartDevice> result = SmartctlScanParser.parse("scan", "{\n  \"devices\": [\n    {\"name\": \"/dev/sda\" \"type\": \"sat\"}\n");
+        ParseResult<SmartDevice> result = SmartctlScanParser.parse(
+                "scan", "{\n  \"devices\": [\n    {\"name\": \"/dev/sda\" \"type\": \"sat\"}\n");
         assertEquals(3, result.problems().get(0).line());
         assertTrue(result.problems().get(0).message().contains("column"));
     }

@@ -15,16 +15,22 @@ import org.junit.jupiter.api.Test;
 class PublicVmCapturesTest {
     @Test
     void libvirtsOwnVirshTestListsThreeRunningDomains() {
-        ParseResult<Domain> result = VirshListParser.parse("lifecycle", VmFixtures.read("public/libvirt_virshtest-lifecycle-list.txt"));
+        ParseResult<Domain> result =
+                VirshListParser.parse("lifecycle", VmFixtures.read("public/libvirt_virshtest-lifecycle-list.txt"));
         assertTrue(result.clean(), result::problemsText);
-        assertEquals(List.of(new Domain(Optional.of(1), "fv0", VmState.RUNNING), new Domain(Optional.of(2), "fc4", VmState.RUNNING),
-                new Domain(Optional.of(3), "fc5", VmState.RUNNING)), result.values());
+        assertEquals(
+                List.of(
+                        new Domain(Optional.of(1), "fv0", VmState.RUNNING),
+                        new Domain(Optional.of(2), "fc4", VmState.RUNNING),
+                        new Domain(Optional.of(3), "fc5", VmState.RUNNING)),
+                result.values());
     }
 
     @Test
     void aDom0WithNoGuestIsAnEmptyListNotAProblem() {
         // xl separates State and Time(s) in its header with tabs
-        ParseResult<VmStatus> result = XlListParser.parse("xl", VmFixtures.read("public/archwiki_xl-list-dom0-only.txt"));
+        ParseResult<VmStatus> result =
+                XlListParser.parse("xl", VmFixtures.read("public/archwiki_xl-list-dom0-only.txt"));
         assertTrue(result.clean(), result::problemsText);
         assertEquals(List.of(), result.values());
     }

@@ -18,16 +18,29 @@ class VirshListParserTest {
     void readsRealListOfTheTestDriver() {
         ParseResult<Domain> result = VirshListParser.parse("list", VmFixtures.read("real-virsh-list-node.txt"));
         assertTrue(result.clean(), result.problems().toString());
-        assertEquals(List.of(new Domain(Optional.of(1), "web", VmState.RUNNING), new Domain(Optional.of(2), "mail", VmState.PAUSED),
-                new Domain(Optional.empty(), "backup", VmState.SHUT_OFF)), result.values());
+        assertEquals(
+                List.of(
+                        new Domain(Optional.of(1), "web", VmState.RUNNING),
+                        new Domain(Optional.of(2), "mail", VmState.PAUSED),
+                        new Domain(Optional.empty(), "backup", VmState.SHUT_OFF)),
+                result.values());
     }
 
     @Test
     void readsEveryStateIncludingTheTwoWordOnes() {
         ParseResult<Domain> result = VirshListParser.parse("list", VmFixtures.read("virsh-list-all-states.txt"));
         assertTrue(result.clean(), result.problems().toString());
-        assertEquals(List.of(VmState.RUNNING, VmState.IDLE, VmState.PAUSED, VmState.IN_SHUTDOWN, VmState.PM_SUSPENDED,
-                VmState.CRASHED, VmState.SHUT_OFF, VmState.SHUT_OFF), result.values().stream().map(Domain::state).toList());
+        assertEquals(
+                List.of(
+                        VmState.RUNNING,
+                        VmState.IDLE,
+                        VmState.PAUSED,
+                        VmState.IN_SHUTDOWN,
+                        VmState.PM_SUSPENDED,
+                        VmState.CRASHED,
+                        VmState.SHUT_OFF,
+                        VmState.SHUT_OFF),
+                result.values().stream().map(Domain::state).toList());
         assertEquals("template.el9", result.values().get(7).name());
         assertEquals(Optional.empty(), result.values().get(7).id());
     }
@@ -39,10 +52,16 @@ class VirshListParserTest {
                 .replace(" 4    build         in shutdown", " x    build         in shutdown")
                 .replace(" 7    win10  ", " 7    $(reboot)");
         ParseResult<Domain> result = VirshListParser.parse("list", text);
-        assertEquals(List.of("web", "mail", "legacy", "backup", "template.el9"), result.values().stream().map(Domain::name).toList());
-        assertEquals(List.of(5, 6, 7), result.problems().stream().map(ParseProblem::line).toList());
+        assertEquals(
+                List.of("web", "mail", "legacy", "backup", "template.el9"),
+                result.values().stream().map(Domain::name).toList());
+        assertEquals(
+                List.of(5, 6, 7),
+                result.problems().stream().map(ParseProblem::line).toList());
         assertTrue(result.problems().get(0).message().contains("unknown domain state"));
-        assertTrue(result.problems().get(2).message().contains("not a valid name"), result.problems().get(2).message());
+        assertTrue(
+                result.problems().get(2).message().contains("not a valid name"),
+                result.problems().get(2).message());
     }
 
     @Test

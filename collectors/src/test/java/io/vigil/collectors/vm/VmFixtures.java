@@ -7,8 +7,7 @@ import java.nio.charset.StandardCharsets;
 
 /** The VM fixtures in src/test/resources/vm (see the README there for which are real). */
 final class VmFixtures {
-    private VmFixtures() {
-    }
+    private VmFixtures() {}
 
     static String read(String name) {
         try (InputStream in = VmFixtures.class.getResourceAsStream("/vm/" + name)) {

@@ -61,7 +61,8 @@ class VmProbeRealVirshTest {
         } catch (CommandException e) {
             fail("virsh is not installed (" + e.getMessage() + "): run apt-get install -y libvirt-clients");
         }
-        Path dir = Files.createDirectories(Path.of("target", "vm-test", UUID.randomUUID().toString()));
+        Path dir = Files.createDirectories(
+                Path.of("target", "vm-test", UUID.randomUUID().toString()));
         Path node = dir.resolve("node.xml").toAbsolutePath();
         Files.writeString(node, """
                 <node>
@@ -93,7 +94,14 @@ class VmProbeRealVirshTest {
     }
 
     private static VmProbe.Settings settings(String uri, Map<String, String> vmToResource, Set<String> guestAgent) {
-        return new VmProbe.Settings(Hypervisor.LIBVIRT, uri, vmToResource, vmToResource.keySet(), guestAgent, Duration.ofSeconds(10), TIMEOUT);
+        return new VmProbe.Settings(
+                Hypervisor.LIBVIRT,
+                uri,
+                vmToResource,
+                vmToResource.keySet(),
+                guestAgent,
+                Duration.ofSeconds(10),
+                TIMEOUT);
     }
 
     @Test
@@ -107,10 +115,15 @@ class VmProbeRealVirshTest {
 
     @Test
     void probeReportsEachDomainWithDominfoResourcesLivenessAndTheMissingOne() throws Exception {
-        VmProbe probe = new VmProbe(RUNNER, settings(uri,
-                Map.of("web", "r0", "backup", "r0", "mail", "r1", "ghost", "r1"), Set.of("web", "backup")));
+        VmProbe probe = new VmProbe(
+                RUNNER,
+                settings(
+                        uri,
+                        Map.of("web", "r0", "backup", "r0", "mail", "r1", "ghost", "r1"),
+                        Set.of("web", "backup")));
 
-        Map<String, VmStatus> vms = probe.poll().stream().map(VmStatus.class::cast)
+        Map<String, VmStatus> vms = probe.poll().stream()
+                .map(VmStatus.class::cast)
                 .collect(Collectors.toMap(VmStatus::name, Function.identity()));
 
         assertEquals(Set.of("web", "mail", "backup", "ghost"), vms.keySet());
@@ -147,17 +160,32 @@ class VmProbeRealVirshTest {
         });
         assertEquals(2, said.size(), said.toString());
         // the test driver has no guest agent
-        assertTrue(said.get(0).startsWith("vm: vm=web guest agent did not answer: 'virsh -c " + uri + " qemu-agent-command web "), said.get(0));
+        assertTrue(
+                said.get(0)
+                        .startsWith(
+                                "vm: vm=web guest agent did not answer: 'virsh -c " + uri + " qemu-agent-command web "),
+                said.get(0));
         assertEquals("vm: vm=ghost resource=r1 is configured but libvirt does not list it", said.get(1));
     }
 
     @Test
     void aVmAtHomeOnThePeerIsNotMissingHere() throws Exception {
         // "ghost" belongs to a resource whose home is the peer: absent here is the normal case
-        VmProbe probe = new VmProbe(RUNNER, new VmProbe.Settings(Hypervisor.LIBVIRT, uri,
-                Map.of("web", "r0", "ghost", "r1"), Set.of("web"), Set.of(), Duration.ofSeconds(10), TIMEOUT));
+        VmProbe probe = new VmProbe(
+                RUNNER,
+                new VmProbe.Settings(
+                        Hypervisor.LIBVIRT,
+                        uri,
+                        Map.of("web", "r0", "ghost", "r1"),
+                        Set.of("web"),
+                        Set.of(),
+                        Duration.ofSeconds(10),
+                        TIMEOUT));
 
-        Set<String> names = probe.poll().stream().map(VmStatus.class::cast).map(VmStatus::name).collect(Collectors.toSet());
+        Set<String> names = probe.poll().stream()
+                .map(VmStatus.class::cast)
+                .map(VmStatus::name)
+                .collect(Collectors.toSet());
 
         assertEquals(Set.of("web", "mail", "backup"), names);
     }
@@ -170,15 +198,21 @@ class VmProbeRealVirshTest {
         Map<String, VmState> states = parsed.values().stream().collect(Collectors.toMap(Domain::name, Domain::state));
         assertEquals(Map.of("web", VmState.SHUT_OFF, "mail", VmState.PAUSED, "backup", VmState.SHUT_OFF), states);
         assertEquals(1, parsed.problems().size(), "the 'Domain destroyed' line is not a row");
-        assertTrue(parsed.problems().get(0).text().contains("destroyed"), parsed.problems().toString());
+        assertTrue(
+                parsed.problems().get(0).text().contains("destroyed"),
+                parsed.problems().toString());
     }
 
     @Test
     void aHypervisorThatCannotBeReachedFailsThePollWithVirshsReason() {
         VmProbe probe = new VmProbe(RUNNER, settings("test:///nonexistent/vigil/node.xml", Map.of(), Set.of()));
         ProbeException e = assertThrows(ProbeException.class, probe::poll);
-        assertTrue(e.getMessage().startsWith("'virsh -c test:///nonexistent/vigil/node.xml list --all' exited with status 1: ")
-                && e.getMessage().contains("error: failed to connect to the hypervisor"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                                .startsWith(
+                                        "'virsh -c test:///nonexistent/vigil/node.xml list --all' exited with status 1: ")
+                        && e.getMessage().contains("error: failed to connect to the hypervisor"),
+                e.getMessage());
     }
 
     @Test
@@ -197,7 +231,8 @@ class VmProbeRealVirshTest {
             }
         };
         VmProbe probe = new VmProbe(noLibvirtd, settings("qemu:///system", Map.of("web", "r0"), Set.of()));
-        List<String> said = logged(() -> assertEquals("'virsh -c qemu:///system list --all' exited with status 1: "
+        List<String> said = logged(() -> assertEquals(
+                "'virsh -c qemu:///system list --all' exited with status 1: "
                         + "error: failed to connect to the hypervisor; "
                         + "error: Failed to connect socket to '/var/run/libvirt/libvirt-sock': No such file or directory",
                 assertThrows(ProbeException.class, probe::poll).getMessage()));
@@ -206,38 +241,77 @@ class VmProbeRealVirshTest {
 
     @Test
     void anUnreachableHypervisorIsLoggedOnceAgainWhenItsReasonChangesAndWhenItRecovers() throws Exception {
-        Path node = Files.createDirectories(Path.of("target", "vm-test", UUID.randomUUID().toString())).resolve("node.xml").toAbsolutePath();
-        VmProbe probe = new VmProbe(RUNNER, new VmProbe.Settings(Hypervisor.LIBVIRT, "test://" + node, Map.of("web", "r0"),
-                Set.of("web"), Set.of(), Duration.ofMillis(50), TIMEOUT));
+        Path node = Files.createDirectories(
+                        Path.of("target", "vm-test", UUID.randomUUID().toString()))
+                .resolve("node.xml")
+                .toAbsolutePath();
+        VmProbe probe = new VmProbe(
+                RUNNER,
+                new VmProbe.Settings(
+                        Hypervisor.LIBVIRT,
+                        "test://" + node,
+                        Map.of("web", "r0"),
+                        Set.of("web"),
+                        Set.of(),
+                        Duration.ofMillis(50),
+                        TIMEOUT));
         ProbeHealthBoard board = new ProbeHealthBoard(new SimpleMeterRegistry(), "pair-1", "node-a", Clock.systemUTC());
         Queue<Body> emitted = new ConcurrentLinkedQueue<>();
         List<String> said = logged(() -> {
-            try (ProbeScheduler scheduler = new ProbeScheduler(List.of(probe), emitted::add, board, new ProbeScheduler.Timing(
-                    Duration.ofMillis(10), Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofSeconds(5)))) {
+            try (ProbeScheduler scheduler = new ProbeScheduler(
+                    List.of(probe),
+                    emitted::add,
+                    board,
+                    new ProbeScheduler.Timing(
+                            Duration.ofMillis(10),
+                            Duration.ofMillis(10),
+                            Duration.ofMillis(100),
+                            Duration.ofSeconds(5)))) {
                 scheduler.start();
                 // no node file: virsh cannot connect
-                await().atMost(TIMEOUT).until(() -> board.health("vm").orElseThrow().consecutiveFailures() >= 3);
+                await().atMost(TIMEOUT)
+                        .until(() -> board.health("vm").orElseThrow().consecutiveFailures() >= 3);
                 ProbeHealth failing = board.health("vm").orElseThrow();
                 assertFalse(failing.healthy());
-                assertTrue(failing.lastError().orElseThrow().contains("failed to parse xml document"), failing.toString());
+                assertTrue(
+                        failing.lastError().orElseThrow().contains("failed to parse xml document"), failing.toString());
                 assertEquals(List.of(), List.copyOf(emitted), "VM state unknown: neither 'no VMs' nor 'web missing'");
 
                 // another reason: a node file virsh refuses
                 replace(node, "<node><domain type='test'></domain></node>");
-                await().atMost(TIMEOUT).until(() -> board.health("vm").orElseThrow().lastError().orElseThrow().contains("missing name information"));
+                await().atMost(TIMEOUT)
+                        .until(() -> board.health("vm")
+                                .orElseThrow()
+                                .lastError()
+                                .orElseThrow()
+                                .contains("missing name information"));
                 long failures = board.health("vm").orElseThrow().consecutiveFailures();
-                await().atMost(TIMEOUT).until(() -> board.health("vm").orElseThrow().consecutiveFailures() >= failures + 3);
+                await().atMost(TIMEOUT)
+                        .until(() -> board.health("vm").orElseThrow().consecutiveFailures() >= failures + 3);
 
                 // libvirt answers
-                replace(node, "<node><domain type='test'><name>web</name><memory>1024</memory><os><type>hvm</type></os></domain></node>");
-                await().atMost(TIMEOUT).until(() -> board.health("vm").orElseThrow().healthy());
+                replace(
+                        node,
+                        "<node><domain type='test'><name>web</name><memory>1024</memory><os><type>hvm</type></os></domain></node>");
+                await().atMost(TIMEOUT)
+                        .until(() -> board.health("vm").orElseThrow().healthy());
             }
         });
         assertEquals(3, said.size(), said.toString());
-        assertTrue(said.get(0).startsWith("probe vm failing: 'virsh -c test://" + node + " list --all' exited with status 1: ")
-                && said.get(0).contains("failed to parse xml document"), said.get(0));
-        assertTrue(said.get(1).startsWith("probe vm still failing, now: 'virsh -c test://" + node + " list --all' exited with status 1: ")
-                && said.get(1).endsWith("error: failed to connect to the hypervisor; error: missing name information"), said.get(1));
+        assertTrue(
+                said.get(0)
+                                .startsWith("probe vm failing: 'virsh -c test://" + node
+                                        + " list --all' exited with status 1: ")
+                        && said.get(0).contains("failed to parse xml document"),
+                said.get(0));
+        assertTrue(
+                said.get(1)
+                                .startsWith("probe vm still failing, now: 'virsh -c test://" + node
+                                        + " list --all' exited with status 1: ")
+                        && said.get(1)
+                                .endsWith(
+                                        "error: failed to connect to the hypervisor; error: missing name information"),
+                said.get(1));
         assertTrue(said.get(2).startsWith("probe vm recovered after "), said.get(2));
     }
 
@@ -263,7 +337,8 @@ class VmProbeRealVirshTest {
 
     @Test
     void refusesUnsafeUrisAndNames() {
-        for (String bad : List.of("", "-c qemu:///system", "qemu:///system --readonly", "qemu:///sys\ntem", "--help", "qemu")) {
+        for (String bad :
+                List.of("", "-c qemu:///system", "qemu:///system --readonly", "qemu:///sys\ntem", "--help", "qemu")) {
             assertThrows(IllegalArgumentException.class, () -> settings(bad, Map.of(), Set.of()), bad);
         }
         assertThrows(IllegalArgumentException.class, () -> settings("qemu:///system", Map.of("-web", "r0"), Set.of()));

@@ -48,7 +48,8 @@ class VmProbeXenTest {
 
     @Test
     void reportsXenGuestsWithResourcesAndTheMissingOnes() throws Exception {
-        VmProbe probe = new VmProbe(xlHost(0, VmFixtures.read("xl-list.txt"), ""), xen(Map.of("web", "r0", "gone", "r1")));
+        VmProbe probe =
+                new VmProbe(xlHost(0, VmFixtures.read("xl-list.txt"), ""), xen(Map.of("web", "r0", "gone", "r1")));
         List<VmStatus> vms = probe.poll().stream().map(VmStatus.class::cast).toList();
         assertEquals(8, vms.size());
         assertEquals(Optional.of("r0"), vms.get(0).drbdResource());
@@ -60,7 +61,11 @@ class VmProbeXenTest {
 
     @Test
     void failsWhenXlCannotListDomains() {
-        VmProbe probe = new VmProbe(xlHost(1, "", "xencall: error: Could not obtain handle on privileged command interface: No such file or directory\n"),
+        VmProbe probe = new VmProbe(
+                xlHost(
+                        1,
+                        "",
+                        "xencall: error: Could not obtain handle on privileged command interface: No such file or directory\n"),
                 xen(Map.of()));
         ProbeException e = assertThrows(ProbeException.class, probe::poll);
         assertTrue(e.getMessage().contains("privileged command interface"), e.getMessage());

@@ -17,9 +17,19 @@ class XlListParserTest {
         ParseResult<VmStatus> result = XlListParser.parse("xl", VmFixtures.read("xl-list.txt"));
         assertTrue(result.clean(), result.problems().toString());
         List<VmStatus> vms = result.values();
-        assertEquals(List.of("web", "mail", "db", "build", "legacy", "old", "idle"), vms.stream().map(VmStatus::name).toList());
-        assertEquals(List.of(VmState.IDLE, VmState.RUNNING, VmState.PAUSED, VmState.IN_SHUTDOWN, VmState.CRASHED, VmState.DYING,
-                VmState.RUNNING), vms.stream().map(VmStatus::state).toList());
+        assertEquals(
+                List.of("web", "mail", "db", "build", "legacy", "old", "idle"),
+                vms.stream().map(VmStatus::name).toList());
+        assertEquals(
+                List.of(
+                        VmState.IDLE,
+                        VmState.RUNNING,
+                        VmState.PAUSED,
+                        VmState.IN_SHUTDOWN,
+                        VmState.CRASHED,
+                        VmState.DYING,
+                        VmState.RUNNING),
+                vms.stream().map(VmStatus::state).toList());
         VmStatus web = vms.get(0);
         assertEquals(Hypervisor.XEN, web.hypervisor());
         assertEquals(2048L * 1024 * 1024, web.memoryBytes());
@@ -37,12 +47,22 @@ class XlListParserTest {
     void garbledRowsAreNamedAndTheOthersKept() {
         String text = VmFixtures.read("xl-list.txt")
                 .replace("-b----    4521.3", "-x----    4521.3")
-                .replace("mail                                         5", "mail;reboot                                  5")
-                .replace("db                                           7  8192", "db                                           7  lots");
+                .replace(
+                        "mail                                         5",
+                        "mail;reboot                                  5")
+                .replace(
+                        "db                                           7  8192",
+                        "db                                           7  lots");
         ParseResult<VmStatus> result = XlListParser.parse("xl", text);
-        assertEquals(List.of("build", "legacy", "old", "idle"), result.values().stream().map(VmStatus::name).toList());
-        assertEquals(List.of(3, 4, 5), result.problems().stream().map(ParseProblem::line).toList());
-        assertTrue(result.problems().get(1).message().contains("not a valid name"), result.problems().get(1).toString());
+        assertEquals(
+                List.of("build", "legacy", "old", "idle"),
+                result.values().stream().map(VmStatus::name).toList());
+        assertEquals(
+                List.of(3, 4, 5),
+                result.problems().stream().map(ParseProblem::line).toList());
+        assertTrue(
+                result.problems().get(1).message().contains("not a valid name"),
+                result.problems().get(1).toString());
     }
 
     @Test

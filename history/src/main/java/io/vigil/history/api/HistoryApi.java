@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.events.WireCodec;
 import io.vigil.history.query.AlertsQuery;
 import io.vigil.history.query.HistoryDatabase;
-import io.vigil.history.query.StoredResolutions;
 import io.vigil.history.query.LatencyQuestion;
 import io.vigil.history.query.QueryRefused;
 import io.vigil.history.query.ResyncsQuery;
 import io.vigil.history.query.StatesQuery;
+import io.vigil.history.query.StoredResolutions;
 import io.vigil.history.query.SyncLatencyQuery;
 import io.vigil.history.query.TimeRange;
 import io.vigil.service.http.HttpEndpoint.Reply;
@@ -48,8 +48,15 @@ import org.slf4j.LoggerFactory;
 public final class HistoryApi {
     private static final Logger log = LoggerFactory.getLogger(HistoryApi.class);
     static final int DEFAULT_STEPS = 300;
-    private static final List<Duration> NICE_STEPS = List.of(Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ofMinutes(5),
-            Duration.ofMinutes(15), Duration.ofHours(1), Duration.ofHours(6), Duration.ofDays(1), Duration.ofDays(7));
+    private static final List<Duration> NICE_STEPS = List.of(
+            Duration.ofSeconds(10),
+            Duration.ofMinutes(1),
+            Duration.ofMinutes(5),
+            Duration.ofMinutes(15),
+            Duration.ofHours(1),
+            Duration.ofHours(6),
+            Duration.ofDays(1),
+            Duration.ofDays(7));
 
     private final Clock clock;
     private final SyncLatencyQuery latency;
@@ -71,8 +78,8 @@ public final class HistoryApi {
         routes.put("/api/history/sync-latency", get(Set.of("cluster", "resource", "peer", "from", "to", "step"), p -> {
             TimeRange range = p.range();
             Duration step = p.duration("step").orElseGet(() -> defaultStep(range));
-            return HistoryJson.syncLatency(latency.answer(new LatencyQuestion(p.name("cluster"), p.requiredName("resource"), p.name("peer"),
-                    range, step)));
+            return HistoryJson.syncLatency(latency.answer(
+                    new LatencyQuestion(p.name("cluster"), p.requiredName("resource"), p.name("peer"), range, step)));
         }));
         routes.put("/api/history/resyncs", get(Set.of("cluster", "resource", "from", "to", "limit"), p -> {
             TimeRange range = p.range();
@@ -80,13 +87,24 @@ public final class HistoryApi {
         }));
         routes.put("/api/history/states", get(Set.of("cluster", "resource", "from", "to", "limit"), p -> {
             TimeRange range = p.range();
-            return HistoryJson.states(range, states.answer(p.name("cluster"), p.requiredName("resource"), range, p.limit()));
+            return HistoryJson.states(
+                    range, states.answer(p.name("cluster"), p.requiredName("resource"), range, p.limit()));
         }));
-        routes.put("/api/history/alerts", get(Set.of("cluster", "alertname", "severity", "state", "from", "to", "limit"), p -> {
-            TimeRange range = p.range();
-            return HistoryJson.alerts(range, alerts.answer(new AlertsQuery.Filter(p.name("cluster"), p.name("alertname"),
-                    p.name("severity"), p.name("state")), range, p.limit()));
-        }));
+        routes.put(
+                "/api/history/alerts",
+                get(Set.of("cluster", "alertname", "severity", "state", "from", "to", "limit"), p -> {
+                    TimeRange range = p.range();
+                    return HistoryJson.alerts(
+                            range,
+                            alerts.answer(
+                                    new AlertsQuery.Filter(
+                                            p.name("cluster"),
+                                            p.name("alertname"),
+                                            p.name("severity"),
+                                            p.name("state")),
+                                    range,
+                                    p.limit()));
+                }));
         return routes;
     }
 
@@ -116,13 +134,19 @@ public final class HistoryApi {
 
     private Reply answer(Request request, Set<String> known, Question question) throws IOException {
         try {
-            return Reply.json(200, WireCodec.json().writeValueAsBytes(question.answer(new HistoryParameters(request, clock.instant(), known))));
+            return Reply.json(
+                    200,
+                    WireCodec.json()
+                            .writeValueAsBytes(
+                                    question.answer(new HistoryParameters(request, clock.instant(), known))));
         } catch (QueryRefused e) {
             return Reply.text(400, e.getMessage() + "\n");
         } catch (SQLException e) {
             log.warn("{} could not be answered: the history cannot be read: {}", request.path(), e.getMessage());
-            return Reply.text(503, "the history cannot be read (" + e.getMessage().lines().findFirst().orElse("")
-                    + "); the engine's log has the details\n");
+            return Reply.text(
+                    503,
+                    "the history cannot be read ("
+                            + e.getMessage().lines().findFirst().orElse("") + "); the engine's log has the details\n");
         }
     }
 }

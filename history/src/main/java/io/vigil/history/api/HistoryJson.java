@@ -19,8 +19,7 @@ import java.util.function.Function;
 
 /** The history's answers as the API writes them: times in RFC 3339 (UTC), an unknown figure left out rather than written as 0 or null. */
 final class HistoryJson {
-    private HistoryJson() {
-    }
+    private HistoryJson() {}
 
     static ObjectNode syncLatency(SyncLatency a) {
         ObjectNode root = WireCodec.json().createObjectNode();
@@ -49,14 +48,24 @@ final class HistoryJson {
     }
 
     private static void quantiles(ObjectNode out, Quantiles q) {
-        out.put("count", q.count()).put("p50", q.p50()).put("p95", q.p95()).put("p99", q.p99()).put("max", q.max());
+        out.put("count", q.count())
+                .put("p50", q.p50())
+                .put("p95", q.p95())
+                .put("p99", q.p99())
+                .put("max", q.max());
     }
 
     static ObjectNode resyncs(TimeRange range, Rows<ResyncEpisode> rows) {
         return listing(range, rows, "resyncs", e -> {
-            ObjectNode o = WireCodec.json().createObjectNode()
-                    .put("episodeId", e.episodeId()).put("cluster", e.cluster()).put("resource", e.resource()).put("volume", e.volume())
-                    .put("source", e.sourceNode()).put("target", e.targetNode()).put("observedBy", e.observedBy())
+            ObjectNode o = WireCodec.json()
+                    .createObjectNode()
+                    .put("episodeId", e.episodeId())
+                    .put("cluster", e.cluster())
+                    .put("resource", e.resource())
+                    .put("volume", e.volume())
+                    .put("source", e.sourceNode())
+                    .put("target", e.targetNode())
+                    .put("observedBy", e.observedBy())
                     .put("startedAt", time(e.startedMs()));
             e.endedMs().ifPresent(t -> o.put("endedAt", time(t)));
             o.put("durationSeconds", e.durationMs() / 1000.0);
@@ -70,10 +79,19 @@ final class HistoryJson {
 
     static ObjectNode states(TimeRange range, Rows<StateChange> rows) {
         return listing(range, rows, "states", s -> {
-            ObjectNode o = WireCodec.json().createObjectNode().put("at", time(s.atMs())).put("cluster", s.cluster()).put("node", s.node())
-                    .put("resource", s.resource()).put("volume", s.volume()).put("peer", s.peer()).put("role", s.role());
+            ObjectNode o = WireCodec.json()
+                    .createObjectNode()
+                    .put("at", time(s.atMs()))
+                    .put("cluster", s.cluster())
+                    .put("node", s.node())
+                    .put("resource", s.resource())
+                    .put("volume", s.volume())
+                    .put("peer", s.peer())
+                    .put("role", s.role());
             s.disk().ifPresent(d -> o.put("disk", d));
-            return o.put("connection", s.connection()).put("replication", s.replication()).put("peerDisk", s.peerDisk())
+            return o.put("connection", s.connection())
+                    .put("replication", s.replication())
+                    .put("peerDisk", s.peerDisk())
                     .put("peerRole", s.peerRole());
         });
     }
@@ -97,7 +115,9 @@ final class HistoryJson {
     private static JsonNode labels(String json) {
         try {
             JsonNode node = WireCodec.json().readTree(json);
-            return node != null && node.isObject() ? node : WireCodec.json().getNodeFactory().textNode(json);
+            return node != null && node.isObject()
+                    ? node
+                    : WireCodec.json().getNodeFactory().textNode(json);
         } catch (IOException e) {
             return WireCodec.json().getNodeFactory().textNode(json);
         }

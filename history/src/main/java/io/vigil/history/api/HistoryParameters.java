@@ -34,7 +34,9 @@ final class HistoryParameters {
         this.now = now;
         for (String name : request.query().keySet()) {
             if (!known.contains(name)) {
-                throw new QueryRefused(Name.printable(name), "is not a parameter here (known: " + String.join(", ", new TreeSet<>(known)) + ")");
+                throw new QueryRefused(
+                        Name.printable(name),
+                        "is not a parameter here (known: " + String.join(", ", new TreeSet<>(known)) + ")");
             }
         }
     }
@@ -75,13 +77,17 @@ final class HistoryParameters {
     }
 
     RowLimit limit() {
-        return text("limit").map(t -> {
-            try {
-                return new RowLimit(Integer.parseInt(t));
-            } catch (NumberFormatException e) {
-                throw new QueryRefused("limit", "'" + Name.printable(t) + "' is not a whole number (1 to " + RowLimit.MAX + ")");
-            }
-        }).orElse(RowLimit.STANDARD);
+        return text("limit")
+                .map(t -> {
+                    try {
+                        return new RowLimit(Integer.parseInt(t));
+                    } catch (NumberFormatException e) {
+                        throw new QueryRefused(
+                                "limit",
+                                "'" + Name.printable(t) + "' is not a whole number (1 to " + RowLimit.MAX + ")");
+                    }
+                })
+                .orElse(RowLimit.STANDARD);
     }
 
     private Instant instant(String name, String text) {
@@ -92,14 +98,17 @@ final class HistoryParameters {
             try {
                 return now.minus(DurationText.parse(text));
             } catch (IllegalArgumentException e) {
-                throw new QueryRefused(name, e.getMessage().replace(")", ", or an RFC 3339 time such as 2026-12-01T00:00:00Z)"));
+                throw new QueryRefused(
+                        name, e.getMessage().replace(")", ", or an RFC 3339 time such as 2026-12-01T00:00:00Z)"));
             }
         }
         try {
             return OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException e) {
-            throw new QueryRefused(name, "'" + Name.printable(text) + "' is not a time (an RFC 3339 time such as 2026-12-01T00:00:00Z,"
-                    + " now, or a duration before now such as 90d or 1h)");
+            throw new QueryRefused(
+                    name,
+                    "'" + Name.printable(text) + "' is not a time (an RFC 3339 time such as 2026-12-01T00:00:00Z,"
+                            + " now, or a duration before now such as 90d or 1h)");
         }
     }
 }

@@ -7,8 +7,7 @@ import java.util.Optional;
 
 /** Reading nullable columns as Optional (NULL is unknown in these tables, never 0), and cutting a listing at its limit. */
 final class Columns {
-    private Columns() {
-    }
+    private Columns() {}
 
     static Optional<Long> optionalLong(ResultSet rs, int column) throws SQLException {
         long value = rs.getLong(column);

@@ -50,7 +50,7 @@ public enum LatencyFigure {
                 return f;
             }
         }
-        throw new IllegalArgumentException("'" + io.vigil.events.Name.printable(wire) + "' is not a figure (roundTripSeconds,"
-                + " oldestRequestSeconds, outOfSyncBytes, resyncEtaSeconds)");
+        throw new IllegalArgumentException("'" + io.vigil.events.Name.printable(wire)
+                + "' is not a figure (roundTripSeconds," + " oldestRequestSeconds, outOfSyncBytes, resyncEtaSeconds)");
     }
 }

@@ -15,8 +15,10 @@ public final class QueryRefused extends IllegalArgumentException {
     /** {@code value} when it is a valid name (a cluster, resource, peer): the tables hold nothing else. */
     public static String name(String parameter, String value) {
         if (!io.vigil.events.Name.isValid(value)) {
-            throw new QueryRefused(parameter, "'" + io.vigil.events.Name.printable(value)
-                    + "' is not a valid name (letters, digits and _ . + : -, not starting with '-' or '.', at most 128)");
+            throw new QueryRefused(
+                    parameter,
+                    "'" + io.vigil.events.Name.printable(value)
+                            + "' is not a valid name (letters, digits and _ . + : -, not starting with '-' or '.', at most 128)");
         }
         return value;
     }

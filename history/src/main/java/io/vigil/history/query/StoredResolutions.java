@@ -12,7 +12,8 @@ import java.util.List;
  */
 public record StoredResolutions(Duration raw, List<Duration> rollups) {
     /** The example: raw for 14 days, one-minute and hourly rollups. */
-    public static final StoredResolutions DEFAULT = new StoredResolutions(Duration.ofDays(14), List.of(Duration.ofMinutes(1), Duration.ofHours(1)));
+    public static final StoredResolutions DEFAULT =
+            new StoredResolutions(Duration.ofDays(14), List.of(Duration.ofMinutes(1), Duration.ofHours(1)));
 
     /** What a history kept with {@code retention} holds: its raw samples, and the one-minute and hourly rollups it writes. */
     public static StoredResolutions of(HistoryConfig.Retention retention) {

@@ -14,8 +14,15 @@ import java.util.Optional;
  * spike shorter than a bucket can escape. Their max and counts are exact. The steps from
  * {@code rawFromMs} on are computed from the raw rows, exactly.
  */
-public record SyncLatency(Optional<String> cluster, String resource, Optional<String> peer, TimeRange range, Duration step,
-                          Optional<Duration> rollup, long rawFromMs, List<LatencyStep> steps) {
+public record SyncLatency(
+        Optional<String> cluster,
+        String resource,
+        Optional<String> peer,
+        TimeRange range,
+        Duration step,
+        Optional<Duration> rollup,
+        long rawFromMs,
+        List<LatencyStep> steps) {
     public SyncLatency {
         steps = List.copyOf(steps);
     }

@@ -26,6 +26,7 @@ import java.util.TreeSet;
 public final class SyncLatencyQuery {
     /** A step this long or longer reads rollups wherever they cover it. */
     static final Duration COARSE = Duration.ofHours(1);
+
     private static final double[] QUANTILES = {0.5, 0.95, 0.99};
 
     private final HistoryDatabase db;
@@ -49,10 +50,12 @@ public final class SyncLatencyQuery {
             Map<String, TreeMap<Long, LatencyStep>> byCluster = new TreeMap<>();
             long cut = from;
             if (rollup.isPresent()) {
-                // a fine step reads raw rows wherever they are still kept (exact, and cheap at that size): rollups only before
+                // a fine step reads raw rows wherever they are still kept (exact, and cheap at that size): rollups only
+                // before
                 long rollupsTo = fine ? stepCeil(q, rawHorizon) : to;
                 long rolledUntil = rollupSteps(c, q, rollup.get(), rollupsTo, byCluster);
-                // steps ending before the raw horizon have only rollups; later ones read rollups as far as they are rolled up
+                // steps ending before the raw horizon have only rollups; later ones read rollups as far as they are
+                // rolled up
                 cut = Math.min(rollupsTo, Math.max(stepFloor(q, rolledUntil), stepFloor(q, rawHorizon)));
                 long rawFrom = cut;
                 byCluster.values().forEach(steps -> steps.tailMap(rawFrom, true).clear());
@@ -62,12 +65,25 @@ public final class SyncLatencyQuery {
                 rawSteps(c, q, cut, byCluster);
             }
             if (byCluster.size() > 1) {
-                throw new QueryRefused("cluster", "resource " + q.resource() + " is in clusters " + String.join(", ", byCluster.keySet())
-                        + ": name one with cluster=");
+                throw new QueryRefused(
+                        "cluster",
+                        "resource " + q.resource() + " is in clusters " + String.join(", ", byCluster.keySet())
+                                + ": name one with cluster=");
             }
-            Optional<String> cluster = q.cluster().or(() -> byCluster.keySet().stream().findFirst());
-            List<LatencyStep> steps = byCluster.isEmpty() ? List.of() : List.copyOf(byCluster.values().iterator().next().values());
-            return new SyncLatency(cluster, q.resource(), q.peer(), q.range(), q.step(), cut > from ? rollup : Optional.empty(), cut, steps);
+            Optional<String> cluster =
+                    q.cluster().or(() -> byCluster.keySet().stream().findFirst());
+            List<LatencyStep> steps = byCluster.isEmpty()
+                    ? List.of()
+                    : List.copyOf(byCluster.values().iterator().next().values());
+            return new SyncLatency(
+                    cluster,
+                    q.resource(),
+                    q.peer(),
+                    q.range(),
+                    q.step(),
+                    cut > from ? rollup : Optional.empty(),
+                    cut,
+                    steps);
         }
     }
 
@@ -76,7 +92,8 @@ public final class SyncLatencyQuery {
         if (retention.rollups().isEmpty()) {
             return Optional.empty();
         }
-        boolean beyondRaw = q.range().fromMs() < clock.millis() - retention.raw().toMillis();
+        boolean beyondRaw =
+                q.range().fromMs() < clock.millis() - retention.raw().toMillis();
         if (!beyondRaw && q.step().compareTo(COARSE) < 0) {
             return Optional.empty();
         }
@@ -116,19 +133,26 @@ public final class SyncLatencyQuery {
         return Math.min(q.range().toMs(), from + (clamped - from + step - 1) / step * step);
     }
 
-    private static void rawSteps(Connection c, LatencyQuestion q, long fromMs, Map<String, TreeMap<Long, LatencyStep>> out)
+    private static void rawSteps(
+            Connection c, LatencyQuestion q, long fromMs, Map<String, TreeMap<Long, LatencyStep>> out)
             throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT cluster, ts_ms - ((ts_ms - ?) % ?) AS step_ms, count(*)");
         for (LatencyFigure f : LatencyFigure.values()) {
             String x = f.rawValue();
             sql.append(", count(").append(x).append(')');
             for (double quantile : QUANTILES) {
-                sql.append(", percentile_cont(").append(quantile).append(") WITHIN GROUP (ORDER BY ").append(x).append(')');
+                sql.append(", percentile_cont(")
+                        .append(quantile)
+                        .append(") WITHIN GROUP (ORDER BY ")
+                        .append(x)
+                        .append(')');
             }
             sql.append(", max(").append(x).append(')');
         }
-        sql.append(" FROM replication_samples WHERE resource = ?").append(q.cluster().isPresent() ? " AND cluster = ?" : "")
-                .append(q.peer().isPresent() ? " AND peer = ?" : "").append(" AND ts_ms >= ? AND ts_ms < ? GROUP BY 1, 2 ORDER BY 2");
+        sql.append(" FROM replication_samples WHERE resource = ?")
+                .append(q.cluster().isPresent() ? " AND cluster = ?" : "")
+                .append(q.peer().isPresent() ? " AND peer = ?" : "")
+                .append(" AND ts_ms >= ? AND ts_ms < ? GROUP BY 1, 2 ORDER BY 2");
         try (PreparedStatement s = c.prepareStatement(sql.toString())) {
             int i = 1;
             s.setLong(i++, q.range().fromMs());
@@ -143,13 +167,20 @@ public final class SyncLatencyQuery {
                     for (LatencyFigure f : LatencyFigure.values()) {
                         long count = rs.getLong(col);
                         if (count > 0) {
-                            figures.put(f, new Quantiles(count, rs.getDouble(col + 1), rs.getDouble(col + 2), rs.getDouble(col + 3),
-                                    rs.getDouble(col + 4)));
+                            figures.put(
+                                    f,
+                                    new Quantiles(
+                                            count,
+                                            rs.getDouble(col + 1),
+                                            rs.getDouble(col + 2),
+                                            rs.getDouble(col + 3),
+                                            rs.getDouble(col + 4)));
                         }
                         col += 5;
                     }
                     long start = rs.getLong(2);
-                    out.computeIfAbsent(rs.getString(1), k -> new TreeMap<>()).put(start, new LatencyStep(start, rs.getLong(3), figures));
+                    out.computeIfAbsent(rs.getString(1), k -> new TreeMap<>())
+                            .put(start, new LatencyStep(start, rs.getLong(3), figures));
                 }
             }
         }
@@ -159,15 +190,22 @@ public final class SyncLatencyQuery {
      * Reads the rollups' steps from the range's start to {@code toMs} into {@code out}; returns the end of the newest bucket read
      * (the range's start when none), before which every step is wholly rolled up.
      */
-    private static long rollupSteps(Connection c, LatencyQuestion q, Duration rollup, long toMs, Map<String, TreeMap<Long, LatencyStep>> out)
+    private static long rollupSteps(
+            Connection c, LatencyQuestion q, Duration rollup, long toMs, Map<String, TreeMap<Long, LatencyStep>> out)
             throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT cluster, bucket_ms - ((bucket_ms - ?) % ?) AS step_ms, figure, max(bucket_ms), sum(\"count\")");
+        StringBuilder sql = new StringBuilder(
+                "SELECT cluster, bucket_ms - ((bucket_ms - ?) % ?) AS step_ms, figure, max(bucket_ms), sum(\"count\")");
         String[] columns = {"p50", "p95", "p99"};
         for (int k = 0; k < QUANTILES.length; k++) {
-            sql.append(", percentile_cont(").append(QUANTILES[k]).append(") WITHIN GROUP (ORDER BY ").append(columns[k]).append(')');
+            sql.append(", percentile_cont(")
+                    .append(QUANTILES[k])
+                    .append(") WITHIN GROUP (ORDER BY ")
+                    .append(columns[k])
+                    .append(')');
         }
         sql.append(", max(\"max\") FROM replication_rollups WHERE resolution_seconds = ? AND resource = ?")
-                .append(q.cluster().isPresent() ? " AND cluster = ?" : "").append(q.peer().isPresent() ? " AND peer = ?" : "")
+                .append(q.cluster().isPresent() ? " AND cluster = ?" : "")
+                .append(q.peer().isPresent() ? " AND peer = ?" : "")
                 .append(" AND bucket_ms >= ? AND bucket_ms < ? AND \"count\" > 0 AND figure IN (");
         LatencyFigure[] figures = LatencyFigure.values();
         for (int k = 0; k < figures.length; k++) {
@@ -196,15 +234,25 @@ public final class SyncLatencyQuery {
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     newest = Math.max(newest, rs.getLong(4));
-                    steps.computeIfAbsent(rs.getString(1), k -> new TreeMap<>()).computeIfAbsent(rs.getLong(2), k -> new EnumMap<>(LatencyFigure.class))
-                            .put(LatencyFigure.of(rs.getString(3)), new Quantiles(rs.getLong(5), rs.getDouble(6), rs.getDouble(7),
-                                    rs.getDouble(8), rs.getDouble(9)));
+                    steps.computeIfAbsent(rs.getString(1), k -> new TreeMap<>())
+                            .computeIfAbsent(rs.getLong(2), k -> new EnumMap<>(LatencyFigure.class))
+                            .put(
+                                    LatencyFigure.of(rs.getString(3)),
+                                    new Quantiles(
+                                            rs.getLong(5),
+                                            rs.getDouble(6),
+                                            rs.getDouble(7),
+                                            rs.getDouble(8),
+                                            rs.getDouble(9)));
                 }
             }
         }
         steps.forEach((cluster, byStart) -> byStart.forEach((start, figuresOf) -> {
             // a rollup counts each figure's values: the step's samples are at least its best-reported figure's
-            long samples = figuresOf.values().stream().mapToLong(Quantiles::count).max().orElse(0);
+            long samples = figuresOf.values().stream()
+                    .mapToLong(Quantiles::count)
+                    .max()
+                    .orElse(0);
             out.computeIfAbsent(cluster, k -> new TreeMap<>()).put(start, new LatencyStep(start, samples, figuresOf));
         }));
         return newest == Long.MIN_VALUE ? q.range().fromMs() : newest + rollup.toMillis();

@@ -6,7 +6,9 @@ import java.time.Instant;
 public record TimeRange(long fromMs, long toMs) {
     public TimeRange {
         if (fromMs >= toMs) {
-            throw new QueryRefused("from", "is not before to (" + Instant.ofEpochMilli(fromMs) + " >= " + Instant.ofEpochMilli(toMs) + ")");
+            throw new QueryRefused(
+                    "from",
+                    "is not before to (" + Instant.ofEpochMilli(fromMs) + " >= " + Instant.ofEpochMilli(toMs) + ")");
         }
     }
 

@@ -14,11 +14,21 @@ final class HistoryRows {
     }
 
     /** A replication sample of {@code resource} on node-a towards {@code peer}. */
-    HistoryRows sample(String cluster, String resource, String peer, long tsMs, Double roundTrip, Double oldestRequest, Long outOfSync,
-                       boolean lagging, Double eta) throws SQLException {
-        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(
-                "INSERT INTO replication_samples VALUES (?, 'node-a', ?, ?, ?, 0, ?, 'Primary', 'UpToDate', 'Connected', 'Established',"
-                        + " 'UpToDate', ?, ?, ?, ?, NULL, ?, NULL)")) {
+    HistoryRows sample(
+            String cluster,
+            String resource,
+            String peer,
+            long tsMs,
+            Double roundTrip,
+            Double oldestRequest,
+            Long outOfSync,
+            boolean lagging,
+            Double eta)
+            throws SQLException {
+        try (Connection c = db.connect();
+                PreparedStatement s = c.prepareStatement(
+                        "INSERT INTO replication_samples VALUES (?, 'node-a', ?, ?, ?, 0, ?, 'Primary', 'UpToDate', 'Connected', 'Established',"
+                                + " 'UpToDate', ?, ?, ?, ?, NULL, ?, NULL)")) {
             s.setString(1, cluster);
             s.setLong(2, ++seq);
             s.setLong(3, tsMs);
@@ -38,10 +48,20 @@ final class HistoryRows {
         return sample("pair-1", resource, "node-b", tsMs, roundTrip, null, 0L, false, null);
     }
 
-    HistoryRows rollup(int resolutionSeconds, long bucketMs, String figure, long count, double min, double max, double p50, double p95,
-                       double p99) throws SQLException {
-        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(
-                "INSERT INTO replication_rollups VALUES (?, ?, 'pair-1', 'node-a', 'r0', 0, 'node-b', ?, ?, ?, ?, NULL, ?, ?, ?)")) {
+    HistoryRows rollup(
+            int resolutionSeconds,
+            long bucketMs,
+            String figure,
+            long count,
+            double min,
+            double max,
+            double p50,
+            double p95,
+            double p99)
+            throws SQLException {
+        try (Connection c = db.connect();
+                PreparedStatement s = c.prepareStatement(
+                        "INSERT INTO replication_rollups VALUES (?, ?, 'pair-1', 'node-a', 'r0', 0, 'node-b', ?, ?, ?, ?, NULL, ?, ?, ?)")) {
             s.setInt(1, resolutionSeconds);
             s.setLong(2, bucketMs);
             s.setString(3, figure);
@@ -57,9 +77,10 @@ final class HistoryRows {
     }
 
     HistoryRows episode(String id, String resource, long startedMs, Long endedMs, String outcome) throws SQLException {
-        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(
-                "INSERT INTO resync_episodes VALUES (?, 'pair-1', ?, 0, 'node-b', 'node-a', 'node-a', ?, ?, 1000, 900, 30.5, 64.0,"
-                        + " 'disk-replaced', ?)")) {
+        try (Connection c = db.connect();
+                PreparedStatement s = c.prepareStatement(
+                        "INSERT INTO resync_episodes VALUES (?, 'pair-1', ?, 0, 'node-b', 'node-a', 'node-a', ?, ?, 1000, 900, 30.5, 64.0,"
+                                + " 'disk-replaced', ?)")) {
             s.setString(1, id);
             s.setString(2, resource);
             s.setLong(3, startedMs);
@@ -71,9 +92,10 @@ final class HistoryRows {
     }
 
     HistoryRows state(String resource, long tsMs, String disk, String replication) throws SQLException {
-        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(
-                "INSERT INTO drbd_state_changes VALUES ('pair-1', 'node-a', ?, ?, ?, 0, 'node-b', 'Primary', ?, 'Connected', ?,"
-                        + " 'UpToDate', 'Secondary')")) {
+        try (Connection c = db.connect();
+                PreparedStatement s = c.prepareStatement(
+                        "INSERT INTO drbd_state_changes VALUES ('pair-1', 'node-a', ?, ?, ?, 0, 'node-b', 'Primary', ?, 'Connected', ?,"
+                                + " 'UpToDate', 'Secondary')")) {
             s.setLong(1, ++seq);
             s.setLong(2, tsMs);
             s.setString(3, resource);
@@ -85,8 +107,9 @@ final class HistoryRows {
     }
 
     HistoryRows alert(long sentMs, String alertname, String severity, String state) throws SQLException {
-        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(
-                "INSERT INTO alert_changes VALUES ('pair-1', ?, ?, ?, ?, 1, 'state', '{\"node\":\"node-a\"}', ?, NULL, NULL, ?)")) {
+        try (Connection c = db.connect();
+                PreparedStatement s = c.prepareStatement(
+                        "INSERT INTO alert_changes VALUES ('pair-1', ?, ?, ?, ?, 1, 'state', '{\"node\":\"node-a\"}', ?, NULL, NULL, ?)")) {
             s.setString(1, "fp-" + alertname);
             s.setString(2, alertname);
             s.setString(3, severity);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.history.StoreKind;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -12,7 +13,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
-import io.vigil.history.StoreKind;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,8 +30,10 @@ class ListingQueriesTest {
 
     private static final long T0 = Instant.parse("2026-12-01T00:00:00Z").toEpochMilli();
     private static final long HOUR = 3_600_000;
+
     @TempDir
     Path dir;
+
     private TestHistory history;
     private HistoryDatabase db;
     private HistoryRows rows;
@@ -55,18 +57,23 @@ class ListingQueriesTest {
                 .episode("e-inside", "r0", T0 + HOUR, T0 + HOUR + 90_000, "interrupted")
                 .episode("e-other", "r1", T0 + HOUR, T0 + 2 * HOUR, "done")
                 .episode("e-running", "r0", T0 + 2 * HOUR, null, "running");
-        ResyncsQuery query = new ResyncsQuery(db, Clock.fixed(Instant.ofEpochMilli(T0 + 2 * HOUR + 30_000), ZoneOffset.UTC));
+        ResyncsQuery query =
+                new ResyncsQuery(db, Clock.fixed(Instant.ofEpochMilli(T0 + 2 * HOUR + 30_000), ZoneOffset.UTC));
 
-        Rows<ResyncEpisode> r0 = query.answer(Optional.of("pair-1"), Optional.of("r0"), new TimeRange(T0, T0 + 3 * HOUR), RowLimit.STANDARD);
+        Rows<ResyncEpisode> r0 = query.answer(
+                Optional.of("pair-1"), Optional.of("r0"), new TimeRange(T0, T0 + 3 * HOUR), RowLimit.STANDARD);
 
-        assertEquals(List.of("e-running", "e-inside", "e-across"), r0.rows().stream().map(ResyncEpisode::episodeId).toList());
+        assertEquals(
+                List.of("e-running", "e-inside", "e-across"),
+                r0.rows().stream().map(ResyncEpisode::episodeId).toList());
         assertEquals(30_000, r0.rows().get(0).durationMs(), "a running episode lasts until now");
         assertTrue(r0.rows().get(0).endedMs().isEmpty());
         assertEquals(90_000, r0.rows().get(1).durationMs());
         assertEquals(Optional.of(64.0), r0.rows().get(1).peakRateBytesPerSecond());
         assertFalse(r0.truncated());
 
-        Rows<ResyncEpisode> two = query.answer(Optional.empty(), Optional.empty(), new TimeRange(T0, T0 + 3 * HOUR), new RowLimit(2));
+        Rows<ResyncEpisode> two =
+                query.answer(Optional.empty(), Optional.empty(), new TimeRange(T0, T0 + 3 * HOUR), new RowLimit(2));
         assertEquals(2, two.rows().size());
         assertTrue(two.truncated(), "four episodes overlap the range: the answer says it holds only two");
     }
@@ -80,11 +87,16 @@ class ListingQueriesTest {
         StatesQuery query = new StatesQuery(db);
 
         Rows<StateChange> all = query.answer(Optional.empty(), "r0", new TimeRange(T0, T0 + HOUR), RowLimit.STANDARD);
-        assertEquals(List.of("UpToDate", "Failed", "Inconsistent"), all.rows().stream().map(s -> s.disk().orElseThrow()).toList());
+        assertEquals(
+                List.of("UpToDate", "Failed", "Inconsistent"),
+                all.rows().stream().map(s -> s.disk().orElseThrow()).toList());
         assertEquals("SyncTarget", all.rows().get(2).replication());
 
-        Rows<StateChange> cut = query.answer(Optional.of("pair-1"), "r0", new TimeRange(T0, T0 + HOUR), new RowLimit(2));
-        assertEquals(List.of(T0 + 2_000, T0 + 3_000), cut.rows().stream().map(StateChange::atMs).toList());
+        Rows<StateChange> cut =
+                query.answer(Optional.of("pair-1"), "r0", new TimeRange(T0, T0 + HOUR), new RowLimit(2));
+        assertEquals(
+                List.of(T0 + 2_000, T0 + 3_000),
+                cut.rows().stream().map(StateChange::atMs).toList());
         assertTrue(cut.truncated());
     }
 
@@ -97,15 +109,32 @@ class ListingQueriesTest {
         AlertsQuery query = new AlertsQuery(db);
         TimeRange hour = new TimeRange(T0, T0 + HOUR);
 
-        assertEquals(List.of(T0 + 3_000, T0 + 2_000, T0 + 1_000),
-                query.answer(AlertsQuery.Filter.ALL, hour, RowLimit.STANDARD).rows().stream().map(RecordedAlertChange::sentMs).toList());
-        Rows<RecordedAlertChange> critical = query.answer(new AlertsQuery.Filter(Optional.of("pair-1"), Optional.of("DiskFailed"),
-                Optional.of("critical"), Optional.of("firing")), hour, RowLimit.STANDARD);
+        assertEquals(
+                List.of(T0 + 3_000, T0 + 2_000, T0 + 1_000),
+                query.answer(AlertsQuery.Filter.ALL, hour, RowLimit.STANDARD).rows().stream()
+                        .map(RecordedAlertChange::sentMs)
+                        .toList());
+        Rows<RecordedAlertChange> critical = query.answer(
+                new AlertsQuery.Filter(
+                        Optional.of("pair-1"),
+                        Optional.of("DiskFailed"),
+                        Optional.of("critical"),
+                        Optional.of("firing")),
+                hour,
+                RowLimit.STANDARD);
         assertEquals(1, critical.rows().size());
         assertEquals("{\"node\":\"node-a\"}", critical.rows().get(0).labelsJson());
         assertEquals(Optional.empty(), critical.rows().get(0).firedMs(), "NULL is unknown");
-        assertEquals("severity", assertThrows(QueryRefused.class, () -> new AlertsQuery.Filter(Optional.empty(), Optional.empty(),
-                Optional.of("crit'; --"), Optional.empty())).parameter());
-        assertEquals("limit", assertThrows(QueryRefused.class, () -> new RowLimit(RowLimit.MAX + 1)).parameter());
+        assertEquals(
+                "severity",
+                assertThrows(
+                                QueryRefused.class,
+                                () -> new AlertsQuery.Filter(
+                                        Optional.empty(), Optional.empty(), Optional.of("crit'; --"), Optional.empty()))
+                        .parameter());
+        assertEquals(
+                "limit",
+                assertThrows(QueryRefused.class, () -> new RowLimit(RowLimit.MAX + 1))
+                        .parameter());
     }
 }

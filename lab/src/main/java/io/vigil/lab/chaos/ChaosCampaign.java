@@ -1,10 +1,10 @@
 package io.vigil.lab.chaos;
 
 import io.vigil.lab.scenario.LivePlay;
-import io.vigil.lab.scenario.Stage;
 import io.vigil.lab.scenario.ScenarioReport;
 import io.vigil.lab.scenario.ScenarioRunner;
 import io.vigil.lab.scenario.ScenarioStep;
+import io.vigil.lab.scenario.Stage;
 import io.vigil.lab.sim.FaultOutcome;
 import io.vigil.service.config.ConfigException;
 import io.vigil.service.topology.ClusterTopology;
@@ -33,7 +33,12 @@ public final class ChaosCampaign {
     public ChaosCampaign() {
         try (InputStream in = ChaosCampaign.class.getResourceAsStream(TOPOLOGY)) {
             topologyText = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            cluster = TopologyLoader.parse("lab-topology.yaml", topologyText).topology().clusters().values().iterator().next();
+            cluster = TopologyLoader.parse("lab-topology.yaml", topologyText)
+                    .topology()
+                    .clusters()
+                    .values()
+                    .iterator()
+                    .next();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (ConfigException e) {
@@ -69,12 +74,14 @@ public final class ChaosCampaign {
      * wall clock, so it takes its schedule's own time (about ten minutes), with the broker stopped
      * for real, the engine in its own JVM killed with SIGKILL, and the pages at a webhook receiver.
      */
-    public ChaosVerdict playLive(long seed, int run, Path work, Consumer<String> progress) throws IOException, InterruptedException {
+    public ChaosVerdict playLive(long seed, int run, Path work, Consumer<String> progress)
+            throws IOException, InterruptedException {
         return playLive(plan(seed, run), work, progress);
     }
 
     /** The same for a plan made by hand (a test's short one). */
-    public ChaosVerdict playLive(ChaosPlan plan, Path work, Consumer<String> progress) throws IOException, InterruptedException {
+    public ChaosVerdict playLive(ChaosPlan plan, Path work, Consumer<String> progress)
+            throws IOException, InterruptedException {
         Path dir = Files.createDirectories(work.resolve("live-run-" + plan.run()));
         ChaosWatch watch = new ChaosWatch(plan, cluster);
         Capture last = new Capture(watch);
@@ -90,7 +97,8 @@ public final class ChaosCampaign {
     }
 
     /** Plays runs 1 to {@code runs} of {@code seed}, telling {@code each} every verdict as it comes. */
-    public ChaosReport campaign(long seed, int runs, Path work, Consumer<ChaosVerdict> each) throws IOException, InterruptedException {
+    public ChaosReport campaign(long seed, int runs, Path work, Consumer<ChaosVerdict> each)
+            throws IOException, InterruptedException {
         ChaosReport.Builder report = new ChaosReport.Builder(seed);
         for (int run = 1; run <= runs; run++) {
             ChaosVerdict verdict = play(seed, run, work);

@@ -16,8 +16,7 @@ public record ChaosPlan(long seed, int run, Scenario scenario, List<Injected> fa
     }
 
     /** A fault of the run: its kind (the fault's first word), its line, and when it starts and ends. */
-    public record Injected(String kind, String line, Duration at, Duration undoneAt) {
-    }
+    public record Injected(String kind, String line, Duration at, Duration undoneAt) {}
 
     /** The command line that replays exactly this run, with its timeline. */
     public String replay() {

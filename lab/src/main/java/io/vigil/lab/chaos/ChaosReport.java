@@ -11,19 +11,32 @@ import java.util.TreeMap;
  * to recovery and the VM downtime (p50, p99, max), with the runs that broke something and the
  * command that replays each.
  */
-public record ChaosReport(long seed, int runs, Map<String, Integer> faults, Map<String, Integer> violations,
-                          Map<String, Figures> recovery, Map<String, Figures> downtime, int unrecovered, List<Failed> failed) {
+public record ChaosReport(
+        long seed,
+        int runs,
+        Map<String, Integer> faults,
+        Map<String, Integer> violations,
+        Map<String, Figures> recovery,
+        Map<String, Figures> downtime,
+        int unrecovered,
+        List<Failed> failed) {
 
     /** p50, p99 and max of a figure over its samples, in seconds. */
     public record Figures(int n, double p50, double p99, double max) {
         static Figures of(List<Double> samples) {
             List<Double> sorted = new ArrayList<>(samples);
             sorted.sort(null);
-            return new Figures(sorted.size(), at(sorted, 0.50), at(sorted, 0.99), sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1));
+            return new Figures(
+                    sorted.size(),
+                    at(sorted, 0.50),
+                    at(sorted, 0.99),
+                    sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1));
         }
 
         private static double at(List<Double> sorted, double q) {
-            return sorted.isEmpty() ? 0 : sorted.get(Math.max(0, Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1)));
+            return sorted.isEmpty()
+                    ? 0
+                    : sorted.get(Math.max(0, Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1)));
         }
 
         @Override
@@ -33,13 +46,16 @@ public record ChaosReport(long seed, int runs, Map<String, Integer> faults, Map<
     }
 
     /** A run that broke an invariant: what broke, and how to see it again. */
-    public record Failed(int run, List<String> violations, String replay) {
-    }
+    public record Failed(int run, List<String> violations, String replay) {}
 
     /** The report as a reader sees it. */
     public String text() {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "chaos: seed %d, %d runs, %d faults%n", seed, runs,
+        out.append(String.format(
+                Locale.ROOT,
+                "chaos: seed %d, %d runs, %d faults%n",
+                seed,
+                runs,
                 faults.values().stream().mapToInt(Integer::intValue).sum()));
         out.append("faults injected:\n");
         faults.forEach((kind, n) -> out.append(String.format(Locale.ROOT, "  %-16s %5d%n", kind, n)));
@@ -47,12 +63,18 @@ public record ChaosReport(long seed, int runs, Map<String, Integer> faults, Map<
         violations.forEach((name, n) -> out.append(String.format(Locale.ROOT, "  %-44s %5d%n", name, n)));
         out.append("time to recovery (every VM served again from an UpToDate Primary), by fault:\n");
         recovery.forEach((kind, f) -> out.append(String.format(Locale.ROOT, "  %-16s %s%n", kind, f)));
-        out.append(String.format(Locale.ROOT, "  not recovered within the run: %d (pages stand for them)%n", unrecovered));
+        out.append(
+                String.format(Locale.ROOT, "  not recovered within the run: %d (pages stand for them)%n", unrecovered));
         out.append("VM downtime per run (VM-seconds down after the latest fault of that kind):\n");
         downtime.forEach((kind, f) -> out.append(String.format(Locale.ROOT, "  %-16s %s%n", kind, f)));
         for (Failed f : failed) {
-            out.append("FAILED run ").append(f.run()).append(": ").append(String.join("; ", f.violations())).append("\n  replay: ")
-                    .append(f.replay()).append('\n');
+            out.append("FAILED run ")
+                    .append(f.run())
+                    .append(": ")
+                    .append(String.join("; ", f.violations()))
+                    .append("\n  replay: ")
+                    .append(f.replay())
+                    .append('\n');
         }
         return out.toString();
     }
@@ -86,8 +108,13 @@ public record ChaosReport(long seed, int runs, Map<String, Integer> faults, Map<
         void add(ChaosVerdict v) {
             runs++;
             v.applied().forEach((kind, n) -> faults.merge(kind, n, Integer::sum));
-            v.recoveries().forEach((kind, list) -> recovery.computeIfAbsent(kind, k -> new ArrayList<>()).addAll(list));
-            v.applied().keySet().forEach(kind -> downtime.computeIfAbsent(kind, k -> new ArrayList<>()).add(v.downtime().getOrDefault(kind, 0.0)));
+            v.recoveries()
+                    .forEach((kind, list) -> recovery.computeIfAbsent(kind, k -> new ArrayList<>())
+                            .addAll(list));
+            v.applied()
+                    .keySet()
+                    .forEach(kind -> downtime.computeIfAbsent(kind, k -> new ArrayList<>())
+                            .add(v.downtime().getOrDefault(kind, 0.0)));
             unrecovered += v.unrecovered();
             for (String violation : v.violations()) {
                 violations.merge(violation.split("[ :]")[0], 1, Integer::sum);

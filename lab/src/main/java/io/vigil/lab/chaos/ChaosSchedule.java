@@ -24,8 +24,20 @@ public final class ChaosSchedule {
     private static final String[] VMS = {"web", "mail", "db", "backup"};
 
     private enum Kind {
-        DISK_FAIL(6), DISK_DYING(1), DISK_FLAP(1), HOST_DOWN(4), LINK_CUT(3), FENCE_LIES(1), FENCE_BROKEN(1), MIGRATION_FAILS(2),
-        SLOW_TOOL(1), MEMORY_TAKEN(1), ENGINE_RESTART(2), ENGINE_CRASH(2), KAFKA_OUTAGE(2), AGENT_KILL(2);
+        DISK_FAIL(6),
+        DISK_DYING(1),
+        DISK_FLAP(1),
+        HOST_DOWN(4),
+        LINK_CUT(3),
+        FENCE_LIES(1),
+        FENCE_BROKEN(1),
+        MIGRATION_FAILS(2),
+        SLOW_TOOL(1),
+        MEMORY_TAKEN(1),
+        ENGINE_RESTART(2),
+        ENGINE_CRASH(2),
+        KAFKA_OUTAGE(2),
+        AGENT_KILL(2);
 
         final int weight;
 
@@ -34,8 +46,7 @@ public final class ChaosSchedule {
         }
     }
 
-    private ChaosSchedule() {
-    }
+    private ChaosSchedule() {}
 
     public static ChaosPlan plan(long seed, int run, String topologyFile, String topologyText) {
         // one stream per run, split from the seed: run K's schedule does not depend on runs before it
@@ -73,9 +84,15 @@ public final class ChaosSchedule {
             }
             Optional<String[]> pair = lines(kind, node, VMS[random.nextInt(VMS.length)], random);
             if (pair.isEmpty()) {
-                steps.add(new Scenario.Timed(at, 0, kind == Kind.ENGINE_CRASH ? new ScenarioStep.CrashEngine() : new ScenarioStep.RestartEngine()));
-                faults.add(new ChaosPlan.Injected(kind == Kind.ENGINE_CRASH ? "engine-crash" : "engine-restart",
-                        kind == Kind.ENGINE_CRASH ? "engine-crash" : "engine-restart", at, at));
+                steps.add(new Scenario.Timed(
+                        at,
+                        0,
+                        kind == Kind.ENGINE_CRASH ? new ScenarioStep.CrashEngine() : new ScenarioStep.RestartEngine()));
+                faults.add(new ChaosPlan.Injected(
+                        kind == Kind.ENGINE_CRASH ? "engine-crash" : "engine-restart",
+                        kind == Kind.ENGINE_CRASH ? "engine-crash" : "engine-restart",
+                        at,
+                        at));
                 continue;
             }
             Duration undone = at.plus(lasts);
@@ -84,24 +101,44 @@ public final class ChaosSchedule {
             faults.add(new ChaosPlan.Injected(pair.get()[0].split(" ")[0], pair.get()[0], at, undone));
             stop = undone.compareTo(stop) > 0 ? undone : stop;
         }
-        // a fault left behind by an overlap (a disk failed twice, its one replacement refused) is undone here, once and for all
+        // a fault left behind by an overlap (a disk failed twice, its one replacement refused) is undone here, once and
+        // for all
         Duration tidy = stop.plusSeconds(1);
-        for (String undo : List.of("disk-replace node-a /dev/sda", "disk-replace node-b /dev/sda", "host-up node-a", "host-up node-b",
-                "link-restore", "fence-honest node-a", "fence-honest node-b", "fence-repaired node-a", "fence-repaired node-b",
-                "slow-tool-off node-a", "slow-tool-off node-b", "memory-freed node-a", "memory-freed node-b")) {
+        for (String undo : List.of(
+                "disk-replace node-a /dev/sda",
+                "disk-replace node-b /dev/sda",
+                "host-up node-a",
+                "host-up node-b",
+                "link-restore",
+                "fence-honest node-a",
+                "fence-honest node-b",
+                "fence-repaired node-a",
+                "fence-repaired node-b",
+                "slow-tool-off node-a",
+                "slow-tool-off node-b",
+                "memory-freed node-a",
+                "memory-freed node-b")) {
             steps.add(new Scenario.Timed(tidy, 0, new ScenarioStep.InjectFault(undo)));
         }
         steps.add(new Scenario.Timed(tidy, 0, new ScenarioStep.Kafka(true)));
         steps.add(new Scenario.Timed(tidy, 0, new ScenarioStep.Agent("node-a", true)));
         steps.add(new Scenario.Timed(tidy, 0, new ScenarioStep.Agent("node-b", true)));
-        // the paged human: approves what waits (held by the flap guard, stuck on a fence now repaired, awaiting approval)
+        // the paged human: approves what waits (held by the flap guard, stuck on a fence now repaired, awaiting
+        // approval)
         Duration approve = stop.plusSeconds(60);
         steps.add(new Scenario.Timed(approve, 0, new ScenarioStep.Approve("r0")));
         steps.add(new Scenario.Timed(approve, 0, new ScenarioStep.Approve("r1")));
         Duration end = approve.plus(GRACE);
         steps.sort((a, b) -> a.at().compareTo(b.at()));
-        Scenario scenario = new Scenario("chaos-" + seed + "-" + run, "chaos run " + run + " of seed " + seed, topologyFile, topologyText,
-                steps, Duration.ofSeconds(1), end, Optional.empty());
+        Scenario scenario = new Scenario(
+                "chaos-" + seed + "-" + run,
+                "chaos run " + run + " of seed " + seed,
+                topologyFile,
+                topologyText,
+                steps,
+                Duration.ofSeconds(1),
+                end,
+                Optional.empty());
         return new ChaosPlan(seed, run, scenario, faults, tidy);
     }
 
@@ -142,17 +179,24 @@ public final class ChaosSchedule {
     /** The fault's line and the line that undoes it; empty for an engine restart or crash, which undo themselves. */
     private static Optional<String[]> lines(Kind kind, String node, String vm, SplittableRandom random) {
         return switch (kind) {
-            case DISK_FAIL -> Optional.of(new String[] {"disk-fail " + node + " /dev/sda", "disk-replace " + node + " /dev/sda"});
-            case DISK_DYING -> Optional.of(new String[] {"disk-dying " + node + " /dev/sda", "disk-replace " + node + " /dev/sda"});
+            case DISK_FAIL ->
+                Optional.of(new String[] {"disk-fail " + node + " /dev/sda", "disk-replace " + node + " /dev/sda"});
+            case DISK_DYING ->
+                Optional.of(new String[] {"disk-dying " + node + " /dev/sda", "disk-replace " + node + " /dev/sda"});
             case HOST_DOWN -> Optional.of(new String[] {"host-down " + node, "host-up " + node});
             case LINK_CUT -> Optional.of(new String[] {"link-cut", "link-restore"});
             case FENCE_LIES -> Optional.of(new String[] {"fence-lies " + node, "fence-honest " + node});
             case FENCE_BROKEN -> Optional.of(new String[] {"fence-broken " + node, "fence-repaired " + node});
             case MIGRATION_FAILS -> Optional.of(new String[] {"migration-fails " + vm, "migration-works " + vm});
-            case SLOW_TOOL -> Optional.of(new String[] {"slow-tool " + node + " " + (5 + random.nextInt(56)), "slow-tool-off " + node});
+            case SLOW_TOOL ->
+                Optional.of(
+                        new String[] {"slow-tool " + node + " " + (5 + random.nextInt(56)), "slow-tool-off " + node});
             // 1 to 4 GiB by 512 MiB: from a squeeze to more than a whole host's spare memory beside its own VMs
-            case MEMORY_TAKEN -> Optional.of(new String[] {"memory-taken " + node + " " + ByteSize.format((1024L + 512 * random.nextInt(7)) << 20),
-                    "memory-freed " + node});
+            case MEMORY_TAKEN ->
+                Optional.of(new String[] {
+                    "memory-taken " + node + " " + ByteSize.format((1024L + 512 * random.nextInt(7)) << 20),
+                    "memory-freed " + node
+                });
             case ENGINE_RESTART, ENGINE_CRASH, KAFKA_OUTAGE, AGENT_KILL, DISK_FLAP -> Optional.empty();
         };
     }

@@ -14,8 +14,14 @@ import java.util.Map;
  * @param unrecovered faults after which the pair never served every VM again within the run
  * @param violations  each broken invariant, named, with the step and the state around it
  */
-public record ChaosVerdict(ChaosPlan plan, Map<String, Integer> applied, Map<String, List<Double>> recoveries,
-                           Map<String, Double> downtime, int unrecovered, List<String> violations, List<String> timeline) {
+public record ChaosVerdict(
+        ChaosPlan plan,
+        Map<String, Integer> applied,
+        Map<String, List<Double>> recoveries,
+        Map<String, Double> downtime,
+        int unrecovered,
+        List<String> violations,
+        List<String> timeline) {
     public ChaosVerdict {
         violations = List.copyOf(violations);
         timeline = List.copyOf(timeline);

@@ -3,9 +3,9 @@ package io.vigil.lab.chaos;
 import io.vigil.events.DiskState;
 import io.vigil.events.DrbdRole;
 import io.vigil.lab.scenario.Scenario;
-import io.vigil.lab.scenario.Stage;
 import io.vigil.lab.scenario.ScenarioRunner;
 import io.vigil.lab.scenario.ScenarioStep;
+import io.vigil.lab.scenario.Stage;
 import io.vigil.lab.sim.FaultOutcome;
 import io.vigil.lab.sim.SimulatedHost;
 import io.vigil.lab.sim.SimulatedPair;
@@ -33,6 +33,7 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
     static final Duration DISK_PAGE_DEADLINE = Duration.ofSeconds(5);
     /** A lost host must be paged within this: host_gone_after, NodeSilent's wait, and a margin. */
     static final Duration HOST_PAGE_DEADLINE = Duration.ofSeconds(45);
+
     static final String VM_LEFT_SILENTLY = "vm-down-and-not-paged";
     static final String RESOURCE_LEFT_SILENTLY = "resource-without-one-primary-and-not-paged";
     static final String PAGE_LATE = "failure-not-paged-in-time";
@@ -50,6 +51,7 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
      * report in flight took back, because of the step (a disk replaced a second before a hold's page went out).
      */
     static final Duration REPORT_IN_FLIGHT = Duration.ofSeconds(2);
+
     static final String PAGE_FLAPPED = "page-resolved-within-" + FLAPPING_PAGE.toSeconds() + "s";
     private static final String FLAP = "disk-flap";
 
@@ -73,8 +75,7 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
     private final List<Instant[]> outages = new ArrayList<>();
 
     /** @param settles from when the pair serving every VM again counts as its recovery: a flapping disk's last failure */
-    private record Applied(String kind, String line, Instant at, boolean seen, String node, Instant settles) {
-    }
+    private record Applied(String kind, String line, Instant at, boolean seen, String node, Instant settles) {}
 
     private final Map<Applied, Instant> recovered = new LinkedHashMap<>();
     /** When each step of the schedule was applied: a page that resolves after one may have been undone by it. */
@@ -96,11 +97,13 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
             start = now.minusMillis(Math.round(stage.secondsSinceStart(now) * 1000)); // the story's own start
         }
         String line;
-        if (step instanceof ScenarioStep.InjectFault f && outcome.map(FaultOutcome::applied).orElse(false)) {
+        if (step instanceof ScenarioStep.InjectFault f
+                && outcome.map(FaultOutcome::applied).orElse(false)) {
             line = f.fault();
         } else if (step instanceof ScenarioStep.RestartEngine || step instanceof ScenarioStep.CrashEngine) {
             line = step.describe();
-            // a new instance takes over: it counts a silence from then (its grace, then the rule's wait), so a page's deadline
+            // a new instance takes over: it counts a silence from then (its grace, then the rule's wait), so a page's
+            // deadline
             // runs from there even when the restart took no time at all
             outages.add(new Instant[] {now, now});
         } else if (step instanceof ScenarioStep.Agent agent && !agent.running() && agentsOut.add(agent.node())) {
@@ -136,30 +139,42 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
         String node = words.length > 1 ? words[1] : "";
         // a disk that fails in a host that is down is seen when the host is back: no page can be due before
         // and one that fails while the host's agent is dead is seen when the agent starts again
-        boolean seen = !line.startsWith("disk-fail ") || (stage.pair().host(node).map(SimulatedHost::isUp).orElse(true) && !agentsOut.contains(node));
+        boolean seen = !line.startsWith("disk-fail ")
+                || (stage.pair().host(node).map(SimulatedHost::isUp).orElse(true) && !agentsOut.contains(node));
         faults.add(new Applied(kind, line, now, seen, node, settles));
     }
 
     /** The planned flapping disk a disk failure at {@code now} belongs to: the same disk, between its first failure and its last replacement. */
     private Optional<ChaosPlan.Injected> flapOf(String line, Instant now) {
         Duration since = Duration.between(start, now);
-        return plan.faults().stream().filter(p -> p.kind().equals(FLAP) && p.line().equals(line))
-                .filter(p -> !since.minus(p.at()).isNegative() && !p.undoneAt().minus(since).isNegative()).findFirst();
+        return plan.faults().stream()
+                .filter(p -> p.kind().equals(FLAP) && p.line().equals(line))
+                .filter(p -> !since.minus(p.at()).isNegative()
+                        && !p.undoneAt().minus(since).isNegative())
+                .findFirst();
     }
 
     /** When a flapping disk fails, in the plan's time: each of its failures. */
     private List<Duration> failures(ChaosPlan.Injected flap) {
         return plan.scenario().schedule().stream()
-                .filter(t -> t.step() instanceof ScenarioStep.InjectFault f && f.fault().equals(flap.line()))
-                .map(Scenario.Timed::at).filter(at -> !at.minus(flap.at()).isNegative() && !flap.undoneAt().minus(at).isNegative()).toList();
+                .filter(t -> t.step() instanceof ScenarioStep.InjectFault f
+                        && f.fault().equals(flap.line()))
+                .map(Scenario.Timed::at)
+                .filter(at -> !at.minus(flap.at()).isNegative()
+                        && !flap.undoneAt().minus(at).isNegative())
+                .toList();
     }
 
     /** When a flapping disk is first replaced, in the plan's time: the end of its first failure. */
     private Duration firstReplaced(ChaosPlan.Injected flap) {
         String replace = "disk-replace " + flap.line().substring("disk-fail ".length());
         return plan.scenario().schedule().stream()
-                .filter(t -> t.step() instanceof ScenarioStep.InjectFault f && f.fault().equals(replace))
-                .map(Scenario.Timed::at).filter(at -> at.compareTo(flap.at()) > 0).min(Comparator.naturalOrder()).orElse(flap.undoneAt());
+                .filter(t -> t.step() instanceof ScenarioStep.InjectFault f
+                        && f.fault().equals(replace))
+                .map(Scenario.Timed::at)
+                .filter(at -> at.compareTo(flap.at()) > 0)
+                .min(Comparator.naturalOrder())
+                .orElse(flap.undoneAt());
     }
 
     private void closeLatestOutage(Instant now) {
@@ -172,7 +187,14 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
     }
 
     private static boolean isUndo(String kind) {
-        return List.of("disk-replace", "host-up", "link-restore", "fence-honest", "fence-repaired", "migration-works", "slow-tool-off",
+        return List.of(
+                        "disk-replace",
+                        "host-up",
+                        "link-restore",
+                        "fence-honest",
+                        "fence-repaired",
+                        "migration-works",
+                        "slow-tool-off",
                         "memory-freed")
                 .contains(kind);
     }
@@ -204,9 +226,12 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
                 recovered.put(f, now);
             }
         }
-        Optional<Applied> latest = faults.stream().filter(f -> !f.at().isAfter(now)).max(Comparator.comparing(Applied::at));
-        // a step of the rig is a second; the live lab's checks come four times a second: each counts the time since the last
-        double seconds = lastStep == null ? 1.0 : Duration.between(lastStep, now).toMillis() / 1000.0;
+        Optional<Applied> latest =
+                faults.stream().filter(f -> !f.at().isAfter(now)).max(Comparator.comparing(Applied::at));
+        // a step of the rig is a second; the live lab's checks come four times a second: each counts the time since the
+        // last
+        double seconds =
+                lastStep == null ? 1.0 : Duration.between(lastStep, now).toMillis() / 1000.0;
         lastStep = now;
         for (String vm : cluster.vms().keySet()) {
             if (pair.hostsRunning(vm).isEmpty() && latest.isPresent()) {
@@ -224,7 +249,9 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
             }
             SimulatedHost primary = pair.host(primaries.get(0)).orElseThrow();
             // a frozen host's guests still count as running, but they serve nobody
-            if (!primary.isUp() || primary.disk(r.name()) != DiskState.UP_TO_DATE || primary.role(r.name()) != DrbdRole.PRIMARY) {
+            if (!primary.isUp()
+                    || primary.disk(r.name()) != DiskState.UP_TO_DATE
+                    || primary.role(r.name()) != DrbdRole.PRIMARY) {
                 return false;
             }
             for (String vm : r.vms()) {
@@ -241,7 +268,8 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
         SimulatedPair pair = stage.pair();
         violations.addAll(rigViolations);
         if (brokenAt.isPresent() && !violations.isEmpty()) {
-            // stopped at the step that broke it, whose state the violation carries: the end-of-run checks would judge a run
+            // stopped at the step that broke it, whose state the violation carries: the end-of-run checks would judge a
+            // run
             // that did not end
             int last = violations.size() - 1;
             violations.set(last, violations.get(last) + "; " + brokenAt.get());
@@ -251,14 +279,14 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
         for (String vm : cluster.vms().keySet()) {
             String resource = resourceOf.get(vm);
             if (pair.hostsRunning(vm).size() != 1 && !paged(firing, vm, resource)) {
-                violations.add(VM_LEFT_SILENTLY + " at the end: " + vm + " runs on " + pair.hostsRunning(vm) + " and no page names it or "
-                        + resource + " (" + state(pair) + ")");
+                violations.add(VM_LEFT_SILENTLY + " at the end: " + vm + " runs on " + pair.hostsRunning(vm)
+                        + " and no page names it or " + resource + " (" + state(pair) + ")");
             }
         }
         for (String resource : cluster.resources().keySet()) {
             if (pair.primariesOf(resource).size() != 1 && !paged(firing, "", resource)) {
-                violations.add(RESOURCE_LEFT_SILENTLY + " at the end: " + resource + " is Primary on " + pair.primariesOf(resource)
-                        + " and no page names it (" + state(pair) + ")");
+                violations.add(RESOURCE_LEFT_SILENTLY + " at the end: " + resource + " is Primary on "
+                        + pair.primariesOf(resource) + " and no page names it (" + state(pair) + ")");
             }
         }
         checkDeadlines(stage);
@@ -272,7 +300,9 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
             if (back == null) {
                 unrecovered++;
             } else {
-                recoveries.computeIfAbsent(f.kind(), k -> new ArrayList<>()).add(Duration.between(f.at(), back).toMillis() / 1000.0);
+                recoveries
+                        .computeIfAbsent(f.kind(), k -> new ArrayList<>())
+                        .add(Duration.between(f.at(), back).toMillis() / 1000.0);
             }
         }
         return new ChaosVerdict(plan, applied, recoveries, downtime, unrecovered, violations, timeline);
@@ -282,7 +312,8 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
         List<Stage.Paged> sent = stage.paged();
         for (Applied f : faults) {
             Duration deadline;
-            if ((f.kind().equals("disk-fail") || f.kind().equals(FLAP)) && f.line().endsWith("/dev/sda")) {
+            if ((f.kind().equals("disk-fail") || f.kind().equals(FLAP))
+                    && f.line().endsWith("/dev/sda")) {
                 deadline = DISK_PAGE_DEADLINE;
             } else if (f.kind().equals("host-down")) {
                 deadline = HOST_PAGE_DEADLINE;
@@ -291,8 +322,11 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
             }
             Instant due = f.at().plus(deadline);
             // in the order they began, each outage that began before the page was due moves it to its end: later, never
-            // sooner (an engine restart within a Kafka outage ends before Kafka's return, and the deadline still runs from that)
-            for (Instant[] outage : outages.stream().sorted(java.util.Comparator.comparing((Instant[] o) -> o[0])).toList()) {
+            // sooner (an engine restart within a Kafka outage ends before Kafka's return, and the deadline still runs
+            // from that)
+            for (Instant[] outage : outages.stream()
+                    .sorted(java.util.Comparator.comparing((Instant[] o) -> o[0]))
+                    .toList()) {
                 if (outage[1] == null && !outage[0].isAfter(due)) {
                     due = Instant.MAX; // still away at the end: nothing could be paged
                 } else if (outage[1] != null && !outage[0].isAfter(due) && !outage[1].isBefore(f.at())) {
@@ -308,8 +342,8 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
             }
             boolean paged = firingDuring(sent, f.node(), f.at(), due);
             if (!paged) {
-                violations.add(PAGE_LATE + ": " + f.line() + " at " + seconds(f.at()) + " was not paged within " + deadline.toSeconds()
-                        + " s");
+                violations.add(PAGE_LATE + ": " + f.line() + " at " + seconds(f.at()) + " was not paged within "
+                        + deadline.toSeconds() + " s");
             }
         }
     }
@@ -321,7 +355,10 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
      */
     private void checkFlappingPages(List<Stage.Paged> sent) {
         Map<String, List<Stage.Paged>> byAlert = new LinkedHashMap<>();
-        sent.stream().sorted(Comparator.comparing(Stage.Paged::at)).forEach(a -> byAlert.computeIfAbsent(a.key(), k -> new ArrayList<>()).add(a));
+        sent.stream()
+                .sorted(Comparator.comparing(Stage.Paged::at))
+                .forEach(a ->
+                        byAlert.computeIfAbsent(a.key(), k -> new ArrayList<>()).add(a));
         for (List<Stage.Paged> records : byAlert.values()) {
             Optional<Stage.Paged> paged = Optional.empty();
             for (Stage.Paged a : records) {
@@ -329,10 +366,12 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
                     paged = Optional.of(a);
                 } else if (a.resolved()) {
                     paged.filter(p -> Duration.between(p.at(), a.at()).compareTo(FLAPPING_PAGE) < 0
-                            && !changedDuring(p.at().minus(REPORT_IN_FLIGHT), a.at()))
-                            .ifPresent(p -> violations.add(PAGE_FLAPPED + ": " + p.labels().getOrDefault("alertname", p.key()) + " "
-                                    + new TreeMap<>(p.labels()) + " paged at " + seconds(p.at()) + " and resolved at " + seconds(a.at())
-                                    + ", nothing in the run changed in between"));
+                                    && !changedDuring(p.at().minus(REPORT_IN_FLIGHT), a.at()))
+                            .ifPresent(p -> violations.add(
+                                    PAGE_FLAPPED + ": " + p.labels().getOrDefault("alertname", p.key()) + " "
+                                            + new TreeMap<>(p.labels()) + " paged at " + seconds(p.at())
+                                            + " and resolved at " + seconds(a.at())
+                                            + ", nothing in the run changed in between"));
                     paged = Optional.empty();
                 }
             }
@@ -351,10 +390,14 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
      */
     private static boolean firingDuring(List<Stage.Paged> sent, String node, Instant from, Instant to) {
         Map<String, List<Stage.Paged>> byAlert = new HashMap<>();
-        sent.stream().filter(a -> node.equals(a.labels().get("node"))).sorted(Comparator.comparing(Stage.Paged::at))
-                .forEach(a -> byAlert.computeIfAbsent(a.key(), k -> new ArrayList<>()).add(a));
+        sent.stream()
+                .filter(a -> node.equals(a.labels().get("node")))
+                .sorted(Comparator.comparing(Stage.Paged::at))
+                .forEach(a ->
+                        byAlert.computeIfAbsent(a.key(), k -> new ArrayList<>()).add(a));
         for (List<Stage.Paged> records : byAlert.values()) {
-            Optional<Stage.Paged> before = records.stream().filter(a -> a.at().isBefore(from)).reduce((a, b) -> b);
+            Optional<Stage.Paged> before =
+                    records.stream().filter(a -> a.at().isBefore(from)).reduce((a, b) -> b);
             if (before.isPresent() && before.get().firing()) {
                 return true;
             }
@@ -370,14 +413,19 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
         Instant t0 = start;
         // the planned fault it was: on the rig it is applied at its very instant, on the live lab a moment later
         // a flapping disk's first failure ends at its first replacement
-        return plan.faults().stream().filter(p -> p.line().equals(f.line()) && p.kind().equals(f.kind()))
-                .min(Comparator.comparing(p -> Duration.between(t0.plus(p.at()), f.at()).abs()))
-                .map(p -> !t0.plus(p.kind().equals(FLAP) ? firstReplaced(p) : p.undoneAt()).isBefore(when)).orElse(false);
+        return plan.faults().stream()
+                .filter(p -> p.line().equals(f.line()) && p.kind().equals(f.kind()))
+                .min(Comparator.comparing(
+                        p -> Duration.between(t0.plus(p.at()), f.at()).abs()))
+                .map(p -> !t0.plus(p.kind().equals(FLAP) ? firstReplaced(p) : p.undoneAt())
+                        .isBefore(when))
+                .orElse(false);
     }
 
     private static boolean paged(Map<String, Stage.Paged> firing, String vm, String resource) {
-        return firing.values().stream().anyMatch(a -> (!vm.isEmpty() && vm.equals(a.labels().get("vm")))
-                || resource.equals(a.labels().get("resource")));
+        return firing.values().stream()
+                .anyMatch(a -> (!vm.isEmpty() && vm.equals(a.labels().get("vm")))
+                        || resource.equals(a.labels().get("resource")));
     }
 
     /** The pages still firing at the end, not held back, by alert: the latest record of each decides. */
@@ -404,7 +452,12 @@ final class ChaosWatch implements ScenarioRunner.StepWatch {
         for (SimulatedHost h : pair.hosts()) {
             s.append(h.name()).append(h.isUp() ? "" : " (down)").append(": ");
             for (String r : new TreeMap<>(cluster.resources()).keySet()) {
-                s.append(r).append(' ').append(h.role(r).wire()).append('/').append(h.disk(r).wire()).append(' ');
+                s.append(r)
+                        .append(' ')
+                        .append(h.role(r).wire())
+                        .append('/')
+                        .append(h.disk(r).wire())
+                        .append(' ');
             }
             s.append("runs ").append(h.runningVmNames()).append("; ");
         }

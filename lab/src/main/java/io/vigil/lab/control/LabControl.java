@@ -20,15 +20,17 @@ import java.util.function.Function;
  */
 public final class LabControl implements AutoCloseable {
     /** Where a running lab says its control address is; one lab per user at a time owns it. */
-    public static final Path ADDRESS_FILE = Path.of(System.getProperty("java.io.tmpdir"),
-            "vigil-lab-" + System.getProperty("user.name", "user") + ".url");
+    public static final Path ADDRESS_FILE = Path.of(
+            System.getProperty("java.io.tmpdir"), "vigil-lab-" + System.getProperty("user.name", "user") + ".url");
+
     static final int MAX_LINE = 512;
 
     private final HttpEndpoint endpoint;
     private final String url;
 
     public LabControl(Function<String, FaultOutcome> injector) throws IOException {
-        endpoint = HttpEndpoint.serve(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        endpoint = HttpEndpoint.serve(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 Map.of("/faults", request -> inject(request, injector)));
         url = endpoint.baseUrl() + "/faults";
         try {
@@ -45,8 +47,11 @@ public final class LabControl implements AutoCloseable {
 
     private static Reply inject(Request request, Function<String, FaultOutcome> injector) {
         if (!request.method().equals("POST")) {
-            return new Reply(405, "text/plain; charset=utf-8",
-                    "POST one fault line, e.g. 'disk-fail node-a /dev/sda'\n".getBytes(StandardCharsets.UTF_8), Map.of("Allow", "POST"));
+            return new Reply(
+                    405,
+                    "text/plain; charset=utf-8",
+                    "POST one fault line, e.g. 'disk-fail node-a /dev/sda'\n".getBytes(StandardCharsets.UTF_8),
+                    Map.of("Allow", "POST"));
         }
         if (request.body().length > MAX_LINE) {
             return Reply.text(413, "a fault line is at most " + MAX_LINE + " bytes\n");

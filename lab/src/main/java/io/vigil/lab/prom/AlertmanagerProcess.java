@@ -26,11 +26,18 @@ public final class AlertmanagerProcess implements AutoCloseable {
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("alertmanager.yml"), config(webhook), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("Alertmanager's config could not be written in " + dir + " (" + e.getMessage() + ")", e);
+            throw new UncheckedIOException(
+                    "Alertmanager's config could not be written in " + dir + " (" + e.getMessage() + ")", e);
         }
-        return new AlertmanagerProcess(ServerProcess.start("prometheus-alertmanager", "prometheus-alertmanager", port -> List.of(
-                "--config.file=" + dir.resolve("alertmanager.yml"), "--storage.path=" + dir.resolve("data"),
-                "--web.listen-address=127.0.0.1:" + port, "--cluster.listen-address="), dir.resolve("alertmanager.log")));
+        return new AlertmanagerProcess(ServerProcess.start(
+                "prometheus-alertmanager",
+                "prometheus-alertmanager",
+                port -> List.of(
+                        "--config.file=" + dir.resolve("alertmanager.yml"),
+                        "--storage.path=" + dir.resolve("data"),
+                        "--web.listen-address=127.0.0.1:" + port,
+                        "--cluster.listen-address="),
+                dir.resolve("alertmanager.log")));
     }
 
     /** One route to one webhook receiver, every timing Alertmanager's own default. */

@@ -13,7 +13,8 @@ import java.util.TreeMap;
  * scrapes and evaluates (Prometheus's own default, a minute, where not given), the rule file it
  * evaluates and the Alertmanager it sends to, if any. Rendered as its prometheus.yml.
  */
-public record PrometheusConfig(List<ScrapeJob> jobs, Intervals intervals, Optional<RuleFile> rules, Optional<URI> alertmanager) {
+public record PrometheusConfig(
+        List<ScrapeJob> jobs, Intervals intervals, Optional<RuleFile> rules, Optional<URI> alertmanager) {
     public PrometheusConfig {
         jobs = List.copyOf(jobs);
     }
@@ -47,8 +48,7 @@ public record PrometheusConfig(List<ScrapeJob> jobs, Intervals intervals, Option
     }
 
     /** A rule file: its name beside prometheus.yml, and its text. */
-    public record RuleFile(String name, String text) {
-    }
+    public record RuleFile(String name, String text) {}
 
     /** How often Prometheus scrapes and evaluates; empty is Prometheus's own default, a minute. */
     public record Intervals(Optional<Duration> scrape, Optional<Duration> evaluation) {
@@ -68,8 +68,9 @@ public record PrometheusConfig(List<ScrapeJob> jobs, Intervals intervals, Option
         }
 
         public String describe() {
-            return "scrape " + DurationText.format(scrapeOrDefault()) + (scrape.isEmpty() ? " (default)" : "") + ", evaluation "
-                    + DurationText.format(evaluationOrDefault()) + (evaluation.isEmpty() ? " (default)" : "");
+            return "scrape " + DurationText.format(scrapeOrDefault()) + (scrape.isEmpty() ? " (default)" : "")
+                    + ", evaluation " + DurationText.format(evaluationOrDefault())
+                    + (evaluation.isEmpty() ? " (default)" : "");
         }
     }
 
@@ -79,11 +80,23 @@ public record PrometheusConfig(List<ScrapeJob> jobs, Intervals intervals, Option
      */
     public String yaml() {
         StringBuilder yml = new StringBuilder("global:\n");
-        intervals.scrape().ifPresent(d -> yml.append("  scrape_interval: ").append(DurationText.format(d)).append('\n'));
-        intervals.evaluation().ifPresent(d -> yml.append("  evaluation_interval: ").append(DurationText.format(d)).append('\n'));
+        intervals
+                .scrape()
+                .ifPresent(d -> yml.append("  scrape_interval: ")
+                        .append(DurationText.format(d))
+                        .append('\n'));
+        intervals
+                .evaluation()
+                .ifPresent(d -> yml.append("  evaluation_interval: ")
+                        .append(DurationText.format(d))
+                        .append('\n'));
         rules.ifPresent(r -> yml.append("rule_files: [").append(r.name()).append("]\n"));
-        alertmanager.ifPresent(am -> yml.append("alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: [\"")
-                .append(am.getHost()).append(':').append(am.getPort()).append("\"]\n"));
+        alertmanager.ifPresent(
+                am -> yml.append("alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: [\"")
+                        .append(am.getHost())
+                        .append(':')
+                        .append(am.getPort())
+                        .append("\"]\n"));
         yml.append("scrape_configs:\n");
         for (ScrapeJob job : jobs) {
             yml.append("  - job_name: ").append(job.name()).append('\n');
@@ -97,7 +110,11 @@ public record PrometheusConfig(List<ScrapeJob> jobs, Intervals intervals, Option
                     yml.append("        labels: {");
                     String sep = "";
                     for (Map.Entry<String, String> label : target.labels().entrySet()) {
-                        yml.append(sep).append(label.getKey()).append(": \"").append(label.getValue()).append('"');
+                        yml.append(sep)
+                                .append(label.getKey())
+                                .append(": \"")
+                                .append(label.getValue())
+                                .append('"');
                         sep = ", ";
                     }
                     yml.append("}\n");

@@ -32,21 +32,31 @@ public final class PrometheusProcess implements AutoCloseable {
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("prometheus.yml"), config.yaml(), StandardCharsets.UTF_8);
             if (config.rules().isPresent()) {
-                Files.writeString(dir.resolve(config.rules().get().name()), config.rules().get().text(), StandardCharsets.UTF_8);
+                Files.writeString(
+                        dir.resolve(config.rules().get().name()),
+                        config.rules().get().text(),
+                        StandardCharsets.UTF_8);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("Prometheus's config could not be written in " + dir + " (" + e.getMessage() + ")", e);
+            throw new UncheckedIOException(
+                    "Prometheus's config could not be written in " + dir + " (" + e.getMessage() + ")", e);
         }
-        return new PrometheusProcess(ServerProcess.start("prometheus", "prometheus", port -> List.of(
-                "--config.file=" + dir.resolve("prometheus.yml"), "--storage.tsdb.path=" + dir.resolve("data"),
-                "--web.listen-address=127.0.0.1:" + port), dir.resolve("prometheus.log")));
+        return new PrometheusProcess(ServerProcess.start(
+                "prometheus",
+                "prometheus",
+                port -> List.of(
+                        "--config.file=" + dir.resolve("prometheus.yml"),
+                        "--storage.tsdb.path=" + dir.resolve("data"),
+                        "--web.listen-address=127.0.0.1:" + port),
+                dir.resolve("prometheus.log")));
     }
 
     /** Whether every target has been scraped, and successfully: Prometheus knows the cluster's state before a fault. */
     public boolean scrapedEveryTarget() throws IOException, InterruptedException {
         JsonNode targets;
         try {
-            targets = server.getJson("/api/v1/targets?state=active").path("data").path("activeTargets");
+            targets =
+                    server.getJson("/api/v1/targets?state=active").path("data").path("activeTargets");
         } catch (IOException notYet) {
             return false;
         }
@@ -77,7 +87,8 @@ public final class PrometheusProcess implements AutoCloseable {
     public List<String> activeAlerts() throws IOException, InterruptedException {
         List<String> active = new ArrayList<>();
         for (JsonNode alert : server.getJson("/api/v1/alerts").path("data").path("alerts")) {
-            active.add(alert.path("labels").path("alertname").asText() + alert.path("labels") + " " + alert.path("state").asText());
+            active.add(alert.path("labels").path("alertname").asText() + alert.path("labels") + " "
+                    + alert.path("state").asText());
         }
         return active;
     }

@@ -35,7 +35,8 @@ public final class ServerProcess implements AutoCloseable {
     /** Another process may take the free port between our probe and the child's bind: a few tries. */
     private static final int TRIES = 3;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final String name;
     private final Process process;
     private final URI url;
@@ -52,9 +53,11 @@ public final class ServerProcess implements AutoCloseable {
      * Starts BINARY (found on the PATH; Debian's package PACKAGE installs it) with the arguments
      * {@code argv} gives for a port, logging to {@code logFile}, and waits until it is ready.
      */
-    public static ServerProcess start(String binary, String debianPackage, IntFunction<List<String>> argv, Path logFile) {
-        String path = onPath(binary).orElseThrow(() -> new IllegalStateException(binary + " is not installed: install Debian's "
-                + debianPackage + " package (sudo apt-get install -y " + debianPackage + ")"));
+    public static ServerProcess start(
+            String binary, String debianPackage, IntFunction<List<String>> argv, Path logFile) {
+        String path = onPath(binary)
+                .orElseThrow(() -> new IllegalStateException(binary + " is not installed: install Debian's "
+                        + debianPackage + " package (sudo apt-get install -y " + debianPackage + ")"));
         IllegalStateException last = null;
         for (int attempt = 1; attempt <= TRIES; attempt++) {
             int port = freePort();
@@ -62,8 +65,10 @@ public final class ServerProcess implements AutoCloseable {
             command.addAll(argv.apply(port));
             Process process;
             try {
-                process = new ProcessBuilder(command).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+                process = new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                        .start();
             } catch (IOException e) {
                 throw new UncheckedIOException(binary + " could not be started (" + e.getMessage() + ")", e);
             }
@@ -87,11 +92,15 @@ public final class ServerProcess implements AutoCloseable {
         long deadline = System.nanoTime() + READY.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with status " + process.exitValue() + " before it was ready; its log, "
-                        + logFile + ", ends:\n" + logTail());
+                throw new IllegalStateException(name + " exited with status " + process.exitValue()
+                        + " before it was ready; its log, " + logFile + ", ends:\n" + logTail());
             }
             try {
-                HttpResponse<Void> ready = http.send(HttpRequest.newBuilder(url.resolve("/-/ready")).timeout(Duration.ofSeconds(2)).GET().build(),
+                HttpResponse<Void> ready = http.send(
+                        HttpRequest.newBuilder(url.resolve("/-/ready"))
+                                .timeout(Duration.ofSeconds(2))
+                                .GET()
+                                .build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (ready.statusCode() == 200) {
                     return;
@@ -104,7 +113,8 @@ public final class ServerProcess implements AutoCloseable {
             }
             sleep(100);
         }
-        throw new IllegalStateException(name + " was not ready within " + READY.toSeconds() + " s; its log, " + logFile + ", ends:\n" + logTail());
+        throw new IllegalStateException(name + " was not ready within " + READY.toSeconds() + " s; its log, " + logFile
+                + ", ends:\n" + logTail());
     }
 
     public URI url() {
@@ -113,10 +123,15 @@ public final class ServerProcess implements AutoCloseable {
 
     /** The JSON answer of {@code GET pathAndQuery}; any status but 200 is an IOException naming it. */
     JsonNode getJson(String pathAndQuery) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(url.resolve(pathAndQuery)).timeout(Duration.ofSeconds(5)).GET().build(),
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(url.resolve(pathAndQuery))
+                        .timeout(Duration.ofSeconds(5))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
-            throw new IOException(name + " answered GET " + pathAndQuery + " with status " + response.statusCode() + ": " + response.body());
+            throw new IOException(name + " answered GET " + pathAndQuery + " with status " + response.statusCode()
+                    + ": " + response.body());
         }
         return WireCodec.json().readTree(response.body());
     }

@@ -12,16 +12,24 @@ import java.util.stream.Collectors;
  * rule as a reader of the timeline knows it rather than by fingerprint.
  */
 final class AlertLine {
-    private AlertLine() {
-    }
+    private AlertLine() {}
 
     /** {@code names}: each fingerprint seen so far, with its rule. */
     static String of(Alert alert, Map<String, String> names) {
         // a change of suppression is shown too: an alert that stops being inhibited pages then
-        String what = alert.change() == AlertChange.STATE ? alert.state().wire() : alert.suppressed() ? "suppressed" : "no longer suppressed";
-        String why = alert.inhibitedBy().isEmpty() ? "" : " (inhibited by " + alert.inhibitedBy().stream()
-                .map(by -> names.getOrDefault(by, by)).distinct().collect(Collectors.joining(", ")) + ")";
-        return "alert   " + alert.rule() + " " + what + where(alert) + (alert.change() == AlertChange.STATE || alert.suppressed() ? why : "");
+        String what = alert.change() == AlertChange.STATE
+                ? alert.state().wire()
+                : alert.suppressed() ? "suppressed" : "no longer suppressed";
+        String why = alert.inhibitedBy().isEmpty()
+                ? ""
+                : " (inhibited by "
+                        + alert.inhibitedBy().stream()
+                                .map(by -> names.getOrDefault(by, by))
+                                .distinct()
+                                .collect(Collectors.joining(", "))
+                        + ")";
+        return "alert   " + alert.rule() + " " + what + where(alert)
+                + (alert.change() == AlertChange.STATE || alert.suppressed() ? why : "");
     }
 
     private static String where(Alert alert) {

@@ -1,18 +1,18 @@
 package io.vigil.lab.scenario;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vigil.collectors.ConfiguredProbes;
 import io.vigil.collectors.command.Command;
 import io.vigil.collectors.command.CommandException;
+import io.vigil.collectors.config.AgentConfig;
 import io.vigil.collectors.executor.ActionCommands;
 import io.vigil.collectors.executor.ActionExecutor;
 import io.vigil.collectors.executor.ActionJournal;
 import io.vigil.collectors.executor.ActionRunner;
 import io.vigil.collectors.executor.AllowList;
 import io.vigil.collectors.heartbeat.HeartbeatProbe;
-import io.vigil.collectors.probe.ProbeException;
-import io.vigil.collectors.ConfiguredProbes;
-import io.vigil.collectors.config.AgentConfig;
 import io.vigil.collectors.probe.PolledProbe;
+import io.vigil.collectors.probe.ProbeException;
 import io.vigil.events.Action;
 import io.vigil.events.ActionResult;
 import io.vigil.events.ActionSeal;
@@ -24,13 +24,13 @@ import io.vigil.events.AuditKind;
 import io.vigil.events.Body;
 import io.vigil.events.Envelope;
 import io.vigil.events.FailoverCommand;
-import io.vigil.events.ProbeHealth;
 import io.vigil.events.Hypervisor;
+import io.vigil.events.ProbeHealth;
+import io.vigil.lab.Lab;
+import io.vigil.lab.LabFailover;
 import io.vigil.lab.sim.FaultOutcome;
 import io.vigil.lab.sim.SimulatedHost;
 import io.vigil.lab.sim.SimulatedPair;
-import io.vigil.lab.Lab;
-import io.vigil.lab.LabFailover;
 import io.vigil.rules.failover.FailoverOutput;
 import io.vigil.rules.failover.ResourceFailovers;
 import io.vigil.service.topology.ClusterTopology;
@@ -42,17 +42,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.Comparator;
 import java.util.List;
-import java.util.function.Consumer;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -76,6 +76,7 @@ public final class FailoverRig implements Stage, AutoCloseable {
     private final Map<String, HeartbeatProbe> heartbeats = new HashMap<>();
     /** what the DRBD follower last made of its stream, for the heartbeat's probe health */
     private final Map<String, ProbeHealth> drbdHealth = new HashMap<>();
+
     private static final Duration HEARTBEAT = Duration.ofSeconds(2);
     private final ActionSeal seal = ActionSeal.ofKeyText(KEY);
     private final Map<String, ActionExecutor> executors = new LinkedHashMap<>();
@@ -104,11 +105,12 @@ public final class FailoverRig implements Stage, AutoCloseable {
      * action to a host that does not exist.
      */
     public FailoverRig(SimulatedPair pair, Topology topology, Path journals) throws IOException {
-        this(pair, topology, journals, report -> { });
+        this(pair, topology, journals, report -> {});
     }
 
     /** The same, with each report the engine reads handed to {@code reports} too. */
-    public FailoverRig(SimulatedPair pair, Topology topology, Path journals, Consumer<Envelope> reports) throws IOException {
+    public FailoverRig(SimulatedPair pair, Topology topology, Path journals, Consumer<Envelope> reports)
+            throws IOException {
         this.pair = pair;
         pair.runDeterministically();
         this.start = pair.now();
@@ -118,7 +120,9 @@ public final class FailoverRig implements Stage, AutoCloseable {
         this.engine = new RigEngine(topology, cluster, pair::now, new RigEngine.Outputs() {
             @Override
             public void received(Envelope envelope) {
-                invariants.received("step " + stepCount, envelope.node(), envelope.seq()).forEach(v -> note("VIOLATION " + v));
+                invariants
+                        .received("step " + stepCount, envelope.node(), envelope.seq())
+                        .forEach(v -> note("VIOLATION " + v));
                 reports.accept(envelope);
             }
 
@@ -146,19 +150,43 @@ public final class FailoverRig implements Stage, AutoCloseable {
      */
     private void startAgent(SimulatedHost host) throws IOException {
         Clock clock = pair.clock();
-        AllowList allow = new AllowList(EnumSet.allOf(ActionType.class), cluster.resources().keySet(), cluster.vms().keySet());
-        ActionRunner runner = new ActionRunner(host, clock, Duration.ofMinutes(10), 4096, Duration.ofSeconds(1), d -> pair.tick(d));
-        executors.put(host.name(), new ActionExecutor(cluster.name(), host.name(), seal,
-                ActionJournal.open(journals.resolve(host.name()), clock), allow,
-                new ActionCommands(Hypervisor.LIBVIRT, "qemu:///system", Path.of("/etc/xen"), topology, cluster.name()), runner,
-                body -> { }, new SimpleMeterRegistry(), clock));
-        AgentConfig agent = Lab.agentConfig(host.name(), "127.0.0.1:9", journals.resolve("spool"), labFiles,
+        AllowList allow = new AllowList(
+                EnumSet.allOf(ActionType.class),
+                cluster.resources().keySet(),
+                cluster.vms().keySet());
+        ActionRunner runner =
+                new ActionRunner(host, clock, Duration.ofMinutes(10), 4096, Duration.ofSeconds(1), d -> pair.tick(d));
+        executors.put(
+                host.name(),
+                new ActionExecutor(
+                        cluster.name(),
+                        host.name(),
+                        seal,
+                        ActionJournal.open(journals.resolve(host.name()), clock),
+                        allow,
+                        new ActionCommands(
+                                Hypervisor.LIBVIRT, "qemu:///system", Path.of("/etc/xen"), topology, cluster.name()),
+                        runner,
+                        body -> {},
+                        new SimpleMeterRegistry(),
+                        clock));
+        AgentConfig agent = Lab.agentConfig(
+                host.name(),
+                "127.0.0.1:9",
+                journals.resolve("spool"),
+                labFiles,
                 journals.resolve("agent-journal-" + host.name()));
-        probes.put(host.name(), ConfiguredProbes.of(agent, host, host)
-                .stream().filter(p -> p instanceof PolledProbe).map(p -> (PolledProbe) p).toList());
+        probes.put(
+                host.name(),
+                ConfiguredProbes.of(agent, host, host).stream()
+                        .filter(p -> p instanceof PolledProbe)
+                        .map(p -> (PolledProbe) p)
+                        .toList());
         drbd.put(host.name(), new DrbdFollower(host, agent.probes().drbd().statisticsInterval()));
-        // the host's memory as the agent's heartbeat reads it, /proc/meminfo through its parser: never the simulator's own figures
-        heartbeats.put(host.name(), new HeartbeatProbe(host, () -> List.of(drbdHealth.get(host.name())), HEARTBEAT, clock));
+        // the host's memory as the agent's heartbeat reads it, /proc/meminfo through its parser: never the simulator's
+        // own figures
+        heartbeats.put(
+                host.name(), new HeartbeatProbe(host, () -> List.of(drbdHealth.get(host.name())), HEARTBEAT, clock));
         nextHeartbeat.remove(host.name());
         nextPoll.keySet().removeIf(key -> key.startsWith(host.name() + "/"));
     }
@@ -182,7 +210,8 @@ public final class FailoverRig implements Stage, AutoCloseable {
         }
         busyUntil.remove(node);
         executors.remove(node).close();
-        note("agent   " + node + " killed" + (lost == 0 ? "" : " (" + lost + " result" + (lost > 1 ? "s" : "") + " not yet published: lost)"));
+        note("agent   " + node + " killed"
+                + (lost == 0 ? "" : " (" + lost + " result" + (lost > 1 ? "s" : "") + " not yet published: lost)"));
     }
 
     /** NODE's agent starts again, over the same journal: an action it ran before is answered from it, never run again. */
@@ -206,7 +235,8 @@ public final class FailoverRig implements Stage, AutoCloseable {
 
     /** A human on NODE's shell runs ARGV (e.g. drbdadm primary r0), as an operator would during an incident. */
     public void operator(String node, List<String> argv) {
-        SimulatedHost host = pair.host(node).orElseThrow(() -> new IllegalArgumentException("no host " + node + " in the pair"));
+        SimulatedHost host =
+                pair.host(node).orElseThrow(() -> new IllegalArgumentException("no host " + node + " in the pair"));
         try {
             var result = host.run(Command.of(argv.toArray(String[]::new)), Duration.ofSeconds(30));
             note("operator " + node + ": " + String.join(" ", argv) + " (exit " + result.exitCode() + ")");
@@ -218,14 +248,17 @@ public final class FailoverRig implements Stage, AutoCloseable {
 
     private static ClusterTopology thePair(SimulatedPair pair, Topology topology) {
         if (topology.clusters().size() != 1) {
-            throw new IllegalArgumentException("the failover rig plays one pair; the topology has " + topology.clusters().size()
-                    + " clusters (" + String.join(", ", new TreeSet<>(topology.clusters().keySet())) + "): give it one");
+            throw new IllegalArgumentException("the failover rig plays one pair; the topology has "
+                    + topology.clusters().size() + " clusters ("
+                    + String.join(", ", new TreeSet<>(topology.clusters().keySet())) + "): give it one");
         }
         ClusterTopology only = topology.clusters().values().iterator().next();
-        Set<String> hosts = pair.hosts().stream().map(SimulatedHost::name).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> hosts =
+                pair.hosts().stream().map(SimulatedHost::name).collect(Collectors.toCollection(TreeSet::new));
         if (!new TreeSet<>(only.nodeNames()).equals(hosts)) {
-            throw new IllegalArgumentException("cluster " + only.name() + " has nodes " + String.join(", ", only.nodeNames())
-                    + " but the simulated pair's hosts are " + String.join(", ", hosts) + ": name the cluster's nodes after them");
+            throw new IllegalArgumentException("cluster " + only.name() + " has nodes "
+                    + String.join(", ", only.nodeNames()) + " but the simulated pair's hosts are "
+                    + String.join(", ", hosts) + ": name the cluster's nodes after them");
         }
         return only;
     }
@@ -320,12 +353,15 @@ public final class FailoverRig implements Stage, AutoCloseable {
         for (int i = 0; i < n; i++) {
             Action action = queued.poll();
             SimulatedHost host = pair.host(action.node()).orElseThrow();
-            if (!host.isUp() || agentsDown.contains(action.node()) || now.isBefore(busyUntil.getOrDefault(action.node(), Instant.MIN))) {
+            if (!host.isUp()
+                    || agentsDown.contains(action.node())
+                    || now.isBefore(busyUntil.getOrDefault(action.node(), Instant.MIN))) {
                 // the action waits in Kafka for an agent that does not answer, or whose executor is busy
                 queued.add(action);
                 continue;
             }
-            Optional<ActionResult> result = pair.untimed(() -> executors.get(action.node()).handle(action.node(), seal.seal(action)));
+            Optional<ActionResult> result =
+                    pair.untimed(() -> executors.get(action.node()).handle(action.node(), seal.seal(action)));
             Duration took = pair.skippedByLastUntimed();
             if (took.isZero()) {
                 result.ifPresent(r -> finish(action, r));
@@ -336,15 +372,15 @@ public final class FailoverRig implements Stage, AutoCloseable {
         }
     }
 
-    private record Later(Instant at, Action action, ActionResult result) {
-    }
+    private record Later(Instant at, Action action, ActionResult result) {}
 
     private void finish(Action action, ActionResult result) {
         SimulatedHost host = pair.host(action.node()).orElseThrow();
         if (!host.isUp()) {
             return; // the host froze while its tool ran: its agent publishes nothing
         }
-        note("result  " + action.id() + " " + result.outcome().wire() + result.exitCode().map(c -> " exit " + c).orElse(""));
+        note("result  " + action.id() + " " + result.outcome().wire()
+                + result.exitCode().map(c -> " exit " + c).orElse(""));
         publish(host.name(), result);
     }
 
@@ -359,8 +395,12 @@ public final class FailoverRig implements Stage, AutoCloseable {
         problems.forEach(p -> note("probe   " + host.name() + " drbd: " + p));
         if (!now.isBefore(nextHeartbeat.getOrDefault(host.name(), Instant.MIN))) {
             nextHeartbeat.put(host.name(), now.plus(HEARTBEAT));
-            ProbeHealth health = new ProbeHealth("drbd", follower.healthy(), follower.healthy() ? 0 : 1,
-                    problems.isEmpty() ? Optional.empty() : Optional.of(problems.get(0)), Optional.empty());
+            ProbeHealth health = new ProbeHealth(
+                    "drbd",
+                    follower.healthy(),
+                    follower.healthy() ? 0 : 1,
+                    problems.isEmpty() ? Optional.empty() : Optional.of(problems.get(0)),
+                    Optional.empty());
             drbdHealth.put(host.name(), health);
             try {
                 for (Body body : pair.untimed(heartbeats.get(host.name())::poll)) {
@@ -419,9 +459,13 @@ public final class FailoverRig implements Stage, AutoCloseable {
     private void take(FailoverOutput out) {
         for (AuditEntry entry : out.audit()) {
             audit.add(entry);
-            if (entry.kind() == AuditKind.DECISION || entry.kind() == AuditKind.REFUSAL || entry.kind() == AuditKind.PAGE) {
+            if (entry.kind() == AuditKind.DECISION
+                    || entry.kind() == AuditKind.REFUSAL
+                    || entry.kind() == AuditKind.PAGE) {
                 // a phase change's text begins with the phase; said once is enough
-                String text = entry.text().startsWith(entry.phase() + ": ") ? entry.text().substring(entry.phase().length() + 2) : entry.text();
+                String text = entry.text().startsWith(entry.phase() + ": ")
+                        ? entry.text().substring(entry.phase().length() + 2)
+                        : entry.text();
                 note(String.format("%-7s %s %s: %s", entry.kind().wire(), entry.sagaId(), entry.phase(), text));
             }
         }
@@ -433,8 +477,8 @@ public final class FailoverRig implements Stage, AutoCloseable {
         }
         for (Alert page : out.pages()) {
             pages.add(page);
-            note("page    " + page.rule() + " " + page.state().wire() + " " + page.labels().get("resource") + ": "
-                    + page.annotations().getOrDefault("summary", ""));
+            note("page    " + page.rule() + " " + page.state().wire() + " "
+                    + page.labels().get("resource") + ": " + page.annotations().getOrDefault("summary", ""));
         }
     }
 
@@ -456,10 +500,18 @@ public final class FailoverRig implements Stage, AutoCloseable {
     @Override
     public List<Stage.Paged> paged() {
         List<Alert> sent = new ArrayList<>(pages);
-        ruleAlerts.stream().filter(a -> "critical".equals(a.labels().get("severity"))).forEach(sent::add);
+        ruleAlerts.stream()
+                .filter(a -> "critical".equals(a.labels().get("severity")))
+                .forEach(sent::add);
         sent.sort(Comparator.comparing(Alert::sentAt));
-        return sent.stream().map(a -> new Stage.Paged(a.fingerprint(), a.labels(), a.sentAt(), a.state() == AlertState.FIRING
-                && !a.suppressed(), a.state() == AlertState.RESOLVED)).toList();
+        return sent.stream()
+                .map(a -> new Stage.Paged(
+                        a.fingerprint(),
+                        a.labels(),
+                        a.sentAt(),
+                        a.state() == AlertState.FIRING && !a.suppressed(),
+                        a.state() == AlertState.RESOLVED))
+                .toList();
     }
 
     @Override

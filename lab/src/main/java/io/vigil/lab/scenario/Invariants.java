@@ -12,15 +12,15 @@ import io.vigil.service.topology.ClusterTopology;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Predicate;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.Iterator;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The safety rules checked against the simulated pair's ground truth (not against what Vigil
@@ -74,7 +74,11 @@ final class Invariants {
     }
 
     /** {@code sent} and {@code audit}: what the engine sent and wrote to its audit trail so far, to explain each change by. */
-    Invariants(SimulatedPair pair, ClusterTopology cluster, Supplier<List<Action>> sent, Supplier<List<AuditEntry>> audit) {
+    Invariants(
+            SimulatedPair pair,
+            ClusterTopology cluster,
+            Supplier<List<Action>> sent,
+            Supplier<List<AuditEntry>> audit) {
         this(pair, cluster, sent, audit, 0, 1);
     }
 
@@ -83,8 +87,13 @@ final class Invariants {
      * when its action and audit entry are read within {@code explainWithin} checks, as they reach
      * the checker a moment after the host acted; telemetry seqs start at {@code firstSeq}.
      */
-    Invariants(SimulatedPair pair, ClusterTopology cluster, Supplier<List<Action>> sent, Supplier<List<AuditEntry>> audit,
-               int explainWithin, long firstSeq) {
+    Invariants(
+            SimulatedPair pair,
+            ClusterTopology cluster,
+            Supplier<List<Action>> sent,
+            Supplier<List<AuditEntry>> audit,
+            int explainWithin,
+            long firstSeq) {
         this.explainWithin = explainWithin;
         this.firstSeq = firstSeq;
         this.pair = pair;
@@ -122,8 +131,13 @@ final class Invariants {
         for (String resource : cluster.resources().keySet()) {
             List<String> primaries = pair.primariesOf(resource);
             if (primaries.size() > 1 && !primaries.stream().allMatch(n -> pair.allowsTwoPrimaries(n, resource))) {
-                report(found, step, TWO_PRIMARIES, resource, resource + " is Primary on " + String.join(" and ", primaries)
-                        + " without allow-two-primaries on both");
+                report(
+                        found,
+                        step,
+                        TWO_PRIMARIES,
+                        resource,
+                        resource + " is Primary on " + String.join(" and ", primaries)
+                                + " without allow-two-primaries on both");
             }
             for (SimulatedHost host : pair.hosts()) {
                 String key = host.name() + "/" + resource;
@@ -133,8 +147,15 @@ final class Invariants {
                     promoted(found, step, host, resource);
                     if (!byHand) {
                         String node = host.name();
-                        expectExplained(found, step, () -> explained(ActionType.DRBD_PRIMARY, node, a -> a.resource().equals(Optional.of(resource))),
-                                "promote " + node + "/" + resource + " " + step, node + " became Primary for " + resource
+                        expectExplained(
+                                found,
+                                step,
+                                () -> explained(
+                                        ActionType.DRBD_PRIMARY,
+                                        node,
+                                        a -> a.resource().equals(Optional.of(resource))),
+                                "promote " + node + "/" + resource + " " + step,
+                                node + " became Primary for " + resource
                                         + " with no audited drbd-primary action for it");
                     }
                 }
@@ -144,9 +165,14 @@ final class Invariants {
             int booted = pair.boots(vm);
             if (booted > boots.get(vm) && !byHand) {
                 List<String> where = pair.hostsRunning(vm);
-                expectExplained(found, step, () -> where.stream().anyMatch(node -> explained(ActionType.VM_START, node,
-                        a -> a.vm().equals(Optional.of(vm)))), "boot " + vm + " " + booted, vm + " booted on " + where
-                        + " with no audited vm-start action for it there");
+                expectExplained(
+                        found,
+                        step,
+                        () -> where.stream()
+                                .anyMatch(node ->
+                                        explained(ActionType.VM_START, node, a -> a.vm().equals(Optional.of(vm)))),
+                        "boot " + vm + " " + booted,
+                        vm + " booted on " + where + " with no audited vm-start action for it there");
             }
             boots.put(vm, booted);
             List<String> running = pair.hostsRunning(vm);
@@ -162,7 +188,8 @@ final class Invariants {
         return found;
     }
 
-    private void expectExplained(List<String> found, String step, BooleanSupplier explained, String subject, String what) {
+    private void expectExplained(
+            List<String> found, String step, BooleanSupplier explained, String subject, String what) {
         if (explained.getAsBoolean()) {
             return;
         }
@@ -173,8 +200,8 @@ final class Invariants {
         }
     }
 
-    private record Unexplained(String step, String subject, String what, BooleanSupplier explained, AtomicInteger checksLeft) {
-    }
+    private record Unexplained(
+            String step, String subject, String what, BooleanSupplier explained, AtomicInteger checksLeft) {}
 
     /** Whether an action of {@code type} for {@code node} matching {@code which} was sent and has its audit entry. */
     private boolean explained(ActionType type, String node, Predicate<Action> which) {
@@ -184,20 +211,34 @@ final class Invariants {
                 entry.actionId().ifPresent(audited::add);
             }
         }
-        return sent.get().stream().anyMatch(a -> a.type() == type && a.node().equals(node) && which.test(a) && audited.contains(a.id()));
+        return sent.get().stream()
+                .anyMatch(a -> a.type() == type && a.node().equals(node) && which.test(a) && audited.contains(a.id()));
     }
 
     private void promoted(List<String> found, String step, SimulatedHost host, String resource) {
         DiskState disk = host.disk(resource);
         if (disk != DiskState.UP_TO_DATE) {
-            report(found, step, PROMOTED_NOT_UP_TO_DATE, host.name() + "/" + resource,
+            report(
+                    found,
+                    step,
+                    PROMOTED_NOT_UP_TO_DATE,
+                    host.name() + "/" + resource,
                     host.name() + " became Primary for " + resource + " with its disk " + disk.wire());
         }
-        SimulatedHost peer = pair.hosts().stream().filter(h -> !h.name().equals(host.name())).findFirst().orElseThrow();
-        boolean window = pair.allowsTwoPrimaries(host.name(), resource) && pair.allowsTwoPrimaries(peer.name(), resource);
+        SimulatedHost peer = pair.hosts().stream()
+                .filter(h -> !h.name().equals(host.name()))
+                .findFirst()
+                .orElseThrow();
+        boolean window =
+                pair.allowsTwoPrimaries(host.name(), resource) && pair.allowsTwoPrimaries(peer.name(), resource);
         if (pair.poweredOn(peer.name()) && peer.role(resource) == DrbdRole.PRIMARY && !window) {
-            report(found, step, PROMOTED_PEER_WRITING, host.name() + "/" + resource, host.name() + " became Primary for " + resource
-                    + " while " + peer.name() + " was powered on and Primary" + (peer.isUp() ? "" : " (frozen)"));
+            report(
+                    found,
+                    step,
+                    PROMOTED_PEER_WRITING,
+                    host.name() + "/" + resource,
+                    host.name() + " became Primary for " + resource + " while " + peer.name()
+                            + " was powered on and Primary" + (peer.isUp() ? "" : " (frozen)"));
         }
     }
 
@@ -228,7 +269,12 @@ final class Invariants {
         long expected = lastSeq.containsKey(node) ? lastSeq.get(node) + 1 : firstSeq;
         boolean resumedAbove = seq > expected && restarted.remove(node);
         if (seq != expected && !resumedAbove) {
-            report(found, step, TELEMETRY_GAP, node + "#" + seq, node + " record " + seq + " arrived where " + expected + " was due");
+            report(
+                    found,
+                    step,
+                    TELEMETRY_GAP,
+                    node + "#" + seq,
+                    node + " record " + seq + " arrived where " + expected + " was due");
         }
         lastSeq.put(node, Math.max(seq, lastSeq.getOrDefault(node, firstSeq - 1)));
         return found;

@@ -63,6 +63,7 @@ public final class LivePlay implements Stage {
     private static final Duration CHECK = Duration.ofMillis(250);
     /** Checks an audited change may take to be read back (the checker reads the topics as a viewer): ten seconds. */
     private static final int EXPLAIN_WITHIN = 40;
+
     private static final Duration SETTLE = Duration.ofSeconds(120);
 
     /**
@@ -70,7 +71,10 @@ public final class LivePlay implements Stage {
      * as soon as it has settled after its last step (see {@link Settling}), its end being then the
      * latest it may play: what a test judges at the end is the same, without the quiet minute.
      */
-    public enum Ending { AT_END, ONCE_SETTLED }
+    public enum Ending {
+        AT_END,
+        ONCE_SETTLED
+    }
 
     private final Scenario scenario;
     private final ClusterTopology cluster;
@@ -80,10 +84,12 @@ public final class LivePlay implements Stage {
     private final ScenarioRunner.StepWatch watch;
     /** Lines as they were seen, each with its time; sorted by time at the end, as records reach the checker out of order. */
     private final List<Stamped> timeline = Collections.synchronizedList(new ArrayList<>());
+
     private final List<Action> sent = Collections.synchronizedList(new ArrayList<>());
     private final List<AuditEntry> audit = Collections.synchronizedList(new ArrayList<>());
     /** What the followers read, handed to the checking thread: the invariants are kept by one thread. */
     private final Queue<Action> newActions = new ConcurrentLinkedQueue<>();
+
     private final Queue<Seen> newRecords = new ConcurrentLinkedQueue<>();
     private final Map<String, String> alertNames = Collections.synchronizedMap(new TreeMap<>());
     private final Invariants invariants;
@@ -91,13 +97,21 @@ public final class LivePlay implements Stage {
     private final Settling settling;
     /** When each node's telemetry was last read, and when the last step of the schedule was applied. */
     private final Map<String, Instant> heard = new TreeMap<>();
+
     private Instant lastStep = Instant.MIN;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private volatile Instant start = Instant.now();
     private int pagesShown;
 
-    private LivePlay(Scenario scenario, ClusterTopology cluster, Lab lab, PageReceiver receiver, Consumer<String> progress,
-                     ScenarioRunner.StepWatch watch, Ending ending) {
+    private LivePlay(
+            Scenario scenario,
+            ClusterTopology cluster,
+            Lab lab,
+            PageReceiver receiver,
+            Consumer<String> progress,
+            ScenarioRunner.StepWatch watch,
+            Ending ending) {
         this.watch = watch;
         this.ending = ending;
         this.settling = new Settling(lab.pair(), cluster);
@@ -106,7 +120,8 @@ public final class LivePlay implements Stage {
         this.lab = lab;
         this.receiver = receiver;
         this.progress = progress;
-        this.invariants = new Invariants(lab.pair(), cluster, () -> List.copyOf(sent), () -> List.copyOf(audit), EXPLAIN_WITHIN, 0);
+        this.invariants = new Invariants(
+                lab.pair(), cluster, () -> List.copyOf(sent), () -> List.copyOf(audit), EXPLAIN_WITHIN, 0);
     }
 
     /**
@@ -114,23 +129,30 @@ public final class LivePlay implements Stage {
      * line as each part starts and as each step is applied. Throws IllegalArgumentException for a
      * topology that does not load or does not fit the lab's pair.
      */
-    public static ScenarioReport play(Scenario scenario, Path work, Consumer<String> progress) throws InterruptedException {
+    public static ScenarioReport play(Scenario scenario, Path work, Consumer<String> progress)
+            throws InterruptedException {
         return play(scenario, work, progress, ScenarioRunner.StepWatch.NONE);
     }
 
     /** The same, reporting to {@code watch} after each step of the schedule and each check, and stopping when it says so. */
-    public static ScenarioReport play(Scenario scenario, Path work, Consumer<String> progress, ScenarioRunner.StepWatch watch)
+    public static ScenarioReport play(
+            Scenario scenario, Path work, Consumer<String> progress, ScenarioRunner.StepWatch watch)
             throws InterruptedException {
         return play(scenario, work, progress, watch, Ending.AT_END);
     }
 
     /** The same, stopping as {@code ending} says. */
-    public static ScenarioReport play(Scenario scenario, Path work, Consumer<String> progress, ScenarioRunner.StepWatch watch,
-                                      Ending ending) throws InterruptedException {
+    public static ScenarioReport play(
+            Scenario scenario, Path work, Consumer<String> progress, ScenarioRunner.StepWatch watch, Ending ending)
+            throws InterruptedException {
         ClusterTopology cluster = thePair(scenario);
         try (PageReceiver receiver = PageReceiver.start();
-             Lab lab = Lab.start(work, LabSetup.DEFAULT.withTopology(scenario.topologyText()).withPageWebhook(receiver.url())
-                     .withEngineInOwnJvm())) {
+                Lab lab = Lab.start(
+                        work,
+                        LabSetup.DEFAULT
+                                .withTopology(scenario.topologyText())
+                                .withPageWebhook(receiver.url())
+                                .withEngineInOwnJvm())) {
             LivePlay play = new LivePlay(scenario, cluster, lab, receiver, progress, watch, ending);
             return play.run();
         }
@@ -139,12 +161,14 @@ public final class LivePlay implements Stage {
     private static ClusterTopology thePair(Scenario scenario) {
         Topology topology;
         try {
-            topology = TopologyLoader.parse(scenario.topologyFile(), scenario.topologyText()).topology();
+            topology = TopologyLoader.parse(scenario.topologyFile(), scenario.topologyText())
+                    .topology();
         } catch (ConfigException e) {
             throw new IllegalArgumentException("scenario " + scenario.name() + ": " + e.getMessage(), e);
         }
         if (topology.clusters().size() != 1) {
-            throw new IllegalArgumentException("scenario " + scenario.name() + ": its topology must name one cluster, the lab's pair");
+            throw new IllegalArgumentException(
+                    "scenario " + scenario.name() + ": its topology must name one cluster, the lab's pair");
         }
         return topology.clusters().values().iterator().next();
     }
@@ -159,17 +183,27 @@ public final class LivePlay implements Stage {
         String bootstrap = lab.broker().bootstrapServers();
         Map<String, Integer> bootsBefore = new TreeMap<>();
         cluster.vms().keySet().forEach(vm -> bootsBefore.put(vm, lab.pair().boots(vm)));
-        try (TopicFollower<Alert> alerts = new TopicFollower<>(bootstrap, Topics.ALERTS, b -> WireCodec.decode(b, Alert.class), this::shown).start();
-             TopicFollower<AuditEntry> trail = new TopicFollower<>(bootstrap, Topics.AUDIT, b -> WireCodec.decode(b, AuditEntry.class),
-                     this::audited).start();
-             TopicFollower<Action> actions = new TopicFollower<>(bootstrap, Topics.ACTIONS, seal::open, newActions::add).start();
-             TopicFollower<Seen> telemetry = new TopicFollower<>(bootstrap, Topics.TELEMETRY, b -> {
-                 var envelope = EnvelopeCodec.decode(b);
-                 return new Seen(envelope.node(), envelope.seq());
-             }, newRecords::add).start()) {
+        try (TopicFollower<Alert> alerts = new TopicFollower<>(
+                                bootstrap, Topics.ALERTS, b -> WireCodec.decode(b, Alert.class), this::shown)
+                        .start();
+                TopicFollower<AuditEntry> trail = new TopicFollower<>(
+                                bootstrap, Topics.AUDIT, b -> WireCodec.decode(b, AuditEntry.class), this::audited)
+                        .start();
+                TopicFollower<Action> actions =
+                        new TopicFollower<>(bootstrap, Topics.ACTIONS, seal::open, newActions::add).start();
+                TopicFollower<Seen> telemetry = new TopicFollower<>(
+                                bootstrap,
+                                Topics.TELEMETRY,
+                                b -> {
+                                    var envelope = EnvelopeCodec.decode(b);
+                                    return new Seen(envelope.node(), envelope.seq());
+                                },
+                                newRecords::add)
+                        .start()) {
             settle();
             start = Instant.now();
-            progress.accept("playing " + scenario.name() + " for " + scenario.end().toSeconds() + " s on the wall clock");
+            progress.accept(
+                    "playing " + scenario.name() + " for " + scenario.end().toSeconds() + " s on the wall clock");
             for (Scenario.Timed timed : scenario.schedule()) {
                 checkUntil(start.plus(timed.at()));
                 if (watch.stop()) {
@@ -184,7 +218,14 @@ public final class LivePlay implements Stage {
                 checkUntil(start.plus(scenario.end()));
             }
             List<ScenarioReport.SagaSummary> sagas = sagas();
-            return FinalState.report(scenario.name(), lines(), lab.pair(), cluster, bootsBefore, sagas, pages(),
+            return FinalState.report(
+                    scenario.name(),
+                    lines(),
+                    lab.pair(),
+                    cluster,
+                    bootsBefore,
+                    sagas,
+                    pages(),
                     invariants.violations());
         }
     }
@@ -194,9 +235,14 @@ public final class LivePlay implements Stage {
         progress.accept("waiting for the engine (its own JVM) and both agents");
         lab.engineApiUrl();
         Instant deadline = Instant.now().plus(SETTLE);
-        while (!cluster.nodes().stream().allMatch(n -> lab.picture().host(cluster.name(), n.name()).flatMap(h -> h.heartbeat()).isPresent())) {
+        while (!cluster.nodes().stream()
+                .allMatch(n -> lab.picture()
+                        .host(cluster.name(), n.name())
+                        .flatMap(h -> h.heartbeat())
+                        .isPresent())) {
             if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("the lab's agents were not heard within " + SETTLE.toSeconds() + " s; see the lab's log");
+                throw new IllegalStateException(
+                        "the lab's agents were not heard within " + SETTLE.toSeconds() + " s; see the lab's log");
             }
             Thread.sleep(CHECK.toMillis());
         }
@@ -227,11 +273,13 @@ public final class LivePlay implements Stage {
                 return;
             }
             if (settled()) {
-                note("settled: nothing changed for " + Settling.QUIET.toSeconds() + " s, no saga acting; the story ends here"
-                        + " (its end was " + scenario.end().toSeconds() + " s)");
+                note("settled: nothing changed for " + Settling.QUIET.toSeconds()
+                        + " s, no saga acting; the story ends here" + " (its end was "
+                        + scenario.end().toSeconds() + " s)");
                 return;
             }
-            Thread.sleep(Math.max(0, Math.min(Duration.between(Instant.now(), end).toMillis(), CHECK.toMillis())));
+            Thread.sleep(Math.max(
+                    0, Math.min(Duration.between(Instant.now(), end).toMillis(), CHECK.toMillis())));
         }
     }
 
@@ -242,7 +290,8 @@ public final class LivePlay implements Stage {
             return false;
         }
         synchronized (heard) {
-            if (!cluster.nodes().stream().allMatch(n -> heard.getOrDefault(n.name(), Instant.MIN).isAfter(lastStep))) {
+            if (!cluster.nodes().stream()
+                    .allMatch(n -> heard.getOrDefault(n.name(), Instant.MIN).isAfter(lastStep))) {
                 return false;
             }
         }
@@ -258,7 +307,9 @@ public final class LivePlay implements Stage {
             }
             for (JsonNode saga : all.path("sagas")) {
                 String word = saga.path("phase").asText();
-                SagaPhase phase = java.util.Arrays.stream(SagaPhase.values()).filter(p -> p.word().equals(word)).findFirst()
+                SagaPhase phase = java.util.Arrays.stream(SagaPhase.values())
+                        .filter(p -> p.word().equals(word))
+                        .findFirst()
                         .orElse(SagaPhase.DEGRADED);
                 if (phase.acting() || phase == SagaPhase.DEGRADED) {
                     return false;
@@ -271,7 +322,8 @@ public final class LivePlay implements Stage {
     }
 
     private void checkNow(boolean byHand) {
-        String at = String.format("%.1fs", Duration.between(start, Instant.now()).toMillis() / 1000.0);
+        String at =
+                String.format("%.1fs", Duration.between(start, Instant.now()).toMillis() / 1000.0);
         for (Action action = newActions.poll(); action != null; action = newActions.poll()) {
             sent.add(action);
             note(action.issuedAt(), "action  " + action.describe());
@@ -287,15 +339,21 @@ public final class LivePlay implements Stage {
         List<PageReceiver.Page> pages = receiver.pages();
         for (int i = pagesShown; i < pages.size(); i++) {
             PageReceiver.Page page = pages.get(i);
-            note(page.at(), "page    " + page.alertname() + " " + page.status() + " " + page.labels().entrySet().stream()
-                    .filter(e -> List.of("node", "resource", "device", "vm").contains(e.getKey()))
-                    .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" ")));
+            note(
+                    page.at(),
+                    "page    " + page.alertname() + " " + page.status() + " "
+                            + page.labels().entrySet().stream()
+                                    .filter(e -> List.of("node", "resource", "device", "vm")
+                                            .contains(e.getKey()))
+                                    .map(e -> e.getKey() + "=" + e.getValue())
+                                    .collect(Collectors.joining(" ")));
         }
         pagesShown = pages.size();
     }
 
     private void apply(ScenarioStep step) throws InterruptedException {
-        progress.accept(String.format("%6.1fs %s", Duration.between(start, Instant.now()).toMillis() / 1000.0, step.describe()));
+        progress.accept(String.format(
+                "%6.1fs %s", Duration.between(start, Instant.now()).toMillis() / 1000.0, step.describe()));
         if (step instanceof ScenarioStep.InjectFault f) {
             FaultOutcome outcome = lab.inject(f.fault());
             note("fault   " + f.fault() + (outcome.applied() ? "" : " (not applied: " + outcome.message() + ")"));
@@ -303,10 +361,13 @@ public final class LivePlay implements Stage {
             return;
         } else if (step instanceof ScenarioStep.Approve a) {
             String saga = currentSaga(a.resource());
-            note("command approve " + (saga.isEmpty() ? a.resource() + " (no saga to approve)" : saga + ": "
-                    + post("/api/sagas/" + saga + "/approve")));
+            note("command approve "
+                    + (saga.isEmpty()
+                            ? a.resource() + " (no saga to approve)"
+                            : saga + ": " + post("/api/sagas/" + saga + "/approve")));
         } else if (step instanceof ScenarioStep.Failback f) {
-            note("command failback " + f.resource() + ": " + post("/api/failback/" + enc(cluster.name()) + "/" + enc(f.resource())));
+            note("command failback " + f.resource() + ": "
+                    + post("/api/failback/" + enc(cluster.name()) + "/" + enc(f.resource())));
         } else if (step instanceof ScenarioStep.RestartEngine) {
             if (lab.stopEngine()) {
                 note("engine  stopped cleanly (SIGTERM); another instance starts over its state");
@@ -332,7 +393,9 @@ public final class LivePlay implements Stage {
                 note("kafka   broker stopped: agents spool, the engine and the executors wait");
             }
         } else if (step instanceof ScenarioStep.Operator o) {
-            SimulatedHost host = lab.pair().host(o.node()).orElseThrow(() -> new IllegalArgumentException("no host " + o.node() + " in the lab"));
+            SimulatedHost host = lab.pair()
+                    .host(o.node())
+                    .orElseThrow(() -> new IllegalArgumentException("no host " + o.node() + " in the lab"));
             try {
                 var result = host.run(Command.of(o.argv().toArray(String[]::new)), Duration.ofSeconds(30));
                 note("operator " + o.node() + ": " + String.join(" ", o.argv()) + " (exit " + result.exitCode() + ")");
@@ -358,9 +421,13 @@ public final class LivePlay implements Stage {
 
     private String post(String path) throws InterruptedException {
         try {
-            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(lab.engineApiUrl() + path))
-                    .header("Authorization", "Bearer " + token()).timeout(Duration.ofSeconds(10))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> answer = http.send(
+                    HttpRequest.newBuilder(URI.create(lab.engineApiUrl() + path))
+                            .header("Authorization", "Bearer " + token())
+                            .timeout(Duration.ofSeconds(10))
+                            .POST(HttpRequest.BodyPublishers.noBody())
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             return "HTTP " + answer.statusCode();
         } catch (IOException e) {
             return "not sent (" + e.getMessage() + ")";
@@ -368,7 +435,8 @@ public final class LivePlay implements Stage {
     }
 
     private String token() throws IOException {
-        return Files.readString(lab.failover().apiToken(), StandardCharsets.UTF_8).strip();
+        return Files.readString(lab.failover().apiToken(), StandardCharsets.UTF_8)
+                .strip();
     }
 
     private static String enc(String segment) {
@@ -392,28 +460,44 @@ public final class LivePlay implements Stage {
             boolean ended = !saga.path("current").asBoolean(true);
             for (int i = 0; i < history.size(); i++) {
                 Instant from = Instant.parse(history.get(i).path("at").asText());
-                Instant until = i + 1 < history.size() ? Instant.parse(history.get(i + 1).path("at").asText()) : ended ? from : end;
-                phases.add(new ScenarioReport.PhaseTime(history.get(i).path("phase").asText(),
+                Instant until = i + 1 < history.size()
+                        ? Instant.parse(history.get(i + 1).path("at").asText())
+                        : ended ? from : end;
+                phases.add(new ScenarioReport.PhaseTime(
+                        history.get(i).path("phase").asText(),
                         Math.round(Duration.between(from, until).toMillis() / 100.0) / 10.0));
             }
-            sagas.add(new ScenarioReport.SagaSummary(saga.path("sagaId").asText(), saga.path("resource").asText(),
-                    saga.path("way").asText(), saga.path("phase").asText(), phases));
+            sagas.add(new ScenarioReport.SagaSummary(
+                    saga.path("sagaId").asText(),
+                    saga.path("resource").asText(),
+                    saga.path("way").asText(),
+                    saga.path("phase").asText(),
+                    phases));
         }
         return sagas;
     }
 
     /** The engine's answer to GET /api/sagas. */
     private JsonNode sagasJson() throws IOException, InterruptedException {
-        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(lab.engineApiUrl() + "/api/sagas"))
-                .header("Authorization", "Bearer " + token()).timeout(Duration.ofSeconds(10)).GET().build(),
+        HttpResponse<String> answer = http.send(
+                HttpRequest.newBuilder(URI.create(lab.engineApiUrl() + "/api/sagas"))
+                        .header("Authorization", "Bearer " + token())
+                        .timeout(Duration.ofSeconds(10))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         return WireCodec.json().readTree(answer.body());
     }
 
     private List<ScenarioReport.Page> pages() {
-        return receiver.pages().stream().filter(p -> p.status().equals("firing"))
-                .map(p -> new ScenarioReport.Page(Duration.between(start, p.at()).toMillis() / 1000.0, p.alertname(),
-                        p.labels().getOrDefault("node", ""), p.labels().getOrDefault("resource", ""))).toList();
+        return receiver.pages().stream()
+                .filter(p -> p.status().equals("firing"))
+                .map(p -> new ScenarioReport.Page(
+                        Duration.between(start, p.at()).toMillis() / 1000.0,
+                        p.alertname(),
+                        p.labels().getOrDefault("node", ""),
+                        p.labels().getOrDefault("resource", "")))
+                .toList();
     }
 
     private void shown(Alert alert) {
@@ -426,7 +510,9 @@ public final class LivePlay implements Stage {
     private void audited(AuditEntry entry) {
         audit.add(entry);
         // an action is shown from vigil.actions itself; its audit entry says the same
-        String text = entry.text().startsWith(entry.phase() + ": ") ? entry.text().substring(entry.phase().length() + 2) : entry.text();
+        String text = entry.text().startsWith(entry.phase() + ": ")
+                ? entry.text().substring(entry.phase().length() + 2)
+                : entry.text();
         String line = switch (entry.kind()) {
             case DECISION -> "decision " + entry.sagaId() + " " + entry.phase() + ": " + text;
             case REFUSAL -> "refusal " + entry.sagaId() + " " + entry.phase() + ": " + text;
@@ -475,8 +561,14 @@ public final class LivePlay implements Stage {
     /** The pages as the receiver got them: an alert is known by its name and labels, as a human's phone knows it. */
     @Override
     public List<Stage.Paged> paged() {
-        return receiver.pages().stream().map(p -> new Stage.Paged(new TreeMap<>(p.labels()).toString(), p.labels(), p.at(),
-                p.status().equals("firing"), p.status().equals("resolved"))).toList();
+        return receiver.pages().stream()
+                .map(p -> new Stage.Paged(
+                        new TreeMap<>(p.labels()).toString(),
+                        p.labels(),
+                        p.at(),
+                        p.status().equals("firing"),
+                        p.status().equals("resolved")))
+                .toList();
     }
 
     @Override
@@ -491,13 +583,15 @@ public final class LivePlay implements Stage {
         }
         sorted.sort(Comparator.comparing(Stamped::at));
         // what happened while the lab settled (the agents' first reports) is not part of the story
-        return sorted.stream().filter(l -> !l.at().isBefore(start)).map(l -> String.format("%6.1fs %s", Duration.between(start, l.at()).toMillis() / 1000.0, l.line())).toList();
+        return sorted.stream()
+                .filter(l -> !l.at().isBefore(start))
+                .map(l -> String.format(
+                        "%6.1fs %s", Duration.between(start, l.at()).toMillis() / 1000.0, l.line()))
+                .toList();
     }
 
-    private record Stamped(Instant at, String line) {
-    }
+    private record Stamped(Instant at, String line) {}
 
     /** A telemetry record as the checker needs it: who sent it, and its seq. */
-    private record Seen(String node, long seq) {
-    }
+    private record Seen(String node, long seq) {}
 }

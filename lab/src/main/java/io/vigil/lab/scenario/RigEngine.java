@@ -63,7 +63,8 @@ final class RigEngine {
     private List<Envelope> transaction;
     /** What the engine produced in that step, published only if it is not lost. */
     private final List<Runnable> held = new ArrayList<>();
-    private Runnable rollback = () -> { };
+
+    private Runnable rollback = () -> {};
 
     RigEngine(Topology topology, ClusterTopology cluster, Supplier<Instant> now, Outputs outputs) {
         this.topology = topology;
@@ -75,9 +76,18 @@ final class RigEngine {
 
     /** A new instance over the stores: what it knows comes from them, nothing from the instance before it. */
     private void start() {
-        failovers = ClusterFailovers.of(topology, new SagaPages(Duration.ofMinutes(1), Duration.ofMinutes(4)), factStore, sagaStore);
-        evaluator = new RuleEvaluator(rules, roster, EngineTiming.DEFAULTS, EngineLimits.DEFAULTS, ruleStores,
-                Suppression.of(List::of, rules, new SagaHolds(sagaStore, factStore)), EvaluationListener.NONE, now.get(), c -> true);
+        failovers = ClusterFailovers.of(
+                topology, new SagaPages(Duration.ofMinutes(1), Duration.ofMinutes(4)), factStore, sagaStore);
+        evaluator = new RuleEvaluator(
+                rules,
+                roster,
+                EngineTiming.DEFAULTS,
+                EngineLimits.DEFAULTS,
+                ruleStores,
+                Suppression.of(List::of, rules, new SagaHolds(sagaStore, factStore)),
+                EvaluationListener.NONE,
+                now.get(),
+                c -> true);
     }
 
     /** The instance dies between two commits and another takes its partition. */
@@ -87,8 +97,13 @@ final class RigEngine {
 
     /** A step begins that will be lost; {@code alsoRollBack} puts back what a watcher counted of it. */
     void begin(Runnable alsoRollBack) {
-        List<Runnable> restores = List.of(kept(factStore), kept(sagaStore), kept(ruleStores.scopes()), kept(ruleStores.presence()),
-                kept(ruleStores.previous()), alsoRollBack);
+        List<Runnable> restores = List.of(
+                kept(factStore),
+                kept(sagaStore),
+                kept(ruleStores.scopes()),
+                kept(ruleStores.presence()),
+                kept(ruleStores.previous()),
+                alsoRollBack);
         rollback = () -> restores.forEach(Runnable::run);
         transaction = new ArrayList<>();
     }

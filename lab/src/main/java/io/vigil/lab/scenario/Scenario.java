@@ -12,15 +12,22 @@ import java.util.Optional;
  *
  * @param topologyFile the name the topology's problems are reported under
  */
-public record Scenario(String name, String about, String topologyFile, String topologyText, List<Timed> schedule, Duration step,
-                       Duration end, Optional<List<String>> expected) {
+public record Scenario(
+        String name,
+        String about,
+        String topologyFile,
+        String topologyText,
+        List<Timed> schedule,
+        Duration step,
+        Duration end,
+        Optional<List<String>> expected) {
     public Scenario {
         Objects.requireNonNull(name, "name");
         schedule = List.copyOf(schedule);
-        expected = Objects.requireNonNullElse(expected, Optional.<List<String>>empty()).map(l -> List.copyOf(l));
+        expected = Objects.requireNonNullElse(expected, Optional.<List<String>>empty())
+                .map(l -> List.copyOf(l));
     }
 
     /** A step of the schedule, at its time since the start, with the schedule line it came from. */
-    public record Timed(Duration at, int line, ScenarioStep step) {
-    }
+    public record Timed(Duration at, int line, ScenarioStep step) {}
 }

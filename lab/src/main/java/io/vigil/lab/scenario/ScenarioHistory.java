@@ -74,7 +74,8 @@ public final class ScenarioHistory implements AutoCloseable {
     private static ScenarioHistory open(Path dir, java.util.function.Function<DuckDbHistoryStore, Duration> shift) {
         DuckDbHistoryStore store = DuckDbHistoryStore.open(dir.resolve(HistoryConfig.DEFAULT_FILE));
         try {
-            return new ScenarioHistory(store, HistorySink.open(store, new HistoryMetrics(new SimpleMeterRegistry())), shift.apply(store));
+            return new ScenarioHistory(
+                    store, HistorySink.open(store, new HistoryMetrics(new SimpleMeterRegistry())), shift.apply(store));
         } catch (SQLException | RuntimeException e) {
             store.close();
             throw new IllegalStateException("history " + store.describe() + ": " + e.getMessage(), e);
@@ -82,9 +83,10 @@ public final class ScenarioHistory implements AutoCloseable {
     }
 
     private static long latestStored(DuckDbHistoryStore store) {
-        try (PreparedStatement s = store.connection().prepareStatement(
-                "SELECT coalesce(max(ts_ms), 0) FROM replication_samples WHERE cluster IS NOT NULL");
-             ResultSet rs = s.executeQuery()) {
+        try (PreparedStatement s = store.connection()
+                        .prepareStatement(
+                                "SELECT coalesce(max(ts_ms), 0) FROM replication_samples WHERE cluster IS NOT NULL");
+                ResultSet rs = s.executeQuery()) {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {
@@ -94,8 +96,14 @@ public final class ScenarioHistory implements AutoCloseable {
 
     /** A report the engine read during the play. */
     public void received(Envelope report) {
-        long base = seqBase.computeIfAbsent(report.cluster() + "/" + report.node(), k -> lastSeq(report.cluster(), report.node()));
-        Envelope kept = Envelope.of(report.cluster(), report.node(), base + report.seq(), report.ts().plus(shift), report.body());
+        long base = seqBase.computeIfAbsent(
+                report.cluster() + "/" + report.node(), k -> lastSeq(report.cluster(), report.node()));
+        Envelope kept = Envelope.of(
+                report.cluster(),
+                report.node(),
+                base + report.seq(),
+                report.ts().plus(shift),
+                report.body());
         pending.add(new SinkRecord.Telemetry(kept, PLAYS, offset++));
         if (pending.size() >= BATCH) {
             flush();
@@ -108,20 +116,40 @@ public final class ScenarioHistory implements AutoCloseable {
         List<ResyncEpisode> episodes;
         try {
             episodes = new ArrayList<>(new ResyncsQuery(store::reader, Clock.systemUTC())
-                    .answer(Optional.empty(), Optional.empty(), TimeRange.of(from.plus(shift), to.plus(shift)), RowLimit.STANDARD).rows());
+                    .answer(
+                            Optional.empty(),
+                            Optional.empty(),
+                            TimeRange.of(from.plus(shift), to.plus(shift)),
+                            RowLimit.STANDARD)
+                    .rows());
         } catch (SQLException e) {
-            throw new IllegalStateException("history " + store.describe() + ": the resyncs could not be read: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "history " + store.describe() + ": the resyncs could not be read: " + e.getMessage(), e);
         }
         Collections.reverse(episodes);
-        return episodes.stream().map(e -> String.format(Locale.ROOT, "resync %s/%d %s -> %s: %s%s%s, cause %s, %s", e.resource(), e.volume(),
-                e.sourceNode(), e.targetNode(), e.endedMs().isPresent() ? String.format(Locale.ROOT, "%.1f s", e.durationMs() / 1000.0)
-                        : "still running at the end", e.bytes().map(b -> ", " + ClusterScreen.bytes(b)).orElse(""),
-                e.meanRateBytesPerSecond().map(r -> " at " + ClusterScreen.bytes(Math.round(r)) + "/s").orElse(""), e.cause(), e.outcome()))
+        return episodes.stream()
+                .map(e -> String.format(
+                        Locale.ROOT,
+                        "resync %s/%d %s -> %s: %s%s%s, cause %s, %s",
+                        e.resource(),
+                        e.volume(),
+                        e.sourceNode(),
+                        e.targetNode(),
+                        e.endedMs().isPresent()
+                                ? String.format(Locale.ROOT, "%.1f s", e.durationMs() / 1000.0)
+                                : "still running at the end",
+                        e.bytes().map(b -> ", " + ClusterScreen.bytes(b)).orElse(""),
+                        e.meanRateBytesPerSecond()
+                                .map(r -> " at " + ClusterScreen.bytes(Math.round(r)) + "/s")
+                                .orElse(""),
+                        e.cause(),
+                        e.outcome()))
                 .toList();
     }
 
     private long lastSeq(String cluster, String node) {
-        try (PreparedStatement s = store.connection().prepareStatement("SELECT last_seq FROM ingest_marks WHERE cluster = ? AND node = ?")) {
+        try (PreparedStatement s = store.connection()
+                .prepareStatement("SELECT last_seq FROM ingest_marks WHERE cluster = ? AND node = ?")) {
             s.setString(1, cluster);
             s.setString(2, node);
             try (ResultSet rs = s.executeQuery()) {
@@ -140,7 +168,8 @@ public final class ScenarioHistory implements AutoCloseable {
             sink.write(List.copyOf(pending));
             pending.clear();
         } catch (SQLException e) {
-            throw new IllegalStateException("history " + store.describe() + ": the play's reports could not be stored: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "history " + store.describe() + ": the play's reports could not be stored: " + e.getMessage(), e);
         }
     }
 

@@ -40,13 +40,17 @@ public final class ScenarioLoader {
     static final String ROOT = "/io/vigil/lab/scenarios/";
     private static final Duration LONGEST = Duration.ofDays(1);
 
-    private ScenarioLoader() {
-    }
+    private ScenarioLoader() {}
 
     /** The names of the scenarios shipped with Vigil, in the order of their index. */
     public static List<String> shipped() {
-        String index = resource("index").orElseThrow(() -> new IllegalStateException("the scenario index is not in the jar; rebuild"));
-        return index.lines().map(ScenarioLoader::withoutComment).map(String::strip).filter(l -> !l.isEmpty()).toList();
+        String index = resource("index")
+                .orElseThrow(() -> new IllegalStateException("the scenario index is not in the jar; rebuild"));
+        return index.lines()
+                .map(ScenarioLoader::withoutComment)
+                .map(String::strip)
+                .filter(l -> !l.isEmpty())
+                .toList();
     }
 
     /**
@@ -58,31 +62,35 @@ public final class ScenarioLoader {
         Path dir = Path.of(nameOrPath);
         if (nameOrPath.contains("/") || Files.isDirectory(dir)) {
             if (!Files.isDirectory(dir)) {
-                throw new IllegalArgumentException("no scenario folder at " + nameOrPath + " (a folder with README, schedule and"
-                        + " optionally topology.yaml and expected)");
+                throw new IllegalArgumentException("no scenario folder at " + nameOrPath
+                        + " (a folder with README, schedule and" + " optionally topology.yaml and expected)");
             }
             String name = dir.toAbsolutePath().normalize().getFileName().toString();
             return parse(name, dir.toString() + "/", file -> readFile(dir.resolve(file)));
         }
         if (!shipped().contains(nameOrPath)) {
-            throw new IllegalArgumentException("no scenario named '" + Name.printable(nameOrPath) + "'; the scenarios are: "
-                    + String.join(", ", shipped()) + " (or give the path of a scenario folder)");
+            throw new IllegalArgumentException(
+                    "no scenario named '" + Name.printable(nameOrPath) + "'; the scenarios are: "
+                            + String.join(", ", shipped()) + " (or give the path of a scenario folder)");
         }
         return parse(nameOrPath, "scenarios/" + nameOrPath + "/", file -> resource(nameOrPath + "/" + file));
     }
 
     /** Reads one scenario whose files {@code files} gives by name; {@code where} prefixes the file names in messages. */
     static Scenario parse(String name, String where, Function<String, Optional<String>> files) {
-        String readme = files.apply("README").orElseThrow(() -> new IllegalArgumentException(where + "README: missing; say in a"
-                + " paragraph what the story is and what it must show"));
-        String schedule = files.apply("schedule").orElseThrow(() -> new IllegalArgumentException(where + "schedule: missing"));
+        String readme = files.apply("README")
+                .orElseThrow(() -> new IllegalArgumentException(
+                        where + "README: missing; say in a" + " paragraph what the story is and what it must show"));
+        String schedule =
+                files.apply("schedule").orElseThrow(() -> new IllegalArgumentException(where + "schedule: missing"));
         String topologyFile = where + "topology.yaml";
         Optional<String> topology = files.apply("topology.yaml");
         if (topology.isEmpty()) {
             topologyFile = "lab-topology.yaml";
             topology = labTopology();
         }
-        Optional<List<String>> expected = files.apply("expected").map(t -> t.lines().toList());
+        Optional<List<String>> expected =
+                files.apply("expected").map(t -> t.lines().toList());
         List<Scenario.Timed> steps = new ArrayList<>();
         Duration step = Duration.ofSeconds(1);
         Optional<Duration> end = Optional.empty();
@@ -98,18 +106,19 @@ public final class ScenarioLoader {
                 switch (words.get(0)) {
                     case "step" -> step = positive(only(words, "step DURATION"), "step");
                     case "end" -> end = Optional.of(positive(only(words, "end DURATION"), "end"));
-                    default -> steps.add(new Scenario.Timed(time(words.get(0)), i + 1, step(words.subList(1, words.size()))));
+                    default ->
+                        steps.add(new Scenario.Timed(time(words.get(0)), i + 1, step(words.subList(1, words.size()))));
                 }
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(at + e.getMessage(), e);
             }
         }
-        Duration until = end.orElseThrow(() -> new IllegalArgumentException(where + "schedule: no 'end DURATION' line; say how long"
-                + " the story plays"));
+        Duration until = end.orElseThrow(() -> new IllegalArgumentException(
+                where + "schedule: no 'end DURATION' line; say how long" + " the story plays"));
         for (Scenario.Timed t : steps) {
             if (t.at().compareTo(until) > 0) {
-                throw new IllegalArgumentException(where + "schedule:" + t.line() + ": at " + DurationText.format(t.at())
-                        + ", after the end (" + DurationText.format(until) + ")");
+                throw new IllegalArgumentException(where + "schedule:" + t.line() + ": at "
+                        + DurationText.format(t.at()) + ", after the end (" + DurationText.format(until) + ")");
             }
         }
         steps.sort((a, b) -> a.at().compareTo(b.at()));
@@ -118,7 +127,8 @@ public final class ScenarioLoader {
 
     private static ScenarioStep step(List<String> words) {
         if (words.isEmpty()) {
-            throw new IllegalArgumentException("a time and nothing to do; write e.g. '5s fault disk-fail node-a /dev/sda'");
+            throw new IllegalArgumentException(
+                    "a time and nothing to do; write e.g. '5s fault disk-fail node-a /dev/sda'");
         }
         List<String> args = words.subList(1, words.size());
         return switch (words.get(0)) {
@@ -141,7 +151,9 @@ public final class ScenarioLoader {
                 }
                 yield new ScenarioStep.CrashEngine();
             }
-            case "agent-kill", "agent-start" -> new ScenarioStep.Agent(only(words, words.get(0) + " NODE"), words.get(0).equals("agent-start"));
+            case "agent-kill", "agent-start" ->
+                new ScenarioStep.Agent(
+                        only(words, words.get(0) + " NODE"), words.get(0).equals("agent-start"));
             case "kafka-down", "kafka-up" -> {
                 if (!args.isEmpty()) {
                     throw new IllegalArgumentException("'" + words.get(0) + "' takes no arguments");
@@ -154,8 +166,10 @@ public final class ScenarioLoader {
                 }
                 yield new ScenarioStep.Operator(args.get(0), args.subList(1, args.size()));
             }
-            default -> throw new IllegalArgumentException("unknown step '" + Name.printable(words.get(0))
-                    + "'; the steps are fault, approve, failback, engine-restart, engine-crash, kafka-down, kafka-up, agent-kill, agent-start, operator (and the lines step and end)");
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown step '" + Name.printable(words.get(0))
+                                + "'; the steps are fault, approve, failback, engine-restart, engine-crash, kafka-down, kafka-up, agent-kill, agent-start, operator (and the lines step and end)");
         };
     }
 

@@ -13,9 +13,15 @@ import java.util.Map;
  * @param pages      the pages sent: critical alerts of the rule pack and the failover's own, as they fired
  * @param violations the safety invariants broken, each with its step (none is the goal)
  */
-public record ScenarioReport(String scenario, List<String> timeline, Map<String, Map<String, String>> roles,
-                             Map<String, List<String>> placement, Map<String, Integer> restarts, List<SagaSummary> sagas,
-                             List<Page> pages, List<String> violations) {
+public record ScenarioReport(
+        String scenario,
+        List<String> timeline,
+        Map<String, Map<String, String>> roles,
+        Map<String, List<String>> placement,
+        Map<String, Integer> restarts,
+        List<SagaSummary> sagas,
+        List<Page> pages,
+        List<String> violations) {
     public ScenarioReport {
         timeline = List.copyOf(timeline);
         sagas = List.copyOf(sagas);
@@ -24,12 +30,9 @@ public record ScenarioReport(String scenario, List<String> timeline, Map<String,
     }
 
     /** One failover: its way out, where it ended, and how long it spent in each phase (the last until the story ended). */
-    public record SagaSummary(String sagaId, String resource, String way, String phase, List<PhaseTime> phases) {
-    }
+    public record SagaSummary(String sagaId, String resource, String way, String phase, List<PhaseTime> phases) {}
 
-    public record PhaseTime(String phase, double seconds) {
-    }
+    public record PhaseTime(String phase, double seconds) {}
 
-    public record Page(double atSeconds, String alert, String node, String resource) {
-    }
+    public record Page(double atSeconds, String alert, String node, String resource) {}
 }

@@ -31,8 +31,7 @@ import java.util.TreeMap;
  * {@code final} lines so that the expected file holds the outcome as well as the way there.
  */
 public final class ScenarioRunner {
-    private ScenarioRunner() {
-    }
+    private ScenarioRunner() {}
 
     /**
      * Throws IllegalArgumentException when the scenario's topology does not load or does not fit
@@ -44,19 +43,15 @@ public final class ScenarioRunner {
 
     /** What a caller sees while a story plays: each step of the schedule applied, and the pair after each step of time. */
     public interface StepWatch {
-        StepWatch NONE = new StepWatch() {
-        };
+        StepWatch NONE = new StepWatch() {};
 
         /** {@code outcome} is the fault's, for a fault; empty for the other steps. */
-        default void applied(ScenarioStep step, Optional<FaultOutcome> outcome, Stage stage) {
-        }
+        default void applied(ScenarioStep step, Optional<FaultOutcome> outcome, Stage stage) {}
 
-        default void stepped(Stage stage) {
-        }
+        default void stepped(Stage stage) {}
 
         /** Each report the engine read, as it read it (the lab's history keeps them). */
-        default void received(Envelope report) {
-        }
+        default void received(Envelope report) {}
 
         /** Whether the story should stop here (a chaos run stops at its first broken invariant); the report is of what played. */
         default boolean stop() {
@@ -65,10 +60,12 @@ public final class ScenarioRunner {
     }
 
     /** The same, reporting to {@code watch} as it goes. */
-    public static ScenarioReport play(Scenario scenario, Path work, StepWatch watch) throws IOException, InterruptedException {
+    public static ScenarioReport play(Scenario scenario, Path work, StepWatch watch)
+            throws IOException, InterruptedException {
         Topology topology;
         try {
-            topology = TopologyLoader.parse(scenario.topologyFile(), scenario.topologyText()).topology();
+            topology = TopologyLoader.parse(scenario.topologyFile(), scenario.topologyText())
+                    .topology();
         } catch (ConfigException e) {
             throw new IllegalArgumentException("scenario " + scenario.name() + ": " + e.getMessage(), e);
         }
@@ -90,7 +87,8 @@ public final class ScenarioRunner {
         }
     }
 
-    private static void playUntil(FailoverRig rig, Instant until, Duration step, StepWatch watch) throws InterruptedException {
+    private static void playUntil(FailoverRig rig, Instant until, Duration step, StepWatch watch)
+            throws InterruptedException {
         while (rig.pair().now().isBefore(until) && !watch.stop()) {
             rig.step(step);
             watch.stepped(rig);
@@ -116,8 +114,10 @@ public final class ScenarioRunner {
                     rig.killAgent(agent.node());
                 }
             } catch (IOException e) {
-                throw new UncheckedIOException("the agent of " + agent.node() + " could not " + (agent.running() ? "start" : "stop")
-                        + ": " + e.getMessage(), e);
+                throw new UncheckedIOException(
+                        "the agent of " + agent.node() + " could not " + (agent.running() ? "start" : "stop") + ": "
+                                + e.getMessage(),
+                        e);
             }
         } else if (step instanceof ScenarioStep.Kafka k) {
             if (k.up()) {
@@ -133,13 +133,26 @@ public final class ScenarioRunner {
 
     /** The saga a human would name, as {@code vigil sagas} shows it; empty when the resource has none running. */
     private static String currentSaga(FailoverRig rig, String resource) {
-        return rig.failovers().stream().map(ResourceFailovers::current).flatMap(Optional::stream)
-                .filter(s -> s.resource().equals(resource)).map(Saga::sagaId).findFirst().orElse("");
+        return rig.failovers().stream()
+                .map(ResourceFailovers::current)
+                .flatMap(Optional::stream)
+                .filter(s -> s.resource().equals(resource))
+                .map(Saga::sagaId)
+                .findFirst()
+                .orElse("");
     }
 
-    private static ScenarioReport report(Scenario scenario, FailoverRig rig, ClusterTopology cluster, Map<String, Integer> bootsBefore) {
-        return FinalState.report(scenario.name(), rig.timeline(), rig.pair(), cluster, bootsBefore, sagas(rig, rig.pair().now()),
-                pages(rig), rig.violations());
+    private static ScenarioReport report(
+            Scenario scenario, FailoverRig rig, ClusterTopology cluster, Map<String, Integer> bootsBefore) {
+        return FinalState.report(
+                scenario.name(),
+                rig.timeline(),
+                rig.pair(),
+                cluster,
+                bootsBefore,
+                sagas(rig, rig.pair().now()),
+                pages(rig),
+                rig.violations());
     }
 
     private static List<ScenarioReport.SagaSummary> sagas(FailoverRig rig, Instant end) {
@@ -154,12 +167,21 @@ public final class ScenarioRunner {
             List<ScenarioReport.PhaseTime> phases = new ArrayList<>();
             List<Saga.PhaseVisit> visits = saga.history();
             for (int i = 0; i < visits.size(); i++) {
-                Instant until = i + 1 < visits.size() ? visits.get(i + 1).at() : saga.phase().ended() ? visits.get(i).at() : end;
-                phases.add(new ScenarioReport.PhaseTime(visits.get(i).phase().word(),
+                Instant until = i + 1 < visits.size()
+                        ? visits.get(i + 1).at()
+                        : saga.phase().ended() ? visits.get(i).at() : end;
+                phases.add(new ScenarioReport.PhaseTime(
+                        visits.get(i).phase().word(),
                         Duration.between(visits.get(i).at(), until).toMillis() / 1000.0));
             }
-            byId.put(saga.sagaId(), new ScenarioReport.SagaSummary(saga.sagaId(), saga.resource(), saga.way().wire(),
-                    saga.phase().word(), phases));
+            byId.put(
+                    saga.sagaId(),
+                    new ScenarioReport.SagaSummary(
+                            saga.sagaId(),
+                            saga.resource(),
+                            saga.way().wire(),
+                            saga.phase().word(),
+                            phases));
         }
         return List.copyOf(byId.values());
     }
@@ -167,12 +189,19 @@ public final class ScenarioRunner {
     private static List<ScenarioReport.Page> pages(FailoverRig rig) {
         List<Alert> sent = new ArrayList<>();
         // a silenced or inhibited alert stands but pages nobody (the notifier skips it)
-        rig.alerts().stream().filter(a -> a.state() == AlertState.FIRING && "critical".equals(a.labels().get("severity")) && !a.suppressed())
+        rig.alerts().stream()
+                .filter(a -> a.state() == AlertState.FIRING
+                        && "critical".equals(a.labels().get("severity"))
+                        && !a.suppressed())
                 .forEach(sent::add);
         rig.pages().stream().filter(a -> a.state() == AlertState.FIRING).forEach(sent::add);
         sent.sort(Comparator.comparing(Alert::sentAt));
-        return sent.stream().map(a -> new ScenarioReport.Page(rig.secondsSinceStart(a.sentAt()), a.rule(),
-                a.labels().getOrDefault("node", ""), a.labels().getOrDefault("resource", ""))).toList();
+        return sent.stream()
+                .map(a -> new ScenarioReport.Page(
+                        rig.secondsSinceStart(a.sentAt()),
+                        a.rule(),
+                        a.labels().getOrDefault("node", ""),
+                        a.labels().getOrDefault("resource", "")))
+                .toList();
     }
-
 }

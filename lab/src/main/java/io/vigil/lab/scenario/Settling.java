@@ -52,8 +52,10 @@ final class Settling {
         for (SimulatedHost host : pair.hosts()) {
             facts.put(host.name(), pair.poweredOn(host.name()) + "/" + host.isUp());
             for (String resource : cluster.resources().keySet()) {
-                facts.put(host.name() + "/" + resource, host.role(resource) + "/" + host.disk(resource) + "/" + host.connection(resource)
-                        + "/" + host.allowsTwoPrimaries(resource));
+                facts.put(
+                        host.name() + "/" + resource,
+                        host.role(resource) + "/" + host.disk(resource) + "/" + host.connection(resource) + "/"
+                                + host.allowsTwoPrimaries(resource));
             }
             for (String vm : host.vmNames()) {
                 facts.put(host.name() + "/" + vm, host.vmState(vm) + "/" + host.vmMemoryKiB(vm));

@@ -23,8 +23,10 @@ public final class AlertBoard {
 
     /** Alerts now in {@code state}, most severe first, then by node and rule. */
     public synchronized List<Alert> in(AlertState state) {
-        return byFingerprint.values().stream().filter(a -> a.state() == state)
-                .sorted(Comparator.comparingInt((Alert a) -> severityRank(a.labels().getOrDefault("severity", "")))
+        return byFingerprint.values().stream()
+                .filter(a -> a.state() == state)
+                .sorted(Comparator.comparingInt(
+                                (Alert a) -> severityRank(a.labels().getOrDefault("severity", "")))
                         .thenComparing(a -> a.labels().getOrDefault("node", ""))
                         .thenComparing(Alert::rule)
                         .thenComparing(a -> a.labels().toString()))

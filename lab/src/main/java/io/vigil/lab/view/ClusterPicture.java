@@ -32,7 +32,8 @@ import java.util.TreeMap;
 public final class ClusterPicture {
     /** A host: its cluster and node names. Node names repeat across clusters. */
     public record HostKey(String cluster, String node) implements Comparable<HostKey> {
-        private static final Comparator<HostKey> ORDER = Comparator.comparing(HostKey::cluster).thenComparing(HostKey::node);
+        private static final Comparator<HostKey> ORDER =
+                Comparator.comparing(HostKey::cluster).thenComparing(HostKey::node);
 
         @Override
         public int compareTo(HostKey other) {
@@ -45,11 +46,18 @@ public final class ClusterPicture {
     private long events;
 
     /** What is known of one host. Maps are sorted by name so the screen and summary are stable. */
-    public record HostPicture(String cluster, String node, Map<EventKind, Long> eventsByKind,
-                              Map<String, DrbdResource> resources, Map<String, DiskHealth> disks,
-                              Optional<LvmReport> lvm, Map<String, VmStatus> vms,
-                              Optional<Heartbeat> heartbeat, Instant lastSeen, long lastSeq, long seqWentBack) {
-    }
+    public record HostPicture(
+            String cluster,
+            String node,
+            Map<EventKind, Long> eventsByKind,
+            Map<String, DrbdResource> resources,
+            Map<String, DiskHealth> disks,
+            Optional<LvmReport> lvm,
+            Map<String, VmStatus> vms,
+            Optional<Heartbeat> heartbeat,
+            Instant lastSeen,
+            long lastSeq,
+            long seqWentBack) {}
 
     public synchronized void accept(Envelope envelope) {
         events++;
@@ -58,7 +66,8 @@ public final class ClusterPicture {
             return; // a repeat of a record already shown
         }
         HostPicture before = hosts.get(key);
-        Map<EventKind, Long> counts = before == null ? new EnumMap<>(EventKind.class) : new EnumMap<>(before.eventsByKind());
+        Map<EventKind, Long> counts =
+                before == null ? new EnumMap<>(EventKind.class) : new EnumMap<>(before.eventsByKind());
         counts.merge(envelope.kind(), 1L, Long::sum);
         Map<String, DrbdResource> resources = before == null ? new TreeMap<>() : new TreeMap<>(before.resources());
         Map<String, DiskHealth> disks = before == null ? new TreeMap<>() : new TreeMap<>(before.disks());
@@ -79,8 +88,20 @@ public final class ClusterPicture {
         }
         // action results belong to the failover view of a later issue
         long wentBack = before == null ? 0 : before.seqWentBack() + (envelope.seq() < before.lastSeq() ? 1 : 0);
-        hosts.put(key, new HostPicture(envelope.cluster(), envelope.node(), counts, resources, disks,
-                lvm, vms, heartbeat, envelope.ts(), envelope.seq(), wentBack));
+        hosts.put(
+                key,
+                new HostPicture(
+                        envelope.cluster(),
+                        envelope.node(),
+                        counts,
+                        resources,
+                        disks,
+                        lvm,
+                        vms,
+                        heartbeat,
+                        envelope.ts(),
+                        envelope.seq(),
+                        wentBack));
     }
 
     /** Every host, by cluster then node. */

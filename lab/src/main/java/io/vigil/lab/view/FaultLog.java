@@ -15,8 +15,7 @@ public final class FaultLog {
     static final int KEPT = 200;
 
     /** One fault: when after the start, the line, whether it applied, and the simulator's answer. */
-    public record Entry(Duration at, String fault, boolean applied, String message) {
-    }
+    public record Entry(Duration at, String fault, boolean applied, String message) {}
 
     private final Deque<Entry> entries = new ArrayDeque<>();
     private long applied;

@@ -16,21 +16,24 @@ import java.util.List;
  * and notifications; each resource's latest failover (vigil.audit); the faults given and whether each applied.
  */
 public final class LabSummary {
-    private LabSummary() {
-    }
+    private LabSummary() {}
 
     /**
      * The hosts, the alerts firing and pending at the end as the engine published them, what the
      * screen receiver was told, and every fault the lab was given with whether it applied.
      */
-    public static ObjectNode of(ClusterPicture picture, AlertBoard alerts, SagaBoard sagas, PageLog pages, FaultLog faults, Duration ran) {
+    public static ObjectNode of(
+            ClusterPicture picture, AlertBoard alerts, SagaBoard sagas, PageLog pages, FaultLog faults, Duration ran) {
         ObjectNode root = of(picture, ran);
         ObjectNode given = root.putObject("faults");
         given.put("applied", faults.applied());
         given.put("refused", faults.refused());
         var each = given.putArray("each");
         for (FaultLog.Entry f : faults.all()) {
-            each.addObject().put("atSeconds", f.at().toMillis() / 1000.0).put("fault", f.fault()).put("applied", f.applied())
+            each.addObject()
+                    .put("atSeconds", f.at().toMillis() / 1000.0)
+                    .put("fault", f.fault())
+                    .put("applied", f.applied())
                     .put("message", f.message());
         }
         var told = root.putArray("notifications");
@@ -39,8 +42,12 @@ public final class LabSummary {
         }
         ObjectNode failovers = root.putObject("sagas");
         for (SagaBoard.SagaLine saga : sagas.all()) {
-            failovers.putObject(saga.cluster() + "/" + saga.resource()).put("sagaId", saga.sagaId()).put("phase", saga.phase())
-                    .put("startedAt", saga.startedAt().toString()).put("phaseSince", saga.phaseSince().toString())
+            failovers
+                    .putObject(saga.cluster() + "/" + saga.resource())
+                    .put("sagaId", saga.sagaId())
+                    .put("phase", saga.phase())
+                    .put("startedAt", saga.startedAt().toString())
+                    .put("phaseSince", saga.phaseSince().toString())
                     .put("last", saga.last());
         }
         ObjectNode byState = root.putObject("alerts");

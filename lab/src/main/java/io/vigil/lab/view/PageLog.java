@@ -10,8 +10,7 @@ public final class PageLog {
     static final int KEPT = 50;
 
     /** One notification: when, and its text (the headline, then one line per alert). */
-    public record Page(Instant at, String text) {
-    }
+    public record Page(Instant at, String text) {}
 
     private final Deque<Page> pages = new ArrayDeque<>();
 

@@ -15,9 +15,15 @@ import java.util.TreeMap;
  */
 public final class SagaBoard {
     /** One resource's latest saga; {@code last} is the newest entry's text, as the engine wrote it (not yet made printable). */
-    public record SagaLine(String cluster, String resource, String sagaId, String phase, Instant startedAt, Instant phaseSince,
-                           Instant lastAt, String last) {
-    }
+    public record SagaLine(
+            String cluster,
+            String resource,
+            String sagaId,
+            String phase,
+            Instant startedAt,
+            Instant phaseSince,
+            Instant lastAt,
+            String last) {}
 
     private final Map<String, SagaLine> byResource = new TreeMap<>();
 
@@ -29,13 +35,31 @@ public final class SagaBoard {
                 // an earlier saga's entry read after a later saga began: the later one is the resource's present
                 return;
             }
-            byResource.put(key, new SagaLine(entry.cluster(), entry.resource(), entry.sagaId(), entry.phase(), entry.at(), entry.at(),
-                    entry.at(), entry.text()));
+            byResource.put(
+                    key,
+                    new SagaLine(
+                            entry.cluster(),
+                            entry.resource(),
+                            entry.sagaId(),
+                            entry.phase(),
+                            entry.at(),
+                            entry.at(),
+                            entry.at(),
+                            entry.text()));
             return;
         }
         Instant phaseSince = known.phase().equals(entry.phase()) ? known.phaseSince() : entry.at();
-        byResource.put(key, new SagaLine(known.cluster(), known.resource(), known.sagaId(), entry.phase(), known.startedAt(), phaseSince,
-                entry.at(), entry.text()));
+        byResource.put(
+                key,
+                new SagaLine(
+                        known.cluster(),
+                        known.resource(),
+                        known.sagaId(),
+                        entry.phase(),
+                        known.startedAt(),
+                        phaseSince,
+                        entry.at(),
+                        entry.text()));
     }
 
     /** The resources that have had a saga, by cluster and resource. */

@@ -51,11 +51,12 @@ public final class TopicFollower<T> implements AutoCloseable {
     private volatile boolean fromEnd;
 
     public TopicFollower(String bootstrapServers, String topic, Decoder<T> decoder, Consumer<T> sink) {
-        this(bootstrapServers, topic, decoder, sink, key -> { });
+        this(bootstrapServers, topic, decoder, sink, key -> {});
     }
 
     /** {@code tombstones} gets the key of each deleted record (a compacted topic's deletion). */
-    public TopicFollower(String bootstrapServers, String topic, Decoder<T> decoder, Consumer<T> sink, Consumer<String> tombstones) {
+    public TopicFollower(
+            String bootstrapServers, String topic, Decoder<T> decoder, Consumer<T> sink, Consumer<String> tombstones) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -100,7 +101,9 @@ public final class TopicFollower<T> implements AutoCloseable {
             while (running.get() && partitions.isEmpty()) {
                 partitions = consumer.partitionsFor(topic, Duration.ofSeconds(5));
             }
-            consumer.assign(partitions.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList());
+            consumer.assign(partitions.stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList());
             if (fromEnd) {
                 consumer.seekToEnd(consumer.assignment());
                 consumer.assignment().forEach(consumer::position); // the seek is lazy: resolve it now
@@ -118,7 +121,12 @@ public final class TopicFollower<T> implements AutoCloseable {
                         sink.accept(decoder.decode(record.value()));
                     } catch (DecodeException e) {
                         if (unreadable.incrementAndGet() <= 10) {
-                            log.warn("{}-{}@{} unreadable, skipped: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+                            log.warn(
+                                    "{}-{}@{} unreadable, skipped: {}",
+                                    record.topic(),
+                                    record.partition(),
+                                    record.offset(),
+                                    e.getMessage());
                         }
                     }
                 }

@@ -43,7 +43,7 @@ class ChaosCampaignTest {
     /** The small N that CI runs; docs/failover.md gives the figures of a thousand runs and the command for them. */
     @Test
     void twentyRunsOfAFixedSeedBreakNoInvariant(@TempDir Path dir) throws Exception {
-        ChaosReport report = campaign.campaign(2026, 20, dir, v -> { });
+        ChaosReport report = campaign.campaign(2026, 20, dir, v -> {});
         assertEquals(20, report.runs());
         assertTrue(report.faults().values().stream().mapToInt(Integer::intValue).sum() >= 20, report.text());
         assertEquals(List.of(), report.failed(), report.text());
@@ -64,12 +64,20 @@ class ChaosCampaignTest {
     /** A flapping disk is one fault: two to four failures of one disk, each replaced 5 to 40 s later, undone at its last replacement. */
     @Test
     void aFlappingDiskIsOneFaultOfFailuresAndReplacementsInTurn(@TempDir Path dir) throws Exception {
-        ChaosPlan plan = IntStream.rangeClosed(1, 500).mapToObj(run -> campaign.plan(2026, run))
-                .filter(p -> p.faults().size() == 1 && p.faults().get(0).kind().equals("disk-flap")).findFirst().orElseThrow();
-        ChaosPlan.Injected flap = plan.faults().stream().filter(f -> f.kind().equals("disk-flap")).findFirst().orElseThrow();
+        ChaosPlan plan = IntStream.rangeClosed(1, 500)
+                .mapToObj(run -> campaign.plan(2026, run))
+                .filter(p -> p.faults().size() == 1 && p.faults().get(0).kind().equals("disk-flap"))
+                .findFirst()
+                .orElseThrow();
+        ChaosPlan.Injected flap = plan.faults().stream()
+                .filter(f -> f.kind().equals("disk-flap"))
+                .findFirst()
+                .orElseThrow();
         String disk = flap.line().substring("disk-fail ".length());
         List<Scenario.Timed> changes = plan.scenario().schedule().stream()
-                .filter(t -> t.step() instanceof ScenarioStep.InjectFault f && f.fault().endsWith(disk) && t.at().compareTo(flap.undoneAt()) <= 0
+                .filter(t -> t.step() instanceof ScenarioStep.InjectFault f
+                        && f.fault().endsWith(disk)
+                        && t.at().compareTo(flap.undoneAt()) <= 0
                         && t.at().compareTo(flap.at()) >= 0)
                 .toList();
         assertTrue(changes.size() >= 4 && changes.size() <= 8 && changes.size() % 2 == 0, changes.toString());
@@ -84,7 +92,8 @@ class ChaosCampaignTest {
         assertEquals(flap.at(), changes.get(0).at());
         assertEquals(flap.undoneAt(), changes.get(changes.size() - 1).at());
         ChaosVerdict played = campaign.play(plan.seed(), plan.run(), dir);
-        assertEquals(Map.of("disk-flap", 1), played.applied(), "the flap's failures are not disk-fail faults of their own");
+        assertEquals(
+                Map.of("disk-flap", 1), played.applied(), "the flap's failures are not disk-fail faults of their own");
         assertEquals(List.of(), played.violations());
     }
 
@@ -112,24 +121,48 @@ class ChaosCampaignTest {
      */
     @Test
     void aPageThatResolvesASecondLaterWithNothingChangedIsAViolation(@TempDir Path dir) throws Exception {
-        ChaosVerdict verdict = watched("failback-outruns-the-vm-report", dir,
-                new ChaosPlan.Injected("disk-fail", "disk-fail node-a /dev/sda", Duration.ofSeconds(5), Duration.ofSeconds(122)));
+        ChaosVerdict verdict = watched(
+                "failback-outruns-the-vm-report",
+                dir,
+                new ChaosPlan.Injected(
+                        "disk-fail", "disk-fail node-a /dev/sda", Duration.ofSeconds(5), Duration.ofSeconds(122)));
         assertEquals(List.of(), verdict.violations(), String.join("\n", verdict.timeline()));
     }
 
     /** A disk failed and replaced five seconds later paged, then resolved: the replacement ended it, and the page was true. */
     @Test
     void aPageEndedByTheFaultsUndoIsNotAFlappingPage(@TempDir Path dir) throws Exception {
-        Scenario story = new Scenario("short-disk-failure", "a disk fails and is replaced 5 s later", "lab-topology.yaml",
-                ScenarioLoader.load("disk-failure").topologyText(), List.of(
-                new Scenario.Timed(Duration.ofSeconds(5), 1, new ScenarioStep.InjectFault("disk-fail node-a /dev/sda")),
-                new Scenario.Timed(Duration.ofSeconds(10), 2, new ScenarioStep.InjectFault("disk-replace node-a /dev/sda"))),
-                Duration.ofSeconds(1), Duration.ofSeconds(90), Optional.empty());
-        ChaosVerdict verdict = campaign.play(new ChaosPlan(0, 1, story, List.of(
-                new ChaosPlan.Injected("disk-fail", "disk-fail node-a /dev/sda", Duration.ofSeconds(5), Duration.ofSeconds(10))),
-                Duration.ofSeconds(10)), dir);
+        Scenario story = new Scenario(
+                "short-disk-failure",
+                "a disk fails and is replaced 5 s later",
+                "lab-topology.yaml",
+                ScenarioLoader.load("disk-failure").topologyText(),
+                List.of(
+                        new Scenario.Timed(
+                                Duration.ofSeconds(5), 1, new ScenarioStep.InjectFault("disk-fail node-a /dev/sda")),
+                        new Scenario.Timed(
+                                Duration.ofSeconds(10),
+                                2,
+                                new ScenarioStep.InjectFault("disk-replace node-a /dev/sda"))),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(90),
+                Optional.empty());
+        ChaosVerdict verdict = campaign.play(
+                new ChaosPlan(
+                        0,
+                        1,
+                        story,
+                        List.of(new ChaosPlan.Injected(
+                                "disk-fail",
+                                "disk-fail node-a /dev/sda",
+                                Duration.ofSeconds(5),
+                                Duration.ofSeconds(10))),
+                        Duration.ofSeconds(10)),
+                dir);
         String timeline = String.join("\n", verdict.timeline());
-        assertTrue(timeline.contains("DrbdLocalDiskLost firing") && timeline.contains("DrbdLocalDiskLost resolved"), timeline);
+        assertTrue(
+                timeline.contains("DrbdLocalDiskLost firing") && timeline.contains("DrbdLocalDiskLost resolved"),
+                timeline);
         assertEquals(List.of(), verdict.violations(), timeline);
     }
 }

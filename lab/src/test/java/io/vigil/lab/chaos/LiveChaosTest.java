@@ -38,13 +38,31 @@ class LiveChaosTest {
                 step(36, new ScenarioStep.Agent("node-b", false)),
                 step(41, new ScenarioStep.Agent("node-b", true)),
                 step(46, new ScenarioStep.InjectFault("disk-replace node-a /dev/sda")));
-        Scenario story = new Scenario("live-chaos-test", "a short live chaos run", "lab-topology.yaml", topology, steps,
-                Duration.ofSeconds(1), Duration.ofSeconds(75), Optional.empty());
-        ChaosPlan plan = new ChaosPlan(0, 1, story, List.of(
-                new ChaosPlan.Injected("disk-fail", "disk-fail node-a /dev/sda", Duration.ofSeconds(3), Duration.ofSeconds(46)),
-                new ChaosPlan.Injected("engine-crash", "engine-crash", Duration.ofSeconds(3), Duration.ofSeconds(3)),
-                new ChaosPlan.Injected("kafka-outage", "kafka-down", Duration.ofSeconds(22), Duration.ofSeconds(30)),
-                new ChaosPlan.Injected("agent-kill", "agent-kill node-b", Duration.ofSeconds(36), Duration.ofSeconds(41))),
+        Scenario story = new Scenario(
+                "live-chaos-test",
+                "a short live chaos run",
+                "lab-topology.yaml",
+                topology,
+                steps,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(75),
+                Optional.empty());
+        ChaosPlan plan = new ChaosPlan(
+                0,
+                1,
+                story,
+                List.of(
+                        new ChaosPlan.Injected(
+                                "disk-fail",
+                                "disk-fail node-a /dev/sda",
+                                Duration.ofSeconds(3),
+                                Duration.ofSeconds(46)),
+                        new ChaosPlan.Injected(
+                                "engine-crash", "engine-crash", Duration.ofSeconds(3), Duration.ofSeconds(3)),
+                        new ChaosPlan.Injected(
+                                "kafka-outage", "kafka-down", Duration.ofSeconds(22), Duration.ofSeconds(30)),
+                        new ChaosPlan.Injected(
+                                "agent-kill", "agent-kill node-b", Duration.ofSeconds(36), Duration.ofSeconds(41))),
                 Duration.ofSeconds(46));
         List<String> progress = new ArrayList<>();
 
@@ -52,11 +70,18 @@ class LiveChaosTest {
         String timeline = String.join("\n", verdict.timeline());
 
         assertEquals(List.of(), verdict.violations(), timeline);
-        assertEquals(Map.of("disk-fail", 1, "engine-crash", 1, "kafka-outage", 1, "agent-kill", 1), verdict.applied(), timeline);
-        assertTrue(verdict.recoveries().containsKey("disk-fail"), "the VMs were served again after the disk failed: " + verdict.recoveries()
-                + "\n" + timeline);
-        assertTrue(timeline.contains("engine  killed with SIGKILL") && timeline.contains("kafka   broker stopped"), timeline);
-        assertTrue(verdict.timeline().stream().anyMatch(l -> l.contains("page    DrbdLocalDiskLost firing")),
+        assertEquals(
+                Map.of("disk-fail", 1, "engine-crash", 1, "kafka-outage", 1, "agent-kill", 1),
+                verdict.applied(),
+                timeline);
+        assertTrue(
+                verdict.recoveries().containsKey("disk-fail"),
+                "the VMs were served again after the disk failed: " + verdict.recoveries() + "\n" + timeline);
+        assertTrue(
+                timeline.contains("engine  killed with SIGKILL") && timeline.contains("kafka   broker stopped"),
+                timeline);
+        assertTrue(
+                verdict.timeline().stream().anyMatch(l -> l.contains("page    DrbdLocalDiskLost firing")),
                 "the disk paged at the webhook receiver: " + timeline);
     }
 

@@ -11,9 +11,11 @@ import java.util.List;
  * default) and a link to every other Vigil dashboard by their shared tag. The wall is tagged so
  * too: the lint holds it to one screen.
  */
-record Dashboard(String file, String title, String description, String refresh, String from, boolean wall, List<Panel> panels) {
+record Dashboard(
+        String file, String title, String description, String refresh, String from, boolean wall, List<Panel> panels) {
     /** The Grafana dashboard schema version the JSON is written for (Grafana 10.4 and 11.0 write 39). */
     static final int SCHEMA_VERSION = 39;
+
     static final String TAG = "vigil";
     /** The wall's own tag: the lint holds a dashboard so tagged to one screen. */
     static final String WALL_TAG = "wall";
@@ -37,22 +39,48 @@ record Dashboard(String file, String title, String description, String refresh, 
         if (wall) {
             tags.add(WALL_TAG);
         }
-        dashboard.put("schemaVersion", SCHEMA_VERSION).put("version", 1).put("editable", true).put("graphTooltip", 1)
-                .put("refresh", refresh).put("timezone", "browser").put("fiscalYearStartMonth", 0).put("liveNow", false);
+        dashboard
+                .put("schemaVersion", SCHEMA_VERSION)
+                .put("version", 1)
+                .put("editable", true)
+                .put("graphTooltip", 1)
+                .put("refresh", refresh)
+                .put("timezone", "browser")
+                .put("fiscalYearStartMonth", 0)
+                .put("liveNow", false);
         dashboard.putObject("time").put("from", from).put("to", "now");
         dashboard.putObject("timepicker");
         dashboard.putObject("annotations").putArray("list");
         ObjectNode link = dashboard.putArray("links").addObject();
-        link.put("title", "Vigil").put("type", "dashboards").put("asDropdown", false).put("includeVars", true).put("keepTime", true)
-                .put("targetBlank", false).put("icon", "external link").put("tooltip", "").put("url", "");
+        link.put("title", "Vigil")
+                .put("type", "dashboards")
+                .put("asDropdown", false)
+                .put("includeVars", true)
+                .put("keepTime", true)
+                .put("targetBlank", false)
+                .put("icon", "external link")
+                .put("tooltip", "")
+                .put("url", "");
         link.putArray("tags").add(TAG);
         ArrayNode variables = dashboard.putObject("templating").putArray("list");
-        ObjectNode source = variables.addObject().put("name", "datasource").put("label", "Data source").put("type", "datasource")
-                .put("query", "prometheus").put("regex", "").put("refresh", 1).put("hide", 0).put("includeAll", false).put("multi", false);
+        ObjectNode source = variables
+                .addObject()
+                .put("name", "datasource")
+                .put("label", "Data source")
+                .put("type", "datasource")
+                .put("query", "prometheus")
+                .put("regex", "")
+                .put("refresh", 1)
+                .put("hide", 0)
+                .put("includeAll", false)
+                .put("multi", false);
         source.putObject("current");
         source.putArray("options");
-        variables.add(labelVariable("cluster", "Pair", "label_values(vigil_engine_node_last_heard_timestamp_seconds, cluster)"));
-        variables.add(labelVariable("node", "Host",
+        variables.add(labelVariable(
+                "cluster", "Pair", "label_values(vigil_engine_node_last_heard_timestamp_seconds, cluster)"));
+        variables.add(labelVariable(
+                "node",
+                "Host",
                 "label_values(vigil_engine_node_last_heard_timestamp_seconds{cluster=~\"$cluster\"}, node)"));
         ArrayNode out = dashboard.putArray("panels");
         for (int i = 0; i < panels.size(); i++) {
@@ -68,8 +96,15 @@ record Dashboard(String file, String title, String description, String refresh, 
     private static ObjectNode labelVariable(String name, String label, String query) {
         ObjectNode variable = JsonNodeFactory.instance.objectNode();
         variable.put("name", name).put("label", label).put("type", "query").set("datasource", datasource());
-        variable.put("query", query).put("definition", query).put("refresh", 2).put("regex", "").put("sort", 1)
-                .put("includeAll", true).put("multi", true).put("allValue", ".*").put("hide", 0);
+        variable.put("query", query)
+                .put("definition", query)
+                .put("refresh", 2)
+                .put("regex", "")
+                .put("sort", 1)
+                .put("includeAll", true)
+                .put("multi", true)
+                .put("allValue", ".*")
+                .put("hide", 0);
         ObjectNode current = variable.putObject("current").put("selected", true);
         current.putArray("text").add("All");
         current.putArray("value").add("$__all");

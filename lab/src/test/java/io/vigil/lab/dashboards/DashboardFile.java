@@ -19,7 +19,8 @@ record DashboardFile(String name, JsonNode json) {
         }
 
         String inPanel() {
-            return "panel " + panel.path("id").asText() + " '" + panel.path("title").asText() + "' target " + refId;
+            return "panel " + panel.path("id").asText() + " '"
+                    + panel.path("title").asText() + "' target " + refId;
         }
     }
 
@@ -28,7 +29,10 @@ record DashboardFile(String name, JsonNode json) {
     /** Every *.json in {@code folder}, by name. */
     static List<DashboardFile> readAll(Path folder) {
         try (Stream<Path> files = Files.list(folder)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().map(DashboardFile::read).toList();
+            return files.filter(f -> f.getFileName().toString().endsWith(".json"))
+                    .sorted()
+                    .map(DashboardFile::read)
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -63,11 +67,15 @@ record DashboardFile(String name, JsonNode json) {
 
     /** The panels that show data: rows and text panels query nothing. */
     List<JsonNode> dataPanels() {
-        return panels().stream().filter(p -> !List.of("row", "text").contains(p.path("type").asText())).toList();
+        return panels().stream()
+                .filter(p -> !List.of("row", "text").contains(p.path("type").asText()))
+                .toList();
     }
 
     JsonNode panel(String title) {
-        return panels().stream().filter(p -> p.path("title").asText().equals(title)).findFirst()
+        return panels().stream()
+                .filter(p -> p.path("title").asText().equals(title))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException(name + " has no panel '" + title + "'"));
     }
 
@@ -75,7 +83,12 @@ record DashboardFile(String name, JsonNode json) {
         List<Target> out = new ArrayList<>();
         for (JsonNode panel : dataPanels()) {
             for (JsonNode target : panel.path("targets")) {
-                out.add(new Target(this, panel, target.path("refId").asText(), target.path("expr").asText(), target.path("legendFormat").asText()));
+                out.add(new Target(
+                        this,
+                        panel,
+                        target.path("refId").asText(),
+                        target.path("expr").asText(),
+                        target.path("legendFormat").asText()));
             }
         }
         return out;

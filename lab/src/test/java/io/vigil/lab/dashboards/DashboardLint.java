@@ -32,18 +32,51 @@ final class DashboardLint {
     }
 
     /** Grafana's unit ids the dashboards may use (a part of Grafana's list: those that fit what Vigil measures). */
-    static final Set<String> UNITS = Set.of("none", "short", "string", "percent", "percentunit", "bytes", "decbytes", "bits", "Bps", "binBps",
-            "bps", "KiBs", "MiBs", "s", "ms", "µs", "ns", "m", "h", "d", "dtdurations", "dtdurationms", "celsius", "ops", "cps", "reqps", "iops",
-            "dateTimeAsIso", "dateTimeFromNow", "bool", "bool_on_off", "hertz");
+    static final Set<String> UNITS = Set.of(
+            "none",
+            "short",
+            "string",
+            "percent",
+            "percentunit",
+            "bytes",
+            "decbytes",
+            "bits",
+            "Bps",
+            "binBps",
+            "bps",
+            "KiBs",
+            "MiBs",
+            "s",
+            "ms",
+            "µs",
+            "ns",
+            "m",
+            "h",
+            "d",
+            "dtdurations",
+            "dtdurationms",
+            "celsius",
+            "ops",
+            "cps",
+            "reqps",
+            "iops",
+            "dateTimeAsIso",
+            "dateTimeFromNow",
+            "bool",
+            "bool_on_off",
+            "hertz");
+
     static final int GRID_COLUMNS = 24;
     /** Grid rows one 1080p screen shows in kiosk mode (30 px a row, 8 px between rows). */
     static final int WALL_ROWS = 27;
+
     private static final Set<String> DATASOURCE_REFERENCES = Set.of("$datasource", "${datasource}");
     private static final Set<String> COUNTER_FUNCTIONS = Set.of("rate", "irate", "increase");
     private static final Set<String> RATE_FUNCTIONS = Set.of("rate", "irate");
     private static final Set<String> RATE_INTERVAL = Set.of("$__rate_interval", "${__rate_interval}");
     /** Grafana's label_values(selector, label): the selector is PromQL, the label is not. */
     private static final Pattern LABEL_VALUES = Pattern.compile("label_values\\((.*),\\s*\\w+\\s*\\)");
+
     private static final Pattern DASHBOARD_LINK = Pattern.compile("^/d/([^/?]+)");
 
     private final Map<String, MetricCatalog.Entry> catalog;
@@ -80,7 +113,8 @@ final class DashboardLint {
 
     List<Problem> lint(DashboardFile dashboard) {
         List<Problem> problems = new ArrayList<>();
-        rules.forEach((name, rule) -> rule.apply(dashboard).forEach(p -> problems.add(new Problem(name, dashboard.name() + ": " + p))));
+        rules.forEach((name, rule) ->
+                rule.apply(dashboard).forEach(p -> problems.add(new Problem(name, dashboard.name() + ": " + p))));
         return problems;
     }
 
@@ -92,14 +126,18 @@ final class DashboardLint {
             problems.addAll(lint(dashboard));
             String other = uids.put(dashboard.uid(), dashboard.name());
             if (other != null) {
-                problems.add(new Problem("unique-ids-rule", dashboard.name() + ": uid '" + dashboard.uid() + "' is also " + other + "'s"));
+                problems.add(new Problem(
+                        "unique-ids-rule",
+                        dashboard.name() + ": uid '" + dashboard.uid() + "' is also " + other + "'s"));
             }
         }
         return problems;
     }
 
     private List<String> templateDatasource(DashboardFile d) {
-        List<JsonNode> sources = d.variables().stream().filter(v -> v.path("type").asText().equals("datasource")).toList();
+        List<JsonNode> sources = d.variables().stream()
+                .filter(v -> v.path("type").asText().equals("datasource"))
+                .toList();
         if (sources.size() != 1) {
             return List.of("has " + sources.size() + " variables of type datasource; it needs one, named 'datasource'");
         }
@@ -109,7 +147,8 @@ final class DashboardLint {
             out.add("its datasource variable is named '" + source.path("name").asText() + "', not 'datasource'");
         }
         if (!source.path("query").asText().equals("prometheus")) {
-            out.add("its datasource variable lists '" + source.path("query").asText() + "' data sources, not 'prometheus'");
+            out.add("its datasource variable lists '" + source.path("query").asText()
+                    + "' data sources, not 'prometheus'");
         }
         return out;
     }
@@ -117,21 +156,27 @@ final class DashboardLint {
     private List<String> templateClusterNode(DashboardFile d) {
         List<String> out = new ArrayList<>();
         for (String name : List.of("cluster", "node")) {
-            Optional<JsonNode> found = d.variables().stream().filter(v -> v.path("name").asText().equals(name)).findFirst();
+            Optional<JsonNode> found = d.variables().stream()
+                    .filter(v -> v.path("name").asText().equals(name))
+                    .findFirst();
             if (found.isEmpty()) {
                 out.add("has no '" + name + "' variable");
                 continue;
             }
             JsonNode v = found.get();
-            boolean all = v.path("includeAll").asBoolean() && v.path("current").path("value").toString().contains("$__all");
-            if (!v.path("type").asText().equals("query") || !DATASOURCE_REFERENCES.contains(v.path("datasource").path("uid").asText())) {
+            boolean all = v.path("includeAll").asBoolean()
+                    && v.path("current").path("value").toString().contains("$__all");
+            if (!v.path("type").asText().equals("query")
+                    || !DATASOURCE_REFERENCES.contains(
+                            v.path("datasource").path("uid").asText())) {
                 out.add("variable '" + name + "' is not a query on the datasource variable");
             }
             if (!all) {
                 out.add("variable '" + name + "' does not default to All");
             }
             if (!v.path("allValue").asText().equals(".*")) {
-                out.add("variable '" + name + "' has allValue '" + v.path("allValue").asText() + "', not '.*' (All must match a host not listed yet)");
+                out.add("variable '" + name + "' has allValue '"
+                        + v.path("allValue").asText() + "', not '.*' (All must match a host not listed yet)");
             }
         }
         return out;
@@ -140,12 +185,16 @@ final class DashboardLint {
     private List<String> panelDatasource(DashboardFile d) {
         List<String> out = new ArrayList<>();
         for (JsonNode panel : d.dataPanels()) {
-            if (!DATASOURCE_REFERENCES.contains(panel.path("datasource").path("uid").asText())) {
+            if (!DATASOURCE_REFERENCES.contains(
+                    panel.path("datasource").path("uid").asText())) {
                 out.add(where(panel) + " does not query the datasource variable: " + panel.path("datasource"));
             }
             for (JsonNode target : panel.path("targets")) {
-                if (target.has("datasource") && !DATASOURCE_REFERENCES.contains(target.path("datasource").path("uid").asText())) {
-                    out.add(where(panel) + " target " + target.path("refId").asText() + " does not query the datasource variable");
+                if (target.has("datasource")
+                        && !DATASOURCE_REFERENCES.contains(
+                                target.path("datasource").path("uid").asText())) {
+                    out.add(where(panel) + " target " + target.path("refId").asText()
+                            + " does not query the datasource variable");
                 }
             }
         }
@@ -156,7 +205,8 @@ final class DashboardLint {
     private List<String> noFixedDatasource(DashboardFile d) {
         List<String> out = new ArrayList<>();
         if (d.json().has("__inputs")) {
-            out.add("has __inputs: it must take its data source from the datasource variable, not ask for one on import");
+            out.add(
+                    "has __inputs: it must take its data source from the datasource variable, not ask for one on import");
         }
         walk(d.json(), "", (path, node) -> {
             if (!path.endsWith(".datasource")) {
@@ -173,14 +223,17 @@ final class DashboardLint {
     private List<String> panelUnits(DashboardFile d) {
         List<String> out = new ArrayList<>();
         for (JsonNode panel : d.dataPanels()) {
-            String unit = panel.path("fieldConfig").path("defaults").path("unit").asText();
+            String unit =
+                    panel.path("fieldConfig").path("defaults").path("unit").asText();
             if (!UNITS.contains(unit)) {
                 out.add(where(panel) + " has no or an unknown unit: '" + unit + "'");
             }
             for (JsonNode override : panel.path("fieldConfig").path("overrides")) {
                 for (JsonNode property : override.path("properties")) {
-                    if (property.path("id").asText().equals("unit") && !UNITS.contains(property.path("value").asText())) {
-                        out.add(where(panel) + " overrides the unit with an unknown one: '" + property.path("value").asText() + "'");
+                    if (property.path("id").asText().equals("unit")
+                            && !UNITS.contains(property.path("value").asText())) {
+                        out.add(where(panel) + " overrides the unit with an unknown one: '"
+                                + property.path("value").asText() + "'");
                     }
                 }
             }
@@ -191,9 +244,16 @@ final class DashboardLint {
     private List<String> panelThresholds(DashboardFile d) {
         List<String> out = new ArrayList<>();
         for (JsonNode panel : d.dataPanels()) {
-            JsonNode steps = panel.path("fieldConfig").path("defaults").path("thresholds").path("steps");
-            if (!steps.isArray() || steps.isEmpty() || !steps.get(0).path("value").isNull() || steps.get(0).path("color").asText().isBlank()) {
-                out.add(where(panel) + " has no thresholds (a base step of value null and a colour, then the steps that matter)");
+            JsonNode steps = panel.path("fieldConfig")
+                    .path("defaults")
+                    .path("thresholds")
+                    .path("steps");
+            if (!steps.isArray()
+                    || steps.isEmpty()
+                    || !steps.get(0).path("value").isNull()
+                    || steps.get(0).path("color").asText().isBlank()) {
+                out.add(where(panel)
+                        + " has no thresholds (a base step of value null and a colour, then the steps that matter)");
             }
         }
         return out;
@@ -201,24 +261,38 @@ final class DashboardLint {
 
     private List<String> panelRateInterval(DashboardFile d) {
         List<String> out = new ArrayList<>();
-        forEachQuery(d, (where, query) -> query.ranges().stream()
-                .filter(r -> r.function().filter(RATE_FUNCTIONS::contains).isPresent() && !RATE_INTERVAL.contains(r.duration()))
-                .forEach(r -> out.add(where + " passes [" + r.duration() + "] to " + r.function().orElseThrow()
-                        + "(): use [$__rate_interval]: " + query.expr())));
+        forEachQuery(
+                d,
+                (where, query) -> query.ranges().stream()
+                        .filter(r ->
+                                r.function().filter(RATE_FUNCTIONS::contains).isPresent()
+                                        && !RATE_INTERVAL.contains(r.duration()))
+                        .forEach(r -> out.add(where + " passes [" + r.duration() + "] to "
+                                + r.function().orElseThrow() + "(): use [$__rate_interval]: " + query.expr())));
         return out;
     }
 
     private List<String> targetCounterAgg(DashboardFile d) {
         List<String> out = new ArrayList<>();
-        forEachQuery(d, (where, query) -> query.selectors().stream()
-                .filter(s -> isCounter(s.metric()) && !(s.ranged() && s.function().filter(COUNTER_FUNCTIONS::contains).isPresent()))
-                .forEach(s -> out.add(where + " reads the counter " + s.metric() + " outside rate(), irate() or increase(): " + query.expr())));
+        forEachQuery(
+                d,
+                (where, query) -> query.selectors().stream()
+                        .filter(s -> isCounter(s.metric())
+                                && !(s.ranged()
+                                        && s.function()
+                                                .filter(COUNTER_FUNCTIONS::contains)
+                                                .isPresent()))
+                        .forEach(s -> out.add(where + " reads the counter " + s.metric()
+                                + " outside rate(), irate() or increase(): " + query.expr())));
         return out;
     }
 
     private List<String> panelTitleDescription(DashboardFile d) {
-        return d.dataPanels().stream().filter(p -> p.path("title").asText().isBlank() || p.path("description").asText().isBlank())
-                .map(p -> where(p) + " needs a title and a description").toList();
+        return d.dataPanels().stream()
+                .filter(p -> p.path("title").asText().isBlank()
+                        || p.path("description").asText().isBlank())
+                .map(p -> where(p) + " needs a title and a description")
+                .toList();
     }
 
     private List<String> panelNoTargets(DashboardFile d) {
@@ -251,8 +325,10 @@ final class DashboardLint {
             }
             for (JsonNode other : placed) {
                 JsonNode o = other.path("gridPos");
-                boolean apart = x + w <= o.path("x").asInt() || o.path("x").asInt() + o.path("w").asInt() <= x
-                        || y + h <= o.path("y").asInt() || o.path("y").asInt() + o.path("h").asInt() <= y;
+                boolean apart = x + w <= o.path("x").asInt()
+                        || o.path("x").asInt() + o.path("w").asInt() <= x
+                        || y + h <= o.path("y").asInt()
+                        || o.path("y").asInt() + o.path("h").asInt() <= y;
                 if (!apart) {
                     out.add(where(panel) + " at " + g + " overlaps " + where(other) + " at " + o);
                 }
@@ -274,7 +350,8 @@ final class DashboardLint {
             Set<String> refIds = new HashSet<>();
             for (JsonNode target : panel.path("targets")) {
                 if (!refIds.add(target.path("refId").asText())) {
-                    out.add(where(panel) + " has two targets with refId '" + target.path("refId").asText() + "'");
+                    out.add(where(panel) + " has two targets with refId '"
+                            + target.path("refId").asText() + "'");
                 }
             }
         }
@@ -284,15 +361,20 @@ final class DashboardLint {
     /** Every metric a target or a variable reads is in docs/metrics.md (a histogram's _bucket, _count, _sum and _max with it). */
     private List<String> catalogMetrics(DashboardFile d) {
         List<String> out = new ArrayList<>();
-        forEachQuery(d, (where, query) -> query.selectors().stream().filter(s -> catalogEntry(s.metric()).isEmpty())
-                .forEach(s -> out.add(where + " reads " + s.metric() + ", which docs/metrics.md does not list")));
+        forEachQuery(
+                d,
+                (where, query) -> query.selectors().stream()
+                        .filter(s -> catalogEntry(s.metric()).isEmpty())
+                        .forEach(s ->
+                                out.add(where + " reads " + s.metric() + ", which docs/metrics.md does not list")));
         return out;
     }
 
     private List<String> schema(DashboardFile d) {
         List<String> out = new ArrayList<>();
         if (d.json().path("schemaVersion").asInt() != Dashboard.SCHEMA_VERSION) {
-            out.add("schemaVersion is " + d.json().path("schemaVersion") + ", not the pinned " + Dashboard.SCHEMA_VERSION);
+            out.add("schemaVersion is " + d.json().path("schemaVersion") + ", not the pinned "
+                    + Dashboard.SCHEMA_VERSION);
         }
         if (!d.uid().equals("vigil-" + d.baseName())) {
             out.add("uid is '" + d.uid() + "', not 'vigil-" + d.baseName() + "' (stable: from the file's name)");
@@ -307,7 +389,8 @@ final class DashboardLint {
         List<String> out = new ArrayList<>();
         boolean linked = false;
         for (JsonNode link : d.json().path("links")) {
-            linked |= link.path("type").asText().equals("dashboards") && link.path("tags").toString().contains("\"" + Dashboard.TAG + "\"");
+            linked |= link.path("type").asText().equals("dashboards")
+                    && link.path("tags").toString().contains("\"" + Dashboard.TAG + "\"");
         }
         if (!linked) {
             out.add("has no link to the dashboards tagged '" + Dashboard.TAG + "'");
@@ -334,14 +417,19 @@ final class DashboardLint {
             if (defaults.path("noValue").asText().isBlank()) {
                 out.add(where(panel) + " has no noValue text");
             }
-            String base = defaults.path("thresholds").path("steps").path(0).path("color").asText();
+            String base = defaults.path("thresholds")
+                    .path("steps")
+                    .path(0)
+                    .path("color")
+                    .asText();
             if (base.isBlank() || base.toLowerCase().contains("green")) {
                 out.add(where(panel) + " has the base colour '" + base + "': no data would look green");
             }
             boolean mapped = false;
             for (JsonNode mapping : defaults.path("mappings")) {
                 JsonNode options = mapping.path("options");
-                if (mapping.path("type").asText().equals("special") && options.path("match").asText().contains("nan")
+                if (mapping.path("type").asText().equals("special")
+                        && options.path("match").asText().contains("nan")
                         && options.path("match").asText().contains("null")) {
                     String color = options.path("result").path("color").asText();
                     mapped = !color.isBlank() && !color.toLowerCase().contains("green");
@@ -362,8 +450,9 @@ final class DashboardLint {
         for (JsonNode panel : d.json().path("panels")) {
             JsonNode g = panel.path("gridPos");
             if (g.path("y").asInt() + g.path("h").asInt() > WALL_ROWS) {
-                out.add(where(panel) + " ends on grid row " + (g.path("y").asInt() + g.path("h").asInt()) + ", below one 1080p screen ("
-                        + WALL_ROWS + " rows)");
+                out.add(where(panel) + " ends on grid row "
+                        + (g.path("y").asInt() + g.path("h").asInt()) + ", below one 1080p screen (" + WALL_ROWS
+                        + " rows)");
             }
             if (panel.path("type").asText().equals("row")) {
                 out.add(where(panel) + " is a row: a wall shows everything at once, nothing folded");
@@ -380,15 +469,21 @@ final class DashboardLint {
         List<String> out = new ArrayList<>();
         for (JsonNode panel : d.dataPanels()) {
             for (JsonNode transformation : panel.path("transformations")) {
-                String valueColumn = transformation.path("options").path("renameByName").path("Value").asText();
+                String valueColumn = transformation
+                        .path("options")
+                        .path("renameByName")
+                        .path("Value")
+                        .asText();
                 if (valueColumn.isEmpty()) {
                     continue;
                 }
                 for (JsonNode target : panel.path("targets")) {
                     PromQuery.read(target.path("expr").asText()).selectors().stream()
-                            .map(s -> catalogEntry(s.metric())).flatMap(Optional::stream)
+                            .map(s -> catalogEntry(s.metric()))
+                            .flatMap(Optional::stream)
                             .filter(e -> e.labels().contains(valueColumn))
-                            .forEach(e -> out.add(where(panel) + " names its value column '" + valueColumn + "', a label of " + e.name()));
+                            .forEach(e -> out.add(where(panel) + " names its value column '" + valueColumn
+                                    + "', a label of " + e.name()));
                 }
             }
         }
@@ -402,7 +497,9 @@ final class DashboardLint {
         for (String suffix : List.of("_bucket", "_count", "_sum", "_max")) {
             if (metric.endsWith(suffix)) {
                 MetricCatalog.Entry timer = catalog.get(metric.substring(0, metric.length() - suffix.length()));
-                boolean fits = timer != null && (timer.type().equals("histogram") || timer.type().equals("summary") && !suffix.equals("_bucket"));
+                boolean fits = timer != null
+                        && (timer.type().equals("histogram")
+                                || timer.type().equals("summary") && !suffix.equals("_bucket"));
                 if (fits) {
                     return Optional.of(timer);
                 }
@@ -417,7 +514,8 @@ final class DashboardLint {
         if (entry != null) {
             return entry.type().equals("counter");
         }
-        return metric.endsWith("_total") || catalogEntry(metric).filter(e -> !metric.endsWith("_max")).isPresent();
+        return metric.endsWith("_total")
+                || catalogEntry(metric).filter(e -> !metric.endsWith("_max")).isPresent();
     }
 
     /** Each target's and each query variable's expression, read, with where it is. */
@@ -427,9 +525,12 @@ final class DashboardLint {
         }
         for (JsonNode variable : d.variables()) {
             if (variable.path("type").asText().equals("query")) {
-                String query = variable.path("query").isObject() ? variable.path("query").path("query").asText() : variable.path("query").asText();
+                String query = variable.path("query").isObject()
+                        ? variable.path("query").path("query").asText()
+                        : variable.path("query").asText();
                 Matcher labelValues = LABEL_VALUES.matcher(query);
-                action.accept("variable " + variable.path("name").asText(),
+                action.accept(
+                        "variable " + variable.path("name").asText(),
                         PromQuery.read(labelValues.matches() ? labelValues.group(1) : query));
             }
         }

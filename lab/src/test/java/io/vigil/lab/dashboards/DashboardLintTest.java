@@ -30,20 +30,32 @@ class DashboardLintTest {
     private final DashboardLint lint;
 
     DashboardLintTest() throws IOException {
-        lint = new DashboardLint(MetricCatalog.read(CATALOG), dashboards.stream().map(DashboardFile::uid).collect(Collectors.toSet()));
+        lint = new DashboardLint(
+                MetricCatalog.read(CATALOG),
+                dashboards.stream().map(DashboardFile::uid).collect(Collectors.toSet()));
     }
 
     @Test
     void everyDashboardKeepsEveryRule() {
-        assertEquals(6, dashboards.size(), "dashboards/ holds " + dashboards.stream().map(DashboardFile::name).toList());
+        assertEquals(
+                6,
+                dashboards.size(),
+                "dashboards/ holds "
+                        + dashboards.stream().map(DashboardFile::name).toList());
         List<DashboardLint.Problem> problems = lint.lint(dashboards);
-        assertEquals(List.of(), problems, () -> problems.stream().map(Object::toString).collect(Collectors.joining("\n")));
+        assertEquals(
+                List.of(),
+                problems,
+                () -> problems.stream().map(Object::toString).collect(Collectors.joining("\n")));
     }
 
     @Test
     void theFixturesBaseKeepsEveryRule() throws Exception {
         List<DashboardLint.Problem> problems = lint.lint(fixture("good"));
-        assertEquals(List.of(), problems, () -> problems.stream().map(Object::toString).collect(Collectors.joining("\n")));
+        assertEquals(
+                List.of(),
+                problems,
+                () -> problems.stream().map(Object::toString).collect(Collectors.joining("\n")));
     }
 
     @ParameterizedTest
@@ -51,16 +63,22 @@ class DashboardLintTest {
     void eachRuleCatchesItsBadFixtureAndNoOtherRuleDoes(String rule) throws Exception {
         List<DashboardLint.Problem> problems = lint.lint(fixture(rule));
         assertFalse(problems.isEmpty(), rule + " found nothing wrong in its bad fixture");
-        Set<String> rules = problems.stream().map(DashboardLint.Problem::rule).collect(Collectors.toCollection(TreeSet::new));
-        assertEquals(Set.of(rule), rules, () -> problems.stream().map(Object::toString).collect(Collectors.joining("\n")));
+        Set<String> rules =
+                problems.stream().map(DashboardLint.Problem::rule).collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(
+                Set.of(rule),
+                rules,
+                () -> problems.stream().map(Object::toString).collect(Collectors.joining("\n")));
     }
 
     @Test
     void twoDashboardsOfOneUidAreNamed() throws Exception {
         DashboardFile good = fixture("good");
         DashboardFile copy = new DashboardFile("copy-of-good.json", good.json());
-        List<String> problems = lint.lint(List.of(good, copy)).stream().filter(p -> !p.message().contains("not 'vigil-copy-of-good'"))
-                .map(Object::toString).toList();
+        List<String> problems = lint.lint(List.of(good, copy)).stream()
+                .filter(p -> !p.message().contains("not 'vigil-copy-of-good'"))
+                .map(Object::toString)
+                .toList();
         assertEquals(List.of("unique-ids-rule: copy-of-good.json: uid 'vigil-good' is also good.json's"), problems);
     }
 

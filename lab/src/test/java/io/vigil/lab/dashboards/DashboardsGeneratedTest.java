@@ -34,16 +34,27 @@ class DashboardsGeneratedTest {
                 Files.createDirectories(FOLDER);
                 Files.writeString(file, generated, StandardCharsets.UTF_8);
             }
-            assertEquals(generated, Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "(no file)",
-                    file + " differs from what VigilDashboards generates: edit the generator, then write the files again (-Ddashboards.write=true)");
+            assertEquals(
+                    generated,
+                    Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "(no file)",
+                    file
+                            + " differs from what VigilDashboards generates: edit the generator, then write the files again (-Ddashboards.write=true)");
         }
     }
 
     @Test
     void theFolderHoldsNoDashboardTheGeneratorDoesNotWrite() throws IOException {
-        List<String> generated = VigilDashboards.all().stream().map(d -> d.file() + ".json").sorted().toList();
+        List<String> generated = VigilDashboards.all().stream()
+                .map(d -> d.file() + ".json")
+                .sorted()
+                .toList();
         try (Stream<Path> files = Files.list(FOLDER)) {
-            assertEquals(generated, files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".json")).sorted().toList());
+            assertEquals(
+                    generated,
+                    files.map(f -> f.getFileName().toString())
+                            .filter(n -> n.endsWith(".json"))
+                            .sorted()
+                            .toList());
         }
     }
 
@@ -51,7 +62,8 @@ class DashboardsGeneratedTest {
     static String render(Dashboard dashboard) throws IOException {
         DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
         DefaultPrettyPrinter printer = new GrafanaStyle()
-                .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER));
+                .withSeparators(
+                        Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER));
         printer.indentObjectsWith(indenter);
         printer.indentArraysWith(indenter);
         return new ObjectMapper().writer(printer).writeValueAsString(dashboard.json()) + "\n";
@@ -59,8 +71,7 @@ class DashboardsGeneratedTest {
 
     /** Jackson's pretty printer, with empty objects and arrays as {} and [] rather than { } and [ ]. */
     private static final class GrafanaStyle extends DefaultPrettyPrinter {
-        GrafanaStyle() {
-        }
+        GrafanaStyle() {}
 
         private GrafanaStyle(GrafanaStyle base) {
             super(base);
@@ -75,7 +86,8 @@ class DashboardsGeneratedTest {
         public DefaultPrettyPrinter withSeparators(Separators separators) {
             GrafanaStyle copy = new GrafanaStyle(this);
             copy._separators = separators;
-            copy._objectFieldValueSeparatorWithSpaces = separators.getObjectFieldValueSpacing().apply(separators.getObjectFieldValueSeparator());
+            copy._objectFieldValueSeparatorWithSpaces =
+                    separators.getObjectFieldValueSpacing().apply(separators.getObjectFieldValueSeparator());
             return copy;
         }
 

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.lab.Lab;
 import io.vigil.lab.LabSetup;
-import io.vigil.lab.sim.SimulatedHost;
 import io.vigil.lab.sim.FaultOutcome;
+import io.vigil.lab.sim.SimulatedHost;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,11 +41,17 @@ class DashboardsOnPrometheusTest {
     /** A moment's checks are retried this long: a scrape that misses its 1 s timeout on a busy machine leaves a gap of one interval. */
     private static final Duration SETTLE = Duration.ofSeconds(20);
 
-    enum Moment { HEALTHY, DISK_FAILED, FAILING_OVER, FAILED_OVER, RESYNCING, HEALTHY_AGAIN }
+    enum Moment {
+        HEALTHY,
+        DISK_FAILED,
+        FAILING_OVER,
+        FAILED_OVER,
+        RESYNCING,
+        HEALTHY_AGAIN
+    }
 
     /** A query that may return nothing (or NaN) at these moments, and why that is the truth and not a broken panel. */
-    record MayBeEmpty(String dashboard, String panel, String refId, Set<Moment> when, String why) {
-    }
+    record MayBeEmpty(String dashboard, String panel, String refId, Set<Moment> when, String why) {}
 
     private static final Set<Moment> ALWAYS = EnumSet.allOf(Moment.class);
     private static final Set<Moment> NO_RESYNC = EnumSet.complementOf(EnumSet.of(Moment.RESYNCING));
@@ -55,49 +61,102 @@ class DashboardsOnPrometheusTest {
             new MayBeEmpty("replication.json", "Resync progress", "A", NO_RESYNC, ONLY_WHILE_RESYNCING),
             new MayBeEmpty("replication.json", "Resync rate", "A", NO_RESYNC, ONLY_WHILE_RESYNCING),
             new MayBeEmpty("replication.json", "Resync estimated time", "A", NO_RESYNC, ONLY_WHILE_RESYNCING),
-            new MayBeEmpty("disks.json", "smartctl flags raised", "A", EnumSet.of(Moment.HEALTHY, Moment.RESYNCING, Moment.HEALTHY_AGAIN),
+            new MayBeEmpty(
+                    "disks.json",
+                    "smartctl flags raised",
+                    "A",
+                    EnumSet.of(Moment.HEALTHY, Moment.RESYNCING, Moment.HEALTHY_AGAIN),
                     "no drive raises a flag before /dev/sda fails, nor once it is replaced"),
-            new MayBeEmpty("alerts-failovers.json", "Pending and firing now", "A", EnumSet.of(Moment.HEALTHY, Moment.HEALTHY_AGAIN),
+            new MayBeEmpty(
+                    "alerts-failovers.json",
+                    "Pending and firing now",
+                    "A",
+                    EnumSet.of(Moment.HEALTHY, Moment.HEALTHY_AGAIN),
                     "no alert is pending or firing while the pair is healthy"),
-            new MayBeEmpty("alerts-failovers.json", "Failover duration", "A", EnumSet.of(Moment.HEALTHY, Moment.DISK_FAILED, Moment.FAILING_OVER),
+            new MayBeEmpty(
+                    "alerts-failovers.json",
+                    "Failover duration",
+                    "A",
+                    EnumSet.of(Moment.HEALTHY, Moment.DISK_FAILED, Moment.FAILING_OVER),
                     "no failover has reached FailedOver yet (NaN over empty buckets)"),
-            new MayBeEmpty("alerts-failovers.json", "Failover duration", "B", EnumSet.of(Moment.HEALTHY, Moment.DISK_FAILED, Moment.FAILING_OVER),
+            new MayBeEmpty(
+                    "alerts-failovers.json",
+                    "Failover duration",
+                    "B",
+                    EnumSet.of(Moment.HEALTHY, Moment.DISK_FAILED, Moment.FAILING_OVER),
                     "no failover has reached FailedOver yet (NaN over empty buckets)"),
-            new MayBeEmpty("alerts-failovers.json", "Vigil's own latency (p99)", "B", ALWAYS,
+            new MayBeEmpty(
+                    "alerts-failovers.json",
+                    "Vigil's own latency (p99)",
+                    "B",
+                    ALWAYS,
                     "event to alert is measured only in an interval in which an alert changed; the lab's alerts change at the faults"),
-            new MayBeEmpty("alerts-failovers.json", "Vigil's own latency (p99)", "C", ALWAYS,
+            new MayBeEmpty(
+                    "alerts-failovers.json",
+                    "Vigil's own latency (p99)",
+                    "C",
+                    ALWAYS,
                     "alert to delivery is measured only in an interval in which a notification went out"));
 
     private final List<DashboardFile> dashboards = DashboardFile.readAll(DashboardsGeneratedTest.FOLDER);
 
     @Test
-    void everyPanelAnswersWithTheRightFactsThroughADiskFailureItsFailoverAndTheResync(@TempDir Path dir) throws Exception {
+    void everyPanelAnswersWithTheRightFactsThroughADiskFailureItsFailoverAndTheResync(@TempDir Path dir)
+            throws Exception {
         long start = System.nanoTime();
-        // the lab's pair with its failover in approve mode: the saga waits in AwaitingApproval until the test approves it, so
-        // Prometheus sees the wall's FAILING OVER (the failover itself takes about 2 s, less than a scrape interval or two)
+        // the lab's pair with its failover in approve mode: the saga waits in AwaitingApproval until the test approves
+        // it, so
+        // Prometheus sees the wall's FAILING OVER (the failover itself takes about 2 s, less than a scrape interval or
+        // two)
         try (Lab lab = Lab.start(dir.resolve("lab"), LabSetup.DEFAULT.withTopology(approveMode()));
-             PrometheusFixture prometheus = PrometheusFixture.start(dir.resolve("prometheus"), Map.of(
-                     "vigil-agent", lab.agents().stream().map(a -> hostAndPort(a.metricsUrl())).toList(),
-                     "vigil-engine", List.of(hostAndPort(lab.engineApiUrl()))), SCRAPE)) {
+                PrometheusFixture prometheus = PrometheusFixture.start(
+                        dir.resolve("prometheus"),
+                        Map.of(
+                                "vigil-agent",
+                                        lab.agents().stream()
+                                                .map(a -> hostAndPort(a.metricsUrl()))
+                                                .toList(),
+                                "vigil-engine", List.of(hostAndPort(lab.engineApiUrl()))),
+                        SCRAPE)) {
             Wall wall = new Wall(prometheus);
 
             check(prometheus, Moment.HEALTHY, Duration.ofSeconds(90), at -> {
                 assertEquals("OK", wall.read("Pair", at).get("pair-1"), "the wall's pair");
                 assertEquals("Healthy", wall.read("Failover", at).get("pair-1 r0"), "the wall's failover of r0");
-                assertEquals("UpToDate", wall.read("DRBD local disks", at).get("node-a r0/0"), "the wall's DRBD disk of node-a r0");
+                assertEquals(
+                        "UpToDate",
+                        wall.read("DRBD local disks", at).get("node-a r0/0"),
+                        "the wall's DRBD disk of node-a r0");
                 assertEquals("Primary", wall.read("DRBD roles", at).get("node-a r0"), "the wall's role of node-a r0");
-                assertEquals("PASSED", wall.read("Drives: SMART", at).get("node-a /dev/sda"), "the wall's SMART of node-a /dev/sda");
-                assertEquals("PASSED", read(prometheus, "disks.json", "SMART health", "{{node}} {{device}}", at).get("node-a /dev/sda"));
+                assertEquals(
+                        "PASSED",
+                        wall.read("Drives: SMART", at).get("node-a /dev/sda"),
+                        "the wall's SMART of node-a /dev/sda");
+                assertEquals(
+                        "PASSED",
+                        read(prometheus, "disks.json", "SMART health", "{{node}} {{device}}", at)
+                                .get("node-a /dev/sda"));
                 assertVariablesList(prometheus);
                 // a fact from each thin pool and from DRBD's debugfs, as the simulator has them
                 Map<String, String> thin = rawValue(prometheus, "capacity.json", "Thin pool fill", at);
                 for (SimulatedHost host : lab.pair().hosts()) {
-                    assertEquals(host.thinPoolDataPercent("vg0", "pool0") / 100, Double.parseDouble(thin.get("data " + host.name() + " vg0/pool0")),
-                            1e-9, "the capacity dashboard's fill of " + host.name() + "'s thin pool");
+                    assertEquals(
+                            host.thinPoolDataPercent("vg0", "pool0") / 100,
+                            Double.parseDouble(thin.get("data " + host.name() + " vg0/pool0")),
+                            1e-9,
+                            "the capacity dashboard's fill of " + host.name() + "'s thin pool");
                 }
-                double oldest = Double.parseDouble(readRaw(prometheus, dashboard("replication.json"), dashboard("replication.json")
-                        .panel("Replication link"), 1, null, at).get("oldest request node-a to node-b (r0)"));
-                assertTrue(oldest > 0 && oldest < 0.01, "node-b acks node-a's writes to r0 within a round trip: " + oldest + " s");
+                double oldest = Double.parseDouble(readRaw(
+                                prometheus,
+                                dashboard("replication.json"),
+                                dashboard("replication.json").panel("Replication link"),
+                                1,
+                                null,
+                                at)
+                        .get("oldest request node-a to node-b (r0)"));
+                assertTrue(
+                        oldest > 0 && oldest < 0.01,
+                        "node-b acks node-a's writes to r0 within a round trip: " + oldest + " s");
             });
             log.info("healthy on Prometheus {} s after the lab started", seconds(start));
 
@@ -105,37 +164,72 @@ class DashboardsOnPrometheusTest {
             assertTrue(failed.applied(), failed.message());
             long failedAt = System.nanoTime();
             check(prometheus, Moment.DISK_FAILED, Duration.ofSeconds(30), at -> {
-                assertEquals("Diskless", wall.read("DRBD local disks", at).get("node-a r0/0"), "the wall's DRBD disk of node-a r0");
-                assertEquals("FAILED", wall.read("Drives: SMART", at).get("node-a /dev/sda"), "the wall's SMART of node-a /dev/sda");
-                assertEquals("FAILED", read(prometheus, "disks.json", "SMART health", "{{node}} {{device}}", at).get("node-a /dev/sda"));
-                assertTrue(read(prometheus, "disks.json", "smartctl flags raised", "{{node}} {{device}} {{flag}}", at)
-                        .containsKey("node-a /dev/sda disk-failing"), "the disks dashboard shows /dev/sda failing its SMART check");
-                assertTrue(Set.of("DEGRADED", "FAILING OVER").contains(wall.read("Pair", at).get("pair-1")), "the wall's pair");
+                assertEquals(
+                        "Diskless",
+                        wall.read("DRBD local disks", at).get("node-a r0/0"),
+                        "the wall's DRBD disk of node-a r0");
+                assertEquals(
+                        "FAILED",
+                        wall.read("Drives: SMART", at).get("node-a /dev/sda"),
+                        "the wall's SMART of node-a /dev/sda");
+                assertEquals(
+                        "FAILED",
+                        read(prometheus, "disks.json", "SMART health", "{{node}} {{device}}", at)
+                                .get("node-a /dev/sda"));
+                assertTrue(
+                        read(prometheus, "disks.json", "smartctl flags raised", "{{node}} {{device}} {{flag}}", at)
+                                .containsKey("node-a /dev/sda disk-failing"),
+                        "the disks dashboard shows /dev/sda failing its SMART check");
+                assertTrue(
+                        Set.of("DEGRADED", "FAILING OVER")
+                                .contains(wall.read("Pair", at).get("pair-1")),
+                        "the wall's pair");
             });
 
             check(prometheus, Moment.FAILING_OVER, Duration.ofSeconds(30), at -> {
                 assertEquals("FAILING OVER", wall.read("Pair", at).get("pair-1"), "the wall's pair");
-                assertEquals("AwaitingApproval", wall.read("Failover", at).get("pair-1 r0"), "the wall's failover of r0");
-                assertEquals("AwaitingApproval", read(prometheus, "alerts-failovers.json", "Failover phase", null, at).get("pair-1 r0"));
-                JsonNode scrapes = prometheus.query("sum_over_time(vigil_failover_phase{cluster=\"pair-1\", resource=\"r0\", "
-                        + "phase=\"AwaitingApproval\"}[10s])", at);
-                assertTrue(scrapes.path("result").path(0).path("value").path(1).asDouble() >= 2, "two scrapes saw it: " + scrapes);
+                assertEquals(
+                        "AwaitingApproval", wall.read("Failover", at).get("pair-1 r0"), "the wall's failover of r0");
+                assertEquals(
+                        "AwaitingApproval",
+                        read(prometheus, "alerts-failovers.json", "Failover phase", null, at)
+                                .get("pair-1 r0"));
+                JsonNode scrapes = prometheus.query(
+                        "sum_over_time(vigil_failover_phase{cluster=\"pair-1\", resource=\"r0\", "
+                                + "phase=\"AwaitingApproval\"}[10s])",
+                        at);
+                assertTrue(
+                        scrapes.path("result").path(0).path("value").path(1).asDouble() >= 2,
+                        "two scrapes saw it: " + scrapes);
             });
             approve(lab, "r0");
 
             // the phases the wall shows for r0 on its way to FailedOver, as often as Prometheus has a new sample
             Set<String> phases = new LinkedHashSet<>();
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> {
-                Optional.ofNullable(wall.read("Failover", Instant.now()).get("pair-1 r0")).ifPresent(phases::add);
-                return phases.contains("FailedOver");
-            });
-            log.info("the wall showed r0's failover as {}, FailedOver by {} s after the disk failed", phases, seconds(failedAt));
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(() -> {
+                        Optional.ofNullable(wall.read("Failover", Instant.now()).get("pair-1 r0"))
+                                .ifPresent(phases::add);
+                        return phases.contains("FailedOver");
+                    });
+            log.info(
+                    "the wall showed r0's failover as {}, FailedOver by {} s after the disk failed",
+                    phases,
+                    seconds(failedAt));
             check(prometheus, Moment.FAILED_OVER, Duration.ofSeconds(30), at -> {
                 assertEquals("FailedOver", wall.read("Failover", at).get("pair-1 r0"), "the wall's failover of r0");
                 assertEquals("DEGRADED", wall.read("Pair", at).get("pair-1"), "the wall's pair");
                 assertEquals("Primary", wall.read("DRBD roles", at).get("node-b r0"), "the wall's role of node-b r0");
-                assertEquals("running", read(prometheus, "vms.json", "Where each VM runs", null, at).get("web on node-b"), "web on node-b");
-                assertEquals("FailedOver", read(prometheus, "alerts-failovers.json", "Failover phase", null, at).get("pair-1 r0"));
+                assertEquals(
+                        "running",
+                        read(prometheus, "vms.json", "Where each VM runs", null, at)
+                                .get("web on node-b"),
+                        "web on node-b");
+                assertEquals(
+                        "FailedOver",
+                        read(prometheus, "alerts-failovers.json", "Failover phase", null, at)
+                                .get("pair-1 r0"));
             });
 
             FaultOutcome replaced = lab.inject("disk-replace node-a /dev/sda");
@@ -143,28 +237,53 @@ class DashboardsOnPrometheusTest {
             long replacedAt = System.nanoTime();
             check(prometheus, Moment.RESYNCING, Duration.ofSeconds(60), at -> {
                 assertEquals("Resyncing", wall.read("Failover", at).get("pair-1 r0"), "the wall's failover of r0");
-                assertEquals("Inconsistent", wall.read("DRBD local disks", at).get("node-a r0/0"), "the wall's DRBD disk of node-a r0");
+                assertEquals(
+                        "Inconsistent",
+                        wall.read("DRBD local disks", at).get("node-a r0/0"),
+                        "the wall's DRBD disk of node-a r0");
                 assertEquals("DEGRADED", wall.read("Pair", at).get("pair-1"), "the wall's pair");
-                assertTrue(wall.read("DRBD replication", at).values().stream().anyMatch(s -> s.startsWith("Sync")), "a resync on the wall");
+                assertTrue(
+                        wall.read("DRBD replication", at).values().stream().anyMatch(s -> s.startsWith("Sync")),
+                        "a resync on the wall");
                 // node-b, Primary of r0 and the resync's source, sends the resync over the link its VMs' writes wait on
-                double oldest = Double.parseDouble(readRaw(prometheus, dashboard("replication.json"), dashboard("replication.json")
-                        .panel("Replication link"), 1, null, at).get("oldest request node-b to node-a (r0)"));
+                double oldest = Double.parseDouble(readRaw(
+                                prometheus,
+                                dashboard("replication.json"),
+                                dashboard("replication.json").panel("Replication link"),
+                                1,
+                                null,
+                                at)
+                        .get("oldest request node-b to node-a (r0)"));
                 assertTrue(oldest >= 1, "the oldest request of node-b's r0 waits behind the resync: " + oldest + " s");
             });
             log.info("resyncing on Prometheus {} s after the disk was replaced", seconds(replacedAt));
 
-            // the lab resyncs 20 GiB at its simulated 500 MiB/s on the wall clock, and fails back after: this moment is reached
+            // the lab resyncs 20 GiB at its simulated 500 MiB/s on the wall clock, and fails back after: this moment is
+            // reached
             // by waiting for it, as an operator would (measured below and in the report)
             check(prometheus, Moment.HEALTHY_AGAIN, Duration.ofSeconds(150), at -> {
                 assertEquals("OK", wall.read("Pair", at).get("pair-1"), "the wall's pair");
                 assertEquals("Healthy", wall.read("Failover", at).get("pair-1 r0"), "the wall's failover of r0");
-                assertEquals("UpToDate", wall.read("DRBD local disks", at).get("node-a r0/0"), "the wall's DRBD disk of node-a r0");
+                assertEquals(
+                        "UpToDate",
+                        wall.read("DRBD local disks", at).get("node-a r0/0"),
+                        "the wall's DRBD disk of node-a r0");
                 assertEquals("Primary", wall.read("DRBD roles", at).get("node-a r0"), "the wall's role of node-a r0");
-                assertEquals("running", read(prometheus, "vms.json", "Where each VM runs", null, at).get("web on node-a"), "web on node-a");
-                assertTrue(Double.parseDouble(rawValue(prometheus, "alerts-failovers.json", "Failovers ended", at)
-                        .getOrDefault("live-evacuation failed-back", "0")) > 0.5, "the failover counted as ended, failed back");
+                assertEquals(
+                        "running",
+                        read(prometheus, "vms.json", "Where each VM runs", null, at)
+                                .get("web on node-a"),
+                        "web on node-a");
+                assertTrue(
+                        Double.parseDouble(rawValue(prometheus, "alerts-failovers.json", "Failovers ended", at)
+                                        .getOrDefault("live-evacuation failed-back", "0"))
+                                > 0.5,
+                        "the failover counted as ended, failed back");
             });
-            log.info("healthy again on Prometheus {} s after the disk was replaced; the test ran {} s", seconds(replacedAt), seconds(start));
+            log.info(
+                    "healthy again on Prometheus {} s after the disk was replaced; the test ran {} s",
+                    seconds(replacedAt),
+                    seconds(start));
         }
     }
 
@@ -193,11 +312,17 @@ class DashboardsOnPrometheusTest {
                     }
                 }
             }
-            assertEquals(List.of(), problems, moment + ": " + problems.size() + " of " + queries + " queries:\n" + String.join("\n", problems));
+            assertEquals(
+                    List.of(),
+                    problems,
+                    moment + ": " + problems.size() + " of " + queries + " queries:\n" + String.join("\n", problems));
             facts.hold(at);
             checked[0] = queries;
         });
-        log.info("{}: all {} queries of every panel answered, and the facts held, {} ms after the moment was looked for", moment, checked[0],
+        log.info(
+                "{}: all {} queries of every panel answered, and the facts held, {} ms after the moment was looked for",
+                moment,
+                checked[0],
                 (System.nanoTime() - start) / 1_000_000);
     }
 
@@ -207,8 +332,11 @@ class DashboardsOnPrometheusTest {
     }
 
     private static boolean mayBeEmpty(DashboardFile.Target target, Moment moment) {
-        return MAY_BE_EMPTY.stream().anyMatch(m -> m.dashboard().equals(target.dashboard().name())
-                && m.panel().equals(target.panel().path("title").asText()) && m.refId().equals(target.refId()) && m.when().contains(moment));
+        return MAY_BE_EMPTY.stream()
+                .anyMatch(m -> m.dashboard().equals(target.dashboard().name())
+                        && m.panel().equals(target.panel().path("title").asText())
+                        && m.refId().equals(target.refId())
+                        && m.when().contains(moment));
     }
 
     /** Data Grafana can draw: at least one sample (an instant query's vector, or a scalar) that is a number. */
@@ -239,10 +367,16 @@ class DashboardsOnPrometheusTest {
                     continue;
                 }
                 Matcher m = labelValues.matcher(variable.path("query").asText());
-                assertTrue(m.matches(), dashboard.name() + ": variable " + variable.path("name").asText() + " is not label_values(...)");
+                assertTrue(
+                        m.matches(),
+                        dashboard.name() + ": variable " + variable.path("name").asText()
+                                + " is not label_values(...)");
                 List<String> values = prometheus.labelValues(m.group(2), variables.substitute(m.group(1)));
                 List<String> expected = m.group(2).equals("node") ? List.of("node-a", "node-b") : List.of("pair-1");
-                assertEquals(expected, values, dashboard.name() + ": variable " + variable.path("name").asText());
+                assertEquals(
+                        expected,
+                        values,
+                        dashboard.name() + ": variable " + variable.path("name").asText());
             }
         }
     }
@@ -275,21 +409,26 @@ class DashboardsOnPrometheusTest {
         return readRaw(prometheus, dashboard, dashboard.panel(title), 0, null, at);
     }
 
-    private static Map<String, String> readRaw(PrometheusFixture prometheus, DashboardFile dashboard, JsonNode panel, String key, Instant at) {
+    private static Map<String, String> readRaw(
+            PrometheusFixture prometheus, DashboardFile dashboard, JsonNode panel, String key, Instant at) {
         return readRaw(prometheus, dashboard, panel, 0, key, at);
     }
 
     /** The panel's query number {@code target} (0 is refId A), each series by {@code key} (the query's legend when null), its raw value. */
-    private static Map<String, String> readRaw(PrometheusFixture prometheus, DashboardFile dashboard, JsonNode panel, int index,
-                                               String key, Instant at) {
+    private static Map<String, String> readRaw(
+            PrometheusFixture prometheus, DashboardFile dashboard, JsonNode panel, int index, String key, Instant at) {
         JsonNode target = panel.path("targets").path(index);
         String format = key != null ? key : target.path("legendFormat").asText();
-        JsonNode data = prometheus.query(new GrafanaVariables(dashboard, SCRAPE).substitute(target.path("expr").asText()), at);
+        JsonNode data = prometheus.query(
+                new GrafanaVariables(dashboard, SCRAPE)
+                        .substitute(target.path("expr").asText()),
+                at);
         Map<String, String> values = new LinkedHashMap<>();
         for (JsonNode series : data.path("result")) {
             String name = format;
             for (var label : series.path("metric").properties()) {
-                name = name.replace("{{" + label.getKey() + "}}", label.getValue().asText());
+                name = name.replace(
+                        "{{" + label.getKey() + "}}", label.getValue().asText());
             }
             values.put(name, series.path("value").path(1).asText());
         }
@@ -306,7 +445,9 @@ class DashboardsOnPrometheusTest {
                 if (options.has(key)) {
                     return options.path(key).path("text").asText();
                 }
-            } else if (mapping.path("type").asText().equals("special") && Double.isNaN(number) && options.path("match").asText().contains("nan")) {
+            } else if (mapping.path("type").asText().equals("special")
+                    && Double.isNaN(number)
+                    && options.path("match").asText().contains("nan")) {
                 return options.path("result").path("text").asText();
             }
         }
@@ -326,25 +467,40 @@ class DashboardsOnPrometheusTest {
     private static void approve(Lab lab, String resource) throws Exception {
         String token = java.nio.file.Files.readString(lab.failover().apiToken()).strip();
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        java.net.http.HttpResponse<String> sagas = http.send(java.net.http.HttpRequest.newBuilder(URI.create(lab.engineApiUrl() + "/api/sagas"))
-                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        java.net.http.HttpResponse<String> sagas = http.send(
+                java.net.http.HttpRequest.newBuilder(URI.create(lab.engineApiUrl() + "/api/sagas"))
+                        .header("Authorization", "Bearer " + token)
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
         String saga = "";
-        for (JsonNode s : new com.fasterxml.jackson.databind.ObjectMapper().readTree(sagas.body()).path("sagas")) {
-            if (s.path("resource").asText().equals(resource) && s.path("phase").asText().equals("AwaitingApproval")) {
+        for (JsonNode s : new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(sagas.body())
+                .path("sagas")) {
+            if (s.path("resource").asText().equals(resource)
+                    && s.path("phase").asText().equals("AwaitingApproval")) {
                 saga = s.path("sagaId").asText();
             }
         }
         assertTrue(!saga.isEmpty(), "no saga of " + resource + " awaits approval: " + sagas.body());
-        java.net.http.HttpResponse<String> approved = http.send(java.net.http.HttpRequest.newBuilder(
-                        URI.create(lab.engineApiUrl() + "/api/sagas/" + saga + "/approve")).header("Authorization", "Bearer " + token)
-                .timeout(Duration.ofSeconds(10)).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+        java.net.http.HttpResponse<String> approved = http.send(
+                java.net.http.HttpRequest.newBuilder(URI.create(lab.engineApiUrl() + "/api/sagas/" + saga + "/approve"))
+                        .header("Authorization", "Bearer " + token)
+                        .timeout(Duration.ofSeconds(10))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                        .build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
-        assertTrue(approved.statusCode() / 100 == 2, "approve " + saga + ": HTTP " + approved.statusCode() + " " + approved.body());
+        assertTrue(
+                approved.statusCode() / 100 == 2,
+                "approve " + saga + ": HTTP " + approved.statusCode() + " " + approved.body());
         log.info("approved {} through the engine's API", saga);
     }
 
     private DashboardFile dashboard(String file) {
-        return dashboards.stream().filter(d -> d.name().equals(file)).findFirst().orElseThrow(() -> new IllegalArgumentException("no " + file));
+        return dashboards.stream()
+                .filter(d -> d.name().equals(file))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no " + file));
     }
 
     private static String hostAndPort(String url) {

@@ -21,7 +21,8 @@ class GrafanaProvisioningTest {
 
     @Test
     void theDataSourceIsPrometheusWithAFixedUidAndTheScrapeIntervalRateIntervalsAreComputedFrom() throws Exception {
-        JsonNode file = YAML.readTree(PROVISIONING.resolve("datasources/vigil.yaml").toFile());
+        JsonNode file =
+                YAML.readTree(PROVISIONING.resolve("datasources/vigil.yaml").toFile());
         assertEquals(1, file.path("apiVersion").asInt());
         assertEquals(1, file.path("datasources").size(), file.toString());
         JsonNode source = file.path("datasources").get(0);
@@ -34,7 +35,8 @@ class GrafanaProvisioningTest {
 
     @Test
     void theDashboardsComeFromOneFolderIntoAVigilFolderAndAreEditedInTheRepositoryNotTheUi() throws Exception {
-        JsonNode file = YAML.readTree(PROVISIONING.resolve("dashboards/vigil.yaml").toFile());
+        JsonNode file =
+                YAML.readTree(PROVISIONING.resolve("dashboards/vigil.yaml").toFile());
         assertEquals(1, file.path("apiVersion").asInt());
         assertEquals(1, file.path("providers").size(), file.toString());
         JsonNode provider = file.path("providers").get(0);

@@ -38,7 +38,8 @@ final class GrafanaVariables {
             String name = m.group(1) != null ? m.group(1) : m.group(2);
             String value = values.get(name);
             if (value == null) {
-                throw new IllegalArgumentException("'" + expr + "' uses $" + name + ", which the dashboard does not define");
+                throw new IllegalArgumentException(
+                        "'" + expr + "' uses $" + name + ", which the dashboard does not define");
             }
             m.appendReplacement(out, Matcher.quoteReplacement(value));
         }

@@ -14,7 +14,10 @@ import java.util.Optional;
  */
 final class Panel {
     enum Kind {
-        STAT("stat"), TIMESERIES("timeseries"), STATE_TIMELINE("state-timeline"), TABLE("table");
+        STAT("stat"),
+        TIMESERIES("timeseries"),
+        STATE_TIMELINE("state-timeline"),
+        TABLE("table");
 
         final String type;
 
@@ -23,11 +26,9 @@ final class Panel {
         }
     }
 
-    record Query(String expr, String legend) {
-    }
+    record Query(String expr, String legend) {}
 
-    record Link(String title, String uid) {
-    }
+    record Link(String title, String uid) {}
 
     private final Kind kind;
     private final String title;
@@ -121,7 +122,8 @@ final class Panel {
         ObjectNode defaults = json.objectNode().put("unit", unit);
         panel.putObject("fieldConfig").<ObjectNode>set("defaults", defaults).putArray("overrides");
         defaults.set("thresholds", thresholds.json());
-        defaults.putObject("color").put("mode", kind == Kind.TIMESERIES && words.isEmpty() ? "palette-classic" : "thresholds");
+        defaults.putObject("color")
+                .put("mode", kind == Kind.TIMESERIES && words.isEmpty() ? "palette-classic" : "thresholds");
         defaults.set("mappings", words.map(StateWords::mappings).orElseGet(json::arrayNode));
         if (kind == Kind.STAT || kind == Kind.TABLE) {
             // no data is said in words, in red through the base threshold, never as a green value
@@ -147,49 +149,90 @@ final class Panel {
         }
         if (!links.isEmpty()) {
             ArrayNode panelLinks = panel.putArray("links");
-            links.forEach(l -> panelLinks.addObject().put("title", l.title())
-                    .put("url", "/d/" + l.uid() + "?${__url_time_range}&${datasource:queryparam}&${cluster:queryparam}&${node:queryparam}"));
+            links.forEach(
+                    l -> panelLinks
+                            .addObject()
+                            .put("title", l.title())
+                            .put(
+                                    "url",
+                                    "/d/" + l.uid()
+                                            + "?${__url_time_range}&${datasource:queryparam}&${cluster:queryparam}&${node:queryparam}"));
         }
         return panel;
     }
 
     private void statOptions(ObjectNode panel) {
         ObjectNode options = panel.putObject("options");
-        options.putObject("reduceOptions").put("values", false).put("fields", "").putArray("calcs").add("lastNotNull");
-        options.put("colorMode", "background").put("graphMode", "none").put("justifyMode", "center")
-                .put("orientation", "auto").put("textMode", "value_and_name").put("wideLayout", true).put("showPercentChange", false);
+        options.putObject("reduceOptions")
+                .put("values", false)
+                .put("fields", "")
+                .putArray("calcs")
+                .add("lastNotNull");
+        options.put("colorMode", "background")
+                .put("graphMode", "none")
+                .put("justifyMode", "center")
+                .put("orientation", "auto")
+                .put("textMode", "value_and_name")
+                .put("wideLayout", true)
+                .put("showPercentChange", false);
         // no text size: Grafana sizes the words to fill each box, as large as the screen allows
     }
 
     private void timeseriesOptions(ObjectNode panel, ObjectNode defaults) {
         ObjectNode custom = defaults.putObject("custom");
-        custom.put("drawStyle", bars ? "bars" : "line").put("lineWidth", 1).put("fillOpacity", bars ? 80 : 10)
-                .put("showPoints", "never").put("spanNulls", false);
+        custom.put("drawStyle", bars ? "bars" : "line")
+                .put("lineWidth", 1)
+                .put("fillOpacity", bars ? 80 : 10)
+                .put("showPoints", "never")
+                .put("spanNulls", false);
         // the thresholds are drawn as dashed lines where they mean something: the base alone draws nothing
         custom.putObject("thresholdsStyle").put("mode", thresholds.steps().isEmpty() ? "off" : "dashed");
         ObjectNode options = panel.putObject("options");
-        options.putObject("legend").put("showLegend", true).put("displayMode", "table").put("placement", "bottom")
-                .putArray("calcs").add("lastNotNull").add("max");
+        options.putObject("legend")
+                .put("showLegend", true)
+                .put("displayMode", "table")
+                .put("placement", "bottom")
+                .putArray("calcs")
+                .add("lastNotNull")
+                .add("max");
         options.putObject("tooltip").put("mode", "multi").put("sort", "desc");
     }
 
     private void stateTimelineOptions(ObjectNode panel, ObjectNode defaults) {
         defaults.putObject("custom").put("fillOpacity", 80).put("lineWidth", 0);
         ObjectNode options = panel.putObject("options");
-        options.put("showValue", "auto").put("mergeValues", true).put("rowHeight", 0.9).put("alignValue", "left");
-        options.putObject("legend").put("showLegend", false).put("displayMode", "list").put("placement", "bottom");
+        options.put("showValue", "auto")
+                .put("mergeValues", true)
+                .put("rowHeight", 0.9)
+                .put("alignValue", "left");
+        options.putObject("legend")
+                .put("showLegend", false)
+                .put("displayMode", "list")
+                .put("placement", "bottom");
         options.putObject("tooltip").put("mode", "single").put("sort", "none");
     }
 
     private void tableOptions(ObjectNode panel, ObjectNode defaults) {
-        defaults.putObject("custom").put("align", "auto").putObject("cellOptions").put("type", "auto");
+        defaults.putObject("custom")
+                .put("align", "auto")
+                .putObject("cellOptions")
+                .put("type", "auto");
         ObjectNode override = ((ArrayNode) panel.path("fieldConfig").path("overrides")).addObject();
         override.putObject("matcher").put("id", "byName").put("options", tableValueName.orElseThrow());
-        override.putArray("properties").addObject().put("id", "custom.cellOptions").putObject("value").put("type", "color-background");
+        override.putArray("properties")
+                .addObject()
+                .put("id", "custom.cellOptions")
+                .putObject("value")
+                .put("type", "color-background");
         panel.putObject("options").put("showHeader", true).put("cellHeight", "sm");
         ObjectNode organize = panel.putArray("transformations").addObject().put("id", "organize");
         ObjectNode organizeOptions = organize.putObject("options");
-        organizeOptions.putObject("excludeByName").put("Time", true).put("__name__", true).put("job", true).put("instance", true);
+        organizeOptions
+                .putObject("excludeByName")
+                .put("Time", true)
+                .put("__name__", true)
+                .put("job", true)
+                .put("instance", true);
         organizeOptions.putObject("renameByName").put("Value", tableValueName.orElseThrow());
     }
 }

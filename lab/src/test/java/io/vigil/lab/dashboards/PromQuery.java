@@ -15,17 +15,30 @@ import java.util.Set;
  */
 record PromQuery(String expr, List<Selector> selectors, List<Range> ranges) {
     /** {@code metric{...}}, optionally {@code [range]}, directly inside {@code function(...)} (empty at top level or in bare parentheses). */
-    record Selector(String metric, Optional<String> function, boolean ranged) {
-    }
+    record Selector(String metric, Optional<String> function, boolean ranged) {}
 
     /** {@code [duration]} as written (a Grafana variable included), and the function it is passed to. */
-    record Range(String duration, Optional<String> function) {
-    }
+    record Range(String duration, Optional<String> function) {}
 
-    private static final Set<String> AGGREGATIONS = Set.of("sum", "min", "max", "avg", "group", "stddev", "stdvar", "count",
-            "count_values", "bottomk", "topk", "quantile", "limitk", "limit_ratio");
+    private static final Set<String> AGGREGATIONS = Set.of(
+            "sum",
+            "min",
+            "max",
+            "avg",
+            "group",
+            "stddev",
+            "stdvar",
+            "count",
+            "count_values",
+            "bottomk",
+            "topk",
+            "quantile",
+            "limitk",
+            "limit_ratio");
     /** Keywords followed by a list of label names in parentheses. */
-    private static final Set<String> LABEL_LISTS = Set.of("by", "without", "on", "ignoring", "group_left", "group_right");
+    private static final Set<String> LABEL_LISTS =
+            Set.of("by", "without", "on", "ignoring", "group_left", "group_right");
+
     private static final Set<String> KEYWORDS = Set.of("bool", "and", "or", "unless", "offset", "atan2", "inf", "nan");
     private static final String LABELS = "#labels";
     private static final String BARE = "";
@@ -60,13 +73,13 @@ record PromQuery(String expr, List<Selector> selectors, List<Range> ranges) {
                     skipString(c);
                     open = -1;
                 } else if (c == '{') {
-                    skipBraces();  // label matchers: they belong to the selector before, if any
+                    skipBraces(); // label matchers: they belong to the selector before, if any
                 } else if (c == '[') {
                     range();
                 } else if (c == '(') {
                     i++;
                     if (labelList) {
-                        parens.push(LABELS);  // an aggregation's body comes after its by (...) list
+                        parens.push(LABELS); // an aggregation's body comes after its by (...) list
                         labelList = false;
                     } else {
                         parens.push(aggregation);
@@ -87,7 +100,7 @@ record PromQuery(String expr, List<Selector> selectors, List<Range> ranges) {
                     }
                     open = -1;
                 } else {
-                    i++;  // an operator, a comma, a Grafana $variable's $
+                    i++; // an operator, a comma, a Grafana $variable's $
                     open = -1;
                 }
             }
@@ -96,14 +109,15 @@ record PromQuery(String expr, List<Selector> selectors, List<Range> ranges) {
 
         private void word() {
             int start = i;
-            while (i < s.length() && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_' || s.charAt(i) == ':')) {
+            while (i < s.length()
+                    && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_' || s.charAt(i) == ':')) {
                 i++;
             }
             String word = s.substring(start, i);
             boolean variable = start > 0 && s.charAt(start - 1) == '$';
             open = -1;
             if (variable || LABELS.equals(parens.peek())) {
-                return;  // a Grafana variable, or a label name in by (...)
+                return; // a Grafana variable, or a label name in by (...)
             }
             if (LABEL_LISTS.contains(word)) {
                 labelList = true;
@@ -112,7 +126,7 @@ record PromQuery(String expr, List<Selector> selectors, List<Range> ranges) {
             } else if (KEYWORDS.contains(word)) {
                 return;
             } else if (nextIs('(')) {
-                aggregation = word;  // a function: its name is what its parentheses are
+                aggregation = word; // a function: its name is what its parentheses are
             } else {
                 open = selectors.size();
                 selectors.add(new Selector(word, function(), false));

@@ -28,7 +28,8 @@ final class PrometheusFixture implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PrometheusProcess process;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private PrometheusFixture(PrometheusProcess process) {
         this.process = process;
@@ -38,17 +39,26 @@ final class PrometheusFixture implements AutoCloseable {
      * Starts Prometheus with one scrape job per entry (job name to host:port targets) and waits
      * until it is ready; a missing prometheus binary is an error naming the Debian package.
      */
-    static PrometheusFixture start(Path dir, Map<String, List<String>> jobs, Duration scrapeInterval) throws IOException {
-        List<PrometheusConfig.ScrapeJob> scrapeJobs = jobs.entrySet().stream().map(job -> new PrometheusConfig.ScrapeJob(job.getKey(), false,
-                job.getValue().stream().map(PrometheusConfig.Target::at).toList())).toList();
-        return new PrometheusFixture(PrometheusProcess.start(dir, PrometheusConfig.scraping(scrapeJobs, PrometheusConfig.Intervals.every(scrapeInterval))));
+    static PrometheusFixture start(Path dir, Map<String, List<String>> jobs, Duration scrapeInterval)
+            throws IOException {
+        List<PrometheusConfig.ScrapeJob> scrapeJobs = jobs.entrySet().stream()
+                .map(job -> new PrometheusConfig.ScrapeJob(
+                        job.getKey(),
+                        false,
+                        job.getValue().stream().map(PrometheusConfig.Target::at).toList()))
+                .toList();
+        return new PrometheusFixture(PrometheusProcess.start(
+                dir, PrometheusConfig.scraping(scrapeJobs, PrometheusConfig.Intervals.every(scrapeInterval))));
     }
 
     /** The result of an instant query at {@code at}: the answer's {@code data}, or an error naming the query and Prometheus's reason. */
     JsonNode query(String promql, Instant at) {
         JsonNode answer = get("/api/v1/query?query=" + encode(promql) + "&time=" + at.toEpochMilli() / 1000.0);
         if (!answer.path("status").asText().equals("success")) {
-            throw new InvalidQuery(promql, answer.path("errorType").asText() + ": " + answer.path("error").asText());
+            throw new InvalidQuery(
+                    promql,
+                    answer.path("errorType").asText() + ": "
+                            + answer.path("error").asText());
         }
         return answer.path("data");
     }
@@ -59,7 +69,8 @@ final class PrometheusFixture implements AutoCloseable {
         if (!answer.path("status").asText().equals("success")) {
             throw new InvalidQuery(match, answer.path("error").asText());
         }
-        return JSON.convertValue(answer.path("data"), JSON.getTypeFactory().constructCollectionType(List.class, String.class));
+        return JSON.convertValue(
+                answer.path("data"), JSON.getTypeFactory().constructCollectionType(List.class, String.class));
     }
 
     /** Whether every target's last scrape succeeded. */
@@ -67,7 +78,8 @@ final class PrometheusFixture implements AutoCloseable {
         try {
             return process.scrapedEveryTarget();
         } catch (IOException e) {
-            throw new UncheckedIOException("Prometheus at " + process.url() + " did not list its targets; its log ends:\n" + logText(), e);
+            throw new UncheckedIOException(
+                    "Prometheus at " + process.url() + " did not list its targets; its log ends:\n" + logText(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -83,11 +95,16 @@ final class PrometheusFixture implements AutoCloseable {
 
     private JsonNode get(String pathAndQuery) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(process.url() + pathAndQuery)).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create(process.url() + pathAndQuery))
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             return JSON.readTree(response.body());
         } catch (IOException e) {
-            throw new UncheckedIOException("Prometheus at " + process.url() + " did not answer " + pathAndQuery + "; its log:\n" + logText(), e);
+            throw new UncheckedIOException(
+                    "Prometheus at " + process.url() + " did not answer " + pathAndQuery + "; its log:\n" + logText(),
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

@@ -15,8 +15,7 @@ import java.util.stream.Collectors;
  * at all is NO DATA, in red.
  */
 record StateWords(String label, List<Word> words, String unknownWord) {
-    record Word(String word, int code, String color) {
-    }
+    record Word(String word, int code, String color) {}
 
     static final String NO_DATA = "NO DATA";
 
@@ -32,11 +31,13 @@ record StateWords(String label, List<Word> words, String unknownWord) {
 
     /** Words with their own codes ("code=word:colour"), for values a query computes rather than a state set. */
     static StateWords coded(String... codesWordsAndColours) {
-        List<Word> words = java.util.Arrays.stream(codesWordsAndColours).map(w -> {
-            String[] codeAndRest = w.split("=", 2);
-            String[] parts = codeAndRest[1].split(":");
-            return new Word(parts[0], Integer.parseInt(codeAndRest[0]), parts[1]);
-        }).toList();
+        List<Word> words = java.util.Arrays.stream(codesWordsAndColours)
+                .map(w -> {
+                    String[] codeAndRest = w.split("=", 2);
+                    String[] parts = codeAndRest[1].split(":");
+                    return new Word(parts[0], Integer.parseInt(codeAndRest[0]), parts[1]);
+                })
+                .toList();
         return new StateWords("", words, "");
     }
 
@@ -46,9 +47,11 @@ record StateWords(String label, List<Word> words, String unknownWord) {
      */
     String codeOf(String metric, String selector) {
         String prefix = selector.isEmpty() ? "" : selector + ", ";
-        return "sum without (" + label + ") (" + words.stream()
-                .map(w -> w.code() + " * " + metric + "{" + prefix + label + "=\"" + w.word() + "\"}")
-                .collect(Collectors.joining(" or ")) + ")";
+        return "sum without (" + label + ") ("
+                + words.stream()
+                        .map(w -> w.code() + " * " + metric + "{" + prefix + label + "=\"" + w.word() + "\"}")
+                        .collect(Collectors.joining(" or "))
+                + ")";
     }
 
     /** Grafana's value mappings: each code to its word and colour, 0 to the unknown word, no value to NO DATA in red. */

@@ -7,8 +7,7 @@ import java.util.List;
 
 /** A panel's colour steps: a base colour (below every step, and for a value Grafana cannot place) and steps upwards. */
 record Thresholds(String base, List<Step> steps) {
-    record Step(double value, String color) {
-    }
+    record Step(double value, String color) {}
 
     static Thresholds base(String color) {
         return new Thresholds(color, List.of());

@@ -19,14 +19,21 @@ import org.junit.jupiter.api.io.TempDir;
  * test's (plain jobs every second), each as Prometheus's own promtool accepts it.
  */
 class PrometheusConfigTest {
-    private static final PrometheusConfig.RuleFile RULES = new PrometheusConfig.RuleFile("vigil-alerts.yml", "groups: []\n");
+    private static final PrometheusConfig.RuleFile RULES =
+            new PrometheusConfig.RuleFile("vigil-alerts.yml", "groups: []\n");
 
     @Test
     void thePageBenchsConfigKeepsTheAgentsLabelsAndSendsItsRulesToAlertmanager(@TempDir Path dir) throws Exception {
-        PrometheusConfig config = PrometheusConfig.scraping(List.of(new PrometheusConfig.ScrapeJob("vigil-agent", true, List.of(
-                        new PrometheusConfig.Target("127.0.0.1:9101", Map.of("node", "node-a", "cluster", "pair-1")),
-                        new PrometheusConfig.Target("127.0.0.1:9102", Map.of("node", "node-b", "cluster", "pair-1"))))),
-                new PrometheusConfig.Intervals(Optional.of(Duration.ofSeconds(1)), Optional.empty()))
+        PrometheusConfig config = PrometheusConfig.scraping(
+                        List.of(new PrometheusConfig.ScrapeJob(
+                                "vigil-agent",
+                                true,
+                                List.of(
+                                        new PrometheusConfig.Target(
+                                                "127.0.0.1:9101", Map.of("node", "node-a", "cluster", "pair-1")),
+                                        new PrometheusConfig.Target(
+                                                "127.0.0.1:9102", Map.of("node", "node-b", "cluster", "pair-1"))))),
+                        new PrometheusConfig.Intervals(Optional.of(Duration.ofSeconds(1)), Optional.empty()))
                 .alerting(RULES, URI.create("http://127.0.0.1:9093"));
         assertEquals("""
                 global:
@@ -50,9 +57,12 @@ class PrometheusConfigTest {
 
     @Test
     void theDashboardsConfigScrapesPlainJobsAtOneInterval(@TempDir Path dir) throws Exception {
-        PrometheusConfig config = PrometheusConfig.scraping(List.of(
-                new PrometheusConfig.ScrapeJob("vigil-agent", false, List.of(PrometheusConfig.Target.at("127.0.0.1:9101"))),
-                new PrometheusConfig.ScrapeJob("vigil-engine", false, List.of(PrometheusConfig.Target.at("127.0.0.1:9200")))),
+        PrometheusConfig config = PrometheusConfig.scraping(
+                List.of(
+                        new PrometheusConfig.ScrapeJob(
+                                "vigil-agent", false, List.of(PrometheusConfig.Target.at("127.0.0.1:9101"))),
+                        new PrometheusConfig.ScrapeJob(
+                                "vigil-engine", false, List.of(PrometheusConfig.Target.at("127.0.0.1:9200")))),
                 PrometheusConfig.Intervals.every(Duration.ofSeconds(1)));
         assertEquals("""
                 global:
@@ -73,10 +83,15 @@ class PrometheusConfigTest {
     private static String promtoolCheck(Path dir, PrometheusConfig config) throws Exception {
         Files.writeString(dir.resolve("prometheus.yml"), config.yaml(), StandardCharsets.UTF_8);
         if (config.rules().isPresent()) {
-            Files.writeString(dir.resolve(config.rules().get().name()), config.rules().get().text(), StandardCharsets.UTF_8);
+            Files.writeString(
+                    dir.resolve(config.rules().get().name()),
+                    config.rules().get().text(),
+                    StandardCharsets.UTF_8);
         }
-        Process promtool = new ProcessBuilder("promtool", "check", "config", "prometheus.yml").directory(dir.toFile())
-                .redirectErrorStream(true).start();
+        Process promtool = new ProcessBuilder("promtool", "check", "config", "prometheus.yml")
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         String output = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         return promtool.waitFor() == 0 ? "" : output;
     }

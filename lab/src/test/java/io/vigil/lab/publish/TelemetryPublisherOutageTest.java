@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.Search;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vigil.broker.EmbeddedKafka;
 import io.vigil.collectors.publish.Spool;
 import io.vigil.collectors.publish.TelemetryPublisher;
 import io.vigil.events.Envelope;
 import io.vigil.events.EnvelopeCodec;
 import io.vigil.events.Heartbeat;
 import io.vigil.events.Topics;
-import io.vigil.broker.EmbeddedKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,8 +75,12 @@ class TelemetryPublisherOutageTest {
     }
 
     private TelemetryPublisher publisher(String node, String deliveryTimeoutMs) {
-        return new TelemetryPublisher(CLUSTER, node, kafkaProperties(deliveryTimeoutMs),
-                new Spool.Settings(dir.resolve("spool-" + node), 64L * 1024 * 1024), registry);
+        return new TelemetryPublisher(
+                CLUSTER,
+                node,
+                kafkaProperties(deliveryTimeoutMs),
+                new Spool.Settings(dir.resolve("spool-" + node), 64L * 1024 * 1024),
+                registry);
     }
 
     @Test
@@ -120,9 +124,12 @@ class TelemetryPublisherOutageTest {
         await().atMost(BOUND).until(() -> progress(emitters, before) >= 2000);
         for (int i = 0; i < emitters.size(); i++) {
             Emitter e = emitters.get(i);
-            assertTrue(e.slowest.get() < TimeUnit.MILLISECONDS.toNanos(500),
-                    e.node + ": an emit took " + TimeUnit.NANOSECONDS.toMillis(e.slowest.get()) + " ms while Kafka was down");
-            assertTrue(spooled(e.node) >= e.emitted.get() - before[i],
+            assertTrue(
+                    e.slowest.get() < TimeUnit.MILLISECONDS.toNanos(500),
+                    e.node + ": an emit took " + TimeUnit.NANOSECONDS.toMillis(e.slowest.get())
+                            + " ms while Kafka was down");
+            assertTrue(
+                    spooled(e.node) >= e.emitted.get() - before[i],
                     e.node + ": what was emitted during the outage waits in the spool (" + spooled(e.node) + ")");
         }
 
@@ -140,7 +147,9 @@ class TelemetryPublisherOutageTest {
         Map<String, List<Long>> seqsByNode = readTelemetry();
         for (Emitter e : emitters) {
             List<Long> seqs = seqsByNode.get(e.node);
-            assertEquals(e.emitted.get() - 1, seqs.stream().mapToLong(Long::longValue).max().orElse(-1),
+            assertEquals(
+                    e.emitted.get() - 1,
+                    seqs.stream().mapToLong(Long::longValue).max().orElse(-1),
                     e.node + ": the last seq emitted arrived");
         }
         return seqsByNode;
@@ -185,7 +194,8 @@ class TelemetryPublisherOutageTest {
         assertEquals(LongStream.range(0, 80).boxed().toList(), seqs.subList(0, 80));
         long lastOfFirstRun = 79;
         List<Long> secondRun = seqs.subList(80, 100);
-        assertTrue(secondRun.get(0) > lastOfFirstRun, "second run continues above " + lastOfFirstRun + ": " + secondRun);
+        assertTrue(
+                secondRun.get(0) > lastOfFirstRun, "second run continues above " + lastOfFirstRun + ": " + secondRun);
         for (int i = 1; i < secondRun.size(); i++) {
             assertEquals(secondRun.get(i - 1) + 1, secondRun.get(i), "second run counts on: " + secondRun);
         }
@@ -206,16 +216,21 @@ class TelemetryPublisherOutageTest {
 
     private double published(String node) {
         return Search.in(registry).name("vigil.agent.events.published").tag("node", node).counters().stream()
-                .mapToDouble(c -> c.count()).sum();
+                .mapToDouble(c -> c.count())
+                .sum();
     }
 
     private double dropped(String node) {
         return Search.in(registry).name("vigil.agent.events.dropped").tag("node", node).counters().stream()
-                .mapToDouble(c -> c.count()).sum();
+                .mapToDouble(c -> c.count())
+                .sum();
     }
 
     private double spooled(String node) {
-        var gauge = Search.in(registry).name("vigil.agent.spool.events").tag("node", node).gauge();
+        var gauge = Search.in(registry)
+                .name("vigil.agent.spool.events")
+                .tag("node", node)
+                .gauge();
         return gauge == null ? 0 : gauge.value();
     }
 
@@ -223,7 +238,9 @@ class TelemetryPublisherOutageTest {
     private Map<String, List<Long>> readTelemetry() throws Exception {
         Map<String, List<Long>> seqs = new HashMap<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
-                Map.of("bootstrap.servers", kafka.bootstrapServers()), new StringDeserializer(), new ByteArrayDeserializer())) {
+                Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (PartitionInfo info : consumer.partitionsFor(Topics.TELEMETRY)) {
                 partitions.add(new TopicPartition(info.topic(), info.partition()));
@@ -237,7 +254,8 @@ class TelemetryPublisherOutageTest {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     Envelope envelope = EnvelopeCodec.decode(record.value());
                     assertEquals(CLUSTER, record.key(), "key = cluster");
-                    seqs.computeIfAbsent(envelope.node(), n -> new ArrayList<>()).add(envelope.seq());
+                    seqs.computeIfAbsent(envelope.node(), n -> new ArrayList<>())
+                            .add(envelope.seq());
                 }
             }
         }

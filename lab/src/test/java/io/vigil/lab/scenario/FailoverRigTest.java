@@ -83,7 +83,8 @@ class FailoverRigTest {
     }
 
     @Test
-    void aLiveMigrationBrokenHalfwayRestartsThatVmColdOnTheSurvivorAndMovesTheOtherLive(@TempDir Path dir) throws Exception {
+    void aLiveMigrationBrokenHalfwayRestartsThatVmColdOnTheSurvivorAndMovesTheOtherLive(@TempDir Path dir)
+            throws Exception {
         SimulatedPair pair = SimulatedPair.seed();
         try (FailoverRig rig = new FailoverRig(pair, labTopology(), dir)) {
             rig.run(Duration.ofSeconds(5), STEP);
@@ -110,7 +111,10 @@ class FailoverRigTest {
             rig.inject("host-down node-a");
             rig.run(Duration.ofSeconds(180), STEP);
             assertTrue(rig.sent().stream().noneMatch(a -> a.type() == ActionType.DRBD_PRIMARY), story(rig));
-            assertEquals(List.of("node-a"), pair.primariesOf("r0"), "frozen node-a still holds r0; node-b was not promoted" + story(rig));
+            assertEquals(
+                    List.of("node-a"),
+                    pair.primariesOf("r0"),
+                    "frozen node-a still holds r0; node-b was not promoted" + story(rig));
             assertTrue(rig.pages().stream().anyMatch(p -> p.rule().equals("FailoverStuck")), story(rig));
             assertTrue(pair.doubleRunRefusals().isEmpty(), pair.doubleRunRefusals() + story(rig));
         }
@@ -118,11 +122,14 @@ class FailoverRigTest {
 
     @Test
     void theRigRefusesATopologyWhoseNodesAreNotThePairsHosts(@TempDir Path dir) throws Exception {
-        IllegalArgumentException renamed = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException renamed = assertThrows(
+                IllegalArgumentException.class,
                 () -> new FailoverRig(SimulatedPair.seed(), labTopology("node-b", "node-z"), dir));
-        assertTrue(renamed.getMessage().contains("node-z") && renamed.getMessage().contains("node-b"), renamed.getMessage());
-        IllegalArgumentException two = assertThrows(IllegalArgumentException.class,
-                () -> new FailoverRig(SimulatedPair.seed(), twoClusters(), dir));
+        assertTrue(
+                renamed.getMessage().contains("node-z") && renamed.getMessage().contains("node-b"),
+                renamed.getMessage());
+        IllegalArgumentException two = assertThrows(
+                IllegalArgumentException.class, () -> new FailoverRig(SimulatedPair.seed(), twoClusters(), dir));
         assertTrue(two.getMessage().contains("pair-1") && two.getMessage().contains("pair-2"), two.getMessage());
     }
 
@@ -131,7 +138,9 @@ class FailoverRigTest {
         try (InputStream in = FailoverRig.class.getResourceAsStream("/io/vigil/lab/lab-topology.yaml")) {
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             String cluster = text.substring(text.indexOf("  pair-1:"));
-            String copy = cluster.replace("pair-1", "pair-2").replace("node-a", "node-c").replace("node-b", "node-d");
+            String copy = cluster.replace("pair-1", "pair-2")
+                    .replace("node-a", "node-c")
+                    .replace("node-b", "node-d");
             return TopologyLoader.parse("two-clusters.yaml", text + "\n" + copy).topology();
         }
     }

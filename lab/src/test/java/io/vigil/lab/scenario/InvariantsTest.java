@@ -37,10 +37,14 @@ class InvariantsTest {
         pair.inject("link-cut");
         pair.nodeB().promote("r0");
         List<String> found = invariants.check("step 7", true);
-        assertTrue(found.stream().anyMatch(v -> v.startsWith(Invariants.TWO_PRIMARIES + " at step 7")), found.toString());
+        assertTrue(
+                found.stream().anyMatch(v -> v.startsWith(Invariants.TWO_PRIMARIES + " at step 7")), found.toString());
         assertTrue(found.stream().anyMatch(v -> v.startsWith(Invariants.PROMOTED_PEER_WRITING)), found.toString());
         assertEquals(List.of(), invariants.check("step 8"), "reported once, not at every step");
-        assertEquals(2, invariants.violations().size(), "a human's hand needs no audit entry, but breaks the safety rules all the same");
+        assertEquals(
+                2,
+                invariants.violations().size(),
+                "a human's hand needs no audit entry, but breaks the safety rules all the same");
     }
 
     @Test
@@ -61,7 +65,9 @@ class InvariantsTest {
         pair.nodeA().allowTwoPrimaries("r0", true);
         pair.nodeB().promote("r0");
         List<String> found = invariants.check("step 3", true);
-        assertTrue(found.stream().anyMatch(v -> v.startsWith(Invariants.PROMOTED_NOT_UP_TO_DATE) && v.contains("Inconsistent")),
+        assertTrue(
+                found.stream()
+                        .anyMatch(v -> v.startsWith(Invariants.PROMOTED_NOT_UP_TO_DATE) && v.contains("Inconsistent")),
                 found.toString());
     }
 
@@ -89,11 +95,31 @@ class InvariantsTest {
         pair.nodeB().shutdownVm("backup");
         pair.nodeB().startVm("backup");
         List<String> found = invariants.check("step 2");
-        assertTrue(found.stream().anyMatch(v -> v.startsWith(Invariants.UNEXPLAINED) && v.contains("backup")), found.toString());
-        Action start = new Action("pair-1:r1:1:start:backup:1", "pair-1:r1:1", "pair-1", "node-b", ActionType.VM_START, Optional.of("r1"),
-                Optional.of("backup"), Optional.empty(), Optional.empty(), pair.now(), pair.now().plusSeconds(60));
+        assertTrue(
+                found.stream().anyMatch(v -> v.startsWith(Invariants.UNEXPLAINED) && v.contains("backup")),
+                found.toString());
+        Action start = new Action(
+                "pair-1:r1:1:start:backup:1",
+                "pair-1:r1:1",
+                "pair-1",
+                "node-b",
+                ActionType.VM_START,
+                Optional.of("r1"),
+                Optional.of("backup"),
+                Optional.empty(),
+                Optional.empty(),
+                pair.now(),
+                pair.now().plusSeconds(60));
         sent.add(start);
-        audit.add(new AuditEntry("pair-1", "pair-1:r1:1", "r1", pair.now(), AuditKind.ACTION, "Starting", "start backup", List.of(),
+        audit.add(new AuditEntry(
+                "pair-1",
+                "pair-1:r1:1",
+                "r1",
+                pair.now(),
+                AuditKind.ACTION,
+                "Starting",
+                "start backup",
+                List.of(),
                 Optional.of(start.id())));
         pair.nodeB().shutdownVm("backup");
         pair.nodeB().startVm("backup");
@@ -118,10 +144,28 @@ class InvariantsTest {
         pair.nodeB().shutdownVm("backup");
         pair.nodeB().startVm("backup");
         assertEquals(List.of(), invariants.check("0.2s"), "the audit entry may still be on its way");
-        Action start = new Action("pair-1:r1:1:start:backup:1", "pair-1:r1:1", "pair-1", "node-b", ActionType.VM_START, Optional.of("r1"),
-                Optional.of("backup"), Optional.empty(), Optional.empty(), pair.now(), pair.now().plusSeconds(60));
+        Action start = new Action(
+                "pair-1:r1:1:start:backup:1",
+                "pair-1:r1:1",
+                "pair-1",
+                "node-b",
+                ActionType.VM_START,
+                Optional.of("r1"),
+                Optional.of("backup"),
+                Optional.empty(),
+                Optional.empty(),
+                pair.now(),
+                pair.now().plusSeconds(60));
         sent.add(start);
-        audit.add(new AuditEntry("pair-1", "pair-1:r1:1", "r1", pair.now(), AuditKind.ACTION, "Starting", "start backup", List.of(),
+        audit.add(new AuditEntry(
+                "pair-1",
+                "pair-1:r1:1",
+                "r1",
+                pair.now(),
+                AuditKind.ACTION,
+                "Starting",
+                "start backup",
+                List.of(),
                 Optional.of(start.id())));
         assertEquals(List.of(), invariants.check("0.5s"), "read a check later: explained");
         assertEquals(List.of(), invariants.check("0.7s"));
@@ -133,7 +177,10 @@ class InvariantsTest {
         assertEquals(List.of(), invariants.check("1.5s"));
         assertEquals(List.of(), invariants.check("1.7s"));
         List<String> late = invariants.check("2.0s");
-        assertTrue(late.size() == 1 && late.get(0).startsWith(Invariants.UNEXPLAINED + " at 1.2s") && late.get(0).contains("web"),
+        assertTrue(
+                late.size() == 1
+                        && late.get(0).startsWith(Invariants.UNEXPLAINED + " at 1.2s")
+                        && late.get(0).contains("web"),
                 "unexplained when its checks are up, named at the check that saw it: " + late);
     }
 
@@ -143,11 +190,18 @@ class InvariantsTest {
         assertEquals(List.of(), invariants.received("1s", "node-a", 0), "a new agent's publisher starts at 0");
         assertEquals(List.of(), invariants.received("1s", "node-a", 1));
         invariants.agentRestarted("node-a");
-        assertEquals(List.of(), invariants.received("2s", "node-a", 1000), "a restarted agent resumes at its reserved block");
+        assertEquals(
+                List.of(),
+                invariants.received("2s", "node-a", 1000),
+                "a restarted agent resumes at its reserved block");
         assertEquals(List.of(), invariants.received("2s", "node-a", 1001));
         List<String> gap = invariants.received("3s", "node-a", 1003);
-        assertTrue(gap.size() == 1 && gap.get(0).startsWith(Invariants.TELEMETRY_GAP), "only one jump per restart: " + gap);
+        assertTrue(
+                gap.size() == 1 && gap.get(0).startsWith(Invariants.TELEMETRY_GAP),
+                "only one jump per restart: " + gap);
         List<String> firstLost = invariants.received("3s", "node-b", 1);
-        assertTrue(firstLost.size() == 1 && firstLost.get(0).contains("node-b record 1 arrived where 0 was due"), firstLost.toString());
+        assertTrue(
+                firstLost.size() == 1 && firstLost.get(0).contains("node-b record 1 arrived where 0 was due"),
+                firstLost.toString());
     }
 }

@@ -44,8 +44,10 @@ class ScenarioFolderTest {
             return;
         }
         assertTrue(report.violations().isEmpty(), name + " broke invariants: " + report.violations());
-        List<String> expected = scenario.expected().orElseThrow(() -> new AssertionError(name + " has no expected file; read "
-                + OUT.resolve(name + ".timeline") + " and, if right, copy it to " + SOURCE.resolve(name).resolve("expected")));
+        List<String> expected = scenario.expected()
+                .orElseThrow(() -> new AssertionError(name + " has no expected file; read "
+                        + OUT.resolve(name + ".timeline") + " and, if right, copy it to "
+                        + SOURCE.resolve(name).resolve("expected")));
         diff(name, expected, report.timeline());
     }
 
@@ -57,10 +59,13 @@ class ScenarioFolderTest {
             if (!e.equals(a)) {
                 StringBuilder around = new StringBuilder();
                 for (int j = Math.max(0, i - 3); j < Math.min(actual.size(), i + 6); j++) {
-                    around.append(j == i ? "  > " : "    ").append(actual.get(j)).append('\n');
+                    around.append(j == i ? "  > " : "    ")
+                            .append(actual.get(j))
+                            .append('\n');
                 }
                 fail(name + ": the timeline differs at line " + (i + 1) + "\n  expected: " + e + "\n  actual:   " + a
-                        + "\n around it, as played:\n" + around + " the whole timeline: " + OUT.resolve(name + ".timeline"));
+                        + "\n around it, as played:\n" + around + " the whole timeline: "
+                        + OUT.resolve(name + ".timeline"));
             }
         }
     }
@@ -69,26 +74,30 @@ class ScenarioFolderTest {
     void aWatchThatSaysStopEndsTheStoryAtThatStep() throws Exception {
         Scenario scenario = ScenarioLoader.load("disk-failure");
         int[] steps = {0};
-        ScenarioReport report = ScenarioRunner.play(scenario, Files.createDirectories(work.resolve("stopped")), new ScenarioRunner.StepWatch() {
-            @Override
-            public void stepped(Stage stage) {
-                steps[0]++;
-            }
+        ScenarioReport report = ScenarioRunner.play(
+                scenario, Files.createDirectories(work.resolve("stopped")), new ScenarioRunner.StepWatch() {
+                    @Override
+                    public void stepped(Stage stage) {
+                        steps[0]++;
+                    }
 
-            @Override
-            public boolean stop() {
-                return steps[0] >= 10;
-            }
-        });
+                    @Override
+                    public boolean stop() {
+                        return steps[0] >= 10;
+                    }
+                });
         assertEquals(10, steps[0]);
-        assertTrue(report.timeline().stream().noneMatch(l -> l.contains("disk-replace")), "stopped before the replacement");
+        assertTrue(
+                report.timeline().stream().noneMatch(l -> l.contains("disk-replace")),
+                "stopped before the replacement");
     }
 
     @Test
     void theIndexListsEveryFolderAndEveryFolderIsInTheIndex() throws IOException {
         TreeSet<String> folders = new TreeSet<>();
         try (Stream<Path> dirs = Files.list(SOURCE)) {
-            dirs.filter(Files::isDirectory).forEach(d -> folders.add(d.getFileName().toString()));
+            dirs.filter(Files::isDirectory)
+                    .forEach(d -> folders.add(d.getFileName().toString()));
         }
         assertEquals(folders, new TreeSet<>(ScenarioLoader.shipped()));
     }

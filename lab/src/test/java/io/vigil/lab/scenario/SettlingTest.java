@@ -13,7 +13,8 @@ class SettlingTest {
 
     @Test
     void anUnchangedPairIsQuietOnlyAQuietSpellAfterTheLastStep() throws Exception {
-        Settling settling = new Settling(SimulatedPair.seed(), FailoverRigTest.labTopology().clusters().get("pair-1"));
+        Settling settling = new Settling(
+                SimulatedPair.seed(), FailoverRigTest.labTopology().clusters().get("pair-1"));
         assertFalse(settling.quiet(STEP.plusSeconds(1), STEP, 3));
         assertFalse(settling.quiet(STEP.plus(Settling.QUIET).minusMillis(1), STEP, 3));
         assertTrue(settling.quiet(STEP.plus(Settling.QUIET), STEP, 3));
@@ -22,7 +23,8 @@ class SettlingTest {
     @Test
     void aChangeOnThePairOrANewTimelineLineStartsTheQuietSpellAgain() throws Exception {
         SimulatedPair pair = SimulatedPair.seed();
-        Settling settling = new Settling(pair, FailoverRigTest.labTopology().clusters().get("pair-1"));
+        Settling settling =
+                new Settling(pair, FailoverRigTest.labTopology().clusters().get("pair-1"));
         Instant later = STEP.plus(Settling.QUIET).plusSeconds(5);
         assertTrue(settling.quiet(later, STEP, 3));
 
@@ -32,7 +34,9 @@ class SettlingTest {
         assertTrue(settling.quiet(later.plusSeconds(1).plus(Settling.QUIET), STEP, 3));
 
         Instant line = later.plusSeconds(100);
-        assertFalse(settling.quiet(line, STEP, 4), "a new line in the timeline: an action, an audit entry, an alert, a page");
+        assertFalse(
+                settling.quiet(line, STEP, 4),
+                "a new line in the timeline: an action, an audit entry, an alert, a page");
         assertTrue(settling.quiet(line.plus(Settling.QUIET), STEP, 4));
 
         pair.nodeA().setVmMemory("web", pair.nodeA().vmMemoryKiB("web") / 2);

@@ -1,5 +1,12 @@
 package io.vigil.lab.sim;
 
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.vigil.collectors.command.Command;
 import io.vigil.collectors.command.CommandException;
 import io.vigil.collectors.command.CommandResult;
@@ -7,19 +14,11 @@ import io.vigil.events.ConnectionState;
 import io.vigil.events.DiskState;
 import io.vigil.events.DrbdRole;
 import io.vigil.events.VmState;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * The argv the failover executor runs, answered by the simulated hosts as the real drbdadm, virsh,
@@ -67,8 +66,11 @@ class FailoverCommandsOnSimulatorTest {
 
     @Test
     void primaryIsRefusedWithExit11WhileTheConnectedPeerIsPrimary() throws Exception {
-        assertRefused(11, "r1: State change failed: (-1) Multiple primaries not allowed by config\n"
-                + "Command 'drbdsetup primary r1' terminated with exit code 11\n", run(a, "drbdadm", "primary", "r1"));
+        assertRefused(
+                11,
+                "r1: State change failed: (-1) Multiple primaries not allowed by config\n"
+                        + "Command 'drbdsetup primary r1' terminated with exit code 11\n",
+                run(a, "drbdadm", "primary", "r1"));
         assertEquals(List.of("node-b"), pair.primariesOf("r1"));
     }
 
@@ -76,8 +78,11 @@ class FailoverCommandsOnSimulatorTest {
     void primaryIsRefusedWithExit17WithoutUpToDateDataHereOrAtAConnectedPeer() throws Exception {
         assertTrue(pair.inject("disk-fail node-a /dev/sda").applied());
         assertTrue(pair.inject("link-cut").applied());
-        assertRefused(17, "r1: State change failed: (-2) Need access to UpToDate data\n"
-                + "Command 'drbdsetup primary r1' terminated with exit code 17\n", run(a, "drbdadm", "primary", "r1"));
+        assertRefused(
+                17,
+                "r1: State change failed: (-2) Need access to UpToDate data\n"
+                        + "Command 'drbdsetup primary r1' terminated with exit code 17\n",
+                run(a, "drbdadm", "primary", "r1"));
         assertEquals(DrbdRole.SECONDARY, a.role("r1"));
     }
 
@@ -95,21 +100,27 @@ class FailoverCommandsOnSimulatorTest {
 
     @Test
     void secondaryIsRefusedWithExit11WhileARunningVmHoldsTheDeviceAndIsANoOpWhereSecondary() throws Exception {
-        assertRefused(11, "r0: State change failed: (-12) Device is held open by someone\n"
-                + "Command 'drbdsetup secondary r0' terminated with exit code 11\n", run(a, "drbdadm", "secondary", "r0"));
+        assertRefused(
+                11,
+                "r0: State change failed: (-12) Device is held open by someone\n"
+                        + "Command 'drbdsetup secondary r0' terminated with exit code 11\n",
+                run(a, "drbdadm", "secondary", "r0"));
         assertEquals(DrbdRole.PRIMARY, a.role("r0"));
         assertOk(run(a, "drbdadm", "secondary", "r1"));
         assertEquals(DrbdRole.SECONDARY, a.role("r1"));
     }
 
     @Test
-    void allowTwoPrimariesSetOnAConnectedResourceHoldsForBothSidesAndCannotBeWithdrawnWhileBothArePrimary() throws Exception {
+    void allowTwoPrimariesSetOnAConnectedResourceHoldsForBothSidesAndCannotBeWithdrawnWhileBothArePrimary()
+            throws Exception {
         assertOk(run(a, "drbdadm", "net-options", "--allow-two-primaries=yes", "r0"));
         // DRBD sends the new net options to the connected peer (P_PROTOCOL_UPDATE), which adopts them
         assertTrue(pair.allowsTwoPrimaries("node-a", "r0"));
         assertTrue(pair.allowsTwoPrimaries("node-b", "r0"));
         assertOk(run(b, "drbdadm", "primary", "r0"));
-        assertRefused(10, "r0: Failure: (164) Can not clear allow_two_primaries as long as\nthere a primaries on both sides\n"
+        assertRefused(
+                10,
+                "r0: Failure: (164) Can not clear allow_two_primaries as long as\nthere a primaries on both sides\n"
                         + "Command 'drbdsetup net-options r0 0 --allow-two-primaries=no' terminated with exit code 10\n",
                 run(b, "drbdadm", "net-options", "--allow-two-primaries=no", "r0"));
         assertOk(run(b, "drbdadm", "secondary", "r0"));
@@ -137,9 +148,12 @@ class FailoverCommandsOnSimulatorTest {
         assertOk(run(a, "drbdadm", "net-options", "--allow-two-primaries=yes", "r1"));
         assertOk(run(b, "drbdadm", "net-options", "--allow-two-primaries=yes", "r1"));
         assertOk(run(b, "vigil-sim-bmc", "--host", "node-a", "power", "off"));
-        assertFalse(pair.allowsTwoPrimaries("node-a", "r1"), "the permission was set live, not in the config; it died with the power");
+        assertFalse(
+                pair.allowsTwoPrimaries("node-a", "r1"),
+                "the permission was set live, not in the config; it died with the power");
         assertOk(run(b, "vigil-sim-bmc", "--host", "node-a", "power", "on"));
-        assertFalse(pair.allowsTwoPrimaries("node-a", "r1"), "a boot reads the config, where allow-two-primaries is no");
+        assertFalse(
+                pair.allowsTwoPrimaries("node-a", "r1"), "a boot reads the config, where allow-two-primaries is no");
         // node-b still allows two primaries, node-a does not: DRBD refuses the connection, so node-a
         // never joins node-b's Primary as a second one through it
         assertEquals(ConnectionState.STANDALONE, a.connection("r1"));
@@ -149,7 +163,8 @@ class FailoverCommandsOnSimulatorTest {
 
     @Test
     void aHostThatFencesItselfDiesBeforeItHearsTheAnswer() {
-        CommandException noAnswer = assertThrows(CommandException.class,
+        CommandException noAnswer = assertThrows(
+                CommandException.class,
                 () -> a.run(Command.of("vigil-sim-bmc", "--host", "node-a", "power", "off"), Duration.ofMillis(300)));
         assertTrue(noAnswer.timedOut(), "the caller went down with its host: " + noAnswer.getMessage());
         assertFalse(pair.poweredOn("node-a"));
@@ -168,7 +183,8 @@ class FailoverCommandsOnSimulatorTest {
         assertEquals(List.of("node-b"), pair.hostsRunning("mail"));
         assertEquals(1, pair.boots("mail"), "migrated, not restarted");
         assertEquals("shut off\n\n", run(a, "virsh", "domstate", "mail").stdout());
-        assertEquals("running\n\n", run(b, "virsh", "-c", URI, "domstate", "mail").stdout());
+        assertEquals(
+                "running\n\n", run(b, "virsh", "-c", URI, "domstate", "mail").stdout());
         String after = run(b, "virsh", "dominfo", "mail").stdout();
         for (String label : List.of("UUID:", "Used memory:", "Max memory:")) {
             assertEquals(line(before, label), line(after, label));
@@ -187,9 +203,11 @@ class FailoverCommandsOnSimulatorTest {
         assertOk(run(b, "drbdadm", "net-options", "--allow-two-primaries=yes", "r0"));
         CommandResult refused = run(a, "virsh", "-c", URI, "migrate", "--live", "mail", "qemu+ssh://node-b/system");
         assertEquals(1, refused.exitCode());
-        assertEquals("error: internal error: QEMU unexpectedly closed the monitor (vm='mail'): qemu-system-x86_64: -blockdev "
-                + "{\"driver\":\"host_device\",\"filename\":\"/dev/drbd0\",\"node-name\":\"libvirt-1-storage\"}: "
-                + "Could not open '/dev/drbd0': Wrong medium type\n", refused.stderr());
+        assertEquals(
+                "error: internal error: QEMU unexpectedly closed the monitor (vm='mail'): qemu-system-x86_64: -blockdev "
+                        + "{\"driver\":\"host_device\",\"filename\":\"/dev/drbd0\",\"node-name\":\"libvirt-1-storage\"}: "
+                        + "Could not open '/dev/drbd0': Wrong medium type\n",
+                refused.stderr());
         assertEquals(List.of("node-a"), pair.hostsRunning("mail"));
         assertEquals(1, pair.boots("mail"));
     }
@@ -198,7 +216,9 @@ class FailoverCommandsOnSimulatorTest {
     void aMigrationThatBreaksHalfwayLeavesTheGuestRunningOnItsSourceOnce() throws Exception {
         openDualPrimaryWindow("r0", b);
         assertTrue(pair.inject("migration-fails mail").applied());
-        assertRefused(1, "error: operation failed: job 'migration out' failed: Channel error: Input/output error\n",
+        assertRefused(
+                1,
+                "error: operation failed: job 'migration out' failed: Channel error: Input/output error\n",
                 run(a, "virsh", "migrate", "--live", "mail", "qemu+ssh://root@node-b/system"));
         assertEquals(List.of("node-a"), pair.hostsRunning("mail"));
         assertOk(run(a, "virsh", "migrate", "--live", "mail", "qemu+ssh://root@node-b/system"));
@@ -208,9 +228,14 @@ class FailoverCommandsOnSimulatorTest {
     @Test
     void aMigrationToAHostWithoutTheMemoryOrToAnUnknownHostIsRefused() throws Exception {
         openDualPrimaryWindow("r0", b);
-        assertRefused(1, "error: internal error: QEMU unexpectedly closed the monitor (vm='web'): qemu-system-x86_64: "
-                + "cannot set up guest memory 'pc.ram': Cannot allocate memory\n", run(a, "virsh", "migrate", "--live", "web", "qemu+ssh://node-b/system"));
-        assertRefused(1, "error: Cannot recv data: ssh: Could not resolve hostname node-c: Name or service not known: Connection reset by peer\n",
+        assertRefused(
+                1,
+                "error: internal error: QEMU unexpectedly closed the monitor (vm='web'): qemu-system-x86_64: "
+                        + "cannot set up guest memory 'pc.ram': Cannot allocate memory\n",
+                run(a, "virsh", "migrate", "--live", "web", "qemu+ssh://node-b/system"));
+        assertRefused(
+                1,
+                "error: Cannot recv data: ssh: Could not resolve hostname node-c: Name or service not known: Connection reset by peer\n",
                 run(a, "virsh", "migrate", "--live", "web", "qemu+ssh://node-c/system"));
         assertEquals(List.of("node-a"), pair.hostsRunning("web"));
     }
@@ -220,7 +245,11 @@ class FailoverCommandsOnSimulatorTest {
         assertRefused(1, "error: Domain is already active\n", run(a, "virsh", "start", "web"));
         CommandResult secondary = run(b, "virsh", "-c", URI, "start", "web");
         assertEquals(1, secondary.exitCode());
-        assertTrue(secondary.stderr().startsWith("error: Failed to start domain 'web'\nerror: internal error: QEMU unexpectedly closed the monitor"),
+        assertTrue(
+                secondary
+                        .stderr()
+                        .startsWith(
+                                "error: Failed to start domain 'web'\nerror: internal error: QEMU unexpectedly closed the monitor"),
                 secondary.stderr());
         assertTrue(secondary.stderr().endsWith("Could not open '/dev/drbd0': Wrong medium type\n"), secondary.stderr());
         assertRefused(1, "error: failed to get domain 'nope'\n", run(a, "virsh", "start", "nope"));
@@ -234,10 +263,15 @@ class FailoverCommandsOnSimulatorTest {
         assertEquals("running\n\n", run(a, "virsh", "domstate", "mail").stdout(), "the guest takes its time");
         pair.tick(Duration.ofSeconds(3));
         assertEquals("shut off\n\n", run(a, "virsh", "domstate", "mail").stdout());
-        assertRefused(1, "error: Failed to shutdown domain 'mail'\nerror: Requested operation is not valid: domain is not running\n",
+        assertRefused(
+                1,
+                "error: Failed to shutdown domain 'mail'\nerror: Requested operation is not valid: domain is not running\n",
                 run(a, "virsh", "shutdown", "mail"));
-        assertEquals("Domain 'web' destroyed\n\n", run(a, "virsh", "destroy", "web").stdout());
-        assertRefused(1, "error: Failed to destroy domain 'web'\nerror: Requested operation is not valid: domain is not running\n",
+        assertEquals(
+                "Domain 'web' destroyed\n\n", run(a, "virsh", "destroy", "web").stdout());
+        assertRefused(
+                1,
+                "error: Failed to destroy domain 'web'\nerror: Requested operation is not valid: domain is not running\n",
                 run(a, "virsh", "destroy", "web"));
         CommandResult started = run(a, "virsh", "start", "web");
         assertEquals("Domain 'web' started\n\n", started.stdout());
@@ -248,11 +282,17 @@ class FailoverCommandsOnSimulatorTest {
     void setmemBalloonsARunningVmWithinItsMaxAndTheHostsMemory() throws Exception {
         assertOk(run(a, "virsh", "setmem", "web", "4194304", "--live"));
         assertEquals(4_194_304, a.vmMemoryKiB("web"));
-        assertRefused(1, "error: invalid argument: cannot set memory higher than max memory\n", run(a, "virsh", "setmem", "web", "8388608", "--live"));
+        assertRefused(
+                1,
+                "error: invalid argument: cannot set memory higher than max memory\n",
+                run(a, "virsh", "setmem", "web", "8388608", "--live"));
         assertOk(run(b, "virsh", "destroy", "backup")); // 4 GiB more free on node-b: db may grow to its max, no further
         assertOk(run(b, "virsh", "setmem", "db", "6291456", "--live"));
         assertOk(run(a, "virsh", "destroy", "mail"));
-        assertRefused(1, "error: Requested operation is not valid: domain is not running\n", run(a, "virsh", "setmem", "mail", "1048576", "--live"));
+        assertRefused(
+                1,
+                "error: Requested operation is not valid: domain is not running\n",
+                run(a, "virsh", "setmem", "mail", "1048576", "--live"));
     }
 
     @Test
@@ -261,7 +301,9 @@ class FailoverCommandsOnSimulatorTest {
         CommandResult set = run(a, "virsh", "-c", URI, "setmem", "mail", "2097152", "--config");
         assertOk(set);
         assertEquals("\n", set.stdout());
-        assertTrue(run(a, "virsh", "dominfo", "mail").stdout().contains("Used memory:    2097152 KiB\n"), "a shut-off domain shows its boot memory");
+        assertTrue(
+                run(a, "virsh", "dominfo", "mail").stdout().contains("Used memory:    2097152 KiB\n"),
+                "a shut-off domain shows its boot memory");
         assertOk(run(a, "virsh", "start", "mail"));
         assertEquals(2_097_152, a.vmMemoryKiB("mail"), "it boots at the memory its configuration says");
         assertOk(run(a, "virsh", "setmem", "mail", "4194304", "--config"));
@@ -269,9 +311,12 @@ class FailoverCommandsOnSimulatorTest {
         assertOk(run(a, "virsh", "destroy", "mail"));
         assertOk(run(a, "virsh", "start", "mail"));
         assertEquals(4_194_304, a.vmMemoryKiB("mail"));
-        assertRefused(1, "error: invalid argument: cannot set memory higher than max memory\n",
+        assertRefused(
+                1,
+                "error: invalid argument: cannot set memory higher than max memory\n",
                 run(a, "virsh", "setmem", "mail", "8388608", "--config"));
-        assertRefused(1, "error: failed to get domain 'nope'\n", run(a, "virsh", "setmem", "nope", "1048576", "--config"));
+        assertRefused(
+                1, "error: failed to get domain 'nope'\n", run(a, "virsh", "setmem", "nope", "1048576", "--config"));
     }
 
     @Test
@@ -292,7 +337,9 @@ class FailoverCommandsOnSimulatorTest {
         assertOk(run(a, "xl", "create", "/etc/xen/mail.cfg"));
         assertEquals(4_194_304, a.vmMemoryKiB("mail"), "the file was not changed: the next create is at its memory");
         assertOk(run(a, "xl", "destroy", "mail"));
-        assertRefused(1, "libxl: error: libxl_mem.c: memory_dynamic_max must be less than or equal to memory_static_max\n",
+        assertRefused(
+                1,
+                "libxl: error: libxl_mem.c: memory_dynamic_max must be less than or equal to memory_static_max\n",
                 run(a, "xl", "create", "/etc/xen/mail.cfg", "memory=8192"));
         assertEquals(VmState.SHUT_OFF, a.vmState("mail"));
     }
@@ -309,7 +356,9 @@ class FailoverCommandsOnSimulatorTest {
         }
         CommandResult refused = run(a, "virsh", "setmem", "web", "16000000", "--live");
         assertEquals(1, refused.exitCode());
-        assertTrue(refused.stderr().startsWith("error: operation failed: growing web by 14951424 KiB overcommits node-a"), refused.stderr());
+        assertTrue(
+                refused.stderr().startsWith("error: operation failed: growing web by 14951424 KiB overcommits node-a"),
+                refused.stderr());
         assertEquals(1_048_576, a.vmMemoryKiB("web"));
     }
 
@@ -323,13 +372,17 @@ class FailoverCommandsOnSimulatorTest {
         assertOk(run(b, "virsh", "destroy", "backup"));
         CommandResult unfenced = run(b, "virsh", "start", "web");
         assertEquals(1, unfenced.exitCode());
-        assertTrue(unfenced.stderr().contains("lab invariant: web runs on node-a (frozen, not powered off)"), unfenced.stderr());
+        assertTrue(
+                unfenced.stderr().contains("lab invariant: web runs on node-a (frozen, not powered off)"),
+                unfenced.stderr());
         assertEquals(List.of("node-a"), pair.hostsRunning("web"));
         assertEquals(1, pair.doubleRunRefusals().size());
         assertThrows(IllegalStateException.class, () -> b.startVm("web"));
 
         assertOk(run(b, SimBmc.PROGRAM, "--host", "node-a", "power", "off"));
-        assertEquals("Chassis Power is off\n", run(b, SimBmc.PROGRAM, "--host", "node-a", "power", "status").stdout());
+        assertEquals(
+                "Chassis Power is off\n",
+                run(b, SimBmc.PROGRAM, "--host", "node-a", "power", "status").stdout());
         assertOk(run(b, "virsh", "start", "web"));
         assertEquals(List.of("node-b"), pair.hostsRunning("web"));
         assertEquals(2, pair.boots("web"));
@@ -343,22 +396,31 @@ class FailoverCommandsOnSimulatorTest {
         assertFalse(pair.poweredOn("node-a"));
         assertEquals(ConnectionState.CONNECTING, b.connection("r0"));
         String dump = run(b, "drbdsetup", "events2", "--now").stdout();
-        assertTrue(dump.contains("exists connection name:r0 peer-node-id:0 conn-name:node-a connection:Connecting role:Unknown"), dump);
+        assertTrue(
+                dump.contains(
+                        "exists connection name:r0 peer-node-id:0 conn-name:node-a connection:Connecting role:Unknown"),
+                dump);
         assertEquals(List.of(), pair.hostsRunning("web"));
         assertOk(run(b, SimBmc.PROGRAM, "--host", "node-a", "power", "off")); // already off: ipmitool says the same
 
-        assertEquals("Chassis Power Control: Up/On\n", run(b, SimBmc.PROGRAM, "--host", "node-a", "power", "on").stdout());
+        assertEquals(
+                "Chassis Power Control: Up/On\n",
+                run(b, SimBmc.PROGRAM, "--host", "node-a", "power", "on").stdout());
         assertTrue(pair.poweredOn("node-a") && a.isUp());
         assertEquals(DrbdRole.SECONDARY, a.role("r0"));
         assertEquals(VmState.SHUT_OFF, a.vmState("web"));
-        assertEquals("Chassis Power is on\n", run(a, SimBmc.PROGRAM, "--host", "node-a", "power", "status").stdout());
+        assertEquals(
+                "Chassis Power is on\n",
+                run(a, SimBmc.PROGRAM, "--host", "node-a", "power", "status").stdout());
     }
 
     @Test
     void aLyingBmcReportsPowerOffDoneButTheHostStaysOnAndItsStatusSaysSo() throws Exception {
         assertTrue(pair.inject("fence-lies node-a").applied());
         assertOk(run(b, SimBmc.PROGRAM, "--host", "node-a", "power", "off"));
-        assertEquals("Chassis Power is on\n", run(b, SimBmc.PROGRAM, "--host", "node-a", "power", "status").stdout());
+        assertEquals(
+                "Chassis Power is on\n",
+                run(b, SimBmc.PROGRAM, "--host", "node-a", "power", "status").stdout());
         assertTrue(a.isUp());
         assertEquals(List.of("node-a"), pair.hostsRunning("web"));
         assertTrue(pair.inject("fence-honest node-a").applied());
@@ -369,10 +431,17 @@ class FailoverCommandsOnSimulatorTest {
     @Test
     void aBrokenBmcFailsPowerOffAndStatusWithIpmitoolsSessionError() throws Exception {
         assertTrue(pair.inject("fence-broken node-a").applied());
-        assertRefused(1, "Error: Unable to establish IPMI v2 / RMCP+ session\n", run(b, SimBmc.PROGRAM, "--host", "node-a", "power", "off"));
-        assertRefused(1, "Error: Unable to establish IPMI v2 / RMCP+ session\n", run(b, SimBmc.PROGRAM, "--host", "node-a", "power", "status"));
+        assertRefused(
+                1,
+                "Error: Unable to establish IPMI v2 / RMCP+ session\n",
+                run(b, SimBmc.PROGRAM, "--host", "node-a", "power", "off"));
+        assertRefused(
+                1,
+                "Error: Unable to establish IPMI v2 / RMCP+ session\n",
+                run(b, SimBmc.PROGRAM, "--host", "node-a", "power", "status"));
         assertTrue(pair.poweredOn("node-a"));
-        assertEquals(1, run(b, SimBmc.PROGRAM, "--host", "node-a", "power", "cycle").exitCode(), "only off, on and status");
+        assertEquals(
+                1, run(b, SimBmc.PROGRAM, "--host", "node-a", "power", "cycle").exitCode(), "only off, on and status");
     }
 
     // ---- xl --------------------------------------------------------------------------------------
@@ -382,9 +451,12 @@ class FailoverCommandsOnSimulatorTest {
         assertOk(run(a, "xl", "mem-set", "web", "4096m"));
         assertEquals(4_194_304, a.vmMemoryKiB("web"));
         assertTrue(run(a, "xl", "list", "web").stdout().contains("web "));
-        assertRefused(1, "libxl: error: libxl_mem.c: memory_dynamic_max must be less than or equal to memory_static_max\n",
+        assertRefused(
+                1,
+                "libxl: error: libxl_mem.c: memory_dynamic_max must be less than or equal to memory_static_max\n",
                 run(a, "xl", "mem-set", "web", "8g"));
-        assertEquals("Shutting down domain 2\n", run(a, "xl", "shutdown", "mail").stderr());
+        assertEquals(
+                "Shutting down domain 2\n", run(a, "xl", "shutdown", "mail").stderr());
         pair.tick(Duration.ofSeconds(3));
         assertRefused(1, "mail is an invalid domain identifier (rc=-6)\n", run(a, "xl", "list", "mail"));
         assertOk(run(a, "xl", "create", "/etc/xen/mail.cfg"));
@@ -407,15 +479,18 @@ class FailoverCommandsOnSimulatorTest {
     @Test
     void aSlowToolAnswersLateOrHitsTheCallersTimeout() throws Exception {
         assertTrue(pair.inject("slow-tool node-a 1").applied());
-        CommandException late = assertThrows(CommandException.class,
-                () -> a.run(Command.of("drbdadm", "primary", "r0"), Duration.ofMillis(200)));
+        CommandException late = assertThrows(
+                CommandException.class, () -> a.run(Command.of("drbdadm", "primary", "r0"), Duration.ofMillis(200)));
         assertTrue(late.timedOut());
         CommandResult answered = a.run(Command.of("drbdadm", "primary", "r0"), Duration.ofSeconds(5));
         assertEquals(0, answered.exitCode());
         assertTrue(answered.took().toMillis() >= 1000, answered.took().toString());
         assertFalse(pair.inject("slow-tool-off node-a 1").applied(), "undoing the slowness takes no seconds");
         assertTrue(pair.inject("slow-tool-off node-a").applied());
-        assertTrue(a.run(Command.of("drbdadm", "primary", "r0"), Duration.ofSeconds(5)).took().toMillis() < 1000);
+        assertTrue(a.run(Command.of("drbdadm", "primary", "r0"), Duration.ofSeconds(5))
+                        .took()
+                        .toMillis()
+                < 1000);
         assertFalse(pair.inject("slow-tool node-a soon").applied());
     }
 
@@ -432,10 +507,12 @@ class FailoverCommandsOnSimulatorTest {
             }
         });
         // the command is past its start and waiting out its slowness when node-a freezes
-        await().atMost(Duration.ofSeconds(5)).until(() -> caller[0] != null && caller[0].getState() == Thread.State.TIMED_WAITING);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> caller[0] != null && caller[0].getState() == Thread.State.TIMED_WAITING);
         assertTrue(pair.inject("host-down node-a").applied());
         ExecutionException failed = assertThrows(ExecutionException.class, fence::get);
-        CommandException timedOut = assertInstanceOf(CommandException.class, failed.getCause().getCause());
+        CommandException timedOut =
+                assertInstanceOf(CommandException.class, failed.getCause().getCause());
         assertTrue(timedOut.timedOut(), timedOut.getMessage());
         assertTrue(pair.poweredOn("node-b"), "a frozen node-a cut nobody's power");
         assertTrue(b.isUp());

@@ -31,12 +31,23 @@ class PromotionOnSimulatorTest {
     private ActionResult promote(SimulatedHost host, String resource) throws Exception {
         Topology topology;
         try (InputStream in = PromotionOnSimulatorTest.class.getResourceAsStream("/io/vigil/lab/lab-topology.yaml")) {
-            topology = TopologyLoader.parse("lab-topology.yaml", new String(in.readAllBytes(), StandardCharsets.UTF_8)).topology();
+            topology = TopologyLoader.parse("lab-topology.yaml", new String(in.readAllBytes(), StandardCharsets.UTF_8))
+                    .topology();
         }
-        ActionCommands commands = new ActionCommands(Hypervisor.LIBVIRT, "qemu:///system", Path.of("/etc/xen"), topology, "pair-1");
+        ActionCommands commands =
+                new ActionCommands(Hypervisor.LIBVIRT, "qemu:///system", Path.of("/etc/xen"), topology, "pair-1");
         ActionRunner runner = new ActionRunner(host, pair.clock(), Duration.ofMinutes(1), 4096, Duration.ofMillis(10));
-        Action action = new Action("pair-1:" + resource + ":1:fb-promote:" + host.name() + ":1", "pair-1:" + resource + ":1", "pair-1",
-                host.name(), ActionType.DRBD_PRIMARY, Optional.of(resource), Optional.empty(), Optional.empty(), Optional.empty(), pair.now(),
+        Action action = new Action(
+                "pair-1:" + resource + ":1:fb-promote:" + host.name() + ":1",
+                "pair-1:" + resource + ":1",
+                "pair-1",
+                host.name(),
+                ActionType.DRBD_PRIMARY,
+                Optional.of(resource),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                pair.now(),
                 pair.now().plusSeconds(60));
         return runner.run(action, commands.plan(action));
     }

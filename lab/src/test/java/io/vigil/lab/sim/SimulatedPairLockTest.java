@@ -1,13 +1,12 @@
 package io.vigil.lab.sim;
 
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.time.Duration;
 import java.util.Map;
-
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every state change of the pair takes the pair's lock itself, whoever calls it: while another
@@ -29,16 +28,19 @@ class SimulatedPairLockTest {
     @ParameterizedTest
     @ValueSource(strings = {"requestShutdown", "destroyVm", "setVmMemoryLive", "migrateVm", "powerOff", "powerOn"})
     void aChangeWaitsForThePairsLock(String change) throws InterruptedException {
-        Thread changer = new Thread(() -> {
-            try {
-                changes.get(change).run();
-            } catch (RuntimeException refused) {
-                // a refusal (migrateVm: r0 is not Primary on node-b) still came from inside the lock
-            }
-        }, "changer-" + change);
+        Thread changer = new Thread(
+                () -> {
+                    try {
+                        changes.get(change).run();
+                    } catch (RuntimeException refused) {
+                        // a refusal (migrateVm: r0 is not Primary on node-b) still came from inside the lock
+                    }
+                },
+                "changer-" + change);
         synchronized (pair.lock) {
             changer.start();
-            await().atMost(Duration.ofSeconds(5)).until(() -> changer.getState() == Thread.State.BLOCKED || !changer.isAlive());
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> changer.getState() == Thread.State.BLOCKED || !changer.isAlive());
             assertFalse(changer.getState() == Thread.State.TERMINATED, change + " changed the pair without its lock");
         }
         changer.join(5_000);

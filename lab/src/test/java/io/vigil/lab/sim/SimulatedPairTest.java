@@ -1,5 +1,11 @@
 package io.vigil.lab.sim;
 
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.collectors.command.Command;
@@ -12,11 +18,6 @@ import io.vigil.events.DiskState;
 import io.vigil.events.DrbdRole;
 import io.vigil.events.SmartctlFlag;
 import io.vigil.events.VmState;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,19 +27,18 @@ import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
-
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The pair's state, the faults and their undoing, as the agent would see them through the tools. */
 class SimulatedPairTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Command EVENTS2 = Command.of("drbdsetup", "events2", "--timestamps", "--statistics");
     private static final Command NOW = Command.of("drbdsetup", "events2", "--now", "--statistics");
-    private static final Pattern STAMPED = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}\\+00:00 .*");
+    private static final Pattern STAMPED =
+            Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}\\+00:00 .*");
 
     private final SimulatedPair pair = SimulatedPair.seed();
     private final SimulatedHost a = pair.nodeA();
@@ -74,7 +74,10 @@ class SimulatedPairTest {
     }
 
     private static String field(String dump, String linePrefix, String field) {
-        String line = dump.lines().filter(l -> l.startsWith(linePrefix)).findFirst().orElseThrow(() -> new AssertionError(linePrefix + " in\n" + dump));
+        String line = dump.lines()
+                .filter(l -> l.startsWith(linePrefix))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(linePrefix + " in\n" + dump));
         for (String word : line.split(" ")) {
             if (word.startsWith(field + ":")) {
                 return word.substring(field.length() + 1);
@@ -113,7 +116,9 @@ class SimulatedPairTest {
         b.shutdownVm("db");
         b.shutdownVm("backup");
         b.demote("r1");
-        awaitLine(seenByA, "change connection name:r1 peer-node-id:1 conn-name:node-b connection:Connected role:Secondary");
+        awaitLine(
+                seenByA,
+                "change connection name:r1 peer-node-id:1 conn-name:node-b connection:Connected role:Secondary");
         awaitLine(seenByA, "change resource name:r1 may_promote:yes promotion_score:10102");
         a.promote("r1");
         awaitLine(seenByA, "change resource name:r1 role:Primary may_promote:no promotion_score:10102");
@@ -133,19 +138,31 @@ class SimulatedPairTest {
         assertTrue(outcome.applied(), outcome.message());
 
         awaitLine(seenByA, "change device name:r1 volume:0 minor:1 backing_dev:none disk:Diskless");
-        List<String> changes = after(seenByA, "exists -").stream().filter(l -> l.startsWith("change device name:r0")).toList();
-        assertEquals("change device name:r0 volume:0 minor:0 backing_dev:/dev/vg0/r0-disk disk:Failed client:no open:yes quorum:yes", changes.get(0));
-        assertEquals("change device name:r0 volume:0 minor:0 backing_dev:none disk:Diskless client:no open:yes quorum:yes", changes.get(1));
+        List<String> changes = after(seenByA, "exists -").stream()
+                .filter(l -> l.startsWith("change device name:r0"))
+                .toList();
+        assertEquals(
+                "change device name:r0 volume:0 minor:0 backing_dev:/dev/vg0/r0-disk disk:Failed client:no open:yes quorum:yes",
+                changes.get(0));
+        assertEquals(
+                "change device name:r0 volume:0 minor:0 backing_dev:none disk:Diskless client:no open:yes quorum:yes",
+                changes.get(1));
         assertTrue(after(seenByA, "exists -").contains("change resource name:r0 may_promote:no promotion_score:0"));
-        awaitLine(seenByB, "change peer-device name:r0 peer-node-id:0 conn-name:node-a volume:0 replication:Established peer-disk:Failed");
-        awaitLine(seenByB, "change peer-device name:r0 peer-node-id:0 conn-name:node-a volume:0 replication:Established peer-disk:Diskless");
+        awaitLine(
+                seenByB,
+                "change peer-device name:r0 peer-node-id:0 conn-name:node-a volume:0 replication:Established peer-disk:Failed");
+        awaitLine(
+                seenByB,
+                "change peer-device name:r0 peer-node-id:0 conn-name:node-a volume:0 replication:Established peer-disk:Diskless");
         assertEquals(DiskState.DISKLESS, a.disk("r0"));
         assertEquals(DrbdRole.PRIMARY, a.role("r0"), "a diskless Primary keeps running on the peer's disk");
 
         CommandResult smart = a.run(Command.of("smartctl", "--json", "-a", "/dev/sda"), Duration.ofSeconds(5));
         JsonNode doc = JSON.readTree(smart.stdout());
         assertFalse(doc.at("/smart_status/passed").asBoolean());
-        int expected = 1 << SmartctlFlag.DISK_FAILING.bit() | 1 << SmartctlFlag.PREFAIL_BELOW_THRESHOLD.bit() | 1 << SmartctlFlag.ERROR_LOG_HAS_ERRORS.bit();
+        int expected = 1 << SmartctlFlag.DISK_FAILING.bit()
+                | 1 << SmartctlFlag.PREFAIL_BELOW_THRESHOLD.bit()
+                | 1 << SmartctlFlag.ERROR_LOG_HAS_ERRORS.bit();
         assertEquals(expected, smart.exitCode());
         assertEquals(expected, doc.at("/smartctl/exit_status").asInt());
         JsonNode reallocated = doc.at("/ata_smart_attributes/table/3");
@@ -153,10 +170,19 @@ class SimulatedPairTest {
         assertEquals("FAILING_NOW", reallocated.get("when_failed").asText());
         assertTrue(reallocated.at("/raw/value").asLong() > 0);
 
-        CommandResult lvs = a.run(Command.of("lvs", "--reportformat", "json", "--units", "b", "--nosuffix", "-o", "vg_name,lv_name,lv_attr"), Duration.ofSeconds(5));
-        assertEquals("-wi-a---p-", JSON.readTree(lvs.stdout()).at("/report/0/lv/0/lv_attr").asText());
+        CommandResult lvs = a.run(
+                Command.of(
+                        "lvs", "--reportformat", "json", "--units", "b", "--nosuffix", "-o", "vg_name,lv_name,lv_attr"),
+                Duration.ofSeconds(5));
+        assertEquals(
+                "-wi-a---p-",
+                JSON.readTree(lvs.stdout()).at("/report/0/lv/0/lv_attr").asText());
         assertTrue(lvs.stderr().contains("WARNING: VG vg0 is missing PV"), lvs.stderr());
-        assertTrue(b.run(Command.of("smartctl", "--json", "-a", "/dev/sda"), Duration.ofSeconds(5)).exitCode() == 0, "node-b's disk is fine");
+        assertTrue(
+                b.run(Command.of("smartctl", "--json", "-a", "/dev/sda"), Duration.ofSeconds(5))
+                                .exitCode()
+                        == 0,
+                "node-b's disk is fine");
     }
 
     @Test
@@ -166,10 +192,15 @@ class SimulatedPairTest {
         FaultOutcome replaced = pair.apply(new Fault.DiskFail("node-a", "/dev/sda").undo());
         assertTrue(replaced.applied(), replaced.message());
         assertFalse(a.diskFailed("/dev/sda"));
-        assertEquals(0, a.run(Command.of("smartctl", "--json", "-a", "/dev/sda"), Duration.ofSeconds(5)).exitCode());
+        assertEquals(
+                0,
+                a.run(Command.of("smartctl", "--json", "-a", "/dev/sda"), Duration.ofSeconds(5))
+                        .exitCode());
 
         awaitLine(seenByA, "call helper name:r0 peer-node-id:1 conn-name:node-b volume:0 helper:before-resync-target");
-        awaitLine(seenByA, "change peer-device name:r0 peer-node-id:1 conn-name:node-b volume:0 replication:SyncTarget peer-disk:UpToDate peer-client:no done:0.00");
+        awaitLine(
+                seenByA,
+                "change peer-device name:r0 peer-node-id:1 conn-name:node-b volume:0 replication:SyncTarget peer-disk:UpToDate peer-client:no done:0.00");
         assertEquals(DiskState.INCONSISTENT, a.disk("r0"));
         assertEquals("Inconsistent", field(now(b), "exists peer-device name:r0", "peer-disk"));
         assertEquals("SyncSource", field(now(b), "exists peer-device name:r0", "replication"));
@@ -188,13 +219,22 @@ class SimulatedPairTest {
         assertEquals(DiskState.UP_TO_DATE, a.disk("r1"));
         String afterwards = now(a);
         assertEquals("Established", field(afterwards, "exists peer-device name:r0", "replication"));
-        assertFalse(afterwards.lines().filter(l -> l.startsWith("exists peer-device name:r0")).findFirst().orElseThrow()
-                .contains("out-of-sync:"), "drbdsetup leaves out-of-sync: out when it is 0: " + afterwards);
+        assertFalse(
+                afterwards
+                        .lines()
+                        .filter(l -> l.startsWith("exists peer-device name:r0"))
+                        .findFirst()
+                        .orElseThrow()
+                        .contains("out-of-sync:"),
+                "drbdsetup leaves out-of-sync: out when it is 0: " + afterwards);
         assertFalse(afterwards.contains("done:"), afterwards);
         awaitLine(seenByA, "call helper name:r0 peer-node-id:1 conn-name:node-b volume:0 helper:after-resync-target");
         awaitLine(seenByA, "change device name:r0 volume:0 minor:0 backing_dev:/dev/vg0/r0-disk disk:UpToDate");
-        assertTrue(a.run(Command.of("lvs", "--reportformat", "json", "--units", "b", "--nosuffix", "-o", "lv_attr"), Duration.ofSeconds(5))
-                .stdout().contains("\"lv_attr\":\"-wi-ao----\""));
+        assertTrue(a.run(
+                        Command.of("lvs", "--reportformat", "json", "--units", "b", "--nosuffix", "-o", "lv_attr"),
+                        Duration.ofSeconds(5))
+                .stdout()
+                .contains("\"lv_attr\":\"-wi-ao----\""));
     }
 
     /**
@@ -206,8 +246,15 @@ class SimulatedPairTest {
     @Test
     void overlappingDiskFailuresOnBothNodesLeaveBothInconsistentAndNothingResyncs() throws Exception {
         List<String> seenByB = stream(b);
-        Map<Integer, String> schedule = new TreeMap<>(Map.of(5, "disk-fail node-a /dev/sda", 12, "disk-replace node-a /dev/sda",
-                16, "disk-fail node-b /dev/sda", 26, "disk-replace node-b /dev/sda"));
+        Map<Integer, String> schedule = new TreeMap<>(Map.of(
+                5,
+                "disk-fail node-a /dev/sda",
+                12,
+                "disk-replace node-a /dev/sda",
+                16,
+                "disk-fail node-b /dev/sda",
+                26,
+                "disk-replace node-b /dev/sda"));
         int second = 0;
         for (Map.Entry<Integer, String> fault : schedule.entrySet()) {
             for (; second < fault.getKey(); second++) {
@@ -217,10 +264,14 @@ class SimulatedPairTest {
             assertTrue(outcome.applied(), fault.getValue() + ": " + outcome.message());
         }
         // the stream is read on its own thread: what it printed up to the last fault must be in before the cut
-        String lastOfTheFaults = "change device name:r1 volume:0 minor:1 backing_dev:/dev/vg0/r1-disk disk:Inconsistent";
+        String lastOfTheFaults =
+                "change device name:r1 volume:0 minor:1 backing_dev:/dev/vg0/r1-disk disk:Inconsistent";
         awaitLine(seenByB, lastOfTheFaults);
         int linesAt26 = java.util.stream.IntStream.range(0, seenByB.size())
-                .filter(i -> seenByB.get(i).startsWith(lastOfTheFaults)).findFirst().orElseThrow() + 1;
+                        .filter(i -> seenByB.get(i).startsWith(lastOfTheFaults))
+                        .findFirst()
+                        .orElseThrow()
+                + 1;
         for (int i = 0; i < 60; i++) { // longer than a full resync (~41 s) would take
             pair.tick(Duration.ofSeconds(1));
         }
@@ -235,7 +286,8 @@ class SimulatedPairTest {
             assertFalse(dump.contains("done:"), dump);
         }
         List<String> afterLastFault = seenByB.subList(linesAt26, seenByB.size());
-        assertTrue(afterLastFault.stream().noneMatch(l -> l.contains("replication:Sync") || l.contains("resync-target")),
+        assertTrue(
+                afterLastFault.stream().noneMatch(l -> l.contains("replication:Sync") || l.contains("resync-target")),
                 "nothing resyncs from Inconsistent data: " + afterLastFault);
     }
 
@@ -246,19 +298,30 @@ class SimulatedPairTest {
         pair.inject("host-down node-b");
 
         long start = System.nanoTime();
-        CommandException hung = assertThrows(CommandException.class,
-                () -> b.run(Command.of("virsh", "list", "--all"), Duration.ofMillis(300)));
+        CommandException hung = assertThrows(
+                CommandException.class, () -> b.run(Command.of("virsh", "list", "--all"), Duration.ofMillis(300)));
         long tookMs = (System.nanoTime() - start) / 1_000_000;
         assertTrue(hung.timedOut());
         assertTrue(tookMs >= 300 && tookMs < 3_000, "hung for " + tookMs + " ms");
         assertThrows(java.io.IOException.class, () -> b.read(java.nio.file.Path.of("/proc/meminfo")));
 
         awaitLine(seenByA, "change connection name:r1 peer-node-id:1 conn-name:node-b connection:Timeout role:Unknown");
-        awaitLine(seenByA, "change connection name:r1 peer-node-id:1 conn-name:node-b connection:Unconnected role:Unknown");
-        awaitLine(seenByA, "change connection name:r1 peer-node-id:1 conn-name:node-b connection:Connecting role:Unknown");
-        awaitLine(seenByA, "change peer-device name:r1 peer-node-id:1 conn-name:node-b volume:0 replication:Off peer-disk:DUnknown");
+        awaitLine(
+                seenByA,
+                "change connection name:r1 peer-node-id:1 conn-name:node-b connection:Unconnected role:Unknown");
+        awaitLine(
+                seenByA,
+                "change connection name:r1 peer-node-id:1 conn-name:node-b connection:Connecting role:Unknown");
+        awaitLine(
+                seenByA,
+                "change peer-device name:r1 peer-node-id:1 conn-name:node-b volume:0 replication:Off peer-disk:DUnknown");
         awaitLine(seenByA, "change resource name:r1 may_promote:yes promotion_score:10101");
-        assertEquals(1, a.run(Command.of("ping", "-n", "-q", "-c", "3", "-i", "0.2", "-W", "1", "10.99.0.2"), Duration.ofSeconds(5)).exitCode());
+        assertEquals(
+                1,
+                a.run(
+                                Command.of("ping", "-n", "-q", "-c", "3", "-i", "0.2", "-W", "1", "10.99.0.2"),
+                                Duration.ofSeconds(5))
+                        .exitCode());
         int silentSize = seenByB.size();
         pair.tick(Duration.ofSeconds(30)); // node-a writes r0 while node-b is away
         assertTrue(a.outOfSyncKiB("r0") > 0);
@@ -282,8 +345,12 @@ class SimulatedPairTest {
     void aCutLinkLetsOutOfSyncGrowOnBothPrimariesAndARestoreResyncsIt() throws Exception {
         List<String> seenByB = stream(b);
         assertTrue(pair.inject("link-cut").applied());
-        awaitLine(seenByB, "change connection name:r0 peer-node-id:0 conn-name:node-a connection:NetworkFailure role:Unknown");
-        awaitLine(seenByB, "change path name:r0 peer-node-id:0 conn-name:node-a local:ipv4:10.99.0.2:7789 peer:ipv4:10.99.0.1:7789 established:no");
+        awaitLine(
+                seenByB,
+                "change connection name:r0 peer-node-id:0 conn-name:node-a connection:NetworkFailure role:Unknown");
+        awaitLine(
+                seenByB,
+                "change path name:r0 peer-node-id:0 conn-name:node-a local:ipv4:10.99.0.2:7789 peer:ipv4:10.99.0.1:7789 established:no");
         assertEquals(ConnectionState.CONNECTING, a.connection("r0"));
         assertEquals(ConnectionState.CONNECTING, b.connection("r1"));
 
@@ -327,9 +394,15 @@ class SimulatedPairTest {
 
     @Test
     void eachFaultParsesFromItsOwnCommandAndUndoesItsUndo() {
-        List<Fault> faults = List.of(new Fault.DiskFail("node-a", "/dev/sda"), new Fault.HostDown("node-b"), new Fault.LinkCut(),
-                new Fault.AgentHang("node-a", "web"), new Fault.FenceLies("node-a", true), new Fault.FenceBroken("node-b", true),
-                new Fault.MigrationFails("web", true), new Fault.SlowTool("node-a", Fault.SlowToolOff.UNDONE_SECONDS),
+        List<Fault> faults = List.of(
+                new Fault.DiskFail("node-a", "/dev/sda"),
+                new Fault.HostDown("node-b"),
+                new Fault.LinkCut(),
+                new Fault.AgentHang("node-a", "web"),
+                new Fault.FenceLies("node-a", true),
+                new Fault.FenceBroken("node-b", true),
+                new Fault.MigrationFails("web", true),
+                new Fault.SlowTool("node-a", Fault.SlowToolOff.UNDONE_SECONDS),
                 new Fault.MemoryTaken("node-b", Fault.MemoryFreed.UNDONE_BYTES));
         for (Fault fault : faults) {
             assertEquals(fault, Fault.parse(fault.command()));
@@ -348,15 +421,38 @@ class SimulatedPairTest {
         }
         String dump = now(a);
         assertFalse(dump.contains("SyncSource") || dump.contains("SyncTarget") || dump.contains("Connecting"), dump);
-        assertEquals(0, b.run(Command.of("virsh", "qemu-agent-command", "db", "{\"execute\":\"guest-ping\"}"), Duration.ofSeconds(5)).exitCode());
+        assertEquals(
+                0,
+                b.run(
+                                Command.of("virsh", "qemu-agent-command", "db", "{\"execute\":\"guest-ping\"}"),
+                                Duration.ofSeconds(5))
+                        .exitCode());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "frobnicate node-a", "disk-fail node-a", "disk-fail node-c /dev/sda", "disk-fail node-a /dev/sdz",
-            "disk-fail node-a ../../etc/passwd", "disk-fail node-a /dev/../etc", "host-down", "link-cut now", "host-up node-a",
-            "link-restore", "disk-replace node-a /dev/sda", "agent-hang node-a nosuch", "host-down $(reboot)",
-            "memory-taken node-a", "memory-taken node-a lots", "memory-taken node-a 0", "memory-taken node-a 1500B", "memory-taken node-a 5GiB",
-            "memory-freed node-a"})
+    @ValueSource(
+            strings = {
+                "",
+                "frobnicate node-a",
+                "disk-fail node-a",
+                "disk-fail node-c /dev/sda",
+                "disk-fail node-a /dev/sdz",
+                "disk-fail node-a ../../etc/passwd",
+                "disk-fail node-a /dev/../etc",
+                "host-down",
+                "link-cut now",
+                "host-up node-a",
+                "link-restore",
+                "disk-replace node-a /dev/sda",
+                "agent-hang node-a nosuch",
+                "host-down $(reboot)",
+                "memory-taken node-a",
+                "memory-taken node-a lots",
+                "memory-taken node-a 0",
+                "memory-taken node-a 1500B",
+                "memory-taken node-a 5GiB",
+                "memory-freed node-a"
+            })
     void aBadFaultCommandIsRefusedWithAReasonNeverAnException(String line) {
         FaultOutcome outcome = pair.inject(line);
         assertFalse(outcome.applied(), line);
@@ -384,13 +480,23 @@ class SimulatedPairTest {
     }
 
     private static Meminfo meminfo(SimulatedHost host) throws Exception {
-        return Meminfo.parse("/proc/meminfo", host.read(Path.of("/proc/meminfo")).orElseThrow());
+        return Meminfo.parse(
+                "/proc/meminfo", host.read(Path.of("/proc/meminfo")).orElseThrow());
     }
 
     @Test
     void theHelpNamesEveryFault() {
-        for (String verb : List.of("disk-fail", "disk-replace", "host-down", "host-up", "link-cut", "link-restore", "agent-hang", "agent-recover",
-                "memory-taken", "memory-freed")) {
+        for (String verb : List.of(
+                "disk-fail",
+                "disk-replace",
+                "host-down",
+                "host-up",
+                "link-cut",
+                "link-restore",
+                "agent-hang",
+                "agent-recover",
+                "memory-taken",
+                "memory-freed")) {
             assertTrue(Fault.HELP.contains(verb), verb);
         }
         assertTrue(pair.inject("frobnicate").message().contains("disk-fail NODE DEVICE"));

@@ -1,14 +1,16 @@
 package io.vigil.lab.sim;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.collectors.command.Command;
 import io.vigil.collectors.command.CommandException;
 import io.vigil.collectors.command.CommandResult;
 import io.vigil.collectors.command.ProcessCommandRunner;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,11 +22,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The simulator's text held against real tool output: captured here, produced by the real tool in the test, or DRBD's own traces. */
 class SimulatedToolFormatsTest {
@@ -76,12 +75,20 @@ class SimulatedToolFormatsTest {
             assertTrue(parts[1].startsWith("exists "), line);
             // drbdsetup without --verbose leaves out-of-sync: out when it is 0 (the sample's
             // instrumented build prints it), and both resources here are in sync
-            List<String> expected = sampleOrder.get(parts[1].split(" ")[1]).stream().filter(f -> !f.equals("out-of-sync")).toList();
+            List<String> expected = sampleOrder.get(parts[1].split(" ")[1]).stream()
+                    .filter(f -> !f.equals("out-of-sync"))
+                    .toList();
             assertEquals(expected, fieldNames(parts[1]), line);
         }
-        assertTrue(dump.stdout().contains(" exists path name:r0 peer-node-id:1 conn-name:node-b local:ipv4:10.99.0.1:7789 peer:ipv4:10.99.0.2:7789 established:yes\n"),
+        assertTrue(
+                dump.stdout()
+                        .contains(
+                                " exists path name:r0 peer-node-id:1 conn-name:node-b local:ipv4:10.99.0.1:7789 peer:ipv4:10.99.0.2:7789 established:yes\n"),
                 dump.stdout());
-        assertTrue(dump.stdout().contains(" exists resource name:r0 role:Primary suspended:no force-io-failures:no write-ordering:flush may_promote:no promotion_score:10102\n"),
+        assertTrue(
+                dump.stdout()
+                        .contains(
+                                " exists resource name:r0 role:Primary suspended:no force-io-failures:no write-ordering:flush may_promote:no promotion_score:10102\n"),
                 dump.stdout());
     }
 
@@ -89,9 +96,16 @@ class SimulatedToolFormatsTest {
     void events2WithoutStatisticsLeavesTheCountersOutLikeThePlainSample() throws Exception {
         String sample = resource("drbd/drbdutils_events2-sync.test");
         String plainRun = sample.substring(0, sample.indexOf("events2 --statistics"));
-        List<String> sampleDevice = plainRun.lines().filter(l -> l.startsWith("create device")).map(SimulatedToolFormatsTest::fieldNames).findFirst().orElseThrow();
+        List<String> sampleDevice = plainRun.lines()
+                .filter(l -> l.startsWith("create device"))
+                .map(SimulatedToolFormatsTest::fieldNames)
+                .findFirst()
+                .orElseThrow();
         String dump = run(a, "drbdsetup", "events2", "--now").stdout();
-        String device = dump.lines().filter(l -> l.startsWith("exists device")).findFirst().orElseThrow();
+        String device = dump.lines()
+                .filter(l -> l.startsWith("exists device"))
+                .findFirst()
+                .orElseThrow();
         assertEquals(sampleDevice, fieldNames(device));
         assertFalse(dump.contains("out-of-sync:"), dump);
     }
@@ -105,19 +119,28 @@ class SimulatedToolFormatsTest {
             assertSameKeys(real, sim, "", List.of("messages"));
             assertEquals(result.exitCode(), sim.at("/smartctl/exit_status").asInt());
             assertEquals(0, result.exitCode(), device);
-            assertEquals(List.of("smartctl", "--json", "-a", device), JSON.convertValue(sim.at("/smartctl/argv"), List.class));
+            assertEquals(
+                    List.of("smartctl", "--json", "-a", device),
+                    JSON.convertValue(sim.at("/smartctl/argv"), List.class));
             assertTrue(sim.at("/smart_status/passed").asBoolean());
         }
-        JsonNode ata = JSON.readTree(run(a, "smartctl", "--json", "-a", "/dev/sda").stdout());
+        JsonNode ata =
+                JSON.readTree(run(a, "smartctl", "--json", "-a", "/dev/sda").stdout());
         assertEquals("ATA", ata.at("/device/protocol").asText());
         List<Integer> ids = new ArrayList<>();
-        ata.at("/ata_smart_attributes/table").forEach(attr -> ids.add(attr.get("id").asInt()));
+        ata.at("/ata_smart_attributes/table")
+                .forEach(attr -> ids.add(attr.get("id").asInt()));
         assertTrue(ids.containsAll(List.of(5, 9, 194, 197, 198)), ids.toString());
-        JsonNode nvme = JSON.readTree(run(a, "smartctl", "--json", "-a", "/dev/nvme0").stdout());
+        JsonNode nvme =
+                JSON.readTree(run(a, "smartctl", "--json", "-a", "/dev/nvme0").stdout());
         assertEquals("NVMe", nvme.at("/device/protocol").asText());
-        assertEquals(0, nvme.at("/nvme_smart_health_information_log/critical_warning").asInt());
+        assertEquals(
+                0,
+                nvme.at("/nvme_smart_health_information_log/critical_warning").asInt());
         // real smartctl prints "key": value with two-space indents and one array element a line
-        assertTrue(run(a, "smartctl", "--json", "-a", "/dev/sda").stdout().startsWith(resource("real/smartctl-vda-no-smart.json").substring(0, 60)));
+        assertTrue(run(a, "smartctl", "--json", "-a", "/dev/sda")
+                .stdout()
+                .startsWith(resource("real/smartctl-vda-no-smart.json").substring(0, 60)));
     }
 
     @Test
@@ -127,7 +150,9 @@ class SimulatedToolFormatsTest {
         JsonNode sim = JSON.readTree(result.stdout());
         assertEquals(2, result.exitCode());
         assertSameKeys(real, sim, "", List.of());
-        assertEquals(real.at("/smartctl/messages/0/string").asText(), sim.at("/smartctl/messages/0/string").asText());
+        assertEquals(
+                real.at("/smartctl/messages/0/string").asText(),
+                sim.at("/smartctl/messages/0/string").asText());
     }
 
     @Test
@@ -158,16 +183,21 @@ class SimulatedToolFormatsTest {
     }
 
     private static final String VGS = "vg_name,vg_size,vg_free,pv_count,lv_count";
-    private static final String LVS = "vg_name,lv_name,lv_size,lv_attr,pool_lv,origin,data_percent,metadata_percent,snap_percent";
+    private static final String LVS =
+            "vg_name,lv_name,lv_size,lv_attr,pool_lv,origin,data_percent,metadata_percent,snap_percent";
     private static final Pattern ROW = Pattern.compile(" {18}\\{(\"[a-z_]+\":\"[^\"]*\", )*\"[a-z_]+\":\"[^\"]*\"},?");
 
     /** The report without its rows, and the rows checked for LVM's one-row-a-line layout. */
     private static String skeleton(String report) {
         List<String> lines = report.lines().toList();
-        List<String> rows = lines.stream().filter(l -> l.startsWith(" ".repeat(18) + "{")).toList();
+        List<String> rows =
+                lines.stream().filter(l -> l.startsWith(" ".repeat(18) + "{")).toList();
         for (int i = 0; i < rows.size(); i++) {
             assertTrue(ROW.matcher(rows.get(i)).matches(), rows.get(i));
-            assertEquals(i < rows.size() - 1, rows.get(i).endsWith(","), "only the last row lacks the comma: " + rows.get(i));
+            assertEquals(
+                    i < rows.size() - 1,
+                    rows.get(i).endsWith(","),
+                    "only the last row lacks the comma: " + rows.get(i));
         }
         return String.join("\n", lines.stream().filter(l -> !rows.contains(l)).toList());
     }
@@ -193,16 +223,29 @@ class SimulatedToolFormatsTest {
         assertEquals("-wi-ao----", lv.get("lv_attr").asText());
         assertEquals(String.valueOf(20L << 30), lv.get("lv_size").asText());
         JsonNode pool = JSON.readTree(lvs.stdout()).at("/report/0/lv/2");
-        assertEquals(List.of("pool0", "twi-aotz--", "", "37.50", "13.38"), List.of(pool.get("lv_name").asText(), pool.get("lv_attr").asText(),
-                pool.get("pool_lv").asText(), pool.get("data_percent").asText(), pool.get("metadata_percent").asText()));
+        assertEquals(
+                List.of("pool0", "twi-aotz--", "", "37.50", "13.38"),
+                List.of(
+                        pool.get("lv_name").asText(),
+                        pool.get("lv_attr").asText(),
+                        pool.get("pool_lv").asText(),
+                        pool.get("data_percent").asText(),
+                        pool.get("metadata_percent").asText()));
         JsonNode thin = JSON.readTree(lvs.stdout()).at("/report/0/lv/3");
-        assertEquals(List.of("scratch", "Vwi-a-tz--", "pool0", "25.00", ""), List.of(thin.get("lv_name").asText(), thin.get("lv_attr").asText(),
-                thin.get("pool_lv").asText(), thin.get("data_percent").asText(), thin.get("metadata_percent").asText()));
+        assertEquals(
+                List.of("scratch", "Vwi-a-tz--", "pool0", "25.00", ""),
+                List.of(
+                        thin.get("lv_name").asText(),
+                        thin.get("lv_attr").asText(),
+                        thin.get("pool_lv").asText(),
+                        thin.get("data_percent").asText(),
+                        thin.get("metadata_percent").asText()));
     }
 
     @Test
     void lvmRefusesAColumnItDoesNotKnowAsLvmDoes() throws Exception {
-        CommandResult result = run(a, "vgs", "--reportformat", "json", "--units", "b", "--nosuffix", "-o", "vg_name,frobs");
+        CommandResult result =
+                run(a, "vgs", "--reportformat", "json", "--units", "b", "--nosuffix", "-o", "vg_name,frobs");
         assertEquals(3, result.exitCode());
         assertEquals("  Unrecognised field: frobs\n", result.stderr());
     }
@@ -239,7 +282,8 @@ class SimulatedToolFormatsTest {
     }
 
     private static String realVirsh(Path xml, String commands) throws CommandException {
-        CommandResult result = new ProcessCommandRunner().run(Command.of("virsh", "-c", "test://" + xml, commands), Duration.ofSeconds(20));
+        CommandResult result = new ProcessCommandRunner()
+                .run(Command.of("virsh", "-c", "test://" + xml, commands), Duration.ofSeconds(20));
         assertEquals(0, result.exitCode(), result.stderr());
         return result.stdout();
     }
@@ -248,16 +292,24 @@ class SimulatedToolFormatsTest {
     void virshListAndDominfoMatchTheRealVirshLineByLine(@TempDir Path dir) throws Exception {
         assumeTrue(virshInstalled(), "virsh (libvirt-clients) is not installed");
         Path xml = nodeXml(dir);
-        assertEquals(realVirsh(xml, "list --all"), run(a, "virsh", "-c", "qemu:///system", "list", "--all").stdout());
+        assertEquals(
+                realVirsh(xml, "list --all"),
+                run(a, "virsh", "-c", "qemu:///system", "list", "--all").stdout());
         for (String vm : List.of("web", "mail")) {
-            assertDominfoMatches(realVirsh(xml, "dominfo " + vm), run(a, "virsh", "-c", "qemu:///system", "dominfo", vm).stdout());
+            assertDominfoMatches(
+                    realVirsh(xml, "dominfo " + vm),
+                    run(a, "virsh", "-c", "qemu:///system", "dominfo", vm).stdout());
         }
         // a stopped domain: "-" for its id, "shut off", sorted after the running ones
         a.shutdownVm("mail");
         String realAfter = realVirsh(xml, "destroy mail; list --all");
-        assertEquals(realAfter.substring(realAfter.indexOf(" Id ")), run(a, "virsh", "list", "--all").stdout());
+        assertEquals(
+                realAfter.substring(realAfter.indexOf(" Id ")),
+                run(a, "virsh", "list", "--all").stdout());
         String realInfo = realVirsh(xml, "destroy mail; dominfo mail");
-        assertDominfoMatches(realInfo.substring(realInfo.indexOf("Id:")), run(a, "virsh", "-c", "qemu:///system", "dominfo", "mail").stdout());
+        assertDominfoMatches(
+                realInfo.substring(realInfo.indexOf("Id:")),
+                run(a, "virsh", "-c", "qemu:///system", "dominfo", "mail").stdout());
     }
 
     /**
@@ -271,14 +323,21 @@ class SimulatedToolFormatsTest {
         if (!simLines.contains("State:          running")) {
             realLines.removeIf(l -> l.startsWith("CPU time:"));
         }
-        realLines.removeIf(l -> l.startsWith("Security label:") && !simLines.stream().anyMatch(s -> s.startsWith("Security label:")));
+        realLines.removeIf(l ->
+                l.startsWith("Security label:") && !simLines.stream().anyMatch(s -> s.startsWith("Security label:")));
         assertEquals(realLines.size(), simLines.size(), "real:\n" + real + "\nsim:\n" + sim);
         for (int i = 0; i < realLines.size(); i++) {
             String r = realLines.get(i);
             String s = simLines.get(i);
             String label = r.isEmpty() ? "" : r.substring(0, 16);
             assertEquals(label, s.isEmpty() ? "" : s.substring(0, 16), "line " + (i + 1));
-            if (!List.of("OS Type:        ", "CPU time:       ", "Security model: ", "Security DOI:   ", "Security label: ").contains(label)) {
+            if (!List.of(
+                            "OS Type:        ",
+                            "CPU time:       ",
+                            "Security model: ",
+                            "Security DOI:   ",
+                            "Security label: ")
+                    .contains(label)) {
                 assertEquals(r, s, "line " + (i + 1));
             }
         }
@@ -287,11 +346,13 @@ class SimulatedToolFormatsTest {
 
     @Test
     void guestPingAnswersOrFailsAsVirshDoes() throws Exception {
-        CommandResult ok = run(a, "virsh", "-c", "qemu:///system", "qemu-agent-command", "web", "{\"execute\":\"guest-ping\"}");
+        CommandResult ok =
+                run(a, "virsh", "-c", "qemu:///system", "qemu-agent-command", "web", "{\"execute\":\"guest-ping\"}");
         assertEquals(0, ok.exitCode());
         assertEquals("{\"return\":{}}\n", ok.stdout());
         a.setGuestAgentAnswering("web", false);
-        CommandResult silent = run(a, "virsh", "-c", "qemu:///system", "qemu-agent-command", "web", "{\"execute\":\"guest-ping\"}");
+        CommandResult silent =
+                run(a, "virsh", "-c", "qemu:///system", "qemu-agent-command", "web", "{\"execute\":\"guest-ping\"}");
         assertEquals(1, silent.exitCode());
         assertEquals("error: Guest agent is not responding: QEMU guest agent is not connected\n", silent.stderr());
         CommandResult unknown = run(a, "virsh", "-c", "qemu:///system", "dominfo", "nosuch");
@@ -304,7 +365,9 @@ class SimulatedToolFormatsTest {
         String out = run(a, "xl", "list").stdout();
         List<String> lines = out.lines().toList();
         assertEquals("Name                                        ID   Mem VCPUs\tState\tTime(s)", lines.get(0));
-        assertTrue(lines.get(1).startsWith("Domain-0                                     0  1024     2     r-----  "), lines.get(1));
+        assertTrue(
+                lines.get(1).startsWith("Domain-0                                     0  1024     2     r-----  "),
+                lines.get(1));
         assertTrue(lines.get(2).matches("web {38}    1  6144     2     -b----  [ \\d]{6}\\.\\d"), lines.get(2));
         a.shutdownVm("mail");
         assertEquals(3, run(a, "xl", "list").stdout().lines().count());
@@ -320,7 +383,9 @@ class SimulatedToolFormatsTest {
         CommandResult answered = run(a, "ping", "-n", "-q", "-c", "3", "-i", "0.2", "-W", "1", "10.99.0.2");
         assertEquals(0, answered.exitCode());
         assertEquals(shape(resource("real/ping-answered.txt")), shape(answered.stdout()));
-        assertTrue(answered.stdout().lines().anyMatch(l -> l.matches("rtt min/avg/max/mdev = [\\d.]+/[\\d.]+/[\\d.]+/[\\d.]+ ms")));
+        assertTrue(answered.stdout()
+                .lines()
+                .anyMatch(l -> l.matches("rtt min/avg/max/mdev = [\\d.]+/[\\d.]+/[\\d.]+/[\\d.]+ ms")));
         pair.apply(new Fault.LinkCut());
         CommandResult lost = run(a, "ping", "-n", "-q", "-c", "3", "-i", "0.2", "-W", "1", "10.99.0.2");
         assertEquals(1, lost.exitCode());
@@ -330,7 +395,9 @@ class SimulatedToolFormatsTest {
     @Test
     void meminfoLinesHaveTheKernelsLayoutAndTheHostsMemory() throws Exception {
         String sim = a.read(Path.of("/proc/meminfo")).orElseThrow();
-        List<String> realLabels = Files.readAllLines(Path.of("/proc/meminfo")).stream().map(l -> l.substring(0, l.indexOf(':') + 1)).toList();
+        List<String> realLabels = Files.readAllLines(Path.of("/proc/meminfo")).stream()
+                .map(l -> l.substring(0, l.indexOf(':') + 1))
+                .toList();
         Pattern kernelLayout = Pattern.compile("[A-Za-z_()]+: *\\d+( kB)?");
         for (String line : sim.lines().toList()) {
             assertTrue(kernelLayout.matcher(line).matches(), line);

@@ -1,5 +1,11 @@
 package io.vigil.lab.sim;
 
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.collectors.command.Command;
@@ -36,9 +42,6 @@ import io.vigil.events.LvmReport.VolumeGroup;
 import io.vigil.events.ReplicationState;
 import io.vigil.events.VmState;
 import io.vigil.events.VmStatus;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -54,12 +57,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The issue's cross-check: for one state, the simulator's output and real tool output parse,
@@ -100,7 +99,8 @@ class SimulatorMatchesRealToolsTest {
         try {
             REAL.run(Command.of(versionArgv), T);
         } catch (CommandException e) {
-            fail(versionArgv[0] + " is not installed (" + e.getMessage() + "): run apt-get update && apt-get install -y " + package_);
+            fail(versionArgv[0] + " is not installed (" + e.getMessage()
+                    + "): run apt-get update && apt-get install -y " + package_);
         }
     }
 
@@ -137,11 +137,17 @@ class SimulatorMatchesRealToolsTest {
                         <memory unit='KiB'>%d</memory><currentMemory unit='KiB'>%d</currentMemory>
                         <vcpu>%d</vcpu><os><type>hvm</type></os>%s
                       </domain>
-                    """.formatted(vm.name, vm.uuid, vm.maxMemoryKiB, vm.memoryKiB, vm.vcpus,
-                    vm.running() ? "" : "<test:runstate>5</test:runstate>"));
+                    """.formatted(
+                            vm.name,
+                            vm.uuid,
+                            vm.maxMemoryKiB,
+                            vm.memoryKiB,
+                            vm.vcpus,
+                            vm.running() ? "" : "<test:runstate>5</test:runstate>"));
         }
         xml.append("</node>\n");
-        Path dir = Files.createDirectories(Path.of("target", "crosscheck", UUID.randomUUID().toString()));
+        Path dir = Files.createDirectories(
+                Path.of("target", "crosscheck", UUID.randomUUID().toString()));
         Path file = dir.resolve("node.xml").toAbsolutePath();
         Files.writeString(file, xml);
         cleanups.add(() -> {
@@ -156,21 +162,35 @@ class SimulatorMatchesRealToolsTest {
     }
 
     private static VmProbe vmProbe(CommandRunner runner, String uri) {
-        return new VmProbe(runner, new VmProbe.Settings(Hypervisor.LIBVIRT, uri, Map.of("web", "r0", "mail", "r0"),
-                Set.of("web", "mail"), Set.of(), Duration.ofSeconds(10), T));
+        return new VmProbe(
+                runner,
+                new VmProbe.Settings(
+                        Hypervisor.LIBVIRT,
+                        uri,
+                        Map.of("web", "r0", "mail", "r0"),
+                        Set.of("web", "mail"),
+                        Set.of(),
+                        Duration.ofSeconds(10),
+                        T));
     }
 
     /** The real virsh and the simulator, for node-a as it is now: list and dominfo parsed alike, and VmProbe's events equal. */
     private void assertVirshAgrees(String state) throws Exception {
         String uri = "test://" + nodeXml(a);
-        ParseResult<VirshListParser.Domain> realList = VirshListParser.parse("real virsh list", real("virsh", "-c", uri, "list", "--all").stdout());
-        ParseResult<VirshListParser.Domain> simList = VirshListParser.parse("sim virsh list", sim(a, "virsh", "-c", "qemu:///system", "list", "--all").stdout());
+        ParseResult<VirshListParser.Domain> realList = VirshListParser.parse(
+                "real virsh list", real("virsh", "-c", uri, "list", "--all").stdout());
+        ParseResult<VirshListParser.Domain> simList = VirshListParser.parse(
+                "sim virsh list",
+                sim(a, "virsh", "-c", "qemu:///system", "list", "--all").stdout());
         assertTrue(realList.clean() && simList.clean(), realList.problems() + " " + simList.problems());
         // the test driver numbers domains from 1 in file order, as the simulator's seed does: ids are compared too
         assertEquals(realList.values(), simList.values(), state + ": virsh list --all");
         for (String vm : a.vmNames()) {
-            ParseResult<VirshDominfoParser.DomainInfo> realInfo = VirshDominfoParser.parse("real dominfo", real("virsh", "-c", uri, "dominfo", vm).stdout());
-            ParseResult<VirshDominfoParser.DomainInfo> simInfo = VirshDominfoParser.parse("sim dominfo", sim(a, "virsh", "-c", "qemu:///system", "dominfo", vm).stdout());
+            ParseResult<VirshDominfoParser.DomainInfo> realInfo = VirshDominfoParser.parse(
+                    "real dominfo", real("virsh", "-c", uri, "dominfo", vm).stdout());
+            ParseResult<VirshDominfoParser.DomainInfo> simInfo = VirshDominfoParser.parse(
+                    "sim dominfo",
+                    sim(a, "virsh", "-c", "qemu:///system", "dominfo", vm).stdout());
             assertTrue(realInfo.clean() && simInfo.clean(), realInfo.problems() + " " + simInfo.problems());
             assertEquals(realInfo.values(), simInfo.values(), state + ": virsh dominfo " + vm);
         }
@@ -193,7 +213,9 @@ class SimulatorMatchesRealToolsTest {
 
         a.setVmMemory("web", 4_194_304);
         assertVirshAgrees("web ballooned to 4 GiB");
-        assertEquals(4_194_304L * 1024, ((VmStatus) vmProbe(a, "qemu:///system").poll().get(0)).memoryBytes());
+        assertEquals(
+                4_194_304L * 1024,
+                ((VmStatus) vmProbe(a, "qemu:///system").poll().get(0)).memoryBytes());
     }
 
     // ---- DRBD: drbd-utils' traces of real drbdsetup output against the simulator's events2 ----------
@@ -208,7 +230,8 @@ class SimulatorMatchesRealToolsTest {
                 for (int j = i + 1; j < lines.size() && !lines.get(j).startsWith("$ "); j++) {
                     output.add(lines.get(j));
                 }
-                assertEquals("0", output.remove(output.size() - 1), "the trace's run ends with drbdsetup's exit status");
+                assertEquals(
+                        "0", output.remove(output.size() - 1), "the trace's run ends with drbdsetup's exit status");
                 return String.join("\n", output) + "\n";
             }
         }
@@ -237,18 +260,53 @@ class SimulatorMatchesRealToolsTest {
      * there. States, roles, flags, quorum and done % stay as they are.
      */
     static DrbdResource normalised(DrbdResource r) {
-        List<DrbdDevice> devices = r.devices().stream().map(d -> new DrbdDevice(d.volume(), 0, d.disk(), d.client(), d.quorum(),
-                d.statistics().map(s -> new DeviceStatistics(s.sizeBytes().map(x -> 0L), 0, 0, s.upperPending().map(x -> 0L),
-                        s.lowerPending().map(x -> 0L))))).toList();
-        List<DrbdConnection> connections = r.connections().stream().map(c -> new DrbdConnection("PEER", 1, c.connection(), c.peerRole(),
-                c.congested(), c.apInFlightBytes().map(x -> 0L), c.rsInFlightBytes().map(x -> 0L),
-                c.paths().stream().map(p -> new DrbdPath("LOCAL", "REMOTE", p.established())).toList(),
-                c.peerDevices().stream().map(pd -> new DrbdPeerDevice(pd.volume(), pd.replication(), pd.peerDisk(), pd.peerClient(),
-                        pd.resyncSuspended(), pd.outOfSyncBytes().map(Long::signum).map(Integer::longValue), pd.pending().map(x -> 0L),
-                        pd.unacked().map(x -> 0L), pd.sentBytes().map(x -> 0L), pd.receivedBytes().map(x -> 0L), pd.donePercent(),
-                        pd.etaSeconds().map(x -> 1.0), pd.resyncRateBytesPerSecond().map(x -> 1.0))).toList(),
-                c.latency())).toList();
-        return new DrbdResource("R", r.role(), r.suspended(), r.mayPromote(), r.promotionScore(), r.splitBrain(), devices, connections);
+        List<DrbdDevice> devices = r.devices().stream()
+                .map(d -> new DrbdDevice(
+                        d.volume(),
+                        0,
+                        d.disk(),
+                        d.client(),
+                        d.quorum(),
+                        d.statistics()
+                                .map(s -> new DeviceStatistics(
+                                        s.sizeBytes().map(x -> 0L),
+                                        0,
+                                        0,
+                                        s.upperPending().map(x -> 0L),
+                                        s.lowerPending().map(x -> 0L)))))
+                .toList();
+        List<DrbdConnection> connections = r.connections().stream()
+                .map(c -> new DrbdConnection(
+                        "PEER",
+                        1,
+                        c.connection(),
+                        c.peerRole(),
+                        c.congested(),
+                        c.apInFlightBytes().map(x -> 0L),
+                        c.rsInFlightBytes().map(x -> 0L),
+                        c.paths().stream()
+                                .map(p -> new DrbdPath("LOCAL", "REMOTE", p.established()))
+                                .toList(),
+                        c.peerDevices().stream()
+                                .map(pd -> new DrbdPeerDevice(
+                                        pd.volume(),
+                                        pd.replication(),
+                                        pd.peerDisk(),
+                                        pd.peerClient(),
+                                        pd.resyncSuspended(),
+                                        pd.outOfSyncBytes().map(Long::signum).map(Integer::longValue),
+                                        pd.pending().map(x -> 0L),
+                                        pd.unacked().map(x -> 0L),
+                                        pd.sentBytes().map(x -> 0L),
+                                        pd.receivedBytes().map(x -> 0L),
+                                        pd.donePercent(),
+                                        pd.etaSeconds().map(x -> 1.0),
+                                        pd.resyncRateBytesPerSecond().map(x -> 1.0)))
+                                .toList(),
+                        c.latency()))
+                .toList();
+        return new DrbdResource(
+                "R", r.role(), r.suspended(), r.mayPromote(), r.promotionScore(), r.splitBrain(), devices, connections);
     }
 
     private String simDump(SimulatedHost host, boolean statistics) throws CommandException {
@@ -263,12 +321,19 @@ class SimulatorMatchesRealToolsTest {
     void primaryConnectedUpToDateOfTheCreateChangeTraceIsNodeAsR0InTheSeed() throws Exception {
         String trace = resource("drbdutils_events2-all-create-change.test");
         for (boolean statistics : List.of(false, true)) {
-            DrbdResource real = lastState("trace" + (statistics ? " --statistics" : ""), traceRun(trace, statistics ? " --statistics" : ""), "some-resource");
+            DrbdResource real = lastState(
+                    "trace" + (statistics ? " --statistics" : ""),
+                    traceRun(trace, statistics ? " --statistics" : ""),
+                    "some-resource");
             DrbdResource simulated = lastState("sim", simDump(a, statistics), "r0");
-            assertEquals(ReplicationState.ESTABLISHED, real.connections().get(0).peerDevices().get(0).replication());
+            assertEquals(
+                    ReplicationState.ESTABLISHED,
+                    real.connections().get(0).peerDevices().get(0).replication());
             assertEquals(statistics, simulated.devices().get(0).statistics().isPresent());
             // the simulator's counters are real ones: non-zero after traffic, zero out-of-sync when Established
-            assertEquals(statistics ? Optional.of(0L) : Optional.empty(), simulated.connections().get(0).peerDevices().get(0).outOfSyncBytes(),
+            assertEquals(
+                    statistics ? Optional.of(0L) : Optional.empty(),
+                    simulated.connections().get(0).peerDevices().get(0).outOfSyncBytes(),
                     "without --statistics the figure is unknown, not 0");
             assertEquals(normalised(real), normalised(simulated), "statistics " + statistics);
         }
@@ -298,50 +363,83 @@ class SimulatorMatchesRealToolsTest {
         String trace = resource("drbdutils_events2-sync.test");
         bringR1ToAThirdOfAResyncFromNodeA();
         for (boolean statistics : List.of(false, true)) {
-            DrbdResource real = lastState("trace" + (statistics ? " --statistics" : ""), traceRun(trace, statistics ? " --statistics" : ""), "some-resource");
+            DrbdResource real = lastState(
+                    "trace" + (statistics ? " --statistics" : ""),
+                    traceRun(trace, statistics ? " --statistics" : ""),
+                    "some-resource");
             DrbdResource simulated = lastState("sim", simDump(a, statistics), "r1");
             DrbdPeerDevice realPeer = real.connections().get(0).peerDevices().get(0);
-            DrbdPeerDevice simPeer = simulated.connections().get(0).peerDevices().get(0);
+            DrbdPeerDevice simPeer =
+                    simulated.connections().get(0).peerDevices().get(0);
             assertEquals(ReplicationState.SYNC_SOURCE, realPeer.replication());
             assertEquals(Optional.of(37.5), simPeer.donePercent());
-            assertEquals(statistics, simPeer.etaSeconds().isPresent() && simPeer.resyncRateBytesPerSecond().isPresent());
+            assertEquals(
+                    statistics,
+                    simPeer.etaSeconds().isPresent()
+                            && simPeer.resyncRateBytesPerSecond().isPresent());
             // the trace's captured messages end before DRBD raises the promotion score for the new
             // connection (the create-change trace shows that step, and there the score is compared)
             assertEquals(Optional.of(10101), real.promotionScore());
             assertEquals(Optional.of(10102), simulated.promotionScore());
-            DrbdResource realScored = new DrbdResource(real.resource(), real.role(), real.suspended(), real.mayPromote(),
-                    simulated.promotionScore(), real.splitBrain(), real.devices(), real.connections());
+            DrbdResource realScored = new DrbdResource(
+                    real.resource(),
+                    real.role(),
+                    real.suspended(),
+                    real.mayPromote(),
+                    simulated.promotionScore(),
+                    real.splitBrain(),
+                    real.devices(),
+                    real.connections());
             assertEquals(normalised(realScored), normalised(simulated), "statistics " + statistics);
         }
     }
 
     @Test
     void theBeforeResyncTargetHelperCallAndResponseParseAsInTheHelperTrace() throws Exception {
-        ParseResult<DrbdUpdate> trace = DrbdEventsParser.parse("trace", traceRun(resource("drbdutils_events2-all-create-helper.test"), ""));
+        ParseResult<DrbdUpdate> trace =
+                DrbdEventsParser.parse("trace", traceRun(resource("drbdutils_events2-all-create-helper.test"), ""));
         assertTrue(trace.clean(), trace.problems().toString());
-        List<HelperUpdate> real = trace.values().stream().filter(u -> u instanceof HelperUpdate).map(u -> (HelperUpdate) u).toList();
+        List<HelperUpdate> real = trace.values().stream()
+                .filter(u -> u instanceof HelperUpdate)
+                .map(u -> (HelperUpdate) u)
+                .toList();
 
         List<String> lines = new CopyOnWriteArrayList<>();
         RunningCommand stream = b.start(Command.of("drbdsetup", "events2", "--timestamps", "--statistics"), lines::add);
         cleanups.add(stream::close);
         assertTrue(pair.inject("disk-fail node-b /dev/sda").applied());
         assertTrue(pair.inject("disk-replace node-b /dev/sda").applied());
-        await().atMost(Duration.ofSeconds(5)).until(() -> lines.stream().anyMatch(l -> l.contains(" response helper name:r1 ")));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> lines.stream().anyMatch(l -> l.contains(" response helper name:r1 ")));
         List<HelperUpdate> simulated = new ArrayList<>();
         for (String line : lines) {
             ParseResult<DrbdUpdate> parsed = DrbdEventsParser.parseLine("sim", 1, line);
             assertTrue(parsed.clean(), parsed.problems().toString());
-            parsed.values().stream().filter(u -> u instanceof HelperUpdate h && h.resource().equals("r0")).forEach(u -> simulated.add((HelperUpdate) u));
+            parsed.values().stream()
+                    .filter(u -> u instanceof HelperUpdate h && h.resource().equals("r0"))
+                    .forEach(u -> simulated.add((HelperUpdate) u));
         }
-        // the handler's exit status is the handler's business (the trace's exited 1, the lab's 0): only its presence is compared
-        assertEquals(real.stream().map(SimulatorMatchesRealToolsTest::normalised).toList(),
-                simulated.stream().map(SimulatorMatchesRealToolsTest::normalised).toList());
+        // the handler's exit status is the handler's business (the trace's exited 1, the lab's 0): only its presence is
+        // compared
+        assertEquals(
+                real.stream().map(SimulatorMatchesRealToolsTest::normalised).toList(),
+                simulated.stream()
+                        .map(SimulatorMatchesRealToolsTest::normalised)
+                        .toList());
         assertTrue(simulated.get(0).at().isPresent(), "the lab's lines carry --timestamps");
     }
 
     private static HelperUpdate normalised(HelperUpdate h) {
-        return new HelperUpdate(h.verb(), Optional.empty(), "R", h.peerNodeId().isPresent() ? OptionalInt.of(1) : OptionalInt.empty(),
-                h.peer().map(p -> "PEER"), h.volume(), h.minor(), h.helper(), h.status().isPresent() ? OptionalInt.of(0) : OptionalInt.empty());
+        return new HelperUpdate(
+                h.verb(),
+                Optional.empty(),
+                "R",
+                h.peerNodeId().isPresent() ? OptionalInt.of(1) : OptionalInt.empty(),
+                h.peer().map(p -> "PEER"),
+                h.volume(),
+                h.minor(),
+                h.helper(),
+                h.status().isPresent() ? OptionalInt.of(0) : OptionalInt.empty());
     }
 
     // ---- vgs: a real VG on a loop device against a simulated disk of the same size -------------------
@@ -373,8 +471,10 @@ class SimulatorMatchesRealToolsTest {
 
         a.addDisk("/dev/sdb", bytes, vg);
 
-        VolumeGroup realVg = only(LvmReportParser.parseVgs("real vgs", real(vgsArgv()).stdout()), vg);
-        VolumeGroup simVg = only(LvmReportParser.parseVgs("sim vgs", sim(a, vgsArgv()).stdout()), vg);
+        VolumeGroup realVg =
+                only(LvmReportParser.parseVgs("real vgs", real(vgsArgv()).stdout()), vg);
+        VolumeGroup simVg =
+                only(LvmReportParser.parseVgs("sim vgs", sim(a, vgsArgv()).stdout()), vg);
         assertEquals(realVg, simVg, "the same disk, pvcreate'd and vgcreate'd, no LVs: size, free, PV and LV counts");
         assertEquals(realVg.sizeBytes(), realVg.freeBytes());
 
@@ -384,27 +484,38 @@ class SimulatorMatchesRealToolsTest {
         assertEquals(realProbed, simProbed);
 
         // lvs: the real one (no LVs can be made in this kernel) and the simulator's both parse without a problem
-        ParseResult<Body> realLvs = LvmReportParser.toEvents("real lvs", real(lvsArgv()).stdout());
-        ParseResult<Body> simLvs = LvmReportParser.toEvents("sim lvs", sim(a, lvsArgv()).stdout());
+        ParseResult<Body> realLvs =
+                LvmReportParser.toEvents("real lvs", real(lvsArgv()).stdout());
+        ParseResult<Body> simLvs =
+                LvmReportParser.toEvents("sim lvs", sim(a, lvsArgv()).stdout());
         assertTrue(realLvs.clean() && simLvs.clean(), realLvs.problems() + " " + simLvs.problems());
 
         // a thin pool of 8 MiB (4 MiB of metadata) with a thin volume of 100 MiB: this kernel has no device-mapper, so
         // lvcreate refuses, but the real LVM writes the pool into the VG's metadata (vgcfgrestore) and reports it
         addThinPoolToRealVg(vg, dir);
         a.addThinPool(vg, "pool0", 8L << 20, 4L << 20, "thin1", 100L << 20, 0);
-        VolumeGroup realWithPool = only(LvmReportParser.parseVgs("real vgs", real(vgsArgv()).stdout()), vg);
-        assertEquals(realWithPool, only(LvmReportParser.parseVgs("sim vgs", sim(a, vgsArgv()).stdout()), vg),
+        VolumeGroup realWithPool =
+                only(LvmReportParser.parseVgs("real vgs", real(vgsArgv()).stdout()), vg);
+        assertEquals(
+                realWithPool,
+                only(LvmReportParser.parseVgs("sim vgs", sim(a, vgsArgv()).stdout()), vg),
                 "a thin pool and its volume: the pool's data, metadata and spare metadata taken, two LVs counted");
         assertEquals(2, realWithPool.logicalVolumes());
         List<LvmReport.LogicalVolume> realThin = inactive(lvsOf(REAL, vg));
-        assertEquals(List.of("pool0", "thin1"), realThin.stream().map(LvmReport.LogicalVolume::name).toList());
-        assertEquals(realThin, inactive(lvsOf(a, vg)), "the pool and its thin volume through LvmProbe: names, sizes, types, pool");
+        assertEquals(
+                List.of("pool0", "thin1"),
+                realThin.stream().map(LvmReport.LogicalVolume::name).toList());
+        assertEquals(
+                realThin,
+                inactive(lvsOf(a, vg)),
+                "the pool and its thin volume through LvmProbe: names, sizes, types, pool");
     }
 
     /** The LVs of {@code vg} as LvmProbe reports them. */
     private static List<LvmReport.LogicalVolume> lvsOf(CommandRunner runner, String vg) throws Exception {
         List<Body> report = new LvmProbe(runner, Map.of(), Duration.ofSeconds(30), T).poll();
-        return ((LvmReport) report.get(0)).logicalVolumes().stream().filter(lv -> lv.vg().equals(vg)).toList();
+        return ((LvmReport) report.get(0))
+                .logicalVolumes().stream().filter(lv -> lv.vg().equals(vg)).toList();
     }
 
     /**
@@ -413,9 +524,19 @@ class SimulatorMatchesRealToolsTest {
      * kernel's thin-pool status; without device-mapper LVM prints X and empty strings there.
      */
     private static List<LvmReport.LogicalVolume> inactive(List<LvmReport.LogicalVolume> lvs) {
-        return lvs.stream().map(lv -> new LvmReport.LogicalVolume(lv.vg(), lv.name(), lv.sizeBytes(),
-                lv.attributes().substring(0, 4) + "??" + lv.attributes().substring(6), lv.pool(), lv.origin(), Optional.empty(),
-                Optional.empty(), lv.snapshotPercent(), lv.drbdResource())).toList();
+        return lvs.stream()
+                .map(lv -> new LvmReport.LogicalVolume(
+                        lv.vg(),
+                        lv.name(),
+                        lv.sizeBytes(),
+                        lv.attributes().substring(0, 4) + "??" + lv.attributes().substring(6),
+                        lv.pool(),
+                        lv.origin(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        lv.snapshotPercent(),
+                        lv.drbdResource()))
+                .toList();
     }
 
     /**
@@ -450,10 +571,16 @@ class SimulatorMatchesRealToolsTest {
             }
         });
         String lvs = "\tlogical_volumes {\n"
-                + lvMetadata("pool0", true, "start_extent = 0\nextent_count = 2\ntype = \"thin-pool\"\nmetadata = \"pool0_tmeta\"\n"
-                        + "pool = \"pool0_tdata\"\ntransaction_id = 1\nchunk_size = 128\ndiscards = \"passdown\"\nzero_new_blocks = 1")
-                + lvMetadata("thin1", true, "start_extent = 0\nextent_count = 25\ntype = \"thin\"\nthin_pool = \"pool0\"\n"
-                        + "transaction_id = 0\ndevice_id = 1")
+                + lvMetadata(
+                        "pool0",
+                        true,
+                        "start_extent = 0\nextent_count = 2\ntype = \"thin-pool\"\nmetadata = \"pool0_tmeta\"\n"
+                                + "pool = \"pool0_tdata\"\ntransaction_id = 1\nchunk_size = 128\ndiscards = \"passdown\"\nzero_new_blocks = 1")
+                + lvMetadata(
+                        "thin1",
+                        true,
+                        "start_extent = 0\nextent_count = 25\ntype = \"thin\"\nthin_pool = \"pool0\"\n"
+                                + "transaction_id = 0\ndevice_id = 1")
                 + lvMetadata("lvol0_pmspare", false, striped(1, 0))
                 + lvMetadata("pool0_tmeta", false, striped(1, 1))
                 + lvMetadata("pool0_tdata", false, striped(2, 2))
@@ -465,23 +592,49 @@ class SimulatorMatchesRealToolsTest {
 
     private static String lvMetadata(String name, boolean visible, String segment) {
         String id = UUID.randomUUID().toString().replace("-", "");
-        String lvmId = String.join("-", id.substring(0, 6), id.substring(6, 10), id.substring(10, 14), id.substring(14, 18),
-                id.substring(18, 22), id.substring(22, 26), id.substring(26, 32));
-        return "\t\t" + name + " {\nid = \"" + lvmId + "\"\nstatus = [\"READ\", \"WRITE\"" + (visible ? ", \"VISIBLE\"" : "") + "]\n"
-                + "flags = []\nsegment_count = 1\nsegment1 {\n" + segment + "\n}\n}\n";
+        String lvmId = String.join(
+                "-",
+                id.substring(0, 6),
+                id.substring(6, 10),
+                id.substring(10, 14),
+                id.substring(14, 18),
+                id.substring(18, 22),
+                id.substring(22, 26),
+                id.substring(26, 32));
+        return "\t\t" + name + " {\nid = \"" + lvmId + "\"\nstatus = [\"READ\", \"WRITE\""
+                + (visible ? ", \"VISIBLE\"" : "") + "]\n" + "flags = []\nsegment_count = 1\nsegment1 {\n" + segment
+                + "\n}\n}\n";
     }
 
     private static String striped(int extents, int firstExtent) {
-        return "start_extent = 0\nextent_count = " + extents + "\ntype = \"striped\"\nstripe_count = 1\nstripes = [\"pv0\", " + firstExtent + "]";
+        return "start_extent = 0\nextent_count = " + extents
+                + "\ntype = \"striped\"\nstripe_count = 1\nstripes = [\"pv0\", " + firstExtent + "]";
     }
 
     private static String[] vgsArgv() {
-        return new String[] {"vgs", "--reportformat", "json", "--units", "b", "--nosuffix", "-o", "vg_name,vg_size,vg_free,pv_count,lv_count"};
+        return new String[] {
+            "vgs",
+            "--reportformat",
+            "json",
+            "--units",
+            "b",
+            "--nosuffix",
+            "-o",
+            "vg_name,vg_size,vg_free,pv_count,lv_count"
+        };
     }
 
     private static String[] lvsArgv() {
-        return new String[] {"lvs", "--reportformat", "json", "--units", "b", "--nosuffix", "-o",
-                "vg_name,lv_name,lv_size,lv_attr,pool_lv,origin,data_percent,metadata_percent,snap_percent"};
+        return new String[] {
+            "lvs",
+            "--reportformat",
+            "json",
+            "--units",
+            "b",
+            "--nosuffix",
+            "-o",
+            "vg_name,lv_name,lv_size,lv_attr,pool_lv,origin,data_percent,metadata_percent,snap_percent"
+        };
     }
 
     private static ParseResult<VolumeGroup> probeVgs(CommandRunner runner) throws Exception {
@@ -493,7 +646,8 @@ class SimulatorMatchesRealToolsTest {
     /** The VG of that name, from a clean parse (other VGs on this machine, other tests' among them, are left alone). */
     private static VolumeGroup only(ParseResult<VolumeGroup> parsed, String vg) {
         assertTrue(parsed.clean(), parsed.problems().toString());
-        List<VolumeGroup> named = parsed.values().stream().filter(g -> g.name().equals(vg)).toList();
+        List<VolumeGroup> named =
+                parsed.values().stream().filter(g -> g.name().equals(vg)).toList();
         assertEquals(1, named.size(), vg + " in " + parsed.values());
         return named.get(0);
     }
@@ -501,7 +655,8 @@ class SimulatorMatchesRealToolsTest {
     private static CommandResult must(String... argv) throws CommandException {
         CommandResult result = real(argv);
         if (result.exitCode() != 0) {
-            fail(String.join(" ", argv) + " exited " + result.exitCode() + " (this test needs root): " + result.stderr());
+            fail(String.join(" ", argv) + " exited " + result.exitCode() + " (this test needs root): "
+                    + result.stderr());
         }
         return result;
     }
@@ -510,7 +665,8 @@ class SimulatorMatchesRealToolsTest {
         try {
             CommandResult result = real(argv);
             if (result.exitCode() != 0) {
-                throw new IllegalStateException(String.join(" ", argv) + ": " + result.stderr().strip());
+                throw new IllegalStateException(
+                        String.join(" ", argv) + ": " + result.stderr().strip());
             }
         } catch (CommandException e) {
             throw new IllegalStateException(e.getMessage(), e);
@@ -556,7 +712,9 @@ class SimulatorMatchesRealToolsTest {
         try (var entries = Files.list(Path.of("/sys/block"))) {
             return entries.map(p -> p.getFileName().toString())
                     .filter(n -> n.matches("(vd|sd|xvd|hd)[a-z]+|nvme\\d+n\\d+"))
-                    .sorted().findFirst().map(n -> "/dev/" + n)
+                    .sorted()
+                    .findFirst()
+                    .map(n -> "/dev/" + n)
                     .orElseThrow(() -> new AssertionError("no disk under /sys/block to run smartctl on"));
         }
     }
@@ -576,12 +734,15 @@ class SimulatorMatchesRealToolsTest {
         assertEquals(realParsed.values(), simParsed.values());
         assertEquals(smartProbe(REAL, missing), smartProbe(a, missing));
 
-        // behind a RAID controller: smartctl says why it could not open in its own words, so only the message text differs
+        // behind a RAID controller: smartctl says why it could not open in its own words, so only the message text
+        // differs
         SmartDevice megaraid = SmartDevice.of("/dev/bus/0", "megaraid,0");
         DiskHealth realRaid = smartProbe(REAL, megaraid);
         DiskHealth simRaid = smartProbe(a, megaraid);
         assertEquals(withoutMessageText(realRaid), withoutMessageText(simRaid));
-        assertTrue(realRaid.messages().get(0).startsWith("Smartctl open device: /dev/bus/0 ") && simRaid.messages().get(0).startsWith("Smartctl open device: /dev/bus/0 "),
+        assertTrue(
+                realRaid.messages().get(0).startsWith("Smartctl open device: /dev/bus/0 ")
+                        && simRaid.messages().get(0).startsWith("Smartctl open device: /dev/bus/0 "),
                 realRaid.messages() + " " + simRaid.messages());
     }
 
@@ -602,21 +763,41 @@ class SimulatorMatchesRealToolsTest {
             }
 
             @Override
-            public RunningCommand start(Command command, java.util.function.Consumer<String> lines) throws CommandException {
+            public RunningCommand start(Command command, java.util.function.Consumer<String> lines)
+                    throws CommandException {
                 return b.start(command, lines);
             }
         };
-        List<Body> read = new SmartProbe(freezesAfterTheFirstRun, List.of(SmartDevice.of("/dev/nvme0"), device), Duration.ofSeconds(60),
-                Duration.ofMillis(200)).poll();
+        List<Body> read = new SmartProbe(
+                        freezesAfterTheFirstRun,
+                        List.of(SmartDevice.of("/dev/nvme0"), device),
+                        Duration.ofSeconds(60),
+                        Duration.ofMillis(200))
+                .poll();
         assertEquals(2, read.size());
         assertEquals(Optional.of(true), ((DiskHealth) read.get(0)).smartPassed());
         return (DiskHealth) read.get(1);
     }
 
     private static DiskHealth withoutMessageText(DiskHealth d) {
-        return new DiskHealth(d.device(), d.deviceType(), d.model(), d.serial(), d.protocol(), d.smartPassed(), d.exitStatus(), d.flags(),
-                d.reallocatedSectors(), d.pendingSectors(), d.offlineUncorrectableSectors(), d.nvmeCriticalWarning(), d.mediaErrors(),
-                d.percentageUsed(), d.temperatureCelsius(), d.powerOnHours(), d.messages().stream().map(m -> "MESSAGE").toList());
+        return new DiskHealth(
+                d.device(),
+                d.deviceType(),
+                d.model(),
+                d.serial(),
+                d.protocol(),
+                d.smartPassed(),
+                d.exitStatus(),
+                d.flags(),
+                d.reallocatedSectors(),
+                d.pendingSectors(),
+                d.offlineUncorrectableSectors(),
+                d.nvmeCriticalWarning(),
+                d.mediaErrors(),
+                d.percentageUsed(),
+                d.temperatureCelsius(),
+                d.powerOnHours(),
+                d.messages().stream().map(m -> "MESSAGE").toList());
     }
 
     @Test
@@ -631,7 +812,8 @@ class SimulatorMatchesRealToolsTest {
         assertEquals(real.device(), realProbed.device());
 
         // a device the simulated host does not have
-        ParseResult<DiskHealth> simParsed = SmartctlJsonParser.parse("sim", sim(a, "smartctl", "--json", "-a", "/dev/sdq").stdout());
+        ParseResult<DiskHealth> simParsed = SmartctlJsonParser.parse(
+                "sim", sim(a, "smartctl", "--json", "-a", "/dev/sdq").stdout());
         assertTrue(simParsed.clean(), simParsed.problems().toString());
         // a dead host: smartctl hangs on it; the probe reports that drive with what it knows
         // (the other drive of the poll answers, else the whole poll fails, see ProductionProbesOnSimulatorTest)
@@ -644,7 +826,8 @@ class SimulatorMatchesRealToolsTest {
             assertEquals(realFields, presentFields(dead), "a drive whose smartctl never answered vs " + disk);
             assertEquals(SmartProbe.DID_NOT_FINISH, dead.exitStatus());
         } else {
-            fail(disk + " answered SMART with protocol " + real.protocol() + "; this test expects the no-SMART path of a virtual disk");
+            fail(disk + " answered SMART with protocol " + real.protocol()
+                    + "; this test expects the no-SMART path of a virtual disk");
         }
     }
 
@@ -657,13 +840,15 @@ class SimulatorMatchesRealToolsTest {
         ParseResult<SmartDevice> realDevices = SmartctlScanParser.parse("real scan", realScan.stdout());
         ParseResult<SmartDevice> simDevices = SmartctlScanParser.parse("sim scan", simScan.stdout());
         assertTrue(realDevices.clean() && simDevices.clean(), realDevices.problems() + " " + simDevices.problems());
-        assertEquals(List.of(SmartDevice.of("/dev/sda", "sat"), SmartDevice.of("/dev/nvme0", "nvme")), simDevices.values());
+        assertEquals(
+                List.of(SmartDevice.of("/dev/sda", "sat"), SmartDevice.of("/dev/nvme0", "nvme")), simDevices.values());
 
         JsonNode realJson = JSON.readTree(realScan.stdout());
         JsonNode simJson = JSON.readTree(simScan.stdout());
         Set<String> realKeys = keys(realJson);
         Set<String> simKeys = keys(simJson);
-        simKeys.removeIf(k -> k.startsWith("devices")); // this machine has no SMART device, so its scan has no devices list
+        simKeys.removeIf(
+                k -> k.startsWith("devices")); // this machine has no SMART device, so its scan has no devices list
         realKeys.removeIf(k -> k.startsWith("devices"));
         assertEquals(realKeys, simKeys);
         assertEquals(realJson.at("/smartctl/argv"), simJson.at("/smartctl/argv"));
@@ -676,8 +861,12 @@ class SimulatorMatchesRealToolsTest {
 
         // the probe with no devices configured scans, then reads each: all parse, all pass in the seed
         List<Body> disks = new SmartProbe(a, List.of(), Duration.ofSeconds(60), Duration.ofSeconds(5)).poll();
-        assertEquals(List.of("/dev/sda", "/dev/nvme0"), disks.stream().map(d -> ((DiskHealth) d).device()).toList());
-        assertTrue(disks.stream().allMatch(d -> ((DiskHealth) d).smartPassed().equals(Optional.of(true))), disks.toString());
+        assertEquals(
+                List.of("/dev/sda", "/dev/nvme0"),
+                disks.stream().map(d -> ((DiskHealth) d).device()).toList());
+        assertTrue(
+                disks.stream().allMatch(d -> ((DiskHealth) d).smartPassed().equals(Optional.of(true))),
+                disks.toString());
     }
 
     /** Paths of every object key, "smartctl/argv" style; arrays are not descended into. */

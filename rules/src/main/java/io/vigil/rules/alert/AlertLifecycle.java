@@ -19,8 +19,7 @@ import java.util.Optional;
  * {@link #observe} when an event is evaluated and {@link #tick} as time passes.
  */
 public final class AlertLifecycle {
-    private AlertLifecycle() {
-    }
+    private AlertLifecycle() {}
 
     /**
      * What became of an alert. {@code alert} is the alert afterwards (empty: nothing to keep or
@@ -46,8 +45,13 @@ public final class AlertLifecycle {
     }
 
     /** The condition of {@code candidate}'s series was evaluated at {@code now}; {@code cause} is the event. */
-    public static Step observe(Optional<TrackedAlert> current, Candidate candidate, boolean holds, Instant now,
-                               AlertTiming timing, Optional<EventRef> cause) {
+    public static Step observe(
+            Optional<TrackedAlert> current,
+            Candidate candidate,
+            boolean holds,
+            Instant now,
+            AlertTiming timing,
+            Optional<EventRef> cause) {
         if (current.isEmpty() && !holds) {
             return Step.nothing();
         }
@@ -64,9 +68,15 @@ public final class AlertLifecycle {
             boolean flapping = wasFlapping ? share > f.low() : share >= f.high();
             a = a.withHistory(history, observations, flapping);
             if (flapping && !wasFlapping) {
-                TrackedAlert firing = a.state() == AlertState.FIRING ? a.withKeepFiringSince(Optional.empty())
-                        : a.with(AlertState.FIRING, a.state() == AlertState.PENDING ? a.activeAt() : now, Optional.of(now),
-                                Optional.empty(), Optional.empty()).withCause(cause);
+                TrackedAlert firing = a.state() == AlertState.FIRING
+                        ? a.withKeepFiringSince(Optional.empty())
+                        : a.with(
+                                        AlertState.FIRING,
+                                        a.state() == AlertState.PENDING ? a.activeAt() : now,
+                                        Optional.of(now),
+                                        Optional.empty(),
+                                        Optional.empty())
+                                .withCause(cause);
                 return Step.publish(firing, AlertChange.FLAPPING, now);
             }
             if (flapping) {
@@ -74,7 +84,9 @@ public final class AlertLifecycle {
             }
             if (wasFlapping) {
                 // trusted again: the state follows the condition from here on
-                return holds ? Step.publish(a, AlertChange.FLAPPING, now) : Step.publish(resolved(a, now).withCause(cause), AlertChange.STATE, now);
+                return holds
+                        ? Step.publish(a, AlertChange.FLAPPING, now)
+                        : Step.publish(resolved(a, now).withCause(cause), AlertChange.STATE, now);
             }
         }
         return switch (a.state()) {
@@ -83,21 +95,42 @@ public final class AlertLifecycle {
                     yield retainedQuietly(a, timing);
                 }
                 if (timing.forDuration().isZero()) {
-                    yield Step.publish(a.with(AlertState.FIRING, now, Optional.of(now), Optional.empty(), Optional.empty())
-                            .withCause(cause), AlertChange.STATE, now);
+                    yield Step.publish(
+                            a.with(AlertState.FIRING, now, Optional.of(now), Optional.empty(), Optional.empty())
+                                    .withCause(cause),
+                            AlertChange.STATE,
+                            now);
                 }
-                yield Step.publish(a.with(AlertState.PENDING, now, Optional.empty(), Optional.empty(), Optional.empty())
-                        .withCause(cause), AlertChange.STATE, now);
+                yield Step.publish(
+                        a.with(AlertState.PENDING, now, Optional.empty(), Optional.empty(), Optional.empty())
+                                .withCause(cause),
+                        AlertChange.STATE,
+                        now);
             }
             case PENDING -> {
                 if (!holds) {
-                    TrackedAlert inactive = a.with(AlertState.INACTIVE, a.activeAt(), Optional.empty(), Optional.empty(),
-                            Optional.empty()).withCause(cause);
-                    yield keepsHistory(inactive, timing) ? Step.publish(inactive, AlertChange.STATE, now) : Step.publishAndForget(inactive, AlertChange.STATE, now);
+                    TrackedAlert inactive = a.with(
+                                    AlertState.INACTIVE,
+                                    a.activeAt(),
+                                    Optional.empty(),
+                                    Optional.empty(),
+                                    Optional.empty())
+                            .withCause(cause);
+                    yield keepsHistory(inactive, timing)
+                            ? Step.publish(inactive, AlertChange.STATE, now)
+                            : Step.publishAndForget(inactive, AlertChange.STATE, now);
                 }
                 yield heldLongEnough(a, now, timing)
-                        ? Step.publish(a.with(AlertState.FIRING, a.activeAt(), Optional.of(now), Optional.empty(), Optional.empty())
-                                .withCause(cause), AlertChange.STATE, now)
+                        ? Step.publish(
+                                a.with(
+                                                AlertState.FIRING,
+                                                a.activeAt(),
+                                                Optional.of(now),
+                                                Optional.empty(),
+                                                Optional.empty())
+                                        .withCause(cause),
+                                AlertChange.STATE,
+                                now)
                         : Step.keep(a);
             }
             case FIRING -> {
@@ -120,31 +153,44 @@ public final class AlertLifecycle {
      * is up resolves, a firing alert is re-sent every {@code resendInterval} (its lease renewed),
      * and a resolved alert is forgotten after {@code resolvedRetention}.
      */
-    public static Step tick(TrackedAlert a, Instant now, AlertTiming timing, Duration resendInterval, Duration resolvedRetention) {
+    public static Step tick(
+            TrackedAlert a, Instant now, AlertTiming timing, Duration resendInterval, Duration resolvedRetention) {
         return switch (a.state()) {
-            case PENDING -> heldLongEnough(a, now, timing)
-                    ? Step.publish(a.with(AlertState.FIRING, a.activeAt(), Optional.of(now), Optional.empty(), Optional.empty()),
-                            AlertChange.STATE, now)
-                    : Step.keep(a);
+            case PENDING ->
+                heldLongEnough(a, now, timing)
+                        ? Step.publish(
+                                a.with(
+                                        AlertState.FIRING,
+                                        a.activeAt(),
+                                        Optional.of(now),
+                                        Optional.empty(),
+                                        Optional.empty()),
+                                AlertChange.STATE,
+                                now)
+                        : Step.keep(a);
             case FIRING -> {
-                if (!a.flapping() && a.keepFiringSince().isPresent()
+                if (!a.flapping()
+                        && a.keepFiringSince().isPresent()
                         && elapsed(a.keepFiringSince().get(), now).compareTo(timing.keepFiringFor()) >= 0) {
                     yield Step.publish(resolved(a, now), AlertChange.STATE, now);
                 }
-                if (a.lastSentAt().isEmpty() || elapsed(a.lastSentAt().get(), now).compareTo(resendInterval) >= 0) {
+                if (a.lastSentAt().isEmpty()
+                        || elapsed(a.lastSentAt().get(), now).compareTo(resendInterval) >= 0) {
                     yield Step.publish(a, AlertChange.RESEND, now);
                 }
                 yield Step.keep(a);
             }
-            case RESOLVED -> a.resolvedAt().isPresent() && elapsed(a.resolvedAt().get(), now).compareTo(resolvedRetention) >= 0
-                    ? Step.nothing() : Step.keep(a);
+            case RESOLVED ->
+                a.resolvedAt().isPresent() && elapsed(a.resolvedAt().get(), now).compareTo(resolvedRetention) >= 0
+                        ? Step.nothing()
+                        : Step.keep(a);
             case INACTIVE -> keepsHistory(a, timing) ? Step.keep(a) : Step.nothing();
         };
     }
 
     /** A firing alert's silences or inhibitions changed: publish it with the new ones. */
-    public static Step suppressionChanged(TrackedAlert a, List<String> silencedBy, List<String> inhibitedBy,
-                                          Instant now) {
+    public static Step suppressionChanged(
+            TrackedAlert a, List<String> silencedBy, List<String> inhibitedBy, Instant now) {
         return Step.publish(a.withSuppression(silencedBy, inhibitedBy), AlertChange.SUPPRESSION, now);
     }
 
@@ -152,8 +198,11 @@ public final class AlertLifecycle {
     public static Step forget(TrackedAlert a, Instant now) {
         return switch (a.state()) {
             case FIRING -> Step.publishAndForget(resolved(a, now), AlertChange.STATE, now);
-            case PENDING -> Step.publishAndForget(a.with(AlertState.INACTIVE, a.activeAt(), Optional.empty(), Optional.empty(),
-                    Optional.empty()), AlertChange.STATE, now);
+            case PENDING ->
+                Step.publishAndForget(
+                        a.with(AlertState.INACTIVE, a.activeAt(), Optional.empty(), Optional.empty(), Optional.empty()),
+                        AlertChange.STATE,
+                        now);
             case INACTIVE, RESOLVED -> Step.nothing();
         };
     }

@@ -17,11 +17,25 @@ import java.util.Optional;
  * condition cleared. {@code version} counts published changes (0: never published).
  * {@code history} holds the last condition results, newest in the lowest bit, for flap detection.
  */
-public record TrackedAlert(String rule, String fingerprint, Map<String, String> labels, Map<String, String> annotations,
-                           AlertState state, long version, Instant activeAt, Optional<Instant> firedAt,
-                           Optional<Instant> resolvedAt, Optional<Instant> keepFiringSince, Optional<Instant> lastSentAt,
-                           boolean failover, boolean flapping, long history, int observations,
-                           List<String> silencedBy, List<String> inhibitedBy, Optional<EventRef> cause) {
+public record TrackedAlert(
+        String rule,
+        String fingerprint,
+        Map<String, String> labels,
+        Map<String, String> annotations,
+        AlertState state,
+        long version,
+        Instant activeAt,
+        Optional<Instant> firedAt,
+        Optional<Instant> resolvedAt,
+        Optional<Instant> keepFiringSince,
+        Optional<Instant> lastSentAt,
+        boolean failover,
+        boolean flapping,
+        long history,
+        int observations,
+        List<String> silencedBy,
+        List<String> inhibitedBy,
+        Optional<EventRef> cause) {
     public TrackedAlert {
         Objects.requireNonNull(rule, "rule");
         Objects.requireNonNull(fingerprint, "fingerprint");
@@ -40,9 +54,25 @@ public record TrackedAlert(String rule, String fingerprint, Map<String, String> 
 
     /** A series seen for the first time: inactive, never published. */
     static TrackedAlert fresh(Candidate c, Instant now) {
-        return new TrackedAlert(c.rule(), c.fingerprint(), c.labels(), c.annotations(), AlertState.INACTIVE, 0, now,
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), c.failover(), false, 0, 0,
-                List.of(), List.of(), Optional.empty());
+        return new TrackedAlert(
+                c.rule(),
+                c.fingerprint(),
+                c.labels(),
+                c.annotations(),
+                AlertState.INACTIVE,
+                0,
+                now,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                c.failover(),
+                false,
+                0,
+                0,
+                List.of(),
+                List.of(),
+                Optional.empty());
     }
 
     /**
@@ -55,18 +85,56 @@ public record TrackedAlert(String rule, String fingerprint, Map<String, String> 
             case RESOLVED -> resolvedAt.orElse(now);
             case INACTIVE -> now;
         };
-        return new Alert(Alert.VERSION, fingerprint, rule, state, Math.max(version, 1), change, labels, annotations, activeAt,
-                firedAt, resolvedAt, endsAt, now, flapping, failover, silencedBy, inhibitedBy, cause);
+        return new Alert(
+                Alert.VERSION,
+                fingerprint,
+                rule,
+                state,
+                Math.max(version, 1),
+                change,
+                labels,
+                annotations,
+                activeAt,
+                firedAt,
+                resolvedAt,
+                endsAt,
+                now,
+                flapping,
+                failover,
+                silencedBy,
+                inhibitedBy,
+                cause);
     }
 
     public boolean suppressed() {
         return !silencedBy.isEmpty() || !inhibitedBy.isEmpty();
     }
 
-    TrackedAlert with(AlertState state, Instant activeAt, Optional<Instant> firedAt, Optional<Instant> resolvedAt,
-                      Optional<Instant> keepFiringSince) {
-        return new TrackedAlert(rule, fingerprint, labels, annotations, state, version, activeAt, firedAt, resolvedAt,
-                keepFiringSince, lastSentAt, failover, flapping, history, observations, silencedBy, inhibitedBy, cause);
+    TrackedAlert with(
+            AlertState state,
+            Instant activeAt,
+            Optional<Instant> firedAt,
+            Optional<Instant> resolvedAt,
+            Optional<Instant> keepFiringSince) {
+        return new TrackedAlert(
+                rule,
+                fingerprint,
+                labels,
+                annotations,
+                state,
+                version,
+                activeAt,
+                firedAt,
+                resolvedAt,
+                keepFiringSince,
+                lastSentAt,
+                failover,
+                flapping,
+                history,
+                observations,
+                silencedBy,
+                inhibitedBy,
+                cause);
     }
 
     TrackedAlert withKeepFiringSince(Optional<Instant> since) {
@@ -74,29 +142,113 @@ public record TrackedAlert(String rule, String fingerprint, Map<String, String> 
     }
 
     TrackedAlert withCause(Optional<EventRef> cause) {
-        return new TrackedAlert(rule, fingerprint, labels, annotations, state, version, activeAt, firedAt, resolvedAt,
-                keepFiringSince, lastSentAt, failover, flapping, history, observations, silencedBy, inhibitedBy, cause);
+        return new TrackedAlert(
+                rule,
+                fingerprint,
+                labels,
+                annotations,
+                state,
+                version,
+                activeAt,
+                firedAt,
+                resolvedAt,
+                keepFiringSince,
+                lastSentAt,
+                failover,
+                flapping,
+                history,
+                observations,
+                silencedBy,
+                inhibitedBy,
+                cause);
     }
 
     TrackedAlert withAnnotations(Map<String, String> annotations) {
-        return new TrackedAlert(rule, fingerprint, labels, annotations, state, version, activeAt, firedAt, resolvedAt,
-                keepFiringSince, lastSentAt, failover, flapping, history, observations, silencedBy, inhibitedBy, cause);
+        return new TrackedAlert(
+                rule,
+                fingerprint,
+                labels,
+                annotations,
+                state,
+                version,
+                activeAt,
+                firedAt,
+                resolvedAt,
+                keepFiringSince,
+                lastSentAt,
+                failover,
+                flapping,
+                history,
+                observations,
+                silencedBy,
+                inhibitedBy,
+                cause);
     }
 
     TrackedAlert withHistory(long history, int observations, boolean flapping) {
-        return new TrackedAlert(rule, fingerprint, labels, annotations, state, version, activeAt, firedAt, resolvedAt,
-                keepFiringSince, lastSentAt, failover, flapping, history, observations, silencedBy, inhibitedBy, cause);
+        return new TrackedAlert(
+                rule,
+                fingerprint,
+                labels,
+                annotations,
+                state,
+                version,
+                activeAt,
+                firedAt,
+                resolvedAt,
+                keepFiringSince,
+                lastSentAt,
+                failover,
+                flapping,
+                history,
+                observations,
+                silencedBy,
+                inhibitedBy,
+                cause);
     }
 
     /** The same alert, published now: a new version unless it is a resend. */
     TrackedAlert sent(Instant now, boolean newVersion) {
-        return new TrackedAlert(rule, fingerprint, labels, annotations, state, newVersion ? version + 1 : version, activeAt,
-                firedAt, resolvedAt, keepFiringSince, Optional.of(now), failover, flapping, history, observations,
-                silencedBy, inhibitedBy, cause);
+        return new TrackedAlert(
+                rule,
+                fingerprint,
+                labels,
+                annotations,
+                state,
+                newVersion ? version + 1 : version,
+                activeAt,
+                firedAt,
+                resolvedAt,
+                keepFiringSince,
+                Optional.of(now),
+                failover,
+                flapping,
+                history,
+                observations,
+                silencedBy,
+                inhibitedBy,
+                cause);
     }
 
     public TrackedAlert withSuppression(List<String> silencedBy, List<String> inhibitedBy) {
-        return new TrackedAlert(rule, fingerprint, labels, annotations, state, version, activeAt, firedAt, resolvedAt,
-                keepFiringSince, lastSentAt, failover, flapping, history, observations, silencedBy, inhibitedBy, cause);
+        return new TrackedAlert(
+                rule,
+                fingerprint,
+                labels,
+                annotations,
+                state,
+                version,
+                activeAt,
+                firedAt,
+                resolvedAt,
+                keepFiringSince,
+                lastSentAt,
+                failover,
+                flapping,
+                history,
+                observations,
+                silencedBy,
+                inhibitedBy,
+                cause);
     }
 }

@@ -39,7 +39,12 @@ public final class AlertsApi implements Route {
     }
 
     /** {@code peerTimeout}: the longest one peer may take to answer before it is named unreachable. */
-    AlertsApi(Supplier<List<TrackedAlert>> local, Supplier<List<String>> peers, Duration lease, Clock clock, Duration peerTimeout) {
+    AlertsApi(
+            Supplier<List<TrackedAlert>> local,
+            Supplier<List<String>> peers,
+            Duration lease,
+            Clock clock,
+            Duration peerTimeout) {
         this.query = new PeerQuery(peerTimeout);
         this.local = local;
         this.peers = peers;
@@ -68,25 +73,33 @@ public final class AlertsApi implements Route {
         }
         List<JsonNode> alerts = new ArrayList<>();
         for (TrackedAlert a : held) {
-            alerts.add(WireCodec.json().valueToTree(a.toWire(AlertChange.STATE, a.lastSentAt().orElse(clock.instant()), lease)));
+            alerts.add(WireCodec.json()
+                    .valueToTree(a.toWire(AlertChange.STATE, a.lastSentAt().orElse(clock.instant()), lease)));
         }
         List<String> unreachable = new ArrayList<>();
-        boolean localOnly = request.parameter("local").map(Boolean::parseBoolean).orElse(false);
+        boolean localOnly =
+                request.parameter("local").map(Boolean::parseBoolean).orElse(false);
         int instances = 1;
         if (!localOnly) {
-            for (Map.Entry<String, Optional<JsonNode>> answer : query.askAll(peers.get(), "/api/alerts?local=true").entrySet()) {
+            for (Map.Entry<String, Optional<JsonNode>> answer :
+                    query.askAll(peers.get(), "/api/alerts?local=true").entrySet()) {
                 instances++;
-                answer.getValue().map(n -> n.path("alerts"))
+                answer.getValue()
+                        .map(n -> n.path("alerts"))
                         .ifPresentOrElse(n -> n.forEach(alerts::add), () -> unreachable.add(answer.getKey()));
             }
         }
         ObjectNode root = WireCodec.json().createObjectNode();
         ArrayNode list = root.putArray("alerts");
         alerts.stream()
-                .filter(a -> states.isEmpty() || states.stream().anyMatch(s -> s.wire().equals(a.path("state").asText())))
-                .sorted(Comparator.comparing((JsonNode a) -> a.path("labels").path("cluster").asText())
+                .filter(a -> states.isEmpty()
+                        || states.stream()
+                                .anyMatch(s -> s.wire().equals(a.path("state").asText())))
+                .sorted(Comparator.comparing(
+                                (JsonNode a) -> a.path("labels").path("cluster").asText())
                         .thenComparing(a -> a.path("labels").path("node").asText())
-                        .thenComparing(a -> a.path("rule").asText()).thenComparing(a -> a.path("fingerprint").asText()))
+                        .thenComparing(a -> a.path("rule").asText())
+                        .thenComparing(a -> a.path("fingerprint").asText()))
                 .forEach(list::add);
         root.put("instances", instances);
         ArrayNode missing = root.putArray("unreachable");

@@ -17,8 +17,9 @@ final class ApiToken {
     ApiToken(Optional<String> token) {
         // "Authorization: Bearer " with nothing after it would match a blank token (the header's token is stripped)
         if (token.isPresent() && token.get().isBlank()) {
-            throw new IllegalArgumentException("the API token is empty: it would let anyone change silences and send failover commands"
-                    + " (put a random secret in http.token_file)");
+            throw new IllegalArgumentException(
+                    "the API token is empty: it would let anyone change silences and send failover commands"
+                            + " (put a random secret in http.token_file)");
         }
         this.token = token;
     }
@@ -28,12 +29,19 @@ final class ApiToken {
         if (token.isEmpty()) {
             return Optional.empty();
         }
-        String given = request.header("Authorization").flatMap(ApiToken::bearerToken).orElse("");
+        String given =
+                request.header("Authorization").flatMap(ApiToken::bearerToken).orElse("");
         // compared in constant time: the time taken says nothing about how much of a guess was right
-        boolean ok = MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), token.get().getBytes(StandardCharsets.UTF_8));
-        return ok ? Optional.empty() : Optional.of(new Reply(401, "text/plain; charset=utf-8",
-                (doing + " needs Authorization: Bearer TOKEN (the engine's http.token_file)\n").getBytes(StandardCharsets.UTF_8),
-                Map.of("WWW-Authenticate", "Bearer")));
+        boolean ok = MessageDigest.isEqual(
+                given.getBytes(StandardCharsets.UTF_8), token.get().getBytes(StandardCharsets.UTF_8));
+        return ok
+                ? Optional.empty()
+                : Optional.of(new Reply(
+                        401,
+                        "text/plain; charset=utf-8",
+                        (doing + " needs Authorization: Bearer TOKEN (the engine's http.token_file)\n")
+                                .getBytes(StandardCharsets.UTF_8),
+                        Map.of("WWW-Authenticate", "Bearer")));
     }
 
     /** The token of {@code Bearer TOKEN}; the scheme's case does not matter (RFC 7235: {@code bearer} is as good). */

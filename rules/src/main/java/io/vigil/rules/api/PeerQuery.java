@@ -50,7 +50,10 @@ final class PeerQuery {
     private CompletableFuture<Optional<JsonNode>> ask(String peer, String pathAndQuery) {
         HttpRequest request;
         try {
-            request = HttpRequest.newBuilder(URI.create("http://" + peer + pathAndQuery)).timeout(timeout).GET().build();
+            request = HttpRequest.newBuilder(URI.create("http://" + peer + pathAndQuery))
+                    .timeout(timeout)
+                    .GET()
+                    .build();
         } catch (IllegalArgumentException e) {
             return CompletableFuture.completedFuture(Optional.empty());
         }

@@ -8,10 +8,10 @@ import io.vigil.events.Name;
 import io.vigil.events.WireCodec;
 import io.vigil.rules.failover.ResourceFailovers;
 import io.vigil.rules.failover.SagaPhase;
-import io.vigil.service.terminal.TerminalText;
 import io.vigil.service.http.HttpEndpoint.Reply;
 import io.vigil.service.http.HttpEndpoint.Request;
 import io.vigil.service.http.HttpEndpoint.Route;
+import io.vigil.service.terminal.TerminalText;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -43,10 +43,14 @@ public final class SagasApi {
     private static final Logger log = LoggerFactory.getLogger(SagasApi.class);
     private static final String THIS_INSTANCE = "this instance";
     /** The phases in which approve does something: it lets a waiting saga act, a held one go on, a stuck one retry. */
-    private static final List<SagaPhase> APPROVABLE_PHASES = List.of(SagaPhase.AWAITING_APPROVAL, SagaPhase.HELD, SagaPhase.STUCK);
-    private static final Set<String> APPROVABLE = APPROVABLE_PHASES.stream().map(SagaPhase::word).collect(Collectors.toSet());
-    private static final String APPROVABLE_WORDS = APPROVABLE_PHASES.get(0).word() + ", " + APPROVABLE_PHASES.get(1).word() + " or "
-            + APPROVABLE_PHASES.get(2).word();
+    private static final List<SagaPhase> APPROVABLE_PHASES =
+            List.of(SagaPhase.AWAITING_APPROVAL, SagaPhase.HELD, SagaPhase.STUCK);
+
+    private static final Set<String> APPROVABLE =
+            APPROVABLE_PHASES.stream().map(SagaPhase::word).collect(Collectors.toSet());
+    private static final String APPROVABLE_WORDS =
+            APPROVABLE_PHASES.get(0).word() + ", " + APPROVABLE_PHASES.get(1).word() + " or "
+                    + APPROVABLE_PHASES.get(2).word();
 
     /** Where commands go: the failover commands topic, written through an idempotent producer. */
     @FunctionalInterface
@@ -66,8 +70,12 @@ public final class SagasApi {
      * (throws {@link IllegalStateException} while it is not ready); {@code peers}: host:port of the
      * other instances' APIs.
      */
-    public SagasApi(Supplier<Optional<List<ResourceFailovers>>> local, Supplier<List<String>> peers, CommandWriter writer,
-                    Optional<String> token, Clock clock) {
+    public SagasApi(
+            Supplier<Optional<List<ResourceFailovers>>> local,
+            Supplier<List<String>> peers,
+            CommandWriter writer,
+            Optional<String> token,
+            Clock clock) {
         this.local = local;
         this.peers = peers;
         this.writer = writer;
@@ -76,8 +84,7 @@ public final class SagasApi {
     }
 
     /** A saga as JSON and the instance that told it: "this instance" or a peer's host:port. */
-    private record Told(JsonNode saga, String from) {
-    }
+    private record Told(JsonNode saga, String from) {}
 
     /** What the instances answered: the sagas as JSON, and the peers that did not answer. */
     private record Known(List<Told> told, int instances, List<String> unreachable) {
@@ -96,7 +103,8 @@ public final class SagasApi {
             if (!request.method().equals("GET")) {
                 return Reply.methodNotAllowed("GET");
             }
-            boolean localOnly = request.parameter("local").map(Boolean::parseBoolean).orElse(false);
+            boolean localOnly =
+                    request.parameter("local").map(Boolean::parseBoolean).orElse(false);
             Known k;
             try {
                 k = known(localOnly);
@@ -105,8 +113,11 @@ public final class SagasApi {
             }
             ObjectNode root = WireCodec.json().createObjectNode();
             ArrayNode list = root.putArray("sagas");
-            k.sagas().stream().sorted(Comparator.comparing((JsonNode s) -> !s.path("current").asBoolean())
-                            .thenComparing(s -> s.path("cluster").asText()).thenComparing(s -> s.path("resource").asText())
+            k.sagas().stream()
+                    .sorted(Comparator.comparing(
+                                    (JsonNode s) -> !s.path("current").asBoolean())
+                            .thenComparing(s -> s.path("cluster").asText())
+                            .thenComparing(s -> s.path("resource").asText())
                             .thenComparing(s -> s.path("startedAt").asText(), Comparator.reverseOrder()))
                     .forEach(list::add);
             root.put("instances", k.instances());
@@ -124,8 +135,10 @@ public final class SagasApi {
             }
             String rest = request.path().substring("/api/sagas/".length());
             if (!rest.endsWith("/approve")) {
-                return Reply.text(404, "POST /api/sagas/SAGA/approve approves a saga; " + TerminalText.of(request.path())
-                        + " is not a route\n");
+                return Reply.text(
+                        404,
+                        "POST /api/sagas/SAGA/approve approves a saga; " + TerminalText.of(request.path())
+                                + " is not a route\n");
             }
             Optional<Reply> refused = token.refuse(request, "approving a failover");
             if (refused.isPresent()) {
@@ -139,7 +152,8 @@ public final class SagasApi {
             } catch (IllegalArgumentException e) {
                 return Reply.text(400, e.getMessage() + "\n");
             }
-            // the id's parts cannot be split from it (a cluster's name may hold ':'): the saga itself says where it runs
+            // the id's parts cannot be split from it (a cluster's name may hold ':'): the saga itself says where it
+            // runs
             Known k;
             try {
                 k = known(false);
@@ -152,14 +166,18 @@ public final class SagasApi {
             }
             JsonNode saga = found.get().saga();
             if (!saga.path("current").asBoolean()) {
-                return Reply.text(409, "saga " + sagaId + " has ended (" + TerminalText.of(saga.path("phase").asText())
-                        + "): there is nothing to approve\n");
+                return Reply.text(
+                        409,
+                        "saga " + sagaId + " has ended ("
+                                + TerminalText.of(saga.path("phase").asText()) + "): there is nothing to approve\n");
             }
             String phase = saga.path("phase").asText();
             if (!APPROVABLE.contains(phase)) {
                 // the engine would ignore it: a 202 would tell the operator something happened
-                return Reply.text(409, "saga " + sagaId + " is " + TerminalText.of(phase) + ": approve lets a saga act only when it is "
-                        + APPROVABLE_WORDS + "\n");
+                return Reply.text(
+                        409,
+                        "saga " + sagaId + " is " + TerminalText.of(phase)
+                                + ": approve lets a saga act only when it is " + APPROVABLE_WORDS + "\n");
             }
             return send(found.get(), FailoverCommand.Verb.APPROVE, by);
         };
@@ -173,8 +191,10 @@ public final class SagasApi {
             }
             String[] parts = request.path().substring("/api/failback/".length()).split("/", -1);
             if (parts.length != 2) {
-                return Reply.text(404, "POST /api/failback/CLUSTER/RESOURCE asks for a failback; " + TerminalText.of(request.path())
-                        + " is not a route\n");
+                return Reply.text(
+                        404,
+                        "POST /api/failback/CLUSTER/RESOURCE asks for a failback; " + TerminalText.of(request.path())
+                                + " is not a route\n");
             }
             Optional<Reply> refused = token.refuse(request, "asking for a failback");
             if (refused.isPresent()) {
@@ -196,12 +216,16 @@ public final class SagasApi {
             } catch (CannotTell e) {
                 return e.reply;
             }
-            Optional<Told> found = k.find(s -> s.path("current").asBoolean() && s.path("cluster").asText().equals(cluster)
+            Optional<Told> found = k.find(s -> s.path("current").asBoolean()
+                    && s.path("cluster").asText().equals(cluster)
                     && s.path("resource").asText().equals(resource));
             if (found.isEmpty()) {
-                return notFound(k, "no failover of " + resource + " in " + cluster + " is in progress (vigil sagas lists them)");
+                return notFound(
+                        k,
+                        "no failover of " + resource + " in " + cluster + " is in progress (vigil sagas lists them)");
             }
-            // the saga it was asked of: if another saga of the resource runs by the time the engine reads it, it is ignored
+            // the saga it was asked of: if another saga of the resource runs by the time the engine reads it, it is
+            // ignored
             return send(found.get(), FailoverCommand.Verb.FAILBACK, by);
         };
     }
@@ -225,7 +249,8 @@ public final class SagasApi {
             throw new CannotTell(Reply.text(503, e.getMessage() + "\n"));
         }
         if (held.isEmpty()) {
-            throw new CannotTell(Reply.text(404, "failover is not configured on this engine (its config has no failover section)\n"));
+            throw new CannotTell(Reply.text(
+                    404, "failover is not configured on this engine (its config has no failover section)\n"));
         }
         Instant now = clock.instant();
         List<Told> sagas = new ArrayList<>();
@@ -236,11 +261,14 @@ public final class SagasApi {
         List<String> unreachable = new ArrayList<>();
         int instances = 1;
         if (!localOnly) {
-            for (Map.Entry<String, Optional<JsonNode>> answer : query.askAll(peers.get(), "/api/sagas?local=true").entrySet()) {
+            for (Map.Entry<String, Optional<JsonNode>> answer :
+                    query.askAll(peers.get(), "/api/sagas?local=true").entrySet()) {
                 instances++;
                 String peer = answer.getKey();
-                answer.getValue().map(n -> n.path("sagas"))
-                        .ifPresentOrElse(n -> n.forEach(s -> sagas.add(new Told(s, peer))), () -> unreachable.add(peer));
+                answer.getValue()
+                        .map(n -> n.path("sagas"))
+                        .ifPresentOrElse(
+                                n -> n.forEach(s -> sagas.add(new Told(s, peer))), () -> unreachable.add(peer));
             }
         }
         return new Known(sagas, instances, unreachable);
@@ -250,32 +278,51 @@ public final class SagasApi {
     private Reply send(Told told, FailoverCommand.Verb verb, String by) throws IOException {
         FailoverCommand command;
         try {
-            command = new FailoverCommand(verb, told.saga().path("cluster").asText(), told.saga().path("resource").asText(),
-                    Name.check("sagaId", told.saga().path("sagaId").asText()), by, clock.instant());
+            command = new FailoverCommand(
+                    verb,
+                    told.saga().path("cluster").asText(),
+                    told.saga().path("resource").asText(),
+                    Name.check("sagaId", told.saga().path("sagaId").asText()),
+                    by,
+                    clock.instant());
         } catch (IllegalArgumentException e) {
             // a peer of another version, or a broken one: nothing is sent on its word
             log.warn("{} told a saga the API cannot act on: {}", told.from(), e.getMessage());
-            return Reply.text(503, TerminalText.of(told.from()) + " told of a saga without a valid cluster, resource or id ("
-                    + TerminalText.of(e.getMessage()) + "): it cannot be acted on; check that instance\n");
+            return Reply.text(
+                    503,
+                    TerminalText.of(told.from()) + " told of a saga without a valid cluster, resource or id ("
+                            + TerminalText.of(e.getMessage()) + "): it cannot be acted on; check that instance\n");
         }
         try {
             writer.write(command);
         } catch (IOException e) {
             // a write that timed out may still have reached the topic: a blind retry could be a second command
-            log.warn("failover command {} {} by {} not confirmed by Kafka: {}", command.verb().wire(), command.sagaId(), command.by(),
+            log.warn(
+                    "failover command {} {} by {} not confirmed by Kafka: {}",
+                    command.verb().wire(),
+                    command.sagaId(),
+                    command.by(),
                     e.getMessage());
-            return Reply.text(503, "Kafka did not confirm the command (" + e.getMessage()
-                    + "): the command may still arrive; check vigil sagas before retrying\n");
+            return Reply.text(
+                    503,
+                    "Kafka did not confirm the command (" + e.getMessage()
+                            + "): the command may still arrive; check vigil sagas before retrying\n");
         }
-        log.info("failover command {} {} by {} accepted through the API", command.verb().wire(), command.sagaId(), command.by());
+        log.info(
+                "failover command {} {} by {} accepted through the API",
+                command.verb().wire(),
+                command.sagaId(),
+                command.by());
         return Reply.json(202, WireCodec.encode(command));
     }
 
     /** 404, or 503 when an instance that may hold it did not answer. */
     private static Reply notFound(Known k, String message) {
         if (!k.unreachable().isEmpty()) {
-            return Reply.text(503, message + " on the instances that answered; " + String.join(", ", k.unreachable())
-                    + " did not: try again when they do\n");
+            return Reply.text(
+                    503,
+                    message + " on the instances that answered; " + String.join(", ", k.unreachable())
+                            + " did not: try again when they do\n");
         }
         return Reply.text(404, message + "\n");
     }
@@ -296,7 +343,8 @@ public final class SagasApi {
             try {
                 body = WireCodec.json().readTree(request.body());
             } catch (IOException e) {
-                throw new IllegalArgumentException("by: the body is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+                throw new IllegalArgumentException("by: the body is not JSON: "
+                        + e.getMessage().lines().findFirst().orElse(""));
             }
             if (body == null || !body.isObject()) {
                 throw new IllegalArgumentException("by: the body is a JSON object, e.g. {\"by\": \"ops\"}");

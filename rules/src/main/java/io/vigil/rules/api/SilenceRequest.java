@@ -35,12 +35,12 @@ import java.util.UUID;
 final class SilenceRequest {
     private static final Duration MAX_ONE_OFF = Duration.ofDays(366);
 
-    private SilenceRequest() {
-    }
+    private SilenceRequest() {}
 
     static Silence read(JsonNode body, Instant now) {
         if (body == null || !body.isObject()) {
-            throw new IllegalArgumentException("expected a JSON object with matchers, endsAt or duration, createdBy and comment");
+            throw new IllegalArgumentException(
+                    "expected a JSON object with matchers, endsAt or duration, createdBy and comment");
         }
         List<LabelMatcher> matchers = new ArrayList<>();
         JsonNode list = body.path("matchers");
@@ -52,7 +52,8 @@ final class SilenceRequest {
             if (m.isTextual()) {
                 matcher = LabelMatcher.parse(m.asText());
             } else if (m.isObject()) {
-                matcher = new LabelMatcher(text(m, "name"), io.vigil.events.MatchOp.of(m.path("op").asText("=")), text(m, "value"));
+                matcher = new LabelMatcher(
+                        text(m, "name"), io.vigil.events.MatchOp.of(m.path("op").asText("=")), text(m, "value"));
             } else {
                 throw new IllegalArgumentException("matchers: each is text (node=node-a) or {name, op, value}");
             }
@@ -70,26 +71,33 @@ final class SilenceRequest {
                 throw new IllegalArgumentException("give endsAt or duration, not both");
             }
             try {
-                endsAt = Optional.of(startsAt.plus(DurationText.parse(body.get("duration").asText())));
+                endsAt = Optional.of(
+                        startsAt.plus(DurationText.parse(body.get("duration").asText())));
             } catch (java.time.DateTimeException | ArithmeticException e) {
-                throw new IllegalArgumentException("duration: '" + Name.printable(body.get("duration").asText()) + "' is too long");
+                throw new IllegalArgumentException(
+                        "duration: '" + Name.printable(body.get("duration").asText()) + "' is too long");
             }
         }
         if (endsAt.isEmpty()) {
             throw new IllegalArgumentException("endsAt or duration: say when the silence ends (\"duration\": \"2h\")");
         }
         if (endsAt.get().isAfter(WireTime.LATEST)) {
-            throw new IllegalArgumentException("duration: the silence would end after 9999, which Vigil does not accept; end it sooner");
+            throw new IllegalArgumentException(
+                    "duration: the silence would end after 9999, which Vigil does not accept; end it sooner");
         }
         if (!endsAt.get().isAfter(now)) {
             throw new IllegalArgumentException("endsAt: " + endsAt.get() + " is not in the future");
         }
         Optional<Recurrence> recurrence = recurrence(body.path("recurrence"));
         if (recurrence.isEmpty() && Duration.between(startsAt, endsAt.get()).compareTo(MAX_ONE_OFF) > 0) {
-            throw new IllegalArgumentException("a silence longer than a year is a maintenance window: give it a recurrence");
+            throw new IllegalArgumentException(
+                    "a silence longer than a year is a maintenance window: give it a recurrence");
         }
-        String id = body.hasNonNull("id") ? Name.check("id", body.get("id").asText()) : UUID.randomUUID().toString();
-        return new Silence(id, matchers, startsAt, endsAt.get(), text(body, "createdBy"), text(body, "comment"), recurrence, now);
+        String id = body.hasNonNull("id")
+                ? Name.check("id", body.get("id").asText())
+                : UUID.randomUUID().toString();
+        return new Silence(
+                id, matchers, startsAt, endsAt.get(), text(body, "createdBy"), text(body, "comment"), recurrence, now);
     }
 
     private static Optional<Recurrence> recurrence(JsonNode r) {
@@ -104,7 +112,10 @@ final class SilenceRequest {
             days.add(Weekday.of(d.asText()));
         }
         try {
-            return Optional.of(new Recurrence(days, LocalTime.parse(text(r, "from")), LocalTime.parse(text(r, "to")),
+            return Optional.of(new Recurrence(
+                    days,
+                    LocalTime.parse(text(r, "from")),
+                    LocalTime.parse(text(r, "to")),
                     r.path("timeZone").asText("UTC")));
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("recurrence: from and to are times of day, e.g. \"02:00\"");

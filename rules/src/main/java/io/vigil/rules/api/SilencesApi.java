@@ -40,7 +40,8 @@ public final class SilencesApi {
     private final ApiToken token;
     private final Clock clock;
 
-    public SilencesApi(Supplier<Collection<Silence>> stored, SilenceWriter writer, Optional<String> token, Clock clock) {
+    public SilencesApi(
+            Supplier<Collection<Silence>> stored, SilenceWriter writer, Optional<String> token, Clock clock) {
         this.stored = stored;
         this.writer = writer;
         this.token = new ApiToken(token);
@@ -67,18 +68,31 @@ public final class SilencesApi {
                 return refused.get();
             }
             String id = request.path().substring("/api/silences/".length());
-            Optional<Silence> silence = stored.get().stream().filter(s -> s.id().equals(id)).findFirst();
+            Optional<Silence> silence =
+                    stored.get().stream().filter(s -> s.id().equals(id)).findFirst();
             if (silence.isEmpty()) {
                 return Reply.text(404, "no silence " + id + " (vigil silence list shows them)\n");
             }
             Instant now = clock.instant();
             Silence s = silence.get();
-            Silence expired = new Silence(s.id(), s.matchers(), s.startsAt().isAfter(now) ? now : s.startsAt(),
-                    s.expiredAt(now) ? s.endsAt() : now, s.createdBy(), s.comment(), s.recurrence(), now);
+            Silence expired = new Silence(
+                    s.id(),
+                    s.matchers(),
+                    s.startsAt().isAfter(now) ? now : s.startsAt(),
+                    s.expiredAt(now) ? s.endsAt() : now,
+                    s.createdBy(),
+                    s.comment(),
+                    s.recurrence(),
+                    now);
             writer.write(expired);
             log.info("silence {} expired through the API ({})", id, s.comment());
-            return Reply.json(200, WireCodec.json().writeValueAsBytes(
-                    WireCodec.json().createObjectNode().put("silenceID", id).put("endsAt", expired.endsAt().toString())));
+            return Reply.json(
+                    200,
+                    WireCodec.json()
+                            .writeValueAsBytes(WireCodec.json()
+                                    .createObjectNode()
+                                    .put("silenceID", id)
+                                    .put("endsAt", expired.endsAt().toString())));
         };
     }
 
@@ -86,11 +100,13 @@ public final class SilencesApi {
         Instant now = clock.instant();
         ObjectNode root = WireCodec.json().createObjectNode();
         ArrayNode list = root.putArray("silences");
-        stored.get().stream().sorted(Comparator.comparing(Silence::endsAt).reversed()).forEach(s -> {
-            ObjectNode node = WireCodec.json().valueToTree(s);
-            node.put("status", status(s, now));
-            list.add(node);
-        });
+        stored.get().stream()
+                .sorted(Comparator.comparing(Silence::endsAt).reversed())
+                .forEach(s -> {
+                    ObjectNode node = WireCodec.json().valueToTree(s);
+                    node.put("status", status(s, now));
+                    list.add(node);
+                });
         return Reply.json(200, WireCodec.json().writeValueAsBytes(root));
     }
 
@@ -114,14 +130,25 @@ public final class SilencesApi {
             JsonNode body = WireCodec.json().readTree(request.body());
             silence = SilenceRequest.read(body, clock.instant());
         } catch (IOException e) {
-            return Reply.text(400, "the body is not JSON: " + e.getMessage().lines().findFirst().orElse("") + "\n");
+            return Reply.text(
+                    400,
+                    "the body is not JSON: "
+                            + e.getMessage().lines().findFirst().orElse("") + "\n");
         } catch (IllegalArgumentException e) {
             return Reply.text(400, e.getMessage() + "\n");
         }
         writer.write(silence);
-        log.info("silence {} created by {} until {}: {} ({})", silence.id(), silence.createdBy(), silence.endsAt(),
-                silence.matchers(), silence.comment());
-        return Reply.json(200, WireCodec.json().writeValueAsBytes(WireCodec.json().createObjectNode().put("silenceID", silence.id())));
+        log.info(
+                "silence {} created by {} until {}: {} ({})",
+                silence.id(),
+                silence.createdBy(),
+                silence.endsAt(),
+                silence.matchers(),
+                silence.comment());
+        return Reply.json(
+                200,
+                WireCodec.json()
+                        .writeValueAsBytes(WireCodec.json().createObjectNode().put("silenceID", silence.id())));
     }
 
     private Optional<Reply> authorize(Request request) {

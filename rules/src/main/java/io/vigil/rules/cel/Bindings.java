@@ -13,21 +13,36 @@ import java.util.function.Supplier;
  * {@code labels} (the cluster's labels from the engine config) and, in rules with {@code each},
  * {@code it}. For a silence: {@code absent_for} (seconds) and {@code ever_seen}.
  */
-public record Bindings(Object body, Supplier<Object> prev, boolean hasPrev, String node, String cluster, String kind,
-                       Map<String, String> labels, Object it, double absentFor, boolean everSeen)
+public record Bindings(
+        Object body,
+        Supplier<Object> prev,
+        boolean hasPrev,
+        String node,
+        String cluster,
+        String kind,
+        Map<String, String> labels,
+        Object it,
+        double absentFor,
+        boolean everSeen)
         implements CelVariableResolver {
 
     /**
      * An event's variables; {@code prev} empty when no earlier body of the same thing is known,
      * otherwise asked for only when an expression reads it.
      */
-    public static Bindings event(Object body, Optional<Supplier<Object>> prev, String node, String cluster, String kind,
-                                 Map<String, String> labels) {
-        return new Bindings(body, prev.orElse(() -> body), prev.isPresent(), node, cluster, kind, labels, null, 0, true);
+    public static Bindings event(
+            Object body,
+            Optional<Supplier<Object>> prev,
+            String node,
+            String cluster,
+            String kind,
+            Map<String, String> labels) {
+        return new Bindings(
+                body, prev.orElse(() -> body), prev.isPresent(), node, cluster, kind, labels, null, 0, true);
     }
 
-    public static Bindings absence(String node, String cluster, String kind, Map<String, String> labels,
-                                   double absentFor, boolean everSeen) {
+    public static Bindings absence(
+            String node, String cluster, String kind, Map<String, String> labels, double absentFor, boolean everSeen) {
         return new Bindings(null, null, false, node, cluster, kind, labels, null, absentFor, everSeen);
     }
 
@@ -37,18 +52,19 @@ public record Bindings(Object body, Supplier<Object> prev, boolean hasPrev, Stri
 
     @Override
     public Optional<Object> find(String name) {
-        return Optional.ofNullable(switch (name) {
-            case "body" -> body;
-            case "prev" -> prev == null ? null : prev.get();
-            case "has_prev" -> hasPrev;
-            case "node" -> node;
-            case "cluster" -> cluster;
-            case "kind" -> kind;
-            case "labels" -> labels;
-            case "it" -> it;
-            case "absent_for" -> absentFor;
-            case "ever_seen" -> everSeen;
-            default -> null;
-        });
+        return Optional.ofNullable(
+                switch (name) {
+                    case "body" -> body;
+                    case "prev" -> prev == null ? null : prev.get();
+                    case "has_prev" -> hasPrev;
+                    case "node" -> node;
+                    case "cluster" -> cluster;
+                    case "kind" -> kind;
+                    case "labels" -> labels;
+                    case "it" -> it;
+                    case "absent_for" -> absentFor;
+                    case "ever_seen" -> everSeen;
+                    default -> null;
+                });
     }
 }

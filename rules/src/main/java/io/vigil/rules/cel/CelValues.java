@@ -27,11 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class CelValues {
     private static final Map<Class<?>, Fields> FIELDS = new ConcurrentHashMap<>();
 
-    private record Fields(String[] names, MethodHandle[] getters, Map<String, Integer> index) {
-    }
+    private record Fields(String[] names, MethodHandle[] getters, Map<String, Integer> index) {}
 
-    private CelValues() {
-    }
+    private CelValues() {}
 
     /** The CEL value of a record (a map) or of any value a record field may hold. */
     public static Object of(Object value) {
@@ -57,7 +55,8 @@ public final class CelValues {
         if (value instanceof Record r) {
             return new RecordMap(r, FIELDS.computeIfAbsent(r.getClass(), CelValues::fields));
         }
-        throw new IllegalArgumentException("no CEL value for " + value.getClass().getName());
+        throw new IllegalArgumentException(
+                "no CEL value for " + value.getClass().getName());
     }
 
     /** A record seen as a map of its present fields, each converted when first read. */
@@ -80,7 +79,8 @@ public final class CelValues {
                 try {
                     raw = fields.getters()[i].invoke(record);
                 } catch (Throwable e) {
-                    throw new IllegalStateException("cannot read " + record.getClass().getSimpleName() + "." + fields.names()[i], e);
+                    throw new IllegalStateException(
+                            "cannot read " + record.getClass().getSimpleName() + "." + fields.names()[i], e);
                 }
                 if (raw instanceof Optional<?> optional) {
                     raw = optional.orElse(null);

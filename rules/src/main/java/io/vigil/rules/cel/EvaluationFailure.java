@@ -10,8 +10,7 @@ import java.util.Optional;
  * a smaller list), so a rule's author is not sent after the wrong fix.
  */
 public final class EvaluationFailure {
-    private EvaluationFailure() {
-    }
+    private EvaluationFailure() {}
 
     /** The failure's message, with what to do about it when the failure says. */
     public static String describe(Exception e) {
@@ -25,8 +24,9 @@ public final class EvaluationFailure {
         }
         CelErrorCode code = cel.getErrorCode();
         if (code == CelErrorCode.ITERATION_BUDGET_EXCEEDED) {
-            return Optional.of("its comprehensions (all, exists, map, filter) took more than " + ExpressionCompiler.MAX_ITERATIONS
-                    + " steps on this event, nested ones multiplying: go through the outer list with each:, or test its size() first");
+            return Optional.of(
+                    "its comprehensions (all, exists, map, filter) took more than " + ExpressionCompiler.MAX_ITERATIONS
+                            + " steps on this event, nested ones multiplying: go through the outer list with each:, or test its size() first");
         }
         if (code == CelErrorCode.ATTRIBUTE_NOT_FOUND) {
             return Optional.of("guard optional fields with has()");

@@ -74,8 +74,8 @@ public final class EventTypes implements CelTypeProvider {
         }
         Map<String, CelType> fields = new LinkedHashMap<>();
         // registered before its fields are resolved, in case a record refers to itself
-        StructType type = StructType.create(name, ImmutableSet.copyOf(fieldNames(record)),
-                field -> Optional.ofNullable(fields.get(field)));
+        StructType type = StructType.create(
+                name, ImmutableSet.copyOf(fieldNames(record)), field -> Optional.ofNullable(fields.get(field)));
         structs.put(name, type);
         for (RecordComponent component : record.getRecordComponents()) {
             fields.put(component.getName(), celType(component.getGenericType(), record, component.getName()));
@@ -119,7 +119,7 @@ public final class EventTypes implements CelTypeProvider {
                 return struct(c);
             }
         }
-        throw new IllegalStateException("the wire contract's " + owner.getSimpleName() + "." + field + " has type " + type
-                + ", which rules cannot see yet: teach EventTypes and CelValues about it");
+        throw new IllegalStateException("the wire contract's " + owner.getSimpleName() + "." + field + " has type "
+                + type + ", which rules cannot see yet: teach EventTypes and CelValues about it");
     }
 }

@@ -37,12 +37,15 @@ public final class ExpressionCompiler {
             .comprehensionMaxIterations(MAX_ITERATIONS)
             .build();
     private static final List<CelFunctionDecl> FUNCTIONS = List.of(
-            CelFunctionDecl.newFunctionDeclaration("humanizeBytes",
+            CelFunctionDecl.newFunctionDeclaration(
+                    "humanizeBytes",
                     CelOverloadDecl.newGlobalOverload("humanizeBytes_int", SimpleType.STRING, SimpleType.INT),
                     CelOverloadDecl.newGlobalOverload("humanizeBytes_double", SimpleType.STRING, SimpleType.DOUBLE)),
-            CelFunctionDecl.newFunctionDeclaration("humanizeDuration",
+            CelFunctionDecl.newFunctionDeclaration(
+                    "humanizeDuration",
                     CelOverloadDecl.newGlobalOverload("humanizeDuration_int", SimpleType.STRING, SimpleType.INT),
-                    CelOverloadDecl.newGlobalOverload("humanizeDuration_double", SimpleType.STRING, SimpleType.DOUBLE)));
+                    CelOverloadDecl.newGlobalOverload(
+                            "humanizeDuration_double", SimpleType.STRING, SimpleType.DOUBLE)));
     private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder()
             .setOptions(OPTIONS)
             .addFunctionBindings(
@@ -73,17 +76,23 @@ public final class ExpressionCompiler {
     /** For rules on events of {@code kind}: {@code body} and {@code prev} are that kind's body. */
     public static ExpressionCompiler forEvents(EventKind kind) {
         CelType body = EventTypes.get().body(kind);
-        return new ExpressionCompiler(base().addVar("body", body).addVar("prev", body).addVar("has_prev", SimpleType.BOOL).build());
+        return new ExpressionCompiler(base().addVar("body", body)
+                .addVar("prev", body)
+                .addVar("has_prev", SimpleType.BOOL)
+                .build());
     }
 
     /** For absence rules: {@code absent_for} (seconds of silence) and {@code ever_seen}. */
     public static ExpressionCompiler forAbsence() {
-        return new ExpressionCompiler(base().addVar("absent_for", SimpleType.DOUBLE).addVar("ever_seen", SimpleType.BOOL).build());
+        return new ExpressionCompiler(base().addVar("absent_for", SimpleType.DOUBLE)
+                .addVar("ever_seen", SimpleType.BOOL)
+                .build());
     }
 
     /** The same context with {@code it}, the element a rule's {@code each} is at. */
     public ExpressionCompiler withItem(CelType itemType) {
-        return new ExpressionCompiler(compiler.toCompilerBuilder().addVar("it", itemType).build());
+        return new ExpressionCompiler(
+                compiler.toCompilerBuilder().addVar("it", itemType).build());
     }
 
     /** An expression that must yield true or false. */
@@ -99,7 +108,8 @@ public final class ExpressionCompiler {
     public Expression list(String text) throws ExpressionException {
         Expression e = compile(text);
         if (!(e.resultType() instanceof ListType)) {
-            throw single("must give a list to go through, but gives " + e.resultType().name());
+            throw single("must give a list to go through, but gives "
+                    + e.resultType().name());
         }
         return e;
     }
@@ -120,7 +130,8 @@ public final class ExpressionCompiler {
         }
         CelValidationResult result = compiler.compile(text);
         if (result.hasError()) {
-            throw new ExpressionException(result.getErrors().stream().map(ExpressionCompiler::problem).toList());
+            throw new ExpressionException(
+                    result.getErrors().stream().map(ExpressionCompiler::problem).toList());
         }
         try {
             CelAbstractSyntaxTree ast = result.getAst();

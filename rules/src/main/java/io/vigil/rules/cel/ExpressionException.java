@@ -8,7 +8,9 @@ public final class ExpressionException extends Exception {
     private final transient List<ExpressionProblem> problems;
 
     public ExpressionException(List<ExpressionProblem> problems) {
-        super(problems.stream().map(p -> p.message() + " (column " + p.column() + ")").collect(Collectors.joining("; ")));
+        super(problems.stream()
+                .map(p -> p.message() + " (column " + p.column() + ")")
+                .collect(Collectors.joining("; ")));
         this.problems = List.copyOf(problems);
     }
 

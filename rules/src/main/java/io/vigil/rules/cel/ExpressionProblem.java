@@ -1,5 +1,4 @@
 package io.vigil.rules.cel;
 
 /** What CEL found wrong in an expression: the line and column within the expression (1-based), and its message. */
-public record ExpressionProblem(int line, int column, String message) {
-}
+public record ExpressionProblem(int line, int column, String message) {}

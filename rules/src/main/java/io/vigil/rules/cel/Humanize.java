@@ -9,8 +9,7 @@ import java.util.Locale;
 final class Humanize {
     private static final String[] BINARY = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
 
-    private Humanize() {
-    }
+    private Humanize() {}
 
     static String bytes(double bytes) {
         double value = Math.abs(bytes);
@@ -20,7 +19,9 @@ final class Humanize {
             unit++;
         }
         String sign = bytes < 0 ? "-" : "";
-        return unit == 0 ? sign + number(value) + " B" : String.format(Locale.ROOT, "%s%.1f %s", sign, value, BINARY[unit]);
+        return unit == 0
+                ? sign + number(value) + " B"
+                : String.format(Locale.ROOT, "%s%.1f %s", sign, value, BINARY[unit]);
     }
 
     static String duration(double seconds) {

@@ -30,7 +30,8 @@ public final class Template {
             }
             int close = text.indexOf("}}", open + 2);
             if (close < 0) {
-                throw new ExpressionException(List.of(new ExpressionProblem(1, open + 1, "'{{' at column " + (open + 1) + " is never closed with '}}'")));
+                throw new ExpressionException(List.of(new ExpressionProblem(
+                        1, open + 1, "'{{' at column " + (open + 1) + " is never closed with '}}'")));
             }
             if (open > at) {
                 parts.add(text.substring(at, open));
@@ -40,8 +41,11 @@ public final class Template {
             } catch (ExpressionException e) {
                 int offset = open + 2;
                 throw new ExpressionException(e.problems().stream()
-                        .map(p -> new ExpressionProblem(p.line(), p.column() + offset, "in {{" + text.substring(offset, close).strip()
-                                + "}}: " + p.message())).toList());
+                        .map(p -> new ExpressionProblem(
+                                p.line(),
+                                p.column() + offset,
+                                "in {{" + text.substring(offset, close).strip() + "}}: " + p.message()))
+                        .toList());
             }
             at = close + 2;
         }

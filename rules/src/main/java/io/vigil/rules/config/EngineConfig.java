@@ -24,9 +24,19 @@ import java.util.Optional;
  * {@code failover}: the shared topology and the key actions are sealed with; empty when the
  * {@code failover:} section is left out (the engine then only watches and alerts).
  */
-public record EngineConfig(Map<String, Object> kafka, String applicationId, Path stateDir, int streamThreads,
-                           List<Path> rules, Roster roster, Topics topics, EngineTiming timing, Http http,
-                           Optional<NotifyConfig> notifications, EngineLimits limits, Optional<Failover> failover) {
+public record EngineConfig(
+        Map<String, Object> kafka,
+        String applicationId,
+        Path stateDir,
+        int streamThreads,
+        List<Path> rules,
+        Roster roster,
+        Topics topics,
+        EngineTiming timing,
+        Http http,
+        Optional<NotifyConfig> notifications,
+        EngineLimits limits,
+        Optional<Failover> failover) {
 
     /**
      * The {@code failover:} section: the topology file (checked to agree with {@code clusters:}) and
@@ -79,22 +89,82 @@ public record EngineConfig(Map<String, Object> kafka, String applicationId, Path
     }
 
     /** The same engine without failover. */
-    public EngineConfig(Map<String, Object> kafka, String applicationId, Path stateDir, int streamThreads, List<Path> rules,
-                        Roster roster, Topics topics, EngineTiming timing, Http http, Optional<NotifyConfig> notifications,
-                        EngineLimits limits) {
-        this(kafka, applicationId, stateDir, streamThreads, rules, roster, topics, timing, http, notifications, limits, Optional.empty());
+    public EngineConfig(
+            Map<String, Object> kafka,
+            String applicationId,
+            Path stateDir,
+            int streamThreads,
+            List<Path> rules,
+            Roster roster,
+            Topics topics,
+            EngineTiming timing,
+            Http http,
+            Optional<NotifyConfig> notifications,
+            EngineLimits limits) {
+        this(
+                kafka,
+                applicationId,
+                stateDir,
+                streamThreads,
+                rules,
+                roster,
+                topics,
+                timing,
+                http,
+                notifications,
+                limits,
+                Optional.empty());
     }
 
     /** The same engine with the default limits. */
-    public EngineConfig(Map<String, Object> kafka, String applicationId, Path stateDir, int streamThreads, List<Path> rules,
-                        Roster roster, Topics topics, EngineTiming timing, Http http, Optional<NotifyConfig> notifications) {
-        this(kafka, applicationId, stateDir, streamThreads, rules, roster, topics, timing, http, notifications, EngineLimits.DEFAULTS);
+    public EngineConfig(
+            Map<String, Object> kafka,
+            String applicationId,
+            Path stateDir,
+            int streamThreads,
+            List<Path> rules,
+            Roster roster,
+            Topics topics,
+            EngineTiming timing,
+            Http http,
+            Optional<NotifyConfig> notifications) {
+        this(
+                kafka,
+                applicationId,
+                stateDir,
+                streamThreads,
+                rules,
+                roster,
+                topics,
+                timing,
+                http,
+                notifications,
+                EngineLimits.DEFAULTS);
     }
 
     /** The same engine without a notifier. */
-    public EngineConfig(Map<String, Object> kafka, String applicationId, Path stateDir, int streamThreads, List<Path> rules,
-                        Roster roster, Topics topics, EngineTiming timing, Http http) {
-        this(kafka, applicationId, stateDir, streamThreads, rules, roster, topics, timing, http, Optional.empty(), EngineLimits.DEFAULTS);
+    public EngineConfig(
+            Map<String, Object> kafka,
+            String applicationId,
+            Path stateDir,
+            int streamThreads,
+            List<Path> rules,
+            Roster roster,
+            Topics topics,
+            EngineTiming timing,
+            Http http) {
+        this(
+                kafka,
+                applicationId,
+                stateDir,
+                streamThreads,
+                rules,
+                roster,
+                topics,
+                timing,
+                http,
+                Optional.empty(),
+                EngineLimits.DEFAULTS);
     }
 
     /** The defaults, written once; deploy/engine.yaml spells out the same values. */
@@ -105,7 +175,6 @@ public record EngineConfig(Map<String, Object> kafka, String applicationId, Path
         public static final ListenAddress LISTEN = new ListenAddress("127.0.0.1", 9465);
         public static final Topics TOPICS = new Topics(true, 6, (short) 1);
 
-        private Defaults() {
-        }
+        private Defaults() {}
     }
 }

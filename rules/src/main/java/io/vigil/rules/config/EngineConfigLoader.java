@@ -43,8 +43,7 @@ import java.util.TreeMap;
  * agent's config is read. Relative paths (rules, state) are taken from the file's directory.
  */
 public final class EngineConfigLoader {
-    private EngineConfigLoader() {
-    }
+    private EngineConfigLoader() {}
 
     public static EngineConfig load(Path file) throws ConfigException, IOException {
         Path dir = file.toAbsolutePath().getParent();
@@ -57,7 +56,8 @@ public final class EngineConfigLoader {
     }
 
     /** The same, with {@code env} as the environment secrets may come from. */
-    public static EngineConfig parse(String source, String text, Path dir, Map<String, String> env) throws ConfigException {
+    public static EngineConfig parse(String source, String text, Path dir, Map<String, String> env)
+            throws ConfigException {
         ConfigDocument document = document(source, text);
         EngineConfig config = read(document, dir, env);
         document.finish();
@@ -77,7 +77,8 @@ public final class EngineConfigLoader {
         ConfigSection top = document.top();
         Map<String, Object> kafka = top.clientProperties("kafka");
         String applicationId = top.optional("application_id", Defaults.APPLICATION_ID, ConfigSection.NAME);
-        Path stateDir = top.optional("state_dir", Defaults.STATE_DIR, t -> dir.resolve(t).normalize());
+        Path stateDir = top.optional(
+                "state_dir", Defaults.STATE_DIR, t -> dir.resolve(t).normalize());
         int threads = top.optional("stream_threads", Defaults.STREAM_THREADS, ConfigSection.wholeNumber(1, 64));
         List<Path> rules = new ArrayList<>();
         for (Node n : top.list("rules")) {
@@ -88,7 +89,10 @@ public final class EngineConfigLoader {
             }
         }
         if (rules.isEmpty()) {
-            top.problem(top.lineOf("rules"), "rules", "name the rule files or directories to load (rules: [/etc/vigil/rules])");
+            top.problem(
+                    top.lineOf("rules"),
+                    "rules",
+                    "name the rule files or directories to load (rules: [/etc/vigil/rules])");
         }
         Optional<EngineConfig.Failover> failover = failover(top, dir, env);
         Roster roster = roster(top.section("clusters"));
@@ -102,11 +106,25 @@ public final class EngineConfigLoader {
         Http http = http(top.section("http"), dir);
         if (top.entry("failover").isPresent() && http.tokenFile().isEmpty()) {
             // the API's approve and failback act on hosts: an engine that fails over never takes them from anyone
-            top.problem(top.entry("failover").get().keyLine(), "failover", "needs http.token_file: without it anyone who reaches the API could approve"
-                    + " a failover or ask for a failback (put a random secret in a file, mode 0600, and name it in http.token_file)");
+            top.problem(
+                    top.entry("failover").get().keyLine(),
+                    "failover",
+                    "needs http.token_file: without it anyone who reaches the API could approve"
+                            + " a failover or ask for a failback (put a random secret in a file, mode 0600, and name it in http.token_file)");
         }
         Optional<NotifyConfig> notifications = NotifyConfigLoader.read(top, dir, env, http.listen(), ReceiverTypes.ALL);
-        return new EngineConfig(kafka, applicationId, stateDir, threads, rules, roster, topics, timing, http, notifications, limits,
+        return new EngineConfig(
+                kafka,
+                applicationId,
+                stateDir,
+                threads,
+                rules,
+                roster,
+                topics,
+                timing,
+                http,
+                notifications,
+                limits,
                 failover);
     }
 
@@ -120,7 +138,8 @@ public final class EngineConfigLoader {
         }
         ConfigSection section = top.section("failover");
         if (section.entry("topology").isEmpty()) {
-            section.problem(section.mapping().line(), section.path("topology"), "missing (topology: /etc/vigil/topology.yaml)");
+            section.problem(
+                    section.mapping().line(), section.path("topology"), "missing (topology: /etc/vigil/topology.yaml)");
         }
         Optional<TopologyFile> topology = TopologyLoader.readReferenced(section, "topology", dir);
         Optional<Secret> key = NotifyConfigLoader.secret(section, "key", dir, env, true);
@@ -146,15 +165,27 @@ public final class EngineConfigLoader {
      */
     private static Roster agreeWithTopology(ConfigSection top, Roster roster, TopologyFile file) {
         Map<String, Roster.ClusterSpec> specs = new LinkedHashMap<>(roster.clusters());
-        Optional<Mapping> listed = top.entry("clusters").map(Entry::value).filter(Mapping.class::isInstance).map(Mapping.class::cast);
+        Optional<Mapping> listed = top.entry("clusters")
+                .map(Entry::value)
+                .filter(Mapping.class::isInstance)
+                .map(Mapping.class::cast);
         for (ClusterTopology pair : new TreeMap<>(file.topology().clusters()).values()) {
             Roster.ClusterSpec spec = specs.get(pair.name());
             if (spec == null) {
                 specs.put(pair.name(), new Roster.ClusterSpec(pair.nodeNames(), Map.of()));
             } else if (!spec.nodes().isEmpty() && !Set.copyOf(spec.nodes()).equals(Set.copyOf(pair.nodeNames()))) {
-                int line = listed.map(m -> ((Mapping) m.entries().get(pair.name()).value()).entries().get("nodes").value().line()).orElse(0);
-                top.problem(line, "clusters." + pair.name() + ".nodes", "is " + spec.nodes() + " but "
-                        + file.where(TopologyFile.clusterPath(pair.name(), "nodes")) + " says " + pair.nodeNames());
+                int line = listed.map(
+                                m -> ((Mapping) m.entries().get(pair.name()).value())
+                                        .entries()
+                                        .get("nodes")
+                                        .value()
+                                        .line())
+                        .orElse(0);
+                top.problem(
+                        line,
+                        "clusters." + pair.name() + ".nodes",
+                        "is " + spec.nodes() + " but " + file.where(TopologyFile.clusterPath(pair.name(), "nodes"))
+                                + " says " + pair.nodeNames());
             }
         }
         return new Roster(specs);
@@ -166,11 +197,18 @@ public final class EngineConfigLoader {
      * that never fails over; one that should only be watched says so in the topology (mode: dry-run).
      */
     private static void requireFailoverForEveryCluster(ConfigSection top, TopologyFile file) {
-        Optional<Mapping> listed = top.entry("clusters").map(Entry::value).filter(Mapping.class::isInstance).map(Mapping.class::cast);
+        Optional<Mapping> listed = top.entry("clusters")
+                .map(Entry::value)
+                .filter(Mapping.class::isInstance)
+                .map(Mapping.class::cast);
         for (Entry entry : listed.map(m -> m.entries().values()).orElse(List.of())) {
-            if (Name.isValid(entry.key()) && file.topology().cluster(entry.key()).isEmpty()) {
-                top.problem(entry.keyLine(), "clusters." + entry.key(), "not in the topology " + file.source() + ", so it would have"
-                        + " no failover: add it there (mode: dry-run to only watch it) or run it under an engine without failover:");
+            if (Name.isValid(entry.key())
+                    && file.topology().cluster(entry.key()).isEmpty()) {
+                top.problem(
+                        entry.keyLine(),
+                        "clusters." + entry.key(),
+                        "not in the topology " + file.source() + ", so it would have"
+                                + " no failover: add it there (mode: dry-run to only watch it) or run it under an engine without failover:");
             }
         }
     }
@@ -181,11 +219,16 @@ public final class EngineConfigLoader {
         for (Entry entry : clusters.mapping().entries().values()) {
             String path = clusters.path(entry.key());
             if (!Name.isValid(entry.key())) {
-                clusters.problem(entry.keyLine(), path, "'" + Name.printable(entry.key()) + "' is not a valid cluster name");
+                clusters.problem(
+                        entry.keyLine(), path, "'" + Name.printable(entry.key()) + "' is not a valid cluster name");
                 continue;
             }
             if (!(entry.value() instanceof Mapping m)) {
-                clusters.problem(entry.value().line(), path, "expected {nodes: [node-a, node-b], labels: {...}}, not " + entry.value().describe());
+                clusters.problem(
+                        entry.value().line(),
+                        path,
+                        "expected {nodes: [node-a, node-b], labels: {...}}, not "
+                                + entry.value().describe());
                 continue;
             }
             ConfigSection spec = new ConfigSection(path, m, clusters.problemsView());
@@ -206,16 +249,23 @@ public final class EngineConfigLoader {
                 try {
                     AlertLabels.checkName("label", label.key());
                     if (RuleLoader.AUTOMATIC_LABELS.contains(label.key())) {
-                        throw new IllegalArgumentException("label: '" + label.key() + "' is set by the engine; choose another name");
+                        throw new IllegalArgumentException(
+                                "label: '" + label.key() + "' is set by the engine; choose another name");
                     }
                 } catch (IllegalArgumentException e) {
-                    labelSection.problem(label.keyLine(), labelSection.path(label.key()), e.getMessage().substring("label: ".length()));
+                    labelSection.problem(
+                            label.keyLine(),
+                            labelSection.path(label.key()),
+                            e.getMessage().substring("label: ".length()));
                     continue;
                 }
                 if (label.value() instanceof Scalar s && !s.isNull()) {
                     labels.put(label.key(), s.text());
                 } else {
-                    labelSection.problem(label.value().line(), labelSection.path(label.key()), "expected text, not " + label.value().describe());
+                    labelSection.problem(
+                            label.value().line(),
+                            labelSection.path(label.key()),
+                            "expected text, not " + label.value().describe());
                 }
             }
             spec.rejectUnknownKeys();
@@ -227,7 +277,8 @@ public final class EngineConfigLoader {
     private static Topics topics(ConfigSection s) {
         boolean create = s.bool("create", Defaults.TOPICS.create());
         int partitions = s.optional("partitions", Defaults.TOPICS.partitions(), ConfigSection.wholeNumber(1, 10_000));
-        int replication = s.optional("replication_factor", (int) Defaults.TOPICS.replicationFactor(), ConfigSection.wholeNumber(1, 32));
+        int replication = s.optional(
+                "replication_factor", (int) Defaults.TOPICS.replicationFactor(), ConfigSection.wholeNumber(1, 32));
         s.rejectUnknownKeys();
         return new Topics(create, partitions, (short) replication);
     }
@@ -252,23 +303,31 @@ public final class EngineConfigLoader {
     private static EngineLimits limits(ConfigSection s) {
         EngineLimits d = EngineLimits.DEFAULTS;
         int alerts = s.optional("alerts_per_cluster", d.alertsPerCluster(), ConfigSection.wholeNumber(1, 1_000_000));
-        int unknownNodes = s.optional("unknown_nodes_per_cluster", d.unknownNodesPerCluster(), ConfigSection.wholeNumber(0, 1_000_000));
+        int unknownNodes = s.optional(
+                "unknown_nodes_per_cluster", d.unknownNodesPerCluster(), ConfigSection.wholeNumber(0, 1_000_000));
         s.rejectUnknownKeys();
         return new EngineLimits(alerts, unknownNodes);
     }
 
     private static Http http(ConfigSection s, Path dir) {
         ListenAddress listen = s.optional("listen", Defaults.LISTEN, ListenAddress::parse);
-        Optional<String> advertise = s.read("advertise", t -> ListenAddress.parse(t).toString());
+        Optional<String> advertise =
+                s.read("advertise", t -> ListenAddress.parse(t).toString());
         Optional<Path> token = s.read("token_file", t -> dir.resolve(t).normalize());
         token.ifPresent(t -> {
             try {
                 if (Files.readString(t, StandardCharsets.UTF_8).isBlank()) {
-                    s.problem(s.lineOf("token_file"), s.path("token_file"), t + " is empty: it would let anyone change silences"
-                            + " (put a random secret in it, mode 0600)");
+                    s.problem(
+                            s.lineOf("token_file"),
+                            s.path("token_file"),
+                            t + " is empty: it would let anyone change silences"
+                                    + " (put a random secret in it, mode 0600)");
                 }
             } catch (IOException e) {
-                s.problem(s.lineOf("token_file"), s.path("token_file"), t + " cannot be read (create it with a random secret, mode 0600)");
+                s.problem(
+                        s.lineOf("token_file"),
+                        s.path("token_file"),
+                        t + " cannot be read (create it with a random secret, mode 0600)");
             }
         });
         s.rejectUnknownKeys();

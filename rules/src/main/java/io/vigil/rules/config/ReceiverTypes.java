@@ -15,9 +15,13 @@ import java.util.List;
  * receiver. A new receiver is a package under {@code notify} and a line here.
  */
 public final class ReceiverTypes {
-    public static final List<ReceiverType> ALL = List.of(AlertmanagerSpec.TYPE, PagerDutySpec.TYPE, EmailSpec.TYPE, WebhookSpec.TYPE,
-            SlackSpec.TYPE, ConsoleSpec.TYPE);
+    public static final List<ReceiverType> ALL = List.of(
+            AlertmanagerSpec.TYPE,
+            PagerDutySpec.TYPE,
+            EmailSpec.TYPE,
+            WebhookSpec.TYPE,
+            SlackSpec.TYPE,
+            ConsoleSpec.TYPE);
 
-    private ReceiverTypes() {
-    }
+    private ReceiverTypes() {}
 }

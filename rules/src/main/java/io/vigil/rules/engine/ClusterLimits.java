@@ -25,16 +25,17 @@ import java.util.TreeSet;
 final class ClusterLimits {
     static final String ALERT_LIMIT = "VigilAlertLimitReached";
     static final String UNKNOWN_NODE_LIMIT = "VigilUnknownNodeLimitReached";
-    static final Map<String, Severity> ALERTS = Map.of(ALERT_LIMIT, Severity.CRITICAL, UNKNOWN_NODE_LIMIT, Severity.WARNING);
+    static final Map<String, Severity> ALERTS =
+            Map.of(ALERT_LIMIT, Severity.CRITICAL, UNKNOWN_NODE_LIMIT, Severity.WARNING);
 
     /** One of Vigil's alerts about a cluster, as it stands now: its series, and whether the cluster is at the limit. */
-    record Reached(Candidate candidate, boolean holds) {
-    }
+    record Reached(Candidate candidate, boolean holds) {}
 
     private final EngineLimits limits;
     private final Instant since;
     /** Pending or firing alerts of rules, by fingerprint: the cluster each belongs to. */
     private final Map<String, String> active = new HashMap<>();
+
     private final Map<String, Integer> activeByCluster = new HashMap<>();
     private final Map<String, Integer> unknownNodes = new HashMap<>();
     private final Map<String, Long> refused = new HashMap<>();
@@ -132,32 +133,58 @@ final class ClusterLimits {
         int alerts = activeByCluster.getOrDefault(cluster, 0);
         int nodes = unknownNodes.getOrDefault(cluster, 0);
         return List.of(
-                reached(cluster, clusterLabels, ALERT_LIMIT, Severity.CRITICAL, alerts >= limits.alertsPerCluster(),
-                        cluster + " has " + alerts + " alerts pending or firing, its limit: new alerts of the cluster are not"
+                reached(
+                        cluster,
+                        clusterLabels,
+                        ALERT_LIMIT,
+                        Severity.CRITICAL,
+                        alerts >= limits.alertsPerCluster(),
+                        cluster + " has " + alerts
+                                + " alerts pending or firing, its limit: new alerts of the cluster are not"
                                 + " created, so a new fault there may go unseen",
-                        refused.getOrDefault(cluster, 0L) + " alerts refused since " + since + " (vigil_engine_alerts_refused_total"
+                        refused.getOrDefault(cluster, 0L) + " alerts refused since " + since
+                                + " (vigil_engine_alerts_refused_total"
                                 + " counts them all). Look for the source of the flood in /api/alerts; if the cluster really has this"
                                 + " much wrong, raise limits.alerts_per_cluster in engine.yaml. The silence of a node the config lists"
                                 + " is still told."),
-                reached(cluster, clusterLabels, UNKNOWN_NODE_LIMIT, Severity.WARNING, nodes >= limits.unknownNodesPerCluster(),
-                        cluster + " has " + nodes + " nodes the config does not list, its limit: the events of any further one are"
+                reached(
+                        cluster,
+                        clusterLabels,
+                        UNKNOWN_NODE_LIMIT,
+                        Severity.WARNING,
+                        nodes >= limits.unknownNodesPerCluster(),
+                        cluster + " has " + nodes
+                                + " nodes the config does not list, its limit: the events of any further one are"
                                 + " dropped unread",
-                        dropped.getOrDefault(cluster, 0L) + " events dropped since " + since + " (vigil_engine_unknown_node_events"
+                        dropped.getOrDefault(cluster, 0L) + " events dropped since " + since
+                                + " (vigil_engine_unknown_node_events"
                                 + "_dropped_total counts them all). List the cluster's nodes under clusters: in engine.yaml (a node"
                                 + " listed there is always heard), or stop whatever sends under this cluster's name;"
                                 + " limits.unknown_nodes_per_cluster sets the limit. A node the config does not list is forgotten"
                                 + " after forget_after of silence."));
     }
 
-    private static Reached reached(String cluster, Map<String, String> clusterLabels, String alertname, Severity severity, boolean holds,
-                                   String summary, String description) {
+    private static Reached reached(
+            String cluster,
+            Map<String, String> clusterLabels,
+            String alertname,
+            Severity severity,
+            boolean holds,
+            String summary,
+            String description) {
         Map<String, String> labels = new TreeMap<>(clusterLabels);
         labels.put("alertname", alertname);
         labels.put("cluster", cluster);
         labels.put("severity", severity.wire());
         labels.values().removeIf(String::isEmpty);
-        Map<String, String> annotations = Map.of("summary", summary, "description", description, "runbook_url",
-                clusterLabels.getOrDefault("runbook_base", "deploy/runbooks.md") + "#" + alertname.toLowerCase(Locale.ROOT));
+        Map<String, String> annotations = Map.of(
+                "summary",
+                summary,
+                "description",
+                description,
+                "runbook_url",
+                clusterLabels.getOrDefault("runbook_base", "deploy/runbooks.md") + "#"
+                        + alertname.toLowerCase(Locale.ROOT));
         return new Reached(new Candidate(alertname, labels, holds ? annotations : Map.of(), false), holds);
     }
 }

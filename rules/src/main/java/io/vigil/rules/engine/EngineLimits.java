@@ -22,7 +22,8 @@ public record EngineLimits(int alertsPerCluster, int unknownNodesPerCluster) {
             throw new IllegalArgumentException("alerts_per_cluster must be 1 or more, was " + alertsPerCluster);
         }
         if (unknownNodesPerCluster < 0) {
-            throw new IllegalArgumentException("unknown_nodes_per_cluster must be 0 or more, was " + unknownNodesPerCluster);
+            throw new IllegalArgumentException(
+                    "unknown_nodes_per_cluster must be 0 or more, was " + unknownNodesPerCluster);
         }
     }
 }

@@ -13,10 +13,20 @@ import java.util.Objects;
  * sends nothing this long is gone for good and its state is dropped. {@code resolvedRetention}:
  * how long a resolved alert stays listed.
  */
-public record EngineTiming(Duration evaluationInterval, Duration resendInterval, Duration lease, Duration absenceGrace,
-                           Duration forgetAfter, Duration resolvedRetention) {
-    public static final EngineTiming DEFAULTS = new EngineTiming(Duration.ofSeconds(1), Duration.ofMinutes(1),
-            Duration.ofMinutes(4), Duration.ofSeconds(10), Duration.ofDays(7), Duration.ofMinutes(15));
+public record EngineTiming(
+        Duration evaluationInterval,
+        Duration resendInterval,
+        Duration lease,
+        Duration absenceGrace,
+        Duration forgetAfter,
+        Duration resolvedRetention) {
+    public static final EngineTiming DEFAULTS = new EngineTiming(
+            Duration.ofSeconds(1),
+            Duration.ofMinutes(1),
+            Duration.ofMinutes(4),
+            Duration.ofSeconds(10),
+            Duration.ofDays(7),
+            Duration.ofMinutes(15));
 
     public EngineTiming {
         Objects.requireNonNull(evaluationInterval, "evaluationInterval");
@@ -26,8 +36,8 @@ public record EngineTiming(Duration evaluationInterval, Duration resendInterval,
         Objects.requireNonNull(forgetAfter, "forgetAfter");
         Objects.requireNonNull(resolvedRetention, "resolvedRetention");
         if (lease.compareTo(resendInterval) <= 0) {
-            throw new IllegalArgumentException("lease (" + lease + ") must be longer than the resend interval (" + resendInterval
-                    + "), or alerts expire between resends");
+            throw new IllegalArgumentException("lease (" + lease + ") must be longer than the resend interval ("
+                    + resendInterval + "), or alerts expire between resends");
         }
     }
 }

@@ -17,8 +17,7 @@ import java.util.function.Function;
  */
 public final class EvaluationSteps {
     /** What one step hands on: the alerts that changed, and the fingerprints of those forgotten for good. */
-    public record Output(List<Alert> alerts, List<String> forgotten) {
-    }
+    public record Output(List<Alert> alerts, List<String> forgotten) {}
 
     private final StagedTable<ScopeAlerts> scopes;
     private final StagedTable<NodePresence> presence;

@@ -28,11 +28,14 @@ public final class MapStateTable<V> implements StateTable<V> {
     @Override
     public List<Map.Entry<String, V>> withPrefix(String prefix) {
         return new ArrayList<>(map.subMap(prefix, true, prefix + Character.MAX_VALUE, false).entrySet().stream()
-                .map(e -> Map.entry(e.getKey(), e.getValue())).toList());
+                .map(e -> Map.entry(e.getKey(), e.getValue()))
+                .toList());
     }
 
     @Override
     public List<Map.Entry<String, V>> all() {
-        return new ArrayList<>(map.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue())).toList());
+        return new ArrayList<>(map.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue()))
+                .toList());
     }
 }

@@ -18,14 +18,18 @@ public record PreviousBody(Instant at, byte[] envelope) {
 
     /** Eight bytes of milliseconds since the epoch, then the envelope. */
     public byte[] toBytes() {
-        return ByteBuffer.allocate(8 + envelope.length).putLong(at.toEpochMilli()).put(envelope).array();
+        return ByteBuffer.allocate(8 + envelope.length)
+                .putLong(at.toEpochMilli())
+                .put(envelope)
+                .array();
     }
 
     public static PreviousBody fromBytes(byte[] bytes) {
         if (bytes.length < 8) {
             throw new IllegalArgumentException("a previous body of " + bytes.length + " bytes is too short");
         }
-        return new PreviousBody(Instant.ofEpochMilli(ByteBuffer.wrap(bytes).getLong()), Arrays.copyOfRange(bytes, 8, bytes.length));
+        return new PreviousBody(
+                Instant.ofEpochMilli(ByteBuffer.wrap(bytes).getLong()), Arrays.copyOfRange(bytes, 8, bytes.length));
     }
 
     @Override

@@ -58,6 +58,7 @@ public final class RuleEvaluator {
     private static final Logger log = LoggerFactory.getLogger(RuleEvaluator.class);
     /** Presence is written at most this often per node and kind: absence rules count in seconds. */
     static final Duration PRESENCE_RESOLUTION = Duration.ofSeconds(1);
+
     private static final Duration ERROR_LOG_INTERVAL = Duration.ofMinutes(5);
     /** Vigil's own alerts about a cluster fire and resolve as their condition does. */
     private static final AlertTiming LIMIT_TIMING = new AlertTiming(Duration.ZERO, Duration.ZERO, Optional.empty());
@@ -74,6 +75,7 @@ public final class RuleEvaluator {
     private final List<String> forgotten = new ArrayList<>();
     /** The firing alerts that may inhibit others, kept beside the tables as presence is. */
     private InhibitionIndex firing;
+
     private final ClusterLimits limits;
     private Instant lastSweep;
 
@@ -83,8 +85,16 @@ public final class RuleEvaluator {
      * roster's clusters are this instance's to watch (the partition they hash to). {@code limits}:
      * how much one cluster may hold.
      */
-    public RuleEvaluator(RuleSet rules, Roster roster, EngineTiming timing, EngineLimits limits, EngineTables tables,
-                         Suppression suppression, EvaluationListener listener, Instant tookOverAt, Predicate<String> owns) {
+    public RuleEvaluator(
+            RuleSet rules,
+            Roster roster,
+            EngineTiming timing,
+            EngineLimits limits,
+            EngineTables tables,
+            Suppression suppression,
+            EvaluationListener listener,
+            Instant tookOverAt,
+            Predicate<String> owns) {
         this.rules = rules;
         this.roster = roster;
         this.timing = timing;
@@ -97,7 +107,10 @@ public final class RuleEvaluator {
         this.limits = new ClusterLimits(limits, tookOverAt);
         tables.presence().all().forEach(e -> presence.put(e.getKey(), e.getValue()));
         Map<String, List<TrackedAlert>> held = new LinkedHashMap<>();
-        this.tables.scopes().all().forEach(e -> held.put(e.getKey(), e.getValue().alerts()));
+        this.tables
+                .scopes()
+                .all()
+                .forEach(e -> held.put(e.getKey(), e.getValue().alerts()));
         reindex(held);
         reconcileRoster(owns);
         this.limits.recountNodes(presence);
@@ -162,7 +175,8 @@ public final class RuleEvaluator {
         String key = ScopeKey.ofEvent(event.cluster(), event.node(), kind.wire(), scopeLabels);
         Object body = CelValues.of(event.body());
         Optional<Supplier<Object>> prev = rules.keepsPrevious(kind)
-                ? previous(key, raw == null ? EnvelopeCodec.encode(event) : raw, now) : Optional.empty();
+                ? previous(key, raw == null ? EnvelopeCodec.encode(event) : raw, now)
+                : Optional.empty();
         Map<String, String> clusterLabels = roster.labels(event.cluster());
         Bindings bindings = Bindings.event(body, prev, event.node(), event.cluster(), kind.wire(), clusterLabels);
         ScopeUpdate scope = ScopeUpdate.open(tables.scopes(), key, now);
@@ -182,27 +196,34 @@ public final class RuleEvaluator {
      * hold up the real nodes' events behind it.
      */
     private boolean admitted(String cluster, String node, Instant now) {
-        if (presence.containsKey(ScopeKey.node(cluster, node)) || roster.expects(cluster, node) || limits.admitsUnknownNode(cluster)) {
+        if (presence.containsKey(ScopeKey.node(cluster, node))
+                || roster.expects(cluster, node)
+                || limits.admitsUnknownNode(cluster)) {
             return true;
         }
         limits.dropped(cluster);
         listener.dropped(cluster, node);
         if (shouldLog("dropped " + cluster, now)) {
-            log.warn("cluster {} has as many nodes the config does not list as limits.unknown_nodes_per_cluster allows: the events of"
-                    + " node {} and of any further such node are dropped unread (list real nodes under clusters: in engine.yaml;"
-                    + " logged once per {} per cluster, vigil_engine_unknown_node_events_dropped_total counts them all)",
-                    cluster, node, ERROR_LOG_INTERVAL.toMinutes() + " min");
+            log.warn(
+                    "cluster {} has as many nodes the config does not list as limits.unknown_nodes_per_cluster allows: the events of"
+                            + " node {} and of any further such node are dropped unread (list real nodes under clusters: in engine.yaml;"
+                            + " logged once per {} per cluster, vigil_engine_unknown_node_events_dropped_total counts them all)",
+                    cluster,
+                    node,
+                    ERROR_LOG_INTERVAL.toMinutes() + " min");
         }
         return false;
     }
 
     /** Whether a line of this kind is due: at most one per {@link #ERROR_LOG_INTERVAL}, so a flood does not flood the log. */
     private boolean shouldLog(String what, Instant now) {
-        return loggedAt.computeIfAbsent(what, w -> new LogThrottle(ERROR_LOG_INTERVAL)).admit(now.toEpochMilli()).isPresent();
+        return loggedAt.computeIfAbsent(what, w -> new LogThrottle(ERROR_LOG_INTERVAL))
+                .admit(now.toEpochMilli())
+                .isPresent();
     }
 
-    private static Map<String, String> baseLabels(String cluster, String node, Map<String, String> clusterLabels,
-                                                  Map<String, String> scopeLabels) {
+    private static Map<String, String> baseLabels(
+            String cluster, String node, Map<String, String> clusterLabels, Map<String, String> scopeLabels) {
         Map<String, String> labels = new TreeMap<>(clusterLabels);
         labels.put("cluster", cluster);
         labels.put("node", node);
@@ -210,11 +231,15 @@ public final class RuleEvaluator {
         return labels;
     }
 
-    private record Observation(Candidate candidate, boolean holds) {
-    }
+    private record Observation(Candidate candidate, boolean holds) {}
 
-    private void evaluate(EventRule rule, Bindings bindings, Map<String, String> base, ScopeUpdate scope, Instant now,
-                          Optional<EventRef> cause) {
+    private void evaluate(
+            EventRule rule,
+            Bindings bindings,
+            Map<String, String> base,
+            ScopeUpdate scope,
+            Instant now,
+            Optional<EventRef> cause) {
         listener.evaluated(rule);
         boolean tracked = scope.hasRule(rule.name());
         // by fingerprint: items of each that give the same labels are one alert, which holds if any of them
@@ -241,7 +266,10 @@ public final class RuleEvaluator {
                     Observation before = observations.get(fp);
                     if (before == null || holds && !before.holds()) {
                         Map<String, String> annotations = holds ? annotations(rule, item) : Map.of();
-                        observations.put(fp, new Observation(new Candidate(rule.name(), labels, annotations, rule.failover()), holds));
+                        observations.put(
+                                fp,
+                                new Observation(
+                                        new Candidate(rule.name(), labels, annotations, rule.failover()), holds));
                     }
                 }
             }
@@ -252,7 +280,9 @@ public final class RuleEvaluator {
         AlertTiming alertTiming = AlertTiming.of(rule);
         observations.forEach((fp, o) -> {
             Optional<TrackedAlert> current = scope.get(fp);
-            if (current.isEmpty() && o.holds() && !admitsNewAlert(scope, rule, o.candidate().labels(), now)) {
+            if (current.isEmpty()
+                    && o.holds()
+                    && !admitsNewAlert(scope, rule, o.candidate().labels(), now)) {
                 return;
             }
             scope.apply(fp, AlertLifecycle.observe(current, o.candidate(), o.holds(), now, alertTiming, cause));
@@ -260,7 +290,9 @@ public final class RuleEvaluator {
         for (TrackedAlert gone : scope.ofRule(rule.name())) {
             if (!observations.containsKey(gone.fingerprint())) {
                 Candidate c = new Candidate(gone.rule(), gone.labels(), gone.annotations(), gone.failover());
-                scope.apply(gone.fingerprint(), AlertLifecycle.observe(Optional.of(gone), c, false, now, alertTiming, cause));
+                scope.apply(
+                        gone.fingerprint(),
+                        AlertLifecycle.observe(Optional.of(gone), c, false, now, alertTiming, cause));
             }
         }
     }
@@ -274,15 +306,20 @@ public final class RuleEvaluator {
         limits.refused(cluster);
         listener.refused(cluster, rule);
         if (shouldLog("refused " + cluster, now)) {
-            log.warn("cluster {} has as many alerts pending or firing as limits.alerts_per_cluster allows: a new alert {} was refused,"
-                    + " and so is any further one (find the flood in /api/alerts; logged once per {} per cluster,"
-                    + " vigil_engine_alerts_refused_total counts them all)", cluster, labels, ERROR_LOG_INTERVAL.toMinutes() + " min");
+            log.warn(
+                    "cluster {} has as many alerts pending or firing as limits.alerts_per_cluster allows: a new alert {} was refused,"
+                            + " and so is any further one (find the flood in /api/alerts; logged once per {} per cluster,"
+                            + " vigil_engine_alerts_refused_total counts them all)",
+                    cluster,
+                    labels,
+                    ERROR_LOG_INTERVAL.toMinutes() + " min");
         }
         return false;
     }
 
-    private static Map<String, String> labels(Rule rule, Map<String, Template> templates, Bindings bindings,
-                                              Map<String, String> base) throws CelEvaluationException {
+    private static Map<String, String> labels(
+            Rule rule, Map<String, Template> templates, Bindings bindings, Map<String, String> base)
+            throws CelEvaluationException {
         Map<String, String> labels = new TreeMap<>(base);
         for (Map.Entry<String, Template> t : templates.entrySet()) {
             labels.put(t.getKey(), t.getValue().render(bindings));
@@ -312,9 +349,15 @@ public final class RuleEvaluator {
         String message = EvaluationFailure.describe(e);
         listener.failed(rule, message);
         if (shouldLog("failed " + rule.name(), Instant.now())) {
-            log.warn("rule {} ({}) could not be evaluated on {}/{}: {}; its alerts there keep their state"
-                    + " (this is logged once per {} per rule)",
-                    rule.name(), rule.source(), bindings.cluster(), bindings.node(), message, ERROR_LOG_INTERVAL.toMinutes() + " min");
+            log.warn(
+                    "rule {} ({}) could not be evaluated on {}/{}: {}; its alerts there keep their state"
+                            + " (this is logged once per {} per rule)",
+                    rule.name(),
+                    rule.source(),
+                    bindings.cluster(),
+                    bindings.node(),
+                    message,
+                    ERROR_LOG_INTERVAL.toMinutes() + " min");
         }
     }
 
@@ -328,7 +371,9 @@ public final class RuleEvaluator {
             }
         }
         Optional<Instant> last = known.lastSeen(kind);
-        if (last.isEmpty() || Duration.between(last.get(), now).compareTo(PRESENCE_RESOLUTION) >= 0 || !known.everSeen()) {
+        if (last.isEmpty()
+                || Duration.between(last.get(), now).compareTo(PRESENCE_RESOLUTION) >= 0
+                || !known.everSeen()) {
             writePresence(key, known.heard(kind, now));
         }
     }
@@ -349,8 +394,10 @@ public final class RuleEvaluator {
             try {
                 return CelValues.of(EnvelopeCodec.decode(p.envelope()).body());
             } catch (DecodeException e) {
-                throw new IllegalStateException("the previous event of " + key.replace(ScopeKey.SEPARATOR, '/')
-                        + " cannot be read: " + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "the previous event of " + key.replace(ScopeKey.SEPARATOR, '/') + " cannot be read: "
+                                + e.getMessage(),
+                        e);
             }
         }));
     }
@@ -383,11 +430,13 @@ public final class RuleEvaluator {
         for (Map.Entry<String, ScopeAlerts> entry : tables.scopes().all()) {
             ScopeUpdate scope = ScopeUpdate.of(tables.scopes(), entry.getKey(), entry.getValue());
             for (TrackedAlert a : scope.alerts()) {
-                Optional<AlertTiming> alertTiming = ScopeKey.isLimit(entry.getKey()) ? Optional.of(LIMIT_TIMING)
+                Optional<AlertTiming> alertTiming = ScopeKey.isLimit(entry.getKey())
+                        ? Optional.of(LIMIT_TIMING)
                         : rules.rule(a.rule()).map(this::timing);
                 Step step = alertTiming.isEmpty()
                         ? AlertLifecycle.forget(a, now)
-                        : AlertLifecycle.tick(a, now, alertTiming.get(), timing.resendInterval(), timing.resolvedRetention());
+                        : AlertLifecycle.tick(
+                                a, now, alertTiming.get(), timing.resendInterval(), timing.resolvedRetention());
                 scope.apply(a.fingerprint(), step);
             }
             published.addAll(save(scope));
@@ -397,7 +446,9 @@ public final class RuleEvaluator {
         // what changed is published first, with the mutes of the moment; then mutes that changed by themselves
         List<Alert> out = new ArrayList<>(announce(published, now));
         Set<String> mutedJustNow = new HashSet<>();
-        published.stream().filter(RuleEvaluator::mutedAsAnnounced).forEach(p -> mutedJustNow.add(p.alert().fingerprint()));
+        published.stream()
+                .filter(RuleEvaluator::mutedAsAnnounced)
+                .forEach(p -> mutedJustNow.add(p.alert().fingerprint()));
         out.addAll(announce(refreshSuppression(held, mutedJustNow, now), now));
         if (Duration.between(lastSweep, now).compareTo(sweepInterval()) >= 0) {
             lastSweep = now;
@@ -441,22 +492,35 @@ public final class RuleEvaluator {
                 Optional<ScopeAlerts> stored = tables.scopes().get(key);
                 // the grace only delays new alarms: one that fired before a take-over stays until the node speaks
                 Optional<Instant> firingSince = stored.flatMap(s -> s.alerts().stream()
-                        .filter(a -> a.rule().equals(rule.name()) && a.state() == AlertState.FIRING).map(TrackedAlert::activeAt).findFirst());
+                        .filter(a -> a.rule().equals(rule.name()) && a.state() == AlertState.FIRING)
+                        .map(TrackedAlert::activeAt)
+                        .findFirst());
                 boolean holds = !now.isBefore(since.plus(rule.forDuration()))
-                        || firingSince.isPresent() && last.map(l -> !l.isAfter(firingSince.get())).orElse(true);
+                        || firingSince.isPresent()
+                                && last.map(l -> !l.isAfter(firingSince.get())).orElse(true);
                 if (!holds && stored.isEmpty()) {
                     continue;
                 }
-                double silentFor = Duration.between(last.orElse(tookOverAt), now).toMillis() / 1000.0;
+                double silentFor =
+                        Duration.between(last.orElse(tookOverAt), now).toMillis() / 1000.0;
                 Bindings bindings = Bindings.absence(node, cluster, kind, clusterLabels, silentFor, p.everSeen());
-                ScopeUpdate scope = stored.map(s -> ScopeUpdate.of(tables.scopes(), key, s)).orElseGet(() -> ScopeUpdate.open(tables.scopes(), key, now));
+                ScopeUpdate scope = stored.map(s -> ScopeUpdate.of(tables.scopes(), key, s))
+                        .orElseGet(() -> ScopeUpdate.open(tables.scopes(), key, now));
                 try {
-                    Map<String, String> labels = labels(rule, rule.labels(), bindings, baseLabels(cluster, node, clusterLabels, Map.of()));
-                    Candidate candidate = new Candidate(rule.name(), labels, holds ? annotations(rule, bindings) : Map.of(), false);
+                    Map<String, String> labels =
+                            labels(rule, rule.labels(), bindings, baseLabels(cluster, node, clusterLabels, Map.of()));
+                    Candidate candidate =
+                            new Candidate(rule.name(), labels, holds ? annotations(rule, bindings) : Map.of(), false);
                     String fp = candidate.fingerprint();
                     // the silence of a node the config lists is always told, whatever else its cluster holds
-                    if (scope.get(fp).isPresent() || !holds || p.expected() || admitsNewAlert(scope, rule, labels, now)) {
-                        scope.apply(fp, AlertLifecycle.observe(scope.get(fp), candidate, holds, now, timing(rule), Optional.empty()));
+                    if (scope.get(fp).isPresent()
+                            || !holds
+                            || p.expected()
+                            || admitsNewAlert(scope, rule, labels, now)) {
+                        scope.apply(
+                                fp,
+                                AlertLifecycle.observe(
+                                        scope.get(fp), candidate, holds, now, timing(rule), Optional.empty()));
                     }
                 } catch (CelEvaluationException | RuntimeException e) {
                     failed(rule, bindings, e);
@@ -477,9 +541,18 @@ public final class RuleEvaluator {
                 if (!reached.holds() && stored.isEmpty()) {
                     continue;
                 }
-                ScopeUpdate scope = stored.map(s -> ScopeUpdate.of(tables.scopes(), key, s)).orElseGet(() -> ScopeUpdate.open(tables.scopes(), key, now));
+                ScopeUpdate scope = stored.map(s -> ScopeUpdate.of(tables.scopes(), key, s))
+                        .orElseGet(() -> ScopeUpdate.open(tables.scopes(), key, now));
                 String fp = reached.candidate().fingerprint();
-                scope.apply(fp, AlertLifecycle.observe(scope.get(fp), reached.candidate(), reached.holds(), now, LIMIT_TIMING, Optional.empty()));
+                scope.apply(
+                        fp,
+                        AlertLifecycle.observe(
+                                scope.get(fp),
+                                reached.candidate(),
+                                reached.holds(),
+                                now,
+                                LIMIT_TIMING,
+                                Optional.empty()));
                 scope.observed(now);
                 published.addAll(save(scope));
                 limits.announced(cluster);
@@ -492,7 +565,8 @@ public final class RuleEvaluator {
      * The firing alerts of {@code held} whose silences or inhibitions changed, published anew;
      * those whose mutes were just checked as they were announced are left alone.
      */
-    private List<Published> refreshSuppression(Map<String, List<TrackedAlert>> held, Set<String> mutedJustNow, Instant now) {
+    private List<Published> refreshSuppression(
+            Map<String, List<TrackedAlert>> held, Set<String> mutedJustNow, Instant now) {
         List<Published> published = new ArrayList<>();
         for (Map.Entry<String, List<TrackedAlert>> entry : held.entrySet()) {
             ScopeUpdate scope = null;
@@ -535,13 +609,20 @@ public final class RuleEvaluator {
                 for (Map.Entry<String, ScopeAlerts> scope : tables.scopes().withPrefix(prefix)) {
                     published.addAll(forgetScope(scope.getKey(), scope.getValue(), now));
                 }
-                tables.previous().withPrefix(prefix).forEach(prev -> tables.previous().delete(prev.getKey()));
-                log.info("forgot node {} of cluster {}: nothing heard since {} (forget_after {})", node, cluster,
-                        p.lastHeard().map(Instant::toString).orElse("never"), timing.forgetAfter());
+                tables.previous()
+                        .withPrefix(prefix)
+                        .forEach(prev -> tables.previous().delete(prev.getKey()));
+                log.info(
+                        "forgot node {} of cluster {}: nothing heard since {} (forget_after {})",
+                        node,
+                        cluster,
+                        p.lastHeard().map(Instant::toString).orElse("never"),
+                        timing.forgetAfter());
             }
         }
         for (Map.Entry<String, ScopeAlerts> scope : tables.scopes().all()) {
-            if (!ScopeKey.isAbsence(scope.getKey()) && scope.getValue().lastObserved().isBefore(horizon)) {
+            if (!ScopeKey.isAbsence(scope.getKey())
+                    && scope.getValue().lastObserved().isBefore(horizon)) {
                 published.addAll(forgetScope(scope.getKey(), scope.getValue(), now));
             }
         }
@@ -586,7 +667,9 @@ public final class RuleEvaluator {
 
     /** Whether {@link #announce} checks the alert's mutes: it fires, and its mutes are not what was published. */
     private static boolean mutedAsAnnounced(Published p) {
-        return p.alert().state() == AlertState.FIRING && p.change() != AlertChange.RESEND && p.change() != AlertChange.SUPPRESSION;
+        return p.alert().state() == AlertState.FIRING
+                && p.change() != AlertChange.RESEND
+                && p.change() != AlertChange.SUPPRESSION;
     }
 
     private TrackedAlert withCurrentSuppression(String scopeKey, TrackedAlert a, Instant now) {
@@ -596,8 +679,16 @@ public final class RuleEvaluator {
             return a;
         }
         TrackedAlert muted = a.withSuppression(silenced, inhibited);
-        tables.scopes().get(scopeKey).ifPresent(stored -> tables.scopes().put(scopeKey, new ScopeAlerts(stored.lastObserved(),
-                stored.alerts().stream().map(x -> x.fingerprint().equals(muted.fingerprint()) ? muted : x).toList())));
+        tables.scopes()
+                .get(scopeKey)
+                .ifPresent(stored -> tables.scopes()
+                        .put(
+                                scopeKey,
+                                new ScopeAlerts(
+                                        stored.lastObserved(),
+                                        stored.alerts().stream()
+                                                .map(x -> x.fingerprint().equals(muted.fingerprint()) ? muted : x)
+                                                .toList())));
         return muted;
     }
 
@@ -627,7 +718,8 @@ public final class RuleEvaluator {
 
     /** Every alert this instance tracks that is pending, firing or recently resolved, for the API and rule tests. */
     public List<TrackedAlert> alerts() {
-        return ScopeAlerts.held(tables.scopes().all().stream().map(Map.Entry::getValue).toList());
+        return ScopeAlerts.held(
+                tables.scopes().all().stream().map(Map.Entry::getValue).toList());
     }
 
     /**
@@ -640,7 +732,8 @@ public final class RuleEvaluator {
         presence.forEach((key, p) -> {
             if (p.expected()) {
                 String cluster = ScopeKey.cluster(key);
-                p.lastHeard().ifPresent(at -> heard.add(new NodeHeard(cluster, key.substring(cluster.length() + 1), at)));
+                p.lastHeard()
+                        .ifPresent(at -> heard.add(new NodeHeard(cluster, key.substring(cluster.length() + 1), at)));
             }
         });
         return heard;

@@ -12,12 +12,17 @@ final class ScopeKey {
     static final char SEPARATOR = '\u001f';
     private static final String LIMIT = "limit:";
 
-    private ScopeKey() {
-    }
+    private ScopeKey() {}
 
     static String ofEvent(String cluster, String node, String kind, Map<String, String> scopeLabels) {
-        StringBuilder key = new StringBuilder(cluster).append(SEPARATOR).append(node).append(SEPARATOR).append(kind).append(SEPARATOR);
-        scopeLabels.forEach((name, value) -> key.append(name).append('=').append(value).append(';'));
+        StringBuilder key = new StringBuilder(cluster)
+                .append(SEPARATOR)
+                .append(node)
+                .append(SEPARATOR)
+                .append(kind)
+                .append(SEPARATOR);
+        scopeLabels.forEach(
+                (name, value) -> key.append(name).append('=').append(value).append(';'));
         return key.toString();
     }
 

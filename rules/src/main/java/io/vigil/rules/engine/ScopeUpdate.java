@@ -22,8 +22,7 @@ final class ScopeUpdate {
     static final Duration OBSERVED_RESOLUTION = Duration.ofMinutes(1);
 
     /** An alert to publish, and the scope it lives in. */
-    record Published(String scopeKey, TrackedAlert alert, AlertChange change) {
-    }
+    record Published(String scopeKey, TrackedAlert alert, AlertChange change) {}
 
     private final StateTable<ScopeAlerts> table;
     private final String key;
@@ -111,7 +110,8 @@ final class ScopeUpdate {
                 dropped.add(fingerprint);
             }
         }
-        step.change().ifPresent(c -> published.add(new Published(key, step.alert().orElseThrow(), c)));
+        step.change()
+                .ifPresent(c -> published.add(new Published(key, step.alert().orElseThrow(), c)));
     }
 
     /** An event of this scope was evaluated now. */

@@ -70,6 +70,8 @@ final class StagedTable<V> implements StateTable<V> {
         TreeMap<String, V> all = new TreeMap<>();
         stored.forEach(e -> all.put(e.getKey(), e.getValue()));
         written.forEach((key, value) -> value.ifPresentOrElse(v -> all.put(key, v), () -> all.remove(key)));
-        return new ArrayList<>(all.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue())).toList());
+        return new ArrayList<>(all.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue()))
+                .toList());
     }
 }

@@ -38,7 +38,9 @@ public record StrandedState(Map<String, Held> clusters) {
         tables.scopes().all().forEach(e -> {
             String cluster = ScopeKey.cluster(e.getKey());
             if (!owns.test(cluster)) {
-                int firing = (int) e.getValue().alerts().stream().filter(a -> a.state() == AlertState.FIRING).count();
+                int firing = (int) e.getValue().alerts().stream()
+                        .filter(a -> a.state() == AlertState.FIRING)
+                        .count();
                 held.merge(cluster, new Held(0, 1, firing), Held::plus);
             }
         });

@@ -39,8 +39,11 @@ public final class Suppression {
         this(silences, inhibitRules, List.of(), FailoverHolds.NONE);
     }
 
-    public Suppression(Supplier<Collection<Silence>> silences, List<InhibitRule> inhibitRules,
-                       List<FailoverInhibition> failoverInhibitions, FailoverHolds holds) {
+    public Suppression(
+            Supplier<Collection<Silence>> silences,
+            List<InhibitRule> inhibitRules,
+            List<FailoverInhibition> failoverInhibitions,
+            FailoverHolds holds) {
         this.silences = silences;
         this.inhibitRules = List.copyOf(inhibitRules);
         this.failoverInhibitions = List.copyOf(failoverInhibitions);
@@ -91,7 +94,10 @@ public final class Suppression {
         String resource = labels.get("resource");
         String vm = labels.get("vm");
         String node = labels.get("node");
-        if (cluster == null || resource == null || vm == null || node == null
+        if (cluster == null
+                || resource == null
+                || vm == null
+                || node == null
                 || failoverInhibitions.stream().noneMatch(f -> Matchers.all(f.target(), labels))) {
             return Optional.empty();
         }

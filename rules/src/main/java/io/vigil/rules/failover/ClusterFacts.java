@@ -40,8 +40,15 @@ public record ClusterFacts(String cluster, Map<String, NodeFacts> nodes, Map<Str
      *                          outage's backlog arrives late by the engine's clock but in order). Empty in facts stored
      *                          before it was kept.
      */
-    public record NodeFacts(Instant lastHeard, long lastSeq, Map<String, NodeReport> drbd, Map<String, VmReport> vms,
-                            long memoryTotalBytes, long memoryAvailableBytes, Instant lastTs, Map<String, Instant> peersAtLastHeard) {
+    public record NodeFacts(
+            Instant lastHeard,
+            long lastSeq,
+            Map<String, NodeReport> drbd,
+            Map<String, VmReport> vms,
+            long memoryTotalBytes,
+            long memoryAvailableBytes,
+            Instant lastTs,
+            Map<String, Instant> peersAtLastHeard) {
         public NodeFacts {
             drbd = Map.copyOf(drbd);
             vms = Map.copyOf(vms);
@@ -67,8 +74,7 @@ public record ClusterFacts(String cluster, Map<String, NodeFacts> nodes, Map<Str
     private static final String DRBD_PROBE = "drbd";
 
     /** An alert firing now, with the node and resource it is about where it says. */
-    public record FiringAlert(String name, Optional<String> node, Optional<String> resource, Instant since) {
-    }
+    public record FiringAlert(String name, Optional<String> node, Optional<String> resource, Instant since) {}
 
     /**
      * The facts after {@code envelope}, received by the engine at {@code receivedAt}: a node is
@@ -105,7 +111,9 @@ public record ClusterFacts(String cluster, Map<String, NodeFacts> nodes, Map<Str
             }
         });
         Map<String, NodeFacts> next = new HashMap<>(nodes);
-        next.put(envelope.node(), new NodeFacts(receivedAt, envelope.seq(), drbd, vms, total, available, envelope.ts(), peersNow));
+        next.put(
+                envelope.node(),
+                new NodeFacts(receivedAt, envelope.seq(), drbd, vms, total, available, envelope.ts(), peersNow));
         return new ClusterFacts(cluster, next, firing);
     }
 
@@ -113,8 +121,13 @@ public record ClusterFacts(String cluster, Map<String, NodeFacts> nodes, Map<Str
     public ClusterFacts with(Alert alert) {
         Map<String, FiringAlert> next = new HashMap<>(firing);
         if (alert.state() == AlertState.FIRING) {
-            next.put(alert.fingerprint(), new FiringAlert(alert.rule(), alert.label("node"), alert.label("resource"),
-                    alert.firedAt().orElse(alert.activeAt())));
+            next.put(
+                    alert.fingerprint(),
+                    new FiringAlert(
+                            alert.rule(),
+                            alert.label("node"),
+                            alert.label("resource"),
+                            alert.firedAt().orElse(alert.activeAt())));
         } else {
             next.remove(alert.fingerprint());
         }
@@ -135,7 +148,10 @@ public record ClusterFacts(String cluster, Map<String, NodeFacts> nodes, Map<Str
 
     /** The node a VM runs on, by the freshest report that says it runs; empty when none does. */
     public Optional<String> whereRunning(String vm) {
-        return nodes.values().stream().map(n -> n.vms().get(vm)).filter(r -> r != null && r.running())
-                .max(Comparator.comparing(VmReport::at)).map(VmReport::node);
+        return nodes.values().stream()
+                .map(n -> n.vms().get(vm))
+                .filter(r -> r != null && r.running())
+                .max(Comparator.comparing(VmReport::at))
+                .map(VmReport::node);
     }
 }

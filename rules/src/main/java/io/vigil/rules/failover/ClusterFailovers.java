@@ -45,14 +45,27 @@ public final class ClusterFailovers {
     public static final Duration FACT_AGE = Duration.ofSeconds(30);
 
     /** The failover as the engine and the lab run it: the guard and the diagnosis judge facts by {@link #FACT_AGE}. */
-    public static ClusterFailovers of(Topology topology, SagaPages pages, StateTable<ClusterFacts> facts,
-                                      StateTable<ResourceFailovers> failovers) {
-        return new ClusterFailovers(topology, new FailoverSaga(new PromotionGuard(FACT_AGE)), new FailureDiagnosis(FACT_AGE), pages, facts,
+    public static ClusterFailovers of(
+            Topology topology,
+            SagaPages pages,
+            StateTable<ClusterFacts> facts,
+            StateTable<ResourceFailovers> failovers) {
+        return new ClusterFailovers(
+                topology,
+                new FailoverSaga(new PromotionGuard(FACT_AGE)),
+                new FailureDiagnosis(FACT_AGE),
+                pages,
+                facts,
                 failovers);
     }
 
-    public ClusterFailovers(Topology topology, FailoverSaga saga, FailureDiagnosis diagnosis, SagaPages pages,
-                            StateTable<ClusterFacts> facts, StateTable<ResourceFailovers> failovers) {
+    public ClusterFailovers(
+            Topology topology,
+            FailoverSaga saga,
+            FailureDiagnosis diagnosis,
+            SagaPages pages,
+            StateTable<ClusterFacts> facts,
+            StateTable<ResourceFailovers> failovers) {
         this.topology = topology;
         this.saga = saga;
         this.diagnosis = diagnosis;
@@ -79,8 +92,10 @@ public final class ClusterFailovers {
         Collector out = new Collector();
         if (envelope.body() instanceof ActionResult result) {
             for (ResourceTopology resource : cluster.get().resources().values()) {
-                ResourceFailovers entry = failovers.get(key(envelope.cluster(), resource.name())).orElse(ResourceFailovers.NONE);
-                if (entry.current().isPresent() && result.actionId().startsWith(entry.current().get().sagaId() + ":")) {
+                ResourceFailovers entry =
+                        failovers.get(key(envelope.cluster(), resource.name())).orElse(ResourceFailovers.NONE);
+                if (entry.current().isPresent()
+                        && result.actionId().startsWith(entry.current().get().sagaId() + ":")) {
                     FailoverSaga.Progress p = saga.onResult(entry.current().get(), result, envelope.node(), now);
                     store(entry, p, out, now);
                 }
@@ -96,7 +111,8 @@ public final class ClusterFailovers {
         if (cluster.isEmpty()) {
             return FailoverOutput.NONE;
         }
-        ClusterFacts next = facts.get(name.get()).orElse(ClusterFacts.empty(name.get())).with(alert);
+        ClusterFacts next =
+                facts.get(name.get()).orElse(ClusterFacts.empty(name.get())).with(alert);
         facts.put(name.get(), next);
         Collector out = new Collector();
         evaluate(cluster.get(), next, now, out);
@@ -107,23 +123,38 @@ public final class ClusterFailovers {
         Optional<ClusterTopology> cluster = topology.cluster(command.cluster());
         Collector out = new Collector();
         if (cluster.isEmpty() || !cluster.get().resources().containsKey(command.resource())) {
-            log.warn("failover command {} for {}/{} by {} ignored: no such resource in the topology", command.verb().wire(),
-                    command.cluster(), command.resource(), command.by());
+            log.warn(
+                    "failover command {} for {}/{} by {} ignored: no such resource in the topology",
+                    command.verb().wire(),
+                    command.cluster(),
+                    command.resource(),
+                    command.by());
             return FailoverOutput.NONE;
         }
-        ResourceFailovers entry = failovers.get(key(command.cluster(), command.resource())).orElse(ResourceFailovers.NONE);
+        ResourceFailovers entry =
+                failovers.get(key(command.cluster(), command.resource())).orElse(ResourceFailovers.NONE);
         Optional<Saga> current = entry.current();
         // a command is for one saga: an approval names it; a failback may name it (the API does), and one given before
         // the saga began (a late or replayed record) was meant for an earlier one
-        boolean forAnother = current.isPresent() && (command.verb() == FailoverCommand.Verb.APPROVE || !command.sagaId().isEmpty())
+        boolean forAnother = current.isPresent()
+                && (command.verb() == FailoverCommand.Verb.APPROVE
+                        || !command.sagaId().isEmpty())
                 && !current.get().sagaId().equals(command.sagaId());
-        if (current.isEmpty() || forAnother || command.at().isBefore(current.get().startedAt())) {
-            log.warn("failover command {} {} by {} at {} ignored: {}", command.verb().wire(), command.sagaId().isEmpty() ? command.resource()
-                    : command.sagaId(), command.by(), command.at(), current.map(s -> "the failover in progress is " + s.sagaId()
-                    + ", begun at " + s.startedAt()).orElse("no failover of " + command.resource() + " is in progress"));
+        if (current.isEmpty()
+                || forAnother
+                || command.at().isBefore(current.get().startedAt())) {
+            log.warn(
+                    "failover command {} {} by {} at {} ignored: {}",
+                    command.verb().wire(),
+                    command.sagaId().isEmpty() ? command.resource() : command.sagaId(),
+                    command.by(),
+                    command.at(),
+                    current.map(s -> "the failover in progress is " + s.sagaId() + ", begun at " + s.startedAt())
+                            .orElse("no failover of " + command.resource() + " is in progress"));
             return FailoverOutput.NONE;
         }
-        FailoverSaga.Progress p = command.verb() == FailoverCommand.Verb.APPROVE ? saga.approve(current.get(), command.by(), now)
+        FailoverSaga.Progress p = command.verb() == FailoverCommand.Verb.APPROVE
+                ? saga.approve(current.get(), command.by(), now)
                 : saga.failback(current.get(), command.by(), now);
         store(entry, p, out, now);
         evaluate(cluster.get(), facts.get(command.cluster()).orElse(ClusterFacts.empty(command.cluster())), now, out);
@@ -149,7 +180,8 @@ public final class ClusterFailovers {
     private void evaluate(ClusterTopology cluster, ClusterFacts known, Instant now, Collector out) {
         List<Instant> starts = starts(cluster.name());
         for (ResourceTopology resource : cluster.resources().values().stream()
-                .sorted(Comparator.comparing(ResourceTopology::name)).toList()) {
+                .sorted(Comparator.comparing(ResourceTopology::name))
+                .toList()) {
             String key = key(cluster.name(), resource.name());
             ResourceFailovers entry = failovers.get(key).orElse(ResourceFailovers.NONE);
             Optional<Trigger> trigger = diagnosis.diagnose(cluster, resource, known, now);
@@ -158,18 +190,33 @@ public final class ClusterFailovers {
                     continue;
                 }
                 entry = entry.counted();
-                FailoverSaga.Progress begun = saga.start(cluster.name(), resource.name(), entry.count(), resource.vms(), trigger.get(), now);
-                log.info("failover {} begins: {} of {} from {} to {}: {}", begun.saga().sagaId(), trigger.get().way().words(),
-                        resource.name(), trigger.get().failing(), trigger.get().survivor(), trigger.get().reason());
+                FailoverSaga.Progress begun =
+                        saga.start(cluster.name(), resource.name(), entry.count(), resource.vms(), trigger.get(), now);
+                log.info(
+                        "failover {} begins: {} of {} from {} to {}: {}",
+                        begun.saga().sagaId(),
+                        trigger.get().way().words(),
+                        resource.name(),
+                        trigger.get().failing(),
+                        trigger.get().survivor(),
+                        trigger.get().reason());
                 entry = store(entry, begun, out, now);
             }
             Saga current = entry.current().orElseThrow();
-            if (!current.phase().acting() && current.steps().isEmpty() && !sameTrigger(current, trigger)
+            if (!current.phase().acting()
+                    && current.steps().isEmpty()
+                    && !sameTrigger(current, trigger)
                     && (trigger.isPresent() || diagnosis.cleared(cluster, resource, known, current.failing(), now))) {
                 // the failure cleared before anything was done (or another host now fails): nothing to undo
-                FailoverSaga.Progress closed = new FailoverSaga.Progress(current.inPhase(SagaPhase.HEALTHY, now), List.of(),
-                        List.of(FailoverSaga.entry(current.inPhase(SagaPhase.HEALTHY, now), now, AuditKind.DECISION,
-                                "Healthy: the failure cleared before anything was done", List.of())));
+                FailoverSaga.Progress closed = new FailoverSaga.Progress(
+                        current.inPhase(SagaPhase.HEALTHY, now),
+                        List.of(),
+                        List.of(FailoverSaga.entry(
+                                current.inPhase(SagaPhase.HEALTHY, now),
+                                now,
+                                AuditKind.DECISION,
+                                "Healthy: the failure cleared before anything was done",
+                                List.of())));
                 store(entry, closed, out, now);
                 continue;
             }
@@ -197,13 +244,24 @@ public final class ClusterFailovers {
 
     private ResourceFailovers store(ResourceFailovers entry, FailoverSaga.Progress p, Collector out, Instant now) {
         Saga next = p.saga();
-        boolean resyncRuns = facts.get(next.cluster()).map(f -> diagnosis.resyncRuns(f, next.resource(), now)).orElse(false);
+        boolean resyncRuns = facts.get(next.cluster())
+                .map(f -> diagnosis.resyncRuns(f, next.resource(), now))
+                .orElse(false);
         SagaPages.Due due = pages.due(next, entry.pages(), now, resyncRuns);
-        ResourceFailovers stored = entry.withCurrent(next).withPages(next.phase().ended() ? Map.of() : due.sent());
+        ResourceFailovers stored =
+                entry.withCurrent(next).withPages(next.phase().ended() ? Map.of() : due.sent());
         if (next.phase() != entry.current().map(Saga::phase).orElse(null)) {
-            log.info("failover {} of {}/{}: {}{}", next.sagaId(), next.cluster(), next.resource(), next.phase().word(),
-                    next.phase() == SagaPhase.HELD ? " (" + next.heldBecause().orElse("") + ")"
-                            : next.phase() == SagaPhase.STUCK ? " (" + next.stuckBecause().orElse("") + ")" : "");
+            log.info(
+                    "failover {} of {}/{}: {}{}",
+                    next.sagaId(),
+                    next.cluster(),
+                    next.resource(),
+                    next.phase().word(),
+                    next.phase() == SagaPhase.HELD
+                            ? " (" + next.heldBecause().orElse("") + ")"
+                            : next.phase() == SagaPhase.STUCK
+                                    ? " (" + next.stuckBecause().orElse("") + ")"
+                                    : "");
         }
         failovers.put(key(next.cluster(), next.resource()), stored);
         out.actions.addAll(p.actions());

@@ -9,7 +9,8 @@ import java.util.List;
  * What the failover emits after one input: actions to the executors, audit entries, pages
  * (alerts), committed together; and the sagas it changed, before and after, for its metrics.
  */
-public record FailoverOutput(List<Action> actions, List<AuditEntry> audit, List<Alert> pages, List<SagaChange> changes) {
+public record FailoverOutput(
+        List<Action> actions, List<AuditEntry> audit, List<Alert> pages, List<SagaChange> changes) {
     public static final FailoverOutput NONE = new FailoverOutput(List.of(), List.of(), List.of(), List.of());
 
     public FailoverOutput {

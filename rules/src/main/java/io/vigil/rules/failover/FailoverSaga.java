@@ -37,6 +37,7 @@ import java.util.Optional;
 public final class FailoverSaga {
     /** A result later than the action's deadline by more than this means the action timed out. */
     static final Duration RESULT_GRACE = Duration.ofSeconds(10);
+
     private final PromotionGuard guard;
 
     public FailoverSaga(PromotionGuard guard) {
@@ -52,14 +53,44 @@ public final class FailoverSaga {
     }
 
     /** A new saga for {@code trigger}, in Degraded, recorded with the facts it rests on. */
-    public Progress start(String cluster, String resource, long number, List<String> vms, Trigger trigger, Instant now) {
+    public Progress start(
+            String cluster, String resource, long number, List<String> vms, Trigger trigger, Instant now) {
         String id = Saga.idOf(cluster, resource, number);
-        Saga saga = new Saga(id, cluster, resource, number, trigger.way(), trigger.failing(), trigger.survivor(), SagaPhase.DEGRADED, now,
-                now, trigger.reason(), trigger.evidence(), false, false, false, Map.of(), vms, List.of(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), List.of(new Saga.PhaseVisit(SagaPhase.DEGRADED, now)));
-        AuditEntry entry = new AuditEntry(cluster, id, resource, now, AuditKind.DECISION, SagaPhase.DEGRADED.word(),
-                trigger.way().words() + " of " + resource + " from " + trigger.failing() + " to " + trigger.survivor() + ": "
-                        + trigger.reason(), trigger.evidence(), Optional.empty());
+        Saga saga = new Saga(
+                id,
+                cluster,
+                resource,
+                number,
+                trigger.way(),
+                trigger.failing(),
+                trigger.survivor(),
+                SagaPhase.DEGRADED,
+                now,
+                now,
+                trigger.reason(),
+                trigger.evidence(),
+                false,
+                false,
+                false,
+                Map.of(),
+                vms,
+                List.of(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                List.of(new Saga.PhaseVisit(SagaPhase.DEGRADED, now)));
+        AuditEntry entry = new AuditEntry(
+                cluster,
+                id,
+                resource,
+                now,
+                AuditKind.DECISION,
+                SagaPhase.DEGRADED.word(),
+                trigger.way().words() + " of " + resource + " from " + trigger.failing() + " to " + trigger.survivor()
+                        + ": " + trigger.reason(),
+                trigger.evidence(),
+                Optional.empty());
         return new Progress(saga, List.of(), List.of(entry));
     }
 
@@ -73,16 +104,28 @@ public final class FailoverSaga {
         for (SagaStep step : saga.steps().values()) {
             boolean current = step.actionId().equals(result.actionId());
             boolean earlier = !current && result.actionId().startsWith(stepPrefix(saga, step.name()));
-            boolean counts = current ? !step.done() && (step.waiting() || result.outcome() == ActionOutcome.SUCCEEDED)
+            boolean counts = current
+                    ? !step.done() && (step.waiting() || result.outcome() == ActionOutcome.SUCCEEDED)
                     : earlier && !step.done() && result.outcome() == ActionOutcome.SUCCEEDED;
             if (!current && !earlier) {
                 continue;
             }
             if (!fromNode.equals(step.node())) {
                 // only the executor the action went to ran it: another node's word about it proves nothing
-                return new Progress(saga, List.of(), List.of(new AuditEntry(saga.cluster(), saga.sagaId(), saga.resource(), now,
-                        AuditKind.REFUSAL, saga.phase().word(), "result " + result.actionId() + " from " + fromNode + " ignored: the action"
-                        + " was sent to " + step.node(), List.of(), Optional.of(result.actionId()))));
+                return new Progress(
+                        saga,
+                        List.of(),
+                        List.of(new AuditEntry(
+                                saga.cluster(),
+                                saga.sagaId(),
+                                saga.resource(),
+                                now,
+                                AuditKind.REFUSAL,
+                                saga.phase().word(),
+                                "result " + result.actionId() + " from " + fromNode + " ignored: the action"
+                                        + " was sent to " + step.node(),
+                                List.of(),
+                                Optional.of(result.actionId()))));
             }
             if (!counts) {
                 return new Progress(saga, List.of(), List.of());
@@ -92,10 +135,19 @@ public final class FailoverSaga {
             if (step.type() == ActionType.DRBD_PRIMARY && result.exitCode().equals(Optional.of(17))) {
                 next = next.withGoodDataRefused();
             }
-            AuditEntry entry = new AuditEntry(saga.cluster(), saga.sagaId(), saga.resource(), now, AuditKind.RESULT, saga.phase().word(),
-                    step.name() + " on " + fromNode + ": " + result.outcome().wire() + result.exitCode().map(c -> " (exit " + c + ")").orElse("")
+            AuditEntry entry = new AuditEntry(
+                    saga.cluster(),
+                    saga.sagaId(),
+                    saga.resource(),
+                    now,
+                    AuditKind.RESULT,
+                    saga.phase().word(),
+                    step.name() + " on " + fromNode + ": " + result.outcome().wire()
+                            + result.exitCode().map(c -> " (exit " + c + ")").orElse("")
                             + " in " + String.format(Locale.ROOT, "%.1f", result.durationSeconds()) + " s"
-                            + (result.output().isBlank() ? "" : ": " + firstLine(result.output())), List.of(), Optional.of(result.actionId()));
+                            + (result.output().isBlank() ? "" : ": " + firstLine(result.output())),
+                    List.of(),
+                    Optional.of(result.actionId()));
             return new Progress(next, List.of(), List.of(entry));
         }
         return new Progress(saga, List.of(), List.of());
@@ -108,27 +160,42 @@ public final class FailoverSaga {
         if (saga.phase() == SagaPhase.STUCK) {
             for (SagaStep step : saga.steps().values()) {
                 if (!step.done() && !step.waiting()) {
-                    next = next.withStep(step.ended(SagaStep.StepStatus.RETRY_APPROVED, step.exitCode(), step.lastOutput()));
+                    next = next.withStep(
+                            step.ended(SagaStep.StepStatus.RETRY_APPROVED, step.exitCode(), step.lastOutput()));
                 }
             }
             next = next.inPhase(saga.heldFrom().orElse(SagaPhase.DEGRADED), now);
         } else if (saga.phase() == SagaPhase.HELD) {
             next = next.inPhase(saga.heldFrom().orElse(SagaPhase.DEGRADED), now);
         }
-        audit.add(entry(saga, now, AuditKind.COMMAND, "approved by " + who + " in " + saga.phase().word(), List.of()));
+        audit.add(entry(
+                saga,
+                now,
+                AuditKind.COMMAND,
+                "approved by " + who + " in " + saga.phase().word(),
+                List.of()));
         return new Progress(next, List.of(), audit);
     }
 
     /** {@code vigil failback}: a saga ready for failback (or about to be) goes home when ready. */
     public Progress failback(Saga saga, String who, Instant now) {
-        return new Progress(saga.failbackRequestedNow(), List.of(),
-                List.of(entry(saga, now, AuditKind.COMMAND, "failback requested by " + who + " in " + saga.phase().word(), List.of())));
+        return new Progress(
+                saga.failbackRequestedNow(),
+                List.of(),
+                List.of(entry(
+                        saga,
+                        now,
+                        AuditKind.COMMAND,
+                        "failback requested by " + who + " in " + saga.phase().word(),
+                        List.of())));
     }
 
     /** Moves the saga as far as the facts and results allow now. */
-    public Progress advance(Saga saga, ClusterTopology topology, ClusterFacts facts, List<Instant> clusterFailovers, Instant now) {
+    public Progress advance(
+            Saga saga, ClusterTopology topology, ClusterFacts facts, List<Instant> clusterFailovers, Instant now) {
         Run run = new Run(saga, topology, facts, now);
-        // a phase may finish at once (its steps all done), so go on until the saga stands still; bounded, as the phases are few
+        // a phase may finish at once (its steps all done), so go on until the saga stands still; bounded, as the phases
+        // are few
         for (int guardRail = 0; guardRail < 20; guardRail++) {
             SagaPhase before = run.saga.phase();
             step(run, clusterFailovers);
@@ -161,7 +228,11 @@ public final class FailoverSaga {
                     run.audit.subList(audited, run.audit.size()).clear();
                     run.actions.subList(acted, run.actions.size()).clear();
                 } else if (run.saga.phase() != SagaPhase.HELD) {
-                    run.audit.add(entry(run.saga, run.now, AuditKind.DECISION, "no longer held (" + saga.heldBecause().orElse("") + ")",
+                    run.audit.add(entry(
+                            run.saga,
+                            run.now,
+                            AuditKind.DECISION,
+                            "no longer held (" + saga.heldBecause().orElse("") + ")",
                             List.of()));
                 }
             }
@@ -172,18 +243,24 @@ public final class FailoverSaga {
             case STARTING -> starting(run);
             case FAILED_OVER, RESYNCING -> waitForResync(run);
             case READY_FOR_FAILBACK -> {
-                Optional<ClusterFacts.FiringAlert> again = FailureDiagnosis.evacuateOnFiring(policy, saga.resource(), run.facts, saga.failing());
+                Optional<ClusterFacts.FiringAlert> again =
+                        FailureDiagnosis.evacuateOnFiring(policy, saga.resource(), run.facts, saga.failing());
                 if (again.isPresent()) {
-                    run.phase(SagaPhase.FAILED_OVER, again.get().name() + " fires on " + saga.failing() + " again (evacuate_on): no"
-                            + " failback until it resolves", List.of(again.get().name() + " firing since " + again.get().since()));
+                    run.phase(
+                            SagaPhase.FAILED_OVER,
+                            again.get().name() + " fires on " + saga.failing() + " again (evacuate_on): no"
+                                    + " failback until it resolves",
+                            List.of(again.get().name() + " firing since "
+                                    + again.get().since()));
                 } else if (policy.failback() == FailbackPolicy.AUTO || saga.failbackRequested()) {
-                    run.phase(SagaPhase.FAILING_BACK, policy.failback() == FailbackPolicy.AUTO ? "failback is automatic"
-                            : "failback requested", List.of());
+                    run.phase(
+                            SagaPhase.FAILING_BACK,
+                            policy.failback() == FailbackPolicy.AUTO ? "failback is automatic" : "failback requested",
+                            List.of());
                 }
             }
             case FAILING_BACK -> failingBack(run);
-            case STUCK, DRY_RUN, HEALTHY -> {
-            }
+            case STUCK, DRY_RUN, HEALTHY -> {}
         }
     }
 
@@ -191,22 +268,34 @@ public final class FailoverSaga {
         Saga saga = run.saga;
         FailoverMode mode = run.topology.policy().mode();
         if (mode == FailoverMode.DRY_RUN) {
-            run.audit.add(entry(saga, run.now, AuditKind.DECISION, "dry-run: would " + plan(saga, run.topology), List.of()));
+            run.audit.add(
+                    entry(saga, run.now, AuditKind.DECISION, "dry-run: would " + plan(saga, run.topology), List.of()));
             run.phase(SagaPhase.DRY_RUN, "dry-run: nothing is executed", List.of());
             return;
         }
-        Verdict start = guard.mayStart(saga.cluster(), saga.resource(), List.of(), clusterFailovers, run.now,
-                run.topology.policy().flapLimit(), run.topology.policy().flapWindow());
+        Verdict start = guard.mayStart(
+                saga.cluster(),
+                saga.resource(),
+                List.of(),
+                clusterFailovers,
+                run.now,
+                run.topology.policy().flapLimit(),
+                run.topology.policy().flapWindow());
         if (start instanceof Verdict.Refused refused && !saga.approved()) {
             run.hold(refused.rule().name(), refused.describe() + "; vigil approve " + saga.sagaId() + " lets it go on");
             return;
         }
         if (mode == FailoverMode.APPROVE && !saga.approved()) {
-            run.phase(SagaPhase.AWAITING_APPROVAL, "mode approve: waiting for vigil approve " + saga.sagaId() + "; plan: "
-                    + plan(saga, run.topology), List.of());
+            run.phase(
+                    SagaPhase.AWAITING_APPROVAL,
+                    "mode approve: waiting for vigil approve " + saga.sagaId() + "; plan: " + plan(saga, run.topology),
+                    List.of());
             return;
         }
-        run.phase(firstActingPhase(saga), saga.way().words() + " begins", start instanceof Verdict.Allowed a ? a.evidence() : List.of());
+        run.phase(
+                firstActingPhase(saga),
+                saga.way().words() + " begins",
+                start instanceof Verdict.Allowed a ? a.evidence() : List.of());
     }
 
     private static SagaPhase firstActingPhase(Saga saga) {
@@ -219,11 +308,14 @@ public final class FailoverSaga {
         String s = saga.survivor();
         String vms = String.join(", ", saga.vms());
         if (saga.way() == FailoverWay.LIVE_EVACUATION) {
-            return "make room on " + s + ", allow two primaries for " + saga.resource() + ", promote " + s + ", live-migrate [" + vms
-                    + "] from " + f + " to " + s + ", demote " + f + ", disallow two primaries";
+            return "make room on " + s + ", allow two primaries for " + saga.resource() + ", promote " + s
+                    + ", live-migrate [" + vms + "] from " + f + " to " + s + ", demote " + f
+                    + ", disallow two primaries";
         }
         boolean fence = topology.node(f).flatMap(NodeTopology::fence).isPresent();
-        return (fence ? "fence " + f + " and confirm its power is off" : "wait for DRBD on " + s + " to mark " + f + " Outdated")
+        return (fence
+                        ? "fence " + f + " and confirm its power is off"
+                        : "wait for DRBD on " + s + " to mark " + f + " Outdated")
                 + ", promote " + s + ", make room, start [" + vms + "] on " + s;
     }
 
@@ -241,11 +333,14 @@ public final class FailoverSaga {
         if (saga.way() == FailoverWay.LIVE_EVACUATION && !whereaboutsKnown(run, saga.failing(), "")) {
             return;
         }
-        // the plan counts the survivor's own running VMs: one it has not reported yet is not one that uses no memory there
+        // the plan counts the survivor's own running VMs: one it has not reported yet is not one that uses no memory
+        // there
         for (String vm : run.topology.vms().keySet().stream().sorted().toList()) {
             if (!saga.vms().contains(vm) && VmWhereabouts.of(saga, run.facts, vm, s) instanceof VmWhereabouts.Unknown) {
-                run.hold("NO_VM_REPORT", "no report of " + vm + " from " + s + " yet: it may run there, and the VMs cannot be placed"
-                        + " without its memory; the failover goes on when " + s + "'s agent reports its VMs");
+                run.hold(
+                        "NO_VM_REPORT",
+                        "no report of " + vm + " from " + s + " yet: it may run there, and the VMs cannot be placed"
+                                + " without its memory; the failover goes on when " + s + "'s agent reports its VMs");
                 return;
             }
         }
@@ -255,18 +350,34 @@ public final class FailoverSaga {
             run.saga = run.saga.withLeftDown(plan.leftDown());
             if (!plan.leftDown().isEmpty()) {
                 long held = heldBesideVms(run, survivor);
-                run.audit.add(entry(run.saga, run.now, AuditKind.DECISION, s + " has room for all but " + plan.leftDown()
-                        + " (budget " + mib(plan.budgetBytes()) + (held > reserve ? ", as " + mib(held) + " are held there by the host and"
-                        + " others than its VMs" : " after a reserve of " + mib(reserve)) + "): they stay down", List.of()));
+                run.audit.add(entry(
+                        run.saga,
+                        run.now,
+                        AuditKind.DECISION,
+                        s + " has room for all but " + plan.leftDown()
+                                + " (budget " + mib(plan.budgetBytes())
+                                + (held > reserve
+                                        ? ", as " + mib(held) + " are held there by the host and"
+                                                + " others than its VMs"
+                                        : " after a reserve of " + mib(reserve))
+                                + "): they stay down",
+                        List.of()));
             }
         }
         boolean waiting = false;
         for (Map.Entry<String, Long> target : plan.targets().entrySet()) {
             // only a VM running where it can be reached: the survivor's own, or the failing host's while it answers
-            Optional<String> where = run.facts.whereRunning(target.getKey())
+            Optional<String> where = run.facts
+                    .whereRunning(target.getKey())
                     .filter(n -> n.equals(s) || saga.way() == FailoverWay.LIVE_EVACUATION && n.equals(saga.failing()));
-            Optional<Long> current = where.flatMap(n -> run.facts.vm(n, target.getKey())).map(r -> r.vm().memoryBytes());
-            StepResult r = memoryStep(run, "room:" + target.getKey(), target.getKey(), where, target.getValue(),
+            Optional<Long> current =
+                    where.flatMap(n -> run.facts.vm(n, target.getKey())).map(r -> r.vm().memoryBytes());
+            StepResult r = memoryStep(
+                    run,
+                    "room:" + target.getKey(),
+                    target.getKey(),
+                    where,
+                    target.getValue(),
                     current.isPresent() && current.get() > target.getValue());
             if (r == StepResult.FAILED) {
                 return;
@@ -274,8 +385,11 @@ public final class FailoverSaga {
             waiting |= r == StepResult.WAITING;
         }
         if (!waiting) {
-            run.phase(saga.way() == FailoverWay.LIVE_EVACUATION ? SagaPhase.EVACUATING : SagaPhase.STARTING,
-                    "room made on " + s + " for " + (saga.vms().size() - run.saga.leftDown().size()) + " VMs", List.of());
+            run.phase(
+                    saga.way() == FailoverWay.LIVE_EVACUATION ? SagaPhase.EVACUATING : SagaPhase.STARTING,
+                    "room made on " + s + " for "
+                            + (saga.vms().size() - run.saga.leftDown().size()) + " VMs",
+                    List.of());
         }
     }
 
@@ -286,13 +400,23 @@ public final class FailoverSaga {
         if (!moveVms(run, f, s, "", true)) {
             return;
         }
-        if (run.ensure("demote:" + f, f, ActionType.DRBD_SECONDARY, Optional.empty(), Optional.empty(), Optional.empty()) != StepResult.DONE) {
+        if (run.ensure(
+                        "demote:" + f,
+                        f,
+                        ActionType.DRBD_SECONDARY,
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty())
+                != StepResult.DONE) {
             return;
         }
         if (!bothDone(run, "disallow-two:" + s, s, "disallow-two:" + f, f, ActionType.DRBD_DISALLOW_TWO_PRIMARIES)) {
             return;
         }
-        run.phase(SagaPhase.FAILED_OVER, "every VM of " + saga.resource() + " left " + f + "; " + s + " is its only Primary", List.of());
+        run.phase(
+                SagaPhase.FAILED_OVER,
+                "every VM of " + saga.resource() + " left " + f + "; " + s + " is its only Primary",
+                List.of());
     }
 
     /**
@@ -306,30 +430,57 @@ public final class FailoverSaga {
             return false;
         }
         if (run.saga.step(prefix + "allow-two:" + from).isEmpty()) {
-            Verdict window = guard.mayOpenMigrationWindow(saga.resource(), from, to, run.facts.drbd(from, saga.resource()),
-                    run.facts.drbd(to, saga.resource()), run.now);
+            Verdict window = guard.mayOpenMigrationWindow(
+                    saga.resource(),
+                    from,
+                    to,
+                    run.facts.drbd(from, saga.resource()),
+                    run.facts.drbd(to, saga.resource()),
+                    run.now);
             if (window instanceof Verdict.Refused refused) {
                 run.hold(refused.rule().name(), refused.describe());
                 return false;
             }
-            run.audit.add(entry(saga, run.now, AuditKind.DECISION, "migration window for " + saga.resource() + " from " + from + " to " + to
-                    + " opens", ((Verdict.Allowed) window).evidence()));
+            run.audit.add(entry(
+                    saga,
+                    run.now,
+                    AuditKind.DECISION,
+                    "migration window for " + saga.resource() + " from " + from + " to " + to + " opens",
+                    ((Verdict.Allowed) window).evidence()));
         }
-        if (!bothDone(run, prefix + "allow-two:" + from, from, prefix + "allow-two:" + to, to, ActionType.DRBD_ALLOW_TWO_PRIMARIES)) {
+        if (!bothDone(
+                run,
+                prefix + "allow-two:" + from,
+                from,
+                prefix + "allow-two:" + to,
+                to,
+                ActionType.DRBD_ALLOW_TWO_PRIMARIES)) {
             return false;
         }
-        // the facts may have changed while the window opened (a disk swapped, a link cut): every attempt of the promotion
+        // the facts may have changed while the window opened (a disk swapped, a link cut): every attempt of the
+        // promotion
         // is judged on the facts of its own moment, never on those the window opened with
         Optional<SagaStep> promote = run.saga.step(prefix + "promote:" + to);
         if (promote.map(p -> !p.done() && !p.waiting()).orElse(true)) {
-            Verdict now = guard.mayOpenMigrationWindow(saga.resource(), from, to, run.facts.drbd(from, saga.resource()),
-                    run.facts.drbd(to, saga.resource()), run.now);
+            Verdict now = guard.mayOpenMigrationWindow(
+                    saga.resource(),
+                    from,
+                    to,
+                    run.facts.drbd(from, saga.resource()),
+                    run.facts.drbd(to, saga.resource()),
+                    run.now);
             if (now instanceof Verdict.Refused refused) {
                 run.hold(refused.rule().name(), refused.describe());
                 return false;
             }
         }
-        if (run.ensure(prefix + "promote:" + to, to, ActionType.DRBD_PRIMARY, Optional.empty(), Optional.empty(), Optional.empty())
+        if (run.ensure(
+                        prefix + "promote:" + to,
+                        to,
+                        ActionType.DRBD_PRIMARY,
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty())
                 != StepResult.DONE) {
             return false;
         }
@@ -358,11 +509,13 @@ public final class FailoverSaga {
      */
     private boolean whereaboutsKnown(Run run, String from, String prefix) {
         for (String vm : byPriority(run.topology, run.saga.vms())) {
-            if (run.saga.leftDown().contains(vm) || run.saga.step(prefix + "migrate:" + vm).isPresent()
+            if (run.saga.leftDown().contains(vm)
+                    || run.saga.step(prefix + "migrate:" + vm).isPresent()
                     || run.saga.step(prefix + "start:" + vm).isPresent()) {
                 continue;
             }
-            if (guard.mayMoveVm(vm, from, VmWhereabouts.of(run.saga, run.facts, vm, from)) instanceof Verdict.Refused refused) {
+            if (guard.mayMoveVm(vm, from, VmWhereabouts.of(run.saga, run.facts, vm, from))
+                    instanceof Verdict.Refused refused) {
                 run.hold(refused.rule().name(), refused.describe());
                 return false;
             }
@@ -380,11 +533,24 @@ public final class FailoverSaga {
                 return true;
             }
             if (!where.runsOn(from)) {
-                return run.ensure(prefix + "start:" + vm, to, ActionType.VM_START, Optional.of(vm), Optional.empty(), Optional.empty())
+                return run.ensure(
+                                prefix + "start:" + vm,
+                                to,
+                                ActionType.VM_START,
+                                Optional.of(vm),
+                                Optional.empty(),
+                                Optional.empty())
                         == StepResult.DONE;
             }
         }
-        StepResult live = run.ensure(migrate, from, ActionType.VM_MIGRATE_LIVE, Optional.of(vm), Optional.of(to), Optional.empty(), 0,
+        StepResult live = run.ensure(
+                migrate,
+                from,
+                ActionType.VM_MIGRATE_LIVE,
+                Optional.of(vm),
+                Optional.of(to),
+                Optional.empty(),
+                0,
                 run.topology.policy().stepTimeout());
         if (live == StepResult.DONE) {
             return true;
@@ -394,8 +560,12 @@ public final class FailoverSaga {
         }
         // the live migration failed: the VM restarts on the other side, the one fallback there is
         if (run.saga.step(prefix + "shutdown:" + vm).isEmpty()) {
-            run.audit.add(entry(run.saga, run.now, AuditKind.DECISION, "live migration of " + vm + " failed: shut it down on " + from
-                    + " and start it on " + to, List.of()));
+            run.audit.add(entry(
+                    run.saga,
+                    run.now,
+                    AuditKind.DECISION,
+                    "live migration of " + vm + " failed: shut it down on " + from + " and start it on " + to,
+                    List.of()));
         }
         if (!stopOn(run, vm, from, prefix)) {
             return false;
@@ -408,19 +578,33 @@ public final class FailoverSaga {
 
     /** Graceful shutdown within the policy's timeout, then destroy. */
     private boolean stopOn(Run run, String vm, String node, String prefix) {
-        StepResult shutdown = run.ensure(prefix + "shutdown:" + vm, node, ActionType.VM_SHUTDOWN, Optional.of(vm), Optional.empty(),
-                Optional.empty(), 0, run.topology.policy().shutdownTimeout());
+        StepResult shutdown = run.ensure(
+                prefix + "shutdown:" + vm,
+                node,
+                ActionType.VM_SHUTDOWN,
+                Optional.of(vm),
+                Optional.empty(),
+                Optional.empty(),
+                0,
+                run.topology.policy().shutdownTimeout());
         if (shutdown == StepResult.DONE) {
             return true;
         }
         if (shutdown == StepResult.WAITING) {
             return false;
         }
-        return run.ensure(prefix + "destroy:" + vm, node, ActionType.VM_DESTROY, Optional.of(vm), Optional.empty(), Optional.empty())
+        return run.ensure(
+                        prefix + "destroy:" + vm,
+                        node,
+                        ActionType.VM_DESTROY,
+                        Optional.of(vm),
+                        Optional.empty(),
+                        Optional.empty())
                 == StepResult.DONE;
     }
 
-    private boolean bothDone(Run run, String firstStep, String firstNode, String secondStep, String secondNode, ActionType type) {
+    private boolean bothDone(
+            Run run, String firstStep, String firstNode, String secondStep, String secondNode, ActionType type) {
         StepResult a = run.ensure(firstStep, firstNode, type, Optional.empty(), Optional.empty(), Optional.empty());
         if (a == StepResult.FAILED) {
             return false;
@@ -436,19 +620,29 @@ public final class FailoverSaga {
         String f = saga.failing();
         String s = saga.survivor();
         if (run.topology.node(f).flatMap(NodeTopology::fence).isEmpty()) {
-            run.phase(SagaPhase.PROMOTING, f + " has no fence command: only DRBD's word that it is Outdated can let " + s + " promote",
+            run.phase(
+                    SagaPhase.PROMOTING,
+                    f + " has no fence command: only DRBD's word that it is Outdated can let " + s + " promote",
                     List.of());
             return;
         }
         if (run.saga.step("fence:" + f).isEmpty()
-                && guard.mayFenceFor(saga.resource(), s, run.facts.drbd(s, saga.resource()), run.now) instanceof Verdict.Refused refused) {
+                && guard.mayFenceFor(saga.resource(), s, run.facts.drbd(s, saga.resource()), run.now)
+                        instanceof Verdict.Refused refused) {
             run.hold(refused.rule().name(), refused.describe());
             return;
         }
-        if (run.ensure("fence:" + f, s, ActionType.FENCE, Optional.empty(), Optional.of(f), Optional.empty()) != StepResult.DONE) {
+        if (run.ensure("fence:" + f, s, ActionType.FENCE, Optional.empty(), Optional.of(f), Optional.empty())
+                != StepResult.DONE) {
             return;
         }
-        if (run.ensure("fence-status:" + f, s, ActionType.FENCE_STATUS, Optional.empty(), Optional.of(f), Optional.empty())
+        if (run.ensure(
+                        "fence-status:" + f,
+                        s,
+                        ActionType.FENCE_STATUS,
+                        Optional.empty(),
+                        Optional.of(f),
+                        Optional.empty())
                 != StepResult.DONE) {
             return;
         }
@@ -462,16 +656,29 @@ public final class FailoverSaga {
         String step = "promote:" + s;
         if (run.saga.step(step).isEmpty()) {
             PeerCannotWrite proof = proof(run);
-            Verdict verdict = guard.mayPromote(new PromotionGuard.PromotionRequest(saga.cluster(), saga.resource(), s, f,
-                    run.facts.drbd(s, saga.resource()), run.facts.drbd(f, saga.resource()), proof, saga.goodDataRefused(), run.now));
+            Verdict verdict = guard.mayPromote(new PromotionGuard.PromotionRequest(
+                    saga.cluster(),
+                    saga.resource(),
+                    s,
+                    f,
+                    run.facts.drbd(s, saga.resource()),
+                    run.facts.drbd(f, saga.resource()),
+                    proof,
+                    saga.goodDataRefused(),
+                    run.now));
             if (verdict instanceof Verdict.Refused refused) {
                 run.hold(refused.rule().name(), refused.describe());
                 return;
             }
-            run.audit.add(entry(saga, run.now, AuditKind.DECISION, "promote " + s + " for " + saga.resource(), ((Verdict.Allowed) verdict)
-                    .evidence()));
+            run.audit.add(entry(
+                    saga,
+                    run.now,
+                    AuditKind.DECISION,
+                    "promote " + s + " for " + saga.resource(),
+                    ((Verdict.Allowed) verdict).evidence()));
         }
-        if (run.ensure(step, s, ActionType.DRBD_PRIMARY, Optional.empty(), Optional.empty(), Optional.empty()) != StepResult.DONE) {
+        if (run.ensure(step, s, ActionType.DRBD_PRIMARY, Optional.empty(), Optional.empty(), Optional.empty())
+                != StepResult.DONE) {
             return;
         }
         run.phase(SagaPhase.MAKING_ROOM, s + " is Primary for " + saga.resource(), List.of());
@@ -483,17 +690,23 @@ public final class FailoverSaga {
         Optional<SagaStep> status = saga.step("fence-status:" + f).filter(SagaStep::done);
         Optional<SagaStep> fence = saga.step("fence:" + f).filter(SagaStep::done);
         if (status.isPresent() && fence.isPresent()) {
-            return new PeerCannotWrite.PowerConfirmedOff(fence.get().actionId(), status.get().actionId(), status.get().sentAt());
+            return new PeerCannotWrite.PowerConfirmedOff(
+                    fence.get().actionId(),
+                    status.get().actionId(),
+                    status.get().sentAt());
         }
         Optional<NodeReport> own = run.facts.drbd(saga.survivor(), saga.resource());
-        boolean outdated = own.flatMap(r -> r.drbd().connections().stream().filter(c -> c.peer().equals(f)).findFirst())
-                .map(c -> !c.peerDevices().isEmpty() && c.peerDevices().stream().allMatch(d -> d.peerDisk() == DiskState.OUTDATED))
+        boolean outdated = own.flatMap(r -> r.drbd().connections().stream()
+                        .filter(c -> c.peer().equals(f))
+                        .findFirst())
+                .map(c -> !c.peerDevices().isEmpty()
+                        && c.peerDevices().stream().allMatch(d -> d.peerDisk() == DiskState.OUTDATED))
                 .orElse(false);
         if (outdated) {
             return new PeerCannotWrite.OutdatedByDrbd(own.get());
         }
-        return new PeerCannotWrite.Unproven(f + " was not fenced and DRBD on " + saga.survivor() + " does not report it Outdated;"
-                + " silence alone does not prove a host dead");
+        return new PeerCannotWrite.Unproven(f + " was not fenced and DRBD on " + saga.survivor()
+                + " does not report it Outdated;" + " silence alone does not prove a host dead");
     }
 
     private void starting(Run run) {
@@ -505,7 +718,8 @@ public final class FailoverSaga {
                 continue;
             }
             // it boots at its share: started at its configured memory it may not fit beside the survivor's own VMs
-            StepResult start = run.ensure("start:" + vm, s, ActionType.VM_START, Optional.of(vm), Optional.empty(), coldTarget(run, vm));
+            StepResult start = run.ensure(
+                    "start:" + vm, s, ActionType.VM_START, Optional.of(vm), Optional.empty(), coldTarget(run, vm));
             if (start == StepResult.WAITING) {
                 return;
             }
@@ -513,10 +727,18 @@ public final class FailoverSaga {
                 // one VM that will not start must not keep the others down: it is named on the page
                 down.add(vm);
                 run.saga = run.saga.withLeftDown(down);
-                run.audit.add(entry(run.saga, run.now, AuditKind.DECISION, vm + " did not start on " + s + ": left down", List.of()));
+                run.audit.add(entry(
+                        run.saga,
+                        run.now,
+                        AuditKind.DECISION,
+                        vm + " did not start on " + s + ": left down",
+                        List.of()));
             }
         }
-        run.phase(SagaPhase.FAILED_OVER, (saga.vms().size() - down.size()) + " VMs of " + saga.resource() + " run on " + s, List.of());
+        run.phase(
+                SagaPhase.FAILED_OVER,
+                (saga.vms().size() - down.size()) + " VMs of " + saga.resource() + " run on " + s,
+                List.of());
     }
 
     /**
@@ -530,7 +752,9 @@ public final class FailoverSaga {
             return Optional.empty();
         }
         Long target = survivorPlan(run, survivor).targets().get(vm);
-        return target == null || target >= run.topology.vms().get(vm).memoryBytes() ? Optional.empty() : Optional.of(target);
+        return target == null || target >= run.topology.vms().get(vm).memoryBytes()
+                ? Optional.empty()
+                : Optional.of(target);
     }
 
     /**
@@ -548,7 +772,8 @@ public final class FailoverSaga {
             }
             VmTopology known = run.topology.vms().get(vm.vm().name());
             if (known != null) {
-                guests.add(new MemoryPlan.Guest(known.name(), known.memoryBytes(), known.minMemoryBytes(), known.priority(), true));
+                guests.add(new MemoryPlan.Guest(
+                        known.name(), known.memoryBytes(), known.minMemoryBytes(), known.priority(), true));
             } else {
                 foreign += vm.vm().memoryBytes();
             }
@@ -557,9 +782,14 @@ public final class FailoverSaga {
             VmTopology t = run.topology.vms().get(vm);
             guests.add(new MemoryPlan.Guest(vm, t.memoryBytes(), t.minMemoryBytes(), t.priority(), false));
         }
-        long reserve = run.topology.node(saga.survivor()).map(NodeTopology::reserveBytes).orElse(0L);
+        long reserve = run.topology
+                .node(saga.survivor())
+                .map(NodeTopology::reserveBytes)
+                .orElse(0L);
         // the host keeps its reserve, or what it and anything beside the VMs really hold when that is more
-        long forVms = Math.min(survivor.memoryTotalBytes() - foreign, survivor.memoryTotalBytes() - heldBesideVms(run, survivor) + reserve);
+        long forVms = Math.min(
+                survivor.memoryTotalBytes() - foreign,
+                survivor.memoryTotalBytes() - heldBesideVms(run, survivor) + reserve);
         return MemoryPlan.of(forVms, reserve, guests);
     }
 
@@ -578,7 +808,9 @@ public final class FailoverSaga {
             if (there != null && there.running()) {
                 vms += there.vm().memoryBytes();
             } else if (saga.vms().contains(vm.name())
-                    && VmWhereabouts.running(saga, run.facts, vm.name()).filter(r -> r.node().equals(saga.survivor())).isPresent()) {
+                    && VmWhereabouts.running(saga, run.facts, vm.name())
+                            .filter(r -> r.node().equals(saga.survivor()))
+                            .isPresent()) {
                 vms += vm.memoryBytes();
             }
         }
@@ -589,7 +821,8 @@ public final class FailoverSaga {
      * Balloons {@code vm} to {@code target} where it runs, when {@code needed} or once the step was
      * sent (a step, once sent, is followed to its end even if the facts moved meanwhile).
      */
-    private static StepResult memoryStep(Run run, String step, String vm, Optional<String> where, long target, boolean needed) {
+    private static StepResult memoryStep(
+            Run run, String step, String vm, Optional<String> where, long target, boolean needed) {
         Optional<SagaStep> sent = run.saga.step(step);
         if (sent.isEmpty() && (!needed || where.isEmpty())) {
             // a VM not known to run anywhere has no memory to set: it comes up with its configured memory
@@ -605,32 +838,49 @@ public final class FailoverSaga {
         Saga saga = run.saga;
         Optional<NodeReport> failing = run.facts.drbd(saga.failing(), saga.resource());
         Optional<NodeReport> survivor = run.facts.drbd(saga.survivor(), saga.resource());
-        if (failing.isEmpty() || survivor.isEmpty() || failing.get().at().isBefore(saga.phaseSince().minusSeconds(1))) {
+        if (failing.isEmpty()
+                || survivor.isEmpty()
+                || failing.get().at().isBefore(saga.phaseSince().minusSeconds(1))) {
             return;
         }
         DrbdResource back = failing.get().drbd();
-        boolean upToDate = !back.devices().isEmpty() && back.devices().stream().allMatch(d -> d.disk() == DiskState.UP_TO_DATE);
-        // both sides of the link, as the failback's migration window needs them: events2 tells the home's disk UpToDate before
+        boolean upToDate =
+                !back.devices().isEmpty() && back.devices().stream().allMatch(d -> d.disk() == DiskState.UP_TO_DATE);
+        // both sides of the link, as the failback's migration window needs them: events2 tells the home's disk UpToDate
+        // before
         // its replication Established, and a failback ready on the first alone was refused its window, held and paged
-        if (upToDate && inSyncWith(survivor.get().drbd(), saga.failing()) && inSyncWith(back, saga.survivor()) && causeGone(run)) {
-            run.phase(SagaPhase.READY_FOR_FAILBACK, saga.failing() + " is UpToDate again for " + saga.resource(),
+        if (upToDate
+                && inSyncWith(survivor.get().drbd(), saga.failing())
+                && inSyncWith(back, saga.survivor())
+                && causeGone(run)) {
+            run.phase(
+                    SagaPhase.READY_FOR_FAILBACK,
+                    saga.failing() + " is UpToDate again for " + saga.resource(),
                     List.of(failing.get().evidence(), survivor.get().evidence()));
             return;
         }
         boolean resyncing = back.devices().stream().anyMatch(d -> d.disk() == DiskState.INCONSISTENT)
-                || back.connections().stream().flatMap(c -> c.peerDevices().stream())
-                .anyMatch(d -> d.replication() == ReplicationState.SYNC_TARGET || d.replication() == ReplicationState.SYNC_SOURCE);
+                || back.connections().stream()
+                        .flatMap(c -> c.peerDevices().stream())
+                        .anyMatch(d -> d.replication() == ReplicationState.SYNC_TARGET
+                                || d.replication() == ReplicationState.SYNC_SOURCE);
         if (resyncing && saga.phase() == SagaPhase.FAILED_OVER) {
-            run.phase(SagaPhase.RESYNCING, saga.failing() + " is back and resyncing " + saga.resource(), List.of(failing.get().evidence()));
+            run.phase(
+                    SagaPhase.RESYNCING,
+                    saga.failing() + " is back and resyncing " + saga.resource(),
+                    List.of(failing.get().evidence()));
         }
     }
 
     /** Whether {@code drbd} (one node's report) sees its link to {@code peer} connected, replicating, and the peer UpToDate. */
     private static boolean inSyncWith(DrbdResource drbd, String peer) {
-        return drbd.connections().stream().filter(c -> c.peer().equals(peer))
-                .anyMatch(c -> c.connection() == ConnectionState.CONNECTED && !c.peerDevices().isEmpty()
-                        && c.peerDevices().stream().allMatch(d -> d.peerDisk() == DiskState.UP_TO_DATE
-                        && d.replication() == ReplicationState.ESTABLISHED));
+        return drbd.connections().stream()
+                .filter(c -> c.peer().equals(peer))
+                .anyMatch(c -> c.connection() == ConnectionState.CONNECTED
+                        && !c.peerDevices().isEmpty()
+                        && c.peerDevices().stream()
+                                .allMatch(d -> d.peerDisk() == DiskState.UP_TO_DATE
+                                        && d.replication() == ReplicationState.ESTABLISHED));
     }
 
     /**
@@ -639,7 +889,9 @@ public final class FailoverSaga {
      * home is going back onto the dying disk. A lost disk that is UpToDate again is gone by that alone.
      */
     private static boolean causeGone(Run run) {
-        return FailureDiagnosis.evacuateOnFiring(run.topology.policy(), run.saga.resource(), run.facts, run.saga.failing()).isEmpty();
+        return FailureDiagnosis.evacuateOnFiring(
+                        run.topology.policy(), run.saga.resource(), run.facts, run.saga.failing())
+                .isEmpty();
     }
 
     private void failingBack(Run run) {
@@ -650,45 +902,85 @@ public final class FailoverSaga {
             return;
         }
         for (String vm : saga.leftDown()) {
-            if (run.ensure("fb-start:" + vm, home, ActionType.VM_START, Optional.of(vm), Optional.empty(), Optional.empty())
+            if (run.ensure(
+                            "fb-start:" + vm,
+                            home,
+                            ActionType.VM_START,
+                            Optional.of(vm),
+                            Optional.empty(),
+                            Optional.empty())
                     != StepResult.DONE) {
                 return;
             }
         }
-        if (run.ensure("fb-demote:" + s, s, ActionType.DRBD_SECONDARY, Optional.empty(), Optional.empty(), Optional.empty())
+        if (run.ensure(
+                        "fb-demote:" + s,
+                        s,
+                        ActionType.DRBD_SECONDARY,
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty())
                 != StepResult.DONE) {
             return;
         }
-        if (!bothDone(run, "fb-disallow-two:" + home, home, "fb-disallow-two:" + s, s, ActionType.DRBD_DISALLOW_TWO_PRIMARIES)) {
+        if (!bothDone(
+                run,
+                "fb-disallow-two:" + home,
+                home,
+                "fb-disallow-two:" + s,
+                s,
+                ActionType.DRBD_DISALLOW_TWO_PRIMARIES)) {
             return;
         }
-        // memory back: every VM of the pair that the saga shrank, or that runs below its normal memory, gets it again where it
+        // memory back: every VM of the pair that the saga shrank, or that runs below its normal memory, gets it again
+        // where it
         // runs now; the saga's own moves say that before the agents' next reports do
         boolean waiting = false;
-        for (VmTopology vm : run.topology.vms().values().stream().sorted(Comparator.comparing(VmTopology::name)).toList()) {
-            Optional<String> where = VmWhereabouts.running(run.saga, run.facts, vm.name()).map(VmWhereabouts.RunsOn::node);
-            boolean shrunk = run.saga.step("room:" + vm.name()).or(() -> run.saga.step("fit:" + vm.name())).filter(SagaStep::done).isPresent();
-            boolean below = where.flatMap(n -> run.facts.vm(n, vm.name())).filter(VmReport::running)
-                    .map(r -> r.vm().memoryBytes() < vm.memoryBytes()).orElse(false);
-            StepResult r = memoryStep(run, "give-back:" + vm.name(), vm.name(), where, vm.memoryBytes(), shrunk || below);
+        for (VmTopology vm : run.topology.vms().values().stream()
+                .sorted(Comparator.comparing(VmTopology::name))
+                .toList()) {
+            Optional<String> where =
+                    VmWhereabouts.running(run.saga, run.facts, vm.name()).map(VmWhereabouts.RunsOn::node);
+            boolean shrunk = run.saga
+                    .step("room:" + vm.name())
+                    .or(() -> run.saga.step("fit:" + vm.name()))
+                    .filter(SagaStep::done)
+                    .isPresent();
+            boolean below = where.flatMap(n -> run.facts.vm(n, vm.name()))
+                    .filter(VmReport::running)
+                    .map(r -> r.vm().memoryBytes() < vm.memoryBytes())
+                    .orElse(false);
+            StepResult r =
+                    memoryStep(run, "give-back:" + vm.name(), vm.name(), where, vm.memoryBytes(), shrunk || below);
             if (r == StepResult.FAILED) {
                 return;
             }
             waiting |= r == StepResult.WAITING;
         }
         if (!waiting) {
-            run.phase(SagaPhase.HEALTHY, saga.resource() + " is home on " + home + " with its VMs; memory given back", List.of());
+            run.phase(
+                    SagaPhase.HEALTHY,
+                    saga.resource() + " is home on " + home + " with its VMs; memory given back",
+                    List.of());
         }
     }
 
     private static List<String> byPriority(ClusterTopology topology, List<String> vms) {
-        return vms.stream().sorted(Comparator.comparingInt((String vm) -> topology.vms().get(vm).priority()).reversed()
-                .thenComparing(vm -> vm)).toList();
+        return vms.stream()
+                .sorted(Comparator.comparingInt(
+                                (String vm) -> topology.vms().get(vm).priority())
+                        .reversed()
+                        .thenComparing(vm -> vm))
+                .toList();
     }
 
     // ---- steps ----------------------------------------------------------------------------
 
-    enum StepResult { DONE, WAITING, FAILED }
+    enum StepResult {
+        DONE,
+        WAITING,
+        FAILED
+    }
 
     static String stepPrefix(Saga saga, String step) {
         return saga.sagaId() + ":" + step + ":";
@@ -704,7 +996,15 @@ public final class FailoverSaga {
     }
 
     static AuditEntry entry(Saga saga, Instant now, AuditKind kind, String text, List<String> evidence) {
-        return new AuditEntry(saga.cluster(), saga.sagaId(), saga.resource(), now, kind, saga.phase().word(), text, evidence,
+        return new AuditEntry(
+                saga.cluster(),
+                saga.sagaId(),
+                saga.resource(),
+                now,
+                kind,
+                saga.phase().word(),
+                text,
+                evidence,
                 Optional.empty());
     }
 
@@ -737,13 +1037,34 @@ public final class FailoverSaga {
             }
         }
 
-        StepResult ensure(String name, String node, ActionType type, Optional<String> vm, Optional<String> target, Optional<Long> memory) {
-            return ensure(name, node, type, vm, target, memory, topology.policy().stepRetries(), topology.policy().stepTimeout());
+        StepResult ensure(
+                String name,
+                String node,
+                ActionType type,
+                Optional<String> vm,
+                Optional<String> target,
+                Optional<Long> memory) {
+            return ensure(
+                    name,
+                    node,
+                    type,
+                    vm,
+                    target,
+                    memory,
+                    topology.policy().stepRetries(),
+                    topology.policy().stepTimeout());
         }
 
         /** Sends the step if it was not, waits for it, tries it again after a failure while retries remain; FAILED when they ran out (the saga is then stuck, unless the caller falls back). */
-        StepResult ensure(String name, String node, ActionType type, Optional<String> vm, Optional<String> target, Optional<Long> memory,
-                          int retries, Duration timeout) {
+        StepResult ensure(
+                String name,
+                String node,
+                ActionType type,
+                Optional<String> vm,
+                Optional<String> target,
+                Optional<Long> memory,
+                int retries,
+                Duration timeout) {
             Optional<SagaStep> existing = saga.step(name);
             if (existing.isEmpty()) {
                 send(name, node, type, vm, target, memory, 1, timeout);
@@ -757,12 +1078,24 @@ public final class FailoverSaga {
                 if (!now.isAfter(step.deadline().plus(RESULT_GRACE))) {
                     return StepResult.WAITING;
                 }
-                step = step.ended(SagaStep.StepStatus.TIMED_OUT, Optional.empty(), "no result by " + step.deadline().plus(RESULT_GRACE));
+                step = step.ended(
+                        SagaStep.StepStatus.TIMED_OUT,
+                        Optional.empty(),
+                        "no result by " + step.deadline().plus(RESULT_GRACE));
                 saga = saga.withStep(step);
-                audit.add(new AuditEntry(saga.cluster(), saga.sagaId(), saga.resource(), now, AuditKind.RESULT, saga.phase().word(),
-                        name + " on " + node + ": no result within " + timeout.toSeconds() + " s", List.of(), Optional.of(step.actionId())));
+                audit.add(new AuditEntry(
+                        saga.cluster(),
+                        saga.sagaId(),
+                        saga.resource(),
+                        now,
+                        AuditKind.RESULT,
+                        saga.phase().word(),
+                        name + " on " + node + ": no result within " + timeout.toSeconds() + " s",
+                        List.of(),
+                        Optional.of(step.actionId())));
             }
-            boolean finalRefusal = type == ActionType.DRBD_PRIMARY && step.exitCode().equals(Optional.of(17));
+            boolean finalRefusal =
+                    type == ActionType.DRBD_PRIMARY && step.exitCode().equals(Optional.of(17));
             if (step.status() == SagaStep.StepStatus.RETRY_APPROVED || (!finalRefusal && step.attempt() <= retries)) {
                 send(name, step.node(), type, vm, target, memory, step.attempt() + 1, timeout);
                 return StepResult.WAITING;
@@ -779,30 +1112,59 @@ public final class FailoverSaga {
          * (named on the page) so the others still start. Every other failure stops the saga.
          */
         private boolean fallsBack(ActionType type) {
-            return type == ActionType.VM_MIGRATE_LIVE || type == ActionType.VM_SHUTDOWN
+            return type == ActionType.VM_MIGRATE_LIVE
+                    || type == ActionType.VM_SHUTDOWN
                     || type == ActionType.VM_START && saga.phase() == SagaPhase.STARTING;
         }
 
         private void stick(SagaStep step, boolean finalRefusal) {
-            String because = (finalRefusal ? "drbdadm primary refused for lack of good data (exit 17), which is final: " : "")
-                    + "step " + step.name() + " on " + step.node() + " " + step.status().name().toLowerCase().replace('_', ' ')
-                    + " after " + step.attempt() + " attempt" + (step.attempt() == 1 ? "" : "s")
-                    + step.exitCode().map(c -> " (exit " + c + ")").orElse("")
-                    + (step.lastOutput().isBlank() ? "" : "; last output: " + firstLine(step.lastOutput()));
+            String because =
+                    (finalRefusal ? "drbdadm primary refused for lack of good data (exit 17), which is final: " : "")
+                            + "step " + step.name() + " on " + step.node() + " "
+                            + step.status().name().toLowerCase().replace('_', ' ')
+                            + " after " + step.attempt() + " attempt" + (step.attempt() == 1 ? "" : "s")
+                            + step.exitCode().map(c -> " (exit " + c + ")").orElse("")
+                            + (step.lastOutput().isBlank() ? "" : "; last output: " + firstLine(step.lastOutput()));
             saga = saga.stuck(because, now);
             audit.add(entry(saga, now, AuditKind.PAGE, "failover stuck: " + because, List.of()));
         }
 
-        private void send(String name, String node, ActionType type, Optional<String> vm, Optional<String> target, Optional<Long> memory,
-                          int attempt, Duration timeout) {
+        private void send(
+                String name,
+                String node,
+                ActionType type,
+                Optional<String> vm,
+                Optional<String> target,
+                Optional<Long> memory,
+                int attempt,
+                Duration timeout) {
             String id = stepPrefix(saga, name) + attempt;
             Instant deadline = now.plus(timeout);
-            Action action = new Action(id, saga.sagaId(), saga.cluster(), node, type, Optional.of(saga.resource()), vm, target, memory,
-                    now, deadline);
+            Action action = new Action(
+                    id,
+                    saga.sagaId(),
+                    saga.cluster(),
+                    node,
+                    type,
+                    Optional.of(saga.resource()),
+                    vm,
+                    target,
+                    memory,
+                    now,
+                    deadline);
             actions.add(action);
-            saga = saga.withStep(new SagaStep(name, node, type, id, attempt, SagaStep.StepStatus.SENT, now, deadline, Optional.empty(), ""));
-            audit.add(new AuditEntry(saga.cluster(), saga.sagaId(), saga.resource(), now, AuditKind.ACTION, saga.phase().word(),
-                    "sent " + action.describe() + (attempt > 1 ? " (attempt " + attempt + ")" : ""), List.of(), Optional.of(id)));
+            saga = saga.withStep(new SagaStep(
+                    name, node, type, id, attempt, SagaStep.StepStatus.SENT, now, deadline, Optional.empty(), ""));
+            audit.add(new AuditEntry(
+                    saga.cluster(),
+                    saga.sagaId(),
+                    saga.resource(),
+                    now,
+                    AuditKind.ACTION,
+                    saga.phase().word(),
+                    "sent " + action.describe() + (attempt > 1 ? " (attempt " + attempt + ")" : ""),
+                    List.of(),
+                    Optional.of(id)));
         }
     }
 }

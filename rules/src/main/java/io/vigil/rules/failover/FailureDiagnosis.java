@@ -23,8 +23,13 @@ import java.util.Set;
  * here (the rules page for those; nothing is resolved automatically).
  */
 public final class FailureDiagnosis {
-    private static final Set<ReplicationState> RESYNCING = Set.of(ReplicationState.STARTING_SYNC_S, ReplicationState.STARTING_SYNC_T,
-            ReplicationState.WF_BITMAP_S, ReplicationState.WF_BITMAP_T, ReplicationState.WF_SYNC_UUID, ReplicationState.SYNC_SOURCE,
+    private static final Set<ReplicationState> RESYNCING = Set.of(
+            ReplicationState.STARTING_SYNC_S,
+            ReplicationState.STARTING_SYNC_T,
+            ReplicationState.WF_BITMAP_S,
+            ReplicationState.WF_BITMAP_T,
+            ReplicationState.WF_SYNC_UUID,
+            ReplicationState.SYNC_SOURCE,
             ReplicationState.SYNC_TARGET);
     private static final Set<DiskState> DISK_LOST = Set.of(DiskState.FAILED, DiskState.DISKLESS, DiskState.DETACHING);
     private final Duration maxFactAge;
@@ -33,11 +38,14 @@ public final class FailureDiagnosis {
         this.maxFactAge = maxFactAge;
     }
 
-    public Optional<Trigger> diagnose(ClusterTopology topology, ResourceTopology resource, ClusterFacts facts, Instant now) {
+    public Optional<Trigger> diagnose(
+            ClusterTopology topology, ResourceTopology resource, ClusterFacts facts, Instant now) {
         FailoverPolicy policy = topology.policy();
         List<String> primaries = new ArrayList<>();
         for (String node : topology.nodeNames()) {
-            facts.drbd(node, resource.name()).filter(r -> r.drbd().role() == DrbdRole.PRIMARY).ifPresent(r -> primaries.add(node));
+            facts.drbd(node, resource.name())
+                    .filter(r -> r.drbd().role() == DrbdRole.PRIMARY)
+                    .ifPresent(r -> primaries.add(node));
         }
         if (primaries.size() != 1) {
             return Optional.empty();
@@ -50,35 +58,58 @@ public final class FailureDiagnosis {
         }
         NodeReport report = facts.drbd(failing, resource.name()).orElseThrow();
         Instant heard = facts.lastHeard(failing).orElseThrow();
-        // silence counts only where the survivor went on reporting meanwhile, by its own clock: an engine that read nothing
-        // for a while (a Kafka outage, a restart) then reads the backlog late, and a node whose records wait in it is not silent
+        // silence counts only where the survivor went on reporting meanwhile, by its own clock: an engine that read
+        // nothing
+        // for a while (a Kafka outage, a restart) then reads the backlog late, and a node whose records wait in it is
+        // not silent
         Optional<Duration> byPeer = facts.silentByPeer(failing, survivor);
-        boolean silentByPeer = byPeer.map(d -> d.compareTo(policy.hostGoneAfter()) >= 0).orElse(true);
-        // and a host whose kernel still replicates is not gone, only its agent: the survivor's own recent report must show the
+        boolean silentByPeer =
+                byPeer.map(d -> d.compareTo(policy.hostGoneAfter()) >= 0).orElse(true);
+        // and a host whose kernel still replicates is not gone, only its agent: the survivor's own recent report must
+        // show the
         // replication link to it down (a frozen or dead host drops it); NodeSilent pages for a silent agent
-        boolean linkUp = facts.drbd(survivor, resource.name()).filter(r -> r.freshAt(now, maxFactAge))
-                .map(r -> r.drbd().connections().stream().anyMatch(c -> c.peer().equals(failing) && c.connection() == ConnectionState.CONNECTED))
+        boolean linkUp = facts.drbd(survivor, resource.name())
+                .filter(r -> r.freshAt(now, maxFactAge))
+                .map(r -> r.drbd().connections().stream()
+                        .anyMatch(c -> c.peer().equals(failing) && c.connection() == ConnectionState.CONNECTED))
                 .orElse(false);
         if (heard.isBefore(now.minus(policy.hostGoneAfter())) && silentByPeer && !linkUp) {
-            return Optional.of(new Trigger(FailoverWay.HOST_LOST, failing, survivor, failing + " has not been heard for "
-                    + Duration.between(heard, now).toSeconds() + " s (host_gone_after " + policy.hostGoneAfter().toSeconds() + " s)"
-                    + byPeer.map(d -> ", while " + survivor + " reported for " + d.toSeconds() + " s of its own clock").orElse(""),
-                    List.of(failing + " last heard at " + heard + "; last DRBD report " + report.evidence(),
+            return Optional.of(new Trigger(
+                    FailoverWay.HOST_LOST,
+                    failing,
+                    survivor,
+                    failing + " has not been heard for "
+                            + Duration.between(heard, now).toSeconds() + " s (host_gone_after "
+                            + policy.hostGoneAfter().toSeconds() + " s)"
+                            + byPeer.map(d -> ", while " + survivor + " reported for " + d.toSeconds()
+                                            + " s of its own clock")
+                                    .orElse(""),
+                    List.of(
+                            failing + " last heard at " + heard + "; last DRBD report " + report.evidence(),
                             survivor + " heard at " + survivorHeard.get())));
         }
         if (!report.freshAt(now, maxFactAge)) {
             return Optional.empty();
         }
         Optional<DrbdResource.DrbdDevice> lost = report.drbd().devices().stream()
-                .filter(d -> !d.client() && DISK_LOST.contains(d.disk())).findFirst();
+                .filter(d -> !d.client() && DISK_LOST.contains(d.disk()))
+                .findFirst();
         if (lost.isPresent()) {
-            return Optional.of(new Trigger(FailoverWay.LIVE_EVACUATION, failing, survivor, failing + " lost its disk under "
-                    + resource.name() + " (volume " + lost.get().volume() + " " + lost.get().disk().wire() + ") and still answers",
+            return Optional.of(new Trigger(
+                    FailoverWay.LIVE_EVACUATION,
+                    failing,
+                    survivor,
+                    failing + " lost its disk under " + resource.name() + " (volume "
+                            + lost.get().volume() + " " + lost.get().disk().wire() + ") and still answers",
                     List.of(report.evidence())));
         }
-        return evacuateOnFiring(policy, resource.name(), facts, failing).map(alert -> new Trigger(FailoverWay.LIVE_EVACUATION, failing,
-                survivor, alert.name() + " fires on " + failing + " (evacuate_on): its VMs leave before the disk goes",
-                List.of(alert.name() + " firing since " + alert.since(), report.evidence())));
+        return evacuateOnFiring(policy, resource.name(), facts, failing)
+                .map(alert -> new Trigger(
+                        FailoverWay.LIVE_EVACUATION,
+                        failing,
+                        survivor,
+                        alert.name() + " fires on " + failing + " (evacuate_on): its VMs leave before the disk goes",
+                        List.of(alert.name() + " firing since " + alert.since(), report.evidence())));
     }
 
     /**
@@ -88,7 +119,8 @@ public final class FailureDiagnosis {
      * silent, a report grown old) is not the failure ending: a failover closed on it would say
      * "Healthy" of a host that is still down.
      */
-    public boolean cleared(ClusterTopology topology, ResourceTopology resource, ClusterFacts facts, String failing, Instant now) {
+    public boolean cleared(
+            ClusterTopology topology, ResourceTopology resource, ClusterFacts facts, String failing, Instant now) {
         Optional<Instant> heard = facts.lastHeard(failing);
         if (heard.isEmpty() || heard.get().isBefore(now.minus(topology.policy().hostGoneAfter()))) {
             return false;
@@ -100,8 +132,11 @@ public final class FailureDiagnosis {
         if (report.get().drbd().role() != DrbdRole.PRIMARY) {
             return true;
         }
-        boolean diskLost = report.get().drbd().devices().stream().anyMatch(d -> !d.client() && DISK_LOST.contains(d.disk()));
-        return !diskLost && evacuateOnFiring(topology.policy(), resource.name(), facts, failing).isEmpty();
+        boolean diskLost =
+                report.get().drbd().devices().stream().anyMatch(d -> !d.client() && DISK_LOST.contains(d.disk()));
+        return !diskLost
+                && evacuateOnFiring(topology.policy(), resource.name(), facts, failing)
+                        .isEmpty();
     }
 
     /**
@@ -110,9 +145,11 @@ public final class FailureDiagnosis {
      * (PausedSyncS/T) waits for something else and does not count.
      */
     public boolean resyncRuns(ClusterFacts facts, String resource, Instant now) {
-        return facts.nodes().keySet().stream().flatMap(node -> facts.drbd(node, resource).stream())
+        return facts.nodes().keySet().stream()
+                .flatMap(node -> facts.drbd(node, resource).stream())
                 .filter(r -> r.freshAt(now, maxFactAge))
-                .flatMap(r -> r.drbd().connections().stream()).flatMap(c -> c.peerDevices().stream())
+                .flatMap(r -> r.drbd().connections().stream())
+                .flatMap(c -> c.peerDevices().stream())
                 .anyMatch(d -> RESYNCING.contains(d.replication()) && !d.resyncSuspended());
     }
 
@@ -121,10 +158,13 @@ public final class FailureDiagnosis {
      * the whole node): a reason to leave the node, and so a reason not to come back to it. The
      * earliest by name when several fire, so that the same facts give the same answer.
      */
-    static Optional<ClusterFacts.FiringAlert> evacuateOnFiring(FailoverPolicy policy, String resource, ClusterFacts facts, String node) {
+    static Optional<ClusterFacts.FiringAlert> evacuateOnFiring(
+            FailoverPolicy policy, String resource, ClusterFacts facts, String node) {
         return facts.firing().values().stream()
-                .filter(alert -> policy.evacuateOn().contains(alert.name()) && alert.node().equals(Optional.of(node))
+                .filter(alert -> policy.evacuateOn().contains(alert.name())
+                        && alert.node().equals(Optional.of(node))
                         && alert.resource().map(r -> r.equals(resource)).orElse(true))
-                .min(Comparator.comparing(ClusterFacts.FiringAlert::name).thenComparing(ClusterFacts.FiringAlert::since));
+                .min(Comparator.comparing(ClusterFacts.FiringAlert::name)
+                        .thenComparing(ClusterFacts.FiringAlert::since));
     }
 }

@@ -31,11 +31,14 @@ public record MemoryPlan(Map<String, Long> targets, List<String> leftDown, long 
 
     public static MemoryPlan of(long hostTotalBytes, long reserveBytes, List<Guest> guests) {
         long budget = Math.max(0, hostTotalBytes - reserveBytes);
-        Comparator<Guest> order = Comparator.comparingInt(Guest::priority).reversed().thenComparing(Guest::name);
-        List<Guest> admitted = new ArrayList<>(guests.stream().filter(Guest::alreadyThere).sorted(order).toList());
+        Comparator<Guest> order =
+                Comparator.comparingInt(Guest::priority).reversed().thenComparing(Guest::name);
+        List<Guest> admitted = new ArrayList<>(
+                guests.stream().filter(Guest::alreadyThere).sorted(order).toList());
         long mins = admitted.stream().mapToLong(Guest::minBytes).sum();
         List<String> leftDown = new ArrayList<>();
-        for (Guest incoming : guests.stream().filter(g -> !g.alreadyThere()).sorted(order).toList()) {
+        for (Guest incoming :
+                guests.stream().filter(g -> !g.alreadyThere()).sorted(order).toList()) {
             if (mins + incoming.minBytes() <= budget) {
                 admitted.add(incoming);
                 mins += incoming.minBytes();

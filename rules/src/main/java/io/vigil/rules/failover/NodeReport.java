@@ -42,6 +42,7 @@ public record NodeReport(String node, long seq, Instant at, DrbdResource drbd, I
 
     /** "node-b seq 812 at 2026-12-04T12:00:01Z": how the audit trail names the evidence. */
     public String evidence() {
-        return node + " seq " + seq + " at " + at + (confirmedAt.isAfter(at) ? " (still so at " + confirmedAt + ")" : "");
+        return node + " seq " + seq + " at " + at
+                + (confirmedAt.isAfter(at) ? " (still so at " + confirmedAt + ")" : "");
     }
 }

@@ -18,7 +18,8 @@ public sealed interface PeerCannotWrite {
     }
 
     /** The peer was fenced and its status command then confirmed the power is off. */
-    record PowerConfirmedOff(String fenceActionId, String statusActionId, Instant confirmedAt) implements PeerCannotWrite {
+    record PowerConfirmedOff(String fenceActionId, String statusActionId, Instant confirmedAt)
+            implements PeerCannotWrite {
         public PowerConfirmedOff {
             Objects.requireNonNull(fenceActionId, "fenceActionId");
             Objects.requireNonNull(statusActionId, "statusActionId");

@@ -11,7 +11,8 @@ import java.util.Optional;
  * many failovers it had (the next saga's number), the one in progress, the last few that ended
  * (for {@code vigil sagas} and the flap guard), and the pages sent for the current one.
  */
-public record ResourceFailovers(long count, Optional<Saga> current, List<Saga> recent, Map<String, SagaPages.Sent> pages) {
+public record ResourceFailovers(
+        long count, Optional<Saga> current, List<Saga> recent, Map<String, SagaPages.Sent> pages) {
     /** How many ended sagas are kept per resource. */
     static final int RECENT = 10;
 
@@ -27,7 +28,8 @@ public record ResourceFailovers(long count, Optional<Saga> current, List<Saga> r
         if (saga.phase().ended()) {
             List<Saga> kept = new ArrayList<>(recent);
             kept.add(0, saga);
-            return new ResourceFailovers(count, Optional.empty(), kept.subList(0, Math.min(RECENT, kept.size())), pages);
+            return new ResourceFailovers(
+                    count, Optional.empty(), kept.subList(0, Math.min(RECENT, kept.size())), pages);
         }
         return new ResourceFailovers(count, Optional.of(saga), recent, pages);
     }

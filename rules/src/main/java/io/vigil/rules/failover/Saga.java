@@ -23,11 +23,30 @@ import java.util.Optional;
  * @param heldBecause  why, in words, for the page
  * @param stuckBecause the step, node and last output that ran out of retries (phase STUCK)
  */
-public record Saga(String sagaId, String cluster, String resource, long number, FailoverWay way, String failing, String survivor,
-                   SagaPhase phase, Instant startedAt, Instant phaseSince, String reason, List<String> evidence,
-                   boolean approved, boolean failbackRequested, boolean goodDataRefused, Map<String, SagaStep> steps,
-                   List<String> vms, List<String> leftDown, Optional<String> heldBy, Optional<String> heldBecause, Optional<SagaPhase> heldFrom,
-                   Optional<String> stuckBecause, List<PhaseVisit> history) {
+public record Saga(
+        String sagaId,
+        String cluster,
+        String resource,
+        long number,
+        FailoverWay way,
+        String failing,
+        String survivor,
+        SagaPhase phase,
+        Instant startedAt,
+        Instant phaseSince,
+        String reason,
+        List<String> evidence,
+        boolean approved,
+        boolean failbackRequested,
+        boolean goodDataRefused,
+        Map<String, SagaStep> steps,
+        List<String> vms,
+        List<String> leftDown,
+        Optional<String> heldBy,
+        Optional<String> heldBecause,
+        Optional<SagaPhase> heldFrom,
+        Optional<String> stuckBecause,
+        List<PhaseVisit> history) {
     public Saga {
         Objects.requireNonNull(sagaId, "sagaId");
         Objects.requireNonNull(way, "way");
@@ -44,8 +63,7 @@ public record Saga(String sagaId, String cluster, String resource, long number, 
     }
 
     /** When the saga entered a phase. */
-    public record PhaseVisit(SagaPhase phase, Instant at) {
-    }
+    public record PhaseVisit(SagaPhase phase, Instant at) {}
 
     public static String idOf(String cluster, String resource, long number) {
         return cluster + ":" + resource + ":" + number;
@@ -57,7 +75,8 @@ public record Saga(String sagaId, String cluster, String resource, long number, 
      * ended. Held or stuck after that, its VMs are still where it put them.
      */
     public boolean movedVms() {
-        return !phase.ended() && history.stream().anyMatch(v -> v.phase() == SagaPhase.EVACUATING || v.phase() == SagaPhase.STARTING);
+        return !phase.ended()
+                && history.stream().anyMatch(v -> v.phase() == SagaPhase.EVACUATING || v.phase() == SagaPhase.STARTING);
     }
 
     /**
@@ -73,7 +92,8 @@ public record Saga(String sagaId, String cluster, String resource, long number, 
         while (start > 0) {
             int first = start;
             // the visits of one evaluation share its instant: the phase before them is where the saga stood in between
-            while (first > 0 && history.get(first - 1).at().equals(history.get(start).at())) {
+            while (first > 0
+                    && history.get(first - 1).at().equals(history.get(start).at())) {
                 first--;
             }
             if (first == 0 || history.get(first - 1).phase() != SagaPhase.HELD) {
@@ -197,9 +217,30 @@ public record Saga(String sagaId, String cluster, String resource, long number, 
         }
 
         Saga build() {
-            return new Saga(from.sagaId, from.cluster, from.resource, from.number, from.way, from.failing, from.survivor, phase,
-                    from.startedAt, phaseSince, from.reason, from.evidence, approved, failbackRequested, goodDataRefused, steps, from.vms,
-                    leftDown, heldBy, heldBecause, heldFrom, stuckBecause, history);
+            return new Saga(
+                    from.sagaId,
+                    from.cluster,
+                    from.resource,
+                    from.number,
+                    from.way,
+                    from.failing,
+                    from.survivor,
+                    phase,
+                    from.startedAt,
+                    phaseSince,
+                    from.reason,
+                    from.evidence,
+                    approved,
+                    failbackRequested,
+                    goodDataRefused,
+                    steps,
+                    from.vms,
+                    leftDown,
+                    heldBy,
+                    heldBecause,
+                    heldFrom,
+                    stuckBecause,
+                    history);
         }
     }
 }

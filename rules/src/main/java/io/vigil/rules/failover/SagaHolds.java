@@ -42,7 +42,8 @@ public final class SagaHolds implements FailoverHolds {
 
     @Override
     public Optional<HeldVms> held(String cluster, String resource, Instant now) {
-        ResourceFailovers stored = sagas.get(ClusterFailovers.key(cluster, resource)).orElse(ResourceFailovers.NONE);
+        ResourceFailovers stored =
+                sagas.get(ClusterFailovers.key(cluster, resource)).orElse(ResourceFailovers.NONE);
         Optional<Saga> holding = holding(stored, now);
         if (holding.isEmpty()) {
             return Optional.empty();
@@ -53,13 +54,16 @@ public final class SagaHolds implements FailoverHolds {
         Set<String> running = new TreeSet<>();
         Set<String> settling = new TreeSet<>();
         for (String vm : saga.vms()) {
-            // a VM it left down is not its to hold (VmsLeftDown pages for it): running there, it was started by someone else
+            // a VM it left down is not its to hold (VmsLeftDown pages for it): running there, it was started by someone
+            // else
             if (saga.leftDown().contains(vm)) {
                 continue;
             }
             Optional<VmWhereabouts.RunsOn> moved = VmWhereabouts.movedBy(saga, vm);
             String placed = moved.map(VmWhereabouts.RunsOn::node).orElse(saga.survivor());
-            boolean heard = known.lastHeard(placed).map(at -> !at.isBefore(now.minus(ClusterFailovers.FACT_AGE))).orElse(false);
+            boolean heard = known.lastHeard(placed)
+                    .map(at -> !at.isBefore(now.minus(ClusterFailovers.FACT_AGE)))
+                    .orElse(false);
             if (heard && known.whereRunning(vm).equals(Optional.of(placed))) {
                 // seen where it was put: on the survivor it is held there; home again, the saga is done with it
                 if (!saga.phase().ended() && placed.equals(saga.survivor())) {
@@ -72,7 +76,8 @@ public final class SagaHolds implements FailoverHolds {
         if (running.isEmpty() && settling.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new HeldVms(saga.sagaId(), saga.phase().ended() ? saga.failing() : saga.survivor(), running, settling));
+        return Optional.of(
+                new HeldVms(saga.sagaId(), saga.phase().ended() ? saga.failing() : saga.survivor(), running, settling));
     }
 
     /** The saga in progress that moved VMs, or the one that just ended, for {@link #SETTLING} after it did. */
@@ -81,7 +86,9 @@ public final class SagaHolds implements FailoverHolds {
         if (current.isPresent()) {
             return current;
         }
-        return stored.recent().stream().findFirst().filter(s -> !now.isAfter(s.phaseSince().plus(SETTLING)));
+        return stored.recent().stream()
+                .findFirst()
+                .filter(s -> !now.isAfter(s.phaseSince().plus(SETTLING)));
     }
 
     /** When the saga stopped acting (entered the phase after its last acting one); empty while it acts. */
@@ -107,6 +114,7 @@ public final class SagaHolds implements FailoverHolds {
             return true;
         }
         Instant since = stoppedActing.get();
-        return !now.isAfter(since.plus(SETTLING)) && there.map(r -> !r.heard().isAfter(since)).orElse(true);
+        return !now.isAfter(since.plus(SETTLING))
+                && there.map(r -> !r.heard().isAfter(since)).orElse(true);
     }
 }

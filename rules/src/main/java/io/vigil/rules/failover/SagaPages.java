@@ -49,10 +49,11 @@ public final class SagaPages {
     /** How long a hold may wait on a running resync before it pages all the same. */
     public static final Duration RESYNC_WAIT = Duration.ofMinutes(15);
     /** The holds a resync's end lifts. */
-    private static final List<String> LIFTED_BY_RESYNC = List.of(SafetyRule.WINDOW_NEEDS_CONNECTED_PAIR.name(),
-            SafetyRule.CANDIDATE_UP_TO_DATE.name());
+    private static final List<String> LIFTED_BY_RESYNC =
+            List.of(SafetyRule.WINDOW_NEEDS_CONNECTED_PAIR.name(), SafetyRule.CANDIDATE_UP_TO_DATE.name());
     /** Every page needs a human now. */
     public static final Severity SEVERITY = Severity.CRITICAL;
+
     private final Duration resendInterval;
     private final Duration lease;
 
@@ -62,35 +63,45 @@ public final class SagaPages {
     }
 
     /** A page as last sent: its version (grows on each change of state) and when it began and was last sent. */
-    public record Sent(long version, Instant since, Instant lastSent) {
-    }
+    public record Sent(long version, Instant since, Instant lastSent) {}
 
     /** What should fire now for {@code saga}: alert name to summary. {@code resyncRuns}: DRBD resyncs its resource now. */
     static Map<String, String> wanted(Saga saga, Instant now, boolean resyncRuns) {
         Map<String, String> pages = new TreeMap<>();
         switch (saga.phase()) {
-            case AWAITING_APPROVAL -> pages.put(AWAITING, saga.way().words() + " of " + saga.resource() + " from " + saga.failing()
-                    + " is decided and waits: vigil approve " + saga.sagaId() + " (" + saga.reason() + ")");
+            case AWAITING_APPROVAL ->
+                pages.put(
+                        AWAITING,
+                        saga.way().words() + " of " + saga.resource() + " from " + saga.failing()
+                                + " is decided and waits: vigil approve " + saga.sagaId() + " (" + saga.reason() + ")");
             case HELD -> {
                 if (settled(saga, now) && !waitsOnResync(saga, now, resyncRuns)) {
-                    pages.put(HELD, "failover of " + saga.resource() + " held: " + saga.heldBecause().orElse(""));
+                    pages.put(
+                            HELD,
+                            "failover of " + saga.resource() + " held: "
+                                    + saga.heldBecause().orElse(""));
                 }
             }
-            case STUCK -> pages.put(STUCK, "failover of " + saga.resource() + " stuck in " + saga.heldFrom().map(SagaPhase::word).orElse("?")
-                    + ": " + saga.stuckBecause().orElse("") + "; after fixing, vigil approve " + saga.sagaId() + " tries the step again");
-            default -> {
-            }
+            case STUCK ->
+                pages.put(
+                        STUCK,
+                        "failover of " + saga.resource() + " stuck in "
+                                + saga.heldFrom().map(SagaPhase::word).orElse("?") + ": "
+                                + saga.stuckBecause().orElse("") + "; after fixing, vigil approve " + saga.sagaId()
+                                + " tries the step again");
+            default -> {}
         }
         if (!saga.leftDown().isEmpty() && !saga.phase().ended() && saga.phase() != SagaPhase.DRY_RUN) {
-            pages.put(LEFT_DOWN, saga.survivor() + " has no room for " + String.join(", ", saga.leftDown()) + " of " + saga.resource()
-                    + ": they are down");
+            pages.put(
+                    LEFT_DOWN,
+                    saga.survivor() + " has no room for " + String.join(", ", saga.leftDown()) + " of "
+                            + saga.resource() + ": they are down");
         }
         return pages;
     }
 
     /** The alerts to publish now, and the record of sent pages after them. */
-    public record Due(List<Alert> alerts, Map<String, Sent> sent) {
-    }
+    public record Due(List<Alert> alerts, Map<String, Sent> sent) {}
 
     public Due due(Saga saga, Map<String, Sent> sent, Instant now, boolean resyncRuns) {
         Map<String, String> wanted = wanted(saga, now, resyncRuns);
@@ -103,19 +114,29 @@ public final class SagaPages {
                 Instant since = page.getKey().equals(HELD) ? saga.heldSince().orElse(now) : now;
                 Sent first = new Sent(1, since, now);
                 next.put(page.getKey(), first);
-                alerts.add(alert(saga, page.getKey(), page.getValue(), AlertState.FIRING, AlertChange.STATE, first, now));
+                alerts.add(
+                        alert(saga, page.getKey(), page.getValue(), AlertState.FIRING, AlertChange.STATE, first, now));
             } else if (!now.isBefore(before.lastSent().plus(resendInterval))) {
                 Sent again = new Sent(before.version(), before.since(), now);
                 next.put(page.getKey(), again);
-                alerts.add(alert(saga, page.getKey(), page.getValue(), AlertState.FIRING, AlertChange.RESEND, again, now));
+                alerts.add(
+                        alert(saga, page.getKey(), page.getValue(), AlertState.FIRING, AlertChange.RESEND, again, now));
             }
         }
         for (Map.Entry<String, Sent> old : sent.entrySet()) {
             if (!wanted.containsKey(old.getKey())) {
                 next.remove(old.getKey());
-                Sent last = new Sent(old.getValue().version() + 1, old.getValue().since(), now);
-                alerts.add(alert(saga, old.getKey(), "resolved: the failover of " + saga.resource() + " is " + saga.phase().word(),
-                        AlertState.RESOLVED, AlertChange.STATE, last, now));
+                Sent last =
+                        new Sent(old.getValue().version() + 1, old.getValue().since(), now);
+                alerts.add(alert(
+                        saga,
+                        old.getKey(),
+                        "resolved: the failover of " + saga.resource() + " is "
+                                + saga.phase().word(),
+                        AlertState.RESOLVED,
+                        AlertChange.STATE,
+                        last,
+                        now));
             }
         }
         return new Due(alerts, next);
@@ -123,13 +144,18 @@ public final class SagaPages {
 
     /** Whether {@code saga}'s hold has stood {@link #HOLD_SETTLING}, so that it is no longer the facts settling. */
     private static boolean settled(Saga saga, Instant now) {
-        return saga.heldSince().map(since -> !now.isBefore(since.plus(HOLD_SETTLING))).orElse(true);
+        return saga.heldSince()
+                .map(since -> !now.isBefore(since.plus(HOLD_SETTLING)))
+                .orElse(true);
     }
 
     /** Whether {@code saga}'s hold is one a running resync will lift, and it has not waited {@link #RESYNC_WAIT} yet. */
     private static boolean waitsOnResync(Saga saga, Instant now, boolean resyncRuns) {
-        return resyncRuns && saga.heldBy().map(LIFTED_BY_RESYNC::contains).orElse(false)
-                && saga.heldSince().map(since -> now.isBefore(since.plus(RESYNC_WAIT))).orElse(false);
+        return resyncRuns
+                && saga.heldBy().map(LIFTED_BY_RESYNC::contains).orElse(false)
+                && saga.heldSince()
+                        .map(since -> now.isBefore(since.plus(RESYNC_WAIT)))
+                        .orElse(false);
     }
 
     /** Where the runbook of a page is, as the default rules link theirs. */
@@ -137,18 +163,35 @@ public final class SagaPages {
         return "deploy/runbooks.md#" + page.toLowerCase(Locale.ROOT);
     }
 
-    private Alert alert(Saga saga, String name, String summary, AlertState state, AlertChange change, Sent sent, Instant now) {
+    private Alert alert(
+            Saga saga, String name, String summary, AlertState state, AlertChange change, Sent sent, Instant now) {
         Map<String, String> labels = new TreeMap<>();
         labels.put("alertname", name);
         labels.put("cluster", saga.cluster());
         labels.put("resource", saga.resource());
         labels.put("node", saga.failing());
         labels.put("severity", SEVERITY.wire());
-        Map<String, String> annotations = Map.of("summary", summary, "saga", saga.sagaId(), "phase", saga.phase().word(),
-                "runbook_url", runbook(name));
+        Map<String, String> annotations = Map.of(
+                "summary", summary, "saga", saga.sagaId(), "phase", saga.phase().word(), "runbook_url", runbook(name));
         boolean resolved = state == AlertState.RESOLVED;
-        return new Alert(Alert.VERSION, AlertLabels.fingerprint(labels), name, state, sent.version(), change, labels, annotations,
-                sent.since(), Optional.of(sent.since()), resolved ? Optional.of(now) : Optional.empty(), resolved ? now : now.plus(lease),
-                now, false, false, List.of(), List.of(), Optional.empty());
+        return new Alert(
+                Alert.VERSION,
+                AlertLabels.fingerprint(labels),
+                name,
+                state,
+                sent.version(),
+                change,
+                labels,
+                annotations,
+                sent.since(),
+                Optional.of(sent.since()),
+                resolved ? Optional.of(now) : Optional.empty(),
+                resolved ? now : now.plus(lease),
+                now,
+                false,
+                false,
+                List.of(),
+                List.of(),
+                Optional.empty());
     }
 }

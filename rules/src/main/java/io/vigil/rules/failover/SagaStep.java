@@ -10,8 +10,17 @@ import java.util.Optional;
  * One step of a saga: the action last sent for it (its id ends in the attempt number), and what
  * came of it. A step is sent once per attempt; a new attempt is a new id.
  */
-public record SagaStep(String name, String node, ActionType type, String actionId, int attempt, StepStatus status,
-                       Instant sentAt, Instant deadline, Optional<Integer> exitCode, String lastOutput) {
+public record SagaStep(
+        String name,
+        String node,
+        ActionType type,
+        String actionId,
+        int attempt,
+        StepStatus status,
+        Instant sentAt,
+        Instant deadline,
+        Optional<Integer> exitCode,
+        String lastOutput) {
     public SagaStep {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(node, "node");
@@ -26,7 +35,11 @@ public record SagaStep(String name, String node, ActionType type, String actionI
 
     /** Where a step stands. */
     public enum StepStatus {
-        SENT, SUCCEEDED, FAILED, TIMED_OUT, REFUSED,
+        SENT,
+        SUCCEEDED,
+        FAILED,
+        TIMED_OUT,
+        REFUSED,
         /** A human approved another attempt after the saga got stuck on this step. */
         RETRY_APPROVED;
 

@@ -21,7 +21,10 @@ public record VmReport(String node, long seq, Instant at, VmStatus vm, Instant h
     }
 
     public boolean running() {
-        return vm.state() == VmState.RUNNING || vm.state() == VmState.IDLE || vm.state() == VmState.PAUSED || vm.state() == VmState.IN_SHUTDOWN;
+        return vm.state() == VmState.RUNNING
+                || vm.state() == VmState.IDLE
+                || vm.state() == VmState.PAUSED
+                || vm.state() == VmState.IN_SHUTDOWN;
     }
 
     public String evidence() {

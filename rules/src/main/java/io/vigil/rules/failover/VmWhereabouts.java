@@ -51,13 +51,18 @@ public sealed interface VmWhereabouts {
         }
         Optional<VmReport> there = facts.vm(leaving, vm);
         if (there.isPresent()) {
-            return new NotRunningOn(leaving, there.get().vm().state().wire() + " (" + there.get().evidence() + ")");
+            return new NotRunningOn(
+                    leaving,
+                    there.get().vm().state().wire() + " (" + there.get().evidence() + ")");
         }
         Optional<SagaStep> fence = saga.step("fence:" + leaving).filter(SagaStep::done);
         Optional<SagaStep> status = saga.step("fence-status:" + leaving).filter(SagaStep::done);
         if (fence.isPresent() && status.isPresent()) {
             // a host whose power is confirmed off runs nothing, reported or not
-            return new NotRunningOn(leaving, "fenced by " + fence.get().actionId() + ", power off confirmed by " + status.get().actionId());
+            return new NotRunningOn(
+                    leaving,
+                    "fenced by " + fence.get().actionId() + ", power off confirmed by "
+                            + status.get().actionId());
         }
         return new Unknown(vm, leaving);
     }
@@ -68,8 +73,10 @@ public sealed interface VmWhereabouts {
      * empty when neither says.
      */
     static Optional<RunsOn> running(Saga saga, ClusterFacts facts, String vm) {
-        return movedBy(saga, vm).or(() -> facts.whereRunning(vm).flatMap(node -> facts.vm(node, vm))
-                .map(r -> new RunsOn(r.node(), "reported running (" + r.evidence() + ")")));
+        return movedBy(saga, vm)
+                .or(() -> facts.whereRunning(vm)
+                        .flatMap(node -> facts.vm(node, vm))
+                        .map(r -> new RunsOn(r.node(), "reported running (" + r.evidence() + ")")));
     }
 
     /** Where the saga's latest completed move of {@code vm} put it: home after the failback's, the survivor after the failover's. */

@@ -39,8 +39,7 @@ final class AlertIntake implements AutoCloseable {
     }
 
     /** A record taken: how many deliveries it waits for, and the older records it makes done with. */
-    record Taken(int waits, List<RecordPosition> done) {
-    }
+    record Taken(int waits, List<RecordPosition> done) {}
 
     private final KafkaConsumer<String, byte[]> alerts;
     private final NotifierMetrics metrics;
@@ -55,10 +54,12 @@ final class AlertIntake implements AutoCloseable {
 
     /** Opens the reading of every partition of vigil.alerts, from the beginning (to rebuild), with its committed offsets. */
     static AlertIntake open(Map<String, Object> consumerProps, NotifierMetrics metrics) {
-        KafkaConsumer<String, byte[]> alerts = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer());
+        KafkaConsumer<String, byte[]> alerts =
+                new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer());
         try {
             List<TopicPartition> partitions = alerts.partitionsFor(Topics.ALERTS, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(Topics.ALERTS, p.partition())).toList();
+                    .map(p -> new TopicPartition(Topics.ALERTS, p.partition()))
+                    .toList();
             alerts.assign(partitions);
             Map<TopicPartition, OffsetAndMetadata> committed = alerts.committed(Set.copyOf(partitions));
             alerts.seekToBeginning(partitions);
@@ -85,7 +86,8 @@ final class AlertIntake implements AutoCloseable {
         Set<TopicPartition> partitions = alerts.assignment();
         Map<TopicPartition, Long> ends = alerts.endOffsets(partitions);
         int read = 0;
-        while (partitions.stream().anyMatch(tp -> alerts.position(tp) < Math.min(ends.get(tp), committedAtStart.get(tp.partition())))) {
+        while (partitions.stream()
+                .anyMatch(tp -> alerts.position(tp) < Math.min(ends.get(tp), committedAtStart.get(tp.partition())))) {
             for (ConsumerRecord<String, byte[]> record : alerts.poll(Duration.ofMillis(200))) {
                 take(record, target);
                 read++;
@@ -117,8 +119,12 @@ final class AlertIntake implements AutoCloseable {
             alert = WireCodec.decode(record.value(), Alert.class);
         } catch (DecodeException e) {
             if (!told) {
-                log.warn("{}-{}@{} is not an alert the notifier can read, skipped: {}", record.topic(), record.partition(),
-                        record.offset(), e.getMessage());
+                log.warn(
+                        "{}-{}@{} is not an alert the notifier can read, skipped: {}",
+                        record.topic(),
+                        record.partition(),
+                        record.offset(),
+                        e.getMessage());
                 settlement.read(position, 0);
             }
             return;

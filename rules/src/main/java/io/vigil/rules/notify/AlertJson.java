@@ -9,8 +9,7 @@ import io.vigil.events.WireCodec;
  * annotations, when it started and where it came from; each caller adds its own {@code endsAt}.
  */
 public final class AlertJson {
-    private AlertJson() {
-    }
+    private AlertJson() {}
 
     public static ObjectNode of(Alert a, String externalUrl) {
         ObjectNode alert = WireCodec.json().createObjectNode();

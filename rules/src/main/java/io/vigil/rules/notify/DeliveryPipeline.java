@@ -44,13 +44,28 @@ final class DeliveryPipeline implements AlertIntake.Target, AutoCloseable {
     private final Map<String, Receiver> retried = new HashMap<>();
 
     /** {@code settle}: told of each record whose delivery is done. */
-    DeliveryPipeline(NotifyConfig config, RouteTree tree, Map<String, Receiver> receivers, ReceiverHealth health, NotifierMetrics metrics,
-                     Clock clock, KafkaNotificationLog nflog, Consumer<RecordPosition> settle) {
+    DeliveryPipeline(
+            NotifyConfig config,
+            RouteTree tree,
+            Map<String, Receiver> receivers,
+            ReceiverHealth health,
+            NotifierMetrics metrics,
+            Clock clock,
+            KafkaNotificationLog nflog,
+            Consumer<RecordPosition> settle) {
         this(config, tree, receivers, health, metrics, clock, nflog, settle, d -> Thread.sleep(d.toMillis()));
     }
 
-    DeliveryPipeline(NotifyConfig config, RouteTree tree, Map<String, Receiver> receivers, ReceiverHealth health, NotifierMetrics metrics,
-                     Clock clock, KafkaNotificationLog nflog, Consumer<RecordPosition> settle, RetryStage.Pause pause) {
+    DeliveryPipeline(
+            NotifyConfig config,
+            RouteTree tree,
+            Map<String, Receiver> receivers,
+            ReceiverHealth health,
+            NotifierMetrics metrics,
+            Clock clock,
+            KafkaNotificationLog nflog,
+            Consumer<RecordPosition> settle,
+            RetryStage.Pause pause) {
         this.config = config;
         this.tree = tree;
         this.clock = clock;
@@ -64,8 +79,14 @@ final class DeliveryPipeline implements AlertIntake.Target, AutoCloseable {
         receivers.forEach((name, receiver) -> {
             Receiver attempt = new AttemptStage(receiver, metrics);
             once.put(name, attempt);
-            retried.put(name, new RetryStage(attempt, clock, pause, DELIVERY_DEADLINE,
-                    (r, why, at) -> lanes.post(() -> health.failed(r, why, at))));
+            retried.put(
+                    name,
+                    new RetryStage(
+                            attempt,
+                            clock,
+                            pause,
+                            DELIVERY_DEADLINE,
+                            (r, why, at) -> lanes.post(() -> health.failed(r, why, at))));
         });
     }
 
@@ -113,7 +134,8 @@ final class DeliveryPipeline implements AlertIntake.Target, AutoCloseable {
     private void tell(Flush flush, Instant now) {
         ReceiverSpec spec = config.receiver(flush.receiver()).orElseThrow();
         String groupKey = flush.key().toString();
-        DedupStage.Decision decision = DedupStage.decide(flush, nflog.get(spec.name(), groupKey), spec, config.externalUrl(), now);
+        DedupStage.Decision decision =
+                DedupStage.decide(flush, nflog.get(spec.name(), groupKey), spec, config.externalUrl(), now);
         if (decision instanceof DedupStage.Decision.LogOnly logOnly) {
             nflog.record(spec.name(), groupKey, logOnly.entry());
         }
@@ -135,7 +157,10 @@ final class DeliveryPipeline implements AlertIntake.Target, AutoCloseable {
     }
 
     private void push(Outbox outbox, Outbox.Batch batch) {
-        deliver(batch.notification(config.externalUrl()), batch.news(), false,
+        deliver(
+                batch.notification(config.externalUrl()),
+                batch.news(),
+                false,
                 outcome -> outbox.done(batch, outcome, clock.instant()).forEach(settle));
     }
 
@@ -149,7 +174,7 @@ final class DeliveryPipeline implements AlertIntake.Target, AutoCloseable {
         if (outbox != null) {
             outbox.offer(alert, Optional.empty(), clock.instant());
         } else if (!renewal) {
-            deliver(asGroup, List.of(), true, o -> { });
+            deliver(asGroup, List.of(), true, o -> {});
         }
     }
 

@@ -26,18 +26,31 @@ final class DeliveryReport {
         if (outcome instanceof Outcome.Delivered d) {
             health.delivered(n.receiver(), at);
             metrics.delivered(n.receiver(), took, news, at);
-            log.info("notified {}: {} ({} firing, {} resolved): {}", n.receiver(), Headline.of(n), n.firing().size(),
-                    n.resolved().size(), d.answer());
+            log.info(
+                    "notified {}: {} ({} firing, {} resolved): {}",
+                    n.receiver(),
+                    Headline.of(n),
+                    n.firing().size(),
+                    n.resolved().size(),
+                    d.answer());
         } else if (outcome instanceof Outcome.Refused r) {
             health.failed(n.receiver(), r.why(), at);
             metrics.failed(n.receiver(), "refused");
-            log.error("{} refused a notification for good: {} (fix the receiver or its config; group {} is not tried again"
-                    + " until it changes)", n.receiver(), r.why(), n.groupKey());
+            log.error(
+                    "{} refused a notification for good: {} (fix the receiver or its config; group {} is not tried again"
+                            + " until it changes)",
+                    n.receiver(),
+                    r.why(),
+                    n.groupKey());
         } else if (outcome instanceof Outcome.Retry r) {
             health.failed(n.receiver(), r.why(), at);
             metrics.failed(n.receiver(), "unreachable");
-            log.warn("{} could not be notified{}: {}; tried again later (vigil notify test {} checks it)", n.receiver(),
-                    retried ? " within " + DurationText.format(DeliveryPipeline.DELIVERY_DEADLINE) : "", r.why(), n.receiver());
+            log.warn(
+                    "{} could not be notified{}: {}; tried again later (vigil notify test {} checks it)",
+                    n.receiver(),
+                    retried ? " within " + DurationText.format(DeliveryPipeline.DELIVERY_DEADLINE) : "",
+                    r.why(),
+                    n.receiver());
         }
     }
 }

@@ -17,25 +17,29 @@ import java.util.Optional;
  * says why. Shared by every receiver that speaks HTTP.
  */
 public final class HttpPost {
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private static final HttpClient CLIENT = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
     private static final int MAX_ANSWER = 500;
 
-    private HttpPost() {
-    }
+    private HttpPost() {}
 
-    public static Outcome json(URI url, byte[] body, Map<String, String> headers, Duration timeout) throws InterruptedException {
+    public static Outcome json(URI url, byte[] body, Map<String, String> headers, Duration timeout)
+            throws InterruptedException {
         HttpRequest request;
         try {
-            HttpRequest.Builder builder = HttpRequest.newBuilder(url).timeout(timeout)
-                    .header("Content-Type", "application/json").header("User-Agent", "vigil")
+            HttpRequest.Builder builder = HttpRequest.newBuilder(url)
+                    .timeout(timeout)
+                    .header("Content-Type", "application/json")
+                    .header("User-Agent", "vigil")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body));
             headers.forEach(builder::header);
             request = builder.build();
         } catch (IllegalArgumentException e) {
             // the message may quote a header's value, a token: not repeated
-            return new Outcome.Refused("no request can be made to " + redacted(url) + " with headers " + headers.keySet()
-                    + ": the URL or a header value is not valid; check the receiver's secrets");
+            return new Outcome.Refused("no request can be made to " + redacted(url) + " with headers "
+                    + headers.keySet() + ": the URL or a header value is not valid; check the receiver's secrets");
         }
         HttpResponse<String> response;
         try {

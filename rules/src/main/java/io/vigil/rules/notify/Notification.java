@@ -11,8 +11,13 @@ import java.util.Objects;
  * was last told, the labels the group is made of, and where the engine is (for links). The labels
  * and annotations all its alerts share are worked out here, as Alertmanager does for templates.
  */
-public record Notification(String receiver, String groupKey, Map<String, String> groupLabels, List<Alert> firing,
-                           List<Alert> resolved, String externalUrl) {
+public record Notification(
+        String receiver,
+        String groupKey,
+        Map<String, String> groupLabels,
+        List<Alert> firing,
+        List<Alert> resolved,
+        String externalUrl) {
     public Notification {
         Objects.requireNonNull(receiver, "receiver");
         Objects.requireNonNull(groupKey, "groupKey");
@@ -27,7 +32,8 @@ public record Notification(String receiver, String groupKey, Map<String, String>
     }
 
     public List<Alert> all() {
-        return java.util.stream.Stream.concat(firing.stream(), resolved.stream()).toList();
+        return java.util.stream.Stream.concat(firing.stream(), resolved.stream())
+                .toList();
     }
 
     public Map<String, String> commonLabels() {

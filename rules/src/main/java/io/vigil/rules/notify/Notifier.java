@@ -67,8 +67,12 @@ public final class Notifier implements AutoCloseable {
         Instant lastCommit = Instant.EPOCH;
         Instant lastHousekeeping = Instant.EPOCH;
 
-        Term(KafkaProducer<String, byte[]> producer, KafkaNotificationLog nflog, AlertIntake intake, DeliveryPipeline pipeline,
-             ReceiverFailingAlerts failing) {
+        Term(
+                KafkaProducer<String, byte[]> producer,
+                KafkaNotificationLog nflog,
+                AlertIntake intake,
+                DeliveryPipeline pipeline,
+                ReceiverFailingAlerts failing) {
             this.producer = producer;
             this.nflog = nflog;
             this.intake = intake;
@@ -87,8 +91,13 @@ public final class Notifier implements AutoCloseable {
      * {@code group}: the notifier's consumer group (the engine's application id and
      * "-notifier"): instances of one engine share it, and one of them notifies.
      */
-    public Notifier(NotifyConfig config, Map<String, Object> kafka, String group, Map<String, Receiver> receivers,
-                    MeterRegistry registry, Clock clock) {
+    public Notifier(
+            NotifyConfig config,
+            Map<String, Object> kafka,
+            String group,
+            Map<String, Receiver> receivers,
+            MeterRegistry registry,
+            Clock clock) {
         this(config, kafka, group, Optional.empty(), receivers, registry, clock);
     }
 
@@ -97,8 +106,14 @@ public final class Notifier implements AutoCloseable {
      * after a crash takes the lease back at once instead of waiting for its old membership's session
      * to time out. It leaves the group when it closes, so that another instance takes over at once.
      */
-    public Notifier(NotifyConfig config, Map<String, Object> kafka, String group, Optional<String> groupInstanceId,
-                    Map<String, Receiver> receivers, MeterRegistry registry, Clock clock) {
+    public Notifier(
+            NotifyConfig config,
+            Map<String, Object> kafka,
+            String group,
+            Optional<String> groupInstanceId,
+            Map<String, Receiver> receivers,
+            MeterRegistry registry,
+            Clock clock) {
         this.config = config;
         this.kafka = Map.copyOf(kafka);
         this.group = group;
@@ -144,8 +159,12 @@ public final class Notifier implements AutoCloseable {
                 } catch (WakeupException e) {
                     throw e;
                 } catch (RuntimeException e) {
-                    log.error("the notifier failed: {}; it reads the notification log and vigil.alerts again in {} (nothing"
-                            + " delivered is told twice, nothing undelivered is lost)", e.toString(), DurationText.format(RECOVERY_PAUSE), e);
+                    log.error(
+                            "the notifier failed: {}; it reads the notification log and vigil.alerts again in {} (nothing"
+                                    + " delivered is told twice, nothing undelivered is lost)",
+                            e.toString(),
+                            DurationText.format(RECOVERY_PAUSE),
+                            e);
                     becomeStandby("recovering from a failure");
                     pause(RECOVERY_PAUSE);
                 }
@@ -153,8 +172,10 @@ public final class Notifier implements AutoCloseable {
         } catch (WakeupException e) {
             // closing
         } catch (RuntimeException e) {
-            log.error("the notifier stopped: {}; notifications stop until the engine restarts (another engine instance takes over)",
-                    e.toString(), e);
+            log.error(
+                    "the notifier stopped: {}; notifications stop until the engine restarts (another engine instance takes over)",
+                    e.toString(),
+                    e);
         } finally {
             becomeStandby("stopping");
             if (lease != null) {
@@ -171,19 +192,25 @@ public final class Notifier implements AutoCloseable {
         Map<String, Object> producerProps = new HashMap<>(kafka);
         producerProps.putAll(Topics.producerGuarantees());
         producerProps.put("client.id", group + "-log");
-        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer());
+        KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer());
         AlertIntake intake = null;
         try {
             KafkaNotificationLog nflog = new KafkaNotificationLog(Topics.NOTIFICATIONS, producer);
             lease.readLog(nflog::load);
             intake = AlertIntake.open(consumerProps(group + "-delivery", "alerts"), metrics);
-            DeliveryPipeline pipeline = new DeliveryPipeline(config, tree, receivers, health, metrics, clock, nflog, intake::settle);
+            DeliveryPipeline pipeline =
+                    new DeliveryPipeline(config, tree, receivers, health, metrics, clock, nflog, intake::settle);
             intake.rebuild(pipeline);
-            ReceiverFailingAlerts failing = new ReceiverFailingAlerts(receivers.keySet(), health, pipeline, config.externalUrl(),
-                    nflog, clock.instant());
+            ReceiverFailingAlerts failing = new ReceiverFailingAlerts(
+                    receivers.keySet(), health, pipeline, config.externalUrl(), nflog, clock.instant());
             term = new Term(producer, nflog, intake, pipeline, failing);
-            log.info("notifier active: {} notification log entries read; {} receivers; groups rebuilt from {}, notifying from its"
-                    + " last delivered offsets", nflog.size(), receivers.size(), Topics.ALERTS);
+            log.info(
+                    "notifier active: {} notification log entries read; {} receivers; groups rebuilt from {}, notifying from its"
+                            + " last delivered offsets",
+                    nflog.size(),
+                    receivers.size(),
+                    Topics.ALERTS);
         } catch (RuntimeException e) {
             if (intake != null) {
                 intake.close();

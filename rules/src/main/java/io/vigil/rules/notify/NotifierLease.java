@@ -70,6 +70,7 @@ final class NotifierLease implements AutoCloseable {
     @Override
     public void close() {
         // a fixed-name member stays in the group on a plain close: leave, so another instance takes the lease at once
-        consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)).withGroupMembershipOperation(GroupMembershipOperation.LEAVE_GROUP));
+        consumer.close(CloseOptions.timeout(Duration.ofSeconds(5))
+                .withGroupMembershipOperation(GroupMembershipOperation.LEAVE_GROUP));
     }
 }

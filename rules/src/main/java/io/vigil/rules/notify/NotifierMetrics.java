@@ -24,15 +24,22 @@ final class NotifierMetrics {
     NotifierMetrics(MeterRegistry registry, Collection<String> receivers, Notifier notifier) {
         this.registry = registry;
         Gauge.builder("vigil_notifier_active", notifier, n -> n.active() ? 1 : 0)
-                .description("1 on the engine instance whose notifier is the one notifying").register(registry);
-        Gauge.builder("vigil_notifier_groups", notifier, Notifier::groups).description("alert groups held").register(registry);
+                .description("1 on the engine instance whose notifier is the one notifying")
+                .register(registry);
+        Gauge.builder("vigil_notifier_groups", notifier, Notifier::groups)
+                .description("alert groups held")
+                .register(registry);
         Gauge.builder("vigil_notifier_unsettled_records", notifier, Notifier::unsettled)
-                .description("records of vigil.alerts whose notifications are not delivered yet (not committed)").register(registry);
+                .description("records of vigil.alerts whose notifications are not delivered yet (not committed)")
+                .register(registry);
         for (String receiver : receivers) {
             Gauge.builder("vigil_notifier_receiver_up", notifier, n -> n.receiverUp(receiver) ? 1 : 0)
-                    .description("0 while the receiver's last delivery failed").tag("receiver", receiver).register(registry);
+                    .description("0 while the receiver's last delivery failed")
+                    .tag("receiver", receiver)
+                    .register(registry);
         }
-        // every series whose labels are known now is registered at zero: a rate() or an alert on failures reads 0, not "no data"
+        // every series whose labels are known now is registered at zero: a rate() or an alert on failures reads 0, not
+        // "no data"
         for (String receiver : receivers) {
             notifications(receiver);
             delivery(receiver);
@@ -47,7 +54,9 @@ final class NotifierMetrics {
                 // buckets only: quantiles computed in one instance cannot be summed over several, and Prometheus
                 // refuses "quantile" on a histogram; histogram_quantile() over the buckets gives p50 and p99
                 .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10)).register(registry);
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(10))
+                .register(registry);
     }
 
     void read(Alert alert) {
@@ -55,7 +64,9 @@ final class NotifierMetrics {
     }
 
     void attempt(String receiver, Outcome outcome) {
-        String result = outcome instanceof Outcome.Delivered ? "delivered" : outcome instanceof Outcome.Refused ? "refused" : "retry";
+        String result = outcome instanceof Outcome.Delivered
+                ? "delivered"
+                : outcome instanceof Outcome.Refused ? "refused" : "retry";
         attempts(receiver, result).increment();
     }
 
@@ -63,7 +74,8 @@ final class NotifierMetrics {
         notifications(receiver).increment();
         delivery(receiver).record(took);
         for (Alert a : alerts) {
-            alertToDelivery.record(Duration.ofMillis(Math.max(0, at.toEpochMilli() - a.sentAt().toEpochMilli())));
+            alertToDelivery.record(
+                    Duration.ofMillis(Math.max(0, at.toEpochMilli() - a.sentAt().toEpochMilli())));
         }
     }
 
@@ -76,7 +88,13 @@ final class NotifierMetrics {
     }
 
     private Counter attempts(String receiver, String result) {
-        return counter("vigil_notifier_delivery_attempts", "attempts to deliver a notification", "receiver", receiver, "result", result);
+        return counter(
+                "vigil_notifier_delivery_attempts",
+                "attempts to deliver a notification",
+                "receiver",
+                receiver,
+                "result",
+                result);
     }
 
     private Counter notifications(String receiver) {
@@ -84,17 +102,27 @@ final class NotifierMetrics {
     }
 
     private Counter failures(String receiver, String reason) {
-        return counter("vigil_notifier_notifications_failed", "notifications given up (refused, or not delivered within a turn)",
-                "receiver", receiver, "reason", reason);
+        return counter(
+                "vigil_notifier_notifications_failed",
+                "notifications given up (refused, or not delivered within a turn)",
+                "receiver",
+                receiver,
+                "reason",
+                reason);
     }
 
     private Timer delivery(String receiver) {
-        return timers.computeIfAbsent(receiver, r -> Timer.builder("vigil_notifier_delivery").description("one delivery, retries included")
-                .tag("receiver", r).register(registry));
+        return timers.computeIfAbsent(
+                receiver,
+                r -> Timer.builder("vigil_notifier_delivery")
+                        .description("one delivery, retries included")
+                        .tag("receiver", r)
+                        .register(registry));
     }
 
     private Counter counter(String name, String description, String... tags) {
-        return counters.computeIfAbsent(name + String.join("/", tags),
+        return counters.computeIfAbsent(
+                name + String.join("/", tags),
                 k -> Counter.builder(name).description(description).tags(tags).register(registry));
     }
 }

@@ -13,8 +13,12 @@ import java.util.Optional;
  * {@code resolvedResendFor}: how long a resolved alert is pushed again to Alertmanager, as
  * Prometheus does, so that one that missed the first resolve still learns of it.
  */
-public record NotifyConfig(List<ReceiverSpec> receivers, RouteSpec route, String externalUrl, Duration receiverFailingAfter,
-                           Duration resolvedResendFor) {
+public record NotifyConfig(
+        List<ReceiverSpec> receivers,
+        RouteSpec route,
+        String externalUrl,
+        Duration receiverFailingAfter,
+        Duration resolvedResendFor) {
     public NotifyConfig {
         receivers = List.copyOf(receivers);
         Objects.requireNonNull(route, "route");

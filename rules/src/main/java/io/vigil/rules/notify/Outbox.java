@@ -33,8 +33,7 @@ public interface Outbox {
     Set<RecordPosition> done(Batch batch, Outcome outcome, Instant now);
 
     /** An alert to push and the record it came in (none for a resend). */
-    record Entry(Alert alert, Optional<RecordPosition> position) {
-    }
+    record Entry(Alert alert, Optional<RecordPosition> position) {}
 
     /** One push: the alerts it carries and the records it settles once delivered. */
     record Batch(String receiver, List<Entry> entries) {
@@ -54,14 +53,22 @@ public interface Outbox {
 
         /** The alerts that came in a record: what counts towards alert-to-delivery time, not resends. */
         public List<Alert> news() {
-            return entries.stream().filter(e -> e.position().isPresent()).map(Entry::alert).toList();
+            return entries.stream()
+                    .filter(e -> e.position().isPresent())
+                    .map(Entry::alert)
+                    .toList();
         }
 
         /** The push as a notification: no group, every alert in its newest state. */
         public Notification notification(String externalUrl) {
             List<Alert> all = alerts();
-            return new Notification(receiver, "every-change", Map.of(), all.stream().filter(a -> a.state() == AlertState.FIRING).toList(),
-                    all.stream().filter(a -> a.state() == AlertState.RESOLVED).toList(), externalUrl);
+            return new Notification(
+                    receiver,
+                    "every-change",
+                    Map.of(),
+                    all.stream().filter(a -> a.state() == AlertState.FIRING).toList(),
+                    all.stream().filter(a -> a.state() == AlertState.RESOLVED).toList(),
+                    externalUrl);
         }
     }
 }

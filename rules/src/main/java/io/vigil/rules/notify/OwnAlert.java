@@ -19,17 +19,37 @@ import java.util.Optional;
 public final class OwnAlert {
     private static final Duration LEASE = Duration.ofMinutes(4);
 
-    private OwnAlert() {
-    }
+    private OwnAlert() {}
 
     /** {@code labels} without the cluster, which is added; {@code since}: when the trouble began. */
-    public static Alert of(Map<String, String> labels, Map<String, String> annotations, AlertState state, long version, Instant since,
-                           Instant now) {
+    public static Alert of(
+            Map<String, String> labels,
+            Map<String, String> annotations,
+            AlertState state,
+            long version,
+            Instant since,
+            Instant now) {
         Map<String, String> all = new HashMap<>(labels);
         all.put("cluster", "vigil");
         String rule = all.get("alertname");
-        return new Alert(Alert.VERSION, AlertLabels.fingerprint(all), rule, state, version, AlertChange.STATE, all, annotations, since,
-                Optional.of(since), state == AlertState.RESOLVED ? Optional.of(now) : Optional.empty(), now.plus(LEASE), now, false,
-                false, List.of(), List.of(), Optional.empty());
+        return new Alert(
+                Alert.VERSION,
+                AlertLabels.fingerprint(all),
+                rule,
+                state,
+                version,
+                AlertChange.STATE,
+                all,
+                annotations,
+                since,
+                Optional.of(since),
+                state == AlertState.RESOLVED ? Optional.of(now) : Optional.empty(),
+                now.plus(LEASE),
+                now,
+                false,
+                false,
+                List.of(),
+                List.of(),
+                Optional.empty());
     }
 }

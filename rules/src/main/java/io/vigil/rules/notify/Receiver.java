@@ -16,16 +16,13 @@ public interface Receiver {
     /** What came of one attempt. */
     sealed interface Outcome {
         /** Delivered; {@code answer} is what the other side said, for logs and {@code vigil notify test}. */
-        record Delivered(String answer) implements Outcome {
-        }
+        record Delivered(String answer) implements Outcome {}
 
         /** Not delivered, worth trying again (unreachable, 429, 5xx). */
-        record Retry(String why) implements Outcome {
-        }
+        record Retry(String why) implements Outcome {}
 
         /** Refused for good (400: trying again would fail the same way). */
-        record Refused(String why) implements Outcome {
-        }
+        record Refused(String why) implements Outcome {}
     }
 
     Outcome deliver(Notification notification) throws InterruptedException;

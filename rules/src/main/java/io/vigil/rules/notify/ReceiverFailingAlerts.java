@@ -32,6 +32,7 @@ final class ReceiverFailingAlerts {
     private static final Logger log = LoggerFactory.getLogger(ReceiverFailingAlerts.class);
     /** As the engine renews its firing alerts' leases (endsAt four minutes ahead). */
     private static final Duration RENEWAL = Duration.ofMinutes(1);
+
     static final String RAISED = "vigil-notifier/VigilReceiverFailing";
 
     private final Collection<String> receivers;
@@ -42,8 +43,13 @@ final class ReceiverFailingAlerts {
     private final Map<String, Alert> raised = new HashMap<>();
 
     /** Remembers what the notification log says was raised, by this notifier or the one before it. */
-    ReceiverFailingAlerts(Collection<String> receivers, ReceiverHealth health, DeliveryPipeline pipeline, String externalUrl,
-                          KafkaNotificationLog nflog, Instant now) {
+    ReceiverFailingAlerts(
+            Collection<String> receivers,
+            ReceiverHealth health,
+            DeliveryPipeline pipeline,
+            String externalUrl,
+            KafkaNotificationLog nflog,
+            Instant now) {
         this.receivers = List.copyOf(receivers);
         this.health = health;
         this.pipeline = pipeline;
@@ -51,9 +57,18 @@ final class ReceiverFailingAlerts {
         this.nflog = nflog;
         for (String name : this.receivers) {
             nflog.get(name, RAISED).filter(e -> !e.firing().isEmpty()).ifPresent(e -> {
-                raised.put(name, alert(name, new ReceiverHealth.Failing(e.sentAt(), "(before a take-over)"), now, AlertState.FIRING, 1));
-                log.info("receiver {} was announced failing since {} by the notifier before; its recovery is told once it delivers",
-                        name, e.sentAt());
+                raised.put(
+                        name,
+                        alert(
+                                name,
+                                new ReceiverHealth.Failing(e.sentAt(), "(before a take-over)"),
+                                now,
+                                AlertState.FIRING,
+                                1));
+                log.info(
+                        "receiver {} was announced failing since {} by the notifier before; its recovery is told once it delivers",
+                        name,
+                        e.sentAt());
             });
         }
     }
@@ -66,18 +81,31 @@ final class ReceiverFailingAlerts {
             if (failing.isPresent() && alert == null) {
                 Alert fresh = alert(name, failing.get(), now, AlertState.FIRING, 1);
                 raised.put(name, fresh);
-                nflog.record(name, RAISED, new LogEntry(Set.of(fresh.fingerprint()), Set.of(), failing.get().since()));
-                log.error("receiver {} has failed since {}: {}; telling the other receivers", name, failing.get().since(),
+                nflog.record(
+                        name,
+                        RAISED,
+                        new LogEntry(
+                                Set.of(fresh.fingerprint()),
+                                Set.of(),
+                                failing.get().since()));
+                log.error(
+                        "receiver {} has failed since {}: {}; telling the other receivers",
+                        name,
+                        failing.get().since(),
                         failing.get().lastError());
                 tellOthers(name, fresh, false);
             } else if (failing.isPresent() && !alert.sentAt().plus(RENEWAL).isAfter(now)) {
                 Alert renewed = alert(name, failing.get(), now, AlertState.FIRING, 1);
                 raised.put(name, renewed);
                 tellOthers(name, renewed, true);
-            } else if (failing.isEmpty() && alert != null && health.up(name) && health.deliveredAfter(name, alert.activeAt())) {
+            } else if (failing.isEmpty()
+                    && alert != null
+                    && health.up(name)
+                    && health.deliveredAfter(name, alert.activeAt())) {
                 raised.remove(name);
                 nflog.record(name, RAISED, new LogEntry(Set.of(), Set.of(alert.fingerprint()), now));
-                Alert resolved = alert(name, new ReceiverHealth.Failing(alert.activeAt(), ""), now, AlertState.RESOLVED, 2);
+                Alert resolved =
+                        alert(name, new ReceiverHealth.Failing(alert.activeAt(), ""), now, AlertState.RESOLVED, 2);
                 log.info("receiver {} delivers again; telling the other receivers", name);
                 tellOthers(name, resolved, false);
             }
@@ -90,17 +118,30 @@ final class ReceiverFailingAlerts {
             if (other.equals(failing) || !health.up(other)) {
                 continue;
             }
-            pipeline.tellOwn(other, alert, new Notification(other, "vigil-notifier/" + failing, Map.of("receiver", failing),
-                    firing ? List.of(alert) : List.of(), firing ? List.of() : List.of(alert), externalUrl), renewal);
+            pipeline.tellOwn(
+                    other,
+                    alert,
+                    new Notification(
+                            other,
+                            "vigil-notifier/" + failing,
+                            Map.of("receiver", failing),
+                            firing ? List.of(alert) : List.of(),
+                            firing ? List.of() : List.of(alert),
+                            externalUrl),
+                    renewal);
         }
     }
 
-    private static Alert alert(String receiver, ReceiverHealth.Failing failing, Instant now, AlertState state, long version) {
-        Map<String, String> labels = Map.of("alertname", "VigilReceiverFailing", "receiver", receiver, "severity", "critical");
+    private static Alert alert(
+            String receiver, ReceiverHealth.Failing failing, Instant now, AlertState state, long version) {
+        Map<String, String> labels =
+                Map.of("alertname", "VigilReceiverFailing", "receiver", receiver, "severity", "critical");
         Map<String, String> annotations = Map.of(
                 "summary", "Vigil cannot deliver notifications to " + receiver + " (since " + failing.since() + ")",
-                "description", "Last error: " + failing.lastError() + ". Alerts routed only to " + receiver
-                        + " reach nobody until it works again; check its config and reachability (vigil notify test " + receiver + ").");
+                "description",
+                        "Last error: " + failing.lastError() + ". Alerts routed only to " + receiver
+                                + " reach nobody until it works again; check its config and reachability (vigil notify test "
+                                + receiver + ").");
         return OwnAlert.of(labels, annotations, state, version, failing.since(), now);
     }
 }

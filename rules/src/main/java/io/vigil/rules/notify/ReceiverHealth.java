@@ -2,21 +2,21 @@ package io.vigil.rules.notify;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Whether each receiver delivers: since when it has failed, and its last error. A receiver that
  * has failed for {@code failingAfter} is one the notifier must warn about through the others.
  */
 final class ReceiverHealth {
-    record Failing(Instant since, String lastError) {
-    }
+    record Failing(Instant since, String lastError) {}
 
     private final Duration failingAfter;
     /** Concurrent: the metrics scrape reads it while the notifier's thread writes it. */
     private final Map<String, Failing> failing = new ConcurrentHashMap<>();
+
     private final Map<String, Instant> lastDelivered = new ConcurrentHashMap<>();
 
     ReceiverHealth(Duration failingAfter) {

@@ -10,9 +10,16 @@ import java.util.Optional;
  * A rule that fires on silence: no event of {@code kind} from a node for {@code forDuration}, by
  * the engine's clock. It never starts a failover: silence alone does not prove a host dead.
  */
-public record AbsenceRule(String name, EventKind kind, Duration forDuration, Duration keepFiringFor, Severity severity,
-                          Map<String, Template> labels, Map<String, Template> annotations,
-                          RuleSource source) implements Rule {
+public record AbsenceRule(
+        String name,
+        EventKind kind,
+        Duration forDuration,
+        Duration keepFiringFor,
+        Severity severity,
+        Map<String, Template> labels,
+        Map<String, Template> annotations,
+        RuleSource source)
+        implements Rule {
     public AbsenceRule {
         labels = Map.copyOf(labels);
         annotations = Map.copyOf(annotations);

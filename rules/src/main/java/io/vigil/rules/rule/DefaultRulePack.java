@@ -16,15 +16,15 @@ public final class DefaultRulePack {
     /** The pack's files; a test holds this list equal to deploy/rules. */
     public static final List<String> FILES = List.of("disk.yaml", "drbd.yaml", "host.yaml", "lvm.yaml", "vm.yaml");
 
-    private DefaultRulePack() {
-    }
+    private DefaultRulePack() {}
 
     public static RuleSet load() {
         Map<String, String> texts = new LinkedHashMap<>();
         for (String file : FILES) {
             try (InputStream in = DefaultRulePack.class.getResourceAsStream("/io/vigil/rules/pack/" + file)) {
                 if (in == null) {
-                    throw new IllegalStateException("the default rule pack's " + file + " is not in the jar; rebuild with mvn package");
+                    throw new IllegalStateException(
+                            "the default rule pack's " + file + " is not in the jar; rebuild with mvn package");
                 }
                 texts.put("deploy/rules/" + file, new String(in.readAllBytes(), StandardCharsets.UTF_8));
             } catch (IOException e) {

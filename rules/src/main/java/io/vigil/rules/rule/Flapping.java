@@ -13,7 +13,8 @@ public record Flapping(int window, double low, double high) {
             throw new IllegalArgumentException("window: must be 3 to " + MAX_WINDOW + " evaluations, was " + window);
         }
         if (!(low > 0 && low < high && high <= 1)) {
-            throw new IllegalArgumentException("low and high: need 0 < low < high <= 1 (shares of changes), were " + low + " and " + high);
+            throw new IllegalArgumentException(
+                    "low and high: need 0 < low < high <= 1 (shares of changes), were " + low + " and " + high);
         }
     }
 }

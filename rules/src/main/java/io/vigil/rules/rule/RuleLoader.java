@@ -67,8 +67,7 @@ public final class RuleLoader {
     /** Labels every alert gets from the engine; a rule may not set them. */
     public static final Set<String> AUTOMATIC_LABELS = Set.of("alertname", "cluster", "node", "severity");
 
-    private RuleLoader() {
-    }
+    private RuleLoader() {}
 
     /**
      * Loads rule files; a directory stands for its {@code *.yaml} and {@code *.yml} files (not its
@@ -84,7 +83,8 @@ public final class RuleLoader {
             try {
                 text = ConfigText.read(file);
             } catch (ConfigException e) {
-                e.problems().forEach(p -> problems.add(new RuleProblem(file.toString(), p.line(), p.path(), p.message())));
+                e.problems()
+                        .forEach(p -> problems.add(new RuleProblem(file.toString(), p.line(), p.path(), p.message())));
                 continue;
             } catch (IOException e) {
                 problems.add(new RuleProblem(file.toString(), 0, "", "cannot read: " + e.getMessage()));
@@ -110,14 +110,22 @@ public final class RuleLoader {
         return finish(rules, inhibit, byFailover, problems);
     }
 
-    private static RuleSet finish(List<Rule> rules, List<InhibitRule> inhibit, List<FailoverInhibition> byFailover,
-                                  List<RuleProblem> problems) throws RuleLoadException {
+    private static RuleSet finish(
+            List<Rule> rules,
+            List<InhibitRule> inhibit,
+            List<FailoverInhibition> byFailover,
+            List<RuleProblem> problems)
+            throws RuleLoadException {
         Map<String, Rule> seen = new LinkedHashMap<>();
         for (Rule rule : rules) {
             Rule first = seen.putIfAbsent(rule.name(), rule);
             if (first != null) {
-                problems.add(new RuleProblem(rule.source().file(), rule.source().line(), rule.name(),
-                        "a rule of this name is already defined at " + first.source() + " (alert names must be unique)"));
+                problems.add(new RuleProblem(
+                        rule.source().file(),
+                        rule.source().line(),
+                        rule.name(),
+                        "a rule of this name is already defined at " + first.source()
+                                + " (alert names must be unique)"));
             }
         }
         if (!problems.isEmpty()) {
@@ -131,10 +139,14 @@ public final class RuleLoader {
         for (Path path : paths) {
             if (Files.isDirectory(path)) {
                 try (Stream<Path> list = Files.list(path)) {
-                    list.filter(p -> Files.isRegularFile(p) && (p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")))
-                            .sorted(Comparator.comparing(Path::toString)).forEach(files::add);
+                    list.filter(p -> Files.isRegularFile(p)
+                                    && (p.toString().endsWith(".yaml")
+                                            || p.toString().endsWith(".yml")))
+                            .sorted(Comparator.comparing(Path::toString))
+                            .forEach(files::add);
                 } catch (IOException e) {
-                    problems.add(new RuleProblem(path.toString(), 0, "", "cannot list the directory: " + e.getMessage()));
+                    problems.add(
+                            new RuleProblem(path.toString(), 0, "", "cannot list the directory: " + e.getMessage()));
                 }
             } else if (Files.isRegularFile(path)) {
                 files.add(path);
@@ -145,8 +157,13 @@ public final class RuleLoader {
         return files;
     }
 
-    private static void read(String file, String text, List<Rule> rules, List<InhibitRule> inhibit, List<FailoverInhibition> byFailover,
-                             List<RuleProblem> problems) {
+    private static void read(
+            String file,
+            String text,
+            List<Rule> rules,
+            List<InhibitRule> inhibit,
+            List<FailoverInhibition> byFailover,
+            List<RuleProblem> problems) {
         ConfigDocument document;
         try {
             document = ConfigDocument.parse(file, text, "rules:, inhibit:");
@@ -157,7 +174,9 @@ public final class RuleLoader {
         ConfigSection top = document.top();
         List<Node> ruleNodes = top.list("rules");
         for (int i = 0; i < ruleNodes.size(); i++) {
-            section(top, "rules[" + i + "]", ruleNodes.get(i)).flatMap(s -> rule(file, s, problems)).ifPresent(rules::add);
+            section(top, "rules[" + i + "]", ruleNodes.get(i))
+                    .flatMap(s -> rule(file, s, problems))
+                    .ifPresent(rules::add);
         }
         List<Node> inhibitNodes = top.list("inhibit");
         for (int i = 0; i < inhibitNodes.size(); i++) {
@@ -169,7 +188,8 @@ public final class RuleLoader {
                 }
             });
         }
-        if (!top.mapping().entries().containsKey("rules") && !top.mapping().entries().containsKey("inhibit")) {
+        if (!top.mapping().entries().containsKey("rules")
+                && !top.mapping().entries().containsKey("inhibit")) {
             top.problem(top.mapping().line(), "", "a rule file has rules: (a list of rules) and may have inhibit:");
         }
         try {
@@ -193,13 +213,15 @@ public final class RuleLoader {
 
     private static Optional<Rule> rule(String file, ConfigSection s, List<RuleProblem> problems) {
         int line = s.mapping().line();
-        Optional<String> name = s.required("alert", "the alert's name, e.g. DrbdLocalDiskLost", text -> Name.check("alert", text));
+        Optional<String> name =
+                s.required("alert", "the alert's name, e.g. DrbdLocalDiskLost", text -> Name.check("alert", text));
         String label = name.orElse(s.path());
         Optional<EventKind> on = s.read("on", EventKind::parse);
         Optional<EventKind> absent = s.read("absent", EventKind::parse);
         Duration forDuration = s.duration("for", Duration.ZERO);
         Duration keepFiringFor = s.duration("keep_firing_for", Duration.ZERO);
-        Optional<Severity> severity = s.required("severity", "critical, warning or info", text -> WireEnum.parse(Severity.class, text));
+        Optional<Severity> severity =
+                s.required("severity", "critical, warning or info", text -> WireEnum.parse(Severity.class, text));
         boolean failover = s.bool("failover", false);
         Optional<Flapping> flapping = flapping(s);
         RuleSource source = new RuleSource(file, line);
@@ -209,26 +231,42 @@ public final class RuleLoader {
         if (onGiven && absentGiven) {
             s.problem(line, label, "give on: or absent:, not both");
         } else if (!onGiven && !absentGiven) {
-            s.problem(line, label, "missing on: (the kind of event it looks at) or absent: (the kind whose silence it notices)");
+            s.problem(
+                    line,
+                    label,
+                    "missing on: (the kind of event it looks at) or absent: (the kind whose silence it notices)");
         }
-        ExpressionCompiler base = absent.isPresent() ? ExpressionCompiler.forAbsence() : ExpressionCompiler.forEvents(on.orElse(EventKind.HEARTBEAT));
+        ExpressionCompiler base = absent.isPresent()
+                ? ExpressionCompiler.forAbsence()
+                : ExpressionCompiler.forEvents(on.orElse(EventKind.HEARTBEAT));
         Optional<Expression> each = Optional.empty();
         ExpressionCompiler compiler = base;
         Optional<Expression> when = Optional.empty();
         if (absent.isPresent()) {
             for (String key : List.of("when", "each")) {
-                s.entry(key).ifPresent(e -> s.problem(e.keyLine(), label, key + ": an absence rule has no condition; it fires when no "
-                        + absent.get().wire() + " event came for 'for'"));
+                s.entry(key)
+                        .ifPresent(e -> s.problem(
+                                e.keyLine(),
+                                label,
+                                key + ": an absence rule has no condition; it fires when no "
+                                        + absent.get().wire() + " event came for 'for'"));
             }
             if (forDuration.isZero()) {
-                s.problem(s.lineOf("for"), label + ".for", "an absence rule needs the length of silence, e.g. for: 15s");
+                s.problem(
+                        s.lineOf("for"), label + ".for", "an absence rule needs the length of silence, e.g. for: 15s");
             }
             if (failover) {
-                s.problem(s.lineOf("failover"), label + ".failover", "silence alone never proves a host dead: an absence rule cannot start"
-                        + " a failover (page a human, or fence the host first)");
+                s.problem(
+                        s.lineOf("failover"),
+                        label + ".failover",
+                        "silence alone never proves a host dead: an absence rule cannot start"
+                                + " a failover (page a human, or fence the host first)");
             }
             if (flapping.isPresent()) {
-                s.problem(s.lineOf("flapping"), label + ".flapping", "flap detection applies to rules with a condition (on:), not to absence");
+                s.problem(
+                        s.lineOf("flapping"),
+                        label + ".flapping",
+                        "flap detection applies to rules with a condition (on:), not to absence");
             }
         } else if (on.isPresent()) {
             each = s.scalar("each").flatMap(text -> compile(s, label + ".each", text, t -> base.list(t)));
@@ -238,7 +276,10 @@ public final class RuleLoader {
             ExpressionCompiler conditions = compiler;
             Optional<Scalar> whenText = s.scalar("when");
             if (whenText.isEmpty()) {
-                s.problem(line, label + ".when", "missing (a CEL condition over the event, e.g. body.role == \"Primary\")");
+                s.problem(
+                        line,
+                        label + ".when",
+                        "missing (a CEL condition over the event, e.g. body.role == \"Primary\")");
             }
             when = whenText.flatMap(text -> compile(s, label + ".when", text, conditions::condition));
         } else {
@@ -247,19 +288,27 @@ public final class RuleLoader {
             s.entry("each");
         }
         for (String annotation : List.of("summary", "description", "runbook_url")) {
-            s.entry(annotation).ifPresent(e -> s.problem(e.keyLine(), label + "." + annotation,
-                    "goes under annotations: (annotations: {" + annotation + ": \"...\"})"));
+            s.entry(annotation)
+                    .ifPresent(e -> s.problem(
+                            e.keyLine(),
+                            label + "." + annotation,
+                            "goes under annotations: (annotations: {" + annotation + ": \"...\"})"));
         }
         int beforeLabels = s.problemsView().size();
         Map<String, Template> labels = templates(s, "labels", label, compiler, automaticLabels(on));
-        if (each.isPresent() && s.problemsView().size() == beforeLabels && labels.values().stream().noneMatch(t -> t.reads("it"))) {
+        if (each.isPresent()
+                && s.problemsView().size() == beforeLabels
+                && labels.values().stream().noneMatch(t -> t.reads("it"))) {
             // An alert is its labels: with no label reading it, every item of each gives the same labels, so the
             // items are one alert that the engine can only merge (it holds while any item holds, and tells of the
             // first that holds). That is exists() in when: in disguise, and nearly always a label forgotten, so it
             // is refused rather than warned of: a warning scrolls by, and the page would then name one item of many.
-            s.problem(s.lineOf("each"), label + ".each", "no label reads it, so the items could never be told apart (one alert for all);"
-                    + " add a label that names the item, e.g. labels: {volume: \"{{it.volume}}\"}, or drop each: and use"
-                    + " exists() in when: for one alert");
+            s.problem(
+                    s.lineOf("each"),
+                    label + ".each",
+                    "no label reads it, so the items could never be told apart (one alert for all);"
+                            + " add a label that names the item, e.g. labels: {volume: \"{{it.volume}}\"}, or drop each: and use"
+                            + " exists() in when: for one alert");
         }
         Map<String, Template> annotations = templates(s, "annotations", label, compiler, Set.of());
         s.rejectUnknownKeys();
@@ -267,13 +316,25 @@ public final class RuleLoader {
             return Optional.empty();
         }
         if (absent.isPresent()) {
-            return Optional.of(new AbsenceRule(name.get(), absent.get(), forDuration, keepFiringFor, severity.get(), labels, annotations, source));
+            return Optional.of(new AbsenceRule(
+                    name.get(), absent.get(), forDuration, keepFiringFor, severity.get(), labels, annotations, source));
         }
         if (on.isEmpty() || when.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new EventRule(name.get(), on.get(), each, when.get(), forDuration, keepFiringFor, severity.get(),
-                labels, annotations, failover, flapping, source));
+        return Optional.of(new EventRule(
+                name.get(),
+                on.get(),
+                each,
+                when.get(),
+                forDuration,
+                keepFiringFor,
+                severity.get(),
+                labels,
+                annotations,
+                failover,
+                flapping,
+                source));
     }
 
     /** The labels an alert of a rule on {@code kind} gets without asking: never settable by the rule. */
@@ -300,8 +361,8 @@ public final class RuleLoader {
         }
     }
 
-    private static Map<String, Template> templates(ConfigSection s, String key, String label, ExpressionCompiler compiler,
-                                                   Set<String> reserved) {
+    private static Map<String, Template> templates(
+            ConfigSection s, String key, String label, ExpressionCompiler compiler, Set<String> reserved) {
         ConfigSection section = s.section(key);
         Map<String, Template> templates = new LinkedHashMap<>();
         for (Entry entry : section.mapping().entries().values()) {
@@ -313,15 +374,23 @@ public final class RuleLoader {
                 continue;
             }
             if (reserved.contains(entry.key())) {
-                s.problem(entry.keyLine(), path, "is set by the engine (" + String.join(", ", reserved.stream().sorted().toList())
-                        + "); choose another name");
+                s.problem(
+                        entry.keyLine(),
+                        path,
+                        "is set by the engine ("
+                                + String.join(", ", reserved.stream().sorted().toList()) + "); choose another name");
                 continue;
             }
             if (!(entry.value() instanceof Scalar scalar) || scalar.isNull()) {
-                s.problem(entry.value().line(), path, "expected text (a template such as \"{{node}} is down\"), not " + entry.value().describe());
+                s.problem(
+                        entry.value().line(),
+                        path,
+                        "expected text (a template such as \"{{node}} is down\"), not "
+                                + entry.value().describe());
                 continue;
             }
-            compile(s, path, scalar, text -> Template.compile(text, compiler)).ifPresent(t -> templates.put(entry.key(), t));
+            compile(s, path, scalar, text -> Template.compile(text, compiler))
+                    .ifPresent(t -> templates.put(entry.key(), t));
         }
         return templates;
     }
@@ -350,7 +419,8 @@ public final class RuleLoader {
         List<String> equal = new ArrayList<>();
         for (Node n : s.list("equal")) {
             if (n instanceof Scalar scalar && !scalar.isNull()) {
-                s.convert(scalar, s.path("equal"), text -> AlertLabels.checkName("equal", text)).ifPresent(equal::add);
+                s.convert(scalar, s.path("equal"), text -> AlertLabels.checkName("equal", text))
+                        .ifPresent(equal::add);
             } else {
                 s.problem(n.line(), s.path("equal"), "expected label names, not " + n.describe());
             }
@@ -360,13 +430,17 @@ public final class RuleLoader {
         }
         s.rejectUnknownKeys();
         if (s.entry("source_matchers").isEmpty() || s.entry("target_matchers").isEmpty()) {
-            s.problem(s.mapping().line(), s.path(), "an inhibition needs source_matchers and target_matchers"
-                    + " (e.g. ['alertname=\"NodeSilent\"'] and ['severity=~\"warning|critical\"'])");
+            s.problem(
+                    s.mapping().line(),
+                    s.path(),
+                    "an inhibition needs source_matchers and target_matchers"
+                            + " (e.g. ['alertname=\"NodeSilent\"'] and ['severity=~\"warning|critical\"'])");
         }
         if (s.problemsView().size() > before) {
             return Optional.empty();
         }
-        return Optional.of(new InhibitRule(source, target, equal, new RuleSource(file, s.mapping().line())));
+        return Optional.of(new InhibitRule(
+                source, target, equal, new RuleSource(file, s.mapping().line())));
     }
 
     /** An inhibition whose source is the failover ({@code source_failover}) rather than firing alerts. */
@@ -374,26 +448,35 @@ public final class RuleLoader {
         int before = s.problemsView().size();
         s.read("source_failover", text -> {
             if (!text.equals(FailoverInhibition.HOLDS_VM_ELSEWHERE)) {
-                throw new IllegalArgumentException("'" + text + "' is not a failover fact an inhibition can rest on (one of "
-                        + FailoverInhibition.HOLDS_VM_ELSEWHERE + ")");
+                throw new IllegalArgumentException(
+                        "'" + text + "' is not a failover fact an inhibition can rest on (one of "
+                                + FailoverInhibition.HOLDS_VM_ELSEWHERE + ")");
             }
             return text;
         });
         List<LabelMatcher> target = matchers(s, "target_matchers");
         for (String alertKey : List.of("source_matchers", "equal")) {
             if (s.entry(alertKey).isPresent()) {
-                s.problem(s.lineOf(alertKey), s.path(alertKey), "source_failover takes the place of source_matchers and equal: the"
-                        + " saga inhibits the targets about the VMs it holds elsewhere (their vm and resource labels); drop " + alertKey);
+                s.problem(
+                        s.lineOf(alertKey),
+                        s.path(alertKey),
+                        "source_failover takes the place of source_matchers and equal: the"
+                                + " saga inhibits the targets about the VMs it holds elsewhere (their vm and resource labels); drop "
+                                + alertKey);
             }
         }
         s.rejectUnknownKeys();
         if (s.entry("target_matchers").isEmpty()) {
-            s.problem(s.mapping().line(), s.path(), "an inhibition by the failover needs target_matchers (e.g. ['alertname=\"VmNotRunning\"'])");
+            s.problem(
+                    s.mapping().line(),
+                    s.path(),
+                    "an inhibition by the failover needs target_matchers (e.g. ['alertname=\"VmNotRunning\"'])");
         }
         if (s.problemsView().size() > before) {
             return Optional.empty();
         }
-        return Optional.of(new FailoverInhibition(target, new RuleSource(file, s.mapping().line())));
+        return Optional.of(
+                new FailoverInhibition(target, new RuleSource(file, s.mapping().line())));
     }
 
     private static List<LabelMatcher> matchers(ConfigSection s, String key) {
@@ -401,10 +484,11 @@ public final class RuleLoader {
         for (Node n : s.list(key)) {
             if (n instanceof Scalar scalar && !scalar.isNull()) {
                 s.convert(scalar, s.path(key), text -> {
-                    LabelMatcher m = LabelMatcher.parse(text);
-                    Matchers.check(m);
-                    return m;
-                }).ifPresent(matchers::add);
+                            LabelMatcher m = LabelMatcher.parse(text);
+                            Matchers.check(m);
+                            return m;
+                        })
+                        .ifPresent(matchers::add);
             } else {
                 s.problem(n.line(), s.path(key), "expected matchers such as 'node=\"node-a\"', not " + n.describe());
             }
@@ -428,7 +512,8 @@ public final class RuleLoader {
             }
             return value;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + Name.printable(text) + "' is not a share between 0 and 1 (e.g. 0.25)");
+            throw new IllegalArgumentException(
+                    "'" + Name.printable(text) + "' is not a share between 0 and 1 (e.g. 0.25)");
         }
     }
 }

@@ -42,7 +42,8 @@ public final class RuleSet {
         return new RuleSet(rules, inhibitRules, List.of());
     }
 
-    public static RuleSet of(List<Rule> rules, List<InhibitRule> inhibitRules, List<FailoverInhibition> failoverInhibitions) {
+    public static RuleSet of(
+            List<Rule> rules, List<InhibitRule> inhibitRules, List<FailoverInhibition> failoverInhibitions) {
         return new RuleSet(rules, inhibitRules, failoverInhibitions);
     }
 

@@ -5,7 +5,9 @@ import java.util.Locale;
 
 /** How urgent a rule's alert is; it becomes the alert's {@code severity} label, which routes and inhibitions match on. */
 public enum Severity implements WireEnum {
-    CRITICAL, WARNING, INFO;
+    CRITICAL,
+    WARNING,
+    INFO;
 
     @Override
     public String wire() {

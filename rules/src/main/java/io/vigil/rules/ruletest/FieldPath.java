@@ -14,8 +14,7 @@ final class FieldPath {
     private static final Pattern PART = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)((?:\\[[0-9]+])*)");
     private static final Pattern INDEX = Pattern.compile("\\[([0-9]+)]");
 
-    private FieldPath() {
-    }
+    private FieldPath() {}
 
     /** Sets the field at {@code path}; the lists and objects on the way must exist (the base body has them). */
     static void set(ObjectNode body, String path, JsonNode value) {
@@ -37,8 +36,8 @@ final class FieldPath {
     private static JsonNode step(JsonNode at, Object step, String path) {
         JsonNode next = step instanceof String field ? at.get(field) : at.get((Integer) step);
         if (next == null || !(next.isObject() || next.isArray())) {
-            throw new IllegalArgumentException("'" + Name.printable(path) + "': the body has no " + step
-                    + " to go through (give it in body:)");
+            throw new IllegalArgumentException(
+                    "'" + Name.printable(path) + "': the body has no " + step + " to go through (give it in body:)");
         }
         return next;
     }
@@ -48,7 +47,8 @@ final class FieldPath {
         for (String part : path.split("\\.", -1)) {
             Matcher m = PART.matcher(part);
             if (!m.matches()) {
-                throw new IllegalArgumentException("'" + Name.printable(path) + "' is not a field path (e.g. devices[0].disk)");
+                throw new IllegalArgumentException(
+                        "'" + Name.printable(path) + "' is not a field path (e.g. devices[0].disk)");
             }
             steps.add(m.group(1));
             Matcher index = INDEX.matcher(m.group(2));

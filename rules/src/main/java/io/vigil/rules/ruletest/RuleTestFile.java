@@ -31,31 +31,44 @@ import java.util.Optional;
  * and test cases of timed input events and the alerts expected at given times. The format is
  * documented in docs/rules.md ("Testing rules").
  */
-record RuleTestFile(Path file, List<Path> ruleFiles, Duration interval, Duration absenceGrace, Roster roster,
-                    List<TestCase> tests) {
+record RuleTestFile(
+        Path file,
+        List<Path> ruleFiles,
+        Duration interval,
+        Duration absenceGrace,
+        Roster roster,
+        List<TestCase> tests) {
 
     /** One case: its events, silences, and what is expected when. */
-    record TestCase(String name, int line, List<InputSeries> inputs, List<TestSilence> silences, List<Expectation> expect) {
-    }
+    record TestCase(
+            String name, int line, List<InputSeries> inputs, List<TestSilence> silences, List<Expectation> expect) {}
 
     /** Events of one kind from one node: one at {@code at}, or {@code times} of them {@code every} apart, some fields varying. */
-    record InputSeries(int line, String cluster, String node, EventKind kind, Duration at, Duration every, int times,
-                       ObjectNode body, Map<String, List<Optional<JsonNode>>> values) {
-    }
+    record InputSeries(
+            int line,
+            String cluster,
+            String node,
+            EventKind kind,
+            Duration at,
+            Duration every,
+            int times,
+            ObjectNode body,
+            Map<String, List<Optional<JsonNode>>> values) {}
 
-    record TestSilence(List<LabelMatcher> matchers, Duration from, Duration until) {
-    }
+    record TestSilence(List<LabelMatcher> matchers, Duration from, Duration until) {}
 
-    record Expectation(int line, Duration at, String alert, List<ExpectedAlert> alerts) {
-    }
+    record Expectation(int line, Duration at, String alert, List<ExpectedAlert> alerts) {}
 
     /**
      * Labels given must be equal, labels not given are not compared; the same for annotations. A
      * label given empty is one the alert lacks, as Alertmanager reads an empty label.
      */
-    record ExpectedAlert(Map<String, String> labels, AlertState state, Map<String, String> annotations,
-                         Optional<Boolean> flapping, Optional<Boolean> suppressed) {
-    }
+    record ExpectedAlert(
+            Map<String, String> labels,
+            AlertState state,
+            Map<String, String> annotations,
+            Optional<Boolean> flapping,
+            Optional<Boolean> suppressed) {}
 
     static RuleTestFile parse(Path file, String text) throws ConfigException {
         ConfigDocument document = ConfigDocument.parse(file.toString(), text, "rule_files:, tests:");
@@ -63,24 +76,31 @@ record RuleTestFile(Path file, List<Path> ruleFiles, Duration interval, Duration
         Path dir = file.toAbsolutePath().getParent();
         List<Path> ruleFiles = new ArrayList<>();
         for (Node n : top.list("rule_files")) {
-            text(top, "rule_files", n).ifPresent(name -> ruleFiles.add(dir.resolve(name).normalize()));
+            text(top, "rule_files", n)
+                    .ifPresent(name -> ruleFiles.add(dir.resolve(name).normalize()));
         }
         if (ruleFiles.isEmpty()) {
-            top.problem(top.lineOf("rule_files"), "rule_files", "name the rule files under test, relative to this file (rule_files: [../disk.yaml])");
+            top.problem(
+                    top.lineOf("rule_files"),
+                    "rule_files",
+                    "name the rule files under test, relative to this file (rule_files: [../disk.yaml])");
         }
         // a place for anchored bodies (&healthy) that inputs refer to (*healthy, or <<: *healthy)
         top.entry("bodies");
         Duration interval = top.positiveDuration("evaluation_interval", Duration.ofSeconds(1));
         Duration grace = top.duration("absence_grace", Duration.ZERO);
         Roster roster = EngineConfigLoader.roster(top.section("clusters"));
-        String defaultCluster = roster.clusters().size() == 1 ? roster.clusters().keySet().iterator().next() : "pair-1";
+        String defaultCluster = roster.clusters().size() == 1
+                ? roster.clusters().keySet().iterator().next()
+                : "pair-1";
         List<TestCase> tests = new ArrayList<>();
         List<Node> testNodes = top.list("tests");
         for (int i = 0; i < testNodes.size(); i++) {
             mapping(top, "tests[" + i + "]", testNodes.get(i)).ifPresent(s -> tests.add(testCase(s, defaultCluster)));
         }
         if (testNodes.isEmpty()) {
-            top.problem(top.lineOf("tests"), "tests", "no test cases (tests: [{name: ..., input: [...], expect: [...]}])");
+            top.problem(
+                    top.lineOf("tests"), "tests", "no test cases (tests: [{name: ..., input: [...], expect: [...]}])");
         }
         document.finish();
         return new RuleTestFile(file, ruleFiles, interval, grace, roster, tests);
@@ -91,7 +111,9 @@ record RuleTestFile(Path file, List<Path> ruleFiles, Duration interval, Duration
         List<InputSeries> inputs = new ArrayList<>();
         List<Node> inputNodes = s.list("input");
         for (int i = 0; i < inputNodes.size(); i++) {
-            mapping(s, s.path("input[" + i + "]"), inputNodes.get(i)).flatMap(in -> input(in, defaultCluster)).ifPresent(inputs::add);
+            mapping(s, s.path("input[" + i + "]"), inputNodes.get(i))
+                    .flatMap(in -> input(in, defaultCluster))
+                    .ifPresent(inputs::add);
         }
         List<TestSilence> silences = new ArrayList<>();
         List<Node> silenceNodes = s.list("silences");
@@ -101,10 +123,15 @@ record RuleTestFile(Path file, List<Path> ruleFiles, Duration interval, Duration
         List<Expectation> expect = new ArrayList<>();
         List<Node> expectNodes = s.list("expect");
         for (int i = 0; i < expectNodes.size(); i++) {
-            mapping(s, s.path("expect[" + i + "]"), expectNodes.get(i)).flatMap(RuleTestFile::expectation).ifPresent(expect::add);
+            mapping(s, s.path("expect[" + i + "]"), expectNodes.get(i))
+                    .flatMap(RuleTestFile::expectation)
+                    .ifPresent(expect::add);
         }
         if (expectNodes.isEmpty()) {
-            s.problem(s.mapping().line(), s.path("expect"), "a test case expects something (expect: [{at: 1m, alert: ..., alerts: [...]}])");
+            s.problem(
+                    s.mapping().line(),
+                    s.path("expect"),
+                    "a test case expects something (expect: [{at: 1m, alert: ..., alerts: [...]}])");
         }
         s.rejectUnknownKeys();
         return new TestCase(name, s.mapping().line(), inputs, silences, expect);
@@ -114,7 +141,8 @@ record RuleTestFile(Path file, List<Path> ruleFiles, Duration interval, Duration
         int before = in.problemsView().size();
         String cluster = in.optional("cluster", defaultCluster, ConfigSection.NAME);
         Optional<String> node = in.required("node", "the node that sends it, e.g. node-a", ConfigSection.NAME);
-        Optional<EventKind> kind = in.required("kind", "heartbeat, drbd, disk, lvm, vm or action-result", EventKind::parse);
+        Optional<EventKind> kind =
+                in.required("kind", "heartbeat, drbd, disk, lvm, vm or action-result", EventKind::parse);
         Duration at = in.duration("at", Duration.ZERO);
         Duration every = in.positiveDuration("every", Duration.ofSeconds(10));
         Optional<Integer> times = in.read("times", RuleTestFile::count);
@@ -122,11 +150,17 @@ record RuleTestFile(Path file, List<Path> ruleFiles, Duration interval, Duration
             if (e.value() instanceof Mapping m) {
                 return Optional.of((ObjectNode) YamlJson.of(m));
             }
-            in.problem(e.value().line(), in.path("body"), "expected the event's body as a map (its fields as the agent sends them)");
+            in.problem(
+                    e.value().line(),
+                    in.path("body"),
+                    "expected the event's body as a map (its fields as the agent sends them)");
             return Optional.empty();
         });
         if (in.entry("body").isEmpty()) {
-            in.problem(in.mapping().line(), in.path("body"), "missing (the event's body, its fields as the agent sends them)");
+            in.problem(
+                    in.mapping().line(),
+                    in.path("body"),
+                    "missing (the event's body, its fields as the agent sends them)");
         }
         Map<String, List<Optional<JsonNode>>> values = new LinkedHashMap<>();
         ConfigSection valueSection = in.section("values");
@@ -134,12 +168,23 @@ record RuleTestFile(Path file, List<Path> ruleFiles, Duration interval, Duration
             String path = valueSection.path(e.key());
             try {
                 if (e.value() instanceof Sequence seq) {
-                    values.put(e.key(), seq.items().stream().map(n -> n instanceof Scalar sc && sc.text().equals("_") && sc.type() == io.vigil.service.config.YamlTree.ScalarType.TEXT
-                            ? Optional.<JsonNode>empty() : Optional.of(YamlJson.of(n))).toList());
+                    values.put(
+                            e.key(),
+                            seq.items().stream()
+                                    .map(n -> n instanceof Scalar sc
+                                                    && sc.text().equals("_")
+                                                    && sc.type() == io.vigil.service.config.YamlTree.ScalarType.TEXT
+                                            ? Optional.<JsonNode>empty()
+                                            : Optional.of(YamlJson.of(n)))
+                                    .toList());
                 } else if (e.value() instanceof Scalar sc && !sc.isNull()) {
                     values.put(e.key(), ValueSeries.parse(sc.text()));
                 } else {
-                    valueSection.problem(e.value().line(), path, "expected a series (\"0+1x5\") or a list of values, not " + e.value().describe());
+                    valueSection.problem(
+                            e.value().line(),
+                            path,
+                            "expected a series (\"0+1x5\") or a list of values, not "
+                                    + e.value().describe());
                 }
             } catch (IllegalArgumentException ex) {
                 valueSection.problem(e.value().line(), path, ex.getMessage());
@@ -147,18 +192,25 @@ record RuleTestFile(Path file, List<Path> ruleFiles, Duration interval, Duration
         }
         int length = values.values().stream().mapToInt(List::size).max().orElse(1);
         if (values.values().stream().anyMatch(v -> v.size() != length)) {
-            in.problem(in.lineOf("values"), in.path("values"), "every series needs the same number of values (" + values.entrySet().stream()
-                    .map(e -> e.getKey() + ": " + e.getValue().size()).toList() + ")");
+            in.problem(
+                    in.lineOf("values"),
+                    in.path("values"),
+                    "every series needs the same number of values ("
+                            + values.entrySet().stream()
+                                    .map(e -> e.getKey() + ": " + e.getValue().size())
+                                    .toList() + ")");
         }
         int count = times.orElse(length);
         if (!values.isEmpty() && count != length) {
-            in.problem(in.lineOf("times"), in.path("times"), "is " + count + " but the values have " + length + " each");
+            in.problem(
+                    in.lineOf("times"), in.path("times"), "is " + count + " but the values have " + length + " each");
         }
         in.rejectUnknownKeys();
         if (in.problemsView().size() > before || node.isEmpty() || kind.isEmpty() || body.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new InputSeries(in.mapping().line(), cluster, node.get(), kind.get(), at, every, count, body.get(), values));
+        return Optional.of(new InputSeries(
+                in.mapping().line(), cluster, node.get(), kind.get(), at, every, count, body.get(), values));
     }
 
     private static TestSilence silence(ConfigSection s) {
@@ -166,12 +218,15 @@ record RuleTestFile(Path file, List<Path> ruleFiles, Duration interval, Duration
         List<LabelMatcher> matchers = new ArrayList<>();
         for (Node n : s.list("matchers")) {
             if (n instanceof Scalar sc) {
-                s.convert(sc, s.path("matchers"), t -> Matchers.check(LabelMatcher.parse(t))).ifPresent(matchers::add);
+                s.convert(sc, s.path("matchers"), t -> Matchers.check(LabelMatcher.parse(t)))
+                        .ifPresent(matchers::add);
             }
         }
-        int line = s.entry("matchers").map(e -> e.value().line()).orElse(s.mapping().line());
+        int line = s.entry("matchers")
+                .map(e -> e.value().line())
+                .orElse(s.mapping().line());
         try {
-            if (s.problemsView().size() == before) {  // a matcher already refused says enough
+            if (s.problemsView().size() == before) { // a matcher already refused says enough
                 Matchers.checkSilence(matchers);
             }
         } catch (IllegalArgumentException e) {
@@ -185,12 +240,15 @@ record RuleTestFile(Path file, List<Path> ruleFiles, Duration interval, Duration
 
     private static Optional<Expectation> expectation(ConfigSection s) {
         int before = s.problemsView().size();
-        Optional<Duration> at = s.required("at", "the time to look, e.g. 1m", io.vigil.service.config.DurationText::parse);
+        Optional<Duration> at =
+                s.required("at", "the time to look, e.g. 1m", io.vigil.service.config.DurationText::parse);
         Optional<String> alert = s.required("alert", "the rule whose alerts are expected", text -> text);
         List<ExpectedAlert> alerts = new ArrayList<>();
         List<Node> nodes = s.list("alerts");
         for (int i = 0; i < nodes.size(); i++) {
-            mapping(s, s.path("alerts[" + i + "]"), nodes.get(i)).flatMap(RuleTestFile::expectedAlert).ifPresent(alerts::add);
+            mapping(s, s.path("alerts[" + i + "]"), nodes.get(i))
+                    .flatMap(RuleTestFile::expectedAlert)
+                    .ifPresent(alerts::add);
         }
         if (s.entry("alerts").isEmpty()) {
             s.problem(s.mapping().line(), s.path("alerts"), "missing (the alerts expected, or [] for none)");
@@ -204,7 +262,8 @@ record RuleTestFile(Path file, List<Path> ruleFiles, Duration interval, Duration
 
     private static Optional<ExpectedAlert> expectedAlert(ConfigSection s) {
         Map<String, String> labels = strings(s.section("labels"));
-        Optional<AlertState> state = s.required("state", "pending, firing or resolved", text -> WireEnum.parse(AlertState.class, text));
+        Optional<AlertState> state =
+                s.required("state", "pending, firing or resolved", text -> WireEnum.parse(AlertState.class, text));
         Map<String, String> annotations = strings(s.section("annotations"));
         Optional<Boolean> flapping = s.entry("flapping").map(e -> s.bool("flapping", false));
         Optional<Boolean> suppressed = s.entry("suppressed").map(e -> s.bool("suppressed", false));
@@ -218,7 +277,10 @@ record RuleTestFile(Path file, List<Path> ruleFiles, Duration interval, Duration
             if (e.value() instanceof Scalar sc && !sc.isNull()) {
                 out.put(e.key(), sc.text());
             } else {
-                s.problem(e.value().line(), s.path(e.key()), "expected text, not " + e.value().describe());
+                s.problem(
+                        e.value().line(),
+                        s.path(e.key()),
+                        "expected text, not " + e.value().describe());
             }
         }
         return out;

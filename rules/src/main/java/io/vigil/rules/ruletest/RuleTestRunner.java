@@ -14,12 +14,12 @@ import io.vigil.rules.engine.EngineTiming;
 import io.vigil.rules.engine.EvaluationListener;
 import io.vigil.rules.engine.RuleEvaluator;
 import io.vigil.rules.engine.Suppression;
-import io.vigil.rules.rule.RuleLoadException;
 import io.vigil.rules.rule.Rule;
+import io.vigil.rules.rule.RuleLoadException;
 import io.vigil.rules.rule.RuleLoader;
 import io.vigil.rules.rule.RuleSet;
-import io.vigil.rules.ruletest.RuleTestFile.ExpectedAlert;
 import io.vigil.rules.ruletest.RuleTestFile.Expectation;
+import io.vigil.rules.ruletest.RuleTestFile.ExpectedAlert;
 import io.vigil.rules.ruletest.RuleTestFile.InputSeries;
 import io.vigil.rules.ruletest.RuleTestFile.TestCase;
 import io.vigil.service.config.ConfigException;
@@ -50,8 +50,7 @@ public final class RuleTestRunner {
     /** The instant a test's t=0 stands for: a Monday at midnight UTC. */
     static final Instant T0 = Instant.parse("2026-01-05T00:00:00Z");
 
-    private RuleTestRunner() {
-    }
+    private RuleTestRunner() {}
 
     /** Runs every file; prints each case's outcome and each failure as expected versus got. True when all passed. */
     public static boolean run(List<Path> files, PrintWriter out) {
@@ -91,8 +90,7 @@ public final class RuleTestRunner {
         return passed;
     }
 
-    private record TimedEvent(Duration at, int order, Envelope event) {
-    }
+    private record TimedEvent(Duration at, int order, Envelope event) {}
 
     static List<String> runCase(RuleTestFile test, RuleSet rules, TestCase c) {
         List<String> failures = new ArrayList<>();
@@ -108,15 +106,38 @@ public final class RuleTestRunner {
         List<Silence> silences = new ArrayList<>();
         for (int i = 0; i < c.silences().size(); i++) {
             RuleTestFile.TestSilence s = c.silences().get(i);
-            silences.add(new Silence("test-silence-" + i, s.matchers(), T0.plus(s.from()), T0.plus(s.until()), "rule test",
-                    "silence " + i + " of the test case", Optional.empty(), T0));
+            silences.add(new Silence(
+                    "test-silence-" + i,
+                    s.matchers(),
+                    T0.plus(s.from()),
+                    T0.plus(s.until()),
+                    "rule test",
+                    "silence " + i + " of the test case",
+                    Optional.empty(),
+                    T0));
         }
-        EngineTiming timing = new EngineTiming(test.interval(), Duration.ofMinutes(1), Duration.ofMinutes(4), test.absenceGrace(),
-                Duration.ofDays(7), Duration.ofMinutes(15));
+        EngineTiming timing = new EngineTiming(
+                test.interval(),
+                Duration.ofMinutes(1),
+                Duration.ofMinutes(4),
+                test.absenceGrace(),
+                Duration.ofDays(7),
+                Duration.ofMinutes(15));
         EvaluationFailures evaluationFailures = new EvaluationFailures();
-        RuleEvaluator evaluator = new RuleEvaluator(rules, test.roster(), timing, EngineLimits.DEFAULTS, EngineTables.inMemory(),
-                new Suppression(() -> silences, rules.inhibitRules()), evaluationFailures, T0, cluster -> true);
-        Duration end = events.stream().map(TimedEvent::at).max(Comparator.naturalOrder()).orElse(Duration.ZERO);
+        RuleEvaluator evaluator = new RuleEvaluator(
+                rules,
+                test.roster(),
+                timing,
+                EngineLimits.DEFAULTS,
+                EngineTables.inMemory(),
+                new Suppression(() -> silences, rules.inhibitRules()),
+                evaluationFailures,
+                T0,
+                cluster -> true);
+        Duration end = events.stream()
+                .map(TimedEvent::at)
+                .max(Comparator.naturalOrder())
+                .orElse(Duration.ZERO);
         for (Expectation e : c.expect()) {
             end = e.at().compareTo(end) > 0 ? e.at() : end;
         }
@@ -190,7 +211,8 @@ public final class RuleTestRunner {
                         try {
                             FieldPath.set(body, v.getKey(), value.get());
                         } catch (IllegalArgumentException e) {
-                            failures.add(test.file() + ":" + in.line() + ": values." + v.getKey() + ": " + e.getMessage());
+                            failures.add(
+                                    test.file() + ":" + in.line() + ": values." + v.getKey() + ": " + e.getMessage());
                             return events;
                         }
                     }
@@ -202,8 +224,8 @@ public final class RuleTestRunner {
                 try {
                     decoded = EnvelopeCodec.decodeBody(in.kind(), body);
                 } catch (DecodeException e) {
-                    failures.add(test.file() + ":" + in.line() + ": the " + in.kind() + " event at " + DurationText.format(at)
-                            + " is not one an agent could send: " + e.getMessage());
+                    failures.add(test.file() + ":" + in.line() + ": the " + in.kind() + " event at "
+                            + DurationText.format(at) + " is not one an agent could send: " + e.getMessage());
                     return events;
                 }
                 long n = seq.merge(in.cluster() + "/" + in.node(), 1L, Long::sum);
@@ -215,11 +237,13 @@ public final class RuleTestRunner {
     }
 
     private static Optional<String> compare(Expectation e, List<TrackedAlert> all) {
-        List<TrackedAlert> got = all.stream().filter(a -> a.rule().equals(e.alert())).collect(Collectors.toCollection(ArrayList::new));
+        List<TrackedAlert> got =
+                all.stream().filter(a -> a.rule().equals(e.alert())).collect(Collectors.toCollection(ArrayList::new));
         List<ExpectedAlert> missing = new ArrayList<>();
         List<TrackedAlert> unmatched = new ArrayList<>(got);
         for (ExpectedAlert x : e.alerts()) {
-            Optional<TrackedAlert> match = unmatched.stream().filter(a -> matches(x, a)).findFirst();
+            Optional<TrackedAlert> match =
+                    unmatched.stream().filter(a -> matches(x, a)).findFirst();
             if (match.isPresent()) {
                 unmatched.remove(match.get());
             } else {
@@ -229,33 +253,43 @@ public final class RuleTestRunner {
         if (missing.isEmpty() && unmatched.isEmpty()) {
             return Optional.empty();
         }
-        String expected = e.alerts().isEmpty() ? "(none)" : e.alerts().stream().map(RuleTestRunner::describe).collect(Collectors.joining("\n          "));
-        String gotText = got.isEmpty() ? "(none)" : got.stream().map(RuleTestRunner::describe).collect(Collectors.joining("\n          "));
+        String expected = e.alerts().isEmpty()
+                ? "(none)"
+                : e.alerts().stream().map(RuleTestRunner::describe).collect(Collectors.joining("\n          "));
+        String gotText = got.isEmpty()
+                ? "(none)"
+                : got.stream().map(RuleTestRunner::describe).collect(Collectors.joining("\n          "));
         return Optional.of("at " + DurationText.format(e.at()) + ", " + e.alert() + " (line " + e.line() + "):\n"
                 + "  expected: " + expected + "\n  got:      " + gotText);
     }
 
     private static boolean matches(ExpectedAlert x, TrackedAlert a) {
         return a.state() == x.state()
-                && x.labels().entrySet().stream().allMatch(l -> l.getValue().equals(a.labels().getOrDefault(l.getKey(), "")))
-                && x.annotations().entrySet().stream().allMatch(l -> l.getValue().equals(a.annotations().get(l.getKey())))
+                && x.labels().entrySet().stream()
+                        .allMatch(l -> l.getValue().equals(a.labels().getOrDefault(l.getKey(), "")))
+                && x.annotations().entrySet().stream()
+                        .allMatch(l -> l.getValue().equals(a.annotations().get(l.getKey())))
                 && x.flapping().map(f -> f == a.flapping()).orElse(true)
                 && x.suppressed().map(s -> s == a.suppressed()).orElse(true);
     }
 
     private static String describe(ExpectedAlert x) {
-        return x.state().wire() + " " + labels(x.labels()) + (x.annotations().isEmpty() ? "" : " annotations " + labels(x.annotations()))
+        return x.state().wire() + " " + labels(x.labels())
+                + (x.annotations().isEmpty() ? "" : " annotations " + labels(x.annotations()))
                 + x.flapping().map(f -> f ? " flapping" : " not flapping").orElse("")
                 + x.suppressed().map(s -> s ? " suppressed" : " not suppressed").orElse("");
     }
 
     private static String describe(TrackedAlert a) {
-        return a.state().wire() + " " + labels(a.labels()) + (a.annotations().isEmpty() ? "" : " annotations " + labels(a.annotations()))
+        return a.state().wire() + " " + labels(a.labels())
+                + (a.annotations().isEmpty() ? "" : " annotations " + labels(a.annotations()))
                 + (a.flapping() ? " flapping" : "") + (a.suppressed() ? " suppressed" : "");
     }
 
     private static String labels(Map<String, String> labels) {
-        return new java.util.TreeMap<>(labels).entrySet().stream().map(l -> l.getKey() + "=\"" + l.getValue() + "\"")
-                .collect(Collectors.joining(", ", "{", "}"));
+        return new java.util.TreeMap<>(labels)
+                .entrySet().stream()
+                        .map(l -> l.getKey() + "=\"" + l.getValue() + "\"")
+                        .collect(Collectors.joining(", ", "{", "}"));
     }
 }

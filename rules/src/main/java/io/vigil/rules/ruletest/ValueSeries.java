@@ -24,8 +24,7 @@ final class ValueSeries {
     private static final Pattern GAPS = Pattern.compile("_(?:x([0-9]+))?");
     private static final int MAX_VALUES = 100_000;
 
-    private ValueSeries() {
-    }
+    private ValueSeries() {}
 
     static List<Optional<JsonNode>> parse(String text) {
         List<Optional<JsonNode>> values = new ArrayList<>();
@@ -53,8 +52,9 @@ final class ValueSeries {
             } else if (NUMBER.matcher(token).matches()) {
                 values.add(Optional.of(node(number(token, token))));
             } else {
-                throw new IllegalArgumentException("'" + Name.printable(token) + "' is not a value of promtool's notation"
-                        + " (7, 0+2x3, 10-1x2, 5x2, _ or _x3); for words, give a list: [Primary, Secondary]");
+                throw new IllegalArgumentException(
+                        "'" + Name.printable(token) + "' is not a value of promtool's notation"
+                                + " (7, 0+2x3, 10-1x2, 5x2, _ or _x3); for words, give a list: [Primary, Secondary]");
             }
             if (values.size() > MAX_VALUES) {
                 throw new IllegalArgumentException("more than " + MAX_VALUES + " values in one series");
@@ -70,8 +70,8 @@ final class ValueSeries {
     private static int repeat(String digits, int extra, int have, String token) {
         BigInteger n = new BigInteger(digits);
         if (n.add(BigInteger.valueOf((long) extra + have)).compareTo(BigInteger.valueOf(MAX_VALUES)) > 0) {
-            throw new IllegalArgumentException("'" + Name.printable(token) + "' would make the series longer than " + MAX_VALUES
-                    + " values (start later with at:, or space the events with every:)");
+            throw new IllegalArgumentException("'" + Name.printable(token) + "' would make the series longer than "
+                    + MAX_VALUES + " values (start later with at:, or space the events with every:)");
         }
         return n.intValueExact();
     }

@@ -14,8 +14,7 @@ import java.math.BigDecimal;
 final class YamlJson {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
-    private YamlJson() {
-    }
+    private YamlJson() {}
 
     static JsonNode of(Node node) {
         if (node instanceof Mapping m) {

@@ -12,8 +12,7 @@ import java.util.Optional;
  * costs compiling time, never memory without end.
  */
 final class CompiledPatterns {
-    private record Entry(Pattern pattern, long instructions) {
-    }
+    private record Entry(Pattern pattern, long instructions) {}
 
     private final int maxEntries;
     private final long maxInstructions;

@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class Matchers {
     /** How many compiled expressions are kept, and how large they may be together (some 17 MB). */
     static final int CACHED_PATTERNS = 4_096;
+
     static final long CACHED_INSTRUCTIONS = 200_000;
     static final CompiledPatterns COMPILED = new CompiledPatterns(CACHED_PATTERNS, CACHED_INSTRUCTIONS);
     private static final Logger log = LoggerFactory.getLogger(Matchers.class);
@@ -40,8 +41,7 @@ public final class Matchers {
         Pattern.compile("^(?:a|[b\\pL]{2}x*)$").matches("ab");
     }
 
-    private Matchers() {
-    }
+    private Matchers() {}
 
     /** Throws IllegalArgumentException, naming the matcher and saying why, when its regular expression cannot be used. */
     public static LabelMatcher check(LabelMatcher matcher) {
@@ -74,8 +74,10 @@ public final class Matchers {
             return Optional.of(pattern.matches(value));
         } catch (StackOverflowError e) {
             if (UNRUNNABLE.size() < 1_000 && UNRUNNABLE.add(matcher.value())) {
-                log.error("{}: the regular expression overflows the stack when matched against a value of {} characters; it matches"
-                        + " nothing (a silence with it mutes nothing): replace it with a simpler one", Name.printable(matcher.toString()),
+                log.error(
+                        "{}: the regular expression overflows the stack when matched against a value of {} characters; it matches"
+                                + " nothing (a silence with it mutes nothing): replace it with a simpler one",
+                        Name.printable(matcher.toString()),
                         value.length());
             }
             return Optional.empty();
@@ -93,7 +95,8 @@ public final class Matchers {
             throw new IllegalArgumentException("give at least one, e.g. [\"node=node-a\"]");
         }
         if (matchers.stream().allMatch(Matchers::matchesEmpty)) {
-            throw new IllegalArgumentException(String.join(", ", matchers.stream().map(LabelMatcher::toString).toList())
+            throw new IllegalArgumentException(String.join(
+                            ", ", matchers.stream().map(LabelMatcher::toString).toList())
                     + " all match the empty string, so the silence would mute every alert; give at least one that does not"
                     + " (e.g. node=node-a or node=~\"node-.+\")");
         }
@@ -141,7 +144,8 @@ public final class Matchers {
         try {
             compiled.matches("");
         } catch (StackOverflowError e) {
-            throw refused(matcher, "has too long a chain of empty groups or captures to run (use fewer, or (?:...) groups)");
+            throw refused(
+                    matcher, "has too long a chain of empty groups or captures to run (use fewer, or (?:...) groups)");
         }
         COMPILED.put(regex, compiled, cost.instructions());
         return compiled;
@@ -153,6 +157,7 @@ public final class Matchers {
     }
 
     private static IllegalArgumentException notARegex(String regex, String why) {
-        return new IllegalArgumentException("'" + Name.printable(regex) + "' is not a regular expression (RE2 syntax): " + why);
+        return new IllegalArgumentException(
+                "'" + Name.printable(regex) + "' is not a regular expression (RE2 syntax): " + why);
     }
 }

@@ -33,7 +33,8 @@ import java.util.OptionalInt;
  * a capture costs, {@code (?i)} anywhere counts for the whole expression. It never recurses, so no
  * text can overflow its stack.
  */
-record RegexCost(long instructions, long repetition, long depth, OptionalInt foldsBeyondAscii, boolean strayParenthesis) {
+record RegexCost(
+        long instructions, long repetition, long depth, OptionalInt foldsBeyondAscii, boolean strayParenthesis) {
     static final long MAX_REPETITION = 1_000;
     static final long MAX_INSTRUCTIONS = 10_000;
     static final long MAX_DEPTH = 2_500;
@@ -47,16 +48,18 @@ record RegexCost(long instructions, long repetition, long depth, OptionalInt fol
     /** What is wrong with compiling it, said after "the regular expression for label X "; empty when nothing is. */
     Optional<String> excess() {
         if (foldsBeyondAscii.isPresent()) {
-            return Optional.of(String.format("ignores case ((?i)) for U+%04X, beyond ASCII; the regex library cannot fold such letters"
-                    + " safely: spell the cases out instead, e.g. [Aa]", foldsBeyondAscii.getAsInt()));
+            return Optional.of(String.format(
+                    "ignores case ((?i)) for U+%04X, beyond ASCII; the regex library cannot fold such letters"
+                            + " safely: spell the cases out instead, e.g. [Aa]",
+                    foldsBeyondAscii.getAsInt()));
         }
         if (repetition > MAX_REPETITION) {
-            return Optional.of("repeats a part " + repetition + " times (its nested counts multiplied); the limit is " + MAX_REPETITION
-                    + ", as in Alertmanager (use fewer or smaller counts)");
+            return Optional.of("repeats a part " + repetition + " times (its nested counts multiplied); the limit is "
+                    + MAX_REPETITION + ", as in Alertmanager (use fewer or smaller counts)");
         }
         if (depth > MAX_DEPTH) {
-            return Optional.of("nests about " + depth + " levels deep once its counts are expanded; the limit is " + MAX_DEPTH
-                    + " (nest fewer groups, or use smaller counts)");
+            return Optional.of("nests about " + depth + " levels deep once its counts are expanded; the limit is "
+                    + MAX_DEPTH + " (nest fewer groups, or use smaller counts)");
         }
         if (instructions > MAX_INSTRUCTIONS) {
             return Optional.of("compiles to about " + instructions + " instructions; the limit is " + MAX_INSTRUCTIONS
@@ -123,7 +126,8 @@ record RegexCost(long instructions, long repetition, long depth, OptionalInt fol
             endBranch();
             long instructions = plus(altInstructions, branches - 1);
             long depth = branches > 1 ? altDepth + 1 : altDepth;
-            return asGroup ? new Part(plus(instructions, capture ? 2 : 0), depth + 1, altRepetition)
+            return asGroup
+                    ? new Part(plus(instructions, capture ? 2 : 0), depth + 1, altRepetition)
                     : new Part(instructions, depth, altRepetition);
         }
     }
@@ -161,7 +165,8 @@ record RegexCost(long instructions, long repetition, long depth, OptionalInt fol
                         } else {
                             Part x = group.last;
                             // x* of an x that can match nothing compiles as (x+)?: two instructions
-                            group.last = new Part(plus(x.instructions(), c == '*' ? 2 : 1), x.depth() + 2, x.repetition());
+                            group.last =
+                                    new Part(plus(x.instructions(), c == '*' ? 2 : 1), x.depth() + 2, x.repetition());
                             at++;
                             skipLazy();
                         }
@@ -186,8 +191,12 @@ record RegexCost(long instructions, long repetition, long depth, OptionalInt fol
             }
             Part root = group.close(false);
             long instructions = plus(plus(root.instructions(), FRAME), tables);
-            return new RegexCost(instructions, Math.max(repetition, root.repetition()), root.depth(),
-                    ignoresCase && beyondAscii >= 0 ? OptionalInt.of(beyondAscii) : OptionalInt.empty(), stray);
+            return new RegexCost(
+                    instructions,
+                    Math.max(repetition, root.repetition()),
+                    root.depth(),
+                    ignoresCase && beyondAscii >= 0 ? OptionalInt.of(beyondAscii) : OptionalInt.empty(),
+                    stray);
         }
 
         private void literal(int cp, int length) {
@@ -373,7 +382,9 @@ record RegexCost(long instructions, long repetition, long depth, OptionalInt fol
                     int end = text.indexOf('}', j + 3);
                     return end < 0 ? text.length() : end + 1;
                 }
-                return Math.min(j + 2 + (j + 2 < text.length() ? Character.charCount(text.codePointAt(j + 2)) : 0), text.length());
+                return Math.min(
+                        j + 2 + (j + 2 < text.length() ? Character.charCount(text.codePointAt(j + 2)) : 0),
+                        text.length());
             }
             if (c == 'x') {
                 int from = j + 2;

@@ -9,8 +9,7 @@ import java.time.ZonedDateTime;
 
 /** Whether a silence mutes at a moment: within its span, and, for a maintenance window, inside one of its recurrences. */
 public final class SilenceSchedule {
-    private SilenceSchedule() {
-    }
+    private SilenceSchedule() {}
 
     public static boolean activeAt(Silence silence, Instant now) {
         if (now.isBefore(silence.startsAt()) || !now.isBefore(silence.endsAt())) {

@@ -26,8 +26,7 @@ import java.util.function.Supplier;
  */
 final class AlertGauges {
     /** One alert held: its name, severity and state. */
-    record Held(String cluster, String alertname, String severity, AlertState state) {
-    }
+    record Held(String cluster, String alertname, String severity, AlertState state) {}
 
     private static final List<AlertState> STATES = List.of(AlertState.PENDING, AlertState.FIRING);
 
@@ -38,14 +37,14 @@ final class AlertGauges {
     private final Set<String> clusters = ConcurrentHashMap.newKeySet();
     private volatile Optional<Counts> counts = Optional.empty();
 
-    private record Counts(Map<Held, Integer> byAlert, long at) {
-    }
+    private record Counts(Map<Held, Integer> byAlert, long at) {}
 
     /**
      * @param known every alert name the engine can raise, with its severity
      * @param held  the alerts this instance holds now; throws while the engine is not ready
      */
-    private AlertGauges(MeterRegistry registry, Map<String, Severity> known, Supplier<List<Held>> held, LongSupplier clock) {
+    private AlertGauges(
+            MeterRegistry registry, Map<String, Severity> known, Supplier<List<Held>> held, LongSupplier clock) {
         this.registry = registry;
         this.known = Map.copyOf(known);
         this.held = held;
@@ -53,8 +52,12 @@ final class AlertGauges {
     }
 
     /** @param clusters the clusters the engine config names */
-    static AlertGauges bind(MeterRegistry registry, Set<String> clusters, Map<String, Severity> known, Supplier<List<Held>> held,
-                            LongSupplier clock) {
+    static AlertGauges bind(
+            MeterRegistry registry,
+            Set<String> clusters,
+            Map<String, Severity> known,
+            Supplier<List<Held>> held,
+            LongSupplier clock) {
         AlertGauges gauges = new AlertGauges(registry, known, held, clock);
         clusters.forEach(gauges::register);
         return gauges;
@@ -68,11 +71,16 @@ final class AlertGauges {
         known.forEach((alertname, severity) -> {
             for (AlertState state : STATES) {
                 Held series = new Held(cluster, alertname, severity.wire(), state);
-                // a strong reference: nothing else holds these gauges' state, and a weak one reads NaN once it is collected
-                Gauge.builder("vigil_engine_alerts", this, g -> g.count(series)).strongReference(true)
+                // a strong reference: nothing else holds these gauges' state, and a weak one reads NaN once it is
+                // collected
+                Gauge.builder("vigil_engine_alerts", this, g -> g.count(series))
+                        .strongReference(true)
                         .description("alerts pending or firing on this instance, by cluster, name and severity "
                                 + "(each instance holds its partitions' share)")
-                        .tag("cluster", cluster).tag("alertname", alertname).tag("severity", severity.wire()).tag("state", state.wire())
+                        .tag("cluster", cluster)
+                        .tag("alertname", alertname)
+                        .tag("severity", severity.wire())
+                        .tag("state", state.wire())
                         .register(registry);
             }
         });
@@ -87,7 +95,9 @@ final class AlertGauges {
                 held.get().forEach(h -> byAlert.merge(h, 1, Integer::sum));
                 current = Optional.of(new Counts(byAlert, now));
                 counts = current;
-                byAlert.keySet().stream().filter(h -> known.containsKey(h.alertname())).forEach(h -> register(h.cluster()));
+                byAlert.keySet().stream()
+                        .filter(h -> known.containsKey(h.alertname()))
+                        .forEach(h -> register(h.cluster()));
             } catch (RuntimeException e) {
                 // not ready (starting or rebalancing): keep the last counts
             }

@@ -9,8 +9,7 @@ import org.apache.kafka.common.utils.Utils;
  * its config are a task's to watch before they have sent anything.
  */
 final class ClusterPartition {
-    private ClusterPartition() {
-    }
+    private ClusterPartition() {}
 
     static int of(String cluster, int partitions) {
         return Utils.toPositive(Utils.murmur2(cluster.getBytes(StandardCharsets.UTF_8))) % partitions;

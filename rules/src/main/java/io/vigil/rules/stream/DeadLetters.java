@@ -44,9 +44,11 @@ final class DeadLetters {
     static final int DEFAULT_MAX_BYTES = 1_000_000;
     /** What a record and each header cost beyond their bytes (lengths, attributes, offsets; generous). */
     private static final int RECORD_OVERHEAD = 128;
+
     private static final int HEADER_OVERHEAD = 16;
     /** A key is an id, not a payload: one longer than this is kept as its head when anything must be cut. */
     private static final int MAX_CUT_KEY = 1024;
+
     private static final int MAX_REASON = 1000;
 
     /** Below this a dead letter has no room for its reason and the head of the record: none is written. */
@@ -56,7 +58,8 @@ final class DeadLetters {
 
     DeadLetters(int maxBytes) {
         if (maxBytes < MIN_BYTES) {
-            throw new IllegalArgumentException("a dead letter must be allowed at least " + MIN_BYTES + " bytes, not " + maxBytes);
+            throw new IllegalArgumentException(
+                    "a dead letter must be allowed at least " + MIN_BYTES + " bytes, not " + maxBytes);
         }
         this.maxBytes = maxBytes;
     }
@@ -92,7 +95,8 @@ final class DeadLetters {
     }
 
     /** The same, at most {@code limit} bytes (lower than {@link #maxBytes()} once Kafka refused a larger one). */
-    Record<Object, Object> of(Record<byte[], byte[]> original, String reason, RecordMetadata from, long now, int limit) {
+    Record<Object, Object> of(
+            Record<byte[], byte[]> original, String reason, RecordMetadata from, long now, int limit) {
         Headers vigil = reason(reason);
         vigil.add(TOPIC, from.topic().getBytes(StandardCharsets.UTF_8));
         vigil.add(PARTITION, String.valueOf(from.partition()).getBytes(StandardCharsets.UTF_8));
@@ -105,7 +109,8 @@ final class DeadLetters {
      * store, the value as stored, and headers saying why, which store and which task's partition
      * (no topic or offset: it was not read off a topic).
      */
-    Record<Object, Object> ofStoreValue(String store, String key, byte[] value, String reason, int partition, long now, int limit) {
+    Record<Object, Object> ofStoreValue(
+            String store, String key, byte[] value, String reason, int partition, long now, int limit) {
         Headers vigil = reason(reason);
         vigil.add(STORE, store.getBytes(StandardCharsets.UTF_8));
         vigil.add(PARTITION, String.valueOf(partition).getBytes(StandardCharsets.UTF_8));
@@ -114,11 +119,15 @@ final class DeadLetters {
 
     private static Headers reason(String reason) {
         Headers vigil = new RecordHeaders();
-        vigil.add(REASON, (reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "..." : reason).getBytes(StandardCharsets.UTF_8));
+        vigil.add(
+                REASON,
+                (reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "..." : reason)
+                        .getBytes(StandardCharsets.UTF_8));
         return vigil;
     }
 
-    private Record<Object, Object> fit(byte[] key, byte[] value, Header[] originalHeaders, Headers vigil, long now, int limit) {
+    private Record<Object, Object> fit(
+            byte[] key, byte[] value, Header[] originalHeaders, Headers vigil, long now, int limit) {
         int maxBytes = Math.max(MIN_BYTES, Math.min(limit, this.maxBytes));
         if (size(key) + size(value) + size(originalHeaders) + size(vigil.toArray()) + RECORD_OVERHEAD <= maxBytes) {
             return new Record<>(key, value, now, withOriginal(originalHeaders, vigil));
@@ -128,7 +137,8 @@ final class DeadLetters {
             vigil.add(ORIGINAL_KEY_SIZE, String.valueOf(key.length).getBytes(StandardCharsets.UTF_8));
             key = Arrays.copyOf(key, MAX_CUT_KEY);
         }
-        long budget = maxBytes - RECORD_OVERHEAD - size(key) - size(vigil.toArray()) - 64; // 64: the size headers added below
+        long budget =
+                maxBytes - RECORD_OVERHEAD - size(key) - size(vigil.toArray()) - 64; // 64: the size headers added below
         Header[] kept = originalHeaders;
         if (size(originalHeaders) > budget / 2) {
             vigil.add(HEADERS_DROPPED, String.valueOf(originalHeaders.length).getBytes(StandardCharsets.UTF_8));
@@ -154,6 +164,7 @@ final class DeadLetters {
 
     private static long size(Header[] headers) {
         return List.of(headers).stream()
-                .mapToLong(h -> h.key().getBytes(StandardCharsets.UTF_8).length + size(h.value()) + HEADER_OVERHEAD).sum();
+                .mapToLong(h -> h.key().getBytes(StandardCharsets.UTF_8).length + size(h.value()) + HEADER_OVERHEAD)
+                .sum();
     }
 }

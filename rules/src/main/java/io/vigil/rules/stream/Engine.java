@@ -83,58 +83,90 @@ public final class Engine implements AutoCloseable {
     private final PartitionWatch partitionWatch;
     /** Why the engine stopped itself, once it did: said once, not again by the state listener. */
     private volatile Optional<String> stoppedBecause = Optional.empty();
-    private Engine(EngineConfig config, RuleSet rules, PrometheusMeterRegistry registry, Consumer<String> console,
-                   Map<String, HttpEndpoint.Route> extraRoutes) throws IOException {
+
+    private Engine(
+            EngineConfig config,
+            RuleSet rules,
+            PrometheusMeterRegistry registry,
+            Consumer<String> console,
+            Map<String, HttpEndpoint.Route> extraRoutes)
+            throws IOException {
         this.config = config;
         Optional<String> token = readToken(config);
         VigilTopics.ensure(config.kafka(), config.topics());
         boolean failover = config.failover().isPresent();
-        PartitionLayout.Reset reset = new PartitionLayout.Reset(config.kafka().get("bootstrap.servers"), config.applicationId());
-        // fixed for this engine's life: when Kafka's count changes the engine stops (stopsFor), it never ticks with a stale one
-        int partitions = PartitionWatch.checkAtStart(config.kafka(), reset, failover, EngineStores.changelogged(failover));
+        PartitionLayout.Reset reset =
+                new PartitionLayout.Reset(config.kafka().get("bootstrap.servers"), config.applicationId());
+        // fixed for this engine's life: when Kafka's count changes the engine stops (stopsFor), it never ticks with a
+        // stale one
+        int partitions =
+                PartitionWatch.checkAtStart(config.kafka(), reset, failover, EngineStores.changelogged(failover));
         instance = GroupInstance.of(config.stateDir());
         metrics = new EngineMetrics(registry, rules);
         DeadLetters deadLetters = DeadLetters.forKafka(config.kafka());
         RefusedSizes refused = new RefusedSizes();
         threadFailures = new StreamThreadFailures(System::nanoTime, refused::takeAvoidedRefusal);
-        streams = new KafkaStreams(EngineTopology.build(rules, config.roster(), config.timing(), config.limits(), partitions, metrics,
-                deadLetters, refused, config.failover().map(f -> FailoverProcessor.FailoverSetup.of(f, config.timing().resendInterval(),
-                        config.timing().lease()))),
+        streams = new KafkaStreams(
+                EngineTopology.build(
+                        rules,
+                        config.roster(),
+                        config.timing(),
+                        config.limits(),
+                        partitions,
+                        metrics,
+                        deadLetters,
+                        refused,
+                        config.failover()
+                                .map(f -> FailoverProcessor.FailoverSetup.of(
+                                        f,
+                                        config.timing().resendInterval(),
+                                        config.timing().lease()))),
                 streamsProperties(metrics, refused));
         streams.setUncaughtExceptionHandler(this::threadDied);
         streams.setStateListener((now, before) -> {
             log.info("engine {} -> {}", before, now);
             if (now == KafkaStreams.State.ERROR && stoppedBecause.isEmpty()) {
-                FatalErrors.fatal("engine " + config.applicationId() + " stopped evaluating (its stream threads failed; see above)");
+                FatalErrors.fatal("engine " + config.applicationId()
+                        + " stopped evaluating (its stream threads failed; see above)");
             }
         });
         Map<String, Object> producer = new HashMap<>(config.kafka());
         producer.putAll(Topics.producerGuarantees());
         producer.put("client.id", config.applicationId() + "-silences");
         silenceProducer = new KafkaProducer<>(producer, new StringSerializer(), new ByteArraySerializer());
-        silences = new StoredSilences(() -> streams.store(StoreQueryParameters.fromNameAndType(EngineStores.SILENCES,
-                QueryableStoreTypes.<String, byte[]>keyValueStore())), System::currentTimeMillis);
+        silences = new StoredSilences(
+                () -> streams.store(StoreQueryParameters.fromNameAndType(
+                        EngineStores.SILENCES, QueryableStoreTypes.<String, byte[]>keyValueStore())),
+                System::currentTimeMillis);
         SilencesApi silencesApi = new SilencesApi(this::silences, this::writeSilence, token, Clock.systemUTC());
-        AlertsApi alertsApi = new AlertsApi(this::localAlerts, this::peers, config.timing().lease(), Clock.systemUTC());
+        AlertsApi alertsApi =
+                new AlertsApi(this::localAlerts, this::peers, config.timing().lease(), Clock.systemUTC());
         // the silences' producer serves the commands too: both are idempotent writes of the API
-        SagasApi sagasApi = new SagasApi(this::localSagas, this::peers, new FailoverCommands(silenceProducer), token, Clock.systemUTC());
+        SagasApi sagasApi = new SagasApi(
+                this::localSagas, this::peers, new FailoverCommands(silenceProducer), token, Clock.systemUTC());
         HttpEndpoint endpoint = null;
         PartitionWatch watch = null;
         try {
             // bound before the streams start: a port in use stops the engine before it has done anything
-            endpoint = HttpEndpoint.serve(registry, config.http().listen().socketAddress(), withExtraRoutes(Map.of(
-                    "/api/alerts", alertsApi,
-                    "/api/silences", silencesApi.collection(),
-                    "/api/silences/", silencesApi.single(),
-                    "/api/sagas", sagasApi.list(),
-                    "/api/sagas/", sagasApi.approve(),
-                    "/api/failback/", sagasApi.failback()), extraRoutes));
+            endpoint = HttpEndpoint.serve(
+                    registry,
+                    config.http().listen().socketAddress(),
+                    withExtraRoutes(
+                            Map.of(
+                                    "/api/alerts", alertsApi,
+                                    "/api/silences", silencesApi.collection(),
+                                    "/api/silences/", silencesApi.single(),
+                                    "/api/sagas", sagasApi.list(),
+                                    "/api/sagas/", sagasApi.approve(),
+                                    "/api/failback/", sagasApi.failback()),
+                            extraRoutes));
             bindGauges(registry, rules);
             instance.leave(config.kafka(), config.applicationId(), "left behind by a previous run");
             // before the threads start: one that dies asks it whether the partitions changed
             watch = PartitionWatch.start(config.kafka(), reset, failover, partitions, PartitionWatch.INTERVAL, why -> {
                 if (stopsFor(why)) {
-                    // where FatalErrors does not end the process (a library, a test) the engine stops evaluating all the same
+                    // where FatalErrors does not end the process (a library, a test) the engine stops evaluating all
+                    // the same
                     streams.close(Duration.ZERO);
                 }
             });
@@ -143,8 +175,15 @@ public final class Engine implements AutoCloseable {
             notifier = config.notifications().map(n -> {
                 Map<String, Receiver> receivers = new LinkedHashMap<>();
                 n.receivers().forEach(spec -> receivers.put(spec.name(), spec.receiver(console)));
-                return new Notifier(n, config.kafka(), config.applicationId() + "-notifier", Optional.of(instance.id()), receivers, registry,
-                        Clock.systemUTC()).start();
+                return new Notifier(
+                                n,
+                                config.kafka(),
+                                config.applicationId() + "-notifier",
+                                Optional.of(instance.id()),
+                                receivers,
+                                registry,
+                                Clock.systemUTC())
+                        .start();
             });
         } catch (RuntimeException e) {
             // whatever started is stopped: a failed start leaves nothing running behind it
@@ -160,18 +199,25 @@ public final class Engine implements AutoCloseable {
         }
         http = endpoint;
         reaper = SilenceReaper.start(silences, silenceProducer);
-        log.info("engine {} started: {} rules on {} telemetry partitions, {} stream thread(s); API and /metrics on {}",
-                config.applicationId(), rules.size(), partitions, config.streamThreads(), http.baseUrl());
+        log.info(
+                "engine {} started: {} rules on {} telemetry partitions, {} stream thread(s); API and /metrics on {}",
+                config.applicationId(),
+                rules.size(),
+                partitions,
+                config.streamThreads(),
+                http.baseUrl());
     }
 
     private static Optional<String> readToken(EngineConfig config) throws IOException {
         if (config.http().tokenFile().isEmpty()) {
             return Optional.empty();
         }
-        String token = Files.readString(config.http().tokenFile().get(), StandardCharsets.UTF_8).strip();
+        String token = Files.readString(config.http().tokenFile().get(), StandardCharsets.UTF_8)
+                .strip();
         if (token.isEmpty()) {
-            throw new IllegalStateException("the API token file " + config.http().tokenFile().get()
-                    + " is empty: it would let anyone change silences or approve a failover (put a random secret in it)");
+            throw new IllegalStateException(
+                    "the API token file " + config.http().tokenFile().get()
+                            + " is empty: it would let anyone change silences or approve a failover (put a random secret in it)");
         }
         return Optional.of(token);
     }
@@ -182,12 +228,17 @@ public final class Engine implements AutoCloseable {
     }
 
     /** The same, its API serving {@code extraRoutes} beside its own (see below). */
-    public static Engine start(EngineConfig config, RuleSet rules, PrometheusMeterRegistry registry, Map<String, HttpEndpoint.Route> extraRoutes) {
+    public static Engine start(
+            EngineConfig config,
+            RuleSet rules,
+            PrometheusMeterRegistry registry,
+            Map<String, HttpEndpoint.Route> extraRoutes) {
         return start(config, rules, registry, line -> log.info("console receiver: {}", line), extraRoutes);
     }
 
     /** The same, with console receivers writing to {@code console} (the lab's screen). */
-    public static Engine start(EngineConfig config, RuleSet rules, PrometheusMeterRegistry registry, Consumer<String> console) {
+    public static Engine start(
+            EngineConfig config, RuleSet rules, PrometheusMeterRegistry registry, Consumer<String> console) {
         return start(config, rules, registry, console, Map.of());
     }
 
@@ -195,17 +246,23 @@ public final class Engine implements AutoCloseable {
      * The same, its API serving {@code extraRoutes} beside its own: what the process that runs the
      * engine adds (the history's /api/history/*), so that the engine needs to know nothing of it.
      */
-    public static Engine start(EngineConfig config, RuleSet rules, PrometheusMeterRegistry registry, Consumer<String> console,
-                               Map<String, HttpEndpoint.Route> extraRoutes) {
+    public static Engine start(
+            EngineConfig config,
+            RuleSet rules,
+            PrometheusMeterRegistry registry,
+            Consumer<String> console,
+            Map<String, HttpEndpoint.Route> extraRoutes) {
         try {
             return new Engine(config, rules, registry, console, extraRoutes);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read the API token " + config.http().tokenFile().orElseThrow() + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot read the API token " + config.http().tokenFile().orElseThrow() + ": " + e.getMessage(), e);
         }
     }
 
     /** The engine's routes and the extra ones; an extra route may not take an engine path, nor one its prefix routes answer. */
-    static Map<String, HttpEndpoint.Route> withExtraRoutes(Map<String, HttpEndpoint.Route> own, Map<String, HttpEndpoint.Route> extra) {
+    static Map<String, HttpEndpoint.Route> withExtraRoutes(
+            Map<String, HttpEndpoint.Route> own, Map<String, HttpEndpoint.Route> extra) {
         Map<String, HttpEndpoint.Route> all = new LinkedHashMap<>(own);
         for (Map.Entry<String, HttpEndpoint.Route> e : extra.entrySet()) {
             String path = e.getKey();
@@ -222,7 +279,8 @@ public final class Engine implements AutoCloseable {
 
     private StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse threadDied(Throwable e) {
         metrics.threadFailed();
-        // Kafka Streams' own way of meeting new partitions is a thread that dies of "invalid partitions" at each rebalance
+        // Kafka Streams' own way of meeting new partitions is a thread that dies of "invalid partitions" at each
+        // rebalance
         Optional<String> changed = stoppedBecause.isPresent() ? stoppedBecause : partitionChange();
         if (changed.isPresent()) {
             stopsFor(changed.get());
@@ -232,11 +290,19 @@ public final class Engine implements AutoCloseable {
         if (response == StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD) {
             log.error("an engine thread died and is replaced; its tasks resume from their stores", e);
             // (this runs on the dying thread) its static member would hold its partitions until its session times out
-            instance.leaveThread(config.kafka(), config.applicationId(), Thread.currentThread().getName(), "its thread died");
+            instance.leaveThread(
+                    config.kafka(),
+                    config.applicationId(),
+                    Thread.currentThread().getName(),
+                    "its thread died");
         } else {
-            log.error("an engine thread died ({}); the engine stops rather than evaluate nothing", StreamThreadFailures.isFatal(e)
-                    ? "of an error the JVM cannot recover from" : StreamThreadFailures.MAX_FAILURES + " deaths within "
-                    + StreamThreadFailures.WINDOW.toMinutes() + " minutes", e);
+            log.error(
+                    "an engine thread died ({}); the engine stops rather than evaluate nothing",
+                    StreamThreadFailures.isFatal(e)
+                            ? "of an error the JVM cannot recover from"
+                            : StreamThreadFailures.MAX_FAILURES + " deaths within "
+                                    + StreamThreadFailures.WINDOW.toMinutes() + " minutes",
+                    e);
         }
         return response;
     }
@@ -268,13 +334,16 @@ public final class Engine implements AutoCloseable {
         p.putAll(config.kafka());
         Object guarantee = p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG);
         if (guarantee != null && !StreamsConfig.EXACTLY_ONCE_V2.equals(guarantee)) {
-            log.warn("kafka.processing.guarantee: {} is ignored; the engine runs exactly_once_v2 so no alert is lost or sent twice", guarantee);
+            log.warn(
+                    "kafka.processing.guarantee: {} is ignored; the engine runs exactly_once_v2 so no alert is lost or sent twice",
+                    guarantee);
         }
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
-        p.putIfAbsent(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.topics().replicationFactor());
+        p.putIfAbsent(
+                StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.topics().replicationFactor());
         config.http().advertise().ifPresent(a -> p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, a));
         // a record Kafka refuses is skipped and counted, not retried by a thread that dies on it for ever
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, UndeliverableRecords.class);
@@ -293,14 +362,18 @@ public final class Engine implements AutoCloseable {
             // a failover's counters and duration are there from the start, at zero, before the first one runs
             metrics.failover().initialise();
         }
-        AlertGauges.bind(registry, config.roster().clusters().keySet(), known, this::heldAlerts, System::currentTimeMillis);
+        AlertGauges.bind(
+                registry, config.roster().clusters().keySet(), known, this::heldAlerts, System::currentTimeMillis);
         Gauge.builder("vigil_engine_consumer_lag_records", this, Engine::consumerLag)
-                .description("telemetry records not yet read by this instance, summed over its partitions").register(registry);
+                .description("telemetry records not yet read by this instance, summed over its partitions")
+                .register(registry);
         Gauge.builder("vigil_engine_running", this, e -> e.evaluating() ? 1 : 0)
                 .description("1 while the engine evaluates: its streams application runs and its tasks make progress; "
-                        + "0 while it starts, rebalances, has failed or is stuck").register(registry);
+                        + "0 while it starts, rebalances, has failed or is stuck")
+                .register(registry);
         Gauge.builder("vigil_engine_silences_active", this, e -> e.activeSilences())
-                .description("silences and maintenance windows muting now").register(registry);
+                .description("silences and maintenance windows muting now")
+                .register(registry);
     }
 
     /**
@@ -315,7 +388,9 @@ public final class Engine implements AutoCloseable {
         if (activeTelemetryPartitions().isEmpty()) {
             return true;
         }
-        long stuckAfter = Math.max(STUCK_AFTER.toMillis(), 10 * config.timing().evaluationInterval().toMillis());
+        long stuckAfter = Math.max(
+                STUCK_AFTER.toMillis(),
+                10 * config.timing().evaluationInterval().toMillis());
         return metrics.progressedAt().stream().anyMatch(at -> System.currentTimeMillis() - at <= stuckAfter);
     }
 
@@ -324,21 +399,29 @@ public final class Engine implements AutoCloseable {
         List<AlertGauges.Held> held = new ArrayList<>();
         for (TrackedAlert a : localAlerts()) {
             if (a.state() == AlertState.PENDING || a.state() == AlertState.FIRING) {
-                held.add(new AlertGauges.Held(a.labels().getOrDefault("cluster", ""), a.labels().getOrDefault("alertname", a.rule()),
-                        a.labels().getOrDefault("severity", ""), a.state()));
+                held.add(new AlertGauges.Held(
+                        a.labels().getOrDefault("cluster", ""),
+                        a.labels().getOrDefault("alertname", a.rule()),
+                        a.labels().getOrDefault("severity", ""),
+                        a.state()));
             }
         }
         // a resource's pages are about its saga: the current one, or the one that ended last
-        localSagas().ifPresent(resources -> resources.forEach(r -> r.current().or(() -> r.recent().stream().findFirst())
-                .ifPresent(saga -> r.pages().keySet().forEach(page ->
-                        held.add(new AlertGauges.Held(saga.cluster(), page, SagaPages.SEVERITY.wire(), AlertState.FIRING))))));
+        localSagas()
+                .ifPresent(resources -> resources.forEach(r -> r.current()
+                        .or(() -> r.recent().stream().findFirst())
+                        .ifPresent(saga -> r.pages()
+                                .keySet()
+                                .forEach(page -> held.add(new AlertGauges.Held(
+                                        saga.cluster(), page, SagaPages.SEVERITY.wire(), AlertState.FIRING))))));
         return held;
     }
 
     private double consumerLag() {
         double lag = 0;
         for (var metric : streams.metrics().entrySet()) {
-            if (metric.getKey().name().equals("records-lag") && metric.getKey().group().equals("consumer-fetch-manager-metrics")) {
+            if (metric.getKey().name().equals("records-lag")
+                    && metric.getKey().group().equals("consumer-fetch-manager-metrics")) {
                 Object value = metric.getValue().metricValue();
                 if (value instanceof Double d && !d.isNaN()) {
                     lag += d;
@@ -351,7 +434,9 @@ public final class Engine implements AutoCloseable {
     private double activeSilences() {
         try {
             Instant now = Instant.now();
-            return silences().stream().filter(s -> SilenceSchedule.activeAt(s, now)).count();
+            return silences().stream()
+                    .filter(s -> SilenceSchedule.activeAt(s, now))
+                    .count();
         } catch (RuntimeException e) {
             return 0;
         }
@@ -382,8 +467,8 @@ public final class Engine implements AutoCloseable {
     private <T> List<T> localValues(String name, Class<T> type, String what) {
         List<T> values = new ArrayList<>();
         try {
-            ReadOnlyKeyValueStore<String, byte[]> store = streams.store(StoreQueryParameters.fromNameAndType(name,
-                    QueryableStoreTypes.keyValueStore()));
+            ReadOnlyKeyValueStore<String, byte[]> store =
+                    streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore()));
             try (KeyValueIterator<String, byte[]> it = store.all()) {
                 while (it.hasNext()) {
                     values.add(WireCodec.decode(it.next().value, type));
@@ -397,7 +482,8 @@ public final class Engine implements AutoCloseable {
             if (streams.state() == KafkaStreams.State.RUNNING) {
                 return List.of();
             }
-            throw new IllegalStateException("the engine is not ready (" + streams.state() + "): try again in a few seconds", e);
+            throw new IllegalStateException(
+                    "the engine is not ready (" + streams.state() + "): try again in a few seconds", e);
         } catch (io.vigil.events.DecodeException e) {
             throw new IllegalStateException(what + " store value cannot be read: " + e.getMessage(), e);
         }
@@ -412,7 +498,8 @@ public final class Engine implements AutoCloseable {
         List<String> peers = new ArrayList<>();
         String self = config.http().advertise().orElse("");
         for (var metadata : new HashSet<>(streams.metadataForAllStreamsClients())) {
-            String address = metadata.hostInfo().host() + ":" + metadata.hostInfo().port();
+            String address =
+                    metadata.hostInfo().host() + ":" + metadata.hostInfo().port();
             if (!address.equals(self) && metadata.hostInfo().port() > 0) {
                 peers.add(address);
             }
@@ -422,7 +509,9 @@ public final class Engine implements AutoCloseable {
 
     private void writeSilence(Silence silence) throws IOException {
         try {
-            silenceProducer.send(new ProducerRecord<>(Topics.SILENCES, silence.id(), WireCodec.encode(silence))).get(15, TimeUnit.SECONDS);
+            silenceProducer
+                    .send(new ProducerRecord<>(Topics.SILENCES, silence.id(), WireCodec.encode(silence)))
+                    .get(15, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new IOException("the silence could not be written to " + Topics.SILENCES + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -450,7 +539,9 @@ public final class Engine implements AutoCloseable {
     /** The telemetry partitions this instance evaluates now (its active tasks). */
     public List<Integer> activeTelemetryPartitions() {
         List<Integer> partitions = new ArrayList<>();
-        streams.metadataForLocalThreads().forEach(t -> t.activeTasks().forEach(task -> partitions.add(task.taskId().partition())));
+        streams.metadataForLocalThreads()
+                .forEach(t -> t.activeTasks()
+                        .forEach(task -> partitions.add(task.taskId().partition())));
         partitions.sort(null);
         return partitions;
     }

@@ -37,11 +37,13 @@ final class EngineMetrics implements EvaluationListener {
     private final Counter threadFailures;
     /** When a task last evaluated a record or let time pass; 0 before the first. */
     private final AtomicLong progressedAt = new AtomicLong();
+
     private final FailoverMetrics failover;
     private final NodesHeardMetrics nodesHeard;
 
     /** The categories of {@code vigil_engine_dead_letters_total{reason}}. */
-    private static final List<String> DEAD_LETTER_REASONS = List.of("unreadable", "wrong-key", "engine-error", "unreadable-state");
+    private static final List<String> DEAD_LETTER_REASONS =
+            List.of("unreadable", "wrong-key", "engine-error", "unreadable-state");
 
     /**
      * Every counter whose labels are known when the engine starts (each rule, each kind of event,
@@ -57,21 +59,25 @@ final class EngineMetrics implements EvaluationListener {
                 // buckets only: quantiles computed in one instance cannot be summed over several, and Prometheus
                 // refuses "quantile" on a histogram; histogram_quantile() over the buckets gives p50 and p99
                 .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10))
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(10))
                 .register(registry);
         this.eventToAlert = Timer.builder("vigil_engine_event_to_alert")
                 .description("from the timestamp of the event that changed an alert to the alert's publication")
                 .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10))
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(10))
                 .register(registry);
         threadFailures = Counter.builder("vigil_engine_stream_thread_failures")
-                .description("stream threads that died (replaced, or the engine stopped when they keep dying)").register(registry);
+                .description("stream threads that died (replaced, or the engine stopped when they keep dying)")
+                .register(registry);
         for (String topic : List.of(Topics.ALERTS, Topics.DEADLETTER)) {
             recordsDropped(topic, 0);
         }
         // no cluster tag: the names come off the wire, and a flood of them would be a flood of series
         this.unknownNodeEvents = Counter.builder("vigil_engine_unknown_node_events_dropped")
-                .description("events dropped unread: from a node the config does not list, beyond its cluster's limit of such nodes")
+                .description(
+                        "events dropped unread: from a node the config does not list, beyond its cluster's limit of such nodes")
                 .register(registry);
         for (EventKind kind : EventKind.values()) {
             eventsCounter(kind.wire());
@@ -96,21 +102,32 @@ final class EngineMetrics implements EvaluationListener {
 
     void received(Envelope envelope, long nowMillis) {
         eventsCounter(envelope.kind().wire()).increment();
-        eventDelay.record(Duration.ofMillis(Math.max(0, nowMillis - envelope.ts().toEpochMilli())));
+        eventDelay.record(
+                Duration.ofMillis(Math.max(0, nowMillis - envelope.ts().toEpochMilli())));
         // (the codec refuses timestamps that do not fit epoch milliseconds)
     }
 
     void forwarded(Alert alert, long nowMillis) {
-        counter(records, alert.change().wire() + "/" + alert.state().wire(), "vigil_engine_alert_records",
-                "change", "alert records published to vigil.alerts").increment();
+        counter(
+                        records,
+                        alert.change().wire() + "/" + alert.state().wire(),
+                        "vigil_engine_alert_records",
+                        "change",
+                        "alert records published to vigil.alerts")
+                .increment();
         if (alert.change() != io.vigil.events.AlertChange.RESEND) {
-            alert.cause().ifPresent(c -> eventToAlert.record(Duration.ofMillis(Math.max(0, nowMillis - c.ts().toEpochMilli()))));
+            alert.cause()
+                    .ifPresent(c ->
+                            eventToAlert.record(Duration.ofMillis(Math.max(0, nowMillis - c.ts().toEpochMilli()))));
         }
     }
 
     void deadLettered(String reason) {
-        String category = reason.startsWith("unreadable") ? "unreadable" : reason.startsWith("key ") ? "wrong-key"
-                : reason.startsWith(UnreadableValues.REASON_PREFIX) ? "unreadable-state" : "engine-error";
+        String category = reason.startsWith("unreadable")
+                ? "unreadable"
+                : reason.startsWith("key ")
+                        ? "wrong-key"
+                        : reason.startsWith(UnreadableValues.REASON_PREFIX) ? "unreadable-state" : "engine-error";
         deadLetterCounter(category).increment();
     }
 
@@ -120,9 +137,14 @@ final class EngineMetrics implements EvaluationListener {
     }
 
     private void recordsDropped(String topic, int count) {
-        dropped.computeIfAbsent(topic, t -> Counter.builder("vigil_engine_records_dropped")
-                .description("records the engine made but Kafka refused (too large, invalid): skipped, not retried for ever")
-                .tag("topic", t).register(registry)).increment(count);
+        dropped.computeIfAbsent(
+                        topic,
+                        t -> Counter.builder("vigil_engine_records_dropped")
+                                .description(
+                                        "records the engine made but Kafka refused (too large, invalid): skipped, not retried for ever")
+                                .tag("topic", t)
+                                .register(registry))
+                .increment(count);
     }
 
     void threadFailed() {
@@ -169,16 +191,29 @@ final class EngineMetrics implements EvaluationListener {
     }
 
     private Counter evaluationsCounter(Rule rule) {
-        return counter(evaluations, rule.name(), "vigil_engine_rule_evaluations", "rule", "rule conditions evaluated on an event");
+        return counter(
+                evaluations,
+                rule.name(),
+                "vigil_engine_rule_evaluations",
+                "rule",
+                "rule conditions evaluated on an event");
     }
 
     private Counter failuresCounter(Rule rule) {
-        return counter(failures, rule.name(), "vigil_engine_rule_evaluation_failures", "rule",
+        return counter(
+                failures,
+                rule.name(),
+                "vigil_engine_rule_evaluation_failures",
+                "rule",
                 "rule evaluations that failed (the alerts keep their state)");
     }
 
     private Counter refusedCounter(Rule rule) {
-        return counter(refused, rule.name(), "vigil_engine_alerts_refused", "rule",
+        return counter(
+                refused,
+                rule.name(),
+                "vigil_engine_alerts_refused",
+                "rule",
                 "new alerts not created: their cluster had as many pending or firing as its limit");
     }
 
@@ -186,7 +221,11 @@ final class EngineMetrics implements EvaluationListener {
         return cache.computeIfAbsent(key, k -> {
             if (tag.equals("change")) {
                 String[] parts = k.split("/", 2);
-                return Counter.builder(name).description(description).tag("change", parts[0]).tag("state", parts[1]).register(registry);
+                return Counter.builder(name)
+                        .description(description)
+                        .tag("change", parts[0])
+                        .tag("state", parts[1])
+                        .register(registry);
             }
             return Counter.builder(name).description(description).tag(tag, k).register(registry);
         });

@@ -19,14 +19,16 @@ final class EngineStores {
     static final String SILENCES = "silences";
     /** The failover's: each cluster's facts, each resource's sagas. Changelogged like the evaluator's. */
     static final String FAILOVER_FACTS = "failover-facts";
+
     static final String FAILOVER_SAGAS = "failover-sagas";
 
-    private EngineStores() {
-    }
+    private EngineStores() {}
 
     /** The changelogged stores of the engine's topology: the evaluator's, and the failover's when it runs one. */
     static List<String> changelogged(boolean failover) {
-        return failover ? List.of(SCOPES, PRESENCE, PREVIOUS, FAILOVER_FACTS, FAILOVER_SAGAS) : List.of(SCOPES, PRESENCE, PREVIOUS);
+        return failover
+                ? List.of(SCOPES, PRESENCE, PREVIOUS, FAILOVER_FACTS, FAILOVER_SAGAS)
+                : List.of(SCOPES, PRESENCE, PREVIOUS);
     }
 
     static StoreBuilder<KeyValueStore<String, byte[]>> evaluator(String name) {

@@ -30,40 +30,93 @@ import org.apache.kafka.streams.Topology;
  * dead letter, not a crashed thread.
  */
 final class EngineTopology {
-    private EngineTopology() {
-    }
+    private EngineTopology() {}
 
-    static Topology build(RuleSet rules, Roster roster, EngineTiming timing, EngineLimits limits, int telemetryPartitions,
-                          EngineMetrics metrics, DeadLetters deadLetters, RefusedSizes refused,
-                          java.util.Optional<FailoverProcessor.FailoverSetup> failover) {
+    static Topology build(
+            RuleSet rules,
+            Roster roster,
+            EngineTiming timing,
+            EngineLimits limits,
+            int telemetryPartitions,
+            EngineMetrics metrics,
+            DeadLetters deadLetters,
+            RefusedSizes refused,
+            java.util.Optional<FailoverProcessor.FailoverSetup> failover) {
         Topology topology = new Topology();
         topology.addSource("telemetry", new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.TELEMETRY);
-        topology.addProcessor("rules", () -> new TelemetryProcessor(rules, roster, timing, limits, telemetryPartitions, metrics,
-                deadLetters, refused, failover.isPresent()), "telemetry");
+        topology.addProcessor(
+                "rules",
+                () -> new TelemetryProcessor(
+                        rules,
+                        roster,
+                        timing,
+                        limits,
+                        telemetryPartitions,
+                        metrics,
+                        deadLetters,
+                        refused,
+                        failover.isPresent()),
+                "telemetry");
         topology.addStateStore(EngineStores.evaluator(EngineStores.SCOPES), "rules");
         topology.addStateStore(EngineStores.evaluator(EngineStores.PRESENCE), "rules");
         topology.addStateStore(EngineStores.evaluator(EngineStores.PREVIOUS), "rules");
-        String[] alertWriters = failover.isPresent() ? new String[] {"rules", FailoverProcessor.NAME} : new String[] {"rules"};
+        String[] alertWriters =
+                failover.isPresent() ? new String[] {"rules", FailoverProcessor.NAME} : new String[] {"rules"};
         if (failover.isPresent()) {
-            topology.addSource("failover-commands", new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.FAILOVER_COMMANDS);
-            topology.addProcessor(FailoverProcessor.NAME, () -> new FailoverProcessor(failover.get(), timing.evaluationInterval(),
-                    telemetryPartitions, metrics.failover(), new UnreadableValues(TelemetryProcessor.DEADLETTER_SINK, deadLetters, refused,
-                    metrics)), "rules", "failover-commands");
+            topology.addSource(
+                    "failover-commands",
+                    new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer(),
+                    Topics.FAILOVER_COMMANDS);
+            topology.addProcessor(
+                    FailoverProcessor.NAME,
+                    () -> new FailoverProcessor(
+                            failover.get(),
+                            timing.evaluationInterval(),
+                            telemetryPartitions,
+                            metrics.failover(),
+                            new UnreadableValues(TelemetryProcessor.DEADLETTER_SINK, deadLetters, refused, metrics)),
+                    "rules",
+                    "failover-commands");
             topology.addStateStore(EngineStores.evaluator(EngineStores.FAILOVER_FACTS), FailoverProcessor.NAME);
             topology.addStateStore(EngineStores.evaluator(EngineStores.FAILOVER_SAGAS), FailoverProcessor.NAME);
-            // the rules read the sagas and facts (a failover that holds a VM elsewhere inhibits its VmNotRunning); only the failover writes
+            // the rules read the sagas and facts (a failover that holds a VM elsewhere inhibits its VmNotRunning); only
+            // the failover writes
             topology.connectProcessorAndStateStores("rules", EngineStores.FAILOVER_SAGAS, EngineStores.FAILOVER_FACTS);
-            topology.addSink(FailoverProcessor.ACTIONS_SINK, Topics.ACTIONS, new StringSerializer(), new ByteArraySerializer(),
+            topology.addSink(
+                    FailoverProcessor.ACTIONS_SINK,
+                    Topics.ACTIONS,
+                    new StringSerializer(),
+                    new ByteArraySerializer(),
                     FailoverProcessor.NAME);
-            topology.addSink(FailoverProcessor.AUDIT_SINK, Topics.AUDIT, new StringSerializer(), new ByteArraySerializer(),
+            topology.addSink(
+                    FailoverProcessor.AUDIT_SINK,
+                    Topics.AUDIT,
+                    new StringSerializer(),
+                    new ByteArraySerializer(),
                     FailoverProcessor.NAME);
         }
-        topology.addSink(TelemetryProcessor.ALERTS_SINK, Topics.ALERTS, new StringSerializer(), new ByteArraySerializer(), alertWriters);
-        // the failover's too: a value of its stores it cannot read goes there
-        topology.addSink(TelemetryProcessor.DEADLETTER_SINK, Topics.DEADLETTER, new ByteArraySerializer(), new ByteArraySerializer(),
+        topology.addSink(
+                TelemetryProcessor.ALERTS_SINK,
+                Topics.ALERTS,
+                new StringSerializer(),
+                new ByteArraySerializer(),
                 alertWriters);
-        topology.addGlobalStore(EngineStores.silences(), "silences-source", new StringDeserializer(), new ByteArrayDeserializer(),
-                Topics.SILENCES, "silences-updater", SilenceUpdater::new);
+        // the failover's too: a value of its stores it cannot read goes there
+        topology.addSink(
+                TelemetryProcessor.DEADLETTER_SINK,
+                Topics.DEADLETTER,
+                new ByteArraySerializer(),
+                new ByteArraySerializer(),
+                alertWriters);
+        topology.addGlobalStore(
+                EngineStores.silences(),
+                "silences-source",
+                new StringDeserializer(),
+                new ByteArrayDeserializer(),
+                Topics.SILENCES,
+                "silences-updater",
+                SilenceUpdater::new);
         return topology;
     }
 }

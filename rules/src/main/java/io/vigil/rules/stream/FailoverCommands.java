@@ -32,7 +32,8 @@ public final class FailoverCommands implements SagasApi.CommandWriter {
                     .get(15, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException | KafkaException | IllegalStateException e) {
             // send itself throws when the producer failed or was closed (the engine stopping)
-            throw new IOException("the command could not be written to " + Topics.FAILOVER_COMMANDS + ": " + e.getMessage(), e);
+            throw new IOException(
+                    "the command could not be written to " + Topics.FAILOVER_COMMANDS + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while writing the command", e);

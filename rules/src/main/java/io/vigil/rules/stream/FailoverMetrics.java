@@ -48,11 +48,13 @@ final class FailoverMetrics {
     private final MeterRegistry registry;
     /** cluster/resource to the phase it stands in, read by its gauges. */
     private final Map<String, SagaPhase> phases = new ConcurrentHashMap<>();
+
     private final Map<String, List<Meter>> gauges = new ConcurrentHashMap<>();
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     /** How an action ends, as {@code vigil_failover_actions_total} counts it ("sent" first). */
     private static final List<String> ACTION_OUTCOMES = List.of("sent", "succeeded", "failed", "refused", "timed-out");
+
     private static final List<String> SAGA_OUTCOMES = List.of("failed-back", "cleared", "dry-run");
 
     FailoverMetrics(MeterRegistry registry) {
@@ -101,11 +103,16 @@ final class FailoverMetrics {
                 Optional<SagaStep> before = change.before().flatMap(b -> b.step(step.name()));
                 ended(before, step);
             }
-            // timed once, to the first arrival: a saga that goes back to FailedOver (a failback given up) is still one failover
-            boolean failedOverBefore = change.before().map(b -> visits(b, SagaPhase.FAILED_OVER) > 0).orElse(false);
+            // timed once, to the first arrival: a saga that goes back to FailedOver (a failback given up) is still one
+            // failover
+            boolean failedOverBefore = change.before()
+                    .map(b -> visits(b, SagaPhase.FAILED_OVER) > 0)
+                    .orElse(false);
             if (!failedOverBefore) {
-                after.history().stream().filter(v -> v.phase() == SagaPhase.FAILED_OVER).findFirst().ifPresent(v ->
-                        duration().record(Duration.between(after.startedAt(), v.at())));
+                after.history().stream()
+                        .filter(v -> v.phase() == SagaPhase.FAILED_OVER)
+                        .findFirst()
+                        .ifPresent(v -> duration().record(Duration.between(after.startedAt(), v.at())));
             }
             boolean endedBefore = change.before().map(b -> b.phase().ended()).orElse(false);
             if (after.phase().ended() && !endedBefore) {
@@ -121,10 +128,14 @@ final class FailoverMetrics {
      */
     private void ended(Optional<SagaStep> before, SagaStep step) {
         String type = step.type().wire();
-        if (before.isPresent() && !before.get().actionId().equals(step.actionId()) && before.get().waiting()) {
+        if (before.isPresent()
+                && !before.get().actionId().equals(step.actionId())
+                && before.get().waiting()) {
             actions(type, "timed-out").increment();
         }
-        boolean sameAttemptEndedBefore = before.isPresent() && before.get().actionId().equals(step.actionId()) && !before.get().waiting();
+        boolean sameAttemptEndedBefore = before.isPresent()
+                && before.get().actionId().equals(step.actionId())
+                && !before.get().waiting();
         if (sameAttemptEndedBefore) {
             return;
         }
@@ -133,8 +144,7 @@ final class FailoverMetrics {
             case FAILED -> actions(type, "failed").increment();
             case REFUSED -> actions(type, "refused").increment();
             case TIMED_OUT -> actions(type, "timed-out").increment();
-            case SENT, RETRY_APPROVED -> {
-            }
+            case SENT, RETRY_APPROVED -> {}
         }
     }
 
@@ -145,8 +155,12 @@ final class FailoverMetrics {
             List<Meter> meters = new ArrayList<>();
             for (SagaPhase p : SagaPhase.values()) {
                 meters.add(Gauge.builder("vigil_failover_phase", phases, m -> m.get(k) == p ? 1 : 0)
-                        .description("1 for the phase each resource's failover stands in (Healthy: none runs), 0 for the others")
-                        .tag("cluster", cluster).tag("resource", resource).tag("phase", p.word()).register(registry));
+                        .description(
+                                "1 for the phase each resource's failover stands in (Healthy: none runs), 0 for the others")
+                        .tag("cluster", cluster)
+                        .tag("resource", resource)
+                        .tag("phase", p.word())
+                        .register(registry));
             }
             return meters;
         });
@@ -155,22 +169,40 @@ final class FailoverMetrics {
     private Timer duration() {
         return Timer.builder("vigil_failover_duration")
                 .description("from the start of a failover to FailedOver (its VMs run on the survivor)")
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofSeconds(1))
-                .maximumExpectedValue(Duration.ofHours(1)).register(registry);
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofSeconds(1))
+                .maximumExpectedValue(Duration.ofHours(1))
+                .register(registry);
     }
 
     private Counter sagas(String way, String outcome) {
-        return counter("vigil_failover_sagas", "failovers that ended, by the way they took and how they ended", "way", way, "outcome", outcome);
+        return counter(
+                "vigil_failover_sagas",
+                "failovers that ended, by the way they took and how they ended",
+                "way",
+                way,
+                "outcome",
+                outcome);
     }
 
     private Counter actions(String type, String outcome) {
-        return counter("vigil_failover_actions", "failover actions sent to the executors (outcome sent) and how they ended",
-                "type", type, "outcome", outcome);
+        return counter(
+                "vigil_failover_actions",
+                "failover actions sent to the executors (outcome sent) and how they ended",
+                "type",
+                type,
+                "outcome",
+                outcome);
     }
 
     private Counter counter(String name, String description, String tag1, String value1, String tag2, String value2) {
-        return counters.computeIfAbsent(name + "/" + value1 + "/" + value2,
-                k -> Counter.builder(name).description(description).tag(tag1, value1).tag(tag2, value2).register(registry));
+        return counters.computeIfAbsent(
+                name + "/" + value1 + "/" + value2,
+                k -> Counter.builder(name)
+                        .description(description)
+                        .tag(tag1, value1)
+                        .tag(tag2, value2)
+                        .register(registry));
     }
 
     private static long visits(Saga saga, SagaPhase phase) {

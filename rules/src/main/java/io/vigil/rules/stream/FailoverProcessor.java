@@ -49,6 +49,7 @@ final class FailoverProcessor implements Processor<Object, Object, Object, Objec
     private final Duration tickInterval;
     /** Fixed for the engine's life: the engine stops when it changes ({@link PartitionWatch}). */
     private final int telemetryPartitions;
+
     private final FailoverMetrics metrics;
     private final UnreadableValues unreadable;
     private final LogThrottle errorLog = new LogThrottle(Duration.ofMinutes(1));
@@ -58,8 +59,12 @@ final class FailoverProcessor implements Processor<Object, Object, Object, Objec
     private final Map<String, Set<String>> held = new LinkedHashMap<>();
 
     /** {@code unreadable}: this task's, for the values of its stores it cannot read. */
-    FailoverProcessor(FailoverSetup setup, Duration tickInterval, int telemetryPartitions, FailoverMetrics metrics,
-                      UnreadableValues unreadable) {
+    FailoverProcessor(
+            FailoverSetup setup,
+            Duration tickInterval,
+            int telemetryPartitions,
+            FailoverMetrics metrics,
+            UnreadableValues unreadable) {
         this.setup = setup;
         this.unreadable = unreadable;
         this.tickInterval = tickInterval;
@@ -72,20 +77,29 @@ final class FailoverProcessor implements Processor<Object, Object, Object, Objec
         this.context = context;
         KeyValueStore<String, byte[]> facts = context.getStateStore(EngineStores.FAILOVER_FACTS);
         KeyValueStore<String, byte[]> sagas = context.getStateStore(EngineStores.FAILOVER_SAGAS);
-        StreamsStateTable<ResourceFailovers> sagaTable = new StreamsStateTable<>(sagas, TableCodec.json(ResourceFailovers.class), unreadable);
-        failovers = setup.failovers(new StreamsStateTable<>(facts, TableCodec.json(ClusterFacts.class), unreadable), sagaTable);
+        StreamsStateTable<ResourceFailovers> sagaTable =
+                new StreamsStateTable<>(sagas, TableCodec.json(ResourceFailovers.class), unreadable);
+        failovers = setup.failovers(
+                new StreamsStateTable<>(facts, TableCodec.json(ClusterFacts.class), unreadable), sagaTable);
         for (var cluster : setup.topology().clusters().values()) {
-            if (ClusterPartition.of(cluster.name(), telemetryPartitions) == context.taskId().partition()) {
+            if (ClusterPartition.of(cluster.name(), telemetryPartitions)
+                    == context.taskId().partition()) {
                 held.put(cluster.name(), cluster.resources().keySet());
                 for (String resource : cluster.resources().keySet()) {
                     // the store was restored before init: a saga that runs is shown in its phase, not as Healthy
-                    metrics.holding(cluster.name(), resource, sagaTable.get(ClusterFailovers.key(cluster.name(), resource))
-                            .flatMap(ResourceFailovers::current));
+                    metrics.holding(
+                            cluster.name(),
+                            resource,
+                            sagaTable
+                                    .get(ClusterFailovers.key(cluster.name(), resource))
+                                    .flatMap(ResourceFailovers::current));
                 }
             }
         }
         context.schedule(tickInterval, PunctuationType.WALL_CLOCK_TIME, this::tick);
-        log.info("task {} holds the failovers of its clusters: {} resources with failover history", context.taskId(),
+        log.info(
+                "task {} holds the failovers of its clusters: {} resources with failover history",
+                context.taskId(),
                 sagas.approximateNumEntries());
     }
 
@@ -106,8 +120,11 @@ final class FailoverProcessor implements Processor<Object, Object, Object, Objec
                     log.warn("a failover command that cannot be read was skipped: {}", e.getMessage());
                     return;
                 }
-                log.info("failover command {} {} by {}", command.verb().wire(), command.sagaId().isEmpty() ? command.cluster() + "/"
-                        + command.resource() : command.sagaId(), command.by());
+                log.info(
+                        "failover command {} {} by {}",
+                        command.verb().wire(),
+                        command.sagaId().isEmpty() ? command.cluster() + "/" + command.resource() : command.sagaId(),
+                        command.by());
                 emit(failovers.onCommand(command, now), now);
             }
         } catch (StreamsException e) {
@@ -140,20 +157,28 @@ final class FailoverProcessor implements Processor<Object, Object, Object, Objec
         metrics.record(output);
         long at = now.toEpochMilli();
         for (Action action : output.actions()) {
-            context.forward(new Record<Object, Object>(action.node(), setup.seal().seal(action), at), ACTIONS_SINK);
+            context.forward(
+                    new Record<Object, Object>(action.node(), setup.seal().seal(action), at), ACTIONS_SINK);
             log.info("action sent: {} of saga {}", action.describe(), action.sagaId());
         }
         for (AuditEntry entry : output.audit()) {
             context.forward(new Record<Object, Object>(entry.cluster(), WireCodec.encode(entry), at), AUDIT_SINK);
         }
         for (Alert page : output.pages()) {
-            context.forward(new Record<Object, Object>(page.fingerprint(), WireCodec.encode(page), at), TelemetryProcessor.ALERTS_SINK);
+            context.forward(
+                    new Record<Object, Object>(page.fingerprint(), WireCodec.encode(page), at),
+                    TelemetryProcessor.ALERTS_SINK);
         }
     }
 
     private void logError(String doing, RuntimeException e, Instant now) {
-        errorLog.admit(now.toEpochMilli()).ifPresent(held -> log.error("failover error while {}; the engine carries on ({} more since the "
-                + "last such line; this is a bug, please report it with this trace)", doing, held, e));
+        errorLog.admit(now.toEpochMilli())
+                .ifPresent(held -> log.error(
+                        "failover error while {}; the engine carries on ({} more since the "
+                                + "last such line; this is a bug, please report it with this trace)",
+                        doing,
+                        held,
+                        e));
     }
 
     /** What the failover needs from the engine's config: the topology, the key that seals actions, how its pages are resent. */

@@ -44,12 +44,14 @@ record GroupInstance(String id) {
     private static final Logger log = LoggerFactory.getLogger(GroupInstance.class);
     /** Kafka's allowed characters for a group instance id, with room for Kafka Streams' "-N" thread suffix. */
     private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._-]{1,200}");
+
     private static final Pattern THREAD_SUFFIX = Pattern.compile("[0-9]+");
     private static final long TIMEOUT_SECONDS = 10;
 
     GroupInstance {
         if (!VALID.matcher(id).matches()) {
-            throw new IllegalArgumentException("group instance id '" + id + "': use letters, digits, '.', '_' and '-' (at most 200)");
+            throw new IllegalArgumentException(
+                    "group instance id '" + id + "': use letters, digits, '.', '_' and '-' (at most 200)");
         }
     }
 
@@ -62,8 +64,10 @@ record GroupInstance(String id) {
                 if (VALID.matcher(kept).matches()) {
                     return new GroupInstance(kept);
                 }
-                log.warn("{} does not hold a group instance id; writing a new one (a previous run's group member, if any,"
-                        + " is waited for until its session times out)", file);
+                log.warn(
+                        "{} does not hold a group instance id; writing a new one (a previous run's group member, if any,"
+                                + " is waited for until its session times out)",
+                        file);
             }
             GroupInstance made = new GroupInstance("vigil-" + UUID.randomUUID());
             Files.createDirectories(stateDir);
@@ -71,15 +75,20 @@ record GroupInstance(String id) {
             Files.move(written, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return made;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot keep the engine's group instance id in " + file + " (" + e.getMessage()
-                    + "); the state directory must be a directory the engine can write", e);
+            throw new UncheckedIOException(
+                    "cannot keep the engine's group instance id in " + file + " (" + e.getMessage()
+                            + "); the state directory must be a directory the engine can write",
+                    e);
         }
     }
 
     /** Whether a group member's instance id is this instance's: its own, or one of its stream threads' ("id-N"). */
     boolean owns(String memberInstanceId) {
-        return memberInstanceId.equals(id) || memberInstanceId.startsWith(id + "-")
-                && THREAD_SUFFIX.matcher(memberInstanceId.substring(id.length() + 1)).matches();
+        return memberInstanceId.equals(id)
+                || memberInstanceId.startsWith(id + "-")
+                        && THREAD_SUFFIX
+                                .matcher(memberInstanceId.substring(id.length() + 1))
+                                .matches();
     }
 
     /**
@@ -106,28 +115,48 @@ record GroupInstance(String id) {
         remove(kafka, group, member::equals, why);
     }
 
-    private void remove(Map<String, Object> kafka, String group, java.util.function.Predicate<String> which, String why) {
+    private void remove(
+            Map<String, Object> kafka, String group, java.util.function.Predicate<String> which, String why) {
         Map<String, Object> settings = new HashMap<>(kafka);
         settings.putIfAbsent("request.timeout.ms", 5_000);
         settings.putIfAbsent("default.api.timeout.ms", 10_000);
         try (Admin admin = Admin.create(settings)) {
-            List<MemberToRemove> ours = admin.describeConsumerGroups(List.of(group)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                    .get(group).members().stream().map(MemberDescription::groupInstanceId)
-                    .flatMap(java.util.Optional::stream).filter(which).map(MemberToRemove::new).toList();
+            List<MemberToRemove> ours = admin
+                    .describeConsumerGroups(List.of(group))
+                    .all()
+                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                    .get(group)
+                    .members()
+                    .stream()
+                    .map(MemberDescription::groupInstanceId)
+                    .flatMap(java.util.Optional::stream)
+                    .filter(which)
+                    .map(MemberToRemove::new)
+                    .toList();
             if (ours.isEmpty()) {
                 return;
             }
-            admin.removeMembersFromConsumerGroup(group, new RemoveMembersFromConsumerGroupOptions(ours)).all()
+            admin.removeMembersFromConsumerGroup(group, new RemoveMembersFromConsumerGroupOptions(ours))
+                    .all()
                     .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             log.info("group {}: removed {} member(s) of instance {} ({})", group, ours.size(), id, why);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof GroupIdNotFoundException)) {
-                log.warn("group {}: could not remove the members of instance {} ({}): {}; they stay until their session times out",
-                        group, id, why, e.getCause().toString());
+                log.warn(
+                        "group {}: could not remove the members of instance {} ({}): {}; they stay until their session times out",
+                        group,
+                        id,
+                        why,
+                        e.getCause().toString());
             }
         } catch (TimeoutException e) {
-            log.warn("group {}: Kafka did not answer within {} s while removing the members of instance {} ({}); they stay until"
-                    + " their session times out", group, TIMEOUT_SECONDS, id, why);
+            log.warn(
+                    "group {}: Kafka did not answer within {} s while removing the members of instance {} ({}); they stay until"
+                            + " their session times out",
+                    group,
+                    TIMEOUT_SECONDS,
+                    id,
+                    why);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {

@@ -25,10 +25,14 @@ final class NodesHeardMetrics {
 
         Heard(MeterRegistry registry, NodeHeard node) {
             // a strong reference: the gauge reads this holder for as long as it is registered
-            gauge = Gauge.builder("vigil_engine_node_last_heard_timestamp_seconds", this, h -> h.seconds).strongReference(true)
-                    .description("when the engine last heard anything from the node (Unix time, by the engine's clock, to the second); "
-                            + "on the instance that holds the node's cluster")
-                    .tag("cluster", node.cluster()).tag("node", node.node()).register(registry);
+            gauge = Gauge.builder("vigil_engine_node_last_heard_timestamp_seconds", this, h -> h.seconds)
+                    .strongReference(true)
+                    .description(
+                            "when the engine last heard anything from the node (Unix time, by the engine's clock, to the second); "
+                                    + "on the instance that holds the node's cluster")
+                    .tag("cluster", node.cluster())
+                    .tag("node", node.node())
+                    .register(registry);
         }
     }
 

@@ -40,21 +40,30 @@ record PartitionLayout(Map<String, Integer> sources, Map<String, Integer> change
             if (source.getValue() != telemetry) {
                 int larger = Math.max(source.getValue(), telemetry);
                 String smaller = source.getValue() < telemetry ? source.getKey() : Topics.TELEMETRY;
-                // the stores follow the larger count already (Kafka Streams made them so): growing the smaller is enough
+                // the stores follow the larger count already (Kafka Streams made them so): growing the smaller is
+                // enough
                 boolean storesDisagree = changelogs.values().stream().anyMatch(n -> n != larger);
-                return Optional.of(source.getKey() + " has " + source.getValue() + " partitions and " + Topics.TELEMETRY + " "
-                        + telemetry + ": both are keyed by cluster, and a cluster's failover commands must reach the task that holds"
-                        + " its telemetry, so the engine does not start. " + (storesDisagree ? "To evaluate on " + larger + " partitions: "
-                        + reset.steps(larger, sources) : "Grow " + smaller + " to " + larger + " (kafka-topics.sh --bootstrap-server "
-                        + reset.bootstrap() + " --alter --topic " + smaller + " --partitions " + larger + ") and start the engine"));
+                return Optional.of(
+                        source.getKey() + " has " + source.getValue() + " partitions and " + Topics.TELEMETRY + " "
+                                + telemetry
+                                + ": both are keyed by cluster, and a cluster's failover commands must reach the task that holds"
+                                + " its telemetry, so the engine does not start. "
+                                + (storesDisagree
+                                        ? "To evaluate on " + larger + " partitions: " + reset.steps(larger, sources)
+                                        : "Grow " + smaller + " to " + larger + " (kafka-topics.sh --bootstrap-server "
+                                                + reset.bootstrap() + " --alter --topic " + smaller + " --partitions "
+                                                + larger + ") and start the engine"));
             }
         }
         for (Map.Entry<String, Integer> changelog : new TreeMap<>(changelogs).entrySet()) {
             if (changelog.getValue() != telemetry) {
-                return Optional.of(Topics.TELEMETRY + " has " + telemetry + " partitions but the engine's stores were made for "
-                        + changelog.getValue() + " (" + changelog.getKey() + " has " + changelog.getValue() + "): Kafka Streams does"
-                        + " not run so, and a cluster's state is in the task of the partition its records went to before; the engine"
-                        + " does not start. To evaluate on " + telemetry + " partitions: " + reset.steps(telemetry, sources));
+                return Optional.of(
+                        Topics.TELEMETRY + " has " + telemetry + " partitions but the engine's stores were made for "
+                                + changelog.getValue() + " (" + changelog.getKey() + " has " + changelog.getValue()
+                                + "): Kafka Streams does"
+                                + " not run so, and a cluster's state is in the task of the partition its records went to before; the engine"
+                                + " does not start. To evaluate on " + telemetry + " partitions: "
+                                + reset.steps(telemetry, sources));
             }
         }
         return Optional.empty();
@@ -68,11 +77,15 @@ record PartitionLayout(Map<String, Integer> sources, Map<String, Integer> change
         for (Map.Entry<String, Integer> source : new TreeMap<>(sources).entrySet()) {
             if (source.getValue() != started) {
                 int now = source.getValue();
-                return Optional.of(source.getKey() + " now has " + now + " partitions, not the " + started + " this engine started"
-                        + " with: a cluster's records go to the partition its id hashes to among " + now + ", while the engine's tasks"
-                        + " and their stores are cut for " + started + " (Kafka Streams refuses to go on so), so the engine stops"
-                        + " rather than evaluate some clusters twice and others never. To evaluate on " + now + " partitions: "
-                        + reset.steps(now, sources));
+                return Optional.of(
+                        source.getKey() + " now has " + now + " partitions, not the " + started + " this engine started"
+                                + " with: a cluster's records go to the partition its id hashes to among " + now
+                                + ", while the engine's tasks"
+                                + " and their stores are cut for " + started
+                                + " (Kafka Streams refuses to go on so), so the engine stops"
+                                + " rather than evaluate some clusters twice and others never. To evaluate on " + now
+                                + " partitions: "
+                                + reset.steps(now, sources));
             }
         }
         return Optional.empty();
@@ -85,17 +98,29 @@ record PartitionLayout(Map<String, Integer> sources, Map<String, Integer> change
             StringBuilder grow = new StringBuilder();
             new TreeMap<>(sources).forEach((topic, partitions) -> {
                 if (partitions < count) {
-                    grow.append(" grow ").append(topic).append(" to ").append(count).append(" (kafka-topics.sh --bootstrap-server ")
-                            .append(bootstrap).append(" --alter --topic ").append(topic).append(" --partitions ").append(count)
+                    grow.append(" grow ")
+                            .append(topic)
+                            .append(" to ")
+                            .append(count)
+                            .append(" (kafka-topics.sh --bootstrap-server ")
+                            .append(bootstrap)
+                            .append(" --alter --topic ")
+                            .append(topic)
+                            .append(" --partitions ")
+                            .append(count)
                             .append(");");
                 }
             });
-            return "stop every engine instance of " + applicationId + ";" + grow + " run kafka-streams-application-reset.sh"
-                    + " --bootstrap-server " + bootstrap + " --application-id " + applicationId + " --force (it deletes the"
-                    + " engine's changelog topics and keeps its place in " + Topics.TELEMETRY + "; its stores are in memory, nothing to"
+            return "stop every engine instance of " + applicationId + ";" + grow
+                    + " run kafka-streams-application-reset.sh"
+                    + " --bootstrap-server " + bootstrap + " --application-id " + applicationId
+                    + " --force (it deletes the"
+                    + " engine's changelog topics and keeps its place in " + Topics.TELEMETRY
+                    + "; its stores are in memory, nothing to"
                     + " delete on disk); start the engines. They start with empty state:"
                     + " alerts that still hold fire anew, an open page whose problem ended meanwhile gets no resolve from Vigil"
-                    + " (close it by hand), and a failover saga in flight is forgotten (" + Topics.AUDIT + " has its last step)";
+                    + " (close it by hand), and a failover saga in flight is forgotten (" + Topics.AUDIT
+                    + " has its last step)";
         }
     }
 }

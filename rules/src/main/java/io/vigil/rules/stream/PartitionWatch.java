@@ -57,11 +57,15 @@ final class PartitionWatch implements AutoCloseable {
      * the changelogged {@code stores}, may start with; throws {@link IllegalStateException}, with
      * what to do, when the counts disagree (it must not start) or Kafka does not answer.
      */
-    static int checkAtStart(Map<String, Object> kafka, PartitionLayout.Reset reset, boolean failover, List<String> stores) {
-        List<String> changelogs = stores.stream().map(store -> reset.applicationId() + "-" + store + "-changelog").toList();
+    static int checkAtStart(
+            Map<String, Object> kafka, PartitionLayout.Reset reset, boolean failover, List<String> stores) {
+        List<String> changelogs = stores.stream()
+                .map(store -> reset.applicationId() + "-" + store + "-changelog")
+                .toList();
         try (Admin admin = admin(kafka)) {
             Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            PartitionLayout layout = new PartitionLayout(counts(admin, sources(failover)),
+            PartitionLayout layout = new PartitionLayout(
+                    counts(admin, sources(failover)),
                     counts(admin, changelogs.stream().filter(existing::contains).toList()));
             Optional<String> problem = layout.problemAtStart(reset);
             if (problem.isPresent()) {
@@ -78,17 +82,27 @@ final class PartitionWatch implements AutoCloseable {
      * now on, and when asked ({@link #change()}); the first time a source's count changed, hands
      * what happened and what to do to {@code changed}.
      */
-    static PartitionWatch start(Map<String, Object> kafka, PartitionLayout.Reset reset, boolean failover, int started,
-                                Duration interval, Consumer<String> changed) {
+    static PartitionWatch start(
+            Map<String, Object> kafka,
+            PartitionLayout.Reset reset,
+            boolean failover,
+            int started,
+            Duration interval,
+            Consumer<String> changed) {
         PartitionWatch watch = new PartitionWatch(admin(kafka), sources(failover), started, reset);
-        watch.timer.scheduleWithFixedDelay(() -> {
-            try {
-                watch.change().ifPresent(changed);
-            } catch (RuntimeException e) {
-                // Kafka did not answer this time: the next pass asks again (a pass that threw would cancel the ones after it)
-                log.debug("the partition counts could not be read this time: {}", e.toString());
-            }
-        }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        watch.timer.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        watch.change().ifPresent(changed);
+                    } catch (RuntimeException e) {
+                        // Kafka did not answer this time: the next pass asks again (a pass that threw would cancel the
+                        // ones after it)
+                        log.debug("the partition counts could not be read this time: {}", e.toString());
+                    }
+                },
+                interval.toMillis(),
+                interval.toMillis(),
+                TimeUnit.MILLISECONDS);
         return watch;
     }
 
@@ -124,8 +138,10 @@ final class PartitionWatch implements AutoCloseable {
         if (topics.isEmpty()) {
             return counts;
         }
-        Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        topics.forEach(topic -> counts.put(topic, described.get(topic).partitions().size()));
+        Map<String, TopicDescription> described =
+                admin.describeTopics(topics).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        topics.forEach(
+                topic -> counts.put(topic, described.get(topic).partitions().size()));
         return counts;
     }
 
@@ -135,11 +151,15 @@ final class PartitionWatch implements AutoCloseable {
             return new IllegalStateException("interrupted while reading the partition counts", e);
         }
         if (e instanceof TimeoutException) {
-            return new IllegalStateException("Kafka at " + reset.bootstrap() + " did not give the topics' partition counts within "
-                    + TIMEOUT_SECONDS + " s (is it running and reachable with the kafka: settings?)", e);
+            return new IllegalStateException(
+                    "Kafka at " + reset.bootstrap() + " did not give the topics' partition counts within "
+                            + TIMEOUT_SECONDS + " s (is it running and reachable with the kafka: settings?)",
+                    e);
         }
-        return new IllegalStateException("cannot read the topics' partition counts on " + reset.bootstrap() + ": "
-                + e.getCause().getMessage(), e);
+        return new IllegalStateException(
+                "cannot read the topics' partition counts on " + reset.bootstrap() + ": "
+                        + e.getCause().getMessage(),
+                e);
     }
 
     @Override

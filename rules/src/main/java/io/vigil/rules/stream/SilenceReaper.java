@@ -28,6 +28,7 @@ final class SilenceReaper implements AutoCloseable {
     static final Duration INTERVAL = Duration.ofMinutes(15);
     /** The first pass waits for the global store to be restored. */
     static final Duration FIRST = Duration.ofMinutes(1);
+
     private static final Logger log = LoggerFactory.getLogger(SilenceReaper.class);
 
     private final StoredSilences silences;
@@ -88,12 +89,22 @@ final class SilenceReaper implements AutoCloseable {
             }
         }
         if (deleted > 0) {
-            log.info("deleted {} silence(s) that expired more than {}h ago from {} ({}{})", deleted, StoredSilences.RETENTION.toHours(),
-                    Topics.SILENCES, String.join(", ", ids.subList(0, Math.min(5, ids.size()))), ids.size() > 5 ? ", ..." : "");
+            log.info(
+                    "deleted {} silence(s) that expired more than {}h ago from {} ({}{})",
+                    deleted,
+                    StoredSilences.RETENTION.toHours(),
+                    Topics.SILENCES,
+                    String.join(", ", ids.subList(0, Math.min(5, ids.size()))),
+                    ids.size() > 5 ? ", ..." : "");
         }
         if (deleted < ids.size()) {
-            log.warn("could not delete {} of {} expired silence(s) from {}: {} (tried again in {} minutes; is the broker reachable?)",
-                    ids.size() - deleted, ids.size(), Topics.SILENCES, failure, INTERVAL.toMinutes());
+            log.warn(
+                    "could not delete {} of {} expired silence(s) from {}: {} (tried again in {} minutes; is the broker reachable?)",
+                    ids.size() - deleted,
+                    ids.size(),
+                    Topics.SILENCES,
+                    failure,
+                    INTERVAL.toMinutes());
         }
         return deleted;
     }

@@ -37,14 +37,15 @@ final class StoredSilences implements Supplier<Collection<Silence>> {
      * configuration has no section for silences, and nobody has asked for another value.
      */
     static final Duration RETENTION = Duration.ofHours(120);
+
     private static final Logger log = LoggerFactory.getLogger(StoredSilences.class);
     /** The unreadable records already said (id and content); forgotten past this many, to be said again at worst. */
     private static final Set<String> REPORTED = ConcurrentHashMap.newKeySet();
+
     private static final int REPORTED_MAX = 10_000;
 
     /** The store as read: the silences, and the ids of those expired longer than the retention. */
-    record Contents(List<Silence> silences, List<String> pastRetention) {
-    }
+    record Contents(List<Silence> silences, List<String> pastRetention) {}
 
     private final Supplier<ReadOnlyKeyValueStore<String, byte[]>> store;
     private final LongSupplier clock;
@@ -96,8 +97,11 @@ final class StoredSilences implements Supplier<Collection<Silence>> {
                         REPORTED.clear();
                     }
                     if (REPORTED.add(kv.key + "@" + Arrays.hashCode(kv.value))) {
-                        log.warn("silence {} on {} cannot be read and is ignored: {} (write silences with 'vigil silence add')",
-                                kv.key, Topics.SILENCES, e.getMessage());
+                        log.warn(
+                                "silence {} on {} cannot be read and is ignored: {} (write silences with 'vigil silence add')",
+                                kv.key,
+                                Topics.SILENCES,
+                                e.getMessage());
                     }
                 }
             }

@@ -48,7 +48,9 @@ final class StreamThreadFailures {
         while (now - recent.peekFirst() > WINDOW.toNanos()) {
             recent.removeFirst();
         }
-        return recent.size() >= MAX_FAILURES ? StreamThreadExceptionResponse.SHUTDOWN_CLIENT : StreamThreadExceptionResponse.REPLACE_THREAD;
+        return recent.size() >= MAX_FAILURES
+                ? StreamThreadExceptionResponse.SHUTDOWN_CLIENT
+                : StreamThreadExceptionResponse.REPLACE_THREAD;
     }
 
     /** Kafka Streams wraps what a thread threw; an Error anywhere in the chain is fatal. */

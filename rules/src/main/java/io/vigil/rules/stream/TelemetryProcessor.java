@@ -59,6 +59,7 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
     private final EngineLimits limits;
     /** Fixed for the engine's life: the engine stops when it changes ({@link PartitionWatch}). */
     private final int telemetryPartitions;
+
     private final EngineMetrics metrics;
     private final DeadLetters deadLetters;
     private final RefusedSizes refused;
@@ -71,8 +72,16 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
     private EvaluationSteps steps;
     private UnreadableValues unreadable;
 
-    TelemetryProcessor(RuleSet rules, Roster roster, EngineTiming timing, EngineLimits limits, int telemetryPartitions,
-                       EngineMetrics metrics, DeadLetters deadLetters, RefusedSizes refused, boolean feedsFailover) {
+    TelemetryProcessor(
+            RuleSet rules,
+            Roster roster,
+            EngineTiming timing,
+            EngineLimits limits,
+            int telemetryPartitions,
+            EngineMetrics metrics,
+            DeadLetters deadLetters,
+            RefusedSizes refused,
+            boolean feedsFailover) {
         this.rules = rules;
         this.roster = roster;
         this.timing = timing;
@@ -92,34 +101,59 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
         KeyValueStore<String, byte[]> previous = context.getStateStore(EngineStores.PREVIOUS);
         ReadOnlyKeyValueStore<String, byte[]> silences = context.getStateStore(EngineStores.SILENCES);
         unreadable = new UnreadableValues(DEADLETTER_SINK, deadLetters, refused, metrics);
-        EngineTables tables = new EngineTables(new StreamsStateTable<>(scopes, TableCodec.json(ScopeAlerts.class), unreadable),
+        EngineTables tables = new EngineTables(
+                new StreamsStateTable<>(scopes, TableCodec.json(ScopeAlerts.class), unreadable),
                 new StreamsStateTable<>(presence, TableCodec.json(NodePresence.class), unreadable),
                 new StreamsStateTable<>(previous, TableCodec.PREVIOUS, unreadable));
         int partition = context.taskId().partition();
         // the failover's stores are this task's too (the failover processor is our child): read here, written there
-        FailoverHolds holds = feedsFailover ? new SagaHolds(
-                new StreamsStateTable<>(context.getStateStore(EngineStores.FAILOVER_SAGAS), TableCodec.json(ResourceFailovers.class), unreadable),
-                new StreamsStateTable<>(context.getStateStore(EngineStores.FAILOVER_FACTS), TableCodec.json(ClusterFacts.class), unreadable))
+        FailoverHolds holds = feedsFailover
+                ? new SagaHolds(
+                        new StreamsStateTable<>(
+                                context.getStateStore(EngineStores.FAILOVER_SAGAS),
+                                TableCodec.json(ResourceFailovers.class),
+                                unreadable),
+                        new StreamsStateTable<>(
+                                context.getStateStore(EngineStores.FAILOVER_FACTS),
+                                TableCodec.json(ClusterFacts.class),
+                                unreadable))
                 : FailoverHolds.NONE;
         // the wall clock itself: the context's cached time is 0 until the task processes or punctuates, and a
         // take-over at the epoch would count every node's silence from 1970, the absence grace never applying
         Instant now = Instant.now();
-        Suppression suppression = Suppression.of(new StoredSilences(() -> silences, context::currentSystemTimeMs), rules, holds);
+        Suppression suppression =
+                Suppression.of(new StoredSilences(() -> silences, context::currentSystemTimeMs), rules, holds);
         // a step that fails is undone and its evaluator made anew over the same tables, from the same take-over
         Predicate<String> owns = cluster -> ClusterPartition.of(cluster, telemetryPartitions) == partition;
-        steps = new EvaluationSteps(tables, staged -> new RuleEvaluator(rules, roster, timing, limits, staged, suppression, metrics, now,
-                owns));
+        steps = new EvaluationSteps(
+                tables,
+                staged -> new RuleEvaluator(rules, roster, timing, limits, staged, suppression, metrics, now, owns));
         context.schedule(timing.evaluationInterval(), PunctuationType.WALL_CLOCK_TIME, this::tick);
-        log.info("task {} took over telemetry partition {}: {} alert scopes, {} nodes; silence counts from now + {}",
-                context.taskId(), partition, scopes.approximateNumEntries(), presence.approximateNumEntries(), timing.absenceGrace());
-        // the engine refuses to start when the stores' count differs from the telemetry's; this is left when they were grown by hand
-        StrandedState.of(tables, owns).clusters().forEach((cluster, held) -> log.error("task {} holds the state of {}, whose telemetry now"
-                + " goes to partition {} of {}: {} nodes, {} alert scopes ({} firing). The partition count changed and the engine's"
-                + " changelog topics were grown with it instead of being reset: the cluster is held twice, its expected nodes may be"
-                + " reported silent and its firing alerts resent from here. Reset the engine (stop every instance, run"
-                + " kafka-streams-application-reset.sh --application-id {} --force, start them)", context.taskId(), cluster,
-                ClusterPartition.of(cluster, telemetryPartitions), telemetryPartitions, held.nodes(), held.scopes(), held.firing(),
-                context.applicationId()));
+        log.info(
+                "task {} took over telemetry partition {}: {} alert scopes, {} nodes; silence counts from now + {}",
+                context.taskId(),
+                partition,
+                scopes.approximateNumEntries(),
+                presence.approximateNumEntries(),
+                timing.absenceGrace());
+        // the engine refuses to start when the stores' count differs from the telemetry's; this is left when they were
+        // grown by hand
+        StrandedState.of(tables, owns)
+                .clusters()
+                .forEach((cluster, held) -> log.error(
+                        "task {} holds the state of {}, whose telemetry now"
+                                + " goes to partition {} of {}: {} nodes, {} alert scopes ({} firing). The partition count changed and the engine's"
+                                + " changelog topics were grown with it instead of being reset: the cluster is held twice, its expected nodes may be"
+                                + " reported silent and its firing alerts resent from here. Reset the engine (stop every instance, run"
+                                + " kafka-streams-application-reset.sh --application-id {} --force, start them)",
+                        context.taskId(),
+                        cluster,
+                        ClusterPartition.of(cluster, telemetryPartitions),
+                        telemetryPartitions,
+                        held.nodes(),
+                        held.scopes(),
+                        held.firing(),
+                        context.applicationId()));
     }
 
     @Override
@@ -135,8 +169,12 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
         }
         String key = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
         if (!key.equals(Topics.telemetryKey(envelope))) {
-            deadLetter(record, "key '" + Name.printable(key) + "' is not the cluster '" + envelope.cluster()
-                    + "': a cluster's records must share its partition, so the key must be the cluster id", from, now);
+            deadLetter(
+                    record,
+                    "key '" + Name.printable(key) + "' is not the cluster '" + envelope.cluster()
+                            + "': a cluster's records must share its partition, so the key must be the cluster id",
+                    from,
+                    now);
             return;
         }
         try {
@@ -190,8 +228,13 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
             if (encoded.length > limit) {
                 // Kafka would refuse it and, under exactly-once, stop the thread with it: skipped, as a refusal is
                 metrics.recordDropped(Topics.ALERTS);
-                log.error("alert {} ({} on {}/{}) is {} bytes, more than the {} a record may have; it is not published",
-                        alert.fingerprint(), alert.rule(), alert.labels().get("cluster"), alert.labels().get("node"), encoded.length,
+                log.error(
+                        "alert {} ({} on {}/{}) is {} bytes, more than the {} a record may have; it is not published",
+                        alert.fingerprint(),
+                        alert.rule(),
+                        alert.labels().get("cluster"),
+                        alert.labels().get("node"),
+                        encoded.length,
                         limit);
                 continue;
             }
@@ -215,14 +258,26 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
     private void deadLetter(Record<byte[], byte[]> record, String reason, RecordMetadata from, long now) {
         metrics.deadLettered(reason);
         metrics.progressed(now);
-        deadLetterLog.admit(now).ifPresent(held -> log.warn("{}-{}@{} sent to {}: {} ({} more since the last such line; "
-                        + "logged once a minute, vigil_engine_dead_letters_total counts them all)",
-                from.topic(), from.partition(), from.offset(), Topics.DEADLETTER, reason, held));
+        deadLetterLog
+                .admit(now)
+                .ifPresent(held -> log.warn(
+                        "{}-{}@{} sent to {}: {} ({} more since the last such line; "
+                                + "logged once a minute, vigil_engine_dead_letters_total counts them all)",
+                        from.topic(),
+                        from.partition(),
+                        from.offset(),
+                        Topics.DEADLETTER,
+                        reason,
+                        held));
         int limit = recordLimit(Topics.DEADLETTER);
         if (limit < DeadLetters.MIN_BYTES) {
             metrics.recordDropped(Topics.DEADLETTER);
-            log.error("{}-{}@{} is not dead-lettered: {} refuses even small records (see above); it is skipped",
-                    from.topic(), from.partition(), from.offset(), Topics.DEADLETTER);
+            log.error(
+                    "{}-{}@{} is not dead-lettered: {} refuses even small records (see above); it is skipped",
+                    from.topic(),
+                    from.partition(),
+                    from.offset(),
+                    Topics.DEADLETTER);
             return;
         }
         context.forward(deadLetters.of(record, reason, from, now, limit), DEADLETTER_SINK);
@@ -234,7 +289,12 @@ final class TelemetryProcessor implements Processor<byte[], byte[], Object, Obje
     }
 
     private void logError(String doing, RuntimeException e, long now) {
-        errorLog.admit(now).ifPresent(held -> log.error("engine error while {}; the engine carries on ({} more since the last such line; "
-                + "this is a bug, please report it with this trace)", doing, held, e));
+        errorLog.admit(now)
+                .ifPresent(held -> log.error(
+                        "engine error while {}; the engine carries on ({} more since the last such line; "
+                                + "this is a bug, please report it with this trace)",
+                        doing,
+                        held,
+                        e));
     }
 }

@@ -7,8 +7,10 @@ package io.vigil.rules.stream;
 record TopicShortfall(String topic, String key, long found, long wanted, String why) {
     /** The warning: the topic, the value found, the value wanted, and the command that sets it. */
     String warning(Object bootstrap) {
-        return "topic " + topic + " has " + key + "=" + found + ", less than the " + wanted + " the engine wants (" + why
-                + "); set it with: kafka-configs.sh --bootstrap-server " + bootstrap + " --alter --entity-type topics --entity-name "
+        return "topic " + topic + " has " + key + "=" + found + ", less than the " + wanted + " the engine wants ("
+                + why
+                + "); set it with: kafka-configs.sh --bootstrap-server " + bootstrap
+                + " --alter --entity-type topics --entity-name "
                 + topic + " --add-config " + key + "=" + wanted;
     }
 }

@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class UndeliverableRecords implements ProductionExceptionHandler {
     /** The config keys under which the engine hands its metrics and its memory of refusals to this handler, which Kafka Streams creates. */
     static final String METRICS_CONFIG = "vigil.engine.metrics";
+
     static final String REFUSED_CONFIG = "vigil.engine.refused";
     private static final Logger log = LoggerFactory.getLogger(UndeliverableRecords.class);
 
@@ -42,7 +43,8 @@ public final class UndeliverableRecords implements ProductionExceptionHandler {
     }
 
     @Override
-    public ProductionExceptionHandlerResponse handle(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
+    public ProductionExceptionHandlerResponse handle(
+            ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
         if (exception instanceof RetriableException) {
             return ProductionExceptionHandlerResponse.RETRY;
         }
@@ -52,15 +54,21 @@ public final class UndeliverableRecords implements ProductionExceptionHandler {
             }
         } else if (record.topic().equals(Topics.DEADLETTER)) {
             // refused whatever its size: the next may be too, and under exactly-once each refusal costs a stream thread
-            // (not counted here: under exactly-once the transaction is aborted, and the thread that replaces this one reads
+            // (not counted here: under exactly-once the transaction is aborted, and the thread that replaces this one
+            // reads
             // the same input again and counts the dead letter it leaves out)
             if (refused != null) {
                 refused.refusedDeadLetter();
             }
-            log.error("{} refused a dead letter (task at {}-{}@{}): {}; the engine sends no more dead letters until it restarts, and counts"
-                    + " each it leaves out in vigil_engine_records_dropped_total (fix the topic: it must take records without a key, so not"
-                    + " compacted; then restart the engine)", record.topic(), context.topic(),
-                    context.partition(), context.offset(), exception.toString());
+            log.error(
+                    "{} refused a dead letter (task at {}-{}@{}): {}; the engine sends no more dead letters until it restarts, and counts"
+                            + " each it leaves out in vigil_engine_records_dropped_total (fix the topic: it must take records without a key, so not"
+                            + " compacted; then restart the engine)",
+                    record.topic(),
+                    context.topic(),
+                    context.partition(),
+                    context.offset(),
+                    exception.toString());
             return ProductionExceptionHandlerResponse.CONTINUE;
         }
         dropped(context, record.topic(), exception);
@@ -68,7 +76,8 @@ public final class UndeliverableRecords implements ProductionExceptionHandler {
     }
 
     private static int size(ProducerRecord<byte[], byte[]> record) {
-        long bytes = (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
+        long bytes =
+                (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
         for (Header h : record.headers()) {
             bytes += h.key().length() + (h.value() == null ? 0 : h.value().length);
         }
@@ -77,8 +86,11 @@ public final class UndeliverableRecords implements ProductionExceptionHandler {
 
     @Override
     @SuppressWarnings("rawtypes")
-    public ProductionExceptionHandlerResponse handleSerializationException(ErrorHandlerContext context, ProducerRecord record,
-                                                                           Exception exception, SerializationExceptionOrigin origin) {
+    public ProductionExceptionHandlerResponse handleSerializationException(
+            ErrorHandlerContext context,
+            ProducerRecord record,
+            Exception exception,
+            SerializationExceptionOrigin origin) {
         dropped(context, record.topic(), exception);
         return ProductionExceptionHandlerResponse.CONTINUE;
     }
@@ -88,8 +100,13 @@ public final class UndeliverableRecords implements ProductionExceptionHandler {
             metrics.recordDropped(topic);
         }
         // (the context is the task's record when the broker answered, which may be a later one than made this)
-        log.error("a record for {} was refused (task at {}-{}@{}): {}; it is skipped and the engine carries on "
+        log.error(
+                "a record for {} was refused (task at {}-{}@{}): {}; it is skipped and the engine carries on "
                         + "(vigil_engine_records_dropped_total counts these; check the broker's message.max.bytes and the producer's max.request.size)",
-                topic, context.topic(), context.partition(), context.offset(), exception.toString());
+                topic,
+                context.topic(),
+                context.partition(),
+                context.offset(),
+                exception.toString());
     }
 }

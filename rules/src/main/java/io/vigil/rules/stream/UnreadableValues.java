@@ -26,8 +26,7 @@ final class UnreadableValues {
     static final String REASON_PREFIX = "store ";
     private static final Logger log = LoggerFactory.getLogger(UnreadableValues.class);
 
-    private record Found(KeyValueStore<String, byte[]> store, String key, byte[] value, String reason) {
-    }
+    private record Found(KeyValueStore<String, byte[]> store, String key, byte[] value, String reason) {}
 
     private final String sink;
     private final DeadLetters deadLetters;
@@ -46,8 +45,14 @@ final class UnreadableValues {
 
     /** {@code value}, at {@code key} of {@code store}, cannot be read, for {@code why}. */
     void found(KeyValueStore<String, byte[]> store, String key, byte[] value, String what, String why) {
-        found.computeIfAbsent(store.name() + '\u0000' + key, k -> new Found(store, key, value, REASON_PREFIX + store.name()
-                + " holds an unreadable " + what + " at " + key.replace('\u001f', '/') + ": " + why + " (was it written by a newer engine?)"));
+        found.computeIfAbsent(
+                store.name() + '\u0000' + key,
+                k -> new Found(
+                        store,
+                        key,
+                        value,
+                        REASON_PREFIX + store.name() + " holds an unreadable " + what + " at "
+                                + key.replace('\u001f', '/') + ": " + why + " (was it written by a newer engine?)"));
     }
 
     /** What was found goes to the dead letters and leaves its store; from a process or punctuation, where records may be forwarded. */
@@ -62,17 +67,28 @@ final class UnreadableValues {
             if (Arrays.equals(f.store().get(f.key()), f.value())) {
                 f.store().delete(f.key());
             }
-            int limit = Math.min(deadLetters.maxBytes(), refused.limit(Topics.DEADLETTER).orElse(Integer.MAX_VALUE));
+            int limit = Math.min(
+                    deadLetters.maxBytes(), refused.limit(Topics.DEADLETTER).orElse(Integer.MAX_VALUE));
             boolean sent = limit >= DeadLetters.MIN_BYTES;
             if (sent) {
-                context.forward(deadLetters.ofStoreValue(f.store().name(), f.key(), f.value(), f.reason(), partition, now, limit), sink);
+                context.forward(
+                        deadLetters.ofStoreValue(
+                                f.store().name(), f.key(), f.value(), f.reason(), partition, now, limit),
+                        sink);
             } else {
                 metrics.recordDropped(Topics.DEADLETTER);
             }
-            logged.admit(now).ifPresent(held -> log.error("task {}: {}; the value is taken out of the store{} and the task goes on"
-                    + " ({} more since the last such line; logged once a minute, vigil_engine_dead_letters_total{reason=\"unreadable-state\"}"
-                    + " counts them all)", context.taskId(), f.reason(), sent ? " and its bytes are in " + Topics.DEADLETTER
-                    : " (" + Topics.DEADLETTER + " refuses records: its bytes are lost)", held));
+            logged.admit(now)
+                    .ifPresent(held -> log.error(
+                            "task {}: {}; the value is taken out of the store{} and the task goes on"
+                                    + " ({} more since the last such line; logged once a minute, vigil_engine_dead_letters_total{reason=\"unreadable-state\"}"
+                                    + " counts them all)",
+                            context.taskId(),
+                            f.reason(),
+                            sent
+                                    ? " and its bytes are in " + Topics.DEADLETTER
+                                    : " (" + Topics.DEADLETTER + " refuses records: its bytes are lost)",
+                            held));
         }
         found.clear();
     }

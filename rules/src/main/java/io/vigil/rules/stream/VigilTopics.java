@@ -30,8 +30,7 @@ final class VigilTopics {
     private static final Logger log = LoggerFactory.getLogger(VigilTopics.class);
     private static final String MIN_COMPACTION_LAG = "min.compaction.lag.ms";
 
-    private VigilTopics() {
-    }
+    private VigilTopics() {}
 
     static void ensure(Map<String, Object> kafka, EngineConfig.Topics settings) {
         Map<String, Object> admin = new HashMap<>(kafka);
@@ -42,15 +41,20 @@ final class VigilTopics {
             List<NewTopic> missing = new ArrayList<>();
             for (String topic : Topics.ALL) {
                 if (!existing.contains(topic)) {
-                    missing.add(new NewTopic(topic, Topics.partitions(topic, settings.partitions()), settings.replicationFactor())
+                    missing.add(new NewTopic(
+                                    topic,
+                                    Topics.partitions(topic, settings.partitions()),
+                                    settings.replicationFactor())
                             .configs(Topics.configs(topic)));
                 }
             }
             if (!missing.isEmpty()) {
                 List<String> names = missing.stream().map(NewTopic::name).toList();
                 if (!settings.create()) {
-                    throw new IllegalStateException("the Vigil topics " + names + " do not exist on " + kafka.get("bootstrap.servers")
-                            + "; create them (kafka-topics.sh --create ...; " + listed(Topics.COMPACTED) + " with cleanup.policy=compact, "
+                    throw new IllegalStateException("the Vigil topics " + names + " do not exist on "
+                            + kafka.get("bootstrap.servers")
+                            + "; create them (kafka-topics.sh --create ...; " + listed(Topics.COMPACTED)
+                            + " with cleanup.policy=compact, "
                             + listed(Topics.SINGLE_PARTITION) + " with one partition) or set topics.create: true");
                 }
                 for (var future : client.createTopics(missing).values().entrySet()) {
@@ -58,22 +62,32 @@ final class VigilTopics {
                         future.getValue().get(30, TimeUnit.SECONDS);
                     } catch (ExecutionException e) {
                         if (!(e.getCause() instanceof TopicExistsException)) {
-                            throw new IllegalStateException("cannot create topic " + future.getKey() + ": " + e.getCause().getMessage(), e);
+                            throw new IllegalStateException(
+                                    "cannot create topic " + future.getKey() + ": "
+                                            + e.getCause().getMessage(),
+                                    e);
                         }
                     }
                 }
-                log.info("created the missing Vigil topics {} ({} partitions, replication {})", names, settings.partitions(),
+                log.info(
+                        "created the missing Vigil topics {} ({} partitions, replication {})",
+                        names,
+                        settings.partitions(),
                         settings.replicationFactor());
             }
             for (TopicShortfall shortfall : shortfalls(client)) {
                 log.warn(shortfall.warning(kafka.get("bootstrap.servers")));
             }
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot check the Vigil topics on " + kafka.get("bootstrap.servers") + ": "
-                    + e.getCause().getMessage() + " (is Kafka reachable with the kafka: settings?)", e);
+            throw new IllegalStateException(
+                    "cannot check the Vigil topics on " + kafka.get("bootstrap.servers") + ": "
+                            + e.getCause().getMessage() + " (is Kafka reachable with the kafka: settings?)",
+                    e);
         } catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka at " + kafka.get("bootstrap.servers") + " did not answer within 30 s"
-                    + " (is it running and reachable with the kafka: settings?)", e);
+            throw new IllegalStateException(
+                    "Kafka at " + kafka.get("bootstrap.servers") + " did not answer within 30 s"
+                            + " (is it running and reachable with the kafka: settings?)",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking the Vigil topics", e);
@@ -81,9 +95,13 @@ final class VigilTopics {
     }
 
     /** The settings of existing topics that are below what the engine creates them with. */
-    static List<TopicShortfall> shortfalls(Admin client) throws ExecutionException, TimeoutException, InterruptedException {
+    static List<TopicShortfall> shortfalls(Admin client)
+            throws ExecutionException, TimeoutException, InterruptedException {
         ConfigResource alerts = new ConfigResource(ConfigResource.Type.TOPIC, Topics.ALERTS);
-        Config config = client.describeConfigs(List.of(alerts)).all().get(30, TimeUnit.SECONDS).get(alerts);
+        Config config = client.describeConfigs(List.of(alerts))
+                .all()
+                .get(30, TimeUnit.SECONDS)
+                .get(alerts);
         ConfigEntry lag = config.get(MIN_COMPACTION_LAG);
         long found;
         try {
@@ -95,13 +113,20 @@ final class VigilTopics {
         if (found >= wanted) {
             return List.of();
         }
-        return List.of(new TopicShortfall(Topics.ALERTS, MIN_COMPACTION_LAG, found, wanted, "compaction may then drop an alert's resolve"
-                + " for its tombstone before a notifier that was down reads it, and its page stays open"));
+        return List.of(new TopicShortfall(
+                Topics.ALERTS,
+                MIN_COMPACTION_LAG,
+                found,
+                wanted,
+                "compaction may then drop an alert's resolve"
+                        + " for its tombstone before a notifier that was down reads it, and its page stays open"));
     }
 
     /** "a, b and c". */
     private static String listed(List<String> topics) {
         int last = topics.size() - 1;
-        return last < 1 ? String.join("", topics) : String.join(", ", topics.subList(0, last)) + " and " + topics.get(last);
+        return last < 1
+                ? String.join("", topics)
+                : String.join(", ", topics.subList(0, last)) + " and " + topics.get(last);
     }
 }

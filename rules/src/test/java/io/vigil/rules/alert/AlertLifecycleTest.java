@@ -21,8 +21,11 @@ class AlertLifecycleTest {
     private static final Instant T0 = Instant.parse("2026-12-01T03:00:00Z");
     private static final Duration RESEND = Duration.ofMinutes(1);
     private static final Duration RETENTION = Duration.ofMinutes(15);
-    private static final Candidate SDA = new Candidate("DiskFailing", Map.of("alertname", "DiskFailing", "node", "node-a"),
-            Map.of("summary", "sda failing"), false);
+    private static final Candidate SDA = new Candidate(
+            "DiskFailing",
+            Map.of("alertname", "DiskFailing", "node", "node-a"),
+            Map.of("summary", "sda failing"),
+            false);
 
     private Optional<TrackedAlert> alert = Optional.empty();
     private final List<String> published = new ArrayList<>();
@@ -32,21 +35,29 @@ class AlertLifecycleTest {
     }
 
     private Step observe(boolean holds, int seconds, AlertTiming timing) {
-        Step step = AlertLifecycle.observe(alert, SDA, holds, at(seconds), timing,
+        Step step = AlertLifecycle.observe(
+                alert,
+                SDA,
+                holds,
+                at(seconds),
+                timing,
                 Optional.of(new EventRef("pair-1", "node-a", seconds, at(seconds))));
         record(step);
         return step;
     }
 
     private Step tick(int seconds, AlertTiming timing) {
-        Step step = alert.map(a -> AlertLifecycle.tick(a, at(seconds), timing, RESEND, RETENTION)).orElseGet(Step::nothing);
+        Step step = alert.map(a -> AlertLifecycle.tick(a, at(seconds), timing, RESEND, RETENTION))
+                .orElseGet(Step::nothing);
         record(step);
         return step;
     }
 
     private void record(Step step) {
-        step.change().ifPresent(c -> published.add(c.wire() + ":" + step.alert().orElseThrow().state().wire()
-                + ":v" + step.alert().orElseThrow().version()));
+        step.change()
+                .ifPresent(c -> published.add(
+                        c.wire() + ":" + step.alert().orElseThrow().state().wire() + ":v"
+                                + step.alert().orElseThrow().version()));
         alert = step.retain() ? step.alert() : Optional.empty();
     }
 
@@ -149,7 +160,9 @@ class AlertLifecycleTest {
         assertTrue(alert.orElseThrow().flapping());
         assertEquals(AlertState.FIRING, alert.orElseThrow().state());
         List<String> whileFlapping = List.copyOf(published);
-        assertEquals("flapping:firing", whileFlapping.get(whileFlapping.size() - 1).substring(0, "flapping:firing".length()),
+        assertEquals(
+                "flapping:firing",
+                whileFlapping.get(whileFlapping.size() - 1).substring(0, "flapping:firing".length()),
                 whileFlapping.toString());
         for (int s = 8; s < 12; s++) {
             observe(holds, s, t);
@@ -179,6 +192,10 @@ class AlertLifecycleTest {
         assertEquals(0.0, AlertLifecycle.changeShare(0b111111, 6, 6));
         assertEquals(1.0, AlertLifecycle.changeShare(0b101010, 6, 6));
         assertEquals(0.2, AlertLifecycle.changeShare(0b000111, 6, 6), 1e-9);
-        assertEquals(0.2, AlertLifecycle.changeShare(0b10, 2, 6), 1e-9, "a young history is measured against the full window");
+        assertEquals(
+                0.2,
+                AlertLifecycle.changeShare(0b10, 2, 6),
+                1e-9,
+                "a young history is measured against the full window");
     }
 }

@@ -49,7 +49,8 @@ class AlertsApiTest {
         JsonNode root = WireCodec.json().readTree(reply.body());
         assertEquals(200, reply.status());
         // one after the other, three hanging peers would cost three timeouts
-        assertTrue(took.compareTo(PEER_TIMEOUT.multipliedBy(2)) < 0, "answered in " + took + " with three peers hanging");
+        assertTrue(
+                took.compareTo(PEER_TIMEOUT.multipliedBy(2)) < 0, "answered in " + took + " with three peers hanging");
         assertEquals(5, root.path("instances").asInt());
         List<String> unreachable = new ArrayList<>();
         root.path("unreachable").forEach(n -> unreachable.add(n.asText()));
@@ -62,28 +63,31 @@ class AlertsApiTest {
         ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
         open.add(server);
         List<Socket> held = new ArrayList<>();
-        Thread accepting = new Thread(() -> {
-            try {
-                while (!server.isClosed()) {
-                    held.add(server.accept());
-                }
-            } catch (IOException e) {
-                held.forEach(s -> {
+        Thread accepting = new Thread(
+                () -> {
                     try {
-                        s.close();
-                    } catch (IOException ignored) {
-                        // closing a test's socket
+                        while (!server.isClosed()) {
+                            held.add(server.accept());
+                        }
+                    } catch (IOException e) {
+                        held.forEach(s -> {
+                            try {
+                                s.close();
+                            } catch (IOException ignored) {
+                                // closing a test's socket
+                            }
+                        });
                     }
-                });
-            }
-        }, "hanging-peer");
+                },
+                "hanging-peer");
         accepting.setDaemon(true);
         accepting.start();
         return "127.0.0.1:" + server.getLocalPort();
     }
 
     private String answeringPeer(String json) {
-        HttpEndpoint peer = HttpEndpoint.serve(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        HttpEndpoint peer = HttpEndpoint.serve(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 Map.of("/api/alerts", request -> Reply.json(200, json.getBytes(StandardCharsets.UTF_8))));
         open.add(peer);
         return "127.0.0.1:" + peer.port();

@@ -11,9 +11,12 @@ class ApiTokenTest {
     @Test
     void anEmptyTokenIsRefused() {
         for (String empty : new String[] {"", " \n"}) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ApiToken(Optional.of(empty)));
-            assertEquals("the API token is empty: it would let anyone change silences and send failover commands"
-                    + " (put a random secret in http.token_file)", e.getMessage());
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> new ApiToken(Optional.of(empty)));
+            assertEquals(
+                    "the API token is empty: it would let anyone change silences and send failover commands"
+                            + " (put a random secret in http.token_file)",
+                    e.getMessage());
         }
     }
 }

@@ -27,12 +27,15 @@ import org.junit.jupiter.api.Test;
 class SilencesApiTest {
     private static final String TOKEN = "s3cret-token";
     private final List<Silence> written = new CopyOnWriteArrayList<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private HttpEndpoint endpoint;
 
     private void serve(Optional<String> token) {
         SilencesApi api = new SilencesApi(() -> List.copyOf(written), written::add, token, Clock.systemUTC());
-        endpoint = HttpEndpoint.serve(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new InetSocketAddress("127.0.0.1", 0),
+        endpoint = HttpEndpoint.serve(
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                new InetSocketAddress("127.0.0.1", 0),
                 Map.of("/api/silences", api.collection(), "/api/silences/", api.single()));
     }
 
@@ -45,7 +48,8 @@ class SilencesApiTest {
 
     private HttpResponse<String> post(String json, Optional<String> authorization) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(endpoint.baseUrl() + "/api/silences"))
-                .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(json));
+                .timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofString(json));
         authorization.ifPresent(a -> request.header("Authorization", a));
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -57,19 +61,22 @@ class SilencesApiTest {
     @Test
     void theNinetyByteMatcherThatExhaustedTheHeapIsRefusedWith400SayingWhy() throws Exception {
         serve(Optional.empty());
-        HttpResponse<String> refused = assertTimeoutPreemptively(Duration.ofSeconds(20),
+        HttpResponse<String> refused = assertTimeoutPreemptively(
+                Duration.ofSeconds(20),
                 () -> post(silence("\"node=~\\\"((a{100}){100}){1000}\\\"\""), Optional.empty()));
         assertEquals(400, refused.statusCode(), refused.body());
-        assertEquals("node=~\"((a{100}){100}){1000}\": the regular expression for label node repeats a part 10000000 times"
-                + " (its nested counts multiplied); the limit is 1000, as in Alertmanager (use fewer or smaller counts)\n", refused.body());
+        assertEquals(
+                "node=~\"((a{100}){100}){1000}\": the regular expression for label node repeats a part 10000000 times"
+                        + " (its nested counts multiplied); the limit is 1000, as in Alertmanager (use fewer or smaller counts)\n",
+                refused.body());
         assertTrue(written.isEmpty());
     }
 
     @Test
     void aMatcherJustUnderTheLimitsIsAccepted() throws Exception {
         serve(Optional.empty());
-        HttpResponse<String> accepted = post(silence("\"node=~\\\"(?:abcdefghi){1000}\\\"\", \"x=~\\\"((a{10}){10}){10}\\\"\""),
-                Optional.empty());
+        HttpResponse<String> accepted = post(
+                silence("\"node=~\\\"(?:abcdefghi){1000}\\\"\", \"x=~\\\"((a{10}){10}){10}\\\"\""), Optional.empty());
         assertEquals(200, accepted.statusCode(), accepted.body());
         assertEquals(1, written.size());
     }
@@ -81,11 +88,16 @@ class SilencesApiTest {
             HttpResponse<String> accepted = post(silence("\"node=node-a\""), Optional.of(scheme + " " + TOKEN));
             assertEquals(200, accepted.statusCode(), scheme + ": " + accepted.body());
         }
-        assertEquals(200, post(silence("\"node=node-a\""), Optional.of("bearer   " + TOKEN + " ")).statusCode(), "spaces around the token");
+        assertEquals(
+                200,
+                post(silence("\"node=node-a\""), Optional.of("bearer   " + TOKEN + " "))
+                        .statusCode(),
+                "spaces around the token");
         for (String wrong : List.of("bearer wrong", "Basic " + TOKEN, "Bearer", TOKEN, "bearer" + TOKEN)) {
             HttpResponse<String> refused = post(silence("\"node=node-a\""), Optional.of(wrong));
             assertEquals(401, refused.statusCode(), wrong);
-            assertEquals("Bearer", refused.headers().firstValue("WWW-Authenticate").orElseThrow());
+            assertEquals(
+                    "Bearer", refused.headers().firstValue("WWW-Authenticate").orElseThrow());
         }
         assertEquals(401, post(silence("\"node=node-a\""), Optional.empty()).statusCode());
         assertEquals(5, written.size());

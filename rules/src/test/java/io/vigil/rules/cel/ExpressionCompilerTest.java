@@ -17,16 +17,21 @@ import org.junit.jupiter.api.Test;
 class ExpressionCompilerTest {
     private final ExpressionCompiler drbd = ExpressionCompiler.forEvents(EventKind.DRBD);
     private final Object lost = CelValues.of(Bodies.diskLost("r0"));
-    private final Bindings bindings = Bindings.event(lost, Optional.empty(), "node-a", "pair-1", "drbd", Map.of("site", "home"));
+    private final Bindings bindings =
+            Bindings.event(lost, Optional.empty(), "node-a", "pair-1", "drbd", Map.of("site", "home"));
 
     @Test
     void everyKindsBodyIsATypeWithTheContractsFields() {
         for (EventKind kind : EventKind.values()) {
             StructType body = EventTypes.get().body(kind);
-            assertEquals(kind.bodyType().getRecordComponents().length, body.fieldNames().size(), kind.wire());
+            assertEquals(
+                    kind.bodyType().getRecordComponents().length,
+                    body.fieldNames().size(),
+                    kind.wire());
         }
         assertEquals("vigil.DrbdResource", EventTypes.get().body(EventKind.DRBD).name());
-        assertTrue(EventTypes.get().findType("vigil.DrbdResource.DrbdPeerDevice").isPresent());
+        assertTrue(
+                EventTypes.get().findType("vigil.DrbdResource.DrbdPeerDevice").isPresent());
     }
 
     @Test
@@ -35,25 +40,40 @@ class ExpressionCompilerTest {
                 "body.role == 'Primary' && body.devices.exists(d, d.disk in ['Failed', 'Diskless'] && !d.client)");
         assertEquals(true, lostDisk.eval(bindings));
         Object healthy = CelValues.of(Bodies.healthyPrimary("r0"));
-        assertEquals(false, lostDisk.eval(Bindings.event(healthy, Optional.empty(), "node-a", "pair-1", "drbd", Map.of())));
-        assertEquals(true, drbd.condition("labels.site == 'home' && node == 'node-a' && cluster == 'pair-1'").eval(bindings));
-        assertEquals(true, drbd.condition("body.connections[0].latency.roundTripSeconds < 1").eval(bindings),
+        assertEquals(
+                false, lostDisk.eval(Bindings.event(healthy, Optional.empty(), "node-a", "pair-1", "drbd", Map.of())));
+        assertEquals(
+                true,
+                drbd.condition("labels.site == 'home' && node == 'node-a' && cluster == 'pair-1'")
+                        .eval(bindings));
+        assertEquals(
+                true,
+                drbd.condition("body.connections[0].latency.roundTripSeconds < 1")
+                        .eval(bindings),
                 "a double compares with an int");
     }
 
     @Test
     void typeErrorsAreFoundWhenCompilingWithTheColumn() {
-        ExpressionException unknownField = assertThrows(ExpressionException.class, () -> drbd.condition("body.rol == 'Primary'"));
+        ExpressionException unknownField =
+                assertThrows(ExpressionException.class, () -> drbd.condition("body.rol == 'Primary'"));
         assertEquals("undefined field 'rol'", unknownField.problems().get(0).message());
         assertEquals(5, unknownField.problems().get(0).column());
         ExpressionException mismatch = assertThrows(ExpressionException.class, () -> drbd.condition("body.role == 3"));
-        assertTrue(mismatch.problems().get(0).message().startsWith("found no matching overload for '_==_' applied to '(string, int)'"),
+        assertTrue(
+                mismatch.problems()
+                        .get(0)
+                        .message()
+                        .startsWith("found no matching overload for '_==_' applied to '(string, int)'"),
                 mismatch.getMessage());
         ExpressionException notBool = assertThrows(ExpressionException.class, () -> drbd.condition("body.resource"));
         assertTrue(notBool.getMessage().contains("must be true or false, but gives string"), notBool.getMessage());
         assertThrows(ExpressionException.class, () -> drbd.condition("body.role == "));
         assertThrows(ExpressionException.class, () -> drbd.condition("   "));
-        assertThrows(ExpressionException.class, () -> drbd.condition("absent_for > 3.0"), "absence variables are not in event rules");
+        assertThrows(
+                ExpressionException.class,
+                () -> drbd.condition("absent_for > 3.0"),
+                "absence variables are not in event rules");
         assertThrows(ExpressionException.class, () -> drbd.condition("it.disk == 'Failed'"), "no 'it' without each");
     }
 
@@ -79,7 +99,9 @@ class ExpressionCompilerTest {
 
     @Test
     void prevIsFoundWhereItIsRead() throws Exception {
-        assertTrue(ExpressionCompiler.forEvents(EventKind.DISK).condition("body.reallocatedSectors > prev.reallocatedSectors").readsPrev());
+        assertTrue(ExpressionCompiler.forEvents(EventKind.DISK)
+                .condition("body.reallocatedSectors > prev.reallocatedSectors")
+                .readsPrev());
         assertFalse(drbd.condition("body.role == 'Primary'").readsPrev());
     }
 
@@ -88,12 +110,17 @@ class ExpressionCompilerTest {
         ExpressionCompiler disk = ExpressionCompiler.forEvents(EventKind.DISK);
         Object sda = CelValues.of(Bodies.disk("/dev/sda", false, 3992, 34.0));
         Bindings b = Bindings.event(sda, Optional.empty(), "node-a", "pair-1", "disk", Map.of());
-        Template t = Template.compile("{{node}}: {{body.device}} at {{body.temperatureCelsius}}°C, {{body.reallocatedSectors}} reallocated,"
-                + " flags {{body.flags}}, {{humanizeBytes(3221225472)}}, up {{humanizeDuration(5400.0)}}", disk);
-        assertEquals("node-a: /dev/sda at 34°C, 3992 reallocated, flags [disk-failing], 3.0 GiB, up 1h30m", t.render(b));
-        ExpressionException unclosed = assertThrows(ExpressionException.class, () -> Template.compile("{{node} lost", disk));
+        Template t = Template.compile(
+                "{{node}}: {{body.device}} at {{body.temperatureCelsius}}°C, {{body.reallocatedSectors}} reallocated,"
+                        + " flags {{body.flags}}, {{humanizeBytes(3221225472)}}, up {{humanizeDuration(5400.0)}}",
+                disk);
+        assertEquals(
+                "node-a: /dev/sda at 34°C, 3992 reallocated, flags [disk-failing], 3.0 GiB, up 1h30m", t.render(b));
+        ExpressionException unclosed =
+                assertThrows(ExpressionException.class, () -> Template.compile("{{node} lost", disk));
         assertTrue(unclosed.getMessage().contains("never closed"), unclosed.getMessage());
-        ExpressionException bad = assertThrows(ExpressionException.class, () -> Template.compile("at {{body.temp}}", disk));
+        ExpressionException bad =
+                assertThrows(ExpressionException.class, () -> Template.compile("at {{body.temp}}", disk));
         assertEquals(10, bad.problems().get(0).column(), bad.getMessage());
     }
 

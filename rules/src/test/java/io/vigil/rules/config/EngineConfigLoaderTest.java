@@ -24,11 +24,15 @@ class EngineConfigLoaderTest {
         assertEquals(EngineConfig.Defaults.STATE_DIR, example.stateDir());
         assertEquals(EngineConfig.Defaults.STREAM_THREADS, example.streamThreads());
         assertEquals(List.of(Path.of("/etc/vigil/rules")), example.rules());
-        assertEquals(new Roster(Map.of("pair-1", new Roster.ClusterSpec(List.of("node-a", "node-b"), Map.of()))), example.roster());
+        assertEquals(
+                new Roster(Map.of("pair-1", new Roster.ClusterSpec(List.of("node-a", "node-b"), Map.of()))),
+                example.roster());
         assertEquals(EngineConfig.Defaults.TOPICS, example.topics());
         assertEquals(EngineTiming.DEFAULTS, example.timing());
         assertEquals(EngineLimits.DEFAULTS, example.limits());
-        assertEquals(new EngineConfig.Http(EngineConfig.Defaults.LISTEN, Optional.empty(), Optional.empty()), example.http());
+        assertEquals(
+                new EngineConfig.Http(EngineConfig.Defaults.LISTEN, Optional.empty(), Optional.empty()),
+                example.http());
     }
 
     @Test
@@ -39,7 +43,8 @@ class EngineConfigLoaderTest {
                 limits: {alerts_per_cluster: 20000, unknown_nodes_per_cluster: 0}
                 """, Path.of("/etc/vigil"));
         assertEquals(new EngineLimits(20_000, 0), c.limits(), "0 unknown nodes: only the listed ones are heard");
-        ConfigException e = assertThrows(ConfigException.class, () -> EngineConfigLoader.parse("engine.yaml", """
+        ConfigException e = assertThrows(
+                ConfigException.class, () -> EngineConfigLoader.parse("engine.yaml", """
                 kafka: {bootstrap.servers: k:9092}
                 rules: [r]
                 limits:
@@ -48,7 +53,8 @@ class EngineConfigLoaderTest {
                   alerts_per_node: 5
                 """, Path.of("/etc/vigil")));
         String m = e.getMessage();
-        for (String expected : List.of("engine.yaml:4: limits.alerts_per_cluster: must be 1 to 1000000, was 0",
+        for (String expected : List.of(
+                "engine.yaml:4: limits.alerts_per_cluster: must be 1 to 1000000, was 0",
                 "engine.yaml:5: limits.unknown_nodes_per_cluster: 'many' is not a whole number",
                 "engine.yaml:6: limits.alerts_per_node")) {
             assertTrue(m.lines().anyMatch(l -> l.startsWith(expected)), () -> "missing: " + expected + "\nin:\n" + m);
@@ -58,35 +64,50 @@ class EngineConfigLoaderTest {
     @Test
     void anEmptyTokenFileIsRefused(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         java.nio.file.Files.writeString(dir.resolve("token"), "  \n");
-        ConfigException e = assertThrows(ConfigException.class, () -> EngineConfigLoader.parse("engine.yaml",
-                "kafka: {bootstrap.servers: k:9092}\nrules: [r]\nhttp: {token_file: token}\n", dir));
+        ConfigException e = assertThrows(
+                ConfigException.class,
+                () -> EngineConfigLoader.parse(
+                        "engine.yaml",
+                        "kafka: {bootstrap.servers: k:9092}\nrules: [r]\nhttp: {token_file: token}\n",
+                        dir));
         assertTrue(e.getMessage().contains("is empty: it would let anyone change silences"), e.getMessage());
     }
 
     @Test
     void theDeployedNotifyExampleReadsOnceUncommented(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         String example = java.nio.file.Files.readString(Path.of("..", "deploy", "engine.yaml"));
-        String notify = example.substring(example.indexOf("# notify:")).lines().map(l -> l.startsWith("# ") ? l.substring(2) : l)
+        String notify = example.substring(example.indexOf("# notify:"))
+                .lines()
+                .map(l -> l.startsWith("# ") ? l.substring(2) : l)
                 .collect(java.util.stream.Collectors.joining("\n"));
         for (String secret : List.of("pagerduty.key", "smtp.password", "slack.url")) {
-            java.nio.file.Files.writeString(dir.resolve(secret), secret.equals("slack.url") ? "https://hooks.example/T0/B0/x" : "s3cret-" + secret);
+            java.nio.file.Files.writeString(
+                    dir.resolve(secret),
+                    secret.equals("slack.url") ? "https://hooks.example/T0/B0/x" : "s3cret-" + secret);
         }
-        String text = "kafka: {bootstrap.servers: k:9092}\nrules: [r]\n" + notify.replace("/etc/vigil/secrets/", dir + "/");
+        String text =
+                "kafka: {bootstrap.servers: k:9092}\nrules: [r]\n" + notify.replace("/etc/vigil/secrets/", dir + "/");
         EngineConfig c = EngineConfigLoader.parse("engine.yaml", text, dir, Map.of("TICKETS_TOKEN", "t0ken"));
         io.vigil.rules.notify.NotifyConfig n = c.notifications().orElseThrow();
-        assertEquals(List.of("pager", "ops-mail", "alertmanager", "tickets", "chat"), n.receivers().stream().map(r -> r.name()).toList());
+        assertEquals(
+                List.of("pager", "ops-mail", "alertmanager", "tickets", "chat"),
+                n.receivers().stream().map(r -> r.name()).toList());
         assertEquals("ops-mail", n.route().receiver());
         assertEquals(3, n.route().routes().size());
         assertEquals(java.time.Duration.ZERO, n.route().routes().get(0).groupWait());
         assertEquals(java.time.Duration.ofMinutes(5), n.route().routes().get(0).groupInterval(), "inherited");
         assertEquals("http://engine-1.example:9465", n.externalUrl());
-        assertTrue(n.receivers().get(3).toString().contains("<secret from $TICKETS_TOKEN>"), "secrets print as where they came from");
+        assertTrue(
+                n.receivers().get(3).toString().contains("<secret from $TICKETS_TOKEN>"),
+                "secrets print as where they came from");
         assertTrue(!n.toString().contains("t0ken") && !n.toString().contains("s3cret"), n.toString());
     }
 
     @Test
     void notifyProblemsAreNamedAndSecretsAreNeverWrittenInTheConfig() {
-        ConfigException e = assertThrows(ConfigException.class, () -> EngineConfigLoader.parse("engine.yaml", """
+        ConfigException e = assertThrows(
+                ConfigException.class,
+                () -> EngineConfigLoader.parse("engine.yaml", """
                 kafka: {bootstrap.servers: k:9092}
                 rules: [r]
                 notify:
@@ -119,7 +140,9 @@ class EngineConfigLoaderTest {
     @Test
     void aSecretThatCannotWorkIsRefusedWithoutBeingShown(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         java.nio.file.Files.writeString(dir.resolve("slack.url"), "hooks.example/T0/B0/xoxb-private");
-        ConfigException e = assertThrows(ConfigException.class, () -> EngineConfigLoader.parse("engine.yaml", """
+        ConfigException e = assertThrows(
+                ConfigException.class,
+                () -> EngineConfigLoader.parse("engine.yaml", """
                 kafka: {bootstrap.servers: k:9092}
                 rules: [r]
                 notify:
@@ -134,16 +157,19 @@ class EngineConfigLoaderTest {
         for (String expected : List.of(
                 "engine.yaml:6: notify.receivers[0].webhook.bearer_token_env: the environment variable TOKEN holds characters an HTTP"
                         + " header cannot carry",
-                "engine.yaml:8: notify.receivers[1].slack.url_file: " + dir.resolve("slack.url") + " does not hold an http(s) URL")) {
+                "engine.yaml:8: notify.receivers[1].slack.url_file: " + dir.resolve("slack.url")
+                        + " does not hold an http(s) URL")) {
             assertTrue(m.lines().anyMatch(l -> l.startsWith(expected)), () -> "missing: " + expected + "\nin:\n" + m);
         }
         assertTrue(!m.contains("private"), "no secret in the message: " + m);
     }
 
     @Test
-    void keysAReceiverWouldIgnoreAndACaFileThatIsNoCertificateAreProblems(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    void keysAReceiverWouldIgnoreAndACaFileThatIsNoCertificateAreProblems(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
         java.nio.file.Files.writeString(dir.resolve("ca.pem"), "not a certificate\n");
-        ConfigException e = assertThrows(ConfigException.class, () -> EngineConfigLoader.parse("engine.yaml", """
+        ConfigException e =
+                assertThrows(ConfigException.class, () -> EngineConfigLoader.parse("engine.yaml", """
                 kafka: {bootstrap.servers: k:9092}
                 rules: [r]
                 notify:
@@ -160,7 +186,8 @@ class EngineConfigLoaderTest {
         for (String expected : List.of(
                 "engine.yaml:6: notify.receivers[0].alertmanager.send_resolved: unknown key",
                 "engine.yaml:8: notify.receivers[1].console.timeout: unknown key",
-                "engine.yaml:10: notify.receivers[2].email.ca_file: " + dir.resolve("ca.pem") + " is not a PEM certificate of the mail server's CA")) {
+                "engine.yaml:10: notify.receivers[2].email.ca_file: " + dir.resolve("ca.pem")
+                        + " is not a PEM certificate of the mail server's CA")) {
             assertTrue(m.lines().anyMatch(l -> l.startsWith(expected)), () -> "missing: " + expected + "\nin:\n" + m);
         }
         assertFalse(m.contains("no receiver is named"), "a receiver with a problem is still named: " + m);
@@ -168,7 +195,9 @@ class EngineConfigLoaderTest {
 
     @Test
     void relativePathsAreTakenFromTheFilesDirectory() throws Exception {
-        EngineConfig c = EngineConfigLoader.parse("engine.yaml", "kafka: {bootstrap.servers: k:9092}\nrules: [rules]\nstate_dir: state\n",
+        EngineConfig c = EngineConfigLoader.parse(
+                "engine.yaml",
+                "kafka: {bootstrap.servers: k:9092}\nrules: [rules]\nstate_dir: state\n",
                 Path.of("/etc/vigil"));
         assertEquals(List.of(Path.of("/etc/vigil/rules")), c.rules());
         assertEquals(Path.of("/etc/vigil/state"), c.stateDir());
@@ -176,7 +205,8 @@ class EngineConfigLoaderTest {
 
     @Test
     void everyProblemIsNamedWithItsLine() {
-        ConfigException e = assertThrows(ConfigException.class, () -> EngineConfigLoader.parse("engine.yaml", """
+        ConfigException e = assertThrows(
+                ConfigException.class, () -> EngineConfigLoader.parse("engine.yaml", """
                 kafka: {}
                 rules: []
                 clusters:

@@ -45,6 +45,7 @@ class EngineTopologyTest {
 
     @TempDir
     Path dir;
+
     private String topology;
 
     @BeforeEach
@@ -74,64 +75,98 @@ class EngineTopologyTest {
     @Test
     void aClusterOnlyTheTopologyListsJoinsTheRoster() throws Exception {
         EngineConfig config = parse(ENGINE, Map.of());
-        assertEquals(new Roster(Map.of(
-                "pair-1", new Roster.ClusterSpec(List.of("node-a", "node-b"), Map.of("site", "north")),
-                "pair-2", new Roster.ClusterSpec(List.of("node-c", "node-d"), Map.of()))), config.roster());
+        assertEquals(
+                new Roster(Map.of(
+                        "pair-1", new Roster.ClusterSpec(List.of("node-a", "node-b"), Map.of("site", "north")),
+                        "pair-2", new Roster.ClusterSpec(List.of("node-c", "node-d"), Map.of()))),
+                config.roster());
         assertTrue(config.roster().expects("pair-2", "node-d"), "a node of the topology that never reports is silent");
         EngineConfig.Failover failover = config.failover().orElseThrow();
-        assertEquals(List.of("pair-1", "pair-2"), failover.topology().clusters().keySet().stream().sorted().toList());
+        assertEquals(
+                List.of("pair-1", "pair-2"),
+                failover.topology().clusters().keySet().stream().sorted().toList());
         Action action = sampleAction();
-        assertEquals(action, new ActionSeal(KEY.getBytes(java.nio.charset.StandardCharsets.UTF_8)).open(failover.seal().seal(action)),
+        assertEquals(
+                action,
+                new ActionSeal(KEY.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                        .open(failover.seal().seal(action)),
                 "the key is the file's text without its trailing newline");
     }
 
     @Test
     void theKeyMayComeFromTheEnvironment() throws Exception {
-        EngineConfig config = parse(replace(ENGINE, "key_file: action.key", "key_env: VIGIL_ACTION_KEY"), Map.of("VIGIL_ACTION_KEY", KEY));
+        EngineConfig config = parse(
+                replace(ENGINE, "key_file: action.key", "key_env: VIGIL_ACTION_KEY"), Map.of("VIGIL_ACTION_KEY", KEY));
         Action action = sampleAction();
-        assertEquals(action, new ActionSeal(KEY.getBytes(java.nio.charset.StandardCharsets.UTF_8)).open(config.failover().orElseThrow().seal().seal(action)));
+        assertEquals(
+                action,
+                new ActionSeal(KEY.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                        .open(config.failover().orElseThrow().seal().seal(action)));
     }
 
     @Test
     void differentNodesAreNamedInBothFiles() {
-        assertEquals(List.of("engine.yaml:5: clusters.pair-1.nodes: is [node-a, node-x] but " + topology + ":3 says [node-a, node-b]"),
+        assertEquals(
+                List.of("engine.yaml:5: clusters.pair-1.nodes: is [node-a, node-x] but " + topology
+                        + ":3 says [node-a, node-b]"),
                 problems(replace(ENGINE, "nodes: [node-a, node-b]", "nodes: [node-a, node-x]"), Map.of()));
     }
 
     @Test
     void aClusterTheEngineWatchesButTheTopologyLacksIsAProblemOnceFailoverIsOn() throws Exception {
-        String third = replace(ENGINE, "    labels: {site: north}\n", "    labels: {site: north}\n  pair-9:\n    nodes: [node-y, node-z]\n");
-        assertEquals(List.of("engine.yaml:7: clusters.pair-9: not in the topology " + topology + ", so it would have no failover:"
-                + " add it there (mode: dry-run to only watch it) or run it under an engine without failover:"), problems(third, Map.of()));
+        String third = replace(
+                ENGINE,
+                "    labels: {site: north}\n",
+                "    labels: {site: north}\n  pair-9:\n    nodes: [node-y, node-z]\n");
+        assertEquals(
+                List.of("engine.yaml:7: clusters.pair-9: not in the topology " + topology
+                        + ", so it would have no failover:"
+                        + " add it there (mode: dry-run to only watch it) or run it under an engine without failover:"),
+                problems(third, Map.of()));
         // without failover: it is an ordinary watched cluster
-        EngineConfig watched = parse(replace(third, "failover:\n  topology: topology.yaml\n  key_file: action.key\n", ""), Map.of());
+        EngineConfig watched =
+                parse(replace(third, "failover:\n  topology: topology.yaml\n  key_file: action.key\n", ""), Map.of());
         assertTrue(watched.roster().expects("pair-9", "node-z"));
     }
 
     @Test
     void theKeyIsRequiredNeverWrittenInTheConfigAndLongEnough() throws Exception {
-        assertEquals(List.of("engine.yaml:8: failover.key_file: missing (key_file: PATH or key_env: VAR)"),
+        assertEquals(
+                List.of("engine.yaml:8: failover.key_file: missing (key_file: PATH or key_env: VAR)"),
                 problems(replace(ENGINE, "  key_file: action.key\n", ""), Map.of()));
-        assertTrue(problems(replace(ENGINE, "key_file: action.key", "key: " + KEY), Map.of()).get(0)
+        assertTrue(problems(replace(ENGINE, "key_file: action.key", "key: " + KEY), Map.of())
+                .get(0)
                 .startsWith("engine.yaml:9: failover.key: a secret is not written in the config"));
-        assertEquals(List.of("engine.yaml:9: failover.key_file: give key_file or key_env, not both"),
-                problems(replace(ENGINE, "  key_file: action.key\n", "  key_file: action.key\n  key_env: VIGIL_ACTION_KEY\n"),
+        assertEquals(
+                List.of("engine.yaml:9: failover.key_file: give key_file or key_env, not both"),
+                problems(
+                        replace(
+                                ENGINE,
+                                "  key_file: action.key\n",
+                                "  key_file: action.key\n  key_env: VIGIL_ACTION_KEY\n"),
                         Map.of("VIGIL_ACTION_KEY", KEY)));
         Files.writeString(dir.resolve("action.key"), "short\n");
         List<String> shortKey = problems(ENGINE, Map.of());
-        assertEquals(List.of("engine.yaml:9: failover.key_file: the action key has 5 bytes; it needs at least 32"
-                + " (make one with: head -c 32 /dev/urandom | base64 > FILE)"), shortKey);
+        assertEquals(
+                List.of("engine.yaml:9: failover.key_file: the action key has 5 bytes; it needs at least 32"
+                        + " (make one with: head -c 32 /dev/urandom | base64 > FILE)"),
+                shortKey);
         assertTrue(shortKey.stream().noneMatch(p -> p.contains("short")), "the key is never shown");
     }
 
     @Test
     void theTopologyIsRequiredAndItsProblemsListedWithTheConfigs() throws Exception {
-        assertEquals(List.of("engine.yaml:8: failover.topology: missing (topology: /etc/vigil/topology.yaml)"),
+        assertEquals(
+                List.of("engine.yaml:8: failover.topology: missing (topology: /etc/vigil/topology.yaml)"),
                 problems(replace(ENGINE, "  topology: topology.yaml\n", ""), Map.of()));
-        Files.writeString(dir.resolve("topology.yaml"), TOPOLOGY.replace("nodes: {node-c: , node-d: }", "nodes: {node-c: }"));
-        assertEquals(List.of("engine.yaml:2: rules: expected paths of rule files or directories, not a map",
+        Files.writeString(
+                dir.resolve("topology.yaml"), TOPOLOGY.replace("nodes: {node-c: , node-d: }", "nodes: {node-c: }"));
+        assertEquals(
+                List.of(
+                        "engine.yaml:2: rules: expected paths of rule files or directories, not a map",
                         "engine.yaml:2: rules: name the rule files or directories to load (rules: [/etc/vigil/rules])",
-                        "engine.yaml:8: failover.topology: " + topology + ":8: clusters.pair-2.nodes: a cluster is a pair:"
+                        "engine.yaml:8: failover.topology: " + topology
+                                + ":8: clusters.pair-2.nodes: a cluster is a pair:"
                                 + " name exactly two nodes, not 1 (node-c)"),
                 problems(replace(ENGINE, "rules: [r]", "rules: [{}]"), Map.of()));
     }
@@ -139,34 +174,65 @@ class EngineTopologyTest {
     @Test
     void theDeployedFailoverExampleReadsOnceUncommented() throws Exception {
         String example = Files.readString(Path.of("..", "deploy", "engine.yaml"));
-        String block = example.substring(example.indexOf("# failover:"), example.indexOf("\n\n", example.indexOf("# failover:")));
-        String failover = block.lines().map(l -> l.substring(2)).collect(java.util.stream.Collectors.joining("\n"))
-                .replace("/etc/vigil/topology.yaml", Path.of("..", "deploy", "topology.yaml").toAbsolutePath().toString())
-                .replace("/etc/vigil/secrets/action.key", dir.resolve("action.key").toString());
+        String block = example.substring(
+                example.indexOf("# failover:"), example.indexOf("\n\n", example.indexOf("# failover:")));
+        String failover = block.lines()
+                .map(l -> l.substring(2))
+                .collect(java.util.stream.Collectors.joining("\n"))
+                .replace(
+                        "/etc/vigil/topology.yaml",
+                        Path.of("..", "deploy", "topology.yaml")
+                                .toAbsolutePath()
+                                .toString())
+                .replace(
+                        "/etc/vigil/secrets/action.key",
+                        dir.resolve("action.key").toString());
         assertTrue(block.contains("http.token_file"), "the example says the failover needs the API token: " + block);
-        EngineConfig config = parse("kafka: {bootstrap.servers: k:9092}\nrules: [r]\nhttp: {token_file: engine.token}\n" + failover + "\n",
+        EngineConfig config = parse(
+                "kafka: {bootstrap.servers: k:9092}\nrules: [r]\nhttp: {token_file: engine.token}\n" + failover + "\n",
                 Map.of());
-        assertEquals(List.of("node-a", "node-b"), config.failover().orElseThrow().topology().cluster("pair-1").orElseThrow().nodeNames());
+        assertEquals(
+                List.of("node-a", "node-b"),
+                config.failover()
+                        .orElseThrow()
+                        .topology()
+                        .cluster("pair-1")
+                        .orElseThrow()
+                        .nodeNames());
         assertTrue(config.roster().expects("pair-1", "node-b"));
     }
 
     @Test
     void theFailoverNeedsTheApiToken() {
-        assertEquals(List.of("engine.yaml:7: failover: needs http.token_file: without it anyone who reaches the API could approve"
-                        + " a failover or ask for a failback (put a random secret in a file, mode 0600, and name it in http.token_file)"),
+        assertEquals(
+                List.of(
+                        "engine.yaml:7: failover: needs http.token_file: without it anyone who reaches the API could approve"
+                                + " a failover or ask for a failback (put a random secret in a file, mode 0600, and name it in http.token_file)"),
                 problems(replace(ENGINE, "http: {token_file: engine.token}\n", ""), Map.of()));
     }
 
     @Test
     void unknownKeysOfTheSectionAreRefused() {
-        assertEquals(List.of("engine.yaml:10: failover.mode: unknown key (known here: topology, key, key_file, key_env)"),
-                problems(replace(ENGINE, "  key_file: action.key\n", "  key_file: action.key\n  mode: auto\n"), Map.of()));
+        assertEquals(
+                List.of("engine.yaml:10: failover.mode: unknown key (known here: topology, key, key_file, key_env)"),
+                problems(
+                        replace(ENGINE, "  key_file: action.key\n", "  key_file: action.key\n  mode: auto\n"),
+                        Map.of()));
     }
 
     private static Action sampleAction() {
         java.time.Instant now = java.time.Instant.parse("2024-05-01T10:00:00Z");
-        return new Action("pair-1:r0:1:fence:1", "pair-1:r0:1", "pair-1", "node-b", io.vigil.events.ActionType.FENCE,
-                java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.of("node-a"), java.util.Optional.empty(),
-                now, now.plusSeconds(60));
+        return new Action(
+                "pair-1:r0:1:fence:1",
+                "pair-1:r0:1",
+                "pair-1",
+                "node-b",
+                io.vigil.events.ActionType.FENCE,
+                java.util.Optional.empty(),
+                java.util.Optional.empty(),
+                java.util.Optional.of("node-a"),
+                java.util.Optional.empty(),
+                now,
+                now.plusSeconds(60));
     }
 }

@@ -56,6 +56,9 @@ class CachedTableTest {
         assertEquals(List.of(Map.entry("a\u001fy", "2")), cached.withPrefix("a\u001f"));
         assertEquals(List.of(Map.entry("a\u001fy", "2"), Map.entry("b\u001fz", "3")), cached.all());
         assertEquals(1, under.reads.get(), "nothing read from under it again");
-        assertEquals(List.of(Map.entry("a\u001fy", "2"), Map.entry("b\u001fz", "3")), under.map.all(), "every write went through");
+        assertEquals(
+                List.of(Map.entry("a\u001fy", "2"), Map.entry("b\u001fz", "3")),
+                under.map.all(),
+                "every write went through");
     }
 }

@@ -41,12 +41,18 @@ class EvaluationStepsTest {
                 for: 15s
                 severity: critical
             """;
-    private static final EngineTiming TIMING = new EngineTiming(Duration.ofSeconds(1), Duration.ofMinutes(1),
-            Duration.ofMinutes(4), Duration.ofSeconds(10), Duration.ofHours(1), Duration.ofMinutes(15));
+    private static final EngineTiming TIMING = new EngineTiming(
+            Duration.ofSeconds(1),
+            Duration.ofMinutes(1),
+            Duration.ofMinutes(4),
+            Duration.ofSeconds(10),
+            Duration.ofHours(1),
+            Duration.ofMinutes(15));
 
     private final EngineTables tables = EngineTables.inMemory();
     /** The rule whose next alert fails to be counted: the failure between a step's writes and its records. */
     private String failOn = "";
+
     private final List<Alert> published = new ArrayList<>();
     private EvaluationSteps steps;
     private long seq;
@@ -62,13 +68,24 @@ class EvaluationStepsTest {
                 }
             }
         };
-        steps = new EvaluationSteps(tables, staged -> new RuleEvaluator(rules, Roster.empty(), TIMING, EngineLimits.DEFAULTS, staged,
-                new Suppression(List::of, rules.inhibitRules()), listener, T0, cluster -> true));
+        steps = new EvaluationSteps(
+                tables,
+                staged -> new RuleEvaluator(
+                        rules,
+                        Roster.empty(),
+                        TIMING,
+                        EngineLimits.DEFAULTS,
+                        staged,
+                        new Suppression(List::of, rules.inhibitRules()),
+                        listener,
+                        T0,
+                        cluster -> true));
     }
 
     private void send(Body body, int second) {
         Instant at = T0.plusSeconds(second);
-        steps.onEvent(Envelope.of("pair-1", "node-a", ++seq, at, body), null, at, out -> published.addAll(out.alerts()));
+        steps.onEvent(
+                Envelope.of("pair-1", "node-a", ++seq, at, body), null, at, out -> published.addAll(out.alerts()));
     }
 
     private void tick(int second) {
@@ -78,24 +95,36 @@ class EvaluationStepsTest {
     /** Everything the tables hold, as text: what survives the instance. */
     private Map<String, String> stored() {
         Map<String, String> all = new java.util.TreeMap<>();
-        tables.scopes().all().forEach(e -> all.put("scope " + e.getKey(), e.getValue().toString()));
-        tables.presence().all().forEach(e -> all.put("presence " + e.getKey(), e.getValue().toString()));
-        tables.previous().all().forEach(e -> all.put("previous " + e.getKey(), e.getValue().toString()));
+        tables.scopes()
+                .all()
+                .forEach(e -> all.put("scope " + e.getKey(), e.getValue().toString()));
+        tables.presence()
+                .all()
+                .forEach(e -> all.put("presence " + e.getKey(), e.getValue().toString()));
+        tables.previous()
+                .all()
+                .forEach(e -> all.put("previous " + e.getKey(), e.getValue().toString()));
         return all;
     }
 
     private List<AlertState> publishedOf(String rule) {
-        return published.stream().filter(a -> a.rule().equals(rule)).map(Alert::state).toList();
+        return published.stream()
+                .filter(a -> a.rule().equals(rule))
+                .map(Alert::state)
+                .toList();
     }
 
     @Test
-    void anEventWhoseStepFailsAfterItsWritesLeavesTheTablesAsTheyWereAndItsRetryPublishesTheAlertOnce() throws Exception {
+    void anEventWhoseStepFailsAfterItsWritesLeavesTheTablesAsTheyWereAndItsRetryPublishesTheAlertOnce()
+            throws Exception {
         start();
         send(Bodies.healthyPrimary("r0"), 0);
         Map<String, String> before = stored();
         failOn = "DrbdLocalDiskLost";
         Envelope lost = Envelope.of("pair-1", "node-a", ++seq, T0.plusSeconds(1), Bodies.diskLost("r0"));
-        assertThrows(IllegalStateException.class, () -> steps.onEvent(lost, null, T0.plusSeconds(1), out -> published.addAll(out.alerts())));
+        assertThrows(
+                IllegalStateException.class,
+                () -> steps.onEvent(lost, null, T0.plusSeconds(1), out -> published.addAll(out.alerts())));
         assertEquals(before, stored(), "the failed step wrote nothing");
 
         steps.onEvent(lost, null, T0.plusSeconds(2), out -> published.addAll(out.alerts()));
@@ -105,10 +134,19 @@ class EvaluationStepsTest {
     }
 
     @Test
-    void aTickWhoseStepFailsAfterItsWritesLeavesTheTablesAsTheyWereAndTheNextTickPublishesTheAlertOnce() throws Exception {
+    void aTickWhoseStepFailsAfterItsWritesLeavesTheTablesAsTheyWereAndTheNextTickPublishesTheAlertOnce()
+            throws Exception {
         start();
-        send(Bodies.drbd("r0", DrbdRole.PRIMARY, DiskState.UP_TO_DATE, ConnectionState.CONNECTING, ReplicationState.OFF,
-                DiskState.DUNKNOWN, 0), 0);
+        send(
+                Bodies.drbd(
+                        "r0",
+                        DrbdRole.PRIMARY,
+                        DiskState.UP_TO_DATE,
+                        ConnectionState.CONNECTING,
+                        ReplicationState.OFF,
+                        DiskState.DUNKNOWN,
+                        0),
+                0);
         assertEquals(List.of(AlertState.PENDING), publishedOf("DrbdDisconnected"));
         tick(5);
         Map<String, String> before = stored();

@@ -14,7 +14,6 @@ import io.vigil.events.VmState;
 import io.vigil.events.VmStatus;
 import io.vigil.rules.rule.DefaultRulePack;
 import io.vigil.rules.rule.RuleSet;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +33,7 @@ class FailoverInhibitionTest {
 
     /** What the failover holds now, as the engine's view over the sagas' store would answer. */
     private Optional<HeldVms> held = Optional.empty();
+
     private final List<Alert> published = new ArrayList<>();
     private long seq;
     private RuleEvaluator evaluator;
@@ -41,14 +41,32 @@ class FailoverInhibitionTest {
     @BeforeEach
     void start() {
         RuleSet rules = DefaultRulePack.load();
-        FailoverHolds holds = (cluster, resource, now) -> cluster.equals("pair-1") && resource.equals("r0") ? held : Optional.empty();
-        evaluator = new RuleEvaluator(rules, Roster.empty(), EngineTiming.DEFAULTS, EngineLimits.DEFAULTS, EngineTables.inMemory(),
-                Suppression.of(List::of, rules, holds), EvaluationListener.NONE, T0, cluster -> true);
+        FailoverHolds holds =
+                (cluster, resource, now) -> cluster.equals("pair-1") && resource.equals("r0") ? held : Optional.empty();
+        evaluator = new RuleEvaluator(
+                rules,
+                Roster.empty(),
+                EngineTiming.DEFAULTS,
+                EngineLimits.DEFAULTS,
+                EngineTables.inMemory(),
+                Suppression.of(List::of, rules, holds),
+                EvaluationListener.NONE,
+                T0,
+                cluster -> true);
     }
 
     private void webShutOffAtHome(int second) {
-        VmStatus web = new VmStatus("web", Optional.empty(), Hypervisor.LIBVIRT, VmState.SHUT_OFF, 0, 4L << 30, 2, Optional.of("r0"),
-                Liveness.NOT_CHECKED, Optional.of(true));
+        VmStatus web = new VmStatus(
+                "web",
+                Optional.empty(),
+                Hypervisor.LIBVIRT,
+                VmState.SHUT_OFF,
+                0,
+                4L << 30,
+                2,
+                Optional.of("r0"),
+                Liveness.NOT_CHECKED,
+                Optional.of(true));
         Instant at = T0.plusSeconds(second);
         published.addAll(evaluator.onEvent(Envelope.of("pair-1", "node-a", ++seq, at, web), at));
     }
@@ -58,7 +76,8 @@ class FailoverInhibitionTest {
     }
 
     private Alert lastVmNotRunning() {
-        List<Alert> of = published.stream().filter(a -> a.rule().equals("VmNotRunning")).toList();
+        List<Alert> of =
+                published.stream().filter(a -> a.rule().equals("VmNotRunning")).toList();
         assertFalse(of.isEmpty(), "VmNotRunning was never published: " + published);
         return of.get(of.size() - 1);
     }

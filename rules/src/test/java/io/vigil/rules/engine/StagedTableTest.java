@@ -23,11 +23,16 @@ class StagedTableTest {
         assertEquals(Optional.of("new"), staged.get("a/1"));
         assertEquals(Optional.empty(), staged.get("a/2"));
         assertEquals(List.of(Map.entry("a/1", "new"), Map.entry("a/3", "added")), staged.withPrefix("a/"));
-        assertEquals(List.of(Map.entry("a/1", "new"), Map.entry("a/3", "added"), Map.entry("b/1", "other")), staged.all());
-        assertEquals(List.of(Map.entry("a/1", "old"), Map.entry("a/2", "kept"), Map.entry("b/1", "other")), under.all(), "nothing yet");
+        assertEquals(
+                List.of(Map.entry("a/1", "new"), Map.entry("a/3", "added"), Map.entry("b/1", "other")), staged.all());
+        assertEquals(
+                List.of(Map.entry("a/1", "old"), Map.entry("a/2", "kept"), Map.entry("b/1", "other")),
+                under.all(),
+                "nothing yet");
 
         staged.apply();
-        assertEquals(List.of(Map.entry("a/1", "new"), Map.entry("a/3", "added"), Map.entry("b/1", "other")), under.all());
+        assertEquals(
+                List.of(Map.entry("a/1", "new"), Map.entry("a/3", "added"), Map.entry("b/1", "other")), under.all());
     }
 
     @Test

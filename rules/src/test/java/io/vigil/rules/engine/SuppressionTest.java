@@ -18,20 +18,40 @@ class SuppressionTest {
     private static final Instant T = Instant.parse("2026-12-01T03:00:00Z");
 
     private static TrackedAlert firing(String alertname, String node, String severity) {
-        Map<String, String> labels = Map.of("alertname", alertname, "cluster", "pair-1", "node", node, "severity", severity);
-        return new TrackedAlert(alertname, AlertLabels.fingerprint(labels), labels, Map.of(), AlertState.FIRING, 1, T,
-                Optional.of(T), Optional.empty(), Optional.empty(), Optional.of(T), false, false, 0, 0, List.of(), List.of(), Optional.empty());
+        Map<String, String> labels =
+                Map.of("alertname", alertname, "cluster", "pair-1", "node", node, "severity", severity);
+        return new TrackedAlert(
+                alertname,
+                AlertLabels.fingerprint(labels),
+                labels,
+                Map.of(),
+                AlertState.FIRING,
+                1,
+                T,
+                Optional.of(T),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of(T),
+                false,
+                false,
+                0,
+                0,
+                List.of(),
+                List.of(),
+                Optional.empty());
     }
 
     private static InhibitRule rule(String source, String target, String... equal) {
         List<String> eq = new java.util.ArrayList<>(List.of(equal));
         eq.add("cluster");
-        return new InhibitRule(List.of(LabelMatcher.parse(source)), List.of(LabelMatcher.parse(target)), eq, new RuleSource("t", 1));
+        return new InhibitRule(
+                List.of(LabelMatcher.parse(source)), List.of(LabelMatcher.parse(target)), eq, new RuleSource("t", 1));
     }
 
     @Test
     void aSourceInhibitsTargetsWithTheSameEqualLabelsOnly() {
-        Suppression s = new Suppression(List::of, List.of(rule("alertname=NodeSilent", "alertname!=NodeSilent", "node")));
+        Suppression s =
+                new Suppression(List::of, List.of(rule("alertname=NodeSilent", "alertname!=NodeSilent", "node")));
         TrackedAlert silentA = firing("NodeSilent", "node-a", "critical");
         TrackedAlert diskA = firing("DiskSmartFailing", "node-a", "critical");
         TrackedAlert diskB = firing("DiskSmartFailing", "node-b", "critical");
@@ -44,7 +64,8 @@ class SuppressionTest {
     @Test
     void alertsMatchingBothSidesDoNotMuteEachOther() {
         // Alertmanager's rule: critical inhibits warning... and an alert matching both sides is not muted by its peers
-        Suppression s = new Suppression(List::of, List.of(rule("severity=~\"critical|warning\"", "severity=~\"critical|warning\"", "node")));
+        Suppression s = new Suppression(
+                List::of, List.of(rule("severity=~\"critical|warning\"", "severity=~\"critical|warning\"", "node")));
         TrackedAlert a = firing("A", "node-a", "critical");
         TrackedAlert b = firing("B", "node-a", "warning");
         assertEquals(List.of(), s.index(List.of(a, b)).inhibiting(a));
@@ -60,14 +81,19 @@ class SuppressionTest {
         }
         TrackedAlert warning = firing("DiskTooHot", "node-a", "warning");
         firing.add(warning);
-        List<String> expected = firing.stream().filter(a -> a != warning).map(TrackedAlert::fingerprint).sorted()
-                .limit(10).toList();
+        List<String> expected = firing.stream()
+                .filter(a -> a != warning)
+                .map(TrackedAlert::fingerprint)
+                .sorted()
+                .limit(10)
+                .toList();
         assertEquals(expected, s.index(firing).inhibiting(warning));
     }
 
     @Test
     void tenThousandSourcesEachMuteTheirOwnNodesTargetAmongTenThousand() {
-        Suppression s = new Suppression(List::of, List.of(rule("alertname=NodeSilent", "alertname!=NodeSilent", "node")));
+        Suppression s =
+                new Suppression(List::of, List.of(rule("alertname=NodeSilent", "alertname!=NodeSilent", "node")));
         List<TrackedAlert> sources = new java.util.ArrayList<>();
         List<TrackedAlert> targets = new java.util.ArrayList<>();
         for (int i = 0; i < 10_000; i++) {
@@ -86,7 +112,8 @@ class SuppressionTest {
 
     @Test
     void aSourceThatStopsFiringStopsInhibitingAndOneThatFiresAgainInhibitsAgain() {
-        Suppression s = new Suppression(List::of, List.of(rule("alertname=NodeSilent", "alertname!=NodeSilent", "node")));
+        Suppression s =
+                new Suppression(List::of, List.of(rule("alertname=NodeSilent", "alertname!=NodeSilent", "node")));
         TrackedAlert silentA = firing("NodeSilent", "node-a", "critical");
         TrackedAlert diskA = firing("DiskSmartFailing", "node-a", "critical");
         InhibitionIndex index = s.index(List.of(silentA, diskA));
@@ -104,19 +131,56 @@ class SuppressionTest {
 
     @Test
     void anotherClustersSourceNeverInhibitsEvenWhenTheRuleForgetsTheCluster() {
-        InhibitRule noCluster = new InhibitRule(List.of(LabelMatcher.parse("alertname=NodeSilent")),
-                List.of(LabelMatcher.parse("alertname!=NodeSilent")), List.of("node"), new RuleSource("t", 1));
+        InhibitRule noCluster = new InhibitRule(
+                List.of(LabelMatcher.parse("alertname=NodeSilent")),
+                List.of(LabelMatcher.parse("alertname!=NodeSilent")),
+                List.of("node"),
+                new RuleSource("t", 1));
         Suppression s = new Suppression(List::of, List.of(noCluster));
-        Map<String, String> labels = Map.of("alertname", "NodeSilent", "cluster", "pair-2", "node", "node-a", "severity", "critical");
-        TrackedAlert otherCluster = new TrackedAlert("NodeSilent", AlertLabels.fingerprint(labels), labels, Map.of(), AlertState.FIRING,
-                1, T, Optional.of(T), Optional.empty(), Optional.empty(), Optional.of(T), false, false, 0, 0, List.of(), List.of(),
+        Map<String, String> labels =
+                Map.of("alertname", "NodeSilent", "cluster", "pair-2", "node", "node-a", "severity", "critical");
+        TrackedAlert otherCluster = new TrackedAlert(
+                "NodeSilent",
+                AlertLabels.fingerprint(labels),
+                labels,
+                Map.of(),
+                AlertState.FIRING,
+                1,
+                T,
+                Optional.of(T),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of(T),
+                false,
+                false,
+                0,
+                0,
+                List.of(),
+                List.of(),
                 Optional.empty());
         TrackedAlert diskA = firing("DiskSmartFailing", "node-a", "critical");
         assertEquals(List.of(), s.index(List.of(otherCluster, diskA)).inhibiting(diskA));
     }
 
     private static TrackedAlert inState(TrackedAlert a, AlertState state) {
-        return new TrackedAlert(a.rule(), a.fingerprint(), a.labels(), a.annotations(), state, a.version(), a.activeAt(), a.firedAt(),
-                Optional.of(T), Optional.empty(), a.lastSentAt(), false, false, 0, 0, List.of(), List.of(), Optional.empty());
+        return new TrackedAlert(
+                a.rule(),
+                a.fingerprint(),
+                a.labels(),
+                a.annotations(),
+                state,
+                a.version(),
+                a.activeAt(),
+                a.firedAt(),
+                Optional.of(T),
+                Optional.empty(),
+                a.lastSentAt(),
+                false,
+                false,
+                0,
+                0,
+                List.of(),
+                List.of(),
+                Optional.empty());
     }
 }

@@ -18,9 +18,9 @@ import io.vigil.events.DrbdRole;
 import io.vigil.events.Envelope;
 import io.vigil.events.FailoverCommand;
 import io.vigil.events.Heartbeat;
-import io.vigil.events.ProbeHealth;
 import io.vigil.events.Hypervisor;
 import io.vigil.events.Liveness;
+import io.vigil.events.ProbeHealth;
 import io.vigil.events.ReplicationState;
 import io.vigil.events.VmState;
 import io.vigil.events.VmStatus;
@@ -61,29 +61,67 @@ class ClusterFailoversTest {
     private final Map<String, Heartbeat> heartbeats = new java.util.HashMap<>();
 
     private void setUp(FailoverMode mode, boolean fence, int flapLimit) {
-        setUp(new FailoverPolicy(mode, FailbackPolicy.MANUAL, flapLimit, Duration.ofHours(1), List.of(), Duration.ofSeconds(15),
-                Duration.ofMinutes(2), 1, Duration.ofMinutes(1)), fence);
+        setUp(
+                new FailoverPolicy(
+                        mode,
+                        FailbackPolicy.MANUAL,
+                        flapLimit,
+                        Duration.ofHours(1),
+                        List.of(),
+                        Duration.ofSeconds(15),
+                        Duration.ofMinutes(2),
+                        1,
+                        Duration.ofMinutes(1)),
+                fence);
     }
 
     /** Mode auto, failback automatic, and {@code evacuateOn} the alerts that move the VMs off a host before its disk goes. */
     private void setUpAutoFailback(List<String> evacuateOn) {
-        setUp(new FailoverPolicy(FailoverMode.AUTO, FailbackPolicy.AUTO, 3, Duration.ofHours(1), evacuateOn, Duration.ofSeconds(15),
-                Duration.ofMinutes(2), 1, Duration.ofMinutes(1)), false);
+        setUp(
+                new FailoverPolicy(
+                        FailoverMode.AUTO,
+                        FailbackPolicy.AUTO,
+                        3,
+                        Duration.ofHours(1),
+                        evacuateOn,
+                        Duration.ofSeconds(15),
+                        Duration.ofMinutes(2),
+                        1,
+                        Duration.ofMinutes(1)),
+                false);
     }
 
     private void setUp(FailoverPolicy policy, boolean fence) {
-        Optional<FenceCommands> fenceA = fence ? Optional.of(new FenceCommands(List.of("bmc", "off"), List.of("bmc", "status"),
-                "Chassis Power is off", Duration.ofSeconds(30))) : Optional.empty();
-        ClusterTopology pair = new ClusterTopology("pair-1",
-                List.of(new NodeTopology("node-a", GIB, "qemu+ssh://node-a/system", fenceA),
+        Optional<FenceCommands> fenceA = fence
+                ? Optional.of(new FenceCommands(
+                        List.of("bmc", "off"),
+                        List.of("bmc", "status"),
+                        "Chassis Power is off",
+                        Duration.ofSeconds(30)))
+                : Optional.empty();
+        ClusterTopology pair = new ClusterTopology(
+                "pair-1",
+                List.of(
+                        new NodeTopology("node-a", GIB, "qemu+ssh://node-a/system", fenceA),
                         new NodeTopology("node-b", GIB, "qemu+ssh://node-b/system", Optional.empty())),
-                Map.of("r0", new ResourceTopology("r0", "node-a", List.of("web")),
-                        "r1", new ResourceTopology("r1", "node-b", List.of("db"))),
-                Map.of("web", new VmTopology("web", 4 * GIB, GIB, 10), "db", new VmTopology("db", 4 * GIB, 2 * GIB, 20)), policy);
-        failovers = new ClusterFailovers(new Topology(Map.of("pair-1", pair)),
+                Map.of(
+                        "r0",
+                        new ResourceTopology("r0", "node-a", List.of("web")),
+                        "r1",
+                        new ResourceTopology("r1", "node-b", List.of("db"))),
+                Map.of(
+                        "web",
+                        new VmTopology("web", 4 * GIB, GIB, 10),
+                        "db",
+                        new VmTopology("db", 4 * GIB, 2 * GIB, 20)),
+                policy);
+        failovers = new ClusterFailovers(
+                new Topology(Map.of("pair-1", pair)),
                 new FailoverSaga(new PromotionGuard(Duration.ofSeconds(30))),
-                new FailureDiagnosis(Duration.ofSeconds(30)), new SagaPages(Duration.ofMinutes(1), Duration.ofMinutes(4)),
-                new MapStateTable<>(), new MapStateTable<>());
+                new FailureDiagnosis(Duration.ofSeconds(30)),
+                new SagaPages(Duration.ofMinutes(1), Duration.ofMinutes(4)),
+                new MapStateTable<>(),
+                new MapStateTable<>());
     }
 
     private void collect(FailoverOutput out) {
@@ -103,25 +141,79 @@ class ClusterFailoversTest {
         event(action.node(), new ActionResult(action.id(), outcome, Optional.of(exit), output, 0.2));
     }
 
-    private static DrbdResource drbd(String resource, String peer, DrbdRole role, DiskState disk, DrbdRole peerRole, ConnectionState link,
-                                     DiskState peerDisk) {
-        return drbd(resource, peer, role, disk, peerRole, link, peerDisk, link == ConnectionState.CONNECTED ? ReplicationState.ESTABLISHED
-                : ReplicationState.OFF);
+    private static DrbdResource drbd(
+            String resource,
+            String peer,
+            DrbdRole role,
+            DiskState disk,
+            DrbdRole peerRole,
+            ConnectionState link,
+            DiskState peerDisk) {
+        return drbd(
+                resource,
+                peer,
+                role,
+                disk,
+                peerRole,
+                link,
+                peerDisk,
+                link == ConnectionState.CONNECTED ? ReplicationState.ESTABLISHED : ReplicationState.OFF);
     }
 
-    private static DrbdResource drbd(String resource, String peer, DrbdRole role, DiskState disk, DrbdRole peerRole, ConnectionState link,
-                                     DiskState peerDisk, ReplicationState replication) {
-        return new DrbdResource(resource, role, false, Optional.empty(), Optional.empty(), false,
+    private static DrbdResource drbd(
+            String resource,
+            String peer,
+            DrbdRole role,
+            DiskState disk,
+            DrbdRole peerRole,
+            ConnectionState link,
+            DiskState peerDisk,
+            ReplicationState replication) {
+        return new DrbdResource(
+                resource,
+                role,
+                false,
+                Optional.empty(),
+                Optional.empty(),
+                false,
                 List.of(new DrbdResource.DrbdDevice(0, 0, disk, false, Optional.empty(), Optional.empty())),
-                List.of(new DrbdResource.DrbdConnection(peer, 1, link, peerRole, false, Optional.empty(), Optional.empty(), List.of(),
-                        List.of(new DrbdResource.DrbdPeerDevice(0, replication, peerDisk, false, false,
-                                Optional.of(0L), Optional.of(0L), Optional.of(0L), Optional.of(0L), Optional.of(0L), Optional.empty(), Optional.empty(),
+                List.of(new DrbdResource.DrbdConnection(
+                        peer,
+                        1,
+                        link,
+                        peerRole,
+                        false,
+                        Optional.empty(),
+                        Optional.empty(),
+                        List.of(),
+                        List.of(new DrbdResource.DrbdPeerDevice(
+                                0,
+                                replication,
+                                peerDisk,
+                                false,
+                                false,
+                                Optional.of(0L),
+                                Optional.of(0L),
+                                Optional.of(0L),
+                                Optional.of(0L),
+                                Optional.of(0L),
+                                Optional.empty(),
+                                Optional.empty(),
                                 Optional.empty())),
                         DrbdResource.ReplicationLatency.UNMEASURED)));
     }
 
     private static VmStatus vm(String name, String resource, VmState state, long memory) {
-        return new VmStatus(name, Optional.empty(), Hypervisor.LIBVIRT, state, memory, 4 * GIB, 2, Optional.of(resource), Liveness.NOT_CHECKED,
+        return new VmStatus(
+                name,
+                Optional.empty(),
+                Hypervisor.LIBVIRT,
+                state,
+                memory,
+                4 * GIB,
+                2,
+                Optional.of(resource),
+                Liveness.NOT_CHECKED,
                 Optional.empty());
     }
 
@@ -148,8 +240,16 @@ class ClusterFailoversTest {
     private void r0Connected(String primary) {
         for (String node : List.of("node-a", "node-b")) {
             String peer = node.equals("node-a") ? "node-b" : "node-a";
-            event(node, drbd("r0", peer, node.equals(primary) ? DrbdRole.PRIMARY : DrbdRole.SECONDARY, DiskState.UP_TO_DATE,
-                    peer.equals(primary) ? DrbdRole.PRIMARY : DrbdRole.SECONDARY, ConnectionState.CONNECTED, DiskState.UP_TO_DATE));
+            event(
+                    node,
+                    drbd(
+                            "r0",
+                            peer,
+                            node.equals(primary) ? DrbdRole.PRIMARY : DrbdRole.SECONDARY,
+                            DiskState.UP_TO_DATE,
+                            peer.equals(primary) ? DrbdRole.PRIMARY : DrbdRole.SECONDARY,
+                            ConnectionState.CONNECTED,
+                            DiskState.UP_TO_DATE));
         }
     }
 
@@ -163,8 +263,11 @@ class ClusterFailoversTest {
 
     /** r0's saga: the one in progress, or the last one that ended. */
     private Saga r0Saga() {
-        return failovers.all().stream().flatMap(f -> f.current().or(() -> f.recent().stream().findFirst()).stream())
-                .filter(s -> s.resource().equals("r0")).findFirst().orElseThrow();
+        return failovers.all().stream()
+                .flatMap(f -> f.current().or(() -> f.recent().stream().findFirst()).stream())
+                .filter(s -> s.resource().equals("r0"))
+                .findFirst()
+                .orElseThrow();
     }
 
     private void alert(String rule, String node, AlertState state) {
@@ -172,15 +275,31 @@ class ClusterFailoversTest {
     }
 
     private void nodeALosesItsDisk() {
-        event("node-a", drbd("r0", "node-b", DrbdRole.PRIMARY, DiskState.DISKLESS, DrbdRole.SECONDARY, ConnectionState.CONNECTED,
-                DiskState.UP_TO_DATE));
+        event(
+                "node-a",
+                drbd(
+                        "r0",
+                        "node-b",
+                        DrbdRole.PRIMARY,
+                        DiskState.DISKLESS,
+                        DrbdRole.SECONDARY,
+                        ConnectionState.CONNECTED,
+                        DiskState.UP_TO_DATE));
     }
 
     /** node-a is unheard for 20 s (more than host_gone_after); node-b still reports, seeing the connection gone and node-a's disk unknown. */
     private void nodeAFallsSilent() {
         now = now.plusSeconds(20);
-        event("node-b", drbd("r0", "node-a", DrbdRole.SECONDARY, DiskState.UP_TO_DATE, DrbdRole.UNKNOWN, ConnectionState.CONNECTING,
-                DiskState.DUNKNOWN));
+        event(
+                "node-b",
+                drbd(
+                        "r0",
+                        "node-a",
+                        DrbdRole.SECONDARY,
+                        DiskState.UP_TO_DATE,
+                        DrbdRole.UNKNOWN,
+                        ConnectionState.CONNECTING,
+                        DiskState.DUNKNOWN));
     }
 
     /** node-b heartbeats once a second for {@code seconds}; node-a says nothing. */
@@ -220,7 +339,10 @@ class ClusterFailoversTest {
         nodeALosesItsDisk();
         // web is 4 GiB and db 4 GiB on a 16 GiB host with 1 GiB reserve: both fit at normal memory, nothing shrinks
         List<ActionType> first = sent.stream().map(Action::type).toList();
-        assertEquals(List.of(ActionType.DRBD_ALLOW_TWO_PRIMARIES, ActionType.DRBD_ALLOW_TWO_PRIMARIES), first, audit.toString());
+        assertEquals(
+                List.of(ActionType.DRBD_ALLOW_TWO_PRIMARIES, ActionType.DRBD_ALLOW_TWO_PRIMARIES),
+                first,
+                audit.toString());
         assertEquals("pair-1:r0:1:allow-two:node-a:1", sent.get(0).id());
         result(sent.get(0), ActionOutcome.SUCCEEDED, 0, "");
         result(sent.get(1), ActionOutcome.SUCCEEDED, 0, "");
@@ -239,8 +361,17 @@ class ClusterFailoversTest {
         nodeALosesItsDisk();
         List.copyOf(sent).forEach(a -> result(a, ActionOutcome.SUCCEEDED, 0, ""));
         result(only(ActionType.DRBD_PRIMARY), ActionOutcome.SUCCEEDED, 0, "");
-        result(only(ActionType.VM_MIGRATE_LIVE), ActionOutcome.FAILED, 1, "error: operation failed: migration job: unexpectedly failed");
-        assertEquals(1, sent.stream().filter(a -> a.type() == ActionType.VM_MIGRATE_LIVE).count(), "a failed migration is not retried");
+        result(
+                only(ActionType.VM_MIGRATE_LIVE),
+                ActionOutcome.FAILED,
+                1,
+                "error: operation failed: migration job: unexpectedly failed");
+        assertEquals(
+                1,
+                sent.stream()
+                        .filter(a -> a.type() == ActionType.VM_MIGRATE_LIVE)
+                        .count(),
+                "a failed migration is not retried");
         Action shutdown = only(ActionType.VM_SHUTDOWN);
         assertEquals("node-a", shutdown.node());
         result(shutdown, ActionOutcome.SUCCEEDED, 0, "");
@@ -259,8 +390,17 @@ class ClusterFailoversTest {
         setUp(FailoverMode.AUTO, false, 3);
         healthyPair();
         now = now.plusSeconds(1);
-        event("node-a", drbd("r0", "node-b", DrbdRole.PRIMARY, DiskState.DISKLESS, DrbdRole.SECONDARY, ConnectionState.CONNECTED,
-                DiskState.UP_TO_DATE, ReplicationState.SYNC_TARGET));
+        event(
+                "node-a",
+                drbd(
+                        "r0",
+                        "node-b",
+                        DrbdRole.PRIMARY,
+                        DiskState.DISKLESS,
+                        DrbdRole.SECONDARY,
+                        ConnectionState.CONNECTED,
+                        DiskState.UP_TO_DATE,
+                        ReplicationState.SYNC_TARGET));
         assertEquals(SagaPhase.HELD, r0Saga().phase(), audit.toString());
         now = now.plusSeconds(1);
         collect(failovers.onTick(now, c -> true));
@@ -287,10 +427,28 @@ class ClusterFailoversTest {
         assertEquals(2, window.size(), sent.toString());
         // the new disk attaches and resyncs before the window's results come back
         Runnable resyncing = () -> {
-            event("node-a", drbd("r0", "node-b", DrbdRole.PRIMARY, DiskState.INCONSISTENT, DrbdRole.SECONDARY, ConnectionState.CONNECTED,
-                    DiskState.UP_TO_DATE, ReplicationState.SYNC_TARGET));
-            event("node-b", drbd("r0", "node-a", DrbdRole.SECONDARY, DiskState.UP_TO_DATE, DrbdRole.PRIMARY, ConnectionState.CONNECTED,
-                    DiskState.INCONSISTENT, ReplicationState.SYNC_SOURCE));
+            event(
+                    "node-a",
+                    drbd(
+                            "r0",
+                            "node-b",
+                            DrbdRole.PRIMARY,
+                            DiskState.INCONSISTENT,
+                            DrbdRole.SECONDARY,
+                            ConnectionState.CONNECTED,
+                            DiskState.UP_TO_DATE,
+                            ReplicationState.SYNC_TARGET));
+            event(
+                    "node-b",
+                    drbd(
+                            "r0",
+                            "node-a",
+                            DrbdRole.SECONDARY,
+                            DiskState.UP_TO_DATE,
+                            DrbdRole.PRIMARY,
+                            ConnectionState.CONNECTED,
+                            DiskState.INCONSISTENT,
+                            ReplicationState.SYNC_SOURCE));
         };
         now = now.plusSeconds(1);
         resyncing.run();
@@ -302,14 +460,38 @@ class ClusterFailoversTest {
             resyncing.run();
             collect(failovers.onTick(now, c -> true));
         }
-        assertTrue(pages.stream().noneMatch(p -> p.rule().equals("FailoverHeld")), "paged while the resync ran: " + pages);
+        assertTrue(
+                pages.stream().noneMatch(p -> p.rule().equals("FailoverHeld")), "paged while the resync ran: " + pages);
         now = now.plusSeconds(1);
-        event("node-a", drbd("r0", "node-b", DrbdRole.PRIMARY, DiskState.INCONSISTENT, DrbdRole.SECONDARY, ConnectionState.CONNECTED,
-                DiskState.UP_TO_DATE, ReplicationState.PAUSED_SYNC_T));
-        event("node-b", drbd("r0", "node-a", DrbdRole.SECONDARY, DiskState.UP_TO_DATE, DrbdRole.PRIMARY, ConnectionState.CONNECTED,
-                DiskState.INCONSISTENT, ReplicationState.PAUSED_SYNC_S));
+        event(
+                "node-a",
+                drbd(
+                        "r0",
+                        "node-b",
+                        DrbdRole.PRIMARY,
+                        DiskState.INCONSISTENT,
+                        DrbdRole.SECONDARY,
+                        ConnectionState.CONNECTED,
+                        DiskState.UP_TO_DATE,
+                        ReplicationState.PAUSED_SYNC_T));
+        event(
+                "node-b",
+                drbd(
+                        "r0",
+                        "node-a",
+                        DrbdRole.SECONDARY,
+                        DiskState.UP_TO_DATE,
+                        DrbdRole.PRIMARY,
+                        ConnectionState.CONNECTED,
+                        DiskState.INCONSISTENT,
+                        ReplicationState.PAUSED_SYNC_S));
         collect(failovers.onTick(now, c -> true));
-        assertEquals(1, pages.stream().filter(p -> p.rule().equals("FailoverHeld") && p.state() == AlertState.FIRING).count(), pages.toString());
+        assertEquals(
+                1,
+                pages.stream()
+                        .filter(p -> p.rule().equals("FailoverHeld") && p.state() == AlertState.FIRING)
+                        .count(),
+                pages.toString());
     }
 
     /**
@@ -325,18 +507,31 @@ class ClusterFailoversTest {
         Instant heldAt = now;
         while (now.isBefore(heldAt.plus(SagaPages.HOLD_SETTLING).minusSeconds(1))) {
             now = now.plusSeconds(1);
-            event("node-b", drbd("r0", "node-a", DrbdRole.SECONDARY, DiskState.UP_TO_DATE, DrbdRole.UNKNOWN, ConnectionState.CONNECTING,
-                    DiskState.DUNKNOWN));
+            event(
+                    "node-b",
+                    drbd(
+                            "r0",
+                            "node-a",
+                            DrbdRole.SECONDARY,
+                            DiskState.UP_TO_DATE,
+                            DrbdRole.UNKNOWN,
+                            ConnectionState.CONNECTING,
+                            DiskState.DUNKNOWN));
             collect(failovers.onTick(now, c -> true));
         }
-        assertTrue(pages.stream().noneMatch(p -> p.rule().equals("FailoverHeld")), "paged before the hold settled: " + pages);
+        assertTrue(
+                pages.stream().noneMatch(p -> p.rule().equals("FailoverHeld")),
+                "paged before the hold settled: " + pages);
         now = heldAt.plus(SagaPages.HOLD_SETTLING);
         collect(failovers.onTick(now, c -> true));
-        List<Alert> held = pages.stream().filter(p -> p.rule().equals("FailoverHeld")).toList();
+        List<Alert> held =
+                pages.stream().filter(p -> p.rule().equals("FailoverHeld")).toList();
         assertEquals(1, held.size(), pages.toString());
         assertEquals(AlertState.FIRING, held.get(0).state());
         assertEquals(heldAt, held.get(0).activeAt(), "the page says since when the failover is held");
-        assertTrue(held.get(0).annotations().get("summary").contains("silence alone"), held.get(0).annotations().toString());
+        assertTrue(
+                held.get(0).annotations().get("summary").contains("silence alone"),
+                held.get(0).annotations().toString());
     }
 
     @Test
@@ -346,8 +541,12 @@ class ClusterFailoversTest {
         nodeAFallsSilent();
         assertTrue(sent.stream().noneMatch(a -> a.type() == ActionType.DRBD_PRIMARY), sent.toString());
         holdStands("node-b");
-        assertTrue(pages.stream().anyMatch(p -> p.rule().equals("FailoverHeld") && p.state() == AlertState.FIRING), pages.toString());
-        assertTrue(pages.get(0).annotations().get("summary").contains("silence alone"), pages.get(0).annotations().toString());
+        assertTrue(
+                pages.stream().anyMatch(p -> p.rule().equals("FailoverHeld") && p.state() == AlertState.FIRING),
+                pages.toString());
+        assertTrue(
+                pages.get(0).annotations().get("summary").contains("silence alone"),
+                pages.get(0).annotations().toString());
     }
 
     @Test
@@ -357,11 +556,21 @@ class ClusterFailoversTest {
         nodeAFallsSilent();
         holdStands("node-b");
         assertTrue(sent.isEmpty());
-        event("node-b", drbd("r0", "node-a", DrbdRole.SECONDARY, DiskState.UP_TO_DATE, DrbdRole.UNKNOWN, ConnectionState.CONNECTING,
-                DiskState.OUTDATED));
+        event(
+                "node-b",
+                drbd(
+                        "r0",
+                        "node-a",
+                        DrbdRole.SECONDARY,
+                        DiskState.UP_TO_DATE,
+                        DrbdRole.UNKNOWN,
+                        ConnectionState.CONNECTING,
+                        DiskState.OUTDATED));
         Action promote = only(ActionType.DRBD_PRIMARY);
         assertEquals("node-b", promote.node());
-        assertTrue(pages.stream().anyMatch(p -> p.rule().equals("FailoverHeld") && p.state() == AlertState.RESOLVED), pages.toString());
+        assertTrue(
+                pages.stream().anyMatch(p -> p.rule().equals("FailoverHeld") && p.state() == AlertState.RESOLVED),
+                pages.toString());
     }
 
     /**
@@ -375,16 +584,28 @@ class ClusterFailoversTest {
         healthyPair();
         nodeAFallsSilent();
         event("node-b", new Heartbeat("test", 30, List.of(), 8 * GIB, 3 * GIB));
-        event("node-b", drbd("r0", "node-a", DrbdRole.SECONDARY, DiskState.UP_TO_DATE, DrbdRole.UNKNOWN, ConnectionState.CONNECTING,
-                DiskState.OUTDATED));
+        event(
+                "node-b",
+                drbd(
+                        "r0",
+                        "node-a",
+                        DrbdRole.SECONDARY,
+                        DiskState.UP_TO_DATE,
+                        DrbdRole.UNKNOWN,
+                        ConnectionState.CONNECTING,
+                        DiskState.OUTDATED));
         result(only(ActionType.DRBD_PRIMARY), ActionOutcome.SUCCEEDED, 0, "");
         Action start = only(ActionType.VM_START);
         assertEquals("node-b", start.node());
         assertEquals(Optional.of("web"), start.vm());
         assertEquals(Optional.of(3 * GIB), start.memoryBytes(), audit.toString());
         result(start, ActionOutcome.SUCCEEDED, 0, "Domain 'web' started");
-        assertTrue(sent.stream().noneMatch(a -> a.type() == ActionType.VM_SET_MEMORY), "it boots at its share: nothing to balloon " + sent);
-        assertTrue(audit.stream().anyMatch(line -> line.contains("FailedOver: 1 VMs of r0 run on node-b")), audit.toString());
+        assertTrue(
+                sent.stream().noneMatch(a -> a.type() == ActionType.VM_SET_MEMORY),
+                "it boots at its share: nothing to balloon " + sent);
+        assertTrue(
+                audit.stream().anyMatch(line -> line.contains("FailedOver: 1 VMs of r0 run on node-b")),
+                audit.toString());
     }
 
     @Test
@@ -421,8 +642,14 @@ class ClusterFailoversTest {
         Action fence = only(ActionType.FENCE);
         // the fence takes long: node-b's last DRBD change is 40 s old when the power is confirmed off
         now = now.plusSeconds(40);
-        event("node-b", new Heartbeat("test", 60, List.of(new ProbeHealth("drbd", true, 0, Optional.empty(), Optional.of(now))), 16 * GIB,
-                8 * GIB));
+        event(
+                "node-b",
+                new Heartbeat(
+                        "test",
+                        60,
+                        List.of(new ProbeHealth("drbd", true, 0, Optional.empty(), Optional.of(now))),
+                        16 * GIB,
+                        8 * GIB));
         result(fence, ActionOutcome.SUCCEEDED, 0, "Chassis Power Control: Down/Off");
         result(only(ActionType.FENCE_STATUS), ActionOutcome.SUCCEEDED, 0, "Chassis Power is off");
         assertEquals("node-b", only(ActionType.DRBD_PRIMARY).node(), audit.toString());
@@ -435,8 +662,14 @@ class ClusterFailoversTest {
         nodeAFallsSilent();
         Action fence = only(ActionType.FENCE);
         now = now.plusSeconds(40);
-        event("node-b", new Heartbeat("test", 60, List.of(new ProbeHealth("drbd", false, 3, Optional.of("events2 exited"),
-                Optional.empty())), 16 * GIB, 8 * GIB));
+        event(
+                "node-b",
+                new Heartbeat(
+                        "test",
+                        60,
+                        List.of(new ProbeHealth("drbd", false, 3, Optional.of("events2 exited"), Optional.empty())),
+                        16 * GIB,
+                        8 * GIB));
         result(fence, ActionOutcome.SUCCEEDED, 0, "Chassis Power Control: Down/Off");
         result(only(ActionType.FENCE_STATUS), ActionOutcome.SUCCEEDED, 0, "Chassis Power is off");
         assertTrue(sent.stream().noneMatch(a -> a.type() == ActionType.DRBD_PRIMARY), sent.toString());
@@ -456,8 +689,12 @@ class ClusterFailoversTest {
         now = now.plusSeconds(60); // the engine's clock, back from the outage
         for (int second = 1; second <= 5; second++) {
             Instant ts = before.plusSeconds(second);
-            collect(failovers.onEvent(Envelope.of("pair-1", "node-b", seq++, ts, new Heartbeat("test", 10, List.of(), 16 * GIB, 8 * GIB)), now));
-            collect(failovers.onEvent(Envelope.of("pair-1", "node-a", seq++, ts, new Heartbeat("test", 10, List.of(), 16 * GIB, 8 * GIB)), now));
+            collect(failovers.onEvent(
+                    Envelope.of("pair-1", "node-b", seq++, ts, new Heartbeat("test", 10, List.of(), 16 * GIB, 8 * GIB)),
+                    now));
+            collect(failovers.onEvent(
+                    Envelope.of("pair-1", "node-a", seq++, ts, new Heartbeat("test", 10, List.of(), 16 * GIB, 8 * GIB)),
+                    now));
         }
         assertTrue(sent.isEmpty(), "nobody was silent in the backlog: " + sent);
         assertTrue(audit.stream().noneMatch(a -> a.contains("has not been heard")), audit.toString());
@@ -469,8 +706,16 @@ class ClusterFailoversTest {
         healthyPair();
         // node-b goes on reporting for 20 s of its own clock; node-a says nothing
         nodeBAloneReportsFor(20);
-        event("node-b", drbd("r0", "node-a", DrbdRole.SECONDARY, DiskState.UP_TO_DATE, DrbdRole.UNKNOWN, ConnectionState.CONNECTING,
-                DiskState.DUNKNOWN));
+        event(
+                "node-b",
+                drbd(
+                        "r0",
+                        "node-a",
+                        DrbdRole.SECONDARY,
+                        DiskState.UP_TO_DATE,
+                        DrbdRole.UNKNOWN,
+                        ConnectionState.CONNECTING,
+                        DiskState.DUNKNOWN));
         assertEquals("node-b", only(ActionType.FENCE).node(), audit.toString());
     }
 
@@ -485,8 +730,16 @@ class ClusterFailoversTest {
         healthyPair();
         nodeBAloneReportsFor(20);
         // node-b still sees node-a Connected and Primary: node-a's kernel answers
-        event("node-b", drbd("r0", "node-a", DrbdRole.SECONDARY, DiskState.UP_TO_DATE, DrbdRole.PRIMARY, ConnectionState.CONNECTED,
-                DiskState.UP_TO_DATE));
+        event(
+                "node-b",
+                drbd(
+                        "r0",
+                        "node-a",
+                        DrbdRole.SECONDARY,
+                        DiskState.UP_TO_DATE,
+                        DrbdRole.PRIMARY,
+                        ConnectionState.CONNECTED,
+                        DiskState.UP_TO_DATE));
         assertTrue(sent.isEmpty(), "fenced a host whose DRBD still replicates: " + sent);
     }
 
@@ -500,11 +753,22 @@ class ClusterFailoversTest {
         setUp(FailoverMode.AUTO, true, 3);
         healthyPair();
         now = now.plusSeconds(20);
-        event("node-b", drbd("r0", "node-a", DrbdRole.SECONDARY, DiskState.DISKLESS, DrbdRole.UNKNOWN, ConnectionState.CONNECTING,
-                DiskState.DUNKNOWN));
+        event(
+                "node-b",
+                drbd(
+                        "r0",
+                        "node-a",
+                        DrbdRole.SECONDARY,
+                        DiskState.DISKLESS,
+                        DrbdRole.UNKNOWN,
+                        ConnectionState.CONNECTING,
+                        DiskState.DUNKNOWN));
         holdStands("node-b");
         assertTrue(sent.stream().noneMatch(a -> a.type() == ActionType.FENCE), sent.toString());
-        assertTrue(pages.stream().anyMatch(p -> p.rule().equals("FailoverHeld") && p.annotations().get("summary").contains("Diskless")),
+        assertTrue(
+                pages.stream()
+                        .anyMatch(p -> p.rule().equals("FailoverHeld")
+                                && p.annotations().get("summary").contains("Diskless")),
                 pages.toString());
     }
 
@@ -515,11 +779,20 @@ class ClusterFailoversTest {
         nodeAFallsSilent();
         result(only(ActionType.FENCE), ActionOutcome.SUCCEEDED, 0, "");
         result(only(ActionType.FENCE_STATUS), ActionOutcome.SUCCEEDED, 0, "Chassis Power is off");
-        result(only(ActionType.DRBD_PRIMARY), ActionOutcome.FAILED, 17, "State change failed: (-2) Need access to UpToDate data");
+        result(
+                only(ActionType.DRBD_PRIMARY),
+                ActionOutcome.FAILED,
+                17,
+                "State change failed: (-2) Need access to UpToDate data");
         now = now.plusSeconds(300);
         collect(failovers.onTick(now, c -> true));
-        assertEquals(1, sent.stream().filter(a -> a.type() == ActionType.DRBD_PRIMARY).count(), "exit 17 is not retried");
-        assertTrue(pages.stream().anyMatch(p -> p.rule().equals("FailoverStuck") && p.annotations().get("summary").contains("exit 17")));
+        assertEquals(
+                1,
+                sent.stream().filter(a -> a.type() == ActionType.DRBD_PRIMARY).count(),
+                "exit 17 is not retried");
+        assertTrue(pages.stream()
+                .anyMatch(p -> p.rule().equals("FailoverStuck")
+                        && p.annotations().get("summary").contains("exit 17")));
     }
 
     /**
@@ -553,8 +826,13 @@ class ClusterFailoversTest {
         now = now.plusSeconds(2);
         r0Connected("node-a");
         assertEquals(SagaPhase.HEALTHY, r0Saga().phase(), audit.toString());
-        assertTrue(audit.stream().anyMatch(a -> a.contains("the failure cleared before anything was done")), audit.toString());
-        assertTrue(pages.stream().anyMatch(p -> p.rule().equals("FailoverAwaitingApproval") && p.state() == AlertState.RESOLVED), pages.toString());
+        assertTrue(
+                audit.stream().anyMatch(a -> a.contains("the failure cleared before anything was done")),
+                audit.toString());
+        assertTrue(
+                pages.stream()
+                        .anyMatch(p -> p.rule().equals("FailoverAwaitingApproval") && p.state() == AlertState.RESOLVED),
+                pages.toString());
     }
 
     @Test
@@ -564,7 +842,8 @@ class ClusterFailoversTest {
         nodeALosesItsDisk();
         assertTrue(sent.isEmpty());
         assertTrue(pages.stream().anyMatch(p -> p.rule().equals("FailoverAwaitingApproval")));
-        collect(failovers.onCommand(new FailoverCommand(FailoverCommand.Verb.APPROVE, "pair-1", "r0", "pair-1:r0:1", "alice", now), now));
+        collect(failovers.onCommand(
+                new FailoverCommand(FailoverCommand.Verb.APPROVE, "pair-1", "r0", "pair-1:r0:1", "alice", now), now));
         assertEquals(2, sent.size());
 
         sent.clear();
@@ -582,14 +861,34 @@ class ClusterFailoversTest {
         nodeALosesItsDisk();
         assertEquals(2, sent.size());
         // the second resource fails the other way within the hour: one failover per hour is the limit
-        event("node-b", drbd("r1", "node-a", DrbdRole.PRIMARY, DiskState.FAILED, DrbdRole.SECONDARY, ConnectionState.CONNECTED,
-                DiskState.UP_TO_DATE));
-        event("node-a", drbd("r1", "node-b", DrbdRole.SECONDARY, DiskState.UP_TO_DATE, DrbdRole.PRIMARY, ConnectionState.CONNECTED,
-                DiskState.UP_TO_DATE));
+        event(
+                "node-b",
+                drbd(
+                        "r1",
+                        "node-a",
+                        DrbdRole.PRIMARY,
+                        DiskState.FAILED,
+                        DrbdRole.SECONDARY,
+                        ConnectionState.CONNECTED,
+                        DiskState.UP_TO_DATE));
+        event(
+                "node-a",
+                drbd(
+                        "r1",
+                        "node-b",
+                        DrbdRole.SECONDARY,
+                        DiskState.UP_TO_DATE,
+                        DrbdRole.PRIMARY,
+                        ConnectionState.CONNECTED,
+                        DiskState.UP_TO_DATE));
         assertEquals(2, sent.size(), sent.toString());
         holdStands("node-a", "node-b");
-        assertTrue(pages.stream().anyMatch(p -> p.rule().equals("FailoverHeld") && p.labels().get("resource").equals("r1")
-                && p.annotations().get("summary").contains("failovers within")), pages.toString());
+        assertTrue(
+                pages.stream()
+                        .anyMatch(p -> p.rule().equals("FailoverHeld")
+                                && p.labels().get("resource").equals("r1")
+                                && p.annotations().get("summary").contains("failovers within")),
+                pages.toString());
     }
 
     @Test
@@ -614,8 +913,16 @@ class ClusterFailoversTest {
         setUp(FailoverMode.AUTO, false, 3);
         healthyPair();
         // a stranger claims to be the Primary of r0 with its disk lost, and to have heard nothing of the others
-        event("node-x", drbd("r0", "node-b", DrbdRole.PRIMARY, DiskState.DISKLESS, DrbdRole.SECONDARY, ConnectionState.CONNECTED,
-                DiskState.UP_TO_DATE));
+        event(
+                "node-x",
+                drbd(
+                        "r0",
+                        "node-b",
+                        DrbdRole.PRIMARY,
+                        DiskState.DISKLESS,
+                        DrbdRole.SECONDARY,
+                        ConnectionState.CONNECTED,
+                        DiskState.UP_TO_DATE));
         assertTrue(sent.isEmpty(), sent.toString());
         assertTrue(audit.isEmpty(), audit.toString());
     }
@@ -627,8 +934,21 @@ class ClusterFailoversTest {
         nodeALosesItsDisk();
         int before = sent.size();
         // a late, reordered record from before the failure (lower seq) says the disk is fine: it changes nothing
-        collect(failovers.onEvent(Envelope.of("pair-1", "node-a", 1, now, drbd("r0", "node-b", DrbdRole.PRIMARY, DiskState.UP_TO_DATE,
-                DrbdRole.SECONDARY, ConnectionState.CONNECTED, DiskState.UP_TO_DATE)), now));
+        collect(failovers.onEvent(
+                Envelope.of(
+                        "pair-1",
+                        "node-a",
+                        1,
+                        now,
+                        drbd(
+                                "r0",
+                                "node-b",
+                                DrbdRole.PRIMARY,
+                                DiskState.UP_TO_DATE,
+                                DrbdRole.SECONDARY,
+                                ConnectionState.CONNECTED,
+                                DiskState.UP_TO_DATE)),
+                now));
         collect(failovers.onTick(now, c -> true));
         assertEquals(before, sent.size());
         assertTrue(failovers.all().get(0).current().isPresent());
@@ -639,11 +959,15 @@ class ClusterFailoversTest {
         setUp(FailoverMode.APPROVE, false, 3);
         healthyPair();
         nodeALosesItsDisk();
-        collect(failovers.onCommand(new FailoverCommand(FailoverCommand.Verb.APPROVE, "pair-1", "r0", "pair-1:r0:7", "mallory", now), now));
-        collect(failovers.onCommand(new FailoverCommand(FailoverCommand.Verb.APPROVE, "pair-1", "r9", "pair-1:r9:1", "mallory", now), now));
-        collect(failovers.onCommand(new FailoverCommand(FailoverCommand.Verb.APPROVE, "pair-9", "r0", "pair-9:r0:1", "mallory", now), now));
+        collect(failovers.onCommand(
+                new FailoverCommand(FailoverCommand.Verb.APPROVE, "pair-1", "r0", "pair-1:r0:7", "mallory", now), now));
+        collect(failovers.onCommand(
+                new FailoverCommand(FailoverCommand.Verb.APPROVE, "pair-1", "r9", "pair-1:r9:1", "mallory", now), now));
+        collect(failovers.onCommand(
+                new FailoverCommand(FailoverCommand.Verb.APPROVE, "pair-9", "r0", "pair-9:r0:1", "mallory", now), now));
         assertTrue(sent.isEmpty(), sent.toString());
-        collect(failovers.onCommand(new FailoverCommand(FailoverCommand.Verb.APPROVE, "pair-1", "r0", "pair-1:r0:1", "alice", now), now));
+        collect(failovers.onCommand(
+                new FailoverCommand(FailoverCommand.Verb.APPROVE, "pair-1", "r0", "pair-1:r0:1", "alice", now), now));
         assertEquals(2, sent.size());
     }
 
@@ -652,18 +976,34 @@ class ClusterFailoversTest {
         setUp(FailoverMode.AUTO, false, 3);
         healthyPair();
         now = now.plusSeconds(20);
-        // DRBD on node-b says node-a is Outdated, but node-b's own disk is Inconsistent: the promotion is refused, report after report
+        // DRBD on node-b says node-a is Outdated, but node-b's own disk is Inconsistent: the promotion is refused,
+        // report after report
         for (int i = 0; i < 5; i++) {
-            event("node-b", drbd("r0", "node-a", DrbdRole.SECONDARY, DiskState.INCONSISTENT, DrbdRole.UNKNOWN, ConnectionState.CONNECTING,
-                    DiskState.OUTDATED));
+            event(
+                    "node-b",
+                    drbd(
+                            "r0",
+                            "node-a",
+                            DrbdRole.SECONDARY,
+                            DiskState.INCONSISTENT,
+                            DrbdRole.UNKNOWN,
+                            ConnectionState.CONNECTING,
+                            DiskState.OUTDATED));
             now = now.plusSeconds(1);
         }
         assertTrue(sent.isEmpty(), sent.toString());
         assertEquals(1, audit.stream().filter(a -> a.contains(" refusal ")).count(), audit.toString());
         Saga saga = failovers.all().get(0).current().orElseThrow();
-        assertEquals(1, saga.history().stream().filter(v -> v.phase() == SagaPhase.HELD).count(), saga.history().toString());
+        assertEquals(
+                1,
+                saga.history().stream().filter(v -> v.phase() == SagaPhase.HELD).count(),
+                saga.history().toString());
         holdStands("node-b");
-        assertEquals(1, pages.stream().filter(p -> p.rule().equals("FailoverHeld") && p.change() == io.vigil.events.AlertChange.STATE).count());
+        assertEquals(
+                1,
+                pages.stream()
+                        .filter(p -> p.rule().equals("FailoverHeld") && p.change() == io.vigil.events.AlertChange.STATE)
+                        .count());
     }
 
     @Test
@@ -672,11 +1012,14 @@ class ClusterFailoversTest {
         healthyPair();
         nodeALosesItsDisk();
         Instant before = now.minusSeconds(60);
-        collect(failovers.onCommand(new FailoverCommand(FailoverCommand.Verb.APPROVE, "pair-1", "r0", "pair-1:r0:1", "late", before), now));
+        collect(failovers.onCommand(
+                new FailoverCommand(FailoverCommand.Verb.APPROVE, "pair-1", "r0", "pair-1:r0:1", "late", before), now));
         assertTrue(sent.isEmpty(), "an approval older than the saga was meant for an earlier one");
-        collect(failovers.onCommand(new FailoverCommand(FailoverCommand.Verb.FAILBACK, "pair-1", "r0", "pair-1:r0:7", "alice", now), now));
+        collect(failovers.onCommand(
+                new FailoverCommand(FailoverCommand.Verb.FAILBACK, "pair-1", "r0", "pair-1:r0:7", "alice", now), now));
         assertTrue(audit.stream().noneMatch(a -> a.contains("failback requested")), audit.toString());
-        collect(failovers.onCommand(new FailoverCommand(FailoverCommand.Verb.FAILBACK, "pair-1", "r0", "pair-1:r0:1", "alice", now), now));
+        collect(failovers.onCommand(
+                new FailoverCommand(FailoverCommand.Verb.FAILBACK, "pair-1", "r0", "pair-1:r0:1", "alice", now), now));
         assertTrue(audit.stream().anyMatch(a -> a.contains("failback requested by alice")), audit.toString());
     }
 
@@ -687,23 +1030,35 @@ class ClusterFailoversTest {
         // the disk goes before the first VM report reached the engine: web may well run on node-a
         nodeALosesItsDisk();
         allSucceed();
-        assertTrue(sent.stream().noneMatch(a -> a.type() == ActionType.VM_START || a.type() == ActionType.VM_MIGRATE_LIVE), sent.toString());
-        assertTrue(sent.stream().noneMatch(a -> a.type() == ActionType.DRBD_ALLOW_TWO_PRIMARIES), "no window opened for a blind move: " + sent);
+        assertTrue(
+                sent.stream().noneMatch(a -> a.type() == ActionType.VM_START || a.type() == ActionType.VM_MIGRATE_LIVE),
+                sent.toString());
+        assertTrue(
+                sent.stream().noneMatch(a -> a.type() == ActionType.DRBD_ALLOW_TWO_PRIMARIES),
+                "no window opened for a blind move: " + sent);
         assertEquals(SagaPhase.HELD, r0Saga().phase());
         holdStands("node-a", "node-b");
-        assertTrue(pages.stream().anyMatch(p -> p.rule().equals("FailoverHeld") && p.state() == AlertState.FIRING
-                && p.annotations().get("summary").contains("web")), pages.toString());
+        assertTrue(
+                pages.stream()
+                        .anyMatch(p -> p.rule().equals("FailoverHeld")
+                                && p.state() == AlertState.FIRING
+                                && p.annotations().get("summary").contains("web")),
+                pages.toString());
         // node-b saying web is not running there says nothing of node-a
         event("node-b", vm("web", "r0", VmState.SHUT_OFF, 4 * GIB));
         allSucceed();
-        assertTrue(sent.stream().noneMatch(a -> a.type() == ActionType.VM_START || a.type() == ActionType.VM_MIGRATE_LIVE), sent.toString());
+        assertTrue(
+                sent.stream().noneMatch(a -> a.type() == ActionType.VM_START || a.type() == ActionType.VM_MIGRATE_LIVE),
+                sent.toString());
         // node-a's report comes: web runs there, so it migrates live, never a second guest on node-b
         event("node-a", vm("web", "r0", VmState.RUNNING, 4 * GIB));
         allSucceed();
         Action migrate = only(ActionType.VM_MIGRATE_LIVE);
         assertEquals("node-a", migrate.node());
         assertTrue(sent.stream().noneMatch(a -> a.type() == ActionType.VM_START), sent.toString());
-        assertTrue(pages.stream().anyMatch(p -> p.rule().equals("FailoverHeld") && p.state() == AlertState.RESOLVED), pages.toString());
+        assertTrue(
+                pages.stream().anyMatch(p -> p.rule().equals("FailoverHeld") && p.state() == AlertState.RESOLVED),
+                pages.toString());
     }
 
     @Test
@@ -753,7 +1108,13 @@ class ClusterFailoversTest {
         event("node-b", new Heartbeat("test", 10, List.of(), 8 * GIB, 3 * GIB));
         nodeALosesItsDisk();
         allSucceed();
-        assertEquals("node-a", sent.stream().filter(a -> a.id().contains(":room:web:")).findFirst().orElseThrow().node());
+        assertEquals(
+                "node-a",
+                sent.stream()
+                        .filter(a -> a.id().contains(":room:web:"))
+                        .findFirst()
+                        .orElseThrow()
+                        .node());
         assertEquals(SagaPhase.FAILED_OVER, r0Saga().phase(), audit.toString());
         event("node-a", vm("web", "r0", VmState.SHUT_OFF, 4 * GIB));
         event("node-b", vm("web", "r0", VmState.RUNNING, 3 * GIB));
@@ -761,10 +1122,16 @@ class ClusterFailoversTest {
         now = now.plusSeconds(60);
         r0Connected("node-b");
         allSucceed();
-        Action home = sent.stream().filter(a -> a.id().contains(":fb-migrate:web:")).findFirst().orElseThrow();
+        Action home = sent.stream()
+                .filter(a -> a.id().contains(":fb-migrate:web:"))
+                .findFirst()
+                .orElseThrow();
         assertEquals(Optional.of("node-a"), home.target());
         // the agents have not reported since web went home: node-b's report still says it runs there
-        Action giveBack = sent.stream().filter(a -> a.id().contains(":give-back:web:")).findFirst().orElseThrow();
+        Action giveBack = sent.stream()
+                .filter(a -> a.id().contains(":give-back:web:"))
+                .findFirst()
+                .orElseThrow();
         assertEquals("node-a", giveBack.node(), audit.toString());
         assertEquals(Optional.of(4 * GIB), giveBack.memoryBytes());
         assertEquals(SagaPhase.HEALTHY, r0Saga().phase(), audit.toString());
@@ -781,7 +1148,10 @@ class ClusterFailoversTest {
         now = now.plusSeconds(60);
         r0Connected("node-b");
         allSucceed();
-        Action home = sent.stream().filter(a -> a.id().contains(":fb-migrate:web:")).findFirst().orElseThrow(() -> new AssertionError(audit));
+        Action home = sent.stream()
+                .filter(a -> a.id().contains(":fb-migrate:web:"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(audit));
         assertEquals("node-b", home.node());
         assertEquals(Optional.of("node-a"), home.target());
     }
@@ -800,15 +1170,26 @@ class ClusterFailoversTest {
         assertEquals(SagaPhase.FAILED_OVER, r0Saga().phase(), audit.toString());
         now = now.plusSeconds(60);
         r0Connected("node-b");
-        List<Action> window = sent.stream().filter(a -> a.id().contains(":fb-allow-two:")).toList();
+        List<Action> window =
+                sent.stream().filter(a -> a.id().contains(":fb-allow-two:")).toList();
         assertEquals(2, window.size(), sent.toString());
         // node-a's disk is swapped while the window opens: a new, empty disk resyncing from node-b
-        event("node-a", drbd("r0", "node-b", DrbdRole.SECONDARY, DiskState.INCONSISTENT, DrbdRole.PRIMARY, ConnectionState.CONNECTED,
-                DiskState.UP_TO_DATE));
+        event(
+                "node-a",
+                drbd(
+                        "r0",
+                        "node-b",
+                        DrbdRole.SECONDARY,
+                        DiskState.INCONSISTENT,
+                        DrbdRole.PRIMARY,
+                        ConnectionState.CONNECTED,
+                        DiskState.UP_TO_DATE));
         for (Action a : window) {
             result(a, ActionOutcome.SUCCEEDED, 0, "");
         }
-        assertTrue(sent.stream().noneMatch(a -> a.id().contains(":fb-promote:")), "promoted an Inconsistent disk: " + sent);
+        assertTrue(
+                sent.stream().noneMatch(a -> a.id().contains(":fb-promote:")),
+                "promoted an Inconsistent disk: " + sent);
         assertTrue(audit.stream().anyMatch(a -> a.contains("Inconsistent")), audit.toString());
     }
 
@@ -826,15 +1207,40 @@ class ClusterFailoversTest {
         allSucceed();
         assertEquals(SagaPhase.FAILED_OVER, r0Saga().phase(), audit.toString());
         now = now.plusSeconds(60);
-        event("node-b", drbd("r0", "node-a", DrbdRole.PRIMARY, DiskState.UP_TO_DATE, DrbdRole.SECONDARY, ConnectionState.CONNECTED,
-                DiskState.UP_TO_DATE));
-        event("node-a", drbd("r0", "node-b", DrbdRole.SECONDARY, DiskState.UP_TO_DATE, DrbdRole.PRIMARY, ConnectionState.CONNECTED,
-                DiskState.UP_TO_DATE, ReplicationState.SYNC_TARGET));
+        event(
+                "node-b",
+                drbd(
+                        "r0",
+                        "node-a",
+                        DrbdRole.PRIMARY,
+                        DiskState.UP_TO_DATE,
+                        DrbdRole.SECONDARY,
+                        ConnectionState.CONNECTED,
+                        DiskState.UP_TO_DATE));
+        event(
+                "node-a",
+                drbd(
+                        "r0",
+                        "node-b",
+                        DrbdRole.SECONDARY,
+                        DiskState.UP_TO_DATE,
+                        DrbdRole.PRIMARY,
+                        ConnectionState.CONNECTED,
+                        DiskState.UP_TO_DATE,
+                        ReplicationState.SYNC_TARGET));
         assertTrue(sent.stream().noneMatch(a -> a.id().contains(":fb-")), sent.toString());
         assertTrue(pages.stream().noneMatch(p -> p.rule().equals("FailoverHeld")), pages.toString());
         assertTrue(r0Saga().history().stream().noneMatch(v -> v.phase() == SagaPhase.HELD), audit.toString());
-        event("node-a", drbd("r0", "node-b", DrbdRole.SECONDARY, DiskState.UP_TO_DATE, DrbdRole.PRIMARY, ConnectionState.CONNECTED,
-                DiskState.UP_TO_DATE));
+        event(
+                "node-a",
+                drbd(
+                        "r0",
+                        "node-b",
+                        DrbdRole.SECONDARY,
+                        DiskState.UP_TO_DATE,
+                        DrbdRole.PRIMARY,
+                        ConnectionState.CONNECTED,
+                        DiskState.UP_TO_DATE));
         assertTrue(sent.stream().anyMatch(a -> a.id().contains(":fb-allow-two:")), audit.toString());
         assertTrue(pages.stream().noneMatch(p -> p.rule().equals("FailoverHeld")), pages.toString());
     }
@@ -849,7 +1255,10 @@ class ClusterFailoversTest {
         nodeALosesItsDisk();
         assertTrue(sent.isEmpty(), "nothing planned without db's whereabouts: " + sent);
         holdStands("node-a", "node-b");
-        assertTrue(pages.stream().anyMatch(p -> p.rule().equals("FailoverHeld") && p.annotations().get("summary").contains("db")),
+        assertTrue(
+                pages.stream()
+                        .anyMatch(p -> p.rule().equals("FailoverHeld")
+                                && p.annotations().get("summary").contains("db")),
                 pages.toString());
         event("node-b", vm("db", "r1", VmState.RUNNING, 4 * GIB));
         Action room = only(ActionType.VM_SET_MEMORY);

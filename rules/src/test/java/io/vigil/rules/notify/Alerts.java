@@ -14,8 +14,7 @@ import java.util.TreeMap;
 public final class Alerts {
     public static final Instant T = Instant.parse("2026-12-01T03:00:00Z");
 
-    private Alerts() {
-    }
+    private Alerts() {}
 
     public static Alert of(String rule, String node, String severity, AlertState state, Map<String, String> extra) {
         Map<String, String> labels = new TreeMap<>(extra);
@@ -23,11 +22,28 @@ public final class Alerts {
         labels.put("cluster", "pair-1");
         labels.put("node", node);
         labels.put("severity", severity);
-        return new Alert(Alert.VERSION, AlertLabels.fingerprint(labels), rule, state, state == AlertState.RESOLVED ? 2 : 1,
-                AlertChange.STATE, labels, Map.of("summary", node + " lost the disk under r0", "runbook_url",
-                "https://wiki.example/vigil#" + rule.toLowerCase()), T, Optional.of(T),
+        return new Alert(
+                Alert.VERSION,
+                AlertLabels.fingerprint(labels),
+                rule,
+                state,
+                state == AlertState.RESOLVED ? 2 : 1,
+                AlertChange.STATE,
+                labels,
+                Map.of(
+                        "summary",
+                        node + " lost the disk under r0",
+                        "runbook_url",
+                        "https://wiki.example/vigil#" + rule.toLowerCase()),
+                T,
+                Optional.of(T),
                 state == AlertState.RESOLVED ? Optional.of(T.plusSeconds(300)) : Optional.empty(),
-                state == AlertState.RESOLVED ? T.plusSeconds(300) : T.plusSeconds(240), T, false, true, List.of(), List.of(),
+                state == AlertState.RESOLVED ? T.plusSeconds(300) : T.plusSeconds(240),
+                T,
+                false,
+                true,
+                List.of(),
+                List.of(),
                 Optional.empty());
     }
 

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /** The lanes alone: a receiver that hangs holds up only itself, and outcomes come back on the thread that asks for them. */
 class DeliveryLanesTest {
     private static Notification to(String receiver) {
-        return new Notification(receiver, "g", Map.of(), List.of(Alerts.lost(AlertState.FIRING)), List.of(), "http://vigil.test");
+        return new Notification(
+                receiver, "g", Map.of(), List.of(Alerts.lost(AlertState.FIRING)), List.of(), "http://vigil.test");
     }
 
     /** Blocks until interrupted, as a receiver whose server accepts the connection and never answers. */
@@ -74,7 +75,10 @@ class DeliveryLanesTest {
                 return outcomes.size() == 2;
             });
             assertEquals(List.of("pager: Delivered[answer=202]", "pager again: Delivered[answer=202]"), outcomes);
-            assertEquals(List.of(Thread.currentThread()), ranOn, "outcomes are handled on the thread that runs them, never on a lane");
+            assertEquals(
+                    List.of(Thread.currentThread()),
+                    ranOn,
+                    "outcomes are handled on the thread that runs them, never on a lane");
         } finally {
             lanes.close();
         }

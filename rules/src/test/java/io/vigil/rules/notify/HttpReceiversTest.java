@@ -9,14 +9,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.events.Alert;
 import io.vigil.events.AlertState;
 import io.vigil.rules.notify.Receiver.Outcome;
-import io.vigil.rules.notify.pagerduty.PagerDutySpec;
-import io.vigil.rules.notify.alertmanager.AlertmanagerSpec;
-import io.vigil.rules.notify.slack.SlackSpec;
 import io.vigil.rules.notify.alertmanager.AlertmanagerReceiver;
-import io.vigil.rules.notify.webhook.WebhookSpec;
+import io.vigil.rules.notify.alertmanager.AlertmanagerSpec;
 import io.vigil.rules.notify.pagerduty.PagerDutyReceiver;
+import io.vigil.rules.notify.pagerduty.PagerDutySpec;
 import io.vigil.rules.notify.slack.SlackReceiver;
+import io.vigil.rules.notify.slack.SlackSpec;
 import io.vigil.rules.notify.webhook.WebhookReceiver;
+import io.vigil.rules.notify.webhook.WebhookSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,9 +28,15 @@ import org.junit.jupiter.api.Test;
 class HttpReceiversTest {
     private final RecordingReceiver endpoint = new RecordingReceiver();
     private final Alert firing = Alerts.lost(AlertState.FIRING);
-    private final Alert resolved = Alerts.of("DiskSmartFailing", "node-a", "critical", AlertState.RESOLVED, Map.of("device", "/dev/sda"));
-    private final Notification both = new Notification("hook", "{}:{alertname=\"DrbdLocalDiskLost\"}", Map.of("alertname", "DrbdLocalDiskLost"),
-            List.of(firing), List.of(resolved), "http://vigil.example:9465");
+    private final Alert resolved =
+            Alerts.of("DiskSmartFailing", "node-a", "critical", AlertState.RESOLVED, Map.of("device", "/dev/sda"));
+    private final Notification both = new Notification(
+            "hook",
+            "{}:{alertname=\"DrbdLocalDiskLost\"}",
+            Map.of("alertname", "DrbdLocalDiskLost"),
+            List.of(firing),
+            List.of(resolved),
+            "http://vigil.example:9465");
 
     @AfterEach
     void close() {
@@ -39,8 +45,13 @@ class HttpReceiversTest {
 
     @Test
     void theWebhookSendsAlertmanagersPayloadVersion4() throws Exception {
-        WebhookReceiver hook = new WebhookReceiver(new WebhookSpec("hook", endpoint.url("/alerts"),
-                Optional.of(new Secret("t0ken", "test")), 0, true, Duration.ofSeconds(5)));
+        WebhookReceiver hook = new WebhookReceiver(new WebhookSpec(
+                "hook",
+                endpoint.url("/alerts"),
+                Optional.of(new Secret("t0ken", "test")),
+                0,
+                true,
+                Duration.ofSeconds(5)));
         Outcome outcome = hook.deliver(both);
         assertInstanceOf(Outcome.Delivered.class, outcome);
         RecordingReceiver.Request request = endpoint.requests().get(0);
@@ -60,24 +71,30 @@ class HttpReceiversTest {
         JsonNode a0 = p.get("alerts").get(0);
         assertEquals("firing", a0.get("status").asText());
         assertEquals("r0", a0.get("labels").get("resource").asText());
-        assertEquals("node-a lost the disk under r0", a0.get("annotations").get("summary").asText());
+        assertEquals(
+                "node-a lost the disk under r0",
+                a0.get("annotations").get("summary").asText());
         assertEquals("2026-12-01T03:00:00Z", a0.get("startsAt").asText());
-        assertEquals("0001-01-01T00:00:00Z", a0.get("endsAt").asText(), "as Alertmanager writes an alert that has not ended");
+        assertEquals(
+                "0001-01-01T00:00:00Z",
+                a0.get("endsAt").asText(),
+                "as Alertmanager writes an alert that has not ended");
         assertEquals(firing.fingerprint(), a0.get("fingerprint").asText());
-        assertEquals("http://vigil.example:9465/api/alerts", a0.get("generatorURL").asText());
+        assertEquals(
+                "http://vigil.example:9465/api/alerts", a0.get("generatorURL").asText());
         JsonNode a1 = p.get("alerts").get(1);
         assertEquals("resolved", a1.get("status").asText());
         assertEquals("2026-12-01T03:05:00Z", a1.get("endsAt").asText());
-        WebhookReceiver one = new WebhookReceiver(new WebhookSpec("hook", endpoint.url("/alerts"), Optional.empty(), 1, true,
-                Duration.ofSeconds(5)));
+        WebhookReceiver one = new WebhookReceiver(
+                new WebhookSpec("hook", endpoint.url("/alerts"), Optional.empty(), 1, true, Duration.ofSeconds(5)));
         assertInstanceOf(Outcome.Delivered.class, one.deliver(both));
         assertEquals(1, endpoint.requests().get(1).json().get("truncatedAlerts").asInt());
     }
 
     @Test
     void pagerDutyGetsOneEventPerAlertDeduplicatedByFingerprint() throws Exception {
-        PagerDutyReceiver pd = new PagerDutyReceiver(new PagerDutySpec("pager", new Secret("R0UTING", "test"),
-                endpoint.url("/v2/enqueue"), true, Duration.ofSeconds(5)));
+        PagerDutyReceiver pd = new PagerDutyReceiver(new PagerDutySpec(
+                "pager", new Secret("R0UTING", "test"), endpoint.url("/v2/enqueue"), true, Duration.ofSeconds(5)));
         assertInstanceOf(Outcome.Delivered.class, pd.deliver(both));
         List<RecordingReceiver.Request> requests = endpoint.requests();
         assertEquals(2, requests.size());
@@ -93,8 +110,11 @@ class HttpReceiversTest {
         assertEquals("r0", payload.get("component").asText());
         assertEquals("pair-1", payload.get("group").asText());
         assertEquals("DrbdLocalDiskLost", payload.get("class").asText());
-        assertEquals("0", payload.get("custom_details").get("labels").get("volume").asText());
-        assertEquals("https://wiki.example/vigil#drbdlocaldisklost", trigger.get("links").get(0).get("href").asText());
+        assertEquals(
+                "0", payload.get("custom_details").get("labels").get("volume").asText());
+        assertEquals(
+                "https://wiki.example/vigil#drbdlocaldisklost",
+                trigger.get("links").get(0).get("href").asText());
         JsonNode resolve = requests.get(1).json();
         assertEquals("resolve", resolve.get("event_action").asText());
         assertEquals(resolved.fingerprint(), resolve.get("dedup_key").asText());
@@ -103,8 +123,8 @@ class HttpReceiversTest {
 
     @Test
     void pagerDutyAnswersDecideWhetherToRetry() throws Exception {
-        PagerDutyReceiver pd = new PagerDutyReceiver(new PagerDutySpec("pager", new Secret("R0UTING", "test"),
-                endpoint.url("/v2/enqueue"), true, Duration.ofSeconds(5)));
+        PagerDutyReceiver pd = new PagerDutyReceiver(new PagerDutySpec(
+                "pager", new Secret("R0UTING", "test"), endpoint.url("/v2/enqueue"), true, Duration.ofSeconds(5)));
         Notification one = new Notification("pager", "g", Map.of(), List.of(firing), List.of(), "http://v");
         endpoint.answer(429);
         assertInstanceOf(Outcome.Retry.class, pd.deliver(one));
@@ -113,9 +133,13 @@ class HttpReceiversTest {
         endpoint.answer(400);
         Outcome refused = pd.deliver(one);
         assertInstanceOf(Outcome.Refused.class, refused);
-        assertTrue(((Outcome.Refused) refused).why().contains("400 {\"status\":\"invalid event\",\"errors\":[\"'routing_key' is invalid\"]}"),
+        assertTrue(
+                ((Outcome.Refused) refused)
+                        .why()
+                        .contains("400 {\"status\":\"invalid event\",\"errors\":[\"'routing_key' is invalid\"]}"),
                 refused.toString());
-        assertFalse(((Outcome.Refused) refused).why().contains("enqueue"), "the URL's path is not in messages: " + refused);
+        assertFalse(
+                ((Outcome.Refused) refused).why().contains("enqueue"), "the URL's path is not in messages: " + refused);
         assertEquals("critical", payloadSeverity(pd, "critical"));
         assertEquals("error", payloadSeverity(pd, "page-me"));
     }
@@ -123,37 +147,75 @@ class HttpReceiversTest {
     /** The severity PagerDuty is sent for an alert of this severity label. */
     private String payloadSeverity(PagerDutyReceiver pd, String severity) throws Exception {
         Alert alert = Alerts.of("DiskSmartFailing", "node-a", severity, AlertState.FIRING, Map.of());
-        assertInstanceOf(Outcome.Delivered.class, pd.deliver(new Notification("pager", "g", Map.of(), List.of(alert), List.of(), "http://v")));
+        assertInstanceOf(
+                Outcome.Delivered.class,
+                pd.deliver(new Notification("pager", "g", Map.of(), List.of(alert), List.of(), "http://v")));
         List<RecordingReceiver.Request> requests = endpoint.requests();
-        return requests.get(requests.size() - 1).json().get("payload").get("severity").asText();
+        return requests.get(requests.size() - 1)
+                .json()
+                .get("payload")
+                .get("severity")
+                .asText();
     }
 
     @Test
     void slackGetsAHeadlineAndAnAttachmentPerAlert() throws Exception {
-        SlackReceiver slack = new SlackReceiver(new SlackSpec("chat", new Secret(endpoint.url("/services/T0/B0/xyz").toString(), "test"),
-                Optional.of("#ops"), true, Duration.ofSeconds(5)));
+        SlackReceiver slack = new SlackReceiver(new SlackSpec(
+                "chat",
+                new Secret(endpoint.url("/services/T0/B0/xyz").toString(), "test"),
+                Optional.of("#ops"),
+                true,
+                Duration.ofSeconds(5)));
         assertInstanceOf(Outcome.Delivered.class, slack.deliver(both));
         JsonNode m = endpoint.requests().get(0).json();
         assertEquals("#ops", m.get("channel").asText());
-        assertEquals("[FIRING:1] critical pair-1: node-a lost the disk under r0 (and 1 more)", m.get("text").asText());
+        assertEquals(
+                "[FIRING:1] critical pair-1: node-a lost the disk under r0 (and 1 more)",
+                m.get("text").asText());
         assertEquals("danger", m.get("attachments").get(0).get("color").asText());
-        assertEquals("[FIRING] DrbdLocalDiskLost on node-a", m.get("attachments").get(0).get("title").asText());
+        assertEquals(
+                "[FIRING] DrbdLocalDiskLost on node-a",
+                m.get("attachments").get(0).get("title").asText());
         assertEquals("good", m.get("attachments").get(1).get("color").asText());
-        assertEquals("https://wiki.example/vigil#drbdlocaldisklost", m.get("attachments").get(0).get("title_link").asText());
+        assertEquals(
+                "https://wiki.example/vigil#drbdlocaldisklost",
+                m.get("attachments").get(0).get("title_link").asText());
     }
 
     @Test
     void whatAHostReportedCannotPingAWholeSlackChannel() throws Exception {
-        SlackReceiver slack = new SlackReceiver(new SlackSpec("chat", new Secret(endpoint.url("/services/T0/B0/xyz").toString(), "test"),
-                Optional.empty(), true, Duration.ofSeconds(5)));
-        Alert hostile = new Alert(firing.v(), firing.fingerprint(), "DrbdLocalDiskLost", firing.state(), firing.version(), firing.change(),
-                firing.labels(), Map.of("summary", "<!channel> disk <@U123> & <https://evil.example|click>"), firing.activeAt(),
-                firing.firedAt(), firing.resolvedAt(), firing.endsAt(), firing.sentAt(), firing.flapping(), firing.failover(),
-                firing.silencedBy(), firing.inhibitedBy(), firing.cause());
-        assertInstanceOf(Outcome.Delivered.class, slack.deliver(new Notification("chat", "g", Map.of(), List.of(hostile), List.of(),
-                "http://vigil.example:9465")));
+        SlackReceiver slack = new SlackReceiver(new SlackSpec(
+                "chat",
+                new Secret(endpoint.url("/services/T0/B0/xyz").toString(), "test"),
+                Optional.empty(),
+                true,
+                Duration.ofSeconds(5)));
+        Alert hostile = new Alert(
+                firing.v(),
+                firing.fingerprint(),
+                "DrbdLocalDiskLost",
+                firing.state(),
+                firing.version(),
+                firing.change(),
+                firing.labels(),
+                Map.of("summary", "<!channel> disk <@U123> & <https://evil.example|click>"),
+                firing.activeAt(),
+                firing.firedAt(),
+                firing.resolvedAt(),
+                firing.endsAt(),
+                firing.sentAt(),
+                firing.flapping(),
+                firing.failover(),
+                firing.silencedBy(),
+                firing.inhibitedBy(),
+                firing.cause());
+        assertInstanceOf(
+                Outcome.Delivered.class,
+                slack.deliver(new Notification(
+                        "chat", "g", Map.of(), List.of(hostile), List.of(), "http://vigil.example:9465")));
         JsonNode m = endpoint.requests().get(0).json();
-        assertEquals("&lt;!channel&gt; disk &lt;@U123&gt; &amp; &lt;https://evil.example|click&gt;",
+        assertEquals(
+                "&lt;!channel&gt; disk &lt;@U123&gt; &amp; &lt;https://evil.example|click&gt;",
                 m.get("attachments").get(0).get("text").asText());
         assertFalse(m.toString().contains("<!channel>"), m.toString());
     }
@@ -165,19 +227,26 @@ class HttpReceiversTest {
         endpoint.close();
         try {
             refusing.answer(400);
-            AlertmanagerReceiver am = new AlertmanagerReceiver(new AlertmanagerSpec("am", List.of(refusing.url("/am-1"), nowhere),
-                    Optional.empty(), Duration.ofSeconds(2)));
+            AlertmanagerReceiver am = new AlertmanagerReceiver(new AlertmanagerSpec(
+                    "am", List.of(refusing.url("/am-1"), nowhere), Optional.empty(), Duration.ofSeconds(2)));
             Outcome outcome = am.deliver(both);
             assertInstanceOf(Outcome.Retry.class, outcome, "the unreachable one must still hear it: " + outcome);
-            assertFalse(outcome.toString().contains("secret-path") || outcome.toString().contains("am-1"), outcome.toString());
+            assertFalse(
+                    outcome.toString().contains("secret-path")
+                            || outcome.toString().contains("am-1"),
+                    outcome.toString());
             refusing.answer(400);
-            Outcome onlyRefused = new AlertmanagerReceiver(new AlertmanagerSpec("am", List.of(refusing.url("/am-1")), Optional.empty(),
-                    Duration.ofSeconds(2))).deliver(both);
+            Outcome onlyRefused = new AlertmanagerReceiver(new AlertmanagerSpec(
+                            "am", List.of(refusing.url("/am-1")), Optional.empty(), Duration.ofSeconds(2)))
+                    .deliver(both);
             assertInstanceOf(Outcome.Refused.class, onlyRefused, "refused for good by every instance");
-            Outcome delivered = new AlertmanagerReceiver(new AlertmanagerSpec("am", List.of(refusing.url("/am-1")), Optional.empty(),
-                    Duration.ofSeconds(2))).deliver(both);
+            Outcome delivered = new AlertmanagerReceiver(new AlertmanagerSpec(
+                            "am", List.of(refusing.url("/am-1")), Optional.empty(), Duration.ofSeconds(2)))
+                    .deliver(both);
             assertInstanceOf(Outcome.Delivered.class, delivered);
-            assertFalse(delivered.toString().contains("am-1"), "the answer names the instance without its path: " + delivered);
+            assertFalse(
+                    delivered.toString().contains("am-1"),
+                    "the answer names the instance without its path: " + delivered);
             assertEquals("/am-1/api/v2/alerts", refusing.requests().get(2).path());
         } finally {
             refusing.close();
@@ -188,7 +257,8 @@ class HttpReceiversTest {
     void anEndpointThatDoesNotAnswerIsWorthARetry() throws Exception {
         java.net.URI nowhere = endpoint.url("/x");
         endpoint.close();
-        WebhookReceiver hook = new WebhookReceiver(new WebhookSpec("hook", nowhere, Optional.empty(), 0, true, Duration.ofSeconds(2)));
+        WebhookReceiver hook =
+                new WebhookReceiver(new WebhookSpec("hook", nowhere, Optional.empty(), 0, true, Duration.ofSeconds(2)));
         assertInstanceOf(Outcome.Retry.class, hook.deliver(both));
     }
 }

@@ -44,22 +44,44 @@ import org.junit.jupiter.api.Test;
 @SuppressWarnings("deprecation")
 class NotifierIntegrationTest {
     private static final Duration WAIT = Duration.ofSeconds(90);
-    private static final EngineTiming TIMING = new EngineTiming(Duration.ofMillis(200), Duration.ofHours(1), Duration.ofHours(2),
-            Duration.ofHours(1), Duration.ofDays(7), Duration.ofMinutes(15));
+    private static final EngineTiming TIMING = new EngineTiming(
+            Duration.ofMillis(200),
+            Duration.ofHours(1),
+            Duration.ofHours(2),
+            Duration.ofHours(1),
+            Duration.ofDays(7),
+            Duration.ofMinutes(15));
     private long seq;
 
     private static EngineConfig config(String bootstrap, Path state, List<ReceiverSpec> receivers, RouteSpec route) {
         Map<String, Object> kafka = new HashMap<>();
         kafka.put("bootstrap.servers", bootstrap);
         kafka.put("consumer.session.timeout.ms", "6000");
-        NotifyConfig notify = new NotifyConfig(receivers, route, "http://vigil.test", Duration.ofSeconds(2), Duration.ofMinutes(15));
-        return new EngineConfig(kafka, "vigil-notify-it", state, 1, List.of(), Roster.empty(), new EngineConfig.Topics(true, 6, (short) 1),
-                TIMING, new EngineConfig.Http(new ListenAddress("127.0.0.1", 0), Optional.empty(), Optional.empty()), Optional.of(notify));
+        NotifyConfig notify =
+                new NotifyConfig(receivers, route, "http://vigil.test", Duration.ofSeconds(2), Duration.ofMinutes(15));
+        return new EngineConfig(
+                kafka,
+                "vigil-notify-it",
+                state,
+                1,
+                List.of(),
+                Roster.empty(),
+                new EngineConfig.Topics(true, 6, (short) 1),
+                TIMING,
+                new EngineConfig.Http(new ListenAddress("127.0.0.1", 0), Optional.empty(), Optional.empty()),
+                Optional.of(notify));
     }
 
     private static RouteSpec route(String receiver) {
-        return new RouteSpec(receiver, List.of(), List.of("cluster", "alertname"), Duration.ZERO, Duration.ofSeconds(1),
-                Duration.ofHours(4), false, List.of());
+        return new RouteSpec(
+                receiver,
+                List.of(),
+                List.of("cluster", "alertname"),
+                Duration.ZERO,
+                Duration.ofSeconds(1),
+                Duration.ofHours(4),
+                false,
+                List.of());
     }
 
     private static WebhookSpec hook(String name, URI url) {
@@ -79,23 +101,32 @@ class NotifierIntegrationTest {
     }
 
     private static List<JsonNode> lostDiskPayloads(RecordingReceiver hook) {
-        return hook.requests().stream().map(RecordingReceiver.Request::json)
-                .filter(p -> "DrbdLocalDiskLost".equals(p.path("groupLabels").path("alertname").asText())).toList();
+        return hook.requests().stream()
+                .map(RecordingReceiver.Request::json)
+                .filter(p -> "DrbdLocalDiskLost"
+                        .equals(p.path("groupLabels").path("alertname").asText()))
+                .toList();
     }
 
     private static Engine engine(EngineConfig config) throws Exception {
-        Engine engine = Engine.start(config, DefaultRulePack.load(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        Engine engine =
+                Engine.start(config, DefaultRulePack.load(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         assertTrue(engine.awaitRunning(WAIT));
         return engine;
     }
 
     @Test
     void aLostDiskIsToldOnceAndItsResolveTooAcrossRestartsAndTakeOvers() throws Exception {
-        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of(System.getProperty("vigil.test.tmp", "target/tmp"))), "notify-it-");
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka")); RecordingReceiver hook = new RecordingReceiver();
-             KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
+        Path dir = Files.createTempDirectory(
+                Files.createDirectories(Path.of(System.getProperty("vigil.test.tmp", "target/tmp"))), "notify-it-");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"));
+                RecordingReceiver hook = new RecordingReceiver();
+                KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
             kafka.createVigilTopics();
-            EngineConfig config = config(kafka.bootstrapServers(), dir.resolve("state-1"), List.of(hook("hook", hook.url("/alerts"))),
+            EngineConfig config = config(
+                    kafka.bootstrapServers(),
+                    dir.resolve("state-1"),
+                    List.of(hook("hook", hook.url("/alerts"))),
                     route("hook"));
             try (Engine first = engine(config)) {
                 await().atMost(WAIT).until(() -> first.notifying().orElse(false));
@@ -104,18 +135,29 @@ class NotifierIntegrationTest {
                 await().atMost(WAIT).until(() -> lostDiskPayloads(hook).size() == 1);
                 JsonNode firing = lostDiskPayloads(hook).get(0);
                 assertEquals("firing", firing.get("status").asText());
-                assertEquals("r0", firing.get("alerts").get(0).get("labels").get("resource").asText());
+                assertEquals(
+                        "r0",
+                        firing.get("alerts")
+                                .get(0)
+                                .get("labels")
+                                .get("resource")
+                                .asText());
                 send(producer, Bodies.healthyPrimary("r0"));
                 await().atMost(WAIT).until(() -> lostDiskPayloads(hook).size() == 2);
-                assertEquals("resolved", lostDiskPayloads(hook).get(1).get("status").asText());
+                assertEquals(
+                        "resolved", lostDiskPayloads(hook).get(1).get("status").asText());
             }
-            // the same engine again: it reads the alerts from its last delivered offsets and the log, and tells nothing twice
+            // the same engine again: it reads the alerts from its last delivered offsets and the log, and tells nothing
+            // twice
             try (Engine again = engine(config)) {
                 await().atMost(WAIT).until(() -> again.notifying().orElse(false));
                 Thread.sleep(3_000);
                 assertEquals(2, lostDiskPayloads(hook).size(), "nothing told twice after a restart");
                 // a second instance stands by; when the first stops, it takes over and tells only what is new
-                EngineConfig second = config(kafka.bootstrapServers(), dir.resolve("state-2"), List.of(hook("hook", hook.url("/alerts"))),
+                EngineConfig second = config(
+                        kafka.bootstrapServers(),
+                        dir.resolve("state-2"),
+                        List.of(hook("hook", hook.url("/alerts"))),
                         route("hook"));
                 try (Engine standby = engine(second)) {
                     Thread.sleep(2_000);
@@ -126,7 +168,15 @@ class NotifierIntegrationTest {
                     await().atMost(WAIT).until(() -> lostDiskPayloads(hook).size() == 3);
                     Thread.sleep(2_000);
                     assertEquals(3, lostDiskPayloads(hook).size());
-                    assertEquals("r1", lostDiskPayloads(hook).get(2).get("alerts").get(0).get("labels").get("resource").asText());
+                    assertEquals(
+                            "r1",
+                            lostDiskPayloads(hook)
+                                    .get(2)
+                                    .get("alerts")
+                                    .get(0)
+                                    .get("labels")
+                                    .get("resource")
+                                    .asText());
                 }
             }
         }
@@ -134,11 +184,16 @@ class NotifierIntegrationTest {
 
     @Test
     void whatWasNotDeliveredBeforeARestartIsDeliveredOnceAfterItAndAGarbledAlertRecordIsSkipped() throws Exception {
-        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of(System.getProperty("vigil.test.tmp", "target/tmp"))), "notify-lost-");
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka")); RecordingReceiver hook = new RecordingReceiver();
-             KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
+        Path dir = Files.createTempDirectory(
+                Files.createDirectories(Path.of(System.getProperty("vigil.test.tmp", "target/tmp"))), "notify-lost-");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"));
+                RecordingReceiver hook = new RecordingReceiver();
+                KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
             kafka.createVigilTopics();
-            EngineConfig config = config(kafka.bootstrapServers(), dir.resolve("state"), List.of(hook("hook", hook.url("/alerts"))),
+            EngineConfig config = config(
+                    kafka.bootstrapServers(),
+                    dir.resolve("state"),
+                    List.of(hook("hook", hook.url("/alerts"))),
                     route("hook"));
             hook.answer(503, 503);
             try (Engine first = engine(config)) {
@@ -148,14 +203,19 @@ class NotifierIntegrationTest {
                 // both answers were 503: stopped while the page is still to be delivered
                 await().atMost(WAIT).until(() -> lostDiskPayloads(hook).size() == 2);
             }
-            producer.send(new ProducerRecord<>(Topics.ALERTS, "pair-1", "{\"not\": an alert".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            producer.send(new ProducerRecord<>(
+                    Topics.ALERTS, "pair-1", "{\"not\": an alert".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             producer.flush();
             try (Engine again = engine(config)) {
                 await().atMost(WAIT).until(() -> lostDiskPayloads(hook).size() == 3);
-                assertEquals("firing", lostDiskPayloads(hook).get(2).get("status").asText(), "the page not delivered is not lost");
+                assertEquals(
+                        "firing",
+                        lostDiskPayloads(hook).get(2).get("status").asText(),
+                        "the page not delivered is not lost");
                 send(producer, Bodies.healthyPrimary("r0"));
                 await().atMost(WAIT).until(() -> lostDiskPayloads(hook).size() == 4);
-                assertEquals("resolved", lostDiskPayloads(hook).get(3).get("status").asText(), "past the garbled record");
+                assertEquals(
+                        "resolved", lostDiskPayloads(hook).get(3).get("status").asText(), "past the garbled record");
                 Thread.sleep(3_000);
                 assertEquals(4, lostDiskPayloads(hook).size(), "delivered once, resolved once");
             }
@@ -164,28 +224,76 @@ class NotifierIntegrationTest {
 
     @Test
     void aReceiverThatKeepsFailingIsAnnouncedThroughTheOneThatWorks() throws Exception {
-        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of(System.getProperty("vigil.test.tmp", "target/tmp"))), "notify-fail-");
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka")); RecordingReceiver working = new RecordingReceiver();
-             RecordingReceiver broken = new RecordingReceiver(); KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
+        Path dir = Files.createTempDirectory(
+                Files.createDirectories(Path.of(System.getProperty("vigil.test.tmp", "target/tmp"))), "notify-fail-");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"));
+                RecordingReceiver working = new RecordingReceiver();
+                RecordingReceiver broken = new RecordingReceiver();
+                KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
             kafka.createVigilTopics();
             broken.answer(503, 503, 503, 503);
-            RouteSpec onlyBroken = new RouteSpec("broken", List.of(), List.of("cluster", "alertname"), Duration.ZERO, Duration.ofSeconds(1),
-                    Duration.ofHours(4), false, List.of(new RouteSpec("working", List.of(LabelMatcher.parse("alertname=Nothing")),
-                    List.of("cluster"), Duration.ZERO, Duration.ofSeconds(1), Duration.ofHours(4), false, List.of())));
-            try (Engine engine = engine(config(kafka.bootstrapServers(), dir.resolve("state"),
-                    List.of(hook("broken", broken.url("/a")), hook("working", working.url("/b"))), onlyBroken))) {
+            RouteSpec onlyBroken = new RouteSpec(
+                    "broken",
+                    List.of(),
+                    List.of("cluster", "alertname"),
+                    Duration.ZERO,
+                    Duration.ofSeconds(1),
+                    Duration.ofHours(4),
+                    false,
+                    List.of(new RouteSpec(
+                            "working",
+                            List.of(LabelMatcher.parse("alertname=Nothing")),
+                            List.of("cluster"),
+                            Duration.ZERO,
+                            Duration.ofSeconds(1),
+                            Duration.ofHours(4),
+                            false,
+                            List.of())));
+            try (Engine engine = engine(config(
+                    kafka.bootstrapServers(),
+                    dir.resolve("state"),
+                    List.of(hook("broken", broken.url("/a")), hook("working", working.url("/b"))),
+                    onlyBroken))) {
                 await().atMost(WAIT).until(() -> engine.notifying().orElse(false));
                 send(producer, Bodies.diskLost("r0"));
-                await().atMost(WAIT).until(() -> working.requests().stream().anyMatch(r ->
-                        r.json().path("alerts").path(0).path("labels").path("alertname").asText().equals("VigilReceiverFailing")));
+                await().atMost(WAIT)
+                        .until(() -> working.requests().stream()
+                                .anyMatch(r -> r.json()
+                                        .path("alerts")
+                                        .path(0)
+                                        .path("labels")
+                                        .path("alertname")
+                                        .asText()
+                                        .equals("VigilReceiverFailing")));
                 JsonNode announced = working.requests().get(0).json();
-                assertEquals("broken", announced.get("alerts").get(0).get("labels").get("receiver").asText());
-                assertTrue(announced.get("alerts").get(0).get("annotations").get("summary").asText()
-                        .startsWith("Vigil cannot deliver notifications to broken"), announced.toString());
-                assertTrue(broken.requests().size() >= 2, "the broken receiver was retried: " + broken.requests().size());
+                assertEquals(
+                        "broken",
+                        announced
+                                .get("alerts")
+                                .get(0)
+                                .get("labels")
+                                .get("receiver")
+                                .asText());
+                assertTrue(
+                        announced
+                                .get("alerts")
+                                .get(0)
+                                .get("annotations")
+                                .get("summary")
+                                .asText()
+                                .startsWith("Vigil cannot deliver notifications to broken"),
+                        announced.toString());
+                assertTrue(
+                        broken.requests().size() >= 2,
+                        "the broken receiver was retried: " + broken.requests().size());
                 // it recovers (its queued failures run out): the disk is told there, and the recovery through the other
-                await().atMost(WAIT).until(() -> broken.requests().stream().anyMatch(r -> r.json().path("status").asText().equals("firing"))
-                        && working.requests().stream().anyMatch(r -> r.json().path("status").asText().equals("resolved")));
+                await().atMost(WAIT)
+                        .until(() -> broken.requests().stream()
+                                        .anyMatch(r ->
+                                                r.json().path("status").asText().equals("firing"))
+                                && working.requests().stream()
+                                        .anyMatch(r ->
+                                                r.json().path("status").asText().equals("resolved")));
             }
         }
     }

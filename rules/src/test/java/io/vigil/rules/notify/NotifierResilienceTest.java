@@ -58,26 +58,49 @@ class NotifierResilienceTest {
         }
 
         long firing(String rule) {
-            return told.stream().filter(n -> n.firing().stream().anyMatch(a -> a.rule().equals(rule))).count();
+            return told.stream()
+                    .filter(n -> n.firing().stream().anyMatch(a -> a.rule().equals(rule)))
+                    .count();
         }
     }
 
     private static RouteSpec route(String receiver, boolean cont, List<RouteSpec> routes) {
-        return new RouteSpec(receiver, List.of(), List.of("cluster", "alertname"), Duration.ZERO, Duration.ofSeconds(1), Duration.ofHours(4),
-                cont, routes);
+        return new RouteSpec(
+                receiver,
+                List.of(),
+                List.of("cluster", "alertname"),
+                Duration.ZERO,
+                Duration.ofSeconds(1),
+                Duration.ofHours(4),
+                cont,
+                routes);
     }
 
     private static WebhookSpec spec(String name) {
-        return new WebhookSpec(name, java.net.URI.create("http://127.0.0.1:9/unused"), Optional.empty(), 0, true, Duration.ofSeconds(2));
+        return new WebhookSpec(
+                name,
+                java.net.URI.create("http://127.0.0.1:9/unused"),
+                Optional.empty(),
+                0,
+                true,
+                Duration.ofSeconds(2));
     }
 
     private static Notifier notifier(EmbeddedKafka kafka, RouteSpec route, Map<String, Receiver> receivers) {
-        NotifyConfig config = new NotifyConfig(receivers.keySet().stream().map(NotifierResilienceTest::spec).map(s -> (ReceiverSpec) s)
-                .toList(), route, "http://vigil.test", Duration.ofMinutes(10), Duration.ofMinutes(15));
+        NotifyConfig config = new NotifyConfig(
+                receivers.keySet().stream()
+                        .map(NotifierResilienceTest::spec)
+                        .map(s -> (ReceiverSpec) s)
+                        .toList(),
+                route,
+                "http://vigil.test",
+                Duration.ofMinutes(10),
+                Duration.ofMinutes(15));
         Map<String, Object> props = new HashMap<>();
         props.put("bootstrap.servers", kafka.bootstrapServers());
         props.put("session.timeout.ms", "6000");
-        return new Notifier(config, props, "notifier-test", receivers, new SimpleMeterRegistry(), Clock.systemUTC()).start();
+        return new Notifier(config, props, "notifier-test", receivers, new SimpleMeterRegistry(), Clock.systemUTC())
+                .start();
     }
 
     private static KafkaProducer<String, byte[]> producer(EmbeddedKafka kafka) {
@@ -87,7 +110,8 @@ class NotifierResilienceTest {
     }
 
     private static void publish(KafkaProducer<String, byte[]> producer, Alert alert) throws Exception {
-        producer.send(new ProducerRecord<>(Topics.ALERTS, alert.fingerprint(), WireCodec.encode(alert))).get(60, TimeUnit.SECONDS);
+        producer.send(new ProducerRecord<>(Topics.ALERTS, alert.fingerprint(), WireCodec.encode(alert)))
+                .get(60, TimeUnit.SECONDS);
     }
 
     private static Alert firing(String rule) {
@@ -95,7 +119,8 @@ class NotifierResilienceTest {
     }
 
     private static Path dir(String prefix) throws Exception {
-        return Files.createTempDirectory(Files.createDirectories(Path.of(System.getProperty("vigil.test.tmp", "target/tmp"))), prefix);
+        return Files.createTempDirectory(
+                Files.createDirectories(Path.of(System.getProperty("vigil.test.tmp", "target/tmp"))), prefix);
     }
 
     @Test
@@ -104,9 +129,10 @@ class NotifierResilienceTest {
         Recording pager = new Recording("pager");
         Map<String, Receiver> receivers = Map.of("hung", hung, "pager", pager);
         // every alert goes to both: the first child continues to the second
-        RouteSpec both = route("pager", false, List.of(route("hung", true, List.of()), route("pager", false, List.of())));
+        RouteSpec both =
+                route("pager", false, List.of(route("hung", true, List.of()), route("pager", false, List.of())));
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir("notify-hang-").resolve("kafka"));
-             KafkaProducer<String, byte[]> producer = producer(kafka)) {
+                KafkaProducer<String, byte[]> producer = producer(kafka)) {
             kafka.createVigilTopics();
             try (Notifier notifier = notifier(kafka, both, receivers)) {
                 await().atMost(WAIT).until(notifier::active);

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  */
 class NotifyPackagesTest {
     private static final Path ROOT = Path.of("src/main/java/io/vigil/rules/notify");
-    private static final Pattern REFERENCE = Pattern.compile("io\\.vigil\\.rules\\.notify((?:\\.[a-z][a-z0-9_]*)*)\\.[A-Z*]");
+    private static final Pattern REFERENCE =
+            Pattern.compile("io\\.vigil\\.rules\\.notify((?:\\.[a-z][a-z0-9_]*)*)\\.[A-Z*]");
     private static final Pattern RECEIVER = Pattern.compile("\\bimplements\\s+(?:[\\w.]+\\.)?Receiver\\b");
 
     /** Each package under notify ("" for notify itself) and the packages its sources name. */
@@ -61,12 +62,16 @@ class NotifyPackagesTest {
     @Test
     void everyReceiverHasAPackageOfItsOwnThatTheCoreNeverNames() {
         Set<String> receivers = receiverPackages();
-        assertEquals(Set.of("alertmanager", "console", "email", "pagerduty", "slack", "webhook"), receivers,
+        assertEquals(
+                Set.of("alertmanager", "console", "email", "pagerduty", "slack", "webhook"),
+                receivers,
                 "the receiver packages (a class implementing Receiver)");
         List<String> wrong = new ArrayList<>();
         references().forEach((pkg, named) -> {
             if (!receivers.contains(pkg)) {
-                named.stream().filter(receivers::contains).forEach(r -> wrong.add(describe(pkg) + " names " + describe(r)));
+                named.stream()
+                        .filter(receivers::contains)
+                        .forEach(r -> wrong.add(describe(pkg) + " names " + describe(r)));
             }
         });
         assertEquals(List.of(), wrong, "the notifier's core knows no receiver (their registry is above notify)");
@@ -83,13 +88,19 @@ class NotifyPackagesTest {
         assertFalse(refs.isEmpty());
     }
 
-    private static void findCycle(String start, String at, Map<String, Set<String>> refs, List<String> path, Set<String> seen,
-                                  List<String> cycles) {
+    private static void findCycle(
+            String start,
+            String at,
+            Map<String, Set<String>> refs,
+            List<String> path,
+            Set<String> seen,
+            List<String> cycles) {
         for (String next : refs.getOrDefault(at, Set.of())) {
             if (next.equals(start)) {
                 List<String> cycle = new ArrayList<>(path);
                 cycle.add(start);
-                cycles.add(String.join(" -> ", cycle.stream().map(NotifyPackagesTest::describe).toList()));
+                cycles.add(String.join(
+                        " -> ", cycle.stream().map(NotifyPackagesTest::describe).toList()));
             } else if (seen.add(next)) {
                 path.add(next);
                 findCycle(start, next, refs, path, seen, cycles);

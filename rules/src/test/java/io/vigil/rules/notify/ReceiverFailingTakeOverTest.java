@@ -50,28 +50,41 @@ class ReceiverFailingTakeOverTest {
     }
 
     private static Notifier notifier(EmbeddedKafka kafka, Map<String, Receiver> receivers) {
-        RouteSpec toBroken = new RouteSpec("broken", List.of(), List.of("cluster", "alertname"), Duration.ZERO, Duration.ofSeconds(1),
-                Duration.ofHours(4), false, List.of());
+        RouteSpec toBroken = new RouteSpec(
+                "broken",
+                List.of(),
+                List.of("cluster", "alertname"),
+                Duration.ZERO,
+                Duration.ofSeconds(1),
+                Duration.ofHours(4),
+                false,
+                List.of());
         List<ReceiverSpec> specs = List.of(hook("broken"), hook("working"));
-        NotifyConfig config = new NotifyConfig(specs, toBroken, "http://vigil.test", Duration.ofSeconds(2), Duration.ofMinutes(15));
+        NotifyConfig config =
+                new NotifyConfig(specs, toBroken, "http://vigil.test", Duration.ofSeconds(2), Duration.ofMinutes(15));
         Map<String, Object> props = new HashMap<>();
         props.put("bootstrap.servers", kafka.bootstrapServers());
         props.put("session.timeout.ms", "6000");
-        return new Notifier(config, props, "takeover-test", receivers, new SimpleMeterRegistry(), Clock.systemUTC()).start();
+        return new Notifier(config, props, "takeover-test", receivers, new SimpleMeterRegistry(), Clock.systemUTC())
+                .start();
     }
 
     private static ReceiverSpec hook(String name) {
-        return new WebhookSpec(name, URI.create("http://127.0.0.1:9/unused"), Optional.empty(), 0, true, Duration.ofSeconds(2));
+        return new WebhookSpec(
+                name, URI.create("http://127.0.0.1:9/unused"), Optional.empty(), 0, true, Duration.ofSeconds(2));
     }
 
     private static boolean told(Recording working, AlertState state) {
-        return working.told.stream().flatMap(n -> state == AlertState.FIRING ? n.firing().stream() : n.resolved().stream())
-                .anyMatch(a -> a.rule().equals("VigilReceiverFailing") && a.labels().get("receiver").equals("broken"));
+        return working.told.stream()
+                .flatMap(n -> state == AlertState.FIRING ? n.firing().stream() : n.resolved().stream())
+                .anyMatch(a -> a.rule().equals("VigilReceiverFailing")
+                        && a.labels().get("receiver").equals("broken"));
     }
 
     @Test
     void aNotifierTakingOverTellsTheRecoveryOfAReceiverItsPredecessorAnnouncedAsFailing() throws Exception {
-        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of(System.getProperty("vigil.test.tmp", "target/tmp"))), "takeover-");
+        Path dir = Files.createTempDirectory(
+                Files.createDirectories(Path.of(System.getProperty("vigil.test.tmp", "target/tmp"))), "takeover-");
         Broken broken = new Broken();
         Recording working = new Recording("working");
         Map<String, Receiver> receivers = Map.of("broken", broken, "working", working);
@@ -85,9 +98,11 @@ class ReceiverFailingTakeOverTest {
                     Notifier standby = active == first ? second : first;
                     Map<String, Object> props = new HashMap<>(Topics.producerGuarantees());
                     props.put("bootstrap.servers", kafka.bootstrapServers());
-                    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+                    try (KafkaProducer<String, byte[]> producer =
+                            new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
                         Alert lost = Alerts.lost(AlertState.FIRING);
-                        producer.send(new ProducerRecord<>(Topics.ALERTS, lost.fingerprint(), WireCodec.encode(lost))).get(30, TimeUnit.SECONDS);
+                        producer.send(new ProducerRecord<>(Topics.ALERTS, lost.fingerprint(), WireCodec.encode(lost)))
+                                .get(30, TimeUnit.SECONDS);
                     }
                     await().atMost(WAIT).until(() -> told(working, AlertState.FIRING));
                     active.close();
@@ -95,8 +110,13 @@ class ReceiverFailingTakeOverTest {
                     broken.works = true;
                     // the disk, never delivered to broken, is told by the new notifier; that delivery is its recovery
                     await().atMost(Duration.ofSeconds(45)).until(() -> told(working, AlertState.RESOLVED));
-                    assertEquals(1, working.told.stream().filter(n -> n.resolved().stream()
-                            .anyMatch(a -> a.rule().equals("VigilReceiverFailing"))).count(), "its recovery, told once");
+                    assertEquals(
+                            1,
+                            working.told.stream()
+                                    .filter(n -> n.resolved().stream()
+                                            .anyMatch(a -> a.rule().equals("VigilReceiverFailing")))
+                                    .count(),
+                            "its recovery, told once");
                 } finally {
                     first.close();
                 }

@@ -43,13 +43,18 @@ public final class RecordingReceiver implements AutoCloseable {
                 String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
                 int status;
                 synchronized (this) {
-                    requests.add(new Request(exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()), body,
+                    requests.add(new Request(
+                            exchange.getRequestURI().getPath(),
+                            Map.copyOf(exchange.getRequestHeaders()),
+                            body,
                             System.currentTimeMillis()));
                     status = statuses.isEmpty() ? 202 : statuses.poll();
                     notifyAll();
                 }
-                byte[] answer = (status == 400 ? "{\"status\":\"invalid event\",\"errors\":[\"'routing_key' is invalid\"]}"
-                        : "{\"status\":\"success\"}").getBytes(StandardCharsets.UTF_8);
+                byte[] answer = (status == 400
+                                ? "{\"status\":\"invalid event\",\"errors\":[\"'routing_key' is invalid\"]}"
+                                : "{\"status\":\"success\"}")
+                        .getBytes(StandardCharsets.UTF_8);
                 exchange.sendResponseHeaders(status, answer.length);
                 try (OutputStream out = exchange.getResponseBody()) {
                     out.write(answer);

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /** The retry stage alone, on a clock that moves only when it pauses. */
 class RetryStageTest {
-    private static final Notification N = new Notification("pager", "g", Map.of(), List.of(Alerts.lost(AlertState.FIRING)), List.of(),
-            "http://vigil.test");
+    private static final Notification N = new Notification(
+            "pager", "g", Map.of(), List.of(Alerts.lost(AlertState.FIRING)), List.of(), "http://vigil.test");
 
     private Instant now = Alerts.T;
     private final List<Duration> pauses = new ArrayList<>();
@@ -58,16 +58,24 @@ class RetryStageTest {
     }
 
     private RetryStage stage(Receiver receiver) {
-        return new RetryStage(receiver, clock, d -> {
-            pauses.add(d);
-            now = now.plus(d);
-        }, Duration.ofMinutes(1), (r, why, at) -> failures.add(r + " at +" + Duration.between(Alerts.T, at).toSeconds() + "s: " + why));
+        return new RetryStage(
+                receiver,
+                clock,
+                d -> {
+                    pauses.add(d);
+                    now = now.plus(d);
+                },
+                Duration.ofMinutes(1),
+                (r, why, at) -> failures.add(
+                        r + " at +" + Duration.between(Alerts.T, at).toSeconds() + "s: " + why));
     }
 
     @Test
     void aFailureWorthItIsTriedAgainAfterOneThenTwoSecondsAndEachFailureIsReportedAsItHappens() throws Exception {
         List<Notification> seen = new ArrayList<>();
-        Outcome outcome = stage(answering(new ArrayDeque<>(List.of(new Outcome.Retry("503"), new Outcome.Retry("503"))), seen)).deliver(N);
+        Outcome outcome = stage(
+                        answering(new ArrayDeque<>(List.of(new Outcome.Retry("503"), new Outcome.Retry("503"))), seen))
+                .deliver(N);
         assertInstanceOf(Outcome.Delivered.class, outcome);
         assertEquals(3, seen.size());
         assertEquals(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2)), pauses);
@@ -84,14 +92,18 @@ class RetryStageTest {
         Outcome outcome = stage(answering(never, seen)).deliver(N);
         assertInstanceOf(Outcome.Retry.class, outcome);
         // 1 + 2 + 4 + 8 + 16 = 31 s; the next wait (30 s, the most) would end past the minute
-        assertEquals(List.of(1L, 2L, 4L, 8L, 16L), pauses.stream().map(Duration::toSeconds).toList());
+        assertEquals(
+                List.of(1L, 2L, 4L, 8L, 16L),
+                pauses.stream().map(Duration::toSeconds).toList());
         assertEquals(6, seen.size());
     }
 
     @Test
     void aRefusalIsNeverTriedAgain() throws Exception {
         List<Notification> seen = new ArrayList<>();
-        Outcome outcome = stage(answering(new ArrayDeque<>(List.of(new Outcome.Refused("400 invalid routing key"))), seen)).deliver(N);
+        Outcome outcome = stage(
+                        answering(new ArrayDeque<>(List.of(new Outcome.Refused("400 invalid routing key"))), seen))
+                .deliver(N);
         assertInstanceOf(Outcome.Refused.class, outcome);
         assertEquals(1, seen.size());
         assertEquals(List.of(), pauses);

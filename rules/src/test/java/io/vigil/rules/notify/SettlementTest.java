@@ -19,7 +19,8 @@ class SettlementTest {
         s.startAt(1, 0);
         assertEquals(Map.of(0, 10L, 1, 0L), s.committable(), "where reading starts");
         s.read(at(0, 5), 0);
-        assertEquals(10L, s.committable().get(0), "a record read again to rebuild the groups does not move the commit back");
+        assertEquals(
+                10L, s.committable().get(0), "a record read again to rebuild the groups does not move the commit back");
         s.read(at(0, 10), 2);
         s.read(at(0, 11), 0);
         s.read(at(1, 0), 1);

@@ -58,7 +58,8 @@ class RuleLoaderTest {
         assertTrue(lost.failover());
         assertEquals(Severity.CRITICAL, lost.severity());
         assertEquals(new RuleSource("good.yaml", 2), lost.source());
-        EventRule growing = (EventRule) set.rule("DiskReallocatedSectorsGrowing").orElseThrow();
+        EventRule growing =
+                (EventRule) set.rule("DiskReallocatedSectorsGrowing").orElseThrow();
         assertEquals(Duration.ofMinutes(1), growing.forDuration());
         assertEquals(Duration.ofHours(1), growing.keepFiringFor());
         assertEquals(new Flapping(12, 0.2, 0.4), growing.flapping().orElseThrow());
@@ -125,7 +126,8 @@ class RuleLoaderTest {
                 "rules/bad.yaml:29: rules[5].on: 'smart' is not a kind of event",
                 "rules/bad.yaml:33: inhibit[0].source_matchers: '(unclosed' is not a regular expression");
         for (String line : expected) {
-            assertTrue(message.lines().anyMatch(l -> l.startsWith(line)), () -> "missing: " + line + "\nin:\n" + message);
+            assertTrue(
+                    message.lines().anyMatch(l -> l.startsWith(line)), () -> "missing: " + line + "\nin:\n" + message);
         }
         assertTrue(message.contains("'urgent' is not a Severity (one of [critical, warning, info])"), message);
         assertEquals(expected.size(), e.problems().size(), message);
@@ -133,26 +135,39 @@ class RuleLoaderTest {
 
     @Test
     void badYamlAndAWrongShapeAreNamed() {
-        RuleLoadException syntax = assertThrows(RuleLoadException.class, () -> RuleLoader.parse("x.yaml", "rules: [\n  - alert: A\n"));
+        RuleLoadException syntax =
+                assertThrows(RuleLoadException.class, () -> RuleLoader.parse("x.yaml", "rules: [\n  - alert: A\n"));
         assertTrue(syntax.getMessage().startsWith("x.yaml:"), syntax.getMessage());
         assertTrue(syntax.getMessage().contains("not valid YAML"), syntax.getMessage());
-        RuleLoadException list = assertThrows(RuleLoadException.class, () -> RuleLoader.parse("y.yaml", "- alert: A\n"));
-        assertTrue(list.getMessage().startsWith("y.yaml:1: expected a map of settings (rules:, inhibit:)"), list.getMessage());
-        RuleLoadException notAMap = assertThrows(RuleLoadException.class, () -> RuleLoader.parse("z.yaml", "rules:\n  - just text\n"));
+        RuleLoadException list =
+                assertThrows(RuleLoadException.class, () -> RuleLoader.parse("y.yaml", "- alert: A\n"));
+        assertTrue(
+                list.getMessage().startsWith("y.yaml:1: expected a map of settings (rules:, inhibit:)"),
+                list.getMessage());
+        RuleLoadException notAMap =
+                assertThrows(RuleLoadException.class, () -> RuleLoader.parse("z.yaml", "rules:\n  - just text\n"));
         assertTrue(notAMap.getMessage().startsWith("z.yaml:2: rules[0]: expected a map"), notAMap.getMessage());
     }
 
     @Test
     void namesMustBeUniqueAcrossFilesAndMissingFilesAreNamed(@TempDir Path dir) throws Exception {
-        Files.writeString(dir.resolve("a.yaml"), "rules:\n  - alert: Same\n    on: heartbeat\n    when: 'true'\n    severity: info\n");
-        Files.writeString(dir.resolve("b.yml"), "rules:\n  - alert: Same\n    on: vm\n    when: 'true'\n    severity: info\n");
+        Files.writeString(
+                dir.resolve("a.yaml"),
+                "rules:\n  - alert: Same\n    on: heartbeat\n    when: 'true'\n    severity: info\n");
+        Files.writeString(
+                dir.resolve("b.yml"), "rules:\n  - alert: Same\n    on: vm\n    when: 'true'\n    severity: info\n");
         Files.createDirectories(dir.resolve("tests"));
         Files.writeString(dir.resolve("tests").resolve("not-a-rule-file.yaml"), "rule_files: [x]\n");
         Files.writeString(dir.resolve("notes.txt"), "ignored");
-        RuleLoadException e = assertThrows(RuleLoadException.class, () -> RuleLoader.load(List.of(dir, dir.resolve("missing.yaml"))));
-        assertTrue(e.getMessage().contains(dir.resolve("b.yml") + ":2: Same: a rule of this name is already defined at "
-                + dir.resolve("a.yaml") + ":2"), e.getMessage());
-        assertTrue(e.getMessage().contains(dir.resolve("missing.yaml") + ": no such file or directory"), e.getMessage());
+        RuleLoadException e =
+                assertThrows(RuleLoadException.class, () -> RuleLoader.load(List.of(dir, dir.resolve("missing.yaml"))));
+        assertTrue(
+                e.getMessage()
+                        .contains(dir.resolve("b.yml") + ":2: Same: a rule of this name is already defined at "
+                                + dir.resolve("a.yaml") + ":2"),
+                e.getMessage());
+        assertTrue(
+                e.getMessage().contains(dir.resolve("missing.yaml") + ": no such file or directory"), e.getMessage());
         assertEquals(2, e.problems().size(), e.getMessage());
     }
 
@@ -170,8 +185,8 @@ class RuleLoaderTest {
         RuleLoadException e = assertThrows(RuleLoadException.class, () -> RuleLoader.parse("lvm.yaml", rules));
         assertTrue(e.getMessage().startsWith("lvm.yaml:4: VgFull.each: no label reads it"), e.getMessage());
         assertEquals(1, e.problems().size(), e.getMessage());
-        RuleSet named = assertDoesNotThrow(() -> RuleLoader.parse("lvm.yaml",
-                rules.replace("    annotations:", "    labels: {vg: \"{{it.name}}\"}\n    annotations:")));
+        RuleSet named = assertDoesNotThrow(() -> RuleLoader.parse(
+                "lvm.yaml", rules.replace("    annotations:", "    labels: {vg: \"{{it.name}}\"}\n    annotations:")));
         assertEquals(1, named.size());
     }
 
@@ -200,7 +215,9 @@ class RuleLoaderTest {
                   - source_failover: holds_vm_elsewhere
                 """));
         String message = e.getMessage();
-        assertTrue(message.contains("vm.yaml:2") && message.contains("'holds_vm_anywhere' is not a failover fact"), message);
+        assertTrue(
+                message.contains("vm.yaml:2") && message.contains("'holds_vm_anywhere' is not a failover fact"),
+                message);
         assertTrue(message.contains("vm.yaml:5") && message.contains("drop source_matchers"), message);
         assertTrue(message.contains("needs target_matchers"), message);
     }

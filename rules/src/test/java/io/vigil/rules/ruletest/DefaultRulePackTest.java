@@ -37,11 +37,16 @@ class DefaultRulePackTest {
     @Test
     void everyRuleHasARunbookWhereItsLinkPoints() throws Exception {
         String runbooks = Files.readString(PACK.resolveSibling("runbooks.md"));
-        List<String> headings = runbooks.lines().filter(l -> l.startsWith("## ")).map(l -> l.substring(3).strip()).toList();
+        List<String> headings = runbooks.lines()
+                .filter(l -> l.startsWith("## "))
+                .map(l -> l.substring(3).strip())
+                .toList();
         for (var rule : RuleLoader.load(List.of(PACK)).all()) {
             assertTrue(headings.contains(rule.name()), "deploy/runbooks.md has no section '## " + rule.name() + "'");
             String link = rule.annotations().get("runbook_url").toString();
-            assertTrue(link.endsWith("#" + rule.name().toLowerCase(java.util.Locale.ROOT)), rule.name() + " links to " + link);
+            assertTrue(
+                    link.endsWith("#" + rule.name().toLowerCase(java.util.Locale.ROOT)),
+                    rule.name() + " links to " + link);
         }
     }
 
@@ -49,10 +54,15 @@ class DefaultRulePackTest {
     @Test
     void everyPageOfTheFailoverHasARunbookWhereItsLinkPoints() throws Exception {
         String runbooks = Files.readString(PACK.resolveSibling("runbooks.md"));
-        List<String> headings = runbooks.lines().filter(l -> l.startsWith("## ")).map(l -> l.substring(3).strip()).toList();
+        List<String> headings = runbooks.lines()
+                .filter(l -> l.startsWith("## "))
+                .map(l -> l.substring(3).strip())
+                .toList();
         for (String page : io.vigil.rules.failover.SagaPages.NAMES) {
             assertTrue(headings.contains(page), "deploy/runbooks.md has no section '## " + page + "'");
-            assertEquals("deploy/runbooks.md#" + page.toLowerCase(java.util.Locale.ROOT), io.vigil.rules.failover.SagaPages.runbook(page));
+            assertEquals(
+                    "deploy/runbooks.md#" + page.toLowerCase(java.util.Locale.ROOT),
+                    io.vigil.rules.failover.SagaPages.runbook(page));
         }
     }
 
@@ -60,10 +70,14 @@ class DefaultRulePackTest {
     void theJarCarriesTheWholePackAsDeployHasIt() throws Exception {
         List<String> files;
         try (Stream<Path> list = Files.list(PACK)) {
-            files = list.filter(p -> p.toString().endsWith(".yaml")).map(p -> p.getFileName().toString()).sorted().toList();
+            files = list.filter(p -> p.toString().endsWith(".yaml"))
+                    .map(p -> p.getFileName().toString())
+                    .sorted()
+                    .toList();
         }
         assertEquals(files, DefaultRulePack.FILES);
-        assertEquals(RuleLoader.load(List.of(PACK)).size(), DefaultRulePack.load().size());
+        assertEquals(
+                RuleLoader.load(List.of(PACK)).size(), DefaultRulePack.load().size());
     }
 
     @Test
@@ -72,15 +86,18 @@ class DefaultRulePackTest {
         String tests;
         try (Stream<Path> files = Files.list(PACK.resolve("tests"))) {
             tests = files.map(p -> {
-                try {
-                    return Files.readString(p);
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }).collect(Collectors.joining("\n"));
+                        try {
+                            return Files.readString(p);
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    })
+                    .collect(Collectors.joining("\n"));
         }
-        Set<String> untested = pack.all().stream().map(r -> r.name())
-                .filter(name -> !tests.contains("alert: " + name + "\n")).collect(Collectors.toSet());
+        Set<String> untested = pack.all().stream()
+                .map(r -> r.name())
+                .filter(name -> !tests.contains("alert: " + name + "\n"))
+                .collect(Collectors.toSet());
         assertTrue(untested.isEmpty(), "rules without an expectation in deploy/rules/tests: " + untested);
     }
 }

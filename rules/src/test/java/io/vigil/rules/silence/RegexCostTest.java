@@ -46,21 +46,97 @@ class RegexCostTest {
 
     @Test
     void theEstimateIsNeverBelowWhatRe2jCompiles() throws Exception {
-        for (String regex : List.of("a", "node-(a|b)", "a{1000}", "(a{10}){100}", "((a{10}){10}){10}", "[0-9]{1,3}\\.[0-9]{1,3}",
-                "(a*)*", "(a+)+", "x{0}", "(?:(?:a{1000}){0}){1000}", "\\Qab)c\\E{300}", "a{,5}", "a{01}", "(?i)k{10}", "\\pL{100}",
-                "[]a]{100}", "[^]a]{10}b{10}", "[[:alpha:]]{100}", "(?P<n>a{10}){10}", "(?i:ab){100}", "a{0,1000}", "a{2,}", "a{0,}",
-                "(?:ab|cd|ef){300}", "(?:(a)(b)(c)){300}", "(?:a|){500}", "()", "(?:)", "a|", "|", "^$", "\\b\\B\\A\\z", ".{1000}",
-                "(?s).{1000}", "(?U)a*?b+?c??", "(?:a{2,}){400}", "\\x{41}{500}", "\\101{500}", "[\\x{41}-\\x{5a}]{500}",
-                "(?:[a-z]+\\.){1,10}example\\.org", "(?:x{10,20}){50}", "(?:(?:ab){2,5}c?){100}")) {
+        for (String regex : List.of(
+                "a",
+                "node-(a|b)",
+                "a{1000}",
+                "(a{10}){100}",
+                "((a{10}){10}){10}",
+                "[0-9]{1,3}\\.[0-9]{1,3}",
+                "(a*)*",
+                "(a+)+",
+                "x{0}",
+                "(?:(?:a{1000}){0}){1000}",
+                "\\Qab)c\\E{300}",
+                "a{,5}",
+                "a{01}",
+                "(?i)k{10}",
+                "\\pL{100}",
+                "[]a]{100}",
+                "[^]a]{10}b{10}",
+                "[[:alpha:]]{100}",
+                "(?P<n>a{10}){10}",
+                "(?i:ab){100}",
+                "a{0,1000}",
+                "a{2,}",
+                "a{0,}",
+                "(?:ab|cd|ef){300}",
+                "(?:(a)(b)(c)){300}",
+                "(?:a|){500}",
+                "()",
+                "(?:)",
+                "a|",
+                "|",
+                "^$",
+                "\\b\\B\\A\\z",
+                ".{1000}",
+                "(?s).{1000}",
+                "(?U)a*?b+?c??",
+                "(?:a{2,}){400}",
+                "\\x{41}{500}",
+                "\\101{500}",
+                "[\\x{41}-\\x{5a}]{500}",
+                "(?:[a-z]+\\.){1,10}example\\.org",
+                "(?:x{10,20}){50}",
+                "(?:(?:ab){2,5}c?){100}")) {
             assertNotBelowRe2j(regex);
         }
     }
 
     @Test
     void theEstimateIsNeverBelowWhatRe2jCompilesForRandomExpressions() throws Exception {
-        List<String> pieces = List.of("a", "b", ".", "[a-c]", "[]x]", "[^a-z]", "[[:alpha:]x]", "\\d", "\\b", "\\pL", "\\x{41}",
-                "\\Q(x\\E", "(", "(?:", "(?i:", "(?P<n>", "(?i)", "(?:a|)", ")", ")", ")", "|", "*", "+", "?", "*?", "+?", "??",
-                "{2}", "{10}", "{0,3}", "{2,7}", "{3,}", "{0}", "{1}", "{0,1}", "{01}", "{", "}", "^", "$");
+        List<String> pieces = List.of(
+                "a",
+                "b",
+                ".",
+                "[a-c]",
+                "[]x]",
+                "[^a-z]",
+                "[[:alpha:]x]",
+                "\\d",
+                "\\b",
+                "\\pL",
+                "\\x{41}",
+                "\\Q(x\\E",
+                "(",
+                "(?:",
+                "(?i:",
+                "(?P<n>",
+                "(?i)",
+                "(?:a|)",
+                ")",
+                ")",
+                ")",
+                "|",
+                "*",
+                "+",
+                "?",
+                "*?",
+                "+?",
+                "??",
+                "{2}",
+                "{10}",
+                "{0,3}",
+                "{2,7}",
+                "{3,}",
+                "{0}",
+                "{1}",
+                "{0,1}",
+                "{01}",
+                "{",
+                "}",
+                "^",
+                "$");
         Random random = new Random(7);
         for (int i = 0; i < 5_000; i++) {
             StringBuilder regex = new StringBuilder();
@@ -84,7 +160,10 @@ class RegexCostTest {
         assertEquals(1, RegexCost.of("(a*)+b?").repetition(), "*, + and ? are not counts");
         assertEquals(1, RegexCost.of("a{,5}x{y}").repetition(), "not counts: literal braces");
         assertEquals(1, RegexCost.of("[{100}]\\Q{100}\\E").repetition(), "inside a class or a quote");
-        assertEquals(1_000_000_000_000L, RegexCost.of("(a{99999999999999}){99999999999999}").repetition(), "no overflow");
+        assertEquals(
+                1_000_000_000_000L,
+                RegexCost.of("(a{99999999999999}){99999999999999}").repetition(),
+                "no overflow");
     }
 
     @Test
@@ -94,10 +173,14 @@ class RegexCostTest {
         assertTrue(RegexCost.of("(?i)a[\u00e9]").foldsBeyondAscii().isPresent());
         assertTrue(RegexCost.of("(?i)a\\x{E9}").foldsBeyondAscii().isPresent());
         assertTrue(RegexCost.of("(?i)a[\\351]").foldsBeyondAscii().isPresent(), "octal");
-        assertFalse(RegexCost.of("(?i)a[\\x{41}-\\x7a]\\pL[[:alpha:]]").foldsBeyondAscii().isPresent());
+        assertFalse(RegexCost.of("(?i)a[\\x{41}-\\x7a]\\pL[[:alpha:]]")
+                .foldsBeyondAscii()
+                .isPresent());
         assertFalse(RegexCost.of("a[\u00e9]").foldsBeyondAscii().isPresent(), "case kept: nothing to fold");
         // a deep text is read without recursion
-        assertEquals(100_001, RegexCost.of("(".repeat(100_000) + "a" + ")".repeat(100_000)).depth());
+        assertEquals(
+                100_001,
+                RegexCost.of("(".repeat(100_000) + "a" + ")".repeat(100_000)).depth());
     }
 
     @Test

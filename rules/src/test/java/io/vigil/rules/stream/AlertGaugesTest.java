@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** vigil_engine_alerts counts each cluster's alerts apart, so a wall's per-pair count is that pair's alone. */
-@SuppressWarnings("deprecation") // the simpleclient Prometheus registry (text format 0.0.4), as the agent and engine use it
+@SuppressWarnings(
+        "deprecation") // the simpleclient Prometheus registry (text format 0.0.4), as the agent and engine use it
 class AlertGaugesTest {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final List<AlertGauges.Held> held = new CopyOnWriteArrayList<>();
@@ -23,8 +24,12 @@ class AlertGaugesTest {
 
     @Test
     void countsEachClustersAlertsApartAndGivesAClusterSeenLaterItsSeries() {
-        AlertGauges.bind(registry, Set.of("pair-1", "pair-2"), Map.of("DrbdLocalDiskLost", Severity.CRITICAL, "NodeSilent", Severity.CRITICAL),
-                () -> List.copyOf(held), clock::get);
+        AlertGauges.bind(
+                registry,
+                Set.of("pair-1", "pair-2"),
+                Map.of("DrbdLocalDiskLost", Severity.CRITICAL, "NodeSilent", Severity.CRITICAL),
+                () -> List.copyOf(held),
+                clock::get);
         // before anything fires every cluster the config names has every series, at 0
         assertEquals(OptionalDouble.of(0), value("DrbdLocalDiskLost", "pair-1", "firing"));
         assertEquals(OptionalDouble.of(0), value("NodeSilent", "pair-2", "pending"));
@@ -39,13 +44,21 @@ class AlertGaugesTest {
         assertEquals(OptionalDouble.of(2), value("DrbdLocalDiskLost", "pair-1", "firing"));
         assertEquals(OptionalDouble.of(1), value("DrbdLocalDiskLost", "pair-2", "firing"));
         assertEquals(OptionalDouble.of(0), value("NodeSilent", "pair-2", "pending"));
-        assertEquals(OptionalDouble.of(1), value("NodeSilent", "pair-3", "pending"), "a cluster the config does not name is counted too");
+        assertEquals(
+                OptionalDouble.of(1),
+                value("NodeSilent", "pair-3", "pending"),
+                "a cluster the config does not name is counted too");
         assertEquals(OptionalDouble.of(0), value("DrbdLocalDiskLost", "pair-3", "firing"));
     }
 
     private OptionalDouble value(String alertname, String cluster, String state) {
-        String series = "vigil_engine_alerts{alertname=\"" + alertname + "\",cluster=\"" + cluster + "\",severity=\"critical\",state=\"" + state + "\",} ";
-        return registry.scrape().lines().filter(l -> l.startsWith(series))
-                .mapToDouble(l -> Double.parseDouble(l.substring(series.length()).strip())).findFirst();
+        String series = "vigil_engine_alerts{alertname=\"" + alertname + "\",cluster=\"" + cluster
+                + "\",severity=\"critical\",state=\"" + state + "\",} ";
+        return registry.scrape()
+                .lines()
+                .filter(l -> l.startsWith(series))
+                .mapToDouble(
+                        l -> Double.parseDouble(l.substring(series.length()).strip()))
+                .findFirst();
     }
 }

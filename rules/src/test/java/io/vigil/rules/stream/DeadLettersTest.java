@@ -57,8 +57,11 @@ class DeadLettersTest {
     void aRecordThatFitsIsKeptWholeWithItsHeadersAndTheReason() {
         RecordHeaders original = new RecordHeaders();
         original.add("trace", "t-1".getBytes(StandardCharsets.UTF_8));
-        Record<Object, Object> dead = deadLetters.of(new Record<>("pair-1".getBytes(StandardCharsets.UTF_8), bytes(1000, 'x'), 5L, original),
-                "unreadable: not JSON", FROM, 7L);
+        Record<Object, Object> dead = deadLetters.of(
+                new Record<>("pair-1".getBytes(StandardCharsets.UTF_8), bytes(1000, 'x'), 5L, original),
+                "unreadable: not JSON",
+                FROM,
+                7L);
         assertArrayEquals(bytes(1000, 'x'), (byte[]) dead.value());
         assertEquals("t-1", header(dead, "trace"));
         assertEquals("unreadable: not JSON", header(dead, DeadLetters.REASON));
@@ -70,8 +73,11 @@ class DeadLettersTest {
 
     @Test
     void aValueTooLargeIsCutToItsHeadAndSaysSoKeepingReasonAndOrigin() {
-        Record<Object, Object> dead = deadLetters.of(new Record<>("pair-1".getBytes(StandardCharsets.UTF_8), bytes(100_000, 'y'), 5L),
-                "unreadable: not JSON", FROM, 7L);
+        Record<Object, Object> dead = deadLetters.of(
+                new Record<>("pair-1".getBytes(StandardCharsets.UTF_8), bytes(100_000, 'y'), 5L),
+                "unreadable: not JSON",
+                FROM,
+                7L);
         byte[] value = (byte[]) dead.value();
         assertTrue(value.length > 90_000 && value.length < 100_000, "cut to fit: " + value.length);
         assertTrue(size(dead) <= 100_000, "the whole record fits: " + size(dead));
@@ -86,8 +92,11 @@ class DeadLettersTest {
         RecordHeaders original = new RecordHeaders();
         original.add("a", bytes(60_000, 'h'));
         original.add("b", bytes(10, 'h'));
-        Record<Object, Object> dead = deadLetters.of(new Record<>(bytes(50_000, 'k'), bytes(30_000, 'v'), 5L, original),
-                "key 'kkk' is not the cluster", FROM, 7L);
+        Record<Object, Object> dead = deadLetters.of(
+                new Record<>(bytes(50_000, 'k'), bytes(30_000, 'v'), 5L, original),
+                "key 'kkk' is not the cluster",
+                FROM,
+                7L);
         assertEquals("2", header(dead, DeadLetters.HEADERS_DROPPED));
         assertNull(dead.headers().lastHeader("a"));
         assertEquals("50000", header(dead, DeadLetters.ORIGINAL_KEY_SIZE));
@@ -98,7 +107,8 @@ class DeadLettersTest {
 
     @Test
     void aLowerLimitLearnedFromKafkaCutsShorter() {
-        Record<Object, Object> dead = deadLetters.of(new Record<>(null, bytes(50_000, 'z'), 5L), "unreadable", FROM, 7L, 20_000);
+        Record<Object, Object> dead =
+                deadLetters.of(new Record<>(null, bytes(50_000, 'z'), 5L), "unreadable", FROM, 7L, 20_000);
         assertTrue(size(dead) <= 20_000, "under the learned limit: " + size(dead));
         assertEquals("50000", header(dead, DeadLetters.ORIGINAL_SIZE));
         assertNull(dead.key());
@@ -106,7 +116,8 @@ class DeadLettersTest {
 
     @Test
     void aTombstoneIsDeadLetteredWithoutAValue() {
-        Record<Object, Object> dead = deadLetters.of(new Record<>("pair-1".getBytes(StandardCharsets.UTF_8), null, 5L), "unreadable: empty", FROM, 7L);
+        Record<Object, Object> dead = deadLetters.of(
+                new Record<>("pair-1".getBytes(StandardCharsets.UTF_8), null, 5L), "unreadable: empty", FROM, 7L);
         assertNull(dead.value());
         assertEquals("unreadable: empty", header(dead, DeadLetters.REASON));
     }
@@ -116,8 +127,8 @@ class DeadLettersTest {
         assertEquals(DeadLetters.DEFAULT_MAX_BYTES, DeadLetters.limit(Map.of()));
         assertEquals(500_000 - 8 * 1024, DeadLetters.limit(Map.of("producer.max.request.size", "500000")));
         assertEquals(DeadLetters.DEFAULT_MAX_BYTES, DeadLetters.limit(Map.of("max.request.size", 5_000_000)));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> DeadLetters.limit(Map.of("max.request.size", "lots")));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> DeadLetters.limit(Map.of("max.request.size", "lots")));
         assertEquals("kafka.max.request.size: 'lots' is not a number of bytes", e.getMessage());
     }
 }

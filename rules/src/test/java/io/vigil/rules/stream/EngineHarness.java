@@ -7,8 +7,8 @@ import io.vigil.events.DiskState;
 import io.vigil.events.DrbdResource;
 import io.vigil.events.DrbdRole;
 import io.vigil.events.Envelope;
-import io.vigil.events.ReplicationState;
 import io.vigil.events.EnvelopeCodec;
+import io.vigil.events.ReplicationState;
 import io.vigil.events.Topics;
 import io.vigil.rules.config.EngineConfig;
 import io.vigil.rules.engine.EngineTiming;
@@ -51,30 +51,54 @@ final class EngineHarness {
 
     static final Path PACK = Path.of("..", "deploy", "rules");
 
-    private EngineHarness() {
-    }
+    private EngineHarness() {}
 
     static RuleSet pack() throws Exception {
         return RuleLoader.load(List.of(PACK));
     }
 
-    static EngineConfig config(String bootstrap, Path stateDir, String applicationId, Roster roster, EngineTiming timing,
-                               Optional<String> advertise, ListenAddress listen) {
+    static EngineConfig config(
+            String bootstrap,
+            Path stateDir,
+            String applicationId,
+            Roster roster,
+            EngineTiming timing,
+            Optional<String> advertise,
+            ListenAddress listen) {
         Map<String, Object> kafka = new HashMap<>();
         kafka.put("bootstrap.servers", bootstrap);
         // a killed instance's partitions move after this long; the broker's minimum
         kafka.put("consumer.session.timeout.ms", "6000");
         kafka.put("consumer.heartbeat.interval.ms", "1000");
-        return new EngineConfig(kafka, applicationId, stateDir, 1, List.of(PACK), roster,
-                new EngineConfig.Topics(true, 6, (short) 1), timing, new EngineConfig.Http(listen, advertise, Optional.empty()));
+        return new EngineConfig(
+                kafka,
+                applicationId,
+                stateDir,
+                1,
+                List.of(PACK),
+                roster,
+                new EngineConfig.Topics(true, 6, (short) 1),
+                timing,
+                new EngineConfig.Http(listen, advertise, Optional.empty()));
     }
 
     /** {@code config} with the failover on: the topology in {@code topology}, actions sealed with the key in {@code keyFile}. */
     static EngineConfig withFailover(EngineConfig config, Path topology, Path keyFile) throws Exception {
-        EngineConfig.Failover failover = new EngineConfig.Failover(io.vigil.service.topology.TopologyLoader.load(topology),
+        EngineConfig.Failover failover = new EngineConfig.Failover(
+                io.vigil.service.topology.TopologyLoader.load(topology),
                 io.vigil.events.ActionSeal.ofKeyText(java.nio.file.Files.readString(keyFile)));
-        return new EngineConfig(config.kafka(), config.applicationId(), config.stateDir(), config.streamThreads(), config.rules(),
-                config.roster(), config.topics(), config.timing(), config.http(), config.notifications(), config.limits(),
+        return new EngineConfig(
+                config.kafka(),
+                config.applicationId(),
+                config.stateDir(),
+                config.streamThreads(),
+                config.rules(),
+                config.roster(),
+                config.topics(),
+                config.timing(),
+                config.http(),
+                config.notifications(),
+                config.limits(),
                 Optional.of(failover));
     }
 
@@ -99,15 +123,18 @@ final class EngineHarness {
         Map<String, Object> props = new HashMap<>();
         props.put("bootstrap.servers", bootstrap);
         props.put("isolation.level", "read_committed");
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
+                    && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
             return records;
@@ -116,10 +143,37 @@ final class EngineHarness {
 
     /** r0 on one node of the pair, one volume, connected to {@code peer}: the report the failover tests send. */
     static DrbdResource drbd(String peer, DrbdRole role, DiskState disk, DrbdRole peerRole, DiskState peerDisk) {
-        return new DrbdResource("r0", role, false, Optional.empty(), Optional.empty(), false,
+        return new DrbdResource(
+                "r0",
+                role,
+                false,
+                Optional.empty(),
+                Optional.empty(),
+                false,
                 List.of(new DrbdResource.DrbdDevice(0, 0, disk, false, Optional.empty(), Optional.empty())),
-                List.of(new DrbdResource.DrbdConnection(peer, 1, ConnectionState.CONNECTED, peerRole, false, Optional.empty(), Optional.empty(), List.of(),
-                        List.of(new DrbdResource.DrbdPeerDevice(0, ReplicationState.ESTABLISHED, peerDisk, false, false,
-                                Optional.of(0L), Optional.of(0L), Optional.of(0L), Optional.of(0L), Optional.of(0L), Optional.empty(), Optional.empty(), Optional.empty())), DrbdResource.ReplicationLatency.UNMEASURED)));
+                List.of(new DrbdResource.DrbdConnection(
+                        peer,
+                        1,
+                        ConnectionState.CONNECTED,
+                        peerRole,
+                        false,
+                        Optional.empty(),
+                        Optional.empty(),
+                        List.of(),
+                        List.of(new DrbdResource.DrbdPeerDevice(
+                                0,
+                                ReplicationState.ESTABLISHED,
+                                peerDisk,
+                                false,
+                                false,
+                                Optional.of(0L),
+                                Optional.of(0L),
+                                Optional.of(0L),
+                                Optional.of(0L),
+                                Optional.of(0L),
+                                Optional.empty(),
+                                Optional.empty(),
+                                Optional.empty())),
+                        DrbdResource.ReplicationLatency.UNMEASURED)));
     }
 }

@@ -61,12 +61,29 @@ class EngineIntegrationTest {
         Path dir = Files.createTempDirectory(Files.createDirectories(tmp), "engine-it-");
         kafka = EmbeddedKafka.start(dir.resolve("kafka"));
         registry = EngineHarness.registry();
-        EngineTiming timing = new EngineTiming(Duration.ofMillis(200), Duration.ofHours(1), Duration.ofHours(2), Duration.ofSeconds(1),
-                Duration.ofDays(7), Duration.ofMinutes(15));
-        engine = Engine.start(EngineHarness.config(kafka.bootstrapServers(), dir.resolve("state"), "vigil-engine-it",
-                new Roster(Map.of("pair-1", new Roster.ClusterSpec(List.of("node-a", "node-b"), Map.of("site", "lab")))), timing,
-                Optional.empty(), new ListenAddress("127.0.0.1", 0)), EngineHarness.pack(), registry, line -> { },
-                Map.of("/api/added", request -> HttpEndpoint.Reply.text(200, "added by the process that runs the engine\n")));
+        EngineTiming timing = new EngineTiming(
+                Duration.ofMillis(200),
+                Duration.ofHours(1),
+                Duration.ofHours(2),
+                Duration.ofSeconds(1),
+                Duration.ofDays(7),
+                Duration.ofMinutes(15));
+        engine = Engine.start(
+                EngineHarness.config(
+                        kafka.bootstrapServers(),
+                        dir.resolve("state"),
+                        "vigil-engine-it",
+                        new Roster(Map.of(
+                                "pair-1", new Roster.ClusterSpec(List.of("node-a", "node-b"), Map.of("site", "lab")))),
+                        timing,
+                        Optional.empty(),
+                        new ListenAddress("127.0.0.1", 0)),
+                EngineHarness.pack(),
+                registry,
+                line -> {},
+                Map.of(
+                        "/api/added",
+                        request -> HttpEndpoint.Reply.text(200, "added by the process that runs the engine\n")));
         assertTrue(engine.awaitRunning(WAIT), "engine not running: " + engine.state());
         producer = EngineHarness.producer(kafka.bootstrapServers());
     }
@@ -84,21 +101,34 @@ class EngineIntegrationTest {
     }
 
     private static List<Alert> alerts() {
-        return EngineHarness.readAll(kafka.bootstrapServers(), Topics.ALERTS).stream().filter(r -> r.value() != null).map(r -> {
-            try {
-                assertEquals(WireCodec.decode(r.value(), Alert.class).fingerprint(), new String(r.key(), StandardCharsets.UTF_8),
-                        "alerts are keyed by fingerprint");
-                return WireCodec.decode(r.value(), Alert.class);
-            } catch (io.vigil.events.DecodeException e) {
-                throw new AssertionError(e);
-            }
-        }).toList();
+        return EngineHarness.readAll(kafka.bootstrapServers(), Topics.ALERTS).stream()
+                .filter(r -> r.value() != null)
+                .map(r -> {
+                    try {
+                        assertEquals(
+                                WireCodec.decode(r.value(), Alert.class).fingerprint(),
+                                new String(r.key(), StandardCharsets.UTF_8),
+                                "alerts are keyed by fingerprint");
+                        return WireCodec.decode(r.value(), Alert.class);
+                    } catch (io.vigil.events.DecodeException e) {
+                        throw new AssertionError(e);
+                    }
+                })
+                .toList();
     }
 
     private static HttpResponse<String> api(String method, String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(engine.apiUrl() + path)).timeout(Duration.ofSeconds(10))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(engine.apiUrl() + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .method(
+                                method,
+                                body == null
+                                        ? HttpRequest.BodyPublishers.noBody()
+                                        : HttpRequest.BodyPublishers.ofString(body))
+                        .header("Content-Type", "application/json")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -114,11 +144,17 @@ class EngineIntegrationTest {
         send("node-a", Bodies.heartbeat());
         send("node-a", Bodies.healthyPrimary("r0"));
         send("node-a", Bodies.diskLost("r0"));
-        await().atMost(WAIT).until(() -> alerts().stream().anyMatch(a -> a.rule().equals("DrbdLocalDiskLost")));
-        Alert lost = alerts().stream().filter(a -> a.rule().equals("DrbdLocalDiskLost")).findFirst().orElseThrow();
+        await().atMost(WAIT)
+                .until(() -> alerts().stream().anyMatch(a -> a.rule().equals("DrbdLocalDiskLost")));
+        Alert lost = alerts().stream()
+                .filter(a -> a.rule().equals("DrbdLocalDiskLost"))
+                .findFirst()
+                .orElseThrow();
         assertEquals(AlertState.FIRING, lost.state());
         assertEquals("lab", lost.labels().get("site"));
-        assertEquals("node-a lost the disk under r0 (volume 0 is Diskless)", lost.annotations().get("summary"));
+        assertEquals(
+                "node-a lost the disk under r0 (volume 0 is Diskless)",
+                lost.annotations().get("summary"));
         assertTrue(lost.failover());
         HttpResponse<String> listed = api("GET", "/api/alerts?state=firing", null);
         assertEquals(200, listed.statusCode(), listed.body());
@@ -132,36 +168,57 @@ class EngineIntegrationTest {
         String metrics = api("GET", "/metrics", null).body();
         assertTrue(metrics.contains("vigil_engine_rule_evaluations_total{rule=\"DrbdLocalDiskLost\",}"), metrics);
         // counted, not stuck at 0 (a sentinel timestamp once kept the count from ever being read)
-        await().atMost(WAIT).until(() -> api("GET", "/metrics", null).body().lines()
-                .anyMatch(l -> l.startsWith("vigil_engine_alerts{alertname=\"DrbdLocalDiskLost\",cluster=\"pair-1\",severity=\"critical\",state=\"firing\",} ")
-                        && Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) >= 1));
+        await().atMost(WAIT)
+                .until(() -> api("GET", "/metrics", null)
+                        .body()
+                        .lines()
+                        .anyMatch(l -> l.startsWith(
+                                        "vigil_engine_alerts{alertname=\"DrbdLocalDiskLost\",cluster=\"pair-1\",severity=\"critical\",state=\"firing\",} ")
+                                && Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) >= 1));
         assertTrue(metrics.contains("vigil_engine_event_to_alert_seconds_count"), metrics);
         send("node-a", Bodies.healthyPrimary("r0"));
-        await().atMost(WAIT).until(() -> alerts().stream().anyMatch(a -> a.rule().equals("DrbdLocalDiskLost") && a.state() == AlertState.RESOLVED));
+        await().atMost(WAIT)
+                .until(() -> alerts().stream()
+                        .anyMatch(a -> a.rule().equals("DrbdLocalDiskLost") && a.state() == AlertState.RESOLVED));
     }
 
     @Test
     void aPoisonRecordGoesToTheDeadLettersWithItsReasonAndTheEngineCarriesOn() throws Exception {
-        byte[] poison = "{\"v\":1,\"cluster\":\"pair-1\",\"node\":\"node-b\",\"seq\":1,\"ts\":\"2026-12-01T00:00:00Z\",\"kind\":\"disk\",\"body\":{\"device\":\"/dev/sda\"}}"
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] poison =
+                "{\"v\":1,\"cluster\":\"pair-1\",\"node\":\"node-b\",\"seq\":1,\"ts\":\"2026-12-01T00:00:00Z\",\"kind\":\"disk\",\"body\":{\"device\":\"/dev/sda\"}}"
+                        .getBytes(StandardCharsets.UTF_8);
         byte[] garbage = {(byte) 0xff, 0x00, 0x41};
         producer.send(new ProducerRecord<>(Topics.TELEMETRY, "pair-1", poison));
         producer.send(new ProducerRecord<>(Topics.TELEMETRY, "pair-1", garbage));
         send("node-b", Bodies.disk("/dev/sdb", false, 0, 30));
-        await().atMost(WAIT).until(() -> EngineHarness.readAll(kafka.bootstrapServers(), Topics.DEADLETTER).size() >= 2);
+        await().atMost(WAIT)
+                .until(() -> EngineHarness.readAll(kafka.bootstrapServers(), Topics.DEADLETTER)
+                                .size()
+                        >= 2);
         List<ConsumerRecord<byte[], byte[]>> dead = EngineHarness.readAll(kafka.bootstrapServers(), Topics.DEADLETTER);
-        ConsumerRecord<byte[], byte[]> first = dead.stream().filter(r -> r.value().length == poison.length).findFirst().orElseThrow();
+        ConsumerRecord<byte[], byte[]> first = dead.stream()
+                .filter(r -> r.value().length == poison.length)
+                .findFirst()
+                .orElseThrow();
         assertArrayEquals(poison, first.value(), "the original bytes");
         assertEquals("pair-1", new String(first.key(), StandardCharsets.UTF_8));
-        String reason = new String(first.headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8);
+        String reason =
+                new String(first.headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8);
         assertTrue(reason.startsWith("unreadable: body.protocol: required field is missing"), reason);
-        assertEquals(Topics.TELEMETRY, new String(first.headers().lastHeader(DeadLetters.TOPIC).value(), StandardCharsets.UTF_8));
+        assertEquals(
+                Topics.TELEMETRY,
+                new String(first.headers().lastHeader(DeadLetters.TOPIC).value(), StandardCharsets.UTF_8));
         assertTrue(dead.stream().anyMatch(r -> r.value().length == 3), "garbage bytes too");
-        await().atMost(WAIT).until(() -> alerts().stream().anyMatch(a -> a.rule().equals("DiskSmartFailing")
-                && a.labels().get("device").equals("/dev/sdb")));
+        await().atMost(WAIT)
+                .until(() -> alerts().stream()
+                        .anyMatch(a -> a.rule().equals("DiskSmartFailing")
+                                && a.labels().get("device").equals("/dev/sdb")));
         String metrics = api("GET", "/metrics", null).body();
-        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("vigil_engine_dead_letters_total{reason=\"unreadable\",} ")
-                && Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) >= 2), metrics);
+        assertTrue(
+                metrics.lines()
+                        .anyMatch(l -> l.startsWith("vigil_engine_dead_letters_total{reason=\"unreadable\",} ")
+                                && Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) >= 2),
+                metrics);
     }
 
     @Test
@@ -173,25 +230,43 @@ class EngineIntegrationTest {
         Map<String, Object> props = new java.util.HashMap<>(Topics.producerGuarantees());
         props.put("bootstrap.servers", kafka.bootstrapServers());
         props.put("max.request.size", "2000000");
-        try (KafkaProducer<String, byte[]> big = new KafkaProducer<>(props, new org.apache.kafka.common.serialization.StringSerializer(),
+        try (KafkaProducer<String, byte[]> big = new KafkaProducer<>(
+                props,
+                new org.apache.kafka.common.serialization.StringSerializer(),
                 new org.apache.kafka.common.serialization.ByteArraySerializer())) {
             big.send(new ProducerRecord<>(Topics.TELEMETRY, "pair-1", huge)).get();
         }
         send("node-b", Bodies.disk("/dev/sdq", false, 0, 30));
-        await().atMost(WAIT).until(() -> alerts().stream().anyMatch(a -> a.rule().equals("DiskSmartFailing")
-                && a.labels().get("device").equals("/dev/sdq")));
-        await().atMost(WAIT).until(() -> EngineHarness.readAll(kafka.bootstrapServers(), Topics.DEADLETTER).stream()
-                .anyMatch(r -> r.headers().lastHeader(DeadLetters.ORIGINAL_SIZE) != null));
+        await().atMost(WAIT)
+                .until(() -> alerts().stream()
+                        .anyMatch(a -> a.rule().equals("DiskSmartFailing")
+                                && a.labels().get("device").equals("/dev/sdq")));
+        await().atMost(WAIT)
+                .until(() -> EngineHarness.readAll(kafka.bootstrapServers(), Topics.DEADLETTER).stream()
+                        .anyMatch(r -> r.headers().lastHeader(DeadLetters.ORIGINAL_SIZE) != null));
         ConsumerRecord<byte[], byte[]> cut = EngineHarness.readAll(kafka.bootstrapServers(), Topics.DEADLETTER).stream()
-                .filter(r -> r.headers().lastHeader(DeadLetters.ORIGINAL_SIZE) != null).findFirst().orElseThrow();
-        assertEquals("1048000", new String(cut.headers().lastHeader(DeadLetters.ORIGINAL_SIZE).value(), StandardCharsets.UTF_8));
-        assertTrue(cut.value().length > 0 && cut.value().length < huge.length, "cut, not dropped: " + cut.value().length);
-        assertArrayEquals(java.util.Arrays.copyOf(huge, cut.value().length), cut.value(), "the head of the original bytes");
+                .filter(r -> r.headers().lastHeader(DeadLetters.ORIGINAL_SIZE) != null)
+                .findFirst()
+                .orElseThrow();
+        assertEquals(
+                "1048000",
+                new String(cut.headers().lastHeader(DeadLetters.ORIGINAL_SIZE).value(), StandardCharsets.UTF_8));
+        assertTrue(
+                cut.value().length > 0 && cut.value().length < huge.length, "cut, not dropped: " + cut.value().length);
+        assertArrayEquals(
+                java.util.Arrays.copyOf(huge, cut.value().length), cut.value(), "the head of the original bytes");
         String reason = new String(cut.headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8);
         assertTrue(reason.startsWith("unreadable: "), reason);
-        assertEquals(Topics.TELEMETRY, new String(cut.headers().lastHeader(DeadLetters.TOPIC).value(), StandardCharsets.UTF_8));
-        assertTrue(api("GET", "/metrics", null).body().lines()
-                .anyMatch(l -> l.startsWith("vigil_engine_stream_thread_failures_total ") && l.endsWith(" 0.0")), "no thread died");
+        assertEquals(
+                Topics.TELEMETRY,
+                new String(cut.headers().lastHeader(DeadLetters.TOPIC).value(), StandardCharsets.UTF_8));
+        assertTrue(
+                api("GET", "/metrics", null)
+                        .body()
+                        .lines()
+                        .anyMatch(
+                                l -> l.startsWith("vigil_engine_stream_thread_failures_total ") && l.endsWith(" 0.0")),
+                "no thread died");
     }
 
     @Test
@@ -199,29 +274,49 @@ class EngineIntegrationTest {
         // a broker whose dead-letter topic takes less than the engine's limit: the send fails, as nobody foresaw
         org.apache.kafka.common.config.ConfigResource topic = new org.apache.kafka.common.config.ConfigResource(
                 org.apache.kafka.common.config.ConfigResource.Type.TOPIC, Topics.DEADLETTER);
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
-                Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            admin.incrementalAlterConfigs(Map.of(topic, List.of(new org.apache.kafka.clients.admin.AlterConfigOp(
-                    new org.apache.kafka.clients.admin.ConfigEntry("max.message.bytes", "20000"),
-                    org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)))).all().get();
+        try (org.apache.kafka.clients.admin.Admin admin =
+                org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            admin.incrementalAlterConfigs(Map.of(
+                            topic,
+                            List.of(new org.apache.kafka.clients.admin.AlterConfigOp(
+                                    new org.apache.kafka.clients.admin.ConfigEntry("max.message.bytes", "20000"),
+                                    org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET))))
+                    .all()
+                    .get();
             try {
                 byte[] garbage = new byte[50_000];
                 java.util.Arrays.fill(garbage, (byte) '!');
                 producer.send(new ProducerRecord<>(Topics.TELEMETRY, "pair-1", garbage));
                 send("node-b", Bodies.disk("/dev/sdr", false, 0, 30));
-                // under exactly-once the refusal aborts the transaction: one stream thread dies, its replacement skips the record
-                await().atMost(WAIT).dontCatchUncaughtExceptions().until(() -> alerts().stream().anyMatch(a -> a.rule().equals("DiskSmartFailing")
-                        && a.labels().get("device").equals("/dev/sdr")));
+                // under exactly-once the refusal aborts the transaction: one stream thread dies, its replacement skips
+                // the record
+                await().atMost(WAIT)
+                        .dontCatchUncaughtExceptions()
+                        .until(() -> alerts().stream()
+                                .anyMatch(a -> a.rule().equals("DiskSmartFailing")
+                                        && a.labels().get("device").equals("/dev/sdr")));
                 String metrics = api("GET", "/metrics", null).body();
-                assertTrue(metrics.lines().anyMatch(l -> l.startsWith("vigil_engine_records_dropped_total{topic=\"vigil.deadletter\",} ")
-                        && Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) >= 1), metrics);
+                assertTrue(
+                        metrics.lines()
+                                .anyMatch(l ->
+                                        l.startsWith("vigil_engine_records_dropped_total{topic=\"vigil.deadletter\",} ")
+                                                && Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) >= 1),
+                        metrics);
                 // (a replaced thread rebalances the group for a moment: running is 0 meanwhile, then 1 again)
-                await().atMost(WAIT).dontCatchUncaughtExceptions().until(() -> api("GET", "/metrics", null).body().lines()
-                        .anyMatch(l -> l.equals("vigil_engine_running 1.0")));
+                await().atMost(WAIT)
+                        .dontCatchUncaughtExceptions()
+                        .until(() -> api("GET", "/metrics", null)
+                                .body()
+                                .lines()
+                                .anyMatch(l -> l.equals("vigil_engine_running 1.0")));
             } finally {
-                admin.incrementalAlterConfigs(Map.of(topic, List.of(new org.apache.kafka.clients.admin.AlterConfigOp(
-                        new org.apache.kafka.clients.admin.ConfigEntry("max.message.bytes", ""),
-                        org.apache.kafka.clients.admin.AlterConfigOp.OpType.DELETE)))).all().get();
+                admin.incrementalAlterConfigs(Map.of(
+                                topic,
+                                List.of(new org.apache.kafka.clients.admin.AlterConfigOp(
+                                        new org.apache.kafka.clients.admin.ConfigEntry("max.message.bytes", ""),
+                                        org.apache.kafka.clients.admin.AlterConfigOp.OpType.DELETE))))
+                        .all()
+                        .get();
             }
         }
     }
@@ -230,26 +325,56 @@ class EngineIntegrationTest {
     void aSilenceMadeThroughTheApiMutesAFiringAlertAndExpiringItUnmutes() throws Exception {
         send("node-b", Bodies.disk("/dev/sdc", true, 0, 90));
         // DiskTooHot waits 5 minutes; NVMe critical warnings page at once
-        send("node-b", new io.vigil.events.DiskHealth("/dev/nvme1", Optional.of("nvme"), Optional.empty(), Optional.empty(),
-                io.vigil.events.DiskProtocol.NVME, Optional.of(true), 0, java.util.Set.of(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.of(2), Optional.of(0L), Optional.of(1), Optional.of(40.0), Optional.empty(), List.of()));
-        await().atMost(WAIT).until(() -> alerts().stream().anyMatch(a -> a.rule().equals("DiskNvmeCriticalWarning")));
-        HttpResponse<String> bad = api("POST", "/api/silences", "{\"matchers\": [\"device=~\\\"(\\\"\"], \"duration\": \"1h\","
-                + " \"createdBy\": \"test\", \"comment\": \"x\"}");
+        send(
+                "node-b",
+                new io.vigil.events.DiskHealth(
+                        "/dev/nvme1",
+                        Optional.of("nvme"),
+                        Optional.empty(),
+                        Optional.empty(),
+                        io.vigil.events.DiskProtocol.NVME,
+                        Optional.of(true),
+                        0,
+                        java.util.Set.of(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.of(2),
+                        Optional.of(0L),
+                        Optional.of(1),
+                        Optional.of(40.0),
+                        Optional.empty(),
+                        List.of()));
+        await().atMost(WAIT)
+                .until(() -> alerts().stream().anyMatch(a -> a.rule().equals("DiskNvmeCriticalWarning")));
+        HttpResponse<String> bad = api(
+                "POST",
+                "/api/silences",
+                "{\"matchers\": [\"device=~\\\"(\\\"\"], \"duration\": \"1h\","
+                        + " \"createdBy\": \"test\", \"comment\": \"x\"}");
         assertEquals(400, bad.statusCode());
         assertTrue(bad.body().contains("is not a regular expression"), bad.body());
-        HttpResponse<String> created = api("POST", "/api/silences", "{\"matchers\": [\"device=/dev/nvme1\"], \"duration\": \"1h\","
-                + " \"createdBy\": \"test\", \"comment\": \"replacing the drive\"}");
+        HttpResponse<String> created = api(
+                "POST",
+                "/api/silences",
+                "{\"matchers\": [\"device=/dev/nvme1\"], \"duration\": \"1h\","
+                        + " \"createdBy\": \"test\", \"comment\": \"replacing the drive\"}");
         assertEquals(200, created.statusCode(), created.body());
         String id = WireCodec.json().readTree(created.body()).path("silenceID").asText();
-        await().atMost(WAIT).until(() -> alerts().stream().anyMatch(a -> a.rule().equals("DiskNvmeCriticalWarning")
-                && a.change() == AlertChange.SUPPRESSION && a.silencedBy().equals(List.of(id))));
-        JsonNode listed = WireCodec.json().readTree(api("GET", "/api/silences", null).body());
+        await().atMost(WAIT)
+                .until(() -> alerts().stream()
+                        .anyMatch(a -> a.rule().equals("DiskNvmeCriticalWarning")
+                                && a.change() == AlertChange.SUPPRESSION
+                                && a.silencedBy().equals(List.of(id))));
+        JsonNode listed =
+                WireCodec.json().readTree(api("GET", "/api/silences", null).body());
         assertEquals("active", listed.path("silences").get(0).path("status").asText(), listed.toString());
         HttpResponse<String> deleted = api("DELETE", "/api/silences/" + id, null);
         assertEquals(200, deleted.statusCode(), deleted.body());
         await().atMost(WAIT).until(() -> {
-            List<Alert> nvme = alerts().stream().filter(a -> a.rule().equals("DiskNvmeCriticalWarning")).toList();
+            List<Alert> nvme = alerts().stream()
+                    .filter(a -> a.rule().equals("DiskNvmeCriticalWarning"))
+                    .toList();
             // (node-b, expected by the roster, sends no heartbeat here: NodeSilent may inhibit it too)
             return !nvme.isEmpty() && nvme.get(nvme.size() - 1).silencedBy().isEmpty();
         });
@@ -260,20 +385,41 @@ class EngineIntegrationTest {
     void aForgedSilenceOnTheTopicWithAHeapExhaustingRegexIsSkippedAndTheEngineCarriesOn() throws Exception {
         Instant now = Instant.now();
         // written past the API, straight to the topic: 90 bytes that compiled to 10 million instructions
-        Silence forged = new Silence("forged-regex", List.of(new LabelMatcher("node", MatchOp.REGEX, "((a{100}){100}){1000}")),
-                now, now.plus(Duration.ofHours(1)), "intruder", "x", Optional.empty(), now);
-        producer.send(new ProducerRecord<>(Topics.SILENCES, forged.id(), WireCodec.encode(forged))).get(10, TimeUnit.SECONDS);
-        HttpResponse<String> refused = api("POST", "/api/silences", "{\"matchers\": [\"node=~\\\"((a{100}){100}){1000}\\\"\"],"
-                + " \"duration\": \"1h\", \"createdBy\": \"test\", \"comment\": \"x\"}");
+        Silence forged = new Silence(
+                "forged-regex",
+                List.of(new LabelMatcher("node", MatchOp.REGEX, "((a{100}){100}){1000}")),
+                now,
+                now.plus(Duration.ofHours(1)),
+                "intruder",
+                "x",
+                Optional.empty(),
+                now);
+        producer.send(new ProducerRecord<>(Topics.SILENCES, forged.id(), WireCodec.encode(forged)))
+                .get(10, TimeUnit.SECONDS);
+        HttpResponse<String> refused = api(
+                "POST",
+                "/api/silences",
+                "{\"matchers\": [\"node=~\\\"((a{100}){100}){1000}\\\"\"],"
+                        + " \"duration\": \"1h\", \"createdBy\": \"test\", \"comment\": \"x\"}");
         assertEquals(400, refused.statusCode(), refused.body());
-        HttpResponse<String> created = api("POST", "/api/silences", "{\"matchers\": [\"node=node-elsewhere\"], \"duration\": \"1h\","
-                + " \"createdBy\": \"test\", \"comment\": \"after the forged one\"}");
+        HttpResponse<String> created = api(
+                "POST",
+                "/api/silences",
+                "{\"matchers\": [\"node=node-elsewhere\"], \"duration\": \"1h\","
+                        + " \"createdBy\": \"test\", \"comment\": \"after the forged one\"}");
         assertEquals(200, created.statusCode(), created.body());
         String id = WireCodec.json().readTree(created.body()).path("silenceID").asText();
         // the topic is read in order: once the later silence is listed, the forged one has been met
-        await().atMost(WAIT).until(() -> WireCodec.json().readTree(api("GET", "/api/silences", null).body()).path("silences")
-                .findValuesAsText("id").contains(id));
-        List<String> listed = WireCodec.json().readTree(api("GET", "/api/silences", null).body()).path("silences").findValuesAsText("id");
+        await().atMost(WAIT)
+                .until(() -> WireCodec.json()
+                        .readTree(api("GET", "/api/silences", null).body())
+                        .path("silences")
+                        .findValuesAsText("id")
+                        .contains(id));
+        List<String> listed = WireCodec.json()
+                .readTree(api("GET", "/api/silences", null).body())
+                .path("silences")
+                .findValuesAsText("id");
         assertFalse(listed.contains("forged-regex"), listed.toString());
         send("node-a", Bodies.heartbeat());
         assertEquals(KafkaStreams.State.RUNNING, engine.state());

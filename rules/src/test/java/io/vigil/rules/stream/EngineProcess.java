@@ -13,12 +13,17 @@ import java.util.Optional;
  * and an action key file. Prints RUNNING when it runs.
  */
 public final class EngineProcess {
-    private EngineProcess() {
-    }
+    private EngineProcess() {}
 
     public static void main(String[] args) throws Exception {
-        EngineConfig config = EngineHarness.config(args[0], Path.of(args[1]), args[2], Roster.empty(), ScaleOutTest.TIMING,
-                Optional.empty(), new ListenAddress("127.0.0.1", 0));
+        EngineConfig config = EngineHarness.config(
+                args[0],
+                Path.of(args[1]),
+                args[2],
+                Roster.empty(),
+                ScaleOutTest.TIMING,
+                Optional.empty(),
+                new ListenAddress("127.0.0.1", 0));
         if (args.length > 4) {
             // with a topology file and a key file: the engine runs the failover too
             config = EngineHarness.withFailover(config, Path.of(args[3]), Path.of(args[4]));

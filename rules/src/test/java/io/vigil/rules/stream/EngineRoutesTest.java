@@ -17,15 +17,18 @@ class EngineRoutesTest {
 
     @Test
     void addedRoutesAreServedBesideTheEnginesOwn() {
-        assertEquals(List.of("/api/alerts", "/api/history/resyncs", "/api/silences/"),
-                Engine.withExtraRoutes(OWN, Map.of("/api/history/resyncs", ANY)).keySet().stream().sorted().toList());
+        assertEquals(
+                List.of("/api/alerts", "/api/history/resyncs", "/api/silences/"),
+                Engine.withExtraRoutes(OWN, Map.of("/api/history/resyncs", ANY)).keySet().stream()
+                        .sorted()
+                        .toList());
     }
 
     @Test
     void anAddedRouteCannotTakeAPathTheEngineAnswers() {
         for (String path : List.of("/api/alerts", "/api/silences/abc", "/metrics", "/history")) {
-            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
-                    () -> Engine.withExtraRoutes(OWN, Map.of(path, ANY)), path);
+            IllegalArgumentException refused = assertThrows(
+                    IllegalArgumentException.class, () -> Engine.withExtraRoutes(OWN, Map.of(path, ANY)), path);
             assertTrue(refused.getMessage().contains(path), refused.getMessage());
         }
     }

@@ -18,9 +18,9 @@ import io.vigil.events.Envelope;
 import io.vigil.events.Heartbeat;
 import io.vigil.events.Hypervisor;
 import io.vigil.events.Liveness;
+import io.vigil.events.Topics;
 import io.vigil.events.VmState;
 import io.vigil.events.VmStatus;
-import io.vigil.events.Topics;
 import io.vigil.events.WireCodec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,44 +56,73 @@ class FailoverEngineTest {
         Path key = Files.writeString(dir.resolve("action.key"), KEY + "\n");
         ActionSeal seal = ActionSeal.ofKeyText(KEY);
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"));
-             KafkaProducer<String, byte[]> producer = EngineHarness.producer(kafka.bootstrapServers())) {
+                KafkaProducer<String, byte[]> producer = EngineHarness.producer(kafka.bootstrapServers())) {
             kafka.createVigilTopics();
             String bootstrap = kafka.bootstrapServers();
-            Process first = ScaleOutTest.startInstance(bootstrap, dir.resolve("state-1"), "failover-kill", dir.resolve("first.log"),
-                    topology.toString(), key.toString());
+            Process first = ScaleOutTest.startInstance(
+                    bootstrap,
+                    dir.resolve("state-1"),
+                    "failover-kill",
+                    dir.resolve("first.log"),
+                    topology.toString(),
+                    key.toString());
             Thread reporter = reportEverySecond(producer);
             try {
                 // a command that cannot be read is skipped: it stops neither the engine nor the failover that follows
-                producer.send(new ProducerRecord<>(Topics.FAILOVER_COMMANDS, "pair-1", "{\"verb\":\"approve\",".getBytes(StandardCharsets.UTF_8)));
+                producer.send(new ProducerRecord<>(
+                        Topics.FAILOVER_COMMANDS, "pair-1", "{\"verb\":\"approve\",".getBytes(StandardCharsets.UTF_8)));
                 producer.send(new ProducerRecord<>(Topics.FAILOVER_COMMANDS, "pair-1", new byte[] {(byte) 0xff, 0, 1}));
                 producer.flush();
                 aDiskLost = true;
-                await().atMost(Duration.ofSeconds(60)).until(() -> actions(bootstrap, seal).size() >= 2);
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> actions(bootstrap, seal).size() >= 2);
                 List<Action> opened = actions(bootstrap, seal);
-                assertEquals(List.of(ActionType.DRBD_ALLOW_TWO_PRIMARIES, ActionType.DRBD_ALLOW_TWO_PRIMARIES),
+                assertEquals(
+                        List.of(ActionType.DRBD_ALLOW_TWO_PRIMARIES, ActionType.DRBD_ALLOW_TWO_PRIMARIES),
                         opened.stream().map(Action::type).toList());
                 first.destroyForcibly().waitFor();
                 // the results arrive while no engine runs
                 for (Action action : opened) {
-                    send(producer, action.node(), new ActionResult(action.id(), ActionOutcome.SUCCEEDED, Optional.of(0), "", 0.1));
+                    send(
+                            producer,
+                            action.node(),
+                            new ActionResult(action.id(), ActionOutcome.SUCCEEDED, Optional.of(0), "", 0.1));
                 }
-                Process second = ScaleOutTest.startInstance(bootstrap, dir.resolve("state-2"), "failover-kill", dir.resolve("second.log"),
-                        topology.toString(), key.toString());
+                Process second = ScaleOutTest.startInstance(
+                        bootstrap,
+                        dir.resolve("state-2"),
+                        "failover-kill",
+                        dir.resolve("second.log"),
+                        topology.toString(),
+                        key.toString());
                 try {
-                    await().atMost(Duration.ofSeconds(90)).until(() -> actions(bootstrap, seal).stream()
-                            .anyMatch(a -> a.type() == ActionType.DRBD_PRIMARY));
+                    await().atMost(Duration.ofSeconds(90))
+                            .until(() -> actions(bootstrap, seal).stream()
+                                    .anyMatch(a -> a.type() == ActionType.DRBD_PRIMARY));
                     Thread.sleep(3000);
                     List<Action> all = actions(bootstrap, seal);
-                    assertEquals(2, all.stream().filter(a -> a.type() == ActionType.DRBD_ALLOW_TWO_PRIMARIES).count(), all.toString());
-                    List<Action> promotions = all.stream().filter(a -> a.type() == ActionType.DRBD_PRIMARY).toList();
+                    assertEquals(
+                            2,
+                            all.stream()
+                                    .filter(a -> a.type() == ActionType.DRBD_ALLOW_TWO_PRIMARIES)
+                                    .count(),
+                            all.toString());
+                    List<Action> promotions = all.stream()
+                            .filter(a -> a.type() == ActionType.DRBD_PRIMARY)
+                            .toList();
                     assertEquals(1, promotions.size(), all.toString());
                     assertEquals("node-b", promotions.get(0).node());
-                    assertEquals("pair-1:r0:1:promote:node-b:1", promotions.get(0).id());
+                    assertEquals(
+                            "pair-1:r0:1:promote:node-b:1", promotions.get(0).id());
                     List<AuditEntry> audit = new ArrayList<>();
                     for (ConsumerRecord<byte[], byte[]> r : EngineHarness.readAll(bootstrap, Topics.AUDIT)) {
                         audit.add(WireCodec.decode(r.value(), AuditEntry.class));
                     }
-                    assertTrue(audit.stream().anyMatch(e -> e.text().contains("migration window") && !e.evidence().isEmpty()), audit.toString());
+                    assertTrue(
+                            audit.stream()
+                                    .anyMatch(e -> e.text().contains("migration window")
+                                            && !e.evidence().isEmpty()),
+                            audit.toString());
                 } finally {
                     second.destroyForcibly().waitFor();
                 }
@@ -105,23 +134,40 @@ class FailoverEngineTest {
     }
 
     private Thread reportEverySecond(KafkaProducer<String, byte[]> producer) {
-        Thread thread = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                send(producer, "node-a", new Heartbeat("test", 1, List.of(), 8L << 30, 4L << 30));
-                send(producer, "node-b", new Heartbeat("test", 1, List.of(), 8L << 30, 4L << 30));
-                send(producer, "node-a", EngineHarness.drbd("node-b", DrbdRole.PRIMARY, aDiskLost ? DiskState.DISKLESS : DiskState.UP_TO_DATE,
-                        DrbdRole.SECONDARY, DiskState.UP_TO_DATE));
-                send(producer, "node-b", EngineHarness.drbd("node-a", DrbdRole.SECONDARY, DiskState.UP_TO_DATE, DrbdRole.PRIMARY, DiskState.UP_TO_DATE));
-                // where web runs: the saga moves no VM whose place it has not heard
-                send(producer, "node-a", web(VmState.RUNNING));
-                send(producer, "node-b", web(VmState.SHUT_OFF));
-                try {
-                    Thread.sleep(1000);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "test-reporter");
+        Thread thread = new Thread(
+                () -> {
+                    while (!Thread.currentThread().isInterrupted()) {
+                        send(producer, "node-a", new Heartbeat("test", 1, List.of(), 8L << 30, 4L << 30));
+                        send(producer, "node-b", new Heartbeat("test", 1, List.of(), 8L << 30, 4L << 30));
+                        send(
+                                producer,
+                                "node-a",
+                                EngineHarness.drbd(
+                                        "node-b",
+                                        DrbdRole.PRIMARY,
+                                        aDiskLost ? DiskState.DISKLESS : DiskState.UP_TO_DATE,
+                                        DrbdRole.SECONDARY,
+                                        DiskState.UP_TO_DATE));
+                        send(
+                                producer,
+                                "node-b",
+                                EngineHarness.drbd(
+                                        "node-a",
+                                        DrbdRole.SECONDARY,
+                                        DiskState.UP_TO_DATE,
+                                        DrbdRole.PRIMARY,
+                                        DiskState.UP_TO_DATE));
+                        // where web runs: the saga moves no VM whose place it has not heard
+                        send(producer, "node-a", web(VmState.RUNNING));
+                        send(producer, "node-b", web(VmState.SHUT_OFF));
+                        try {
+                            Thread.sleep(1000);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                },
+                "test-reporter");
         thread.start();
         return thread;
     }
@@ -133,8 +179,17 @@ class FailoverEngineTest {
     }
 
     private static VmStatus web(VmState state) {
-        return new VmStatus("web", Optional.empty(), Hypervisor.LIBVIRT, state, 1L << 30, 1L << 30, 1, Optional.of("r0"),
-                Liveness.NOT_CHECKED, Optional.empty());
+        return new VmStatus(
+                "web",
+                Optional.empty(),
+                Hypervisor.LIBVIRT,
+                state,
+                1L << 30,
+                1L << 30,
+                1,
+                Optional.of("r0"),
+                Liveness.NOT_CHECKED,
+                Optional.empty());
     }
 
     private static List<Action> actions(String bootstrap, ActionSeal seal) throws Exception {

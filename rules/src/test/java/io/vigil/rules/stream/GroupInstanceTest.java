@@ -30,7 +30,8 @@ class GroupInstanceTest {
     @Test
     void aStateDirectoryThatCannotBeMadeIsAnErrorNamingIt(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("engine"), "in the way\n");
-        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> GroupInstance.of(dir.resolve("engine")));
+        UncheckedIOException e =
+                assertThrows(UncheckedIOException.class, () -> GroupInstance.of(dir.resolve("engine")));
         assertTrue(e.getMessage().contains(dir.resolve("engine").toString()), e.getMessage());
     }
 

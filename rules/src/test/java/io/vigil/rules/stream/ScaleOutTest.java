@@ -44,8 +44,13 @@ import org.slf4j.LoggerFactory;
  * exactly once: versions 1, 2, 3, ... with no gap and no repeat, as many as the input flipped.
  */
 class ScaleOutTest {
-    static final EngineTiming TIMING = new EngineTiming(Duration.ofMillis(200), Duration.ofHours(1), Duration.ofHours(2),
-            Duration.ofSeconds(1), Duration.ofDays(7), Duration.ofHours(1));
+    static final EngineTiming TIMING = new EngineTiming(
+            Duration.ofMillis(200),
+            Duration.ofHours(1),
+            Duration.ofHours(2),
+            Duration.ofSeconds(1),
+            Duration.ofDays(7),
+            Duration.ofHours(1));
     private static final Logger log = LoggerFactory.getLogger(ScaleOutTest.class);
     private static final int CLUSTERS = 12;
     private static final Duration STEP = Duration.ofMillis(250);
@@ -57,16 +62,29 @@ class ScaleOutTest {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"))) {
             kafka.createVigilTopics();
             String app = "vigil-scale-out";
-            Engine a = Engine.start(EngineHarness.config(kafka.bootstrapServers(), dir.resolve("state-a"), app, Roster.empty(), TIMING,
-                    Optional.empty(), new ListenAddress("127.0.0.1", 0)), EngineHarness.pack(), EngineHarness.registry());
-            Process b = startInstance(kafka.bootstrapServers(), dir.resolve("state-b"), app, dir.resolve("instance-b.log"));
+            Engine a = Engine.start(
+                    EngineHarness.config(
+                            kafka.bootstrapServers(),
+                            dir.resolve("state-a"),
+                            app,
+                            Roster.empty(),
+                            TIMING,
+                            Optional.empty(),
+                            new ListenAddress("127.0.0.1", 0)),
+                    EngineHarness.pack(),
+                    EngineHarness.registry());
+            Process b =
+                    startInstance(kafka.bootstrapServers(), dir.resolve("state-b"), app, dir.resolve("instance-b.log"));
             try (a) {
-                await().atMost(Duration.ofSeconds(90)).until(() -> a.state().toString().equals("RUNNING")
-                        && a.activeTelemetryPartitions().size() < 6 && !a.activeTelemetryPartitions().isEmpty());
+                await().atMost(Duration.ofSeconds(90))
+                        .until(() -> a.state().toString().equals("RUNNING")
+                                && a.activeTelemetryPartitions().size() < 6
+                                && !a.activeTelemetryPartitions().isEmpty());
                 List<Integer> onA = a.activeTelemetryPartitions();
                 log.info("instance a evaluates partitions {}; b the others", onA);
                 long onB = java.util.stream.IntStream.range(0, CLUSTERS)
-                        .filter(c -> !onA.contains(ClusterPartition.of(String.format("c%02d", c), 6))).count();
+                        .filter(c -> !onA.contains(ClusterPartition.of(String.format("c%02d", c), 6)))
+                        .count();
                 assertTrue(onB >= 2, "some clusters are b's to evaluate when it is killed: " + onB);
 
                 Map<String, List<AlertState>> expected = new TreeMap<>();
@@ -77,25 +95,36 @@ class ScaleOutTest {
                 b.destroyForcibly();
                 assertTrue(b.waitFor(10, TimeUnit.SECONDS));
                 log.info("instance b killed while events flow");
-                await().atMost(Duration.ofSeconds(60)).until(() -> a.activeTelemetryPartitions().size() == 6);
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> a.activeTelemetryPartitions().size() == 6);
                 log.info("instance a took over every partition");
                 Thread.sleep(3_000);
                 flowing.set(false);
                 producer.join();
 
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-                    Map<String, List<Alert>> byCluster = alertsByCluster(kafka.bootstrapServers());
-                    synchronized (expected) {
-                        return expected.entrySet().stream().allMatch(e -> byCluster.getOrDefault(e.getKey(), List.of()).size() == e.getValue().size());
-                    }
-                });
+                await().atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofSeconds(1))
+                        .until(() -> {
+                            Map<String, List<Alert>> byCluster = alertsByCluster(kafka.bootstrapServers());
+                            synchronized (expected) {
+                                return expected.entrySet().stream()
+                                        .allMatch(e -> byCluster
+                                                        .getOrDefault(e.getKey(), List.of())
+                                                        .size()
+                                                == e.getValue().size());
+                            }
+                        });
                 Map<String, List<Alert>> byCluster = alertsByCluster(kafka.bootstrapServers());
                 for (Map.Entry<String, List<AlertState>> e : expected.entrySet()) {
                     List<Alert> got = byCluster.get(e.getKey());
-                    assertEquals(1, got.stream().map(Alert::fingerprint).distinct().count(), "one alert per cluster");
+                    assertEquals(
+                            1, got.stream().map(Alert::fingerprint).distinct().count(), "one alert per cluster");
                     List<Long> versions = got.stream().map(Alert::version).toList();
                     for (int i = 0; i < versions.size(); i++) {
-                        assertEquals(i + 1, versions.get(i), e.getKey() + ": versions in order, none lost, none twice: " + versions);
+                        assertEquals(
+                                i + 1,
+                                versions.get(i),
+                                e.getKey() + ": versions in order, none lost, none twice: " + versions);
                     }
                     assertEquals(e.getValue(), got.stream().map(Alert::state).toList(), e.getKey());
                 }
@@ -117,8 +146,14 @@ class ScaleOutTest {
                 for (int c = 0; c < CLUSTERS; c++) {
                     String cluster = String.format("c%02d", c);
                     long n = seq.merge(cluster, 1L, Long::sum);
-                    EngineHarness.send(producer, Envelope.of(cluster, "node-a", n, Instant.now(),
-                            lost ? Bodies.diskLost("r0") : Bodies.healthyPrimary("r0")));
+                    EngineHarness.send(
+                            producer,
+                            Envelope.of(
+                                    cluster,
+                                    "node-a",
+                                    n,
+                                    Instant.now(),
+                                    lost ? Bodies.diskLost("r0") : Bodies.healthyPrimary("r0")));
                     synchronized (expected) {
                         List<AlertState> states = expected.computeIfAbsent(cluster, k -> new ArrayList<>());
                         if (lost || !states.isEmpty()) {
@@ -137,28 +172,42 @@ class ScaleOutTest {
 
     private static Map<String, List<Alert>> alertsByCluster(String bootstrap) {
         Map<String, List<Alert>> byCluster = new LinkedHashMap<>();
-        EngineHarness.readAll(bootstrap, Topics.ALERTS).stream().filter(r -> r.value() != null).forEach(r -> {
-            try {
-                Alert alert = WireCodec.decode(r.value(), Alert.class);
-                assertFalse(alert.change() == AlertChange.RESEND, "no resend within the test's hour");
-                if (alert.rule().equals("DrbdLocalDiskLost")) {
-                    byCluster.computeIfAbsent(alert.labels().get("cluster"), k -> new ArrayList<>()).add(alert);
-                }
-            } catch (io.vigil.events.DecodeException e) {
-                throw new AssertionError(e);
-            }
-        });
+        EngineHarness.readAll(bootstrap, Topics.ALERTS).stream()
+                .filter(r -> r.value() != null)
+                .forEach(r -> {
+                    try {
+                        Alert alert = WireCodec.decode(r.value(), Alert.class);
+                        assertFalse(alert.change() == AlertChange.RESEND, "no resend within the test's hour");
+                        if (alert.rule().equals("DrbdLocalDiskLost")) {
+                            byCluster
+                                    .computeIfAbsent(alert.labels().get("cluster"), k -> new ArrayList<>())
+                                    .add(alert);
+                        }
+                    } catch (io.vigil.events.DecodeException e) {
+                        throw new AssertionError(e);
+                    }
+                });
         return byCluster;
     }
 
     /** An engine instance in its own JVM ({@link EngineProcess}), returned once it runs; {@code extra}: its further arguments. */
-    static Process startInstance(String bootstrap, Path stateDir, String app, Path logFile, String... extra) throws Exception {
+    static Process startInstance(String bootstrap, Path stateDir, String app, Path logFile, String... extra)
+            throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "-Djava.io.tmpdir=" + stateDir.getParent(), EngineProcess.class.getName(), bootstrap, stateDir.toString(), app));
+        List<String> command = new ArrayList<>(List.of(
+                java,
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Djava.io.tmpdir=" + stateDir.getParent(),
+                EngineProcess.class.getName(),
+                bootstrap,
+                stateDir.toString(),
+                app));
         command.addAll(List.of(extra));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         List<String> seen = new ArrayList<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         String line;
@@ -166,16 +215,18 @@ class ScaleOutTest {
             seen.add(line);
             if (line.startsWith("RUNNING")) {
                 log.info("instance b (pid {}) {}", process.pid(), line);
-                Thread drain = new Thread(() -> {
-                    try (var copy = Files.newBufferedWriter(logFile)) {
-                        for (String l = out.readLine(); l != null; l = out.readLine()) {
-                            copy.write(l);
-                            copy.newLine();
-                        }
-                    } catch (java.io.IOException e) {
-                        // the process was killed
-                    }
-                }, "instance-b-output");
+                Thread drain = new Thread(
+                        () -> {
+                            try (var copy = Files.newBufferedWriter(logFile)) {
+                                for (String l = out.readLine(); l != null; l = out.readLine()) {
+                                    copy.write(l);
+                                    copy.newLine();
+                                }
+                            } catch (java.io.IOException e) {
+                                // the process was killed
+                            }
+                        },
+                        "instance-b-output");
                 drain.setDaemon(true);
                 drain.start();
                 return process;
@@ -185,7 +236,8 @@ class ScaleOutTest {
             }
         }
         process.destroyForcibly();
-        throw new AssertionError("instance b did not start:\n" + String.join("\n", seen.subList(Math.max(0, seen.size() - 40), seen.size()))
+        throw new AssertionError("instance b did not start:\n"
+                + String.join("\n", seen.subList(Math.max(0, seen.size() - 40), seen.size()))
                 + "\n(classpath separator " + File.pathSeparator + ")");
     }
 }

@@ -39,7 +39,8 @@ final class SilenceTable implements ReadOnlyKeyValueStore<String, byte[]> {
     }
 
     private static KeyValueIterator<String, byte[]> iterator(Map<String, byte[]> map) {
-        Iterator<Map.Entry<String, byte[]>> entries = List.copyOf(map.entrySet()).iterator();
+        Iterator<Map.Entry<String, byte[]>> entries =
+                List.copyOf(map.entrySet()).iterator();
         return new KeyValueIterator<>() {
             @Override
             public boolean hasNext() {
@@ -53,8 +54,7 @@ final class SilenceTable implements ReadOnlyKeyValueStore<String, byte[]> {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
 
             @Override
             public String peekNextKey() {

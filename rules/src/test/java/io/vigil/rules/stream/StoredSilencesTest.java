@@ -26,7 +26,14 @@ class StoredSilencesTest {
     private final Logger logger = (Logger) LoggerFactory.getLogger(StoredSilences.class);
 
     static Silence silence(String id, LabelMatcher matcher, Instant endsAt) {
-        return new Silence(id, List.of(matcher), endsAt.minus(Duration.ofHours(1)), endsAt, "ops", "test", Optional.empty(),
+        return new Silence(
+                id,
+                List.of(matcher),
+                endsAt.minus(Duration.ofHours(1)),
+                endsAt,
+                "ops",
+                "test",
+                Optional.empty(),
                 endsAt.minus(Duration.ofHours(1)));
     }
 
@@ -44,27 +51,40 @@ class StoredSilencesTest {
     @Test
     void aForgedSilenceWithTheHeapExhaustingRegexIsSkippedWithOneLogLineAndTheOthersKept() {
         // written to the topic directly, past the API: the record is a well-formed silence
-        table.put(silence("forged-1", new LabelMatcher("node", MatchOp.REGEX, "((a{100}){100}){1000}"), NOW.plus(Duration.ofHours(1))));
+        table.put(silence(
+                "forged-1",
+                new LabelMatcher("node", MatchOp.REGEX, "((a{100}){100}){1000}"),
+                NOW.plus(Duration.ofHours(1))));
         table.put(silence("good-1", LabelMatcher.parse("node=node-a"), NOW.plus(Duration.ofHours(1))));
         StoredSilences api = new StoredSilences(() -> table, NOW::toEpochMilli);
         StoredSilences task = new StoredSilences(() -> table, NOW::toEpochMilli);
         List<Silence> read = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> List.copyOf(api.get()));
         assertEquals(List.of("good-1"), read.stream().map(Silence::id).toList());
         assertEquals(List.of("good-1"), task.get().stream().map(Silence::id).toList());
-        List<String> lines = logged.list.stream().map(ILoggingEvent::getFormattedMessage).filter(l -> l.contains("forged-1")).toList();
+        List<String> lines = logged.list.stream()
+                .map(ILoggingEvent::getFormattedMessage)
+                .filter(l -> l.contains("forged-1"))
+                .toList();
         assertEquals(1, lines.size(), "one line for the engine, not one per reader: " + lines);
-        assertTrue(lines.get(0).startsWith("silence forged-1 on vigil.silences cannot be read and is ignored: node=~\"((a{100}){100}){1000}\":"
-                + " the regular expression for label node repeats a part 10000000 times"), lines.get(0));
+        assertTrue(
+                lines.get(0)
+                        .startsWith(
+                                "silence forged-1 on vigil.silences cannot be read and is ignored: node=~\"((a{100}){100}){1000}\":"
+                                        + " the regular expression for label node repeats a part 10000000 times"),
+                lines.get(0));
     }
 
     @Test
     void silencesExpiredLongerThanTheRetentionAreNoLongerListedButLeftForTheReaper() {
-        // Alertmanager keeps an expired silence for its data retention, 120 hours unless told otherwise, then forgets it
+        // Alertmanager keeps an expired silence for its data retention, 120 hours unless told otherwise, then forgets
+        // it
         table.put(silence("long-gone", LabelMatcher.parse("node=node-a"), NOW.minus(Duration.ofHours(120))));
         table.put(silence("just-expired", LabelMatcher.parse("node=node-a"), NOW.minus(Duration.ofHours(119))));
         table.put(silence("active", LabelMatcher.parse("node=node-a"), NOW.plus(Duration.ofHours(1))));
         StoredSilences stored = new StoredSilences(() -> table, NOW::toEpochMilli);
-        assertEquals(List.of("active", "just-expired"), stored.get().stream().map(Silence::id).sorted().toList());
+        assertEquals(
+                List.of("active", "just-expired"),
+                stored.get().stream().map(Silence::id).sorted().toList());
         assertEquals(List.of("long-gone"), stored.pastRetention());
     }
 }

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class StreamThreadFailuresTest {
     private final AtomicLong nanos = new AtomicLong();
-    private final java.util.concurrent.atomic.AtomicBoolean shrinks = new java.util.concurrent.atomic.AtomicBoolean(false);
+    private final java.util.concurrent.atomic.AtomicBoolean shrinks =
+            new java.util.concurrent.atomic.AtomicBoolean(false);
     private final StreamThreadFailures failures = new StreamThreadFailures(nanos::get, shrinks::get);
 
     private static StreamsException bug() {
@@ -37,7 +38,8 @@ class StreamThreadFailuresTest {
 
     @Test
     void anErrorAnywhereInTheChainStopsTheEngineAtOnce() {
-        assertEquals(StreamThreadExceptionResponse.SHUTDOWN_CLIENT,
+        assertEquals(
+                StreamThreadExceptionResponse.SHUTDOWN_CLIENT,
                 failures.onDeath(new StreamsException("failed", new OutOfMemoryError("Java heap space"))));
     }
 
@@ -46,7 +48,8 @@ class StreamThreadFailuresTest {
         shrinks.set(false);
         failures.onDeath(new StreamsException("commit failed", new RecordTooLargeException("too large")));
         failures.onDeath(new StreamsException("commit failed", new RecordTooLargeException("too large")));
-        assertEquals(StreamThreadExceptionResponse.SHUTDOWN_CLIENT,
+        assertEquals(
+                StreamThreadExceptionResponse.SHUTDOWN_CLIENT,
                 failures.onDeath(new StreamsException("commit failed", new RecordTooLargeException("too large"))));
     }
 
@@ -54,7 +57,8 @@ class StreamThreadFailuresTest {
     void aRecordRefusedForItsSizeDoesNotCountTowardsTheStop() {
         shrinks.set(true);
         for (int i = 0; i < 10; i++) {
-            assertEquals(StreamThreadExceptionResponse.REPLACE_THREAD,
+            assertEquals(
+                    StreamThreadExceptionResponse.REPLACE_THREAD,
                     failures.onDeath(new StreamsException("send failed", new RecordTooLargeException("too large"))));
         }
         assertEquals(StreamThreadExceptionResponse.REPLACE_THREAD, failures.onDeath(bug()));
@@ -67,9 +71,16 @@ class StreamThreadFailuresTest {
         failures.onDeath(bug());
         failures.onDeath(bug());
         refused.refusedDeadLetter();
-        assertEquals(java.util.OptionalInt.of(0), refused.limit(io.vigil.events.Topics.DEADLETTER), "no dead letter is sent any more");
-        assertEquals(StreamThreadExceptionResponse.REPLACE_THREAD, failures.onDeath(new StreamsException("commit failed",
-                new org.apache.kafka.common.InvalidRecordException("Compacted topic cannot accept message without key"))));
+        assertEquals(
+                java.util.OptionalInt.of(0),
+                refused.limit(io.vigil.events.Topics.DEADLETTER),
+                "no dead letter is sent any more");
+        assertEquals(
+                StreamThreadExceptionResponse.REPLACE_THREAD,
+                failures.onDeath(new StreamsException(
+                        "commit failed",
+                        new org.apache.kafka.common.InvalidRecordException(
+                                "Compacted topic cannot accept message without key"))));
         assertEquals(StreamThreadExceptionResponse.SHUTDOWN_CLIENT, failures.onDeath(bug()));
     }
 }

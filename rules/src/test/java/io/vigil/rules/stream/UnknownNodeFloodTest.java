@@ -50,9 +50,15 @@ import org.slf4j.LoggerFactory;
 class UnknownNodeFloodTest {
     private static final Logger log = LoggerFactory.getLogger(UnknownNodeFloodTest.class);
     private static final int FLOOD = 10_000;
-    private static final EngineTiming TIMING = new EngineTiming(Duration.ofMillis(500), Duration.ofHours(1), Duration.ofHours(2),
-            Duration.ofSeconds(1), Duration.ofDays(7), Duration.ofMinutes(15));
-    private static final Roster PAIR = new Roster(Map.of("pair-1", new Roster.ClusterSpec(List.of("node-a", "node-b"), Map.of())));
+    private static final EngineTiming TIMING = new EngineTiming(
+            Duration.ofMillis(500),
+            Duration.ofHours(1),
+            Duration.ofHours(2),
+            Duration.ofSeconds(1),
+            Duration.ofDays(7),
+            Duration.ofMinutes(15));
+    private static final Roster PAIR =
+            new Roster(Map.of("pair-1", new Roster.ClusterSpec(List.of("node-a", "node-b"), Map.of())));
 
     private final AtomicLong seq = new AtomicLong();
 
@@ -62,21 +68,30 @@ class UnknownNodeFloodTest {
         flood(EngineLimits.DEFAULTS, FLOOD, Duration.ofSeconds(10), (engine, registry, seen) -> {
             int admitted = EngineLimits.DEFAULTS.unknownNodesPerCluster();
             assertEquals(admitted, unknownNodesAlerts(seen), "the first 32 unknown nodes are heard");
-            assertTrue(registry.scrape().contains("vigil_engine_unknown_node_events_dropped_total " + (double) (FLOOD - admitted)),
+            assertTrue(
+                    registry.scrape()
+                            .contains("vigil_engine_unknown_node_events_dropped_total " + (double) (FLOOD - admitted)),
                     registry.scrape());
         });
     }
 
     @Test
     void tenThousandAlertsHeldDoNotDelayARealFailureForLongNorSilenceTheRealNodes() throws Exception {
-        // every flood event is evaluated and written here (four records each, exactly once): measured 6 to 12 s on a loaded
+        // every flood event is evaluated and written here (four records each, exactly once): measured 6 to 12 s on a
+        // loaded
         // 2-core machine with the broker in the same process; before the index the engine needed many minutes
         int beyond = 5;
         flood(new EngineLimits(FLOOD + 10, FLOOD), FLOOD + beyond, Duration.ofSeconds(30), (engine, registry, seen) -> {
             assertEquals(FLOOD, unknownNodesAlerts(seen));
-            assertEquals(FLOOD + 1, engine.localAlerts().stream().filter(a -> a.rule().equals("DiskSmartFailing")).count(),
+            assertEquals(
+                    FLOOD + 1,
+                    engine.localAlerts().stream()
+                            .filter(a -> a.rule().equals("DiskSmartFailing"))
+                            .count(),
                     "the engine holds the unknown nodes' alerts and the real one");
-            assertTrue(registry.scrape().contains("vigil_engine_unknown_node_events_dropped_total " + (double) beyond), registry.scrape());
+            assertTrue(
+                    registry.scrape().contains("vigil_engine_unknown_node_events_dropped_total " + (double) beyond),
+                    registry.scrape());
         });
     }
 
@@ -90,17 +105,24 @@ class UnknownNodeFloodTest {
         PrometheusMeterRegistry registry = EngineHarness.registry();
         ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor();
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"));
-             Engine engine = Engine.start(config(kafka.bootstrapServers(), dir.resolve("state"), limits), EngineHarness.pack(), registry);
-             KafkaProducer<String, byte[]> producer = EngineHarness.producer(kafka.bootstrapServers());
-             AlertFollower alerts = new AlertFollower(kafka.bootstrapServers());
-             AutoCloseable stopBeating = heartbeats::shutdownNow) {
+                Engine engine = Engine.start(
+                        config(kafka.bootstrapServers(), dir.resolve("state"), limits),
+                        EngineHarness.pack(),
+                        registry);
+                KafkaProducer<String, byte[]> producer = EngineHarness.producer(kafka.bootstrapServers());
+                AlertFollower alerts = new AlertFollower(kafka.bootstrapServers());
+                AutoCloseable stopBeating = heartbeats::shutdownNow) {
             assertTrue(engine.awaitRunning(Duration.ofSeconds(60)), "engine not running: " + engine.state());
             // the real nodes' agents beat every 2 s throughout; NodeSilent waits 15 s
-            heartbeats.scheduleAtFixedRate(() -> {
-                send(producer, "node-a", Bodies.heartbeat());
-                send(producer, "node-b", Bodies.heartbeat());
-                producer.flush();
-            }, 0, 2, TimeUnit.SECONDS);
+            heartbeats.scheduleAtFixedRate(
+                    () -> {
+                        send(producer, "node-a", Bodies.heartbeat());
+                        send(producer, "node-b", Bodies.heartbeat());
+                        producer.flush();
+                    },
+                    0,
+                    2,
+                    TimeUnit.SECONDS);
             for (int i = 0; i < unknownNodes; i++) {
                 send(producer, "unknown-" + i, Bodies.disk("/dev/sda", false, 0, 30));
             }
@@ -108,32 +130,60 @@ class UnknownNodeFloodTest {
             producer.flush();
             long sent = System.nanoTime();
 
-            await().atMost(promptly).pollInterval(Duration.ofMillis(50)).until(() -> alerts.poll().stream().anyMatch(a ->
-                    a.rule().equals("DiskSmartFailing") && a.labels().get("node").equals("node-a") && a.state() == AlertState.FIRING));
-            log.info("limits {}: the real node's failure was alerted {} ms after the flood and it were sent; {} alert records before it",
-                    limits, (System.nanoTime() - sent) / 1_000_000, alerts.seen().size());
+            await().atMost(promptly)
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> alerts.poll().stream()
+                            .anyMatch(a -> a.rule().equals("DiskSmartFailing")
+                                    && a.labels().get("node").equals("node-a")
+                                    && a.state() == AlertState.FIRING));
+            log.info(
+                    "limits {}: the real node's failure was alerted {} ms after the flood and it were sent; {} alert records before it",
+                    limits,
+                    (System.nanoTime() - sent) / 1_000_000,
+                    alerts.seen().size());
             await().atMost(promptly).until(() -> {
                 alerts.poll();
-                return alerts.seen().stream().anyMatch(a -> a.rule().equals("VigilUnknownNodeLimitReached")
-                        && a.labels().get("cluster").equals("pair-1") && a.state() == AlertState.FIRING);
+                return alerts.seen().stream()
+                        .anyMatch(a -> a.rule().equals("VigilUnknownNodeLimitReached")
+                                && a.labels().get("cluster").equals("pair-1")
+                                && a.state() == AlertState.FIRING);
             });
             List<Alert> seen = alerts.seen();
-            assertEquals(List.of(), seen.stream().filter(a -> a.rule().equals("NodeSilent")
-                    && List.of("node-a", "node-b").contains(a.labels().get("node"))).toList(), "a real node taken for silent");
+            assertEquals(
+                    List.of(),
+                    seen.stream()
+                            .filter(a -> a.rule().equals("NodeSilent")
+                                    && List.of("node-a", "node-b")
+                                            .contains(a.labels().get("node")))
+                            .toList(),
+                    "a real node taken for silent");
             then.check(engine, registry, seen);
         }
     }
 
     private static long unknownNodesAlerts(List<Alert> seen) {
-        return seen.stream().filter(a -> a.rule().equals("DiskSmartFailing") && a.labels().get("node").startsWith("unknown-")
-                && a.state() == AlertState.FIRING).count();
+        return seen.stream()
+                .filter(a -> a.rule().equals("DiskSmartFailing")
+                        && a.labels().get("node").startsWith("unknown-")
+                        && a.state() == AlertState.FIRING)
+                .count();
     }
 
     private static EngineConfig config(String bootstrap, Path state, EngineLimits limits) {
-        EngineConfig c = EngineHarness.config(bootstrap, state, "vigil-flood", PAIR, TIMING, Optional.empty(),
-                new ListenAddress("127.0.0.1", 0));
-        return new EngineConfig(c.kafka(), c.applicationId(), c.stateDir(), c.streamThreads(), c.rules(), c.roster(), c.topics(), c.timing(),
-                c.http(), c.notifications(), limits);
+        EngineConfig c = EngineHarness.config(
+                bootstrap, state, "vigil-flood", PAIR, TIMING, Optional.empty(), new ListenAddress("127.0.0.1", 0));
+        return new EngineConfig(
+                c.kafka(),
+                c.applicationId(),
+                c.stateDir(),
+                c.streamThreads(),
+                c.rules(),
+                c.roster(),
+                c.topics(),
+                c.timing(),
+                c.http(),
+                c.notifications(),
+                limits);
     }
 
     private void send(KafkaProducer<String, byte[]> producer, String node, io.vigil.events.Body body) {
@@ -151,7 +201,8 @@ class UnknownNodeFloodTest {
             props.put("isolation.level", "read_committed");
             consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.ALERTS, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(Topics.ALERTS, p.partition())).toList();
+                    .map(p -> new TopicPartition(Topics.ALERTS, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
         }

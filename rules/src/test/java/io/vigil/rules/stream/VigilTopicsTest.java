@@ -28,10 +28,17 @@ class VigilTopicsTest {
         Path tmp = Files.createDirectories(Path.of(System.getProperty("vigil.test.tmp", "target/tmp")));
         Path dir = Files.createTempDirectory(tmp, "topics-");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"))) {
-            String message = assertThrows(IllegalStateException.class, () -> VigilTopics.ensure(
-                    Map.of("bootstrap.servers", kafka.bootstrapServers()), new EngineConfig.Topics(false, 3, (short) 1))).getMessage();
-            assertTrue(message.contains("vigil.alerts, vigil.silences and vigil.notifications with cleanup.policy=compact,"
-                    + " vigil.deadletter, vigil.silences and vigil.notifications with one partition) or set topics.create: true"), message);
+            String message = assertThrows(
+                            IllegalStateException.class,
+                            () -> VigilTopics.ensure(
+                                    Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                                    new EngineConfig.Topics(false, 3, (short) 1)))
+                    .getMessage();
+            assertTrue(
+                    message.contains(
+                            "vigil.alerts, vigil.silences and vigil.notifications with cleanup.policy=compact,"
+                                    + " vigil.deadletter, vigil.silences and vigil.notifications with one partition) or set topics.create: true"),
+                    message);
             for (String topic : Topics.COMPACTED) {
                 assertTrue(message.contains(topic), topic + " in " + message);
             }
@@ -40,12 +47,17 @@ class VigilTopicsTest {
 
     @Test
     void theAlertsTopicItCreatesKeepsEachRecordADayBeforeCompactionMayDropIt() throws Exception {
-        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of(System.getProperty("vigil.test.tmp", "target/tmp"))), "topics-");
+        Path dir = Files.createTempDirectory(
+                Files.createDirectories(Path.of(System.getProperty("vigil.test.tmp", "target/tmp"))), "topics-");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"));
-             Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            VigilTopics.ensure(Map.of("bootstrap.servers", kafka.bootstrapServers()), new EngineConfig.Topics(true, 3, (short) 1));
+                Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            VigilTopics.ensure(
+                    Map.of("bootstrap.servers", kafka.bootstrapServers()), new EngineConfig.Topics(true, 3, (short) 1));
             ConfigResource alerts = new ConfigResource(ConfigResource.Type.TOPIC, Topics.ALERTS);
-            Config config = admin.describeConfigs(List.of(alerts)).all().get(30, TimeUnit.SECONDS).get(alerts);
+            Config config = admin.describeConfigs(List.of(alerts))
+                    .all()
+                    .get(30, TimeUnit.SECONDS)
+                    .get(alerts);
             assertEquals("86400000", config.get("min.compaction.lag.ms").value());
             assertEquals("compact", config.get("cleanup.policy").value());
             assertEquals(List.of(), VigilTopics.shortfalls(admin));
@@ -53,25 +65,47 @@ class VigilTopicsTest {
     }
 
     @Test
-    void anExistingAlertsTopicThatCompactsAtOnceIsReportedWithTheValueFoundWantedAndTheCommandToFixIt() throws Exception {
-        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of(System.getProperty("vigil.test.tmp", "target/tmp"))), "topics-");
+    void anExistingAlertsTopicThatCompactsAtOnceIsReportedWithTheValueFoundWantedAndTheCommandToFixIt()
+            throws Exception {
+        Path dir = Files.createTempDirectory(
+                Files.createDirectories(Path.of(System.getProperty("vigil.test.tmp", "target/tmp"))), "topics-");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"));
-             Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+                Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
             // as an older Vigil, or an operator by hand, made it: compacted, nothing else
-            admin.createTopics(List.of(new NewTopic(Topics.ALERTS, 3, (short) 1).configs(Map.of("cleanup.policy", "compact"))))
-                    .all().get(30, TimeUnit.SECONDS);
-            VigilTopics.ensure(Map.of("bootstrap.servers", kafka.bootstrapServers()), new EngineConfig.Topics(true, 3, (short) 1));
+            admin.createTopics(List.of(
+                            new NewTopic(Topics.ALERTS, 3, (short) 1).configs(Map.of("cleanup.policy", "compact"))))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+            VigilTopics.ensure(
+                    Map.of("bootstrap.servers", kafka.bootstrapServers()), new EngineConfig.Topics(true, 3, (short) 1));
             List<TopicShortfall> shortfalls = VigilTopics.shortfalls(admin);
-            assertEquals(List.of(new TopicShortfall(Topics.ALERTS, "min.compaction.lag.ms", 0, 86_400_000L, shortfalls.get(0).why())),
+            assertEquals(
+                    List.of(new TopicShortfall(
+                            Topics.ALERTS,
+                            "min.compaction.lag.ms",
+                            0,
+                            86_400_000L,
+                            shortfalls.get(0).why())),
                     shortfalls);
             String warning = shortfalls.get(0).warning(kafka.bootstrapServers());
-            assertTrue(warning.startsWith("topic vigil.alerts has min.compaction.lag.ms=0, less than the 86400000 the engine wants"), warning);
-            assertTrue(warning.endsWith("set it with: kafka-configs.sh --bootstrap-server " + kafka.bootstrapServers()
-                    + " --alter --entity-type topics --entity-name vigil.alerts --add-config min.compaction.lag.ms=86400000"), warning);
+            assertTrue(
+                    warning.startsWith(
+                            "topic vigil.alerts has min.compaction.lag.ms=0, less than the 86400000 the engine wants"),
+                    warning);
+            assertTrue(
+                    warning.endsWith(
+                            "set it with: kafka-configs.sh --bootstrap-server " + kafka.bootstrapServers()
+                                    + " --alter --entity-type topics --entity-name vigil.alerts --add-config min.compaction.lag.ms=86400000"),
+                    warning);
             // the command it gives does fix it
-            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, Topics.ALERTS), List.of(new AlterConfigOp(
-                    new ConfigEntry("min.compaction.lag.ms", "86400000"), AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);
-            await().atMost(Duration.ofSeconds(30)).until(() -> VigilTopics.shortfalls(admin).isEmpty());
+            admin.incrementalAlterConfigs(Map.of(
+                            new ConfigResource(ConfigResource.Type.TOPIC, Topics.ALERTS),
+                            List.of(new AlterConfigOp(
+                                    new ConfigEntry("min.compaction.lag.ms", "86400000"), AlterConfigOp.OpType.SET))))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> VigilTopics.shortfalls(admin).isEmpty());
         }
     }
 }

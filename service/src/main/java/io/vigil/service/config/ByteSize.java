@@ -12,14 +12,20 @@ import java.util.regex.Pattern;
 public final class ByteSize {
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([A-Za-z]*)");
     private static final Map<String, Long> UNITS = Map.ofEntries(
-            Map.entry("", 1L), Map.entry("B", 1L),
-            Map.entry("KiB", 1L << 10), Map.entry("MiB", 1L << 20), Map.entry("GiB", 1L << 30), Map.entry("TiB", 1L << 40),
-            Map.entry("kB", 1_000L), Map.entry("KB", 1_000L), Map.entry("MB", 1_000_000L),
-            Map.entry("GB", 1_000_000_000L), Map.entry("TB", 1_000_000_000_000L));
+            Map.entry("", 1L),
+            Map.entry("B", 1L),
+            Map.entry("KiB", 1L << 10),
+            Map.entry("MiB", 1L << 20),
+            Map.entry("GiB", 1L << 30),
+            Map.entry("TiB", 1L << 40),
+            Map.entry("kB", 1_000L),
+            Map.entry("KB", 1_000L),
+            Map.entry("MB", 1_000_000L),
+            Map.entry("GB", 1_000_000_000L),
+            Map.entry("TB", 1_000_000_000_000L));
     private static final String[] BINARY = {"TiB", "GiB", "MiB", "KiB"};
 
-    private ByteSize() {
-    }
+    private ByteSize() {}
 
     /** Reads "64MiB" to bytes; throws IllegalArgumentException whose message can follow "key: ". */
     public static long parse(String text) {
@@ -29,7 +35,8 @@ public final class ByteSize {
         Matcher m = SIZE.matcher(text.trim());
         Long unit = m.matches() ? UNITS.get(m.group(2)) : null;
         if (unit == null) {
-            throw new IllegalArgumentException("'" + Name.printable(text) + "' is not a size (use 64MiB, 1GiB or plain bytes)");
+            throw new IllegalArgumentException(
+                    "'" + Name.printable(text) + "' is not a size (use 64MiB, 1GiB or plain bytes)");
         }
         try {
             return Math.multiplyExact(Long.parseLong(m.group(1)), unit);

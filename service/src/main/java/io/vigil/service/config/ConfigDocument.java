@@ -35,8 +35,10 @@ public final class ConfigDocument {
             throw new ConfigException(source, List.of(new ConfigProblem(e.line(), "", e.getMessage())));
         }
         if (!(root instanceof Mapping mapping)) {
-            throw new ConfigException(source, List.of(new ConfigProblem(root.line(), "",
-                    "expected a map of settings (" + topHint + "), not " + root.describe())));
+            throw new ConfigException(
+                    source,
+                    List.of(new ConfigProblem(
+                            root.line(), "", "expected a map of settings (" + topHint + "), not " + root.describe())));
         }
         return new ConfigDocument(source, problems, new ConfigSection("", mapping, problems));
     }

@@ -1,12 +1,12 @@
 package io.vigil.service.config;
 
+import io.vigil.events.Name;
+import io.vigil.events.WireEnum;
 import io.vigil.service.config.YamlTree.Entry;
 import io.vigil.service.config.YamlTree.Mapping;
 import io.vigil.service.config.YamlTree.Node;
 import io.vigil.service.config.YamlTree.Scalar;
 import io.vigil.service.config.YamlTree.Sequence;
-import io.vigil.events.Name;
-import io.vigil.events.WireEnum;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -54,9 +54,15 @@ public final class ConfigSection {
      * ("failover mode") where WireEnum.parse would name the Java type.
      */
     public static <E extends Enum<E> & WireEnum> Function<String, E> word(Class<E> type, String vocabulary) {
-        return text -> WireEnum.lookup(type, text).orElseThrow(() -> new IllegalArgumentException("'" + Name.printable(text)
-                + "' is not a " + vocabulary + " (one of " + String.join(", ", Arrays.stream(type.getEnumConstants()).map(WireEnum::wire).toList())
-                + ")"));
+        return text -> WireEnum.lookup(type, text)
+                .orElseThrow(() -> new IllegalArgumentException("'" + Name.printable(text)
+                        + "' is not a " + vocabulary + " (one of "
+                        + String.join(
+                                ", ",
+                                Arrays.stream(type.getEnumConstants())
+                                        .map(WireEnum::wire)
+                                        .toList())
+                        + ")"));
     }
 
     private final String path;
@@ -181,7 +187,9 @@ public final class ConfigSection {
         if (entry.isPresent() && entry.get().value() instanceof Mapping m) {
             return new ConfigSection(path(key), m, problems);
         }
-        entry.ifPresent(e -> problem(e.value().line(), path(key),
+        entry.ifPresent(e -> problem(
+                e.value().line(),
+                path(key),
                 "expected a map (key: value), not " + e.value().describe()));
         return new ConfigSection(path(key), Mapping.empty(), problems);
     }
@@ -195,7 +203,10 @@ public final class ConfigSection {
         if (entry.get().value() instanceof Sequence s) {
             return s.items();
         }
-        problem(entry.get().value().line(), path(key), "expected a list ([a, b]), not " + entry.get().value().describe());
+        problem(
+                entry.get().value().line(),
+                path(key),
+                "expected a list ([a, b]), not " + entry.get().value().describe());
         return List.of();
     }
 
@@ -210,12 +221,18 @@ public final class ConfigSection {
             if (entry.value() instanceof Scalar s && !s.isNull()) {
                 properties.put(entry.key(), s.text());
             } else {
-                kafka.problem(entry.value().line(), kafka.path(entry.key()),
-                        "expected a single value (Kafka client properties are key: value), not " + entry.value().describe());
+                kafka.problem(
+                        entry.value().line(),
+                        kafka.path(entry.key()),
+                        "expected a single value (Kafka client properties are key: value), not "
+                                + entry.value().describe());
             }
         }
         if (!kafka.mapping().entries().containsKey("bootstrap.servers")) {
-            kafka.problem(0, kafka.path("bootstrap.servers"), "missing (the Kafka brokers, e.g. \"10.0.0.5:9092,10.0.0.6:9092\")");
+            kafka.problem(
+                    0,
+                    kafka.path("bootstrap.servers"),
+                    "missing (the Kafka brokers, e.g. \"10.0.0.5:9092,10.0.0.6:9092\")");
         }
         return properties;
     }

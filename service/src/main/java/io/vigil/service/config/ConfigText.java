@@ -20,24 +20,27 @@ import java.util.List;
  * for the caller to word.
  */
 public final class ConfigText {
-    private ConfigText() {
-    }
+    private ConfigText() {}
 
     /** Reads {@code file}; problems name it as given. */
     public static String read(Path file) throws ConfigException, IOException {
         String source = file.toString();
         if (Files.isDirectory(file)) {
-            throw new ConfigException(source, List.of(new ConfigProblem(0, "", "is a directory, not a config file (give the file itself)")));
+            throw new ConfigException(
+                    source,
+                    List.of(new ConfigProblem(0, "", "is a directory, not a config file (give the file itself)")));
         }
         return decode(source, Files.readAllBytes(file));
     }
 
     /** {@code bytes} as UTF-8 text; {@code source} names them in the problem. */
     public static String decode(String source, byte[] bytes) throws ConfigException {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        CharsetDecoder decoder = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(bytes);
-        CharBuffer out = CharBuffer.allocate(bytes.length);  // UTF-8 never decodes to more chars than bytes
+        CharBuffer out = CharBuffer.allocate(bytes.length); // UTF-8 never decodes to more chars than bytes
         CoderResult result = decoder.decode(in, out, true);
         if (!result.isError()) {
             result = decoder.flush(out);
@@ -57,7 +60,8 @@ public final class ConfigText {
                 lineStart = i + 1;
             }
         }
-        String problem = String.format("not UTF-8 text: byte 0x%02X at byte offset %d (column %d); save the file as UTF-8",
+        String problem = String.format(
+                "not UTF-8 text: byte 0x%02X at byte offset %d (column %d); save the file as UTF-8",
                 bytes[offset] & 0xff, offset, offset - lineStart + 1);
         return new ConfigException(source, List.of(new ConfigProblem(line, "", problem)));
     }

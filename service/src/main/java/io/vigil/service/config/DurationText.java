@@ -16,8 +16,7 @@ public final class DurationText {
     private static final String[] UNITS = {"w", "d", "h", "m", "s", "ms"};
     private static final long[] MILLIS = {7L * 24 * 3_600_000, 24L * 3_600_000, 3_600_000, 60_000, 1_000, 1};
 
-    private DurationText() {
-    }
+    private DurationText() {}
 
     /** Reads "1m30s"; throws IllegalArgumentException whose message can follow "key: ". */
     public static Duration parse(String text) {
@@ -77,6 +76,7 @@ public final class DurationText {
     }
 
     private static IllegalArgumentException notADuration(String text, String advice) {
-        return new IllegalArgumentException("'" + io.vigil.events.Name.printable(text) + "' is not a duration (" + advice + ")");
+        return new IllegalArgumentException(
+                "'" + io.vigil.events.Name.printable(text) + "' is not a duration (" + advice + ")");
     }
 }

@@ -36,7 +36,13 @@ public final class YamlTree {
     }
 
     /** How YAML typed a leaf: {@code "0"} quoted is text, {@code 0} bare is an integer. */
-    public enum ScalarType { TEXT, INTEGER, DECIMAL, BOOLEAN, NULL }
+    public enum ScalarType {
+        TEXT,
+        INTEGER,
+        DECIMAL,
+        BOOLEAN,
+        NULL
+    }
 
     /** A leaf; {@code text} is empty for YAML's null ("key:" with nothing after it). */
     public record Scalar(String text, boolean isNull, int line, ScalarType type) implements Node {
@@ -50,8 +56,7 @@ public final class YamlTree {
         }
     }
 
-    public record Entry(String key, int keyLine, Node value) {
-    }
+    public record Entry(String key, int keyLine, Node value) {}
 
     public record Mapping(Map<String, Entry> entries, int line) implements Node {
         public static Mapping empty() {
@@ -85,8 +90,7 @@ public final class YamlTree {
         }
     }
 
-    private YamlTree() {
-    }
+    private YamlTree() {}
 
     /** Reads the first document; duplicate keys are reported through {@code duplicates} (key path, line). */
     public static Node read(String text, List<ConfigProblem> duplicates) throws SyntaxError {
@@ -120,7 +124,9 @@ public final class YamlTree {
     }
 
     private static Node throwSyntax(int line, String message) throws SyntaxError {
-        String firstLine = message == null ? "unreadable" : message.strip().lines().findFirst().orElse("unreadable");
+        String firstLine = message == null
+                ? "unreadable"
+                : message.strip().lines().findFirst().orElse("unreadable");
         throw new SyntaxError(line, "not valid YAML: " + firstLine);
     }
 
@@ -142,14 +148,16 @@ public final class YamlTree {
         void count(long more, int line) throws TooLarge {
             nodes += more;
             if (nodes > MAX_NODES) {
-                throw new TooLarge(line, "the document stands for more than " + MAX_NODES + " values once its aliases are"
-                        + " expanded (at line " + line + "); write the values out, or use fewer nested aliases");
+                throw new TooLarge(
+                        line,
+                        "the document stands for more than " + MAX_NODES + " values once its aliases are"
+                                + " expanded (at line " + line
+                                + "); write the values out, or use fewer nested aliases");
             }
         }
     }
 
-    private record Anchored(Node node, long nodes) {
-    }
+    private record Anchored(Node node, long nodes) {}
 
     /** A document that would expand to too many nodes; a syntax error at its line for the caller. */
     private static final class TooLarge extends IOException {
@@ -171,7 +179,8 @@ public final class YamlTree {
             String alias = parser.getText();
             Anchored anchored = reading.anchors.get(alias);
             if (anchored == null) {
-                throw new JsonParseException(parser, "alias *" + alias + " names no anchor (&" + alias + ") given before it");
+                throw new JsonParseException(
+                        parser, "alias *" + alias + " names no anchor (&" + alias + ") given before it");
             }
             reading.count(anchored.nodes(), parser.currentTokenLocation().getLineNr());
             return anchored.node();
@@ -206,8 +215,8 @@ public final class YamlTree {
                     }
                     Entry previous = entries.putIfAbsent(key, new Entry(key, keyLine, value));
                     if (previous != null) {
-                        duplicates.add(new ConfigProblem(keyLine, keyPath,
-                                "given twice (first on line " + previous.keyLine() + ")"));
+                        duplicates.add(new ConfigProblem(
+                                keyLine, keyPath, "given twice (first on line " + previous.keyLine() + ")"));
                     }
                 }
                 for (Mapping m : merged) {

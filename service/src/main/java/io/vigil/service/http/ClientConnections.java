@@ -38,8 +38,12 @@ final class ClientConnections {
             first = refused.put(client, Boolean.TRUE) == null;
         }
         if (first) {
-            log.warn("{} refuses connections from {}: it holds {} open, the most one client may (a stuck or hostile client?"
-                    + " its next refusals are not logged until it has closed them all)", endpoint, client.getHostAddress(), perClient);
+            log.warn(
+                    "{} refuses connections from {}: it holds {} open, the most one client may (a stuck or hostile client?"
+                            + " its next refusals are not logged until it has closed them all)",
+                    endpoint,
+                    client.getHostAddress(),
+                    perClient);
         }
         return false;
     }

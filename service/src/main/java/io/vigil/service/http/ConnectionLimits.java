@@ -18,7 +18,8 @@ record ConnectionLimits(int perClient, int total, Duration requestTime, Duration
 
     ConnectionLimits {
         if (perClient < 1 || total < perClient) {
-            throw new IllegalArgumentException("connection limits: need 1 <= perClient <= total, got " + perClient + " and " + total);
+            throw new IllegalArgumentException(
+                    "connection limits: need 1 <= perClient <= total, got " + perClient + " and " + total);
         }
     }
 }

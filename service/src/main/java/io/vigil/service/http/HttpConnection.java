@@ -38,8 +38,10 @@ final class HttpConnection implements Runnable {
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
     /** How much of a refused request's rest is read and dropped, so that the client gets the refusal rather than a reset. */
     private static final int DRAIN_BYTES = 2 * HttpEndpoint.MAX_BODY_BYTES;
-    private static final DateTimeFormatter HTTP_DATE =
-            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+
+    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern(
+                    "EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ENGLISH)
+            .withZone(ZoneOffset.UTC);
 
     private final Socket socket;
     private final long acceptedNanos;
@@ -49,8 +51,13 @@ final class HttpConnection implements Runnable {
     private final Runnable onClose;
 
     /** {@code acceptedNanos}: {@link System#nanoTime()} at the accept; {@code onClose}: runs once the connection is closed. */
-    HttpConnection(Socket socket, long acceptedNanos, ConnectionLimits limits, Route router, ScheduledExecutorService deadlines,
-                   Runnable onClose) {
+    HttpConnection(
+            Socket socket,
+            long acceptedNanos,
+            ConnectionLimits limits,
+            Route router,
+            ScheduledExecutorService deadlines,
+            Runnable onClose) {
         this.socket = socket;
         this.acceptedNanos = acceptedNanos;
         this.limits = limits;
@@ -72,7 +79,8 @@ final class HttpConnection implements Runnable {
     }
 
     private void serve() throws IOException {
-        InputStream in = new BufferedInputStream(new DeadlineInput(socket, acceptedNanos + limits.requestTime().toNanos()));
+        InputStream in = new BufferedInputStream(
+                new DeadlineInput(socket, acceptedNanos + limits.requestTime().toNanos()));
         OutputStream out = socket.getOutputStream();
         RequestHead head;
         byte[] body;
@@ -98,8 +106,16 @@ final class HttpConnection implements Runnable {
             drain(in);
             return;
         } catch (SocketTimeoutException e) {
-            log.debug("{} sent no whole request within {}: answered 408", socket.getInetAddress().getHostAddress(), limits.requestTime());
-            out.write(response(Reply.text(408, "request not received whole within " + limits.requestTime().toSeconds() + " s\n"), false));
+            log.debug(
+                    "{} sent no whole request within {}: answered 408",
+                    socket.getInetAddress().getHostAddress(),
+                    limits.requestTime());
+            out.write(response(
+                    Reply.text(
+                            408,
+                            "request not received whole within "
+                                    + limits.requestTime().toSeconds() + " s\n"),
+                    false));
             return;
         }
         boolean headOnly = head.method().equals("HEAD");
@@ -110,9 +126,11 @@ final class HttpConnection implements Runnable {
             out.write(response(e.reply(), headOnly));
             return;
         }
-        Reply reply = router.answer(new Request(headOnly ? "GET" : head.method(), head.path(), query, head.headers(), body));
+        Reply reply =
+                router.answer(new Request(headOnly ? "GET" : head.method(), head.path(), query, head.headers(), body));
         // a blocked write has no timeout of its own: closing the socket ends it
-        ScheduledFuture<?> cutOff = deadlines.schedule(this::closeQuietly, limits.responseTime().toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> cutOff =
+                deadlines.schedule(this::closeQuietly, limits.responseTime().toMillis(), TimeUnit.MILLISECONDS);
         try {
             out.write(response(reply, headOnly));
             out.flush();
@@ -145,12 +163,24 @@ final class HttpConnection implements Runnable {
     /** The answer as sent: status line, headers, and the body unless {@code headOnly}. */
     static byte[] response(Reply reply, boolean headOnly) {
         StringBuilder head = new StringBuilder(256)
-                .append("HTTP/1.1 ").append(reply.status()).append(' ').append(reason(reply.status())).append("\r\n")
-                .append("Date: ").append(HTTP_DATE.format(Instant.now())).append("\r\n")
-                .append("Content-Type: ").append(reply.contentType()).append("\r\n")
-                .append("Content-Length: ").append(reply.body().length).append("\r\n")
+                .append("HTTP/1.1 ")
+                .append(reply.status())
+                .append(' ')
+                .append(reason(reply.status()))
+                .append("\r\n")
+                .append("Date: ")
+                .append(HTTP_DATE.format(Instant.now()))
+                .append("\r\n")
+                .append("Content-Type: ")
+                .append(reply.contentType())
+                .append("\r\n")
+                .append("Content-Length: ")
+                .append(reply.body().length)
+                .append("\r\n")
                 .append("Connection: close\r\n");
-        reply.headers().forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        reply.headers()
+                .forEach((name, value) ->
+                        head.append(name).append(": ").append(value).append("\r\n"));
         byte[] bytes = head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
         if (headOnly) {
             return bytes;

@@ -61,8 +61,12 @@ public final class HttpEndpoint implements AutoCloseable {
     }
 
     /** A request as a route sees it: the path without the query, the query decoded, headers by lower-case name, the body read. */
-    public record Request(String method, String path, Map<String, List<String>> query, Map<String, List<String>> headers,
-                          byte[] body) {
+    public record Request(
+            String method,
+            String path,
+            Map<String, List<String>> query,
+            Map<String, List<String>> headers,
+            byte[] body) {
         public Request {
             query = Map.copyOf(query);
             headers = Map.copyOf(headers);
@@ -106,7 +110,10 @@ public final class HttpEndpoint implements AutoCloseable {
                 methods.add(methods.indexOf("GET") + 1, "HEAD");
             }
             String allowed = String.join(", ", methods);
-            return new Reply(405, "text/plain; charset=utf-8", ("use " + allowed + "\n").getBytes(StandardCharsets.UTF_8),
+            return new Reply(
+                    405,
+                    "text/plain; charset=utf-8",
+                    ("use " + allowed + "\n").getBytes(StandardCharsets.UTF_8),
                     Map.of("Allow", allowed));
         }
     }
@@ -118,6 +125,7 @@ public final class HttpEndpoint implements AutoCloseable {
     private final ClientConnections clients;
     /** Every socket accepted and not yet closed, so that {@link #close()} leaves none behind. */
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+
     private final ThreadPoolExecutor threads;
     /** Cuts off answers that a client does not take in time. */
     private final ScheduledExecutorService deadlines;
@@ -129,14 +137,22 @@ public final class HttpEndpoint implements AutoCloseable {
         this.limits = limits;
         List<Map.Entry<String, Route>> byLength = new ArrayList<>(routes.entrySet());
         // longest prefix first, so /api/silences/ wins over /api/
-        byLength.sort(Comparator.comparingInt((Map.Entry<String, Route> e) -> e.getKey().length()).reversed());
+        byLength.sort(Comparator.comparingInt(
+                        (Map.Entry<String, Route> e) -> e.getKey().length())
+                .reversed());
         router = request -> answer(request, byLength);
         clients = new ClientConnections(baseUrl(), limits.perClient());
         AtomicInteger n = new AtomicInteger();
         // a thread per connection, up to the total: past it a connection is refused, never queued behind slow ones
-        threads = new ThreadPoolExecutor(0, limits.total(), 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+        threads = new ThreadPoolExecutor(
+                0,
+                limits.total(),
+                30,
+                TimeUnit.SECONDS,
+                new SynchronousQueue<>(),
                 runnable -> daemon(runnable, "vigil-http-" + port() + "-" + n.incrementAndGet()));
-        deadlines = Executors.newSingleThreadScheduledExecutor(runnable -> daemon(runnable, "vigil-http-" + port() + "-deadlines"));
+        deadlines = Executors.newSingleThreadScheduledExecutor(
+                runnable -> daemon(runnable, "vigil-http-" + port() + "-deadlines"));
         acceptor = daemon(this::acceptAll, "vigil-http-" + port() + "-accept");
         acceptor.start();
     }
@@ -155,8 +171,10 @@ public final class HttpEndpoint implements AutoCloseable {
                     // it never listened
                 }
             }
-            throw new UncheckedIOException("cannot serve " + String.join(", ", paths) + " on " + listen + ": "
-                    + e.getMessage() + " (is another Vigil process or exporter using the port? see the listen setting)", e);
+            throw new UncheckedIOException(
+                    "cannot serve " + String.join(", ", paths) + " on " + listen + ": " + e.getMessage()
+                            + " (is another Vigil process or exporter using the port? see the listen setting)",
+                    e);
         }
     }
 
@@ -168,13 +186,15 @@ public final class HttpEndpoint implements AutoCloseable {
 
     /** Serves {@code /metrics} from {@code registry} alone. Binds at once; port 0 picks a free port (see {@link #port()}). */
     public static HttpEndpoint metrics(PrometheusMeterRegistry registry, InetSocketAddress listen) {
-        HttpEndpoint endpoint = new HttpEndpoint(listen, Map.of("/metrics", metricsRoute(registry)), ConnectionLimits.STANDARD);
+        HttpEndpoint endpoint =
+                new HttpEndpoint(listen, Map.of("/metrics", metricsRoute(registry)), ConnectionLimits.STANDARD);
         log.info("serving metrics on {}/metrics", endpoint.baseUrl());
         return endpoint;
     }
 
     /** Serves {@code /metrics} and the given routes. */
-    public static HttpEndpoint serve(PrometheusMeterRegistry registry, InetSocketAddress listen, Map<String, Route> routes) {
+    public static HttpEndpoint serve(
+            PrometheusMeterRegistry registry, InetSocketAddress listen, Map<String, Route> routes) {
         Map<String, Route> all = new LinkedHashMap<>(routes);
         all.put("/metrics", metricsRoute(registry));
         return new HttpEndpoint(listen, all, ConnectionLimits.STANDARD);
@@ -206,8 +226,11 @@ public final class HttpEndpoint implements AutoCloseable {
                     return;
                 }
                 if (!failing) {
-                    log.warn("{} cannot accept connections: {} (is the process out of file descriptors? see ulimit -n);"
-                            + " retrying, the connections open are still answered", baseUrl(), e.toString());
+                    log.warn(
+                            "{} cannot accept connections: {} (is the process out of file descriptors? see ulimit -n);"
+                                    + " retrying, the connections open are still answered",
+                            baseUrl(),
+                            e.toString());
                 }
                 failing = true;
                 pauseAfterFailedAccept();
@@ -234,8 +257,10 @@ public final class HttpEndpoint implements AutoCloseable {
         InetAddress client = socket.getInetAddress();
         open.add(socket);
         if (!clients.admit(client)) {
-            refuse(socket, "too many connections from " + client.getHostAddress() + " (at most " + limits.perClient()
-                    + " at a time); close some and retry");
+            refuse(
+                    socket,
+                    "too many connections from " + client.getHostAddress() + " (at most " + limits.perClient()
+                            + " at a time); close some and retry");
             return;
         }
         try {
@@ -247,8 +272,10 @@ public final class HttpEndpoint implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             clients.release(client);
             if (!threads.isShutdown() && busyLogged.compareAndSet(false, true)) {
-                log.warn("{} refuses connections: all {} it takes at once are open (many clients at once, or slow ones)",
-                        baseUrl(), limits.total());
+                log.warn(
+                        "{} refuses connections: all {} it takes at once are open (many clients at once, or slow ones)",
+                        baseUrl(),
+                        limits.total());
             }
             refuse(socket, "busy: " + limits.total() + " connections open; retry in a moment");
         }
@@ -269,11 +296,19 @@ public final class HttpEndpoint implements AutoCloseable {
         String path = request.path();
         Optional<Route> route = routes.stream()
                 .filter(r -> r.getKey().equals(path) || r.getKey().endsWith("/") && path.startsWith(r.getKey()))
-                .map(Map.Entry::getValue).findFirst();
+                .map(Map.Entry::getValue)
+                .findFirst();
         if (route.isEmpty()) {
             // the path is the client's: shown with its control characters made visible, not sent on to a terminal
-            return Reply.text(404, "not found: " + TerminalText.of(path) + " (served here: "
-                    + String.join(", ", routes.stream().map(Map.Entry::getKey).sorted().toList()) + ")\n");
+            return Reply.text(
+                    404,
+                    "not found: " + TerminalText.of(path) + " (served here: "
+                            + String.join(
+                                    ", ",
+                                    routes.stream()
+                                            .map(Map.Entry::getKey)
+                                            .sorted()
+                                            .toList()) + ")\n");
         }
         return answerSafely(route.get(), request);
     }

@@ -32,7 +32,8 @@ public record ListenAddress(String host, int port) {
         }
         if (!m.matches()) {
             String advice = text.indexOf(':') != text.lastIndexOf(':') && !text.startsWith("[")
-                    ? " (an IPv6 address goes in brackets: [::1]:9464)" : " (e.g. 127.0.0.1:9464, or [::1]:9464)";
+                    ? " (an IPv6 address goes in brackets: [::1]:9464)"
+                    : " (e.g. 127.0.0.1:9464, or [::1]:9464)";
             throw new IllegalArgumentException(quoted + " is not host:port" + advice);
         }
         if (m.pattern() == IPV6_PORT && !isIpv6(m.group(1))) {

@@ -9,8 +9,13 @@ import java.util.Optional;
  * raw query, the headers by lower-case name, how many body bytes follow, and whether the client
  * waits for {@code 100 Continue} before sending them.
  */
-record RequestHead(String method, String path, Optional<String> rawQuery, Map<String, List<String>> headers,
-                   long contentLength, boolean expectsContinue) {
+record RequestHead(
+        String method,
+        String path,
+        Optional<String> rawQuery,
+        Map<String, List<String>> headers,
+        long contentLength,
+        boolean expectsContinue) {
     RequestHead {
         headers = Map.copyOf(headers);
     }

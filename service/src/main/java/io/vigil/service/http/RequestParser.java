@@ -26,10 +26,10 @@ final class RequestParser {
     static final int MAX_HEADERS = 100;
     /** Empty lines a client may send before its request line (RFC 9112 2.2 asks servers to skip at least one). */
     private static final int MAX_LEADING_EMPTY_LINES = 4;
+
     private static final String TOKEN_SYMBOLS = "!#$%&'*+-.^_`|~";
 
-    private RequestParser() {
-    }
+    private RequestParser() {}
 
     /**
      * The next request's head, or empty when the client closed the connection before sending one.
@@ -40,7 +40,9 @@ final class RequestParser {
     static Optional<RequestHead> read(InputStream in) throws IOException, RequestRefused {
         String requestLine = "";
         for (int empty = 0; requestLine.isEmpty(); empty++) {
-            Optional<String> line = line(in, MAX_REQUEST_LINE,
+            Optional<String> line = line(
+                    in,
+                    MAX_REQUEST_LINE,
                     new RequestRefused(414, "request line longer than " + MAX_REQUEST_LINE + " bytes"));
             if (line.isEmpty()) {
                 return Optional.empty();
@@ -61,8 +63,12 @@ final class RequestParser {
         }
         URI target = target(parts[1]);
         Map<String, List<String>> headers = headers(in);
-        return Optional.of(new RequestHead(parts[0], target.getPath() == null || target.getPath().isEmpty() ? "/" : target.getPath(),
-                Optional.ofNullable(target.getRawQuery()), headers, contentLength(headers),
+        return Optional.of(new RequestHead(
+                parts[0],
+                target.getPath() == null || target.getPath().isEmpty() ? "/" : target.getPath(),
+                Optional.ofNullable(target.getRawQuery()),
+                headers,
+                contentLength(headers),
                 headers.getOrDefault("expect", List.of()).stream().anyMatch(e -> e.equalsIgnoreCase("100-continue"))));
     }
 
@@ -83,8 +89,10 @@ final class RequestParser {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         int bytes = 0;
         for (int count = 0; ; count++) {
-            String line = line(in, MAX_HEADER_BYTES - bytes,
-                    new RequestRefused(431, "headers longer than " + MAX_HEADER_BYTES + " bytes"))
+            String line = line(
+                            in,
+                            MAX_HEADER_BYTES - bytes,
+                            new RequestRefused(431, "headers longer than " + MAX_HEADER_BYTES + " bytes"))
                     .orElseThrow(() -> new EOFException("client closed in the headers"));
             if (line.isEmpty()) {
                 return headers;
@@ -95,7 +103,8 @@ final class RequestParser {
             }
             int colon = line.indexOf(':');
             if (colon <= 0 || !isToken(line.substring(0, colon))) {
-                throw new RequestRefused(400, "malformed header line " + (count + 1) + " (want Name: value, on one line)");
+                throw new RequestRefused(
+                        400, "malformed header line " + (count + 1) + " (want Name: value, on one line)");
             }
             headers.computeIfAbsent(line.substring(0, colon).toLowerCase(Locale.ROOT), k -> new ArrayList<>())
                     .add(line.substring(colon + 1).strip());
@@ -129,7 +138,8 @@ final class RequestParser {
      * One line without its CR LF (a bare LF ends one too), read as ISO-8859-1; empty at the end of
      * the stream before any byte; {@code tooLong} past {@code max} bytes.
      */
-    private static Optional<String> line(InputStream in, int max, RequestRefused tooLong) throws IOException, RequestRefused {
+    private static Optional<String> line(InputStream in, int max, RequestRefused tooLong)
+            throws IOException, RequestRefused {
         ByteArrayOutputStream line = new ByteArrayOutputStream(128);
         for (int b; (b = in.read()) != '\n'; ) {
             if (b < 0) {
@@ -148,7 +158,11 @@ final class RequestParser {
     }
 
     private static boolean isToken(String s) {
-        return !s.isEmpty() && s.chars().allMatch(c -> c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-                || TOKEN_SYMBOLS.indexOf(c) >= 0);
+        return !s.isEmpty()
+                && s.chars()
+                        .allMatch(c -> c >= 'a' && c <= 'z'
+                                || c >= 'A' && c <= 'Z'
+                                || c >= '0' && c <= '9'
+                                || TOKEN_SYMBOLS.indexOf(c) >= 0);
     }
 }

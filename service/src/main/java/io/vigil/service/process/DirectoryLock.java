@@ -32,15 +32,15 @@ public final class DirectoryLock implements AutoCloseable {
         try {
             lock = channel.tryLock();
         } catch (OverlappingFileLockException e) {
-            lock = null;  // this very process holds it already
+            lock = null; // this very process holds it already
         } catch (IOException e) {
             channel.close();
             throw e;
         }
         if (lock == null) {
             channel.close();
-            throw new IOException(what + " directory " + file.getParent() + " is in use by another agent (lock file " + file
-                    + "); give each agent its own");
+            throw new IOException(what + " directory " + file.getParent() + " is in use by another agent (lock file "
+                    + file + "); give each agent its own");
         }
         return new DirectoryLock(channel, lock);
     }

@@ -21,11 +21,11 @@ import org.slf4j.LoggerFactory;
 public final class FatalErrors {
     /** {@code EX_SOFTWARE} of sysexits.h: an internal software error. */
     public static final int EXIT_STATUS = 70;
+
     private static final Logger log = LoggerFactory.getLogger(FatalErrors.class);
     private static volatile boolean exit;
 
-    private FatalErrors() {
-    }
+    private FatalErrors() {}
 
     /** From now on a fatal error ends the process; threads that die uncaught are judged by {@link #isFatal}. */
     public static void exitOnFatal() {
@@ -40,8 +40,10 @@ public final class FatalErrors {
 
     /** Reports {@code what} went wrong beyond repair, and ends the process when {@link #exitOnFatal()} was called. */
     public static void fatal(String what, Throwable cause) {
-        String line = "FATAL: " + what + (exit ? "; exiting with status " + EXIT_STATUS + " so that the supervisor restarts Vigil"
-                : "; this process cannot go on, restart it");
+        String line = "FATAL: " + what
+                + (exit
+                        ? "; exiting with status " + EXIT_STATUS + " so that the supervisor restarts Vigil"
+                        : "; this process cannot go on, restart it");
         try {
             log.error(line, cause);
         } catch (Throwable logging) {
@@ -55,7 +57,9 @@ public final class FatalErrors {
     }
 
     static boolean isFatal(Thread thread, Throwable e) {
-        return e instanceof Error || thread.getName().startsWith("vigil-") || thread.getName().startsWith("HTTP-Dispatcher");
+        return e instanceof Error
+                || thread.getName().startsWith("vigil-")
+                || thread.getName().startsWith("HTTP-Dispatcher");
     }
 
     private static void uncaught(Thread thread, Throwable e) {

@@ -17,8 +17,8 @@ public record Backoff(Duration first, Duration max) {
             throw new IllegalArgumentException("backoff: the first wait must be longer than 0, not " + first);
         }
         if (first.compareTo(max) > 0) {
-            throw new IllegalArgumentException("backoff: the first wait (" + DurationText.format(first) + ") is longer than the longest ("
-                    + DurationText.format(max) + ")");
+            throw new IllegalArgumentException("backoff: the first wait (" + DurationText.format(first)
+                    + ") is longer than the longest (" + DurationText.format(max) + ")");
         }
     }
 

@@ -10,8 +10,12 @@ import java.util.Optional;
  * The loader guarantees the cross-references: every resource's home is one of the nodes, every VM
  * is listed under exactly one resource and has a memory entry, min ≤ normal memory.
  */
-public record ClusterTopology(String name, List<NodeTopology> nodes, Map<String, ResourceTopology> resources,
-                              Map<String, VmTopology> vms, FailoverPolicy policy) {
+public record ClusterTopology(
+        String name,
+        List<NodeTopology> nodes,
+        Map<String, ResourceTopology> resources,
+        Map<String, VmTopology> vms,
+        FailoverPolicy policy) {
     public ClusterTopology {
         Objects.requireNonNull(name, "name");
         nodes = List.copyOf(nodes);

@@ -14,11 +14,26 @@ import java.util.Objects;
  * @param stepRetries     how often a timed-out or failed step is tried again before the saga stops as stuck
  * @param shutdownTimeout how long a VM is given to shut down gracefully before it is destroyed
  */
-public record FailoverPolicy(FailoverMode mode, FailbackPolicy failback, int flapLimit, Duration flapWindow,
-                             List<String> evacuateOn, Duration hostGoneAfter, Duration stepTimeout, int stepRetries,
-                             Duration shutdownTimeout) {
-    public static final FailoverPolicy DEFAULT = new FailoverPolicy(FailoverMode.APPROVE, FailbackPolicy.MANUAL, 3,
-            Duration.ofHours(1), List.of(), Duration.ofSeconds(15), Duration.ofMinutes(2), 2, Duration.ofMinutes(2));
+public record FailoverPolicy(
+        FailoverMode mode,
+        FailbackPolicy failback,
+        int flapLimit,
+        Duration flapWindow,
+        List<String> evacuateOn,
+        Duration hostGoneAfter,
+        Duration stepTimeout,
+        int stepRetries,
+        Duration shutdownTimeout) {
+    public static final FailoverPolicy DEFAULT = new FailoverPolicy(
+            FailoverMode.APPROVE,
+            FailbackPolicy.MANUAL,
+            3,
+            Duration.ofHours(1),
+            List.of(),
+            Duration.ofSeconds(15),
+            Duration.ofMinutes(2),
+            2,
+            Duration.ofMinutes(2));
 
     public FailoverPolicy {
         Objects.requireNonNull(mode, "mode");

@@ -48,8 +48,7 @@ public final class TopologyLoader {
     /** python, python3, python3.11 */
     private static final Pattern INTERPRETER = Pattern.compile("python[0-9.]*");
 
-    private TopologyLoader() {
-    }
+    private TopologyLoader() {}
 
     /** Reads {@code file}; problems name it as given. */
     public static TopologyFile load(Path file) throws ConfigException, IOException {
@@ -68,20 +67,26 @@ public final class TopologyLoader {
         ConfigSection section = top.section("clusters");
         lines.put("clusters", keyLine(top, "clusters"));
         if (top.entry("clusters").isPresent() && section.mapping().entries().isEmpty()) {
-            top.problem(keyLine(top, "clusters"), "clusters", "name at least one cluster (pair-1: {nodes: ..., resources: ..., vms: ...})");
+            top.problem(
+                    keyLine(top, "clusters"),
+                    "clusters",
+                    "name at least one cluster (pair-1: {nodes: ..., resources: ..., vms: ...})");
         }
         Map<String, String> clusterOfNode = new HashMap<>();
-        named(section, "{nodes: ..., resources: ..., vms: ..., failover: ...}", false, lines).forEach((name, cluster) -> {
-            cluster(name, cluster, lines).ifPresent(c -> clusters.put(name, c));
-            for (String node : nodeKeys(cluster)) {
-                String first = clusterOfNode.putIfAbsent(node, name);
-                if (first != null) {
-                    String path = cluster.path("nodes") + "." + node;
-                    cluster.problem(lines.getOrDefault(path, 0), path, "is already a node of " + section.path(first)
-                            + " (a host belongs to one pair)");
-                }
-            }
-        });
+        named(section, "{nodes: ..., resources: ..., vms: ..., failover: ...}", false, lines)
+                .forEach((name, cluster) -> {
+                    cluster(name, cluster, lines).ifPresent(c -> clusters.put(name, c));
+                    for (String node : nodeKeys(cluster)) {
+                        String first = clusterOfNode.putIfAbsent(node, name);
+                        if (first != null) {
+                            String path = cluster.path("nodes") + "." + node;
+                            cluster.problem(
+                                    lines.getOrDefault(path, 0),
+                                    path,
+                                    "is already a node of " + section.path(first) + " (a host belongs to one pair)");
+                        }
+                    }
+                });
         document.finish();
         return new TopologyFile(source, new Topology(clusters), lines);
     }
@@ -102,7 +107,8 @@ public final class TopologyLoader {
         try {
             file = dir.resolve(given.get().text()).normalize();
         } catch (InvalidPathException e) {
-            section.problem(line, section.path(key), "'" + Name.printable(given.get().text()) + "' is not a path");
+            section.problem(
+                    line, section.path(key), "'" + Name.printable(given.get().text()) + "' is not a path");
             return Optional.empty();
         }
         try {
@@ -112,8 +118,11 @@ public final class TopologyLoader {
                 section.problem(line, section.path(key), p.describe(e.source()));
             }
         } catch (IOException e) {
-            section.problem(line, section.path(key), file + " cannot be read (" + e.getClass().getSimpleName()
-                    + "); it is the topology shared by the engine and the agents (see deploy/topology.yaml)");
+            section.problem(
+                    line,
+                    section.path(key),
+                    file + " cannot be read (" + e.getClass().getSimpleName()
+                            + "); it is the topology shared by the engine and the agents (see deploy/topology.yaml)");
         }
         return Optional.empty();
     }
@@ -125,11 +134,14 @@ public final class TopologyLoader {
         Map<String, ResourceTopology> resources = resources(cluster, nodeKeys(cluster), lines);
         idsFit(cluster, resources, lines);
         Entry resourcesEntry = cluster.mapping().entries().get("resources");
-        if (resourcesEntry == null || resourcesEntry.value() instanceof Scalar s && s.isNull()
+        if (resourcesEntry == null
+                || resourcesEntry.value() instanceof Scalar s && s.isNull()
                 || resourcesEntry.value() instanceof Mapping m && m.entries().isEmpty()) {
             String home = nodeKeys(cluster).stream().findFirst().orElse("node-a");
-            cluster.problem(lines.getOrDefault(at, cluster.mapping().line()), at, "guards no DRBD resource (resources: {r0: {home: "
-                    + home + ", vms: [web]}})");
+            cluster.problem(
+                    lines.getOrDefault(at, cluster.mapping().line()),
+                    at,
+                    "guards no DRBD resource (resources: {r0: {home: " + home + ", vms: [web]}})");
         }
         ConfigSection vmSection = cluster.section("vms");
         Map<String, VmTopology> vms = vms(vmSection);
@@ -142,14 +154,19 @@ public final class TopologyLoader {
                 listed.add(vm);
                 String vmsPath = at + ".resources." + resource.name() + ".vms";
                 if (!vmSection.mapping().entries().containsKey(vm)) {
-                    cluster.problem(lines.getOrDefault(vmsPath, 0), vmsPath,
-                            "VM '" + vm + "' has no entry under " + at + ".vms (give its memory: " + vm + ": {memory: 4GiB})");
+                    cluster.problem(
+                            lines.getOrDefault(vmsPath, 0),
+                            vmsPath,
+                            "VM '" + vm + "' has no entry under " + at + ".vms (give its memory: " + vm
+                                    + ": {memory: 4GiB})");
                 }
             }
         }
         for (Entry entry : vmSection.mapping().entries().values()) {
             if (Name.isValid(entry.key()) && !listed.contains(entry.key())) {
-                cluster.problem(entry.keyLine(), at + ".vms." + entry.key(),
+                cluster.problem(
+                        entry.keyLine(),
+                        at + ".vms." + entry.key(),
                         "is under no resource (list it in the vms of the resource its disks live on)");
             }
         }
@@ -163,17 +180,29 @@ public final class TopologyLoader {
         String at = cluster.path("nodes");
         lines.put(at, keyLine(cluster, "nodes"));
         if (cluster.entry("nodes").isEmpty()) {
-            cluster.problem(lines.getOrDefault(cluster.path(), cluster.mapping().line()), at, "missing (nodes: {node-a: {}, node-b: {}})");
+            cluster.problem(
+                    lines.getOrDefault(cluster.path(), cluster.mapping().line()),
+                    at,
+                    "missing (nodes: {node-a: {}, node-b: {}})");
             return List.of();
         }
         ConfigSection section = cluster.section("nodes");
         int given = section.mapping().entries().size();
         if (given != 2 && cluster.entry("nodes").get().value() instanceof Mapping) {
-            cluster.problem(keyLine(cluster, "nodes"), at, "a cluster is a pair: name exactly two nodes, not " + given
-                    + (given == 0 ? "" : " (" + String.join(", ", section.mapping().entries().keySet()) + ")"));
+            cluster.problem(
+                    keyLine(cluster, "nodes"),
+                    at,
+                    "a cluster is a pair: name exactly two nodes, not " + given
+                            + (given == 0
+                                    ? ""
+                                    : " ("
+                                            + String.join(
+                                                    ", ",
+                                                    section.mapping().entries().keySet()) + ")"));
         }
         List<NodeTopology> nodes = new ArrayList<>();
-        Map<String, ConfigSection> sections = named(section, "{reserve: 1GiB, migrate_to: ..., fence: {...}}", true, lines);
+        Map<String, ConfigSection> sections =
+                named(section, "{reserve: 1GiB, migrate_to: ..., fence: {...}}", true, lines);
         sections.forEach((name, node) -> node(name, node).ifPresent(nodes::add));
         if (nodes.size() == 2) {
             samePerNode(nodes.get(0), nodes.get(1), sections.get(nodes.get(1).name()));
@@ -190,33 +219,46 @@ public final class TopologyLoader {
         if (first.fence().isPresent() && second.fence().isPresent()) {
             ConfigSection fence = at.section("fence");
             if (first.fence().get().powerOff().equals(second.fence().get().powerOff())) {
-                fence.problem(fence.lineOf("power_off"), fence.path("power_off"), "the same command as " + first.name()
-                        + "'s (the survivor would cut its own power): give each node the command for its own BMC");
+                fence.problem(
+                        fence.lineOf("power_off"),
+                        fence.path("power_off"),
+                        "the same command as " + first.name()
+                                + "'s (the survivor would cut its own power): give each node the command for its own BMC");
             }
             if (first.fence().get().status().equals(second.fence().get().status())) {
-                fence.problem(fence.lineOf("status"), fence.path("status"), "the same command as " + first.name()
-                        + "'s (the survivor would read its own power state): give each node the command for its own BMC");
+                fence.problem(
+                        fence.lineOf("status"),
+                        fence.path("status"),
+                        "the same command as " + first.name()
+                                + "'s (the survivor would read its own power state): give each node the command for its own BMC");
             }
         }
         if (first.migrateDestination().equals(second.migrateDestination())) {
-            at.problem(at.lineOf("migrate_to"), at.path("migrate_to"), "the same destination as " + first.name()
-                    + "'s (a VM would migrate to the node it is leaving): give each node its own");
+            at.problem(
+                    at.lineOf("migrate_to"),
+                    at.path("migrate_to"),
+                    "the same destination as " + first.name()
+                            + "'s (a VM would migrate to the node it is leaving): give each node its own");
         }
     }
 
     private static Optional<NodeTopology> node(String name, ConfigSection node) {
         long reserve = node.optional("reserve", DEFAULT_RESERVE_BYTES, ByteSize::parse);
         if (reserve <= 0) {
-            node.problem(node.lineOf("reserve"), node.path("reserve"), "must be more than 0 (the host itself needs memory)");
+            node.problem(
+                    node.lineOf("reserve"), node.path("reserve"), "must be more than 0 (the host itself needs memory)");
         }
         String destination = node.optional("migrate_to", "qemu+ssh://" + name + "/system", TopologyLoader::destination);
         Optional<FenceCommands> fence = Optional.empty();
         Entry fenceEntry = node.mapping().entries().get("fence");
-        if (fenceEntry != null && (fenceEntry.value() instanceof Scalar s && s.isNull()
-                || fenceEntry.value() instanceof Mapping m && m.entries().isEmpty())) {
+        if (fenceEntry != null
+                && (fenceEntry.value() instanceof Scalar s && s.isNull()
+                        || fenceEntry.value() instanceof Mapping m
+                                && m.entries().isEmpty())) {
             // "fence:" alone would otherwise read as no fence at all: the node could never be fenced, silently
             node.entry("fence");
-            node.problem(fenceEntry.keyLine(), node.path("fence"), "empty: give power_off and status, or remove fence:");
+            node.problem(
+                    fenceEntry.keyLine(), node.path("fence"), "empty: give power_off and status, or remove fence:");
         } else if (node.entry("fence").isPresent()) {
             fence = fence(node.section("fence"), keyLine(node, "fence"));
         }
@@ -227,16 +269,23 @@ public final class TopologyLoader {
     /** virsh migrate's destination URI (qemu+ssh://node-a/system) or xl migrate's host; passed as one argument. */
     static String destination(String text) {
         if (text.isEmpty() || text.startsWith("-") || !text.chars().allMatch(c -> c > 0x20 && c != 0x7f)) {
-            throw new IllegalArgumentException("'" + Name.printable(text)
-                    + "' is not a migration destination (a libvirt URI such as qemu+ssh://node-a/system, or a host name)");
+            throw new IllegalArgumentException(
+                    "'" + Name.printable(text)
+                            + "' is not a migration destination (a libvirt URI such as qemu+ssh://node-a/system, or a host name)");
         }
         return text;
     }
 
     private static Optional<FenceCommands> fence(ConfigSection fence, int fenceLine) {
-        Optional<List<String>> powerOff = argv(fence, fenceLine, "power_off",
+        Optional<List<String>> powerOff = argv(
+                fence,
+                fenceLine,
+                "power_off",
                 "[ipmitool, -I, lanplus, -H, 10.0.0.11, -U, vigil, -f, FILE, chassis, power, off]");
-        Optional<List<String>> status = argv(fence, fenceLine, "status",
+        Optional<List<String>> status = argv(
+                fence,
+                fenceLine,
+                "status",
                 "[ipmitool, -I, lanplus, -H, 10.0.0.11, -U, vigil, -f, FILE, chassis, power, status]");
         String offText = fence.optional("off_when_output_contains", DEFAULT_OFF_TEXT, text -> {
             if (text.isBlank()) {
@@ -265,12 +314,18 @@ public final class TopologyLoader {
         }
         Node value = entry.get().value();
         if (value instanceof Scalar s) {
-            section.problem(s.line(), at, "write the command as a list of arguments (["
-                    + String.join(", ", Name.printable(s.text().strip(), 200).split("\\s+")) + "]); it is run without a shell");
+            section.problem(
+                    s.line(),
+                    at,
+                    "write the command as a list of arguments (["
+                            + String.join(
+                                    ", ", Name.printable(s.text().strip(), 200).split("\\s+"))
+                            + "]); it is run without a shell");
             return Optional.empty();
         }
         if (!(value instanceof Sequence sequence)) {
-            section.problem(value.line(), at, "expected a list of arguments (" + example + "), not " + value.describe());
+            section.problem(
+                    value.line(), at, "expected a list of arguments (" + example + "), not " + value.describe());
             return Optional.empty();
         }
         if (sequence.items().isEmpty()) {
@@ -286,7 +341,11 @@ public final class TopologyLoader {
             } else if (!s.text().chars().allMatch(c -> c >= 0x20 && c != 0x7f)) {
                 section.problem(s.line(), itemPath, "'" + Name.printable(s.text()) + "' holds control characters");
             } else if (i == 0 && programProblem(s.text()).isPresent()) {
-                section.problem(s.line(), itemPath, "'" + Name.printable(s.text()) + "' " + programProblem(s.text()).get());
+                section.problem(
+                        s.line(),
+                        itemPath,
+                        "'" + Name.printable(s.text()) + "' "
+                                + programProblem(s.text()).get());
             } else {
                 argv.add(s.text());
             }
@@ -301,64 +360,92 @@ public final class TopologyLoader {
      */
     static Optional<String> programProblem(String program) {
         if (!(program.startsWith("/") || BARE_PROGRAM.matcher(program).matches())) {
-            return Optional.of("is not a program to run: give an absolute path (/usr/bin/ipmitool) or a bare name found on PATH (ipmitool)");
+            return Optional.of(
+                    "is not a program to run: give an absolute path (/usr/bin/ipmitool) or a bare name found on PATH (ipmitool)");
         }
-        if (program.contains("//") || program.contains("/./") || program.contains("/../") || program.endsWith("/.")
-                || program.endsWith("/..") || program.endsWith("/")) {
+        if (program.contains("//")
+                || program.contains("/./")
+                || program.contains("/../")
+                || program.endsWith("/.")
+                || program.endsWith("/..")
+                || program.endsWith("/")) {
             return Optional.of("is not a normalised path: write it without //, /./ or /.. (/usr/bin/ipmitool)");
         }
         String base = program.substring(program.lastIndexOf('/') + 1);
         if (SHELLS.contains(base) || INTERPRETER.matcher(base).matches()) {
-            return Optional.of("is a shell or interpreter: write the command itself as arguments; it is run without a shell");
+            return Optional.of(
+                    "is a shell or interpreter: write the command itself as arguments; it is run without a shell");
         }
         return Optional.empty();
     }
 
-    private static Map<String, ResourceTopology> resources(ConfigSection cluster, List<String> nodes, Map<String, Integer> lines) {
+    private static Map<String, ResourceTopology> resources(
+            ConfigSection cluster, List<String> nodes, Map<String, Integer> lines) {
         String at = cluster.path("resources");
         lines.put(at, keyLine(cluster, "resources"));
         Map<String, ResourceTopology> resources = new LinkedHashMap<>();
         Map<String, String> vmOwner = new HashMap<>();
-        named(cluster.section("resources"), "{home: node-a, vms: [web, mail]}", false, lines).forEach((name, resource) -> {
-            lines.put(resource.path("home"), resource.lineOf("home"));
-            lines.put(resource.path("vms"), resource.lineOf("vms"));
-            Optional<String> home = resource.required("home", "the node it is Primary on when all is well, e.g. "
-                    + (nodes.isEmpty() ? "node-a" : nodes.get(0)), ConfigSection.NAME);
-            home.filter(h -> !nodes.isEmpty() && !nodes.contains(h)).ifPresent(h -> resource.problem(resource.lineOf("home"),
-                    resource.path("home"), "'" + h + "' is not a node of " + cluster.path() + " (" + String.join(", ", nodes) + ")"));
-            List<String> vms = names(resource, "vms");
-            for (String vm : vms) {
-                String previous = vmOwner.putIfAbsent(vm, name);
-                if (previous != null) {
-                    resource.problem(resource.lineOf("vms"), resource.path("vms"), "VM '" + vm + "' is "
-                            + (previous.equals(name) ? "listed twice" : "already under " + at + "." + previous
-                            + " (a VM's disks live on one resource)"));
-                }
-            }
-            resource.rejectUnknownKeys();
-            home.ifPresent(h -> resources.put(name, new ResourceTopology(name, h, new ArrayList<>(new LinkedHashSet<>(vms)))));
-        });
+        named(cluster.section("resources"), "{home: node-a, vms: [web, mail]}", false, lines)
+                .forEach((name, resource) -> {
+                    lines.put(resource.path("home"), resource.lineOf("home"));
+                    lines.put(resource.path("vms"), resource.lineOf("vms"));
+                    Optional<String> home = resource.required(
+                            "home",
+                            "the node it is Primary on when all is well, e.g. "
+                                    + (nodes.isEmpty() ? "node-a" : nodes.get(0)),
+                            ConfigSection.NAME);
+                    home.filter(h -> !nodes.isEmpty() && !nodes.contains(h))
+                            .ifPresent(h -> resource.problem(
+                                    resource.lineOf("home"),
+                                    resource.path("home"),
+                                    "'" + h + "' is not a node of " + cluster.path() + " (" + String.join(", ", nodes)
+                                            + ")"));
+                    List<String> vms = names(resource, "vms");
+                    for (String vm : vms) {
+                        String previous = vmOwner.putIfAbsent(vm, name);
+                        if (previous != null) {
+                            resource.problem(
+                                    resource.lineOf("vms"),
+                                    resource.path("vms"),
+                                    "VM '" + vm + "' is "
+                                            + (previous.equals(name)
+                                                    ? "listed twice"
+                                                    : "already under " + at + "." + previous
+                                                            + " (a VM's disks live on one resource)"));
+                        }
+                    }
+                    resource.rejectUnknownKeys();
+                    home.ifPresent(h -> resources.put(
+                            name, new ResourceTopology(name, h, new ArrayList<>(new LinkedHashSet<>(vms)))));
+                });
         return resources;
     }
 
     private static Map<String, VmTopology> vms(ConfigSection section) {
         Map<String, VmTopology> vms = new LinkedHashMap<>();
-        named(section, "{memory: 4GiB, min_memory: 1GiB, priority: 10}", false, new HashMap<>()).forEach((name, vm) -> {
-            Optional<Long> memory = vm.required("memory", "its memory when all is well, e.g. 4GiB", ByteSize::parse)
-                    .filter(bytes -> positive(vm, "memory", bytes));
-            Optional<Long> min = vm.read("min_memory", ByteSize::parse).filter(bytes -> positive(vm, "min_memory", bytes));
-            if (memory.isPresent() && min.isPresent() && min.get() > memory.get()) {
-                vm.problem(vm.lineOf("min_memory"), vm.path("min_memory"), ByteSize.format(min.get()) + " is more than memory "
-                        + ByteSize.format(memory.get()) + " (the least it may be ballooned down to)");
-                min = Optional.empty();
-                memory = Optional.empty();
-            }
-            int priority = vm.optional("priority", 0, ConfigSection.wholeNumber(-1_000_000, 1_000_000));
-            vm.rejectUnknownKeys();
-            if (memory.isPresent() && (min.isPresent() || vm.entry("min_memory").isEmpty())) {
-                vms.put(name, new VmTopology(name, memory.get(), min.orElse(memory.get()), priority));
-            }
-        });
+        named(section, "{memory: 4GiB, min_memory: 1GiB, priority: 10}", false, new HashMap<>())
+                .forEach((name, vm) -> {
+                    Optional<Long> memory = vm.required(
+                                    "memory", "its memory when all is well, e.g. 4GiB", ByteSize::parse)
+                            .filter(bytes -> positive(vm, "memory", bytes));
+                    Optional<Long> min =
+                            vm.read("min_memory", ByteSize::parse).filter(bytes -> positive(vm, "min_memory", bytes));
+                    if (memory.isPresent() && min.isPresent() && min.get() > memory.get()) {
+                        vm.problem(
+                                vm.lineOf("min_memory"),
+                                vm.path("min_memory"),
+                                ByteSize.format(min.get()) + " is more than memory " + ByteSize.format(memory.get())
+                                        + " (the least it may be ballooned down to)");
+                        min = Optional.empty();
+                        memory = Optional.empty();
+                    }
+                    int priority = vm.optional("priority", 0, ConfigSection.wholeNumber(-1_000_000, 1_000_000));
+                    vm.rejectUnknownKeys();
+                    if (memory.isPresent()
+                            && (min.isPresent() || vm.entry("min_memory").isEmpty())) {
+                        vms.put(name, new VmTopology(name, memory.get(), min.orElse(memory.get()), priority));
+                    }
+                });
         return vms;
     }
 
@@ -368,7 +455,8 @@ public final class TopologyLoader {
      * be a valid name, at most {@value #NAME_MAX} characters. A topology whose longest possible id
      * would not fit is refused here, not when a failover builds it mid-way.
      */
-    private static void idsFit(ConfigSection cluster, Map<String, ResourceTopology> resources, Map<String, Integer> lines) {
+    private static void idsFit(
+            ConfigSection cluster, Map<String, ResourceTopology> resources, Map<String, Integer> lines) {
         String clusterName = cluster.path().substring(cluster.path().lastIndexOf('.') + 1);
         for (ResourceTopology resource : resources.values()) {
             String longest = resource.vms().stream().reduce("", (a, b) -> b.length() > a.length() ? b : a);
@@ -378,9 +466,13 @@ public final class TopologyLoader {
             int length = clusterName.length() + resource.name().length() + longest.length() + ID_OVERHEAD;
             if (length > NAME_MAX) {
                 String at = cluster.path("resources") + "." + resource.name();
-                cluster.problem(lines.getOrDefault(at, 0), at, "its failover ids would be up to " + length + " characters (cluster, resource,"
-                        + " longest VM or node name '" + longest + "', and " + ID_OVERHEAD + " for the rest), more than the "
-                        + NAME_MAX + " a name may have: shorten one of them");
+                cluster.problem(
+                        lines.getOrDefault(at, 0),
+                        at,
+                        "its failover ids would be up to " + length + " characters (cluster, resource,"
+                                + " longest VM or node name '" + longest + "', and " + ID_OVERHEAD
+                                + " for the rest), more than the "
+                                + NAME_MAX + " a name may have: shorten one of them");
             }
         }
     }
@@ -389,7 +481,8 @@ public final class TopologyLoader {
     private static List<String> nodeKeys(ConfigSection cluster) {
         Entry nodes = cluster.mapping().entries().get("nodes");
         return nodes != null && nodes.value() instanceof Mapping m
-                ? m.entries().keySet().stream().filter(Name::isValid).toList() : List.of();
+                ? m.entries().keySet().stream().filter(Name::isValid).toList()
+                : List.of();
     }
 
     /** The line of a key itself: a block map's value starts on the line after it. */
@@ -408,8 +501,10 @@ public final class TopologyLoader {
 
     private static FailoverPolicy policy(ConfigSection failover) {
         FailoverPolicy d = FailoverPolicy.DEFAULT;
-        FailoverMode mode = failover.optional("mode", d.mode(), ConfigSection.word(FailoverMode.class, "failover mode"));
-        FailbackPolicy failback = failover.optional("failback", d.failback(), ConfigSection.word(FailbackPolicy.class, "failback policy"));
+        FailoverMode mode =
+                failover.optional("mode", d.mode(), ConfigSection.word(FailoverMode.class, "failover mode"));
+        FailbackPolicy failback = failover.optional(
+                "failback", d.failback(), ConfigSection.word(FailbackPolicy.class, "failback policy"));
         ConfigSection flap = failover.section("flap_guard");
         int flapLimit = flap.optional("max_failovers", d.flapLimit(), ConfigSection.wholeNumber(1, 1000));
         Duration flapWindow = flap.positiveDuration("window", d.flapWindow());
@@ -420,7 +515,15 @@ public final class TopologyLoader {
         int stepRetries = failover.optional("step_retries", d.stepRetries(), ConfigSection.wholeNumber(0, 100));
         Duration shutdownTimeout = failover.positiveDuration("shutdown_timeout", d.shutdownTimeout());
         failover.rejectUnknownKeys();
-        return new FailoverPolicy(mode, failback, flapLimit, flapWindow, evacuateOn, hostGoneAfter, stepTimeout, stepRetries,
+        return new FailoverPolicy(
+                mode,
+                failback,
+                flapLimit,
+                flapWindow,
+                evacuateOn,
+                hostGoneAfter,
+                stepTimeout,
+                stepRetries,
                 shutdownTimeout);
     }
 
@@ -429,8 +532,8 @@ public final class TopologyLoader {
      * value read as a section; a bad name or a value that is not a map is a problem and left out.
      * {@code emptyAllowed}: "node-a:" with nothing stands for all defaults.
      */
-    private static Map<String, ConfigSection> named(ConfigSection section, String example, boolean emptyAllowed,
-                                                    Map<String, Integer> lines) {
+    private static Map<String, ConfigSection> named(
+            ConfigSection section, String example, boolean emptyAllowed, Map<String, Integer> lines) {
         Map<String, ConfigSection> named = new LinkedHashMap<>();
         for (Entry entry : section.mapping().entries().values()) {
             String path = section.path(entry.key());
@@ -440,9 +543,14 @@ public final class TopologyLoader {
             } else if (entry.value() instanceof Mapping m) {
                 named.put(entry.key(), new ConfigSection(path, m, section.problemsView()));
             } else if (emptyAllowed && entry.value() instanceof Scalar s && s.isNull()) {
-                named.put(entry.key(), new ConfigSection(path, new Mapping(Map.of(), entry.keyLine()), section.problemsView()));
+                named.put(
+                        entry.key(),
+                        new ConfigSection(path, new Mapping(Map.of(), entry.keyLine()), section.problemsView()));
             } else {
-                section.problem(entry.value().line(), path, "expected " + example + ", not " + entry.value().describe());
+                section.problem(
+                        entry.value().line(),
+                        path,
+                        "expected " + example + ", not " + entry.value().describe());
             }
         }
         return named;
@@ -456,7 +564,10 @@ public final class TopologyLoader {
             if (items.get(i) instanceof Scalar s && !s.isNull()) {
                 section.convert(s, itemPath, ConfigSection.NAME).ifPresent(names::add);
             } else {
-                section.problem(items.get(i).line(), itemPath, "expected a name, not " + items.get(i).describe());
+                section.problem(
+                        items.get(i).line(),
+                        itemPath,
+                        "expected a name, not " + items.get(i).describe());
             }
         }
         return names;

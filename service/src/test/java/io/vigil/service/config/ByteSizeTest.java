@@ -10,8 +10,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class ByteSizeTest {
     @ParameterizedTest
-    @CsvSource({"64MiB,67108864", "1GiB,1073741824", "1048576,1048576", "12B,12", "2KiB,2048", "1TiB,1099511627776",
-            "500MB,500000000", "1kB,1000", "1 GiB,1073741824"})
+    @CsvSource({
+        "64MiB,67108864",
+        "1GiB,1073741824",
+        "1048576,1048576",
+        "12B,12",
+        "2KiB,2048",
+        "1TiB,1099511627776",
+        "500MB,500000000",
+        "1kB,1000",
+        "1 GiB,1073741824"
+    })
     void readsBinaryDecimalAndPlainSizes(String text, long bytes) {
         assertEquals(bytes, ByteSize.parse(text));
     }
@@ -25,7 +34,8 @@ class ByteSizeTest {
 
     @Test
     void refusesASizeThatOverflows() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ByteSize.parse("9999999999TiB"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> ByteSize.parse("9999999999TiB"));
         assertEquals("'9999999999TiB' is too large a size", e.getMessage());
     }
 

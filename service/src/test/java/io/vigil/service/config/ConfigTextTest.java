@@ -20,14 +20,19 @@ class ConfigTextTest {
 
     @Test
     void namesTheLineByteAndOffsetOfTheFirstByteThatIsNotUtf8() {
-        ConfigException latin = assertThrows(ConfigException.class, () -> ConfigText.decode("a.yaml",
-                "a: 1\nb: caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1)));
-        assertEquals("a.yaml:2: not UTF-8 text: byte 0xE9 at byte offset 11 (column 7); save the file as UTF-8", latin.getMessage());
+        ConfigException latin = assertThrows(
+                ConfigException.class,
+                () -> ConfigText.decode("a.yaml", "a: 1\nb: caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1)));
+        assertEquals(
+                "a.yaml:2: not UTF-8 text: byte 0xE9 at byte offset 11 (column 7); save the file as UTF-8",
+                latin.getMessage());
         // a character cut short by the end of the file
         byte[] rocket = "x: 🚀".getBytes(StandardCharsets.UTF_8);
         byte[] cut = java.util.Arrays.copyOf(rocket, rocket.length - 1);
         ConfigException truncated = assertThrows(ConfigException.class, () -> ConfigText.decode("b.yaml", cut));
-        assertEquals("b.yaml:1: not UTF-8 text: byte 0xF0 at byte offset 3 (column 4); save the file as UTF-8", truncated.getMessage());
+        assertEquals(
+                "b.yaml:1: not UTF-8 text: byte 0xF0 at byte offset 3 (column 4); save the file as UTF-8",
+                truncated.getMessage());
     }
 
     @Test

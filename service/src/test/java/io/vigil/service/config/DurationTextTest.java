@@ -10,8 +10,19 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class DurationTextTest {
     @ParameterizedTest
-    @CsvSource({"500ms,500", "10s,10000", "1m,60000", "1m30s,90000", "2h,7200000", "1h1m1s1ms,3661001",
-            "1d,86400000", "1w,604800000", "0,0", "0s,0", " 5s ,5000"})
+    @CsvSource({
+        "500ms,500",
+        "10s,10000",
+        "1m,60000",
+        "1m30s,90000",
+        "2h,7200000",
+        "1h1m1s1ms,3661001",
+        "1d,86400000",
+        "1w,604800000",
+        "0,0",
+        "0s,0",
+        " 5s ,5000"
+    })
     void readsPrometheusDurations(String text, long millis) {
         assertEquals(Duration.ofMillis(millis), DurationText.parse(text));
     }

@@ -46,7 +46,8 @@ class YamlTreeTest {
 
     @Test
     void anAliasWithoutAnAnchorIsAnErrorWithItsLine() {
-        YamlTree.SyntaxError e = assertThrows(YamlTree.SyntaxError.class, () -> read("a: 1\nb: *nowhere\n", new ArrayList<>()));
+        YamlTree.SyntaxError e =
+                assertThrows(YamlTree.SyntaxError.class, () -> read("a: 1\nb: *nowhere\n", new ArrayList<>()));
         assertEquals(2, e.line());
         assertTrue(e.getMessage().contains("alias *nowhere names no anchor"), e.getMessage());
     }
@@ -56,13 +57,21 @@ class YamlTreeTest {
         StringBuilder bomb = new StringBuilder("l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n");
         for (int level = 1; level <= 9; level++) {
             String previous = "*l" + (level - 1);
-            bomb.append("l").append(level).append(": &l").append(level).append(" [")
-                    .append(String.join(", ", java.util.Collections.nCopies(10, previous))).append("]\n");
+            bomb.append("l")
+                    .append(level)
+                    .append(": &l")
+                    .append(level)
+                    .append(" [")
+                    .append(String.join(", ", java.util.Collections.nCopies(10, previous)))
+                    .append("]\n");
         }
         assertTrue(bomb.length() < 600, "a few hundred bytes: " + bomb.length());
-        YamlTree.SyntaxError e = assertThrows(YamlTree.SyntaxError.class, () -> read(bomb.toString(), new ArrayList<>()));
+        YamlTree.SyntaxError e =
+                assertThrows(YamlTree.SyntaxError.class, () -> read(bomb.toString(), new ArrayList<>()));
         assertEquals(5, e.line(), e.getMessage());
-        assertTrue(e.getMessage().contains("more than 100000 values once its aliases are expanded (at line 5)"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("more than 100000 values once its aliases are expanded (at line 5)"),
+                e.getMessage());
     }
 
     @Test
@@ -70,8 +79,13 @@ class YamlTreeTest {
         // 1 map + 4 keys' lists: 10 + 100 + 1,000 + 10,000 values (and the lists themselves)
         StringBuilder text = new StringBuilder("l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n");
         for (int level = 1; level <= 3; level++) {
-            text.append("l").append(level).append(": &l").append(level).append(" [")
-                    .append(String.join(", ", java.util.Collections.nCopies(10, "*l" + (level - 1)))).append("]\n");
+            text.append("l")
+                    .append(level)
+                    .append(": &l")
+                    .append(level)
+                    .append(" [")
+                    .append(String.join(", ", java.util.Collections.nCopies(10, "*l" + (level - 1))))
+                    .append("]\n");
         }
         assertEquals(4, read(text.toString(), new ArrayList<>()).entries().size());
     }

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Test;
 @SuppressWarnings("deprecation")
 class HttpEndpointTest {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final InetSocketAddress anyPort = new InetSocketAddress("127.0.0.1", 0);
     private HttpEndpoint endpoint;
 
@@ -52,9 +53,16 @@ class HttpEndpointTest {
     }
 
     private HttpResponse<String> send(String method, String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(endpoint.baseUrl() + path)).timeout(Duration.ofSeconds(10))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(endpoint.baseUrl() + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .method(
+                                method,
+                                body == null
+                                        ? HttpRequest.BodyPublishers.noBody()
+                                        : HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -63,7 +71,9 @@ class HttpEndpointTest {
         endpoint = HttpEndpoint.metrics(registry, anyPort);
         HttpResponse<String> metrics = send("GET", "/metrics", null);
         assertEquals(200, metrics.statusCode());
-        assertEquals("text/plain; version=0.0.4; charset=utf-8", metrics.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals(
+                "text/plain; version=0.0.4; charset=utf-8",
+                metrics.headers().firstValue("Content-Type").orElseThrow());
         assertTrue(metrics.body().lines().anyMatch(l -> l.equals("vigil_test_events_total 3.0")), metrics.body());
         assertEquals(404, send("GET", "/", null).statusCode());
         assertEquals(404, send("GET", "/metrics/x", null).statusCode());
@@ -74,14 +84,25 @@ class HttpEndpointTest {
 
     @Test
     void routesByExactPathOrByPrefixWithTheQueryDecoded() throws Exception {
-        endpoint = HttpEndpoint.serve(registry, anyPort, Map.of(
-                "/api/things", request -> Reply.text(200, "all " + request.parameters("match")),
-                "/api/things/", request -> Reply.text(200, "one " + request.path().substring("/api/things/".length())
-                        + " " + request.method() + " " + new String(request.body(), StandardCharsets.UTF_8))));
-        assertEquals("all [node=node-a, severity=~crit.*]",
-                send("GET", "/api/things?match=node%3Dnode-a&match=severity%3D~crit.*", null).body());
+        endpoint = HttpEndpoint.serve(
+                registry,
+                anyPort,
+                Map.of(
+                        "/api/things", request -> Reply.text(200, "all " + request.parameters("match")),
+                        "/api/things/",
+                                request -> Reply.text(
+                                        200,
+                                        "one " + request.path().substring("/api/things/".length()) + " "
+                                                + request.method() + " "
+                                                + new String(request.body(), StandardCharsets.UTF_8))));
+        assertEquals(
+                "all [node=node-a, severity=~crit.*]",
+                send("GET", "/api/things?match=node%3Dnode-a&match=severity%3D~crit.*", null)
+                        .body());
         assertEquals("one 42 DELETE ", send("DELETE", "/api/things/42", null).body());
-        assertEquals("one 7 POST {\"a\":1}", send("POST", "/api/things/7", "{\"a\":1}").body());
+        assertEquals(
+                "one 7 POST {\"a\":1}",
+                send("POST", "/api/things/7", "{\"a\":1}").body());
         assertEquals(200, send("GET", "/metrics", null).statusCode());
         assertEquals(404, send("GET", "/api/thingsx", null).statusCode());
     }
@@ -100,14 +121,18 @@ class HttpEndpointTest {
     @Test
     void refusesAnOversizedBody() throws Exception {
         endpoint = HttpEndpoint.serve(registry, anyPort, Map.of("/api/x", request -> Reply.text(200, "read")));
-        assertEquals(413, send("POST", "/api/x", "x".repeat(HttpEndpoint.MAX_BODY_BYTES + 1)).statusCode());
+        assertEquals(
+                413,
+                send("POST", "/api/x", "x".repeat(HttpEndpoint.MAX_BODY_BYTES + 1))
+                        .statusCode());
         assertEquals(200, send("POST", "/api/x", "x".repeat(1000)).statusCode());
     }
 
     @Test
     void saysWhichAddressItCouldNotBind() {
         endpoint = HttpEndpoint.metrics(registry, anyPort);
-        UncheckedIOException e = assertThrows(UncheckedIOException.class,
+        UncheckedIOException e = assertThrows(
+                UncheckedIOException.class,
                 () -> HttpEndpoint.metrics(registry, new InetSocketAddress("127.0.0.1", endpoint.port())));
         assertTrue(e.getMessage().startsWith("cannot serve /metrics on /127.0.0.1:" + endpoint.port()), e.getMessage());
     }
@@ -117,8 +142,12 @@ class HttpEndpointTest {
         endpoint = HttpEndpoint.metrics(registry, anyPort);
         int port = endpoint.port();
         endpoint.close();
-        assertThrows(java.net.ConnectException.class, () -> http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()));
+        assertThrows(
+                java.net.ConnectException.class,
+                () -> http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString()));
         endpoint = HttpEndpoint.metrics(registry, new InetSocketAddress("127.0.0.1", port));
         assertEquals(200, send("GET", "/metrics", null).statusCode());
     }
@@ -129,22 +158,29 @@ class HttpEndpointTest {
         // (Java's HTTP client will not send such a URI: a raw request, as a careless client sends it)
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", endpoint.port())) {
             socket.setSoTimeout(10_000);
-            socket.getOutputStream().write("GET /metrics?x=% HTTP/1.1\r\nHost: vigil\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write("GET /metrics?x=% HTTP/1.1\r\nHost: vigil\r\n\r\n"
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
-            assertTrue(answer.contains("malformed request target") || answer.contains("the query is not URL-encoded"), answer);
+            assertTrue(
+                    answer.contains("malformed request target") || answer.contains("the query is not URL-encoded"),
+                    answer);
         }
     }
 
     @Test
     void decodesQueriesWithRepeatsAndBareKeys() throws Exception {
-        assertEquals(Map.of("a", List.of("1", "2"), "b", List.of(""), "c d", List.of("e&f")),
+        assertEquals(
+                Map.of("a", List.of("1", "2"), "b", List.of(""), "c d", List.of("e&f")),
                 HttpEndpoint.query("a=1&a=2&b&c+d=e%26f"));
     }
 
     /** What a slow client sends before it stops: a request whose headers never end, or whose body never comes in full. */
     private static final String UNFINISHED_HEADERS = "GET /metrics HTTP/1.1\r\nHost: vigil\r\nX-Slow: ";
-    private static final String PARTIAL_BODY = "POST /api/x HTTP/1.1\r\nHost: vigil\r\nContent-Length: 100\r\n\r\n{\"part";
+
+    private static final String PARTIAL_BODY =
+            "POST /api/x HTTP/1.1\r\nHost: vigil\r\nContent-Length: 100\r\n\r\n{\"part";
     /** As generous as a scrape or an API call may take while slow clients are held; a stalled endpoint takes forever. */
     private static final Duration PROMPTLY = Duration.ofSeconds(2);
 
@@ -179,8 +215,11 @@ class HttpEndpointTest {
             openHeld("127.0.0.2", UNFINISHED_HEADERS);
             openHeld("127.0.0.3", PARTIAL_BODY.replace("/api/x", "/metrics"));
         }
-        assertTimeoutPreemptively(PROMPTLY, () -> assertTrue(
-                exchange("127.0.0.1", "GET /metrics HTTP/1.1\r\nHost: vigil\r\nConnection: close\r\n\r\n").startsWith("HTTP/1.1 200")));
+        assertTimeoutPreemptively(
+                PROMPTLY,
+                () -> assertTrue(
+                        exchange("127.0.0.1", "GET /metrics HTTP/1.1\r\nHost: vigil\r\nConnection: close\r\n\r\n")
+                                .startsWith("HTTP/1.1 200")));
     }
 
     @Test
@@ -198,21 +237,33 @@ class HttpEndpointTest {
             assertTrue(exchange("127.0.0.1", scrape).startsWith("HTTP/1.1 200"));
         });
         idle.get(0).close();
-        await().atMost(Duration.ofSeconds(5)).until(() -> exchange("127.0.0.2", scrape).startsWith("HTTP/1.1 200"));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> exchange("127.0.0.2", scrape).startsWith("HTTP/1.1 200"));
     }
 
     @Test
     void headIsAnsweredAsGetWithoutTheBody() throws Exception {
-        endpoint = HttpEndpoint.serve(registry, anyPort, Map.of(
-                "/api/read", request -> request.method().equals("GET") ? Reply.text(200, "twelve bytes") : Reply.methodNotAllowed("GET"),
-                "/api/write", request -> request.method().equals("POST") ? Reply.text(200, "ok") : Reply.methodNotAllowed("POST")));
+        endpoint = HttpEndpoint.serve(
+                registry,
+                anyPort,
+                Map.of(
+                        "/api/read",
+                                request -> request.method().equals("GET")
+                                        ? Reply.text(200, "twelve bytes")
+                                        : Reply.methodNotAllowed("GET"),
+                        "/api/write",
+                                request -> request.method().equals("POST")
+                                        ? Reply.text(200, "ok")
+                                        : Reply.methodNotAllowed("POST")));
         for (String path : List.of("/api/read", "/metrics")) {
             HttpResponse<String> get = send("GET", path, null);
             HttpResponse<String> head = send("HEAD", path, null);
             assertEquals(200, head.statusCode(), path);
             assertEquals("", head.body(), path);
-            assertEquals(get.headers().firstValue("Content-Type"), head.headers().firstValue("Content-Type"), path);
-            assertEquals(get.headers().firstValue("Content-Length"), head.headers().firstValue("Content-Length"), path);
+            assertEquals(
+                    get.headers().firstValue("Content-Type"), head.headers().firstValue("Content-Type"), path);
+            assertEquals(
+                    get.headers().firstValue("Content-Length"), head.headers().firstValue("Content-Length"), path);
         }
         HttpResponse<String> headOfPost = send("HEAD", "/api/write", null);
         assertEquals(405, headOfPost.statusCode());
@@ -233,14 +284,16 @@ class HttpEndpointTest {
 
     @Test
     void pastTheTotalANewConnectionIsTurnedAwayAtOnce() throws Exception {
-        endpoint = new HttpEndpoint(anyPort, Map.of("/api/x", request -> Reply.text(200, "x")),
+        endpoint = new HttpEndpoint(
+                anyPort,
+                Map.of("/api/x", request -> Reply.text(200, "x")),
                 new ConnectionLimits(2, 4, Duration.ofSeconds(5), Duration.ofSeconds(10)));
         for (String from : List.of("127.0.0.2", "127.0.0.3")) {
             openHeld(from, UNFINISHED_HEADERS);
             openHeld(from, UNFINISHED_HEADERS);
         }
-        String busy = assertTimeoutPreemptively(PROMPTLY,
-                () -> exchange("127.0.0.1", "GET /api/x HTTP/1.1\r\nHost: vigil\r\n\r\n"));
+        String busy = assertTimeoutPreemptively(
+                PROMPTLY, () -> exchange("127.0.0.1", "GET /api/x HTTP/1.1\r\nHost: vigil\r\n\r\n"));
         assertTrue(busy.startsWith("HTTP/1.1 503"), busy);
         assertTrue(busy.contains("busy: 4 connections open"), busy);
     }
@@ -248,7 +301,9 @@ class HttpEndpointTest {
     @Test
     void anAnswerTheClientDoesNotTakeIsCutOffAfterTheResponseTime() throws Exception {
         byte[] big = new byte[32 * 1024 * 1024];
-        endpoint = new HttpEndpoint(anyPort, Map.of("/api/big", request -> new Reply(200, "application/octet-stream", big, Map.of())),
+        endpoint = new HttpEndpoint(
+                anyPort,
+                Map.of("/api/big", request -> new Reply(200, "application/octet-stream", big, Map.of())),
                 new ConnectionLimits(1, 4, Duration.ofSeconds(5), Duration.ofSeconds(1)));
         String get = "GET /api/big HTTP/1.1\r\nHost: vigil\r\n\r\n";
         Socket stalled = new Socket();
@@ -258,8 +313,9 @@ class HttpEndpointTest {
         stalled.connect(new InetSocketAddress("127.0.0.1", endpoint.port()));
         stalled.getOutputStream().write(get.getBytes(StandardCharsets.ISO_8859_1));
         // the one connection 127.0.0.2 may hold is taken by the answer it does not read, until that is cut off
-        await().atMost(Duration.ofSeconds(10)).until(() -> exchange("127.0.0.2", "HEAD /api/big HTTP/1.1\r\n\r\n")
-                .startsWith("HTTP/1.1 200"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() ->
+                        exchange("127.0.0.2", "HEAD /api/big HTTP/1.1\r\n\r\n").startsWith("HTTP/1.1 200"));
     }
 
     @Test
@@ -277,23 +333,32 @@ class HttpEndpointTest {
         refusals.put("POST /metrics HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", "HTTP/1.1 400");
         refusals.put("POST /metrics HTTP/1.1\r\nContent-Length: 999999999\r\n\r\n", "HTTP/1.1 413");
         refusals.put("GET /" + "a".repeat(RequestParser.MAX_REQUEST_LINE) + " HTTP/1.1\r\n\r\n", "HTTP/1.1 414");
-        refusals.put("GET /metrics HTTP/1.1\r\n" + ("X-A: " + "b".repeat(1000) + "\r\n").repeat(20) + "\r\n", "HTTP/1.1 431");
-        refusals.put("GET /metrics HTTP/1.1\r\n" + "X-A: b\r\n".repeat(RequestParser.MAX_HEADERS + 1) + "\r\n", "HTTP/1.1 431");
+        refusals.put(
+                "GET /metrics HTTP/1.1\r\n" + ("X-A: " + "b".repeat(1000) + "\r\n").repeat(20) + "\r\n",
+                "HTTP/1.1 431");
+        refusals.put(
+                "GET /metrics HTTP/1.1\r\n" + "X-A: b\r\n".repeat(RequestParser.MAX_HEADERS + 1) + "\r\n",
+                "HTTP/1.1 431");
         for (Map.Entry<String, String> r : refusals.entrySet()) {
             String answer = exchange("127.0.0.1", r.getKey());
-            assertTrue(answer.startsWith(r.getValue()), r.getKey().lines().findFirst().orElseThrow() + " -> " + answer);
+            assertTrue(
+                    answer.startsWith(r.getValue()),
+                    r.getKey().lines().findFirst().orElseThrow() + " -> " + answer);
         }
         assertEquals(200, send("GET", "/metrics", null).statusCode());
     }
 
     @Test
     void saysContinueBeforeTakingABodyAndAcceptsBareLineFeeds() throws Exception {
-        endpoint = HttpEndpoint.serve(registry, anyPort, Map.of("/api/echo",
-                request -> Reply.text(200, new String(request.body(), StandardCharsets.UTF_8))));
+        endpoint = HttpEndpoint.serve(
+                registry,
+                anyPort,
+                Map.of("/api/echo", request -> Reply.text(200, new String(request.body(), StandardCharsets.UTF_8))));
         try (Socket s = new Socket("127.0.0.1", endpoint.port())) {
             s.setSoTimeout(10_000);
-            s.getOutputStream().write("POST /api/echo HTTP/1.1\nHost: vigil\nContent-Length: 5\nExpect: 100-continue\n\n"
-                    .getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream()
+                    .write("POST /api/echo HTTP/1.1\nHost: vigil\nContent-Length: 5\nExpect: 100-continue\n\n"
+                            .getBytes(StandardCharsets.ISO_8859_1));
             byte[] interim = s.getInputStream().readNBytes("HTTP/1.1 100 Continue\r\n\r\n".length());
             assertEquals("HTTP/1.1 100 Continue\r\n\r\n", new String(interim, StandardCharsets.ISO_8859_1));
             s.getOutputStream().write("hello".getBytes(StandardCharsets.ISO_8859_1));
@@ -313,7 +378,8 @@ class HttpEndpointTest {
 
     /** Sends {@code request} from {@code from} and reads the answer to the end (the endpoint closes after it). */
     private String exchange(String from, String request) throws IOException {
-        try (Socket s = new Socket(InetAddress.getByName("127.0.0.1"), endpoint.port(), InetAddress.getByName(from), 0)) {
+        try (Socket s =
+                new Socket(InetAddress.getByName("127.0.0.1"), endpoint.port(), InetAddress.getByName(from), 0)) {
             s.setSoTimeout(10_000);
             s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             s.getOutputStream().flush();

@@ -25,12 +25,30 @@ class ListenAddressTest {
 
     @Test
     void refusesWhatIsNotHostAndPort() {
-        for (String bad : new String[] {"", "9464", ":9464", "127.0.0.1:", "127.0.0.1", "127.0.0.1:+80", "127.0.0.1:-1",
-                "127.0.0.1:65536", "127.0.0.1:123456", "[::1]", "[::1]9465", "[:]:9465", "[1:2]:9465", "[zz::1]:9465",
-                "host name:80", "a/b:80", "\u001b[2J:80"}) {
-            assertThrows(IllegalArgumentException.class, () -> ListenAddress.parse(bad), "'" + bad + "' must be refused");
+        for (String bad : new String[] {
+            "",
+            "9464",
+            ":9464",
+            "127.0.0.1:",
+            "127.0.0.1",
+            "127.0.0.1:+80",
+            "127.0.0.1:-1",
+            "127.0.0.1:65536",
+            "127.0.0.1:123456",
+            "[::1]",
+            "[::1]9465",
+            "[:]:9465",
+            "[1:2]:9465",
+            "[zz::1]:9465",
+            "host name:80",
+            "a/b:80",
+            "\u001b[2J:80"
+        }) {
+            assertThrows(
+                    IllegalArgumentException.class, () -> ListenAddress.parse(bad), "'" + bad + "' must be refused");
         }
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ListenAddress.parse("\u001b[2J:80"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> ListenAddress.parse("\u001b[2J:80"));
         assertTrue(e.getMessage().contains("\\x1b"), "control characters are shown, not sent: " + e.getMessage());
     }
 }

@@ -10,7 +10,8 @@ class LogThrottleTest {
     @Test
     void theFirstPassesThenOnePerIntervalSayingHowManyWereHeldBack() {
         LogThrottle throttle = new LogThrottle(Duration.ofMinutes(1));
-        // a real clock reading: a sentinel start (Long.MIN_VALUE) once made 'now - last' overflow and held back every line
+        // a real clock reading: a sentinel start (Long.MIN_VALUE) once made 'now - last' overflow and held back every
+        // line
         long now = 1_764_000_000_000L;
         assertEquals(OptionalLong.of(0), throttle.admit(now));
         assertEquals(OptionalLong.empty(), throttle.admit(now + 1));

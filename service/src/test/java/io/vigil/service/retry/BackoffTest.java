@@ -26,14 +26,21 @@ class BackoffTest {
     @Test
     void startsOverAfterATryThatHeldAsLongAsTheLongestWait() {
         Duration waited = Duration.ofSeconds(32);
-        assertEquals(Duration.ofSeconds(32), backoff.afterTry(waited, Duration.ofSeconds(59)), "a try that failed soon keeps the wait");
-        assertEquals(Duration.ofSeconds(1), backoff.afterTry(waited, Duration.ofSeconds(60)), "one that held a while was a healthy one");
+        assertEquals(
+                Duration.ofSeconds(32),
+                backoff.afterTry(waited, Duration.ofSeconds(59)),
+                "a try that failed soon keeps the wait");
+        assertEquals(
+                Duration.ofSeconds(1),
+                backoff.afterTry(waited, Duration.ofSeconds(60)),
+                "one that held a while was a healthy one");
     }
 
     @Test
     void refusesAFirstWaitLongerThanItsLongestOrNone() {
-        String message = assertThrows(IllegalArgumentException.class,
-                () -> new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(1))).getMessage();
+        String message = assertThrows(
+                        IllegalArgumentException.class, () -> new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(1)))
+                .getMessage();
         assertTrue(message.contains("2s") && message.contains("1s"), message);
         assertThrows(IllegalArgumentException.class, () -> new Backoff(Duration.ZERO, Duration.ofSeconds(1)));
     }

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 class TerminalTextTest {
     @Test
     void showsControlCharactersInsteadOfSendingThem() {
-        assertEquals("\\x1b[2J\\x1b]0;owned\\x07 disk gone\\x0a\\x9b31m \\u202eevil",
+        assertEquals(
+                "\\x1b[2J\\x1b]0;owned\\x07 disk gone\\x0a\\x9b31m \\u202eevil",
                 TerminalText.of("\u001b[2J\u001b]0;owned\u0007 disk gone\n\u009b31m \u202eevil"));
     }
 

@@ -2,7 +2,6 @@ package io.vigil.lab.sim;
 
 import io.vigil.events.ConnectionState;
 import io.vigil.events.DrbdRole;
-
 import java.time.Duration;
 import java.util.Optional;
 
@@ -24,8 +23,7 @@ final class DebugfsText {
     static final String RESOURCES = "/sys/kernel/debug/drbd/resources/";
     static final Duration GIVE_UP = Duration.ofSeconds(42);
 
-    private DebugfsText() {
-    }
+    private DebugfsText() {}
 
     /** The file at {@code path}, or empty when this host's debugfs has no such file. */
     static Optional<String> read(SimulatedHost host, String path) {
@@ -45,8 +43,12 @@ final class DebugfsText {
         boolean writing = host.vms.values().stream().anyMatch(vm -> vm.running() && vm.resource.equals(r.name));
         if (r.role == DrbdRole.PRIMARY && writing && r.connection == ConnectionState.CONNECTED) {
             long ageMs = ageMs(host, host.pair.links.get(r.name));
-            text.append(r.minor).append("\t0\t0x2a\t2048\t8\tW\t").append(ageMs)
-                    .append("\t0x00000021\tmaster: pending\tlocal: in-AL completed ok\tnet[").append(peer.nodeId).append("]: sent : C\n");
+            text.append(r.minor)
+                    .append("\t0\t0x2a\t2048\t8\tW\t")
+                    .append(ageMs)
+                    .append("\t0x00000021\tmaster: pending\tlocal: in-AL completed ok\tnet[")
+                    .append(peer.nodeId)
+                    .append("]: sent : C\n");
         }
         return Optional.of(text.toString());
     }

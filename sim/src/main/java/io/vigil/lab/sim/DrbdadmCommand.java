@@ -1,7 +1,6 @@
 package io.vigil.lab.sim;
 
 import io.vigil.events.Name;
-
 import java.util.List;
 
 /**
@@ -13,8 +12,7 @@ import java.util.List;
  * (user/shared/shared_main.c) and exits with its status. A resource drbdadm does not know exits 1.
  */
 final class DrbdadmCommand {
-    private DrbdadmCommand() {
-    }
+    private DrbdadmCommand() {}
 
     static ToolAnswers.Answer answer(SimulatedHost host, List<String> argv) {
         List<String> args = argv.subList(1, argv.size());
@@ -29,8 +27,10 @@ final class DrbdadmCommand {
                 host.demote(args.get(1));
                 return ToolAnswers.Answer.ok("");
             }
-            if (args.size() == 3 && args.get(0).equals("net-options")
-                    && (args.get(1).equals("--allow-two-primaries=yes") || args.get(1).equals("--allow-two-primaries=no"))) {
+            if (args.size() == 3
+                    && args.get(0).equals("net-options")
+                    && (args.get(1).equals("--allow-two-primaries=yes")
+                            || args.get(1).equals("--allow-two-primaries=no"))) {
                 known(host, args.get(2));
                 host.allowTwoPrimaries(args.get(2), args.get(1).endsWith("=yes"));
                 return ToolAnswers.Answer.ok("");
@@ -51,14 +51,19 @@ final class DrbdadmCommand {
     /** A refused role change: the kernel's reason, then drbdadm's line naming the drbdsetup call. */
     static ToolRefusal stateChangeFailed(String resource, String command, int code, String reason) {
         int exit = code == -2 ? 17 : 11;
-        return new ToolRefusal(exit, resource + ": State change failed: (" + code + ") " + reason + "\n"
-                + "Command 'drbdsetup " + command + " " + resource + "' terminated with exit code " + exit + "\n");
+        return new ToolRefusal(
+                exit,
+                resource + ": State change failed: (" + code + ") " + reason + "\n" + "Command 'drbdsetup " + command
+                        + " " + resource + "' terminated with exit code " + exit + "\n");
     }
 
     /** A refused net-options change (an error code above 100: "Failure", exit 10). */
     static ToolRefusal netOptionsFailed(String resource, int peerNodeId, boolean allow, int code, String reason) {
-        return new ToolRefusal(10, resource + ": Failure: (" + code + ") " + reason + "\n"
-                + "Command 'drbdsetup net-options " + resource + " " + peerNodeId + " --allow-two-primaries=" + (allow ? "yes" : "no")
-                + "' terminated with exit code 10\n");
+        return new ToolRefusal(
+                10,
+                resource + ": Failure: (" + code + ") " + reason + "\n"
+                        + "Command 'drbdsetup net-options " + resource + " " + peerNodeId + " --allow-two-primaries="
+                        + (allow ? "yes" : "no")
+                        + "' terminated with exit code 10\n");
     }
 }

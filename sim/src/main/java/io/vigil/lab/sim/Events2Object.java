@@ -32,8 +32,7 @@ record Events2Object(String type, List<Field> fields, boolean statisticsOnChange
         PROGRESS
     }
 
-    record Field(String name, String value, Kind kind) {
-    }
+    record Field(String name, String value, Kind kind) {}
 
     Events2Object {
         fields = List.copyOf(fields);
@@ -41,7 +40,9 @@ record Events2Object(String type, List<Field> fields, boolean statisticsOnChange
 
     String identity() {
         StringBuilder id = new StringBuilder(type);
-        fields.stream().filter(f -> f.kind() == Kind.KEY).forEach(f -> id.append(' ').append(f.name()).append(':').append(f.value()));
+        fields.stream()
+                .filter(f -> f.kind() == Kind.KEY)
+                .forEach(f -> id.append(' ').append(f.name()).append(':').append(f.value()));
         return id.toString();
     }
 
@@ -85,7 +86,8 @@ record Events2Object(String type, List<Field> fields, boolean statisticsOnChange
         }
         // a field that vanished (sync progress once the resync ends) is a change too
         for (Field f : before.fields()) {
-            if ((f.kind() == Kind.STATE || f.kind() == Kind.STATE_IF_CHANGED) && value(f.name()).isEmpty()) {
+            if ((f.kind() == Kind.STATE || f.kind() == Kind.STATE_IF_CHANGED)
+                    && value(f.name()).isEmpty()) {
                 changed = true;
             }
         }
@@ -99,7 +101,10 @@ record Events2Object(String type, List<Field> fields, boolean statisticsOnChange
     }
 
     Optional<String> value(String name) {
-        return fields.stream().filter(f -> f.name().equals(name)).map(Field::value).findFirst();
+        return fields.stream()
+                .filter(f -> f.name().equals(name))
+                .map(Field::value)
+                .findFirst();
     }
 
     static final class Builder {

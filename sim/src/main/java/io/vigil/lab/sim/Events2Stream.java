@@ -1,7 +1,6 @@
 package io.vigil.lab.sim;
 
 import io.vigil.collectors.command.RunningCommand;
-
 import java.time.Duration;
 import java.util.OptionalInt;
 import java.util.concurrent.BlockingQueue;
@@ -19,6 +18,7 @@ import java.util.function.Consumer;
 final class Events2Stream implements RunningCommand {
     /** what a killed process reports (SIGKILL) */
     static final int KILLED = 137;
+
     private static final String END = "\u0000end";
 
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
@@ -26,6 +26,7 @@ final class Events2Stream implements RunningCommand {
     private final Thread reader;
     /** the deterministic rig's mode: lines reach the consumer on the thread that caused them, in order, with no reader thread */
     private final boolean direct;
+
     private final Consumer<String> consumer;
     private volatile int exitCode = KILLED;
     private volatile boolean closing;

@@ -2,7 +2,6 @@ package io.vigil.lab.sim;
 
 import io.vigil.events.Name;
 import io.vigil.service.config.ByteSize;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -372,7 +371,8 @@ public sealed interface Fault {
         public MemoryTaken {
             Name.check("node", node);
             if (bytes < (1L << 20) || bytes > (1L << 40) || bytes % 1024 != 0) {
-                throw new IllegalArgumentException("memory-taken takes SIZE from 1MiB to 1TiB in whole KiB, got " + ByteSize.format(bytes));
+                throw new IllegalArgumentException(
+                        "memory-taken takes SIZE from 1MiB to 1TiB in whole KiB, got " + ByteSize.format(bytes));
             }
         }
 
@@ -431,9 +431,13 @@ public sealed interface Fault {
         String verb = words.get(0).toLowerCase(Locale.ROOT);
         List<String> args = words.subList(1, words.size());
         return switch (verb) {
-            case "disk-fail" -> new DiskFail(arg(args, 0, 2, "disk-fail NODE DEVICE"), arg(args, 1, 2, "disk-fail NODE DEVICE"));
-            case "disk-dying" -> new DiskDying(arg(args, 0, 2, "disk-dying NODE DEVICE"), arg(args, 1, 2, "disk-dying NODE DEVICE"));
-            case "disk-replace" -> new DiskReplace(arg(args, 0, 2, "disk-replace NODE DEVICE"), arg(args, 1, 2, "disk-replace NODE DEVICE"));
+            case "disk-fail" ->
+                new DiskFail(arg(args, 0, 2, "disk-fail NODE DEVICE"), arg(args, 1, 2, "disk-fail NODE DEVICE"));
+            case "disk-dying" ->
+                new DiskDying(arg(args, 0, 2, "disk-dying NODE DEVICE"), arg(args, 1, 2, "disk-dying NODE DEVICE"));
+            case "disk-replace" ->
+                new DiskReplace(
+                        arg(args, 0, 2, "disk-replace NODE DEVICE"), arg(args, 1, 2, "disk-replace NODE DEVICE"));
             case "host-down" -> new HostDown(arg(args, 0, 1, "host-down NODE"));
             case "host-up" -> new HostUp(arg(args, 0, 1, "host-up NODE"));
             case "link-cut" -> {
@@ -444,19 +448,27 @@ public sealed interface Fault {
                 arg(args, -1, 0, "link-restore");
                 yield new LinkRestore();
             }
-            case "agent-hang" -> new AgentHang(arg(args, 0, 2, "agent-hang NODE VM"), arg(args, 1, 2, "agent-hang NODE VM"));
-            case "agent-recover" -> new AgentRecover(arg(args, 0, 2, "agent-recover NODE VM"), arg(args, 1, 2, "agent-recover NODE VM"));
+            case "agent-hang" ->
+                new AgentHang(arg(args, 0, 2, "agent-hang NODE VM"), arg(args, 1, 2, "agent-hang NODE VM"));
+            case "agent-recover" ->
+                new AgentRecover(arg(args, 0, 2, "agent-recover NODE VM"), arg(args, 1, 2, "agent-recover NODE VM"));
             case "fence-lies" -> new FenceLies(arg(args, 0, 1, "fence-lies NODE"), true);
             case "fence-honest" -> new FenceLies(arg(args, 0, 1, "fence-honest NODE"), false);
             case "fence-broken" -> new FenceBroken(arg(args, 0, 1, "fence-broken NODE"), true);
             case "fence-repaired" -> new FenceBroken(arg(args, 0, 1, "fence-repaired NODE"), false);
             case "migration-fails" -> new MigrationFails(arg(args, 0, 1, "migration-fails VM"), true);
             case "migration-works" -> new MigrationFails(arg(args, 0, 1, "migration-works VM"), false);
-            case "slow-tool" -> new SlowTool(arg(args, 0, 2, "slow-tool NODE SECONDS"), seconds(arg(args, 1, 2, "slow-tool NODE SECONDS")));
+            case "slow-tool" ->
+                new SlowTool(
+                        arg(args, 0, 2, "slow-tool NODE SECONDS"), seconds(arg(args, 1, 2, "slow-tool NODE SECONDS")));
             case "slow-tool-off" -> new SlowToolOff(arg(args, 0, 1, "slow-tool-off NODE"));
-            case "memory-taken" -> new MemoryTaken(arg(args, 0, 2, "memory-taken NODE SIZE"), size(arg(args, 1, 2, "memory-taken NODE SIZE")));
+            case "memory-taken" ->
+                new MemoryTaken(
+                        arg(args, 0, 2, "memory-taken NODE SIZE"), size(arg(args, 1, 2, "memory-taken NODE SIZE")));
             case "memory-freed" -> new MemoryFreed(arg(args, 0, 1, "memory-freed NODE"));
-            default -> throw new IllegalArgumentException("unknown fault '" + Name.printable(words.get(0)) + "'; type one of:\n" + HELP);
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown fault '" + Name.printable(words.get(0)) + "'; type one of:\n" + HELP);
         };
     }
 
@@ -464,7 +476,8 @@ public sealed interface Fault {
         try {
             return Integer.parseInt(word);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("SECONDS must be a whole number from 1 to 3600, got '" + Name.printable(word) + "'");
+            throw new IllegalArgumentException(
+                    "SECONDS must be a whole number from 1 to 3600, got '" + Name.printable(word) + "'");
         }
     }
 
@@ -472,14 +485,16 @@ public sealed interface Fault {
         try {
             return ByteSize.parse(word);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("SIZE: " + e.getMessage() + "; usage: memory-taken NODE SIZE, e.g. memory-taken node-b 3GiB");
+            throw new IllegalArgumentException(
+                    "SIZE: " + e.getMessage() + "; usage: memory-taken NODE SIZE, e.g. memory-taken node-b 3GiB");
         }
     }
 
     private static String arg(List<String> args, int index, int expected, String usage) {
         if (args.size() != expected) {
-            throw new IllegalArgumentException("'" + usage.split(" ")[0] + "' takes " + (expected == 0 ? "no arguments" : expected + " argument" + (expected > 1 ? "s" : ""))
-                    + ", got " + args.size() + "; usage: " + usage);
+            throw new IllegalArgumentException("'" + usage.split(" ")[0] + "' takes "
+                    + (expected == 0 ? "no arguments" : expected + " argument" + (expected > 1 ? "s" : "")) + ", got "
+                    + args.size() + "; usage: " + usage);
         }
         return index < 0 ? "" : args.get(index);
     }

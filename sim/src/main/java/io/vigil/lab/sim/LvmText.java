@@ -14,21 +14,26 @@ import java.util.function.Function;
  * gets LVM's own "Unrecognised field" error.
  */
 final class LvmText {
-    private LvmText() {
-    }
+    private LvmText() {}
 
-    record Vg(String name, long sizeBytes, long freeBytes, int pvCount, int lvCount, Optional<String> missingPvDevice) {
-    }
+    record Vg(
+            String name, long sizeBytes, long freeBytes, int pvCount, int lvCount, Optional<String> missingPvDevice) {}
 
     /** One row of lvs: the pool and the percentages are LVM's empty string where they do not apply (a linear LV). */
-    record Lv(String vg, String name, long sizeBytes, String attributes, String pool, String dataPercent, String metadataPercent) {
+    record Lv(
+            String vg,
+            String name,
+            long sizeBytes,
+            String attributes,
+            String pool,
+            String dataPercent,
+            String metadataPercent) {
         static Lv linear(String vg, String name, long sizeBytes, String attributes) {
             return new Lv(vg, name, sizeBytes, attributes, "", "", "");
         }
     }
 
-    record Output(String stdout, String stderr, int exitCode) {
-    }
+    record Output(String stdout, String stderr, int exitCode) {}
 
     private static final Map<String, Function<Vg, String>> VG_FIELDS = new LinkedHashMap<>();
     private static final Map<String, Function<Lv, String>> LV_FIELDS = new LinkedHashMap<>();
@@ -64,9 +69,16 @@ final class LvmText {
         for (Vg vg : vgs) {
             vg.missingPvDevice().ifPresent(device -> {
                 String uuid = pvUuid(vg.name());
-                err.append("  WARNING: Couldn't find device with uuid ").append(uuid).append(".\n");
-                err.append("  WARNING: VG ").append(vg.name()).append(" is missing PV ").append(uuid)
-                        .append(" (last written to ").append(device).append(").\n");
+                err.append("  WARNING: Couldn't find device with uuid ")
+                        .append(uuid)
+                        .append(".\n");
+                err.append("  WARNING: VG ")
+                        .append(vg.name())
+                        .append(" is missing PV ")
+                        .append(uuid)
+                        .append(" (last written to ")
+                        .append(device)
+                        .append(").\n");
             });
         }
         return err.toString();
@@ -79,8 +91,8 @@ final class LvmText {
                 + "-" + s.substring(18, 22) + "-" + s.substring(22, 26) + "-" + s.substring(26, 32);
     }
 
-    private static <T> Output report(String kind, List<T> rows, List<String> columns, Map<String, Function<T, String>> known,
-                                     String warnings) {
+    private static <T> Output report(
+            String kind, List<T> rows, List<String> columns, Map<String, Function<T, String>> known, String warnings) {
         for (String column : columns) {
             if (!known.containsKey(column)) {
                 return new Output("", "  Unrecognised field: " + column + "\n", 3);

@@ -7,11 +7,9 @@ import java.util.Locale;
  * printed it here for 127.0.0.1 (answered) and an unreachable address (exit status 1).
  */
 final class PingText {
-    private PingText() {
-    }
+    private PingText() {}
 
-    record Output(String stdout, int exitCode) {
-    }
+    record Output(String stdout, int exitCode) {}
 
     static Output answered(String address, int count, double intervalSeconds, double[] rttMillis) {
         double min = Double.MAX_VALUE;
@@ -27,8 +25,12 @@ final class PingText {
         double avg = sum / rttMillis.length;
         double mdev = Math.sqrt(Math.max(0, sumSquares / rttMillis.length - avg * avg));
         String out = header(address)
-                + String.format(Locale.ROOT, "%d packets transmitted, %d received, 0%% packet loss, time %dms%n", count, count,
-                elapsedMillis(count, intervalSeconds))
+                + String.format(
+                        Locale.ROOT,
+                        "%d packets transmitted, %d received, 0%% packet loss, time %dms%n",
+                        count,
+                        count,
+                        elapsedMillis(count, intervalSeconds))
                 + String.format(Locale.ROOT, "rtt min/avg/max/mdev = %.3f/%.3f/%.3f/%.3f ms%n", min, avg, max, mdev);
         return new Output(out.replace(System.lineSeparator(), "\n"), 0);
     }
@@ -36,12 +38,17 @@ final class PingText {
     static Output lost(String address, int count, double intervalSeconds, double waitSeconds) {
         long time = elapsedMillis(count, intervalSeconds) + (long) (waitSeconds * 1000) - 200;
         String out = header(address)
-                + String.format(Locale.ROOT, "%d packets transmitted, 0 received, 100%% packet loss, time %dms%n%n", count, time);
+                + String.format(
+                        Locale.ROOT,
+                        "%d packets transmitted, 0 received, 100%% packet loss, time %dms%n%n",
+                        count,
+                        time);
         return new Output(out.replace(System.lineSeparator(), "\n"), 1);
     }
 
     private static String header(String address) {
-        return "PING " + address + " (" + address + ") 56(84) bytes of data.\n\n--- " + address + " ping statistics ---\n";
+        return "PING " + address + " (" + address + ") 56(84) bytes of data.\n\n--- " + address
+                + " ping statistics ---\n";
     }
 
     private static long elapsedMillis(int count, double intervalSeconds) {

@@ -2,8 +2,7 @@ package io.vigil.lab.sim;
 
 /** Kernel files of a simulated host: /proc/meminfo (kernel layout: label padded to 16, value to 8) and DRBD 9's /proc/drbd. */
 final class ProcText {
-    private ProcText() {
-    }
+    private ProcText() {}
 
     static String meminfo(long totalKiB, long availableKiB) {
         long cached = Math.min(availableKiB / 2, 2_097_152);

@@ -16,9 +16,11 @@ final class ReplicationLink {
     final Set<String> wroteWhileApart = new HashSet<>();
     /** the node the running resync copies from; empty when none runs */
     Optional<String> syncSource = Optional.empty();
+
     long resyncTotalKiB;
     /** when the running (or last) resync began, by the pair's clock */
     Instant resyncStartedAt = Instant.EPOCH;
+
     boolean splitBrain;
 
     ReplicationLink(String resource) {

@@ -1,7 +1,6 @@
 package io.vigil.lab.sim;
 
 import io.vigil.events.Name;
-
 import java.util.List;
 import java.util.Optional;
 
@@ -18,15 +17,19 @@ final class SimBmc {
     static final String PROGRAM = "vigil-sim-bmc";
     private static final String NO_SESSION = "Error: Unable to establish IPMI v2 / RMCP+ session\n";
 
-    private SimBmc() {
-    }
+    private SimBmc() {}
 
     static ToolAnswers.Answer answer(SimulatedPair pair, List<String> argv) {
         List<String> args = argv.subList(1, argv.size());
-        if (args.size() != 4 || !args.get(0).equals("--host") || !args.get(2).equals("power")
+        if (args.size() != 4
+                || !args.get(0).equals("--host")
+                || !args.get(2).equals("power")
                 || !List.of("off", "on", "status").contains(args.get(3))) {
-            return new ToolAnswers.Answer(1, "", "usage: " + PROGRAM + " --host NODE power off|on|status (got '"
-                    + Name.printable(String.join(" ", args)) + "')\n");
+            return new ToolAnswers.Answer(
+                    1,
+                    "",
+                    "usage: " + PROGRAM + " --host NODE power off|on|status (got '"
+                            + Name.printable(String.join(" ", args)) + "')\n");
         }
         Optional<SimulatedHost> target = pair.host(args.get(1));
         if (target.isEmpty() || target.get().bmcBroken) {

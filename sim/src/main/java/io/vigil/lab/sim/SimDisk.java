@@ -1,7 +1,6 @@
 package io.vigil.lab.sim;
 
 import io.vigil.events.DiskProtocol;
-
 import java.util.Optional;
 
 /**
@@ -13,6 +12,7 @@ final class SimDisk {
     final DiskProtocol protocol;
     /** the VG whose only PV sits on this disk, if any */
     final Optional<String> volumeGroup;
+
     String modelFamily;
     String model;
     String serial;
@@ -21,6 +21,7 @@ final class SimDisk {
     boolean failed;
     /** SMART's overall verdict is FAILED while the medium still works (the drive's own warning before it goes) */
     boolean dying;
+
     long reallocatedSectors;
     long pendingSectors;
     long offlineUncorrectable;
@@ -34,8 +35,17 @@ final class SimDisk {
     int percentageUsed;
     int availableSpare = 100;
 
-    SimDisk(String device, DiskProtocol protocol, Optional<String> volumeGroup, String modelFamily, String model,
-            String serial, String firmware, long capacityBytes, int temperatureCelsius, long powerOnHours) {
+    SimDisk(
+            String device,
+            DiskProtocol protocol,
+            Optional<String> volumeGroup,
+            String modelFamily,
+            String model,
+            String serial,
+            String firmware,
+            long capacityBytes,
+            int temperatureCelsius,
+            long powerOnHours) {
         this.device = device;
         this.protocol = protocol;
         this.volumeGroup = volumeGroup;

@@ -20,6 +20,7 @@ final class SimResource {
     ConnectionState connection = ConnectionState.CONNECTED;
     /** this host's net option allow-two-primaries for its connection to the peer; DRBD's default is no */
     boolean allowTwoPrimaries;
+
     long readKiB;
     long writtenKiB;
     long sentKiB;

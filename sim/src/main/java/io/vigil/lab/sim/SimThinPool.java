@@ -25,8 +25,12 @@ final class SimThinPool {
     final Map<String, long[]> volumes = new LinkedHashMap<>();
 
     SimThinPool(String vg, String name, long dataBytes, long metadataBytes) {
-        if (dataBytes % EXTENT_BYTES != 0 || metadataBytes % EXTENT_BYTES != 0 || dataBytes <= 0 || metadataBytes <= 0) {
-            throw new IllegalArgumentException("thin pool " + vg + "/" + name + ": data and metadata must be whole 4 MiB extents");
+        if (dataBytes % EXTENT_BYTES != 0
+                || metadataBytes % EXTENT_BYTES != 0
+                || dataBytes <= 0
+                || metadataBytes <= 0) {
+            throw new IllegalArgumentException(
+                    "thin pool " + vg + "/" + name + ": data and metadata must be whole 4 MiB extents");
         }
         this.vg = vg;
         this.name = name;
@@ -37,7 +41,8 @@ final class SimThinPool {
     /** A thin volume of {@code virtualBytes} that has written {@code usedBytes} (whole chunks) into the pool. */
     SimThinPool thin(String volume, long virtualBytes, long usedBytes) {
         if (usedBytes > virtualBytes || usedBytes + usedBytes() > dataBytes) {
-            throw new IllegalArgumentException("thin volume " + vg + "/" + volume + ": " + usedBytes + " bytes do not fit in " + name);
+            throw new IllegalArgumentException(
+                    "thin volume " + vg + "/" + volume + ": " + usedBytes + " bytes do not fit in " + name);
         }
         volumes.put(volume, new long[] {virtualBytes, usedBytes});
         return this;

@@ -1,7 +1,6 @@
 package io.vigil.lab.sim;
 
 import io.vigil.events.VmState;
-
 import java.time.Instant;
 import java.util.Optional;
 
@@ -18,11 +17,13 @@ final class SimVm {
     long memoryKiB;
     /** the memory its definition boots it with (libvirt's currentMemory, a Xen config file's memory=) */
     long bootMemoryKiB;
+
     long maxMemoryKiB;
     int vcpus;
     boolean guestAgentAnswering = true;
     /** libvirt's domain id while running; -1 when shut off */
     int id = -1;
+
     double cpuSeconds;
     /** when a guest asked to shut down (virsh shutdown, xl shutdown) powers off; empty when none was asked */
     Optional<Instant> shutsOffAt = Optional.empty();

@@ -11,7 +11,6 @@ import io.vigil.events.DiskState;
 import io.vigil.events.DrbdRole;
 import io.vigil.events.Name;
 import io.vigil.events.VmState;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,6 +42,7 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
     final List<Events2Stream> streams = new ArrayList<>();
     /** what the events2 streams last showed, to print only what changed */
     Map<String, Events2Object> shown = new LinkedHashMap<>();
+
     boolean up = true;
     /** false once the BMC cut the power; a frozen host (up false) still has power */
     boolean poweredOn = true;
@@ -54,6 +54,7 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
     Duration toolDelay = Duration.ZERO;
     /** the memory-taken fault: what something other than the VMs holds (a service of the host's own, started again at boot) */
     long memoryTakenKiB;
+
     private int nextDomainId = 1;
     private int diskGeneration = 1;
     private final ToolAnswers tools;
@@ -126,11 +127,13 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
             }
             SimResource theirs = pair.peerOf(this).resources.get(resource);
             boolean connected = r.connection == ConnectionState.CONNECTED;
-            if (r.disk != DiskState.UP_TO_DATE && !(connected && pair.peerOf(this).hasUpToDate(resource))) {
+            if (r.disk != DiskState.UP_TO_DATE
+                    && !(connected && pair.peerOf(this).hasUpToDate(resource))) {
                 throw DrbdadmCommand.stateChangeFailed(resource, "primary", -2, "Need access to UpToDate data");
             }
             if (connected && theirs.role == DrbdRole.PRIMARY && !(r.allowTwoPrimaries && theirs.allowTwoPrimaries)) {
-                throw DrbdadmCommand.stateChangeFailed(resource, "primary", -1, "Multiple primaries not allowed by config");
+                throw DrbdadmCommand.stateChangeFailed(
+                        resource, "primary", -1, "Multiple primaries not allowed by config");
             }
             r.role = DrbdRole.PRIMARY;
             pair.publish();
@@ -174,8 +177,15 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
             requireUp();
             SimResource r = resource(resource);
             SimResource theirs = pair.peerOf(this).resources.get(resource);
-            if (!allow && r.role == DrbdRole.PRIMARY && r.connection == ConnectionState.CONNECTED && theirs.role == DrbdRole.PRIMARY) {
-                throw DrbdadmCommand.netOptionsFailed(resource, pair.peerOf(this).nodeId, allow, 164,
+            if (!allow
+                    && r.role == DrbdRole.PRIMARY
+                    && r.connection == ConnectionState.CONNECTED
+                    && theirs.role == DrbdRole.PRIMARY) {
+                throw DrbdadmCommand.netOptionsFailed(
+                        resource,
+                        pair.peerOf(this).nodeId,
+                        allow,
+                        164,
                         "Can not clear allow_two_primaries as long as\nthere a primaries on both sides");
             }
             r.allowTwoPrimaries = allow;
@@ -213,7 +223,10 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
     /** The VMs running here now. */
     public List<String> runningVmNames() {
         synchronized (pair.lock) {
-            return vms.values().stream().filter(SimVm::running).map(vm -> vm.name).toList();
+            return vms.values().stream()
+                    .filter(SimVm::running)
+                    .map(vm -> vm.name)
+                    .toList();
         }
     }
 
@@ -235,7 +248,8 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
             Name.check("vm", vm);
             resource(resource);
             if (vms.containsKey(vm)) {
-                throw new IllegalStateException("error: operation failed: domain '" + vm + "' already exists on " + name);
+                throw new IllegalStateException(
+                        "error: operation failed: domain '" + vm + "' already exists on " + name);
             }
             vms.put(vm, new SimVm(vm, uuid, resource, memoryKiB, maxMemoryKiB, vcpus));
         }
@@ -264,8 +278,11 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
             }
             requirePrimary(v);
             if (boot > memoryAvailableKiB()) {
-                throw new VmRefusal(VmRefusal.Reason.HOST_MEMORY, vm, "error: Failed to start domain '" + vm
-                        + "': cannot allocate memory (" + boot + " KiB needed, " + memoryAvailableKiB() + " KiB available on " + name + ")");
+                throw new VmRefusal(
+                        VmRefusal.Reason.HOST_MEMORY,
+                        vm,
+                        "error: Failed to start domain '" + vm + "': cannot allocate memory (" + boot + " KiB needed, "
+                                + memoryAvailableKiB() + " KiB available on " + name + ")");
             }
             v.memoryKiB = boot;
             pair.boot(this, v);
@@ -307,7 +324,8 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
 
     void powerOffGuest(SimVm v) {
         v.state = VmState.SHUT_OFF;
-        v.memoryKiB = v.bootMemoryKiB; // a balloon lasts while the guest runs; shut off, the domain shows what it boots with
+        v.memoryKiB =
+                v.bootMemoryKiB; // a balloon lasts while the guest runs; shut off, the domain shows what it boots with
         v.id = -1;
         v.shutsOffAt = Optional.empty();
     }
@@ -318,8 +336,11 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
             requireUp();
             SimVm v = vm(vm);
             if (memoryKiB <= 0 || memoryKiB > v.maxMemoryKiB) {
-                throw new VmRefusal(VmRefusal.Reason.ABOVE_MAX_MEMORY, vm, "error: invalid argument: cannot set memory higher than max memory ("
-                        + v.maxMemoryKiB + " KiB) or below 1 KiB: " + memoryKiB);
+                throw new VmRefusal(
+                        VmRefusal.Reason.ABOVE_MAX_MEMORY,
+                        vm,
+                        "error: invalid argument: cannot set memory higher than max memory (" + v.maxMemoryKiB
+                                + " KiB) or below 1 KiB: " + memoryKiB);
             }
             v.memoryKiB = memoryKiB;
             v.bootMemoryKiB = memoryKiB;
@@ -358,8 +379,11 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
             }
             long growth = memoryKiB - v.memoryKiB;
             if (growth > memoryAvailableKiB()) {
-                throw new VmRefusal(VmRefusal.Reason.HOST_MEMORY, vm, "growing " + vm + " by " + growth + " KiB overcommits " + name
-                        + " (" + memoryAvailableKiB() + " KiB available)");
+                throw new VmRefusal(
+                        VmRefusal.Reason.HOST_MEMORY,
+                        vm,
+                        "growing " + vm + " by " + growth + " KiB overcommits " + name + " (" + memoryAvailableKiB()
+                                + " KiB available)");
             }
             v.memoryKiB = memoryKiB;
         }
@@ -375,19 +399,25 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
         synchronized (pair.lock) {
             SimVm v = requireRunning(vm);
             if (destination == this) {
-                throw new VmRefusal(VmRefusal.Reason.SAME_HOST, vm, "Attempt to migrate guest to the same host " + name);
+                throw new VmRefusal(
+                        VmRefusal.Reason.SAME_HOST, vm, "Attempt to migrate guest to the same host " + name);
             }
             if (!destination.up) {
-                throw new VmRefusal(VmRefusal.Reason.DESTINATION_UNREACHABLE, vm, destination.name + " does not answer");
+                throw new VmRefusal(
+                        VmRefusal.Reason.DESTINATION_UNREACHABLE, vm, destination.name + " does not answer");
             }
             SimVm there = destination.vm(vm);
             destination.requirePrimary(there);
             if (v.memoryKiB > destination.memoryAvailableKiB()) {
-                throw new VmRefusal(VmRefusal.Reason.HOST_MEMORY, vm, destination.name + " has " + destination.memoryAvailableKiB()
-                        + " KiB available, " + vm + " uses " + v.memoryKiB + " KiB");
+                throw new VmRefusal(
+                        VmRefusal.Reason.HOST_MEMORY,
+                        vm,
+                        destination.name + " has " + destination.memoryAvailableKiB() + " KiB available, " + vm
+                                + " uses " + v.memoryKiB + " KiB");
             }
             if (pair.failingMigrations.remove(vm)) {
-                throw new VmRefusal(VmRefusal.Reason.MIGRATION_BROKE, vm, "the migration stream of " + vm + " broke halfway");
+                throw new VmRefusal(
+                        VmRefusal.Reason.MIGRATION_BROKE, vm, "the migration stream of " + vm + " broke halfway");
             }
             pair.move(v, this, there, destination);
             pair.publish();
@@ -397,8 +427,10 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
     private void requirePrimary(SimVm v) {
         SimResource r = resource(v.resource);
         if (r.role != DrbdRole.PRIMARY) {
-            throw new VmRefusal(VmRefusal.Reason.DISK_NOT_PRIMARY, v.name, "/dev/drbd" + r.minor + ": Wrong medium type ("
-                    + v.resource + " is not Primary on " + name + ")");
+            throw new VmRefusal(
+                    VmRefusal.Reason.DISK_NOT_PRIMARY,
+                    v.name,
+                    "/dev/drbd" + r.minor + ": Wrong medium type (" + v.resource + " is not Primary on " + name + ")");
         }
     }
 
@@ -406,7 +438,8 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
         requireUp();
         SimVm v = vm(vm);
         if (!v.running()) {
-            throw new VmRefusal(VmRefusal.Reason.NOT_RUNNING, vm, "Requested operation is not valid: domain is not running");
+            throw new VmRefusal(
+                    VmRefusal.Reason.NOT_RUNNING, vm, "Requested operation is not valid: domain is not running");
         }
         return v;
     }
@@ -432,7 +465,12 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
     /** MemAvailable: what the running VMs, the host itself (1 GiB) and whatever else holds memory there (memory-taken) leave. */
     public long memoryAvailableKiB() {
         synchronized (pair.lock) {
-            long used = 1_048_576 + memoryTakenKiB + vms.values().stream().filter(SimVm::running).mapToLong(vm -> vm.memoryKiB).sum();
+            long used = 1_048_576
+                    + memoryTakenKiB
+                    + vms.values().stream()
+                            .filter(SimVm::running)
+                            .mapToLong(vm -> vm.memoryKiB)
+                            .sum();
             return Math.max(0, memoryTotalKiB - used);
         }
     }
@@ -452,13 +490,26 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
             Name.checkDevice("device", device);
             Name.check("vg", volumeGroup);
             if (capacityBytes < (8L << 20)) {
-                throw new IllegalArgumentException(device + ": " + capacityBytes + " bytes is too small for a PV with one 4 MiB extent");
+                throw new IllegalArgumentException(
+                        device + ": " + capacityBytes + " bytes is too small for a PV with one 4 MiB extent");
             }
-            if (disks.values().stream().anyMatch(d -> d.answersTo(device) || d.volumeGroup.equals(Optional.of(volumeGroup)))) {
+            if (disks.values().stream()
+                    .anyMatch(d -> d.answersTo(device) || d.volumeGroup.equals(Optional.of(volumeGroup)))) {
                 throw new IllegalStateException(name + " already has disk " + device + " or VG " + volumeGroup);
             }
-            disks.put(device, new SimDisk(device, io.vigil.events.DiskProtocol.ATA, Optional.of(volumeGroup), "Western Digital Red",
-                    "WDC WD40EFRX-68N32N0", "WD-WCC7K4NLX9X" + disks.size(), "82.00A82", capacityBytes, 31, 0));
+            disks.put(
+                    device,
+                    new SimDisk(
+                            device,
+                            io.vigil.events.DiskProtocol.ATA,
+                            Optional.of(volumeGroup),
+                            "Western Digital Red",
+                            "WDC WD40EFRX-68N32N0",
+                            "WD-WCC7K4NLX9X" + disks.size(),
+                            "82.00A82",
+                            capacityBytes,
+                            31,
+                            0));
         }
     }
 
@@ -467,8 +518,14 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
      * in {@code volumeGroup}, with one thin volume of {@code virtualBytes} that has written
      * {@code usedBytes} into it ({@code lvcreate --type thin-pool}, {@code lvcreate -V -T}).
      */
-    public void addThinPool(String volumeGroup, String pool, long dataBytes, long metadataBytes, String thinVolume, long virtualBytes,
-                            long usedBytes) {
+    public void addThinPool(
+            String volumeGroup,
+            String pool,
+            long dataBytes,
+            long metadataBytes,
+            String thinVolume,
+            long virtualBytes,
+            long usedBytes) {
         synchronized (pair.lock) {
             Name.check("vg", volumeGroup);
             Name.check("thin pool", pool);
@@ -477,18 +534,23 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
                 throw new IllegalArgumentException(name + " has no VG " + volumeGroup);
             }
             if (thinPools.stream().anyMatch(p -> p.vg.equals(volumeGroup))) {
-                throw new IllegalStateException(name + ": VG " + volumeGroup + " has a thin pool already (the lab keeps one per VG)");
+                throw new IllegalStateException(
+                        name + ": VG " + volumeGroup + " has a thin pool already (the lab keeps one per VG)");
             }
-            thinPools.add(new SimThinPool(volumeGroup, pool, dataBytes, metadataBytes).thin(thinVolume, virtualBytes, usedBytes));
+            thinPools.add(new SimThinPool(volumeGroup, pool, dataBytes, metadataBytes)
+                    .thin(thinVolume, virtualBytes, usedBytes));
         }
     }
 
     /** The data use of a thin pool, in percent, as lvs prints it. */
     public double thinPoolDataPercent(String volumeGroup, String pool) {
         synchronized (pair.lock) {
-            return thinPools.stream().filter(p -> p.vg.equals(volumeGroup) && p.name.equals(pool)).findFirst()
+            return thinPools.stream()
+                    .filter(p -> p.vg.equals(volumeGroup) && p.name.equals(pool))
+                    .findFirst()
                     .map(p -> Double.parseDouble(p.dataPercent()))
-                    .orElseThrow(() -> new IllegalArgumentException(name + " has no thin pool " + volumeGroup + "/" + pool));
+                    .orElseThrow(
+                            () -> new IllegalArgumentException(name + " has no thin pool " + volumeGroup + "/" + pool));
         }
     }
 
@@ -499,7 +561,9 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
     }
 
     SimDisk physicalDisk(String device) {
-        return disks.values().stream().filter(d -> d.answersTo(device)).findFirst()
+        return disks.values().stream()
+                .filter(d -> d.answersTo(device))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException(name + " has no disk " + Name.printable(device)
                         + " (it has " + String.join(", ", disks.keySet()) + ")"));
     }
@@ -511,8 +575,9 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
     SimResource resource(String resource) {
         SimResource r = resources.get(resource);
         if (r == null) {
-            throw new IllegalArgumentException(name + " has no DRBD resource " + Name.printable(String.valueOf(resource))
-                    + " (it has " + String.join(", ", resources.keySet()) + ")");
+            throw new IllegalArgumentException(
+                    name + " has no DRBD resource " + Name.printable(String.valueOf(resource)) + " (it has "
+                            + String.join(", ", resources.keySet()) + ")");
         }
         return r;
     }
@@ -528,7 +593,8 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
     SimVm vm(String vm) {
         SimVm v = vms.get(vm);
         if (v == null) {
-            throw new IllegalArgumentException("error: failed to get domain '" + Name.printable(String.valueOf(vm)) + "' on " + name);
+            throw new IllegalArgumentException(
+                    "error: failed to get domain '" + Name.printable(String.valueOf(vm)) + "' on " + name);
         }
         return v;
     }
@@ -564,7 +630,8 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
         Duration took = pair.toolsWaitInSimulatedTime() ? delay : Duration.ofNanos(System.nanoTime() - start);
         Optional<ToolAnswers.Answer> answer = Optional.empty();
         synchronized (pair.lock) {
-            // frozen while the slow tool ran: it answers nothing (its BMC call cuts no power), as any command on a down host
+            // frozen while the slow tool ran: it answers nothing (its BMC call cuts no power), as any command on a down
+            // host
             if (up) {
                 ToolAnswers.Answer given = tools.answer(command);
                 // a command that took its own host down (its BMC cut its own power) has no caller left to answer
@@ -581,7 +648,8 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
     /** Waits out what is {@code left} of the caller's {@code timeout}, then ends the command as a timeout does. */
     private void hangFor(Command command, Duration left, Duration timeout) throws CommandException {
         waitFor(command, left);
-        throw new CommandException(command, "killed after running longer than " + timeout.toMillis() + " ms", true, null);
+        throw new CommandException(
+                command, "killed after running longer than " + timeout.toMillis() + " ms", true, null);
     }
 
     /**
@@ -650,7 +718,8 @@ public final class SimulatedHost implements CommandRunner, HostFiles {
             if (!up) {
                 throw new IOException(directory + ": " + name + " is down (no answer)");
             }
-            // nothing reads a directory of the simulated kernel yet: the agent reads debugfs's files by their known paths
+            // nothing reads a directory of the simulated kernel yet: the agent reads debugfs's files by their known
+            // paths
             return List.of();
         }
     }

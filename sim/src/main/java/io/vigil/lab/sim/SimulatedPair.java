@@ -22,7 +22,6 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-
 /**
  * The lab's pair of hosts, node-a and node-b, as ARCHITECTURE.md sets them up: node-a Primary for
  * r0 (VMs web and mail), node-b Primary for r1 (VMs db and backup), both resources' LVs in vg0 on
@@ -39,6 +38,7 @@ public final class SimulatedPair {
     private static final Logger log = LoggerFactory.getLogger(SimulatedPair.class);
     /** simulated resync speed: a full 20 GiB resync takes about 40 s of simulated time */
     public static final long RESYNC_RATE_KIB_PER_SECOND = 500L * 1024;
+
     private volatile boolean deterministic;
     private volatile boolean untimed;
     private volatile Duration skipped = Duration.ZERO;
@@ -46,7 +46,9 @@ public final class SimulatedPair {
     static final long WRITE_RATE_KIB_PER_VM = 2048;
     /** Where the simulated clock starts, every time: the same story gives the same timeline. */
     public static final Instant SEED_TIME = Instant.parse("2026-11-25T07:00:00.123456Z");
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSxxx").withZone(ZoneOffset.UTC);
+
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSxxx").withZone(ZoneOffset.UTC);
     private static final long LV_BYTES = 20L << 30;
     private static final long HOST_RAM_KIB = 16_303_940;
 
@@ -90,14 +92,43 @@ public final class SimulatedPair {
     private void build() {
         for (SimulatedHost host : hosts()) {
             String suffix = host == nodeA ? "A" : "B";
-            host.disks.put("/dev/sda", new SimDisk("/dev/sda", DiskProtocol.ATA, Optional.of("vg0"), "Western Digital Red",
-                    "WDC WD40EFRX-68N32N0", "WD-WCC7K4NLX9P" + suffix, "82.00A82", 4_000_787_030_016L, 34, 23_871));
-            host.disks.put("/dev/nvme0", new SimDisk("/dev/nvme0", DiskProtocol.NVME, Optional.empty(), "",
-                    "Samsung SSD 970 EVO Plus 500GB", "S4EVNX0R60981" + suffix, "2B2QEXM7", 500_107_862_016L, 38, 11_402));
+            host.disks.put(
+                    "/dev/sda",
+                    new SimDisk(
+                            "/dev/sda",
+                            DiskProtocol.ATA,
+                            Optional.of("vg0"),
+                            "Western Digital Red",
+                            "WDC WD40EFRX-68N32N0",
+                            "WD-WCC7K4NLX9P" + suffix,
+                            "82.00A82",
+                            4_000_787_030_016L,
+                            34,
+                            23_871));
+            host.disks.put(
+                    "/dev/nvme0",
+                    new SimDisk(
+                            "/dev/nvme0",
+                            DiskProtocol.NVME,
+                            Optional.empty(),
+                            "",
+                            "Samsung SSD 970 EVO Plus 500GB",
+                            "S4EVNX0R60981" + suffix,
+                            "2B2QEXM7",
+                            500_107_862_016L,
+                            38,
+                            11_402));
             host.resources.put("r0", new SimResource("r0", 0, 7789, "vg0", "r0-disk", LV_BYTES / 1024 - 1024));
             host.resources.put("r1", new SimResource("r1", 1, 7790, "vg0", "r1-disk", LV_BYTES / 1024 - 1024));
             // a thin pool of 100 GiB (lvcreate's 100 MiB of metadata for it) with an over-provisioned scratch volume
-            host.addThinPool("vg0", "pool0", 100L << 30, 100L << 20, "scratch", 150L << 30, host == nodeA ? 38_400L << 20 : 25_600L << 20);
+            host.addThinPool(
+                    "vg0",
+                    "pool0",
+                    100L << 30,
+                    100L << 20,
+                    "scratch",
+                    150L << 30,
+                    host == nodeA ? 38_400L << 20 : 25_600L << 20);
         }
         links.put("r0", new ReplicationLink("r0"));
         links.put("r1", new ReplicationLink("r1"));
@@ -239,7 +270,9 @@ public final class SimulatedPair {
                     }
                 }
                 for (SimResource r : host.resources.values()) {
-                    long vmsWriting = host.vms.values().stream().filter(vm -> vm.running() && vm.resource.equals(r.name)).count();
+                    long vmsWriting = host.vms.values().stream()
+                            .filter(vm -> vm.running() && vm.resource.equals(r.name))
+                            .count();
                     if (r.role == DrbdRole.PRIMARY && vmsWriting > 0) {
                         write(host, r, Math.round(vmsWriting * WRITE_RATE_KIB_PER_VM * seconds));
                     }
@@ -264,7 +297,10 @@ public final class SimulatedPair {
         boolean any = false;
         for (SimulatedHost host : hosts()) {
             for (SimVm vm : host.vms.values()) {
-                if (host.up && vm.running() && vm.shutsOffAt.isPresent() && !vm.shutsOffAt.get().isAfter(now)) {
+                if (host.up
+                        && vm.running()
+                        && vm.shutsOffAt.isPresent()
+                        && !vm.shutsOffAt.get().isAfter(now)) {
                     host.powerOffGuest(vm);
                     any = true;
                 }
@@ -296,7 +332,12 @@ public final class SimulatedPair {
         target.state = VmState.RUNNING;
         target.id = to.assignDomainId();
         from.powerOffGuest(source);
-        log.info("{} migrated live from {} to {} (boot {} goes on)", source.name, from.name(), to.name(), boots.getOrDefault(source.name, 0));
+        log.info(
+                "{} migrated live from {} to {} (boot {} goes on)",
+                source.name,
+                from.name(),
+                to.name(),
+                boots.getOrDefault(source.name, 0));
     }
 
     /**
@@ -325,14 +366,20 @@ public final class SimulatedPair {
     /** The hosts where {@code resource} is Primary now (a frozen host's role counts; a powered-off host has none). */
     public List<String> primariesOf(String resource) {
         synchronized (lock) {
-            return hosts().stream().filter(h -> h.resource(resource).role == DrbdRole.PRIMARY).map(SimulatedHost::name).toList();
+            return hosts().stream()
+                    .filter(h -> h.resource(resource).role == DrbdRole.PRIMARY)
+                    .map(SimulatedHost::name)
+                    .toList();
         }
     }
 
     /** The hosts where {@code vm} runs now: at most one, by construction (a frozen host's guests count). */
     public List<String> hostsRunning(String vm) {
         synchronized (lock) {
-            return hosts().stream().filter(h -> h.definesVm(vm) && h.vms.get(vm).running()).map(SimulatedHost::name).toList();
+            return hosts().stream()
+                    .filter(h -> h.definesVm(vm) && h.vms.get(vm).running())
+                    .map(SimulatedHost::name)
+                    .toList();
         }
     }
 
@@ -442,8 +489,9 @@ public final class SimulatedPair {
     }
 
     SimulatedHost node(String name) {
-        return host(name).orElseThrow(() -> new IllegalArgumentException("no host '" + Name.printable(name)
-                + "' in the lab (node-a, node-b)"));
+        return host(name)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "no host '" + Name.printable(name) + "' in the lab (node-a, node-b)"));
     }
 
     String failDisk(SimulatedHost host, String device) {
@@ -464,7 +512,8 @@ public final class SimulatedPair {
                 publish();
             }
         }
-        return disk.device + " on " + host.name() + " failed" + (lost.isEmpty() ? "" : "; DRBD detached " + String.join(", ", lost));
+        return disk.device + " on " + host.name() + " failed"
+                + (lost.isEmpty() ? "" : "; DRBD detached " + String.join(", ", lost));
     }
 
     String dyingDisk(SimulatedHost host, String device) {
@@ -492,7 +541,9 @@ public final class SimulatedPair {
             }
         }
         return disk.device + " on " + host.name() + " replaced (serial " + disk.serial + ")"
-                + (attached.isEmpty() ? "" : "; " + String.join(", ", attached) + " attached, Inconsistent until resynced");
+                + (attached.isEmpty()
+                        ? ""
+                        : "; " + String.join(", ", attached) + " attached, Inconsistent until resynced");
     }
 
     /** A new, empty backing disk: metadata created, attached, everything to be copied from the peer. */
@@ -572,7 +623,8 @@ public final class SimulatedPair {
         host.up = true;
         for (SimResource r : host.resources.values()) {
             r.role = DrbdRole.SECONDARY;
-            // drbdadm up reads the config, where allow-two-primaries is no: a live net-options did not survive the reboot
+            // drbdadm up reads the config, where allow-two-primaries is no: a live net-options did not survive the
+            // reboot
             r.allowTwoPrimaries = false;
             r.connection = ConnectionState.CONNECTING;
         }
@@ -618,13 +670,16 @@ public final class SimulatedPair {
 
     String fenceLies(SimulatedHost host, boolean lies) {
         host.bmcLies = lies;
-        return lies ? "the BMC of " + host.name() + " now reports power off as done, and does nothing"
+        return lies
+                ? "the BMC of " + host.name() + " now reports power off as done, and does nothing"
                 : "the BMC of " + host.name() + " tells the truth again";
     }
 
     String fenceBroken(SimulatedHost host, boolean broken) {
         host.bmcBroken = broken;
-        return broken ? "the BMC of " + host.name() + " fails every power command" : "the BMC of " + host.name() + " works again";
+        return broken
+                ? "the BMC of " + host.name() + " fails every power command"
+                : "the BMC of " + host.name() + " works again";
     }
 
     String migrationFails(String vm, boolean fails) {
@@ -634,12 +689,15 @@ public final class SimulatedPair {
         } else {
             failingMigrations.remove(vm);
         }
-        return fails ? "the next live migration of " + vm + " breaks halfway" : "live migrations of " + vm + " work again";
+        return fails
+                ? "the next live migration of " + vm + " breaks halfway"
+                : "live migrations of " + vm + " work again";
     }
 
     String slowTools(SimulatedHost host, Duration delay) {
         host.toolDelay = delay;
-        return delay.isZero() ? host.name() + "'s commands answer at once again"
+        return delay.isZero()
+                ? host.name() + "'s commands answer at once again"
                 : host.name() + "'s commands take " + delay.toSeconds() + " s to answer";
     }
 
@@ -654,15 +712,16 @@ public final class SimulatedPair {
             throw new IllegalStateException(host.name() + " is down: nothing starts there to take memory");
         }
         if (host.memoryTakenKiB > 0) {
-            throw new IllegalStateException(host.name() + " already has " + host.memoryTakenKiB + " KiB taken; memory-freed " + host.name()
-                    + " first");
+            throw new IllegalStateException(host.name() + " already has " + host.memoryTakenKiB
+                    + " KiB taken; memory-freed " + host.name() + " first");
         }
         if (kib > host.memoryAvailableKiB()) {
-            throw new IllegalStateException(host.name() + " has " + host.memoryAvailableKiB() + " KiB available, less than the " + kib
-                    + " KiB asked: the lab does not overcommit a host");
+            throw new IllegalStateException(host.name() + " has " + host.memoryAvailableKiB()
+                    + " KiB available, less than the " + kib + " KiB asked: the lab does not overcommit a host");
         }
         host.memoryTakenKiB = kib;
-        return kib + " KiB of " + host.name() + " held by something other than its VMs (MemAvailable " + host.memoryAvailableKiB() + " KiB)";
+        return kib + " KiB of " + host.name() + " held by something other than its VMs (MemAvailable "
+                + host.memoryAvailableKiB() + " KiB)";
     }
 
     String freeMemory(SimulatedHost host) {
@@ -704,12 +763,16 @@ public final class SimulatedPair {
                 continue; // after a split brain DRBD stays apart until a human decides
             }
             if (a.allowTwoPrimaries != b.allowTwoPrimaries) {
-                // DRBD's handshake compares the net options and drops a mismatch for good (see SimulatedHost.allowTwoPrimaries)
+                // DRBD's handshake compares the net options and drops a mismatch for good (see
+                // SimulatedHost.allowTwoPrimaries)
                 a.connection = ConnectionState.STANDALONE;
                 b.connection = ConnectionState.STANDALONE;
                 publish();
-                log.warn("{}: incompatible allow-two-primaries settings (node-a {}, node-b {}); DRBD disconnects, both StandAlone",
-                        resource, a.allowTwoPrimaries ? "yes" : "no", b.allowTwoPrimaries ? "yes" : "no");
+                log.warn(
+                        "{}: incompatible allow-two-primaries settings (node-a {}, node-b {}); DRBD disconnects, both StandAlone",
+                        resource,
+                        a.allowTwoPrimaries ? "yes" : "no",
+                        b.allowTwoPrimaries ? "yes" : "no");
                 continue;
             }
             a.connection = ConnectionState.CONNECTED;
@@ -723,15 +786,23 @@ public final class SimulatedPair {
         SimResource a = nodeA.resources.get(resource);
         SimResource b = nodeB.resources.get(resource);
         ReplicationLink link = links.get(resource);
-        if (!nodeA.up || !nodeB.up || a.connection != ConnectionState.CONNECTED || b.connection != ConnectionState.CONNECTED
-                || link.syncing() || !a.hasDisk() || !b.hasDisk()) {
+        if (!nodeA.up
+                || !nodeB.up
+                || a.connection != ConnectionState.CONNECTED
+                || b.connection != ConnectionState.CONNECTED
+                || link.syncing()
+                || !a.hasDisk()
+                || !b.hasDisk()) {
             return;
         }
         SimulatedHost source;
         if (a.disk != DiskState.UP_TO_DATE && b.disk != DiskState.UP_TO_DATE) {
             // a resync copies good data: with no UpToDate copy left DRBD starts none, and both sides stay as they are
-            log.warn("{}: no UpToDate copy left (node-a {}, node-b {}); DRBD resyncs only from an UpToDate copy, so none starts",
-                    resource, a.disk.wire(), b.disk.wire());
+            log.warn(
+                    "{}: no UpToDate copy left (node-a {}, node-b {}); DRBD resyncs only from an UpToDate copy, so none starts",
+                    resource,
+                    a.disk.wire(),
+                    b.disk.wire());
             return;
         } else if (a.disk == DiskState.UP_TO_DATE && b.disk != DiskState.UP_TO_DATE) {
             source = nodeA;
@@ -754,7 +825,12 @@ public final class SimulatedPair {
         link.resyncTotalKiB = link.outOfSyncKiB;
         target.resources.get(resource).disk = DiskState.INCONSISTENT;
         publish();
-        log.info("resync of {} from {} to {} started: {} KiB", resource, source.name(), target.name(), link.outOfSyncKiB);
+        log.info(
+                "resync of {} from {} to {} started: {} KiB",
+                resource,
+                source.name(),
+                target.name(),
+                link.outOfSyncKiB);
     }
 
     private void splitBrain(String resource) {
@@ -791,7 +867,8 @@ public final class SimulatedPair {
         }
     }
 
-    private static List<String> diff(Map<String, Events2Object> before, Map<String, Events2Object> after, boolean statistics) {
+    private static List<String> diff(
+            Map<String, Events2Object> before, Map<String, Events2Object> after, boolean statistics) {
         List<String> lines = new ArrayList<>();
         for (Map.Entry<String, Events2Object> e : after.entrySet()) {
             Events2Object old = before.get(e.getKey());
@@ -864,12 +941,19 @@ public final class SimulatedPair {
             disk.volumeGroup.ifPresent(vg -> {
                 long extent = 4L << 20;
                 long size = (disk.capacityBytes - (1L << 20)) / extent * extent;
-                List<SimResource> lvs = host.resources.values().stream().filter(r -> r.volumeGroup.equals(vg)).toList();
-                List<SimThinPool> pools = host.thinPools.stream().filter(p -> p.vg.equals(vg)).toList();
-                // lv_count counts what lvs lists: a pool and its thin volumes, not the pool's hidden data, metadata and spare
-                long taken = lvs.size() * LV_BYTES + pools.stream().mapToLong(SimThinPool::takenBytes).sum();
-                int count = lvs.size() + pools.stream().mapToInt(p -> 1 + p.volumes.size()).sum();
-                vgs.add(new LvmText.Vg(vg, size, size - taken, 1, count, disk.failed ? Optional.of(disk.device) : Optional.empty()));
+                List<SimResource> lvs = host.resources.values().stream()
+                        .filter(r -> r.volumeGroup.equals(vg))
+                        .toList();
+                List<SimThinPool> pools =
+                        host.thinPools.stream().filter(p -> p.vg.equals(vg)).toList();
+                // lv_count counts what lvs lists: a pool and its thin volumes, not the pool's hidden data, metadata and
+                // spare
+                long taken = lvs.size() * LV_BYTES
+                        + pools.stream().mapToLong(SimThinPool::takenBytes).sum();
+                int count = lvs.size()
+                        + pools.stream().mapToInt(p -> 1 + p.volumes.size()).sum();
+                vgs.add(new LvmText.Vg(
+                        vg, size, size - taken, 1, count, disk.failed ? Optional.of(disk.device) : Optional.empty()));
             });
         }
         return vgs;
@@ -878,18 +962,37 @@ public final class SimulatedPair {
     List<LvmText.Lv> logicalVolumes(SimulatedHost host) {
         List<LvmText.Lv> lvs = new ArrayList<>();
         for (SimDisk disk : host.disks.values()) {
-            disk.volumeGroup.ifPresent(vg -> host.resources.values().stream().filter(r -> r.volumeGroup.equals(vg)).forEach(r -> {
-                // -wi-a: linear, writable, inherited allocation, active; o while DRBD holds it; p when its PV is missing
-                String attr = "-wi-a" + (r.hasDisk() ? "o" : "-") + "--" + (disk.failed ? "p" : "-") + "-";
-                lvs.add(LvmText.Lv.linear(vg, r.logicalVolume, LV_BYTES, attr));
-            }));
+            disk.volumeGroup.ifPresent(vg -> host.resources.values().stream()
+                    .filter(r -> r.volumeGroup.equals(vg))
+                    .forEach(r -> {
+                        // -wi-a: linear, writable, inherited allocation, active; o while DRBD holds it; p when its PV
+                        // is missing
+                        String attr = "-wi-a" + (r.hasDisk() ? "o" : "-") + "--" + (disk.failed ? "p" : "-") + "-";
+                        lvs.add(LvmText.Lv.linear(vg, r.logicalVolume, LV_BYTES, attr));
+                    }));
             String partial = disk.failed ? "p" : "-";
-            disk.volumeGroup.ifPresent(vg -> host.thinPools.stream().filter(p -> p.vg.equals(vg)).forEach(p -> {
-                // twi-aotz: thin pool, writable, inherited, active, open (its thin volumes are), thin target, zeroing new blocks
-                lvs.add(new LvmText.Lv(vg, p.name, p.dataBytes, "twi-aotz" + partial + "-", "", p.dataPercent(), p.metadataPercent()));
-                p.volumes.forEach((volume, sizes) -> lvs.add(new LvmText.Lv(vg, volume, sizes[0], "Vwi-a-tz" + partial + "-", p.name,
-                        p.volumeDataPercent(volume), "")));
-            }));
+            disk.volumeGroup.ifPresent(vg -> host.thinPools.stream()
+                    .filter(p -> p.vg.equals(vg))
+                    .forEach(p -> {
+                        // twi-aotz: thin pool, writable, inherited, active, open (its thin volumes are), thin target,
+                        // zeroing new blocks
+                        lvs.add(new LvmText.Lv(
+                                vg,
+                                p.name,
+                                p.dataBytes,
+                                "twi-aotz" + partial + "-",
+                                "",
+                                p.dataPercent(),
+                                p.metadataPercent()));
+                        p.volumes.forEach((volume, sizes) -> lvs.add(new LvmText.Lv(
+                                vg,
+                                volume,
+                                sizes[0],
+                                "Vwi-a-tz" + partial + "-",
+                                p.name,
+                                p.volumeDataPercent(volume),
+                                "")));
+                    }));
         }
         return lvs;
     }

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.events.DiskProtocol;
 import io.vigil.events.SmartctlFlag;
-
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -29,13 +28,12 @@ final class SmartctlText {
             .withObjectIndenter(new DefaultIndenter("  ", "\n"))
             .withArrayIndenter(new DefaultIndenter("  ", "\n"))
             .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER));
-    private static final DateTimeFormatter ASCTIME = DateTimeFormatter.ofPattern("EEE MMM d HH:mm:ss yyyy 'UTC'", Locale.ROOT);
+    private static final DateTimeFormatter ASCTIME =
+            DateTimeFormatter.ofPattern("EEE MMM d HH:mm:ss yyyy 'UTC'", Locale.ROOT);
 
-    private SmartctlText() {
-    }
+    private SmartctlText() {}
 
-    record Output(String stdout, int exitStatus) {
-    }
+    record Output(String stdout, int exitStatus) {}
 
     static Output scan(List<SimDisk> disks, List<String> argv, Instant now) {
         ObjectNode root = envelope(argv, 0);
@@ -49,7 +47,8 @@ final class SmartctlText {
     static Output noSuchDevice(String device, List<String> argv, Instant now) {
         int status = 1 << SmartctlFlag.DEVICE_OPEN_FAILED.bit();
         ObjectNode root = envelope(argv, status);
-        ObjectNode message = ((ObjectNode) root.get("smartctl")).putArray("messages").addObject();
+        ObjectNode message =
+                ((ObjectNode) root.get("smartctl")).putArray("messages").addObject();
         message.put("string", "Smartctl open device: " + device + " failed: No such device");
         message.put("severity", "error");
         moveExitStatusLast(root);
@@ -143,11 +142,30 @@ final class SmartctlText {
         ObjectNode attributes = root.putObject("ata_smart_attributes");
         attributes.put("revision", 16);
         ArrayNode table = attributes.putArray("table");
-        attribute(table, 1, "Raw_Read_Error_Rate", disk.failed ? 1 : 200, 51, true, disk.failed ? "FAILING_NOW" : "", "PO-R--", 47, disk.failed ? 31337 : 0);
+        attribute(
+                table,
+                1,
+                "Raw_Read_Error_Rate",
+                disk.failed ? 1 : 200,
+                51,
+                true,
+                disk.failed ? "FAILING_NOW" : "",
+                "PO-R--",
+                47,
+                disk.failed ? 31337 : 0);
         attribute(table, 3, "Spin_Up_Time", 180, 21, true, "", "POS--K", 39, 5975);
         attribute(table, 4, "Start_Stop_Count", 100, 0, false, "", "-O--CK", 50, disk.powerCycles);
-        attribute(table, 5, "Reallocated_Sector_Ct", disk.reallocatedSectors > 0 ? 1 : 200, 140, true,
-                disk.reallocatedSectors > 0 ? "FAILING_NOW" : "", "PO--CK", 51, disk.reallocatedSectors);
+        attribute(
+                table,
+                5,
+                "Reallocated_Sector_Ct",
+                disk.reallocatedSectors > 0 ? 1 : 200,
+                140,
+                true,
+                disk.reallocatedSectors > 0 ? "FAILING_NOW" : "",
+                "PO--CK",
+                51,
+                disk.reallocatedSectors);
         attribute(table, 9, "Power_On_Hours", 68, 0, false, "", "-O--CK", 50, disk.powerOnHours);
         attribute(table, 12, "Power_Cycle_Count", 100, 0, false, "", "-O--CK", 50, disk.powerCycles);
         attribute(table, 194, "Temperature_Celsius", 116, 0, false, "", "-O---K", 34, disk.temperatureCelsius);
@@ -165,8 +183,17 @@ final class SmartctlText {
         selfTests.put("count", 0);
     }
 
-    private static void attribute(ArrayNode table, int id, String name, int value, int threshold, boolean prefailure,
-                                  String whenFailed, String flagString, int flagValue, long raw) {
+    private static void attribute(
+            ArrayNode table,
+            int id,
+            String name,
+            int value,
+            int threshold,
+            boolean prefailure,
+            String whenFailed,
+            String flagString,
+            int flagValue,
+            long raw) {
         ObjectNode a = table.addObject();
         a.put("id", id);
         a.put("name", name);

@@ -1,7 +1,6 @@
 package io.vigil.lab.sim;
 
 import io.vigil.collectors.command.Command;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -30,8 +29,11 @@ final class ToolAnswers {
     /** The long-running events2 (without --now): run() on it never ends by itself. */
     boolean isStream(Command command) {
         List<String> argv = command.argv();
-        return argv.size() >= 2 && argv.get(0).equals("drbdsetup") && argv.get(1).equals("events2")
-                && !argv.contains("--now") && events2Options(argv).isPresent();
+        return argv.size() >= 2
+                && argv.get(0).equals("drbdsetup")
+                && argv.get(1).equals("events2")
+                && !argv.contains("--now")
+                && events2Options(argv).isPresent();
     }
 
     Optional<Events2Stream> startStream(Command command, Consumer<String> lines) {
@@ -39,7 +41,8 @@ final class ToolAnswers {
             return Optional.empty();
         }
         Set<String> options = events2Options(command.argv()).orElseThrow();
-        return Optional.of(host.pair.openStream(host, lines, options.contains("--timestamps"), options.contains("--statistics")));
+        return Optional.of(
+                host.pair.openStream(host, lines, options.contains("--timestamps"), options.contains("--statistics")));
     }
 
     Answer answer(Command command) {
@@ -58,7 +61,8 @@ final class ToolAnswers {
             };
         } catch (RuntimeException e) {
             // a gap in the simulator must read as a failing command, never crash the agent
-            return new Answer(1, "", argv.get(0) + ": the lab's simulated host failed to answer: " + e.getMessage() + "\n");
+            return new Answer(
+                    1, "", argv.get(0) + ": the lab's simulated host failed to answer: " + e.getMessage() + "\n");
         }
     }
 
@@ -67,21 +71,29 @@ final class ToolAnswers {
     }
 
     static Answer notSimulated(List<String> argv) {
-        return new Answer(1, "", argv.get(0) + ": '" + io.vigil.events.Name.printable(String.join(" ", argv))
-                + "' is not simulated by the lab's host\n");
+        return new Answer(
+                1,
+                "",
+                argv.get(0) + ": '" + io.vigil.events.Name.printable(String.join(" ", argv))
+                        + "' is not simulated by the lab's host\n");
     }
 
     private static Optional<Set<String>> events2Options(List<String> argv) {
         Set<String> allowed = Set.of("--now", "--timestamps", "--statistics");
         Set<String> options = new HashSet<>(argv.subList(2, argv.size()));
-        return allowed.containsAll(options) && options.size() == argv.size() - 2 ? Optional.of(options) : Optional.empty();
+        return allowed.containsAll(options) && options.size() == argv.size() - 2
+                ? Optional.of(options)
+                : Optional.empty();
     }
 
     private Answer drbdsetup(List<String> argv) {
         if (argv.size() >= 2 && argv.get(1).equals("events2") && argv.contains("--now")) {
             Optional<Set<String>> options = events2Options(argv);
             if (options.isPresent()) {
-                return Answer.ok(host.pair.dump(host, options.get().contains("--timestamps"), options.get().contains("--statistics")));
+                return Answer.ok(host.pair.dump(
+                        host,
+                        options.get().contains("--timestamps"),
+                        options.get().contains("--statistics")));
             }
         }
         return notSimulated(argv);
@@ -102,11 +114,16 @@ final class ToolAnswers {
             }
             if (rest.size() == 1) {
                 String device = rest.get(0);
-                Optional<SimDisk> disk = host.disks.values().stream().filter(d -> d.answersTo(device)).findFirst();
+                Optional<SimDisk> disk = host.disks.values().stream()
+                        .filter(d -> d.answersTo(device))
+                        .findFirst();
                 // the lab's disks sit on plain ports, not behind a RAID card: smartctl reaches them with the
                 // type its scan reports for them (what the probe passes back in scan mode), or auto, and no other
-                if (disk.isEmpty() || type.filter(t -> !t.equals("auto") && !t.equals(SmartctlText.scanType(disk.get()))).isPresent()) {
-                    return answer(SmartctlText.noSuchDevice(type.map(t -> device + " [" + t + "]").orElse(device), argv, host.pair.now()));
+                if (disk.isEmpty()
+                        || type.filter(t -> !t.equals("auto") && !t.equals(SmartctlText.scanType(disk.get())))
+                                .isPresent()) {
+                    return answer(SmartctlText.noSuchDevice(
+                            type.map(t -> device + " [" + t + "]").orElse(device), argv, host.pair.now()));
                 }
                 return answer(SmartctlText.all(disk.get(), device, argv, host.pair.now()));
             }
@@ -125,7 +142,9 @@ final class ToolAnswers {
         }
         List<String> columns = List.of(argv.get(7).split(","));
         List<LvmText.Vg> vgs = host.pair.volumeGroups(host);
-        LvmText.Output out = argv.get(0).equals("vgs") ? LvmText.vgs(vgs, columns) : LvmText.lvs(host.pair.logicalVolumes(host), vgs, columns);
+        LvmText.Output out = argv.get(0).equals("vgs")
+                ? LvmText.vgs(vgs, columns)
+                : LvmText.lvs(host.pair.logicalVolumes(host), vgs, columns);
         return new Answer(out.exitCode(), out.stdout(), out.stderr());
     }
 
@@ -180,7 +199,7 @@ final class ToolAnswers {
         try {
             for (int i = 0; i < args.size(); i++) {
                 switch (args.get(i)) {
-                    case "-n", "-q" -> { }
+                    case "-n", "-q" -> {}
                     case "-c" -> count = Integer.parseInt(args.get(++i));
                     case "-i" -> interval = Double.parseDouble(args.get(++i));
                     case "-W" -> wait = Double.parseDouble(args.get(++i));
@@ -193,7 +212,10 @@ final class ToolAnswers {
                 }
             }
         } catch (RuntimeException e) {
-            return new Answer(2, "", "ping: invalid argument in '" + io.vigil.events.Name.printable(String.join(" ", args)) + "'\n");
+            return new Answer(
+                    2,
+                    "",
+                    "ping: invalid argument in '" + io.vigil.events.Name.printable(String.join(" ", args)) + "'\n");
         }
         if (address == null || count < 1) {
             return new Answer(2, "", "ping: usage error: Destination address required\n");

@@ -1,7 +1,6 @@
 package io.vigil.lab.sim;
 
 import io.vigil.events.Name;
-
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -20,24 +19,33 @@ import java.util.Optional;
  * host). Called under the pair's lock.
  */
 final class VirshActions {
-    private VirshActions() {
-    }
+    private VirshActions() {}
 
     /** The answer, or empty when {@code args} (after -c URI) is no action this class reads. */
     static Optional<ToolAnswers.Answer> answer(SimulatedHost host, List<String> argv, List<String> args) {
-        if (args.size() == 2 && List.of("start", "shutdown", "destroy", "domstate").contains(args.get(0))) {
+        if (args.size() == 2
+                && List.of("start", "shutdown", "destroy", "domstate").contains(args.get(0))) {
             String vm = args.get(1);
             if (!host.definesVm(vm)) {
                 return Optional.of(noDomain(vm));
             }
-            return Optional.of(switch (args.get(0)) {
-                case "start" -> act(vm, "start", () -> host.startVm(vm), "Domain '" + vm + "' started\n\n");
-                case "shutdown" -> act(vm, "shutdown", () -> host.requestShutdown(vm), "Domain '" + vm + "' is being shutdown\n\n");
-                case "destroy" -> act(vm, "destroy", () -> host.destroyVm(vm), "Domain '" + vm + "' destroyed\n\n");
-                default -> ToolAnswers.Answer.ok(VirshText.stateWord(host.vms.get(vm).state) + "\n\n");
-            });
+            return Optional.of(
+                    switch (args.get(0)) {
+                        case "start" -> act(vm, "start", () -> host.startVm(vm), "Domain '" + vm + "' started\n\n");
+                        case "shutdown" ->
+                            act(
+                                    vm,
+                                    "shutdown",
+                                    () -> host.requestShutdown(vm),
+                                    "Domain '" + vm + "' is being shutdown\n\n");
+                        case "destroy" ->
+                            act(vm, "destroy", () -> host.destroyVm(vm), "Domain '" + vm + "' destroyed\n\n");
+                        default -> ToolAnswers.Answer.ok(VirshText.stateWord(host.vms.get(vm).state) + "\n\n");
+                    });
         }
-        if (args.size() == 4 && args.get(0).equals("setmem") && List.of("--live", "--config").contains(args.get(3))) {
+        if (args.size() == 4
+                && args.get(0).equals("setmem")
+                && List.of("--live", "--config").contains(args.get(3))) {
             String vm = args.get(1);
             if (!host.definesVm(vm)) {
                 return Optional.of(noDomain(vm));
@@ -46,10 +54,16 @@ final class VirshActions {
             try {
                 kib = Long.parseLong(args.get(2));
             } catch (NumberFormatException e) {
-                return Optional.of(fail("error: Numeric value '" + Name.printable(args.get(2)) + "' for <size> option is malformed or out of range\n"));
+                return Optional.of(fail("error: Numeric value '" + Name.printable(args.get(2))
+                        + "' for <size> option is malformed or out of range\n"));
             }
-            return Optional.of(act(vm, "setmem", args.get(3).equals("--live") ? () -> host.setVmMemoryLive(vm, kib)
-                    : () -> host.setVmBootMemory(vm, kib), "\n"));
+            return Optional.of(act(
+                    vm,
+                    "setmem",
+                    args.get(3).equals("--live")
+                            ? () -> host.setVmMemoryLive(vm, kib)
+                            : () -> host.setVmBootMemory(vm, kib),
+                    "\n"));
         }
         if (args.size() == 4 && args.get(0).equals("migrate") && args.get(1).equals("--live")) {
             String vm = args.get(2);
@@ -59,7 +73,8 @@ final class VirshActions {
             Optional<SimulatedHost> destination = destination(host, args.get(3));
             if (destination.isEmpty()) {
                 return Optional.of(fail("error: Cannot recv data: ssh: Could not resolve hostname "
-                        + Name.printable(hostOf(args.get(3))) + ": Name or service not known: Connection reset by peer\n"));
+                        + Name.printable(hostOf(args.get(3)))
+                        + ": Name or service not known: Connection reset by peer\n"));
             }
             return Optional.of(act(vm, "migrate", () -> host.migrateVm(vm, destination.get()), "\n"));
         }
@@ -101,18 +116,25 @@ final class VirshActions {
             // virsh start checks the domain id itself and says so without the "Failed to start" line
             case ALREADY_RUNNING -> "error: Domain is already active\n";
             case NOT_RUNNING -> failed + "error: Requested operation is not valid: domain is not running\n";
-            case DISK_NOT_PRIMARY -> failed + "error: internal error: QEMU unexpectedly closed the monitor (vm='" + vm
-                    + "'): qemu-system-x86_64: -blockdev {\"driver\":\"host_device\",\"filename\":\"" + refusal.getMessage().split(":")[0]
-                    + "\",\"node-name\":\"libvirt-1-storage\"}: Could not open '" + refusal.getMessage().split(":")[0] + "': Wrong medium type\n";
-            case HOST_MEMORY -> verb.equals("setmem")
-                    ? "error: operation failed: " + refusal.getMessage() + " (the lab refuses a balloon that overcommits the host)\n"
-                    : failed + "error: internal error: QEMU unexpectedly closed the monitor (vm='" + vm
-                    + "'): qemu-system-x86_64: cannot set up guest memory 'pc.ram': Cannot allocate memory\n";
+            case DISK_NOT_PRIMARY ->
+                failed + "error: internal error: QEMU unexpectedly closed the monitor (vm='" + vm
+                        + "'): qemu-system-x86_64: -blockdev {\"driver\":\"host_device\",\"filename\":\""
+                        + refusal.getMessage().split(":")[0]
+                        + "\",\"node-name\":\"libvirt-1-storage\"}: Could not open '"
+                        + refusal.getMessage().split(":")[0] + "': Wrong medium type\n";
+            case HOST_MEMORY ->
+                verb.equals("setmem")
+                        ? "error: operation failed: " + refusal.getMessage()
+                                + " (the lab refuses a balloon that overcommits the host)\n"
+                        : failed + "error: internal error: QEMU unexpectedly closed the monitor (vm='" + vm
+                                + "'): qemu-system-x86_64: cannot set up guest memory 'pc.ram': Cannot allocate memory\n";
             case ABOVE_MAX_MEMORY -> "error: invalid argument: cannot set memory higher than max memory\n";
-            case DESTINATION_UNREACHABLE -> "error: Cannot recv data: ssh: connect to host "
-                    + refusal.getMessage().split(" ")[0] + " port 22: No route to host: Connection reset by peer\n";
+            case DESTINATION_UNREACHABLE ->
+                "error: Cannot recv data: ssh: connect to host "
+                        + refusal.getMessage().split(" ")[0] + " port 22: No route to host: Connection reset by peer\n";
             case SAME_HOST -> "error: internal error: Attempt to migrate guest to the same host\n";
-            case MIGRATION_BROKE -> "error: operation failed: job 'migration out' failed: Channel error: Input/output error\n";
+            case MIGRATION_BROKE ->
+                "error: operation failed: job 'migration out' failed: Channel error: Input/output error\n";
             case RUNS_ELSEWHERE -> failed + "error: lab invariant: " + refusal.getMessage() + "\n";
         };
     }

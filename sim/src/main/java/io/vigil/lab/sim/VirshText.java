@@ -1,7 +1,6 @@
 package io.vigil.lab.sim;
 
 import io.vigil.events.VmState;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -14,8 +13,7 @@ import java.util.Locale;
  * a CPU time even for a stopped domain, its "testSecurity" model) this prints what qemu reports.
  */
 final class VirshText {
-    private VirshText() {
-    }
+    private VirshText() {}
 
     static String stateWord(VmState state) {
         return switch (state) {

@@ -34,8 +34,7 @@ final class AlertmanagerOutbox implements Outbox {
     private Instant nextAttempt = Instant.EPOCH;
     private Duration backoff = Receiver.RETRY.first();
 
-    private record Resend(Alert alert, Instant until, Instant next) {
-    }
+    private record Resend(Alert alert, Instant until, Instant next) {}
 
     AlertmanagerOutbox(String receiver, Duration resolvedResendFor) {
         this.receiver = receiver;
@@ -56,7 +55,9 @@ final class AlertmanagerOutbox implements Outbox {
     @Override
     public Optional<RecordPosition> offer(Alert alert, Optional<RecordPosition> position, Instant now) {
         if (alert.state() == AlertState.RESOLVED) {
-            resends.put(alert.fingerprint(), new Resend(alert, now.plus(resolvedResendFor), now.plus(RESEND_RESOLVED_EVERY)));
+            resends.put(
+                    alert.fingerprint(),
+                    new Resend(alert, now.plus(resolvedResendFor), now.plus(RESEND_RESOLVED_EVERY)));
         } else {
             resends.remove(alert.fingerprint());
         }

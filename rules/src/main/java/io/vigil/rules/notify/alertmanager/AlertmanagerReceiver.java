@@ -56,7 +56,8 @@ public record AlertmanagerReceiver(AlertmanagerSpec spec) implements Receiver {
         if (failures.isEmpty()) {
             return new Outcome.Delivered(String.join("; ", answers));
         }
-        String why = String.join("; ", failures) + (answers.isEmpty() ? "" : " (delivered to " + answers.size() + " other instance(s))");
+        String why = String.join("; ", failures)
+                + (answers.isEmpty() ? "" : " (delivered to " + answers.size() + " other instance(s))");
         return retry ? new Outcome.Retry(why) : new Outcome.Refused(why);
     }
 
@@ -65,7 +66,9 @@ public record AlertmanagerReceiver(AlertmanagerSpec spec) implements Receiver {
         ArrayNode array = WireCodec.json().createArrayNode();
         for (Alert a : alerts) {
             ObjectNode alert = AlertJson.of(a, externalUrl);
-            alert.put("endsAt", (a.state() == AlertState.RESOLVED ? a.resolvedAt().orElse(a.endsAt()) : a.endsAt()).toString());
+            alert.put(
+                    "endsAt",
+                    (a.state() == AlertState.RESOLVED ? a.resolvedAt().orElse(a.endsAt()) : a.endsAt()).toString());
             array.add(alert);
         }
         return array;

@@ -21,7 +21,8 @@ import java.util.function.Consumer;
  * resolves (without them its copy lapses only at endsAt): {@code send_resolved} is not a key of
  * its section.
  */
-public record AlertmanagerSpec(String name, List<URI> urls, Optional<Secret> bearerToken, Duration timeout) implements ReceiverSpec {
+public record AlertmanagerSpec(String name, List<URI> urls, Optional<Secret> bearerToken, Duration timeout)
+        implements ReceiverSpec {
     public static final ReceiverType TYPE = new ReceiverType("alertmanager", AlertmanagerSpec::read);
 
     public AlertmanagerSpec {
@@ -51,6 +52,7 @@ public record AlertmanagerSpec(String name, List<URI> urls, Optional<Secret> bea
         if (urls.isEmpty()) {
             s.problem("urls", "list every Alertmanager instance (urls: [http://am-1:9093, http://am-2:9093])");
         }
-        return Optional.of(new AlertmanagerSpec(s.name(), urls, s.secret("bearer_token", false, SecretShape.TOKEN), timeout));
+        return Optional.of(
+                new AlertmanagerSpec(s.name(), urls, s.secret("bearer_token", false, SecretShape.TOKEN), timeout));
     }
 }

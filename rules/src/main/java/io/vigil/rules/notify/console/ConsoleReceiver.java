@@ -25,7 +25,10 @@ public final class ConsoleReceiver implements Receiver {
     public Outcome deliver(Notification n) {
         StringBuilder text = new StringBuilder(Headline.of(n));
         for (Alert a : n.all()) {
-            text.append("\n  ").append(n.firing().contains(a) ? "firing   " : "resolved ").append(a.rule()).append(' ')
+            text.append("\n  ")
+                    .append(n.firing().contains(a) ? "firing   " : "resolved ")
+                    .append(a.rule())
+                    .append(' ')
                     .append(a.labels());
         }
         out.accept(text.toString());

@@ -39,8 +39,7 @@ public final class Dispatcher {
     }
 
     /** What came of taking a record into a route's group. */
-    public record Accepted(boolean joined, List<RecordPosition> superseded) {
-    }
+    public record Accepted(boolean joined, List<RecordPosition> superseded) {}
 
     /**
      * Takes one alert record into {@code route}'s group. Pending and inactive alerts are nobody's
@@ -54,10 +53,12 @@ public final class Dispatcher {
             return new Accepted(false, List.of());
         }
         GroupKey key = GroupKey.of(route, alert.labels());
-        Group group = groups.computeIfAbsent(key, k -> new Group(k, route, now.plus(route.spec().groupWait())));
+        Group group = groups.computeIfAbsent(
+                key, k -> new Group(k, route, now.plus(route.spec().groupWait())));
         group.alerts.put(alert.fingerprint(), alert);
         List<RecordPosition> superseded = new ArrayList<>();
-        RecordPosition older = position.isPresent() ? group.records.put(alert.fingerprint(), position.get())
+        RecordPosition older = position.isPresent()
+                ? group.records.put(alert.fingerprint(), position.get())
                 : group.records.remove(alert.fingerprint());
         if (older != null) {
             superseded.add(older);
@@ -72,7 +73,11 @@ public final class Dispatcher {
             if (!g.inFlight && !g.nextFlush.isAfter(now)) {
                 g.inFlight = true;
                 g.nextFlush = now.plus(g.route.spec().groupInterval());
-                due.add(new Flush(g.route.spec().receiver(), g.key, List.copyOf(g.alerts.values()), Set.copyOf(g.records.values()),
+                due.add(new Flush(
+                        g.route.spec().receiver(),
+                        g.key,
+                        List.copyOf(g.alerts.values()),
+                        Set.copyOf(g.records.values()),
                         g.route.spec().repeatInterval()));
             }
         }

@@ -10,8 +10,8 @@ import java.util.Set;
  * now. {@code records} are the positions on vigil.alerts of what the group took in since its last
  * notification, settled (and committable) when this one is delivered.
  */
-public record Flush(String receiver, GroupKey key, List<Alert> alerts, Set<RecordPosition> records,
-                    Duration repeatInterval) {
+public record Flush(
+        String receiver, GroupKey key, List<Alert> alerts, Set<RecordPosition> records, Duration repeatInterval) {
     public Flush {
         alerts = List.copyOf(alerts);
         records = Set.copyOf(records);

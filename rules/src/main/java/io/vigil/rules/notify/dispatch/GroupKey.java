@@ -28,7 +28,10 @@ public record GroupKey(String route, Map<String, String> labels) {
     /** As Alertmanager writes a group key: {@code {}/{severity="critical"}/0:{alertname="X", cluster="pair-1"}}. */
     @Override
     public String toString() {
-        return route + ":" + new TreeMap<>(labels).entrySet().stream().map(e -> e.getKey() + "=\"" + e.getValue() + "\"")
-                .collect(Collectors.joining(", ", "{", "}"));
+        return route + ":"
+                + new TreeMap<>(labels)
+                        .entrySet().stream()
+                                .map(e -> e.getKey() + "=\"" + e.getValue() + "\"")
+                                .collect(Collectors.joining(", ", "{", "}"));
     }
 }

@@ -1,5 +1,4 @@
 package io.vigil.rules.notify.dispatch;
 
 /** A record's place on vigil.alerts: partition and offset. */
-public record RecordPosition(int partition, long offset) {
-}
+public record RecordPosition(int partition, long offset) {}

@@ -13,8 +13,15 @@ import java.util.Objects;
  * {@code groupInterval} when it changes, and again every {@code repeatInterval} while it fires.
  * Children inherit what they do not set (resolved by the loader).
  */
-public record RouteSpec(String receiver, List<LabelMatcher> matchers, List<String> groupBy, Duration groupWait,
-                        Duration groupInterval, Duration repeatInterval, boolean continueMatching, List<RouteSpec> routes) {
+public record RouteSpec(
+        String receiver,
+        List<LabelMatcher> matchers,
+        List<String> groupBy,
+        Duration groupWait,
+        Duration groupInterval,
+        Duration repeatInterval,
+        boolean continueMatching,
+        List<RouteSpec> routes) {
     public static final Duration GROUP_WAIT = Duration.ofSeconds(30);
     public static final Duration GROUP_INTERVAL = Duration.ofMinutes(5);
     public static final Duration REPEAT_INTERVAL = Duration.ofHours(4);

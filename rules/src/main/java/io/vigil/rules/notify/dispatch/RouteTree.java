@@ -15,13 +15,11 @@ import java.util.stream.Collectors;
  */
 public final class RouteTree {
     /** A route with the key that names it in group keys: its matchers from the root down. */
-    public record Route(String key, RouteSpec spec) {
-    }
+    public record Route(String key, RouteSpec spec) {}
 
     private final Node root;
 
-    private record Node(Route route, List<Node> children) {
-    }
+    private record Node(Route route, List<Node> children) {}
 
     public RouteTree(RouteSpec root) {
         this.root = build(root, "{}");
@@ -31,8 +29,9 @@ public final class RouteTree {
         List<Node> children = new ArrayList<>();
         for (int i = 0; i < spec.routes().size(); i++) {
             RouteSpec child = spec.routes().get(i);
-            String childKey = key + "/" + child.matchers().stream().map(LabelMatcher::toString)
-                    .collect(Collectors.joining(",", "{", "}")) + "/" + i;
+            String childKey = key + "/"
+                    + child.matchers().stream().map(LabelMatcher::toString).collect(Collectors.joining(",", "{", "}"))
+                    + "/" + i;
             children.add(build(child, childKey));
         }
         return new Node(new Route(key, spec), children);

@@ -46,7 +46,9 @@ public final class EmailReceiver implements Receiver {
         p.put("mail.smtp.auth", String.valueOf(spec.username().isPresent()));
         // one mistyped address must not keep the mail from the others
         p.put("mail.smtp.sendpartial", "true");
-        spec.caFile().ifPresent(ca -> p.put("mail.smtp.ssl.socketFactory", PrivateCa.trusting(ca).getSocketFactory()));
+        spec.caFile()
+                .ifPresent(ca -> p.put(
+                        "mail.smtp.ssl.socketFactory", PrivateCa.trusting(ca).getSocketFactory()));
         this.session = Session.getInstance(p);
     }
 
@@ -74,16 +76,20 @@ public final class EmailReceiver implements Receiver {
             message.setContent(new MimeMultipart("alternative", text, html));
             Transport transport = session.getTransport("smtp");
             try {
-                transport.connect(spec.host(), spec.port(), spec.username().orElse(null),
+                transport.connect(
+                        spec.host(),
+                        spec.port(),
+                        spec.username().orElse(null),
                         spec.password().map(s -> s.reveal()).orElse(null));
                 transport.sendMessage(message, message.getAllRecipients());
-                return new Outcome.Delivered(((SMTPTransport) transport).getLastServerResponse().strip());
+                return new Outcome.Delivered(
+                        ((SMTPTransport) transport).getLastServerResponse().strip());
             } finally {
                 closeQuietly(transport);
             }
         } catch (AuthenticationFailedException e) {
-            return new Outcome.Refused(spec.host() + ":" + spec.port() + " refused the credentials of " + spec.username().orElse("")
-                    + ": " + e.getMessage());
+            return new Outcome.Refused(spec.host() + ":" + spec.port() + " refused the credentials of "
+                    + spec.username().orElse("") + ": " + e.getMessage());
         } catch (SendFailedException e) {
             return sendFailed(e);
         } catch (MessagingException e) {
@@ -100,18 +106,23 @@ public final class EmailReceiver implements Receiver {
     private Outcome sendFailed(SendFailedException e) {
         Address[] sent = e.getValidSentAddresses();
         Address[] refused = e.getInvalidAddresses() == null ? new Address[0] : e.getInvalidAddresses();
-        String who = spec.host() + " refused " + Arrays.toString(refused) + ": " + e.getMessage().strip();
+        String who = spec.host() + " refused " + Arrays.toString(refused) + ": "
+                + e.getMessage().strip();
         if (sent != null && sent.length > 0) {
             return new Outcome.Delivered("to " + Arrays.toString(sent) + " only; " + who);
         }
         if (e instanceof SMTPSendFailedException whole) {
             // the mail itself, not a recipient, was refused (MAIL FROM or DATA)
-            String why = spec.host() + " answered " + whole.getReturnCode() + " " + whole.getMessage().strip();
-            return whole.getReturnCode() >= 400 && whole.getReturnCode() < 500 ? new Outcome.Retry(why) : new Outcome.Refused(why);
+            String why = spec.host() + " answered " + whole.getReturnCode() + " "
+                    + whole.getMessage().strip();
+            return whole.getReturnCode() >= 400 && whole.getReturnCode() < 500
+                    ? new Outcome.Retry(why)
+                    : new Outcome.Refused(why);
         }
         boolean onlyLater = false;
-        for (Exception next = e.getNextException(); next != null;
-             next = next instanceof MessagingException m ? m.getNextException() : null) {
+        for (Exception next = e.getNextException();
+                next != null;
+                next = next instanceof MessagingException m ? m.getNextException() : null) {
             if (next instanceof SMTPAddressFailedException failed) {
                 if (failed.getReturnCode() < 400 || failed.getReturnCode() >= 500) {
                     return new Outcome.Refused(who);

@@ -24,9 +24,19 @@ import java.util.regex.Pattern;
  * {@code caFile}, a PEM certificate the server's is checked against (a private CA) instead of
  * the JVM's trusted ones.
  */
-public record EmailSpec(String name, List<String> to, String from, String host, int port, Optional<String> username,
-                        Optional<Secret> password, StartTls starttls, Optional<Path> caFile, boolean sendResolved,
-                        Duration timeout) implements ReceiverSpec {
+public record EmailSpec(
+        String name,
+        List<String> to,
+        String from,
+        String host,
+        int port,
+        Optional<String> username,
+        Optional<Secret> password,
+        StartTls starttls,
+        Optional<Path> caFile,
+        boolean sendResolved,
+        Duration timeout)
+        implements ReceiverSpec {
     public static final ReceiverType TYPE = new ReceiverType("email", EmailSpec::read);
     private static final Pattern ADDRESS = Pattern.compile("[^\\s@<>\"]+@[^\\s@<>\"]+");
 
@@ -41,7 +51,9 @@ public record EmailSpec(String name, List<String> to, String from, String host, 
 
     /** Whether the mail goes encrypted: required, when the server offers it, or never. */
     public enum StartTls {
-        REQUIRED, OPPORTUNISTIC, NEVER;
+        REQUIRED,
+        OPPORTUNISTIC,
+        NEVER;
 
         /** The word in the config. */
         public String word() {
@@ -63,8 +75,8 @@ public record EmailSpec(String name, List<String> to, String from, String host, 
             s.problem("to", "list who gets the mail (to: [ops@example.org])");
         }
         Optional<String> from = c.required("from", "the sender, e.g. vigil@example.org", EmailSpec::address);
-        Optional<ListenAddress> smarthost = c.required("smarthost", "the mail server as host:port, e.g. mail.example.org:587",
-                ListenAddress::parse);
+        Optional<ListenAddress> smarthost = c.required(
+                "smarthost", "the mail server as host:port, e.g. mail.example.org:587", ListenAddress::parse);
         Optional<String> username = c.read("username", t -> t);
         Optional<Secret> password = s.secret("password", false, SecretShape.ANY);
         StartTls starttls = c.optional("starttls", StartTls.REQUIRED, t -> {
@@ -78,7 +90,8 @@ public record EmailSpec(String name, List<String> to, String from, String host, 
         Optional<Path> caFile = c.read("ca_file", t -> {
             Path path = s.dir().resolve(t).normalize();
             if (!Files.isReadable(path)) {
-                throw new IllegalArgumentException(path + " cannot be read (a PEM certificate of the mail server's CA)");
+                throw new IllegalArgumentException(
+                        path + " cannot be read (a PEM certificate of the mail server's CA)");
             }
             PrivateCa.trusting(path);
             return path;
@@ -89,8 +102,18 @@ public record EmailSpec(String name, List<String> to, String from, String host, 
         if (from.isEmpty() || smarthost.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new EmailSpec(s.name(), to, from.get(), smarthost.get().host(), smarthost.get().port(), username, password,
-                starttls, caFile, sendResolved, timeout));
+        return Optional.of(new EmailSpec(
+                s.name(),
+                to,
+                from.get(),
+                smarthost.get().host(),
+                smarthost.get().port(),
+                username,
+                password,
+                starttls,
+                caFile,
+                sendResolved,
+                timeout));
     }
 
     private static String address(String text) {

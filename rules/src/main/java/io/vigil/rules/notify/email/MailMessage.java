@@ -14,7 +14,8 @@ import java.util.Set;
  * the HTML: annotations carry what hosts reported.
  */
 record MailMessage(String subject, String text, String html) {
-    private static final Set<String> THING_LABELS = Set.of("resource", "device", "device_type", "volume", "peer", "vm", "vg", "lv", "probe");
+    private static final Set<String> THING_LABELS =
+            Set.of("resource", "device", "device_type", "volume", "peer", "vm", "vg", "lv", "probe");
 
     static MailMessage of(Notification n) {
         StringBuilder text = new StringBuilder();
@@ -22,8 +23,11 @@ record MailMessage(String subject, String text, String html) {
         section(text, html, "Firing", n.firing());
         section(text, html, "Resolved", n.resolved());
         text.append("\n--\nVigil, ").append(n.externalUrl()).append("/api/alerts\n");
-        html.append("<p style=\"color:#777\">Vigil, <a href=\"").append(escape(n.externalUrl())).append("/api/alerts\">")
-                .append(escape(n.externalUrl())).append("/api/alerts</a></p></body></html>");
+        html.append("<p style=\"color:#777\">Vigil, <a href=\"")
+                .append(escape(n.externalUrl()))
+                .append("/api/alerts\">")
+                .append(escape(n.externalUrl()))
+                .append("/api/alerts</a></p></body></html>");
         return new MailMessage(Headline.of(n), text.toString(), html.toString());
     }
 
@@ -37,14 +41,25 @@ record MailMessage(String subject, String text, String html) {
             Map<String, String> l = a.labels();
             String summary = a.annotations().getOrDefault("summary", a.rule());
             text.append("* ").append(summary).append('\n');
-            text.append("  alert:    ").append(a.rule()).append(" (").append(l.getOrDefault("severity", "")).append(")\n");
-            text.append("  host:     ").append(l.getOrDefault("node", "")).append(" in ").append(l.getOrDefault("cluster", "")).append('\n');
+            text.append("  alert:    ")
+                    .append(a.rule())
+                    .append(" (")
+                    .append(l.getOrDefault("severity", ""))
+                    .append(")\n");
+            text.append("  host:     ")
+                    .append(l.getOrDefault("node", ""))
+                    .append(" in ")
+                    .append(l.getOrDefault("cluster", ""))
+                    .append('\n');
             html.append("<h3>").append(escape(summary)).append("</h3><table>");
             row(html, "alert", a.rule() + " (" + l.getOrDefault("severity", "") + ")");
             row(html, "host", l.getOrDefault("node", "") + " in " + l.getOrDefault("cluster", ""));
             for (Map.Entry<String, String> e : new java.util.TreeMap<>(l).entrySet()) {
                 if (THING_LABELS.contains(e.getKey())) {
-                    text.append("  ").append(pad(e.getKey() + ":")).append(e.getValue()).append('\n');
+                    text.append("  ")
+                            .append(pad(e.getKey() + ":"))
+                            .append(e.getValue())
+                            .append('\n');
                     row(html, e.getKey(), e.getValue());
                 }
             }
@@ -65,7 +80,11 @@ record MailMessage(String subject, String text, String html) {
                 text.append("  runbook:  ").append(runbook).append('\n');
                 html.append("<tr><td><b>runbook</b></td><td>");
                 if (runbook.startsWith("http://") || runbook.startsWith("https://")) {
-                    html.append("<a href=\"").append(escape(runbook)).append("\">").append(escape(runbook)).append("</a>");
+                    html.append("<a href=\"")
+                            .append(escape(runbook))
+                            .append("\">")
+                            .append(escape(runbook))
+                            .append("</a>");
                 } else {
                     html.append(escape(runbook));
                 }
@@ -81,7 +100,11 @@ record MailMessage(String subject, String text, String html) {
     }
 
     private static void row(StringBuilder html, String name, String value) {
-        html.append("<tr><td><b>").append(escape(name)).append("</b></td><td>").append(escape(value)).append("</td></tr>");
+        html.append("<tr><td><b>")
+                .append(escape(name))
+                .append("</b></td><td>")
+                .append(escape(value))
+                .append("</td></tr>");
     }
 
     static String escape(String s) {

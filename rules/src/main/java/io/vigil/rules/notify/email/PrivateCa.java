@@ -14,8 +14,7 @@ import javax.net.ssl.TrustManagerFactory;
 
 /** A mail server's private CA: the PEM certificates its certificate is checked against, instead of the JVM's trusted ones. */
 public final class PrivateCa {
-    private PrivateCa() {
-    }
+    private PrivateCa() {}
 
     /**
      * TLS that trusts only the certificates in {@code caFile}; IllegalArgumentException, saying
@@ -23,7 +22,8 @@ public final class PrivateCa {
      */
     public static SSLContext trusting(Path caFile) {
         try (InputStream in = Files.newInputStream(caFile)) {
-            Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
+            Collection<? extends Certificate> certificates =
+                    CertificateFactory.getInstance("X.509").generateCertificates(in);
             if (certificates.isEmpty()) {
                 throw new IllegalArgumentException(caFile + " holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
             }
@@ -39,7 +39,8 @@ public final class PrivateCa {
             context.init(null, tmf.getTrustManagers(), null);
             return context;
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException(caFile + " is not a PEM certificate of the mail server's CA: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    caFile + " is not a PEM certificate of the mail server's CA: " + e.getMessage(), e);
         }
     }
 }

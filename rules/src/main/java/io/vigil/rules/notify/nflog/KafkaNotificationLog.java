@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 public final class KafkaNotificationLog {
     /** As Alertmanager keeps its log: longer than any repeat interval worth having. */
     private static final Duration RETENTION = Duration.ofDays(5);
+
     private static final Logger log = LoggerFactory.getLogger(KafkaNotificationLog.class);
     private static final char SEPARATOR = '\u001f';
 
@@ -47,7 +48,11 @@ public final class KafkaNotificationLog {
         try {
             entries.put(key, WireCodec.decode(value, LogEntry.class));
         } catch (DecodeException e) {
-            log.warn("notification log entry {} on {} cannot be read, ignored: {}", key.replace(SEPARATOR, '/'), topic, e.getMessage());
+            log.warn(
+                    "notification log entry {} on {} cannot be read, ignored: {}",
+                    key.replace(SEPARATOR, '/'),
+                    topic,
+                    e.getMessage());
         }
     }
 
@@ -79,7 +84,8 @@ public final class KafkaNotificationLog {
         try {
             producer.send(new ProducerRecord<>(topic, key, value)).get(15, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("the notification log cannot be written to " + topic + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "the notification log cannot be written to " + topic + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while writing the notification log", e);

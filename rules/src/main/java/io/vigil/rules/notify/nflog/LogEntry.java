@@ -19,8 +19,13 @@ public record LogEntry(Set<String> firing, Set<String> resolved, Instant sentAt)
      * has resolved; an alert resolved that was not told (when the receiver hears of resolves); or
      * nothing changed but {@code repeat} has passed while something fires.
      */
-    public static boolean needsUpdate(java.util.Optional<LogEntry> last, Set<String> firing, Set<String> resolved,
-                                      boolean sendResolved, Duration repeat, Instant now) {
+    public static boolean needsUpdate(
+            java.util.Optional<LogEntry> last,
+            Set<String> firing,
+            Set<String> resolved,
+            boolean sendResolved,
+            Duration repeat,
+            Instant now) {
         if (last.isEmpty()) {
             return !firing.isEmpty();
         }

@@ -19,7 +19,6 @@ import java.util.Map;
 public record PagerDutyReceiver(PagerDutySpec spec) implements Receiver {
     private static final int MAX_SUMMARY = 1024;
 
-
     @Override
     public String name() {
         return spec.name();
@@ -30,7 +29,8 @@ public record PagerDutyReceiver(PagerDutySpec spec) implements Receiver {
         List<String> answers = new ArrayList<>();
         for (Alert a : n.all()) {
             boolean firing = n.firing().contains(a);
-            Outcome outcome = HttpPost.json(spec.url(), WireCodec.encode(event(a, firing, n.externalUrl())), Map.of(), spec.timeout());
+            Outcome outcome = HttpPost.json(
+                    spec.url(), WireCodec.encode(event(a, firing, n.externalUrl())), Map.of(), spec.timeout());
             if (!(outcome instanceof Outcome.Delivered d)) {
                 return outcome;
             }
@@ -48,13 +48,24 @@ public record PagerDutyReceiver(PagerDutySpec spec) implements Receiver {
             return event;
         }
         ObjectNode payload = event.putObject("payload");
-        String summary = a.annotations().getOrDefault("summary", a.rule() + " on " + a.labels().getOrDefault("node", "?"));
-        payload.put("summary", summary.length() > MAX_SUMMARY ? summary.substring(0, MAX_SUMMARY - 3) + "..." : summary);
+        String summary = a.annotations()
+                .getOrDefault("summary", a.rule() + " on " + a.labels().getOrDefault("node", "?"));
+        payload.put(
+                "summary", summary.length() > MAX_SUMMARY ? summary.substring(0, MAX_SUMMARY - 3) + "..." : summary);
         payload.put("source", a.labels().getOrDefault("node", a.labels().getOrDefault("cluster", "vigil")));
         payload.put("severity", severity(a.labels().getOrDefault("severity", "")));
         payload.put("timestamp", a.firedAt().orElse(a.activeAt()).toString());
-        payload.put("component", a.labels().getOrDefault("resource", a.labels().getOrDefault("device",
-                a.labels().getOrDefault("vm", a.labels().getOrDefault("vg", "host")))));
+        payload.put(
+                "component",
+                a.labels()
+                        .getOrDefault(
+                                "resource",
+                                a.labels()
+                                        .getOrDefault(
+                                                "device",
+                                                a.labels()
+                                                        .getOrDefault(
+                                                                "vm", a.labels().getOrDefault("vg", "host")))));
         payload.put("group", a.labels().getOrDefault("cluster", ""));
         payload.put("class", a.rule());
         ObjectNode details = payload.putObject("custom_details");

@@ -14,7 +14,8 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /** PagerDuty's Events API v2: one event per alert, deduplicated by the alert's fingerprint. */
-public record PagerDutySpec(String name, Secret routingKey, URI url, boolean sendResolved, Duration timeout) implements ReceiverSpec {
+public record PagerDutySpec(String name, Secret routingKey, URI url, boolean sendResolved, Duration timeout)
+        implements ReceiverSpec {
     public static final URI EVENTS_V2 = URI.create("https://events.pagerduty.com/v2/enqueue");
     public static final ReceiverType TYPE = new ReceiverType("pagerduty", PagerDutySpec::read);
 

@@ -17,7 +17,6 @@ import java.util.Map;
  */
 public record SlackReceiver(SlackSpec spec) implements Receiver {
 
-
     @Override
     public String name() {
         return spec.name();
@@ -25,7 +24,8 @@ public record SlackReceiver(SlackSpec spec) implements Receiver {
 
     @Override
     public Outcome deliver(Notification n) throws InterruptedException {
-        return HttpPost.json(URI.create(spec.url().reveal()), WireCodec.encode(message(n, spec)), Map.of(), spec.timeout());
+        return HttpPost.json(
+                URI.create(spec.url().reveal()), WireCodec.encode(message(n, spec)), Map.of(), spec.timeout());
     }
 
     static ObjectNode message(Notification n, SlackSpec spec) {
@@ -38,13 +38,18 @@ public record SlackReceiver(SlackSpec spec) implements Receiver {
             boolean firing = n.firing().contains(a);
             ObjectNode att = attachments.addObject();
             att.put("color", firing ? "danger" : "good");
-            att.put("title", escaped((firing ? "[FIRING] " : "[RESOLVED] ") + a.rule() + " on " + a.labels().getOrDefault("node", "?")));
+            att.put(
+                    "title",
+                    escaped((firing ? "[FIRING] " : "[RESOLVED] ") + a.rule() + " on "
+                            + a.labels().getOrDefault("node", "?")));
             String link = a.annotations().get("runbook_url");
             if (link != null && link.startsWith("http")) {
                 att.put("title_link", link);
             }
             att.put("text", escaped(a.annotations().getOrDefault("summary", a.rule())));
-            att.put("fallback", att.get("title").asText() + ": " + att.get("text").asText());
+            att.put(
+                    "fallback",
+                    att.get("title").asText() + ": " + att.get("text").asText());
         }
         return root;
     }

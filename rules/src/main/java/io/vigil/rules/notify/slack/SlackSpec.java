@@ -13,7 +13,8 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /** A Slack-compatible incoming webhook; its URL is the secret. */
-public record SlackSpec(String name, Secret url, Optional<String> channel, boolean sendResolved, Duration timeout) implements ReceiverSpec {
+public record SlackSpec(String name, Secret url, Optional<String> channel, boolean sendResolved, Duration timeout)
+        implements ReceiverSpec {
     public static final ReceiverType TYPE = new ReceiverType("slack", SlackSpec::read);
 
     public SlackSpec {

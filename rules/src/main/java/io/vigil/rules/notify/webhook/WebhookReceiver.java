@@ -21,8 +21,6 @@ public record WebhookReceiver(WebhookSpec spec) implements Receiver {
     /** What Alertmanager writes as the end of an alert that has not ended. */
     static final String NO_END = "0001-01-01T00:00:00Z";
 
-
-
     @Override
     public String name() {
         return spec.name();
@@ -52,7 +50,11 @@ public record WebhookReceiver(WebhookSpec spec) implements Receiver {
         for (Alert a : sent) {
             ObjectNode alert = AlertJson.of(a, n.externalUrl());
             alert.put("status", a.state() == AlertState.RESOLVED ? "resolved" : "firing");
-            alert.put("endsAt", a.state() == AlertState.RESOLVED ? a.resolvedAt().orElse(a.endsAt()).toString() : NO_END);
+            alert.put(
+                    "endsAt",
+                    a.state() == AlertState.RESOLVED
+                            ? a.resolvedAt().orElse(a.endsAt()).toString()
+                            : NO_END);
             alert.put("fingerprint", a.fingerprint());
             alerts.add(alert);
         }

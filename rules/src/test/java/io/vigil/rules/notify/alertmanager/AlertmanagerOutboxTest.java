@@ -21,7 +21,8 @@ class AlertmanagerOutboxTest {
     private static final Instant T = Alerts.T;
     private static final Alert FIRING = Alerts.lost(AlertState.FIRING);
     private static final Alert RESOLVED = Alerts.lost(AlertState.RESOLVED);
-    private static final Alert OTHER = Alerts.of("VgNearlyFull", "node-b", "warning", AlertState.FIRING, Map.of("vg", "vg0"));
+    private static final Alert OTHER =
+            Alerts.of("VgNearlyFull", "node-b", "warning", AlertState.FIRING, Map.of("vg", "vg0"));
 
     private static RecordPosition at(long offset) {
         return new RecordPosition(0, offset);
@@ -49,7 +50,9 @@ class AlertmanagerOutboxTest {
         outbox.offer(OTHER, Optional.of(at(2)), T);
         Outbox.Batch batch = outbox.due(T).orElseThrow();
         outbox.offer(RESOLVED, Optional.of(at(3)), T);
-        assertEquals(Set.of(at(1)), outbox.done(batch, new Outcome.Retry("connection refused"), T),
+        assertEquals(
+                Set.of(at(1)),
+                outbox.done(batch, new Outcome.Retry("connection refused"), T),
                 "the firing record is done with: the resolve that came meanwhile carries its news");
         assertEquals(Optional.empty(), outbox.due(T.plusMillis(999)), "backing off 1 s");
         Outbox.Batch retry = outbox.due(T.plusSeconds(1)).orElseThrow();
@@ -78,6 +81,7 @@ class AlertmanagerOutboxTest {
         outbox.done(outbox.due(T.plusSeconds(200)).orElseThrow(), new Outcome.Delivered("200"), T.plusSeconds(200));
         outbox.offer(FIRING, Optional.of(at(3)), T.plusSeconds(210));
         outbox.done(outbox.due(T.plusSeconds(210)).orElseThrow(), new Outcome.Delivered("200"), T.plusSeconds(210));
-        assertEquals(Optional.empty(), outbox.due(T.plusSeconds(300)), "firing again: its resolve is not pushed any more");
+        assertEquals(
+                Optional.empty(), outbox.due(T.plusSeconds(300)), "firing again: its resolve is not pushed any more");
     }
 }

@@ -62,8 +62,10 @@ class RealAlertmanagerTest {
     @Test
     void alertmanagerShowsTheEnginesAlertThenItsResolve() throws Exception {
         String binary = binary();
-        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of(System.getProperty("vigil.test.tmp", "target/tmp"))), "am-");
-        try (RecordingReceiver amWebhook = new RecordingReceiver(); EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"))) {
+        Path dir = Files.createTempDirectory(
+                Files.createDirectories(Path.of(System.getProperty("vigil.test.tmp", "target/tmp"))), "am-");
+        try (RecordingReceiver amWebhook = new RecordingReceiver();
+                EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"))) {
             int port = freePort();
             Files.writeString(dir.resolve("alertmanager.yml"), """
                     route:
@@ -77,45 +79,102 @@ class RealAlertmanagerTest {
                           - url: %s
                             send_resolved: true
                     """.formatted(amWebhook.url("/from-alertmanager")));
-            Process am = new ProcessBuilder(binary, "--config.file=" + dir.resolve("alertmanager.yml"),
-                    "--storage.path=" + dir.resolve("am-data"), "--web.listen-address=127.0.0.1:" + port, "--cluster.listen-address=")
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("alertmanager.log").toFile()).start();
+            Process am = new ProcessBuilder(
+                            binary,
+                            "--config.file=" + dir.resolve("alertmanager.yml"),
+                            "--storage.path=" + dir.resolve("am-data"),
+                            "--web.listen-address=127.0.0.1:" + port,
+                            "--cluster.listen-address=")
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("alertmanager.log").toFile())
+                    .start();
             try {
                 URI base = URI.create("http://127.0.0.1:" + port);
-                await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> get(base.resolve("/-/ready")).statusCode() == 200);
+                await().atMost(Duration.ofSeconds(30))
+                        .ignoreExceptions()
+                        .until(() -> get(base.resolve("/-/ready")).statusCode() == 200);
                 kafka.createVigilTopics();
                 Map<String, Object> settings = new HashMap<>();
                 settings.put("bootstrap.servers", kafka.bootstrapServers());
-                NotifyConfig notify = new NotifyConfig(List.of(new AlertmanagerSpec("alertmanager", List.of(base), Optional.empty(),
-                        Duration.ofSeconds(5))), new RouteSpec("alertmanager", List.of(), List.of("cluster", "alertname"), Duration.ZERO,
-                        Duration.ofSeconds(1), Duration.ofHours(4), false, List.of()), "http://vigil.test", Duration.ofMinutes(2),
+                NotifyConfig notify = new NotifyConfig(
+                        List.of(new AlertmanagerSpec(
+                                "alertmanager", List.of(base), Optional.empty(), Duration.ofSeconds(5))),
+                        new RouteSpec(
+                                "alertmanager",
+                                List.of(),
+                                List.of("cluster", "alertname"),
+                                Duration.ZERO,
+                                Duration.ofSeconds(1),
+                                Duration.ofHours(4),
+                                false,
+                                List.of()),
+                        "http://vigil.test",
+                        Duration.ofMinutes(2),
                         Duration.ofMinutes(15));
-                EngineConfig config = new EngineConfig(settings, "vigil-am-it", dir.resolve("state"), 1, List.of(), Roster.empty(),
-                        new EngineConfig.Topics(true, 6, (short) 1), new EngineTiming(Duration.ofMillis(200), Duration.ofMinutes(1),
-                        Duration.ofMinutes(4), Duration.ofHours(1), Duration.ofDays(7), Duration.ofMinutes(15)),
-                        new EngineConfig.Http(new ListenAddress("127.0.0.1", 0), Optional.empty(), Optional.empty()), Optional.of(notify));
-                try (Engine engine = Engine.start(config, DefaultRulePack.load(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-                     KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
+                EngineConfig config = new EngineConfig(
+                        settings,
+                        "vigil-am-it",
+                        dir.resolve("state"),
+                        1,
+                        List.of(),
+                        Roster.empty(),
+                        new EngineConfig.Topics(true, 6, (short) 1),
+                        new EngineTiming(
+                                Duration.ofMillis(200),
+                                Duration.ofMinutes(1),
+                                Duration.ofMinutes(4),
+                                Duration.ofHours(1),
+                                Duration.ofDays(7),
+                                Duration.ofMinutes(15)),
+                        new EngineConfig.Http(new ListenAddress("127.0.0.1", 0), Optional.empty(), Optional.empty()),
+                        Optional.of(notify));
+                try (Engine engine = Engine.start(
+                                config, DefaultRulePack.load(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+                        KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
                     assertTrue(engine.awaitRunning(WAIT));
                     send(producer, 1, Bodies.diskLost("r0"));
                     await().atMost(WAIT).until(() -> lostDisk(base).isPresent());
                     JsonNode shown = lostDisk(base).orElseThrow();
                     Map<String, String> labels = new TreeMap<>();
-                    shown.get("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+                    shown.get("labels")
+                            .fields()
+                            .forEachRemaining(
+                                    e -> labels.put(e.getKey(), e.getValue().asText()));
                     assertEquals("node-a", labels.get("node"));
                     assertEquals("r0", labels.get("resource"));
-                    assertEquals(AlertLabels.fingerprint(labels), shown.get("fingerprint").asText(),
+                    assertEquals(
+                            AlertLabels.fingerprint(labels),
+                            shown.get("fingerprint").asText(),
                             "Alertmanager computes the same fingerprint from the same labels");
                     assertEquals("active", shown.get("status").get("state").asText());
-                    assertEquals("http://vigil.test/api/alerts", shown.get("generatorURL").asText());
-                    await().atMost(WAIT).until(() -> amWebhook.requests().stream().anyMatch(r -> r.json().path("status").asText().equals("firing")));
+                    assertEquals(
+                            "http://vigil.test/api/alerts",
+                            shown.get("generatorURL").asText());
+                    await().atMost(WAIT)
+                            .until(() -> amWebhook.requests().stream()
+                                    .anyMatch(r ->
+                                            r.json().path("status").asText().equals("firing")));
                     send(producer, 2, Bodies.healthyPrimary("r0"));
                     await().atMost(WAIT).until(() -> lostDisk(base).isEmpty());
-                    await().atMost(WAIT).until(() -> amWebhook.requests().stream().anyMatch(r -> r.json().path("status").asText().equals("resolved")));
-                    JsonNode resolved = amWebhook.requests().stream().map(RecordingReceiver.Request::json)
-                            .filter(r -> r.path("status").asText().equals("resolved")).findFirst().orElseThrow();
-                    assertEquals("DrbdLocalDiskLost", resolved.get("alerts").get(0).get("labels").get("alertname").asText());
-                    assertEquals(AlertLabels.fingerprint(labels), resolved.get("alerts").get(0).get("fingerprint").asText());
+                    await().atMost(WAIT)
+                            .until(() -> amWebhook.requests().stream()
+                                    .anyMatch(r ->
+                                            r.json().path("status").asText().equals("resolved")));
+                    JsonNode resolved = amWebhook.requests().stream()
+                            .map(RecordingReceiver.Request::json)
+                            .filter(r -> r.path("status").asText().equals("resolved"))
+                            .findFirst()
+                            .orElseThrow();
+                    assertEquals(
+                            "DrbdLocalDiskLost",
+                            resolved.get("alerts")
+                                    .get(0)
+                                    .get("labels")
+                                    .get("alertname")
+                                    .asText());
+                    assertEquals(
+                            AlertLabels.fingerprint(labels),
+                            resolved.get("alerts").get(0).get("fingerprint").asText());
                 }
             } finally {
                 am.destroy();
@@ -125,7 +184,8 @@ class RealAlertmanagerTest {
     }
 
     private Optional<JsonNode> lostDisk(URI base) throws Exception {
-        JsonNode alerts = WireCodec.json().readTree(get(base.resolve("/api/v2/alerts")).body());
+        JsonNode alerts =
+                WireCodec.json().readTree(get(base.resolve("/api/v2/alerts")).body());
         for (Iterator<JsonNode> it = alerts.elements(); it.hasNext(); ) {
             JsonNode a = it.next();
             if (a.path("labels").path("alertname").asText().equals("DrbdLocalDiskLost")) {
@@ -136,11 +196,16 @@ class RealAlertmanagerTest {
     }
 
     private HttpResponse<String> get(URI uri) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static void send(KafkaProducer<String, byte[]> producer, long seq, io.vigil.events.Body body) {
-        producer.send(new ProducerRecord<>(Topics.TELEMETRY, "pair-1", EnvelopeCodec.encode(Envelope.of("pair-1", "node-a", seq, Instant.now(), body))));
+        producer.send(new ProducerRecord<>(
+                Topics.TELEMETRY,
+                "pair-1",
+                EnvelopeCodec.encode(Envelope.of("pair-1", "node-a", seq, Instant.now(), body))));
         producer.flush();
     }
 

@@ -19,19 +19,43 @@ import org.junit.jupiter.api.Test;
 
 class DispatcherTest {
     private static final Instant T = Alerts.T;
-    private static final RouteSpec PAGER = new RouteSpec("pager", List.of(LabelMatcher.parse("severity=critical")), List.of("cluster", "alertname"),
-            Duration.ZERO, Duration.ofMinutes(5), Duration.ofHours(4), true, List.of());
-    private static final RouteSpec DB = new RouteSpec("db-team", List.of(LabelMatcher.parse("vm=db")), List.of("cluster"),
-            Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofHours(4), false, List.of());
-    private static final RouteSpec ROOT = new RouteSpec("mail", List.of(), List.of("cluster", "alertname"), Duration.ofSeconds(30),
-            Duration.ofMinutes(5), Duration.ofHours(4), false, List.of(PAGER, DB));
+    private static final RouteSpec PAGER = new RouteSpec(
+            "pager",
+            List.of(LabelMatcher.parse("severity=critical")),
+            List.of("cluster", "alertname"),
+            Duration.ZERO,
+            Duration.ofMinutes(5),
+            Duration.ofHours(4),
+            true,
+            List.of());
+    private static final RouteSpec DB = new RouteSpec(
+            "db-team",
+            List.of(LabelMatcher.parse("vm=db")),
+            List.of("cluster"),
+            Duration.ofSeconds(30),
+            Duration.ofMinutes(5),
+            Duration.ofHours(4),
+            false,
+            List.of());
+    private static final RouteSpec ROOT = new RouteSpec(
+            "mail",
+            List.of(),
+            List.of("cluster", "alertname"),
+            Duration.ofSeconds(30),
+            Duration.ofMinutes(5),
+            Duration.ofHours(4),
+            false,
+            List.of(PAGER, DB));
 
     @Test
     void routesAreWalkedAsAlertmanagerWalksThem() {
         RouteTree tree = new RouteTree(ROOT);
         assertEquals(List.of("mail"), receivers(tree, Map.of("severity", "warning")));
         assertEquals(List.of("pager"), receivers(tree, Map.of("severity", "critical")), "no later sibling matches");
-        assertEquals(List.of("pager", "db-team"), receivers(tree, Map.of("severity", "critical", "vm", "db")), "continue goes on");
+        assertEquals(
+                List.of("pager", "db-team"),
+                receivers(tree, Map.of("severity", "critical", "vm", "db")),
+                "continue goes on");
         assertEquals(List.of("db-team"), receivers(tree, Map.of("severity", "warning", "vm", "db")));
     }
 
@@ -60,7 +84,9 @@ class DispatcherTest {
         List<Flush> first = d.due(T.plusSeconds(30));
         assertEquals(1, first.size());
         assertEquals("mail", first.get(0).receiver());
-        assertEquals(Map.of("cluster", "pair-1", "alertname", "VgNearlyFull"), first.get(0).key().labels());
+        assertEquals(
+                Map.of("cluster", "pair-1", "alertname", "VgNearlyFull"),
+                first.get(0).key().labels());
         assertEquals(Set.of(new RecordPosition(0, 1)), first.get(0).records());
         assertEquals(List.of(), d.due(T.plusSeconds(31)), "in flight");
         assertEquals(Set.of(new RecordPosition(0, 1)), d.done(first.get(0), true), "delivered: its record is done");
@@ -82,12 +108,16 @@ class DispatcherTest {
         Alert warn = Alerts.of("VgNearlyFull", "node-a", "warning", AlertState.FIRING, Map.of("vg", "vg0"));
         Alert ended = Alerts.of("VgNearlyFull", "node-a", "warning", AlertState.RESOLVED, Map.of("vg", "vg0"));
         accept(d, warn, 1, T);
-        assertEquals(List.of(new RecordPosition(0, 1)), accept(d, ended, 2, T.plusSeconds(1)).superseded(),
+        assertEquals(
+                List.of(new RecordPosition(0, 1)),
+                accept(d, ended, 2, T.plusSeconds(1)).superseded(),
                 "the resolve carries the firing's news: one notification, not two");
         Flush flush = d.due(T.plusSeconds(30)).get(0);
         assertEquals(List.of(ended), flush.alerts());
         Alert again = Alerts.of("VgNearlyFull", "node-a", "warning", AlertState.FIRING, Map.of("vg", "vg0"));
-        assertEquals(List.of(new RecordPosition(0, 2)), accept(d, again, 3, T.plusSeconds(31)).superseded());
+        assertEquals(
+                List.of(new RecordPosition(0, 2)),
+                accept(d, again, 3, T.plusSeconds(31)).superseded());
         assertEquals(Set.of(), d.done(flush, true), "what the flush carried was done with when the newer record came");
         assertEquals(1, d.groups(), "the group still holds the alert firing again");
         Flush next = d.due(T.plusSeconds(330)).get(0);
@@ -109,7 +139,11 @@ class DispatcherTest {
     @Test
     void aCriticalAlertIsDueAtOnceWithAGroupWaitOfZero() {
         Dispatcher d = new Dispatcher();
-        d.accept(Alerts.lost(AlertState.FIRING), routeOf(Alerts.lost(AlertState.FIRING)), Optional.of(new RecordPosition(3, 7)), T);
+        d.accept(
+                Alerts.lost(AlertState.FIRING),
+                routeOf(Alerts.lost(AlertState.FIRING)),
+                Optional.of(new RecordPosition(3, 7)),
+                T);
         List<Flush> due = d.due(T);
         assertEquals(1, due.size());
         assertEquals("pager", due.get(0).receiver());
@@ -120,16 +154,28 @@ class DispatcherTest {
     @Test
     void theLogDecidesWhatIsWorthTelling() {
         Duration repeat = Duration.ofHours(4);
-        assertFalse(LogEntry.needsUpdate(Optional.empty(), Set.of(), Set.of("a"), true, repeat, T), "only resolved, never told");
+        assertFalse(
+                LogEntry.needsUpdate(Optional.empty(), Set.of(), Set.of("a"), true, repeat, T),
+                "only resolved, never told");
         assertTrue(LogEntry.needsUpdate(Optional.empty(), Set.of("a"), Set.of(), true, repeat, T));
         LogEntry told = new LogEntry(Set.of("a"), Set.of(), T);
-        assertFalse(LogEntry.needsUpdate(Optional.of(told), Set.of("a"), Set.of(), true, repeat, T.plusSeconds(60)), "nothing new");
-        assertTrue(LogEntry.needsUpdate(Optional.of(told), Set.of("a", "b"), Set.of(), true, repeat, T.plusSeconds(60)), "b is new");
-        assertTrue(LogEntry.needsUpdate(Optional.of(told), Set.of(), Set.of("a"), false, repeat, T.plusSeconds(60)), "all resolved");
-        assertTrue(LogEntry.needsUpdate(Optional.of(told), Set.of("a"), Set.of(), true, repeat, T.plus(repeat)), "repeat");
+        assertFalse(
+                LogEntry.needsUpdate(Optional.of(told), Set.of("a"), Set.of(), true, repeat, T.plusSeconds(60)),
+                "nothing new");
+        assertTrue(
+                LogEntry.needsUpdate(Optional.of(told), Set.of("a", "b"), Set.of(), true, repeat, T.plusSeconds(60)),
+                "b is new");
+        assertTrue(
+                LogEntry.needsUpdate(Optional.of(told), Set.of(), Set.of("a"), false, repeat, T.plusSeconds(60)),
+                "all resolved");
+        assertTrue(
+                LogEntry.needsUpdate(Optional.of(told), Set.of("a"), Set.of(), true, repeat, T.plus(repeat)), "repeat");
         LogEntry twoTold = new LogEntry(Set.of("a", "b"), Set.of(), T);
-        assertTrue(LogEntry.needsUpdate(Optional.of(twoTold), Set.of("a"), Set.of("b"), true, repeat, T.plusSeconds(60)), "b resolved");
-        assertFalse(LogEntry.needsUpdate(Optional.of(twoTold), Set.of("a"), Set.of("b"), false, repeat, T.plusSeconds(60)),
+        assertTrue(
+                LogEntry.needsUpdate(Optional.of(twoTold), Set.of("a"), Set.of("b"), true, repeat, T.plusSeconds(60)),
+                "b resolved");
+        assertFalse(
+                LogEntry.needsUpdate(Optional.of(twoTold), Set.of("a"), Set.of("b"), false, repeat, T.plusSeconds(60)),
                 "b resolved, receiver not told of resolves");
     }
 }
