@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +34,8 @@ final class PartitionWatch implements AutoCloseable {
     static final Duration INTERVAL = Duration.ofSeconds(10);
     private static final Logger log = LoggerFactory.getLogger(PartitionWatch.class);
     private static final long TIMEOUT_SECONDS = 30;
+    /** How long a topic just created may stay unknown to the broker that answers. */
+    private static final Duration JUST_CREATED = Duration.ofSeconds(5);
 
     private final Admin admin;
     private final List<String> sources;
@@ -138,11 +141,29 @@ final class PartitionWatch implements AutoCloseable {
         if (topics.isEmpty()) {
             return counts;
         }
-        Map<String, TopicDescription> described =
-                admin.describeTopics(topics).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        Map<String, TopicDescription> described = described(admin, topics);
         topics.forEach(
                 topic -> counts.put(topic, described.get(topic).partitions().size()));
         return counts;
+    }
+
+    /**
+     * The topics' descriptions. A topic the engine has just created may be unknown to the broker
+     * that answers for a moment after: it is asked again for up to {@link #JUST_CREATED}.
+     */
+    private static Map<String, TopicDescription> described(Admin admin, List<String> topics)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        long deadline = System.nanoTime() + JUST_CREATED.toNanos();
+        while (true) {
+            try {
+                return admin.describeTopics(topics).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     private static IllegalStateException unread(Exception e, PartitionLayout.Reset reset) {
