@@ -23,7 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The lab's pair of hosts, node-a and node-b, as ARCHITECTURE.md sets them up: node-a Primary for
+ * The lab's pair of hosts, node-a and node-b, as docs/lab.md describes them: node-a Primary for
  * r0 (VMs web and mail), node-b Primary for r1 (VMs db and backup), both resources' LVs in vg0 on
  * each host's big ATA disk /dev/sda (the NVMe /dev/nvme0 holds the OS), 16 GiB of RAM each, one
  * crossover cable between them.
