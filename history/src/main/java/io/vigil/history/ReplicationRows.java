@@ -10,6 +10,7 @@ import io.vigil.events.DrbdRole;
 import io.vigil.events.Envelope;
 import io.vigil.events.ReplicationState;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -111,31 +112,24 @@ final class ReplicationRows {
     }
 
     static Object[] sample(PeerVolume v) {
-        return new Object[] {
-            v.cluster(),
-            v.node(),
-            v.seq(),
-            v.tsMs(),
-            v.resource(),
-            v.volume(),
-            v.peer(),
-            v.role().wire(),
-            v.disk().map(DiskState::wire).orElse(null),
-            v.connection().wire(),
-            v.replication().wire(),
-            v.peerDisk().wire(),
-            v.outOfSyncBytes().isPresent() ? v.outOfSyncBytes().getAsLong() : null,
-            lagging(v),
-            v.roundTripSeconds().orElse(null),
-            v.oldestRequestSeconds().orElse(null),
-            v.resyncRate().orElse(null),
-            v.etaSeconds().orElse(null),
-            v.donePercent().orElse(null)
-        };
+        return row(
+                v,
+                v.outOfSyncBytes().isPresent() ? v.outOfSyncBytes().getAsLong() : null,
+                lagging(v),
+                v.roundTripSeconds().orElse(null),
+                v.oldestRequestSeconds().orElse(null),
+                v.resyncRate().orElse(null),
+                v.etaSeconds().orElse(null),
+                v.donePercent().orElse(null));
     }
 
     static Object[] stateChange(PeerVolume v) {
-        return new Object[] {
+        return row(v, v.peerRole().wire());
+    }
+
+    /** A row of either table: who reported which volume's link when, its states, then {@code rest}. */
+    private static Object[] row(PeerVolume v, Object... rest) {
+        Object[] head = {
             v.cluster(),
             v.node(),
             v.seq(),
@@ -147,9 +141,11 @@ final class ReplicationRows {
             v.disk().map(DiskState::wire).orElse(null),
             v.connection().wire(),
             v.replication().wire(),
-            v.peerDisk().wire(),
-            v.peerRole().wire()
+            v.peerDisk().wire()
         };
+        Object[] row = Arrays.copyOf(head, head.length + rest.length);
+        System.arraycopy(rest, 0, row, head.length, rest.length);
+        return row;
     }
 
     static PeerVolume.DrbdStates states(
