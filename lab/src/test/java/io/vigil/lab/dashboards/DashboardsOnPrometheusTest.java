@@ -119,6 +119,7 @@ class DashboardsOnPrometheusTest {
                                 "vigil-engine", List.of(hostAndPort(lab.engineApiUrl()))),
                         SCRAPE)) {
             Wall wall = new Wall(prometheus);
+            Instant runStart = Instant.now();
 
             check(prometheus, Moment.HEALTHY, Duration.ofSeconds(90), at -> {
                 assertEquals("OK", wall.read("Pair", at).get("pair-1"), "the wall's pair");
@@ -284,6 +285,7 @@ class DashboardsOnPrometheusTest {
                     "healthy again on Prometheus {} s after the disk was replaced; the test ran {} s",
                     seconds(replacedAt),
                     seconds(start));
+            everyQueryDrewOverTheRun(prometheus, runStart, Instant.now());
         }
     }
 
@@ -324,6 +326,49 @@ class DashboardsOnPrometheusTest {
                 moment,
                 checked[0],
                 (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /**
+     * What a screen showing the whole run would draw: every query of every panel, asked as a
+     * Grafana graph asks it (a range over the run, one step per scrape), drew at least one point.
+     * No query is let off here: one that {@link #MAY_BE_EMPTY} lets be empty at a moment (a
+     * resync's rate, the pipeline's latency in an interval without an alert change) has data at
+     * another, so no panel is an empty box.
+     */
+    private void everyQueryDrewOverTheRun(PrometheusFixture prometheus, Instant from, Instant to) {
+        List<String> problems = new ArrayList<>();
+        int queries = 0;
+        for (DashboardFile dashboard : dashboards) {
+            GrafanaVariables variables = new GrafanaVariables(dashboard, SCRAPE);
+            for (DashboardFile.Target target : dashboard.targets()) {
+                queries++;
+                JsonNode data = prometheus.queryRange(variables.substitute(target.expr()), from, to, SCRAPE);
+                if (!drewAPoint(data)) {
+                    problems.add(target.where() + " drew nothing over the run: " + target.expr());
+                }
+            }
+        }
+        assertEquals(
+                List.of(),
+                problems,
+                "over the run from " + from + " to " + to + ", " + problems.size() + " of " + queries + " queries:\n"
+                        + String.join("\n", problems));
+        log.info(
+                "over the run ({} s): all {} queries of every panel drew",
+                Duration.between(from, to).toSeconds(),
+                queries);
+    }
+
+    /** A range answer with at least one number in one of its series. */
+    private static boolean drewAPoint(JsonNode data) {
+        for (JsonNode series : data.path("result")) {
+            for (JsonNode point : series.path("values")) {
+                if (isNumber(point.path(1))) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     @FunctionalInterface

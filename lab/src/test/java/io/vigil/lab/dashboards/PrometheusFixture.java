@@ -63,6 +63,19 @@ final class PrometheusFixture implements AutoCloseable {
         return answer.path("data");
     }
 
+    /** The result of a range query from {@code from} to {@code to} at {@code step}, as a Grafana graph asks it. */
+    JsonNode queryRange(String promql, Instant from, Instant to, Duration step) {
+        JsonNode answer = get("/api/v1/query_range?query=" + encode(promql) + "&start=" + from.toEpochMilli() / 1000.0
+                + "&end=" + to.toEpochMilli() / 1000.0 + "&step=" + step.toMillis() / 1000.0);
+        if (!answer.path("status").asText().equals("success")) {
+            throw new InvalidQuery(
+                    promql,
+                    answer.path("errorType").asText() + ": "
+                            + answer.path("error").asText());
+        }
+        return answer.path("data");
+    }
+
     /** The values of {@code label} on the series {@code match} selects (what Grafana's label_values() asks). */
     List<String> labelValues(String label, String match) {
         JsonNode answer = get("/api/v1/label/" + label + "/values?match[]=" + encode(match));
