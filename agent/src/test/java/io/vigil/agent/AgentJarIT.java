@@ -172,6 +172,16 @@ class AgentJarIT {
                 List.of(),
                 elsewhere.stream().limit(20).toList(),
                 elsewhere.size() + " classes loaded from outside the JDK and the agent's jar");
+        // the producer pushes no client metrics to the broker (KIP-714, ProducerSettings): the protobuf shaded into
+        // kafka-clients for it is loaded only when it pushes (its reporter's own three classes load either way)
+        try (Stream<String> lines = Files.lines(classLog)) {
+            assertEquals(
+                    List.of(),
+                    lines.filter(l -> l.contains(" org.apache.kafka.shaded."))
+                            .limit(5)
+                            .toList(),
+                    "classes of Kafka's client metrics push loaded");
+        }
     }
 
     private static boolean heavy(String entry) {

@@ -27,6 +27,9 @@ final class ProducerSettings {
      * 32 MiB default would only be a footprint risk on a small host.</li>
      * <li>{@code metric.reporters} empty: the agent serves its own /metrics; Kafka's JMX reporter
      * would load the JMX machinery into a process that must stay small (README, Performance).</li>
+     * <li>{@code enable.metrics.push} false: for the same reason, no pushing of the client's own
+     * metrics to the broker (KIP-714), which loads a shaded protobuf into every agent (1 MiB of
+     * its peak RSS).</li>
      * </ul>
      */
     static Map<String, Object> defaults(String node) {
@@ -39,6 +42,8 @@ final class ProducerSettings {
                 String.valueOf(4 * 1024 * 1024),
                 "metric.reporters",
                 "",
+                "enable.metrics.push",
+                "false",
                 "client.id",
                 "vigil-agent-" + node);
     }
