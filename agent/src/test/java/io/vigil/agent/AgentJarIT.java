@@ -42,6 +42,7 @@ class AgentJarIT {
     /** Packages of the heavy parts: the lab, the embedded broker, the engine, the history and their libraries. */
     private static final List<String> HEAVY = List.of(
             "io/vigil/app/",
+            "io/vigil/lab/",
             "io/vigil/broker/",
             "io/vigil/rules/",
             "io/vigil/history/",
@@ -72,7 +73,7 @@ class AgentJarIT {
             for (String needed : List.of(
                     "io/vigil/agent/AgentMain.class",
                     "io/vigil/collectors/Agent.class",
-                    "io/vigil/lab/sim/SimulatedPair.class",
+                    "io/vigil/sim/SimulatedPair.class",
                     "org/apache/kafka/clients/producer/KafkaProducer.class")) {
                 assertTrue(names.contains(needed), needed + " is missing from the agent's jar");
             }
@@ -188,8 +189,7 @@ class AgentJarIT {
         if (!entry.endsWith(".class")) {
             return false; // directories, and kafka-clients' own kafka/kafka-version.properties
         }
-        return HEAVY.stream().anyMatch(entry::startsWith)
-                || entry.startsWith("io/vigil/lab/") && !entry.startsWith("io/vigil/lab/sim/");
+        return HEAVY.stream().anyMatch(entry::startsWith);
     }
 
     private static String log(Path file) {

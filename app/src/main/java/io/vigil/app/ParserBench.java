@@ -4,7 +4,7 @@ import io.vigil.collectors.command.Command;
 import io.vigil.collectors.drbd.DrbdEventsParser;
 import io.vigil.collectors.smart.SmartctlJsonParser;
 import io.vigil.events.EnvelopeCodec;
-import io.vigil.lab.sim.SimulatedPair;
+import io.vigil.sim.SimulatedPair;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -9,7 +9,7 @@ import io.vigil.lab.scenario.ScenarioHistory;
 import io.vigil.lab.scenario.ScenarioLoader;
 import io.vigil.lab.scenario.ScenarioReport;
 import io.vigil.lab.scenario.ScenarioRunner;
-import io.vigil.lab.sim.SimulatedPair;
+import io.vigil.sim.SimulatedPair;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.events.DiskState;
 import io.vigil.lab.control.LabControl;
-import io.vigil.lab.sim.SimulatedPair;
+import io.vigil.sim.SimulatedPair;
 import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
 

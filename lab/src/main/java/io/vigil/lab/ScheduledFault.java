@@ -1,8 +1,8 @@
 package io.vigil.lab;
 
-import io.vigil.lab.sim.Fault;
-import io.vigil.lab.sim.SimulatedPair;
 import io.vigil.service.config.DurationText;
+import io.vigil.sim.Fault;
+import io.vigil.sim.SimulatedPair;
 import java.time.Duration;
 
 /** A fault to inject {@code at} after the lab has started, as {@code vigil lab --fault '10s=disk-fail node-a /dev/sda'} gives it. */

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.events.WireCodec;
-import io.vigil.lab.sim.FaultOutcome;
-import io.vigil.lab.sim.SimulatedPair;
+import io.vigil.sim.FaultOutcome;
+import io.vigil.sim.SimulatedPair;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

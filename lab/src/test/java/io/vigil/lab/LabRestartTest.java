@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.events.Alert;
 import io.vigil.events.AlertState;
-import io.vigil.lab.sim.FaultOutcome;
+import io.vigil.sim.FaultOutcome;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -14,7 +14,7 @@ import io.vigil.events.DrbdRole;
 import io.vigil.events.LvmReport;
 import io.vigil.events.ReplicationState;
 import io.vigil.lab.MetricCatalog.Exporter;
-import io.vigil.lab.sim.FaultOutcome;
+import io.vigil.sim.FaultOutcome;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,9 +1,9 @@
 package io.vigil.lab.control;
 
-import io.vigil.lab.sim.FaultOutcome;
 import io.vigil.service.http.HttpEndpoint;
 import io.vigil.service.http.HttpEndpoint.Reply;
 import io.vigil.service.http.HttpEndpoint.Request;
+import io.vigil.sim.FaultOutcome;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

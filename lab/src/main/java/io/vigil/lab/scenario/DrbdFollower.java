@@ -9,7 +9,7 @@ import io.vigil.collectors.drbd.DrbdStateModel;
 import io.vigil.collectors.drbd.DrbdUpdate;
 import io.vigil.collectors.parse.ParseResult;
 import io.vigil.events.DrbdResource;
-import io.vigil.lab.sim.SimulatedHost;
+import io.vigil.sim.SimulatedHost;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

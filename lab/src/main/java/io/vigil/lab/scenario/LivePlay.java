@@ -14,14 +14,14 @@ import io.vigil.events.WireCodec;
 import io.vigil.lab.Lab;
 import io.vigil.lab.LabSetup;
 import io.vigil.lab.PageReceiver;
-import io.vigil.lab.sim.FaultOutcome;
-import io.vigil.lab.sim.SimulatedHost;
 import io.vigil.lab.view.TopicFollower;
 import io.vigil.rules.failover.SagaPhase;
 import io.vigil.service.config.ConfigException;
 import io.vigil.service.topology.ClusterTopology;
 import io.vigil.service.topology.Topology;
 import io.vigil.service.topology.TopologyLoader;
+import io.vigil.sim.FaultOutcome;
+import io.vigil.sim.SimulatedHost;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -539,7 +539,7 @@ public final class LivePlay implements Stage {
     }
 
     @Override
-    public io.vigil.lab.sim.SimulatedPair pair() {
+    public io.vigil.sim.SimulatedPair pair() {
         return lab.pair();
     }
 

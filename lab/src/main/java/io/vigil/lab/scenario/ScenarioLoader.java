@@ -1,8 +1,8 @@
 package io.vigil.lab.scenario;
 
 import io.vigil.events.Name;
-import io.vigil.lab.sim.Fault;
 import io.vigil.service.config.DurationText;
+import io.vigil.sim.Fault;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

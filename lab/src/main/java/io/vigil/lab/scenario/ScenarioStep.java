@@ -9,7 +9,7 @@ public sealed interface ScenarioStep {
     /** The step as the schedule writes it, for the timeline. */
     String describe();
 
-    /** A fault in the lab's words ({@link io.vigil.lab.sim.Fault#HELP}). */
+    /** A fault in the lab's words ({@link io.vigil.sim.Fault#HELP}). */
     record InjectFault(String fault) implements ScenarioStep {
         public String describe() {
             return "fault " + fault;

@@ -1,8 +1,8 @@
 package io.vigil.lab.scenario;
 
-import io.vigil.lab.sim.SimulatedHost;
-import io.vigil.lab.sim.SimulatedPair;
 import io.vigil.service.topology.ClusterTopology;
+import io.vigil.sim.SimulatedHost;
+import io.vigil.sim.SimulatedPair;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;

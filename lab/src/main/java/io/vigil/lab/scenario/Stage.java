@@ -1,6 +1,6 @@
 package io.vigil.lab.scenario;
 
-import io.vigil.lab.sim.SimulatedPair;
+import io.vigil.sim.SimulatedPair;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.vigil.lab.view;
 
-import io.vigil.lab.sim.FaultOutcome;
+import io.vigil.sim.FaultOutcome;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;

@@ -3,7 +3,7 @@ package io.vigil.lab.control;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import io.vigil.lab.sim.FaultOutcome;
+import io.vigil.sim.FaultOutcome;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;

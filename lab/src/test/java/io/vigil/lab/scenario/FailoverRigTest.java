@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.events.ActionType;
-import io.vigil.lab.sim.SimulatedPair;
 import io.vigil.service.topology.Topology;
 import io.vigil.service.topology.TopologyLoader;
+import io.vigil.sim.SimulatedPair;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

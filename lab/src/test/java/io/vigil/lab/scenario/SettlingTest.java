@@ -3,7 +3,7 @@ package io.vigil.lab.scenario;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vigil.lab.sim.SimulatedPair;
+import io.vigil.sim.SimulatedPair;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 

@@ -11,7 +11,7 @@ import io.vigil.events.AlertLabels;
 import io.vigil.events.AlertState;
 import io.vigil.events.AuditEntry;
 import io.vigil.events.AuditKind;
-import io.vigil.lab.sim.FaultOutcome;
+import io.vigil.sim.FaultOutcome;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
