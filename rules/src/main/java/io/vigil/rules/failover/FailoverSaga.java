@@ -370,8 +370,8 @@ public final class FailoverSaga {
             Optional<String> where = run.facts
                     .whereRunning(target.getKey())
                     .filter(n -> n.equals(s) || saga.way() == FailoverWay.LIVE_EVACUATION && n.equals(saga.failing()));
-            Optional<Long> current =
-                    where.flatMap(n -> run.facts.vm(n, target.getKey())).map(r -> r.vm().memoryBytes());
+            Optional<Long> current = where.flatMap(n -> run.facts.vm(n, target.getKey()))
+                    .map(r -> r.vm().memoryBytes().orElse(0L));
             StepResult r = memoryStep(
                     run,
                     "room:" + target.getKey(),
@@ -775,7 +775,7 @@ public final class FailoverSaga {
                 guests.add(new MemoryPlan.Guest(
                         known.name(), known.memoryBytes(), known.minMemoryBytes(), known.priority(), true));
             } else {
-                foreign += vm.vm().memoryBytes();
+                foreign += vm.vm().memoryBytes().orElse(0L);
             }
         }
         for (String vm : saga.vms()) {
@@ -806,7 +806,7 @@ public final class FailoverSaga {
         for (VmTopology vm : run.topology.vms().values()) {
             VmReport there = survivor.vms().get(vm.name());
             if (there != null && there.running()) {
-                vms += there.vm().memoryBytes();
+                vms += there.vm().memoryBytes().orElse(0L);
             } else if (saga.vms().contains(vm.name())
                     && VmWhereabouts.running(saga, run.facts, vm.name())
                             .filter(r -> r.node().equals(saga.survivor()))
@@ -948,7 +948,7 @@ public final class FailoverSaga {
                     .isPresent();
             boolean below = where.flatMap(n -> run.facts.vm(n, vm.name()))
                     .filter(VmReport::running)
-                    .map(r -> r.vm().memoryBytes() < vm.memoryBytes())
+                    .map(r -> r.vm().memoryBytes().orElse(0L) < vm.memoryBytes())
                     .orElse(false);
             StepResult r =
                     memoryStep(run, "give-back:" + vm.name(), vm.name(), where, vm.memoryBytes(), shrunk || below);

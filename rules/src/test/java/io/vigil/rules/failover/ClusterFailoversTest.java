@@ -209,9 +209,9 @@ class ClusterFailoversTest {
                 Optional.empty(),
                 Hypervisor.LIBVIRT,
                 state,
-                memory,
-                4 * GIB,
-                2,
+                Optional.of(memory),
+                Optional.of(4 * GIB),
+                Optional.of(2),
                 Optional.of(resource),
                 Liveness.NOT_CHECKED,
                 Optional.empty());
