@@ -182,9 +182,9 @@ final class TelemetryMix {
                 Optional.empty(),
                 Hypervisor.LIBVIRT,
                 VmState.RUNNING,
-                6L << 30,
-                6L << 30,
-                2,
+                Optional.of(6L << 30),
+                Optional.of(6L << 30),
+                Optional.of(2),
                 Optional.of("r0"),
                 Liveness.ALIVE,
                 Optional.of(true));

@@ -71,9 +71,9 @@ class AgentTest {
                     Optional.empty(),
                     Hypervisor.LIBVIRT,
                     VmState.RUNNING,
-                    1L << 30,
-                    1L << 31,
-                    2,
+                    Optional.of(1L << 30),
+                    Optional.of(1L << 31),
+                    Optional.of(2),
                     Optional.ofNullable(vmToResource.get("web")),
                     Liveness.NOT_CHECKED,
                     Optional.empty()));

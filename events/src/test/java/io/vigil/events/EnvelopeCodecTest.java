@@ -101,9 +101,9 @@ class EnvelopeCodecTest {
                         Optional.of("6695eb01-f6a4-8304-79aa-97f2502e193f"),
                         Hypervisor.LIBVIRT,
                         VmState.RUNNING,
-                        2L << 30,
-                        4L << 30,
-                        2,
+                        Optional.of(2L << 30),
+                        Optional.of(4L << 30),
+                        Optional.of(2),
                         Optional.of("r0"),
                         Liveness.ALIVE,
                         Optional.of(true)),
@@ -245,6 +245,37 @@ class EnvelopeCodecTest {
                 Optional.of(0L), read.connections().get(0).peerDevices().get(0).outOfSyncBytes(), old);
         assertEquals(
                 Optional.of(0L), read.connections().get(0).peerDevices().get(0).unacked());
+    }
+
+    @Test
+    void leavesOutAVmsFiguresTheSourceDidNotReportAndReadsAnOldRecordsZeroAsZero() throws Exception {
+        VmStatus unknown = new VmStatus(
+                "web",
+                Optional.empty(),
+                Hypervisor.LIBVIRT,
+                VmState.RUNNING,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of("r0"),
+                Liveness.NOT_CHECKED,
+                Optional.empty());
+
+        String json = EnvelopeCodec.encodeToString(Envelope.of("pair-1", "node-a", 1, TS, unknown));
+
+        for (String field : List.of("memoryBytes", "maxMemoryBytes", "vcpus")) {
+            assertTrue(!json.contains("\"" + field + "\""), field + " is left out, not written as 0: " + json);
+        }
+        assertEquals(
+                unknown,
+                EnvelopeCodec.decode(json.getBytes(StandardCharsets.UTF_8)).body());
+        String old = json.replace(
+                "\"state\":\"running\"", "\"state\":\"running\",\"memoryBytes\":0,\"maxMemoryBytes\":0,\"vcpus\":0");
+        VmStatus read = (VmStatus)
+                EnvelopeCodec.decode(old.getBytes(StandardCharsets.UTF_8)).body();
+        assertEquals(Optional.of(0L), read.memoryBytes(), old);
+        assertEquals(Optional.of(0L), read.maxMemoryBytes(), old);
+        assertEquals(Optional.of(0), read.vcpus(), old);
     }
 
     @Test

@@ -291,7 +291,11 @@ class ProductionProbesOnSimulatorTest {
                 assertEquals(VmState.RUNNING, vm.state(), vm.toString());
                 assertEquals(Optional.of(VMS.get(host.name()).get(vm.name())), vm.drbdResource());
                 assertEquals(io.vigil.events.Liveness.ALIVE, vm.liveness());
-                assertTrue(vm.memoryBytes() > 0 && vm.vcpus() > 0 && vm.uuid().isPresent(), vm.toString());
+                assertTrue(
+                        vm.memoryBytes().orElse(0L) > 0
+                                && vm.vcpus().orElse(0) > 0
+                                && vm.uuid().isPresent(),
+                        vm.toString());
             }
 
             Map<String, DiskHealth> disks = disks(host);

@@ -316,9 +316,10 @@ final class HostStateSamples {
         out.add(new Sample(VM_UP, tags, bit(v.state() == VmState.RUNNING || v.state() == VmState.IDLE)));
         stateSet(out, VM_STATE, tags, "state", VmState.class, v.state());
         stateSet(out, VM_LIVENESS, tags, "state", Liveness.class, v.liveness());
-        out.add(new Sample(VM_MEMORY, tags, v.memoryBytes()));
-        out.add(new Sample(VM_MAX_MEMORY, tags, v.maxMemoryBytes()));
-        out.add(new Sample(VM_VCPUS, tags, v.vcpus()));
+        // unknown is not zero: a figure the hypervisor did not report has no series
+        optional(out, VM_MEMORY, tags, v.memoryBytes());
+        optional(out, VM_MAX_MEMORY, tags, v.maxMemoryBytes());
+        optional(out, VM_VCPUS, tags, v.vcpus());
     }
 
     private static <E extends Enum<E> & WireEnum> void stateSet(

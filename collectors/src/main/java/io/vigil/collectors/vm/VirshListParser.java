@@ -60,7 +60,8 @@ public final class VirshListParser {
 
     /**
      * The entry point of {@code vigil parse virsh-list FILE}: one VM event per row. The list
-     * alone carries no uuid, memory or vCPUs (the probe adds those from dominfo), so they are 0.
+     * alone carries no uuid, memory or vCPUs (the probe adds those from dominfo), so they are
+     * unknown: absent from the event, not 0.
      */
     public static ParseResult<Body> toEvents(String source, String text) {
         return parse(source, text)
@@ -69,9 +70,9 @@ public final class VirshListParser {
                         Optional.empty(),
                         Hypervisor.LIBVIRT,
                         d.state(),
-                        0,
-                        0,
-                        0,
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty(),
                         Optional.empty(),
                         Liveness.NOT_CHECKED,
                         Optional.empty()));

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * command, reported in its own stderr words ("failed to connect to the hypervisor"), not output
  * to parse. A failed poll publishes nothing, so the VMs' state is unknown rather than "no VMs" or
  * "missing", and the failure is logged by the probe board once, not per poll. A VM whose dominfo
- * fails is still reported, from the list, with zero memory and vCPUs.
+ * fails is still reported, from the list, with its memory and vCPUs unknown (absent, not 0), as is
+ * a VM reported missing: nothing reported them.
  */
 public final class VmProbe implements PolledProbe {
     static final String GUEST_PING = "{\"execute\":\"guest-ping\"}";
@@ -141,9 +142,9 @@ public final class VmProbe implements PolledProbe {
                         Optional.empty(),
                         settings.hypervisor(),
                         VmState.MISSING,
-                        0,
-                        0,
-                        0,
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty(),
                         resourceOf(configured),
                         Liveness.NOT_CHECKED,
                         Optional.of(true)));
@@ -187,9 +188,9 @@ public final class VmProbe implements PolledProbe {
                 info.flatMap(VirshDominfoParser.DomainInfo::uuid),
                 Hypervisor.LIBVIRT,
                 state,
-                info.map(VirshDominfoParser.DomainInfo::usedMemoryBytes).orElse(0L),
-                info.map(VirshDominfoParser.DomainInfo::maxMemoryBytes).orElse(0L),
-                info.map(VirshDominfoParser.DomainInfo::vcpus).orElse(0),
+                info.map(VirshDominfoParser.DomainInfo::usedMemoryBytes),
+                info.map(VirshDominfoParser.DomainInfo::maxMemoryBytes),
+                info.map(VirshDominfoParser.DomainInfo::vcpus),
                 resourceOf(domain.name()),
                 liveness,
                 expectedHere(domain.name()));

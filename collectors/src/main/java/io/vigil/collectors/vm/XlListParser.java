@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * six flag columns r b p s c d (running, blocked, paused, shutdown, crashed, dying), '-' where a
  * flag is not set. Domain-0 is the host itself, not a VM, and is left out. xl lists only domains
  * that exist, so a configured VM that is shut down is absent (the probe reports it as missing),
- * and it prints no maximum memory, so that is reported as the current memory.
+ * and it prints no maximum memory, so that is unknown (absent from the event, not the current
+ * memory nor 0).
  */
 public final class XlListParser {
     private static final Pattern HEADER = Pattern.compile("\\s*Name\\s+ID\\s+Mem\\s+VCPUs\\s+State\\s+Time\\(s\\)\\s*");
@@ -63,9 +64,9 @@ public final class XlListParser {
                         Optional.empty(),
                         Hypervisor.XEN,
                         state(m.group(5)),
-                        memory,
-                        memory,
-                        Integer.parseInt(m.group(4)),
+                        Optional.of(memory),
+                        Optional.empty(),
+                        Optional.of(Integer.parseInt(m.group(4))),
                         Optional.empty(),
                         Liveness.NOT_CHECKED,
                         Optional.empty()));

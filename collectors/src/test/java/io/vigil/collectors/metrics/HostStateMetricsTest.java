@@ -219,6 +219,31 @@ class HostStateMetricsTest {
     }
 
     @Test
+    void leavesOutTheMemoryAndVcpusOfAVmWhoseSourceDidNotReportThem() {
+        io.vigil.events.VmStatus known = HostStates.vm("web", VmState.RUNNING);
+        metrics.emit(known);
+        assertEquals(2_147_483_648.0, gauge("vigil.vm.memory", "vm", "web"));
+
+        // the next poll's dominfo failed: the figures are unknown, and no longer exported at all, not as 0
+        metrics.emit(new io.vigil.events.VmStatus(
+                known.name(),
+                known.uuid(),
+                known.hypervisor(),
+                known.state(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                known.drbdResource(),
+                known.liveness(),
+                known.expectedHere()));
+
+        assertEquals(1.0, gauge("vigil.vm.up", "vm", "web"));
+        assertNull(gauge("vigil.vm.memory", "vm", "web"), "unknown, not 0 B");
+        assertNull(gauge("vigil.vm.max.memory", "vm", "web"));
+        assertNull(gauge("vigil.vm.vcpus", "vm", "web"));
+    }
+
+    @Test
     void removesTheSeriesOfAVmOrResourceNoLongerReported() {
         metrics.emit(HostStates.vm("web", VmState.RUNNING));
         metrics.emit(HostStates.vm("old", VmState.RUNNING));

@@ -184,9 +184,9 @@ final class HostStates {
                 Optional.of("6695eb01-f6a4-8304-79aa-97f2502e193f"),
                 Hypervisor.LIBVIRT,
                 state,
-                2_147_483_648L,
-                4_294_967_296L,
-                2,
+                Optional.of(2_147_483_648L),
+                Optional.of(4_294_967_296L),
+                Optional.of(2),
                 Optional.of("r0"),
                 Liveness.ALIVE,
                 Optional.of(true));

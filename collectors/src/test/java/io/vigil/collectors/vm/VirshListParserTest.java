@@ -79,4 +79,20 @@ class VirshListParserTest {
         assertEquals("test", vm.name());
         assertEquals(VmState.RUNNING, vm.state());
     }
+
+    @Test
+    void theListAloneLeavesMemoryAndVcpusUnknownNotZero() {
+        // virsh list prints id, name and state only: the figures come from dominfo, which a parsed capture has not
+        for (String capture : List.of("real-virsh-list-node.txt", "public/libvirt_virshtest-lifecycle-list.txt")) {
+            ParseResult<Body> events = VirshListParser.toEvents(capture, VmFixtures.read(capture));
+            assertTrue(events.clean(), events::problemsText);
+            assertTrue(!events.values().isEmpty(), capture);
+            for (Body body : events.values()) {
+                VmStatus vm = (VmStatus) body;
+                assertEquals(Optional.empty(), vm.memoryBytes(), capture + ": " + vm);
+                assertEquals(Optional.empty(), vm.maxMemoryBytes(), capture + ": " + vm);
+                assertEquals(Optional.empty(), vm.vcpus(), capture + ": " + vm);
+            }
+        }
+    }
 }

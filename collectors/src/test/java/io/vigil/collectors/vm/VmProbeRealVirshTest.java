@@ -130,9 +130,9 @@ class VmProbeRealVirshTest {
         VmStatus web = vms.get("web");
         assertEquals(VmState.RUNNING, web.state());
         assertEquals(Optional.of(WEB_UUID), web.uuid());
-        assertEquals(1048576L * 1024, web.memoryBytes());
-        assertEquals(2097152L * 1024, web.maxMemoryBytes());
-        assertEquals(2, web.vcpus());
+        assertEquals(Optional.of(1048576L * 1024), web.memoryBytes());
+        assertEquals(Optional.of(2097152L * 1024), web.maxMemoryBytes());
+        assertEquals(Optional.of(2), web.vcpus());
         assertEquals(Optional.of("r0"), web.drbdResource());
         // the test driver has no guest agent, so the real qemu-agent-command fails: not responding
         assertEquals(Liveness.NOT_RESPONDING, web.liveness());
@@ -140,7 +140,7 @@ class VmProbeRealVirshTest {
         VmStatus backup = vms.get("backup");
         assertEquals(VmState.SHUT_OFF, backup.state());
         assertEquals(Liveness.NOT_CHECKED, backup.liveness(), "a shut-off VM is not pinged");
-        assertEquals(1048576L * 1024, backup.maxMemoryBytes());
+        assertEquals(Optional.of(1048576L * 1024), backup.maxMemoryBytes());
 
         assertEquals(VmState.PAUSED, vms.get("mail").state());
         assertEquals(Liveness.NOT_CHECKED, vms.get("mail").liveness());
@@ -148,6 +148,46 @@ class VmProbeRealVirshTest {
         VmStatus ghost = vms.get("ghost");
         assertEquals(VmState.MISSING, ghost.state());
         assertEquals(Optional.of("r1"), ghost.drbdResource());
+        // libvirt does not list it: nothing reported its figures
+        assertEquals(Optional.empty(), ghost.memoryBytes(), ghost.toString());
+        assertEquals(Optional.empty(), ghost.maxMemoryBytes(), ghost.toString());
+        assertEquals(Optional.empty(), ghost.vcpus(), ghost.toString());
+    }
+
+    @Test
+    void aVmWhoseDominfoFailsIsReportedFromTheListWithItsFiguresUnknownNotZero() throws Exception {
+        // the real virsh, but dominfo of mail fails as virsh fails it when libvirtd drops the call
+        CommandRunner dominfoOfMailFails = new CommandRunner() {
+            @Override
+            public CommandResult run(Command command, Duration timeout) throws CommandException {
+                if (command.argv().contains("dominfo") && command.argv().contains("mail")) {
+                    return new CommandResult(
+                            command,
+                            1,
+                            "",
+                            "error: failed to get domain 'mail'\nerror: internal error: client socket is closed\n",
+                            Duration.ofMillis(5));
+                }
+                return RUNNER.run(command, timeout);
+            }
+
+            @Override
+            public RunningCommand start(Command command, Consumer<String> lines) throws CommandException {
+                return RUNNER.start(command, lines);
+            }
+        };
+        VmProbe probe = new VmProbe(dominfoOfMailFails, settings(uri, Map.of("web", "r0", "mail", "r1"), Set.of()));
+
+        Map<String, VmStatus> vms = probe.poll().stream()
+                .map(VmStatus.class::cast)
+                .collect(Collectors.toMap(VmStatus::name, Function.identity()));
+
+        VmStatus mail = vms.get("mail");
+        assertEquals(VmState.PAUSED, mail.state(), "from the list");
+        assertEquals(Optional.empty(), mail.memoryBytes(), mail.toString());
+        assertEquals(Optional.empty(), mail.maxMemoryBytes(), mail.toString());
+        assertEquals(Optional.empty(), mail.vcpus(), mail.toString());
+        assertEquals(Optional.of(1048576L * 1024), vms.get("web").memoryBytes(), "web's dominfo answered");
     }
 
     @Test

@@ -56,6 +56,12 @@ class VmProbeXenTest {
         VmStatus gone = vms.get(7);
         assertEquals("gone", gone.name());
         assertEquals(VmState.MISSING, gone.state());
+        // the hypervisor does not list it: its figures are unknown, not 0
+        assertEquals(Optional.empty(), gone.memoryBytes(), gone.toString());
+        assertEquals(Optional.empty(), gone.maxMemoryBytes(), gone.toString());
+        assertEquals(Optional.empty(), gone.vcpus(), gone.toString());
+        assertEquals(Optional.of(2048L << 20), vms.get(0).memoryBytes());
+        assertEquals(Optional.empty(), vms.get(0).maxMemoryBytes(), "xl list prints no maximum");
         assertTrue(vms.stream().noneMatch(vm -> vm.name().equals("Domain-0")));
     }
 

@@ -9,6 +9,7 @@ import io.vigil.events.Hypervisor;
 import io.vigil.events.VmState;
 import io.vigil.events.VmStatus;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class XlListParserTest {
@@ -32,8 +33,23 @@ class XlListParserTest {
                 vms.stream().map(VmStatus::state).toList());
         VmStatus web = vms.get(0);
         assertEquals(Hypervisor.XEN, web.hypervisor());
-        assertEquals(2048L * 1024 * 1024, web.memoryBytes());
-        assertEquals(2, web.vcpus());
+        assertEquals(Optional.of(2048L * 1024 * 1024), web.memoryBytes());
+        assertEquals(Optional.of(2), web.vcpus());
+    }
+
+    @Test
+    void xlPrintsMemoryAndVcpusButNoMaximumSoTheMaximumIsUnknown() {
+        List<VmStatus> vms =
+                XlListParser.parse("xl", VmFixtures.read("xl-list.txt")).values();
+        assertEquals(
+                List.of(2048L, 1024L, 8192L, 1024L, 512L, 512L, 256L),
+                vms.stream()
+                        .map(vm -> vm.memoryBytes().orElseThrow() / (1024 * 1024))
+                        .toList());
+        assertEquals(
+                List.of(2, 1, 4, 2, 1, 1, 1),
+                vms.stream().map(vm -> vm.vcpus().orElseThrow()).toList());
+        assertTrue(vms.stream().allMatch(vm -> vm.maxMemoryBytes().isEmpty()), vms.toString());
     }
 
     @Test

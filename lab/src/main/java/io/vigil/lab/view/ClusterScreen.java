@@ -217,18 +217,23 @@ public final class ClusterScreen {
             }
         });
         for (VmStatus vm : host.vms().values()) {
-            out.append(String.format(
-                    Locale.ROOT,
-                    "   vm %-10s %-9s %s, %d vCPU%s%s%n",
-                    vm.name(),
-                    vm.state().wire(),
-                    bytes(vm.memoryBytes()),
-                    vm.vcpus(),
-                    vm.drbdResource().map(r -> ", on " + r).orElse(""),
-                    vm.liveness() == io.vigil.events.Liveness.NOT_CHECKED
-                            ? ""
-                            : ", guest " + vm.liveness().wire()));
+            out.append("   ").append(vmLine(vm)).append('\n');
         }
+    }
+
+    static String vmLine(VmStatus vm) {
+        // a figure the agent could not read (dominfo failed, a VM missing) is said to be unknown, never shown as 0
+        return String.format(
+                Locale.ROOT,
+                "vm %-10s %-9s %s, %s%s%s",
+                vm.name(),
+                vm.state().wire(),
+                vm.memoryBytes().map(ClusterScreen::bytes).orElse("memory unknown"),
+                vm.vcpus().map(n -> n + " vCPU").orElse("vCPUs unknown"),
+                vm.drbdResource().map(r -> ", on " + r).orElse(""),
+                vm.liveness() == io.vigil.events.Liveness.NOT_CHECKED
+                        ? ""
+                        : ", guest " + vm.liveness().wire());
     }
 
     static String resourceLine(DrbdResource r) {

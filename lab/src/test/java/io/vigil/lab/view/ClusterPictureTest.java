@@ -87,9 +87,9 @@ class ClusterPictureTest {
                         Optional.empty(),
                         Hypervisor.LIBVIRT,
                         VmState.RUNNING,
-                        1L << 30,
-                        2L << 30,
-                        2,
+                        Optional.of(1L << 30),
+                        Optional.of(2L << 30),
+                        Optional.of(2),
                         Optional.of("r0"),
                         Liveness.ALIVE,
                         Optional.of(true))));

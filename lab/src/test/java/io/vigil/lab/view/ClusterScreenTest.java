@@ -156,6 +156,35 @@ class ClusterScreenTest {
     }
 
     @Test
+    void aVmsMemoryAndVcpusTheAgentCouldNotReadAreUnknownNotZero() {
+        io.vigil.events.VmStatus known = new io.vigil.events.VmStatus(
+                "web",
+                Optional.empty(),
+                io.vigil.events.Hypervisor.LIBVIRT,
+                io.vigil.events.VmState.RUNNING,
+                Optional.of(2L << 30),
+                Optional.of(4L << 30),
+                Optional.of(2),
+                Optional.of("r0"),
+                io.vigil.events.Liveness.NOT_CHECKED,
+                Optional.empty());
+        io.vigil.events.VmStatus unknown = new io.vigil.events.VmStatus(
+                "web",
+                Optional.empty(),
+                io.vigil.events.Hypervisor.LIBVIRT,
+                io.vigil.events.VmState.RUNNING,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of("r0"),
+                io.vigil.events.Liveness.NOT_CHECKED,
+                Optional.empty());
+
+        assertEquals("vm web        running   2.0 GiB, 2 vCPU, on r0", ClusterScreen.vmLine(known));
+        assertEquals("vm web        running   memory unknown, vCPUs unknown, on r0", ClusterScreen.vmLine(unknown));
+    }
+
+    @Test
     void noFailoverYetSaysSo() {
         String screen = ClusterScreen.render(
                 new ClusterPicture(), new AlertBoard(), new SagaBoard(), new PageLog(), new FaultLog(), T0);

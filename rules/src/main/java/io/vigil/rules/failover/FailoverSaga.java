@@ -10,6 +10,7 @@ import io.vigil.events.ConnectionState;
 import io.vigil.events.DiskState;
 import io.vigil.events.DrbdResource;
 import io.vigil.events.ReplicationState;
+import io.vigil.events.VmStatus;
 import io.vigil.service.topology.ClusterTopology;
 import io.vigil.service.topology.FailbackPolicy;
 import io.vigil.service.topology.FailoverMode;
@@ -344,8 +345,19 @@ public final class FailoverSaga {
                 return;
             }
         }
+        // a VM the topology does not know keeps what it has: with its memory unknown there is no figure to plan beside,
+        // and 0 is not one
+        Optional<MemoryPlan> planned = survivorPlan(run, survivor);
+        if (planned.isEmpty()) {
+            run.hold(
+                    "NO_VM_MEMORY",
+                    "memory unknown of " + String.join(", ", foreignOfUnknownMemory(run, survivor)) + " on " + s
+                            + " (its agent could not read it): no room can be proven beside it; the failover goes on"
+                            + " when " + s + "'s agent reports its memory");
+            return;
+        }
         long reserve = run.topology.node(s).map(NodeTopology::reserveBytes).orElse(0L);
-        MemoryPlan plan = survivorPlan(run, survivor);
+        MemoryPlan plan = planned.get();
         if (!plan.leftDown().equals(saga.leftDown())) {
             run.saga = run.saga.withLeftDown(plan.leftDown());
             if (!plan.leftDown().isEmpty()) {
@@ -370,15 +382,14 @@ public final class FailoverSaga {
             Optional<String> where = run.facts
                     .whereRunning(target.getKey())
                     .filter(n -> n.equals(s) || saga.way() == FailoverWay.LIVE_EVACUATION && n.equals(saga.failing()));
-            Optional<Long> current =
-                    where.flatMap(n -> run.facts.vm(n, target.getKey())).map(r -> r.vm().memoryBytes());
-            StepResult r = memoryStep(
-                    run,
-                    "room:" + target.getKey(),
-                    target.getKey(),
-                    where,
-                    target.getValue(),
-                    current.isPresent() && current.get() > target.getValue());
+            // a running VM whose memory its report does not give is not known to be at or below its share: it is set to
+            // it
+            // (setting a VM's memory to its target is safe, and changes nothing where it already is there)
+            Optional<VmReport> report = where.flatMap(n -> run.facts.vm(n, target.getKey()));
+            boolean above = report.map(r ->
+                            r.vm().memoryBytes().map(m -> m > target.getValue()).orElse(true))
+                    .orElse(false);
+            StepResult r = memoryStep(run, "room:" + target.getKey(), target.getKey(), where, target.getValue(), above);
             if (r == StepResult.FAILED) {
                 return;
             }
@@ -744,14 +755,20 @@ public final class FailoverSaga {
     /**
      * The memory a VM started cold on the survivor boots with, when the plan gives it less than its
      * normal memory; empty when it gets all of it (it boots as it is configured) or the survivor's
-     * memory is not known.
+     * memory is not known. Room was proven before the VMs moved; should a VM the topology does not
+     * know report no memory since, the plan cannot be made again, and the VM boots at its minimum
+     * rather than at a share computed as if that VM held nothing.
      */
     private Optional<Long> coldTarget(Run run, String vm) {
         ClusterFacts.NodeFacts survivor = run.facts.nodes().get(run.saga.survivor());
         if (survivor == null || survivor.memoryTotalBytes() <= 0) {
             return Optional.empty();
         }
-        Long target = survivorPlan(run, survivor).targets().get(vm);
+        Optional<MemoryPlan> plan = survivorPlan(run, survivor);
+        if (plan.isEmpty()) {
+            return Optional.of(run.topology.vms().get(vm).minMemoryBytes());
+        }
+        Long target = plan.get().targets().get(vm);
         return target == null || target >= run.topology.vms().get(vm).memoryBytes()
                 ? Optional.empty()
                 : Optional.of(target);
@@ -760,9 +777,10 @@ public final class FailoverSaga {
     /**
      * How the survivor's memory is shared once it carries the saga's VMs: its own running VMs stay,
      * the saga's are always planned as incoming (so the plan made before they move is the plan
-     * after), and VMs the topology does not know keep what they have.
+     * after), and VMs the topology does not know keep what they have. Empty when one of those
+     * reports no memory: what it holds cannot be counted (see {@link #foreignOfUnknownMemory}).
      */
-    private static MemoryPlan survivorPlan(Run run, ClusterFacts.NodeFacts survivor) {
+    private static Optional<MemoryPlan> survivorPlan(Run run, ClusterFacts.NodeFacts survivor) {
         Saga saga = run.saga;
         List<MemoryPlan.Guest> guests = new ArrayList<>();
         long foreign = 0;
@@ -772,10 +790,13 @@ public final class FailoverSaga {
             }
             VmTopology known = run.topology.vms().get(vm.vm().name());
             if (known != null) {
+                // the topology's VMs are planned at their configured sizes, whatever their reports say
                 guests.add(new MemoryPlan.Guest(
                         known.name(), known.memoryBytes(), known.minMemoryBytes(), known.priority(), true));
+            } else if (vm.vm().memoryBytes().isPresent()) {
+                foreign += vm.vm().memoryBytes().get();
             } else {
-                foreign += vm.vm().memoryBytes();
+                return Optional.empty();
             }
         }
         for (String vm : saga.vms()) {
@@ -790,7 +811,20 @@ public final class FailoverSaga {
         long forVms = Math.min(
                 survivor.memoryTotalBytes() - foreign,
                 survivor.memoryTotalBytes() - heldBesideVms(run, survivor) + reserve);
-        return MemoryPlan.of(forVms, reserve, guests);
+        return Optional.of(MemoryPlan.of(forVms, reserve, guests));
+    }
+
+    /** The running VMs on the survivor that the topology does not know and whose memory their agent did not report. */
+    private static List<String> foreignOfUnknownMemory(Run run, ClusterFacts.NodeFacts survivor) {
+        return survivor.vms().values().stream()
+                .filter(VmReport::running)
+                .map(VmReport::vm)
+                .filter(vm -> !run.topology.vms().containsKey(vm.name())
+                        && !run.saga.vms().contains(vm.name()))
+                .filter(vm -> vm.memoryBytes().isEmpty())
+                .map(VmStatus::name)
+                .sorted()
+                .toList();
     }
 
     /**
@@ -798,7 +832,10 @@ public final class FailoverSaga {
      * topology does not know, whatever else runs there), as its agent's heartbeat shows it:
      * MemTotal less MemAvailable less the memory of the topology's VMs running there. A VM the
      * saga put there that no report shows yet counts at its full memory, so a report arriving
-     * later than the heartbeat never reads as memory taken.
+     * later than the heartbeat never reads as memory taken. A VM running there whose report gives
+     * no memory counts at none: what it really holds stays inside the host's share, as the heartbeat
+     * shows it, never read as room (counted at its full size, a VM running below it would make the
+     * host look roomier than it is by the difference).
      */
     private static long heldBesideVms(Run run, ClusterFacts.NodeFacts survivor) {
         Saga saga = run.saga;
@@ -806,7 +843,8 @@ public final class FailoverSaga {
         for (VmTopology vm : run.topology.vms().values()) {
             VmReport there = survivor.vms().get(vm.name());
             if (there != null && there.running()) {
-                vms += there.vm().memoryBytes();
+                // unknown counts at none, so what it holds stays in the host's share (see above), never read as room
+                vms += there.vm().memoryBytes().orElse(0L);
             } else if (saga.vms().contains(vm.name())
                     && VmWhereabouts.running(saga, run.facts, vm.name())
                             .filter(r -> r.node().equals(saga.survivor()))
@@ -946,9 +984,12 @@ public final class FailoverSaga {
                     .or(() -> run.saga.step("fit:" + vm.name()))
                     .filter(SagaStep::done)
                     .isPresent();
+            // a running VM whose report gives no memory is not known to have its normal memory: it is given it (setting
+            // it to the target is safe, and changes nothing where it already has it)
             boolean below = where.flatMap(n -> run.facts.vm(n, vm.name()))
                     .filter(VmReport::running)
-                    .map(r -> r.vm().memoryBytes() < vm.memoryBytes())
+                    .map(r ->
+                            r.vm().memoryBytes().map(m -> m < vm.memoryBytes()).orElse(true))
                     .orElse(false);
             StepResult r =
                     memoryStep(run, "give-back:" + vm.name(), vm.name(), where, vm.memoryBytes(), shrunk || below);

@@ -61,9 +61,9 @@ class FailoverInhibitionTest {
                 Optional.empty(),
                 Hypervisor.LIBVIRT,
                 VmState.SHUT_OFF,
-                0,
-                4L << 30,
-                2,
+                Optional.of(0L),
+                Optional.of(4L << 30),
+                Optional.of(2),
                 Optional.of("r0"),
                 Liveness.NOT_CHECKED,
                 Optional.of(true));

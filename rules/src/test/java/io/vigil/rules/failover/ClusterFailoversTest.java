@@ -209,10 +209,25 @@ class ClusterFailoversTest {
                 Optional.empty(),
                 Hypervisor.LIBVIRT,
                 state,
-                memory,
-                4 * GIB,
-                2,
+                Optional.of(memory),
+                Optional.of(4 * GIB),
+                Optional.of(2),
                 Optional.of(resource),
+                Liveness.NOT_CHECKED,
+                Optional.empty());
+    }
+
+    /** A running VM as its agent reports it; {@code memory} empty where its dominfo failed: unknown, not 0. */
+    private static VmStatus running(String name, Optional<String> resource, Optional<Long> memory) {
+        return new VmStatus(
+                name,
+                Optional.empty(),
+                Hypervisor.LIBVIRT,
+                VmState.RUNNING,
+                memory,
+                memory,
+                memory.map(m -> 2),
+                resource,
                 Liveness.NOT_CHECKED,
                 Optional.empty());
     }
@@ -1284,5 +1299,111 @@ class ClusterFailoversTest {
         assertEquals("node-a", room.node());
         assertEquals(Optional.of("web"), room.vm());
         assertEquals(Optional.of(3 * GIB), room.memoryBytes());
+    }
+
+    /**
+     * A VM no topology lists runs on the survivor and its agent could not read its memory (dominfo failed): what it holds
+     * cannot be counted, so no plan can prove room beside it. The saga holds and pages naming it, rather than count it as
+     * 0, and goes on once its memory is reported.
+     */
+    @Test
+    void aForeignVmOfUnknownMemoryOnTheSurvivorHoldsTheFailoverUntilItsMemoryIsReported() {
+        setUp(FailoverMode.AUTO, false, 3);
+        healthyPair();
+        event("node-b", running("build", Optional.empty(), Optional.empty()));
+        nodeALosesItsDisk();
+        assertTrue(sent.isEmpty(), "no room is proven beside build: " + sent);
+        assertEquals(SagaPhase.HELD, r0Saga().phase(), audit.toString());
+        holdStands("node-a", "node-b");
+        assertTrue(
+                pages.stream()
+                        .anyMatch(p -> p.rule().equals("FailoverHeld")
+                                && p.annotations().get("summary").contains("build")
+                                && p.annotations().get("summary").contains("memory unknown")),
+                pages.toString());
+        // build holds 2 GiB: 16 GiB on node-b leave room for web and db at their normal memory
+        event("node-b", running("build", Optional.empty(), Optional.of(2 * GIB)));
+        assertEquals(
+                List.of(ActionType.DRBD_ALLOW_TWO_PRIMARIES, ActionType.DRBD_ALLOW_TWO_PRIMARIES),
+                sent.stream().map(Action::type).toList(),
+                audit.toString());
+    }
+
+    /**
+     * db runs on the survivor but its memory is unknown (its dominfo failed). node-b has 8 GiB, 3 available: the 5 GiB in
+     * use all count as held beside the VMs, never as memory db would free (db may run below its normal memory), which
+     * leaves 3 GiB for the VMs after the reserve: db and web get their minimums, 2 and 1 GiB. db is set to its share,
+     * as its report does not show it at or below it.
+     */
+    @Test
+    void aSurvivorsVmOfUnknownMemoryNeverMakesRoomAndIsSetToItsShare() {
+        setUp(FailoverMode.AUTO, false, 3);
+        healthyPair();
+        event("node-b", new Heartbeat("test", 10, List.of(), 8 * GIB, 3 * GIB));
+        event("node-b", running("db", Optional.of("r1"), Optional.empty()));
+        nodeALosesItsDisk();
+        List<Action> room =
+                sent.stream().filter(a -> a.type() == ActionType.VM_SET_MEMORY).toList();
+        assertEquals(
+                Map.of("db", Optional.of(2 * GIB), "web", Optional.of(GIB)),
+                room.stream()
+                        .collect(java.util.stream.Collectors.toMap(a -> a.vm().orElseThrow(), Action::memoryBytes)),
+                audit.toString());
+        assertEquals(
+                "node-b",
+                room.stream()
+                        .filter(a -> a.vm().equals(Optional.of("db")))
+                        .findFirst()
+                        .orElseThrow()
+                        .node());
+    }
+
+    /**
+     * The live migration fails after room was made and build, a VM no topology lists on the survivor, now reports no
+     * memory: the plan made for web can no longer be proven, so web boots on the survivor at its minimum, never at a
+     * share computed as if build held nothing.
+     */
+    @Test
+    void aColdStartAfterAForeignVmsMemoryBecameUnknownBootsTheVmAtItsMinimum() {
+        setUp(FailoverMode.AUTO, false, 3);
+        healthyPair();
+        event("node-b", running("build", Optional.empty(), Optional.of(2 * GIB)));
+        nodeALosesItsDisk();
+        List.copyOf(sent).forEach(a -> result(a, ActionOutcome.SUCCEEDED, 0, ""));
+        result(only(ActionType.DRBD_PRIMARY), ActionOutcome.SUCCEEDED, 0, "");
+        event("node-b", running("build", Optional.empty(), Optional.empty()));
+        result(only(ActionType.VM_MIGRATE_LIVE), ActionOutcome.FAILED, 1, "error: operation failed: migration job");
+        result(only(ActionType.VM_SHUTDOWN), ActionOutcome.SUCCEEDED, 0, "");
+        Action start = only(ActionType.VM_START);
+        assertEquals("node-b", start.node());
+        assertEquals(Optional.of(GIB), start.memoryBytes(), audit.toString());
+    }
+
+    /**
+     * At failback db runs on node-b with its memory unknown: not known to be at its normal memory, it is given it back
+     * (setting memory to the target is safe and changes nothing where it already is there).
+     */
+    @Test
+    void memoryIsGivenBackAtFailbackToAVmWhoseMemoryIsUnknown() {
+        setUpAutoFailback(List.of());
+        healthyPair();
+        nodeALosesItsDisk();
+        allSucceed();
+        assertEquals(SagaPhase.FAILED_OVER, r0Saga().phase(), audit.toString());
+        assertTrue(
+                sent.stream().noneMatch(a -> a.type() == ActionType.VM_SET_MEMORY), "16 GiB: nothing shrank " + sent);
+        event("node-a", vm("web", "r0", VmState.SHUT_OFF, 4 * GIB));
+        event("node-b", vm("web", "r0", VmState.RUNNING, 4 * GIB));
+        event("node-b", running("db", Optional.of("r1"), Optional.empty()));
+        now = now.plusSeconds(60);
+        r0Connected("node-b");
+        allSucceed();
+        Action giveBack = sent.stream()
+                .filter(a -> a.id().contains(":give-back:db:"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no give-back for db: " + audit));
+        assertEquals("node-b", giveBack.node());
+        assertEquals(Optional.of(4 * GIB), giveBack.memoryBytes());
+        assertEquals(SagaPhase.HEALTHY, r0Saga().phase(), audit.toString());
     }
 }

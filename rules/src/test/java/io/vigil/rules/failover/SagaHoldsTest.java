@@ -93,9 +93,9 @@ class SagaHoldsTest {
                 Optional.empty(),
                 Hypervisor.LIBVIRT,
                 state,
-                1L << 30,
-                4L << 30,
-                2,
+                Optional.of(1L << 30),
+                Optional.of(4L << 30),
+                Optional.of(2),
                 Optional.of("r0"),
                 Liveness.NOT_CHECKED,
                 Optional.of(node.equals("node-a")));

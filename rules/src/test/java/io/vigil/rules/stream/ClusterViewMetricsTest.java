@@ -241,9 +241,9 @@ class ClusterViewMetricsTest {
                                             Optional.empty(),
                                             Hypervisor.LIBVIRT,
                                             webOn.equals(node) ? VmState.RUNNING : VmState.SHUT_OFF,
-                                            1L << 30,
-                                            1L << 30,
-                                            1,
+                                            Optional.of(1L << 30),
+                                            Optional.of(1L << 30),
+                                            Optional.of(1),
                                             Optional.of("r0"),
                                             Liveness.NOT_CHECKED,
                                             Optional.empty()));

@@ -184,9 +184,9 @@ class FailoverEngineTest {
                 Optional.empty(),
                 Hypervisor.LIBVIRT,
                 state,
-                1L << 30,
-                1L << 30,
-                1,
+                Optional.of(1L << 30),
+                Optional.of(1L << 30),
+                Optional.of(1),
                 Optional.of("r0"),
                 Liveness.NOT_CHECKED,
                 Optional.empty());
