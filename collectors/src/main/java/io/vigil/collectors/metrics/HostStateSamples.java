@@ -165,6 +165,10 @@ final class HostStateSamples {
     static final HostMetric VM_MEMORY = gauge("vigil.vm.memory", "bytes", "Memory the VM has now");
     static final HostMetric VM_MAX_MEMORY = gauge("vigil.vm.max.memory", "bytes", "Most memory the VM may have");
     static final HostMetric VM_VCPUS = gauge("vigil.vm.vcpus", null, "Virtual CPUs of the VM");
+    static final HostMetric VM_EXPECTED_HERE = gauge(
+            "vigil.vm.expected.here",
+            null,
+            "1 when the agent's config expects the VM on this host (its resource's home), 0 when elsewhere");
     // host (from the heartbeat)
     static final HostMetric HOST_MEMORY_TOTAL =
             gauge("vigil.host.memory.total", "bytes", "The host's memory (MemTotal)");
@@ -320,6 +324,8 @@ final class HostStateSamples {
         optional(out, VM_MEMORY, tags, v.memoryBytes());
         optional(out, VM_MAX_MEMORY, tags, v.maxMemoryBytes());
         optional(out, VM_VCPUS, tags, v.vcpus());
+        // where it belongs, as VmNotRunning asks it; no series where nobody said (a VM the config does not name)
+        v.expectedHere().ifPresent(here -> out.add(new Sample(VM_EXPECTED_HERE, tags, bit(here))));
     }
 
     private static <E extends Enum<E> & WireEnum> void stateSet(

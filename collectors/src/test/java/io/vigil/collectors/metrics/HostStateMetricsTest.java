@@ -219,6 +219,36 @@ class HostStateMetricsTest {
     }
 
     @Test
+    void saysWhetherTheConfigExpectsAVmHereAndNothingWhereNobodySaid() {
+        io.vigil.events.VmStatus web = HostStates.vm("web", VmState.RUNNING);
+        metrics.emit(web);
+        assertEquals(1.0, gauge("vigil.vm.expected.here", "vm", "web"));
+
+        // resting on the peer of its home: 0, which the Prometheus VmNotRunning leaves alone
+        metrics.emit(withExpectedHere(web, Optional.of(false)));
+        assertEquals(0.0, gauge("vigil.vm.expected.here", "vm", "web"));
+
+        // a VM the agent's config does not name: where it belongs is unknown, not "elsewhere"
+        metrics.emit(withExpectedHere(web, Optional.empty()));
+        assertNull(gauge("vigil.vm.expected.here", "vm", "web"), "unknown, not 0");
+        assertEquals(1.0, gauge("vigil.vm.up", "vm", "web"));
+    }
+
+    private static io.vigil.events.VmStatus withExpectedHere(io.vigil.events.VmStatus vm, Optional<Boolean> here) {
+        return new io.vigil.events.VmStatus(
+                vm.name(),
+                vm.uuid(),
+                vm.hypervisor(),
+                vm.state(),
+                vm.memoryBytes(),
+                vm.maxMemoryBytes(),
+                vm.vcpus(),
+                vm.drbdResource(),
+                vm.liveness(),
+                here);
+    }
+
+    @Test
     void leavesOutTheMemoryAndVcpusOfAVmWhoseSourceDidNotReportThem() {
         io.vigil.events.VmStatus known = HostStates.vm("web", VmState.RUNNING);
         metrics.emit(known);
