@@ -6,6 +6,7 @@ import io.vigil.events.AlertState;
 import io.vigil.events.DrbdResource;
 import io.vigil.events.Envelope;
 import io.vigil.events.Heartbeat;
+import io.vigil.events.ReplicationState;
 import io.vigil.events.VmStatus;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +15,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -144,6 +146,29 @@ public record ClusterFacts(String cluster, Map<String, NodeFacts> nodes, Map<Str
 
     public Optional<Instant> lastHeard(String node) {
         return Optional.ofNullable(nodes.get(node)).map(NodeFacts::lastHeard);
+    }
+
+    private static final Set<ReplicationState> RESYNCING = Set.of(
+            ReplicationState.STARTING_SYNC_S,
+            ReplicationState.STARTING_SYNC_T,
+            ReplicationState.WF_BITMAP_S,
+            ReplicationState.WF_BITMAP_T,
+            ReplicationState.WF_SYNC_UUID,
+            ReplicationState.SYNC_SOURCE,
+            ReplicationState.SYNC_TARGET);
+
+    /**
+     * Whether DRBD resyncs {@code resource} now, by either node's report no older than
+     * {@code maxAge}: a peer device starting a resync or in one (SyncSource, SyncTarget), and not
+     * suspended. A paused resync (PausedSyncS/T) waits for something else and does not count.
+     */
+    public boolean resyncRuns(String resource, Instant now, Duration maxAge) {
+        return nodes.keySet().stream()
+                .flatMap(node -> drbd(node, resource).stream())
+                .filter(r -> r.freshAt(now, maxAge))
+                .flatMap(r -> r.drbd().connections().stream())
+                .flatMap(c -> c.peerDevices().stream())
+                .anyMatch(d -> RESYNCING.contains(d.replication()) && !d.resyncSuspended());
     }
 
     /** The node a VM runs on, by the freshest report that says it runs; empty when none does. */

@@ -245,7 +245,7 @@ public final class ClusterFailovers {
     private ResourceFailovers store(ResourceFailovers entry, FailoverSaga.Progress p, Collector out, Instant now) {
         Saga next = p.saga();
         boolean resyncRuns = facts.get(next.cluster())
-                .map(f -> diagnosis.resyncRuns(f, next.resource(), now))
+                .map(f -> f.resyncRuns(next.resource(), now, FACT_AGE))
                 .orElse(false);
         SagaPages.Due due = pages.due(next, entry.pages(), now, resyncRuns);
         ResourceFailovers stored =

@@ -4,7 +4,6 @@ import io.vigil.events.ConnectionState;
 import io.vigil.events.DiskState;
 import io.vigil.events.DrbdResource;
 import io.vigil.events.DrbdRole;
-import io.vigil.events.ReplicationState;
 import io.vigil.service.topology.ClusterTopology;
 import io.vigil.service.topology.FailoverPolicy;
 import io.vigil.service.topology.ResourceTopology;
@@ -23,14 +22,6 @@ import java.util.Set;
  * here (the rules page for those; nothing is resolved automatically).
  */
 public final class FailureDiagnosis {
-    private static final Set<ReplicationState> RESYNCING = Set.of(
-            ReplicationState.STARTING_SYNC_S,
-            ReplicationState.STARTING_SYNC_T,
-            ReplicationState.WF_BITMAP_S,
-            ReplicationState.WF_BITMAP_T,
-            ReplicationState.WF_SYNC_UUID,
-            ReplicationState.SYNC_SOURCE,
-            ReplicationState.SYNC_TARGET);
     private static final Set<DiskState> DISK_LOST = Set.of(DiskState.FAILED, DiskState.DISKLESS, DiskState.DETACHING);
     private final Duration maxFactAge;
 
@@ -137,20 +128,6 @@ public final class FailureDiagnosis {
         return !diskLost
                 && evacuateOnFiring(topology.policy(), resource.name(), facts, failing)
                         .isEmpty();
-    }
-
-    /**
-     * Whether DRBD resyncs {@code resource} now, by a fresh report of either node: a peer device
-     * starting a resync or in one (SyncSource, SyncTarget), and not suspended. A paused resync
-     * (PausedSyncS/T) waits for something else and does not count.
-     */
-    public boolean resyncRuns(ClusterFacts facts, String resource, Instant now) {
-        return facts.nodes().keySet().stream()
-                .flatMap(node -> facts.drbd(node, resource).stream())
-                .filter(r -> r.freshAt(now, maxFactAge))
-                .flatMap(r -> r.drbd().connections().stream())
-                .flatMap(c -> c.peerDevices().stream())
-                .anyMatch(d -> RESYNCING.contains(d.replication()) && !d.resyncSuspended());
     }
 
     /**
