@@ -1,6 +1,7 @@
 package io.vigil.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vigil.service.config.ByteSize;
 import io.vigil.service.config.DurationText;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -172,13 +173,8 @@ final class HistorySyncLatency implements Callable<Integer> {
     /** "2.5ms", "14s", "3.2MiB": a value with its unit, short. */
     static String human(double value, String unit) {
         if (unit.equals("bytes")) {
-            String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
-            int k = 0;
-            while (k < units.length - 1 && value >= 1024) {
-                value /= 1024;
-                k++;
-            }
-            return k == 0 ? String.valueOf((long) value) + "B" : String.format(Locale.ROOT, "%.1f%s", value, units[k]);
+            // the table writes a unit without a space, as its 2.5ms and 14s
+            return ByteSize.human(value).replace(" ", "");
         }
         if (value < 1) {
             return String.format(Locale.ROOT, "%.3gms", value * 1000);

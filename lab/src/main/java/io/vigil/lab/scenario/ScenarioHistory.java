@@ -12,7 +12,7 @@ import io.vigil.history.query.ResyncEpisode;
 import io.vigil.history.query.ResyncsQuery;
 import io.vigil.history.query.RowLimit;
 import io.vigil.history.query.TimeRange;
-import io.vigil.lab.view.ClusterScreen;
+import io.vigil.service.config.ByteSize;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -138,9 +138,9 @@ public final class ScenarioHistory implements AutoCloseable {
                         e.endedMs().isPresent()
                                 ? String.format(Locale.ROOT, "%.1f s", e.durationMs() / 1000.0)
                                 : "still running at the end",
-                        e.bytes().map(b -> ", " + ClusterScreen.bytes(b)).orElse(""),
+                        e.bytes().map(b -> ", " + ByteSize.human(b)).orElse(""),
                         e.meanRateBytesPerSecond()
-                                .map(r -> " at " + ClusterScreen.bytes(Math.round(r)) + "/s")
+                                .map(r -> " at " + ByteSize.human(Math.round(r)) + "/s")
                                 .orElse(""),
                         e.cause(),
                         e.outcome()))

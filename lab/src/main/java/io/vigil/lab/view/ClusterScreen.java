@@ -12,6 +12,7 @@ import io.vigil.events.ProbeHealth;
 import io.vigil.events.Topics;
 import io.vigil.events.VmStatus;
 import io.vigil.lab.view.ClusterPicture.HostPicture;
+import io.vigil.service.config.ByteSize;
 import io.vigil.service.terminal.TerminalText;
 import java.time.Duration;
 import java.time.Instant;
@@ -193,8 +194,8 @@ public final class ClusterScreen {
                 .ifPresent(h -> out.append(String.format(
                         Locale.ROOT,
                         "   memory %s free of %s, agent %s up %ds%n",
-                        bytes(h.memoryAvailableBytes()),
-                        bytes(h.memoryTotalBytes()),
+                        ByteSize.human(h.memoryAvailableBytes()),
+                        ByteSize.human(h.memoryTotalBytes()),
                         TerminalText.of(h.agentVersion()),
                         h.uptimeSeconds())));
         for (DrbdResource r : host.resources().values()) {
@@ -210,8 +211,8 @@ public final class ClusterScreen {
                         Locale.ROOT,
                         "   vg %-10s %s of %s used (%.0f%%), %d LVs%n",
                         vg.name(),
-                        bytes(vg.sizeBytes() - vg.freeBytes()),
-                        bytes(vg.sizeBytes()),
+                        ByteSize.human(vg.sizeBytes() - vg.freeBytes()),
+                        ByteSize.human(vg.sizeBytes()),
                         used,
                         vg.logicalVolumes()));
             }
@@ -228,7 +229,7 @@ public final class ClusterScreen {
                 "vm %-10s %-9s %s, %s%s%s",
                 vm.name(),
                 vm.state().wire(),
-                vm.memoryBytes().map(ClusterScreen::bytes).orElse("memory unknown"),
+                vm.memoryBytes().map(ByteSize::human).orElse("memory unknown"),
                 vm.vcpus().map(n -> n + " vCPU").orElse("vCPUs unknown"),
                 vm.drbdResource().map(r -> ", on " + r).orElse(""),
                 vm.liveness() == io.vigil.events.Liveness.NOT_CHECKED
@@ -276,7 +277,7 @@ public final class ClusterScreen {
                     .ifPresentOrElse(
                             oos -> {
                                 if (oos > 0) {
-                                    s.append(" oos ").append(bytes(oos));
+                                    s.append(" oos ").append(ByteSize.human(oos));
                                 }
                             },
                             () -> s.append(" oos unknown"));
@@ -305,16 +306,5 @@ public final class ClusterScreen {
             s.append(", ").append(d.flags().stream().map(f -> f.wire()).sorted().collect(Collectors.joining(",")));
         }
         return s.toString();
-    }
-
-    public static String bytes(long bytes) {
-        String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-        double value = bytes;
-        int unit = 0;
-        while (Math.abs(value) >= 1024 && unit < units.length - 1) {
-            value /= 1024;
-            unit++;
-        }
-        return unit == 0 ? bytes + " B" : String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
     }
 }

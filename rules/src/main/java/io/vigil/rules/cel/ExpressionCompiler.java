@@ -19,6 +19,7 @@ import dev.cel.runtime.CelFunctionBinding;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
 import io.vigil.events.EventKind;
+import io.vigil.service.config.ByteSize;
 import java.util.List;
 
 /**
@@ -49,8 +50,8 @@ public final class ExpressionCompiler {
     private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder()
             .setOptions(OPTIONS)
             .addFunctionBindings(
-                    CelFunctionBinding.from("humanizeBytes_int", Long.class, n -> Humanize.bytes(n)),
-                    CelFunctionBinding.from("humanizeBytes_double", Double.class, Humanize::bytes),
+                    CelFunctionBinding.from("humanizeBytes_int", Long.class, n -> ByteSize.human(n)),
+                    CelFunctionBinding.from("humanizeBytes_double", Double.class, ByteSize::human),
                     CelFunctionBinding.from("humanizeDuration_int", Long.class, n -> Humanize.duration(n)),
                     CelFunctionBinding.from("humanizeDuration_double", Double.class, Humanize::duration))
             .build();

@@ -4,25 +4,11 @@ import java.util.Locale;
 
 /**
  * The functions annotation templates call to write numbers as people read them:
- * {@code humanizeBytes(3221225472)} is "3.0 GiB", {@code humanizeDuration(5400.0)} is "1h30m".
+ * {@code humanizeDuration(5400.0)} is "1h30m". {@code humanizeBytes(3221225472)}, "3.0 GiB", is
+ * {@link io.vigil.service.config.ByteSize#human}, as the lab and {@code vigil history} write bytes.
  */
 final class Humanize {
-    private static final String[] BINARY = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-
     private Humanize() {}
-
-    static String bytes(double bytes) {
-        double value = Math.abs(bytes);
-        int unit = 0;
-        while (value >= 1024 && unit < BINARY.length - 1) {
-            value /= 1024;
-            unit++;
-        }
-        String sign = bytes < 0 ? "-" : "";
-        return unit == 0
-                ? sign + number(value) + " B"
-                : String.format(Locale.ROOT, "%s%.1f %s", sign, value, BINARY[unit]);
-    }
 
     static String duration(double seconds) {
         if (Double.isNaN(seconds) || Double.isInfinite(seconds)) {

@@ -83,6 +83,11 @@ public final class Engine implements AutoCloseable {
     private final PartitionWatch partitionWatch;
     /** Why the engine stopped itself, once it did: said once, not again by the state listener. */
     private volatile Optional<String> stoppedBecause = Optional.empty();
+    /**
+     * Whether {@code streams.start()} returned: it restores the global silences store first, in state
+     * REBALANCING already, and until then the store holds part of the silences.
+     */
+    private volatile boolean streamsStarted;
 
     private Engine(
             EngineConfig config,
@@ -172,6 +177,7 @@ public final class Engine implements AutoCloseable {
             });
             partitionWatch = watch;
             streams.start();
+            streamsStarted = true;
             notifier = config.notifications().map(n -> {
                 Map<String, Receiver> receivers = new LinkedHashMap<>();
                 n.receivers().forEach(spec -> receivers.put(spec.name(), spec.receiver(console)));
@@ -365,14 +371,15 @@ public final class Engine implements AutoCloseable {
         AlertGauges.bind(
                 registry, config.roster().clusters().keySet(), known, this::heldAlerts, System::currentTimeMillis);
         Gauge.builder("vigil_engine_consumer_lag_records", this, Engine::consumerLag)
-                .description("telemetry records not yet read by this instance, summed over its partitions")
+                .description(
+                        "telemetry records not yet read by this instance, summed over its partitions; NaN while unknown")
                 .register(registry);
         Gauge.builder("vigil_engine_running", this, e -> e.evaluating() ? 1 : 0)
                 .description("1 while the engine evaluates: its streams application runs and its tasks make progress; "
                         + "0 while it starts, rebalances, has failed or is stuck")
                 .register(registry);
         Gauge.builder("vigil_engine_silences_active", this, e -> e.activeSilences())
-                .description("silences and maintenance windows muting now")
+                .description("silences and maintenance windows muting now; NaN while unknown")
                 .register(registry);
     }
 
@@ -417,28 +424,33 @@ public final class Engine implements AutoCloseable {
         return held;
     }
 
+    /** NaN while unknown: the engine not running (starting, rebalancing, stopped) or a partition not yet measured. */
     private double consumerLag() {
-        double lag = 0;
-        for (var metric : streams.metrics().entrySet()) {
-            if (metric.getKey().name().equals("records-lag")
-                    && metric.getKey().group().equals("consumer-fetch-manager-metrics")) {
-                Object value = metric.getValue().metricValue();
-                if (value instanceof Double d && !d.isNaN()) {
-                    lag += d;
-                }
-            }
+        // while it starts or rebalances its partitions are not settled, and a stopped engine reads nothing
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            return Double.NaN;
         }
-        return lag;
+        try {
+            return TelemetryLag.of(activeTelemetryPartitions(), streams.metrics());
+        } catch (IllegalStateException | InvalidStateStoreException e) {
+            return Double.NaN; // it stopped running between the two reads
+        }
     }
 
+    /** NaN while unknown: the silences store not restored yet (the engine starting) or gone (stopped). */
     private double activeSilences() {
+        KafkaStreams.State state = streams.state();
+        // StoredSilences keeps its last read for a second: a stopped engine would show a stale count
+        if (!streamsStarted || state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) {
+            return Double.NaN;
+        }
         try {
             Instant now = Instant.now();
             return silences().stream()
                     .filter(s -> SilenceSchedule.activeAt(s, now))
                     .count();
-        } catch (RuntimeException e) {
-            return 0;
+        } catch (InvalidStateStoreException e) {
+            return Double.NaN;
         }
     }
 

@@ -1,6 +1,7 @@
 package io.vigil.service.config;
 
 import io.vigil.events.Name;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,6 +25,7 @@ public final class ByteSize {
             Map.entry("GB", 1_000_000_000L),
             Map.entry("TB", 1_000_000_000_000L));
     private static final String[] BINARY = {"TiB", "GiB", "MiB", "KiB"};
+    private static final String[] HUMAN = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
 
     private ByteSize() {}
 
@@ -54,5 +56,41 @@ public final class ByteSize {
             }
         }
         return Long.toString(bytes);
+    }
+
+    /**
+     * "1.5 GiB": bytes as people read them, to one decimal of the largest binary unit that leaves at
+     * least 1, and under 1 KiB the bytes themselves ("512 B", "512.5 B"); a negative keeps its sign,
+     * NaN and infinities are written as they are. The lab's screen, the rules' {@code humanizeBytes}
+     * and {@code vigil history} all write bytes this way.
+     */
+    public static String human(double bytes) {
+        if (!Double.isFinite(bytes)) {
+            return String.valueOf(bytes);
+        }
+        double value = Math.abs(bytes);
+        int unit = 0;
+        // the unit is chosen on the value as it will be written: 1023.97 KiB reads 1.0 MiB, not 1024.0 KiB
+        while (unit < HUMAN.length - 1 && written(value, unit) >= 1024) {
+            value /= 1024;
+            unit++;
+        }
+        String sign = bytes < 0 ? "-" : "";
+        if (unit > 0) {
+            return String.format(Locale.ROOT, "%s%.1f %s", sign, value, HUMAN[unit]);
+        }
+        if (value == Math.rint(value)) {
+            return sign + (long) value + " B";
+        }
+        return sign
+                + String.format(Locale.ROOT, "%.2f", value)
+                        .replaceAll("0+$", "")
+                        .replaceAll("\\.$", "") + " B";
+    }
+
+    /** {@code value} rounded as {@link #human} writes it in {@code unit}: bytes to two decimals, the others to one. */
+    private static double written(double value, int unit) {
+        double scale = unit == 0 ? 100 : 10;
+        return Math.round(value * scale) / scale;
     }
 }

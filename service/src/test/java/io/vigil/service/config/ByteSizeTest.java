@@ -45,4 +45,32 @@ class ByteSizeTest {
         assertEquals(text, ByteSize.format(bytes));
         assertEquals(bytes, ByteSize.parse(text));
     }
+
+    @ParameterizedTest
+    @CsvSource({
+        "0,0 B",
+        "1,1 B",
+        "1023,1023 B",
+        "512.5,512.5 B",
+        "1024,1.0 KiB",
+        "1536,1.5 KiB",
+        "1023.999,1.0 KiB",
+        "1048575,1.0 MiB",
+        "1048523,1023.9 KiB",
+        "1610612736,1.5 GiB",
+        "1099511627776,1.0 TiB",
+        "1125899906842624,1.0 PiB",
+        "9223372036854775807,8.0 EiB",
+        "-2048,-2.0 KiB",
+        "-5,-5 B"
+    })
+    void writesBytesAsPeopleReadThemToOneDecimalOfTheLargestBinaryUnit(double bytes, String text) {
+        assertEquals(text, ByteSize.human(bytes));
+    }
+
+    @Test
+    void writesWhatIsNotANumberOfBytesAsItIsWithoutAUnit() {
+        assertEquals("NaN", ByteSize.human(Double.NaN));
+        assertEquals("Infinity", ByteSize.human(Double.POSITIVE_INFINITY));
+    }
 }
