@@ -1,6 +1,7 @@
 package io.vigil.app;
 
 import io.vigil.broker.EmbeddedKafka;
+import io.vigil.events.Topics;
 import io.vigil.service.config.DurationText;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -22,13 +23,15 @@ import picocli.CommandLine.Spec;
 
 /**
  * The agent's footprint: a real {@code vigil agent} process (probes answered by a simulated host,
- * publishing to a broker in this process) beside an idle JVM with the same flags as baseline,
- * both sampled from /proc: CPU share of one core, and resident memory.
+ * publishing to a broker in this process) beside its two floors with the same flags
+ * ({@link FootprintFloor}: a JVM that sleeps, and a bare Kafka producer), all sampled from /proc:
+ * CPU share of one core, and resident memory.
  */
 @Command(
         name = "agent",
         mixinStandardHelpOptions = true,
-        description = "CPU share and RSS of a running agent at a given probe interval, against an idle JVM")
+        description =
+                "CPU share and RSS of a running agent at a given probe interval, against a sleeping JVM and a bare Kafka producer")
 final class AgentBench implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -75,6 +78,8 @@ final class AgentBench implements Callable<Integer> {
         try (WorkDir dir = WorkDir.temporary("vigil-bench-agent-");
                 EmbeddedKafka broker = EmbeddedKafka.start(dir.resolve("kafka"))) {
             broker.createVigilTopics();
+            // the floors' class path: the agent's jar and the one class that runs them, nothing of the command line's
+            String floorPath = agentJar + java.io.File.pathSeparator + FootprintFloor.copyTo(dir.resolve("floor"));
             Path config = dir.resolve("agent.yaml");
             Files.writeString(
                     config,
@@ -91,22 +96,30 @@ final class AgentBench implements Callable<Integer> {
                                     "--simulated-host",
                                     "node-a"),
                             dir.resolve("agent.log"));
-                    Launched idle = launch(
+                    Launched sleeping = launch(
+                            jvm,
+                            environment,
+                            List.of("-cp", floorPath, FootprintFloor.class.getName(), "sleep"),
+                            dir.resolve("sleeping.log"));
+                    Launched producer = launch(
                             jvm,
                             environment,
                             List.of(
                                     "-cp",
-                                    System.getProperty("java.class.path"),
-                                    Vigil.class.getName(),
-                                    "bench",
-                                    "idle"),
-                            dir.resolve("idle.log"))) {
-                return measure(out, jvm, agent.process(), idle.process(), dir.resolve("agent.log"));
+                                    floorPath,
+                                    FootprintFloor.class.getName(),
+                                    "producer",
+                                    broker.bootstrapServers(),
+                                    Topics.TELEMETRY),
+                            dir.resolve("producer.log"))) {
+                return measure(
+                        out, jvm, agent.process(), sleeping.process(), producer.process(), dir.resolve("agent.log"));
             }
         }
     }
 
-    private int measure(PrintWriter out, List<String> jvm, Process agent, Process idle, Path agentLog)
+    private int measure(
+            PrintWriter out, List<String> jvm, Process agent, Process sleeping, Process producer, Path agentLog)
             throws Exception {
         out.printf(
                 Locale.ROOT,
@@ -115,31 +128,48 @@ final class AgentBench implements Callable<Integer> {
                 warmup,
                 seconds);
         out.printf(Locale.ROOT, "  jvm flags: %s%n", String.join(" ", jvm));
+        out.printf(
+                Locale.ROOT,
+                "  floors, with the same flags and the agent's jar: a JVM that sleeps, and a bare Kafka producer set as the agent's, sending a record a second%n");
         out.flush();
         Thread.sleep(Duration.ofSeconds(warmup).toMillis());
         Footprint agentFootprint = new Footprint(Sample.of(agent.pid()));
-        Footprint idleFootprint = new Footprint(Sample.of(idle.pid()));
+        Footprint sleepingFootprint = new Footprint(Sample.of(sleeping.pid()));
+        Footprint producerFootprint = new Footprint(Sample.of(producer.pid()));
         for (int s = 0; s < seconds; s++) {
             Thread.sleep(1000);
             if (!agent.isAlive()) {
                 out.println("  the agent exited (code " + agent.exitValue() + "); its log: " + agentLog);
                 return 1;
             }
+            if (!producer.isAlive()) {
+                out.println("  the bare producer exited (code " + producer.exitValue() + "); its log is beside "
+                        + agentLog);
+                return 1;
+            }
             agentFootprint.add(Sample.of(agent.pid()));
-            idleFootprint.add(Sample.of(idle.pid()));
+            sleepingFootprint.add(Sample.of(sleeping.pid()));
+            producerFootprint.add(Sample.of(producer.pid()));
             if ((s + 1) % 15 == 0) {
                 out.printf(Locale.ROOT, "  ... %d s%n", s + 1);
                 out.flush();
             }
         }
-        out.printf(Locale.ROOT, "  agent:    %s%n", agentFootprint);
-        out.printf(Locale.ROOT, "  idle jvm: %s%n", idleFootprint);
-        double idleCpu = idleFootprint.meanCpu();
+        out.printf(Locale.ROOT, "  agent:         %s%n", agentFootprint);
+        out.printf(Locale.ROOT, "  sleeping jvm:  %s%n", sleepingFootprint);
+        out.printf(Locale.ROOT, "  bare producer: %s%n", producerFootprint);
+        double sleepingCpu = sleepingFootprint.meanCpu();
         out.printf(
                 Locale.ROOT,
-                "  ratio agent/idle: cpu %.1fx, peak rss %.2fx%n",
-                idleCpu == 0 ? Double.NaN : agentFootprint.meanCpu() / idleCpu,
-                agentFootprint.peakRss / (double) Math.max(1, idleFootprint.peakRss));
+                "  ratio agent/sleeping jvm: cpu %.1fx, peak rss %.2fx; agent/bare producer: peak rss %.2fx%n",
+                sleepingCpu == 0 ? Double.NaN : agentFootprint.meanCpu() / sleepingCpu,
+                agentFootprint.peakRss / (double) Math.max(1, sleepingFootprint.peakRss),
+                agentFootprint.peakRss / (double) Math.max(1, producerFootprint.peakRss));
+        out.printf(
+                Locale.ROOT,
+                "  peak rss above the floors: the producer %.1f MiB over the sleeping jvm, the agent %.1f MiB over the producer%n",
+                (producerFootprint.peakRss - sleepingFootprint.peakRss) / (double) MIB,
+                (agentFootprint.peakRss - producerFootprint.peakRss) / (double) MIB);
         out.printf(
                 Locale.ROOT,
                 "  targets: cpu < 2%% of one core (mean): %s; peak rss <= %d MiB: %s%n",
@@ -152,7 +182,7 @@ final class AgentBench implements Callable<Integer> {
 
     static final double CPU_TARGET = 0.02;
     private static final long MIB = 1024 * 1024;
-    /** node_exporter lives in about 20 MiB; an idle JVM with the agent's flags takes most of this. */
+    /** node_exporter lives in about 20 MiB; a JVM that sleeps with the agent's flags takes about 33 MiB of this. */
     static final long RSS_TARGET_BYTES = 64 * MIB;
 
     /**

@@ -15,8 +15,7 @@ import picocli.CommandLine.Command;
             PageBench.class,
             FailoverBench.class,
             FloodBench.class,
-            HistoryBench.class,
-            IdleCommand.class
+            HistoryBench.class
         })
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
