@@ -144,6 +144,17 @@ public final class HistoryConsumer implements AutoCloseable {
 
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                // another instance may have stored these partitions since this one read the offsets: ask the
+                // database, not the sink's memory, where they resume
+                try {
+                    sink.reload();
+                } catch (SQLException | RuntimeException e) {
+                    log.warn(
+                            "history: the stored offsets could not be read from {} after a rebalance: {};"
+                                    + " the next batch reads them first, and waits until it can",
+                            sink.store().describe(),
+                            e.getMessage());
+                }
                 seekToStored(partitions);
             }
         });

@@ -26,7 +26,8 @@ import java.util.TreeMap;
  *       ((node, seq) decides, whatever partition or topic copy it came through).</li>
  * </ul>
  * What it holds in memory (marks, offsets, the last states, the running episodes) is read back
- * from the database at open and after a failed commit.
+ * from the database at open, after a failed commit, and when it is given partitions in a database
+ * other instances write too ({@link #reload()}); a batch is never stored on a state it could not read.
  */
 public final class HistorySink {
     /** A node silent this long and heard again counts as a host back (agents report every few seconds). */
@@ -41,6 +42,8 @@ public final class HistorySink {
     private final DrbdStateTimeline timeline = new DrbdStateTimeline();
     private final ResyncEpisodes episodes = new ResyncEpisodes();
     private ResyncCauses causes;
+    /** Whether the state above is the database's: false from a read that failed until one succeeds. */
+    private boolean loaded;
 
     private HistorySink(HistoryStore store, HistoryMetrics metrics) {
         this.store = store;
@@ -53,7 +56,17 @@ public final class HistorySink {
         return sink;
     }
 
+    /**
+     * Reads its state back from the database. Where instances share it, the partitions a rebalance
+     * gives this one may have been stored by another since it last read them: resuming from what it
+     * remembers would store their records twice. When the read fails, {@link #write} reads it first.
+     */
+    public void reload() throws SQLException {
+        load();
+    }
+
     private void load() throws SQLException {
+        loaded = false;
         Connection db = store.connection();
         marks.clear();
         offsets.clear();
@@ -73,6 +86,7 @@ public final class HistorySink {
         episodes.load(db);
         causes = new ResyncCauses(SILENCE, HOST_BACK_WINDOW);
         db.commit();
+        loaded = true;
     }
 
     /** Where each partition resumes: the consumer seeks there when it is assigned the partition. */
@@ -89,6 +103,9 @@ public final class HistorySink {
      * from the database and throws, and the caller reads the records again from the stored offsets.
      */
     public void write(List<SinkRecord> records) throws SQLException {
+        if (!loaded) {
+            load();
+        }
         HistoryBatch batch = new HistoryBatch();
         Map<Partition, Long> next =
                 new TreeMap<>(java.util.Comparator.comparing(Partition::topic).thenComparingInt(Partition::partition));
