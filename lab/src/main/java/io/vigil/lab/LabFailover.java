@@ -1,6 +1,7 @@
 package io.vigil.lab;
 
 import io.vigil.events.ActionSeal;
+import io.vigil.events.ActionSeals;
 import io.vigil.rules.config.EngineConfig;
 import io.vigil.service.config.ConfigException;
 import io.vigil.service.topology.TopologyFile;
@@ -91,7 +92,8 @@ public record LabFailover(Path topology, Path actionKey, Path apiToken) {
         try {
             TopologyFile file = TopologyLoader.load(topology);
             return new EngineConfig.Failover(
-                    file, ActionSeal.ofKeyText(Files.readString(actionKey, StandardCharsets.UTF_8)));
+                    file,
+                    new ActionSeals.Shared(ActionSeal.ofKeyText(Files.readString(actionKey, StandardCharsets.UTF_8))));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (ConfigException e) {
