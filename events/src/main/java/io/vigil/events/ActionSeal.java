@@ -15,9 +15,9 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * An action as it travels on {@link Topics#ACTIONS}: {@code {"v":1,"action":"<the action's JSON
  * text>","hmac":"<hex HMAC-SHA256 of that text>"}}. The MAC covers the exact bytes of the text, not
- * a re-encoding of it, so the check never depends on how a JSON library orders fields. The key is
- * shared by the engine and the agents, and read from a file or an environment variable, never from
- * a config file.
+ * a re-encoding of it, so the check never depends on how a JSON library orders fields. An agent
+ * holds its own node's key, the engine every node's ({@link ActionSeals}); a key is read from a file
+ * or an environment variable, never from a config file.
  */
 public final class ActionSeal {
     /** Shorter keys are refused: HMAC-SHA256's key should be as long as its output. */

@@ -430,7 +430,7 @@ public final class Lab implements AutoCloseable {
                     .replace("${bootstrap}", bootstrap)
                     .replace("${spool}", spool.toAbsolutePath().toString())
                     .replace("${topology}", failover.topology().toAbsolutePath().toString())
-                    .replace("${key}", failover.actionKey().toAbsolutePath().toString())
+                    .replace("${key}", failover.actionKey(node).toAbsolutePath().toString())
                     .replace("${journal}", journal.toAbsolutePath().toString());
             return AgentConfigLoader.parse("lab-agent.yaml", text);
         } catch (IOException e) {
@@ -501,7 +501,7 @@ public final class Lab implements AutoCloseable {
         return engine.apiUrl();
     }
 
-    /** The lab's topology, action key and API token files (what `vigil approve --token-file` takes). */
+    /** The lab's topology, action keys (one per node) and API token files (what `vigil approve --token-file` takes). */
     public LabFailover failover() {
         return failover;
     }

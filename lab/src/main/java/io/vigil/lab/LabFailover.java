@@ -1,6 +1,7 @@
 package io.vigil.lab;
 
 import io.vigil.events.ActionSeal;
+import io.vigil.events.ActionSeals;
 import io.vigil.rules.config.EngineConfig;
 import io.vigil.service.config.ConfigException;
 import io.vigil.service.topology.TopologyFile;
@@ -16,20 +17,24 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * What the lab's failover runs on, as files in its data directory, as on a real host: the lab's
- * topology (lab-topology.yaml, which the engine and both agents read), the key actions are sealed
- * with (action.key) and the engine API's bearer token (engine.token). The two secrets are made
- * once, random and readable by their owner only (0600), and used again by a lab restarted on the
- * same --data-dir: actions already on vigil.actions were sealed with that key, and a terminal
- * that read the token keeps working.
+ * topology (lab-topology.yaml, which the engine and both agents read), the keys actions are sealed
+ * with, one per node as the recommended setup has them (action-keys/node-a.key, node-b.key: the
+ * engine's key_dir, each agent given its own node's file), and the engine API's bearer token
+ * (engine.token). The secrets are made once, random and readable by their owner only (0600), and
+ * used again by a lab restarted on the same --data-dir: actions already on vigil.actions were
+ * sealed with those keys, and a terminal that read the token keeps working.
  */
-public record LabFailover(Path topology, Path actionKey, Path apiToken) {
+public record LabFailover(Path topology, Path keyDir, Path apiToken) {
     static final String TOPOLOGY = "lab-topology.yaml";
-    static final String ACTION_KEY = "action.key";
+    static final String KEY_DIR = "action-keys";
     static final String API_TOKEN = "engine.token";
     private static final Set<PosixFilePermission> OWNER_ONLY =
             EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
@@ -61,10 +66,35 @@ public record LabFailover(Path topology, Path actionKey, Path apiToken) {
         }
     }
 
-    /** The files a lab made in {@code dataDir} before, as they are: for its engine started in a JVM of its own. */
+    /**
+     * The files a lab made in {@code dataDir} before, as they are: for its engine started in a JVM of
+     * its own. A key missing for a node of the topology is made.
+     */
     static LabFailover existing(Path dataDir) throws IOException {
-        return new LabFailover(
-                dataDir.resolve(TOPOLOGY), secret(dataDir.resolve(ACTION_KEY)), secret(dataDir.resolve(API_TOKEN)));
+        Path topology = dataDir.resolve(TOPOLOGY);
+        Path keyDir = Files.createDirectories(dataDir.resolve(KEY_DIR));
+        for (String node : nodes(load(topology))) {
+            secret(keyDir.resolve(node + ".key"));
+        }
+        return new LabFailover(topology, keyDir, secret(dataDir.resolve(API_TOKEN)));
+    }
+
+    /** The key of {@code node}: the file its agent's executor.key_file names, and the engine's key_dir holds. */
+    public Path actionKey(String node) {
+        return keyDir.resolve(node + ".key");
+    }
+
+    /** The engine's seals: each node's actions sealed with that node's key. */
+    public ActionSeals seals() {
+        try {
+            Map<String, ActionSeal> byNode = new LinkedHashMap<>();
+            for (String node : nodes(load(topology))) {
+                byNode.put(node, ActionSeal.ofKeyText(Files.readString(actionKey(node), StandardCharsets.UTF_8)));
+            }
+            return new ActionSeals.PerNode(byNode);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
@@ -86,16 +116,27 @@ public record LabFailover(Path topology, Path actionKey, Path apiToken) {
         return file;
     }
 
-    /** The engine's failover: section, over these files. */
+    /** The engine's failover: section, over these files ({@code key_dir} as the recommended setup gives it). */
     EngineConfig.Failover engineSection() {
         try {
-            TopologyFile file = TopologyLoader.load(topology);
-            return new EngineConfig.Failover(
-                    file, ActionSeal.ofKeyText(Files.readString(actionKey, StandardCharsets.UTF_8)));
+            return new EngineConfig.Failover(load(topology), seals());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (ConfigException e) {
-            throw new IllegalStateException("the lab's own topology is broken: " + e.getMessage(), e);
         }
+    }
+
+    private static TopologyFile load(Path topology) throws IOException {
+        try {
+            return TopologyLoader.load(topology);
+        } catch (ConfigException e) {
+            throw new IllegalStateException("the lab's topology is broken: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<String> nodes(TopologyFile file) {
+        return file.topology().clusters().values().stream()
+                .flatMap(c -> c.nodeNames().stream())
+                .sorted()
+                .toList();
     }
 }

@@ -4,9 +4,17 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vigil.collectors.config.AgentConfig;
+import io.vigil.collectors.executor.ActionKey;
+import io.vigil.events.Action;
+import io.vigil.events.ActionSeal;
+import io.vigil.events.ActionSeals;
+import io.vigil.events.ActionType;
+import io.vigil.events.DecodeException;
 import io.vigil.events.WireCodec;
 import io.vigil.sim.FaultOutcome;
 import io.vigil.sim.SimulatedPair;
@@ -19,9 +27,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,23 +88,71 @@ class LabFailoverTest {
     }
 
     @Test
-    void theKeyAndTheTokenAreMadeOwnerOnlyOnceAndKeptForALabStartedAgainOnTheSameDataDir(@TempDir Path dir)
+    void eachNodesKeyAndTheTokenAreMadeOwnerOnlyOnceAndKeptForALabStartedAgainOnTheSameDataDir(@TempDir Path dir)
             throws Exception {
         LabFailover first = LabFailover.in(dir);
         Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rw-------");
         assertEquals(ownerOnly, Files.getPosixFilePermissions(first.apiToken()));
-        assertEquals(ownerOnly, Files.getPosixFilePermissions(first.actionKey()));
         String token = Files.readString(first.apiToken());
-        String key = Files.readString(first.actionKey());
-        assertTrue(key.strip().length() >= 32, "at least the 32 bytes a key needs");
-        assertNotEquals(token, key, "two secrets, not one");
+        Map<String, String> keys = new TreeMap<>();
+        for (String node : List.of("node-a", "node-b")) {
+            Path key = first.actionKey(node);
+            assertEquals(dir.resolve("action-keys").resolve(node + ".key"), key, "as the engine's key_dir holds it");
+            assertEquals(ownerOnly, Files.getPosixFilePermissions(key));
+            keys.put(node, Files.readString(key));
+            assertTrue(keys.get(node).strip().length() >= 32, "at least the 32 bytes a key needs");
+            assertNotEquals(token, keys.get(node), "two secrets, not one");
+        }
+        assertNotEquals(keys.get("node-a"), keys.get("node-b"), "each agent holds its own node's key");
         Files.setPosixFilePermissions(first.apiToken(), PosixFilePermissions.fromString("rw-r--r--"));
         LabFailover again = LabFailover.in(dir);
         assertEquals(token, Files.readString(again.apiToken()), "a terminal that read the token keeps working");
-        assertEquals(key, Files.readString(again.actionKey()), "actions sealed before the restart still open");
+        for (String node : keys.keySet()) {
+            assertEquals(
+                    keys.get(node),
+                    Files.readString(again.actionKey(node)),
+                    "actions sealed before the restart still open");
+        }
         assertEquals(ownerOnly, Files.getPosixFilePermissions(again.apiToken()), "narrowed back to its owner");
         Files.writeString(again.apiToken(), "\n");
         assertFalse(Files.readString(LabFailover.in(dir).apiToken()).isBlank(), "an empty token file is made anew");
+    }
+
+    @Test
+    void theLabsEngineSealsEachNodesActionsWithTheKeyOnlyThatNodesAgentHolds(@TempDir Path dir) throws Exception {
+        LabFailover files = LabFailover.in(dir);
+        ActionSeals seals = files.engineSection().seals();
+        assertTrue(seals instanceof ActionSeals.PerNode, "the lab shows the recommended setup: " + seals);
+        for (String node : List.of("node-a", "node-b")) {
+            AgentConfig agent = Lab.agentConfig(
+                    node, "127.0.0.1:9", dir.resolve("spool-" + node), files, dir.resolve("journal-" + node));
+            assertEquals(
+                    Optional.of(new ActionKey.File(files.actionKey(node).toAbsolutePath())),
+                    agent.executor().key(),
+                    node + "'s agent is given its own node's key");
+        }
+        Action forB = new Action(
+                "pair-1:r0:1:promote:node-b:1",
+                "pair-1:r0:1",
+                "pair-1",
+                "node-b",
+                ActionType.DRBD_PRIMARY,
+                Optional.of("r0"),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Instant.now(),
+                Instant.now().plusSeconds(60));
+        byte[] sealed = seals.seal(forB);
+        assertEquals(
+                forB,
+                ActionSeal.ofKeyText(Files.readString(files.actionKey("node-b")))
+                        .open(sealed));
+        assertThrows(
+                DecodeException.class,
+                () -> ActionSeal.ofKeyText(Files.readString(files.actionKey("node-a")))
+                        .open(sealed),
+                "node-a's key does not open an action for node-b");
     }
 
     static boolean vmsReported(Lab lab, String node) {

@@ -4,6 +4,7 @@ import static io.vigil.collectors.executor.ExecutorFixtures.ALLOW_ALL;
 import static io.vigil.collectors.executor.ExecutorFixtures.CLUSTER;
 import static io.vigil.collectors.executor.ExecutorFixtures.NODE;
 import static io.vigil.collectors.executor.ExecutorFixtures.PEER;
+import static io.vigil.collectors.executor.ExecutorFixtures.PEER_SEAL;
 import static io.vigil.collectors.executor.ExecutorFixtures.SEAL;
 import static io.vigil.collectors.executor.ExecutorFixtures.TOPOLOGY;
 import static org.awaitility.Awaitility.await;
@@ -17,7 +18,6 @@ import io.vigil.collectors.publish.TelemetryPublisher;
 import io.vigil.events.Action;
 import io.vigil.events.ActionOutcome;
 import io.vigil.events.ActionResult;
-import io.vigil.events.ActionSeal;
 import io.vigil.events.ActionType;
 import io.vigil.events.Envelope;
 import io.vigil.events.EnvelopeCodec;
@@ -45,9 +45,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The executor end to end on a real broker: the engine's sealed action on vigil.actions is run
- * and its result arrives on vigil.telemetry keyed by the cluster; a forged one is answered
- * REFUSED and runs nothing; one keyed for the other node is not this agent's business.
+ * The executor end to end on a real broker: the engine's action on vigil.actions, sealed with this
+ * node's key, is run and its result arrives on vigil.telemetry keyed by the cluster; one for this
+ * node sealed with the peer's key (all that whoever took the peer's host holds) is answered REFUSED
+ * and runs nothing; one keyed for the other node is not this agent's business.
  */
 class ActionConsumerBrokerTest {
     private static final Duration BOUND = Duration.ofSeconds(60);
@@ -86,7 +87,8 @@ class ActionConsumerBrokerTest {
     }
 
     @Test
-    void aSealedActionRunsAndItsResultArrivesOnTelemetryAForgedOneIsRefused() throws Exception {
+    void anActionSealedWithThisNodesKeyRunsAndItsResultArrivesOnTelemetryOneSealedWithThePeersKeyIsRefused()
+            throws Exception {
         Map<String, Object> props = Map.of("bootstrap.servers", kafka.bootstrapServers(), "linger.ms", "0");
         RecordingRunner runner = new RecordingRunner();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -108,10 +110,9 @@ class ActionConsumerBrokerTest {
                             Map.of("bootstrap.servers", kafka.bootstrapServers()),
                             new StringSerializer(),
                             new ByteArraySerializer())) {
-                ActionSeal forger = ActionSeal.ofKeyText("a-forger-does-not-have-the-shared-key!!");
-                engine.send(new ProducerRecord<>(Topics.ACTIONS, PEER, SEAL.seal(primary("for-peer", PEER))))
+                engine.send(new ProducerRecord<>(Topics.ACTIONS, PEER, PEER_SEAL.seal(primary("for-peer", PEER))))
                         .get();
-                engine.send(new ProducerRecord<>(Topics.ACTIONS, NODE, forger.seal(primary("forged", NODE))))
+                engine.send(new ProducerRecord<>(Topics.ACTIONS, NODE, PEER_SEAL.seal(primary("forged", NODE))))
                         .get();
                 engine.send(new ProducerRecord<>(Topics.ACTIONS, NODE, SEAL.seal(primary("sealed", NODE))))
                         .get();

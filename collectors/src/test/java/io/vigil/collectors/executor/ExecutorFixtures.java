@@ -22,7 +22,11 @@ final class ExecutorFixtures {
     static final String NODE = "node-b";
     static final String PEER = "node-a";
     static final Instant NOW = Instant.parse("2026-12-04T10:00:00Z");
-    static final ActionSeal SEAL = ActionSeal.ofKeyText("engine-and-agents-share-this-32-bytes-key");
+    /** node-b's key: its agent's, and the engine's for actions addressed to node-b. */
+    static final ActionSeal SEAL = ActionSeal.ofKeyText("the-action-key-of-node-b-of-32-bytes-at-least");
+    /** node-a's key: what whoever took node-a's host holds. */
+    static final ActionSeal PEER_SEAL = ActionSeal.ofKeyText("the-action-key-of-node-a-of-32-bytes-at-least");
+
     static final FenceCommands PEER_FENCE = new FenceCommands(
             List.of(
                     "ipmitool",

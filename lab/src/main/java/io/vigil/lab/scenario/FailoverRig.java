@@ -15,7 +15,7 @@ import io.vigil.collectors.probe.PolledProbe;
 import io.vigil.collectors.probe.ProbeException;
 import io.vigil.events.Action;
 import io.vigil.events.ActionResult;
-import io.vigil.events.ActionSeal;
+import io.vigil.events.ActionSeals;
 import io.vigil.events.ActionType;
 import io.vigil.events.Alert;
 import io.vigil.events.AlertState;
@@ -63,7 +63,6 @@ import java.util.stream.Collectors;
  * argv against the simulated host. The same schedule gives the same timeline, every time.
  */
 public final class FailoverRig implements Stage, AutoCloseable {
-    private static final String KEY = "the-lab-action-key-is-not-a-secret-0123456789";
     private final SimulatedPair pair;
     private final ClusterTopology cluster;
     private final Topology topology;
@@ -78,7 +77,9 @@ public final class FailoverRig implements Stage, AutoCloseable {
     private final Map<String, ProbeHealth> drbdHealth = new HashMap<>();
 
     private static final Duration HEARTBEAT = Duration.ofSeconds(2);
-    private final ActionSeal seal = ActionSeal.ofKeyText(KEY);
+    /** The engine's keys, one per node, as the lab's files hold them: each executor has only its own node's. */
+    private final ActionSeals seals;
+
     private final Map<String, ActionExecutor> executors = new LinkedHashMap<>();
     private final Deque<Action> queued = new ArrayDeque<>();
     private final List<Later> later = new ArrayList<>();
@@ -139,6 +140,7 @@ public final class FailoverRig implements Stage, AutoCloseable {
         this.journals = journals;
         // the lab agent's config names the lab's topology and key files: made once beside the journals
         this.labFiles = LabFailover.in(journals);
+        this.seals = labFiles.seals();
         for (SimulatedHost host : pair.hosts()) {
             startAgent(host);
         }
@@ -161,7 +163,7 @@ public final class FailoverRig implements Stage, AutoCloseable {
                 new ActionExecutor(
                         cluster.name(),
                         host.name(),
-                        seal,
+                        seals.of(host.name()).orElseThrow(),
                         ActionJournal.open(journals.resolve(host.name()), clock),
                         allow,
                         new ActionCommands(
@@ -361,7 +363,7 @@ public final class FailoverRig implements Stage, AutoCloseable {
                 continue;
             }
             Optional<ActionResult> result =
-                    pair.untimed(() -> executors.get(action.node()).handle(action.node(), seal.seal(action)));
+                    pair.untimed(() -> executors.get(action.node()).handle(action.node(), seals.seal(action)));
             Duration took = pair.skippedByLastUntimed();
             if (took.isZero()) {
                 result.ifPresent(r -> finish(action, r));

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.collectors.command.Command;
 import io.vigil.collectors.command.CommandException;
 import io.vigil.events.Action;
-import io.vigil.events.ActionSeal;
+import io.vigil.events.ActionSeals;
 import io.vigil.events.Alert;
 import io.vigil.events.AlertChange;
 import io.vigil.events.AuditEntry;
@@ -23,7 +23,6 @@ import io.vigil.service.topology.TopologyLoader;
 import io.vigil.sim.FaultOutcome;
 import io.vigil.sim.SimulatedHost;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -174,12 +173,8 @@ public final class LivePlay implements Stage {
     }
 
     private ScenarioReport run() throws InterruptedException {
-        ActionSeal seal;
-        try {
-            seal = ActionSeal.ofKeyText(Files.readString(lab.failover().actionKey(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        // each action opened with its node's key, as that node's agent opens it
+        ActionSeals seals = lab.failover().seals();
         String bootstrap = lab.broker().bootstrapServers();
         Map<String, Integer> bootsBefore = new TreeMap<>();
         cluster.vms().keySet().forEach(vm -> bootsBefore.put(vm, lab.pair().boots(vm)));
@@ -190,7 +185,7 @@ public final class LivePlay implements Stage {
                                 bootstrap, Topics.AUDIT, b -> WireCodec.decode(b, AuditEntry.class), this::audited)
                         .start();
                 TopicFollower<Action> actions =
-                        new TopicFollower<>(bootstrap, Topics.ACTIONS, seal::open, newActions::add).start();
+                        new TopicFollower<>(bootstrap, Topics.ACTIONS, seals::open, newActions::add).start();
                 TopicFollower<Seen> telemetry = new TopicFollower<>(
                                 bootstrap,
                                 Topics.TELEMETRY,

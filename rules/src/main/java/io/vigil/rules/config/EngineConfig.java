@@ -1,6 +1,6 @@
 package io.vigil.rules.config;
 
-import io.vigil.events.ActionSeal;
+import io.vigil.events.ActionSeals;
 import io.vigil.rules.engine.EngineLimits;
 import io.vigil.rules.engine.EngineTiming;
 import io.vigil.rules.engine.Roster;
@@ -21,7 +21,7 @@ import java.util.Optional;
  * properties passed through as given (processing.guarantee is always exactly_once_v2).
  * {@code advertise}: how other engine instances reach this one's API, to answer for the whole
  * engine; empty when this instance runs alone. {@code limits}: how much one cluster may hold.
- * {@code failover}: the shared topology and the key actions are sealed with; empty when the
+ * {@code failover}: the shared topology and the keys actions are sealed with; empty when the
  * {@code failover:} section is left out (the engine then only watches and alerts).
  */
 public record EngineConfig(
@@ -40,12 +40,22 @@ public record EngineConfig(
 
     /**
      * The {@code failover:} section: the topology file (checked to agree with {@code clusters:}) and
-     * the HMAC key every action is sealed with, read from a file or the environment, never the config.
+     * the HMAC keys actions are sealed with, read from files or the environment, never the config.
+     * Every node of the topology has a key: the saga can address no node it could not seal an action for.
      */
-    public record Failover(TopologyFile topologyFile, ActionSeal seal) {
+    public record Failover(TopologyFile topologyFile, ActionSeals seals) {
         public Failover {
             Objects.requireNonNull(topologyFile, "topologyFile");
-            Objects.requireNonNull(seal, "seal");
+            Objects.requireNonNull(seals, "seals");
+            List<String> keyless = topologyFile.topology().clusters().values().stream()
+                    .flatMap(c -> c.nodeNames().stream())
+                    .filter(node -> seals.of(node).isEmpty())
+                    .sorted()
+                    .toList();
+            if (!keyless.isEmpty()) {
+                throw new IllegalArgumentException("no action key for the topology's nodes " + keyless
+                        + ": the failover could send them nothing their agents accept");
+            }
         }
 
         public Topology topology() {

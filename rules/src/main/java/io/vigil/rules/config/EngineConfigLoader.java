@@ -1,6 +1,7 @@
 package io.vigil.rules.config;
 
 import io.vigil.events.ActionSeal;
+import io.vigil.events.ActionSeals;
 import io.vigil.events.AlertLabels;
 import io.vigil.events.Name;
 import io.vigil.rules.config.EngineConfig.Defaults;
@@ -23,6 +24,7 @@ import io.vigil.service.config.YamlTree.Node;
 import io.vigil.service.config.YamlTree.Scalar;
 import io.vigil.service.http.ListenAddress;
 import io.vigil.service.topology.ClusterTopology;
+import io.vigil.service.topology.Topology;
 import io.vigil.service.topology.TopologyFile;
 import io.vigil.service.topology.TopologyLoader;
 import java.io.IOException;
@@ -37,6 +39,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * Reads and checks engine.yaml at start, every problem at once with its line and key, as the
@@ -129,8 +132,11 @@ public final class EngineConfigLoader {
     }
 
     /**
-     * {@code failover: {topology: PATH, key_file: PATH | key_env: VAR}}. The key seals every action
-     * the engine sends; it is never written in the config, and must be long enough for HMAC-SHA256.
+     * {@code failover: {topology: PATH, key_dir: DIR | key_file: PATH | key_env: VAR}}. {@code key_dir}
+     * holds a key per node of the topology ({@code DIR/<node>.key}), each agent the key of its own node,
+     * so one host's key seals nothing the other's agent runs; {@code key_file} and {@code key_env} name
+     * one key every agent shares, still read for older configs. A key is never written in the config,
+     * and must be long enough for HMAC-SHA256.
      */
     private static Optional<EngineConfig.Failover> failover(ConfigSection top, Path dir, Map<String, String> env) {
         if (top.entry("failover").isEmpty()) {
@@ -142,21 +148,90 @@ public final class EngineConfigLoader {
                     section.mapping().line(), section.path("topology"), "missing (topology: /etc/vigil/topology.yaml)");
         }
         Optional<TopologyFile> topology = TopologyLoader.readReferenced(section, "topology", dir);
-        Optional<Secret> key = NotifyConfigLoader.secret(section, "key", dir, env, true);
-        Optional<ActionSeal> seal = key.flatMap(k -> {
-            try {
-                return Optional.of(ActionSeal.ofKeyText(k.reveal()));
-            } catch (IllegalArgumentException e) {
-                String given = section.entry("key_file").isPresent() ? "key_file" : "key_env";
-                section.problem(section.lineOf(given), section.path(given), e.getMessage());
-                return Optional.empty();
-            }
-        });
+        boolean perNode = section.entry("key_dir").isPresent();
+        boolean shared =
+                Stream.of("key", "key_file", "key_env").map(section::entry).anyMatch(Optional::isPresent);
+        Optional<ActionSeals> seals;
+        if (perNode && shared) {
+            section.problem(
+                    section.lineOf("key_dir"),
+                    section.path("key_dir"),
+                    "give key_dir (a key per node) or key_file/key_env (one key every agent shares), not both");
+            seals = Optional.empty();
+        } else if (perNode) {
+            Optional<Scalar> keyDir = section.scalar("key_dir");
+            seals = keyDir.isPresent() && topology.isPresent()
+                    ? keysPerNode(
+                            section,
+                            dir.resolve(keyDir.get().text()).normalize(),
+                            topology.get().topology())
+                    : Optional.empty();
+        } else if (shared) {
+            seals = sharedKey(section, dir, env);
+        } else {
+            section.problem(
+                    section.mapping().line(),
+                    section.path("key_dir"),
+                    "missing (key_dir: DIR holding <node>.key for each node of the topology;"
+                            + " or key_file: PATH or key_env: VAR for one key every agent shares)");
+            seals = Optional.empty();
+        }
         section.rejectUnknownKeys();
-        if (topology.isEmpty() || seal.isEmpty()) {
+        if (topology.isEmpty() || seals.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new EngineConfig.Failover(topology.get(), seal.get()));
+        return Optional.of(new EngineConfig.Failover(topology.get(), seals.get()));
+    }
+
+    /**
+     * {@code DIR/<node>.key} for every node of every cluster of the topology, each read and checked as
+     * a {@code key_file} is; a node whose key is missing, unreadable or short is a problem naming it and
+     * its file, at {@code key_dir}'s line. Empty on any problem: no node is left without its key.
+     */
+    private static Optional<ActionSeals> keysPerNode(ConfigSection section, Path keyDir, Topology topology) {
+        int line = section.lineOf("key_dir");
+        String at = section.path("key_dir");
+        if (!Files.isDirectory(keyDir)) {
+            section.problem(
+                    line,
+                    at,
+                    keyDir + " is not a directory (it should hold <node>.key for each node of the topology,"
+                            + " readable by the engine's user)");
+            return Optional.empty();
+        }
+        Map<String, ActionSeal> byNode = new LinkedHashMap<>();
+        boolean complete = true;
+        for (ClusterTopology cluster : new TreeMap<>(topology.clusters()).values()) {
+            for (String node : cluster.nodeNames()) {
+                String whose = "the key of node " + node + " (cluster " + cluster.name() + "): ";
+                Path file = keyDir.resolve(node + ".key");
+                Optional<ActionSeal> seal = NotifyConfigLoader.secretFile(
+                                section, line, at, whose, file, NotifyConfigLoader.SecretShape.ANY)
+                        .flatMap(key -> actionSeal(section, line, at, whose + file + ": ", key));
+                seal.ifPresent(s -> byNode.put(node, s));
+                complete &= seal.isPresent();
+            }
+        }
+        return complete ? Optional.of(new ActionSeals.PerNode(byNode)) : Optional.empty();
+    }
+
+    /** The one key of {@code key_file} or {@code key_env}, which every agent holds too. */
+    private static Optional<ActionSeals> sharedKey(ConfigSection section, Path dir, Map<String, String> env) {
+        Optional<Secret> key = NotifyConfigLoader.secret(section, "key", dir, env, false);
+        String given = section.entry("key_file").isPresent() ? "key_file" : "key_env";
+        return key.flatMap(k -> actionSeal(section, section.lineOf(given), section.path(given), "", k))
+                .map(ActionSeals.Shared::new);
+    }
+
+    /** The seal made with {@code key}; a key too short for HMAC-SHA256 is a problem (never shown). */
+    private static Optional<ActionSeal> actionSeal(
+            ConfigSection section, int line, String at, String whose, Secret key) {
+        try {
+            return Optional.of(ActionSeal.ofKeyText(key.reveal()));
+        } catch (IllegalArgumentException e) {
+            section.problem(line, at, whose + e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /**

@@ -255,26 +255,7 @@ public final class NotifyConfigLoader {
         }
         if (file.isPresent()) {
             Path path = dir.resolve(file.get().text()).normalize();
-            try {
-                String value = Files.readString(path, StandardCharsets.UTF_8).strip();
-                if (value.isEmpty()) {
-                    c.problem(file.get().line(), c.path(key + "_file"), path + " is empty");
-                    return Optional.empty();
-                }
-                Optional<String> problem = shape.problem(value);
-                if (problem.isPresent()) {
-                    c.problem(file.get().line(), c.path(key + "_file"), path + " " + problem.get());
-                    return Optional.empty();
-                }
-                return Optional.of(new Secret(value, path.toString()));
-            } catch (IOException e) {
-                c.problem(
-                        file.get().line(),
-                        c.path(key + "_file"),
-                        path + " cannot be read (" + e.getClass().getSimpleName()
-                                + "); it should hold only the secret, readable by the engine's user");
-                return Optional.empty();
-            }
+            return secretFile(c, file.get().line(), c.path(key + "_file"), "", path, shape);
         }
         if (var.isPresent()) {
             String value = env.get(var.get().text());
@@ -302,6 +283,35 @@ public final class NotifyConfigLoader {
                     "missing (" + key + "_file: PATH or " + key + "_env: VAR)");
         }
         return Optional.empty();
+    }
+
+    /**
+     * The secret in the file at {@code path}, read and checked as a {@code KEY_file:} is. An empty,
+     * unusable or unreadable file is a problem at {@code line} under {@code at}, its text after
+     * {@code whose} (what the file is for, "" when the key says it), never showing the secret.
+     */
+    public static Optional<Secret> secretFile(
+            ConfigSection c, int line, String at, String whose, Path path, SecretShape shape) {
+        try {
+            String value = Files.readString(path, StandardCharsets.UTF_8).strip();
+            if (value.isEmpty()) {
+                c.problem(line, at, whose + path + " is empty");
+                return Optional.empty();
+            }
+            Optional<String> problem = shape.problem(value);
+            if (problem.isPresent()) {
+                c.problem(line, at, whose + path + " " + problem.get());
+                return Optional.empty();
+            }
+            return Optional.of(new Secret(value, path.toString()));
+        } catch (IOException e) {
+            c.problem(
+                    line,
+                    at,
+                    whose + path + " cannot be read (" + e.getClass().getSimpleName()
+                            + "); it should hold only the secret, readable by the engine's user");
+            return Optional.empty();
+        }
     }
 
     private static String url(String text) {

@@ -1,7 +1,7 @@
 package io.vigil.rules.stream;
 
 import io.vigil.events.Action;
-import io.vigil.events.ActionSeal;
+import io.vigil.events.ActionSeals;
 import io.vigil.events.Alert;
 import io.vigil.events.AuditEntry;
 import io.vigil.events.DecodeException;
@@ -157,8 +157,7 @@ final class FailoverProcessor implements Processor<Object, Object, Object, Objec
         metrics.record(output);
         long at = now.toEpochMilli();
         for (Action action : output.actions()) {
-            context.forward(
-                    new Record<Object, Object>(action.node(), setup.seal().seal(action), at), ACTIONS_SINK);
+            context.forward(new Record<Object, Object>(action.node(), setup.seal(action), at), ACTIONS_SINK);
             log.info("action sent: {} of saga {}", action.describe(), action.sagaId());
         }
         for (AuditEntry entry : output.audit()) {
@@ -181,10 +180,25 @@ final class FailoverProcessor implements Processor<Object, Object, Object, Objec
                         e));
     }
 
-    /** What the failover needs from the engine's config: the topology, the key that seals actions, how its pages are resent. */
-    record FailoverSetup(Topology topology, ActionSeal seal, SagaPages pages) {
+    /**
+     * What the failover needs from the engine's config: the topology, the keys that seal actions (one
+     * for every node of the topology, as {@link EngineConfig.Failover} holds them), how its pages are resent.
+     */
+    record FailoverSetup(Topology topology, ActionSeals seals, SagaPages pages) {
+        /** Made once, as the engine starts: says so when every agent shares one key. */
         static FailoverSetup of(EngineConfig.Failover config, Duration resendInterval, Duration lease) {
-            return new FailoverSetup(config.topology(), config.seal(), new SagaPages(resendInterval, lease));
+            if (config.seals() instanceof ActionSeals.Shared) {
+                log.warn("failover: every agent holds the same action key (key_file/key_env), so whoever takes one"
+                        + " node's host can seal actions the other node's agent runs (promote, fence, stop its VMs);"
+                        + " give each node its own key: key_dir: DIR with DIR/<node>.key, and each agent's key_file"
+                        + " its node's file (docs/failover.md)");
+            }
+            return new FailoverSetup(config.topology(), config.seals(), new SagaPages(resendInterval, lease));
+        }
+
+        /** The record for {@code action}: sealed with the key of the node whose agent runs it, so no other agent accepts it. */
+        byte[] seal(Action action) {
+            return seals.seal(action);
         }
 
         ClusterFailovers failovers(StateTable<ClusterFacts> facts, StateTable<ResourceFailovers> sagas) {

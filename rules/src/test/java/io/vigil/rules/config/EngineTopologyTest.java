@@ -6,8 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.events.Action;
 import io.vigil.events.ActionSeal;
+import io.vigil.events.ActionSeals;
+import io.vigil.events.DecodeException;
 import io.vigil.rules.engine.Roster;
 import io.vigil.service.config.ConfigException;
+import io.vigil.service.topology.TopologyFile;
+import io.vigil.service.topology.TopologyLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,7 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** engine.yaml's failover: section: the shared topology, which must agree with clusters:, and the action key. */
+/** engine.yaml's failover: section: the shared topology, which must agree with clusters:, and the action keys. */
 class EngineTopologyTest {
     private static final String KEY = "0123456789abcdef0123456789abcdef";
     private static final String TOPOLOGY = """
@@ -53,6 +57,10 @@ class EngineTopologyTest {
         Files.writeString(dir.resolve("topology.yaml"), TOPOLOGY);
         Files.writeString(dir.resolve("action.key"), KEY + "\n");
         Files.writeString(dir.resolve("engine.token"), "api-secret\n");
+        Files.createDirectories(dir.resolve("keys"));
+        for (String node : List.of("node-a", "node-b", "node-c", "node-d")) {
+            Files.writeString(dir.resolve("keys").resolve(node + ".key"), nodeKey(node) + "\n");
+        }
         topology = dir.resolve("topology.yaml").toString();
     }
 
@@ -89,7 +97,7 @@ class EngineTopologyTest {
         assertEquals(
                 action,
                 new ActionSeal(KEY.getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                        .open(failover.seal().seal(action)),
+                        .open(failover.seals().seal(action)),
                 "the key is the file's text without its trailing newline");
     }
 
@@ -101,7 +109,7 @@ class EngineTopologyTest {
         assertEquals(
                 action,
                 new ActionSeal(KEY.getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                        .open(config.failover().orElseThrow().seal().seal(action)));
+                        .open(config.failover().orElseThrow().seals().seal(action)));
     }
 
     @Test
@@ -132,7 +140,8 @@ class EngineTopologyTest {
     @Test
     void theKeyIsRequiredNeverWrittenInTheConfigAndLongEnough() throws Exception {
         assertEquals(
-                List.of("engine.yaml:8: failover.key_file: missing (key_file: PATH or key_env: VAR)"),
+                List.of("engine.yaml:8: failover.key_dir: missing (key_dir: DIR holding <node>.key for each node of"
+                        + " the topology; or key_file: PATH or key_env: VAR for one key every agent shares)"),
                 problems(replace(ENGINE, "  key_file: action.key\n", ""), Map.of()));
         assertTrue(problems(replace(ENGINE, "key_file: action.key", "key: " + KEY), Map.of())
                 .get(0)
@@ -184,9 +193,7 @@ class EngineTopologyTest {
                         Path.of("..", "deploy", "topology.yaml")
                                 .toAbsolutePath()
                                 .toString())
-                .replace(
-                        "/etc/vigil/secrets/action.key",
-                        dir.resolve("action.key").toString());
+                .replace("/etc/vigil/secrets/action-keys", dir.resolve("keys").toString());
         assertTrue(block.contains("http.token_file"), "the example says the failover needs the API token: " + block);
         EngineConfig config = parse(
                 "kafka: {bootstrap.servers: k:9092}\nrules: [r]\nhttp: {token_file: engine.token}\n" + failover + "\n",
@@ -200,6 +207,78 @@ class EngineTopologyTest {
                         .orElseThrow()
                         .nodeNames());
         assertTrue(config.roster().expects("pair-1", "node-b"));
+        assertTrue(
+                config.failover().orElseThrow().seals() instanceof ActionSeals.PerNode,
+                "the example gives each node its key");
+    }
+
+    @Test
+    void withKeyDirEachNodesActionsAreSealedWithThatNodesKeyOnly() throws Exception {
+        EngineConfig config = parse(replace(ENGINE, "key_file: action.key", "key_dir: keys"), Map.of());
+        ActionSeals seals = config.failover().orElseThrow().seals();
+        Action forB = sampleAction();
+        assertEquals(forB, ActionSeal.ofKeyText(nodeKey("node-b")).open(seals.seal(forB)));
+        assertThrows(
+                DecodeException.class,
+                () -> ActionSeal.ofKeyText(nodeKey("node-a")).open(seals.seal(forB)),
+                "node-a's key seals nothing node-b's agent accepts");
+        for (String node : List.of("node-a", "node-b", "node-c", "node-d")) {
+            assertTrue(seals.of(node).isPresent(), node + " of the topology has its key");
+        }
+    }
+
+    @Test
+    void aNodeWhoseKeyInKeyDirIsMissingOrShortIsAProblemNamingTheNodeAndTheFile() throws Exception {
+        Files.delete(dir.resolve("keys").resolve("node-c.key"));
+        Files.writeString(dir.resolve("keys").resolve("node-d.key"), "short\n");
+        List<String> problems = problems(replace(ENGINE, "key_file: action.key", "key_dir: keys"), Map.of());
+        Path keys = dir.resolve("keys");
+        assertEquals(
+                List.of(
+                        "engine.yaml:9: failover.key_dir: the key of node node-c (cluster pair-2): "
+                                + keys.resolve("node-c.key")
+                                + " cannot be read (NoSuchFileException); it should hold only the secret, readable by the engine's user",
+                        "engine.yaml:9: failover.key_dir: the key of node node-d (cluster pair-2): "
+                                + keys.resolve("node-d.key")
+                                + ": the action key has 5 bytes; it needs at least 32 (make one with: head -c 32 /dev/urandom | base64 > FILE)"),
+                problems);
+        assertTrue(problems.stream().noneMatch(p -> p.contains("short")), "the key is never shown");
+    }
+
+    @Test
+    void aKeyDirThatIsNotADirectoryIsOneProblem() {
+        assertEquals(
+                List.of(
+                        "engine.yaml:9: failover.key_dir: " + dir.resolve("nowhere")
+                                + " is not a directory (it should hold <node>.key for each node of the topology, readable by the engine's user)"),
+                problems(replace(ENGINE, "key_file: action.key", "key_dir: nowhere"), Map.of()));
+    }
+
+    @Test
+    void keyDirIsGivenAloneNotBesideASharedKey() {
+        assertEquals(
+                List.of("engine.yaml:10: failover.key_dir: give key_dir (a key per node) or key_file/key_env"
+                        + " (one key every agent shares), not both"),
+                problems(
+                        replace(ENGINE, "  key_file: action.key\n", "  key_file: action.key\n  key_dir: keys\n"),
+                        Map.of()));
+    }
+
+    @Test
+    void theFailoverCannotBeGivenSealsThatLeaveANodeOfTheTopologyWithoutAKey() throws Exception {
+        TopologyFile topologyFile = TopologyLoader.load(dir.resolve("topology.yaml"));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> new EngineConfig.Failover(
+                        topologyFile,
+                        new ActionSeals.PerNode(Map.of(
+                                "node-a", ActionSeal.ofKeyText(nodeKey("node-a")),
+                                "node-b", ActionSeal.ofKeyText(nodeKey("node-b"))))));
+        assertTrue(e.getMessage().contains("[node-c, node-d]"), e.getMessage());
+    }
+
+    private static String nodeKey(String node) {
+        return "the-action-key-of-" + node + "-0123456789abcdef";
     }
 
     @Test
@@ -214,7 +293,8 @@ class EngineTopologyTest {
     @Test
     void unknownKeysOfTheSectionAreRefused() {
         assertEquals(
-                List.of("engine.yaml:10: failover.mode: unknown key (known here: topology, key, key_file, key_env)"),
+                List.of(
+                        "engine.yaml:10: failover.mode: unknown key (known here: topology, key_dir, key, key_file, key_env)"),
                 problems(
                         replace(ENGINE, "  key_file: action.key\n", "  key_file: action.key\n  mode: auto\n"),
                         Map.of()));

@@ -3,6 +3,7 @@ package io.vigil.rules.stream;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.prometheus.PrometheusMeterRegistry;
@@ -13,6 +14,7 @@ import io.vigil.events.ActionResult;
 import io.vigil.events.ActionSeal;
 import io.vigil.events.ActionType;
 import io.vigil.events.Body;
+import io.vigil.events.DecodeException;
 import io.vigil.events.DiskState;
 import io.vigil.events.DrbdRole;
 import io.vigil.events.Envelope;
@@ -25,6 +27,7 @@ import io.vigil.events.VmStatus;
 import io.vigil.rules.engine.EngineTiming;
 import io.vigil.rules.engine.Roster;
 import io.vigil.service.http.ListenAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,7 +61,11 @@ import org.junit.jupiter.api.io.TempDir;
 @SuppressWarnings(
         "deprecation") // the simpleclient Prometheus registry (text format 0.0.4), as the agent and engine use it
 class ClusterViewMetricsTest {
-    private static final String KEY = "a-test-key-of-at-least-thirty-two-bytes";
+    /** Each node's agent holds its own key, as the engine's key_dir gives them. */
+    private static final Map<String, ActionSeal> AGENT_KEYS = Map.of(
+            "node-a", ActionSeal.ofKeyText("the-action-key-of-node-a-0123456789abcdef"),
+            "node-b", ActionSeal.ofKeyText("the-action-key-of-node-b-0123456789abcdef"));
+
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     private final Map<String, AtomicLong> seqs = new ConcurrentHashMap<>();
@@ -71,8 +78,9 @@ class ClusterViewMetricsTest {
     void oneScrapeAnswersForThePairHostsHeardAlertsByNameTheSagaPhaseActionsAndTheFailoverDuration(@TempDir Path dir)
             throws Exception {
         Path topology = Files.writeString(dir.resolve("topology.yaml"), EngineHarness.ONE_VM_TOPOLOGY);
-        Path key = Files.writeString(dir.resolve("action.key"), KEY + "\n");
-        ActionSeal seal = ActionSeal.ofKeyText(KEY);
+        Path keys = Files.createDirectories(dir.resolve("keys"));
+        Files.writeString(keys.resolve("node-a.key"), "the-action-key-of-node-a-0123456789abcdef\n");
+        Files.writeString(keys.resolve("node-b.key"), "the-action-key-of-node-b-0123456789abcdef\n");
         PrometheusMeterRegistry registry = EngineHarness.registry();
         EngineTiming timing = new EngineTiming(
                 Duration.ofMillis(200),
@@ -95,7 +103,7 @@ class ClusterViewMetricsTest {
                             Optional.empty(),
                             new ListenAddress("127.0.0.1", 0)),
                     topology,
-                    key);
+                    keys);
             try (Engine engine = Engine.start(config, EngineHarness.pack(), registry)) {
                 assertTrue(engine.awaitRunning(WAIT), "engine not running: " + engine.state());
                 // before anything happened: the counters and the duration are there at zero, the alerts of every rule
@@ -124,7 +132,7 @@ class ClusterViewMetricsTest {
                 assertFalse(before.contains("vigil_engine_node_last_heard_timestamp_seconds{"), before);
 
                 Thread reporter = reportEveryHalfSecond(producer);
-                Thread executor = executeActions(bootstrap, seal, producer);
+                Thread executor = executeActions(bootstrap, producer);
                 try {
                     await().atMost(WAIT)
                             .until(() -> value(registry, lastHeard("node-a")).isPresent()
@@ -157,7 +165,7 @@ class ClusterViewMetricsTest {
                     // each action on vigil.actions counted once as sent, by its type (read again until both are
                     // committed)
                     await().atMost(WAIT).untilAsserted(() -> {
-                        List<Action> sent = actions(bootstrap, seal);
+                        List<Action> sent = actions(bootstrap);
                         String now = registry.scrape();
                         for (ActionType type : ActionType.values()) {
                             long count =
@@ -260,8 +268,8 @@ class ClusterViewMetricsTest {
         return thread;
     }
 
-    /** The executors of both nodes: every action succeeds, and the model of the pair changes as it says. */
-    private Thread executeActions(String bootstrap, ActionSeal seal, KafkaProducer<String, byte[]> producer) {
+    /** The executors of both nodes, each with its node's key: every action succeeds, and the model of the pair changes as it says. */
+    private Thread executeActions(String bootstrap, KafkaProducer<String, byte[]> producer) {
         Thread thread = new Thread(
                 () -> {
                     Map<String, Object> props = new HashMap<>();
@@ -274,7 +282,7 @@ class ClusterViewMetricsTest {
                         consumer.subscribe(List.of(Topics.ACTIONS));
                         while (!Thread.currentThread().isInterrupted()) {
                             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                                Action action = seal.open(r.value());
+                                Action action = open(r);
                                 switch (action.type()) {
                                     case DRBD_PRIMARY -> primaries.add(action.node());
                                     case DRBD_SECONDARY -> primaries.remove(action.node());
@@ -316,11 +324,22 @@ class ClusterViewMetricsTest {
         producer.flush();
     }
 
-    private static List<Action> actions(String bootstrap, ActionSeal seal) throws Exception {
+    private static List<Action> actions(String bootstrap) throws Exception {
         List<Action> actions = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : EngineHarness.readAll(bootstrap, Topics.ACTIONS)) {
-            actions.add(seal.open(r.value()));
+            actions.add(open(r));
         }
         return actions;
+    }
+
+    /** The action as its node's agent opens it, with its own key; the other node's key does not open it. */
+    private static Action open(ConsumerRecord<byte[], byte[]> r) throws DecodeException {
+        String node = new String(r.key(), StandardCharsets.UTF_8);
+        String other = node.equals("node-a") ? "node-b" : "node-a";
+        assertThrows(
+                DecodeException.class,
+                () -> AGENT_KEYS.get(other).open(r.value()),
+                "an action for " + node + " is sealed with its key, not " + other + "'s");
+        return AGENT_KEYS.get(node).open(r.value());
     }
 }

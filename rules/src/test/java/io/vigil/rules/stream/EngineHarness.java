@@ -2,6 +2,8 @@ package io.vigil.rules.stream;
 
 import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
+import io.vigil.events.ActionSeal;
+import io.vigil.events.ActionSeals;
 import io.vigil.events.ConnectionState;
 import io.vigil.events.DiskState;
 import io.vigil.events.DrbdResource;
@@ -82,11 +84,25 @@ final class EngineHarness {
                 new EngineConfig.Http(listen, advertise, Optional.empty()));
     }
 
-    /** {@code config} with the failover on: the topology in {@code topology}, actions sealed with the key in {@code keyFile}. */
-    static EngineConfig withFailover(EngineConfig config, Path topology, Path keyFile) throws Exception {
-        EngineConfig.Failover failover = new EngineConfig.Failover(
-                io.vigil.service.topology.TopologyLoader.load(topology),
-                io.vigil.events.ActionSeal.ofKeyText(java.nio.file.Files.readString(keyFile)));
+    /**
+     * {@code config} with the failover on: the topology in {@code topology}, actions sealed with the
+     * key in {@code key} when it is a file (every agent's), or with {@code key/<node>.key} of their node when it is a directory.
+     */
+    static EngineConfig withFailover(EngineConfig config, Path topology, Path key) throws Exception {
+        io.vigil.service.topology.TopologyFile file = io.vigil.service.topology.TopologyLoader.load(topology);
+        ActionSeals seals;
+        if (java.nio.file.Files.isDirectory(key)) {
+            Map<String, ActionSeal> byNode = new HashMap<>();
+            for (var cluster : file.topology().clusters().values()) {
+                for (String node : cluster.nodeNames()) {
+                    byNode.put(node, ActionSeal.ofKeyText(java.nio.file.Files.readString(key.resolve(node + ".key"))));
+                }
+            }
+            seals = new ActionSeals.PerNode(byNode);
+        } else {
+            seals = new ActionSeals.Shared(ActionSeal.ofKeyText(java.nio.file.Files.readString(key)));
+        }
+        EngineConfig.Failover failover = new EngineConfig.Failover(file, seals);
         return new EngineConfig(
                 config.kafka(),
                 config.applicationId(),
