@@ -229,30 +229,11 @@ class HistoryConsumerTest {
                         new ByteArraySerializer())) {
             kafka.createVigilTopics();
             List<String> refused = Collections.synchronizedList(new ArrayList<>());
-            // a node per partition: its seqs are its own, so the (node, seq) marks do not hide a record of another
-            for (int seq = 1; seq <= perPartition; seq++) {
-                for (int p = 0; p < partitions; p++) {
-                    var sent = producer.send(
-                            new ProducerRecord<>(
-                                    Topics.TELEMETRY,
-                                    p,
-                                    "pair-1",
-                                    EnvelopeCodec.encode(
-                                            healthy("node-" + p, seq, seq).envelope())),
-                            (meta, e) -> {
-                                if (e != null) {
-                                    refused.add(e.toString());
-                                }
-                            });
-                    if (seq == 1) {
-                        // each partition, just created, takes one record before the many: a burst into one whose
-                        // leader is not settled yet was seen to wait out the producer's delivery timeout
-                        sent.get(30, TimeUnit.SECONDS);
-                    }
-                }
-            }
-            producer.flush();
-            assertEquals(List.of(), refused.stream().distinct().toList(), "records the broker refused");
+            // the backlog in two parts: the first is there when the first instance starts, the second comes once the
+            // second instance holds its share, so each has records to store whatever the machine's speed (a fast one
+            // stored a whole single backlog before the second's join was answered)
+            int firstPart = 5_000;
+            send(producer, partitions, 1, firstPart, refused);
             Map<String, Object> client = Map.of("bootstrap.servers", kafka.bootstrapServers());
             HistoryConfig config = new HistoryConfig(
                     true,
@@ -267,6 +248,11 @@ class HistoryConsumerTest {
                 await().atMost(Duration.ofSeconds(30))
                         .until(() -> written(first, "replication_samples") >= HistoryConsumer.TRANSACTION_RECORDS);
                 try (History b = History.start(config, client, second)) {
+                    await().atMost(Duration.ofSeconds(30))
+                            .until(() -> !second.find("vigil_history_lag_records")
+                                    .gauges()
+                                    .isEmpty());
+                    send(producer, partitions, firstPart + 1, perPartition, refused);
                     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                         assertTrue(caughtUp(first) && caughtUp(second), "both instances read to the end");
                         assertEquals(backlog, stored(a).get(1), "distinct (node, seq) stored");
@@ -279,6 +265,38 @@ class HistoryConsumerTest {
                 }
             }
         }
+    }
+
+    /**
+     * Records {@code from}..{@code to} of a node per partition ({@code node-P} on partition P): its seqs are its own, so
+     * the (node, seq) marks do not hide a record of another. What the broker refuses is added to {@code refused}.
+     */
+    private static void send(
+            KafkaProducer<String, byte[]> producer, int partitions, int from, int to, List<String> refused)
+            throws Exception {
+        for (int seq = from; seq <= to; seq++) {
+            for (int p = 0; p < partitions; p++) {
+                var sent = producer.send(
+                        new ProducerRecord<>(
+                                Topics.TELEMETRY,
+                                p,
+                                "pair-1",
+                                EnvelopeCodec.encode(
+                                        healthy("node-" + p, seq, seq).envelope())),
+                        (meta, e) -> {
+                            if (e != null) {
+                                refused.add(e.toString());
+                            }
+                        });
+                if (seq == 1) {
+                    // each partition, just created, takes one record before the many: a burst into one whose
+                    // leader is not settled yet was seen to wait out the producer's delivery timeout
+                    sent.get(30, TimeUnit.SECONDS);
+                }
+            }
+        }
+        producer.flush();
+        assertEquals(List.of(), refused.stream().distinct().toList(), "records the broker refused");
     }
 
     /** Every partition the sink reads is read to its end (and it reads some). */
