@@ -382,9 +382,8 @@ public final class FailoverSaga {
             Optional<String> where = run.facts
                     .whereRunning(target.getKey())
                     .filter(n -> n.equals(s) || saga.way() == FailoverWay.LIVE_EVACUATION && n.equals(saga.failing()));
-            // a running VM whose memory its report does not give is not known to be at or below its share: it is set to
-            // it
-            // (setting a VM's memory to its target is safe, and changes nothing where it already is there)
+            // a running VM whose report does not give its memory is not known to be at or below its share, so it
+            // is set to it: setting a VM's memory to its target is safe, and changes nothing where it already is
             Optional<VmReport> report = where.flatMap(n -> run.facts.vm(n, target.getKey()));
             boolean above = report.map(r ->
                             r.vm().memoryBytes().map(m -> m > target.getValue()).orElse(true))
@@ -781,6 +780,9 @@ public final class FailoverSaga {
      * reports no memory: what it holds cannot be counted (see {@link #foreignOfUnknownMemory}).
      */
     private static Optional<MemoryPlan> survivorPlan(Run run, ClusterFacts.NodeFacts survivor) {
+        if (!foreignOfUnknownMemory(run, survivor).isEmpty()) {
+            return Optional.empty();
+        }
         Saga saga = run.saga;
         List<MemoryPlan.Guest> guests = new ArrayList<>();
         long foreign = 0;
@@ -793,10 +795,8 @@ public final class FailoverSaga {
                 // the topology's VMs are planned at their configured sizes, whatever their reports say
                 guests.add(new MemoryPlan.Guest(
                         known.name(), known.memoryBytes(), known.minMemoryBytes(), known.priority(), true));
-            } else if (vm.vm().memoryBytes().isPresent()) {
-                foreign += vm.vm().memoryBytes().get();
             } else {
-                return Optional.empty();
+                foreign += vm.vm().memoryBytes().orElseThrow(); // none unknown: checked above
             }
         }
         for (String vm : saga.vms()) {
